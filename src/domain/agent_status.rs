@@ -1,0 +1,289 @@
+//! Agent desktop status (`PUT /api/v2/users/{userId}/status`).
+//!
+//! Rules: status is Available, Busy, Break, Training or Offline; Break needs
+//! a pause reason; a pause reason is one of the tenant's list; the directive
+//! flags `autoAvailable` and `respectWrapUp` default to true; the target user
+//! holds the Agent or Supervisor role; the change falls inside the user's
+//! shift when one is set.
+
+use super::errors::{FieldError, Invalid, Problems, printable};
+use super::{Timestamp, UserId};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// The pause reasons of the documents, used when a tenant publishes none.
+pub const DEFAULT_PAUSE_REASONS: [&str; 5] =
+    ["IT Issue", "Queue Full", "Skill Gap", "Manager Meeting", "System Maintenance"];
+
+/// Roles that have an agent desktop status at all.
+pub const STATUS_ROLES: [&str; 2] = ["Agent", "Supervisor"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum AgentStatus {
+    Available,
+    Busy,
+    Break,
+    Training,
+    Offline,
+}
+
+impl AgentStatus {
+    pub const ALL: [Self; 5] = [Self::Available, Self::Busy, Self::Break, Self::Training, Self::Offline];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Available => "Available",
+            Self::Busy => "Busy",
+            Self::Break => "Break",
+            Self::Training => "Training",
+            Self::Offline => "Offline",
+        }
+    }
+
+    pub fn parse_as(field: &str, raw: &str) -> Result<Self, FieldError> {
+        raw.parse().map_err(|()| {
+            FieldError::new(
+                field,
+                format!("{raw:?} must be one of Available, Busy, Break, Training, Offline"),
+            )
+        })
+    }
+}
+
+impl FromStr for AgentStatus {
+    type Err = ();
+
+    /// Exact names; the tenant's codes are case-sensitive.
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Self::ALL.into_iter().find(|st| st.as_str() == s.trim()).ok_or(())
+    }
+}
+
+impl fmt::Display for AgentStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The pause reasons a tenant accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PauseReasons(Vec<String>);
+
+impl PauseReasons {
+    pub fn new(reasons: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self(reasons.into_iter().map(Into::into).collect())
+    }
+
+    pub fn contains(&self, reason: &str) -> bool {
+        self.0.iter().any(|r| r == reason)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
+}
+
+impl Default for PauseReasons {
+    fn default() -> Self {
+        Self::new(DEFAULT_PAUSE_REASONS)
+    }
+}
+
+/// How the desktop treats the change around wrap-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DirectiveFlags {
+    /// Go Available by itself when wrap-up completes.
+    pub auto_available: bool,
+    /// Refuse the change while a wrap-up timer runs.
+    pub respect_wrap_up: bool,
+}
+
+impl Default for DirectiveFlags {
+    fn default() -> Self {
+        Self { auto_available: true, respect_wrap_up: true }
+    }
+}
+
+/// A status change as a user composed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentStatusDraft {
+    pub user_id: String,
+    pub status: String,
+    #[serde(default)]
+    pub pause_reason: String,
+    #[serde(default)]
+    pub wrap_up_code: String,
+    #[serde(default = "yes")]
+    pub auto_available: bool,
+    #[serde(default = "yes")]
+    pub respect_wrap_up: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for AgentStatusDraft {
+    fn default() -> Self {
+        let flags = DirectiveFlags::default();
+        Self {
+            user_id: String::new(),
+            status: String::new(),
+            pause_reason: String::new(),
+            wrap_up_code: String::new(),
+            auto_available: flags.auto_available,
+            respect_wrap_up: flags.respect_wrap_up,
+        }
+    }
+}
+
+/// A status change that passed the payload rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentStatusChange {
+    pub user_id: UserId,
+    pub status: AgentStatus,
+    pub pause_reason: Option<String>,
+    pub wrap_up_code: Option<String>,
+    pub flags: DirectiveFlags,
+}
+
+impl AgentStatusChange {
+    pub fn validate(draft: &AgentStatusDraft, reasons: &PauseReasons) -> Result<Self, Invalid> {
+        let mut p = Problems::new();
+        let user_id = p.take(UserId::parse_as("userId", &draft.user_id));
+        let status = p.take(AgentStatus::parse_as("status", &draft.status));
+        let pause_reason = match draft.pause_reason.trim() {
+            "" => None,
+            r => Some(r.to_string()),
+        };
+        if let Some(r) = &pause_reason
+            && !reasons.contains(r)
+        {
+            let known: Vec<&str> = reasons.iter().collect();
+            p.push(
+                "pauseReason",
+                format!("{r:?} is not one of the tenant's pause reasons: {}", known.join(", ")),
+            );
+        }
+        if status == Some(AgentStatus::Break) && pause_reason.is_none() {
+            p.push("pauseReason", "a Break needs a pause reason");
+        }
+        let wrap_up_code = match draft.wrap_up_code.trim() {
+            "" => None,
+            c => p.take(printable("wrapUpCode", c)).map(|()| c.to_string()),
+        };
+        p.finish(|| {
+            Some(Self {
+                user_id: user_id?,
+                status: status?,
+                pause_reason,
+                wrap_up_code,
+                flags: DirectiveFlags {
+                    auto_available: draft.auto_available,
+                    respect_wrap_up: draft.respect_wrap_up,
+                },
+            })
+        })
+    }
+}
+
+/// A shift window in Unix seconds, as the tenant publishes it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Shift {
+    pub start: f64,
+    pub end: f64,
+}
+
+/// The target user must be able to hold an agent status.
+pub fn check_role<'a>(user: &UserId, roles: impl IntoIterator<Item = &'a str>) -> Result<(), FieldError> {
+    let mut roles = roles.into_iter();
+    if roles.any(|r| STATUS_ROLES.contains(&r)) {
+        Ok(())
+    } else {
+        Err(FieldError::new("userId", format!("user {user} holds neither the Agent nor the Supervisor role")))
+    }
+}
+
+/// The change must fall inside the user's shift, when one is set.
+pub fn check_shift(user: &UserId, shift: Option<Shift>, at: Timestamp) -> Result<(), FieldError> {
+    let Some(Shift { start, end }) = shift else {
+        return Ok(());
+    };
+    if !(start.is_finite() && end.is_finite()) || start > end {
+        return Err(FieldError::new(
+            "userId",
+            format!("user {user} has a malformed shift schedule (start {start}, end {end})"),
+        ));
+    }
+    let now = at.unix_seconds();
+    if now < start || now > end {
+        return Err(FieldError::new(
+            "userId",
+            format!(
+                "user {user} is outside their shift ({} to {}); changes are refused outside scheduled hours",
+                unix_to_text(start),
+                unix_to_text(end)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn unix_to_text(secs: f64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(secs as i64)
+        .map(|t| Timestamp::from_datetime(t).to_string())
+        .unwrap_or_else(|_| format!("{secs}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(status: &str, reason: &str) -> AgentStatusDraft {
+        AgentStatusDraft {
+            user_id: "12345-abcde-67890".into(),
+            status: status.into(),
+            pause_reason: reason.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn documents_example_is_valid_and_flags_default_true() {
+        let c = AgentStatusChange::validate(&draft("Break", "Queue Full"), &PauseReasons::default()).unwrap();
+        assert_eq!(c.status, AgentStatus::Break);
+        assert_eq!(c.flags, DirectiveFlags::default());
+        assert!(c.flags.auto_available && c.flags.respect_wrap_up);
+    }
+
+    #[test]
+    fn status_and_pause_reason_rules() {
+        let reasons = PauseReasons::default();
+        let err = AgentStatusChange::validate(&draft("Lunch", ""), &reasons).unwrap_err();
+        assert!(err.mentions("status"));
+        let err = AgentStatusChange::validate(&draft("Break", ""), &reasons).unwrap_err();
+        assert!(err.to_string().contains("a Break needs a pause reason"));
+        let err = AgentStatusChange::validate(&draft("Break", "Coffee"), &reasons).unwrap_err();
+        assert!(err.to_string().contains("not one of the tenant's pause reasons"));
+        assert!(AgentStatusChange::validate(&draft("available", ""), &reasons).is_err());
+        let custom = PauseReasons::new(["Coffee"]);
+        assert!(AgentStatusChange::validate(&draft("Break", "Coffee"), &custom).is_ok());
+    }
+
+    #[test]
+    fn role_and_shift_checks() {
+        let u = UserId::parse("u-1").unwrap();
+        assert!(check_role(&u, ["Agent"]).is_ok());
+        assert!(check_role(&u, ["Reporting", "Supervisor"]).is_ok());
+        assert!(check_role(&u, ["Reporting"]).unwrap_err().rule.contains("neither"));
+        let at = Timestamp::parse_as("t", "2024-05-15T12:00:00Z").unwrap();
+        let noon = at.unix_seconds();
+        assert!(check_shift(&u, None, at).is_ok());
+        assert!(check_shift(&u, Some(Shift { start: noon - 60.0, end: noon + 60.0 }), at).is_ok());
+        let err = check_shift(&u, Some(Shift { start: noon + 60.0, end: noon + 120.0 }), at).unwrap_err();
+        assert!(err.rule.contains("outside their shift"), "{}", err.rule);
+        assert!(check_shift(&u, Some(Shift { start: noon, end: noon - 1.0 }), at).is_err());
+    }
+}

@@ -1,0 +1,281 @@
+//! Interaction attributes (`POST /api/v2/interactions/{id}/attributes`).
+//!
+//! Rules: a key is 1–255 characters and does not start with `_` or
+//! `system:` (reserved); a string value is at most 2,000 characters; values
+//! are strings, numbers, booleans or null; at most 50 entries per request;
+//! mode is ADD, UPDATE or DELETE (default UPDATE); a key appears once per
+//! request. The tenant applies a request atomically: all entries or none.
+
+use super::InteractionId;
+use super::errors::{FieldError, Invalid, Problems};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::fmt;
+
+pub const MAX_KEY_CHARS: usize = 255;
+pub const MAX_VALUE_CHARS: usize = 2_000;
+pub const MAX_ENTRIES: usize = 50;
+pub const RESERVED_PREFIXES: [&str; 2] = ["_", "system:"];
+
+/// What an entry does to its key.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum AttributeMode {
+    /// Create the key.
+    Add,
+    /// Set the key's value.
+    #[default]
+    Update,
+    /// Remove the key.
+    Delete,
+}
+
+impl AttributeMode {
+    pub fn parse_as(field: &str, raw: &str) -> Result<Self, FieldError> {
+        match raw.trim().to_ascii_uppercase().as_str() {
+            "" | "UPDATE" => Ok(Self::Update),
+            "ADD" => Ok(Self::Add),
+            "DELETE" => Ok(Self::Delete),
+            _ => Err(FieldError::new(field, format!("{raw:?} must be one of ADD, UPDATE, DELETE"))),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Add => "ADD",
+            Self::Update => "UPDATE",
+            Self::Delete => "DELETE",
+        }
+    }
+}
+
+impl fmt::Display for AttributeMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An attribute key that passed the key rules.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AttributeKey(String);
+
+impl AttributeKey {
+    pub fn parse_as(field: &str, raw: &str) -> Result<Self, FieldError> {
+        let len = raw.chars().count();
+        if len == 0 || len > MAX_KEY_CHARS {
+            return Err(FieldError::new(
+                field,
+                format!("must be between 1 and {MAX_KEY_CHARS} characters (has {len})"),
+            ));
+        }
+        if let Some(prefix) = RESERVED_PREFIXES.iter().find(|p| raw.starts_with(*p)) {
+            return Err(FieldError::new(
+                field,
+                format!(
+                    "{raw:?} starts with the reserved prefix {prefix:?}; reserved keys cannot be set by hand"
+                ),
+            ));
+        }
+        if raw.chars().any(char::is_control) {
+            return Err(FieldError::new(field, "must not contain control characters"));
+        }
+        Ok(Self(raw.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for AttributeKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A value the tenant stores: a scalar, never an array or object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AttributeValue {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    String(String),
+}
+
+impl AttributeValue {
+    pub fn parse_as(field: &str, raw: &Value) -> Result<Self, FieldError> {
+        match raw {
+            Value::Null => Ok(Self::Null),
+            Value::Bool(b) => Ok(Self::Bool(*b)),
+            Value::Number(n) => Ok(Self::Number(n.clone())),
+            Value::String(s) => {
+                let len = s.chars().count();
+                if len > MAX_VALUE_CHARS {
+                    return Err(FieldError::new(
+                        field,
+                        format!("is {len} characters; the limit is {MAX_VALUE_CHARS}"),
+                    ));
+                }
+                Ok(Self::String(s.clone()))
+            }
+            Value::Array(_) | Value::Object(_) => Err(FieldError::new(
+                field,
+                "must be a string, number, boolean or null (not a list or object)",
+            )),
+        }
+    }
+
+    pub fn to_json(&self) -> Value {
+        match self {
+            Self::Null => Value::Null,
+            Self::Bool(b) => Value::Bool(*b),
+            Self::Number(n) => Value::Number(n.clone()),
+            Self::String(s) => Value::String(s.clone()),
+        }
+    }
+}
+
+impl fmt::Display for AttributeValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Null => f.write_str("null"),
+            Self::Bool(b) => write!(f, "{b}"),
+            Self::Number(n) => write!(f, "{n}"),
+            Self::String(s) => write!(f, "{s:?}"),
+        }
+    }
+}
+
+/// One attribute row as a user typed it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttributeDraft {
+    pub key: String,
+    #[serde(default)]
+    pub value: Value,
+    /// Empty means UPDATE.
+    #[serde(default)]
+    pub mode: String,
+}
+
+/// One attribute change that passed every rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttributeEntry {
+    pub key: AttributeKey,
+    pub value: AttributeValue,
+    pub mode: AttributeMode,
+}
+
+/// The attribute changes for one interaction, applied as one unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttributeUpdate {
+    pub interaction_id: InteractionId,
+    pub entries: Vec<AttributeEntry>,
+}
+
+impl AttributeUpdate {
+    pub fn validate(interaction_id: &str, rows: &[AttributeDraft]) -> Result<Self, Invalid> {
+        let mut p = Problems::new();
+        let id = p.take(InteractionId::parse_as("interaction_id", interaction_id));
+        let entries = p.take_all(check_entries(rows));
+        p.finish(|| Some(Self { interaction_id: id?, entries: entries? }))
+    }
+}
+
+/// Checks the rows of one request: the count limit, each row, and that no key
+/// appears twice. Shared with the sandbox, which refuses the same requests.
+pub fn check_entries(rows: &[AttributeDraft]) -> Result<Vec<AttributeEntry>, Invalid> {
+    let mut p = Problems::new();
+    if rows.is_empty() {
+        p.push("attributes", "at least one attribute is required");
+    }
+    if rows.len() > MAX_ENTRIES {
+        p.push("attributes", format!("holds {} entries; at most {MAX_ENTRIES} per request", rows.len()));
+    }
+    let mut seen = BTreeSet::new();
+    let entries: Vec<Option<AttributeEntry>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let key = p.take(AttributeKey::parse_as(&format!("attributes[{i}].key"), &row.key));
+            let value = p.take(AttributeValue::parse_as(&format!("attributes[{i}].value"), &row.value));
+            let mode = p.take(AttributeMode::parse_as(&format!("attributes[{i}].mode"), &row.mode));
+            if let Some(k) = &key
+                && !seen.insert(k.clone())
+            {
+                p.push(
+                    format!("attributes[{i}].key"),
+                    format!("{k:?} appears more than once in this request"),
+                );
+            }
+            Some(AttributeEntry { key: key?, value: value?, mode: mode? })
+        })
+        .collect();
+    p.finish(|| entries.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn row(key: &str, value: Value, mode: &str) -> AttributeDraft {
+        AttributeDraft { key: key.into(), value, mode: mode.into() }
+    }
+
+    #[test]
+    fn documents_example_is_valid() {
+        let u = AttributeUpdate::validate(
+            "8f7a9b2c-1d3e-4f5a-9c8b-7e6d5f4a3b2c",
+            &[
+                row("customer_segment", json!("enterprise"), "UPDATE"),
+                row("routing_priority", json!(9), "ADD"),
+                row("compliance_flag", json!("verified"), ""),
+            ],
+        )
+        .unwrap();
+        assert_eq!(u.entries[2].mode, AttributeMode::Update);
+        assert_eq!(u.entries[1].value, AttributeValue::Number(9.into()));
+    }
+
+    #[test]
+    fn key_rules() {
+        for (key, needle) in [
+            ("", "between 1 and 255"),
+            ("_hidden", "reserved prefix \"_\""),
+            ("system:routing", "reserved prefix \"system:\""),
+        ] {
+            let err = AttributeUpdate::validate("i-1", &[row(key, json!(1), "ADD")]).unwrap_err();
+            assert!(err.mentions("attributes[0].key"), "{err}");
+            assert!(err.to_string().contains(needle), "{err}");
+        }
+        assert!(AttributeKey::parse_as("k", &"k".repeat(255)).is_ok());
+        assert!(AttributeKey::parse_as("k", &"k".repeat(256)).is_err());
+    }
+
+    #[test]
+    fn value_rules() {
+        assert!(AttributeValue::parse_as("v", &json!("x".repeat(2000))).is_ok());
+        let err = AttributeValue::parse_as("v", &json!("x".repeat(2001))).unwrap_err();
+        assert!(err.rule.contains("limit is 2000"), "{}", err.rule);
+        assert!(AttributeValue::parse_as("v", &json!([1])).is_err());
+        assert!(AttributeValue::parse_as("v", &json!({"a": 1})).is_err());
+        assert_eq!(AttributeValue::parse_as("v", &json!(null)).unwrap(), AttributeValue::Null);
+    }
+
+    #[test]
+    fn count_mode_and_duplicate_rules() {
+        let many: Vec<_> = (0..51).map(|i| row(&format!("k{i}"), json!(i), "ADD")).collect();
+        assert!(AttributeUpdate::validate("i-1", &many).unwrap_err().to_string().contains("at most 50"));
+        assert!(AttributeUpdate::validate("i-1", &many[..50]).is_ok());
+        let err = AttributeUpdate::validate("i-1", &[row("a", json!(1), "UPSERT")]).unwrap_err();
+        assert!(err.mentions("attributes[0].mode"));
+        let err =
+            AttributeUpdate::validate("i-1", &[row("a", json!(1), "ADD"), row("a", json!(2), "UPDATE")])
+                .unwrap_err();
+        assert!(err.mentions("attributes[1].key"), "{err}");
+        assert!(AttributeUpdate::validate("i-1", &[]).is_err());
+    }
+}

@@ -1,0 +1,245 @@
+//! Data actions (`POST/PATCH /api/v2/data-actions`).
+//!
+//! Rules: a name; a semantic version; input and output JSON Schemas that are
+//! valid schemas of objects; a handler URL over https (plain http only to this
+//! machine); a bounded timeout. A new version must be greater than the current
+//! one, and a deprecated action takes no new version.
+
+mod handler;
+mod schema;
+
+pub use handler::{Routing, SimulationError, simulate};
+pub use schema::{
+    INPUT_SCHEMA_JSON, OUTPUT_SCHEMA_JSON, SAMPLE_INPUT_JSON, Schema, input_schema, output_schema,
+    sample_input,
+};
+
+use super::errors::{FieldError, Invalid, Problems, printable};
+use semver::Version;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::net::IpAddr;
+use std::ops::RangeInclusive;
+use url::{Host, Url};
+
+/// Bounds of `timeoutMs`. Below 100 ms no handler can answer; above 30 s an
+/// interaction would wait on routing longer than any caller tolerates.
+pub const TIMEOUT_MS: RangeInclusive<u64> = 100..=30_000;
+/// The timeout the documents deploy with.
+pub const DEFAULT_TIMEOUT_MS: u64 = 5_000;
+pub const MAX_NAME_CHARS: usize = 100;
+pub const MAX_DESCRIPTION_CHARS: usize = 1_000;
+
+/// A data action as a user composed it. Schemas are JSON documents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataActionDraft {
+    pub name: String,
+    pub version: String,
+    pub input_schema: Value,
+    pub output_schema: Value,
+    pub handler_url: String,
+    /// `None` means [`DEFAULT_TIMEOUT_MS`].
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
+    #[serde(default)]
+    pub description: String,
+}
+
+impl DataActionDraft {
+    /// The documents' sentiment-routing action, with the shipped schemas.
+    pub fn documents_example(handler_url: &str) -> Self {
+        Self {
+            name: "SentimentRoutingAction".into(),
+            version: "1.0.0".into(),
+            input_schema: input_schema().document().clone(),
+            output_schema: output_schema().document().clone(),
+            handler_url: handler_url.into(),
+            timeout_ms: Some(DEFAULT_TIMEOUT_MS),
+            description: "Sentiment-based routing enrichment action".into(),
+        }
+    }
+}
+
+/// A data action definition that passed every rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataActionDefinition {
+    pub name: String,
+    pub version: Version,
+    pub input_schema: Schema,
+    pub output_schema: Schema,
+    pub handler_url: Url,
+    pub timeout_ms: u64,
+    pub description: String,
+}
+
+impl DataActionDefinition {
+    pub fn validate(draft: &DataActionDraft) -> Result<Self, Invalid> {
+        let mut p = Problems::new();
+        let name = p.take(check_name(&draft.name));
+        let version = p.take(parse_version("version", &draft.version));
+        let input_schema = p.take(Schema::compile("inputSchema", &draft.input_schema));
+        let output_schema = p.take(Schema::compile("outputSchema", &draft.output_schema));
+        let handler_url = p.take(check_handler_url("handlerUrl", &draft.handler_url));
+        let timeout_ms = p.take(check_timeout(draft.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS)));
+        let description = draft.description.trim().to_string();
+        if description.chars().count() > MAX_DESCRIPTION_CHARS {
+            p.push("description", format!("must be at most {MAX_DESCRIPTION_CHARS} characters"));
+        }
+        p.take(printable("description", &description));
+        p.finish(|| {
+            Some(Self {
+                name: name?,
+                version: version?,
+                input_schema: input_schema?,
+                output_schema: output_schema?,
+                handler_url: handler_url?,
+                timeout_ms: timeout_ms?,
+                description,
+            })
+        })
+    }
+}
+
+/// A name: a letter, then letters, digits, `_`, `-` or `.`; at most 100.
+pub fn check_name(raw: &str) -> Result<String, FieldError> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(FieldError::new("name", "is required"));
+    }
+    let starts_with_letter = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+    let alphabet_ok = name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if !starts_with_letter || !alphabet_ok || name.chars().count() > MAX_NAME_CHARS {
+        return Err(FieldError::new(
+            "name",
+            format!(
+                "{name:?} must start with a letter and hold only letters, digits, _ - . (at most {MAX_NAME_CHARS})"
+            ),
+        ));
+    }
+    Ok(name.to_string())
+}
+
+/// A semantic version `MAJOR.MINOR.PATCH[-pre][+build]`.
+pub fn parse_version(field: &str, raw: &str) -> Result<Version, FieldError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(FieldError::new(field, "is required"));
+    }
+    Version::parse(raw).map_err(|e| {
+        FieldError::new(
+            field,
+            format!("{raw:?} is not a semantic version MAJOR.MINOR.PATCH, e.g. 1.0.0 ({e})"),
+        )
+    })
+}
+
+/// A new version must move forward, and only on a live action.
+pub fn check_new_version(current: &Version, deprecated: bool, raw: &str) -> Result<Version, FieldError> {
+    if deprecated {
+        return Err(FieldError::new(
+            "version",
+            "the action is deprecated; deploy a new action instead of versioning this one",
+        ));
+    }
+    let next = parse_version("version", raw)?;
+    if next <= *current {
+        return Err(FieldError::new(
+            "version",
+            format!("{next} must be greater than the current version {current}"),
+        ));
+    }
+    Ok(next)
+}
+
+fn check_timeout(ms: u64) -> Result<u64, FieldError> {
+    if TIMEOUT_MS.contains(&ms) {
+        Ok(ms)
+    } else {
+        Err(FieldError::new(
+            "timeoutMs",
+            format!("{ms} must be between {} and {} milliseconds", TIMEOUT_MS.start(), TIMEOUT_MS.end()),
+        ))
+    }
+}
+
+/// A handler URL: https anywhere, http only to this machine.
+pub fn check_handler_url(field: &str, raw: &str) -> Result<Url, FieldError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(FieldError::new(field, "is required"));
+    }
+    let url = Url::parse(raw).map_err(|e| FieldError::new(field, format!("{raw:?} is not a URL ({e})")))?;
+    match url.scheme() {
+        "https" if url.host().is_some() => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
+        "http" => Err(FieldError::new(
+            field,
+            "must use https; plain http is allowed only to this machine (localhost, 127.0.0.1, ::1)",
+        )),
+        other => Err(FieldError::new(field, format!("must be an https URL, not {other}:"))),
+    }
+}
+
+/// Whether `url` points at this machine.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn documents_example_is_valid() {
+        let d = DataActionDefinition::validate(&DataActionDraft::documents_example(
+            "https://your-handler-endpoint.example.com/process",
+        ))
+        .unwrap();
+        assert_eq!(d.version, Version::new(1, 0, 0));
+        assert_eq!(d.timeout_ms, 5000);
+    }
+
+    #[test]
+    fn every_field_rule_is_named() {
+        let draft = DataActionDraft {
+            name: "9lives".into(),
+            version: "1.0".into(),
+            input_schema: json!({"type": "object", "properties": {"a": {"type": 7}}}),
+            output_schema: json!({"type": "array"}),
+            handler_url: "http://handler.example.com/x".into(),
+            timeout_ms: Some(60_000),
+            description: String::new(),
+        };
+        let err = DataActionDefinition::validate(&draft).unwrap_err();
+        for field in ["name", "version", "inputSchema", "outputSchema", "handlerUrl", "timeoutMs"] {
+            assert!(err.mentions(field), "{field}: {err}");
+        }
+    }
+
+    #[test]
+    fn handler_url_rule() {
+        assert!(check_handler_url("h", "https://x.example.com/p").is_ok());
+        assert!(check_handler_url("h", "http://127.0.0.1:9000/p").is_ok());
+        assert!(check_handler_url("h", "http://localhost/p").is_ok());
+        assert!(check_handler_url("h", "http://[::1]:80/p").is_ok());
+        assert!(check_handler_url("h", "http://10.0.0.1/p").is_err());
+        assert!(check_handler_url("h", "ftp://x.example.com").is_err());
+        assert!(check_handler_url("h", "not a url").is_err());
+    }
+
+    #[test]
+    fn versions_move_forward_on_live_actions_only() {
+        let v = Version::new(1, 2, 0);
+        assert_eq!(check_new_version(&v, false, "1.3.0").unwrap(), Version::new(1, 3, 0));
+        assert!(check_new_version(&v, false, "1.2.0").unwrap_err().rule.contains("greater"));
+        assert!(check_new_version(&v, false, "1.1.9").is_err());
+        assert!(check_new_version(&v, true, "2.0.0").unwrap_err().rule.contains("deprecated"));
+        assert!(check_new_version(&v, false, "v2").is_err());
+    }
+}

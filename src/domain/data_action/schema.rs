@@ -1,0 +1,131 @@
+//! JSON Schemas of data actions: compiled once, checked without I/O.
+
+use crate::domain::errors::{FieldError, Invalid, Problems};
+use serde_json::Value;
+use std::fmt;
+use std::sync::{Arc, LazyLock};
+
+/// The input schema of the documents' sentiment-routing action.
+pub const INPUT_SCHEMA_JSON: &str = include_str!("../../../assets/data-actions/input.schema.json");
+/// The output schema of the documents' sentiment-routing action.
+pub const OUTPUT_SCHEMA_JSON: &str = include_str!("../../../assets/data-actions/output.schema.json");
+/// The payload the documents' simulator injects.
+pub const SAMPLE_INPUT_JSON: &str = include_str!("../../../assets/data-actions/sample-input.json");
+
+/// A JSON Schema that compiled: valid against its meta-schema, every
+/// reference resolvable locally, and describing an object.
+#[derive(Clone)]
+pub struct Schema {
+    document: Value,
+    validator: Arc<jsonschema::Validator>,
+}
+
+impl Schema {
+    /// Compiles `document`; `field` names it in the error (`inputSchema`).
+    pub fn compile(field: &str, document: &Value) -> Result<Self, FieldError> {
+        if !document.is_object() {
+            return Err(FieldError::new(field, "must be a JSON Schema object"));
+        }
+        if document.get("type").and_then(Value::as_str) != Some("object") {
+            return Err(FieldError::new(
+                field,
+                "must describe a JSON object (\"type\": \"object\" at the top level)",
+            ));
+        }
+        let validator = jsonschema::validator_for(document)
+            .map_err(|e| FieldError::new(field, format!("is not a valid JSON Schema: {e}")))?;
+        Ok(Self { document: document.clone(), validator: Arc::new(validator) })
+    }
+
+    pub fn document(&self) -> &Value {
+        &self.document
+    }
+
+    /// Checks `instance`, reporting every violation under `field` plus the
+    /// JSON pointer of the offending value (`input/sentiment_score`).
+    pub fn check(&self, field: &str, instance: &Value) -> Result<(), Invalid> {
+        let mut p = Problems::new();
+        for error in self.validator.iter_errors(instance) {
+            let path = error.instance_path().to_string();
+            let at = if path.is_empty() { field.to_string() } else { format!("{field}{path}") };
+            p.push(at, error.to_string());
+        }
+        p.finish(|| Some(()))
+    }
+
+    pub fn is_valid(&self, instance: &Value) -> bool {
+        self.validator.is_valid(instance)
+    }
+}
+
+impl fmt::Debug for Schema {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Schema").field("document", &self.document).finish()
+    }
+}
+
+impl PartialEq for Schema {
+    fn eq(&self, other: &Self) -> bool {
+        self.document == other.document
+    }
+}
+
+fn shipped(field: &str, text: &str) -> Schema {
+    // The shipped schemas are compiled into the binary and covered by tests;
+    // a failure here is a build defect, not a user error.
+    let doc: Value = serde_json::from_str(text).expect("shipped schema is JSON");
+    Schema::compile(field, &doc).expect("shipped schema compiles")
+}
+
+static INPUT: LazyLock<Schema> = LazyLock::new(|| shipped("inputSchema", INPUT_SCHEMA_JSON));
+static OUTPUT: LazyLock<Schema> = LazyLock::new(|| shipped("outputSchema", OUTPUT_SCHEMA_JSON));
+
+/// The documents' input schema (`InteractionEventInput`).
+pub fn input_schema() -> &'static Schema {
+    &INPUT
+}
+
+/// The documents' output schema (`ActionOutputPayload`).
+pub fn output_schema() -> &'static Schema {
+    &OUTPUT
+}
+
+/// The documents' simulator payload.
+pub fn sample_input() -> Value {
+    serde_json::from_str(SAMPLE_INPUT_JSON).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn shipped_schemas_compile_and_accept_the_documents_sample() {
+        assert!(input_schema().check("input", &sample_input()).is_ok());
+    }
+
+    #[test]
+    fn sample_violations_are_named_by_path() {
+        let mut bad = sample_input();
+        bad["channel_type"] = json!("fax");
+        bad["sentiment_score"] = json!(1.5);
+        let err = input_schema().check("input", &bad).unwrap_err();
+        assert!(err.mentions("input/channel_type"), "{err}");
+        assert!(err.mentions("input/sentiment_score"), "{err}");
+        let err = input_schema().check("input", &json!({"channel_type": "chat"})).unwrap_err();
+        assert!(err.to_string().contains("interaction_id"), "{err}");
+    }
+
+    #[test]
+    fn invalid_schemas_are_refused() {
+        for doc in [
+            json!("not an object"),
+            json!({"type": "string"}),
+            json!({"type": "object", "properties": {"a": {"type": "banana"}}}),
+            json!({"type": "object", "minProperties": -1}),
+        ] {
+            assert!(Schema::compile("inputSchema", &doc).is_err(), "{doc}");
+        }
+    }
+}

@@ -1,0 +1,332 @@
+//! Dispositions on closed interactions (`PATCH /api/v1/interactions/{id}`).
+//!
+//! Rules: every code is in the tenant's disposition matrix; description and
+//! agent id are required; the timestamp is RFC 3339 with an explicit offset
+//! (default: now); source defaults to `api`; primary (1xx) and secondary (2xx)
+//! codes are never applied together; only a closed interaction takes one.
+
+use super::errors::{FieldError, Invalid, Problems, printable, required};
+use super::{AgentId, InteractionId, Timestamp};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// The source recorded when none is given, as the documents do.
+pub const DEFAULT_SOURCE: &str = "api";
+
+/// Where a code sits in the compliance hierarchy, read from its first digit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CodeTier {
+    /// 1xx: the outcome of the interaction.
+    Primary,
+    /// 2xx: follow-up classification.
+    Secondary,
+    /// Any other prefix: allowed alongside either tier.
+    Other,
+}
+
+impl CodeTier {
+    pub fn of(code: &str) -> Self {
+        match code.as_bytes().first() {
+            Some(b'1') => Self::Primary,
+            Some(b'2') => Self::Secondary,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// One code of the tenant's disposition matrix (`GET /api/v1/dispositions`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatrixCode {
+    pub code: String,
+    pub description: String,
+}
+
+/// The codes the tenant accepts, keyed by code.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DispositionMatrix {
+    codes: BTreeMap<String, MatrixCode>,
+}
+
+impl DispositionMatrix {
+    pub fn new(codes: impl IntoIterator<Item = MatrixCode>) -> Self {
+        Self { codes: codes.into_iter().map(|c| (c.code.clone(), c)).collect() }
+    }
+
+    pub fn get(&self, code: &str) -> Option<&MatrixCode> {
+        self.codes.get(code)
+    }
+
+    pub fn contains(&self, code: &str) -> bool {
+        self.codes.contains_key(code)
+    }
+
+    pub fn codes(&self) -> impl Iterator<Item = &MatrixCode> {
+        self.codes.values()
+    }
+
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+}
+
+/// Whether an interaction is still in progress.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InteractionStatus {
+    Open,
+    Closed,
+    /// A status this console does not know; treated as not closed.
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl fmt::Display for InteractionStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Open => f.write_str("open"),
+            Self::Closed => f.write_str("closed"),
+            Self::Other(s) => f.write_str(s),
+        }
+    }
+}
+
+/// Only a closed interaction takes a disposition.
+pub fn ensure_closed(id: &InteractionId, status: &InteractionStatus) -> Result<(), FieldError> {
+    match status {
+        InteractionStatus::Closed => Ok(()),
+        other => Err(FieldError::new(
+            "interaction_id",
+            format!("interaction {id} is {other}; only a closed interaction takes a disposition"),
+        )),
+    }
+}
+
+/// One disposition as a user typed it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DispositionDraft {
+    pub code: String,
+    pub description: String,
+    pub agent_id: String,
+    /// Empty means "now".
+    #[serde(default)]
+    pub timestamp: String,
+    /// Empty means [`DEFAULT_SOURCE`].
+    #[serde(default)]
+    pub source: String,
+    /// Free text kept with the disposition; optional.
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// A disposition that passed every rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Disposition {
+    pub code: String,
+    pub description: String,
+    pub agent_id: AgentId,
+    pub timestamp: Timestamp,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+/// The dispositions to set on one interaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InteractionDisposition {
+    pub interaction_id: InteractionId,
+    pub dispositions: Vec<Disposition>,
+}
+
+impl InteractionDisposition {
+    /// Checks a draft against the tenant's matrix. `now` fills empty timestamps.
+    pub fn validate(
+        interaction_id: &str,
+        drafts: &[DispositionDraft],
+        matrix: &DispositionMatrix,
+        now: Timestamp,
+    ) -> Result<Self, Invalid> {
+        let mut p = Problems::new();
+        let id = p.take(InteractionId::parse_as("interaction_id", interaction_id));
+        if drafts.is_empty() {
+            p.push("dispositions", "at least one disposition is required");
+        }
+        let entries: Vec<Option<Disposition>> = drafts
+            .iter()
+            .enumerate()
+            .map(|(i, d)| p.take_all(validate_entry(i, drafts.len(), d, matrix, now)))
+            .collect();
+        check_codes_together(drafts, &mut p);
+        p.finish(|| {
+            Some(Self { interaction_id: id?, dispositions: entries.into_iter().collect::<Option<Vec<_>>>()? })
+        })
+    }
+
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
+        self.dispositions.iter().map(|d| d.code.as_str())
+    }
+}
+
+/// The field name of entry `i`: plain for a single entry (what a form shows),
+/// indexed when there are several.
+fn entry_field(i: usize, count: usize, name: &str) -> String {
+    if count == 1 { name.to_string() } else { format!("dispositions[{i}].{name}") }
+}
+
+fn validate_entry(
+    i: usize,
+    count: usize,
+    d: &DispositionDraft,
+    matrix: &DispositionMatrix,
+    now: Timestamp,
+) -> Result<Disposition, Invalid> {
+    let field = |name: &str| entry_field(i, count, name);
+    let mut p = Problems::new();
+    let code = p.take(check_code(&field("code"), &d.code, matrix));
+    let description = p.take(required(&field("description"), &d.description));
+    if let Some(desc) = &description {
+        p.take(printable(&field("description"), desc));
+    }
+    let agent_id = p.take(AgentId::parse_as(&field("agent_id"), &d.agent_id));
+    let timestamp = if d.timestamp.trim().is_empty() {
+        Some(now)
+    } else {
+        p.take(Timestamp::parse_as(&field("timestamp"), &d.timestamp))
+    };
+    let source = match d.source.trim() {
+        "" => DEFAULT_SOURCE.to_string(),
+        s => s.to_string(),
+    };
+    let notes = match d.notes.trim() {
+        "" => None,
+        n => {
+            p.take(printable(&field("notes"), n));
+            Some(n.to_string())
+        }
+    };
+    p.finish(|| {
+        Some(Disposition {
+            code: code?,
+            description: description?,
+            agent_id: agent_id?,
+            timestamp: timestamp?,
+            source,
+            notes,
+        })
+    })
+}
+
+fn check_code(field: &str, raw: &str, matrix: &DispositionMatrix) -> Result<String, FieldError> {
+    let code = required(field, raw)?;
+    if !matrix.contains(&code) {
+        return Err(FieldError::new(field, format!("{code} is not in the tenant's disposition matrix")));
+    }
+    Ok(code)
+}
+
+/// Primary and secondary codes never go together, and no code twice.
+fn check_codes_together(drafts: &[DispositionDraft], p: &mut Problems) {
+    let codes: Vec<&str> = drafts.iter().map(|d| d.code.trim()).collect();
+    let tiers: BTreeSet<CodeTier> = codes.iter().map(|c| CodeTier::of(c)).collect();
+    if tiers.contains(&CodeTier::Primary) && tiers.contains(&CodeTier::Secondary) {
+        p.push("dispositions", "primary (1xx) and secondary (2xx) codes cannot be applied together");
+    }
+    let mut seen = BTreeSet::new();
+    for code in codes.iter().filter(|c| !c.is_empty()) {
+        if !seen.insert(*code) {
+            p.push("dispositions", format!("code {code} is listed more than once"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matrix() -> DispositionMatrix {
+        DispositionMatrix::new(
+            [("101", "Issue Resolved"), ("102", "Sale"), ("201", "Follow-up")]
+                .map(|(c, d)| MatrixCode { code: c.into(), description: d.into() }),
+        )
+    }
+
+    fn draft(code: &str) -> DispositionDraft {
+        DispositionDraft {
+            code: code.into(),
+            description: "Issue Resolved".into(),
+            agent_id: "agent_xyz_123".into(),
+            ..Default::default()
+        }
+    }
+
+    fn now() -> Timestamp {
+        Timestamp::parse_as("t", "2024-05-15T14:32:10Z").unwrap()
+    }
+
+    #[test]
+    fn documents_example_is_valid_with_defaults() {
+        let d = InteractionDisposition::validate(
+            "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
+            &[draft("101")],
+            &matrix(),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(d.dispositions[0].source, "api");
+        assert_eq!(d.dispositions[0].timestamp, now());
+        assert_eq!(d.dispositions[0].notes, None);
+    }
+
+    #[test]
+    fn every_broken_rule_is_named() {
+        let bad = DispositionDraft {
+            code: "999".into(),
+            description: " ".into(),
+            agent_id: String::new(),
+            timestamp: "2024-05-15T14:32:10".into(),
+            ..Default::default()
+        };
+        let err = InteractionDisposition::validate("i-1", &[bad], &matrix(), now()).unwrap_err();
+        for field in ["code", "description", "agent_id", "timestamp"] {
+            assert!(err.mentions(field), "{field} missing from {err}");
+        }
+        assert!(err.to_string().contains("999 is not in the tenant's disposition matrix"));
+    }
+
+    #[test]
+    fn primary_and_secondary_never_together() {
+        let err = InteractionDisposition::validate("i-1", &[draft("101"), draft("201")], &matrix(), now())
+            .unwrap_err();
+        assert!(err.mentions("dispositions"));
+        assert!(err.to_string().contains("primary (1xx) and secondary (2xx)"));
+        assert!(
+            InteractionDisposition::validate("i-1", &[draft("101"), draft("102")], &matrix(), now()).is_ok()
+        );
+    }
+
+    #[test]
+    fn empty_and_repeated_codes_are_refused() {
+        assert!(
+            InteractionDisposition::validate("i-1", &[], &matrix(), now())
+                .unwrap_err()
+                .mentions("dispositions")
+        );
+        let err = InteractionDisposition::validate("i-1", &[draft("101"), draft("101")], &matrix(), now())
+            .unwrap_err();
+        assert!(err.to_string().contains("listed more than once"));
+    }
+
+    #[test]
+    fn only_closed_interactions_take_a_disposition() {
+        let id = InteractionId::parse("i-1").unwrap();
+        assert!(ensure_closed(&id, &InteractionStatus::Closed).is_ok());
+        let err = ensure_closed(&id, &InteractionStatus::Open).unwrap_err();
+        assert!(err.rule.contains("is open"), "{}", err.rule);
+        assert!(ensure_closed(&id, &InteractionStatus::Other("parked".into())).is_err());
+    }
+}

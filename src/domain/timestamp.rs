@@ -1,0 +1,103 @@
+//! RFC 3339 timestamps that always carry an explicit UTC offset.
+
+use super::errors::FieldError;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// A point in time as RFC 3339 with an explicit offset (`Z` or `±hh:mm`).
+///
+/// A naive timestamp (`2024-05-15T14:32:10`) is ambiguous across a tenant's
+/// sites and is refused rather than guessed at. The offset the user gave is
+/// kept, so what is sent is what was typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(OffsetDateTime);
+
+impl Timestamp {
+    pub fn now() -> Self {
+        Self(OffsetDateTime::now_utc())
+    }
+
+    pub fn from_datetime(at: OffsetDateTime) -> Self {
+        Self(at)
+    }
+
+    /// Parses `raw`, naming `field` in the error.
+    pub fn parse_as(field: &str, raw: &str) -> Result<Self, FieldError> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(FieldError::new(field, "is required"));
+        }
+        OffsetDateTime::parse(raw, &Rfc3339).map(Self).map_err(|_| {
+            let rule = if looks_naive(raw) {
+                "must carry an explicit UTC offset (Z or ±hh:mm); a naive timestamp is ambiguous"
+            } else {
+                "must be an RFC 3339 timestamp with an explicit offset, e.g. 2024-05-15T14:32:10Z"
+            };
+            FieldError::new(field, rule)
+        })
+    }
+
+    pub fn datetime(&self) -> OffsetDateTime {
+        self.0
+    }
+
+    /// Seconds since the Unix epoch, with the fraction.
+    pub fn unix_seconds(&self) -> f64 {
+        self.0.unix_timestamp_nanos() as f64 / 1e9
+    }
+}
+
+/// A date and time without an offset: `YYYY-MM-DDTHH:MM[:SS[.f]]`.
+fn looks_naive(raw: &str) -> bool {
+    let Some((date, time)) = raw.split_once(['T', 't', ' ']) else {
+        return false;
+    };
+    date.len() == 10 && !time.is_empty() && time.chars().all(|c| c.is_ascii_digit() || c == ':' || c == '.')
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Formatting a valid OffsetDateTime as RFC 3339 only fails for years
+        // outside 0..=9999, which parsing RFC 3339 cannot produce.
+        match self.0.format(&Rfc3339) {
+            Ok(s) => f.write_str(&s),
+            Err(_) => write!(f, "{}", self.0),
+        }
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        Self::parse_as("timestamp", &raw).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explicit_offsets_are_accepted_and_kept() {
+        for raw in ["2024-05-15T14:32:10Z", "2024-05-15T14:32:10.123456Z", "2024-05-15T16:32:10+02:00"] {
+            assert_eq!(Timestamp::parse_as("timestamp", raw).unwrap().to_string(), raw);
+        }
+    }
+
+    #[test]
+    fn naive_timestamps_are_refused_by_name() {
+        let err = Timestamp::parse_as("timestamp", "2024-05-15T14:32:10").unwrap_err();
+        assert_eq!(err.field, "timestamp");
+        assert!(err.rule.contains("explicit UTC offset"), "{}", err.rule);
+        let err = Timestamp::parse_as("dispositionTimestamp", "yesterday").unwrap_err();
+        assert!(err.rule.contains("RFC 3339"), "{}", err.rule);
+    }
+}
