@@ -1,0 +1,1 @@
+//! STUB: `/sandbox/faults`, `/sandbox/stats`.

@@ -1,0 +1,180 @@
+//! How a sandbox is shaped: size, seed, faults, token lifetime, limits.
+
+use crate::signing::SigningKey;
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The client id the sandbox accepts.
+pub const DEMO_CLIENT_ID: &str = "cxone-console-sandbox";
+/// The largest tenant the flags accept, per entity kind.
+pub const MAX_ENTITIES: usize = 100_000;
+
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// Where to listen; port 0 picks a free one.
+    pub listen: SocketAddr,
+    pub size: TenantSize,
+    /// Seeds the tenant's generation and the fault dice.
+    pub seed: u64,
+    pub faults: FaultRates,
+    pub token_ttl: Duration,
+    /// Keep agents, interactions, contacts and data actions changing.
+    pub simulate: bool,
+    /// How often the simulation moves things along.
+    pub tick: Duration,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    /// What the webhook sink verifies signatures with.
+    pub sink_secret: SecretString,
+    /// Requests per second per campaign on contact endpoints; `None` is unlimited.
+    pub campaign_rate: Option<RateLimit>,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            size: TenantSize::default(),
+            seed: 42,
+            faults: FaultRates::from(FaultProfile::None),
+            token_ttl: Duration::from_secs(3600),
+            simulate: true,
+            tick: Duration::from_secs(1),
+            client_id: DEMO_CLIENT_ID.to_string(),
+            client_secret: random_secret("sbx_"),
+            sink_secret: SigningKey::generate_secret(),
+            campaign_rate: Some(RateLimit::default()),
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// A small, still tenant for tests: no simulation, no faults.
+    pub fn quiet() -> Self {
+        Self { simulate: false, ..Self::default() }
+    }
+}
+
+fn random_secret(prefix: &str) -> SecretString {
+    let bytes: [u8; 24] = rand::random();
+    SecretString::from(format!("{prefix}{}", hex::encode(bytes)))
+}
+
+/// How many of each entity the seeded tenant holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantSize {
+    pub agents: usize,
+    pub interactions: usize,
+    pub campaigns: usize,
+    pub contacts_per_campaign: usize,
+}
+
+impl Default for TenantSize {
+    fn default() -> Self {
+        Self { agents: 200, interactions: 2_000, campaigns: 5, contacts_per_campaign: 1_000 }
+    }
+}
+
+/// A token bucket: `per_second` sustained, `burst` at once.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RateLimit {
+    pub per_second: f64,
+    pub burst: u32,
+}
+
+impl Default for RateLimit {
+    /// Document 001 recommends capping at 10 requests per second per campaign.
+    fn default() -> Self {
+        Self { per_second: 10.0, burst: 20 }
+    }
+}
+
+/// Named fault mixes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FaultProfile {
+    /// No faults, no added latency.
+    None,
+    /// A healthy production tenant: some latency, rare errors.
+    Light,
+    /// A bad day: slow, and every kind of fault often.
+    Storm,
+}
+
+impl FromStr for FaultProfile {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "none" | "off" => Ok(Self::None),
+            "light" => Ok(Self::Light),
+            "storm" => Ok(Self::Storm),
+            other => Err(format!("unknown fault profile {other:?}; use none, light or storm")),
+        }
+    }
+}
+
+/// What the fault injector does to each API request (not to `/sandbox/*`).
+///
+/// Latency is log-normal: most requests near the median, a long tail to the
+/// 99th percentile, as real gateways behave. Rates are probabilities per request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FaultRates {
+    pub profile: Option<FaultProfile>,
+    pub latency_median_ms: f64,
+    pub latency_p99_ms: f64,
+    pub rate429: f64,
+    pub rate5xx: f64,
+    /// Connections closed without a reply; half before the request is
+    /// handled, half after it was applied.
+    pub rate_drop: f64,
+    /// Tokens revoked before their expiry.
+    pub rate_revoke: f64,
+}
+
+impl From<FaultProfile> for FaultRates {
+    fn from(p: FaultProfile) -> Self {
+        let (median, p99, r429, r5xx, drop, revoke) = match p {
+            FaultProfile::None => (0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+            FaultProfile::Light => (15.0, 120.0, 0.01, 0.01, 0.002, 0.001),
+            FaultProfile::Storm => (40.0, 600.0, 0.08, 0.08, 0.03, 0.01),
+        };
+        Self {
+            profile: Some(p),
+            latency_median_ms: median,
+            latency_p99_ms: p99,
+            rate429: r429,
+            rate5xx: r5xx,
+            rate_drop: drop,
+            rate_revoke: revoke,
+        }
+    }
+}
+
+impl FaultRates {
+    /// Refuses rates outside [0, 1] and latencies that are negative or whose
+    /// tail is shorter than the median.
+    pub fn check(&self) -> Result<(), String> {
+        for (name, r) in [
+            ("rate429", self.rate429),
+            ("rate5xx", self.rate5xx),
+            ("rateDrop", self.rate_drop),
+            ("rateRevoke", self.rate_revoke),
+        ] {
+            if !(0.0..=1.0).contains(&r) {
+                return Err(format!("{name}: {r} must be between 0 and 1"));
+            }
+        }
+        if !(self.latency_median_ms >= 0.0 && self.latency_p99_ms >= 0.0) {
+            return Err("latencyMedianMs and latencyP99Ms must be zero or more".into());
+        }
+        if self.latency_p99_ms < self.latency_median_ms {
+            return Err("latencyP99Ms must be at least latencyMedianMs".into());
+        }
+        Ok(())
+    }
+}

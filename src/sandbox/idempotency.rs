@@ -1,0 +1,3 @@
+//! STUB: Idempotency-Key replay.
+#[derive(Default)]
+pub struct IdempotencyStore;

@@ -1,0 +1,1 @@
+//! STUB: the scope each call needs.
