@@ -6,6 +6,8 @@
 //! serves that same surface over real HTTP.
 
 pub mod api;
+pub mod config;
 pub mod domain;
+pub mod engine;
 pub mod sandbox;
 pub mod signing;

@@ -1,0 +1,1 @@
+//! Append-only files with group commit.

@@ -1,0 +1,1 @@
+//! Live latency and error metrics.

@@ -1,0 +1,1 @@
+//! The durable webhook outbox.
