@@ -15,7 +15,7 @@ use super::reply::Failure;
 use super::{SandboxState, admin, auth, faults, idempotency, routes, sink};
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::{Method, Uri};
+use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
@@ -38,6 +38,7 @@ impl SandboxState {
             .merge(admin::routes())
             .merge(sink::routes())
             .fallback(no_such_endpoint)
+            .method_not_allowed_fallback(method_not_allowed)
             .with_state(self.clone())
     }
 
@@ -77,6 +78,11 @@ impl SandboxState {
 async fn count(State(state): State<SandboxState>, request: Request, next: Next) -> Response {
     state.stats.request();
     next.run(request).await
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+    let message = format!("{method} is not allowed on {}", uri.path());
+    Failure::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", message).into_response()
 }
 
 async fn no_such_endpoint(method: Method, uri: Uri) -> Response {
