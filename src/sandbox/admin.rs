@@ -4,9 +4,11 @@
 //! observes the tenant, and must answer even while the tenant is "down".
 
 use super::reply::{Failure, Result};
+use super::server::unreadable_body;
 use super::{FaultProfile, FaultRates, SandboxState, StatsSnapshot};
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -80,7 +82,11 @@ impl FaultsChange {
     }
 }
 
-async fn set_faults(State(state): State<SandboxState>, body: Bytes) -> Result<Json<FaultRates>> {
+async fn set_faults(
+    State(state): State<SandboxState>,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Json<FaultRates>> {
+    let body = body.map_err(unreadable_body)?;
     let change: FaultsChange =
         serde_json::from_slice(&body).map_err(|e| Failure::bad_request(format!("faults: {e}")))?;
     let rates = change.into_rates().map_err(Failure::bad_request)?;

@@ -14,6 +14,7 @@ pub use accept::{ConnectionHandle, serve};
 use super::reply::Failure;
 use super::{SandboxState, admin, auth, faults, idempotency, routes, sink};
 use axum::Router;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::{Next, from_fn_with_state};
@@ -78,6 +79,19 @@ impl SandboxState {
 async fn count(State(state): State<SandboxState>, request: Request, next: Next) -> Response {
     state.stats.request();
     next.run(request).await
+}
+
+/// The JSON refusal for a request body axum could not read: too large
+/// (413) or broken off (400).
+pub fn unreadable_body(rejection: BytesRejection) -> Failure {
+    match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => Failure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("body: {}", rejection.body_text()),
+        ),
+        _ => Failure::bad_request(format!("body: could not be read ({})", rejection.body_text())),
+    }
 }
 
 async fn method_not_allowed(method: Method, uri: Uri) -> Response {

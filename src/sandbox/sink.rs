@@ -7,6 +7,7 @@
 //! long the sandbox runs.
 
 use super::reply::{Failure, Result};
+use super::server::unreadable_body;
 use super::{SandboxConfig, SandboxState};
 use crate::signing::{self, SigningKey, Verdict};
 use axum::body::Bytes;
@@ -131,14 +132,7 @@ async fn receive(
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<StatusCode> {
     check_name(&name)?;
-    let body = body.map_err(|rejection| match rejection.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => Failure::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            format!("body: a delivery may be at most {BODY_LIMIT} bytes"),
-        ),
-        _ => Failure::bad_request(format!("body: could not be read ({})", rejection.body_text())),
-    })?;
+    let body = body.map_err(unreadable_body)?;
     let now = OffsetDateTime::now_utc();
     let delivery = Delivery {
         received_at: now,

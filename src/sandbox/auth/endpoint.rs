@@ -5,10 +5,12 @@
 //! compared in constant time and never echoed.
 
 use crate::sandbox::reply::Failure;
+use crate::sandbox::server::unreadable_body;
 use crate::sandbox::{SandboxState, scopes};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -26,7 +28,15 @@ pub fn routes() -> Router<SandboxState> {
     TOKEN_PATHS.iter().fold(Router::new(), |router, path| router.route(path, post(issue)))
 }
 
-async fn issue(State(state): State<SandboxState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn issue(
+    State(state): State<SandboxState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => return unreadable_body(rejection).into_response(),
+    };
     match grant(&state, &headers, &body) {
         Ok(reply) => reply,
         Err(refusal) => refusal.into_response(),
