@@ -1,11 +1,10 @@
-//! STUB: token issuance and bearer checks.
-use super::SandboxConfig;
+//! OAuth 2.0 client credentials: the token endpoints, the store of issued
+//! tokens, and the bearer and scope check in front of every API call.
 
-pub struct TokenStore;
+mod bearer;
+mod endpoint;
+mod store;
 
-impl TokenStore {
-    pub fn new(config: &SandboxConfig) -> Self {
-        let _ = config;
-        Self
-    }
-}
+pub use bearer::{authorize, bearer_token};
+pub use endpoint::routes;
+pub use store::{TokenProblem, TokenStore};

@@ -1,11 +1,275 @@
-//! STUB: fault injection.
-use super::FaultRates;
+//! Fault injection: what makes the sandbox behave like a tenant on a bad day.
+//!
+//! Each request gets one decision from a seeded RNG: a latency drawn from a
+//! log-normal (most requests near the median, a long tail to the p99, as real
+//! gateways behave), then at most one fault. The same seed and the same
+//! sequence of requests give the same faults, so a failing run can be replayed.
 
-pub struct Faults;
+use super::reply::Failure;
+use super::server::ConnectionHandle;
+use super::{Fault, FaultRates, SandboxState, auth};
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::sync::{Mutex, MutexGuard, RwLock};
+use std::time::Duration;
+
+/// z-score of the 99th percentile of the standard normal.
+const Z_P99: f64 = 2.326;
+/// The log-normal's tail is unbounded; real gateways give up long before.
+const TAIL_CAP_OVER_P99: f64 = 3.0;
+const SERVER_ERRORS: [StatusCode; 4] = [
+    StatusCode::INTERNAL_SERVER_ERROR,
+    StatusCode::BAD_GATEWAY,
+    StatusCode::SERVICE_UNAVAILABLE,
+    StatusCode::GATEWAY_TIMEOUT,
+];
+
+/// What happens to one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    pub latency: Duration,
+    pub fault: Option<Injected>,
+}
+
+/// The faults a request can get, beyond latency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Injected {
+    TooManyRequests {
+        retry_after_secs: u64,
+    },
+    ServerError(StatusCode),
+    /// Close the connection before the request is handled.
+    DropBefore,
+    /// Handle the request, then close the connection without replying.
+    DropAfter,
+    /// Revoke the presented token, so the request is refused as unauthenticated.
+    RevokeToken,
+}
+
+pub struct Faults {
+    rates: RwLock<FaultRates>,
+    rng: Mutex<StdRng>,
+}
 
 impl Faults {
     pub fn new(rates: FaultRates, seed: u64) -> Self {
-        let _ = (rates, seed);
-        Self
+        Self { rates: RwLock::new(rates), rng: Mutex::new(StdRng::seed_from_u64(seed)) }
+    }
+
+    pub fn rates(&self) -> FaultRates {
+        self.rates.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    /// Replaces the rates after checking them.
+    pub fn set(&self, rates: FaultRates) -> Result<(), String> {
+        rates.check()?;
+        *self.rates.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = rates;
+        Ok(())
+    }
+
+    fn rng(&self) -> MutexGuard<'_, StdRng> {
+        self.rng.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn decide(&self) -> Decision {
+        let rates = self.rates();
+        let mut rng = self.rng();
+        let latency = latency(&rates, &mut *rng);
+        Decision { latency, fault: fault(&rates, &mut *rng) }
+    }
+}
+
+fn latency(rates: &FaultRates, rng: &mut impl Rng) -> Duration {
+    let median = rates.latency_median_ms;
+    if median <= 0.0 {
+        return Duration::ZERO;
+    }
+    let p99 = rates.latency_p99_ms.max(median);
+    let sigma = (p99 / median).ln() / Z_P99;
+    let ms = median * (sigma * standard_normal(rng)).exp();
+    Duration::from_secs_f64(ms.min(p99 * TAIL_CAP_OVER_P99) / 1000.0)
+}
+
+/// Box–Muller: one standard normal sample from two uniform ones.
+fn standard_normal(rng: &mut impl Rng) -> f64 {
+    let u1: f64 = 1.0 - rng.random::<f64>(); // (0, 1], so ln is finite
+    let u2: f64 = rng.random();
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+fn fault(rates: &FaultRates, rng: &mut impl Rng) -> Option<Injected> {
+    let roll: f64 = rng.random();
+    let mut threshold = 0.0;
+    let mut hit = |rate: f64| {
+        threshold += rate;
+        roll < threshold
+    };
+    if hit(rates.rate429) {
+        Some(Injected::TooManyRequests { retry_after_secs: rng.random_range(1..=3) })
+    } else if hit(rates.rate5xx) {
+        Some(Injected::ServerError(SERVER_ERRORS[rng.random_range(0..SERVER_ERRORS.len())]))
+    } else if hit(rates.rate_drop) {
+        Some(if rng.random::<bool>() { Injected::DropBefore } else { Injected::DropAfter })
+    } else if hit(rates.rate_revoke) {
+        Some(Injected::RevokeToken)
+    } else {
+        None
+    }
+}
+
+/// The fault layer: sleeps the sampled latency, then applies the fault.
+pub async fn inject(State(state): State<SandboxState>, request: Request, next: Next) -> Response {
+    let decision = state.faults.decide();
+    if !decision.latency.is_zero() {
+        tokio::time::sleep(decision.latency).await;
+    }
+    let Some(fault) = decision.fault else {
+        return next.run(request).await;
+    };
+    let connection = request.extensions().get::<ConnectionHandle>().cloned();
+    match fault {
+        Injected::TooManyRequests { retry_after_secs } => {
+            state.stats.fault(Fault::TooManyRequests);
+            Failure::rate_limited(
+                retry_after_secs,
+                format!("the tenant is throttling requests; retry after {retry_after_secs} s"),
+            )
+            .into_response()
+        }
+        Injected::ServerError(status) => {
+            state.stats.fault(Fault::ServerError);
+            Failure::server(status).into_response()
+        }
+        Injected::DropBefore => drop_connection(&state, connection, Fault::DroppedBefore).await,
+        Injected::DropAfter => {
+            // The reply is produced (and remembered for idempotent replay)
+            // before it is thrown away with the connection.
+            let _reply = next.run(request).await;
+            drop_connection(&state, connection, Fault::DroppedAfter).await
+        }
+        Injected::RevokeToken => {
+            let revoked = auth::bearer_token(request.headers()).is_ok_and(|token| state.auth.revoke(token));
+            if revoked {
+                state.stats.fault(Fault::TokenRevoked);
+            }
+            next.run(request).await
+        }
+    }
+}
+
+/// Closes the client's connection without a byte of reply. The future never
+/// completes: the connection task drops it along with the socket.
+async fn drop_connection(
+    state: &SandboxState,
+    connection: Option<ConnectionHandle>,
+    kind: Fault,
+) -> Response {
+    match connection {
+        Some(connection) => {
+            state.stats.fault(kind);
+            connection.close_without_reply();
+            std::future::pending().await
+        }
+        None => {
+            // Served without the sandbox's accept loop, there is no
+            // connection to drop; a 503 is the nearest visible fault.
+            state.stats.fault(Fault::ServerError);
+            Failure::server(StatusCode::SERVICE_UNAVAILABLE).into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::FaultProfile;
+
+    fn rates(r429: f64, r5xx: f64, drop: f64, revoke: f64) -> FaultRates {
+        FaultRates {
+            rate429: r429,
+            rate5xx: r5xx,
+            rate_drop: drop,
+            rate_revoke: revoke,
+            ..FaultRates::from(FaultProfile::None)
+        }
+    }
+
+    #[test]
+    fn no_faults_means_no_latency_and_no_fault() {
+        let faults = Faults::new(FaultRates::from(FaultProfile::None), 1);
+        for _ in 0..1000 {
+            assert_eq!(faults.decide(), Decision { latency: Duration::ZERO, fault: None });
+        }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_decisions() {
+        let storm = || Faults::new(FaultRates::from(FaultProfile::Storm), 7);
+        let (a, b) = (storm(), storm());
+        for _ in 0..200 {
+            assert_eq!(a.decide(), b.decide());
+        }
+    }
+
+    #[test]
+    fn fault_frequencies_follow_the_rates() {
+        let faults = Faults::new(rates(0.2, 0.1, 0.1, 0.05), 3);
+        let n = 20_000;
+        let (mut r429, mut r5xx, mut before, mut after, mut revoke) = (0, 0, 0, 0, 0);
+        for _ in 0..n {
+            match faults.decide().fault {
+                Some(Injected::TooManyRequests { retry_after_secs }) => {
+                    assert!((1..=3).contains(&retry_after_secs));
+                    r429 += 1;
+                }
+                Some(Injected::ServerError(status)) => {
+                    assert!(SERVER_ERRORS.contains(&status));
+                    r5xx += 1;
+                }
+                Some(Injected::DropBefore) => before += 1,
+                Some(Injected::DropAfter) => after += 1,
+                Some(Injected::RevokeToken) => revoke += 1,
+                None => {}
+            }
+        }
+        let share = |count: i32| f64::from(count) / f64::from(n);
+        assert!((share(r429) - 0.2).abs() < 0.02, "429 share {}", share(r429));
+        assert!((share(r5xx) - 0.1).abs() < 0.015);
+        assert!((share(before + after) - 0.1).abs() < 0.015);
+        assert!(before > n / 40 && after > n / 40, "drops split between before and after");
+        assert!((share(revoke) - 0.05).abs() < 0.01);
+    }
+
+    #[test]
+    fn latency_has_the_configured_median_and_p99() {
+        let faults = Faults::new(
+            FaultRates {
+                latency_median_ms: 40.0,
+                latency_p99_ms: 600.0,
+                ..FaultRates::from(FaultProfile::None)
+            },
+            11,
+        );
+        let mut samples: Vec<f64> =
+            (0..20_000).map(|_| faults.decide().latency.as_secs_f64() * 1000.0).collect();
+        samples.sort_by(f64::total_cmp);
+        let at = |q: f64| samples[(q * samples.len() as f64) as usize];
+        assert!((at(0.5) - 40.0).abs() < 4.0, "median {}", at(0.5));
+        assert!((at(0.99) - 600.0).abs() < 120.0, "p99 {}", at(0.99));
+        assert!(samples.iter().all(|ms| *ms <= 1800.0 + 1e-9), "the tail is capped");
+    }
+
+    #[test]
+    fn rates_can_change_at_runtime_but_not_to_nonsense() {
+        let faults = Faults::new(FaultRates::from(FaultProfile::None), 1);
+        assert!(faults.set(rates(1.0, 0.0, 0.0, 0.0)).is_ok());
+        assert!(matches!(faults.decide().fault, Some(Injected::TooManyRequests { .. })));
+        let error = faults.set(rates(1.5, 0.0, 0.0, 0.0)).unwrap_err();
+        assert!(error.contains("rate429"), "{error}");
+        assert_eq!(faults.rates().rate429, 1.0, "a refused change leaves the rates alone");
     }
 }

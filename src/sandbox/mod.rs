@@ -72,7 +72,7 @@ impl Sandbox {
             config,
         };
         let router = server::app(state.clone());
-        let mut tasks = vec![tokio::spawn(server::serve(listener, router, state.clone(), shutdown.clone()))];
+        let mut tasks = vec![tokio::spawn(server::serve(listener, router, shutdown.clone()))];
         if state.config.simulate {
             tasks.push(tokio::spawn(simulation::run(state.clone(), shutdown.clone())));
         }
