@@ -212,3 +212,56 @@ impl Attempt for ApiRequest<'_> {
         self.send(&fresh).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::InteractionId;
+    use secrecy::SecretString;
+
+    fn config() -> ClientConfig {
+        let base = Url::parse("http://127.0.0.1:9").unwrap();
+        ClientConfig::new(base, "console", SecretString::from("hunter2-secret"))
+    }
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    #[test]
+    fn calls_can_run_on_any_task() {
+        let client = Client::new(config()).unwrap();
+        let id = InteractionId::parse("i-1").unwrap();
+        assert_send(&client.interaction(&id));
+        assert_send(&client.dispositions());
+    }
+
+    #[test]
+    fn a_bad_configuration_is_refused_with_the_setting_named() {
+        let err = Client::new(config().with_token_path("")).unwrap_err();
+        assert!(matches!(err.kind, ApiErrorKind::Config { .. }), "{err:?}");
+        assert!(err.to_string().contains("token path"), "{err}");
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_secret() {
+        let shown = format!("{:?}", Client::new(config()).unwrap());
+        assert!(shown.contains("console") && !shown.contains("hunter2"), "{shown}");
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_tenant_is_a_network_error_after_bounded_retries() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = Url::parse(&format!("http://{}", closed.local_addr().unwrap())).unwrap();
+        drop(closed);
+        let retry = super::super::RetryPolicy {
+            max_attempts: 3,
+            base_delay: std::time::Duration::from_millis(1),
+            max_delay: std::time::Duration::from_millis(2),
+            ..Default::default()
+        };
+        let config = ClientConfig::new(base, "console", SecretString::from("s")).with_retry(retry);
+        let err = Client::new(config).unwrap().dispositions().await.unwrap_err();
+        assert!(matches!(err.kind, ApiErrorKind::Network { .. }), "{err:?}");
+        assert!(err.to_string().starts_with("could not reach the tenant"), "{err}");
+        assert_eq!((err.call.attempts, err.call.status), (0, None), "not even a token could be fetched");
+    }
+}

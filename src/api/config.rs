@@ -71,8 +71,9 @@ impl ClientConfig {
         if self.client_id.trim().is_empty() {
             return Err("client id must not be empty".into());
         }
-        if self.connect_timeout.is_zero() || self.request_timeout.is_zero() {
-            return Err("connect and request timeouts must be greater than zero".into());
+        let bounded = |t: Duration| !t.is_zero() && t <= MAX_DEADLINE;
+        if !bounded(self.connect_timeout) || !bounded(self.request_timeout) {
+            return Err("connect and request timeouts must be greater than zero and at most a day".into());
         }
         if let Some(bad) = self.scopes.iter().find(|s| s.is_empty() || s.contains(char::is_whitespace)) {
             return Err(format!("scope {bad:?} must be one non-empty word"));
@@ -80,6 +81,9 @@ impl ClientConfig {
         self.retry.check()
     }
 }
+
+/// No call is worth waiting on for longer than this.
+const MAX_DEADLINE: Duration = Duration::from_secs(24 * 3600);
 
 /// How often and how long the client retries a call that may succeed later.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,8 +123,8 @@ impl RetryPolicy {
         if self.max_attempts == 0 {
             return Err("retry.max_attempts must be at least 1".into());
         }
-        if self.deadline.is_zero() {
-            return Err("retry.deadline must be greater than zero".into());
+        if self.deadline.is_zero() || self.deadline > MAX_DEADLINE {
+            return Err("retry.deadline must be greater than zero and at most a day".into());
         }
         if self.base_delay > self.max_delay {
             return Err("retry.base_delay must not exceed retry.max_delay".into());

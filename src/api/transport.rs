@@ -42,7 +42,10 @@ impl Transport {
             .user_agent(USER_AGENT)
             .default_headers(headers)
             .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout);
+            .timeout(config.request_timeout)
+            // The API never redirects; following one would resend writes and
+            // bearer tokens to wherever a reply points.
+            .redirect(reqwest::redirect::Policy::none());
         if is_loopback(&config.base_url) {
             // A proxy from the environment must never see loopback traffic.
             builder = builder.no_proxy();
