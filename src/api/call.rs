@@ -1,0 +1,52 @@
+//! What a call did, for the audit trail and the metrics panes.
+
+use reqwest::Method;
+use std::time::Duration;
+
+/// The facts of one call, success or failure: what was sent, how often,
+/// how long it took, and what the tenant last answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallInfo {
+    pub method: Method,
+    /// The path as sent, percent-encoded, without the query.
+    pub path: String,
+    /// The last HTTP status received; `None` when no reply ever came.
+    pub status: Option<u16>,
+    /// HTTP requests sent for this call, retries and re-authentication included.
+    pub attempts: u32,
+    /// From the start of the call to its end, waits included.
+    pub latency: Duration,
+    pub etag_sent: Option<String>,
+    pub idempotency_key: Option<String>,
+    /// The tenant answered from its idempotency store: the write had already
+    /// been applied by an earlier attempt or call with the same key.
+    pub replayed: bool,
+}
+
+impl CallInfo {
+    pub(crate) fn new(method: Method, path: String) -> Self {
+        Self {
+            method,
+            path,
+            status: None,
+            attempts: 0,
+            latency: Duration::ZERO,
+            etag_sent: None,
+            idempotency_key: None,
+            replayed: false,
+        }
+    }
+}
+
+/// A decoded answer and the facts of the call that produced it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply<T> {
+    pub value: T,
+    pub call: CallInfo,
+}
+
+impl<T> Reply<T> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Reply<U> {
+        Reply { value: f(self.value), call: self.call }
+    }
+}

@@ -1,0 +1,267 @@
+//! The client: sends a dialect's calls with authentication, the write guards
+//! and the retry policy, and turns every outcome into a [`Reply`] or an
+//! [`ApiError`].
+
+use super::attempts::{self, Attempt, Failure};
+use super::call::{CallInfo, Reply};
+use super::config::ClientConfig;
+use super::dialect::{Call, CallSpec, Dialect, DocumentsDialect, RawReply};
+use super::error::{ApiError, ApiErrorKind};
+use super::guards::{ETag, IdempotencyKey};
+use super::retry;
+use super::token::{AccessToken, TokenCache, TokenSource};
+use super::transport::{SendError, Transport};
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, HeaderValue};
+use secrecy::ExposeSecret;
+use std::fmt;
+use std::sync::Arc;
+use tokio::time::Instant;
+use url::Url;
+
+/// A tenant's REST API. Cheap to clone: clones share the connection pool
+/// and the token.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    transport: Transport,
+    tokens: TokenCache,
+    dialect: Arc<dyn Dialect>,
+    config: ClientConfig,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.config.base_url.as_str())
+            .field("client_id", &self.inner.config.client_id)
+            .field("dialect", &self.inner.dialect)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The optional guards of a write.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Guards {
+    pub if_match: Option<ETag>,
+    pub idempotency_key: Option<IdempotencyKey>,
+}
+
+impl Guards {
+    pub fn new(if_match: Option<&ETag>, idempotency_key: Option<IdempotencyKey>) -> Self {
+        Self { if_match: if_match.cloned(), idempotency_key }
+    }
+}
+
+impl Client {
+    /// A client speaking the documents' dialect.
+    pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
+        Self::with_dialect(config, Arc::new(DocumentsDialect))
+    }
+
+    pub fn with_dialect(config: ClientConfig, dialect: Arc<dyn Dialect>) -> Result<Self, ApiError> {
+        let refuse = |message: String| ApiError {
+            kind: ApiErrorKind::Config { message },
+            call: Box::new(CallInfo::new(reqwest::Method::GET, String::new())),
+        };
+        config.check().map_err(refuse)?;
+        let transport = Transport::new(&config).map_err(refuse)?;
+        let tokens = TokenCache::new(TokenSource::new(&config, transport.clone(), dialect.clone()));
+        Ok(Self { inner: Arc::new(Inner { transport, tokens, dialect, config }) })
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.inner.config.base_url
+    }
+
+    /// Token requests made since the client was built.
+    pub fn token_refreshes(&self) -> u64 {
+        self.inner.tokens.refreshes()
+    }
+
+    pub fn dialect(&self) -> &dyn Dialect {
+        self.inner.dialect.as_ref()
+    }
+
+    /// Sends `call` and decodes its reply.
+    pub(crate) async fn run<T>(&self, call: Call<T>, guards: Guards) -> Result<Reply<T>, ApiError> {
+        let started = Instant::now();
+        let url = self.inner.transport.url(&call.spec.segments);
+        let mut info = CallInfo::new(call.spec.method.clone(), url.path().to_string());
+        info.etag_sent = guards.if_match.as_ref().map(|t| t.as_str().to_string());
+        info.idempotency_key = guards.idempotency_key.as_ref().map(|k| k.as_str().to_string());
+        let replay_safe = retry::replay_safe(
+            &call.spec.method,
+            call.spec.intent,
+            guards.if_match.is_some(),
+            guards.idempotency_key.is_some(),
+        );
+        let mut attempt = ApiRequest {
+            inner: &self.inner,
+            spec: &call.spec,
+            url,
+            guards: &guards,
+            sent: 0,
+            status: None,
+            reauthenticated: false,
+        };
+        let outcome = attempts::run(&self.inner.config.retry, replay_safe, &mut attempt).await;
+        info.attempts = attempt.sent;
+        info.status = attempt.status;
+        info.latency = started.elapsed();
+        match outcome {
+            Ok(reply) => {
+                info.replayed =
+                    reply.header("idempotent-replayed").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+                match call.decode(&reply) {
+                    Ok(value) => Ok(Reply { value, call: info }),
+                    Err(e) => Err(ApiError {
+                        kind: ApiErrorKind::Decode { detail: e.detail, excerpt: e.excerpt },
+                        call: Box::new(info),
+                    }),
+                }
+            }
+            Err(failure) => Err(ApiError { kind: self.failure_kind(failure), call: Box::new(info) }),
+        }
+    }
+
+    fn failure_kind(&self, failure: Failure) -> ApiErrorKind {
+        match failure {
+            Failure::Status(reply) => {
+                let said = self.inner.dialect.server_message(&reply);
+                ApiErrorKind::from_status(
+                    reply.status.as_u16(),
+                    said.message,
+                    said.details,
+                    attempts::retry_after(&reply),
+                )
+            }
+            Failure::Send(SendError::Connect(detail)) => ApiErrorKind::Network { detail },
+            Failure::Send(SendError::Interrupted(detail)) => ApiErrorKind::Interrupted { detail },
+            Failure::Send(SendError::Timeout) => {
+                ApiErrorKind::Timeout { after: self.inner.config.request_timeout }
+            }
+            Failure::Send(SendError::TooLarge) => ApiErrorKind::Decode {
+                detail: "the reply was larger than the client reads".into(),
+                excerpt: String::new(),
+            },
+            Failure::Deadline(after) => ApiErrorKind::Timeout { after },
+            Failure::Fatal(kind) => kind,
+        }
+    }
+}
+
+/// One attempt of an API call: a token, the request, and on a 401 one
+/// fresh token and one more try.
+struct ApiRequest<'a> {
+    inner: &'a Inner,
+    spec: &'a CallSpec,
+    url: Url,
+    guards: &'a Guards,
+    sent: u32,
+    status: Option<u16>,
+    reauthenticated: bool,
+}
+
+impl ApiRequest<'_> {
+    async fn send(&mut self, token: &AccessToken) -> Result<RawReply, Failure> {
+        let transport = &self.inner.transport;
+        let mut request = transport
+            .request(self.spec.method.clone(), self.url.clone())
+            .bearer_auth(token.secret().expose_secret());
+        if !self.spec.query.is_empty() {
+            request = request.query(&self.spec.query);
+        }
+        for (name, value) in &self.spec.headers {
+            request = request.header(name, value);
+        }
+        if let Some(tag) = &self.guards.if_match {
+            request = request.header("If-Match", tag.as_str());
+        }
+        if let Some(key) = &self.guards.idempotency_key {
+            request = request.header("Idempotency-Key", key.as_str());
+        }
+        if let Some(body) = &self.spec.body {
+            request = request
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(body.to_string());
+        }
+        self.sent += 1;
+        let reply = transport.send(request).await.map_err(Failure::Send)?;
+        self.status = Some(reply.status.as_u16());
+        Ok(reply)
+    }
+}
+
+impl Attempt for ApiRequest<'_> {
+    async fn run(&mut self) -> Result<RawReply, Failure> {
+        let tokens = &self.inner.tokens;
+        let token = tokens.token().await.map_err(Failure::Fatal)?;
+        let reply = self.send(&token).await?;
+        if reply.status != StatusCode::UNAUTHORIZED || self.reauthenticated {
+            return Ok(reply);
+        }
+        // Revoked or expired early: a 401 means nothing was done, so one
+        // more try with a fresh token is safe for any request.
+        self.reauthenticated = true;
+        tokens.invalidate(&token);
+        let fresh = tokens.token().await.map_err(Failure::Fatal)?;
+        self.send(&fresh).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::InteractionId;
+    use secrecy::SecretString;
+
+    fn config() -> ClientConfig {
+        let base = Url::parse("http://127.0.0.1:9").unwrap();
+        ClientConfig::new(base, "console", SecretString::from("hunter2-secret"))
+    }
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    #[test]
+    fn calls_can_run_on_any_task() {
+        let client = Client::new(config()).unwrap();
+        let id = InteractionId::parse("i-1").unwrap();
+        assert_send(&client.interaction(&id));
+        assert_send(&client.dispositions());
+    }
+
+    #[test]
+    fn a_bad_configuration_is_refused_with_the_setting_named() {
+        let err = Client::new(config().with_token_path("")).unwrap_err();
+        assert!(matches!(err.kind, ApiErrorKind::Config { .. }), "{err:?}");
+        assert!(err.to_string().contains("token path"), "{err}");
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_secret() {
+        let shown = format!("{:?}", Client::new(config()).unwrap());
+        assert!(shown.contains("console") && !shown.contains("hunter2"), "{shown}");
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_tenant_is_a_network_error_after_bounded_retries() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = Url::parse(&format!("http://{}", closed.local_addr().unwrap())).unwrap();
+        drop(closed);
+        let retry = super::super::RetryPolicy {
+            max_attempts: 3,
+            base_delay: std::time::Duration::from_millis(1),
+            max_delay: std::time::Duration::from_millis(2),
+            ..Default::default()
+        };
+        let config = ClientConfig::new(base, "console", SecretString::from("s")).with_retry(retry);
+        let err = Client::new(config).unwrap().dispositions().await.unwrap_err();
+        assert!(matches!(err.kind, ApiErrorKind::Network { .. }), "{err:?}");
+        assert!(err.to_string().starts_with("could not reach the tenant"), "{err}");
+        assert_eq!((err.call.attempts, err.call.status), (0, None), "not even a token could be fetched");
+    }
+}

@@ -1,0 +1,191 @@
+//! Errors, typed by what the user can do about them.
+
+use super::call::CallInfo;
+use crate::domain::FieldError;
+use std::time::Duration;
+
+/// A failed call: why, and the facts of the call for the audit trail.
+/// Displays as the kind's sentence.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{kind}")]
+pub struct ApiError {
+    pub kind: ApiErrorKind,
+    /// Boxed to keep `Result`s small on the success path.
+    pub call: Box<CallInfo>,
+}
+
+/// Why a call failed. Every sentence says what to do next. Server text in
+/// these variants is sanitised and shortened; secrets never enter them.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiErrorKind {
+    /// 400: a rule was broken. `details` names each field when the tenant did.
+    #[error("the tenant refused the request: {message}; correct it and send it again")]
+    BadRequest { message: String, details: Vec<FieldError> },
+    /// 401 although a fresh token was fetched and tried.
+    #[error(
+        "the tenant refused the console's access token even after a fresh one ({message}); \
+         check that the API client is still enabled on the tenant"
+    )]
+    Unauthorized { message: String },
+    /// The token endpoint refused the client's credentials or scopes.
+    #[error(
+        "the tenant refused to issue an access token (HTTP {status}: {message}); \
+         check the client id, secret and scopes of this profile"
+    )]
+    TokenRefused { status: u16, message: String },
+    /// 403: the token lacks a scope; `message` says which would do.
+    #[error(
+        "the console is not allowed to do this: {message}; ask a tenant administrator to grant that scope"
+    )]
+    Forbidden { message: String },
+    #[error("not found on the tenant: {message}; it may have been removed, or the id is mistyped")]
+    NotFound { message: String },
+    /// 409 or 412: a stale tag, or the entity is busy (dialer, wrap-up…).
+    #[error(
+        "the tenant refused the change because of the item's current state: {message}; reload it and decide again"
+    )]
+    Conflict { status: u16, message: String },
+    /// 428: the write needs `If-Match`.
+    #[error(
+        "the tenant needs the item's current version tag for this change ({message}); reload it and try again"
+    )]
+    PreconditionRequired { message: String },
+    /// 429 that outlasted the retries or the longest wait the client accepts.
+    #[error("{}", rate_limited_sentence(*.retry_after))]
+    RateLimited { retry_after: Option<Duration>, message: String },
+    /// 5xx after the retries the call allowed.
+    #[error("the tenant failed to handle the request (HTTP {status}: {message}); try again shortly")]
+    Server { status: u16, message: String },
+    /// A status the API does not use for this call.
+    #[error("the tenant answered HTTP {status} ({message}), which this call does not expect")]
+    Unexpected { status: u16, message: String },
+    /// No connection could be made: nothing was sent.
+    #[error("could not reach the tenant ({detail}); check the network connection and the tenant URL")]
+    Network { detail: String },
+    /// The connection broke after the request went out.
+    #[error(
+        "the connection broke before the tenant answered ({detail}); a change may or may not \
+         have been applied, so read it back before repeating it"
+    )]
+    Interrupted { detail: String },
+    #[error(
+        "the tenant did not answer within {} s; it may be overloaded. A change may or may not \
+         have been applied, so read it back before repeating it",
+        .after.as_secs_f64()
+    )]
+    Timeout { after: Duration },
+    /// A reply that is not what the API documents.
+    #[error("the tenant's reply could not be read ({detail}); it began: {excerpt}")]
+    Decode { detail: String, excerpt: String },
+    #[error("the API client is misconfigured: {message}")]
+    Config { message: String },
+}
+
+fn rate_limited_sentence(wait: Option<Duration>) -> String {
+    match wait {
+        Some(w) => format!(
+            "the tenant is limiting requests and asks to wait {} s; try again after that",
+            w.as_secs_f64().ceil()
+        ),
+        None => "the tenant is limiting requests; wait a moment and try again".to_string(),
+    }
+}
+
+impl ApiErrorKind {
+    /// The error for a refusal with HTTP `status`. `message` is the tenant's
+    /// sentence, already sanitised.
+    pub(crate) fn from_status(
+        status: u16,
+        message: String,
+        details: Vec<FieldError>,
+        retry_after: Option<Duration>,
+    ) -> Self {
+        match status {
+            400 => Self::BadRequest { message, details },
+            401 => Self::Unauthorized { message },
+            403 => Self::Forbidden { message },
+            404 => Self::NotFound { message },
+            409 | 412 => Self::Conflict { status, message },
+            428 => Self::PreconditionRequired { message },
+            429 => Self::RateLimited { retry_after, message },
+            500..=599 => Self::Server { status, message },
+            _ => Self::Unexpected { status, message },
+        }
+    }
+
+    /// Another writer or the entity's state won: the caller may reload and retry.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, Self::Conflict { .. })
+    }
+
+    /// The HTTP status behind the error, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::BadRequest { .. } => Some(400),
+            Self::Unauthorized { .. } => Some(401),
+            Self::Forbidden { .. } => Some(403),
+            Self::NotFound { .. } => Some(404),
+            Self::PreconditionRequired { .. } => Some(428),
+            Self::RateLimited { .. } => Some(429),
+            Self::TokenRefused { status, .. }
+            | Self::Conflict { status, .. }
+            | Self::Server { status, .. }
+            | Self::Unexpected { status, .. } => Some(*status),
+            Self::Network { .. }
+            | Self::Interrupted { .. }
+            | Self::Timeout { .. }
+            | Self::Decode { .. }
+            | Self::Config { .. } => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentence(status: u16, message: &str) -> String {
+        ApiErrorKind::from_status(status, message.into(), Vec::new(), Some(Duration::from_secs(3)))
+            .to_string()
+    }
+
+    #[test]
+    fn each_status_reads_as_an_actionable_sentence() {
+        let bad = sentence(400, "attributes[2].key: \"_x\" starts with the reserved prefix \"_\"");
+        assert_eq!(
+            bad,
+            "the tenant refused the request: attributes[2].key: \"_x\" starts with the reserved prefix \
+             \"_\"; correct it and send it again"
+        );
+        let forbidden = sentence(403, "this call needs one of the scopes user:status:write");
+        assert!(forbidden.contains("needs one of the scopes user:status:write"), "{forbidden}");
+        assert!(forbidden.contains("grant that scope"), "{forbidden}");
+        assert!(sentence(404, "no interaction i-9").contains("no interaction i-9"));
+        assert!(sentence(409, "stale If-Match").contains("reload it and decide again"));
+        assert!(sentence(412, "stale").contains("reload it"));
+        assert!(sentence(428, "If-Match required").contains("version tag"));
+        assert!(sentence(429, "slow down").contains("wait 3 s"));
+        assert!(sentence(503, "unavailable").contains("HTTP 503"));
+        assert!(sentence(418, "teapot").contains("does not expect"));
+    }
+
+    #[test]
+    fn conflicts_are_recognisable_for_the_refetch_path() {
+        let k = ApiErrorKind::from_status(409, "stale".into(), Vec::new(), None);
+        assert!(k.is_conflict());
+        assert_eq!(k.status(), Some(409));
+        assert!(!ApiErrorKind::Network { detail: "refused".into() }.is_conflict());
+    }
+
+    #[test]
+    fn transport_failures_say_whether_a_change_may_have_landed() {
+        let net = ApiErrorKind::Network { detail: "connection refused".into() }.to_string();
+        assert!(net.contains("could not reach the tenant"), "{net}");
+        let cut = ApiErrorKind::Interrupted { detail: "connection closed".into() }.to_string();
+        assert!(cut.contains("may or may not have been applied"), "{cut}");
+        let slow = ApiErrorKind::Timeout { after: Duration::from_secs(30) }.to_string();
+        assert!(slow.contains("within 30 s"), "{slow}");
+        let limited = ApiErrorKind::RateLimited { retry_after: None, message: String::new() };
+        assert!(limited.to_string().contains("wait a moment"));
+    }
+}

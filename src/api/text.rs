@@ -1,0 +1,54 @@
+//! Making text from a server safe to show: no control characters that could
+//! drive a terminal, and short enough to fit a status line.
+
+/// Longest server message kept in an error.
+pub const MAX_MESSAGE_CHARS: usize = 500;
+/// Longest excerpt of an undecodable body kept in an error.
+pub const MAX_EXCERPT_CHARS: usize = 120;
+
+/// `text` with control characters replaced and cut to `max` characters
+/// (an ellipsis marks the cut).
+pub fn sanitize(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max * 4));
+    for (i, c) in text.trim().chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        out.push(if c.is_control() { ' ' } else { c });
+    }
+    out
+}
+
+/// The start of a body as readable text, whatever its bytes.
+pub fn excerpt(body: &[u8]) -> String {
+    // Decoding a prefix keeps a huge body from being copied just to be cut.
+    let prefix = &body[..body.len().min(MAX_EXCERPT_CHARS * 4)];
+    let text = String::from_utf8_lossy(prefix);
+    let cut = sanitize(&text, MAX_EXCERPT_CHARS);
+    if cut.is_empty() { "(empty body)".to_string() } else { cut }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        assert_eq!(sanitize("bad\u{1b}[31m\r\nthing", 50), "bad [31m  thing");
+    }
+
+    #[test]
+    fn long_text_is_cut_with_an_ellipsis() {
+        let cut = sanitize(&"x".repeat(600), MAX_MESSAGE_CHARS);
+        assert_eq!(cut.chars().count(), MAX_MESSAGE_CHARS + 1);
+        assert!(cut.ends_with('…'));
+    }
+
+    #[test]
+    fn excerpts_survive_invalid_utf8_and_empty_bodies() {
+        assert_eq!(excerpt(b""), "(empty body)");
+        assert_eq!(excerpt(b"\xff\xfe<html>"), "\u{fffd}\u{fffd}<html>");
+        assert!(excerpt(&[b'a'; 10_000]).chars().count() <= MAX_EXCERPT_CHARS + 1);
+    }
+}

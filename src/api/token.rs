@@ -1,0 +1,283 @@
+//! OAuth2 client-credentials tokens: fetched once, shared, refreshed ahead
+//! of expiry, and refreshed by one request however many callers need it.
+//!
+//! Readers take a read lock and go. A caller that finds no fresh token either
+//! joins the refresh in flight or starts one; the refresh runs as its own
+//! task, so a caller that gives up does not stall the others, and its result,
+//! success or failure, goes to every waiter. A failure is not cached: the
+//! next caller starts a new refresh.
+
+use super::attempts::{self, Attempt, Failure};
+use super::config::{ClientConfig, RetryPolicy};
+use super::dialect::{Dialect, RawReply};
+use super::error::ApiErrorKind;
+use super::transport::{SendError, Transport};
+use futures_util::FutureExt;
+use futures_util::future::{BoxFuture, Shared};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
+use tokio::time::Instant;
+use url::Url;
+
+/// How long before expiry a token is replaced, as the documents do.
+pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+/// No token is trusted for longer than this, whatever the server says.
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// A bearer token and when to stop using it.
+pub struct AccessToken {
+    secret: SecretString,
+    refresh_at: Instant,
+}
+
+impl AccessToken {
+    pub fn secret(&self) -> &SecretString {
+        &self.secret
+    }
+
+    pub fn is_fresh(&self, now: Instant) -> bool {
+        now < self.refresh_at
+    }
+}
+
+/// When a token obtained at `obtained` and valid for `lifetime` should be
+/// replaced: 60 s before it expires, or halfway through a shorter life, so a
+/// short-lived token is still used rather than refreshed on every call.
+pub fn refresh_at(obtained: Instant, lifetime: Duration) -> Instant {
+    let lifetime = lifetime.min(MAX_LIFETIME);
+    obtained + lifetime - REFRESH_MARGIN.min(lifetime / 2)
+}
+
+type Flight = Shared<BoxFuture<'static, Result<Arc<AccessToken>, ApiErrorKind>>>;
+
+#[derive(Default)]
+struct Slot {
+    token: Option<Arc<AccessToken>>,
+    /// The refresh in flight, with its number.
+    flight: Option<(u64, Flight)>,
+    flights: u64,
+}
+
+impl Slot {
+    fn fresh(&self, now: Instant) -> Option<Arc<AccessToken>> {
+        self.token.as_ref().filter(|t| t.is_fresh(now)).cloned()
+    }
+}
+
+pub struct TokenCache {
+    source: Arc<TokenSource>,
+    slot: Arc<RwLock<Slot>>,
+    refreshes: AtomicU64,
+}
+
+impl TokenCache {
+    pub fn new(source: TokenSource) -> Self {
+        Self { source: Arc::new(source), slot: Arc::default(), refreshes: AtomicU64::new(0) }
+    }
+
+    /// Token requests made so far.
+    pub fn refreshes(&self) -> u64 {
+        self.refreshes.load(Ordering::Relaxed)
+    }
+
+    /// A fresh token, from the cache or from the one refresh in flight.
+    pub async fn token(&self) -> Result<Arc<AccessToken>, ApiErrorKind> {
+        let now = Instant::now();
+        if let Some(token) = self.slot.read().unwrap_or_else(PoisonError::into_inner).fresh(now) {
+            return Ok(token);
+        }
+        let flight = {
+            let mut slot = self.slot.write().unwrap_or_else(PoisonError::into_inner);
+            if let Some(token) = slot.fresh(now) {
+                return Ok(token);
+            }
+            match &slot.flight {
+                Some((_, flight)) => flight.clone(),
+                None => self.start_refresh(&mut slot),
+            }
+        };
+        flight.await
+    }
+
+    /// Forgets `failed` after the tenant refused it, unless it was already
+    /// replaced: callers that met the same 401 together cause one refresh.
+    pub fn invalidate(&self, failed: &Arc<AccessToken>) {
+        let mut slot = self.slot.write().unwrap_or_else(PoisonError::into_inner);
+        if slot.token.as_ref().is_some_and(|t| Arc::ptr_eq(t, failed)) {
+            slot.token = None;
+        }
+    }
+
+    fn start_refresh(&self, slot: &mut Slot) -> Flight {
+        self.refreshes.fetch_add(1, Ordering::Relaxed);
+        slot.flights += 1;
+        let number = slot.flights;
+        let source = self.source.clone();
+        let shared_slot = self.slot.clone();
+        let task = tokio::spawn(async move {
+            let result = source.fetch().await.map(Arc::new);
+            let mut slot = shared_slot.write().unwrap_or_else(PoisonError::into_inner);
+            if slot.flight.as_ref().is_some_and(|(n, _)| *n == number) {
+                slot.flight = None;
+            }
+            if let Ok(token) = &result {
+                slot.token = Some(token.clone());
+            }
+            result
+        });
+        let flight: Flight = async move {
+            task.await.unwrap_or_else(|_| {
+                Err(ApiErrorKind::Config { message: "the token refresh stopped before it finished".into() })
+            })
+        }
+        .boxed()
+        .shared();
+        slot.flight = Some((number, flight.clone()));
+        flight
+    }
+}
+
+/// Where and how tokens are requested.
+pub struct TokenSource {
+    transport: Transport,
+    url: Url,
+    client_id: String,
+    client_secret: SecretString,
+    scope: Option<String>,
+    policy: RetryPolicy,
+    dialect: Arc<dyn Dialect>,
+}
+
+impl TokenSource {
+    pub fn new(config: &ClientConfig, transport: Transport, dialect: Arc<dyn Dialect>) -> Self {
+        let segments: Vec<&str> = config.token_path.split('/').filter(|s| !s.is_empty()).collect();
+        Self {
+            url: transport.url(&segments),
+            transport,
+            client_id: config.client_id.clone(),
+            client_secret: config.client_secret.clone(),
+            scope: (!config.scopes.is_empty()).then(|| config.scopes.join(" ")),
+            policy: config.retry.clone(),
+            dialect,
+        }
+    }
+
+    async fn fetch(&self) -> Result<AccessToken, ApiErrorKind> {
+        // Issuing a token changes nothing on the tenant, so it is always safe to repeat.
+        match attempts::run(&self.policy, true, &mut TokenRequest(self)).await {
+            Ok(reply) => decode(&reply, Instant::now()),
+            Err(failure) => Err(self.refused(failure)),
+        }
+    }
+
+    fn refused(&self, failure: Failure) -> ApiErrorKind {
+        match failure {
+            Failure::Status(reply) => ApiErrorKind::TokenRefused {
+                status: reply.status.as_u16(),
+                message: self.dialect.server_message(&reply).message,
+            },
+            Failure::Send(SendError::Connect(detail)) => ApiErrorKind::Network { detail },
+            Failure::Send(SendError::Interrupted(detail)) => ApiErrorKind::Interrupted { detail },
+            Failure::Send(SendError::Timeout) | Failure::Deadline(_) => {
+                ApiErrorKind::Timeout { after: self.policy.deadline }
+            }
+            Failure::Send(SendError::TooLarge) => ApiErrorKind::Decode {
+                detail: "the token reply was larger than any token".into(),
+                excerpt: String::new(),
+            },
+            Failure::Fatal(kind) => kind,
+        }
+    }
+}
+
+struct TokenRequest<'a>(&'a TokenSource);
+
+impl Attempt for TokenRequest<'_> {
+    async fn run(&mut self) -> Result<RawReply, Failure> {
+        let s = self.0;
+        let mut form = vec![
+            ("grant_type", "client_credentials"),
+            ("client_id", s.client_id.as_str()),
+            ("client_secret", s.client_secret.expose_secret()),
+        ];
+        if let Some(scope) = &s.scope {
+            form.push(("scope", scope.as_str()));
+        }
+        let request = s.transport.request(reqwest::Method::POST, s.url.clone()).form(&form);
+        s.transport.send(request).await.map_err(Failure::Send)
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenReply {
+    access_token: SecretString,
+    expires_in: f64,
+}
+
+/// Reads a token reply. The body holds the token, so no part of it is ever
+/// quoted in an error.
+fn decode(reply: &RawReply, now: Instant) -> Result<AccessToken, ApiErrorKind> {
+    let unreadable = |detail: &str| ApiErrorKind::Decode {
+        detail: detail.to_string(),
+        excerpt: "(withheld: it may hold a token)".into(),
+    };
+    let body: TokenReply = serde_json::from_slice(&reply.body)
+        .map_err(|_| unreadable("the token reply lacks a string access_token or a numeric expires_in"))?;
+    if body.access_token.expose_secret().is_empty() {
+        return Err(unreadable("the token reply holds an empty access_token"));
+    }
+    if !(body.expires_in.is_finite() && body.expires_in > 0.0) {
+        return Err(unreadable("the token reply's expires_in is not a positive number of seconds"));
+    }
+    let lifetime = Duration::from_secs_f64(body.expires_in.min(MAX_LIFETIME.as_secs_f64()));
+    Ok(AccessToken { secret: body.access_token, refresh_at: refresh_at(now, lifetime) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::StatusCode;
+    use reqwest::header::HeaderMap;
+
+    fn reply(body: &str) -> RawReply {
+        RawReply { status: StatusCode::OK, headers: HeaderMap::new(), body: body.as_bytes().to_vec().into() }
+    }
+
+    #[test]
+    fn an_hour_long_token_is_replaced_a_minute_before_it_expires() {
+        let now = Instant::now();
+        let at = refresh_at(now, Duration::from_secs(3600));
+        assert_eq!(at - now, Duration::from_secs(3540));
+        let token =
+            decode(&reply(r#"{"access_token":"abc","token_type":"Bearer","expires_in":3600}"#), now).unwrap();
+        assert!(token.is_fresh(now + Duration::from_secs(3539)));
+        assert!(!token.is_fresh(now + Duration::from_secs(3540)));
+    }
+
+    #[test]
+    fn short_lived_tokens_are_used_for_half_their_life() {
+        let now = Instant::now();
+        assert_eq!(refresh_at(now, Duration::from_secs(30)) - now, Duration::from_secs(15));
+        assert_eq!(refresh_at(now, Duration::from_secs(120)) - now, Duration::from_secs(60));
+        assert_eq!(refresh_at(now, Duration::from_secs(10 * 24 * 3600)) - now, MAX_LIFETIME - REFRESH_MARGIN);
+    }
+
+    #[test]
+    fn unreadable_token_replies_never_quote_the_body() {
+        let now = Instant::now();
+        for body in [
+            r#"{"access_token":"tok_SECRET","expires_in":"soon"}"#,
+            r#"{"access_token":"tok_SECRET","expires_in":-5}"#,
+            r#"{"access_token":"","expires_in":60}"#,
+            r#"tok_SECRET"#,
+        ] {
+            let err = decode(&reply(body), now).err().unwrap();
+            let shown = format!("{err} {err:?}");
+            assert!(!shown.contains("tok_SECRET"), "{shown}");
+            assert!(matches!(err, ApiErrorKind::Decode { .. }), "{err:?}");
+        }
+    }
+}
