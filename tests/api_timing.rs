@@ -4,7 +4,6 @@
 
 // Paused time needs tokio's `test-util` feature among the dev-dependencies;
 // this gate comes off when it is there.
-#![cfg(any())]
 
 mod api_support;
 
