@@ -36,14 +36,6 @@ impl AttributeSet {
             .collect()
     }
 
-    pub fn contains(&self, key: &str) -> bool {
-        self.0.keys().any(|k| k.as_str() == key)
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
     /// The entries of `request` that would change something, or why the
     /// request is refused: 409 for an ADD of a key holding another value or
     /// an UPDATE of a missing key, 400 when too many attributes would remain.

@@ -59,12 +59,10 @@ impl Campaign {
     fn admit(&mut self) -> Result<(), Failure> {
         let Some(bucket) = &mut self.bucket else { return Ok(()) };
         bucket.take(tokio::time::Instant::now()).map_err(|wait| {
+            let secs = retry_after_secs(wait);
             Failure::rate_limited(
-                retry_after_secs(wait),
-                format!(
-                    "campaign {} takes at most its configured request rate; retry after the wait",
-                    self.id
-                ),
+                secs,
+                format!("campaign {} takes {}; retry in {secs} s", self.id, bucket.describe()),
             )
         })
     }
@@ -190,8 +188,7 @@ impl Tenant {
     ) -> Result<R, Failure> {
         let mut data = self.lock();
         let now = data.clock.now();
-        let result = data
-            .campaigns
+        data.campaigns
             .edit(cid, |c| match c.admit() {
                 Ok(()) => f(c, now),
                 Err(limited) => {
@@ -199,8 +196,7 @@ impl Tenant {
                     Err(limited)
                 }
             })
-            .ok_or_else(|| not_found(CAMPAIGN, cid))?;
-        result
+            .ok_or_else(|| not_found(CAMPAIGN, cid))?
     }
 
     /// `GET /api/v1/outbound/campaigns/{cid}/contacts`, filtered by `state`.

@@ -23,6 +23,11 @@ impl TokenBucket {
         }
     }
 
+    /// The limit in words, for the 429's message.
+    pub fn describe(&self) -> String {
+        format!("{} requests per second, in bursts of at most {}", self.per_second, self.burst)
+    }
+
     /// Takes one token, or says how long until one is there.
     pub fn take(&mut self, now: Instant) -> Result<(), Duration> {
         let elapsed = now.saturating_duration_since(self.last).as_secs_f64();

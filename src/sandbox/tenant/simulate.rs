@@ -78,10 +78,11 @@ impl Data {
         let reason =
             (next == AgentStatus::Break).then(|| pause_reasons.choose(&mut self.rng).cloned()).flatten();
         let call = (next == AgentStatus::Busy).then(|| self.open_interaction(words, Some(id.clone()), wall));
-        if status == AgentStatus::Busy && next == AgentStatus::Offline {
-            if let Some(iid) = self.users.get(&id).and_then(|u| u.handling.clone()) {
-                self.close_interaction(&iid, wall);
-            }
+        if status == AgentStatus::Busy
+            && next == AgentStatus::Offline
+            && let Some(iid) = self.users.get(&id).and_then(|u| u.handling.clone())
+        {
+            self.close_interaction(&iid, wall);
         }
         self.users.edit(&id, |u| {
             u.set_status(next, reason, wall);

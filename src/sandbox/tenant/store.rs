@@ -92,10 +92,6 @@ impl<T: Record> Store<T> {
         self.index.get(id).map(|&i| &self.slots[i])
     }
 
-    pub fn contains(&self, id: &str) -> bool {
-        self.index.contains_key(id)
-    }
-
     /// Adds `item`, replacing an entity with the same id.
     pub fn insert(&mut self, item: T) {
         let id = item.id().to_string();
