@@ -3,9 +3,10 @@
 //! Execution statistics are derived data and not part of an action's
 //! version: a tag read before a PATCH stays good while the action runs.
 
+use super::analytics::{AnalyticsQuery, AnalyticsRow};
 use super::clock::Stamp;
 use super::etag::{self, ETag, IfMatch};
-use super::executions::{AnalyticsQuery, AnalyticsRow, RecentExecutions};
+use super::executions::RecentExecutions;
 use super::store::{Meta, Page, Record, Window};
 use super::{Data, Failure, Tagged, Tenant, not_found, page_of};
 use crate::domain::data_action::{DataActionDefinition, DataActionDraft, Schema, check_new_version};

@@ -6,6 +6,7 @@
 //! turn into the JSON error reply. Writes are counted in [`Stats`]: applied
 //! when they changed something, repeated when their change was already in place.
 
+mod analytics;
 mod attributes;
 mod clock;
 mod data_actions;
@@ -22,13 +23,12 @@ mod store;
 mod users;
 mod webhooks;
 
+pub use analytics::{AnalyticsQuery, AnalyticsRow, Dimension, FilterDraft, Interval, Metric};
 pub use attributes::{AttributesChanged, AttributesUpdated, AttributesView};
 pub use clock::Stamp;
 pub use data_actions::{DataActionPatch, DataActionView, VersionView};
 pub use etag::{ETag, IfMatch};
-pub use executions::{
-    AnalyticsQuery, AnalyticsRow, Dimension, FilterDraft, Interval, Metric, RecentExecutions, RunStatus,
-};
+pub use executions::{RecentExecutions, RunStatus};
 pub use hooks::Counts;
 pub use interactions::{Channel, InteractionView};
 pub use outbound::{CampaignView, ContactDispositionBody, ContactView};
