@@ -62,7 +62,7 @@ impl Sandbox {
         let shutdown = CancellationToken::new();
         let stats = Arc::new(Stats::default());
         let state = SandboxState {
-            tenant: Arc::new(tenant::Tenant::seed(&config)),
+            tenant: Arc::new(tenant::Tenant::seed(&config, stats.clone())),
             auth: Arc::new(auth::TokenStore::new(&config)),
             faults: Arc::new(faults::Faults::new(config.faults.clone(), config.seed)),
             stats: stats.clone(),

@@ -1,0 +1,39 @@
+//! Document 002: interaction attributes. An applied change is queued for
+//! the webhook subscribers; the reply does not wait for the deliveries.
+
+use super::extract::{Fields, IfMatchHeader, JsonBody, PathParams};
+use super::tagged;
+use crate::domain::attributes::AttributeDraft;
+use crate::sandbox::SandboxState;
+use crate::sandbox::reply::Result;
+use axum::extract::State;
+use axum::response::Response;
+
+pub(super) async fn get_all(
+    State(s): State<SandboxState>,
+    PathParams(id): PathParams<String>,
+) -> Result<Response> {
+    s.tenant.attributes(&id).map(tagged)
+}
+
+pub(super) async fn post(
+    State(s): State<SandboxState>,
+    PathParams(id): PathParams<String>,
+    IfMatchHeader(if_match): IfMatchHeader,
+    JsonBody(body): JsonBody,
+) -> Result<Response> {
+    let mut f = Fields::of(&body, "request body")?;
+    let entries = f.objects("attributes", true);
+    let mut rows = Vec::with_capacity(entries.len());
+    for (i, entry) in entries.into_iter().enumerate() {
+        let mut e = Fields::of(entry, &format!("attributes[{i}]"))?;
+        rows.push(AttributeDraft { key: e.text("key"), value: e.value("value"), mode: e.text("mode") });
+        f.absorb(e);
+    }
+    f.finish()?;
+    let changed = s.tenant.change_attributes(&id, if_match.as_ref(), &rows)?;
+    if let Some(event) = changed.event {
+        s.callbacks.send(event);
+    }
+    Ok(tagged(changed.reply))
+}

@@ -1,0 +1,58 @@
+//! Document 000: dispositions and interactions.
+
+use super::extract::{Fields, IfMatchHeader, JsonBody, ListQuery, PathParams};
+use super::{page, tagged};
+use crate::domain::interaction_disposition::{DispositionDraft, InteractionStatus};
+use crate::sandbox::SandboxState;
+use crate::sandbox::reply::{Failure, Result};
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+pub(super) async fn dispositions(State(s): State<SandboxState>) -> Json<Value> {
+    Json(json!({ "dispositions": s.tenant.dispositions() }))
+}
+
+pub(super) async fn list(State(s): State<SandboxState>, RawQuery(q): RawQuery) -> Result<Response> {
+    let q = ListQuery::parse(q.as_deref(), &["status"])?;
+    let status = match q.filter("status") {
+        None => None,
+        Some("open") => Some(InteractionStatus::Open),
+        Some("closed") => Some(InteractionStatus::Closed),
+        Some(other) => return Err(Failure::bad_request(format!("status: {other:?} must be open or closed"))),
+    };
+    Ok(page(s.tenant.list_interactions(&q.window, status.as_ref())))
+}
+
+pub(super) async fn get_one(
+    State(s): State<SandboxState>,
+    PathParams(id): PathParams<String>,
+) -> Result<Response> {
+    s.tenant.interaction(&id).map(tagged)
+}
+
+pub(super) async fn patch(
+    State(s): State<SandboxState>,
+    PathParams(id): PathParams<String>,
+    IfMatchHeader(if_match): IfMatchHeader,
+    JsonBody(body): JsonBody,
+) -> Result<Response> {
+    let mut f = Fields::of(&body, "request body")?;
+    let entries = f.objects("dispositions", true);
+    let mut drafts = Vec::with_capacity(entries.len());
+    for (i, entry) in entries.into_iter().enumerate() {
+        let mut e = Fields::of(entry, &format!("dispositions[{i}]"))?;
+        drafts.push(DispositionDraft {
+            code: e.text("code"),
+            description: e.text("description"),
+            agent_id: e.text("agent_id"),
+            timestamp: e.text("timestamp"),
+            source: e.text("source"),
+            notes: e.text("notes"),
+        });
+        f.absorb(e);
+    }
+    f.finish()?;
+    s.tenant.set_dispositions(&id, if_match.as_ref(), &drafts).map(tagged)
+}
