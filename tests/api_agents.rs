@@ -7,7 +7,6 @@ use cxone_console::api::model::{ListQuery, UserFilter, UserStatus};
 use cxone_console::domain::agent_status::{AgentStatus, AgentStatusChange, AgentStatusDraft};
 
 #[tokio::test]
-#[ignore = "needs the sandbox tenant"]
 async fn an_agent_goes_on_break_with_a_tenant_pause_reason() {
     let sandbox = quiet().await;
     let c = client(&sandbox);
@@ -48,7 +47,6 @@ async fn an_agent_goes_on_break_with_a_tenant_pause_reason() {
 }
 
 #[tokio::test]
-#[ignore = "needs the sandbox tenant"]
 async fn the_team_filter_lists_only_that_team() {
     let sandbox = quiet().await;
     let c = client(&sandbox);

@@ -21,7 +21,6 @@ async fn all_succeed(c: &Client, callers: usize) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the sandbox tenant"]
 async fn fifty_concurrent_callers_share_one_token() {
     let sandbox = quiet().await;
     let c = client(&sandbox);
@@ -31,7 +30,6 @@ async fn fifty_concurrent_callers_share_one_token() {
 }
 
 #[tokio::test]
-#[ignore = "needs the sandbox tenant"]
 async fn a_revoked_token_is_replaced_once_and_the_call_succeeds() {
     let sandbox = quiet().await;
     let c = client(&sandbox);
@@ -47,7 +45,6 @@ async fn a_revoked_token_is_replaced_once_and_the_call_succeeds() {
 }
 
 #[tokio::test]
-#[ignore = "needs the sandbox tenant"]
 async fn every_documented_token_path_issues_tokens() {
     let sandbox = quiet().await;
     for path in ["/oauth/token", "/v1/oauth/token", "/api/v1/oauth2/token"] {
@@ -58,7 +55,6 @@ async fn every_documented_token_path_issues_tokens() {
 }
 
 #[tokio::test]
-#[ignore = "needs the sandbox tenant"]
 async fn wrong_credentials_are_reported_without_the_secret() {
     let sandbox = quiet().await;
     let mut wrong = config(&sandbox);
@@ -71,7 +67,6 @@ async fn wrong_credentials_are_reported_without_the_secret() {
 }
 
 #[tokio::test]
-#[ignore = "needs the sandbox tenant"]
 async fn a_token_without_the_scope_is_forbidden_with_the_scope_named() {
     let sandbox = quiet().await;
     let c = client_with(config(&sandbox).with_scopes(["interactions:read"]));

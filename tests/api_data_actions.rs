@@ -17,7 +17,6 @@ fn definition() -> DataActionDefinition {
 }
 
 #[tokio::test]
-#[ignore = "needs the sandbox tenant"]
 async fn a_keyed_deploy_lands_once_then_versions_move_forward_until_deprecated() {
     let sandbox = quiet().await;
     let c = client(&sandbox);
@@ -58,7 +57,6 @@ async fn a_keyed_deploy_lands_once_then_versions_move_forward_until_deprecated()
 }
 
 #[tokio::test]
-#[ignore = "needs the sandbox tenant"]
 async fn execution_metrics_count_the_runs_of_one_action() {
     // The simulation runs live actions in the background; a fast tick makes runs soon.
     let sandbox = start(SandboxConfig { tick: Duration::from_millis(20), ..SandboxConfig::default() }).await;

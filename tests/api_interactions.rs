@@ -35,7 +35,6 @@ fn attributes(id: &InteractionId, rows: &[(&str, Value, &str)]) -> AttributeUpda
 }
 
 #[tokio::test]
-#[ignore = "needs the sandbox tenant"]
 async fn a_disposition_lands_on_a_closed_interaction_and_a_stale_tag_conflicts() {
     let sandbox = quiet().await;
     let c = client(&sandbox);
@@ -67,7 +66,6 @@ async fn a_disposition_lands_on_a_closed_interaction_and_a_stale_tag_conflicts()
 }
 
 #[tokio::test]
-#[ignore = "needs the sandbox tenant"]
 async fn an_open_interaction_refuses_a_disposition_with_the_tenants_reason() {
     let sandbox = quiet().await;
     let c = client(&sandbox);
@@ -81,7 +79,6 @@ async fn an_open_interaction_refuses_a_disposition_with_the_tenants_reason() {
 }
 
 #[tokio::test]
-#[ignore = "needs the sandbox tenant"]
 async fn unknown_ids_are_not_found_and_never_reach_another_path() {
     let sandbox = quiet().await;
     let c = client(&sandbox);
@@ -93,7 +90,6 @@ async fn unknown_ids_are_not_found_and_never_reach_another_path() {
 }
 
 #[tokio::test]
-#[ignore = "needs the sandbox tenant"]
 async fn lists_page_through_and_as_of_limits_to_changes() {
     let sandbox = quiet().await;
     let c = client(&sandbox);
@@ -119,7 +115,6 @@ async fn lists_page_through_and_as_of_limits_to_changes() {
 }
 
 #[tokio::test]
-#[ignore = "needs the sandbox tenant"]
 async fn attributes_are_added_read_and_refused_by_the_documents_rules() {
     let sandbox = quiet().await;
     let c = client(&sandbox);
@@ -147,7 +142,6 @@ async fn attributes_are_added_read_and_refused_by_the_documents_rules() {
 }
 
 #[tokio::test]
-#[ignore = "needs the sandbox tenant"]
 async fn a_tenant_at_fifty_attributes_refuses_more_as_a_bad_request() {
     let sandbox = quiet().await;
     let c = client(&sandbox);

@@ -35,7 +35,6 @@ async fn in_state(c: &Client, campaign: &Campaign, state: DialerState) -> Vec<Co
 }
 
 #[tokio::test]
-#[ignore = "needs the sandbox tenant"]
 async fn a_pending_contact_takes_an_outcome_and_a_stale_tag_conflicts() {
     let sandbox = quiet().await;
     let c = client(&sandbox);
@@ -63,7 +62,6 @@ async fn a_pending_contact_takes_an_outcome_and_a_stale_tag_conflicts() {
 }
 
 #[tokio::test]
-#[ignore = "needs the sandbox tenant"]
 async fn a_contact_the_dialer_holds_is_a_conflict() {
     let sandbox = quiet().await;
     let c = client(&sandbox);

@@ -25,7 +25,6 @@ fn add(id: &InteractionId, key: &str) -> AttributeUpdate {
 }
 
 #[tokio::test(start_paused = true)]
-#[ignore = "needs the sandbox tenant"]
 async fn a_token_is_replaced_a_minute_before_it_expires() {
     let sandbox =
         start(SandboxConfig { token_ttl: Duration::from_secs(300), ..SandboxConfig::quiet() }).await;
@@ -41,7 +40,6 @@ async fn a_token_is_replaced_a_minute_before_it_expires() {
 }
 
 #[tokio::test(start_paused = true)]
-#[ignore = "needs the sandbox tenant"]
 async fn retry_after_is_waited_out_before_trying_again() {
     let sandbox = quiet().await;
     let impatient = client_with(config(&sandbox).with_retry(RetryPolicy::never()));
@@ -67,7 +65,6 @@ async fn retry_after_is_waited_out_before_trying_again() {
 }
 
 #[tokio::test(start_paused = true)]
-#[ignore = "needs the sandbox tenant"]
 async fn server_errors_back_off_and_retry_only_what_is_safe_to_repeat() {
     let sandbox = quiet().await;
     let policy = RetryPolicy {
@@ -98,7 +95,6 @@ async fn server_errors_back_off_and_retry_only_what_is_safe_to_repeat() {
 }
 
 #[tokio::test(start_paused = true)]
-#[ignore = "needs the sandbox tenant"]
 async fn in_a_storm_reads_get_through_and_unguarded_writes_are_never_repeated() {
     let sandbox = quiet().await;
     let c = client_with(config(&sandbox).with_retry(patient()));

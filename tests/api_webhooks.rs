@@ -8,7 +8,6 @@ use cxone_console::api::model::{ATTRIBUTES_UPDATED, WebhookRegistration};
 use secrecy::ExposeSecret;
 
 #[tokio::test]
-#[ignore = "needs the sandbox tenant"]
 async fn a_webhook_is_registered_listed_without_its_secret_and_deleted() {
     let sandbox = quiet().await;
     let c = client(&sandbox);

@@ -13,11 +13,10 @@ mod users;
 mod webhooks;
 
 use super::SandboxState;
-use super::reply::Failure;
 use super::tenant::{Page, Tagged};
 use axum::Json;
 use axum::Router;
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
@@ -44,8 +43,6 @@ pub fn api() -> Router<SandboxState> {
         .route("/api/v2/data-actions", get(data_actions::list).post(data_actions::create))
         .route("/api/v2/data-actions/{id}", get(data_actions::get_one).patch(data_actions::patch))
         .route("/api/v2/analytics/data-actions/details/query", post(data_actions::query))
-        .method_not_allowed_fallback(method_not_allowed)
-        .fallback(unknown_path)
 }
 
 /// 200 with the entity's `ETag`.
@@ -63,18 +60,6 @@ fn with_etag<T: Serialize>(status: StatusCode, t: Tagged<T>) -> Response {
 
 fn page<T: Serialize>(p: Page<T>) -> Response {
     Json(p).into_response()
-}
-
-async fn unknown_path(method: Method, uri: Uri) -> Failure {
-    Failure::not_found(format!("{method} {}: no such endpoint", uri.path()))
-}
-
-async fn method_not_allowed(method: Method, uri: Uri) -> Failure {
-    Failure::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-        format!("{method} is not allowed on {}", uri.path()),
-    )
 }
 
 #[cfg(test)]

@@ -146,6 +146,7 @@ fn check(draft: &WebhookDraft) -> Result<Checked, Failure> {
         p.push("headers", format!("holds {} headers; at most {MAX_HEADERS}", draft.headers.len()));
     }
     let mut headers = BTreeMap::new();
+    let mut seen = std::collections::HashSet::new();
     for (k, v) in &draft.headers {
         let field = format!("headers.{k}");
         match HeaderName::from_bytes(k.as_bytes()) {
@@ -153,11 +154,14 @@ fn check(draft: &WebhookDraft) -> Result<Checked, Failure> {
             Ok(n) if RESERVED_HEADERS.contains(&n.as_str()) => {
                 p.push(field, "is set by the delivery itself and cannot be overridden")
             }
+            Ok(n) if !seen.insert(n.clone()) => p.push(field, "appears more than once (names ignore case)"),
             Ok(_) if HeaderValue::from_str(v).is_err() => {
                 p.push(field, "value holds characters a header cannot carry")
             }
-            Ok(n) => {
-                headers.insert(n.as_str().to_string(), v.clone());
+            // Kept as registered: names are case-insensitive on the wire,
+            // and the registration echoes what the client sent.
+            Ok(_) => {
+                headers.insert(k.clone(), v.clone());
             }
         }
     }
@@ -243,9 +247,13 @@ mod tests {
     }
 
     #[test]
-    fn the_documents_registration_passes_and_header_names_are_normalised() {
+    fn the_documents_registration_passes_and_header_names_are_kept_as_sent() {
         let c = check(&draft()).unwrap();
-        assert_eq!(c.headers.get("x-webhook-source").map(String::as_str), Some("cxone-attribute-updater"));
+        assert_eq!(c.headers.get("X-Webhook-Source").map(String::as_str), Some("cxone-attribute-updater"));
+        let mut twice = draft();
+        twice.headers.insert("x-webhook-source".into(), "other".into());
+        let err = check(&twice).unwrap_err();
+        assert!(err.details.iter().any(|d| d.rule.contains("more than once")), "{err:?}");
     }
 
     #[test]
