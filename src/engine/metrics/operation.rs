@@ -107,8 +107,8 @@ impl ErrorClass {
             409 => Some(Self::Conflict),
             428 => Some(Self::PreconditionRequired),
             429 => Some(Self::RateLimited),
-            400..=499 => Some(Self::OtherClientError),
-            500..=599 => Some(Self::ServerError),
+            _ if (400..500).contains(&status) => Some(Self::OtherClientError),
+            _ if (500..600).contains(&status) => Some(Self::ServerError),
             _ => None,
         }
     }
