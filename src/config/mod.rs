@@ -106,10 +106,10 @@ impl Config {
         };
         let mut warnings = Vec::new();
         let profile = match file.profiles.get(&profile_name) {
-            Some(table) => {
-                let table_of = Table::new(source, format!("profiles.{profile_name}"));
+            Some(written) => {
+                let table = Table::new(source, format!("profiles.{profile_name}"));
                 let (profile, warning) =
-                    profile::read_profile(&table_of, table.get_ref(), env, paths.config_dir())?;
+                    profile::read_profile(&table, written.get_ref(), env, paths.config_dir())?;
                 warnings.extend(warning);
                 profile
             }

@@ -117,7 +117,8 @@ fn read_size(table: &Table<'_>, file: &SizeFile) -> Result<TenantSize, ConfigErr
             defaults.contacts_per_campaign,
         )?,
     };
-    if size.campaigns * size.contacts_per_campaign > MAX_ENTITIES {
+    let contacts = size.campaigns.checked_mul(size.contacts_per_campaign);
+    if contacts.is_none_or(|contacts| contacts > MAX_ENTITIES) {
         let span = file.contacts_per_campaign.as_ref().or(file.campaigns.as_ref()).map(|s| s.span());
         let rule = format!(
             "{} campaigns of {} contacts is more than {MAX_ENTITIES} contacts in all",

@@ -29,8 +29,8 @@ pub fn spawn_publisher(metrics: Metrics, period: Duration, cancel: CancellationT
     let mut published = metrics.marker(start);
     let (sender, snapshots) = watch::channel(Arc::new(metrics.snapshot_at(start)));
     let task = tokio::spawn(async move {
-        // Delay, not burst: after a stall the next snapshot still waits a
-        // full period, so the bound holds even when the runtime was busy.
+        // Delay, not burst: ticks missed while the runtime was busy are not
+        // made up in a rush, so snapshots stay at least a period apart.
         let mut ticks = tokio::time::interval_at(start + period, period);
         ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
         loop {
