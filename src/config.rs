@@ -1,1 +1,0 @@
-//! Settings, profiles, paths and secrets.

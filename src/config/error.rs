@@ -1,0 +1,176 @@
+//! What can go wrong with the configuration, said so that it can be fixed:
+//! the file and line, the table and key, and the rule.
+
+use std::fmt;
+use std::io;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A key in a configuration file breaks a rule.
+    #[error("{at}: {key}: {message}")]
+    Key { at: Place, key: KeyPath, message: String },
+    /// The file is not TOML at all.
+    #[error("{at}: {message}")]
+    Syntax { at: Place, message: String },
+    #[error("{}: cannot be read: {source}", .path.display())]
+    Read { path: PathBuf, source: io::Error },
+    #[error("{} already exists; edit it, or move it away to write a fresh template", .path.display())]
+    Exists { path: PathBuf },
+    #[error("{}: cannot be written: {source}", .path.display())]
+    Write { path: PathBuf, source: io::Error },
+    #[error("no home directory to keep settings in; set CXONE_CONSOLE_HOME to a directory")]
+    NoHome,
+}
+
+impl ConfigError {
+    /// The key at fault, when one is.
+    pub fn key(&self) -> Option<&KeyPath> {
+        match self {
+            Self::Key { key, .. } => Some(key),
+            _ => None,
+        }
+    }
+
+    /// The line at fault (1-based), when known.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Self::Key { at, .. } | Self::Syntax { at, .. } => at.line,
+            _ => None,
+        }
+    }
+}
+
+/// A file, and a line in it when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}", self.file.display()),
+            None => write!(f, "{}", self.file.display()),
+        }
+    }
+}
+
+/// A key and the table holding it: `[profiles.prod] client_id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyPath {
+    /// The table, dotted (`profiles.prod`); empty for the top level.
+    pub table: String,
+    /// The key; `None` when the table itself is at fault.
+    pub key: Option<String>,
+}
+
+impl KeyPath {
+    pub fn new(table: impl Into<String>, key: impl Into<String>) -> Self {
+        Self { table: table.into(), key: Some(key.into()) }
+    }
+
+    pub fn table(table: impl Into<String>) -> Self {
+        Self { table: table.into(), key: None }
+    }
+}
+
+impl fmt::Display for KeyPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.table.as_str(), &self.key) {
+            ("", Some(key)) => write!(f, "{key}"),
+            ("", None) => f.write_str("the top level"),
+            (table, Some(key)) => write!(f, "[{table}] {key}"),
+            (table, None) => write!(f, "[{table}]"),
+        }
+    }
+}
+
+/// Something worth fixing that does not stop the console.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Warning {
+    #[error(
+        "{key}: {} can be read by other users (mode {mode:04o}); run `chmod 600 {}`",
+        .path.display(),
+        .path.display()
+    )]
+    SecretFileShared { key: KeyPath, path: PathBuf, mode: u32 },
+}
+
+/// The text being read, to turn byte spans into lines and name the key a
+/// deserialisation error is about.
+pub(super) struct Source<'a> {
+    pub file: &'a Path,
+    pub text: &'a str,
+}
+
+impl Source<'_> {
+    pub fn place(&self, span: Option<Range<usize>>) -> Place {
+        Place { file: self.file.to_path_buf(), line: span.map(|span| self.line_of(span.start)) }
+    }
+
+    /// An error about `key`, pointing at the line of `span`.
+    pub fn key_error(
+        &self,
+        key: KeyPath,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> ConfigError {
+        ConfigError::Key { at: self.place(span), key, message: message.into() }
+    }
+
+    /// A deserialisation error from `toml`, with the key it concerns. `toml`
+    /// gives a span but no key path, so the key is read from the line the
+    /// span starts on and the table from the nearest header above it.
+    pub fn toml_error(&self, error: &toml::de::Error) -> ConfigError {
+        let span = error.span();
+        let message = plain_words(error.message().trim());
+        match span.clone().and_then(|span| self.key_at(span.start)) {
+            Some(key) => self.key_error(key, span, message),
+            None => ConfigError::Syntax { at: self.place(span), message },
+        }
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        let end = offset.min(self.text.len());
+        self.text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    }
+
+    fn key_at(&self, offset: usize) -> Option<KeyPath> {
+        let line_index = self.line_of(offset) - 1;
+        let lines: Vec<&str> = self.text.lines().collect();
+        let line = lines.get(line_index)?.trim();
+        if let Some(table) = header(line) {
+            return Some(KeyPath::table(table));
+        }
+        let key = line.split_once('=').map(|(key, _)| unquote(key.trim()))?;
+        let table = lines[..line_index].iter().rev().find_map(|line| header(line.trim())).unwrap_or_default();
+        Some(KeyPath::new(table, key))
+    }
+}
+
+/// Serde's messages in the words of a settings file.
+fn plain_words(message: &str) -> String {
+    [
+        ("unknown field", "unknown key"),
+        ("missing field", "missing key"),
+        ("expected u64", "expected a whole number"),
+        ("expected f64", "expected a number"),
+    ]
+    .into_iter()
+    .fold(message.to_string(), |message, (serde, plain)| message.replace(serde, plain))
+}
+
+/// The name of a `[table]` or `[[array]]` header line.
+fn header(line: &str) -> Option<String> {
+    let line = line.split('#').next().unwrap_or_default().trim();
+    let inner = line.strip_prefix('[')?.strip_suffix(']')?;
+    let inner = inner.strip_prefix('[').and_then(|i| i.strip_suffix(']')).unwrap_or(inner);
+    Some(inner.split('.').map(|part| unquote(part.trim())).collect::<Vec<_>>().join("."))
+}
+
+fn unquote(key: &str) -> String {
+    key.trim_matches(|c| c == '"' || c == '\'').to_string()
+}

@@ -1,0 +1,152 @@
+//! Where change events are announced, and the secret that signs them.
+
+use super::check::Table;
+use super::env::Environment;
+use super::error::{ConfigError, Warning};
+use super::file::WebhooksFile;
+use super::secret::{Secret, SecretKeys};
+use crate::signing::SigningKey;
+use std::path::Path;
+use toml::Spanned;
+use url::Url;
+
+/// The systems that hear about changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WebhookTarget {
+    /// The analytics platform: interaction dispositions (document 000).
+    Disposition,
+    /// The CRM's lead scoring: contact dispositions (document 001).
+    Crm,
+    /// Workforce management: agent status (document 003).
+    Wfm,
+}
+
+impl WebhookTarget {
+    pub const ALL: [Self; 3] = [Self::Disposition, Self::Crm, Self::Wfm];
+
+    /// The key in `[webhooks]`, and the sandbox sink's name for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Disposition => "disposition",
+            Self::Crm => "crm",
+            Self::Wfm => "wfm",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Where one target's deliveries go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// The embedded sandbox's webhook sink, whose address is known once it runs.
+    SandboxSink,
+    Url(Url),
+}
+
+impl Destination {
+    /// The URL to deliver to, given where the sandbox listens.
+    pub fn url(&self, target: WebhookTarget, sandbox_base: &Url) -> Url {
+        match self {
+            Self::Url(url) => url.clone(),
+            Self::SandboxSink => {
+                let mut url = sandbox_base.clone();
+                url.set_path(&sink_path(target));
+                url
+            }
+        }
+    }
+}
+
+/// The sink's path for `target`, as the sandbox serves it.
+pub(super) fn sink_path(target: WebhookTarget) -> String {
+    format!("/sandbox/webhooks/{}", target.name())
+}
+
+/// What deliveries are signed with.
+#[derive(Debug, Clone)]
+pub enum WebhookSecret {
+    /// The secret the sandbox's sink verifies with, known once it runs.
+    SandboxSink,
+    Configured(Secret),
+}
+
+/// The `[webhooks]` table.
+#[derive(Debug, Clone)]
+pub struct Webhooks {
+    secret: Option<WebhookSecret>,
+    destinations: [Option<Destination>; 3],
+}
+
+impl Webhooks {
+    /// `None` only when no target is configured.
+    pub fn secret(&self) -> Option<&WebhookSecret> {
+        self.secret.as_ref()
+    }
+
+    /// `None` when the target hears nothing.
+    pub fn destination(&self, target: WebhookTarget) -> Option<&Destination> {
+        self.destinations[target.index()].as_ref()
+    }
+
+    /// With the sandbox profile, every target and the secret default to the
+    /// sandbox's sink, so that deliveries can be watched arriving.
+    pub(super) fn read(
+        table: &Table<'_>,
+        file: &WebhooksFile,
+        sandbox: bool,
+        env: &Environment,
+        config_dir: &Path,
+    ) -> Result<(Self, Option<Warning>), ConfigError> {
+        table.no_inline_secret("secret", &file.secret, "secret_env or secret_file")?;
+        let configured = |target| match target {
+            WebhookTarget::Disposition => file.disposition.as_ref(),
+            WebhookTarget::Crm => file.crm.as_ref(),
+            WebhookTarget::Wfm => file.wfm.as_ref(),
+        };
+        let mut destinations = [None, None, None];
+        for target in WebhookTarget::ALL {
+            destinations[target.index()] = match configured(target) {
+                Some(url) => Some(Destination::Url(table.web_url(target.name(), url)?)),
+                None => sandbox.then_some(Destination::SandboxSink),
+            };
+        }
+
+        let keys = SecretKeys {
+            env_key: "secret_env",
+            env: file.secret_env.as_ref(),
+            file_key: "secret_file",
+            file: file.secret_file.as_ref(),
+        };
+        let (secret, warning) = match keys.read(table, env, config_dir)? {
+            Some(read) => {
+                check_signing_key(table, &keys, &read.secret)?;
+                (Some(WebhookSecret::Configured(read.secret)), read.warning)
+            }
+            None if sandbox => (Some(WebhookSecret::SandboxSink), None),
+            None => {
+                let unsigned = WebhookTarget::ALL.into_iter().find_map(|t| Some((t, configured(t)?)));
+                if let Some((target, url)) = unsigned {
+                    let rule = format!(
+                        "deliveries to {} must be signed: set secret_env or secret_file",
+                        target.name()
+                    );
+                    return Err(table.error(target.name(), Some(url.span()), rule));
+                }
+                (None, None)
+            }
+        };
+        Ok((Self { secret, destinations }, warning))
+    }
+}
+
+fn check_signing_key(table: &Table<'_>, keys: &SecretKeys<'_>, secret: &Secret) -> Result<(), ConfigError> {
+    let Err(e) = SigningKey::from_secret(secret.value()) else { return Ok(()) };
+    let (key, span) = match (keys.env, keys.file) {
+        (Some(env), _) => (keys.env_key, Some(Spanned::span(env))),
+        (None, file) => (keys.file_key, file.map(Spanned::span)),
+    };
+    Err(table.error(key, span, format!("{e} (expected whsec_<base64>)")))
+}

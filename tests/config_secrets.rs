@@ -1,0 +1,210 @@
+//! Secrets: from the environment or a file, never inline, never shown.
+
+use cxone_console::config::{
+    Config, ConfigError, Environment, KeyPath, Paths, Profile, SecretSource, Warning, WebhookSecret,
+};
+use secrecy::ExposeSecret;
+use std::path::Path;
+
+const CLIENT_SECRET: &str = "cs-9f8e7d6c5b4a-top-secret";
+/// A Standard Webhooks secret: whsec_ and base64.
+const WEBHOOK_SECRET: &str = "whsec_c2VjcmV0LXNpZ25pbmcta2V5LWZvci10ZXN0cw==";
+
+struct Home {
+    _dir: tempfile::TempDir,
+    paths: Paths,
+}
+
+impl Home {
+    fn with_config(text: &str) -> Self {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let paths = Paths::under(dir.path());
+        std::fs::create_dir_all(paths.config_dir()).expect("config dir");
+        std::fs::write(paths.config_file(), text).expect("config written");
+        Self { _dir: dir, paths }
+    }
+
+    /// Writes a secret file beside config.toml with `mode`.
+    fn secret_file(&self, name: &str, contents: &str, mode: u32) -> std::path::PathBuf {
+        let path = self.paths.config_dir().join(name);
+        std::fs::write(&path, contents).expect("secret written");
+        set_mode(&path, mode);
+        path
+    }
+
+    fn load(&self, env: &Environment) -> Result<cxone_console::config::Loaded, ConfigError> {
+        Config::load(&self.paths, env)
+    }
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+#[cfg(not(unix))]
+fn set_mode(_path: &Path, _mode: u32) {}
+
+fn tenant(secret_keys: &str) -> String {
+    format!(
+        "profile = \"prod\"\n[profiles.prod]\nkind = \"tenant\"\nbase_url = \"https://api.example.com\"\n\
+         client_id = \"console\"\n{secret_keys}\n"
+    )
+}
+
+fn env_with_secrets() -> Environment {
+    Environment::fixed([
+        ("USER", "jdoe"),
+        ("CXONE_CLIENT_SECRET", CLIENT_SECRET),
+        ("HOOK_SECRET", WEBHOOK_SECRET),
+    ])
+}
+
+fn client_secret(config: &Config) -> (SecretSource, String) {
+    let Profile::Tenant(tenant) = config.profile() else { panic!("the tenant profile is active") };
+    let secret = tenant.client_secret();
+    (secret.source().clone(), secret.value().expose_secret().to_string())
+}
+
+#[test]
+fn the_client_secret_comes_from_the_named_environment_variable() {
+    let home = Home::with_config(&tenant("client_secret_env = \"CXONE_CLIENT_SECRET\""));
+    let loaded = home.load(&env_with_secrets()).expect("loads");
+    assert!(loaded.warnings.is_empty());
+    let (source, value) = client_secret(&loaded.config);
+    assert_eq!(source, SecretSource::Env("CXONE_CLIENT_SECRET".into()));
+    assert_eq!(value, CLIENT_SECRET);
+}
+
+#[test]
+fn a_missing_environment_variable_is_refused_by_name() {
+    let home = Home::with_config(&tenant("client_secret_env = \"CXONE_CLIENT_SECRET\""));
+    let error = home.load(&Environment::fixed([("USER", "jdoe")])).expect_err("refused");
+    assert_eq!(error.key(), Some(&KeyPath::new("profiles.prod", "client_secret_env")));
+    assert!(error.to_string().contains("CXONE_CLIENT_SECRET is not set"), "{error}");
+}
+
+#[test]
+fn the_client_secret_comes_from_a_private_file() {
+    let home = Home::with_config(&tenant("client_secret_file = \"client_secret\""));
+    let path = home.secret_file("client_secret", &format!("{CLIENT_SECRET}\n"), 0o600);
+    let loaded = home.load(&env_with_secrets()).expect("loads");
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let (source, value) = client_secret(&loaded.config);
+    assert_eq!(source, SecretSource::File(path));
+    assert_eq!(value, CLIENT_SECRET, "the trailing newline is not part of the secret");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_secret_file_others_can_read_loads_with_a_warning() {
+    let home = Home::with_config(&tenant("client_secret_file = \"client_secret\""));
+    let path = home.secret_file("client_secret", CLIENT_SECRET, 0o644);
+    let loaded = home.load(&env_with_secrets()).expect("loads despite the mode");
+    let expected = Warning::SecretFileShared {
+        key: KeyPath::new("profiles.prod", "client_secret_file"),
+        path: path.clone(),
+        mode: 0o644,
+    };
+    assert_eq!(loaded.warnings, [expected]);
+    let shown = loaded.warnings[0].to_string();
+    assert!(shown.contains("chmod 600") && shown.contains("0644"), "{shown}");
+    assert!(!shown.contains(CLIENT_SECRET));
+}
+
+#[test]
+fn a_missing_or_empty_secret_file_is_refused() {
+    let home = Home::with_config(&tenant("client_secret_file = \"client_secret\""));
+    let error = home.load(&env_with_secrets()).expect_err("a missing file is refused");
+    assert_eq!(error.key(), Some(&KeyPath::new("profiles.prod", "client_secret_file")));
+    assert!(error.to_string().contains("does not exist"), "{error}");
+
+    home.secret_file("client_secret", " \n", 0o600);
+    let error = home.load(&env_with_secrets()).expect_err("an empty file is refused");
+    assert!(error.to_string().contains("is empty"), "{error}");
+}
+
+#[test]
+fn an_inline_secret_is_refused_with_the_safe_ways() {
+    let home = Home::with_config(&tenant(&format!("client_secret = \"{CLIENT_SECRET}\"")));
+    let error = home.load(&env_with_secrets()).expect_err("refused");
+    let shown = error.to_string();
+    assert_eq!(error.key(), Some(&KeyPath::new("profiles.prod", "client_secret")));
+    assert_eq!(error.line(), Some(6));
+    assert!(shown.contains("client_secret_env") && shown.contains("client_secret_file"), "{shown}");
+    assert!(!shown.contains(CLIENT_SECRET), "the error repeats the secret");
+
+    // Even in a profile that is not active.
+    let text = format!("[profiles.other]\nkind = \"tenant\"\nclient_secret = \"{CLIENT_SECRET}\"\n");
+    let error = Home::with_config(&text).load(&env_with_secrets()).expect_err("refused");
+    assert_eq!(error.key(), Some(&KeyPath::new("profiles.other", "client_secret")));
+
+    let text = format!("[webhooks]\nsecret = \"{WEBHOOK_SECRET}\"\n");
+    let error = Home::with_config(&text).load(&env_with_secrets()).expect_err("refused");
+    assert_eq!(error.key(), Some(&KeyPath::new("webhooks", "secret")));
+    assert!(error.to_string().contains("secret_env or secret_file"), "{error}");
+}
+
+#[test]
+fn a_secret_from_both_places_is_refused() {
+    let keys = "client_secret_env = \"CXONE_CLIENT_SECRET\"\nclient_secret_file = \"client_secret\"";
+    let error = Home::with_config(&tenant(keys)).load(&env_with_secrets()).expect_err("refused");
+    assert!(error.to_string().contains("not both"), "{error}");
+}
+
+#[test]
+fn a_tenant_without_a_secret_is_refused() {
+    let error = Home::with_config(&tenant("")).load(&env_with_secrets()).expect_err("refused");
+    assert!(error.to_string().contains("client_secret_env or client_secret_file"), "{error}");
+}
+
+#[test]
+fn webhook_secrets_are_read_and_checked() {
+    let text = "[webhooks]\nsecret_env = \"HOOK_SECRET\"\ncrm = \"https://crm.example.com/hook\"\n";
+    let config = Home::with_config(text).load(&env_with_secrets()).expect("loads").config;
+    let Some(WebhookSecret::Configured(secret)) = config.webhooks().secret() else {
+        panic!("a configured secret")
+    };
+    assert_eq!(secret.value().expose_secret(), WEBHOOK_SECRET);
+    // The sandbox's sink verifies with the same secret.
+    let sandbox = config.sandbox_config().expect("the sandbox profile");
+    assert_eq!(sandbox.sink_secret.expose_secret(), WEBHOOK_SECRET);
+
+    let env = Environment::fixed([("HOOK_SECRET", "whsec_***not base64***")]);
+    let error = Home::with_config(text).load(&env).expect_err("an unusable key is refused");
+    assert_eq!(error.key(), Some(&KeyPath::new("webhooks", "secret_env")));
+    assert!(!error.to_string().contains("not base64***"), "the error repeats the secret: {error}");
+
+    let unsigned = format!(
+        "{}[webhooks]\ncrm = \"https://crm.example.com/hook\"\n",
+        tenant("client_secret_env = \"CXONE_CLIENT_SECRET\"")
+    );
+    let error =
+        Home::with_config(&unsigned).load(&env_with_secrets()).expect_err("unsigned deliveries refused");
+    assert!(error.to_string().contains("must be signed"), "{error}");
+}
+
+#[test]
+fn show_and_debug_never_contain_a_secret() {
+    let text = format!(
+        "{}[webhooks]\nsecret_file = \"hook\"\ndisposition = \"https://analytics.example.com/hook\"\n",
+        tenant("client_secret_env = \"CXONE_CLIENT_SECRET\"")
+    );
+    let home = Home::with_config(&text);
+    let hook = home.secret_file("hook", WEBHOOK_SECRET, 0o600);
+    let config = home.load(&env_with_secrets()).expect("loads").config;
+
+    let shown = config.show();
+    let debug = format!("{config:?}");
+    for output in [&shown, &debug] {
+        assert!(!output.contains(CLIENT_SECRET), "the client secret leaked:\n{output}");
+        assert!(!output.contains(WEBHOOK_SECRET), "the webhook secret leaked:\n{output}");
+        assert!(!output.contains("c2VjcmV0"), "part of the webhook secret leaked:\n{output}");
+    }
+    assert!(shown.contains("client_secret = \"<redacted: from env CXONE_CLIENT_SECRET>\""), "{shown}");
+    assert!(shown.contains(&format!("secret = \"<redacted: from file {}>\"", hook.display())), "{shown}");
+    assert!(shown.contains("crm = \"<not set>\""), "{shown}");
+    assert!(shown.contains("disposition = \"https://analytics.example.com/hook\""), "{shown}");
+    assert!(shown.contains("token_url = \"https://api.example.com/oauth/token\""), "{shown}");
+}
