@@ -1,0 +1,147 @@
+//! What the engine is asked to do.
+//!
+//! A command carries user input as drafts (what a form or a batch file
+//! holds); the engine validates it again against the tenant's current rules
+//! before anything is written, so a stale form cannot slip past a rule.
+
+use crate::domain::agent_status::AgentStatusDraft;
+use crate::domain::attributes::AttributeDraft;
+use crate::domain::contact_disposition::ContactDispositionDraft;
+use crate::domain::data_action::DataActionDraft;
+use crate::domain::interaction_disposition::DispositionDraft;
+use crate::engine::metrics::Operation;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// Names one change across events, audit records, idempotency keys and
+/// webhooks. Random for changes made on screen; derived from the input for
+/// batch files, so re-running a file after a crash finds what was done.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CommandId(String);
+
+impl CommandId {
+    pub fn random() -> Self {
+        Self(format!("cmd_{}", uuid::Uuid::new_v4().simple()))
+    }
+
+    /// The same parts always give the same id.
+    pub fn derived<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> Self {
+        let mut hash = Sha256::new();
+        for part in parts {
+            hash.update((part.len() as u64).to_be_bytes());
+            hash.update(part);
+        }
+        Self(format!("cmd_{}", &hex::encode(hash.finalize())[..32]))
+    }
+
+    /// The id of item `index` inside this command's batch.
+    pub fn item(&self, index: usize) -> Self {
+        Self::derived([self.0.as_bytes(), &index.to_be_bytes()[..]])
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CommandId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One entry of a batch, with its own id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item<T> {
+    pub id: CommandId,
+    pub draft: T,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Apply a change; exactly one `Event::Finished` follows.
+    Submit { id: CommandId, change: Change },
+    /// Stop a batch: items not yet started finish as skipped.
+    Cancel { id: CommandId },
+    /// Refresh every entity snapshot now.
+    Refresh,
+    /// Finish what is in flight, flush the audit log and stop.
+    Shutdown,
+}
+
+/// The changes the console can make.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    InteractionDisposition { interaction_id: String, dispositions: Vec<DispositionDraft> },
+    /// One or many contacts, deduplicated, in waves of at most 50.
+    ContactDispositions(Vec<Item<ContactDispositionDraft>>),
+    Attributes { interaction_id: String, rows: Vec<AttributeDraft> },
+    /// One agent or many (a team).
+    AgentStatus(Vec<Item<AgentStatusDraft>>),
+    DataAction(DataActionChange),
+    /// Register the analytics webhook so attribute changes come back as events.
+    WatchAttributes,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DataActionChange {
+    /// Run the handler locally on `input`; nothing is sent to the tenant.
+    Simulate { input: Value },
+    Deploy(DataActionDraft),
+    NewVersion { id: String, version: String },
+    Deprecate { id: String },
+    /// Read execution metrics between two RFC 3339 times.
+    Metrics { id: String, from: String, to: String },
+}
+
+impl Change {
+    /// Which gauge the change feeds.
+    pub fn operation(&self) -> Operation {
+        match self {
+            Self::InteractionDisposition { .. } => Operation::InteractionDisposition,
+            Self::ContactDispositions(_) => Operation::ContactDisposition,
+            Self::Attributes { .. } | Self::WatchAttributes => Operation::Attributes,
+            Self::AgentStatus(_) => Operation::AgentStatus,
+            Self::DataAction(_) => Operation::DataAction,
+        }
+    }
+
+    /// How many targets the change touches (progress totals).
+    pub fn len(&self) -> usize {
+        match self {
+            Self::ContactDispositions(items) => items.len(),
+            Self::AgentStatus(items) => items.len(),
+            _ => 1,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether the change writes to the tenant (hidden in read-only mode).
+    pub fn writes(&self) -> bool {
+        !matches!(
+            self,
+            Self::DataAction(DataActionChange::Simulate { .. } | DataActionChange::Metrics { .. })
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_ids_are_stable_and_unambiguous() {
+        let a = CommandId::derived([&b"ab"[..], b"c"]);
+        assert_eq!(a, CommandId::derived([&b"ab"[..], b"c"]));
+        assert_ne!(a, CommandId::derived([&b"a"[..], b"bc"]), "part boundaries count");
+        assert_ne!(a.item(0), a.item(1));
+        assert!(a.as_str().starts_with("cmd_"));
+        assert_ne!(CommandId::random(), CommandId::random());
+    }
+}
