@@ -24,7 +24,7 @@ use super::store::Outbox;
 use crate::signing::SigningKey;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -192,10 +192,10 @@ impl Run {
     async fn run(mut self, cancel: CancellationToken) {
         let wake = self.outbox.waker();
         loop {
-            let pending = self.outbox.pending();
+            let (pending, failed) = self.outbox.snapshot();
             self.track(&pending);
             self.start_due(&pending);
-            self.publish(&pending, true);
+            self.publish(&pending, failed, true);
             let next_due = self.next_due();
             let woken = wake.notified();
             tokio::select! {
@@ -208,9 +208,9 @@ impl Run {
         }
         // Attempts cut short stay waiting in the journal: they go out after restart.
         self.tasks.shutdown().await;
-        let pending = self.outbox.pending();
+        let (pending, failed) = self.outbox.snapshot();
         self.running.clear();
-        self.publish(&pending, false);
+        self.publish(&pending, failed, false);
     }
 
     /// Forgets messages no longer waiting and starts tracking new ones.
@@ -295,12 +295,15 @@ impl Run {
         self.slots.values().filter(|s| !s.in_flight && !s.misconfigured).map(|s| s.due).min()
     }
 
-    fn publish(&self, pending: &[Envelope], running: bool) {
+    fn publish(&self, pending: &[Envelope], failed: usize, running: bool) {
+        // An attempt whose marker is already applied is no longer in flight,
+        // even before its task is reaped.
+        let waiting: HashSet<&MessageId> = pending.iter().map(|e| &e.id).collect();
         let now = OutboxStatus {
             backlog: pending.len(),
-            in_flight: self.running.len(),
+            in_flight: self.running.values().filter(|id| waiting.contains(id)).count(),
             delivered: self.delivered,
-            failed: self.outbox.failed_count(),
+            failed,
             misconfigured: self.slots.values().filter(|s| s.misconfigured).count(),
             oldest_pending: pending.iter().map(|e| e.enqueued_at).min(),
             last_error: self.last_error.clone(),

@@ -129,8 +129,10 @@ impl Outbox {
         Ok(())
     }
 
-    pub(super) fn failed_count(&self) -> usize {
-        self.ledger().failed().count()
+    /// What waits and how many failed, read together.
+    pub(super) fn snapshot(&self) -> (Vec<Envelope>, usize) {
+        let ledger = self.ledger();
+        (ledger.pending().cloned().collect(), ledger.failed().count())
     }
 
     /// Woken whenever a line is applied, so the deliverer sees new messages.
