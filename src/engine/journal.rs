@@ -49,9 +49,13 @@ pub trait Sealer: Send + 'static {
     /// Appends the entry's line, without its newline, to `line`.
     fn seal(&mut self, entry: Self::Entry, line: &mut Vec<u8>) -> Result<Self::Sealed, FieldError>;
 
-    /// Runs once a batch is durable, before its appenders hear of it, with
-    /// the file's new length.
-    fn committed(&mut self, _batch: &[Self::Sealed], _len: u64) {}
+    /// Runs once a batch is durable, before its appenders hear of it.
+    fn committed(&mut self, _batch: &[Self::Sealed]) {}
+
+    /// Runs after the batch's appenders were answered and before the next
+    /// batch, with the file's new length: for bookkeeping that may lag the
+    /// file, so appenders do not wait for it.
+    fn checkpoint(&mut self, _len: u64) {}
 
     /// The whole new content of the file when it should be compacted, asked
     /// after every committed batch. The file is replaced atomically.
@@ -398,10 +402,11 @@ impl<S: Sealer> Writer<S> {
             Ok(()) => {
                 self.len += buf.len() as u64;
                 self.count(sealed.len() as u64, buf.len() as u64);
-                self.sealer.committed(&sealed, self.len);
+                self.sealer.committed(&sealed);
                 for (ack, s) in acks.into_iter().zip(sealed) {
                     let _ = ack.send(Ok(s));
                 }
+                self.sealer.checkpoint(self.len);
                 self.compact();
             }
             Err(e) => {

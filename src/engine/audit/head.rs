@@ -2,8 +2,9 @@
 //!
 //! `audit.head` beside the log holds the last record's seq and hash and the
 //! log's length in bytes, as one JSON line. It is replaced atomically after
-//! every synced batch, so it never claims more than the log durably holds; a
-//! crash between the two leaves the head one batch behind, which is allowed.
+//! every synced batch (once that batch's appenders have their answer), so it
+//! never claims more than the log durably holds; a crash between the two
+//! leaves the head one batch behind, which is allowed.
 //! A log shorter than its head says was truncated.
 
 use super::record::ChainHash;

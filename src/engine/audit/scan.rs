@@ -9,10 +9,12 @@ use super::AuditError;
 use super::head::Head;
 use super::record::{AuditRecord, ChainHash, RecordKind};
 use super::sealer::ChainState;
-use crate::engine::journal::JournalFile;
+use crate::engine::journal::{JournalError, JournalFile};
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 
 /// What the log holds, as far as carrying on is concerned.
 #[derive(Debug)]
@@ -40,9 +42,11 @@ struct Skim<'a> {
 pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, AuditError> {
     let damaged =
         |line: u64, detail: String| AuditError::Damaged { path: file.path().to_path_buf(), line, detail };
+    let io_error = |source| JournalError::Io { action: "read", path: file.path().to_path_buf(), source };
     let mut records = 0;
     let mut last: Option<(u64, String)> = None;
-    let mut open_intents: HashMap<String, (u64, Vec<u8>)> = HashMap::new();
+    // Where each open intent's line is: read again at the end, as few remain.
+    let mut open_intents: HashMap<String, (u64, u64, usize)> = HashMap::new();
     let mut finished = HashSet::new();
     let mut head_found = false;
     for line in file.lines()? {
@@ -55,7 +59,7 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
         }
         match (skim.kind, skim.command_id) {
             (RecordKind::Intent, Some(id)) => {
-                open_intents.insert(id.into_owned(), (skim.seq, line.bytes.clone()));
+                open_intents.insert(id.into_owned(), (skim.seq, line.offset, line.bytes.len()));
             }
             (RecordKind::Outcome | RecordKind::Reconciled, Some(id)) => {
                 open_intents.remove(id.as_ref());
@@ -89,12 +93,17 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
             ChainState::after(seq, hash)
         }
     };
-    let mut pending = Vec::with_capacity(open_intents.len());
-    for (seq, bytes) in open_intents.into_values() {
+    let mut places: Vec<_> = open_intents.into_values().collect();
+    places.sort_unstable();
+    let mut reader = File::open(file.path()).map_err(io_error)?;
+    let mut pending = Vec::with_capacity(places.len());
+    let mut bytes = Vec::new();
+    for (seq, offset, len) in places {
+        bytes.resize(len, 0);
+        reader.seek(SeekFrom::Start(offset)).and_then(|_| reader.read_exact(&mut bytes)).map_err(io_error)?;
         let record: AuditRecord =
             serde_json::from_slice(&bytes).map_err(|e| damaged(seq, format!("unreadable intent: {e}")))?;
         pending.push(record);
     }
-    pending.sort_by_key(|r| r.seq);
     Ok(Scan { records, chain, pending, finished })
 }

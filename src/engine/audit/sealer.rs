@@ -41,18 +41,20 @@ impl Sealer for AuditSealer {
         Ok(record)
     }
 
-    fn committed(&mut self, batch: &[AuditRecord], len: u64) {
-        if let Some(last) = batch.last() {
-            let head = Head { seq: last.seq, hash: last.hash, len };
-            // A stale head only lags the log, which verification allows; the
-            // next batch writes it again.
-            if let Err(e) = head::write(&self.head_path, &head) {
-                tracing::warn!(path = %self.head_path.display(), "cannot update the audit head: {e}");
-            }
-        }
+    fn committed(&mut self, batch: &[AuditRecord]) {
         for record in batch {
             // Nobody listening is fine: the log is the record.
             let _ = self.events.send(record.clone());
+        }
+    }
+
+    fn checkpoint(&mut self, len: u64) {
+        let Some(seq) = self.chain.next_seq.checked_sub(1).filter(|s| *s > 0) else { return };
+        let head = Head { seq, hash: self.chain.prev_hash, len };
+        // A stale head only lags the log, which verification allows; the
+        // next batch writes it again.
+        if let Err(e) = head::write(&self.head_path, &head) {
+            tracing::warn!(path = %self.head_path.display(), "cannot update the audit head: {e}");
         }
     }
 }

@@ -183,7 +183,7 @@ impl Sealer for OutboxSealer {
         Ok(Arc::new(op))
     }
 
-    fn committed(&mut self, batch: &[Arc<Op>], _len: u64) {
+    fn committed(&mut self, batch: &[Arc<Op>]) {
         let mut ledger = self.ledger.lock().unwrap_or_else(PoisonError::into_inner);
         for op in batch {
             ledger.apply(op);
