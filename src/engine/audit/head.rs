@@ -7,7 +7,7 @@
 //! leaves the head one batch behind, which is allowed.
 //! A log shorter than its head says was truncated.
 
-use super::record::ChainHash;
+use super::digest::ChainHash;
 use crate::engine::journal;
 use serde::{Deserialize, Serialize};
 use std::io;

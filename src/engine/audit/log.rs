@@ -1,7 +1,8 @@
 //! The open audit log: appending, following, repairing on open.
 
+use super::entry::AuditEntry;
 use super::head::{self, Head, HeadError};
-use super::record::{AuditEntry, AuditRecord};
+use super::record::AuditRecord;
 use super::scan::{Scan, scan};
 use super::sealer::AuditSealer;
 use crate::engine::journal::{Journal, JournalError, JournalFile, JournalStats, TornTail};

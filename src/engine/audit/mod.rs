@@ -24,6 +24,8 @@
 //! defence.
 
 pub mod canonical;
+mod digest;
+mod entry;
 mod export;
 pub mod head;
 mod log;
@@ -33,11 +35,10 @@ mod scan;
 mod sealer;
 mod verify;
 
+pub use digest::{ChainHash, Digest256, PayloadHash};
+pub use entry::AuditEntry;
 pub use export::{CSV_COLUMNS, ExportError, ExportFormat, export};
 pub use log::{AuditError, AuditLog, OpenReport, TornRecord};
-pub use record::{
-    AuditEntry, AuditRecord, ChainHash, Digest256, LatencyMs, Method, Outcome, PayloadHash, RecordKind,
-    RequestInfo, Target, TargetKind,
-};
+pub use record::{AuditRecord, LatencyMs, Method, Outcome, RecordKind, RequestInfo, Target, TargetKind};
 pub use redact::REDACTED;
 pub use verify::{Finding, Problem, VerifyError, VerifyReport, verify};

@@ -6,8 +6,9 @@
 //! opens in a fraction of a second.
 
 use super::AuditError;
+use super::digest::ChainHash;
 use super::head::Head;
-use super::record::{AuditRecord, ChainHash, RecordKind};
+use super::record::{AuditRecord, RecordKind};
 use super::sealer::ChainState;
 use crate::engine::journal::{JournalError, JournalFile};
 use serde::Deserialize;

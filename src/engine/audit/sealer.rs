@@ -1,7 +1,9 @@
 //! Sealing in the writer task: numbering, chaining, the head, the broadcast.
 
+use super::digest::ChainHash;
+use super::entry::AuditEntry;
 use super::head::{self, Head};
-use super::record::{AuditEntry, AuditRecord, ChainHash};
+use super::record::AuditRecord;
 use super::{canonical, redact};
 use crate::domain::FieldError;
 use crate::engine::journal::Sealer;

@@ -24,8 +24,9 @@
 //! may end in a line still being written, reported as unreadable.
 
 use super::canonical;
+use super::digest::ChainHash;
 use super::head::{self, Head};
-use super::record::{AuditRecord, ChainHash, RecordKind};
+use super::record::{AuditRecord, RecordKind};
 use serde::Deserialize;
 use serde_json::Value;
 use std::fmt;
