@@ -2,7 +2,7 @@
 //! and no single byte of the log can change unnoticed.
 
 use cxone_console::engine::audit::{
-    AuditEntry, AuditLog, Method, Outcome, RequestInfo, Target, TargetKind, VerifyReport, verify,
+    AuditEntry, AuditLog, AuditRecord, Method, Outcome, RequestInfo, Target, TargetKind, VerifyReport, verify,
 };
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -113,6 +113,12 @@ proptest! {
         prop_assert_eq!(reopened.0, count);
         prop_assert_eq!(reopened.1.seq, count + 1);
         prop_assert_eq!(reopened.1.prev_hash, first.last().unwrap().hash);
+        let read_back: Vec<AuditRecord> = std::fs::read_to_string(&path)
+            .unwrap()
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        prop_assert_eq!(&read_back[..first.len()], &first[..], "records read back differ from those returned");
         let intact = matches!(verify(&path).unwrap(), VerifyReport::Intact { records, .. } if records == count + 1);
         prop_assert!(intact, "a log of {} records did not verify", count + 1);
     }

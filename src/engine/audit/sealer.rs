@@ -69,6 +69,9 @@ pub(super) fn seal(
     line: &mut Vec<u8>,
 ) -> Result<AuditRecord, FieldError> {
     entry.validate()?;
+    // An absent state and a null one say the same; the log writes only the former.
+    entry.before = entry.before.filter(|v| !v.is_null());
+    entry.after = entry.after.filter(|v| !v.is_null());
     entry.before.iter_mut().chain(entry.after.iter_mut()).for_each(redact::value);
     entry.reason.iter_mut().for_each(redact::text);
     // The line holds microseconds; the record returned must equal the one read back.

@@ -214,10 +214,10 @@ impl Run {
     }
 
     /// Forgets messages no longer waiting and starts tracking new ones.
-    fn track(&mut self, pending: &[Envelope]) {
+    fn track(&mut self, pending: &[Arc<Envelope>]) {
         let now = Instant::now();
-        let waiting: HashMap<&MessageId, &Envelope> = pending.iter().map(|e| (&e.id, e)).collect();
-        self.slots.retain(|id, slot| slot.in_flight || waiting.contains_key(id));
+        let waiting: HashSet<&MessageId> = pending.iter().map(|e| &e.id).collect();
+        self.slots.retain(|id, slot| slot.in_flight || waiting.contains(id));
         for envelope in pending {
             self.slots.entry(envelope.id.clone()).or_insert(Slot {
                 attempts: 0,
@@ -228,7 +228,7 @@ impl Run {
         }
     }
 
-    fn start_due(&mut self, pending: &[Envelope]) {
+    fn start_due(&mut self, pending: &[Arc<Envelope>]) {
         let now = Instant::now();
         for envelope in pending {
             if self.running.len() >= self.max_in_flight {
@@ -295,7 +295,7 @@ impl Run {
         self.slots.values().filter(|s| !s.in_flight && !s.misconfigured).map(|s| s.due).min()
     }
 
-    fn publish(&self, pending: &[Envelope], failed: usize, running: bool) {
+    fn publish(&self, pending: &[Arc<Envelope>], failed: usize, running: bool) {
         // An attempt whose marker is already applied is no longer in flight,
         // even before its task is reaped.
         let waiting: HashSet<&MessageId> = pending.iter().map(|e| &e.id).collect();
@@ -321,7 +321,7 @@ impl Run {
 async fn deliver(
     sender: Arc<Sender>,
     outbox: Outbox,
-    envelope: Envelope,
+    envelope: Arc<Envelope>,
     url: Url,
     attempt: u32,
     last_chance: bool,

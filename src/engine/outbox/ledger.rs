@@ -6,12 +6,14 @@
 use super::message::{Envelope, FailedMessage, MessageId, Op};
 use bytes::Bytes;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 #[derive(Debug, Default)]
 pub(super) struct Ledger {
     /// Enqueue order, so delivery and compaction keep it.
     next_order: u64,
-    pending: BTreeMap<u64, Envelope>,
+    /// Shared, so the deliverer's frequent snapshots copy pointers only.
+    pending: BTreeMap<u64, Arc<Envelope>>,
     failed: BTreeMap<u64, FailedMessage>,
     index: HashMap<MessageId, u64>,
 }
@@ -35,7 +37,7 @@ impl Ledger {
                     enqueued_at: *at,
                 };
                 self.index.insert(id.clone(), order);
-                self.pending.insert(order, envelope);
+                self.pending.insert(order, Arc::new(envelope));
             }
             Op::Delivered { id, .. } => {
                 if let Some(order) = self.index.remove(id) {
@@ -46,6 +48,7 @@ impl Ledger {
             Op::Failed { id, attempts, reason, at } => {
                 let Some(&order) = self.index.get(id) else { return };
                 if let Some(envelope) = self.pending.remove(&order) {
+                    let envelope = Arc::unwrap_or_clone(envelope);
                     let failed = FailedMessage {
                         envelope,
                         attempts: *attempts,
@@ -58,13 +61,13 @@ impl Ledger {
             Op::Requeued { id, .. } => {
                 let Some(&order) = self.index.get(id) else { return };
                 if let Some(failed) = self.failed.remove(&order) {
-                    self.pending.insert(order, failed.envelope);
+                    self.pending.insert(order, Arc::new(failed.envelope));
                 }
             }
         }
     }
 
-    pub fn pending(&self) -> impl Iterator<Item = &Envelope> {
+    pub fn pending(&self) -> impl Iterator<Item = &Arc<Envelope>> {
         self.pending.values()
     }
 
@@ -85,7 +88,7 @@ impl Ledger {
     /// The ops that rebuild this ledger, in enqueue order.
     pub fn ops(&self) -> Result<Vec<Op>, serde_json::Error> {
         let mut entries: Vec<(u64, &Envelope, Option<&FailedMessage>)> =
-            self.pending.iter().map(|(order, e)| (*order, e, None)).collect();
+            self.pending.iter().map(|(order, e)| (*order, e.as_ref(), None)).collect();
         entries.extend(self.failed.iter().map(|(order, f)| (*order, &f.envelope, Some(f))));
         entries.sort_by_key(|(order, ..)| *order);
         let mut ops = Vec::with_capacity(entries.len());

@@ -76,7 +76,7 @@ impl Outbox {
 
     /// Messages waiting for delivery, oldest first.
     pub fn pending(&self) -> Vec<Envelope> {
-        self.ledger().pending().cloned().collect()
+        self.ledger().pending().map(|e| Envelope::clone(e)).collect()
     }
 
     /// Messages given up on, oldest first. They stay until retried.
@@ -130,7 +130,7 @@ impl Outbox {
     }
 
     /// What waits and how many failed, read together.
-    pub(super) fn snapshot(&self) -> (Vec<Envelope>, usize) {
+    pub(super) fn snapshot(&self) -> (Vec<Arc<Envelope>>, usize) {
         let ledger = self.ledger();
         (ledger.pending().cloned().collect(), ledger.failed().count())
     }
