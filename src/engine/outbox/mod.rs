@@ -1,1 +1,25 @@
 //! The durable webhook outbox.
+//!
+//! After a change's outcome is recorded, the engine enqueues its webhook here
+//! ([`Outbox::enqueue`] returns once the message is durable) and the
+//! [`Deliverer`] signs and sends it, at least once, across restarts.
+//!
+//! The outbox is a journal of JSON lines (`{"op":"enqueued",…}`, then
+//! `delivered`, `failed` or `requeued` markers). Opening replays it to rebuild
+//! what waits and what failed. Once the file holds at least 64 lines and at
+//! least twice the lines still needed, it is rewritten with only those (each
+//! waiting message, and each failed one with its failure), atomically.
+
+mod attempt;
+mod backoff;
+mod deliverer;
+mod ledger;
+mod message;
+mod status;
+mod store;
+
+pub use backoff::Backoff;
+pub use deliverer::{Deliverer, DeliveryConfig, DeliveryError};
+pub use message::{Envelope, FailedMessage, Message, MessageId};
+pub use status::OutboxStatus;
+pub use store::{Outbox, OutboxError};

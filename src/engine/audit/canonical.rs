@@ -1,0 +1,107 @@
+//! The canonical JSON form that record hashes cover.
+//!
+//! The rule, exactly:
+//!
+//! * UTF-8, no whitespace outside strings;
+//! * object members sorted by key, comparing the keys' UTF-8 bytes (which is
+//!   code point order); a field that does not apply is absent, never `null`;
+//! * strings: `"` and `\` escaped with a backslash; U+0008, U+000C, U+000A,
+//!   U+000D and U+0009 as `\b`, `\f`, `\n`, `\r`, `\t`; every other character
+//!   below U+0020 as `\u00xx` (lowercase hex); everything else, `/` and
+//!   non-ASCII included, as itself;
+//! * numbers as serde_json writes them: integers in decimal, others as the
+//!   shortest decimal that reads back to the same binary64 (`12.3`, `12.0`,
+//!   `1e-7`).
+//!
+//! A record's `hash` is the SHA-256, in lowercase hex, of this form of the
+//! record without its `hash` member. Each line of the log is this form of the
+//! whole record, so a line is its own canonical form and any byte changed in
+//! it either changes a value (and the hash) or breaks the form.
+
+use serde_json::Value;
+
+/// Appends the canonical form of `value` to `out`.
+pub fn write(value: &Value, out: &mut Vec<u8>) {
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Number(n) => out.extend_from_slice(n.to_string().as_bytes()),
+        Value::String(s) => write_str(s, out),
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write(item, out);
+            }
+            out.push(b']');
+        }
+        Value::Object(members) => {
+            let mut sorted: Vec<_> = members.iter().collect();
+            sorted.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            out.push(b'{');
+            for (i, (key, item)) in sorted.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_str(key, out);
+                out.push(b':');
+                write(item, out);
+            }
+            out.push(b'}');
+        }
+    }
+}
+
+/// The canonical form of `value`.
+pub fn to_vec(value: &Value) -> Vec<u8> {
+    let mut out = Vec::new();
+    write(value, &mut out);
+    out
+}
+
+fn write_str(s: &str, out: &mut Vec<u8>) {
+    out.push(b'"');
+    for c in s.chars() {
+        match c {
+            '"' => out.extend_from_slice(b"\\\""),
+            '\\' => out.extend_from_slice(b"\\\\"),
+            '\u{8}' => out.extend_from_slice(b"\\b"),
+            '\u{c}' => out.extend_from_slice(b"\\f"),
+            '\n' => out.extend_from_slice(b"\\n"),
+            '\r' => out.extend_from_slice(b"\\r"),
+            '\t' => out.extend_from_slice(b"\\t"),
+            c if u32::from(c) < 0x20 => out.extend_from_slice(format!("\\u{:04x}", u32::from(c)).as_bytes()),
+            c => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+        }
+    }
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn keys_are_sorted_at_every_depth_and_whitespace_is_gone() {
+        let value = json!({ "b": [1, { "z": null, "a": true }], "a": "x", "B": 12.5 });
+        assert_eq!(to_vec(&value), br#"{"B":12.5,"a":"x","b":[1,{"a":true,"z":null}]}"#);
+    }
+
+    #[test]
+    fn strings_escape_only_what_json_requires() {
+        let value = json!("q\"b\\n\n\u{1}/é");
+        assert_eq!(String::from_utf8(to_vec(&value)).unwrap(), "\"q\\\"b\\\\n\\n\\u0001/é\"");
+    }
+
+    #[test]
+    fn the_form_reads_back_to_itself() {
+        let value = json!({ "latencyMs": 12.3, "n": 1e-7, "big": 18446744073709551615u64, "neg": -3 });
+        let bytes = to_vec(&value);
+        let again: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(to_vec(&again), bytes);
+    }
+}

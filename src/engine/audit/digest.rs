@@ -1,0 +1,69 @@
+//! SHA-256 digests as the log writes them.
+
+use super::canonical;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// A SHA-256 digest, written as 64 lowercase hex digits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Digest256([u8; 32]);
+
+/// The hash that links records: each record's `prevHash` is the `hash` of
+/// the one before it.
+pub type ChainHash = Digest256;
+/// The hash of a request body, so the log proves what was sent without
+/// holding it.
+pub type PayloadHash = Digest256;
+
+impl Digest256 {
+    /// The `prevHash` of the first record.
+    pub const ZERO: Self = Self([0; 32]);
+
+    pub fn of(bytes: &[u8]) -> Self {
+        Self(Sha256::digest(bytes).into())
+    }
+
+    /// The digest of a JSON value's canonical form.
+    pub fn of_json(value: &Value) -> Self {
+        let mut bytes = Vec::new();
+        canonical::write(value, &mut bytes);
+        Self::of(&bytes)
+    }
+
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    pub fn from_hex(text: &str) -> Option<Self> {
+        let lower = text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        let mut bytes = [0; 32];
+        (lower && hex::decode_to_slice(text, &mut bytes).is_ok()).then_some(Self(bytes))
+    }
+}
+
+impl fmt::Display for Digest256 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+impl fmt::Debug for Digest256 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Digest256({self})")
+    }
+}
+
+impl Serialize for Digest256 {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_hex())
+    }
+}
+
+impl<'de> Deserialize<'de> for Digest256 {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Self::from_hex(&text).ok_or_else(|| serde::de::Error::custom("expected 64 lowercase hex digits"))
+    }
+}

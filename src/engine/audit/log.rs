@@ -1,0 +1,169 @@
+//! The open audit log: appending, following, repairing on open.
+
+use super::entry::AuditEntry;
+use super::head::{self, Head, HeadError};
+use super::record::AuditRecord;
+use super::scan::{Scan, scan};
+use super::sealer::AuditSealer;
+use crate::engine::journal::{Journal, JournalError, JournalFile, JournalStats, TornTail};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use tokio::sync::broadcast;
+
+/// Sealed records a slow follower may fall behind by before it misses some.
+const FOLLOWERS_BUFFER: usize = 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error(transparent)]
+    Head(#[from] HeadError),
+    #[error(
+        "the audit log {} is damaged at line {line}: {detail}; run `cxone-console audit verify`, \
+         then move the log aside to start a new one",
+        path.display()
+    )]
+    Damaged { path: PathBuf, line: u64, detail: String },
+    #[error(
+        "the audit log {} is {len} bytes long but its head file says {head_len} (seq {head_seq}): \
+         records were cut from its end; run `cxone-console audit verify`",
+        path.display()
+    )]
+    Truncated { path: PathBuf, len: u64, head_len: u64, head_seq: u64 },
+    #[error("opening the audit log stopped unexpectedly: {0}")]
+    Interrupted(String),
+}
+
+/// A torn record cut from the end of the log on open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TornRecord {
+    pub offset: u64,
+    pub bytes: u64,
+    /// The seq the unfinished record carried, when enough of it was written.
+    pub seq: Option<u64>,
+}
+
+/// What opening found, for the engine to act on.
+#[derive(Debug)]
+pub struct OpenReport {
+    /// Records the log held before any repair record was added.
+    pub records: u64,
+    /// Repair records appended while opening.
+    pub repairs: Vec<AuditRecord>,
+    pub torn: Option<TornRecord>,
+    /// Intents without an outcome, oldest first: changes that may or may not
+    /// have reached the tenant, to reconcile by reading their target back.
+    pub pending: Vec<AuditRecord>,
+    /// Commands that have a final outcome, so a re-run batch can skip them.
+    pub finished: HashSet<String>,
+}
+
+/// The hash-chained audit log. Cloning shares the same writer.
+#[derive(Clone)]
+pub struct AuditLog {
+    journal: Journal<AuditSealer>,
+    events: broadcast::Sender<AuditRecord>,
+}
+
+impl AuditLog {
+    /// Opens the log at `path` (creating it), with its head file beside it.
+    pub async fn open(path: impl Into<PathBuf>) -> Result<(Self, OpenReport), AuditError> {
+        let path = path.into();
+        let (file, found, head_missing) = tokio::task::spawn_blocking(move || prepare(&path))
+            .await
+            .map_err(|e| AuditError::Interrupted(e.to_string()))??;
+        let torn = file.torn().map(describe_torn);
+        let (events, _) = broadcast::channel(FOLLOWERS_BUFFER);
+        let head_path = head::path_for(file.path());
+        let sealer = AuditSealer { chain: found.chain, head_path, events: events.clone() };
+        let log = Self { journal: file.start(sealer), events };
+        let mut repairs = Vec::new();
+        if let Some(torn) = &torn {
+            let seq = torn.seq.map_or_else(|| "its seq was not written".to_owned(), |s| format!("seq {s}"));
+            let reason = format!(
+                "cut an unfinished record left by a crash: {} bytes at byte {} ({seq})",
+                torn.bytes, torn.offset
+            );
+            repairs.push(log.append(AuditEntry::repair(reason)).await?);
+        }
+        if head_missing {
+            let reason =
+                format!("the head file was missing while the log held {} records; rebuilt it", found.records);
+            repairs.push(log.append(AuditEntry::repair(reason)).await?);
+        }
+        let report = OpenReport {
+            records: found.records,
+            repairs,
+            torn,
+            pending: found.pending,
+            finished: found.finished,
+        };
+        Ok((log, report))
+    }
+
+    /// Seals and appends one entry; resolves once it is durable.
+    pub async fn append(&self, entry: AuditEntry) -> Result<AuditRecord, AuditError> {
+        Ok(self.journal.append(entry).await?)
+    }
+
+    /// Every record sealed from now on, once durable, in order.
+    pub fn subscribe(&self) -> broadcast::Receiver<AuditRecord> {
+        self.events.subscribe()
+    }
+
+    pub fn path(&self) -> &Path {
+        self.journal.path()
+    }
+
+    pub fn stats(&self) -> JournalStats {
+        self.journal.stats()
+    }
+
+    /// Finishes what was sent, then closes the file and releases its lock.
+    pub async fn close(&self) {
+        self.journal.close().await;
+    }
+}
+
+/// The blocking part of opening: lock, repair, read back, bring the head up
+/// to date. Says whether the head was missing while records existed.
+fn prepare(path: &Path) -> Result<(JournalFile, Scan, bool), AuditError> {
+    let head_path = head::path_for(path);
+    let head = head::read(&head_path)?;
+    let file = JournalFile::open(path, head.map_or(0, |h| h.len))?;
+    if let Some(h) = head.filter(|h| h.len > file.len()) {
+        return Err(AuditError::Truncated {
+            path: path.to_path_buf(),
+            len: file.len(),
+            head_len: h.len,
+            head_seq: h.seq,
+        });
+    }
+    let found = scan(&file, head.as_ref())?;
+    let head_missing = head.is_none() && found.records > 0;
+    if found.records > 0 {
+        let current = Head { seq: found.chain.next_seq - 1, hash: found.chain.prev_hash, len: file.len() };
+        if head != Some(current) {
+            head::write(&head_path, &current).map_err(|e| JournalError::Io {
+                action: "write",
+                path: head_path.clone(),
+                source: e,
+            })?;
+        }
+    }
+    Ok((file, found, head_missing))
+}
+
+fn describe_torn(torn: &TornTail) -> TornRecord {
+    TornRecord { offset: torn.offset, bytes: torn.bytes, seq: seq_in(&torn.fragment) }
+}
+
+/// The `"seq":<digits>` of a partly written record, when it got that far.
+fn seq_in(fragment: &[u8]) -> Option<u64> {
+    const KEY: &[u8] = b"\"seq\":";
+    let at = fragment.windows(KEY.len()).position(|w| w == KEY)? + KEY.len();
+    let digits: Vec<u8> = fragment[at..].iter().copied().take_while(u8::is_ascii_digit).collect();
+    let ends = fragment.get(at + digits.len()).is_some_and(|b| matches!(b, b',' | b'}'));
+    ends.then(|| std::str::from_utf8(&digits).ok()?.parse().ok()).flatten()
+}

@@ -1,0 +1,110 @@
+//! Reading the log back on open: where the chain stands, what is unfinished.
+//!
+//! This is not verification (see [`super::verify`]): it trusts each record's
+//! hash and only checks what appending safely needs (every line readable, seq
+//! counting up by one, the head matching its record), so a 100,000-record log
+//! opens in a fraction of a second.
+
+use super::AuditError;
+use super::digest::ChainHash;
+use super::head::Head;
+use super::record::{AuditRecord, RecordKind};
+use super::sealer::ChainState;
+use crate::engine::journal::{JournalError, JournalFile};
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+
+/// What the log holds, as far as carrying on is concerned.
+#[derive(Debug)]
+pub(super) struct Scan {
+    pub records: u64,
+    pub chain: ChainState,
+    /// Intents without outcome, oldest first.
+    pub pending: Vec<AuditRecord>,
+    /// Commands with an outcome or reconciled record.
+    pub finished: HashSet<String>,
+}
+
+/// The few fields opening needs, read without building the whole record.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Skim<'a> {
+    seq: u64,
+    kind: RecordKind,
+    #[serde(borrow, default)]
+    command_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    hash: Cow<'a, str>,
+}
+
+pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, AuditError> {
+    let damaged =
+        |line: u64, detail: String| AuditError::Damaged { path: file.path().to_path_buf(), line, detail };
+    let io_error = |source| JournalError::Io { action: "read", path: file.path().to_path_buf(), source };
+    let mut records = 0;
+    let mut last: Option<(u64, String)> = None;
+    // Where each open intent's line is: read again at the end, as few remain.
+    let mut open_intents: HashMap<String, (u64, u64, usize)> = HashMap::new();
+    let mut finished = HashSet::new();
+    let mut head_found = false;
+    for line in file.lines()? {
+        let line = line?;
+        let skim: Skim = serde_json::from_slice(&line.bytes)
+            .map_err(|e| damaged(line.number, format!("unreadable: {e}")))?;
+        let expected = last.as_ref().map_or(1, |(seq, _)| seq + 1);
+        if skim.seq != expected {
+            return Err(damaged(line.number, format!("seq {} where {expected} was expected", skim.seq)));
+        }
+        match (skim.kind, skim.command_id) {
+            (RecordKind::Intent, Some(id)) => {
+                open_intents.insert(id.into_owned(), (skim.seq, line.offset, line.bytes.len()));
+            }
+            (RecordKind::Outcome | RecordKind::Reconciled, Some(id)) => {
+                open_intents.remove(id.as_ref());
+                finished.insert(id.into_owned());
+            }
+            (RecordKind::Repair, _) => {}
+            (kind, None) => {
+                return Err(damaged(line.number, format!("a {} record without commandId", kind.name())));
+            }
+        }
+        if let Some(head) = head.filter(|h| h.len == line.end()) {
+            if head.seq != skim.seq || head.hash.to_hex() != skim.hash {
+                return Err(damaged(line.number, "the record does not match the head file".to_owned()));
+            }
+            head_found = true;
+        }
+        records += 1;
+        last = Some((skim.seq, skim.hash.into_owned()));
+    }
+    if let Some(head) = head.filter(|_| !head_found) {
+        return Err(damaged(
+            0,
+            format!("no record ends at byte {}, where the head file says the log ends", head.len),
+        ));
+    }
+    let chain = match last {
+        None => ChainState::START,
+        Some((seq, hash)) => {
+            let hash = ChainHash::from_hex(&hash)
+                .ok_or_else(|| damaged(records, "the last record's hash is not 64 hex digits".to_owned()))?;
+            ChainState::after(seq, hash)
+        }
+    };
+    let mut places: Vec<_> = open_intents.into_values().collect();
+    places.sort_unstable();
+    let mut reader = File::open(file.path()).map_err(io_error)?;
+    let mut pending = Vec::with_capacity(places.len());
+    let mut bytes = Vec::new();
+    for (seq, offset, len) in places {
+        bytes.resize(len, 0);
+        reader.seek(SeekFrom::Start(offset)).and_then(|_| reader.read_exact(&mut bytes)).map_err(io_error)?;
+        let record: AuditRecord =
+            serde_json::from_slice(&bytes).map_err(|e| damaged(seq, format!("unreadable intent: {e}")))?;
+        pending.push(record);
+    }
+    Ok(Scan { records, chain, pending, finished })
+}

@@ -1,0 +1,94 @@
+//! Sealing in the writer task: numbering, chaining, the head, the broadcast.
+
+use super::digest::ChainHash;
+use super::entry::AuditEntry;
+use super::head::{self, Head};
+use super::record::AuditRecord;
+use super::{canonical, redact};
+use crate::domain::FieldError;
+use crate::engine::journal::Sealer;
+use serde_json::Value;
+use std::path::PathBuf;
+use time::OffsetDateTime;
+use tokio::sync::broadcast;
+
+/// Where the chain stands: the next record's seq and its `prevHash`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct ChainState {
+    pub next_seq: u64,
+    pub prev_hash: ChainHash,
+}
+
+impl ChainState {
+    pub const START: Self = Self { next_seq: 1, prev_hash: ChainHash::ZERO };
+
+    pub fn after(seq: u64, hash: ChainHash) -> Self {
+        Self { next_seq: seq + 1, prev_hash: hash }
+    }
+}
+
+pub(super) struct AuditSealer {
+    pub chain: ChainState,
+    pub head_path: PathBuf,
+    pub events: broadcast::Sender<AuditRecord>,
+}
+
+impl Sealer for AuditSealer {
+    type Entry = AuditEntry;
+    type Sealed = AuditRecord;
+
+    fn seal(&mut self, entry: AuditEntry, line: &mut Vec<u8>) -> Result<AuditRecord, FieldError> {
+        let record = seal(entry, self.chain, OffsetDateTime::now_utc(), line)?;
+        self.chain = ChainState::after(record.seq, record.hash);
+        Ok(record)
+    }
+
+    fn committed(&mut self, batch: &[AuditRecord]) {
+        for record in batch {
+            // Nobody listening is fine: the log is the record.
+            let _ = self.events.send(record.clone());
+        }
+    }
+
+    fn checkpoint(&mut self, len: u64) {
+        let Some(seq) = self.chain.next_seq.checked_sub(1).filter(|s| *s > 0) else { return };
+        let head = Head { seq, hash: self.chain.prev_hash, len };
+        // A stale head only lags the log, which verification allows; the
+        // next batch writes it again.
+        if let Err(e) = head::write(&self.head_path, &head) {
+            tracing::warn!(path = %self.head_path.display(), "cannot update the audit head: {e}");
+        }
+    }
+}
+
+/// Turns an entry into the record at `chain`, appending its line to `line`.
+pub(super) fn seal(
+    mut entry: AuditEntry,
+    chain: ChainState,
+    now: OffsetDateTime,
+    line: &mut Vec<u8>,
+) -> Result<AuditRecord, FieldError> {
+    entry.validate()?;
+    // An absent state and a null one say the same; the log writes only the former.
+    entry.before = entry.before.filter(|v| !v.is_null());
+    entry.after = entry.after.filter(|v| !v.is_null());
+    entry.before.iter_mut().chain(entry.after.iter_mut()).for_each(redact::value);
+    entry.reason.iter_mut().for_each(redact::text);
+    // The line holds microseconds; the record returned must equal the one read back.
+    let time = now.replace_nanosecond(now.nanosecond() / 1000 * 1000).unwrap_or(now);
+    let mut record =
+        AuditRecord { seq: chain.next_seq, time, entry, prev_hash: chain.prev_hash, hash: ChainHash::ZERO };
+    let unwritable =
+        |e: serde_json::Error| FieldError::new("entry", format!("cannot be written as JSON: {e}"));
+    let mut value = serde_json::to_value(&record).map_err(unwritable)?;
+    let Value::Object(members) = &mut value else {
+        return Err(FieldError::new("entry", "is not a JSON object"));
+    };
+    members.remove("hash");
+    record.hash = ChainHash::of(&canonical::to_vec(&value));
+    if let Value::Object(members) = &mut value {
+        members.insert("hash".to_owned(), Value::String(record.hash.to_hex()));
+    }
+    canonical::write(&value, line);
+    Ok(record)
+}

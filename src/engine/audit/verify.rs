@@ -1,0 +1,284 @@
+//! Verification: is the log exactly what was written?
+//!
+//! Each line is checked in order, and the first problem found is reported:
+//!
+//! * **unreadable** — not JSON, not an audit record, or an unfinished last
+//!   line (a torn write that opening the log would repair);
+//! * **edited** — the line is not in canonical form, or its `hash` is not the
+//!   hash of its content (this covers a changed `seq`, `prevHash` or `hash`);
+//! * **reordered** — a seq lower than one already seen, or a gap whose missing
+//!   seq appears later in the file;
+//! * **deleted** — a gap whose missing seq never appears, or a `prevHash` that
+//!   is not the previous record's hash;
+//! * **truncated** — the log ends before the head file's record, or the head
+//!   file is missing while the log holds records. The head is written only
+//!   after the records it names are synced, and opening rebuilds a missing
+//!   one with a `repair` record, so a missing head outside those few
+//!   milliseconds means records may have been cut from the end.
+//!
+//! The chain proves the log was not changed *piecemeal*: someone able to
+//! rewrite the whole file and its head can forge a consistent chain. Keeping
+//! a copy of the head's hash elsewhere anchors it.
+//!
+//! Verification reads without taking the writer's lock; a log being written
+//! may end in a line still being written, reported as unreadable.
+
+use super::canonical;
+use super::digest::ChainHash;
+use super::head::{self, Head};
+use super::record::{AuditRecord, RecordKind};
+use serde::Deserialize;
+use serde_json::Value;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+/// What is wrong with a log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    Edited,
+    Deleted,
+    Reordered,
+    Truncated,
+    Unreadable,
+}
+
+impl Problem {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Edited => "edited",
+            Self::Deleted => "deleted",
+            Self::Reordered => "reordered",
+            Self::Truncated => "truncated",
+            Self::Unreadable => "unreadable",
+        }
+    }
+}
+
+/// The first bad record and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub problem: Problem,
+    /// 1-based line of the log, when the problem is on a line.
+    pub line: Option<u64>,
+    /// The seq that belongs where the problem is: the edited record, the
+    /// first missing one, the first out of place.
+    pub seq: Option<u64>,
+    pub detail: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.problem.name())?;
+        if let Some(line) = self.line {
+            write!(f, " at line {line}")?;
+        }
+        if let Some(seq) = self.seq {
+            write!(f, " (seq {seq})")?;
+        }
+        write!(f, ": {}", self.detail)
+    }
+}
+
+/// The verdict on a whole log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerifyReport {
+    Intact {
+        records: u64,
+        /// Seqs of the `repair` records, which say what opening had to fix.
+        repairs: Vec<u64>,
+    },
+    Broken(Finding),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("there is no audit log at {}", path.display())]
+    Missing { path: PathBuf },
+    #[error("cannot read the audit log {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// Verifies the log at `path` against its chain and its head file. Blocking.
+pub fn verify(path: &Path) -> Result<VerifyReport, VerifyError> {
+    let io_error = |source| VerifyError::Io { path: path.to_path_buf(), source };
+    let head = match head::read(&head::path_for(path)) {
+        Ok(head) => head,
+        Err(e) => return Ok(broken(Problem::Unreadable, None, None, e.to_string())),
+    };
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return match head {
+                Some(h) => Ok(broken(
+                    Problem::Truncated,
+                    None,
+                    Some(1),
+                    format!("the log is gone; its head says seq {}", h.seq),
+                )),
+                None => Err(VerifyError::Missing { path: path.to_path_buf() }),
+            };
+        }
+        Err(e) => return Err(io_error(e)),
+    };
+    let len = file.metadata().map_err(io_error)?.len();
+    let mut reader = BufReader::with_capacity(256 * 1024, file);
+    let mut walk = Walk::default();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line).map_err(io_error)? == 0 {
+            break;
+        }
+        let number = walk.records + 1;
+        let expected = walk.last.map_or(1, |(seq, _)| seq + 1);
+        if line.pop() != Some(b'\n') {
+            return Ok(match head.filter(|h| h.len > len) {
+                Some(h) => truncated(&walk, &h, len),
+                None => broken(
+                    Problem::Unreadable,
+                    Some(number),
+                    Some(expected),
+                    "unfinished last line (a torn write; opening the log repairs it)".into(),
+                ),
+            });
+        }
+        let record = match check(&line, walk.last) {
+            Ok(record) => record,
+            Err(Fault::Gap { found }) if found > expected => {
+                let later = appears_later(&mut reader, expected).map_err(io_error)?;
+                let (problem, detail) = if later {
+                    (Problem::Reordered, format!("seq {found} is here, and seq {expected} comes later"))
+                } else {
+                    (Problem::Deleted, format!("seq {expected} is missing: the next record is seq {found}"))
+                };
+                return Ok(broken(problem, Some(number), Some(expected), detail));
+            }
+            Err(Fault::Gap { found }) => {
+                let detail = format!("seq {found} comes after seq {}", expected - 1);
+                return Ok(broken(Problem::Reordered, Some(number), Some(expected), detail));
+            }
+            Err(Fault::Other(problem, detail)) => {
+                return Ok(broken(problem, Some(number), Some(expected), detail));
+            }
+        };
+        walk.offset += line.len() as u64 + 1;
+        walk.accept(record, head.as_ref());
+    }
+    Ok(match head {
+        None if walk.records > 0 => broken(
+            Problem::Truncated,
+            None,
+            None,
+            format!(
+                "the head file is missing while the log holds {} records: its end may have been cut",
+                walk.records
+            ),
+        ),
+        Some(h) if h.len > len => truncated(&walk, &h, len),
+        Some(h) if !walk.head_matched => broken(
+            Problem::Edited,
+            None,
+            Some(h.seq),
+            format!("no record matching the head file (seq {}, {}) ends at byte {}", h.seq, h.hash, h.len),
+        ),
+        _ => VerifyReport::Intact { records: walk.records, repairs: walk.repairs },
+    })
+}
+
+#[derive(Default)]
+struct Walk {
+    records: u64,
+    last: Option<(u64, ChainHash)>,
+    repairs: Vec<u64>,
+    offset: u64,
+    head_matched: bool,
+}
+
+impl Walk {
+    fn accept(&mut self, record: AuditRecord, head: Option<&Head>) {
+        if let Some(h) = head.filter(|h| h.len == self.offset) {
+            self.head_matched = h.seq == record.seq && h.hash == record.hash;
+        }
+        if record.entry.kind == RecordKind::Repair {
+            self.repairs.push(record.seq);
+        }
+        self.records += 1;
+        self.last = Some((record.seq, record.hash));
+    }
+}
+
+enum Fault {
+    Gap { found: u64 },
+    Other(Problem, String),
+}
+
+/// Checks one line against the record before it.
+fn check(line: &[u8], last: Option<(u64, ChainHash)>) -> Result<AuditRecord, Fault> {
+    let unreadable = |detail: String| Fault::Other(Problem::Unreadable, detail);
+    let edited = |detail: &str| Fault::Other(Problem::Edited, detail.to_owned());
+    let mut value: Value = serde_json::from_slice(line).map_err(|e| unreadable(format!("not JSON: {e}")))?;
+    if canonical::to_vec(&value) != line {
+        return Err(edited("the line is not in canonical form"));
+    }
+    let Some(members) = value.as_object_mut() else {
+        return Err(unreadable("not a JSON object".into()));
+    };
+    let claimed = members.remove("hash");
+    let actual = ChainHash::of(&canonical::to_vec(&value));
+    if claimed.as_ref().and_then(Value::as_str) != Some(actual.to_hex().as_str()) {
+        return Err(edited("its hash does not match its content"));
+    }
+    if let Some(members) = value.as_object_mut() {
+        members.insert("hash".into(), Value::String(actual.to_hex()));
+    }
+    let record: AuditRecord =
+        serde_json::from_value(value).map_err(|e| unreadable(format!("not an audit record: {e}")))?;
+    let expected = last.map_or(1, |(seq, _)| seq + 1);
+    if record.seq != expected {
+        return Err(Fault::Gap { found: record.seq });
+    }
+    let prev = last.map_or(ChainHash::ZERO, |(_, hash)| hash);
+    if record.prev_hash != prev {
+        return Err(Fault::Other(Problem::Deleted, "its prevHash is not the previous record's hash".into()));
+    }
+    Ok(record)
+}
+
+/// Whether a record with `seq` comes later in the file.
+fn appears_later(reader: &mut impl BufRead, seq: u64) -> io::Result<bool> {
+    #[derive(Deserialize)]
+    struct Seq {
+        seq: u64,
+    }
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            return Ok(false);
+        }
+        if serde_json::from_slice::<Seq>(line.trim_ascii_end()).is_ok_and(|s| s.seq == seq) {
+            return Ok(true);
+        }
+    }
+}
+
+fn truncated(walk: &Walk, head: &Head, len: u64) -> VerifyReport {
+    let seq = walk.last.map_or(1, |(seq, _)| seq + 1);
+    let detail = format!(
+        "the log is {len} bytes and ends at seq {}, but its head file says {} bytes and seq {}",
+        walk.last.map_or(0, |(s, _)| s),
+        head.len,
+        head.seq
+    );
+    broken(Problem::Truncated, None, Some(seq), detail)
+}
+
+fn broken(problem: Problem, line: Option<u64>, seq: Option<u64>, detail: String) -> VerifyReport {
+    VerifyReport::Broken(Finding { problem, line, seq, detail })
+}

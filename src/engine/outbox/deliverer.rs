@@ -1,0 +1,357 @@
+//! The deliverer: sends what waits in the outbox, at least once.
+//!
+//! Every waiting message is posted to its target's URL, signed the Standard
+//! Webhooks way with the same `webhook-id` on every attempt, with a timeout per
+//! attempt and at most `max_in_flight` attempts at once. Failures are retried
+//! after an exponential backoff with full jitter ([`Backoff`]); answers that
+//! will not change are final (see [`super::attempt`]), and so is running out
+//! of attempts: such a message is marked failed and kept. A message whose
+//! target has no URL stays waiting and is reported as misconfigured.
+//!
+//! Delivery is at least once: a crash after a receiver answered but before
+//! the delivered marker was durable sends the message again after restart,
+//! with the same `webhook-id`. Run one deliverer per outbox.
+//!
+//! Only loopback URLs are accepted (127.0.0.0/8, ::1, localhost): nothing here
+//! ever contacts another host. Proxies are not used and redirects are not
+//! followed. The signing key never appears in logs or errors.
+
+use super::attempt::{self, Verdict};
+use super::backoff::Backoff;
+use super::message::{Envelope, MessageId};
+use super::status::OutboxStatus;
+use super::store::Outbox;
+use crate::signing::SigningKey;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::{JoinError, JoinHandle, JoinSet};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use url::{Host, Url};
+
+/// How and where the deliverer sends.
+#[derive(Debug, Clone)]
+pub struct DeliveryConfig {
+    /// Each target's URL (`crm` → `http://127.0.0.1:9000/hooks/crm`).
+    pub targets: HashMap<String, Url>,
+    pub key: SigningKey,
+    pub attempt_timeout: Duration,
+    pub backoff: Backoff,
+    /// Attempts before a message is given up on and kept as failed.
+    pub max_attempts: u32,
+    pub max_in_flight: usize,
+}
+
+impl DeliveryConfig {
+    /// Ten-second attempts, backoff from 1 s to 10 min, 15 attempts (about
+    /// an hour and a half of trying), four at once.
+    pub fn new(targets: HashMap<String, Url>, key: SigningKey) -> Self {
+        Self {
+            targets,
+            key,
+            attempt_timeout: Duration::from_secs(10),
+            backoff: Backoff::default(),
+            max_attempts: 15,
+            max_in_flight: 4,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    #[error("{field}: {rule}")]
+    Config { field: String, rule: String },
+    #[error("cannot build the webhook client: {0}")]
+    Client(String),
+}
+
+/// The running deliverer.
+pub struct Deliverer {
+    status: watch::Receiver<OutboxStatus>,
+    task: JoinHandle<()>,
+}
+
+impl Deliverer {
+    /// Starts delivering from `outbox` until `cancel` fires.
+    pub fn spawn(
+        outbox: Outbox,
+        config: DeliveryConfig,
+        cancel: CancellationToken,
+    ) -> Result<Self, DeliveryError> {
+        check(&config)?;
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("cxone-console/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| DeliveryError::Client(e.to_string()))?;
+        let (status, watch) = watch::channel(OutboxStatus { running: true, ..OutboxStatus::default() });
+        let run = Run {
+            sender: Arc::new(Sender { client, key: config.key, timeout: config.attempt_timeout }),
+            targets: config.targets,
+            backoff: config.backoff,
+            max_attempts: config.max_attempts,
+            max_in_flight: config.max_in_flight,
+            outbox,
+            slots: HashMap::new(),
+            tasks: JoinSet::new(),
+            running: HashMap::new(),
+            status,
+            delivered: 0,
+            last_error: None,
+            rng: StdRng::from_os_rng(),
+        };
+        Ok(Self { status: watch, task: tokio::spawn(run.run(cancel)) })
+    }
+
+    /// Backlog, in flight, delivered, failed, lag, last error.
+    pub fn status(&self) -> watch::Receiver<OutboxStatus> {
+        self.status.clone()
+    }
+
+    /// Waits until the deliverer has stopped (after its token is cancelled).
+    pub async fn stopped(self) {
+        if let Err(e) = self.task.await {
+            tracing::error!("the webhook deliverer stopped abnormally: {e}");
+        }
+    }
+}
+
+fn check(config: &DeliveryConfig) -> Result<(), DeliveryError> {
+    let refuse = |field: String, rule: &str| Err(DeliveryError::Config { field, rule: rule.to_owned() });
+    if config.max_attempts == 0 {
+        return refuse("max_attempts".into(), "must be at least 1");
+    }
+    if config.max_in_flight == 0 {
+        return refuse("max_in_flight".into(), "must be at least 1");
+    }
+    for (target, url) in &config.targets {
+        if !matches!(url.scheme(), "http" | "https") {
+            return refuse(format!("targets.{target}"), "must be an http or https URL");
+        }
+        let loopback = match url.host() {
+            Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+            Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+            Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+            None => false,
+        };
+        if !loopback {
+            return refuse(
+                format!("targets.{target}"),
+                "must point at this machine (127.0.0.1, ::1 or localhost)",
+            );
+        }
+    }
+    Ok(())
+}
+
+struct Sender {
+    client: reqwest::Client,
+    key: SigningKey,
+    timeout: Duration,
+}
+
+/// Where one waiting message stands.
+struct Slot {
+    /// Attempts started so far.
+    attempts: u32,
+    due: Instant,
+    in_flight: bool,
+    misconfigured: bool,
+}
+
+/// How an attempt ended, once its marker (if any) is durable.
+enum Report {
+    Delivered,
+    Failed(String),
+    Retry { reason: String, retry_after: Option<Duration> },
+}
+
+struct Run {
+    sender: Arc<Sender>,
+    targets: HashMap<String, Url>,
+    backoff: Backoff,
+    max_attempts: u32,
+    max_in_flight: usize,
+    outbox: Outbox,
+    slots: HashMap<MessageId, Slot>,
+    tasks: JoinSet<Report>,
+    running: HashMap<tokio::task::Id, MessageId>,
+    status: watch::Sender<OutboxStatus>,
+    delivered: u64,
+    last_error: Option<String>,
+    rng: StdRng,
+}
+
+impl Run {
+    async fn run(mut self, cancel: CancellationToken) {
+        let wake = self.outbox.waker();
+        loop {
+            let (pending, failed) = self.outbox.snapshot();
+            self.track(&pending);
+            self.start_due(&pending);
+            self.publish(&pending, failed, true);
+            let next_due = self.next_due();
+            let woken = wake.notified();
+            tokio::select! {
+                biased;
+                () = cancel.cancelled() => break,
+                Some(done) = self.tasks.join_next_with_id(), if !self.tasks.is_empty() => self.finish(done),
+                () = woken => {}
+                () = sleep_until(next_due) => {}
+            }
+        }
+        // Attempts cut short stay waiting in the journal: they go out after restart.
+        self.tasks.shutdown().await;
+        let (pending, failed) = self.outbox.snapshot();
+        self.running.clear();
+        self.publish(&pending, failed, false);
+    }
+
+    /// Forgets messages no longer waiting and starts tracking new ones.
+    fn track(&mut self, pending: &[Arc<Envelope>]) {
+        let now = Instant::now();
+        let waiting: HashSet<&MessageId> = pending.iter().map(|e| &e.id).collect();
+        self.slots.retain(|id, slot| slot.in_flight || waiting.contains(id));
+        for envelope in pending {
+            self.slots.entry(envelope.id.clone()).or_insert(Slot {
+                attempts: 0,
+                due: now,
+                in_flight: false,
+                misconfigured: false,
+            });
+        }
+    }
+
+    fn start_due(&mut self, pending: &[Arc<Envelope>]) {
+        let now = Instant::now();
+        for envelope in pending {
+            if self.running.len() >= self.max_in_flight {
+                return;
+            }
+            let Some(slot) = self.slots.get_mut(&envelope.id) else { continue };
+            if slot.in_flight || slot.misconfigured || slot.due > now {
+                continue;
+            }
+            let Some(url) = self.targets.get(&envelope.target).cloned() else {
+                slot.misconfigured = true;
+                let error = format!(
+                    "{}: no URL is configured for target {:?}; it stays waiting",
+                    envelope.id, envelope.target
+                );
+                tracing::warn!("{error}");
+                self.last_error = Some(error);
+                continue;
+            };
+            slot.in_flight = true;
+            slot.attempts += 1;
+            let give_up = slot.attempts >= self.max_attempts;
+            let attempt = deliver(
+                Arc::clone(&self.sender),
+                self.outbox.clone(),
+                envelope.clone(),
+                url,
+                slot.attempts,
+                give_up,
+            );
+            let handle = self.tasks.spawn(attempt);
+            self.running.insert(handle.id(), envelope.id.clone());
+        }
+    }
+
+    fn finish(&mut self, done: Result<(tokio::task::Id, Report), JoinError>) {
+        let (task, report) = match done {
+            Ok((task, report)) => (task, report),
+            Err(e) => {
+                (e.id(), Report::Retry { reason: format!("the attempt stopped: {e}"), retry_after: None })
+            }
+        };
+        let Some(id) = self.running.remove(&task) else { return };
+        let Some(slot) = self.slots.get_mut(&id) else { return };
+        slot.in_flight = false;
+        match report {
+            Report::Delivered => self.delivered += 1,
+            Report::Failed(reason) => {
+                tracing::warn!("webhook {id} failed for good: {reason}");
+                self.last_error = Some(format!("{id}: {reason}"));
+            }
+            Report::Retry { reason, retry_after } => {
+                slot.due = Instant::now() + self.backoff.delay(slot.attempts, retry_after, &mut self.rng);
+                tracing::debug!("webhook {id}, attempt {}: {reason}", slot.attempts);
+                self.last_error = Some(format!("{id}: {reason}"));
+            }
+        }
+    }
+
+    fn next_due(&self) -> Option<Instant> {
+        if self.running.len() >= self.max_in_flight {
+            return None;
+        }
+        self.slots.values().filter(|s| !s.in_flight && !s.misconfigured).map(|s| s.due).min()
+    }
+
+    fn publish(&self, pending: &[Arc<Envelope>], failed: usize, running: bool) {
+        // An attempt whose marker is already applied is no longer in flight,
+        // even before its task is reaped.
+        let waiting: HashSet<&MessageId> = pending.iter().map(|e| &e.id).collect();
+        let now = OutboxStatus {
+            backlog: pending.len(),
+            in_flight: self.running.values().filter(|id| waiting.contains(id)).count(),
+            delivered: self.delivered,
+            failed,
+            misconfigured: self.slots.values().filter(|s| s.misconfigured).count(),
+            oldest_pending: pending.iter().map(|e| e.enqueued_at).min(),
+            last_error: self.last_error.clone(),
+            running,
+        };
+        self.status.send_if_modified(|status| {
+            let changed = *status != now;
+            *status = now;
+            changed
+        });
+    }
+}
+
+/// One attempt, and its marker once the answer is final.
+async fn deliver(
+    sender: Arc<Sender>,
+    outbox: Outbox,
+    envelope: Arc<Envelope>,
+    url: Url,
+    attempt: u32,
+    last_chance: bool,
+) -> Report {
+    let verdict = attempt::send(&sender.client, &url, &sender.key, &envelope, sender.timeout).await;
+    let (reason, retry_after) = match verdict {
+        Verdict::Delivered => {
+            return match outbox.mark_delivered(&envelope.id, attempt).await {
+                Ok(()) => Report::Delivered,
+                // Still waiting in the journal, so it will be sent again.
+                Err(e) => {
+                    Report::Retry { reason: format!("delivered, but not recorded: {e}"), retry_after: None }
+                }
+            };
+        }
+        Verdict::Permanent { reason } => (reason, None),
+        Verdict::Retry { reason, .. } if last_chance => {
+            (format!("gave up after {attempt} attempts; last: {reason}"), None)
+        }
+        Verdict::Retry { reason, retry_after } => return Report::Retry { reason, retry_after },
+    };
+    match outbox.mark_failed(&envelope.id, attempt, reason.clone()).await {
+        Ok(()) => Report::Failed(reason),
+        Err(e) => Report::Retry { reason: format!("{reason}; and not recorded: {e}"), retry_after },
+    }
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,114 @@
+//! What the outbox holds: messages waiting and messages given up on.
+//!
+//! The same rules replay the journal on open and apply each line once it is
+//! durable, so memory and file never disagree.
+
+use super::message::{Envelope, FailedMessage, MessageId, Op};
+use bytes::Bytes;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+#[derive(Debug, Default)]
+pub(super) struct Ledger {
+    /// Enqueue order, so delivery and compaction keep it.
+    next_order: u64,
+    /// Shared, so the deliverer's frequent snapshots copy pointers only.
+    pending: BTreeMap<u64, Arc<Envelope>>,
+    failed: BTreeMap<u64, FailedMessage>,
+    index: HashMap<MessageId, u64>,
+}
+
+impl Ledger {
+    /// Applies one durable line. Markers for messages the ledger does not
+    /// hold change nothing.
+    pub fn apply(&mut self, op: &Op) {
+        match op {
+            Op::Enqueued { id, target, event_type, body, at } => {
+                if self.index.contains_key(id) {
+                    return;
+                }
+                let order = self.next_order;
+                self.next_order += 1;
+                let envelope = Envelope {
+                    id: id.clone(),
+                    target: target.clone(),
+                    event_type: event_type.clone(),
+                    body: Bytes::from(body.to_string()),
+                    enqueued_at: *at,
+                };
+                self.index.insert(id.clone(), order);
+                self.pending.insert(order, Arc::new(envelope));
+            }
+            Op::Delivered { id, .. } => {
+                if let Some(order) = self.index.remove(id) {
+                    self.pending.remove(&order);
+                    self.failed.remove(&order);
+                }
+            }
+            Op::Failed { id, attempts, reason, at } => {
+                let Some(&order) = self.index.get(id) else { return };
+                if let Some(envelope) = self.pending.remove(&order) {
+                    let envelope = Arc::unwrap_or_clone(envelope);
+                    let failed = FailedMessage {
+                        envelope,
+                        attempts: *attempts,
+                        reason: reason.clone(),
+                        failed_at: *at,
+                    };
+                    self.failed.insert(order, failed);
+                }
+            }
+            Op::Requeued { id, .. } => {
+                let Some(&order) = self.index.get(id) else { return };
+                if let Some(failed) = self.failed.remove(&order) {
+                    self.pending.insert(order, Arc::new(failed.envelope));
+                }
+            }
+        }
+    }
+
+    pub fn pending(&self) -> impl Iterator<Item = &Arc<Envelope>> {
+        self.pending.values()
+    }
+
+    pub fn failed(&self) -> impl Iterator<Item = &FailedMessage> {
+        self.failed.values()
+    }
+
+    pub fn is_failed(&self, id: &MessageId) -> bool {
+        self.index.get(id).is_some_and(|order| self.failed.contains_key(order))
+    }
+
+    /// Lines a compacted journal needs: one per waiting message, two per
+    /// failed one (its enqueue and its failure).
+    pub fn live_lines(&self) -> u64 {
+        (self.pending.len() + 2 * self.failed.len()) as u64
+    }
+
+    /// The ops that rebuild this ledger, in enqueue order.
+    pub fn ops(&self) -> Result<Vec<Op>, serde_json::Error> {
+        let mut entries: Vec<(u64, &Envelope, Option<&FailedMessage>)> =
+            self.pending.iter().map(|(order, e)| (*order, e.as_ref(), None)).collect();
+        entries.extend(self.failed.iter().map(|(order, f)| (*order, &f.envelope, Some(f))));
+        entries.sort_by_key(|(order, ..)| *order);
+        let mut ops = Vec::with_capacity(entries.len());
+        for (_, envelope, failed) in entries {
+            ops.push(Op::Enqueued {
+                id: envelope.id.clone(),
+                target: envelope.target.clone(),
+                event_type: envelope.event_type.clone(),
+                body: serde_json::from_slice(&envelope.body)?,
+                at: envelope.enqueued_at,
+            });
+            if let Some(f) = failed {
+                ops.push(Op::Failed {
+                    id: envelope.id.clone(),
+                    attempts: f.attempts,
+                    reason: f.reason.clone(),
+                    at: f.failed_at,
+                });
+            }
+        }
+        Ok(ops)
+    }
+}

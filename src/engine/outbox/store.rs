@@ -1,0 +1,212 @@
+//! The durable queue: enqueue, mark, reopen, compact.
+
+use super::ledger::Ledger;
+use super::message::{Envelope, FailedMessage, Message, MessageId, Op};
+use crate::domain::FieldError;
+use crate::engine::journal::{Journal, JournalError, JournalFile, JournalStats, Sealer, TornTail};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use time::OffsetDateTime;
+use tokio::sync::Notify;
+
+/// The journal is compacted once it holds at least this many lines...
+const COMPACT_MIN_LINES: u64 = 64;
+/// ...and at least this many times the lines still needed.
+const COMPACT_RATIO: u64 = 2;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutboxError {
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error("line {line} of the outbox {} is unreadable ({detail}); move the file aside to start afresh", path.display())]
+    Damaged { path: PathBuf, line: u64, detail: String },
+    #[error("message {0} is not a failed message in the outbox")]
+    NotFailed(MessageId),
+    #[error("opening the outbox stopped unexpectedly: {0}")]
+    Interrupted(String),
+}
+
+impl From<FieldError> for OutboxError {
+    fn from(e: FieldError) -> Self {
+        Self::Journal(JournalError::Rejected(e))
+    }
+}
+
+/// The durable webhook outbox. Cloning shares it.
+#[derive(Clone)]
+pub struct Outbox {
+    journal: Journal<OutboxSealer>,
+    ledger: Arc<Mutex<Ledger>>,
+    wake: Arc<Notify>,
+    torn: Option<TornTail>,
+}
+
+impl Outbox {
+    /// Opens the outbox journal at `path` (creating it) and rebuilds what is
+    /// waiting and what has failed.
+    pub async fn open(path: impl Into<PathBuf>) -> Result<Self, OutboxError> {
+        let path = path.into();
+        let (file, ledger, lines) = tokio::task::spawn_blocking(move || replay(&path))
+            .await
+            .map_err(|e| OutboxError::Interrupted(e.to_string()))??;
+        let torn = file.torn().cloned();
+        if let Some(torn) = &torn {
+            tracing::warn!(path = %file.path().display(), bytes = torn.bytes, "cut an unfinished outbox line");
+        }
+        let ledger = Arc::new(Mutex::new(ledger));
+        let wake = Arc::new(Notify::new());
+        let sealer = OutboxSealer { ledger: Arc::clone(&ledger), wake: Arc::clone(&wake), lines };
+        Ok(Self { journal: file.start(sealer), ledger, wake, torn })
+    }
+
+    /// Stores a message; resolves with its id once it is durable.
+    pub async fn enqueue(&self, message: Message<'_>) -> Result<MessageId, OutboxError> {
+        message.validate()?;
+        let id = MessageId::fresh();
+        let op = Op::Enqueued {
+            id: id.clone(),
+            target: message.target.to_owned(),
+            event_type: message.event_type.to_owned(),
+            body: message.body,
+            at: OffsetDateTime::now_utc(),
+        };
+        self.journal.append(op).await?;
+        Ok(id)
+    }
+
+    /// Messages waiting for delivery, oldest first.
+    pub fn pending(&self) -> Vec<Envelope> {
+        self.ledger().pending().map(|e| Envelope::clone(e)).collect()
+    }
+
+    /// Messages given up on, oldest first. They stay until retried.
+    pub fn failed(&self) -> Vec<FailedMessage> {
+        self.ledger().failed().cloned().collect()
+    }
+
+    /// Puts a failed message back in line.
+    pub async fn retry(&self, id: &MessageId) -> Result<(), OutboxError> {
+        if !self.ledger().is_failed(id) {
+            return Err(OutboxError::NotFailed(id.clone()));
+        }
+        self.journal.append(Op::Requeued { id: id.clone(), at: OffsetDateTime::now_utc() }).await?;
+        Ok(())
+    }
+
+    /// The unfinished line cut from the journal's end on open, if any: an
+    /// enqueue never acknowledged, or a marker whose message will be sent again.
+    pub fn torn_tail(&self) -> Option<&TornTail> {
+        self.torn.as_ref()
+    }
+
+    pub fn path(&self) -> &Path {
+        self.journal.path()
+    }
+
+    pub fn stats(&self) -> JournalStats {
+        self.journal.stats()
+    }
+
+    /// Finishes what was sent, then closes the journal and releases its lock.
+    pub async fn close(&self) {
+        self.journal.close().await;
+    }
+
+    pub(super) async fn mark_delivered(&self, id: &MessageId, attempts: u32) -> Result<(), OutboxError> {
+        let op = Op::Delivered { id: id.clone(), attempts, at: OffsetDateTime::now_utc() };
+        self.journal.append(op).await?;
+        Ok(())
+    }
+
+    pub(super) async fn mark_failed(
+        &self,
+        id: &MessageId,
+        attempts: u32,
+        reason: String,
+    ) -> Result<(), OutboxError> {
+        let op = Op::Failed { id: id.clone(), attempts, reason, at: OffsetDateTime::now_utc() };
+        self.journal.append(op).await?;
+        Ok(())
+    }
+
+    /// What waits and how many failed, read together.
+    pub(super) fn snapshot(&self) -> (Vec<Arc<Envelope>>, usize) {
+        let ledger = self.ledger();
+        (ledger.pending().cloned().collect(), ledger.failed().count())
+    }
+
+    /// Woken whenever a line is applied, so the deliverer sees new messages.
+    pub(super) fn waker(&self) -> Arc<Notify> {
+        Arc::clone(&self.wake)
+    }
+
+    fn ledger(&self) -> MutexGuard<'_, Ledger> {
+        // The ledger is only changed by whole `apply` calls, so it is
+        // consistent even if a holder panicked.
+        self.ledger.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Opens the journal and replays it. Blocking.
+fn replay(path: &Path) -> Result<(JournalFile, Ledger, u64), OutboxError> {
+    let file = JournalFile::open(path, 0)?;
+    let mut ledger = Ledger::default();
+    let mut lines = 0;
+    for line in file.lines()? {
+        let line = line?;
+        let op: Op = serde_json::from_slice(&line.bytes).map_err(|e| OutboxError::Damaged {
+            path: path.to_path_buf(),
+            line: line.number,
+            detail: e.to_string(),
+        })?;
+        ledger.apply(&op);
+        lines += 1;
+    }
+    Ok((file, ledger, lines))
+}
+
+/// Writes ops as JSON lines and applies them to the ledger once durable.
+struct OutboxSealer {
+    ledger: Arc<Mutex<Ledger>>,
+    wake: Arc<Notify>,
+    /// Lines in the file now.
+    lines: u64,
+}
+
+impl Sealer for OutboxSealer {
+    type Entry = Op;
+    type Sealed = Arc<Op>;
+
+    fn seal(&mut self, op: Op, line: &mut Vec<u8>) -> Result<Arc<Op>, FieldError> {
+        serde_json::to_writer(&mut *line, &op)
+            .map_err(|e| FieldError::new("body", format!("cannot be written as JSON: {e}")))?;
+        Ok(Arc::new(op))
+    }
+
+    fn committed(&mut self, batch: &[Arc<Op>]) {
+        let mut ledger = self.ledger.lock().unwrap_or_else(PoisonError::into_inner);
+        for op in batch {
+            ledger.apply(op);
+        }
+        self.lines += batch.len() as u64;
+        self.wake.notify_one();
+    }
+
+    fn compaction(&mut self) -> Option<Vec<u8>> {
+        let ops = {
+            let ledger = self.ledger.lock().unwrap_or_else(PoisonError::into_inner);
+            if self.lines < COMPACT_MIN_LINES || self.lines < COMPACT_RATIO * ledger.live_lines() {
+                return None;
+            }
+            ledger.ops().ok()?
+        };
+        let mut content = Vec::new();
+        for op in &ops {
+            serde_json::to_writer(&mut content, op).ok()?;
+            content.push(b'\n');
+        }
+        // Counted as if done; a failed replacement only delays the next try.
+        self.lines = ops.len() as u64;
+        Some(content)
+    }
+}

@@ -1,0 +1,138 @@
+//! Tampering with a closed audit log, each kind caught by `verify` with the
+//! right problem and seq.
+
+use cxone_console::engine::audit::{
+    AuditEntry, AuditLog, Finding, Outcome, Problem, Target, TargetKind, VerifyReport, verify,
+};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+/// A log of six records in `dir`: three commands, intent then outcome each.
+async fn six_records(dir: &tempfile::TempDir) -> PathBuf {
+    let path = dir.path().join("audit.jsonl");
+    let (log, _) = AuditLog::open(&path).await.unwrap();
+    for user in ["u1", "u2", "u3"] {
+        let target = Target::new(TargetKind::User, user);
+        let command = format!("set-{user}");
+        let intent = AuditEntry::intent(&command, "agent_status", target.clone())
+            .by("jdoe", "cxone-console-sandbox", "batch-9")
+            .before(json!({ "status": "Available" }));
+        let outcome = AuditEntry::outcome(&command, "agent_status", target, Outcome::Applied)
+            .by("jdoe", "cxone-console-sandbox", "batch-9")
+            .after(json!({ "status": "Break", "pauseReason": "Queue Full" }));
+        log.append(intent).await.unwrap();
+        log.append(outcome).await.unwrap();
+    }
+    log.close().await;
+    path
+}
+
+fn rewrite_lines(path: &Path, change: impl FnOnce(&mut Vec<String>)) {
+    let mut lines: Vec<String> = std::fs::read_to_string(path).unwrap().lines().map(str::to_owned).collect();
+    change(&mut lines);
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(path, text).unwrap();
+}
+
+fn finding(path: &Path) -> Finding {
+    match verify(path).unwrap() {
+        VerifyReport::Broken(finding) => finding,
+        intact => panic!("tampering went unnoticed: {intact:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_untouched_log_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = six_records(&dir).await;
+    assert_eq!(verify(&path).unwrap(), VerifyReport::Intact { records: 6, repairs: vec![] });
+}
+
+#[tokio::test]
+async fn an_edited_field_is_caught_at_its_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = six_records(&dir).await;
+    rewrite_lines(&path, |lines| lines[2] = lines[2].replace("\"jdoe\"", "\"mallory\""));
+    let f = finding(&path);
+    assert_eq!((f.problem, f.line, f.seq), (Problem::Edited, Some(3), Some(3)), "{f}");
+}
+
+#[tokio::test]
+async fn an_edited_seq_is_an_edit_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = six_records(&dir).await;
+    rewrite_lines(&path, |lines| lines[4] = lines[4].replace("\"seq\":5", "\"seq\":7"));
+    let f = finding(&path);
+    assert_eq!((f.problem, f.seq), (Problem::Edited, Some(5)), "{f}");
+}
+
+#[tokio::test]
+async fn a_deleted_line_is_caught_as_a_deletion() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = six_records(&dir).await;
+    rewrite_lines(&path, |lines| {
+        lines.remove(2);
+    });
+    let f = finding(&path);
+    assert_eq!((f.problem, f.line, f.seq), (Problem::Deleted, Some(3), Some(3)), "{f}");
+}
+
+#[tokio::test]
+async fn swapped_lines_are_caught_as_a_reordering() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = six_records(&dir).await;
+    rewrite_lines(&path, |lines| lines.swap(2, 3));
+    let f = finding(&path);
+    assert_eq!((f.problem, f.line, f.seq), (Problem::Reordered, Some(3), Some(3)), "{f}");
+}
+
+#[tokio::test]
+async fn a_cut_tail_is_caught_by_the_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = six_records(&dir).await;
+    rewrite_lines(&path, |lines| lines.truncate(4));
+    let f = finding(&path);
+    assert_eq!((f.problem, f.seq), (Problem::Truncated, Some(5)), "{f}");
+    assert!(f.detail.contains("seq 6"), "{f}");
+}
+
+#[tokio::test]
+async fn a_cut_tail_with_its_head_removed_is_still_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = six_records(&dir).await;
+    rewrite_lines(&path, |lines| lines.truncate(4));
+    std::fs::remove_file(dir.path().join("audit.head")).unwrap();
+    let f = finding(&path);
+    assert_eq!((f.problem, f.line), (Problem::Truncated, None), "{f}");
+    assert!(f.detail.contains("head file is missing"), "{f}");
+}
+
+#[tokio::test]
+async fn a_cut_in_the_middle_of_a_line_is_a_truncation() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = six_records(&dir).await;
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() - 40]).unwrap();
+    let f = finding(&path);
+    assert_eq!((f.problem, f.seq), (Problem::Truncated, Some(6)), "{f}");
+}
+
+#[tokio::test]
+async fn a_garbled_line_is_unreadable() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = six_records(&dir).await;
+    rewrite_lines(&path, |lines| lines[1] = "{\"seq\":2,".to_owned());
+    let f = finding(&path);
+    assert_eq!((f.problem, f.line), (Problem::Unreadable, Some(2)), "{f}");
+}
+
+#[tokio::test]
+async fn a_head_pointing_elsewhere_is_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = six_records(&dir).await;
+    let head_path = dir.path().join("audit.head");
+    let head = std::fs::read_to_string(&head_path).unwrap();
+    std::fs::write(&head_path, head.replace("\"seq\":6", "\"seq\":5")).unwrap();
+    let f = finding(&path);
+    assert_eq!(f.problem, Problem::Edited, "{f}");
+}

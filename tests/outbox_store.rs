@@ -1,0 +1,178 @@
+//! The outbox across restarts: nothing waiting is lost, nothing delivered is
+//! sent again, failures are kept, the journal is compacted.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use cxone_console::engine::journal::JournalError;
+use cxone_console::engine::outbox::{
+    Backoff, Deliverer, DeliveryConfig, Message, MessageId, Outbox, OutboxError, OutboxStatus,
+};
+use cxone_console::signing::SigningKey;
+use serde_json::json;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+/// Webhook ids received, in order; answers `status` to each.
+type Received = Arc<Mutex<Vec<String>>>;
+
+async fn receiver(status: StatusCode) -> (Url, Received) {
+    let received = Received::default();
+    let record = move |State(received): State<Received>, headers: HeaderMap| async move {
+        let id = headers.get("webhook-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        received.lock().unwrap().push(id);
+        status
+    };
+    let app = Router::new().route("/hook", post(record)).with_state(Arc::clone(&received));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (Url::parse(&format!("http://{addr}/hook")).unwrap(), received)
+}
+
+fn path(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().join("outbox.jsonl")
+}
+
+fn message(n: u32) -> Message<'static> {
+    Message { target: "crm", event_type: "contact.disposition.updated", body: json!({ "contactId": n }) }
+}
+
+fn start(outbox: &Outbox, url: Url) -> (Deliverer, CancellationToken) {
+    let key = SigningKey::from_secret(&SigningKey::generate_secret()).unwrap();
+    let backoff = Backoff { base: Duration::from_millis(2), cap: Duration::from_millis(20) };
+    let config =
+        DeliveryConfig { backoff, ..DeliveryConfig::new(HashMap::from([("crm".to_owned(), url)]), key) };
+    let cancel = CancellationToken::new();
+    (Deliverer::spawn(outbox.clone(), config, cancel.clone()).unwrap(), cancel)
+}
+
+async fn until(
+    status: &mut watch::Receiver<OutboxStatus>,
+    what: impl Fn(&OutboxStatus) -> bool,
+) -> OutboxStatus {
+    let seen = tokio::time::timeout(Duration::from_secs(60), status.wait_for(|s| what(s)));
+    seen.await.expect("the deliverer never got there").expect("the deliverer is gone").clone()
+}
+
+async fn stop(deliverer: Deliverer, cancel: CancellationToken, outbox: &Outbox) {
+    cancel.cancel();
+    deliverer.stopped().await;
+    outbox.close().await;
+}
+
+#[tokio::test]
+async fn a_message_enqueued_before_a_stop_is_delivered_once_after_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = Outbox::open(path(&dir)).await.unwrap();
+    let id = outbox.enqueue(message(1)).await.unwrap();
+    outbox.close().await;
+
+    let (url, received) = receiver(StatusCode::OK).await;
+    let outbox = Outbox::open(path(&dir)).await.unwrap();
+    let waiting: Vec<MessageId> = outbox.pending().into_iter().map(|e| e.id).collect();
+    assert_eq!(waiting, std::slice::from_ref(&id));
+    let (deliverer, cancel) = start(&outbox, url);
+    until(&mut deliverer.status(), |s| s.delivered == 1).await;
+    stop(deliverer, cancel, &outbox).await;
+
+    let outbox = Outbox::open(path(&dir)).await.unwrap();
+    assert!(outbox.pending().is_empty(), "the delivered marker survived the restart");
+    assert_eq!(*received.lock().unwrap(), [id.to_string()]);
+}
+
+#[tokio::test]
+async fn a_failed_message_is_kept_across_reopen_and_can_be_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let (refusing, _) = receiver(StatusCode::UNPROCESSABLE_ENTITY).await;
+    let outbox = Outbox::open(path(&dir)).await.unwrap();
+    let id = outbox.enqueue(message(1)).await.unwrap();
+    let (deliverer, cancel) = start(&outbox, refusing);
+    until(&mut deliverer.status(), |s| s.failed == 1).await;
+    stop(deliverer, cancel, &outbox).await;
+
+    let outbox = Outbox::open(path(&dir)).await.unwrap();
+    let failed = outbox.failed();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].envelope.id, id);
+    assert!(failed[0].reason.contains("422"), "{}", failed[0].reason);
+    assert!(outbox.pending().is_empty());
+
+    outbox.retry(&id).await.unwrap();
+    assert!(matches!(outbox.retry(&id).await, Err(OutboxError::NotFailed(_))));
+    let (url, received) = receiver(StatusCode::OK).await;
+    let (deliverer, cancel) = start(&outbox, url);
+    let status = until(&mut deliverer.status(), |s| s.delivered == 1).await;
+    assert_eq!(status.failed, 0);
+    stop(deliverer, cancel, &outbox).await;
+    assert_eq!(*received.lock().unwrap(), [id.to_string()]);
+}
+
+#[tokio::test]
+async fn a_journal_of_mostly_finished_messages_is_compacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, received) = receiver(StatusCode::NO_CONTENT).await;
+    let outbox = Outbox::open(path(&dir)).await.unwrap();
+    let mut ids = Vec::new();
+    for n in 0..100 {
+        ids.push(outbox.enqueue(message(n)).await.unwrap());
+    }
+    let (deliverer, cancel) = start(&outbox, url);
+    until(&mut deliverer.status(), |s| s.delivered == 100).await;
+    stop(deliverer, cancel, &outbox).await;
+
+    assert!(outbox.stats().compactions >= 1);
+    let lines = std::fs::read_to_string(path(&dir)).unwrap().lines().count();
+    assert!(lines < 100, "the journal still has {lines} lines for 200 written");
+    let reopened = Outbox::open(path(&dir)).await.unwrap();
+    assert!(reopened.pending().is_empty() && reopened.failed().is_empty(), "a delivered message came back");
+    let mut sent = received.lock().unwrap().clone();
+    sent.sort();
+    let mut expected: Vec<String> = ids.iter().map(MessageId::to_string).collect();
+    expected.sort();
+    assert_eq!(sent, expected);
+}
+
+#[tokio::test]
+async fn an_unfinished_last_line_is_cut_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = Outbox::open(path(&dir)).await.unwrap();
+    let id = outbox.enqueue(message(1)).await.unwrap();
+    outbox.close().await;
+    let mut bytes = std::fs::read(path(&dir)).unwrap();
+    bytes.extend_from_slice(br#"{"op":"delivered","id":"#);
+    std::fs::write(path(&dir), &bytes).unwrap();
+
+    let outbox = Outbox::open(path(&dir)).await.unwrap();
+    assert_eq!(outbox.torn_tail().map(|t| t.bytes), Some(23));
+    assert_eq!(outbox.pending()[0].id, id, "a lost marker means sending again, not losing the message");
+}
+
+#[tokio::test]
+async fn bad_messages_are_refused_naming_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = Outbox::open(path(&dir)).await.unwrap();
+    let bad_target = Message { target: "", ..message(1) };
+    let bad_event = Message { event_type: "has spaces", ..message(1) };
+    for (message, field) in [(bad_target, "target"), (bad_event, "eventType")] {
+        match outbox.enqueue(message).await {
+            Err(OutboxError::Journal(JournalError::Rejected(e))) => assert_eq!(e.field, field),
+            other => panic!("expected a refusal naming {field}, got {other:?}"),
+        }
+    }
+    assert!(outbox.pending().is_empty());
+}
+
+#[tokio::test]
+async fn a_second_process_cannot_open_the_same_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let _outbox = Outbox::open(path(&dir)).await.unwrap();
+    let refused = Outbox::open(path(&dir)).await.err().expect("the second open is refused");
+    assert!(refused.to_string().contains("outbox.jsonl"), "{refused}");
+}
