@@ -339,7 +339,7 @@ async fn shutting_down_says_so_on_the_status() {
 }
 
 #[tokio::test]
-async fn targets_off_this_machine_are_refused_at_start() {
+async fn plain_http_off_this_machine_is_refused_at_start() {
     let dir = tempfile::tempdir().unwrap();
     let key = key();
     let outbox = open(&dir).await;
@@ -354,6 +354,9 @@ async fn targets_off_this_machine_are_refused_at_start() {
             _ => panic!("{url} was accepted"),
         }
     }
-    let url = Url::parse("http://localhost:9/hook").unwrap();
-    assert!(Deliverer::spawn(outbox, config(url, &key), CancellationToken::new()).is_ok());
+    // Nothing is waiting, so accepting an https target contacts nobody.
+    for url in ["http://localhost:9/hook", "https://crm.example.com/hook"] {
+        let url = Url::parse(url).unwrap();
+        assert!(Deliverer::spawn(outbox.clone(), config(url, &key), CancellationToken::new()).is_ok());
+    }
 }

@@ -503,7 +503,6 @@ fn lock(file: &File, path: &Path) -> Result<(), JournalError> {
 
 /// Takes the exclusive advisory lock without waiting: `false` when another
 /// open file holds it.
-#[allow(clippy::incompatible_msrv, reason = "File::try_lock needs Rust 1.89")]
 fn try_lock(file: &File) -> io::Result<bool> {
     match file.try_lock() {
         Ok(()) => Ok(true),

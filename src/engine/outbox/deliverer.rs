@@ -12,27 +12,27 @@
 //! the delivered marker was durable sends the message again after restart,
 //! with the same `webhook-id`. Run one deliverer per outbox.
 //!
-//! Only loopback URLs are accepted (127.0.0.0/8, ::1, localhost): nothing here
-//! ever contacts another host. Proxies are not used and redirects are not
-//! followed. The signing key never appears in logs or errors.
+//! Targets are https URLs, or plain http only to this machine (127.0.0.0/8,
+//! ::1, localhost), the rule every URL the console sends data to follows.
+//! Redirects are not followed. The signing key never appears in logs or errors.
 
 use super::attempt::{self, Verdict};
 use super::backoff::Backoff;
 use super::message::{Envelope, MessageId};
 use super::status::OutboxStatus;
 use super::store::Outbox;
+use crate::domain::data_action::is_loopback;
 use crate::signing::SigningKey;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use std::collections::{HashMap, HashSet};
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::{JoinError, JoinHandle, JoinSet};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use url::{Host, Url};
+use url::Url;
 
 /// How and where the deliverer sends.
 #[derive(Debug, Clone)]
@@ -131,19 +131,15 @@ fn check(config: &DeliveryConfig) -> Result<(), DeliveryError> {
         return refuse("max_in_flight".into(), "must be at least 1");
     }
     for (target, url) in &config.targets {
-        if !matches!(url.scheme(), "http" | "https") {
-            return refuse(format!("targets.{target}"), "must be an http or https URL");
-        }
-        let loopback = match url.host() {
-            Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-            Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-            Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-            None => false,
+        let allowed = match url.scheme() {
+            "https" => url.host().is_some(),
+            "http" => is_loopback(url),
+            _ => false,
         };
-        if !loopback {
+        if !allowed {
             return refuse(
                 format!("targets.{target}"),
-                "must point at this machine (127.0.0.1, ::1 or localhost)",
+                "must be an https URL, or plain http to this machine (127.0.0.1, ::1 or localhost)",
             );
         }
     }
