@@ -176,3 +176,21 @@ async fn a_second_process_cannot_open_the_same_outbox() {
     let refused = Outbox::open(path(&dir)).await.err().expect("the second open is refused");
     assert!(refused.to_string().contains("outbox.jsonl"), "{refused}");
 }
+
+#[tokio::test]
+async fn a_message_with_a_chosen_id_is_queued_once_even_across_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = MessageId::derived("cmd_1234");
+    assert_eq!(id, MessageId::derived("cmd_1234"));
+    assert_ne!(id, MessageId::derived("cmd_1235"));
+    let outbox = Outbox::open(path(&dir)).await.unwrap();
+    assert_eq!(outbox.enqueue_as(id.clone(), message(1)).await.unwrap(), id);
+    assert_eq!(outbox.enqueue_as(id.clone(), message(2)).await.unwrap(), id);
+    outbox.close().await;
+    let outbox = Outbox::open(path(&dir)).await.unwrap();
+    outbox.enqueue_as(id.clone(), message(3)).await.unwrap();
+    let pending = outbox.pending();
+    assert_eq!(pending.len(), 1, "one message for one id");
+    assert_eq!(pending[0].id, id);
+    assert!(String::from_utf8_lossy(&pending[0].body).contains('1'), "the first body is kept");
+}

@@ -67,6 +67,11 @@ impl Ledger {
         }
     }
 
+    /// Whether a message with this id is waiting or failed.
+    pub fn contains(&self, id: &MessageId) -> bool {
+        self.index.contains_key(id)
+    }
+
     pub fn pending(&self) -> impl Iterator<Item = &Arc<Envelope>> {
         self.pending.values()
     }

@@ -43,6 +43,14 @@ impl MessageId {
         Self(format!("msg_{}", uuid::Uuid::new_v4().simple()))
     }
 
+    /// The id of the webhook announcing `change`: the same change always
+    /// gets the same id.
+    pub fn derived(change: &str) -> Self {
+        use sha2::Digest;
+        let hash = sha2::Sha256::digest(change.as_bytes());
+        Self(format!("msg_{}", &hex::encode(hash)[..32]))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

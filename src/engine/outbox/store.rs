@@ -61,8 +61,19 @@ impl Outbox {
 
     /// Stores a message; resolves with its id once it is durable.
     pub async fn enqueue(&self, message: Message<'_>) -> Result<MessageId, OutboxError> {
+        self.enqueue_as(MessageId::fresh(), message).await
+    }
+
+    /// Stores a message under a caller-chosen id, once: when a message with
+    /// this id is already waiting or failed, nothing is added. A change's
+    /// webhook uses an id derived from the change, so recording it again
+    /// after a crash cannot queue it twice, and a receiver sees the same
+    /// `webhook-id` should it ever arrive twice.
+    pub async fn enqueue_as(&self, id: MessageId, message: Message<'_>) -> Result<MessageId, OutboxError> {
         message.validate()?;
-        let id = MessageId::fresh();
+        if self.ledger().contains(&id) {
+            return Ok(id);
+        }
         let op = Op::Enqueued {
             id: id.clone(),
             target: message.target.to_owned(),
