@@ -75,10 +75,16 @@ pub enum Command {
 /// The changes the console can make.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {
-    InteractionDisposition { interaction_id: String, dispositions: Vec<DispositionDraft> },
+    InteractionDisposition {
+        interaction_id: String,
+        dispositions: Vec<DispositionDraft>,
+    },
     /// One or many contacts, deduplicated, in waves of at most 50.
     ContactDispositions(Vec<Item<ContactDispositionDraft>>),
-    Attributes { interaction_id: String, rows: Vec<AttributeDraft> },
+    Attributes {
+        interaction_id: String,
+        rows: Vec<AttributeDraft>,
+    },
     /// One agent or many (a team).
     AgentStatus(Vec<Item<AgentStatusDraft>>),
     DataAction(DataActionChange),
@@ -89,12 +95,23 @@ pub enum Change {
 #[derive(Debug, Clone, PartialEq)]
 pub enum DataActionChange {
     /// Run the handler locally on `input`; nothing is sent to the tenant.
-    Simulate { input: Value },
+    Simulate {
+        input: Value,
+    },
     Deploy(DataActionDraft),
-    NewVersion { id: String, version: String },
-    Deprecate { id: String },
+    NewVersion {
+        id: String,
+        version: String,
+    },
+    Deprecate {
+        id: String,
+    },
     /// Read execution metrics between two RFC 3339 times.
-    Metrics { id: String, from: String, to: String },
+    Metrics {
+        id: String,
+        from: String,
+        to: String,
+    },
 }
 
 impl Change {

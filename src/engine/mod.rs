@@ -4,8 +4,129 @@
 //! intent in the audit log before the first remote write, performed with the
 //! retry and conflict policy of its document, recorded with its outcome, and
 //! announced to the systems that depend on it through the webhook outbox.
+//! Alongside, the engine keeps entity snapshots fresh, publishes live metrics
+//! and forwards every audit record, so the console only ever reads events.
 
 pub mod audit;
+mod command;
+mod context;
+mod event;
+mod flows;
 pub mod journal;
 pub mod metrics;
 pub mod outbox;
+mod reconcile;
+mod refresh;
+mod rules;
+mod run;
+
+pub use command::{Change, Command, CommandId, DataActionChange, Item};
+pub use context::EngineConfig;
+pub use event::{
+    AttributeCallback, BatchReport, Connection, Event, Finished, Link, Outcome, Recovery, Snapshot, Table,
+};
+
+use crate::api::Client;
+use audit::{AuditError, AuditLog};
+use context::Ctx;
+use metrics::Metrics;
+use outbox::{Deliverer, DeliveryConfig, DeliveryError, Outbox, OutboxError};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+/// Events waiting for the console before flows pause to let it catch up.
+const EVENT_BUFFER: usize = 4096;
+/// Commands waiting to be taken on.
+const COMMAND_BUFFER: usize = 256;
+/// How often metrics snapshots are published (at most 4 a second).
+const METRICS_PERIOD: Duration = Duration::from_millis(250);
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("the audit log could not be opened: {0}")]
+    Audit(#[from] AuditError),
+    #[error("the webhook outbox could not be opened: {0}")]
+    Outbox(#[from] OutboxError),
+    #[error("the webhook deliverer could not start: {0}")]
+    Delivery(#[from] DeliveryError),
+}
+
+/// The running engine: send it commands, stop it with [`Engine::shutdown`].
+pub struct Engine {
+    commands: mpsc::Sender<Command>,
+    cancel: CancellationToken,
+    task: JoinHandle<()>,
+}
+
+impl Engine {
+    /// Opens the audit log (repairing a torn tail) and the outbox, starts the
+    /// webhook deliverer, reconciles changes a crash left unsettled, then
+    /// serves commands. Events arrive on the returned receiver.
+    pub async fn start(
+        api: Client,
+        config: EngineConfig,
+    ) -> Result<(Self, mpsc::Receiver<Event>), EngineError> {
+        let (events, receiver) = mpsc::channel(EVENT_BUFFER);
+        let cancel = CancellationToken::new();
+        let (audit, report) = AuditLog::open(&config.audit_path).await?;
+        let outbox = Outbox::open(&config.outbox_path).await?;
+        let mut delivery = DeliveryConfig::new(config.webhook_targets.clone(), config.webhook_key.clone());
+        delivery.max_in_flight = delivery.max_in_flight.max(config.batch_concurrency);
+        let deliverer = Deliverer::spawn(outbox.clone(), delivery, cancel.child_token())?;
+        let metrics = Metrics::new();
+        let ctx = Arc::new(Ctx {
+            rules: rules::TenantRules::new(api.clone()),
+            api,
+            audit,
+            outbox,
+            metrics,
+            events,
+            config,
+            finished_before: report.finished.clone(),
+            processed_contacts: Mutex::new(HashSet::new()),
+        });
+        run::forward_side_channels(&ctx, &deliverer, METRICS_PERIOD, &cancel);
+        let recovery = reconcile::recover(&ctx, &report).await;
+        ctx.emit(Event::Recovered(recovery)).await;
+        let refresher = refresh::spawn(Arc::clone(&ctx), cancel.child_token());
+        let (commands, inbox) = mpsc::channel(COMMAND_BUFFER);
+        let task = tokio::spawn(run::serve(ctx, inbox, refresher, deliverer, cancel.clone()));
+        Ok((Self { commands, cancel, task }, receiver))
+    }
+
+    /// Sends a command; `false` when the engine has stopped.
+    pub async fn send(&self, command: Command) -> bool {
+        self.commands.send(command).await.is_ok()
+    }
+
+    /// Submits a change under a fresh id, returned for matching its events.
+    pub async fn submit(&self, change: Change) -> Option<CommandId> {
+        let id = CommandId::random();
+        self.send(Command::Submit { id: id.clone(), change }).await.then_some(id)
+    }
+
+    /// A handle for sending commands from elsewhere (the console's driver).
+    pub fn commands(&self) -> mpsc::Sender<Command> {
+        self.commands.clone()
+    }
+
+    /// Lets changes in flight finish, then closes the logs and stops.
+    pub async fn shutdown(self) {
+        let _ = self.commands.send(Command::Shutdown).await;
+        if let Err(e) = self.task.await {
+            tracing::error!("the engine stopped abnormally: {e}");
+        }
+        self.cancel.cancel();
+    }
+
+    /// Stops at once: flows in flight are abandoned where they stand, as a
+    /// crash would leave them (their intents are reconciled on next start).
+    pub fn abort(self) {
+        self.cancel.cancel();
+        self.task.abort();
+    }
+}

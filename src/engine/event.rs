@@ -1,0 +1,282 @@
+//! What the engine tells the console: progress, outcomes, fresh snapshots
+//! of the tenant, live metrics, audit lines and the health of its links.
+
+use super::audit::{self, AuditRecord, Target};
+use super::command::CommandId;
+use super::metrics::MetricsSnapshot;
+use super::outbox::OutboxStatus;
+use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A command was taken on; `total` targets will be reported.
+    Accepted {
+        id: CommandId,
+        total: usize,
+    },
+    /// Batch progress: `done` of `total` targets have an outcome.
+    Progress {
+        id: CommandId,
+        done: usize,
+        total: usize,
+    },
+    /// One target of a command has its final outcome (already durable in the
+    /// audit log).
+    ItemFinished {
+        id: CommandId,
+        item: CommandId,
+        target: Target,
+        outcome: Outcome,
+    },
+    /// The command is over. Exactly one per submitted command.
+    Finished {
+        id: CommandId,
+        result: Finished,
+    },
+    Snapshot(Snapshot),
+    Metrics(Arc<MetricsSnapshot>),
+    Audit(Arc<AuditRecord>),
+    Outbox(OutboxStatus),
+    Connection(Connection),
+    /// The tenant called back about an attribute change.
+    AttributesChanged(AttributeCallback),
+    /// What start-up found and settled: log repairs, intents left by a crash.
+    Recovered(Recovery),
+}
+
+/// How one change ended, in words a supervisor can act on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    /// The tenant holds the change (or held it already). `data` carries what
+    /// a read-style command returned (a simulation, metrics).
+    Applied {
+        summary: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        data: Option<Value>,
+    },
+    /// Deliberately not sent; `key` groups reasons in batch reports.
+    Skipped { key: String, reason: String },
+    /// Refused by a rule, locally or by the tenant (400, 403, 404).
+    Rejected { reason: String },
+    /// Someone else changed the target, or it was locked (409, wrap-up).
+    Conflict { reason: String },
+    /// Could not be completed: the tenant failed, or could not be reached.
+    Failed { error: String },
+}
+
+impl Outcome {
+    pub fn applied(summary: impl Into<String>) -> Self {
+        Self::Applied { summary: summary.into(), data: None }
+    }
+
+    pub fn skipped(key: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::Skipped { key: key.into(), reason: reason.into() }
+    }
+
+    pub fn rejected(reason: impl Into<String>) -> Self {
+        Self::Rejected { reason: reason.into() }
+    }
+
+    pub fn conflict(reason: impl Into<String>) -> Self {
+        Self::Conflict { reason: reason.into() }
+    }
+
+    pub fn failed(error: impl Into<String>) -> Self {
+        Self::Failed { error: error.into() }
+    }
+
+    /// The audit log's name for this outcome.
+    pub fn kind(&self) -> audit::Outcome {
+        match self {
+            Self::Applied { .. } => audit::Outcome::Applied,
+            Self::Skipped { .. } => audit::Outcome::Skipped,
+            Self::Rejected { .. } => audit::Outcome::Rejected,
+            Self::Conflict { .. } => audit::Outcome::Conflict,
+            Self::Failed { .. } => audit::Outcome::Failed,
+        }
+    }
+
+    pub fn is_applied(&self) -> bool {
+        matches!(self, Self::Applied { .. })
+    }
+
+    /// The sentence shown to the supervisor.
+    pub fn text(&self) -> &str {
+        match self {
+            Self::Applied { summary, .. } => summary,
+            Self::Skipped { reason, .. } => reason,
+            Self::Rejected { reason } | Self::Conflict { reason } => reason,
+            Self::Failed { error } => error,
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let word = match self {
+            Self::Applied { .. } => "applied",
+            Self::Skipped { .. } => "skipped",
+            Self::Rejected { .. } => "rejected",
+            Self::Conflict { .. } => "conflict",
+            Self::Failed { .. } => "failed",
+        };
+        write!(f, "{word}: {}", self.text())
+    }
+}
+
+/// The end of a command.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Finished {
+    /// A change to one target.
+    Single { target: Option<Target>, outcome: Outcome },
+    /// A change to many targets; each had its own `ItemFinished`.
+    Batch(BatchReport),
+}
+
+impl Finished {
+    /// Whether anything in the command did not go through.
+    pub fn has_failures(&self) -> bool {
+        match self {
+            Self::Single { outcome, .. } => {
+                matches!(
+                    outcome,
+                    Outcome::Failed { .. } | Outcome::Rejected { .. } | Outcome::Conflict { .. }
+                )
+            }
+            Self::Batch(report) => report.failed > 0,
+        }
+    }
+}
+
+/// A batch's report, with document 001's definitions: `processed` counts the
+/// targets a write was attempted for, `accuracy_rate_percent` is successful
+/// over processed, `average_latency_ms` averages the successful writes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchReport {
+    pub total: usize,
+    pub processed: usize,
+    pub successful: usize,
+    /// Processed but not successful: rejected, conflicting or failed.
+    pub failed: usize,
+    /// Skipped targets by reason key (`duplicate`, `dialer_state`, `unchanged`…).
+    pub skipped: BTreeMap<String, usize>,
+    pub accuracy_rate_percent: f64,
+    pub average_latency_ms: f64,
+    /// Stopped by the supervisor before every target was tried.
+    pub cancelled: bool,
+}
+
+impl BatchReport {
+    /// Adds one target's outcome; `latency_ms` is its write's latency.
+    pub fn count(&mut self, outcome: &Outcome, latency_ms: Option<f64>) {
+        self.total += 1;
+        match outcome {
+            Outcome::Skipped { key, .. } => *self.skipped.entry(key.clone()).or_default() += 1,
+            Outcome::Applied { .. } => {
+                let before = self.average_latency_ms * self.successful as f64;
+                self.processed += 1;
+                self.successful += 1;
+                self.average_latency_ms = (before + latency_ms.unwrap_or(0.0)) / self.successful as f64;
+            }
+            Outcome::Rejected { .. } | Outcome::Conflict { .. } | Outcome::Failed { .. } => {
+                self.processed += 1;
+                self.failed += 1;
+            }
+        }
+        self.accuracy_rate_percent =
+            if self.processed == 0 { 0.0 } else { self.successful as f64 * 100.0 / self.processed as f64 };
+    }
+
+    pub fn skipped_total(&self) -> usize {
+        self.skipped.values().sum()
+    }
+}
+
+/// A fresh view of one kind of entity. Rows are in a stable order (by id);
+/// `changed` lists the ids that differ from the previous snapshot, so the
+/// console can mark them briefly.
+#[derive(Debug)]
+pub struct Table<T> {
+    pub rows: Vec<T>,
+    pub generation: u64,
+    /// The tenant's clock when read (`asOf`).
+    pub as_of: Option<String>,
+    pub changed: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Snapshot {
+    Agents(Arc<Table<User>>),
+    Interactions(Arc<Table<Interaction>>),
+    Campaigns(Arc<Table<Campaign>>),
+    /// Contacts of every campaign.
+    Contacts(Arc<Table<Contact>>),
+    DataActions(Arc<Table<DataAction>>),
+}
+
+/// How the engine's link to the tenant stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Link {
+    Connecting,
+    Up,
+    /// Unreachable or refusing the credentials; retried in the background.
+    Down {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connection {
+    pub link: Link,
+    pub token_refreshes: u64,
+}
+
+/// An `interaction.attributes.updated` delivery the engine received.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttributeCallback {
+    pub interaction_id: String,
+    pub attributes: Value,
+    pub callback_latency_ms: Option<f64>,
+    /// Whether its signature verified with the registration's secret.
+    pub verified: bool,
+}
+
+/// What start-up settled.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recovery {
+    /// Repairs the audit log made to itself (a torn last line cut…).
+    pub repairs: Vec<String>,
+    /// Intents left without outcome by a crash, and what reading the target back found.
+    pub reconciled: Vec<(String, Outcome)>,
+    /// Webhooks waiting from an earlier run.
+    pub webhooks_waiting: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batch_report_follows_the_documents_definitions() {
+        let mut r = BatchReport::default();
+        r.count(&Outcome::applied("ok"), Some(10.0));
+        r.count(&Outcome::applied("ok"), Some(30.0));
+        r.count(&Outcome::failed("503"), Some(99.0));
+        r.count(&Outcome::skipped("dialer_state", "DIALING"), None);
+        r.count(&Outcome::skipped("duplicate", "again"), None);
+        assert_eq!((r.total, r.processed, r.successful, r.failed), (5, 3, 2, 1));
+        assert_eq!(r.skipped_total(), 2);
+        assert!((r.accuracy_rate_percent - 66.666).abs() < 0.01);
+        assert_eq!(r.average_latency_ms, 20.0);
+    }
+}

@@ -1,0 +1,17 @@
+//! Agent status (document 003).
+
+use crate::domain::agent_status::AgentStatusDraft;
+use crate::engine::command::{CommandId, Item};
+use crate::engine::context::Ctx;
+use crate::engine::event::{BatchReport, Finished};
+use tokio_util::sync::CancellationToken;
+
+pub(crate) async fn run(
+    ctx: &Ctx,
+    id: &CommandId,
+    items: Vec<Item<AgentStatusDraft>>,
+    cancel: &CancellationToken,
+) -> Finished {
+    let _ = (ctx, id, items, cancel);
+    Finished::Batch(BatchReport::default())
+}

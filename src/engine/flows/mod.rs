@@ -1,0 +1,215 @@
+//! The five operations, each as its document describes, and the audit
+//! trail every one of them follows.
+//!
+//! A change goes: validate → intent record (durable) → remote write with
+//! the retry and conflict policy → webhook queued (durable) → outcome record
+//! (durable) → event. The webhook is queued before the outcome is recorded,
+//! under an id derived from the change, so a crash between the two leaves an
+//! intent that start-up reconciles without queueing the webhook twice.
+
+mod agent_status;
+mod attributes;
+mod contact_dispositions;
+mod data_actions;
+mod interaction_disposition;
+
+use super::audit::{AuditEntry, RequestInfo, Target};
+use super::command::{Change, CommandId};
+use super::context::Ctx;
+use super::event::{Finished, Outcome};
+use super::metrics::{ErrorClass, Operation};
+use super::outbox::{Message, MessageId};
+use crate::api::CallInfo;
+use serde_json::Value;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// Runs one command to its end.
+pub(crate) async fn run(ctx: &Ctx, id: &CommandId, change: Change, cancel: &CancellationToken) -> Finished {
+    match change {
+        Change::InteractionDisposition { interaction_id, dispositions } => {
+            interaction_disposition::run(ctx, id, &interaction_id, &dispositions).await
+        }
+        Change::ContactDispositions(items) => contact_dispositions::run(ctx, id, items, cancel).await,
+        Change::Attributes { interaction_id, rows } => attributes::run(ctx, id, &interaction_id, &rows).await,
+        Change::WatchAttributes => attributes::watch(ctx, id).await,
+        Change::AgentStatus(items) => agent_status::run(ctx, id, items, cancel).await,
+        Change::DataAction(change) => data_actions::run(ctx, id, change).await,
+    }
+}
+
+/// The webhook announcing an applied change.
+pub(crate) struct Webhook {
+    /// The receiving system: `disposition`, `crm` or `wfm`.
+    pub target: &'static str,
+    pub event_type: &'static str,
+    pub body: Value,
+}
+
+/// How a change's remote part ended, for its outcome record.
+pub(crate) struct Settled<'a> {
+    pub outcome: Outcome,
+    /// The last call made, when any was.
+    pub call: Option<&'a CallInfo>,
+    pub after: Option<Value>,
+    /// The error class the metrics count, for outcomes that are not success.
+    pub class: Option<ErrorClass>,
+    /// Sent only when the change was applied.
+    pub webhook: Option<Webhook>,
+}
+
+impl<'a> Settled<'a> {
+    pub fn new(outcome: Outcome) -> Self {
+        Self { outcome, call: None, after: None, class: None, webhook: None }
+    }
+
+    pub fn call(mut self, call: &'a CallInfo) -> Self {
+        self.call = Some(call);
+        self
+    }
+
+    pub fn after(mut self, after: Value) -> Self {
+        self.after = Some(after);
+        self
+    }
+
+    pub fn class(mut self, class: ErrorClass) -> Self {
+        self.class = Some(class);
+        self
+    }
+
+    pub fn webhook(mut self, webhook: Webhook) -> Self {
+        self.webhook = Some(webhook);
+        self
+    }
+}
+
+/// The audit trail of one change to one target.
+pub(crate) struct Trail<'a> {
+    ctx: &'a Ctx,
+    correlation: &'a CommandId,
+    item: CommandId,
+    operation: Operation,
+    action: &'static str,
+    target: Target,
+    before: Option<Value>,
+}
+
+impl<'a> Trail<'a> {
+    /// `correlation` is the command; `item` is this target's own id (the
+    /// command's id for a single change).
+    pub fn new(
+        ctx: &'a Ctx,
+        correlation: &'a CommandId,
+        item: CommandId,
+        operation: Operation,
+        action: &'static str,
+        target: Target,
+    ) -> Self {
+        Self { ctx, correlation, item, operation, action, target, before: None }
+    }
+
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    pub fn item(&self) -> &CommandId {
+        &self.item
+    }
+
+    /// The outcome recorded for this item in an earlier run, if any: a
+    /// re-run batch file skips what it already settled.
+    pub fn settled_before(&self) -> Option<Outcome> {
+        self.ctx
+            .finished_before
+            .contains(self.item.as_str())
+            .then(|| Outcome::skipped("earlier_run", "already settled by an earlier run; see the audit log"))
+    }
+
+    fn entry(&self, entry: AuditEntry) -> AuditEntry {
+        entry.by(&self.ctx.config.operator, &self.ctx.config.client_id, self.correlation.as_str())
+    }
+
+    /// Records the intent. Nothing may be sent to the tenant unless this
+    /// returns `Ok`; the error is the outcome to report instead.
+    pub async fn intent(
+        &mut self,
+        request: RequestInfo,
+        body: &[u8],
+        before: Option<Value>,
+    ) -> Result<(), Outcome> {
+        let mut entry = self
+            .entry(AuditEntry::intent(self.item.as_str(), self.action, self.target.clone()))
+            .request(request, body);
+        if let Some(before) = &before {
+            entry = entry.before(before.clone());
+        }
+        self.before = before;
+        self.ctx.audit.append(entry).await.map(|_| ()).map_err(|e| {
+            Outcome::failed(format!("nothing was sent: the audit log could not record the change ({e})"))
+        })
+    }
+
+    /// Queues the webhook of an applied change, records the outcome, counts
+    /// it in the metrics and returns the outcome to report. `latency` is the
+    /// whole change's.
+    pub async fn finish(self, settled: Settled<'_>, latency: Duration) -> Outcome {
+        let Settled { mut outcome, call, after, class, webhook } = settled;
+        if let (Outcome::Applied { .. }, Some(hook)) = (&outcome, webhook) {
+            let message = Message { target: hook.target, event_type: hook.event_type, body: hook.body };
+            if let Err(e) = self.ctx.outbox.enqueue_as(MessageId::derived(self.item.as_str()), message).await
+            {
+                tracing::error!(item = %self.item, "could not queue a webhook: {e}");
+                outcome = Outcome::failed(format!(
+                    "applied on the tenant, but its webhook could not be queued ({e}); the audit log has the change"
+                ));
+            }
+        }
+        let mut entry = self
+            .entry(AuditEntry::outcome(self.item.as_str(), self.action, self.target.clone(), outcome.kind()))
+            .reason(outcome.text());
+        if let Some(call) = call {
+            let request = request_info(call);
+            if let Some(status) = call.status {
+                entry = entry.http(status, call.attempts, call.latency);
+            }
+            entry.request = Some(request);
+        }
+        if let Some(before) = self.before {
+            entry = entry.before(before);
+        }
+        if let Some(after) = after {
+            entry = entry.after(after);
+        }
+        if let Err(e) = self.ctx.audit.append(entry).await {
+            tracing::error!(item = %self.item, "could not record an outcome: {e}");
+            outcome = Outcome::failed(format!("{outcome}; but the audit log could not record it ({e})"));
+        }
+        let result = match (&outcome, class) {
+            (Outcome::Applied { .. }, _) => Ok(()),
+            (Outcome::Skipped { .. }, _) => return outcome,
+            (_, Some(class)) => Err(class),
+            (_, None) => Err(ErrorClass::Validation),
+        };
+        self.ctx.measure(self.operation, result, latency);
+        outcome
+    }
+}
+
+/// The audit form of a call: method, path, the tag and key it carried.
+pub(crate) fn request_info(call: &CallInfo) -> RequestInfo {
+    use super::audit::Method;
+    let method = match call.method.as_str() {
+        "POST" => Method::Post,
+        "PUT" => Method::Put,
+        "PATCH" => Method::Patch,
+        "DELETE" => Method::Delete,
+        _ => Method::Get,
+    };
+    RequestInfo {
+        method,
+        path: call.path.clone(),
+        etag: call.etag_sent.clone(),
+        idempotency_key: call.idempotency_key.clone(),
+    }
+}

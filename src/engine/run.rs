@@ -1,0 +1,129 @@
+//! The engine's task: takes commands, runs each change as its own task, and
+//! forwards metrics, audit records and outbox status as events.
+
+use super::command::{Command, CommandId};
+use super::context::Ctx;
+use super::event::{Event, Finished, Outcome};
+use super::flows;
+use super::metrics::spawn_publisher;
+use super::outbox::Deliverer;
+use super::refresh::Refresher;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{broadcast, mpsc};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+/// Serves commands until `Shutdown` (or every sender is gone), then waits
+/// for the changes in flight and closes the logs.
+pub(crate) async fn serve(
+    ctx: Arc<Ctx>,
+    mut inbox: mpsc::Receiver<Command>,
+    refresher: Refresher,
+    deliverer: Deliverer,
+    cancel: CancellationToken,
+) {
+    let mut running: HashMap<CommandId, CancellationToken> = HashMap::new();
+    let mut flows: JoinSet<CommandId> = JoinSet::new();
+    loop {
+        tokio::select! {
+            command = inbox.recv() => match command {
+                Some(Command::Submit { id, change }) => {
+                    ctx.emit(Event::Accepted { id: id.clone(), total: change.len() }).await;
+                    let stop = cancel.child_token();
+                    running.insert(id.clone(), stop.clone());
+                    let ctx = Arc::clone(&ctx);
+                    flows.spawn(async move {
+                        let result = if change.writes() && ctx.config.read_only {
+                            Finished::Single {
+                                target: None,
+                                outcome: Outcome::rejected("the console is read-only; no change was sent"),
+                            }
+                        } else {
+                            flows::run(&ctx, &id, change, &stop).await
+                        };
+                        ctx.emit(Event::Finished { id: id.clone(), result }).await;
+                        id
+                    });
+                }
+                Some(Command::Cancel { id }) => {
+                    if let Some(stop) = running.get(&id) {
+                        stop.cancel();
+                    }
+                }
+                Some(Command::Refresh) => refresher.now(),
+                Some(Command::Shutdown) | None => break,
+            },
+            Some(done) = flows.join_next() => {
+                if let Ok(id) = done {
+                    running.remove(&id);
+                }
+            }
+        }
+    }
+    while flows.join_next().await.is_some() {}
+    cancel.cancel();
+    deliverer.stopped().await;
+    ctx.audit.close().await;
+    ctx.outbox.close().await;
+}
+
+/// Forwards metrics snapshots, audit records and outbox status as events
+/// until `cancel` fires.
+pub(crate) fn forward_side_channels(
+    ctx: &Arc<Ctx>,
+    deliverer: &Deliverer,
+    period: Duration,
+    cancel: &CancellationToken,
+) {
+    let publisher = spawn_publisher(ctx.metrics.clone(), period, cancel.child_token());
+    let mut snapshots = publisher.snapshots;
+    let events = ctx.events.clone();
+    tokio::spawn(async move {
+        while snapshots.changed().await.is_ok() {
+            let snapshot = Arc::clone(&snapshots.borrow_and_update());
+            if events.send(Event::Metrics(snapshot)).await.is_err() {
+                break;
+            }
+        }
+    });
+
+    let mut records = ctx.audit.subscribe();
+    let events = ctx.events.clone();
+    let stop = cancel.clone();
+    tokio::spawn(async move {
+        loop {
+            let record = tokio::select! {
+                r = records.recv() => r,
+                () = stop.cancelled() => break,
+            };
+            match record {
+                Ok(record) => {
+                    if events.send(Event::Audit(Arc::new(record))).await.is_err() {
+                        break;
+                    }
+                }
+                // A console too slow to follow loses lines from its pane,
+                // never from the log itself.
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
+
+    let mut status = deliverer.status();
+    let events = ctx.events.clone();
+    let metrics = ctx.metrics.clone();
+    tokio::spawn(async move {
+        while status.changed().await.is_ok() {
+            let now = status.borrow_and_update().clone();
+            metrics.set_webhook_backlog(now.backlog as u64);
+            let lag = now.oldest_pending.map(|_| now.delivery_lag(time::OffsetDateTime::now_utc()));
+            metrics.set_delivery_lag(lag);
+            if events.send(Event::Outbox(now)).await.is_err() {
+                break;
+            }
+        }
+    });
+}

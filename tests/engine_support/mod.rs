@@ -1,0 +1,151 @@
+//! Shared setup of the engine's integration tests: a sandbox tenant on
+//! 127.0.0.1:0, an engine pointed at it with its logs in a temporary
+//! directory and its webhooks going to the sandbox's sink.
+
+#![allow(dead_code)] // each test file uses its own subset
+
+use cxone_console::api::{Client, ClientConfig};
+use cxone_console::engine::audit::AuditRecord;
+use cxone_console::engine::{Change, Command, CommandId, Engine, EngineConfig, Event, Finished, Outcome};
+use cxone_console::sandbox::{Delivery, Sandbox, SandboxConfig};
+use cxone_console::signing::SigningKey;
+use std::collections::HashMap;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Webhook targets the engine sends to, each recorded by the sink under its name.
+pub const TARGETS: [&str; 3] = ["disposition", "crm", "wfm"];
+/// Longest a test waits for an event before failing with what it saw.
+pub const PATIENCE: Duration = Duration::from_secs(60);
+
+pub struct Rig {
+    pub sandbox: Sandbox,
+    pub engine: Engine,
+    pub events: mpsc::Receiver<Event>,
+    pub dir: tempfile::TempDir,
+    /// Every event received so far, in order.
+    pub seen: Vec<Event>,
+}
+
+pub fn client(sandbox: &Sandbox) -> Client {
+    Client::new(ClientConfig::new(sandbox.base_url(), sandbox.client_id(), sandbox.client_secret().clone()))
+        .expect("a valid client configuration")
+}
+
+/// An engine configuration for `sandbox` with its logs under `dir`.
+pub fn engine_config(sandbox: &Sandbox, dir: &std::path::Path) -> EngineConfig {
+    let key = SigningKey::from_secret(sandbox.sink_secret()).expect("the sandbox's sink secret is valid");
+    let mut config = EngineConfig::new(dir, key);
+    config.operator = "test-operator".into();
+    config.client_id = sandbox.client_id().into();
+    config.refresh_every = Duration::from_millis(500);
+    config.webhook_targets =
+        TARGETS.iter().map(|name| ((*name).to_string(), sandbox.sink_url(name))).collect::<HashMap<_, _>>();
+    config
+}
+
+impl Rig {
+    /// A quiet sandbox (no simulation, no faults) and an engine on it.
+    pub async fn quiet() -> Self {
+        Self::start(SandboxConfig::quiet()).await
+    }
+
+    pub async fn start(sandbox: SandboxConfig) -> Self {
+        let sandbox = Sandbox::start(sandbox).await.expect("the sandbox binds 127.0.0.1:0");
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let config = engine_config(&sandbox, dir.path());
+        Self::with(sandbox, dir, config).await
+    }
+
+    /// An engine with a custom configuration on an existing sandbox.
+    pub async fn with(sandbox: Sandbox, dir: tempfile::TempDir, config: EngineConfig) -> Self {
+        let (engine, events) = Engine::start(client(&sandbox), config).await.expect("the engine starts");
+        Self { sandbox, engine, events, dir, seen: Vec::new() }
+    }
+
+    pub async fn submit(&self, change: Change) -> CommandId {
+        self.engine.submit(change).await.expect("the engine takes commands")
+    }
+
+    pub async fn send(&self, command: Command) {
+        assert!(self.engine.send(command).await, "the engine takes commands");
+    }
+
+    /// Waits for the next event matching `pick`, keeping every event seen.
+    pub async fn until<T>(&mut self, mut pick: impl FnMut(&Event) -> Option<T>) -> T {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            let event = tokio::time::timeout_at(deadline, self.events.recv())
+                .await
+                .unwrap_or_else(|_| {
+                    panic!("no awaited event within {PATIENCE:?}; saw {} events", self.seen.len())
+                })
+                .expect("the engine is running");
+            let picked = pick(&event);
+            self.seen.push(event);
+            if let Some(t) = picked {
+                return t;
+            }
+        }
+    }
+
+    /// Submits `change` and waits for its end.
+    pub async fn run(&mut self, change: Change) -> Finished {
+        let id = self.submit(change).await;
+        self.finished(&id).await
+    }
+
+    pub async fn finished(&mut self, id: &CommandId) -> Finished {
+        self.until(|e| match e {
+            Event::Finished { id: done, result } if done == id => Some(result.clone()),
+            _ => None,
+        })
+        .await
+    }
+
+    /// The single outcome of a one-target change.
+    pub async fn outcome(&mut self, change: Change) -> Outcome {
+        match self.run(change).await {
+            Finished::Single { outcome, .. } => outcome,
+            Finished::Batch(report) => panic!("expected one outcome, got a batch report {report:?}"),
+        }
+    }
+
+    /// Every record of the audit log, read from the file.
+    pub fn audit_records(&self) -> Vec<AuditRecord> {
+        audit_records(&self.dir.path().join("audit.jsonl"))
+    }
+
+    /// Deliveries the sink recorded for `target`.
+    pub fn sink(&self, target: &str) -> Vec<Delivery> {
+        self.sandbox.state().sink.deliveries(target)
+    }
+
+    /// Waits until the sink holds at least `n` deliveries for `target`.
+    pub async fn sink_holds(&self, target: &str, n: usize) -> Vec<Delivery> {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            let got = self.sink(target);
+            if got.len() >= n {
+                return got;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{target}: {} of {n} deliveries arrived",
+                got.len()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    pub async fn stop(self) -> (Sandbox, tempfile::TempDir) {
+        self.engine.shutdown().await;
+        (self.sandbox, self.dir)
+    }
+}
+
+/// Every record of the audit log at `path`.
+pub fn audit_records(path: &std::path::Path) -> Vec<AuditRecord> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines().map(|l| serde_json::from_str(l).expect("every audit line is a record")).collect()
+}
