@@ -130,19 +130,26 @@ impl<'a> Trail<'a> {
         entry.by(&self.ctx.config.operator, &self.ctx.config.client_id, self.correlation.as_str())
     }
 
-    /// Records the intent. Nothing may be sent to the tenant unless this
-    /// returns `Ok`; the error is the outcome to report instead.
+    /// Records the intent: the write about to be sent, the target's state
+    /// as read (`before`) and the state the change should leave (`intended`,
+    /// which start-up compares with a read-back after a crash). Nothing may
+    /// be sent to the tenant unless this returns `Ok`; the error is the
+    /// outcome to report instead.
     pub async fn intent(
         &mut self,
         request: RequestInfo,
         body: &[u8],
         before: Option<Value>,
+        intended: Option<Value>,
     ) -> Result<(), Outcome> {
         let mut entry = self
             .entry(AuditEntry::intent(self.item.as_str(), self.action, self.target.clone()))
             .request(request, body);
         if let Some(before) = &before {
             entry = entry.before(before.clone());
+        }
+        if let Some(intended) = intended {
+            entry = entry.after(intended);
         }
         self.before = before;
         self.ctx.audit.append(entry).await.map(|_| ()).map_err(|e| {
