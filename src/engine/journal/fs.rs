@@ -1,0 +1,109 @@
+//! File-system helpers: private files and directories, locks, atomic replacement.
+
+use super::JournalError;
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Replaces `path` with `content` atomically: a temporary file beside it is
+/// written and synced, renamed over it, and the directory synced.
+pub fn write_atomically(path: &Path, content: &[u8]) -> io::Result<()> {
+    write_temp_then_rename(path, content, |_| Ok(())).map(drop)
+}
+
+/// Like [`write_atomically`], keeping the new file open and locked before it
+/// takes the old one's name, so no other process can slip in between.
+pub(super) fn replace_locked(path: &Path, content: &[u8]) -> io::Result<File> {
+    write_temp_then_rename(path, content, |file| match try_lock(file)? {
+        true => Ok(()),
+        false => Err(io::Error::other("the compacted file is locked by another process")),
+    })
+}
+
+fn write_temp_then_rename(
+    path: &Path,
+    content: &[u8],
+    before_rename: impl FnOnce(&File) -> io::Result<()>,
+) -> io::Result<File> {
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(".tmp");
+    let temp = PathBuf::from(temp);
+    let written = (|| {
+        let mut file = create_private_truncated(&temp)?;
+        before_rename(&file)?;
+        file.write_all(content)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)?;
+        Ok(file)
+    })();
+    match written {
+        Ok(file) => {
+            sync_parent(path)?;
+            Ok(file)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&temp);
+            Err(e)
+        }
+    }
+}
+
+pub(super) fn lock(file: &File, path: &Path) -> Result<(), JournalError> {
+    match try_lock(file) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(JournalError::Locked { path: path.to_path_buf() }),
+        Err(e) => Err(JournalError::io("lock", path)(e)),
+    }
+}
+
+/// Takes the exclusive advisory lock without waiting: `false` when another
+/// open file holds it.
+fn try_lock(file: &File) -> io::Result<bool> {
+    match file.try_lock() {
+        Ok(()) => Ok(true),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(false),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
+    }
+}
+
+pub(super) fn open_private(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true).append(true).create(true);
+    private_mode(&mut options);
+    options.open(path)
+}
+
+fn create_private_truncated(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(true);
+    private_mode(&mut options);
+    options.open(path)
+}
+
+#[cfg(unix)]
+fn private_mode(options: &mut OpenOptions) {
+    use std::os::unix::fs::OpenOptionsExt;
+    options.mode(0o600);
+}
+
+#[cfg(not(unix))]
+fn private_mode(_: &mut OpenOptions) {}
+
+/// Creates `dir` and its missing parents, readable by the owner only.
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Makes a new or renamed directory entry durable.
+pub(super) fn sync_parent(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent() {
+        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+        File::open(dir)?.sync_all()?;
+    }
+    Ok(())
+}
