@@ -212,8 +212,9 @@ fn already_in_place(change: &InteractionDisposition, why: &str) -> String {
 }
 
 /// Waits before retrying after a conflict: longer each time, with jitter so
-/// two consoles racing for one interaction do not collide again.
-fn pause(conflicts: u32) -> Duration {
+/// two consoles racing for one entity do not collide again. Document 000's
+/// policy, which the data action writes follow too.
+pub(super) fn pause(conflicts: u32) -> Duration {
     let jitter: u64 = rand::random_range(0..50);
     Duration::from_millis(50 * u64::from(conflicts) + jitter)
 }
