@@ -46,7 +46,7 @@ fn codes_held(rig: &Rig) -> Vec<String> {
     held.value.dispositions.iter().map(|d| d.code.clone()).collect()
 }
 
-fn records_of<'a>(records: &'a [AuditRecord], kind: RecordKind) -> Vec<&'a AuditRecord> {
+fn records_of(records: &[AuditRecord], kind: RecordKind) -> Vec<&AuditRecord> {
     records.iter().filter(|r| r.entry.kind == kind).collect()
 }
 

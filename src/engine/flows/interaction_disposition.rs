@@ -9,7 +9,7 @@
 
 use super::{Settled, Trail};
 use crate::api::model::Interaction;
-use crate::api::{ApiError, IdempotencyKey, Reply};
+use crate::api::{ApiError, ETag, IdempotencyKey, Reply};
 use crate::domain::interaction_disposition::{DispositionDraft, InteractionDisposition, ensure_closed};
 use crate::domain::{Invalid, Timestamp};
 use crate::engine::audit::{Target, TargetKind};
@@ -69,18 +69,12 @@ async fn apply(
         Ok(current) => current,
         Err(settled) => return trail.finish(settled, started.elapsed()).await,
     };
-    let wanted = disposition_facts(&change.dispositions);
-    if same_dispositions(&current.value.dispositions, &wanted) {
-        let settled = Settled::new(Outcome::applied(already_in_place(&change, "nothing was sent")))
-            .call(&current.call)
-            .after(dispositions_state(&current.value.dispositions));
+    if same_dispositions(&current.value.dispositions, &disposition_facts(&change.dispositions)) {
+        let settled = in_place(&change, &current, "nothing was sent");
         return trail.finish(settled, started.elapsed()).await;
     }
-    let Some(mut etag) = current.value.etag.clone() else {
-        let outcome =
-            Outcome::failed("the tenant sent no version tag with the interaction; nothing was sent");
-        let settled = Settled::new(outcome).call(&current.call).class(ErrorClass::OtherClientError);
-        return trail.finish(settled, started.elapsed()).await;
+    let Some(etag) = current.value.etag.clone() else {
+        return trail.finish(untagged(&current), started.elapsed()).await;
     };
     let key = match IdempotencyKey::parse(trail.item().as_str()) {
         Ok(key) => key,
@@ -92,16 +86,28 @@ async fn apply(
     let call = ctx.api.dialect().set_dispositions(&change);
     let (request, body) = intents::planned(&ctx.api, &call.spec, Some(&etag), &key);
     let before = dispositions_state(&current.value.dispositions);
-    if let Err(outcome) =
-        trail.intent(request, &body, Some(before), Some(dispositions_state(&change.dispositions))).await
-    {
+    let intended = dispositions_state(&change.dispositions);
+    if let Err(outcome) = trail.intent(request, &body, Some(before), Some(intended)).await {
         return outcome;
     }
+    write(ctx, trail, &change, etag, &key, started).await
+}
 
+/// Sends the change; after each stale tag, reads the interaction again and
+/// either finds the change in place or retries with the fresh tag.
+async fn write(
+    ctx: &Ctx,
+    trail: Trail<'_>,
+    change: &InteractionDisposition,
+    mut etag: ETag,
+    key: &IdempotencyKey,
+    started: Instant,
+) -> Outcome {
+    let wanted = disposition_facts(&change.dispositions);
     let mut conflicts = 0;
     loop {
-        let error = match ctx.api.set_dispositions(&change, &etag, Some(key.clone())).await {
-            Ok(reply) => return applied(trail, &change, reply, started).await,
+        let error = match ctx.api.set_dispositions(change, &etag, Some(key.clone())).await {
+            Ok(reply) => return applied(trail, change, reply, started).await,
             Err(e) if e.kind.is_conflict() => e,
             Err(e) => return failed(trail, &e, started).await,
         };
@@ -116,26 +122,38 @@ async fn apply(
             return trail.finish(settled, started.elapsed()).await;
         }
         tokio::time::sleep(pause(conflicts)).await;
-        let fresh = match read(ctx, &change).await {
+        let fresh = match read(ctx, change).await {
             Ok(fresh) => fresh,
             Err(settled) => return trail.finish(settled, started.elapsed()).await,
         };
         if same_dispositions(&fresh.value.dispositions, &wanted) {
-            let meanwhile = "someone else set them meanwhile, so the change is done";
-            let settled = Settled::new(Outcome::applied(already_in_place(&change, meanwhile)))
-                .call(&fresh.call)
-                .after(dispositions_state(&fresh.value.dispositions));
+            let settled = in_place(change, &fresh, "someone else set them meanwhile, so the change is done");
             return trail.finish(settled, started.elapsed()).await;
         }
-        match fresh.value.etag {
+        match fresh.value.etag.clone() {
             Some(tag) => etag = tag,
-            None => {
-                let outcome = Outcome::failed("the tenant sent no version tag with the interaction");
-                let settled = Settled::new(outcome).call(&fresh.call).class(ErrorClass::OtherClientError);
-                return trail.finish(settled, started.elapsed()).await;
-            }
+            None => return trail.finish(untagged(&fresh), started.elapsed()).await,
         }
     }
+}
+
+/// The interaction already holds what was asked: done, without a write.
+fn in_place<'r>(change: &InteractionDisposition, read: &'r Reply<Interaction>, why: &str) -> Settled<'r> {
+    let codes: Vec<&str> = change.codes().collect();
+    let summary = format!(
+        "interaction {} already has disposition {} exactly as asked (already in place); {why}",
+        change.interaction_id,
+        codes.join(", ")
+    );
+    Settled::new(Outcome::applied(summary))
+        .call(&read.call)
+        .after(dispositions_state(&read.value.dispositions))
+}
+
+/// A tenant that sends no tag leaves nothing to guard the write with.
+fn untagged(read: &Reply<Interaction>) -> Settled<'_> {
+    let outcome = Outcome::failed("the tenant sent no version tag with the interaction, so nothing was sent");
+    Settled::new(outcome).call(&read.call).class(ErrorClass::OtherClientError)
 }
 
 /// Checks the drafts against the matrix, reading it afresh once when a
@@ -200,15 +218,6 @@ async fn applied(
 async fn failed(trail: Trail<'_>, error: &ApiError, started: Instant) -> Outcome {
     let (outcome, class) = settle(error);
     trail.finish(Settled::new(outcome).call(&error.call).class(class), started.elapsed()).await
-}
-
-fn already_in_place(change: &InteractionDisposition, why: &str) -> String {
-    let codes: Vec<&str> = change.codes().collect();
-    format!(
-        "interaction {} already has disposition {} exactly as asked (already in place); {why}",
-        change.interaction_id,
-        codes.join(", ")
-    )
 }
 
 /// Waits before retrying after a conflict: longer each time, with jitter so
