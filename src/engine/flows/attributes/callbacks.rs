@@ -13,7 +13,7 @@
 //! removed before registering anew. The listener stops with the engine and
 //! then removes its registration.
 
-use crate::api::model::{ATTRIBUTES_UPDATED, Webhook, WebhookRegistration};
+use crate::api::model::{ATTRIBUTES_UPDATED, Webhook, WebhookId, WebhookRegistration};
 use crate::api::{Client, IdempotencyKey};
 use crate::engine::context::{Ctx, settle};
 use crate::engine::event::{AttributeCallback, Event, Outcome};
@@ -34,7 +34,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 /// The registration's name on the tenant.
-pub(crate) const NAME: &str = "cxone-console-analytics";
+const NAME: &str = "cxone-console-analytics";
 /// Where callbacks are posted on the listener.
 const PATH: &str = "/callbacks/attributes";
 const SOURCE_HEADER: (&str, &str) = ("X-Webhook-Source", "cxone-console");
@@ -170,16 +170,13 @@ async fn serve(
     receiver: Arc<Receiver>,
     stop: CancellationToken,
     api: Client,
-    id: crate::api::model::WebhookId,
+    id: WebhookId,
 ) {
     let app = Router::new()
         .route(PATH, post(receive))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(receiver);
-    let shutdown = stop.clone();
-    if let Err(e) =
-        axum::serve(socket, app).with_graceful_shutdown(async move { shutdown.cancelled().await }).await
-    {
+    if let Err(e) = axum::serve(socket, app).with_graceful_shutdown(stop.cancelled_owned()).await {
         tracing::error!("the attribute callback listener stopped: {e}");
     }
     match tokio::time::timeout(FAREWELL, api.delete_webhook(&id)).await {
