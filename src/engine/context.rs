@@ -6,6 +6,7 @@ use super::event::{Event, Outcome};
 use super::metrics::{self, ErrorClass, Metrics, Operation};
 use super::outbox::Outbox;
 use super::rules::TenantRules;
+use crate::api::model::Webhook;
 use crate::api::{ApiError, ApiErrorKind, Client};
 use crate::signing::SigningKey;
 use std::collections::{HashMap, HashSet};
@@ -13,6 +14,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 use url::Url;
 
 /// How an engine is set up.
@@ -76,6 +78,12 @@ pub(crate) struct Ctx {
     pub finished_before: HashSet<String>,
     /// Contacts given a disposition during this run, as (campaign, contact).
     pub processed_contacts: Mutex<HashSet<(String, String)>>,
+    /// Cancelled when the engine stops, so tasks a flow starts (the
+    /// attribute-callback listener) stop with it.
+    pub stop: CancellationToken,
+    /// This engine's registration for attribute callbacks, once made; the
+    /// lock makes concurrent requests to watch register once.
+    pub attribute_watch: tokio::sync::Mutex<Option<Webhook>>,
 }
 
 impl Ctx {

@@ -88,6 +88,8 @@ impl Engine {
             config,
             finished_before: report.finished.clone(),
             processed_contacts: Mutex::new(HashSet::new()),
+            stop: cancel.child_token(),
+            attribute_watch: Default::default(),
         });
         run::forward_side_channels(&ctx, &deliverer, METRICS_PERIOD, &cancel);
         let recovery = reconcile::recover(&ctx, &report).await;

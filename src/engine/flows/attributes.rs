@@ -1,9 +1,25 @@
 //! Interaction attributes and their callbacks (document 002).
+//!
+//! An attribute change is validated whole, the interaction's attributes are
+//! read (the audit's `before`), the intent records the hash of the exact body
+//! about to be sent, and one POST applies every entry or none. The tenant
+//! announces applied changes itself, through the callbacks of [`callbacks`].
 
-use crate::domain::attributes::AttributeDraft;
+mod callbacks;
+
+use super::interaction_disposition::target_id;
+use super::{Settled, Trail};
+use crate::api::IdempotencyKey;
+use crate::api::model::AttributeSnapshot;
+use crate::domain::attributes::{AttributeDraft, AttributeEntry, AttributeMode, AttributeUpdate};
+use crate::engine::audit::{Target, TargetKind};
 use crate::engine::command::CommandId;
-use crate::engine::context::Ctx;
+use crate::engine::context::{Ctx, settle};
 use crate::engine::event::{Finished, Outcome};
+use crate::engine::metrics::{ErrorClass, Operation};
+use crate::engine::reconcile::intents::{self, action, attributes_state};
+use serde_json::{Map, Value};
+use tokio::time::Instant;
 
 pub(crate) async fn run(
     ctx: &Ctx,
@@ -11,11 +27,119 @@ pub(crate) async fn run(
     interaction_id: &str,
     rows: &[AttributeDraft],
 ) -> Finished {
-    let _ = (ctx, id, interaction_id, rows);
-    Finished::Single { target: None, outcome: Outcome::failed("attribute changes are not available yet") }
+    let target = Target::new(TargetKind::Interaction, target_id(interaction_id));
+    let trail =
+        Trail::new(ctx, id, id.clone(), Operation::Attributes, action::UPDATE_ATTRIBUTES, target.clone());
+    let outcome = match trail.settled_before() {
+        Some(earlier) => earlier,
+        None => apply(ctx, trail, interaction_id, rows).await,
+    };
+    Finished::Single { target: Some(target), outcome }
 }
 
-pub(crate) async fn watch(ctx: &Ctx, id: &CommandId) -> Finished {
-    let _ = (ctx, id);
-    Finished::Single { target: None, outcome: Outcome::failed("attribute callbacks are not available yet") }
+/// Registers this console for attribute callbacks (once per engine), so
+/// the tenant's announcements arrive as `AttributesChanged` events.
+pub(crate) async fn watch(ctx: &Ctx, _id: &CommandId) -> Finished {
+    let outcome = if ctx.config.callbacks {
+        callbacks::watch(ctx).await
+    } else {
+        Outcome::rejected(
+            "attribute callbacks are turned off in the settings (callbacks = false); nothing was registered",
+        )
+    };
+    Finished::Single { target: None, outcome }
+}
+
+async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[AttributeDraft]) -> Outcome {
+    let started = Instant::now();
+    let update = match AttributeUpdate::validate(interaction_id, rows) {
+        Ok(update) => update,
+        Err(invalid) => {
+            let settled = Settled::new(Outcome::rejected(invalid.to_string())).class(ErrorClass::Validation);
+            return trail.finish(settled, started.elapsed()).await;
+        }
+    };
+    let before = match ctx.api.attributes(&update.interaction_id).await {
+        Ok(reply) => held(&reply.value),
+        Err(e) => {
+            let (outcome, class) = settle(&e);
+            return trail.finish(Settled::new(outcome).call(&e.call).class(class), started.elapsed()).await;
+        }
+    };
+    let key = match IdempotencyKey::parse(trail.item().as_str()) {
+        Ok(key) => key,
+        Err(e) => {
+            let settled = Settled::new(Outcome::failed(format!("nothing was sent: {e}")));
+            return trail.finish(settled.class(ErrorClass::Validation), started.elapsed()).await;
+        }
+    };
+    let call = ctx.api.dialect().update_attributes(&update);
+    let (request, body) = intents::planned(&ctx.api, &call.spec, None, &key);
+    let intended = attributes_state(&applied_to(&before, &update.entries));
+    if let Err(outcome) = trail.intent(request, &body, Some(attributes_state(&before)), Some(intended)).await
+    {
+        return outcome;
+    }
+    match ctx.api.update_attributes(&update, Some(key)).await {
+        Ok(reply) => {
+            let summary = format!(
+                "{} attribute change{} applied to interaction {} in one request",
+                update.entries.len(),
+                if update.entries.len() == 1 { "" } else { "s" },
+                update.interaction_id
+            );
+            let settled = Settled::new(Outcome::applied(summary))
+                .call(&reply.call)
+                .after(attributes_state(&held(&reply.value)));
+            trail.finish(settled, started.elapsed()).await
+        }
+        Err(e) => {
+            let (outcome, class) = settle(&e);
+            trail.finish(Settled::new(outcome).call(&e.call).class(class), started.elapsed()).await
+        }
+    }
+}
+
+/// The attributes an interaction holds, by key.
+fn held(snapshot: &AttributeSnapshot) -> Map<String, Value> {
+    snapshot.attributes.iter().map(|a| (a.key.clone(), a.value.clone())).collect()
+}
+
+/// What `entries` leave when applied to `before`.
+fn applied_to(before: &Map<String, Value>, entries: &[AttributeEntry]) -> Map<String, Value> {
+    let mut after = before.clone();
+    for entry in entries {
+        let key = entry.key.as_str().to_string();
+        match entry.mode {
+            AttributeMode::Add | AttributeMode::Update => {
+                after.insert(key, entry.value.to_json());
+            }
+            AttributeMode::Delete => {
+                after.remove(&key);
+            }
+        }
+    }
+    after
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_intended_state_applies_every_entry_to_what_was_read() {
+        let before = json!({"segment": "smb", "gone": 1}).as_object().cloned().unwrap_or_default();
+        let update = AttributeUpdate::validate(
+            "i-1",
+            &[
+                AttributeDraft { key: "segment".into(), value: json!("enterprise"), mode: String::new() },
+                AttributeDraft { key: "priority".into(), value: json!(9), mode: "ADD".into() },
+                AttributeDraft { key: "gone".into(), value: Value::Null, mode: "DELETE".into() },
+            ],
+        )
+        .unwrap();
+        let after = applied_to(&before, &update.entries);
+        assert_eq!(Value::Object(after), json!({"segment": "enterprise", "priority": 9}));
+    }
 }

@@ -1,10 +1,341 @@
 //! Data actions (document 004).
+//!
+//! Simulating runs the documents' handler locally and writes nothing.
+//! Deploying creates an action (one POST, with an idempotency key so a
+//! retried deploy creates one). A new version and a deprecation read the
+//! action first, check the rules against what it holds, and PATCH with its
+//! tag, reading again on a stale one as document 000 does. Metrics come from
+//! the analytics query.
 
+use super::interaction_disposition::{pause, target_id};
+use super::{Settled, Trail};
+use crate::api::dialect::CallSpec;
+use crate::api::model::{DataAction, MetricsQuery, MetricsRow};
+use crate::api::{ApiError, ETag, IdempotencyKey, Reply};
+use crate::domain::data_action::{
+    self, DataActionDefinition, DataActionDraft, check_new_version, input_schema, output_schema,
+    parse_version,
+};
+use crate::domain::{DataActionId, FieldError, Problems, Timestamp};
+use crate::engine::audit::{Target, TargetKind};
 use crate::engine::command::{CommandId, DataActionChange};
-use crate::engine::context::Ctx;
+use crate::engine::context::{Ctx, settle};
 use crate::engine::event::{Finished, Outcome};
+use crate::engine::metrics::{ErrorClass, Operation};
+use crate::engine::reconcile::intents::{self, action};
+use semver::Version;
+use serde_json::{Value, json};
+use tokio::time::Instant;
 
 pub(crate) async fn run(ctx: &Ctx, id: &CommandId, change: DataActionChange) -> Finished {
-    let _ = (ctx, id, change);
-    Finished::Single { target: None, outcome: Outcome::failed("data actions are not available yet") }
+    let target = |action: &str| Some(Target::new(TargetKind::DataAction, target_id(action)));
+    match change {
+        DataActionChange::Simulate { input } => {
+            Finished::Single { target: None, outcome: simulate(ctx, &input) }
+        }
+        DataActionChange::Metrics { id: action, from, to } => {
+            Finished::Single { target: target(&action), outcome: metrics(ctx, &action, &from, &to).await }
+        }
+        DataActionChange::Deploy(draft) => {
+            Finished::Single { target: target(&draft.name), outcome: deploy(ctx, id, &draft).await }
+        }
+        DataActionChange::NewVersion { id: action, version } => {
+            let outcome = patch(ctx, id, &action, Some(&version)).await;
+            Finished::Single { target: target(&action), outcome }
+        }
+        DataActionChange::Deprecate { id: action } => {
+            Finished::Single { target: target(&action), outcome: patch(ctx, id, &action, None).await }
+        }
+    }
+}
+
+/// Runs the handler on `input` against the shipped schemas.
+fn simulate(ctx: &Ctx, input: &Value) -> Outcome {
+    let started = Instant::now();
+    let result = data_action::simulate(input, input_schema(), output_schema(), Timestamp::now());
+    let latency = started.elapsed();
+    let latency_ms = latency.as_secs_f64() * 1_000.0;
+    match result {
+        Ok(routing) => {
+            ctx.measure(Operation::DataAction, Ok(()), latency);
+            Outcome::Applied {
+                summary: format!(
+                    "the handler routes to {} with confidence {:.2} (ran in {latency_ms:.3} ms); nothing was sent",
+                    routing.routing_recommendation, routing.confidence_score
+                ),
+                data: Some(json!({ "output": routing.output, "latencyMs": latency_ms })),
+            }
+        }
+        Err(e) => {
+            ctx.measure(Operation::DataAction, Err(ErrorClass::Validation), latency);
+            Outcome::rejected(e.to_string())
+        }
+    }
+}
+
+async fn deploy(ctx: &Ctx, id: &CommandId, draft: &DataActionDraft) -> Outcome {
+    let target = Target::new(TargetKind::DataAction, target_id(&draft.name));
+    let mut trail =
+        Trail::new(ctx, id, id.clone(), Operation::DataAction, action::DEPLOY_DATA_ACTION, target);
+    if let Some(earlier) = trail.settled_before() {
+        return earlier;
+    }
+    let started = Instant::now();
+    let definition = match DataActionDefinition::validate(draft) {
+        Ok(definition) => definition,
+        Err(invalid) => return refuse(trail, invalid.to_string(), started).await,
+    };
+    let key = match key_of(&trail) {
+        Ok(key) => key,
+        Err(e) => return refuse(trail, format!("nothing was sent: {e}"), started).await,
+    };
+    let call = ctx.api.dialect().deploy_data_action(&definition);
+    let (request, body) = intents::planned(&ctx.api, &call.spec, None, &key);
+    let intended = json!({
+        "name": definition.name,
+        "version": definition.version.to_string(),
+        "handlerUrl": definition.handler_url.as_str(),
+        "isDeprecated": false,
+    });
+    if let Err(outcome) = trail.intent(request, &body, None, Some(intended)).await {
+        return outcome;
+    }
+    match ctx.api.deploy_data_action(&definition, Some(key)).await {
+        Ok(reply) => {
+            let deployed = &reply.value;
+            let outcome = Outcome::Applied {
+                summary: format!("deployed {} {} as {}", deployed.name, deployed.version, deployed.id),
+                data: Some(json!({ "id": deployed.id.as_str() })),
+            };
+            let settled = Settled::new(outcome).call(&reply.call).after(action_state(deployed));
+            trail.finish(settled, started.elapsed()).await
+        }
+        Err(e) => failed(trail, &e, started).await,
+    }
+}
+
+/// A change to a deployed action.
+enum Patch {
+    Version(Version),
+    Deprecate,
+}
+
+/// What an action's current state means for a change to it.
+enum Plan {
+    Send,
+    InPlace(String),
+    Refused(FieldError),
+}
+
+impl Patch {
+    fn action(new_version: bool) -> &'static str {
+        if new_version { action::NEW_DATA_ACTION_VERSION } else { action::DEPRECATE_DATA_ACTION }
+    }
+
+    fn intended(&self) -> Value {
+        match self {
+            Self::Version(v) => json!({ "version": v.to_string() }),
+            Self::Deprecate => json!({ "isDeprecated": true }),
+        }
+    }
+
+    fn plan(&self, current: &DataAction) -> Plan {
+        match self {
+            Self::Version(v) if *v == current.version => {
+                Plan::InPlace(format!("the action is already at version {v}"))
+            }
+            Self::Version(v) => {
+                match check_new_version(&current.version, current.is_deprecated, &v.to_string()) {
+                    Ok(_) => Plan::Send,
+                    Err(e) => Plan::Refused(e),
+                }
+            }
+            Self::Deprecate if current.is_deprecated => {
+                Plan::InPlace("the action is already deprecated".into())
+            }
+            Self::Deprecate => Plan::Send,
+        }
+    }
+
+    fn spec(&self, ctx: &Ctx, id: &DataActionId) -> CallSpec {
+        let dialect = ctx.api.dialect();
+        match self {
+            Self::Version(v) => dialect.set_data_action_version(id, v).spec,
+            Self::Deprecate => dialect.deprecate_data_action(id).spec,
+        }
+    }
+
+    async fn send(
+        &self,
+        ctx: &Ctx,
+        id: &DataActionId,
+        etag: Option<&ETag>,
+        key: &IdempotencyKey,
+    ) -> Result<Reply<DataAction>, ApiError> {
+        match self {
+            Self::Version(v) => ctx.api.set_data_action_version(id, v, etag, Some(key.clone())).await,
+            Self::Deprecate => ctx.api.deprecate_data_action(id, etag, Some(key.clone())).await,
+        }
+    }
+
+    fn done(&self, action: &DataAction) -> String {
+        match self {
+            Self::Version(_) => format!("{} {} is now at version {}", action.name, action.id, action.version),
+            Self::Deprecate => format!("{} {} is now deprecated", action.name, action.id),
+        }
+    }
+}
+
+/// A new version (`version` given) or a deprecation of action `raw_id`.
+async fn patch(ctx: &Ctx, id: &CommandId, raw_id: &str, version: Option<&str>) -> Outcome {
+    let target = Target::new(TargetKind::DataAction, target_id(raw_id));
+    let action = Patch::action(version.is_some());
+    let mut trail = Trail::new(ctx, id, id.clone(), Operation::DataAction, action, target);
+    if let Some(earlier) = trail.settled_before() {
+        return earlier;
+    }
+    let started = Instant::now();
+    let mut p = Problems::new();
+    let action_id = p.take(DataActionId::parse_as("id", raw_id));
+    let version = version.map(|raw| p.take(parse_version("version", raw)));
+    let checked = p.finish(|| {
+        let change = match version {
+            Some(v) => Patch::Version(v?),
+            None => Patch::Deprecate,
+        };
+        Some((action_id?, change))
+    });
+    let (action_id, change) = match checked {
+        Ok(checked) => checked,
+        Err(invalid) => return refuse(trail, invalid.to_string(), started).await,
+    };
+    let current = match ctx.api.data_action(&action_id).await {
+        Ok(current) => current,
+        Err(e) => return failed(trail, &e, started).await,
+    };
+    match change.plan(&current.value) {
+        Plan::Send => {}
+        Plan::InPlace(why) => {
+            let outcome = Outcome::skipped("unchanged", format!("{why}; nothing was sent"));
+            let settled = Settled::new(outcome).call(&current.call).after(action_state(&current.value));
+            return trail.finish(settled, started.elapsed()).await;
+        }
+        Plan::Refused(rule) => return refuse(trail, rule.to_string(), started).await,
+    }
+    let key = match key_of(&trail) {
+        Ok(key) => key,
+        Err(e) => return refuse(trail, format!("nothing was sent: {e}"), started).await,
+    };
+    let mut etag = current.value.etag.clone();
+    let (request, body) = intents::planned(&ctx.api, &change.spec(ctx, &action_id), etag.as_ref(), &key);
+    let before = action_state(&current.value);
+    if let Err(outcome) = trail.intent(request, &body, Some(before), Some(change.intended())).await {
+        return outcome;
+    }
+    let mut conflicts = 0;
+    loop {
+        let error = match change.send(ctx, &action_id, etag.as_ref(), &key).await {
+            Ok(reply) => {
+                let settled = Settled::new(Outcome::applied(change.done(&reply.value)))
+                    .call(&reply.call)
+                    .after(action_state(&reply.value));
+                return trail.finish(settled, started.elapsed()).await;
+            }
+            Err(e) if e.kind.is_conflict() => e,
+            Err(e) => return failed(trail, &e, started).await,
+        };
+        conflicts += 1;
+        if conflicts > ctx.config.conflict_retries {
+            let outcome = Outcome::conflict(format!(
+                "data action {action_id} kept changing: the tenant refused the change {conflicts} times; \
+                 reload it and decide again"
+            ));
+            let settled = Settled::new(outcome).call(&error.call).class(ErrorClass::Conflict);
+            return trail.finish(settled, started.elapsed()).await;
+        }
+        tokio::time::sleep(pause(conflicts)).await;
+        let fresh = match ctx.api.data_action(&action_id).await {
+            Ok(fresh) => fresh,
+            Err(e) => return failed(trail, &e, started).await,
+        };
+        let settled = match change.plan(&fresh.value) {
+            Plan::Send => {
+                etag = fresh.value.etag.clone();
+                continue;
+            }
+            Plan::InPlace(why) => Settled::new(Outcome::applied(format!(
+                "{why} (already in place): someone else did it meanwhile"
+            ))),
+            Plan::Refused(rule) => {
+                Settled::new(Outcome::conflict(format!("someone else changed the action meanwhile: {rule}")))
+                    .class(ErrorClass::Conflict)
+            }
+        };
+        let settled = settled.call(&fresh.call).after(action_state(&fresh.value));
+        return trail.finish(settled, started.elapsed()).await;
+    }
+}
+
+async fn metrics(ctx: &Ctx, raw_id: &str, from: &str, to: &str) -> Outcome {
+    let mut p = Problems::new();
+    let action_id = p.take(DataActionId::parse_as("id", raw_id));
+    let from = p.take(Timestamp::parse_as("from", from));
+    let to = p.take(Timestamp::parse_as("to", to));
+    let query = match p.finish(|| Some(MetricsQuery::daily(action_id, from?, to?))) {
+        Ok(Ok(query)) => query,
+        Ok(Err(rule)) => return Outcome::rejected(rule.to_string()),
+        Err(invalid) => return Outcome::rejected(invalid.to_string()),
+    };
+    let rows = match ctx.api.data_action_metrics(&query).await {
+        Ok(reply) => reply.value,
+        Err(e) => return settle(&e).0,
+    };
+    let executions: u64 = rows.iter().map(|r| r.count).sum();
+    let errors: f64 = rows.iter().map(|r| r.error_rate * r.count as f64).sum();
+    let error_rate = if executions == 0 { 0.0 } else { errors * 100.0 / executions as f64 };
+    Outcome::Applied {
+        summary: format!(
+            "{} row{} for action {raw_id}: {executions} executions, {error_rate:.1}% errors",
+            rows.len(),
+            if rows.len() == 1 { "" } else { "s" }
+        ),
+        data: Some(Value::Array(rows.iter().map(row_json).collect())),
+    }
+}
+
+fn row_json(row: &MetricsRow) -> Value {
+    json!({
+        "actionId": row.action_id,
+        "date": row.date,
+        "status": row.status,
+        "version": row.version,
+        "count": row.count,
+        "avgLatencyMs": row.avg_latency_ms,
+        "errorRate": row.error_rate,
+    })
+}
+
+/// An action as the audit log shows it before and after a change.
+fn action_state(action: &DataAction) -> Value {
+    json!({
+        "id": action.id.as_str(),
+        "name": action.name,
+        "version": action.version.to_string(),
+        "isDeprecated": action.is_deprecated,
+        "handlerUrl": action.handler_url,
+    })
+}
+
+fn key_of(trail: &Trail<'_>) -> Result<IdempotencyKey, FieldError> {
+    IdempotencyKey::parse(trail.item().as_str())
+}
+
+async fn refuse(trail: Trail<'_>, reason: String, started: Instant) -> Outcome {
+    let settled = Settled::new(Outcome::rejected(reason)).class(ErrorClass::Validation);
+    trail.finish(settled, started.elapsed()).await
+}
+
+async fn failed(trail: Trail<'_>, error: &ApiError, started: Instant) -> Outcome {
+    let (outcome, class) = settle(error);
+    trail.finish(Settled::new(outcome).call(&error.call).class(class), started.elapsed()).await
 }

@@ -1,9 +1,28 @@
 //! Interaction dispositions (document 000).
+//!
+//! Validate against the tenant's disposition matrix, read the interaction
+//! (it must be closed; its tag guards the write), record the intent, then
+//! PATCH with `If-Match` and an idempotency key derived from the change. A
+//! stale tag (409) is read again: when the interaction already holds the
+//! dispositions asked for, the change is done; otherwise it is retried with
+//! the fresh tag, a few times, after a short jittered pause.
 
-use crate::domain::interaction_disposition::DispositionDraft;
+use super::{Settled, Trail};
+use crate::api::model::Interaction;
+use crate::api::{ApiError, ETag, IdempotencyKey, Reply};
+use crate::domain::interaction_disposition::{DispositionDraft, InteractionDisposition, ensure_closed};
+use crate::domain::{Invalid, Timestamp};
+use crate::engine::audit::{Target, TargetKind};
 use crate::engine::command::CommandId;
-use crate::engine::context::Ctx;
+use crate::engine::context::{Ctx, error_class, settle};
 use crate::engine::event::{Finished, Outcome};
+use crate::engine::metrics::{ErrorClass, Operation};
+use crate::engine::reconcile::announcements;
+use crate::engine::reconcile::intents::{
+    self, action, disposition_facts, dispositions_state, same_dispositions,
+};
+use std::time::Duration;
+use tokio::time::Instant;
 
 pub(crate) async fn run(
     ctx: &Ctx,
@@ -11,9 +30,200 @@ pub(crate) async fn run(
     interaction_id: &str,
     drafts: &[DispositionDraft],
 ) -> Finished {
-    let _ = (ctx, id, interaction_id, drafts);
-    Finished::Single {
-        target: None,
-        outcome: Outcome::failed("interaction dispositions are not available yet"),
+    let target = Target::new(TargetKind::Interaction, target_id(interaction_id));
+    let trail = Trail::new(
+        ctx,
+        id,
+        id.clone(),
+        Operation::InteractionDisposition,
+        action::SET_INTERACTION_DISPOSITION,
+        target.clone(),
+    );
+    let outcome = match trail.settled_before() {
+        Some(earlier) => earlier,
+        None => apply(ctx, trail, interaction_id, drafts).await,
+    };
+    Finished::Single { target: Some(target), outcome }
+}
+
+/// The target's id as typed, so even a refused change names what it was for.
+pub(super) fn target_id(raw: &str) -> String {
+    match raw.trim() {
+        "" => "(none)".to_string(),
+        id => id.to_string(),
     }
+}
+
+async fn apply(
+    ctx: &Ctx,
+    mut trail: Trail<'_>,
+    interaction_id: &str,
+    drafts: &[DispositionDraft],
+) -> Outcome {
+    let started = Instant::now();
+    let change = match validate(ctx, interaction_id, drafts).await {
+        Ok(change) => change,
+        Err(settled) => return trail.finish(settled, started.elapsed()).await,
+    };
+    let current = match read(ctx, &change).await {
+        Ok(current) => current,
+        Err(settled) => return trail.finish(settled, started.elapsed()).await,
+    };
+    if same_dispositions(&current.value.dispositions, &disposition_facts(&change.dispositions)) {
+        let settled = in_place(&change, &current, "nothing was sent");
+        return trail.finish(settled, started.elapsed()).await;
+    }
+    let Some(etag) = current.value.etag.clone() else {
+        return trail.finish(untagged(&current), started.elapsed()).await;
+    };
+    let key = match IdempotencyKey::parse(trail.item().as_str()) {
+        Ok(key) => key,
+        Err(e) => {
+            let settled = Settled::new(Outcome::failed(format!("nothing was sent: {e}")));
+            return trail.finish(settled.class(ErrorClass::Validation), started.elapsed()).await;
+        }
+    };
+    let call = ctx.api.dialect().set_dispositions(&change);
+    let (request, body) = intents::planned(&ctx.api, &call.spec, Some(&etag), &key);
+    let before = dispositions_state(&current.value.dispositions);
+    let intended = dispositions_state(&change.dispositions);
+    if let Err(outcome) = trail.intent(request, &body, Some(before), Some(intended)).await {
+        return outcome;
+    }
+    write(ctx, trail, &change, etag, &key, started).await
+}
+
+/// Sends the change; after each stale tag, reads the interaction again and
+/// either finds the change in place or retries with the fresh tag.
+async fn write(
+    ctx: &Ctx,
+    trail: Trail<'_>,
+    change: &InteractionDisposition,
+    mut etag: ETag,
+    key: &IdempotencyKey,
+    started: Instant,
+) -> Outcome {
+    let wanted = disposition_facts(&change.dispositions);
+    let mut conflicts = 0;
+    loop {
+        let error = match ctx.api.set_dispositions(change, &etag, Some(key.clone())).await {
+            Ok(reply) => return applied(trail, change, reply, started).await,
+            Err(e) if e.kind.is_conflict() => e,
+            Err(e) => return failed(trail, &e, started).await,
+        };
+        conflicts += 1;
+        if conflicts > ctx.config.conflict_retries {
+            let outcome = Outcome::conflict(format!(
+                "interaction {} kept changing: the tenant refused the change {conflicts} times because someone \
+                 else had just changed it; reload it and decide again",
+                change.interaction_id
+            ));
+            let settled = Settled::new(outcome).call(&error.call).class(ErrorClass::Conflict);
+            return trail.finish(settled, started.elapsed()).await;
+        }
+        tokio::time::sleep(pause(conflicts)).await;
+        let fresh = match read(ctx, change).await {
+            Ok(fresh) => fresh,
+            Err(settled) => return trail.finish(settled, started.elapsed()).await,
+        };
+        if same_dispositions(&fresh.value.dispositions, &wanted) {
+            let settled = in_place(change, &fresh, "someone else set them meanwhile, so the change is done");
+            return trail.finish(settled, started.elapsed()).await;
+        }
+        match fresh.value.etag.clone() {
+            Some(tag) => etag = tag,
+            None => return trail.finish(untagged(&fresh), started.elapsed()).await,
+        }
+    }
+}
+
+/// The interaction already holds what was asked: done, without a write.
+fn in_place<'r>(change: &InteractionDisposition, read: &'r Reply<Interaction>, why: &str) -> Settled<'r> {
+    let codes: Vec<&str> = change.codes().collect();
+    let summary = format!(
+        "interaction {} already has disposition {} exactly as asked (already in place); {why}",
+        change.interaction_id,
+        codes.join(", ")
+    );
+    Settled::new(Outcome::applied(summary))
+        .call(&read.call)
+        .after(dispositions_state(&read.value.dispositions))
+}
+
+/// A tenant that sends no tag leaves nothing to guard the write with.
+fn untagged(read: &Reply<Interaction>) -> Settled<'_> {
+    let outcome = Outcome::failed("the tenant sent no version tag with the interaction, so nothing was sent");
+    Settled::new(outcome).call(&read.call).class(ErrorClass::OtherClientError)
+}
+
+/// Checks the drafts against the matrix, reading it afresh once when a
+/// code is unknown: the tenant may just have added it.
+async fn validate(
+    ctx: &Ctx,
+    interaction_id: &str,
+    drafts: &[DispositionDraft],
+) -> Result<InteractionDisposition, Settled<'static>> {
+    let now = Timestamp::now();
+    let mut fresh = false;
+    loop {
+        let matrix = ctx.rules.disposition_matrix(fresh).await.map_err(|e| {
+            let outcome = Outcome::failed(format!("the disposition matrix could not be read: {e}"));
+            Settled::new(outcome).class(error_class(&e))
+        })?;
+        let unknown_code =
+            drafts.iter().any(|d| !d.code.trim().is_empty() && !matrix.contains(d.code.trim()));
+        match InteractionDisposition::validate(interaction_id, drafts, &matrix, now) {
+            Ok(change) => return Ok(change),
+            Err(_) if unknown_code && !fresh => fresh = true,
+            Err(invalid) => return Err(refused(&invalid)),
+        }
+    }
+}
+
+fn refused(invalid: &Invalid) -> Settled<'static> {
+    Settled::new(Outcome::rejected(invalid.to_string())).class(ErrorClass::Validation)
+}
+
+/// Reads the interaction, which must be closed.
+async fn read<'c>(ctx: &Ctx, change: &InteractionDisposition) -> Result<Reply<Interaction>, Settled<'c>> {
+    let reply = ctx.api.interaction(&change.interaction_id).await.map_err(|e| {
+        let (outcome, class) = settle(&e);
+        Settled::new(outcome).class(class)
+    })?;
+    ensure_closed(&change.interaction_id, &reply.value.status).map_err(|e| refused(&Invalid::from(e)))?;
+    Ok(reply)
+}
+
+async fn applied(
+    trail: Trail<'_>,
+    change: &InteractionDisposition,
+    reply: Reply<Interaction>,
+    started: Instant,
+) -> Outcome {
+    let latency = started.elapsed();
+    let codes: Vec<&str> = change.codes().collect();
+    let summary = format!("interaction {} now has disposition {}", change.interaction_id, codes.join(", "));
+    let webhook = announcements::interaction_disposition(
+        change.interaction_id.as_str(),
+        &change.dispositions,
+        Some(latency.as_secs_f64() * 1_000.0),
+    );
+    let settled = Settled::new(Outcome::applied(summary))
+        .call(&reply.call)
+        .after(dispositions_state(&reply.value.dispositions))
+        .webhook(webhook);
+    trail.finish(settled, latency).await
+}
+
+async fn failed(trail: Trail<'_>, error: &ApiError, started: Instant) -> Outcome {
+    let (outcome, class) = settle(error);
+    trail.finish(Settled::new(outcome).call(&error.call).class(class), started.elapsed()).await
+}
+
+/// Waits before retrying after a conflict: longer each time, with jitter so
+/// two consoles racing for one entity do not collide again. Document 000's
+/// policy, which the data action writes follow too.
+pub(super) fn pause(conflicts: u32) -> Duration {
+    let jitter: u64 = rand::random_range(0..50);
+    Duration::from_millis(50 * u64::from(conflicts) + jitter)
 }

@@ -1,0 +1,250 @@
+//! The attribute-callback listener: a loopback HTTP endpoint the tenant
+//! calls after each applied attribute change.
+//!
+//! Registering binds 127.0.0.1:0, registers the analytics webhook for that
+//! address and keeps the signing secret the tenant returns (shown once). Each
+//! callback's Standard Webhooks signature is checked with it: a verified one
+//! becomes an `AttributesChanged` event; any other is still reported, marked
+//! not verified, and answered 401, so nothing unsigned is trusted silently.
+//!
+//! Registrations carry this console's instance header. A console holds its
+//! audit log's lock, so a registration with its own instance header found at
+//! start is a leftover of an earlier run, whose listener is gone: it is
+//! removed before registering anew. The listener stops with the engine and
+//! then removes its registration.
+
+use crate::api::model::{ATTRIBUTES_UPDATED, Webhook, WebhookId, WebhookRegistration};
+use crate::api::{Client, IdempotencyKey};
+use crate::engine::context::{Ctx, settle};
+use crate::engine::event::{AttributeCallback, Event, Outcome};
+use crate::signing::{self, SigningKey, Verdict};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::collections::VecDeque;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// The registration's name on the tenant.
+const NAME: &str = "cxone-console-analytics";
+/// Where callbacks are posted on the listener.
+const PATH: &str = "/callbacks/attributes";
+const SOURCE_HEADER: (&str, &str) = ("X-Webhook-Source", "cxone-console");
+const INSTANCE_HEADER: &str = "X-Console-Instance";
+/// Largest callback body read; a full one (50 attributes) is a few KiB.
+const BODY_LIMIT: usize = 256 * 1024;
+/// Delivery ids remembered to drop the tenant's retries of a delivery.
+const REMEMBERED: usize = 1024;
+/// How long removing the registration at stop may take.
+const FAREWELL: Duration = Duration::from_secs(2);
+
+/// Starts the listener and registers it, or reports the registration this
+/// engine already made.
+pub(super) async fn watch(ctx: &Ctx) -> Outcome {
+    let mut held = ctx.attribute_watch.lock().await;
+    if let Some(hook) = held.as_ref() {
+        return watching(hook, "already watching attribute changes");
+    }
+    let socket = match TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await {
+        Ok(socket) => socket,
+        Err(e) => return Outcome::failed(format!("could not listen on 127.0.0.1 for callbacks ({e})")),
+    };
+    let addr = match socket.local_addr() {
+        Ok(addr) => addr,
+        Err(e) => return Outcome::failed(format!("could not read the callback listener's address ({e})")),
+    };
+    let instance = instance_id(ctx);
+    remove_leftovers(&ctx.api, &instance).await;
+    let (hook, key) = match register(&ctx.api, addr, &instance).await {
+        Ok(registered) => registered,
+        Err(outcome) => return outcome,
+    };
+    let receiver = Arc::new(Receiver { key, events: ctx.events.clone(), seen: Mutex::default() });
+    tokio::spawn(serve(socket, receiver, ctx.stop.clone(), ctx.api.clone(), hook.id.clone()));
+    let outcome = watching(&hook, "watching attribute changes");
+    *held = Some(hook);
+    outcome
+}
+
+fn watching(hook: &Webhook, what: &str) -> Outcome {
+    Outcome::Applied {
+        summary: format!("{what}: the tenant calls back on {} (webhook {})", hook.uri, hook.id),
+        data: Some(json!({ "webhookId": hook.id.as_str(), "uri": hook.uri })),
+    }
+}
+
+/// Names this console's registrations: the same data directory, the same
+/// console, whichever run made them.
+fn instance_id(ctx: &Ctx) -> String {
+    let path = ctx.config.audit_path.to_string_lossy();
+    hex::encode(&Sha256::digest(path.as_bytes())[..8])
+}
+
+/// Removes registrations an earlier run of this console left behind.
+async fn remove_leftovers(api: &Client, instance: &str) {
+    let hooks = match api.webhooks().await {
+        Ok(reply) => reply.value,
+        Err(e) => {
+            tracing::warn!("could not list webhook registrations to remove leftovers: {e}");
+            return;
+        }
+    };
+    let ours = |h: &&Webhook| {
+        h.name == NAME
+            && h.headers.iter().any(|(k, v)| k.eq_ignore_ascii_case(INSTANCE_HEADER) && v == instance)
+    };
+    for hook in hooks.iter().filter(ours) {
+        match api.delete_webhook(&hook.id).await {
+            Ok(_) => {
+                tracing::info!(webhook = %hook.id, "removed a callback registration left by an earlier run")
+            }
+            Err(e) => {
+                tracing::warn!(webhook = %hook.id, "could not remove a leftover callback registration: {e}")
+            }
+        }
+    }
+}
+
+/// Registers the listener at `addr`; the signing key comes from the secret
+/// the tenant returns, which is never kept anywhere else.
+async fn register(api: &Client, addr: SocketAddr, instance: &str) -> Result<(Webhook, SigningKey), Outcome> {
+    let uri = format!("http://{addr}{PATH}");
+    let registration = WebhookRegistration::new(NAME, &uri)
+        .and_then(|r| Ok(r.with_header(SOURCE_HEADER.0, SOURCE_HEADER.1)?))
+        .and_then(|r| Ok(r.with_header(INSTANCE_HEADER, instance)?))
+        .map_err(|e| Outcome::failed(format!("the callback registration is malformed ({e})")))?;
+    let mut hook = match api.register_webhook(&registration, Some(IdempotencyKey::generate())).await {
+        Ok(reply) => reply.value,
+        Err(e) => return Err(settle(&e).0),
+    };
+    let key = hook.secret.take().ok_or("the tenant returned no signing secret").and_then(|secret| {
+        SigningKey::from_secret(&secret).map_err(|_| "the tenant's signing secret is unusable")
+    });
+    match key {
+        Ok(key) => Ok((hook, key)),
+        Err(why) => {
+            // Callbacks that cannot be verified are worth nothing: undo.
+            if let Err(e) = api.delete_webhook(&hook.id).await {
+                tracing::warn!(webhook = %hook.id, "could not remove an unusable registration: {e}");
+            }
+            Err(Outcome::failed(format!(
+                "{why}, so callbacks could not be verified; nothing stays registered"
+            )))
+        }
+    }
+}
+
+/// What the listener's handler shares.
+struct Receiver {
+    key: SigningKey,
+    events: mpsc::Sender<Event>,
+    /// Ids of verified deliveries lately received, newest last.
+    seen: Mutex<VecDeque<String>>,
+}
+
+impl Receiver {
+    /// Whether a verified delivery id is new; remembers it.
+    fn first_time(&self, id: &str) -> bool {
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.iter().any(|s| s == id) {
+            return false;
+        }
+        if seen.len() >= REMEMBERED {
+            seen.pop_front();
+        }
+        seen.push_back(id.to_string());
+        true
+    }
+}
+
+async fn serve(
+    socket: TcpListener,
+    receiver: Arc<Receiver>,
+    stop: CancellationToken,
+    api: Client,
+    id: WebhookId,
+) {
+    let app = Router::new()
+        .route(PATH, post(receive))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(receiver);
+    if let Err(e) = axum::serve(socket, app).with_graceful_shutdown(stop.cancelled_owned()).await {
+        tracing::error!("the attribute callback listener stopped: {e}");
+    }
+    match tokio::time::timeout(FAREWELL, api.delete_webhook(&id)).await {
+        Ok(Ok(_)) => tracing::info!(webhook = %id, "removed the callback registration"),
+        Ok(Err(e)) => tracing::warn!(webhook = %id, "could not remove the callback registration: {e}"),
+        Err(_) => tracing::warn!(webhook = %id, "gave up removing the callback registration"),
+    }
+}
+
+async fn receive(State(receiver): State<Arc<Receiver>>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    let verdict = verdict(&receiver.key, &headers, &body);
+    let verified = verdict == Verdict::Valid;
+    let Ok(payload) = serde_json::from_slice::<Value>(&body) else {
+        tracing::warn!(?verdict, "an attribute callback whose body is not JSON was refused");
+        return if verified { StatusCode::BAD_REQUEST } else { StatusCode::UNAUTHORIZED };
+    };
+    if verified {
+        let is_ours = payload.get("eventType").and_then(Value::as_str) == Some(ATTRIBUTES_UPDATED);
+        if !is_ours || payload.get("interactionId").and_then(Value::as_str).is_none() {
+            return StatusCode::BAD_REQUEST;
+        }
+        let id = headers.get(signing::HEADER_ID).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        if !receiver.first_time(id) {
+            return StatusCode::OK;
+        }
+    } else {
+        tracing::warn!(
+            ?verdict,
+            "an attribute callback failed its signature check; reported as not verified"
+        );
+    }
+    let callback = AttributeCallback {
+        interaction_id: payload
+            .get("interactionId")
+            .and_then(Value::as_str)
+            .unwrap_or("(not given)")
+            .to_string(),
+        attributes: payload.get("attributes").cloned().unwrap_or(Value::Null),
+        callback_latency_ms: payload.get("callbackLatencyMs").and_then(Value::as_f64),
+        verified,
+    };
+    let _ = receiver.events.send(Event::AttributesChanged(callback)).await;
+    if verified { StatusCode::OK } else { StatusCode::UNAUTHORIZED }
+}
+
+/// The Standard Webhooks verdict on one delivery.
+fn verdict(key: &SigningKey, headers: &HeaderMap, body: &[u8]) -> Verdict {
+    let text = |name: &str| headers.get(name).map(|v| v.to_str());
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    match (text(signing::HEADER_ID), text(signing::HEADER_TIMESTAMP), text(signing::HEADER_SIGNATURE)) {
+        (None, None, None) => Verdict::Unsigned,
+        (Some(Ok(id)), Some(Ok(ts)), Some(Ok(sig))) => key.verify(id, ts, sig, body, now),
+        _ => Verdict::Malformed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_delivery_is_let_through_once() {
+        let secret = SigningKey::generate_secret();
+        let key = SigningKey::from_secret(&secret).unwrap();
+        let (events, _rx) = mpsc::channel(1);
+        let receiver = Receiver { key, events, seen: Mutex::default() };
+        assert!(receiver.first_time("msg_1"));
+        assert!(!receiver.first_time("msg_1"), "a retried delivery is dropped");
+        assert!(receiver.first_time("msg_2"));
+    }
+}

@@ -1,0 +1,232 @@
+//! What an intent record holds, written by the flows and read back by
+//! start-up: the planned request, the action's name and the intended state.
+//!
+//! One module builds and reads both sides, so a flow cannot record an
+//! intended state that recovery would misread.
+
+use crate::api::dialect::CallSpec;
+use crate::api::{Client, ETag, IdempotencyKey};
+use crate::domain::interaction_disposition::Disposition;
+use crate::engine::audit::{Method, RequestInfo, TargetKind};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+/// The `action` of each change this engine records.
+pub(crate) mod action {
+    pub const SET_INTERACTION_DISPOSITION: &str = "set_interaction_disposition";
+    pub const UPDATE_ATTRIBUTES: &str = "update_attributes";
+    pub const DEPLOY_DATA_ACTION: &str = "deploy_data_action";
+    pub const NEW_DATA_ACTION_VERSION: &str = "new_data_action_version";
+    pub const DEPRECATE_DATA_ACTION: &str = "deprecate_data_action";
+}
+
+/// The request a write is about to send, as the intent records it, and the
+/// exact body bytes the client will send (whose hash the intent carries).
+pub(crate) fn planned(
+    api: &Client,
+    spec: &CallSpec,
+    etag: Option<&ETag>,
+    key: &IdempotencyKey,
+) -> (RequestInfo, Vec<u8>) {
+    let mut url = api.base_url().clone();
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(&spec.segments);
+    }
+    let method = match spec.method.as_str() {
+        "POST" => Method::Post,
+        "PUT" => Method::Put,
+        "PATCH" => Method::Patch,
+        "DELETE" => Method::Delete,
+        _ => Method::Get,
+    };
+    let request = RequestInfo {
+        method,
+        path: url.path().to_string(),
+        etag: etag.map(|t| t.as_str().to_string()),
+        idempotency_key: Some(key.as_str().to_string()),
+    };
+    // The client sends `body.to_string()`; the same call gives the same bytes.
+    let body = spec.body.as_ref().map(|b| b.to_string().into_bytes()).unwrap_or_default();
+    (request, body)
+}
+
+/// A disposition as compared: everything but its timestamp, which a client
+/// re-sending the same change stamps anew.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub(crate) struct DispositionFacts {
+    code: String,
+    description: String,
+    agent_id: String,
+    source: String,
+    #[serde(default)]
+    notes: Option<String>,
+}
+
+impl From<&Disposition> for DispositionFacts {
+    fn from(d: &Disposition) -> Self {
+        Self {
+            code: d.code.clone(),
+            description: d.description.clone(),
+            agent_id: d.agent_id.as_str().to_string(),
+            source: d.source.clone(),
+            notes: d.notes.clone(),
+        }
+    }
+}
+
+/// Whether `held` is the list `wanted` asks for.
+pub(crate) fn same_dispositions(held: &[Disposition], wanted: &[DispositionFacts]) -> bool {
+    held.len() == wanted.len() && held.iter().zip(wanted).all(|(h, w)| DispositionFacts::from(h) == *w)
+}
+
+pub(crate) fn disposition_facts(list: &[Disposition]) -> Vec<DispositionFacts> {
+    list.iter().map(DispositionFacts::from).collect()
+}
+
+/// `{"dispositions": [{code, description, agent_id, timestamp, source, notes?}]}`.
+pub(crate) fn dispositions_state(list: &[Disposition]) -> Value {
+    let entries: Vec<Value> = list
+        .iter()
+        .map(|d| {
+            let mut entry = json!({
+                "code": d.code,
+                "description": d.description,
+                "agent_id": d.agent_id.as_str(),
+                "timestamp": d.timestamp.to_string(),
+                "source": d.source,
+            });
+            if let Some(notes) = &d.notes {
+                entry["notes"] = json!(notes);
+            }
+            entry
+        })
+        .collect();
+    json!({ "dispositions": entries })
+}
+
+/// `{"attributes": {key: value, …}}`: every attribute an interaction holds.
+pub(crate) fn attributes_state(attributes: &Map<String, Value>) -> Value {
+    json!({ "attributes": attributes })
+}
+
+/// What each recorded action intended, read back from an intent record.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Intended {
+    Dispositions(Vec<DispositionFacts>),
+    /// The attributes before and as intended after; only the keys that
+    /// differ between the two are the change.
+    Attributes {
+        before: Map<String, Value>,
+        after: Map<String, Value>,
+    },
+    Deployed {
+        name: String,
+        version: String,
+        handler_url: String,
+    },
+    Version(String),
+    Deprecated,
+    OutcomeCode(String),
+    Status {
+        status: String,
+        pause_reason: Option<String>,
+    },
+}
+
+impl Intended {
+    /// Reads the intended state of an intent, or says why it cannot.
+    pub fn read(
+        kind: TargetKind,
+        action: &str,
+        before: Option<&Value>,
+        after: Option<&Value>,
+    ) -> Result<Self, String> {
+        let after = after.ok_or("the intent does not record the state it intended")?;
+        let text = |field: &str| after.get(field).and_then(Value::as_str).map(str::to_string);
+        let missing = |field: &str| format!("the intended state has no {field}");
+        match (kind, action) {
+            (TargetKind::Interaction, action::SET_INTERACTION_DISPOSITION) => {
+                let list = after.get("dispositions").cloned().ok_or_else(|| missing("dispositions"))?;
+                serde_json::from_value(list)
+                    .map(Self::Dispositions)
+                    .map_err(|e| format!("the intended dispositions are unreadable ({e})"))
+            }
+            (TargetKind::Interaction, action::UPDATE_ATTRIBUTES) => {
+                let map = |v: Option<&Value>| {
+                    v.and_then(|v| v.get("attributes")).and_then(Value::as_object).cloned()
+                };
+                let after = map(Some(after)).ok_or_else(|| missing("attributes"))?;
+                Ok(Self::Attributes { before: map(before).unwrap_or_default(), after })
+            }
+            (TargetKind::DataAction, action::DEPLOY_DATA_ACTION) => Ok(Self::Deployed {
+                name: text("name").ok_or_else(|| missing("name"))?,
+                version: text("version").ok_or_else(|| missing("version"))?,
+                handler_url: text("handlerUrl").ok_or_else(|| missing("handlerUrl"))?,
+            }),
+            (TargetKind::DataAction, action::NEW_DATA_ACTION_VERSION) => {
+                text("version").map(Self::Version).ok_or_else(|| missing("version"))
+            }
+            (TargetKind::DataAction, action::DEPRECATE_DATA_ACTION) => Ok(Self::Deprecated),
+            (TargetKind::Contact, _) => {
+                text("outcomeCode").map(Self::OutcomeCode).ok_or_else(|| missing("outcomeCode"))
+            }
+            (TargetKind::User, _) => Ok(Self::Status {
+                status: text("status").ok_or_else(|| missing("status"))?,
+                pause_reason: text("pauseReason"),
+            }),
+            (kind, action) => {
+                Err(format!("this console does not know how to read back {action} on a {kind:?}"))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{AgentId, Timestamp};
+
+    fn disposition(code: &str, at: &str) -> Disposition {
+        Disposition {
+            code: code.into(),
+            description: "Issue Resolved".into(),
+            agent_id: AgentId::parse("agent_xyz_123").unwrap(),
+            timestamp: Timestamp::parse_as("t", at).unwrap(),
+            source: "api".into(),
+            notes: None,
+        }
+    }
+
+    #[test]
+    fn dispositions_round_trip_through_the_intended_state_ignoring_timestamps() {
+        let sent = [disposition("101", "2024-05-15T14:32:10Z")];
+        let state = dispositions_state(&sent);
+        let Ok(Intended::Dispositions(wanted)) =
+            Intended::read(TargetKind::Interaction, action::SET_INTERACTION_DISPOSITION, None, Some(&state))
+        else {
+            panic!("unreadable: {state}");
+        };
+        assert!(same_dispositions(&[disposition("101", "2024-05-16T00:00:00Z")], &wanted));
+        assert!(!same_dispositions(&[disposition("102", "2024-05-15T14:32:10Z")], &wanted));
+        assert!(!same_dispositions(&[], &wanted));
+    }
+
+    #[test]
+    fn other_flows_intents_are_read_by_target_kind() {
+        let contact = json!({"outcomeCode": "INTERESTED"});
+        assert_eq!(
+            Intended::read(TargetKind::Contact, "set_contact_disposition", None, Some(&contact)),
+            Ok(Intended::OutcomeCode("INTERESTED".into()))
+        );
+        let user = json!({"status": "Break", "pauseReason": "Lunch"});
+        assert_eq!(
+            Intended::read(TargetKind::User, "anything", None, Some(&user)),
+            Ok(Intended::Status { status: "Break".into(), pause_reason: Some("Lunch".into()) })
+        );
+        let err = Intended::read(TargetKind::User, "x", None, Some(&json!({}))).unwrap_err();
+        assert!(err.contains("no status"), "{err}");
+        assert!(Intended::read(TargetKind::User, "x", None, None).is_err());
+        let err = Intended::read(TargetKind::Interaction, "mystery", None, Some(&json!({}))).unwrap_err();
+        assert!(err.contains("mystery"), "{err}");
+    }
+}

@@ -1,0 +1,215 @@
+//! Reading a change's target back and comparing it with what was intended.
+
+use super::announcements;
+use super::intents::{Intended, attributes_state, dispositions_state, same_dispositions};
+use crate::api::model::{ListQuery, NoFilter};
+use crate::api::{ApiError, ApiErrorKind, Client};
+use crate::domain::{CampaignId, ContactId, DataActionId, FieldError, InteractionId, UserId};
+use crate::engine::audit::Target;
+use crate::engine::flows::Webhook;
+use serde_json::{Map, Value, json};
+use time::{Duration, OffsetDateTime};
+
+/// How far the tenant's clock may lag ours when a deploy's creation time is
+/// compared with the intent's.
+const CLOCK_SKEW: Duration = Duration::minutes(5);
+/// Pages of data actions read when looking for a deploy.
+const MAX_PAGES: usize = 20;
+
+/// What the target showed.
+pub(super) enum Found {
+    /// It holds the intended state; `webhook` announces the change.
+    Applied {
+        state: Value,
+        webhook: Option<Webhook>,
+        detail: String,
+    },
+    NotApplied {
+        state: Value,
+        detail: String,
+    },
+}
+
+/// Why the target could not be read.
+pub(super) struct Unreadable {
+    pub reason: String,
+    /// Nothing answered: the following targets need not be tried.
+    pub unreachable: bool,
+}
+
+impl From<ApiError> for Unreadable {
+    fn from(e: ApiError) -> Self {
+        let unreachable = matches!(e.kind, ApiErrorKind::Network { .. } | ApiErrorKind::Timeout { .. });
+        Self { reason: e.to_string(), unreachable }
+    }
+}
+
+impl From<FieldError> for Unreadable {
+    fn from(e: FieldError) -> Self {
+        Self { reason: format!("the intent names its target badly ({e})"), unreachable: false }
+    }
+}
+
+/// Reads `target` and compares it with `intended`; `since` is when the
+/// intent was recorded.
+pub(super) async fn read(
+    api: &Client,
+    target: &Target,
+    intended: &Intended,
+    since: OffsetDateTime,
+) -> Result<Found, Unreadable> {
+    match intended {
+        Intended::Dispositions(wanted) => {
+            let id = InteractionId::parse(&target.id)?;
+            let held = api.interaction(&id).await?.value.dispositions;
+            let state = dispositions_state(&held);
+            Ok(if same_dispositions(&held, wanted) {
+                let webhook = announcements::interaction_disposition(id.as_str(), &held, None);
+                Found::Applied { state, webhook: Some(webhook), detail: "the interaction holds them".into() }
+            } else {
+                Found::NotApplied { state, detail: "the interaction holds other dispositions".into() }
+            })
+        }
+        Intended::Attributes { before, after } => {
+            let id = InteractionId::parse(&target.id)?;
+            let snapshot = api.attributes(&id).await?.value;
+            let held: Map<String, Value> =
+                snapshot.attributes.into_iter().map(|a| (a.key, a.value)).collect();
+            let state = attributes_state(&held);
+            Ok(match attribute_difference(before, after, &held) {
+                None => {
+                    Found::Applied { state, webhook: None, detail: "every attribute is as intended".into() }
+                }
+                Some(key) => Found::NotApplied { state, detail: format!("{key:?} is not as intended") },
+            })
+        }
+        Intended::Deployed { name, version, handler_url } => {
+            Ok(match find_deploy(api, name, version, handler_url, since).await? {
+                Some(id) => Found::Applied {
+                    state: json!({ "id": id, "name": name, "version": version }),
+                    webhook: None,
+                    detail: format!("it was deployed as {id}"),
+                },
+                None => Found::NotApplied {
+                    state: json!({}),
+                    detail: format!("no action {name} {version} was created after the intent"),
+                },
+            })
+        }
+        Intended::Version(version) => {
+            let action = api.data_action(&DataActionId::parse(&target.id)?).await?.value;
+            let state =
+                json!({ "version": action.version.to_string(), "isDeprecated": action.is_deprecated });
+            let held = action.version.to_string() == *version
+                || action.versions.iter().any(|v| v.version == *version);
+            Ok(if held {
+                Found::Applied { state, webhook: None, detail: format!("version {version} is deployed") }
+            } else {
+                Found::NotApplied { state, detail: format!("the action is at version {}", action.version) }
+            })
+        }
+        Intended::Deprecated => {
+            let action = api.data_action(&DataActionId::parse(&target.id)?).await?.value;
+            let state =
+                json!({ "version": action.version.to_string(), "isDeprecated": action.is_deprecated });
+            Ok(if action.is_deprecated {
+                Found::Applied { state, webhook: None, detail: "the action is deprecated".into() }
+            } else {
+                Found::NotApplied { state, detail: "the action is still live".into() }
+            })
+        }
+        Intended::OutcomeCode(code) => {
+            let campaign = CampaignId::parse(target.campaign.as_deref().unwrap_or_default())?;
+            let contact = api.contact(&campaign, &ContactId::parse(&target.id)?).await?.value;
+            let state = json!({ "outcomeCode": contact.outcome_code, "agentId": contact.agent_id });
+            Ok(if contact.outcome_code.as_deref() == Some(code.as_str()) {
+                let webhook = announcements::contact_disposition(
+                    campaign.as_str(),
+                    contact.id.as_str(),
+                    code,
+                    contact.agent_id.as_deref(),
+                    None,
+                );
+                Found::Applied { state, webhook: Some(webhook), detail: format!("the contact holds {code}") }
+            } else {
+                let held = contact.outcome_code.as_deref().unwrap_or("no outcome");
+                Found::NotApplied { state, detail: format!("the contact holds {held}") }
+            })
+        }
+        Intended::Status { status, pause_reason } => {
+            let user = api.user(&UserId::parse(&target.id)?).await?.value;
+            let held_status = user.status.to_string();
+            let state = json!({ "status": held_status, "pauseReason": user.pause_reason });
+            let reason_held = pause_reason.is_none() || user.pause_reason == *pause_reason;
+            Ok(if held_status == *status && reason_held {
+                let webhook =
+                    announcements::agent_status(user.id.as_str(), status, pause_reason.as_deref(), None);
+                Found::Applied { state, webhook: Some(webhook), detail: format!("the agent is {status}") }
+            } else {
+                Found::NotApplied { state, detail: format!("the agent is {held_status}") }
+            })
+        }
+    }
+}
+
+/// The first changed key the interaction does not hold as intended, or
+/// `None` when it holds every one. A request is applied whole or not at all,
+/// so one key out of place means it was not applied (or changed since).
+fn attribute_difference<'a>(
+    before: &'a Map<String, Value>,
+    after: &'a Map<String, Value>,
+    held: &Map<String, Value>,
+) -> Option<&'a str> {
+    let set = after.iter().filter(|(k, v)| before.get(*k) != Some(v)).find(|(k, v)| held.get(*k) != Some(v));
+    let removed = before.keys().filter(|k| !after.contains_key(*k)).find(|k| held.contains_key(*k));
+    set.map(|(k, _)| k.as_str()).or(removed.map(String::as_str))
+}
+
+/// The id of an action matching a deploy and created after its intent.
+async fn find_deploy(
+    api: &Client,
+    name: &str,
+    version: &str,
+    handler_url: &str,
+    since: OffsetDateTime,
+) -> Result<Option<String>, Unreadable> {
+    let mut query = ListQuery::<NoFilter>::new().top(crate::api::model::MAX_TOP);
+    for _ in 0..MAX_PAGES {
+        let page = api.data_actions(&query).await?.value;
+        let found = page.items.iter().find(|a| {
+            a.name == name
+                && a.version.to_string() == version
+                && a.handler_url == handler_url
+                && a.created_at.is_none_or(|t| t.datetime() >= since - CLOCK_SKEW)
+        });
+        if let Some(action) = found {
+            return Ok(Some(action.id.as_str().to_string()));
+        }
+        match page.next_query(&query) {
+            Some(next) => query = next,
+            None => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn only_the_keys_a_change_touched_are_compared() {
+        let before = map(json!({"segment": "smb", "lang": "en", "old": 1}));
+        let after = map(json!({"segment": "enterprise", "lang": "en"}));
+        let applied = map(json!({"segment": "enterprise", "lang": "fr", "other": true}));
+        assert_eq!(attribute_difference(&before, &after, &applied), None);
+        let untouched = map(json!({"segment": "smb", "lang": "en", "old": 1}));
+        assert_eq!(attribute_difference(&before, &after, &untouched), Some("segment"));
+        let half = map(json!({"segment": "enterprise", "old": 1}));
+        assert_eq!(attribute_difference(&before, &after, &half), Some("old"));
+    }
+}

@@ -1,0 +1,198 @@
+//! Interaction attributes (document 002) through the engine, against the
+//! sandbox: atomic application, refusal before sending, the audit's payload
+//! hash, and the tenant's signed callbacks turned into events.
+
+mod engine_support;
+
+use cxone_console::domain::attributes::AttributeDraft;
+use cxone_console::engine::audit::{AuditRecord, RecordKind};
+use cxone_console::engine::{AttributeCallback, Change, Event, Outcome};
+use cxone_console::sandbox::tenant::PINNED_ATTRIBUTES_INTERACTION;
+use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
+use cxone_console::signing::SigningKey;
+use engine_support::Rig;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+fn row(key: &str, value: Value, mode: &str) -> AttributeDraft {
+    AttributeDraft { key: key.into(), value, mode: mode.into() }
+}
+
+/// Document 002's example change.
+fn documents_rows() -> Vec<AttributeDraft> {
+    vec![
+        row("customer_segment", json!("enterprise"), "UPDATE"),
+        row("routing_priority", json!(9), "ADD"),
+        row("compliance_flag", json!("verified"), "UPDATE"),
+    ]
+}
+
+fn change(rows: Vec<AttributeDraft>) -> Change {
+    Change::Attributes { interaction_id: PINNED_ATTRIBUTES_INTERACTION.into(), rows }
+}
+
+fn held(rig: &Rig) -> Value {
+    let view = rig.sandbox.state().tenant.attributes(PINNED_ATTRIBUTES_INTERACTION).expect("pinned");
+    view.value.attributes.iter().map(|e| (e.key.as_str().to_string(), e.value.to_json())).collect()
+}
+
+fn records_of(records: &[AuditRecord], kind: RecordKind) -> Vec<&AuditRecord> {
+    records.iter().filter(|r| r.entry.kind == kind).collect()
+}
+
+/// The callback about `interaction`, which may have arrived while the test
+/// was waiting for another event.
+async fn callback(rig: &mut Rig, interaction: &str) -> AttributeCallback {
+    let about = |e: &Event| match e {
+        Event::AttributesChanged(c) if c.interaction_id == interaction => Some(c.clone()),
+        _ => None,
+    };
+    match rig.seen.iter().find_map(about) {
+        Some(earlier) => earlier,
+        None => rig.until(about).await,
+    }
+}
+
+#[tokio::test]
+async fn a_change_applies_atomically_and_its_intent_holds_the_hash_of_the_sent_body() {
+    let mut rig = Rig::quiet().await;
+    let outcome = rig.outcome(change(documents_rows())).await;
+    assert!(outcome.is_applied(), "{outcome}");
+    assert_eq!(
+        held(&rig),
+        json!({"customer_segment": "enterprise", "routing_priority": 9, "compliance_flag": "verified", "language": "en"})
+    );
+    let stats = rig.sandbox.stats();
+    assert_eq!(stats.writes_of(Resource::Attributes), 1, "one request for the three entries");
+    assert_eq!(stats.repeated_of(Resource::Attributes), 0);
+
+    // The body docs/wire.md defines for this change, byte for byte.
+    let sent = json!({ "attributes": [
+        {"key": "customer_segment", "value": "enterprise", "mode": "UPDATE"},
+        {"key": "routing_priority", "value": 9, "mode": "ADD"},
+        {"key": "compliance_flag", "value": "verified", "mode": "UPDATE"},
+    ]})
+    .to_string();
+    let records = rig.audit_records();
+    let intent = records_of(&records, RecordKind::Intent)[0];
+    let hash = intent.entry.payload_hash.expect("the intent hashes its body");
+    assert_eq!(hash.to_hex(), hex::encode(Sha256::digest(sent.as_bytes())));
+    assert_eq!(
+        intent.entry.before.as_ref().map(|b| b["attributes"]["customer_segment"].clone()),
+        Some(json!("smb"))
+    );
+    assert_eq!(
+        intent.entry.after.as_ref().map(|a| a["attributes"]["routing_priority"].clone()),
+        Some(json!(9))
+    );
+    let outcome = records_of(&records, RecordKind::Outcome)[0];
+    assert_eq!(
+        outcome.entry.after.as_ref().map(|a| a["attributes"]["compliance_flag"].clone()),
+        Some(json!("verified"))
+    );
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn one_invalid_row_refuses_the_whole_change_before_anything_is_sent() {
+    let mut rig = Rig::quiet().await;
+    let before = held(&rig);
+    let mut rows = documents_rows();
+    rows.insert(1, row("_hidden", json!("x"), "ADD"));
+    let outcome = rig.outcome(change(rows)).await;
+    let Outcome::Rejected { reason } = &outcome else { panic!("expected a refusal, got {outcome}") };
+    assert!(reason.contains("attributes[1].key") && reason.contains("reserved prefix"), "{reason}");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::Attributes), 0);
+    assert_eq!(held(&rig), before, "not even the valid rows were applied");
+    assert!(records_of(&rig.audit_records(), RecordKind::Intent).is_empty());
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn adding_a_key_that_holds_another_value_is_a_conflict_and_changes_nothing() {
+    let mut rig = Rig::quiet().await;
+    let before = held(&rig);
+    let outcome = rig.outcome(change(vec![row("language", json!("fr"), "ADD")])).await;
+    assert!(matches!(outcome, Outcome::Conflict { .. }), "{outcome}");
+    assert_eq!(held(&rig), before);
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn watching_turns_the_tenants_callback_into_a_verified_event_and_registers_once() {
+    let mut rig = Rig::quiet().await;
+    let registrations = rig.sandbox.state().tenant.counts().webhooks;
+    let watch = rig.outcome(Change::WatchAttributes).await;
+    assert!(watch.is_applied(), "{watch}");
+    let again = rig.outcome(Change::WatchAttributes).await;
+    assert!(again.text().starts_with("already watching"), "{again}");
+    assert_eq!(rig.sandbox.state().tenant.counts().webhooks, registrations + 1);
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::Webhook), 1);
+
+    assert!(rig.outcome(change(documents_rows())).await.is_applied());
+    let seen = callback(&mut rig, PINNED_ATTRIBUTES_INTERACTION).await;
+    assert!(seen.verified, "signed with the registration's secret: {seen:?}");
+    assert_eq!(seen.interaction_id, PINNED_ATTRIBUTES_INTERACTION);
+    let keys: Vec<&str> =
+        seen.attributes.as_array().into_iter().flatten().filter_map(|a| a["key"].as_str()).collect();
+    assert!(keys.contains(&"routing_priority"), "{seen:?}");
+    assert!(seen.callback_latency_ms.is_some());
+
+    let (sandbox, _dir) = rig.stop().await;
+    let deadline = tokio::time::Instant::now() + engine_support::PATIENCE;
+    while sandbox.state().tenant.counts().webhooks != registrations {
+        assert!(tokio::time::Instant::now() < deadline, "the registration outlived the engine");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn unsigned_and_forged_callbacks_are_refused_and_reported_as_not_verified() {
+    let mut rig = Rig::quiet().await;
+    let watch = rig.outcome(Change::WatchAttributes).await;
+    let Outcome::Applied { data: Some(data), .. } = &watch else {
+        panic!("expected a registration, got {watch}")
+    };
+    let uri = data["uri"].as_str().expect("the listener's address").to_string();
+    let http = reqwest::Client::builder().no_proxy().build().expect("an HTTP client");
+    let body = |interaction: &str| {
+        json!({
+            "eventType": "interaction.attributes.updated", "eventId": "e-1",
+            "interactionId": interaction, "attributes": [], "occurredAt": "2026-01-01T00:00:00Z",
+        })
+        .to_string()
+    };
+
+    let unsigned = http.post(&uri).body(body("unsigned-1")).send().await.expect("the listener answers");
+    assert_eq!(unsigned.status(), reqwest::StatusCode::UNAUTHORIZED);
+    assert!(!callback(&mut rig, "unsigned-1").await.verified);
+
+    let wrong_key = SigningKey::from_secret(&SigningKey::generate_secret()).expect("a key");
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let body = body("forged-1");
+    let forged = http
+        .post(&uri)
+        .header("webhook-id", "msg_forged")
+        .header("webhook-timestamp", now.to_string())
+        .header("webhook-signature", wrong_key.sign("msg_forged", now, body.as_bytes()))
+        .body(body)
+        .send()
+        .await
+        .expect("the listener answers");
+    assert_eq!(forged.status(), reqwest::StatusCode::UNAUTHORIZED);
+    assert!(!callback(&mut rig, "forged-1").await.verified);
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn with_callbacks_turned_off_nothing_is_registered() {
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("sandbox");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut config = engine_support::engine_config(&sandbox, dir.path());
+    config.callbacks = false;
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let outcome = rig.outcome(Change::WatchAttributes).await;
+    assert!(matches!(&outcome, Outcome::Rejected { reason } if reason.contains("turned off")), "{outcome}");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::Webhook), 0);
+    rig.stop().await;
+}

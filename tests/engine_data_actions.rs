@@ -1,0 +1,186 @@
+//! Data actions (document 004) through the engine, against the sandbox:
+//! local simulation, deploy, versions, deprecation and execution metrics.
+
+mod engine_support;
+
+use cxone_console::domain::data_action::{DataActionDraft, sample_input};
+use cxone_console::engine::audit::RecordKind;
+use cxone_console::engine::metrics::Operation;
+use cxone_console::engine::{Change, DataActionChange, Event, Outcome};
+use cxone_console::sandbox::Resource;
+use cxone_console::sandbox::tenant::RunStatus;
+use engine_support::Rig;
+use serde_json::{Value, json};
+use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime};
+
+fn data_action(change: DataActionChange) -> Change {
+    Change::DataAction(change)
+}
+
+/// Deploys the documents' action with a handler on this machine; its id.
+async fn deploy(rig: &mut Rig) -> String {
+    let draft = DataActionDraft::documents_example("http://127.0.0.1:9/process");
+    let outcome = rig.outcome(data_action(DataActionChange::Deploy(draft))).await;
+    let Outcome::Applied { data: Some(data), .. } = &outcome else {
+        panic!("expected a deploy, got {outcome}")
+    };
+    data["id"].as_str().expect("the new action's id").to_string()
+}
+
+fn version_of(rig: &Rig, id: &str) -> (String, bool) {
+    let view = rig.sandbox.state().tenant.data_action(id).expect("the action exists").value;
+    (view.version, view.is_deprecated)
+}
+
+fn new_version(id: &str, version: &str) -> Change {
+    data_action(DataActionChange::NewVersion { id: id.into(), version: version.into() })
+}
+
+fn deprecate(id: &str) -> Change {
+    data_action(DataActionChange::Deprecate { id: id.into() })
+}
+
+fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).expect("a time formats")
+}
+
+#[tokio::test]
+async fn simulation_routes_the_documents_sample_and_refuses_bad_input_without_writing() {
+    let mut rig = Rig::quiet().await;
+    let outcome = rig.outcome(data_action(DataActionChange::Simulate { input: sample_input() })).await;
+    let Outcome::Applied { summary, data: Some(data) } = &outcome else {
+        panic!("expected a routing, got {outcome}")
+    };
+    assert!(summary.contains("vip-dedicated-queue"), "{summary}");
+    assert_eq!(data["output"]["routing_recommendation"], "vip-dedicated-queue");
+    assert_eq!(data["output"]["confidence_score"], 0.95);
+    assert_eq!(data["output"]["enriched_data"]["vip_tier"], "platinum");
+    assert!(data["latencyMs"].as_f64().is_some_and(|ms| ms >= 0.0), "{data}");
+
+    let bad = json!({"interaction_id": "int_1", "channel_type": "pigeon"});
+    let outcome = rig.outcome(data_action(DataActionChange::Simulate { input: bad })).await;
+    let Outcome::Rejected { reason } = &outcome else { panic!("expected a refusal, got {outcome}") };
+    assert!(reason.contains("input/channel_type"), "{reason}");
+
+    let counted = rig
+        .until(|e| match e {
+            Event::Metrics(m) if m.operation(Operation::DataAction).run.completed == 2 => Some(m.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        counted.operation(Operation::DataAction).run.failed,
+        1,
+        "the refused input counts as an error"
+    );
+    assert!(rig.audit_records().is_empty(), "a simulation changes nothing on the tenant");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::DataAction), 0);
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn a_deploy_creates_one_action_and_is_on_record_with_its_new_id() {
+    let mut rig = Rig::quiet().await;
+    let before = rig.sandbox.state().tenant.counts().data_actions;
+    let id = deploy(&mut rig).await;
+    assert_eq!(rig.sandbox.state().tenant.counts().data_actions, before + 1);
+    assert_eq!(version_of(&rig, &id), ("1.0.0".into(), false));
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::DataAction), 1);
+    let records = rig.audit_records();
+    let intent = records.iter().find(|r| r.entry.kind == RecordKind::Intent).expect("an intent");
+    assert_eq!(intent.entry.after.as_ref().map(|a| a["version"].clone()), Some(json!("1.0.0")));
+    let outcome = records.iter().find(|r| r.entry.kind == RecordKind::Outcome).expect("an outcome");
+    assert_eq!(outcome.entry.after.as_ref().map(|a| a["id"].clone()), Some(Value::String(id)));
+
+    let mut bad = DataActionDraft::documents_example("http://127.0.0.1:9/process");
+    bad.version = "1.0".into();
+    bad.timeout_ms = Some(60_000);
+    let outcome = rig.outcome(data_action(DataActionChange::Deploy(bad))).await;
+    let Outcome::Rejected { reason } = &outcome else { panic!("expected a refusal, got {outcome}") };
+    assert!(reason.contains("version:") && reason.contains("timeoutMs:"), "{reason}");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::DataAction), 1, "the refused deploy sent nothing");
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn a_new_version_must_be_greater_and_the_same_one_is_skipped() {
+    let mut rig = Rig::quiet().await;
+    let id = deploy(&mut rig).await;
+    let older = rig.outcome(new_version(&id, "0.9.0")).await;
+    assert!(matches!(&older, Outcome::Rejected { reason } if reason.contains("must be greater")), "{older}");
+    let same = rig.outcome(new_version(&id, "1.0.0")).await;
+    assert!(
+        matches!(&same, Outcome::Skipped { reason, .. } if reason.contains("already at version")),
+        "{same}"
+    );
+    let newer = rig.outcome(new_version(&id, "1.1.0")).await;
+    assert!(newer.is_applied(), "{newer}");
+    assert_eq!(version_of(&rig, &id), ("1.1.0".into(), false));
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::DataAction), 2, "the deploy and the new version");
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn deprecating_twice_writes_once_and_a_deprecated_action_takes_no_version() {
+    let mut rig = Rig::quiet().await;
+    let id = deploy(&mut rig).await;
+    let first = rig.outcome(deprecate(&id)).await;
+    assert!(first.is_applied(), "{first}");
+    assert_eq!(version_of(&rig, &id), ("1.0.0".into(), true));
+    let again = rig.outcome(deprecate(&id)).await;
+    assert!(
+        matches!(&again, Outcome::Skipped { reason, .. } if reason.contains("already deprecated")),
+        "{again}"
+    );
+    let version = rig.outcome(new_version(&id, "2.0.0")).await;
+    assert!(matches!(&version, Outcome::Rejected { reason } if reason.contains("deprecated")), "{version}");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::DataAction), 2, "the deploy and one deprecation");
+    let intents = rig.audit_records().iter().filter(|r| r.entry.kind == RecordKind::Intent).count();
+    assert_eq!(intents, 2, "only the writes that were sent have an intent");
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn metrics_report_the_executions_of_a_seeded_action() {
+    let mut rig = Rig::quiet().await;
+    let tenant = std::sync::Arc::clone(&rig.sandbox.state().tenant);
+    let id = tenant
+        .data_action_ids()
+        .into_iter()
+        .find(|id| tenant.data_action(id).is_ok_and(|a| a.value.name == "SentimentRoutingAction"))
+        .expect("the seeded sentiment action");
+    let now = OffsetDateTime::now_utc();
+    let query = || {
+        data_action(DataActionChange::Metrics {
+            id: id.clone(),
+            from: rfc3339(now - Duration::days(1)),
+            to: rfc3339(now + Duration::days(1)),
+        })
+    };
+    let counts = |outcome: &Outcome, status: &str| -> u64 {
+        let Outcome::Applied { data: Some(Value::Array(rows)), .. } = outcome else {
+            panic!("expected metrics rows, got {outcome}")
+        };
+        rows.iter()
+            .filter(|r| r["status"] == status && r["actionId"] == id.as_str())
+            .filter_map(|r| r["count"].as_u64())
+            .sum()
+    };
+    let before = rig.outcome(query()).await;
+    for status in [RunStatus::Success, RunStatus::Success, RunStatus::Success, RunStatus::Error] {
+        tenant.record_execution(&id, status, 40.0).expect("the action exists");
+    }
+    let after = rig.outcome(query()).await;
+    assert_eq!(counts(&after, "success") - counts(&before, "success"), 3, "{after}");
+    assert_eq!(counts(&after, "error") - counts(&before, "error"), 1, "{after}");
+
+    let backwards = data_action(DataActionChange::Metrics {
+        id: id.clone(),
+        from: rfc3339(now),
+        to: rfc3339(now - Duration::days(1)),
+    });
+    let outcome = rig.outcome(backwards).await;
+    assert!(matches!(&outcome, Outcome::Rejected { reason } if reason.contains("dateTo")), "{outcome}");
+    rig.stop().await;
+}

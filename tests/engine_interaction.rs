@@ -1,0 +1,309 @@
+//! Interaction dispositions (document 000) through the engine, against the
+//! sandbox: what the supervisor sees, what the tenant applied, what the
+//! audit log and the analytics webhook hold.
+
+mod engine_support;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use cxone_console::api::Client;
+use cxone_console::domain::interaction_disposition::{DispositionDraft, InteractionDisposition};
+use cxone_console::domain::{InteractionId, Timestamp};
+use cxone_console::engine::audit::{AuditRecord, RecordKind};
+use cxone_console::engine::outbox::MessageId;
+use cxone_console::engine::{Change, Engine, EngineConfig, Outcome};
+use cxone_console::sandbox::tenant::PINNED_CLOSED_INTERACTION;
+use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
+use cxone_console::signing::Verdict;
+use engine_support::Rig;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use url::Url;
+
+fn draft(code: &str, description: &str) -> DispositionDraft {
+    DispositionDraft {
+        code: code.into(),
+        description: description.into(),
+        agent_id: "agent_xyz_123".into(),
+        ..Default::default()
+    }
+}
+
+fn resolved() -> Change {
+    Change::InteractionDisposition {
+        interaction_id: PINNED_CLOSED_INTERACTION.into(),
+        dispositions: vec![draft("101", "Issue Resolved")],
+    }
+}
+
+fn codes_held(rig: &Rig) -> Vec<String> {
+    let held =
+        rig.sandbox.state().tenant.interaction(PINNED_CLOSED_INTERACTION).expect("the pinned interaction");
+    held.value.dispositions.iter().map(|d| d.code.clone()).collect()
+}
+
+fn records_of(records: &[AuditRecord], kind: RecordKind) -> Vec<&AuditRecord> {
+    records.iter().filter(|r| r.entry.kind == kind).collect()
+}
+
+#[tokio::test]
+async fn a_disposition_is_applied_once_and_announced_with_a_valid_signature() {
+    let mut rig = Rig::quiet().await;
+    let id = rig.submit(resolved()).await;
+    let outcome = match rig.finished(&id).await {
+        cxone_console::engine::Finished::Single { outcome, .. } => outcome,
+        other => panic!("one outcome expected, got {other:?}"),
+    };
+    assert!(outcome.is_applied(), "{outcome}");
+    assert!(outcome.text().contains("101"), "{outcome}");
+    assert_eq!(codes_held(&rig), ["101"]);
+    let stats = rig.sandbox.stats();
+    assert_eq!(stats.writes_of(Resource::InteractionDisposition), 1);
+    assert_eq!(stats.repeated_of(Resource::InteractionDisposition), 0);
+
+    let delivery = rig.sink_holds("disposition", 1).await.remove(0);
+    assert_eq!(delivery.verdict, Verdict::Valid);
+    assert_eq!(delivery.webhook_id.as_deref(), Some(MessageId::derived(id.as_str()).as_str()));
+    let body = &delivery.body;
+    assert_eq!(body["type"], "DISPOSITION_UPDATED");
+    assert_eq!(body["interaction_id"], PINNED_CLOSED_INTERACTION);
+    assert_eq!(body["code"], "101");
+    assert_eq!(body["agent_id"], "agent_xyz_123");
+    assert!(body["timestamp"].as_str().is_some_and(|t| Timestamp::parse_as("t", t).is_ok()), "{body}");
+    assert!(body["latency_ms"].as_f64().is_some_and(|ms| ms >= 0.0), "{body}");
+
+    let records = rig.audit_records();
+    let intents = records_of(&records, RecordKind::Intent);
+    let outcomes = records_of(&records, RecordKind::Outcome);
+    assert_eq!((intents.len(), outcomes.len()), (1, 1));
+    let request = intents[0].entry.request.as_ref().expect("the intent names its request");
+    assert!(request.etag.is_some(), "the write is guarded by the tag read");
+    assert_eq!(request.idempotency_key.as_deref(), Some(id.as_str()));
+    assert_eq!(
+        intents[0].entry.after.as_ref().map(|a| a["dispositions"][0]["code"].clone()),
+        Some("101".into())
+    );
+    assert_eq!(
+        outcomes[0].entry.after.as_ref().map(|a| a["dispositions"][0]["code"].clone()),
+        Some("101".into())
+    );
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn an_open_interaction_is_refused_before_any_write() {
+    let mut rig = Rig::quiet().await;
+    rig.sandbox.state().tenant.set_interaction_open(PINNED_CLOSED_INTERACTION, true).expect("pinned");
+    let outcome = rig.outcome(resolved()).await;
+    let Outcome::Rejected { reason } = &outcome else { panic!("expected a refusal, got {outcome}") };
+    assert!(reason.contains("interaction_id") && reason.contains("is open"), "{reason}");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::InteractionDisposition), 0);
+    let records = rig.audit_records();
+    assert!(records_of(&records, RecordKind::Intent).is_empty(), "nothing was about to be sent");
+    assert_eq!(records_of(&records, RecordKind::Outcome).len(), 1, "the refusal is on record");
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_codes_and_mixed_tiers_are_refused_naming_the_field() {
+    let mut rig = Rig::quiet().await;
+    let unknown = Change::InteractionDisposition {
+        interaction_id: PINNED_CLOSED_INTERACTION.into(),
+        dispositions: vec![draft("999", "Made up")],
+    };
+    let outcome = rig.outcome(unknown).await;
+    let Outcome::Rejected { reason } = &outcome else { panic!("expected a refusal, got {outcome}") };
+    assert!(reason.contains("code: 999 is not in the tenant's disposition matrix"), "{reason}");
+
+    let mixed = Change::InteractionDisposition {
+        interaction_id: PINNED_CLOSED_INTERACTION.into(),
+        dispositions: vec![draft("101", "Issue Resolved"), draft("201", "Follow-up")],
+    };
+    let outcome = rig.outcome(mixed).await;
+    let Outcome::Rejected { reason } = &outcome else { panic!("expected a refusal, got {outcome}") };
+    assert!(reason.contains("dispositions: primary (1xx) and secondary (2xx)"), "{reason}");
+
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::InteractionDisposition), 0);
+    assert!(records_of(&rig.audit_records(), RecordKind::Intent).is_empty());
+    assert!(codes_held(&rig).is_empty());
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn the_same_disposition_twice_is_counted_done_without_a_second_write() {
+    let mut rig = Rig::quiet().await;
+    assert!(rig.outcome(resolved()).await.is_applied());
+    let again = rig.outcome(resolved()).await;
+    assert!(again.is_applied(), "{again}");
+    assert!(again.text().contains("already in place"), "{again}");
+    let stats = rig.sandbox.stats();
+    assert_eq!(stats.writes_of(Resource::InteractionDisposition), 1);
+    assert_eq!(stats.repeated_of(Resource::InteractionDisposition), 0, "nothing was re-sent");
+    assert_eq!(
+        records_of(&rig.audit_records(), RecordKind::Intent).len(),
+        1,
+        "the second change sent nothing"
+    );
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn a_concurrent_edit_is_read_again_and_the_change_applied_once() {
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("sandbox");
+    let tenant = Arc::clone(&sandbox.state().tenant);
+    let hook: Hook = Arc::new(move |patch| {
+        let tenant = Arc::clone(&tenant);
+        Box::pin(async move {
+            if patch == 0 {
+                tenant.edit_interaction_elsewhere(PINNED_CLOSED_INTERACTION).expect("pinned");
+            }
+        })
+    });
+    let (mut rig, proxy) = through_proxy(sandbox, hook, |_| {}).await;
+    let outcome = rig.outcome(resolved()).await;
+    assert!(outcome.is_applied(), "{outcome}");
+    assert!(!outcome.text().contains("already in place"), "{outcome}");
+    assert_eq!(proxy.patches.load(Ordering::SeqCst), 2, "refused once for the stale tag, then sent again");
+    assert_eq!(codes_held(&rig), ["101"]);
+    let stats = rig.sandbox.stats();
+    assert_eq!(stats.writes_of(Resource::InteractionDisposition), 1);
+    assert_eq!(stats.repeated_of(Resource::InteractionDisposition), 0);
+    let records = rig.audit_records();
+    let intent_tag =
+        records_of(&records, RecordKind::Intent)[0].entry.request.as_ref().and_then(|r| r.etag.clone());
+    let sent_tag =
+        records_of(&records, RecordKind::Outcome)[0].entry.request.as_ref().and_then(|r| r.etag.clone());
+    assert!(
+        intent_tag.is_some() && sent_tag.is_some() && intent_tag != sent_tag,
+        "the retry used the fresh tag"
+    );
+    assert_eq!(rig.sink_holds("disposition", 1).await.len(), 1);
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn the_same_disposition_set_elsewhere_meanwhile_counts_as_done() {
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("sandbox");
+    let other = engine_support::client(&sandbox);
+    let hook: Hook = Arc::new(move |patch| {
+        let other = other.clone();
+        Box::pin(async move {
+            if patch == 0 {
+                set_elsewhere(&other, &[draft("101", "Issue Resolved")]).await;
+            }
+        })
+    });
+    let (mut rig, proxy) = through_proxy(sandbox, hook, |_| {}).await;
+    let outcome = rig.outcome(resolved()).await;
+    assert!(outcome.is_applied(), "{outcome}");
+    assert!(outcome.text().contains("already in place"), "{outcome}");
+    assert_eq!(proxy.patches.load(Ordering::SeqCst), 1, "no second write after seeing it in place");
+    let stats = rig.sandbox.stats();
+    assert_eq!(stats.writes_of(Resource::InteractionDisposition), 1, "only the other supervisor's write");
+    assert_eq!(stats.repeated_of(Resource::InteractionDisposition), 0);
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn a_persistent_conflict_is_reported_as_one() {
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("sandbox");
+    let tenant = Arc::clone(&sandbox.state().tenant);
+    let hook: Hook = Arc::new(move |_| {
+        let tenant = Arc::clone(&tenant);
+        Box::pin(async move {
+            tenant.edit_interaction_elsewhere(PINNED_CLOSED_INTERACTION).expect("pinned");
+        })
+    });
+    let (mut rig, proxy) = through_proxy(sandbox, hook, |config| config.conflict_retries = 2).await;
+    let outcome = rig.outcome(resolved()).await;
+    let Outcome::Conflict { reason } = &outcome else { panic!("expected a conflict, got {outcome}") };
+    assert!(reason.contains("kept changing") && reason.contains("3 times"), "{reason}");
+    assert_eq!(proxy.patches.load(Ordering::SeqCst), 3, "the first try and two retries");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::InteractionDisposition), 0);
+    assert!(codes_held(&rig).is_empty());
+    let records = rig.audit_records();
+    let outcomes = records_of(&records, RecordKind::Outcome);
+    assert_eq!(outcomes[0].entry.outcome, Some(cxone_console::engine::audit::Outcome::Conflict));
+    let (_, dir) = rig.stop().await;
+    let outbox = std::fs::read_to_string(dir.path().join("outbox.jsonl")).unwrap_or_default();
+    assert!(!outbox.contains("enqueued"), "no webhook for a change that did not happen: {outbox}");
+}
+
+/// Sets dispositions as another supervisor would, with their own client.
+async fn set_elsewhere(other: &Client, drafts: &[DispositionDraft]) {
+    let id = InteractionId::parse(PINNED_CLOSED_INTERACTION).expect("a valid id");
+    let matrix = other.dispositions().await.expect("the matrix").value;
+    let change =
+        InteractionDisposition::validate(id.as_str(), drafts, &matrix, Timestamp::now()).expect("valid");
+    let current = other.interaction(&id).await.expect("the interaction").value;
+    let tag = current.etag.expect("a tag");
+    other.set_dispositions(&change, &tag, None).await.expect("the other supervisor's write");
+}
+
+/// Runs before the proxy forwards PATCH number `n` (from 0) of an interaction.
+type Hook = Arc<dyn Fn(usize) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+
+/// A loopback proxy between the engine and the sandbox that arranges what
+/// happens on the tenant just before each disposition write arrives.
+struct Proxy {
+    upstream: Url,
+    http: reqwest::Client,
+    hook: Hook,
+    patches: AtomicUsize,
+}
+
+async fn through_proxy(
+    sandbox: Sandbox,
+    hook: Hook,
+    adjust: impl FnOnce(&mut EngineConfig),
+) -> (Rig, Arc<Proxy>) {
+    let http = reqwest::Client::builder().no_proxy().build().expect("an HTTP client");
+    let proxy = Arc::new(Proxy { upstream: sandbox.base_url(), http, hook, patches: AtomicUsize::new(0) });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+    let url = Url::parse(&format!("http://{}", listener.local_addr().expect("an address"))).expect("a URL");
+    let app = axum::Router::new().fallback(forward).with_state(Arc::clone(&proxy));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client_config =
+        cxone_console::api::ClientConfig::new(url, sandbox.client_id(), sandbox.client_secret().clone());
+    let client = Client::new(client_config).expect("a client");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut config = engine_support::engine_config(&sandbox, dir.path());
+    adjust(&mut config);
+    let (engine, events) = Engine::start(client, config).await.expect("the engine starts");
+    (Rig { sandbox, engine, events, dir, seen: Vec::new() }, proxy)
+}
+
+async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, 4 << 20).await else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    if parts.method == Method::PATCH && parts.uri.path().starts_with("/api/v1/interactions/") {
+        let n = proxy.patches.fetch_add(1, Ordering::SeqCst);
+        (proxy.hook)(n).await;
+    }
+    let mut url = proxy.upstream.clone();
+    url.set_path(parts.uri.path());
+    url.set_query(parts.uri.query());
+    let mut out = proxy.http.request(parts.method.clone(), url).body(body);
+    for (name, value) in &parts.headers {
+        if name != header::HOST && name != header::CONTENT_LENGTH {
+            out = out.header(name, value);
+        }
+    }
+    let Ok(reply) = out.send().await else { return StatusCode::BAD_GATEWAY.into_response() };
+    let (status, headers) = (reply.status(), reply.headers().clone());
+    let bytes = reply.bytes().await.unwrap_or_default();
+    let mut response = Response::new(Body::from(bytes));
+    *response.status_mut() = status;
+    for (name, value) in &headers {
+        if name != header::TRANSFER_ENCODING && name != header::CONTENT_LENGTH {
+            response.headers_mut().append(name, value.clone());
+        }
+    }
+    response
+}

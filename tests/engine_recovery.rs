@@ -1,0 +1,264 @@
+//! Start-up recovery against the sandbox: intents a crash left without an
+//! outcome are settled by reading their targets back.
+//!
+//! Each test writes intents by hand, as a console that crashed mid-change
+//! would have, applies some of the changes directly on the tenant, then
+//! starts the engine on that audit log.
+
+mod engine_support;
+
+use cxone_console::api::Client;
+use cxone_console::domain::contact_disposition::{ContactDisposition, ContactDispositionDraft};
+use cxone_console::domain::interaction_disposition::{DispositionDraft, InteractionDisposition};
+use cxone_console::domain::{CampaignId, InteractionId, Timestamp, UserId};
+use cxone_console::engine::audit::{
+    self, AuditEntry, AuditLog, AuditRecord, Method, RecordKind, RequestInfo, Target, TargetKind,
+    VerifyReport,
+};
+use cxone_console::engine::outbox::{Message, MessageId, Outbox};
+use cxone_console::engine::{Event, Outcome, Recovery};
+use cxone_console::sandbox::tenant::{
+    PINNED_CAMPAIGN, PINNED_CLOSED_INTERACTION, PINNED_CONTACTS, PINNED_USER,
+};
+use cxone_console::sandbox::{Sandbox, SandboxConfig};
+use cxone_console::signing::Verdict;
+use engine_support::Rig;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::path::Path;
+
+const DISPOSITION: &str = "cmd_crashed_disposition";
+const DEPRECATION: &str = "cmd_crashed_deprecation";
+const CONTACT: &str = "cmd_crashed_contact";
+const STATUS: &str = "cmd_crashed_status";
+const VANISHED: &str = "cmd_crashed_vanished";
+
+fn intent(item: &str, action: &str, target: Target, after: Value) -> AuditEntry {
+    let request = RequestInfo {
+        method: Method::Patch,
+        path: "/".into(),
+        etag: None,
+        idempotency_key: Some(item.into()),
+    };
+    AuditEntry::intent(item, action, target)
+        .by("crashed-operator", "console", item)
+        .request(request, b"{}")
+        .after(after)
+}
+
+fn resolved() -> DispositionDraft {
+    DispositionDraft {
+        code: "101".into(),
+        description: "Issue Resolved".into(),
+        agent_id: "agent_xyz_123".into(),
+        ..Default::default()
+    }
+}
+
+/// Document 000's change on its interaction, as its intent records it.
+fn disposition_intent(item: &str, interaction: &str) -> AuditEntry {
+    let after = json!({ "dispositions": [{
+        "code": "101", "description": "Issue Resolved", "agent_id": "agent_xyz_123",
+        "timestamp": "2026-01-01T00:00:00Z", "source": "api",
+    }]});
+    intent(item, "set_interaction_disposition", Target::new(TargetKind::Interaction, interaction), after)
+}
+
+async fn write_intents(path: &Path, entries: Vec<AuditEntry>) {
+    let (log, _) = AuditLog::open(path).await.expect("the audit log opens");
+    for entry in entries {
+        log.append(entry).await.expect("the intent is recorded");
+    }
+    log.close().await;
+}
+
+/// Applies the pinned interaction's disposition as the crashed console's write would have.
+async fn apply_disposition(client: &Client) {
+    let id = InteractionId::parse(PINNED_CLOSED_INTERACTION).expect("a valid id");
+    let matrix = client.dispositions().await.expect("the matrix").value;
+    let change = InteractionDisposition::validate(id.as_str(), &[resolved()], &matrix, Timestamp::now())
+        .expect("a valid change");
+    let tag = client.interaction(&id).await.expect("the interaction").value.etag.expect("a tag");
+    client.set_dispositions(&change, &tag, None).await.expect("applied");
+}
+
+async fn apply_contact_outcome(client: &Client, contact: &str, code: &str) {
+    let campaign = CampaignId::parse(PINNED_CAMPAIGN).expect("a valid id");
+    let matrix = client.campaign(&campaign).await.expect("the campaign").value.outcome_matrix();
+    let draft = ContactDispositionDraft {
+        contact_id: contact.into(),
+        campaign_id: PINNED_CAMPAIGN.into(),
+        outcome_code: code.into(),
+        agent_id: "agent_xyz_123".into(),
+        notes: String::new(),
+        custom_fields: None,
+        disposition_timestamp: String::new(),
+    };
+    let disposition =
+        ContactDisposition::validate(&draft, &matrix, Timestamp::now()).expect("a valid disposition");
+    client.set_contact_disposition(&disposition, None, None).await.expect("applied");
+}
+
+async fn recovered(rig: &mut Rig) -> HashMap<String, Outcome> {
+    let recovery: Recovery = rig
+        .until(|e| match e {
+            Event::Recovered(r) => Some(r.clone()),
+            _ => None,
+        })
+        .await;
+    recovery.reconciled.into_iter().collect()
+}
+
+fn reconciled_records(records: &[AuditRecord]) -> HashMap<String, audit::Outcome> {
+    records
+        .iter()
+        .filter(|r| r.entry.kind == RecordKind::Reconciled)
+        .filter_map(|r| Some((r.entry.command_id.clone()?, r.entry.outcome?)))
+        .collect()
+}
+
+/// How often the outbox journal enqueued the message with `id`.
+fn times_enqueued(dir: &Path, id: &MessageId) -> usize {
+    let text = std::fs::read_to_string(dir.join("outbox.jsonl")).unwrap_or_default();
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|op| op["op"] == "enqueued" && op["id"] == id.as_str())
+        .count()
+}
+
+#[tokio::test]
+async fn intents_left_by_a_crash_are_settled_by_reading_their_targets_back() {
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("sandbox");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let config = engine_support::engine_config(&sandbox, dir.path());
+    let client = engine_support::client(&sandbox);
+    let tenant = std::sync::Arc::clone(&sandbox.state().tenant);
+    let action = tenant
+        .data_action_ids()
+        .into_iter()
+        .find(|id| tenant.data_action(id).is_ok_and(|a| !a.value.is_deprecated))
+        .expect("a live seeded action");
+    let (contact, _) = PINNED_CONTACTS[0];
+    let user = client.user(&UserId::parse(PINNED_USER).expect("an id")).await.expect("the user").value;
+    assert_ne!(user.status.to_string(), "Training", "the intended status must differ from the current one");
+
+    write_intents(
+        &config.audit_path,
+        vec![
+            disposition_intent(DISPOSITION, PINNED_CLOSED_INTERACTION),
+            intent(
+                DEPRECATION,
+                "deprecate_data_action",
+                Target::new(TargetKind::DataAction, action.clone()),
+                json!({"isDeprecated": true}),
+            ),
+            intent(
+                CONTACT,
+                "set_contact_disposition",
+                Target::contact(PINNED_CAMPAIGN, contact),
+                json!({"outcomeCode": "INTERESTED"}),
+            ),
+            intent(
+                STATUS,
+                "set_agent_status",
+                Target::new(TargetKind::User, PINNED_USER),
+                json!({"status": "Training", "pauseReason": null}),
+            ),
+            disposition_intent(VANISHED, "no-such-interaction"),
+        ],
+    )
+    .await;
+    apply_disposition(&client).await;
+    apply_contact_outcome(&client, contact, "INTERESTED").await;
+
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let verdicts = recovered(&mut rig).await;
+    assert_eq!(verdicts.len(), 5, "{verdicts:?}");
+    for applied in [DISPOSITION, CONTACT] {
+        assert!(verdicts[applied].is_applied(), "{applied}: {}", verdicts[applied]);
+        assert!(verdicts[applied].text().contains("was applied before the restart"), "{}", verdicts[applied]);
+    }
+    for missed in [DEPRECATION, STATUS] {
+        let verdict = &verdicts[missed];
+        assert!(
+            matches!(verdict, Outcome::Failed { error } if error.contains("was not applied")),
+            "{verdict}"
+        );
+    }
+    let vanished = &verdicts[VANISHED];
+    assert!(
+        vanished.text().starts_with("unknown whether") && vanished.text().contains("stays pending"),
+        "{vanished}"
+    );
+    assert!(!tenant.data_action(&action).expect("still there").value.is_deprecated, "nothing was re-sent");
+
+    let records = reconciled_records(&rig.audit_records());
+    let expected: HashMap<String, audit::Outcome> = [
+        (DISPOSITION, audit::Outcome::Applied),
+        (CONTACT, audit::Outcome::Applied),
+        (DEPRECATION, audit::Outcome::Failed),
+        (STATUS, audit::Outcome::Failed),
+    ]
+    .into_iter()
+    .map(|(item, outcome)| (item.to_string(), outcome))
+    .collect();
+    assert_eq!(records, expected, "one reconciled record each, none for the unreadable target");
+
+    let announced = rig.sink_holds("disposition", 1).await.remove(0);
+    assert_eq!(announced.verdict, Verdict::Valid);
+    assert_eq!(announced.webhook_id.as_deref(), Some(MessageId::derived(DISPOSITION).as_str()));
+    assert_eq!(
+        (announced.body["code"].clone(), announced.body["reconciled"].clone()),
+        (json!("101"), json!(true))
+    );
+    let crm = rig.sink_holds("crm", 1).await.remove(0);
+    assert_eq!(crm.webhook_id.as_deref(), Some(MessageId::derived(CONTACT).as_str()));
+    assert_eq!(crm.body["data"]["outcome_code"], "INTERESTED");
+
+    // A second start finds only the unreadable intent still pending.
+    let (sandbox, dir) = rig.stop().await;
+    let config = engine_support::engine_config(&sandbox, dir.path());
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let again = recovered(&mut rig).await;
+    assert_eq!(again.keys().collect::<Vec<_>>(), [VANISHED], "{again:?}");
+    let (_, dir) = rig.stop().await;
+    assert_eq!(times_enqueued(dir.path(), &MessageId::derived(DISPOSITION)), 1);
+    let verdict = audit::verify(&dir.path().join("audit.jsonl")).expect("the log is readable");
+    assert!(matches!(verdict, VerifyReport::Intact { .. }), "{verdict:?}");
+}
+
+#[tokio::test]
+async fn a_webhook_still_waiting_from_before_the_crash_is_not_queued_again() {
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("sandbox");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut config = engine_support::engine_config(&sandbox, dir.path());
+    // The analytics receiver is down, so the message waits in the outbox.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let down =
+        url::Url::parse(&format!("http://{}/hook", closed.local_addr().expect("an address"))).expect("a URL");
+    drop(closed);
+    config.webhook_targets.insert("disposition".into(), down);
+    write_intents(&config.audit_path, vec![disposition_intent(DISPOSITION, PINNED_CLOSED_INTERACTION)]).await;
+    apply_disposition(&engine_support::client(&sandbox)).await;
+    // The crash came after the webhook was queued, before the outcome was recorded.
+    let outbox = Outbox::open(&config.outbox_path).await.expect("the outbox opens");
+    let message = Message {
+        target: "disposition",
+        event_type: "interaction.disposition.updated",
+        body: json!({"type": "DISPOSITION_UPDATED", "interaction_id": PINNED_CLOSED_INTERACTION, "code": "101"}),
+    };
+    outbox.enqueue_as(MessageId::derived(DISPOSITION), message).await.expect("queued");
+    outbox.close().await;
+
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let recovery: Recovery = rig
+        .until(|e| match e {
+            Event::Recovered(r) => Some(r.clone()),
+            _ => None,
+        })
+        .await;
+    assert!(recovery.reconciled.iter().all(|(_, o)| o.is_applied()), "{recovery:?}");
+    assert_eq!(recovery.webhooks_waiting, 1, "the waiting message, once");
+    let (_, dir) = rig.stop().await;
+    assert_eq!(times_enqueued(dir.path(), &MessageId::derived(DISPOSITION)), 1);
+}
