@@ -63,8 +63,8 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Opens the audit log (repairing a torn tail) and the outbox, starts the
-    /// webhook deliverer, reconciles changes a crash left unsettled, then
+    /// Opens the audit log (repairing a torn tail) and the outbox, reconciles
+    /// changes a crash left unsettled, starts the webhook deliverer, then
     /// serves commands. Events arrive on the returned receiver.
     pub async fn start(
         api: Client,
@@ -76,7 +76,6 @@ impl Engine {
         let outbox = Outbox::open(&config.outbox_path).await?;
         let mut delivery = DeliveryConfig::new(config.webhook_targets.clone(), config.webhook_key.clone());
         delivery.max_in_flight = delivery.max_in_flight.max(config.batch_concurrency);
-        let deliverer = Deliverer::spawn(outbox.clone(), delivery, cancel.child_token())?;
         let metrics = Metrics::new();
         let ctx = Arc::new(Ctx {
             rules: rules::TenantRules::new(api.clone()),
@@ -91,9 +90,13 @@ impl Engine {
             stop: cancel.child_token(),
             attribute_watch: Default::default(),
         });
-        run::forward_side_channels(&ctx, &deliverer, METRICS_PERIOD, &cancel);
+        run::forward_metrics_and_audit(&ctx, METRICS_PERIOD, &cancel);
+        // Settled before the deliverer starts, so what reconciliation queues
+        // joins the backlog it drains first.
         let recovery = reconcile::recover(&ctx, &report).await;
         ctx.emit(Event::Recovered(recovery)).await;
+        let deliverer = Deliverer::spawn(ctx.outbox.clone(), delivery, cancel.child_token())?;
+        run::forward_outbox_status(&ctx, &deliverer);
         let refresher = refresh::spawn(Arc::clone(&ctx), cancel.child_token());
         let (commands, inbox) = mpsc::channel(COMMAND_BUFFER);
         let task = tokio::spawn(run::serve(ctx, inbox, refresher, deliverer, cancel.clone()));

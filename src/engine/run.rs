@@ -69,14 +69,8 @@ pub(crate) async fn serve(
     ctx.outbox.close().await;
 }
 
-/// Forwards metrics snapshots, audit records and outbox status as events
-/// until `cancel` fires.
-pub(crate) fn forward_side_channels(
-    ctx: &Arc<Ctx>,
-    deliverer: &Deliverer,
-    period: Duration,
-    cancel: &CancellationToken,
-) {
+/// Forwards metrics snapshots and audit records as events until `cancel` fires.
+pub(crate) fn forward_metrics_and_audit(ctx: &Arc<Ctx>, period: Duration, cancel: &CancellationToken) {
     let publisher = spawn_publisher(ctx.metrics.clone(), period, cancel.child_token());
     let mut snapshots = publisher.snapshots;
     let events = ctx.events.clone();
@@ -111,7 +105,10 @@ pub(crate) fn forward_side_channels(
             }
         }
     });
+}
 
+/// Forwards the deliverer's status as events, and into the metrics' gauges.
+pub(crate) fn forward_outbox_status(ctx: &Arc<Ctx>, deliverer: &Deliverer) {
     let mut status = deliverer.status();
     let events = ctx.events.clone();
     let metrics = ctx.metrics.clone();

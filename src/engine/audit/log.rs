@@ -55,7 +55,8 @@ pub struct OpenReport {
     /// Intents without an outcome, oldest first: changes that may or may not
     /// have reached the tenant, to reconcile by reading their target back.
     pub pending: Vec<AuditRecord>,
-    /// Commands that have a final outcome, so a re-run batch can skip them.
+    /// Commands recorded as applied, so a re-run batch skips them and
+    /// tries everything else again.
     pub finished: HashSet<String>,
 }
 

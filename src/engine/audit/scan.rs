@@ -8,7 +8,7 @@
 use super::AuditError;
 use super::digest::ChainHash;
 use super::head::Head;
-use super::record::{AuditRecord, RecordKind};
+use super::record::{AuditRecord, Outcome, RecordKind};
 use super::sealer::ChainState;
 use crate::engine::journal::{JournalError, JournalFile};
 use serde::Deserialize;
@@ -24,7 +24,9 @@ pub(super) struct Scan {
     pub chain: ChainState,
     /// Intents without outcome, oldest first.
     pub pending: Vec<AuditRecord>,
-    /// Commands with an outcome or reconciled record.
+    /// Commands an outcome or reconciled record says were applied. Others
+    /// (failed, refused, never sent) stay out, so re-running a batch file
+    /// tries them again.
     pub finished: HashSet<String>,
 }
 
@@ -36,6 +38,8 @@ struct Skim<'a> {
     kind: RecordKind,
     #[serde(borrow, default)]
     command_id: Option<Cow<'a, str>>,
+    #[serde(default)]
+    outcome: Option<Outcome>,
     #[serde(borrow)]
     hash: Cow<'a, str>,
 }
@@ -64,7 +68,9 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
             }
             (RecordKind::Outcome | RecordKind::Reconciled, Some(id)) => {
                 open_intents.remove(id.as_ref());
-                finished.insert(id.into_owned());
+                if skim.outcome == Some(Outcome::Applied) {
+                    finished.insert(id.into_owned());
+                }
             }
             (RecordKind::Repair, _) => {}
             (kind, None) => {

@@ -117,13 +117,13 @@ impl<'a> Trail<'a> {
         &self.item
     }
 
-    /// The outcome recorded for this item in an earlier run, if any: a
-    /// re-run batch file skips what it already settled.
+    /// Set when an earlier run applied this item: a re-run batch file
+    /// skips what it already applied and tries the rest again.
     pub fn settled_before(&self) -> Option<Outcome> {
         self.ctx
             .finished_before
             .contains(self.item.as_str())
-            .then(|| Outcome::skipped("earlier_run", "already settled by an earlier run; see the audit log"))
+            .then(|| Outcome::skipped("earlier_run", "already applied by an earlier run; see the audit log"))
     }
 
     fn entry(&self, entry: AuditEntry) -> AuditEntry {

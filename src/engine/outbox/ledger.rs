@@ -5,8 +5,13 @@
 
 use super::message::{Envelope, FailedMessage, MessageId, Op};
 use bytes::Bytes;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
+use time::OffsetDateTime;
+
+/// Delivered ids remembered (and kept through compaction), so a change's
+/// webhook queued again after a crash is recognised as already sent.
+pub const REMEMBERED_DELIVERIES: usize = 20_000;
 
 #[derive(Debug, Default)]
 pub(super) struct Ledger {
@@ -16,15 +21,18 @@ pub(super) struct Ledger {
     pending: BTreeMap<u64, Arc<Envelope>>,
     failed: BTreeMap<u64, FailedMessage>,
     index: HashMap<MessageId, u64>,
+    /// The latest deliveries, oldest first, at most [`REMEMBERED_DELIVERIES`].
+    delivered: VecDeque<(MessageId, u32, OffsetDateTime)>,
+    delivered_ids: HashSet<MessageId>,
 }
 
 impl Ledger {
     /// Applies one durable line. Markers for messages the ledger does not
-    /// hold change nothing.
+    /// hold change nothing, except that a delivery is always remembered.
     pub fn apply(&mut self, op: &Op) {
         match op {
             Op::Enqueued { id, target, event_type, body, at } => {
-                if self.index.contains_key(id) {
+                if self.contains(id) {
                     return;
                 }
                 let order = self.next_order;
@@ -39,7 +47,8 @@ impl Ledger {
                 self.index.insert(id.clone(), order);
                 self.pending.insert(order, Arc::new(envelope));
             }
-            Op::Delivered { id, .. } => {
+            Op::Delivered { id, attempts, at } => {
+                self.remember_delivery(id, *attempts, *at);
                 if let Some(order) = self.index.remove(id) {
                     self.pending.remove(&order);
                     self.failed.remove(&order);
@@ -67,9 +76,22 @@ impl Ledger {
         }
     }
 
-    /// Whether a message with this id is waiting or failed.
+    /// Whether a message with this id is waiting, failed, or was delivered
+    /// lately.
     pub fn contains(&self, id: &MessageId) -> bool {
-        self.index.contains_key(id)
+        self.index.contains_key(id) || self.delivered_ids.contains(id)
+    }
+
+    fn remember_delivery(&mut self, id: &MessageId, attempts: u32, at: OffsetDateTime) {
+        if !self.delivered_ids.insert(id.clone()) {
+            return;
+        }
+        self.delivered.push_back((id.clone(), attempts, at));
+        while self.delivered.len() > REMEMBERED_DELIVERIES {
+            if let Some((old, ..)) = self.delivered.pop_front() {
+                self.delivered_ids.remove(&old);
+            }
+        }
     }
 
     pub fn pending(&self) -> impl Iterator<Item = &Arc<Envelope>> {
@@ -85,9 +107,9 @@ impl Ledger {
     }
 
     /// Lines a compacted journal needs: one per waiting message, two per
-    /// failed one (its enqueue and its failure).
+    /// failed one (its enqueue and its failure), one per remembered delivery.
     pub fn live_lines(&self) -> u64 {
-        (self.pending.len() + 2 * self.failed.len()) as u64
+        (self.pending.len() + 2 * self.failed.len() + self.delivered.len()) as u64
     }
 
     /// The ops that rebuild this ledger, in enqueue order.
@@ -96,7 +118,12 @@ impl Ledger {
             self.pending.iter().map(|(order, e)| (*order, e.as_ref(), None)).collect();
         entries.extend(self.failed.iter().map(|(order, f)| (*order, &f.envelope, Some(f))));
         entries.sort_by_key(|(order, ..)| *order);
-        let mut ops = Vec::with_capacity(entries.len());
+        let mut ops = Vec::with_capacity(entries.len() + self.delivered.len());
+        ops.extend(self.delivered.iter().map(|(id, attempts, at)| Op::Delivered {
+            id: id.clone(),
+            attempts: *attempts,
+            at: *at,
+        }));
         for (_, envelope, failed) in entries {
             ops.push(Op::Enqueued {
                 id: envelope.id.clone(),

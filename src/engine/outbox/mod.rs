@@ -20,6 +20,7 @@ mod store;
 
 pub use backoff::Backoff;
 pub use deliverer::{Deliverer, DeliveryConfig, DeliveryError};
+pub use ledger::REMEMBERED_DELIVERIES;
 pub use message::{Envelope, FailedMessage, Message, MessageId};
 pub use status::OutboxStatus;
 pub use store::{Outbox, OutboxError};

@@ -65,7 +65,9 @@ impl Outbox {
     }
 
     /// Stores a message under a caller-chosen id, once: when a message with
-    /// this id is already waiting or failed, nothing is added. A change's
+    /// this id is waiting, failed, or was delivered lately (the last
+    /// [`REMEMBERED_DELIVERIES`](super::REMEMBERED_DELIVERIES) deliveries are
+    /// remembered, compaction included), nothing is added. A change's
     /// webhook uses an id derived from the change, so recording it again
     /// after a crash cannot queue it twice, and a receiver sees the same
     /// `webhook-id` should it ever arrive twice.
