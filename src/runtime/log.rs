@@ -1,0 +1,49 @@
+//! `tracing` to a file in the state directory: the terminal belongs to the
+//! console's screen, or to a command's own output.
+
+use super::{RuntimeError, private_dir};
+use crate::config::Paths;
+use std::path::{Path, PathBuf};
+use tracing_appender::non_blocking::WorkerGuard;
+use tracing_appender::rolling::{RollingFileAppender, Rotation};
+use tracing_subscriber::EnvFilter;
+
+/// The log's file name, in `Paths::log_dir`.
+pub const LOG_FILE: &str = "cxone-console.log";
+
+/// The running file log. Keep it alive: dropping it flushes and stops it.
+pub struct LogFile {
+    path: PathBuf,
+    _writer: WorkerGuard,
+}
+
+impl LogFile {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Sends this process's `tracing` output to the log file under `paths`,
+/// appending. `RUST_LOG` chooses what is written; by default the console's
+/// own news at `info` and everyone else's warnings.
+pub fn log_to_file(paths: &Paths) -> Result<LogFile, RuntimeError> {
+    let dir = paths.log_dir();
+    private_dir(&dir)?;
+    let (prefix, suffix) = LOG_FILE.rsplit_once('.').unwrap_or((LOG_FILE, ""));
+    let appender = RollingFileAppender::builder()
+        .rotation(Rotation::NEVER)
+        .filename_prefix(prefix)
+        .filename_suffix(suffix)
+        .build(&dir)
+        .map_err(|e| RuntimeError::Logging(format!("{}: {e}", dir.display())))?;
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn,cxone_console=info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init()
+        .map_err(|e| RuntimeError::Logging(e.to_string()))?;
+    Ok(LogFile { path: dir.join(LOG_FILE), _writer: guard })
+}
