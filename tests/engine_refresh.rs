@@ -70,7 +70,7 @@ async fn every_kind_is_published_whole_then_with_the_ids_that_changed() {
         assert!(sorted_by_id(&after.rows, |u| u.id.as_str()), "rows stay in id order");
         let old: HashMap<&str, &User> = before.rows.iter().map(|u| (u.id.as_str(), u)).collect();
         let differ: Vec<&str> =
-            after.rows.iter().filter(|u| old.get(u.id.as_str()) != Some(&u)).map(|u| u.id.as_str()).collect();
+            after.rows.iter().filter(|u| old.get(u.id.as_str()) != Some(u)).map(|u| u.id.as_str()).collect();
         let mut changed: Vec<&str> = after.changed.iter().map(String::as_str).collect();
         changed.sort_unstable();
         assert!(!changed.is_empty(), "a table with nothing changed is never sent");
@@ -144,7 +144,7 @@ async fn a_round_over_a_hundred_thousand_agents_costs_what_changed() {
     rig.send(Command::Refresh).await;
     let next = rig.until(agents).await;
     let changed_round = asked.elapsed();
-    assert_eq!(next.changed, [target.clone()], "one agent changed, one is marked");
+    assert_eq!(next.changed, std::slice::from_ref(&target), "one agent changed, one is marked");
     assert_eq!(next.generation, whole.generation + 1);
     assert_eq!(next.rows.len(), users);
     let row = next.rows.iter().find(|u| u.id.as_str() == target).expect("still listed");
