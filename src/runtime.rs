@@ -60,6 +60,13 @@ pub struct ProfileInfo {
 }
 
 impl ProfileInfo {
+    /// Names the tenant the same way in every run: the profile and, for a
+    /// real tenant, its URL (the sandbox's address changes every run, and
+    /// it is a new tenant each time anyway).
+    pub fn identity(&self) -> String {
+        format!("{}\n{}", self.name, self.place())
+    }
+
     /// `SANDBOX`, or the tenant's URL.
     pub fn place(&self) -> String {
         match &self.location {

@@ -2,7 +2,7 @@
 //! console's screen, or to a command's own output.
 
 use super::{RuntimeError, private_dir};
-use crate::config::Paths;
+use crate::config::{Environment, Paths};
 use std::path::{Path, PathBuf};
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
@@ -23,10 +23,13 @@ impl LogFile {
     }
 }
 
+/// What is written when `RUST_LOG` says nothing: the console's own news,
+/// and everyone else's warnings.
+const DEFAULT_FILTER: &str = "warn,cxone_console=info";
+
 /// Sends this process's `tracing` output to the log file under `paths`,
-/// appending. `RUST_LOG` chooses what is written; by default the console's
-/// own news at `info` and everyone else's warnings.
-pub fn log_to_file(paths: &Paths) -> Result<LogFile, RuntimeError> {
+/// appending. `RUST_LOG` in `env` chooses what is written.
+pub fn log_to_file(paths: &Paths, env: &Environment) -> Result<LogFile, RuntimeError> {
     let dir = paths.log_dir();
     private_dir(&dir)?;
     let (prefix, suffix) = LOG_FILE.rsplit_once('.').unwrap_or((LOG_FILE, ""));

@@ -61,7 +61,7 @@ pub fn run(args: ApplyArgs) -> Result<ExitCode> {
         Err(BatchError::Invalid { errors, .. }) => return refuse(&args.file, &config, args.dry_run, errors),
         Err(e) => return Err(e.into()),
     };
-    let _log = log_to_file(config.paths())?;
+    let _log = log_to_file(config.paths(), &env)?;
     tracing::info!(file = %args.file.display(), lines = batch.lines.len(), dry_run = args.dry_run, "apply");
     super::block_on(async {
         if args.dry_run { dry_run(&config, batch, now).await } else { apply(&config, batch, now).await }
@@ -130,8 +130,9 @@ async fn apply(config: &Config, mut batch: Batch, now: Timestamp) -> Result<Exit
         return refuse(&batch.path, config, false, errors);
     }
     let mut runtime = Runtime::on(tenant, config, Options::headless()).await?;
+    let plan = plan(&batch, &runtime.profile().identity());
     let mut progress = Progress::new("applying", batch.lines.len());
-    let driven = drive::drive(&mut runtime, &batch, plan(&batch), &mut progress).await;
+    let driven = drive::drive(&mut runtime, &batch, plan, &mut progress).await;
     runtime.shutdown().await;
     let driven = driven?;
     let mut report = Report::of(&batch, config.profile_name(), false, driven.lines);

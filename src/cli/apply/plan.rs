@@ -3,10 +3,12 @@
 //! sends them in waves), placed where the first of them stands; every other
 //! line is its own command.
 //!
-//! Every id derives from the file's bytes and the line's number, so running
-//! the same file again, after a crash say, gives the same ids: the engine
-//! finds in the audit log what was settled and skips it, and the tenant
-//! answers a repeated write from its idempotency store.
+//! Every id derives from the tenant, the file's bytes and the line's number,
+//! so running the same file against the same tenant again, after a crash
+//! say, gives the same ids: the engine finds in the audit log what was
+//! settled and skips it, and the tenant answers a repeated write from its
+//! idempotency store. The same file run against another tenant (staging,
+//! then production) is a new run.
 
 use super::batch::Batch;
 use super::entry::Entry;
@@ -21,28 +23,34 @@ pub struct Planned {
     pub items: Vec<(usize, CommandId)>,
 }
 
-/// The id of the line numbered `number` in the file with `digest`.
-pub fn line_id(digest: &[u8; 32], number: usize) -> CommandId {
-    CommandId::derived([&b"cxone-console apply"[..], digest, &(number as u64).to_be_bytes()])
+/// The id of the line numbered `number` in the file with `digest`, run
+/// against `tenant` (a name for the tenant that stays the same across runs).
+pub fn line_id(tenant: &str, digest: &[u8; 32], number: usize) -> CommandId {
+    CommandId::derived([
+        &b"cxone-console apply"[..],
+        tenant.as_bytes(),
+        digest,
+        &(number as u64).to_be_bytes(),
+    ])
 }
 
-fn contacts_id(digest: &[u8; 32]) -> CommandId {
-    CommandId::derived([&b"cxone-console apply"[..], digest, b"contact_dispositions"])
+fn contacts_id(tenant: &str, digest: &[u8; 32]) -> CommandId {
+    CommandId::derived([&b"cxone-console apply"[..], tenant.as_bytes(), digest, b"contact_dispositions"])
 }
 
-/// The batch's commands. Lines whose data action is still named by name
-/// (the tenant was not asked) make no command.
-pub fn plan(batch: &Batch) -> Vec<Planned> {
+/// The batch's commands against `tenant`. Lines whose data action is still
+/// named by name (the tenant was not asked) make no command.
+pub fn plan(batch: &Batch, tenant: &str) -> Vec<Planned> {
     let mut commands = Vec::new();
     let mut contacts: Option<usize> = None;
     for (index, line) in batch.lines.iter().enumerate() {
-        let id = line_id(&batch.digest, line.number);
+        let id = line_id(tenant, &batch.digest, line.number);
         match &line.entry {
             Entry::ContactDisposition(draft) => {
                 let item = Item { id: id.clone(), draft: draft.clone() };
                 let at = *contacts.get_or_insert_with(|| {
                     commands.push(Planned {
-                        id: contacts_id(&batch.digest),
+                        id: contacts_id(tenant, &batch.digest),
                         change: Change::ContactDispositions(Vec::new()),
                         items: Vec::new(),
                     });
@@ -90,7 +98,7 @@ mod tests {
 
     #[test]
     fn contact_lines_make_one_batch_where_the_first_stands() {
-        let commands = plan(&batch(FILE));
+        let commands = plan(&batch(FILE), "lab");
         assert_eq!(commands.len(), 3);
         let Change::ContactDispositions(items) = &commands[0].change else { panic!("{:?}", commands[0]) };
         assert_eq!(items.len(), 2);
@@ -101,9 +109,11 @@ mod tests {
 
     #[test]
     fn ids_follow_the_file_and_the_line() {
-        let (once, again) = (plan(&batch(FILE)), plan(&batch(FILE)));
+        let (once, again) = (plan(&batch(FILE), "lab"), plan(&batch(FILE), "lab"));
         assert_eq!(once, again, "the same file, the same ids");
-        let edited = plan(&batch(&FILE.replace("u-1", "u-9")));
+        let elsewhere = plan(&batch(FILE), "production");
+        assert!(once.iter().zip(&elsewhere).all(|(a, b)| a.id != b.id), "another tenant, another run");
+        let edited = plan(&batch(&FILE.replace("u-1", "u-9")), "lab");
         assert_ne!(once[1].id, edited[1].id);
         assert_ne!(once[0].id, edited[0].id, "any edit makes a new run of the whole file");
         let ids: std::collections::HashSet<_> = once

@@ -3,8 +3,11 @@
 
 use super::report::Verdict;
 use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
 
 const WIDTH: usize = 30;
+/// A terminal bar is redrawn at most this often.
+const REDRAW: Duration = Duration::from_millis(100);
 
 pub(crate) struct Progress {
     label: &'static str,
@@ -16,6 +19,7 @@ pub(crate) struct Progress {
     terminal: bool,
     /// The last tenth reported when not on a terminal.
     tenths: usize,
+    drawn_at: Option<Instant>,
 }
 
 impl Progress {
@@ -29,6 +33,7 @@ impl Progress {
             trouble: 0,
             terminal: std::io::stderr().is_terminal(),
             tenths: 0,
+            drawn_at: None,
         }
     }
 
@@ -40,8 +45,14 @@ impl Progress {
             _ => self.through += 1,
         }
         let tenths = (self.done * 10).checked_div(self.total).unwrap_or(10);
-        if self.terminal || tenths > self.tenths || self.done == self.total {
+        let due = if self.terminal {
+            self.drawn_at.is_none_or(|at| at.elapsed() >= REDRAW)
+        } else {
+            tenths > self.tenths
+        };
+        if due || self.done == self.total {
             self.tenths = tenths;
+            self.drawn_at = Some(Instant::now());
             self.draw();
         }
     }
