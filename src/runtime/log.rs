@@ -40,8 +40,10 @@ pub fn log_to_file(paths: &Paths, env: &Environment) -> Result<LogFile, RuntimeE
         .build(&dir)
         .map_err(|e| RuntimeError::Logging(format!("{}: {e}", dir.display())))?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn,cxone_console=info"));
+    let filter = env
+        .var("RUST_LOG")
+        .and_then(|directives| EnvFilter::try_new(directives).ok())
+        .unwrap_or_else(|| EnvFilter::new(DEFAULT_FILTER));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer)
