@@ -231,6 +231,9 @@ mod tests {
             bad,
             [LineError { line: 3, field: "pauseReason".into(), rule: "a Break needs a pause reason".into() }]
         );
+        let text =
+            "# agents on break\n\nop,userId,status\n# first\nagent_status,u-1,Busy\n\nagent_status,u-2,Nap\n";
+        assert_eq!(errors(parse("x.csv", text))[0].line, 7, "comments and blank lines still count as lines");
         let bad = errors(parse("x.csv", "op,userId\nagent_status,u,extra\n"));
         assert_eq!((bad[0].line, bad[0].field.as_str()), (2, "line"));
         assert!(bad[0].rule.contains("3 cells where the header has 2"), "{}", bad[0].rule);

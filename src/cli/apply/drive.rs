@@ -8,7 +8,7 @@ use super::progress::Progress;
 use super::report::{LineReport, Verdict, Webhooks};
 use crate::cli::signal::StopSignal;
 use crate::engine::outbox::OutboxStatus;
-use crate::engine::{BatchReport, Command, CommandId, Event, Finished};
+use crate::engine::{BatchReport, Change, Command, CommandId, Event, Finished};
 use crate::runtime::Runtime;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -42,7 +42,7 @@ pub(crate) async fn drive(
         }
         let lines: HashMap<CommandId, usize> = command.items.iter().map(|(i, id)| (id.clone(), *i)).collect();
         let id = command.id.clone();
-        let contacts = matches!(command.change, crate::engine::Change::ContactDispositions(_));
+        let contacts = matches!(command.change, Change::ContactDispositions(_));
         if !runtime.engine().send(Command::Submit { id: id.clone(), change: command.change }).await {
             anyhow::bail!("the engine stopped before every line was sent");
         }
