@@ -6,8 +6,10 @@
 //! serves that same surface over real HTTP.
 
 pub mod api;
+pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod engine;
+pub mod runtime;
 pub mod sandbox;
 pub mod signing;

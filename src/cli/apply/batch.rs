@@ -1,0 +1,249 @@
+//! A batch file, read whole and checked line by line before anything is
+//! sent: JSON lines (one object per line) or CSV (a header row, then one
+//! change per row). Blank lines and lines starting with `#` are skipped.
+
+use super::entry::Line;
+use super::fields::Fields;
+use super::{local, parse};
+use crate::domain::{FieldError, Timestamp};
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One broken rule on one line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineError {
+    pub line: usize,
+    pub field: String,
+    pub rule: String,
+}
+
+impl LineError {
+    fn new(line: usize, error: FieldError) -> Self {
+        Self { line, field: error.field, rule: error.rule }
+    }
+}
+
+impl fmt::Display for LineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}: {}", self.line, self.field, self.rule)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    JsonLines,
+    Csv,
+}
+
+impl Format {
+    /// By extension (`.jsonl`, `.ndjson`, `.json`; `.csv`), else by the
+    /// first character that is not blank or in a comment.
+    fn of(path: &Path, text: &str) -> Self {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("jsonl" | "ndjson" | "json") => Self::JsonLines,
+            Some("csv") => Self::Csv,
+            _ => {
+                let first = content_lines(text).next().map(|(_, line)| line);
+                if first.is_some_and(|line| line.starts_with('{')) { Self::JsonLines } else { Self::Csv }
+            }
+        }
+    }
+}
+
+/// A file every line of which passed every rule that needs no tenant.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub path: PathBuf,
+    pub format: Format,
+    /// SHA-256 of the file's bytes: the same file always makes the same
+    /// command ids, so a re-run finds in the audit log what was done.
+    pub digest: [u8; 32],
+    pub lines: Vec<Line>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error("{} cannot be read: {source}", path.display())]
+    Unreadable { path: PathBuf, source: std::io::Error },
+    #[error("{} is not UTF-8 text", path.display())]
+    NotText { path: PathBuf },
+    #[error("{} holds no changes", path.display())]
+    Empty { path: PathBuf },
+    #[error("{} has {} invalid line(s); nothing was sent", path.display(), errors.len())]
+    Invalid { path: PathBuf, errors: Vec<LineError> },
+}
+
+impl Batch {
+    pub fn read(path: &Path, now: Timestamp) -> Result<Self, BatchError> {
+        let bytes = std::fs::read(path)
+            .map_err(|source| BatchError::Unreadable { path: path.to_path_buf(), source })?;
+        Self::parse(&bytes, path, now)
+    }
+
+    /// Reads `bytes` as the file at `path` (whose directory anchors the
+    /// document paths lines may give). `now` fills timestamps left empty.
+    pub fn parse(bytes: &[u8], path: &Path, now: Timestamp) -> Result<Self, BatchError> {
+        let text =
+            std::str::from_utf8(bytes).map_err(|_| BatchError::NotText { path: path.to_path_buf() })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let format = Format::of(path, text);
+        let base = path.parent().unwrap_or(Path::new("."));
+        let rows = match format {
+            Format::JsonLines => json_rows(text),
+            Format::Csv => csv_rows(text),
+        };
+        let mut lines = Vec::new();
+        let mut errors = Vec::new();
+        for row in rows {
+            let (number, fields) = match row {
+                Ok(row) => row,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            let checked =
+                parse::entry(fields, base).and_then(|entry| local::check(&entry, now).map(|()| entry));
+            match checked {
+                Ok(entry) => lines.push(Line { number, entry }),
+                Err(invalid) => {
+                    errors.extend(invalid.errors().iter().cloned().map(|e| LineError::new(number, e)))
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(BatchError::Invalid { path: path.to_path_buf(), errors });
+        }
+        if lines.is_empty() {
+            return Err(BatchError::Empty { path: path.to_path_buf() });
+        }
+        Ok(Self { path: path.to_path_buf(), format, digest: Sha256::digest(bytes).into(), lines })
+    }
+}
+
+/// Lines with content, numbered from 1.
+fn content_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.trim()))
+        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
+}
+
+type Row = Result<(usize, Fields), LineError>;
+
+fn json_rows(text: &str) -> Vec<Row> {
+    content_lines(text)
+        .map(|(number, line)| match serde_json::from_str::<Value>(line) {
+            Ok(Value::Object(object)) => Ok((number, Fields::from_json(object, ""))),
+            Ok(_) => Err(LineError::new(number, FieldError::new("line", "must be a JSON object"))),
+            Err(e) => Err(LineError::new(number, FieldError::new("line", format!("is not JSON ({e})")))),
+        })
+        .collect()
+}
+
+fn csv_rows(text: &str) -> Vec<Row> {
+    let mut reader =
+        csv::ReaderBuilder::new().comment(Some(b'#')).trim(csv::Trim::All).from_reader(text.as_bytes());
+    // A record's position is where the reader began looking for it, before
+    // the comment and blank lines it skipped: its line is the first after those.
+    let starts: Vec<usize> =
+        std::iter::once(0).chain(text.match_indices('\n').map(|(at, _)| at + 1)).collect();
+    let lines: Vec<&str> = text.split('\n').collect();
+    let line_at = |byte: u64| {
+        let mut line = starts.partition_point(|start| *start as u64 <= byte).max(1);
+        while lines.get(line - 1).is_some_and(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+            line += 1;
+        }
+        line
+    };
+    let line_of = |e: &csv::Error| e.position().map_or(1, |p| line_at(p.byte()));
+    let headers = match reader.headers() {
+        Ok(headers) => headers.clone(),
+        Err(e) => return vec![Err(LineError::new(line_of(&e), FieldError::new("header", e.to_string())))],
+    };
+    let header_line = headers.position().map_or(1, |p| line_at(p.byte()));
+    let mut seen = BTreeSet::new();
+    if let Some(twice) = headers.iter().find(|column| !seen.insert(*column)) {
+        let rule = format!("column {twice:?} appears twice");
+        return vec![Err(LineError::new(header_line, FieldError::new("header", rule)))];
+    }
+    if !headers.iter().any(|column| column == "op") {
+        return vec![Err(LineError::new(header_line, FieldError::new("op", "the header has no op column")))];
+    }
+    reader
+        .records()
+        .map(|record| match record {
+            Ok(record) => {
+                let number = record.position().map_or(header_line + 1, |p| line_at(p.byte()));
+                Ok((number, Fields::from_csv(headers.iter().zip(record.iter()))))
+            }
+            Err(e) => Err(LineError::new(line_of(&e), FieldError::new("line", csv_rule(&e)))),
+        })
+        .collect()
+}
+
+fn csv_rule(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("has {len} cells where the header has {expected_len}")
+        }
+        _ => format!("cannot be read as CSV ({e})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(name: &str, text: &str) -> Result<Batch, BatchError> {
+        Batch::parse(text.as_bytes(), Path::new(name), Timestamp::now())
+    }
+
+    fn errors(result: Result<Batch, BatchError>) -> Vec<LineError> {
+        match result {
+            Err(BatchError::Invalid { errors, .. }) => errors,
+            other => panic!("expected invalid lines, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn json_lines_skip_comments_and_number_lines_as_an_editor_does() {
+        let text = "# agents\n\n{\"op\":\"agent_status\",\"userId\":\"u-1\",\"status\":\"Busy\"}\n";
+        let batch = parse("x.jsonl", text).unwrap();
+        assert_eq!((batch.format, batch.lines.len(), batch.lines[0].number), (Format::JsonLines, 1, 3));
+        let bad =
+            errors(parse("x.jsonl", "{\"op\":\"agent_status\",\"userId\":\"u\",\"status\":\"Nap\"}\n[1]\n{"));
+        let lines: Vec<_> = bad.iter().map(|e| (e.line, e.field.as_str())).collect();
+        assert_eq!(lines, [(1, "status"), (2, "line"), (3, "line")]);
+    }
+
+    #[test]
+    fn csv_rows_are_numbered_by_their_line_and_checked_by_field() {
+        let text =
+            "op,userId,status,pauseReason\n# a comment\nagent_status,u-1,Break,\nagent_status,u-2,Busy,\n";
+        let bad = errors(parse("x.csv", text));
+        assert_eq!(
+            bad,
+            [LineError { line: 3, field: "pauseReason".into(), rule: "a Break needs a pause reason".into() }]
+        );
+        let text =
+            "# agents on break\n\nop,userId,status\n# first\nagent_status,u-1,Busy\n\nagent_status,u-2,Nap\n";
+        assert_eq!(errors(parse("x.csv", text))[0].line, 7, "comments and blank lines still count as lines");
+        let bad = errors(parse("x.csv", "op,userId\nagent_status,u,extra\n"));
+        assert_eq!((bad[0].line, bad[0].field.as_str()), (2, "line"));
+        assert!(bad[0].rule.contains("3 cells where the header has 2"), "{}", bad[0].rule);
+    }
+
+    #[test]
+    fn the_same_bytes_make_the_same_digest_and_the_format_is_sniffed() {
+        let text = "{\"op\":\"data_action.deprecate\",\"name\":\"VipLookup\"}";
+        let (a, b) = (parse("changes", text).unwrap(), parse("other", text).unwrap());
+        assert_eq!((a.format, a.digest), (Format::JsonLines, b.digest));
+        assert!(matches!(parse("x.csv", "op\n"), Err(BatchError::Empty { .. })));
+    }
+}

@@ -1,0 +1,172 @@
+//! Sends the planned commands to the engine one after the other, and
+//! gathers each line's outcome from the engine's events. Ctrl-C stops the
+//! batch in flight (what was not started is skipped) and sends nothing more.
+
+use super::batch::Batch;
+use super::plan::Planned;
+use super::progress::Progress;
+use super::report::{LineReport, Verdict, Webhooks};
+use crate::cli::signal::StopSignal;
+use crate::engine::outbox::OutboxStatus;
+use crate::engine::{BatchReport, Change, Command, CommandId, Event, Finished};
+use crate::runtime::Runtime;
+use std::collections::HashMap;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// How long the run waits, at the end, for webhooks to be delivered.
+const WEBHOOK_PATIENCE: Duration = Duration::from_secs(30);
+/// The outbox is settled when no news came for this long.
+const OUTBOX_QUIET: Duration = Duration::from_millis(300);
+
+/// What a run produced.
+pub(crate) struct Driven {
+    pub lines: Vec<LineReport>,
+    pub contact_batch: Option<BatchReport>,
+    pub webhooks: Webhooks,
+}
+
+pub(crate) async fn drive(
+    runtime: &mut Runtime,
+    batch: &Batch,
+    plan: Vec<Planned>,
+    progress: &mut Progress,
+) -> anyhow::Result<Driven> {
+    let mut stop = StopSignal::listen()?;
+    let mut run = Run { batch, reports: vec![None; batch.lines.len()], outbox: None, contact_batch: None };
+    let mut stopped = false;
+    for command in plan {
+        if stopped {
+            run.not_sent(&command, progress);
+            continue;
+        }
+        let lines: HashMap<CommandId, usize> = command.items.iter().map(|(i, id)| (id.clone(), *i)).collect();
+        let id = command.id.clone();
+        let contacts = matches!(command.change, Change::ContactDispositions(_));
+        if !runtime.engine().send(Command::Submit { id: id.clone(), change: command.change }).await {
+            anyhow::bail!("the engine stopped before every line was sent");
+        }
+        loop {
+            let event = tokio::select! {
+                event = runtime.events().recv() => event,
+                signal = stop.wait(), if !stopped => {
+                    signal?;
+                    stopped = true;
+                    eprintln!("\nstopping: lines not yet started are not sent");
+                    let _ = runtime.engine().send(Command::Cancel { id: id.clone() }).await;
+                    continue;
+                }
+            };
+            let Some(event) = event else {
+                anyhow::bail!("the engine stopped before every line was settled")
+            };
+            match event {
+                Event::ItemFinished { id: of, item, outcome, .. } if of == id => {
+                    if let Some(&index) = lines.get(&item) {
+                        run.settle(index, LineReport::settled(&batch.lines[index], &outcome), progress);
+                    }
+                }
+                Event::Finished { id: of, result } if of == id => {
+                    run.finish(&command.items, result, contacts, progress);
+                    break;
+                }
+                Event::Outbox(status) => run.outbox = Some(status),
+                _ => {}
+            }
+        }
+    }
+    progress.finish();
+    let webhooks = settle_webhooks(runtime, run.outbox.take()).await;
+    let lines = run.reports.into_iter().flatten().collect();
+    Ok(Driven { lines, contact_batch: run.contact_batch, webhooks })
+}
+
+struct Run<'a> {
+    batch: &'a Batch,
+    reports: Vec<Option<LineReport>>,
+    outbox: Option<OutboxStatus>,
+    contact_batch: Option<BatchReport>,
+}
+
+impl Run<'_> {
+    fn settle(&mut self, index: usize, report: LineReport, progress: &mut Progress) {
+        if self.reports[index].is_none() {
+            progress.tick(report.outcome);
+            self.reports[index] = Some(report);
+        }
+    }
+
+    /// The command is over: a one-target command's outcome is its line's;
+    /// a line the engine said nothing about did not go through.
+    fn finish(
+        &mut self,
+        items: &[(usize, CommandId)],
+        result: Finished,
+        contacts: bool,
+        progress: &mut Progress,
+    ) {
+        let cancelled = match &result {
+            Finished::Batch(report) => report.cancelled,
+            Finished::Single { .. } => false,
+        };
+        for (index, _) in items {
+            let line = &self.batch.lines[*index];
+            let report = match &result {
+                Finished::Single { outcome, .. } => LineReport::settled(line, outcome),
+                Finished::Batch(_) if cancelled => {
+                    LineReport::new(line, Verdict::NotSent, "not sent: the batch was stopped first")
+                }
+                Finished::Batch(_) => {
+                    LineReport::new(line, Verdict::Failed, "the engine reported no outcome for this line")
+                }
+            };
+            self.settle(*index, report, progress);
+        }
+        if let (Finished::Batch(report), true) = (result, contacts) {
+            self.contact_batch = Some(report);
+        }
+    }
+
+    fn not_sent(&mut self, command: &Planned, progress: &mut Progress) {
+        for (index, _) in &command.items {
+            let report =
+                LineReport::new(&self.batch.lines[*index], Verdict::NotSent, "not sent: the run was stopped");
+            self.settle(*index, report, progress);
+        }
+    }
+}
+
+/// Waits (a while) for the webhooks of the changes made to be delivered,
+/// so that a run's receivers hear of it before the command returns. What
+/// is still waiting stays in the outbox for the next run.
+async fn settle_webhooks(runtime: &mut Runtime, mut latest: Option<OutboxStatus>) -> Webhooks {
+    let deadline = Instant::now() + WEBHOOK_PATIENCE;
+    let mut news_at = Instant::now();
+    let mut announced = false;
+    loop {
+        let waiting = latest.as_ref().map_or(0, |s| s.backlog.saturating_sub(s.misconfigured));
+        let quiet_at = news_at + OUTBOX_QUIET;
+        let now = Instant::now();
+        if now >= deadline || (waiting == 0 && now >= quiet_at) {
+            break;
+        }
+        if waiting > 0 && !announced {
+            eprintln!("waiting for {waiting} webhook(s) to be delivered…");
+            announced = true;
+        }
+        let wake = if waiting == 0 { quiet_at.min(deadline) } else { deadline };
+        match tokio::time::timeout_at(wake, runtime.events().recv()).await {
+            Ok(Some(Event::Outbox(status))) => {
+                latest = Some(status);
+                news_at = Instant::now();
+            }
+            Ok(Some(_)) | Err(_) => {}
+            Ok(None) => break,
+        }
+    }
+    latest.map_or_else(Webhooks::default, |s| Webhooks {
+        delivered: s.delivered,
+        waiting: s.backlog,
+        failed: s.failed,
+    })
+}

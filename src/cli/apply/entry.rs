@@ -1,0 +1,201 @@
+//! What one line of a batch file asks for.
+
+use crate::domain::agent_status::AgentStatusDraft;
+use crate::domain::attributes::AttributeDraft;
+use crate::domain::contact_disposition::ContactDispositionDraft;
+use crate::domain::data_action::DataActionDraft;
+use crate::domain::interaction_disposition::DispositionDraft;
+use crate::engine::{Change, DataActionChange};
+use serde_json::Value;
+use std::fmt;
+
+/// The operations a line may name in its `op` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Op {
+    InteractionDisposition,
+    ContactDisposition,
+    Attributes,
+    AgentStatus,
+    Deploy,
+    NewVersion,
+    Deprecate,
+    Simulate,
+    Metrics,
+}
+
+impl Op {
+    pub const ALL: [Self; 9] = [
+        Self::InteractionDisposition,
+        Self::ContactDisposition,
+        Self::Attributes,
+        Self::AgentStatus,
+        Self::Deploy,
+        Self::NewVersion,
+        Self::Deprecate,
+        Self::Simulate,
+        Self::Metrics,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::InteractionDisposition => "interaction_disposition",
+            Self::ContactDisposition => "contact_disposition",
+            Self::Attributes => "attributes",
+            Self::AgentStatus => "agent_status",
+            Self::Deploy => "data_action.deploy",
+            Self::NewVersion => "data_action.new_version",
+            Self::Deprecate => "data_action.deprecate",
+            Self::Simulate => "data_action.simulate",
+            Self::Metrics => "data_action.metrics",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|op| op.name() == text.trim())
+    }
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A data action named by its id, or by its name (looked up on the tenant,
+/// and refused unless exactly one action has it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionRef {
+    Id(String),
+    Name(String),
+    /// A name the tenant knows, with the id it stands for.
+    Found {
+        name: String,
+        id: String,
+    },
+}
+
+impl ActionRef {
+    /// The id, once known.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::Id(id) | Self::Found { id, .. } => Some(id.trim()),
+            Self::Name(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for ActionRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Id(id) => f.write_str(id.trim()),
+            Self::Name(name) => write!(f, "named {}", name.trim()),
+            Self::Found { name, id } => write!(f, "{name} ({id})"),
+        }
+    }
+}
+
+/// One line's change, as drafts the rules are applied to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    InteractionDisposition { interaction_id: String, dispositions: Vec<DispositionDraft> },
+    ContactDisposition(ContactDispositionDraft),
+    Attributes { interaction_id: String, rows: Vec<AttributeDraft> },
+    AgentStatus(AgentStatusDraft),
+    Deploy(DataActionDraft),
+    NewVersion { action: ActionRef, version: String },
+    Deprecate { action: ActionRef },
+    Simulate { input: Value },
+    Metrics { action: ActionRef, date_from: String, date_to: String },
+}
+
+impl Entry {
+    pub fn op(&self) -> Op {
+        match self {
+            Self::InteractionDisposition { .. } => Op::InteractionDisposition,
+            Self::ContactDisposition(_) => Op::ContactDisposition,
+            Self::Attributes { .. } => Op::Attributes,
+            Self::AgentStatus(_) => Op::AgentStatus,
+            Self::Deploy(_) => Op::Deploy,
+            Self::NewVersion { .. } => Op::NewVersion,
+            Self::Deprecate { .. } => Op::Deprecate,
+            Self::Simulate { .. } => Op::Simulate,
+            Self::Metrics { .. } => Op::Metrics,
+        }
+    }
+
+    /// The data action the line names, if it names one.
+    pub fn action(&self) -> Option<&ActionRef> {
+        match self {
+            Self::NewVersion { action, .. } | Self::Deprecate { action } | Self::Metrics { action, .. } => {
+                Some(action)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn action_mut(&mut self) -> Option<&mut ActionRef> {
+        match self {
+            Self::NewVersion { action, .. } | Self::Deprecate { action } | Self::Metrics { action, .. } => {
+                Some(action)
+            }
+            _ => None,
+        }
+    }
+
+    /// What the line changes, in words.
+    pub fn target(&self) -> String {
+        match self {
+            Self::InteractionDisposition { interaction_id, .. } | Self::Attributes { interaction_id, .. } => {
+                format!("interaction {}", interaction_id.trim())
+            }
+            Self::ContactDisposition(d) => {
+                format!("contact {} in campaign {}", d.contact_id.trim(), d.campaign_id.trim())
+            }
+            Self::AgentStatus(d) => format!("user {}", d.user_id.trim()),
+            Self::Deploy(d) => format!("new data action {} {}", d.name.trim(), d.version.trim()),
+            Self::NewVersion { action, .. } | Self::Deprecate { action } | Self::Metrics { action, .. } => {
+                format!("data action {action}")
+            }
+            Self::Simulate { .. } => "the routing handler, run locally".to_string(),
+        }
+    }
+
+    /// The engine's change for a line that is not a contact disposition
+    /// (those are gathered into one batch). Data actions must be named by
+    /// id by now.
+    pub fn change(&self) -> Option<Change> {
+        let id = |action: &ActionRef| action.id().map(str::to_string);
+        Some(match self {
+            Self::InteractionDisposition { interaction_id, dispositions } => Change::InteractionDisposition {
+                interaction_id: interaction_id.trim().to_string(),
+                dispositions: dispositions.clone(),
+            },
+            Self::Attributes { interaction_id, rows } => {
+                Change::Attributes { interaction_id: interaction_id.trim().to_string(), rows: rows.clone() }
+            }
+            Self::Deploy(draft) => Change::DataAction(DataActionChange::Deploy(draft.clone())),
+            Self::NewVersion { action, version } => Change::DataAction(DataActionChange::NewVersion {
+                id: id(action)?,
+                version: version.trim().to_string(),
+            }),
+            Self::Deprecate { action } => Change::DataAction(DataActionChange::Deprecate { id: id(action)? }),
+            Self::Simulate { input } => {
+                Change::DataAction(DataActionChange::Simulate { input: input.clone() })
+            }
+            Self::Metrics { action, date_from, date_to } => Change::DataAction(DataActionChange::Metrics {
+                id: id(action)?,
+                from: date_from.trim().to_string(),
+                to: date_to.trim().to_string(),
+            }),
+            Self::ContactDisposition(_) | Self::AgentStatus(_) => return None,
+        })
+    }
+}
+
+/// A line of the file and what it asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// 1-based, as an editor shows it.
+    pub number: usize,
+    pub entry: Entry,
+}

@@ -1,0 +1,102 @@
+//! The rules a line can be held to without the tenant: every rule of its
+//! document except those that need the tenant's data (the disposition
+//! matrix, a campaign's outcome codes, the pause reasons), which are
+//! checked in [`super::rules`].
+
+use super::entry::{ActionRef, Entry};
+use crate::api::model::MetricsQuery;
+use crate::domain::agent_status::{AgentStatusChange, PauseReasons};
+use crate::domain::attributes::AttributeUpdate;
+use crate::domain::contact_disposition::{ContactDisposition, OutcomeMatrix};
+use crate::domain::data_action::{DataActionDefinition, check_name, input_schema, parse_version};
+use crate::domain::interaction_disposition::{DispositionMatrix, InteractionDisposition, MatrixCode};
+use crate::domain::{DataActionId, Invalid, Problems, Timestamp};
+
+/// Checks `entry` at time `now`, reporting every broken rule.
+pub(crate) fn check(entry: &Entry, now: Timestamp) -> Result<(), Invalid> {
+    match entry {
+        Entry::InteractionDisposition { interaction_id, dispositions } => {
+            // Every code counts as known here; the tenant's matrix decides later.
+            let codes = dispositions
+                .iter()
+                .map(|d| MatrixCode { code: d.code.trim().to_string(), description: d.description.clone() });
+            InteractionDisposition::validate(
+                interaction_id,
+                dispositions,
+                &DispositionMatrix::new(codes),
+                now,
+            )
+            .map(drop)
+        }
+        Entry::ContactDisposition(draft) => {
+            let matrix = OutcomeMatrix::new([draft.outcome_code.trim()]);
+            ContactDisposition::validate(draft, &matrix, now).map(drop)
+        }
+        Entry::Attributes { interaction_id, rows } => {
+            AttributeUpdate::validate(interaction_id, rows).map(drop)
+        }
+        Entry::AgentStatus(draft) => {
+            let reasons =
+                PauseReasons::new([draft.pause_reason.trim()].into_iter().filter(|r| !r.is_empty()));
+            AgentStatusChange::validate(draft, &reasons).map(drop)
+        }
+        Entry::Deploy(draft) => DataActionDefinition::validate(draft).map(drop),
+        Entry::NewVersion { action, version } => {
+            let mut p = Problems::new();
+            p.take(action_ref(action));
+            p.take(parse_version("version", version));
+            p.finish(|| Some(()))
+        }
+        Entry::Deprecate { action } => action_ref(action).map_err(Invalid::from),
+        Entry::Simulate { input } => input_schema().check("input", input),
+        Entry::Metrics { action, date_from, date_to } => {
+            let mut p = Problems::new();
+            p.take(action_ref(action));
+            let from = p.take(Timestamp::parse_as("dateFrom", date_from));
+            let to = p.take(Timestamp::parse_as("dateTo", date_to));
+            if let (Some(from), Some(to)) = (from, to) {
+                p.take(MetricsQuery::daily(None, from, to));
+            }
+            p.finish(|| Some(()))
+        }
+    }
+}
+
+fn action_ref(action: &ActionRef) -> Result<(), crate::domain::FieldError> {
+    match action {
+        ActionRef::Id(id) | ActionRef::Found { id, .. } => DataActionId::parse_as("id", id).map(drop),
+        ActionRef::Name(name) => check_name(name).map(drop),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::contact_disposition::ContactDispositionDraft;
+
+    #[test]
+    fn tenant_data_is_left_for_later_but_every_other_rule_applies() {
+        let mut draft = ContactDispositionDraft {
+            contact_id: "c-1".into(),
+            campaign_id: "k-1".into(),
+            outcome_code: "SOLD_OUT".into(),
+            agent_id: "a-1".into(),
+            ..ContactDispositionDraft::default()
+        };
+        assert!(check(&Entry::ContactDisposition(draft.clone()), Timestamp::now()).is_ok());
+        draft.outcome_code = "sold".into();
+        draft.disposition_timestamp = "2024-05-15T14:32:10".into();
+        let err = check(&Entry::ContactDisposition(draft), Timestamp::now()).unwrap_err();
+        assert!(err.mentions("outcomeCode") && err.mentions("dispositionTimestamp"), "{err}");
+    }
+
+    #[test]
+    fn metrics_ranges_run_forwards() {
+        let entry = Entry::Metrics {
+            action: ActionRef::Name("VipLookup".into()),
+            date_from: "2026-11-21T00:00:00Z".into(),
+            date_to: "2026-11-20T00:00:00Z".into(),
+        };
+        assert!(check(&entry, Timestamp::now()).unwrap_err().mentions("dateTo"));
+    }
+}

@@ -1,0 +1,155 @@
+//! `cxone-console apply --file FILE [--dry-run] [--profile NAME]`.
+//!
+//! The whole file is read and every line checked first, against the rules
+//! that need no tenant and then against the tenant's data (matrices, pause
+//! reasons, outcome codes); one invalid line and nothing is sent. Then each
+//! line goes through the engine, exactly as a change made on screen: audit
+//! intent, the write with its retry and conflict policy, outcome, webhook.
+//! Progress goes to stderr, the JSON report to stdout.
+//!
+//! `--dry-run` reads each target instead and reports what would change,
+//! before → after, without the engine: nothing is written, not even to the
+//! audit log.
+
+mod batch;
+mod drive;
+mod entry;
+mod fields;
+mod local;
+mod parse;
+mod plan;
+mod preview;
+mod progress;
+mod report;
+mod rules;
+
+pub use batch::{Batch, BatchError, Format, LineError};
+pub use entry::{ActionRef, Entry, Line, Op};
+pub use plan::{Planned, line_id, plan};
+pub use report::{LineReport, Report, Verdict, Webhooks};
+
+use crate::api::Client;
+use crate::config::{Config, Environment};
+use crate::domain::Timestamp;
+use crate::runtime::{Options, Runtime, Tenant, log_to_file};
+use anyhow::{Context, Result};
+use clap::Args;
+use progress::Progress;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct ApplyArgs {
+    /// The changes: JSON lines (.jsonl) or CSV (.csv), one change per line.
+    #[arg(long, value_name = "FILE")]
+    file: PathBuf,
+    /// Check every line against the tenant and report what would change;
+    /// write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Use this profile instead of the one config.toml names.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+}
+
+pub fn run(args: ApplyArgs) -> Result<ExitCode> {
+    let env = Environment::process();
+    let config = super::load(&env, args.profile.as_deref())?;
+    let now = Timestamp::now();
+    let batch = match Batch::read(&args.file, now) {
+        Ok(batch) => batch,
+        Err(BatchError::Invalid { errors, .. }) => return refuse(&args.file, &config, args.dry_run, errors),
+        Err(e) => return Err(e.into()),
+    };
+    let _log = log_to_file(config.paths(), &env)?;
+    tracing::info!(file = %args.file.display(), lines = batch.lines.len(), dry_run = args.dry_run, "apply");
+    super::block_on(async {
+        if args.dry_run { dry_run(&config, batch, now).await } else { apply(&config, batch, now).await }
+    })
+}
+
+/// Prints why the file was refused; nothing was sent.
+fn refuse(
+    file: &std::path::Path,
+    config: &Config,
+    dry_run: bool,
+    errors: Vec<LineError>,
+) -> Result<ExitCode> {
+    eprintln!("{} was refused; nothing was sent:", file.display());
+    for error in &errors {
+        eprintln!("  {error}");
+    }
+    let report = Report::refused(file, config.profile_name(), dry_run, errors);
+    report.print()?;
+    Ok(report.exit_code())
+}
+
+/// Holds the lines to the tenant's data; `Ok(None)` when they all pass.
+async fn tenant_rules(client: &Client, batch: &mut Batch, now: Timestamp) -> Result<Option<Vec<LineError>>> {
+    let errors = rules::check(client, batch, now).await.context("reading the tenant's rules")?;
+    Ok((!errors.is_empty()).then_some(errors))
+}
+
+async fn dry_run(config: &Config, mut batch: Batch, now: Timestamp) -> Result<ExitCode> {
+    let tenant = Tenant::connect(config).await?;
+    let previewed = async {
+        if let Some(errors) = tenant_rules(tenant.client(), &mut batch, now).await? {
+            return Ok(Err(errors));
+        }
+        let mut progress = Progress::new("checking", batch.lines.len());
+        let lines = preview::preview(tenant.client(), &batch, now, &mut progress).await;
+        progress.finish();
+        Ok::<_, anyhow::Error>(Ok(lines.context("reading the targets")?))
+    }
+    .await;
+    tenant.shutdown().await;
+    match previewed? {
+        Err(errors) => refuse(&batch.path, config, true, errors),
+        Ok(lines) => {
+            for line in &lines {
+                eprintln!("{}", describe(line));
+            }
+            let report = Report::of(&batch, config.profile_name(), true, lines);
+            report.print()?;
+            Ok(report.exit_code())
+        }
+    }
+}
+
+async fn apply(config: &Config, mut batch: Batch, now: Timestamp) -> Result<ExitCode> {
+    let tenant = Tenant::connect(config).await?;
+    let errors = match tenant_rules(tenant.client(), &mut batch, now).await {
+        Ok(errors) => errors,
+        Err(e) => {
+            tenant.shutdown().await;
+            return Err(e);
+        }
+    };
+    if let Some(errors) = errors {
+        tenant.shutdown().await;
+        return refuse(&batch.path, config, false, errors);
+    }
+    let mut runtime = Runtime::on(tenant, config, Options::headless()).await?;
+    let plan = plan(&batch, &runtime.profile().identity());
+    let mut progress = Progress::new("applying", batch.lines.len());
+    let driven = drive::drive(&mut runtime, &batch, plan, &mut progress).await;
+    runtime.shutdown().await;
+    let driven = driven?;
+    let mut report = Report::of(&batch, config.profile_name(), false, driven.lines);
+    report.contact_batch = driven.contact_batch;
+    report.webhooks = Some(driven.webhooks);
+    report.print()?;
+    Ok(report.exit_code())
+}
+
+/// One line of a dry run, for a person: `line 3 agent_status user 1: would_apply {…} → {…}`.
+fn describe(line: &LineReport) -> String {
+    let mut text =
+        format!("line {} {} {}: {} — {}", line.line, line.op, line.target, line.outcome.name(), line.reason);
+    if let (Some(before), Some(after)) = (&line.before, &line.after) {
+        text.push_str(&format!("\n    {before} → {after}"));
+    } else if let Some(after) = &line.after {
+        text.push_str(&format!("\n    → {after}"));
+    }
+    text
+}

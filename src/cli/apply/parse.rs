@@ -1,0 +1,186 @@
+//! From a line's fields to what it asks for. Field names are the wire's,
+//! as the rules name them in their errors: `interaction_id`, `agent_id`
+//! for document 000; `contactId`, `outcomeCode` for document 001, and so on.
+
+use super::entry::{ActionRef, Entry, Op};
+use super::fields::Fields;
+use crate::domain::agent_status::AgentStatusDraft;
+use crate::domain::attributes::AttributeDraft;
+use crate::domain::contact_disposition::ContactDispositionDraft;
+use crate::domain::data_action::DataActionDraft;
+use crate::domain::interaction_disposition::DispositionDraft;
+use crate::domain::{FieldError, Invalid, Problems};
+use std::path::Path;
+
+/// Reads the entry `fields` describe; `base` is where document paths start.
+pub(crate) fn entry(mut fields: Fields, base: &Path) -> Result<Entry, Invalid> {
+    let op_text = fields.text("op")?;
+    let op = Op::parse(&op_text).ok_or_else(|| {
+        let known: Vec<&str> = Op::ALL.iter().map(|op| op.name()).collect();
+        let rule = match op_text.trim() {
+            "" => format!("is required: one of {}", known.join(", ")),
+            other => format!("{other:?} is not an operation; use one of {}", known.join(", ")),
+        };
+        FieldError::new("op", rule)
+    })?;
+    let mut p = Problems::new();
+    let entry = p.take(read(op, &mut fields, base));
+    for leftover in fields.leftovers(op.name()) {
+        p.push(leftover.field, leftover.rule);
+    }
+    p.finish(|| entry)
+}
+
+fn read(op: Op, f: &mut Fields, base: &Path) -> Result<Entry, FieldError> {
+    Ok(match op {
+        Op::InteractionDisposition => {
+            let interaction_id = f.text("interaction_id")?;
+            let dispositions = match f.list("dispositions")? {
+                Some(entries) => entries.into_iter().map(disposition).collect::<Result<_, _>>()?,
+                None => vec![disposition_fields(f)?],
+            };
+            Entry::InteractionDisposition { interaction_id, dispositions }
+        }
+        Op::ContactDisposition => Entry::ContactDisposition(ContactDispositionDraft {
+            contact_id: f.text("contactId")?,
+            campaign_id: f.text("campaignId")?,
+            outcome_code: f.text("outcomeCode")?,
+            agent_id: f.text("agentId")?,
+            notes: f.text("notes")?,
+            custom_fields: f.json("customFields")?,
+            disposition_timestamp: f.text("dispositionTimestamp")?,
+        }),
+        Op::Attributes => {
+            let interaction_id = f.text("interaction_id")?;
+            let rows = match f.list("attributes")? {
+                Some(entries) => entries.into_iter().map(attribute).collect::<Result<_, _>>()?,
+                None => vec![attribute_fields(f)?],
+            };
+            Entry::Attributes { interaction_id, rows }
+        }
+        Op::AgentStatus => Entry::AgentStatus(AgentStatusDraft {
+            user_id: f.text("userId")?,
+            status: f.text("status")?,
+            pause_reason: f.text("pauseReason")?,
+            wrap_up_code: f.text("wrapUpCode")?,
+            auto_available: f.flag("autoAvailable", true)?,
+            respect_wrap_up: f.flag("respectWrapUp", true)?,
+        }),
+        Op::Deploy => Entry::Deploy(DataActionDraft {
+            name: f.text("name")?,
+            version: f.text("version")?,
+            input_schema: required_document(f, "inputSchema", base)?,
+            output_schema: required_document(f, "outputSchema", base)?,
+            handler_url: f.text("handlerUrl")?,
+            timeout_ms: f.number("timeoutMs")?,
+            description: f.text("description")?,
+        }),
+        Op::NewVersion => Entry::NewVersion { action: action(f)?, version: f.text("version")? },
+        Op::Deprecate => Entry::Deprecate { action: action(f)? },
+        Op::Simulate => Entry::Simulate { input: required_document(f, "input", base)? },
+        Op::Metrics => {
+            Entry::Metrics { action: action(f)?, date_from: f.text("dateFrom")?, date_to: f.text("dateTo")? }
+        }
+    })
+}
+
+fn disposition(mut f: Fields) -> Result<DispositionDraft, FieldError> {
+    let draft = disposition_fields(&mut f)?;
+    no_leftovers(&f)?;
+    Ok(draft)
+}
+
+fn disposition_fields(f: &mut Fields) -> Result<DispositionDraft, FieldError> {
+    Ok(DispositionDraft {
+        code: f.text("code")?,
+        description: f.text("description")?,
+        agent_id: f.text("agent_id")?,
+        timestamp: f.text("timestamp")?,
+        source: f.text("source")?,
+        notes: f.text("notes")?,
+    })
+}
+
+fn attribute(mut f: Fields) -> Result<AttributeDraft, FieldError> {
+    let draft = attribute_fields(&mut f)?;
+    no_leftovers(&f)?;
+    Ok(draft)
+}
+
+fn attribute_fields(f: &mut Fields) -> Result<AttributeDraft, FieldError> {
+    Ok(AttributeDraft { key: f.text("key")?, value: f.value("value"), mode: f.text("mode")? })
+}
+
+/// An entry of a list holds only the entry's own fields.
+fn no_leftovers(f: &Fields) -> Result<(), FieldError> {
+    match f.leftovers("this entry").into_iter().next() {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
+fn required_document(f: &mut Fields, field: &str, base: &Path) -> Result<serde_json::Value, FieldError> {
+    f.document(field, base)?.ok_or_else(|| {
+        FieldError::new(field, "is required: a JSON document, or the path of a file holding one")
+    })
+}
+
+/// `id`, or `name` when the id is not known; not both.
+fn action(f: &mut Fields) -> Result<ActionRef, FieldError> {
+    let (id, name) = (f.text("id")?, f.text("name")?);
+    match (id.trim(), name.trim()) {
+        ("", "") => Err(FieldError::new("id", "is required (or give the action's name instead)")),
+        (id, "") => Ok(ActionRef::Id(id.to_string())),
+        ("", name) => Ok(ActionRef::Name(name.to_string())),
+        _ => Err(FieldError::new("name", "give the action's id or its name, not both")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn parse(value: Value) -> Result<Entry, Invalid> {
+        let Value::Object(object) = value else { unreachable!("tests pass objects") };
+        entry(Fields::from_json(object, ""), Path::new("."))
+    }
+
+    #[test]
+    fn a_single_disposition_may_be_written_flat_or_as_a_list() {
+        let flat = parse(json!({"op": "interaction_disposition", "interaction_id": "i-1", "code": "101",
+            "description": "Issue Resolved", "agent_id": "a-1"}))
+        .unwrap();
+        let listed = parse(json!({"op": "interaction_disposition", "interaction_id": "i-1",
+            "dispositions": [{"code": "101", "description": "Issue Resolved", "agent_id": "a-1"}]}))
+        .unwrap();
+        assert_eq!(flat, listed);
+    }
+
+    #[test]
+    fn unknown_operations_and_fields_are_named() {
+        let err = parse(json!({"op": "agent_state"})).unwrap_err();
+        assert!(err.mentions("op") && err.to_string().contains("agent_status"), "{err}");
+        let err =
+            parse(json!({"op": "agent_status", "userId": "u", "status": "Busy", "reason": "x"})).unwrap_err();
+        assert_eq!(err.to_string(), "reason: is not a field of agent_status");
+        let err = parse(json!({"op": "attributes", "interaction_id": "i",
+            "attributes": [{"key": "k", "value": 1, "modus": "ADD"}]}))
+        .unwrap_err();
+        assert!(err.mentions("attributes[0].modus"), "{err}");
+    }
+
+    #[test]
+    fn data_actions_are_named_by_id_or_name_and_documents_are_required() {
+        let Entry::Deprecate { action } =
+            parse(json!({"op": "data_action.deprecate", "name": "VipLookup"})).unwrap()
+        else {
+            unreachable!("a deprecate line")
+        };
+        assert_eq!(action, ActionRef::Name("VipLookup".into()));
+        let err = parse(json!({"op": "data_action.deprecate", "id": "x", "name": "y"})).unwrap_err();
+        assert!(err.mentions("name"), "{err}");
+        let err = parse(json!({"op": "data_action.simulate"})).unwrap_err();
+        assert!(err.mentions("input"), "{err}");
+    }
+}

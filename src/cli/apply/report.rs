@@ -1,0 +1,205 @@
+//! The JSON report `apply` prints on stdout: one entry per line, totals,
+//! the contact batch's report, and what became of the webhooks.
+
+use super::batch::{Batch, Format, LineError};
+use super::entry::Line;
+use crate::cli::{NOT_THROUGH, REFUSED};
+use crate::engine::{BatchReport, Outcome};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// How a line ended, or would end in a dry run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Applied,
+    Skipped,
+    Rejected,
+    Conflict,
+    Failed,
+    /// Never sent: the run was stopped first.
+    NotSent,
+    WouldApply,
+    WouldSkip,
+    WouldReject,
+    WouldConflict,
+}
+
+impl Verdict {
+    pub const APPLIED: [Self; 6] =
+        [Self::Applied, Self::Skipped, Self::Rejected, Self::Conflict, Self::Failed, Self::NotSent];
+    pub const DRY: [Self; 4] = [Self::WouldApply, Self::WouldSkip, Self::WouldReject, Self::WouldConflict];
+
+    pub fn of(outcome: &Outcome) -> Self {
+        match outcome {
+            Outcome::Applied { .. } => Self::Applied,
+            Outcome::Skipped { .. } => Self::Skipped,
+            Outcome::Rejected { .. } => Self::Rejected,
+            Outcome::Conflict { .. } => Self::Conflict,
+            Outcome::Failed { .. } => Self::Failed,
+        }
+    }
+
+    /// Whether the line did not (or would not) go through.
+    pub fn is_trouble(self) -> bool {
+        !matches!(self, Self::Applied | Self::Skipped | Self::WouldApply | Self::WouldSkip)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Applied => "applied",
+            Self::Skipped => "skipped",
+            Self::Rejected => "rejected",
+            Self::Conflict => "conflict",
+            Self::Failed => "failed",
+            Self::NotSent => "not_sent",
+            Self::WouldApply => "would_apply",
+            Self::WouldSkip => "would_skip",
+            Self::WouldReject => "would_reject",
+            Self::WouldConflict => "would_conflict",
+        }
+    }
+}
+
+/// One line's end.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineReport {
+    pub line: usize,
+    pub op: &'static str,
+    pub target: String,
+    pub outcome: Verdict,
+    /// Why a line was skipped, as a stable key (`duplicate`, `dialer_state`…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<Value>,
+    /// What a read-style line returned (a simulation, metrics).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Value>,
+}
+
+impl LineReport {
+    pub fn new(line: &Line, outcome: Verdict, reason: impl Into<String>) -> Self {
+        Self {
+            line: line.number,
+            op: line.entry.op().name(),
+            target: line.entry.target(),
+            outcome,
+            key: None,
+            reason: reason.into(),
+            before: None,
+            after: None,
+            data: None,
+        }
+    }
+
+    /// The report of a line the engine settled.
+    pub fn settled(line: &Line, outcome: &Outcome) -> Self {
+        let mut report = Self::new(line, Verdict::of(outcome), outcome.text());
+        match outcome {
+            Outcome::Skipped { key, .. } => report.key = Some(key.clone()),
+            Outcome::Applied { data, .. } => report.data.clone_from(data),
+            _ => {}
+        }
+        report
+    }
+}
+
+/// What became of the webhooks of the changes made.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Webhooks {
+    pub delivered: u64,
+    /// Still in the outbox: delivered by a later run.
+    pub waiting: usize,
+    pub failed: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<Format>,
+    pub profile: String,
+    pub dry_run: bool,
+    /// Whether anything was sent to the tenant.
+    pub sent: bool,
+    pub lines: Vec<LineReport>,
+    pub totals: BTreeMap<&'static str, usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_batch: Option<BatchReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhooks: Option<Webhooks>,
+    /// The broken rules that stopped the file from being sent.
+    pub errors: Vec<LineError>,
+}
+
+impl Report {
+    /// A file refused before anything was sent.
+    pub fn refused(file: &Path, profile: &str, dry_run: bool, errors: Vec<LineError>) -> Self {
+        Self {
+            file: file.display().to_string(),
+            format: None,
+            profile: profile.to_string(),
+            dry_run,
+            sent: false,
+            lines: Vec::new(),
+            totals: BTreeMap::from([("lines", 0)]),
+            contact_batch: None,
+            webhooks: None,
+            errors,
+        }
+    }
+
+    /// The lines' ends, in file order.
+    pub fn of(batch: &Batch, profile: &str, dry_run: bool, mut lines: Vec<LineReport>) -> Self {
+        lines.sort_by_key(|l| l.line);
+        let mut totals = BTreeMap::from([("lines", lines.len())]);
+        let verdicts: &[Verdict] = if dry_run { &Verdict::DRY } else { &Verdict::APPLIED };
+        for verdict in verdicts {
+            totals.insert(verdict.name(), lines.iter().filter(|l| l.outcome == *verdict).count());
+        }
+        Self {
+            file: batch.path.display().to_string(),
+            format: Some(batch.format),
+            profile: profile.to_string(),
+            dry_run,
+            sent: !dry_run,
+            lines,
+            totals,
+            contact_batch: None,
+            webhooks: None,
+            errors: Vec::new(),
+        }
+    }
+
+    /// 0 when everything went through (or would), 1 when a line did not,
+    /// 2 when the file was refused.
+    pub fn exit_code(&self) -> ExitCode {
+        if !self.errors.is_empty() {
+            ExitCode::from(REFUSED)
+        } else if self.lines.iter().any(|l| l.outcome.is_trouble()) {
+            ExitCode::from(NOT_THROUGH)
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+
+    /// Prints the report on stdout.
+    pub fn print(&self) -> anyhow::Result<()> {
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, self)?;
+        writeln!(out)?;
+        out.flush()?;
+        Ok(())
+    }
+}

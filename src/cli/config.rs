@@ -1,0 +1,44 @@
+//! `cxone-console config show|init`.
+
+use crate::config::{self, Environment};
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use std::io::Write;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    action: ConfigAction,
+}
+
+#[derive(Subcommand)]
+enum ConfigAction {
+    /// Print the settings in effect, defaults filled in and secrets shown
+    /// only as where they come from; warnings go to stderr.
+    Show {
+        /// Show this profile as the active one.
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+    },
+    /// Write a commented config.toml to start from; an existing file is
+    /// never overwritten.
+    Init,
+}
+
+pub fn run(args: ConfigArgs) -> Result<ExitCode> {
+    let env = Environment::process();
+    match args.action {
+        ConfigAction::Show { profile } => {
+            let shown = super::load(&env, profile.as_deref())?.show();
+            let mut out = std::io::stdout().lock();
+            out.write_all(shown.as_bytes())?;
+            out.flush()?;
+        }
+        ConfigAction::Init => {
+            let path = config::init(&super::paths(&env)?)?;
+            println!("wrote {}", path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

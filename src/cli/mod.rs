@@ -1,0 +1,81 @@
+//! The command line. With no subcommand, the console; `sandbox` runs the
+//! simulated tenant on its own; `config`, `audit` and `apply` work without
+//! a screen, for people and for scripts.
+//!
+//! Exit codes: [`OK`]; [`NOT_THROUGH`] when the command ran but something
+//! did not go through (a change failed, was rejected or conflicted; the
+//! audit log is broken); [`REFUSED`] when it could not run as asked (bad
+//! settings, a batch file with an invalid line, a log that cannot be read).
+
+pub mod apply;
+pub mod audit;
+pub mod bare;
+pub mod config;
+pub mod sandbox;
+mod signal;
+
+use crate::config::{Config, Environment, Loaded, Paths};
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use std::future::Future;
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+pub const OK: u8 = 0;
+pub const NOT_THROUGH: u8 = 1;
+pub const REFUSED: u8 = 2;
+
+#[derive(Parser)]
+#[command(name = "cxone-console", version, about = "A terminal console for NICE CXone supervisors")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the simulated tenant on its own and print how to reach it.
+    Sandbox(sandbox::SandboxArgs),
+    /// Show the effective settings, or write a template to start from.
+    Config(config::ConfigArgs),
+    /// Check the audit log's chain, or export it.
+    Audit(audit::AuditArgs),
+    /// Apply a file of changes (JSON lines or CSV), or preview it with --dry-run.
+    Apply(apply::ApplyArgs),
+}
+
+/// The process's exit code for a command's result; an error is printed.
+pub fn exit_code(result: Result<ExitCode>) -> ExitCode {
+    result.unwrap_or_else(|e| {
+        eprintln!("cxone-console: {e:#}");
+        ExitCode::from(REFUSED)
+    })
+}
+
+/// Runs `work` on a multi-threaded runtime.
+pub(crate) fn block_on<T>(work: impl Future<Output = Result<T>>) -> Result<T> {
+    tokio::runtime::Runtime::new().context("starting the async runtime")?.block_on(work)
+}
+
+/// Logs to stderr, for commands whose stdout carries machine-readable lines:
+/// at `warn` unless `RUST_LOG` says otherwise.
+pub(crate) fn log_to_stderr() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    // Only fails when a logger is already set, which then keeps logging.
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+/// The process's directories, honouring `CXONE_CONSOLE_HOME`.
+pub(crate) fn paths(env: &Environment) -> Result<Paths> {
+    Ok(Paths::resolve(env)?)
+}
+
+/// The configuration with `profile` active (or the file's choice), its
+/// warnings printed on stderr.
+pub(crate) fn load(env: &Environment, profile: Option<&str>) -> Result<Config> {
+    let Loaded { config, warnings } = Config::load_with_profile(&paths(env)?, env, profile)?;
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+    Ok(config)
+}

@@ -1,0 +1,237 @@
+//! The engine's copy of one kind of entity, and the tables made from it.
+//!
+//! Rows read from the tenant are merged by key. A merge costs what was read
+//! (each row is compared with the one held), and a table is only rebuilt,
+//! in one pass over the rows in key order, when something differs.
+
+use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
+use crate::engine::event::Table;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// An entity the console shows in a table.
+pub(crate) trait Row: Clone + PartialEq + Send + Sync + 'static {
+    /// What makes two rows the same entity; tables are in key order.
+    type Key: Ord + Clone + Send + Sync;
+
+    fn key(&self) -> Self::Key;
+
+    /// The id the console knows the row by.
+    fn id(&self) -> &str;
+}
+
+/// What one round read.
+#[derive(Debug)]
+pub(crate) struct Fetched<R> {
+    pub rows: Vec<R>,
+    /// The tenant's clock when the round began, when it said.
+    pub as_of: Option<String>,
+    /// The rows are every entity of the kind: any row held but not read has
+    /// been removed from the tenant.
+    pub complete: bool,
+}
+
+/// The rows held for one kind, and the generation last published.
+pub(crate) struct Mirror<R: Row> {
+    rows: BTreeMap<R::Key, R>,
+    generation: u64,
+    as_of: Option<String>,
+}
+
+impl<R: Row> Default for Mirror<R> {
+    fn default() -> Self {
+        Self { rows: BTreeMap::new(), generation: 0, as_of: None }
+    }
+}
+
+impl<R: Row> Mirror<R> {
+    /// Whether a table has been published yet.
+    pub fn published(&self) -> bool {
+        self.generation > 0
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Merges what a round read. Returns the next table when something
+    /// changed, and always for the first round, so the console learns the
+    /// kind is loaded even when the tenant holds none.
+    pub fn merge(&mut self, fetched: Fetched<R>) -> Option<Arc<Table<R>>> {
+        if fetched.as_of.is_some() {
+            self.as_of = fetched.as_of;
+        }
+        let changed = if fetched.complete { self.replace(fetched.rows) } else { self.upsert(fetched.rows) };
+        if changed.is_empty() && self.published() {
+            return None;
+        }
+        // The first table marks nothing: there is no earlier one to differ from.
+        let changed = if self.published() { changed } else { Vec::new() };
+        self.generation += 1;
+        Some(Arc::new(Table {
+            rows: self.rows.values().cloned().collect(),
+            generation: self.generation,
+            as_of: self.as_of.clone(),
+            changed,
+        }))
+    }
+
+    /// Adds or replaces the rows read; returns the ids of those that differ.
+    fn upsert(&mut self, rows: Vec<R>) -> Vec<String> {
+        let mut changed = Vec::new();
+        for row in rows {
+            let key = row.key();
+            if self.rows.get(&key) == Some(&row) {
+                continue;
+            }
+            changed.push(row.id().to_string());
+            self.rows.insert(key, row);
+        }
+        changed
+    }
+
+    /// Holds exactly the rows read; returns the ids that differ, removed
+    /// rows included.
+    fn replace(&mut self, rows: Vec<R>) -> Vec<String> {
+        let mut fresh = BTreeMap::new();
+        let mut changed = Vec::new();
+        for row in rows {
+            let key = row.key();
+            let held = self.rows.remove(&key);
+            if held.as_ref() != Some(&row) {
+                changed.push(row.id().to_string());
+            }
+            fresh.insert(key, row);
+        }
+        changed.extend(self.rows.values().map(|gone| gone.id().to_string()));
+        self.rows = fresh;
+        changed
+    }
+}
+
+impl Row for User {
+    type Key = String;
+
+    fn key(&self) -> String {
+        self.id.as_str().to_string()
+    }
+
+    fn id(&self) -> &str {
+        self.id.as_str()
+    }
+}
+
+impl Row for Interaction {
+    type Key = String;
+
+    fn key(&self) -> String {
+        self.id.as_str().to_string()
+    }
+
+    fn id(&self) -> &str {
+        self.id.as_str()
+    }
+}
+
+impl Row for Campaign {
+    type Key = String;
+
+    fn key(&self) -> String {
+        self.id.as_str().to_string()
+    }
+
+    fn id(&self) -> &str {
+        self.id.as_str()
+    }
+}
+
+/// Contacts of every campaign in one table: a contact id is only unique
+/// within its campaign, so the campaign is part of the key (after the id,
+/// which orders the table).
+impl Row for Contact {
+    type Key = (String, String);
+
+    fn key(&self) -> (String, String) {
+        (self.id.as_str().to_string(), self.campaign_id.as_str().to_string())
+    }
+
+    fn id(&self) -> &str {
+        self.id.as_str()
+    }
+}
+
+impl Row for DataAction {
+    type Key = String;
+
+    fn key(&self) -> String {
+        self.id.as_str().to_string()
+    }
+
+    fn id(&self) -> &str {
+        self.id.as_str()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Clone, PartialEq)]
+    struct Item {
+        id: String,
+        value: u32,
+    }
+
+    impl Row for Item {
+        type Key = String;
+
+        fn key(&self) -> String {
+            self.id.clone()
+        }
+
+        fn id(&self) -> &str {
+            &self.id
+        }
+    }
+
+    fn item(id: &str, value: u32) -> Item {
+        Item { id: id.into(), value }
+    }
+
+    fn read(rows: Vec<Item>, complete: bool) -> Fetched<Item> {
+        Fetched { rows, as_of: Some("t".into()), complete }
+    }
+
+    #[test]
+    fn the_first_table_is_published_sorted_and_marks_nothing() {
+        let mut m = Mirror::default();
+        let t = m.merge(read(vec![item("b", 1), item("a", 1)], true)).unwrap();
+        let ids: Vec<_> = t.rows.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!((ids, t.generation, t.changed.len()), (vec!["a", "b"], 1, 0));
+        assert_eq!(t.as_of.as_deref(), Some("t"));
+        let empty = Mirror::<Item>::default().merge(read(Vec::new(), true)).unwrap();
+        assert!(empty.rows.is_empty(), "an empty tenant is still announced");
+    }
+
+    #[test]
+    fn later_tables_carry_only_what_differs() {
+        let mut m = Mirror::default();
+        m.merge(read(vec![item("a", 1), item("b", 1)], true));
+        assert!(m.merge(read(vec![item("a", 1)], false)).is_none(), "an unchanged row is no news");
+        let t = m.merge(read(vec![item("a", 1), item("b", 2), item("c", 1)], false)).unwrap();
+        assert_eq!(t.changed, ["b", "c"]);
+        assert_eq!((t.generation, t.rows.len()), (2, 3));
+        assert_eq!(t.rows[1], item("b", 2));
+    }
+
+    #[test]
+    fn a_complete_read_drops_what_the_tenant_no_longer_holds() {
+        let mut m = Mirror::default();
+        m.merge(read(vec![item("a", 1), item("b", 1), item("c", 1)], true));
+        let t = m.merge(read(vec![item("a", 1), item("c", 5)], true)).unwrap();
+        assert_eq!(t.changed, ["c", "b"]);
+        assert_eq!(t.rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["a", "c"]);
+        assert_eq!(m.len(), 2);
+        assert!(m.merge(read(vec![item("a", 1), item("c", 5)], true)).is_none());
+    }
+}

@@ -1,0 +1,234 @@
+//! Where each kind is read from: its list endpoint, a full paged read the
+//! first time and then only what changed since the tenant's last `asOf`.
+
+use super::mirror::{Fetched, Row};
+use crate::api::model::{
+    Campaign, Contact, ContactFilter, DataAction, Interaction, InteractionFilter, ListQuery, MAX_TOP,
+    NoFilter, Page, User, UserFilter,
+};
+use crate::api::{ApiError, ApiErrorKind, CallInfo, Client};
+use crate::domain::CampaignId;
+use crate::engine::event::{Snapshot, Table};
+use std::collections::{BTreeSet, HashMap};
+use std::future::Future;
+use std::sync::Arc;
+
+/// No list is read past this many pages in one round (a million rows): a
+/// tenant that keeps announcing more pages must not hold a round forever.
+const MAX_PAGES: usize = 1_000;
+
+/// One kind of entity and how to read it.
+pub(crate) trait Source: Send + 'static {
+    type Row: Row;
+
+    /// The kind, in words, for logs.
+    const NAME: &'static str;
+
+    /// Reads every entity when `full`, else what changed since the last
+    /// successful read. Nothing is remembered from a read that fails.
+    fn fetch(
+        &mut self,
+        api: &Client,
+        full: bool,
+    ) -> impl Future<Output = Result<Fetched<Self::Row>, ApiError>> + Send;
+
+    fn snapshot(table: Arc<Table<Self::Row>>) -> Snapshot;
+}
+
+/// What a paged read returned.
+struct Read<T> {
+    rows: Vec<T>,
+    /// The first page's `asOf`: anything that changed while later pages were
+    /// read carries a later stamp, so it is read again next time.
+    as_of: Option<String>,
+}
+
+/// Reads every page of a list, from `since` when given.
+async fn read_pages<T, F, Fut>(
+    since: Option<&str>,
+    filter: F,
+    mut page: impl FnMut(ListQuery<F>) -> Fut,
+) -> Result<Read<T>, ApiError>
+where
+    F: Clone,
+    Fut: Future<Output = Result<Page<T>, ApiError>>,
+{
+    let mut query =
+        ListQuery { top: Some(MAX_TOP), skip: 0, updated_since: since.map(str::to_string), filter };
+    let mut read = Read { rows: Vec::new(), as_of: None };
+    for _ in 0..MAX_PAGES {
+        let got = page(query.clone()).await?;
+        read.as_of.get_or_insert_with(|| got.as_of.clone());
+        let next = got.next_query(&query);
+        read.rows.extend(got.items);
+        match next {
+            Some(next) => query = next,
+            None => return Ok(read),
+        }
+    }
+    Err(ApiError {
+        kind: ApiErrorKind::Decode {
+            detail: format!("the list still announced more rows after {MAX_PAGES} pages"),
+            excerpt: String::new(),
+        },
+        call: Box::new(CallInfo::new(reqwest::Method::GET, String::new())),
+    })
+}
+
+/// Where the next read of one list starts: the tenant's `asOf` of the last.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Cursor(Option<String>);
+
+impl Cursor {
+    /// Where to read from: nowhere (everything) on a full read.
+    fn since(&self, full: bool) -> Option<&str> {
+        if full { None } else { self.0.as_deref() }
+    }
+
+    /// Keeps the read's `asOf` and turns it into what a round returns.
+    fn advance<T>(&mut self, read: Read<T>, full: bool) -> Fetched<T> {
+        let complete = full || self.0.is_none();
+        self.keep(&read.as_of);
+        Fetched { rows: read.rows, as_of: read.as_of, complete }
+    }
+
+    fn keep(&mut self, as_of: &Option<String>) {
+        if as_of.is_some() {
+            self.0.clone_from(as_of);
+        }
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct Agents(Cursor);
+
+impl Source for Agents {
+    type Row = User;
+    const NAME: &'static str = "agents";
+
+    async fn fetch(&mut self, api: &Client, full: bool) -> Result<Fetched<User>, ApiError> {
+        let read = read_pages(self.0.since(full), UserFilter::default(), |q| async move {
+            api.users(&q).await.map(|r| r.value)
+        })
+        .await?;
+        Ok(self.0.advance(read, full))
+    }
+
+    fn snapshot(table: Arc<Table<User>>) -> Snapshot {
+        Snapshot::Agents(table)
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct Interactions(Cursor);
+
+impl Source for Interactions {
+    type Row = Interaction;
+    const NAME: &'static str = "interactions";
+
+    async fn fetch(&mut self, api: &Client, full: bool) -> Result<Fetched<Interaction>, ApiError> {
+        let read = read_pages(self.0.since(full), InteractionFilter::default(), |q| async move {
+            api.interactions(&q).await.map(|r| r.value)
+        })
+        .await?;
+        Ok(self.0.advance(read, full))
+    }
+
+    fn snapshot(table: Arc<Table<Interaction>>) -> Snapshot {
+        Snapshot::Interactions(table)
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct Campaigns(Cursor);
+
+impl Source for Campaigns {
+    type Row = Campaign;
+    const NAME: &'static str = "campaigns";
+
+    async fn fetch(&mut self, api: &Client, full: bool) -> Result<Fetched<Campaign>, ApiError> {
+        let read =
+            read_pages(
+                self.0.since(full),
+                NoFilter,
+                |q| async move { api.campaigns(&q).await.map(|r| r.value) },
+            )
+            .await?;
+        Ok(self.0.advance(read, full))
+    }
+
+    fn snapshot(table: Arc<Table<Campaign>>) -> Snapshot {
+        Snapshot::Campaigns(table)
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct DataActions(Cursor);
+
+impl Source for DataActions {
+    type Row = DataAction;
+    const NAME: &'static str = "data actions";
+
+    async fn fetch(&mut self, api: &Client, full: bool) -> Result<Fetched<DataAction>, ApiError> {
+        let read = read_pages(self.0.since(full), NoFilter, |q| async move {
+            api.data_actions(&q).await.map(|r| r.value)
+        })
+        .await?;
+        Ok(self.0.advance(read, full))
+    }
+
+    fn snapshot(table: Arc<Table<DataAction>>) -> Snapshot {
+        Snapshot::DataActions(table)
+    }
+}
+
+/// Contacts of every campaign: the campaign list says which campaigns
+/// there are, and each campaign's contacts have their own cursor.
+#[derive(Default)]
+pub(crate) struct Contacts {
+    campaigns: Cursor,
+    cursors: HashMap<CampaignId, Cursor>,
+}
+
+impl Source for Contacts {
+    type Row = Contact;
+    const NAME: &'static str = "contacts";
+
+    async fn fetch(&mut self, api: &Client, full: bool) -> Result<Fetched<Contact>, ApiError> {
+        let complete = full || self.campaigns.0.is_none();
+        let campaigns = read_pages(self.campaigns.since(full), NoFilter, |q| async move {
+            api.campaigns(&q).await.map(|r| r.value)
+        })
+        .await?;
+        let mut ids: BTreeSet<CampaignId> = campaigns.rows.iter().map(|c| c.id.clone()).collect();
+        if !complete {
+            ids.extend(self.cursors.keys().cloned());
+        }
+        // Cursors move only once every campaign was read: a failure part-way
+        // leaves them where they were, so nothing is skipped next time.
+        let mut moved = HashMap::with_capacity(ids.len());
+        let mut rows = Vec::new();
+        for id in ids {
+            let mut cursor =
+                if complete { Cursor::default() } else { self.cursors.get(&id).cloned().unwrap_or_default() };
+            let read = read_pages(cursor.since(complete), ContactFilter::default(), |q| {
+                let id = &id;
+                async move { api.contacts(id, &q).await.map(|r| r.value) }
+            })
+            .await?;
+            rows.extend(cursor.advance(read, complete).rows);
+            moved.insert(id, cursor);
+        }
+        self.campaigns.keep(&campaigns.as_of);
+        if complete {
+            self.cursors = moved;
+        } else {
+            self.cursors.extend(moved);
+        }
+        Ok(Fetched { rows, as_of: campaigns.as_of, complete })
+    }
+
+    fn snapshot(table: Arc<Table<Contact>>) -> Snapshot {
+        Snapshot::Contacts(table)
+    }
+}

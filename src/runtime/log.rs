@@ -1,0 +1,54 @@
+//! `tracing` to a file in the state directory: the terminal belongs to the
+//! console's screen, or to a command's own output.
+
+use super::{RuntimeError, private_dir};
+use crate::config::{Environment, Paths};
+use std::path::{Path, PathBuf};
+use tracing_appender::non_blocking::WorkerGuard;
+use tracing_appender::rolling::{RollingFileAppender, Rotation};
+use tracing_subscriber::EnvFilter;
+
+/// The log's file name, in `Paths::log_dir`.
+pub const LOG_FILE: &str = "cxone-console.log";
+
+/// The running file log. Keep it alive: dropping it flushes and stops it.
+pub struct LogFile {
+    path: PathBuf,
+    _writer: WorkerGuard,
+}
+
+impl LogFile {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// What is written when `RUST_LOG` says nothing: the console's own news,
+/// and everyone else's warnings.
+const DEFAULT_FILTER: &str = "warn,cxone_console=info";
+
+/// Sends this process's `tracing` output to the log file under `paths`,
+/// appending. `RUST_LOG` in `env` chooses what is written.
+pub fn log_to_file(paths: &Paths, env: &Environment) -> Result<LogFile, RuntimeError> {
+    let dir = paths.log_dir();
+    private_dir(&dir)?;
+    let (prefix, suffix) = LOG_FILE.rsplit_once('.').unwrap_or((LOG_FILE, ""));
+    let appender = RollingFileAppender::builder()
+        .rotation(Rotation::NEVER)
+        .filename_prefix(prefix)
+        .filename_suffix(suffix)
+        .build(&dir)
+        .map_err(|e| RuntimeError::Logging(format!("{}: {e}", dir.display())))?;
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = env
+        .var("RUST_LOG")
+        .and_then(|directives| EnvFilter::try_new(directives).ok())
+        .unwrap_or_else(|| EnvFilter::new(DEFAULT_FILTER));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init()
+        .map_err(|e| RuntimeError::Logging(e.to_string()))?;
+    Ok(LogFile { path: dir.join(LOG_FILE), _writer: guard })
+}

@@ -1,0 +1,90 @@
+//! `cxone-console audit verify|export` on a log written by the engine's
+//! own audit writer.
+
+mod cli_support;
+
+use cli_support::Home;
+use cxone_console::engine::audit::{AuditEntry, AuditLog, Outcome, Target, TargetKind};
+use serde_json::{Value, json};
+
+/// Writes three changes (intent and outcome each) to the home's audit log.
+async fn six_records(home: &Home) {
+    std::fs::create_dir_all(home.audit_log().parent().unwrap()).unwrap();
+    let (log, _) = AuditLog::open(home.audit_log()).await.unwrap();
+    for user in ["u1", "u2", "u3"] {
+        let target = Target::new(TargetKind::User, user);
+        let command = format!("set-{user}");
+        let intent = AuditEntry::intent(&command, "agent_status", target.clone())
+            .by("jdoe", "cxone-console-sandbox", "batch-1")
+            .before(json!({ "status": "Available" }));
+        let outcome = AuditEntry::outcome(&command, "agent_status", target, Outcome::Applied)
+            .by("jdoe", "cxone-console-sandbox", "batch-1")
+            .after(json!({ "status": "Break", "pauseReason": "Queue Full" }));
+        log.append(intent).await.unwrap();
+        log.append(outcome).await.unwrap();
+    }
+    log.close().await;
+}
+
+#[tokio::test]
+async fn verify_says_ok_with_the_count_then_names_an_edited_record() {
+    let home = Home::new();
+    six_records(&home).await;
+    let ran = home.run(&["audit", "verify"], &[]).await;
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(ran.stdout.starts_with("OK: 6 records intact"), "{}", ran.stdout);
+
+    let text = std::fs::read_to_string(home.audit_log()).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let edited = lines[3].replace("\"jdoe\"", "\"mallory\"");
+    lines[3] = &edited;
+    std::fs::write(home.audit_log(), lines.iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+
+    let ran = home.run(&["audit", "verify"], &[]).await;
+    assert_eq!(ran.code, Some(1));
+    assert!(ran.stdout.starts_with("BROKEN"), "{}", ran.stdout);
+    assert!(ran.stdout.contains("edited at line 4 (seq 4)"), "{}", ran.stdout);
+    assert!(ran.stdout.contains("hash does not match"), "{}", ran.stdout);
+}
+
+#[tokio::test]
+async fn verify_without_a_log_cannot_vouch_for_anything() {
+    let ran = Home::new().run(&["audit", "verify"], &[]).await;
+    assert_eq!(ran.code, Some(2));
+    assert!(ran.stderr.contains("there is no audit log"), "{}", ran.stderr);
+}
+
+#[tokio::test]
+async fn export_writes_every_record_as_json_or_csv_and_since_filters() {
+    let home = Home::new();
+    six_records(&home).await;
+
+    let json = home.run(&["audit", "export", "--format", "json"], &[]).await;
+    assert_eq!(json.code, Some(0), "{}", json.stderr);
+    let records: Vec<Value> = serde_json::from_str(&json.stdout).expect("an array of records");
+    let logged: Vec<Value> = home.audit_records();
+    assert_eq!(records, logged, "each record exactly as logged");
+    assert_eq!(records[5]["outcome"], "applied");
+
+    let csv = home.run(&["audit", "export", "--format", "csv"], &[]).await;
+    assert_eq!(csv.code, Some(0), "{}", csv.stderr);
+    let mut reader = csv::Reader::from_reader(csv.stdout.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 6);
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    assert_eq!(&rows[1][column("targetId")], "u1");
+    assert_eq!(&rows[1][column("operator")], "jdoe");
+    assert_eq!(&rows[5][column("hash")], logged[5]["hash"].as_str().unwrap());
+
+    let future = home.run(&["audit", "export", "--since", "2999-01-01T00:00:00Z"], &[]).await;
+    assert_eq!(future.code, Some(0), "{}", future.stderr);
+    assert_eq!(serde_json::from_str::<Vec<Value>>(&future.stdout).unwrap().len(), 0);
+    let second = logged[2]["time"].as_str().unwrap();
+    let since = home.run(&["audit", "export", "--since", second], &[]).await;
+    assert!(serde_json::from_str::<Vec<Value>>(&since.stdout).unwrap().len() >= 4, "{}", since.stdout);
+
+    let naive = home.run(&["audit", "export", "--since", "2024-05-15T14:32:10"], &[]).await;
+    assert_eq!(naive.code, Some(2));
+    assert!(naive.stderr.contains("explicit UTC offset"), "{}", naive.stderr);
+}

@@ -1,0 +1,93 @@
+//! `cxone-console config show|init`, run as a user would.
+
+mod cli_support;
+
+use cli_support::{CLIENT_SECRET, CLIENT_SECRET_ENV, Home, WEBHOOK_SECRET, WEBHOOK_SECRET_ENV};
+
+const PRODUCTION: &str = r#"
+profile = "sandbox"
+
+[profiles.production]
+kind = "tenant"
+base_url = "https://api-na1.example.com"
+client_id = "console-prod"
+client_secret_env = "CXONE_TEST_CLIENT_SECRET"
+
+[profiles.filed]
+kind = "tenant"
+base_url = "https://api-na1.example.com"
+client_id = "console-filed"
+client_secret_file = "client_secret"
+
+[webhooks]
+secret_env = "CXONE_TEST_WEBHOOK_SECRET"
+crm = "https://crm.example.com/hooks/dispositions"
+"#;
+
+#[tokio::test]
+async fn config_show_says_where_secrets_come_from_and_never_prints_them() {
+    let home = Home::new();
+    home.write_config(PRODUCTION);
+    let env = [(CLIENT_SECRET_ENV, CLIENT_SECRET), (WEBHOOK_SECRET_ENV, WEBHOOK_SECRET)];
+    let ran = home.run(&["config", "show", "--profile", "production"], &env).await;
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(ran.stdout.contains(&format!("<redacted: from env {CLIENT_SECRET_ENV}>")), "{}", ran.stdout);
+    assert!(ran.stdout.contains(&format!("<redacted: from env {WEBHOOK_SECRET_ENV}>")), "{}", ran.stdout);
+    assert!(ran.stdout.contains("client_id = \"console-prod\""), "{}", ran.stdout);
+    for secret in [CLIENT_SECRET, WEBHOOK_SECRET, "Y2xpLXRlc3Qtd2ViaG9vay1zaWduaW5nLWtleSE"] {
+        assert!(!ran.stdout.contains(secret) && !ran.stderr.contains(secret), "{secret} was shown");
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_secret_file_others_can_read_is_used_with_a_warning_on_stderr() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = Home::new();
+    home.write_config(PRODUCTION);
+    let secret_file = home.path().join("config").join("client_secret");
+    std::fs::write(&secret_file, format!("{CLIENT_SECRET}\n")).unwrap();
+    std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let ran =
+        home.run(&["config", "show", "--profile", "filed"], &[(WEBHOOK_SECRET_ENV, WEBHOOK_SECRET)]).await;
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(ran.stderr.contains("warning:") && ran.stderr.contains("chmod 600"), "{}", ran.stderr);
+    assert!(ran.stdout.contains("<redacted: from file"), "{}", ran.stdout);
+    assert!(!ran.stdout.contains(CLIENT_SECRET) && !ran.stderr.contains(CLIENT_SECRET));
+}
+
+#[tokio::test]
+async fn config_init_writes_the_template_once_and_then_refuses() {
+    let home = Home::new();
+    let ran = home.run(&["config", "init"], &[]).await;
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(ran.stdout.contains(&home.config_file().display().to_string()), "{}", ran.stdout);
+    let written = std::fs::read_to_string(home.config_file()).unwrap();
+    assert_eq!(written, cxone_console::config::TEMPLATE);
+
+    std::fs::write(home.config_file(), "operator = \"jdoe\"\n").unwrap();
+    let again = home.run(&["config", "init"], &[]).await;
+    assert_ne!(again.code, Some(0), "a second init is refused");
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    assert_eq!(std::fs::read_to_string(home.config_file()).unwrap(), "operator = \"jdoe\"\n", "untouched");
+
+    let shown = home.run(&["config", "show"], &[]).await;
+    assert_eq!(shown.code, Some(0), "{}", shown.stderr);
+    assert!(shown.stdout.contains("operator = \"jdoe\""), "{}", shown.stdout);
+}
+
+#[tokio::test]
+async fn a_broken_setting_is_named_by_file_line_and_key() {
+    let home = Home::new();
+    home.write_config("[engine]\nbatch_concurrency = 8\nrefresh_secs = 0\n");
+    let ran = home.run(&["config", "show"], &[]).await;
+    assert_eq!(ran.code, Some(2));
+    let place = format!("{}:3", home.config_file().display());
+    assert!(ran.stderr.contains(&place), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("[engine] refresh_secs") && ran.stderr.contains("out of range"),
+        "{}",
+        ran.stderr
+    );
+    assert!(ran.stdout.is_empty());
+}

@@ -1,0 +1,168 @@
+//! Running the built binary against a temporary `CXONE_CONSOLE_HOME`, and
+//! a sandbox in the test's process configured as a tenant profile, so that
+//! its counters and sink can be read while the binary talks to it.
+
+#![allow(dead_code)] // each test file uses its own subset
+
+use cxone_console::sandbox::{Sandbox, SandboxConfig};
+use secrecy::SecretString;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+/// The client secret the test tenant accepts.
+pub const CLIENT_SECRET: &str = "cli-test-client-secret-7f3a9c";
+/// The webhook signing secret (`whsec_` + base64 of "cli-test-webhook-signing-key!").
+pub const WEBHOOK_SECRET: &str = "whsec_Y2xpLXRlc3Qtd2ViaG9vay1zaWduaW5nLWtleSE=";
+pub const CLIENT_SECRET_ENV: &str = "CXONE_TEST_CLIENT_SECRET";
+pub const WEBHOOK_SECRET_ENV: &str = "CXONE_TEST_WEBHOOK_SECRET";
+
+/// Guards a test against a binary that hangs; not a timing assertion.
+const PATIENCE: Duration = Duration::from_secs(120);
+
+/// A temporary home for one test.
+pub struct Home {
+    dir: tempfile::TempDir,
+}
+
+/// What a run of the binary left.
+#[derive(Debug)]
+pub struct Ran {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Ran {
+    /// The JSON report `apply` prints on stdout.
+    pub fn report(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!("stdout is not a JSON report ({e}):\n{}\n{}", self.stdout, self.stderr)
+        })
+    }
+}
+
+impl Home {
+    pub fn new() -> Self {
+        Self { dir: tempfile::tempdir().expect("a temporary directory") }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn config_file(&self) -> PathBuf {
+        self.path().join("config").join("config.toml")
+    }
+
+    pub fn write_config(&self, text: &str) {
+        std::fs::create_dir_all(self.path().join("config")).unwrap();
+        std::fs::write(self.config_file(), text).unwrap();
+    }
+
+    pub fn audit_log(&self) -> PathBuf {
+        self.path().join("data").join("audit.jsonl")
+    }
+
+    pub fn outbox(&self) -> PathBuf {
+        self.path().join("data").join("outbox").join("outbox.jsonl")
+    }
+
+    pub fn log_file(&self) -> PathBuf {
+        self.path().join("state").join("logs").join("cxone-console.log")
+    }
+
+    /// Every record of the audit log; none when there is no log.
+    pub fn audit_records(&self) -> Vec<Value> {
+        let text = std::fs::read_to_string(self.audit_log()).unwrap_or_default();
+        text.lines().map(|line| serde_json::from_str(line).expect("audit lines are JSON")).collect()
+    }
+
+    /// Runs the binary with this home and `env` (and no other secrets).
+    pub async fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Ran {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"));
+        command
+            .args(args)
+            .env("CXONE_CONSOLE_HOME", self.path())
+            .env("USER", "cli-tester")
+            .env_remove("RUST_LOG")
+            .env_remove("CXONE_SANDBOX_CLIENT_SECRET")
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .kill_on_drop(true);
+        let output = tokio::time::timeout(PATIENCE, command.output())
+            .await
+            .unwrap_or_else(|_| panic!("cxone-console {args:?} did not finish"))
+            .expect("the binary runs");
+        Ran {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+/// A shipped example file.
+pub fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join("examples").join(name)
+}
+
+/// Every shipped example file.
+pub fn examples() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join("examples");
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(dir).unwrap().map(|entry| entry.unwrap().path()).filter(|p| p.is_file()).collect();
+    files.sort();
+    files
+}
+
+/// A still sandbox that accepts [`CLIENT_SECRET`] and verifies webhooks
+/// signed with [`WEBHOOK_SECRET`].
+pub async fn test_tenant() -> Sandbox {
+    Sandbox::start(SandboxConfig {
+        client_secret: SecretString::from(CLIENT_SECRET),
+        sink_secret: SecretString::from(WEBHOOK_SECRET),
+        ..SandboxConfig::quiet()
+    })
+    .await
+    .expect("the sandbox starts on a free loopback port")
+}
+
+/// config.toml making `tenant` the active profile `lab`, secrets from the
+/// environment, webhooks to its sink.
+pub fn tenant_config(tenant: &Sandbox) -> String {
+    let base = tenant.base_url().as_str().trim_end_matches('/').to_string();
+    format!(
+        r#"profile = "lab"
+
+[profiles.lab]
+kind = "tenant"
+base_url = "{base}"
+client_id = "{client_id}"
+client_secret_env = "{CLIENT_SECRET_ENV}"
+
+[webhooks]
+secret_env = "{WEBHOOK_SECRET_ENV}"
+disposition = "{base}/sandbox/webhooks/disposition"
+crm = "{base}/sandbox/webhooks/crm"
+wfm = "{base}/sandbox/webhooks/wfm"
+"#,
+        client_id = tenant.client_id(),
+    )
+}
+
+/// The environment [`tenant_config`] reads its secrets from.
+pub fn secrets() -> [(&'static str, &'static str); 2] {
+    [(CLIENT_SECRET_ENV, CLIENT_SECRET), (WEBHOOK_SECRET_ENV, WEBHOOK_SECRET)]
+}
+
+/// The outcomes of a report's lines, in order.
+pub fn outcomes(report: &Value) -> Vec<String> {
+    report["lines"]
+        .as_array()
+        .expect("a report lists its lines")
+        .iter()
+        .map(|line| line["outcome"].as_str().unwrap_or_default().to_string())
+        .collect()
+}

@@ -1,0 +1,157 @@
+//! Entity snapshots: full reads first, then only what changed, and the
+//! link's state as the console sees it.
+
+mod engine_support;
+
+use cxone_console::api::model::User;
+use cxone_console::engine::{Command, Event, Link, Snapshot, Table};
+use cxone_console::sandbox::{Sandbox, SandboxConfig, TenantSize};
+use engine_support::Rig;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// A small tenant that keeps changing.
+fn lively() -> SandboxConfig {
+    SandboxConfig {
+        simulate: true,
+        tick: Duration::from_millis(20),
+        size: TenantSize { agents: 60, interactions: 120, campaigns: 2, contacts_per_campaign: 50 },
+        ..SandboxConfig::quiet()
+    }
+}
+
+fn agents(event: &Event) -> Option<Arc<Table<User>>> {
+    match event {
+        Event::Snapshot(Snapshot::Agents(table)) => Some(Arc::clone(table)),
+        _ => None,
+    }
+}
+
+fn sorted_by_id<T>(rows: &[T], id: impl Fn(&T) -> &str) -> bool {
+    rows.windows(2).all(|pair| id(&pair[0]) <= id(&pair[1]))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_is_published_whole_then_with_the_ids_that_changed() {
+    let mut rig = Rig::start(lively()).await;
+    let mut first = HashMap::new();
+    while first.len() < 5 {
+        let (kind, generation, rows) = rig
+            .until(|e| match e {
+                Event::Snapshot(s) => Some(match s {
+                    Snapshot::Agents(t) => ("agents", t.generation, t.rows.len()),
+                    Snapshot::Interactions(t) => ("interactions", t.generation, t.rows.len()),
+                    Snapshot::Campaigns(t) => ("campaigns", t.generation, t.rows.len()),
+                    Snapshot::Contacts(t) => ("contacts", t.generation, t.rows.len()),
+                    Snapshot::DataActions(t) => ("data actions", t.generation, t.rows.len()),
+                }),
+                _ => None,
+            })
+            .await;
+        first.entry(kind).or_insert((generation, rows));
+    }
+    let counts = rig.sandbox.state().tenant.counts();
+    assert_eq!(first["agents"], (1, counts.users), "every user, in the first snapshot");
+    assert_eq!(first["campaigns"], (1, counts.campaigns));
+    assert_eq!(first["contacts"], (1, counts.contacts), "contacts of every campaign");
+    assert_eq!(first["data actions"], (1, counts.data_actions));
+    assert_eq!(first["interactions"].0, 1);
+    assert!(first["interactions"].1 > 100, "{:?}", first["interactions"]);
+
+    // Agents change by themselves: each later table names exactly the rows
+    // that differ from the table before it.
+    let mut before = rig.until(agents).await;
+    let mut marked = 0;
+    while marked < 5 {
+        let after = rig.until(agents).await;
+        assert_eq!(after.generation, before.generation + 1, "only changes make a new table");
+        assert!(sorted_by_id(&after.rows, |u| u.id.as_str()), "rows stay in id order");
+        let old: HashMap<&str, &User> = before.rows.iter().map(|u| (u.id.as_str(), u)).collect();
+        let differ: Vec<&str> =
+            after.rows.iter().filter(|u| old.get(u.id.as_str()) != Some(u)).map(|u| u.id.as_str()).collect();
+        let mut changed: Vec<&str> = after.changed.iter().map(String::as_str).collect();
+        changed.sort_unstable();
+        assert!(!changed.is_empty(), "a table with nothing changed is never sent");
+        assert_eq!(changed, differ, "changed lists exactly the rows that differ");
+        marked += changed.len();
+        before = after;
+    }
+    rig.stop().await;
+}
+
+/// The next connection report whose link `want` accepts.
+async fn link_report(
+    events: &mut mpsc::Receiver<Event>,
+    want: impl Fn(&Link) -> bool,
+) -> cxone_console::engine::Connection {
+    let waiting = async {
+        loop {
+            match events.recv().await.expect("the engine is running") {
+                Event::Connection(c) if want(&c.link) => return c,
+                _ => {}
+            }
+        }
+    };
+    tokio::time::timeout(engine_support::PATIENCE, waiting).await.expect("the link is reported")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_link_goes_down_with_the_tenant_and_up_when_it_returns() {
+    let config = lively();
+    let secret = config.client_secret.clone();
+    let Rig { sandbox, engine, mut events, dir, seen } = Rig::start(config).await;
+    let up = link_report(&mut events, |l| *l == Link::Up).await;
+    assert!(up.token_refreshes >= 1, "a token was fetched to get there");
+
+    let addr = sandbox.addr();
+    sandbox.shutdown().await;
+    let down = link_report(&mut events, |l| matches!(l, Link::Down { .. })).await;
+    let Link::Down { reason } = &down.link else { unreachable!("only a Down link is picked") };
+    assert!(reason.contains("could not reach the tenant"), "{reason}");
+
+    let sandbox = Sandbox::start(SandboxConfig { listen: addr, client_secret: secret, ..lively() })
+        .await
+        .expect("the port is free again");
+    let back = link_report(&mut events, |l| *l == Link::Up).await;
+    assert!(
+        back.token_refreshes > up.token_refreshes,
+        "the new tenant refused the old token and a fresh one was fetched"
+    );
+    Rig { sandbox, engine, events, dir, seen }.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_round_over_a_hundred_thousand_agents_costs_what_changed() {
+    let size = TenantSize { agents: 100_000, interactions: 10, campaigns: 1, contacts_per_campaign: 10 };
+    let seeding = Instant::now();
+    let sandbox = Sandbox::start(SandboxConfig { size, ..SandboxConfig::quiet() }).await.unwrap();
+    let seeded = seeding.elapsed();
+    let dir = tempfile::tempdir().unwrap();
+    let config = engine_support::engine_config(&sandbox, dir.path());
+    let reading = Instant::now();
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let whole = rig.until(agents).await;
+    let full_round = reading.elapsed();
+    let users = rig.sandbox.state().tenant.counts().users;
+    assert_eq!(whole.rows.len(), users);
+    assert!(users > 100_000);
+
+    let target = whole.rows[whole.rows.len() / 2].id.as_str().to_string();
+    rig.sandbox.state().tenant.start_wrap_up(&target, Duration::from_secs(30)).expect("the user exists");
+    let asked = Instant::now();
+    rig.send(Command::Refresh).await;
+    let next = rig.until(agents).await;
+    let changed_round = asked.elapsed();
+    assert_eq!(next.changed, std::slice::from_ref(&target), "one agent changed, one is marked");
+    assert_eq!(next.generation, whole.generation + 1);
+    assert_eq!(next.rows.len(), users);
+    let row = next.rows.iter().find(|u| u.id.as_str() == target).expect("still listed");
+    assert!(row.wrap_up_until.is_some(), "the row carries the change");
+    println!(
+        "refresh of {users} agents: seeding {seeded:?}, whole read {full_round:?}, \
+         round with one change {changed_round:?}"
+    );
+    rig.stop().await;
+}
