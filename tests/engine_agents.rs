@@ -9,7 +9,7 @@ use cxone_console::domain::Timestamp;
 use cxone_console::domain::agent_status::{AgentStatus, AgentStatusDraft};
 use cxone_console::engine::audit::{AuditRecord, RecordKind};
 use cxone_console::engine::outbox::MessageId;
-use cxone_console::engine::{Change, CommandId, Event, Finished, Item, Outcome};
+use cxone_console::engine::{Change, Command, CommandId, Event, Finished, Item, Outcome};
 use cxone_console::sandbox::Resource;
 use cxone_console::signing::Verdict;
 use engine_support::Rig;
@@ -229,5 +229,30 @@ async fn a_team_ends_as_a_batch_with_an_outcome_per_agent() {
         );
     }
     assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 4);
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn a_team_cancelled_before_it_starts_changes_nobody() {
+    let mut rig = Rig::quiet().await;
+    let base = CommandId::random();
+    let items: Vec<_> = ["Training", "Offline", "Busy"]
+        .iter()
+        .enumerate()
+        .map(|(i, status)| Item { id: base.item(i), draft: draft(AGENT, status, "") })
+        .collect();
+    let id = CommandId::random();
+    rig.send(Command::Submit { id: id.clone(), change: Change::AgentStatus(items) }).await;
+    rig.send(Command::Cancel { id: id.clone() }).await;
+    let report = match rig.finished(&id).await {
+        Finished::Batch(report) => report,
+        other => panic!("a team ends with a batch report: {other:?}"),
+    };
+    assert!(report.cancelled, "{report:?}");
+    assert_eq!((report.total, report.skipped.get("cancelled")), (3, Some(&3)), "{report:?}");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 0);
+    let records = rig.audit_records();
+    assert_eq!(records.len(), 3, "one skipped outcome each, nothing sent");
+    assert!(records.iter().all(|r| r.entry.kind == RecordKind::Outcome));
     rig.stop().await;
 }

@@ -8,10 +8,10 @@
 //! out. One agent ends as a single outcome; several as a batch report with
 //! an `ItemFinished` each.
 
-use super::contact_dispositions::{Ending, planned_request};
+use super::contact_dispositions::{Ending, planned_request, try_again, unsettled};
 use super::{Trail, Webhook};
 use crate::api::model::User;
-use crate::api::{ApiError, ApiErrorKind, IdempotencyKey};
+use crate::api::{ApiError, CallInfo, IdempotencyKey, Reply};
 use crate::domain::agent_status::{
     AgentStatus, AgentStatusChange, AgentStatusDraft, check_role, check_shift,
 };
@@ -154,7 +154,7 @@ impl Flow<'_> {
             Ok(change) => change,
             Err(ending) => return self.noted(ending),
         };
-        let user = match self.ctx.api.user(&change.user_id).await {
+        let user = match self.read(&change).await {
             Ok(read) => read.value,
             Err(e) => return self.noted(Ending::error(&e)),
         };
@@ -185,6 +185,16 @@ impl Flow<'_> {
         self.noted(ending)
     }
 
+    async fn read(&self, change: &AgentStatusChange) -> Result<Reply<User>, ApiError> {
+        let mut tried = 0;
+        loop {
+            match self.ctx.api.user(&change.user_id).await {
+                Err(e) if try_again(&e, tried).await => tried += 1,
+                read => return read,
+            }
+        }
+    }
+
     /// The payload against the tenant's pause reasons, read again once when
     /// the reason is missing from the cached list (it may just be new).
     async fn validate(&self, draft: &AgentStatusDraft) -> Result<AgentStatusChange, Ending> {
@@ -201,7 +211,7 @@ impl Flow<'_> {
 
     /// PUTs with the tag last read; a 409 reads the agent again to say why.
     async fn write(&mut self, change: &AgentStatusChange, mut user: User, key: IdempotencyKey) -> Ending {
-        let mut conflicts = 0;
+        let (mut conflicts, mut tried) = (0, 0);
         loop {
             let written = self.ctx.api.set_agent_status(change, user.etag.as_ref(), Some(key.clone())).await;
             let error = match written {
@@ -215,10 +225,14 @@ impl Flow<'_> {
                 }
                 Err(e) => e,
             };
-            if !error.kind.is_conflict() {
-                return self.unsure(change, &user, &error).await;
+            if try_again(&error, tried).await {
+                tried += 1;
+                continue;
             }
-            let again = match self.ctx.api.user(&change.user_id).await {
+            if !error.kind.is_conflict() {
+                return self.read_back(change, &user, &error).await;
+            }
+            let again = match self.read(change).await {
                 Ok(again) => again.value,
                 Err(_) => return Ending::error(&error),
             };
@@ -248,17 +262,11 @@ impl Flow<'_> {
         }
     }
 
-    /// A write that may have landed without an answer saying so is read back.
-    async fn unsure(&self, change: &AgentStatusChange, before: &User, error: &ApiError) -> Ending {
-        let maybe_applied = matches!(
-            error.kind,
-            ApiErrorKind::Interrupted { .. }
-                | ApiErrorKind::Timeout { .. }
-                | ApiErrorKind::Server { .. }
-                | ApiErrorKind::Decode { .. }
-        );
-        if maybe_applied
-            && let Ok(now) = self.ctx.api.user(&change.user_id).await
+    /// A write still unsettled after its extra tries is read back: the agent
+    /// holding the status settles it as applied.
+    async fn read_back(&self, change: &AgentStatusChange, before: &User, error: &ApiError) -> Ending {
+        if unsettled(error)
+            && let Ok(now) = self.read(change).await
             && holds(&now.value, change)
         {
             let after =
@@ -279,7 +287,7 @@ impl Flow<'_> {
         change: &AgentStatusChange,
         before: &User,
         after: Value,
-        call: crate::api::CallInfo,
+        call: CallInfo,
         how: &str,
     ) -> Ending {
         let latency_ms = (self.started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0;

@@ -8,24 +8,21 @@
 //! contact is read first, so one the dialer holds or that already has the
 //! outcome is left alone.
 
+mod ending;
 mod paced;
 mod plan;
 mod worker;
 
-use super::{Settled, Trail, Webhook, request_info};
-use crate::api::dialect::CallSpec;
-use crate::api::{ApiError, CallInfo, Client, ETag, IdempotencyKey};
+pub(super) use ending::{Ending, planned_request, try_again, unsettled};
+
 use crate::domain::contact_disposition::{ContactDispositionDraft, MAX_BATCH};
-use crate::engine::audit::{RequestInfo, Target};
+use crate::engine::audit::Target;
 use crate::engine::command::{CommandId, Item};
-use crate::engine::context::{Ctx, settle};
+use crate::engine::context::Ctx;
 use crate::engine::event::{BatchReport, Event, Finished, Outcome};
-use crate::engine::metrics::ErrorClass;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use plan::{Plan, Planner};
-use serde_json::Value;
-use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 pub(crate) async fn run(
@@ -96,77 +93,4 @@ impl Batch<'_> {
         self.ctx.emit(Event::ItemFinished { id: id.clone(), item, target, outcome }).await;
         self.ctx.emit(Event::Progress { id, done: self.report.total, total: self.total }).await;
     }
-}
-
-/// How a change to one target ended, owning what its outcome record cites;
-/// [`Ending::finish`] hands it to the audit trail.
-pub(super) struct Ending {
-    pub outcome: Outcome,
-    pub call: Option<CallInfo>,
-    pub after: Option<Value>,
-    pub class: Option<ErrorClass>,
-    pub webhook: Option<Webhook>,
-    /// The write's latency, for an applied change.
-    pub write_ms: Option<f64>,
-}
-
-impl Ending {
-    pub fn new(outcome: Outcome) -> Self {
-        Self { outcome, call: None, after: None, class: None, webhook: None, write_ms: None }
-    }
-
-    /// A refusal or failure reported by the client, as the engine reads it.
-    pub fn error(error: &ApiError) -> Self {
-        let (outcome, class) = settle(error);
-        Self { call: Some((*error.call).clone()), class: Some(class), ..Self::new(outcome) }
-    }
-
-    pub fn call(mut self, call: CallInfo) -> Self {
-        self.call = Some(call);
-        self
-    }
-
-    pub fn class(mut self, class: ErrorClass) -> Self {
-        self.class = Some(class);
-        self
-    }
-
-    /// Records the outcome (and queues the webhook of an applied change);
-    /// returns the outcome to report.
-    pub async fn finish(self, trail: Trail<'_>, started: Instant) -> Outcome {
-        let Self { outcome, call, after, class, webhook, .. } = self;
-        let mut settled = Settled::new(outcome);
-        if let Some(call) = &call {
-            settled = settled.call(call);
-        }
-        if let Some(after) = after {
-            settled = settled.after(after);
-        }
-        if let Some(class) = class {
-            settled = settled.class(class);
-        }
-        if let Some(webhook) = webhook {
-            settled = settled.webhook(webhook);
-        }
-        trail.finish(settled, started.elapsed()).await
-    }
-}
-
-/// The intent form of a write about to be sent: its method and path, the
-/// guards it carries, and the exact bytes of its body.
-pub(super) fn planned_request(
-    api: &Client,
-    spec: &CallSpec,
-    etag: Option<&ETag>,
-    key: &IdempotencyKey,
-) -> (RequestInfo, Vec<u8>) {
-    let mut url = api.base_url().clone();
-    if let Ok(mut path) = url.path_segments_mut() {
-        path.pop_if_empty().extend(&spec.segments);
-    }
-    let mut call = CallInfo::new(spec.method.clone(), url.path().to_string());
-    call.etag_sent = etag.map(|t| t.as_str().to_string());
-    call.idempotency_key = Some(key.as_str().to_string());
-    let body = spec.body.as_ref().map(|b| b.to_string().into_bytes()).unwrap_or_default();
-    (request_info(&call), body)
 }

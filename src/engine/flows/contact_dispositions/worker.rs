@@ -2,14 +2,14 @@
 
 use super::paced::paced;
 use super::plan::Ready;
-use super::{Done, Ending, planned_request};
+use super::{Done, Ending, planned_request, try_again, unsettled};
 use crate::api::model::Contact;
-use crate::api::{ApiError, ApiErrorKind, Client, IdempotencyKey, Reply};
+use crate::api::{ApiError, CallInfo, Client, IdempotencyKey, Reply};
 use crate::domain::Timestamp;
 use crate::domain::contact_disposition::{ContactDisposition, SkipReason, check_contact};
 use crate::engine::context::Ctx;
 use crate::engine::event::Outcome;
-use crate::engine::flows::Webhook;
+use crate::engine::flows::{Trail, Webhook};
 use crate::engine::metrics::ErrorClass;
 use serde_json::{Value, json};
 use tokio::time::Instant;
@@ -41,7 +41,7 @@ struct Worker<'a> {
 }
 
 impl Worker<'_> {
-    async fn run(&self, trail: &mut crate::engine::flows::Trail<'_>, key: Option<IdempotencyKey>) -> Ending {
+    async fn run(&self, trail: &mut Trail<'_>, key: Option<IdempotencyKey>) -> Ending {
         let read = match self.read().await {
             Ok(read) => read,
             Err(e) => return Ending::error(&e),
@@ -69,7 +69,7 @@ impl Worker<'_> {
     /// decides anew, within the configured number of retries.
     async fn write(&self, before: &Contact, key: IdempotencyKey) -> Ending {
         let mut etag = before.etag.clone();
-        let mut conflicts = 0;
+        let (mut conflicts, mut tried) = (0, 0);
         loop {
             let campaign = self.d.campaign_id.as_str();
             let written = paced(self.ctx, campaign, || {
@@ -77,11 +77,15 @@ impl Worker<'_> {
             })
             .await;
             let error = match written {
-                Ok(reply) => return self.applied(before, &reply.value, reply.call, "applied"),
+                Ok(reply) => return self.applied(before, &reply.value, reply.call, ""),
                 Err(e) => e,
             };
+            if try_again(&error, tried).await {
+                tried += 1;
+                continue;
+            }
             if !error.kind.is_conflict() {
-                return self.unsure(before, &error).await;
+                return self.read_back(before, &error).await;
             }
             let again = match self.read().await {
                 Ok(again) => again.value,
@@ -104,40 +108,44 @@ impl Worker<'_> {
         }
     }
 
-    /// A write that may have landed although no answer said so is read
-    /// back; the contact holding the outcome settles it as applied.
-    async fn unsure(&self, before: &Contact, error: &ApiError) -> Ending {
-        let maybe_applied = matches!(
-            error.kind,
-            ApiErrorKind::Interrupted { .. }
-                | ApiErrorKind::Timeout { .. }
-                | ApiErrorKind::Server { .. }
-                | ApiErrorKind::Decode { .. }
-        );
-        if !maybe_applied {
+    /// A write still unsettled after its extra tries is read back: the
+    /// contact holding the outcome settles it as applied.
+    async fn read_back(&self, before: &Contact, error: &ApiError) -> Ending {
+        if !unsettled(error) {
             return Ending::error(error);
         }
         match self.read().await {
-            Ok(now) if now.value.outcome_code.as_deref() == Some(self.d.outcome_code.as_str()) => self
-                .applied(before, &now.value, (*error.call).clone(), "applied (confirmed by reading it back)"),
+            Ok(now) if now.value.outcome_code.as_deref() == Some(self.d.outcome_code.as_str()) => {
+                self.applied(before, &now.value, (*error.call).clone(), " (confirmed by reading it back)")
+            }
             _ => Ending::error(error),
         }
     }
 
     async fn read(&self) -> Result<Reply<Contact>, ApiError> {
         let d = self.d;
-        paced(self.ctx, d.campaign_id.as_str(), || self.client.contact(&d.campaign_id, &d.contact_id)).await
+        let mut tried = 0;
+        loop {
+            match paced(self.ctx, d.campaign_id.as_str(), || {
+                self.client.contact(&d.campaign_id, &d.contact_id)
+            })
+            .await
+            {
+                Err(e) if try_again(&e, tried).await => tried += 1,
+                read => return read,
+            }
+        }
     }
 
     fn check(&self, contact: &Contact) -> Result<(), SkipReason> {
         check_contact(&contact.state, contact.outcome_code.as_deref(), &self.d.outcome_code)
     }
 
-    fn applied(&self, before: &Contact, after: &Contact, call: crate::api::CallInfo, how: &str) -> Ending {
+    fn applied(&self, before: &Contact, after: &Contact, call: CallInfo, how: &str) -> Ending {
         let d = self.d;
         let write_ms = (call.latency.as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
         let summary = format!(
-            "{how}: contact {} in campaign {} now has outcome {} (was {})",
+            "contact {} in campaign {} now has outcome {}{how} (was {})",
             d.contact_id,
             d.campaign_id,
             d.outcome_code,
