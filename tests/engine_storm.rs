@@ -261,6 +261,14 @@ impl Tally {
     }
 }
 
+/// One item's records in the audit log.
+#[derive(Debug, Default)]
+struct Trace {
+    intents: usize,
+    outcomes: usize,
+    applied: bool,
+}
+
 async fn set_storm(sandbox: &Sandbox) {
     let mut url = sandbox.base_url();
     url.set_path("/sandbox/faults");
@@ -296,6 +304,8 @@ async fn every_change_in_a_storm_settles_once_with_its_webhook_and_an_intact_aud
     let dir = tempfile::tempdir().unwrap();
     let mut config = engine_support::engine_config(&sandbox, dir.path());
     config.batch_concurrency = 16;
+    // Snapshots at the console's own pace, not the quicker one other tests use.
+    config.refresh_every = Duration::from_secs(5);
     let mut rig = Rig::with(sandbox, dir, config).await;
     let tenant = Tenant::read(&rig.sandbox).await;
     let commands = storm(&tenant, &mut StdRng::seed_from_u64(2024));
@@ -345,25 +355,25 @@ async fn every_change_in_a_storm_settles_once_with_its_webhook_and_an_intact_aud
     let (_sandbox, dir) = rig.stop().await;
     let path = dir.path().join("audit.jsonl");
     assert!(matches!(audit::verify(&path), Ok(VerifyReport::Intact { .. })), "{:?}", audit::verify(&path));
-    let mut per_item: HashMap<String, (usize, usize, bool)> = HashMap::new();
+    let mut per_item: HashMap<String, Trace> = HashMap::new();
     for record in engine_support::audit_records(&path) {
         let Some(id) = record.entry.command_id.clone() else { continue };
-        let counts = per_item.entry(id).or_default();
+        let trace = per_item.entry(id).or_default();
         match record.entry.kind {
-            RecordKind::Intent => counts.0 += 1,
+            RecordKind::Intent => trace.intents += 1,
             RecordKind::Outcome => {
-                counts.1 += 1;
-                counts.2 |= record.entry.outcome == Some(audit::Outcome::Applied);
+                trace.outcomes += 1;
+                trace.applied |= record.entry.outcome == Some(audit::Outcome::Applied);
             }
             _ => {}
         }
     }
-    let intents = per_item.values().filter(|c| c.0 > 0).count();
-    for (id, (intent, outcome, _)) in &per_item {
-        assert!(*intent <= 1 && *outcome == 1, "{id}: {intent} intents, {outcome} outcomes");
+    let intents = per_item.values().filter(|t| t.intents > 0).count();
+    for (id, trace) in &per_item {
+        assert!(trace.intents <= 1 && trace.outcomes == 1, "{id}: {trace:?}");
     }
     let applied_in_log: HashSet<String> =
-        per_item.iter().filter(|(_, c)| c.2).map(|(id, _)| id.clone()).collect();
+        per_item.iter().filter(|(_, t)| t.applied).map(|(id, _)| id.clone()).collect();
     assert_eq!(applied_in_log, tally.applied, "the log and the events agree on what was applied");
 
     println!(
