@@ -40,7 +40,8 @@ pub(crate) async fn run(
             Plan::Done(done) => batch.record(done).await,
         }
     }
-    // Reads and writes of other campaigns go on while one waits out its pace.
+    // A 429 ends the call at once, to pause its campaign's pace (see `paced`)
+    // while the other campaigns' contacts go on.
     let client = ctx.api.surfacing_rate_limits();
     let at_once = ctx.config.batch_concurrency.clamp(1, MAX_BATCH);
     let mut ready = ready.into_iter().peekable();
