@@ -134,12 +134,12 @@ async fn unknown_codes_and_mixed_tiers_are_refused_naming_the_field() {
 }
 
 #[tokio::test]
-async fn the_same_disposition_twice_is_counted_done_without_a_second_write() {
+async fn the_same_disposition_twice_is_skipped_as_unchanged_without_a_second_write() {
     let mut rig = Rig::quiet().await;
     assert!(rig.outcome(resolved()).await.is_applied());
     let again = rig.outcome(resolved()).await;
-    assert!(again.is_applied(), "{again}");
-    assert!(again.text().contains("already in place"), "{again}");
+    assert!(matches!(&again, Outcome::Skipped { key, .. } if key == "unchanged"), "{again}");
+    assert!(again.text().contains("exactly as asked"), "{again}");
     let stats = rig.sandbox.stats();
     assert_eq!(stats.writes_of(Resource::InteractionDisposition), 1);
     assert_eq!(stats.repeated_of(Resource::InteractionDisposition), 0, "nothing was re-sent");
@@ -166,7 +166,7 @@ async fn a_concurrent_edit_is_read_again_and_the_change_applied_once() {
     let (mut rig, proxy) = through_proxy(sandbox, hook, |_| {}).await;
     let outcome = rig.outcome(resolved()).await;
     assert!(outcome.is_applied(), "{outcome}");
-    assert!(!outcome.text().contains("already in place"), "{outcome}");
+    assert!(!outcome.text().contains("found in place"), "{outcome}");
     assert_eq!(proxy.patches.load(Ordering::SeqCst), 2, "refused once for the stale tag, then sent again");
     assert_eq!(codes_held(&rig), ["101"]);
     let stats = rig.sandbox.stats();
@@ -200,11 +200,14 @@ async fn the_same_disposition_set_elsewhere_meanwhile_counts_as_done() {
     let (mut rig, proxy) = through_proxy(sandbox, hook, |_| {}).await;
     let outcome = rig.outcome(resolved()).await;
     assert!(outcome.is_applied(), "{outcome}");
-    assert!(outcome.text().contains("already in place"), "{outcome}");
+    assert!(outcome.text().contains("found in place"), "{outcome}");
     assert_eq!(proxy.patches.load(Ordering::SeqCst), 1, "no second write after seeing it in place");
     let stats = rig.sandbox.stats();
     assert_eq!(stats.writes_of(Resource::InteractionDisposition), 1, "only the other supervisor's write");
     assert_eq!(stats.repeated_of(Resource::InteractionDisposition), 0);
+    // The change is done, whoever wrote it last; it is announced, since the
+    // earlier write might have been this console's own with a lost answer.
+    assert_eq!(rig.sink_holds("disposition", 1).await.len(), 1);
     rig.stop().await;
 }
 

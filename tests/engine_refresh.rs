@@ -35,7 +35,7 @@ fn sorted_by_id<T>(rows: &[T], id: impl Fn(&T) -> &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_kind_is_published_whole_then_with_the_ids_that_changed() {
-    let mut rig = Rig::start(lively()).await;
+    let mut rig = Rig::refreshing(lively()).await;
     let mut first = HashMap::new();
     while first.len() < 5 {
         let (kind, generation, rows) = rig
@@ -101,7 +101,7 @@ async fn link_report(
 async fn the_link_goes_down_with_the_tenant_and_up_when_it_returns() {
     let config = lively();
     let secret = config.client_secret.clone();
-    let Rig { sandbox, engine, mut events, dir, seen } = Rig::start(config).await;
+    let Rig { sandbox, engine, mut events, dir, seen } = Rig::refreshing(config).await;
     let up = link_report(&mut events, |l| *l == Link::Up).await;
     assert!(up.token_refreshes >= 1, "a token was fetched to get there");
 
@@ -129,7 +129,8 @@ async fn a_round_over_a_hundred_thousand_agents_costs_what_changed() {
     let sandbox = Sandbox::start(SandboxConfig { size, ..SandboxConfig::quiet() }).await.unwrap();
     let seeded = seeding.elapsed();
     let dir = tempfile::tempdir().unwrap();
-    let config = engine_support::engine_config(&sandbox, dir.path());
+    let mut config = engine_support::engine_config(&sandbox, dir.path());
+    config.refresh_every = Duration::from_millis(500);
     let reading = Instant::now();
     let mut rig = Rig::with(sandbox, dir, config).await;
     let whole = rig.until(agents).await;

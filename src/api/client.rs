@@ -24,6 +24,17 @@ use url::Url;
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    rate_limits: RateLimits,
+}
+
+/// What a call does when the tenant answers 429.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RateLimits {
+    /// Wait as the tenant asks and try again, within the retry policy.
+    Wait,
+    /// End the call at once with [`ApiErrorKind::RateLimited`], so the caller
+    /// can hold back everything it sends to the limited resource.
+    Surface,
 }
 
 struct Inner {
@@ -39,6 +50,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.config.base_url.as_str())
             .field("client_id", &self.inner.config.client_id)
             .field("dialect", &self.inner.dialect)
+            .field("rate_limits", &self.rate_limits)
             .finish_non_exhaustive()
     }
 }
@@ -70,7 +82,19 @@ impl Client {
         config.check().map_err(refuse)?;
         let transport = Transport::new(&config).map_err(refuse)?;
         let tokens = TokenCache::new(TokenSource::new(&config, transport.clone(), dialect.clone()));
-        Ok(Self { inner: Arc::new(Inner { transport, tokens, dialect, config }) })
+        Ok(Self {
+            inner: Arc::new(Inner { transport, tokens, dialect, config }),
+            rate_limits: RateLimits::Wait,
+        })
+    }
+
+    /// This client, sharing its connections and token, except that a 429
+    /// ends a call at once as [`ApiErrorKind::RateLimited`] (with the wait
+    /// the tenant asked for) instead of being waited out inside the call.
+    /// For callers that pace requests themselves: a limit on one campaign
+    /// should hold back that campaign's requests, not the one that met it.
+    pub fn surfacing_rate_limits(&self) -> Self {
+        Self { inner: Arc::clone(&self.inner), rate_limits: RateLimits::Surface }
     }
 
     pub fn base_url(&self) -> &Url {
@@ -101,6 +125,7 @@ impl Client {
         );
         let mut attempt = ApiRequest {
             inner: &self.inner,
+            rate_limits: self.rate_limits,
             spec: &call.spec,
             url,
             guards: &guards,
@@ -158,6 +183,7 @@ impl Client {
 /// fresh token and one more try.
 struct ApiRequest<'a> {
     inner: &'a Inner,
+    rate_limits: RateLimits,
     spec: &'a CallSpec,
     url: Url,
     guards: &'a Guards,
@@ -196,8 +222,9 @@ impl ApiRequest<'_> {
     }
 }
 
-impl Attempt for ApiRequest<'_> {
-    async fn run(&mut self) -> Result<RawReply, Failure> {
+impl ApiRequest<'_> {
+    /// One exchange, with one more on a fresh token after a 401.
+    async fn exchange(&mut self) -> Result<RawReply, Failure> {
         let tokens = &self.inner.tokens;
         let token = tokens.token().await.map_err(Failure::Fatal)?;
         let reply = self.send(&token).await?;
@@ -210,6 +237,25 @@ impl Attempt for ApiRequest<'_> {
         tokens.invalidate(&token);
         let fresh = tokens.token().await.map_err(Failure::Fatal)?;
         self.send(&fresh).await
+    }
+
+    /// A 429 as a failure that no retry at this level handles.
+    fn rate_limited(&self, reply: &RawReply) -> Failure {
+        let said = self.inner.dialect.server_message(reply);
+        Failure::Fatal(ApiErrorKind::RateLimited {
+            retry_after: attempts::retry_after(reply),
+            message: said.message,
+        })
+    }
+}
+
+impl Attempt for ApiRequest<'_> {
+    async fn run(&mut self) -> Result<RawReply, Failure> {
+        let reply = self.exchange().await?;
+        if reply.status == StatusCode::TOO_MANY_REQUESTS && self.rate_limits == RateLimits::Surface {
+            return Err(self.rate_limited(&reply));
+        }
+        Ok(reply)
     }
 }
 
@@ -263,5 +309,32 @@ mod tests {
         assert!(matches!(err.kind, ApiErrorKind::Network { .. }), "{err:?}");
         assert!(err.to_string().starts_with("could not reach the tenant"), "{err}");
         assert_eq!((err.call.attempts, err.call.status), (0, None), "not even a token could be fetched");
+    }
+
+    #[tokio::test]
+    async fn a_client_surfacing_rate_limits_ends_the_call_on_the_first_429() {
+        use crate::domain::{CampaignId, ContactId};
+        use crate::sandbox::config::RateLimit;
+        use crate::sandbox::{Sandbox, SandboxConfig};
+        let slow = RateLimit { per_second: 0.1, burst: 1 };
+        let sandbox = Sandbox::start(SandboxConfig { campaign_rate: Some(slow), ..SandboxConfig::quiet() })
+            .await
+            .unwrap();
+        let config =
+            ClientConfig::new(sandbox.base_url(), sandbox.client_id(), sandbox.client_secret().clone());
+        let client = Client::new(config).unwrap().surfacing_rate_limits();
+        let campaign = CampaignId::parse("a1b2c3d4-e5f6-7890-g1h2-i3j4k5l6m7n8").unwrap();
+        let contact = ContactId::parse("contact-uuid-111111111111").unwrap();
+        client.contact(&campaign, &contact).await.unwrap();
+        let err = client.contact(&campaign, &contact).await.unwrap_err();
+        match &err.kind {
+            ApiErrorKind::RateLimited { retry_after, .. } => {
+                assert_eq!(*retry_after, Some(std::time::Duration::from_secs(10)), "{err:?}")
+            }
+            other => panic!("expected a rate limit, got {other:?}"),
+        }
+        assert_eq!((err.call.attempts, err.call.status), (1, Some(429)), "not waited out inside the call");
+        assert_eq!(sandbox.stats().rate_limited, 1);
+        sandbox.shutdown().await;
     }
 }

@@ -84,6 +84,7 @@ impl Engine {
             outbox,
             metrics,
             events,
+            campaign_pacing: context::CampaignPacing::new(config.campaign_rate),
             config,
             finished_before: report.finished.clone(),
             processed_contacts: Mutex::new(HashSet::new()),

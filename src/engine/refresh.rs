@@ -96,7 +96,7 @@ impl<S: Source> Round for Kind<S> {
     async fn run(&mut self) -> bool {
         let started = Instant::now();
         let whole = self.whole_at.is_none_or(|at| started.duration_since(at) >= RESYNC_EVERY);
-        match self.source.fetch(&self.ctx.api, whole).await {
+        match self.source.fetch(&self.ctx, whole).await {
             Ok(fetched) => {
                 if whole {
                     self.whole_at = Some(started);

@@ -38,7 +38,9 @@ pub fn engine_config(sandbox: &Sandbox, dir: &std::path::Path) -> EngineConfig {
     let mut config = EngineConfig::new(dir, key);
     config.operator = "test-operator".into();
     config.client_id = sandbox.client_id().into();
-    config.refresh_every = Duration::from_millis(500);
+    // Flows are tested without background reads competing for the tenant;
+    // the refresh has tests of its own.
+    config.refresh_every = Duration::ZERO;
     config.webhook_targets =
         TARGETS.iter().map(|name| ((*name).to_string(), sandbox.sink_url(name))).collect::<HashMap<_, _>>();
     config
@@ -54,6 +56,15 @@ impl Rig {
         let sandbox = Sandbox::start(sandbox).await.expect("the sandbox binds 127.0.0.1:0");
         let dir = tempfile::tempdir().expect("a temporary directory");
         let config = engine_config(&sandbox, dir.path());
+        Self::with(sandbox, dir, config).await
+    }
+
+    /// Like [`Rig::start`], with entity snapshots refreshed every 500 ms.
+    pub async fn refreshing(sandbox: SandboxConfig) -> Self {
+        let sandbox = Sandbox::start(sandbox).await.expect("the sandbox binds 127.0.0.1:0");
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let mut config = engine_config(&sandbox, dir.path());
+        config.refresh_every = Duration::from_millis(500);
         Self::with(sandbox, dir, config).await
     }
 

@@ -1,10 +1,36 @@
-//! Agent status (document 003).
+//! Agent desktop status (document 003): one agent, or many (a team).
+//!
+//! Each change is checked against the tenant's pause reasons, then the agent
+//! is read: their role must allow a status and the change must fall inside
+//! their shift. The PUT carries the tag read and a key derived from the
+//! change; a wrap-up the change was asked to respect is reported with its
+//! end. Every outcome records which compliance checks ran and how they came
+//! out. One agent ends as a single outcome; several as a batch report with
+//! an `ItemFinished` each.
 
-use crate::domain::agent_status::AgentStatusDraft;
+use super::ending::{Ending, try_again, unsettled};
+use super::{Trail, Webhook};
+use crate::api::model::User;
+use crate::api::{ApiError, CallInfo, IdempotencyKey, Reply};
+use crate::domain::agent_status::{
+    AgentStatus, AgentStatusChange, AgentStatusDraft, check_role, check_shift,
+};
+use crate::domain::{Invalid, Timestamp};
+use crate::engine::audit::{Target, TargetKind};
 use crate::engine::command::{CommandId, Item};
 use crate::engine::context::Ctx;
-use crate::engine::event::{BatchReport, Finished};
+use crate::engine::event::{BatchReport, Event, Finished, Outcome};
+use crate::engine::metrics::{ErrorClass, Operation};
+use crate::engine::reconcile::intents::planned;
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+use serde::Serialize;
+use serde_json::{Value, json};
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
+
+/// The audit log's name for the change.
+const ACTION: &str = "agent_status";
 
 pub(crate) async fn run(
     ctx: &Ctx,
@@ -12,6 +38,336 @@ pub(crate) async fn run(
     items: Vec<Item<AgentStatusDraft>>,
     cancel: &CancellationToken,
 ) -> Finished {
-    let _ = (ctx, id, items, cancel);
-    Finished::Batch(BatchReport::default())
+    let mut items = items;
+    if items.len() == 1
+        && let Some(item) = items.pop()
+    {
+        let (target, outcome, _) = change(ctx, id, item, cancel).await;
+        return Finished::Single { target: Some(target), outcome };
+    }
+    let total = items.len();
+    let mut report = BatchReport::default();
+    let mut waiting = items.into_iter();
+    let mut running = FuturesUnordered::new();
+    loop {
+        while running.len() < ctx.config.batch_concurrency.max(1)
+            && let Some(item) = waiting.next()
+        {
+            let item_id = item.id.clone();
+            running.push(async move { (item_id, change(ctx, id, item, cancel).await) });
+        }
+        let Some((item, (target, outcome, write_ms))) = running.next().await else { break };
+        report.count(&outcome, write_ms);
+        ctx.emit(Event::ItemFinished { id: id.clone(), item, target, outcome }).await;
+        ctx.emit(Event::Progress { id: id.clone(), done: report.total, total }).await;
+    }
+    report.cancelled = report.skipped.contains_key(CANCELLED);
+    Finished::Batch(report)
+}
+
+/// The skip key of agents a cancelled batch never started.
+const CANCELLED: &str = "cancelled";
+
+/// One agent's change to its end: the target, the outcome (durable) and
+/// the write's latency when it was applied.
+async fn change(
+    ctx: &Ctx,
+    id: &CommandId,
+    item: Item<AgentStatusDraft>,
+    cancel: &CancellationToken,
+) -> (Target, Outcome, Option<f64>) {
+    let started = Instant::now();
+    let user = match item.draft.user_id.trim() {
+        "" => "(none)",
+        user => user,
+    };
+    let target = Target::new(TargetKind::User, user);
+    let mut trail = Trail::new(ctx, id, item.id, Operation::AgentStatus, ACTION, target.clone());
+    if let Some(outcome) = trail.settled_before() {
+        return (target, outcome, None);
+    }
+    let ending = if cancel.is_cancelled() {
+        Ending::new(Outcome::skipped(CANCELLED, "the batch was cancelled before this agent was started"))
+    } else {
+        let key = IdempotencyKey::parse(trail.item().as_str()).ok();
+        Flow { ctx, compliance: Compliance::new(&item.draft), started }
+            .run(&item.draft, &mut trail, key)
+            .await
+    };
+    let write_ms = ending.write_ms;
+    (target, ending.finish(trail, started).await, write_ms)
+}
+
+/// Which compliance checks ran for a change, and how each came out.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Compliance {
+    /// The agent's roles were read and allow a status.
+    role_checked: bool,
+    shift_validated: ShiftCheck,
+    /// The change asked the tenant to refuse it during a wrap-up.
+    respect_wrap_up: bool,
+    /// It asked, and the tenant accepted the change: no wrap-up was running.
+    wrap_up_verified: bool,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+enum ShiftCheck {
+    #[serde(rename = "not checked")]
+    NotChecked,
+    #[serde(rename = "passed")]
+    Passed,
+    #[serde(rename = "no shift set")]
+    NoShiftSet,
+    #[serde(rename = "refused")]
+    Refused,
+}
+
+impl Compliance {
+    fn new(draft: &AgentStatusDraft) -> Self {
+        Self {
+            role_checked: false,
+            shift_validated: ShiftCheck::NotChecked,
+            respect_wrap_up: draft.respect_wrap_up,
+            wrap_up_verified: false,
+        }
+    }
+
+    fn json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+struct Flow<'a> {
+    ctx: &'a Ctx,
+    compliance: Compliance,
+    started: Instant,
+}
+
+impl Flow<'_> {
+    async fn run(
+        mut self,
+        draft: &AgentStatusDraft,
+        trail: &mut Trail<'_>,
+        key: Option<IdempotencyKey>,
+    ) -> Ending {
+        let change = match self.validate(draft).await {
+            Ok(change) => change,
+            Err(ending) => return self.noted(ending),
+        };
+        let user = match self.read(&change).await {
+            Ok(read) => read.value,
+            Err(e) => return self.noted(Ending::error(&e)),
+        };
+        if let Err(refused) = check_role(&change.user_id, user.role_names()) {
+            return self.noted(refusal(refused.into()));
+        }
+        self.compliance.role_checked = true;
+        if let Err(refused) = check_shift(&change.user_id, user.shift, Timestamp::now()) {
+            self.compliance.shift_validated = ShiftCheck::Refused;
+            return self.noted(refusal(refused.into()));
+        }
+        self.compliance.shift_validated =
+            if user.shift.is_some() { ShiftCheck::Passed } else { ShiftCheck::NoShiftSet };
+        if holds(&user, &change) {
+            return self.noted(unchanged(&user));
+        }
+        let Some(key) = key else {
+            return self
+                .noted(Ending::new(Outcome::failed("the change's id cannot serve as an idempotency key")));
+        };
+        let spec = self.ctx.api.dialect().set_agent_status(&change).spec;
+        let (request, body) = planned(&self.ctx.api, &spec, user.etag.as_ref(), &key);
+        let before = json!({ "status": user.status.to_string(), "pauseReason": user.pause_reason });
+        if let Err(outcome) = trail.intent(request, &body, Some(before), Some(state(&change))).await {
+            return self.noted(Ending::new(outcome));
+        }
+        let ending = self.write(&change, user, key).await;
+        self.noted(ending)
+    }
+
+    async fn read(&self, change: &AgentStatusChange) -> Result<Reply<User>, ApiError> {
+        let mut tried = 0;
+        loop {
+            match self.ctx.api.user(&change.user_id).await {
+                Err(e) if try_again(&e, tried).await => tried += 1,
+                read => return read,
+            }
+        }
+    }
+
+    /// The payload against the tenant's pause reasons, read again once when
+    /// the reason is missing from the cached list (it may just be new).
+    async fn validate(&self, draft: &AgentStatusDraft) -> Result<AgentStatusChange, Ending> {
+        let reasons = self.ctx.rules.pause_reasons(false).await.map_err(|e| Ending::error(&e))?;
+        let reason = draft.pause_reason.trim();
+        match AgentStatusChange::validate(draft, &reasons) {
+            Err(_) if !reason.is_empty() && !reasons.contains(reason) => {
+                let fresh = self.ctx.rules.pause_reasons(true).await.map_err(|e| Ending::error(&e))?;
+                AgentStatusChange::validate(draft, &fresh).map_err(refusal)
+            }
+            checked => checked.map_err(refusal),
+        }
+    }
+
+    /// PUTs with the tag last read; a 409 reads the agent again to say why.
+    async fn write(&mut self, change: &AgentStatusChange, mut user: User, key: IdempotencyKey) -> Ending {
+        let (mut conflicts, mut tried) = (0, 0);
+        loop {
+            let written = self.ctx.api.set_agent_status(change, user.etag.as_ref(), Some(key.clone())).await;
+            let error = match written {
+                Ok(reply) => {
+                    self.compliance.wrap_up_verified = change.flags.respect_wrap_up;
+                    let after = json!({
+                        "status": reply.value.status.to_string(),
+                        "pauseReason": reply.value.pause_reason,
+                    });
+                    return self.applied(change, &user, after, reply.call, "");
+                }
+                Err(e) => e,
+            };
+            if try_again(&error, tried).await {
+                tried += 1;
+                continue;
+            }
+            if !error.kind.is_conflict() {
+                return self.read_back(change, &user, &error).await;
+            }
+            let again = match self.read(change).await {
+                Ok(again) => again.value,
+                Err(_) => return Ending::error(&error),
+            };
+            if let Some(until) = wrap_up(&again).filter(|_| change.flags.respect_wrap_up) {
+                let blocked = format!(
+                    "agent {} is in wrap-up until {until}; the tenant refused the change (409) because it \
+                     respects wrap-up. Send it after {until}, or without respecting wrap-up to end it now",
+                    named(&again)
+                );
+                return Ending::new(Outcome::conflict(blocked)).call(*error.call).class(ErrorClass::Conflict);
+            }
+            if holds(&again, change) {
+                return unchanged(&again).call(*error.call);
+            }
+            if conflicts == self.ctx.config.conflict_retries {
+                let raced = format!(
+                    "agent {}'s status was changed elsewhere while this change was sent (refused {} times as \
+                     stale); it is now {}. Reload and decide again",
+                    named(&again),
+                    conflicts + 1,
+                    again.status
+                );
+                return Ending::new(Outcome::conflict(raced)).call(*error.call).class(ErrorClass::Conflict);
+            }
+            conflicts += 1;
+            user = again;
+        }
+    }
+
+    /// A write still unsettled after its extra tries is read back: the agent
+    /// holding the status settles it as applied.
+    async fn read_back(&self, change: &AgentStatusChange, before: &User, error: &ApiError) -> Ending {
+        if unsettled(error)
+            && let Ok(now) = self.read(change).await
+            && holds(&now.value, change)
+        {
+            let after =
+                json!({ "status": now.value.status.to_string(), "pauseReason": now.value.pause_reason });
+            return self.applied(
+                change,
+                before,
+                after,
+                (*error.call).clone(),
+                " (confirmed by reading it back)",
+            );
+        }
+        Ending::error(error)
+    }
+
+    fn applied(
+        &self,
+        change: &AgentStatusChange,
+        before: &User,
+        after: Value,
+        call: CallInfo,
+        how: &str,
+    ) -> Ending {
+        let latency_ms = (self.started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
+        let write_ms = call.latency.as_secs_f64() * 1000.0;
+        let summary =
+            format!("agent {} is now {}{how}; was {}", named(before), described(change), before.status);
+        let body = json!({
+            "event": "agent_status_updated",
+            "userId": change.user_id.as_str(),
+            "status": change.status.as_str(),
+            "timestamp": Timestamp::now().to_string(),
+            "latencyMs": latency_ms,
+            "source": "cxone_status_updater",
+        });
+        Ending {
+            after: Some(after),
+            webhook: Some(Webhook { target: "wfm", event_type: "agent.status.updated", body }),
+            write_ms: Some(write_ms),
+            ..Ending::new(Outcome::applied(summary)).call(call)
+        }
+    }
+
+    /// Adds the compliance flags to what the outcome record says after.
+    fn noted(&self, mut ending: Ending) -> Ending {
+        let mut after = match ending.after.take() {
+            Some(Value::Object(state)) => state,
+            _ => serde_json::Map::new(),
+        };
+        after.insert("compliance".into(), self.compliance.json());
+        ending.after = Some(Value::Object(after));
+        ending
+    }
+}
+
+fn refusal(invalid: Invalid) -> Ending {
+    Ending::new(Outcome::rejected(invalid.to_string())).class(ErrorClass::Validation)
+}
+
+fn unchanged(user: &User) -> Ending {
+    let reason = match &user.pause_reason {
+        Some(r) => format!("agent {} is already {} ({r})", named(user), user.status),
+        None => format!("agent {} is already {}", named(user), user.status),
+    };
+    Ending::new(Outcome::skipped("unchanged", reason))
+}
+
+/// The pause reason the tenant keeps: only a Break has one.
+fn kept_reason(change: &AgentStatusChange) -> Option<&str> {
+    (change.status == AgentStatus::Break).then_some(change.pause_reason.as_deref()).flatten()
+}
+
+/// The state the change leaves, as the intent records it for reconciliation.
+fn state(change: &AgentStatusChange) -> Value {
+    json!({ "status": change.status.as_str(), "pauseReason": kept_reason(change) })
+}
+
+/// Whether the agent already is where the change would put them, with no
+/// wrap-up for the change to end.
+fn holds(user: &User, change: &AgentStatusChange) -> bool {
+    user.status.known() == Some(change.status)
+        && user.pause_reason.as_deref() == kept_reason(change)
+        && wrap_up(user).is_none()
+}
+
+/// The end of a wrap-up still running.
+fn wrap_up(user: &User) -> Option<Timestamp> {
+    user.wrap_up_until.filter(|until| *until > Timestamp::now())
+}
+
+fn named(user: &User) -> String {
+    match user.display_name() {
+        name if name.is_empty() => user.id.to_string(),
+        name => format!("{name} ({})", user.id),
+    }
+}
+
+fn described(change: &AgentStatusChange) -> String {
+    match kept_reason(change) {
+        Some(reason) => format!("{} ({reason})", change.status),
+        None => change.status.to_string(),
+    }
 }

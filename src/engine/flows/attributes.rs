@@ -7,6 +7,7 @@
 
 mod callbacks;
 
+use super::ending::{try_again, unsettled};
 use super::interaction_disposition::target_id;
 use super::{Settled, Trail};
 use crate::api::IdempotencyKey;
@@ -75,29 +76,58 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
     };
     let call = ctx.api.dialect().update_attributes(&update);
     let (request, body) = intents::planned(&ctx.api, &call.spec, None, &key);
-    let intended = attributes_state(&applied_to(&before, &update.entries));
-    if let Err(outcome) = trail.intent(request, &body, Some(attributes_state(&before)), Some(intended)).await
+    let planned_state = attributes_state(&applied_to(&before, &update.entries));
+    if let Err(outcome) =
+        trail.intent(request, &body, Some(attributes_state(&before)), Some(planned_state)).await
     {
         return outcome;
     }
-    match ctx.api.update_attributes(&update, Some(key)).await {
-        Ok(reply) => {
-            let summary = format!(
-                "{} attribute change{} applied to interaction {} in one request",
-                update.entries.len(),
-                if update.entries.len() == 1 { "" } else { "s" },
-                update.interaction_id
-            );
-            let settled = Settled::new(Outcome::applied(summary))
-                .call(&reply.call)
-                .after(attributes_state(&held(&reply.value)));
-            trail.finish(settled, started.elapsed()).await
+    let intended = applied_to(&before, &update.entries);
+    let mut tried = 0;
+    let error = loop {
+        match ctx.api.update_attributes(&update, Some(key.clone())).await {
+            Ok(reply) => {
+                let settled = Settled::new(Outcome::applied(applied_summary(&update, "")))
+                    .call(&reply.call)
+                    .after(attributes_state(&held(&reply.value)));
+                return trail.finish(settled, started.elapsed()).await;
+            }
+            // Sent again with the same key: the tenant answers for the
+            // attempt that landed unanswered, or applies it now.
+            Err(e) if try_again(&e, tried).await => tried += 1,
+            Err(e) => break e,
         }
-        Err(e) => {
-            let (outcome, class) = settle(&e);
-            trail.finish(Settled::new(outcome).call(&e.call).class(class), started.elapsed()).await
-        }
+    };
+    if unsettled(&error)
+        && let Ok(now) = ctx.api.attributes(&update.interaction_id).await
+        && touched_as_intended(&held(&now.value), &intended, &update.entries)
+    {
+        let settled =
+            Settled::new(Outcome::applied(applied_summary(&update, " (confirmed by reading it back)")))
+                .call(&now.call)
+                .after(attributes_state(&held(&now.value)));
+        return trail.finish(settled, started.elapsed()).await;
     }
+    let (outcome, class) = settle(&error);
+    trail.finish(Settled::new(outcome).call(&error.call).class(class), started.elapsed()).await
+}
+
+fn applied_summary(update: &AttributeUpdate, how: &str) -> String {
+    let n = update.entries.len();
+    format!(
+        "{n} attribute change{} applied to interaction {} in one request{how}",
+        if n == 1 { "" } else { "s" },
+        update.interaction_id
+    )
+}
+
+/// Whether every key the change touches holds what the change leaves.
+fn touched_as_intended(
+    now: &Map<String, Value>,
+    intended: &Map<String, Value>,
+    entries: &[AttributeEntry],
+) -> bool {
+    entries.iter().all(|e| now.get(e.key.as_str()) == intended.get(e.key.as_str()))
 }
 
 /// The attributes an interaction holds, by key.

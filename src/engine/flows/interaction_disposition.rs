@@ -7,6 +7,7 @@
 //! dispositions asked for, the change is done; otherwise it is retried with
 //! the fresh tag, a few times, after a short jittered pause.
 
+use super::ending::{try_again, unsettled};
 use super::{Settled, Trail};
 use crate::api::model::Interaction;
 use crate::api::{ApiError, ETag, IdempotencyKey, Reply};
@@ -19,7 +20,7 @@ use crate::engine::event::{Finished, Outcome};
 use crate::engine::metrics::{ErrorClass, Operation};
 use crate::engine::reconcile::announcements;
 use crate::engine::reconcile::intents::{
-    self, action, disposition_facts, dispositions_state, same_dispositions,
+    self, DispositionFacts, action, disposition_facts, dispositions_state, same_dispositions,
 };
 use std::time::Duration;
 use tokio::time::Instant;
@@ -70,7 +71,15 @@ async fn apply(
         Err(settled) => return trail.finish(settled, started.elapsed()).await,
     };
     if same_dispositions(&current.value.dispositions, &disposition_facts(&change.dispositions)) {
-        let settled = in_place(&change, &current, "nothing was sent");
+        let codes: Vec<&str> = change.codes().collect();
+        let reason = format!(
+            "interaction {} already has disposition {} exactly as asked; nothing was sent",
+            change.interaction_id,
+            codes.join(", ")
+        );
+        let settled = Settled::new(Outcome::skipped("unchanged", reason))
+            .call(&current.call)
+            .after(dispositions_state(&current.value.dispositions));
         return trail.finish(settled, started.elapsed()).await;
     }
     let Some(etag) = current.value.etag.clone() else {
@@ -104,11 +113,18 @@ async fn write(
     started: Instant,
 ) -> Outcome {
     let wanted = disposition_facts(&change.dispositions);
-    let mut conflicts = 0;
+    let (mut conflicts, mut tried) = (0, 0);
     loop {
         let error = match ctx.api.set_dispositions(change, &etag, Some(key.clone())).await {
             Ok(reply) => return applied(trail, change, reply, started).await,
             Err(e) if e.kind.is_conflict() => e,
+            // Sent again with the same key: the tenant answers for the
+            // attempt that landed unanswered, or applies it now.
+            Err(e) if try_again(&e, tried).await => {
+                tried += 1;
+                continue;
+            }
+            Err(e) if unsettled(&e) => return read_back(ctx, trail, change, &wanted, &e, started).await,
             Err(e) => return failed(trail, &e, started).await,
         };
         conflicts += 1;
@@ -127,7 +143,7 @@ async fn write(
             Err(settled) => return trail.finish(settled, started.elapsed()).await,
         };
         if same_dispositions(&fresh.value.dispositions, &wanted) {
-            let settled = in_place(change, &fresh, "someone else set them meanwhile, so the change is done");
+            let settled = in_place(change, &fresh, started);
             return trail.finish(settled, started.elapsed()).await;
         }
         match fresh.value.etag.clone() {
@@ -137,17 +153,30 @@ async fn write(
     }
 }
 
-/// The interaction already holds what was asked: done, without a write.
-fn in_place<'r>(change: &InteractionDisposition, read: &'r Reply<Interaction>, why: &str) -> Settled<'r> {
+/// After a stale tag, the interaction holds what was asked: the change is
+/// done. It may have been this console's own earlier attempt whose answer
+/// was lost, so it is announced like any applied change (receivers drop a
+/// repeated `webhook-id`; a lost announcement could not be recovered).
+fn in_place<'r>(
+    change: &InteractionDisposition,
+    read: &'r Reply<Interaction>,
+    started: Instant,
+) -> Settled<'r> {
     let codes: Vec<&str> = change.codes().collect();
     let summary = format!(
-        "interaction {} already has disposition {} exactly as asked (already in place); {why}",
+        "interaction {} now has disposition {} (found in place after the tenant reported a concurrent change)",
         change.interaction_id,
         codes.join(", ")
+    );
+    let webhook = announcements::interaction_disposition(
+        change.interaction_id.as_str(),
+        &change.dispositions,
+        Some(started.elapsed().as_secs_f64() * 1_000.0),
     );
     Settled::new(Outcome::applied(summary))
         .call(&read.call)
         .after(dispositions_state(&read.value.dispositions))
+        .webhook(webhook)
 }
 
 /// A tenant that sends no tag leaves nothing to guard the write with.
@@ -213,6 +242,39 @@ async fn applied(
         .after(dispositions_state(&reply.value.dispositions))
         .webhook(webhook);
     trail.finish(settled, latency).await
+}
+
+/// A write still unsettled after its extra tries is read back: the
+/// interaction holding the dispositions settles it as applied.
+async fn read_back(
+    ctx: &Ctx,
+    trail: Trail<'_>,
+    change: &InteractionDisposition,
+    wanted: &[DispositionFacts],
+    error: &ApiError,
+    started: Instant,
+) -> Outcome {
+    match read(ctx, change).await {
+        Ok(now) if same_dispositions(&now.value.dispositions, wanted) => {
+            let codes: Vec<&str> = change.codes().collect();
+            let summary = format!(
+                "interaction {} now has disposition {} (confirmed by reading it back)",
+                change.interaction_id,
+                codes.join(", ")
+            );
+            let webhook = announcements::interaction_disposition(
+                change.interaction_id.as_str(),
+                &change.dispositions,
+                Some(started.elapsed().as_secs_f64() * 1_000.0),
+            );
+            let settled = Settled::new(Outcome::applied(summary))
+                .call(&now.call)
+                .after(dispositions_state(&now.value.dispositions))
+                .webhook(webhook);
+            trail.finish(settled, started.elapsed()).await
+        }
+        _ => failed(trail, error, started).await,
+    }
 }
 
 async fn failed(trail: Trail<'_>, error: &ApiError, started: Instant) -> Outcome {

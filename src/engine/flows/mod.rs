@@ -11,6 +11,7 @@ mod agent_status;
 mod attributes;
 mod contact_dispositions;
 mod data_actions;
+mod ending;
 mod interaction_disposition;
 
 use super::audit::{AuditEntry, RequestInfo, Target};
@@ -205,16 +206,8 @@ impl<'a> Trail<'a> {
 
 /// The audit form of a call: method, path, the tag and key it carried.
 pub(crate) fn request_info(call: &CallInfo) -> RequestInfo {
-    use super::audit::Method;
-    let method = match call.method.as_str() {
-        "POST" => Method::Post,
-        "PUT" => Method::Put,
-        "PATCH" => Method::Patch,
-        "DELETE" => Method::Delete,
-        _ => Method::Get,
-    };
     RequestInfo {
-        method,
+        method: super::reconcile::intents::audit_method(&call.method),
         path: call.path.clone(),
         etag: call.etag_sent.clone(),
         idempotency_key: call.idempotency_key.clone(),

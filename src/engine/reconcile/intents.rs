@@ -32,15 +32,8 @@ pub(crate) fn planned(
     if let Ok(mut path) = url.path_segments_mut() {
         path.pop_if_empty().extend(&spec.segments);
     }
-    let method = match spec.method.as_str() {
-        "POST" => Method::Post,
-        "PUT" => Method::Put,
-        "PATCH" => Method::Patch,
-        "DELETE" => Method::Delete,
-        _ => Method::Get,
-    };
     let request = RequestInfo {
-        method,
+        method: audit_method(&spec.method),
         path: url.path().to_string(),
         etag: etag.map(|t| t.as_str().to_string()),
         idempotency_key: Some(key.as_str().to_string()),
@@ -48,6 +41,17 @@ pub(crate) fn planned(
     // The client sends `body.to_string()`; the same call gives the same bytes.
     let body = spec.body.as_ref().map(|b| b.to_string().into_bytes()).unwrap_or_default();
     (request, body)
+}
+
+/// The audit log's name for an HTTP method.
+pub(crate) fn audit_method(method: &reqwest::Method) -> Method {
+    match method.as_str() {
+        "POST" => Method::Post,
+        "PUT" => Method::Put,
+        "PATCH" => Method::Patch,
+        "DELETE" => Method::Delete,
+        _ => Method::Get,
+    }
 }
 
 /// A disposition as compared: everything but its timestamp, which a client

@@ -6,8 +6,9 @@ use crate::api::model::{
     Campaign, Contact, ContactFilter, DataAction, Interaction, InteractionFilter, ListQuery, MAX_TOP,
     NoFilter, Page, User, UserFilter,
 };
-use crate::api::{ApiError, ApiErrorKind, CallInfo, Client};
+use crate::api::{ApiError, ApiErrorKind, CallInfo};
 use crate::domain::CampaignId;
+use crate::engine::context::Ctx;
 use crate::engine::event::{Snapshot, Table};
 use std::collections::{BTreeSet, HashMap};
 use std::future::Future;
@@ -28,7 +29,7 @@ pub(crate) trait Source: Send + 'static {
     /// successful read. Nothing is remembered from a read that fails.
     fn fetch(
         &mut self,
-        api: &Client,
+        ctx: &Ctx,
         full: bool,
     ) -> impl Future<Output = Result<Fetched<Self::Row>, ApiError>> + Send;
 
@@ -106,7 +107,8 @@ impl Source for Agents {
     type Row = User;
     const NAME: &'static str = "agents";
 
-    async fn fetch(&mut self, api: &Client, full: bool) -> Result<Fetched<User>, ApiError> {
+    async fn fetch(&mut self, ctx: &Ctx, full: bool) -> Result<Fetched<User>, ApiError> {
+        let api = &ctx.api;
         let read = read_pages(self.0.since(full), UserFilter::default(), |q| async move {
             api.users(&q).await.map(|r| r.value)
         })
@@ -126,7 +128,8 @@ impl Source for Interactions {
     type Row = Interaction;
     const NAME: &'static str = "interactions";
 
-    async fn fetch(&mut self, api: &Client, full: bool) -> Result<Fetched<Interaction>, ApiError> {
+    async fn fetch(&mut self, ctx: &Ctx, full: bool) -> Result<Fetched<Interaction>, ApiError> {
+        let api = &ctx.api;
         let read = read_pages(self.0.since(full), InteractionFilter::default(), |q| async move {
             api.interactions(&q).await.map(|r| r.value)
         })
@@ -146,7 +149,8 @@ impl Source for Campaigns {
     type Row = Campaign;
     const NAME: &'static str = "campaigns";
 
-    async fn fetch(&mut self, api: &Client, full: bool) -> Result<Fetched<Campaign>, ApiError> {
+    async fn fetch(&mut self, ctx: &Ctx, full: bool) -> Result<Fetched<Campaign>, ApiError> {
+        let api = &ctx.api;
         let read =
             read_pages(
                 self.0.since(full),
@@ -169,7 +173,8 @@ impl Source for DataActions {
     type Row = DataAction;
     const NAME: &'static str = "data actions";
 
-    async fn fetch(&mut self, api: &Client, full: bool) -> Result<Fetched<DataAction>, ApiError> {
+    async fn fetch(&mut self, ctx: &Ctx, full: bool) -> Result<Fetched<DataAction>, ApiError> {
+        let api = &ctx.api;
         let read = read_pages(self.0.since(full), NoFilter, |q| async move {
             api.data_actions(&q).await.map(|r| r.value)
         })
@@ -194,7 +199,8 @@ impl Source for Contacts {
     type Row = Contact;
     const NAME: &'static str = "contacts";
 
-    async fn fetch(&mut self, api: &Client, full: bool) -> Result<Fetched<Contact>, ApiError> {
+    async fn fetch(&mut self, ctx: &Ctx, full: bool) -> Result<Fetched<Contact>, ApiError> {
+        let api = &ctx.api;
         let complete = full || self.campaigns.0.is_none();
         let campaigns = read_pages(self.campaigns.since(full), NoFilter, |q| async move {
             api.campaigns(&q).await.map(|r| r.value)
@@ -211,9 +217,14 @@ impl Source for Contacts {
         for id in ids {
             let mut cursor =
                 if complete { Cursor::default() } else { self.cursors.get(&id).cloned().unwrap_or_default() };
+            // Contact reads share the campaign's pace with the batch flows,
+            // so a refresh never pushes a campaign over the tenant's limit.
             let read = read_pages(cursor.since(complete), ContactFilter::default(), |q| {
                 let id = &id;
-                async move { api.contacts(id, &q).await.map(|r| r.value) }
+                async move {
+                    ctx.campaign_pacing.admit(id.as_str()).await;
+                    api.contacts(id, &q).await.map(|r| r.value)
+                }
             })
             .await?;
             rows.extend(cursor.advance(read, complete).rows);

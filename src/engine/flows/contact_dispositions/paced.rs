@@ -1,0 +1,43 @@
+//! Calls to a campaign's contacts, paced by the campaign's rate.
+//!
+//! A 429 pauses the whole campaign for the wait the tenant asked for, then
+//! the call goes again; other campaigns carry on meanwhile.
+
+use crate::api::{ApiError, ApiErrorKind, Reply};
+use crate::engine::context::Ctx;
+use std::future::Future;
+use std::time::Duration;
+
+/// Pauses one call may meet before it is reported as rate limited.
+const MAX_PAUSES: u32 = 8;
+/// The pause when a 429 names no wait.
+const DEFAULT_PAUSE: Duration = Duration::from_secs(1);
+/// The longest pause waited out; a tenant asking for more is reported.
+const LONGEST_PAUSE: Duration = Duration::from_secs(60);
+
+/// Runs `call` when `campaign`'s pace allows, again after each pause a 429
+/// asks for. `call` must come from a client that surfaces 429s.
+pub(super) async fn paced<T, F, Fut>(ctx: &Ctx, campaign: &str, mut call: F) -> Result<Reply<T>, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Reply<T>, ApiError>>,
+{
+    let mut pauses = 0;
+    loop {
+        ctx.campaign_pacing.admit(campaign).await;
+        let error = match call().await {
+            Err(e) => e,
+            done => return done,
+        };
+        let ApiErrorKind::RateLimited { retry_after, .. } = &error.kind else {
+            return Err(error);
+        };
+        let wait = retry_after.unwrap_or(DEFAULT_PAUSE);
+        if pauses == MAX_PAUSES || wait > LONGEST_PAUSE {
+            return Err(error);
+        }
+        pauses += 1;
+        tracing::debug!(campaign, ?wait, "the tenant limits this campaign; pausing it");
+        ctx.campaign_pacing.pause(campaign, wait);
+    }
+}

@@ -1,0 +1,142 @@
+//! Before anything is sent: each entry checked against its campaign's
+//! outcome matrix, then against the entries before it and the contacts this
+//! session already did.
+
+use super::Done;
+use crate::api::ApiErrorKind;
+use crate::domain::contact_disposition::{ContactDisposition, ContactDispositionDraft, OutcomeMatrix};
+use crate::domain::{CampaignId, Invalid, Timestamp};
+use crate::engine::audit::Target;
+use crate::engine::command::{CommandId, Item};
+use crate::engine::context::{Ctx, settle};
+use crate::engine::event::Outcome;
+use crate::engine::flows::{Settled, Trail};
+use crate::engine::metrics::{ErrorClass, Operation};
+use std::collections::HashSet;
+use std::sync::Arc;
+use tokio::time::Instant;
+
+/// The audit log's name for the change.
+pub(super) const ACTION: &str = "contact_disposition";
+
+/// A contact that passed every check made before sending.
+pub(super) struct Ready<'a> {
+    pub trail: Trail<'a>,
+    pub disposition: ContactDisposition,
+    pub claim: (String, String),
+}
+
+pub(super) enum Plan<'a> {
+    Ready(Ready<'a>),
+    /// Settled without a request: skipped or refused.
+    Done(Done),
+}
+
+/// Plans a batch's entries in order, remembering what came before.
+pub(super) struct Planner<'a> {
+    ctx: &'a Ctx,
+    id: &'a CommandId,
+    in_batch: HashSet<(String, String)>,
+    /// Campaigns whose matrix was read again during this batch: a code
+    /// missing from the cached matrix may just have been added.
+    reread: HashSet<CampaignId>,
+}
+
+impl<'a> Planner<'a> {
+    pub fn new(ctx: &'a Ctx, id: &'a CommandId) -> Self {
+        Self { ctx, id, in_batch: HashSet::new(), reread: HashSet::new() }
+    }
+
+    pub async fn plan(&mut self, item: Item<ContactDispositionDraft>) -> Plan<'a> {
+        let started = Instant::now();
+        let Item { id: item_id, draft } = item;
+        let target = Target::contact(shown(&draft.campaign_id), shown(&draft.contact_id));
+        let trail = Trail::new(self.ctx, self.id, item_id, Operation::ContactDisposition, ACTION, target);
+        if let Some(outcome) = trail.settled_before() {
+            // The audit log holds this entry's outcome already: nothing to add.
+            return Plan::Done(Done {
+                item: trail.item().clone(),
+                target: trail.target().clone(),
+                outcome,
+                write_ms: None,
+                claim: None,
+            });
+        }
+        let disposition = match self.validate(&draft).await {
+            Ok(d) => d,
+            Err((outcome, class)) => return finish(trail, Settled::new(outcome).class(class), started).await,
+        };
+        let claim = (disposition.campaign_id.to_string(), disposition.contact_id.to_string());
+        if !self.in_batch.insert(claim.clone()) {
+            let skip = Outcome::skipped("duplicate", "duplicate: this contact appears earlier in this batch");
+            return finish(trail, Settled::new(skip), started).await;
+        }
+        let first =
+            self.ctx.processed_contacts.lock().unwrap_or_else(|p| p.into_inner()).insert(claim.clone());
+        if !first {
+            let skip = Outcome::skipped(
+                "duplicate",
+                "duplicate: this contact was already processed in this session",
+            );
+            return finish(trail, Settled::new(skip), started).await;
+        }
+        Plan::Ready(Ready { trail, disposition, claim })
+    }
+
+    /// The draft checked against its campaign's outcome matrix.
+    async fn validate(
+        &mut self,
+        draft: &ContactDispositionDraft,
+    ) -> Result<ContactDisposition, (Outcome, ErrorClass)> {
+        let refused = |e: Invalid| (Outcome::rejected(e.to_string()), ErrorClass::Validation);
+        let campaign =
+            CampaignId::parse_as("campaignId", &draft.campaign_id).map_err(|e| refused(e.into()))?;
+        let matrix = self.matrix(&campaign, false).await?;
+        match ContactDisposition::validate(draft, &matrix, Timestamp::now()) {
+            Err(_) if self.may_be_new(&campaign, &matrix, draft) => {
+                let fresh = self.matrix(&campaign, true).await?;
+                ContactDisposition::validate(draft, &fresh, Timestamp::now()).map_err(refused)
+            }
+            checked => checked.map_err(refused),
+        }
+    }
+
+    /// Whether the code is missing from a matrix not yet read again.
+    fn may_be_new(
+        &mut self,
+        campaign: &CampaignId,
+        matrix: &OutcomeMatrix,
+        draft: &ContactDispositionDraft,
+    ) -> bool {
+        let code = draft.outcome_code.trim();
+        !code.is_empty() && !matrix.contains(code) && self.reread.insert(campaign.clone())
+    }
+
+    async fn matrix(
+        &self,
+        campaign: &CampaignId,
+        fresh: bool,
+    ) -> Result<Arc<OutcomeMatrix>, (Outcome, ErrorClass)> {
+        self.ctx.rules.outcome_matrix(campaign, fresh).await.map_err(|e| match &e.kind {
+            ApiErrorKind::NotFound { .. } => (
+                Outcome::rejected(format!("campaignId: campaign {campaign} does not exist on the tenant")),
+                crate::engine::context::error_class(&e),
+            ),
+            _ => settle(&e),
+        })
+    }
+}
+
+async fn finish(trail: Trail<'_>, settled: Settled<'_>, started: Instant) -> Plan<'static> {
+    let (item, target) = (trail.item().clone(), trail.target().clone());
+    let outcome = trail.finish(settled, started.elapsed()).await;
+    Plan::Done(Done { item, target, outcome, write_ms: None, claim: None })
+}
+
+/// An id as the audit trail names the target, even when it was left empty.
+fn shown(raw: &str) -> String {
+    match raw.trim() {
+        "" => "(none)".to_string(),
+        id => id.to_string(),
+    }
+}

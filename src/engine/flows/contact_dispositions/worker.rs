@@ -1,0 +1,187 @@
+//! One contact: read it, decide, record the intent, write it.
+
+use super::paced::paced;
+use super::plan::Ready;
+use super::{Done, Ending, try_again, unsettled};
+use crate::api::model::Contact;
+use crate::api::{ApiError, CallInfo, Client, IdempotencyKey, Reply};
+use crate::domain::Timestamp;
+use crate::domain::contact_disposition::{ContactDisposition, SkipReason, check_contact};
+use crate::engine::context::Ctx;
+use crate::engine::event::Outcome;
+use crate::engine::flows::{Trail, Webhook};
+use crate::engine::metrics::ErrorClass;
+use crate::engine::reconcile::intents::planned;
+use serde_json::{Value, json};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+/// The skip key of entries a cancelled batch never started.
+pub(super) const CANCELLED: &str = "cancelled";
+
+/// Applies one planned contact, unless the batch was cancelled first.
+pub(super) async fn apply(ctx: &Ctx, client: &Client, ready: Ready<'_>, cancel: &CancellationToken) -> Done {
+    let started = Instant::now();
+    let Ready { mut trail, disposition, claim } = ready;
+    let (item, target) = (trail.item().clone(), trail.target().clone());
+    let ending = if cancel.is_cancelled() {
+        Ending::new(Outcome::skipped(CANCELLED, "the batch was cancelled before this contact was started"))
+    } else {
+        let key = IdempotencyKey::parse(item.as_str());
+        Worker { ctx, client, d: &disposition }.run(&mut trail, key.ok()).await
+    };
+    let write_ms = ending.write_ms;
+    let outcome = ending.finish(trail, started).await;
+    Done { item, target, outcome, write_ms, claim: Some(claim) }
+}
+
+struct Worker<'a> {
+    ctx: &'a Ctx,
+    client: &'a Client,
+    d: &'a ContactDisposition,
+}
+
+impl Worker<'_> {
+    async fn run(&self, trail: &mut Trail<'_>, key: Option<IdempotencyKey>) -> Ending {
+        let read = match self.read().await {
+            Ok(read) => read,
+            Err(e) => return Ending::error(&e),
+        };
+        let before = read.value;
+        if let Err(skip) = self.check(&before) {
+            return skipped(skip).call(read.call);
+        }
+        // Derived from the entry, so every attempt of this change, in this
+        // run or a re-run of the same file, carries the same key.
+        let Some(key) = key else {
+            return Ending::new(Outcome::failed("the entry's id cannot serve as an idempotency key"));
+        };
+        let spec = self.client.dialect().set_contact_disposition(self.d).spec;
+        let (request, body) = planned(self.client, &spec, before.etag.as_ref(), &key);
+        let state = json!({ "outcomeCode": before.outcome_code, "state": before.state.as_str() });
+        let intended = json!({ "outcomeCode": self.d.outcome_code.as_str() });
+        if let Err(outcome) = trail.intent(request, &body, Some(state), Some(intended)).await {
+            return Ending::new(outcome);
+        }
+        self.write(&before, key).await
+    }
+
+    /// PATCHes with the tag last read; a 409 reads the contact again and
+    /// decides anew, within the configured number of retries.
+    async fn write(&self, before: &Contact, key: IdempotencyKey) -> Ending {
+        let mut etag = before.etag.clone();
+        let (mut conflicts, mut tried) = (0, 0);
+        loop {
+            let campaign = self.d.campaign_id.as_str();
+            let written = paced(self.ctx, campaign, || {
+                self.client.set_contact_disposition(self.d, etag.as_ref(), Some(key.clone()))
+            })
+            .await;
+            let error = match written {
+                Ok(reply) => return self.applied(before, &reply.value, reply.call, ""),
+                Err(e) => e,
+            };
+            if try_again(&error, tried).await {
+                tried += 1;
+                continue;
+            }
+            if !error.kind.is_conflict() {
+                return self.read_back(before, &error).await;
+            }
+            let again = match self.read().await {
+                Ok(again) => again.value,
+                Err(_) => return Ending::error(&error),
+            };
+            if let Err(skip) = self.check(&again) {
+                return skipped(skip).call(*error.call);
+            }
+            if conflicts == self.ctx.config.conflict_retries {
+                let refused = format!(
+                    "contact {} kept changing while its outcome was being set (refused {} times as stale); \
+                     reload it and decide again",
+                    self.d.contact_id,
+                    conflicts + 1
+                );
+                return Ending::new(Outcome::conflict(refused)).call(*error.call).class(ErrorClass::Conflict);
+            }
+            conflicts += 1;
+            etag = again.etag;
+        }
+    }
+
+    /// A write still unsettled after its extra tries is read back: the
+    /// contact holding the outcome settles it as applied.
+    async fn read_back(&self, before: &Contact, error: &ApiError) -> Ending {
+        if !unsettled(error) {
+            return Ending::error(error);
+        }
+        match self.read().await {
+            Ok(now) if now.value.outcome_code.as_deref() == Some(self.d.outcome_code.as_str()) => {
+                self.applied(before, &now.value, (*error.call).clone(), " (confirmed by reading it back)")
+            }
+            _ => Ending::error(error),
+        }
+    }
+
+    async fn read(&self) -> Result<Reply<Contact>, ApiError> {
+        let d = self.d;
+        let mut tried = 0;
+        loop {
+            match paced(self.ctx, d.campaign_id.as_str(), || {
+                self.client.contact(&d.campaign_id, &d.contact_id)
+            })
+            .await
+            {
+                Err(e) if try_again(&e, tried).await => tried += 1,
+                read => return read,
+            }
+        }
+    }
+
+    fn check(&self, contact: &Contact) -> Result<(), SkipReason> {
+        check_contact(&contact.state, contact.outcome_code.as_deref(), &self.d.outcome_code)
+    }
+
+    fn applied(&self, before: &Contact, after: &Contact, call: CallInfo, how: &str) -> Ending {
+        let d = self.d;
+        let write_ms = (call.latency.as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
+        let summary = format!(
+            "contact {} in campaign {} now has outcome {}{how} (was {})",
+            d.contact_id,
+            d.campaign_id,
+            d.outcome_code,
+            before.outcome_code.as_deref().unwrap_or("none")
+        );
+        Ending {
+            after: Some(json!({ "outcomeCode": after.outcome_code, "state": after.state.as_str() })),
+            webhook: Some(Webhook {
+                target: "crm",
+                event_type: "contact.disposition.updated",
+                body: crm(d, write_ms),
+            }),
+            write_ms: Some(write_ms),
+            ..Ending::new(Outcome::applied(summary)).call(call)
+        }
+    }
+}
+
+fn skipped(skip: SkipReason) -> Ending {
+    Ending::new(Outcome::skipped(skip.key(), skip.to_string()))
+}
+
+/// Document 001's CRM webhook: its audit entry, as the document builds it.
+fn crm(d: &ContactDisposition, latency_ms: f64) -> Value {
+    json!({
+        "event": "DISPOSITION_UPDATE",
+        "data": {
+            "timestamp": Timestamp::now().to_string(),
+            "contact_id": d.contact_id.as_str(),
+            "campaign_id": d.campaign_id.as_str(),
+            "outcome_code": d.outcome_code.as_str(),
+            "agent_id": d.agent_id.as_str(),
+            "status": "SUCCESS",
+            "latency_ms": latency_ms,
+        },
+        "source": "CXone_Outbound_Sync",
+    })
+}

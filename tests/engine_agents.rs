@@ -1,0 +1,258 @@
+//! Agent status (document 003) through the engine, against the sandbox:
+//! the document's change, the local and role/shift refusals, wrap-up, a
+//! team, and compliance flags that say what was actually checked.
+
+mod engine_support;
+
+use cxone_console::api::model::{ListQuery, User};
+use cxone_console::domain::Timestamp;
+use cxone_console::domain::agent_status::{AgentStatus, AgentStatusDraft};
+use cxone_console::engine::audit::{AuditRecord, RecordKind};
+use cxone_console::engine::outbox::MessageId;
+use cxone_console::engine::{Change, Command, CommandId, Event, Finished, Item, Outcome};
+use cxone_console::sandbox::Resource;
+use cxone_console::signing::Verdict;
+use engine_support::Rig;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// Document 003's agent: an Agent, on shift around the clock, Available.
+const AGENT: &str = "12345-abcde-67890";
+
+fn draft(user: &str, status: &str, reason: &str) -> AgentStatusDraft {
+    AgentStatusDraft {
+        user_id: user.into(),
+        status: status.into(),
+        pause_reason: reason.into(),
+        ..Default::default()
+    }
+}
+
+fn single(draft: AgentStatusDraft) -> (CommandId, Change) {
+    let id = CommandId::random().item(0);
+    (id.clone(), Change::AgentStatus(vec![Item { id, draft }]))
+}
+
+async fn outcome(rig: &mut Rig, draft: AgentStatusDraft) -> (CommandId, Outcome) {
+    let (id, change) = single(draft);
+    (id, rig.outcome(change).await)
+}
+
+/// The compliance flags of an item's outcome record.
+fn compliance(records: &[AuditRecord], item: &CommandId) -> Value {
+    let outcome = records
+        .iter()
+        .find(|r| r.entry.kind == RecordKind::Outcome && r.entry.command_id.as_deref() == Some(item.as_str()))
+        .expect("an outcome record");
+    outcome.entry.after.as_ref().map(|a| a["compliance"].clone()).expect("compliance flags after")
+}
+
+fn kinds(records: &[AuditRecord], item: &CommandId) -> Vec<RecordKind> {
+    records
+        .iter()
+        .filter(|r| r.entry.command_id.as_deref() == Some(item.as_str()))
+        .map(|r| r.entry.kind)
+        .collect()
+}
+
+async fn users(rig: &Rig) -> Vec<User> {
+    let api = engine_support::client(&rig.sandbox);
+    api.users(&ListQuery::new().top(1000)).await.expect("the user list").value.items
+}
+
+fn is_agent(user: &User) -> bool {
+    user.role_names().any(|r| r == "Agent" || r == "Supervisor")
+}
+
+/// A status other than the one the user holds.
+fn another_status(user: &User) -> &'static str {
+    if user.status.known() == Some(AgentStatus::Training) { "Offline" } else { "Training" }
+}
+
+#[tokio::test]
+async fn the_documents_break_for_queue_full_is_applied_once_and_reaches_the_wfm() {
+    let mut rig = Rig::quiet().await;
+    let (id, applied) = outcome(&mut rig, draft(AGENT, "Break", "Queue Full")).await;
+    assert!(applied.is_applied(), "{applied:?}");
+    assert!(
+        applied.text().contains("Break (Queue Full)") && applied.text().contains("was Available"),
+        "{applied}"
+    );
+    let stats = rig.sandbox.stats();
+    assert_eq!((stats.writes_of(Resource::AgentStatus), stats.total_repeated()), (1, 0));
+
+    let delivery = rig.sink_holds("wfm", 1).await.remove(0);
+    assert_eq!(delivery.verdict, Verdict::Valid);
+    assert_eq!(delivery.webhook_id.as_deref(), Some(MessageId::derived(id.as_str()).as_str()));
+    let body = &delivery.body;
+    assert_eq!(body["event"], "agent_status_updated");
+    assert_eq!(body["userId"], AGENT);
+    assert_eq!(body["status"], "Break");
+    assert_eq!(body["source"], "cxone_status_updater");
+    assert!(body["latencyMs"].as_f64().is_some_and(|ms| ms >= 0.0), "{body}");
+    assert!(body["timestamp"].as_str().is_some_and(|t| Timestamp::parse_as("t", t).is_ok()), "{body}");
+
+    let records = rig.audit_records();
+    assert_eq!(kinds(&records, &id), [RecordKind::Intent, RecordKind::Outcome]);
+    let intent = &records[0].entry;
+    assert_eq!(intent.before, Some(json!({"status": "Available", "pauseReason": null})));
+    assert_eq!(intent.after, Some(json!({"status": "Break", "pauseReason": "Queue Full"})));
+    assert_eq!(
+        compliance(&records, &id),
+        json!({"roleChecked": true, "shiftValidated": "passed", "respectWrapUp": true, "wrapUpVerified": true})
+    );
+
+    let (again, unchanged) = outcome(&mut rig, draft(AGENT, "Break", "Queue Full")).await;
+    assert!(matches!(&unchanged, Outcome::Skipped { key, .. } if key == "unchanged"), "{unchanged:?}");
+    assert_eq!(kinds(&rig.audit_records(), &again), [RecordKind::Outcome], "nothing was sent");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 1);
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn a_break_without_a_reason_or_with_an_unknown_one_is_refused_before_anything_is_sent() {
+    let mut rig = Rig::quiet().await;
+    for (reason, rule) in
+        [("", "a Break needs a pause reason"), ("Coffee", "not one of the tenant's pause reasons")]
+    {
+        let (id, refused) = outcome(&mut rig, draft(AGENT, "Break", reason)).await;
+        assert!(matches!(refused, Outcome::Rejected { .. }), "{refused:?}");
+        assert!(refused.text().contains("pauseReason") && refused.text().contains(rule), "{refused}");
+        let records = rig.audit_records();
+        assert_eq!(kinds(&records, &id), [RecordKind::Outcome]);
+        let flags = compliance(&records, &id);
+        assert_eq!((&flags["roleChecked"], &flags["shiftValidated"]), (&json!(false), &json!("not checked")));
+    }
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 0);
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn a_user_without_an_agent_role_or_outside_their_shift_is_refused_by_that_rule() {
+    let mut rig = Rig::quiet().await;
+    let users = users(&rig).await;
+    let now = Timestamp::now().unix_seconds();
+    let clear_of_now = |u: &&User| u.shift.is_some_and(|s| now < s.start - 600.0 || now > s.end + 600.0);
+    let clerk = users.iter().find(|u| !is_agent(u)).expect("a user with no agent role");
+    let off_shift = users.iter().filter(|u| is_agent(u)).find(clear_of_now).expect("an agent off shift");
+    let unscheduled =
+        users.iter().filter(|u| is_agent(u)).find(|u| u.shift.is_none()).expect("an agent with no shift");
+
+    let (id, refused) = outcome(&mut rig, draft(clerk.id.as_str(), "Available", "")).await;
+    assert!(matches!(refused, Outcome::Rejected { .. }), "{refused:?}");
+    assert!(refused.text().contains("neither the Agent nor the Supervisor role"), "{refused}");
+    let flags = compliance(&rig.audit_records(), &id);
+    assert_eq!((&flags["roleChecked"], &flags["shiftValidated"]), (&json!(false), &json!("not checked")));
+
+    let (id, refused) = outcome(&mut rig, draft(off_shift.id.as_str(), another_status(off_shift), "")).await;
+    assert!(matches!(refused, Outcome::Rejected { .. }), "{refused:?}");
+    assert!(refused.text().contains("outside their shift"), "{refused}");
+    let flags = compliance(&rig.audit_records(), &id);
+    assert_eq!((&flags["roleChecked"], &flags["shiftValidated"]), (&json!(true), &json!("refused")));
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 0, "neither was sent");
+
+    let (id, applied) =
+        outcome(&mut rig, draft(unscheduled.id.as_str(), another_status(unscheduled), "")).await;
+    assert!(applied.is_applied(), "{applied:?}");
+    let flags = compliance(&rig.audit_records(), &id);
+    assert_eq!((&flags["roleChecked"], &flags["shiftValidated"]), (&json!(true), &json!("no shift set")));
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn a_wrap_up_refuses_a_change_that_respects_it_and_ends_for_one_that_does_not() {
+    let mut rig = Rig::quiet().await;
+    let until = rig.sandbox.state().tenant.start_wrap_up(AGENT, Duration::from_secs(600)).unwrap();
+    let (id, blocked) = outcome(&mut rig, draft(AGENT, "Busy", "")).await;
+    assert!(matches!(blocked, Outcome::Conflict { .. }), "{blocked:?}");
+    let minute = &until.to_string()[..16];
+    assert!(
+        blocked.text().contains("wrap-up until") && blocked.text().contains(minute),
+        "{blocked} ({until})"
+    );
+    let records = rig.audit_records();
+    assert_eq!(kinds(&records, &id), [RecordKind::Intent, RecordKind::Outcome], "sent, and refused");
+    let flags = compliance(&records, &id);
+    assert_eq!((&flags["respectWrapUp"], &flags["wrapUpVerified"]), (&json!(true), &json!(false)));
+
+    let forced = AgentStatusDraft { respect_wrap_up: false, ..draft(AGENT, "Busy", "") };
+    let (id, applied) = outcome(&mut rig, forced).await;
+    assert!(applied.is_applied(), "{applied:?}");
+    let flags = compliance(&rig.audit_records(), &id);
+    assert_eq!((&flags["respectWrapUp"], &flags["wrapUpVerified"]), (&json!(false), &json!(false)));
+    let api = engine_support::client(&rig.sandbox);
+    let user = api.user(&cxone_console::domain::UserId::parse(AGENT).unwrap()).await.unwrap().value;
+    assert_eq!(
+        (user.status.known(), user.wrap_up_until),
+        (Some(AgentStatus::Busy), None),
+        "the wrap-up ended"
+    );
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn a_team_ends_as_a_batch_with_an_outcome_per_agent() {
+    let mut rig = Rig::quiet().await;
+    let now = Timestamp::now().unix_seconds();
+    let on_shift = |u: &&User| u.shift.is_none_or(|s| s.start + 600.0 < now && now < s.end - 600.0);
+    let team: Vec<User> =
+        users(&rig).await.into_iter().filter(is_agent).filter(|u| on_shift(&u)).take(4).collect();
+    assert_eq!(team.len(), 4, "the seeded tenant has agents on shift");
+    let base = CommandId::random();
+    let items: Vec<_> = team
+        .iter()
+        .enumerate()
+        .map(|(i, u)| Item { id: base.item(i), draft: draft(u.id.as_str(), another_status(u), "") })
+        .collect();
+    let ids: Vec<CommandId> = items.iter().map(|i| i.id.clone()).collect();
+    let report = match rig.run(Change::AgentStatus(items)).await {
+        Finished::Batch(report) => report,
+        other => panic!("a team ends with a batch report: {other:?}"),
+    };
+    assert_eq!((report.total, report.successful, report.failed), (4, 4, 0), "{report:?}");
+    let finished: Vec<&CommandId> = rig
+        .seen
+        .iter()
+        .filter_map(|e| match e {
+            Event::ItemFinished { item, .. } => Some(item),
+            _ => None,
+        })
+        .collect();
+    assert!(ids.iter().all(|id| finished.contains(&id)) && finished.len() == 4, "{finished:?}");
+    let deliveries = rig.sink_holds("wfm", 4).await;
+    for id in &ids {
+        let hook = MessageId::derived(id.as_str());
+        assert!(
+            deliveries
+                .iter()
+                .any(|d| d.webhook_id.as_deref() == Some(hook.as_str()) && d.verdict == Verdict::Valid)
+        );
+    }
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 4);
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn a_team_cancelled_before_it_starts_changes_nobody() {
+    let mut rig = Rig::quiet().await;
+    let base = CommandId::random();
+    let items: Vec<_> = ["Training", "Offline", "Busy"]
+        .iter()
+        .enumerate()
+        .map(|(i, status)| Item { id: base.item(i), draft: draft(AGENT, status, "") })
+        .collect();
+    let id = CommandId::random();
+    rig.send(Command::Submit { id: id.clone(), change: Change::AgentStatus(items) }).await;
+    rig.send(Command::Cancel { id: id.clone() }).await;
+    let report = match rig.finished(&id).await {
+        Finished::Batch(report) => report,
+        other => panic!("a team ends with a batch report: {other:?}"),
+    };
+    assert!(report.cancelled, "{report:?}");
+    assert_eq!((report.total, report.skipped.get("cancelled")), (3, Some(&3)), "{report:?}");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 0);
+    let records = rig.audit_records();
+    assert_eq!(records.len(), 3, "one skipped outcome each, nothing sent");
+    assert!(records.iter().all(|r| r.entry.kind == RecordKind::Outcome));
+    rig.stop().await;
+}

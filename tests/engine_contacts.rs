@@ -1,0 +1,358 @@
+//! Outbound contact dispositions (document 001) through the engine, against
+//! the sandbox: what is applied, what is skipped and why, the waves, the
+//! campaign's pace and what a 429 holds back.
+
+mod engine_support;
+
+use cxone_console::api::model::{ContactFilter, ListQuery};
+use cxone_console::domain::contact_disposition::{ContactDispositionDraft, DialerState};
+use cxone_console::domain::{CampaignId, ContactId};
+use cxone_console::engine::audit::{AuditRecord, RecordKind};
+use cxone_console::engine::outbox::MessageId;
+use cxone_console::engine::{BatchReport, Change, Command, CommandId, Event, Finished, Item, Outcome};
+use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
+use cxone_console::signing::Verdict;
+use engine_support::Rig;
+use serde_json::json;
+use std::collections::HashMap;
+
+const CAMPAIGN: &str = "a1b2c3d4-e5f6-7890-g1h2-i3j4k5l6m7n8";
+const AGENT: &str = "agent-uuid-1234567890abcdef";
+
+fn draft(campaign: &str, contact: &str, code: &str) -> ContactDispositionDraft {
+    ContactDispositionDraft {
+        contact_id: contact.into(),
+        campaign_id: campaign.into(),
+        outcome_code: code.into(),
+        agent_id: AGENT.into(),
+        ..Default::default()
+    }
+}
+
+/// A batch of `drafts`, each entry with an id derived from the batch's.
+fn batch(drafts: Vec<ContactDispositionDraft>) -> (Vec<CommandId>, Change) {
+    let base = CommandId::random();
+    let items: Vec<_> =
+        drafts.into_iter().enumerate().map(|(i, draft)| Item { id: base.item(i), draft }).collect();
+    (items.iter().map(|i| i.id.clone()).collect(), Change::ContactDispositions(items))
+}
+
+fn batch_report(finished: Finished) -> BatchReport {
+    match finished {
+        Finished::Batch(report) => report,
+        Finished::Single { .. } => panic!("a contact batch ends with a batch report"),
+    }
+}
+
+async fn sandbox(config: SandboxConfig) -> Sandbox {
+    Sandbox::start(config).await.expect("the sandbox binds 127.0.0.1:0")
+}
+
+/// Contacts of `campaign` the dialer leaves alone and that have no outcome yet.
+async fn pending_contacts(sandbox: &Sandbox, campaign: &str, n: u32) -> Vec<String> {
+    let api = engine_support::client(sandbox);
+    let campaign = CampaignId::parse(campaign).unwrap();
+    let query = ListQuery::new().top(n).filter(ContactFilter { state: Some(DialerState::Pending) });
+    let page = api.contacts(&campaign, &query).await.expect("the contacts list").value;
+    assert_eq!(page.items.len(), n as usize, "the seeded campaign has enough pending contacts");
+    page.items.into_iter().map(|c| c.id.to_string()).collect()
+}
+
+/// Each item's final ItemFinished outcome, from the events seen.
+fn outcomes(rig: &Rig) -> HashMap<CommandId, Outcome> {
+    rig.seen
+        .iter()
+        .filter_map(|e| match e {
+            Event::ItemFinished { item, outcome, .. } => Some((item.clone(), outcome.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn records_of<'a>(records: &'a [AuditRecord], item: &CommandId) -> Vec<&'a AuditRecord> {
+    records.iter().filter(|r| r.entry.command_id.as_deref() == Some(item.as_str())).collect()
+}
+
+#[tokio::test]
+async fn the_documents_three_contacts_are_applied_once_each_and_reach_the_crm() {
+    let mut rig = Rig::quiet().await;
+    let mut drafts = vec![
+        draft(CAMPAIGN, "contact-uuid-111111111111", "INTERESTED"),
+        draft(CAMPAIGN, "contact-uuid-222222222222", "CALLBACK_LATER"),
+        draft(CAMPAIGN, "contact-uuid-333333333333", "DO_NOT_CALL"),
+    ];
+    drafts[0].notes = "Scheduled follow-up for next week".into();
+    drafts[0].custom_fields = Some(json!({"lead_score": 85, "source": "outbound_campaign_v2"}));
+    let (ids, change) = batch(drafts.clone());
+    let report = batch_report(rig.run(change).await);
+    assert_eq!(
+        (report.total, report.processed, report.successful, report.failed),
+        (3, 3, 3, 0),
+        "{report:?}"
+    );
+    assert_eq!(report.accuracy_rate_percent, 100.0);
+    assert!(!report.cancelled);
+
+    let stats = rig.sandbox.stats();
+    assert_eq!(stats.writes_of(Resource::ContactDisposition), 3);
+    assert_eq!(stats.total_repeated(), 0);
+
+    let deliveries = rig.sink_holds("crm", 3).await;
+    assert_eq!(deliveries.len(), 3, "one webhook per contact");
+    for (id, d) in ids.iter().zip(&drafts) {
+        let delivery = deliveries
+            .iter()
+            .find(|x| x.webhook_id.as_deref() == Some(MessageId::derived(id.as_str()).as_str()))
+            .unwrap_or_else(|| panic!("no webhook for {}", d.contact_id));
+        assert_eq!(delivery.verdict, Verdict::Valid);
+        let body = &delivery.body;
+        assert_eq!(
+            (body["event"].as_str(), body["source"].as_str()),
+            (Some("DISPOSITION_UPDATE"), Some("CXone_Outbound_Sync"))
+        );
+        let data = &body["data"];
+        assert_eq!(data["contact_id"], d.contact_id.as_str());
+        assert_eq!(data["campaign_id"], CAMPAIGN);
+        assert_eq!(data["outcome_code"], d.outcome_code.as_str());
+        assert_eq!(data["agent_id"], AGENT);
+        assert_eq!(data["status"], "SUCCESS");
+        assert!(data["latency_ms"].as_f64().is_some_and(|ms| ms >= 0.0), "{data}");
+        assert!(data["timestamp"].as_str().is_some_and(|t| t.ends_with('Z')), "{data}");
+    }
+
+    let api = engine_support::client(&rig.sandbox);
+    let campaign = CampaignId::parse(CAMPAIGN).unwrap();
+    let first =
+        api.contact(&campaign, &ContactId::parse("contact-uuid-111111111111").unwrap()).await.unwrap().value;
+    assert_eq!(first.outcome_code.as_deref(), Some("INTERESTED"));
+    assert_eq!(first.custom_fields["lead_score"], 85);
+
+    let records = rig.audit_records();
+    for id in &ids {
+        let kinds: Vec<RecordKind> = records_of(&records, id).iter().map(|r| r.entry.kind).collect();
+        assert_eq!(kinds, [RecordKind::Intent, RecordKind::Outcome], "{id}");
+    }
+    let intent = records_of(&records, &ids[0])[0];
+    assert_eq!(intent.entry.before, Some(json!({"outcomeCode": "NO_ANSWER", "state": "COMPLETED"})));
+    assert_eq!(intent.entry.after, Some(json!({"outcomeCode": "INTERESTED"})));
+    let request = intent.entry.request.as_ref().unwrap();
+    assert!(request.etag.is_some() && request.idempotency_key.as_deref() == Some(ids[0].as_str()));
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn duplicates_busy_and_unchanged_contacts_are_skipped_and_bad_entries_refused_by_field() {
+    let mut rig = Rig::quiet().await;
+    let fresh = pending_contacts(&rig.sandbox, CAMPAIGN, 2).await;
+    let tenant = &rig.sandbox.state().tenant;
+    tenant.set_contact_state(CAMPAIGN, &fresh[1], DialerState::Ringing).unwrap();
+    let (ids, change) = batch(vec![
+        draft(CAMPAIGN, &fresh[0], "INTERESTED"),
+        draft(CAMPAIGN, &fresh[0], "BUSY"),
+        draft(CAMPAIGN, &fresh[1], "INTERESTED"),
+        draft(CAMPAIGN, "contact-uuid-333333333333", "NOT_INTERESTED"),
+        draft(CAMPAIGN, "contact-uuid-222222222222", "SOLD"),
+        draft(CAMPAIGN, "contact-uuid-222222222222", "interested"),
+        draft("no-such-campaign", "contact-uuid-222222222222", "INTERESTED"),
+    ]);
+    let report = batch_report(rig.run(change).await);
+    assert_eq!((report.total, report.successful, report.failed), (7, 1, 3), "{report:?}");
+    let skipped: Vec<(&str, usize)> = report.skipped.iter().map(|(k, n)| (k.as_str(), *n)).collect();
+    assert_eq!(skipped, [("dialer_state", 1), ("duplicate", 1), ("unchanged", 1)]);
+
+    let seen = outcomes(&rig);
+    let reason = |i: usize| seen[&ids[i]].text().to_string();
+    assert!(seen[&ids[0]].is_applied());
+    assert!(reason(1).contains("earlier in this batch"), "{}", reason(1));
+    assert!(reason(2).contains("RINGING"), "the state is named: {}", reason(2));
+    assert!(reason(3).contains("already has this outcome"), "{}", reason(3));
+    for (i, field, rule) in [
+        (4, "outcomeCode", "SOLD is not in the campaign's outcome matrix"),
+        (5, "outcomeCode", "^[A-Z_]{3,20}$"),
+        (6, "campaignId", "no-such-campaign does not exist"),
+    ] {
+        assert!(matches!(seen[&ids[i]], Outcome::Rejected { .. }), "{:?}", seen[&ids[i]]);
+        assert!(reason(i).contains(field) && reason(i).contains(rule), "{}", reason(i));
+    }
+    assert_eq!(
+        rig.sandbox.stats().writes_of(Resource::ContactDisposition),
+        1,
+        "only the first entry was written"
+    );
+
+    let records = rig.audit_records();
+    for id in &ids[1..] {
+        let kinds: Vec<RecordKind> = records_of(&records, id).iter().map(|r| r.entry.kind).collect();
+        assert_eq!(kinds, [RecordKind::Outcome], "nothing was sent for {id}, so no intent");
+    }
+
+    // The same contact in a later batch of this session is not sent again.
+    let (again, change) = batch(vec![draft(CAMPAIGN, &fresh[0], "CALLBACK_LATER")]);
+    let report = batch_report(rig.run(change).await);
+    assert_eq!(report.skipped.get("duplicate"), Some(&1));
+    assert!(outcomes(&rig)[&again[0]].text().contains("already processed in this session"));
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::ContactDisposition), 1);
+    rig.stop().await;
+}
+
+/// Waves are visible in the audit log: no intent of a wave comes before
+/// every outcome of the wave before it, and no more than a wave is open.
+#[tokio::test]
+async fn a_batch_of_120_goes_in_waves_of_at_most_50() {
+    let sandbox = sandbox(SandboxConfig { campaign_rate: None, ..SandboxConfig::quiet() }).await;
+    let contacts = pending_contacts(&sandbox, CAMPAIGN, 120).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = engine_support::engine_config(&sandbox, dir.path());
+    config.campaign_rate = None;
+    config.batch_concurrency = 64;
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let (ids, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "INTERESTED")).collect());
+    let report = batch_report(rig.run(change).await);
+    assert_eq!(report.successful, 120, "{report:?}");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::ContactDisposition), 120);
+
+    let wave_of: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (id.as_str(), i / 50)).collect();
+    let (mut open, mut most_open) = (0usize, 0usize);
+    let mut last_outcome_of_wave = [0u64; 3];
+    let mut first_intent_of_wave = [u64::MAX; 3];
+    for record in rig.audit_records() {
+        let Some(&wave) = record.entry.command_id.as_deref().and_then(|id| wave_of.get(id)) else { continue };
+        match record.entry.kind {
+            RecordKind::Intent => {
+                open += 1;
+                most_open = most_open.max(open);
+                first_intent_of_wave[wave] = first_intent_of_wave[wave].min(record.seq);
+            }
+            RecordKind::Outcome => {
+                open -= 1;
+                last_outcome_of_wave[wave] = last_outcome_of_wave[wave].max(record.seq);
+            }
+            _ => {}
+        }
+    }
+    assert!(most_open <= 50, "{most_open} writes were open at once");
+    for wave in 1..3 {
+        assert!(
+            first_intent_of_wave[wave] > last_outcome_of_wave[wave - 1],
+            "wave {wave} started before wave {} ended",
+            wave - 1
+        );
+    }
+    rig.stop().await;
+}
+
+/// With pacing off, a batch this size trips the tenant's limit (and still
+/// lands, every 429 waited out); paced at the campaign's rate it never does.
+#[tokio::test(start_paused = true)]
+async fn the_campaign_rate_keeps_a_large_batch_under_the_tenants_limit() {
+    for paced in [false, true] {
+        let sandbox = sandbox(SandboxConfig::quiet()).await;
+        let contacts = pending_contacts(&sandbox, CAMPAIGN, 30).await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = engine_support::engine_config(&sandbox, dir.path());
+        config.campaign_rate = paced.then_some(10.0);
+        let mut rig = Rig::with(sandbox, dir, config).await;
+        let (_, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "NO_ANSWER")).collect());
+        let report = batch_report(rig.run(change).await);
+        assert_eq!(report.successful, 30, "paced {paced}: {report:?}");
+        let stats = rig.sandbox.stats();
+        assert_eq!(stats.writes_of(Resource::ContactDisposition), 30);
+        assert_eq!(stats.total_repeated(), 0);
+        if paced {
+            assert_eq!(stats.rate_limited, 0, "the tenant never had to refuse a request");
+        } else {
+            assert!(stats.rate_limited > 0, "60 requests at once exceed a burst of 20");
+        }
+        rig.stop().await;
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_holds_back_only_the_campaign_that_met_it() {
+    let mut rig = Rig::quiet().await;
+    let limited = pending_contacts(&rig.sandbox, CAMPAIGN, 2).await;
+    let other_campaign =
+        rig.sandbox.state().tenant.campaign_ids().into_iter().find(|c| c != CAMPAIGN).unwrap();
+    let others = pending_contacts(&rig.sandbox, &other_campaign, 3).await;
+    // Spend the campaign's allowance on the tenant, as another client would.
+    let tenant = &rig.sandbox.state().tenant;
+    while tenant.contact(CAMPAIGN, &limited[0]).is_ok() {}
+    let refused_before = rig.sandbox.stats().rate_limited;
+
+    let mut drafts: Vec<_> = limited.iter().map(|c| draft(CAMPAIGN, c, "BUSY")).collect();
+    drafts.extend(others.iter().map(|c| draft(&other_campaign, c, "BUSY")));
+    let (ids, change) = batch(drafts);
+    let report = batch_report(rig.run(change).await);
+    assert_eq!(report.successful, 5, "{report:?}");
+    assert!(rig.sandbox.stats().rate_limited > refused_before, "the limited campaign met a 429");
+
+    let order: Vec<&CommandId> = rig
+        .seen
+        .iter()
+        .filter_map(|e| match e {
+            Event::ItemFinished { item, .. } => Some(item),
+            _ => None,
+        })
+        .collect();
+    let position = |id: &CommandId| order.iter().position(|x| *x == id).unwrap();
+    let first_limited = ids[..2].iter().map(position).min().unwrap();
+    let last_other = ids[2..].iter().map(position).max().unwrap();
+    assert!(
+        last_other < first_limited,
+        "the other campaign finished while the limited one waited: {order:?}"
+    );
+    rig.stop().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_contact_changed_between_read_and_write_is_read_again() {
+    let mut rig = Rig::quiet().await;
+    let campaigns = rig.sandbox.state().tenant.campaign_ids();
+    let (a, b) = (CAMPAIGN.to_string(), campaigns.into_iter().find(|c| c != CAMPAIGN).unwrap());
+    let (edited, taken) =
+        (pending_contacts(&rig.sandbox, &a, 1).await, pending_contacts(&rig.sandbox, &b, 1).await);
+    let (ids, change) = batch(vec![draft(&a, &edited[0], "INTERESTED"), draft(&b, &taken[0], "INTERESTED")]);
+    let id = rig.submit(change).await;
+    // Each campaign's write waits 100 ms behind its read: change both contacts in between.
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let tenant = &rig.sandbox.state().tenant;
+    tenant.set_contact_state(&a, &edited[0], DialerState::Pending).unwrap();
+    tenant.set_contact_state(&b, &taken[0], DialerState::Dialing).unwrap();
+    let report = batch_report(rig.finished(&id).await);
+    assert_eq!((report.successful, report.skipped.get("dialer_state")), (1, Some(&1)), "{report:?}");
+
+    let records = rig.audit_records();
+    let edited_records = records_of(&records, &ids[0]);
+    let tag = |r: &AuditRecord| r.entry.request.as_ref().and_then(|q| q.etag.clone());
+    assert_eq!(edited_records.len(), 2);
+    assert_ne!(tag(edited_records[0]), tag(edited_records[1]), "the write went again with the new tag");
+    let taken_records = records_of(&records, &ids[1]);
+    let kinds: Vec<RecordKind> = taken_records.iter().map(|r| r.entry.kind).collect();
+    assert_eq!(kinds, [RecordKind::Intent, RecordKind::Outcome]);
+    assert!(taken_records[1].entry.reason.as_deref().is_some_and(|r| r.contains("DIALING")));
+    rig.stop().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn cancelling_a_batch_stops_it_starting_contacts() {
+    let mut rig = Rig::quiet().await;
+    let contacts = pending_contacts(&rig.sandbox, CAMPAIGN, 40).await;
+    let (_, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "CALLBACK_LATER")).collect());
+    let id = rig.submit(change).await;
+    rig.until(|e| matches!(e, Event::Progress { done: 3, .. }).then_some(())).await;
+    rig.send(Command::Cancel { id: id.clone() }).await;
+    let report = batch_report(rig.finished(&id).await);
+    assert!(report.cancelled, "{report:?}");
+    let cancelled = report.skipped.get("cancelled").copied().unwrap_or(0);
+    assert!(cancelled > 0 && report.successful >= 3, "{report:?}");
+    assert_eq!(report.successful + cancelled, 40, "every contact either went through or was never started");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::ContactDisposition), report.successful as u64);
+    let cancelled_records = rig
+        .audit_records()
+        .into_iter()
+        .filter(|r| r.entry.reason.as_deref().is_some_and(|t| t.contains("cancelled")))
+        .map(|r| r.entry.kind)
+        .collect::<Vec<_>>();
+    assert_eq!(cancelled_records, vec![RecordKind::Outcome; cancelled], "recorded, never sent");
+    rig.stop().await;
+}
