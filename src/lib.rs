@@ -11,3 +11,4 @@ pub mod domain;
 pub mod engine;
 pub mod sandbox;
 pub mod signing;
+pub mod ui;
