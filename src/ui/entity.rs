@@ -14,19 +14,26 @@ pub struct Lookup<'a> {
     pub agents: &'a Directory,
 }
 
-/// Agent names by id, so that interactions and contacts show people, not ids.
+/// Agents' names (and teams) by id, so that interactions and contacts show
+/// people, not ids, and the command line can find agents by name.
 #[derive(Debug, Clone, Default)]
 pub struct Directory {
-    names: HashMap<String, String>,
+    agents: HashMap<String, Person>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub name: String,
+    pub team: Option<String>,
 }
 
 impl Directory {
-    pub fn new(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
-        Self { names: pairs.into_iter().collect() }
+    pub fn new(people: impl IntoIterator<Item = (String, Person)>) -> Self {
+        Self { agents: people.into_iter().collect() }
     }
 
     pub fn name(&self, id: &str) -> Option<&str> {
-        self.names.get(id).map(String::as_str)
+        self.agents.get(id).map(|p| p.name.as_str())
     }
 
     /// The agent's name, or the id when the agent is unknown.
@@ -35,16 +42,16 @@ impl Directory {
     }
 
     pub fn len(&self) -> usize {
-        self.names.len()
+        self.agents.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.agents.is_empty()
     }
 
-    /// Every (id, name), for completing names on the command line.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.names.iter().map(|(id, name)| (id.as_str(), name.as_str()))
+    /// Every agent by id.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Person)> {
+        self.agents.iter().map(|(id, person)| (id.as_str(), person))
     }
 }
 

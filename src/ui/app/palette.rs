@@ -4,7 +4,7 @@
 
 use super::pane::{CampaignSide, PaneId};
 use crate::sandbox::FaultProfile;
-use crate::ui::entity::Directory;
+use crate::ui::entity::{Directory, Person};
 
 /// Suggestions shown at once.
 const MOST_SUGGESTIONS: usize = 8;
@@ -107,7 +107,10 @@ pub fn suggestions(input: &str, scope: &Scope<'_>) -> Vec<Suggestion> {
         Args::AgentName => agents_named(scope.agents, &rest)
             .into_iter()
             .take(MOST_SUGGESTIONS)
-            .map(|(_, name)| Suggestion { line: format!("agent {name}"), desc: "Jump to this agent".into() })
+            .map(|(_, person)| Suggestion {
+                line: format!("agent {}", person.name),
+                desc: person.team.clone().unwrap_or_else(|| "no team".into()),
+            })
             .collect(),
     }
 }
@@ -153,7 +156,7 @@ fn agent(agents: &Directory, name: &str) -> Result<PaletteCommand, String> {
     }
     let lower = name.to_lowercase();
     let found = agents_named(agents, &lower);
-    let exact = found.iter().find(|(_, n)| n.to_lowercase() == lower);
+    let exact = found.iter().find(|(_, p)| p.name.to_lowercase() == lower);
     match exact.or(found.first()) {
         Some((id, _)) => Ok(PaletteCommand::Agent((*id).to_string())),
         None if agents.is_empty() => Err("no agents are loaded yet".into()),
@@ -163,16 +166,16 @@ fn agent(agents: &Directory, name: &str) -> Result<PaletteCommand, String> {
 
 /// Agents whose name contains `needle` (lowercase): names starting with it
 /// first, then alphabetically.
-fn agents_named<'a>(agents: &'a Directory, needle: &str) -> Vec<(&'a str, &'a str)> {
-    let mut found: Vec<(bool, String, &str, &str)> = agents
+fn agents_named<'a>(agents: &'a Directory, needle: &str) -> Vec<(&'a str, &'a Person)> {
+    let mut found: Vec<(bool, String, &str, &Person)> = agents
         .iter()
-        .filter_map(|(id, name)| {
-            let lower = name.to_lowercase();
-            lower.contains(needle).then(|| (!lower.starts_with(needle), lower, id, name))
+        .filter_map(|(id, person)| {
+            let lower = person.name.to_lowercase();
+            lower.contains(needle).then(|| (!lower.starts_with(needle), lower, id, person))
         })
         .collect();
-    found.sort();
-    found.into_iter().map(|(_, _, id, name)| (id, name)).collect()
+    found.sort_by(|a, b| (a.0, &a.1, a.2).cmp(&(b.0, &b.1, b.2)));
+    found.into_iter().map(|(_, _, id, person)| (id, person)).collect()
 }
 
 /// Every command as the help screen lists it: how to write it, what it does.
@@ -200,10 +203,11 @@ mod tests {
     use super::*;
 
     fn directory() -> Directory {
+        let person = |name: &str| Person { name: name.into(), team: None };
         Directory::new([
-            ("u1".to_string(), "Amara Okafor".to_string()),
-            ("u2".to_string(), "Mara Lindqvist".to_string()),
-            ("u3".to_string(), "Bilal Haddad".to_string()),
+            ("u1".to_string(), person("Amara Okafor")),
+            ("u2".to_string(), person("Mara Lindqvist")),
+            ("u3".to_string(), person("Bilal Haddad")),
         ])
     }
 

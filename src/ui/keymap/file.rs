@@ -31,9 +31,9 @@ pub(super) fn apply(
             report(format!("[{name}]"), "must be a table of action = keys".into());
             continue;
         };
-        for (action, spec) in entries {
+        for (action, spec) in flatten(entries) {
             let place = format!("[{name}] {action}");
-            let Some(verb) = Verb::from_name(action) else {
+            let Some(verb) = Verb::from_name(&action) else {
                 report(
                     place,
                     format!(
@@ -58,6 +58,21 @@ pub(super) fn apply(
         }
     }
     touched
+}
+
+/// The entries of a context, with dotted names written bare
+/// (`sort.next = "s"`, which TOML reads as a table `sort`) put back together.
+fn flatten(entries: &Table) -> Vec<(String, &Value)> {
+    let mut flat = Vec::new();
+    for (name, value) in entries {
+        match value {
+            Value::Table(inner) if Verb::from_name(name).is_none() => {
+                flat.extend(inner.iter().map(|(rest, v)| (format!("{name}.{rest}"), v)));
+            }
+            _ => flat.push((name.clone(), value)),
+        }
+    }
+    flat
 }
 
 /// One entry as written: keys, and optionally words.
@@ -250,6 +265,13 @@ mod tests {
             found,
             ["keymap.toml: [global] s does freeze everywhere but in [table], where it does sort.next"]
         );
+    }
+
+    #[test]
+    fn dotted_names_may_be_written_without_quotes() {
+        let (keymap, problems) = Keymap::with_overrides("keymap.toml", "[table]\nsort.next = \"o\"");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(keymap.verb(Context::Table, Key::char('o')), Some(Verb::SortNext));
     }
 
     #[test]

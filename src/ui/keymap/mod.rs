@@ -66,6 +66,8 @@ impl Keymap {
             last_source = source;
         }
         file::settle_conflicts(last_source, &mut bindings, &user_set, &mut problems);
+        // TOML tables carry no order, so lists follow the verbs' own.
+        bindings.sort_by_key(|b| (b.context, b.verb.rank()));
         let lookup =
             bindings.iter().flat_map(|b| b.keys.iter().map(move |key| ((b.context, *key), b.verb))).collect();
         (Self { bindings, lookup }, problems)
@@ -85,7 +87,7 @@ impl Keymap {
         &self.bindings
     }
 
-    /// The bindings of one context, in file order, hiding changes when read-only.
+    /// The bindings of one context, hiding changes when read-only.
     pub fn section(&self, context: Context, read_only: bool) -> impl Iterator<Item = &Binding> {
         self.bindings.iter().filter(move |b| b.context == context && !(read_only && b.verb.writes()))
     }

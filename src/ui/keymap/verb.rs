@@ -104,8 +104,8 @@ const VERBS: &[(&str, Verb, &[Context])] = &[
     ("refresh", Verb::Refresh, &[Context::Global]),
     ("breakdown", Verb::Breakdown, &[Context::Global]),
     ("suspend", Verb::Suspend, &[Context::Global]),
-    ("up", Verb::Up, &[Context::List, Context::Overlay]),
     ("down", Verb::Down, &[Context::List, Context::Overlay]),
+    ("up", Verb::Up, &[Context::List, Context::Overlay]),
     ("top", Verb::Top, &[Context::List, Context::Overlay]),
     ("bottom", Verb::Bottom, &[Context::List, Context::Overlay]),
     ("half_page_down", Verb::HalfPageDown, &[Context::List, Context::Overlay]),
@@ -130,6 +130,12 @@ impl Verb {
 
     pub fn name(self) -> &'static str {
         VERBS.iter().find(|(_, verb, _)| *verb == self).map_or("?", |(name, ..)| name)
+    }
+
+    /// Where the verb comes in lists (help, hints): the order of the table
+    /// above, which groups related verbs.
+    pub fn rank(self) -> usize {
+        VERBS.iter().position(|(_, verb, _)| *verb == self).unwrap_or(usize::MAX)
     }
 
     pub fn allowed_in(self, context: Context) -> bool {

@@ -61,7 +61,7 @@ static COLUMNS: [Column<User>; 6] = [
         title: "In state",
         letter: 'I',
         width: 9,
-        min: 7,
+        min: 8,
         drop: 1,
         right: true,
         live: true,

@@ -6,11 +6,11 @@ use crate::ui::app::audit::kind_word;
 use crate::ui::app::{App, ListId};
 use crate::ui::entity::{Entity, Field};
 use crate::ui::theme::{Role, Theme};
-use crate::ui::widgets::fit::{pad, width};
+use crate::ui::widgets::fit::{pad, width, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
@@ -24,7 +24,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Some(fields) => lines(&fields, usize::from(inner.width), theme),
         None => vec![Line::from(Span::styled("Nothing selected", theme.style(Role::Muted)))],
     };
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+    frame.render_widget(Paragraph::new(text), inner);
 }
 
 /// A title for the list's selected row, and its fields; `None` when
@@ -47,19 +47,29 @@ pub fn fields(app: &App, list: ListId) -> (String, Option<Vec<Field>>) {
     }
 }
 
-/// Label and value on one line; values wrap beneath when long.
+/// Label and value side by side, long values wrapping under the value. A
+/// value holding a word too long for that (an id) goes under its label.
 pub fn lines(fields: &[Field], room: usize, theme: &Theme) -> Vec<Line<'static>> {
     let label_width = fields.iter().map(|f| width(f.label)).max().unwrap_or(0).min(room / 2).max(1);
-    fields
-        .iter()
-        .map(|field| {
-            Line::from(vec![
-                Span::styled(pad(field.label, label_width), theme.style(Role::Muted)),
-                Span::raw(" "),
-                Span::styled(field.value.clone(), theme.style(field.role)),
-            ])
-        })
-        .collect()
+    let value_room = room.saturating_sub(label_width + 1).max(1);
+    let mut lines = Vec::new();
+    for field in fields {
+        let label = Span::styled(pad(field.label, label_width), theme.style(Role::Muted));
+        let style = theme.style(field.role);
+        let longest = field.value.split_whitespace().map(width).max().unwrap_or(0);
+        if longest > value_room && room > value_room + 2 {
+            lines.push(Line::from(label));
+            for part in wrap(&field.value, room.saturating_sub(2)) {
+                lines.push(Line::from(vec![Span::raw("  "), Span::styled(part, style)]));
+            }
+            continue;
+        }
+        for (i, part) in wrap(&field.value, value_room).into_iter().enumerate() {
+            let lead = if i == 0 { label.clone() } else { Span::raw(" ".repeat(label_width)) };
+            lines.push(Line::from(vec![lead, Span::raw(" "), Span::styled(part, style)]));
+        }
+    }
+    lines
 }
 
 /// What the detail pane says about an audit record.

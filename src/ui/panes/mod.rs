@@ -12,7 +12,7 @@ pub mod header;
 pub mod interactions;
 pub mod overlays;
 
-use super::app::{App, CampaignSide, ListId, PaneId, TableView};
+use super::app::{App, ListId, PaneId, TableView};
 use super::entity::Entity;
 use super::layout::{self, Screen};
 use super::theme::Role;
@@ -108,9 +108,7 @@ fn entity_table<T: Entity>(
     let empty = match (view.is_loaded(), view.filter().is_active()) {
         (false, _) => "Waiting for the first refresh…".to_string(),
         (true, true) => format!("No {} matches the filter", T::NOUN),
-        (true, false) if list == ListId::Contacts && app.campaign_side == CampaignSide::Campaigns => {
-            format!("No {}s in this campaign", T::NOUN)
-        }
+        (true, false) if list == ListId::Contacts => format!("No {}s in this campaign", T::NOUN),
         (true, false) => format!("No {}s", T::NOUN),
     };
     let chrome = Chrome {

@@ -44,6 +44,38 @@ pub fn pad(text: &str, columns: usize) -> String {
     format!("{fitted}{}", " ".repeat(gap))
 }
 
+/// `text` in lines of at most `columns`, broken between words; a word
+/// longer than a line is broken where the line ends.
+pub fn wrap(text: &str, columns: usize) -> Vec<String> {
+    let columns = columns.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let needed = if line.is_empty() { width(word) } else { width(&line) + 1 + width(word) };
+        if needed <= columns {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        for c in word.chars() {
+            let mut buf = [0; 4];
+            if width(&line) + width(c.encode_utf8(&mut buf)) > columns {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +91,16 @@ mod tests {
         assert_eq!(fit("Supercalifragilistic", 8), "Superca…");
         assert_eq!(fit("anything", 1), "…");
         assert_eq!(fit("anything", 0), "");
+    }
+
+    #[test]
+    fn wrapping_breaks_between_words_and_inside_only_long_ones() {
+        assert_eq!(
+            wrap("Books a callback slot when the queue is long", 16),
+            ["Books a callback", "slot when the", "queue is long"]
+        );
+        assert_eq!(wrap("4d0a6b8c-2e3f-4c9d", 8), ["4d0a6b8c", "-2e3f-4c", "9d"]);
+        assert_eq!(wrap("", 8), [""]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::engine::{BatchReport, Event, Finished, Outcome, Recovery, Snapshot};
 use crate::ui::app::{App, Level, Progress};
-use crate::ui::entity::{Directory, Lookup};
+use crate::ui::entity::{Directory, Lookup, Person};
 
 pub(super) fn on_event(app: &mut App, event: Event) {
     match event {
@@ -80,7 +80,12 @@ pub(super) fn thaw_agents(app: &mut App) -> bool {
 
 /// The agents table moved: rebuild the names other tables show.
 fn names_changed(app: &mut App) {
-    let directory = Directory::new(app.agents.rows().iter().map(|u| (u.id.to_string(), u.display_name())));
+    let people = app
+        .agents
+        .rows()
+        .iter()
+        .map(|u| (u.id.to_string(), Person { name: u.display_name(), team: u.team_name.clone() }));
+    let directory = Directory::new(people);
     app.directory = directory;
     let lookup = Lookup { now: app.clock.wall, agents: &app.directory };
     app.interactions.rederive(&lookup);

@@ -20,7 +20,8 @@ pub fn draw(frame: &mut Frame, area: Rect, footer: Rect, app: &App) {
     for overlay in &app.overlays {
         match overlay {
             Overlay::Help { scroll } => {
-                text_window(frame, area, app, "Help", help::lines(app), *scroll);
+                let room = usize::from(inset(area).width.saturating_sub(2));
+                text_window(frame, area, app, "Help", help::lines(app, room), *scroll);
             }
             Overlay::Detail { list, scroll } => {
                 let (title, fields) = detail::fields(app, *list);
