@@ -72,7 +72,7 @@ pub async fn run(console: Console) -> Result<Exit, UiError> {
 }
 
 /// Engine events into the inbox; its end is news too.
-fn forward_engine(
+pub fn forward_engine(
     mut events: mpsc::Receiver<Event>,
     inbox: mpsc::Sender<Input>,
 ) -> tokio::task::JoinHandle<()> {

@@ -135,6 +135,7 @@ pub fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
 }
 
 pub fn key_event(spec: &str) -> KeyEvent {
+    let spec = if spec == " " { "space" } else { spec };
     let key = Key::parse(spec).unwrap_or_else(|e| panic!("{e}"));
     let mut modifiers = KeyModifiers::NONE;
     if key.ctrl {
