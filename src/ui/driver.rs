@@ -112,7 +112,12 @@ impl<S: Screen> Driver<S> {
                 }
                 () = tokio::time::sleep_until(self.next_frame), if dirty => {}
             }
-            while self.exit.is_none() {
+            // Everything waiting, but no more than an inbox's worth: a flood
+            // must not keep the screen from ever being drawn.
+            for _ in 0..INBOX {
+                if self.exit.is_some() {
+                    break;
+                }
                 match self.inbox.try_recv() {
                     Ok(input) => self.accept(input),
                     Err(_) => break,

@@ -116,9 +116,8 @@ impl Field {
 
 /// An entity type the console lists.
 pub trait Entity: Send + Sync + Sized + 'static {
-    /// What one row is called (`agent`), and many (`Agents`).
+    /// What one row is called (`agent`), in messages such as "No agents".
     const NOUN: &'static str;
-    const TITLE: &'static str;
     /// The column a fresh pane is sorted by.
     const DEFAULT_SORT: usize = 0;
 

@@ -2,7 +2,7 @@
 //! written once for every table and the audit log.
 
 use super::pane::PaneId;
-use super::{App, AuditView, TableView};
+use super::{App, AuditView, Sort, TableView};
 use crate::ui::entity::{Entity, Lookup};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -34,6 +34,17 @@ impl ListId {
     }
 }
 
+/// How a key re-sorts a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortChange {
+    /// The next column, ascending.
+    Next,
+    /// The same column, the other way.
+    Reverse,
+    /// The column with this letter; again to reverse.
+    Letter(char),
+}
+
 /// What keys do to a list.
 pub trait ListNav {
     fn move_by(&mut self, delta: isize);
@@ -45,6 +56,8 @@ pub trait ListNav {
     fn shown_len(&self) -> usize;
     fn filter_input(&self) -> &str;
     fn set_filter(&mut self, input: &str, lookup: &Lookup<'_>);
+    /// Re-sorts; false when the list has no such column or no sorting.
+    fn resort(&mut self, change: SortChange, lookup: &Lookup<'_>) -> bool;
 }
 
 impl<T: Entity> ListNav for TableView<T> {
@@ -75,6 +88,26 @@ impl<T: Entity> ListNav for TableView<T> {
     fn set_filter(&mut self, input: &str, lookup: &Lookup<'_>) {
         TableView::set_filter(self, input, lookup);
     }
+    fn resort(&mut self, change: SortChange, lookup: &Lookup<'_>) -> bool {
+        let now = self.sort();
+        let columns = T::columns();
+        match change {
+            SortChange::Next => {
+                self.set_sort(
+                    Sort { column: (now.column + 1) % columns.len().max(1), descending: false },
+                    lookup,
+                );
+            }
+            SortChange::Reverse => self.set_sort(Sort { descending: !now.descending, ..now }, lookup),
+            SortChange::Letter(letter) => {
+                let Some(column) = columns.iter().position(|c| c.letter.eq_ignore_ascii_case(&letter)) else {
+                    return false;
+                };
+                self.sort_by(column, lookup);
+            }
+        }
+        true
+    }
 }
 
 impl ListNav for AuditView {
@@ -104,6 +137,9 @@ impl ListNav for AuditView {
     }
     fn set_filter(&mut self, input: &str, _: &Lookup<'_>) {
         AuditView::set_filter(self, input);
+    }
+    fn resort(&mut self, _: SortChange, _: &Lookup<'_>) -> bool {
+        false
     }
 }
 

@@ -23,7 +23,7 @@ pub use audit::AuditView;
 pub use clock::Clock;
 pub use effect::Effect;
 pub use flash::{Flash, Level};
-pub use lists::{ListId, ListNav};
+pub use lists::{ListId, ListNav, SortChange};
 pub use overlay::{FilterPrompt, Overlay};
 pub use palette::{Palette, PaletteCommand};
 pub use pane::{CampaignSide, PaneId};

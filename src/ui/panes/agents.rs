@@ -86,7 +86,6 @@ static COLUMNS: [Column<User>; 6] = [
 
 impl Entity for User {
     const NOUN: &'static str = "agent";
-    const TITLE: &'static str = "Agents";
 
     fn id(&self) -> &str {
         self.id.as_str()

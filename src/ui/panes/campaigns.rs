@@ -151,7 +151,6 @@ static CONTACT_COLUMNS: [Column<Contact>; 6] = [
 
 impl Entity for Campaign {
     const NOUN: &'static str = "campaign";
-    const TITLE: &'static str = "Campaigns";
 
     fn id(&self) -> &str {
         self.id.as_str()
@@ -178,7 +177,6 @@ impl Entity for Campaign {
 
 impl Entity for Contact {
     const NOUN: &'static str = "contact";
-    const TITLE: &'static str = "Contacts";
 
     fn id(&self) -> &str {
         self.id.as_str()

@@ -99,7 +99,6 @@ static COLUMNS: [Column<DataAction>; 6] = [
 
 impl Entity for DataAction {
     const NOUN: &'static str = "data action";
-    const TITLE: &'static str = "Data actions";
 
     fn id(&self) -> &str {
         self.id.as_str()

@@ -112,7 +112,6 @@ static COLUMNS: [Column<Interaction>; 8] = [
 
 impl Entity for Interaction {
     const NOUN: &'static str = "interaction";
-    const TITLE: &'static str = "Interactions";
 
     fn id(&self) -> &str {
         self.id.as_str()

@@ -3,7 +3,7 @@
 
 use super::{commands, verbs};
 use crate::ui::app::palette::{self, Scope};
-use crate::ui::app::{App, Effect, Overlay};
+use crate::ui::app::{App, Effect, Overlay, SortChange};
 use crate::ui::keymap::{Context, Key};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
@@ -21,7 +21,7 @@ pub(super) fn on_key(app: &mut App, event: &KeyEvent, effects: &mut Vec<Effect>)
         Some(verb) => verbs::run(app, verb, effects),
         None if context == Context::Table => {
             if let Some(letter) = key.shifted_letter() {
-                verbs::sort_by_letter(app, letter);
+                verbs::resort(app, app.focused_list(), SortChange::Letter(letter));
             }
         }
         None => {}

@@ -1,8 +1,10 @@
 //! What each verb does.
 
 use crate::engine::Command;
-use crate::ui::app::{App, CampaignSide, Effect, FilterPrompt, Level, ListId, Overlay, Palette, PaneId};
-use crate::ui::entity::{Entity, Lookup};
+use crate::ui::app::{
+    App, CampaignSide, Effect, FilterPrompt, Level, ListId, Overlay, Palette, PaneId, SortChange,
+};
+use crate::ui::entity::Lookup;
 use crate::ui::keymap::{Context, Verb};
 use crate::ui::layout;
 
@@ -81,8 +83,8 @@ fn pane(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
             }
         }
         Verb::Open => open(app, list),
-        Verb::SortNext => sort(app, list, |sort, columns| (sort.column + 1) % columns.max(1), false),
-        Verb::SortReverse => sort(app, list, |sort, _| sort.column, true),
+        Verb::SortNext => resort(app, list, SortChange::Next),
+        Verb::SortReverse => resort(app, list, SortChange::Reverse),
         Verb::FocusLeft if app.focus == PaneId::Campaigns => app.campaign_side = CampaignSide::Campaigns,
         Verb::FocusRight if app.focus == PaneId::Campaigns => app.campaign_side = CampaignSide::Contacts,
         Verb::Follow => app.audit.follow_newest(),
@@ -155,60 +157,12 @@ fn open(app: &mut App, list: ListId) {
     }
 }
 
-/// Sorts by the column whose letter is `letter`, if the table has one.
-pub(super) fn sort_by_letter(app: &mut App, letter: char) {
-    fn column_of<T: Entity>(letter: char) -> Option<usize> {
-        T::columns().iter().position(|c| c.letter.eq_ignore_ascii_case(&letter))
-    }
-    let list = app.focused_list();
-    let lookup = Lookup { now: app.clock.wall, agents: &app.directory };
-    let found =
-        match list {
-            ListId::Agents => {
-                column_of::<crate::api::model::User>(letter).map(|c| app.agents.sort_by(c, &lookup))
-            }
-            ListId::Interactions => column_of::<crate::api::model::Interaction>(letter)
-                .map(|c| app.interactions.sort_by(c, &lookup)),
-            ListId::Campaigns => {
-                column_of::<crate::api::model::Campaign>(letter).map(|c| app.campaigns.sort_by(c, &lookup))
-            }
-            ListId::Contacts => {
-                column_of::<crate::api::model::Contact>(letter).map(|c| app.contacts.sort_by(c, &lookup))
-            }
-            ListId::DataActions => column_of::<crate::api::model::DataAction>(letter)
-                .map(|c| app.data_actions.sort_by(c, &lookup)),
-            ListId::Audit => None,
-        };
-    if found.is_some() {
+/// Re-sorts a table; the audit log keeps its time order.
+pub(super) fn resort(app: &mut App, list: ListId, change: SortChange) {
+    let (nav, lookup) = app.list_mut(list);
+    if nav.resort(change, &lookup) {
         after_sort(app, list);
     }
-}
-
-/// Sorts the focused table: `column` picks the new column from the old sort.
-fn sort(app: &mut App, list: ListId, column: fn(crate::ui::app::Sort, usize) -> usize, reverse: bool) {
-    fn apply<T: Entity>(
-        view: &mut crate::ui::app::TableView<T>,
-        lookup: &Lookup<'_>,
-        column: fn(crate::ui::app::Sort, usize) -> usize,
-        reverse: bool,
-    ) {
-        let old = view.sort();
-        let next = crate::ui::app::Sort {
-            column: column(old, T::columns().len()),
-            descending: if reverse { !old.descending } else { false },
-        };
-        view.set_sort(next, lookup);
-    }
-    let lookup = Lookup { now: app.clock.wall, agents: &app.directory };
-    match list {
-        ListId::Agents => apply(&mut app.agents, &lookup, column, reverse),
-        ListId::Interactions => apply(&mut app.interactions, &lookup, column, reverse),
-        ListId::Campaigns => apply(&mut app.campaigns, &lookup, column, reverse),
-        ListId::Contacts => apply(&mut app.contacts, &lookup, column, reverse),
-        ListId::DataActions => apply(&mut app.data_actions, &lookup, column, reverse),
-        ListId::Audit => return,
-    }
-    after_sort(app, list);
 }
 
 fn after_sort(app: &mut App, list: ListId) {
