@@ -23,8 +23,9 @@ pub enum Overlay {
 }
 
 impl Overlay {
-    /// Whether it reads typed text rather than bound keys.
-    pub fn takes_text(&self) -> bool {
+    /// Whether it reads keys itself (typed text, y/n) rather than through
+    /// the keymap.
+    pub fn reads_keys(&self) -> bool {
         matches!(self, Self::Palette(_) | Self::Filter(_) | Self::ConfirmQuit)
     }
 

@@ -96,10 +96,7 @@ impl Entity for User {
     }
 
     fn detail(&self, lookup: &Lookup<'_>) -> Vec<Field> {
-        let since = self.status_since.map(|t| {
-            let age = time_in_state(self, lookup).unwrap_or_default();
-            format!("{} ({age} ago)", format::datetime(t.datetime()))
-        });
+        let since = self.status_since.map(|t| format::moment(t, lookup.now));
         vec![
             Field::new("Name", self.display_name()),
             Field::new("User name", self.user_name.clone()),
@@ -108,10 +105,11 @@ impl Entity for User {
             Field::new("Roles", self.roles.join(", ")),
             Field::with_role("State", self.status.to_string(), status_role(&self.status)),
             Field::maybe("Since", since),
+            Field::maybe("In state", time_in_state(self, lookup)),
             Field::maybe("Pause reason", self.pause_reason.clone()),
-            Field::maybe("Wrap-up until", self.wrap_up_until.map(|t| format::datetime(t.datetime()))),
+            Field::maybe("Wrap-up ends", self.wrap_up_until.map(|t| format::moment(t, lookup.now))),
             Field::maybe("Shift (UTC)", self.shift.map(shift_window)),
-            Field::maybe("Updated", self.updated_at.map(|t| format::datetime(t.datetime()))),
+            Field::maybe("Updated", self.updated_at.map(|t| format::moment(t, lookup.now))),
         ]
     }
 }

@@ -160,7 +160,7 @@ impl Entity for Campaign {
         &CAMPAIGN_COLUMNS
     }
 
-    fn detail(&self, _: &Lookup<'_>) -> Vec<Field> {
+    fn detail(&self, lookup: &Lookup<'_>) -> Vec<Field> {
         let matrix = self.outcome_matrix();
         let codes: Vec<&str> = matrix.codes().collect();
         vec![
@@ -170,7 +170,7 @@ impl Entity for Campaign {
             Field::new("Dialing mode", self.dialing_mode.clone()),
             Field::new("Contacts", format::count(self.contact_count)),
             Field::new("Outcome codes", codes.join(", ")),
-            Field::maybe("Updated", self.updated_at.map(|t| format::datetime(t.datetime()))),
+            Field::maybe("Updated", self.updated_at.map(|t| format::moment(t, lookup.now))),
         ]
     }
 }
@@ -199,7 +199,7 @@ impl Entity for Contact {
             Field::new("Phone", self.phone.clone()),
             Field::with_role("Dialer", self.state.as_str(), dialer_role(&self.state)),
             Field::maybe("Outcome", self.outcome_code.clone()),
-            Field::maybe("Disposed at", self.disposition_timestamp.map(|t| format::datetime(t.datetime()))),
+            Field::maybe("Disposed at", self.disposition_timestamp.map(|t| format::moment(t, lookup.now))),
             Field::new("Attempts", self.attempts.to_string()),
             Field::maybe("Agent", agent),
             Field::maybe("Notes", self.notes.clone()),
@@ -212,7 +212,7 @@ impl Entity for Contact {
             };
             fields.push(Field::new(label, format!("{key} = {shown}")));
         }
-        fields.push(Field::maybe("Updated", self.updated_at.map(|t| format::datetime(t.datetime()))));
+        fields.push(Field::maybe("Updated", self.updated_at.map(|t| format::moment(t, lookup.now))));
         fields
     }
 }

@@ -108,7 +108,7 @@ impl Entity for DataAction {
         &COLUMNS
     }
 
-    fn detail(&self, _: &Lookup<'_>) -> Vec<Field> {
+    fn detail(&self, lookup: &Lookup<'_>) -> Vec<Field> {
         let versions: Vec<&str> = self.versions.iter().map(|v| v.version.as_str()).collect();
         let runs = self.recent_executions.map(|e| {
             format!(
@@ -136,7 +136,7 @@ impl Entity for DataAction {
                 Some(text) => Field::with_role("Recently", text, runs_role),
                 None => Field::maybe("Recently", None::<String>),
             },
-            Field::maybe("Updated", self.updated_at.map(|t| format::datetime(t.datetime()))),
+            Field::maybe("Updated", self.updated_at.map(|t| format::moment(t, lookup.now))),
         ]
     }
 }

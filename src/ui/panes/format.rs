@@ -32,6 +32,13 @@ pub fn datetime(t: OffsetDateTime) -> String {
     format!("{} {}Z", t.date(), hhmmss(t))
 }
 
+/// A tenant's timestamp as a supervisor reads it: the time alone when it is
+/// today, with the date otherwise.
+pub fn moment(t: crate::domain::Timestamp, now: OffsetDateTime) -> String {
+    let t = t.datetime().to_offset(UtcOffset::UTC);
+    if t.date() == now.to_offset(UtcOffset::UTC).date() { format!("{}Z", hhmmss(t)) } else { datetime(t) }
+}
+
 /// A Unix time in seconds, as the shift windows carry them.
 pub fn from_unix(seconds: f64) -> Option<OffsetDateTime> {
     if !seconds.is_finite() {

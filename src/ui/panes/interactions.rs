@@ -133,8 +133,8 @@ impl Entity for Interaction {
             Field::maybe("Agent", agent),
             Field::maybe("Queue", self.queue.clone()),
             Field::maybe("Customer", self.customer_name.clone()),
-            Field::maybe("Started", self.started_at.map(|t| format::datetime(t.datetime()))),
-            Field::maybe("Closed", self.closed_at.map(|t| format::datetime(t.datetime()))),
+            Field::maybe("Started", self.started_at.map(|t| format::moment(t, lookup.now))),
+            Field::maybe("Closed", self.closed_at.map(|t| format::moment(t, lookup.now))),
             Field::with_role("Disposition", disposition(self), disposition_role(self)),
         ];
         for d in &self.dispositions {
@@ -151,7 +151,7 @@ impl Entity for Interaction {
             let label = if n == 0 { "Attributes" } else { "" };
             fields.push(Field::new(label, format!("{} = {}", a.key, scalar(&a.value))));
         }
-        fields.push(Field::maybe("Updated", self.updated_at.map(|t| format::datetime(t.datetime()))));
+        fields.push(Field::maybe("Updated", self.updated_at.map(|t| format::moment(t, lookup.now))));
         fields
     }
 }

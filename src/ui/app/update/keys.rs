@@ -12,7 +12,7 @@ pub(super) fn on_key(app: &mut App, event: &KeyEvent, effects: &mut Vec<Effect>)
         return;
     }
     let key = Key::from_event(event);
-    if app.overlays.last().is_some_and(Overlay::takes_text) {
+    if app.overlays.last().is_some_and(Overlay::reads_keys) {
         return text_input(app, key, effects);
     }
     let context = app.context();
@@ -46,9 +46,12 @@ fn typed_line(app: &mut App) -> Option<&mut String> {
 }
 
 fn text_input(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
+    let ctrl_c = key.ctrl && key.code == KeyCode::Char('c');
     if matches!(app.overlays.last(), Some(Overlay::ConfirmQuit)) {
         match key.code {
             KeyCode::Char('y' | 'Y') | KeyCode::Enter => effects.push(Effect::Quit),
+            // Ctrl-C at "quit?" means it.
+            KeyCode::Char('c') if ctrl_c => effects.push(Effect::Quit),
             KeyCode::Char('n' | 'N') | KeyCode::Esc => {
                 app.overlays.pop();
             }
@@ -56,13 +59,11 @@ fn text_input(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
         }
         return app.touch();
     }
-    let editing = match (key.code, key.ctrl) {
+    // Ctrl-C backs out of typing as Esc does.
+    let code = if ctrl_c { KeyCode::Esc } else { key.code };
+    let editing = match (code, key.ctrl) {
         (KeyCode::Char('u'), true) => typed_line(app).map(String::clear),
         (KeyCode::Char('w'), true) => typed_line(app).map(delete_word),
-        (KeyCode::Char('c'), true) => {
-            app.overlays.pop();
-            return app.touch();
-        }
         (KeyCode::Char(c), false) if !key.alt => typed_line(app).map(|line| line.push(c)),
         (KeyCode::Backspace, _) => typed_line(app).map(|line| {
             line.pop();
@@ -73,7 +74,7 @@ fn text_input(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
         return edited(app);
     }
     match app.overlays.last_mut() {
-        Some(Overlay::Filter(prompt)) => match key.code {
+        Some(Overlay::Filter(prompt)) => match code {
             KeyCode::Enter => {
                 app.overlays.pop();
             }
@@ -86,12 +87,12 @@ fn text_input(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
             }
             _ => return,
         },
-        Some(Overlay::Palette(line)) => match key.code {
+        Some(Overlay::Palette(line)) => match code {
             KeyCode::Esc => {
                 app.overlays.pop();
             }
             KeyCode::Up => line.selected = line.selected.saturating_sub(1),
-            KeyCode::Down => line.selected = line.selected.saturating_add(1),
+            KeyCode::Down => choose_next(app),
             KeyCode::Tab => complete(app),
             KeyCode::Enter => run_line(app, effects),
             _ => return,
@@ -127,6 +128,15 @@ fn delete_word(line: &mut String) {
 
 fn scope(app: &App) -> Scope<'_> {
     Scope { agents: &app.directory, sandbox: app.session.is_sandbox() }
+}
+
+/// Highlights the next suggestion, stopping at the last.
+fn choose_next(app: &mut App) {
+    let Some(Overlay::Palette(line)) = app.overlays.last() else { return };
+    let count = palette::suggestions(&line.input, &scope(app)).len();
+    if let Some(Overlay::Palette(line)) = app.overlays.last_mut() {
+        line.selected = (line.selected + 1).min(count.saturating_sub(1));
+    }
 }
 
 fn complete(app: &mut App) {
