@@ -351,6 +351,23 @@ fn the_audit_log_follows_until_the_supervisor_moves_up() {
 }
 
 #[test]
+fn windows_scroll_within_their_text() {
+    let mut app = loaded(100, 30);
+    press(&mut app, &["?", "G"]);
+    let Some(Overlay::Help { scroll: bottom }) = app.overlays.last().cloned() else { panic!("help is open") };
+    assert!(bottom > 0);
+    press(&mut app, &["j", "j"]);
+    assert_eq!(app.overlays.last(), Some(&Overlay::Help { scroll: bottom }), "no scrolling past the end");
+    press(&mut app, &["k"]);
+    assert_eq!(app.overlays.last(), Some(&Overlay::Help { scroll: bottom - 1 }), "one up from the end");
+    assert!(render(&app).contains("Problems") || render(&app).contains("Settings files"));
+    press(&mut app, &["g"]);
+    assert!(render(&app).contains("Everywhere"));
+    press(&mut app, &["q"]);
+    assert!(app.overlays.is_empty(), "q closes a window rather than quitting");
+}
+
+#[test]
 fn time_redraws_only_what_shows_time() {
     let mut app = loaded(120, 40);
     app.mark_drawn();

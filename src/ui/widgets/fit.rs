@@ -76,6 +76,27 @@ pub fn wrap(text: &str, columns: usize) -> Vec<String> {
     lines
 }
 
+/// `text` cut into pieces of at most `columns`, spaces kept (for text
+/// whose indentation means something, such as JSON).
+pub fn chunks(text: &str, columns: usize) -> Vec<String> {
+    let columns = columns.max(1);
+    let mut pieces = vec![String::new()];
+    let mut used = 0;
+    for c in text.chars() {
+        let mut buf = [0; 4];
+        let w = width(c.encode_utf8(&mut buf));
+        if used + w > columns {
+            pieces.push(String::new());
+            used = 0;
+        }
+        if let Some(last) = pieces.last_mut() {
+            last.push(c);
+        }
+        used += w;
+    }
+    pieces
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +122,12 @@ mod tests {
         );
         assert_eq!(wrap("4d0a6b8c-2e3f-4c9d", 8), ["4d0a6b8c", "-2e3f-4c", "9d"]);
         assert_eq!(wrap("", 8), [""]);
+    }
+
+    #[test]
+    fn chunks_keep_indentation() {
+        assert_eq!(chunks("    \"hash\": \"abcdef\"", 10), ["    \"hash\"", ": \"abcdef\""]);
+        assert_eq!(chunks("", 10), [""]);
     }
 
     #[test]

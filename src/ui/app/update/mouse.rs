@@ -4,6 +4,7 @@
 use super::verbs;
 use crate::ui::app::{App, CampaignSide, ListId, PaneId};
 use crate::ui::layout;
+use crate::ui::panes::overlays;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
 
@@ -12,10 +13,11 @@ const WHEEL_STEP: isize = 3;
 
 pub(super) fn on_mouse(app: &mut App, mouse: &MouseEvent) {
     let at = Position { x: mouse.column, y: mouse.row };
+    let limit = overlays::scroll_limit(app);
     if let Some(top) = app.overlays.last_mut() {
         if let Some(scroll) = top.scroll_mut() {
             match mouse.kind {
-                MouseEventKind::ScrollDown => *scroll = scroll.saturating_add(WHEEL_STEP.unsigned_abs()),
+                MouseEventKind::ScrollDown => *scroll = (*scroll + WHEEL_STEP.unsigned_abs()).min(limit),
                 MouseEventKind::ScrollUp => *scroll = scroll.saturating_sub(WHEEL_STEP.unsigned_abs()),
                 _ => return,
             }

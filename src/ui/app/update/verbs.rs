@@ -7,6 +7,7 @@ use crate::ui::app::{
 use crate::ui::entity::Lookup;
 use crate::ui::keymap::{Context, Verb};
 use crate::ui::layout;
+use crate::ui::panes::overlays;
 
 pub(super) fn run(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
     if app.context() == Context::Overlay {
@@ -19,6 +20,7 @@ pub(super) fn run(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
 
 fn overlay(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
     let page = usize::from(app.size.height.saturating_sub(4)).max(1);
+    let limit = overlays::scroll_limit(app);
     let Some(top) = app.overlays.last_mut() else { return };
     if let Some(scroll) = top.scroll_mut() {
         let moved = match verb {
@@ -29,12 +31,11 @@ fn overlay(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
             Verb::HalfPageDown => Some(scroll.saturating_add(page / 2)),
             Verb::HalfPageUp => Some(scroll.saturating_sub(page / 2)),
             Verb::Top => Some(0),
-            // Drawing stops at the end of the text, however far this says.
-            Verb::Bottom => Some(usize::MAX / 2),
+            Verb::Bottom => Some(limit),
             _ => None,
         };
         if let Some(to) = moved {
-            *scroll = to;
+            *scroll = to.min(limit);
             return;
         }
     }
@@ -111,7 +112,8 @@ pub(super) fn focus(app: &mut App, pane: PaneId) {
 pub(super) fn freeze(app: &mut App) {
     app.frozen = !app.frozen;
     if app.frozen {
-        app.flash("Frozen: refreshes are held until you thaw.", Level::Info);
+        let key = app.key_hint(Context::Global, Verb::Freeze);
+        app.flash(format!("Frozen: refreshes are held until you press {key} again."), Level::Info);
         return;
     }
     let now = app.clock.mono;

@@ -8,48 +8,68 @@ mod help;
 use super::detail;
 use crate::ui::app::palette::{self, Scope};
 use crate::ui::app::{App, Overlay, Palette};
+use crate::ui::keymap::{Context, Verb};
 use crate::ui::theme::Role;
-use crate::ui::widgets::fit::fit;
+use crate::ui::widgets::fit::{chunks, fit};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph};
 
 /// Draws every open window, the topmost last.
 pub fn draw(frame: &mut Frame, area: Rect, footer: Rect, app: &App) {
     for overlay in &app.overlays {
         match overlay {
-            Overlay::Help { scroll } => {
-                let room = usize::from(inset(area).width.saturating_sub(2));
-                text_window(frame, area, app, "Help", help::lines(app, room), *scroll);
-            }
-            Overlay::Detail { list, scroll } => {
-                let (title, fields) = detail::fields(app, *list);
-                let lines = match fields {
-                    Some(fields) => {
-                        detail::lines(&fields, usize::from(area.width).saturating_sub(4), &app.theme)
-                    }
-                    None => vec![Line::from(Span::styled("Nothing selected", app.theme.style(Role::Muted)))],
-                };
-                text_window(frame, area, app, &title, lines, *scroll);
-            }
-            Overlay::AuditRecord { serial, scroll } => {
-                let text = app
-                    .audit
-                    .by_serial(*serial)
-                    .and_then(|r| serde_json::to_string_pretty(r).ok())
-                    .unwrap_or_else(|| "This record has left the pane; the audit log file keeps it.".into());
-                let lines = text.lines().map(|l| Line::from(l.to_string())).collect();
-                text_window(frame, area, app, "Audit record", lines, *scroll);
-            }
-            Overlay::Breakdown { scroll } => {
-                text_window(frame, area, app, "Per operation", breakdown::lines(app), *scroll);
+            Overlay::Help { scroll }
+            | Overlay::Detail { scroll, .. }
+            | Overlay::AuditRecord { scroll, .. }
+            | Overlay::Breakdown { scroll } => {
+                if let Some((title, lines)) = text_of(app, overlay, area) {
+                    text_window(frame, area, app, &title, lines, *scroll);
+                }
             }
             Overlay::Palette(line) => suggestions(frame, footer, app, line),
             Overlay::ConfirmQuit => confirm_quit(frame, area, app),
             Overlay::Filter(_) => {}
         }
     }
+}
+
+/// How far the topmost window can scroll at the screen's current size.
+pub fn scroll_limit(app: &App) -> usize {
+    let area = app.area();
+    let Some((_, lines)) = app.overlays.last().and_then(|top| text_of(app, top, area)) else { return 0 };
+    lines.len().saturating_sub(usize::from(inset(area).height.saturating_sub(2)))
+}
+
+/// The title and the lines of a scrolling window, already fitted to the
+/// width it gets in `area`.
+fn text_of(app: &App, overlay: &Overlay, area: Rect) -> Option<(String, Vec<Line<'static>>)> {
+    let room = usize::from(inset(area).width.saturating_sub(2));
+    let muted = app.theme.style(Role::Muted);
+    let text = match overlay {
+        Overlay::Help { .. } => ("Help".to_string(), help::lines(app, room)),
+        Overlay::Detail { list, .. } => {
+            let (title, fields) = detail::fields(app, *list);
+            let lines = match fields {
+                Some(fields) => detail::lines(&fields, room, &app.theme),
+                None => vec![Line::from(Span::styled("Nothing selected", muted))],
+            };
+            (title, lines)
+        }
+        Overlay::AuditRecord { serial, .. } => {
+            let text = app
+                .audit
+                .by_serial(*serial)
+                .and_then(|r| serde_json::to_string_pretty(r).ok())
+                .unwrap_or_else(|| "This record has left the pane; the audit log file keeps it.".into());
+            let lines = text.lines().flat_map(|l| chunks(l, room)).map(Line::from).collect();
+            ("Audit record".to_string(), lines)
+        }
+        Overlay::Breakdown { .. } => ("Per operation".to_string(), breakdown::lines(app)),
+        Overlay::Palette(_) | Overlay::Filter(_) | Overlay::ConfirmQuit => return None,
+    };
+    Some(text)
 }
 
 /// A bordered window over most of the screen, scrolled to `scroll`.
@@ -65,16 +85,13 @@ fn text_window(
     let window = inset(area);
     let last = lines.len().saturating_sub(usize::from(window.height.saturating_sub(2)));
     let scroll = u16::try_from(scroll.min(last)).unwrap_or(u16::MAX);
-    let close = app.key_hint(crate::ui::keymap::Context::Overlay, crate::ui::keymap::Verb::Close);
+    let close = app.key_hint(Context::Overlay, Verb::Close);
     let block = Block::bordered()
         .border_style(theme.style(Role::BorderFocus))
         .title(Span::styled(format!(" {title} "), theme.style(Role::Title)))
         .title_bottom(Line::from(Span::styled(format!(" {close} closes "), theme.style(Role::Muted))));
     frame.render_widget(Clear, window);
-    frame.render_widget(
-        Paragraph::new(lines).style(theme.base()).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)),
-        window,
-    );
+    frame.render_widget(Paragraph::new(lines).style(theme.base()).block(block).scroll((scroll, 0)), window);
 }
 
 /// Most of `area`, leaving the panes visible around it where there is room.
