@@ -13,3 +13,4 @@ pub mod engine;
 pub mod runtime;
 pub mod sandbox;
 pub mod signing;
+pub mod ui;

@@ -1,0 +1,133 @@
+//! What the console's screen costs: one frame of the agents pane with 100
+//! rows and with 100,000 (drawing only the visible rows, the two should
+//! cost about the same), and one filter keystroke over 100,000 rows.
+//!
+//! `cargo bench --bench render` prints the numbers; nothing here passes or fails.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use cxone_console::api::model::{User, UserStatus};
+use cxone_console::domain::agent_status::{AgentStatus, Shift};
+use cxone_console::domain::{Timestamp, UserId};
+use cxone_console::engine::{Event, Snapshot, Table};
+use cxone_console::ui::Looks;
+use cxone_console::ui::app::{Action, App, Clock, Files, Session, update};
+use cxone_console::ui::draw::draw;
+use cxone_console::ui::theme::Colors;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Size;
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
+
+const WIDTH: u16 = 160;
+const HEIGHT: u16 = 48;
+const TEAMS: [&str; 6] =
+    ["Billing North", "Billing South", "Claims", "Retention", "Sales Inbound", "Premium Care"];
+
+// With the test harness (an undeclared bench), `main` is not the entry point.
+#[cfg_attr(test, allow(dead_code))]
+fn main() {
+    let small = frame_time(100);
+    let large = frame_time(100_000);
+    println!("frame, agents pane,     100 rows: {:>8.1} µs", micros(small));
+    println!("frame, agents pane, 100,000 rows: {:>8.1} µs", micros(large));
+    println!(
+        "ratio 100,000 / 100:              {:>8.2} (target ≤ 1.5)",
+        large.as_secs_f64() / small.as_secs_f64()
+    );
+    let (keystroke, sort) = filter_and_sort_times(100_000);
+    println!("filter keystroke, 100,000 rows:   {:>8.1} µs", micros(keystroke));
+    println!("sort by another column, 100,000:  {:>8.1} µs", micros(sort));
+}
+
+fn micros(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+/// The mean time to draw one frame, after a warm-up.
+fn frame_time(rows: usize) -> Duration {
+    let mut app = console(rows);
+    // Select a row in the middle, so the window is not simply the start.
+    for _ in 0..(rows / 2).min(500) {
+        update(&mut app, Action::Key(key(KeyCode::Char('j'))));
+    }
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("a test backend");
+    let mut run = |n: u32| {
+        let start = Instant::now();
+        for _ in 0..n {
+            terminal.draw(|frame| draw(black_box(&app), frame)).expect("drawing to memory");
+        }
+        start.elapsed() / n
+    };
+    run(50);
+    run(500)
+}
+
+/// The mean time of one filter keystroke and one re-sort, over `rows`.
+fn filter_and_sort_times(rows: usize) -> (Duration, Duration) {
+    let mut app = console(rows);
+    update(&mut app, Action::Key(key(KeyCode::Char('/'))));
+    let typed = "agent 04";
+    let start = Instant::now();
+    for c in typed.chars() {
+        update(&mut app, Action::Key(key(KeyCode::Char(c))));
+    }
+    let keystroke = start.elapsed() / typed.len() as u32;
+    update(&mut app, Action::Key(key(KeyCode::Esc)));
+    update(&mut app, Action::Key(key(KeyCode::Esc)));
+    let start = Instant::now();
+    for _ in 0..6 {
+        update(&mut app, Action::Key(key(KeyCode::Char('s'))));
+    }
+    (keystroke, start.elapsed() / 6)
+}
+
+fn console(rows: usize) -> App {
+    let now = OffsetDateTime::now_utc();
+    let session = Session {
+        profile: "sandbox · seed 42".into(),
+        sandbox: None,
+        operator: "bench".into(),
+        read_only: false,
+        files: Files::default(),
+    };
+    let mut app = App::new(
+        session,
+        Looks::defaults(Colors::On),
+        Size { width: WIDTH, height: HEIGHT },
+        Clock::new(Duration::ZERO, now),
+    );
+    let mut users: Vec<User> = (0..rows).map(|n| user(n, now)).collect();
+    users.sort_by(|a, b| a.id.cmp(&b.id));
+    let table = Table { rows: users, generation: 1, as_of: None, changed: Vec::new() };
+    update(&mut app, Action::Engine(Event::Snapshot(Snapshot::Agents(Arc::new(table)))));
+    app
+}
+
+fn user(n: usize, now: OffsetDateTime) -> User {
+    let status = AgentStatus::ALL[n % AgentStatus::ALL.len()];
+    let since = Timestamp::from_datetime(now - time::Duration::seconds((n % 7200) as i64));
+    let start = (now.unix_timestamp() - 3600) as f64;
+    User {
+        id: UserId::parse(&format!("user-{n:07}")).expect("a valid id"),
+        first_name: "Agent".into(),
+        last_name: format!("{n:06}"),
+        user_name: format!("agent.{n}"),
+        team_id: None,
+        team_name: Some(TEAMS[n % TEAMS.len()].into()),
+        roles: vec!["Agent".into()],
+        shift: Some(Shift { start, end: start + 8.0 * 3600.0 }),
+        status: UserStatus::Known(status),
+        pause_reason: (status == AgentStatus::Break).then(|| "Lunch".into()),
+        status_since: Some(since),
+        wrap_up_until: None,
+        updated_at: Some(since),
+        etag: None,
+    }
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}

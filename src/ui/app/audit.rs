@@ -1,0 +1,206 @@
+//! The audit pane's state: the latest records, newest last, a filter, and
+//! follow mode, which keeps the newest record in view until the supervisor
+//! moves up to read.
+
+use super::filter::Filter;
+use crate::engine::audit::{AuditRecord, Outcome, RecordKind};
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// Records kept for the pane; the log file keeps them all.
+pub const KEPT: usize = 5000;
+
+pub struct AuditView {
+    records: VecDeque<Arc<AuditRecord>>,
+    /// Each record's one-line summary, lowercase, for the filter.
+    haystack: VecDeque<String>,
+    /// The serial number of `records[0]`; serials count every record received.
+    first: u64,
+    /// Serials of the records the filter lets through, oldest first.
+    shown: Vec<u64>,
+    filter: Filter,
+    /// Position of the selection in `shown`.
+    cursor: usize,
+    offset: usize,
+    pub follow: bool,
+}
+
+impl Default for AuditView {
+    fn default() -> Self {
+        Self {
+            records: VecDeque::new(),
+            haystack: VecDeque::new(),
+            first: 0,
+            shown: Vec::new(),
+            filter: Filter::default(),
+            cursor: 0,
+            offset: 0,
+            follow: true,
+        }
+    }
+}
+
+impl AuditView {
+    pub fn push(&mut self, record: Arc<AuditRecord>) {
+        if self.records.len() == KEPT {
+            self.records.pop_front();
+            self.haystack.pop_front();
+            self.first += 1;
+            let gone = self.shown.iter().take_while(|&&s| s < self.first).count();
+            self.shown.drain(..gone);
+            self.cursor = self.cursor.saturating_sub(gone);
+            self.offset = self.offset.saturating_sub(gone);
+        }
+        let text = summary(&record).to_lowercase();
+        let serial = self.first + self.records.len() as u64;
+        if self.filter.matches(&text) {
+            self.shown.push(serial);
+        }
+        self.records.push_back(record);
+        self.haystack.push_back(text);
+        if self.follow {
+            self.cursor = self.shown.len().saturating_sub(1);
+        }
+    }
+
+    pub fn set_filter(&mut self, input: &str) {
+        let selected = self.selected_serial();
+        self.filter = Filter::parse(input);
+        self.shown = (self.first..)
+            .zip(&self.haystack)
+            .filter(|(_, text)| self.filter.matches(text))
+            .map(|(serial, _)| serial)
+            .collect();
+        self.cursor = match selected.and_then(|s| self.shown.iter().position(|&x| x == s)) {
+            Some(pos) if !self.follow => pos,
+            _ => self.shown.len().saturating_sub(1),
+        };
+    }
+
+    /// Moves the selection: moving up stops following, reaching the newest
+    /// record going down starts again.
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.shown.len().saturating_sub(1);
+        self.cursor = self.cursor.saturating_add_signed(delta).min(last);
+        self.follow = delta >= 0 && self.cursor == last;
+    }
+
+    pub fn top(&mut self) {
+        self.cursor = 0;
+        self.follow = false;
+    }
+
+    /// Jumps to the newest record and follows from there.
+    pub fn follow_newest(&mut self) {
+        self.follow = true;
+        self.cursor = self.shown.len().saturating_sub(1);
+    }
+
+    pub fn select_position(&mut self, position: usize) {
+        self.cursor = position.min(self.shown.len().saturating_sub(1));
+        self.follow = false;
+    }
+
+    pub fn keep_visible(&mut self, height: usize) {
+        self.offset = self.window_start(height);
+    }
+
+    /// The first position drawn in a window of `height`: following pins the
+    /// newest record to the bottom.
+    pub fn window_start(&self, height: usize) -> usize {
+        if height == 0 {
+            return 0;
+        }
+        if self.follow {
+            return self.shown.len().saturating_sub(height);
+        }
+        let mut start = self.offset.min(self.shown.len().saturating_sub(height));
+        if self.cursor < start {
+            start = self.cursor;
+        } else if self.cursor >= start + height {
+            start = self.cursor + 1 - height;
+        }
+        start
+    }
+
+    /// The records drawn in a window of `height`: (position, record).
+    pub fn window(&self, height: usize) -> impl Iterator<Item = (usize, &AuditRecord)> {
+        let start = self.window_start(height);
+        let end = (start + height).min(self.shown.len());
+        self.shown[start.min(end)..end]
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, &serial)| self.by_serial(serial).map(|r| (start + i, r)))
+    }
+
+    pub fn by_serial(&self, serial: u64) -> Option<&AuditRecord> {
+        let index = usize::try_from(serial.checked_sub(self.first)?).ok()?;
+        self.records.get(index).map(Arc::as_ref)
+    }
+
+    pub fn selected_serial(&self) -> Option<u64> {
+        self.shown.get(self.cursor).copied()
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    pub fn shown_len(&self) -> usize {
+        self.shown.len()
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    pub fn filter(&self) -> &Filter {
+        &self.filter
+    }
+}
+
+/// What a record says, in the order the pane shows it.
+pub fn summary(record: &AuditRecord) -> String {
+    let entry = &record.entry;
+    let mut parts: Vec<String> = vec![kind_word(record).to_string()];
+    if let Some(action) = &entry.action {
+        parts.push(action.clone());
+    }
+    if let Some(target) = &entry.target {
+        parts.push(target.id.clone());
+    }
+    if let Some(reason) = &entry.reason {
+        parts.push(reason.clone());
+    }
+    if let Some(operator) = &entry.operator {
+        parts.push(operator.clone());
+    }
+    parts.join(" ")
+}
+
+/// The record's kind, or its outcome when it has one.
+pub fn kind_word(record: &AuditRecord) -> &'static str {
+    match (record.entry.kind, record.entry.outcome) {
+        (_, Some(outcome)) => outcome_word(outcome),
+        (kind, None) => kind.name(),
+    }
+}
+
+pub fn outcome_word(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Applied => "applied",
+        Outcome::Skipped => "skipped",
+        Outcome::Rejected => "rejected",
+        Outcome::Conflict => "conflict",
+        Outcome::Failed => "failed",
+    }
+}
+
+/// Whether a record settles a change (rather than announcing one).
+pub fn is_final(record: &AuditRecord) -> bool {
+    matches!(record.entry.kind, RecordKind::Outcome | RecordKind::Reconciled)
+}

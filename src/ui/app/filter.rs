@@ -1,0 +1,105 @@
+//! The `/` filter: a substring by default, a regular expression after
+//! `re:`, either inverted by a leading `!`. Case never matters. A pattern
+//! that does not compile is reported in words and filters nothing.
+
+use regex::{Regex, RegexBuilder};
+
+/// Patterns longer than this compile slowly enough to stall a keystroke.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    input: String,
+    matcher: Matcher,
+    invert: bool,
+    error: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+enum Matcher {
+    #[default]
+    All,
+    /// Lowercase.
+    Text(String),
+    Regex(Regex),
+}
+
+impl Filter {
+    pub fn parse(input: &str) -> Self {
+        let typed = input.to_string();
+        let (invert, rest) = match input.strip_prefix('!') {
+            Some(rest) => (true, rest),
+            None => (false, input),
+        };
+        let (matcher, error) = match rest.strip_prefix("re:") {
+            Some(pattern) if !pattern.is_empty() => {
+                match RegexBuilder::new(pattern).case_insensitive(true).size_limit(REGEX_SIZE_LIMIT).build() {
+                    Ok(regex) => (Matcher::Regex(regex), None),
+                    Err(e) => (Matcher::All, Some(format!("invalid regex: {}", regex_reason(&e)))),
+                }
+            }
+            Some(_) => (Matcher::All, None),
+            None if rest.is_empty() => (Matcher::All, None),
+            None => (Matcher::Text(rest.to_lowercase()), None),
+        };
+        Self { input: typed, matcher, invert, error }
+    }
+
+    /// Whether a row whose searchable text is `haystack` (lowercase) shows.
+    pub fn matches(&self, haystack: &str) -> bool {
+        let hit = match &self.matcher {
+            Matcher::All => return true,
+            Matcher::Text(needle) => haystack.contains(needle.as_str()),
+            Matcher::Regex(regex) => regex.is_match(haystack),
+        };
+        hit != self.invert
+    }
+
+    /// Whether it hides anything at all.
+    pub fn is_active(&self) -> bool {
+        !matches!(self.matcher, Matcher::All)
+    }
+
+    /// What was typed.
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+
+    /// Why the pattern filters nothing, when it could not be compiled.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+}
+
+/// The last line of the regex crate's message is the reason; the lines
+/// above draw the pattern with a caret, which a one-line status cannot show.
+fn regex_reason(error: &regex::Error) -> String {
+    let text = error.to_string();
+    let last = text.lines().map(str::trim).rfind(|l| !l.is_empty()).unwrap_or("not a valid pattern");
+    last.strip_prefix("error: ").unwrap_or(last).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn substrings_ignore_case_and_bang_inverts() {
+        let f = Filter::parse("BILL");
+        assert!(f.matches("amara okafor billing north") && !f.matches("claims"));
+        let f = Filter::parse("!bill");
+        assert!(!f.matches("billing") && f.matches("claims"));
+        assert!(!Filter::parse("").is_active() && !Filter::parse("!").is_active());
+    }
+
+    #[test]
+    fn regexes_after_re_and_invalid_ones_in_words() {
+        let f = Filter::parse("re:^(break|training)$");
+        assert!(f.matches("break") && !f.matches("on break"));
+        let f = Filter::parse("!re:break");
+        assert!(!f.matches("on break") && f.matches("available"));
+        let f = Filter::parse("re:(unclosed");
+        assert_eq!(f.error(), Some("invalid regex: unclosed group"));
+        assert!(f.matches("anything"), "a broken pattern hides nothing");
+    }
+}

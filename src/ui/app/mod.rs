@@ -1,0 +1,206 @@
+//! The console's state, and the one function that changes it.
+//!
+//! [`update`] takes an [`Action`] (a key, an engine event, a tick) and
+//! returns [`Effect`]s as data; it never waits and never does I/O. The
+//! driver feeds it and performs the effects; `draw` reads the state.
+
+mod action;
+pub mod audit;
+mod clock;
+mod effect;
+pub mod filter;
+mod flash;
+mod lists;
+mod overlay;
+pub mod palette;
+mod pane;
+mod session;
+pub mod table;
+mod update;
+
+pub use action::Action;
+pub use audit::AuditView;
+pub use clock::Clock;
+pub use effect::Effect;
+pub use flash::{Flash, Level};
+pub use lists::{ListId, ListNav, SortChange};
+pub use overlay::{FilterPrompt, Overlay};
+pub use palette::{Palette, PaletteCommand};
+pub use pane::{CampaignSide, PaneId};
+pub use session::{Files, Session};
+pub use table::{Sort, TableView};
+pub use update::update;
+
+use super::entity::{Directory, Lookup};
+use super::keymap::{Context, Keymap, Verb};
+use super::looks::{Looks, Problem};
+use super::theme::Theme;
+use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
+use crate::engine::metrics::MetricsSnapshot;
+use crate::engine::outbox::OutboxStatus;
+use crate::engine::{CommandId, Connection, Link, Recovery};
+use ratatui::layout::{Rect, Size};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A change the engine has taken on and not finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+}
+
+pub struct App {
+    pub session: Session,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    /// What is wrong in keymap.toml and theme.toml.
+    pub problems: Vec<Problem>,
+    pub clock: Clock,
+    pub size: Size,
+    /// Where keys go.
+    pub focus: PaneId,
+    /// The entity pane the main area shows.
+    pub main: PaneId,
+    pub campaign_side: CampaignSide,
+    pub agents: TableView<User>,
+    pub interactions: TableView<Interaction>,
+    pub campaigns: TableView<Campaign>,
+    pub contacts: TableView<Contact>,
+    pub data_actions: TableView<DataAction>,
+    /// Agents' names by id, from the agents table as applied.
+    pub directory: Directory,
+    pub audit: AuditView,
+    pub metrics: Option<Arc<MetricsSnapshot>>,
+    pub outbox: Option<OutboxStatus>,
+    /// `None` until the engine reports on its link.
+    pub connection: Option<Connection>,
+    pub engine_stopped: bool,
+    pub in_flight: BTreeMap<CommandId, Progress>,
+    pub recovery: Option<Recovery>,
+    pub flash: Option<Flash>,
+    /// Windows over the panes, the topmost last; it takes the keys.
+    pub overlays: Vec<Overlay>,
+    /// Snapshots are held, not applied, while frozen.
+    pub frozen: bool,
+    dirty: bool,
+}
+
+impl App {
+    pub fn new(session: Session, looks: Looks, size: Size, clock: Clock) -> Self {
+        let Looks { keymap, theme, problems } = looks;
+        let mut app = Self {
+            session,
+            keymap,
+            theme,
+            problems,
+            clock,
+            size,
+            focus: PaneId::Agents,
+            main: PaneId::Agents,
+            campaign_side: CampaignSide::Campaigns,
+            agents: TableView::default(),
+            interactions: TableView::default(),
+            campaigns: TableView::default(),
+            contacts: TableView::default(),
+            data_actions: TableView::default(),
+            directory: Directory::default(),
+            audit: AuditView::default(),
+            metrics: None,
+            outbox: None,
+            connection: None,
+            engine_stopped: false,
+            in_flight: BTreeMap::new(),
+            recovery: None,
+            flash: None,
+            overlays: Vec::new(),
+            frozen: false,
+            dirty: true,
+        };
+        if !app.problems.is_empty() {
+            let help = app.key_hint(Context::Global, Verb::Help);
+            let text = format!(
+                "{} problem(s) in keymap.toml or theme.toml; the defaults stand in. Press {help} to read them.",
+                app.problems.len()
+            );
+            app.flash(text, Level::Warn);
+        }
+        app
+    }
+
+    /// Whether something changed since the last frame.
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// The driver calls this after drawing a frame.
+    pub fn mark_drawn(&mut self) {
+        self.dirty = false;
+    }
+
+    pub fn touch(&mut self) {
+        self.dirty = true;
+    }
+
+    pub fn area(&self) -> Rect {
+        Rect::new(0, 0, self.size.width, self.size.height)
+    }
+
+    pub fn flash(&mut self, text: impl Into<String>, level: Level) {
+        self.flash = Some(Flash::new(text, level, self.clock.mono));
+        self.dirty = true;
+    }
+
+    pub fn lookup(&self) -> Lookup<'_> {
+        Lookup { now: self.clock.wall, agents: &self.directory }
+    }
+
+    /// The list that has the keys.
+    pub fn focused_list(&self) -> ListId {
+        match (self.focus, self.campaign_side) {
+            (PaneId::Agents, _) => ListId::Agents,
+            (PaneId::Interactions, _) => ListId::Interactions,
+            (PaneId::Campaigns, CampaignSide::Campaigns) => ListId::Campaigns,
+            (PaneId::Campaigns, CampaignSide::Contacts) => ListId::Contacts,
+            (PaneId::DataActions, _) => ListId::DataActions,
+            (PaneId::Audit, _) => ListId::Audit,
+        }
+    }
+
+    /// Where keys are looked up.
+    pub fn context(&self) -> Context {
+        if !self.overlays.is_empty() {
+            Context::Overlay
+        } else if self.focus == PaneId::Audit {
+            Context::Audit
+        } else {
+            Context::Table
+        }
+    }
+
+    /// The first key for `verb`, as the screen writes it (`?`).
+    pub fn key_hint(&self, context: Context, verb: Verb) -> String {
+        self.keymap.key_for(context, verb).map_or_else(|| format!(":{}", verb.name()), |k| k.to_string())
+    }
+
+    /// The persistent warning under the header, when the console cannot
+    /// do its job: the tenant is unreachable or the engine has stopped.
+    pub fn banner(&self) -> Option<String> {
+        if self.engine_stopped {
+            return Some("The engine has stopped: nothing will refresh and no change can be made. Quit and restart the console.".into());
+        }
+        match &self.connection {
+            Some(Connection { link: Link::Down { reason }, .. }) => Some(format!(
+                "Cannot reach the tenant: {reason}. Retrying in the background; tables show the last data received."
+            )),
+            _ => None,
+        }
+    }
+
+    /// Makes the contacts list follow the selected campaign.
+    pub fn sync_contacts(&mut self) {
+        let campaign = self.campaigns.selected_row().map(|c| c.id.to_string());
+        let lookup = Lookup { now: self.clock.wall, agents: &self.directory };
+        self.contacts.set_group(campaign, &lookup);
+    }
+}

@@ -1,0 +1,49 @@
+//! Windows over the panes. The topmost takes the keys; closing it gives
+//! them back to what is underneath. Forms and confirmations stack here too.
+
+use super::lists::ListId;
+use super::palette::Palette;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    /// The keys, the palette's commands, problems in settings files, files.
+    Help { scroll: usize },
+    /// The focused row in full.
+    Detail { list: ListId, scroll: usize },
+    /// One audit record in full, by its serial in the audit view.
+    AuditRecord { serial: u64, scroll: usize },
+    /// Latency and errors per operation.
+    Breakdown { scroll: usize },
+    /// The `:` command line.
+    Palette(Palette),
+    /// Typing a `/` filter.
+    Filter(FilterPrompt),
+    /// Quit while changes are in flight?
+    ConfirmQuit,
+}
+
+impl Overlay {
+    /// Whether it reads keys itself (typed text, y/n) rather than through
+    /// the keymap.
+    pub fn reads_keys(&self) -> bool {
+        matches!(self, Self::Palette(_) | Self::Filter(_) | Self::ConfirmQuit)
+    }
+
+    pub fn scroll_mut(&mut self) -> Option<&mut usize> {
+        match self {
+            Self::Help { scroll }
+            | Self::Detail { scroll, .. }
+            | Self::AuditRecord { scroll, .. }
+            | Self::Breakdown { scroll } => Some(scroll),
+            Self::Palette(_) | Self::Filter(_) | Self::ConfirmQuit => None,
+        }
+    }
+}
+
+/// A filter being typed: applied as it is typed, and put back as it was on Esc.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterPrompt {
+    pub list: ListId,
+    pub input: String,
+    pub before: String,
+}

@@ -1,0 +1,290 @@
+//! One entity table as the console holds it: the latest snapshot, its rows
+//! in sort order, those the filter lets through, the selection (kept on the
+//! same entity across refreshes) and the marks on cells that just changed.
+//!
+//! Every cost here is paid when data or settings change, never per frame:
+//! drawing reads a window of `shown`, so 100,000 rows draw like 100.
+
+mod marks;
+mod order;
+
+pub use marks::MARK_FOR;
+
+use super::filter::Filter;
+use crate::engine::Table;
+use crate::ui::entity::{Entity, Lookup};
+use marks::Marks;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The column a table is sorted by, and which way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub column: usize,
+    pub descending: bool,
+}
+
+pub struct TableView<T: Entity> {
+    table: Option<Arc<Table<T>>>,
+    /// The newest snapshot that arrived while frozen.
+    held: Option<Arc<Table<T>>>,
+    /// Every row index, in sort order.
+    sorted: Vec<u32>,
+    /// The rows that pass the group and the filter, in sort order.
+    shown: Vec<u32>,
+    /// Rows in the current group, filtered or not.
+    group_total: usize,
+    /// Each row's searchable text, lowercase; rebuilt lazily.
+    haystack: Vec<String>,
+    sort: Sort,
+    filter: Filter,
+    group: Option<String>,
+    /// The selection's position in `shown`.
+    cursor: usize,
+    /// The first position drawn.
+    offset: usize,
+    /// The selected entity's id, kept while refreshes move it around.
+    selected: Option<String>,
+    marks: Marks,
+}
+
+impl<T: Entity> Default for TableView<T> {
+    fn default() -> Self {
+        Self {
+            table: None,
+            held: None,
+            sorted: Vec::new(),
+            shown: Vec::new(),
+            group_total: 0,
+            haystack: Vec::new(),
+            sort: Sort { column: T::DEFAULT_SORT, descending: false },
+            filter: Filter::default(),
+            group: None,
+            cursor: 0,
+            offset: 0,
+            selected: None,
+            marks: Marks::default(),
+        }
+    }
+}
+
+impl<T: Entity> TableView<T> {
+    /// Takes a snapshot, or holds it while `frozen`. `now` times the marks.
+    pub fn offer(&mut self, table: Arc<Table<T>>, frozen: bool, lookup: &Lookup<'_>, now: Duration) {
+        if frozen {
+            self.held = Some(table);
+        } else {
+            self.apply(table, lookup, now);
+        }
+    }
+
+    /// Applies the snapshot held while frozen, if any.
+    pub fn thaw(&mut self, lookup: &Lookup<'_>, now: Duration) -> bool {
+        match self.held.take() {
+            Some(table) => {
+                self.apply(table, lookup, now);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn apply(&mut self, table: Arc<Table<T>>, lookup: &Lookup<'_>, now: Duration) {
+        if let Some(old) = &self.table {
+            self.marks.note(old, &table, lookup, now);
+        }
+        self.table = Some(table);
+        self.haystack.clear();
+        self.resort(lookup);
+    }
+
+    /// Recomputes everything derived from the rows, for when what cells
+    /// show changed outside them (agents' names).
+    pub fn rederive(&mut self, lookup: &Lookup<'_>) {
+        self.haystack.clear();
+        self.resort(lookup);
+    }
+
+    fn resort(&mut self, lookup: &Lookup<'_>) {
+        self.sorted = order::sorted(self.rows(), self.sort, lookup);
+        self.refilter(lookup);
+    }
+
+    fn refilter(&mut self, lookup: &Lookup<'_>) {
+        if self.filter.is_active() && self.haystack.len() != self.rows().len() {
+            self.haystack = order::haystack(self.rows(), lookup);
+        }
+        let rows = self.table.as_deref().map_or(&[][..], |t| &t.rows[..]);
+        (self.shown, self.group_total) =
+            order::shown(rows, &self.sorted, &self.haystack, &self.filter, self.group.as_deref());
+        self.reselect();
+    }
+
+    /// Puts the cursor back on the selected entity, or, when it is gone,
+    /// on whatever now holds its place.
+    fn reselect(&mut self) {
+        if let Some(id) = &self.selected {
+            let rows = self.rows();
+            if let Some(pos) = self.shown.iter().position(|&i| rows[i as usize].id() == id) {
+                self.cursor = pos;
+                return;
+            }
+        }
+        self.cursor = self.cursor.min(self.shown.len().saturating_sub(1));
+        self.remember();
+    }
+
+    fn remember(&mut self) {
+        if let Some(row) = self.selected_row() {
+            self.selected = Some(row.id().to_string());
+        }
+    }
+
+    pub fn set_filter(&mut self, input: &str, lookup: &Lookup<'_>) {
+        self.filter = Filter::parse(input);
+        self.refilter(lookup);
+    }
+
+    pub fn set_sort(&mut self, sort: Sort, lookup: &Lookup<'_>) {
+        let columns = T::columns().len();
+        self.sort = Sort { column: sort.column.min(columns.saturating_sub(1)), ..sort };
+        self.resort(lookup);
+    }
+
+    /// Sorts by `column`, or reverses the order when it already is.
+    pub fn sort_by(&mut self, column: usize, lookup: &Lookup<'_>) {
+        let descending = self.sort.column == column && !self.sort.descending;
+        self.set_sort(Sort { column, descending }, lookup);
+    }
+
+    /// Shows only the rows of one group (a campaign's contacts).
+    pub fn set_group(&mut self, group: Option<String>, lookup: &Lookup<'_>) {
+        if self.group != group {
+            self.group = group;
+            self.cursor = 0;
+            self.offset = 0;
+            self.selected = None;
+            self.refilter(lookup);
+        }
+    }
+
+    /// Moves the selection by `delta` rows, stopping at either end.
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.shown.len().saturating_sub(1);
+        self.cursor = self.cursor.saturating_add_signed(delta).min(last);
+        self.remember();
+    }
+
+    pub fn select_position(&mut self, position: usize) {
+        self.cursor = position.min(self.shown.len().saturating_sub(1));
+        self.remember();
+    }
+
+    /// Selects an entity by id; false when the filter or group hides it.
+    pub fn select_id(&mut self, id: &str) -> bool {
+        let rows = self.rows();
+        match self.shown.iter().position(|&i| rows[i as usize].id() == id) {
+            Some(pos) => {
+                self.select_position(pos);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Moves the drawn window so the selection is in it.
+    pub fn keep_visible(&mut self, height: usize) {
+        self.offset = self.window_start(height);
+    }
+
+    /// Scrolls the window without moving past either end, taking the
+    /// selection along when it would fall out.
+    pub fn scroll(&mut self, delta: isize, height: usize) {
+        let max = self.shown.len().saturating_sub(height);
+        self.offset = self.offset.saturating_add_signed(delta).min(max);
+        if height > 0 && (self.cursor < self.offset || self.cursor >= self.offset + height) {
+            self.select_position(self.cursor.clamp(self.offset, self.offset + height - 1));
+        }
+    }
+
+    /// The first position to draw in a window of `height` rows: the stored
+    /// offset, moved just enough to show the selection.
+    pub fn window_start(&self, height: usize) -> usize {
+        if height == 0 {
+            return 0;
+        }
+        let mut start = self.offset.min(self.shown.len().saturating_sub(height));
+        if self.cursor < start {
+            start = self.cursor;
+        } else if self.cursor >= start + height {
+            start = self.cursor + 1 - height;
+        }
+        start
+    }
+
+    /// The rows drawn in a window of `height`: (position, row).
+    pub fn window(&self, height: usize) -> impl Iterator<Item = (usize, &T)> {
+        let start = self.window_start(height);
+        let rows = self.rows();
+        let end = (start + height).min(self.shown.len());
+        self.shown[start.min(end)..end].iter().enumerate().map(move |(i, &r)| (start + i, &rows[r as usize]))
+    }
+
+    pub fn expire_marks(&mut self, now: Duration) -> bool {
+        self.marks.expire(now)
+    }
+
+    /// The columns of `id` that changed lately, as bits.
+    pub fn marked(&self, id: &str) -> u64 {
+        self.marks.cells(id)
+    }
+
+    pub fn has_marks(&self) -> bool {
+        !self.marks.is_empty()
+    }
+
+    pub fn rows(&self) -> &[T] {
+        self.table.as_deref().map_or(&[], |t| &t.rows)
+    }
+
+    pub fn table(&self) -> Option<&Table<T>> {
+        self.table.as_deref()
+    }
+
+    pub fn is_loaded(&self) -> bool {
+        self.table.is_some()
+    }
+
+    pub fn selected_row(&self) -> Option<&T> {
+        self.shown.get(self.cursor).map(|&i| &self.rows()[i as usize])
+    }
+
+    pub fn selected_id(&self) -> Option<&str> {
+        self.selected.as_deref()
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    pub fn shown_len(&self) -> usize {
+        self.shown.len()
+    }
+
+    /// Rows in the current group (all rows when there are no groups).
+    pub fn group_len(&self) -> usize {
+        self.group_total
+    }
+
+    pub fn filter(&self) -> &Filter {
+        &self.filter
+    }
+
+    pub fn sort(&self) -> Sort {
+        self.sort
+    }
+
+    pub fn is_holding(&self) -> bool {
+        self.held.is_some()
+    }
+}

@@ -1,0 +1,176 @@
+//! Keys: text for the window that reads it, otherwise a verb from the
+//! keymap, otherwise Shift and a column's letter to sort.
+
+use super::{commands, verbs};
+use crate::ui::app::palette::{self, Scope};
+use crate::ui::app::{App, Effect, Overlay, SortChange};
+use crate::ui::keymap::{Context, Key};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+
+pub(super) fn on_key(app: &mut App, event: &KeyEvent, effects: &mut Vec<Effect>) {
+    if event.kind == KeyEventKind::Release {
+        return;
+    }
+    let key = Key::from_event(event);
+    if app.overlays.last().is_some_and(Overlay::reads_keys) {
+        return text_input(app, key, effects);
+    }
+    let context = app.context();
+    match app.keymap.verb(context, key) {
+        Some(verb) if app.session.read_only && verb.writes() => {}
+        Some(verb) => verbs::run(app, verb, effects),
+        None if context == Context::Table => {
+            if let Some(letter) = key.shifted_letter() {
+                verbs::resort(app, app.focused_list(), SortChange::Letter(letter));
+            }
+        }
+        None => {}
+    }
+}
+
+/// Pasted text goes where typed text would; elsewhere it means nothing.
+pub(super) fn on_paste(app: &mut App, text: &str) {
+    let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+    if let Some(line) = typed_line(app) {
+        line.push_str(&clean);
+        edited(app);
+    }
+}
+
+fn typed_line(app: &mut App) -> Option<&mut String> {
+    match app.overlays.last_mut() {
+        Some(Overlay::Filter(prompt)) => Some(&mut prompt.input),
+        Some(Overlay::Palette(palette)) => Some(&mut palette.input),
+        _ => None,
+    }
+}
+
+fn text_input(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
+    let ctrl_c = key.ctrl && key.code == KeyCode::Char('c');
+    if matches!(app.overlays.last(), Some(Overlay::ConfirmQuit)) {
+        match key.code {
+            KeyCode::Char('y' | 'Y') | KeyCode::Enter => effects.push(Effect::Quit),
+            // Ctrl-C at "quit?" means it.
+            KeyCode::Char('c') if ctrl_c => effects.push(Effect::Quit),
+            KeyCode::Char('n' | 'N') | KeyCode::Esc => {
+                app.overlays.pop();
+            }
+            _ => return,
+        }
+        return app.touch();
+    }
+    // Ctrl-C backs out of typing as Esc does.
+    let code = if ctrl_c { KeyCode::Esc } else { key.code };
+    let editing = match (code, key.ctrl) {
+        (KeyCode::Char('u'), true) => typed_line(app).map(String::clear),
+        (KeyCode::Char('w'), true) => typed_line(app).map(delete_word),
+        (KeyCode::Char(c), false) if !key.alt => typed_line(app).map(|line| line.push(c)),
+        (KeyCode::Backspace, _) => typed_line(app).map(|line| {
+            line.pop();
+        }),
+        _ => None,
+    };
+    if editing.is_some() {
+        return edited(app);
+    }
+    match app.overlays.last_mut() {
+        Some(Overlay::Filter(prompt)) => match code {
+            KeyCode::Enter => {
+                app.overlays.pop();
+            }
+            KeyCode::Esc => {
+                let (list, before) = (prompt.list, prompt.before.clone());
+                app.overlays.pop();
+                let (nav, lookup) = app.list_mut(list);
+                nav.set_filter(&before, &lookup);
+                app.sync_contacts();
+            }
+            _ => return,
+        },
+        Some(Overlay::Palette(line)) => match code {
+            KeyCode::Esc => {
+                app.overlays.pop();
+            }
+            KeyCode::Up => line.selected = line.selected.saturating_sub(1),
+            KeyCode::Down => choose_next(app),
+            KeyCode::Tab => complete(app),
+            KeyCode::Enter => run_line(app, effects),
+            _ => return,
+        },
+        _ => return,
+    }
+    app.touch();
+}
+
+/// After the typed line changed: a filter applies at once; the palette
+/// starts its suggestions over.
+fn edited(app: &mut App) {
+    match app.overlays.last_mut() {
+        Some(Overlay::Filter(prompt)) => {
+            let (list, input) = (prompt.list, prompt.input.clone());
+            let (nav, lookup) = app.list_mut(list);
+            nav.set_filter(&input, &lookup);
+            app.sync_contacts();
+        }
+        Some(Overlay::Palette(line)) => {
+            line.selected = 0;
+            line.error = None;
+        }
+        _ => {}
+    }
+    app.touch();
+}
+
+fn delete_word(line: &mut String) {
+    let kept = line.trim_end().rfind(' ').map_or(0, |i| i + 1);
+    line.truncate(kept);
+}
+
+fn scope(app: &App) -> Scope<'_> {
+    Scope { agents: &app.directory, sandbox: app.session.is_sandbox() }
+}
+
+/// Highlights the next suggestion, stopping at the last.
+fn choose_next(app: &mut App) {
+    let Some(Overlay::Palette(line)) = app.overlays.last() else { return };
+    let count = palette::suggestions(&line.input, &scope(app)).len();
+    if let Some(Overlay::Palette(line)) = app.overlays.last_mut() {
+        line.selected = (line.selected + 1).min(count.saturating_sub(1));
+    }
+}
+
+fn complete(app: &mut App) {
+    let Some(Overlay::Palette(line)) = app.overlays.last() else { return };
+    let found = palette::suggestions(&line.input, &scope(app));
+    let chosen = found.get(line.selected.min(found.len().saturating_sub(1))).map(|s| s.line.clone());
+    if let (Some(text), Some(Overlay::Palette(line))) = (chosen, app.overlays.last_mut()) {
+        line.input = text;
+        line.selected = 0;
+        line.error = None;
+    }
+}
+
+/// Runs what was typed; when that is not a whole command, the highlighted
+/// suggestion.
+fn run_line(app: &mut App, effects: &mut Vec<Effect>) {
+    let Some(Overlay::Palette(line)) = app.overlays.last() else { return };
+    let scope = scope(app);
+    let parsed = palette::parse(&line.input, &scope).or_else(|error| {
+        let found = palette::suggestions(&line.input, &scope);
+        match found.get(line.selected.min(found.len().saturating_sub(1))) {
+            Some(s) if !line.input.trim().is_empty() => palette::parse(&s.line, &scope).map_err(|_| error),
+            _ => Err(error),
+        }
+    });
+    match parsed {
+        Ok(command) => {
+            app.overlays.pop();
+            commands::run(app, command, effects);
+        }
+        Err(error) => {
+            if let Some(Overlay::Palette(line)) = app.overlays.last_mut() {
+                line.error = Some(error);
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! What each verb does.
+
+use crate::engine::Command;
+use crate::ui::app::{
+    App, CampaignSide, Effect, FilterPrompt, Level, ListId, Overlay, Palette, PaneId, SortChange,
+};
+use crate::ui::entity::Lookup;
+use crate::ui::keymap::{Context, Verb};
+use crate::ui::layout;
+use crate::ui::panes::overlays;
+
+pub(super) fn run(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
+    if app.context() == Context::Overlay {
+        overlay(app, verb, effects);
+    } else {
+        pane(app, verb, effects);
+    }
+    app.touch();
+}
+
+fn overlay(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
+    let page = usize::from(app.size.height.saturating_sub(4)).max(1);
+    let limit = overlays::scroll_limit(app);
+    let Some(top) = app.overlays.last_mut() else { return };
+    if let Some(scroll) = top.scroll_mut() {
+        let moved = match verb {
+            Verb::Down => Some(scroll.saturating_add(1)),
+            Verb::Up => Some(scroll.saturating_sub(1)),
+            Verb::PageDown => Some(scroll.saturating_add(page)),
+            Verb::PageUp => Some(scroll.saturating_sub(page)),
+            Verb::HalfPageDown => Some(scroll.saturating_add(page / 2)),
+            Verb::HalfPageUp => Some(scroll.saturating_sub(page / 2)),
+            Verb::Top => Some(0),
+            Verb::Bottom => Some(limit),
+            _ => None,
+        };
+        if let Some(to) = moved {
+            *scroll = to.min(limit);
+            return;
+        }
+    }
+    match verb {
+        Verb::Close | Verb::Help => {
+            app.overlays.pop();
+        }
+        Verb::Quit => quit(app, effects),
+        _ => {}
+    }
+}
+
+fn pane(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
+    let list = app.focused_list();
+    match verb {
+        Verb::Quit => quit(app, effects),
+        Verb::Help => app.overlays.push(Overlay::Help { scroll: 0 }),
+        Verb::Palette => app.overlays.push(Overlay::Palette(Palette::default())),
+        Verb::Focus(pane) => focus(app, pane),
+        Verb::NextPane => focus(app, app.focus.next()),
+        Verb::PrevPane => focus(app, app.focus.prev()),
+        Verb::Freeze => freeze(app),
+        Verb::Refresh => {
+            effects.push(Effect::Engine(Command::Refresh));
+            app.flash("Refreshing every table…", Level::Info);
+        }
+        Verb::Breakdown => app.overlays.push(Overlay::Breakdown { scroll: 0 }),
+        Verb::Suspend => effects.push(Effect::Suspend),
+        Verb::Up => navigate(app, list, |nav, _| nav.move_by(-1)),
+        Verb::Down => navigate(app, list, |nav, _| nav.move_by(1)),
+        Verb::Top => navigate(app, list, |nav, _| nav.top()),
+        Verb::Bottom => navigate(app, list, |nav, _| nav.bottom()),
+        Verb::HalfPageDown => navigate(app, list, |nav, h| nav.move_by(half(h))),
+        Verb::HalfPageUp => navigate(app, list, |nav, h| nav.move_by(-half(h))),
+        Verb::PageDown => navigate(app, list, |nav, h| nav.move_by(whole(h))),
+        Verb::PageUp => navigate(app, list, |nav, h| nav.move_by(-whole(h))),
+        Verb::Filter => {
+            let before = app.list(list).filter_input().to_string();
+            app.overlays.push(Overlay::Filter(FilterPrompt { list, input: before.clone(), before }));
+        }
+        Verb::ClearFilter => {
+            let (nav, lookup) = app.list_mut(list);
+            if !nav.filter_input().is_empty() {
+                nav.set_filter("", &lookup);
+                app.sync_contacts();
+            }
+        }
+        Verb::Open => open(app, list),
+        Verb::SortNext => resort(app, list, SortChange::Next),
+        Verb::SortReverse => resort(app, list, SortChange::Reverse),
+        Verb::FocusLeft if app.focus == PaneId::Campaigns => app.campaign_side = CampaignSide::Campaigns,
+        Verb::FocusRight if app.focus == PaneId::Campaigns => app.campaign_side = CampaignSide::Contacts,
+        Verb::Follow => app.audit.follow_newest(),
+        Verb::FocusLeft | Verb::FocusRight | Verb::Close => {}
+    }
+}
+
+pub(super) fn quit(app: &mut App, effects: &mut Vec<Effect>) {
+    if app.in_flight.is_empty() || app.engine_stopped {
+        effects.push(Effect::Quit);
+    } else if !matches!(app.overlays.last(), Some(Overlay::ConfirmQuit)) {
+        app.overlays.push(Overlay::ConfirmQuit);
+    }
+}
+
+pub(super) fn focus(app: &mut App, pane: PaneId) {
+    app.focus = pane;
+    if pane.is_entity() {
+        app.main = pane;
+    }
+    app.touch();
+}
+
+pub(super) fn freeze(app: &mut App) {
+    app.frozen = !app.frozen;
+    if app.frozen {
+        let key = app.key_hint(Context::Global, Verb::Freeze);
+        app.flash(format!("Frozen: refreshes are held until you press {key} again."), Level::Info);
+        return;
+    }
+    let now = app.clock.mono;
+    let mut thawed = super::engine::thaw_agents(app);
+    let lookup = Lookup { now: app.clock.wall, agents: &app.directory };
+    thawed |= app.interactions.thaw(&lookup, now);
+    thawed |= app.campaigns.thaw(&lookup, now);
+    thawed |= app.contacts.thaw(&lookup, now);
+    thawed |= app.data_actions.thaw(&lookup, now);
+    app.sync_contacts();
+    let text =
+        if thawed { "Thawed: the newest data is shown." } else { "Thawed: nothing changed meanwhile." };
+    app.flash(text, Level::Info);
+}
+
+fn half(height: usize) -> isize {
+    isize::try_from((height / 2).max(1)).unwrap_or(isize::MAX)
+}
+
+fn whole(height: usize) -> isize {
+    isize::try_from(height.max(1)).unwrap_or(isize::MAX)
+}
+
+/// Moves in a list, then scrolls it so the selection shows.
+fn navigate(app: &mut App, list: ListId, step: impl FnOnce(&mut dyn crate::ui::app::ListNav, usize)) {
+    let height = layout::list_height(app, list);
+    let (nav, _) = app.list_mut(list);
+    step(nav, height);
+    nav.keep_visible(height);
+    if list == ListId::Campaigns {
+        app.sync_contacts();
+    }
+}
+
+fn open(app: &mut App, list: ListId) {
+    match list {
+        ListId::Audit => {
+            if let Some(serial) = app.audit.selected_serial() {
+                app.overlays.push(Overlay::AuditRecord { serial, scroll: 0 });
+            }
+        }
+        _ => app.overlays.push(Overlay::Detail { list, scroll: 0 }),
+    }
+}
+
+/// Re-sorts a table; the audit log keeps its time order.
+pub(super) fn resort(app: &mut App, list: ListId, change: SortChange) {
+    let (nav, lookup) = app.list_mut(list);
+    if nav.resort(change, &lookup) {
+        after_sort(app, list);
+    }
+}
+
+fn after_sort(app: &mut App, list: ListId) {
+    let height = layout::list_height(app, list);
+    app.list_mut(list).0.keep_visible(height);
+    app.touch();
+}

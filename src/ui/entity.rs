@@ -1,0 +1,133 @@
+//! What the console shows of an entity type: its columns and its details.
+//! Each entity pane implements [`Entity`]; the generic table view does the
+//! rest (selection, sorting, filtering, change marks).
+
+use super::theme::Role;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use time::OffsetDateTime;
+
+/// What cells may need besides their row: the time, and agents' names.
+#[derive(Debug, Clone, Copy)]
+pub struct Lookup<'a> {
+    pub now: OffsetDateTime,
+    pub agents: &'a Directory,
+}
+
+/// Agents' names (and teams) by id, so that interactions and contacts show
+/// people, not ids, and the command line can find agents by name.
+#[derive(Debug, Clone, Default)]
+pub struct Directory {
+    agents: HashMap<String, Person>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub name: String,
+    pub team: Option<String>,
+}
+
+impl Directory {
+    pub fn new(people: impl IntoIterator<Item = (String, Person)>) -> Self {
+        Self { agents: people.into_iter().collect() }
+    }
+
+    pub fn name(&self, id: &str) -> Option<&str> {
+        self.agents.get(id).map(|p| p.name.as_str())
+    }
+
+    /// The agent's name, or the id when the agent is unknown.
+    pub fn name_or_id<'a>(&'a self, id: &'a str) -> &'a str {
+        self.name(id).unwrap_or(id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.agents.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.agents.is_empty()
+    }
+
+    /// Every agent by id.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Person)> {
+        self.agents.iter().map(|(id, person)| (id.as_str(), person))
+    }
+}
+
+/// How a column orders its rows. Missing values sort last.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SortKey {
+    Int(i64),
+    Text(String),
+    Missing,
+}
+
+impl SortKey {
+    pub fn text(s: &str) -> Self {
+        Self::Text(s.to_lowercase())
+    }
+}
+
+/// One column of an entity table.
+pub struct Column<T: 'static> {
+    pub title: &'static str,
+    /// Shift and this letter sorts by the column; it is underlined in the header.
+    pub letter: char,
+    /// The width it asks for, and the least it can do with.
+    pub width: u16,
+    pub min: u16,
+    /// Lower keeps the column longer when the pane narrows; 0 always stays.
+    pub drop: u8,
+    pub right: bool,
+    /// Whether the text depends on the clock (time in state): such a column
+    /// is not searched by the filter and never marks a change.
+    pub live: bool,
+    pub text: for<'a> fn(&'a T, &'a Lookup<'a>) -> Cow<'a, str>,
+    pub role: fn(&T, &Lookup<'_>) -> Role,
+    pub sort: fn(&T, &Lookup<'_>) -> SortKey,
+}
+
+/// One line of the detail pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub label: &'static str,
+    pub value: String,
+    pub role: Role,
+}
+
+impl Field {
+    pub fn new(label: &'static str, value: impl Into<String>) -> Self {
+        Self { label, value: value.into(), role: Role::Text }
+    }
+
+    pub fn with_role(label: &'static str, value: impl Into<String>, role: Role) -> Self {
+        Self { label, value: value.into(), role }
+    }
+
+    /// A value that may be absent, shown as a muted dash.
+    pub fn maybe(label: &'static str, value: Option<impl Into<String>>) -> Self {
+        match value {
+            Some(v) => Self::new(label, v),
+            None => Self::with_role(label, "—", Role::Muted),
+        }
+    }
+}
+
+/// An entity type the console lists.
+pub trait Entity: Send + Sync + Sized + 'static {
+    /// What one row is called (`agent`), in messages such as "No agents".
+    const NOUN: &'static str;
+    /// The column a fresh pane is sorted by.
+    const DEFAULT_SORT: usize = 0;
+
+    fn id(&self) -> &str;
+    fn columns() -> &'static [Column<Self>];
+    fn detail(&self, lookup: &Lookup<'_>) -> Vec<Field>;
+
+    /// The group a row belongs to (a contact's campaign), for panes that
+    /// show one group at a time.
+    fn group(&self) -> Option<&str> {
+        None
+    }
+}

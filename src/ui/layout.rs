@@ -1,0 +1,130 @@
+//! Where everything goes, as a pure function of the terminal's size and the
+//! state. Drawing and mouse hit-testing both read it, so a click lands on
+//! what was drawn there.
+//!
+//! Three sizes: from 120×32 the detail and gauges sit beside the table and
+//! the audit log spans the bottom; from 80×24 the detail narrows beside the
+//! table and the gauges share the bottom with the audit log; below that only
+//! the focused pane shows, with Enter opening details over it.
+
+use super::app::{App, ListId, PaneId};
+use ratatui::layout::{Constraint, Layout, Rect};
+
+const LARGE: (u16, u16) = (120, 32);
+const MEDIUM: (u16, u16) = (80, 24);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tier {
+    Tiny,
+    Medium,
+    Large,
+}
+
+impl Tier {
+    pub fn of(area: Rect) -> Self {
+        if area.width >= LARGE.0 && area.height >= LARGE.1 {
+            Self::Large
+        } else if area.width >= MEDIUM.0 && area.height >= MEDIUM.1 {
+            Self::Medium
+        } else {
+            Self::Tiny
+        }
+    }
+}
+
+/// The regions of the screen; `None` for what does not fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Screen {
+    pub tier: Tier,
+    pub header: Rect,
+    pub banner: Option<Rect>,
+    /// The entity pane (or, when small and focused, the audit log).
+    pub main: Rect,
+    pub detail: Option<Rect>,
+    pub gauges: Option<Rect>,
+    pub audit: Option<Rect>,
+    pub footer: Rect,
+}
+
+pub fn screen(area: Rect, app: &App) -> Screen {
+    let tier = Tier::of(area);
+    let banner_lines = u16::from(app.banner().is_some() && area.height >= 8);
+    let [header, banner, body, footer] = Layout::vertical([
+        Constraint::Length(area.height.min(1)),
+        Constraint::Length(banner_lines),
+        Constraint::Fill(1),
+        Constraint::Length(u16::from(area.height >= 2)),
+    ])
+    .areas(area);
+    let banner = (banner_lines > 0).then_some(banner);
+    let mut screen =
+        Screen { tier, header, banner, main: body, detail: None, gauges: None, audit: None, footer };
+    match tier {
+        Tier::Tiny => {}
+        Tier::Medium => {
+            let [top, bottom] = Layout::vertical([Constraint::Fill(1), Constraint::Length(7)]).areas(body);
+            let [main, detail] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(30)]).areas(top);
+            let [gauges, audit] =
+                Layout::horizontal([Constraint::Length(40), Constraint::Fill(1)]).areas(bottom);
+            screen =
+                Screen { main, detail: Some(detail), gauges: Some(gauges), audit: Some(audit), ..screen };
+        }
+        Tier::Large => {
+            let [top, audit] = Layout::vertical([Constraint::Fill(1), Constraint::Length(10)]).areas(body);
+            let [main, side] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(48)]).areas(top);
+            let [detail, gauges] = Layout::vertical([Constraint::Fill(1), Constraint::Length(9)]).areas(side);
+            screen =
+                Screen { main, detail: Some(detail), gauges: Some(gauges), audit: Some(audit), ..screen };
+        }
+    }
+    screen
+}
+
+/// Whether the main area shows the audit log: when it has the focus and no
+/// region of its own.
+pub fn audit_in_main(screen: &Screen, app: &App) -> bool {
+    app.focus == PaneId::Audit && screen.audit.is_none()
+}
+
+/// The campaigns pane: the campaign list on top, sized to its rows, and
+/// the selected campaign's contacts below.
+pub fn campaigns_split(main: Rect, campaigns: usize) -> (Rect, Rect) {
+    let wanted = u16::try_from(campaigns).unwrap_or(u16::MAX).saturating_add(3);
+    let most = (main.height / 3).max(5);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(wanted.clamp(4, most)), Constraint::Fill(1)]).areas(main);
+    (top, bottom)
+}
+
+/// The bordered box a list is drawn in.
+pub fn list_area(app: &App, screen: &Screen, list: ListId) -> Option<Rect> {
+    match list {
+        ListId::Audit if audit_in_main(screen, app) => Some(screen.main),
+        ListId::Audit => screen.audit,
+        _ if audit_in_main(screen, app) => None,
+        ListId::Campaigns | ListId::Contacts if app.main == PaneId::Campaigns => {
+            let (top, bottom) = campaigns_split(screen.main, app.campaigns.shown_len());
+            Some(if list == ListId::Campaigns { top } else { bottom })
+        }
+        _ if list.pane() == app.main => Some(screen.main),
+        _ => None,
+    }
+}
+
+/// The rows of a list inside its box: below the border, and below the
+/// column header for tables.
+pub fn list_body(area: Rect, list: ListId) -> Rect {
+    let header = u16::from(list != ListId::Audit);
+    Rect {
+        x: area.x.saturating_add(1),
+        y: area.y.saturating_add(1 + header),
+        width: area.width.saturating_sub(2),
+        height: area.height.saturating_sub(2 + header),
+    }
+}
+
+/// How many rows of `list` are visible; 0 when it is not drawn.
+pub fn list_height(app: &App, list: ListId) -> usize {
+    let screen = screen(app.area(), app);
+    list_area(app, &screen, list).map_or(0, |area| usize::from(list_body(area, list).height))
+}

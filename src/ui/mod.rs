@@ -1,0 +1,126 @@
+//! The console's screen (ratatui).
+//!
+//! Terminal input and engine events come in through one inbox and become
+//! [`Action`](app::Action)s; a pure [`update`](app::update) turns each into
+//! new state and [`Effect`](app::Effect)s (engine commands, quit, suspend);
+//! the [`driver`] performs the effects and draws, only when something
+//! changed, at a capped frame rate. [`draw`] is a function of the state.
+
+pub mod app;
+pub mod draw;
+pub mod driver;
+pub mod entity;
+pub mod keymap;
+pub mod layout;
+pub mod looks;
+mod outlets;
+pub mod panes;
+pub mod screen;
+pub mod terminal;
+pub mod theme;
+pub mod widgets;
+
+pub use app::{App, Clock, Files, Session};
+pub use driver::{Driver, Exit, Input, Pace, Stop};
+pub use looks::{Looks, Problem};
+pub use outlets::Outlets;
+
+use crate::engine::{Command, Event};
+use futures_util::StreamExt;
+use screen::{Screen, TerminalScreen};
+use std::io;
+use time::OffsetDateTime;
+use tokio::sync::mpsc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum UiError {
+    #[error("the terminal could not be set up for the console: {0}")]
+    Terminal(io::Error),
+    #[error("the screen could not be drawn: {0}")]
+    Draw(io::Error),
+}
+
+/// What the console needs to start.
+pub struct Console {
+    pub session: Session,
+    pub looks: Looks,
+    pub pace: Pace,
+    /// Where commands for the engine go.
+    pub commands: mpsc::Sender<Command>,
+    /// Where the engine's events come from.
+    pub events: mpsc::Receiver<Event>,
+}
+
+/// Runs the console in this terminal until the supervisor quits or a
+/// SIGTERM/SIGHUP arrives; the terminal is restored on every way out. The
+/// caller then shuts the engine down (letting changes in flight finish).
+pub async fn run(console: Console) -> Result<Exit, UiError> {
+    let Console { session, looks, pace, commands, events } = console;
+    let (inbox_tx, inbox) = mpsc::channel(driver::INBOX);
+    let stop_signals = listen_for_signals(&inbox_tx).map_err(UiError::Terminal)?;
+    let screen = TerminalScreen::enter().map_err(UiError::Terminal)?;
+    let size = screen.size().map_err(UiError::Terminal)?;
+    let clock = Clock::new(std::time::Duration::ZERO, OffsetDateTime::now_utc());
+    let outlets = Outlets::new(commands, session.sandbox.as_ref(), inbox_tx.clone());
+    let app = App::new(session, looks, size, clock);
+    let forwarders = [forward_engine(events, inbox_tx.clone()), forward_terminal(inbox_tx)];
+    let result = Driver::new(app, screen, inbox, outlets, pace).run().await;
+    for task in forwarders.into_iter().chain(stop_signals) {
+        task.abort();
+    }
+    result.map(|(exit, _)| exit).map_err(UiError::Draw)
+}
+
+/// Engine events into the inbox; its end is news too.
+pub fn forward_engine(
+    mut events: mpsc::Receiver<Event>,
+    inbox: mpsc::Sender<Input>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        while let Some(event) = events.recv().await {
+            if inbox.send(Input::Engine(event)).await.is_err() {
+                return;
+            }
+        }
+        let _ = inbox.send(Input::EngineStopped).await;
+    })
+}
+
+/// Keys, mouse, paste and resizes into the inbox.
+fn forward_terminal(inbox: mpsc::Sender<Input>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut stream = crossterm::event::EventStream::new();
+        while let Some(event) = stream.next().await {
+            let Ok(event) = event else {
+                tracing::warn!("reading the terminal failed; input stops");
+                return;
+            };
+            if inbox.send(Input::Terminal(event)).await.is_err() {
+                return;
+            }
+        }
+    })
+}
+
+/// SIGTERM and SIGHUP end the console cleanly (the terminal restored, the
+/// engine shut down by the caller).
+#[cfg(unix)]
+fn listen_for_signals(inbox: &mpsc::Sender<Input>) -> io::Result<Vec<tokio::task::JoinHandle<()>>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut tasks = Vec::new();
+    for (kind, stop) in [(SignalKind::terminate(), Stop::Terminate), (SignalKind::hangup(), Stop::Hangup)] {
+        let mut signals = signal(kind)?;
+        let inbox = inbox.clone();
+        tasks.push(tokio::spawn(async move {
+            if signals.recv().await.is_some() {
+                let _ = inbox.send(Input::Signal(stop)).await;
+            }
+        }));
+    }
+    Ok(tasks)
+}
+
+#[cfg(not(unix))]
+fn listen_for_signals(_: &mpsc::Sender<Input>) -> io::Result<Vec<tokio::task::JoinHandle<()>>> {
+    Ok(Vec::new())
+}

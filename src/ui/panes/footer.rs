@@ -1,0 +1,110 @@
+//! The bottom line: what is being typed, else the latest message, else the
+//! keys of the focused pane, from the same keymap the help screen reads.
+//! And the banner under the header, for trouble that lasts.
+
+use crate::ui::app::{App, Level, ListId, Overlay};
+use crate::ui::theme::Role;
+use crate::ui::widgets::fit::{fit, width};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    if area.height == 0 {
+        return;
+    }
+    let theme = &app.theme;
+    let line = match app.overlays.last() {
+        Some(Overlay::Filter(prompt)) => {
+            let mut spans = vec![
+                Span::styled("/", theme.style(Role::Key)),
+                Span::raw(prompt.input.clone()),
+                Span::styled("▏", theme.style(Role::Accent)),
+            ];
+            match filter_error(app, prompt.list) {
+                Some(error) => spans.push(Span::styled(format!("  {error}"), theme.style(Role::Error))),
+                None => spans.push(Span::styled(
+                    "  re: for a regex · ! inverts · Enter keeps · Esc undoes",
+                    theme.style(Role::Muted),
+                )),
+            }
+            Line::from(spans)
+        }
+        Some(Overlay::Palette(palette)) => {
+            let mut spans = vec![
+                Span::styled(":", theme.style(Role::Key)),
+                Span::raw(palette.input.clone()),
+                Span::styled("▏", theme.style(Role::Accent)),
+            ];
+            match &palette.error {
+                Some(error) => spans.push(Span::styled(format!("  {error}"), theme.style(Role::Error))),
+                None => spans.push(Span::styled(
+                    "  Tab completes · ↑↓ choose · Enter runs · Esc closes",
+                    theme.style(Role::Muted),
+                )),
+            }
+            Line::from(spans)
+        }
+        _ => match &app.flash {
+            Some(flash) => {
+                let role = match flash.level {
+                    Level::Info => Role::Text,
+                    Level::Ok => Role::Ok,
+                    Level::Warn => Role::Warn,
+                    Level::Error => Role::Error,
+                };
+                Line::from(Span::styled(
+                    fit(&flash.text, usize::from(area.width)).into_owned(),
+                    theme.style(role),
+                ))
+            }
+            None => hints(app, usize::from(area.width)),
+        },
+    };
+    frame.render_widget(line, area);
+}
+
+fn filter_error(app: &App, list: ListId) -> Option<String> {
+    let filter = match list {
+        ListId::Agents => app.agents.filter(),
+        ListId::Interactions => app.interactions.filter(),
+        ListId::Campaigns => app.campaigns.filter(),
+        ListId::Contacts => app.contacts.filter(),
+        ListId::DataActions => app.data_actions.filter(),
+        ListId::Audit => app.audit.filter(),
+    };
+    filter.error().map(str::to_string)
+}
+
+/// As many hints as fit, the focused pane's own first; help is always last.
+fn hints(app: &App, room: usize) -> Line<'static> {
+    let theme = &app.theme;
+    let context = app.context();
+    let all = app.keymap.hints(context, app.session.read_only);
+    let (help, rest): (Vec<_>, Vec<_>) = all.into_iter().partition(|h| h.label == "help");
+    let reserve = help.first().map_or(0, |h| width(&h.keys) + width(&h.label) + 3);
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for hint in rest {
+        let cost = width(&hint.keys) + width(&hint.label) + 3;
+        if used + cost + reserve > room {
+            break;
+        }
+        used += cost;
+        spans.push(Span::styled(format!(" {}", hint.keys), theme.style(Role::Key)));
+        spans.push(Span::styled(format!(" {} ", hint.label), theme.style(Role::Muted)));
+    }
+    for hint in help {
+        spans.push(Span::styled(format!(" {}", hint.keys), theme.style(Role::Key)));
+        spans.push(Span::styled(format!(" {} ", hint.label), theme.style(Role::Muted)));
+    }
+    Line::from(spans)
+}
+
+pub fn draw_banner(frame: &mut Frame, area: Rect, app: &App) {
+    if let Some(text) = app.banner() {
+        let style = app.theme.style(Role::Error);
+        let text = fit(&format!(" {text}"), usize::from(area.width)).into_owned();
+        frame.render_widget(Line::from(Span::styled(text, style)), area);
+    }
+}

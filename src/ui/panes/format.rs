@@ -1,0 +1,100 @@
+//! How numbers, times and ages read on screen.
+
+use std::time::Duration;
+use time::{OffsetDateTime, UtcOffset};
+
+/// `45s`, `12m 04s`, `3h 07m`, `2d 04h`.
+pub fn age(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m {:02}s", s / 60, s % 60),
+        3600..86_400 => format!("{}h {:02}m", s / 3600, s % 3600 / 60),
+        _ => format!("{}d {:02}h", s / 86_400, s % 86_400 / 3600),
+    }
+}
+
+/// `14:02` in UTC.
+pub fn hhmm(t: OffsetDateTime) -> String {
+    let t = t.to_offset(UtcOffset::UTC);
+    format!("{:02}:{:02}", t.hour(), t.minute())
+}
+
+/// `14:02:11` in UTC.
+pub fn hhmmss(t: OffsetDateTime) -> String {
+    let t = t.to_offset(UtcOffset::UTC);
+    format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())
+}
+
+/// `2026-11-21 14:02:11Z`.
+pub fn datetime(t: OffsetDateTime) -> String {
+    let t = t.to_offset(UtcOffset::UTC);
+    format!("{} {}Z", t.date(), hhmmss(t))
+}
+
+/// A tenant's timestamp as a supervisor reads it: the time alone when it is
+/// today, with the date otherwise.
+pub fn moment(t: crate::domain::Timestamp, now: OffsetDateTime) -> String {
+    let t = t.datetime().to_offset(UtcOffset::UTC);
+    if t.date() == now.to_offset(UtcOffset::UTC).date() { format!("{}Z", hhmmss(t)) } else { datetime(t) }
+}
+
+/// A Unix time in seconds, as the shift windows carry them.
+pub fn from_unix(seconds: f64) -> Option<OffsetDateTime> {
+    if !seconds.is_finite() {
+        return None;
+    }
+    OffsetDateTime::from_unix_timestamp(seconds.floor() as i64).ok()
+}
+
+/// Microseconds as `850µs`, `38ms`, `1.24s`.
+pub fn micros(us: u64) -> String {
+    match us {
+        0..1000 => format!("{us}µs"),
+        1000..10_000 => format!("{:.1}ms", us as f64 / 1000.0),
+        10_000..1_000_000 => format!("{}ms", us / 1000),
+        _ => format!("{:.2}s", us as f64 / 1e6),
+    }
+}
+
+/// A ratio between 0 and 1 as `2.1%`.
+pub fn percent(ratio: f64) -> String {
+    let p = ratio * 100.0;
+    if p > 0.0 && p < 0.1 { "<0.1%".into() } else { format!("{p:.1}%") }
+}
+
+/// `1,234,567`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_read_at_a_glance() {
+        assert_eq!(age(Duration::from_secs(45)), "45s");
+        assert_eq!(age(Duration::from_secs(724)), "12m 04s");
+        assert_eq!(age(Duration::from_secs(3600 * 3 + 420)), "3h 07m");
+        assert_eq!(age(Duration::from_secs(86_400 * 2 + 3600 * 4)), "2d 04h");
+    }
+
+    #[test]
+    fn numbers_read_at_a_glance() {
+        assert_eq!(count(1_234_567), "1,234,567");
+        assert_eq!(count(12), "12");
+        assert_eq!(micros(38_200), "38ms");
+        assert_eq!(micros(1_240_000), "1.24s");
+        assert_eq!(percent(0.021), "2.1%");
+        assert_eq!(percent(0.0004), "<0.1%");
+    }
+}

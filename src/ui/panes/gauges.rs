@@ -1,0 +1,144 @@
+//! Live gauges: latency over the window as a sparkline with its
+//! percentiles and the whole run's, the error rate against its thresholds,
+//! throughput and the webhook backlog.
+
+use super::data_actions::{ERROR_RATE_WARN, error_role};
+use super::format;
+use crate::engine::metrics::{LatencySummary, MetricsSnapshot, PeriodSnapshot};
+use crate::ui::app::App;
+use crate::ui::theme::Role;
+use crate::ui::widgets::fit::fit;
+use crate::ui::widgets::{bar, spark};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Block;
+
+/// Columns of the labels on the left.
+const LABEL: usize = 8;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.theme;
+    let window = app.metrics.as_ref().map_or(60, |m| m.window_secs);
+    let block = Block::bordered().border_style(theme.style(Role::Border)).title(Line::from(vec![
+        Span::styled(" Live ", theme.style(Role::Title)),
+        Span::styled(format!("· last {window} s "), theme.style(Role::Muted)),
+    ]));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let lines = lines(app, usize::from(inner.width));
+    for (i, line) in lines.into_iter().take(usize::from(inner.height)).enumerate() {
+        let rect = Rect { y: inner.y + i as u16, height: 1, ..inner };
+        match line {
+            Row::Text(line) => frame.render_widget(line, rect),
+            Row::Spark => {
+                let Some(metrics) = &app.metrics else { continue };
+                frame.render_widget(Span::styled("latency", theme.style(Role::Muted)), rect);
+                let spark_area =
+                    Rect { x: rect.x + LABEL as u16, width: rect.width.saturating_sub(LABEL as u16), ..rect };
+                let (normal, failing) = (theme.style(Role::Info), theme.style(Role::Error));
+                spark::draw(frame, spark_area, &metrics.overall.seconds, normal, failing, ERROR_RATE_WARN);
+            }
+        }
+    }
+}
+
+enum Row {
+    Spark,
+    Text(Line<'static>),
+}
+
+fn lines(app: &App, room: usize) -> Vec<Row> {
+    let theme = &app.theme;
+    let muted = theme.style(Role::Muted);
+    let label = |text: &str| Span::styled(format!("{text:<LABEL$}"), muted);
+    let Some(metrics) = &app.metrics else {
+        return vec![Row::Text(Line::from(Span::styled("No requests measured yet", muted)))];
+    };
+    let overall = &metrics.overall;
+    let mut rows = vec![
+        Row::Spark,
+        Row::Text(Line::from(
+            [vec![label("window")], percentiles(overall.window.latency, room, app)].concat(),
+        )),
+        Row::Text(Line::from([vec![label("run")], percentiles(overall.run.latency, room, app)].concat())),
+        Row::Text(Line::from(
+            [vec![label("errors")], errors(&overall.window, room.saturating_sub(LABEL), app)].concat(),
+        )),
+    ];
+    let rate = format!("{:.1}/s", overall.throughput);
+    let rest = room.saturating_sub(LABEL + rate.len());
+    let mut last = vec![label("rate"), Span::raw(rate)];
+    last.extend(backlog(metrics, rest, app));
+    rows.push(Row::Text(Line::from(last)));
+    if let Some(outbox) = &app.outbox {
+        if outbox.failed > 0 || outbox.misconfigured > 0 {
+            let text = format!("{} gave up, {} without a URL", outbox.failed, outbox.misconfigured);
+            rows.push(Row::Text(Line::from(vec![
+                label("webhook"),
+                Span::styled(text, theme.style(Role::Error)),
+            ])));
+        }
+        if let Some(error) = &outbox.last_error {
+            rows.push(Row::Text(Line::from(vec![
+                label("last"),
+                Span::styled(error.clone(), theme.style(Role::Warn)),
+            ])));
+        }
+    }
+    rows
+}
+
+/// `p50 38ms  p95 120ms  p99 410ms`, closer together when room is short.
+fn percentiles(latency: Option<LatencySummary>, room: usize, app: &App) -> Vec<Span<'static>> {
+    let muted = app.theme.style(Role::Muted);
+    let Some(l) = latency else { return vec![Span::styled("no samples", muted)] };
+    let values =
+        [("p50", l.p50_us), ("p95", l.p95_us), ("p99", l.p99_us)].map(|(n, us)| (n, format::micros(us)));
+    let tight: usize = values.iter().map(|(n, v)| n.len() + 1 + v.chars().count() + 1).sum();
+    let gap = if LABEL + tight + 3 <= room { "  " } else { " " };
+    let mut spans = Vec::new();
+    for (i, (name, value)) in values.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(gap));
+        }
+        spans.push(Span::styled(format!("{name} "), muted));
+        spans.push(Span::raw(value));
+    }
+    spans
+}
+
+/// The window's error rate as a bar coloured by its threshold, with counts.
+fn errors(period: &PeriodSnapshot, room: usize, app: &App) -> Vec<Span<'static>> {
+    let theme = &app.theme;
+    let Some(rate) = period.error_rate else {
+        return vec![Span::styled("nothing completed", theme.style(Role::Muted))];
+    };
+    let role = error_role(rate);
+    let words = format!(
+        " {} ({} of {})",
+        format::percent(rate),
+        format::count(period.failed),
+        format::count(period.completed)
+    );
+    let columns = room.saturating_sub(words.chars().count()).clamp(0, 12);
+    let mut spans: Vec<Span> = bar::bar(rate, columns, theme.style(role), theme.style(Role::Muted)).into();
+    spans.push(Span::styled(words, theme.style(role)));
+    spans
+}
+
+/// `3 webhooks waiting, oldest 4s`, or as much of it as fits.
+fn backlog(metrics: &MetricsSnapshot, room: usize, app: &App) -> Vec<Span<'static>> {
+    let theme = &app.theme;
+    let waiting = metrics.webhook_backlog;
+    let role = if waiting == 0 { Role::Muted } else { Role::Warn };
+    let short = format!("{} webhooks waiting", format::count(waiting));
+    let text = match metrics.delivery_lag_ms.filter(|_| waiting > 0) {
+        Some(lag) => {
+            let full = format!("{short}, oldest {}", format::age(std::time::Duration::from_millis(lag)));
+            if full.chars().count() + 2 <= room { full } else { short }
+        }
+        None => short,
+    };
+    vec![Span::raw("  "), Span::styled(fit(&text, room.saturating_sub(2)).into_owned(), theme.style(role))]
+}

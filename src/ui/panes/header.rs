@@ -1,0 +1,78 @@
+//! The header: where the console points (SANDBOX or a real tenant), who
+//! is at it, how the link stands, and the modes that change what keys do.
+//! Badges come first so that a narrow terminal still shows them.
+
+use super::format;
+use crate::engine::{Connection, Link};
+use crate::ui::app::App;
+use crate::ui::theme::Role;
+use crate::ui::widgets::fit::width;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    if area.height == 0 {
+        return;
+    }
+    let theme = &app.theme;
+    let style = |role| theme.style(role);
+    let mut spans: Vec<Span> = Vec::new();
+    if app.session.is_sandbox() {
+        spans.push(Span::styled(" SANDBOX ", style(Role::BadgeSandbox)));
+        spans.push(Span::raw(" "));
+    }
+    if app.session.read_only {
+        spans.push(Span::styled(" READ-ONLY ", style(Role::BadgeReadOnly)));
+        spans.push(Span::raw(" "));
+    }
+    if app.frozen {
+        spans.push(Span::styled(" FROZEN ", style(Role::BadgeFrozen)));
+        spans.push(Span::raw(" "));
+    }
+    spans.push(Span::styled(app.session.profile.clone(), style(Role::Title)));
+    let separator = || Span::styled(" │ ", style(Role::Border));
+    spans.push(separator());
+    spans.extend(link(app.connection.as_ref(), app.engine_stopped, app));
+    if !app.in_flight.is_empty() {
+        let (done, total) = app.in_flight.values().fold((0, 0), |(d, t), p| (d + p.done, t + p.total));
+        spans.push(separator());
+        let text = match app.in_flight.len() {
+            1 => format!("1 change in flight ({done}/{total})"),
+            n => format!("{n} changes in flight ({done}/{total})"),
+        };
+        spans.push(Span::styled(text, style(Role::Warn)));
+    }
+    spans.push(separator());
+    spans.push(Span::styled(app.session.operator.clone(), style(Role::Text)));
+
+    let clock = format!("{} UTC ", format::hhmm(app.clock.wall));
+    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+    let room = usize::from(area.width);
+    if used + width(&clock) < room {
+        spans.push(Span::raw(" ".repeat(room - used - width(&clock))));
+        spans.push(Span::styled(clock, style(Role::Muted)));
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+fn link<'a>(connection: Option<&Connection>, engine_stopped: bool, app: &App) -> Vec<Span<'a>> {
+    let style = |role| app.theme.style(role);
+    if engine_stopped {
+        return vec![Span::styled("✕ engine stopped", style(Role::Error))];
+    }
+    let Some(connection) = connection else {
+        return vec![Span::styled("○ connecting…", style(Role::Muted))];
+    };
+    let mut spans = match &connection.link {
+        Link::Connecting => vec![Span::styled("◌ connecting…", style(Role::Warn))],
+        Link::Up => vec![Span::styled("● link up", style(Role::Ok))],
+        Link::Down { .. } => vec![Span::styled("✕ LINK DOWN", style(Role::Error))],
+    };
+    let tokens = match connection.token_refreshes {
+        1 => " · 1 token".to_string(),
+        n => format!(" · {n} tokens"),
+    };
+    spans.push(Span::styled(tokens, style(Role::Muted)));
+    spans
+}

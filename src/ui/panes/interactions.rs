@@ -1,0 +1,190 @@
+//! The interactions pane: what is open, who handles it, and which closed
+//! ones still need a disposition.
+
+use super::format;
+use crate::api::model::Interaction;
+use crate::domain::interaction_disposition::InteractionStatus;
+use crate::ui::entity::{Column, Entity, Field, Lookup, SortKey};
+use crate::ui::theme::Role;
+use serde_json::Value;
+use std::borrow::Cow;
+
+static COLUMNS: [Column<Interaction>; 8] = [
+    Column {
+        title: "Id",
+        letter: 'I',
+        width: 13,
+        min: 9,
+        drop: 0,
+        right: false,
+        live: false,
+        text: |i, _| Cow::Borrowed(i.id.as_str()),
+        role: |_, _| Role::Text,
+        sort: |i, _| SortKey::text(i.id.as_str()),
+    },
+    Column {
+        title: "Channel",
+        letter: 'C',
+        width: 7,
+        min: 5,
+        drop: 3,
+        right: false,
+        live: false,
+        text: |i, _| Cow::Borrowed(i.channel.as_str()),
+        role: |_, _| Role::Text,
+        sort: |i, _| SortKey::text(i.channel.as_str()),
+    },
+    Column {
+        title: "Agent",
+        letter: 'A',
+        width: 18,
+        min: 10,
+        drop: 1,
+        right: false,
+        live: false,
+        text: |i, l| Cow::Borrowed(i.agent_id.as_deref().map_or("—", |id| l.agents.name_or_id(id))),
+        role: |i, _| if i.agent_id.is_some() { Role::Text } else { Role::Muted },
+        sort: |i, l| {
+            i.agent_id.as_deref().map_or(SortKey::Missing, |id| SortKey::text(l.agents.name_or_id(id)))
+        },
+    },
+    Column {
+        title: "Status",
+        letter: 'S',
+        width: 6,
+        min: 6,
+        drop: 0,
+        right: false,
+        live: false,
+        text: |i, _| Cow::Owned(i.status.to_string()),
+        role: |i, _| status_role(i),
+        sort: |i, _| SortKey::text(&i.status.to_string()),
+    },
+    Column {
+        title: "Disposition",
+        letter: 'D',
+        width: 18,
+        min: 9,
+        drop: 0,
+        right: false,
+        live: false,
+        text: |i, _| Cow::Owned(disposition(i)),
+        role: |i, _| disposition_role(i),
+        sort: |i, _| SortKey::text(&disposition(i)),
+    },
+    Column {
+        title: "Queue",
+        letter: 'Q',
+        width: 16,
+        min: 8,
+        drop: 4,
+        right: false,
+        live: false,
+        text: |i, _| Cow::Borrowed(i.queue.as_deref().unwrap_or("—")),
+        role: |i, _| if i.queue.is_some() { Role::Text } else { Role::Muted },
+        sort: |i, _| i.queue.as_deref().map_or(SortKey::Missing, SortKey::text),
+    },
+    Column {
+        title: "Customer",
+        letter: 'U',
+        width: 18,
+        min: 10,
+        drop: 5,
+        right: false,
+        live: false,
+        text: |i, _| Cow::Borrowed(i.customer_name.as_deref().unwrap_or("—")),
+        role: |i, _| if i.customer_name.is_some() { Role::Text } else { Role::Muted },
+        sort: |i, _| i.customer_name.as_deref().map_or(SortKey::Missing, SortKey::text),
+    },
+    Column {
+        title: "Started",
+        letter: 'T',
+        width: 7,
+        min: 7,
+        drop: 2,
+        right: true,
+        live: false,
+        text: |i, _| Cow::Owned(i.started_at.map(|t| format::hhmm(t.datetime())).unwrap_or_default()),
+        role: |_, _| Role::Text,
+        sort: |i, _| i.started_at.map_or(SortKey::Missing, |t| SortKey::Int(t.datetime().unix_timestamp())),
+    },
+];
+
+impl Entity for Interaction {
+    const NOUN: &'static str = "interaction";
+
+    fn id(&self) -> &str {
+        self.id.as_str()
+    }
+
+    fn columns() -> &'static [Column<Self>] {
+        &COLUMNS
+    }
+
+    fn detail(&self, lookup: &Lookup<'_>) -> Vec<Field> {
+        let agent = self.agent_id.as_deref().map(|id| match lookup.agents.name(id) {
+            Some(name) => format!("{name} ({id})"),
+            None => id.to_string(),
+        });
+        let mut fields = vec![
+            Field::new("Id", self.id.to_string()),
+            Field::with_role("Status", self.status.to_string(), status_role(self)),
+            Field::new("Channel", self.channel.to_string()),
+            Field::maybe("Agent", agent),
+            Field::maybe("Queue", self.queue.clone()),
+            Field::maybe("Customer", self.customer_name.clone()),
+            Field::maybe("Started", self.started_at.map(|t| format::moment(t, lookup.now))),
+            Field::maybe("Closed", self.closed_at.map(|t| format::moment(t, lookup.now))),
+            Field::with_role("Disposition", disposition(self), disposition_role(self)),
+        ];
+        for d in &self.dispositions {
+            let notes = d.notes.as_deref().map(|n| format!(" — {n}")).unwrap_or_default();
+            fields.push(Field::new(
+                "",
+                format!("{} {} by {} ({}){notes}", d.code, d.description, d.agent_id, d.source),
+            ));
+        }
+        if self.attributes.is_empty() {
+            fields.push(Field::maybe("Attributes", None::<String>));
+        }
+        for (n, a) in self.attributes.iter().enumerate() {
+            let label = if n == 0 { "Attributes" } else { "" };
+            fields.push(Field::new(label, format!("{} = {}", a.key, scalar(&a.value))));
+        }
+        fields.push(Field::maybe("Updated", self.updated_at.map(|t| format::moment(t, lookup.now))));
+        fields
+    }
+}
+
+/// Open interactions are live work; closed ones recede.
+fn status_role(i: &Interaction) -> Role {
+    if i.status == InteractionStatus::Closed { Role::Muted } else { Role::Ok }
+}
+
+/// The codes set, or what is missing.
+fn disposition(i: &Interaction) -> String {
+    if !i.dispositions.is_empty() {
+        return i.dispositions.iter().map(|d| d.code.as_str()).collect::<Vec<_>>().join(", ");
+    }
+    match i.status {
+        InteractionStatus::Closed => "needs one".into(),
+        _ => "—".into(),
+    }
+}
+
+/// A closed interaction without a disposition is work left undone.
+fn disposition_role(i: &Interaction) -> Role {
+    match (&i.status, i.dispositions.is_empty()) {
+        (InteractionStatus::Closed, true) => Role::Warn,
+        (_, true) => Role::Muted,
+        (_, false) => Role::Text,
+    }
+}
+
+/// A JSON scalar as a person would write it: strings without quotes.
+fn scalar(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,159 @@
+//! Windows over the panes: help, details, a record in full, the
+//! per-operation breakdown, the command line's suggestions, and the
+//! question before quitting with changes in flight.
+
+mod breakdown;
+mod help;
+
+use super::detail;
+use crate::ui::app::palette::{self, Scope};
+use crate::ui::app::{App, Overlay, Palette};
+use crate::ui::keymap::{Context, Verb};
+use crate::ui::theme::Role;
+use crate::ui::widgets::fit::{chunks, fit};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+/// Draws every open window, the topmost last.
+pub fn draw(frame: &mut Frame, area: Rect, footer: Rect, app: &App) {
+    for overlay in &app.overlays {
+        match overlay {
+            Overlay::Help { scroll }
+            | Overlay::Detail { scroll, .. }
+            | Overlay::AuditRecord { scroll, .. }
+            | Overlay::Breakdown { scroll } => {
+                if let Some((title, lines)) = text_of(app, overlay, area) {
+                    text_window(frame, area, app, &title, lines, *scroll);
+                }
+            }
+            Overlay::Palette(line) => suggestions(frame, footer, app, line),
+            Overlay::ConfirmQuit => confirm_quit(frame, area, app),
+            Overlay::Filter(_) => {}
+        }
+    }
+}
+
+/// How far the topmost window can scroll at the screen's current size.
+pub fn scroll_limit(app: &App) -> usize {
+    let area = app.area();
+    let Some((_, lines)) = app.overlays.last().and_then(|top| text_of(app, top, area)) else { return 0 };
+    lines.len().saturating_sub(usize::from(inset(area).height.saturating_sub(2)))
+}
+
+/// The title and the lines of a scrolling window, already fitted to the
+/// width it gets in `area`.
+fn text_of(app: &App, overlay: &Overlay, area: Rect) -> Option<(String, Vec<Line<'static>>)> {
+    let room = usize::from(inset(area).width.saturating_sub(2));
+    let muted = app.theme.style(Role::Muted);
+    let text = match overlay {
+        Overlay::Help { .. } => ("Help".to_string(), help::lines(app, room)),
+        Overlay::Detail { list, .. } => {
+            let (title, fields) = detail::fields(app, *list);
+            let lines = match fields {
+                Some(fields) => detail::lines(&fields, room, &app.theme),
+                None => vec![Line::from(Span::styled("Nothing selected", muted))],
+            };
+            (title, lines)
+        }
+        Overlay::AuditRecord { serial, .. } => {
+            let text = app
+                .audit
+                .by_serial(*serial)
+                .and_then(|r| serde_json::to_string_pretty(r).ok())
+                .unwrap_or_else(|| "This record has left the pane; the audit log file keeps it.".into());
+            let lines = text.lines().flat_map(|l| chunks(l, room)).map(Line::from).collect();
+            ("Audit record".to_string(), lines)
+        }
+        Overlay::Breakdown { .. } => ("Per operation".to_string(), breakdown::lines(app)),
+        Overlay::Palette(_) | Overlay::Filter(_) | Overlay::ConfirmQuit => return None,
+    };
+    Some(text)
+}
+
+/// A bordered window over most of the screen, scrolled to `scroll`.
+fn text_window(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    title: &str,
+    lines: Vec<Line<'static>>,
+    scroll: usize,
+) {
+    let theme = &app.theme;
+    let window = inset(area);
+    let last = lines.len().saturating_sub(usize::from(window.height.saturating_sub(2)));
+    let scroll = u16::try_from(scroll.min(last)).unwrap_or(u16::MAX);
+    let close = app.key_hint(Context::Overlay, Verb::Close);
+    let block = Block::bordered()
+        .border_style(theme.style(Role::BorderFocus))
+        .title(Span::styled(format!(" {title} "), theme.style(Role::Title)))
+        .title_bottom(Line::from(Span::styled(format!(" {close} closes "), theme.style(Role::Muted))));
+    frame.render_widget(Clear, window);
+    frame.render_widget(Paragraph::new(lines).style(theme.base()).block(block).scroll((scroll, 0)), window);
+}
+
+/// Most of `area`, leaving the panes visible around it where there is room.
+fn inset(area: Rect) -> Rect {
+    let margin_x = if area.width >= 60 { area.width / 10 } else { 0 };
+    let margin_y = if area.height >= 16 { 2 } else { 0 };
+    Rect {
+        x: area.x + margin_x,
+        y: area.y + margin_y,
+        width: area.width.saturating_sub(margin_x * 2),
+        height: area.height.saturating_sub(margin_y * 2),
+    }
+}
+
+/// The command line's suggestions, in a box just above it.
+fn suggestions(frame: &mut Frame, footer: Rect, app: &App, line: &Palette) {
+    let theme = &app.theme;
+    let scope = Scope { agents: &app.directory, sandbox: app.session.is_sandbox() };
+    let found = palette::suggestions(&line.input, &scope);
+    if found.is_empty() || footer.y < 3 {
+        return;
+    }
+    let selected = line.selected.min(found.len() - 1);
+    let height = (found.len() as u16 + 2).min(footer.y);
+    let width = footer.width.min(64);
+    let area = Rect { x: footer.x, y: footer.y - height, width, height };
+    let room = usize::from(width.saturating_sub(4));
+    let lines: Vec<Line> = found
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let text = fit(&format!("{:<24} {}", s.line, s.desc), room).into_owned();
+            let role = if i == selected { Role::Selection } else { Role::Text };
+            Line::from(Span::styled(text, theme.style(role)))
+        })
+        .collect();
+    let block = Block::bordered().border_style(theme.style(Role::BorderFocus));
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).style(theme.base()).block(block), area);
+}
+
+fn confirm_quit(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.theme;
+    let n = app.in_flight.len();
+    let changes = if n == 1 { "1 change is".to_string() } else { format!("{n} changes are") };
+    let lines = vec![
+        Line::from(format!("{changes} still in flight.")),
+        Line::from("The console will let them finish, and record how they"),
+        Line::from("ended, before it exits."),
+        Line::default(),
+        Line::from(vec![
+            Span::styled("y", theme.style(Role::Key)),
+            Span::raw(" quit   "),
+            Span::styled("n", theme.style(Role::Key)),
+            Span::raw(" stay"),
+        ]),
+    ];
+    let [row] = Layout::vertical([Constraint::Length(7)]).flex(Flex::Center).areas(area);
+    let [window] = Layout::horizontal([Constraint::Length(60)]).flex(Flex::Center).areas(row);
+    let block = Block::bordered()
+        .border_style(theme.style(Role::Warn))
+        .title(Span::styled(" Quit? ", theme.style(Role::Warn)));
+    frame.render_widget(Clear, window);
+    frame.render_widget(Paragraph::new(lines).style(theme.base()).block(block), window);
+}

@@ -1,0 +1,139 @@
+//! Fitting text into cells: by display width, cut at a word where that
+//! loses little, with an ellipsis so a cut never passes for the whole.
+
+use ratatui::text::Span;
+use std::borrow::Cow;
+
+/// Columns `text` takes on screen.
+pub fn width(text: &str) -> usize {
+    Span::raw(text).width()
+}
+
+/// `text` in at most `max` columns.
+pub fn fit(text: &str, max: usize) -> Cow<'_, str> {
+    if width(text) <= max {
+        return Cow::Borrowed(text);
+    }
+    if max == 0 {
+        return Cow::Borrowed("");
+    }
+    // The longest prefix that leaves a column for the ellipsis.
+    let mut end = 0;
+    let mut used = 0;
+    for (i, c) in text.char_indices() {
+        let w = width(&text[i..i + c.len_utf8()]);
+        if used + w > max - 1 {
+            break;
+        }
+        used += w;
+        end = i + c.len_utf8();
+    }
+    let cut = &text[..end];
+    // Prefer ending on a whole word when that keeps most of the room.
+    let cut = match cut.rfind(' ') {
+        Some(space) if space * 3 >= end * 2 => cut[..space].trim_end(),
+        _ => cut,
+    };
+    Cow::Owned(format!("{cut}…"))
+}
+
+/// `text` padded or cut to exactly `columns`.
+pub fn pad(text: &str, columns: usize) -> String {
+    let fitted = fit(text, columns);
+    let gap = columns.saturating_sub(width(&fitted));
+    format!("{fitted}{}", " ".repeat(gap))
+}
+
+/// `text` in lines of at most `columns`, broken between words; a word
+/// longer than a line is broken where the line ends.
+pub fn wrap(text: &str, columns: usize) -> Vec<String> {
+    let columns = columns.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let needed = if line.is_empty() { width(word) } else { width(&line) + 1 + width(word) };
+        if needed <= columns {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        for c in word.chars() {
+            let mut buf = [0; 4];
+            if width(&line) + width(c.encode_utf8(&mut buf)) > columns {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// `text` cut into pieces of at most `columns`, spaces kept (for text
+/// whose indentation means something, such as JSON).
+pub fn chunks(text: &str, columns: usize) -> Vec<String> {
+    let columns = columns.max(1);
+    let mut pieces = vec![String::new()];
+    let mut used = 0;
+    for c in text.chars() {
+        let mut buf = [0; 4];
+        let w = width(c.encode_utf8(&mut buf));
+        if used + w > columns {
+            pieces.push(String::new());
+            used = 0;
+        }
+        if let Some(last) = pieces.last_mut() {
+            last.push(c);
+        }
+        used += w;
+    }
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_text_stays_whole() {
+        assert_eq!(fit("Billing", 7), "Billing");
+    }
+
+    #[test]
+    fn long_text_ends_on_a_word_with_an_ellipsis() {
+        assert_eq!(fit("Technical Support Tier 2", 20), "Technical Support…");
+        assert_eq!(fit("Supercalifragilistic", 8), "Superca…");
+        assert_eq!(fit("anything", 1), "…");
+        assert_eq!(fit("anything", 0), "");
+    }
+
+    #[test]
+    fn wrapping_breaks_between_words_and_inside_only_long_ones() {
+        assert_eq!(
+            wrap("Books a callback slot when the queue is long", 16),
+            ["Books a callback", "slot when the", "queue is long"]
+        );
+        assert_eq!(wrap("4d0a6b8c-2e3f-4c9d", 8), ["4d0a6b8c", "-2e3f-4c", "9d"]);
+        assert_eq!(wrap("", 8), [""]);
+    }
+
+    #[test]
+    fn chunks_keep_indentation() {
+        assert_eq!(chunks("    \"hash\": \"abcdef\"", 10), ["    \"hash\"", ": \"abcdef\""]);
+        assert_eq!(chunks("", 10), [""]);
+    }
+
+    #[test]
+    fn wide_characters_count_double() {
+        assert_eq!(width("李小龙"), 6);
+        assert_eq!(fit("李小龙", 5), "李小…");
+        assert_eq!(pad("ab", 4), "ab  ");
+    }
+}

@@ -1,0 +1,6 @@
+//! Drawing blocks the panes share.
+
+pub mod bar;
+pub mod fit;
+pub mod spark;
+pub mod table;

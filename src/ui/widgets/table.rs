@@ -1,0 +1,167 @@
+//! A table that draws only the rows in view, however many it holds.
+//!
+//! Columns that do not fit are dropped, least needed first, rather than
+//! squeezed into illegible slivers; the rest shrink toward their minimum and
+//! text is cut at a word with an ellipsis.
+
+use super::fit::{fit, width};
+use crate::ui::app::TableView;
+use crate::ui::entity::{Column, Entity, Lookup};
+use crate::ui::theme::{Role, Theme};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+/// Columns between cells.
+const GAP: u16 = 1;
+
+/// What the box around the table says.
+pub struct Chrome<'a> {
+    pub title: Line<'a>,
+    pub title_right: Line<'a>,
+    pub footer: Line<'a>,
+    pub footer_right: Line<'a>,
+    pub focused: bool,
+    /// What to say when there are no rows.
+    pub empty: String,
+}
+
+pub fn draw<T: Entity>(
+    frame: &mut Frame,
+    area: Rect,
+    view: &TableView<T>,
+    chrome: Chrome<'_>,
+    theme: &Theme,
+    lookup: &Lookup<'_>,
+) {
+    let border = theme.style(if chrome.focused { Role::BorderFocus } else { Role::Border });
+    let block = Block::bordered()
+        .border_style(border)
+        .title_top(chrome.title)
+        .title_top(chrome.title_right.alignment(Alignment::Right))
+        .title_bottom(chrome.footer)
+        .title_bottom(chrome.footer_right.alignment(Alignment::Right));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    let all = T::columns();
+    let columns = layout_columns(all, inner.width);
+    frame.render_widget(header(all, &columns, view, theme), Rect { height: 1, ..inner });
+
+    let body = Rect { y: inner.y + 1, height: inner.height - 1, ..inner };
+    if body.height == 0 {
+        return;
+    }
+    if view.shown_len() == 0 {
+        let message =
+            Paragraph::new(chrome.empty).style(theme.style(Role::Muted)).alignment(Alignment::Center);
+        frame.render_widget(message, Rect { height: 1, ..body });
+        return;
+    }
+    let selected = view.cursor();
+    for (line, (position, row)) in view.window(usize::from(body.height)).enumerate() {
+        let rect = Rect { y: body.y + line as u16, height: 1, ..body };
+        let marked = view.marked(row.id());
+        let spans = columns.iter().flat_map(|&(i, w)| {
+            let column = &all[i];
+            let mut style = theme.style((column.role)(row, lookup));
+            if marked & bit(i) != 0 {
+                style = style.patch(theme.style(Role::Changed));
+            }
+            [Span::styled(cell(&(column.text)(row, lookup), w, column.right), style), Span::raw(" ")]
+        });
+        frame.render_widget(Line::from_iter(spans), rect);
+        if position == selected {
+            let chosen = if chrome.focused {
+                theme.style(Role::Selection)
+            } else {
+                Style::new().add_modifier(Modifier::BOLD)
+            };
+            frame.buffer_mut().set_style(rect, chosen);
+        }
+    }
+}
+
+/// The column titles: the sort letter underlined, the sorted column arrowed.
+fn header<'a, T: Entity>(
+    all: &'a [Column<T>],
+    columns: &[(usize, u16)],
+    view: &TableView<T>,
+    theme: &Theme,
+) -> Line<'a> {
+    let sort = view.sort();
+    let title = theme.style(Role::Title);
+    let mut spans = Vec::new();
+    for &(i, w) in columns {
+        let column = &all[i];
+        let arrow = match (sort.column == i, sort.descending) {
+            (true, false) => "▲",
+            (true, true) => "▼",
+            (false, _) => "",
+        };
+        let name = fit(column.title, usize::from(w).saturating_sub(width(arrow)));
+        let letter = name.char_indices().find(|(_, c)| c.eq_ignore_ascii_case(&column.letter));
+        let used = width(&name) + width(arrow);
+        let padding = " ".repeat(usize::from(w).saturating_sub(used));
+        let (before, after) = if column.right { (padding, String::new()) } else { (String::new(), padding) };
+        spans.push(Span::raw(before));
+        match letter {
+            Some((at, c)) => {
+                let end = at + c.len_utf8();
+                spans.push(Span::styled(name[..at].to_string(), title));
+                spans.push(Span::styled(name[at..end].to_string(), title.add_modifier(Modifier::UNDERLINED)));
+                spans.push(Span::styled(name[end..].to_string(), title));
+            }
+            None => spans.push(Span::styled(name.into_owned(), title)),
+        }
+        spans.push(Span::styled(arrow, theme.style(Role::Accent)));
+        spans.push(Span::raw(after));
+        spans.push(Span::raw(" "));
+    }
+    Line::from(spans)
+}
+
+fn cell(text: &str, columns: u16, right: bool) -> String {
+    let fitted = fit(text, usize::from(columns));
+    let padding = " ".repeat(usize::from(columns).saturating_sub(width(&fitted)));
+    if right { format!("{padding}{fitted}") } else { format!("{fitted}{padding}") }
+}
+
+fn bit(column: usize) -> u64 {
+    u32::try_from(column).ok().and_then(|c| 1u64.checked_shl(c)).unwrap_or(0)
+}
+
+/// Which columns to show and how wide, in `room` columns: drop the least
+/// needed until the minimums fit, then share what is left toward the
+/// widths asked for, first columns first. Room to spare after that widens
+/// the first column by at most half again, and the rest stays blank.
+pub fn layout_columns<T>(columns: &[Column<T>], room: u16) -> Vec<(usize, u16)> {
+    let mut kept: Vec<usize> = (0..columns.len()).collect();
+    let need = |kept: &[usize]| -> u32 {
+        kept.iter().map(|&i| u32::from(columns[i].min) + u32::from(GAP)).sum::<u32>()
+    };
+    while need(&kept) > u32::from(room) && kept.len() > 1 {
+        let Some(worst) =
+            kept.iter().copied().filter(|&i| columns[i].drop > 0).max_by_key(|&i| (columns[i].drop, i))
+        else {
+            break;
+        };
+        kept.retain(|&i| i != worst);
+    }
+    let mut widths: Vec<(usize, u16)> = kept.iter().map(|&i| (i, columns[i].min)).collect();
+    let mut spare = u32::from(room).saturating_sub(need(&kept));
+    for (i, w) in &mut widths {
+        let more = u32::from(columns[*i].width.saturating_sub(*w)).min(spare);
+        *w += more as u16;
+        spare -= more;
+    }
+    if let Some((i, w)) = widths.first_mut() {
+        let more = spare.min(u32::from(columns[*i].width / 2));
+        *w = w.saturating_add(u16::try_from(more).unwrap_or(0));
+    }
+    widths
+}

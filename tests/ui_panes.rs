@@ -1,0 +1,229 @@
+//! What the console looks like: every pane, the header in each state, the
+//! gauges, the audit log, the help screen and the small sizes, as insta
+//! snapshots of real frames.
+
+mod ui_support;
+
+use cxone_console::engine::{Connection, Event, Link, Snapshot};
+use cxone_console::ui::app::{Action, Overlay, update};
+use cxone_console::ui::theme::Colors;
+use cxone_console::ui::{Looks, draw::draw};
+use insta::assert_snapshot;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::sync::Arc;
+use ui_support::*;
+
+/// The first `n` lines of a frame.
+fn top(app: &cxone_console::ui::App, n: usize) -> String {
+    render(app).lines().take(n).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn agents_pane_on_a_large_screen() {
+    let mut app = loaded(150, 36);
+    feed(&mut app, audit_events());
+    assert_snapshot!(render(&app));
+}
+
+#[test]
+fn interactions_pane() {
+    let mut app = loaded(150, 36);
+    press(&mut app, &["2"]);
+    assert_snapshot!(render(&app));
+}
+
+#[test]
+fn campaigns_pane_with_the_contacts_of_the_selected_campaign() {
+    let mut app = loaded(150, 36);
+    press(&mut app, &["3", "l"]);
+    assert_snapshot!(render(&app));
+}
+
+#[test]
+fn data_actions_pane() {
+    let mut app = loaded(150, 36);
+    press(&mut app, &["4"]);
+    assert_snapshot!(render(&app));
+}
+
+#[test]
+fn everything_at_eighty_by_twenty_four() {
+    let mut app = loaded(80, 24);
+    feed(&mut app, audit_events());
+    assert_snapshot!(render(&app));
+}
+
+#[test]
+fn a_tiny_terminal_shows_the_focused_pane_only() {
+    let app = loaded(50, 12);
+    assert_snapshot!(render(&app));
+}
+
+#[test]
+fn no_size_is_too_small_to_draw() {
+    for (width, height) in [(1, 1), (2, 1), (1, 3), (10, 2), (79, 23), (80, 4), (0, 0)] {
+        let mut app = loaded(width, height);
+        feed(&mut app, audit_events());
+        for overlay in [vec![], vec!["?"], vec![":"], vec!["enter"], vec!["m"], vec!["/"]] {
+            let mut app = loaded(width, height);
+            press(&mut app, &overlay);
+            let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+            terminal.draw(|f| draw(&app, f)).unwrap();
+        }
+        let _ = render(&app);
+    }
+}
+
+#[test]
+fn header_on_a_real_tenant_read_only() {
+    let mut session = tenant_session();
+    session.read_only = true;
+    let mut app = app_with(session, Looks::defaults(Colors::On), 110, 24);
+    feed(&mut app, seeded_events());
+    assert_snapshot!(top(&app, 1));
+}
+
+#[test]
+fn header_while_connecting_frozen_with_changes_in_flight() {
+    let mut app = app(110, 24);
+    feed(&mut app, [Event::Connection(Connection { link: Link::Connecting, token_refreshes: 0 })]);
+    press(&mut app, &["f"]);
+    feed(
+        &mut app,
+        [
+            Event::Accepted { id: cxone_console::engine::CommandId::derived([&b"a"[..]]), total: 10 },
+            Event::Progress {
+                id: cxone_console::engine::CommandId::derived([&b"a"[..]]),
+                done: 4,
+                total: 10,
+            },
+        ],
+    );
+    assert_snapshot!(top(&app, 1));
+}
+
+#[test]
+fn a_tenant_out_of_reach_says_so_in_the_header_and_a_banner() {
+    let mut app = loaded(110, 24);
+    let down = Link::Down { reason: "connection refused by api-na1.niceincontact.com:443".into() };
+    feed(&mut app, [Event::Connection(Connection { link: down, token_refreshes: 2 })]);
+    assert_snapshot!(top(&app, 3));
+}
+
+#[test]
+fn a_stopped_engine_says_so() {
+    let mut app = loaded(110, 24);
+    update(&mut app, Action::EngineStopped);
+    assert_snapshot!(top(&app, 2));
+}
+
+#[test]
+fn gauges_before_any_request_and_during_a_run() {
+    let mut app = app(80, 24);
+    let before = render(&app).lines().skip(16).collect::<Vec<_>>().join("\n");
+    feed(&mut app, seeded_events());
+    let during = render(&app).lines().skip(16).collect::<Vec<_>>().join("\n");
+    assert_snapshot!(format!("{before}\n\n{during}"));
+}
+
+#[test]
+fn audit_log_follows_the_newest_record() {
+    let mut app = loaded(150, 36);
+    feed(&mut app, audit_events());
+    let lines: Vec<String> = render(&app).lines().skip(24).take(11).map(String::from).collect();
+    assert_snapshot!(lines.join("\n"));
+}
+
+#[test]
+fn audit_log_filtered_to_failures_and_paused() {
+    let mut app = loaded(150, 36);
+    feed(&mut app, audit_events());
+    press(&mut app, &["5", "/"]);
+    type_text(&mut app, "re:failed|conflict");
+    press(&mut app, &["enter", "k"]);
+    let lines: Vec<String> = render(&app).lines().skip(24).map(String::from).collect();
+    assert_snapshot!(lines.join("\n"));
+}
+
+#[test]
+fn an_audit_record_opened_in_full() {
+    let mut app = loaded(120, 40);
+    feed(&mut app, audit_events());
+    press(&mut app, &["5", "k", "enter"]);
+    assert!(matches!(app.overlays.last(), Some(Overlay::AuditRecord { .. })));
+    assert_snapshot!(render(&app));
+}
+
+#[test]
+fn help_lists_keys_commands_files_and_problems() {
+    let (keymap, mut problems) = cxone_console::ui::keymap::Keymap::with_overrides(
+        "keymap.toml",
+        "[global]\nfreeze = \"q\"\nlaunch = \"x\"",
+    );
+    let (theme, found) = cxone_console::ui::theme::Theme::with_overrides(
+        "theme.toml",
+        "[roles]\nok = { fg = \"greenish\" }",
+        Colors::On,
+    );
+    problems.extend(found);
+    let looks = Looks { keymap, theme, problems };
+    let mut app = app_with(sandbox_session(), looks, 120, 80);
+    press(&mut app, &["?"]);
+    assert_snapshot!(render(&app));
+}
+
+#[test]
+fn details_of_an_interaction_in_full() {
+    let mut app = loaded(100, 30);
+    press(&mut app, &["2", "G", "enter"]);
+    assert_snapshot!(render(&app));
+}
+
+#[test]
+fn per_operation_breakdown() {
+    let mut app = loaded(110, 30);
+    press(&mut app, &["m"]);
+    assert_snapshot!(render(&app));
+}
+
+#[test]
+fn command_line_suggests_agents_by_name() {
+    let mut app = loaded(100, 24);
+    press(&mut app, &[":"]);
+    type_text(&mut app, "agent a");
+    let lines: Vec<String> = render(&app).lines().skip(12).map(String::from).collect();
+    assert_snapshot!(lines.join("\n"));
+}
+
+#[test]
+fn colours_follow_meaning_and_vanish_under_no_color() {
+    let styled = |colors| {
+        let mut app = app_with(sandbox_session(), Looks::defaults(colors), 70, 8);
+        feed(&mut app, seeded_events());
+        format!("{:?}", frame(&app))
+    };
+    assert_snapshot!("colours_on", styled(Colors::On));
+    assert_snapshot!("colours_off", styled(Colors::Off));
+}
+
+#[test]
+fn an_empty_tenant_says_what_is_missing() {
+    let mut app = app(100, 24);
+    feed(
+        &mut app,
+        [Event::Snapshot(Snapshot::Agents(Arc::new(cxone_console::engine::Table {
+            rows: vec![],
+            generation: 1,
+            as_of: None,
+            changed: vec![],
+        })))],
+    );
+    let waiting = render(&{
+        let mut a = app_with(sandbox_session(), Looks::defaults(Colors::On), 100, 24);
+        press(&mut a, &["2"]);
+        a
+    });
+    assert!(waiting.contains("Waiting for the first refresh…"), "{waiting}");
+    assert!(render(&app).contains("No agents"));
+}

@@ -1,0 +1,26 @@
+//! A panic leaves a usable terminal: the console's hook gives the terminal
+//! back first, then the hook that was there before prints the message, so
+//! the message lands on the normal screen instead of vanishing with the
+//! alternate one. Panic hooks are global, hence this file of its own.
+
+use cxone_console::ui::terminal;
+use std::sync::Mutex;
+
+static ORDER: Mutex<Vec<&str>> = Mutex::new(Vec::new());
+
+fn note(what: &'static str) {
+    ORDER.lock().unwrap_or_else(|e| e.into_inner()).push(what);
+}
+
+#[test]
+fn a_panic_restores_the_terminal_before_the_message_is_printed() {
+    std::panic::set_hook(Box::new(|_| note("message printed")));
+    terminal::chain_panic_hook(|| note("terminal restored"));
+    let result = std::panic::catch_unwind(|| panic!("boom"));
+    let _ = std::panic::take_hook();
+    assert!(result.is_err());
+    let order = ORDER.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    assert_eq!(order, ["terminal restored", "message printed"]);
+    // Restoring a terminal the console never took is harmless.
+    terminal::restore();
+}
