@@ -5,12 +5,13 @@ use cxone_console::cli::{self, Cli, Command};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let result = match Cli::parse().command {
+    let cli = Cli::parse();
+    let result = match cli.command {
         Some(Command::Sandbox(args)) => cli::sandbox::run(args),
         Some(Command::Config(args)) => cli::config::run(args),
         Some(Command::Audit(args)) => cli::audit::run(args),
         Some(Command::Apply(args)) => cli::apply::run(args),
-        None => cli::bare::run(),
+        None => cli::console::run(cli.console),
     };
     cli::exit_code(result)
 }

@@ -88,15 +88,23 @@ pub struct Options {
     /// Keep entity snapshots fresh: the console shows them; a headless
     /// `apply` does not need them.
     pub snapshots: bool,
+    /// Refuse every change, whatever the configuration says.
+    pub read_only: bool,
 }
 
 impl Options {
     pub fn console() -> Self {
-        Self { snapshots: true }
+        Self { snapshots: true, read_only: false }
     }
 
     pub fn headless() -> Self {
-        Self { snapshots: false }
+        Self { snapshots: false, read_only: false }
+    }
+
+    #[must_use]
+    pub fn read_only(mut self, read_only: bool) -> Self {
+        self.read_only = read_only;
+        self
     }
 }
 
@@ -183,7 +191,7 @@ impl Tenant {
         // The tenant calls back to a listener on this machine: only a tenant
         // on this machine can reach it.
         engine.callbacks = is_loopback(self.client.base_url());
-        engine.read_only = config.ui().read_only();
+        engine.read_only = options.read_only || config.ui().read_only();
         Ok(engine)
     }
 
@@ -283,6 +291,13 @@ impl Runtime {
     /// nobody does.
     pub fn events(&mut self) -> &mut mpsc::Receiver<Event> {
         &mut self.events
+    }
+
+    /// Hands the event stream to a reader that outlives this borrow (the
+    /// console); events sent after that reader is gone are dropped.
+    pub fn take_events(&mut self) -> mpsc::Receiver<Event> {
+        let (_, closed) = mpsc::channel(1);
+        std::mem::replace(&mut self.events, closed)
     }
 
     /// Lets changes in flight finish, closes the logs, stops the sandbox.

@@ -1,4 +1,4 @@
-//! The binary: `cxone-console sandbox` and the bare command.
+//! The binary: `cxone-console sandbox`, and the console refusing to start without a terminal.
 
 mod common;
 
@@ -122,18 +122,10 @@ async fn a_non_loopback_address_or_an_oversized_tenant_is_refused() {
 }
 
 #[tokio::test]
-async fn the_bare_command_starts_a_sandbox_and_says_how_to_reach_it() {
-    let mut child = binary(&[]);
-    let mut lines = stdout_lines(&mut child);
-    let text = read_until(&mut lines, "The API is described").await.join("\n");
-    assert!(text.contains("not available yet"), "{text}");
-    assert!(text.contains("curl -s http://127.0.0.1:"), "{text}");
-    let base = text
-        .split_whitespace()
-        .find(|word| word.starts_with("http://127.0.0.1:"))
-        .map(|word| Url::parse(word.trim_end_matches("/oauth/token")).unwrap())
-        .expect("a base URL is shown");
-    let response = client().get(join(&base, "/sandbox/stats")).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    child.kill().await.unwrap();
+async fn the_console_without_a_terminal_says_what_to_use_instead() {
+    let output = binary(&[]).wait_with_output().await.unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("the console needs a terminal"), "{stderr}");
+    assert!(stderr.contains("cxone-console apply"), "{stderr}");
 }

@@ -9,8 +9,8 @@
 
 pub mod apply;
 pub mod audit;
-pub mod bare;
 pub mod config;
+pub mod console;
 pub mod sandbox;
 mod signal;
 
@@ -26,10 +26,19 @@ pub const NOT_THROUGH: u8 = 1;
 pub const REFUSED: u8 = 2;
 
 #[derive(Parser)]
-#[command(name = "cxone-console", version, about = "A terminal console for NICE CXone supervisors")]
+#[command(
+    name = "cxone-console",
+    version,
+    about = "A terminal console for NICE CXone supervisors",
+    long_about = "A terminal console for NICE CXone supervisors. With no command it opens the console \
+                  (against the embedded sandbox tenant unless a tenant profile is configured).",
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub console: console::ConsoleArgs,
 }
 
 #[derive(Subcommand)]

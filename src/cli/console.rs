@@ -1,0 +1,83 @@
+//! `cxone-console` with no subcommand: the supervisor console.
+//!
+//! Loads the configuration, sends logs to the log file (the terminal
+//! belongs to the screen), starts the tenant (the embedded sandbox unless a
+//! tenant profile is active) and the engine, runs the screen until the
+//! supervisor quits, then lets changes in flight finish before exiting.
+
+use super::block_on;
+use crate::config::{Config, Environment};
+use crate::runtime::{Options, Runtime, log_to_file};
+use crate::ui::{self, Exit, Files, Looks, Pace, Session, Stop};
+use anyhow::{Context, Result};
+use clap::Args;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+/// How the console is started.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ConsoleArgs {
+    /// Hide and refuse every change: watch only.
+    #[arg(long)]
+    pub read_only: bool,
+    /// The profile to use instead of the one the config file names.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+}
+
+pub fn run(args: ConsoleArgs) -> Result<ExitCode> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the console needs a terminal. Without one, use `cxone-console apply --file …` for changes, \
+             `cxone-console sandbox` for the simulated tenant, or `cxone-console --help`"
+        );
+    }
+    let env = Environment::process();
+    let config = super::load(&env, args.profile.as_deref())?;
+    let log = log_to_file(config.paths(), &env).context("setting up the log file")?;
+    let exit = block_on(console(&config, &env, args.read_only, log.path().to_path_buf()))?;
+    Ok(match exit {
+        Exit::Quit => ExitCode::SUCCESS,
+        // The shell's convention: 128 + the signal's number.
+        Exit::Signal(Stop::Terminate) => ExitCode::from(143),
+        Exit::Signal(Stop::Hangup) => ExitCode::from(129),
+    })
+}
+
+async fn console(
+    config: &Config,
+    env: &Environment,
+    read_only: bool,
+    log: std::path::PathBuf,
+) -> Result<Exit> {
+    let read_only = read_only || config.ui().read_only();
+    let mut runtime = Runtime::start_with(config, Options::console().read_only(read_only))
+        .await
+        .context("starting the console's backend")?;
+    let paths = config.paths();
+    let profile = runtime.profile();
+    let session = Session {
+        profile: format!("{} · {}", profile.name, profile.place()),
+        sandbox: runtime.sandbox().map(|s| s.base_url()),
+        operator: config.operator().to_string(),
+        read_only,
+        files: Files {
+            log: Some(log),
+            audit: paths.audit_log(),
+            keymap: paths.keymap_file(),
+            theme: paths.theme_file(),
+        },
+    };
+    let looks = Looks::load(paths, ui::theme::Colors::from_env(env));
+    let pace = Pace { max_fps: config.ui().max_fps(), tick: config.ui().tick_rate() };
+    let console = ui::Console {
+        session,
+        looks,
+        pace,
+        commands: runtime.engine().commands(),
+        events: runtime.take_events(),
+    };
+    let exit = ui::run(console).await;
+    runtime.shutdown().await;
+    Ok(exit?)
+}
