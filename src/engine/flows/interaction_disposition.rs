@@ -116,7 +116,7 @@ async fn write(
     let (mut conflicts, mut tried) = (0, 0);
     loop {
         let error = match ctx.api.set_dispositions(change, &etag, Some(key.clone())).await {
-            Ok(reply) => return applied(trail, change, reply, started).await,
+            Ok(reply) => return trail.finish(holds(change, &reply, started, ""), started.elapsed()).await,
             Err(e) if e.kind.is_conflict() => e,
             // Sent again with the same key: the tenant answers for the
             // attempt that landed unanswered, or applies it now.
@@ -143,7 +143,8 @@ async fn write(
             Err(settled) => return trail.finish(settled, started.elapsed()).await,
         };
         if same_dispositions(&fresh.value.dispositions, &wanted) {
-            let settled = in_place(change, &fresh, started);
+            let how = " (found in place after the tenant reported a concurrent change)";
+            let settled = holds(change, &fresh, started, how);
             return trail.finish(settled, started.elapsed()).await;
         }
         match fresh.value.etag.clone() {
@@ -153,29 +154,29 @@ async fn write(
     }
 }
 
-/// After a stale tag, the interaction holds what was asked: the change is
-/// done. It may have been this console's own earlier attempt whose answer
-/// was lost, so it is announced like any applied change (receivers drop a
-/// repeated `webhook-id`; a lost announcement could not be recovered).
-fn in_place<'r>(
+/// The interaction holds the dispositions asked for: the change is applied
+/// and announced. `how` says how that was learnt: from the write's own
+/// answer (empty), or from a read after a stale tag or a lost answer —
+/// possibly this console's own earlier attempt, so it is announced like
+/// any applied change (receivers drop a repeated `webhook-id`; a lost
+/// announcement could not be recovered).
+fn holds<'r>(
     change: &InteractionDisposition,
-    read: &'r Reply<Interaction>,
+    reply: &'r Reply<Interaction>,
     started: Instant,
+    how: &str,
 ) -> Settled<'r> {
     let codes: Vec<&str> = change.codes().collect();
-    let summary = format!(
-        "interaction {} now has disposition {} (found in place after the tenant reported a concurrent change)",
-        change.interaction_id,
-        codes.join(", ")
-    );
+    let summary =
+        format!("interaction {} now has disposition {}{how}", change.interaction_id, codes.join(", "));
     let webhook = announcements::interaction_disposition(
         change.interaction_id.as_str(),
         &change.dispositions,
         Some(started.elapsed().as_secs_f64() * 1_000.0),
     );
     Settled::new(Outcome::applied(summary))
-        .call(&read.call)
-        .after(dispositions_state(&read.value.dispositions))
+        .call(&reply.call)
+        .after(dispositions_state(&reply.value.dispositions))
         .webhook(webhook)
 }
 
@@ -223,27 +224,6 @@ async fn read<'c>(ctx: &Ctx, change: &InteractionDisposition) -> Result<Reply<In
     Ok(reply)
 }
 
-async fn applied(
-    trail: Trail<'_>,
-    change: &InteractionDisposition,
-    reply: Reply<Interaction>,
-    started: Instant,
-) -> Outcome {
-    let latency = started.elapsed();
-    let codes: Vec<&str> = change.codes().collect();
-    let summary = format!("interaction {} now has disposition {}", change.interaction_id, codes.join(", "));
-    let webhook = announcements::interaction_disposition(
-        change.interaction_id.as_str(),
-        &change.dispositions,
-        Some(latency.as_secs_f64() * 1_000.0),
-    );
-    let settled = Settled::new(Outcome::applied(summary))
-        .call(&reply.call)
-        .after(dispositions_state(&reply.value.dispositions))
-        .webhook(webhook);
-    trail.finish(settled, latency).await
-}
-
 /// A write still unsettled after its extra tries is read back: the
 /// interaction holding the dispositions settles it as applied.
 async fn read_back(
@@ -256,21 +236,7 @@ async fn read_back(
 ) -> Outcome {
     match read(ctx, change).await {
         Ok(now) if same_dispositions(&now.value.dispositions, wanted) => {
-            let codes: Vec<&str> = change.codes().collect();
-            let summary = format!(
-                "interaction {} now has disposition {} (confirmed by reading it back)",
-                change.interaction_id,
-                codes.join(", ")
-            );
-            let webhook = announcements::interaction_disposition(
-                change.interaction_id.as_str(),
-                &change.dispositions,
-                Some(started.elapsed().as_secs_f64() * 1_000.0),
-            );
-            let settled = Settled::new(Outcome::applied(summary))
-                .call(&now.call)
-                .after(dispositions_state(&now.value.dispositions))
-                .webhook(webhook);
+            let settled = holds(change, &now, started, " (confirmed by reading it back)");
             trail.finish(settled, started.elapsed()).await
         }
         _ => failed(trail, error, started).await,

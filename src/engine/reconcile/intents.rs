@@ -87,25 +87,10 @@ pub(crate) fn disposition_facts(list: &[Disposition]) -> Vec<DispositionFacts> {
     list.iter().map(DispositionFacts::from).collect()
 }
 
-/// `{"dispositions": [{code, description, agent_id, timestamp, source, notes?}]}`.
+/// `{"dispositions": [{code, description, agent_id, timestamp, source, notes?}]}`:
+/// the domain's own form of each disposition.
 pub(crate) fn dispositions_state(list: &[Disposition]) -> Value {
-    let entries: Vec<Value> = list
-        .iter()
-        .map(|d| {
-            let mut entry = json!({
-                "code": d.code,
-                "description": d.description,
-                "agent_id": d.agent_id.as_str(),
-                "timestamp": d.timestamp.to_string(),
-                "source": d.source,
-            });
-            if let Some(notes) = &d.notes {
-                entry["notes"] = json!(notes);
-            }
-            entry
-        })
-        .collect();
-    json!({ "dispositions": entries })
+    json!({ "dispositions": list })
 }
 
 /// `{"attributes": {key: value, …}}`: every attribute an interaction holds.

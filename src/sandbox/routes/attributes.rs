@@ -23,13 +23,11 @@ pub(super) async fn post(
     JsonBody(body): JsonBody,
 ) -> Result<Response> {
     let mut f = Fields::of(&body, "request body")?;
-    let entries = f.objects("attributes", true);
-    let mut rows = Vec::with_capacity(entries.len());
-    for (i, entry) in entries.into_iter().enumerate() {
-        let mut e = Fields::of(entry, &format!("attributes[{i}]"))?;
-        rows.push(AttributeDraft { key: e.text("key"), value: e.value("value"), mode: e.text("mode") });
-        f.absorb(e);
-    }
+    let rows = f.each("attributes", true, |e| AttributeDraft {
+        key: e.text("key"),
+        value: e.value("value"),
+        mode: e.text("mode"),
+    })?;
     f.finish()?;
     let changed = s.tenant.change_attributes(&id, if_match.as_ref(), &rows)?;
     if let Some(event) = changed.event {

@@ -66,17 +66,11 @@ pub(super) async fn query(State(s): State<SandboxState>, JsonBody(body): JsonBod
     let group_by: Vec<String> = f.optional("groupBy").unwrap_or_default();
     let interval: Option<String> = f.optional("interval");
     let metrics: Vec<String> = f.optional("metrics").unwrap_or_default();
-    let entries = f.objects("filters", false);
-    let mut filters = Vec::with_capacity(entries.len());
-    for (i, entry) in entries.into_iter().enumerate() {
-        let mut e = Fields::of(entry, &format!("filters[{i}]"))?;
-        filters.push(FilterDraft {
-            dimension: e.text("dimension"),
-            operator: e.text("operator"),
-            value: e.text("value"),
-        });
-        f.absorb(e);
-    }
+    let filters = f.each("filters", false, |e| FilterDraft {
+        dimension: e.text("dimension"),
+        operator: e.text("operator"),
+        value: e.text("value"),
+    })?;
     f.finish()?;
     let q = AnalyticsQuery::parse(&date_from, &date_to, &group_by, interval.as_deref(), &filters, &metrics)
         .map_err(|e| Failure::invalid(&e))?;

@@ -176,7 +176,7 @@ impl<'a> Fields<'a> {
     }
 
     /// A list of objects, each read with its own [`Fields`].
-    pub fn objects(&mut self, key: &str, required: bool) -> Vec<&'a Value> {
+    fn objects(&mut self, key: &str, required: bool) -> Vec<&'a Value> {
         match self.map.get(key) {
             Some(Value::Array(items)) => items.iter().collect(),
             None | Some(Value::Null) if !required => Vec::new(),
@@ -189,6 +189,24 @@ impl<'a> Fields<'a> {
                 Vec::new()
             }
         }
+    }
+
+    /// A list of objects, each read by `read` with its own [`Fields`]
+    /// named `key[i]`; their problems join this object's.
+    pub fn each<T>(
+        &mut self,
+        key: &str,
+        required: bool,
+        mut read: impl FnMut(&mut Fields<'a>) -> T,
+    ) -> Result<Vec<T>, Failure> {
+        let entries = self.objects(key, required);
+        let mut items = Vec::with_capacity(entries.len());
+        for (i, entry) in entries.into_iter().enumerate() {
+            let mut fields = Fields::of(entry, &format!("{}[{i}]", self.name(key)))?;
+            items.push(read(&mut fields));
+            self.absorb(fields);
+        }
+        Ok(items)
     }
 
     /// Refuses fields this request does not take.

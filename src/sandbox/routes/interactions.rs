@@ -39,20 +39,14 @@ pub(super) async fn patch(
     JsonBody(body): JsonBody,
 ) -> Result<Response> {
     let mut f = Fields::of(&body, "request body")?;
-    let entries = f.objects("dispositions", true);
-    let mut drafts = Vec::with_capacity(entries.len());
-    for (i, entry) in entries.into_iter().enumerate() {
-        let mut e = Fields::of(entry, &format!("dispositions[{i}]"))?;
-        drafts.push(DispositionDraft {
-            code: e.text("code"),
-            description: e.text("description"),
-            agent_id: e.text("agent_id"),
-            timestamp: e.text("timestamp"),
-            source: e.text("source"),
-            notes: e.text("notes"),
-        });
-        f.absorb(e);
-    }
+    let drafts = f.each("dispositions", true, |e| DispositionDraft {
+        code: e.text("code"),
+        description: e.text("description"),
+        agent_id: e.text("agent_id"),
+        timestamp: e.text("timestamp"),
+        source: e.text("source"),
+        notes: e.text("notes"),
+    })?;
     f.finish()?;
     s.tenant.set_dispositions(&id, if_match.as_ref(), &drafts).map(tagged)
 }
