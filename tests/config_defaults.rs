@@ -46,15 +46,18 @@ fn no_file_means_the_sandbox_with_every_default() {
 }
 
 #[test]
-fn the_operator_is_the_os_user_or_else_unknown() {
+fn the_operator_is_the_os_user_else_the_process_account() {
     let home = tempfile::tempdir().expect("a temp dir");
     let paths = Paths::under(home.path());
     let operator =
         |env: Environment| Config::load(&paths, &env).expect("defaults load").config.operator().to_string();
     assert_eq!(operator(Environment::fixed([("USERNAME", "WinUser")])), "WinUser");
     assert_eq!(operator(Environment::fixed([("USER", "linuxuser"), ("USERNAME", "WinUser")])), "linuxuser");
-    assert_eq!(operator(Environment::fixed([("USER", "")])), "unknown");
-    assert_eq!(operator(Environment::fixed::<&str, &str>([])), "unknown");
+    assert_eq!(operator(Environment::fixed([("USER", ""), ("LOGNAME", "login")])), "login");
+    // Without the variables, the account that owns this process.
+    let account = operator(Environment::fixed::<&str, &str>([]));
+    assert!(!account.is_empty(), "{account}");
+    assert_eq!(operator(Environment::fixed([("USER", " ")])), account);
 }
 
 #[test]

@@ -182,14 +182,37 @@ impl Config {
     }
 }
 
-/// The name of the user running the console, for audit records.
+/// The name of the user running the console, for audit records: from the
+/// environment, else (on Unix) the account that owns this process.
 fn os_user(env: &Environment) -> String {
-    ["USER", "USERNAME"]
+    let usable = |user: String| {
+        let user = user.trim().to_string();
+        (!user.is_empty() && !user.chars().any(char::is_control)).then_some(user)
+    };
+    ["USER", "LOGNAME", "USERNAME"]
         .into_iter()
-        .find_map(|name| env.var(name))
-        .map(|user| user.trim().to_string())
-        .filter(|user| !user.is_empty() && !user.chars().any(char::is_control))
+        .find_map(|name| env.var(name).and_then(usable))
+        .or_else(|| account_name().and_then(usable))
         .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// The login name of the process's user, looked up in `/etc/passwd`.
+#[cfg(unix)]
+fn account_name() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let id: u32 = fields.nth(1)?.parse().ok()?;
+        (id == uid).then(|| name.to_string())
+    })
+}
+
+#[cfg(not(unix))]
+fn account_name() -> Option<String> {
+    None
 }
 
 fn no_such_profile(name: &str, file: &ConfigFile) -> String {
