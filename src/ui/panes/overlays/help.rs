@@ -13,7 +13,7 @@ const MOST_KEYS: usize = 28;
 
 pub(super) fn lines(app: &App, room: usize) -> Vec<Line<'static>> {
     let theme = &app.theme;
-    let commands = palette::usage(app.session.is_sandbox());
+    let commands = palette::usage(app.session.is_sandbox(), app.session.read_only);
     let key_texts = app.keymap.bindings().iter().map(|b| keys_text(b).chars().count());
     let widest = key_texts.chain(commands.iter().map(|(u, _)| u.chars().count())).max().unwrap_or(0);
     let keys = widest.min(MOST_KEYS) + 2;
