@@ -43,22 +43,27 @@ pub struct Screen {
     pub detail: Option<Rect>,
     pub gauges: Option<Rect>,
     pub audit: Option<Rect>,
+    /// The progress of batches in flight, above the footer.
+    pub progress: Option<Rect>,
     pub footer: Rect,
 }
 
 pub fn screen(area: Rect, app: &App) -> Screen {
     let tier = Tier::of(area);
     let banner_lines = u16::from(app.banner().is_some() && area.height >= 8);
-    let [header, banner, body, footer] = Layout::vertical([
+    let progress_lines = u16::from(app.in_flight.values().any(|p| p.total > 1) && area.height >= 10);
+    let [header, banner, body, progress, footer] = Layout::vertical([
         Constraint::Length(area.height.min(1)),
         Constraint::Length(banner_lines),
         Constraint::Fill(1),
+        Constraint::Length(progress_lines),
         Constraint::Length(u16::from(area.height >= 2)),
     ])
     .areas(area);
     let banner = (banner_lines > 0).then_some(banner);
+    let progress = (progress_lines > 0).then_some(progress);
     let mut screen =
-        Screen { tier, header, banner, main: body, detail: None, gauges: None, audit: None, footer };
+        Screen { tier, header, banner, main: body, detail: None, gauges: None, audit: None, progress, footer };
     match tier {
         Tier::Tiny => {}
         Tier::Medium => {

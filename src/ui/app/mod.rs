@@ -178,7 +178,9 @@ impl App {
 
     /// Where keys are looked up.
     pub fn context(&self) -> Context {
-        if !self.overlays.is_empty() {
+        if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
+            Context::Form
+        } else if !self.overlays.is_empty() {
             Context::Overlay
         } else if self.focus == PaneId::Audit {
             Context::Audit

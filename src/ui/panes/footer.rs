@@ -3,6 +3,7 @@
 //! And the banner under the header, for trouble that lasts.
 
 use crate::ui::app::{App, Level, ListId, Overlay};
+use crate::ui::keymap::Context;
 use crate::ui::theme::Role;
 use crate::ui::widgets::fit::{fit, width};
 use ratatui::Frame;
@@ -45,6 +46,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             }
             Line::from(spans)
         }
+        Some(Overlay::Confirm(_)) => Line::from(vec![
+            Span::styled(" y/Enter", theme.style(Role::Key)),
+            Span::styled(" send  ", theme.style(Role::Muted)),
+            Span::styled("n/Esc", theme.style(Role::Key)),
+            Span::styled(" back to the form", theme.style(Role::Muted)),
+        ]),
         _ => match &app.flash {
             Some(flash) => {
                 let role = match flash.level {
@@ -80,7 +87,8 @@ fn filter_error(app: &App, list: ListId) -> Option<String> {
 fn hints(app: &App, room: usize) -> Line<'static> {
     let theme = &app.theme;
     let context = app.context();
-    let all = app.keymap.hints(context, app.session.read_only);
+    let list = (context == Context::Table).then(|| app.focused_list());
+    let all = app.keymap.hints_for(context, app.session.read_only, list);
     let (help, rest): (Vec<_>, Vec<_>) = all.into_iter().partition(|h| h.label == "help");
     let reserve = help.first().map_or(0, |h| width(&h.keys) + width(&h.label) + 3);
     let mut spans = Vec::new();

@@ -3,7 +3,9 @@
 
 use super::compose;
 use crate::ui::app::{App, Effect, Overlay};
-use crate::ui::forms::{Form, Input};
+use crate::ui::app::TableView;
+use crate::ui::entity::Entity;
+use crate::ui::forms::{Form, Input, Kind};
 use crate::ui::keymap::{Context, Key, Verb};
 use crossterm::event::KeyCode;
 
@@ -148,11 +150,35 @@ fn edit(form: &mut Form, key: Key) -> bool {
     changed
 }
 
-/// Checks the form on top again, after an edit or new facts.
+/// Checks the form on top again, after an edit or new facts; its targets
+/// take their newest state, so the confirmation's "before" is current.
 pub(super) fn recheck(app: &mut App) {
     let Some(pos) = app.overlays.iter().rposition(|o| matches!(o, Overlay::Form(_))) else { return };
     let Overlay::Form(mut form) = app.overlays.remove(pos) else { return };
+    match &mut form.kind {
+        Kind::AgentStatus(rows) => renew(rows, &app.agents),
+        Kind::InteractionDisposition(rows) | Kind::Attributes(rows) => renew(rows, &app.interactions),
+        Kind::ContactDisposition(rows) => renew(rows, &app.contacts),
+        _ => {}
+    }
     form.recheck(&app.facts());
     app.overlays.insert(pos, Overlay::Form(form));
     app.touch();
+}
+
+/// Replaces each target with the same entity in the newest snapshot, when
+/// it is still there.
+fn renew<T: Entity + Clone>(targets: &mut [T], view: &TableView<T>) {
+    let rows = view.rows();
+    let by_id = rows.is_sorted_by(|a, b| a.id() < b.id());
+    for target in targets {
+        let found = if by_id {
+            rows.binary_search_by(|r| r.id().cmp(target.id())).ok().map(|i| &rows[i])
+        } else {
+            rows.iter().find(|r| r.id() == target.id())
+        };
+        if let Some(row) = found {
+            target.clone_from(row);
+        }
+    }
 }

@@ -10,7 +10,7 @@ use crate::ui::layout;
 use crate::ui::panes::overlays;
 
 pub(super) fn run(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
-    if app.context() == Context::Overlay {
+    if !app.overlays.is_empty() {
         overlay(app, verb, effects);
     } else {
         pane(app, verb, effects);

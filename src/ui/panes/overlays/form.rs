@@ -103,18 +103,21 @@ fn targets(form: &Form) -> String {
             users
                 .iter()
                 .map(|u| match &u.pause_reason {
-                    Some(r) => format!("{}, {} ({r})", u.display_name(), u.status),
-                    None => format!("{}, {}", u.display_name(), u.status),
+                    Some(r) => format!("{} ({} · {r})", u.display_name(), u.status),
+                    None => format!("{} ({})", u.display_name(), u.status),
                 })
                 .collect(),
             "agent",
         ),
         Kind::InteractionDisposition(rows) | Kind::Attributes(rows) => {
-            names(rows.iter().map(|r| format!("interaction {}, {}", r.id, r.status)).collect(), "interaction")
+            names(rows.iter().map(|r| format!("interaction {} ({})", r.id, r.status)).collect(), "interaction")
         }
         Kind::ContactDisposition(rows) => names(
             rows.iter()
-                .map(|c| format!("{}, {}, {}", c.display_name(), c.state, c.outcome_code.as_deref().unwrap_or("no outcome")))
+                .map(|c| {
+                    let outcome = c.outcome_code.as_deref().unwrap_or("no outcome");
+                    format!("{} ({} · {outcome})", c.display_name(), c.state)
+                })
                 .collect(),
             "contact",
         ),

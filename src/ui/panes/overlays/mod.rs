@@ -30,12 +30,14 @@ pub fn draw(frame: &mut Frame, area: Rect, footer: Rect, app: &App) {
                 if let Some((title, lines)) = text_of(app, overlay, area) {
                     let close = app.key_hint(Context::Overlay, Verb::Close);
                     let bottom = Line::from(Span::styled(format!(" {close} closes "), app.theme.style(Role::Muted)));
-                    text_window(frame, area, app, (&title, bottom), lines, *scroll);
+                    let window = window_for(overlay, area, lines.len());
+                    text_window(frame, window, app, (&title, bottom), lines, *scroll);
                 }
             }
             Overlay::Confirm(confirm) => {
                 if let Some((title, lines)) = text_of(app, overlay, area) {
-                    text_window(frame, area, app, (&title, confirm::keys(app)), lines, confirm.scroll);
+                    let window = window_for(overlay, area, lines.len());
+                    text_window(frame, window, app, (&title, confirm::keys(app)), lines, confirm.scroll);
                 }
             }
             Overlay::Form(form) => form::draw(frame, area, app, form),
@@ -49,8 +51,21 @@ pub fn draw(frame: &mut Frame, area: Rect, footer: Rect, app: &App) {
 /// How far the topmost window can scroll at the screen's current size.
 pub fn scroll_limit(app: &App) -> usize {
     let area = app.area();
-    let Some((_, lines)) = app.overlays.last().and_then(|top| text_of(app, top, area)) else { return 0 };
-    lines.len().saturating_sub(usize::from(inset(area).height.saturating_sub(2)))
+    let Some(top) = app.overlays.last() else { return 0 };
+    let Some((_, lines)) = text_of(app, top, area) else { return 0 };
+    let window = window_for(top, area, lines.len());
+    lines.len().saturating_sub(usize::from(window.height.saturating_sub(2)))
+}
+
+/// Where a scrolling window goes: most of the screen, or for a
+/// confirmation, just the room its lines need.
+fn window_for(overlay: &Overlay, area: Rect, lines: usize) -> Rect {
+    let most = inset(area);
+    if !matches!(overlay, Overlay::Confirm(_)) {
+        return most;
+    }
+    let height = (u16::try_from(lines).unwrap_or(u16::MAX).saturating_add(2)).clamp(5.min(most.height), most.height);
+    Rect { y: most.y + (most.height - height) / 2, height, ..most }
 }
 
 /// The title and the lines of a scrolling window, already fitted to the
@@ -88,18 +103,17 @@ fn text_of(app: &App, overlay: &Overlay, area: Rect) -> Option<(String, Vec<Line
     Some(text)
 }
 
-/// A bordered window over most of the screen, scrolled to `scroll`, with
-/// a title and what its keys do along the bottom.
+/// A bordered window at `window`, scrolled to `scroll`, with a title and
+/// what its keys do along the bottom.
 fn text_window(
     frame: &mut Frame,
-    area: Rect,
+    window: Rect,
     app: &App,
     (title, bottom): (&str, Line<'static>),
     lines: Vec<Line<'static>>,
     scroll: usize,
 ) {
     let theme = &app.theme;
-    let window = inset(area);
     let last = lines.len().saturating_sub(usize::from(window.height.saturating_sub(2)));
     let scroll = u16::try_from(scroll.min(last)).unwrap_or(u16::MAX);
     let block = Block::bordered()
