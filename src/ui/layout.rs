@@ -7,7 +7,7 @@
 //! table and the gauges share the bottom with the audit log; below that only
 //! the focused pane shows, with Enter opening details over it.
 
-use super::app::{App, ListId, PaneId};
+use super::app::{App, ListId, Overlay, PaneId};
 use ratatui::layout::{Constraint, Layout, Rect};
 
 const LARGE: (u16, u16) = (120, 32);
@@ -57,7 +57,7 @@ pub fn screen(area: Rect, app: &App) -> Screen {
         Constraint::Length(banner_lines),
         Constraint::Fill(1),
         Constraint::Length(progress_lines),
-        Constraint::Length(u16::from(area.height >= 2)),
+        Constraint::Length(footer_lines(area, app)),
     ])
     .areas(area);
     let banner = (banner_lines > 0).then_some(banner);
@@ -83,6 +83,26 @@ pub fn screen(area: Rect, app: &App) -> Screen {
         }
     }
     screen
+}
+
+/// Most lines a message takes at the bottom.
+const MOST_FLASH_LINES: u16 = 3;
+
+/// The footer's height: one line, or what a long message needs (a refusal
+/// in words is worth reading whole) while nothing is being typed there.
+fn footer_lines(area: Rect, app: &App) -> u16 {
+    if area.height < 2 {
+        return 0;
+    }
+    let typing = matches!(app.overlays.last(), Some(Overlay::Palette(_) | Overlay::Filter(_) | Overlay::Confirm(_)));
+    let needed = match &app.flash {
+        Some(flash) if !typing && area.height >= 16 => {
+            let lines = crate::ui::widgets::fit::wrap(&flash.text, usize::from(area.width.max(1))).len();
+            u16::try_from(lines).unwrap_or(MOST_FLASH_LINES)
+        }
+        _ => 1,
+    };
+    needed.clamp(1, MOST_FLASH_LINES)
 }
 
 /// Whether the main area shows the audit log: when it has the focus and no

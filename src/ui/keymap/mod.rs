@@ -76,7 +76,17 @@ impl Keymap {
 
     /// What `key` does in `context`: the most specific binding wins.
     pub fn verb(&self, context: Context, key: Key) -> Option<Verb> {
-        context.chain().iter().find_map(|c| self.lookup.get(&(*c, key)).copied())
+        self.verb_on(context, key, None)
+    }
+
+    /// What `key` does in `context` with `list` focused: a binding for
+    /// another pane's action (`n` deploys on data actions) lets the key
+    /// fall through to what it does more generally.
+    pub fn verb_on(&self, context: Context, key: Key, list: Option<ListId>) -> Option<Verb> {
+        context.chain().iter().find_map(|c| {
+            let verb = self.lookup.get(&(*c, key)).copied()?;
+            list.is_none_or(|list| verb.acts_on(list)).then_some(verb)
+        })
     }
 
     /// Whether `key` is bound anywhere `context` looks.
@@ -110,7 +120,7 @@ impl Keymap {
                 }
                 let (Some(label), Some(key)) = (&binding.hint, binding.keys.first()) else { continue };
                 // A key a more specific context took does something else here.
-                if self.verb(context, *key) != Some(binding.verb) {
+                if self.verb_on(context, *key, list) != Some(binding.verb) {
                     continue;
                 }
                 match hints.iter_mut().find(|h| &h.label == label) {

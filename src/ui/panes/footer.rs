@@ -5,7 +5,7 @@
 use crate::ui::app::{App, Level, ListId, Overlay};
 use crate::ui::keymap::Context;
 use crate::ui::theme::Role;
-use crate::ui::widgets::fit::{fit, width};
+use crate::ui::widgets::fit::{fit, width, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -60,10 +60,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     Level::Warn => Role::Warn,
                     Level::Error => Role::Error,
                 };
-                Line::from(Span::styled(
-                    fit(&flash.text, usize::from(area.width)).into_owned(),
-                    theme.style(role),
-                ))
+                let room = usize::from(area.width.max(1));
+                let mut parts = wrap(&flash.text, room);
+                let shown = usize::from(area.height).max(1);
+                if parts.len() > shown {
+                    parts.truncate(shown);
+                    if let Some(last) = parts.last_mut() {
+                        *last = fit(&format!("{last} …"), room).into_owned();
+                    }
+                }
+                let lines: Vec<Line> =
+                    parts.into_iter().map(|p| Line::from(Span::styled(p, theme.style(role)))).collect();
+                frame.render_widget(ratatui::widgets::Paragraph::new(lines), area);
+                return;
             }
             None => hints(app, usize::from(area.width)),
         },

@@ -19,7 +19,8 @@ pub(super) fn on_key(app: &mut App, event: &KeyEvent, effects: &mut Vec<Effect>)
         return text_input(app, key, effects);
     }
     let context = app.context();
-    match app.keymap.verb(context, key) {
+    let list = (context == Context::Table).then(|| app.focused_list());
+    match app.keymap.verb_on(context, key, list) {
         Some(verb) if app.session.read_only && verb.writes() => {
             app.flash(format!("Read-only: {key} makes changes, and this console makes none."), Level::Info);
         }

@@ -97,7 +97,13 @@ fn text_of(app: &App, overlay: &Overlay, area: Rect) -> Option<(String, Vec<Line
             let lines = text.lines().flat_map(|l| chunks(l, room)).map(Line::from).collect();
             (title.clone(), lines)
         }
-        Overlay::Confirm(confirm) => ("Confirm".to_string(), confirm::lines(app, &confirm.plan, room)),
+        Overlay::Confirm(confirm) => {
+            let title = match confirm.plan.lines.len() {
+                0 | 1 => "Confirm".to_string(),
+                n => format!("Confirm · {n} changes"),
+            };
+            (title, confirm::lines(app, &confirm.plan, room))
+        }
         Overlay::Palette(_) | Overlay::Filter(_) | Overlay::ConfirmQuit | Overlay::Form(_) => return None,
     };
     Some(text)
