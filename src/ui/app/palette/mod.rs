@@ -172,7 +172,7 @@ pub fn parse(input: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
         }
         "state" => return state(rest, scope),
         "dispose" if rest.is_empty() => return Err("dispose needs a code: dispose <code> (Tab lists them)".into()),
-        "dispose" => return Ok(PaletteCommand::Dispose(rest.to_string())),
+        "dispose" => return dispose(rest, scope),
         "attr" => return pairs(rest).map(PaletteCommand::Attr),
         "simulate" => PaletteCommand::Simulate,
         "deploy" => PaletteCommand::Deploy,
@@ -213,6 +213,18 @@ fn state(rest: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
         known.map_or_else(|| reason.to_string(), |r| (*r).to_string())
     });
     Ok(PaletteCommand::State { status: status.as_str().to_string(), reason })
+}
+
+/// `dispose <code>`: one of the codes where the keys are, as the tenant
+/// spells it.
+fn dispose(code: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
+    if scope.codes.is_empty() {
+        return Ok(PaletteCommand::Dispose(code.to_string()));
+    }
+    match scope.codes.iter().find(|(known, _)| known.eq_ignore_ascii_case(code)) {
+        Some((known, _)) => Ok(PaletteCommand::Dispose(known.clone())),
+        None => Err(format!("{code:?} is not one of the codes here; Tab lists them")),
+    }
 }
 
 /// `key=value` pairs, separated by spaces.
@@ -335,6 +347,8 @@ mod tests {
         );
         assert!(parse("attr tier", &scope).unwrap_err().contains("is not key=value"));
         assert!(parse("dispose", &scope).unwrap_err().contains("needs a code"));
+        assert_eq!(parse("dispose 201", &scope), Ok(PaletteCommand::Dispose("201".into())));
+        assert!(parse("dispose 7", &scope).unwrap_err().contains("not one of the codes here"));
     }
 
     #[test]
