@@ -70,7 +70,10 @@ fn a_change_is_refused_until_valid_and_confirmed_before_it_goes() {
     press(&mut app, &["tab", "q", "enter"]);
     let Some(Overlay::Confirm(confirm)) = app.overlays.last() else { panic!("a confirmation") };
     assert_eq!(confirm.plan.lines[0].entity, "Aiko Ito");
-    assert_eq!((confirm.plan.lines[0].before.as_str(), confirm.plan.lines[0].after.as_str()), ("Training", "Break (Queue Full)"));
+    assert_eq!(
+        (confirm.plan.lines[0].before.as_str(), confirm.plan.lines[0].after.as_str()),
+        ("Training", "Break (Queue Full)")
+    );
     press(&mut app, &["n"]);
     assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))), "n goes back to the form");
     press(&mut app, &["enter"]);
@@ -78,7 +81,10 @@ fn a_change_is_refused_until_valid_and_confirmed_before_it_goes() {
     let [(_, Change::AgentStatus(items))] = sent.as_slice() else { panic!("{sent:?}") };
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].draft.user_id, "4d0a6b8c-2e3f-4c9d-9f7a-6b5c4d3e2f1a");
-    assert_eq!((items[0].draft.status.as_str(), items[0].draft.pause_reason.as_str()), ("Break", "Queue Full"));
+    assert_eq!(
+        (items[0].draft.status.as_str(), items[0].draft.pause_reason.as_str()),
+        ("Break", "Queue Full")
+    );
     assert!(app.overlays.is_empty());
 }
 
@@ -117,7 +123,10 @@ fn a_blocked_row_is_noted_in_the_confirmation() {
     press(&mut app, &["enter"]);
     let Some(Overlay::Confirm(confirm)) = app.overlays.last() else { panic!("{}", render(&app)) };
     let dialing = confirm.plan.lines.iter().find(|l| l.entity == "Camila Horvat").expect("Camila is listed");
-    assert!(dialing.note.as_deref().is_some_and(|n| n.contains("the dialer holds the contact (DIALING)")), "{dialing:?}");
+    assert!(
+        dialing.note.as_deref().is_some_and(|n| n.contains("the dialer holds the contact (DIALING)")),
+        "{dialing:?}"
+    );
 }
 
 #[test]
@@ -131,7 +140,9 @@ fn the_command_line_composes_changes_with_completion() {
     let Some(Overlay::Palette(line)) = app.overlays.last() else { panic!("the palette") };
     assert_eq!(line.input, "state Break Lunch");
     press(&mut app, &["enter"]);
-    let Some(Overlay::Confirm(confirm)) = app.overlays.last() else { panic!("straight to the confirmation: {}", render(&app)) };
+    let Some(Overlay::Confirm(confirm)) = app.overlays.last() else {
+        panic!("straight to the confirmation: {}", render(&app))
+    };
     assert_eq!(confirm.plan.lines[0].after, "Break (Lunch)");
     press(&mut app, &["esc", "esc", "y", "2", ":"]);
     type_text(&mut app, "dispose 7");
@@ -176,7 +187,10 @@ fn a_simulation_runs_without_confirmation_and_opens_its_result() {
         summary: "the handler routes to vip-dedicated-queue".into(),
         data: Some(serde_json::json!({ "output": { "routing_recommendation": "vip-dedicated-queue" } })),
     };
-    let effects = feed(&mut app, [Event::Finished { id: id.clone(), result: Finished::Single { target: None, outcome } }]);
+    let effects = feed(
+        &mut app,
+        [Event::Finished { id: id.clone(), result: Finished::Single { target: None, outcome } }],
+    );
     assert!(effects.is_empty(), "nothing was written, nothing to refresh");
     let Some(Overlay::Result { text, .. }) = app.overlays.last() else { panic!("a result window") };
     assert!(text.contains("vip-dedicated-queue"));

@@ -166,14 +166,18 @@ fn confirmation_of_a_forty_row_batch_lists_every_row() {
         press(&mut app, &["j"]);
     }
     let bottom = snap(&app);
-    assert!(bottom.contains("Hiro Silva 40: Available → Break (Queue Full)"), "scrolls to the last row: {bottom}");
+    assert!(
+        bottom.contains("Hiro Silva 40: Available → Break (Queue Full)"),
+        "scrolls to the last row: {bottom}"
+    );
     assert_snapshot!("batch_confirmation_scrolled_to_the_end", bottom);
 }
 
 #[test]
 fn a_batch_in_flight_shows_its_progress_and_how_to_cancel_it() {
     let (mut app, effects) = forty_confirmed();
-    let [Effect::Engine(Command::Submit { id, change: Change::AgentStatus(items) })] = effects.as_slice() else {
+    let [Effect::Engine(Command::Submit { id, change: Change::AgentStatus(items) })] = effects.as_slice()
+    else {
         panic!("one batch of agents: {effects:?}");
     };
     assert_eq!(items.len(), 40);
@@ -201,7 +205,8 @@ fn a_blocked_change_says_why_in_words() {
         report.count(&Outcome::applied("ok"), Some(12.0));
     }
     report.count(&blocked, None);
-    let target = Target::new(cxone_console::engine::audit::TargetKind::User, "7e570000-0000-4000-8000-000000000000");
+    let target =
+        Target::new(cxone_console::engine::audit::TargetKind::User, "7e570000-0000-4000-8000-000000000000");
     let effects = feed(
         &mut app,
         [
@@ -221,7 +226,8 @@ fn a_blocked_change_says_why_in_words() {
 fn read_only_mode_hides_changes_from_hints_help_and_commands() {
     let mut session = sandbox_session();
     session.read_only = true;
-    let mut app = app_with(session, cxone_console::ui::Looks::defaults(cxone_console::ui::theme::Colors::On), 120, 40);
+    let mut app =
+        app_with(session, cxone_console::ui::Looks::defaults(cxone_console::ui::theme::Colors::On), 120, 40);
     feed(&mut app, seeded_events());
     assert_snapshot!("read_only_hints", render(&app).lines().last().unwrap_or_default().to_string());
     press(&mut app, &["?"]);

@@ -62,8 +62,17 @@ pub fn screen(area: Rect, app: &App) -> Screen {
     .areas(area);
     let banner = (banner_lines > 0).then_some(banner);
     let progress = (progress_lines > 0).then_some(progress);
-    let mut screen =
-        Screen { tier, header, banner, main: body, detail: None, gauges: None, audit: None, progress, footer };
+    let mut screen = Screen {
+        tier,
+        header,
+        banner,
+        main: body,
+        detail: None,
+        gauges: None,
+        audit: None,
+        progress,
+        footer,
+    };
     match tier {
         Tier::Tiny => {}
         Tier::Medium => {
@@ -94,7 +103,8 @@ fn footer_lines(area: Rect, app: &App) -> u16 {
     if area.height < 2 {
         return 0;
     }
-    let typing = matches!(app.overlays.last(), Some(Overlay::Palette(_) | Overlay::Filter(_) | Overlay::Confirm(_)));
+    let typing =
+        matches!(app.overlays.last(), Some(Overlay::Palette(_) | Overlay::Filter(_) | Overlay::Confirm(_)));
     let needed = match &app.flash {
         Some(flash) if !typing && area.height >= 16 => {
             let lines = crate::ui::widgets::fit::wrap(&flash.text, usize::from(area.width.max(1))).len();

@@ -110,7 +110,8 @@ pub fn rule_book() -> cxone_console::engine::RuleBook {
     cxone_console::engine::RuleBook {
         pause_reasons: Arc::new(PauseReasons::new(["IT Issue", "Queue Full", "Lunch", "Coaching Session"])),
         dispositions: Arc::new(DispositionMatrix::new(
-            codes.map(|(code, description)| MatrixCode { code: code.into(), description: description.into() }),
+            codes
+                .map(|(code, description)| MatrixCode { code: code.into(), description: description.into() }),
         )),
     }
 }

@@ -34,9 +34,9 @@ pub use table::{Sort, TableView};
 pub use update::update;
 
 use super::entity::{Directory, Lookup};
+use super::forms::{Facts, Rules};
 use super::keymap::{Context, Keymap, Verb};
 use super::looks::{Looks, Problem};
-use super::forms::{Facts, Rules};
 use super::theme::Theme;
 use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
 use crate::engine::metrics::MetricsSnapshot;

@@ -40,7 +40,10 @@ impl Overlay {
     /// Whether it reads keys itself (typed text, y/n) rather than through
     /// the keymap.
     pub fn reads_keys(&self) -> bool {
-        matches!(self, Self::Palette(_) | Self::Filter(_) | Self::ConfirmQuit | Self::Form(_) | Self::Confirm(_))
+        matches!(
+            self,
+            Self::Palette(_) | Self::Filter(_) | Self::ConfirmQuit | Self::Form(_) | Self::Confirm(_)
+        )
     }
 
     pub fn scroll_mut(&mut self) -> Option<&mut usize> {

@@ -3,7 +3,9 @@
 
 use super::{Check, Choice, Facts, Field, Form, Input, Kind, Opt, Outgoing, Plan, PlanLine, Rules, count};
 use crate::api::model::User;
-use crate::domain::agent_status::{AgentStatus, AgentStatusChange, AgentStatusDraft, check_role, check_shift};
+use crate::domain::agent_status::{
+    AgentStatus, AgentStatusChange, AgentStatusDraft, check_role, check_shift,
+};
 use crate::ui::panes::format;
 
 pub(super) fn open(users: Vec<User>, status: Option<&str>, reason: Option<&str>, rules: &Rules) -> Form {
@@ -20,7 +22,12 @@ pub(super) fn open(users: Vec<User>, status: Option<&str>, reason: Option<&str>,
         Field::choice("pauseReason", "Pause reason", Choice::new(reasons(rules), reason)),
         Field::text("wrapUpCode", "Wrap-up code", "", "optional; recorded with the change"),
         Field::toggle("autoAvailable", "Auto Available", true, "go Available by itself when wrap-up ends"),
-        Field::toggle("respectWrapUp", "Respect wrap-up", true, "the tenant refuses the change while a wrap-up runs"),
+        Field::toggle(
+            "respectWrapUp",
+            "Respect wrap-up",
+            true,
+            "the tenant refuses the change while a wrap-up runs",
+        ),
     ];
     let mut form = Form::new(Kind::AgentStatus(users), title, fields);
     // Values given up front (from the command line) count as typed.
@@ -95,7 +102,10 @@ fn line(user: &User, change: &AgentStatusChange, facts: &Facts<'_>) -> PlanLine 
         .or_else(|| {
             let until = user.wrap_up_until.filter(|until| *until > facts.now)?;
             change.flags.respect_wrap_up.then(|| {
-                format!("in wrap-up until {}; refused while wrap-up is respected", format::hhmmss(until.datetime()))
+                format!(
+                    "in wrap-up until {}; refused while wrap-up is respected",
+                    format::hhmmss(until.datetime())
+                )
             })
         })
         .or_else(|| (before == after).then(|| "already so; will be skipped".to_string()));

@@ -30,12 +30,19 @@ pub(super) fn open(rows: Vec<Interaction>, typed: &[(String, String)]) -> Form {
 }
 
 fn row(n: usize, key: &str, value: &str) -> [Field; PER_ROW] {
-    let modes = [AttributeMode::Update, AttributeMode::Add, AttributeMode::Delete].map(|m| Opt::plain(m.as_str()));
+    let modes =
+        [AttributeMode::Update, AttributeMode::Add, AttributeMode::Delete].map(|m| Opt::plain(m.as_str()));
     [
         Field::text(&format!("attributes[{n}].key"), "Key", key, "key").in_row(n),
-        Field::text(&format!("attributes[{n}].value"), "Value", value, "value: text, or a number, true, false, null")
+        Field::text(
+            &format!("attributes[{n}].value"),
+            "Value",
+            value,
+            "value: text, or a number, true, false, null",
+        )
+        .in_row(n),
+        Field::choice(&format!("attributes[{n}].mode"), "Mode", Choice::new(modes.to_vec(), "UPDATE"))
             .in_row(n),
-        Field::choice(&format!("attributes[{n}].mode"), "Mode", Choice::new(modes.to_vec(), "UPDATE")).in_row(n),
     ]
 }
 
@@ -133,7 +140,27 @@ pub(super) fn check(fields: &[Field], rows: &[Interaction]) -> Check {
                     .collect::<Vec<_>>()
                     .join(", ");
                 let who = row.customer_name.as_deref().map_or(String::new(), |c| format!(" ({c})"));
-                lines.push(PlanLine { entity: format!("{}{who}", short(row.id.as_str())), before, after, note: None });
+                let missing: Vec<&str> = update
+                    .entries
+                    .iter()
+                    .filter(|e| {
+                        e.mode != AttributeMode::Add
+                            && !row.attributes.iter().any(|a| a.key == e.key.as_str())
+                    })
+                    .map(|e| e.key.as_str())
+                    .collect();
+                let note = (!missing.is_empty()).then(|| {
+                    format!(
+                        "as of the last refresh, {} not set here; the tenant refuses UPDATE and DELETE of a missing key (use ADD)",
+                        missing.join(", ") + if missing.len() == 1 { " is" } else { " are" }
+                    )
+                });
+                lines.push(PlanLine {
+                    entity: format!("{}{who}", short(row.id.as_str())),
+                    before,
+                    after,
+                    note,
+                });
                 each.push((row.id.to_string(), drafts.clone()));
             }
             Err(invalid) => {
@@ -152,10 +179,7 @@ pub(super) fn check(fields: &[Field], rows: &[Interaction]) -> Check {
         many => format!("Change the attributes of {}?", count(many.len(), "interaction")),
     };
     let label = count(drafts.len(), "attribute");
-    check.finish(|| {
-        Plan::new(title, label, lines, Outgoing::Attributes(each))
-            .counted("interaction")
-    })
+    check.finish(|| Plan::new(title, label, lines, Outgoing::Attributes(each)).counted("interaction"))
 }
 
 #[cfg(test)]

@@ -37,7 +37,13 @@ pub(super) fn open(rows: Vec<Contact>, code: Option<&str>, campaigns: &[Campaign
 }
 
 fn custom_row(n: usize) -> Field {
-    Field::text(&format!("customFields[{n}]"), "Custom field", "", "key=value; a number, true, false or null stays one").in_row(n)
+    Field::text(
+        &format!("customFields[{n}]"),
+        "Custom field",
+        "",
+        "key=value; a number, true, false or null stays one",
+    )
+    .in_row(n)
 }
 
 /// "(choose an outcome)", then every outcome the targets' campaigns accept.
@@ -110,8 +116,11 @@ pub(super) fn check(fields: &[Field], rows: &[Contact], facts: &Facts<'_>) -> Ch
             continue;
         };
         let matrix: OutcomeMatrix = campaign.outcome_matrix();
-        let agent_id =
-            if typed_agent.trim().is_empty() { row.agent_id.clone().unwrap_or_default() } else { typed_agent.clone() };
+        let agent_id = if typed_agent.trim().is_empty() {
+            row.agent_id.clone().unwrap_or_default()
+        } else {
+            typed_agent.clone()
+        };
         let draft = ContactDispositionDraft {
             contact_id: row.id.to_string(),
             campaign_id: row.campaign_id.to_string(),
@@ -155,4 +164,3 @@ fn line(row: &Contact, wanted: &OutcomeCode) -> PlanLine {
         .map(|skip| format!("will be skipped: {skip}"));
     PlanLine { entity: row.display_name(), before, after: wanted.to_string(), note }
 }
-

@@ -3,11 +3,11 @@
 
 use super::{Check, Field, Form, Kind, Outgoing, Plan, PlanLine};
 use crate::api::model::{DataAction, MetricsQuery};
-use crate::domain::data_action::{
-    DEFAULT_TIMEOUT_MS, DataActionDefinition, DataActionDraft, check_new_version, input_schema, output_schema,
-    sample_input,
-};
 use crate::domain::Timestamp;
+use crate::domain::data_action::{
+    DEFAULT_TIMEOUT_MS, DataActionDefinition, DataActionDraft, check_new_version, input_schema,
+    output_schema, sample_input,
+};
 use crate::engine::DataActionChange;
 use serde_json::Value;
 
@@ -91,7 +91,12 @@ pub(super) fn check_deploy(fields: &[Field]) -> Check {
         });
         let title = format!("Deploy {} {}?", draft.name.trim(), draft.version.trim());
         let label = format!("deploy {}", draft.name.trim());
-        Plan::new(title, label, line.into_iter().collect(), Outgoing::DataAction(DataActionChange::Deploy(draft)))
+        Plan::new(
+            title,
+            label,
+            line.into_iter().collect(),
+            Outgoing::DataAction(DataActionChange::Deploy(draft)),
+        )
     })
 }
 

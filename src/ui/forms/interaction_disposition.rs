@@ -37,7 +37,9 @@ pub(super) fn open(rows: Vec<Interaction>, code: Option<&str>, rules: &Rules) ->
 fn codes(rules: &Rules) -> Vec<Opt> {
     let mut options = vec![Opt::new("", "(choose a code)")];
     if let Some(book) = rules.book() {
-        options.extend(book.dispositions.codes().map(|c| Opt::new(&c.code, format!("{} {}", c.code, c.description))));
+        options.extend(
+            book.dispositions.codes().map(|c| Opt::new(&c.code, format!("{} {}", c.code, c.description))),
+        );
     }
     options
 }
@@ -46,7 +48,8 @@ fn codes(rules: &Rules) -> Vec<Opt> {
 /// their own.
 fn describe(fields: &mut [Field], rules: &Rules, before: &str, now: &str) {
     let Some(book) = rules.book() else { return };
-    let described = |code: &str| book.dispositions.get(code).map(|c| c.description.clone()).unwrap_or_default();
+    let described =
+        |code: &str| book.dispositions.get(code).map(|c| c.description.clone()).unwrap_or_default();
     if let Some(Input::Text(text)) = fields.get_mut(DESCRIPTION).map(|f| &mut f.input)
         && (text.is_empty() || text.text() == described(before))
     {
@@ -71,7 +74,11 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
     let mut each = Vec::new();
     let mut lines = Vec::new();
     for row in rows {
-        let agent_id = if typed_agent.trim().is_empty() { row.agent_id.clone().unwrap_or_default() } else { typed_agent.clone() };
+        let agent_id = if typed_agent.trim().is_empty() {
+            row.agent_id.clone().unwrap_or_default()
+        } else {
+            typed_agent.clone()
+        };
         let draft = DispositionDraft {
             code: code.clone(),
             description: value(DESCRIPTION),
@@ -79,9 +86,16 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
             notes: value(NOTES),
             ..Default::default()
         };
-        match InteractionDisposition::validate(row.id.as_str(), std::slice::from_ref(&draft), &book.dispositions, facts.now) {
+        match InteractionDisposition::validate(
+            row.id.as_str(),
+            std::slice::from_ref(&draft),
+            &book.dispositions,
+            facts.now,
+        ) {
             Ok(valid) => {
-                let note = ensure_closed(&valid.interaction_id, &row.status).err().map(|e| format!("will be refused: {}", e.rule));
+                let note = ensure_closed(&valid.interaction_id, &row.status)
+                    .err()
+                    .map(|e| format!("will be refused: {}", e.rule));
                 let after = format!("{} {}", draft.code.trim(), draft.description.trim());
                 lines.push(PlanLine { entity: entity(row, facts), before: current(row), after, note });
             }
@@ -91,7 +105,10 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
                         // The agent is the interaction's when none is typed.
                         "agent_id" if typed_agent.trim().is_empty() => check.note(
                             "agent_id",
-                            format!("interaction {} has no agent; type the agent's id", short(row.id.as_str())),
+                            format!(
+                                "interaction {} has no agent; type the agent's id",
+                                short(row.id.as_str())
+                            ),
                         ),
                         "interaction_id" => check.note("", e.rule.clone()),
                         _ => check.note(e.field.clone(), e.rule.clone()),
@@ -119,7 +136,10 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
 
 /// An interaction as a confirmation names it: who called, and its id.
 fn entity(row: &Interaction, facts: &Facts<'_>) -> String {
-    let who = row.customer_name.clone().or_else(|| row.agent_id.as_deref().map(|a| facts.agents.name_or_id(a).to_string()));
+    let who = row
+        .customer_name
+        .clone()
+        .or_else(|| row.agent_id.as_deref().map(|a| facts.agents.name_or_id(a).to_string()));
     match who {
         Some(who) => format!("{} ({who}, {})", short(row.id.as_str()), row.status),
         None => format!("{} ({})", short(row.id.as_str()), row.status),
@@ -130,7 +150,11 @@ fn current(row: &Interaction) -> String {
     if row.dispositions.is_empty() {
         "no disposition".into()
     } else {
-        row.dispositions.iter().map(|d| format!("{} {}", d.code, d.description)).collect::<Vec<_>>().join(", ")
+        row.dispositions
+            .iter()
+            .map(|d| format!("{} {}", d.code, d.description))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 

@@ -152,7 +152,9 @@ impl Form {
     pub fn recheck(&mut self, facts: &Facts<'_>) {
         self.check = match &self.kind {
             Kind::AgentStatus(users) => agent_status::check(&mut self.fields, users, facts),
-            Kind::InteractionDisposition(rows) => interaction_disposition::check(&mut self.fields, rows, facts),
+            Kind::InteractionDisposition(rows) => {
+                interaction_disposition::check(&mut self.fields, rows, facts)
+            }
             Kind::ContactDisposition(rows) => contact_disposition::check(&self.fields, rows, facts),
             Kind::Attributes(rows) => attributes::check(&self.fields, rows),
             Kind::Simulate => data_action::check_simulate(&self.fields),
@@ -172,7 +174,12 @@ impl Form {
         if !(field.touched || self.reveal) {
             return Vec::new();
         }
-        self.check.problems.iter().filter(|(name, _)| field.owns(name)).map(|(_, rule)| rule.as_str()).collect()
+        self.check
+            .problems
+            .iter()
+            .filter(|(name, _)| field.owns(name))
+            .map(|(_, rule)| rule.as_str())
+            .collect()
     }
 
     /// Problems no field owns, shown above the fields: those about the
@@ -202,7 +209,8 @@ impl Form {
         }
         self.reveal = true;
         let n = self.check.problems.len();
-        let first = self.check.problems.first().map(|(_, rule)| rule.as_str()).unwrap_or("the form is incomplete");
+        let first =
+            self.check.problems.first().map(|(_, rule)| rule.as_str()).unwrap_or("the form is incomplete");
         let why = match n {
             0 | 1 => format!("Not sent: {first}."),
             n => format!("Not sent: {n} problems, marked beside their fields (first: {first})."),

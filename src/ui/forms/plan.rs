@@ -48,7 +48,8 @@ impl Outgoing {
     pub fn commands(self) -> Vec<(CommandId, Change)> {
         fn batch<T>(drafts: Vec<T>, make: fn(Vec<Item<T>>) -> Change) -> Vec<(CommandId, Change)> {
             let id = CommandId::random();
-            let items = drafts.into_iter().enumerate().map(|(i, draft)| Item { id: id.item(i), draft }).collect();
+            let items =
+                drafts.into_iter().enumerate().map(|(i, draft)| Item { id: id.item(i), draft }).collect();
             vec![(id, make(items))]
         }
         match self {
@@ -62,7 +63,9 @@ impl Outgoing {
                 .collect(),
             Self::Attributes(each) => each
                 .into_iter()
-                .map(|(interaction_id, rows)| (CommandId::random(), Change::Attributes { interaction_id, rows }))
+                .map(|(interaction_id, rows)| {
+                    (CommandId::random(), Change::Attributes { interaction_id, rows })
+                })
                 .collect(),
             Self::DataAction(change) => vec![(CommandId::random(), Change::DataAction(change))],
         }
@@ -95,7 +98,9 @@ impl Plan {
             let blocked = self.lines.iter().filter(|l| l.note.is_some()).count();
             let mut text = format!("This changes {n} {noun}s at once.");
             if blocked > 0 {
-                text.push_str(&format!(" {blocked} of them look blocked (see the notes) and will be skipped or refused."));
+                text.push_str(&format!(
+                    " {blocked} of them look blocked (see the notes) and will be skipped or refused."
+                ));
             }
             self.warning = Some(text);
         }

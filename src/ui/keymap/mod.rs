@@ -189,7 +189,10 @@ mod tests {
         assert!(!labels(ListId::Agents, false).contains(&"disposition".to_string()));
         assert_eq!(labels(ListId::Contacts, false)[0], "disposition");
         assert!(!labels(ListId::Agents, true).contains(&"state".to_string()));
-        assert!(labels(ListId::DataActions, true).contains(&"simulate".to_string()), "simulating writes nothing");
+        assert!(
+            labels(ListId::DataActions, true).contains(&"simulate".to_string()),
+            "simulating writes nothing"
+        );
         assert!(!labels(ListId::DataActions, true).contains(&"deploy".to_string()));
     }
 }

@@ -17,7 +17,8 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Self; 6] = [Self::Global, Self::List, Self::Table, Self::Audit, Self::Overlay, Self::Form];
+    pub const ALL: [Self; 6] =
+        [Self::Global, Self::List, Self::Table, Self::Audit, Self::Overlay, Self::Form];
 
     /// The table's name in keymap.toml.
     pub fn name(self) -> &'static str {
@@ -43,7 +44,9 @@ impl Context {
             Self::Table => "Entity tables",
             Self::Audit => "Audit log",
             Self::Overlay => "Help, details and other windows",
-            Self::Form => "Forms (text fields also take ←→, Home, End, Backspace, Del, Ctrl-U, Ctrl-W, paste)",
+            Self::Form => {
+                "Forms (text fields also take ←→, Home, End, Backspace, Del, Ctrl-U, Ctrl-W, paste)"
+            }
         }
     }
 

@@ -91,7 +91,10 @@ fn entity_table<T: Entity>(
     };
     let mut right = Vec::new();
     if view.pick_count() > 0 {
-        right.push(Span::styled(format!(" {} marked ", format::count(view.pick_count() as u64)), theme.style(Role::Accent)));
+        right.push(Span::styled(
+            format!(" {} marked ", format::count(view.pick_count() as u64)),
+            theme.style(Role::Accent),
+        ));
     }
     right.push(Span::styled(counts, theme.style(Role::Muted)));
     if view.is_holding() {

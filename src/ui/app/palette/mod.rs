@@ -22,7 +22,10 @@ pub enum PaletteCommand {
     /// Select the agent with this id on the agents pane.
     Agent(String),
     /// Compose a state change for the selected or marked agents.
-    State { status: String, reason: Option<String> },
+    State {
+        status: String,
+        reason: Option<String>,
+    },
     /// Compose a disposition with this code where the keys are.
     Dispose(String),
     /// Compose attribute changes, starting with these pairs.
@@ -55,7 +58,10 @@ pub fn scope(app: &App) -> Scope<'_> {
     let codes = if on_contacts {
         let campaign = app.campaigns.selected_row();
         campaign.map_or_else(Vec::new, |c| {
-            c.outcome_matrix().codes().map(|code| (code.to_string(), format!("outcome · {}", c.name))).collect()
+            c.outcome_matrix()
+                .codes()
+                .map(|code| (code.to_string(), format!("outcome · {}", c.name)))
+                .collect()
         })
     } else {
         app.rules.book().map_or_else(Vec::new, |book| {
@@ -171,7 +177,9 @@ pub fn parse(input: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
             return Err(format!("{word} changes the tenant, and this console is read-only"));
         }
         "state" => return state(rest, scope),
-        "dispose" if rest.is_empty() => return Err("dispose needs a code: dispose <code> (Tab lists them)".into()),
+        "dispose" if rest.is_empty() => {
+            return Err("dispose needs a code: dispose <code> (Tab lists them)".into());
+        }
         "dispose" => return dispose(rest, scope),
         "attr" => return pairs(rest).map(PaletteCommand::Attr),
         "simulate" => PaletteCommand::Simulate,
@@ -202,12 +210,14 @@ pub fn parse(input: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
 fn state(rest: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
     let (status, reason) = rest.split_once(' ').map_or((rest, ""), |(s, r)| (s, r.trim()));
     if status.is_empty() {
-        return Err("state needs a status: state <Available|Busy|Break|Training|Offline> [pause reason]".into());
+        return Err(
+            "state needs a status: state <Available|Busy|Break|Training|Offline> [pause reason]".into()
+        );
     }
-    let status = AgentStatus::ALL
-        .into_iter()
-        .find(|s| s.as_str().eq_ignore_ascii_case(status))
-        .ok_or_else(|| format!("{status:?} is not a status; use Available, Busy, Break, Training or Offline"))?;
+    let status =
+        AgentStatus::ALL.into_iter().find(|s| s.as_str().eq_ignore_ascii_case(status)).ok_or_else(|| {
+            format!("{status:?} is not a status; use Available, Busy, Break, Training or Offline")
+        })?;
     let reason = (!reason.is_empty()).then(|| {
         let known = scope.pause_reasons.iter().find(|r| r.eq_ignore_ascii_case(reason));
         known.map_or_else(|| reason.to_string(), |r| (*r).to_string())
@@ -332,7 +342,8 @@ mod tests {
     fn changes_complete_their_arguments_and_parse_to_what_the_tenant_spells() {
         let agents = directory();
         let scope = scope_of(&agents, true);
-        let lines = |typed: &str| -> Vec<String> { suggestions(typed, &scope).into_iter().map(|s| s.line).collect() };
+        let lines =
+            |typed: &str| -> Vec<String> { suggestions(typed, &scope).into_iter().map(|s| s.line).collect() };
         assert_eq!(lines("state b"), ["state Busy", "state Break "]);
         assert_eq!(lines("state break q"), ["state Break Queue Full"]);
         assert_eq!(lines("dispose 1"), ["dispose 101"]);

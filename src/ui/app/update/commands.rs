@@ -4,8 +4,8 @@ use super::{compose, verbs};
 use crate::engine::Command;
 use crate::sandbox::FaultProfile;
 use crate::ui::app::{App, Effect, Level, ListId, Overlay, PaletteCommand, PaneId};
-use crate::ui::forms;
 use crate::ui::entity::Lookup;
+use crate::ui::forms;
 use crate::ui::layout;
 
 pub(super) fn run(app: &mut App, command: PaletteCommand, effects: &mut Vec<Effect>) {

@@ -14,11 +14,15 @@ pub(super) fn open(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
         return wrong_pane(app, verb);
     }
     let form = match verb {
-        Verb::ChangeState => targets(app, list).map(|t| forms::agent_status(t.agents, None, None, &app.rules)),
+        Verb::ChangeState => {
+            targets(app, list).map(|t| forms::agent_status(t.agents, None, None, &app.rules))
+        }
         Verb::Dispose if list == ListId::Contacts => {
             targets(app, list).map(|t| forms::contact_disposition(t.contacts, None, app.campaigns.rows()))
         }
-        Verb::Dispose => targets(app, list).map(|t| forms::interaction_disposition(t.interactions, None, &app.rules)),
+        Verb::Dispose => {
+            targets(app, list).map(|t| forms::interaction_disposition(t.interactions, None, &app.rules))
+        }
         Verb::Attributes => targets(app, list).map(|t| forms::attributes(t.interactions, &[])),
         Verb::Simulate => Ok(forms::simulate()),
         Verb::Deploy => Ok(forms::deploy()),
@@ -70,7 +74,10 @@ fn action(app: &App) -> Result<crate::api::model::DataAction, String> {
 fn wrong_pane(app: &mut App, verb: Verb) {
     let key = app.key_hint(Context::Table, verb);
     let panes: Vec<&str> = verb.lists().unwrap_or(&[]).iter().map(|l| l.title()).collect();
-    app.flash(format!("{key} works on {}; this is {}.", panes.join(" and "), app.focused_list().title()), Level::Info);
+    app.flash(
+        format!("{key} works on {}; this is {}.", panes.join(" and "), app.focused_list().title()),
+        Level::Info,
+    );
 }
 
 /// Puts `form` on screen, checked, asking the engine for rules it needs.

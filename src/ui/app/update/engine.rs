@@ -147,7 +147,8 @@ fn batch(report: &BatchReport, pending: &Pending) -> (String, Level) {
         text.push_str(&format!(", {} failed", report.failed));
     }
     if report.skipped_total() > 0 {
-        let reasons: Vec<String> = report.skipped.iter().map(|(key, n)| format!("{n} {key}")).collect();
+        let reasons: Vec<String> =
+            report.skipped.iter().map(|(key, n)| format!("{n} {}", skip_words(key))).collect();
         text.push_str(&format!(", skipped {}", reasons.join(", ")));
     }
     if report.cancelled {
@@ -161,6 +162,18 @@ fn batch(report: &BatchReport, pending: &Pending) -> (String, Level) {
     }
     let level = if report.failed > 0 || !pending.blocked.is_empty() { Level::Warn } else { Level::Ok };
     (text, level)
+}
+
+/// A batch report's skip reason, in words.
+fn skip_words(key: &str) -> &str {
+    match key {
+        "dialer_state" => "held by the dialer",
+        "unchanged" => "already so",
+        "duplicate" => "duplicates",
+        "cancelled" => "not started (cancelled)",
+        "earlier_run" => "done by an earlier run",
+        other => other,
+    }
 }
 
 fn recovered(app: &mut App, recovery: Recovery) {

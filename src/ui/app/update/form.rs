@@ -2,8 +2,8 @@
 //! keymap, then editing the focused field; the confirmation's fixed y/n.
 
 use super::compose;
-use crate::ui::app::{App, Effect, Overlay};
 use crate::ui::app::TableView;
+use crate::ui::app::{App, Effect, Overlay};
 use crate::ui::entity::Entity;
 use crate::ui::forms::{Form, Input, Kind};
 use crate::ui::keymap::{Context, Key, Verb};

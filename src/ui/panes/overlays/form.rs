@@ -23,12 +23,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
     let room = usize::from(width.saturating_sub(2));
     let (lines, focus_line) = body(form, room, theme);
     let height = (lines.len() as u16 + 2).min(area.height);
-    let window = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let window =
+        Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
     // Scrolled just enough to keep the focused field in view.
     let inner = usize::from(height.saturating_sub(2));
     let scroll = focus_line.saturating_sub(inner.saturating_sub(2));
@@ -45,7 +41,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
 fn body(form: &Form, room: usize, theme: &Theme) -> (Vec<Line<'static>>, usize) {
     let muted = theme.style(Role::Muted);
     let error = theme.style(Role::Error);
-    let mut lines = vec![Line::from(Span::styled(fit(&targets(form), room).into_owned(), muted)), Line::default()];
+    let mut lines =
+        vec![Line::from(Span::styled(fit(&targets(form), room).into_owned(), muted)), Line::default()];
     for problem in form.general_problems() {
         for part in wrap(&format!("✕ {problem}"), room) {
             lines.push(Line::from(Span::styled(part, error)));
@@ -66,7 +63,11 @@ fn body(form: &Form, room: usize, theme: &Theme) -> (Vec<Line<'static>>, usize) 
         for j in &group {
             for problem in form.problems_of(*j) {
                 let lead = " ".repeat(LABEL);
-                let text = if group.len() > 1 { format!("✕ {}: {problem}", form.fields[*j].label) } else { format!("✕ {problem}") };
+                let text = if group.len() > 1 {
+                    format!("✕ {}: {problem}", form.fields[*j].label)
+                } else {
+                    format!("✕ {problem}")
+                };
                 for part in wrap(&text, room.saturating_sub(LABEL).max(10)) {
                     lines.push(Line::from(vec![Span::raw(lead.clone()), Span::styled(part, error)]));
                 }
@@ -109,9 +110,10 @@ fn targets(form: &Form) -> String {
                 .collect(),
             "agent",
         ),
-        Kind::InteractionDisposition(rows) | Kind::Attributes(rows) => {
-            names(rows.iter().map(|r| format!("interaction {} ({})", r.id, r.status)).collect(), "interaction")
-        }
+        Kind::InteractionDisposition(rows) | Kind::Attributes(rows) => names(
+            rows.iter().map(|r| format!("interaction {} ({})", r.id, r.status)).collect(),
+            "interaction",
+        ),
         Kind::ContactDisposition(rows) => names(
             rows.iter()
                 .map(|c| {
@@ -121,7 +123,9 @@ fn targets(form: &Form) -> String {
                 .collect(),
             "contact",
         ),
-        Kind::Simulate => "Runs the documents' handler on this machine; nothing is sent to the tenant.".into(),
+        Kind::Simulate => {
+            "Runs the documents' handler on this machine; nothing is sent to the tenant.".into()
+        }
         Kind::Deploy => "Creates a new action on the tenant.".into(),
         Kind::NewVersion(a) | Kind::Deprecate(a) | Kind::Metrics(a) => {
             format!("For {} ({}), version {}", a.name, a.id, a.version)
@@ -161,7 +165,8 @@ fn field_line(form: &Form, group: &[usize], room: usize, theme: &Theme) -> Line<
 fn input(field: &Field, focused: bool, room: usize, theme: &Theme) -> Vec<Span<'static>> {
     let cursor = theme.style(Role::Selection);
     let muted = theme.style(Role::Muted);
-    let box_style = if focused { Style::new().add_modifier(Modifier::UNDERLINED) } else { theme.style(Role::Text) };
+    let box_style =
+        if focused { Style::new().add_modifier(Modifier::UNDERLINED) } else { theme.style(Role::Text) };
     match &field.input {
         Input::Text(text) if text.is_empty() && !focused => {
             vec![Span::styled(fit(&field.help, room).into_owned(), muted)]
@@ -175,8 +180,11 @@ fn input(field: &Field, focused: bool, room: usize, theme: &Theme) -> Vec<Span<'
             let before: String = chars.iter().take(at).collect();
             let under = chars.get(at).map_or(" ".to_string(), char::to_string);
             let after: String = chars.iter().skip(at + 1).collect();
-            let mut spans =
-                vec![Span::styled(before, box_style), Span::styled(under, cursor), Span::styled(after, box_style)];
+            let mut spans = vec![
+                Span::styled(before, box_style),
+                Span::styled(under, cursor),
+                Span::styled(after, box_style),
+            ];
             if text.is_empty() {
                 spans.push(Span::styled(format!(" {}", fit(&field.help, room.saturating_sub(2))), muted));
             }
@@ -224,7 +232,8 @@ fn keys(app: &App, form: &Form) -> Line<'static> {
         spans.push(Span::styled(hint.keys, theme.style(Role::Key)));
         spans.push(Span::styled(format!(" {} · ", hint.label), theme.style(Role::Muted)));
     }
-    let choosing = matches!(form.fields.get(form.focus).map(|f| &f.input), Some(Input::Choice(_) | Input::Toggle(_)));
+    let choosing =
+        matches!(form.fields.get(form.focus).map(|f| &f.input), Some(Input::Choice(_) | Input::Toggle(_)));
     if choosing {
         spans.push(Span::styled("←→/Space", theme.style(Role::Key)));
         spans.push(Span::styled(" choose ", theme.style(Role::Muted)));

@@ -29,7 +29,8 @@ pub fn draw(frame: &mut Frame, area: Rect, footer: Rect, app: &App) {
             | Overlay::Result { scroll, .. } => {
                 if let Some((title, lines)) = text_of(app, overlay, area) {
                     let close = app.key_hint(Context::Overlay, Verb::Close);
-                    let bottom = Line::from(Span::styled(format!(" {close} closes "), app.theme.style(Role::Muted)));
+                    let bottom =
+                        Line::from(Span::styled(format!(" {close} closes "), app.theme.style(Role::Muted)));
                     let window = window_for(overlay, area, lines.len());
                     text_window(frame, window, app, (&title, bottom), lines, *scroll);
                 }
@@ -64,7 +65,8 @@ fn window_for(overlay: &Overlay, area: Rect, lines: usize) -> Rect {
     if !matches!(overlay, Overlay::Confirm(_)) {
         return most;
     }
-    let height = (u16::try_from(lines).unwrap_or(u16::MAX).saturating_add(2)).clamp(5.min(most.height), most.height);
+    let height =
+        (u16::try_from(lines).unwrap_or(u16::MAX).saturating_add(2)).clamp(5.min(most.height), most.height);
     Rect { y: most.y + (most.height - height) / 2, height, ..most }
 }
 
