@@ -130,6 +130,7 @@ async fn keys_send_commands_to_the_engine_in_order() {
     ui.key("enter").await;
     settle().await;
     assert_eq!(ui.commands.recv().await, Some(Command::Refresh));
+    assert_eq!(ui.commands.recv().await, Some(Command::LoadRules), "the line asks for rules to complete");
     assert_eq!(ui.commands.recv().await, Some(Command::Refresh));
     assert!(ui.probe.text().contains("Refreshing every table"));
     ui.send(Input::Signal(Stop::Hangup)).await;

@@ -53,7 +53,13 @@ fn pane(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
     match verb {
         Verb::Quit => quit(app, effects),
         Verb::Help => app.overlays.push(Overlay::Help { scroll: 0 }),
-        Verb::Palette => app.overlays.push(Overlay::Palette(Palette::default())),
+        Verb::Palette => {
+            // The line completes pause reasons and codes from the tenant's rules.
+            if app.rules.book().is_none() {
+                effects.push(Effect::Engine(Command::LoadRules));
+            }
+            app.overlays.push(Overlay::Palette(Palette::default()));
+        }
         Verb::Focus(pane) => focus(app, pane),
         Verb::NextPane => focus(app, app.focus.next()),
         Verb::PrevPane => focus(app, app.focus.prev()),
