@@ -98,7 +98,10 @@ fn hints(app: &App, room: usize) -> Line<'static> {
     let context = app.context();
     let list = (context == Context::Table).then(|| app.focused_list());
     let all = app.keymap.hints_for(context, app.session.read_only, list);
-    let (help, rest): (Vec<_>, Vec<_>) = all.into_iter().partition(|h| h.label == "help");
+    // Rows are added and removed only in forms that have them.
+    let rowless = matches!(app.overlays.last(), Some(Overlay::Form(form)) if !form.kind.has_rows());
+    let all = all.into_iter().filter(|h| !(rowless && h.label.ends_with(" row")));
+    let (help, rest): (Vec<_>, Vec<_>) = all.partition(|h| h.label == "help");
     let reserve = help.first().map_or(0, |h| width(&h.keys) + width(&h.label) + 3);
     let mut spans = Vec::new();
     let mut used = 0;

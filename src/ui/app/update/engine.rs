@@ -34,8 +34,8 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
         }
         Event::Snapshot(snapshot) => {
             snapshot_arrived(app, snapshot);
-            // Forms check against campaigns' matrices and the clock.
-            super::form::recheck(app);
+            // Forms check against campaigns' matrices and their targets' state.
+            super::form::renewed(app);
         }
         Event::Metrics(metrics) => app.metrics = Some(metrics),
         Event::Audit(record) => app.audit.push(record),

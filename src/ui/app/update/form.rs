@@ -150,16 +150,27 @@ fn edit(form: &mut Form, key: Key) -> bool {
     changed
 }
 
-/// Checks the form on top again, after an edit or new facts; its targets
-/// take their newest state, so the confirmation's "before" is current.
+/// Checks the form on top again, after an edit.
 pub(super) fn recheck(app: &mut App) {
+    recheck_with(app, false);
+}
+
+/// Checks the form on top again after new facts; its targets take their
+/// newest state, so the confirmation's "before" is current.
+pub(super) fn renewed(app: &mut App) {
+    recheck_with(app, true);
+}
+
+fn recheck_with(app: &mut App, renew_targets: bool) {
     let Some(pos) = app.overlays.iter().rposition(|o| matches!(o, Overlay::Form(_))) else { return };
     let Overlay::Form(mut form) = app.overlays.remove(pos) else { return };
-    match &mut form.kind {
-        Kind::AgentStatus(rows) => renew(rows, &app.agents),
-        Kind::InteractionDisposition(rows) | Kind::Attributes(rows) => renew(rows, &app.interactions),
-        Kind::ContactDisposition(rows) => renew(rows, &app.contacts),
-        _ => {}
+    if renew_targets {
+        match &mut form.kind {
+            Kind::AgentStatus(rows) => renew(rows, &app.agents),
+            Kind::InteractionDisposition(rows) | Kind::Attributes(rows) => renew(rows, &app.interactions),
+            Kind::ContactDisposition(rows) => renew(rows, &app.contacts),
+            _ => {}
+        }
     }
     form.recheck(&app.facts());
     app.overlays.insert(pos, Overlay::Form(form));
