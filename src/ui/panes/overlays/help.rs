@@ -21,7 +21,7 @@ pub(super) fn lines(app: &App, room: usize) -> Vec<Line<'static>> {
     let sub = |text: &str| Line::from(Span::styled(format!(" {text}"), theme.style(Role::Title)));
     let desc_room = room.saturating_sub(keys + 3).max(12);
     let row = |text: String, desc: String| -> Vec<Line<'static>> {
-        let own_line = text.chars().count() > keys;
+        let own_line = text.chars().count() >= keys;
         let mut lines = Vec::new();
         if own_line {
             lines.push(Line::from(Span::styled(format!("   {text}"), theme.style(Role::Key))));
