@@ -1,14 +1,18 @@
 //! What the console's screen costs: one frame of the agents pane with 100
 //! rows and with 100,000 (drawing only the visible rows, the two should
-//! cost about the same), and one filter keystroke over 100,000 rows.
+//! cost about the same), one filter keystroke over 100,000 rows, and one
+//! keystroke in a state form for 100,000 marked agents (every one checked
+//! again with the domain's rules).
 //!
 //! `cargo bench --bench render` prints the numbers; nothing here passes or fails.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use cxone_console::api::model::{User, UserStatus};
+use cxone_console::domain::agent_status::PauseReasons;
 use cxone_console::domain::agent_status::{AgentStatus, Shift};
+use cxone_console::domain::interaction_disposition::{DispositionMatrix, MatrixCode};
 use cxone_console::domain::{Timestamp, UserId};
-use cxone_console::engine::{Event, Snapshot, Table};
+use cxone_console::engine::{Event, RuleBook, Snapshot, Table};
 use cxone_console::ui::Looks;
 use cxone_console::ui::app::{Action, App, Clock, Files, Session, update};
 use cxone_console::ui::draw::draw;
@@ -40,6 +44,35 @@ fn main() {
     let (keystroke, sort) = filter_and_sort_times(100_000);
     println!("filter keystroke, 100,000 rows:   {:>8.1} µs", micros(keystroke));
     println!("sort by another column, 100,000:  {:>8.1} µs", micros(sort));
+    println!("form keystroke, 100,000 marked:   {:>8.1} µs", micros(form_keystroke(100_000)));
+}
+
+/// The mean time of one keystroke in a state form open on `rows` marked
+/// agents: each keystroke checks every agent's change again.
+fn form_keystroke(rows: usize) -> Duration {
+    let mut app = console(rows);
+    update(&mut app, Action::Engine(Event::Rules(Ok(rules()))));
+    update(&mut app, Action::Key(key(KeyCode::Char('*'))));
+    update(&mut app, Action::Key(key(KeyCode::Char('c'))));
+    for _ in 0..2 {
+        update(&mut app, Action::Key(key(KeyCode::Tab)));
+    }
+    let typed = "ACW-1";
+    let start = Instant::now();
+    for c in typed.chars() {
+        update(&mut app, Action::Key(key(KeyCode::Char(c))));
+    }
+    start.elapsed() / typed.len() as u32
+}
+
+fn rules() -> RuleBook {
+    RuleBook {
+        pause_reasons: Arc::new(PauseReasons::new(["Lunch", "Queue Full"])),
+        dispositions: Arc::new(DispositionMatrix::new([MatrixCode {
+            code: "101".into(),
+            description: "Issue Resolved".into(),
+        }])),
+    }
 }
 
 fn micros(d: Duration) -> f64 {

@@ -70,7 +70,7 @@ async fn frames_are_drawn_only_when_something_changed() {
     settle().await;
     assert_eq!(ui.probe.frames(), 1, "the first frame");
 
-    ui.key("x").await; // bound to nothing
+    ui.key("z").await; // bound to nothing
     settle().await;
     assert_eq!(ui.probe.frames(), 1, "a key that does nothing draws nothing");
 
@@ -130,6 +130,7 @@ async fn keys_send_commands_to_the_engine_in_order() {
     ui.key("enter").await;
     settle().await;
     assert_eq!(ui.commands.recv().await, Some(Command::Refresh));
+    assert_eq!(ui.commands.recv().await, Some(Command::LoadRules), "the line asks for rules to complete");
     assert_eq!(ui.commands.recv().await, Some(Command::Refresh));
     assert!(ui.probe.text().contains("Refreshing every table"));
     ui.send(Input::Signal(Stop::Hangup)).await;

@@ -68,6 +68,9 @@ pub enum Command {
     Cancel { id: CommandId },
     /// Refresh every entity snapshot now.
     Refresh,
+    /// Read the tenant's rule data (pause reasons, disposition matrix) for
+    /// forms that check input as it is typed; answered by `Event::Rules`.
+    LoadRules,
     /// Finish what is in flight, flush the audit log and stop.
     Shutdown,
 }

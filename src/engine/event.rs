@@ -6,6 +6,8 @@ use super::command::CommandId;
 use super::metrics::MetricsSnapshot;
 use super::outbox::OutboxStatus;
 use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
+use crate::domain::agent_status::PauseReasons;
+use crate::domain::interaction_disposition::DispositionMatrix;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -47,6 +49,16 @@ pub enum Event {
     AttributesChanged(AttributeCallback),
     /// What start-up found and settled: log repairs, intents left by a crash.
     Recovered(Recovery),
+    /// The tenant's rule data, or why it could not be read (`LoadRules`).
+    Rules(Result<RuleBook, String>),
+}
+
+/// The rules the tenant publishes that forms check input against. Each
+/// campaign's outcome matrix travels with the campaign snapshots.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleBook {
+    pub pause_reasons: Arc<PauseReasons>,
+    pub dispositions: Arc<DispositionMatrix>,
 }
 
 /// How one change ended, in words a supervisor can act on.

@@ -23,7 +23,8 @@ mod run;
 pub use command::{Change, Command, CommandId, DataActionChange, Item};
 pub use context::EngineConfig;
 pub use event::{
-    AttributeCallback, BatchReport, Connection, Event, Finished, Link, Outcome, Recovery, Snapshot, Table,
+    AttributeCallback, BatchReport, Connection, Event, Finished, Link, Outcome, Recovery, RuleBook, Snapshot,
+    Table,
 };
 
 use crate::api::Client;

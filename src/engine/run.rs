@@ -3,7 +3,7 @@
 
 use super::command::{Command, CommandId};
 use super::context::Ctx;
-use super::event::{Event, Finished, Outcome};
+use super::event::{Event, Finished, Outcome, RuleBook};
 use super::flows;
 use super::metrics::spawn_publisher;
 use super::outbox::Deliverer;
@@ -53,6 +53,13 @@ pub(crate) async fn serve(
                     }
                 }
                 Some(Command::Refresh) => refresher.now(),
+                Some(Command::LoadRules) => {
+                    let ctx = Arc::clone(&ctx);
+                    tokio::spawn(async move {
+                        let rules = rule_book(&ctx).await;
+                        ctx.emit(Event::Rules(rules)).await;
+                    });
+                }
                 Some(Command::Shutdown) | None => break,
             },
             Some(done) = flows.join_next() => {
@@ -67,6 +74,21 @@ pub(crate) async fn serve(
     deliverer.stopped().await;
     ctx.audit.close().await;
     ctx.outbox.close().await;
+}
+
+/// The tenant's rules as cached (read when stale), in words when unreadable.
+async fn rule_book(ctx: &Ctx) -> Result<RuleBook, String> {
+    let pause_reasons = ctx
+        .rules
+        .pause_reasons(false)
+        .await
+        .map_err(|e| format!("the tenant's pause reasons could not be read: {e}"))?;
+    let dispositions = ctx
+        .rules
+        .disposition_matrix(false)
+        .await
+        .map_err(|e| format!("the tenant's disposition matrix could not be read: {e}"))?;
+    Ok(RuleBook { pause_reasons, dispositions })
 }
 
 /// Forwards metrics snapshots and audit records as events until `cancel` fires.

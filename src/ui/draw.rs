@@ -2,7 +2,7 @@
 
 use super::app::App;
 use super::layout;
-use super::panes::{self, audit, detail, footer, gauges, header, overlays};
+use super::panes::{self, audit, detail, footer, gauges, header, overlays, progress};
 use ratatui::Frame;
 
 pub fn draw(app: &App, frame: &mut Frame) {
@@ -25,6 +25,9 @@ pub fn draw(app: &App, frame: &mut Frame) {
     }
     if let Some(area) = screen.audit {
         audit::draw(frame, area, app);
+    }
+    if let Some(area) = screen.progress {
+        progress::draw(frame, area, app);
     }
     footer::draw(frame, screen.footer, app);
     overlays::draw(frame, area, screen.footer, app);

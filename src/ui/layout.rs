@@ -7,7 +7,7 @@
 //! table and the gauges share the bottom with the audit log; below that only
 //! the focused pane shows, with Enter opening details over it.
 
-use super::app::{App, ListId, PaneId};
+use super::app::{App, ListId, Overlay, PaneId};
 use ratatui::layout::{Constraint, Layout, Rect};
 
 const LARGE: (u16, u16) = (120, 32);
@@ -43,22 +43,36 @@ pub struct Screen {
     pub detail: Option<Rect>,
     pub gauges: Option<Rect>,
     pub audit: Option<Rect>,
+    /// The progress of batches in flight, above the footer.
+    pub progress: Option<Rect>,
     pub footer: Rect,
 }
 
 pub fn screen(area: Rect, app: &App) -> Screen {
     let tier = Tier::of(area);
     let banner_lines = u16::from(app.banner().is_some() && area.height >= 8);
-    let [header, banner, body, footer] = Layout::vertical([
+    let progress_lines = u16::from(app.in_flight.values().any(|p| p.total > 1) && area.height >= 10);
+    let [header, banner, body, progress, footer] = Layout::vertical([
         Constraint::Length(area.height.min(1)),
         Constraint::Length(banner_lines),
         Constraint::Fill(1),
-        Constraint::Length(u16::from(area.height >= 2)),
+        Constraint::Length(progress_lines),
+        Constraint::Length(footer_lines(area, app)),
     ])
     .areas(area);
     let banner = (banner_lines > 0).then_some(banner);
-    let mut screen =
-        Screen { tier, header, banner, main: body, detail: None, gauges: None, audit: None, footer };
+    let progress = (progress_lines > 0).then_some(progress);
+    let mut screen = Screen {
+        tier,
+        header,
+        banner,
+        main: body,
+        detail: None,
+        gauges: None,
+        audit: None,
+        progress,
+        footer,
+    };
     match tier {
         Tier::Tiny => {}
         Tier::Medium => {
@@ -78,6 +92,27 @@ pub fn screen(area: Rect, app: &App) -> Screen {
         }
     }
     screen
+}
+
+/// Most lines a message takes at the bottom.
+const MOST_FLASH_LINES: u16 = 3;
+
+/// The footer's height: one line, or what a long message needs (a refusal
+/// in words is worth reading whole) while nothing is being typed there.
+fn footer_lines(area: Rect, app: &App) -> u16 {
+    if area.height < 2 {
+        return 0;
+    }
+    let typing =
+        matches!(app.overlays.last(), Some(Overlay::Palette(_) | Overlay::Filter(_) | Overlay::Confirm(_)));
+    let needed = match &app.flash {
+        Some(flash) if !typing && area.height >= 16 => {
+            let lines = crate::ui::widgets::fit::wrap(&flash.text, usize::from(area.width.max(1))).len();
+            u16::try_from(lines).unwrap_or(MOST_FLASH_LINES)
+        }
+        _ => 1,
+    };
+    needed.clamp(1, MOST_FLASH_LINES)
 }
 
 /// Whether the main area shows the audit log: when it has the focus and no

@@ -10,6 +10,7 @@ pub mod app;
 pub mod draw;
 pub mod driver;
 pub mod entity;
+pub mod forms;
 pub mod keymap;
 pub mod layout;
 pub mod looks;

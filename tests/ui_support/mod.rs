@@ -101,6 +101,28 @@ pub fn seeded_events() -> Vec<Event> {
     ]
 }
 
+/// The tenant's rule data as the engine sends it: the seeded pause reasons
+/// and a part of the disposition matrix.
+pub fn rule_book() -> cxone_console::engine::RuleBook {
+    use cxone_console::domain::agent_status::PauseReasons;
+    use cxone_console::domain::interaction_disposition::{DispositionMatrix, MatrixCode};
+    let codes = [("101", "Issue Resolved"), ("102", "Sale Completed"), ("201", "Follow-up Required")];
+    cxone_console::engine::RuleBook {
+        pause_reasons: Arc::new(PauseReasons::new(["IT Issue", "Queue Full", "Lunch", "Coaching Session"])),
+        dispositions: Arc::new(DispositionMatrix::new(
+            codes
+                .map(|(code, description)| MatrixCode { code: code.into(), description: description.into() }),
+        )),
+    }
+}
+
+/// A loaded console that has the tenant's rules.
+pub fn ready(width: u16, height: u16) -> App {
+    let mut app = loaded(width, height);
+    feed(&mut app, [Event::Rules(Ok(rule_book()))]);
+    app
+}
+
 pub fn feed(app: &mut App, events: impl IntoIterator<Item = Event>) -> Vec<Effect> {
     events.into_iter().flat_map(|e| update(app, Action::Engine(e))).collect()
 }

@@ -58,6 +58,22 @@ pub trait ListNav {
     fn set_filter(&mut self, input: &str, lookup: &Lookup<'_>);
     /// Re-sorts; false when the list has no such column or no sorting.
     fn resort(&mut self, change: SortChange, lookup: &Lookup<'_>) -> bool;
+    /// Marks or unmarks the selected row; `None` when nothing is selected
+    /// or the list takes no marks.
+    fn toggle_pick(&mut self) -> Option<bool> {
+        None
+    }
+    /// Marks every row shown; how many.
+    fn pick_shown(&mut self) -> usize {
+        0
+    }
+    /// Clears the marks; how many there were.
+    fn clear_picks(&mut self) -> usize {
+        0
+    }
+    fn pick_count(&self) -> usize {
+        0
+    }
 }
 
 impl<T: Entity> ListNav for TableView<T> {
@@ -107,6 +123,18 @@ impl<T: Entity> ListNav for TableView<T> {
             }
         }
         true
+    }
+    fn toggle_pick(&mut self) -> Option<bool> {
+        TableView::toggle_pick(self)
+    }
+    fn pick_shown(&mut self) -> usize {
+        TableView::pick_shown(self)
+    }
+    fn clear_picks(&mut self) -> usize {
+        TableView::clear_picks(self)
+    }
+    fn pick_count(&self) -> usize {
+        TableView::pick_count(self)
     }
 }
 

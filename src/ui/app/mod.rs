@@ -14,6 +14,7 @@ mod lists;
 mod overlay;
 pub mod palette;
 mod pane;
+mod pending;
 mod session;
 pub mod table;
 mod update;
@@ -24,14 +25,16 @@ pub use clock::Clock;
 pub use effect::Effect;
 pub use flash::{Flash, Level};
 pub use lists::{ListId, ListNav, SortChange};
-pub use overlay::{FilterPrompt, Overlay};
+pub use overlay::{Confirm, FilterPrompt, Overlay};
 pub use palette::{Palette, PaletteCommand};
 pub use pane::{CampaignSide, PaneId};
+pub use pending::Pending;
 pub use session::{Files, Session};
 pub use table::{Sort, TableView};
 pub use update::update;
 
 use super::entity::{Directory, Lookup};
+use super::forms::{Facts, Rules};
 use super::keymap::{Context, Keymap, Verb};
 use super::looks::{Looks, Problem};
 use super::theme::Theme;
@@ -77,6 +80,10 @@ pub struct App {
     pub connection: Option<Connection>,
     pub engine_stopped: bool,
     pub in_flight: BTreeMap<CommandId, Progress>,
+    /// Changes this console sent, until they finish.
+    pub pending: BTreeMap<CommandId, Pending>,
+    /// The tenant's rule data, for forms.
+    pub rules: Rules,
     pub recovery: Option<Recovery>,
     pub flash: Option<Flash>,
     /// Windows over the panes, the topmost last; it takes the keys.
@@ -111,6 +118,8 @@ impl App {
             connection: None,
             engine_stopped: false,
             in_flight: BTreeMap::new(),
+            pending: BTreeMap::new(),
+            rules: Rules::default(),
             recovery: None,
             flash: None,
             overlays: Vec::new(),
@@ -169,7 +178,9 @@ impl App {
 
     /// Where keys are looked up.
     pub fn context(&self) -> Context {
-        if !self.overlays.is_empty() {
+        if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
+            Context::Form
+        } else if !self.overlays.is_empty() {
             Context::Overlay
         } else if self.focus == PaneId::Audit {
             Context::Audit
@@ -194,6 +205,16 @@ impl App {
                 "Cannot reach the tenant: {reason}. Retrying in the background; tables show the last data received."
             )),
             _ => None,
+        }
+    }
+
+    /// What forms check against: the rules, the campaigns, the time.
+    pub fn facts(&self) -> Facts<'_> {
+        Facts {
+            rules: &self.rules,
+            campaigns: self.campaigns.rows(),
+            agents: &self.directory,
+            now: crate::domain::Timestamp::from_datetime(self.clock.wall),
         }
     }
 

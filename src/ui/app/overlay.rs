@@ -3,8 +3,9 @@
 
 use super::lists::ListId;
 use super::palette::Palette;
+use crate::ui::forms::{Form, Plan};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     /// The keys, the palette's commands, problems in settings files, files.
     Help { scroll: usize },
@@ -20,13 +21,29 @@ pub enum Overlay {
     Filter(FilterPrompt),
     /// Quit while changes are in flight?
     ConfirmQuit,
+    /// A change being composed.
+    Form(Box<Form>),
+    /// Exactly what a change will do, before it is sent.
+    Confirm(Box<Confirm>),
+    /// What a read-style change returned (a simulation, metrics).
+    Result { title: String, text: String, scroll: usize },
+}
+
+/// A plan waiting for y or n. Over its form, which n goes back to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub plan: Plan,
+    pub scroll: usize,
 }
 
 impl Overlay {
     /// Whether it reads keys itself (typed text, y/n) rather than through
     /// the keymap.
     pub fn reads_keys(&self) -> bool {
-        matches!(self, Self::Palette(_) | Self::Filter(_) | Self::ConfirmQuit)
+        matches!(
+            self,
+            Self::Palette(_) | Self::Filter(_) | Self::ConfirmQuit | Self::Form(_) | Self::Confirm(_)
+        )
     }
 
     pub fn scroll_mut(&mut self) -> Option<&mut usize> {
@@ -34,8 +51,10 @@ impl Overlay {
             Self::Help { scroll }
             | Self::Detail { scroll, .. }
             | Self::AuditRecord { scroll, .. }
-            | Self::Breakdown { scroll } => Some(scroll),
-            Self::Palette(_) | Self::Filter(_) | Self::ConfirmQuit => None,
+            | Self::Breakdown { scroll }
+            | Self::Result { scroll, .. } => Some(scroll),
+            Self::Confirm(confirm) => Some(&mut confirm.scroll),
+            Self::Palette(_) | Self::Filter(_) | Self::ConfirmQuit | Self::Form(_) => None,
         }
     }
 }

@@ -234,9 +234,9 @@ mod tests {
 
     #[test]
     fn an_override_replaces_the_keys_and_keeps_the_words() {
-        let (keymap, problems) = Keymap::with_overrides("keymap.toml", "[list]\ndown = [\"n\", \"down\"]");
+        let (keymap, problems) = Keymap::with_overrides("keymap.toml", "[list]\ndown = [\"o\", \"down\"]");
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(keymap.verb(Context::Table, Key::char('n')), Some(Verb::Down));
+        assert_eq!(keymap.verb(Context::Table, Key::char('o')), Some(Verb::Down));
         assert_eq!(keymap.verb(Context::Table, Key::char('j')), None, "the default key is gone");
         let down = keymap.bindings().iter().find(|b| b.verb == Verb::Down).unwrap();
         assert_eq!(down.desc, "Down one row");

@@ -12,6 +12,7 @@ mod verb;
 pub use key::Key;
 pub use verb::{Context, Verb};
 
+use super::app::ListId;
 use super::looks::Problem;
 use std::collections::HashMap;
 
@@ -75,7 +76,17 @@ impl Keymap {
 
     /// What `key` does in `context`: the most specific binding wins.
     pub fn verb(&self, context: Context, key: Key) -> Option<Verb> {
-        context.chain().iter().find_map(|c| self.lookup.get(&(*c, key)).copied())
+        self.verb_on(context, key, None)
+    }
+
+    /// What `key` does in `context` with `list` focused: a binding for
+    /// another pane's action (`n` deploys on data actions) lets the key
+    /// fall through to what it does more generally.
+    pub fn verb_on(&self, context: Context, key: Key, list: Option<ListId>) -> Option<Verb> {
+        context.chain().iter().find_map(|c| {
+            let verb = self.lookup.get(&(*c, key)).copied()?;
+            list.is_none_or(|list| verb.acts_on(list)).then_some(verb)
+        })
     }
 
     /// Whether `key` is bound anywhere `context` looks.
@@ -95,12 +106,21 @@ impl Keymap {
     /// The hint bar for `context`: its own hints first, then the more general
     /// ones; bindings with the same label merge (`j/k move`).
     pub fn hints(&self, context: Context, read_only: bool) -> Vec<Hint> {
+        self.hints_for(context, read_only, None)
+    }
+
+    /// The hint bar for `context` with `list` focused: verbs that do nothing
+    /// on that list stay out of it.
+    pub fn hints_for(&self, context: Context, read_only: bool, list: Option<ListId>) -> Vec<Hint> {
         let mut hints: Vec<Hint> = Vec::new();
         for c in context.chain() {
             for binding in self.section(*c, read_only) {
+                if list.is_some_and(|list| !binding.verb.acts_on(list)) {
+                    continue;
+                }
                 let (Some(label), Some(key)) = (&binding.hint, binding.keys.first()) else { continue };
                 // A key a more specific context took does something else here.
-                if self.verb(context, *key) != Some(binding.verb) {
+                if self.verb_on(context, *key, list) != Some(binding.verb) {
                     continue;
                 }
                 match hints.iter_mut().find(|h| &h.label == label) {
@@ -152,10 +172,27 @@ mod tests {
 
     #[test]
     fn hints_merge_keys_with_the_same_label() {
-        let hints = Keymap::defaults().hints(Context::Table, false);
+        let hints = Keymap::defaults().hints_for(Context::Table, false, Some(ListId::Campaigns));
         let labels: Vec<String> = hints.iter().map(|h| format!("{} {}", h.keys, h.label)).collect();
-        assert_eq!(labels[0], "s sort");
+        assert_eq!(labels[0], "s sort", "no action of another pane comes first");
         assert!(labels.contains(&"j/k move".to_string()), "{labels:?}");
         assert!(labels.contains(&"? help".to_string()), "{labels:?}");
+    }
+
+    #[test]
+    fn the_focused_panes_own_actions_lead_and_read_only_hides_changes() {
+        let keymap = Keymap::defaults();
+        let labels = |list, read_only| -> Vec<String> {
+            keymap.hints_for(Context::Table, read_only, Some(list)).into_iter().map(|h| h.label).collect()
+        };
+        assert_eq!(labels(ListId::Agents, false)[0], "state");
+        assert!(!labels(ListId::Agents, false).contains(&"disposition".to_string()));
+        assert_eq!(labels(ListId::Contacts, false)[0], "disposition");
+        assert!(!labels(ListId::Agents, true).contains(&"state".to_string()));
+        assert!(
+            labels(ListId::DataActions, true).contains(&"simulate".to_string()),
+            "simulating writes nothing"
+        );
+        assert!(!labels(ListId::DataActions, true).contains(&"deploy".to_string()));
     }
 }

@@ -1,11 +1,11 @@
 //! What a key can do, and where.
 
-use crate::ui::app::PaneId;
+use crate::ui::app::{ListId, PaneId};
 
 /// Where a binding applies. A key is looked up in the most specific context
 /// first: the focused table or the audit log, then lists in general, then
-/// everywhere. Overlays (help, details) have their own context and see
-/// nothing else.
+/// everywhere. Overlays (help, details) and forms have their own contexts
+/// and see nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Context {
     Global,
@@ -13,10 +13,12 @@ pub enum Context {
     Table,
     Audit,
     Overlay,
+    Form,
 }
 
 impl Context {
-    pub const ALL: [Self; 5] = [Self::Global, Self::List, Self::Table, Self::Audit, Self::Overlay];
+    pub const ALL: [Self; 6] =
+        [Self::Global, Self::List, Self::Table, Self::Audit, Self::Overlay, Self::Form];
 
     /// The table's name in keymap.toml.
     pub fn name(self) -> &'static str {
@@ -26,6 +28,7 @@ impl Context {
             Self::Table => "table",
             Self::Audit => "audit",
             Self::Overlay => "overlay",
+            Self::Form => "form",
         }
     }
 
@@ -41,6 +44,9 @@ impl Context {
             Self::Table => "Entity tables",
             Self::Audit => "Audit log",
             Self::Overlay => "Help, details and other windows",
+            Self::Form => {
+                "Forms (text fields also take ←→, Home, End, Backspace, Del, Ctrl-U, Ctrl-W, paste)"
+            }
         }
     }
 
@@ -52,6 +58,7 @@ impl Context {
             Self::Table => &[Self::Table, Self::List, Self::Global],
             Self::Audit => &[Self::Audit, Self::List, Self::Global],
             Self::Overlay => &[Self::Overlay],
+            Self::Form => &[Self::Form],
         }
     }
 }
@@ -86,6 +93,26 @@ pub enum Verb {
     FocusRight,
     Follow,
     Close,
+    /// Marks or unmarks the selected row for a batch change.
+    Mark,
+    MarkAll,
+    ClearMarks,
+    ChangeState,
+    Dispose,
+    Attributes,
+    Simulate,
+    Deploy,
+    NewVersion,
+    Deprecate,
+    ActionMetrics,
+    /// Stops the running batch; targets not yet started are skipped.
+    CancelBatch,
+    FormSubmit,
+    FormCancel,
+    FormNext,
+    FormPrev,
+    FormAddRow,
+    FormRemoveRow,
 }
 
 /// Every verb with its name and the contexts it may be bound in.
@@ -115,12 +142,30 @@ const VERBS: &[(&str, Verb, &[Context])] = &[
     ("filter", Verb::Filter, &[Context::List]),
     ("clear_filter", Verb::ClearFilter, &[Context::List]),
     ("open", Verb::Open, &[Context::List]),
+    ("compose.state", Verb::ChangeState, &[Context::Table]),
+    ("compose.disposition", Verb::Dispose, &[Context::Table]),
+    ("compose.attributes", Verb::Attributes, &[Context::Table]),
+    ("data.simulate", Verb::Simulate, &[Context::Table]),
+    ("data.deploy", Verb::Deploy, &[Context::Table]),
+    ("data.version", Verb::NewVersion, &[Context::Table]),
+    ("data.deprecate", Verb::Deprecate, &[Context::Table]),
+    ("data.metrics", Verb::ActionMetrics, &[Context::Table]),
+    ("mark", Verb::Mark, &[Context::Table]),
+    ("mark.all", Verb::MarkAll, &[Context::Table]),
+    ("mark.clear", Verb::ClearMarks, &[Context::Table]),
     ("sort.next", Verb::SortNext, &[Context::Table]),
     ("sort.reverse", Verb::SortReverse, &[Context::Table]),
     ("focus.left", Verb::FocusLeft, &[Context::Table]),
     ("focus.right", Verb::FocusRight, &[Context::Table]),
     ("follow", Verb::Follow, &[Context::Audit]),
     ("close", Verb::Close, &[Context::Overlay]),
+    ("cancel", Verb::CancelBatch, &[Context::Global]),
+    ("form.submit", Verb::FormSubmit, &[Context::Form]),
+    ("form.next", Verb::FormNext, &[Context::Form]),
+    ("form.prev", Verb::FormPrev, &[Context::Form]),
+    ("form.add_row", Verb::FormAddRow, &[Context::Form]),
+    ("form.remove_row", Verb::FormRemoveRow, &[Context::Form]),
+    ("form.cancel", Verb::FormCancel, &[Context::Form]),
 ];
 
 impl Verb {
@@ -151,10 +196,45 @@ impl Verb {
             .collect()
     }
 
-    /// Whether the verb changes something on the tenant, so read-only mode
-    /// hides it. None of the navigation verbs do; the compose actions will.
+    /// Whether the verb is there to change something on the tenant, so
+    /// read-only mode hides it. Simulating a data action and reading its
+    /// metrics change nothing and stay.
     pub fn writes(self) -> bool {
-        false
+        matches!(
+            self,
+            Self::Mark
+                | Self::MarkAll
+                | Self::ClearMarks
+                | Self::ChangeState
+                | Self::Dispose
+                | Self::Attributes
+                | Self::Deploy
+                | Self::NewVersion
+                | Self::Deprecate
+                | Self::CancelBatch
+        )
+    }
+
+    /// The lists the verb acts on; `None` for every one. Hints show a verb
+    /// only where it does something.
+    pub fn lists(self) -> Option<&'static [ListId]> {
+        const MARKABLE: &[ListId] = &[ListId::Agents, ListId::Interactions, ListId::Contacts];
+        const DATA: &[ListId] = &[ListId::DataActions];
+        match self {
+            Self::Mark | Self::MarkAll | Self::ClearMarks => Some(MARKABLE),
+            Self::ChangeState => Some(&[ListId::Agents]),
+            Self::Dispose => Some(&[ListId::Interactions, ListId::Contacts]),
+            Self::Attributes => Some(&[ListId::Interactions]),
+            Self::Simulate | Self::Deploy | Self::NewVersion | Self::Deprecate | Self::ActionMetrics => {
+                Some(DATA)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the verb does anything on `list`.
+    pub fn acts_on(self, list: ListId) -> bool {
+        self.lists().is_none_or(|lists| lists.contains(&list))
     }
 
     pub fn names() -> impl Iterator<Item = &'static str> {

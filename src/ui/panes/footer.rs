@@ -3,8 +3,9 @@
 //! And the banner under the header, for trouble that lasts.
 
 use crate::ui::app::{App, Level, ListId, Overlay};
+use crate::ui::keymap::Context;
 use crate::ui::theme::Role;
-use crate::ui::widgets::fit::{fit, width};
+use crate::ui::widgets::fit::{fit, width, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -45,6 +46,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             }
             Line::from(spans)
         }
+        Some(Overlay::Confirm(_)) => Line::from(vec![
+            Span::styled(" y/Enter", theme.style(Role::Key)),
+            Span::styled(" send  ", theme.style(Role::Muted)),
+            Span::styled("n/Esc", theme.style(Role::Key)),
+            Span::styled(" back to the form", theme.style(Role::Muted)),
+        ]),
         _ => match &app.flash {
             Some(flash) => {
                 let role = match flash.level {
@@ -53,10 +60,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     Level::Warn => Role::Warn,
                     Level::Error => Role::Error,
                 };
-                Line::from(Span::styled(
-                    fit(&flash.text, usize::from(area.width)).into_owned(),
-                    theme.style(role),
-                ))
+                let room = usize::from(area.width.max(1));
+                let mut parts = wrap(&flash.text, room);
+                let shown = usize::from(area.height).max(1);
+                if parts.len() > shown {
+                    parts.truncate(shown);
+                    if let Some(last) = parts.last_mut() {
+                        *last = fit(&format!("{last} …"), room).into_owned();
+                    }
+                }
+                let lines: Vec<Line> =
+                    parts.into_iter().map(|p| Line::from(Span::styled(p, theme.style(role)))).collect();
+                frame.render_widget(ratatui::widgets::Paragraph::new(lines), area);
+                return;
             }
             None => hints(app, usize::from(area.width)),
         },
@@ -80,8 +96,12 @@ fn filter_error(app: &App, list: ListId) -> Option<String> {
 fn hints(app: &App, room: usize) -> Line<'static> {
     let theme = &app.theme;
     let context = app.context();
-    let all = app.keymap.hints(context, app.session.read_only);
-    let (help, rest): (Vec<_>, Vec<_>) = all.into_iter().partition(|h| h.label == "help");
+    let list = (context == Context::Table).then(|| app.focused_list());
+    let all = app.keymap.hints_for(context, app.session.read_only, list);
+    // Rows are added and removed only in forms that have them.
+    let rowless = matches!(app.overlays.last(), Some(Overlay::Form(form)) if !form.kind.has_rows());
+    let all = all.into_iter().filter(|h| !(rowless && h.label.ends_with(" row")));
+    let (help, rest): (Vec<_>, Vec<_>) = all.partition(|h| h.label == "help");
     let reserve = help.first().map_or(0, |h| width(&h.keys) + width(&h.label) + 3);
     let mut spans = Vec::new();
     let mut used = 0;

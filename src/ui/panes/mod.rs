@@ -11,6 +11,7 @@ pub mod gauges;
 pub mod header;
 pub mod interactions;
 pub mod overlays;
+pub mod progress;
 
 use super::app::{App, ListId, PaneId, TableView};
 use super::entity::Entity;
@@ -88,7 +89,14 @@ fn entity_table<T: Entity>(
     } else {
         format!(" {} ", format::count(view.rows().len() as u64))
     };
-    let mut right = vec![Span::styled(counts, theme.style(Role::Muted))];
+    let mut right = Vec::new();
+    if view.pick_count() > 0 {
+        right.push(Span::styled(
+            format!(" {} marked ", format::count(view.pick_count() as u64)),
+            theme.style(Role::Accent),
+        ));
+    }
+    right.push(Span::styled(counts, theme.style(Role::Muted)));
     if view.is_holding() {
         right.push(Span::styled(" newer data held ", theme.style(Role::BadgeFrozen)));
     }

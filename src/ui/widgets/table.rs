@@ -16,6 +16,8 @@ use ratatui::widgets::{Block, Paragraph};
 
 /// Columns between cells.
 const GAP: u16 = 1;
+/// Beside a row marked for a batch change.
+const MARK: &str = "● ";
 
 /// What the box around the table says.
 pub struct Chrome<'a> {
@@ -43,11 +45,15 @@ pub fn draw<T: Entity>(
         .title_top(chrome.title_right.alignment(Alignment::Right))
         .title_bottom(chrome.footer)
         .title_bottom(chrome.footer_right.alignment(Alignment::Right));
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height == 0 || inner.width == 0 {
         return;
     }
+    // Marked rows get a gutter, only while there are any.
+    let gutter = if view.pick_count() > 0 && inner.width > MARK.len() as u16 { 2 } else { 0 };
+    let marks_at = inner;
+    inner = Rect { x: inner.x + gutter, width: inner.width - gutter, ..inner };
     let all = T::columns();
     let columns = layout_columns(all, inner.width);
     frame.render_widget(header(all, &columns, view, theme), Rect { height: 1, ..inner });
@@ -75,6 +81,11 @@ pub fn draw<T: Entity>(
             [Span::styled(cell(&(column.text)(row, lookup), w, column.right), style), Span::raw(" ")]
         });
         frame.render_widget(Line::from_iter(spans), rect);
+        if gutter > 0 && view.is_picked(row.id()) {
+            let at = Rect { x: marks_at.x, width: gutter, ..rect };
+            frame.render_widget(Span::styled(MARK, theme.style(Role::Accent)), at);
+        }
+        let rect = Rect { x: marks_at.x, width: marks_at.width, ..rect };
         if position == selected {
             let chosen = if chrome.focused {
                 theme.style(Role::Selection)

@@ -7,6 +7,7 @@
 
 mod marks;
 mod order;
+mod picks;
 
 pub use marks::MARK_FOR;
 
@@ -14,6 +15,7 @@ use super::filter::Filter;
 use crate::engine::Table;
 use crate::ui::entity::{Entity, Lookup};
 use marks::Marks;
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -46,6 +48,8 @@ pub struct TableView<T: Entity> {
     /// The selected entity's id, kept while refreshes move it around.
     selected: Option<String>,
     marks: Marks,
+    /// Ids of the rows marked for a batch change.
+    picks: HashSet<String>,
 }
 
 impl<T: Entity> Default for TableView<T> {
@@ -64,6 +68,7 @@ impl<T: Entity> Default for TableView<T> {
             offset: 0,
             selected: None,
             marks: Marks::default(),
+            picks: HashSet::new(),
         }
     }
 }
@@ -95,6 +100,7 @@ impl<T: Entity> TableView<T> {
         }
         self.table = Some(table);
         self.haystack.clear();
+        self.prune_picks();
         self.resort(lookup);
     }
 

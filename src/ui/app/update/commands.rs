@@ -1,10 +1,11 @@
 //! What the `:` command line's commands do.
 
-use super::verbs;
+use super::{compose, verbs};
 use crate::engine::Command;
 use crate::sandbox::FaultProfile;
 use crate::ui::app::{App, Effect, Level, ListId, Overlay, PaletteCommand, PaneId};
 use crate::ui::entity::Lookup;
+use crate::ui::forms;
 use crate::ui::layout;
 
 pub(super) fn run(app: &mut App, command: PaletteCommand, effects: &mut Vec<Effect>) {
@@ -16,6 +17,31 @@ pub(super) fn run(app: &mut App, command: PaletteCommand, effects: &mut Vec<Effe
             }
         }
         PaletteCommand::Agent(id) => jump_to_agent(app, &id),
+        PaletteCommand::State { status, reason } => {
+            verbs::focus(app, PaneId::Agents);
+            match compose::targets(app, ListId::Agents) {
+                Ok(t) => {
+                    let form = forms::agent_status(t.agents, Some(&status), reason.as_deref(), &app.rules);
+                    compose::show_and_review(app, form, effects);
+                }
+                Err(why) => app.flash(why, Level::Warn),
+            }
+        }
+        PaletteCommand::Dispose(code) => dispose(app, &code, effects),
+        PaletteCommand::Attr(pairs) => match compose::targets(app, ListId::Interactions) {
+            Ok(t) => {
+                verbs::focus(app, PaneId::Interactions);
+                let form = forms::attributes(t.interactions, &pairs);
+                if pairs.is_empty() {
+                    compose::show(app, form, effects);
+                } else {
+                    compose::show_and_review(app, form, effects);
+                }
+            }
+            Err(why) => app.flash(why, Level::Warn),
+        },
+        PaletteCommand::Simulate => compose::show(app, forms::simulate(), effects),
+        PaletteCommand::Deploy => compose::show(app, forms::deploy(), effects),
         PaletteCommand::Faults(profile) => {
             effects.push(Effect::SetFaults(profile));
             let name = match profile {
@@ -34,6 +60,33 @@ pub(super) fn run(app: &mut App, command: PaletteCommand, effects: &mut Vec<Effe
         PaletteCommand::Quit => verbs::quit(app, effects),
     }
     app.touch();
+}
+
+/// A disposition where the keys are: on contacts when the campaigns pane
+/// has them, else on interactions.
+fn dispose(app: &mut App, code: &str, effects: &mut Vec<Effect>) {
+    let list = match app.focused_list() {
+        ListId::Contacts | ListId::Campaigns => ListId::Contacts,
+        ListId::Interactions => ListId::Interactions,
+        _ => {
+            return app.flash(
+                "dispose works on interactions (press 2) or a campaign's contacts (press 3, then l).",
+                Level::Info,
+            );
+        }
+    };
+    match compose::targets(app, list) {
+        Ok(t) if list == ListId::Contacts => {
+            app.campaign_side = crate::ui::app::CampaignSide::Contacts;
+            let form = forms::contact_disposition(t.contacts, Some(code), app.campaigns.rows());
+            compose::show_and_review(app, form, effects);
+        }
+        Ok(t) => {
+            let form = forms::interaction_disposition(t.interactions, Some(code), &app.rules);
+            compose::show_and_review(app, form, effects);
+        }
+        Err(why) => app.flash(why, Level::Warn),
+    }
 }
 
 /// Shows the agents pane with the agent selected, clearing a filter that

@@ -1,11 +1,12 @@
 //! Engine events: fresh tables, results of changes, metrics, audit records
 //! and the health of the link.
 
-use crate::engine::{BatchReport, Event, Finished, Outcome, Recovery, Snapshot};
-use crate::ui::app::{App, Level, Progress};
+use crate::engine::{BatchReport, Command, CommandId, Event, Finished, Outcome, Recovery, Snapshot};
+use crate::ui::app::{App, Effect, Level, Overlay, Pending, Progress};
 use crate::ui::entity::{Directory, Lookup, Person};
+use crate::ui::forms::Rules;
 
-pub(super) fn on_event(app: &mut App, event: Event) {
+pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
     match event {
         Event::Accepted { id, total } => {
             app.in_flight.insert(id, Progress { done: 0, total });
@@ -13,14 +14,29 @@ pub(super) fn on_event(app: &mut App, event: Event) {
         Event::Progress { id, done, total } => {
             app.in_flight.insert(id, Progress { done, total });
         }
-        // Each item is in the audit log, which the audit pane shows.
-        Event::ItemFinished { .. } => return,
-        Event::Finished { id, result } => {
-            app.in_flight.remove(&id);
-            let (text, level) = finished(&result);
-            app.flash(text, level);
+        // Each item is in the audit log, which the audit pane shows; what
+        // did not apply is kept for the batch's result.
+        Event::ItemFinished { id, target, outcome, .. } => {
+            if let Some(pending) = app.pending.get_mut(&id)
+                && !outcome.is_applied()
+            {
+                pending.note_blocked(format!("{}: {}", target.id, outcome.text()));
+            }
+            return;
         }
-        Event::Snapshot(snapshot) => snapshot_arrived(app, snapshot),
+        Event::Finished { id, result } => finished(app, &id, &result, effects),
+        Event::Rules(rules) => {
+            app.rules = match rules {
+                Ok(book) => Rules::Read(book),
+                Err(why) => Rules::Failed(why),
+            };
+            super::form::recheck(app);
+        }
+        Event::Snapshot(snapshot) => {
+            snapshot_arrived(app, snapshot);
+            // Forms check against campaigns' matrices and their targets' state.
+            super::form::renewed(app);
+        }
         Event::Metrics(metrics) => app.metrics = Some(metrics),
         Event::Audit(record) => app.audit.push(record),
         Event::Outbox(status) => app.outbox = Some(status),
@@ -92,10 +108,27 @@ fn names_changed(app: &mut App) {
     app.contacts.rederive(&lookup);
 }
 
-fn finished(result: &Finished) -> (String, Level) {
-    match result {
-        Finished::Single { outcome, .. } => (outcome.to_string(), level(outcome)),
-        Finished::Batch(report) => batch(report),
+/// A change ended: say how, show what it returned, and refresh the rows it
+/// touched.
+fn finished(app: &mut App, id: &CommandId, result: &Finished, effects: &mut Vec<Effect>) {
+    app.in_flight.remove(id);
+    let pending = app.pending.remove(id);
+    let (text, level) = match (result, &pending) {
+        (Finished::Single { outcome, .. }, _) => (outcome.to_string(), level(outcome)),
+        (Finished::Batch(report), Some(pending)) => batch(report, pending),
+        (Finished::Batch(report), None) => batch(report, &Pending::new("Batch", true)),
+    };
+    app.flash(text, level);
+    let Some(pending) = pending else { return };
+    if pending.writes {
+        effects.push(Effect::Engine(Command::Refresh));
+    }
+    if let (true, Finished::Single { outcome: Outcome::Applied { summary, data: Some(data) }, .. }) =
+        (pending.shows_result, result)
+    {
+        let text = serde_json::to_string_pretty(data).unwrap_or_else(|_| data.to_string());
+        let title = format!("{} · {summary}", pending.label);
+        app.overlays.push(Overlay::Result { title, text, scroll: 0 });
     }
 }
 
@@ -108,20 +141,39 @@ pub(super) fn level(outcome: &Outcome) -> Level {
     }
 }
 
-fn batch(report: &BatchReport) -> (String, Level) {
-    let mut text = format!("Batch: {} of {} applied", report.successful, report.total);
+fn batch(report: &BatchReport, pending: &Pending) -> (String, Level) {
+    let mut text = format!("{}: {} of {} applied", pending.label, report.successful, report.total);
     if report.failed > 0 {
         text.push_str(&format!(", {} failed", report.failed));
     }
     if report.skipped_total() > 0 {
-        let reasons: Vec<String> = report.skipped.iter().map(|(key, n)| format!("{n} {key}")).collect();
+        let reasons: Vec<String> =
+            report.skipped.iter().map(|(key, n)| format!("{n} {}", skip_words(key))).collect();
         text.push_str(&format!(", skipped {}", reasons.join(", ")));
     }
     if report.cancelled {
         text.push_str(" (cancelled)");
     }
-    let level = if report.failed > 0 { Level::Warn } else { Level::Ok };
+    if let Some(first) = pending.blocked.first() {
+        text.push_str(&format!(". {first}"));
+        if pending.blocked.len() > 1 {
+            text.push_str(&format!(" (and {} more in the audit log)", pending.blocked.len() - 1));
+        }
+    }
+    let level = if report.failed > 0 || !pending.blocked.is_empty() { Level::Warn } else { Level::Ok };
     (text, level)
+}
+
+/// A batch report's skip reason, in words.
+fn skip_words(key: &str) -> &str {
+    match key {
+        "dialer_state" => "held by the dialer",
+        "unchanged" => "already so",
+        "duplicate" => "duplicates",
+        "cancelled" => "not started (cancelled)",
+        "earlier_run" => "done by an earlier run",
+        other => other,
+    }
 }
 
 fn recovered(app: &mut App, recovery: Recovery) {

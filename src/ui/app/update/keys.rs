@@ -1,9 +1,9 @@
 //! Keys: text for the window that reads it, otherwise a verb from the
 //! keymap, otherwise Shift and a column's letter to sort.
 
-use super::{commands, verbs};
+use super::{commands, form, verbs};
 use crate::ui::app::palette::{self, Scope};
-use crate::ui::app::{App, Effect, Overlay, SortChange};
+use crate::ui::app::{App, Effect, Level, Overlay, SortChange};
 use crate::ui::keymap::{Context, Key};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
@@ -12,12 +12,18 @@ pub(super) fn on_key(app: &mut App, event: &KeyEvent, effects: &mut Vec<Effect>)
         return;
     }
     let key = Key::from_event(event);
+    if matches!(app.overlays.last(), Some(Overlay::Form(_) | Overlay::Confirm(_))) {
+        return form::on_key(app, key, effects);
+    }
     if app.overlays.last().is_some_and(Overlay::reads_keys) {
         return text_input(app, key, effects);
     }
     let context = app.context();
-    match app.keymap.verb(context, key) {
-        Some(verb) if app.session.read_only && verb.writes() => {}
+    let list = (context == Context::Table).then(|| app.focused_list());
+    match app.keymap.verb_on(context, key, list) {
+        Some(verb) if app.session.read_only && verb.writes() => {
+            app.flash(format!("Read-only: {key} makes changes, and this console makes none."), Level::Info);
+        }
         Some(verb) => verbs::run(app, verb, effects),
         None if context == Context::Table => {
             if let Some(letter) = key.shifted_letter() {
@@ -30,6 +36,9 @@ pub(super) fn on_key(app: &mut App, event: &KeyEvent, effects: &mut Vec<Effect>)
 
 /// Pasted text goes where typed text would; elsewhere it means nothing.
 pub(super) fn on_paste(app: &mut App, text: &str) {
+    if matches!(app.overlays.last(), Some(Overlay::Form(_))) {
+        return form::on_paste(app, text);
+    }
     let clean: String = text.chars().filter(|c| !c.is_control()).collect();
     if let Some(line) = typed_line(app) {
         line.push_str(&clean);
@@ -127,7 +136,7 @@ fn delete_word(line: &mut String) {
 }
 
 fn scope(app: &App) -> Scope<'_> {
-    Scope { agents: &app.directory, sandbox: app.session.is_sandbox() }
+    palette::scope(app)
 }
 
 /// Highlights the next suggestion, stopping at the last.

@@ -1,7 +1,9 @@
 //! The one function that changes the console's state.
 
 mod commands;
+mod compose;
 mod engine;
+mod form;
 mod keys;
 mod mouse;
 mod verbs;
@@ -22,7 +24,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.touch();
         }
         Action::Tick(clock) => tick(app, clock),
-        Action::Engine(event) => engine::on_event(app, event),
+        Action::Engine(event) => engine::on_event(app, event, &mut effects),
         Action::EngineStopped => {
             app.engine_stopped = true;
             app.touch();

@@ -10,7 +10,7 @@ use crate::ui::layout;
 use crate::ui::panes::overlays;
 
 pub(super) fn run(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
-    if app.context() == Context::Overlay {
+    if !app.overlays.is_empty() {
         overlay(app, verb, effects);
     } else {
         pane(app, verb, effects);
@@ -53,7 +53,13 @@ fn pane(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
     match verb {
         Verb::Quit => quit(app, effects),
         Verb::Help => app.overlays.push(Overlay::Help { scroll: 0 }),
-        Verb::Palette => app.overlays.push(Overlay::Palette(Palette::default())),
+        Verb::Palette => {
+            // The line completes pause reasons and codes from the tenant's rules.
+            if app.rules.book().is_none() {
+                effects.push(Effect::Engine(Command::LoadRules));
+            }
+            app.overlays.push(Overlay::Palette(Palette::default()));
+        }
         Verb::Focus(pane) => focus(app, pane),
         Verb::NextPane => focus(app, app.focus.next()),
         Verb::PrevPane => focus(app, app.focus.prev()),
@@ -89,7 +95,67 @@ fn pane(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
         Verb::FocusLeft if app.focus == PaneId::Campaigns => app.campaign_side = CampaignSide::Campaigns,
         Verb::FocusRight if app.focus == PaneId::Campaigns => app.campaign_side = CampaignSide::Contacts,
         Verb::Follow => app.audit.follow_newest(),
-        Verb::FocusLeft | Verb::FocusRight | Verb::Close => {}
+        Verb::Mark | Verb::MarkAll | Verb::ClearMarks => mark(app, verb, list),
+        Verb::ChangeState
+        | Verb::Dispose
+        | Verb::Attributes
+        | Verb::Simulate
+        | Verb::Deploy
+        | Verb::NewVersion
+        | Verb::Deprecate
+        | Verb::ActionMetrics => super::compose::open(app, verb, effects),
+        Verb::CancelBatch => cancel_batch(app, effects),
+        Verb::FocusLeft
+        | Verb::FocusRight
+        | Verb::Close
+        | Verb::FormSubmit
+        | Verb::FormCancel
+        | Verb::FormNext
+        | Verb::FormPrev
+        | Verb::FormAddRow
+        | Verb::FormRemoveRow => {}
+    }
+}
+
+/// Space, `*` and `u`: marks for a batch change.
+fn mark(app: &mut App, verb: Verb, list: ListId) {
+    if !verb.acts_on(list) {
+        let text = format!(
+            "Marks are for batch changes to agents, interactions and contacts; {} takes none.",
+            list.title()
+        );
+        return app.flash(text, Level::Info);
+    }
+    let noun = list.title().to_lowercase();
+    match verb {
+        Verb::Mark => {
+            if app.list_mut(list).0.toggle_pick().is_some() {
+                navigate(app, list, |nav, _| nav.move_by(1));
+            }
+        }
+        Verb::MarkAll => {
+            let n = app.list_mut(list).0.pick_shown();
+            let change = if list == ListId::Agents { Verb::ChangeState } else { Verb::Dispose };
+            let key = app.key_hint(Context::Table, change);
+            app.flash(format!("Marked {n} {noun} (every row shown). {key} changes them all."), Level::Info);
+        }
+        _ => {
+            let n = app.list_mut(list).0.clear_picks();
+            app.flash(format!("Cleared {n} mark(s) on {noun}."), Level::Info);
+        }
+    }
+}
+
+/// Stops the newest batch still running.
+fn cancel_batch(app: &mut App, effects: &mut Vec<Effect>) {
+    let running = app.in_flight.iter().rev().find(|(id, p)| p.total > 1 && app.pending.contains_key(*id));
+    match running.map(|(id, _)| id.clone()) {
+        Some(id) => {
+            let label = app.pending.get(&id).map(|p| p.label.clone()).unwrap_or_default();
+            effects.push(Effect::Engine(Command::Cancel { id }));
+            app.flash(format!("Cancelling {label}: targets not yet started will be skipped."), Level::Warn);
+        }
+        None => app.flash("No batch is running.", Level::Info),
     }
 }
 

@@ -13,22 +13,24 @@ const MOST_KEYS: usize = 28;
 
 pub(super) fn lines(app: &App, room: usize) -> Vec<Line<'static>> {
     let theme = &app.theme;
-    let commands = palette::usage(app.session.is_sandbox());
-    let key_texts = app.keymap.bindings().iter().map(|b| keys_text(b).chars().count());
-    let widest = key_texts.chain(commands.iter().map(|(u, _)| u.chars().count())).max().unwrap_or(0);
+    let commands = palette::usage(app.session.is_sandbox(), app.session.read_only);
+    // Commands longer than the keys column take a line of their own.
+    let widest = app.keymap.bindings().iter().map(|b| keys_text(b).chars().count()).max().unwrap_or(0);
     let keys = widest.min(MOST_KEYS) + 2;
     let heading = |text: &str| Line::from(Span::styled(text.to_string(), theme.style(Role::Accent)));
     let sub = |text: &str| Line::from(Span::styled(format!(" {text}"), theme.style(Role::Title)));
     let desc_room = room.saturating_sub(keys + 3).max(12);
     let row = |text: String, desc: String| -> Vec<Line<'static>> {
-        wrap(&desc, desc_room)
-            .into_iter()
-            .enumerate()
-            .map(|(i, part)| {
-                let lead = if i == 0 { pad(&text, keys) } else { " ".repeat(keys) };
-                Line::from(vec![Span::styled(format!("   {lead}"), theme.style(Role::Key)), Span::raw(part)])
-            })
-            .collect()
+        let own_line = text.chars().count() >= keys;
+        let mut lines = Vec::new();
+        if own_line {
+            lines.push(Line::from(Span::styled(format!("   {text}"), theme.style(Role::Key))));
+        }
+        lines.extend(wrap(&desc, desc_room).into_iter().enumerate().map(|(i, part)| {
+            let lead = if i == 0 && !own_line { pad(&text, keys) } else { " ".repeat(keys) };
+            Line::from(vec![Span::styled(format!("   {lead}"), theme.style(Role::Key)), Span::raw(part)])
+        }));
+        lines
     };
     let mut lines = vec![heading("Keys")];
     for context in Context::ALL {

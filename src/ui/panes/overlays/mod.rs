@@ -3,10 +3,12 @@
 //! question before quitting with changes in flight.
 
 mod breakdown;
+mod confirm;
+mod form;
 mod help;
 
 use super::detail;
-use crate::ui::app::palette::{self, Scope};
+use crate::ui::app::palette;
 use crate::ui::app::{App, Overlay, Palette};
 use crate::ui::keymap::{Context, Verb};
 use crate::ui::theme::Role;
@@ -23,11 +25,23 @@ pub fn draw(frame: &mut Frame, area: Rect, footer: Rect, app: &App) {
             Overlay::Help { scroll }
             | Overlay::Detail { scroll, .. }
             | Overlay::AuditRecord { scroll, .. }
-            | Overlay::Breakdown { scroll } => {
+            | Overlay::Breakdown { scroll }
+            | Overlay::Result { scroll, .. } => {
                 if let Some((title, lines)) = text_of(app, overlay, area) {
-                    text_window(frame, area, app, &title, lines, *scroll);
+                    let close = app.key_hint(Context::Overlay, Verb::Close);
+                    let bottom =
+                        Line::from(Span::styled(format!(" {close} closes "), app.theme.style(Role::Muted)));
+                    let window = window_for(overlay, area, lines.len());
+                    text_window(frame, window, app, (&title, bottom), lines, *scroll);
                 }
             }
+            Overlay::Confirm(confirm) => {
+                if let Some((title, lines)) = text_of(app, overlay, area) {
+                    let window = window_for(overlay, area, lines.len());
+                    text_window(frame, window, app, (&title, confirm::keys(app)), lines, confirm.scroll);
+                }
+            }
+            Overlay::Form(form) => form::draw(frame, area, app, form),
             Overlay::Palette(line) => suggestions(frame, footer, app, line),
             Overlay::ConfirmQuit => confirm_quit(frame, area, app),
             Overlay::Filter(_) => {}
@@ -38,8 +52,22 @@ pub fn draw(frame: &mut Frame, area: Rect, footer: Rect, app: &App) {
 /// How far the topmost window can scroll at the screen's current size.
 pub fn scroll_limit(app: &App) -> usize {
     let area = app.area();
-    let Some((_, lines)) = app.overlays.last().and_then(|top| text_of(app, top, area)) else { return 0 };
-    lines.len().saturating_sub(usize::from(inset(area).height.saturating_sub(2)))
+    let Some(top) = app.overlays.last() else { return 0 };
+    let Some((_, lines)) = text_of(app, top, area) else { return 0 };
+    let window = window_for(top, area, lines.len());
+    lines.len().saturating_sub(usize::from(window.height.saturating_sub(2)))
+}
+
+/// Where a scrolling window goes: most of the screen, or for a
+/// confirmation, just the room its lines need.
+fn window_for(overlay: &Overlay, area: Rect, lines: usize) -> Rect {
+    let most = inset(area);
+    if !matches!(overlay, Overlay::Confirm(_)) {
+        return most;
+    }
+    let height =
+        (u16::try_from(lines).unwrap_or(u16::MAX).saturating_add(2)).clamp(5.min(most.height), most.height);
+    Rect { y: most.y + (most.height - height) / 2, height, ..most }
 }
 
 /// The title and the lines of a scrolling window, already fitted to the
@@ -67,29 +95,39 @@ fn text_of(app: &App, overlay: &Overlay, area: Rect) -> Option<(String, Vec<Line
             ("Audit record".to_string(), lines)
         }
         Overlay::Breakdown { .. } => ("Per operation".to_string(), breakdown::lines(app)),
-        Overlay::Palette(_) | Overlay::Filter(_) | Overlay::ConfirmQuit => return None,
+        Overlay::Result { title, text, .. } => {
+            let lines = text.lines().flat_map(|l| chunks(l, room)).map(Line::from).collect();
+            (title.clone(), lines)
+        }
+        Overlay::Confirm(confirm) => {
+            let title = match confirm.plan.lines.len() {
+                0 | 1 => "Confirm".to_string(),
+                n => format!("Confirm · {n} changes"),
+            };
+            (title, confirm::lines(app, &confirm.plan, room))
+        }
+        Overlay::Palette(_) | Overlay::Filter(_) | Overlay::ConfirmQuit | Overlay::Form(_) => return None,
     };
     Some(text)
 }
 
-/// A bordered window over most of the screen, scrolled to `scroll`.
+/// A bordered window at `window`, scrolled to `scroll`, with a title and
+/// what its keys do along the bottom.
 fn text_window(
     frame: &mut Frame,
-    area: Rect,
+    window: Rect,
     app: &App,
-    title: &str,
+    (title, bottom): (&str, Line<'static>),
     lines: Vec<Line<'static>>,
     scroll: usize,
 ) {
     let theme = &app.theme;
-    let window = inset(area);
     let last = lines.len().saturating_sub(usize::from(window.height.saturating_sub(2)));
     let scroll = u16::try_from(scroll.min(last)).unwrap_or(u16::MAX);
-    let close = app.key_hint(Context::Overlay, Verb::Close);
     let block = Block::bordered()
         .border_style(theme.style(Role::BorderFocus))
         .title(Span::styled(format!(" {title} "), theme.style(Role::Title)))
-        .title_bottom(Line::from(Span::styled(format!(" {close} closes "), theme.style(Role::Muted))));
+        .title_bottom(bottom);
     frame.render_widget(Clear, window);
     frame.render_widget(Paragraph::new(lines).style(theme.base()).block(block).scroll((scroll, 0)), window);
 }
@@ -109,7 +147,7 @@ fn inset(area: Rect) -> Rect {
 /// The command line's suggestions, in a box just above it.
 fn suggestions(frame: &mut Frame, footer: Rect, app: &App, line: &Palette) {
     let theme = &app.theme;
-    let scope = Scope { agents: &app.directory, sandbox: app.session.is_sandbox() };
+    let scope = palette::scope(app);
     let found = palette::suggestions(&line.input, &scope);
     if found.is_empty() || footer.y < 3 {
         return;

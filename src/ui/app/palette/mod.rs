@@ -1,0 +1,375 @@
+//! The `:` command line: what it understands, and what it suggests while
+//! the supervisor types, arguments included (statuses, pause reasons,
+//! codes, agents' names). A command is one more [`specs::Spec`] and one
+//! more [`PaletteCommand`].
+
+mod specs;
+
+use super::pane::{CampaignSide, PaneId};
+use super::{App, ListId};
+use crate::domain::agent_status::AgentStatus;
+use crate::sandbox::FaultProfile;
+use crate::ui::entity::{Directory, Person};
+use specs::{Args, SPECS, Spec};
+
+/// Suggestions shown at once.
+const MOST_SUGGESTIONS: usize = 8;
+
+/// A command the line can run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaletteCommand {
+    Pane(PaneId, CampaignSide),
+    /// Select the agent with this id on the agents pane.
+    Agent(String),
+    /// Compose a state change for the selected or marked agents.
+    State {
+        status: String,
+        reason: Option<String>,
+    },
+    /// Compose a disposition with this code where the keys are.
+    Dispose(String),
+    /// Compose attribute changes, starting with these pairs.
+    Attr(Vec<(String, String)>),
+    Simulate,
+    Deploy,
+    Faults(FaultProfile),
+    Refresh,
+    Freeze,
+    Help,
+    Quit,
+}
+
+/// What the line can see to complete and resolve names.
+pub struct Scope<'a> {
+    pub agents: &'a Directory,
+    pub sandbox: bool,
+    /// Commands that change the tenant are gone.
+    pub read_only: bool,
+    /// The tenant's pause reasons, once read.
+    pub pause_reasons: Vec<&'a str>,
+    /// The codes `dispose` takes where the keys are, with what each means.
+    pub codes: Vec<(String, String)>,
+}
+
+/// What `app` lets the line see: the codes are the disposition matrix's,
+/// or the selected campaign's outcomes when the keys are on its contacts.
+pub fn scope(app: &App) -> Scope<'_> {
+    let on_contacts = app.focused_list() == ListId::Contacts || app.focused_list() == ListId::Campaigns;
+    let codes = if on_contacts {
+        let campaign = app.campaigns.selected_row();
+        campaign.map_or_else(Vec::new, |c| {
+            c.outcome_matrix()
+                .codes()
+                .map(|code| (code.to_string(), format!("outcome · {}", c.name)))
+                .collect()
+        })
+    } else {
+        app.rules.book().map_or_else(Vec::new, |book| {
+            book.dispositions.codes().map(|c| (c.code.clone(), c.description.clone())).collect()
+        })
+    };
+    Scope {
+        agents: &app.directory,
+        sandbox: app.session.is_sandbox(),
+        read_only: app.session.read_only,
+        pause_reasons: app.rules.book().map_or_else(Vec::new, |book| book.pause_reasons.iter().collect()),
+        codes,
+    }
+}
+
+/// The line being typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Palette {
+    pub input: String,
+    /// The highlighted suggestion.
+    pub selected: usize,
+    /// Why the last Enter did nothing.
+    pub error: Option<String>,
+}
+
+/// A completion: the whole line it makes, and what it does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub line: String,
+    pub desc: String,
+}
+
+pub fn suggestions(input: &str, scope: &Scope<'_>) -> Vec<Suggestion> {
+    let input = input.trim_start();
+    let Some((word, rest)) = input.split_once(' ') else {
+        let word = input.to_lowercase();
+        return specs(scope)
+            .filter(|s| s.name.starts_with(&word))
+            .map(|s| {
+                let space = if matches!(s.args, Args::None) { "" } else { " " };
+                Suggestion { line: format!("{}{space}", s.name), desc: s.desc.to_string() }
+            })
+            .collect();
+    };
+    let Some(spec) = specs(scope).find(|s| s.name == word.to_lowercase()) else { return Vec::new() };
+    let rest = rest.trim_start().to_lowercase();
+    match spec.args {
+        Args::None => Vec::new(),
+        Args::Choice(choices) => choices
+            .iter()
+            .filter(|c| c.starts_with(&rest))
+            .map(|c| Suggestion { line: format!("{} {c}", spec.name), desc: spec.desc.to_string() })
+            .collect(),
+        Args::AgentName => agents_named(scope.agents, &rest)
+            .into_iter()
+            .take(MOST_SUGGESTIONS)
+            .map(|(_, person)| Suggestion {
+                line: format!("agent {}", person.name),
+                desc: person.team.clone().unwrap_or_else(|| "no team".into()),
+            })
+            .collect(),
+        Args::State => state_suggestions(&rest, scope),
+        Args::Code => scope
+            .codes
+            .iter()
+            .filter(|(code, _)| code.to_lowercase().starts_with(&rest))
+            .take(MOST_SUGGESTIONS * 2)
+            .map(|(code, desc)| Suggestion { line: format!("dispose {code}"), desc: desc.clone() })
+            .collect(),
+        Args::Pairs => Vec::new(),
+    }
+}
+
+/// A status first, then, after a Break, the tenant's pause reasons.
+fn state_suggestions(rest: &str, scope: &Scope<'_>) -> Vec<Suggestion> {
+    let Some((status, reason)) = rest.split_once(' ') else {
+        return AgentStatus::ALL
+            .iter()
+            .filter(|s| s.as_str().to_lowercase().starts_with(rest))
+            .map(|s| {
+                let space = if *s == AgentStatus::Break { " " } else { "" };
+                Suggestion { line: format!("state {s}{space}"), desc: "status".into() }
+            })
+            .collect();
+    };
+    let Some(status) = AgentStatus::ALL.into_iter().find(|s| s.as_str().eq_ignore_ascii_case(status)) else {
+        return Vec::new();
+    };
+    let reason = reason.trim_start();
+    scope
+        .pause_reasons
+        .iter()
+        .filter(|r| r.to_lowercase().starts_with(reason))
+        .map(|r| Suggestion { line: format!("state {status} {r}"), desc: "pause reason".into() })
+        .collect()
+}
+
+/// Reads a whole line into a command, or says in words why it cannot.
+pub fn parse(input: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
+    let input = input.trim();
+    let (word, rest) = input.split_once(' ').map_or((input, ""), |(w, r)| (w, r.trim()));
+    let word = word.to_lowercase();
+    let command = match word.as_str() {
+        "" => return Err("type a command; Tab completes, Esc closes".into()),
+        "agents" => PaletteCommand::Pane(PaneId::Agents, CampaignSide::Campaigns),
+        "interactions" => PaletteCommand::Pane(PaneId::Interactions, CampaignSide::Campaigns),
+        "campaigns" => PaletteCommand::Pane(PaneId::Campaigns, CampaignSide::Campaigns),
+        "contacts" => PaletteCommand::Pane(PaneId::Campaigns, CampaignSide::Contacts),
+        "data-actions" | "actions" => PaletteCommand::Pane(PaneId::DataActions, CampaignSide::Campaigns),
+        "audit" => PaletteCommand::Pane(PaneId::Audit, CampaignSide::Campaigns),
+        "agent" => return agent(scope.agents, rest),
+        "state" | "dispose" | "attr" | "deploy" if scope.read_only => {
+            return Err(format!("{word} changes the tenant, and this console is read-only"));
+        }
+        "state" => return state(rest, scope),
+        "dispose" if rest.is_empty() => {
+            return Err("dispose needs a code: dispose <code> (Tab lists them)".into());
+        }
+        "dispose" => return dispose(rest, scope),
+        "attr" => return pairs(rest).map(PaletteCommand::Attr),
+        "simulate" => PaletteCommand::Simulate,
+        "deploy" => PaletteCommand::Deploy,
+        "faults" if !scope.sandbox => {
+            return Err(
+                "faults can only be set on the embedded sandbox; this profile is a real tenant".into()
+            );
+        }
+        "faults" => return rest.parse().map(PaletteCommand::Faults),
+        "refresh" => PaletteCommand::Refresh,
+        "freeze" => PaletteCommand::Freeze,
+        "help" => PaletteCommand::Help,
+        "quit" | "q" => PaletteCommand::Quit,
+        other => {
+            let known: Vec<&str> = specs(scope).map(|s| s.name).collect();
+            return Err(format!("unknown command {other:?}; the commands are {}", known.join(", ")));
+        }
+    };
+    if !rest.is_empty() {
+        return Err(format!("{word} takes nothing after it"));
+    }
+    Ok(command)
+}
+
+/// `state <status> [reason]`: the status as the tenant spells it, the
+/// reason matched to the tenant's list when it is one of them.
+fn state(rest: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
+    let (status, reason) = rest.split_once(' ').map_or((rest, ""), |(s, r)| (s, r.trim()));
+    if status.is_empty() {
+        return Err(
+            "state needs a status: state <Available|Busy|Break|Training|Offline> [pause reason]".into()
+        );
+    }
+    let status =
+        AgentStatus::ALL.into_iter().find(|s| s.as_str().eq_ignore_ascii_case(status)).ok_or_else(|| {
+            format!("{status:?} is not a status; use Available, Busy, Break, Training or Offline")
+        })?;
+    let reason = (!reason.is_empty()).then(|| {
+        let known = scope.pause_reasons.iter().find(|r| r.eq_ignore_ascii_case(reason));
+        known.map_or_else(|| reason.to_string(), |r| (*r).to_string())
+    });
+    Ok(PaletteCommand::State { status: status.as_str().to_string(), reason })
+}
+
+/// `dispose <code>`: one of the codes where the keys are, as the tenant
+/// spells it.
+fn dispose(code: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
+    if scope.codes.is_empty() {
+        return Ok(PaletteCommand::Dispose(code.to_string()));
+    }
+    match scope.codes.iter().find(|(known, _)| known.eq_ignore_ascii_case(code)) {
+        Some((known, _)) => Ok(PaletteCommand::Dispose(known.clone())),
+        None => Err(format!("{code:?} is not one of the codes here; Tab lists them")),
+    }
+}
+
+/// `key=value` pairs, separated by spaces.
+fn pairs(rest: &str) -> Result<Vec<(String, String)>, String> {
+    rest.split_whitespace()
+        .map(|pair| match pair.split_once('=') {
+            Some((key, value)) if !key.is_empty() => Ok((key.to_string(), value.to_string())),
+            _ => Err(format!("{pair:?} is not key=value; write attr customer_segment=enterprise")),
+        })
+        .collect()
+}
+
+fn agent(agents: &Directory, name: &str) -> Result<PaletteCommand, String> {
+    if name.is_empty() {
+        return Err("agent needs a name: agent <name>".into());
+    }
+    let lower = name.to_lowercase();
+    let found = agents_named(agents, &lower);
+    let exact = found.iter().find(|(_, p)| p.name.to_lowercase() == lower);
+    match exact.or(found.first()) {
+        Some((id, _)) => Ok(PaletteCommand::Agent((*id).to_string())),
+        None if agents.is_empty() => Err("no agents are loaded yet".into()),
+        None => Err(format!("no agent's name contains {name:?}")),
+    }
+}
+
+/// Agents whose name contains `needle` (lowercase): names starting with it
+/// first, then alphabetically.
+fn agents_named<'a>(agents: &'a Directory, needle: &str) -> Vec<(&'a str, &'a Person)> {
+    let mut found: Vec<(bool, String, &str, &Person)> = agents
+        .iter()
+        .filter_map(|(id, person)| {
+            let lower = person.name.to_lowercase();
+            lower.contains(needle).then(|| (!lower.starts_with(needle), lower, id, person))
+        })
+        .collect();
+    found.sort_by(|a, b| (a.0, &a.1, a.2).cmp(&(b.0, &b.1, b.2)));
+    found.into_iter().map(|(_, _, id, person)| (id, person)).collect()
+}
+
+/// Every command as the help screen lists it: how to write it, what it does.
+pub fn usage(sandbox: bool, read_only: bool) -> Vec<(String, &'static str)> {
+    SPECS
+        .iter()
+        .filter(|s| (sandbox || !s.sandbox_only) && !(read_only && s.writes))
+        .map(|s| (format!("{}{}", s.name, specs::usage(&s.args)), s.desc))
+        .collect()
+}
+
+fn specs<'s>(scope: &'s Scope<'_>) -> impl Iterator<Item = &'static Spec> + 's {
+    SPECS.iter().filter(|s| (scope.sandbox || !s.sandbox_only) && !(scope.read_only && s.writes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn directory() -> Directory {
+        let person = |name: &str| Person { name: name.into(), team: None };
+        Directory::new([
+            ("u1".to_string(), person("Amara Okafor")),
+            ("u2".to_string(), person("Mara Lindqvist")),
+            ("u3".to_string(), person("Bilal Haddad")),
+        ])
+    }
+
+    fn scope_of(agents: &Directory, sandbox: bool) -> Scope<'_> {
+        Scope {
+            agents,
+            sandbox,
+            read_only: false,
+            pause_reasons: vec!["Queue Full", "Lunch", "IT Issue"],
+            codes: vec![("101".into(), "Issue Resolved".into()), ("201".into(), "Follow-up Required".into())],
+        }
+    }
+
+    #[test]
+    fn commands_complete_by_prefix_and_agents_by_name() {
+        let agents = directory();
+        let scope = scope_of(&agents, true);
+        let lines: Vec<String> = suggestions("f", &scope).into_iter().map(|s| s.line).collect();
+        assert_eq!(lines, ["faults ", "freeze"]);
+        let lines: Vec<String> = suggestions("agent mar", &scope).into_iter().map(|s| s.line).collect();
+        assert_eq!(lines, ["agent Mara Lindqvist", "agent Amara Okafor"], "prefix matches first");
+        let lines: Vec<String> = suggestions("faults s", &scope).into_iter().map(|s| s.line).collect();
+        assert_eq!(lines, ["faults storm"]);
+    }
+
+    #[test]
+    fn lines_parse_or_say_why_not() {
+        let agents = directory();
+        let scope = scope_of(&agents, true);
+        assert_eq!(parse("agent bilal", &scope), Ok(PaletteCommand::Agent("u3".into())));
+        assert_eq!(parse(" faults STORM ", &scope), Ok(PaletteCommand::Faults(FaultProfile::Storm)));
+        assert!(parse("faults hail", &scope).unwrap_err().contains("unknown fault profile"));
+        assert!(parse("agent zed", &scope).unwrap_err().contains("no agent's name contains \"zed\""));
+        assert!(parse("launch", &scope).unwrap_err().starts_with("unknown command \"launch\""));
+        assert!(parse("refresh now", &scope).unwrap_err().contains("takes nothing"));
+        let tenant = scope_of(&agents, false);
+        assert!(parse("faults storm", &tenant).unwrap_err().contains("only be set on the embedded sandbox"));
+        assert!(suggestions("fa", &tenant).is_empty(), "no faults on a real tenant");
+    }
+
+    #[test]
+    fn changes_complete_their_arguments_and_parse_to_what_the_tenant_spells() {
+        let agents = directory();
+        let scope = scope_of(&agents, true);
+        let lines =
+            |typed: &str| -> Vec<String> { suggestions(typed, &scope).into_iter().map(|s| s.line).collect() };
+        assert_eq!(lines("state b"), ["state Busy", "state Break "]);
+        assert_eq!(lines("state break q"), ["state Break Queue Full"]);
+        assert_eq!(lines("dispose 1"), ["dispose 101"]);
+        assert_eq!(
+            parse("state break queue full", &scope),
+            Ok(PaletteCommand::State { status: "Break".into(), reason: Some("Queue Full".into()) })
+        );
+        assert!(parse("state lunch", &scope).unwrap_err().contains("is not a status"));
+        assert_eq!(
+            parse("attr tier=gold score=9", &scope),
+            Ok(PaletteCommand::Attr(vec![("tier".into(), "gold".into()), ("score".into(), "9".into())]))
+        );
+        assert!(parse("attr tier", &scope).unwrap_err().contains("is not key=value"));
+        assert!(parse("dispose", &scope).unwrap_err().contains("needs a code"));
+        assert_eq!(parse("dispose 201", &scope), Ok(PaletteCommand::Dispose("201".into())));
+        assert!(parse("dispose 7", &scope).unwrap_err().contains("not one of the codes here"));
+    }
+
+    #[test]
+    fn read_only_hides_and_refuses_changes_but_keeps_simulate() {
+        let agents = directory();
+        let scope = Scope { read_only: true, ..scope_of(&agents, true) };
+        assert!(suggestions("st", &scope).is_empty());
+        assert!(parse("state Available", &scope).unwrap_err().contains("read-only"));
+        assert_eq!(parse("simulate", &scope), Ok(PaletteCommand::Simulate));
+        assert!(!usage(true, true).iter().any(|(u, _)| u.starts_with("dispose")));
+        assert!(usage(true, false).iter().any(|(u, _)| u.starts_with("dispose <code>")));
+    }
+}

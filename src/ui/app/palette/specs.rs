@@ -1,0 +1,69 @@
+//! Every command the line knows: its name, what follows it, what it does.
+
+/// What a command takes after its name.
+pub(super) enum Args {
+    None,
+    AgentName,
+    Choice(&'static [&'static str]),
+    /// A status, then a pause reason.
+    State,
+    /// A code from the matrix of the focused pane.
+    Code,
+    /// `key=value` pairs.
+    Pairs,
+}
+
+pub(super) struct Spec {
+    pub name: &'static str,
+    pub args: Args,
+    pub desc: &'static str,
+    pub sandbox_only: bool,
+    /// Changes the tenant: gone in read-only mode.
+    pub writes: bool,
+}
+
+const fn spec(name: &'static str, args: Args, desc: &'static str) -> Spec {
+    Spec { name, args, desc, sandbox_only: false, writes: false }
+}
+
+const fn change(name: &'static str, args: Args, desc: &'static str) -> Spec {
+    Spec { name, args, desc, sandbox_only: false, writes: true }
+}
+
+pub(super) const SPECS: &[Spec] = &[
+    spec("agents", Args::None, "Show the agents"),
+    spec("interactions", Args::None, "Show the interactions"),
+    spec("campaigns", Args::None, "Show the outbound campaigns"),
+    spec("contacts", Args::None, "Show the selected campaign's contacts"),
+    spec("data-actions", Args::None, "Show the data actions"),
+    spec("audit", Args::None, "Move to the audit log"),
+    spec("agent", Args::AgentName, "Jump to an agent by name"),
+    change("state", Args::State, "Set the selected or marked agents' state (and pause reason)"),
+    change("dispose", Args::Code, "Set a disposition on the selected or marked interactions or contacts"),
+    change("attr", Args::Pairs, "Change the selected or marked interactions' attributes"),
+    spec("simulate", Args::None, "Try the routing handler on an input, locally"),
+    change("deploy", Args::None, "Deploy a new data action"),
+    Spec {
+        name: "faults",
+        args: Args::Choice(&["none", "light", "storm"]),
+        desc: "Set the sandbox's fault mix",
+        sandbox_only: true,
+        writes: false,
+    },
+    spec("refresh", Args::None, "Refresh every table now"),
+    spec("freeze", Args::None, "Freeze or thaw the tables"),
+    spec("help", Args::None, "Show the keys and files"),
+    spec("quit", Args::None, "Leave the console"),
+];
+
+/// How the help screen writes what follows a command.
+pub(super) fn usage(args: &Args) -> String {
+    match args {
+        Args::None => String::new(),
+        Args::AgentName => " <name>".into(),
+        Args::Choice(choices) => format!(" {}", choices.join("|")),
+        Args::State => " <status> [pause reason]".into(),
+        Args::Code => " <code>".into(),
+        Args::Pairs => " [key=value …]".into(),
+    }
+}

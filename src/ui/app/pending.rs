@@ -1,0 +1,30 @@
+//! Changes this console sent and the engine has not finished: what they
+//! are called on screen, and what their items said along the way.
+
+/// Item outcomes kept for a batch's result; the audit log keeps them all.
+const KEPT: usize = 100;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    /// What the change is, for the progress gauge and the result
+    /// ("Break (Queue Full) · 40 agents").
+    pub label: String,
+    /// Writes to the tenant: the tables refresh when it ends.
+    pub writes: bool,
+    /// Returns data to read (a simulation, metrics): shown in a window.
+    pub shows_result: bool,
+    /// Items that did not apply, with why, in words.
+    pub blocked: Vec<String>,
+}
+
+impl Pending {
+    pub fn new(label: impl Into<String>, writes: bool) -> Self {
+        Self { label: label.into(), writes, shows_result: !writes, blocked: Vec::new() }
+    }
+
+    pub fn note_blocked(&mut self, text: String) {
+        if self.blocked.len() < KEPT {
+            self.blocked.push(text);
+        }
+    }
+}

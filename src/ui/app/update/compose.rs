@@ -1,0 +1,175 @@
+//! Opening a form on its targets (the marked rows, else the selected one),
+//! turning a valid form into a confirmation, and sending what was confirmed.
+
+use crate::engine::Command;
+use crate::ui::app::{App, Confirm, Effect, Level, ListId, Overlay, Pending};
+use crate::ui::entity::Entity;
+use crate::ui::forms::{self, Form, Kind, Plan, count};
+use crate::ui::keymap::{Context, Verb};
+
+/// Opens the form `verb` composes on the focused list.
+pub(super) fn open(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
+    let list = app.focused_list();
+    if !verb.acts_on(list) {
+        return wrong_pane(app, verb);
+    }
+    let form = match verb {
+        Verb::ChangeState => {
+            targets(app, list).map(|t| forms::agent_status(t.agents, None, None, &app.rules))
+        }
+        Verb::Dispose if list == ListId::Contacts => {
+            targets(app, list).map(|t| forms::contact_disposition(t.contacts, None, app.campaigns.rows()))
+        }
+        Verb::Dispose => {
+            targets(app, list).map(|t| forms::interaction_disposition(t.interactions, None, &app.rules))
+        }
+        Verb::Attributes => targets(app, list).map(|t| forms::attributes(t.interactions, &[])),
+        Verb::Simulate => Ok(forms::simulate()),
+        Verb::Deploy => Ok(forms::deploy()),
+        Verb::NewVersion => action(app).map(forms::new_version),
+        Verb::Deprecate => action(app).map(forms::deprecate),
+        Verb::ActionMetrics => {
+            let now = crate::domain::Timestamp::from_datetime(app.clock.wall);
+            action(app).map(|a| forms::metrics(a, now))
+        }
+        _ => return,
+    };
+    match form {
+        Ok(form) => show(app, form, effects),
+        Err(why) => app.flash(why, Level::Warn),
+    }
+}
+
+/// The rows a form acts on, cloned as they are now.
+#[derive(Default)]
+pub(super) struct Targets {
+    pub agents: Vec<crate::api::model::User>,
+    pub interactions: Vec<crate::api::model::Interaction>,
+    pub contacts: Vec<crate::api::model::Contact>,
+}
+
+/// The marked rows of `list`, else its selected row.
+pub(super) fn targets(app: &App, list: ListId) -> Result<Targets, String> {
+    fn of<T: Entity + Clone>(view: &crate::ui::app::TableView<T>) -> Result<Vec<T>, String> {
+        let marked = view.picked_rows();
+        if !marked.is_empty() {
+            return Ok(marked.into_iter().cloned().collect());
+        }
+        view.selected_row().map(|row| vec![row.clone()]).ok_or_else(|| format!("No {} is selected.", T::NOUN))
+    }
+    let mut targets = Targets::default();
+    match list {
+        ListId::Agents => targets.agents = of(&app.agents)?,
+        ListId::Interactions => targets.interactions = of(&app.interactions)?,
+        ListId::Contacts => targets.contacts = of(&app.contacts)?,
+        _ => return Err("Marks and changes work on agents, interactions and contacts.".into()),
+    }
+    Ok(targets)
+}
+
+fn action(app: &App) -> Result<crate::api::model::DataAction, String> {
+    app.data_actions.selected_row().cloned().ok_or_else(|| "No data action is selected.".into())
+}
+
+fn wrong_pane(app: &mut App, verb: Verb) {
+    let key = app.key_hint(Context::Table, verb);
+    let panes: Vec<&str> = verb.lists().unwrap_or(&[]).iter().map(|l| l.title()).collect();
+    app.flash(
+        format!("{key} works on {}; this is {}.", panes.join(" and "), app.focused_list().title()),
+        Level::Info,
+    );
+}
+
+/// Puts `form` on screen, checked, asking the engine for rules it needs.
+pub(super) fn show(app: &mut App, mut form: Form, effects: &mut Vec<Effect>) {
+    if form.kind.needs_rules() {
+        effects.push(Effect::Engine(Command::LoadRules));
+    }
+    form.recheck(&app.facts());
+    app.overlays.push(Overlay::Form(Box::new(form)));
+    app.touch();
+}
+
+/// Opens `form` and, when what was given up front is already valid, goes
+/// straight to its confirmation (the form stays under it for `n`).
+pub(super) fn show_and_review(app: &mut App, form: Form, effects: &mut Vec<Effect>) {
+    show(app, form, effects);
+    if let Some(Overlay::Form(form)) = app.overlays.last()
+        && form.check.plan.is_some()
+    {
+        review(app, effects);
+    }
+}
+
+/// Enter in a form: its confirmation, or why not beside the fields. What
+/// writes nothing (a simulation, metrics) is sent at once.
+pub(super) fn review(app: &mut App, effects: &mut Vec<Effect>) {
+    let Some(Overlay::Form(form)) = app.overlays.last_mut() else { return };
+    let plan = match form.submit() {
+        Ok(plan) => plan,
+        Err(_) => return app.touch(),
+    };
+    let noun = noun(&form.kind);
+    if plan.outgoing.writes() {
+        app.overlays.push(Overlay::Confirm(Box::new(Confirm { plan, scroll: 0 })));
+    } else {
+        app.overlays.pop();
+        send(app, plan, noun, effects);
+    }
+    app.touch();
+}
+
+/// `y` at a confirmation: the form and its confirmation close, the change goes.
+pub(super) fn confirmed(app: &mut App, effects: &mut Vec<Effect>) {
+    let Some(Overlay::Confirm(confirm)) = app.overlays.pop() else { return };
+    let noun = match app.overlays.pop() {
+        Some(Overlay::Form(form)) => {
+            clear_marks(app, &form.kind);
+            noun(&form.kind)
+        }
+        Some(other) => {
+            app.overlays.push(other);
+            "target"
+        }
+        None => "target",
+    };
+    send(app, confirm.plan, noun, effects);
+}
+
+fn send(app: &mut App, plan: Plan, noun: &str, effects: &mut Vec<Effect>) {
+    let writes = plan.outgoing.writes();
+    if writes && app.session.read_only {
+        return app.flash("Read-only: this console makes no changes; nothing was sent.", Level::Warn);
+    }
+    let label = match plan.lines.as_slice() {
+        [] => plan.label.clone(),
+        [one] => format!("{} · {}", plan.label, one.entity),
+        many => format!("{} · {}", plan.label, count(many.len(), noun)),
+    };
+    for (id, change) in plan.outgoing.commands() {
+        app.pending.insert(id.clone(), Pending::new(label.clone(), writes));
+        effects.push(Effect::Engine(Command::Submit { id, change }));
+    }
+    let verb = if writes { "Sending" } else { "Running" };
+    app.flash(format!("{verb}: {label}…"), Level::Info);
+}
+
+/// After a batch is sent, its marks have done their job.
+fn clear_marks(app: &mut App, kind: &Kind) {
+    let list = match kind {
+        Kind::AgentStatus(_) => ListId::Agents,
+        Kind::InteractionDisposition(_) | Kind::Attributes(_) => ListId::Interactions,
+        Kind::ContactDisposition(_) => ListId::Contacts,
+        _ => return,
+    };
+    app.list_mut(list).0.clear_picks();
+}
+
+fn noun(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::AgentStatus(_) => "agent",
+        Kind::InteractionDisposition(_) | Kind::Attributes(_) => "interaction",
+        Kind::ContactDisposition(_) => "contact",
+        _ => "data action",
+    }
+}

@@ -1,0 +1,195 @@
+//! Keys in a form and in its confirmation: the form's own keys from the
+//! keymap, then editing the focused field; the confirmation's fixed y/n.
+
+use super::compose;
+use crate::ui::app::TableView;
+use crate::ui::app::{App, Effect, Overlay};
+use crate::ui::entity::Entity;
+use crate::ui::forms::{Form, Input, Kind};
+use crate::ui::keymap::{Context, Key, Verb};
+use crossterm::event::KeyCode;
+
+pub(super) fn on_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
+    match app.overlays.last() {
+        Some(Overlay::Confirm(_)) => confirm_key(app, key, effects),
+        Some(Overlay::Form(form)) if form.discarding => discard_key(app, key),
+        Some(Overlay::Form(_)) => form_key(app, key, effects),
+        _ => {}
+    }
+    app.touch();
+}
+
+/// Text pasted into the focused field.
+pub(super) fn on_paste(app: &mut App, text: &str) {
+    let facts_changed = {
+        let Some(Overlay::Form(form)) = app.overlays.last_mut() else { return };
+        match form.focused().map(|f| (&mut f.input, &mut f.touched)) {
+            Some((Input::Text(input), touched)) => {
+                input.paste(text);
+                *touched = true;
+                true
+            }
+            _ => false,
+        }
+    };
+    if facts_changed {
+        recheck(app);
+    }
+}
+
+fn confirm_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
+    let back = key.ctrl && key.code == KeyCode::Char('c');
+    match key.code {
+        KeyCode::Char('y' | 'Y') | KeyCode::Enter if !key.ctrl => compose::confirmed(app, effects),
+        KeyCode::Char('n' | 'N') | KeyCode::Esc => {
+            app.overlays.pop();
+        }
+        _ if back => {
+            app.overlays.pop();
+        }
+        KeyCode::Char('j') | KeyCode::Down => scroll(app, 1),
+        KeyCode::Char('k') | KeyCode::Up => scroll(app, -1),
+        KeyCode::PageDown | KeyCode::Char(' ') => scroll(app, 10),
+        KeyCode::PageUp => scroll(app, -10),
+        _ => {}
+    }
+}
+
+fn scroll(app: &mut App, delta: isize) {
+    let limit = crate::ui::panes::overlays::scroll_limit(app);
+    if let Some(Overlay::Confirm(confirm)) = app.overlays.last_mut() {
+        confirm.scroll = confirm.scroll.saturating_add_signed(delta).min(limit);
+    }
+}
+
+fn discard_key(app: &mut App, key: Key) {
+    let Some(Overlay::Form(form)) = app.overlays.last_mut() else { return };
+    match key.code {
+        KeyCode::Char('y' | 'Y') => {
+            app.overlays.pop();
+        }
+        KeyCode::Char('n' | 'N') | KeyCode::Esc => form.discarding = false,
+        _ => {}
+    }
+}
+
+fn form_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
+    let verb = app.keymap.verb(Context::Form, key);
+    let Some(Overlay::Form(form)) = app.overlays.last_mut() else { return };
+    match verb {
+        Some(Verb::FormSubmit) => compose::review(app, effects),
+        Some(Verb::FormCancel) if form.is_touched() => form.discarding = true,
+        Some(Verb::FormCancel) => {
+            app.overlays.pop();
+        }
+        Some(Verb::FormNext) => form.move_focus(1),
+        Some(Verb::FormPrev) => form.move_focus(-1),
+        Some(Verb::FormAddRow) => {
+            if form.add_row() {
+                recheck(app);
+            }
+        }
+        Some(Verb::FormRemoveRow) => {
+            if form.remove_row() {
+                form.refused = None;
+                recheck(app);
+            }
+        }
+        _ => {
+            if edit(form, key) {
+                recheck(app);
+            }
+        }
+    }
+}
+
+/// Applies `key` to the focused field; true when its value changed.
+fn edit(form: &mut Form, key: Key) -> bool {
+    let Some(field) = form.focused() else { return false };
+    let changed = match &mut field.input {
+        Input::Text(input) => {
+            let before = input.clone();
+            match (key.code, key.ctrl) {
+                (KeyCode::Char('u'), true) => input.clear_before(),
+                (KeyCode::Char('w'), true) => input.delete_word(),
+                (KeyCode::Char('a'), true) | (KeyCode::Home, _) => input.home(),
+                (KeyCode::Char('e'), true) | (KeyCode::End, _) => input.end(),
+                (KeyCode::Char(c), false) if !key.alt => input.insert(c),
+                (KeyCode::Backspace, _) => input.backspace(),
+                (KeyCode::Delete, _) => input.delete(),
+                (KeyCode::Left, _) => input.left(),
+                (KeyCode::Right, _) => input.right(),
+                _ => {}
+            }
+            // Moving the cursor is not a change.
+            input.text() != before.text()
+        }
+        Input::Choice(choice) => match key.code {
+            KeyCode::Left => {
+                choice.cycle(-1);
+                true
+            }
+            KeyCode::Right | KeyCode::Char(' ') => {
+                choice.cycle(1);
+                true
+            }
+            KeyCode::Char(c) if !key.ctrl && !key.alt => choice.jump(c),
+            _ => false,
+        },
+        Input::Toggle(on) => match key.code {
+            KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right => {
+                *on = !*on;
+                true
+            }
+            _ => false,
+        },
+    };
+    if changed {
+        field.touched = true;
+    }
+    changed
+}
+
+/// Checks the form on top again, after an edit.
+pub(super) fn recheck(app: &mut App) {
+    recheck_with(app, false);
+}
+
+/// Checks the form on top again after new facts; its targets take their
+/// newest state, so the confirmation's "before" is current.
+pub(super) fn renewed(app: &mut App) {
+    recheck_with(app, true);
+}
+
+fn recheck_with(app: &mut App, renew_targets: bool) {
+    let Some(pos) = app.overlays.iter().rposition(|o| matches!(o, Overlay::Form(_))) else { return };
+    let Overlay::Form(mut form) = app.overlays.remove(pos) else { return };
+    if renew_targets {
+        match &mut form.kind {
+            Kind::AgentStatus(rows) => renew(rows, &app.agents),
+            Kind::InteractionDisposition(rows) | Kind::Attributes(rows) => renew(rows, &app.interactions),
+            Kind::ContactDisposition(rows) => renew(rows, &app.contacts),
+            _ => {}
+        }
+    }
+    form.recheck(&app.facts());
+    app.overlays.insert(pos, Overlay::Form(form));
+    app.touch();
+}
+
+/// Replaces each target with the same entity in the newest snapshot, when
+/// it is still there.
+fn renew<T: Entity + Clone>(targets: &mut [T], view: &TableView<T>) {
+    let rows = view.rows();
+    let by_id = rows.is_sorted_by(|a, b| a.id() < b.id());
+    for target in targets {
+        let found = if by_id {
+            rows.binary_search_by(|r| r.id().cmp(target.id())).ok().map(|i| &rows[i])
+        } else {
+            rows.iter().find(|r| r.id() == target.id())
+        };
+        if let Some(row) = found {
+            target.clone_from(row);
+        }
+    }
+}

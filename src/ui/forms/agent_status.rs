@@ -1,0 +1,123 @@
+//! The agent status form: state, pause reason from the tenant's list,
+//! wrap-up code and the two directive flags, for one agent or many.
+
+use super::{Check, Choice, Facts, Field, Form, Input, Kind, Opt, Outgoing, Plan, PlanLine, Rules, count};
+use crate::api::model::User;
+use crate::domain::agent_status::{
+    AgentStatus, AgentStatusChange, AgentStatusDraft, check_role, check_shift,
+};
+use crate::ui::panes::format;
+
+pub(super) fn open(users: Vec<User>, status: Option<&str>, reason: Option<&str>, rules: &Rules) -> Form {
+    let first = users.first();
+    let current = first.and_then(|u| u.status.known()).map_or("Available", AgentStatus::as_str);
+    let statuses = AgentStatus::ALL.iter().map(|s| Opt::plain(s.as_str())).collect();
+    let reason = reason.or(first.and_then(|u| u.pause_reason.as_deref())).unwrap_or("");
+    let title = match users.as_slice() {
+        [one] => format!("Change state · {}", one.display_name()),
+        many => format!("Change state · {}", count(many.len(), "agent")),
+    };
+    let fields = vec![
+        Field::choice("status", "State", Choice::new(statuses, status.unwrap_or(current))),
+        Field::choice("pauseReason", "Pause reason", Choice::new(reasons(rules), reason)),
+        Field::text("wrapUpCode", "Wrap-up code", "", "optional; recorded with the change"),
+        Field::toggle("autoAvailable", "Auto Available", true, "go Available by itself when wrap-up ends"),
+        Field::toggle(
+            "respectWrapUp",
+            "Respect wrap-up",
+            true,
+            "the tenant refuses the change while a wrap-up runs",
+        ),
+    ];
+    let mut form = Form::new(Kind::AgentStatus(users), title, fields);
+    // Values given up front (from the command line) count as typed.
+    for field in form.fields.iter_mut().take(2) {
+        field.touched = status.is_some();
+    }
+    form
+}
+
+/// "(none)", then the tenant's reasons once read.
+fn reasons(rules: &Rules) -> Vec<Opt> {
+    let mut options = vec![Opt::new("", "(none)")];
+    if let Some(book) = rules.book() {
+        options.extend(book.pause_reasons.iter().map(Opt::plain));
+    }
+    options
+}
+
+pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> Check {
+    if let Some(Input::Choice(choice)) = fields.get_mut(1).map(|f| &mut f.input) {
+        choice.set_options(reasons(facts.rules));
+    }
+    let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
+    let on = |i: usize| fields.get(i).is_some_and(Field::is_on);
+    let mut check = Check::default();
+    let Some(book) = facts.rules.book() else {
+        check.note("", facts.rules.missing("pause reasons"));
+        return check;
+    };
+    let drafts: Vec<AgentStatusDraft> = users
+        .iter()
+        .map(|u| AgentStatusDraft {
+            user_id: u.id.to_string(),
+            status: value(0),
+            pause_reason: value(1),
+            wrap_up_code: value(2),
+            auto_available: on(3),
+            respect_wrap_up: on(4),
+        })
+        .collect();
+    let mut lines = Vec::new();
+    for (user, draft) in users.iter().zip(&drafts) {
+        match AgentStatusChange::validate(draft, &book.pause_reasons) {
+            Ok(change) => lines.push(line(user, &change, facts)),
+            Err(invalid) => {
+                for e in invalid.errors() {
+                    // An id problem belongs to that agent, not to a field.
+                    let field = if e.field == "userId" { String::new() } else { e.field.clone() };
+                    check.note(field, e.rule.clone());
+                }
+            }
+        }
+    }
+    if users.is_empty() {
+        check.note("", "no agent is selected");
+    }
+    let after = after_text(&value(0), &value(1));
+    let title = match users {
+        [one] => format!("Change {}'s state?", one.display_name()),
+        many => format!("Change the state of {}?", count(many.len(), "agent")),
+    };
+    check.finish(|| Plan::new(title, after, lines, Outgoing::Agents(drafts)).counted("agent"))
+}
+
+fn line(user: &User, change: &AgentStatusChange, facts: &Facts<'_>) -> PlanLine {
+    let before = after_text(&user.status.to_string(), user.pause_reason.as_deref().unwrap_or(""));
+    let after = after_text(change.status.as_str(), change.pause_reason.as_deref().unwrap_or(""));
+    let note = check_role(&change.user_id, user.role_names())
+        .and_then(|()| check_shift(&change.user_id, user.shift, facts.now))
+        .err()
+        .map(|e| format!("will be refused: {}", e.rule))
+        .or_else(|| {
+            let until = user.wrap_up_until.filter(|until| *until > facts.now)?;
+            change.flags.respect_wrap_up.then(|| {
+                format!(
+                    "in wrap-up until {}; refused while wrap-up is respected",
+                    format::hhmmss(until.datetime())
+                )
+            })
+        })
+        .or_else(|| (before == after).then(|| "already so; will be skipped".to_string()));
+    PlanLine { entity: user.display_name(), before, after, note }
+}
+
+/// A state as the screen writes it: "Break (Queue Full)". Only a Break
+/// keeps its reason.
+fn after_text(status: &str, reason: &str) -> String {
+    if status == AgentStatus::Break.as_str() && !reason.is_empty() {
+        format!("{status} ({reason})")
+    } else {
+        status.to_string()
+    }
+}

@@ -1,0 +1,210 @@
+//! The interaction attributes form: rows of key, value and mode, added and
+//! removed as needed; the tenant applies them all or none.
+
+use super::interaction_disposition::short;
+use super::{Check, Choice, Field, Form, Kind, Opt, Outgoing, Plan, PlanLine, count};
+use crate::api::model::Interaction;
+use crate::domain::attributes::{AttributeDraft, AttributeMode, AttributeUpdate};
+use serde_json::Value;
+
+/// Fields per row: key, value, mode.
+const PER_ROW: usize = 3;
+
+pub(super) fn open(rows: Vec<Interaction>, typed: &[(String, String)]) -> Form {
+    let title = match rows.as_slice() {
+        [one] => format!("Attributes · interaction {}", short(one.id.as_str())),
+        many => format!("Attributes · {}", count(many.len(), "interaction")),
+    };
+    let mut fields = Vec::new();
+    for (n, (key, value)) in typed.iter().enumerate() {
+        fields.extend(row(n, key, value));
+    }
+    if fields.is_empty() {
+        fields.extend(row(0, "", ""));
+    }
+    let mut form = Form::new(Kind::Attributes(rows), title, fields);
+    for field in &mut form.fields {
+        field.touched = !typed.is_empty();
+    }
+    form
+}
+
+fn row(n: usize, key: &str, value: &str) -> [Field; PER_ROW] {
+    let modes =
+        [AttributeMode::Update, AttributeMode::Add, AttributeMode::Delete].map(|m| Opt::plain(m.as_str()));
+    [
+        Field::text(&format!("attributes[{n}].key"), "Key", key, "key").in_row(n),
+        Field::text(
+            &format!("attributes[{n}].value"),
+            "Value",
+            value,
+            "value: text, or a number, true, false, null",
+        )
+        .in_row(n),
+        Field::choice(&format!("attributes[{n}].mode"), "Mode", Choice::new(modes.to_vec(), "UPDATE"))
+            .in_row(n),
+    ]
+}
+
+pub(super) fn add_row(fields: &mut Vec<Field>, after: Option<usize>) -> Option<usize> {
+    let at = after.map_or(fields.len(), |row| (row + 1) * PER_ROW);
+    for (i, field) in row(0, "", "").into_iter().enumerate() {
+        fields.insert(at + i, field);
+    }
+    renumber(fields);
+    Some(at)
+}
+
+pub(super) fn remove_row(fields: &mut Vec<Field>, row_number: usize) -> bool {
+    let start = row_number * PER_ROW;
+    if start + PER_ROW > fields.len() {
+        return false;
+    }
+    fields.drain(start..start + PER_ROW);
+    if fields.is_empty() {
+        fields.extend(row(0, "", ""));
+    }
+    renumber(fields);
+    true
+}
+
+fn renumber(fields: &mut [Field]) {
+    for (i, field) in fields.iter_mut().enumerate() {
+        let n = i / PER_ROW;
+        let part = ["key", "value", "mode"][i % PER_ROW];
+        field.name = format!("attributes[{n}].{part}");
+        field.row = Some(n);
+    }
+}
+
+/// A typed value as JSON: a number, `true`, `false`, `null` or a quoted
+/// string stays what it is; anything else is text.
+pub(super) fn scalar(text: &str) -> Value {
+    match serde_json::from_str::<Value>(text) {
+        Ok(value @ (Value::Number(_) | Value::Bool(_) | Value::Null | Value::String(_))) => value,
+        _ => Value::String(text.to_string()),
+    }
+}
+
+/// The rows as drafts, blank rows left out; with each draft's row number.
+fn drafts(fields: &[Field]) -> Vec<(usize, AttributeDraft)> {
+    fields
+        .chunks(PER_ROW)
+        .enumerate()
+        .filter_map(|(n, row)| {
+            let [key, value, mode] = row else { return None };
+            let (key, value, mode) = (key.value(), value.value(), mode.value());
+            if key.is_empty() && value.is_empty() {
+                return None;
+            }
+            let value = if value.is_empty() && mode == "DELETE" { Value::Null } else { scalar(&value) };
+            Some((n, AttributeDraft { key, value, mode }))
+        })
+        .collect()
+}
+
+pub(super) fn check(fields: &[Field], rows: &[Interaction]) -> Check {
+    let numbered = drafts(fields);
+    let drafts: Vec<AttributeDraft> = numbered.iter().map(|(_, d)| d.clone()).collect();
+    // Problems name the n-th draft; the form's rows skip blank ones.
+    let rename = |field: &str| -> String {
+        let Some(rest) = field.strip_prefix("attributes[") else { return field.to_string() };
+        let Some((index, tail)) = rest.split_once(']') else { return field.to_string() };
+        match index.parse::<usize>().ok().and_then(|i| numbered.get(i)) {
+            Some((row, _)) => format!("attributes[{row}]{tail}"),
+            None => field.to_string(),
+        }
+    };
+    let mut check = Check::default();
+    let mut each = Vec::new();
+    let mut lines = Vec::new();
+    for row in rows {
+        match AttributeUpdate::validate(row.id.as_str(), &drafts) {
+            Ok(update) => {
+                let before = update
+                    .entries
+                    .iter()
+                    .map(|e| {
+                        let held = row.attributes.iter().find(|a| a.key == e.key.as_str());
+                        format!("{}={}", e.key, held.map_or("—".to_string(), |a| a.value.to_string()))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let after = update
+                    .entries
+                    .iter()
+                    .map(|e| match e.mode {
+                        AttributeMode::Delete => format!("{} deleted", e.key),
+                        mode => format!("{}={} ({mode})", e.key, e.value),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let who = row.customer_name.as_deref().map_or(String::new(), |c| format!(" ({c})"));
+                let missing: Vec<&str> = update
+                    .entries
+                    .iter()
+                    .filter(|e| {
+                        e.mode != AttributeMode::Add
+                            && !row.attributes.iter().any(|a| a.key == e.key.as_str())
+                    })
+                    .map(|e| e.key.as_str())
+                    .collect();
+                let note = (!missing.is_empty()).then(|| {
+                    format!(
+                        "as of the last refresh, {} not set here; the tenant refuses UPDATE and DELETE of a missing key (use ADD)",
+                        missing.join(", ") + if missing.len() == 1 { " is" } else { " are" }
+                    )
+                });
+                lines.push(PlanLine {
+                    entity: format!("{}{who}", short(row.id.as_str())),
+                    before,
+                    after,
+                    note,
+                });
+                each.push((row.id.to_string(), drafts.clone()));
+            }
+            Err(invalid) => {
+                for e in invalid.errors() {
+                    let field = if e.field == "interaction_id" { String::new() } else { rename(&e.field) };
+                    check.note(field, e.rule.clone());
+                }
+            }
+        }
+    }
+    if rows.is_empty() {
+        check.note("", "no interaction is selected");
+    }
+    let title = match rows {
+        [one] => format!("Change the attributes of interaction {}?", short(one.id.as_str())),
+        many => format!("Change the attributes of {}?", count(many.len(), "interaction")),
+    };
+    let label = count(drafts.len(), "attribute");
+    check.finish(|| Plan::new(title, label, lines, Outgoing::Attributes(each)).counted("interaction"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_values_keep_their_json_kind_and_everything_else_is_text() {
+        assert_eq!(scalar("9"), Value::from(9));
+        assert_eq!(scalar("true"), Value::Bool(true));
+        assert_eq!(scalar("null"), Value::Null);
+        assert_eq!(scalar("\"9\""), Value::from("9"));
+        assert_eq!(scalar("enterprise"), Value::from("enterprise"));
+        assert_eq!(scalar("[1]"), Value::from("[1]"), "lists are text here");
+    }
+
+    #[test]
+    fn rows_are_added_after_the_focus_and_renumbered() {
+        let mut form = open(Vec::new(), &[("a".into(), "1".into()), ("b".into(), "2".into())]);
+        assert_eq!(add_row(&mut form.fields, Some(0)), Some(3));
+        let keys: Vec<String> = form.fields.chunks(3).map(|r| r[0].value()).collect();
+        assert_eq!(keys, ["a", "", "b"]);
+        assert_eq!(form.fields[6].name, "attributes[2].key");
+        assert!(remove_row(&mut form.fields, 1));
+        assert_eq!(form.fields[3].value(), "b");
+        assert_eq!(form.fields[3].name, "attributes[1].key");
+    }
+}

@@ -1,0 +1,166 @@
+//! The outbound contact disposition form: an outcome from the campaign's
+//! matrix, notes, the agent, and custom fields as `key=value` rows.
+
+use super::attributes::scalar;
+use super::{Check, Choice, Facts, Field, Form, Kind, Opt, Outgoing, Plan, PlanLine, count};
+use crate::api::model::{Campaign, Contact};
+use crate::domain::contact_disposition::{
+    ContactDisposition, ContactDispositionDraft, OutcomeCode, OutcomeMatrix, check_contact,
+};
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
+
+const OUTCOME: usize = 0;
+const NOTES: usize = 1;
+const AGENT: usize = 2;
+/// Where the custom field rows start.
+const ROWS: usize = 3;
+
+pub(super) fn open(rows: Vec<Contact>, code: Option<&str>, campaigns: &[Campaign]) -> Form {
+    let agent = match rows.as_slice() {
+        [one] => one.agent_id.clone().unwrap_or_default(),
+        _ => String::new(),
+    };
+    let title = match rows.as_slice() {
+        [one] => format!("Outcome · {}", one.display_name()),
+        many => format!("Outcome · {}", count(many.len(), "contact")),
+    };
+    let fields = vec![
+        Field::choice("outcomeCode", "Outcome", Choice::new(outcomes(&rows, campaigns), code.unwrap_or(""))),
+        Field::text("notes", "Notes", "", "optional"),
+        Field::text("agentId", "Agent id", &agent, "empty: each contact's own agent"),
+        custom_row(0),
+    ];
+    let mut form = Form::new(Kind::ContactDisposition(rows), title, fields);
+    form.fields[OUTCOME].touched = code.is_some();
+    form
+}
+
+fn custom_row(n: usize) -> Field {
+    Field::text(
+        &format!("customFields[{n}]"),
+        "Custom field",
+        "",
+        "key=value; a number, true, false or null stays one",
+    )
+    .in_row(n)
+}
+
+/// "(choose an outcome)", then every outcome the targets' campaigns accept.
+fn outcomes(rows: &[Contact], campaigns: &[Campaign]) -> Vec<Opt> {
+    let wanted: BTreeSet<&str> = rows.iter().map(|c| c.campaign_id.as_str()).collect();
+    let mut codes = BTreeSet::new();
+    for campaign in campaigns.iter().filter(|c| wanted.contains(c.id.as_str())) {
+        codes.extend(campaign.outcome_matrix().codes().map(str::to_string));
+    }
+    std::iter::once(Opt::new("", "(choose an outcome)")).chain(codes.into_iter().map(Opt::plain)).collect()
+}
+
+pub(super) fn add_row(fields: &mut Vec<Field>, after: Option<usize>) -> Option<usize> {
+    let at = after.map_or(fields.len(), |row| ROWS + row + 1);
+    fields.insert(at, custom_row(0));
+    renumber(fields);
+    Some(at)
+}
+
+pub(super) fn remove_row(fields: &mut Vec<Field>, row: usize) -> bool {
+    fields.remove(ROWS + row);
+    if fields.len() == ROWS {
+        fields.push(custom_row(0));
+    }
+    renumber(fields);
+    true
+}
+
+fn renumber(fields: &mut [Field]) {
+    for (n, field) in fields.iter_mut().skip(ROWS).enumerate() {
+        field.name = format!("customFields[{n}]");
+        field.row = Some(n);
+    }
+}
+
+/// The rows as one JSON object; each row that is not `key=value`, or
+/// repeats a key, is a problem under its own name.
+fn custom_fields(fields: &[Field], check: &mut Check) -> Option<Value> {
+    let mut map = Map::new();
+    for field in fields.iter().skip(ROWS) {
+        let text = field.value();
+        if text.trim().is_empty() {
+            continue;
+        }
+        let Some((key, value)) = text.split_once('=') else {
+            check.note(&field.name, "write it as key=value");
+            continue;
+        };
+        let key = key.trim();
+        if key.is_empty() {
+            check.note(&field.name, "the key before = is empty");
+        } else if map.insert(key.to_string(), scalar(value.trim())).is_some() {
+            check.note(&field.name, format!("{key:?} is set twice"));
+        }
+    }
+    (!map.is_empty()).then_some(Value::Object(map))
+}
+
+pub(super) fn check(fields: &[Field], rows: &[Contact], facts: &Facts<'_>) -> Check {
+    let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
+    let mut check = Check::default();
+    let custom = custom_fields(fields, &mut check);
+    let code = value(OUTCOME);
+    let typed_agent = value(AGENT);
+    let mut drafts = Vec::new();
+    let mut lines = Vec::new();
+    for row in rows {
+        let Some(campaign) = facts.campaigns.iter().find(|c| c.id == row.campaign_id) else {
+            check.note("", format!("campaign {} is not loaded yet; wait for the refresh", row.campaign_id));
+            continue;
+        };
+        let matrix: OutcomeMatrix = campaign.outcome_matrix();
+        let agent_id = if typed_agent.trim().is_empty() {
+            row.agent_id.clone().unwrap_or_default()
+        } else {
+            typed_agent.clone()
+        };
+        let draft = ContactDispositionDraft {
+            contact_id: row.id.to_string(),
+            campaign_id: row.campaign_id.to_string(),
+            outcome_code: code.clone(),
+            agent_id,
+            notes: value(NOTES),
+            custom_fields: custom.clone(),
+            disposition_timestamp: String::new(),
+        };
+        match ContactDisposition::validate(&draft, &matrix, facts.now) {
+            Ok(valid) => lines.push(line(row, &valid.outcome_code)),
+            Err(invalid) => {
+                for e in invalid.errors() {
+                    match e.field.as_str() {
+                        "agentId" if typed_agent.trim().is_empty() => check.note(
+                            "agentId",
+                            format!("{} has no agent; type the agent's id", row.display_name()),
+                        ),
+                        "contactId" | "campaignId" => check.note("", e.rule.clone()),
+                        _ => check.note(e.field.clone(), e.rule.clone()),
+                    }
+                }
+            }
+        }
+        drafts.push(draft);
+    }
+    if rows.is_empty() {
+        check.note("", "no contact is selected");
+    }
+    let title = match rows {
+        [one] => format!("Set {}'s outcome to {code}?", one.display_name()),
+        many => format!("Set the outcome of {} to {code}?", count(many.len(), "contact")),
+    };
+    check.finish(|| Plan::new(title, code.clone(), lines, Outgoing::Contacts(drafts)).counted("contact"))
+}
+
+fn line(row: &Contact, wanted: &OutcomeCode) -> PlanLine {
+    let before = row.outcome_code.clone().unwrap_or_else(|| "no outcome".into());
+    let note = check_contact(&row.state, row.outcome_code.as_deref(), wanted)
+        .err()
+        .map(|skip| format!("will be skipped: {skip}"));
+    PlanLine { entity: row.display_name(), before, after: wanted.to_string(), note }
+}

@@ -1,0 +1,195 @@
+//! Data action forms: simulate an input (nothing is sent), deploy an action,
+//! give one a new version, deprecate one, read its execution metrics.
+
+use super::{Check, Field, Form, Kind, Outgoing, Plan, PlanLine};
+use crate::api::model::{DataAction, MetricsQuery};
+use crate::domain::Timestamp;
+use crate::domain::data_action::{
+    DEFAULT_TIMEOUT_MS, DataActionDefinition, DataActionDraft, check_new_version, input_schema,
+    output_schema, sample_input,
+};
+use crate::engine::DataActionChange;
+use serde_json::Value;
+
+/// How far back the metrics form looks by default.
+const METRICS_DAYS: i64 = 7;
+
+pub(super) fn open_simulate() -> Form {
+    let sample = serde_json::to_string(&sample_input()).unwrap_or_default();
+    let fields = vec![Field::text("input", "Input (JSON)", &sample, "the documents' sample; edit it")];
+    Form::new(Kind::Simulate, "Simulate · the routing handler, locally", fields)
+}
+
+pub(super) fn check_simulate(fields: &[Field]) -> Check {
+    let mut check = Check::default();
+    let text = fields.first().map(Field::value).unwrap_or_default();
+    match serde_json::from_str::<Value>(&text) {
+        Ok(input) => {
+            if let Err(invalid) = input_schema().check("input", &input) {
+                check.note_all(&invalid);
+            }
+            check.finish(|| {
+                let change = DataActionChange::Simulate { input };
+                Plan::new("Simulate?".into(), "simulation".into(), Vec::new(), Outgoing::DataAction(change))
+            })
+        }
+        Err(e) => {
+            check.note("input", format!("is not JSON: {e}"));
+            check
+        }
+    }
+}
+
+pub(super) fn open_deploy() -> Form {
+    let example = DataActionDraft::documents_example("");
+    let fields = vec![
+        Field::text("name", "Name", &example.name, "a letter, then letters, digits, _ - ."),
+        Field::text("version", "Version", &example.version, "MAJOR.MINOR.PATCH"),
+        Field::text("handlerUrl", "Handler URL", "", "https://… (plain http only to this machine)"),
+        Field::text("timeoutMs", "Timeout (ms)", &DEFAULT_TIMEOUT_MS.to_string(), "100 to 30000"),
+        Field::text("description", "Description", &example.description, "optional"),
+    ];
+    Form::new(Kind::Deploy, "Deploy a data action · with the shipped input and output schemas", fields)
+}
+
+pub(super) fn check_deploy(fields: &[Field]) -> Check {
+    let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
+    let mut check = Check::default();
+    let timeout = value(3);
+    let timeout_ms = match timeout.trim() {
+        "" => None,
+        raw => match raw.parse::<u64>() {
+            Ok(ms) => Some(ms),
+            Err(_) => {
+                check.note("timeoutMs", format!("{raw:?} is not a whole number of milliseconds"));
+                None
+            }
+        },
+    };
+    let draft = DataActionDraft {
+        name: value(0),
+        version: value(1),
+        input_schema: input_schema().document().clone(),
+        output_schema: output_schema().document().clone(),
+        handler_url: value(2),
+        timeout_ms,
+        description: value(4),
+    };
+    let definition = match DataActionDefinition::validate(&draft) {
+        Ok(definition) => Some(definition),
+        Err(invalid) => {
+            check.note_all(&invalid);
+            None
+        }
+    };
+    check.finish(|| {
+        let line = definition.map(|d| PlanLine {
+            entity: d.name.clone(),
+            before: "not deployed".into(),
+            after: format!("{} → {} (timeout {} ms)", d.version, d.handler_url, d.timeout_ms),
+            note: None,
+        });
+        let title = format!("Deploy {} {}?", draft.name.trim(), draft.version.trim());
+        let label = format!("deploy {}", draft.name.trim());
+        Plan::new(
+            title,
+            label,
+            line.into_iter().collect(),
+            Outgoing::DataAction(DataActionChange::Deploy(draft)),
+        )
+    })
+}
+
+pub(super) fn open_version(action: DataAction) -> Form {
+    let mut next = action.version.clone();
+    next.patch += 1;
+    next.pre = semver::Prerelease::EMPTY;
+    let title = format!("New version · {} (now {})", action.name, action.version);
+    let fields = vec![Field::text("version", "Version", &next.to_string(), "greater than the current one")];
+    Form::new(Kind::NewVersion(Box::new(action)), title, fields)
+}
+
+pub(super) fn check_version(fields: &[Field], action: &DataAction) -> Check {
+    let raw = fields.first().map(Field::value).unwrap_or_default();
+    let mut check = Check::default();
+    let next = match check_new_version(&action.version, action.is_deprecated, &raw) {
+        Ok(next) => Some(next),
+        Err(e) => {
+            check.note(e.field, e.rule);
+            None
+        }
+    };
+    check.finish(|| {
+        let version = next.map(|v| v.to_string()).unwrap_or_default();
+        let line = PlanLine {
+            entity: named(action),
+            before: action.version.to_string(),
+            after: version.clone(),
+            note: None,
+        };
+        let change = DataActionChange::NewVersion { id: action.id.to_string(), version: version.clone() };
+        Plan::new(
+            format!("Move {} to version {version}?", action.name),
+            format!("version {version}"),
+            vec![line],
+            Outgoing::DataAction(change),
+        )
+    })
+}
+
+pub(super) fn open_deprecate(action: DataAction) -> Form {
+    let title = format!("Deprecate · {}", action.name);
+    Form::new(Kind::Deprecate(Box::new(action)), title, Vec::new())
+}
+
+pub(super) fn check_deprecate(action: &DataAction) -> Check {
+    let mut check = Check::default();
+    if action.is_deprecated {
+        check.note("", format!("{} is already deprecated", named(action)));
+    }
+    check.finish(|| {
+        let line =
+            PlanLine { entity: named(action), before: "live".into(), after: "deprecated".into(), note: None };
+        let change = DataActionChange::Deprecate { id: action.id.to_string() };
+        Plan::new(
+            format!("Deprecate {}?", action.name),
+            "deprecation".into(),
+            vec![line],
+            Outgoing::DataAction(change),
+        )
+        .warn("Deprecating is final: a deprecated action takes no new version; deploy a new action instead.")
+    })
+}
+
+pub(super) fn open_metrics(action: DataAction, now: Timestamp) -> Form {
+    let to = now.datetime().replace_nanosecond(0).unwrap_or(now.datetime());
+    let from = to - time::Duration::days(METRICS_DAYS);
+    let text = |t: time::OffsetDateTime| Timestamp::from_datetime(t).to_string();
+    let title = format!("Metrics · {}", action.name);
+    let fields = vec![
+        Field::text("from", "From", &text(from), "RFC 3339 with an offset, e.g. 2026-11-14T00:00:00Z"),
+        Field::text("to", "To", &text(to), "RFC 3339 with an offset"),
+    ];
+    Form::new(Kind::Metrics(Box::new(action)), title, fields)
+}
+
+pub(super) fn check_metrics(fields: &[Field], action: &DataAction) -> Check {
+    let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
+    let mut check = Check::default();
+    let from = Timestamp::parse_as("from", &value(0)).map_err(|e| check.note(e.field, e.rule)).ok();
+    let to = Timestamp::parse_as("to", &value(1)).map_err(|e| check.note(e.field, e.rule)).ok();
+    if let (Some(from), Some(to)) = (from, to)
+        && let Err(e) = MetricsQuery::daily(Some(action.id.clone()), from, to)
+    {
+        // The query names the range's end as the wire does.
+        check.note(if e.field == "dateTo" { "to".into() } else { e.field }, e.rule);
+    }
+    check.finish(|| {
+        let change = DataActionChange::Metrics { id: action.id.to_string(), from: value(0), to: value(1) };
+        Plan::new("Read metrics?".into(), "metrics".into(), Vec::new(), Outgoing::DataAction(change))
+    })
+}
+
+fn named(action: &DataAction) -> String {
+    format!("{} ({})", action.name, action.id)
+}

@@ -1,0 +1,164 @@
+//! The interaction disposition form: a code from the tenant's matrix, its
+//! description, notes, and the agent it is recorded for.
+
+use super::{Check, Choice, Facts, Field, Form, Input, Kind, Opt, Outgoing, Plan, PlanLine, Rules, count};
+use crate::api::model::Interaction;
+use crate::domain::interaction_disposition::{DispositionDraft, InteractionDisposition, ensure_closed};
+
+const CODE: usize = 0;
+const DESCRIPTION: usize = 1;
+const NOTES: usize = 2;
+const AGENT: usize = 3;
+
+pub(super) fn open(rows: Vec<Interaction>, code: Option<&str>, rules: &Rules) -> Form {
+    let agent = match rows.as_slice() {
+        [one] => one.agent_id.clone().unwrap_or_default(),
+        _ => String::new(),
+    };
+    let title = match rows.as_slice() {
+        [one] => format!("Disposition · interaction {}", short(one.id.as_str())),
+        many => format!("Disposition · {}", count(many.len(), "interaction")),
+    };
+    let fields = vec![
+        Field::choice("code", "Code", Choice::new(codes(rules), code.unwrap_or(""))),
+        Field::text("description", "Description", "", "filled in from the code; edit to say more"),
+        Field::text("notes", "Notes", "", "optional"),
+        Field::text("agent_id", "Agent id", &agent, "empty: each interaction's own agent"),
+    ];
+    let mut form = Form::new(Kind::InteractionDisposition(rows), title, fields);
+    if let Some(code) = code {
+        form.fields[CODE].touched = true;
+        describe(&mut form.fields, rules, "", code);
+    }
+    form
+}
+
+/// "(choose a code)", then the matrix's codes once read.
+fn codes(rules: &Rules) -> Vec<Opt> {
+    let mut options = vec![Opt::new("", "(choose a code)")];
+    if let Some(book) = rules.book() {
+        options.extend(
+            book.dispositions.codes().map(|c| Opt::new(&c.code, format!("{} {}", c.code, c.description))),
+        );
+    }
+    options
+}
+
+/// Follows the code with its description, unless the supervisor wrote
+/// their own.
+fn describe(fields: &mut [Field], rules: &Rules, before: &str, now: &str) {
+    let Some(book) = rules.book() else { return };
+    let described =
+        |code: &str| book.dispositions.get(code).map(|c| c.description.clone()).unwrap_or_default();
+    if let Some(Input::Text(text)) = fields.get_mut(DESCRIPTION).map(|f| &mut f.input)
+        && (text.is_empty() || text.text() == described(before))
+    {
+        *text = super::TextInput::new(described(now));
+    }
+}
+
+pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_>) -> Check {
+    let before = fields.get(CODE).map(Field::value).unwrap_or_default();
+    if let Some(Input::Choice(choice)) = fields.get_mut(CODE).map(|f| &mut f.input) {
+        choice.set_options(codes(facts.rules));
+    }
+    let code = fields.get(CODE).map(Field::value).unwrap_or_default();
+    describe(fields, facts.rules, &before, &code);
+    let mut check = Check::default();
+    let Some(book) = facts.rules.book() else {
+        check.note("", facts.rules.missing("disposition matrix"));
+        return check;
+    };
+    let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
+    let typed_agent = value(AGENT);
+    let mut each = Vec::new();
+    let mut lines = Vec::new();
+    for row in rows {
+        let agent_id = if typed_agent.trim().is_empty() {
+            row.agent_id.clone().unwrap_or_default()
+        } else {
+            typed_agent.clone()
+        };
+        let draft = DispositionDraft {
+            code: code.clone(),
+            description: value(DESCRIPTION),
+            agent_id,
+            notes: value(NOTES),
+            ..Default::default()
+        };
+        match InteractionDisposition::validate(
+            row.id.as_str(),
+            std::slice::from_ref(&draft),
+            &book.dispositions,
+            facts.now,
+        ) {
+            Ok(valid) => {
+                let note = ensure_closed(&valid.interaction_id, &row.status)
+                    .err()
+                    .map(|e| format!("will be refused: {}", e.rule));
+                let after = format!("{} {}", draft.code.trim(), draft.description.trim());
+                lines.push(PlanLine { entity: entity(row, facts), before: current(row), after, note });
+            }
+            Err(invalid) => {
+                for e in invalid.errors() {
+                    match e.field.as_str() {
+                        // The agent is the interaction's when none is typed.
+                        "agent_id" if typed_agent.trim().is_empty() => check.note(
+                            "agent_id",
+                            format!(
+                                "interaction {} has no agent; type the agent's id",
+                                short(row.id.as_str())
+                            ),
+                        ),
+                        "interaction_id" => check.note("", e.rule.clone()),
+                        _ => check.note(e.field.clone(), e.rule.clone()),
+                    }
+                }
+                continue;
+            }
+        }
+        each.push((row.id.to_string(), vec![draft]));
+    }
+    if rows.is_empty() {
+        check.note("", "no interaction is selected");
+    }
+    if !lines.is_empty() && lines.iter().all(|l| l.note.is_some()) && check.problems.is_empty() {
+        let why = lines[0].note.clone().unwrap_or_default();
+        check.note("", format!("as of the last refresh, nothing here can take it ({why}); Ctrl-R refreshes"));
+    }
+    let title = match rows {
+        [one] => format!("Set this disposition on interaction {}?", short(one.id.as_str())),
+        many => format!("Set this disposition on {}?", count(many.len(), "interaction")),
+    };
+    let label = format!("disposition {code}");
+    check.finish(|| Plan::new(title, label, lines, Outgoing::Dispositions(each)).counted("interaction"))
+}
+
+/// An interaction as a confirmation names it: who called, and its id.
+fn entity(row: &Interaction, facts: &Facts<'_>) -> String {
+    let who = row
+        .customer_name
+        .clone()
+        .or_else(|| row.agent_id.as_deref().map(|a| facts.agents.name_or_id(a).to_string()));
+    match who {
+        Some(who) => format!("{} ({who}, {})", short(row.id.as_str()), row.status),
+        None => format!("{} ({})", short(row.id.as_str()), row.status),
+    }
+}
+
+fn current(row: &Interaction) -> String {
+    if row.dispositions.is_empty() {
+        "no disposition".into()
+    } else {
+        row.dispositions
+            .iter()
+            .map(|d| format!("{} {}", d.code, d.description))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The first block of an id, enough to tell interactions apart on screen.
+pub(super) fn short(id: &str) -> &str {
+    id.split('-').next().filter(|s| s.len() >= 6).unwrap_or(id)
+}

@@ -1,0 +1,302 @@
+//! Compose forms: one per change the console makes. Every field is checked
+//! as it is typed with the domain's own rules (the engine checks them again
+//! before anything is sent), each problem shown beside the field it names,
+//! and a valid form becomes a [`Plan`] to confirm.
+
+mod agent_status;
+mod attributes;
+mod contact_disposition;
+mod data_action;
+pub mod field;
+pub mod input;
+mod interaction_disposition;
+pub mod plan;
+
+pub use field::{Choice, Field, Input, Opt};
+pub use input::TextInput;
+pub use plan::{Outgoing, Plan, PlanLine};
+
+use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
+use crate::domain::{Invalid, Timestamp};
+use crate::engine::RuleBook;
+use crate::ui::entity::Directory;
+
+/// The tenant's rule data as the console has it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Rules {
+    #[default]
+    Unread,
+    Read(RuleBook),
+    /// Why it could not be read.
+    Failed(String),
+}
+
+impl Rules {
+    pub fn book(&self) -> Option<&RuleBook> {
+        match self {
+            Self::Read(book) => Some(book),
+            _ => None,
+        }
+    }
+
+    /// Why the rules cannot be checked yet, in words.
+    pub fn missing(&self, what: &str) -> String {
+        match self {
+            Self::Failed(why) => format!("{why}; close the form and open it again to retry"),
+            _ => format!("reading the tenant's {what}…"),
+        }
+    }
+}
+
+/// What forms check against besides their own fields.
+pub struct Facts<'a> {
+    pub rules: &'a Rules,
+    /// Campaigns with their outcome matrices.
+    pub campaigns: &'a [Campaign],
+    pub agents: &'a Directory,
+    pub now: Timestamp,
+}
+
+/// What a form composes, with the targets as they were when it opened.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    AgentStatus(Vec<User>),
+    InteractionDisposition(Vec<Interaction>),
+    ContactDisposition(Vec<Contact>),
+    Attributes(Vec<Interaction>),
+    Simulate,
+    Deploy,
+    NewVersion(Box<DataAction>),
+    Deprecate(Box<DataAction>),
+    Metrics(Box<DataAction>),
+}
+
+impl Kind {
+    /// Whether the form checks against the tenant's rule data.
+    pub fn needs_rules(&self) -> bool {
+        matches!(self, Self::AgentStatus(_) | Self::InteractionDisposition(_))
+    }
+
+    /// Whether rows can be added and removed.
+    pub fn has_rows(&self) -> bool {
+        matches!(self, Self::Attributes(_) | Self::ContactDisposition(_))
+    }
+}
+
+/// What the rules say about a form's fields: problems by field name (an
+/// empty or unknown name concerns the whole form), and when there are none,
+/// the plan.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Check {
+    pub problems: Vec<(String, String)>,
+    pub plan: Option<Plan>,
+}
+
+impl Check {
+    /// Collects problems, each (field, rule) once however many targets
+    /// repeat it.
+    pub fn note(&mut self, field: impl Into<String>, rule: impl Into<String>) {
+        let problem = (field.into(), rule.into());
+        if !self.problems.contains(&problem) {
+            self.problems.push(problem);
+        }
+    }
+
+    pub fn note_all(&mut self, invalid: &Invalid) {
+        for e in invalid.errors() {
+            self.note(e.field.clone(), e.rule.clone());
+        }
+    }
+
+    /// The plan, when no problem was noted.
+    pub fn finish(mut self, plan: impl FnOnce() -> Plan) -> Self {
+        if self.problems.is_empty() {
+            self.plan = Some(plan());
+        }
+        self
+    }
+}
+
+/// A form being filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    pub kind: Kind,
+    pub title: String,
+    pub fields: Vec<Field>,
+    /// The field with the keys.
+    pub focus: usize,
+    pub check: Check,
+    /// Every problem shows, touched or not: set when a submit was refused.
+    pub reveal: bool,
+    /// Why the last submit was refused.
+    pub refused: Option<String>,
+    /// Esc was pressed with something typed: asking before discarding it.
+    pub discarding: bool,
+}
+
+impl Form {
+    pub fn new(kind: Kind, title: impl Into<String>, fields: Vec<Field>) -> Self {
+        Self {
+            kind,
+            title: title.into(),
+            fields,
+            focus: 0,
+            check: Check::default(),
+            reveal: false,
+            refused: None,
+            discarding: false,
+        }
+    }
+
+    /// Checks every field again against the rules and the targets.
+    pub fn recheck(&mut self, facts: &Facts<'_>) {
+        self.check = match &self.kind {
+            Kind::AgentStatus(users) => agent_status::check(&mut self.fields, users, facts),
+            Kind::InteractionDisposition(rows) => {
+                interaction_disposition::check(&mut self.fields, rows, facts)
+            }
+            Kind::ContactDisposition(rows) => contact_disposition::check(&self.fields, rows, facts),
+            Kind::Attributes(rows) => attributes::check(&self.fields, rows),
+            Kind::Simulate => data_action::check_simulate(&self.fields),
+            Kind::Deploy => data_action::check_deploy(&self.fields),
+            Kind::NewVersion(action) => data_action::check_version(&self.fields, action),
+            Kind::Deprecate(action) => data_action::check_deprecate(action),
+            Kind::Metrics(action) => data_action::check_metrics(&self.fields, action),
+        };
+        if self.check.plan.is_some() {
+            self.refused = None;
+        }
+    }
+
+    /// Problems to show beside field `i`.
+    pub fn problems_of(&self, i: usize) -> Vec<&str> {
+        let Some(field) = self.fields.get(i) else { return Vec::new() };
+        if !(field.touched || self.reveal) {
+            return Vec::new();
+        }
+        self.check
+            .problems
+            .iter()
+            .filter(|(name, _)| field.owns(name))
+            .map(|(_, rule)| rule.as_str())
+            .collect()
+    }
+
+    /// Problems no field owns, shown above the fields: those about the
+    /// whole form at once, those about a part of it (`attributes`) once
+    /// something was typed.
+    pub fn general_problems(&self) -> Vec<String> {
+        let typed = self.reveal || self.is_touched();
+        self.check
+            .problems
+            .iter()
+            .filter(|(name, _)| name.is_empty() || typed)
+            .filter(|(name, _)| !self.fields.iter().any(|f| f.owns(name)))
+            .map(|(name, rule)| if name.is_empty() { rule.clone() } else { format!("{name}: {rule}") })
+            .collect()
+    }
+
+    /// Whether the supervisor typed or chose anything.
+    pub fn is_touched(&self) -> bool {
+        self.fields.iter().any(|f| f.touched)
+    }
+
+    /// The plan to confirm, or why not, in words; a refusal reveals every
+    /// problem so each shows beside its field.
+    pub fn submit(&mut self) -> Result<Plan, String> {
+        if let Some(plan) = &self.check.plan {
+            return Ok(plan.clone());
+        }
+        self.reveal = true;
+        let n = self.check.problems.len();
+        let first =
+            self.check.problems.first().map(|(_, rule)| rule.as_str()).unwrap_or("the form is incomplete");
+        let why = match n {
+            0 | 1 => format!("Not sent: {first}."),
+            n => format!("Not sent: {n} problems, marked beside their fields (first: {first})."),
+        };
+        self.refused = Some(why.clone());
+        Err(why)
+    }
+
+    pub fn focused(&mut self) -> Option<&mut Field> {
+        self.fields.get_mut(self.focus)
+    }
+
+    pub fn move_focus(&mut self, delta: isize) {
+        let n = self.fields.len();
+        if n > 0 {
+            self.focus = (self.focus as isize + delta).rem_euclid(n as isize) as usize;
+        }
+    }
+
+    /// Adds a row after the one with the focus, and focuses its first field.
+    pub fn add_row(&mut self) -> bool {
+        let row = self.fields.get(self.focus).and_then(|f| f.row);
+        let added = match &self.kind {
+            Kind::Attributes(_) => attributes::add_row(&mut self.fields, row),
+            Kind::ContactDisposition(_) => contact_disposition::add_row(&mut self.fields, row),
+            _ => None,
+        };
+        if let Some(at) = added {
+            self.focus = at;
+        }
+        added.is_some()
+    }
+
+    /// Removes the row with the focus; false when there is none to remove.
+    pub fn remove_row(&mut self) -> bool {
+        let Some(row) = self.fields.get(self.focus).and_then(|f| f.row) else { return false };
+        let removed = match &self.kind {
+            Kind::Attributes(_) => attributes::remove_row(&mut self.fields, row),
+            Kind::ContactDisposition(_) => contact_disposition::remove_row(&mut self.fields, row),
+            _ => false,
+        };
+        if removed {
+            self.focus = self.focus.min(self.fields.len().saturating_sub(1));
+        }
+        removed
+    }
+}
+
+/// Forms, opened on their targets.
+pub fn agent_status(users: Vec<User>, status: Option<&str>, reason: Option<&str>, rules: &Rules) -> Form {
+    agent_status::open(users, status, reason, rules)
+}
+
+pub fn interaction_disposition(rows: Vec<Interaction>, code: Option<&str>, rules: &Rules) -> Form {
+    interaction_disposition::open(rows, code, rules)
+}
+
+pub fn contact_disposition(rows: Vec<Contact>, code: Option<&str>, campaigns: &[Campaign]) -> Form {
+    contact_disposition::open(rows, code, campaigns)
+}
+
+pub fn attributes(rows: Vec<Interaction>, typed: &[(String, String)]) -> Form {
+    attributes::open(rows, typed)
+}
+
+pub fn simulate() -> Form {
+    data_action::open_simulate()
+}
+
+pub fn deploy() -> Form {
+    data_action::open_deploy()
+}
+
+pub fn new_version(action: DataAction) -> Form {
+    data_action::open_version(action)
+}
+
+pub fn deprecate(action: DataAction) -> Form {
+    data_action::open_deprecate(action)
+}
+
+pub fn metrics(action: DataAction, now: Timestamp) -> Form {
+    data_action::open_metrics(action, now)
+}
+
+/// `n` and a noun, the noun plural unless `n` is 1.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}

@@ -1,0 +1,114 @@
+//! What a valid form would do: the lines a confirmation lists, and the
+//! changes sent to the engine once confirmed.
+
+use crate::domain::agent_status::AgentStatusDraft;
+use crate::domain::attributes::AttributeDraft;
+use crate::domain::contact_disposition::ContactDispositionDraft;
+use crate::domain::interaction_disposition::DispositionDraft;
+use crate::engine::{Change, CommandId, DataActionChange, Item};
+
+/// Batches at least this large say how many they touch before they go.
+pub const LARGE_BATCH: usize = 10;
+
+/// One target of a change: "Aaliyah Ito: Available → Break (Queue Full)".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanLine {
+    pub entity: String,
+    pub before: String,
+    pub after: String,
+    /// What the console already knows will stop it (a wrap-up, the dialer),
+    /// from the last refresh; the engine decides when it is sent.
+    pub note: Option<String>,
+}
+
+/// The drafts to send, as the engine takes them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outgoing {
+    Agents(Vec<AgentStatusDraft>),
+    Contacts(Vec<ContactDispositionDraft>),
+    /// One change per interaction.
+    Dispositions(Vec<(String, Vec<DispositionDraft>)>),
+    /// One change per interaction.
+    Attributes(Vec<(String, Vec<AttributeDraft>)>),
+    DataAction(DataActionChange),
+}
+
+impl Outgoing {
+    /// Whether it writes to the tenant (and so is confirmed first, and
+    /// refused in read-only mode).
+    pub fn writes(&self) -> bool {
+        match self {
+            Self::DataAction(change) => Change::DataAction(change.clone()).writes(),
+            _ => true,
+        }
+    }
+
+    /// The engine commands, each under a fresh id. Agents and contacts go
+    /// as one batch; interactions as one change each.
+    pub fn commands(self) -> Vec<(CommandId, Change)> {
+        fn batch<T>(drafts: Vec<T>, make: fn(Vec<Item<T>>) -> Change) -> Vec<(CommandId, Change)> {
+            let id = CommandId::random();
+            let items =
+                drafts.into_iter().enumerate().map(|(i, draft)| Item { id: id.item(i), draft }).collect();
+            vec![(id, make(items))]
+        }
+        match self {
+            Self::Agents(drafts) => batch(drafts, Change::AgentStatus),
+            Self::Contacts(drafts) => batch(drafts, Change::ContactDispositions),
+            Self::Dispositions(each) => each
+                .into_iter()
+                .map(|(interaction_id, dispositions)| {
+                    (CommandId::random(), Change::InteractionDisposition { interaction_id, dispositions })
+                })
+                .collect(),
+            Self::Attributes(each) => each
+                .into_iter()
+                .map(|(interaction_id, rows)| {
+                    (CommandId::random(), Change::Attributes { interaction_id, rows })
+                })
+                .collect(),
+            Self::DataAction(change) => vec![(CommandId::random(), Change::DataAction(change))],
+        }
+    }
+}
+
+/// A change ready to be confirmed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// The question the confirmation asks ("Change the state of 40 agents?").
+    pub title: String,
+    /// What the change is, short, for progress and results ("Break (Queue Full)").
+    pub label: String,
+    pub lines: Vec<PlanLine>,
+    /// Said in the warning colour before the lines: counts of large
+    /// batches, changes that cannot be undone.
+    pub warning: Option<String>,
+    pub outgoing: Outgoing,
+}
+
+impl Plan {
+    pub fn new(title: String, label: String, lines: Vec<PlanLine>, outgoing: Outgoing) -> Self {
+        Self { title, label, lines, warning: None, outgoing }
+    }
+
+    /// Says how many `noun`s a large batch touches.
+    pub fn counted(mut self, noun: &str) -> Self {
+        let n = self.lines.len();
+        if n >= LARGE_BATCH {
+            let blocked = self.lines.iter().filter(|l| l.note.is_some()).count();
+            let mut text = format!("This changes {n} {noun}s at once.");
+            if blocked > 0 {
+                text.push_str(&format!(
+                    " {blocked} of them look blocked (see the notes) and will be skipped or refused."
+                ));
+            }
+            self.warning = Some(text);
+        }
+        self
+    }
+
+    pub fn warn(mut self, text: impl Into<String>) -> Self {
+        self.warning = Some(text.into());
+        self
+    }
+}

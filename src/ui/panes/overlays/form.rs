@@ -1,0 +1,245 @@
+//! A form over the panes: what it is for, each field with its problems
+//! beside it, and the keys that move on.
+
+use crate::ui::app::App;
+use crate::ui::forms::{Field, Form, Input, Kind, count};
+use crate::ui::keymap::Context;
+use crate::ui::theme::{Role, Theme};
+use crate::ui::widgets::fit::{fit, pad, width, wrap};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+/// The widest a form grows.
+const MOST_WIDTH: u16 = 100;
+/// The label column.
+const LABEL: usize = 17;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
+    let theme = &app.theme;
+    let width = area.width.saturating_sub(4).min(MOST_WIDTH);
+    let room = usize::from(width.saturating_sub(2));
+    let (lines, focus_line) = body(form, room, theme);
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let window =
+        Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
+    // Scrolled just enough to keep the focused field in view.
+    let inner = usize::from(height.saturating_sub(2));
+    let scroll = focus_line.saturating_sub(inner.saturating_sub(2));
+    let block = Block::bordered()
+        .border_style(theme.style(Role::BorderFocus))
+        .title(Span::styled(format!(" {} ", form.title), theme.style(Role::Title)))
+        .title_bottom(keys(app, form));
+    frame.render_widget(Clear, window);
+    let scroll = u16::try_from(scroll).unwrap_or(0);
+    frame.render_widget(Paragraph::new(lines).style(theme.base()).block(block).scroll((scroll, 0)), window);
+}
+
+/// The form's lines, and the line of the focused field.
+fn body(form: &Form, room: usize, theme: &Theme) -> (Vec<Line<'static>>, usize) {
+    let muted = theme.style(Role::Muted);
+    let error = theme.style(Role::Error);
+    let mut lines =
+        vec![Line::from(Span::styled(fit(&targets(form), room).into_owned(), muted)), Line::default()];
+    for problem in form.general_problems() {
+        for part in wrap(&format!("✕ {problem}"), room) {
+            lines.push(Line::from(Span::styled(part, error)));
+        }
+    }
+    let mut focus_line = 0;
+    let mut i = 0;
+    while i < form.fields.len() {
+        let row = form.fields[i].row;
+        let group: Vec<usize> = match row {
+            Some(_) => (i..form.fields.len()).take_while(|&j| form.fields[j].row == row).collect(),
+            None => vec![i],
+        };
+        if group.contains(&form.focus) {
+            focus_line = lines.len();
+        }
+        lines.push(field_line(form, &group, room, theme));
+        for j in &group {
+            for problem in form.problems_of(*j) {
+                let lead = " ".repeat(LABEL);
+                let text = if group.len() > 1 {
+                    format!("✕ {}: {problem}", form.fields[*j].label)
+                } else {
+                    format!("✕ {problem}")
+                };
+                for part in wrap(&text, room.saturating_sub(LABEL).max(10)) {
+                    lines.push(Line::from(vec![Span::raw(lead.clone()), Span::styled(part, error)]));
+                }
+            }
+        }
+        i += group.len();
+    }
+    if form.fields.is_empty() {
+        lines.push(Line::from(Span::styled("Nothing to fill in: Enter reviews the change.", muted)));
+    }
+    if let Some(refused) = &form.refused {
+        lines.push(Line::default());
+        for part in wrap(refused, room) {
+            lines.push(Line::from(Span::styled(part, theme.style(Role::Warn))));
+        }
+    }
+    (lines, focus_line)
+}
+
+/// Who the form is for, in one line.
+fn targets(form: &Form) -> String {
+    fn names(all: Vec<String>, noun: &str) -> String {
+        match all.as_slice() {
+            [] => format!("No {noun} selected"),
+            [one] => format!("For {one}"),
+            [a, b, rest @ ..] if !rest.is_empty() => {
+                format!("For {}: {a}, {b} and {} more (the marked rows)", count(all.len(), noun), rest.len())
+            }
+            _ => format!("For {} (the marked rows): {}", count(all.len(), noun), all.join(", ")),
+        }
+    }
+    match &form.kind {
+        Kind::AgentStatus(users) => names(
+            users
+                .iter()
+                .map(|u| match &u.pause_reason {
+                    Some(r) => format!("{} ({} · {r})", u.display_name(), u.status),
+                    None => format!("{} ({})", u.display_name(), u.status),
+                })
+                .collect(),
+            "agent",
+        ),
+        Kind::InteractionDisposition(rows) | Kind::Attributes(rows) => names(
+            rows.iter().map(|r| format!("interaction {} ({})", r.id, r.status)).collect(),
+            "interaction",
+        ),
+        Kind::ContactDisposition(rows) => names(
+            rows.iter()
+                .map(|c| {
+                    let outcome = c.outcome_code.as_deref().unwrap_or("no outcome");
+                    format!("{} ({} · {outcome})", c.display_name(), c.state)
+                })
+                .collect(),
+            "contact",
+        ),
+        Kind::Simulate => {
+            "Runs the documents' handler on this machine; nothing is sent to the tenant.".into()
+        }
+        Kind::Deploy => "Creates a new action on the tenant.".into(),
+        Kind::NewVersion(a) | Kind::Deprecate(a) | Kind::Metrics(a) => {
+            format!("For {} ({}), version {}", a.name, a.id, a.version)
+        }
+    }
+}
+
+/// A field, or a row of fields, on one line: label, then input.
+fn field_line(form: &Form, group: &[usize], room: usize, theme: &Theme) -> Line<'static> {
+    let first = &form.fields[group[0]];
+    let focused = group.contains(&form.focus);
+    let label_role = if focused { Role::Accent } else { Role::Text };
+    let label = match first.row {
+        Some(n) if group.len() > 1 => format!("Row {}", n + 1),
+        _ => first.label.clone(),
+    };
+    let mut spans = vec![Span::styled(pad(&label, LABEL), theme.style(label_role))];
+    let mut left = room.saturating_sub(LABEL);
+    let each = if group.len() > 1 { left / group.len() } else { left };
+    for (k, &j) in group.iter().enumerate() {
+        let field = &form.fields[j];
+        let mut budget = each;
+        if group.len() > 1 {
+            let tag = format!("{} ", field.label.to_lowercase());
+            budget = budget.saturating_sub(width(&tag) + 1);
+            spans.push(Span::styled(tag, theme.style(Role::Muted)));
+        }
+        spans.extend(input(field, j == form.focus, budget.max(4), theme));
+        if k + 1 < group.len() {
+            spans.push(Span::raw(" "));
+        }
+        left = left.saturating_sub(each);
+    }
+    Line::from(spans)
+}
+
+fn input(field: &Field, focused: bool, room: usize, theme: &Theme) -> Vec<Span<'static>> {
+    let cursor = theme.style(Role::Selection);
+    let muted = theme.style(Role::Muted);
+    let box_style =
+        if focused { Style::new().add_modifier(Modifier::UNDERLINED) } else { theme.style(Role::Text) };
+    match &field.input {
+        Input::Text(text) if text.is_empty() && !focused => {
+            vec![Span::styled(fit(&field.help, room).into_owned(), muted)]
+        }
+        Input::Text(text) => {
+            let (shown, at) = text.window(room.saturating_sub(1));
+            if !focused {
+                return vec![Span::styled(shown, box_style)];
+            }
+            let chars: Vec<char> = shown.chars().collect();
+            let before: String = chars.iter().take(at).collect();
+            let under = chars.get(at).map_or(" ".to_string(), char::to_string);
+            let after: String = chars.iter().skip(at + 1).collect();
+            let mut spans = vec![
+                Span::styled(before, box_style),
+                Span::styled(under, cursor),
+                Span::styled(after, box_style),
+            ];
+            if text.is_empty() {
+                spans.push(Span::styled(format!(" {}", fit(&field.help, room.saturating_sub(2))), muted));
+            }
+            spans
+        }
+        Input::Choice(choice) => {
+            let of = format!(" {}/{}", choice.position() + 1, choice.options().len());
+            let text = fit(choice.label(), room.saturating_sub(4 + width(&of))).into_owned();
+            let style = if focused { cursor } else { theme.style(Role::Text) };
+            let mut spans = vec![Span::styled(format!("◂ {text} ▸"), style)];
+            if focused && choice.options().len() > 1 {
+                spans.push(Span::styled(of, muted));
+            }
+            spans
+        }
+        Input::Toggle(on) => {
+            let mark = if *on { "[x]" } else { "[ ]" };
+            let style = if focused { cursor } else { theme.style(Role::Text) };
+            vec![
+                Span::styled(mark.to_string(), style),
+                Span::styled(format!(" {}", fit(&field.help, room.saturating_sub(4))), muted),
+            ]
+        }
+    }
+}
+
+/// The bottom line: the discard question, or the form's keys.
+fn keys(app: &App, form: &Form) -> Line<'static> {
+    let theme = &app.theme;
+    if form.discarding {
+        return Line::from(vec![
+            Span::styled(" Discard what you typed? ", theme.style(Role::Warn)),
+            Span::styled("y", theme.style(Role::Key)),
+            Span::raw(" discards · "),
+            Span::styled("n", theme.style(Role::Key)),
+            Span::raw(" keeps editing "),
+        ]);
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for hint in app.keymap.hints(Context::Form, app.session.read_only) {
+        let rows_only = ["add row", "remove row"].contains(&hint.label.as_str());
+        if rows_only && !form.kind.has_rows() {
+            continue;
+        }
+        spans.push(Span::styled(hint.keys, theme.style(Role::Key)));
+        spans.push(Span::styled(format!(" {} · ", hint.label), theme.style(Role::Muted)));
+    }
+    let choosing =
+        matches!(form.fields.get(form.focus).map(|f| &f.input), Some(Input::Choice(_) | Input::Toggle(_)));
+    if choosing {
+        spans.push(Span::styled("←→/Space", theme.style(Role::Key)));
+        spans.push(Span::styled(" choose ", theme.style(Role::Muted)));
+    } else if let Some(last) = spans.last_mut() {
+        last.content = last.content.trim_end_matches(" · ").to_string().into();
+        spans.push(Span::raw(" "));
+    }
+    Line::from(spans)
+}

@@ -1,0 +1,210 @@
+//! What keys do in forms and around them: editing text, choosing, Esc that
+//! asks before losing what was typed, marks for batches, the command line's
+//! change commands, read-only refusals, and what a finished change leaves.
+
+mod ui_support;
+
+use crossterm::event::KeyCode;
+use cxone_console::engine::{Change, Command, CommandId, Event, Finished, Outcome};
+use cxone_console::ui::app::{Action, App, Effect, Overlay, update};
+use cxone_console::ui::forms::{Form, Kind};
+use ui_support::*;
+
+fn form(app: &App) -> &Form {
+    match app.overlays.last() {
+        Some(Overlay::Form(form)) => form,
+        other => panic!("expected a form on top, found {other:?}"),
+    }
+}
+
+fn submitted(effects: &[Effect]) -> Vec<(CommandId, Change)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Engine(Command::Submit { id, change }) => Some((id.clone(), change.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn text_fields_edit_at_the_cursor_and_take_pastes() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["2", "d", "tab"]);
+    press(&mut app, &["ctrl-u"]);
+    type_text(&mut app, "Resolvd");
+    press(&mut app, &["left", "backspace"]);
+    type_text(&mut app, "ve");
+    press(&mut app, &["home", "delete"]);
+    type_text(&mut app, "r");
+    press(&mut app, &["end"]);
+    update(&mut app, Action::Paste(" on the\nfirst call".into()));
+    assert_eq!(form(&app).fields[1].value(), "resolved on the first call");
+    press(&mut app, &["ctrl-w"]);
+    assert_eq!(form(&app).fields[1].value(), "resolved on the first ");
+}
+
+#[test]
+fn esc_closes_an_untouched_form_and_asks_when_something_was_typed() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["c", "esc"]);
+    assert!(app.overlays.is_empty(), "nothing typed, nothing to lose");
+    press(&mut app, &["c", "tab", "tab"]);
+    type_text(&mut app, "ACW-12");
+    press(&mut app, &["esc"]);
+    assert!(form(&app).discarding);
+    assert!(render(&app).contains("Discard what you typed?"));
+    press(&mut app, &["n"]);
+    assert_eq!(form(&app).fields[2].value(), "ACW-12", "kept");
+    press(&mut app, &["esc", "y"]);
+    assert!(app.overlays.is_empty());
+}
+
+#[test]
+fn a_change_is_refused_until_valid_and_confirmed_before_it_goes() {
+    let mut app = ready(120, 40);
+    // Aiko Ito, Training: Break without a reason.
+    press(&mut app, &["c", "b", "b"]);
+    assert!(press(&mut app, &["enter"]).is_empty(), "refused, nothing sent");
+    assert!(form(&app).refused.as_deref().is_some_and(|r| r.contains("a Break needs a pause reason")));
+    press(&mut app, &["tab", "q", "enter"]);
+    let Some(Overlay::Confirm(confirm)) = app.overlays.last() else { panic!("a confirmation") };
+    assert_eq!(confirm.plan.lines[0].entity, "Aiko Ito");
+    assert_eq!(
+        (confirm.plan.lines[0].before.as_str(), confirm.plan.lines[0].after.as_str()),
+        ("Training", "Break (Queue Full)")
+    );
+    press(&mut app, &["n"]);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))), "n goes back to the form");
+    press(&mut app, &["enter"]);
+    let sent = submitted(&press(&mut app, &["y"]));
+    let [(_, Change::AgentStatus(items))] = sent.as_slice() else { panic!("{sent:?}") };
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].draft.user_id, "4d0a6b8c-2e3f-4c9d-9f7a-6b5c4d3e2f1a");
+    assert_eq!(
+        (items[0].draft.status.as_str(), items[0].draft.pause_reason.as_str()),
+        ("Break", "Queue Full")
+    );
+    assert!(app.overlays.is_empty());
+}
+
+#[test]
+fn space_marks_rows_star_marks_the_filter_and_u_clears() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["space", "space"]);
+    assert_eq!(app.agents.pick_count(), 2);
+    assert_eq!(app.agents.cursor(), 2, "each mark moves down");
+    press(&mut app, &["k", "space"]);
+    assert_eq!(app.agents.pick_count(), 1, "again unmarks");
+    press(&mut app, &["u", "/"]);
+    type_text(&mut app, "billing");
+    press(&mut app, &["enter", "*"]);
+    assert_eq!(app.agents.pick_count(), 2, "Billing North and Billing South");
+    press(&mut app, &["esc"]);
+    assert_eq!(app.agents.pick_count(), 2, "marks outlive the filter");
+    press(&mut app, &["c", "a", "enter"]);
+    let sent = submitted(&press(&mut app, &["y"]));
+    let [(_, Change::AgentStatus(items))] = sent.as_slice() else { panic!("{sent:?}") };
+    let mut users: Vec<&str> = items.iter().map(|i| i.draft.user_id.as_str()).collect();
+    users.sort_unstable();
+    assert_eq!(users, ["12345-abcde-67890", "6f2c8dae-4a5b-4ebf-9b9c-8d7e6f5a4b3c"]);
+    assert_eq!(app.agents.pick_count(), 0, "sent marks are cleared");
+}
+
+#[test]
+fn a_blocked_row_is_noted_in_the_confirmation() {
+    let mut app = ready(120, 40);
+    // Payment Reminder's contacts, then Spring Renewal's, where one is dialing.
+    press(&mut app, &["3", "j", "l", "*", "d", "n"]);
+    let form = form(&app);
+    assert!(matches!(form.kind, Kind::ContactDisposition(ref rows) if rows.len() == 7), "{:?}", form.kind);
+    press(&mut app, &["tab", "tab"]);
+    type_text(&mut app, "agent-77");
+    press(&mut app, &["enter"]);
+    let Some(Overlay::Confirm(confirm)) = app.overlays.last() else { panic!("{}", render(&app)) };
+    let dialing = confirm.plan.lines.iter().find(|l| l.entity == "Camila Horvat").expect("Camila is listed");
+    assert!(
+        dialing.note.as_deref().is_some_and(|n| n.contains("the dialer holds the contact (DIALING)")),
+        "{dialing:?}"
+    );
+}
+
+#[test]
+fn the_command_line_composes_changes_with_completion() {
+    let mut app = ready(120, 40);
+    press(&mut app, &[":"]);
+    type_text(&mut app, "state br");
+    press(&mut app, &["tab"]);
+    type_text(&mut app, "lu");
+    press(&mut app, &["tab"]);
+    let Some(Overlay::Palette(line)) = app.overlays.last() else { panic!("the palette") };
+    assert_eq!(line.input, "state Break Lunch");
+    press(&mut app, &["enter"]);
+    let Some(Overlay::Confirm(confirm)) = app.overlays.last() else {
+        panic!("straight to the confirmation: {}", render(&app))
+    };
+    assert_eq!(confirm.plan.lines[0].after, "Break (Lunch)");
+    press(&mut app, &["esc", "esc", "y", "2", ":"]);
+    type_text(&mut app, "dispose 7");
+    press(&mut app, &["enter"]);
+    let Some(Overlay::Palette(line)) = app.overlays.last() else { panic!("the palette stays") };
+    assert!(line.error.as_deref().is_some_and(|e| e.contains("\"7\" is not one of the codes here")));
+    press(&mut app, &["ctrl-u"]);
+    type_text(&mut app, "dispose 201");
+    press(&mut app, &["enter"]);
+    let Some(Overlay::Confirm(confirm)) = app.overlays.last() else { panic!("{}", render(&app)) };
+    assert_eq!(confirm.plan.lines[0].after, "201 Follow-up Required");
+}
+
+#[test]
+fn read_only_keys_say_so_and_send_nothing() {
+    let mut session = sandbox_session();
+    session.read_only = true;
+    let looks = cxone_console::ui::Looks::defaults(cxone_console::ui::theme::Colors::On);
+    let mut app = app_with(session, looks, 120, 40);
+    feed(&mut app, seeded_events());
+    assert!(press(&mut app, &["c"]).is_empty());
+    assert!(app.overlays.is_empty());
+    assert!(render(&app).contains("Read-only: c makes changes"), "{}", render(&app));
+    press(&mut app, &[":"]);
+    type_text(&mut app, "state Available");
+    assert!(press(&mut app, &["enter"]).is_empty());
+    let Some(Overlay::Palette(line)) = app.overlays.last() else { panic!("the palette stays") };
+    assert!(line.error.as_deref().is_some_and(|e| e.contains("read-only")));
+    // Simulating writes nothing, so it stays.
+    press(&mut app, &["esc", "4", "t", "enter"]);
+    let effects = press(&mut app, &[]);
+    assert!(effects.is_empty());
+}
+
+#[test]
+fn a_simulation_runs_without_confirmation_and_opens_its_result() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["4", "t"]);
+    let sent = submitted(&press(&mut app, &["enter"]));
+    let [(id, Change::DataAction(_))] = sent.as_slice() else { panic!("{sent:?}") };
+    let outcome = Outcome::Applied {
+        summary: "the handler routes to vip-dedicated-queue".into(),
+        data: Some(serde_json::json!({ "output": { "routing_recommendation": "vip-dedicated-queue" } })),
+    };
+    let effects = feed(
+        &mut app,
+        [Event::Finished { id: id.clone(), result: Finished::Single { target: None, outcome } }],
+    );
+    assert!(effects.is_empty(), "nothing was written, nothing to refresh");
+    let Some(Overlay::Result { text, .. }) = app.overlays.last() else { panic!("a result window") };
+    assert!(text.contains("vip-dedicated-queue"));
+}
+
+#[test]
+fn choices_cycle_with_arrows_and_flags_toggle_with_space() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["c", "right"]);
+    assert_eq!(form(&app).fields[0].value(), "Offline", "after Training");
+    press(&mut app, &["left", "left"]);
+    assert_eq!(form(&app).fields[0].value(), "Break");
+    press(&mut app, &["tab", "tab", "tab", "space"]);
+    assert_eq!(form(&app).fields[3].value(), "false");
+    update(&mut app, Action::Key(plain(KeyCode::Right)));
+    assert_eq!(form(&app).fields[3].value(), "true");
+}

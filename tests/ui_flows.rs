@@ -1,0 +1,320 @@
+//! The console's changes end to end: keys into the app, its commands to a
+//! real engine, the engine's writes to a sandbox tenant over TCP, and what
+//! comes back, checked in the tenant, its counters, the audit log and on
+//! screen. And the engine's answer to the forms' request for rule data.
+
+mod engine_support;
+mod ui_support;
+
+use cxone_console::domain::contact_disposition::DialerState;
+use cxone_console::domain::{CampaignId, ContactId, InteractionId, UserId};
+use cxone_console::engine::{Command, Event};
+use cxone_console::sandbox::tenant::{
+    PINNED_ATTRIBUTES_INTERACTION, PINNED_CAMPAIGN, PINNED_CLOSED_INTERACTION, PINNED_USER,
+};
+use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig, TenantSize};
+use cxone_console::ui::Looks;
+use cxone_console::ui::app::{Action, App, Clock, Effect, Overlay, update};
+use cxone_console::ui::theme::Colors;
+use engine_support::{PATIENCE, Rig, client, engine_config};
+use std::time::Duration;
+use ui_support::{app_with, key_event, render, sandbox_session};
+
+/// A console on a real engine and a small, still sandbox.
+struct Flow {
+    rig: Rig,
+    app: App,
+}
+
+impl Flow {
+    async fn start(read_only: bool) -> Self {
+        let size = TenantSize { agents: 30, interactions: 60, campaigns: 2, contacts_per_campaign: 20 };
+        let sandbox =
+            Sandbox::start(SandboxConfig { size, ..SandboxConfig::quiet() }).await.expect("a sandbox");
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let mut config = engine_config(&sandbox, dir.path());
+        config.refresh_every = Duration::from_secs(2);
+        config.read_only = read_only;
+        let mut session = sandbox_session();
+        session.read_only = read_only;
+        session.sandbox = Some(sandbox.base_url());
+        let rig = Rig::with(sandbox, dir, config).await;
+        let mut app = app_with(session, Looks::defaults(Colors::On), 160, 45);
+        // Shifts are checked against the tenant's clock, which is real.
+        update(&mut app, Action::Tick(Clock::new(Duration::from_secs(700), time::OffsetDateTime::now_utc())));
+        let mut flow = Self { rig, app };
+        flow.until("the tables load", |app| {
+            app.agents.is_loaded() && app.interactions.is_loaded() && app.contacts.rows().len() >= 40
+        })
+        .await;
+        flow
+    }
+
+    async fn press(&mut self, keys: &[&str]) {
+        for key in keys {
+            let effects = update(&mut self.app, Action::Key(key_event(key)));
+            self.perform(effects).await;
+        }
+    }
+
+    async fn typed(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press(&[&c.to_string()]).await;
+        }
+    }
+
+    async fn perform(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            if let Effect::Engine(command) = effect {
+                self.rig.send(command).await;
+            }
+        }
+    }
+
+    /// Applies the engine's events until `done` holds.
+    async fn until(&mut self, what: &str, done: impl Fn(&App) -> bool) {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while !done(&self.app) {
+            let event = tokio::time::timeout_at(deadline, self.rig.events.recv())
+                .await
+                .unwrap_or_else(|_| {
+                    panic!("waiting for {what}: nothing more came; the screen:\n{}", render(&self.app))
+                })
+                .expect("the engine is running");
+            let effects = update(&mut self.app, Action::Engine(event));
+            self.perform(effects).await;
+        }
+    }
+
+    /// Waits for every change sent to finish.
+    async fn settled(&mut self) {
+        self.until("the change to finish", |app| app.pending.is_empty() && app.in_flight.is_empty()).await;
+    }
+
+    fn screen(&self) -> String {
+        render(&self.app)
+    }
+
+    /// Selects the row of the focused list whose text holds `needle`.
+    async fn find(&mut self, needle: &str) {
+        self.press(&["/"]).await;
+        self.typed(needle).await;
+        self.press(&["enter"]).await;
+    }
+
+    fn form_value(&self, field: usize) -> String {
+        match self.app.overlays.last() {
+            Some(Overlay::Form(form)) => form.fields[field].value(),
+            other => panic!("expected a form, found {other:?}"),
+        }
+    }
+
+    fn audit_outcomes(&self, action: &str) -> Vec<(String, String)> {
+        self.rig
+            .audit_records()
+            .into_iter()
+            .filter(|r| r.entry.action.as_deref() == Some(action))
+            .filter_map(|r| {
+                let outcome = serde_json::to_value(r.entry.outcome?).ok()?.as_str()?.to_string();
+                Some((r.entry.target?.id, outcome))
+            })
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn an_agent_is_set_to_break_with_a_reason() {
+    let mut flow = Flow::start(false).await;
+    flow.press(&[":"]).await;
+    flow.typed("agent Jordan Rivera").await;
+    flow.press(&["enter", "c"]).await;
+    flow.until("the tenant's pause reasons", |app| app.rules.book().is_some()).await;
+    while flow.form_value(0) != "Break" {
+        flow.press(&["b"]).await;
+    }
+    flow.press(&["tab", "q", "enter"]).await;
+    let confirm = flow.screen();
+    assert!(confirm.contains("Jordan Rivera: Available → Break (Queue Full)"), "{confirm}");
+    flow.press(&["y"]).await;
+    flow.settled().await;
+
+    let user = client(&flow.rig.sandbox).user(&UserId::parse(PINNED_USER).unwrap()).await.unwrap().value;
+    assert_eq!((user.status.to_string(), user.pause_reason.as_deref()), ("Break".into(), Some("Queue Full")));
+    assert_eq!(flow.rig.sandbox.stats().writes_of(Resource::AgentStatus), 1);
+    assert_eq!(flow.audit_outcomes("agent_status"), [(PINNED_USER.to_string(), "applied".to_string())]);
+    flow.until("the audit pane shows it", |app| app.audit.len() >= 2).await;
+    let screen = flow.screen();
+    assert!(screen.contains("is now Break (Queue Full)"), "the result, in words: {screen}");
+    flow.until("the refreshed row", |app| {
+        app.agents
+            .rows()
+            .iter()
+            .any(|u| u.id.as_str() == PINNED_USER && u.pause_reason.as_deref() == Some("Queue Full"))
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_closed_interaction_takes_a_disposition() {
+    let mut flow = Flow::start(false).await;
+    flow.press(&["2"]).await;
+    flow.find(&PINNED_CLOSED_INTERACTION[..13]).await;
+    flow.press(&["d"]).await;
+    flow.until("the disposition matrix", |app| app.rules.book().is_some()).await;
+    flow.press(&["1", "tab", "tab"]).await;
+    flow.typed("Caller confirmed the fix").await;
+    flow.press(&["enter"]).await;
+    assert!(flow.screen().contains("→ 101 Issue Resolved"), "{}", flow.screen());
+    flow.press(&["y"]).await;
+    flow.settled().await;
+
+    let id = InteractionId::parse(PINNED_CLOSED_INTERACTION).unwrap();
+    let interaction = client(&flow.rig.sandbox).interaction(&id).await.unwrap().value;
+    let codes: Vec<&str> = interaction.dispositions.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["101"]);
+    assert_eq!(interaction.dispositions[0].notes.as_deref(), Some("Caller confirmed the fix"));
+    assert_eq!(flow.rig.sandbox.stats().writes_of(Resource::InteractionDisposition), 1);
+    let outcomes = flow.audit_outcomes("set_interaction_disposition");
+    assert_eq!(outcomes, [(PINNED_CLOSED_INTERACTION.to_string(), "applied".to_string())]);
+}
+
+#[tokio::test]
+async fn marked_contacts_take_one_outcome_and_those_the_dialer_holds_are_skipped_with_the_reason() {
+    let mut flow = Flow::start(false).await;
+    flow.press(&["3"]).await;
+    flow.find("spring").await;
+    flow.press(&["l", "*"]).await;
+    let marked: Vec<(String, Option<String>)> = flow
+        .app
+        .contacts
+        .picked_rows()
+        .into_iter()
+        .map(|c| (c.id.to_string(), c.outcome_code.clone()))
+        .collect();
+    assert_eq!(marked.len(), 20, "every contact of the campaign");
+    // Two free contacts go on the line after the console last read them.
+    let tenant = &flow.rig.sandbox.state().tenant;
+    let held: Vec<String> = flow
+        .app
+        .contacts
+        .picked_rows()
+        .into_iter()
+        .filter(|c| !c.state.blocks_disposition() && c.outcome_code.as_deref() != Some("CALLBACK_LATER"))
+        .take(2)
+        .map(|c| c.id.to_string())
+        .collect();
+    for id in &held {
+        tenant.set_contact_state(PINNED_CAMPAIGN, id, DialerState::Dialing).unwrap();
+    }
+    flow.press(&["d", "c"]).await;
+    assert_eq!(flow.form_value(0), "CALLBACK_LATER");
+    flow.press(&["enter"]).await;
+    assert!(flow.screen().contains("Confirm · 20 changes"), "{}", flow.screen());
+    assert!(flow.screen().contains("This changes 20 contacts at once"), "{}", flow.screen());
+    flow.press(&["y"]).await;
+    flow.settled().await;
+
+    let outcomes = flow.audit_outcomes("contact_disposition");
+    let applied = outcomes.iter().filter(|(_, o)| o == "applied").count() as u64;
+    assert_eq!(flow.rig.sandbox.stats().writes_of(Resource::ContactDisposition), applied);
+    let campaign = CampaignId::parse(PINNED_CAMPAIGN).unwrap();
+    for id in &held {
+        let skipped = outcomes.iter().find(|(target, _)| target == id).expect("an outcome for each contact");
+        assert_eq!(skipped.1, "skipped", "{id}");
+        let contact =
+            client(&flow.rig.sandbox).contact(&campaign, &ContactId::parse(id).unwrap()).await.unwrap().value;
+        assert_ne!(contact.outcome_code.as_deref(), Some("CALLBACK_LATER"), "not written");
+    }
+    assert_eq!(outcomes.len(), 20, "one outcome per contact");
+    assert!(applied > 0, "the free contacts were written");
+    let said = flow.app.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
+    assert!(said.contains("held by the dialer") && said.contains("the dialer holds the contact ("), "{said}");
+    let screen: String = flow.screen().lines().rev().take(3).collect();
+    assert!(screen.contains("the dialer holds the contact"), "the reason, on screen: {screen}");
+}
+
+#[tokio::test]
+async fn attributes_with_one_invalid_row_are_refused_before_anything_is_sent() {
+    let mut flow = Flow::start(false).await;
+    flow.press(&["2"]).await;
+    flow.find(&PINNED_ATTRIBUTES_INTERACTION[..13]).await;
+    flow.press(&["a"]).await;
+    flow.typed("tier").await;
+    flow.press(&["tab"]).await;
+    flow.typed("gold").await;
+    // New keys are added; UPDATE is for keys the interaction holds.
+    flow.press(&["tab", "a", "ctrl-n"]).await;
+    flow.typed("system:route").await;
+    flow.press(&["tab"]).await;
+    flow.typed("vip").await;
+    flow.press(&["tab", "a", "enter"]).await;
+    let screen = flow.screen();
+    assert!(screen.contains("starts with the reserved prefix \"system:\""), "beside the field: {screen}");
+    assert!(screen.contains("Not sent"), "{screen}");
+    assert!(matches!(flow.app.overlays.last(), Some(Overlay::Form(_))), "no confirmation");
+    assert!(flow.app.pending.is_empty(), "nothing was sent to the engine");
+    // Nothing is in flight, and nothing reached the tenant or the log.
+    flow.rig.send(Command::Refresh).await;
+    flow.until("a refresh", |app| app.interactions.is_loaded()).await;
+    assert_eq!(flow.rig.sandbox.stats().writes_of(Resource::Attributes), 0);
+    assert!(flow.audit_outcomes("update_attributes").is_empty());
+
+    flow.press(&["shift-tab", "shift-tab", "ctrl-u"]).await;
+    flow.typed("route").await;
+    flow.press(&["enter"]).await;
+    assert!(flow.screen().contains("route=\"vip\" (ADD)"), "{}", flow.screen());
+    flow.press(&["y"]).await;
+    flow.settled().await;
+    assert_eq!(
+        flow.rig.sandbox.stats().writes_of(Resource::Attributes),
+        1,
+        "once fixed, it goes: {}",
+        flow.screen()
+    );
+}
+
+#[tokio::test]
+async fn read_only_mode_refuses_changes_on_screen_and_in_the_engine() {
+    let mut flow = Flow::start(true).await;
+    flow.press(&["c"]).await;
+    assert!(flow.app.overlays.is_empty(), "no form opens");
+    assert!(flow.screen().contains("Read-only: c makes changes"), "{}", flow.screen());
+    flow.press(&[":"]).await;
+    flow.typed("state Break Lunch").await;
+    flow.press(&["enter"]).await;
+    assert!(
+        flow.screen().contains("state changes the tenant, and this console is read-only"),
+        "{}",
+        flow.screen()
+    );
+    // Even a change that got past the screen is refused by the engine.
+    let draft = cxone_console::domain::agent_status::AgentStatusDraft {
+        user_id: PINNED_USER.into(),
+        status: "Break".into(),
+        pause_reason: "Lunch".into(),
+        ..Default::default()
+    };
+    let id = cxone_console::engine::CommandId::random();
+    let items = vec![cxone_console::engine::Item { id: id.item(0), draft }];
+    let change = cxone_console::engine::Change::AgentStatus(items);
+    flow.rig.send(Command::Submit { id: id.clone(), change }).await;
+    let outcome = flow.rig.finished(&id).await;
+    assert!(format!("{outcome:?}").contains("read-only"), "{outcome:?}");
+    assert_eq!(flow.rig.sandbox.stats().writes_of(Resource::AgentStatus), 0);
+}
+
+#[tokio::test]
+async fn the_engine_answers_a_request_for_rules_with_the_tenants_lists() {
+    let mut rig = Rig::quiet().await;
+    rig.send(Command::LoadRules).await;
+    let rules = rig
+        .until(|e| match e {
+            Event::Rules(rules) => Some(rules.clone()),
+            _ => None,
+        })
+        .await
+        .expect("the rules are read");
+    assert!(rules.pause_reasons.contains("Queue Full") && rules.pause_reasons.contains("Lunch"));
+    assert_eq!(rules.dispositions.get("101").map(|c| c.description.as_str()), Some("Issue Resolved"));
+    rig.stop().await;
+}

@@ -1,0 +1,144 @@
+//! The real binary in a 120×40 pseudo-terminal, against its embedded
+//! sandbox: it draws the agents, switches panes, sets an agent's state
+//! through a form and its confirmation, shows the change in the audit pane,
+//! and on `q` gives the terminal back as it found it and exits 0.
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const ROWS: u16 = 40;
+const COLS: u16 = 120;
+/// The longest any one step may take; the whole run stays well under it.
+const STEP: Duration = Duration::from_secs(15);
+
+/// What the binary wrote, as raw bytes and as a parsed screen.
+struct Terminal {
+    output: mpsc::Receiver<Vec<u8>>,
+    parser: vt100::Parser,
+    raw: Vec<u8>,
+    keys: Box<dyn Write + Send>,
+}
+
+impl Terminal {
+    fn pump(&mut self, wait: Duration) -> bool {
+        match self.output.recv_timeout(wait) {
+            Ok(bytes) => {
+                self.parser.process(&bytes);
+                self.raw.extend_from_slice(&bytes);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    fn text(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    /// Reads output until the screen shows what `done` wants.
+    fn wait_for(&mut self, what: &str, done: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + STEP;
+        while !done(&self.text()) {
+            assert!(Instant::now() < deadline, "waited {STEP:?} for {what}; the screen:\n{}", self.text());
+            self.pump(Duration::from_millis(50));
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.keys.write_all(keys.as_bytes()).expect("the terminal takes keys");
+        self.keys.flush().expect("the terminal takes keys");
+    }
+}
+
+/// The state the form's first field shows.
+fn chosen_state(screen: &str) -> String {
+    screen
+        .lines()
+        .find_map(|line| line.split("State            ◂ ").nth(1))
+        .and_then(|rest| rest.split(" ▸").next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn the_console_makes_a_change_in_a_real_terminal_and_restores_it_on_quit() {
+    let home = tempfile::tempdir().expect("a temporary directory");
+    let pty = native_pty_system()
+        .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
+        .expect("a pseudo-terminal");
+    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_cxone-console"));
+    command.env("CXONE_CONSOLE_HOME", home.path());
+    command.env("TERM", "xterm-256color");
+    command.env_remove("NO_COLOR");
+    let mut child = pty.slave.spawn_command(command).expect("the console starts");
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().expect("the terminal's output");
+    let (sender, output) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 16 * 1024];
+        while let Ok(n @ 1..) = reader.read(&mut buffer) {
+            if sender.send(buffer[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let keys = pty.master.take_writer().expect("the terminal's input");
+    let mut term = Terminal { output, parser: vt100::Parser::new(ROWS, COLS, 0), raw: Vec::new(), keys };
+
+    term.wait_for("the agents table", |s| {
+        s.contains("Name▲") && s.contains("In state") && !s.contains("Waiting")
+    });
+    term.send("2");
+    term.wait_for("the interactions pane", |s| s.contains("Channel") && s.contains("Customer"));
+    term.send("1");
+    term.wait_for("the agents pane again", |s| s.contains("In state"));
+
+    term.send(":agent Jordan Rivera\r");
+    term.wait_for("Jordan Rivera selected", |s| s.contains("User name    jordan"));
+    term.send("c");
+    term.wait_for("the state form", |s| s.contains("Change state · Jordan Rivera"));
+    // → cycles the state; each press waits for the screen to show the next.
+    for _ in 0..5 {
+        let shown = chosen_state(&term.text());
+        if shown == "Break" {
+            break;
+        }
+        term.send("\x1b[C");
+        term.wait_for("the next state", |s| chosen_state(s) != shown);
+    }
+    term.wait_for("Break chosen", |s| s.contains("◂ Break ▸"));
+    term.send("\t");
+    term.wait_for("the pause reasons read", |s| s.contains("Pause reason     ◂ (none) ▸ 1/"));
+    term.send("q");
+    term.wait_for("Queue Full chosen", |s| s.contains("◂ Queue Full ▸"));
+    term.send("\r");
+    term.wait_for("the confirmation", |s| {
+        s.contains("Jordan Rivera: ") && s.contains("→ Break (Queue Full)")
+    });
+    term.send("y");
+    term.wait_for("the change in the audit pane", |s| {
+        s.contains("applied  agent_status") && s.contains("is now Break (Queue Full)")
+    });
+
+    term.send("q");
+    let deadline = Instant::now() + STEP;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the child's state") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the console did not exit on q");
+        term.pump(Duration::from_millis(50));
+    };
+    while term.pump(Duration::from_millis(200)) {}
+    assert!(status.success(), "exit status {status:?}");
+
+    let raw = String::from_utf8_lossy(&term.raw);
+    let entered = raw.rfind("\x1b[?1049h").expect("the alternate screen was entered");
+    let left = raw.rfind("\x1b[?1049l").expect("the alternate screen was left");
+    let shown = raw.rfind("\x1b[?25h").expect("the cursor was shown again");
+    assert!(left > entered && shown > entered, "the terminal is restored after the last frame");
+    let audit = std::fs::read_to_string(home.path().join("data/audit.jsonl")).expect("the audit log");
+    assert!(audit.contains("\"agent_status\"") && audit.contains("\"applied\""), "{audit}");
+}
