@@ -11,11 +11,12 @@
 mod cli_support;
 mod crash_support;
 
-use cli_support::{Home, secrets, tenant_config, test_tenant};
-use crash_support::{AGENT, ATTRIBUTE, BatchFile, CONTACT, DISPOSITION, changes};
+use cli_support::{CLIENT_SECRET, Home, WEBHOOK_SECRET, secrets, tenant_config};
+use crash_support::{AGENT, ATTRIBUTE, BatchFile, CONTACT, DISPOSITION, USERS, changes};
 use cxone_console::engine::outbox::MessageId;
-use cxone_console::sandbox::{Resource, Sandbox};
+use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig, TenantSize};
 use cxone_console::signing::Verdict;
+use secrecy::SecretString;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Read, Seek, SeekFrom};
@@ -138,6 +139,18 @@ async fn apply_and_kill(home: &Home, file: &Path, run: usize, (action, enough): 
     let (records, torn) = read_log(&home.audit_log());
     let outcomes = records.iter().filter(|r| kind(r) == "outcome").count();
     Kill { outcomes, unsettled: unsettled(&records), torn }
+}
+
+/// A still tenant, as the other command-line tests use, with users enough.
+async fn test_tenant() -> Sandbox {
+    Sandbox::start(SandboxConfig {
+        size: TenantSize { agents: USERS, ..TenantSize::default() },
+        client_secret: SecretString::from(CLIENT_SECRET),
+        sink_secret: SecretString::from(WEBHOOK_SECRET),
+        ..SandboxConfig::quiet()
+    })
+    .await
+    .expect("the sandbox starts on a free loopback port")
 }
 
 /// Deliveries with a valid signature by `webhook-id`, and the count of others.

@@ -13,6 +13,9 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
+/// Users the tenant is seeded with: enough that some fifty are on shift at
+/// any hour, the unscheduled ones alone when a shift is changing.
+pub const USERS: usize = 1_000;
 pub const CONTACTS_PER_CAMPAIGN: usize = 30;
 pub const AGENTS: usize = 50;
 pub const DISPOSITIONS: usize = 50;
@@ -74,11 +77,12 @@ fn all<F: Default>() -> ListQuery<F> {
     ListQuery::new().top(1000)
 }
 
-/// Agents the tenant lets change now: the right role, well inside their
-/// shift, no wrap-up running, a status this console knows.
+/// Agents the tenant lets change now: the right role, inside their shift
+/// for longer than the test takes, no wrap-up running, a status this console
+/// knows.
 fn may_change(user: &User, now: f64) -> bool {
     user.role_names().any(|r| r == "Agent" || r == "Supervisor")
-        && user.shift.is_none_or(|s| s.start + 600.0 < now && now < s.end - 600.0)
+        && user.shift.is_none_or(|s| s.start + 120.0 < now && now < s.end - 300.0)
         && user.wrap_up_until.is_none()
         && user.status.known().is_some()
 }
