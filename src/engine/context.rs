@@ -74,9 +74,10 @@ pub(crate) struct Ctx {
     pub events: mpsc::Sender<Event>,
     pub config: EngineConfig,
     pub rules: TenantRules,
-    /// Commands that reached a final outcome in an earlier run (from the
-    /// audit log), so a re-run batch file does not apply them again.
-    pub finished_before: HashSet<String>,
+    /// Changes applied before this run: so recorded in the audit log, or
+    /// found applied by start-up reconciliation. A re-run batch file skips
+    /// them rather than sending them again.
+    pub finished_before: Mutex<HashSet<String>>,
     /// Contacts given a disposition during this run, as (campaign, contact).
     pub processed_contacts: Mutex<HashSet<(String, String)>>,
     /// Cancelled when the engine stops, so tasks a flow starts (the
@@ -93,6 +94,16 @@ impl Ctx {
     /// Sends an event; a console that has gone away is not an error here.
     pub async fn emit(&self, event: Event) {
         let _ = self.events.send(event).await;
+    }
+
+    /// Whether an earlier run applied the change `item`.
+    pub fn applied_before(&self, item: &str) -> bool {
+        self.finished_before.lock().unwrap_or_else(|p| p.into_inner()).contains(item)
+    }
+
+    /// Marks `item` as applied before this run (reconciled at start-up).
+    pub fn applied_earlier(&self, item: &str) {
+        self.finished_before.lock().unwrap_or_else(|p| p.into_inner()).insert(item.to_string());
     }
 
     /// Records a finished operation in the live metrics.

@@ -87,7 +87,7 @@ impl Engine {
             events,
             campaign_pacing: context::CampaignPacing::new(config.campaign_rate),
             config,
-            finished_before: report.finished.clone(),
+            finished_before: Mutex::new(report.finished.clone()),
             processed_contacts: Mutex::new(HashSet::new()),
             stop: cancel.child_token(),
             attribute_watch: Default::default(),

@@ -51,6 +51,11 @@ pub(crate) async fn recover(ctx: &Ctx, report: &OpenReport) -> Recovery {
     for intent in &report.pending {
         let item = intent.entry.command_id.clone().unwrap_or_default();
         let outcome = settle(ctx, intent, &mut unreachable).await;
+        if outcome.is_applied() {
+            // Recorded as applied: the run that re-sends this change (a
+            // re-run batch file) skips it like any change applied before.
+            ctx.applied_earlier(&item);
+        }
         tracing::info!(%item, %outcome, "reconciled a change left unsettled by a crash");
         reconciled.push((item, outcome));
     }

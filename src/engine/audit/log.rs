@@ -1,7 +1,7 @@
 //! The open audit log: appending, following, repairing on open.
 
 use super::entry::AuditEntry;
-use super::head::{self, Head, HeadError};
+use super::head::{self, Head, HeadError, Keeper};
 use super::record::AuditRecord;
 use super::scan::{Scan, scan};
 use super::sealer::AuditSealer;
@@ -77,7 +77,12 @@ impl AuditLog {
         let torn = file.torn().map(describe_torn);
         let (events, _) = broadcast::channel(FOLLOWERS_BUFFER);
         let head_path = head::path_for(file.path());
-        let sealer = AuditSealer { chain: found.chain, head_path, events: events.clone() };
+        let head = Keeper::spawn(head_path.clone()).map_err(|source| JournalError::Io {
+            action: "start the writer of",
+            path: head_path,
+            source,
+        })?;
+        let sealer = AuditSealer { chain: found.chain, head, events: events.clone() };
         let log = Self { journal: file.start(sealer), events };
         let mut repairs = Vec::new();
         if let Some(torn) = &torn {

@@ -2,13 +2,12 @@
 
 use super::digest::ChainHash;
 use super::entry::AuditEntry;
-use super::head::{self, Head};
+use super::head::{Head, Keeper};
 use super::record::AuditRecord;
 use super::{canonical, redact};
 use crate::domain::FieldError;
 use crate::engine::journal::Sealer;
 use serde_json::Value;
-use std::path::PathBuf;
 use time::OffsetDateTime;
 use tokio::sync::broadcast;
 
@@ -29,7 +28,7 @@ impl ChainState {
 
 pub(super) struct AuditSealer {
     pub chain: ChainState,
-    pub head_path: PathBuf,
+    pub head: Keeper,
     pub events: broadcast::Sender<AuditRecord>,
 }
 
@@ -52,12 +51,7 @@ impl Sealer for AuditSealer {
 
     fn checkpoint(&mut self, len: u64) {
         let Some(seq) = self.chain.next_seq.checked_sub(1).filter(|s| *s > 0) else { return };
-        let head = Head { seq, hash: self.chain.prev_hash, len };
-        // A stale head only lags the log, which verification allows; the
-        // next batch writes it again.
-        if let Err(e) = head::write(&self.head_path, &head) {
-            tracing::warn!(path = %self.head_path.display(), "cannot update the audit head: {e}");
-        }
+        self.head.update(Head { seq, hash: self.chain.prev_hash, len });
     }
 }
 

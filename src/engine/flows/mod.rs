@@ -122,8 +122,7 @@ impl<'a> Trail<'a> {
     /// skips what it already applied and tries the rest again.
     pub fn settled_before(&self) -> Option<Outcome> {
         self.ctx
-            .finished_before
-            .contains(self.item.as_str())
+            .applied_before(self.item.as_str())
             .then(|| Outcome::skipped("earlier_run", "already applied by an earlier run; see the audit log"))
     }
 

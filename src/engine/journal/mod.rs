@@ -46,7 +46,9 @@ pub(super) const SCAN_CHUNK: u64 = 64 * 1024;
 /// `seal` runs for each entry in the order the journal will hold them, so it
 /// may number and chain them. It must not write a newline. When it refuses an
 /// entry it must leave its own state as it was; the journal drops whatever it
-/// wrote to `line` and tells that appender why.
+/// wrote to `line` and tells that appender why. On close the sealer is
+/// dropped before the file, off the runtime's threads, so its `Drop` may
+/// finish bookkeeping that lags the file.
 pub trait Sealer: Send + 'static {
     type Entry: Send + 'static;
     type Sealed: Clone + Send + 'static;

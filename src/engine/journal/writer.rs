@@ -78,7 +78,7 @@ pub(super) async fn run<S: Sealer>(mut writer: Writer<S>, mut rx: mpsc::Receiver
     let mut requests = Vec::with_capacity(MAX_BATCH);
     loop {
         if rx.recv_many(&mut requests, MAX_BATCH).await == 0 {
-            return;
+            return release(writer).await;
         }
         let mut batch: Batch<S> = Vec::with_capacity(requests.len());
         let mut close = None;
@@ -102,11 +102,22 @@ pub(super) async fn run<S: Sealer>(mut writer: Writer<S>, mut rx: mpsc::Receiver
             };
         }
         if let Some(done) = close {
-            drop(writer);
+            release(writer).await;
             let _ = done.send(());
             return;
         }
     }
+}
+
+/// Lets the sealer finish its own bookkeeping, then closes the file and so
+/// releases its lock, off the runtime's threads: both may block on the disk.
+async fn release<S: Sealer>(writer: Writer<S>) {
+    let Writer { sealer, file, .. } = writer;
+    let _ = tokio::task::spawn_blocking(move || {
+        drop(sealer);
+        drop(file);
+    })
+    .await;
 }
 
 impl<S: Sealer> Writer<S> {

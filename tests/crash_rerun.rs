@@ -1,0 +1,94 @@
+//! A change a crash left in flight, re-run after the restart: start-up finds
+//! it applied, and the run that submits it again (a re-run batch file) skips
+//! it as done instead of sending it a second time.
+
+mod engine_support;
+
+use cxone_console::api::IdempotencyKey;
+use cxone_console::domain::InteractionId;
+use cxone_console::domain::attributes::{AttributeDraft, AttributeUpdate};
+use cxone_console::engine::audit::{
+    AuditEntry, AuditLog, Method, RecordKind, RequestInfo, Target, TargetKind,
+};
+use cxone_console::engine::{Change, Command, CommandId, Event, Finished, Outcome, Recovery};
+use cxone_console::sandbox::tenant::PINNED_CLOSED_INTERACTION;
+use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
+use engine_support::Rig;
+use serde_json::{Value, json};
+
+fn row() -> AttributeDraft {
+    AttributeDraft { key: "crash_rerun".into(), value: json!(7), mode: "ADD".into() }
+}
+
+/// The intent a console records before sending `row()`, with the
+/// attributes it read (`before`) and those it intends to leave.
+fn intent(item: &CommandId, before: &serde_json::Map<String, Value>) -> AuditEntry {
+    let mut after = before.clone();
+    after.insert("crash_rerun".into(), json!(7));
+    let request = RequestInfo {
+        method: Method::Post,
+        path: format!("/api/v1/interactions/{PINNED_CLOSED_INTERACTION}/attributes"),
+        etag: None,
+        idempotency_key: Some(item.to_string()),
+    };
+    AuditEntry::intent(
+        item.as_str(),
+        "update_attributes",
+        Target::new(TargetKind::Interaction, PINNED_CLOSED_INTERACTION),
+    )
+    .by("crashed-operator", "console", item.as_str())
+    .request(request, b"{}")
+    .before(json!({ "attributes": before }))
+    .after(json!({ "attributes": after }))
+}
+
+#[tokio::test]
+async fn a_change_found_applied_at_start_up_is_skipped_when_submitted_again() {
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("sandbox");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let config = engine_support::engine_config(&sandbox, dir.path());
+    let client = engine_support::client(&sandbox);
+    let interaction = InteractionId::parse(PINNED_CLOSED_INTERACTION).expect("a valid id");
+    let item = CommandId::derived([&b"a batch file line, in flight at the crash"[..]]);
+
+    // The crashed run: its intent is durable, its write landed, its
+    // outcome was never recorded.
+    let held = client.attributes(&interaction).await.expect("the attributes").value;
+    let before = held.attributes.iter().map(|a| (a.key.clone(), a.value.clone())).collect();
+    let (log, _) = AuditLog::open(&config.audit_path).await.expect("the audit log opens");
+    log.append(intent(&item, &before)).await.expect("the intent is recorded");
+    log.close().await;
+    let update = AttributeUpdate::validate(PINNED_CLOSED_INTERACTION, &[row()]).expect("a valid change");
+    let key = IdempotencyKey::parse(item.as_str()).expect("an id is a key");
+    client.update_attributes(&update, Some(key)).await.expect("the write lands");
+
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let recovery: Recovery = rig
+        .until(|e| match e {
+            Event::Recovered(r) => Some(r.clone()),
+            _ => None,
+        })
+        .await;
+    assert!(matches!(recovery.reconciled.as_slice(), [(id, o)] if *id == item.as_str() && o.is_applied()));
+
+    // The re-run submits the same line under the same id.
+    let change = Change::Attributes { interaction_id: PINNED_CLOSED_INTERACTION.into(), rows: vec![row()] };
+    rig.send(Command::Submit { id: item.clone(), change }).await;
+    let outcome = match rig.finished(&item).await {
+        Finished::Single { outcome, .. } => outcome,
+        other => panic!("one outcome expected, got {other:?}"),
+    };
+    assert!(matches!(&outcome, Outcome::Skipped { key, .. } if key == "earlier_run"), "{outcome}");
+
+    let stats = rig.sandbox.stats();
+    assert_eq!(stats.writes_of(Resource::Attributes), 1);
+    assert_eq!((stats.idempotent_replays, stats.total_repeated()), (0, 0), "nothing was sent again");
+    let kinds: Vec<RecordKind> = rig
+        .audit_records()
+        .into_iter()
+        .filter(|r| r.entry.command_id.as_deref() == Some(item.as_str()))
+        .map(|r| r.entry.kind)
+        .collect();
+    assert_eq!(kinds, [RecordKind::Intent, RecordKind::Reconciled], "one intent, settled once");
+    rig.stop().await;
+}
