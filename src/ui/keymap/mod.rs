@@ -171,6 +171,21 @@ mod tests {
     }
 
     #[test]
+    fn every_key_that_opens_the_help_closes_it() {
+        let keymap = Keymap::defaults();
+        let opening: Vec<Key> = keymap
+            .bindings()
+            .iter()
+            .filter(|b| b.context == Context::Global && b.verb == Verb::Help)
+            .flat_map(|b| b.keys.clone())
+            .collect();
+        assert!(opening.contains(&Key::plain(KeyCode::F(1))), "{opening:?}");
+        for key in opening {
+            assert_eq!(keymap.verb(Context::Overlay, key), Some(Verb::Help), "{key} opens the help");
+        }
+    }
+
+    #[test]
     fn hints_merge_keys_with_the_same_label() {
         let hints = Keymap::defaults().hints_for(Context::Table, false, Some(ListId::Campaigns));
         let labels: Vec<String> = hints.iter().map(|h| format!("{} {}", h.keys, h.label)).collect();
