@@ -1,147 +1,16 @@
 //! The deliverer against real loopback receivers: signatures, retries with a
 //! stable webhook-id, redirects, permanent failures, concurrency, status.
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use cxone_console::engine::outbox::{
-    Backoff, Deliverer, DeliveryConfig, DeliveryError, Message, Outbox, OutboxStatus,
-};
-use cxone_console::signing::{SigningKey, Verdict};
+mod outbox_support;
+
+use cxone_console::engine::outbox::{Deliverer, DeliveryConfig, DeliveryError, Message};
+use cxone_console::signing::Verdict;
+use outbox_support::{Answer, config, disposition, key, open, receiver, until};
 use serde_json::json;
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
-use tokio::sync::{Semaphore, watch};
 use tokio_util::sync::CancellationToken;
 use url::Url;
-
-/// How the receiver answers.
-#[derive(Clone, Copy)]
-enum Answer {
-    Accept,
-    /// 503 to the first n attempts, then 204.
-    FailFirst(usize),
-    Redirect,
-    Refuse,
-}
-
-struct Delivery {
-    id: String,
-    body: Vec<u8>,
-    content_type: String,
-    verdict: Verdict,
-}
-
-struct Receiver {
-    answer: Answer,
-    key: SigningKey,
-    deliveries: Mutex<Vec<Delivery>>,
-    redirected_to: AtomicUsize,
-    /// Requests wait here for a permit when the test holds them.
-    gate: Option<Semaphore>,
-    inside: AtomicUsize,
-    most_inside: AtomicUsize,
-}
-
-impl Receiver {
-    fn deliveries(&self) -> Vec<(String, Vec<u8>, Verdict)> {
-        let list = self.deliveries.lock().unwrap();
-        list.iter().map(|d| (d.id.clone(), d.body.clone(), d.verdict)).collect()
-    }
-}
-
-async fn hook(State(rx): State<Arc<Receiver>>, headers: HeaderMap, body: Bytes) -> Response {
-    let inside = rx.inside.fetch_add(1, Ordering::SeqCst) + 1;
-    rx.most_inside.fetch_max(inside, Ordering::SeqCst);
-    if let Some(gate) = &rx.gate {
-        gate.acquire().await.unwrap().forget();
-    }
-    rx.inside.fetch_sub(1, Ordering::SeqCst);
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let verdict = rx.key.verify(
-        &text("webhook-id"),
-        &text("webhook-timestamp"),
-        &text("webhook-signature"),
-        &body,
-        now,
-    );
-    let delivery =
-        Delivery { id: text("webhook-id"), body: body.to_vec(), content_type: text("content-type"), verdict };
-    let attempt = {
-        let mut list = rx.deliveries.lock().unwrap();
-        list.push(delivery);
-        list.len()
-    };
-    match rx.answer {
-        Answer::Accept => StatusCode::NO_CONTENT.into_response(),
-        Answer::FailFirst(n) if attempt <= n => StatusCode::SERVICE_UNAVAILABLE.into_response(),
-        Answer::FailFirst(_) => StatusCode::OK.into_response(),
-        Answer::Redirect => (StatusCode::FOUND, [(header::LOCATION, "/elsewhere")]).into_response(),
-        Answer::Refuse => (StatusCode::BAD_REQUEST, "no such lead").into_response(),
-    }
-}
-
-async fn elsewhere(State(rx): State<Arc<Receiver>>) -> StatusCode {
-    rx.redirected_to.fetch_add(1, Ordering::SeqCst);
-    StatusCode::OK
-}
-
-/// A receiver on 127.0.0.1, served by the test's own runtime.
-async fn receiver(answer: Answer, key: &SigningKey, gated: bool) -> (Url, Arc<Receiver>) {
-    let rx = Arc::new(Receiver {
-        answer,
-        key: key.clone(),
-        deliveries: Mutex::new(Vec::new()),
-        redirected_to: AtomicUsize::new(0),
-        gate: gated.then(|| Semaphore::new(0)),
-        inside: AtomicUsize::new(0),
-        most_inside: AtomicUsize::new(0),
-    });
-    let app = Router::new()
-        .route("/hook", post(hook))
-        .route("/elsewhere", post(elsewhere))
-        .with_state(Arc::clone(&rx));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (Url::parse(&format!("http://{addr}/hook")).unwrap(), rx)
-}
-
-fn key() -> SigningKey {
-    SigningKey::from_secret(&SigningKey::generate_secret()).unwrap()
-}
-
-/// Retries come after a few milliseconds, so tests do not wait on backoff.
-fn config(url: Url, key: &SigningKey) -> DeliveryConfig {
-    let backoff = Backoff { base: Duration::from_millis(2), cap: Duration::from_millis(20) };
-    DeliveryConfig { backoff, ..DeliveryConfig::new(HashMap::from([("crm".to_owned(), url)]), key.clone()) }
-}
-
-fn disposition(n: u32) -> Message<'static> {
-    Message {
-        target: "crm",
-        event_type: "contact.disposition.updated",
-        body: json!({ "contactId": n, "code": "SALE" }),
-    }
-}
-
-async fn until(
-    status: &mut watch::Receiver<OutboxStatus>,
-    what: impl Fn(&OutboxStatus) -> bool,
-) -> OutboxStatus {
-    let seen = tokio::time::timeout(Duration::from_secs(60), status.wait_for(|s| what(s)));
-    seen.await.expect("the deliverer never got there").expect("the deliverer is gone").clone()
-}
-
-async fn open(dir: &tempfile::TempDir) -> Outbox {
-    Outbox::open(dir.path().join("outbox.jsonl")).await.unwrap()
-}
 
 #[tokio::test]
 async fn deliveries_are_signed_and_verify_with_the_same_secret() {
@@ -359,4 +228,54 @@ async fn plain_http_off_this_machine_is_refused_at_start() {
         let url = Url::parse(url).unwrap();
         assert!(Deliverer::spawn(outbox.clone(), config(url, &key), CancellationToken::new()).is_ok());
     }
+}
+
+#[tokio::test]
+async fn a_failed_message_put_back_in_line_is_sent_again_with_its_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = key();
+    let (url, rx) = receiver(Answer::RefuseFirst(1), &key, false).await;
+    let outbox = open(&dir).await;
+    let id = outbox.enqueue(disposition(1)).await.unwrap();
+    let cancel = CancellationToken::new();
+    let deliverer = Deliverer::spawn(outbox.clone(), config(url, &key), cancel.clone()).unwrap();
+    let mut status = deliverer.status();
+    until(&mut status, |s| s.failed == 1).await;
+
+    // The operator retries it while the deliverer runs.
+    outbox.retry(&id).await.unwrap();
+    let done = until(&mut status, |s| s.delivered == 1).await;
+    assert_eq!((done.backlog, done.failed), (0, 0));
+    let ids: Vec<String> = rx.deliveries().into_iter().map(|(id, ..)| id).collect();
+    assert_eq!(ids, [id.as_str(), id.as_str()], "refused once, then delivered, under one webhook-id");
+    cancel.cancel();
+    deliverer.stopped().await;
+}
+
+#[tokio::test]
+async fn a_long_backlog_goes_out_in_order_each_message_once() {
+    const BACKLOG: u32 = 3_000;
+    let dir = tempfile::tempdir().unwrap();
+    let key = key();
+    let (url, rx) = receiver(Answer::Accept, &key, false).await;
+    let outbox = open(&dir).await;
+    let mut ids = Vec::new();
+    for n in 1..=BACKLOG {
+        ids.push(outbox.enqueue(disposition(n)).await.unwrap());
+    }
+    let cancel = CancellationToken::new();
+    let config = DeliveryConfig { max_in_flight: 1, ..config(url, &key) };
+    let deliverer = Deliverer::spawn(outbox.clone(), config, cancel.clone()).unwrap();
+    let mut status = deliverer.status();
+    // More arrive while the backlog drains.
+    for n in BACKLOG + 1..=BACKLOG + 100 {
+        ids.push(outbox.enqueue(disposition(n)).await.unwrap());
+    }
+    let done = until(&mut status, |s| s.delivered == u64::from(BACKLOG) + 100).await;
+    assert_eq!((done.backlog, done.in_flight, done.failed), (0, 0, 0));
+    let sent: Vec<String> = rx.deliveries().into_iter().map(|(id, ..)| id).collect();
+    let expected: Vec<&str> = ids.iter().map(|id| id.as_str()).collect();
+    assert_eq!(sent, expected, "one at a time, oldest first, none twice");
+    cancel.cancel();
+    deliverer.stopped().await;
 }

@@ -18,14 +18,15 @@
 
 use super::attempt::{self, Verdict};
 use super::backoff::Backoff;
-use super::message::{Envelope, MessageId};
+use super::message::Envelope;
 use super::status::OutboxStatus;
 use super::store::Outbox;
 use crate::domain::data_action::is_loopback;
 use crate::signing::SigningKey;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use std::collections::{HashMap, HashSet};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -98,9 +99,12 @@ impl Deliverer {
             max_attempts: config.max_attempts,
             max_in_flight: config.max_in_flight,
             outbox,
+            cursor: 0,
             slots: HashMap::new(),
+            due: BTreeSet::new(),
             tasks: JoinSet::new(),
             running: HashMap::new(),
+            misconfigured: 0,
             status,
             delivered: 0,
             last_error: None,
@@ -152,13 +156,11 @@ struct Sender {
     timeout: Duration,
 }
 
-/// Where one waiting message stands.
+/// A waiting message the deliverer knows of.
 struct Slot {
+    envelope: Arc<Envelope>,
     /// Attempts started so far.
     attempts: u32,
-    due: Instant,
-    in_flight: bool,
-    misconfigured: bool,
 }
 
 /// How an attempt ended, once its marker (if any) is durable.
@@ -168,6 +170,10 @@ enum Report {
     Retry { reason: String, retry_after: Option<Duration> },
 }
 
+/// The deliverer's state. Each wake costs time in proportion to what
+/// arrived and what is started, never to the length of the line: a backlog
+/// of many thousands (a receiver down for an hour) must not slow the
+/// changes that keep adding to it.
 struct Run {
     sender: Arc<Sender>,
     targets: HashMap<String, Url>,
@@ -175,9 +181,15 @@ struct Run {
     max_attempts: u32,
     max_in_flight: usize,
     outbox: Outbox,
-    slots: HashMap<MessageId, Slot>,
+    /// Where the next arrivals start, in the outbox's enqueue order.
+    cursor: u64,
+    /// Every waiting message known, by its place in line.
+    slots: HashMap<u64, Slot>,
+    /// Messages neither in flight nor misconfigured, by when they are due.
+    due: BTreeSet<(Instant, u64)>,
     tasks: JoinSet<Report>,
-    running: HashMap<tokio::task::Id, MessageId>,
+    running: HashMap<tokio::task::Id, u64>,
+    misconfigured: usize,
     status: watch::Sender<OutboxStatus>,
     delivered: u64,
     last_error: Option<String>,
@@ -188,10 +200,9 @@ impl Run {
     async fn run(mut self, cancel: CancellationToken) {
         let wake = self.outbox.waker();
         loop {
-            let (pending, failed) = self.outbox.snapshot();
-            self.track(&pending);
-            self.start_due(&pending);
-            self.publish(&pending, failed, true);
+            self.admit();
+            self.start_due();
+            self.publish(true);
             let next_due = self.next_due();
             let woken = wake.notified();
             tokio::select! {
@@ -204,59 +215,54 @@ impl Run {
         }
         // Attempts cut short stay waiting in the journal: they go out after restart.
         self.tasks.shutdown().await;
-        let (pending, failed) = self.outbox.snapshot();
         self.running.clear();
-        self.publish(&pending, failed, false);
+        self.publish(false);
     }
 
-    /// Forgets messages no longer waiting and starts tracking new ones.
-    fn track(&mut self, pending: &[Arc<Envelope>]) {
+    /// Starts tracking the messages that joined the line, due at once.
+    fn admit(&mut self) {
         let now = Instant::now();
-        let waiting: HashSet<&MessageId> = pending.iter().map(|e| &e.id).collect();
-        self.slots.retain(|id, slot| slot.in_flight || waiting.contains(id));
-        for envelope in pending {
-            self.slots.entry(envelope.id.clone()).or_insert(Slot {
-                attempts: 0,
-                due: now,
-                in_flight: false,
-                misconfigured: false,
-            });
+        for (order, envelope) in self.outbox.arrivals(&mut self.cursor) {
+            if let Entry::Vacant(slot) = self.slots.entry(order) {
+                slot.insert(Slot { envelope, attempts: 0 });
+                self.due.insert((now, order));
+            }
         }
     }
 
-    fn start_due(&mut self, pending: &[Arc<Envelope>]) {
+    fn start_due(&mut self) {
         let now = Instant::now();
-        for envelope in pending {
-            if self.running.len() >= self.max_in_flight {
+        while self.running.len() < self.max_in_flight {
+            let Some(&(due, order)) = self.due.first() else { return };
+            if due > now {
                 return;
             }
-            let Some(slot) = self.slots.get_mut(&envelope.id) else { continue };
-            if slot.in_flight || slot.misconfigured || slot.due > now {
-                continue;
-            }
-            let Some(url) = self.targets.get(&envelope.target).cloned() else {
-                slot.misconfigured = true;
+            self.due.pop_first();
+            let Some(slot) = self.slots.get_mut(&order) else { continue };
+            let Some(url) = self.targets.get(&slot.envelope.target).cloned() else {
+                // Targets are fixed for the deliverer's life: it waits until
+                // a restart with a URL for it.
+                self.misconfigured += 1;
                 let error = format!(
                     "{}: no URL is configured for target {:?}; it stays waiting",
-                    envelope.id, envelope.target
+                    slot.envelope.id, slot.envelope.target
                 );
                 tracing::warn!("{error}");
                 self.last_error = Some(error);
                 continue;
             };
-            slot.in_flight = true;
             slot.attempts += 1;
             let give_up = slot.attempts >= self.max_attempts;
             let attempt = deliver(
                 Arc::clone(&self.sender),
                 self.outbox.clone(),
-                envelope.clone(),
+                Arc::clone(&slot.envelope),
                 url,
                 slot.attempts,
                 give_up,
             );
             let handle = self.tasks.spawn(attempt);
-            self.running.insert(handle.id(), envelope.id.clone());
+            self.running.insert(handle.id(), order);
         }
     }
 
@@ -267,19 +273,24 @@ impl Run {
                 (e.id(), Report::Retry { reason: format!("the attempt stopped: {e}"), retry_after: None })
             }
         };
-        let Some(id) = self.running.remove(&task) else { return };
-        let Some(slot) = self.slots.get_mut(&id) else { return };
-        slot.in_flight = false;
+        let Some(order) = self.running.remove(&task) else { return };
+        let Some(slot) = self.slots.get(&order) else { return };
+        let id = slot.envelope.id.clone();
         match report {
-            Report::Delivered => self.delivered += 1,
+            Report::Delivered => {
+                self.delivered += 1;
+                self.slots.remove(&order);
+            }
             Report::Failed(reason) => {
                 tracing::warn!("webhook {id} failed for good: {reason}");
                 self.last_error = Some(format!("{id}: {reason}"));
+                self.slots.remove(&order);
             }
             Report::Retry { reason, retry_after } => {
-                slot.due = Instant::now() + self.backoff.delay(slot.attempts, retry_after, &mut self.rng);
+                let due = Instant::now() + self.backoff.delay(slot.attempts, retry_after, &mut self.rng);
                 tracing::debug!("webhook {id}, attempt {}: {reason}", slot.attempts);
                 self.last_error = Some(format!("{id}: {reason}"));
+                self.due.insert((due, order));
             }
         }
     }
@@ -288,20 +299,20 @@ impl Run {
         if self.running.len() >= self.max_in_flight {
             return None;
         }
-        self.slots.values().filter(|s| !s.in_flight && !s.misconfigured).map(|s| s.due).min()
+        self.due.first().map(|(due, _)| *due)
     }
 
-    fn publish(&self, pending: &[Arc<Envelope>], failed: usize, running: bool) {
+    fn publish(&self, running: bool) {
         // An attempt whose marker is already applied is no longer in flight,
         // even before its task is reaped.
-        let waiting: HashSet<&MessageId> = pending.iter().map(|e| &e.id).collect();
+        let (tally, in_flight) = self.outbox.tally(self.running.values().copied());
         let now = OutboxStatus {
-            backlog: pending.len(),
-            in_flight: self.running.values().filter(|id| waiting.contains(id)).count(),
+            backlog: tally.pending,
+            in_flight,
             delivered: self.delivered,
-            failed,
-            misconfigured: self.slots.values().filter(|s| s.misconfigured).count(),
-            oldest_pending: pending.iter().map(|e| e.enqueued_at).min(),
+            failed: tally.failed,
+            misconfigured: self.misconfigured,
+            oldest_pending: tally.oldest_pending,
             last_error: self.last_error.clone(),
             running,
         };

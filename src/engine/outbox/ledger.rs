@@ -24,6 +24,19 @@ pub(super) struct Ledger {
     /// The latest deliveries, oldest first, at most [`REMEMBERED_DELIVERIES`].
     delivered: VecDeque<(MessageId, u32, OffsetDateTime)>,
     delivered_ids: HashSet<MessageId>,
+    /// Failed messages put back in line since the deliverer last looked:
+    /// they keep their place, before its cursor.
+    requeued: Vec<u64>,
+}
+
+/// What the outbox holds, counted without walking it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Tally {
+    pub pending: usize,
+    pub failed: usize,
+    /// When the first message in line was enqueued: the oldest, as order
+    /// follows enqueue time.
+    pub oldest_pending: Option<OffsetDateTime>,
 }
 
 impl Ledger {
@@ -71,6 +84,7 @@ impl Ledger {
                 let Some(&order) = self.index.get(id) else { return };
                 if let Some(failed) = self.failed.remove(&order) {
                     self.pending.insert(order, Arc::new(failed.envelope));
+                    self.requeued.push(order);
                 }
             }
         }
@@ -96,6 +110,34 @@ impl Ledger {
 
     pub fn pending(&self) -> impl Iterator<Item = &Arc<Envelope>> {
         self.pending.values()
+    }
+
+    /// Messages that joined the line since `cursor`, each with its place,
+    /// and moves the cursor past them: enqueued ones, and requeued ones
+    /// still waiting. The deliverer's way to learn of new work in time
+    /// proportional to it, however long the line.
+    pub fn arrivals(&mut self, cursor: &mut u64) -> Vec<(u64, Arc<Envelope>)> {
+        let mut new: Vec<(u64, Arc<Envelope>)> =
+            self.pending.range(*cursor..).map(|(order, e)| (*order, Arc::clone(e))).collect();
+        for order in self.requeued.drain(..).filter(|order| *order < *cursor) {
+            if let Some(envelope) = self.pending.get(&order) {
+                new.push((order, Arc::clone(envelope)));
+            }
+        }
+        *cursor = self.next_order;
+        new
+    }
+
+    pub fn is_pending(&self, order: u64) -> bool {
+        self.pending.contains_key(&order)
+    }
+
+    pub fn tally(&self) -> Tally {
+        Tally {
+            pending: self.pending.len(),
+            failed: self.failed.len(),
+            oldest_pending: self.pending.first_key_value().map(|(_, e)| e.enqueued_at),
+        }
     }
 
     pub fn failed(&self) -> impl Iterator<Item = &FailedMessage> {

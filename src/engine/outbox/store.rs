@@ -1,6 +1,6 @@
 //! The durable queue: enqueue, mark, reopen, compact.
 
-use super::ledger::Ledger;
+use super::ledger::{Ledger, Tally};
 use super::message::{Envelope, FailedMessage, Message, MessageId, Op};
 use crate::domain::FieldError;
 use crate::engine::journal::{Journal, JournalError, JournalFile, JournalStats, Sealer, TornTail};
@@ -142,10 +142,15 @@ impl Outbox {
         Ok(())
     }
 
-    /// What waits and how many failed, read together.
-    pub(super) fn snapshot(&self) -> (Vec<Arc<Envelope>>, usize) {
+    /// Messages that joined the line since `cursor` (see [`Ledger::arrivals`]).
+    pub(super) fn arrivals(&self, cursor: &mut u64) -> Vec<(u64, Arc<Envelope>)> {
+        self.ledger().arrivals(cursor)
+    }
+
+    /// The counts, and how many of `orders` still wait, read together.
+    pub(super) fn tally(&self, orders: impl Iterator<Item = u64>) -> (Tally, usize) {
         let ledger = self.ledger();
-        (ledger.pending().cloned().collect(), ledger.failed().count())
+        (ledger.tally(), orders.filter(|order| ledger.is_pending(*order)).count())
     }
 
     /// Woken whenever a line is applied, so the deliverer sees new messages.
