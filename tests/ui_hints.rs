@@ -5,8 +5,48 @@
 
 mod ui_support;
 
-use cxone_console::ui::app::{App, Overlay};
+use cxone_console::engine::{Command, CommandId, Event};
+use cxone_console::ui::Looks;
+use cxone_console::ui::app::{Action, App, Effect, Overlay, update};
+use cxone_console::ui::keymap::{Keymap, Verb};
+use cxone_console::ui::theme::{Colors, Theme};
 use ui_support::*;
+
+/// A loaded console with `keymap` (a user's keymap.toml) over the defaults.
+fn keyed(keymap: &str) -> App {
+    let (keymap, problems) = Keymap::with_overrides("keymap.toml", keymap);
+    let looks = Looks { keymap, theme: Theme::defaults(Colors::On), problems };
+    let mut app = app_with(sandbox_session(), looks, 120, 40);
+    feed(&mut app, seeded_events());
+    feed(&mut app, [Event::Rules(Ok(rule_book()))]);
+    app.flash = None;
+    app
+}
+
+fn flash(app: &App) -> String {
+    app.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default()
+}
+
+/// A batch of `total` changes accepted by the engine, as this console sent it.
+fn batch_in_flight(app: &mut App, total: usize) -> CommandId {
+    let id = CommandId::derived([&b"batch"[..]]);
+    app.pending.insert(id.clone(), cxone_console::ui::app::Pending::new("Break · 3 agents", true));
+    feed(app, [Event::Accepted { id: id.clone(), total }]);
+    id
+}
+
+/// The progress line above the footer.
+fn progress_line(app: &App) -> String {
+    let screen = render(app);
+    screen.lines().find(|l| l.contains(" 0/3 ")).unwrap_or_default().to_string()
+}
+
+/// Runs a whole `:` line.
+fn run_line(app: &mut App, line: &str) -> Vec<Effect> {
+    press(app, &[":"]);
+    type_text(app, line);
+    press(app, &["enter"])
+}
 
 fn help_is_open(app: &App) -> bool {
     matches!(app.overlays.last(), Some(Overlay::Help { .. }))
@@ -23,4 +63,54 @@ fn f1_closes_the_help_it_opens() {
     assert!(app.overlays.is_empty(), "whichever key opened it");
     press(&mut app, &["f1", "?"]);
     assert!(app.overlays.is_empty());
+}
+
+#[test]
+fn an_unbound_cancel_is_hinted_as_the_cancel_command_which_cancels() {
+    let mut app = keyed("[global]\ncancel = []");
+    let id = batch_in_flight(&mut app, 3);
+    let line = progress_line(&app);
+    assert!(line.contains(":cancel cancels"), "{line}");
+    assert_eq!(run_line(&mut app, "cancel"), [Effect::Engine(Command::Cancel { id })]);
+    assert!(flash(&app).starts_with("Cancelling Break · 3 agents"), "{}", flash(&app));
+}
+
+#[test]
+fn the_help_lists_the_cancel_command() {
+    let mut app = loaded(120, 200);
+    press(&mut app, &["?"]);
+    let help = render(&app);
+    assert!(help.contains("cancel  ") && help.contains("Cancel the running batch"), "{help}");
+}
+
+#[test]
+fn hints_for_unbound_changes_name_commands_that_exist_or_say_unbound() {
+    let mut app = keyed("[table]\n\"compose.state\" = []\n\"compose.disposition\" = []");
+    press(&mut app, &["*"]);
+    assert!(flash(&app).ends_with(":state <status> changes them all."), "{}", flash(&app));
+    run_line(&mut app, "state Available");
+    assert!(
+        matches!(app.overlays.last(), Some(Overlay::Form(_) | Overlay::Confirm(_))),
+        "the command named works: {}",
+        render(&app)
+    );
+
+    // Without the command line, nothing can be named: it says so.
+    let mut app = keyed("[global]\npalette = []\n[table]\n\"compose.disposition\" = []");
+    press(&mut app, &["2", "*"]);
+    assert!(flash(&app).ends_with("; compose.disposition is unbound in keymap.toml."), "{}", flash(&app));
+
+    let mut app = keyed("[global]\npalette = []\ncancel = []");
+    batch_in_flight(&mut app, 3);
+    let line = progress_line(&app);
+    assert!(line.contains(" 0/3 ") && !line.contains("cancels"), "no way to cancel, none named: {line}");
+}
+
+#[test]
+fn an_action_without_a_key_or_command_is_not_named_as_a_command() {
+    let mut app = keyed("[table]\n\"data.version\" = []");
+    update(&mut app, Action::Run(Verb::NewVersion));
+    let text = flash(&app);
+    assert!(!text.contains(":data."), "{text}");
+    assert!(text.contains("data.version"), "{text}");
 }

@@ -10,6 +10,7 @@ mod clock;
 mod effect;
 pub mod filter;
 mod flash;
+mod hint;
 mod lists;
 mod overlay;
 pub mod palette;
@@ -24,6 +25,7 @@ pub use audit::AuditView;
 pub use clock::Clock;
 pub use effect::Effect;
 pub use flash::{Flash, Level};
+pub use hint::{Way, unbound};
 pub use lists::{ListId, ListNav, SortChange};
 pub use overlay::{Confirm, FilterPrompt, Overlay};
 pub use palette::{Palette, PaletteCommand};
@@ -127,9 +129,12 @@ impl App {
             dirty: true,
         };
         if !app.problems.is_empty() {
-            let help = app.key_hint(Context::Global, Verb::Help);
+            let read = match app.way_to(Context::Global, Verb::Help) {
+                Some(way) => format!("{} to read them", capitalized(&way.instruction())),
+                None => format!("The help screen lists them ({})", unbound(Verb::Help)),
+            };
             let text = format!(
-                "{} problem(s) in keymap.toml or theme.toml; the defaults stand in. Press {help} to read them.",
+                "{} problem(s) in keymap.toml or theme.toml; the defaults stand in. {read}.",
                 app.problems.len()
             );
             app.flash(text, Level::Warn);
@@ -189,11 +194,6 @@ impl App {
         }
     }
 
-    /// The first key for `verb`, as the screen writes it (`?`).
-    pub fn key_hint(&self, context: Context, verb: Verb) -> String {
-        self.keymap.key_for(context, verb).map_or_else(|| format!(":{}", verb.name()), |k| k.to_string())
-    }
-
     /// The persistent warning under the header, when the console cannot
     /// do its job: the tenant is unreachable or the engine has stopped.
     pub fn banner(&self) -> Option<String> {
@@ -224,4 +224,9 @@ impl App {
         let lookup = Lookup { now: self.clock.wall, agents: &self.directory };
         self.contacts.set_group(campaign, &lookup);
     }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -19,12 +19,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let Some((id, progress)) = batches.last() else { return };
     let label = app.pending.get(*id).map_or("Batch", |p| p.label.as_str());
     let counts = format!(" {}/{} ", progress.done, progress.total);
-    let cancel = app.key_hint(Context::Global, Verb::CancelBatch);
     let more = match batches.len() {
         1 => String::new(),
         n => format!(" (+{} more)", n - 1),
     };
-    let tail = format!(" {cancel} cancels{more}");
+    let tail = match app.key_hint(Context::Global, Verb::CancelBatch) {
+        Some(cancel) => format!(" {cancel} cancels{more}"),
+        None => more,
+    };
     let room = usize::from(area.width);
     let bar_width = (room / 3).clamp(10, MOST_BAR);
     let label_room = room.saturating_sub(bar_width + width(&counts) + width(&tail) + 3);

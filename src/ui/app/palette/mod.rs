@@ -10,6 +10,7 @@ use super::{App, ListId};
 use crate::domain::agent_status::AgentStatus;
 use crate::sandbox::FaultProfile;
 use crate::ui::entity::{Directory, Person};
+use crate::ui::keymap::Verb;
 use specs::{Args, SPECS, Spec};
 
 /// Suggestions shown at once.
@@ -35,6 +36,8 @@ pub enum PaletteCommand {
     Faults(FaultProfile),
     Refresh,
     Freeze,
+    /// Cancel the newest batch still running.
+    Cancel,
     Help,
     Quit,
 }
@@ -173,7 +176,7 @@ pub fn parse(input: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
         "data-actions" | "actions" => PaletteCommand::Pane(PaneId::DataActions, CampaignSide::Campaigns),
         "audit" => PaletteCommand::Pane(PaneId::Audit, CampaignSide::Campaigns),
         "agent" => return agent(scope.agents, rest),
-        "state" | "dispose" | "attr" | "deploy" if scope.read_only => {
+        "state" | "dispose" | "attr" | "deploy" | "cancel" if scope.read_only => {
             return Err(format!("{word} changes the tenant, and this console is read-only"));
         }
         "state" => return state(rest, scope),
@@ -192,6 +195,7 @@ pub fn parse(input: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
         "faults" => return rest.parse().map(PaletteCommand::Faults),
         "refresh" => PaletteCommand::Refresh,
         "freeze" => PaletteCommand::Freeze,
+        "cancel" => PaletteCommand::Cancel,
         "help" => PaletteCommand::Help,
         "quit" | "q" => PaletteCommand::Quit,
         other => {
@@ -284,6 +288,15 @@ pub fn usage(sandbox: bool, read_only: bool) -> Vec<(String, &'static str)> {
         .collect()
 }
 
+/// The command that does what `verb` does, as a hint writes it
+/// (`cancel`, `state <status>`), when this console has one.
+pub fn command_for(verb: Verb, sandbox: bool, read_only: bool) -> Option<String> {
+    let name = specs::for_verb(verb)?;
+    let spec =
+        SPECS.iter().find(|s| s.name == name && (sandbox || !s.sandbox_only) && !(read_only && s.writes))?;
+    Some(format!("{name}{}", specs::needs(&spec.args)))
+}
+
 fn specs<'s>(scope: &'s Scope<'_>) -> impl Iterator<Item = &'static Spec> + 's {
     SPECS.iter().filter(|s| (scope.sandbox || !s.sandbox_only) && !(scope.read_only && s.writes))
 }
@@ -360,6 +373,35 @@ mod tests {
         assert!(parse("dispose", &scope).unwrap_err().contains("needs a code"));
         assert_eq!(parse("dispose 201", &scope), Ok(PaletteCommand::Dispose("201".into())));
         assert!(parse("dispose 7", &scope).unwrap_err().contains("not one of the codes here"));
+    }
+
+    #[test]
+    fn cancel_completes_parses_and_is_listed() {
+        let agents = directory();
+        let scope = scope_of(&agents, false);
+        let lines: Vec<String> = suggestions("ca", &scope).into_iter().map(|s| s.line).collect();
+        assert_eq!(lines, ["campaigns", "cancel"]);
+        assert_eq!(parse("cancel", &scope), Ok(PaletteCommand::Cancel));
+        assert!(usage(false, false).iter().any(|(u, d)| u == "cancel" && d.contains("running batch")));
+        assert!(!usage(false, true).iter().any(|(u, _)| u == "cancel"), "read-only runs no batch");
+    }
+
+    #[test]
+    fn every_command_a_hint_names_runs() {
+        let agents = directory();
+        let scope = scope_of(&agents, true);
+        let mut named = 0;
+        for verb in Verb::names().filter_map(Verb::from_name) {
+            let Some(command) = command_for(verb, true, false) else { continue };
+            let line = command.replace("<status>", "Available").replace("<code>", "101");
+            assert!(parse(&line, &scope).is_ok(), "{verb:?}: {line:?} does not parse");
+            named += 1;
+        }
+        assert!(named >= 10, "{named}");
+        assert_eq!(command_for(Verb::CancelBatch, false, false).as_deref(), Some("cancel"));
+        assert_eq!(command_for(Verb::ChangeState, false, false).as_deref(), Some("state <status>"));
+        assert_eq!(command_for(Verb::NewVersion, false, false), None, "no command versions an action");
+        assert_eq!(command_for(Verb::ChangeState, false, true), None, "read-only refuses it");
     }
 
     #[test]

@@ -1,4 +1,8 @@
-//! Every command the line knows: its name, what follows it, what it does.
+//! Every command the line knows: its name, what follows it, what it does,
+//! and the keymap's action it stands for.
+
+use crate::ui::app::PaneId;
+use crate::ui::keymap::Verb;
 
 /// What a command takes after its name.
 pub(super) enum Args {
@@ -52,6 +56,7 @@ pub(super) const SPECS: &[Spec] = &[
     },
     spec("refresh", Args::None, "Refresh every table now"),
     spec("freeze", Args::None, "Freeze or thaw the tables"),
+    change("cancel", Args::None, "Cancel the running batch: targets not yet started are skipped"),
     spec("help", Args::None, "Show the keys and files"),
     spec("quit", Args::None, "Leave the console"),
 ];
@@ -65,5 +70,39 @@ pub(super) fn usage(args: &Args) -> String {
         Args::State => " <status> [pause reason]".into(),
         Args::Code => " <code>".into(),
         Args::Pairs => " [key=value …]".into(),
+    }
+}
+
+/// The command that does what `verb` does, if one does.
+pub(super) fn for_verb(verb: Verb) -> Option<&'static str> {
+    let name = match verb {
+        Verb::Quit => "quit",
+        Verb::Help => "help",
+        Verb::Focus(PaneId::Agents) => "agents",
+        Verb::Focus(PaneId::Interactions) => "interactions",
+        Verb::Focus(PaneId::Campaigns) => "campaigns",
+        Verb::Focus(PaneId::DataActions) => "data-actions",
+        Verb::Focus(PaneId::Audit) => "audit",
+        Verb::Freeze => "freeze",
+        Verb::Refresh => "refresh",
+        Verb::CancelBatch => "cancel",
+        Verb::ChangeState => "state",
+        Verb::Dispose => "dispose",
+        Verb::Attributes => "attr",
+        Verb::Simulate => "simulate",
+        Verb::Deploy => "deploy",
+        _ => return None,
+    };
+    Some(name)
+}
+
+/// What a hint writes after the name for what the command needs.
+pub(super) fn needs(args: &Args) -> &'static str {
+    match args {
+        Args::State => " <status>",
+        Args::Code => " <code>",
+        Args::AgentName => " <name>",
+        Args::Choice(_) => " <choice>",
+        Args::None | Args::Pairs => "",
     }
 }

@@ -56,6 +56,7 @@ pub(super) fn run(app: &mut App, command: PaletteCommand, effects: &mut Vec<Effe
             app.flash("Refreshing every table…", Level::Info);
         }
         PaletteCommand::Freeze => verbs::freeze(app),
+        PaletteCommand::Cancel => verbs::cancel_batch(app, effects),
         PaletteCommand::Help => app.overlays.push(Overlay::Help { scroll: 0 }),
         PaletteCommand::Quit => verbs::quit(app, effects),
     }

@@ -72,7 +72,9 @@ fn action(app: &App) -> Result<crate::api::model::DataAction, String> {
 }
 
 fn wrong_pane(app: &mut App, verb: Verb) {
-    let key = app.key_hint(Context::Table, verb);
+    // The key pressed; a verb run without one is named as keymap.toml does.
+    let key =
+        app.keymap.key_for(Context::Table, verb).map_or_else(|| verb.name().to_string(), |k| k.to_string());
     let panes: Vec<&str> = verb.lists().unwrap_or(&[]).iter().map(|l| l.title()).collect();
     app.flash(
         format!("{key} works on {}; this is {}.", panes.join(" and "), app.focused_list().title()),

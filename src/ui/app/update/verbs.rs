@@ -2,7 +2,7 @@
 
 use crate::engine::Command;
 use crate::ui::app::{
-    App, CampaignSide, Effect, FilterPrompt, Level, ListId, Overlay, Palette, PaneId, SortChange,
+    App, CampaignSide, Effect, FilterPrompt, Level, ListId, Overlay, Palette, PaneId, SortChange, unbound,
 };
 use crate::ui::entity::Lookup;
 use crate::ui::keymap::{Context, Verb};
@@ -136,8 +136,11 @@ fn mark(app: &mut App, verb: Verb, list: ListId) {
         Verb::MarkAll => {
             let n = app.list_mut(list).0.pick_shown();
             let change = if list == ListId::Agents { Verb::ChangeState } else { Verb::Dispose };
-            let key = app.key_hint(Context::Table, change);
-            app.flash(format!("Marked {n} {noun} (every row shown). {key} changes them all."), Level::Info);
+            let then = match app.key_hint(Context::Table, change) {
+                Some(way) => format!(". {way} changes them all."),
+                None => format!("; {}.", unbound(change)),
+            };
+            app.flash(format!("Marked {n} {noun} (every row shown){then}"), Level::Info);
         }
         _ => {
             let n = app.list_mut(list).0.clear_picks();
@@ -147,7 +150,7 @@ fn mark(app: &mut App, verb: Verb, list: ListId) {
 }
 
 /// Stops the newest batch still running.
-fn cancel_batch(app: &mut App, effects: &mut Vec<Effect>) {
+pub(super) fn cancel_batch(app: &mut App, effects: &mut Vec<Effect>) {
     let running = app.in_flight.iter().rev().find(|(id, p)| p.total > 1 && app.pending.contains_key(*id));
     match running.map(|(id, _)| id.clone()) {
         Some(id) => {
@@ -178,8 +181,11 @@ pub(super) fn focus(app: &mut App, pane: PaneId) {
 pub(super) fn freeze(app: &mut App) {
     app.frozen = !app.frozen;
     if app.frozen {
-        let key = app.key_hint(Context::Global, Verb::Freeze);
-        app.flash(format!("Frozen: refreshes are held until you press {key} again."), Level::Info);
+        let text = match app.way_to(Context::Global, Verb::Freeze) {
+            Some(way) => format!("Frozen: refreshes are held until you {} again.", way.instruction()),
+            None => format!("Frozen: refreshes are held until you thaw ({}).", unbound(Verb::Freeze)),
+        };
+        app.flash(text, Level::Info);
         return;
     }
     let now = app.clock.mono;

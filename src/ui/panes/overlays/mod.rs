@@ -28,9 +28,14 @@ pub fn draw(frame: &mut Frame, area: Rect, footer: Rect, app: &App) {
             | Overlay::Breakdown { scroll }
             | Overlay::Result { scroll, .. } => {
                 if let Some((title, lines)) = text_of(app, overlay, area) {
-                    let close = app.key_hint(Context::Overlay, Verb::Close);
-                    let bottom =
-                        Line::from(Span::styled(format!(" {close} closes "), app.theme.style(Role::Muted)));
+                    // Help also closes the help; with neither bound, no key is named.
+                    let help = matches!(overlay, Overlay::Help { .. }).then_some(Verb::Help);
+                    let close = [Some(Verb::Close), help]
+                        .into_iter()
+                        .flatten()
+                        .find_map(|verb| app.key_hint(Context::Overlay, verb));
+                    let text = close.map(|key| format!(" {key} closes ")).unwrap_or_default();
+                    let bottom = Line::from(Span::styled(text, app.theme.style(Role::Muted)));
                     let window = window_for(overlay, area, lines.len());
                     text_window(frame, window, app, (&title, bottom), lines, *scroll);
                 }

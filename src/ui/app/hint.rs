@@ -1,0 +1,71 @@
+//! How the screen names the way to do something: a key, else a `:`
+//! command, and never one that would do nothing where it is shown.
+
+use super::{App, palette};
+use crate::ui::keymap::{Context, Key, Verb};
+use std::fmt;
+
+/// A way to run a verb from where the supervisor is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Way {
+    Key(Key),
+    /// A `:` command, with what it needs after it (`state <status>`).
+    Command(String),
+}
+
+impl fmt::Display for Way {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Key(key) => key.fmt(f),
+            Self::Command(line) => write!(f, ":{line}"),
+        }
+    }
+}
+
+impl Way {
+    /// As an instruction: `press ?`, `type :help`.
+    pub fn instruction(&self) -> String {
+        match self {
+            Self::Key(_) => format!("press {self}"),
+            Self::Command(_) => format!("type {self}"),
+        }
+    }
+}
+
+/// What a message says of a verb that has neither a key nor a command.
+pub fn unbound(verb: Verb) -> String {
+    format!("{} is unbound in keymap.toml", verb.name())
+}
+
+impl App {
+    /// How to run `verb` from `context`: its first key there, else its `:`
+    /// command when the command line opens from there; `None` when neither.
+    pub fn way_to(&self, context: Context, verb: Verb) -> Option<Way> {
+        if let Some(key) = self.keymap.key_for(context, verb) {
+            return Some(Way::Key(key));
+        }
+        self.keymap.key_for(context, Verb::Palette)?;
+        let session = &self.session;
+        palette::command_for(verb, session.is_sandbox(), session.read_only).map(Way::Command)
+    }
+
+    /// [`App::way_to`] as the screen writes it: `?`, `:cancel`.
+    pub fn key_hint(&self, context: Context, verb: Verb) -> Option<String> {
+        self.way_to(context, verb).map(|way| way.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyCode;
+
+    #[test]
+    fn ways_read_as_keys_or_commands() {
+        assert_eq!(Way::Key(Key::ctrl('x')).to_string(), "Ctrl-x");
+        assert_eq!(Way::Key(Key::plain(KeyCode::F(1))).instruction(), "press F1");
+        assert_eq!(Way::Command("cancel".into()).to_string(), ":cancel");
+        assert_eq!(Way::Command("help".into()).instruction(), "type :help");
+        assert_eq!(unbound(Verb::NewVersion), "data.version is unbound in keymap.toml");
+    }
+}
