@@ -114,3 +114,25 @@ fn an_action_without_a_key_or_command_is_not_named_as_a_command() {
     assert!(!text.contains(":data."), "{text}");
     assert!(text.contains("data.version"), "{text}");
 }
+
+#[test]
+fn the_progress_line_names_the_cancel_key_only_where_it_cancels() {
+    let mut app = ready(120, 40);
+    let id = batch_in_flight(&mut app, 3);
+    assert!(progress_line(&app).contains("Ctrl-x cancels"), "{}", progress_line(&app));
+
+    press(&mut app, &["2", "a"]);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))), "the attributes form, which has rows");
+    let line = progress_line(&app);
+    assert!(line.contains(" 0/3 ") && !line.contains("cancels"), "Ctrl-x removes a row here: {line}");
+    let effects = press(&mut app, &["ctrl-x"]);
+    assert!(!effects.contains(&Effect::Engine(Command::Cancel { id: id.clone() })), "{effects:?}");
+
+    press(&mut app, &["esc", "esc"]);
+    assert!(app.overlays.is_empty(), "{}", render(&app));
+    press(&mut app, &["?"]);
+    assert!(!progress_line(&app).contains("cancels"), "the help reads only [overlay]");
+    press(&mut app, &["?"]);
+    assert!(progress_line(&app).contains("Ctrl-x cancels"));
+    assert_eq!(press(&mut app, &["ctrl-x"]), [Effect::Engine(Command::Cancel { id })]);
+}

@@ -1,7 +1,7 @@
 //! How the screen names the way to do something: a key, else a `:`
 //! command, and never one that would do nothing where it is shown.
 
-use super::{App, palette};
+use super::{App, Overlay, palette};
 use crate::ui::keymap::{Context, Key, Verb};
 use std::fmt;
 
@@ -47,6 +47,18 @@ impl App {
         self.keymap.key_for(context, Verb::Palette)?;
         let session = &self.session;
         palette::command_for(verb, session.is_sandbox(), session.read_only).map(Way::Command)
+    }
+
+    /// How to run `verb` now. An open window takes the keys: a form reads
+    /// only `[form]` (where Ctrl-X removes a row), other windows `[overlay]`,
+    /// and the command line, a filter and the questions their own keys; so
+    /// what works on the panes under them does not count.
+    pub fn live_way(&self, verb: Verb) -> Option<Way> {
+        match self.overlays.last() {
+            Some(Overlay::Form(_)) => self.keymap.key_for(Context::Form, verb).map(Way::Key),
+            Some(top) if top.reads_keys() => None,
+            _ => self.way_to(self.context(), verb),
+        }
     }
 
     /// [`App::way_to`] as the screen writes it: `?`, `:cancel`.

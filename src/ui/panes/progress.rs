@@ -1,8 +1,8 @@
 //! The progress of the batch in flight: how far it got, and the key that
-//! stops it.
+//! stops it, while one does.
 
 use crate::ui::app::App;
-use crate::ui::keymap::{Context, Verb};
+use crate::ui::keymap::Verb;
 use crate::ui::theme::Role;
 use crate::ui::widgets::bar::bar;
 use crate::ui::widgets::fit::{fit, width};
@@ -23,7 +23,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         1 => String::new(),
         n => format!(" (+{} more)", n - 1),
     };
-    let tail = match app.key_hint(Context::Global, Verb::CancelBatch) {
+    // Only a key that cancels where the keys are now is named.
+    let tail = match app.live_way(Verb::CancelBatch) {
         Some(cancel) => format!(" {cancel} cancels{more}"),
         None => more,
     };
