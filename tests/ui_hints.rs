@@ -136,3 +136,24 @@ fn the_progress_line_names_the_cancel_key_only_where_it_cancels() {
     assert!(progress_line(&app).contains("Ctrl-x cancels"));
     assert_eq!(press(&mut app, &["ctrl-x"]), [Effect::Engine(Command::Cancel { id })]);
 }
+
+#[test]
+fn the_quit_question_shows_every_key_it_takes() {
+    let asking = || {
+        let mut app = loaded(120, 40);
+        batch_in_flight(&mut app, 3);
+        assert!(press(&mut app, &["q"]).is_empty());
+        assert_eq!(app.overlays.last(), Some(&Overlay::ConfirmQuit));
+        app
+    };
+    let screen = render(&asking());
+    assert!(screen.contains("y/Enter/Ctrl-c quit · n/Esc stay"), "{screen}");
+    for key in ["y", "enter", "ctrl-c"] {
+        assert_eq!(press(&mut asking(), &[key]), [Effect::Quit], "{key} quits");
+    }
+    for key in ["n", "esc"] {
+        let mut app = asking();
+        assert!(press(&mut app, &[key]).is_empty(), "{key} stays");
+        assert!(app.overlays.is_empty(), "{key} closes the question");
+    }
+}

@@ -185,10 +185,11 @@ fn confirm_quit(frame: &mut Frame, area: Rect, app: &App) {
         Line::from("The console will let them finish, and record how they"),
         Line::from("ended, before it exits."),
         Line::default(),
+        // The keys are fixed, as at a confirmation: no keymap changes them.
         Line::from(vec![
-            Span::styled("y", theme.style(Role::Key)),
-            Span::raw(" quit   "),
-            Span::styled("n", theme.style(Role::Key)),
+            Span::styled("y/Enter/Ctrl-c", theme.style(Role::Key)),
+            Span::raw(" quit · "),
+            Span::styled("n/Esc", theme.style(Role::Key)),
             Span::raw(" stay"),
         ]),
     ];
