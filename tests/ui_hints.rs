@@ -157,3 +157,52 @@ fn the_quit_question_shows_every_key_it_takes() {
         assert!(app.overlays.is_empty(), "{key} closes the question");
     }
 }
+
+#[test]
+fn a_change_key_on_the_wrong_pane_says_where_it_works() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["2", "c"]);
+    assert!(app.overlays.is_empty());
+    assert_eq!(flash(&app), "c: state changes are for Agents (press 1); this is Interactions.");
+    press(&mut app, &["3", "d"]);
+    assert_eq!(
+        flash(&app),
+        "d: dispositions are for Interactions (press 2) and Contacts (press l); this is Campaigns."
+    );
+    press(&mut app, &["1", "x"]);
+    assert_eq!(flash(&app), "x: deprecations are for Data actions (press 4); this is Agents.");
+    press(&mut app, &["4", " "]);
+    assert_eq!(
+        flash(&app),
+        "Space: marks are for batch changes to Agents (press 1), Interactions (press 2) and Contacts \
+         (press 3, then l); Data actions takes none."
+    );
+    assert_eq!(app.data_actions.pick_count(), 0);
+}
+
+#[test]
+fn wrong_pane_messages_name_the_keys_of_the_keymap_in_effect() {
+    let mut app = keyed("[global]\n\"pane.agents\" = \"A\"\n[table]\n\"compose.state\" = \"S\"");
+    press(&mut app, &["2", "S"]);
+    assert_eq!(flash(&app), "S: state changes are for Agents (press A); this is Interactions.");
+    let mut app = keyed("[global]\n\"pane.agents\" = []");
+    press(&mut app, &["2", "c"]);
+    assert_eq!(flash(&app), "c: state changes are for Agents (type :agents); this is Interactions.");
+    press(&mut app, &["4"]);
+    run_line(&mut app, "dispose 101");
+    assert_eq!(
+        flash(&app),
+        "dispose works on Interactions (press 2) or Contacts (press 3, then l).",
+        "the command line's refusal too"
+    );
+}
+
+#[test]
+fn a_key_another_pane_uses_keeps_its_general_meaning_where_it_has_one() {
+    let mut app = keyed("[global]\nfreeze = \"t\"");
+    press(&mut app, &["t"]);
+    assert!(app.frozen, "t freezes on agents");
+    press(&mut app, &["t", "4", "t"]);
+    assert!(!app.frozen);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))), "t simulates on data actions");
+}

@@ -1,7 +1,7 @@
 //! How the screen names the way to do something: a key, else a `:`
 //! command, and never one that would do nothing where it is shown.
 
-use super::{App, Overlay, palette};
+use super::{App, ListId, Overlay, palette};
 use crate::ui::keymap::{Context, Key, Verb};
 use std::fmt;
 
@@ -61,9 +61,50 @@ impl App {
         }
     }
 
+    /// The key that runs `verb` in `context`, to name the key just pressed;
+    /// a verb run without one is named as keymap.toml does.
+    pub fn key_or_name(&self, context: Context, verb: Verb) -> String {
+        self.keymap.key_for(context, verb).map_or_else(|| verb.name().to_string(), |key| key.to_string())
+    }
+
     /// [`App::way_to`] as the screen writes it: `?`, `:cancel`.
     pub fn key_hint(&self, context: Context, verb: Verb) -> Option<String> {
         self.way_to(context, verb).map(|way| way.to_string())
+    }
+
+    /// How to get to `list` from where the keys are now, as an instruction
+    /// (`press 1`, `press 3, then l`, `type :contacts`).
+    pub fn way_to_list(&self, list: ListId) -> Option<String> {
+        let pane = Verb::Focus(list.pane());
+        if list != ListId::Contacts {
+            return self.way_to(Context::Table, pane).map(|way| way.instruction());
+        }
+        let right = self.keymap.key_for(Context::Table, Verb::FocusRight);
+        let keys = match (self.focused_list(), self.keymap.key_for(Context::Table, pane), right) {
+            (ListId::Campaigns, _, Some(right)) => Some(format!("press {right}")),
+            (_, Some(pane), Some(right)) => Some(format!("press {pane}, then {right}")),
+            _ => None,
+        };
+        let palette = self.keymap.key_for(Context::Table, Verb::Palette);
+        keys.or_else(|| palette.map(|_| "type :contacts".to_string()))
+    }
+
+    /// `lists` by title, each with the way to it: `Interactions (press 2)
+    /// and Contacts (press 3, then l)`; `or` joins the last when `either`.
+    pub fn lists_and_ways(&self, lists: &[ListId], either: bool) -> String {
+        let named: Vec<String> = lists
+            .iter()
+            .map(|&list| match self.way_to_list(list) {
+                Some(way) => format!("{} ({way})", list.title()),
+                None => list.title().to_string(),
+            })
+            .collect();
+        match named.split_last() {
+            Some((last, rest)) if !rest.is_empty() => {
+                format!("{} {} {last}", rest.join(", "), if either { "or" } else { "and" })
+            }
+            _ => named.concat(),
+        }
     }
 }
 

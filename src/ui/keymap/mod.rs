@@ -81,12 +81,14 @@ impl Keymap {
 
     /// What `key` does in `context` with `list` focused: a binding for
     /// another pane's action (`n` deploys on data actions) lets the key
-    /// fall through to what it does more generally.
+    /// fall through to what it does more generally. When nothing more
+    /// general takes it, the other pane's action stands, so the key can say
+    /// why it does nothing here rather than nothing at all.
     pub fn verb_on(&self, context: Context, key: Key, list: Option<ListId>) -> Option<Verb> {
-        context.chain().iter().find_map(|c| {
-            let verb = self.lookup.get(&(*c, key)).copied()?;
-            list.is_none_or(|list| verb.acts_on(list)).then_some(verb)
-        })
+        let bound = |c: &Context| self.lookup.get(&(*c, key)).copied();
+        let acts = |verb: &Verb| list.is_none_or(|list| verb.acts_on(list));
+        let chain = context.chain();
+        chain.iter().filter_map(bound).find(acts).or_else(|| chain.iter().find_map(bound))
     }
 
     /// Whether `key` is bound anywhere `context` looks.
@@ -183,6 +185,18 @@ mod tests {
         for key in opening {
             assert_eq!(keymap.verb(Context::Overlay, key), Some(Verb::Help), "{key} opens the help");
         }
+    }
+
+    #[test]
+    fn another_panes_action_stands_only_where_nothing_else_takes_its_key() {
+        let keymap = Keymap::defaults();
+        let on = |key, list| keymap.verb_on(Context::Table, Key::char(key), Some(list));
+        assert_eq!(on('c', ListId::Interactions), Some(Verb::ChangeState), "to say why, not nothing");
+        assert_eq!(on(' ', ListId::DataActions), Some(Verb::Mark));
+        let (keymap, _) = Keymap::with_overrides("keymap.toml", "[global]\nfreeze = \"t\"");
+        let on = |list| keymap.verb_on(Context::Table, Key::char('t'), Some(list));
+        assert_eq!(on(ListId::Agents), Some(Verb::Freeze), "t means freeze off data actions");
+        assert_eq!(on(ListId::DataActions), Some(Verb::Simulate));
     }
 
     #[test]

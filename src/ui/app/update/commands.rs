@@ -70,10 +70,8 @@ fn dispose(app: &mut App, code: &str, effects: &mut Vec<Effect>) {
         ListId::Contacts | ListId::Campaigns => ListId::Contacts,
         ListId::Interactions => ListId::Interactions,
         _ => {
-            return app.flash(
-                "dispose works on interactions (press 2) or a campaign's contacts (press 3, then l).",
-                Level::Info,
-            );
+            let lists = app.lists_and_ways(&[ListId::Interactions, ListId::Contacts], true);
+            return app.flash(format!("dispose works on {lists}."), Level::Info);
         }
     };
     match compose::targets(app, list) {

@@ -71,15 +71,24 @@ fn action(app: &App) -> Result<crate::api::model::DataAction, String> {
     app.data_actions.selected_row().cloned().ok_or_else(|| "No data action is selected.".into())
 }
 
+/// A change asked for on a list it does not act on: what it is for, and
+/// how to get there, with the keys of the keymap in effect.
 fn wrong_pane(app: &mut App, verb: Verb) {
-    // The key pressed; a verb run without one is named as keymap.toml does.
-    let key =
-        app.keymap.key_for(Context::Table, verb).map_or_else(|| verb.name().to_string(), |k| k.to_string());
-    let panes: Vec<&str> = verb.lists().unwrap_or(&[]).iter().map(|l| l.title()).collect();
-    app.flash(
-        format!("{key} works on {}; this is {}.", panes.join(" and "), app.focused_list().title()),
-        Level::Info,
-    );
+    let key = app.key_or_name(Context::Table, verb);
+    let what = match verb {
+        Verb::ChangeState => "state changes",
+        Verb::Dispose => "dispositions",
+        Verb::Attributes => "attribute changes",
+        Verb::Simulate => "simulations",
+        Verb::Deploy => "deployments",
+        Verb::NewVersion => "new versions",
+        Verb::Deprecate => "deprecations",
+        Verb::ActionMetrics => "execution metrics",
+        _ => "changes",
+    };
+    let lists = app.lists_and_ways(verb.lists().unwrap_or(&[]), false);
+    let text = format!("{key}: {what} are for {lists}; this is {}.", app.focused_list().title());
+    app.flash(text, Level::Info);
 }
 
 /// Puts `form` on screen, checked, asking the engine for rules it needs.

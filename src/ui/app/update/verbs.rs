@@ -120,10 +120,9 @@ fn pane(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
 /// Space, `*` and `u`: marks for a batch change.
 fn mark(app: &mut App, verb: Verb, list: ListId) {
     if !verb.acts_on(list) {
-        let text = format!(
-            "Marks are for batch changes to agents, interactions and contacts; {} takes none.",
-            list.title()
-        );
+        let key = app.key_or_name(Context::Table, verb);
+        let lists = app.lists_and_ways(verb.lists().unwrap_or(&[]), false);
+        let text = format!("{key}: marks are for batch changes to {lists}; {} takes none.", list.title());
         return app.flash(text, Level::Info);
     }
     let noun = list.title().to_lowercase();
