@@ -7,11 +7,16 @@
 //!   a PATCH, a durable audit intent and outcome, and a durable outbox entry
 //!   (delivered to the sandbox's sink), with every rate limit off; and its
 //!   ratio to the raw request rate;
+//! * the same with the webhook receiver down (connections refused): each op
+//!   then leaves its outbox entry waiting, so the run measures the op alone
+//!   (GET, PATCH, durable audit and outbox entry) and shows whether a growing
+//!   backlog slows the changes behind it;
 //! * the per-campaign rate limit: the rate achieved over one campaign, as a
 //!   share of the one configured.
 //!
 //! `cargo bench --bench engine` prints the numbers; nothing here passes or fails.
-//! `cargo bench --bench engine -- engine` runs one part (`raw`, `engine`, `limit`).
+//! `cargo bench --bench engine -- engine` runs one part (`raw`, `engine`,
+//! `backlog`, `limit`).
 
 use cxone_console::api::model::{Campaign, Contact, ListQuery, NoFilter};
 use cxone_console::api::{Client, ClientConfig, IdempotencyKey};
@@ -239,13 +244,30 @@ async fn through_engine(
     })
 }
 
-/// A batch of [`ENGINE_BATCH`] contacts across every campaign, no rate limit.
-async fn throughput(sandbox: &Sandbox, concurrency: usize, turn: usize) -> Result<Run> {
+/// A loopback URL nothing listens on: every delivery to it is refused.
+async fn nowhere() -> Result<url::Url> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    drop(listener);
+    url::Url::parse(&format!("http://{addr}/crm")).map_err(|e| e.to_string())
+}
+
+/// A batch of [`ENGINE_BATCH`] contacts across every campaign, no rate
+/// limit; webhooks to the sandbox's sink, or to `receiver` when given.
+async fn throughput(
+    sandbox: &Sandbox,
+    concurrency: usize,
+    turn: usize,
+    receiver: Option<url::Url>,
+) -> Result<Run> {
     let (campaigns, free) = contacts(&client(sandbox)?).await?;
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let mut config = engine_config(sandbox, dir.path())?;
     config.campaign_rate = None;
     config.batch_concurrency = concurrency;
+    if let Some(url) = receiver {
+        config.webhook_targets.insert("crm".into(), url);
+    }
     through_engine(sandbox, config, drafts(&campaigns, &free, ENGINE_BATCH, turn)).await
 }
 
@@ -300,12 +322,31 @@ async fn bench() -> Result<()> {
              {raw_cpu:.0} µs CPU per request"
         );
         let Some(concurrency) = concurrency else { continue };
-        let run = throughput(&sandbox, concurrency, turn).await?;
+        let run = throughput(&sandbox, concurrency, turn, None).await?;
         turn += 1;
         let ops = run.applied as f64 / run.elapsed.as_secs_f64();
         println!(
             "engine   {ops:>6.0} ops/s, {:.2} of the raw rate (target 0.4), batch_concurrency {concurrency:>2}: \
              {} applied ({} not) in {:.2} s, {:.0} µs CPU per op, webhook backlog at most {}",
+            ops / raw,
+            run.applied,
+            run.other,
+            run.elapsed.as_secs_f64(),
+            run.cpu_per_op,
+            run.backlog
+        );
+    }
+
+    if wanted("backlog") {
+        let concurrency = BATCH_CONCURRENCY[BATCH_CONCURRENCY.len() - 1];
+        let (raw, _) = if wanted("raw") { raw_capacity(&sandbox).await? } else { (f64::NAN, f64::NAN) };
+        let run = throughput(&sandbox, concurrency, turn, Some(nowhere().await?)).await?;
+        turn += 1;
+        let ops = run.applied as f64 / run.elapsed.as_secs_f64();
+        println!(
+            "backlog  {ops:>6.0} ops/s, {:.2} of the raw rate ({raw:.0}/s just before), receiver down, \
+             batch_concurrency {concurrency}: {} applied ({} not) in {:.2} s, {:.0} µs CPU per op, \
+             webhook backlog at most {}",
             ops / raw,
             run.applied,
             run.other,

@@ -3,7 +3,7 @@
 
 mod outbox_support;
 
-use cxone_console::engine::outbox::{Deliverer, DeliveryConfig, DeliveryError, Message};
+use cxone_console::engine::outbox::{Backoff, Deliverer, DeliveryConfig, DeliveryError, Message};
 use cxone_console::signing::Verdict;
 use outbox_support::{Answer, config, disposition, key, open, receiver, until};
 use serde_json::json;
@@ -276,6 +276,32 @@ async fn a_long_backlog_goes_out_in_order_each_message_once() {
     let sent: Vec<String> = rx.deliveries().into_iter().map(|(id, ..)| id).collect();
     let expected: Vec<&str> = ids.iter().map(|id| id.as_str()).collect();
     assert_eq!(sent, expected, "one at a time, oldest first, none twice");
+    cancel.cancel();
+    deliverer.stopped().await;
+}
+
+#[tokio::test]
+async fn a_receiver_that_is_down_is_probed_by_one_message_not_hammered_by_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = key();
+    let (url, rx) = receiver(Answer::FailFirst(usize::MAX), &key, false).await;
+    let outbox = open(&dir).await;
+    for n in 1..=200 {
+        outbox.enqueue(disposition(n)).await.unwrap();
+    }
+    let backoff = Backoff { base: Duration::from_millis(20), cap: Duration::from_millis(40) };
+    let config = DeliveryConfig { backoff, ..config(url, &key) };
+    let cancel = CancellationToken::new();
+    let deliverer = Deliverer::spawn(outbox.clone(), config, cancel.clone()).unwrap();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    // Each of the 200 retrying on its own within 40 ms would make thousands
+    // of attempts in this second; held, the target gets the first four, then
+    // one probe per hold of at most 40 ms.
+    let attempts = rx.deliveries().len();
+    assert!((4..=40).contains(&attempts), "{attempts} attempts in a second");
+    let status = deliverer.status().borrow().clone();
+    assert_eq!((status.backlog, status.delivered, status.failed), (200, 0, 0));
+    assert!(status.last_error.is_some_and(|e| e.contains("503")));
     cancel.cancel();
     deliverer.stopped().await;
 }

@@ -5,8 +5,10 @@
 //! attempt and at most `max_in_flight` attempts at once. Failures are retried
 //! after an exponential backoff with full jitter ([`Backoff`]); answers that
 //! will not change are final (see [`super::attempt`]), and so is running out
-//! of attempts: such a message is marked failed and kept. A message whose
-//! target has no URL stays waiting and is reported as misconfigured.
+//! of attempts: such a message is marked failed and kept. A target that fails
+//! is also held as a whole and probed by one message at a time until it
+//! answers (see [`super::lines`]). A message whose target has no URL stays
+//! waiting and is reported as misconfigured.
 //!
 //! Delivery is at least once: a crash after a receiver answered but before
 //! the delivered marker was durable sends the message again after restart,
@@ -18,6 +20,7 @@
 
 use super::attempt::{self, Verdict};
 use super::backoff::Backoff;
+use super::lines::Lines;
 use super::message::Envelope;
 use super::status::OutboxStatus;
 use super::store::Outbox;
@@ -25,8 +28,7 @@ use crate::domain::data_action::is_loopback;
 use crate::signing::SigningKey;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use std::collections::hash_map::Entry;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -101,7 +103,7 @@ impl Deliverer {
             outbox,
             cursor: 0,
             slots: HashMap::new(),
-            due: BTreeSet::new(),
+            lines: Lines::default(),
             tasks: JoinSet::new(),
             running: HashMap::new(),
             misconfigured: 0,
@@ -166,8 +168,15 @@ struct Slot {
 /// How an attempt ended, once its marker (if any) is durable.
 enum Report {
     Delivered,
-    Failed(String),
-    Retry { reason: String, retry_after: Option<Duration> },
+    /// Given up on: refused for good (`answered`), or out of attempts.
+    Failed {
+        reason: String,
+        answered: bool,
+    },
+    Retry {
+        reason: String,
+        retry_after: Option<Duration>,
+    },
 }
 
 /// The deliverer's state. Each wake costs time in proportion to what
@@ -185,8 +194,8 @@ struct Run {
     cursor: u64,
     /// Every waiting message known, by its place in line.
     slots: HashMap<u64, Slot>,
-    /// Messages neither in flight nor misconfigured, by when they are due.
-    due: BTreeSet<(Instant, u64)>,
+    /// Messages neither in flight nor misconfigured, in their targets' lines.
+    lines: Lines,
     tasks: JoinSet<Report>,
     running: HashMap<tokio::task::Id, u64>,
     misconfigured: usize,
@@ -223,32 +232,34 @@ impl Run {
     fn admit(&mut self) {
         let now = Instant::now();
         for (order, envelope) in self.outbox.arrivals(&mut self.cursor) {
-            if let Entry::Vacant(slot) = self.slots.entry(order) {
-                slot.insert(Slot { envelope, attempts: 0 });
-                self.due.insert((now, order));
+            if self.slots.contains_key(&order) {
+                continue;
             }
+            if !self.targets.contains_key(&envelope.target) {
+                // Targets are fixed for the deliverer's life: it waits until
+                // a restart with a URL for it.
+                self.misconfigured += 1;
+                let error = format!(
+                    "{}: no URL is configured for target {:?}; it stays waiting",
+                    envelope.id, envelope.target
+                );
+                tracing::warn!("{error}");
+                self.last_error = Some(error);
+                continue;
+            }
+            self.lines.push(&envelope.target, now, order);
+            self.slots.insert(order, Slot { envelope, attempts: 0 });
         }
     }
 
     fn start_due(&mut self) {
         let now = Instant::now();
         while self.running.len() < self.max_in_flight {
-            let Some(&(due, order)) = self.due.first() else { return };
-            if due > now {
-                return;
-            }
-            self.due.pop_first();
-            let Some(slot) = self.slots.get_mut(&order) else { continue };
-            let Some(url) = self.targets.get(&slot.envelope.target).cloned() else {
-                // Targets are fixed for the deliverer's life: it waits until
-                // a restart with a URL for it.
-                self.misconfigured += 1;
-                let error = format!(
-                    "{}: no URL is configured for target {:?}; it stays waiting",
-                    slot.envelope.id, slot.envelope.target
-                );
-                tracing::warn!("{error}");
-                self.last_error = Some(error);
+            let Some((target, order)) = self.lines.next(now) else { return };
+            let (Some(slot), Some(url)) = (self.slots.get_mut(&order), self.targets.get(&target)) else {
+                // Every message in a line has a slot and a URL; should one
+                // not, it waits rather than being lost.
+                self.lines.put_back(&target, now + self.backoff.cap, order);
                 continue;
             };
             slot.attempts += 1;
@@ -257,7 +268,7 @@ impl Run {
                 Arc::clone(&self.sender),
                 self.outbox.clone(),
                 Arc::clone(&slot.envelope),
-                url,
+                url.clone(),
                 slot.attempts,
                 give_up,
             );
@@ -275,31 +286,48 @@ impl Run {
         };
         let Some(order) = self.running.remove(&task) else { return };
         let Some(slot) = self.slots.get(&order) else { return };
-        let id = slot.envelope.id.clone();
+        let (id, target) = (slot.envelope.id.clone(), slot.envelope.target.clone());
+        let now = Instant::now();
         match report {
             Report::Delivered => {
                 self.delivered += 1;
+                self.lines.answered(&target);
                 self.slots.remove(&order);
             }
-            Report::Failed(reason) => {
+            Report::Failed { reason, answered } => {
                 tracing::warn!("webhook {id} failed for good: {reason}");
                 self.last_error = Some(format!("{id}: {reason}"));
+                if answered {
+                    self.lines.answered(&target);
+                } else {
+                    self.hold(&target, now, None);
+                }
                 self.slots.remove(&order);
             }
             Report::Retry { reason, retry_after } => {
-                let due = Instant::now() + self.backoff.delay(slot.attempts, retry_after, &mut self.rng);
+                let due = now + self.backoff.delay(slot.attempts, retry_after, &mut self.rng);
                 tracing::debug!("webhook {id}, attempt {}: {reason}", slot.attempts);
                 self.last_error = Some(format!("{id}: {reason}"));
-                self.due.insert((due, order));
+                self.hold(&target, now, retry_after);
+                self.lines.push(&target, due, order);
             }
         }
+    }
+
+    /// Holds a target that failed for the backoff's full ceiling (no jitter:
+    /// it is one schedule, not many to spread), or its `Retry-After`.
+    fn hold(&mut self, target: &str, now: Instant, retry_after: Option<Duration>) {
+        let backoff = self.backoff;
+        self.lines.failed(target, now, |failures| {
+            backoff.ceiling(failures).max(retry_after.unwrap_or_default().min(backoff.cap))
+        });
     }
 
     fn next_due(&self) -> Option<Instant> {
         if self.running.len() >= self.max_in_flight {
             return None;
         }
-        self.due.first().map(|(due, _)| *due)
+        self.lines.next_ready()
     }
 
     fn publish(&self, running: bool) {
@@ -334,7 +362,7 @@ async fn deliver(
     last_chance: bool,
 ) -> Report {
     let verdict = attempt::send(&sender.client, &url, &sender.key, &envelope, sender.timeout).await;
-    let (reason, retry_after) = match verdict {
+    let (reason, answered) = match verdict {
         Verdict::Delivered => {
             return match outbox.mark_delivered(&envelope.id, attempt).await {
                 Ok(()) => Report::Delivered,
@@ -344,15 +372,15 @@ async fn deliver(
                 }
             };
         }
-        Verdict::Permanent { reason } => (reason, None),
+        Verdict::Permanent { reason } => (reason, true),
         Verdict::Retry { reason, .. } if last_chance => {
-            (format!("gave up after {attempt} attempts; last: {reason}"), None)
+            (format!("gave up after {attempt} attempts; last: {reason}"), false)
         }
         Verdict::Retry { reason, retry_after } => return Report::Retry { reason, retry_after },
     };
     match outbox.mark_failed(&envelope.id, attempt, reason.clone()).await {
-        Ok(()) => Report::Failed(reason),
-        Err(e) => Report::Retry { reason: format!("{reason}; and not recorded: {e}"), retry_after },
+        Ok(()) => Report::Failed { reason, answered },
+        Err(e) => Report::Retry { reason: format!("{reason}; and not recorded: {e}"), retry_after: None },
     }
 }
 

@@ -14,6 +14,7 @@ mod attempt;
 mod backoff;
 mod deliverer;
 mod ledger;
+mod lines;
 mod message;
 mod status;
 mod store;
