@@ -5,6 +5,7 @@
 
 mod ui_support;
 
+use cxone_console::domain::interaction_disposition::InteractionStatus;
 use cxone_console::engine::{Command, CommandId, Event};
 use cxone_console::ui::Looks;
 use cxone_console::ui::app::{Action, App, Effect, Overlay, update};
@@ -205,4 +206,35 @@ fn a_key_another_pane_uses_keeps_its_general_meaning_where_it_has_one() {
     press(&mut app, &["t", "4", "t"]);
     assert!(!app.frozen);
     assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))), "t simulates on data actions");
+}
+
+#[test]
+fn the_help_names_the_key_that_opens_the_command_line() {
+    let help = |keymap: &str| {
+        let mut app = keyed(keymap);
+        app.size = ratatui::layout::Size { width: 120, height: 200 };
+        press(&mut app, &["?"]);
+        render(&app)
+    };
+    assert!(help("").contains("Commands (press : first)"));
+    assert!(help("[global]\npalette = \";\"").contains("Commands (press ; first)"));
+    assert!(help("[global]\npalette = []").contains("Commands (palette is unbound in keymap.toml)"));
+}
+
+#[test]
+fn a_form_names_no_key_that_does_nothing_in_it() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["2"]);
+    let open = app
+        .interactions
+        .window(usize::MAX)
+        .position(|(_, i)| i.status != InteractionStatus::Closed && i.agent_id.is_some());
+    for _ in 0..open.expect("an interaction still open") {
+        press(&mut app, &["j"]);
+    }
+    run_line(&mut app, "dispose 101");
+    let Some(Overlay::Form(form)) = app.overlays.last() else { panic!("{}", render(&app)) };
+    let said = form.general_problems().join(" ");
+    assert!(said.contains("nothing here can take it"), "{said}");
+    assert!(!said.contains("Ctrl-R"), "Ctrl-R refreshes nothing in a form: {said}");
 }

@@ -124,7 +124,14 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
     }
     if !lines.is_empty() && lines.iter().all(|l| l.note.is_some()) && check.problems.is_empty() {
         let why = lines[0].note.clone().unwrap_or_default();
-        check.note("", format!("as of the last refresh, nothing here can take it ({why}); Ctrl-R refreshes"));
+        // The form holds the rows as they were; the keys of the panes (refresh
+        // among them) do nothing while it is open.
+        check.note(
+            "",
+            format!(
+                "as of the last refresh, nothing here can take it ({why}); refresh, then open the form again"
+            ),
+        );
     }
     let title = match rows {
         [one] => format!("Set this disposition on interaction {}?", short(one.id.as_str())),

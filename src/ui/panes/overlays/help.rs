@@ -1,8 +1,8 @@
 //! The help screen: every key by context, from the keymap in effect; the
 //! commands; where the files are; and what is wrong in the settings.
 
-use crate::ui::app::{App, palette};
-use crate::ui::keymap::{Binding, Context};
+use crate::ui::app::{App, palette, unbound};
+use crate::ui::keymap::{Binding, Context, Verb};
 use crate::ui::theme::Role;
 use crate::ui::widgets::fit::{pad, wrap};
 use ratatui::text::{Line, Span};
@@ -45,7 +45,11 @@ pub(super) fn lines(app: &App, room: usize) -> Vec<Line<'static>> {
         "Sort an entity table by the column whose letter is underlined; again to reverse".into(),
     ));
     lines.push(Line::default());
-    lines.push(heading("Commands (press : first)"));
+    let palette = match app.key_hint(Context::Global, Verb::Palette) {
+        Some(key) => format!("press {key} first"),
+        None => unbound(Verb::Palette),
+    };
+    lines.push(heading(&format!("Commands ({palette})")));
     for (usage, desc) in commands {
         lines.extend(row(usage, desc.to_string()));
     }
