@@ -237,3 +237,30 @@ fn read_only_mode_hides_changes_from_hints_help_and_commands() {
     assert!(hints.contains("t simulate") && !hints.contains("deploy"), "{hints}");
     assert!(matches!(app.overlays.last(), None | Some(Overlay::Palette(_))));
 }
+
+#[test]
+fn a_cancelled_batch_says_cancelled_once() {
+    let (mut app, effects) = forty_confirmed();
+    let [Effect::Engine(Command::Submit { id, .. })] = effects.as_slice() else { panic!("{effects:?}") };
+    let mut report = BatchReport::default();
+    for _ in 0..10 {
+        report.count(&Outcome::applied("ok"), Some(12.0));
+    }
+    report.skipped.insert("cancelled".into(), 30);
+    report.total += 30;
+    report.cancelled = true;
+    feed(
+        &mut app,
+        [
+            Event::Accepted { id: id.clone(), total: 40 },
+            Event::Finished { id: id.clone(), result: Finished::Batch(report) },
+        ],
+    );
+    let screen = snap(&app);
+    assert!(
+        screen
+            .contains("Break (Queue Full) · 40 agents: 10 of 40 applied, skipped 30 not started (cancelled)"),
+        "{screen}"
+    );
+    assert!(!screen.contains("(cancelled) (cancelled)"), "{screen}");
+}

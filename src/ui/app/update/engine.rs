@@ -151,7 +151,8 @@ fn batch(report: &BatchReport, pending: &Pending) -> (String, Level) {
             report.skipped.iter().map(|(key, n)| format!("{n} {}", skip_words(key))).collect();
         text.push_str(&format!(", skipped {}", reasons.join(", ")));
     }
-    if report.cancelled {
+    // The skip reasons already say so when targets were left unstarted.
+    if report.cancelled && !report.skipped.contains_key("cancelled") {
         text.push_str(" (cancelled)");
     }
     if let Some(first) = pending.blocked.first() {
