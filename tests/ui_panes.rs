@@ -112,6 +112,21 @@ fn a_tenant_out_of_reach_says_so_in_the_header_and_a_banner() {
 }
 
 #[test]
+fn refused_credentials_are_not_called_out_of_reach_and_the_banner_says_it_retries() {
+    let reason = "the tenant refused to issue an access token (HTTP 401: unknown client or wrong client \
+                  secret); check the client id, secret and scopes of this profile";
+    for width in [120, 80] {
+        let mut app = loaded(width, 24);
+        let down = Link::Down { reason: reason.into() };
+        feed(&mut app, [Event::Connection(Connection { link: down, token_refreshes: 1 })]);
+        let banner = top(&app, 4);
+        assert!(!banner.contains("Cannot reach"), "{banner}");
+        assert!(banner.contains("retrying") && banner.contains("client id, secret and scopes"), "{banner}");
+        assert_snapshot!(format!("refused_credentials_banner_{width}"), banner);
+    }
+}
+
+#[test]
 fn a_stopped_engine_says_so() {
     let mut app = loaded(110, 24);
     update(&mut app, Action::EngineStopped);

@@ -50,7 +50,7 @@ pub struct Screen {
 
 pub fn screen(area: Rect, app: &App) -> Screen {
     let tier = Tier::of(area);
-    let banner_lines = u16::from(app.banner().is_some() && area.height >= 8);
+    let banner_lines = banner_lines(area, app);
     let progress_lines = u16::from(app.in_flight.values().any(|p| p.total > 1) && area.height >= 10);
     let [header, banner, body, progress, footer] = Layout::vertical([
         Constraint::Length(area.height.min(1)),
@@ -92,6 +92,25 @@ pub fn screen(area: Rect, app: &App) -> Screen {
         }
     }
     screen
+}
+
+/// Most lines the banner takes.
+const MOST_BANNER_LINES: u16 = 3;
+
+/// The banner's height: none, one line, or, on a tall enough screen, what
+/// its sentence needs (the reason and what to do are worth reading whole).
+fn banner_lines(area: Rect, app: &App) -> u16 {
+    match app.banner() {
+        Some(_) if area.height < 8 => 0,
+        Some(text) if area.height >= 16 => {
+            // The banner is drawn with one leading space.
+            let lines =
+                crate::ui::widgets::fit::wrap(&text, usize::from(area.width.saturating_sub(1).max(1))).len();
+            u16::try_from(lines).unwrap_or(MOST_BANNER_LINES).clamp(1, MOST_BANNER_LINES)
+        }
+        Some(_) => 1,
+        None => 0,
+    }
 }
 
 /// Most lines a message takes at the bottom.

@@ -201,8 +201,10 @@ impl App {
             return Some("The engine has stopped: nothing will refresh and no change can be made. Quit and restart the console.".into());
         }
         match &self.connection {
+            // The reason says what is wrong: out of reach, or the
+            // credentials refused. Retrying comes first so a cut line keeps it.
             Some(Connection { link: Link::Down { reason }, .. }) => Some(format!(
-                "Cannot reach the tenant: {reason}. Retrying in the background; tables show the last data received."
+                "Tenant link down, retrying in the background: {reason}. Tables show the last data received."
             )),
             _ => None,
         }

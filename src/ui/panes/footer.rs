@@ -121,10 +121,23 @@ fn hints(app: &App, room: usize) -> Line<'static> {
     Line::from(spans)
 }
 
+/// The banner over the lines the layout gave it, wrapped; the last line
+/// that fits ends in "…" when the sentence is longer still.
 pub fn draw_banner(frame: &mut Frame, area: Rect, app: &App) {
-    if let Some(text) = app.banner() {
-        let style = app.theme.style(Role::Error);
-        let text = fit(&format!(" {text}"), usize::from(area.width)).into_owned();
-        frame.render_widget(Line::from(Span::styled(text, style)), area);
+    let Some(text) = app.banner() else { return };
+    let style = app.theme.style(Role::Error);
+    let columns = usize::from(area.width.saturating_sub(1)).max(1);
+    let rows = usize::from(area.height);
+    let mut lines = wrap(&text, columns);
+    if lines.len() > rows {
+        let rest = lines.split_off(rows.saturating_sub(1)).join(" ");
+        lines.push(rest);
     }
+    let lines: Vec<Line> = lines
+        .iter()
+        .map(|line| {
+            Line::from(Span::styled(fit(&format!(" {line}"), usize::from(area.width)).into_owned(), style))
+        })
+        .collect();
+    frame.render_widget(ratatui::widgets::Paragraph::new(lines), area);
 }
