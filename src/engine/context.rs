@@ -29,6 +29,10 @@ pub struct EngineConfig {
     pub campaign_rate: Option<f64>,
     /// Targets of a batch worked on at once.
     pub batch_concurrency: usize,
+    /// Commands worked on at once; the rest wait their turn, in order.
+    /// Marking 800 interactions sends 800 commands, which must not become
+    /// 800 requests at the tenant at the same moment.
+    pub commands_at_once: usize,
     /// Times a write refused for a stale version is read again and retried.
     pub conflict_retries: u32,
     /// How often entity snapshots are refreshed.
@@ -53,6 +57,7 @@ impl EngineConfig {
             client_id: "unknown".into(),
             campaign_rate: Some(10.0),
             batch_concurrency: 8,
+            commands_at_once: 16,
             conflict_retries: 3,
             refresh_every: Duration::from_secs(5),
             audit_path: data_dir.join("audit.jsonl"),

@@ -11,7 +11,7 @@ use super::refresh::Refresher;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{Semaphore, broadcast, mpsc};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
@@ -26,6 +26,7 @@ pub(crate) async fn serve(
 ) {
     let mut running: HashMap<CommandId, CancellationToken> = HashMap::new();
     let mut flows: JoinSet<CommandId> = JoinSet::new();
+    let turns = Arc::new(Semaphore::new(ctx.config.commands_at_once.max(1)));
     loop {
         tokio::select! {
             command = inbox.recv() => match command {
@@ -34,7 +35,11 @@ pub(crate) async fn serve(
                     let stop = cancel.child_token();
                     running.insert(id.clone(), stop.clone());
                     let ctx = Arc::clone(&ctx);
+                    let turn = Arc::clone(&turns).acquire_owned();
                     flows.spawn(async move {
+                        // The semaphore is fair, so waiting commands start about in the
+                        // order they came.
+                        let _turn = turn.await;
                         let result = if change.writes() && ctx.config.read_only {
                             Finished::Single {
                                 target: None,

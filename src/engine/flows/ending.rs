@@ -76,7 +76,10 @@ pub(in crate::engine::flows) async fn try_again(error: &ApiError, tried: u32) ->
     if !unsettled(error) || tried >= TRIES_AGAIN {
         return false;
     }
-    tokio::time::sleep(Duration::from_secs(u64::from(tried) + 1)).await;
+    // Jittered, so the many calls one fault cut short (every call in flight
+    // when a token is revoked) do not all come back at the same moment.
+    let wait = Duration::from_secs(u64::from(tried) + 1).mul_f64(rand::random_range(0.5..1.5));
+    tokio::time::sleep(wait).await;
     true
 }
 

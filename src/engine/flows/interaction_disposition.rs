@@ -214,9 +214,17 @@ fn refused(invalid: &Invalid) -> Settled<'static> {
     Settled::new(Outcome::rejected(invalid.to_string())).class(ErrorClass::Validation)
 }
 
-/// Reads the interaction, which must be closed.
+/// Reads the interaction, which must be closed; a read that went unsettled
+/// (a revoked token, a 5xx, no answer) is tried again.
 async fn read<'c>(ctx: &Ctx, change: &InteractionDisposition) -> Result<Reply<Interaction>, Settled<'c>> {
-    let reply = ctx.api.interaction(&change.interaction_id).await.map_err(|e| {
+    let mut tried = 0;
+    let reply = loop {
+        match ctx.api.interaction(&change.interaction_id).await {
+            Err(e) if try_again(&e, tried).await => tried += 1,
+            read => break read,
+        }
+    };
+    let reply = reply.map_err(|e| {
         let (outcome, class) = settle(&e);
         Settled::new(outcome).class(class)
     })?;
