@@ -13,6 +13,7 @@ pub use outbound::{campaigns, contacts, data_actions};
 pub use people::{agents, interactions};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use cxone_console::api::model::User;
 use cxone_console::domain::Timestamp;
 use cxone_console::engine::{Event, Snapshot, Table};
 use cxone_console::ui::app::{Action, App, Clock, Effect, Files, Session, update};
@@ -204,4 +205,33 @@ pub fn find_in_row(buffer: &Buffer, y: u16, needle: &str) -> Option<u16> {
 /// The row of the frame holding `needle`.
 pub fn row_of(buffer: &Buffer, needle: &str) -> Option<u16> {
     (0..buffer.area.height).find(|&y| find_in_row(buffer, y, needle).is_some())
+}
+
+/// The agents' names in the table's order.
+pub fn names(app: &App) -> Vec<String> {
+    app.agents.window(usize::MAX).map(|(_, u)| u.display_name()).collect()
+}
+
+pub fn selected_name(app: &App) -> Option<String> {
+    app.agents.selected_row().map(User::display_name)
+}
+
+/// A refresh of the agents table, with the rows whose cells changed.
+pub fn agents_event(rows: Vec<User>, changed: &[&str]) -> Event {
+    Event::Snapshot(Snapshot::Agents(table(rows, 2, changed)))
+}
+
+/// Lets `after` pass on the app's clock.
+pub fn tick(app: &mut App, after: Duration) {
+    let clock = Clock::new(app.clock.mono + after, app.clock.wall + after);
+    update(app, Action::Tick(clock));
+}
+
+/// A seeded agent under another id and name.
+pub fn user_named(id: &str, first: &str, last: &str) -> User {
+    let mut user = agents().remove(0);
+    user.id = cxone_console::domain::UserId::parse(id).unwrap();
+    user.first_name = first.into();
+    user.last_name = last.into();
+    user
 }

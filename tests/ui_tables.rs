@@ -1,0 +1,196 @@
+//! What keys and engine events do to the console's tables: selection that
+//! stays on the same entity across refreshes, freezing, marks on changed
+//! cells, filters, sorting, navigation by keys and mouse, and 100,000 rows.
+
+mod ui_support;
+
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use cxone_console::api::model::{User, UserStatus};
+use cxone_console::domain::agent_status::AgentStatus;
+use cxone_console::ui::app::{Action, App, ListId, PaneId, update};
+use cxone_console::ui::layout;
+use ratatui::style::{Color, Modifier};
+use std::time::Duration;
+use ui_support::*;
+
+#[test]
+fn the_selection_stays_on_the_same_agent_when_a_refresh_reorders_rows() {
+    let mut app = loaded(120, 40);
+    press(&mut app, &["j", "j", "j"]);
+    assert_eq!(selected_name(&app).as_deref(), Some("Bilal Haddad"));
+    let mut rows = agents();
+    rows.push(user_named("0a0a0a0a-0000-4000-8000-000000000001", "Aaliyah", "Abara"));
+    rows.push(user_named("0a0a0a0a-0000-4000-8000-000000000002", "Adrian", "Alvarez"));
+    feed(&mut app, [agents_event(rows, &[])]);
+    assert_eq!(selected_name(&app).as_deref(), Some("Bilal Haddad"), "same agent, two rows lower");
+    assert_eq!(app.agents.cursor(), 5);
+}
+
+#[test]
+fn when_the_selected_agent_leaves_the_selection_takes_the_row_in_its_place() {
+    let mut app = loaded(120, 40);
+    press(&mut app, &["j", "j", "j"]);
+    let rows: Vec<User> = agents().into_iter().filter(|u| u.first_name != "Bilal").collect();
+    feed(&mut app, [agents_event(rows, &[])]);
+    assert_eq!(selected_name(&app).as_deref(), Some("Carlos Garcia"));
+    press(&mut app, &["k"]);
+    assert_eq!(selected_name(&app).as_deref(), Some("Beatriz Costa"));
+}
+
+#[test]
+fn frozen_tables_hold_refreshes_until_thawed() {
+    let mut app = loaded(120, 40);
+    press(&mut app, &["f"]);
+    assert!(app.frozen);
+    let mut rows = agents();
+    rows[0].status = UserStatus::Known(AgentStatus::Break);
+    feed(&mut app, [agents_event(rows, &["12345-abcde-67890"])]);
+    let amara =
+        |app: &App| app.agents.rows().iter().find(|u| u.first_name == "Amara").map(|u| u.status.clone());
+    assert_eq!(amara(&app), Some(UserStatus::Known(AgentStatus::Available)), "held, not applied");
+    let screen = render(&app);
+    assert!(screen.contains("FROZEN") && screen.contains("newer data held"), "{screen}");
+    press(&mut app, &["f"]);
+    assert_eq!(amara(&app), Some(UserStatus::Known(AgentStatus::Break)));
+    assert!(!render(&app).contains("FROZEN"));
+}
+
+#[test]
+fn changed_cells_are_marked_for_a_few_seconds() {
+    let mut app = loaded(120, 40);
+    let mut rows = agents();
+    rows[0].status = UserStatus::Known(AgentStatus::Break);
+    rows[0].pause_reason = Some("Lunch".into());
+    rows[5].status_since = Some(at(1)); // only the clock column moved: no mark
+    feed(&mut app, [agents_event(rows, &["12345-abcde-67890", "6f2c8dae-4a5b-4ebf-9b9c-8d7e6f5a4b3c"])]);
+    let state_and_reason = (1 << 2) | (1 << 3);
+    assert_eq!(app.agents.marked("12345-abcde-67890"), state_and_reason);
+    assert_eq!(app.agents.marked("6f2c8dae-4a5b-4ebf-9b9c-8d7e6f5a4b3c"), 0);
+
+    let buffer = frame(&app);
+    let y = row_of(&buffer, "Amara Okafor").unwrap();
+    let x = find_in_row(&buffer, y, "Break").unwrap();
+    assert!(buffer[(x, y)].modifier.contains(Modifier::BOLD));
+    assert_eq!(buffer[(x, y)].fg, Color::LightYellow, "marked with the `changed` role");
+
+    app.mark_drawn();
+    tick(&mut app, Duration::from_secs(1));
+    assert_ne!(app.agents.marked("12345-abcde-67890"), 0);
+    tick(&mut app, Duration::from_secs(3));
+    assert_eq!(app.agents.marked("12345-abcde-67890"), 0);
+    assert!(app.is_dirty(), "a fading mark redraws");
+}
+
+#[test]
+fn the_filter_takes_text_regexes_and_inversion_and_names_a_bad_pattern() {
+    let mut app = loaded(120, 40);
+    press(&mut app, &["/"]);
+    type_text(&mut app, "break");
+    assert_eq!(names(&app), ["Beatriz Costa", "Elif Kaya"], "applied while typing");
+    press(&mut app, &["enter"]);
+    assert!(app.overlays.is_empty());
+    assert!(render(&app).contains("/break"));
+
+    press(&mut app, &["/", "ctrl-u"]);
+    type_text(&mut app, "!re:^(a|b)");
+    assert!(names(&app).iter().all(|n| !n.starts_with('A') && !n.starts_with('B')));
+    assert_eq!(names(&app).len(), 8);
+
+    press(&mut app, &["ctrl-u"]);
+    type_text(&mut app, "re:(unclosed");
+    assert_eq!(names(&app).len(), 12, "a broken pattern hides nothing");
+    let screen = render(&app);
+    assert!(screen.contains("invalid regex: unclosed group"), "{screen}");
+
+    press(&mut app, &["esc"]);
+    assert_eq!(app.agents.filter().input(), "break", "Esc puts back the filter from before");
+    press(&mut app, &["esc"]);
+    assert_eq!(names(&app).len(), 12, "Esc in the table clears it");
+}
+
+#[test]
+fn sorting_by_key_cycles_reverses_and_follows_shift_letters() {
+    let mut app = loaded(120, 40);
+    assert_eq!(names(&app)[0], "Aiko Ito");
+    press(&mut app, &["r"]);
+    assert_eq!(names(&app)[0], "Ines Fernandes", "reversed");
+    press(&mut app, &["S"]);
+    let states: Vec<String> = app.agents.window(usize::MAX).map(|(_, u)| u.status.to_string()).collect();
+    assert_eq!(states[0], "Available");
+    assert_eq!(states.last().map(String::as_str), Some("Training"));
+    press(&mut app, &["S"]);
+    let first = app.agents.window(1).next().map(|(_, u)| u.status.to_string());
+    assert_eq!(first.as_deref(), Some("Training"), "the same letter again reverses");
+    press(&mut app, &["I"]);
+    assert_eq!(names(&app)[0], "Freya Hansen", "longest in state first");
+    press(&mut app, &["s"]);
+    assert_eq!(app.agents.sort().column, 5, "s moves to the next column");
+    let screen = render(&app);
+    assert!(screen.contains("Shift▲"), "{screen}");
+}
+
+#[test]
+fn vim_keys_and_pages_move_the_selection() {
+    let mut rows = agents();
+    for n in 0..200 {
+        rows.push(user_named(&format!("u-{n:04}"), "Zed", &format!("{n:04}")));
+    }
+    let mut app = loaded(120, 40);
+    feed(&mut app, [agents_event(rows, &[])]);
+    let page = layout::list_height(&app, ListId::Agents);
+    assert!(page > 10);
+    press(&mut app, &["G"]);
+    assert_eq!(app.agents.cursor(), 211);
+    press(&mut app, &["g", "ctrl-d"]);
+    assert_eq!(app.agents.cursor(), page / 2);
+    press(&mut app, &["ctrl-u", "pagedown"]);
+    assert_eq!(app.agents.cursor(), page);
+    press(&mut app, &["pageup", "down", "j", "up"]);
+    assert_eq!(app.agents.cursor(), 1);
+    press(&mut app, &["end"]);
+    let buffer = frame(&app);
+    assert!(row_of(&buffer, "Zed 0199").is_some(), "the last row is drawn");
+}
+
+#[test]
+fn a_click_selects_the_row_under_it_and_the_wheel_scrolls() {
+    let mut app = loaded(120, 40);
+    let buffer = frame(&app);
+    let y = row_of(&buffer, "Chloe Dubois").unwrap();
+    let click =
+        |kind, row| MouseEvent { kind, column: 5, row, modifiers: crossterm::event::KeyModifiers::NONE };
+    update(&mut app, Action::Mouse(click(MouseEventKind::Down(MouseButton::Left), y)));
+    assert_eq!(selected_name(&app).as_deref(), Some("Chloe Dubois"));
+    update(&mut app, Action::Mouse(click(MouseEventKind::ScrollDown, y)));
+    assert_eq!(selected_name(&app).as_deref(), Some("Emeka Adeyemi"), "three rows a notch");
+    let audit_y = row_of(&buffer, "Audit log").unwrap() + 1;
+    update(&mut app, Action::Mouse(click(MouseEventKind::Down(MouseButton::Left), audit_y)));
+    assert_eq!(app.focus, PaneId::Audit, "a click moves the focus");
+}
+
+#[test]
+fn an_agent_hidden_by_the_filter_is_still_found_by_name() {
+    let mut app = loaded(120, 40);
+    press(&mut app, &["/"]);
+    type_text(&mut app, "break");
+    press(&mut app, &["enter", ":"]);
+    type_text(&mut app, "agent Ines Fernandes");
+    press(&mut app, &["enter"]);
+    assert_eq!(selected_name(&app).as_deref(), Some("Ines Fernandes"));
+    assert_eq!(app.agents.filter().input(), "", "the filter that hid her is cleared");
+}
+
+#[test]
+fn a_hundred_thousand_rows_filter_and_keep_their_selection() {
+    let rows: Vec<User> =
+        (0..100_000).map(|n| user_named(&format!("u-{n:06}"), "Agent", &format!("{n:06}"))).collect();
+    let mut app = loaded(120, 40);
+    feed(&mut app, [agents_event(rows, &[])]);
+    press(&mut app, &["/"]);
+    type_text(&mut app, "99999");
+    press(&mut app, &["enter"]);
+    assert_eq!(names(&app), ["Agent 099999"]);
+    press(&mut app, &["esc"]);
+    assert_eq!(selected_name(&app).as_deref(), Some("Agent 099999"), "clearing keeps the row selected");
+    assert!(render(&app).contains("Agent 099999"));
+}
