@@ -74,15 +74,16 @@ pub(super) fn seal(
         AuditRecord { seq: chain.next_seq, time, entry, prev_hash: chain.prev_hash, hash: ChainHash::ZERO };
     let unwritable =
         |e: serde_json::Error| FieldError::new("entry", format!("cannot be written as JSON: {e}"));
-    let mut value = serde_json::to_value(&record).map_err(unwritable)?;
-    let Value::Object(members) = &mut value else {
+    let value = serde_json::to_value(&record).map_err(unwritable)?;
+    let Value::Object(members) = &value else {
         return Err(FieldError::new("entry", "is not a JSON object"));
     };
-    members.remove("hash");
-    record.hash = ChainHash::of(&canonical::to_vec(&value));
-    if let Value::Object(members) = &mut value {
-        members.insert("hash".to_owned(), Value::String(record.hash.to_hex()));
-    }
-    canonical::write(&value, line);
+    // One pass: the form without `hash` is what the hash covers, and the
+    // line is that form with `hash` put in its place.
+    let start = line.len();
+    let hole = canonical::write_without(members, "hash", line);
+    record.hash = ChainHash::of(&line[start..]);
+    let hex = format!("\"{}\"", record.hash.to_hex());
+    hole.fill(line, "hash", hex.as_bytes());
     Ok(record)
 }
