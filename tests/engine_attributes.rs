@@ -196,3 +196,41 @@ async fn with_callbacks_turned_off_nothing_is_registered() {
     assert_eq!(rig.sandbox.stats().writes_of(Resource::Webhook), 0);
     rig.stop().await;
 }
+
+/// Hundreds of attribute changes at once while tokens are revoked under
+/// them (one request in twenty): each read, write and read-back that meets
+/// a revoked token goes again, so every change gets through, once.
+#[tokio::test]
+async fn hundreds_of_changes_at_once_get_through_tokens_revoked_under_them() {
+    use cxone_console::api::model::ListQuery;
+    use cxone_console::sandbox::{FaultProfile, FaultRates};
+
+    let mut rig = Rig::quiet().await;
+    let query = ListQuery::new().top(200);
+    let listed = engine_support::client(&rig.sandbox).interactions(&query).await.unwrap().value.items;
+    assert!(listed.len() >= 150, "the tenant holds enough interactions: {}", listed.len());
+    let revoking = FaultRates { rate_revoke: 0.05, ..FaultRates::from(FaultProfile::None) };
+    rig.sandbox.state().faults.set(revoking).unwrap();
+
+    let changes: Vec<Change> = listed
+        .iter()
+        .map(|i| Change::Attributes {
+            interaction_id: i.id.to_string(),
+            rows: vec![row("reviewed_in_console", json!("yes"), "ADD")],
+        })
+        .collect();
+    let count = changes.len();
+    let missed = rig.all_at_once(changes).await;
+    let revoked = rig.sandbox.stats().faults.get("tokenRevoked").copied().unwrap_or(0);
+    assert!(revoked >= 5, "tokens were revoked under the changes: {revoked}");
+    assert!(
+        missed.is_empty(),
+        "{} of {count} did not get through: {:?}",
+        missed.len(),
+        &missed[..3.min(missed.len())]
+    );
+    let stats = rig.sandbox.stats();
+    assert_eq!(stats.writes_of(Resource::Attributes), count as u64);
+    assert_eq!(stats.repeated_of(Resource::Attributes), 0);
+    rig.stop().await;
+}

@@ -184,3 +184,51 @@ async fn metrics_report_the_executions_of_a_seeded_action() {
     assert!(matches!(&outcome, Outcome::Rejected { reason } if reason.contains("dateTo")), "{outcome}");
     rig.stop().await;
 }
+
+/// Deploys, new versions and deprecations, a hundred of each at once, while
+/// tokens are revoked under them (one request in twenty): reads and writes
+/// cut short go again, so every change gets through, and each lands once.
+#[tokio::test]
+async fn a_hundred_changes_of_each_kind_at_once_get_through_tokens_revoked_under_them() {
+    use cxone_console::sandbox::{FaultProfile, FaultRates};
+
+    let mut rig = Rig::quiet().await;
+    let revoking = FaultRates { rate_revoke: 0.05, ..FaultRates::from(FaultProfile::None) };
+    rig.sandbox.state().faults.set(revoking).unwrap();
+    let count = 100;
+    let deploys: Vec<Change> = (0..count)
+        .map(|_| {
+            data_action(DataActionChange::Deploy(DataActionDraft::documents_example("http://127.0.0.1:9/x")))
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for change in deploys {
+        ids.push(rig.submit(change).await);
+    }
+    let mut actions = Vec::new();
+    for id in &ids {
+        match rig.finished(id).await {
+            cxone_console::engine::Finished::Single {
+                outcome: Outcome::Applied { data: Some(data), .. },
+                ..
+            } => {
+                actions.push(data["id"].as_str().expect("the new action's id").to_string());
+            }
+            other => panic!("a deploy did not get through: {other:?}"),
+        }
+    }
+    let missed = rig.all_at_once(actions.iter().map(|id| new_version(id, "1.1.0")).collect()).await;
+    assert!(missed.is_empty(), "{} new versions did not get through: {:?}", missed.len(), missed.first());
+    let missed = rig.all_at_once(actions.iter().map(|id| deprecate(id)).collect()).await;
+    assert!(missed.is_empty(), "{} deprecations did not get through: {:?}", missed.len(), missed.first());
+
+    for id in &actions {
+        assert_eq!(version_of(&rig, id), ("1.1.0".into(), true));
+    }
+    let stats = rig.sandbox.stats();
+    let revoked = stats.faults.get("tokenRevoked").copied().unwrap_or(0);
+    assert!(revoked >= 5, "tokens were revoked under the changes: {revoked}");
+    assert_eq!(stats.writes_of(Resource::DataAction), 3 * count as u64);
+    assert_eq!(stats.repeated_of(Resource::DataAction), 0);
+    rig.stop().await;
+}

@@ -114,6 +114,32 @@ impl Rig {
         .await
     }
 
+    /// Submits every change at once and waits for all of them; returns the
+    /// single outcomes that were neither applied nor skipped.
+    pub async fn all_at_once(&mut self, changes: Vec<Change>) -> Vec<String> {
+        let mut waiting = std::collections::HashSet::new();
+        for change in changes {
+            waiting.insert(self.submit(change).await);
+        }
+        let mut missed = Vec::new();
+        while !waiting.is_empty() {
+            let (id, result) = self
+                .until(|e| match e {
+                    Event::Finished { id, result } => Some((id.clone(), result.clone())),
+                    _ => None,
+                })
+                .await;
+            if !waiting.remove(&id) {
+                continue;
+            }
+            match result {
+                Finished::Single { outcome: Outcome::Applied { .. } | Outcome::Skipped { .. }, .. } => {}
+                other => missed.push(format!("{other:?}")),
+            }
+        }
+        missed
+    }
+
     /// The single outcome of a one-target change.
     pub async fn outcome(&mut self, change: Change) -> Outcome {
         match self.run(change).await {

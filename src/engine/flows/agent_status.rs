@@ -8,7 +8,7 @@
 //! out. One agent ends as a single outcome; several as a batch report with
 //! an `ItemFinished` each.
 
-use super::ending::{Ending, try_again, unsettled};
+use super::ending::{Ending, read_again, try_again, unsettled};
 use super::{Trail, Webhook};
 use crate::api::model::User;
 use crate::api::{ApiError, CallInfo, IdempotencyKey, Reply};
@@ -187,13 +187,7 @@ impl Flow<'_> {
     }
 
     async fn read(&self, change: &AgentStatusChange) -> Result<Reply<User>, ApiError> {
-        let mut tried = 0;
-        loop {
-            match self.ctx.api.user(&change.user_id).await {
-                Err(e) if try_again(&e, tried).await => tried += 1,
-                read => return read,
-            }
-        }
+        read_again(|| self.ctx.api.user(&change.user_id)).await
     }
 
     /// The payload against the tenant's pause reasons, read again once when

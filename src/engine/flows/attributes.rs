@@ -7,7 +7,7 @@
 
 mod callbacks;
 
-use super::ending::{try_again, unsettled};
+use super::ending::{read_again, try_again, unsettled};
 use super::interaction_disposition::target_id;
 use super::{Settled, Trail};
 use crate::api::IdempotencyKey;
@@ -60,7 +60,7 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
             return trail.finish(settled, started.elapsed()).await;
         }
     };
-    let before = match ctx.api.attributes(&update.interaction_id).await {
+    let before = match read_again(|| ctx.api.attributes(&update.interaction_id)).await {
         Ok(reply) => held(&reply.value),
         Err(e) => {
             let (outcome, class) = settle(&e);
@@ -99,7 +99,7 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
         }
     };
     if unsettled(&error)
-        && let Ok(now) = ctx.api.attributes(&update.interaction_id).await
+        && let Ok(now) = read_again(|| ctx.api.attributes(&update.interaction_id)).await
         && touched_as_intended(&held(&now.value), &intended, &update.entries)
     {
         let settled =

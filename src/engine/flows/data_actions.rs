@@ -4,9 +4,12 @@
 //! Deploying creates an action (one POST, with an idempotency key so a
 //! retried deploy creates one). A new version and a deprecation read the
 //! action first, check the rules against what it holds, and PATCH with its
-//! tag, reading again on a stale one as document 000 does. Metrics come from
-//! the analytics query.
+//! tag, reading again on a stale one as document 000 does. Reads and writes
+//! cut short (a dropped connection, a server error, a revoked token) go again
+//! as in the other flows; a write still unsettled is read back. Metrics come
+//! from the analytics query.
 
+use super::ending::{read_again, try_again, unsettled};
 use super::interaction_disposition::{pause, target_id};
 use super::{Settled, Trail};
 use crate::api::dialect::CallSpec;
@@ -100,7 +103,16 @@ async fn deploy(ctx: &Ctx, id: &CommandId, draft: &DataActionDraft) -> Outcome {
     if let Err(outcome) = trail.intent(request, &body, None, Some(intended)).await {
         return outcome;
     }
-    match ctx.api.deploy_data_action(&definition, Some(key)).await {
+    let mut tried = 0;
+    let deployed = loop {
+        // Sent again with the same key: the tenant answers for the attempt
+        // that landed unanswered, so a retried deploy still creates one.
+        match ctx.api.deploy_data_action(&definition, Some(key.clone())).await {
+            Err(e) if try_again(&e, tried).await => tried += 1,
+            deployed => break deployed,
+        }
+    };
+    match deployed {
         Ok(reply) => {
             let deployed = &reply.value;
             let outcome = Outcome::Applied {
@@ -209,7 +221,7 @@ async fn patch(ctx: &Ctx, id: &CommandId, raw_id: &str, version: Option<&str>) -
         Ok(checked) => checked,
         Err(invalid) => return refuse(trail, invalid.to_string(), started).await,
     };
-    let current = match ctx.api.data_action(&action_id).await {
+    let current = match read_again(|| ctx.api.data_action(&action_id)).await {
         Ok(current) => current,
         Err(e) => return failed(trail, &e, started).await,
     };
@@ -232,7 +244,7 @@ async fn patch(ctx: &Ctx, id: &CommandId, raw_id: &str, version: Option<&str>) -
     if let Err(outcome) = trail.intent(request, &body, Some(before), Some(change.intended())).await {
         return outcome;
     }
-    let mut conflicts = 0;
+    let (mut conflicts, mut tried) = (0, 0);
     loop {
         let error = match change.send(ctx, &action_id, etag.as_ref(), &key).await {
             Ok(reply) => {
@@ -242,7 +254,13 @@ async fn patch(ctx: &Ctx, id: &CommandId, raw_id: &str, version: Option<&str>) -
                 return trail.finish(settled, started.elapsed()).await;
             }
             Err(e) if e.kind.is_conflict() => e,
-            Err(e) => return failed(trail, &e, started).await,
+            // Sent again with the same key: answered for the attempt that
+            // landed unanswered, or applied now.
+            Err(e) if try_again(&e, tried).await => {
+                tried += 1;
+                continue;
+            }
+            Err(e) => return read_back(ctx, trail, &action_id, &change, &e, started).await,
         };
         conflicts += 1;
         if conflicts > ctx.config.conflict_retries {
@@ -254,7 +272,7 @@ async fn patch(ctx: &Ctx, id: &CommandId, raw_id: &str, version: Option<&str>) -
             return trail.finish(settled, started.elapsed()).await;
         }
         tokio::time::sleep(pause(conflicts)).await;
-        let fresh = match ctx.api.data_action(&action_id).await {
+        let fresh = match read_again(|| ctx.api.data_action(&action_id)).await {
             Ok(fresh) => fresh,
             Err(e) => return failed(trail, &e, started).await,
         };
@@ -276,6 +294,27 @@ async fn patch(ctx: &Ctx, id: &CommandId, raw_id: &str, version: Option<&str>) -
     }
 }
 
+/// A write still unsettled after its extra tries is read back: the action
+/// already in the state the change leaves settles it as applied.
+async fn read_back(
+    ctx: &Ctx,
+    trail: Trail<'_>,
+    action_id: &DataActionId,
+    change: &Patch,
+    error: &ApiError,
+    started: Instant,
+) -> Outcome {
+    if unsettled(error)
+        && let Ok(now) = read_again(|| ctx.api.data_action(action_id)).await
+        && let Plan::InPlace(_) = change.plan(&now.value)
+    {
+        let done = format!("{} (confirmed by reading it back)", change.done(&now.value));
+        let settled = Settled::new(Outcome::applied(done)).call(&now.call).after(action_state(&now.value));
+        return trail.finish(settled, started.elapsed()).await;
+    }
+    failed(trail, error, started).await
+}
+
 async fn metrics(ctx: &Ctx, raw_id: &str, from: &str, to: &str) -> Outcome {
     let mut p = Problems::new();
     let action_id = p.take(DataActionId::parse_as("id", raw_id));
@@ -286,7 +325,7 @@ async fn metrics(ctx: &Ctx, raw_id: &str, from: &str, to: &str) -> Outcome {
         Ok(Err(rule)) => return Outcome::rejected(rule.to_string()),
         Err(invalid) => return Outcome::rejected(invalid.to_string()),
     };
-    let rows = match ctx.api.data_action_metrics(&query).await {
+    let rows = match read_again(|| ctx.api.data_action_metrics(&query)).await {
         Ok(reply) => reply.value,
         Err(e) => return settle(&e).0,
     };

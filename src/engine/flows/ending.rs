@@ -7,6 +7,7 @@ use crate::engine::event::Outcome;
 use crate::engine::flows::{Settled, Trail, Webhook};
 use crate::engine::metrics::ErrorClass;
 use serde_json::Value;
+use std::future::Future;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -81,6 +82,22 @@ pub(in crate::engine::flows) async fn try_again(error: &ApiError, tried: u32) ->
     let wait = Duration::from_secs(u64::from(tried) + 1).mul_f64(rand::random_range(0.5..1.5));
     tokio::time::sleep(wait).await;
     true
+}
+
+/// Runs `read` until it answers or fails in a way another try cannot mend
+/// (see [`try_again`]): a read changes nothing, so it may always go again.
+pub(in crate::engine::flows) async fn read_again<T, F, Fut>(mut read: F) -> Result<T, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
+{
+    let mut tried = 0;
+    loop {
+        match read().await {
+            Err(e) if try_again(&e, tried).await => tried += 1,
+            done => return done,
+        }
+    }
 }
 
 /// Whether a failed write may have been applied all the same, or may go

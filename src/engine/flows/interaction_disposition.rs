@@ -7,7 +7,7 @@
 //! dispositions asked for, the change is done; otherwise it is retried with
 //! the fresh tag, a few times, after a short jittered pause.
 
-use super::ending::{try_again, unsettled};
+use super::ending::{read_again, try_again, unsettled};
 use super::{Settled, Trail};
 use crate::api::model::Interaction;
 use crate::api::{ApiError, ETag, IdempotencyKey, Reply};
@@ -217,13 +217,7 @@ fn refused(invalid: &Invalid) -> Settled<'static> {
 /// Reads the interaction, which must be closed; a read that went unsettled
 /// (a revoked token, a 5xx, no answer) is tried again.
 async fn read<'c>(ctx: &Ctx, change: &InteractionDisposition) -> Result<Reply<Interaction>, Settled<'c>> {
-    let mut tried = 0;
-    let reply = loop {
-        match ctx.api.interaction(&change.interaction_id).await {
-            Err(e) if try_again(&e, tried).await => tried += 1,
-            read => break read,
-        }
-    };
+    let reply = read_again(|| ctx.api.interaction(&change.interaction_id)).await;
     let reply = reply.map_err(|e| {
         let (outcome, class) = settle(&e);
         Settled::new(outcome).class(class)

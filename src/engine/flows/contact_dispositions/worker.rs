@@ -2,7 +2,7 @@
 
 use super::paced::paced;
 use super::plan::Ready;
-use super::{Done, Ending, try_again, unsettled};
+use super::{Done, Ending, read_again, try_again, unsettled};
 use crate::api::model::Contact;
 use crate::api::{ApiError, CallInfo, Client, IdempotencyKey, Reply};
 use crate::domain::Timestamp;
@@ -125,17 +125,10 @@ impl Worker<'_> {
 
     async fn read(&self) -> Result<Reply<Contact>, ApiError> {
         let d = self.d;
-        let mut tried = 0;
-        loop {
-            match paced(self.ctx, d.campaign_id.as_str(), || {
-                self.client.contact(&d.campaign_id, &d.contact_id)
-            })
-            .await
-            {
-                Err(e) if try_again(&e, tried).await => tried += 1,
-                read => return read,
-            }
-        }
+        read_again(|| {
+            paced(self.ctx, d.campaign_id.as_str(), || self.client.contact(&d.campaign_id, &d.contact_id))
+        })
+        .await
     }
 
     fn check(&self, contact: &Contact) -> Result<(), SkipReason> {
