@@ -149,6 +149,11 @@ fn the_quit_question_shows_every_key_it_takes() {
     };
     let screen = render(&asking());
     assert!(screen.contains("y/Enter/Ctrl-c quit · n/Esc stay"), "{screen}");
+    assert!(screen.contains("1 change is still in flight (3 of 3 targets left)"), "{screen}");
+    assert!(screen.contains("will let it finish"), "{screen}");
+    let footer = screen.lines().last().unwrap_or_default();
+    assert!(footer.contains("y/Enter/Ctrl-c quit") && footer.contains("n/Esc stay"), "{footer}");
+    assert!(!footer.contains("close"), "the question is not closed like a view: {footer}");
     for key in ["y", "enter", "ctrl-c"] {
         assert_eq!(press(&mut asking(), &[key]), [Effect::Quit], "{key} quits");
     }
@@ -237,4 +242,19 @@ fn a_form_names_no_key_that_does_nothing_in_it() {
     let said = form.general_problems().join(" ");
     assert!(said.contains("nothing here can take it"), "{said}");
     assert!(!said.contains("Ctrl-R"), "Ctrl-R refreshes nothing in a form: {said}");
+}
+
+#[test]
+fn the_discard_question_names_its_own_keys_on_the_hint_line() {
+    let mut app = loaded(120, 40);
+    press(&mut app, &["c"]);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))), "{}", render(&app));
+    press(&mut app, &["right", "esc"]);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Form(f)) if f.discarding), "{}", render(&app));
+    let screen = render(&app);
+    let footer = screen.lines().last().unwrap_or_default();
+    assert!(footer.contains("y discard") && footer.contains("n/Esc keep editing"), "{footer}");
+    assert!(!footer.contains("cancel"), "Esc keeps editing here: {footer}");
+    press(&mut app, &["esc"]);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Form(f)) if !f.discarding), "Esc kept the form");
 }

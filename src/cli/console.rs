@@ -77,7 +77,21 @@ async fn console(
         commands: runtime.engine().commands(),
         events: runtime.take_events(),
     };
-    let exit = ui::run(console).await;
+    let ended = ui::run(console).await;
+    // The screen is gone by now: say why the prompt is not back yet.
+    let unfinished = ended.as_ref().map_or(0, |e| e.unfinished);
+    if unfinished > 0 {
+        let audit = paths.audit_log();
+        eprintln!(
+            "Finishing {unfinished} change{} already sent before exiting; every outcome goes to the audit log \
+             ({}).",
+            if unfinished == 1 { "" } else { "s" },
+            audit.display()
+        );
+    }
     runtime.shutdown().await;
-    Ok(exit?)
+    if unfinished > 0 {
+        eprintln!("Done.");
+    }
+    Ok(ended?.exit)
 }

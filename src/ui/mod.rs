@@ -52,10 +52,18 @@ pub struct Console {
     pub events: mpsc::Receiver<Event>,
 }
 
+/// How the console ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ended {
+    pub exit: Exit,
+    /// Changes sent to the engine whose outcome had not come back yet.
+    pub unfinished: usize,
+}
+
 /// Runs the console in this terminal until the supervisor quits or a
 /// SIGTERM/SIGHUP arrives; the terminal is restored on every way out. The
 /// caller then shuts the engine down (letting changes in flight finish).
-pub async fn run(console: Console) -> Result<Exit, UiError> {
+pub async fn run(console: Console) -> Result<Ended, UiError> {
     let Console { session, looks, pace, commands, events } = console;
     let (inbox_tx, inbox) = mpsc::channel(driver::INBOX);
     let stop_signals = listen_for_signals(&inbox_tx).map_err(UiError::Terminal)?;
@@ -69,7 +77,9 @@ pub async fn run(console: Console) -> Result<Exit, UiError> {
     for task in forwarders.into_iter().chain(stop_signals) {
         task.abort();
     }
-    result.map(|(exit, _)| exit).map_err(UiError::Draw)
+    let (exit, app) = result.map_err(UiError::Draw)?;
+    let unfinished = app.in_flight.values().map(|p| p.total.saturating_sub(p.done)).sum();
+    Ok(Ended { exit, unfinished })
 }
 
 /// Engine events into the inbox; its end is news too.

@@ -95,6 +95,15 @@ fn filter_error(app: &App, list: ListId) -> Option<String> {
 /// As many hints as fit, the focused pane's own first; help is always last.
 fn hints(app: &App, room: usize) -> Line<'static> {
     let theme = &app.theme;
+    if let Some(keys) = question_keys(app) {
+        let spans = keys.iter().flat_map(|(keys, label)| {
+            [
+                Span::styled(format!(" {keys}"), theme.style(Role::Key)),
+                Span::styled(format!(" {label} "), theme.style(Role::Muted)),
+            ]
+        });
+        return Line::from(spans.collect::<Vec<_>>());
+    }
     let context = app.context();
     let list = (context == Context::Table).then(|| app.focused_list());
     let all = app.keymap.hints_for(context, app.session.read_only, list);
@@ -119,6 +128,17 @@ fn hints(app: &App, room: usize) -> Line<'static> {
         spans.push(Span::styled(format!(" {} ", hint.label), theme.style(Role::Muted)));
     }
     Line::from(spans)
+}
+
+/// The fixed keys of a question on screen (quit with changes in flight,
+/// discard a typed form), which no keymap changes: the line names those
+/// rather than the keymap's keys underneath.
+fn question_keys(app: &App) -> Option<&'static [(&'static str, &'static str)]> {
+    match app.overlays.last() {
+        Some(Overlay::ConfirmQuit) => Some(&[("y/Enter/Ctrl-c", "quit"), ("n/Esc", "stay")]),
+        Some(Overlay::Form(form)) if form.discarding => Some(&[("y", "discard"), ("n/Esc", "keep editing")]),
+        _ => None,
+    }
 }
 
 /// The banner over the lines the layout gave it, wrapped; the last line

@@ -179,10 +179,19 @@ fn suggestions(frame: &mut Frame, footer: Rect, app: &App, line: &Palette) {
 fn confirm_quit(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let n = app.in_flight.len();
-    let changes = if n == 1 { "1 change is".to_string() } else { format!("{n} changes are") };
+    let left: usize = app.in_flight.values().map(|p| p.total.saturating_sub(p.done)).sum();
+    let targets: usize = app.in_flight.values().map(|p| p.total).sum();
+    let (changes, them, they) =
+        if n == 1 { ("1 change is", "it", "it") } else { ("changes are", "them", "they") };
+    let changes = if n == 1 { changes.to_string() } else { format!("{n} {changes}") };
+    let still = if targets > n {
+        format!("{changes} still in flight ({left} of {targets} targets left).")
+    } else {
+        format!("{changes} still in flight.")
+    };
     let lines = vec![
-        Line::from(format!("{changes} still in flight.")),
-        Line::from("The console will let them finish, and record how they"),
+        Line::from(still),
+        Line::from(format!("The console will let {them} finish, and record how {they}")),
         Line::from("ended, before it exits."),
         Line::default(),
         // The keys are fixed, as at a confirmation: no keymap changes them.
@@ -194,7 +203,7 @@ fn confirm_quit(frame: &mut Frame, area: Rect, app: &App) {
         ]),
     ];
     let [row] = Layout::vertical([Constraint::Length(7)]).flex(Flex::Center).areas(area);
-    let [window] = Layout::horizontal([Constraint::Length(60)]).flex(Flex::Center).areas(row);
+    let [window] = Layout::horizontal([Constraint::Length(64)]).flex(Flex::Center).areas(row);
     let block = Block::bordered()
         .border_style(theme.style(Role::Warn))
         .title(Span::styled(" Quit? ", theme.style(Role::Warn)));
