@@ -59,8 +59,11 @@ async fn wrong_credentials_are_reported_without_the_secret() {
     let sandbox = quiet().await;
     let mut wrong = config(&sandbox);
     wrong.client_secret = SecretString::from("not-the-secret-at-all");
-    let err = client_with(wrong).dispositions().await.unwrap_err();
+    let client = client_with(wrong);
+    let err = client.dispositions().await.unwrap_err();
     assert!(matches!(err.kind, ApiErrorKind::TokenRefused { status: 401, .. }), "{err:?}");
+    assert!(client.dispositions().await.is_err());
+    assert_eq!(client.token_refreshes(), 0, "refused token requests issue no token");
     let shown = format!("{err} {err:?}");
     assert!(shown.contains("client id, secret and scopes"), "{shown}");
     assert!(!shown.contains("not-the-secret-at-all"), "{shown}");

@@ -100,6 +100,17 @@ async fn a_deploy_creates_one_action_and_is_on_record_with_its_new_id() {
     let Outcome::Rejected { reason } = &outcome else { panic!("expected a refusal, got {outcome}") };
     assert!(reason.contains("version:") && reason.contains("timeoutMs:"), "{reason}");
     assert_eq!(rig.sandbox.stats().writes_of(Resource::DataAction), 1, "the refused deploy sent nothing");
+
+    // The live metrics count the tokens the engine's calls obtained.
+    let counted = |e: &Event| match e {
+        Event::Metrics(m) if m.token_refreshes > 0 => Some(m.token_refreshes),
+        _ => None,
+    };
+    let tokens = match rig.seen.iter().find_map(counted) {
+        Some(earlier) => earlier,
+        None => rig.until(counted).await,
+    };
+    assert_eq!(tokens, rig.sandbox.stats().tokens_issued);
     rig.stop().await;
 }
 

@@ -95,8 +95,8 @@ fn gauges_set_from_outside_appear_in_the_snapshot() {
     let before = metrics.snapshot();
     assert_eq!((before.token_refreshes, before.webhook_backlog, before.delivery_lag_ms), (0, 0, None));
 
-    metrics.token_refreshed();
-    metrics.token_refreshed();
+    metrics.set_token_refreshes(2);
+    metrics.set_token_refreshes(1);
     metrics.set_webhook_backlog(17);
     metrics.set_delivery_lag(Some(Duration::from_millis(2_340)));
     let after = metrics.snapshot();

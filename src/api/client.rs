@@ -101,7 +101,7 @@ impl Client {
         &self.inner.config.base_url
     }
 
-    /// Token requests made since the client was built.
+    /// Tokens issued to this client since it was built.
     pub fn token_refreshes(&self) -> u64 {
         self.inner.tokens.refreshes()
     }

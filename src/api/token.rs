@@ -70,15 +70,17 @@ impl Slot {
 pub struct TokenCache {
     source: Arc<TokenSource>,
     slot: Arc<RwLock<Slot>>,
-    refreshes: AtomicU64,
+    /// Tokens the tenant issued: a refused request got none, so the count
+    /// (shown as "N tokens") does not grow while the credentials are wrong.
+    refreshes: Arc<AtomicU64>,
 }
 
 impl TokenCache {
     pub fn new(source: TokenSource) -> Self {
-        Self { source: Arc::new(source), slot: Arc::default(), refreshes: AtomicU64::new(0) }
+        Self { source: Arc::new(source), slot: Arc::default(), refreshes: Arc::default() }
     }
 
-    /// Token requests made so far.
+    /// Tokens issued so far.
     pub fn refreshes(&self) -> u64 {
         self.refreshes.load(Ordering::Relaxed)
     }
@@ -112,11 +114,11 @@ impl TokenCache {
     }
 
     fn start_refresh(&self, slot: &mut Slot) -> Flight {
-        self.refreshes.fetch_add(1, Ordering::Relaxed);
         slot.flights += 1;
         let number = slot.flights;
         let source = self.source.clone();
         let shared_slot = self.slot.clone();
+        let issued = Arc::clone(&self.refreshes);
         let task = tokio::spawn(async move {
             let result = source.fetch().await.map(Arc::new);
             let mut slot = shared_slot.write().unwrap_or_else(PoisonError::into_inner);
@@ -124,6 +126,7 @@ impl TokenCache {
                 slot.flight = None;
             }
             if let Ok(token) = &result {
+                issued.fetch_add(1, Ordering::Relaxed);
                 slot.token = Some(token.clone());
             }
             result

@@ -118,6 +118,7 @@ impl Ctx {
             Err(class) => metrics::Outcome::Failed(class),
         };
         self.metrics.record(operation, outcome, latency);
+        self.metrics.set_token_refreshes(self.api.token_refreshes());
     }
 }
 

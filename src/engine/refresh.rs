@@ -96,7 +96,10 @@ impl<S: Source> Round for Kind<S> {
     async fn run(&mut self) -> bool {
         let started = Instant::now();
         let whole = self.whole_at.is_none_or(|at| started.duration_since(at) >= RESYNC_EVERY);
-        match self.source.fetch(&self.ctx, whole).await {
+        let fetched = self.source.fetch(&self.ctx, whole).await;
+        // Tokens are obtained behind the client's calls; each round reads the count.
+        self.ctx.metrics.set_token_refreshes(self.ctx.api.token_refreshes());
+        match fetched {
             Ok(fetched) => {
                 if whole {
                     self.whole_at = Some(started);

@@ -21,8 +21,10 @@ impl Gauges {
         }
     }
 
-    pub fn token_refreshed(&self) {
-        self.token_refreshes.fetch_add(1, Ordering::Relaxed);
+    /// Whether the count grew. Counts only grow: a reading older than the
+    /// last one set changes nothing.
+    pub fn set_token_refreshes(&self, issued: u64) -> bool {
+        self.token_refreshes.fetch_max(issued, Ordering::Relaxed) < issued
     }
 
     /// Whether the value changed.

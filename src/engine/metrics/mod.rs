@@ -101,10 +101,11 @@ impl Metrics {
         self.changed();
     }
 
-    /// Counts one access token obtained.
-    pub fn token_refreshed(&self) {
-        self.shared.gauges.token_refreshed();
-        self.changed();
+    /// Sets how many access tokens the client has obtained so far.
+    pub fn set_token_refreshes(&self, issued: u64) {
+        if self.shared.gauges.set_token_refreshes(issued) {
+            self.changed();
+        }
     }
 
     /// Sets how many webhook deliveries wait in the outbox.
