@@ -13,7 +13,7 @@ use cxone_console::domain::interaction_disposition::{DispositionDraft, Interacti
 use cxone_console::domain::{InteractionId, Timestamp};
 use cxone_console::engine::audit::{AuditRecord, RecordKind};
 use cxone_console::engine::outbox::MessageId;
-use cxone_console::engine::{Change, Engine, EngineConfig, Event, Finished, Outcome};
+use cxone_console::engine::{Change, Engine, EngineConfig, Outcome};
 use cxone_console::sandbox::tenant::PINNED_CLOSED_INTERACTION;
 use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
 use cxone_console::signing::Verdict;
@@ -329,36 +329,22 @@ async fn hundreds_of_dispositions_at_once_get_through_tokens_revoked_under_them(
     let revoking = FaultRates { rate_revoke: 0.05, ..FaultRates::from(FaultProfile::None) };
     rig.sandbox.state().faults.set(revoking).unwrap();
 
-    let mut ids = Vec::new();
-    for interaction in &listed {
-        let change = Change::InteractionDisposition {
+    let changes: Vec<Change> = listed
+        .iter()
+        .map(|interaction| Change::InteractionDisposition {
             interaction_id: interaction.id.to_string(),
             dispositions: vec![draft("101", "Issue Resolved")],
-        };
-        ids.push(rig.submit(change).await);
-    }
-    let mut waiting: std::collections::HashSet<_> = ids.iter().cloned().collect();
-    let mut failed = Vec::new();
-    while !waiting.is_empty() {
-        let (id, result) = rig
-            .until(|e| match e {
-                Event::Finished { id, result } => Some((id.clone(), result.clone())),
-                _ => None,
-            })
-            .await;
-        waiting.remove(&id);
-        match result {
-            Finished::Single { outcome: Outcome::Applied { .. } | Outcome::Skipped { .. }, .. } => {}
-            other => failed.push(format!("{other:?}")),
-        }
-    }
+        })
+        .collect();
+    let count = changes.len();
+    let failed = rig.all_at_once(changes).await;
     let revoked = rig.sandbox.stats().faults.get("tokenRevoked").copied().unwrap_or(0);
     assert!(revoked >= 5, "tokens were revoked under the commands: {revoked}");
     assert!(
         failed.is_empty(),
         "{} of {} did not get through: {:?}",
         failed.len(),
-        ids.len(),
+        count,
         &failed[..3.min(failed.len())]
     );
 }

@@ -78,8 +78,7 @@ pub async fn run(console: Console) -> Result<Ended, UiError> {
         task.abort();
     }
     let (exit, app) = result.map_err(UiError::Draw)?;
-    let unfinished = app.in_flight.values().map(|p| p.total.saturating_sub(p.done)).sum();
-    Ok(Ended { exit, unfinished })
+    Ok(Ended { exit, unfinished: app.targets_left() })
 }
 
 /// Engine events into the inbox; its end is news too.

@@ -8,7 +8,7 @@
 //! out. One agent ends as a single outcome; several as a batch report with
 //! an `ItemFinished` each.
 
-use super::ending::{Ending, read_again, try_again, unsettled};
+use super::ending::{Ending, again, try_again, unsettled};
 use super::{Trail, Webhook};
 use crate::api::model::User;
 use crate::api::{ApiError, CallInfo, IdempotencyKey, Reply};
@@ -187,7 +187,7 @@ impl Flow<'_> {
     }
 
     async fn read(&self, change: &AgentStatusChange) -> Result<Reply<User>, ApiError> {
-        read_again(|| self.ctx.api.user(&change.user_id)).await
+        again(|| self.ctx.api.user(&change.user_id)).await
     }
 
     /// The payload against the tenant's pause reasons, read again once when

@@ -7,7 +7,7 @@
 
 mod callbacks;
 
-use super::ending::{read_again, try_again, unsettled};
+use super::ending::{again, unsettled};
 use super::interaction_disposition::target_id;
 use super::{Settled, Trail};
 use crate::api::IdempotencyKey;
@@ -60,7 +60,7 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
             return trail.finish(settled, started.elapsed()).await;
         }
     };
-    let before = match read_again(|| ctx.api.attributes(&update.interaction_id)).await {
+    let before = match again(|| ctx.api.attributes(&update.interaction_id)).await {
         Ok(reply) => held(&reply.value),
         Err(e) => {
             let (outcome, class) = settle(&e);
@@ -83,23 +83,17 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
         return outcome;
     }
     let intended = applied_to(&before, &update.entries);
-    let mut tried = 0;
-    let error = loop {
-        match ctx.api.update_attributes(&update, Some(key.clone())).await {
-            Ok(reply) => {
-                let settled = Settled::new(Outcome::applied(applied_summary(&update, "")))
-                    .call(&reply.call)
-                    .after(attributes_state(&held(&reply.value)));
-                return trail.finish(settled, started.elapsed()).await;
-            }
-            // Sent again with the same key: the tenant answers for the
-            // attempt that landed unanswered, or applies it now.
-            Err(e) if try_again(&e, tried).await => tried += 1,
-            Err(e) => break e,
+    let error = match again(|| ctx.api.update_attributes(&update, Some(key.clone()))).await {
+        Ok(reply) => {
+            let settled = Settled::new(Outcome::applied(applied_summary(&update, "")))
+                .call(&reply.call)
+                .after(attributes_state(&held(&reply.value)));
+            return trail.finish(settled, started.elapsed()).await;
         }
+        Err(e) => e,
     };
     if unsettled(&error)
-        && let Ok(now) = read_again(|| ctx.api.attributes(&update.interaction_id)).await
+        && let Ok(now) = again(|| ctx.api.attributes(&update.interaction_id)).await
         && touched_as_intended(&held(&now.value), &intended, &update.entries)
     {
         let settled =

@@ -9,7 +9,7 @@
 //! as in the other flows; a write still unsettled is read back. Metrics come
 //! from the analytics query.
 
-use super::ending::{read_again, try_again, unsettled};
+use super::ending::{again, try_again, unsettled};
 use super::interaction_disposition::{pause, target_id};
 use super::{Settled, Trail};
 use crate::api::dialect::CallSpec;
@@ -103,16 +103,8 @@ async fn deploy(ctx: &Ctx, id: &CommandId, draft: &DataActionDraft) -> Outcome {
     if let Err(outcome) = trail.intent(request, &body, None, Some(intended)).await {
         return outcome;
     }
-    let mut tried = 0;
-    let deployed = loop {
-        // Sent again with the same key: the tenant answers for the attempt
-        // that landed unanswered, so a retried deploy still creates one.
-        match ctx.api.deploy_data_action(&definition, Some(key.clone())).await {
-            Err(e) if try_again(&e, tried).await => tried += 1,
-            deployed => break deployed,
-        }
-    };
-    match deployed {
+    // One key for every try, so a retried deploy still creates one action.
+    match again(|| ctx.api.deploy_data_action(&definition, Some(key.clone()))).await {
         Ok(reply) => {
             let deployed = &reply.value;
             let outcome = Outcome::Applied {
@@ -221,7 +213,7 @@ async fn patch(ctx: &Ctx, id: &CommandId, raw_id: &str, version: Option<&str>) -
         Ok(checked) => checked,
         Err(invalid) => return refuse(trail, invalid.to_string(), started).await,
     };
-    let current = match read_again(|| ctx.api.data_action(&action_id)).await {
+    let current = match again(|| ctx.api.data_action(&action_id)).await {
         Ok(current) => current,
         Err(e) => return failed(trail, &e, started).await,
     };
@@ -272,7 +264,7 @@ async fn patch(ctx: &Ctx, id: &CommandId, raw_id: &str, version: Option<&str>) -
             return trail.finish(settled, started.elapsed()).await;
         }
         tokio::time::sleep(pause(conflicts)).await;
-        let fresh = match read_again(|| ctx.api.data_action(&action_id)).await {
+        let fresh = match again(|| ctx.api.data_action(&action_id)).await {
             Ok(fresh) => fresh,
             Err(e) => return failed(trail, &e, started).await,
         };
@@ -305,7 +297,7 @@ async fn read_back(
     started: Instant,
 ) -> Outcome {
     if unsettled(error)
-        && let Ok(now) = read_again(|| ctx.api.data_action(action_id)).await
+        && let Ok(now) = again(|| ctx.api.data_action(action_id)).await
         && let Plan::InPlace(_) = change.plan(&now.value)
     {
         let done = format!("{} (confirmed by reading it back)", change.done(&now.value));
@@ -325,7 +317,7 @@ async fn metrics(ctx: &Ctx, raw_id: &str, from: &str, to: &str) -> Outcome {
         Ok(Err(rule)) => return Outcome::rejected(rule.to_string()),
         Err(invalid) => return Outcome::rejected(invalid.to_string()),
     };
-    let rows = match read_again(|| ctx.api.data_action_metrics(&query)).await {
+    let rows = match again(|| ctx.api.data_action_metrics(&query)).await {
         Ok(reply) => reply.value,
         Err(e) => return settle(&e).0,
     };

@@ -84,16 +84,18 @@ pub(in crate::engine::flows) async fn try_again(error: &ApiError, tried: u32) ->
     true
 }
 
-/// Runs `read` until it answers or fails in a way another try cannot mend
-/// (see [`try_again`]): a read changes nothing, so it may always go again.
-pub(in crate::engine::flows) async fn read_again<T, F, Fut>(mut read: F) -> Result<T, ApiError>
+/// Runs `call` until it answers or fails in a way another try cannot mend
+/// (see [`try_again`]). For reads, which change nothing, and for writes sent
+/// with one idempotency key, which the tenant answers for the attempt that
+/// landed unanswered or applies now.
+pub(in crate::engine::flows) async fn again<T, F, Fut>(mut call: F) -> Result<T, ApiError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, ApiError>>,
 {
     let mut tried = 0;
     loop {
-        match read().await {
+        match call().await {
             Err(e) if try_again(&e, tried).await => tried += 1,
             done => return done,
         }

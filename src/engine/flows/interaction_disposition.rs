@@ -7,7 +7,7 @@
 //! dispositions asked for, the change is done; otherwise it is retried with
 //! the fresh tag, a few times, after a short jittered pause.
 
-use super::ending::{read_again, try_again, unsettled};
+use super::ending::{again, try_again, unsettled};
 use super::{Settled, Trail};
 use crate::api::model::Interaction;
 use crate::api::{ApiError, ETag, IdempotencyKey, Reply};
@@ -217,7 +217,7 @@ fn refused(invalid: &Invalid) -> Settled<'static> {
 /// Reads the interaction, which must be closed; a read that went unsettled
 /// (a revoked token, a 5xx, no answer) is tried again.
 async fn read<'c>(ctx: &Ctx, change: &InteractionDisposition) -> Result<Reply<Interaction>, Settled<'c>> {
-    let reply = read_again(|| ctx.api.interaction(&change.interaction_id)).await;
+    let reply = again(|| ctx.api.interaction(&change.interaction_id)).await;
     let reply = reply.map_err(|e| {
         let (outcome, class) = settle(&e);
         Settled::new(outcome).class(class)

@@ -152,6 +152,11 @@ impl App {
         self.dirty = false;
     }
 
+    /// Targets of the changes in flight whose outcome has not come back.
+    pub fn targets_left(&self) -> usize {
+        self.in_flight.values().map(|p| p.total.saturating_sub(p.done)).sum()
+    }
+
     pub fn touch(&mut self) {
         self.dirty = true;
     }

@@ -2,7 +2,7 @@
 
 use super::paced::paced;
 use super::plan::Ready;
-use super::{Done, Ending, read_again, try_again, unsettled};
+use super::{Done, Ending, again, try_again, unsettled};
 use crate::api::model::Contact;
 use crate::api::{ApiError, CallInfo, Client, IdempotencyKey, Reply};
 use crate::domain::Timestamp;
@@ -125,7 +125,7 @@ impl Worker<'_> {
 
     async fn read(&self) -> Result<Reply<Contact>, ApiError> {
         let d = self.d;
-        read_again(|| {
+        again(|| {
             paced(self.ctx, d.campaign_id.as_str(), || self.client.contact(&d.campaign_id, &d.contact_id))
         })
         .await

@@ -179,13 +179,14 @@ fn suggestions(frame: &mut Frame, footer: Rect, app: &App, line: &Palette) {
 fn confirm_quit(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let n = app.in_flight.len();
-    let left: usize = app.in_flight.values().map(|p| p.total.saturating_sub(p.done)).sum();
     let targets: usize = app.in_flight.values().map(|p| p.total).sum();
-    let (changes, them, they) =
-        if n == 1 { ("1 change is", "it", "it") } else { ("changes are", "them", "they") };
-    let changes = if n == 1 { changes.to_string() } else { format!("{n} {changes}") };
+    let (changes, them, they) = if n == 1 {
+        ("1 change is".to_string(), "it", "it")
+    } else {
+        (format!("{n} changes are"), "them", "they")
+    };
     let still = if targets > n {
-        format!("{changes} still in flight ({left} of {targets} targets left).")
+        format!("{changes} still in flight ({} of {targets} targets left).", app.targets_left())
     } else {
         format!("{changes} still in flight.")
     };
