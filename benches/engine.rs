@@ -41,7 +41,7 @@ const RAW_CONCURRENCY: usize = 64;
 /// Contact dispositions per engine batch.
 const ENGINE_BATCH: usize = 10_000;
 /// Targets of a batch worked on at once: the default, twice it, and the
-/// most a wave holds (document 001's cap of 50 concurrent requests).
+/// most a chunk holds (document 001's cap of 50 concurrent requests).
 const BATCH_CONCURRENCY: [usize; 3] = [8, 16, 50];
 /// Per-campaign limits checked, and how long each is held.
 const RATES: [f64; 2] = [10.0, 50.0];

@@ -18,7 +18,8 @@ use std::fmt;
 pub const DEFAULT_OUTCOMES: [&str; 6] =
     ["INTERESTED", "NOT_INTERESTED", "CALLBACK_LATER", "DO_NOT_CALL", "NO_ANSWER", "BUSY"];
 
-/// The documents batch at most this many contacts per request wave.
+/// The most concurrent requests document 001 allows a batch: it goes in
+/// chunks of at most this many contacts.
 pub const MAX_BATCH: usize = 50;
 
 /// An outcome code: 3 to 20 of `A`–`Z` and `_`.
@@ -245,11 +246,6 @@ impl ContactDisposition {
     }
 }
 
-/// Splits `items` into waves of at most [`MAX_BATCH`], keeping order.
-pub fn waves<T>(items: &[T]) -> std::slice::Chunks<'_, T> {
-    items.chunks(MAX_BATCH)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,12 +308,5 @@ mod tests {
         let unknown: DialerState = serde_json::from_value(json!("PAUSED")).unwrap();
         assert_eq!(unknown, DialerState::Other("PAUSED".into()));
         assert_eq!(check_contact(&unknown, None, &wanted), Ok(()));
-    }
-
-    #[test]
-    fn waves_hold_at_most_fifty() {
-        let items: Vec<u32> = (0..121).collect();
-        let sizes: Vec<usize> = waves(&items).map(<[u32]>::len).collect();
-        assert_eq!(sizes, vec![50, 50, 21]);
     }
 }

@@ -82,7 +82,7 @@ pub enum Change {
         interaction_id: String,
         dispositions: Vec<DispositionDraft>,
     },
-    /// One or many contacts, deduplicated, in waves of at most 50.
+    /// One or many contacts, deduplicated, in chunks of at most 50.
     ContactDispositions(Vec<Item<ContactDispositionDraft>>),
     Attributes {
         interaction_id: String,

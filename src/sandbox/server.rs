@@ -77,7 +77,7 @@ impl SandboxState {
 }
 
 async fn count(State(state): State<SandboxState>, request: Request, next: Next) -> Response {
-    state.stats.request();
+    let _answering = state.stats.request();
     next.run(request).await
 }
 

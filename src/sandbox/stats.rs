@@ -84,6 +84,8 @@ impl Fault {
 #[derive(Debug, Default)]
 pub struct Stats {
     requests: AtomicU64,
+    in_flight: AtomicU64,
+    most_in_flight: AtomicU64,
     tokens_issued: AtomicU64,
     writes: [AtomicU64; 6],
     repeated: [AtomicU64; 6],
@@ -103,8 +105,12 @@ fn read(c: &AtomicU64) -> u64 {
 }
 
 impl Stats {
-    pub fn request(&self) {
+    /// A request arrived; it counts as in flight until the guard is dropped.
+    pub fn request(&self) -> InFlight<'_> {
         bump(&self.requests);
+        let now = self.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
+        self.most_in_flight.fetch_max(now, Ordering::Relaxed);
+        InFlight(&self.in_flight)
     }
 
     pub fn token_issued(&self) {
@@ -148,6 +154,7 @@ impl Stats {
         };
         StatsSnapshot {
             requests: read(&self.requests),
+            most_in_flight: read(&self.most_in_flight),
             tokens_issued: read(&self.tokens_issued),
             writes: per(&self.writes),
             repeated_writes: per(&self.repeated),
@@ -163,11 +170,23 @@ impl Stats {
     }
 }
 
+/// One request being answered.
+pub struct InFlight<'a>(&'a AtomicU64);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// `GET /sandbox/stats`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StatsSnapshot {
     pub requests: u64,
+    /// The most requests the tenant was answering at once.
+    #[serde(default)]
+    pub most_in_flight: u64,
     pub tokens_issued: u64,
     pub writes: std::collections::BTreeMap<String, u64>,
     pub repeated_writes: std::collections::BTreeMap<String, u64>,

@@ -2,7 +2,7 @@
 //!
 //! Each entry is checked against its campaign's outcome matrix and against
 //! the others (a contact twice in a batch, or already done this session, is
-//! sent once). What remains is applied in waves of at most
+//! sent once). What remains is applied in chunks of at most
 //! [`MAX_BATCH`](crate::domain::contact_disposition::MAX_BATCH), a few
 //! contacts at a time, every request paced by its campaign's rate; each
 //! contact is read first, so one the dialer holds or that already has the
@@ -43,18 +43,31 @@ pub(crate) async fn run(
     // while the other campaigns' contacts go on.
     let client = ctx.api.surfacing_rate_limits();
     let at_once = ctx.config.batch_concurrency.clamp(1, MAX_BATCH);
-    let mut ready = ready.into_iter().peekable();
-    while ready.peek().is_some() {
-        let mut wave = ready.by_ref().take(MAX_BATCH);
-        let mut running = FuturesUnordered::new();
-        loop {
-            while running.len() < at_once
-                && let Some(contact) = wave.next()
-            {
-                running.push(worker::apply(ctx, &client, contact, cancel));
-            }
-            let Some(done) = running.next().await else { break };
-            batch.record(done).await;
+    // Chunk by chunk: the next chunk's first request waits for the last
+    // answer of this one, so no more than `at_once` requests are ever in
+    // flight; recording how a contact ended needs none, and overlaps the
+    // next chunk's requests.
+    let mut ready = ready.into_iter();
+    let mut left_in_chunk = 0;
+    let mut asking = FuturesUnordered::new();
+    let mut settling = FuturesUnordered::new();
+    loop {
+        if asking.is_empty() && left_in_chunk == 0 {
+            left_in_chunk = MAX_BATCH;
+        }
+        while asking.len() < at_once
+            && left_in_chunk > 0
+            && let Some(contact) = ready.next()
+        {
+            left_in_chunk -= 1;
+            asking.push(worker::ask(ctx, &client, contact, cancel));
+        }
+        if asking.is_empty() && settling.is_empty() {
+            break;
+        }
+        tokio::select! {
+            Some(answered) = asking.next(), if !asking.is_empty() => settling.push(answered.settle()),
+            Some(done) = settling.next(), if !settling.is_empty() => batch.record(done).await,
         }
     }
     batch.report.cancelled = cancel.is_cancelled() && batch.report.skipped.contains_key(worker::CANCELLED);

@@ -19,20 +19,43 @@ use tokio_util::sync::CancellationToken;
 /// The skip key of entries a cancelled batch never started.
 pub(super) const CANCELLED: &str = "cancelled";
 
-/// Applies one planned contact, unless the batch was cancelled first.
-pub(super) async fn apply(ctx: &Ctx, client: &Client, ready: Ready<'_>, cancel: &CancellationToken) -> Done {
+/// A contact whose requests are over: all that is left is to record how it
+/// ended, which needs no request.
+pub(super) struct Answered<'a> {
+    trail: Trail<'a>,
+    ending: Ending,
+    started: Instant,
+    claim: (String, String),
+}
+
+/// Reads and writes one planned contact, unless the batch was cancelled
+/// first.
+pub(super) async fn ask<'a>(
+    ctx: &Ctx,
+    client: &Client,
+    ready: Ready<'a>,
+    cancel: &CancellationToken,
+) -> Answered<'a> {
     let started = Instant::now();
     let Ready { mut trail, disposition, claim } = ready;
-    let (item, target) = (trail.item().clone(), trail.target().clone());
     let ending = if cancel.is_cancelled() {
         Ending::new(Outcome::skipped(CANCELLED, "the batch was cancelled before this contact was started"))
     } else {
-        let key = IdempotencyKey::parse(item.as_str());
+        let key = IdempotencyKey::parse(trail.item().as_str());
         Worker { ctx, client, d: &disposition }.run(&mut trail, key.ok()).await
     };
-    let write_ms = ending.write_ms;
-    let outcome = ending.finish(trail, started).await;
-    Done { item, target, outcome, write_ms, claim: Some(claim) }
+    Answered { trail, ending, started, claim }
+}
+
+impl Answered<'_> {
+    /// Queues the webhook of an applied change and records the outcome.
+    pub async fn settle(self) -> Done {
+        let Self { trail, ending, started, claim } = self;
+        let (item, target) = (trail.item().clone(), trail.target().clone());
+        let write_ms = ending.write_ms;
+        let outcome = ending.finish(trail, started).await;
+        Done { item, target, outcome, write_ms, claim: Some(claim) }
+    }
 }
 
 struct Worker<'a> {
