@@ -6,6 +6,7 @@ use cxone_console::engine::audit::{
 };
 use serde_json::{Value, json};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Four records; the clock moves on between the second and the third.
@@ -31,8 +32,8 @@ async fn four_records(dir: &tempfile::TempDir) -> (PathBuf, Vec<AuditRecord>) {
         let outcome = AuditEntry::outcome(command, "contact_disposition", target, Outcome::Conflict)
             .reason("the dialer holds the contact")
             .http(409, 2, Duration::from_millis(31));
-        records.push(log.append(intent).await.unwrap());
-        records.push(log.append(outcome).await.unwrap());
+        records.push(Arc::unwrap_or_clone(log.append(intent).await.unwrap()));
+        records.push(Arc::unwrap_or_clone(log.append(outcome).await.unwrap()));
     }
     log.close().await;
     (path, records)

@@ -66,7 +66,7 @@ async fn records_are_numbered_and_chained_across_reopen() {
     assert_eq!(verify(&log_path(&dir)).unwrap(), VerifyReport::Intact { records: 3, repairs: vec![] });
     let read_back: cxone_console::engine::audit::AuditRecord =
         serde_json::from_str(&lines(&log_path(&dir))[1]).unwrap();
-    assert_eq!(read_back, second, "the record returned is the record written");
+    assert_eq!(read_back, *second, "the record returned is the record written");
 }
 
 #[tokio::test]
@@ -138,7 +138,7 @@ async fn intents_without_outcome_are_reported_for_reconciliation() {
     log.close().await;
 
     let (_log, report) = AuditLog::open(log_path(&dir)).await.unwrap();
-    assert_eq!(report.pending, vec![lost]);
+    assert_eq!(report.pending, vec![(*lost).clone()]);
     let mut finished: Vec<_> = report.finished.into_iter().collect();
     finished.sort();
     assert_eq!(finished, ["done"], "only applied commands count as done; the skipped one is tried again");

@@ -102,7 +102,7 @@ proptest! {
             let (log, _) = AuditLog::open(&path).await.unwrap();
             let mut written = Vec::new();
             for entry in entries {
-                written.push(log.append(entry).await.unwrap());
+                written.push(std::sync::Arc::unwrap_or_clone(log.append(entry).await.unwrap()));
             }
             log.close().await;
             let (log, report) = AuditLog::open(&path).await.unwrap();

@@ -121,7 +121,7 @@ pub(crate) fn forward_metrics_and_audit(ctx: &Arc<Ctx>, period: Duration, cancel
             };
             match record {
                 Ok(record) => {
-                    if events.send(Event::Audit(Arc::new(record))).await.is_err() {
+                    if events.send(Event::Audit(record)).await.is_err() {
                         break;
                     }
                 }

@@ -8,6 +8,7 @@ use super::sealer::AuditSealer;
 use crate::engine::journal::{Journal, JournalError, JournalFile, JournalStats, TornTail};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tokio::sync::broadcast;
 
 /// Sealed records a slow follower may fall behind by before it misses some.
@@ -64,7 +65,7 @@ pub struct OpenReport {
 #[derive(Clone)]
 pub struct AuditLog {
     journal: Journal<AuditSealer>,
-    events: broadcast::Sender<AuditRecord>,
+    events: broadcast::Sender<Arc<AuditRecord>>,
 }
 
 impl AuditLog {
@@ -91,12 +92,12 @@ impl AuditLog {
                 "cut an unfinished record left by a crash: {} bytes at byte {} ({seq})",
                 torn.bytes, torn.offset
             );
-            repairs.push(log.append(AuditEntry::repair(reason)).await?);
+            repairs.push(Arc::unwrap_or_clone(log.append(AuditEntry::repair(reason)).await?));
         }
         if head_missing {
             let reason =
                 format!("the head file was missing while the log held {} records; rebuilt it", found.records);
-            repairs.push(log.append(AuditEntry::repair(reason)).await?);
+            repairs.push(Arc::unwrap_or_clone(log.append(AuditEntry::repair(reason)).await?));
         }
         let report = OpenReport {
             records: found.records,
@@ -109,12 +110,12 @@ impl AuditLog {
     }
 
     /// Seals and appends one entry; resolves once it is durable.
-    pub async fn append(&self, entry: AuditEntry) -> Result<AuditRecord, AuditError> {
+    pub async fn append(&self, entry: AuditEntry) -> Result<Arc<AuditRecord>, AuditError> {
         Ok(self.journal.append(entry).await?)
     }
 
     /// Every record sealed from now on, once durable, in order.
-    pub fn subscribe(&self) -> broadcast::Receiver<AuditRecord> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<AuditRecord>> {
         self.events.subscribe()
     }
 

@@ -8,6 +8,7 @@ use super::{canonical, redact};
 use crate::domain::FieldError;
 use crate::engine::journal::Sealer;
 use serde_json::Value;
+use std::sync::Arc;
 use time::OffsetDateTime;
 use tokio::sync::broadcast;
 
@@ -29,23 +30,25 @@ impl ChainState {
 pub(super) struct AuditSealer {
     pub chain: ChainState,
     pub head: Keeper,
-    pub events: broadcast::Sender<AuditRecord>,
+    pub events: broadcast::Sender<Arc<AuditRecord>>,
 }
 
 impl Sealer for AuditSealer {
     type Entry = AuditEntry;
-    type Sealed = AuditRecord;
+    // Shared, so the appender and every follower get the record without a
+    // copy of its JSON values each.
+    type Sealed = Arc<AuditRecord>;
 
-    fn seal(&mut self, entry: AuditEntry, line: &mut Vec<u8>) -> Result<AuditRecord, FieldError> {
+    fn seal(&mut self, entry: AuditEntry, line: &mut Vec<u8>) -> Result<Arc<AuditRecord>, FieldError> {
         let record = seal(entry, self.chain, OffsetDateTime::now_utc(), line)?;
         self.chain = ChainState::after(record.seq, record.hash);
-        Ok(record)
+        Ok(Arc::new(record))
     }
 
-    fn committed(&mut self, batch: &[AuditRecord]) {
+    fn committed(&mut self, batch: &[Arc<AuditRecord>]) {
         for record in batch {
             // Nobody listening is fine: the log is the record.
-            let _ = self.events.send(record.clone());
+            let _ = self.events.send(Arc::clone(record));
         }
     }
 
