@@ -4,8 +4,9 @@
 
 mod engine_support;
 
+use cxone_console::api::model::WebhookRegistration;
 use cxone_console::domain::attributes::AttributeDraft;
-use cxone_console::engine::audit::{AuditRecord, RecordKind};
+use cxone_console::engine::audit::{self, AuditRecord, RecordKind, TargetKind};
 use cxone_console::engine::{AttributeCallback, Change, Event, Outcome};
 use cxone_console::sandbox::tenant::PINNED_ATTRIBUTES_INTERACTION;
 use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
@@ -138,12 +139,65 @@ async fn watching_turns_the_tenants_callback_into_a_verified_event_and_registers
     assert!(keys.contains(&"routing_priority"), "{seen:?}");
     assert!(seen.callback_latency_ms.is_some());
 
-    let (sandbox, _dir) = rig.stop().await;
-    let deadline = tokio::time::Instant::now() + engine_support::PATIENCE;
-    while sandbox.state().tenant.counts().webhooks != registrations {
-        assert!(tokio::time::Instant::now() < deadline, "the registration outlived the engine");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let (sandbox, dir) = rig.stop().await;
+    assert_eq!(
+        sandbox.state().tenant.counts().webhooks,
+        registrations,
+        "the registration outlived the engine"
+    );
+
+    // Both writes are audited changes, and the secret is in neither.
+    let records = engine_support::audit_records(&dir.path().join("audit.jsonl"));
+    for action in ["register_attribute_callbacks", "remove_attribute_callbacks"] {
+        let of = |kind| {
+            records.iter().filter(move |r| r.entry.kind == kind && r.entry.action.as_deref() == Some(action))
+        };
+        assert_eq!(of(RecordKind::Intent).count(), 1, "{action}: one intent");
+        let outcomes: Vec<&AuditRecord> = of(RecordKind::Outcome).collect();
+        assert_eq!(outcomes.len(), 1, "{action}: one outcome");
+        assert_eq!(
+            outcomes[0].entry.outcome,
+            Some(audit::Outcome::Applied),
+            "{action}: {:?}",
+            outcomes[0].entry
+        );
+        assert_eq!(outcomes[0].entry.target.as_ref().map(|t| t.kind), Some(TargetKind::Webhook));
     }
+    let text = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
+    assert!(!text.contains("whsec_"), "a signing secret reached the audit log");
+}
+
+/// A registration an earlier run left (its listener gone with it) is
+/// removed, as an audited change, before registering anew.
+#[tokio::test]
+async fn a_registration_an_earlier_run_left_is_removed_first() {
+    let mut rig = Rig::quiet().await;
+    let audit_path = rig.dir.path().join("audit.jsonl");
+    let instance = hex::encode(&Sha256::digest(audit_path.to_string_lossy().as_bytes())[..8]);
+    let left = WebhookRegistration::new("cxone-console-analytics", "http://127.0.0.1:9/callbacks/attributes")
+        .and_then(|r| Ok(r.with_header("X-Console-Instance", &instance)?))
+        .unwrap();
+    let client = engine_support::client(&rig.sandbox);
+    let leftover = client.register_webhook(&left, None).await.unwrap().value;
+
+    assert!(rig.outcome(Change::WatchAttributes).await.is_applied());
+    let hooks = client.webhooks().await.unwrap().value;
+    assert!(hooks.iter().all(|h| h.id != leftover.id), "the leftover is still registered: {hooks:?}");
+    let removal = rig
+        .audit_records()
+        .into_iter()
+        .find(|r| {
+            r.entry.kind == RecordKind::Outcome
+                && r.entry.action.as_deref() == Some("remove_attribute_callbacks")
+        })
+        .expect("the removal is audited");
+    assert_eq!(removal.entry.target.as_ref().map(|t| t.id.as_str()), Some(leftover.id.as_str()));
+    assert!(
+        removal.entry.reason.as_deref().unwrap_or_default().contains("earlier run"),
+        "{:?}",
+        removal.entry
+    );
+    rig.stop().await;
 }
 
 #[tokio::test]

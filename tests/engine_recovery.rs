@@ -8,6 +8,7 @@
 mod engine_support;
 
 use cxone_console::api::Client;
+use cxone_console::api::model::WebhookRegistration;
 use cxone_console::domain::contact_disposition::{ContactDisposition, ContactDispositionDraft};
 use cxone_console::domain::interaction_disposition::{DispositionDraft, InteractionDisposition};
 use cxone_console::domain::{CampaignId, InteractionId, Timestamp, UserId};
@@ -261,4 +262,60 @@ async fn a_webhook_still_waiting_from_before_the_crash_is_not_queued_again() {
     assert_eq!(recovery.webhooks_waiting, 1, "the waiting message, once");
     let (_, dir) = rig.stop().await;
     assert_eq!(times_enqueued(dir.path(), &MessageId::derived(DISPOSITION)), 1);
+}
+
+/// A callback registration, and removals, cut off by a crash: the tenant's
+/// list of registrations settles each, and what was found is recorded.
+#[tokio::test]
+async fn registrations_a_crash_cut_off_are_read_back_from_the_tenants_list() {
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox starts");
+    let dir = tempfile::tempdir().expect("a directory");
+    let config = engine_support::engine_config(&sandbox, dir.path());
+    let client = engine_support::client(&sandbox);
+    let (landed, lost) =
+        ("http://127.0.0.1:9/callbacks/attributes", "http://127.0.0.1:10/callbacks/attributes");
+    let registration = WebhookRegistration::new("cxone-console-analytics", landed).expect("a registration");
+    let held = client.register_webhook(&registration, None).await.expect("registered").value;
+
+    let webhook = |id: &str| Target::new(TargetKind::Webhook, id);
+    let registered = |uri: &str| json!({ "name": "cxone-console-analytics", "uri": uri });
+    let removed = json!({ "removed": true });
+    write_intents(
+        &config.audit_path,
+        vec![
+            intent(
+                "cmd_reg_landed",
+                "register_attribute_callbacks",
+                webhook("cxone-console-analytics"),
+                registered(landed),
+            ),
+            intent(
+                "cmd_reg_lost",
+                "register_attribute_callbacks",
+                webhook("cxone-console-analytics"),
+                registered(lost),
+            ),
+            intent(
+                "cmd_rm_pending",
+                "remove_attribute_callbacks",
+                webhook(held.id.as_str()),
+                removed.clone(),
+            ),
+            intent("cmd_rm_done", "remove_attribute_callbacks", webhook("wh_long_gone"), removed),
+        ],
+    )
+    .await;
+
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let verdicts = recovered(&mut rig).await;
+    let applied = |item: &str| verdicts.get(item).map(Outcome::is_applied);
+    assert_eq!(applied("cmd_reg_landed"), Some(true), "{verdicts:?}");
+    assert!(verdicts["cmd_reg_landed"].text().contains(held.id.as_str()), "{verdicts:?}");
+    assert_eq!(applied("cmd_reg_lost"), Some(false), "{verdicts:?}");
+    assert_eq!(applied("cmd_rm_pending"), Some(false), "{verdicts:?}");
+    assert_eq!(applied("cmd_rm_done"), Some(true), "{verdicts:?}");
+    let records = rig.audit_records();
+    let kinds = reconciled_records(&records);
+    assert_eq!(kinds.len(), 4, "each intent is settled by one record: {kinds:?}");
+    rig.stop().await;
 }

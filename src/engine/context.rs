@@ -90,9 +90,15 @@ pub(crate) struct Ctx {
     pub stop: CancellationToken,
     /// This engine's registration for attribute callbacks, once made; the
     /// lock makes concurrent requests to watch register once.
-    pub attribute_watch: tokio::sync::Mutex<Option<Webhook>>,
+    pub attribute_watch: tokio::sync::Mutex<Option<AttributeWatch>>,
     /// Paces every request to a campaign's contacts, across all batches.
     pub campaign_pacing: CampaignPacing,
+}
+
+/// A registration for attribute callbacks and the listener it calls.
+pub(crate) struct AttributeWatch {
+    pub hook: Webhook,
+    pub listener: tokio::task::JoinHandle<()>,
 }
 
 impl Ctx {

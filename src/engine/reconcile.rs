@@ -27,6 +27,8 @@
 //! | data action | `deprecate_data_action` | `{"isDeprecated": true}` |
 //! | contact (with its campaign) | any | `{"outcomeCode": …}` |
 //! | user | any | `{"status": …, "pauseReason": … or null}` |
+//! | webhook (named by its name) | `register_attribute_callbacks` | `{"name", "uri"}` |
+//! | webhook (by its id) | `remove_attribute_callbacks` | `{"removed": true}` |
 //!
 //! Contacts and users are read back whatever the action's name. The webhooks
 //! start-up queues are built by [`announcements`], which the flows use too.
@@ -158,6 +160,7 @@ fn kind_name(kind: TargetKind) -> &'static str {
         TargetKind::Contact => "contact",
         TargetKind::User => "user",
         TargetKind::DataAction => "data action",
+        TargetKind::Webhook => "webhook registration",
     }
 }
 

@@ -76,6 +76,7 @@ pub(crate) async fn serve(
     }
     while flows.join_next().await.is_some() {}
     cancel.cancel();
+    flows::attributes::unwatch(&ctx).await;
     deliverer.stopped().await;
     ctx.audit.close().await;
     ctx.outbox.close().await;

@@ -51,6 +51,8 @@ pub enum TargetKind {
     Contact,
     User,
     DataAction,
+    /// A webhook registration on the tenant.
+    Webhook,
 }
 
 /// The entity a change touches.

@@ -177,7 +177,7 @@ impl Flow<'_> {
                 .noted(Ending::new(Outcome::failed("the change's id cannot serve as an idempotency key")));
         };
         let spec = self.ctx.api.dialect().set_agent_status(&change).spec;
-        let (request, body) = planned(&self.ctx.api, &spec, user.etag.as_ref(), &key);
+        let (request, body) = planned(&self.ctx.api, &spec, user.etag.as_ref(), Some(&key));
         let before = json!({ "status": user.status.to_string(), "pauseReason": user.pause_reason });
         if let Err(outcome) = trail.intent(request, &body, Some(before), Some(state(&change))).await {
             return self.noted(Ending::new(outcome));

@@ -6,6 +6,7 @@
 //! announces applied changes itself, through the callbacks of [`callbacks`].
 
 mod callbacks;
+mod registration;
 
 use super::ending::{again, unsettled};
 use super::interaction_disposition::target_id;
@@ -40,15 +41,20 @@ pub(crate) async fn run(
 
 /// Registers this console for attribute callbacks (once per engine), so
 /// the tenant's announcements arrive as `AttributesChanged` events.
-pub(crate) async fn watch(ctx: &Ctx, _id: &CommandId) -> Finished {
+pub(crate) async fn watch(ctx: &Ctx, id: &CommandId) -> Finished {
     let outcome = if ctx.config.callbacks {
-        callbacks::watch(ctx).await
+        callbacks::watch(ctx, id).await
     } else {
         Outcome::rejected(
             "attribute callbacks are turned off in the settings (callbacks = false); nothing was registered",
         )
     };
     Finished::Single { target: None, outcome }
+}
+
+/// Removes this engine's callback registration, once it is stopping.
+pub(crate) async fn unwatch(ctx: &Ctx) {
+    callbacks::unwatch(ctx).await;
 }
 
 async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[AttributeDraft]) -> Outcome {
@@ -75,7 +81,7 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
         }
     };
     let call = ctx.api.dialect().update_attributes(&update);
-    let (request, body) = intents::planned(&ctx.api, &call.spec, None, &key);
+    let (request, body) = intents::planned(&ctx.api, &call.spec, None, Some(&key));
     let planned_state = attributes_state(&applied_to(&before, &update.entries));
     if let Err(outcome) =
         trail.intent(request, &body, Some(attributes_state(&before)), Some(planned_state)).await

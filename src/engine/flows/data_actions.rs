@@ -93,7 +93,7 @@ async fn deploy(ctx: &Ctx, id: &CommandId, draft: &DataActionDraft) -> Outcome {
         Err(e) => return refuse(trail, format!("nothing was sent: {e}"), started).await,
     };
     let call = ctx.api.dialect().deploy_data_action(&definition);
-    let (request, body) = intents::planned(&ctx.api, &call.spec, None, &key);
+    let (request, body) = intents::planned(&ctx.api, &call.spec, None, Some(&key));
     let intended = json!({
         "name": definition.name,
         "version": definition.version.to_string(),
@@ -231,7 +231,8 @@ async fn patch(ctx: &Ctx, id: &CommandId, raw_id: &str, version: Option<&str>) -
         Err(e) => return refuse(trail, format!("nothing was sent: {e}"), started).await,
     };
     let mut etag = current.value.etag.clone();
-    let (request, body) = intents::planned(&ctx.api, &change.spec(ctx, &action_id), etag.as_ref(), &key);
+    let (request, body) =
+        intents::planned(&ctx.api, &change.spec(ctx, &action_id), etag.as_ref(), Some(&key));
     let before = action_state(&current.value);
     if let Err(outcome) = trail.intent(request, &body, Some(before), Some(change.intended())).await {
         return outcome;

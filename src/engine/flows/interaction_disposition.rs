@@ -93,7 +93,7 @@ async fn apply(
         }
     };
     let call = ctx.api.dialect().set_dispositions(&change);
-    let (request, body) = intents::planned(&ctx.api, &call.spec, Some(&etag), &key);
+    let (request, body) = intents::planned(&ctx.api, &call.spec, Some(&etag), Some(&key));
     let before = dispositions_state(&current.value.dispositions);
     let intended = dispositions_state(&change.dispositions);
     if let Err(outcome) = trail.intent(request, &body, Some(before), Some(intended)).await {

@@ -8,7 +8,7 @@
 //! intent that start-up reconciles without queueing the webhook twice.
 
 mod agent_status;
-mod attributes;
+pub(super) mod attributes;
 mod contact_dispositions;
 mod data_actions;
 mod ending;
@@ -90,7 +90,8 @@ pub(crate) struct Trail<'a> {
     ctx: &'a Ctx,
     correlation: &'a CommandId,
     item: CommandId,
-    operation: Operation,
+    /// The gauge the change counts in; `None` for the engine's own upkeep.
+    operation: Option<Operation>,
     action: &'static str,
     target: Target,
     before: Option<Value>,
@@ -107,7 +108,19 @@ impl<'a> Trail<'a> {
         action: &'static str,
         target: Target,
     ) -> Self {
-        Self { ctx, correlation, item, operation, action, target, before: None }
+        Self { ctx, correlation, item, operation: Some(operation), action, target, before: None }
+    }
+
+    /// A change the engine makes for itself (its callback registration),
+    /// audited like any other but kept out of the operations' gauges.
+    pub fn upkeep(
+        ctx: &'a Ctx,
+        correlation: &'a CommandId,
+        item: CommandId,
+        action: &'static str,
+        target: Target,
+    ) -> Self {
+        Self { ctx, correlation, item, operation: None, action, target, before: None }
     }
 
     pub fn target(&self) -> &Target {
@@ -198,7 +211,9 @@ impl<'a> Trail<'a> {
             (_, Some(class)) => Err(class),
             (_, None) => Err(ErrorClass::Validation),
         };
-        self.ctx.measure(self.operation, result, latency);
+        if let Some(operation) = self.operation {
+            self.ctx.measure(operation, result, latency);
+        }
         outcome
     }
 }

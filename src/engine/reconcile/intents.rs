@@ -18,15 +18,18 @@ pub(crate) mod action {
     pub const DEPLOY_DATA_ACTION: &str = "deploy_data_action";
     pub const NEW_DATA_ACTION_VERSION: &str = "new_data_action_version";
     pub const DEPRECATE_DATA_ACTION: &str = "deprecate_data_action";
+    pub const REGISTER_CALLBACKS: &str = "register_attribute_callbacks";
+    pub const REMOVE_CALLBACKS: &str = "remove_attribute_callbacks";
 }
 
 /// The request a write is about to send, as the intent records it, and the
 /// exact body bytes the client will send (whose hash the intent carries).
+/// `key` is the idempotency key it carries, if any (a DELETE needs none).
 pub(crate) fn planned(
     api: &Client,
     spec: &CallSpec,
     etag: Option<&ETag>,
-    key: &IdempotencyKey,
+    key: Option<&IdempotencyKey>,
 ) -> (RequestInfo, Vec<u8>) {
     let mut url = api.base_url().clone();
     if let Ok(mut path) = url.path_segments_mut() {
@@ -36,7 +39,7 @@ pub(crate) fn planned(
         method: audit_method(&spec.method),
         path: url.path().to_string(),
         etag: etag.map(|t| t.as_str().to_string()),
-        idempotency_key: Some(key.as_str().to_string()),
+        idempotency_key: key.map(|k| k.as_str().to_string()),
     };
     // The client sends `body.to_string()`; the same call gives the same bytes.
     let body = spec.body.as_ref().map(|b| b.to_string().into_bytes()).unwrap_or_default();
@@ -120,6 +123,13 @@ pub(crate) enum Intended {
         status: String,
         pause_reason: Option<String>,
     },
+    /// A webhook registration by its name and the address it calls.
+    Registered {
+        name: String,
+        uri: String,
+    },
+    /// The registration named by the target's id, gone.
+    Removed,
 }
 
 impl Intended {
@@ -163,6 +173,11 @@ impl Intended {
                 status: text("status").ok_or_else(|| missing("status"))?,
                 pause_reason: text("pauseReason"),
             }),
+            (TargetKind::Webhook, action::REGISTER_CALLBACKS) => Ok(Self::Registered {
+                name: text("name").ok_or_else(|| missing("name"))?,
+                uri: text("uri").ok_or_else(|| missing("uri"))?,
+            }),
+            (TargetKind::Webhook, action::REMOVE_CALLBACKS) => Ok(Self::Removed),
             (kind, action) => {
                 Err(format!("this console does not know how to read back {action} on a {kind:?}"))
             }

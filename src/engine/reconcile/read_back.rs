@@ -149,6 +149,36 @@ pub(super) async fn read(
                 Found::NotApplied { state, detail: format!("the agent is {held_status}") }
             })
         }
+        Intended::Registered { name, uri } => {
+            let hooks = api.webhooks().await?.value;
+            Ok(match hooks.iter().find(|h| h.name == *name && h.uri == *uri) {
+                // Its listener went with the crash; the next watch removes it.
+                Some(hook) => Found::Applied {
+                    state: json!({ "id": hook.id.as_str(), "name": name, "uri": uri }),
+                    webhook: None,
+                    detail: format!("the tenant holds it as {}, calling a listener that is gone", hook.id),
+                },
+                None => Found::NotApplied {
+                    state: json!({ "name": name, "uri": uri }),
+                    detail: "the tenant holds no such registration".into(),
+                },
+            })
+        }
+        Intended::Removed => {
+            let hooks = api.webhooks().await?.value;
+            Ok(if hooks.iter().any(|h| h.id.as_str() == target.id) {
+                Found::NotApplied {
+                    state: json!({ "removed": false }),
+                    detail: "the tenant still holds it".into(),
+                }
+            } else {
+                Found::Applied {
+                    state: json!({ "removed": true }),
+                    webhook: None,
+                    detail: "the tenant holds it no more".into(),
+                }
+            })
+        }
     }
 }
 

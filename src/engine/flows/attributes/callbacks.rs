@@ -10,12 +10,15 @@
 //! Registrations carry this console's instance header. A console holds its
 //! audit log's lock, so a registration with its own instance header found at
 //! start is a leftover of an earlier run, whose listener is gone: it is
-//! removed before registering anew. The listener stops with the engine and
-//! then removes its registration.
+//! removed before registering anew. The listener stops with the engine,
+//! which then removes its registration. Each registration and removal is an
+//! audited change (see [`registration`]).
 
-use crate::api::model::{ATTRIBUTES_UPDATED, Webhook, WebhookId, WebhookRegistration};
-use crate::api::{Client, IdempotencyKey};
-use crate::engine::context::{Ctx, settle};
+use super::again;
+use super::registration;
+use crate::api::model::{ATTRIBUTES_UPDATED, Webhook, WebhookRegistration};
+use crate::engine::command::CommandId;
+use crate::engine::context::{AttributeWatch, Ctx};
 use crate::engine::event::{AttributeCallback, Event, Outcome};
 use crate::signing::{self, SigningKey, Verdict};
 use axum::Router;
@@ -47,11 +50,11 @@ const REMEMBERED: usize = 1024;
 const FAREWELL: Duration = Duration::from_secs(2);
 
 /// Starts the listener and registers it, or reports the registration this
-/// engine already made.
-pub(super) async fn watch(ctx: &Ctx) -> Outcome {
+/// engine already made. `command` is the change's id in the audit log.
+pub(super) async fn watch(ctx: &Ctx, command: &CommandId) -> Outcome {
     let mut held = ctx.attribute_watch.lock().await;
-    if let Some(hook) = held.as_ref() {
-        return watching(hook, "already watching attribute changes");
+    if let Some(watch) = held.as_ref() {
+        return watching(&watch.hook, "already watching attribute changes");
     }
     let socket = match TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await {
         Ok(socket) => socket,
@@ -62,16 +65,36 @@ pub(super) async fn watch(ctx: &Ctx) -> Outcome {
         Err(e) => return Outcome::failed(format!("could not read the callback listener's address ({e})")),
     };
     let instance = instance_id(ctx);
-    remove_leftovers(&ctx.api, &instance).await;
-    let (hook, key) = match register(&ctx.api, addr, &instance).await {
+    let mut removals = (0..).map(|n| command.item(n));
+    remove_leftovers(ctx, command, &mut removals, &instance).await;
+    let (hook, key) = match register(ctx, command, &mut removals, addr, &instance).await {
         Ok(registered) => registered,
         Err(outcome) => return outcome,
     };
     let receiver = Arc::new(Receiver { key, events: ctx.events.clone(), seen: Mutex::default() });
-    tokio::spawn(serve(socket, receiver, ctx.stop.clone(), ctx.api.clone(), hook.id.clone()));
+    let listener = tokio::spawn(serve(socket, receiver, ctx.stop.clone()));
     let outcome = watching(&hook, "watching attribute changes");
-    *held = Some(hook);
+    *held = Some(AttributeWatch { hook, listener });
     outcome
+}
+
+/// Once the engine is stopping: waits for the listener to close, then
+/// removes this run's registration, so the tenant stops calling an address
+/// nobody listens on.
+pub(super) async fn unwatch(ctx: &Ctx) {
+    let Some(AttributeWatch { hook, listener }) = ctx.attribute_watch.lock().await.take() else { return };
+    let _ = listener.await;
+    let command = CommandId::random();
+    let removal =
+        registration::remove(ctx, &command, command.clone(), &hook, "this run's, as the console stops");
+    match tokio::time::timeout(FAREWELL, removal).await {
+        Ok(outcome) if outcome.is_applied() => tracing::info!(webhook = %hook.id, "{outcome}"),
+        Ok(outcome) => {
+            tracing::warn!(webhook = %hook.id, "could not remove the callback registration: {outcome}")
+        }
+        // The intent stays without an outcome: the next start reads it back.
+        Err(_) => tracing::warn!(webhook = %hook.id, "gave up removing the callback registration"),
+    }
 }
 
 fn watching(hook: &Webhook, what: &str) -> Outcome {
@@ -89,8 +112,13 @@ fn instance_id(ctx: &Ctx) -> String {
 }
 
 /// Removes registrations an earlier run of this console left behind.
-async fn remove_leftovers(api: &Client, instance: &str) {
-    let hooks = match api.webhooks().await {
+async fn remove_leftovers(
+    ctx: &Ctx,
+    command: &CommandId,
+    items: &mut impl Iterator<Item = CommandId>,
+    instance: &str,
+) {
+    let hooks = match again(|| ctx.api.webhooks()).await {
         Ok(reply) => reply.value,
         Err(e) => {
             tracing::warn!("could not list webhook registrations to remove leftovers: {e}");
@@ -101,30 +129,29 @@ async fn remove_leftovers(api: &Client, instance: &str) {
         h.name == NAME
             && h.headers.iter().any(|(k, v)| k.eq_ignore_ascii_case(INSTANCE_HEADER) && v == instance)
     };
-    for hook in hooks.iter().filter(ours) {
-        match api.delete_webhook(&hook.id).await {
-            Ok(_) => {
-                tracing::info!(webhook = %hook.id, "removed a callback registration left by an earlier run")
-            }
-            Err(e) => {
-                tracing::warn!(webhook = %hook.id, "could not remove a leftover callback registration: {e}")
-            }
+    for (hook, item) in hooks.iter().filter(ours).zip(items) {
+        let outcome = registration::remove(ctx, command, item, hook, "left by an earlier run").await;
+        if !outcome.is_applied() {
+            tracing::warn!(webhook = %hook.id, "could not remove a leftover callback registration: {outcome}");
         }
     }
 }
 
 /// Registers the listener at `addr`; the signing key comes from the secret
 /// the tenant returns, which is never kept anywhere else.
-async fn register(api: &Client, addr: SocketAddr, instance: &str) -> Result<(Webhook, SigningKey), Outcome> {
+async fn register(
+    ctx: &Ctx,
+    command: &CommandId,
+    items: &mut impl Iterator<Item = CommandId>,
+    addr: SocketAddr,
+    instance: &str,
+) -> Result<(Webhook, SigningKey), Outcome> {
     let uri = format!("http://{addr}{PATH}");
     let registration = WebhookRegistration::new(NAME, &uri)
         .and_then(|r| Ok(r.with_header(SOURCE_HEADER.0, SOURCE_HEADER.1)?))
         .and_then(|r| Ok(r.with_header(INSTANCE_HEADER, instance)?))
         .map_err(|e| Outcome::failed(format!("the callback registration is malformed ({e})")))?;
-    let mut hook = match api.register_webhook(&registration, Some(IdempotencyKey::generate())).await {
-        Ok(reply) => reply.value,
-        Err(e) => return Err(settle(&e).0),
-    };
+    let mut hook = registration::register(ctx, command, &registration).await?;
     let key = hook.secret.take().ok_or("the tenant returned no signing secret").and_then(|secret| {
         SigningKey::from_secret(&secret).map_err(|_| "the tenant's signing secret is unusable")
     });
@@ -132,8 +159,8 @@ async fn register(api: &Client, addr: SocketAddr, instance: &str) -> Result<(Web
         Ok(key) => Ok((hook, key)),
         Err(why) => {
             // Callbacks that cannot be verified are worth nothing: undo.
-            if let Err(e) = api.delete_webhook(&hook.id).await {
-                tracing::warn!(webhook = %hook.id, "could not remove an unusable registration: {e}");
+            if let Some(item) = items.next() {
+                registration::remove(ctx, command, item, &hook, "unusable without its secret").await;
             }
             Err(Outcome::failed(format!(
                 "{why}, so callbacks could not be verified; nothing stays registered"
@@ -165,24 +192,13 @@ impl Receiver {
     }
 }
 
-async fn serve(
-    socket: TcpListener,
-    receiver: Arc<Receiver>,
-    stop: CancellationToken,
-    api: Client,
-    id: WebhookId,
-) {
+async fn serve(socket: TcpListener, receiver: Arc<Receiver>, stop: CancellationToken) {
     let app = Router::new()
         .route(PATH, post(receive))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(receiver);
     if let Err(e) = axum::serve(socket, app).with_graceful_shutdown(stop.cancelled_owned()).await {
         tracing::error!("the attribute callback listener stopped: {e}");
-    }
-    match tokio::time::timeout(FAREWELL, api.delete_webhook(&id)).await {
-        Ok(Ok(_)) => tracing::info!(webhook = %id, "removed the callback registration"),
-        Ok(Err(e)) => tracing::warn!(webhook = %id, "could not remove the callback registration: {e}"),
-        Err(_) => tracing::warn!(webhook = %id, "gave up removing the callback registration"),
     }
 }
 

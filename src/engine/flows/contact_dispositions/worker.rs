@@ -80,7 +80,7 @@ impl Worker<'_> {
             return Ending::new(Outcome::failed("the entry's id cannot serve as an idempotency key"));
         };
         let spec = self.client.dialect().set_contact_disposition(self.d).spec;
-        let (request, body) = planned(self.client, &spec, before.etag.as_ref(), &key);
+        let (request, body) = planned(self.client, &spec, before.etag.as_ref(), Some(&key));
         let state = json!({ "outcomeCode": before.outcome_code, "state": before.state.as_str() });
         let intended = json!({ "outcomeCode": self.d.outcome_code.as_str() });
         if let Err(outcome) = trail.intent(request, &body, Some(state), Some(intended)).await {
