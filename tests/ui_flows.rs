@@ -318,3 +318,48 @@ async fn the_engine_answers_a_request_for_rules_with_the_tenants_lists() {
     assert_eq!(rules.dispositions.get("101").map(|c| c.description.as_str()), Some("Issue Resolved"));
     rig.stop().await;
 }
+
+/// `:watch` registers for the tenant's attribute callbacks; a change made
+/// afterwards is announced on screen, its signature checked.
+#[tokio::test]
+async fn watch_registers_for_callbacks_and_each_change_shows_on_screen() {
+    let mut flow = Flow::start(false).await;
+    flow.press(&[":"]).await;
+    flow.typed("watch").await;
+    flow.press(&["enter"]).await;
+    flow.settled().await;
+    assert!(flow.screen().contains("watching attribute changes"), "{}", flow.screen());
+    assert_eq!(flow.rig.sandbox.stats().writes_of(Resource::Webhook), 1);
+    assert_eq!(
+        flow.audit_outcomes("register_attribute_callbacks"),
+        [("cxone-console-analytics".to_string(), "applied".to_string())]
+    );
+
+    let row = cxone_console::domain::attributes::AttributeDraft {
+        key: "customer_segment".into(),
+        value: serde_json::json!("enterprise"),
+        mode: "UPDATE".into(),
+    };
+    let change = cxone_console::engine::Change::Attributes {
+        interaction_id: PINNED_ATTRIBUTES_INTERACTION.into(),
+        rows: vec![row],
+    };
+    flow.rig.send(Command::Submit { id: cxone_console::engine::CommandId::random(), change }).await;
+    let announced =
+        format!("Interaction {PINNED_ATTRIBUTES_INTERACTION}: attributes changed (signature verified)");
+    flow.until("the callback's flash", |app| render(app).contains(&announced)).await;
+}
+
+#[tokio::test]
+async fn watch_is_refused_in_read_only_mode() {
+    let mut flow = Flow::start(true).await;
+    flow.press(&[":"]).await;
+    flow.typed("watch").await;
+    flow.press(&["enter"]).await;
+    assert!(
+        flow.screen().contains("watch changes the tenant, and this console is read-only"),
+        "{}",
+        flow.screen()
+    );
+    assert!(flow.app.pending.is_empty(), "nothing was sent");
+}

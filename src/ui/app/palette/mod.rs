@@ -33,6 +33,8 @@ pub enum PaletteCommand {
     Attr(Vec<(String, String)>),
     Simulate,
     Deploy,
+    /// Register for the tenant's attribute callbacks.
+    Watch,
     Faults(FaultProfile),
     Refresh,
     Freeze,
@@ -176,7 +178,7 @@ pub fn parse(input: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
         "data-actions" | "actions" => PaletteCommand::Pane(PaneId::DataActions, CampaignSide::Campaigns),
         "audit" => PaletteCommand::Pane(PaneId::Audit, CampaignSide::Campaigns),
         "agent" => return agent(scope.agents, rest),
-        "state" | "dispose" | "attr" | "deploy" | "cancel" if scope.read_only => {
+        "state" | "dispose" | "attr" | "deploy" | "watch" | "cancel" if scope.read_only => {
             return Err(format!("{word} changes the tenant, and this console is read-only"));
         }
         "state" => return state(rest, scope),
@@ -187,6 +189,7 @@ pub fn parse(input: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
         "attr" => return pairs(rest).map(PaletteCommand::Attr),
         "simulate" => PaletteCommand::Simulate,
         "deploy" => PaletteCommand::Deploy,
+        "watch" => PaletteCommand::Watch,
         "faults" if !scope.sandbox => {
             return Err(
                 "faults can only be set on the embedded sandbox; this profile is a real tenant".into()

@@ -47,6 +47,11 @@ pub(super) const SPECS: &[Spec] = &[
     change("attr", Args::Pairs, "Change the selected or marked interactions' attributes"),
     spec("simulate", Args::None, "Try the routing handler on an input, locally"),
     change("deploy", Args::None, "Deploy a new data action"),
+    change(
+        "watch",
+        Args::None,
+        "Register for the tenant's attribute callbacks: each change shows as it lands",
+    ),
     Spec {
         name: "faults",
         args: Args::Choice(&["none", "light", "storm"]),

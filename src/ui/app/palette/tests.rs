@@ -84,6 +84,15 @@ fn cancel_completes_parses_and_is_listed() {
 }
 
 #[test]
+fn watch_parses_and_is_gone_in_read_only_mode() {
+    let agents = directory();
+    assert_eq!(parse("watch", &scope_of(&agents, false)), Ok(PaletteCommand::Watch));
+    assert!(parse("watch now", &scope_of(&agents, false)).unwrap_err().contains("takes nothing"));
+    assert!(usage(false, false).iter().any(|(u, d)| u == "watch" && d.contains("attribute callbacks")));
+    assert!(!usage(false, true).iter().any(|(u, _)| u == "watch"), "read-only registers nothing");
+}
+
+#[test]
 fn every_command_a_hint_names_runs() {
     let agents = directory();
     let scope = scope_of(&agents, true);

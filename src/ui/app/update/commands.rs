@@ -1,9 +1,9 @@
 //! What the `:` command line's commands do.
 
 use super::{compose, verbs};
-use crate::engine::Command;
+use crate::engine::{Change, Command, CommandId};
 use crate::sandbox::FaultProfile;
-use crate::ui::app::{App, Effect, Level, ListId, Overlay, PaletteCommand, PaneId};
+use crate::ui::app::{App, Effect, Level, ListId, Overlay, PaletteCommand, PaneId, Pending};
 use crate::ui::entity::Lookup;
 use crate::ui::forms;
 use crate::ui::layout;
@@ -42,6 +42,7 @@ pub(super) fn run(app: &mut App, command: PaletteCommand, effects: &mut Vec<Effe
         },
         PaletteCommand::Simulate => compose::show(app, forms::simulate(), effects),
         PaletteCommand::Deploy => compose::show(app, forms::deploy(), effects),
+        PaletteCommand::Watch => watch(app, effects),
         PaletteCommand::Faults(profile) => {
             effects.push(Effect::SetFaults(profile));
             let name = match profile {
@@ -61,6 +62,15 @@ pub(super) fn run(app: &mut App, command: PaletteCommand, effects: &mut Vec<Effe
         PaletteCommand::Quit => verbs::quit(app, effects),
     }
     app.touch();
+}
+
+/// Asks the engine to register for attribute callbacks; its answer (and
+/// later each callback) arrives as a flash.
+fn watch(app: &mut App, effects: &mut Vec<Effect>) {
+    let id = CommandId::random();
+    app.pending.insert(id.clone(), Pending::new("Attribute callbacks", true));
+    effects.push(Effect::Engine(Command::Submit { id, change: Change::WatchAttributes }));
+    app.flash("Registering for the tenant's attribute callbacks…", Level::Info);
 }
 
 /// A disposition where the keys are: on contacts when the campaigns pane
