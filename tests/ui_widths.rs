@@ -1,0 +1,84 @@
+//! What the console draws when room is short. Text gives way whole (a
+//! pane's name, a hint) or ends in "…", and never runs into what is next
+//! to it.
+
+mod ui_support;
+
+use cxone_console::ui::app::App;
+use cxone_console::ui::theme::Role;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use ui_support::*;
+
+const PANES: [&str; 4] = ["1 Agents", "2 Interactions", "3 Campaigns", "4 Data actions"];
+
+/// Row `y` of the frame as text, one character per cell.
+fn row(buffer: &Buffer, y: u16) -> String {
+    (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect()
+}
+
+fn fg(app: &App, role: Role) -> Color {
+    app.theme.style(role).fg.unwrap_or(Color::Reset)
+}
+
+/// The colour of the first letter of `needle` in row `y`.
+fn colour_at(buffer: &Buffer, y: u16, needle: &str) -> Option<Color> {
+    find_in_row(buffer, y, needle).map(|x| buffer[(x, y)].fg)
+}
+
+#[test]
+fn at_120_columns_the_tab_bar_names_every_pane_and_highlights_the_current_one() {
+    let mut app = loaded(120, 40);
+    assert_ne!(fg(&app, Role::Accent), fg(&app, Role::Muted), "the theme tells them apart");
+    for (key, current) in ["1", "2", "3", "4"].into_iter().zip(PANES) {
+        press(&mut app, &[key]);
+        let buffer = frame(&app);
+        let bar = row(&buffer, 1);
+        for pane in PANES {
+            assert!(bar.contains(pane), "{pane:?} is named with {current:?} current: {bar}");
+            let role = if pane == current { Role::Accent } else { Role::Muted };
+            assert_eq!(colour_at(&buffer, 1, pane), Some(fg(&app, role)), "{pane:?} in {bar}");
+        }
+    }
+}
+
+#[test]
+fn the_tab_bar_leaves_the_counts_on_its_right_whole() {
+    let mut app = loaded(120, 40);
+    press(&mut app, &["space", "space", "space"]);
+    let bar = row(&frame(&app), 1);
+    assert!(bar.contains(" 3 marked  12 ┐"), "{bar}");
+    for pane in PANES {
+        assert!(bar.contains(pane), "there is still room for {pane:?}: {bar}");
+    }
+}
+
+#[test]
+fn a_narrower_tab_bar_shortens_the_other_panes_then_shows_only_the_current_one() {
+    // 80 columns: the table is 50 wide; every pane is still there, the
+    // current one in full.
+    let mut app = loaded(80, 24);
+    for (key, current) in ["1", "2", "3", "4"].into_iter().zip(PANES) {
+        press(&mut app, &[key]);
+        let buffer = frame(&app);
+        let bar = row(&buffer, 1);
+        assert!(bar.contains(current), "{bar}");
+        assert_eq!(colour_at(&buffer, 1, current), Some(fg(&app, Role::Accent)), "{bar}");
+        for pane in PANES {
+            // The number and at least the first letter of the name.
+            let named = &pane[..3];
+            assert!(bar.contains(&format!(" {named}")), "{named:?}… is named: {bar}");
+        }
+        assert!(!bar.contains("…"), "shortened by rule, not cut: {bar}");
+    }
+    // 40 columns: the current pane named, the others by number.
+    let mut app = loaded(40, 12);
+    press(&mut app, &["2"]);
+    let bar = row(&frame(&app), 1);
+    assert!(bar.starts_with("┌ 1  2 Interactions  3  4 ─") && bar.ends_with(" 6 ┐"), "{bar}");
+    // 24 columns: the current pane, and the count beside it.
+    let mut app = loaded(24, 12);
+    press(&mut app, &["2"]);
+    let bar = row(&frame(&app), 1);
+    assert!(bar.starts_with("┌ 2 Interactions ─") && bar.ends_with(" 6 ┐"), "{bar}");
+}
