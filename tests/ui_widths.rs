@@ -82,3 +82,58 @@ fn a_narrower_tab_bar_shortens_the_other_panes_then_shows_only_the_current_one()
     let bar = row(&frame(&app), 1);
     assert!(bar.starts_with("┌ 2 Interactions ─") && bar.ends_with(" 6 ┐"), "{bar}");
 }
+
+/// The form's bottom border, between its corners.
+fn form_keys(buffer: &Buffer) -> String {
+    let y = (0..buffer.area.height)
+        .rev()
+        .find(|&y| row(buffer, y).contains('└') && row(buffer, y).contains(" review"))
+        .expect("a row with the form's keys");
+    let line = row(buffer, y);
+    let start = line.find('└').expect("the form's corner") + '└'.len_utf8();
+    let end = line.rfind('┘').expect("the form's other corner");
+    line[start..end].trim_matches('─').to_string()
+}
+
+/// Every hint a form can show, whole.
+const FORM_HINTS: [&str; 6] = [
+    "Enter review",
+    "Tab next field",
+    "Ctrl-n add row",
+    "Ctrl-x remove row",
+    "Esc cancel",
+    "←→/Space choose",
+];
+
+fn assert_whole_hints(line: &str, separator: &str) {
+    let parts: Vec<&str> = line.split(separator).map(str::trim).filter(|p| !p.is_empty()).collect();
+    for part in &parts {
+        assert!(FORM_HINTS.contains(part), "{part:?} is not a whole hint: {line:?}");
+    }
+    for kept in ["Enter review", "Esc cancel"] {
+        assert!(parts.contains(&kept), "{kept:?} stays: {line:?}");
+    }
+}
+
+#[test]
+fn at_60_columns_a_forms_keys_drop_whole_hints_and_keep_review_and_cancel() {
+    // The state form (a choice has the focus) and the outcome form (rows).
+    for keys in [&["c"][..], &["3", "l", "d"][..]] {
+        let mut app = ready(60, 24);
+        press(&mut app, keys);
+        let buffer = frame(&app);
+        assert_whole_hints(&form_keys(&buffer), " · ");
+        let bottom = row(&buffer, buffer.area.height - 1);
+        assert_whole_hints(&bottom, "  ");
+    }
+}
+
+#[test]
+fn wide_forms_keep_every_hint() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["3", "l", "d"]);
+    let keys = form_keys(&frame(&app));
+    for hint in FORM_HINTS {
+        assert!(keys.contains(hint), "{hint:?} in {keys:?}");
+    }
+}
