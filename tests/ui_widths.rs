@@ -137,3 +137,54 @@ fn wide_forms_keep_every_hint() {
         assert!(keys.contains(hint), "{hint:?} in {keys:?}");
     }
 }
+
+/// For each suggestion starting with `prefix` (the box stands on the
+/// screen's left edge, inside its border) and describing itself with
+/// `desc`: the column its description starts in, and the text before it.
+fn description_columns(buffer: &Buffer, prefix: &str, desc: &str) -> Vec<(u16, String)> {
+    (0..buffer.area.height)
+        .filter(|&y| row(buffer, y).starts_with(&format!("│{prefix}")))
+        .filter_map(|y| {
+            let x = find_in_row(buffer, y, desc)?;
+            let before: String = (1..x).map(|x| buffer[(x, y)].symbol()).collect();
+            Some((x, before))
+        })
+        .collect()
+}
+
+#[test]
+fn long_suggestions_end_in_an_ellipsis_at_their_column() {
+    let mut app = ready(120, 40);
+    press(&mut app, &[":"]);
+    type_text(&mut app, "state Break ");
+    let buffer = frame(&app);
+    let rows = description_columns(&buffer, "state Break ", "pause reason");
+    assert_eq!(rows.len(), 4, "{}", render(&app));
+    let column = rows[0].0;
+    assert_eq!(column, 1 + 24 + 1, "after the border, a 24-column suggestion and a space");
+    for (x, before) in &rows {
+        assert_eq!(*x, column, "every description starts in one column: {before:?}");
+    }
+    let long = rows.iter().find(|(_, b)| b.starts_with("state Break Coaching")).expect("Coaching Session");
+    let shown = long.1.trim_end();
+    assert!(shown.ends_with('…'), "{shown:?}");
+    assert!("state Break Coaching Session".starts_with(shown.trim_end_matches('…')), "{shown:?}");
+}
+
+#[test]
+fn suggestions_with_wide_characters_keep_the_description_column() {
+    let mut app = ready(120, 40);
+    let mut people = agents();
+    people.push(user_named("7e570001-0000-4000-8000-000000000000", "李小龙", "Lee Jun-fan Bruce"));
+    people.push(user_named("7e570002-0000-4000-8000-000000000000", "李娜", "Li"));
+    feed(&mut app, [agents_event(people, &[])]);
+    press(&mut app, &[":"]);
+    type_text(&mut app, "agent 李");
+    let buffer = frame(&app);
+    // Both are on the first seeded agent's team.
+    let rows = description_columns(&buffer, "agent 李", "Billing North");
+    assert_eq!(rows.len(), 2, "{}", render(&app));
+    assert_eq!(rows[0].0, rows[1].0, "one column whatever the characters' width: {rows:?}");
+    let long = rows.iter().find(|(_, b)| b.contains("李 小 龙")).expect("the long name");
+    assert!(long.1.trim_end().ends_with('…'), "{long:?}");
+}
