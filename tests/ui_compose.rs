@@ -208,3 +208,84 @@ fn choices_cycle_with_arrows_and_flags_toggle_with_space() {
     update(&mut app, Action::Key(plain(KeyCode::Right)));
     assert_eq!(form(&app).fields[3].value(), "true");
 }
+
+/// Spring Renewal's seven contacts, marked, in the outcome form with
+/// INTERESTED chosen. Andre Chandra, Anika Fischer, Camila Horvat and Deepa
+/// Jansen have no agent; Aria Gonzalez, Arjun Hernandez and Diego Johnson do.
+fn spring_renewal_outcome() -> App {
+    let mut app = ready(120, 40);
+    press(&mut app, &["3", "j", "l", "*", "d", "i"]);
+    assert!(matches!(form(&app).kind, Kind::ContactDisposition(ref rows) if rows.len() == 7));
+    assert_eq!(form(&app).fields[0].value(), "INTERESTED");
+    app
+}
+
+#[test]
+fn contacts_without_an_agent_take_the_typed_one_and_the_others_keep_their_own() {
+    let mut app = spring_renewal_outcome();
+    press(&mut app, &["tab", "tab"]);
+    type_text(&mut app, "agent-77");
+    press(&mut app, &["enter"]);
+    let Some(Overlay::Confirm(confirm)) = app.overlays.last() else { panic!("{}", render(&app)) };
+    assert_eq!(confirm.plan.lines.len(), 7, "every contact is listed");
+    // Whom each outcome is for, where it is not the contact's own agent.
+    let screen = render(&app);
+    assert!(screen.contains("Andre Chandra: NO_ANSWER → INTERESTED · agent agent-77"), "{screen}");
+    assert!(screen.contains("Aria Gonzalez: NOT_INTERESTED → INTERESTED "), "{screen}");
+    assert!(!screen.contains("Aria Gonzalez: NOT_INTERESTED → INTERESTED ·"), "{screen}");
+    let sent = submitted(&press(&mut app, &["y"]));
+    let [(_, Change::ContactDispositions(items))] = sent.as_slice() else { panic!("{sent:?}") };
+    let mut agents: Vec<(&str, &str)> =
+        items.iter().map(|i| (i.draft.contact_id.as_str(), i.draft.agent_id.as_str())).collect();
+    agents.sort_unstable();
+    assert_eq!(
+        agents,
+        [
+            ("contact-uuid-111111111111", "agent-77"),
+            ("contact-uuid-222222222222", "agent-77"),
+            ("contact-uuid-333333333333", "12345-abcde-67890"),
+            ("contact-uuid-444444444444", "2b1f0c4e-6d1a-4f7e-9a51-0c4d2e8b7a10"),
+            ("contact-uuid-555555555555", "agent-77"),
+            ("contact-uuid-666666666666", "agent-77"),
+            ("contact-uuid-777777777777", "7a3d9ebf-5b6c-4fca-8cad-9e8f7a6b5c4d"),
+        ],
+        "no contact dropped, none of their own agents replaced"
+    );
+}
+
+#[test]
+fn the_agent_for_contacts_without_one_is_checked_as_it_is_typed() {
+    let mut app = spring_renewal_outcome();
+    let screen = render(&app);
+    assert!(screen.contains("for the 4 contacts without one; the other 3 keep their own"), "{screen}");
+    press(&mut app, &["enter"]);
+    let screen = render(&app);
+    // Beside the field (wrapped there), and in the refusal.
+    assert!(
+        screen.contains("✕ agentId: is required for Andre Chandra, Anika Fischer and 2 more,"),
+        "the field and the rule, once for all of them: {screen}"
+    );
+    let refusal =
+        "Not sent: agentId: is required for Andre Chandra, Anika Fischer and 2 more, who have no agent.";
+    assert!(screen.contains(refusal), "{screen}");
+    press(&mut app, &["tab", "tab"]);
+    type_text(&mut app, "agent 77");
+    let screen = render(&app);
+    assert!(
+        screen.contains("✕ agentId: must hold only letters, digits and - _ . : @ (found ' ')"),
+        "{screen}"
+    );
+    assert!(!screen.contains("is required for"), "{screen}");
+    press(&mut app, &["left", "left", "backspace"]);
+    type_text(&mut app, "-");
+    assert!(form(&app).check.problems.is_empty(), "{:?}", form(&app).check.problems);
+    press(&mut app, &["enter"]);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Confirm(_))), "{}", render(&app));
+
+    // One contact, without an agent: the field says it is needed.
+    let mut app = ready(120, 40);
+    press(&mut app, &["3", "j", "l", "d"]);
+    let screen = render(&app);
+    assert!(screen.contains("Outcome · Andre Chandra"), "{screen}");
+    assert!(screen.contains("required: Andre Chandra has no agent"), "{screen}");
+}

@@ -27,6 +27,17 @@ impl PaneId {
         }
     }
 
+    /// The title where the tab bar is short of room.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Self::Agents => "Agents",
+            Self::Interactions => "Inter.",
+            Self::Campaigns => "Camp.",
+            Self::DataActions => "Data",
+            Self::Audit => "Audit",
+        }
+    }
+
     /// The number key shown beside the title.
     pub fn number(self) -> char {
         match self {

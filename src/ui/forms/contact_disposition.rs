@@ -1,11 +1,13 @@
 //! The outbound contact disposition form: an outcome from the campaign's
-//! matrix, notes, the agent, and custom fields as `key=value` rows.
+//! matrix, notes, the agent (see [`contact_agents`]), and custom fields as
+//! `key=value` rows.
 
 use super::attributes::scalar;
+use super::contact_agents::{self, Source};
 use super::{Check, Choice, Facts, Field, Form, Kind, Opt, Outgoing, Plan, PlanLine, count};
 use crate::api::model::{Campaign, Contact};
 use crate::domain::contact_disposition::{
-    ContactDisposition, ContactDispositionDraft, OutcomeCode, OutcomeMatrix, check_contact,
+    ContactDisposition, ContactDispositionDraft, OutcomeMatrix, check_contact,
 };
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
@@ -17,10 +19,6 @@ const AGENT: usize = 2;
 const ROWS: usize = 3;
 
 pub(super) fn open(rows: Vec<Contact>, code: Option<&str>, campaigns: &[Campaign]) -> Form {
-    let agent = match rows.as_slice() {
-        [one] => one.agent_id.clone().unwrap_or_default(),
-        _ => String::new(),
-    };
     let title = match rows.as_slice() {
         [one] => format!("Outcome · {}", one.display_name()),
         many => format!("Outcome · {}", count(many.len(), "contact")),
@@ -28,7 +26,7 @@ pub(super) fn open(rows: Vec<Contact>, code: Option<&str>, campaigns: &[Campaign
     let fields = vec![
         Field::choice("outcomeCode", "Outcome", Choice::new(outcomes(&rows, campaigns), code.unwrap_or(""))),
         Field::text("notes", "Notes", "", "optional"),
-        Field::text("agentId", "Agent id", &agent, "empty: each contact's own agent"),
+        Field::text("agentId", "Agent id", &contact_agents::prefill(&rows), &contact_agents::help(&rows)),
         custom_row(0),
     ];
     let mut form = Form::new(Kind::ContactDisposition(rows), title, fields);
@@ -102,12 +100,19 @@ fn custom_fields(fields: &[Field], check: &mut Check) -> Option<Value> {
     (!map.is_empty()).then_some(Value::Object(map))
 }
 
-pub(super) fn check(fields: &[Field], rows: &[Contact], facts: &Facts<'_>) -> Check {
+pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -> Check {
+    // The targets are renewed on refresh, and an agent may have been
+    // assigned since the form opened.
+    if let Some(field) = fields.get_mut(AGENT) {
+        field.help = contact_agents::help(rows);
+    }
     let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
     let mut check = Check::default();
     let custom = custom_fields(fields, &mut check);
     let code = value(OUTCOME);
     let typed_agent = value(AGENT);
+    let rule = contact_agents::rule(rows);
+    let mut without_agent = Vec::new();
     let mut drafts = Vec::new();
     let mut lines = Vec::new();
     for row in rows {
@@ -116,36 +121,38 @@ pub(super) fn check(fields: &[Field], rows: &[Contact], facts: &Facts<'_>) -> Ch
             continue;
         };
         let matrix: OutcomeMatrix = campaign.outcome_matrix();
-        let agent_id = if typed_agent.trim().is_empty() {
-            row.agent_id.clone().unwrap_or_default()
-        } else {
-            typed_agent.clone()
-        };
+        let (agent_id, source) = contact_agents::resolve(row, &typed_agent, rule);
         let draft = ContactDispositionDraft {
             contact_id: row.id.to_string(),
             campaign_id: row.campaign_id.to_string(),
             outcome_code: code.clone(),
-            agent_id,
+            agent_id: agent_id.to_string(),
             notes: value(NOTES),
             custom_fields: custom.clone(),
             disposition_timestamp: String::new(),
         };
         match ContactDisposition::validate(&draft, &matrix, facts.now) {
-            Ok(valid) => lines.push(line(row, &valid.outcome_code)),
+            Ok(valid) => lines.push(line(row, &valid)),
             Err(invalid) => {
                 for e in invalid.errors() {
-                    match e.field.as_str() {
-                        "agentId" if typed_agent.trim().is_empty() => check.note(
+                    match (e.field.as_str(), source) {
+                        // Said once for all of them, after the loop.
+                        ("agentId", Source::Nowhere) => without_agent.push(row.display_name()),
+                        ("agentId", Source::Typed) => check.note("agentId", e.to_string()),
+                        ("agentId", Source::Own) => check.note(
                             "agentId",
-                            format!("{} has no agent; type the agent's id", row.display_name()),
+                            format!("agentId: {}'s agent {agent_id:?} {}", row.display_name(), e.rule),
                         ),
-                        "contactId" | "campaignId" => check.note("", e.rule.clone()),
+                        ("contactId" | "campaignId", _) => check.note("", e.rule.clone()),
                         _ => check.note(e.field.clone(), e.rule.clone()),
                     }
                 }
             }
         }
         drafts.push(draft);
+    }
+    if !without_agent.is_empty() {
+        check.note("agentId", contact_agents::required(&without_agent));
     }
     if rows.is_empty() {
         check.note("", "no contact is selected");
@@ -157,10 +164,18 @@ pub(super) fn check(fields: &[Field], rows: &[Contact], facts: &Facts<'_>) -> Ch
     check.finish(|| Plan::new(title, code.clone(), lines, Outgoing::Contacts(drafts)).counted("contact"))
 }
 
-fn line(row: &Contact, wanted: &OutcomeCode) -> PlanLine {
+/// A contact before → after; the agent is named where it is not the
+/// contact's own, so a confirmation shows every attribution the form made.
+fn line(row: &Contact, valid: &ContactDisposition) -> PlanLine {
     let before = row.outcome_code.clone().unwrap_or_else(|| "no outcome".into());
+    let wanted = &valid.outcome_code;
     let note = check_contact(&row.state, row.outcome_code.as_deref(), wanted)
         .err()
         .map(|skip| format!("will be skipped: {skip}"));
-    PlanLine { entity: row.display_name(), before, after: wanted.to_string(), note }
+    let agent = valid.agent_id.as_str();
+    let after = match contact_agents::own(row) {
+        Some(own) if own == agent => wanted.to_string(),
+        _ => format!("{wanted} · agent {agent}"),
+    };
+    PlanLine { entity: row.display_name(), before, after, note }
 }

@@ -5,6 +5,7 @@
 
 mod agent_status;
 mod attributes;
+mod contact_agents;
 mod contact_disposition;
 mod data_action;
 pub mod field;
@@ -155,7 +156,7 @@ impl Form {
             Kind::InteractionDisposition(rows) => {
                 interaction_disposition::check(&mut self.fields, rows, facts)
             }
-            Kind::ContactDisposition(rows) => contact_disposition::check(&self.fields, rows, facts),
+            Kind::ContactDisposition(rows) => contact_disposition::check(&mut self.fields, rows, facts),
             Kind::Attributes(rows) => attributes::check(&self.fields, rows),
             Kind::Simulate => data_action::check_simulate(&self.fields),
             Kind::Deploy => data_action::check_deploy(&self.fields),

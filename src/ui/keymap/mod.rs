@@ -36,6 +36,9 @@ pub struct Binding {
 pub struct Hint {
     pub keys: String,
     pub label: String,
+    /// What the first of the keys does, for deciding which hints a short
+    /// line keeps whatever their labels say.
+    pub verb: Verb,
 }
 
 #[derive(Debug, Clone)]
@@ -130,7 +133,9 @@ impl Keymap {
                         hint.keys.push('/');
                         hint.keys.push_str(&key.to_string());
                     }
-                    None => hints.push(Hint { keys: key.to_string(), label: label.clone() }),
+                    None => {
+                        hints.push(Hint { keys: key.to_string(), label: label.clone(), verb: binding.verb })
+                    }
                 }
             }
         }

@@ -3,9 +3,10 @@
 //! And the banner under the header, for trouble that lasts.
 
 use crate::ui::app::{App, Level, ListId, Overlay};
-use crate::ui::keymap::Context;
+use crate::ui::keymap::{Context, Verb};
 use crate::ui::theme::Role;
 use crate::ui::widgets::fit::{fit, width, wrap};
+use crate::ui::widgets::hints;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -92,7 +93,8 @@ fn filter_error(app: &App, list: ListId) -> Option<String> {
     filter.error().map(str::to_string)
 }
 
-/// As many hints as fit, the focused pane's own first; help is always last.
+/// As many whole hints as fit, the focused pane's own first; help is always
+/// last on the line and, with a form's review and cancel, the last to go.
 fn hints(app: &App, room: usize) -> Line<'static> {
     let theme = &app.theme;
     if let Some(keys) = question_keys(app) {
@@ -110,24 +112,25 @@ fn hints(app: &App, room: usize) -> Line<'static> {
     // Rows are added and removed only in forms that have them.
     let rowless = matches!(app.overlays.last(), Some(Overlay::Form(form)) if !form.kind.has_rows());
     let all = all.into_iter().filter(|h| !(rowless && h.label.ends_with(" row")));
-    let (help, rest): (Vec<_>, Vec<_>) = all.partition(|h| h.label == "help");
-    let reserve = help.first().map_or(0, |h| width(&h.keys) + width(&h.label) + 3);
-    let mut spans = Vec::new();
-    let mut used = 0;
-    for hint in rest {
-        let cost = width(&hint.keys) + width(&hint.label) + 3;
-        if used + cost + reserve > room {
-            break;
-        }
-        used += cost;
-        spans.push(Span::styled(format!(" {}", hint.keys), theme.style(Role::Key)));
-        spans.push(Span::styled(format!(" {} ", hint.label), theme.style(Role::Muted)));
-    }
-    for hint in help {
-        spans.push(Span::styled(format!(" {}", hint.keys), theme.style(Role::Key)));
-        spans.push(Span::styled(format!(" {} ", hint.label), theme.style(Role::Muted)));
-    }
-    Line::from(spans)
+    let (help, rest): (Vec<_>, Vec<_>) = all.partition(|h| h.verb == Verb::Help);
+    let all: Vec<_> = rest.into_iter().chain(help).collect();
+    // The focused pane's own hints lead, so the later go first; help, and a
+    // form's review and cancel, go last.
+    let costs: Vec<(usize, u8)> = all
+        .iter()
+        .map(|h| {
+            let rank = u8::from(!matches!(h.verb, Verb::Help | Verb::FormSubmit | Verb::FormCancel));
+            (width(&h.keys) + width(&h.label) + 3, rank)
+        })
+        .collect();
+    let kept = hints::keep(&costs, room);
+    let spans = all.into_iter().zip(kept).filter(|(_, kept)| *kept).flat_map(|(hint, _)| {
+        [
+            Span::styled(format!(" {}", hint.keys), theme.style(Role::Key)),
+            Span::styled(format!(" {} ", hint.label), theme.style(Role::Muted)),
+        ]
+    });
+    Line::from(spans.collect::<Vec<_>>())
 }
 
 /// The fixed keys of a question on screen (quit with changes in flight,

@@ -12,11 +12,13 @@ pub mod header;
 pub mod interactions;
 pub mod overlays;
 pub mod progress;
+pub mod tabs;
 
 use super::app::{App, ListId, PaneId, TableView};
 use super::entity::Entity;
 use super::layout::{self, Screen};
 use super::theme::Role;
+use super::widgets::fit::width;
 use super::widgets::table::{self, Chrome};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -30,47 +32,31 @@ pub fn draw_main(frame: &mut Frame, screen: &Screen, app: &App) {
     }
     let area = screen.main;
     match app.main {
-        PaneId::Agents => entity_table(frame, area, app, &app.agents, ListId::Agents, tabs(app, area)),
+        PaneId::Agents => entity_table(frame, area, app, &app.agents, ListId::Agents, Title::Tabs),
         PaneId::Interactions => {
-            entity_table(frame, area, app, &app.interactions, ListId::Interactions, tabs(app, area));
+            entity_table(frame, area, app, &app.interactions, ListId::Interactions, Title::Tabs);
         }
         PaneId::DataActions => {
-            entity_table(frame, area, app, &app.data_actions, ListId::DataActions, tabs(app, area));
+            entity_table(frame, area, app, &app.data_actions, ListId::DataActions, Title::Tabs);
         }
         PaneId::Campaigns | PaneId::Audit => {
             let (top, bottom) = layout::campaigns_split(area, app.campaigns.shown_len());
-            entity_table(frame, top, app, &app.campaigns, ListId::Campaigns, tabs(app, area));
+            entity_table(frame, top, app, &app.campaigns, ListId::Campaigns, Title::Tabs);
             let campaign = app.campaigns.selected_row().map_or("no campaign selected", |c| c.name.as_str());
             let title = Line::from(vec![
                 Span::styled(" Contacts ", app.theme.style(Role::Title)),
                 Span::styled(format!("· {campaign} "), app.theme.style(Role::Muted)),
             ]);
-            entity_table(frame, bottom, app, &app.contacts, ListId::Contacts, title);
+            entity_table(frame, bottom, app, &app.contacts, ListId::Contacts, Title::Text(title));
         }
     }
 }
 
-/// The entity panes as tabs in the top border: all named when they fit,
-/// otherwise the current one named and the others by number.
-fn tabs(app: &App, area: Rect) -> Line<'static> {
-    let theme = &app.theme;
-    let full: usize = PaneId::ENTITIES.iter().map(|p| p.title().len() + 5).sum();
-    let roomy = full + 24 <= usize::from(area.width);
-    let mut spans = vec![Span::raw(" ")];
-    for pane in PaneId::ENTITIES {
-        let current = pane == app.main;
-        let text = if current || roomy {
-            format!("{} {}", pane.number(), pane.title())
-        } else {
-            pane.number().to_string()
-        };
-        let role = if current { Role::Accent } else { Role::Muted };
-        spans.push(Span::styled(text, theme.style(role)));
-        spans.push(Span::raw("  "));
-    }
-    spans.pop();
-    spans.push(Span::raw(" "));
-    Line::from(spans)
+/// What a table's top border says on its left.
+enum Title {
+    /// The pane tabs, in what the counts on the right leave.
+    Tabs,
+    Text(Line<'static>),
 }
 
 fn entity_table<T: Entity>(
@@ -79,7 +65,7 @@ fn entity_table<T: Entity>(
     app: &App,
     view: &TableView<T>,
     list: ListId,
-    title: Line<'static>,
+    title: Title,
 ) {
     let theme = &app.theme;
     let focused = app.focused_list() == list;
@@ -118,6 +104,15 @@ fn entity_table<T: Entity>(
         (true, true) => format!("No {} matches the filter", T::NOUN),
         (true, false) if list == ListId::Contacts => format!("No {}s in this campaign", T::NOUN),
         (true, false) => format!("No {}s", T::NOUN),
+    };
+    let title = match title {
+        // The counts are drawn over the left title, so the tabs stop a column short of them.
+        Title::Tabs => {
+            let taken: usize = right.iter().map(|s| width(&s.content)).sum::<usize>() + 1;
+            let room = usize::from(area.width.saturating_sub(2)).saturating_sub(taken);
+            tabs::line(app, room)
+        }
+        Title::Text(line) => line,
     };
     let chrome = Chrome {
         title,

@@ -11,6 +11,17 @@ pub fn width(text: &str) -> usize {
 
 /// `text` in at most `max` columns.
 pub fn fit(text: &str, max: usize) -> Cow<'_, str> {
+    shorten(text, max, true)
+}
+
+/// `text` in at most `max` columns, cut at the last column that leaves room
+/// for the ellipsis rather than at a word: for names and commands that
+/// differ near their end, every column tells.
+pub fn clip(text: &str, max: usize) -> Cow<'_, str> {
+    shorten(text, max, false)
+}
+
+fn shorten(text: &str, max: usize, at_word: bool) -> Cow<'_, str> {
     if width(text) <= max {
         return Cow::Borrowed(text);
     }
@@ -31,7 +42,7 @@ pub fn fit(text: &str, max: usize) -> Cow<'_, str> {
     let cut = &text[..end];
     // Prefer ending on a whole word when that keeps most of the room.
     let cut = match cut.rfind(' ') {
-        Some(space) if space * 3 >= end * 2 => cut[..space].trim_end(),
+        Some(space) if at_word && space * 3 >= end * 2 => cut[..space].trim_end(),
         _ => cut,
     };
     Cow::Owned(format!("{cut}…"))
@@ -112,6 +123,13 @@ mod tests {
         assert_eq!(fit("Supercalifragilistic", 8), "Superca…");
         assert_eq!(fit("anything", 1), "…");
         assert_eq!(fit("anything", 0), "");
+    }
+
+    #[test]
+    fn clipping_uses_every_column_it_has() {
+        assert_eq!(clip("state Break Coaching Session", 24), "state Break Coaching Se…");
+        assert_eq!(clip("agent 李小龙", 10), "agent 李…");
+        assert_eq!(clip("Lunch", 24), "Lunch");
     }
 
     #[test]

@@ -2,5 +2,6 @@
 
 pub mod bar;
 pub mod fit;
+pub mod hints;
 pub mod spark;
 pub mod table;

@@ -3,9 +3,10 @@
 
 use crate::ui::app::App;
 use crate::ui::forms::{Field, Form, Input, Kind, count};
-use crate::ui::keymap::Context;
+use crate::ui::keymap::{Context, Verb};
 use crate::ui::theme::{Role, Theme};
 use crate::ui::widgets::fit::{fit, pad, width, wrap};
+use crate::ui::widgets::hints;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -31,7 +32,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
     let block = Block::bordered()
         .border_style(theme.style(Role::BorderFocus))
         .title(Span::styled(format!(" {} ", form.title), theme.style(Role::Title)))
-        .title_bottom(keys(app, form));
+        .title_bottom(keys(app, form, room));
     frame.render_widget(Clear, window);
     let scroll = u16::try_from(scroll).unwrap_or(0);
     frame.render_widget(Paragraph::new(lines).style(theme.base()).block(block).scroll((scroll, 0)), window);
@@ -211,8 +212,10 @@ fn input(field: &Field, focused: bool, room: usize, theme: &Theme) -> Vec<Span<'
     }
 }
 
-/// The bottom line: the discard question, or the form's keys.
-fn keys(app: &App, form: &Form) -> Line<'static> {
+/// The bottom line: the discard question, or the form's keys. The line is
+/// the border's, one row in `room` columns: short of room it drops whole
+/// hints, review and cancel last.
+fn keys(app: &App, form: &Form, room: usize) -> Line<'static> {
     let theme = &app.theme;
     if form.discarding {
         return Line::from(vec![
@@ -223,22 +226,42 @@ fn keys(app: &App, form: &Form) -> Line<'static> {
             Span::raw(" keeps editing "),
         ]);
     }
-    let mut spans = vec![Span::raw(" ")];
+    // (keys, label, rank): 0 stays longest.
+    let mut hints: Vec<(String, String, u8)> = Vec::new();
     for hint in app.keymap.hints(Context::Form, app.session.read_only) {
         let rows_only = ["add row", "remove row"].contains(&hint.label.as_str());
         if rows_only && !form.kind.has_rows() {
             continue;
         }
-        spans.push(Span::styled(hint.keys, theme.style(Role::Key)));
-        spans.push(Span::styled(format!(" {} · ", hint.label), theme.style(Role::Muted)));
+        let rank = match hint.verb {
+            Verb::FormSubmit | Verb::FormCancel => 0,
+            Verb::FormNext => 2,
+            _ => 3,
+        };
+        hints.push((hint.keys, hint.label, rank));
     }
     let choosing =
         matches!(form.fields.get(form.focus).map(|f| &f.input), Some(Input::Choice(_) | Input::Toggle(_)));
     if choosing {
-        spans.push(Span::styled("←→/Space", theme.style(Role::Key)));
-        spans.push(Span::styled(" choose ", theme.style(Role::Muted)));
-    } else if let Some(last) = spans.last_mut() {
-        last.content = last.content.trim_end_matches(" · ").to_string().into();
+        hints.push(("←→/Space".into(), "choose".into(), 1));
+    }
+    // Each hint with the " · " after it; the last needs none, and the
+    // line's leading space does.
+    let costs: Vec<(usize, u8)> =
+        hints.iter().map(|(keys, label, rank)| (width(keys) + 1 + width(label) + 3, *rank)).collect();
+    let kept = hints::keep(&costs, room + 2);
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for ((keys, label, _), _) in hints.into_iter().zip(kept).filter(|(_, kept)| *kept) {
+        if spans.len() > 1 {
+            spans.push(Span::styled(" · ", theme.style(Role::Muted)));
+            used += 3;
+        }
+        used += width(&keys) + 1 + width(&label);
+        spans.push(Span::styled(keys, theme.style(Role::Key)));
+        spans.push(Span::styled(format!(" {label}"), theme.style(Role::Muted)));
+    }
+    if used < room {
         spans.push(Span::raw(" "));
     }
     Line::from(spans)

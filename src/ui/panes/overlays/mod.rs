@@ -12,7 +12,7 @@ use crate::ui::app::palette;
 use crate::ui::app::{App, Overlay, Palette};
 use crate::ui::keymap::{Context, Verb};
 use crate::ui::theme::Role;
-use crate::ui::widgets::fit::{chunks, fit};
+use crate::ui::widgets::fit::{chunks, clip, fit, width as text_width};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -149,6 +149,9 @@ fn inset(area: Rect) -> Rect {
     }
 }
 
+/// The width of a suggestion's column, before its description.
+const SUGGESTION_COLUMNS: usize = 24;
+
 /// The command line's suggestions, in a box just above it.
 fn suggestions(frame: &mut Frame, footer: Rect, app: &App, line: &Palette) {
     let theme = &app.theme;
@@ -162,11 +165,18 @@ fn suggestions(frame: &mut Frame, footer: Rect, app: &App, line: &Palette) {
     let width = footer.width.min(64);
     let area = Rect { x: footer.x, y: footer.y - height, width, height };
     let room = usize::from(width.saturating_sub(4));
+    // Each suggestion keeps to its column, measured in screen columns, so
+    // a long one or one in wide characters never pushes its description out
+    // of line with the others'.
+    let column = SUGGESTION_COLUMNS.min(room);
     let lines: Vec<Line> = found
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let text = fit(&format!("{:<24} {}", s.line, s.desc), room).into_owned();
+            let line = clip(&s.line, column);
+            let gap = " ".repeat(column.saturating_sub(text_width(&line)));
+            let desc = fit(&s.desc, room.saturating_sub(column + 1));
+            let text = format!("{line}{gap} {desc}");
             let role = if i == selected { Role::Selection } else { Role::Text };
             Line::from(Span::styled(text, theme.style(role)))
         })

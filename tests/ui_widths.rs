@@ -1,0 +1,190 @@
+//! What the console draws when room is short. Text gives way whole (a
+//! pane's name, a hint) or ends in "…", and never runs into what is next
+//! to it.
+
+mod ui_support;
+
+use cxone_console::ui::app::App;
+use cxone_console::ui::theme::Role;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use ui_support::*;
+
+const PANES: [&str; 4] = ["1 Agents", "2 Interactions", "3 Campaigns", "4 Data actions"];
+
+/// Row `y` of the frame as text, one character per cell.
+fn row(buffer: &Buffer, y: u16) -> String {
+    (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect()
+}
+
+fn fg(app: &App, role: Role) -> Color {
+    app.theme.style(role).fg.unwrap_or(Color::Reset)
+}
+
+/// The colour of the first letter of `needle` in row `y`.
+fn colour_at(buffer: &Buffer, y: u16, needle: &str) -> Option<Color> {
+    find_in_row(buffer, y, needle).map(|x| buffer[(x, y)].fg)
+}
+
+#[test]
+fn at_120_columns_the_tab_bar_names_every_pane_and_highlights_the_current_one() {
+    let mut app = loaded(120, 40);
+    assert_ne!(fg(&app, Role::Accent), fg(&app, Role::Muted), "the theme tells them apart");
+    for (key, current) in ["1", "2", "3", "4"].into_iter().zip(PANES) {
+        press(&mut app, &[key]);
+        let buffer = frame(&app);
+        let bar = row(&buffer, 1);
+        for pane in PANES {
+            assert!(bar.contains(pane), "{pane:?} is named with {current:?} current: {bar}");
+            let role = if pane == current { Role::Accent } else { Role::Muted };
+            assert_eq!(colour_at(&buffer, 1, pane), Some(fg(&app, role)), "{pane:?} in {bar}");
+        }
+    }
+}
+
+#[test]
+fn the_tab_bar_leaves_the_counts_on_its_right_whole() {
+    let mut app = loaded(120, 40);
+    press(&mut app, &["space", "space", "space"]);
+    let bar = row(&frame(&app), 1);
+    assert!(bar.contains(" 3 marked  12 ┐"), "{bar}");
+    for pane in PANES {
+        assert!(bar.contains(pane), "there is still room for {pane:?}: {bar}");
+    }
+}
+
+#[test]
+fn a_narrower_tab_bar_shortens_the_other_panes_then_shows_only_the_current_one() {
+    // 80 columns: the table is 50 wide; every pane is still there, the
+    // current one in full.
+    let mut app = loaded(80, 24);
+    for (key, current) in ["1", "2", "3", "4"].into_iter().zip(PANES) {
+        press(&mut app, &[key]);
+        let buffer = frame(&app);
+        let bar = row(&buffer, 1);
+        assert!(bar.contains(current), "{bar}");
+        assert_eq!(colour_at(&buffer, 1, current), Some(fg(&app, Role::Accent)), "{bar}");
+        for pane in PANES {
+            // The number and at least the first letter of the name.
+            let named = &pane[..3];
+            assert!(bar.contains(&format!(" {named}")), "{named:?}… is named: {bar}");
+        }
+        assert!(!bar.contains("…"), "shortened by rule, not cut: {bar}");
+    }
+    // 40 columns: the current pane named, the others by number.
+    let mut app = loaded(40, 12);
+    press(&mut app, &["2"]);
+    let bar = row(&frame(&app), 1);
+    assert!(bar.starts_with("┌ 1  2 Interactions  3  4 ─") && bar.ends_with(" 6 ┐"), "{bar}");
+    // 24 columns: the current pane, and the count beside it.
+    let mut app = loaded(24, 12);
+    press(&mut app, &["2"]);
+    let bar = row(&frame(&app), 1);
+    assert!(bar.starts_with("┌ 2 Interactions ─") && bar.ends_with(" 6 ┐"), "{bar}");
+}
+
+/// The form's bottom border, between its corners.
+fn form_keys(buffer: &Buffer) -> String {
+    let y = (0..buffer.area.height)
+        .rev()
+        .find(|&y| row(buffer, y).contains('└') && row(buffer, y).contains(" review"))
+        .expect("a row with the form's keys");
+    let line = row(buffer, y);
+    let start = line.find('└').expect("the form's corner") + '└'.len_utf8();
+    let end = line.rfind('┘').expect("the form's other corner");
+    line[start..end].trim_matches('─').to_string()
+}
+
+/// Every hint a form can show, whole.
+const FORM_HINTS: [&str; 6] = [
+    "Enter review",
+    "Tab next field",
+    "Ctrl-n add row",
+    "Ctrl-x remove row",
+    "Esc cancel",
+    "←→/Space choose",
+];
+
+fn assert_whole_hints(line: &str, separator: &str) {
+    let parts: Vec<&str> = line.split(separator).map(str::trim).filter(|p| !p.is_empty()).collect();
+    for part in &parts {
+        assert!(FORM_HINTS.contains(part), "{part:?} is not a whole hint: {line:?}");
+    }
+    for kept in ["Enter review", "Esc cancel"] {
+        assert!(parts.contains(&kept), "{kept:?} stays: {line:?}");
+    }
+}
+
+#[test]
+fn at_60_columns_a_forms_keys_drop_whole_hints_and_keep_review_and_cancel() {
+    // The state form (a choice has the focus) and the outcome form (rows).
+    for keys in [&["c"][..], &["3", "l", "d"][..]] {
+        let mut app = ready(60, 24);
+        press(&mut app, keys);
+        let buffer = frame(&app);
+        assert_whole_hints(&form_keys(&buffer), " · ");
+        let bottom = row(&buffer, buffer.area.height - 1);
+        assert_whole_hints(&bottom, "  ");
+    }
+}
+
+#[test]
+fn wide_forms_keep_every_hint() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["3", "l", "d"]);
+    let keys = form_keys(&frame(&app));
+    for hint in FORM_HINTS {
+        assert!(keys.contains(hint), "{hint:?} in {keys:?}");
+    }
+}
+
+/// For each suggestion starting with `prefix` (the box stands on the
+/// screen's left edge, inside its border) and describing itself with
+/// `desc`: the column its description starts in, and the text before it.
+fn description_columns(buffer: &Buffer, prefix: &str, desc: &str) -> Vec<(u16, String)> {
+    (0..buffer.area.height)
+        .filter(|&y| row(buffer, y).starts_with(&format!("│{prefix}")))
+        .filter_map(|y| {
+            let x = find_in_row(buffer, y, desc)?;
+            let before: String = (1..x).map(|x| buffer[(x, y)].symbol()).collect();
+            Some((x, before))
+        })
+        .collect()
+}
+
+#[test]
+fn long_suggestions_end_in_an_ellipsis_at_their_column() {
+    let mut app = ready(120, 40);
+    press(&mut app, &[":"]);
+    type_text(&mut app, "state Break ");
+    let buffer = frame(&app);
+    let rows = description_columns(&buffer, "state Break ", "pause reason");
+    assert_eq!(rows.len(), 4, "{}", render(&app));
+    let column = rows[0].0;
+    assert_eq!(column, 1 + 24 + 1, "after the border, a 24-column suggestion and a space");
+    for (x, before) in &rows {
+        assert_eq!(*x, column, "every description starts in one column: {before:?}");
+    }
+    let long = rows.iter().find(|(_, b)| b.starts_with("state Break Coaching")).expect("Coaching Session");
+    let shown = long.1.trim_end();
+    assert!(shown.ends_with('…'), "{shown:?}");
+    assert!("state Break Coaching Session".starts_with(shown.trim_end_matches('…')), "{shown:?}");
+}
+
+#[test]
+fn suggestions_with_wide_characters_keep_the_description_column() {
+    let mut app = ready(120, 40);
+    let mut people = agents();
+    people.push(user_named("7e570001-0000-4000-8000-000000000000", "李小龙", "Lee Jun-fan Bruce"));
+    people.push(user_named("7e570002-0000-4000-8000-000000000000", "李娜", "Li"));
+    feed(&mut app, [agents_event(people, &[])]);
+    press(&mut app, &[":"]);
+    type_text(&mut app, "agent 李");
+    let buffer = frame(&app);
+    // Both are on the first seeded agent's team.
+    let rows = description_columns(&buffer, "agent 李", "Billing North");
+    assert_eq!(rows.len(), 2, "{}", render(&app));
+    assert_eq!(rows[0].0, rows[1].0, "one column whatever the characters' width: {rows:?}");
+    let long = rows.iter().find(|(_, b)| b.contains("李 小 龙")).expect("the long name");
+    assert!(long.1.trim_end().ends_with('…'), "{long:?}");
+}
