@@ -1,9 +1,9 @@
 //! The outbound contact disposition form: an outcome from the campaign's
-//! matrix, notes, the agent (see [`contact_agents`]), and custom fields as
+//! matrix, notes, the agent (see [`target_agents`]), and custom fields as
 //! `key=value` rows.
 
 use super::attributes::scalar;
-use super::contact_agents::{self, Source};
+use super::target_agents::{self, Target};
 use super::{Check, Choice, Facts, Field, Form, Kind, Opt, Outgoing, Plan, PlanLine, count};
 use crate::api::model::{Campaign, Contact};
 use crate::domain::contact_disposition::{
@@ -26,7 +26,7 @@ pub(super) fn open(rows: Vec<Contact>, code: Option<&str>, campaigns: &[Campaign
     let fields = vec![
         Field::choice("outcomeCode", "Outcome", Choice::new(outcomes(&rows, campaigns), code.unwrap_or(""))),
         Field::text("notes", "Notes", "", "optional"),
-        Field::text("agentId", "Agent id", &contact_agents::prefill(&rows), &contact_agents::help(&rows)),
+        Field::text("agentId", "Agent id", &target_agents::prefill(&rows), &target_agents::help(&rows)),
         custom_row(0),
     ];
     let mut form = Form::new(Kind::ContactDisposition(rows), title, fields);
@@ -104,15 +104,15 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
     // The targets are renewed on refresh, and an agent may have been
     // assigned since the form opened.
     if let Some(field) = fields.get_mut(AGENT) {
-        field.help = contact_agents::help(rows);
+        field.help = target_agents::help(rows);
     }
     let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
     let mut check = Check::default();
     let custom = custom_fields(fields, &mut check);
     let code = value(OUTCOME);
     let typed_agent = value(AGENT);
-    let rule = contact_agents::rule(rows);
-    let mut without_agent = Vec::new();
+    let rule = target_agents::rule(rows);
+    let mut agent_problems = target_agents::Problems::default();
     let mut drafts = Vec::new();
     let mut lines = Vec::new();
     for row in rows {
@@ -121,7 +121,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
             continue;
         };
         let matrix: OutcomeMatrix = campaign.outcome_matrix();
-        let (agent_id, source) = contact_agents::resolve(row, &typed_agent, rule);
+        let (agent_id, source) = target_agents::resolve(row, &typed_agent, rule);
         let draft = ContactDispositionDraft {
             contact_id: row.id.to_string(),
             campaign_id: row.campaign_id.to_string(),
@@ -135,15 +135,9 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
             Ok(valid) => lines.push(line(row, &valid)),
             Err(invalid) => {
                 for e in invalid.errors() {
-                    match (e.field.as_str(), source) {
-                        // Said once for all of them, after the loop.
-                        ("agentId", Source::Nowhere) => without_agent.push(row.display_name()),
-                        ("agentId", Source::Typed) => check.note("agentId", e.to_string()),
-                        ("agentId", Source::Own) => check.note(
-                            "agentId",
-                            format!("agentId: {}'s agent {agent_id:?} {}", row.display_name(), e.rule),
-                        ),
-                        ("contactId" | "campaignId", _) => check.note("", e.rule.clone()),
+                    match e.field.as_str() {
+                        Contact::FIELD => agent_problems.note(&mut check, row, agent_id, source, &e.rule),
+                        "contactId" | "campaignId" => check.note("", e.rule.clone()),
                         _ => check.note(e.field.clone(), e.rule.clone()),
                     }
                 }
@@ -151,9 +145,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
         }
         drafts.push(draft);
     }
-    if !without_agent.is_empty() {
-        check.note("agentId", contact_agents::required(&without_agent));
-    }
+    agent_problems.finish::<Contact>(&mut check);
     if rows.is_empty() {
         check.note("", "no contact is selected");
     }
@@ -172,10 +164,20 @@ fn line(row: &Contact, valid: &ContactDisposition) -> PlanLine {
     let note = check_contact(&row.state, row.outcome_code.as_deref(), wanted)
         .err()
         .map(|skip| format!("will be skipped: {skip}"));
-    let agent = valid.agent_id.as_str();
-    let after = match contact_agents::own(row) {
-        Some(own) if own == agent => wanted.to_string(),
-        _ => format!("{wanted} · agent {agent}"),
-    };
+    let after = target_agents::after(row, valid.agent_id.as_str(), wanted.to_string());
     PlanLine { entity: row.display_name(), before, after, note }
+}
+
+impl Target for Contact {
+    const FIELD: &'static str = "agentId";
+    const NOUN: &'static str = "contact";
+    const WHICH: &'static str = "who";
+
+    fn agent(&self) -> Option<&str> {
+        self.agent_id.as_deref()
+    }
+
+    fn name(&self) -> String {
+        self.display_name()
+    }
 }

@@ -1,6 +1,8 @@
 //! The interaction disposition form: a code from the tenant's matrix, its
-//! description, notes, and the agent it is recorded for.
+//! description, notes, and the agent it is recorded for (see
+//! [`target_agents`]).
 
+use super::target_agents::{self, Target};
 use super::{Check, Choice, Facts, Field, Form, Input, Kind, Opt, Outgoing, Plan, PlanLine, Rules, count};
 use crate::api::model::Interaction;
 use crate::domain::interaction_disposition::{DispositionDraft, InteractionDisposition, ensure_closed};
@@ -11,10 +13,6 @@ const NOTES: usize = 2;
 const AGENT: usize = 3;
 
 pub(super) fn open(rows: Vec<Interaction>, code: Option<&str>, rules: &Rules) -> Form {
-    let agent = match rows.as_slice() {
-        [one] => one.agent_id.clone().unwrap_or_default(),
-        _ => String::new(),
-    };
     let title = match rows.as_slice() {
         [one] => format!("Disposition · interaction {}", short(one.id.as_str())),
         many => format!("Disposition · {}", count(many.len(), "interaction")),
@@ -23,7 +21,12 @@ pub(super) fn open(rows: Vec<Interaction>, code: Option<&str>, rules: &Rules) ->
         Field::choice("code", "Code", Choice::new(codes(rules), code.unwrap_or(""))),
         Field::text("description", "Description", "", "filled in from the code; edit to say more"),
         Field::text("notes", "Notes", "", "optional"),
-        Field::text("agent_id", "Agent id", &agent, "empty: each interaction's own agent"),
+        Field::text(
+            Interaction::FIELD,
+            "Agent id",
+            &target_agents::prefill(&rows),
+            &target_agents::help(&rows),
+        ),
     ];
     let mut form = Form::new(Kind::InteractionDisposition(rows), title, fields);
     if let Some(code) = code {
@@ -58,6 +61,11 @@ fn describe(fields: &mut [Field], rules: &Rules, before: &str, now: &str) {
 }
 
 pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_>) -> Check {
+    // The targets are renewed on refresh, and an agent may have been
+    // assigned since the form opened.
+    if let Some(field) = fields.get_mut(AGENT) {
+        field.help = target_agents::help(rows);
+    }
     let before = fields.get(CODE).map(Field::value).unwrap_or_default();
     if let Some(Input::Choice(choice)) = fields.get_mut(CODE).map(|f| &mut f.input) {
         choice.set_options(codes(facts.rules));
@@ -71,18 +79,16 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
     };
     let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
     let typed_agent = value(AGENT);
+    let rule = target_agents::rule(rows);
+    let mut agent_problems = target_agents::Problems::default();
     let mut each = Vec::new();
     let mut lines = Vec::new();
     for row in rows {
-        let agent_id = if typed_agent.trim().is_empty() {
-            row.agent_id.clone().unwrap_or_default()
-        } else {
-            typed_agent.clone()
-        };
+        let (agent_id, source) = target_agents::resolve(row, &typed_agent, rule);
         let draft = DispositionDraft {
             code: code.clone(),
             description: value(DESCRIPTION),
-            agent_id,
+            agent_id: agent_id.to_string(),
             notes: value(NOTES),
             ..Default::default()
         };
@@ -96,20 +102,14 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
                 let note = ensure_closed(&valid.interaction_id, &row.status)
                     .err()
                     .map(|e| format!("will be refused: {}", e.rule));
-                let after = format!("{} {}", draft.code.trim(), draft.description.trim());
+                let change = format!("{} {}", draft.code.trim(), draft.description.trim());
+                let after = target_agents::after(row, agent_id, change);
                 lines.push(PlanLine { entity: entity(row, facts), before: current(row), after, note });
             }
             Err(invalid) => {
                 for e in invalid.errors() {
                     match e.field.as_str() {
-                        // The agent is the interaction's when none is typed.
-                        "agent_id" if typed_agent.trim().is_empty() => check.note(
-                            "agent_id",
-                            format!(
-                                "interaction {} has no agent; type the agent's id",
-                                short(row.id.as_str())
-                            ),
-                        ),
+                        Interaction::FIELD => agent_problems.note(&mut check, row, agent_id, source, &e.rule),
                         "interaction_id" => check.note("", e.rule.clone()),
                         _ => check.note(e.field.clone(), e.rule.clone()),
                     }
@@ -119,6 +119,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
         }
         each.push((row.id.to_string(), vec![draft]));
     }
+    agent_problems.finish::<Interaction>(&mut check);
     if rows.is_empty() {
         check.note("", "no interaction is selected");
     }
@@ -162,6 +163,20 @@ fn current(row: &Interaction) -> String {
             .map(|d| format!("{} {}", d.code, d.description))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+impl Target for Interaction {
+    const FIELD: &'static str = "agent_id";
+    const NOUN: &'static str = "interaction";
+    const WHICH: &'static str = "which";
+
+    fn agent(&self) -> Option<&str> {
+        self.agent_id.as_deref()
+    }
+
+    fn name(&self) -> String {
+        format!("interaction {}", short(self.id.as_str()))
     }
 }
 

@@ -5,13 +5,13 @@
 
 mod agent_status;
 mod attributes;
-mod contact_agents;
 mod contact_disposition;
 mod data_action;
 pub mod field;
 pub mod input;
 mod interaction_disposition;
 pub mod plan;
+mod target_agents;
 
 pub use field::{Choice, Field, Input, Opt};
 pub use input::TextInput;

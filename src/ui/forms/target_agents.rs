@@ -1,0 +1,161 @@
+//! Which agent each target's disposition is recorded for. The tenant needs
+//! an agent id on every contact outcome (document 001's payload carries
+//! `agentId`) and on every interaction disposition (`agent_id`), and a
+//! target nobody was put through to, or nobody has picked up yet, has none.
+//! In a batch that mixes both, the id typed in the form goes to the targets
+//! without an agent and the others keep their own: a supervisor filling a
+//! gap should not re-attribute work other agents did. Both forms follow
+//! this one rule, so it lives here once.
+
+use super::{Check, count};
+
+/// A form's target as far as its agent goes.
+pub(super) trait Target {
+    /// The agent field's name, as the domain's rules report it.
+    const FIELD: &'static str;
+    /// What one target is called ("contact").
+    const NOUN: &'static str;
+    /// "who" for people, "which" for things: "…, who have no agent".
+    const WHICH: &'static str;
+
+    /// The agent id the target carries, if any, as read.
+    fn agent(&self) -> Option<&str>;
+
+    /// How the form names the target in its messages.
+    fn name(&self) -> String;
+}
+
+/// How the typed agent id is used for a set of targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Use {
+    /// One target, or targets alike (all with an agent, or none): the
+    /// typed id stands for every one; left empty, each keeps its own.
+    ForAll,
+    /// Some targets have an agent and some do not: the typed id goes to
+    /// those without.
+    ForThoseWithout,
+}
+
+/// Where a target's agent id came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Source {
+    Typed,
+    Own,
+    /// Nothing typed and no agent of its own.
+    Nowhere,
+}
+
+/// The target's own agent, when it has one; blank counts as none.
+pub(super) fn own<T: Target>(row: &T) -> Option<&str> {
+    row.agent().map(str::trim).filter(|id| !id.is_empty())
+}
+
+pub(super) fn rule<T: Target>(rows: &[T]) -> Use {
+    let with = rows.iter().filter(|r| own(*r).is_some()).count();
+    if with > 0 && with < rows.len() { Use::ForThoseWithout } else { Use::ForAll }
+}
+
+/// The agent id `row`'s disposition is recorded for, and where it came from.
+pub(super) fn resolve<'a, T: Target>(row: &'a T, typed: &'a str, rule: Use) -> (&'a str, Source) {
+    let typed = typed.trim();
+    match (own(row), typed.is_empty(), rule) {
+        (Some(own), _, Use::ForThoseWithout) | (Some(own), true, Use::ForAll) => (own, Source::Own),
+        (_, false, _) => (typed, Source::Typed),
+        (None, true, _) => ("", Source::Nowhere),
+    }
+}
+
+/// What goes in the field as the form opens: one target's own agent, so
+/// the supervisor sees whom the disposition is for; nothing for a batch.
+pub(super) fn prefill<T: Target>(rows: &[T]) -> String {
+    match rows {
+        [one] => own(one).unwrap_or_default().to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The field's dimmed help: what an id typed here is used for.
+pub(super) fn help<T: Target>(rows: &[T]) -> String {
+    let noun = T::NOUN;
+    let without: Vec<&T> = rows.iter().filter(|r| own(*r).is_none()).collect();
+    let others = rows.len() - without.len();
+    match (rows, without.as_slice()) {
+        ([one], [_]) => format!("required: {} has no agent", one.name()),
+        ([_], _) => format!("empty: the {noun}'s own agent"),
+        (_, []) => format!("empty: each {noun}'s own agent; typed: used for all {}", rows.len()),
+        (_, all) if all.len() == rows.len() => {
+            format!("required: none of the {} has an agent", count(rows.len(), noun))
+        }
+        (_, [one]) => {
+            format!("for {}, {} has none; {}", one.name(), T::WHICH, keep_their_own(others))
+        }
+        (_, some) => {
+            format!("for the {} without one; {}", count(some.len(), noun), keep_their_own(others))
+        }
+    }
+}
+
+fn keep_their_own(others: usize) -> String {
+    match others {
+        1 => "the other keeps its own".into(),
+        n => format!("the other {n} keep their own"),
+    }
+}
+
+/// What the confirmation shows after the change: the agent is named where
+/// it is not the target's own, so every attribution the form made is seen.
+pub(super) fn after<T: Target>(row: &T, agent_id: &str, change: String) -> String {
+    match own(row) {
+        Some(own) if own == agent_id => change,
+        _ => format!("{change} · agent {agent_id}"),
+    }
+}
+
+/// The agent problems of a batch, gathered so that the targets left without
+/// an agent are named once, with the field and the rule, instead of once
+/// each.
+#[derive(Debug, Default)]
+pub(super) struct Problems {
+    without: Vec<String>,
+}
+
+impl Problems {
+    /// Notes a rule the agent id of `row` broke, according to where the id
+    /// came from: a typed id is reported as typed, a target's own under the
+    /// target's name.
+    pub(super) fn note<T: Target>(
+        &mut self,
+        check: &mut Check,
+        row: &T,
+        agent_id: &str,
+        source: Source,
+        rule: &str,
+    ) {
+        let field = T::FIELD;
+        match source {
+            Source::Nowhere => self.without.push(row.name()),
+            Source::Typed => check.note(field, format!("{field}: {rule}")),
+            Source::Own => check.note(field, format!("{field}: {}'s agent {agent_id:?} {rule}", row.name())),
+        }
+    }
+
+    /// Says, once, which targets are still without an agent.
+    pub(super) fn finish<T: Target>(self, check: &mut Check) {
+        if !self.without.is_empty() {
+            check.note(T::FIELD, required::<T>(&self.without));
+        }
+    }
+}
+
+/// The problem of targets left without an agent, once for all of them:
+/// the field, the rule, and whom it concerns.
+fn required<T: Target>(names: &[String]) -> String {
+    let (field, which) = (T::FIELD, T::WHICH);
+    let who = match names {
+        [] => return format!("{field}: is required"),
+        [one] => return format!("{field}: is required for {one}, {which} has no agent"),
+        [a, b] => format!("{a} and {b}"),
+        [a, b, rest @ ..] => format!("{a}, {b} and {} more", rest.len()),
+    };
+    format!("{field}: is required for {who}, {which} have no agent")
+}
