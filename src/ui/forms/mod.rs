@@ -210,14 +210,30 @@ impl Form {
         }
         self.reveal = true;
         let n = self.check.problems.len();
-        let first =
-            self.check.problems.first().map(|(_, rule)| rule.as_str()).unwrap_or("the form is incomplete");
+        let first = self
+            .check
+            .problems
+            .first()
+            .map_or_else(|| "the form is incomplete".to_string(), |(name, rule)| self.named(name, rule));
         let why = match n {
             0 | 1 => format!("Not sent: {first}."),
             n => format!("Not sent: {n} problems, marked beside their fields (first: {first})."),
         };
         self.refused = Some(why.clone());
         Err(why)
+    }
+
+    /// A problem with the field it is about: the field's label when one
+    /// owns it, so a summary away from the field still says where to look.
+    fn named(&self, name: &str, rule: &str) -> String {
+        if rule.strip_prefix(name).is_some_and(|rest| rest.starts_with(':')) {
+            return rule.to_string();
+        }
+        match self.fields.iter().find(|f| f.owns(name)) {
+            Some(field) => format!("{}: {rule}", field.label),
+            None if name.is_empty() => rule.to_string(),
+            None => format!("{name}: {rule}"),
+        }
     }
 
     pub fn focused(&mut self) -> Option<&mut Field> {
