@@ -257,14 +257,12 @@ async fn with_callbacks_turned_off_nothing_is_registered() {
 #[tokio::test]
 async fn hundreds_of_changes_at_once_get_through_tokens_revoked_under_them() {
     use cxone_console::api::model::ListQuery;
-    use cxone_console::sandbox::{FaultProfile, FaultRates};
 
     let mut rig = Rig::quiet().await;
     let query = ListQuery::new().top(200);
     let listed = engine_support::client(&rig.sandbox).interactions(&query).await.unwrap().value.items;
     assert!(listed.len() >= 150, "the tenant holds enough interactions: {}", listed.len());
-    let revoking = FaultRates { rate_revoke: 0.05, ..FaultRates::from(FaultProfile::None) };
-    rig.sandbox.state().faults.set(revoking).unwrap();
+    rig.revoking_tokens();
 
     let changes: Vec<Change> = listed
         .iter()

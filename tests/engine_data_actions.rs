@@ -201,11 +201,8 @@ async fn metrics_report_the_executions_of_a_seeded_action() {
 /// cut short go again, so every change gets through, and each lands once.
 #[tokio::test]
 async fn a_hundred_changes_of_each_kind_at_once_get_through_tokens_revoked_under_them() {
-    use cxone_console::sandbox::{FaultProfile, FaultRates};
-
     let mut rig = Rig::quiet().await;
-    let revoking = FaultRates { rate_revoke: 0.05, ..FaultRates::from(FaultProfile::None) };
-    rig.sandbox.state().faults.set(revoking).unwrap();
+    rig.revoking_tokens();
     let count = 100;
     let deploys: Vec<Change> = (0..count)
         .map(|_| {

@@ -319,15 +319,13 @@ async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response 
 async fn hundreds_of_dispositions_at_once_get_through_tokens_revoked_under_them() {
     use cxone_console::api::model::{InteractionFilter, ListQuery};
     use cxone_console::domain::interaction_disposition::InteractionStatus;
-    use cxone_console::sandbox::{FaultProfile, FaultRates};
 
     let mut rig = Rig::quiet().await;
     let closed = InteractionFilter { status: Some(InteractionStatus::Closed) };
     let query = ListQuery::new().top(300).filter(closed);
     let listed = engine_support::client(&rig.sandbox).interactions(&query).await.unwrap().value.items;
     assert!(listed.len() >= 200, "the tenant holds enough closed interactions: {}", listed.len());
-    let revoking = FaultRates { rate_revoke: 0.05, ..FaultRates::from(FaultProfile::None) };
-    rig.sandbox.state().faults.set(revoking).unwrap();
+    rig.revoking_tokens();
 
     let changes: Vec<Change> = listed
         .iter()

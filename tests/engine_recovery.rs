@@ -17,7 +17,7 @@ use cxone_console::engine::audit::{
     VerifyReport,
 };
 use cxone_console::engine::outbox::{Message, MessageId, Outbox};
-use cxone_console::engine::{Event, Outcome, Recovery};
+use cxone_console::engine::{EngineConfig, Event, Outcome, Recovery};
 use cxone_console::sandbox::tenant::{
     PINNED_CAMPAIGN, PINNED_CLOSED_INTERACTION, PINNED_CONTACTS, PINNED_USER,
 };
@@ -63,6 +63,15 @@ fn disposition_intent(item: &str, interaction: &str) -> AuditEntry {
         "timestamp": "2026-01-01T00:00:00Z", "source": "api",
     }]});
     intent(item, "set_interaction_disposition", Target::new(TargetKind::Interaction, interaction), after)
+}
+
+/// A quiet tenant, a directory for the crashed console's logs, and the
+/// configuration of the engine that starts on them.
+async fn tenant() -> (Sandbox, tempfile::TempDir, EngineConfig) {
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox starts");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let config = engine_support::engine_config(&sandbox, dir.path());
+    (sandbox, dir, config)
 }
 
 async fn write_intents(path: &Path, entries: Vec<AuditEntry>) {
@@ -129,9 +138,7 @@ fn times_enqueued(dir: &Path, id: &MessageId) -> usize {
 
 #[tokio::test]
 async fn intents_left_by_a_crash_are_settled_by_reading_their_targets_back() {
-    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("sandbox");
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let config = engine_support::engine_config(&sandbox, dir.path());
+    let (sandbox, dir, config) = tenant().await;
     let client = engine_support::client(&sandbox);
     let tenant = std::sync::Arc::clone(&sandbox.state().tenant);
     let action = tenant
@@ -230,9 +237,7 @@ async fn intents_left_by_a_crash_are_settled_by_reading_their_targets_back() {
 
 #[tokio::test]
 async fn a_webhook_still_waiting_from_before_the_crash_is_not_queued_again() {
-    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("sandbox");
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let mut config = engine_support::engine_config(&sandbox, dir.path());
+    let (sandbox, dir, mut config) = tenant().await;
     // The analytics receiver is down, so the message waits in the outbox.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
     let down =
@@ -268,9 +273,7 @@ async fn a_webhook_still_waiting_from_before_the_crash_is_not_queued_again() {
 /// list of registrations settles each, and what was found is recorded.
 #[tokio::test]
 async fn registrations_a_crash_cut_off_are_read_back_from_the_tenants_list() {
-    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox starts");
-    let dir = tempfile::tempdir().expect("a directory");
-    let config = engine_support::engine_config(&sandbox, dir.path());
+    let (sandbox, dir, config) = tenant().await;
     let client = engine_support::client(&sandbox);
     let (landed, lost) =
         ("http://127.0.0.1:9/callbacks/attributes", "http://127.0.0.1:10/callbacks/attributes");

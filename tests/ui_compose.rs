@@ -209,6 +209,21 @@ fn choices_cycle_with_arrows_and_flags_toggle_with_space() {
     assert_eq!(form(&app).fields[3].value(), "true");
 }
 
+/// With the agent field focused: a malformed id is reported under `field`
+/// as it is typed (and no longer as missing); mended, the form confirms.
+fn malformed_agent_id_then_mended(app: &mut App, field: &str) {
+    type_text(app, "agent 77");
+    let screen = render(app);
+    let rule = format!("✕ {field}: must hold only letters, digits and - _ . : @ (found ' ')");
+    assert!(screen.contains(&rule), "{screen}");
+    assert!(!screen.contains("is required for"), "{screen}");
+    press(app, &["left", "left", "backspace"]);
+    type_text(app, "-");
+    assert!(form(app).check.problems.is_empty(), "{:?}", form(app).check.problems);
+    press(app, &["enter"]);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Confirm(_))), "{}", render(app));
+}
+
 /// Spring Renewal's seven contacts, marked, in the outcome form with
 /// INTERESTED chosen. Andre Chandra, Anika Fischer, Camila Horvat and Deepa
 /// Jansen have no agent; Aria Gonzalez, Arjun Hernandez and Diego Johnson do.
@@ -269,18 +284,7 @@ fn the_agent_for_contacts_without_one_is_checked_as_it_is_typed() {
         "Not sent: agentId: is required for Andre Chandra, Anika Fischer and 2 more, who have no agent.";
     assert!(screen.contains(refusal), "{screen}");
     press(&mut app, &["tab", "tab"]);
-    type_text(&mut app, "agent 77");
-    let screen = render(&app);
-    assert!(
-        screen.contains("✕ agentId: must hold only letters, digits and - _ . : @ (found ' ')"),
-        "{screen}"
-    );
-    assert!(!screen.contains("is required for"), "{screen}");
-    press(&mut app, &["left", "left", "backspace"]);
-    type_text(&mut app, "-");
-    assert!(form(&app).check.problems.is_empty(), "{:?}", form(&app).check.problems);
-    press(&mut app, &["enter"]);
-    assert!(matches!(app.overlays.last(), Some(Overlay::Confirm(_))), "{}", render(&app));
+    malformed_agent_id_then_mended(&mut app, "agentId");
 
     // One contact, without an agent: the field says it is needed.
     let mut app = ready(120, 40);
@@ -368,16 +372,5 @@ fn the_agent_for_interactions_without_one_is_checked_as_it_is_typed() {
 fn a_malformed_agent_id_for_interactions_is_reported_as_typed() {
     let mut app = every_interaction_disposed();
     press(&mut app, &["tab", "tab", "tab"]);
-    type_text(&mut app, "agent 77");
-    let screen = render(&app);
-    assert!(
-        screen.contains("✕ agent_id: must hold only letters, digits and - _ . : @ (found ' ')"),
-        "{screen}"
-    );
-    assert!(!screen.contains("is required for"), "{screen}");
-    press(&mut app, &["left", "left", "backspace"]);
-    type_text(&mut app, "-");
-    assert!(form(&app).check.problems.is_empty(), "{:?}", form(&app).check.problems);
-    press(&mut app, &["enter"]);
-    assert!(matches!(app.overlays.last(), Some(Overlay::Confirm(_))), "{}", render(&app));
+    malformed_agent_id_then_mended(&mut app, "agent_id");
 }

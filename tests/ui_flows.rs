@@ -71,6 +71,13 @@ impl Flow {
         }
     }
 
+    /// Runs `line` on the `:` command line.
+    async fn command(&mut self, line: &str) {
+        self.press(&[":"]).await;
+        self.typed(line).await;
+        self.press(&["enter"]).await;
+    }
+
     /// Applies the engine's events until `done` holds.
     async fn until(&mut self, what: &str, done: impl Fn(&App) -> bool) {
         let deadline = tokio::time::Instant::now() + PATIENCE;
@@ -125,9 +132,8 @@ impl Flow {
 #[tokio::test]
 async fn an_agent_is_set_to_break_with_a_reason() {
     let mut flow = Flow::start(false).await;
-    flow.press(&[":"]).await;
-    flow.typed("agent Jordan Rivera").await;
-    flow.press(&["enter", "c"]).await;
+    flow.command("agent Jordan Rivera").await;
+    flow.press(&["c"]).await;
     flow.until("the tenant's pause reasons", |app| app.rules.book().is_some()).await;
     while flow.form_value(0) != "Break" {
         flow.press(&["b"]).await;
@@ -279,9 +285,7 @@ async fn read_only_mode_refuses_changes_on_screen_and_in_the_engine() {
     flow.press(&["c"]).await;
     assert!(flow.app.overlays.is_empty(), "no form opens");
     assert!(flow.screen().contains("Read-only: c makes changes"), "{}", flow.screen());
-    flow.press(&[":"]).await;
-    flow.typed("state Break Lunch").await;
-    flow.press(&["enter"]).await;
+    flow.command("state Break Lunch").await;
     assert!(
         flow.screen().contains("state changes the tenant, and this console is read-only"),
         "{}",
@@ -324,9 +328,7 @@ async fn the_engine_answers_a_request_for_rules_with_the_tenants_lists() {
 #[tokio::test]
 async fn watch_registers_for_callbacks_and_each_change_shows_on_screen() {
     let mut flow = Flow::start(false).await;
-    flow.press(&[":"]).await;
-    flow.typed("watch").await;
-    flow.press(&["enter"]).await;
+    flow.command("watch").await;
     flow.settled().await;
     assert!(flow.screen().contains("watching attribute changes"), "{}", flow.screen());
     assert_eq!(flow.rig.sandbox.stats().writes_of(Resource::Webhook), 1);
@@ -353,9 +355,7 @@ async fn watch_registers_for_callbacks_and_each_change_shows_on_screen() {
 #[tokio::test]
 async fn watch_is_refused_in_read_only_mode() {
     let mut flow = Flow::start(true).await;
-    flow.press(&[":"]).await;
-    flow.typed("watch").await;
-    flow.press(&["enter"]).await;
+    flow.command("watch").await;
     assert!(
         flow.screen().contains("watch changes the tenant, and this console is read-only"),
         "{}",

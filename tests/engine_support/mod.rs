@@ -7,7 +7,7 @@
 use cxone_console::api::{Client, ClientConfig};
 use cxone_console::engine::audit::AuditRecord;
 use cxone_console::engine::{Change, Command, CommandId, Engine, EngineConfig, Event, Finished, Outcome};
-use cxone_console::sandbox::{Delivery, Sandbox, SandboxConfig};
+use cxone_console::sandbox::{Delivery, FaultProfile, FaultRates, Sandbox, SandboxConfig};
 use cxone_console::signing::SigningKey;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -72,6 +72,13 @@ impl Rig {
     pub async fn with(sandbox: Sandbox, dir: tempfile::TempDir, config: EngineConfig) -> Self {
         let (engine, events) = Engine::start(client(&sandbox), config).await.expect("the engine starts");
         Self { sandbox, engine, events, dir, seen: Vec::new() }
+    }
+
+    /// From now on the tenant revokes the token of about one request in
+    /// twenty, and no other fault.
+    pub fn revoking_tokens(&self) {
+        let revoking = FaultRates { rate_revoke: 0.05, ..FaultRates::from(FaultProfile::None) };
+        self.sandbox.state().faults.set(revoking).expect("valid fault rates");
     }
 
     pub async fn submit(&self, change: Change) -> CommandId {

@@ -65,9 +65,8 @@ pub(super) async fn watch(ctx: &Ctx, command: &CommandId) -> Outcome {
         Err(e) => return Outcome::failed(format!("could not read the callback listener's address ({e})")),
     };
     let instance = instance_id(ctx);
-    let mut removals = (0..).map(|n| command.item(n));
-    remove_leftovers(ctx, command, &mut removals, &instance).await;
-    let (hook, key) = match register(ctx, command, &mut removals, addr, &instance).await {
+    remove_leftovers(ctx, command, &instance).await;
+    let (hook, key) = match register(ctx, command, addr, &instance).await {
         Ok(registered) => registered,
         Err(outcome) => return outcome,
     };
@@ -85,8 +84,7 @@ pub(super) async fn unwatch(ctx: &Ctx) {
     let Some(AttributeWatch { hook, listener }) = ctx.attribute_watch.lock().await.take() else { return };
     let _ = listener.await;
     let command = CommandId::random();
-    let removal =
-        registration::remove(ctx, &command, command.clone(), &hook, "this run's, as the console stops");
+    let removal = registration::remove(ctx, &command, &hook, "this run's, as the console stops");
     match tokio::time::timeout(FAREWELL, removal).await {
         Ok(outcome) if outcome.is_applied() => tracing::info!(webhook = %hook.id, "{outcome}"),
         Ok(outcome) => {
@@ -112,12 +110,7 @@ fn instance_id(ctx: &Ctx) -> String {
 }
 
 /// Removes registrations an earlier run of this console left behind.
-async fn remove_leftovers(
-    ctx: &Ctx,
-    command: &CommandId,
-    items: &mut impl Iterator<Item = CommandId>,
-    instance: &str,
-) {
+async fn remove_leftovers(ctx: &Ctx, command: &CommandId, instance: &str) {
     let hooks = match again(|| ctx.api.webhooks()).await {
         Ok(reply) => reply.value,
         Err(e) => {
@@ -129,8 +122,8 @@ async fn remove_leftovers(
         h.name == NAME
             && h.headers.iter().any(|(k, v)| k.eq_ignore_ascii_case(INSTANCE_HEADER) && v == instance)
     };
-    for (hook, item) in hooks.iter().filter(ours).zip(items) {
-        let outcome = registration::remove(ctx, command, item, hook, "left by an earlier run").await;
+    for hook in hooks.iter().filter(ours) {
+        let outcome = registration::remove(ctx, command, hook, "left by an earlier run").await;
         if !outcome.is_applied() {
             tracing::warn!(webhook = %hook.id, "could not remove a leftover callback registration: {outcome}");
         }
@@ -142,7 +135,6 @@ async fn remove_leftovers(
 async fn register(
     ctx: &Ctx,
     command: &CommandId,
-    items: &mut impl Iterator<Item = CommandId>,
     addr: SocketAddr,
     instance: &str,
 ) -> Result<(Webhook, SigningKey), Outcome> {
@@ -159,9 +151,7 @@ async fn register(
         Ok(key) => Ok((hook, key)),
         Err(why) => {
             // Callbacks that cannot be verified are worth nothing: undo.
-            if let Some(item) = items.next() {
-                registration::remove(ctx, command, item, &hook, "unusable without its secret").await;
-            }
+            registration::remove(ctx, command, &hook, "unusable without its secret").await;
             Err(Outcome::failed(format!(
                 "{why}, so callbacks could not be verified; nothing stays registered"
             )))

@@ -54,17 +54,13 @@ pub(super) async fn register(
     }
 }
 
-/// Removes `hook` as item `item` of `command`; `whose` names it in the
-/// outcome ("this run's", "a registration an earlier run left").
-pub(super) async fn remove(
-    ctx: &Ctx,
-    command: &CommandId,
-    item: CommandId,
-    hook: &Webhook,
-    whose: &str,
-) -> Outcome {
+/// Removes `hook` as part of `command`; `whose` names it in the outcome
+/// ("this run's", "left by an earlier run").
+pub(super) async fn remove(ctx: &Ctx, command: &CommandId, hook: &Webhook, whose: &str) -> Outcome {
     let started = Instant::now();
     let target = Target::new(TargetKind::Webhook, hook.id.as_str());
+    // One command may remove several registrations: each is its own item.
+    let item = CommandId::derived([command.as_str().as_bytes(), hook.id.as_str().as_bytes()]);
     let mut trail = Trail::upkeep(ctx, command, item, action::REMOVE_CALLBACKS, target);
     let spec = ctx.api.dialect().delete_webhook(&hook.id).spec;
     let (request, body) = planned(&ctx.api, &spec, None, None);

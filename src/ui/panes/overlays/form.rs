@@ -229,7 +229,7 @@ fn keys(app: &App, form: &Form, room: usize) -> Line<'static> {
     // (keys, label, rank): 0 stays longest.
     let mut hints: Vec<(String, String, u8)> = Vec::new();
     for hint in app.keymap.hints(Context::Form, app.session.read_only) {
-        let rows_only = ["add row", "remove row"].contains(&hint.label.as_str());
+        let rows_only = matches!(hint.verb, Verb::FormAddRow | Verb::FormRemoveRow);
         if rows_only && !form.kind.has_rows() {
             continue;
         }
