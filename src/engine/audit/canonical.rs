@@ -42,88 +42,32 @@ pub fn write(value: &Value, out: &mut Vec<u8>) {
             }
             out.push(b']');
         }
-        Value::Object(members) => write_members(members, None, out),
+        Value::Object(members) => write_members(members, out),
     }
 }
 
-/// Appends the canonical form of the object `members` as if it also held a
-/// member named `key`, leaving that member out; returns the offset in `out`
-/// where `"key":value` belongs, followed by a comma when it is not the last.
-/// Lets a record be hashed without its `hash` member and then written with it
-/// from one pass.
-pub fn write_without(members: &Map<String, Value>, key: &str, out: &mut Vec<u8>) -> Hole {
-    let mut hole = None;
-    write_members(members, Some((key, &mut hole)), out);
-    // Nothing follows it: it goes before the closing brace.
-    hole.unwrap_or(Hole { at: out.len() - 1, last: true, first: members.keys().all(|k| k == key) })
-}
-
-/// Where a member left out of an object's canonical form belongs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Hole {
-    /// The offset of the member that follows it, or of the closing brace.
-    pub at: usize,
-    /// No member follows it.
-    pub last: bool,
-    /// No member precedes it.
-    pub first: bool,
-}
-
-impl Hole {
-    /// Inserts `"key":` and `value` (already in canonical form) at the hole.
-    pub fn fill(self, out: &mut Vec<u8>, key: &str, value: &[u8]) {
-        let mut member = Vec::with_capacity(key.len() + value.len() + 4);
-        if self.last && !self.first {
-            member.push(b',');
-        }
-        write_str(key, &mut member);
-        member.push(b':');
-        member.extend_from_slice(value);
-        if !self.last {
-            member.push(b',');
-        }
-        out.splice(self.at..self.at, member);
-    }
-}
-
-/// Writes an object's members in key order (sorting only when the map does
-/// not keep them so); with a hole, leaves out that key and notes where it
-/// belongs if a member follows it.
-fn write_members(members: &Map<String, Value>, hole: Option<(&str, &mut Option<Hole>)>, out: &mut Vec<u8>) {
+/// Writes an object's members in key order, sorting only when the map does
+/// not keep them so.
+fn write_members(members: &Map<String, Value>, out: &mut Vec<u8>) {
     let in_order = members.keys().zip(members.keys().skip(1)).all(|(a, b)| a.as_bytes() < b.as_bytes());
     if in_order {
-        write_ordered(members.iter(), hole, out);
+        write_ordered(members.iter(), out);
     } else {
         let mut sorted: Vec<_> = members.iter().collect();
         sorted.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-        write_ordered(sorted.into_iter(), hole, out);
+        write_ordered(sorted.into_iter(), out);
     }
 }
 
-fn write_ordered<'a>(
-    members: impl Iterator<Item = (&'a String, &'a Value)>,
-    mut hole: Option<(&str, &mut Option<Hole>)>,
-    out: &mut Vec<u8>,
-) {
+fn write_ordered<'a>(members: impl Iterator<Item = (&'a String, &'a Value)>, out: &mut Vec<u8>) {
     out.push(b'{');
-    let mut written = 0;
-    for (key, item) in members {
-        if hole.as_ref().is_some_and(|(name, _)| key == name) {
-            continue;
-        }
-        if written > 0 {
+    for (i, (key, item)) in members.enumerate() {
+        if i > 0 {
             out.push(b',');
-        }
-        if let Some((name, found)) = hole.as_mut()
-            && found.is_none()
-            && key.as_bytes() > name.as_bytes()
-        {
-            **found = Some(Hole { at: out.len(), last: false, first: written == 0 });
         }
         write_str(key, out);
         out.push(b':');
         write(item, out);
-        written += 1;
     }
     out.push(b'}');
 }
@@ -137,7 +81,7 @@ pub fn to_vec(value: &Value) -> Vec<u8> {
 
 /// Copies runs that need no escape whole: a byte below 0x80 is a whole
 /// character, and every byte of a multi-byte one is 0x80 or above.
-fn write_str(s: &str, out: &mut Vec<u8>) {
+pub(super) fn write_str(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
     let bytes = s.as_bytes();
     let mut run = 0;
@@ -189,35 +133,6 @@ mod tests {
         let bytes = to_vec(&value);
         let again: Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(to_vec(&again), bytes);
-    }
-
-    #[test]
-    fn a_member_left_out_and_filled_in_gives_the_whole_form() {
-        let cases = [
-            json!({ "a": 1, "b": 2, "z": 3 }),
-            json!({ "b": 2, "z": 3 }),
-            json!({ "a": 1, "b": 2 }),
-            json!({ "a": 1 }),
-            json!({}),
-        ];
-        for without in cases {
-            let Value::Object(members) = &without else { unreachable!() };
-            let mut line = b"prefix".to_vec();
-            let hole = write_without(members, "hash", &mut line);
-            assert_eq!(&line[6..], to_vec(&without), "the form without the member");
-            hole.fill(&mut line, "hash", br#""ab""#);
-            let mut whole = without.clone();
-            whole["hash"] = json!("ab");
-            assert_eq!(&line[6..], to_vec(&whole), "{without}");
-        }
-    }
-
-    #[test]
-    fn a_member_by_the_left_out_name_is_not_written() {
-        let Value::Object(members) = json!({ "a": 1, "hash": "old", "z": 2 }) else { unreachable!() };
-        let mut line = Vec::new();
-        write_without(&members, "hash", &mut line).fill(&mut line, "hash", br#""new""#);
-        assert_eq!(line, br#"{"a":1,"hash":"new","z":2}"#);
     }
 
     #[test]

@@ -28,6 +28,7 @@ mod digest;
 mod entry;
 mod export;
 pub mod head;
+mod line;
 mod log;
 mod record;
 mod redact;

@@ -4,10 +4,9 @@ use super::digest::ChainHash;
 use super::entry::AuditEntry;
 use super::head::{Head, Keeper};
 use super::record::AuditRecord;
-use super::{canonical, redact};
+use super::{line, redact};
 use crate::domain::FieldError;
 use crate::engine::journal::Sealer;
-use serde_json::Value;
 use std::sync::Arc;
 use time::OffsetDateTime;
 use tokio::sync::broadcast;
@@ -75,18 +74,8 @@ pub(super) fn seal(
     let time = now.replace_nanosecond(now.nanosecond() / 1000 * 1000).unwrap_or(now);
     let mut record =
         AuditRecord { seq: chain.next_seq, time, entry, prev_hash: chain.prev_hash, hash: ChainHash::ZERO };
-    let unwritable =
-        |e: serde_json::Error| FieldError::new("entry", format!("cannot be written as JSON: {e}"));
-    let value = serde_json::to_value(&record).map_err(unwritable)?;
-    let Value::Object(members) = &value else {
-        return Err(FieldError::new("entry", "is not a JSON object"));
-    };
-    // One pass: the form without `hash` is what the hash covers, and the
-    // line is that form with `hash` put in its place.
-    let start = line.len();
-    let hole = canonical::write_without(members, "hash", line);
-    record.hash = ChainHash::of(&line[start..]);
-    let hex = format!("\"{}\"", record.hash.to_hex());
-    hole.fill(line, "hash", hex.as_bytes());
+    // A half-written line is the writer's to take back (it does, on error).
+    record.hash = line::write(&record, line)
+        .map_err(|e| FieldError::new("entry", format!("cannot be written as JSON: {e}")))?;
     Ok(record)
 }
