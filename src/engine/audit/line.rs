@@ -9,6 +9,7 @@
 
 use super::canonical;
 use super::digest::ChainHash;
+use super::entry::AuditEntry;
 use super::record::{AuditRecord, RequestInfo, Target, utc_micros};
 use serde::Serialize;
 use serde_json::Value;
@@ -17,35 +18,55 @@ use serde_json::Value;
 /// hash: the SHA-256 of the line without its `hash` member, which is then
 /// put in its place.
 pub(super) fn write(record: &AuditRecord, out: &mut Vec<u8>) -> serde_json::Result<ChainHash> {
+    // Taken apart whole, so a field added to a record fails to compile here
+    // until it is written in its place.
+    let AuditRecord { seq, time, entry, prev_hash, hash: _ } = record;
+    let AuditEntry {
+        kind,
+        command_id,
+        correlation_id,
+        operator,
+        client_id,
+        action,
+        target,
+        request,
+        before,
+        after,
+        outcome,
+        reason,
+        http_status,
+        attempts,
+        latency_ms,
+        payload_hash,
+    } = entry;
     let start = out.len();
-    let e = &record.entry;
     let mut members = Members::open(out);
-    members.leaf("action", e.action.as_ref())?;
-    members.value("after", e.after.as_ref());
-    members.leaf("attempts", e.attempts.as_ref())?;
-    members.value("before", e.before.as_ref());
-    members.leaf("clientId", e.client_id.as_ref())?;
-    members.leaf("commandId", e.command_id.as_ref())?;
-    members.leaf("correlationId", e.correlation_id.as_ref())?;
+    members.leaf("action", action.as_ref())?;
+    members.value("after", after.as_ref());
+    members.leaf("attempts", attempts.as_ref())?;
+    members.value("before", before.as_ref());
+    members.leaf("clientId", client_id.as_ref())?;
+    members.leaf("commandId", command_id.as_ref())?;
+    members.leaf("correlationId", correlation_id.as_ref())?;
     members.leave_hole();
-    members.leaf("httpStatus", e.http_status.as_ref())?;
-    members.leaf("kind", Some(&e.kind))?;
-    members.leaf("latencyMs", e.latency_ms.as_ref())?;
-    members.leaf("operator", e.operator.as_ref())?;
-    members.leaf("outcome", e.outcome.as_ref())?;
-    members.leaf("payloadHash", e.payload_hash.as_ref())?;
-    members.leaf("prevHash", Some(&record.prev_hash))?;
-    members.leaf("reason", e.reason.as_ref())?;
-    if let Some(request) = &e.request {
+    members.leaf("httpStatus", http_status.as_ref())?;
+    members.leaf("kind", Some(kind))?;
+    members.leaf("latencyMs", latency_ms.as_ref())?;
+    members.leaf("operator", operator.as_ref())?;
+    members.leaf("outcome", outcome.as_ref())?;
+    members.leaf("payloadHash", payload_hash.as_ref())?;
+    members.leaf("prevHash", Some(prev_hash))?;
+    members.leaf("reason", reason.as_ref())?;
+    if let Some(request) = request {
         members.key("request");
         request_members(request, members.out)?;
     }
-    members.leaf("seq", Some(&record.seq))?;
-    if let Some(target) = &e.target {
+    members.leaf("seq", Some(seq))?;
+    if let Some(target) = target {
         members.key("target");
         target_members(target, members.out)?;
     }
-    members.leaf("time", Some(&utc_micros::format(record.time)))?;
+    members.leaf("time", Some(&utc_micros::format(*time)))?;
     let hole = members.close();
     let hash = ChainHash::of(&out[start..]);
     hole.fill(out, "hash", format!("\"{}\"", hash.to_hex()).as_bytes());
@@ -53,20 +74,22 @@ pub(super) fn write(record: &AuditRecord, out: &mut Vec<u8>) -> serde_json::Resu
 }
 
 fn request_members(request: &RequestInfo, out: &mut Vec<u8>) -> serde_json::Result<()> {
+    let RequestInfo { method, path, etag, idempotency_key } = request;
     let mut members = Members::open(out);
-    members.leaf("etag", request.etag.as_ref())?;
-    members.leaf("idempotencyKey", request.idempotency_key.as_ref())?;
-    members.leaf("method", Some(&request.method))?;
-    members.leaf("path", Some(&request.path))?;
+    members.leaf("etag", etag.as_ref())?;
+    members.leaf("idempotencyKey", idempotency_key.as_ref())?;
+    members.leaf("method", Some(method))?;
+    members.leaf("path", Some(path))?;
     members.close();
     Ok(())
 }
 
 fn target_members(target: &Target, out: &mut Vec<u8>) -> serde_json::Result<()> {
+    let Target { kind, id, campaign } = target;
     let mut members = Members::open(out);
-    members.leaf("campaign", target.campaign.as_ref())?;
-    members.leaf("id", Some(&target.id))?;
-    members.leaf("type", Some(&target.kind))?;
+    members.leaf("campaign", campaign.as_ref())?;
+    members.leaf("id", Some(id))?;
+    members.leaf("type", Some(kind))?;
     members.close();
     Ok(())
 }
@@ -174,7 +197,7 @@ impl<'a> Members<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::audit::{AuditEntry, Method, Outcome, TargetKind};
+    use crate::engine::audit::{Method, Outcome, TargetKind};
     use serde_json::json;
     use std::time::Duration;
     use time::macros::datetime;
