@@ -32,6 +32,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+/// Document 001's agent, whom the sandbox always seeds: outcomes name an agent of the tenant.
+const OUTBOUND_AGENT: &str = "agent-uuid-1234567890abcdef";
 const CAMPAIGNS: usize = 10;
 const CONTACTS_PER_CAMPAIGN: usize = 2_000;
 /// How long the raw capacity is measured, before each engine run.
@@ -133,7 +135,7 @@ async fn raw_capacity(sandbox: &Sandbox) -> Result<(f64, f64)> {
                         contact_id: contact.id.to_string(),
                         campaign_id: campaign.to_string(),
                         outcome_code: code.clone(),
-                        agent_id: "agent-bench".into(),
+                        agent_id: OUTBOUND_AGENT.into(),
                         ..Default::default()
                     };
                     let Ok(change) = ContactDisposition::validate(&draft, matrix, Timestamp::now()) else {
@@ -184,7 +186,7 @@ fn drafts(
                 contact_id: contact.id.to_string(),
                 campaign_id: contact.campaign_id.to_string(),
                 outcome_code: code.clone(),
-                agent_id: "agent-bench".into(),
+                agent_id: OUTBOUND_AGENT.into(),
                 ..Default::default()
             })
         })

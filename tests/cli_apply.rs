@@ -14,6 +14,8 @@ use std::time::Duration;
 
 const CAMPAIGN: &str = "a1b2c3d4-e5f6-7890-g1h2-i3j4k5l6m7n8";
 const PINNED_USER: &str = "12345-abcde-67890";
+/// Document 001's agent, whom the sandbox always seeds.
+const OUTBOUND_AGENT: &str = "agent-uuid-1234567890abcdef";
 
 fn write(home: &Home, name: &str, text: &str) -> PathBuf {
     let path = home.path().join(name);
@@ -77,6 +79,7 @@ async fn a_file_with_bad_lines_sends_nothing_and_names_each_line_field_and_rule(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tenants_rules_refuse_the_file_before_anything_is_sent() {
     let tenant = test_tenant().await;
+    let clerk = user_without_a_desk(&tenant).await;
     let home = Home::new();
     home.write_config(&tenant_config(&tenant));
     let file = write(
@@ -86,6 +89,8 @@ async fn the_tenants_rules_refuse_the_file_before_anything_is_sent() {
             "{{\"op\":\"agent_status\",\"userId\":\"{PINNED_USER}\",\"status\":\"Busy\"}}\n\
              {{\"op\":\"interaction_disposition\",\"interaction_id\":\"a1b2c3d4-e5f6-7890-abcd-ef1234567890\",\"code\":\"999\",\"description\":\"Made up\",\"agent_id\":\"a-1\"}}\n\
              {{\"op\":\"contact_disposition\",\"campaignId\":\"no-such-campaign\",\"contactId\":\"c-1\",\"outcomeCode\":\"BUSY\",\"agentId\":\"a-1\"}}\n\
+             {{\"op\":\"contact_disposition\",\"campaignId\":\"{CAMPAIGN}\",\"contactId\":\"contact-uuid-111111111111\",\"outcomeCode\":\"BUSY\",\"agentId\":\"a-1\"}}\n\
+             {{\"op\":\"contact_disposition\",\"campaignId\":\"{CAMPAIGN}\",\"contactId\":\"contact-uuid-222222222222\",\"outcomeCode\":\"BUSY\",\"agentId\":\"{clerk}\"}}\n\
              {{\"op\":\"agent_status\",\"userId\":\"{PINNED_USER}\",\"status\":\"Break\",\"pauseReason\":\"Nap\"}}\n\
              {{\"op\":\"data_action.deprecate\",\"name\":\"NoSuchAction\"}}\n"
         ),
@@ -94,9 +99,15 @@ async fn the_tenants_rules_refuse_the_file_before_anything_is_sent() {
     assert_eq!(ran.code, Some(2), "{}", ran.stderr);
     let found = errors(&ran.report());
     let at: Vec<(u64, &str)> = found.iter().map(|(line, field, _)| (*line, field.as_str())).collect();
-    assert_eq!(at, [(2, "code"), (3, "campaignId"), (4, "pauseReason"), (5, "name")], "{found:?}");
+    assert_eq!(
+        at,
+        [(2, "code"), (3, "campaignId"), (4, "agentId"), (5, "agentId"), (6, "pauseReason"), (7, "name")],
+        "{found:?}"
+    );
     assert!(found[0].2.contains("999 is not in the tenant's disposition matrix"), "{found:?}");
-    assert!(found[2].2.contains("not one of the tenant's pause reasons"), "{found:?}");
+    assert!(found[2].2.contains("agent a-1 does not exist on the tenant"), "{found:?}");
+    assert!(found[3].2.contains(&format!("user {clerk} is not an agent")), "{found:?}");
+    assert!(found[4].2.contains("not one of the tenant's pause reasons"), "{found:?}");
     assert_eq!(writes(&tenant), 0, "the tenant saw no write");
     assert!(tenant.stats().requests > 0, "its rules were read");
     assert!(!home.audit_log().exists());
@@ -127,7 +138,7 @@ async fn a_dry_run_holds_each_line_to_its_target_and_writes_nothing() {
     home.write_config(&tenant_config(&tenant));
     let contact = |id: &str, code: &str| {
         format!(
-            "{{\"op\":\"contact_disposition\",\"campaignId\":\"{CAMPAIGN}\",\"contactId\":\"contact-uuid-{id}\",\"outcomeCode\":\"{code}\",\"agentId\":\"a-1\"}}"
+            "{{\"op\":\"contact_disposition\",\"campaignId\":\"{CAMPAIGN}\",\"contactId\":\"contact-uuid-{id}\",\"outcomeCode\":\"{code}\",\"agentId\":\"{OUTBOUND_AGENT}\"}}"
         )
     };
     let lines = [

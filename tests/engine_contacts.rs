@@ -195,6 +195,67 @@ async fn duplicates_busy_and_unchanged_contacts_are_skipped_and_bad_entries_refu
     rig.stop().await;
 }
 
+/// Document 001: an outcome names an agent of the tenant. An id naming
+/// nobody, or a user without the Agent role, is refused by field before
+/// anything about its contact is read or written; each agent is read once a
+/// batch.
+#[tokio::test]
+async fn outcomes_for_an_unknown_agent_or_a_user_who_is_not_one_are_refused_unsent() {
+    let mut rig = Rig::quiet().await;
+    let fresh = pending_contacts(&rig.sandbox, CAMPAIGN, 7).await;
+    let users = engine_support::client(&rig.sandbox)
+        .users(&ListQuery::new().top(1000))
+        .await
+        .expect("the users list")
+        .value
+        .items;
+    let manager =
+        users.iter().find(|u| !u.roles.iter().any(|r| r == "Agent")).expect("a user with other roles");
+    let with_agent = |contact: &str, agent: &str| ContactDispositionDraft {
+        agent_id: agent.into(),
+        ..draft(CAMPAIGN, contact, "INTERESTED")
+    };
+    // The first batch reads the campaign's matrix, so the next one's
+    // requests are the agents' reads alone.
+    let (first, change) = batch(vec![draft(CAMPAIGN, &fresh[0], "INTERESTED")]);
+    batch_report(rig.run(change).await);
+    assert!(outcomes(&rig)[&first[0]].is_applied());
+
+    let requests = rig.sandbox.stats().requests;
+    let (ids, change) = batch((1..6).map(|i| with_agent(&fresh[i], "agent-nobody-knows")).collect());
+    let report = batch_report(rig.run(change).await);
+    assert_eq!((report.total, report.successful, report.failed), (5, 0, 5), "{report:?}");
+    assert_eq!(
+        rig.sandbox.stats().requests - requests,
+        1,
+        "one read of the agent, nothing about the contacts"
+    );
+    let seen = outcomes(&rig);
+    for id in &ids {
+        assert!(matches!(seen[id], Outcome::Rejected { .. }), "{:?}", seen[id]);
+        let reason = seen[id].text();
+        assert!(reason.contains("agentId") && reason.contains("does not exist on the tenant"), "{reason}");
+    }
+
+    let (ids, change) =
+        batch(vec![with_agent(&fresh[6], manager.id.as_str()), draft(CAMPAIGN, &fresh[1], "INTERESTED")]);
+    let report = batch_report(rig.run(change).await);
+    assert_eq!((report.successful, report.failed), (1, 1), "{report:?}");
+    let seen = outcomes(&rig);
+    let reason = seen[&ids[0]].text();
+    assert!(reason.contains("agentId") && reason.contains("is not an agent"), "{reason}");
+    assert!(seen[&ids[1]].is_applied(), "{:?}", seen[&ids[1]]);
+    assert_eq!(
+        rig.sandbox.stats().writes_of(Resource::ContactDisposition),
+        2,
+        "only the named agents' outcomes"
+    );
+    let records = rig.audit_records();
+    let kinds: Vec<RecordKind> = records_of(&records, &ids[0]).iter().map(|r| r.entry.kind).collect();
+    assert_eq!(kinds, [RecordKind::Outcome], "nothing was sent, so no intent");
+    rig.stop().await;
+}
+
 /// A batch goes chunk by chunk, never more than 50 requests at the tenant
 /// at once; recording a chunk's outcomes overlaps the next chunk's requests.
 #[tokio::test]

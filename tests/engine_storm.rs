@@ -34,6 +34,8 @@ use tokio::sync::Semaphore;
 
 /// Contact entries in all: the sink keeps the latest 1,000 deliveries per
 /// target, so each target's webhooks stay below that.
+/// Document 001's agent, whom the sandbox always seeds: outcomes name an agent of the tenant.
+const OUTBOUND_AGENT: &str = "agent-uuid-1234567890abcdef";
 const CONTACT_ENTRIES: usize = 900;
 const CONTACT_BATCH: usize = 120;
 const AGENT_SINGLES: usize = 300;
@@ -114,7 +116,7 @@ fn contact_batches(tenant: &Tenant, rng: &mut StdRng) -> Vec<(CommandId, Change)
                 contact_id: c.id.to_string(),
                 campaign_id: c.campaign_id.to_string(),
                 outcome_code: code,
-                agent_id: "agent-storm".into(),
+                agent_id: OUTBOUND_AGENT.into(),
                 notes: "storm".into(),
                 ..Default::default()
             }

@@ -5,7 +5,8 @@
 //! outcome matrix; contact, campaign and agent ids are required; notes and
 //! custom fields are optional; the disposition timestamp defaults to now (UTC);
 //! a contact the dialer holds (DIALING, RINGING, CONNECTED, WRAP_UP) is not
-//! changed, nor one whose outcome already is the requested one.
+//! changed, nor one whose outcome already is the requested one; the agent is
+//! a user of the tenant holding the Agent role.
 
 use super::errors::{FieldError, Invalid, Problems, printable};
 use super::{AgentId, CampaignId, ContactId, Timestamp};
@@ -170,6 +171,22 @@ pub fn check_contact(
     Ok(())
 }
 
+/// The role a user needs for outcomes to be attributed to them.
+pub const AGENT_ROLE: &str = "Agent";
+
+/// Decides from the tenant's users whether outcomes may name `agent`:
+/// `roles` is the user's roles, or `None` when the tenant has no such user.
+pub fn check_agent(agent: &AgentId, roles: Option<&[String]>) -> Result<(), FieldError> {
+    let Some(roles) = roles else {
+        return Err(FieldError::new("agentId", format!("agent {agent} does not exist on the tenant")));
+    };
+    if roles.iter().any(|role| role == AGENT_ROLE) {
+        return Ok(());
+    }
+    let held = if roles.is_empty() { "none".to_string() } else { roles.join(", ") };
+    Err(FieldError::new("agentId", format!("user {agent} is not an agent (roles: {held})")))
+}
+
 /// A contact disposition as a user typed it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ContactDispositionDraft {
@@ -249,6 +266,22 @@ impl ContactDisposition {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outcomes_name_a_user_holding_the_agent_role() {
+        let agent = AgentId::parse("u-7").unwrap();
+        let roles = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        assert!(check_agent(&agent, Some(&roles(&["Supervisor", "Agent"]))).is_ok());
+        let rule = |held: Option<Vec<&str>>| {
+            check_agent(&agent, held.map(|h| roles(&h)).as_deref()).unwrap_err().to_string()
+        };
+        assert_eq!(rule(None), "agentId: agent u-7 does not exist on the tenant");
+        assert_eq!(
+            rule(Some(vec!["Manager", "Admin"])),
+            "agentId: user u-7 is not an agent (roles: Manager, Admin)"
+        );
+        assert_eq!(rule(Some(vec![])), "agentId: user u-7 is not an agent (roles: none)");
+    }
     use serde_json::json;
 
     fn draft() -> ContactDispositionDraft {

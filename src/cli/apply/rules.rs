@@ -1,5 +1,5 @@
 //! The rules that need the tenant's data: the disposition matrix, each
-//! campaign's outcome codes, the pause reasons. Data actions named by name
+//! campaign's outcome codes, the agents outcomes name, the pause reasons. Data actions named by name
 //! are looked up here and from then on named by id. Each piece of data is
 //! read once for the whole file.
 
@@ -8,9 +8,9 @@ use super::entry::{ActionRef, Entry};
 use crate::api::model::{ListQuery, MAX_TOP, NoFilter};
 use crate::api::{ApiError, ApiErrorKind, Client};
 use crate::domain::agent_status::{AgentStatusChange, PauseReasons};
-use crate::domain::contact_disposition::{ContactDisposition, OutcomeMatrix};
+use crate::domain::contact_disposition::{ContactDisposition, OutcomeMatrix, check_agent};
 use crate::domain::interaction_disposition::{DispositionMatrix, InteractionDisposition};
-use crate::domain::{CampaignId, FieldError, Invalid, Timestamp};
+use crate::domain::{AgentId, CampaignId, FieldError, Invalid, Timestamp, UserId};
 use std::collections::{BTreeMap, HashMap};
 
 /// Pages of data actions read at most (a million actions).
@@ -33,7 +33,10 @@ pub(crate) async fn check(
                 InteractionDisposition::validate(interaction_id, dispositions, matrix, now).map(drop)
             }
             Entry::ContactDisposition(draft) => match data.outcomes(&draft.campaign_id).await? {
-                Some(matrix) => ContactDisposition::validate(draft, matrix, now).map(drop),
+                Some(matrix) => match ContactDisposition::validate(draft, matrix, now) {
+                    Ok(change) => data.agent(&change.agent_id).await?.map_err(Invalid::from),
+                    Err(invalid) => Err(invalid),
+                },
                 None => Err(Invalid::one(
                     "campaignId",
                     format!("no campaign {} on the tenant", draft.campaign_id.trim()),
@@ -67,11 +70,20 @@ struct TenantData<'a> {
     outcomes: HashMap<String, Option<OutcomeMatrix>>,
     /// Data action ids by name.
     actions: Option<BTreeMap<String, Vec<String>>>,
+    /// Whether outcomes may name each agent read so far.
+    agents: HashMap<AgentId, Result<(), FieldError>>,
 }
 
 impl<'a> TenantData<'a> {
     fn new(client: &'a Client) -> Self {
-        Self { client, matrix: None, reasons: None, outcomes: HashMap::new(), actions: None }
+        Self {
+            client,
+            matrix: None,
+            reasons: None,
+            outcomes: HashMap::new(),
+            actions: None,
+            agents: HashMap::new(),
+        }
     }
 
     async fn matrix(&mut self) -> Result<&DispositionMatrix, ApiError> {
@@ -103,6 +115,26 @@ impl<'a> TenantData<'a> {
             self.outcomes.insert(campaign.to_string(), matrix);
         }
         Ok(self.outcomes.get(campaign).and_then(Option::as_ref))
+    }
+
+    /// Whether outcomes may name `agent`: a user of the tenant with the
+    /// Agent role. A client that may not read users leaves the check to the
+    /// tenant's own, on write.
+    async fn agent(&mut self, agent: &AgentId) -> Result<Result<(), FieldError>, ApiError> {
+        if let Some(verdict) = self.agents.get(agent) {
+            return Ok(verdict.clone());
+        }
+        let verdict = match UserId::parse_as("agentId", agent.as_str()) {
+            Ok(user) => match self.client.user(&user).await {
+                Ok(read) => check_agent(agent, Some(&read.value.roles)),
+                Err(ApiError { kind: ApiErrorKind::NotFound { .. }, .. }) => check_agent(agent, None),
+                Err(ApiError { kind: ApiErrorKind::Forbidden { .. }, .. }) => Ok(()),
+                Err(e) => return Err(e),
+            },
+            Err(e) => Err(e),
+        };
+        self.agents.insert(agent.clone(), verdict.clone());
+        Ok(verdict)
     }
 
     /// Names `action` by its id, when exactly one action has its name.

@@ -1,18 +1,20 @@
 //! Before anything is sent: each entry checked against its campaign's
-//! outcome matrix, then against the entries before it and the contacts this
-//! session already did.
+//! outcome matrix and its agent against the tenant's users, then against the
+//! entries before it and the contacts this session already did.
 
-use super::Done;
+use super::{Done, again};
 use crate::api::ApiErrorKind;
-use crate::domain::contact_disposition::{ContactDisposition, ContactDispositionDraft, OutcomeMatrix};
-use crate::domain::{CampaignId, Invalid, Timestamp};
+use crate::domain::contact_disposition::{
+    ContactDisposition, ContactDispositionDraft, OutcomeMatrix, check_agent,
+};
+use crate::domain::{AgentId, CampaignId, FieldError, Invalid, Timestamp, UserId};
 use crate::engine::audit::Target;
 use crate::engine::command::{CommandId, Item};
-use crate::engine::context::{Ctx, settle};
+use crate::engine::context::{Ctx, error_class, settle};
 use crate::engine::event::Outcome;
 use crate::engine::flows::{Settled, Trail};
 use crate::engine::metrics::{ErrorClass, Operation};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tokio::time::Instant;
 
@@ -40,11 +42,17 @@ pub(super) struct Planner<'a> {
     /// Campaigns whose matrix was read again during this batch: a code
     /// missing from the cached matrix may just have been added.
     reread: HashSet<CampaignId>,
+    /// Agents read this batch, and whether outcomes may name them; a read
+    /// that failed is not kept, so the next entry tries again.
+    agents: HashMap<AgentId, Result<(), Refusal>>,
 }
+
+/// Why an entry is settled without a request, and how the gauges count it.
+type Refusal = (Outcome, ErrorClass);
 
 impl<'a> Planner<'a> {
     pub fn new(ctx: &'a Ctx, id: &'a CommandId) -> Self {
-        Self { ctx, id, in_batch: HashSet::new(), reread: HashSet::new() }
+        Self { ctx, id, in_batch: HashSet::new(), reread: HashSet::new(), agents: HashMap::new() }
     }
 
     pub async fn plan(&mut self, item: Item<ContactDispositionDraft>) -> Plan<'a> {
@@ -62,7 +70,11 @@ impl<'a> Planner<'a> {
                 claim: None,
             });
         }
-        let disposition = match self.validate(&draft).await {
+        let checked = match self.validate(&draft).await {
+            Ok(d) => self.check_agent(&d.agent_id).await.map(|()| d),
+            Err(refusal) => Err(refusal),
+        };
+        let disposition = match checked {
             Ok(d) => d,
             Err((outcome, class)) => return finish(trail, Settled::new(outcome).class(class), started).await,
         };
@@ -84,10 +96,7 @@ impl<'a> Planner<'a> {
     }
 
     /// The draft checked against its campaign's outcome matrix.
-    async fn validate(
-        &mut self,
-        draft: &ContactDispositionDraft,
-    ) -> Result<ContactDisposition, (Outcome, ErrorClass)> {
+    async fn validate(&mut self, draft: &ContactDispositionDraft) -> Result<ContactDisposition, Refusal> {
         let refused = |e: Invalid| (Outcome::rejected(e.to_string()), ErrorClass::Validation);
         let campaign =
             CampaignId::parse_as("campaignId", &draft.campaign_id).map_err(|e| refused(e.into()))?;
@@ -112,18 +121,57 @@ impl<'a> Planner<'a> {
         !code.is_empty() && !matrix.contains(code) && self.reread.insert(campaign.clone())
     }
 
-    async fn matrix(
-        &self,
-        campaign: &CampaignId,
-        fresh: bool,
-    ) -> Result<Arc<OutcomeMatrix>, (Outcome, ErrorClass)> {
+    async fn matrix(&self, campaign: &CampaignId, fresh: bool) -> Result<Arc<OutcomeMatrix>, Refusal> {
         self.ctx.rules.outcome_matrix(campaign, fresh).await.map_err(|e| match &e.kind {
             ApiErrorKind::NotFound { .. } => (
                 Outcome::rejected(format!("campaignId: campaign {campaign} does not exist on the tenant")),
-                crate::engine::context::error_class(&e),
+                error_class(&e),
             ),
             _ => settle(&e),
         })
+    }
+}
+
+impl Planner<'_> {
+    /// Document 001: an outcome is attributed to an agent of the tenant, so
+    /// an id that names nobody, or a user without the Agent role, is refused
+    /// before any request about the contact. Each agent is read once a batch.
+    async fn check_agent(&mut self, agent: &AgentId) -> Result<(), Refusal> {
+        if let Some(verdict) = self.agents.get(agent) {
+            return verdict.clone();
+        }
+        let (verdict, lasting) = self.read_agent(agent).await;
+        if lasting {
+            self.agents.insert(agent.clone(), verdict.clone());
+        }
+        verdict
+    }
+
+    /// The verdict on `agent`, and whether it lasts the batch.
+    async fn read_agent(&self, agent: &AgentId) -> (Result<(), Refusal>, bool) {
+        let refused = |e: FieldError| Err((Outcome::rejected(e.to_string()), ErrorClass::Validation));
+        let user = match UserId::parse_as("agentId", agent.as_str()) {
+            Ok(user) => user,
+            Err(e) => return (refused(e), true),
+        };
+        let roles = match again(|| self.ctx.api.user(&user)).await {
+            Ok(read) => Some(read.value.roles),
+            Err(e) if matches!(e.kind, ApiErrorKind::NotFound { .. }) => None,
+            // The tenant checks the id on write too; a client that may not
+            // read users should still be able to set outcomes.
+            Err(e) if matches!(e.kind, ApiErrorKind::Forbidden { .. }) => {
+                tracing::warn!(%agent, "agent ids are not checked before writing: {e}");
+                return (Ok(()), true);
+            }
+            Err(e) => {
+                let text = format!("agentId: agent {agent} could not be checked, so nothing was sent ({e})");
+                return (Err((Outcome::failed(text), error_class(&e))), false);
+            }
+        };
+        match check_agent(agent, roles.as_deref()) {
+            Ok(()) => (Ok(()), true),
+            Err(e) => (refused(e), true),
+        }
     }
 }
 
