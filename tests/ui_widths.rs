@@ -188,3 +188,36 @@ fn suggestions_with_wide_characters_keep_the_description_column() {
     let long = rows.iter().find(|(_, b)| b.contains("李 小 龙")).expect("the long name");
     assert!(long.1.trim_end().ends_with('…'), "{long:?}");
 }
+
+/// A wrap-up code longer than its box at 60 columns.
+const LONG_CODE: &str = "ACW-2026-11-21-billing-north-callback-queue-overflow-END";
+
+/// What a form's field shows after its label, up to the form's border.
+fn field_text(buffer: &Buffer, label: &str) -> String {
+    let y = row_of(buffer, label).expect("the field's row");
+    let line = row(buffer, y);
+    let after = &line[line.find(label).expect("the label") + label.len()..];
+    after.split('│').next().unwrap_or_default().trim().to_string()
+}
+
+#[test]
+fn a_text_field_without_the_focus_shows_its_start_and_marks_the_cut() {
+    let mut app = ready(60, 24);
+    press(&mut app, &["c", "tab", "tab"]);
+    type_text(&mut app, LONG_CODE);
+    let focused = field_text(&frame(&app), "Wrap-up code");
+    assert!(
+        LONG_CODE.ends_with(&focused) && focused.ends_with("END"),
+        "typing shows the cursor's end: {focused:?}"
+    );
+    press(&mut app, &["tab"]);
+    let shown = field_text(&frame(&app), "Wrap-up code");
+    assert!(shown.ends_with('…'), "the cut is marked: {shown:?}");
+    let start = shown.trim_end_matches('…');
+    assert!(start.len() > 10 && LONG_CODE.starts_with(start), "the value's start: {shown:?}");
+    // A value that fits shows whole, with no mark.
+    press(&mut app, &["shift-tab", "ctrl-u"]);
+    type_text(&mut app, "ACW-12");
+    press(&mut app, &["tab"]);
+    assert_eq!(field_text(&frame(&app), "Wrap-up code"), "ACW-12");
+}

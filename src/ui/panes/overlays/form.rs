@@ -5,7 +5,7 @@ use crate::ui::app::App;
 use crate::ui::forms::{Field, Form, Input, Kind, count};
 use crate::ui::keymap::{Context, Verb};
 use crate::ui::theme::{Role, Theme};
-use crate::ui::widgets::fit::{fit, pad, width, wrap};
+use crate::ui::widgets::fit::{clip, fit, pad, width, wrap};
 use crate::ui::widgets::hints;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -172,11 +172,13 @@ fn input(field: &Field, focused: bool, room: usize, theme: &Theme) -> Vec<Span<'
         Input::Text(text) if text.is_empty() && !focused => {
             vec![Span::styled(fit(&field.help, room).into_owned(), muted)]
         }
+        // With no cursor to follow, the value's start says most, and the
+        // ellipsis that there is more; the box keeps its focused width.
+        Input::Text(text) if !focused => {
+            vec![Span::styled(clip(text.text(), room.saturating_sub(1)).into_owned(), box_style)]
+        }
         Input::Text(text) => {
             let (shown, at) = text.window(room.saturating_sub(1));
-            if !focused {
-                return vec![Span::styled(shown, box_style)];
-            }
             let chars: Vec<char> = shown.chars().collect();
             let before: String = chars.iter().take(at).collect();
             let under = chars.get(at).map_or(" ".to_string(), char::to_string);
