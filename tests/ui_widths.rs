@@ -221,3 +221,46 @@ fn a_text_field_without_the_focus_shows_its_start_and_marks_the_cut() {
     press(&mut app, &["tab"]);
     assert_eq!(field_text(&frame(&app), "Wrap-up code"), "ACW-12");
 }
+
+/// The discard question on a form's bottom border, and whether its two
+/// keys are drawn as keys.
+fn discard_question(app: &App) -> (String, bool) {
+    let buffer = frame(app);
+    let y = row_of(&buffer, "Discard").expect("the discard question");
+    let line = row(&buffer, y);
+    // The form's corners are the nearest either side: panes behind it may
+    // have corners on the same row.
+    let at = line.find("Discard").unwrap_or_default();
+    let start = line[..at].rfind('└').expect("the form's corner") + '└'.len_utf8();
+    let end = at + line[at..].find('┘').expect("the form's other corner");
+    let question = line[start..end].trim_matches('─').trim().to_string();
+    // The border has the keys' colour; their weight sets them apart.
+    let key = app.theme.style(Role::Key);
+    let is_key = |x: u16| {
+        let cell = &buffer[(x, y)];
+        Some(cell.fg) == key.fg && cell.modifier.contains(key.add_modifier)
+    };
+    let (from, to) = (line[..start].chars().count() as u16, line[..end].chars().count() as u16);
+    let keys: String = (from..to).filter(|&x| is_key(x)).map(|x| buffer[(x, y)].symbol()).collect();
+    (question, keys == "yn")
+}
+
+#[test]
+fn the_discard_question_reads_whole_at_any_width() {
+    let wordings = [
+        "Discard what you typed? y discards · n keeps editing",
+        "Discard? y discards · n keeps editing",
+        "Discard? y yes · n no",
+        "Discard? y/n",
+    ];
+    for width in [120, 60, 56, 50, 44, 36, 30, 24] {
+        let mut app = ready(width, 24);
+        press(&mut app, &["c", "right", "esc"]);
+        let (question, keyed) = discard_question(&app);
+        assert!(wordings.contains(&question.as_str()), "at {width} columns: {question:?}");
+        assert!(keyed, "at {width} columns both keys show as keys: {question:?}");
+        if width >= 60 {
+            assert_eq!(question, wordings[0], "room for all of it at {width} columns");
+        }
+    }
+}

@@ -220,13 +220,7 @@ fn input(field: &Field, focused: bool, room: usize, theme: &Theme) -> Vec<Span<'
 fn keys(app: &App, form: &Form, room: usize) -> Line<'static> {
     let theme = &app.theme;
     if form.discarding {
-        return Line::from(vec![
-            Span::styled(" Discard what you typed? ", theme.style(Role::Warn)),
-            Span::styled("y", theme.style(Role::Key)),
-            Span::raw(" discards · "),
-            Span::styled("n", theme.style(Role::Key)),
-            Span::raw(" keeps editing "),
-        ]);
+        return discard_question(theme, room);
     }
     // (keys, label, rank): 0 stays longest.
     let mut hints: Vec<(String, String, u8)> = Vec::new();
@@ -267,4 +261,27 @@ fn keys(app: &App, form: &Form, room: usize) -> Line<'static> {
         spans.push(Span::raw(" "));
     }
     Line::from(spans)
+}
+
+/// The question asked before a typed form is thrown away, in the longest
+/// wording `room` holds: it has the border's one row, and a question cut
+/// short would leave the supervisor guessing which key does what.
+fn discard_question(theme: &Theme, room: usize) -> Line<'static> {
+    // (question, after y, after n)
+    const WORDINGS: [(&str, &str, &str); 4] = [
+        (" Discard what you typed? ", " discards · ", " keeps editing "),
+        (" Discard? ", " discards · ", " keeps editing "),
+        (" Discard? ", " yes · ", " no "),
+        (" Discard? ", "/", " "),
+    ];
+    let fits =
+        |(question, yes, no): &(&str, &str, &str)| width(question) + 1 + width(yes) + 1 + width(no) <= room;
+    let (question, yes, no) = WORDINGS.iter().find(|w| fits(w)).unwrap_or(&WORDINGS[WORDINGS.len() - 1]);
+    Line::from(vec![
+        Span::styled(*question, theme.style(Role::Warn)),
+        Span::styled("y", theme.style(Role::Key)),
+        Span::raw(*yes),
+        Span::styled("n", theme.style(Role::Key)),
+        Span::raw(*no),
+    ])
 }
