@@ -4,6 +4,7 @@
 
 mod ui_support;
 
+use cxone_console::engine::{Event, Snapshot};
 use cxone_console::ui::app::App;
 use cxone_console::ui::theme::Role;
 use ratatui::buffer::Buffer;
@@ -262,5 +263,32 @@ fn the_discard_question_reads_whole_at_any_width() {
         if width >= 60 {
             assert_eq!(question, wordings[0], "room for all of it at {width} columns");
         }
+    }
+}
+
+const LONG_CAMPAIGN: &str = "Payment Reminder for Premium Business Customers in the North";
+
+#[test]
+fn a_long_campaign_name_gives_way_to_the_contact_counts() {
+    let mut all = campaigns();
+    // The first by name, so the one selected.
+    for campaign in all.iter_mut().filter(|c| c.name == "Payment Reminder") {
+        campaign.name = LONG_CAMPAIGN.into();
+    }
+    let counts = " 4 of 4 ";
+    for width in [60, 40, 30] {
+        let mut app = loaded(width, 24);
+        feed(&mut app, [Event::Snapshot(Snapshot::Campaigns(table(all.clone(), 2, &[])))]);
+        press(&mut app, &["3"]);
+        let buffer = frame(&app);
+        let y =
+            row_of(&buffer, "Contacts ·").unwrap_or_else(|| panic!("the contacts' title:\n{}", render(&app)));
+        let line = row(&buffer, y);
+        assert!(line.ends_with(&format!("{counts}┐")), "the counts whole at the right: {line}");
+        let title = line.split(" · ").nth(1).expect("the campaign's name");
+        let name = title.split(counts).next().unwrap_or_default().trim_end_matches(['─', ' ']);
+        assert!(name.ends_with('…'), "the name is cut with a mark: {line}");
+        assert!(LONG_CAMPAIGN.starts_with(name.trim_end_matches('…')), "the name's start: {line}");
+        assert!(line.contains(&format!("{name} ─")), "a border column before the counts: {line}");
     }
 }
