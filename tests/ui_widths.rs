@@ -4,6 +4,7 @@
 
 mod ui_support;
 
+use cxone_console::engine::{Event, Snapshot};
 use cxone_console::ui::app::App;
 use cxone_console::ui::theme::Role;
 use ratatui::buffer::Buffer;
@@ -187,4 +188,107 @@ fn suggestions_with_wide_characters_keep_the_description_column() {
     assert_eq!(rows[0].0, rows[1].0, "one column whatever the characters' width: {rows:?}");
     let long = rows.iter().find(|(_, b)| b.contains("李 小 龙")).expect("the long name");
     assert!(long.1.trim_end().ends_with('…'), "{long:?}");
+}
+
+/// A wrap-up code longer than its box at 60 columns.
+const LONG_CODE: &str = "ACW-2026-11-21-billing-north-callback-queue-overflow-END";
+
+/// What a form's field shows after its label, up to the form's border.
+fn field_text(buffer: &Buffer, label: &str) -> String {
+    let y = row_of(buffer, label).expect("the field's row");
+    let line = row(buffer, y);
+    let after = &line[line.find(label).expect("the label") + label.len()..];
+    after.split('│').next().unwrap_or_default().trim().to_string()
+}
+
+#[test]
+fn a_text_field_without_the_focus_shows_its_start_and_marks_the_cut() {
+    let mut app = ready(60, 24);
+    press(&mut app, &["c", "tab", "tab"]);
+    type_text(&mut app, LONG_CODE);
+    let focused = field_text(&frame(&app), "Wrap-up code");
+    assert!(
+        LONG_CODE.ends_with(&focused) && focused.ends_with("END"),
+        "typing shows the cursor's end: {focused:?}"
+    );
+    press(&mut app, &["tab"]);
+    let shown = field_text(&frame(&app), "Wrap-up code");
+    assert!(shown.ends_with('…'), "the cut is marked: {shown:?}");
+    let start = shown.trim_end_matches('…');
+    assert!(start.len() > 10 && LONG_CODE.starts_with(start), "the value's start: {shown:?}");
+    // A value that fits shows whole, with no mark.
+    press(&mut app, &["shift-tab", "ctrl-u"]);
+    type_text(&mut app, "ACW-12");
+    press(&mut app, &["tab"]);
+    assert_eq!(field_text(&frame(&app), "Wrap-up code"), "ACW-12");
+}
+
+/// The discard question on a form's bottom border, and whether its two
+/// keys are drawn as keys.
+fn discard_question(app: &App) -> (String, bool) {
+    let buffer = frame(app);
+    let y = row_of(&buffer, "Discard").expect("the discard question");
+    let line = row(&buffer, y);
+    // The form's corners are the nearest either side: panes behind it may
+    // have corners on the same row.
+    let at = line.find("Discard").unwrap_or_default();
+    let start = line[..at].rfind('└').expect("the form's corner") + '└'.len_utf8();
+    let end = at + line[at..].find('┘').expect("the form's other corner");
+    let question = line[start..end].trim_matches('─').trim().to_string();
+    // The border has the keys' colour; their weight sets them apart.
+    let key = app.theme.style(Role::Key);
+    let is_key = |x: u16| {
+        let cell = &buffer[(x, y)];
+        Some(cell.fg) == key.fg && cell.modifier.contains(key.add_modifier)
+    };
+    let (from, to) = (line[..start].chars().count() as u16, line[..end].chars().count() as u16);
+    let keys: String = (from..to).filter(|&x| is_key(x)).map(|x| buffer[(x, y)].symbol()).collect();
+    (question, keys == "yn")
+}
+
+#[test]
+fn the_discard_question_reads_whole_at_any_width() {
+    let wordings = [
+        "Discard what you typed? y discards · n keeps editing",
+        "Discard? y discards · n keeps editing",
+        "Discard? y yes · n no",
+        "Discard? y/n",
+    ];
+    for width in [120, 60, 56, 50, 44, 36, 30, 24] {
+        let mut app = ready(width, 24);
+        press(&mut app, &["c", "right", "esc"]);
+        let (question, keyed) = discard_question(&app);
+        assert!(wordings.contains(&question.as_str()), "at {width} columns: {question:?}");
+        assert!(keyed, "at {width} columns both keys show as keys: {question:?}");
+        if width >= 60 {
+            assert_eq!(question, wordings[0], "room for all of it at {width} columns");
+        }
+    }
+}
+
+const LONG_CAMPAIGN: &str = "Payment Reminder for Premium Business Customers in the North";
+
+#[test]
+fn a_long_campaign_name_gives_way_to_the_contact_counts() {
+    let mut all = campaigns();
+    // The first by name, so the one selected.
+    for campaign in all.iter_mut().filter(|c| c.name == "Payment Reminder") {
+        campaign.name = LONG_CAMPAIGN.into();
+    }
+    let counts = " 4 of 4 ";
+    for width in [60, 40, 30] {
+        let mut app = loaded(width, 24);
+        feed(&mut app, [Event::Snapshot(Snapshot::Campaigns(table(all.clone(), 2, &[])))]);
+        press(&mut app, &["3"]);
+        let buffer = frame(&app);
+        let y =
+            row_of(&buffer, "Contacts ·").unwrap_or_else(|| panic!("the contacts' title:\n{}", render(&app)));
+        let line = row(&buffer, y);
+        assert!(line.ends_with(&format!("{counts}┐")), "the counts whole at the right: {line}");
+        let title = line.split(" · ").nth(1).expect("the campaign's name");
+        let name = title.split(counts).next().unwrap_or_default().trim_end_matches(['─', ' ']);
+        assert!(name.ends_with('…'), "the name is cut with a mark: {line}");
+        assert!(LONG_CAMPAIGN.starts_with(name.trim_end_matches('…')), "the name's start: {line}");
+        assert!(line.contains(&format!("{name} ─")), "a border column before the counts: {line}");
+    }
 }

@@ -18,7 +18,7 @@ use super::app::{App, ListId, PaneId, TableView};
 use super::entity::Entity;
 use super::layout::{self, Screen};
 use super::theme::Role;
-use super::widgets::fit::width;
+use super::widgets::fit::{clip, width};
 use super::widgets::table::{self, Chrome};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -43,20 +43,19 @@ pub fn draw_main(frame: &mut Frame, screen: &Screen, app: &App) {
             let (top, bottom) = layout::campaigns_split(area, app.campaigns.shown_len());
             entity_table(frame, top, app, &app.campaigns, ListId::Campaigns, Title::Tabs);
             let campaign = app.campaigns.selected_row().map_or("no campaign selected", |c| c.name.as_str());
-            let title = Line::from(vec![
-                Span::styled(" Contacts ", app.theme.style(Role::Title)),
-                Span::styled(format!("· {campaign} "), app.theme.style(Role::Muted)),
-            ]);
-            entity_table(frame, bottom, app, &app.contacts, ListId::Contacts, Title::Text(title));
+            let title = Title::Of("Contacts", campaign);
+            entity_table(frame, bottom, app, &app.contacts, ListId::Contacts, title);
         }
     }
 }
 
-/// What a table's top border says on its left.
-enum Title {
-    /// The pane tabs, in what the counts on the right leave.
+/// What a table's top border says on its left, in what the counts on the
+/// right leave.
+enum Title<'a> {
+    /// The pane tabs.
     Tabs,
-    Text(Line<'static>),
+    /// What the rows are, and what they belong to.
+    Of(&'static str, &'a str),
 }
 
 fn entity_table<T: Entity>(
@@ -65,7 +64,7 @@ fn entity_table<T: Entity>(
     app: &App,
     view: &TableView<T>,
     list: ListId,
-    title: Title,
+    title: Title<'_>,
 ) {
     let theme = &app.theme;
     let focused = app.focused_list() == list;
@@ -105,14 +104,12 @@ fn entity_table<T: Entity>(
         (true, false) if list == ListId::Contacts => format!("No {}s in this campaign", T::NOUN),
         (true, false) => format!("No {}s", T::NOUN),
     };
+    // The counts are drawn over the left title, so it stops a column short of them.
+    let taken: usize = right.iter().map(|s| width(&s.content)).sum::<usize>() + 1;
+    let room = usize::from(area.width.saturating_sub(2)).saturating_sub(taken);
     let title = match title {
-        // The counts are drawn over the left title, so the tabs stop a column short of them.
-        Title::Tabs => {
-            let taken: usize = right.iter().map(|s| width(&s.content)).sum::<usize>() + 1;
-            let room = usize::from(area.width.saturating_sub(2)).saturating_sub(taken);
-            tabs::line(app, room)
-        }
-        Title::Text(line) => line,
+        Title::Tabs => tabs::line(app, room),
+        Title::Of(rows, owner) => owned_title(app, rows, owner, room),
     };
     let chrome = Chrome {
         title,
@@ -123,4 +120,19 @@ fn entity_table<T: Entity>(
         empty,
     };
     table::draw(frame, area, view, chrome, theme, &app.lookup());
+}
+
+/// " Contacts · Spring Renewal " in `room` columns. The owner's name gives
+/// way first, clipped so that a cut shows; a lone "…" would say nothing,
+/// so it goes whole before that.
+fn owned_title(app: &App, rows: &str, owner: &str, room: usize) -> Line<'static> {
+    let rows = format!(" {rows} ");
+    let mut spans = vec![Span::styled(rows.clone(), app.theme.style(Role::Title))];
+    // "· " before the name, and a space after it.
+    let left = room.saturating_sub(width(&rows) + 3);
+    let name = clip(owner, left);
+    if !name.is_empty() && name != "…" {
+        spans.push(Span::styled(format!("· {name} "), app.theme.style(Role::Muted)));
+    }
+    Line::from(spans)
 }

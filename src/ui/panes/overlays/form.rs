@@ -5,7 +5,7 @@ use crate::ui::app::App;
 use crate::ui::forms::{Field, Form, Input, Kind, count};
 use crate::ui::keymap::{Context, Verb};
 use crate::ui::theme::{Role, Theme};
-use crate::ui::widgets::fit::{fit, pad, width, wrap};
+use crate::ui::widgets::fit::{clip, fit, pad, width, wrap};
 use crate::ui::widgets::hints;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -172,11 +172,13 @@ fn input(field: &Field, focused: bool, room: usize, theme: &Theme) -> Vec<Span<'
         Input::Text(text) if text.is_empty() && !focused => {
             vec![Span::styled(fit(&field.help, room).into_owned(), muted)]
         }
+        // With no cursor to follow, the value's start says most, and the
+        // ellipsis that there is more; the box keeps its focused width.
+        Input::Text(text) if !focused => {
+            vec![Span::styled(clip(text.text(), room.saturating_sub(1)).into_owned(), box_style)]
+        }
         Input::Text(text) => {
             let (shown, at) = text.window(room.saturating_sub(1));
-            if !focused {
-                return vec![Span::styled(shown, box_style)];
-            }
             let chars: Vec<char> = shown.chars().collect();
             let before: String = chars.iter().take(at).collect();
             let under = chars.get(at).map_or(" ".to_string(), char::to_string);
@@ -218,13 +220,7 @@ fn input(field: &Field, focused: bool, room: usize, theme: &Theme) -> Vec<Span<'
 fn keys(app: &App, form: &Form, room: usize) -> Line<'static> {
     let theme = &app.theme;
     if form.discarding {
-        return Line::from(vec![
-            Span::styled(" Discard what you typed? ", theme.style(Role::Warn)),
-            Span::styled("y", theme.style(Role::Key)),
-            Span::raw(" discards · "),
-            Span::styled("n", theme.style(Role::Key)),
-            Span::raw(" keeps editing "),
-        ]);
+        return discard_question(theme, room);
     }
     // (keys, label, rank): 0 stays longest.
     let mut hints: Vec<(String, String, u8)> = Vec::new();
@@ -265,4 +261,27 @@ fn keys(app: &App, form: &Form, room: usize) -> Line<'static> {
         spans.push(Span::raw(" "));
     }
     Line::from(spans)
+}
+
+/// The question asked before a typed form is thrown away, in the longest
+/// wording `room` holds: it has the border's one row, and a question cut
+/// short would leave the supervisor guessing which key does what.
+fn discard_question(theme: &Theme, room: usize) -> Line<'static> {
+    // (question, after y, after n)
+    const WORDINGS: [(&str, &str, &str); 4] = [
+        (" Discard what you typed? ", " discards · ", " keeps editing "),
+        (" Discard? ", " discards · ", " keeps editing "),
+        (" Discard? ", " yes · ", " no "),
+        (" Discard? ", "/", " "),
+    ];
+    let fits =
+        |(question, yes, no): &(&str, &str, &str)| width(question) + 1 + width(yes) + 1 + width(no) <= room;
+    let (question, yes, no) = WORDINGS.iter().find(|w| fits(w)).unwrap_or(&WORDINGS[WORDINGS.len() - 1]);
+    Line::from(vec![
+        Span::styled(*question, theme.style(Role::Warn)),
+        Span::styled("y", theme.style(Role::Key)),
+        Span::raw(*yes),
+        Span::styled("n", theme.style(Role::Key)),
+        Span::raw(*no),
+    ])
 }
