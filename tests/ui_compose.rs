@@ -268,6 +268,28 @@ fn contacts_without_an_agent_take_the_typed_one_and_the_others_keep_their_own() 
     );
 }
 
+/// An agent id nobody in the agents table has is likely a typo: the
+/// confirmation says so before anything is sent (the table may lag, so the
+/// tenant has the last word); an agent it has brings no warning.
+#[test]
+fn an_agent_the_agents_table_does_not_have_is_warned_of_before_sending() {
+    let confirm_with = |agent: &str| {
+        let mut app = spring_renewal_outcome();
+        press(&mut app, &["tab", "tab"]);
+        type_text(&mut app, agent);
+        press(&mut app, &["enter"]);
+        let Some(Overlay::Confirm(confirm)) = app.overlays.last() else { panic!("{}", render(&app)) };
+        (confirm.plan.warning.clone(), render(&app))
+    };
+    let (warning, screen) = confirm_with("agent-77");
+    let warning = warning.expect("a warning");
+    assert!(warning.starts_with("No agent agent-77 is among the "), "{warning}");
+    assert!(warning.contains("the tenant refuses outcomes for an agent it does not have"), "{warning}");
+    assert!(screen.contains("No agent agent-77 is among the"), "shown on the confirmation: {screen}");
+    let (warning, _) = confirm_with("12345-abcde-67890");
+    assert_eq!(warning, None, "a loaded agent");
+}
+
 #[test]
 fn the_agent_for_contacts_without_one_is_checked_as_it_is_typed() {
     let mut app = spring_renewal_outcome();

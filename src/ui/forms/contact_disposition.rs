@@ -3,7 +3,7 @@
 //! `key=value` rows.
 
 use super::attributes::scalar;
-use super::target_agents::{self, Target};
+use super::target_agents::{self, Source, Target};
 use super::{Check, Choice, Facts, Field, Form, Kind, Opt, Outgoing, Plan, PlanLine, count};
 use crate::api::model::{Campaign, Contact};
 use crate::domain::contact_disposition::{
@@ -113,6 +113,10 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
     let typed_agent = value(AGENT);
     let rule = target_agents::rule(rows);
     let mut agent_problems = target_agents::Problems::default();
+    // Typed agent ids nobody in the loaded agents table has: likely a typo,
+    // though the table may lag a user added since the last refresh, so the
+    // tenant has the last word.
+    let mut unknown = BTreeSet::new();
     let mut drafts = Vec::new();
     let mut lines = Vec::new();
     for row in rows {
@@ -131,6 +135,9 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
             custom_fields: custom.clone(),
             disposition_timestamp: String::new(),
         };
+        if source == Source::Typed && !facts.agents.is_empty() && facts.agents.name(agent_id).is_none() {
+            unknown.insert(agent_id.to_string());
+        }
         match ContactDisposition::validate(&draft, &matrix, facts.now) {
             Ok(valid) => lines.push(line(row, &valid)),
             Err(invalid) => {
@@ -153,7 +160,21 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
         [one] => format!("Set {}'s outcome to {code}?", one.display_name()),
         many => format!("Set the outcome of {} to {code}?", count(many.len(), "contact")),
     };
-    check.finish(|| Plan::new(title, code.clone(), lines, Outgoing::Contacts(drafts)).counted("contact"))
+    check.finish(|| {
+        let plan = Plan::new(title, code.clone(), lines, Outgoing::Contacts(drafts)).counted("contact");
+        let loaded = facts.agents.len();
+        let unknown: Vec<String> = unknown.into_iter().collect();
+        match unknown.as_slice() {
+            [] => plan,
+            [one] => plan.warn(format!(
+                "No agent {one} is among the {loaded} users loaded; the tenant refuses outcomes for an agent it does not have."
+            )),
+            many => plan.warn(format!(
+                "Agents {} are not among the {loaded} users loaded; the tenant refuses outcomes for agents it does not have.",
+                many.join(", ")
+            )),
+        }
+    })
 }
 
 /// A contact before → after; the agent is named where it is not the

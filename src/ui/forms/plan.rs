@@ -107,8 +107,13 @@ impl Plan {
         self
     }
 
+    /// Adds `text` to what the confirmation warns of.
     pub fn warn(mut self, text: impl Into<String>) -> Self {
-        self.warning = Some(text.into());
+        let text = text.into();
+        self.warning = Some(match self.warning.take() {
+            Some(earlier) => format!("{earlier} {text}"),
+            None => text,
+        });
         self
     }
 }
