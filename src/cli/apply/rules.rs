@@ -1,7 +1,7 @@
 //! The rules that need the tenant's data: the disposition matrix, each
-//! campaign's outcome codes, the agents outcomes name, the pause reasons. Data actions named by name
-//! are looked up here and from then on named by id. Each piece of data is
-//! read once for the whole file.
+//! campaign's outcome codes, the agents outcomes name, the pause reasons.
+//! Data actions named by name are looked up here and from then on named by
+//! id. Each piece of data is read once for the whole file.
 
 use super::batch::{Batch, LineError};
 use super::entry::{ActionRef, Entry};
