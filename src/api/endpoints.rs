@@ -3,7 +3,7 @@
 
 use super::call::Reply;
 use super::client::{Client, Guards};
-use super::error::ApiError;
+use super::error::{ApiError, ApiErrorKind};
 use super::guards::{ETag, IdempotencyKey};
 use super::model::{
     AttributeSnapshot, Campaign, Contact, ContactFilter, DataAction, Interaction, InteractionFilter,
@@ -15,7 +15,7 @@ use crate::domain::attributes::AttributeUpdate;
 use crate::domain::contact_disposition::ContactDisposition;
 use crate::domain::data_action::DataActionDefinition;
 use crate::domain::interaction_disposition::{DispositionMatrix, InteractionDisposition};
-use crate::domain::{CampaignId, ContactId, DataActionId, InteractionId, UserId};
+use crate::domain::{AgentId, CampaignId, ContactId, DataActionId, InteractionId, UserId};
 
 type Result<T> = std::result::Result<Reply<T>, ApiError>;
 
@@ -122,6 +122,16 @@ impl Client {
 
     pub async fn user(&self, id: &UserId) -> Result<User> {
         self.run(self.dialect().user(id), read()).await
+    }
+
+    /// The roles of the user an outcome names as its agent; `None` when the
+    /// tenant has no such user.
+    pub async fn agent_roles(&self, agent: &AgentId) -> std::result::Result<Option<Vec<String>>, ApiError> {
+        match self.user(&agent.as_user()).await {
+            Ok(read) => Ok(Some(read.value.roles)),
+            Err(ApiError { kind: ApiErrorKind::NotFound { .. }, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     pub async fn pause_reasons(&self) -> Result<PauseReasons> {

@@ -104,6 +104,13 @@ id_type!(
     "id"
 );
 
+impl AgentId {
+    /// The user the agent is: agents are users, and both ids keep one rule.
+    pub fn as_user(&self) -> UserId {
+        UserId(self.0.clone())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

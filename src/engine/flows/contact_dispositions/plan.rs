@@ -7,7 +7,7 @@ use crate::api::ApiErrorKind;
 use crate::domain::contact_disposition::{
     ContactDisposition, ContactDispositionDraft, OutcomeMatrix, check_agent,
 };
-use crate::domain::{AgentId, CampaignId, FieldError, Invalid, Timestamp, UserId};
+use crate::domain::{AgentId, CampaignId, Invalid, Timestamp};
 use crate::engine::audit::Target;
 use crate::engine::command::{CommandId, Item};
 use crate::engine::context::{Ctx, error_class, settle};
@@ -149,14 +149,8 @@ impl Planner<'_> {
 
     /// The verdict on `agent`, and whether it lasts the batch.
     async fn read_agent(&self, agent: &AgentId) -> (Result<(), Refusal>, bool) {
-        let refused = |e: FieldError| Err((Outcome::rejected(e.to_string()), ErrorClass::Validation));
-        let user = match UserId::parse_as("agentId", agent.as_str()) {
-            Ok(user) => user,
-            Err(e) => return (refused(e), true),
-        };
-        let roles = match again(|| self.ctx.api.user(&user)).await {
-            Ok(read) => Some(read.value.roles),
-            Err(e) if matches!(e.kind, ApiErrorKind::NotFound { .. }) => None,
+        let roles = match again(|| self.ctx.api.agent_roles(agent)).await {
+            Ok(roles) => roles,
             // The tenant checks the id on write too; a client that may not
             // read users should still be able to set outcomes.
             Err(e) if matches!(e.kind, ApiErrorKind::Forbidden { .. }) => {
@@ -168,10 +162,9 @@ impl Planner<'_> {
                 return (Err((Outcome::failed(text), error_class(&e))), false);
             }
         };
-        match check_agent(agent, roles.as_deref()) {
-            Ok(()) => (Ok(()), true),
-            Err(e) => (refused(e), true),
-        }
+        let verdict = check_agent(agent, roles.as_deref())
+            .map_err(|e| (Outcome::rejected(e.to_string()), ErrorClass::Validation));
+        (verdict, true)
     }
 }
 
