@@ -6,7 +6,7 @@ mod ui_support;
 
 use crossterm::event::KeyCode;
 use cxone_console::engine::{Change, Command, CommandId, Event, Finished, Outcome};
-use cxone_console::ui::app::{Action, App, Effect, Overlay, update};
+use cxone_console::ui::app::{Action, App, Confirm, Effect, Overlay, update};
 use cxone_console::ui::forms::{Form, Kind};
 use ui_support::*;
 
@@ -15,6 +15,21 @@ fn form(app: &App) -> &Form {
         Some(Overlay::Form(form)) => form,
         other => panic!("expected a form on top, found {other:?}"),
     }
+}
+
+fn confirmation(app: &App) -> &Confirm {
+    match app.overlays.last() {
+        Some(Overlay::Confirm(confirm)) => confirm,
+        _ => panic!("expected a confirmation on top:\n{}", render(app)),
+    }
+}
+
+/// Moves down the form by `tabs` to its agent field, types `agent` there
+/// and asks for the review.
+fn review_with_agent(app: &mut App, tabs: &[&str], agent: &str) {
+    press(app, tabs);
+    type_text(app, agent);
+    press(app, &["enter"]);
 }
 
 fn submitted(effects: &[Effect]) -> Vec<(CommandId, Change)> {
@@ -68,7 +83,7 @@ fn a_change_is_refused_until_valid_and_confirmed_before_it_goes() {
     assert!(press(&mut app, &["enter"]).is_empty(), "refused, nothing sent");
     assert!(form(&app).refused.as_deref().is_some_and(|r| r.contains("a Break needs a pause reason")));
     press(&mut app, &["tab", "q", "enter"]);
-    let Some(Overlay::Confirm(confirm)) = app.overlays.last() else { panic!("a confirmation") };
+    let confirm = confirmation(&app);
     assert_eq!(confirm.plan.lines[0].entity, "Aiko Ito");
     assert_eq!(
         (confirm.plan.lines[0].before.as_str(), confirm.plan.lines[0].after.as_str()),
@@ -118,10 +133,8 @@ fn a_blocked_row_is_noted_in_the_confirmation() {
     press(&mut app, &["3", "j", "l", "*", "d", "n"]);
     let form = form(&app);
     assert!(matches!(form.kind, Kind::ContactDisposition(ref rows) if rows.len() == 7), "{:?}", form.kind);
-    press(&mut app, &["tab", "tab"]);
-    type_text(&mut app, "agent-77");
-    press(&mut app, &["enter"]);
-    let Some(Overlay::Confirm(confirm)) = app.overlays.last() else { panic!("{}", render(&app)) };
+    review_with_agent(&mut app, &["tab", "tab"], "agent-77");
+    let confirm = confirmation(&app);
     let dialing = confirm.plan.lines.iter().find(|l| l.entity == "Camila Horvat").expect("Camila is listed");
     assert!(
         dialing.note.as_deref().is_some_and(|n| n.contains("the dialer holds the contact (DIALING)")),
@@ -140,9 +153,8 @@ fn the_command_line_composes_changes_with_completion() {
     let Some(Overlay::Palette(line)) = app.overlays.last() else { panic!("the palette") };
     assert_eq!(line.input, "state Break Lunch");
     press(&mut app, &["enter"]);
-    let Some(Overlay::Confirm(confirm)) = app.overlays.last() else {
-        panic!("straight to the confirmation: {}", render(&app))
-    };
+    // Straight to the confirmation.
+    let confirm = confirmation(&app);
     assert_eq!(confirm.plan.lines[0].after, "Break (Lunch)");
     press(&mut app, &["esc", "esc", "y", "2", ":"]);
     type_text(&mut app, "dispose 7");
@@ -152,7 +164,7 @@ fn the_command_line_composes_changes_with_completion() {
     press(&mut app, &["ctrl-u"]);
     type_text(&mut app, "dispose 201");
     press(&mut app, &["enter"]);
-    let Some(Overlay::Confirm(confirm)) = app.overlays.last() else { panic!("{}", render(&app)) };
+    let confirm = confirmation(&app);
     assert_eq!(confirm.plan.lines[0].after, "201 Follow-up Required");
 }
 
@@ -238,10 +250,8 @@ fn spring_renewal_outcome() -> App {
 #[test]
 fn contacts_without_an_agent_take_the_typed_one_and_the_others_keep_their_own() {
     let mut app = spring_renewal_outcome();
-    press(&mut app, &["tab", "tab"]);
-    type_text(&mut app, "agent-77");
-    press(&mut app, &["enter"]);
-    let Some(Overlay::Confirm(confirm)) = app.overlays.last() else { panic!("{}", render(&app)) };
+    review_with_agent(&mut app, &["tab", "tab"], "agent-77");
+    let confirm = confirmation(&app);
     assert_eq!(confirm.plan.lines.len(), 7, "every contact is listed");
     // Whom each outcome is for, where it is not the contact's own agent.
     let screen = render(&app);
@@ -275,11 +285,8 @@ fn contacts_without_an_agent_take_the_typed_one_and_the_others_keep_their_own() 
 fn an_agent_the_agents_table_does_not_have_is_warned_of_before_sending() {
     let confirm_with = |agent: &str| {
         let mut app = spring_renewal_outcome();
-        press(&mut app, &["tab", "tab"]);
-        type_text(&mut app, agent);
-        press(&mut app, &["enter"]);
-        let Some(Overlay::Confirm(confirm)) = app.overlays.last() else { panic!("{}", render(&app)) };
-        (confirm.plan.warning.clone(), render(&app))
+        review_with_agent(&mut app, &["tab", "tab"], agent);
+        (confirmation(&app).plan.warning.clone(), render(&app))
     };
     let (warning, screen) = confirm_with("agent-77");
     let warning = warning.expect("a warning");
@@ -329,10 +336,8 @@ fn every_interaction_disposed() -> App {
 #[test]
 fn interactions_without_an_agent_take_the_typed_one_and_the_others_keep_their_own() {
     let mut app = every_interaction_disposed();
-    press(&mut app, &["tab", "tab", "tab"]);
-    type_text(&mut app, "agent-77");
-    press(&mut app, &["enter"]);
-    let Some(Overlay::Confirm(confirm)) = app.overlays.last() else { panic!("{}", render(&app)) };
+    review_with_agent(&mut app, &["tab", "tab", "tab"], "agent-77");
+    let confirm = confirmation(&app);
     assert_eq!(confirm.plan.lines.len(), 6, "every interaction is listed");
     // Whom each disposition is for, where it is not the interaction's own agent.
     let screen = render(&app);
