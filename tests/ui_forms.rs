@@ -1,7 +1,8 @@
 //! Every compose form as it opens, with problems beside its fields, and
 //! valid; the confirmation of one change and of a 40-row batch; the
 //! progress of a batch; a blocked change in words; and the screen in
-//! read-only mode. Insta snapshots of real frames.
+//! read-only mode. Insta snapshots of real frames; and the disposition's
+//! description, which follows its code until typed in.
 
 mod ui_support;
 
@@ -265,4 +266,27 @@ fn a_cancelled_batch_says_cancelled_once() {
         "{screen}"
     );
     assert!(!screen.contains("(cancelled) (cancelled)"), "{screen}");
+}
+
+/// The interaction disposition form's description, as it stands.
+fn description(app: &App) -> String {
+    match app.overlays.last() {
+        Some(Overlay::Form(form)) => form.fields[1].value(),
+        other => panic!("expected a form on top, found {other:?}"),
+    }
+}
+
+#[test]
+fn the_description_follows_the_code_until_the_supervisor_types_in_it() {
+    let mut app = medium();
+    press(&mut app, &["2", "d", "right"]);
+    assert_eq!(description(&app), "Issue Resolved");
+    press(&mut app, &["right"]);
+    assert_eq!(description(&app), "Sale Completed", "a second code brings its own description");
+    press(&mut app, &["left", "left"]);
+    assert_eq!(description(&app), "", "no code, no description");
+    press(&mut app, &["right", "tab"]);
+    type_text(&mut app, ", callback booked");
+    press(&mut app, &["backtab", "right"]);
+    assert_eq!(description(&app), "Issue Resolved, callback booked", "what was typed is kept");
 }

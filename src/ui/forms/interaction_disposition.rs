@@ -31,7 +31,7 @@ pub(super) fn open(rows: Vec<Interaction>, code: Option<&str>, rules: &Rules) ->
     let mut form = Form::new(Kind::InteractionDisposition(rows), title, fields);
     if let Some(code) = code {
         form.fields[CODE].touched = true;
-        describe(&mut form.fields, rules, "", code);
+        describe(&mut form.fields, rules, code);
     }
     form
 }
@@ -47,16 +47,15 @@ fn codes(rules: &Rules) -> Vec<Opt> {
     options
 }
 
-/// Follows the code with its description, unless the supervisor wrote
-/// their own.
-fn describe(fields: &mut [Field], rules: &Rules, before: &str, now: &str) {
+/// Fills the description from the code until the supervisor types in it;
+/// from then on it is theirs, whatever code they choose.
+fn describe(fields: &mut [Field], rules: &Rules, code: &str) {
     let Some(book) = rules.book() else { return };
-    let described =
-        |code: &str| book.dispositions.get(code).map(|c| c.description.clone()).unwrap_or_default();
-    if let Some(Input::Text(text)) = fields.get_mut(DESCRIPTION).map(|f| &mut f.input)
-        && (text.is_empty() || text.text() == described(before))
+    let described = book.dispositions.get(code).map(|c| c.description.as_str()).unwrap_or_default();
+    if let Some(Field { input: Input::Text(text), touched: false, .. }) = fields.get_mut(DESCRIPTION)
+        && text.text() != described
     {
-        *text = super::TextInput::new(described(now));
+        *text = super::TextInput::new(described.to_owned());
     }
 }
 
@@ -66,12 +65,11 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
     if let Some(field) = fields.get_mut(AGENT) {
         field.help = target_agents::help(rows);
     }
-    let before = fields.get(CODE).map(Field::value).unwrap_or_default();
     if let Some(Input::Choice(choice)) = fields.get_mut(CODE).map(|f| &mut f.input) {
         choice.set_options(codes(facts.rules));
     }
     let code = fields.get(CODE).map(Field::value).unwrap_or_default();
-    describe(fields, facts.rules, &before, &code);
+    describe(fields, facts.rules, &code);
     let mut check = Check::default();
     let Some(book) = facts.rules.book() else {
         check.note("", facts.rules.missing("disposition matrix"));
