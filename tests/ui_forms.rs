@@ -8,8 +8,8 @@ mod ui_support;
 
 use cxone_console::api::model::User;
 use cxone_console::domain::UserId;
-use cxone_console::engine::audit::Target;
-use cxone_console::engine::{BatchReport, Change, Command, Event, Finished, Outcome, Snapshot};
+use cxone_console::engine::audit::{Target, TargetKind};
+use cxone_console::engine::{BatchReport, Change, Command, CommandId, Event, Finished, Outcome, Snapshot};
 use cxone_console::ui::app::{App, Effect, Overlay};
 use insta::assert_snapshot;
 use ui_support::*;
@@ -208,8 +208,7 @@ fn a_blocked_change_says_why_in_words() {
         report.count(&Outcome::applied("ok"), Some(12.0));
     }
     report.count(&blocked, None);
-    let target =
-        Target::new(cxone_console::engine::audit::TargetKind::User, "7e570000-0000-4000-8000-000000000000");
+    let target = Target::new(TargetKind::User, "7e570000-0000-4000-8000-000000000000");
     let effects = feed(
         &mut app,
         [
@@ -252,13 +251,11 @@ fn a_cancelled_batch_says_cancelled_once() {
     report.skipped.insert("cancelled".into(), 30);
     report.total += 30;
     report.cancelled = true;
-    feed(
-        &mut app,
-        [
-            Event::Accepted { id: id.clone(), total: 40 },
-            Event::Finished { id: id.clone(), result: Finished::Batch(report) },
-        ],
-    );
+    let unstarted = Outcome::skipped("cancelled", "the batch was cancelled before this agent was started");
+    let mut events = vec![Event::Accepted { id: id.clone(), total: 40 }];
+    events.extend((10..40).map(|i| item_finished(id, i, unstarted.clone())));
+    events.push(Event::Finished { id: id.clone(), result: Finished::Batch(report) });
+    feed(&mut app, events);
     let screen = snap(&app);
     assert!(
         screen
@@ -266,6 +263,31 @@ fn a_cancelled_batch_says_cancelled_once() {
         "{screen}"
     );
     assert!(!screen.contains("(cancelled) (cancelled)"), "{screen}");
+    assert!(!screen.contains("before this agent was started"), "the count says it once: {screen}");
+}
+
+/// Item `i` of batch `id` ended with `outcome`.
+fn item_finished(id: &CommandId, i: usize, outcome: Outcome) -> Event {
+    let target = Target::new(TargetKind::User, format!("7e57{i:04}-0000-4000-8000-000000000000"));
+    Event::ItemFinished { id: id.clone(), item: id.item(i), target, outcome }
+}
+
+#[test]
+fn a_batch_result_counts_every_refusal_beyond_those_it_keeps() {
+    let (mut app, effects) = forty_confirmed();
+    let [Effect::Engine(Command::Submit { id, .. })] = effects.as_slice() else { panic!("{effects:?}") };
+    let refused = Outcome::rejected("userId: user is outside their shift");
+    let mut report = BatchReport::default();
+    let mut events = vec![Event::Accepted { id: id.clone(), total: 150 }];
+    for i in 0..150 {
+        report.count(&refused, None);
+        events.push(item_finished(id, i, refused.clone()));
+    }
+    events.push(Event::Finished { id: id.clone(), result: Finished::Batch(report) });
+    feed(&mut app, events);
+    let screen = snap(&app);
+    assert!(screen.contains("0 of 150 applied, 150 failed."), "{screen}");
+    assert!(screen.contains("(and 149 more in the audit log)"), "{screen}");
 }
 
 /// The interaction disposition form's description, as it stands.

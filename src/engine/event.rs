@@ -83,12 +83,25 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The skip key of [`Outcome::unstarted`], as batch reports count it.
+    pub const UNSTARTED: &'static str = "cancelled";
+
     pub fn applied(summary: impl Into<String>) -> Self {
         Self::Applied { summary: summary.into(), data: None }
     }
 
     pub fn skipped(key: impl Into<String>, reason: impl Into<String>) -> Self {
         Self::Skipped { key: key.into(), reason: reason.into() }
+    }
+
+    /// A batch's target left unstarted because the batch was cancelled;
+    /// `what` names it ("contact", "agent").
+    pub fn unstarted(what: &str) -> Self {
+        Self::skipped(Self::UNSTARTED, format!("the batch was cancelled before this {what} was started"))
+    }
+
+    pub fn is_unstarted(&self) -> bool {
+        matches!(self, Self::Skipped { key, .. } if key == Self::UNSTARTED)
     }
 
     pub fn rejected(reason: impl Into<String>) -> Self {

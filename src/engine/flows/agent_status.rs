@@ -61,12 +61,9 @@ pub(crate) async fn run(
         ctx.emit(Event::ItemFinished { id: id.clone(), item, target, outcome }).await;
         ctx.emit(Event::Progress { id: id.clone(), done: report.total, total }).await;
     }
-    report.cancelled = report.skipped.contains_key(CANCELLED);
+    report.cancelled = report.skipped.contains_key(Outcome::UNSTARTED);
     Finished::Batch(report)
 }
-
-/// The skip key of agents a cancelled batch never started.
-const CANCELLED: &str = "cancelled";
 
 /// One agent's change to its end: the target, the outcome (durable) and
 /// the write's latency when it was applied.
@@ -87,7 +84,7 @@ async fn change(
         return (target, outcome, None);
     }
     let ending = if cancel.is_cancelled() {
-        Ending::new(Outcome::skipped(CANCELLED, "the batch was cancelled before this agent was started"))
+        Ending::new(Outcome::unstarted("agent"))
     } else {
         let key = IdempotencyKey::parse(trail.item().as_str()).ok();
         Flow { ctx, compliance: Compliance::new(&item.draft), started }

@@ -13,16 +13,19 @@ pub struct Pending {
     pub writes: bool,
     /// Returns data to read (a simulation, metrics): shown in a window.
     pub shows_result: bool,
-    /// Items that did not apply, with why, in words.
+    /// The first items refused or failed, with why, in words.
     pub blocked: Vec<String>,
+    /// Every item refused or failed, kept or not.
+    pub blocked_total: usize,
 }
 
 impl Pending {
     pub fn new(label: impl Into<String>, writes: bool) -> Self {
-        Self { label: label.into(), writes, shows_result: !writes, blocked: Vec::new() }
+        Self { label: label.into(), writes, shows_result: !writes, blocked: Vec::new(), blocked_total: 0 }
     }
 
     pub fn note_blocked(&mut self, text: String) {
+        self.blocked_total += 1;
         if self.blocked.len() < KEPT {
             self.blocked.push(text);
         }

@@ -70,7 +70,7 @@ pub(crate) async fn run(
             Some(done) = settling.next(), if !settling.is_empty() => batch.record(done).await,
         }
     }
-    batch.report.cancelled = cancel.is_cancelled() && batch.report.skipped.contains_key(worker::CANCELLED);
+    batch.report.cancelled = cancel.is_cancelled() && batch.report.skipped.contains_key(Outcome::UNSTARTED);
     Finished::Batch(batch.report)
 }
 

@@ -16,9 +16,6 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-/// The skip key of entries a cancelled batch never started.
-pub(super) const CANCELLED: &str = "cancelled";
-
 /// A contact whose requests are over: all that is left is to record how it
 /// ended, which needs no request.
 pub(super) struct Answered<'a> {
@@ -39,7 +36,7 @@ pub(super) async fn ask<'a>(
     let started = Instant::now();
     let Ready { mut trail, disposition, claim } = ready;
     let ending = if cancel.is_cancelled() {
-        Ending::new(Outcome::skipped(CANCELLED, "the batch was cancelled before this contact was started"))
+        Ending::new(Outcome::unstarted("contact"))
     } else {
         let key = IdempotencyKey::parse(trail.item().as_str());
         Worker { ctx, client, d: &disposition }.run(&mut trail, key.ok()).await

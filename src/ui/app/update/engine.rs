@@ -15,10 +15,13 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
             app.in_flight.insert(id, Progress { done, total });
         }
         // Each item is in the audit log, which the audit pane shows; what
-        // did not apply is kept for the batch's result.
+        // did not apply is kept for the batch's result, but for targets a
+        // cancel left unstarted: the result counts those, and each would
+        // only say so again.
         Event::ItemFinished { id, target, outcome, .. } => {
             if let Some(pending) = app.pending.get_mut(&id)
                 && !outcome.is_applied()
+                && !outcome.is_unstarted()
             {
                 pending.note_blocked(format!("{}: {}", target.id, outcome.text()));
             }
@@ -152,13 +155,13 @@ fn batch(report: &BatchReport, pending: &Pending) -> (String, Level) {
         text.push_str(&format!(", skipped {}", reasons.join(", ")));
     }
     // The skip reasons already say so when targets were left unstarted.
-    if report.cancelled && !report.skipped.contains_key("cancelled") {
+    if report.cancelled && !report.skipped.contains_key(Outcome::UNSTARTED) {
         text.push_str(" (cancelled)");
     }
     if let Some(first) = pending.blocked.first() {
         text.push_str(&format!(". {first}"));
-        if pending.blocked.len() > 1 {
-            text.push_str(&format!(" (and {} more in the audit log)", pending.blocked.len() - 1));
+        if pending.blocked_total > 1 {
+            text.push_str(&format!(" (and {} more in the audit log)", pending.blocked_total - 1));
         }
     }
     let level = if report.failed > 0 || !pending.blocked.is_empty() { Level::Warn } else { Level::Ok };
@@ -171,7 +174,7 @@ fn skip_words(key: &str) -> &str {
         "dialer_state" => "held by the dialer",
         "unchanged" => "already so",
         "duplicate" => "duplicates",
-        "cancelled" => "not started (cancelled)",
+        Outcome::UNSTARTED => "not started (cancelled)",
         "earlier_run" => "done by an earlier run",
         other => other,
     }
