@@ -177,6 +177,21 @@ fn confirmation_of_a_forty_row_batch_lists_every_row() {
 }
 
 #[test]
+fn agents_who_share_a_name_are_told_apart_by_their_user_names() {
+    let mut app = ready(120, 32);
+    let mut agents = forty_agents();
+    agents[1].first_name = agents[0].first_name.clone();
+    agents[1].last_name = agents[0].last_name.clone();
+    agents[1].user_name = "aaliyah.ito.2".into();
+    feed(&mut app, [Event::Snapshot(Snapshot::Agents(table(agents.clone(), 2, &[])))]);
+    press(&mut app, &["*", "c", "b", "b", "tab", "q", "enter"]);
+    let screen = snap(&app);
+    let twin = |user: &User| format!("Aaliyah Ito 1 ({}): Available → Break (Queue Full)", user.user_name);
+    assert!(screen.contains(&twin(&agents[0])) && screen.contains(&twin(&agents[1])), "{screen}");
+    assert!(screen.contains("Chen Ito 3: Available"), "a name of its own stays as it is: {screen}");
+}
+
+#[test]
 fn a_batch_in_flight_shows_its_progress_and_how_to_cancel_it() {
     let (mut app, effects) = forty_confirmed();
     let [Effect::Engine(Command::Submit { id, change: Change::AgentStatus(items) })] = effects.as_slice()

@@ -1,6 +1,7 @@
 //! The agent status form: state, pause reason from the tenant's list,
 //! wrap-up code and the two directive flags, for one agent or many.
 
+use super::plan::Names;
 use super::{Check, Choice, Facts, Field, Form, Input, Kind, Opt, Outgoing, Plan, PlanLine, Rules, count};
 use crate::api::model::User;
 use crate::domain::agent_status::{
@@ -69,9 +70,10 @@ pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> 
         })
         .collect();
     let mut lines = Vec::new();
+    let names = Names::new(users.iter().map(User::display_name));
     for (user, draft) in users.iter().zip(&drafts) {
         match AgentStatusChange::validate(draft, &book.pause_reasons) {
-            Ok(change) => lines.push(line(user, &change, facts)),
+            Ok(change) => lines.push(line(user, &change, facts, &names)),
             Err(invalid) => {
                 for e in invalid.errors() {
                     // An id problem belongs to that agent, not to a field.
@@ -92,7 +94,7 @@ pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> 
     check.finish(|| Plan::new(title, after, lines, Outgoing::Agents(drafts)).counted("agent"))
 }
 
-fn line(user: &User, change: &AgentStatusChange, facts: &Facts<'_>) -> PlanLine {
+fn line(user: &User, change: &AgentStatusChange, facts: &Facts<'_>, names: &Names) -> PlanLine {
     let before = after_text(&user.status.to_string(), user.pause_reason.as_deref().unwrap_or(""));
     let after = after_text(change.status.as_str(), change.pause_reason.as_deref().unwrap_or(""));
     let note = check_role(&change.user_id, user.role_names())
@@ -109,7 +111,7 @@ fn line(user: &User, change: &AgentStatusChange, facts: &Facts<'_>) -> PlanLine 
             })
         })
         .or_else(|| (before == after).then(|| "already so; will be skipped".to_string()));
-    PlanLine { entity: user.display_name(), before, after, note }
+    PlanLine { entity: names.of(user.display_name(), &user.user_name), before, after, note }
 }
 
 /// A state as the screen writes it: "Break (Queue Full)". Only a Break

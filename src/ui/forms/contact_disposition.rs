@@ -3,6 +3,7 @@
 //! `key=value` rows.
 
 use super::attributes::scalar;
+use super::plan::Names;
 use super::target_agents::{self, Source, Target};
 use super::{Check, Choice, Facts, Field, Form, Kind, Opt, Outgoing, Plan, PlanLine, count};
 use crate::api::model::{Campaign, Contact};
@@ -119,6 +120,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
     let mut unknown = BTreeSet::new();
     let mut drafts = Vec::new();
     let mut lines = Vec::new();
+    let names = Names::new(rows.iter().map(Contact::display_name));
     for row in rows {
         let Some(campaign) = facts.campaigns.iter().find(|c| c.id == row.campaign_id) else {
             check.note("", format!("campaign {} is not loaded yet; wait for the refresh", row.campaign_id));
@@ -139,7 +141,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
             unknown.insert(agent_id.to_string());
         }
         match ContactDisposition::validate(&draft, &matrix, facts.now) {
-            Ok(valid) => lines.push(line(row, &valid)),
+            Ok(valid) => lines.push(line(row, &valid, &names)),
             Err(invalid) => {
                 for e in invalid.errors() {
                     match e.field.as_str() {
@@ -179,14 +181,14 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
 
 /// A contact before → after; the agent is named where it is not the
 /// contact's own, so a confirmation shows every attribution the form made.
-fn line(row: &Contact, valid: &ContactDisposition) -> PlanLine {
+fn line(row: &Contact, valid: &ContactDisposition, names: &Names) -> PlanLine {
     let before = row.outcome_code.clone().unwrap_or_else(|| "no outcome".into());
     let wanted = &valid.outcome_code;
     let note = check_contact(&row.state, row.outcome_code.as_deref(), wanted)
         .err()
         .map(|skip| format!("will be skipped: {skip}"));
     let after = target_agents::after(row, valid.agent_id.as_str(), wanted.to_string());
-    PlanLine { entity: row.display_name(), before, after, note }
+    PlanLine { entity: names.of(row.display_name(), &row.phone), before, after, note }
 }
 
 impl Target for Contact {

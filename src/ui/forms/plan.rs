@@ -6,6 +6,7 @@ use crate::domain::attributes::AttributeDraft;
 use crate::domain::contact_disposition::ContactDispositionDraft;
 use crate::domain::interaction_disposition::DispositionDraft;
 use crate::engine::{Change, CommandId, DataActionChange, Item};
+use std::collections::HashMap;
 
 /// Batches at least this large say how many they touch before they go.
 pub const LARGE_BATCH: usize = 10;
@@ -19,6 +20,28 @@ pub struct PlanLine {
     /// What the console already knows will stop it (a wrap-up, the dialer),
     /// from the last refresh; the engine decides when it is sent.
     pub note: Option<String>,
+}
+
+/// Names of a batch's targets, each told apart from another of the same
+/// name by its `aside` ("Amelia Brennan (+15559426714)"), so no two lines
+/// of a confirmation read alike.
+pub(super) struct Names {
+    shared: HashMap<String, usize>,
+}
+
+impl Names {
+    pub fn new(names: impl IntoIterator<Item = String>) -> Self {
+        let mut shared = HashMap::new();
+        for name in names {
+            *shared.entry(name).or_insert(0) += 1;
+        }
+        shared.retain(|_, n| *n > 1);
+        Self { shared }
+    }
+
+    pub fn of(&self, name: String, aside: &str) -> String {
+        if self.shared.contains_key(&name) { format!("{name} ({aside})") } else { name }
+    }
 }
 
 /// The drafts to send, as the engine takes them.
@@ -115,5 +138,17 @@ impl Plan {
             None => text,
         });
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Names;
+
+    #[test]
+    fn only_shared_names_take_their_aside() {
+        let names = Names::new(["Amelia Brennan", "Kai Lee", "Amelia Brennan"].map(String::from));
+        assert_eq!(names.of("Amelia Brennan".into(), "+15559426714"), "Amelia Brennan (+15559426714)");
+        assert_eq!(names.of("Kai Lee".into(), "+15550000000"), "Kai Lee");
     }
 }
