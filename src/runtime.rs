@@ -67,6 +67,19 @@ impl ProfileInfo {
         format!("{}\n{}", self.name, self.place())
     }
 
+    /// How the console's header names it: the profile and where it points,
+    /// the embedded sandbox by its address of this run (the header's badge
+    /// already says it is the sandbox).
+    pub fn header(&self) -> String {
+        match &self.location {
+            Location::Sandbox(url) => {
+                let at = &url[url::Position::BeforeHost..url::Position::AfterPort];
+                format!("{} · embedded at {at}", self.name)
+            }
+            Location::Tenant(_) => format!("{} · {}", self.name, self.place()),
+        }
+    }
+
     /// `SANDBOX`, or the tenant's URL.
     pub fn place(&self) -> String {
         match &self.location {

@@ -40,6 +40,13 @@ async fn with_nothing_configured_the_embedded_sandbox_is_the_tenant() {
     let sandbox = runtime.sandbox().expect("the sandbox runs in-process");
     assert_eq!(profile.location, Location::Sandbox(sandbox.base_url()));
     assert_eq!(profile.to_string(), "sandbox · SANDBOX · jdoe");
+    let at = sandbox.base_url().authority().to_string();
+    assert!(at.starts_with("127.0.0.1:"), "{at}");
+    assert_eq!(
+        profile.header(),
+        format!("sandbox · embedded at {at}"),
+        "the header gives this run's address"
+    );
 
     let settings = runtime.tenant().engine_config(&config, Options::console()).unwrap();
     for target in ["disposition", "crm", "wfm"] {
@@ -73,6 +80,7 @@ async fn a_tenant_profile_signs_in_with_its_secret_and_a_headless_run_reads_no_s
     let runtime = Runtime::start_with(&config, Options::headless()).await.expect("the runtime starts");
     assert!(runtime.sandbox().is_none(), "no sandbox for a tenant profile");
     assert_eq!(runtime.profile().place(), tenant.base_url().as_str().trim_end_matches('/'));
+    assert!(runtime.profile().header().ends_with(&format!(" · {}", runtime.profile().place())));
     let settings = runtime.tenant().engine_config(&config, Options::headless()).unwrap();
     assert_eq!(settings.refresh_every, Duration::ZERO);
     assert_eq!(settings.webhook_targets["crm"], tenant.sink_url("crm"));

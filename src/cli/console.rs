@@ -57,7 +57,7 @@ async fn console(
     let paths = config.paths();
     let profile = runtime.profile();
     let session = Session {
-        profile: format!("{} · {}", profile.name, profile.place()),
+        profile: profile.header(),
         sandbox: runtime.sandbox().map(|s| s.base_url()),
         operator: config.operator().to_string(),
         read_only,

@@ -140,7 +140,8 @@ impl Entity for Interaction {
         for d in &self.dispositions {
             let notes = d.notes.as_deref().map(|n| format!(" — {n}")).unwrap_or_default();
             let by = lookup.agents.name_or_id(d.agent_id.as_str());
-            fields.push(Field::new("", format!("{} {} by {by} ({}){notes}", d.code, d.description, d.source)));
+            fields
+                .push(Field::new("", format!("{} {} by {by} ({}){notes}", d.code, d.description, d.source)));
         }
         if self.attributes.is_empty() {
             fields.push(Field::maybe("Attributes", None::<String>));
