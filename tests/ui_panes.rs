@@ -48,6 +48,25 @@ fn data_actions_pane() {
 }
 
 #[test]
+fn a_data_action_that_has_not_run_shows_no_rates() {
+    let mut app = loaded(150, 36);
+    let mut actions = data_actions();
+    // CallbackScheduler, first by name: counted, but not run.
+    actions[2].recent_executions =
+        Some(cxone_console::api::model::RecentExecutions { count: 0, error_rate: 0.0, avg_latency_ms: 0.0 });
+    feed(&mut app, [Event::Snapshot(Snapshot::DataActions(table(actions, 2, &[])))]);
+    press(&mut app, &["4"]);
+    let screen = render(&app);
+    let row = screen.lines().find(|l| l.contains("│CallbackScheduler")).unwrap_or_default();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert!(
+        cells.windows(4).any(|w| w == ["live", "0", "—", "—"]),
+        "no error rate or latency of no runs: {row}"
+    );
+    assert!(screen.contains("Recently    no runs"), "{screen}");
+}
+
+#[test]
 fn everything_at_eighty_by_twenty_four() {
     let mut app = loaded(80, 24);
     feed(&mut app, audit_events());

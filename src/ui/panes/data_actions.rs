@@ -73,13 +73,9 @@ static COLUMNS: [Column<DataAction>; 6] = [
         drop: 1,
         right: true,
         live: false,
-        text: |a, _| {
-            Cow::Owned(a.recent_executions.map_or_else(|| "—".into(), |e| format::percent(e.error_rate)))
-        },
-        role: |a, _| a.recent_executions.map_or(Role::Muted, |e| error_role(e.error_rate)),
-        sort: |a, _| {
-            a.recent_executions.map_or(SortKey::Missing, |e| SortKey::Int((e.error_rate * 1e6) as i64))
-        },
+        text: |a, _| Cow::Owned(ran(a).map_or_else(|| "—".into(), |e| format::percent(e.error_rate))),
+        role: |a, _| ran(a).map_or(Role::Muted, |e| error_role(e.error_rate)),
+        sort: |a, _| ran(a).map_or(SortKey::Missing, |e| SortKey::Int((e.error_rate * 1e6) as i64)),
     },
     Column {
         title: "Latency",
@@ -89,11 +85,9 @@ static COLUMNS: [Column<DataAction>; 6] = [
         drop: 2,
         right: true,
         live: false,
-        text: |a, _| Cow::Owned(a.recent_executions.map_or_else(|| "—".into(), latency)),
-        role: |a, _| if a.recent_executions.is_some() { Role::Text } else { Role::Muted },
-        sort: |a, _| {
-            a.recent_executions.map_or(SortKey::Missing, |e| SortKey::Int((e.avg_latency_ms * 1000.0) as i64))
-        },
+        text: |a, _| Cow::Owned(ran(a).map_or_else(|| "—".into(), latency)),
+        role: |a, _| if ran(a).is_some() { Role::Text } else { Role::Muted },
+        sort: |a, _| ran(a).map_or(SortKey::Missing, |e| SortKey::Int((e.avg_latency_ms * 1000.0) as i64)),
     },
 ];
 
@@ -110,15 +104,17 @@ impl Entity for DataAction {
 
     fn detail(&self, lookup: &Lookup<'_>) -> Vec<Field> {
         let versions: Vec<&str> = self.versions.iter().map(|v| v.version.as_str()).collect();
-        let runs = self.recent_executions.map(|e| {
-            format!(
+        let runs = match (ran(self), self.recent_executions) {
+            (Some(e), _) => Some(format!(
                 "{} runs, {} errors, {} average",
                 format::count(e.count),
                 format::percent(e.error_rate),
                 latency(e)
-            )
-        });
-        let runs_role = self.recent_executions.map_or(Role::Muted, |e| error_role(e.error_rate));
+            )),
+            (None, Some(_)) => Some("no runs".to_string()),
+            (None, None) => None,
+        };
+        let runs_role = ran(self).map_or(Role::Muted, |e| error_role(e.error_rate));
         vec![
             Field::new("Name", self.name.clone()),
             Field::new("Id", self.id.to_string()),
@@ -149,6 +145,12 @@ pub fn error_role(rate: f64) -> Role {
     } else {
         Role::Ok
     }
+}
+
+/// The recent executions, if there were any: an error rate or a latency
+/// of no runs means nothing.
+fn ran(a: &DataAction) -> Option<RecentExecutions> {
+    a.recent_executions.filter(|e| e.count > 0)
 }
 
 fn latency(e: RecentExecutions) -> String {
