@@ -57,6 +57,8 @@ async fn simulation_routes_the_documents_sample_and_refuses_bad_input_without_wr
     assert_eq!(data["output"]["confidence_score"], 0.95);
     assert_eq!(data["output"]["enriched_data"]["vip_tier"], "platinum");
     assert!(data["latencyMs"].as_f64().is_some_and(|ms| ms >= 0.0), "{data}");
+    let micros = data["latencyMs"].as_f64().unwrap_or_default() * 1000.0;
+    assert!((micros - micros.round()).abs() < 1e-6, "to the microsecond, without float noise: {data}");
 
     let bad = json!({"interaction_id": "int_1", "channel_type": "pigeon"});
     let outcome = rig.outcome(data_action(DataActionChange::Simulate { input: bad })).await;

@@ -30,7 +30,7 @@ pub(super) fn check_simulate(fields: &[Field]) -> Check {
             }
             check.finish(|| {
                 let change = DataActionChange::Simulate { input };
-                Plan::new("Simulate?".into(), "simulation".into(), Vec::new(), Outgoing::DataAction(change))
+                Plan::new("Simulate?".into(), "Simulation".into(), Vec::new(), Outgoing::DataAction(change))
             })
         }
         Err(e) => {
