@@ -122,6 +122,26 @@ fn data_action_forms() {
 }
 
 #[test]
+fn deploying_a_name_the_tenant_already_has_is_warned_of() {
+    let mut app = medium();
+    press(&mut app, &["4", "n", "tab", "tab"]);
+    type_text(&mut app, "http://127.0.0.1:9100/route");
+    press(&mut app, &["enter"]);
+    let screen = snap(&app);
+    assert!(screen.contains("SentimentRoutingAction is already deployed (1.2.0)"), "{screen}");
+    assert!(screen.contains("this adds a second"), "{screen}");
+    assert!(
+        screen.contains("→ 1.0.0 → http://127.0.0.1:9100/route (timeout 5000 ms)"),
+        "nothing cut: {screen}"
+    );
+    press(&mut app, &["esc", "backtab", "backtab", "ctrl-u"]);
+    type_text(&mut app, "RoutingV2");
+    press(&mut app, &["enter"]);
+    let screen = snap(&app);
+    assert!(screen.contains("Deploy RoutingV2 1.0.0?") && !screen.contains("already deployed"), "{screen}");
+}
+
+#[test]
 fn confirmation_of_one_change() {
     let mut app = ready(120, 32);
     press(&mut app, &["c", "b", "b", "tab", "q", "enter"]);

@@ -40,7 +40,7 @@ pub(super) fn check_simulate(fields: &[Field]) -> Check {
     }
 }
 
-pub(super) fn open_deploy() -> Form {
+pub(super) fn open_deploy(deployed: Vec<DataAction>) -> Form {
     let example = DataActionDraft::documents_example("");
     let fields = vec![
         Field::text("name", "Name", &example.name, "a letter, then letters, digits, _ - ."),
@@ -49,10 +49,14 @@ pub(super) fn open_deploy() -> Form {
         Field::text("timeoutMs", "Timeout (ms)", &DEFAULT_TIMEOUT_MS.to_string(), "100 to 30000"),
         Field::text("description", "Description", &example.description, "optional"),
     ];
-    Form::new(Kind::Deploy, "Deploy a data action · with the shipped input and output schemas", fields)
+    Form::new(
+        Kind::Deploy(deployed),
+        "Deploy a data action · with the shipped input and output schemas",
+        fields,
+    )
 }
 
-pub(super) fn check_deploy(fields: &[Field]) -> Check {
+pub(super) fn check_deploy(fields: &[Field], deployed: &[DataAction]) -> Check {
     let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
     let mut check = Check::default();
     let timeout = value(3);
@@ -89,14 +93,23 @@ pub(super) fn check_deploy(fields: &[Field]) -> Check {
             after: format!("{} → {} (timeout {} ms)", d.version, d.handler_url, d.timeout_ms),
             note: None,
         });
-        let title = format!("Deploy {} {}?", draft.name.trim(), draft.version.trim());
-        let label = format!("deploy {}", draft.name.trim());
-        Plan::new(
-            title,
-            label,
-            line.into_iter().collect(),
-            Outgoing::DataAction(DataActionChange::Deploy(draft)),
-        )
+        let name = draft.name.trim().to_owned();
+        let title = format!("Deploy {name} {}?", draft.version.trim());
+        let label = format!("deploy {name}");
+        let plan =
+            Plan::new(title, label, line.into_iter().collect(), Outgoing::DataAction(DataActionChange::Deploy(draft)));
+        // The tenant takes a second action of the same name; a supervisor
+        // more likely meant a new version of the first.
+        match deployed.iter().find(|a| a.name.eq_ignore_ascii_case(&name)) {
+            Some(namesake) => plan.warn(format!(
+                "{} is already deployed ({}{}): this adds a second action of that name. For a new version of it, \
+                 use v on its row instead.",
+                namesake.name,
+                namesake.version,
+                if namesake.is_deprecated { ", deprecated" } else { "" }
+            )),
+            None => plan,
+        }
     })
 }
 

@@ -66,7 +66,9 @@ pub enum Kind {
     ContactDisposition(Vec<Contact>),
     Attributes(Vec<Interaction>),
     Simulate,
-    Deploy,
+    /// With the actions already deployed, whose names a new one should not
+    /// repeat unawares.
+    Deploy(Vec<DataAction>),
     NewVersion(Box<DataAction>),
     Deprecate(Box<DataAction>),
     Metrics(Box<DataAction>),
@@ -159,7 +161,7 @@ impl Form {
             Kind::ContactDisposition(rows) => contact_disposition::check(&mut self.fields, rows, facts),
             Kind::Attributes(rows) => attributes::check(&self.fields, rows),
             Kind::Simulate => data_action::check_simulate(&self.fields),
-            Kind::Deploy => data_action::check_deploy(&self.fields),
+            Kind::Deploy(deployed) => data_action::check_deploy(&self.fields, deployed),
             Kind::NewVersion(action) => data_action::check_version(&self.fields, action),
             Kind::Deprecate(action) => data_action::check_deprecate(action),
             Kind::Metrics(action) => data_action::check_metrics(&self.fields, action),
@@ -297,8 +299,8 @@ pub fn simulate() -> Form {
     data_action::open_simulate()
 }
 
-pub fn deploy() -> Form {
-    data_action::open_deploy()
+pub fn deploy(deployed: Vec<DataAction>) -> Form {
+    data_action::open_deploy(deployed)
 }
 
 pub fn new_version(action: DataAction) -> Form {

@@ -41,7 +41,9 @@ pub(super) fn run(app: &mut App, command: PaletteCommand, effects: &mut Vec<Effe
             Err(why) => app.flash(why, Level::Warn),
         },
         PaletteCommand::Simulate => compose::show(app, forms::simulate(), effects),
-        PaletteCommand::Deploy => compose::show(app, forms::deploy(), effects),
+        PaletteCommand::Deploy => {
+            compose::show(app, forms::deploy(app.data_actions.rows().to_vec()), effects)
+        }
         PaletteCommand::Watch => watch(app, effects),
         PaletteCommand::Faults(profile) => {
             effects.push(Effect::SetFaults(profile));

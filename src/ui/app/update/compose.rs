@@ -25,7 +25,7 @@ pub(super) fn open(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
         }
         Verb::Attributes => targets(app, list).map(|t| forms::attributes(t.interactions, &[])),
         Verb::Simulate => Ok(forms::simulate()),
-        Verb::Deploy => Ok(forms::deploy()),
+        Verb::Deploy => Ok(forms::deploy(app.data_actions.rows().to_vec())),
         Verb::NewVersion => action(app).map(forms::new_version),
         Verb::Deprecate => action(app).map(forms::deprecate),
         Verb::ActionMetrics => {

@@ -4,7 +4,7 @@
 use crate::ui::app::App;
 use crate::ui::forms::Plan;
 use crate::ui::theme::Role;
-use crate::ui::widgets::fit::wrap;
+use crate::ui::widgets::fit::{width, wrap};
 use ratatui::text::{Line, Span};
 
 pub(super) fn lines(app: &App, plan: &Plan, room: usize) -> Vec<Line<'static>> {
@@ -20,12 +20,31 @@ pub(super) fn lines(app: &App, plan: &Plan, room: usize) -> Vec<Line<'static>> {
     }
     lines.push(Line::default());
     for line in &plan.lines {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{}: ", line.entity), theme.style(Role::Text)),
-            Span::styled(line.before.clone(), theme.style(Role::Muted)),
-            Span::styled(" → ", theme.style(Role::Accent)),
-            Span::styled(line.after.clone(), theme.style(Role::Ok)),
-        ]));
+        let entity = format!("{}: ", line.entity);
+        if width(&entity) + width(&line.before) + width(" → ") + width(&line.after) <= room {
+            lines.push(Line::from(vec![
+                Span::styled(entity, theme.style(Role::Text)),
+                Span::styled(line.before.clone(), theme.style(Role::Muted)),
+                Span::styled(" → ", theme.style(Role::Accent)),
+                Span::styled(line.after.clone(), theme.style(Role::Ok)),
+            ]));
+        } else {
+            // Too long for one line (a handler's URL): before and after
+            // each on their own, wrapped, so nothing is cut off.
+            for part in wrap(entity.trim_end(), room) {
+                lines.push(Line::from(Span::styled(part, theme.style(Role::Text))));
+            }
+            for (lead, text, role) in [("    ", &line.before, Role::Muted), ("  → ", &line.after, Role::Ok)]
+            {
+                for (i, part) in wrap(text, room.saturating_sub(4)).into_iter().enumerate() {
+                    let lead = if i == 0 { lead } else { "    " };
+                    lines.push(Line::from(vec![
+                        Span::styled(lead, theme.style(Role::Accent)),
+                        Span::styled(part, theme.style(role)),
+                    ]));
+                }
+            }
+        }
         if let Some(note) = &line.note {
             for part in wrap(note, room.saturating_sub(4)) {
                 lines.push(Line::from(Span::styled(format!("    {part}"), theme.style(Role::Warn))));

@@ -127,7 +127,7 @@ fn targets(form: &Form) -> String {
         Kind::Simulate => {
             "Runs the documents' handler on this machine; nothing is sent to the tenant.".into()
         }
-        Kind::Deploy => "Creates a new action on the tenant.".into(),
+        Kind::Deploy(_) => "Creates a new action on the tenant.".into(),
         Kind::NewVersion(a) | Kind::Deprecate(a) | Kind::Metrics(a) => {
             format!("For {} ({}), version {}", a.name, a.id, a.version)
         }
