@@ -87,8 +87,33 @@ fn attributes_form() {
     press(&mut app, &["tab"]);
     press(&mut app, &["ctrl-u"]);
     type_text(&mut app, "9");
-    press(&mut app, &["tab", "right"]);
+    // A new key: the mode has followed it to ADD.
+    press(&mut app, &["tab"]);
     assert_snapshot!("attributes_valid", snap(&app));
+}
+
+/// Field `i` of the form on top, as it stands.
+fn field(app: &App, i: usize) -> String {
+    match app.overlays.last() {
+        Some(Overlay::Form(form)) => form.fields[i].value(),
+        other => panic!("expected a form on top, found {other:?}"),
+    }
+}
+
+#[test]
+fn an_attribute_row_adds_a_new_key_and_updates_a_present_one_until_a_mode_is_chosen() {
+    let mut app = medium();
+    press(&mut app, &["2", "a"]);
+    type_text(&mut app, "tier");
+    assert_eq!(field(&app, 2), "ADD", "no interaction has tier yet");
+    press(&mut app, &["ctrl-u"]);
+    type_text(&mut app, "sentimentScore");
+    assert_eq!(field(&app, 2), "UPDATE", "it has sentimentScore");
+    press(&mut app, &["tab", "tab", "right"]);
+    let chosen = field(&app, 2);
+    press(&mut app, &["backtab", "backtab", "ctrl-u"]);
+    type_text(&mut app, "tier");
+    assert_eq!(field(&app, 2), chosen, "a mode the supervisor chose stays");
 }
 
 #[test]
@@ -327,10 +352,7 @@ fn a_batch_result_counts_every_refusal_beyond_those_it_keeps() {
 
 /// The interaction disposition form's description, as it stands.
 fn description(app: &App) -> String {
-    match app.overlays.last() {
-        Some(Overlay::Form(form)) => form.fields[1].value(),
-        other => panic!("expected a form on top, found {other:?}"),
-    }
+    field(app, 1)
 }
 
 #[test]

@@ -2,13 +2,15 @@
 //! removed as needed; the tenant applies them all or none.
 
 use super::interaction_disposition::short;
-use super::{Check, Choice, Field, Form, Kind, Opt, Outgoing, Plan, PlanLine, count};
+use super::{Check, Choice, Field, Form, Input, Kind, Opt, Outgoing, Plan, PlanLine, count};
 use crate::api::model::Interaction;
 use crate::domain::attributes::{AttributeDraft, AttributeMode, AttributeUpdate};
 use serde_json::Value;
 
 /// Fields per row: key, value, mode.
 const PER_ROW: usize = 3;
+/// The mode's place in its row.
+const MODE: usize = 2;
 
 pub(super) fn open(rows: Vec<Interaction>, typed: &[(String, String)]) -> Form {
     let title = match rows.as_slice() {
@@ -23,10 +25,32 @@ pub(super) fn open(rows: Vec<Interaction>, typed: &[(String, String)]) -> Form {
         fields.extend(row(0, "", ""));
     }
     let mut form = Form::new(Kind::Attributes(rows), title, fields);
-    for field in &mut form.fields {
-        field.touched = !typed.is_empty();
+    // Typed keys and values show their problems at once; their modes are
+    // still the form's to pick (see `follow_modes`).
+    for (i, field) in form.fields.iter_mut().enumerate() {
+        field.touched = !typed.is_empty() && i % PER_ROW != MODE;
     }
     form
+}
+
+/// Each row's mode follows its key until the supervisor picks one: ADD
+/// for a key none of the interactions has, UPDATE for one all of them
+/// have (the tenant refuses the other way round). A key some have and some
+/// lack is left to the supervisor; the confirmation notes which.
+fn follow_modes(fields: &mut [Field], rows: &[Interaction]) {
+    for row in fields.chunks_mut(PER_ROW) {
+        let [key, _, Field { input: Input::Choice(mode), touched: false, .. }] = row else { continue };
+        let key = key.value();
+        if key.trim().is_empty() {
+            continue;
+        }
+        let having = rows.iter().filter(|i| i.attributes.iter().any(|a| a.key == key)).count();
+        if having == 0 {
+            mode.pick(AttributeMode::Add.as_str());
+        } else if having == rows.len() {
+            mode.pick(AttributeMode::Update.as_str());
+        }
+    }
 }
 
 fn row(n: usize, key: &str, value: &str) -> [Field; PER_ROW] {
@@ -103,7 +127,8 @@ fn drafts(fields: &[Field]) -> Vec<(usize, AttributeDraft)> {
         .collect()
 }
 
-pub(super) fn check(fields: &[Field], rows: &[Interaction]) -> Check {
+pub(super) fn check(fields: &mut [Field], rows: &[Interaction]) -> Check {
+    follow_modes(fields, rows);
     let numbered = drafts(fields);
     let drafts: Vec<AttributeDraft> = numbered.iter().map(|(_, d)| d.clone()).collect();
     // Problems name the n-th draft; the form's rows skip blank ones.

@@ -73,6 +73,15 @@ impl Choice {
         found.is_some()
     }
 
+    /// Picks the option whose value is `value`; false when none is.
+    pub fn pick(&mut self, value: &str) -> bool {
+        let found = self.options.iter().position(|o| o.value == value);
+        if let Some(i) = found {
+            self.index = i;
+        }
+        found.is_some()
+    }
+
     /// Replaces the options, keeping the current value picked when it is
     /// still one of them.
     pub fn set_options(&mut self, options: Vec<Opt>) {

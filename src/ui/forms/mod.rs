@@ -159,7 +159,7 @@ impl Form {
                 interaction_disposition::check(&mut self.fields, rows, facts)
             }
             Kind::ContactDisposition(rows) => contact_disposition::check(&mut self.fields, rows, facts),
-            Kind::Attributes(rows) => attributes::check(&self.fields, rows),
+            Kind::Attributes(rows) => attributes::check(&mut self.fields, rows),
             Kind::Simulate => data_action::check_simulate(&self.fields),
             Kind::Deploy(deployed) => data_action::check_deploy(&self.fields, deployed),
             Kind::NewVersion(action) => data_action::check_version(&self.fields, action),
