@@ -73,13 +73,11 @@ impl Choice {
         found.is_some()
     }
 
-    /// Picks the option whose value is `value`; false when none is.
-    pub fn pick(&mut self, value: &str) -> bool {
-        let found = self.options.iter().position(|o| o.value == value);
-        if let Some(i) = found {
+    /// Picks the option whose value is `value`, if there is one.
+    pub fn pick(&mut self, value: &str) {
+        if let Some(i) = self.options.iter().position(|o| o.value == value) {
             self.index = i;
         }
-        found.is_some()
     }
 
     /// Replaces the options, keeping the current value picked when it is

@@ -104,16 +104,15 @@ impl Entity for DataAction {
 
     fn detail(&self, lookup: &Lookup<'_>) -> Vec<Field> {
         let versions: Vec<&str> = self.versions.iter().map(|v| v.version.as_str()).collect();
-        let runs = match (ran(self), self.recent_executions) {
-            (Some(e), _) => Some(format!(
+        let runs = self.recent_executions.map(|e| match e.count {
+            0 => "no runs".to_string(),
+            _ => format!(
                 "{} runs, {} errors, {} average",
                 format::count(e.count),
                 format::percent(e.error_rate),
                 latency(e)
-            )),
-            (None, Some(_)) => Some("no runs".to_string()),
-            (None, None) => None,
-        };
+            ),
+        });
         let runs_role = ran(self).map_or(Role::Muted, |e| error_role(e.error_rate));
         vec![
             Field::new("Name", self.name.clone()),
