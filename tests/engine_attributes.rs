@@ -48,10 +48,7 @@ async fn callback(rig: &mut Rig, interaction: &str) -> AttributeCallback {
         Event::AttributesChanged(c) if c.interaction_id == interaction => Some(c.clone()),
         _ => None,
     };
-    match rig.seen.iter().find_map(about) {
-        Some(earlier) => earlier,
-        None => rig.until(about).await,
-    }
+    rig.seen_or_next(about).await
 }
 
 #[tokio::test]

@@ -108,10 +108,7 @@ async fn a_deploy_creates_one_action_and_is_on_record_with_its_new_id() {
         Event::Metrics(m) if m.token_refreshes > 0 => Some(m.token_refreshes),
         _ => None,
     };
-    let tokens = match rig.seen.iter().find_map(counted) {
-        Some(earlier) => earlier,
-        None => rig.until(counted).await,
-    };
+    let tokens = rig.seen_or_next(counted).await;
     assert_eq!(tokens, rig.sandbox.stats().tokens_issued);
     rig.stop().await;
 }

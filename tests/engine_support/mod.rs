@@ -113,8 +113,19 @@ impl Rig {
         self.finished(&id).await
     }
 
+    /// Like [`Rig::until`], but an event that already arrived while the test
+    /// waited for another one counts: commands run side by side and end in
+    /// any order.
+    pub async fn seen_or_next<T>(&mut self, mut pick: impl FnMut(&Event) -> Option<T>) -> T {
+        match self.seen.iter().find_map(&mut pick) {
+            Some(earlier) => earlier,
+            None => self.until(pick).await,
+        }
+    }
+
+    /// The end of command `id`, whether it came before this call or after.
     pub async fn finished(&mut self, id: &CommandId) -> Finished {
-        self.until(|e| match e {
+        self.seen_or_next(|e| match e {
             Event::Finished { id: done, result } if done == id => Some(result.clone()),
             _ => None,
         })
