@@ -181,6 +181,28 @@ fn windows_scroll_within_their_text() {
 }
 
 #[test]
+fn the_key_that_opens_a_window_closes_it() {
+    let mut app = loaded(100, 30);
+    press(&mut app, &["m"]);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Breakdown { .. })));
+    press(&mut app, &["m"]);
+    assert!(app.overlays.is_empty(), "m again closes the per-operation window");
+
+    press(&mut app, &["enter", "?"]);
+    assert!(
+        matches!(app.overlays.as_slice(), [Overlay::Detail { .. }, Overlay::Help { .. }]),
+        "help over details"
+    );
+    press(&mut app, &["?"]);
+    assert!(
+        matches!(app.overlays.as_slice(), [Overlay::Detail { .. }]),
+        "? closes the help and only the help"
+    );
+    press(&mut app, &["m", "m", "esc"]);
+    assert!(app.overlays.is_empty());
+}
+
+#[test]
 fn time_redraws_only_what_shows_time() {
     let mut app = loaded(120, 40);
     app.mark_drawn();

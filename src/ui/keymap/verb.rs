@@ -129,7 +129,7 @@ const VERBS: &[(&str, Verb, &[Context])] = &[
     ("pane.prev", Verb::PrevPane, &[Context::Global]),
     ("freeze", Verb::Freeze, &[Context::Global]),
     ("refresh", Verb::Refresh, &[Context::Global]),
-    ("breakdown", Verb::Breakdown, &[Context::Global]),
+    ("breakdown", Verb::Breakdown, &[Context::Global, Context::Overlay]),
     ("suspend", Verb::Suspend, &[Context::Global]),
     ("down", Verb::Down, &[Context::List, Context::Overlay]),
     ("up", Verb::Up, &[Context::List, Context::Overlay]),

@@ -40,11 +40,25 @@ fn overlay(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
         }
     }
     match verb {
-        Verb::Close | Verb::Help => {
+        Verb::Close => {
             app.overlays.pop();
         }
+        Verb::Help => toggle(app, Overlay::Help { scroll: 0 }),
+        Verb::Breakdown => toggle(app, Overlay::Breakdown { scroll: 0 }),
         Verb::Quit => quit(app, effects),
         _ => {}
+    }
+}
+
+/// `?` and `m` open their window, or close it when it is the one on top:
+/// the key that opened a window closes it.
+fn toggle(app: &mut App, window: Overlay) {
+    let on_top =
+        app.overlays.last().is_some_and(|top| std::mem::discriminant(top) == std::mem::discriminant(&window));
+    if on_top {
+        app.overlays.pop();
+    } else {
+        app.overlays.push(window);
     }
 }
 
@@ -52,7 +66,7 @@ fn pane(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
     let list = app.focused_list();
     match verb {
         Verb::Quit => quit(app, effects),
-        Verb::Help => app.overlays.push(Overlay::Help { scroll: 0 }),
+        Verb::Help => toggle(app, Overlay::Help { scroll: 0 }),
         Verb::Palette => {
             // The line completes pause reasons and codes from the tenant's rules.
             if app.rules.book().is_none() {
@@ -68,7 +82,7 @@ fn pane(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
             effects.push(Effect::Engine(Command::Refresh));
             app.flash("Refreshing every table…", Level::Info);
         }
-        Verb::Breakdown => app.overlays.push(Overlay::Breakdown { scroll: 0 }),
+        Verb::Breakdown => toggle(app, Overlay::Breakdown { scroll: 0 }),
         Verb::Suspend => effects.push(Effect::Suspend),
         Verb::Up => navigate(app, list, |nav, _| nav.move_by(-1)),
         Verb::Down => navigate(app, list, |nav, _| nav.move_by(1)),
