@@ -137,6 +137,10 @@ async fn the_documents_three_contacts_are_applied_once_each_and_reach_the_crm() 
     assert_eq!(intent.entry.after, Some(json!({"outcomeCode": "INTERESTED"})));
     let request = intent.entry.request.as_ref().unwrap();
     assert!(request.etag.is_some() && request.idempotency_key.as_deref() == Some(ids[0].as_str()));
+    let said = records_of(&records, &ids[0])[1].entry.reason.clone().unwrap_or_default();
+    let named =
+        format!("contact {} (contact-uuid-111111111111) now has outcome INTERESTED", first.display_name());
+    assert!(said.starts_with(&named) && said.contains("(was NO_ANSWER)"), "{said}");
     rig.stop().await;
 }
 

@@ -162,7 +162,7 @@ async fn an_engine_that_stops_is_reported_on_screen() {
     settle().await;
     let screen = ui.probe.text();
     assert!(screen.contains("The engine has stopped"), "{screen}");
-    assert!(screen.contains("Available → Break (Lunch)"), "events before the end still show: {screen}");
+    assert!(screen.contains("is now Break (Lunch)"), "events before the end still show: {screen}");
     ui.key("q").await;
     let (_, app) = ui.finish().await;
     assert!(app.engine_stopped);

@@ -170,6 +170,16 @@ fn audit_log_follows_the_newest_record() {
 }
 
 #[test]
+fn an_audit_line_names_its_target_without_repeating_the_id_its_column_shows() {
+    let mut app = loaded(150, 36);
+    feed(&mut app, audit_events());
+    let line =
+        render(&app).lines().find(|l| l.contains("applied")).map(String::from).expect("the applied record");
+    assert!(line.contains("12345-abcde-67890"), "the target column: {line}");
+    assert!(line.contains("agent Amara Okafor is now Break (Lunch); was Available"), "{line}");
+}
+
+#[test]
 fn audit_log_filtered_to_failures_and_paused() {
     let mut app = loaded(150, 36);
     feed(&mut app, audit_events());

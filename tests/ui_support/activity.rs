@@ -67,7 +67,7 @@ pub fn audit_trail() -> Vec<AuditRecord> {
                 AuditEntry::outcome("cmd_01", "agentStatus", user("12345-abcde-67890"), Outcome::Applied),
                 "cmd_01",
             )
-            .reason("Available → Break (Lunch)")
+            .reason("agent Amara Okafor (12345-abcde-67890) is now Break (Lunch); was Available")
             .http(200, 1, Duration::from_millis(41)),
         ),
         record(

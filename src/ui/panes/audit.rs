@@ -67,7 +67,13 @@ fn line(record: &AuditRecord, room: usize, app: &App) -> Line<'static> {
     let word = kind_word(record);
     let action = entry.action.as_deref().unwrap_or("");
     let target = entry.target.as_ref().map(|t| t.id.as_str()).unwrap_or("");
-    let mut rest = entry.reason.clone().unwrap_or_default();
+    let reason = entry.reason.as_deref().unwrap_or_default();
+    // The target's id has a column of its own: the text need not say it
+    // again after a name, and what changed then fits.
+    let mut rest = match &entry.target {
+        Some(t) if !t.id.is_empty() => reason.replace(&format!(" ({})", t.id), ""),
+        _ => reason.to_string(),
+    };
     if let Some(operator) = &entry.operator {
         if !rest.is_empty() {
             rest.push_str("  ");

@@ -159,11 +159,11 @@ impl Worker<'_> {
         let d = self.d;
         let write_ms = (call.latency.as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
         let summary = format!(
-            "contact {} in campaign {} now has outcome {}{how} (was {})",
-            d.contact_id,
-            d.campaign_id,
+            "contact {} now has outcome {}{how} (was {}) in campaign {}",
+            named(before),
             d.outcome_code,
-            before.outcome_code.as_deref().unwrap_or("none")
+            before.outcome_code.as_deref().unwrap_or("none"),
+            d.campaign_id,
         );
         Ending {
             after: Some(json!({ "outcomeCode": after.outcome_code, "state": after.state.as_str() })),
@@ -175,6 +175,14 @@ impl Worker<'_> {
             write_ms: Some(write_ms),
             ..Ending::new(Outcome::applied(summary)).call(call)
         }
+    }
+}
+
+/// The contact's name with its id, as agents are named: names repeat.
+fn named(contact: &Contact) -> String {
+    match contact.display_name() {
+        name if name.is_empty() => contact.id.to_string(),
+        name => format!("{name} ({})", contact.id),
     }
 }
 
