@@ -59,7 +59,12 @@ async fn a_disposition_is_applied_once_and_announced_with_a_valid_signature() {
         other => panic!("one outcome expected, got {other:?}"),
     };
     assert!(outcome.is_applied(), "{outcome}");
-    assert!(outcome.text().contains("101"), "{outcome}");
+    let held =
+        rig.sandbox.state().tenant.interaction(PINNED_CLOSED_INTERACTION).expect("the pinned interaction");
+    let customer = held.value.customer_name;
+    assert!(!customer.is_empty(), "the pinned interaction has a customer");
+    let named = format!("interaction with {customer} ({PINNED_CLOSED_INTERACTION}) now has disposition 101");
+    assert!(outcome.text().starts_with(&named), "{outcome}");
     assert_eq!(codes_held(&rig), ["101"]);
     let stats = rig.sandbox.stats();
     assert_eq!(stats.writes_of(Resource::InteractionDisposition), 1);

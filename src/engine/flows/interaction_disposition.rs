@@ -74,7 +74,7 @@ async fn apply(
         let codes: Vec<&str> = change.codes().collect();
         let reason = format!(
             "interaction {} already has disposition {} exactly as asked; nothing was sent",
-            change.interaction_id,
+            named(&current.value),
             codes.join(", ")
         );
         let settled = Settled::new(Outcome::skipped("unchanged", reason))
@@ -168,7 +168,7 @@ fn holds<'r>(
 ) -> Settled<'r> {
     let codes: Vec<&str> = change.codes().collect();
     let summary =
-        format!("interaction {} now has disposition {}{how}", change.interaction_id, codes.join(", "));
+        format!("interaction {} now has disposition {}{how}", named(&reply.value), codes.join(", "));
     let webhook = announcements::interaction_disposition(
         change.interaction_id.as_str(),
         &change.dispositions,
@@ -256,4 +256,13 @@ async fn failed(trail: Trail<'_>, error: &ApiError, started: Instant) -> Outcome
 pub(super) fn pause(conflicts: u32) -> Duration {
     let jitter: u64 = rand::random_range(0..50);
     Duration::from_millis(50 * u64::from(conflicts) + jitter)
+}
+
+/// "with the customer (id)", or the id alone: an interaction is known to a
+/// supervisor by whom it was with.
+fn named(interaction: &Interaction) -> String {
+    match interaction.customer_name.as_deref().map(str::trim) {
+        Some(customer) if !customer.is_empty() => format!("with {customer} ({})", interaction.id),
+        _ => interaction.id.to_string(),
+    }
 }
