@@ -369,3 +369,27 @@ fn the_description_follows_the_code_until_the_supervisor_types_in_it() {
     press(&mut app, &["backtab", "right"]);
     assert_eq!(description(&app), "Issue Resolved, callback booked", "what was typed is kept");
 }
+
+#[test]
+fn a_pause_reason_is_kept_in_the_form_until_the_tenants_list_says_whether_it_holds() {
+    // Typed before the tenant's list arrived: kept, and sent once it is known.
+    let mut app = loaded(120, 40);
+    press(&mut app, &[":"]);
+    type_text(&mut app, "state Break Lunch");
+    press(&mut app, &["enter"]);
+    assert!(render(&app).contains("◂ Lunch ▸"), "{}", render(&app));
+    feed(&mut app, [Event::Rules(Ok(rule_book()))]);
+    press(&mut app, &["enter"]);
+    let Some(Overlay::Confirm(confirm)) = app.overlays.last() else { panic!("{}", render(&app)) };
+    assert_eq!(confirm.plan.lines[0].after, "Break (Lunch)");
+
+    // One the tenant does not have: shown, and refused by name.
+    let mut app = ready(120, 40);
+    press(&mut app, &[":"]);
+    type_text(&mut app, "state Break Snack");
+    press(&mut app, &["enter"]);
+    let screen = render(&app);
+    assert!(screen.contains("◂ Snack ▸") && screen.contains("\"Snack\""), "{screen}");
+    press(&mut app, &["enter"]);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))), "not sent: {}", render(&app));
+}

@@ -20,7 +20,7 @@ pub(super) fn open(users: Vec<User>, status: Option<&str>, reason: Option<&str>,
     };
     let fields = vec![
         Field::choice("status", "State", Choice::new(statuses, status.unwrap_or(current))),
-        Field::choice("pauseReason", "Pause reason", Choice::new(reasons(rules), reason)),
+        Field::choice("pauseReason", "Pause reason", Choice::new(reasons(rules, reason), reason)),
         Field::text("wrapUpCode", "Wrap-up code", "", "optional; recorded with the change"),
         Field::toggle("autoAvailable", "Auto Available", true, "go Available by itself when wrap-up ends"),
         Field::toggle(
@@ -38,18 +38,25 @@ pub(super) fn open(users: Vec<User>, status: Option<&str>, reason: Option<&str>,
     form
 }
 
-/// "(none)", then the tenant's reasons once read.
-fn reasons(rules: &Rules) -> Vec<Opt> {
+/// "(none)", then the tenant's reasons once read, and `kept` when it is not
+/// one of them: a reason typed on the command line, or the agent's own,
+/// stays in the form until the check says whether the tenant knows it,
+/// rather than vanishing because the list came late or lacks it.
+fn reasons(rules: &Rules, kept: &str) -> Vec<Opt> {
     let mut options = vec![Opt::new("", "(none)")];
     if let Some(book) = rules.book() {
         options.extend(book.pause_reasons.iter().map(Opt::plain));
+    }
+    if !options.iter().any(|o| o.value == kept) {
+        options.push(Opt::plain(kept));
     }
     options
 }
 
 pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> Check {
     if let Some(Input::Choice(choice)) = fields.get_mut(1).map(|f| &mut f.input) {
-        choice.set_options(reasons(facts.rules));
+        let kept = choice.value().to_string();
+        choice.set_options(reasons(facts.rules, &kept));
     }
     let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
     let on = |i: usize| fields.get(i).is_some_and(Field::is_on);
