@@ -1,6 +1,7 @@
 //! One line's fields, from a JSON object or a CSV row, read by name so that
-//! every problem names its field. A field nobody read is an error: a typo
-//! must not silently drop part of a change.
+//! every problem names its field. Reading goes on past a bad field, so a
+//! line's problems are all told at once; a field nobody read is one of
+//! them: a typo must not silently drop part of a change.
 
 use crate::domain::FieldError;
 use serde_json::{Map, Value};
@@ -16,11 +17,15 @@ pub(crate) struct Fields {
     cells: BTreeMap<String, Cell>,
     /// Put before every field name in errors (`dispositions[1].`).
     prefix: String,
+    /// The names read so far, in order: what the line could have said.
+    asked: Vec<String>,
+    problems: Vec<FieldError>,
 }
 
 impl Fields {
     pub fn from_json(object: Map<String, Value>, prefix: impl Into<String>) -> Self {
-        Self { cells: object.into_iter().map(|(k, v)| (k, Cell::Json(v))).collect(), prefix: prefix.into() }
+        let cells = object.into_iter().map(|(k, v)| (k, Cell::Json(v))).collect();
+        Self { cells, prefix: prefix.into(), asked: Vec::new(), problems: Vec::new() }
     }
 
     /// A CSV row by column; empty cells are absent.
@@ -30,63 +35,85 @@ impl Fields {
             .filter(|(_, text)| !text.trim().is_empty())
             .map(|(column, text)| (column.trim().to_string(), Cell::Text(text.trim().to_string())))
             .collect();
-        Self { cells, prefix: String::new() }
+        Self { cells, prefix: String::new(), asked: Vec::new(), problems: Vec::new() }
     }
 
-    fn error(&self, field: &str, rule: impl Into<String>) -> FieldError {
-        FieldError::new(format!("{}{field}", self.prefix), rule)
+    fn take(&mut self, field: &str) -> Option<Cell> {
+        self.asked.push(field.to_string());
+        self.cells.remove(field)
+    }
+
+    /// Records that `field` breaks `rule`; the caller goes on with a
+    /// neutral value, which is never used once a problem is recorded.
+    pub fn refuse(&mut self, field: &str, rule: impl Into<String>) {
+        self.problems.push(FieldError::new(format!("{}{field}", self.prefix), rule));
+    }
+
+    /// Whether a problem is already recorded for `field`.
+    pub fn refused(&self, field: &str) -> bool {
+        let name = format!("{}{field}", self.prefix);
+        self.problems.iter().any(|p| p.field == name)
     }
 
     /// Text; absent or null is empty (the rules then say whether it is required).
-    pub fn text(&mut self, field: &str) -> Result<String, FieldError> {
-        match self.cells.remove(field) {
-            None | Some(Cell::Json(Value::Null)) => Ok(String::new()),
-            Some(Cell::Text(text) | Cell::Json(Value::String(text))) => Ok(text),
-            Some(Cell::Json(Value::Number(n))) => Ok(n.to_string()),
-            Some(Cell::Json(_)) => Err(self.error(field, "must be text")),
+    pub fn text(&mut self, field: &str) -> String {
+        match self.take(field) {
+            None | Some(Cell::Json(Value::Null)) => String::new(),
+            Some(Cell::Text(text) | Cell::Json(Value::String(text))) => text,
+            Some(Cell::Json(Value::Number(n))) => n.to_string(),
+            Some(Cell::Json(_)) => {
+                self.refuse(field, "must be text");
+                String::new()
+            }
         }
     }
 
     /// `true` or `false` (in CSV also yes/no, 1/0); `default` when absent.
-    pub fn flag(&mut self, field: &str, default: bool) -> Result<bool, FieldError> {
-        let text = match self.cells.remove(field) {
-            None | Some(Cell::Json(Value::Null)) => return Ok(default),
-            Some(Cell::Json(Value::Bool(b))) => return Ok(b),
+    pub fn flag(&mut self, field: &str, default: bool) -> bool {
+        let text = match self.take(field) {
+            None | Some(Cell::Json(Value::Null)) => return default,
+            Some(Cell::Json(Value::Bool(b))) => return b,
             Some(Cell::Text(text)) => text,
-            Some(Cell::Json(_)) => return Err(self.error(field, "must be true or false")),
+            Some(Cell::Json(_)) => {
+                self.refuse(field, "must be true or false");
+                return default;
+            }
         };
         match text.to_ascii_lowercase().as_str() {
-            "true" | "yes" | "1" => Ok(true),
-            "false" | "no" | "0" => Ok(false),
-            _ => Err(self.error(field, format!("{text:?} must be true or false"))),
+            "true" | "yes" | "1" => true,
+            "false" | "no" | "0" => false,
+            _ => {
+                self.refuse(field, format!("{text:?} must be true or false"));
+                default
+            }
         }
     }
 
     /// A whole number, when present.
-    pub fn number(&mut self, field: &str) -> Result<Option<u64>, FieldError> {
-        let bad = |fields: &Self| fields.error(field, "must be a whole number");
-        match self.cells.remove(field) {
-            None | Some(Cell::Json(Value::Null)) => Ok(None),
-            Some(Cell::Json(Value::Number(n))) => n.as_u64().map(Some).ok_or_else(|| bad(self)),
-            Some(Cell::Text(text)) => text.parse().map(Some).map_err(|_| bad(self)),
-            Some(Cell::Json(_)) => Err(bad(self)),
+    pub fn number(&mut self, field: &str) -> Option<u64> {
+        let number = match self.take(field) {
+            None | Some(Cell::Json(Value::Null)) => return None,
+            Some(Cell::Json(Value::Number(n))) => n.as_u64(),
+            Some(Cell::Text(text)) => text.parse().ok(),
+            Some(Cell::Json(_)) => None,
+        };
+        if number.is_none() {
+            self.refuse(field, "must be a whole number");
         }
+        number
     }
 
     /// Any JSON value; in CSV the cell holds its JSON text.
-    pub fn json(&mut self, field: &str) -> Result<Option<Value>, FieldError> {
-        match self.cells.remove(field) {
-            None => Ok(None),
-            Some(Cell::Json(value)) => Ok(Some(value)),
-            Some(Cell::Text(text)) => serde_json::from_str(&text)
-                .map(Some)
-                .map_err(|e| self.error(field, format!("must be JSON ({e})"))),
+    pub fn json(&mut self, field: &str) -> Option<Value> {
+        match self.take(field)? {
+            Cell::Json(value) => Some(value),
+            Cell::Text(text) => self.parsed(field, &text, "must be JSON"),
         }
     }
 
     /// An attribute value: any JSON value in JSON lines, text in CSV.
     pub fn value(&mut self, field: &str) -> Value {
-        match self.cells.remove(field) {
+        match self.take(field) {
             None => Value::Null,
             Some(Cell::Json(value)) => value,
             Some(Cell::Text(text)) => Value::String(text),
@@ -95,53 +122,85 @@ impl Fields {
 
     /// A JSON document given inline, or as the path of a file holding it,
     /// relative to `base` (the batch file's directory).
-    pub fn document(&mut self, field: &str, base: &Path) -> Result<Option<Value>, FieldError> {
-        let path = match self.cells.remove(field) {
-            None | Some(Cell::Json(Value::Null)) => return Ok(None),
-            Some(Cell::Json(Value::String(path))) => path,
-            Some(Cell::Json(document)) => return Ok(Some(document)),
-            Some(Cell::Text(text)) if text.starts_with(['{', '[']) => {
-                return serde_json::from_str(&text)
-                    .map(Some)
-                    .map_err(|e| self.error(field, format!("must be JSON ({e})")));
+    pub fn document(&mut self, field: &str, base: &Path) -> Option<Value> {
+        let path = match self.take(field)? {
+            Cell::Json(Value::Null) => return None,
+            Cell::Json(Value::String(path)) => path,
+            Cell::Json(document) => return Some(document),
+            Cell::Text(text) if text.starts_with(['{', '[']) => {
+                return self.parsed(field, &text, "must be JSON");
             }
-            Some(Cell::Text(path)) => path,
+            Cell::Text(path) => path,
         };
         let file = base.join(&path);
-        let text = std::fs::read_to_string(&file)
-            .map_err(|e| self.error(field, format!("{} cannot be read: {e}", file.display())))?;
-        serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| self.error(field, format!("{} is not JSON ({e})", file.display())))
-    }
-
-    /// A list of objects, each read with its index in error names. Lists
-    /// only exist in JSON lines.
-    pub fn list(&mut self, field: &str) -> Result<Option<Vec<Fields>>, FieldError> {
-        let items = match self.cells.remove(field) {
-            None | Some(Cell::Json(Value::Null)) => return Ok(None),
-            Some(Cell::Json(Value::Array(items))) => items,
-            Some(Cell::Text(_)) => {
-                return Err(self.error(field, "a list needs JSON lines; in CSV, write one entry per row"));
+        match std::fs::read_to_string(&file) {
+            Ok(text) => self.parsed(field, &text, &format!("{} is not JSON", file.display())),
+            Err(e) => {
+                self.refuse(field, format!("{} cannot be read: {e}", file.display()));
+                None
             }
-            Some(Cell::Json(_)) => return Err(self.error(field, "must be a list of objects")),
-        };
-        items
-            .into_iter()
-            .enumerate()
-            .map(|(i, item)| match item {
-                Value::Object(object) => {
-                    Ok(Fields::from_json(object, format!("{}{field}[{i}].", self.prefix)))
-                }
-                _ => Err(self.error(&format!("{field}[{i}]"), "must be an object")),
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some)
+        }
     }
 
-    /// Every field left unread, as an error: it does not belong to `op`.
-    pub fn leftovers(&self, op: &str) -> Vec<FieldError> {
-        self.cells.keys().map(|field| self.error(field, format!("is not a field of {op}"))).collect()
+    fn parsed(&mut self, field: &str, text: &str, rule: &str) -> Option<Value> {
+        serde_json::from_str(text).map_err(|e| self.refuse(field, format!("{rule} ({e})"))).ok()
+    }
+
+    /// A list of objects, each read with its index in error names and
+    /// handed back with [`Fields::adopt`]. Lists only exist in JSON lines.
+    pub fn list(&mut self, field: &str) -> Option<Vec<Fields>> {
+        let items = match self.take(field)? {
+            Cell::Json(Value::Null) => return None,
+            Cell::Json(Value::Array(items)) => items,
+            Cell::Text(_) => {
+                self.refuse(field, "a list needs JSON lines; in CSV, write one entry per row");
+                return Some(Vec::new());
+            }
+            Cell::Json(_) => {
+                self.refuse(field, "must be a list of objects");
+                return Some(Vec::new());
+            }
+        };
+        let mut entries = Vec::with_capacity(items.len());
+        for (i, item) in items.into_iter().enumerate() {
+            match item {
+                Value::Object(object) => {
+                    entries.push(Fields::from_json(object, format!("{}{field}[{i}].", self.prefix)));
+                }
+                _ => self.refuse(&format!("{field}[{i}]"), "must be an object"),
+            }
+        }
+        Some(entries)
+    }
+
+    /// Takes in the problems of an entry of one of this line's lists, its
+    /// unread fields among them.
+    pub fn adopt(&mut self, entry: Fields) {
+        self.problems.extend(entry.finish("this entry"));
+    }
+
+    /// Every problem met while reading, then every field left unread: it
+    /// does not belong to `op`.
+    pub fn finish(self, op: &str) -> Vec<FieldError> {
+        let mut problems = self.problems;
+        for field in self.cells.keys() {
+            let rule = unknown(field, op, &self.asked);
+            problems.push(FieldError::new(format!("{}{field}", self.prefix), rule));
+        }
+        problems
+    }
+}
+
+/// Why `field` is refused, with the field it most likely meant: the same
+/// name written in another case or with `_` or `-` (`user_id` for `userId`).
+fn unknown(field: &str, op: &str, asked: &[String]) -> String {
+    let loose =
+        |name: &str| name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_lowercase();
+    let wanted = loose(field);
+    let fields: Vec<&str> = asked.iter().map(String::as_str).filter(|a| *a != "op").collect();
+    match fields.iter().find(|known| loose(known) == wanted) {
+        Some(known) => format!("is not a field of {op}: did you mean {known}?"),
+        None => format!("is not a field of {op}, whose fields are {}", fields.join(", ")),
     }
 }
 
@@ -155,43 +214,74 @@ mod tests {
         Fields::from_json(object, "")
     }
 
+    fn said(problems: &[FieldError]) -> Vec<(&str, &str)> {
+        problems.iter().map(|p| (p.field.as_str(), p.rule.as_str())).collect()
+    }
+
     #[test]
-    fn fields_are_read_by_name_and_leftovers_are_named() {
-        let mut f =
-            json_fields(json!({"userId": "u-1", "status": "Break", "autoAvailable": false, "stauts": 1}));
-        assert_eq!(f.text("userId").unwrap(), "u-1");
-        assert_eq!(f.text("pauseReason").unwrap(), "", "absent reads as empty");
-        assert!(!f.flag("autoAvailable", true).unwrap());
-        assert!(f.flag("respectWrapUp", true).unwrap(), "absent takes the default");
-        f.text("status").unwrap();
-        let left = f.leftovers("agent_status");
-        assert_eq!(left.len(), 1);
+    fn fields_are_read_by_name_and_leftovers_are_named_with_what_they_likely_meant() {
+        let mut f = json_fields(
+            json!({"userId": "u-1", "status": "Break", "autoAvailable": false, "stauts": 1, "pause_reason": "x"}),
+        );
+        assert_eq!(f.text("userId"), "u-1");
+        assert_eq!(f.text("pauseReason"), "", "absent reads as empty");
+        assert!(!f.flag("autoAvailable", true));
+        assert!(f.flag("respectWrapUp", true), "absent takes the default");
+        f.text("status");
         assert_eq!(
-            (left[0].field.as_str(), left[0].rule.as_str()),
-            ("stauts", "is not a field of agent_status")
+            said(&f.finish("agent_status")),
+            [
+                ("pause_reason", "is not a field of agent_status: did you mean pauseReason?"),
+                (
+                    "stauts",
+                    "is not a field of agent_status, whose fields are userId, pauseReason, autoAvailable, \
+                     respectWrapUp, status"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn reading_goes_on_past_a_bad_field() {
+        let mut f = json_fields(json!({"autoAvailable": "maybe", "respectWrapUp": false, "timeoutMs": -1}));
+        assert!(f.flag("autoAvailable", true), "the default stands in");
+        assert!(!f.flag("respectWrapUp", true), "read although the field before it was bad");
+        assert_eq!(f.number("timeoutMs"), None);
+        assert_eq!(
+            said(&f.finish("x")),
+            [("autoAvailable", "must be true or false"), ("timeoutMs", "must be a whole number")]
         );
     }
 
     #[test]
     fn csv_cells_are_text_and_empty_ones_are_absent() {
         let mut f = Fields::from_csv([("op", "x"), ("timeoutMs", " 800 "), ("notes", "  "), ("value", "85")]);
-        assert_eq!(f.text("notes").unwrap(), "", "an empty cell is an absent field");
-        assert!(f.leftovers("op").iter().all(|e| e.field != "notes"));
-        assert_eq!(f.number("timeoutMs").unwrap(), Some(800));
+        assert_eq!(f.text("notes"), "", "an empty cell is an absent field");
+        assert_eq!(f.number("timeoutMs"), Some(800));
         assert_eq!(f.value("value"), json!("85"), "CSV values are text");
-        assert!(f.flag("op", true).unwrap_err().rule.contains("true or false"));
-        let err = Fields::from_csv([("dispositions", "[]")]).list("dispositions").err().expect("refused");
-        assert!(err.rule.contains("JSON lines"), "{}", err.rule);
+        assert!(f.flag("op", true));
+        assert!(f.refused("op"));
+        let problems = f.finish("x");
+        assert!(problems.iter().all(|p| p.field != "notes"));
+        assert!(problems[0].rule.contains("true or false"), "{}", problems[0].rule);
+
+        let mut f = Fields::from_csv([("dispositions", "[]")]);
+        assert_eq!(f.list("dispositions").map(|l| l.len()), Some(0));
+        assert!(f.finish("x")[0].rule.contains("JSON lines"));
     }
 
     #[test]
     fn nested_entries_name_their_index() {
-        let mut f = json_fields(json!({"dispositions": [{"code": "101"}, 7]}));
-        let err = f.list("dispositions").err().expect("the second entry is not an object");
-        assert_eq!(err.field, "dispositions[1]");
-        let mut f = json_fields(json!({"dispositions": [{"code": "101", "colour": "red"}]}));
-        let mut entries = f.list("dispositions").unwrap().unwrap();
-        entries[0].text("code").unwrap();
-        assert_eq!(entries[0].leftovers("interaction_disposition")[0].field, "dispositions[0].colour");
+        let mut f = json_fields(json!({"dispositions": [{"code": "101", "colour": "red"}, 7]}));
+        let mut entries = f.list("dispositions").expect("a list");
+        assert_eq!(entries.len(), 1, "the second entry is not an object");
+        let mut entry = entries.remove(0);
+        entry.text("code");
+        f.adopt(entry);
+        let problems = f.finish("interaction_disposition");
+        assert_eq!(
+            problems.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(),
+            ["dispositions[1]", "dispositions[0].colour"]
+        );
     }
 }

@@ -14,125 +14,121 @@ use std::path::Path;
 
 /// Reads the entry `fields` describe; `base` is where document paths start.
 pub(crate) fn entry(mut fields: Fields, base: &Path) -> Result<Entry, Invalid> {
-    let op_text = fields.text("op")?;
-    let op = Op::parse(&op_text).ok_or_else(|| {
+    let op_text = fields.text("op");
+    let Some(op) = Op::parse(&op_text) else {
         let known: Vec<&str> = Op::ALL.iter().map(|op| op.name()).collect();
         let rule = match op_text.trim() {
             "" => format!("is required: one of {}", known.join(", ")),
             other => format!("{other:?} is not an operation; use one of {}", known.join(", ")),
         };
-        FieldError::new("op", rule)
-    })?;
+        return Err(FieldError::new("op", rule).into());
+    };
+    let entry = read(op, &mut fields, base);
     let mut p = Problems::new();
-    let entry = p.take(read(op, &mut fields, base));
-    for leftover in fields.leftovers(op.name()) {
-        p.push(leftover.field, leftover.rule);
+    for problem in fields.finish(op.name()) {
+        p.push(problem.field, problem.rule);
     }
-    p.finish(|| entry)
+    p.finish(|| Some(entry))
 }
 
-fn read(op: Op, f: &mut Fields, base: &Path) -> Result<Entry, FieldError> {
-    Ok(match op {
+fn read(op: Op, f: &mut Fields, base: &Path) -> Entry {
+    match op {
         Op::InteractionDisposition => {
-            let interaction_id = f.text("interaction_id")?;
-            let dispositions = match f.list("dispositions")? {
-                Some(entries) => entries.into_iter().map(disposition).collect::<Result<_, _>>()?,
-                None => vec![disposition_fields(f)?],
+            let interaction_id = f.text("interaction_id");
+            let dispositions = match f.list("dispositions") {
+                Some(entries) => entries.into_iter().map(|entry| adopted(f, entry, disposition)).collect(),
+                None => vec![disposition(f)],
             };
             Entry::InteractionDisposition { interaction_id, dispositions }
         }
         Op::ContactDisposition => Entry::ContactDisposition(ContactDispositionDraft {
-            contact_id: f.text("contactId")?,
-            campaign_id: f.text("campaignId")?,
-            outcome_code: f.text("outcomeCode")?,
-            agent_id: f.text("agentId")?,
-            notes: f.text("notes")?,
-            custom_fields: f.json("customFields")?,
-            disposition_timestamp: f.text("dispositionTimestamp")?,
+            contact_id: f.text("contactId"),
+            campaign_id: f.text("campaignId"),
+            outcome_code: f.text("outcomeCode"),
+            agent_id: f.text("agentId"),
+            notes: f.text("notes"),
+            custom_fields: f.json("customFields"),
+            disposition_timestamp: f.text("dispositionTimestamp"),
         }),
         Op::Attributes => {
-            let interaction_id = f.text("interaction_id")?;
-            let rows = match f.list("attributes")? {
-                Some(entries) => entries.into_iter().map(attribute).collect::<Result<_, _>>()?,
-                None => vec![attribute_fields(f)?],
+            let interaction_id = f.text("interaction_id");
+            let rows = match f.list("attributes") {
+                Some(entries) => entries.into_iter().map(|entry| adopted(f, entry, attribute)).collect(),
+                None => vec![attribute(f)],
             };
             Entry::Attributes { interaction_id, rows }
         }
         Op::AgentStatus => Entry::AgentStatus(AgentStatusDraft {
-            user_id: f.text("userId")?,
-            status: f.text("status")?,
-            pause_reason: f.text("pauseReason")?,
-            wrap_up_code: f.text("wrapUpCode")?,
-            auto_available: f.flag("autoAvailable", true)?,
-            respect_wrap_up: f.flag("respectWrapUp", true)?,
+            user_id: f.text("userId"),
+            status: f.text("status"),
+            pause_reason: f.text("pauseReason"),
+            wrap_up_code: f.text("wrapUpCode"),
+            auto_available: f.flag("autoAvailable", true),
+            respect_wrap_up: f.flag("respectWrapUp", true),
         }),
         Op::Deploy => Entry::Deploy(DataActionDraft {
-            name: f.text("name")?,
-            version: f.text("version")?,
-            input_schema: required_document(f, "inputSchema", base)?,
-            output_schema: required_document(f, "outputSchema", base)?,
-            handler_url: f.text("handlerUrl")?,
-            timeout_ms: f.number("timeoutMs")?,
-            description: f.text("description")?,
+            name: f.text("name"),
+            version: f.text("version"),
+            input_schema: required_document(f, "inputSchema", base),
+            output_schema: required_document(f, "outputSchema", base),
+            handler_url: f.text("handlerUrl"),
+            timeout_ms: f.number("timeoutMs"),
+            description: f.text("description"),
         }),
-        Op::NewVersion => Entry::NewVersion { action: action(f)?, version: f.text("version")? },
-        Op::Deprecate => Entry::Deprecate { action: action(f)? },
-        Op::Simulate => Entry::Simulate { input: required_document(f, "input", base)? },
+        Op::NewVersion => Entry::NewVersion { action: action(f), version: f.text("version") },
+        Op::Deprecate => Entry::Deprecate { action: action(f) },
+        Op::Simulate => Entry::Simulate { input: required_document(f, "input", base) },
         Op::Metrics => {
-            Entry::Metrics { action: action(f)?, date_from: f.text("dateFrom")?, date_to: f.text("dateTo")? }
+            Entry::Metrics { action: action(f), date_from: f.text("dateFrom"), date_to: f.text("dateTo") }
         }
-    })
-}
-
-fn disposition(mut f: Fields) -> Result<DispositionDraft, FieldError> {
-    let draft = disposition_fields(&mut f)?;
-    no_leftovers(&f)?;
-    Ok(draft)
-}
-
-fn disposition_fields(f: &mut Fields) -> Result<DispositionDraft, FieldError> {
-    Ok(DispositionDraft {
-        code: f.text("code")?,
-        description: f.text("description")?,
-        agent_id: f.text("agent_id")?,
-        timestamp: f.text("timestamp")?,
-        source: f.text("source")?,
-        notes: f.text("notes")?,
-    })
-}
-
-fn attribute(mut f: Fields) -> Result<AttributeDraft, FieldError> {
-    let draft = attribute_fields(&mut f)?;
-    no_leftovers(&f)?;
-    Ok(draft)
-}
-
-fn attribute_fields(f: &mut Fields) -> Result<AttributeDraft, FieldError> {
-    Ok(AttributeDraft { key: f.text("key")?, value: f.value("value"), mode: f.text("mode")? })
-}
-
-/// An entry of a list holds only the entry's own fields.
-fn no_leftovers(f: &Fields) -> Result<(), FieldError> {
-    match f.leftovers("this entry").into_iter().next() {
-        Some(error) => Err(error),
-        None => Ok(()),
     }
 }
 
-fn required_document(f: &mut Fields, field: &str, base: &Path) -> Result<serde_json::Value, FieldError> {
-    f.document(field, base)?.ok_or_else(|| {
-        FieldError::new(field, "is required: a JSON document, or the path of a file holding one")
-    })
+/// An entry of one of the line's lists, read by `read`; its problems join
+/// the line's.
+fn adopted<T>(line: &mut Fields, mut entry: Fields, read: impl FnOnce(&mut Fields) -> T) -> T {
+    let value = read(&mut entry);
+    line.adopt(entry);
+    value
+}
+
+fn disposition(f: &mut Fields) -> DispositionDraft {
+    DispositionDraft {
+        code: f.text("code"),
+        description: f.text("description"),
+        agent_id: f.text("agent_id"),
+        timestamp: f.text("timestamp"),
+        source: f.text("source"),
+        notes: f.text("notes"),
+    }
+}
+
+fn attribute(f: &mut Fields) -> AttributeDraft {
+    AttributeDraft { key: f.text("key"), value: f.value("value"), mode: f.text("mode") }
+}
+
+fn required_document(f: &mut Fields, field: &str, base: &Path) -> serde_json::Value {
+    let document = f.document(field, base);
+    if document.is_none() && !f.refused(field) {
+        f.refuse(field, "is required: a JSON document, or the path of a file holding one");
+    }
+    document.unwrap_or_default()
 }
 
 /// `id`, or `name` when the id is not known; not both.
-fn action(f: &mut Fields) -> Result<ActionRef, FieldError> {
-    let (id, name) = (f.text("id")?, f.text("name")?);
+fn action(f: &mut Fields) -> ActionRef {
+    let (id, name) = (f.text("id"), f.text("name"));
     match (id.trim(), name.trim()) {
-        ("", "") => Err(FieldError::new("id", "is required (or give the action's name instead)")),
-        (id, "") => Ok(ActionRef::Id(id.to_string())),
-        ("", name) => Ok(ActionRef::Name(name.to_string())),
-        _ => Err(FieldError::new("name", "give the action's id or its name, not both")),
+        ("", "") => {
+            f.refuse("id", "is required (or give the action's name instead)");
+            ActionRef::Id(String::new())
+        }
+        (id, "") => ActionRef::Id(id.to_string()),
+        ("", name) => ActionRef::Name(name.to_string()),
+        _ => {
+            f.refuse("name", "give the action's id or its name, not both");
+            ActionRef::Id(String::new())
+        }
     }
 }
 
@@ -163,7 +159,19 @@ mod tests {
         assert!(err.mentions("op") && err.to_string().contains("agent_status"), "{err}");
         let err =
             parse(json!({"op": "agent_status", "userId": "u", "status": "Busy", "reason": "x"})).unwrap_err();
-        assert_eq!(err.to_string(), "reason: is not a field of agent_status");
+        assert_eq!(
+            err.to_string(),
+            "reason: is not a field of agent_status, whose fields are userId, status, pauseReason, wrapUpCode, \
+             autoAvailable, respectWrapUp"
+        );
+        let err = parse(json!({"op": "agent_status", "user_id": "u", "status": "Busy",
+            "autoAvailable": "maybe", "respectWrapUp": false}))
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "autoAvailable: must be true or false; user_id: is not a field of agent_status: did you mean userId?",
+            "the field after a bad one is still read, and a near miss is pointed at"
+        );
         let err = parse(json!({"op": "attributes", "interaction_id": "i",
             "attributes": [{"key": "k", "value": 1, "modus": "ADD"}]}))
         .unwrap_err();
