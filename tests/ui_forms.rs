@@ -393,3 +393,18 @@ fn a_pause_reason_is_kept_in_the_form_until_the_tenants_list_says_whether_it_hol
     press(&mut app, &["enter"]);
     assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))), "not sent: {}", render(&app));
 }
+
+#[test]
+fn a_form_that_cannot_be_sent_does_not_offer_a_review() {
+    let mut app = medium();
+    press(&mut app, &["4", "g", "j", "x"]);
+    let screen = snap(&app);
+    assert!(screen.contains("LegacyCrmSync (da-0004) is already deprecated"), "{screen}");
+    assert!(
+        screen.contains("Nothing to fill in: Esc closes.") && !screen.contains("Enter review"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Tab next field"), "no field to move to: {screen}");
+    press(&mut app, &["enter"]);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))), "nothing to review: {}", snap(&app));
+}

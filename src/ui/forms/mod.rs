@@ -21,6 +21,7 @@ use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
 use crate::domain::{Invalid, Timestamp};
 use crate::engine::RuleBook;
 use crate::ui::entity::Directory;
+use crate::ui::keymap::Verb;
 
 /// The tenant's rule data as the console has it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -183,6 +184,19 @@ impl Form {
             .filter(|(name, _)| field.owns(name))
             .map(|(_, rule)| rule.as_str())
             .collect()
+    }
+
+    /// Whether `verb` does anything here, so that hints offer only what
+    /// does: rows where there are rows, moving where there are fields, a
+    /// review unless a form with nothing to fill in is refused as it is.
+    pub fn offers(&self, verb: Verb) -> bool {
+        let empty = self.fields.is_empty();
+        match verb {
+            Verb::FormAddRow | Verb::FormRemoveRow => self.kind.has_rows(),
+            Verb::FormNext | Verb::FormPrev => !empty,
+            Verb::FormSubmit => !empty || self.general_problems().is_empty(),
+            _ => true,
+        }
     }
 
     /// Problems no field owns, shown above the fields: those about the

@@ -109,9 +109,11 @@ fn hints(app: &App, room: usize) -> Line<'static> {
     let context = app.context();
     let list = (context == Context::Table).then(|| app.focused_list());
     let all = app.keymap.hints_for(context, app.session.read_only, list);
-    // Rows are added and removed only in forms that have them.
-    let rowless = matches!(app.overlays.last(), Some(Overlay::Form(form)) if !form.kind.has_rows());
-    let all = all.into_iter().filter(|h| !(rowless && h.label.ends_with(" row")));
+    let form = match app.overlays.last() {
+        Some(Overlay::Form(form)) => Some(form),
+        _ => None,
+    };
+    let all = all.into_iter().filter(|h| form.is_none_or(|form| form.offers(h.verb)));
     let (help, rest): (Vec<_>, Vec<_>) = all.partition(|h| h.verb == Verb::Help);
     let all: Vec<_> = rest.into_iter().chain(help).collect();
     // The focused pane's own hints lead, so the later go first; help, and a

@@ -44,7 +44,8 @@ fn body(form: &Form, room: usize, theme: &Theme) -> (Vec<Line<'static>>, usize) 
     let error = theme.style(Role::Error);
     let mut lines =
         vec![Line::from(Span::styled(fit(&targets(form), room).into_owned(), muted)), Line::default()];
-    for problem in form.general_problems() {
+    let general = form.general_problems();
+    for problem in &general {
         for part in wrap(&format!("✕ {problem}"), room) {
             lines.push(Line::from(Span::styled(part, error)));
         }
@@ -77,7 +78,9 @@ fn body(form: &Form, room: usize, theme: &Theme) -> (Vec<Line<'static>>, usize) 
         i += group.len();
     }
     if form.fields.is_empty() {
-        lines.push(Line::from(Span::styled("Nothing to fill in: Enter reviews the change.", muted)));
+        // With nothing to fill in, a problem above cannot be mended here.
+        let next = if general.is_empty() { "Enter reviews the change" } else { "Esc closes" };
+        lines.push(Line::from(Span::styled(format!("Nothing to fill in: {next}."), muted)));
     }
     if let Some(refused) = &form.refused {
         lines.push(Line::default());
@@ -225,8 +228,7 @@ fn keys(app: &App, form: &Form, room: usize) -> Line<'static> {
     // (keys, label, rank): 0 stays longest.
     let mut hints: Vec<(String, String, u8)> = Vec::new();
     for hint in app.keymap.hints(Context::Form, app.session.read_only) {
-        let rows_only = matches!(hint.verb, Verb::FormAddRow | Verb::FormRemoveRow);
-        if rows_only && !form.kind.has_rows() {
+        if !form.offers(hint.verb) {
             continue;
         }
         let rank = match hint.verb {
