@@ -1,0 +1,178 @@
+//! What a batch shows: its confirmation, every row of it, with names that
+//! repeat told apart; its progress while it runs and how to cancel it; and
+//! its result, counted in full, with a refusal's reason in words.
+
+mod ui_support;
+
+use cxone_console::api::model::User;
+use cxone_console::domain::UserId;
+use cxone_console::engine::audit::{Target, TargetKind};
+use cxone_console::engine::{BatchReport, Change, Command, CommandId, Event, Finished, Outcome, Snapshot};
+use cxone_console::ui::app::{App, Effect};
+use insta::assert_snapshot;
+use ui_support::*;
+
+fn snap(app: &App) -> String {
+    render(app)
+}
+
+/// Forty agents on one team, all Available.
+fn forty_agents() -> Vec<User> {
+    let first = ["Aaliyah", "Bruno", "Chen", "Dara", "Emil", "Farah", "Goran", "Hiro"];
+    let last = ["Ito", "Moreau", "Novak", "Park", "Silva"];
+    (0..40)
+        .map(|i| {
+            let mut user = agents()[1].clone();
+            user.id = UserId::parse(&format!("7e57{i:04}-0000-4000-8000-000000000000")).unwrap();
+            user.first_name = first[i % first.len()].into();
+            user.last_name = format!("{} {}", last[i / first.len()], i + 1);
+            user.status = cxone_console::api::model::UserStatus::Known(
+                cxone_console::domain::agent_status::AgentStatus::Available,
+            );
+            user.pause_reason = None;
+            user
+        })
+        .collect()
+}
+
+/// A console with forty agents marked and their change confirmed.
+fn forty_confirmed() -> (App, Vec<Effect>) {
+    let mut app = ready(120, 32);
+    feed(&mut app, [Event::Snapshot(Snapshot::Agents(table(forty_agents(), 2, &[])))]);
+    press(&mut app, &["*", "c", "b", "b", "tab", "q", "enter"]);
+    let confirm = snap(&app);
+    let effects = press(&mut app, &["y"]);
+    assert!(confirm.contains("40 agents"), "{confirm}");
+    (app, effects)
+}
+
+#[test]
+fn confirmation_of_a_forty_row_batch_lists_every_row() {
+    let mut app = ready(120, 32);
+    feed(&mut app, [Event::Snapshot(Snapshot::Agents(table(forty_agents(), 2, &[])))]);
+    press(&mut app, &["*", "c", "b", "b", "tab", "q", "enter"]);
+    assert_snapshot!("batch_confirmation_top", snap(&app));
+    press(&mut app, &["G"]);
+    for _ in 0..40 {
+        press(&mut app, &["j"]);
+    }
+    let bottom = snap(&app);
+    assert!(
+        bottom.contains("Hiro Silva 40: Available → Break (Queue Full)"),
+        "scrolls to the last row: {bottom}"
+    );
+    assert_snapshot!("batch_confirmation_scrolled_to_the_end", bottom);
+}
+
+#[test]
+fn agents_who_share_a_name_are_told_apart_by_their_user_names() {
+    let mut app = ready(120, 32);
+    let mut agents = forty_agents();
+    agents[1].first_name = agents[0].first_name.clone();
+    agents[1].last_name = agents[0].last_name.clone();
+    agents[1].user_name = "aaliyah.ito.2".into();
+    feed(&mut app, [Event::Snapshot(Snapshot::Agents(table(agents.clone(), 2, &[])))]);
+    press(&mut app, &["*", "c", "b", "b", "tab", "q", "enter"]);
+    let screen = snap(&app);
+    let twin = |user: &User| format!("Aaliyah Ito 1 ({}): Available → Break (Queue Full)", user.user_name);
+    assert!(screen.contains(&twin(&agents[0])) && screen.contains(&twin(&agents[1])), "{screen}");
+    assert!(screen.contains("Chen Ito 3: Available"), "a name of its own stays as it is: {screen}");
+}
+
+#[test]
+fn a_batch_in_flight_shows_its_progress_and_how_to_cancel_it() {
+    let (mut app, effects) = forty_confirmed();
+    let [Effect::Engine(Command::Submit { id, change: Change::AgentStatus(items) })] = effects.as_slice()
+    else {
+        panic!("one batch of agents: {effects:?}");
+    };
+    assert_eq!(items.len(), 40);
+    feed(
+        &mut app,
+        [
+            Event::Accepted { id: id.clone(), total: 40 },
+            Event::Progress { id: id.clone(), done: 17, total: 40 },
+        ],
+    );
+    assert_snapshot!(snap(&app));
+    assert_eq!(press(&mut app, &["ctrl-x"]), [Effect::Engine(Command::Cancel { id: id.clone() })]);
+}
+
+#[test]
+fn a_blocked_change_says_why_in_words() {
+    let (mut app, effects) = forty_confirmed();
+    let [Effect::Engine(Command::Submit { id, .. })] = effects.as_slice() else { panic!("{effects:?}") };
+    let blocked = Outcome::conflict(
+        "agent Aaliyah Ito 1 (7e570000-0000-4000-8000-000000000000) is in wrap-up until 14:05:00Z; the tenant \
+         refused the change (409) because it respects wrap-up",
+    );
+    let mut report = BatchReport::default();
+    for _ in 0..39 {
+        report.count(&Outcome::applied("ok"), Some(12.0));
+    }
+    report.count(&blocked, None);
+    let target = Target::new(TargetKind::User, "7e570000-0000-4000-8000-000000000000");
+    let effects = feed(
+        &mut app,
+        [
+            Event::Accepted { id: id.clone(), total: 40 },
+            Event::ItemFinished { id: id.clone(), item: id.item(0), target, outcome: blocked },
+            Event::Finished { id: id.clone(), result: Finished::Batch(report) },
+        ],
+    );
+    assert_eq!(effects, [Effect::Engine(Command::Refresh)], "the changed rows are read again");
+    let screen = snap(&app);
+    assert!(screen.contains("Break (Queue Full) · 40 agents: 39 of 40 applied, 1 failed."), "{screen}");
+    assert!(screen.contains("is in wrap-up until 14:05:00Z"), "the reason, whole: {screen}");
+    assert_snapshot!(screen);
+}
+
+#[test]
+fn a_cancelled_batch_says_cancelled_once() {
+    let (mut app, effects) = forty_confirmed();
+    let [Effect::Engine(Command::Submit { id, .. })] = effects.as_slice() else { panic!("{effects:?}") };
+    let mut report = BatchReport::default();
+    for _ in 0..10 {
+        report.count(&Outcome::applied("ok"), Some(12.0));
+    }
+    report.skipped.insert("cancelled".into(), 30);
+    report.total += 30;
+    report.cancelled = true;
+    let unstarted = Outcome::skipped("cancelled", "the batch was cancelled before this agent was started");
+    let mut events = vec![Event::Accepted { id: id.clone(), total: 40 }];
+    events.extend((10..40).map(|i| item_finished(id, i, unstarted.clone())));
+    events.push(Event::Finished { id: id.clone(), result: Finished::Batch(report) });
+    feed(&mut app, events);
+    let screen = snap(&app);
+    assert!(
+        screen
+            .contains("Break (Queue Full) · 40 agents: 10 of 40 applied, skipped 30 not started (cancelled)"),
+        "{screen}"
+    );
+    assert!(!screen.contains("(cancelled) (cancelled)"), "{screen}");
+    assert!(!screen.contains("before this agent was started"), "the count says it once: {screen}");
+}
+
+/// Item `i` of batch `id` ended with `outcome`.
+fn item_finished(id: &CommandId, i: usize, outcome: Outcome) -> Event {
+    let target = Target::new(TargetKind::User, format!("7e57{i:04}-0000-4000-8000-000000000000"));
+    Event::ItemFinished { id: id.clone(), item: id.item(i), target, outcome }
+}
+
+#[test]
+fn a_batch_result_counts_every_refusal_beyond_those_it_keeps() {
+    let (mut app, effects) = forty_confirmed();
+    let [Effect::Engine(Command::Submit { id, .. })] = effects.as_slice() else { panic!("{effects:?}") };
+    let refused = Outcome::rejected("userId: user is outside their shift");
+    let mut report = BatchReport::default();
+    let mut events = vec![Event::Accepted { id: id.clone(), total: 150 }];
+    for i in 0..150 {
+        report.count(&refused, None);
+        events.push(item_finished(id, i, refused.clone()));
+    }
+    events.push(Event::Finished { id: id.clone(), result: Finished::Batch(report) });
+    feed(&mut app, events);
+    let screen = snap(&app);
+    assert!(screen.contains("0 of 150 applied, 150 failed."), "{screen}");
+    assert!(screen.contains("(and 149 more in the audit log)"), "{screen}");
+}
