@@ -26,9 +26,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
     let height = (lines.len() as u16 + 2).min(area.height);
     let window =
         Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
-    // Scrolled just enough to keep the focused field in view.
+    // Scrolled just enough to keep the focused field and the line after it
+    // in view, and never past the end: a form that fits does not scroll.
     let inner = usize::from(height.saturating_sub(2));
-    let scroll = focus_line.saturating_sub(inner.saturating_sub(2));
+    let scroll = focus_line.saturating_sub(inner.saturating_sub(2)).min(lines.len().saturating_sub(inner));
     let block = Block::bordered()
         .border_style(theme.style(Role::BorderFocus))
         .title(Span::styled(format!(" {} ", form.title), theme.style(Role::Title)))
