@@ -56,6 +56,8 @@ async fn a_change_applies_atomically_and_its_intent_holds_the_hash_of_the_sent_b
     let mut rig = Rig::quiet().await;
     let outcome = rig.outcome(change(documents_rows())).await;
     assert!(outcome.is_applied(), "{outcome}");
+    let what = "UPDATE customer_segment, ADD routing_priority, UPDATE compliance_flag applied to interaction";
+    assert!(outcome.text().starts_with(what), "what changed comes first: {outcome}");
     assert_eq!(
         held(&rig),
         json!({"customer_segment": "enterprise", "routing_priority": 9, "compliance_flag": "verified", "language": "en"})

@@ -112,13 +112,16 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
     trail.finish(Settled::new(outcome).call(&error.call).class(class), started.elapsed()).await
 }
 
+/// What changed first (`ADD tier, DELETE legacy`), then where: the audit
+/// pane's line shows the start of it.
 fn applied_summary(update: &AttributeUpdate, how: &str) -> String {
-    let n = update.entries.len();
-    format!(
-        "{n} attribute change{} applied to interaction {} in one request{how}",
-        if n == 1 { "" } else { "s" },
-        update.interaction_id
-    )
+    const NAMED: usize = 3;
+    let mut changes: Vec<String> =
+        update.entries.iter().take(NAMED).map(|e| format!("{} {}", e.mode, e.key)).collect();
+    if update.entries.len() > NAMED {
+        changes.push(format!("{} more", update.entries.len() - NAMED));
+    }
+    format!("{} applied to interaction {} in one request{how}", changes.join(", "), update.interaction_id)
 }
 
 /// Whether every key the change touches holds what the change leaves.
