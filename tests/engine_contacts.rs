@@ -4,58 +4,21 @@
 
 mod engine_support;
 
-use cxone_console::api::model::{ContactFilter, ListQuery};
+use cxone_console::api::model::ListQuery;
 use cxone_console::domain::contact_disposition::{ContactDispositionDraft, DialerState};
 use cxone_console::domain::{CampaignId, ContactId};
 use cxone_console::engine::audit::{AuditRecord, RecordKind};
 use cxone_console::engine::outbox::MessageId;
-use cxone_console::engine::{BatchReport, Change, Command, CommandId, Event, Finished, Item, Outcome};
+use cxone_console::engine::{Command, CommandId, Event, Outcome};
 use cxone_console::sandbox::{FaultProfile, FaultRates, Resource, Sandbox, SandboxConfig};
 use cxone_console::signing::Verdict;
 use engine_support::Rig;
+use engine_support::contacts::{AGENT, CAMPAIGN, batch, batch_report, draft, pending_contacts};
 use serde_json::json;
 use std::collections::HashMap;
 
-const CAMPAIGN: &str = "a1b2c3d4-e5f6-7890-g1h2-i3j4k5l6m7n8";
-const AGENT: &str = "agent-uuid-1234567890abcdef";
-
-fn draft(campaign: &str, contact: &str, code: &str) -> ContactDispositionDraft {
-    ContactDispositionDraft {
-        contact_id: contact.into(),
-        campaign_id: campaign.into(),
-        outcome_code: code.into(),
-        agent_id: AGENT.into(),
-        ..Default::default()
-    }
-}
-
-/// A batch of `drafts`, each entry with an id derived from the batch's.
-fn batch(drafts: Vec<ContactDispositionDraft>) -> (Vec<CommandId>, Change) {
-    let base = CommandId::random();
-    let items: Vec<_> =
-        drafts.into_iter().enumerate().map(|(i, draft)| Item { id: base.item(i), draft }).collect();
-    (items.iter().map(|i| i.id.clone()).collect(), Change::ContactDispositions(items))
-}
-
-fn batch_report(finished: Finished) -> BatchReport {
-    match finished {
-        Finished::Batch(report) => report,
-        Finished::Single { .. } => panic!("a contact batch ends with a batch report"),
-    }
-}
-
 async fn sandbox(config: SandboxConfig) -> Sandbox {
     Sandbox::start(config).await.expect("the sandbox binds 127.0.0.1:0")
-}
-
-/// Contacts of `campaign` the dialer leaves alone and that have no outcome yet.
-async fn pending_contacts(sandbox: &Sandbox, campaign: &str, n: u32) -> Vec<String> {
-    let api = engine_support::client(sandbox);
-    let campaign = CampaignId::parse(campaign).unwrap();
-    let query = ListQuery::new().top(n).filter(ContactFilter { state: Some(DialerState::Pending) });
-    let page = api.contacts(&campaign, &query).await.expect("the contacts list").value;
-    assert_eq!(page.items.len(), n as usize, "the seeded campaign has enough pending contacts");
-    page.items.into_iter().map(|c| c.id.to_string()).collect()
 }
 
 /// Each item's final ItemFinished outcome, from the events seen.

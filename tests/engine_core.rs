@@ -2,8 +2,10 @@
 
 mod engine_support;
 
-use cxone_console::engine::{Change, DataActionChange, Event, Finished, Outcome};
+use cxone_console::engine::{Change, Command, CommandId, DataActionChange, Event, Finished, Outcome};
+use cxone_console::sandbox::Resource;
 use engine_support::Rig;
+use engine_support::contacts::{CAMPAIGN, batch, batch_report, draft, pending_contacts};
 
 #[tokio::test]
 async fn start_up_reports_recovery_and_a_read_only_engine_refuses_writes() {
@@ -29,4 +31,48 @@ async fn start_up_reports_recovery_and_a_read_only_engine_refuses_writes() {
     }
     assert!(rig.audit_records().is_empty(), "nothing was recorded because nothing was attempted");
     rig.stop().await;
+}
+
+/// Shutting down lets changes in flight finish; a cancel that arrives while
+/// the engine winds down (quitting with "skip the rest") still stops a
+/// batch starting targets, and a change sent then is refused unsent.
+#[tokio::test(start_paused = true)]
+async fn a_batch_cancelled_while_the_engine_winds_down_skips_what_has_not_started() {
+    let mut rig = Rig::quiet().await;
+    let contacts = pending_contacts(&rig.sandbox, CAMPAIGN, 40).await;
+    let (_, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "CALLBACK_LATER")).collect());
+    let id = rig.submit(change).await;
+    rig.until(|e| matches!(e, Event::Progress { done: 3, .. }).then_some(())).await;
+
+    let commands = rig.engine.commands();
+    let Rig { sandbox, engine, mut events, dir, .. } = rig;
+    let stopping = tokio::spawn(engine.shutdown());
+    tokio::task::yield_now().await;
+    commands.send(Command::Cancel { id: id.clone() }).await.expect("the engine still listens");
+    let late = CommandId::random();
+    let deprecate = Change::DataAction(DataActionChange::Deprecate { id: "anything".into() });
+    commands.send(Command::Submit { id: late.clone(), change: deprecate }).await.expect("still listening");
+
+    let (mut report, mut refused) = (None, None);
+    while let Some(event) = events.recv().await {
+        match event {
+            Event::Finished { id: done, result } if done == id => report = Some(batch_report(result)),
+            Event::Finished { id: done, result: Finished::Single { outcome, .. } } if done == late => {
+                refused = Some(outcome);
+            }
+            _ => {}
+        }
+    }
+    stopping.await.expect("the engine stops cleanly");
+    let report = report.expect("the batch finished before the engine stopped");
+    let cancelled = report.skipped.get("cancelled").copied().unwrap_or(0);
+    assert!(report.cancelled && cancelled > 0, "{report:?}");
+    assert_eq!(report.successful + cancelled, 40, "{report:?}");
+    assert_eq!(sandbox.stats().writes_of(Resource::ContactDisposition), report.successful as u64);
+    assert!(
+        matches!(&refused, Some(Outcome::Rejected { reason }) if reason.contains("shutting down")),
+        "{refused:?}"
+    );
+    assert_eq!(sandbox.stats().writes_of(Resource::DataAction), 0);
+    drop(dir);
 }

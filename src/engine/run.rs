@@ -15,8 +15,10 @@ use tokio::sync::{Semaphore, broadcast, mpsc};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-/// Serves commands until `Shutdown` (or every sender is gone), then waits
-/// for the changes in flight and closes the logs.
+/// Serves commands until `Shutdown` (or every sender is gone) and the
+/// changes in flight have finished, then closes the logs. While it winds
+/// down, a `Cancel` still stops a batch starting targets: quitting may mean
+/// "skip the rest"; nothing new is started.
 pub(crate) async fn serve(
     ctx: Arc<Ctx>,
     mut inbox: mpsc::Receiver<Command>,
@@ -27,9 +29,14 @@ pub(crate) async fn serve(
     let mut running: HashMap<CommandId, CancellationToken> = HashMap::new();
     let mut flows: JoinSet<CommandId> = JoinSet::new();
     let turns = Arc::new(Semaphore::new(ctx.config.commands_at_once.max(1)));
-    loop {
+    let (mut closing, mut heard_all) = (false, false);
+    while !(closing && flows.is_empty()) {
         tokio::select! {
-            command = inbox.recv() => match command {
+            command = inbox.recv(), if !heard_all => match command {
+                Some(Command::Submit { id, .. }) if closing => {
+                    let outcome = Outcome::rejected("the console is shutting down; this change was not sent");
+                    ctx.emit(Event::Finished { id, result: Finished::Single { target: None, outcome } }).await;
+                }
                 Some(Command::Submit { id, change }) => {
                     ctx.emit(Event::Accepted { id: id.clone(), total: change.len() }).await;
                     let stop = cancel.child_token();
@@ -57,15 +64,17 @@ pub(crate) async fn serve(
                         stop.cancel();
                     }
                 }
-                Some(Command::Refresh) => refresher.now(),
-                Some(Command::LoadRules) => {
+                Some(Command::Refresh) if !closing => refresher.now(),
+                Some(Command::LoadRules) if !closing => {
                     let ctx = Arc::clone(&ctx);
                     tokio::spawn(async move {
                         let rules = rule_book(&ctx).await;
                         ctx.emit(Event::Rules(rules)).await;
                     });
                 }
-                Some(Command::Shutdown) | None => break,
+                Some(Command::Refresh | Command::LoadRules) => {}
+                Some(Command::Shutdown) => closing = true,
+                None => (closing, heard_all) = (true, true),
             },
             Some(done) = flows.join_next() => {
                 if let Ok(id) = done {
@@ -74,7 +83,6 @@ pub(crate) async fn serve(
             }
         }
     }
-    while flows.join_next().await.is_some() {}
     cancel.cancel();
     flows::attributes::unwatch(&ctx).await;
     deliverer.stopped().await;

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // each test file uses its own subset
 
+pub mod contacts;
+
 use cxone_console::api::{Client, ClientConfig};
 use cxone_console::engine::audit::AuditRecord;
 use cxone_console::engine::{Change, Command, CommandId, Engine, EngineConfig, Event, Finished, Outcome};

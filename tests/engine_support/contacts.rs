@@ -1,0 +1,48 @@
+//! Outbound contact dispositions for the tests that send them: drafts,
+//! batches, their reports, and contacts the dialer leaves alone.
+
+use cxone_console::api::model::{ContactFilter, ListQuery};
+use cxone_console::domain::CampaignId;
+use cxone_console::domain::contact_disposition::{ContactDispositionDraft, DialerState};
+use cxone_console::engine::{BatchReport, Change, CommandId, Finished, Item};
+use cxone_console::sandbox::Sandbox;
+
+/// Document 001's campaign, which the sandbox always seeds.
+pub const CAMPAIGN: &str = "a1b2c3d4-e5f6-7890-g1h2-i3j4k5l6m7n8";
+/// Document 001's agent, whom the sandbox always seeds.
+pub const AGENT: &str = "agent-uuid-1234567890abcdef";
+
+pub fn draft(campaign: &str, contact: &str, code: &str) -> ContactDispositionDraft {
+    ContactDispositionDraft {
+        contact_id: contact.into(),
+        campaign_id: campaign.into(),
+        outcome_code: code.into(),
+        agent_id: AGENT.into(),
+        ..Default::default()
+    }
+}
+
+/// A batch of `drafts`, each entry with an id derived from the batch's.
+pub fn batch(drafts: Vec<ContactDispositionDraft>) -> (Vec<CommandId>, Change) {
+    let base = CommandId::random();
+    let items: Vec<_> =
+        drafts.into_iter().enumerate().map(|(i, draft)| Item { id: base.item(i), draft }).collect();
+    (items.iter().map(|i| i.id.clone()).collect(), Change::ContactDispositions(items))
+}
+
+pub fn batch_report(finished: Finished) -> BatchReport {
+    match finished {
+        Finished::Batch(report) => report,
+        Finished::Single { .. } => panic!("a contact batch ends with a batch report"),
+    }
+}
+
+/// Contacts of `campaign` the dialer leaves alone and that have no outcome yet.
+pub async fn pending_contacts(sandbox: &Sandbox, campaign: &str, n: u32) -> Vec<String> {
+    let api = super::client(sandbox);
+    let campaign = CampaignId::parse(campaign).unwrap();
+    let query = ListQuery::new().top(n).filter(ContactFilter { state: Some(DialerState::Pending) });
+    let page = api.contacts(&campaign, &query).await.expect("the contacts list").value;
+    assert_eq!(page.items.len(), n as usize, "the seeded campaign has enough pending contacts");
+    page.items.into_iter().map(|c| c.id.to_string()).collect()
+}
