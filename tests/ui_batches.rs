@@ -176,3 +176,25 @@ fn a_batch_result_counts_every_refusal_beyond_those_it_keeps() {
     assert!(screen.contains("0 of 150 applied, 150 failed."), "{screen}");
     assert!(screen.contains("(and 149 more in the audit log)"), "{screen}");
 }
+
+/// Quitting offers to skip a batch's targets not started yet (the keys are
+/// in `ui_hints.rs`), unless the batch was cancelled already.
+#[test]
+fn a_batch_cancelled_already_leaves_nothing_to_skip_on_quitting() {
+    let (mut app, effects) = forty_confirmed();
+    let [Effect::Engine(Command::Submit { id, .. })] = effects.as_slice() else { panic!("{effects:?}") };
+    feed(
+        &mut app,
+        [
+            Event::Accepted { id: id.clone(), total: 40 },
+            Event::Progress { id: id.clone(), done: 5, total: 40 },
+        ],
+    );
+    press(&mut app, &["q"]);
+    let screen = snap(&app);
+    assert!(screen.contains("(35 of 40 targets left)") && screen.contains("skip the targets"), "{screen}");
+    press(&mut app, &["n", "ctrl-x", "q"]);
+    assert!(!snap(&app).contains("skip the targets"), "{}", snap(&app));
+    assert!(press(&mut app, &["c"]).is_empty(), "c means nothing here");
+    assert_eq!(press(&mut app, &["y"]), [Effect::Quit]);
+}

@@ -148,15 +148,24 @@ fn the_quit_question_shows_every_key_it_takes() {
         app
     };
     let screen = render(&asking());
-    assert!(screen.contains("y/Enter/Ctrl-c quit · n/Esc stay"), "{screen}");
     assert!(screen.contains("1 change is still in flight (3 of 3 targets left)"), "{screen}");
-    assert!(screen.contains("will let it finish"), "{screen}");
+    for line in [
+        "y/Enter/Ctrl-c  let it finish, then quit",
+        "c               skip the targets not started yet, then quit",
+        "n/Esc           stay",
+    ] {
+        assert!(screen.contains(line), "{line}: {screen}");
+    }
     let footer = screen.lines().last().unwrap_or_default();
-    assert!(footer.contains("y/Enter/Ctrl-c quit") && footer.contains("n/Esc stay"), "{footer}");
+    for hint in ["y/Enter/Ctrl-c quit when done", "c skip the rest and quit", "n/Esc stay"] {
+        assert!(footer.contains(hint), "{hint}: {footer}");
+    }
     assert!(!footer.contains("close"), "the question is not closed like a view: {footer}");
     for key in ["y", "enter", "ctrl-c"] {
         assert_eq!(press(&mut asking(), &[key]), [Effect::Quit], "{key} quits");
     }
+    let id = CommandId::derived([&b"batch"[..]]);
+    assert_eq!(press(&mut asking(), &["c"]), [Effect::Engine(Command::Cancel { id }), Effect::Quit]);
     for key in ["n", "esc"] {
         let mut app = asking();
         assert!(press(&mut app, &[key]).is_empty(), "{key} stays");

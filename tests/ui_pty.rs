@@ -1,7 +1,8 @@
 //! The real binary in a 120×40 pseudo-terminal, against its embedded
 //! sandbox: it draws the agents, switches panes, sets an agent's state
 //! through a form and its confirmation, shows the change in the audit pane,
-//! and on `q` gives the terminal back as it found it and exits 0.
+//! and on `q` gives the terminal back as it found it and exits 0; quitting
+//! during a batch, Ctrl-C once the screen is gone skips what has not started.
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
@@ -62,17 +63,16 @@ fn chosen_state(screen: &str) -> String {
         .to_string()
 }
 
-#[test]
-fn the_console_makes_a_change_in_a_real_terminal_and_restores_it_on_quit() {
-    let home = tempfile::tempdir().expect("a temporary directory");
+/// The console in a new pseudo-terminal, its files under `home`.
+fn start(home: &std::path::Path) -> (Terminal, Box<dyn portable_pty::Child + Send + Sync>) {
     let pty = native_pty_system()
         .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
         .expect("a pseudo-terminal");
     let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_cxone-console"));
-    command.env("CXONE_CONSOLE_HOME", home.path());
+    command.env("CXONE_CONSOLE_HOME", home);
     command.env("TERM", "xterm-256color");
     command.env_remove("NO_COLOR");
-    let mut child = pty.slave.spawn_command(command).expect("the console starts");
+    let child = pty.slave.spawn_command(command).expect("the console starts");
     drop(pty.slave);
     let mut reader = pty.master.try_clone_reader().expect("the terminal's output");
     let (sender, output) = mpsc::channel();
@@ -85,7 +85,31 @@ fn the_console_makes_a_change_in_a_real_terminal_and_restores_it_on_quit() {
         }
     });
     let keys = pty.master.take_writer().expect("the terminal's input");
-    let mut term = Terminal { output, parser: vt100::Parser::new(ROWS, COLS, 0), raw: Vec::new(), keys };
+    (Terminal { output, parser: vt100::Parser::new(ROWS, COLS, 0), raw: Vec::new(), keys }, child)
+}
+
+/// Waits for `child` to exit, reading what it writes meanwhile.
+fn exit_status(
+    term: &mut Terminal,
+    child: &mut Box<dyn portable_pty::Child + Send + Sync>,
+    why: &str,
+) -> portable_pty::ExitStatus {
+    let deadline = Instant::now() + STEP;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the child's state") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the console did not exit {why}");
+        term.pump(Duration::from_millis(50));
+    };
+    while term.pump(Duration::from_millis(200)) {}
+    status
+}
+
+#[test]
+fn the_console_makes_a_change_in_a_real_terminal_and_restores_it_on_quit() {
+    let home = tempfile::tempdir().expect("a temporary directory");
+    let (mut term, mut child) = start(home.path());
 
     term.wait_for("the agents table", |s| {
         s.contains("Name▲") && s.contains("In state") && !s.contains("Waiting")
@@ -123,15 +147,7 @@ fn the_console_makes_a_change_in_a_real_terminal_and_restores_it_on_quit() {
     });
 
     term.send("q");
-    let deadline = Instant::now() + STEP;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("the child's state") {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "the console did not exit on q");
-        term.pump(Duration::from_millis(50));
-    };
-    while term.pump(Duration::from_millis(200)) {}
+    let status = exit_status(&mut term, &mut child, "on q");
     assert!(status.success(), "exit status {status:?}");
 
     let raw = String::from_utf8_lossy(&term.raw);
@@ -141,4 +157,51 @@ fn the_console_makes_a_change_in_a_real_terminal_and_restores_it_on_quit() {
     assert!(left > entered && shown > entered, "the terminal is restored after the last frame");
     let audit = std::fs::read_to_string(home.path().join("data/audit.jsonl")).expect("the audit log");
     assert!(audit.contains("\"agent_status\"") && audit.contains("\"applied\""), "{audit}");
+}
+
+#[test]
+fn ctrl_c_after_quitting_during_a_batch_skips_the_targets_not_started() {
+    let home = tempfile::tempdir().expect("a temporary directory");
+    let (mut term, mut child) = start(home.path());
+    term.wait_for("the agents table", |s| s.contains("Name▲") && !s.contains("Waiting"));
+    term.send("3");
+    term.wait_for("the campaigns", |s| s.contains("Dialing mode"));
+    term.send("l/PENDING\r");
+    term.wait_for("the pending contacts", |s| s.contains("/PENDING") && s.contains("PENDING   —"));
+    term.send("*d");
+    term.wait_for("the outcome form", |s| s.contains("Outcome ·") && s.contains("(choose an outcome)"));
+    term.send("\x1b[C");
+    term.wait_for("an outcome chosen", |s| !s.contains("(choose an outcome)"));
+    term.send("\r");
+    term.wait_for("the confirmation", |s| s.contains("Set the outcome of"));
+    // At the campaign's 10 requests a second, hundreds of contacts take
+    // minutes: the batch is still running when the console is left.
+    term.send("y");
+    term.wait_for("the batch under way", |s| s.contains("change in flight"));
+    term.send("q");
+    term.wait_for("the question", |s| s.contains("skip the targets not started yet, then quit"));
+    term.send("y");
+    let said = |term: &Terminal, what: &str| String::from_utf8_lossy(&term.raw).contains(what);
+    let deadline = Instant::now() + STEP;
+    while !said(&term, "Ctrl-C skips the targets not started yet") {
+        assert!(Instant::now() < deadline, "no word on leaving: {}", String::from_utf8_lossy(&term.raw));
+        term.pump(Duration::from_millis(50));
+    }
+    term.send("\x03");
+    let status = exit_status(&mut term, &mut child, "after Ctrl-C");
+    assert!(status.success(), "exit status {status:?}");
+    assert!(said(&term, "Skipping the targets not started yet") && said(&term, "Done."));
+
+    let audit = std::fs::read_to_string(home.path().join("data/audit.jsonl")).expect("the audit log");
+    let records: Vec<serde_json::Value> = audit
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a record"))
+        .filter(|r: &serde_json::Value| r["action"] == "contact_disposition")
+        .collect();
+    let count = |kind: &str, outcome: Option<&str>| {
+        records.iter().filter(|r| r["kind"] == kind && outcome.is_none_or(|o| r["outcome"] == o)).count()
+    };
+    let skipped = count("outcome", Some("skipped"));
+    assert!(skipped > 100, "the targets not started were skipped: {skipped}");
+    assert_eq!(count("intent", None), count("outcome", Some("applied")), "every write sent was settled");
 }

@@ -6,7 +6,9 @@
 //! supervisor quits, then lets changes in flight finish before exiting.
 
 use super::block_on;
+use super::signal::StopSignal;
 use crate::config::{Config, Environment};
+use crate::engine::{Command, CommandId};
 use crate::runtime::{Options, Runtime, log_to_file};
 use crate::ui::{self, Exit, Files, Looks, Pace, Session, Stop};
 use anyhow::{Context, Result};
@@ -78,20 +80,60 @@ async fn console(
         events: runtime.take_events(),
     };
     let ended = ui::run(console).await;
-    // The screen is gone by now: say why the prompt is not back yet.
-    let unfinished = ended.as_ref().map_or(0, |e| e.unfinished);
+    // The screen is gone by now, so Ctrl-C is a signal again: heard from
+    // here on, then say why the prompt is not back yet.
+    let stop = StopSignal::listen()?;
+    let (unfinished, batches) = ended.as_ref().map_or((0, Vec::new()), |e| (e.unfinished, e.batches.clone()));
     if unfinished > 0 {
-        let audit = paths.audit_log();
+        let cancelling = ended.as_ref().is_ok_and(|e| e.cancelling);
+        let what = if cancelling {
+            "Skipping the targets not started yet and finishing those in flight before exiting".to_string()
+        } else {
+            format!(
+                "Finishing {unfinished} target{} still in flight before exiting",
+                if unfinished == 1 { "" } else { "s" }
+            )
+        };
+        let ctrl_c = if batches.is_empty() { "stops at once" } else { "skips the targets not started yet" };
         eprintln!(
-            "Finishing {unfinished} change{} already sent before exiting; every outcome goes to the audit log \
-             ({}).",
-            if unfinished == 1 { "" } else { "s" },
-            audit.display()
+            "{what} (Ctrl-C {ctrl_c}); every outcome goes to the audit log ({}).",
+            paths.audit_log().display()
         );
     }
-    runtime.shutdown().await;
+    wind_down(runtime, batches, stop).await?;
     if unfinished > 0 {
         eprintln!("Done.");
     }
     Ok(ended?.exit)
+}
+
+/// Lets the changes in flight finish and stops the backend. The screen is
+/// gone, so Ctrl-C (or SIGTERM) comes here: the first skips the targets the
+/// batches have not started, a second stops at once, as a crash would; the
+/// next start reconciles what was in flight from the audit log.
+async fn wind_down(runtime: Runtime, batches: Vec<CommandId>, mut stop: StopSignal) -> Result<()> {
+    let commands = runtime.engine().commands();
+    let shutdown = runtime.shutdown();
+    tokio::pin!(shutdown);
+    let mut skipping = batches.is_empty();
+    loop {
+        tokio::select! {
+            () = &mut shutdown => return Ok(()),
+            signal = stop.wait() => {
+                signal?;
+                if skipping {
+                    anyhow::bail!(
+                        "stopped before the changes in flight had finished; the next start reconciles them \
+                         from the audit log"
+                    );
+                }
+                skipping = true;
+                for id in &batches {
+                    // The engine reads cancels until its last change has finished.
+                    let _ = commands.send(Command::Cancel { id: id.clone() }).await;
+                }
+                eprintln!("Skipping the targets not started yet; Ctrl-C again stops at once.");
+            }
+        }
+    }
 }

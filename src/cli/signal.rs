@@ -3,8 +3,10 @@
 use anyhow::{Context, Result};
 
 /// Listens from creation, so a signal that arrives before anyone waits is
-/// not lost to the default handler.
+/// not lost to the default handler (which would kill the process).
 pub struct StopSignal {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
     #[cfg(unix)]
     terminate: tokio::signal::unix::Signal,
 }
@@ -14,8 +16,9 @@ impl StopSignal {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
+            let interrupt = signal(SignalKind::interrupt()).context("listening for Ctrl-C")?;
             let terminate = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
-            Ok(Self { terminate })
+            Ok(Self { interrupt, terminate })
         }
         #[cfg(not(unix))]
         Ok(Self {})
@@ -24,7 +27,7 @@ impl StopSignal {
     pub async fn wait(&mut self) -> Result<()> {
         #[cfg(unix)]
         tokio::select! {
-            result = tokio::signal::ctrl_c() => result.context("listening for Ctrl-C")?,
+            _ = self.interrupt.recv() => {}
             _ = self.terminate.recv() => {}
         }
         #[cfg(not(unix))]

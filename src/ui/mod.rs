@@ -26,7 +26,7 @@ pub use driver::{Driver, Exit, Input, Pace, Stop};
 pub use looks::{Looks, Problem};
 pub use outlets::Outlets;
 
-use crate::engine::{Command, Event};
+use crate::engine::{Command, CommandId, Event};
 use futures_util::StreamExt;
 use screen::{Screen, TerminalScreen};
 use std::io;
@@ -53,11 +53,15 @@ pub struct Console {
 }
 
 /// How the console ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ended {
     pub exit: Exit,
-    /// Changes sent to the engine whose outcome had not come back yet.
+    /// Targets of changes sent to the engine whose outcome had not come back yet.
     pub unfinished: usize,
+    /// Batches among them that may still have targets to start.
+    pub batches: Vec<CommandId>,
+    /// A batch among them was cancelled: its targets not started are skipped.
+    pub cancelling: bool,
 }
 
 /// Runs the console in this terminal until the supervisor quits or a
@@ -78,7 +82,8 @@ pub async fn run(console: Console) -> Result<Ended, UiError> {
         task.abort();
     }
     let (exit, app) = result.map_err(UiError::Draw)?;
-    Ok(Ended { exit, unfinished: app.targets_left() })
+    let (unfinished, batches, cancelling) = (app.targets_left(), app.unfinished_batches(), app.cancelling());
+    Ok(Ended { exit, unfinished, batches, cancelling })
 }
 
 /// Engine events into the inbox; its end is news too.

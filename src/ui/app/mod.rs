@@ -43,7 +43,7 @@ use super::theme::Theme;
 use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
 use crate::engine::metrics::MetricsSnapshot;
 use crate::engine::outbox::OutboxStatus;
-use crate::engine::{CommandId, Connection, Link, Recovery};
+use crate::engine::{Command, CommandId, Connection, Link, Recovery};
 use ratatui::layout::{Rect, Size};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -155,6 +155,29 @@ impl App {
     /// Targets of the changes in flight whose outcome has not come back.
     pub fn targets_left(&self) -> usize {
         self.in_flight.values().map(|p| p.total.saturating_sub(p.done)).sum()
+    }
+
+    /// Batches this console sent that may still have targets to start:
+    /// those a cancel would shorten.
+    pub fn unfinished_batches(&self) -> Vec<CommandId> {
+        self.in_flight
+            .iter()
+            .filter(|(_, p)| p.total > 1 && p.done < p.total)
+            .filter(|(id, _)| self.pending.get(*id).is_some_and(|p| !p.cancelled))
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
+    /// Sends the cancel of batch `id`: targets not yet started are skipped.
+    pub fn cancel(&mut self, id: &CommandId) -> Option<Effect> {
+        let pending = self.pending.get_mut(id)?;
+        pending.cancelled = true;
+        Some(Effect::Engine(Command::Cancel { id: id.clone() }))
+    }
+
+    /// Whether a batch still in flight was cancelled.
+    pub fn cancelling(&self) -> bool {
+        self.in_flight.keys().any(|id| self.pending.get(id).is_some_and(|p| p.cancelled))
     }
 
     pub fn touch(&mut self) {

@@ -17,11 +17,20 @@ pub struct Pending {
     pub blocked: Vec<String>,
     /// Every item refused or failed, kept or not.
     pub blocked_total: usize,
+    /// The supervisor cancelled it: no target is started any more.
+    pub cancelled: bool,
 }
 
 impl Pending {
     pub fn new(label: impl Into<String>, writes: bool) -> Self {
-        Self { label: label.into(), writes, shows_result: !writes, blocked: Vec::new(), blocked_total: 0 }
+        Self {
+            label: label.into(),
+            writes,
+            shows_result: !writes,
+            blocked: Vec::new(),
+            blocked_total: 0,
+            cancelled: false,
+        }
     }
 
     pub fn note_blocked(&mut self, text: String) {

@@ -168,7 +168,7 @@ pub(super) fn cancel_batch(app: &mut App, effects: &mut Vec<Effect>) {
     match running.map(|(id, _)| id.clone()) {
         Some(id) => {
             let label = app.pending.get(&id).map(|p| p.label.clone()).unwrap_or_default();
-            effects.push(Effect::Engine(Command::Cancel { id }));
+            effects.extend(app.cancel(&id));
             app.flash(format!("Cancelling {label}: targets not yet started will be skipped."), Level::Warn);
         }
         None => app.flash("No batch is running.", Level::Info),

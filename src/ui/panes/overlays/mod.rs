@@ -190,31 +190,30 @@ fn confirm_quit(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let n = app.in_flight.len();
     let targets: usize = app.in_flight.values().map(|p| p.total).sum();
-    let (changes, them, they) = if n == 1 {
-        ("1 change is".to_string(), "it", "it")
-    } else {
-        (format!("{n} changes are"), "them", "they")
-    };
+    let (changes, them) =
+        if n == 1 { ("1 change is".to_string(), "it") } else { (format!("{n} changes are"), "them") };
     let still = if targets > n {
         format!("{changes} still in flight ({} of {targets} targets left).", app.targets_left())
     } else {
         format!("{changes} still in flight.")
     };
-    let lines = vec![
+    // The keys are fixed, as at a confirmation: no keymap changes them.
+    let key = |keys: &'static str, what: String| {
+        Line::from(vec![Span::styled(format!("{keys:<16}"), theme.style(Role::Key)), Span::raw(what)])
+    };
+    let mut lines = vec![
         Line::from(still),
-        Line::from(format!("The console will let {them} finish, and record how {they}")),
-        Line::from("ended, before it exits."),
+        Line::from("Every outcome is recorded before the console exits."),
         Line::default(),
-        // The keys are fixed, as at a confirmation: no keymap changes them.
-        Line::from(vec![
-            Span::styled("y/Enter/Ctrl-c", theme.style(Role::Key)),
-            Span::raw(" quit · "),
-            Span::styled("n/Esc", theme.style(Role::Key)),
-            Span::raw(" stay"),
-        ]),
+        key("y/Enter/Ctrl-c", format!("let {them} finish, then quit")),
     ];
-    let [row] = Layout::vertical([Constraint::Length(7)]).flex(Flex::Center).areas(area);
-    let [window] = Layout::horizontal([Constraint::Length(64)]).flex(Flex::Center).areas(row);
+    if !app.unfinished_batches().is_empty() {
+        lines.push(key("c", "skip the targets not started yet, then quit".into()));
+    }
+    lines.push(key("n/Esc", "stay".into()));
+    let height = lines.len() as u16 + 2;
+    let [row] = Layout::vertical([Constraint::Length(height)]).flex(Flex::Center).areas(area);
+    let [window] = Layout::horizontal([Constraint::Length(66)]).flex(Flex::Center).areas(row);
     let block = Block::bordered()
         .border_style(theme.style(Role::Warn))
         .title(Span::styled(" Quit? ", theme.style(Role::Warn)));
