@@ -168,7 +168,8 @@ impl App {
             .collect()
     }
 
-    /// Sends the cancel of batch `id`: targets not yet started are skipped.
+    /// The cancel of batch `id` (targets not yet started are skipped),
+    /// noted so that it is not offered again.
     pub fn cancel(&mut self, id: &CommandId) -> Option<Effect> {
         let pending = self.pending.get_mut(id)?;
         pending.cancelled = true;

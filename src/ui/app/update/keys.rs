@@ -61,8 +61,8 @@ fn text_input(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
             KeyCode::Char('y' | 'Y') | KeyCode::Enter => effects.push(Effect::Quit),
             // Ctrl-C at "quit?" means it.
             KeyCode::Char('c') if ctrl_c => effects.push(Effect::Quit),
-            // Skip what has not started: the engine hears the cancels before it
-            // is told to stop, and records every skipped target.
+            // Skip what has not started: the engine heeds a cancel until its
+            // last change has ended, and records every skipped target.
             KeyCode::Char('c' | 'C') if !app.unfinished_batches().is_empty() => {
                 for id in app.unfinished_batches() {
                     effects.extend(app.cancel(&id));
