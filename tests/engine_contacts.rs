@@ -13,7 +13,9 @@ use cxone_console::engine::{Command, CommandId, Event, Outcome};
 use cxone_console::sandbox::{FaultProfile, FaultRates, Resource, Sandbox, SandboxConfig};
 use cxone_console::signing::Verdict;
 use engine_support::Rig;
-use engine_support::contacts::{AGENT, CAMPAIGN, batch, batch_report, draft, pending_contacts};
+use engine_support::contacts::{
+    AGENT, CAMPAIGN, batch, batch_report, batch_under_way, draft, pending_contacts,
+};
 use serde_json::json;
 use std::collections::HashMap;
 
@@ -369,10 +371,7 @@ async fn a_contact_changed_between_read_and_write_is_read_again() {
 #[tokio::test(start_paused = true)]
 async fn cancelling_a_batch_stops_it_starting_contacts() {
     let mut rig = Rig::quiet().await;
-    let contacts = pending_contacts(&rig.sandbox, CAMPAIGN, 40).await;
-    let (_, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "CALLBACK_LATER")).collect());
-    let id = rig.submit(change).await;
-    rig.until(|e| matches!(e, Event::Progress { done: 3, .. }).then_some(())).await;
+    let id = batch_under_way(&mut rig).await;
     rig.send(Command::Cancel { id: id.clone() }).await;
     let report = batch_report(rig.finished(&id).await);
     assert!(report.cancelled, "{report:?}");

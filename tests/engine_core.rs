@@ -5,7 +5,7 @@ mod engine_support;
 use cxone_console::engine::{Change, Command, CommandId, DataActionChange, Event, Finished, Outcome};
 use cxone_console::sandbox::Resource;
 use engine_support::Rig;
-use engine_support::contacts::{CAMPAIGN, batch, batch_report, draft, pending_contacts};
+use engine_support::contacts::{batch_report, batch_under_way};
 
 #[tokio::test]
 async fn start_up_reports_recovery_and_a_read_only_engine_refuses_writes() {
@@ -39,10 +39,7 @@ async fn start_up_reports_recovery_and_a_read_only_engine_refuses_writes() {
 #[tokio::test(start_paused = true)]
 async fn a_batch_cancelled_while_the_engine_winds_down_skips_what_has_not_started() {
     let mut rig = Rig::quiet().await;
-    let contacts = pending_contacts(&rig.sandbox, CAMPAIGN, 40).await;
-    let (_, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "CALLBACK_LATER")).collect());
-    let id = rig.submit(change).await;
-    rig.until(|e| matches!(e, Event::Progress { done: 3, .. }).then_some(())).await;
+    let id = batch_under_way(&mut rig).await;
 
     let commands = rig.engine.commands();
     let Rig { sandbox, engine, mut events, dir, .. } = rig;

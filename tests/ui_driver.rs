@@ -189,9 +189,7 @@ async fn the_seeded_sandbox_fills_the_tables_through_the_client() {
         ],
     );
     assert_eq!(app.agents.shown_len(), total);
-    press(&mut app, &[":"]);
-    type_text(&mut app, &format!("agent {}", pinned.display_name()));
-    press(&mut app, &["enter"]);
+    run_command(&mut app, &format!("agent {}", pinned.display_name()));
     assert_eq!(app.agents.selected_id(), Some(PINNED_USER));
     let screen = render(&app);
     assert!(screen.contains(&pinned.user_name), "the detail pane shows the pinned user: {screen}");

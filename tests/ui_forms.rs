@@ -212,9 +212,7 @@ fn the_description_follows_the_code_until_the_supervisor_types_in_it() {
 fn a_pause_reason_is_kept_in_the_form_until_the_tenants_list_says_whether_it_holds() {
     // Typed before the tenant's list arrived: kept, and sent once it is known.
     let mut app = loaded(120, 40);
-    press(&mut app, &[":"]);
-    type_text(&mut app, "state Break Lunch");
-    press(&mut app, &["enter"]);
+    run_command(&mut app, "state Break Lunch");
     assert!(render(&app).contains("◂ Lunch ▸"), "{}", render(&app));
     feed(&mut app, [Event::Rules(Ok(rule_book()))]);
     press(&mut app, &["enter"]);
@@ -223,9 +221,7 @@ fn a_pause_reason_is_kept_in_the_form_until_the_tenants_list_says_whether_it_hol
 
     // One the tenant does not have: shown, and refused by name.
     let mut app = ready(120, 40);
-    press(&mut app, &[":"]);
-    type_text(&mut app, "state Break Snack");
-    press(&mut app, &["enter"]);
+    run_command(&mut app, "state Break Snack");
     let screen = render(&app);
     assert!(screen.contains("◂ Snack ▸") && screen.contains("\"Snack\""), "{screen}");
     press(&mut app, &["enter"]);

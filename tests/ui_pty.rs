@@ -38,13 +38,29 @@ impl Terminal {
         self.parser.screen().contents()
     }
 
+    /// Everything written so far, screens and plain lines alike.
+    fn said(&self, what: &str) -> bool {
+        String::from_utf8_lossy(&self.raw).contains(what)
+    }
+
     /// Reads output until the screen shows what `done` wants.
     fn wait_for(&mut self, what: &str, done: impl Fn(&str) -> bool) {
+        self.wait_until(what, |term| done(&term.text()));
+    }
+
+    /// Reads output until the terminal holds what `done` wants.
+    fn wait_until(&mut self, what: &str, done: impl Fn(&Self) -> bool) {
         let deadline = Instant::now() + STEP;
-        while !done(&self.text()) {
+        while !done(self) {
             assert!(Instant::now() < deadline, "waited {STEP:?} for {what}; the screen:\n{}", self.text());
             self.pump(Duration::from_millis(50));
         }
+    }
+
+    /// Sends `keys`, then waits for the screen to show what `done` wants.
+    fn step(&mut self, keys: &str, what: &str, done: impl Fn(&str) -> bool) {
+        self.send(keys);
+        self.wait_for(what, done);
     }
 
     fn send(&mut self, keys: &str) {
@@ -114,35 +130,26 @@ fn the_console_makes_a_change_in_a_real_terminal_and_restores_it_on_quit() {
     term.wait_for("the agents table", |s| {
         s.contains("Name▲") && s.contains("In state") && !s.contains("Waiting")
     });
-    term.send("2");
-    term.wait_for("the interactions pane", |s| s.contains("Channel") && s.contains("Customer"));
-    term.send("1");
-    term.wait_for("the agents pane again", |s| s.contains("In state"));
+    term.step("2", "the interactions pane", |s| s.contains("Channel") && s.contains("Customer"));
+    term.step("1", "the agents pane again", |s| s.contains("In state"));
 
-    term.send(":agent Jordan Rivera\r");
-    term.wait_for("Jordan Rivera selected", |s| s.contains("User name    jordan"));
-    term.send("c");
-    term.wait_for("the state form", |s| s.contains("Change state · Jordan Rivera"));
+    term.step(":agent Jordan Rivera\r", "Jordan Rivera selected", |s| s.contains("User name    jordan"));
+    term.step("c", "the state form", |s| s.contains("Change state · Jordan Rivera"));
     // → cycles the state; each press waits for the screen to show the next.
     for _ in 0..5 {
         let shown = chosen_state(&term.text());
         if shown == "Break" {
             break;
         }
-        term.send("\x1b[C");
-        term.wait_for("the next state", |s| chosen_state(s) != shown);
+        term.step("\x1b[C", "the next state", |s| chosen_state(s) != shown);
     }
     term.wait_for("Break chosen", |s| s.contains("◂ Break ▸"));
-    term.send("\t");
-    term.wait_for("the pause reasons read", |s| s.contains("Pause reason     ◂ (none) ▸ 1/"));
-    term.send("q");
-    term.wait_for("Queue Full chosen", |s| s.contains("◂ Queue Full ▸"));
-    term.send("\r");
-    term.wait_for("the confirmation", |s| {
+    term.step("\t", "the pause reasons read", |s| s.contains("Pause reason     ◂ (none) ▸ 1/"));
+    term.step("q", "Queue Full chosen", |s| s.contains("◂ Queue Full ▸"));
+    term.step("\r", "the confirmation", |s| {
         s.contains("Jordan Rivera: ") && s.contains("→ Break (Queue Full)")
     });
-    term.send("y");
-    term.wait_for("the change in the audit pane", |s| {
+    term.step("y", "the change in the audit pane", |s| {
         s.contains("applied  agent_status") && s.contains("is now Break (Queue Full)")
     });
 
@@ -164,33 +171,21 @@ fn ctrl_c_after_quitting_during_a_batch_skips_the_targets_not_started() {
     let home = tempfile::tempdir().expect("a temporary directory");
     let (mut term, mut child) = start(home.path());
     term.wait_for("the agents table", |s| s.contains("Name▲") && !s.contains("Waiting"));
-    term.send("3");
-    term.wait_for("the campaigns", |s| s.contains("Dialing mode"));
-    term.send("l/PENDING\r");
-    term.wait_for("the pending contacts", |s| s.contains("/PENDING") && s.contains("PENDING   —"));
-    term.send("*d");
-    term.wait_for("the outcome form", |s| s.contains("Outcome ·") && s.contains("(choose an outcome)"));
-    term.send("\x1b[C");
-    term.wait_for("an outcome chosen", |s| !s.contains("(choose an outcome)"));
-    term.send("\r");
-    term.wait_for("the confirmation", |s| s.contains("Set the outcome of"));
+    term.step("3", "the campaigns", |s| s.contains("Dialing mode"));
+    term.step("l/PENDING\r", "the pending contacts", |s| s.contains("/PENDING") && s.contains("PENDING   —"));
+    term.step("*d", "the outcome form", |s| s.contains("Outcome ·") && s.contains("(choose an outcome)"));
+    term.step("\x1b[C", "an outcome chosen", |s| !s.contains("(choose an outcome)"));
+    term.step("\r", "the confirmation", |s| s.contains("Set the outcome of"));
     // At the campaign's 10 requests a second, hundreds of contacts take
     // minutes: the batch is still running when the console is left.
+    term.step("y", "the batch under way", |s| s.contains("change in flight"));
+    term.step("q", "the question", |s| s.contains("skip the targets not started yet, then quit"));
     term.send("y");
-    term.wait_for("the batch under way", |s| s.contains("change in flight"));
-    term.send("q");
-    term.wait_for("the question", |s| s.contains("skip the targets not started yet, then quit"));
-    term.send("y");
-    let said = |term: &Terminal, what: &str| String::from_utf8_lossy(&term.raw).contains(what);
-    let deadline = Instant::now() + STEP;
-    while !said(&term, "Ctrl-C skips the targets not started yet") {
-        assert!(Instant::now() < deadline, "no word on leaving: {}", String::from_utf8_lossy(&term.raw));
-        term.pump(Duration::from_millis(50));
-    }
+    term.wait_until("word on leaving", |t| t.said("Ctrl-C skips the targets not started yet"));
     term.send("\x03");
     let status = exit_status(&mut term, &mut child, "after Ctrl-C");
     assert!(status.success(), "exit status {status:?}");
-    assert!(said(&term, "Skipping the targets not started yet") && said(&term, "Done."));
+    assert!(term.said("Skipping the targets not started yet") && term.said("Done."));
 
     let audit = std::fs::read_to_string(home.path().join("data/audit.jsonl")).expect("the audit log");
     let records: Vec<serde_json::Value> = audit

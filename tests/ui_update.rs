@@ -79,15 +79,9 @@ fn the_command_line_jumps_refreshes_and_sets_faults() {
     assert_eq!(app.focus, PaneId::Agents);
     assert_eq!(selected_name(&app).as_deref(), Some("Bilal Haddad"));
 
-    press(&mut app, &[":"]);
-    type_text(&mut app, "faults storm");
-    assert_eq!(press(&mut app, &["enter"]), [Effect::SetFaults(FaultProfile::Storm)]);
-    press(&mut app, &[":"]);
-    type_text(&mut app, "ref");
-    assert_eq!(press(&mut app, &["enter"]), [Effect::Engine(Command::Refresh)], "the only suggestion runs");
-    press(&mut app, &[":"]);
-    type_text(&mut app, "launch");
-    assert!(press(&mut app, &["enter"]).is_empty());
+    assert_eq!(run_command(&mut app, "faults storm"), [Effect::SetFaults(FaultProfile::Storm)]);
+    assert_eq!(run_command(&mut app, "ref"), [Effect::Engine(Command::Refresh)], "the only suggestion runs");
+    assert!(run_command(&mut app, "launch").is_empty());
     assert!(render(&app).contains("unknown command \"launch\""));
     assert_eq!(press(&mut app, &["ctrl-r"]), [], "keys type text while the line is open");
 }
@@ -95,9 +89,7 @@ fn the_command_line_jumps_refreshes_and_sets_faults() {
 #[test]
 fn faults_are_refused_in_words_on_a_real_tenant() {
     let mut app = app_with(tenant_session(), Looks::defaults(Colors::On), 120, 40);
-    press(&mut app, &[":"]);
-    type_text(&mut app, "faults storm");
-    assert!(press(&mut app, &["enter"]).is_empty());
+    assert!(run_command(&mut app, "faults storm").is_empty());
     assert!(render(&app).contains("faults can only be set on the embedded sandbox"));
 }
 

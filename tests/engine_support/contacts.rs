@@ -1,10 +1,11 @@
 //! Outbound contact dispositions for the tests that send them: drafts,
 //! batches, their reports, and contacts the dialer leaves alone.
 
+use super::Rig;
 use cxone_console::api::model::{ContactFilter, ListQuery};
 use cxone_console::domain::CampaignId;
 use cxone_console::domain::contact_disposition::{ContactDispositionDraft, DialerState};
-use cxone_console::engine::{BatchReport, Change, CommandId, Finished, Item};
+use cxone_console::engine::{BatchReport, Change, CommandId, Event, Finished, Item};
 use cxone_console::sandbox::Sandbox;
 
 /// Document 001's campaign, which the sandbox always seeds.
@@ -45,4 +46,14 @@ pub async fn pending_contacts(sandbox: &Sandbox, campaign: &str, n: u32) -> Vec<
     let page = api.contacts(&campaign, &query).await.expect("the contacts list").value;
     assert_eq!(page.items.len(), n as usize, "the seeded campaign has enough pending contacts");
     page.items.into_iter().map(|c| c.id.to_string()).collect()
+}
+
+/// A batch of 40 of the campaign's pending contacts, submitted and seen to
+/// have finished 3 of them: one to cancel while it runs.
+pub async fn batch_under_way(rig: &mut Rig) -> CommandId {
+    let contacts = pending_contacts(&rig.sandbox, CAMPAIGN, 40).await;
+    let (_, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "CALLBACK_LATER")).collect());
+    let id = rig.submit(change).await;
+    rig.until(|e| matches!(e, Event::Progress { done: 3, .. }).then_some(())).await;
+    id
 }

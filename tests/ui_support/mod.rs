@@ -153,6 +153,13 @@ pub fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
     text.chars().flat_map(|c| update(app, Action::Key(plain(KeyCode::Char(c))))).collect()
 }
 
+/// Runs `line` on the `:` command line: what Enter did.
+pub fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
+    press(app, &[":"]);
+    type_text(app, line);
+    press(app, &["enter"])
+}
+
 pub fn key_event(spec: &str) -> KeyEvent {
     let spec = if spec == " " { "space" } else { spec };
     let key = Key::parse(spec).unwrap_or_else(|e| panic!("{e}"));
