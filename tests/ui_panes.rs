@@ -180,6 +180,17 @@ fn an_audit_line_names_its_target_without_repeating_the_id_its_column_shows() {
 }
 
 #[test]
+fn an_intent_line_says_what_it_is_about_to_send() {
+    let mut app = loaded(150, 36);
+    feed(&mut app, audit_events());
+    let line =
+        render(&app).lines().find(|l| l.contains("intent")).map(String::from).expect("the intent record");
+    // Only the fields the change moves; the team it leaves alone is not news.
+    assert!(line.contains("PUT pauseReason none → Lunch, status Available → Break"), "{line}");
+    assert!(!line.contains("team"), "{line}");
+}
+
+#[test]
 fn audit_log_filtered_to_failures_and_paused() {
     let mut app = loaded(150, 36);
     feed(&mut app, audit_events());

@@ -6,6 +6,7 @@ use cxone_console::engine::audit::{
     AuditEntry, AuditRecord, Digest256, Method, Outcome, RequestInfo, Target, TargetKind,
 };
 use cxone_console::engine::metrics::{self, ErrorClass, Metrics, MetricsSnapshot, Operation};
+use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -58,7 +59,9 @@ pub fn audit_trail() -> Vec<AuditRecord> {
             1,
             300,
             by(AuditEntry::intent("cmd_01", "agentStatus", user("12345-abcde-67890")), "cmd_01")
-                .request(put("/api/v2/users/12345-abcde-67890/status"), b"{}"),
+                .request(put("/api/v2/users/12345-abcde-67890/status"), b"{}")
+                .before(json!({ "status": "Available", "pauseReason": null, "team": "Billing" }))
+                .after(json!({ "status": "Break", "pauseReason": "Lunch", "team": "Billing" })),
         ),
         record(
             2,

@@ -87,6 +87,19 @@ pub enum Method {
     Delete,
 }
 
+impl Method {
+    /// As the request line and the log spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Patch => "PATCH",
+            Self::Delete => "DELETE",
+        }
+    }
+}
+
 /// The remote write a change makes. There is deliberately no place for
 /// headers or a body: the body is recorded by its [`PayloadHash`](super::PayloadHash) only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

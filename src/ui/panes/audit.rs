@@ -2,7 +2,7 @@
 //! the bottom, coloured by how it ended.
 
 use super::format;
-use crate::engine::audit::{AuditRecord, Outcome, RecordKind};
+use crate::engine::audit::{AuditEntry, AuditRecord, Outcome, RecordKind};
 use crate::ui::app::audit::kind_word;
 use crate::ui::app::{App, ListId};
 use crate::ui::layout;
@@ -12,6 +12,7 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
+use serde_json::Value;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
@@ -67,12 +68,12 @@ fn line(record: &AuditRecord, room: usize, app: &App) -> Line<'static> {
     let word = kind_word(record);
     let action = entry.action.as_deref().unwrap_or("");
     let target = entry.target.as_ref().map(|t| t.id.as_str()).unwrap_or("");
-    let reason = entry.reason.as_deref().unwrap_or_default();
     // The target's id has a column of its own: the text need not say it
     // again after a name, and what changed then fits.
-    let mut rest = match &entry.target {
-        Some(t) if !t.id.is_empty() => reason.replace(&format!(" ({})", t.id), ""),
-        _ => reason.to_string(),
+    let mut rest = match (&entry.reason, &entry.target) {
+        (Some(reason), Some(t)) if !t.id.is_empty() => reason.replace(&format!(" ({})", t.id), ""),
+        (Some(reason), _) => reason.clone(),
+        (None, _) => intended(entry),
     };
     if let Some(operator) = &entry.operator {
         if !rest.is_empty() {
@@ -95,6 +96,47 @@ fn line(record: &AuditRecord, room: usize, app: &App) -> Line<'static> {
     }
     spans.push(Span::raw(fit(&rest, room.saturating_sub(used)).into_owned()));
     Line::from(spans)
+}
+
+/// What a record without words of its own (an intent) is about to send:
+/// its method and the fields it changes, `PUT status Available → Break`;
+/// the path when no plain field changes.
+fn intended(entry: &AuditEntry) -> String {
+    let Some(request) = &entry.request else { return String::new() };
+    let before = match &entry.before {
+        Some(Value::Object(before)) => Some(before),
+        _ => None,
+    };
+    let changes: Vec<String> = match &entry.after {
+        Some(Value::Object(after)) => after
+            .iter()
+            .filter(|(_, to)| is_plain(to))
+            .filter_map(|(key, to)| match before.and_then(|b| b.get(key)) {
+                Some(from) if from == to => None,
+                Some(from) if is_plain(from) => Some(format!("{key} {} → {}", plain(from), plain(to))),
+                _ => Some(format!("{key} → {}", plain(to))),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let method = request.method.as_str();
+    if changes.is_empty() {
+        format!("{method} {}", request.path)
+    } else {
+        format!("{method} {}", changes.join(", "))
+    }
+}
+
+fn is_plain(value: &Value) -> bool {
+    !matches!(value, Value::Array(_) | Value::Object(_))
+}
+
+fn plain(value: &Value) -> String {
+    match value {
+        Value::Null => "none".into(),
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// How a record reads at a glance: applied green, failed red, refusals and
