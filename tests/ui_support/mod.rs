@@ -6,10 +6,12 @@
 
 mod activity;
 mod outbound;
+mod overlays;
 mod people;
 
 pub use activity::{audit_events, audit_trail, metrics, record};
 pub use outbound::{campaigns, contacts, data_actions};
+pub use overlays::{confirmation, form, review_with_agent, submitted};
 pub use people::{agents, interactions};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};

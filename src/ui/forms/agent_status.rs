@@ -54,9 +54,15 @@ fn reasons(rules: &Rules, kept: &str) -> Vec<Opt> {
 }
 
 pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> Check {
-    if let Some(Input::Choice(choice)) = fields.get_mut(1).map(|f| &mut f.input) {
-        let kept = choice.value().to_string();
-        choice.set_options(reasons(facts.rules, &kept));
+    let on_break = fields.first().is_some_and(|f| f.value() == AgentStatus::Break.as_str());
+    if let Some(field) = fields.get_mut(1) {
+        // Kept for a move back to Break, but neither shown in the plan nor
+        // sent with another state: the review must say all that is sent.
+        field.help = if on_break { String::new() } else { "sent only with a Break".into() };
+        if let Input::Choice(choice) = &mut field.input {
+            let kept = choice.value().to_string();
+            choice.set_options(reasons(facts.rules, &kept));
+        }
     }
     let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
     let on = |i: usize| fields.get(i).is_some_and(Field::is_on);
@@ -70,7 +76,7 @@ pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> 
         .map(|u| AgentStatusDraft {
             user_id: u.id.to_string(),
             status: value(0),
-            pause_reason: value(1),
+            pause_reason: if on_break { value(1) } else { String::new() },
             wrap_up_code: value(2),
             auto_available: on(3),
             respect_wrap_up: on(4),

@@ -202,8 +202,13 @@ fn input(field: &Field, focused: bool, room: usize, theme: &Theme) -> Vec<Span<'
             let text = fit(choice.label(), room.saturating_sub(4 + width(&of))).into_owned();
             let style = if focused { cursor } else { theme.style(Role::Text) };
             let mut spans = vec![Span::styled(format!("◂ {text} ▸"), style)];
+            let mut left = room.saturating_sub(width(&text) + 4);
             if focused && choice.options().len() > 1 {
+                left = left.saturating_sub(width(&of));
                 spans.push(Span::styled(of, muted));
+            }
+            if !field.help.is_empty() && left > 2 {
+                spans.push(Span::styled(format!("  {}", fit(&field.help, left - 2)), muted));
             }
             spans
         }

@@ -1,0 +1,191 @@
+//! Changes to many contacts or interactions, some without an agent of
+//! their own: the agent typed for those, checked as it is typed and against
+//! the agents table, while the others keep theirs.
+
+mod ui_support;
+
+use cxone_console::engine::Change;
+use cxone_console::ui::app::{App, Overlay};
+use cxone_console::ui::forms::Kind;
+use ui_support::*;
+
+/// With the agent field focused: a malformed id is reported under `field`
+/// as it is typed (and no longer as missing); mended, the form confirms.
+fn malformed_agent_id_then_mended(app: &mut App, field: &str) {
+    type_text(app, "agent 77");
+    let screen = render(app);
+    let rule = format!("✕ {field}: must hold only letters, digits and - _ . : @ (found ' ')");
+    assert!(screen.contains(&rule), "{screen}");
+    assert!(!screen.contains("is required for"), "{screen}");
+    press(app, &["left", "left", "backspace"]);
+    type_text(app, "-");
+    assert!(form(app).check.problems.is_empty(), "{:?}", form(app).check.problems);
+    press(app, &["enter"]);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Confirm(_))), "{}", render(app));
+}
+
+/// Spring Renewal's seven contacts, marked, in the outcome form with
+/// INTERESTED chosen. Andre Chandra, Anika Fischer, Camila Horvat and Deepa
+/// Jansen have no agent; Aria Gonzalez, Arjun Hernandez and Diego Johnson do.
+fn spring_renewal_outcome() -> App {
+    let mut app = ready(120, 40);
+    press(&mut app, &["3", "j", "l", "*", "d", "i"]);
+    assert!(matches!(form(&app).kind, Kind::ContactDisposition(ref rows) if rows.len() == 7));
+    assert_eq!(form(&app).fields[0].value(), "INTERESTED");
+    app
+}
+
+#[test]
+fn contacts_without_an_agent_take_the_typed_one_and_the_others_keep_their_own() {
+    let mut app = spring_renewal_outcome();
+    review_with_agent(&mut app, &["tab", "tab"], "agent-77");
+    let confirm = confirmation(&app);
+    assert_eq!(confirm.plan.lines.len(), 7, "every contact is listed");
+    // Whom each outcome is for, where it is not the contact's own agent.
+    let screen = render(&app);
+    assert!(screen.contains("Andre Chandra: NO_ANSWER → INTERESTED · agent agent-77"), "{screen}");
+    assert!(screen.contains("Aria Gonzalez: NOT_INTERESTED → INTERESTED "), "{screen}");
+    assert!(!screen.contains("Aria Gonzalez: NOT_INTERESTED → INTERESTED ·"), "{screen}");
+    let sent = submitted(&press(&mut app, &["y"]));
+    let [(_, Change::ContactDispositions(items))] = sent.as_slice() else { panic!("{sent:?}") };
+    let mut agents: Vec<(&str, &str)> =
+        items.iter().map(|i| (i.draft.contact_id.as_str(), i.draft.agent_id.as_str())).collect();
+    agents.sort_unstable();
+    assert_eq!(
+        agents,
+        [
+            ("contact-uuid-111111111111", "agent-77"),
+            ("contact-uuid-222222222222", "agent-77"),
+            ("contact-uuid-333333333333", "12345-abcde-67890"),
+            ("contact-uuid-444444444444", "2b1f0c4e-6d1a-4f7e-9a51-0c4d2e8b7a10"),
+            ("contact-uuid-555555555555", "agent-77"),
+            ("contact-uuid-666666666666", "agent-77"),
+            ("contact-uuid-777777777777", "7a3d9ebf-5b6c-4fca-8cad-9e8f7a6b5c4d"),
+        ],
+        "no contact dropped, none of their own agents replaced"
+    );
+}
+
+/// An agent id nobody in the agents table has is likely a typo: the
+/// confirmation says so before anything is sent (the table may lag, so the
+/// tenant has the last word); an agent it has brings no warning.
+#[test]
+fn an_agent_the_agents_table_does_not_have_is_warned_of_before_sending() {
+    let confirm_with = |agent: &str| {
+        let mut app = spring_renewal_outcome();
+        review_with_agent(&mut app, &["tab", "tab"], agent);
+        (confirmation(&app).plan.warning.clone(), render(&app))
+    };
+    let (warning, screen) = confirm_with("agent-77");
+    let warning = warning.expect("a warning");
+    assert!(warning.starts_with("No agent agent-77 is among the "), "{warning}");
+    assert!(warning.contains("the tenant refuses outcomes for an agent it does not have"), "{warning}");
+    assert!(screen.contains("No agent agent-77 is among the"), "shown on the confirmation: {screen}");
+    let (warning, _) = confirm_with("12345-abcde-67890");
+    assert_eq!(warning, None, "a loaded agent");
+}
+
+#[test]
+fn the_agent_for_contacts_without_one_is_checked_as_it_is_typed() {
+    let mut app = spring_renewal_outcome();
+    let screen = render(&app);
+    assert!(screen.contains("for the 4 contacts without one; the other 3 keep their own"), "{screen}");
+    press(&mut app, &["enter"]);
+    let screen = render(&app);
+    // Beside the field (wrapped there), and in the refusal.
+    assert!(
+        screen.contains("✕ agentId: is required for Andre Chandra, Anika Fischer and 2 more,"),
+        "the field and the rule, once for all of them: {screen}"
+    );
+    let refusal =
+        "Not sent: agentId: is required for Andre Chandra, Anika Fischer and 2 more, who have no agent.";
+    assert!(screen.contains(refusal), "{screen}");
+    press(&mut app, &["tab", "tab"]);
+    malformed_agent_id_then_mended(&mut app, "agentId");
+
+    // One contact, without an agent: the field says it is needed.
+    let mut app = ready(120, 40);
+    press(&mut app, &["3", "j", "l", "d"]);
+    let screen = render(&app);
+    assert!(screen.contains("Outcome · Andre Chandra"), "{screen}");
+    assert!(screen.contains("required: Andre Chandra has no agent"), "{screen}");
+}
+
+/// Every interaction, marked, in the disposition form with 101 chosen.
+/// 2f60a134 (Hana Bakker's SMS) has no agent; the other five do.
+fn every_interaction_disposed() -> App {
+    let mut app = ready(120, 40);
+    press(&mut app, &["2", "*", "d", "1"]);
+    assert!(matches!(form(&app).kind, Kind::InteractionDisposition(ref rows) if rows.len() == 6));
+    assert_eq!(form(&app).fields[0].value(), "101");
+    app
+}
+
+#[test]
+fn interactions_without_an_agent_take_the_typed_one_and_the_others_keep_their_own() {
+    let mut app = every_interaction_disposed();
+    review_with_agent(&mut app, &["tab", "tab", "tab"], "agent-77");
+    let confirm = confirmation(&app);
+    assert_eq!(confirm.plan.lines.len(), 6, "every interaction is listed");
+    // Whom each disposition is for, where it is not the interaction's own agent.
+    let screen = render(&app);
+    assert!(screen.contains("→ 101 Issue Resolved · agent agent-77"), "{screen}");
+    assert_eq!(screen.matches("· agent ").count(), 1, "{screen}");
+    let sent = submitted(&press(&mut app, &["y"]));
+    let mut agents: Vec<(&str, &str)> = sent
+        .iter()
+        .filter_map(|(_, change)| match change {
+            Change::InteractionDisposition { interaction_id, dispositions } => {
+                Some((interaction_id.as_str(), dispositions.first()?.agent_id.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    agents.sort_unstable();
+    assert_eq!(
+        agents,
+        [
+            ("0d4e8f12-3a5b-4c6d-8e9f-a0b1c2d3e4f5", "6f2c8dae-4a5b-4ebf-9b9c-8d7e6f5a4b3c"),
+            ("1e5f9023-4b6c-4d7e-9fa0-b1c2d3e4f5a6", "7a3d9ebf-5b6c-4fca-8cad-9e8f7a6b5c4d"),
+            ("2f60a134-5c7d-4e8f-a0b1-c2d3e4f5a6b7", "agent-77"),
+            ("3071b245-6d8e-4f90-b1c2-d3e4f5a6b7c8", "be71dcfd-9fa0-430e-8aeb-dc2dbeaf9a8b"),
+            ("8f7a9b2c-1d3e-4f5a-9c8b-7e6d5f4a3b2c", "2b1f0c4e-6d1a-4f7e-9a51-0c4d2e8b7a10"),
+            ("a1b2c3d4-e5f6-7890-abcd-ef1234567890", "12345-abcde-67890"),
+        ],
+        "no interaction dropped, none of their own agents replaced"
+    );
+}
+
+#[test]
+fn the_agent_for_interactions_without_one_is_checked_as_it_is_typed() {
+    let mut app = every_interaction_disposed();
+    press(&mut app, &["enter"]);
+    let screen = render(&app);
+    let refusal = "Not sent: agent_id: is required for interaction 2f60a134, which has no agent.";
+    assert!(screen.contains(refusal), "the field and the rule, once: {screen}");
+    assert_eq!(
+        form(&app).check.problems,
+        [(
+            "agent_id".to_string(),
+            "agent_id: is required for interaction 2f60a134, which has no agent".to_string()
+        )],
+    );
+    assert!(
+        screen.contains("for interaction 2f60a134, which has none; the other 5 keep their own"),
+        "the help says which rule applies: {screen}"
+    );
+
+    // One interaction, without an agent: the field says it is needed.
+    let mut app = ready(120, 40);
+    press(&mut app, &["2", "j", "j", "d"]);
+    let screen = render(&app);
+    assert!(screen.contains("Disposition · interaction 2f60a134"), "{screen}");
+    assert!(screen.contains("required: interaction 2f60a134 has no agent"), "{screen}");
+}
+
+#[test]
+fn a_malformed_agent_id_for_interactions_is_reported_as_typed() {
+    let mut app = every_interaction_disposed();
+    press(&mut app, &["tab", "tab", "tab"]);
+    malformed_agent_id_then_mended(&mut app, "agent_id");
+}
