@@ -189,7 +189,8 @@ pub fn interactions() -> Vec<Interaction> {
             Closed,
             &[("101", "Issue Resolved")],
             ("General Enquiries", "Jasmine Chen"),
-            5_400,
+            // Two days ago: a day other than today's.
+            180_000,
         ),
         interaction(
             "1e5f9023-4b6c-4d7e-9fa0-b1c2d3e4f5a6",

@@ -39,6 +39,18 @@ pub fn moment(t: crate::domain::Timestamp, now: OffsetDateTime) -> String {
     if t.date() == now.to_offset(UtcOffset::UTC).date() { format!("{}Z", hhmmss(t)) } else { datetime(t) }
 }
 
+/// A time in a table cell: `17:15` when it is today (UTC), `Nov 19`
+/// otherwise, as `ls` shows them, so an old time is not read as today's.
+pub fn clock_or_day(t: OffsetDateTime, now: OffsetDateTime) -> String {
+    let t = t.to_offset(UtcOffset::UTC);
+    if t.date() == now.to_offset(UtcOffset::UTC).date() {
+        hhmm(t)
+    } else {
+        let month = t.month().to_string();
+        format!("{} {:>2}", month.get(..3).unwrap_or(&month), t.day())
+    }
+}
+
 /// A Unix time in seconds, as the shift windows carry them.
 pub fn from_unix(seconds: f64) -> Option<OffsetDateTime> {
     if !seconds.is_finite() {
@@ -86,6 +98,17 @@ mod tests {
         assert_eq!(age(Duration::from_secs(724)), "12m 04s");
         assert_eq!(age(Duration::from_secs(3600 * 3 + 420)), "3h 07m");
         assert_eq!(age(Duration::from_secs(86_400 * 2 + 3600 * 4)), "2d 04h");
+    }
+
+    #[test]
+    fn a_cell_time_names_its_day_unless_it_is_today() {
+        use time::macros::datetime;
+        let now = datetime!(2026-11-21 14:02:11 UTC);
+        assert_eq!(clock_or_day(datetime!(2026-11-21 09:05:00 UTC), now), "09:05");
+        assert_eq!(clock_or_day(datetime!(2026-11-19 17:15:13 UTC), now), "Nov 19");
+        assert_eq!(clock_or_day(datetime!(2026-11-03 23:59:00 UTC), now), "Nov  3");
+        // Compared in UTC, as every time on the screen is.
+        assert_eq!(clock_or_day(datetime!(2026-11-21 01:00:00 +03:00), now), "Nov 20");
     }
 
     #[test]

@@ -104,7 +104,9 @@ static COLUMNS: [Column<Interaction>; 8] = [
         drop: 2,
         right: true,
         live: false,
-        text: |i, _| Cow::Owned(i.started_at.map(|t| format::hhmm(t.datetime())).unwrap_or_default()),
+        text: |i, l| {
+            Cow::Owned(i.started_at.map(|t| format::clock_or_day(t.datetime(), l.now)).unwrap_or_default())
+        },
         role: |_, _| Role::Text,
         sort: |i, _| i.started_at.map_or(SortKey::Missing, |t| SortKey::Int(t.datetime().unix_timestamp())),
     },
