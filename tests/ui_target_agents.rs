@@ -179,7 +179,7 @@ fn the_agent_for_interactions_without_one_is_checked_as_it_is_typed() {
     let mut app = ready(120, 40);
     press(&mut app, &["2", "j", "j", "d"]);
     let screen = render(&app);
-    assert!(screen.contains("Disposition · interaction 2f60a134"), "{screen}");
+    assert!(screen.contains("Disposition · interaction with Hana Bakker"), "named by its customer: {screen}");
     assert!(screen.contains("required: interaction 2f60a134 has no agent"), "{screen}");
 }
 

@@ -1,7 +1,7 @@
 //! The interaction attributes form: rows of key, value and mode, added and
 //! removed as needed; the tenant applies them all or none.
 
-use super::interaction_disposition::short;
+use super::interaction_disposition::{named, short};
 use super::{Check, Choice, Field, Form, Input, Kind, Opt, Outgoing, Plan, PlanLine, count};
 use crate::api::model::Interaction;
 use crate::domain::attributes::{AttributeDraft, AttributeMode, AttributeUpdate};
@@ -14,7 +14,7 @@ const MODE: usize = 2;
 
 pub(super) fn open(rows: Vec<Interaction>, typed: &[(String, String)]) -> Form {
     let title = match rows.as_slice() {
-        [one] => format!("Attributes · interaction {}", short(one.id.as_str())),
+        [one] => format!("Attributes · {}", named(one)),
         many => format!("Attributes · {}", count(many.len(), "interaction")),
     };
     let mut fields = Vec::new();
@@ -200,7 +200,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction]) -> Check {
         check.note("", "no interaction is selected");
     }
     let title = match rows {
-        [one] => format!("Change the attributes of interaction {}?", short(one.id.as_str())),
+        [one] => format!("Change the attributes of the {}?", named(one)),
         many => format!("Change the attributes of {}?", count(many.len(), "interaction")),
     };
     let label = count(drafts.len(), "attribute");

@@ -14,7 +14,7 @@ const AGENT: usize = 3;
 
 pub(super) fn open(rows: Vec<Interaction>, code: Option<&str>, rules: &Rules) -> Form {
     let title = match rows.as_slice() {
-        [one] => format!("Disposition · interaction {}", short(one.id.as_str())),
+        [one] => format!("Disposition · {}", named(one)),
         many => format!("Disposition · {}", count(many.len(), "interaction")),
     };
     let fields = vec![
@@ -133,7 +133,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
         );
     }
     let title = match rows {
-        [one] => format!("Set this disposition on interaction {}?", short(one.id.as_str())),
+        [one] => format!("Set this disposition on the {}?", named(one)),
         many => format!("Set this disposition on {}?", count(many.len(), "interaction")),
     };
     let label = format!("disposition {code}");
@@ -175,6 +175,15 @@ impl Target for Interaction {
 
     fn name(&self) -> String {
         format!("interaction {}", short(self.id.as_str()))
+    }
+}
+
+/// An interaction as a title names it: by its customer, whom the
+/// supervisor knows it by, else by the first block of its id.
+pub(super) fn named(row: &Interaction) -> String {
+    match &row.customer_name {
+        Some(name) => format!("interaction with {name}"),
+        None => format!("interaction {}", short(row.id.as_str())),
     }
 }
 

@@ -116,7 +116,12 @@ fn targets(form: &Form) -> String {
             "agent",
         ),
         Kind::InteractionDisposition(rows) | Kind::Attributes(rows) => names(
-            rows.iter().map(|r| format!("interaction {} ({})", r.id, r.status)).collect(),
+            rows.iter()
+                .map(|r| match &r.customer_name {
+                    Some(name) => format!("interaction with {name} ({}, {})", r.id, r.status),
+                    None => format!("interaction {} ({})", r.id, r.status),
+                })
+                .collect(),
             "interaction",
         ),
         Kind::ContactDisposition(rows) => names(
