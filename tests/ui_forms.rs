@@ -69,7 +69,10 @@ fn contact_disposition_form() {
 fn attributes_form() {
     let mut app = medium();
     press(&mut app, &["2", "a"]);
-    assert!(snap(&app).contains("For interaction with Jasmine Chen"), "a form that fits shows its first line");
+    assert!(
+        snap(&app).contains("For interaction with Jasmine Chen"),
+        "a form that fits shows its first line"
+    );
     assert_snapshot!("attributes_empty", snap(&app));
     type_text(&mut app, "_hidden");
     press(&mut app, &["tab"]);
