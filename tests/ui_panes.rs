@@ -169,22 +169,27 @@ fn audit_log_follows_the_newest_record() {
     assert_snapshot!(lines.join("\n"));
 }
 
-#[test]
-fn an_audit_line_names_its_target_without_repeating_the_id_its_column_shows() {
+/// The audit pane's first line holding `word`, with the test trail loaded.
+fn audit_line(word: &str) -> String {
     let mut app = loaded(150, 36);
     feed(&mut app, audit_events());
-    let line =
-        render(&app).lines().find(|l| l.contains("applied")).map(String::from).expect("the applied record");
+    render(&app)
+        .lines()
+        .find(|l| l.contains(word))
+        .map(String::from)
+        .unwrap_or_else(|| panic!("no {word} line"))
+}
+
+#[test]
+fn an_audit_line_names_its_target_without_repeating_the_id_its_column_shows() {
+    let line = audit_line("applied");
     assert!(line.contains("12345-abcde-67890"), "the target column: {line}");
     assert!(line.contains("agent Amara Okafor is now Break (Lunch); was Available"), "{line}");
 }
 
 #[test]
 fn an_intent_line_says_what_it_is_about_to_send() {
-    let mut app = loaded(150, 36);
-    feed(&mut app, audit_events());
-    let line =
-        render(&app).lines().find(|l| l.contains("intent")).map(String::from).expect("the intent record");
+    let line = audit_line("intent");
     // Only the fields the change moves; the team it leaves alone is not news.
     assert!(line.contains("PUT pauseReason none → Lunch, status Available → Break"), "{line}");
     assert!(!line.contains("team"), "{line}");

@@ -166,7 +166,7 @@ fn csv_row(r: &AuditRecord) -> [String; CSV_COLUMNS.len()] {
         target.map(|t| wire_name(&t.kind)).unwrap_or_default(),
         target.map(|t| t.id.clone()).unwrap_or_default(),
         target.and_then(|t| t.campaign.clone()).unwrap_or_default(),
-        request.map(|q| wire_name(&q.method)).unwrap_or_default(),
+        request.map(|q| q.method.as_str().to_string()).unwrap_or_default(),
         request.map(|q| q.path.clone()).unwrap_or_default(),
         request.and_then(|q| q.etag.clone()).unwrap_or_default(),
         request.and_then(|q| q.idempotency_key.clone()).unwrap_or_default(),
