@@ -189,3 +189,27 @@ fn a_malformed_agent_id_for_interactions_is_reported_as_typed() {
     press(&mut app, &["tab", "tab", "tab"]);
     malformed_agent_id_then_mended(&mut app, "agent_id");
 }
+
+/// An id says whom it names beside the field, as it is typed: the agent, or
+/// that nobody loaded has it; the confirmation names the agent typed for a
+/// contact without one.
+#[test]
+fn an_agent_id_is_named_beside_its_field_and_in_the_confirmation() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["3", "j", "l", "j", "j", "j", "d"]);
+    let screen = render(&app);
+    assert!(screen.contains("Outcome · Arjun Hernandez"), "{screen}");
+    assert!(screen.contains("2b1f0c4e-6d1a-4f7e-9a51-0c4d2e8b7a10  Bilal Haddad"), "{screen}");
+    press(&mut app, &["tab", "tab", "end"]);
+    type_text(&mut app, "x");
+    let screen = render(&app);
+    let loaded = app.directory.len();
+    assert!(screen.contains(&format!("no such agent among the {loaded} users loaded")), "{screen}");
+    let field = screen.lines().find(|l| l.contains("Agent id")).unwrap_or_default();
+    assert!(!field.contains("Bilal Haddad"), "{field}");
+
+    let mut app = spring_renewal_outcome();
+    review_with_agent(&mut app, &["tab", "tab"], "12345-abcde-67890");
+    let screen = render(&app);
+    assert!(screen.contains("Andre Chandra: NO_ANSWER → INTERESTED · agent Amara Okafor"), "{screen}");
+}

@@ -10,6 +10,7 @@ use crate::api::model::{Campaign, Contact};
 use crate::domain::contact_disposition::{
     ContactDisposition, ContactDispositionDraft, OutcomeMatrix, check_contact,
 };
+use crate::ui::entity::Directory;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
@@ -102,10 +103,8 @@ fn custom_fields(fields: &[Field], check: &mut Check) -> Option<Value> {
 }
 
 pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -> Check {
-    // The targets are renewed on refresh, and an agent may have been
-    // assigned since the form opened.
     if let Some(field) = fields.get_mut(AGENT) {
-        field.help = target_agents::help(rows);
+        target_agents::describe(field, rows, facts.agents);
     }
     let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
     let mut check = Check::default();
@@ -141,7 +140,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
             unknown.insert(agent_id.to_string());
         }
         match ContactDisposition::validate(&draft, &matrix, facts.now) {
-            Ok(valid) => lines.push(line(row, &valid, &names)),
+            Ok(valid) => lines.push(line(row, &valid, &names, facts.agents)),
             Err(invalid) => {
                 for e in invalid.errors() {
                     match e.field.as_str() {
@@ -181,13 +180,13 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
 
 /// A contact before → after; the agent is named where it is not the
 /// contact's own, so a confirmation shows every attribution the form made.
-fn line(row: &Contact, valid: &ContactDisposition, names: &Names) -> PlanLine {
+fn line(row: &Contact, valid: &ContactDisposition, names: &Names, agents: &Directory) -> PlanLine {
     let before = row.outcome_code.clone().unwrap_or_else(|| "no outcome".into());
     let wanted = &valid.outcome_code;
     let note = check_contact(&row.state, row.outcome_code.as_deref(), wanted)
         .err()
         .map(|skip| format!("will be skipped: {skip}"));
-    let after = target_agents::after(row, valid.agent_id.as_str(), wanted.to_string());
+    let after = target_agents::after(row, valid.agent_id.as_str(), wanted.to_string(), agents);
     PlanLine { entity: names.of(row.display_name(), &row.phone), before, after, note }
 }
 

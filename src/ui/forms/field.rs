@@ -106,6 +106,9 @@ pub struct Field {
     pub input: Input,
     /// Shown dimmed in an empty text field, or beside a flag: what goes here.
     pub help: String,
+    /// Shown dimmed after a filled text field: what its value stands for
+    /// (the agent an id names), so an id is never the only thing seen.
+    pub aside: String,
     /// Fields of one row (an attribute's key, value and mode) share a line.
     pub row: Option<usize>,
     /// Edited since the form opened: its problems show as they are typed.
@@ -126,7 +129,15 @@ impl Field {
     }
 
     fn new(name: &str, label: &str, input: Input, help: &str) -> Self {
-        Self { label: label.into(), name: name.into(), input, help: help.into(), row: None, touched: false }
+        Self {
+            label: label.into(),
+            name: name.into(),
+            input,
+            help: help.into(),
+            aside: String::new(),
+            row: None,
+            touched: false,
+        }
     }
 
     pub fn in_row(mut self, row: usize) -> Self {

@@ -60,10 +60,8 @@ fn describe(fields: &mut [Field], rules: &Rules, code: &str) {
 }
 
 pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_>) -> Check {
-    // The targets are renewed on refresh, and an agent may have been
-    // assigned since the form opened.
     if let Some(field) = fields.get_mut(AGENT) {
-        field.help = target_agents::help(rows);
+        target_agents::describe(field, rows, facts.agents);
     }
     if let Some(Input::Choice(choice)) = fields.get_mut(CODE).map(|f| &mut f.input) {
         choice.set_options(codes(facts.rules));
@@ -101,7 +99,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
                     .err()
                     .map(|e| format!("will be refused: {}", e.rule));
                 let change = format!("{} {}", draft.code.trim(), draft.description.trim());
-                let after = target_agents::after(row, agent_id, change);
+                let after = target_agents::after(row, agent_id, change, facts.agents);
                 lines.push(PlanLine { entity: entity(row, facts), before: current(row), after, note });
             }
             Err(invalid) => {

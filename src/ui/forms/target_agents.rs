@@ -7,7 +7,8 @@
 //! gap should not re-attribute work other agents did. Both forms follow
 //! this one rule, so it lives here once.
 
-use super::{Check, count};
+use super::{Check, Field, count};
+use crate::ui::entity::Directory;
 
 /// A form's target as far as its agent goes.
 pub(super) trait Target {
@@ -74,6 +75,28 @@ pub(super) fn prefill<T: Target>(rows: &[T]) -> String {
     }
 }
 
+/// Renews the agent field's words for the targets as they are now (an
+/// agent may have been assigned since the form opened) and for the id in it.
+pub(super) fn describe<T: Target>(field: &mut Field, rows: &[T], agents: &Directory) {
+    field.help = help(rows);
+    field.aside = whom(&field.value(), agents);
+}
+
+/// Whom an id in the field names: the agent, or that nobody loaded has it
+/// (likely a typo, though the tenant has the last word on a user added
+/// since the last refresh). Nothing to say of an empty field, or before
+/// the agents are loaded.
+fn whom(typed: &str, agents: &Directory) -> String {
+    let typed = typed.trim();
+    if typed.is_empty() || agents.is_empty() {
+        return String::new();
+    }
+    match agents.name(typed) {
+        Some(name) => name.to_string(),
+        None => format!("no such agent among the {} users loaded", agents.len()),
+    }
+}
+
 /// The field's dimmed help: what an id typed here is used for.
 pub(super) fn help<T: Target>(rows: &[T]) -> String {
     let noun = T::NOUN;
@@ -104,10 +127,10 @@ fn keep_their_own(others: usize) -> String {
 
 /// What the confirmation shows after the change: the agent is named where
 /// it is not the target's own, so every attribution the form made is seen.
-pub(super) fn after<T: Target>(row: &T, agent_id: &str, change: String) -> String {
+pub(super) fn after<T: Target>(row: &T, agent_id: &str, change: String, agents: &Directory) -> String {
     match own(row) {
         Some(own) if own == agent_id => change,
-        _ => format!("{change} · agent {agent_id}"),
+        _ => format!("{change} · agent {}", agents.name_or_id(agent_id)),
     }
 }
 

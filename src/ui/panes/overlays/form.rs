@@ -2,7 +2,7 @@
 //! beside it, and the keys that move on.
 
 use crate::ui::app::App;
-use crate::ui::forms::{Field, Form, Input, Kind, count};
+use crate::ui::forms::{Field, Form, Input, Kind, TextInput, count};
 use crate::ui::keymap::{Context, Verb};
 use crate::ui::theme::{Role, Theme};
 use crate::ui::widgets::fit::{clip, fit, pad, width, wrap};
@@ -184,7 +184,10 @@ fn input(field: &Field, focused: bool, room: usize, theme: &Theme) -> Vec<Span<'
         // With no cursor to follow, the value's start says most, and the
         // ellipsis that there is more; the box keeps its focused width.
         Input::Text(text) if !focused => {
-            vec![Span::styled(clip(text.text(), room.saturating_sub(1)).into_owned(), box_style)]
+            let mut spans =
+                vec![Span::styled(clip(text.text(), room.saturating_sub(1)).into_owned(), box_style)];
+            spans.extend(aside(field, text, room, muted));
+            spans
         }
         Input::Text(text) => {
             let (shown, at) = text.window(room.saturating_sub(1));
@@ -200,6 +203,7 @@ fn input(field: &Field, focused: bool, room: usize, theme: &Theme) -> Vec<Span<'
             if text.is_empty() {
                 spans.push(Span::styled(format!(" {}", fit(&field.help, room.saturating_sub(2))), muted));
             }
+            spans.extend(aside(field, text, room, muted));
             spans
         }
         Input::Choice(choice) => {
@@ -226,6 +230,14 @@ fn input(field: &Field, focused: bool, room: usize, theme: &Theme) -> Vec<Span<'
             ]
         }
     }
+}
+
+/// What a filled text field's value stands for, after it, when the value
+/// and the words fit whole: a cut name would mislead.
+fn aside(field: &Field, text: &TextInput, room: usize, style: Style) -> Option<Span<'static>> {
+    let used = width(text.text()) + 1;
+    let fits = !field.aside.is_empty() && !text.is_empty() && used + 2 + width(&field.aside) <= room;
+    fits.then(|| Span::styled(format!("  {}", field.aside), style))
 }
 
 /// The bottom line: the discard question, or the form's keys. The line is
