@@ -7,18 +7,20 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
-/// What cells may need besides their row: the time, and agents' names.
+/// What cells may need besides their row: the time, and names by id.
 #[derive(Debug, Clone, Copy)]
 pub struct Lookup<'a> {
     pub now: OffsetDateTime,
-    pub agents: &'a Directory,
+    pub names: &'a Directory,
 }
 
-/// Agents' names (and teams) by id, so that interactions and contacts show
-/// people, not ids, and the command line can find agents by name.
+/// Agents' names (and teams) and campaigns' names by id, so that
+/// interactions and contacts show people and campaigns, not ids, and the
+/// command line can find agents by name.
 #[derive(Debug, Clone, Default)]
 pub struct Directory {
     agents: HashMap<String, Person>,
+    campaigns: HashMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +31,22 @@ pub struct Person {
 
 impl Directory {
     pub fn new(people: impl IntoIterator<Item = (String, Person)>) -> Self {
-        Self { agents: people.into_iter().collect() }
+        Self { agents: people.into_iter().collect(), campaigns: HashMap::new() }
+    }
+
+    /// Replaces the agents, keeping the campaigns.
+    pub fn set_agents(&mut self, people: impl IntoIterator<Item = (String, Person)>) {
+        self.agents = people.into_iter().collect();
+    }
+
+    /// Replaces the campaigns' names (id, name), keeping the agents.
+    pub fn set_campaigns(&mut self, campaigns: impl IntoIterator<Item = (String, String)>) {
+        self.campaigns = campaigns.into_iter().collect();
+    }
+
+    /// The campaign's name, or the id when the campaign is unknown.
+    pub fn campaign_or_id<'a>(&'a self, id: &'a str) -> &'a str {
+        self.campaigns.get(id).map_or(id, String::as_str)
     }
 
     pub fn name(&self, id: &str) -> Option<&str> {
@@ -41,10 +58,12 @@ impl Directory {
         self.name(id).unwrap_or(id)
     }
 
+    /// How many agents are known.
     pub fn len(&self) -> usize {
         self.agents.len()
     }
 
+    /// Whether no agent is known (the agents table is not loaded yet).
     pub fn is_empty(&self) -> bool {
         self.agents.is_empty()
     }

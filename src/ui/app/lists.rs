@@ -174,7 +174,7 @@ impl ListNav for AuditView {
 impl App {
     /// A list, with what its cells need to be recomputed.
     pub fn list_mut(&mut self, list: ListId) -> (&mut dyn ListNav, Lookup<'_>) {
-        let lookup = Lookup { now: self.clock.wall, agents: &self.directory };
+        let lookup = Lookup { now: self.clock.wall, names: &self.directory };
         let nav: &mut dyn ListNav = match list {
             ListId::Agents => &mut self.agents,
             ListId::Interactions => &mut self.interactions,

@@ -195,7 +195,7 @@ impl App {
     }
 
     pub fn lookup(&self) -> Lookup<'_> {
-        Lookup { now: self.clock.wall, agents: &self.directory }
+        Lookup { now: self.clock.wall, names: &self.directory }
     }
 
     /// The list that has the keys.
@@ -252,7 +252,7 @@ impl App {
     /// Makes the contacts list follow the selected campaign.
     pub fn sync_contacts(&mut self) {
         let campaign = self.campaigns.selected_row().map(|c| c.id.to_string());
-        let lookup = Lookup { now: self.clock.wall, agents: &self.directory };
+        let lookup = Lookup { now: self.clock.wall, names: &self.directory };
         self.contacts.set_group(campaign, &lookup);
     }
 }

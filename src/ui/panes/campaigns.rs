@@ -141,10 +141,10 @@ static CONTACT_COLUMNS: [Column<Contact>; 6] = [
         drop: 1,
         right: false,
         live: false,
-        text: |c, l| Cow::Borrowed(c.agent_id.as_deref().map_or("—", |id| l.agents.name_or_id(id))),
+        text: |c, l| Cow::Borrowed(c.agent_id.as_deref().map_or("—", |id| l.names.name_or_id(id))),
         role: |c, _| if c.agent_id.is_some() { Role::Text } else { Role::Muted },
         sort: |c, l| {
-            c.agent_id.as_deref().map_or(SortKey::Missing, |id| SortKey::text(l.agents.name_or_id(id)))
+            c.agent_id.as_deref().map_or(SortKey::Missing, |id| SortKey::text(l.names.name_or_id(id)))
         },
     },
 ];
@@ -191,11 +191,11 @@ impl Entity for Contact {
     }
 
     fn detail(&self, lookup: &Lookup<'_>) -> Vec<Field> {
-        let agent = self.agent_id.as_deref().map(|id| lookup.agents.name_or_id(id).to_string());
+        let agent = self.agent_id.as_deref().map(|id| lookup.names.name_or_id(id).to_string());
         let mut fields = vec![
             Field::new("Name", self.display_name()),
             Field::new("Id", self.id.to_string()),
-            Field::new("Campaign", self.campaign_id.to_string()),
+            Field::new("Campaign", lookup.names.campaign_or_id(self.campaign_id.as_str()).to_string()),
             Field::new("Phone", self.phone.clone()),
             Field::with_role("Dialer", self.state.as_str(), dialer_role(&self.state)),
             Field::maybe("Outcome", self.outcome_code.clone()),

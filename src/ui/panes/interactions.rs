@@ -42,10 +42,10 @@ static COLUMNS: [Column<Interaction>; 8] = [
         drop: 1,
         right: false,
         live: false,
-        text: |i, l| Cow::Borrowed(i.agent_id.as_deref().map_or("—", |id| l.agents.name_or_id(id))),
+        text: |i, l| Cow::Borrowed(i.agent_id.as_deref().map_or("—", |id| l.names.name_or_id(id))),
         role: |i, _| if i.agent_id.is_some() { Role::Text } else { Role::Muted },
         sort: |i, l| {
-            i.agent_id.as_deref().map_or(SortKey::Missing, |id| SortKey::text(l.agents.name_or_id(id)))
+            i.agent_id.as_deref().map_or(SortKey::Missing, |id| SortKey::text(l.names.name_or_id(id)))
         },
     },
     Column {
@@ -124,7 +124,7 @@ impl Entity for Interaction {
     }
 
     fn detail(&self, lookup: &Lookup<'_>) -> Vec<Field> {
-        let agent = self.agent_id.as_deref().map(|id| match lookup.agents.name(id) {
+        let agent = self.agent_id.as_deref().map(|id| match lookup.names.name(id) {
             Some(name) => format!("{name} ({id})"),
             None => id.to_string(),
         });
@@ -141,7 +141,7 @@ impl Entity for Interaction {
         ];
         for d in &self.dispositions {
             let notes = d.notes.as_deref().map(|n| format!(" — {n}")).unwrap_or_default();
-            let by = lookup.agents.name_or_id(d.agent_id.as_str());
+            let by = lookup.names.name_or_id(d.agent_id.as_str());
             fields
                 .push(Field::new("", format!("{} {} by {by} ({}){notes}", d.code, d.description, d.source)));
         }

@@ -105,7 +105,7 @@ fn dispose(app: &mut App, code: &str, effects: &mut Vec<Effect>) {
 fn jump_to_agent(app: &mut App, id: &str) {
     verbs::focus(app, PaneId::Agents);
     if !app.agents.select_id(id) {
-        let lookup = Lookup { now: app.clock.wall, agents: &app.directory };
+        let lookup = Lookup { now: app.clock.wall, names: &app.directory };
         app.agents.set_filter("", &lookup);
         if !app.agents.select_id(id) {
             app.flash("That agent is no longer in the table.", Level::Warn);

@@ -3,7 +3,7 @@
 
 use crate::engine::{BatchReport, Command, CommandId, Event, Finished, Outcome, Recovery, Snapshot};
 use crate::ui::app::{App, Effect, Level, Overlay, Pending, Progress};
-use crate::ui::entity::{Directory, Lookup, Person};
+use crate::ui::entity::{Lookup, Person};
 use crate::ui::forms::Rules;
 
 pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
@@ -61,27 +61,27 @@ fn snapshot_arrived(app: &mut App, snapshot: Snapshot) {
     let (frozen, now) = (app.frozen, app.clock.mono);
     match snapshot {
         Snapshot::Agents(table) => {
-            let lookup = Lookup { now: app.clock.wall, agents: &app.directory };
+            let lookup = Lookup { now: app.clock.wall, names: &app.directory };
             app.agents.offer(table, frozen, &lookup, now);
             if !frozen {
                 names_changed(app);
             }
         }
         Snapshot::Interactions(table) => {
-            let lookup = Lookup { now: app.clock.wall, agents: &app.directory };
+            let lookup = Lookup { now: app.clock.wall, names: &app.directory };
             app.interactions.offer(table, frozen, &lookup, now);
         }
         Snapshot::Campaigns(table) => {
-            let lookup = Lookup { now: app.clock.wall, agents: &app.directory };
+            let lookup = Lookup { now: app.clock.wall, names: &app.directory };
             app.campaigns.offer(table, frozen, &lookup, now);
-            app.sync_contacts();
+            campaigns_changed(app);
         }
         Snapshot::Contacts(table) => {
-            let lookup = Lookup { now: app.clock.wall, agents: &app.directory };
+            let lookup = Lookup { now: app.clock.wall, names: &app.directory };
             app.contacts.offer(table, frozen, &lookup, now);
         }
         Snapshot::DataActions(table) => {
-            let lookup = Lookup { now: app.clock.wall, agents: &app.directory };
+            let lookup = Lookup { now: app.clock.wall, names: &app.directory };
             app.data_actions.offer(table, frozen, &lookup, now);
         }
     }
@@ -89,12 +89,20 @@ fn snapshot_arrived(app: &mut App, snapshot: Snapshot) {
 
 /// Applies a held agents table; true when there was one.
 pub(super) fn thaw_agents(app: &mut App) -> bool {
-    let lookup = Lookup { now: app.clock.wall, agents: &app.directory };
+    let lookup = Lookup { now: app.clock.wall, names: &app.directory };
     let thawed = app.agents.thaw(&lookup, app.clock.mono);
     if thawed {
         names_changed(app);
     }
     thawed
+}
+
+/// The campaigns table may have moved: renew their names, and the contacts
+/// list that follows the selected one.
+pub(super) fn campaigns_changed(app: &mut App) {
+    let names = app.campaigns.rows().iter().map(|c| (c.id.to_string(), c.name.clone()));
+    app.directory.set_campaigns(names);
+    app.sync_contacts();
 }
 
 /// The agents table moved: rebuild the names other tables show.
@@ -104,9 +112,8 @@ fn names_changed(app: &mut App) {
         .rows()
         .iter()
         .map(|u| (u.id.to_string(), Person { name: u.display_name(), team: u.team_name.clone() }));
-    let directory = Directory::new(people);
-    app.directory = directory;
-    let lookup = Lookup { now: app.clock.wall, agents: &app.directory };
+    app.directory.set_agents(people);
+    let lookup = Lookup { now: app.clock.wall, names: &app.directory };
     app.interactions.rederive(&lookup);
     app.contacts.rederive(&lookup);
 }

@@ -203,12 +203,12 @@ pub(super) fn freeze(app: &mut App) {
     }
     let now = app.clock.mono;
     let mut thawed = super::engine::thaw_agents(app);
-    let lookup = Lookup { now: app.clock.wall, agents: &app.directory };
+    let lookup = Lookup { now: app.clock.wall, names: &app.directory };
     thawed |= app.interactions.thaw(&lookup, now);
     thawed |= app.campaigns.thaw(&lookup, now);
     thawed |= app.contacts.thaw(&lookup, now);
     thawed |= app.data_actions.thaw(&lookup, now);
-    app.sync_contacts();
+    super::engine::campaigns_changed(app);
     let text =
         if thawed { "Thawed: the newest data is shown." } else { "Thawed: nothing changed meanwhile." };
     app.flash(text, Level::Info);
