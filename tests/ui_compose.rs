@@ -5,6 +5,7 @@
 mod ui_support;
 
 use crossterm::event::KeyCode;
+use cxone_console::domain::agent_status::Shift;
 use cxone_console::engine::{Change, Event, Finished, Outcome};
 use cxone_console::ui::app::{Action, Overlay, update};
 use cxone_console::ui::forms::Kind;
@@ -84,6 +85,25 @@ fn a_pause_reason_goes_only_with_a_break() {
     let sent = submitted(&press(&mut app, &["y"]));
     let [(_, Change::AgentStatus(items))] = sent.as_slice() else { panic!("{sent:?}") };
     assert_eq!((items[0].draft.status.as_str(), items[0].draft.pause_reason.as_str()), ("Available", ""));
+}
+
+/// An agent outside their shift is noted in the confirmation by name, with
+/// the rule as the tenant words it; the id would only repeat the line's name.
+#[test]
+fn an_agent_outside_their_shift_is_noted_by_name() {
+    let mut app = ready(120, 40);
+    let now = app.clock.wall.unix_timestamp() as f64;
+    let mut rows = agents();
+    let amara = rows.iter_mut().find(|u| u.id.as_str() == "12345-abcde-67890").expect("Amara Okafor");
+    amara.shift = Some(Shift { start: now - 9.0 * 3600.0, end: now - 3600.0 });
+    feed(&mut app, [agents_event(rows, &["12345-abcde-67890"])]);
+    press(&mut app, &["/"]);
+    type_text(&mut app, "amara");
+    press(&mut app, &["enter", "c", "b", "enter"]);
+    let note = confirmation(&app).plan.lines[0].note.clone().unwrap_or_default();
+    assert!(note.starts_with("will be refused: Amara Okafor is outside their shift ("), "{note}");
+    assert!(note.ends_with("changes are refused outside scheduled hours"), "{note}");
+    assert!(!note.contains("12345-abcde-67890"), "{note}");
 }
 
 #[test]

@@ -196,39 +196,66 @@ pub struct Shift {
     pub end: f64,
 }
 
-/// The target user must be able to hold an agent status.
-pub fn check_role<'a>(user: &UserId, roles: impl IntoIterator<Item = &'a str>) -> Result<(), FieldError> {
-    let mut roles = roles.into_iter();
-    if roles.any(|r| STATUS_ROLES.contains(&r)) {
-        Ok(())
-    } else {
-        Err(FieldError::new("userId", format!("user {user} holds neither the Agent nor the Supervisor role")))
+/// Why a user may not take an agent status now. Said of the user ("is
+/// outside their shift (…)") so that each caller names the user its own
+/// way: the tenant and the engine by id, the console by name.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Unfit {
+    NoStatusRole,
+    MalformedShift(Shift),
+    OutsideShift(Shift),
+}
+
+impl Unfit {
+    /// The rule broken, naming `user` by id, under the `userId` field.
+    pub fn of(self, user: &UserId) -> FieldError {
+        FieldError::new("userId", format!("user {user} {self}"))
     }
 }
 
+impl fmt::Display for Unfit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NoStatusRole => f.write_str("holds neither the Agent nor the Supervisor role"),
+            Self::MalformedShift(Shift { start, end }) => {
+                write!(f, "has a malformed shift schedule (start {start}, end {end})")
+            }
+            Self::OutsideShift(Shift { start, end }) => write!(
+                f,
+                "is outside their shift ({} to {}); changes are refused outside scheduled hours",
+                unix_to_text(*start),
+                unix_to_text(*end)
+            ),
+        }
+    }
+}
+
+/// The user must be able to hold an agent status at all.
+pub fn role_fit<'a>(roles: impl IntoIterator<Item = &'a str>) -> Result<(), Unfit> {
+    let mut roles = roles.into_iter();
+    if roles.any(|r| STATUS_ROLES.contains(&r)) { Ok(()) } else { Err(Unfit::NoStatusRole) }
+}
+
 /// The change must fall inside the user's shift, when one is set.
-pub fn check_shift(user: &UserId, shift: Option<Shift>, at: Timestamp) -> Result<(), FieldError> {
-    let Some(Shift { start, end }) = shift else {
+pub fn shift_fit(shift: Option<Shift>, at: Timestamp) -> Result<(), Unfit> {
+    let Some(window @ Shift { start, end }) = shift else {
         return Ok(());
     };
     if !(start.is_finite() && end.is_finite()) || start > end {
-        return Err(FieldError::new(
-            "userId",
-            format!("user {user} has a malformed shift schedule (start {start}, end {end})"),
-        ));
+        return Err(Unfit::MalformedShift(window));
     }
     let now = at.unix_seconds();
-    if now < start || now > end {
-        return Err(FieldError::new(
-            "userId",
-            format!(
-                "user {user} is outside their shift ({} to {}); changes are refused outside scheduled hours",
-                unix_to_text(start),
-                unix_to_text(end)
-            ),
-        ));
-    }
-    Ok(())
+    if now < start || now > end { Err(Unfit::OutsideShift(window)) } else { Ok(()) }
+}
+
+/// [`role_fit`], as a rule broken by `user`.
+pub fn check_role<'a>(user: &UserId, roles: impl IntoIterator<Item = &'a str>) -> Result<(), FieldError> {
+    role_fit(roles).map_err(|unfit| unfit.of(user))
+}
+
+/// [`shift_fit`], as a rule broken by `user`.
+pub fn check_shift(user: &UserId, shift: Option<Shift>, at: Timestamp) -> Result<(), FieldError> {
+    shift_fit(shift, at).map_err(|unfit| unfit.of(user))
 }
 
 fn unix_to_text(secs: f64) -> String {
@@ -285,5 +312,10 @@ mod tests {
         let err = check_shift(&u, Some(Shift { start: noon + 60.0, end: noon + 120.0 }), at).unwrap_err();
         assert!(err.rule.contains("outside their shift"), "{}", err.rule);
         assert!(check_shift(&u, Some(Shift { start: noon, end: noon - 1.0 }), at).is_err());
+        assert_eq!(
+            err.rule,
+            "user u-1 is outside their shift (2024-05-15T12:01:00Z to 2024-05-15T12:02:00Z); \
+             changes are refused outside scheduled hours"
+        );
     }
 }

@@ -4,9 +4,7 @@
 use super::plan::Names;
 use super::{Check, Choice, Facts, Field, Form, Input, Kind, Opt, Outgoing, Plan, PlanLine, Rules, count};
 use crate::api::model::User;
-use crate::domain::agent_status::{
-    AgentStatus, AgentStatusChange, AgentStatusDraft, check_role, check_shift,
-};
+use crate::domain::agent_status::{AgentStatus, AgentStatusChange, AgentStatusDraft, role_fit, shift_fit};
 use crate::ui::panes::format;
 
 pub(super) fn open(users: Vec<User>, status: Option<&str>, reason: Option<&str>, rules: &Rules) -> Form {
@@ -110,10 +108,11 @@ pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> 
 fn line(user: &User, change: &AgentStatusChange, facts: &Facts<'_>, names: &Names) -> PlanLine {
     let before = after_text(&user.status.to_string(), user.pause_reason.as_deref().unwrap_or(""));
     let after = after_text(change.status.as_str(), change.pause_reason.as_deref().unwrap_or(""));
-    let note = check_role(&change.user_id, user.role_names())
-        .and_then(|()| check_shift(&change.user_id, user.shift, facts.now))
+    // The line names the agent already; the id would only repeat it.
+    let note = role_fit(user.role_names())
+        .and_then(|()| shift_fit(user.shift, facts.now))
         .err()
-        .map(|e| format!("will be refused: {}", e.rule))
+        .map(|unfit| format!("will be refused: {} {unfit}", user.display_name()))
         .or_else(|| {
             let until = user.wrap_up_until.filter(|until| *until > facts.now)?;
             change.flags.respect_wrap_up.then(|| {
