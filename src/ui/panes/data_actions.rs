@@ -39,8 +39,8 @@ static COLUMNS: [Column<DataAction>; 6] = [
         },
     },
     Column {
-        title: "Deprecated",
-        letter: 'D',
+        title: "State",
+        letter: 'S',
         width: 10,
         min: 10,
         drop: 1,
