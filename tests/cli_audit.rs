@@ -84,7 +84,15 @@ async fn export_writes_every_record_as_json_or_csv_and_since_filters() {
     let since = home.run(&["audit", "export", "--since", second], &[]).await;
     assert!(serde_json::from_str::<Vec<Value>>(&since.stdout).unwrap().len() >= 4, "{}", since.stdout);
 
+    // A date or an age needs no offset: every record was written this hour.
+    let count = |out: &str| serde_json::from_str::<Vec<Value>>(out).map(|v| v.len()).unwrap_or(usize::MAX);
+    let hour = home.run(&["audit", "export", "--since", "1h"], &[]).await;
+    assert_eq!((hour.code, count(&hour.stdout)), (Some(0), 6), "{}", hour.stderr);
+    let tomorrow = home.run(&["audit", "export", "--since", "2999-01-01"], &[]).await;
+    assert_eq!((tomorrow.code, count(&tomorrow.stdout)), (Some(0), 0), "{}", tomorrow.stderr);
+
     let naive = home.run(&["audit", "export", "--since", "2024-05-15T14:32:10"], &[]).await;
     assert_eq!(naive.code, Some(2));
     assert!(naive.stderr.contains("explicit UTC offset"), "{}", naive.stderr);
+    assert!(naive.stderr.contains("or an age (45m, 24h, 7d)"), "{}", naive.stderr);
 }

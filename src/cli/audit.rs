@@ -26,8 +26,9 @@ enum AuditAction {
         /// records exactly as logged, so each hash can still be checked).
         #[arg(long, default_value = "json", value_parser = parse_format)]
         format: ExportFormat,
-        /// Only records at or after this time (RFC 3339, e.g. 2026-11-21T00:00:00Z).
-        #[arg(long, value_name = "RFC3339", value_parser = parse_since)]
+        /// Only records at or after this time: RFC 3339 (2026-11-21T14:00:00Z),
+        /// a date (2026-11-21, from midnight UTC), or an age before now (45m, 24h, 7d).
+        #[arg(long, value_name = "WHEN", value_parser = parse_since)]
         since: Option<Timestamp>,
     },
 }
@@ -37,7 +38,78 @@ fn parse_format(text: &str) -> Result<ExportFormat, String> {
 }
 
 fn parse_since(text: &str) -> Result<Timestamp, String> {
-    Timestamp::parse_as("--since", text).map_err(|e| e.rule)
+    since(text, Timestamp::now())
+}
+
+/// When `--since` starts, read at `now`: a moment, a UTC date's midnight, or
+/// an age before `now`. A supervisor asking for today's changes should not
+/// have to write an offset.
+fn since(text: &str, now: Timestamp) -> Result<Timestamp, String> {
+    let text = text.trim();
+    if let Some(age) = age(text) {
+        return now
+            .datetime()
+            .checked_sub(age)
+            .map(Timestamp::from_datetime)
+            .ok_or_else(|| format!("{text} reaches back before the calendar begins"));
+    }
+    let date = time::macros::format_description!("[year]-[month]-[day]");
+    if let Ok(day) = time::Date::parse(text, date) {
+        return Ok(Timestamp::from_datetime(day.midnight().assume_utc()));
+    }
+    Timestamp::parse_as("--since", text).map_err(|e| {
+        format!("{}; it may also be a date (2026-11-21, from midnight UTC) or an age (45m, 24h, 7d)", e.rule)
+    })
+}
+
+/// `45m`, `24h`, `7d`: whole minutes, hours or days.
+fn age(text: &str) -> Option<time::Duration> {
+    let unit = text.chars().last()?;
+    let count: i64 = text[..text.len() - unit.len_utf8()].parse().ok().filter(|n| *n >= 0)?;
+    let seconds = match unit {
+        'm' => 60,
+        'h' => 3_600,
+        'd' => 86_400,
+        _ => return None,
+    };
+    count.checked_mul(seconds).map(time::Duration::seconds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::since;
+    use crate::domain::Timestamp;
+
+    fn at(text: &str) -> Timestamp {
+        Timestamp::parse_as("t", text).unwrap()
+    }
+
+    #[test]
+    fn since_takes_a_moment_a_date_or_an_age() {
+        let now = at("2026-11-22T09:30:00Z");
+        assert_eq!(since("2026-11-21T14:00:00+02:00", now), Ok(at("2026-11-21T12:00:00Z")));
+        assert_eq!(since("2026-11-21", now), Ok(at("2026-11-21T00:00:00Z")));
+        assert_eq!(since("45m", now), Ok(at("2026-11-22T08:45:00Z")));
+        assert_eq!(since("24h", now), Ok(at("2026-11-21T09:30:00Z")));
+        assert_eq!(since(" 7d ", now), Ok(at("2026-11-15T09:30:00Z")));
+        assert_eq!(since("0m", now), Ok(now));
+    }
+
+    #[test]
+    fn since_refuses_anything_else_and_says_what_it_takes() {
+        let now = at("2026-11-22T09:30:00Z");
+        for bad in ["yesterday", "-5m", "5w", "2026-11-21T14:00:00", "2026-13-01", "m", ""] {
+            let refused = since(bad, now).unwrap_err();
+            assert!(
+                refused.ends_with(
+                    "it may also be a date (2026-11-21, from midnight UTC) or an age (45m, 24h, 7d)"
+                ),
+                "{bad}: {refused}"
+            );
+        }
+        let far = since("99999999999d", now).unwrap_err();
+        assert_eq!(far, "99999999999d reaches back before the calendar begins");
+    }
 }
 
 pub fn run(args: AuditArgs) -> Result<ExitCode> {
