@@ -26,6 +26,30 @@ fn agents_pane_on_a_large_screen() {
     assert_snapshot!(render(&app));
 }
 
+/// A shift of a day or more would read as no time at all (`12:00–12:00`):
+/// the table says all day, the details give its days.
+#[test]
+fn a_shift_around_the_clock_reads_all_day() {
+    use cxone_console::domain::agent_status::Shift;
+    let mut app = ready(120, 40);
+    let noon = (app.clock.wall.unix_timestamp() / 86_400 * 86_400 + 43_200) as f64;
+    let mut rows = agents();
+    let amara = rows.iter_mut().find(|u| u.display_name() == "Amara Okafor").expect("Amara Okafor");
+    amara.shift = Some(Shift { start: noon - 86_400.0, end: noon + 86_400.0 });
+    feed(&mut app, [agents_event(rows, &[])]);
+    let screen = render(&app);
+    let row = screen.lines().find(|l| l.contains("Amara Okafor")).unwrap_or_default();
+    assert!(row.contains("all day"), "{row}");
+    assert!(!row.contains("12:00–12:00"), "{row}");
+    press(&mut app, &["/"]);
+    type_text(&mut app, "amara");
+    press(&mut app, &["enter"]);
+    let screen = render(&app);
+    let yesterday = app.clock.wall - time::Duration::DAY;
+    let window = format!("all day ({} {} 12:00 – ", &yesterday.month().to_string()[..3], yesterday.day());
+    assert!(screen.contains(&window), "{window}\n{screen}");
+}
+
 #[test]
 fn interactions_pane() {
     let mut app = loaded(150, 36);

@@ -108,7 +108,7 @@ impl Entity for User {
             Field::maybe("In state", time_in_state(self, lookup)),
             Field::maybe("Pause reason", self.pause_reason.clone()),
             Field::maybe("Wrap-up ends", self.wrap_up_until.map(|t| format::moment(t, lookup.now))),
-            Field::maybe("Shift (UTC)", self.shift.map(shift_window)),
+            Field::maybe("Shift (UTC)", self.shift.map(shift_detail)),
             Field::maybe("Updated", self.updated_at.map(|t| format::moment(t, lookup.now))),
         ]
     }
@@ -129,10 +129,25 @@ fn time_in_state(user: &User, lookup: &Lookup<'_>) -> Option<String> {
     user.time_in_state(Timestamp::from_datetime(lookup.now)).map(format::age)
 }
 
+/// A shift as its cell shows it: `09:00–17:00`, an end before the start
+/// read as the next day's. A window of a day or more would read as no time
+/// at all that way (`12:00–12:00`), so it says `all day`.
 fn shift_window(shift: Shift) -> String {
     match (format::from_unix(shift.start), format::from_unix(shift.end)) {
+        (Some(start), Some(end)) if end - start >= time::Duration::DAY => "all day".into(),
         (Some(start), Some(end)) => format!("{}–{}", format::hhmm(start), format::hhmm(end)),
         _ => "—".into(),
+    }
+}
+
+/// A shift in the details, where there is room for the days of a window
+/// that spans them: `all day (Nov 21 12:00 – Nov 23 12:00)`.
+fn shift_detail(shift: Shift) -> String {
+    match (format::from_unix(shift.start), format::from_unix(shift.end)) {
+        (Some(start), Some(end)) if end - start >= time::Duration::DAY => {
+            format!("all day ({} – {})", format::day_and_time(start), format::day_and_time(end))
+        }
+        _ => shift_window(shift),
     }
 }
 

@@ -51,6 +51,13 @@ pub fn clock_or_day(t: OffsetDateTime, now: OffsetDateTime) -> String {
     }
 }
 
+/// `Nov 21 12:00` in UTC.
+pub fn day_and_time(t: OffsetDateTime) -> String {
+    let t = t.to_offset(UtcOffset::UTC);
+    let month = t.month().to_string();
+    format!("{} {} {}", month.get(..3).unwrap_or(&month), t.day(), hhmm(t))
+}
+
 /// A Unix time in seconds, as the shift windows carry them.
 pub fn from_unix(seconds: f64) -> Option<OffsetDateTime> {
     if !seconds.is_finite() {
