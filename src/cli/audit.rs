@@ -75,6 +75,42 @@ fn age(text: &str) -> Option<time::Duration> {
     count.checked_mul(seconds).map(time::Duration::seconds)
 }
 
+pub fn run(args: AuditArgs) -> Result<ExitCode> {
+    let path = super::paths(&Environment::process())?.audit_log();
+    match args.action {
+        AuditAction::Verify => match verify(&path) {
+            Ok(VerifyReport::Intact { records, repairs }) => {
+                let mut line = format!("OK: {records} records intact in {}", path.display());
+                if !repairs.is_empty() {
+                    let seqs: Vec<String> = repairs.iter().map(u64::to_string).collect();
+                    line.push_str(&format!(
+                        "; repair records (what opening the log fixed) at seq {}",
+                        seqs.join(", ")
+                    ));
+                }
+                println!("{line}");
+                Ok(ExitCode::SUCCESS)
+            }
+            Ok(VerifyReport::Broken(finding)) => {
+                println!("BROKEN: {} — {finding}", path.display());
+                Ok(ExitCode::from(NOT_THROUGH))
+            }
+            Err(e @ VerifyError::Missing { .. }) => {
+                eprintln!("cxone-console: {e}; nothing has been recorded with this home yet");
+                Ok(ExitCode::from(REFUSED))
+            }
+            Err(e) => Err(e.into()),
+        },
+        AuditAction::Export { format, since } => {
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            let written = export(&path, &mut out, format, since.map(|s| s.datetime()))?;
+            out.flush().context("writing the export")?;
+            eprintln!("exported {written} records from {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::since;
@@ -109,41 +145,5 @@ mod tests {
         }
         let far = since("99999999999d", now).unwrap_err();
         assert_eq!(far, "99999999999d reaches back before the calendar begins");
-    }
-}
-
-pub fn run(args: AuditArgs) -> Result<ExitCode> {
-    let path = super::paths(&Environment::process())?.audit_log();
-    match args.action {
-        AuditAction::Verify => match verify(&path) {
-            Ok(VerifyReport::Intact { records, repairs }) => {
-                let mut line = format!("OK: {records} records intact in {}", path.display());
-                if !repairs.is_empty() {
-                    let seqs: Vec<String> = repairs.iter().map(u64::to_string).collect();
-                    line.push_str(&format!(
-                        "; repair records (what opening the log fixed) at seq {}",
-                        seqs.join(", ")
-                    ));
-                }
-                println!("{line}");
-                Ok(ExitCode::SUCCESS)
-            }
-            Ok(VerifyReport::Broken(finding)) => {
-                println!("BROKEN: {} — {finding}", path.display());
-                Ok(ExitCode::from(NOT_THROUGH))
-            }
-            Err(e @ VerifyError::Missing { .. }) => {
-                eprintln!("cxone-console: {e}; nothing has been recorded with this home yet");
-                Ok(ExitCode::from(REFUSED))
-            }
-            Err(e) => Err(e.into()),
-        },
-        AuditAction::Export { format, since } => {
-            let mut out = BufWriter::new(std::io::stdout().lock());
-            let written = export(&path, &mut out, format, since.map(|s| s.datetime()))?;
-            out.flush().context("writing the export")?;
-            eprintln!("exported {written} records from {}", path.display());
-            Ok(ExitCode::SUCCESS)
-        }
     }
 }
