@@ -209,6 +209,34 @@ fn a_simulation_runs_without_confirmation_and_opens_its_result() {
     assert!(text.contains("vip-dedicated-queue"));
 }
 
+/// JSON to simulate shows whole while it is edited, over the lines it
+/// needs; a very long one shows the lines around the cursor.
+#[test]
+fn a_long_json_input_wraps_and_keeps_the_cursor_in_view() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["4", "t", "home"]);
+    type_text(&mut app, "X");
+    let screen = render(&app);
+    let field: Vec<&str> =
+        screen.lines().skip_while(|l| !l.contains("Input (JSON)")).take_while(|l| !l.contains("└")).collect();
+    assert!(field.len() >= 2, "the sample takes more than one line: {screen}");
+    assert!(
+        field[0].contains("Input (JSON)     X{\"channel_type\":\"voice\""),
+        "typed at the start: {screen}"
+    );
+    assert!(field.iter().any(|l| l.contains("caller\"]}")), "and its end still shows: {screen}");
+
+    press(&mut app, &["end"]);
+    type_text(&mut app, &"7".repeat(1_000));
+    type_text(&mut app, "THE END");
+    let screen = render(&app);
+    let field: Vec<&str> =
+        screen.lines().skip_while(|l| !l.contains("Input (JSON)")).take_while(|l| !l.contains("└")).collect();
+    assert!(field.iter().any(|l| l.contains("7777THE END")), "the cursor's line: {screen}");
+    let wrapped = field.iter().filter(|l| l.contains("7777")).count();
+    assert!(wrapped <= 6, "at most six lines of the value: {screen}");
+}
+
 #[test]
 fn choices_cycle_with_arrows_and_flags_toggle_with_space() {
     let mut app = ready(120, 40);

@@ -16,7 +16,8 @@ const METRICS_DAYS: i64 = 7;
 
 pub(super) fn open_simulate() -> Form {
     let sample = serde_json::to_string(&sample_input()).unwrap_or_default();
-    let fields = vec![Field::text("input", "Input (JSON)", &sample, "the documents' sample; edit it")];
+    let fields =
+        vec![Field::text("input", "Input (JSON)", &sample, "the documents' sample; edit it").wrapping()];
     Form::new(Kind::Simulate, "Simulate · the routing handler, locally", fields)
 }
 

@@ -111,6 +111,9 @@ pub struct Field {
     pub aside: String,
     /// Fields of one row (an attribute's key, value and mode) share a line.
     pub row: Option<usize>,
+    /// A long value shows whole, over as many lines as it needs, instead of
+    /// scrolling within one (JSON to read while editing it).
+    pub wraps: bool,
     /// Edited since the form opened: its problems show as they are typed.
     pub touched: bool,
 }
@@ -136,8 +139,14 @@ impl Field {
             help: help.into(),
             aside: String::new(),
             row: None,
+            wraps: false,
             touched: false,
         }
+    }
+
+    pub fn wrapping(mut self) -> Self {
+        self.wraps = true;
+        self
     }
 
     pub fn in_row(mut self, row: usize) -> Self {

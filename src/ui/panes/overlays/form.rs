@@ -5,7 +5,7 @@ use crate::ui::app::App;
 use crate::ui::forms::{Field, Form, Input, Kind, TextInput, count};
 use crate::ui::keymap::{Context, Verb};
 use crate::ui::theme::{Role, Theme};
-use crate::ui::widgets::fit::{clip, fit, pad, width, wrap};
+use crate::ui::widgets::fit::{chunks, clip, fit, pad, width, wrap};
 use crate::ui::widgets::hints;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -17,6 +17,8 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 const MOST_WIDTH: u16 = 100;
 /// The label column.
 const LABEL: usize = 17;
+/// The most lines a wrapping field's value takes.
+const MOST_WRAPPED: usize = 6;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
     let theme = &app.theme;
@@ -62,7 +64,15 @@ fn body(form: &Form, room: usize, theme: &Theme) -> (Vec<Line<'static>>, usize) 
         if group.contains(&form.focus) {
             focus_line = lines.len();
         }
-        lines.push(field_line(form, &group, room, theme));
+        match wrapped(form, &group, room, theme) {
+            Some((wrapped, cursor_line)) => {
+                if group.contains(&form.focus) {
+                    focus_line += cursor_line;
+                }
+                lines.extend(wrapped);
+            }
+            None => lines.push(field_line(form, &group, room, theme)),
+        }
         for j in &group {
             for problem in form.problems_of(*j) {
                 let lead = " ".repeat(LABEL);
@@ -170,6 +180,55 @@ fn field_line(form: &Form, group: &[usize], room: usize, theme: &Theme) -> Line<
         left = left.saturating_sub(each);
     }
     Line::from(spans)
+}
+
+/// A wrapping field whose value is too long for one line, over as many as
+/// it needs (at most [`MOST_WRAPPED`], those around the cursor), and the
+/// line of the cursor among them; `None` when it fits on one line.
+fn wrapped(form: &Form, group: &[usize], room: usize, theme: &Theme) -> Option<(Vec<Line<'static>>, usize)> {
+    let [i] = *group else { return None };
+    let field = &form.fields[i];
+    let Input::Text(text) = &field.input else { return None };
+    let columns = room.saturating_sub(LABEL).max(10);
+    if !field.wraps || width(text.text()) < columns {
+        return None;
+    }
+    let focused = i == form.focus;
+    // The space after the text holds the cursor when it sits at the end.
+    let pieces = chunks(&format!("{} ", text.text()), columns);
+    let (mut line, mut column, mut start) = (0, 0, 0);
+    for (k, piece) in pieces.iter().enumerate() {
+        let n = piece.chars().count();
+        if text.cursor() < start + n {
+            (line, column) = (k, text.cursor() - start);
+            break;
+        }
+        start += n;
+    }
+    let first = if focused { line.saturating_sub(MOST_WRAPPED - 1) } else { 0 };
+    let box_style =
+        if focused { Style::new().add_modifier(Modifier::UNDERLINED) } else { theme.style(Role::Text) };
+    let label_role = if focused { Role::Accent } else { Role::Text };
+    let lines = pieces
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(MOST_WRAPPED)
+        .map(|(k, piece)| {
+            let lead = if k == first { pad(&field.label, LABEL) } else { " ".repeat(LABEL) };
+            let mut spans = vec![Span::styled(lead, theme.style(label_role))];
+            if focused && k == line {
+                let chars: Vec<char> = piece.chars().collect();
+                spans.push(Span::styled(chars[..column].iter().collect::<String>(), box_style));
+                spans.push(Span::styled(chars[column].to_string(), theme.style(Role::Selection)));
+                spans.push(Span::styled(chars[column + 1..].iter().collect::<String>(), box_style));
+            } else {
+                spans.push(Span::styled(piece.clone(), box_style));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    Some((lines, line - first))
 }
 
 fn input(field: &Field, focused: bool, room: usize, theme: &Theme) -> Vec<Span<'static>> {
