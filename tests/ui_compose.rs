@@ -44,6 +44,27 @@ fn esc_closes_an_untouched_form_and_asks_when_something_was_typed() {
     assert!(app.overlays.is_empty());
 }
 
+/// Esc and a key pressed right after it reach the console as one Alt-key
+/// press: where Alt-key means nothing, it is taken as the two keys.
+#[test]
+fn esc_then_a_key_sent_as_alt_is_taken_as_both() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["c", "tab", "tab"]);
+    type_text(&mut app, "W1");
+    // Esc asks before discarding what was typed; y discards.
+    press(&mut app, &["alt-y"]);
+    assert!(app.overlays.is_empty(), "{:?}", app.overlays);
+
+    press(&mut app, &["/"]);
+    type_text(&mut app, "billing");
+    press(&mut app, &["enter"]);
+    assert_eq!(app.agents.shown_len(), 2);
+    // Esc clears the filter; 2 shows the interactions.
+    press(&mut app, &["alt-2"]);
+    assert_eq!(app.agents.shown_len(), app.agents.rows().len(), "the filter is cleared");
+    assert_eq!(app.main, cxone_console::ui::app::PaneId::Interactions);
+}
+
 #[test]
 fn a_change_is_refused_until_valid_and_confirmed_before_it_goes() {
     let mut app = ready(120, 40);

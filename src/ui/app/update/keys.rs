@@ -5,13 +5,21 @@ use super::{commands, form, verbs};
 use crate::ui::app::palette::{self, Scope};
 use crate::ui::app::{App, Effect, Level, Overlay, SortChange};
 use crate::ui::keymap::{Context, Key};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 pub(super) fn on_key(app: &mut App, event: &KeyEvent, effects: &mut Vec<Effect>) {
     if event.kind == KeyEventKind::Release {
         return;
     }
     let key = Key::from_event(event);
+    if key.alt && !Context::ALL.iter().any(|&c| app.keymap.is_bound(c, key)) {
+        // A terminal sends Esc and a key pressed right after it as one
+        // Alt-key press; where Alt and that key mean nothing, it was the two.
+        on_key(app, &KeyEvent::new_with_kind(KeyCode::Esc, KeyModifiers::NONE, event.kind), effects);
+        let mut plain = *event;
+        plain.modifiers.remove(KeyModifiers::ALT);
+        return on_key(app, &plain, effects);
+    }
     if matches!(app.overlays.last(), Some(Overlay::Form(_) | Overlay::Confirm(_))) {
         return form::on_key(app, key, effects);
     }
