@@ -213,3 +213,20 @@ fn an_agent_id_is_named_beside_its_field_and_in_the_confirmation() {
     let screen = render(&app);
     assert!(screen.contains("Andre Chandra: NO_ANSWER → INTERESTED · agent Amara Okafor"), "{screen}");
 }
+
+/// A form for many targets names the first two by name alone, so they fit
+/// the line; one target shows with its state.
+#[test]
+fn a_form_for_many_targets_names_the_first_ones_briefly() {
+    let app = every_interaction_disposed();
+    let screen = render(&app);
+    let line = screen.lines().find(|l| l.contains("For 6 interactions")).unwrap_or_default();
+    assert!(line.contains("For 6 interactions (the marked rows): "), "{line}");
+    assert!(line.contains(" and 4 more"), "{line}");
+    assert!(!line.contains("interaction with"), "customers' names alone: {line}");
+
+    let mut app = ready(120, 40);
+    press(&mut app, &["2", "j", "j", "d"]);
+    let screen = render(&app);
+    assert!(screen.contains("For interaction with Hana Bakker (2f60a134-"), "{screen}");
+}

@@ -1,10 +1,11 @@
 //! The interaction attributes form: rows of key, value and mode, added and
 //! removed as needed; the tenant applies them all or none.
 
-use super::interaction_disposition::{named, short};
+use super::interaction_disposition::named;
 use super::{Check, Choice, Field, Form, Input, Kind, Opt, Outgoing, Plan, PlanLine, count};
 use crate::api::model::Interaction;
 use crate::domain::attributes::{AttributeDraft, AttributeMode, AttributeUpdate};
+use crate::ui::panes::format::short_id;
 use serde_json::Value;
 
 /// Fields per row: key, value, mode.
@@ -181,7 +182,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction]) -> Check {
                     )
                 });
                 lines.push(PlanLine {
-                    entity: format!("{}{who}", short(row.id.as_str())),
+                    entity: format!("{}{who}", short_id(row.id.as_str())),
                     before,
                     after,
                     note,

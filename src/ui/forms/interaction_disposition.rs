@@ -6,6 +6,7 @@ use super::target_agents::{self, Target};
 use super::{Check, Choice, Facts, Field, Form, Input, Kind, Opt, Outgoing, Plan, PlanLine, Rules, count};
 use crate::api::model::Interaction;
 use crate::domain::interaction_disposition::{DispositionDraft, InteractionDisposition, ensure_closed};
+use crate::ui::panes::format::short_id;
 
 const CODE: usize = 0;
 const DESCRIPTION: usize = 1;
@@ -145,8 +146,8 @@ fn entity(row: &Interaction, facts: &Facts<'_>) -> String {
         .clone()
         .or_else(|| row.agent_id.as_deref().map(|a| facts.agents.name_or_id(a).to_string()));
     match who {
-        Some(who) => format!("{} ({who}, {})", short(row.id.as_str()), row.status),
-        None => format!("{} ({})", short(row.id.as_str()), row.status),
+        Some(who) => format!("{} ({who}, {})", short_id(row.id.as_str()), row.status),
+        None => format!("{} ({})", short_id(row.id.as_str()), row.status),
     }
 }
 
@@ -172,7 +173,7 @@ impl Target for Interaction {
     }
 
     fn name(&self) -> String {
-        format!("interaction {}", short(self.id.as_str()))
+        format!("interaction {}", short_id(self.id.as_str()))
     }
 }
 
@@ -181,11 +182,6 @@ impl Target for Interaction {
 pub(super) fn named(row: &Interaction) -> String {
     match &row.customer_name {
         Some(name) => format!("interaction with {name}"),
-        None => format!("interaction {}", short(row.id.as_str())),
+        None => format!("interaction {}", short_id(row.id.as_str())),
     }
-}
-
-/// The first block of an id, enough to tell interactions apart on screen.
-pub(super) fn short(id: &str) -> &str {
-    id.split('-').next().filter(|s| s.len() >= 6).unwrap_or(id)
 }

@@ -58,6 +58,12 @@ pub fn day_and_time(t: OffsetDateTime) -> String {
     format!("{} {} {}", month.get(..3).unwrap_or(&month), t.day(), hhmm(t))
 }
 
+/// The first block of an id (`2f60a134`), enough to tell interactions
+/// apart on screen; a short id whole.
+pub fn short_id(id: &str) -> &str {
+    id.split('-').next().filter(|s| s.len() >= 6).unwrap_or(id)
+}
+
 /// A Unix time in seconds, as the shift windows carry them.
 pub fn from_unix(seconds: f64) -> Option<OffsetDateTime> {
     if !seconds.is_finite() {

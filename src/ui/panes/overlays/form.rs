@@ -1,9 +1,11 @@
 //! A form over the panes: what it is for, each field with its problems
 //! beside it, and the keys that move on.
 
+use crate::api::model::{Contact, User};
 use crate::ui::app::App;
 use crate::ui::forms::{Field, Form, Input, Kind, TextInput, count};
 use crate::ui::keymap::{Context, Verb};
+use crate::ui::panes::format::short_id;
 use crate::ui::theme::{Role, Theme};
 use crate::ui::widgets::fit::{chunks, clip, fit, pad, width, wrap};
 use crate::ui::widgets::hints;
@@ -102,46 +104,53 @@ fn body(form: &Form, room: usize, theme: &Theme) -> (Vec<Line<'static>>, usize) 
     (lines, focus_line)
 }
 
-/// Who the form is for, in one line.
+/// Who the form is for, in one line: one target with its state, several
+/// by name only, so that the first few names fit.
 fn targets(form: &Form) -> String {
-    fn names(all: Vec<String>, noun: &str) -> String {
-        match all.as_slice() {
+    fn names<T>(rows: &[T], noun: &str, full: impl Fn(&T) -> String, short: impl Fn(&T) -> String) -> String {
+        match rows {
             [] => format!("No {noun} selected"),
-            [one] => format!("For {one}"),
-            [a, b, rest @ ..] if !rest.is_empty() => {
-                format!("For {}: {a}, {b} and {} more (the marked rows)", count(all.len(), noun), rest.len())
+            [one] => format!("For {}", full(one)),
+            [a, b, rest @ ..] if !rest.is_empty() => format!(
+                "For {} (the marked rows): {}, {} and {} more",
+                count(rows.len(), noun),
+                short(a),
+                short(b),
+                rest.len()
+            ),
+            _ => {
+                let all: Vec<String> = rows.iter().map(short).collect();
+                format!("For {} (the marked rows): {}", count(rows.len(), noun), all.join(", "))
             }
-            _ => format!("For {} (the marked rows): {}", count(all.len(), noun), all.join(", ")),
         }
     }
     match &form.kind {
         Kind::AgentStatus(users) => names(
-            users
-                .iter()
-                .map(|u| match &u.pause_reason {
-                    Some(r) => format!("{} ({} · {r})", u.display_name(), u.status),
-                    None => format!("{} ({})", u.display_name(), u.status),
-                })
-                .collect(),
+            users,
             "agent",
+            |u| match &u.pause_reason {
+                Some(r) => format!("{} ({} · {r})", u.display_name(), u.status),
+                None => format!("{} ({})", u.display_name(), u.status),
+            },
+            User::display_name,
         ),
         Kind::InteractionDisposition(rows) | Kind::Attributes(rows) => names(
-            rows.iter()
-                .map(|r| match &r.customer_name {
-                    Some(name) => format!("interaction with {name} ({}, {})", r.id, r.status),
-                    None => format!("interaction {} ({})", r.id, r.status),
-                })
-                .collect(),
+            rows,
             "interaction",
+            |r| match &r.customer_name {
+                Some(name) => format!("interaction with {name} ({}, {})", r.id, r.status),
+                None => format!("interaction {} ({})", r.id, r.status),
+            },
+            |r| r.customer_name.clone().unwrap_or_else(|| format!("interaction {}", short_id(r.id.as_str()))),
         ),
         Kind::ContactDisposition(rows) => names(
-            rows.iter()
-                .map(|c| {
-                    let outcome = c.outcome_code.as_deref().unwrap_or("no outcome");
-                    format!("{} ({} · {outcome})", c.display_name(), c.state)
-                })
-                .collect(),
+            rows,
             "contact",
+            |c| {
+                let outcome = c.outcome_code.as_deref().unwrap_or("no outcome");
+                format!("{} ({} · {outcome})", c.display_name(), c.state)
+            },
+            Contact::display_name,
         ),
         Kind::Simulate => {
             "Runs the documents' handler on this machine; nothing is sent to the tenant.".into()
