@@ -351,3 +351,39 @@ async fn hundreds_of_dispositions_at_once_get_through_tokens_revoked_under_them(
         &failed[..3.min(failed.len())]
     );
 }
+
+/// Changes sent one per interaction wait their turn; one cancelled while it
+/// waits is never sent, and the audit log says it was not started.
+#[tokio::test]
+async fn a_disposition_cancelled_while_it_waits_its_turn_is_not_sent() {
+    use cxone_console::sandbox::{FaultProfile, FaultRates};
+    let slow =
+        FaultRates { latency_median_ms: 50.0, latency_p99_ms: 80.0, ..FaultRates::from(FaultProfile::None) };
+    let sandbox = Sandbox::start(SandboxConfig { faults: slow, ..SandboxConfig::quiet() }).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = engine_support::engine_config(&sandbox, dir.path());
+    config.commands_at_once = 1;
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let first = rig.submit(resolved()).await;
+    let sale = Change::InteractionDisposition {
+        interaction_id: PINNED_CLOSED_INTERACTION.into(),
+        dispositions: vec![draft("102", "Sale Completed")],
+    };
+    let second = rig.submit(sale).await;
+    rig.send(cxone_console::engine::Command::Cancel { id: second.clone() }).await;
+    let outcome = |finished| match finished {
+        cxone_console::engine::Finished::Single { outcome, .. } => outcome,
+        other => panic!("one outcome expected, got {other:?}"),
+    };
+    assert!(outcome(rig.finished(&first).await).is_applied());
+    let skipped = outcome(rig.finished(&second).await);
+    assert!(skipped.is_unstarted(), "{skipped:?}");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::InteractionDisposition), 1, "the second never went");
+    assert_eq!(codes_held(&rig), ["101"]);
+    let records = rig.audit_records();
+    let of_second: Vec<&AuditRecord> =
+        records.iter().filter(|r| r.entry.command_id.as_deref() == Some(second.as_str())).collect();
+    assert_eq!(of_second.len(), 1, "an outcome, and no intent: {of_second:?}");
+    assert_eq!(of_second[0].entry.kind, RecordKind::Outcome);
+    rig.stop().await;
+}

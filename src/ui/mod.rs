@@ -82,7 +82,7 @@ pub async fn run(console: Console) -> Result<Ended, UiError> {
         task.abort();
     }
     let (exit, app) = result.map_err(UiError::Draw)?;
-    let (unfinished, batches, cancelling) = (app.targets_left(), app.unfinished_batches(), app.cancelling());
+    let (unfinished, batches, cancelling) = (app.targets_left(), app.commands_to_cancel(), app.cancelling());
     Ok(Ended { exit, unfinished, batches, cancelling })
 }
 

@@ -22,18 +22,22 @@ use crate::engine::metrics::{ErrorClass, Operation};
 use crate::engine::reconcile::intents::{self, action, attributes_state};
 use serde_json::{Map, Value};
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 
 pub(crate) async fn run(
     ctx: &Ctx,
     id: &CommandId,
     interaction_id: &str,
     rows: &[AttributeDraft],
+    cancel: &CancellationToken,
 ) -> Finished {
     let target = Target::new(TargetKind::Interaction, target_id(interaction_id));
     let trail =
         Trail::new(ctx, id, id.clone(), Operation::Attributes, action::UPDATE_ATTRIBUTES, target.clone());
     let outcome = match trail.settled_before() {
         Some(earlier) => earlier,
+        // Sent with others and cancelled while it waited its turn.
+        None if cancel.is_cancelled() => super::interaction_disposition::unstarted(trail).await,
         None => apply(ctx, trail, interaction_id, rows).await,
     };
     Finished::Single { target: Some(target), outcome }

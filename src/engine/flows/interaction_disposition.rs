@@ -24,12 +24,14 @@ use crate::engine::reconcile::intents::{
 };
 use std::time::Duration;
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 
 pub(crate) async fn run(
     ctx: &Ctx,
     id: &CommandId,
     interaction_id: &str,
     drafts: &[DispositionDraft],
+    cancel: &CancellationToken,
 ) -> Finished {
     let target = Target::new(TargetKind::Interaction, target_id(interaction_id));
     let trail = Trail::new(
@@ -42,9 +44,16 @@ pub(crate) async fn run(
     );
     let outcome = match trail.settled_before() {
         Some(earlier) => earlier,
+        // Sent with others and cancelled while it waited its turn.
+        None if cancel.is_cancelled() => unstarted(trail).await,
         None => apply(ctx, trail, interaction_id, drafts).await,
     };
     Finished::Single { target: Some(target), outcome }
+}
+
+/// A change to an interaction cancelled before it started, recorded so.
+pub(super) async fn unstarted(trail: Trail<'_>) -> Outcome {
+    trail.finish(Settled::new(Outcome::unstarted("interaction")), Duration::ZERO).await
 }
 
 /// The target's id as typed, so even a refused change names what it was for.

@@ -29,10 +29,12 @@ use tokio_util::sync::CancellationToken;
 pub(crate) async fn run(ctx: &Ctx, id: &CommandId, change: Change, cancel: &CancellationToken) -> Finished {
     match change {
         Change::InteractionDisposition { interaction_id, dispositions } => {
-            interaction_disposition::run(ctx, id, &interaction_id, &dispositions).await
+            interaction_disposition::run(ctx, id, &interaction_id, &dispositions, cancel).await
         }
         Change::ContactDispositions(items) => contact_dispositions::run(ctx, id, items, cancel).await,
-        Change::Attributes { interaction_id, rows } => attributes::run(ctx, id, &interaction_id, &rows).await,
+        Change::Attributes { interaction_id, rows } => {
+            attributes::run(ctx, id, &interaction_id, &rows, cancel).await
+        }
         Change::WatchAttributes => attributes::watch(ctx, id).await,
         Change::AgentStatus(items) => agent_status::run(ctx, id, items, cancel).await,
         Change::DataAction(change) => data_actions::run(ctx, id, change).await,

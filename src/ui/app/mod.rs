@@ -30,7 +30,7 @@ pub use lists::{ListId, ListNav, SortChange};
 pub use overlay::{Confirm, FilterPrompt, Overlay};
 pub use palette::{Palette, PaletteCommand};
 pub use pane::{CampaignSide, PaneId};
-pub use pending::Pending;
+pub use pending::{Group, Pending};
 pub use session::{Files, Session};
 pub use table::{Sort, TableView};
 pub use update::update;
@@ -84,6 +84,8 @@ pub struct App {
     pub in_flight: BTreeMap<CommandId, Progress>,
     /// Changes this console sent, until they finish.
     pub pending: BTreeMap<CommandId, Pending>,
+    /// Commands sent together and shown as one batch, by the group's id.
+    pub groups: BTreeMap<CommandId, Group>,
     /// The tenant's rule data, for forms.
     pub rules: Rules,
     pub recovery: Option<Recovery>,
@@ -121,6 +123,7 @@ impl App {
             engine_stopped: false,
             in_flight: BTreeMap::new(),
             pending: BTreeMap::new(),
+            groups: BTreeMap::new(),
             rules: Rules::default(),
             recovery: None,
             flash: None,
@@ -169,11 +172,32 @@ impl App {
     }
 
     /// The cancel of batch `id` (targets not yet started are skipped),
-    /// noted so that it is not offered again.
-    pub fn cancel(&mut self, id: &CommandId) -> Option<Effect> {
-        let pending = self.pending.get_mut(id)?;
+    /// noted so that it is not offered again: of each waiting member, for a
+    /// group.
+    pub fn cancel(&mut self, id: &CommandId) -> Vec<Effect> {
+        let Some(pending) = self.pending.get_mut(id) else { return Vec::new() };
         pending.cancelled = true;
-        Some(Effect::Engine(Command::Cancel { id: id.clone() }))
+        self.commands_of(id).into_iter().map(|id| Effect::Engine(Command::Cancel { id })).collect()
+    }
+
+    /// The engine's commands that a cancel of the unfinished batches would
+    /// shorten: the batches, and the waiting members of groups.
+    pub fn commands_to_cancel(&self) -> Vec<CommandId> {
+        self.unfinished_batches().iter().flat_map(|id| self.commands_of(id)).collect()
+    }
+
+    /// The engine's commands behind `id`: a group's waiting members, else
+    /// the command itself.
+    fn commands_of(&self, id: &CommandId) -> Vec<CommandId> {
+        match self.groups.get(id) {
+            Some(group) => group.waiting.iter().cloned().collect(),
+            None => vec![id.clone()],
+        }
+    }
+
+    /// The group `member` was sent in, if any.
+    pub fn group_of(&self, member: &CommandId) -> Option<CommandId> {
+        self.groups.iter().find(|(_, g)| g.waiting.contains(member)).map(|(id, _)| id.clone())
     }
 
     /// Whether a batch still in flight was cancelled.

@@ -1,8 +1,8 @@
 //! Opening a form on its targets (the marked rows, else the selected one),
 //! turning a valid form into a confirmation, and sending what was confirmed.
 
-use crate::engine::Command;
-use crate::ui::app::{App, Confirm, Effect, Level, ListId, Overlay, Pending};
+use crate::engine::{BatchReport, Command, CommandId};
+use crate::ui::app::{App, Confirm, Effect, Group, Level, ListId, Overlay, Pending, Progress};
 use crate::ui::entity::Entity;
 use crate::ui::forms::{self, Form, Kind, Plan, count};
 use crate::ui::keymap::{Context, Verb};
@@ -157,8 +157,20 @@ fn send(app: &mut App, plan: Plan, noun: &str, effects: &mut Vec<Effect>) {
         [one] => format!("{} · {}", plan.label, one.entity),
         many => format!("{} · {}", plan.label, count(many.len(), noun)),
     };
-    for (id, change) in plan.outgoing.commands() {
-        app.pending.insert(id.clone(), Pending::new(label.clone(), writes));
+    let commands = plan.outgoing.commands();
+    if commands.len() > 1 && commands.iter().all(|(_, change)| change.len() == 1) {
+        // One command per target: shown, reported and cancelled as one batch.
+        let group = CommandId::random();
+        let waiting = commands.iter().map(|(id, _)| id.clone()).collect();
+        app.pending.insert(group.clone(), Pending::new(label.clone(), writes));
+        app.in_flight.insert(group.clone(), Progress { done: 0, total: commands.len() });
+        app.groups.insert(group, Group { waiting, report: BatchReport::default() });
+    } else {
+        for (id, _) in &commands {
+            app.pending.insert(id.clone(), Pending::new(label.clone(), writes));
+        }
+    }
+    for (id, change) in commands {
         effects.push(Effect::Engine(Command::Submit { id, change }));
     }
     let verb = if writes { "Sending" } else { "Running" };

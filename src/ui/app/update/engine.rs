@@ -8,6 +8,8 @@ use crate::ui::forms::Rules;
 
 pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
     match event {
+        // A group's progress is its members' outcomes, counted as they end.
+        Event::Accepted { id, .. } | Event::Progress { id, .. } if app.group_of(&id).is_some() => {}
         Event::Accepted { id, total } => {
             app.in_flight.insert(id, Progress { done: 0, total });
         }
@@ -27,7 +29,10 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
             }
             return;
         }
-        Event::Finished { id, result } => finished(app, &id, &result, effects),
+        Event::Finished { id, result } => match app.group_of(&id) {
+            Some(group) => member_finished(app, &group, &id, &result, effects),
+            None => finished(app, &id, &result, effects),
+        },
         Event::Rules(rules) => {
             app.rules = match rules {
                 Ok(book) => Rules::Read(book),
@@ -139,6 +144,37 @@ fn finished(app: &mut App, id: &CommandId, result: &Finished, effects: &mut Vec<
         let text = serde_json::to_string_pretty(data).unwrap_or_else(|_| data.to_string());
         let title = format!("{} · {summary}", pending.label);
         app.overlays.push(Overlay::Result { title, text, scroll: 0 });
+    }
+}
+
+/// A member of a group ended: counted, and kept for the result when it did
+/// not apply; the last one ends the group as a batch ends.
+fn member_finished(
+    app: &mut App,
+    group: &CommandId,
+    member: &CommandId,
+    result: &Finished,
+    effects: &mut Vec<Effect>,
+) {
+    let Finished::Single { target, outcome } = result else { return };
+    let Some(members) = app.groups.get_mut(group) else { return };
+    members.waiting.remove(member);
+    members.report.count(outcome, None);
+    let (done, ended) = (members.report.total, members.waiting.is_empty());
+    if let Some(progress) = app.in_flight.get_mut(group) {
+        progress.done = done;
+    }
+    if let Some(pending) = app.pending.get_mut(group)
+        && !outcome.is_applied()
+        && !outcome.is_unstarted()
+    {
+        let name = target.as_ref().map_or("a target", |t| t.id.as_str());
+        pending.note_blocked(format!("{name}: {}", outcome.text()));
+    }
+    if ended && let Some(members) = app.groups.remove(group) {
+        let mut report = members.report;
+        report.cancelled = app.pending.get(group).is_some_and(|p| p.cancelled);
+        finished(app, group, &Finished::Batch(report), effects);
     }
 }
 
