@@ -141,12 +141,15 @@ async fn a_user_without_an_agent_role_or_outside_their_shift_is_refused_by_that_
     let (id, refused) = outcome(&mut rig, draft(clerk.id.as_str(), "Available", "")).await;
     assert!(matches!(refused, Outcome::Rejected { .. }), "{refused:?}");
     assert!(refused.text().contains("neither the Agent nor the Supervisor role"), "{refused}");
+    let named = format!("user {} ({}) holds neither", clerk.display_name(), clerk.id);
+    assert!(refused.text().contains(&named), "named, with the id: {refused}");
     let flags = compliance(&rig.audit_records(), &id);
     assert_eq!((&flags["roleChecked"], &flags["shiftValidated"]), (&json!(false), &json!("not checked")));
 
     let (id, refused) = outcome(&mut rig, draft(off_shift.id.as_str(), another_status(off_shift), "")).await;
     assert!(matches!(refused, Outcome::Rejected { .. }), "{refused:?}");
     assert!(refused.text().contains("outside their shift"), "{refused}");
+    assert!(refused.text().contains(&off_shift.display_name()), "{refused}");
     let flags = compliance(&rig.audit_records(), &id);
     assert_eq!((&flags["roleChecked"], &flags["shiftValidated"]), (&json!(true), &json!("refused")));
     assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 0, "neither was sent");

@@ -207,8 +207,9 @@ pub enum Unfit {
 }
 
 impl Unfit {
-    /// The rule broken, naming `user` by id, under the `userId` field.
-    pub fn of(self, user: &UserId) -> FieldError {
+    /// The rule broken by `user` (an id, or a name with its id), under the
+    /// `userId` field.
+    pub fn of(self, user: impl fmt::Display) -> FieldError {
         FieldError::new("userId", format!("user {user} {self}"))
     }
 }

@@ -12,9 +12,7 @@ use super::ending::{Ending, again, try_again, unsettled};
 use super::{Trail, Webhook};
 use crate::api::model::User;
 use crate::api::{ApiError, CallInfo, IdempotencyKey, Reply};
-use crate::domain::agent_status::{
-    AgentStatus, AgentStatusChange, AgentStatusDraft, check_role, check_shift,
-};
+use crate::domain::agent_status::{AgentStatus, AgentStatusChange, AgentStatusDraft, role_fit, shift_fit};
 use crate::domain::{Invalid, Timestamp};
 use crate::engine::audit::{Target, TargetKind};
 use crate::engine::command::{CommandId, Item};
@@ -156,13 +154,14 @@ impl Flow<'_> {
             Ok(read) => read.value,
             Err(e) => return self.noted(Ending::error(&e)),
         };
-        if let Err(refused) = check_role(&change.user_id, user.role_names()) {
-            return self.noted(refusal(refused.into()));
+        // The user is read: the refusal names them, not only their id.
+        if let Err(unfit) = role_fit(user.role_names()) {
+            return self.noted(refusal(unfit.of(named(&user)).into()));
         }
         self.compliance.role_checked = true;
-        if let Err(refused) = check_shift(&change.user_id, user.shift, Timestamp::now()) {
+        if let Err(unfit) = shift_fit(user.shift, Timestamp::now()) {
             self.compliance.shift_validated = ShiftCheck::Refused;
-            return self.noted(refusal(refused.into()));
+            return self.noted(refusal(unfit.of(named(&user)).into()));
         }
         self.compliance.shift_validated =
             if user.shift.is_some() { ShiftCheck::Passed } else { ShiftCheck::NoShiftSet };
