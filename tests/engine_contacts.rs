@@ -106,6 +106,8 @@ async fn the_documents_three_contacts_are_applied_once_each_and_reach_the_crm() 
     let named =
         format!("contact {} (contact-uuid-111111111111) now has outcome INTERESTED", first.display_name());
     assert!(said.starts_with(&named) && said.contains("(was NO_ANSWER)"), "{said}");
+    let campaign = rig.sandbox.state().tenant.campaign(CAMPAIGN).expect("the pinned campaign").value.name;
+    assert!(said.ends_with(&format!("in campaign {campaign} ({CAMPAIGN})")), "named, with its id: {said}");
     rig.stop().await;
 }
 

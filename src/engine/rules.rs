@@ -1,5 +1,5 @@
 //! The tenant's rule data, cached: the disposition matrix, the pause
-//! reasons and each campaign's outcome matrix.
+//! reasons and each campaign's outcome matrix (with its name).
 //!
 //! Flows validate every change against these before writing. They change
 //! rarely, so they are read once and refreshed after a few minutes, or at
@@ -59,11 +59,17 @@ impl<T> Slot<T> {
     }
 }
 
+/// What outcomes check against in one campaign, and what it is called.
+pub(crate) struct CampaignRules {
+    pub name: String,
+    pub outcomes: OutcomeMatrix,
+}
+
 pub(crate) struct TenantRules {
     api: Client,
     matrix: Slot<DispositionMatrix>,
     reasons: Slot<PauseReasons>,
-    outcomes: std::sync::Mutex<HashMap<CampaignId, Arc<Slot<OutcomeMatrix>>>>,
+    campaigns: std::sync::Mutex<HashMap<CampaignId, Arc<Slot<CampaignRules>>>>,
 }
 
 impl TenantRules {
@@ -72,7 +78,7 @@ impl TenantRules {
             api,
             matrix: Slot::default(),
             reasons: Slot::default(),
-            outcomes: std::sync::Mutex::new(HashMap::new()),
+            campaigns: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -86,16 +92,16 @@ impl TenantRules {
         self.reasons.get(fresh, || async { Ok(self.api.pause_reasons().await?.value) }).await
     }
 
-    /// A campaign's outcome matrix; `fresh` forces a new read.
-    pub async fn outcome_matrix(
-        &self,
-        campaign: &CampaignId,
-        fresh: bool,
-    ) -> Result<Arc<OutcomeMatrix>, ApiError> {
+    /// A campaign's outcome matrix and name; `fresh` forces a new read.
+    pub async fn campaign(&self, campaign: &CampaignId, fresh: bool) -> Result<Arc<CampaignRules>, ApiError> {
         let slot = {
-            let mut map = self.outcomes.lock().unwrap_or_else(|p| p.into_inner());
+            let mut map = self.campaigns.lock().unwrap_or_else(|p| p.into_inner());
             Arc::clone(map.entry(campaign.clone()).or_default())
         };
-        slot.get(fresh, || async { Ok(self.api.campaign(campaign).await?.value.outcome_matrix()) }).await
+        slot.get(fresh, || async {
+            let read = self.api.campaign(campaign).await?.value;
+            Ok(CampaignRules { outcomes: read.outcome_matrix(), name: read.name })
+        })
+        .await
     }
 }

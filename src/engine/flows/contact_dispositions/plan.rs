@@ -14,6 +14,7 @@ use crate::engine::context::{Ctx, error_class, settle};
 use crate::engine::event::Outcome;
 use crate::engine::flows::{Settled, Trail};
 use crate::engine::metrics::{ErrorClass, Operation};
+use crate::engine::rules::CampaignRules;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tokio::time::Instant;
@@ -26,6 +27,8 @@ pub(super) struct Ready<'a> {
     pub trail: Trail<'a>,
     pub disposition: ContactDisposition,
     pub claim: (String, String),
+    /// The campaign's name, for the outcome's words.
+    pub campaign: String,
 }
 
 pub(super) enum Plan<'a> {
@@ -71,11 +74,11 @@ impl<'a> Planner<'a> {
             });
         }
         let checked = match self.validate(&draft).await {
-            Ok(d) => self.check_agent(&d.agent_id).await.map(|()| d),
+            Ok(valid) => self.check_agent(&valid.0.agent_id).await.map(|()| valid),
             Err(refusal) => Err(refusal),
         };
-        let disposition = match checked {
-            Ok(d) => d,
+        let (disposition, campaign) = match checked {
+            Ok(valid) => valid,
             Err((outcome, class)) => return finish(trail, Settled::new(outcome).class(class), started).await,
         };
         let claim = (disposition.campaign_id.to_string(), disposition.contact_id.to_string());
@@ -92,22 +95,25 @@ impl<'a> Planner<'a> {
             );
             return finish(trail, Settled::new(skip), started).await;
         }
-        Plan::Ready(Ready { trail, disposition, claim })
+        Plan::Ready(Ready { trail, disposition, claim, campaign })
     }
 
-    /// The draft checked against its campaign's outcome matrix.
-    async fn validate(&mut self, draft: &ContactDispositionDraft) -> Result<ContactDisposition, Refusal> {
+    /// The draft checked against its campaign's outcome matrix, and the
+    /// campaign's name.
+    async fn validate(
+        &mut self,
+        draft: &ContactDispositionDraft,
+    ) -> Result<(ContactDisposition, String), Refusal> {
         let refused = |e: Invalid| (Outcome::rejected(e.to_string()), ErrorClass::Validation);
         let campaign =
             CampaignId::parse_as("campaignId", &draft.campaign_id).map_err(|e| refused(e.into()))?;
-        let matrix = self.matrix(&campaign, false).await?;
-        match ContactDisposition::validate(draft, &matrix, Timestamp::now()) {
-            Err(_) if self.may_be_new(&campaign, &matrix, draft) => {
-                let fresh = self.matrix(&campaign, true).await?;
-                ContactDisposition::validate(draft, &fresh, Timestamp::now()).map_err(refused)
-            }
-            checked => checked.map_err(refused),
+        let mut rules = self.campaign(&campaign, false).await?;
+        let mut checked = ContactDisposition::validate(draft, &rules.outcomes, Timestamp::now());
+        if checked.is_err() && self.may_be_new(&campaign, &rules.outcomes, draft) {
+            rules = self.campaign(&campaign, true).await?;
+            checked = ContactDisposition::validate(draft, &rules.outcomes, Timestamp::now());
         }
+        checked.map(|valid| (valid, rules.name.clone())).map_err(refused)
     }
 
     /// Whether the code is missing from a matrix not yet read again.
@@ -121,8 +127,8 @@ impl<'a> Planner<'a> {
         !code.is_empty() && !matrix.contains(code) && self.reread.insert(campaign.clone())
     }
 
-    async fn matrix(&self, campaign: &CampaignId, fresh: bool) -> Result<Arc<OutcomeMatrix>, Refusal> {
-        self.ctx.rules.outcome_matrix(campaign, fresh).await.map_err(|e| match &e.kind {
+    async fn campaign(&self, campaign: &CampaignId, fresh: bool) -> Result<Arc<CampaignRules>, Refusal> {
+        self.ctx.rules.campaign(campaign, fresh).await.map_err(|e| match &e.kind {
             ApiErrorKind::NotFound { .. } => (
                 Outcome::rejected(format!("campaignId: campaign {campaign} does not exist on the tenant")),
                 error_class(&e),

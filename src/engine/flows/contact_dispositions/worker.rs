@@ -34,12 +34,12 @@ pub(super) async fn ask<'a>(
     cancel: &CancellationToken,
 ) -> Answered<'a> {
     let started = Instant::now();
-    let Ready { mut trail, disposition, claim } = ready;
+    let Ready { mut trail, disposition, claim, campaign } = ready;
     let ending = if cancel.is_cancelled() {
         Ending::new(Outcome::unstarted("contact"))
     } else {
         let key = IdempotencyKey::parse(trail.item().as_str());
-        Worker { ctx, client, d: &disposition }.run(&mut trail, key.ok()).await
+        Worker { ctx, client, d: &disposition, campaign: &campaign }.run(&mut trail, key.ok()).await
     };
     Answered { trail, ending, started, claim }
 }
@@ -59,6 +59,8 @@ struct Worker<'a> {
     ctx: &'a Ctx,
     client: &'a Client,
     d: &'a ContactDisposition,
+    /// The campaign's name.
+    campaign: &'a str,
 }
 
 impl Worker<'_> {
@@ -158,12 +160,15 @@ impl Worker<'_> {
     fn applied(&self, before: &Contact, after: &Contact, call: CallInfo, how: &str) -> Ending {
         let d = self.d;
         let write_ms = (call.latency.as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
+        let campaign = match self.campaign {
+            "" => d.campaign_id.to_string(),
+            name => format!("{name} ({})", d.campaign_id),
+        };
         let summary = format!(
-            "contact {} now has outcome {}{how} (was {}) in campaign {}",
+            "contact {} now has outcome {}{how} (was {}) in campaign {campaign}",
             named(before),
             d.outcome_code,
             before.outcome_code.as_deref().unwrap_or("none"),
-            d.campaign_id,
         );
         Ending {
             after: Some(json!({ "outcomeCode": after.outcome_code, "state": after.state.as_str() })),
