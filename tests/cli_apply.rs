@@ -116,6 +116,10 @@ async fn the_tenants_rules_refuse_the_file_before_anything_is_sent() {
 
 /// A user who holds neither the Agent nor the Supervisor role.
 async fn user_without_a_desk(tenant: &Sandbox) -> String {
+    desk_less(tenant).await.id.as_str().to_string()
+}
+
+async fn desk_less(tenant: &Sandbox) -> cxone_console::api::model::User {
     let client =
         Client::new(ClientConfig::new(tenant.base_url(), tenant.client_id(), tenant.client_secret().clone()))
             .unwrap();
@@ -123,7 +127,6 @@ async fn user_without_a_desk(tenant: &Sandbox) -> String {
     page.items
         .into_iter()
         .find(|u| !u.role_names().any(|r| r == "Agent" || r == "Supervisor"))
-        .map(|u| u.id.as_str().to_string())
         .expect("the seed has users with other roles only")
 }
 
@@ -133,7 +136,8 @@ async fn a_dry_run_holds_each_line_to_its_target_and_writes_nothing() {
     let hooks = &tenant.state().tenant;
     hooks.set_contact_state(CAMPAIGN, "contact-uuid-222222222222", DialerState::Dialing).unwrap();
     hooks.start_wrap_up(PINNED_USER, Duration::from_secs(600)).unwrap();
-    let clerk = user_without_a_desk(&tenant).await;
+    let desk_less = desk_less(&tenant).await;
+    let clerk = desk_less.id.as_str();
     let home = Home::new();
     home.write_config(&tenant_config(&tenant));
     let contact = |id: &str, code: &str| {
@@ -179,7 +183,11 @@ async fn a_dry_run_holds_each_line_to_its_target_and_writes_nothing() {
     let line = |n: usize| &report["lines"][n];
     assert_eq!(line(0)["before"]["status"], "Available");
     assert_eq!(line(1)["after"]["status"], "Busy");
-    assert!(line(2)["reason"].as_str().unwrap().contains("neither the Agent nor the Supervisor role"));
+    let named = format!(
+        "user {} ({clerk}) holds neither the Agent nor the Supervisor role",
+        desk_less.display_name()
+    );
+    assert!(line(2)["reason"].as_str().unwrap().contains(&named), "{}", line(2));
     assert_eq!(
         (line(3)["before"]["outcomeCode"].as_str(), line(3)["after"]["outcomeCode"].as_str()),
         (Some("NO_ANSWER"), Some("INTERESTED"))

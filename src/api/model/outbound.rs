@@ -54,4 +54,13 @@ impl Contact {
     pub fn display_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name).trim().to_string()
     }
+
+    /// The name with the id, as messages name a contact (names repeat), or
+    /// the id alone for a contact without a name.
+    pub fn named(&self) -> String {
+        match self.display_name() {
+            name if name.is_empty() => self.id.to_string(),
+            name => format!("{name} ({})", self.id),
+        }
+    }
 }

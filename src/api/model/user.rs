@@ -61,6 +61,15 @@ impl User {
         format!("{} {}", self.first_name, self.last_name).trim().to_string()
     }
 
+    /// The name with the id, as messages name a user (names repeat), or the
+    /// id alone for a user without a name.
+    pub fn named(&self) -> String {
+        match self.display_name() {
+            name if name.is_empty() => self.id.to_string(),
+            name => format!("{name} ({})", self.id),
+        }
+    }
+
     pub fn role_names(&self) -> impl Iterator<Item = &str> {
         self.roles.iter().map(String::as_str)
     }

@@ -8,7 +8,7 @@ use super::progress::Progress;
 use super::report::{LineReport, Verdict};
 use crate::api::model::{Contact, ContactFilter, ListQuery, MAX_TOP};
 use crate::api::{ApiError, ApiErrorKind, Client};
-use crate::domain::agent_status::{AgentStatusDraft, check_role, check_shift};
+use crate::domain::agent_status::{AgentStatusDraft, role_fit, shift_fit};
 use crate::domain::attributes::{AttributeDraft, AttributeMode};
 use crate::domain::contact_disposition::{ContactDispositionDraft, OutcomeCode, SkipReason, check_contact};
 use crate::domain::data_action::{check_new_version, input_schema, output_schema, simulate};
@@ -137,10 +137,8 @@ async fn agent(client: &Client, line: &Line, draft: &AgentStatusDraft, now: Time
             Err(e) => return Ok(broken(line, e)),
         };
         let user = client.user(&id).await?.value;
-        if let Err(e) =
-            check_role(&user.id, user.role_names()).and_then(|()| check_shift(&user.id, user.shift, now))
-        {
-            return Ok(broken(line, e));
+        if let Err(unfit) = role_fit(user.role_names()).and_then(|()| shift_fit(user.shift, now)) {
+            return Ok(broken(line, unfit.of(user.named())));
         }
         let before = json!({"status": user.status.to_string(), "pauseReason": user.pause_reason});
         let reason = Some(draft.pause_reason.trim()).filter(|r| !r.is_empty());
@@ -150,7 +148,8 @@ async fn agent(client: &Client, line: &Line, draft: &AgentStatusDraft, now: Time
                 line,
                 Verdict::WouldConflict,
                 format!(
-                    "user {id} is in wrap-up until {until}; with respectWrapUp the tenant refuses the change until then"
+                    "user {} is in wrap-up until {until}; with respectWrapUp the tenant refuses the change until then",
+                    user.named()
                 ),
             ),
             None => LineReport::new(line, Verdict::WouldApply, "would change the agent's status"),

@@ -156,12 +156,12 @@ impl Flow<'_> {
         };
         // The user is read: the refusal names them, not only their id.
         if let Err(unfit) = role_fit(user.role_names()) {
-            return self.noted(refusal(unfit.of(named(&user)).into()));
+            return self.noted(refusal(unfit.of(user.named()).into()));
         }
         self.compliance.role_checked = true;
         if let Err(unfit) = shift_fit(user.shift, Timestamp::now()) {
             self.compliance.shift_validated = ShiftCheck::Refused;
-            return self.noted(refusal(unfit.of(named(&user)).into()));
+            return self.noted(refusal(unfit.of(user.named()).into()));
         }
         self.compliance.shift_validated =
             if user.shift.is_some() { ShiftCheck::Passed } else { ShiftCheck::NoShiftSet };
@@ -231,7 +231,7 @@ impl Flow<'_> {
                 let blocked = format!(
                     "agent {} is in wrap-up until {until}; the tenant refused the change (409) because it \
                      respects wrap-up. Send it after {until}, or without respecting wrap-up to end it now",
-                    named(&again)
+                    again.named()
                 );
                 return Ending::new(Outcome::conflict(blocked)).call(*error.call).class(ErrorClass::Conflict);
             }
@@ -242,7 +242,7 @@ impl Flow<'_> {
                 let raced = format!(
                     "agent {}'s status was changed elsewhere while this change was sent (refused {} times as \
                      stale); it is now {}. Reload and decide again",
-                    named(&again),
+                    again.named(),
                     conflicts + 1,
                     again.status
                 );
@@ -284,7 +284,7 @@ impl Flow<'_> {
         let latency_ms = (self.started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
         let write_ms = call.latency.as_secs_f64() * 1000.0;
         let summary =
-            format!("agent {} is now {}{how}; was {}", named(before), described(change), before.status);
+            format!("agent {} is now {}{how}; was {}", before.named(), described(change), before.status);
         let body = json!({
             "event": "agent_status_updated",
             "userId": change.user_id.as_str(),
@@ -319,8 +319,8 @@ fn refusal(invalid: Invalid) -> Ending {
 
 fn unchanged(user: &User) -> Ending {
     let reason = match &user.pause_reason {
-        Some(r) => format!("agent {} is already {} ({r})", named(user), user.status),
-        None => format!("agent {} is already {}", named(user), user.status),
+        Some(r) => format!("agent {} is already {} ({r})", user.named(), user.status),
+        None => format!("agent {} is already {}", user.named(), user.status),
     };
     Ending::new(Outcome::skipped("unchanged", reason))
 }
@@ -346,13 +346,6 @@ fn holds(user: &User, change: &AgentStatusChange) -> bool {
 /// The end of a wrap-up still running.
 fn wrap_up(user: &User) -> Option<Timestamp> {
     user.wrap_up_until.filter(|until| *until > Timestamp::now())
-}
-
-fn named(user: &User) -> String {
-    match user.display_name() {
-        name if name.is_empty() => user.id.to_string(),
-        name => format!("{name} ({})", user.id),
-    }
 }
 
 fn described(change: &AgentStatusChange) -> String {

@@ -166,7 +166,7 @@ impl Worker<'_> {
         };
         let summary = format!(
             "contact {} now has outcome {}{how} (was {}) in campaign {campaign}",
-            named(before),
+            before.named(),
             d.outcome_code,
             before.outcome_code.as_deref().unwrap_or("none"),
         );
@@ -180,14 +180,6 @@ impl Worker<'_> {
             write_ms: Some(write_ms),
             ..Ending::new(Outcome::applied(summary)).call(call)
         }
-    }
-}
-
-/// The contact's name with its id, as agents are named: names repeat.
-fn named(contact: &Contact) -> String {
-    match contact.display_name() {
-        name if name.is_empty() => contact.id.to_string(),
-        name => format!("{name} ({})", contact.id),
     }
 }
 
