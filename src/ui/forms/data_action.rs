@@ -91,7 +91,7 @@ pub(super) fn check_deploy(fields: &[Field], deployed: &[DataAction]) -> Check {
         let line = definition.map(|d| PlanLine {
             entity: d.name.clone(),
             before: "not deployed".into(),
-            after: format!("{} → {} (timeout {} ms)", d.version, d.handler_url, d.timeout_ms),
+            after: format!("{} at {} (timeout {} ms)", d.version, d.handler_url, d.timeout_ms),
             note: None,
         });
         let name = draft.name.trim().to_owned();
