@@ -230,6 +230,24 @@ fn a_simulation_runs_without_confirmation_and_opens_its_result() {
     assert!(text.contains("vip-dedicated-queue"));
 }
 
+/// Metrics come back as rows: the result window shows them as a table,
+/// titled by the action.
+#[test]
+fn metrics_open_as_a_table_named_for_the_action() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["4", "j", "j", "e"]);
+    let sent = submitted(&press(&mut app, &["enter"]));
+    let [(id, Change::DataAction(_))] = sent.as_slice() else { panic!("{sent:?}") };
+    let rows = serde_json::json!([{"actionId": "da-0001", "date": "2026-11-21", "version": "1.2.0",
+        "status": "success", "count": 1842, "errorRate": 0.0, "avgLatencyMs": 38.4}]);
+    let outcome = Outcome::Applied { summary: "1 row: 1842 executions".into(), data: Some(rows) };
+    feed(&mut app, [Event::Finished { id: id.clone(), result: Finished::Single { target: None, outcome } }]);
+    let Some(Overlay::Result { title, text, .. }) = app.overlays.last() else { panic!("a result window") };
+    assert!(title.starts_with("metrics of SentimentRoutingAction · "), "{title}");
+    assert!(text.starts_with("date        version  status   runs  errors  avg latency\n"), "{text}");
+    assert!(text.contains("2026-11-21  1.2.0    success  1842    0.0%        38 ms"), "{text}");
+}
+
 /// JSON to simulate shows whole while it is edited, over the lines it
 /// needs; a very long one shows the lines around the cursor.
 #[test]

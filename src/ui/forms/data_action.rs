@@ -200,7 +200,8 @@ pub(super) fn check_metrics(fields: &[Field], action: &DataAction) -> Check {
     }
     check.finish(|| {
         let change = DataActionChange::Metrics { id: action.id.to_string(), from: value(0), to: value(1) };
-        Plan::new("Read metrics?".into(), "metrics".into(), Vec::new(), Outgoing::DataAction(change))
+        let label = format!("metrics of {}", action.name);
+        Plan::new("Read metrics?".into(), label, Vec::new(), Outgoing::DataAction(change))
     })
 }
 

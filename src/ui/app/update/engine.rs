@@ -141,7 +141,7 @@ fn finished(app: &mut App, id: &CommandId, result: &Finished, effects: &mut Vec<
     if let (true, Finished::Single { outcome: Outcome::Applied { summary, data: Some(data) }, .. }) =
         (pending.shows_result, result)
     {
-        let text = serde_json::to_string_pretty(data).unwrap_or_else(|_| data.to_string());
+        let text = super::results::readable(data);
         let title = format!("{} · {summary}", pending.label);
         app.overlays.push(Overlay::Result { title, text, scroll: 0 });
     }

@@ -6,6 +6,7 @@ mod engine;
 mod form;
 mod keys;
 mod mouse;
+mod results;
 mod verbs;
 
 use super::{Action, App, Clock, Effect, Level, ListId, PaneId};
