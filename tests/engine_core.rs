@@ -73,3 +73,32 @@ async fn a_batch_cancelled_while_the_engine_winds_down_skips_what_has_not_starte
     assert_eq!(sandbox.stats().writes_of(Resource::DataAction), 0);
     drop(dir);
 }
+
+/// A restarted engine first sends the last records of earlier runs (at most
+/// 500, oldest first), so the console shows what came before this run.
+#[tokio::test]
+async fn a_restarted_engine_sends_the_records_of_earlier_runs_first() {
+    use cxone_console::engine::audit::{AuditEntry, AuditLog};
+    let sandbox =
+        cxone_console::sandbox::Sandbox::start(cxone_console::sandbox::SandboxConfig::quiet()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = engine_support::engine_config(&sandbox, dir.path());
+    let (log, _) = AuditLog::open(&config.audit_path).await.unwrap();
+    for n in 1..=600 {
+        log.append(AuditEntry::repair(format!("earlier record {n}"))).await.unwrap();
+    }
+    log.close().await;
+
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let history = rig
+        .until(|e| match e {
+            Event::AuditHistory(records) => Some(records.clone()),
+            _ => None,
+        })
+        .await;
+    let seqs: Vec<u64> = history.iter().map(|r| r.seq).collect();
+    assert_eq!(seqs, (101..=600).collect::<Vec<u64>>(), "the last 500, oldest first");
+    let on_disk = rig.audit_records();
+    assert_eq!(history.last().map(|r| r.as_ref()), on_disk.last(), "each as logged");
+    rig.stop().await;
+}

@@ -219,6 +219,29 @@ fn an_intent_line_says_what_it_is_about_to_send() {
     assert!(!line.contains("team"), "{line}");
 }
 
+/// Records of earlier runs come first, dated when they are not today's;
+/// this run's follow with their time.
+#[test]
+fn the_audit_pane_shows_earlier_runs_before_this_one() {
+    use cxone_console::engine::audit::AuditEntry;
+    let mut app = loaded(150, 36);
+    let mut trail = audit_trail();
+    let earlier = Arc::new(record(1, 2 * 86_400, AuditEntry::repair("cut an unfinished record")));
+    feed(&mut app, [Event::Audit(Arc::new(trail.remove(0)))]);
+    feed(&mut app, [Event::AuditHistory(vec![earlier])]);
+    let screen = render(&app);
+    let lines: Vec<&str> = screen.lines().skip(24).collect();
+    let then = app.clock.wall - time::Duration::days(2);
+    let dated = format!("│{} {:>2}   repair", &then.month().to_string()[..3], then.day());
+    let first =
+        lines.iter().position(|l| l.contains("cut an unfinished record")).expect("the earlier record");
+    assert!(lines[first].contains(&dated), "dated: {}", lines[first]);
+    let next = lines[first + 1];
+    assert!(next.contains(" intent "), "this run's after it: {next}");
+    let clock: Vec<char> = next.chars().skip_while(|c| *c != '│').skip(1).take(8).collect();
+    assert!(clock[2] == ':' && clock[5] == ':', "this run's shows its time: {next}");
+}
+
 #[test]
 fn audit_log_filtered_to_failures_and_paused() {
     let mut app = loaded(150, 36);

@@ -43,6 +43,9 @@ pub enum Event {
     Snapshot(Snapshot),
     Metrics(Arc<MetricsSnapshot>),
     Audit(Arc<AuditRecord>),
+    /// The last records of earlier runs, oldest first: sent once, at start,
+    /// before any record of this run.
+    AuditHistory(Vec<Arc<AuditRecord>>),
     Outbox(OutboxStatus),
     Connection(Connection),
     /// The tenant called back about an attribute change.

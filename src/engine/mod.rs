@@ -92,6 +92,8 @@ impl Engine {
             stop: cancel.child_token(),
             attribute_watch: Default::default(),
         });
+        let history = report.recent.iter().cloned().map(Arc::new).collect();
+        ctx.emit(Event::AuditHistory(history)).await;
         run::forward_metrics_and_audit(&ctx, METRICS_PERIOD, &cancel);
         // Settled before the deliverer starts, so what reconciliation queues
         // joins the backlog it drains first.

@@ -59,6 +59,9 @@ pub struct OpenReport {
     /// Commands recorded as applied, so a re-run batch skips them and
     /// tries everything else again.
     pub finished: HashSet<String>,
+    /// The last records before this run, the repairs of opening included,
+    /// oldest first: what the console shows of earlier runs.
+    pub recent: Vec<AuditRecord>,
 }
 
 /// The hash-chained audit log. Cloning shares the same writer.
@@ -99,12 +102,15 @@ impl AuditLog {
                 format!("the head file was missing while the log held {} records; rebuilt it", found.records);
             repairs.push(Arc::unwrap_or_clone(log.append(AuditEntry::repair(reason)).await?));
         }
+        let mut recent = found.recent;
+        recent.extend(repairs.iter().cloned());
         let report = OpenReport {
             records: found.records,
             repairs,
             torn,
             pending: found.pending,
             finished: found.finished,
+            recent,
         };
         Ok((log, report))
     }

@@ -1,4 +1,5 @@
-//! Reading the log back on open: where the chain stands, what is unfinished.
+//! Reading the log back on open: where the chain stands, what is unfinished,
+//! and the last records, for the console to show what came before.
 //!
 //! This is not verification (see [`super::verify`]): it trusts each record's
 //! hash and only checks what appending safely needs (every line readable, seq
@@ -13,7 +14,7 @@ use super::sealer::ChainState;
 use crate::engine::journal::{JournalError, JournalFile};
 use serde::Deserialize;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 
@@ -28,7 +29,12 @@ pub(super) struct Scan {
     /// (failed, refused, never sent) stay out, so re-running a batch file
     /// tries them again.
     pub finished: HashSet<String>,
+    /// The last [`RECENT`] records, oldest first.
+    pub recent: Vec<AuditRecord>,
 }
+
+/// How many of the last records opening reads back whole.
+pub(super) const RECENT: usize = 500;
 
 /// The few fields opening needs, read without building the whole record.
 #[derive(Deserialize)]
@@ -53,6 +59,7 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
     // Where each open intent's line is: read again at the end, as few remain.
     let mut open_intents: HashMap<String, (u64, u64, usize)> = HashMap::new();
     let mut finished = HashSet::new();
+    let mut last_lines: VecDeque<(u64, u64, usize)> = VecDeque::with_capacity(RECENT);
     let mut head_found = false;
     for line in file.lines()? {
         let line = line?;
@@ -83,6 +90,10 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
             }
             head_found = true;
         }
+        if last_lines.len() == RECENT {
+            last_lines.pop_front();
+        }
+        last_lines.push_back((skim.seq, line.offset, line.bytes.len()));
         records += 1;
         last = Some((skim.seq, skim.hash.into_owned()));
     }
@@ -103,14 +114,22 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
     let mut places: Vec<_> = open_intents.into_values().collect();
     places.sort_unstable();
     let mut reader = File::open(file.path()).map_err(io_error)?;
-    let mut pending = Vec::with_capacity(places.len());
-    let mut bytes = Vec::new();
-    for (seq, offset, len) in places {
-        bytes.resize(len, 0);
-        reader.seek(SeekFrom::Start(offset)).and_then(|_| reader.read_exact(&mut bytes)).map_err(io_error)?;
-        let record: AuditRecord =
-            serde_json::from_slice(&bytes).map_err(|e| damaged(seq, format!("unreadable intent: {e}")))?;
-        pending.push(record);
-    }
-    Ok(Scan { records, chain, pending, finished })
+    let mut read_back = |places: &mut dyn Iterator<Item = (u64, u64, usize)>, what: &str| {
+        let mut records = Vec::new();
+        let mut bytes = Vec::new();
+        for (seq, offset, len) in places {
+            bytes.resize(len, 0);
+            reader
+                .seek(SeekFrom::Start(offset))
+                .and_then(|_| reader.read_exact(&mut bytes))
+                .map_err(io_error)?;
+            let record: AuditRecord = serde_json::from_slice(&bytes)
+                .map_err(|e| damaged(seq, format!("unreadable {what}: {e}")))?;
+            records.push(record);
+        }
+        Ok::<_, AuditError>(records)
+    };
+    let pending = read_back(&mut places.into_iter(), "intent")?;
+    let recent = read_back(&mut last_lines.into_iter(), "record")?;
+    Ok(Scan { records, chain, pending, finished, recent })
 }

@@ -1,6 +1,6 @@
-//! The audit pane's state: the latest records, newest last, a filter, and
-//! follow mode, which keeps the newest record in view until the supervisor
-//! moves up to read.
+//! The audit pane's state: the latest records (the last of earlier runs,
+//! then this run's), newest last, a filter, and follow mode, which keeps the
+//! newest record in view until the supervisor moves up to read.
 
 use super::filter::Filter;
 use crate::engine::audit::{AuditRecord, Outcome, RecordKind};
@@ -41,6 +41,15 @@ impl Default for AuditView {
 }
 
 impl AuditView {
+    /// Records of earlier runs, oldest first, shown before this run's.
+    pub fn earlier(&mut self, records: Vec<Arc<AuditRecord>>) {
+        let this_run = std::mem::take(&mut self.records);
+        *self = Self { filter: std::mem::take(&mut self.filter), follow: self.follow, ..Self::default() };
+        for record in records.into_iter().chain(this_run) {
+            self.push(record);
+        }
+    }
+
     pub fn push(&mut self, record: Arc<AuditRecord>) {
         if self.records.len() == KEPT {
             self.records.pop_front();

@@ -47,6 +47,7 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
         }
         Event::Metrics(metrics) => app.metrics = Some(metrics),
         Event::Audit(record) => app.audit.push(record),
+        Event::AuditHistory(records) => app.audit.earlier(records),
         Event::Outbox(status) => app.outbox = Some(status),
         Event::Connection(connection) => app.connection = Some(connection),
         Event::AttributesChanged(callback) => {
