@@ -292,3 +292,18 @@ fn a_long_campaign_name_gives_way_to_the_contact_counts() {
         assert!(line.contains(&format!("{name} ─")), "a border column before the counts: {line}");
     }
 }
+
+/// On a narrow screen the labels give way to the values: a third of the
+/// form for labels (cut with "…"), the rest for what is chosen or typed.
+#[test]
+fn a_narrow_form_keeps_its_values_in_view() {
+    let mut app = ready(32, 16);
+    press(&mut app, &["c"]);
+    let state = form(&app).fields[0].value();
+    let screen = render(&app);
+    assert!(screen.contains(&format!("◂ {state} ▸")), "the state chosen shows: {screen}");
+    assert!(
+        screen.contains("Respec…") && !screen.contains("Respect wrap-up"),
+        "a long label is cut: {screen}"
+    );
+}

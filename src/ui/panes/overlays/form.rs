@@ -17,7 +17,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 /// The widest a form grows.
 const MOST_WIDTH: u16 = 100;
-/// The label column.
+/// The label column, where there is room for it.
 const LABEL: usize = 17;
 /// The most lines a wrapping field's value takes.
 const MOST_WRAPPED: usize = 6;
@@ -77,13 +77,13 @@ fn body(form: &Form, room: usize, theme: &Theme) -> (Vec<Line<'static>>, usize) 
         }
         for j in &group {
             for problem in form.problems_of(*j) {
-                let lead = " ".repeat(LABEL);
+                let lead = " ".repeat(label_width(room));
                 let text = if group.len() > 1 {
                     format!("✕ {}: {problem}", form.fields[*j].label)
                 } else {
                     format!("✕ {problem}")
                 };
-                for part in wrap(&text, room.saturating_sub(LABEL).max(10)) {
+                for part in wrap(&text, room.saturating_sub(label_width(room)).max(10)) {
                     lines.push(Line::from(vec![Span::raw(lead.clone()), Span::styled(part, error)]));
                 }
             }
@@ -171,8 +171,8 @@ fn field_line(form: &Form, group: &[usize], room: usize, theme: &Theme) -> Line<
         Some(n) if group.len() > 1 => format!("Row {}", n + 1),
         _ => first.label.clone(),
     };
-    let mut spans = vec![Span::styled(pad(&label, LABEL), theme.style(label_role))];
-    let mut left = room.saturating_sub(LABEL);
+    let mut spans = vec![Span::styled(label_cell(&label, room), theme.style(label_role))];
+    let mut left = room.saturating_sub(label_width(room));
     let each = if group.len() > 1 { left / group.len() } else { left };
     for (k, &j) in group.iter().enumerate() {
         let field = &form.fields[j];
@@ -191,6 +191,18 @@ fn field_line(form: &Form, group: &[usize], room: usize, theme: &Theme) -> Line<
     Line::from(spans)
 }
 
+/// The label column in `room`: its full width where there is room, a third
+/// of a narrow form, so the values keep most of it.
+fn label_width(room: usize) -> usize {
+    LABEL.min((room / 3).max(8))
+}
+
+/// A label in its column, cut short if need be, always a space before the
+/// value.
+fn label_cell(label: &str, room: usize) -> String {
+    format!("{} ", pad(label, label_width(room) - 1))
+}
+
 /// A wrapping field whose value is too long for one line, over as many as
 /// it needs (at most [`MOST_WRAPPED`], those around the cursor), and the
 /// line of the cursor among them; `None` when it fits on one line.
@@ -198,7 +210,7 @@ fn wrapped(form: &Form, group: &[usize], room: usize, theme: &Theme) -> Option<(
     let [i] = *group else { return None };
     let field = &form.fields[i];
     let Input::Text(text) = &field.input else { return None };
-    let columns = room.saturating_sub(LABEL).max(10);
+    let columns = room.saturating_sub(label_width(room)).max(10);
     if !field.wraps || width(text.text()) < columns {
         return None;
     }
@@ -224,7 +236,8 @@ fn wrapped(form: &Form, group: &[usize], room: usize, theme: &Theme) -> Option<(
         .skip(first)
         .take(MOST_WRAPPED)
         .map(|(k, piece)| {
-            let lead = if k == first { pad(&field.label, LABEL) } else { " ".repeat(LABEL) };
+            let lead =
+                if k == first { label_cell(&field.label, room) } else { " ".repeat(label_width(room)) };
             let mut spans = vec![Span::styled(lead, theme.style(label_role))];
             if focused && k == line {
                 let chars: Vec<char> = piece.chars().collect();
