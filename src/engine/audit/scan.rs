@@ -114,10 +114,10 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
     let mut places: Vec<_> = open_intents.into_values().collect();
     places.sort_unstable();
     let mut reader = File::open(file.path()).map_err(io_error)?;
-    let mut read_back = |places: &mut dyn Iterator<Item = (u64, u64, usize)>, what: &str| {
-        let mut records = Vec::new();
+    let mut read_back = |places: &[(u64, u64, usize)], what: &str| {
+        let mut records = Vec::with_capacity(places.len());
         let mut bytes = Vec::new();
-        for (seq, offset, len) in places {
+        for &(seq, offset, len) in places {
             bytes.resize(len, 0);
             reader
                 .seek(SeekFrom::Start(offset))
@@ -129,7 +129,7 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
         }
         Ok::<_, AuditError>(records)
     };
-    let pending = read_back(&mut places.into_iter(), "intent")?;
-    let recent = read_back(&mut last_lines.into_iter(), "record")?;
+    let pending = read_back(&places, "intent")?;
+    let recent = read_back(last_lines.make_contiguous(), "record")?;
     Ok(Scan { records, chain, pending, finished, recent })
 }

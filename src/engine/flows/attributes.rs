@@ -37,7 +37,7 @@ pub(crate) async fn run(
     let outcome = match trail.settled_before() {
         Some(earlier) => earlier,
         // Sent with others and cancelled while it waited its turn.
-        None if cancel.is_cancelled() => super::interaction_disposition::unstarted(trail).await,
+        None if cancel.is_cancelled() => trail.unstarted("interaction").await,
         None => apply(ctx, trail, interaction_id, rows).await,
     };
     Finished::Single { target: Some(target), outcome }

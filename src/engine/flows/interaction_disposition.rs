@@ -45,15 +45,10 @@ pub(crate) async fn run(
     let outcome = match trail.settled_before() {
         Some(earlier) => earlier,
         // Sent with others and cancelled while it waited its turn.
-        None if cancel.is_cancelled() => unstarted(trail).await,
+        None if cancel.is_cancelled() => trail.unstarted("interaction").await,
         None => apply(ctx, trail, interaction_id, drafts).await,
     };
     Finished::Single { target: Some(target), outcome }
-}
-
-/// A change to an interaction cancelled before it started, recorded so.
-pub(super) async fn unstarted(trail: Trail<'_>) -> Outcome {
-    trail.finish(Settled::new(Outcome::unstarted("interaction")), Duration::ZERO).await
 }
 
 /// The target's id as typed, so even a refused change names what it was for.

@@ -172,6 +172,12 @@ impl<'a> Trail<'a> {
         })
     }
 
+    /// Records a change sent with others and cancelled before its turn: a
+    /// `what` (an interaction) not started.
+    pub async fn unstarted(self, what: &str) -> Outcome {
+        self.finish(Settled::new(Outcome::unstarted(what)), Duration::ZERO).await
+    }
+
     /// Queues the webhook of an applied change, records the outcome, counts
     /// it in the metrics and returns the outcome to report. `latency` is the
     /// whole change's.

@@ -82,7 +82,11 @@ fn line(record: &AuditRecord, room: usize, app: &App) -> Line<'static> {
         rest.push_str(operator);
     }
     let mut spans = vec![
-        Span::styled(format!("{:<8} ", when(record.time, app.clock.wall)), theme.style(Role::Muted)),
+        // An earlier run's record shows its day, so it is not read as today's.
+        Span::styled(
+            format!("{:<8} ", format::seconds_or_day(record.time, app.clock.wall)),
+            theme.style(Role::Muted),
+        ),
         Span::styled(pad(word, 9), theme.style(record_role(record))),
     ];
     let mut used = 18;
@@ -181,16 +185,6 @@ pub fn record_role(record: &AuditRecord) -> Role {
         (_, Some(Outcome::Skipped)) => Role::Muted,
         (RecordKind::Repair, None) => Role::Warn,
         (RecordKind::Intent | RecordKind::Outcome | RecordKind::Reconciled, None) => Role::Info,
-    }
-}
-
-/// A record's time: `14:02:11` today (UTC), its day (`Nov 21`) for one of
-/// an earlier run, so yesterday's is not read as today's.
-fn when(t: time::OffsetDateTime, now: time::OffsetDateTime) -> String {
-    if t.to_offset(time::UtcOffset::UTC).date() == now.to_offset(time::UtcOffset::UTC).date() {
-        format::hhmmss(t)
-    } else {
-        format::clock_or_day(t, now)
     }
 }
 

@@ -35,27 +35,42 @@ pub fn datetime(t: OffsetDateTime) -> String {
 /// A tenant's timestamp as a supervisor reads it: the time alone when it is
 /// today, with the date otherwise.
 pub fn moment(t: crate::domain::Timestamp, now: OffsetDateTime) -> String {
-    let t = t.datetime().to_offset(UtcOffset::UTC);
-    if t.date() == now.to_offset(UtcOffset::UTC).date() { format!("{}Z", hhmmss(t)) } else { datetime(t) }
+    let t = t.datetime();
+    if is_today(t, now) { format!("{}Z", hhmmss(t)) } else { datetime(t) }
 }
 
 /// A time in a table cell: `17:15` when it is today (UTC), `Nov 19`
 /// otherwise, as `ls` shows them, so an old time is not read as today's.
 pub fn clock_or_day(t: OffsetDateTime, now: OffsetDateTime) -> String {
+    if is_today(t, now) { hhmm(t) } else { day(t) }
+}
+
+/// As [`clock_or_day`], to the second today: `14:02:11`, else `Nov 19`.
+pub fn seconds_or_day(t: OffsetDateTime, now: OffsetDateTime) -> String {
+    if is_today(t, now) { hhmmss(t) } else { day(t) }
+}
+
+/// Whether `t` falls on `now`'s day, in UTC.
+fn is_today(t: OffsetDateTime, now: OffsetDateTime) -> bool {
+    t.to_offset(UtcOffset::UTC).date() == now.to_offset(UtcOffset::UTC).date()
+}
+
+/// `Nov 19` in UTC.
+fn day(t: OffsetDateTime) -> String {
     let t = t.to_offset(UtcOffset::UTC);
-    if t.date() == now.to_offset(UtcOffset::UTC).date() {
-        hhmm(t)
-    } else {
-        let month = t.month().to_string();
-        format!("{} {:>2}", month.get(..3).unwrap_or(&month), t.day())
-    }
+    format!("{} {:>2}", month(t), t.day())
+}
+
+/// `Nov`.
+fn month(t: OffsetDateTime) -> String {
+    let month = t.month().to_string();
+    month.get(..3).unwrap_or(&month).to_string()
 }
 
 /// `Nov 21 12:00` in UTC.
 pub fn day_and_time(t: OffsetDateTime) -> String {
     let t = t.to_offset(UtcOffset::UTC);
-    let month = t.month().to_string();
-    format!("{} {} {}", month.get(..3).unwrap_or(&month), t.day(), hhmm(t))
+    format!("{} {} {}", month(t), t.day(), hhmm(t))
 }
 
 /// The first block of an id (`2f60a134`), enough to tell interactions
