@@ -49,6 +49,10 @@ const BATCH_CONCURRENCY: [usize; 3] = [8, 16, 50];
 const RATES: [f64; 2] = [10.0, 50.0];
 const RATE_FOR: Duration = Duration::from_secs(10);
 
+/// The binary's allocator, so that the figures are the shipped engine's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 type Result<T> = std::result::Result<T, String>;
 
 /// CPU time this process (sandbox, client and engine alike) has used, from

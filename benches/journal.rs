@@ -8,6 +8,10 @@ use serde_json::json;
 use std::path::Path;
 use std::time::Instant;
 
+/// The binary's allocator, so that the figures are the shipped console's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Commands in the large log: an intent and an outcome each, but for one in
 /// a thousand left pending, so about 100,000 records.
 const OPEN_COMMANDS: usize = 50_048;

@@ -25,6 +25,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
+/// The binary's allocator, so that the figures are the shipped console's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const WIDTH: u16 = 160;
 const HEIGHT: u16 = 48;
 const TEAMS: [&str; 6] =

@@ -4,6 +4,13 @@ use clap::Parser;
 use cxone_console::cli::{self, Cli, Command};
 use std::process::ExitCode;
 
+/// mimalloc rather than the system's: the engine, the API client and the
+/// embedded sandbox make many small short-lived allocations, and with it a
+/// batch of contact dispositions runs about 1.6 times as fast (see the
+/// README's performance section).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
