@@ -109,22 +109,34 @@ fn a_pause_reason_goes_only_with_a_break() {
 }
 
 /// An agent outside their shift is noted in the confirmation by name, with
-/// the rule as the tenant words it; the id would only repeat the line's name.
+/// the shift as the table shows it and how far off it is; the id would only
+/// repeat the line's name.
 #[test]
 fn an_agent_outside_their_shift_is_noted_by_name() {
-    let mut app = ready(120, 40);
-    let now = app.clock.wall.unix_timestamp() as f64;
-    let mut rows = agents();
-    let amara = rows.iter_mut().find(|u| u.id.as_str() == "12345-abcde-67890").expect("Amara Okafor");
-    amara.shift = Some(Shift { start: now - 9.0 * 3600.0, end: now - 3600.0 });
-    feed(&mut app, [agents_event(rows, &["12345-abcde-67890"])]);
-    press(&mut app, &["/"]);
-    type_text(&mut app, "amara");
-    press(&mut app, &["enter", "c", "b", "enter"]);
-    let note = confirmation(&app).plan.lines[0].note.clone().unwrap_or_default();
-    assert!(note.starts_with("will be refused: Amara Okafor is outside their shift ("), "{note}");
-    assert!(note.ends_with("changes are refused outside scheduled hours"), "{note}");
-    assert!(!note.contains("12345-abcde-67890"), "{note}");
+    let rfc3339 = regex::Regex::new(r"\d{4}-\d{2}-\d{2}T").expect("pattern");
+    for (start, end, when) in [(-9.0, -1.0, "it ended at "), (2.0, 10.0, "it starts at ")] {
+        let mut app = ready(120, 40);
+        let now = app.clock.wall.unix_timestamp() as f64;
+        let mut rows = agents();
+        let amara = rows.iter_mut().find(|u| u.id.as_str() == "12345-abcde-67890").expect("Amara Okafor");
+        amara.shift = Some(Shift { start: now + start * 3600.0, end: now + end * 3600.0 });
+        feed(&mut app, [agents_event(rows, &["12345-abcde-67890"])]);
+        press(&mut app, &["/"]);
+        type_text(&mut app, "amara");
+        press(&mut app, &["enter", "c", "b", "enter"]);
+        let note = confirmation(&app).plan.lines[0].note.clone().unwrap_or_default();
+        let far = if start < 0.0 { " UTC, 1h 00m ago); " } else { " UTC, in 2h 00m); " };
+        assert!(
+            note.starts_with(&format!("will be refused: Amara Okafor is outside their shift ({when}")),
+            "{note}"
+        );
+        assert!(note.contains(far), "{note}");
+        assert!(note.ends_with("changes are refused outside scheduled hours"), "{note}");
+        assert!(
+            !note.contains("12345-abcde-67890") && !rfc3339.is_match(&note),
+            "no id, no RFC 3339 time: {note}"
+        );
+    }
 }
 
 #[test]

@@ -4,7 +4,10 @@
 use super::plan::Names;
 use super::{Check, Choice, Facts, Field, Form, Input, Kind, Opt, Outgoing, Plan, PlanLine, Rules, count};
 use crate::api::model::User;
-use crate::domain::agent_status::{AgentStatus, AgentStatusChange, AgentStatusDraft, role_fit, shift_fit};
+use crate::domain::Timestamp;
+use crate::domain::agent_status::{
+    AgentStatus, AgentStatusChange, AgentStatusDraft, Shift, Unfit, role_fit, shift_fit,
+};
 use crate::ui::panes::format;
 
 pub(super) fn open(users: Vec<User>, status: Option<&str>, reason: Option<&str>, rules: &Rules) -> Form {
@@ -112,7 +115,7 @@ fn line(user: &User, change: &AgentStatusChange, facts: &Facts<'_>, names: &Name
     let note = role_fit(user.role_names())
         .and_then(|()| shift_fit(user.shift, facts.now))
         .err()
-        .map(|unfit| format!("will be refused: {} {unfit}", user.display_name()))
+        .map(|unfit| format!("will be refused: {} {}", user.display_name(), unfit_text(unfit, facts.now)))
         .or_else(|| {
             let until = user.wrap_up_until.filter(|until| *until > facts.now)?;
             change.flags.respect_wrap_up.then(|| {
@@ -124,6 +127,27 @@ fn line(user: &User, change: &AgentStatusChange, facts: &Facts<'_>, names: &Name
         })
         .or_else(|| (before == after).then(|| "already so; will be skipped".to_string()));
     PlanLine { entity: names.of(user.display_name(), &user.user_name), before, after, note }
+}
+
+/// Why the tenant will refuse the agent, worded for the screen: a shift as
+/// the table shows it, and how far off it is, rather than the audit log's
+/// full timestamps.
+fn unfit_text(unfit: Unfit, now: Timestamp) -> String {
+    let Unfit::OutsideShift(Shift { start, end }) = unfit else {
+        return unfit.to_string();
+    };
+    let (Some(start), Some(end)) = (format::from_unix(start), format::from_unix(end)) else {
+        return unfit.to_string();
+    };
+    let now = now.datetime();
+    let at = |t| format::clock_or_day_and_time(t, now);
+    let apart = |d: time::Duration| format::age(d.unsigned_abs());
+    let when = if now < start {
+        format!("it starts at {} UTC, in {}", at(start), apart(start - now))
+    } else {
+        format!("it ended at {} UTC, {} ago", at(end), apart(now - end))
+    };
+    format!("is outside their shift ({when}); changes are refused outside scheduled hours")
 }
 
 /// A state as the screen writes it: "Break (Queue Full)". Only a Break
