@@ -93,6 +93,22 @@ fn a_change_is_refused_until_valid_and_confirmed_before_it_goes() {
     assert!(app.overlays.is_empty());
 }
 
+/// A refusal on screen follows the form: one sent before the tenant's
+/// rules arrived names the rule broken once they have.
+#[test]
+fn a_refusal_shown_before_the_rules_arrive_is_brought_up_to_date() {
+    let mut app = loaded(120, 40);
+    press(&mut app, &["c", "b", "b"]);
+    assert!(press(&mut app, &["enter"]).is_empty(), "refused, nothing sent");
+    let refused = form(&app).refused.clone().unwrap_or_default();
+    assert_eq!(refused, "Not sent: reading the tenant's pause reasons…");
+    feed(&mut app, [Event::Rules(Ok(rule_book()))]);
+    let refused = form(&app).refused.clone().unwrap_or_default();
+    assert_eq!(refused, "Not sent: Pause reason: a Break needs a pause reason.");
+    press(&mut app, &["tab", "q"]);
+    assert_eq!(form(&app).refused, None, "gone once the form can be sent");
+}
+
 #[test]
 fn a_pause_reason_goes_only_with_a_break() {
     let mut app = ready(120, 40);

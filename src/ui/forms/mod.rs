@@ -167,8 +167,12 @@ impl Form {
             Kind::Deprecate(action) => data_action::check_deprecate(action),
             Kind::Metrics(action) => data_action::check_metrics(&self.fields, action),
         };
+        // A refusal on screen follows the form: gone once it can be sent,
+        // else naming what is wrong now (the rules may have arrived since).
         if self.check.plan.is_some() {
             self.refused = None;
+        } else if self.refused.is_some() {
+            self.refused = Some(self.refusal());
         }
     }
 
@@ -225,18 +229,24 @@ impl Form {
             return Ok(plan.clone());
         }
         self.reveal = true;
-        let n = self.check.problems.len();
+        let why = self.refusal();
+        self.refused = Some(why.clone());
+        Err(why)
+    }
+
+    /// Why the form cannot be sent, in one sentence.
+    fn refusal(&self) -> String {
         let first = self
             .check
             .problems
             .first()
             .map_or_else(|| "the form is incomplete".to_string(), |(name, rule)| self.named(name, rule));
-        let why = match n {
+        match self.check.problems.len() {
+            // A rule may end in an ellipsis ("reading the tenant's rules…").
+            0 | 1 if first.ends_with(['…', '.']) => format!("Not sent: {first}"),
             0 | 1 => format!("Not sent: {first}."),
             n => format!("Not sent: {n} problems, marked beside their fields (first: {first})."),
-        };
-        self.refused = Some(why.clone());
-        Err(why)
+        }
     }
 
     /// A problem with the field it is about: the field's label when one
