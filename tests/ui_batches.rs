@@ -122,7 +122,7 @@ fn a_blocked_change_says_why_in_words() {
     );
     assert_eq!(effects, [Effect::Engine(Command::Refresh)], "the changed rows are read again");
     let screen = snap(&app);
-    assert!(screen.contains("Break (Queue Full) · 40 agents: 39 of 40 applied, 1 failed."), "{screen}");
+    assert!(screen.contains("Break (Queue Full) · 40 agents: 39 of 40 applied, 1 conflict."), "{screen}");
     assert!(screen.contains("is in wrap-up until 14:05:00Z"), "the reason, whole: {screen}");
     assert_snapshot!(screen);
 }
@@ -173,7 +173,7 @@ fn a_batch_result_counts_every_refusal_beyond_those_it_keeps() {
     events.push(Event::Finished { id: id.clone(), result: Finished::Batch(report) });
     feed(&mut app, events);
     let screen = snap(&app);
-    assert!(screen.contains("0 of 150 applied, 150 failed."), "{screen}");
+    assert!(screen.contains("0 of 150 applied, 150 refused."), "{screen}");
     assert!(screen.contains("(and 149 more in the audit log)"), "{screen}");
 }
 

@@ -1,7 +1,8 @@
 //! Changes this console sent and the engine has not finished: what they
 //! are called on screen, and what their items said along the way.
 
-use crate::engine::{BatchReport, CommandId};
+use crate::engine::audit::Target;
+use crate::engine::{BatchReport, CommandId, Outcome};
 use std::collections::BTreeSet;
 
 /// Item outcomes kept for a batch's result; the audit log keeps them all.
@@ -28,10 +29,14 @@ pub struct Pending {
     pub writes: bool,
     /// Returns data to read (a simulation, metrics): shown in a window.
     pub shows_result: bool,
-    /// The first items refused or failed, with why, in words.
+    /// The first items not applied, with why, in words.
     pub blocked: Vec<String>,
-    /// Every item refused or failed, kept or not.
+    /// Every item not applied, kept or not.
     pub blocked_total: usize,
+    /// Those items by how they ended.
+    pub refused: usize,
+    pub conflicts: usize,
+    pub errors: usize,
     /// The supervisor cancelled it: no target is started any more.
     pub cancelled: bool,
 }
@@ -44,14 +49,50 @@ impl Pending {
             shows_result: !writes,
             blocked: Vec::new(),
             blocked_total: 0,
+            refused: 0,
+            conflicts: 0,
+            errors: 0,
             cancelled: false,
         }
     }
 
-    pub fn note_blocked(&mut self, text: String) {
+    /// Keeps an item that was skipped, refused, conflicted or failed, with
+    /// why, and counts the last three by kind. The target is named only
+    /// when the outcome's words do not name it already.
+    pub fn note_blocked(&mut self, target: Option<&Target>, outcome: &Outcome) {
+        match outcome {
+            Outcome::Rejected { .. } => self.refused += 1,
+            Outcome::Conflict { .. } => self.conflicts += 1,
+            Outcome::Failed { .. } => self.errors += 1,
+            Outcome::Skipped { .. } => {}
+            Outcome::Applied { .. } => return,
+        }
         self.blocked_total += 1;
         if self.blocked.len() < KEPT {
-            self.blocked.push(text);
+            let text = outcome.text();
+            self.blocked.push(match target {
+                Some(target) if !text.contains(target.id.as_str()) => format!("{}: {text}", target.id),
+                _ => text.to_string(),
+            });
         }
+    }
+
+    /// The items not applied, by how they ended: `2 refused, 1 failed`;
+    /// `None` when the console did not see each of them end.
+    pub fn blocked_words(&self, failed: usize) -> Option<String> {
+        if self.refused + self.conflicts + self.errors != failed {
+            return None;
+        }
+        let words = [
+            (self.refused, "refused", "refused"),
+            (self.conflicts, "conflict", "conflicts"),
+            (self.errors, "failed", "failed"),
+        ];
+        let parts: Vec<String> = words
+            .iter()
+            .filter(|(n, ..)| *n > 0)
+            .map(|&(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+            .collect();
+        Some(parts.join(", "))
     }
 }

@@ -22,10 +22,9 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
         // only say so again.
         Event::ItemFinished { id, target, outcome, .. } => {
             if let Some(pending) = app.pending.get_mut(&id)
-                && !outcome.is_applied()
                 && !outcome.is_unstarted()
             {
-                pending.note_blocked(format!("{}: {}", target.id, outcome.text()));
+                pending.note_blocked(Some(&target), &outcome);
             }
             return;
         }
@@ -166,11 +165,9 @@ fn member_finished(
         progress.done = done;
     }
     if let Some(pending) = app.pending.get_mut(group)
-        && !outcome.is_applied()
         && !outcome.is_unstarted()
     {
-        let name = target.as_ref().map_or("a target", |t| t.id.as_str());
-        pending.note_blocked(format!("{name}: {}", outcome.text()));
+        pending.note_blocked(target.as_ref(), outcome);
     }
     if ended && let Some(members) = app.groups.remove(group) {
         let mut report = members.report;
@@ -191,7 +188,9 @@ pub(super) fn level(outcome: &Outcome) -> Level {
 fn batch(report: &BatchReport, pending: &Pending) -> (String, Level) {
     let mut text = format!("{}: {} of {} applied", pending.label, report.successful, report.total);
     if report.failed > 0 {
-        text.push_str(&format!(", {} failed", report.failed));
+        let words =
+            pending.blocked_words(report.failed).unwrap_or_else(|| format!("{} failed", report.failed));
+        text.push_str(&format!(", {words}"));
     }
     if report.skipped_total() > 0 {
         let reasons: Vec<String> =
