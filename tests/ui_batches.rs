@@ -177,6 +177,33 @@ fn a_batch_result_counts_every_refusal_beyond_those_it_keeps() {
     assert!(screen.contains("(and 149 more in the audit log)"), "{screen}");
 }
 
+/// A skip the count explains is not repeated item by item, and a refusal
+/// is named before a skip, whatever order they ended in.
+#[test]
+fn a_batch_result_names_the_refusal_not_the_skips_its_count_explains() {
+    let (mut app, effects) = forty_confirmed();
+    let [Effect::Engine(Command::Submit { id, .. })] = effects.as_slice() else { panic!("{effects:?}") };
+    let unchanged = Outcome::skipped("unchanged", "the agent is already in this state");
+    let refused = Outcome::rejected("userId: user Dara Ito 3 is outside their shift");
+    let mut report = BatchReport::default();
+    let mut events = vec![Event::Accepted { id: id.clone(), total: 3 }];
+    for (i, outcome) in [unchanged.clone(), unchanged, refused].into_iter().enumerate() {
+        report.count(&outcome, None);
+        events.push(item_finished(id, i, outcome));
+    }
+    events.push(Event::Finished { id: id.clone(), result: Finished::Batch(report) });
+    feed(&mut app, events);
+    let said = app.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
+    assert!(
+        said.ends_with(
+            "0 of 3 applied, 1 refused, skipped 2 already so. \
+         7e570002-0000-4000-8000-000000000000: userId: user Dara Ito 3 is outside their shift"
+        ),
+        "{said}"
+    );
+    assert!(!said.contains("already in this state") && !said.contains("more in the audit log"), "{said}");
+}
+
 /// Quitting offers to skip a batch's targets not started yet (the keys are
 /// in `ui_hints.rs`), unless the batch was cancelled already.
 #[test]

@@ -8,6 +8,9 @@ use std::collections::BTreeSet;
 /// Item outcomes kept for a batch's result; the audit log keeps them all.
 const KEPT: usize = 100;
 
+/// Skip reasons whose count says all there is ("skipped 2 already so").
+const SAID_BY_THE_COUNT: [&str; 4] = ["unchanged", "duplicate", "earlier_run", Outcome::UNSTARTED];
+
 /// Commands sent together from one confirmation, one per target (the
 /// engine takes interaction changes one at a time), that the console shows,
 /// reports and cancels as one batch: the group's own id stands for them in
@@ -29,9 +32,12 @@ pub struct Pending {
     pub writes: bool,
     /// Returns data to read (a simulation, metrics): shown in a window.
     pub shows_result: bool,
-    /// The first items not applied, with why, in words.
+    /// The first items refused, conflicted or failed, with why, in words.
     pub blocked: Vec<String>,
-    /// Every item not applied, kept or not.
+    /// The first items skipped for a reason the count does not tell (the
+    /// dialer's state), in words.
+    pub skips: Vec<String>,
+    /// Every item kept in either, or not kept for want of room.
     pub blocked_total: usize,
     /// Those items by how they ended.
     pub refused: usize,
@@ -48,6 +54,7 @@ impl Pending {
             writes,
             shows_result: !writes,
             blocked: Vec::new(),
+            skips: Vec::new(),
             blocked_total: 0,
             refused: 0,
             conflicts: 0,
@@ -57,24 +64,34 @@ impl Pending {
     }
 
     /// Keeps an item that was skipped, refused, conflicted or failed, with
-    /// why, and counts the last three by kind. The target is named only
-    /// when the outcome's words do not name it already.
+    /// why, and counts the last three by kind. A skip the result's count
+    /// already explains ("2 already so") is not kept. The target is named
+    /// only when the outcome's words do not name it already.
     pub fn note_blocked(&mut self, target: Option<&Target>, outcome: &Outcome) {
         match outcome {
             Outcome::Rejected { .. } => self.refused += 1,
             Outcome::Conflict { .. } => self.conflicts += 1,
             Outcome::Failed { .. } => self.errors += 1,
+            Outcome::Skipped { key, .. } if SAID_BY_THE_COUNT.contains(&key.as_str()) => return,
             Outcome::Skipped { .. } => {}
             Outcome::Applied { .. } => return,
         }
         self.blocked_total += 1;
-        if self.blocked.len() < KEPT {
+        let kept =
+            if matches!(outcome, Outcome::Skipped { .. }) { &mut self.skips } else { &mut self.blocked };
+        if kept.len() < KEPT {
             let text = outcome.text();
-            self.blocked.push(match target {
+            kept.push(match target {
                 Some(target) if !text.contains(target.id.as_str()) => format!("{}: {text}", target.id),
                 _ => text.to_string(),
             });
         }
+    }
+
+    /// The item a result names: the first refused or failed, else the
+    /// first skipped.
+    pub fn first_blocked(&self) -> Option<&str> {
+        self.blocked.first().or(self.skips.first()).map(String::as_str)
     }
 
     /// The items not applied, by how they ended: `2 refused, 1 failed`;

@@ -17,13 +17,10 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
             app.in_flight.insert(id, Progress { done, total });
         }
         // Each item is in the audit log, which the audit pane shows; what
-        // did not apply is kept for the batch's result, but for targets a
-        // cancel left unstarted: the result counts those, and each would
-        // only say so again.
+        // did not apply is kept for the batch's result when the result's
+        // counts do not say it all.
         Event::ItemFinished { id, target, outcome, .. } => {
-            if let Some(pending) = app.pending.get_mut(&id)
-                && !outcome.is_unstarted()
-            {
+            if let Some(pending) = app.pending.get_mut(&id) {
                 pending.note_blocked(Some(&target), &outcome);
             }
             return;
@@ -164,9 +161,7 @@ fn member_finished(
     if let Some(progress) = app.in_flight.get_mut(group) {
         progress.done = done;
     }
-    if let Some(pending) = app.pending.get_mut(group)
-        && !outcome.is_unstarted()
-    {
+    if let Some(pending) = app.pending.get_mut(group) {
         pending.note_blocked(target.as_ref(), outcome);
     }
     if ended && let Some(members) = app.groups.remove(group) {
@@ -201,13 +196,13 @@ fn batch(report: &BatchReport, pending: &Pending) -> (String, Level) {
     if report.cancelled && !report.skipped.contains_key(Outcome::UNSTARTED) {
         text.push_str(" (cancelled)");
     }
-    if let Some(first) = pending.blocked.first() {
+    if let Some(first) = pending.first_blocked() {
         text.push_str(&format!(". {first}"));
         if pending.blocked_total > 1 {
             text.push_str(&format!(" (and {} more in the audit log)", pending.blocked_total - 1));
         }
     }
-    let level = if report.failed > 0 || !pending.blocked.is_empty() { Level::Warn } else { Level::Ok };
+    let level = if report.failed > 0 || pending.first_blocked().is_some() { Level::Warn } else { Level::Ok };
     (text, level)
 }
 
