@@ -267,3 +267,36 @@ async fn the_secrets_stay_out_of_every_output_log_and_file() {
     }
     tenant.shutdown().await;
 }
+
+/// The changes are made before the report is printed: a report that cannot
+/// be written says so and where the outcomes are, rather than claiming the
+/// run never happened.
+#[tokio::test]
+async fn a_report_that_cannot_be_printed_points_to_the_audit_log() {
+    let home = Home::new();
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+    let file = example("agent-status.csv");
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
+        .args(["apply", "--file", file.to_str().unwrap()])
+        .env("CXONE_CONSOLE_HOME", home.path())
+        .env_remove("RUST_LOG")
+        .stdin(std::process::Stdio::null())
+        .stdout(full)
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary runs");
+    let output = tokio::time::timeout(Duration::from_secs(120), child.wait_with_output())
+        .await
+        .expect("apply ends")
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "not through, not refused: {stderr}");
+    assert!(
+        stderr.contains("the report could not be written to stdout (No space left on device"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("every outcome is in the audit log"), "{stderr}");
+    let applied = home.audit_records().iter().filter(|r| r["outcome"] == "applied").count();
+    assert!(applied > 0, "the changes were made and recorded");
+}

@@ -96,3 +96,73 @@ async fn export_writes_every_record_as_json_or_csv_and_since_filters() {
     assert!(naive.stderr.contains("explicit UTC offset"), "{}", naive.stderr);
     assert!(naive.stderr.contains("or an age (45m, 24h, 7d)"), "{}", naive.stderr);
 }
+
+/// Writes `n` applied changes (an intent and an outcome each).
+async fn changes(home: &Home, n: usize) {
+    std::fs::create_dir_all(home.audit_log().parent().unwrap()).unwrap();
+    let (log, _) = AuditLog::open(home.audit_log()).await.unwrap();
+    for i in 0..n {
+        let target = Target::new(TargetKind::User, format!("user-{i}"));
+        let command = format!("set-{i}");
+        log.append(AuditEntry::intent(&command, "agent_status", target.clone())).await.unwrap();
+        log.append(AuditEntry::outcome(&command, "agent_status", target, Outcome::Applied)).await.unwrap();
+    }
+    log.close().await;
+}
+
+/// `audit export | head`: the reader has what it wanted, so the export ends
+/// quietly, as `cat` would, with no "Broken pipe" and no failure.
+#[tokio::test]
+async fn an_export_whose_reader_stops_early_ends_quietly() {
+    use std::process::Stdio;
+    use tokio::io::AsyncReadExt;
+    let home = Home::new();
+    // Far more than a pipe holds, so the writer meets the closed end.
+    changes(&home, 400).await;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
+        .args(["audit", "export", "--format", "csv"])
+        .env("CXONE_CONSOLE_HOME", home.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary runs");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    stdout.read_exact(&mut first).await.unwrap();
+    assert!(first.starts_with(b"seq,time,kind"), "{}", String::from_utf8_lossy(&first));
+    drop(stdout);
+    let output = tokio::time::timeout(std::time::Duration::from_secs(30), child.wait_with_output())
+        .await
+        .expect("the export ends")
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "nothing to say: {stderr}");
+}
+
+/// An export that cannot be written fails with the cause said once.
+#[tokio::test]
+async fn an_export_that_cannot_be_written_says_why_once() {
+    let home = Home::new();
+    // More than the writer buffers, so the export itself meets the error.
+    changes(&home, 400).await;
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+    // `output()` would capture stdout; this one must go to the full device.
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
+        .args(["audit", "export", "--format", "csv"])
+        .env("CXONE_CONSOLE_HOME", home.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(full)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let output = child.wait_with_output().await.unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr.trim(),
+        "cxone-console: cannot write the export: No space left on device (os error 28)"
+    );
+}

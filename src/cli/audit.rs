@@ -1,6 +1,6 @@
 //! `cxone-console audit verify|export`.
 
-use super::{NOT_THROUGH, REFUSED};
+use super::{NOT_THROUGH, REFUSED, closed_by_reader};
 use crate::config::Environment;
 use crate::domain::Timestamp;
 use crate::engine::audit::{ExportFormat, VerifyError, VerifyReport, export, verify};
@@ -103,9 +103,14 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
         },
         AuditAction::Export { format, since } => {
             let mut out = BufWriter::new(std::io::stdout().lock());
-            let written = export(&path, &mut out, format, since.map(|s| s.datetime()))?;
-            out.flush().context("writing the export")?;
-            eprintln!("exported {written} records from {}", path.display());
+            let written = export(&path, &mut out, format, since.map(|s| s.datetime()))
+                .map_err(anyhow::Error::from)
+                .and_then(|written| out.flush().map(|()| written).context("cannot write the export"));
+            match written {
+                Ok(written) => eprintln!("exported {written} records from {}", path.display()),
+                Err(e) if closed_by_reader(e.as_ref()) => {}
+                Err(e) => return Err(e),
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

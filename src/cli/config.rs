@@ -32,8 +32,10 @@ pub fn run(args: ConfigArgs) -> Result<ExitCode> {
         ConfigAction::Show { profile } => {
             let shown = super::load(&env, profile.as_deref())?.show();
             let mut out = std::io::stdout().lock();
-            out.write_all(shown.as_bytes())?;
-            out.flush()?;
+            match out.write_all(shown.as_bytes()).and_then(|()| out.flush()) {
+                Err(e) if !super::closed_by_reader(&e) => return Err(e.into()),
+                _ => {}
+            }
         }
         ConfigAction::Init => {
             let path = config::init(&super::paths(&env)?)?;

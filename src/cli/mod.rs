@@ -56,9 +56,41 @@ pub enum Command {
 /// The process's exit code for a command's result; an error is printed.
 pub fn exit_code(result: Result<ExitCode>) -> ExitCode {
     result.unwrap_or_else(|e| {
-        eprintln!("cxone-console: {e:#}");
+        eprintln!("cxone-console: {}", in_words(&e));
         ExitCode::from(REFUSED)
     })
+}
+
+/// An error and its causes, each said once: many errors quote their cause
+/// in their own words already ("cannot write the export: Broken pipe").
+fn in_words(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
+}
+
+/// Whether `error` comes of a reader that closed stdout before the end
+/// (`| head`): it has what it wanted, so the command ends quietly, as
+/// `cat` would. Only for errors of writing to stdout: a broken pipe
+/// elsewhere (the tenant's connection) is a failure like any other.
+pub(crate) fn closed_by_reader(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) {
+            return true;
+        }
+        next = e.source();
+    }
+    false
 }
 
 /// Runs `work` on a multi-threaded runtime.

@@ -138,7 +138,15 @@ async fn apply(config: &Config, mut batch: Batch, now: Timestamp) -> Result<Exit
     let mut report = Report::of(&batch, config.profile_name(), false, driven.lines);
     report.contact_batch = driven.contact_batch;
     report.webhooks = Some(driven.webhooks);
-    report.print()?;
+    // The changes are made and each outcome is in the audit log: a report
+    // that cannot be printed is not a reason to say the run never happened.
+    if let Err(e) = report.print() {
+        eprintln!(
+            "cxone-console: the report could not be written to stdout ({e}); every outcome is in the audit \
+             log (`cxone-console audit export`)"
+        );
+        return Ok(ExitCode::from(super::NOT_THROUGH));
+    }
     Ok(report.exit_code())
 }
 

@@ -78,7 +78,19 @@ pub enum ExportError {
     #[error("cannot write the export: {0}")]
     Write(#[from] io::Error),
     #[error("cannot write the export: {0}")]
-    Csv(#[from] csv::Error),
+    Csv(String),
+}
+
+impl From<csv::Error> for ExportError {
+    /// A failed write stays an I/O error: `csv::Error` hides its cause, and
+    /// the caller tells a reader that went away (`| head`) by it.
+    fn from(e: csv::Error) -> Self {
+        let text = e.to_string();
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => Self::Write(io),
+            _ => Self::Csv(text),
+        }
+    }
 }
 
 /// Writes the records of the log at `path` to `out`; returns how many.
