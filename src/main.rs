@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 /// mimalloc rather than the system's: the engine, the API client and the
 /// embedded sandbox make many small short-lived allocations, and with it a
-/// batch of contact dispositions runs about 1.6 times as fast (see the
+/// batch of contact dispositions runs about 1.35 times as fast (see the
 /// README's performance section).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
