@@ -161,17 +161,17 @@ fn the_agent_for_interactions_without_one_is_checked_as_it_is_typed() {
     let mut app = every_interaction_disposed();
     press(&mut app, &["enter"]);
     let screen = render(&app);
-    let refusal = "Not sent: agent_id: is required for interaction 2f60a134, which has no agent.";
+    let refusal = "Not sent: agent_id: is required for interaction with Hana Bakker, which has no agent.";
     assert!(screen.contains(refusal), "the field and the rule, once: {screen}");
     assert_eq!(
         form(&app).check.problems,
         [(
             "agent_id".to_string(),
-            "agent_id: is required for interaction 2f60a134, which has no agent".to_string()
+            "agent_id: is required for interaction with Hana Bakker, which has no agent".to_string()
         )],
     );
     assert!(
-        screen.contains("for interaction 2f60a134, which has none; the other 5 keep their own"),
+        screen.contains("for interaction with Hana Bakker, which has none; the other 5 keep their own"),
         "the help says which rule applies: {screen}"
     );
 
@@ -180,7 +180,7 @@ fn the_agent_for_interactions_without_one_is_checked_as_it_is_typed() {
     press(&mut app, &["2", "j", "j", "d"]);
     let screen = render(&app);
     assert!(screen.contains("Disposition · interaction with Hana Bakker"), "named by its customer: {screen}");
-    assert!(screen.contains("required: interaction 2f60a134 has no agent"), "{screen}");
+    assert!(screen.contains("required: interaction with Hana Bakker has no agent"), "{screen}");
 }
 
 #[test]

@@ -173,7 +173,7 @@ impl Target for Interaction {
     }
 
     fn name(&self) -> String {
-        format!("interaction {}", short_id(self.id.as_str()))
+        named(self)
     }
 }
 
