@@ -253,6 +253,21 @@ fn audit_log_filtered_to_failures_and_paused() {
     assert_snapshot!(lines.join("\n"));
 }
 
+/// The pane names an action in words, and the filter finds its records by
+/// those words or by the name the audit log records.
+#[test]
+fn audit_log_filters_by_the_action_shown_or_recorded() {
+    for words in ["contact outcome", "contact_disposition"] {
+        let mut app = loaded(150, 36);
+        feed(&mut app, audit_events());
+        press(&mut app, &["5", "/"]);
+        type_text(&mut app, words);
+        press(&mut app, &["enter"]);
+        assert_eq!(app.audit.shown_len(), 1, "{words}");
+        assert!(render(&app).contains("skipped  contact outcome   contact-uuid-44444"), "{words}");
+    }
+}
+
 #[test]
 fn an_audit_record_opened_in_full() {
     let mut app = loaded(120, 40);

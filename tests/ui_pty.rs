@@ -150,7 +150,7 @@ fn the_console_makes_a_change_in_a_real_terminal_and_restores_it_on_quit() {
         s.contains("Jordan Rivera: ") && s.contains("→ Break (Queue Full)")
     });
     term.step("y", "the change in the audit pane", |s| {
-        s.contains("applied  agent_status") && s.contains("is now Break (Queue Full)")
+        s.contains("applied  agent state") && s.contains("is now Break (Queue Full)")
     });
 
     term.send("q");

@@ -58,7 +58,7 @@ pub fn audit_trail() -> Vec<AuditRecord> {
         record(
             1,
             300,
-            by(AuditEntry::intent("cmd_01", "agentStatus", user("12345-abcde-67890")), "cmd_01")
+            by(AuditEntry::intent("cmd_01", "agent_status", user("12345-abcde-67890")), "cmd_01")
                 .request(put("/api/v2/users/12345-abcde-67890/status"), b"{}")
                 .before(json!({ "status": "Available", "pauseReason": null, "team": "Billing" }))
                 .after(json!({ "status": "Break", "pauseReason": "Lunch", "team": "Billing" })),
@@ -67,7 +67,7 @@ pub fn audit_trail() -> Vec<AuditRecord> {
             2,
             299,
             by(
-                AuditEntry::outcome("cmd_01", "agentStatus", user("12345-abcde-67890"), Outcome::Applied),
+                AuditEntry::outcome("cmd_01", "agent_status", user("12345-abcde-67890"), Outcome::Applied),
                 "cmd_01",
             )
             .reason("agent Amara Okafor (12345-abcde-67890) is now Break (Lunch); was Available")
@@ -79,7 +79,7 @@ pub fn audit_trail() -> Vec<AuditRecord> {
             by(
                 AuditEntry::outcome(
                     "cmd_02",
-                    "interactionDisposition",
+                    "set_interaction_disposition",
                     Target::new(TargetKind::Interaction, "8f7a9b2c-1d3e-4f5a-9c8b-7e6d5f4a3b2c"),
                     Outcome::Rejected,
                 ),
@@ -93,7 +93,7 @@ pub fn audit_trail() -> Vec<AuditRecord> {
             by(
                 AuditEntry::outcome(
                     "cmd_03",
-                    "contactDisposition",
+                    "contact_disposition",
                     Target::contact("a1b2c3d4-e5f6-7890-g1h2-i3j4k5l6m7n8", "contact-uuid-444444444444"),
                     Outcome::Skipped,
                 ),
@@ -107,7 +107,7 @@ pub fn audit_trail() -> Vec<AuditRecord> {
             by(
                 AuditEntry::outcome(
                     "cmd_04",
-                    "agentStatus",
+                    "agent_status",
                     user("2b1f0c4e-6d1a-4f7e-9a51-0c4d2e8b7a10"),
                     Outcome::Failed,
                 ),
@@ -122,7 +122,7 @@ pub fn audit_trail() -> Vec<AuditRecord> {
             by(
                 AuditEntry::outcome(
                     "cmd_05",
-                    "agentStatus",
+                    "agent_status",
                     user("6f2c8dae-4a5b-4ebf-9b9c-8d7e6f5a4b3c"),
                     Outcome::Conflict,
                 ),

@@ -177,6 +177,8 @@ pub fn summary(record: &AuditRecord) -> String {
     let entry = &record.entry;
     let mut parts: Vec<String> = vec![kind_word(record).to_string()];
     if let Some(action) = &entry.action {
+        // Both, so a filter finds the record by either.
+        parts.push(action_label(action).to_string());
         parts.push(action.clone());
     }
     if let Some(target) = &entry.target {
@@ -189,6 +191,23 @@ pub fn summary(record: &AuditRecord) -> String {
         parts.push(operator.clone());
     }
     parts.join(" ")
+}
+
+/// A change's action as the pane names it: `disposition`, not
+/// `set_interaction_disposition`; an action it does not know, as recorded.
+pub fn action_label(action: &str) -> &str {
+    match action {
+        "set_interaction_disposition" => "disposition",
+        "contact_disposition" => "contact outcome",
+        "agent_status" => "agent state",
+        "update_attributes" => "attributes",
+        "deploy_data_action" => "deploy action",
+        "new_data_action_version" => "action version",
+        "deprecate_data_action" => "deprecate action",
+        "register_attribute_callbacks" => "watch callbacks",
+        "remove_attribute_callbacks" => "unwatch callbacks",
+        other => other,
+    }
 }
 
 /// The record's kind, or its outcome when it has one.

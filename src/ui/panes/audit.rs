@@ -3,7 +3,7 @@
 
 use super::format;
 use crate::engine::audit::{AuditEntry, AuditRecord, Outcome, RecordKind};
-use crate::ui::app::audit::kind_word;
+use crate::ui::app::audit::{action_label, kind_word};
 use crate::ui::app::{App, ListId};
 use crate::ui::layout;
 use crate::ui::theme::Role;
@@ -61,12 +61,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
 }
 
-/// `14:02:11 applied   agentStatus     user 12345-abcde  Available → Break  jdoe`
+/// The least room kept for what a record says, before the action and
+/// target columns take theirs.
+const WORDS_AT_LEAST: usize = 20;
+
+/// `14:02:11 applied   agent state     user 12345-abcde  Available → Break  jdoe`
 fn line(record: &AuditRecord, room: usize, app: &App) -> Line<'static> {
     let theme = &app.theme;
     let entry = &record.entry;
     let word = kind_word(record);
-    let action = entry.action.as_deref().unwrap_or("");
+    let action = entry.action.as_deref().map_or("", action_label);
     let target = entry.target.as_ref().map(|t| t.id.as_str()).unwrap_or("");
     // The target's id has a column of its own: the text need not say it
     // again after a name, and what changed then fits.
@@ -90,8 +94,10 @@ fn line(record: &AuditRecord, room: usize, app: &App) -> Line<'static> {
         Span::styled(pad(word, 9), theme.style(record_role(record))),
     ];
     let mut used = 18;
-    for (text, columns) in [(action, 22), (target, 20)] {
-        if used + columns > room {
+    // The longest action label ("unwatch callbacks") and a space; a column
+    // shows only while the words after it keep room to say something.
+    for (text, columns) in [(action, 18), (target, 20)] {
+        if used + columns + WORDS_AT_LEAST > room {
             break;
         }
         spans.push(Span::raw(pad(text, columns - 1)));
