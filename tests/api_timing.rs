@@ -112,9 +112,22 @@ async fn in_a_storm_reads_get_through_and_unguarded_writes_are_never_repeated() 
     set_fault_rates(&sandbox, 0.0, 0.0, 0.5).await;
     for (n, i) in interactions.iter().enumerate() {
         if let Err(e) = c.update_attributes(&add(&i.id, &format!("storm_{n}")), None).await {
-            assert!(matches!(e.kind, ApiErrorKind::Interrupted { .. }), "{e:?}");
+            assert!(matches!(e.kind, ApiErrorKind::Interrupted { writes: true, .. }), "{e:?}");
+            assert!(e.to_string().contains("may or may not have been applied"), "{e}");
         }
     }
+    // A read cut off the same way (and not tried again) changed nothing,
+    // and says so.
+    let once = client_with(config(&sandbox).with_retry(RetryPolicy::never()));
+    let mut cut = 0;
+    for i in &interactions {
+        if let Err(e) = once.interaction(&i.id).await {
+            assert!(matches!(e.kind, ApiErrorKind::Interrupted { writes: false, .. }), "{e:?}");
+            assert!(e.to_string().ends_with("nothing was changed by it; try again"), "{e}");
+            cut += 1;
+        }
+    }
+    assert!(cut > 0, "half the connections dropped, some of them reads");
     let stats = sandbox.stats();
     assert!(faults(&stats, Fault::DroppedAfter) > 0, "{stats:?}");
     assert_eq!(stats.repeated_of(Resource::Attributes), 0, "no applied write was sent again");

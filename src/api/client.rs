@@ -149,11 +149,15 @@ impl Client {
                     }),
                 }
             }
-            Err(failure) => Err(ApiError { kind: self.failure_kind(failure), call: Box::new(info) }),
+            Err(failure) => {
+                let writes = info.method != reqwest::Method::GET;
+                Err(ApiError { kind: self.failure_kind(failure, writes), call: Box::new(info) })
+            }
         }
     }
 
-    fn failure_kind(&self, failure: Failure) -> ApiErrorKind {
+    /// `writes`: the call could have changed something on the tenant.
+    fn failure_kind(&self, failure: Failure, writes: bool) -> ApiErrorKind {
         match failure {
             Failure::Status(reply) => {
                 let said = self.inner.dialect.server_message(&reply);
@@ -165,15 +169,15 @@ impl Client {
                 )
             }
             Failure::Send(SendError::Connect(detail)) => ApiErrorKind::Network { detail },
-            Failure::Send(SendError::Interrupted(detail)) => ApiErrorKind::Interrupted { detail },
+            Failure::Send(SendError::Interrupted(detail)) => ApiErrorKind::Interrupted { detail, writes },
             Failure::Send(SendError::Timeout) => {
-                ApiErrorKind::Timeout { after: self.inner.config.request_timeout }
+                ApiErrorKind::Timeout { after: self.inner.config.request_timeout, writes }
             }
             Failure::Send(SendError::TooLarge) => ApiErrorKind::Decode {
                 detail: "the reply was larger than the client reads".into(),
                 excerpt: String::new(),
             },
-            Failure::Deadline(after) => ApiErrorKind::Timeout { after },
+            Failure::Deadline(after) => ApiErrorKind::Timeout { after, writes },
             Failure::Fatal(kind) => kind,
         }
     }

@@ -62,23 +62,27 @@ pub enum ApiErrorKind {
     /// No connection could be made: nothing was sent.
     #[error("could not reach the tenant ({detail}); check the network connection and the tenant URL")]
     Network { detail: String },
-    /// The connection broke after the request went out.
-    #[error(
-        "the connection broke before the tenant answered ({detail}); a change may or may not \
-         have been applied, so read it back before repeating it"
-    )]
-    Interrupted { detail: String },
-    #[error(
-        "the tenant did not answer within {} s; it may be overloaded. A change may or may not \
-         have been applied, so read it back before repeating it",
-        .after.as_secs_f64()
-    )]
-    Timeout { after: Duration },
+    /// The connection broke after the request went out. `writes`: the
+    /// request could have changed something (not a read, not a token).
+    #[error("the connection broke before the tenant answered ({detail}); {}", unknown_end(*.writes))]
+    Interrupted { detail: String, writes: bool },
+    #[error("the tenant did not answer within {} s; it may be overloaded. {}", .after.as_secs_f64(), unknown_end(*.writes))]
+    Timeout { after: Duration, writes: bool },
     /// A reply that is not what the API documents.
     #[error("the tenant's reply could not be read ({detail}); it began: {excerpt}")]
     Decode { detail: String, excerpt: String },
     #[error("the API client is misconfigured: {message}")]
     Config { message: String },
+}
+
+/// What to do about a request whose answer never came: a write may have
+/// landed, a read changed nothing.
+fn unknown_end(writes: bool) -> &'static str {
+    if writes {
+        "a change may or may not have been applied, so read it back before repeating it"
+    } else {
+        "nothing was changed by it; try again"
+    }
 }
 
 fn rate_limited_sentence(wait: Option<Duration>) -> String {
@@ -181,10 +185,19 @@ mod tests {
     fn transport_failures_say_whether_a_change_may_have_landed() {
         let net = ApiErrorKind::Network { detail: "connection refused".into() }.to_string();
         assert!(net.contains("could not reach the tenant"), "{net}");
-        let cut = ApiErrorKind::Interrupted { detail: "connection closed".into() }.to_string();
+        let cut = ApiErrorKind::Interrupted { detail: "connection closed".into(), writes: true }.to_string();
         assert!(cut.contains("may or may not have been applied"), "{cut}");
-        let slow = ApiErrorKind::Timeout { after: Duration::from_secs(30) }.to_string();
-        assert!(slow.contains("within 30 s"), "{slow}");
+        let slow = ApiErrorKind::Timeout { after: Duration::from_secs(30), writes: true }.to_string();
+        assert!(slow.contains("within 30 s") && slow.contains("read it back"), "{slow}");
+        // A read that never ended changed nothing: no talk of changes.
+        let read =
+            ApiErrorKind::Interrupted { detail: "connection closed".into(), writes: false }.to_string();
+        assert!(
+            read.ends_with("nothing was changed by it; try again") && !read.contains("applied"),
+            "{read}"
+        );
+        let slow = ApiErrorKind::Timeout { after: Duration::from_secs(30), writes: false }.to_string();
+        assert!(slow.ends_with("nothing was changed by it; try again"), "{slow}");
         let limited = ApiErrorKind::RateLimited { retry_after: None, message: String::new() };
         assert!(limited.to_string().contains("wait a moment"));
     }

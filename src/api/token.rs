@@ -183,9 +183,12 @@ impl TokenSource {
                 message: self.dialect.server_message(&reply).message,
             },
             Failure::Send(SendError::Connect(detail)) => ApiErrorKind::Network { detail },
-            Failure::Send(SendError::Interrupted(detail)) => ApiErrorKind::Interrupted { detail },
+            // Asking for a token changes nothing on the tenant.
+            Failure::Send(SendError::Interrupted(detail)) => {
+                ApiErrorKind::Interrupted { detail, writes: false }
+            }
             Failure::Send(SendError::Timeout) | Failure::Deadline(_) => {
-                ApiErrorKind::Timeout { after: self.policy.deadline }
+                ApiErrorKind::Timeout { after: self.policy.deadline, writes: false }
             }
             Failure::Send(SendError::TooLarge) => ApiErrorKind::Decode {
                 detail: "the token reply was larger than any token".into(),

@@ -63,15 +63,16 @@ impl Failure {
         }
     }
 
-    /// An injected server fault with its conventional code.
+    /// An injected server fault with its conventional code, and words a
+    /// gateway would give: the client adds what to do about it.
     pub fn server(status: StatusCode) -> Self {
-        let error = match status.as_u16() {
-            502 => "bad_gateway",
-            503 => "unavailable",
-            504 => "gateway_timeout",
-            _ => "server_error",
+        let (error, message) = match status.as_u16() {
+            502 => ("bad_gateway", "bad gateway: an upstream service did not answer"),
+            503 => ("unavailable", "service temporarily unavailable"),
+            504 => ("gateway_timeout", "gateway timeout: an upstream service took too long"),
+            _ => ("server_error", "internal server error"),
         };
-        Self::new(status, error, format!("the tenant failed to handle the request ({status}); try again"))
+        Self::new(status, error, message)
     }
 
     pub fn body(&self) -> serde_json::Value {
