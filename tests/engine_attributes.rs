@@ -56,7 +56,7 @@ async fn a_change_applies_atomically_and_its_intent_holds_the_hash_of_the_sent_b
     let mut rig = Rig::quiet().await;
     let outcome = rig.outcome(change(documents_rows())).await;
     assert!(outcome.is_applied(), "{outcome}");
-    let what = "UPDATE customer_segment, ADD routing_priority, UPDATE compliance_flag applied to interaction";
+    let what = "UPDATE customer_segment, ADD routing_priority, UPDATE compliance_flag applied in one request to interaction";
     assert!(outcome.text().starts_with(what), "what changed comes first: {outcome}");
     assert_eq!(
         held(&rig),

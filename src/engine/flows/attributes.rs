@@ -116,8 +116,9 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
     trail.finish(Settled::new(outcome).call(&error.call).class(class), started.elapsed()).await
 }
 
-/// What changed first (`ADD tier, DELETE legacy`), then where: the audit
-/// pane's line shows the start of it.
+/// What changed first (`ADD tier, DELETE legacy`), then how, then where:
+/// the audit pane's line shows the start of it, beside a column that holds
+/// the interaction already.
 fn applied_summary(update: &AttributeUpdate, how: &str) -> String {
     const NAMED: usize = 3;
     let mut changes: Vec<String> =
@@ -125,7 +126,7 @@ fn applied_summary(update: &AttributeUpdate, how: &str) -> String {
     if update.entries.len() > NAMED {
         changes.push(format!("{} more", update.entries.len() - NAMED));
     }
-    format!("{} applied to interaction {} in one request{how}", changes.join(", "), update.interaction_id)
+    format!("{} applied in one request{how} to interaction {}", changes.join(", "), update.interaction_id)
 }
 
 /// Whether every key the change touches holds what the change leaves.
