@@ -126,6 +126,8 @@ async fn a_new_version_must_be_greater_and_the_same_one_is_skipped() {
     );
     let newer = rig.outcome(new_version(&id, "1.1.0")).await;
     assert!(newer.is_applied(), "{newer}");
+    // Named, with the id in parentheses as every outcome gives it.
+    assert!(newer.text().ends_with(&format!(" ({id}) is now at version 1.1.0")), "{newer}");
     assert_eq!(version_of(&rig, &id), ("1.1.0".into(), false));
     assert_eq!(rig.sandbox.stats().writes_of(Resource::DataAction), 2, "the deploy and the new version");
     rig.stop().await;
@@ -137,6 +139,7 @@ async fn deprecating_twice_writes_once_and_a_deprecated_action_takes_no_version(
     let id = deploy(&mut rig).await;
     let first = rig.outcome(deprecate(&id)).await;
     assert!(first.is_applied(), "{first}");
+    assert!(first.text().ends_with(&format!(" ({id}) is now deprecated")), "{first}");
     assert_eq!(version_of(&rig, &id), ("1.0.0".into(), true));
     let again = rig.outcome(deprecate(&id)).await;
     assert!(

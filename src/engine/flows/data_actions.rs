@@ -186,8 +186,10 @@ impl Patch {
 
     fn done(&self, action: &DataAction) -> String {
         match self {
-            Self::Version(_) => format!("{} {} is now at version {}", action.name, action.id, action.version),
-            Self::Deprecate => format!("{} {} is now deprecated", action.name, action.id),
+            Self::Version(_) => {
+                format!("{} ({}) is now at version {}", action.name, action.id, action.version)
+            }
+            Self::Deprecate => format!("{} ({}) is now deprecated", action.name, action.id),
         }
     }
 }
