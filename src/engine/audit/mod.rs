@@ -23,6 +23,7 @@
 //! and token-looking text in `reason` before sealing, as a second line of
 //! defence.
 
+pub mod action;
 pub mod canonical;
 mod digest;
 mod entry;

@@ -19,16 +19,13 @@ use crate::engine::command::{CommandId, Item};
 use crate::engine::context::Ctx;
 use crate::engine::event::{BatchReport, Event, Finished, Outcome};
 use crate::engine::metrics::{ErrorClass, Operation};
-use crate::engine::reconcile::intents::planned;
+use crate::engine::reconcile::intents::{action, planned};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-
-/// The audit log's name for the change.
-const ACTION: &str = "agent_status";
 
 pub(crate) async fn run(
     ctx: &Ctx,
@@ -77,7 +74,8 @@ async fn change(
         user => user,
     };
     let target = Target::new(TargetKind::User, user);
-    let mut trail = Trail::new(ctx, id, item.id, Operation::AgentStatus, ACTION, target.clone());
+    let mut trail =
+        Trail::new(ctx, id, item.id, Operation::AgentStatus, action::AGENT_STATUS, target.clone());
     if let Some(outcome) = trail.settled_before() {
         return (target, outcome, None);
     }

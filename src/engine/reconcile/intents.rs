@@ -11,16 +11,7 @@ use crate::engine::audit::{Method, RequestInfo, TargetKind};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-/// The `action` of each change this engine records.
-pub(crate) mod action {
-    pub const SET_INTERACTION_DISPOSITION: &str = "set_interaction_disposition";
-    pub const UPDATE_ATTRIBUTES: &str = "update_attributes";
-    pub const DEPLOY_DATA_ACTION: &str = "deploy_data_action";
-    pub const NEW_DATA_ACTION_VERSION: &str = "new_data_action_version";
-    pub const DEPRECATE_DATA_ACTION: &str = "deprecate_data_action";
-    pub const REGISTER_CALLBACKS: &str = "register_attribute_callbacks";
-    pub const REMOVE_CALLBACKS: &str = "remove_attribute_callbacks";
-}
+pub(crate) use crate::engine::audit::action;
 
 /// The request a write is about to send, as the intent records it, and the
 /// exact body bytes the client will send (whose hash the intent carries).

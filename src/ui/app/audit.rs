@@ -3,7 +3,7 @@
 //! newest record in view until the supervisor moves up to read.
 
 use super::filter::Filter;
-use crate::engine::audit::{AuditRecord, Outcome, RecordKind};
+use crate::engine::audit::{AuditRecord, Outcome, RecordKind, action};
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -195,17 +195,17 @@ pub fn summary(record: &AuditRecord) -> String {
 
 /// A change's action as the pane names it: `disposition`, not
 /// `set_interaction_disposition`; an action it does not know, as recorded.
-pub fn action_label(action: &str) -> &str {
-    match action {
-        "set_interaction_disposition" => "disposition",
-        "contact_disposition" => "contact outcome",
-        "agent_status" => "agent state",
-        "update_attributes" => "attributes",
-        "deploy_data_action" => "deploy action",
-        "new_data_action_version" => "action version",
-        "deprecate_data_action" => "deprecate action",
-        "register_attribute_callbacks" => "watch callbacks",
-        "remove_attribute_callbacks" => "unwatch callbacks",
+pub fn action_label(recorded: &str) -> &str {
+    match recorded {
+        action::SET_INTERACTION_DISPOSITION => "disposition",
+        action::CONTACT_DISPOSITION => "contact outcome",
+        action::AGENT_STATUS => "agent state",
+        action::UPDATE_ATTRIBUTES => "attributes",
+        action::DEPLOY_DATA_ACTION => "deploy action",
+        action::NEW_DATA_ACTION_VERSION => "action version",
+        action::DEPRECATE_DATA_ACTION => "deprecate action",
+        action::REGISTER_CALLBACKS => "watch callbacks",
+        action::REMOVE_CALLBACKS => "unwatch callbacks",
         other => other,
     }
 }

@@ -8,7 +8,7 @@ use crate::domain::contact_disposition::{
     ContactDisposition, ContactDispositionDraft, OutcomeMatrix, check_agent,
 };
 use crate::domain::{AgentId, CampaignId, Invalid, Timestamp};
-use crate::engine::audit::Target;
+use crate::engine::audit::{Target, action};
 use crate::engine::command::{CommandId, Item};
 use crate::engine::context::{Ctx, error_class, settle};
 use crate::engine::event::Outcome;
@@ -18,9 +18,6 @@ use crate::engine::rules::CampaignRules;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tokio::time::Instant;
-
-/// The audit log's name for the change.
-pub(super) const ACTION: &str = "contact_disposition";
 
 /// A contact that passed every check made before sending.
 pub(super) struct Ready<'a> {
@@ -62,7 +59,14 @@ impl<'a> Planner<'a> {
         let started = Instant::now();
         let Item { id: item_id, draft } = item;
         let target = Target::contact(shown(&draft.campaign_id), shown(&draft.contact_id));
-        let trail = Trail::new(self.ctx, self.id, item_id, Operation::ContactDisposition, ACTION, target);
+        let trail = Trail::new(
+            self.ctx,
+            self.id,
+            item_id,
+            Operation::ContactDisposition,
+            action::CONTACT_DISPOSITION,
+            target,
+        );
         if let Some(outcome) = trail.settled_before() {
             // The audit log holds this entry's outcome already: nothing to add.
             return Plan::Done(Done {
