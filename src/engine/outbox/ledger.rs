@@ -5,6 +5,7 @@
 
 use super::message::{Envelope, FailedMessage, MessageId, Op};
 use bytes::Bytes;
+use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -54,7 +55,7 @@ impl Ledger {
                     id: id.clone(),
                     target: target.clone(),
                     event_type: event_type.clone(),
-                    body: Bytes::from(body.to_string()),
+                    body: Bytes::copy_from_slice(body.get().as_bytes()),
                     enqueued_at: *at,
                 };
                 self.index.insert(id.clone(), order);
@@ -171,7 +172,7 @@ impl Ledger {
                 id: envelope.id.clone(),
                 target: envelope.target.clone(),
                 event_type: envelope.event_type.clone(),
-                body: serde_json::from_slice(&envelope.body)?,
+                body: RawValue::from_string(String::from_utf8_lossy(&envelope.body).into_owned())?,
                 at: envelope.enqueued_at,
             });
             if let Some(f) = failed {

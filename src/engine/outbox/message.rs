@@ -2,8 +2,10 @@
 
 use crate::domain::FieldError;
 use bytes::Bytes;
-use serde::{Deserialize, Serialize};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 use std::fmt;
 use time::OffsetDateTime;
 
@@ -83,14 +85,16 @@ pub struct FailedMessage {
 }
 
 /// One line of the outbox journal.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub(super) enum Op {
     Enqueued {
         id: MessageId,
         target: String,
         event_type: String,
-        body: Value,
+        /// Written as the JSON it is, so the bytes signed and sent are the
+        /// bytes stored, and neither writing nor reading it again builds a tree.
+        body: Box<RawValue>,
         #[serde(with = "time::serde::rfc3339")]
         at: OffsetDateTime,
     },
@@ -113,4 +117,96 @@ pub(super) enum Op {
         #[serde(with = "time::serde::rfc3339")]
         at: OffsetDateTime,
     },
+}
+
+impl<'de> Deserialize<'de> for Op {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Line::deserialize(deserializer)?.into_op().map_err(D::Error::custom)
+    }
+}
+
+/// A journal line as written, read flat: serde buffers an internally tagged
+/// enum's fields before it knows the variant, and a raw body cannot pass
+/// through that buffer.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Line {
+    op: Kind,
+    id: MessageId,
+    target: Option<String>,
+    event_type: Option<String>,
+    body: Option<Box<RawValue>>,
+    attempts: Option<u32>,
+    reason: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum Kind {
+    Enqueued,
+    Delivered,
+    Failed,
+    Requeued,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Enqueued => "enqueued",
+            Self::Delivered => "delivered",
+            Self::Failed => "failed",
+            Self::Requeued => "requeued",
+        }
+    }
+}
+
+impl Line {
+    fn into_op(self) -> Result<Op, String> {
+        let Self { op, id, target, event_type, body, attempts, reason, at } = self;
+        let needs = |field: &str| format!("missing field `{field}` for op `{}`", op.name());
+        Ok(match op {
+            Kind::Enqueued => Op::Enqueued {
+                id,
+                target: target.ok_or_else(|| needs("target"))?,
+                event_type: event_type.ok_or_else(|| needs("eventType"))?,
+                body: body.ok_or_else(|| needs("body"))?,
+                at,
+            },
+            Kind::Delivered => Op::Delivered { id, attempts: attempts.ok_or_else(|| needs("attempts"))?, at },
+            Kind::Failed => Op::Failed {
+                id,
+                attempts: attempts.ok_or_else(|| needs("attempts"))?,
+                reason: reason.ok_or_else(|| needs("reason"))?,
+                at,
+            },
+            Kind::Requeued => Op::Requeued { id, at },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ENQUEUED: &str = r#"{"op":"enqueued","id":"msg_1","target":"crm","eventType":"x.y","body":{"z":1, "a":2.50},"at":"2026-11-22T12:00:00Z"}"#;
+
+    #[test]
+    fn a_body_is_read_and_written_again_byte_for_byte() {
+        let op: Op = serde_json::from_str(ENQUEUED).unwrap();
+        let Op::Enqueued { body, .. } = &op else { panic!("read as {op:?}") };
+        assert_eq!(body.get(), r#"{"z":1, "a":2.50}"#);
+        assert_eq!(serde_json::to_string(&op).unwrap(), ENQUEUED);
+    }
+
+    #[test]
+    fn a_line_missing_a_field_of_its_kind_names_it() {
+        let line = ENQUEUED.replace(r#""target":"crm","#, "");
+        let e = serde_json::from_str::<Op>(&line).unwrap_err().to_string();
+        assert!(e.contains("missing field `target` for op `enqueued`"), "{e}");
+        let delivered = r#"{"op":"delivered","id":"msg_1","at":"2026-11-22T12:00:00Z"}"#;
+        let e = serde_json::from_str::<Op>(delivered).unwrap_err().to_string();
+        assert!(e.contains("`attempts`"), "{e}");
+    }
 }

@@ -76,11 +76,13 @@ impl Outbox {
         if self.ledger().contains(&id) {
             return Ok(id);
         }
+        let body = serde_json::value::to_raw_value(&message.body)
+            .map_err(|e| FieldError::new("body", format!("cannot be written as JSON: {e}")))?;
         let op = Op::Enqueued {
             id: id.clone(),
             target: message.target.to_owned(),
             event_type: message.event_type.to_owned(),
-            body: message.body,
+            body,
             at: OffsetDateTime::now_utc(),
         };
         self.journal.append(op).await?;
