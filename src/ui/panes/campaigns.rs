@@ -112,8 +112,8 @@ static CONTACT_COLUMNS: [Column<Contact>; 6] = [
     Column {
         title: "Outcome",
         letter: 'O',
-        width: 16,
-        min: 9,
+        width: 15,
+        min: 15,
         drop: 0,
         right: false,
         live: false,
