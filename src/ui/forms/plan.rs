@@ -114,17 +114,37 @@ impl Plan {
         Self { title, label, lines, warning: None, outgoing }
     }
 
-    /// Says how many `noun`s a large batch touches.
+    /// Says how many `noun`s a large batch touches and how many of them
+    /// look blocked, and warns of a change of which nothing looks likely
+    /// to apply, whatever its size.
     pub fn counted(mut self, noun: &str) -> Self {
         let n = self.lines.len();
-        if n >= LARGE_BATCH {
-            let blocked = self.lines.iter().filter(|l| l.note.is_some()).count();
-            let mut text = format!("This changes {n} {noun}s at once.");
-            if blocked > 0 {
-                text.push_str(&format!(
-                    " {blocked} of them look blocked (see the notes) and will be skipped or refused."
-                ));
-            }
+        let blocked = self.lines.iter().filter(|l| l.note.is_some()).count();
+        let text = if n == 0 {
+            None
+        } else if blocked == n {
+            Some(match n {
+                1 => {
+                    "It looks blocked (see the note): it will be skipped or refused, and nothing will change."
+                        .to_string()
+                }
+                n => format!(
+                    "All {n} look blocked (see the notes): each will be skipped or refused, and nothing will change."
+                ),
+            })
+        } else if n < LARGE_BATCH {
+            None
+        } else if blocked == 0 {
+            Some(format!("This changes {n} {noun}s at once."))
+        } else {
+            let verb = if blocked == 1 { "looks" } else { "look" };
+            Some(format!(
+                "This changes {} of {n} {noun}s at once; {blocked} {verb} blocked (see the notes) and will be \
+                 skipped or refused.",
+                n - blocked
+            ))
+        };
+        if let Some(text) = text {
             self.warning = Some(text);
         }
         self
@@ -143,7 +163,36 @@ impl Plan {
 
 #[cfg(test)]
 mod tests {
-    use super::Names;
+    use super::{LARGE_BATCH, Names, Outgoing, Plan, PlanLine};
+
+    fn plan(lines: usize, blocked: usize) -> Plan {
+        let line = |i: usize| PlanLine {
+            entity: format!("agent {i}"),
+            before: "Offline".into(),
+            after: "Available".into(),
+            note: (i < blocked).then(|| "will be refused: outside their shift".to_string()),
+        };
+        let lines = (0..lines).map(line).collect();
+        Plan::new("Change?".into(), "Available".into(), lines, Outgoing::Agents(Vec::new())).counted("agent")
+    }
+
+    #[test]
+    fn a_warning_counts_what_would_change() {
+        assert_eq!(plan(3, 1).warning, None, "a small batch's lines speak for themselves");
+        assert_eq!(plan(LARGE_BATCH, 0).warning.as_deref(), Some("This changes 10 agents at once."));
+        let some = plan(206, 138).warning.unwrap();
+        assert!(some.starts_with("This changes 68 of 206 agents at once; 138 look blocked"), "{some}");
+        let one = plan(12, 1).warning.unwrap();
+        assert!(one.contains("; 1 looks blocked"), "{one}");
+    }
+
+    #[test]
+    fn a_change_that_would_change_nothing_says_so_whatever_its_size() {
+        let all = plan(3, 3).warning.unwrap();
+        assert!(all.starts_with("All 3 look blocked") && all.ends_with("nothing will change."), "{all}");
+        let single = plan(1, 1).warning.unwrap();
+        assert!(single.starts_with("It looks blocked (see the note)"), "{single}");
+    }
 
     #[test]
     fn only_shared_names_take_their_aside() {
