@@ -58,6 +58,10 @@ async fn a_change_applies_atomically_and_its_intent_holds_the_hash_of_the_sent_b
     assert!(outcome.is_applied(), "{outcome}");
     let what = "UPDATE customer_segment, ADD routing_priority, UPDATE compliance_flag applied in one request to interaction";
     assert!(outcome.text().starts_with(what), "what changed comes first: {outcome}");
+    let customer = rig.sandbox.state().tenant.interaction(PINNED_ATTRIBUTES_INTERACTION).expect("pinned");
+    let customer = customer.value.customer_name;
+    let named = format!("to interaction with {customer} ({PINNED_ATTRIBUTES_INTERACTION})");
+    assert!(outcome.text().ends_with(&named), "the interaction is named by its customer: {outcome}");
     assert_eq!(
         held(&rig),
         json!({"customer_segment": "enterprise", "routing_priority": 9, "compliance_flag": "verified", "language": "en"})

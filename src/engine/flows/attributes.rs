@@ -9,7 +9,7 @@ mod callbacks;
 mod registration;
 
 use super::ending::{again, unsettled};
-use super::interaction_disposition::target_id;
+use super::interaction_disposition::{named, target_id};
 use super::{Settled, Trail};
 use crate::api::IdempotencyKey;
 use crate::api::model::AttributeSnapshot;
@@ -70,7 +70,17 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
             return trail.finish(settled, started.elapsed()).await;
         }
     };
-    let before = match again(|| ctx.api.attributes(&update.interaction_id)).await {
+    // The interaction is read beside its attributes only to name it in the
+    // outcome; without it the id stands alone.
+    let (read, interaction) = tokio::join!(
+        again(|| ctx.api.attributes(&update.interaction_id)),
+        ctx.api.interaction(&update.interaction_id)
+    );
+    let name = match interaction {
+        Ok(reply) => named(&reply.value),
+        Err(_) => update.interaction_id.to_string(),
+    };
+    let before = match read {
         Ok(reply) => held(&reply.value),
         Err(e) => {
             let (outcome, class) = settle(&e);
@@ -95,7 +105,7 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
     let intended = applied_to(&before, &update.entries);
     let error = match again(|| ctx.api.update_attributes(&update, Some(key.clone()))).await {
         Ok(reply) => {
-            let settled = Settled::new(Outcome::applied(applied_summary(&update, "")))
+            let settled = Settled::new(Outcome::applied(applied_summary(&update, &name, "")))
                 .call(&reply.call)
                 .after(attributes_state(&held(&reply.value)));
             return trail.finish(settled, started.elapsed()).await;
@@ -106,10 +116,13 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
         && let Ok(now) = again(|| ctx.api.attributes(&update.interaction_id)).await
         && touched_as_intended(&held(&now.value), &intended, &update.entries)
     {
-        let settled =
-            Settled::new(Outcome::applied(applied_summary(&update, " (confirmed by reading it back)")))
-                .call(&now.call)
-                .after(attributes_state(&held(&now.value)));
+        let settled = Settled::new(Outcome::applied(applied_summary(
+            &update,
+            &name,
+            " (confirmed by reading it back)",
+        )))
+        .call(&now.call)
+        .after(attributes_state(&held(&now.value)));
         return trail.finish(settled, started.elapsed()).await;
     }
     let (outcome, class) = settle(&error);
@@ -119,14 +132,14 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
 /// What changed first (`ADD tier, DELETE legacy`), then how, then where:
 /// the audit pane's line shows the start of it, beside a column that holds
 /// the interaction already.
-fn applied_summary(update: &AttributeUpdate, how: &str) -> String {
+fn applied_summary(update: &AttributeUpdate, interaction: &str, how: &str) -> String {
     const NAMED: usize = 3;
     let mut changes: Vec<String> =
         update.entries.iter().take(NAMED).map(|e| format!("{} {}", e.mode, e.key)).collect();
     if update.entries.len() > NAMED {
         changes.push(format!("{} more", update.entries.len() - NAMED));
     }
-    format!("{} applied in one request{how} to interaction {}", changes.join(", "), update.interaction_id)
+    format!("{} applied in one request{how} to interaction {interaction}", changes.join(", "))
 }
 
 /// Whether every key the change touches holds what the change leaves.

@@ -264,7 +264,7 @@ pub(super) fn pause(conflicts: u32) -> Duration {
 
 /// "with the customer (id)", or the id alone: an interaction is known to a
 /// supervisor by whom it was with.
-fn named(interaction: &Interaction) -> String {
+pub(super) fn named(interaction: &Interaction) -> String {
     match interaction.customer_name.as_deref().map(str::trim) {
         Some(customer) if !customer.is_empty() => format!("with {customer} ({})", interaction.id),
         _ => interaction.id.to_string(),
