@@ -187,3 +187,38 @@ impl Ledger {
         Ok(ops)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enqueued(id: &str, body: &str) -> Op {
+        Op::Enqueued {
+            id: serde_json::from_value(serde_json::json!(id)).unwrap(),
+            target: "crm".into(),
+            event_type: "contact.disposition.updated".into(),
+            body: RawValue::from_string(body.into()).unwrap(),
+            at: OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn compaction_keeps_a_waiting_body_byte_for_byte() {
+        let body = r#"{"z":1, "a":2.50}"#;
+        let mut ledger = Ledger::default();
+        ledger.apply(&enqueued("msg_1", body));
+        ledger.apply(&enqueued("msg_2", "{}"));
+        let delivered = ledger.pending().nth(1).unwrap().id.clone();
+        ledger.apply(&Op::Delivered { id: delivered, attempts: 1, at: OffsetDateTime::UNIX_EPOCH });
+
+        let mut rebuilt = Ledger::default();
+        for op in ledger.ops().unwrap() {
+            let line = serde_json::to_string(&op).unwrap();
+            rebuilt.apply(&serde_json::from_str(&line).unwrap());
+        }
+        let waiting: Vec<&Arc<Envelope>> = rebuilt.pending().collect();
+        assert_eq!(waiting.len(), 1);
+        assert_eq!(&waiting[0].body[..], body.as_bytes());
+        assert_eq!(rebuilt.delivered.len(), 1);
+    }
+}
