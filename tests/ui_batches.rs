@@ -163,7 +163,7 @@ fn item_finished(id: &CommandId, i: usize, outcome: Outcome) -> Event {
 fn a_batch_result_counts_every_refusal_beyond_those_it_keeps() {
     let (mut app, effects) = forty_confirmed();
     let [Effect::Engine(Command::Submit { id, .. })] = effects.as_slice() else { panic!("{effects:?}") };
-    let refused = Outcome::rejected("userId: user is outside their shift");
+    let refused = Outcome::rejected("user Dara Ito 2 is outside their shift");
     let mut report = BatchReport::default();
     let mut events = vec![Event::Accepted { id: id.clone(), total: 150 }];
     for i in 0..150 {
@@ -184,7 +184,7 @@ fn a_batch_result_names_the_refusal_not_the_skips_its_count_explains() {
     let (mut app, effects) = forty_confirmed();
     let [Effect::Engine(Command::Submit { id, .. })] = effects.as_slice() else { panic!("{effects:?}") };
     let unchanged = Outcome::skipped("unchanged", "the agent is already in this state");
-    let refused = Outcome::rejected("userId: user Dara Ito 3 is outside their shift");
+    let refused = Outcome::rejected("user Dara Ito 3 is outside their shift");
     let mut report = BatchReport::default();
     let mut events = vec![Event::Accepted { id: id.clone(), total: 3 }];
     for (i, outcome) in [unchanged.clone(), unchanged, refused].into_iter().enumerate() {
@@ -197,7 +197,7 @@ fn a_batch_result_names_the_refusal_not_the_skips_its_count_explains() {
     assert!(
         said.ends_with(
             "0 of 3 applied, 1 refused, skipped 2 already so. \
-         7e570002-0000-4000-8000-000000000000: userId: user Dara Ito 3 is outside their shift"
+         7e570002-0000-4000-8000-000000000000: user Dara Ito 3 is outside their shift"
         ),
         "{said}"
     );

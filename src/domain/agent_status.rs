@@ -210,7 +210,13 @@ impl Unfit {
     /// The rule broken by `user` (an id, or a name with its id), under the
     /// `userId` field.
     pub fn of(self, user: impl fmt::Display) -> FieldError {
-        FieldError::new("userId", format!("user {user} {self}"))
+        FieldError::new("userId", self.said_of(user))
+    }
+
+    /// The refusal as a sentence about `user`, once the user is known and
+    /// the fault is no longer the field's: "user Ana Ito (…) is outside…".
+    pub fn said_of(self, user: impl fmt::Display) -> String {
+        format!("user {user} {self}")
     }
 }
 

@@ -154,12 +154,12 @@ impl Flow<'_> {
         };
         // The user is read: the refusal names them, not only their id.
         if let Err(unfit) = role_fit(user.role_names()) {
-            return self.noted(refusal(unfit.of(user.named()).into()));
+            return self.noted(refused(unfit.said_of(user.named())));
         }
         self.compliance.role_checked = true;
         if let Err(unfit) = shift_fit(user.shift, Timestamp::now()) {
             self.compliance.shift_validated = ShiftCheck::Refused;
-            return self.noted(refusal(unfit.of(user.named()).into()));
+            return self.noted(refused(unfit.said_of(user.named())));
         }
         self.compliance.shift_validated =
             if user.shift.is_some() { ShiftCheck::Passed } else { ShiftCheck::NoShiftSet };
@@ -312,7 +312,11 @@ impl Flow<'_> {
 }
 
 fn refusal(invalid: Invalid) -> Ending {
-    Ending::new(Outcome::rejected(invalid.to_string())).class(ErrorClass::Validation)
+    refused(invalid.to_string())
+}
+
+fn refused(reason: String) -> Ending {
+    Ending::new(Outcome::rejected(reason)).class(ErrorClass::Validation)
 }
 
 fn unchanged(user: &User) -> Ending {
