@@ -105,7 +105,10 @@ async fn an_open_interaction_is_refused_before_any_write() {
     rig.sandbox.state().tenant.set_interaction_open(PINNED_CLOSED_INTERACTION, true).expect("pinned");
     let outcome = rig.outcome(resolved()).await;
     let Outcome::Rejected { reason } = &outcome else { panic!("expected a refusal, got {outcome}") };
-    assert!(reason.contains("interaction_id") && reason.contains("is open"), "{reason}");
+    let customer = rig.sandbox.state().tenant.interaction(PINNED_CLOSED_INTERACTION).expect("pinned");
+    let named =
+        format!("interaction with {} ({PINNED_CLOSED_INTERACTION}) is open", customer.value.customer_name);
+    assert!(reason.starts_with(&named), "said of the interaction, by its customer: {reason}");
     assert_eq!(rig.sandbox.stats().writes_of(Resource::InteractionDisposition), 0);
     let records = rig.audit_records();
     assert!(records_of(&records, RecordKind::Intent).is_empty(), "nothing was about to be sent");

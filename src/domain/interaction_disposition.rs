@@ -98,12 +98,15 @@ impl fmt::Display for InteractionStatus {
 
 /// Only a closed interaction takes a disposition.
 pub fn ensure_closed(id: &InteractionId, status: &InteractionStatus) -> Result<(), FieldError> {
+    closed(format_args!("interaction {id}"), status).map_err(|rule| FieldError::new("interaction_id", rule))
+}
+
+/// [`ensure_closed`]'s rule as a sentence about `interaction`, named as the
+/// caller knows it ("interaction with Ana Ito (…)") once it has been read.
+pub fn closed(interaction: impl fmt::Display, status: &InteractionStatus) -> Result<(), String> {
     match status {
         InteractionStatus::Closed => Ok(()),
-        other => Err(FieldError::new(
-            "interaction_id",
-            format!("interaction {id} is {other}; only a closed interaction takes a disposition"),
-        )),
+        other => Err(format!("{interaction} is {other}; only a closed interaction takes a disposition")),
     }
 }
 

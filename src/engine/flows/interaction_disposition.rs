@@ -11,7 +11,7 @@ use super::ending::{again, try_again, unsettled};
 use super::{Settled, Trail};
 use crate::api::model::Interaction;
 use crate::api::{ApiError, ETag, IdempotencyKey, Reply};
-use crate::domain::interaction_disposition::{DispositionDraft, InteractionDisposition, ensure_closed};
+use crate::domain::interaction_disposition::{DispositionDraft, InteractionDisposition, closed};
 use crate::domain::{Invalid, Timestamp};
 use crate::engine::audit::{Target, TargetKind};
 use crate::engine::command::CommandId;
@@ -226,7 +226,8 @@ async fn read<'c>(ctx: &Ctx, change: &InteractionDisposition) -> Result<Reply<In
         let (outcome, class) = settle(&e);
         Settled::new(outcome).class(class)
     })?;
-    ensure_closed(&change.interaction_id, &reply.value.status).map_err(|e| refused(&Invalid::from(e)))?;
+    closed(format_args!("interaction {}", named(&reply.value)), &reply.value.status)
+        .map_err(|reason| Settled::new(Outcome::rejected(reason)).class(ErrorClass::Validation))?;
     Ok(reply)
 }
 
