@@ -63,6 +63,17 @@ pub struct Interaction {
     pub etag: Option<ETag>,
 }
 
+impl Interaction {
+    /// "with the customer (id)", or the id alone, as messages name an
+    /// interaction after the word: a supervisor knows it by whom it was with.
+    pub fn named(&self) -> String {
+        match self.customer_name.as_deref().map(str::trim) {
+            Some(customer) if !customer.is_empty() => format!("with {customer} ({})", self.id),
+            _ => self.id.to_string(),
+        }
+    }
+}
+
 /// One stored attribute. Values are JSON scalars as the tenant stores them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attribute {

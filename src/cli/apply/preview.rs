@@ -12,7 +12,7 @@ use crate::domain::agent_status::{AgentStatusDraft, role_fit, shift_fit};
 use crate::domain::attributes::{AttributeDraft, AttributeMode};
 use crate::domain::contact_disposition::{ContactDispositionDraft, OutcomeCode, SkipReason, check_contact};
 use crate::domain::data_action::{check_new_version, input_schema, output_schema, simulate};
-use crate::domain::interaction_disposition::{DispositionDraft, ensure_closed};
+use crate::domain::interaction_disposition::{DispositionDraft, closed};
 use crate::domain::{CampaignId, ContactId, DataActionId, FieldError, InteractionId, Timestamp, UserId};
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
@@ -77,7 +77,12 @@ fn refused(line: &Line, result: Result<LineReport, ApiError>) -> Previewed {
 }
 
 fn broken(line: &Line, error: FieldError) -> LineReport {
-    LineReport::new(line, Verdict::WouldReject, error.to_string())
+    refusal(line, error.to_string())
+}
+
+/// A refusal once the target was read, said of it as the run would say it.
+fn refusal(line: &Line, reason: String) -> LineReport {
+    LineReport::new(line, Verdict::WouldReject, reason)
 }
 
 fn changes(mut report: LineReport, before: Value, after: Value) -> LineReport {
@@ -93,8 +98,8 @@ async fn interaction(client: &Client, line: &Line, id: &str, drafts: &[Dispositi
             Err(e) => return Ok(broken(line, e)),
         };
         let found = client.interaction(&id).await?.value;
-        if let Err(e) = ensure_closed(&found.id, &found.status) {
-            return Ok(broken(line, e));
+        if let Err(reason) = closed(format_args!("interaction {}", found.named()), &found.status) {
+            return Ok(refusal(line, reason));
         }
         let codes: Vec<&str> = found.dispositions.iter().map(|d| d.code.as_str()).collect();
         let wanted: Vec<&str> = drafts.iter().map(|d| d.code.trim()).collect();
@@ -138,7 +143,7 @@ async fn agent(client: &Client, line: &Line, draft: &AgentStatusDraft, now: Time
         };
         let user = client.user(&id).await?.value;
         if let Err(unfit) = role_fit(user.role_names()).and_then(|()| shift_fit(user.shift, now)) {
-            return Ok(broken(line, unfit.of(user.named())));
+            return Ok(refusal(line, unfit.said_of(user.named())));
         }
         let before = json!({"status": user.status.to_string(), "pauseReason": user.pause_reason});
         let reason = Some(draft.pause_reason.trim()).filter(|r| !r.is_empty());

@@ -9,7 +9,7 @@ mod callbacks;
 mod registration;
 
 use super::ending::{again, unsettled};
-use super::interaction_disposition::{named, target_id};
+use super::interaction_disposition::target_id;
 use super::{Settled, Trail};
 use crate::api::IdempotencyKey;
 use crate::api::model::AttributeSnapshot;
@@ -77,7 +77,7 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
         ctx.api.interaction(&update.interaction_id)
     );
     let name = match interaction {
-        Ok(reply) => named(&reply.value),
+        Ok(reply) => reply.value.named(),
         Err(_) => update.interaction_id.to_string(),
     };
     let before = match read {

@@ -78,7 +78,7 @@ async fn apply(
         let codes: Vec<&str> = change.codes().collect();
         let reason = format!(
             "interaction {} already has disposition {} exactly as asked; nothing was sent",
-            named(&current.value),
+            current.value.named(),
             codes.join(", ")
         );
         let settled = Settled::new(Outcome::skipped("unchanged", reason))
@@ -172,7 +172,7 @@ fn holds<'r>(
 ) -> Settled<'r> {
     let codes: Vec<&str> = change.codes().collect();
     let summary =
-        format!("interaction {} now has disposition {}{how}", named(&reply.value), codes.join(", "));
+        format!("interaction {} now has disposition {}{how}", reply.value.named(), codes.join(", "));
     let webhook = announcements::interaction_disposition(
         change.interaction_id.as_str(),
         &change.dispositions,
@@ -226,7 +226,7 @@ async fn read<'c>(ctx: &Ctx, change: &InteractionDisposition) -> Result<Reply<In
         let (outcome, class) = settle(&e);
         Settled::new(outcome).class(class)
     })?;
-    closed(format_args!("interaction {}", named(&reply.value)), &reply.value.status)
+    closed(format_args!("interaction {}", reply.value.named()), &reply.value.status)
         .map_err(|reason| Settled::new(Outcome::rejected(reason)).class(ErrorClass::Validation))?;
     Ok(reply)
 }
@@ -261,13 +261,4 @@ async fn failed(trail: Trail<'_>, error: &ApiError, started: Instant) -> Outcome
 pub(super) fn pause(conflicts: u32) -> Duration {
     let jitter: u64 = rand::random_range(0..50);
     Duration::from_millis(50 * u64::from(conflicts) + jitter)
-}
-
-/// "with the customer (id)", or the id alone: an interaction is known to a
-/// supervisor by whom it was with.
-pub(super) fn named(interaction: &Interaction) -> String {
-    match interaction.customer_name.as_deref().map(str::trim) {
-        Some(customer) if !customer.is_empty() => format!("with {customer} ({})", interaction.id),
-        _ => interaction.id.to_string(),
-    }
 }
