@@ -12,8 +12,8 @@ use super::ending::{Ending, again, try_again, unsettled};
 use super::{Trail, Webhook};
 use crate::api::model::User;
 use crate::api::{ApiError, CallInfo, IdempotencyKey, Reply};
+use crate::domain::Timestamp;
 use crate::domain::agent_status::{AgentStatus, AgentStatusChange, AgentStatusDraft, role_fit, shift_fit};
-use crate::domain::{Invalid, Timestamp};
 use crate::engine::audit::{Target, TargetKind};
 use crate::engine::command::{CommandId, Item};
 use crate::engine::context::Ctx;
@@ -192,9 +192,9 @@ impl Flow<'_> {
         match AgentStatusChange::validate(draft, &reasons) {
             Err(_) if !reason.is_empty() && !reasons.contains(reason) => {
                 let fresh = self.ctx.rules.pause_reasons(true).await.map_err(|e| Ending::error(&e))?;
-                AgentStatusChange::validate(draft, &fresh).map_err(refusal)
+                AgentStatusChange::validate(draft, &fresh).map_err(refused)
             }
-            checked => checked.map_err(refusal),
+            checked => checked.map_err(refused),
         }
     }
 
@@ -311,12 +311,8 @@ impl Flow<'_> {
     }
 }
 
-fn refusal(invalid: Invalid) -> Ending {
-    refused(invalid.to_string())
-}
-
-fn refused(reason: String) -> Ending {
-    Ending::new(Outcome::rejected(reason)).class(ErrorClass::Validation)
+fn refused(reason: impl std::fmt::Display) -> Ending {
+    Ending::new(Outcome::rejected(reason.to_string())).class(ErrorClass::Validation)
 }
 
 fn unchanged(user: &User) -> Ending {

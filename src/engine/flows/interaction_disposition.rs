@@ -11,8 +11,8 @@ use super::ending::{again, try_again, unsettled};
 use super::{Settled, Trail};
 use crate::api::model::Interaction;
 use crate::api::{ApiError, ETag, IdempotencyKey, Reply};
+use crate::domain::Timestamp;
 use crate::domain::interaction_disposition::{DispositionDraft, InteractionDisposition, closed};
-use crate::domain::{Invalid, Timestamp};
 use crate::engine::audit::{Target, TargetKind};
 use crate::engine::command::CommandId;
 use crate::engine::context::{Ctx, error_class, settle};
@@ -209,13 +209,13 @@ async fn validate(
         match InteractionDisposition::validate(interaction_id, drafts, &matrix, now) {
             Ok(change) => return Ok(change),
             Err(_) if unknown_code && !fresh => fresh = true,
-            Err(invalid) => return Err(refused(&invalid)),
+            Err(invalid) => return Err(refused(invalid)),
         }
     }
 }
 
-fn refused(invalid: &Invalid) -> Settled<'static> {
-    Settled::new(Outcome::rejected(invalid.to_string())).class(ErrorClass::Validation)
+fn refused(reason: impl std::fmt::Display) -> Settled<'static> {
+    Settled::new(Outcome::rejected(reason.to_string())).class(ErrorClass::Validation)
 }
 
 /// Reads the interaction, which must be closed; a read that went unsettled
@@ -226,8 +226,7 @@ async fn read<'c>(ctx: &Ctx, change: &InteractionDisposition) -> Result<Reply<In
         let (outcome, class) = settle(&e);
         Settled::new(outcome).class(class)
     })?;
-    closed(format_args!("interaction {}", reply.value.named()), &reply.value.status)
-        .map_err(|reason| Settled::new(Outcome::rejected(reason)).class(ErrorClass::Validation))?;
+    closed(format_args!("interaction {}", reply.value.named()), &reply.value.status).map_err(refused)?;
     Ok(reply)
 }
 
