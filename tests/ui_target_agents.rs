@@ -85,6 +85,21 @@ fn an_agent_the_agents_table_does_not_have_is_warned_of_before_sending() {
     assert_eq!(warning, None, "a loaded agent");
 }
 
+/// The same for interactions: the typed id goes to the one without an
+/// agent, and the tenant refuses dispositions for an agent it does not have.
+#[test]
+fn an_agent_the_agents_table_does_not_have_is_warned_of_for_interactions_too() {
+    let confirm_with = |agent: &str| {
+        let mut app = every_interaction_disposed();
+        review_with_agent(&mut app, &["tab", "tab", "tab"], agent);
+        confirmation(&app).plan.warning.clone()
+    };
+    let warning = confirm_with("agent-77").expect("a warning");
+    assert!(warning.starts_with("No agent agent-77 is among the "), "{warning}");
+    assert!(warning.contains("the tenant refuses dispositions for an agent it does not have"), "{warning}");
+    assert_eq!(confirm_with("12345-abcde-67890"), None, "a loaded agent");
+}
+
 #[test]
 fn the_agent_for_contacts_without_one_is_checked_as_it_is_typed() {
     let mut app = spring_renewal_outcome();

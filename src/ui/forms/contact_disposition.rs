@@ -4,7 +4,7 @@
 
 use super::attributes::scalar;
 use super::plan::Names;
-use super::target_agents::{self, Source, Target};
+use super::target_agents::{self, Target};
 use super::{Check, Choice, Facts, Field, Form, Kind, Opt, Outgoing, Plan, PlanLine, count};
 use crate::api::model::{Campaign, Contact};
 use crate::domain::contact_disposition::{
@@ -113,10 +113,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
     let typed_agent = value(AGENT);
     let rule = target_agents::rule(rows);
     let mut agent_problems = target_agents::Problems::default();
-    // Typed agent ids nobody in the loaded agents table has: likely a typo,
-    // though the table may lag a user added since the last refresh, so the
-    // tenant has the last word.
-    let mut unknown = BTreeSet::new();
+    let mut unknown = target_agents::Unknown::default();
     let mut drafts = Vec::new();
     let mut lines = Vec::new();
     let names = Names::new(rows.iter().map(Contact::display_name));
@@ -136,9 +133,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
             custom_fields: custom.clone(),
             disposition_timestamp: String::new(),
         };
-        if source == Source::Typed && !facts.agents.is_empty() && facts.agents.name(agent_id).is_none() {
-            unknown.insert(agent_id.to_string());
-        }
+        unknown.note(agent_id, source, facts.agents);
         match ContactDisposition::validate(&draft, &matrix, facts.now) {
             Ok(valid) => lines.push(line(row, &valid, &names, facts.agents)),
             Err(invalid) => {
@@ -163,18 +158,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
     };
     check.finish(|| {
         let plan = Plan::new(title, code.clone(), lines, Outgoing::Contacts(drafts)).counted("contact");
-        let loaded = facts.agents.len();
-        let unknown: Vec<String> = unknown.into_iter().collect();
-        match unknown.as_slice() {
-            [] => plan,
-            [one] => plan.warn(format!(
-                "No agent {one} is among the {loaded} users loaded; the tenant refuses outcomes for an agent it does not have."
-            )),
-            many => plan.warn(format!(
-                "Agents {} are not among the {loaded} users loaded; the tenant refuses outcomes for agents it does not have.",
-                many.join(", ")
-            )),
-        }
+        unknown.warn::<Contact>(plan, facts.agents)
     })
 }
 
@@ -194,6 +178,7 @@ impl Target for Contact {
     const FIELD: &'static str = "agentId";
     const NOUN: &'static str = "contact";
     const WHICH: &'static str = "who";
+    const RECORDS: &'static str = "outcomes";
 
     fn agent(&self) -> Option<&str> {
         self.agent_id.as_deref()

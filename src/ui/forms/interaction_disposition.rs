@@ -78,10 +78,12 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
     let typed_agent = value(AGENT);
     let rule = target_agents::rule(rows);
     let mut agent_problems = target_agents::Problems::default();
+    let mut unknown = target_agents::Unknown::default();
     let mut each = Vec::new();
     let mut lines = Vec::new();
     for row in rows {
         let (agent_id, source) = target_agents::resolve(row, &typed_agent, rule);
+        unknown.note(agent_id, source, facts.agents);
         let draft = DispositionDraft {
             code: code.clone(),
             description: value(DESCRIPTION),
@@ -136,7 +138,10 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
         many => format!("Set this disposition on {}?", count(many.len(), "interaction")),
     };
     let label = format!("disposition {code}");
-    check.finish(|| Plan::new(title, label, lines, Outgoing::Dispositions(each)).counted("interaction"))
+    check.finish(|| {
+        let plan = Plan::new(title, label, lines, Outgoing::Dispositions(each)).counted("interaction");
+        unknown.warn::<Interaction>(plan, facts.agents)
+    })
 }
 
 /// An interaction as a confirmation names it: who called, and its id.
@@ -167,6 +172,7 @@ impl Target for Interaction {
     const FIELD: &'static str = "agent_id";
     const NOUN: &'static str = "interaction";
     const WHICH: &'static str = "which";
+    const RECORDS: &'static str = "dispositions";
 
     fn agent(&self) -> Option<&str> {
         self.agent_id.as_deref()

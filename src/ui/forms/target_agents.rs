@@ -7,8 +7,9 @@
 //! gap should not re-attribute work other agents did. Both forms follow
 //! this one rule, so it lives here once.
 
-use super::{Check, Field, count};
+use super::{Check, Field, Plan, count};
 use crate::ui::entity::Directory;
+use std::collections::BTreeSet;
 
 /// A form's target as far as its agent goes.
 pub(super) trait Target {
@@ -18,6 +19,8 @@ pub(super) trait Target {
     const NOUN: &'static str;
     /// "who" for people, "which" for things: "…, who have no agent".
     const WHICH: &'static str;
+    /// What the tenant records for an agent ("outcomes").
+    const RECORDS: &'static str;
 
     /// The agent id the target carries, if any, as read.
     fn agent(&self) -> Option<&str>;
@@ -181,4 +184,34 @@ fn required<T: Target>(names: &[String]) -> String {
         [a, b, rest @ ..] => format!("{a}, {b} and {} more", rest.len()),
     };
     format!("{field}: is required for {who}, {which} have no agent")
+}
+
+/// Typed agent ids nobody in the loaded agents table has: likely a typo,
+/// though the table may lag a user added since the last refresh, so the
+/// tenant has the last word and the form only warns.
+#[derive(Debug, Default)]
+pub(super) struct Unknown(BTreeSet<String>);
+
+impl Unknown {
+    pub(super) fn note(&mut self, agent_id: &str, source: Source, agents: &Directory) {
+        if source == Source::Typed && !agents.is_empty() && agents.name(agent_id).is_none() {
+            self.0.insert(agent_id.to_string());
+        }
+    }
+
+    /// Warns in the confirmation when any typed id is unknown.
+    pub(super) fn warn<T: Target>(self, plan: Plan, agents: &Directory) -> Plan {
+        let (loaded, records) = (agents.len(), T::RECORDS);
+        let unknown: Vec<String> = self.0.into_iter().collect();
+        match unknown.as_slice() {
+            [] => plan,
+            [one] => plan.warn(format!(
+                "No agent {one} is among the {loaded} users loaded; the tenant refuses {records} for an agent it does not have."
+            )),
+            many => plan.warn(format!(
+                "Agents {} are not among the {loaded} users loaded; the tenant refuses {records} for agents it does not have.",
+                many.join(", ")
+            )),
+        }
+    }
 }
