@@ -92,7 +92,9 @@ async fn the_tenants_rules_refuse_the_file_before_anything_is_sent() {
              {{\"op\":\"contact_disposition\",\"campaignId\":\"{CAMPAIGN}\",\"contactId\":\"contact-uuid-111111111111\",\"outcomeCode\":\"BUSY\",\"agentId\":\"a-1\"}}\n\
              {{\"op\":\"contact_disposition\",\"campaignId\":\"{CAMPAIGN}\",\"contactId\":\"contact-uuid-222222222222\",\"outcomeCode\":\"BUSY\",\"agentId\":\"{clerk}\"}}\n\
              {{\"op\":\"agent_status\",\"userId\":\"{PINNED_USER}\",\"status\":\"Break\",\"pauseReason\":\"Nap\"}}\n\
-             {{\"op\":\"data_action.deprecate\",\"name\":\"NoSuchAction\"}}\n"
+             {{\"op\":\"data_action.deprecate\",\"name\":\"NoSuchAction\"}}\n\
+             {{\"op\":\"interaction_disposition\",\"interaction_id\":\"a1b2c3d4-e5f6-7890-abcd-ef1234567890\",\"code\":\"101\",\"description\":\"Issue Resolved\",\"agent_id\":\"a-1\"}}\n\
+             {{\"op\":\"interaction_disposition\",\"interaction_id\":\"a1b2c3d4-e5f6-7890-abcd-ef1234567890\",\"code\":\"101\",\"description\":\"Issue Resolved\",\"agent_id\":\"{clerk}\"}}\n"
         ),
     );
     let ran = home.run(&["apply", "--file", file.to_str().unwrap()], &secrets()).await;
@@ -101,13 +103,24 @@ async fn the_tenants_rules_refuse_the_file_before_anything_is_sent() {
     let at: Vec<(u64, &str)> = found.iter().map(|(line, field, _)| (*line, field.as_str())).collect();
     assert_eq!(
         at,
-        [(2, "code"), (3, "campaignId"), (4, "agentId"), (5, "agentId"), (6, "pauseReason"), (7, "name")],
+        [
+            (2, "code"),
+            (3, "campaignId"),
+            (4, "agentId"),
+            (5, "agentId"),
+            (6, "pauseReason"),
+            (7, "name"),
+            (8, "agent_id"),
+            (9, "agent_id")
+        ],
         "{found:?}"
     );
     assert!(found[0].2.contains("999 is not in the tenant's disposition matrix"), "{found:?}");
     assert!(found[2].2.contains("agent a-1 does not exist on the tenant"), "{found:?}");
     assert!(found[3].2.contains(&format!("user {clerk} is not an agent")), "{found:?}");
     assert!(found[4].2.contains("not one of the tenant's pause reasons"), "{found:?}");
+    assert!(found[6].2.contains("agent a-1 does not exist on the tenant"), "{found:?}");
+    assert!(found[7].2.contains(&format!("user {clerk} is not an agent")), "{found:?}");
     assert_eq!(writes(&tenant), 0, "the tenant saw no write");
     assert!(tenant.stats().requests > 0, "its rules were read");
     assert!(!home.audit_log().exists());
@@ -153,8 +166,8 @@ async fn a_dry_run_holds_each_line_to_its_target_and_writes_nothing() {
         contact("222222222222", "INTERESTED"),
         contact("111111111111", "BUSY"),
         contact("333333333333", "NOT_INTERESTED"),
-        "{\"op\":\"interaction_disposition\",\"interaction_id\":\"8f7a9b2c-1d3e-4f5a-9c8b-7e6d5f4a3b2c\",\"code\":\"101\",\"description\":\"Issue Resolved\",\"agent_id\":\"a-1\"}".into(),
-        "{\"op\":\"interaction_disposition\",\"interaction_id\":\"a1b2c3d4-e5f6-7890-abcd-ef1234567890\",\"code\":\"101\",\"description\":\"Issue Resolved\",\"agent_id\":\"a-1\"}".into(),
+        "{\"op\":\"interaction_disposition\",\"interaction_id\":\"8f7a9b2c-1d3e-4f5a-9c8b-7e6d5f4a3b2c\",\"code\":\"101\",\"description\":\"Issue Resolved\",\"agent_id\":\"agent_xyz_123\"}".into(),
+        "{\"op\":\"interaction_disposition\",\"interaction_id\":\"a1b2c3d4-e5f6-7890-abcd-ef1234567890\",\"code\":\"101\",\"description\":\"Issue Resolved\",\"agent_id\":\"agent_xyz_123\"}".into(),
         "{\"op\":\"attributes\",\"interaction_id\":\"8f7a9b2c-1d3e-4f5a-9c8b-7e6d5f4a3b2c\",\"key\":\"customer_segment\",\"value\":\"enterprise\"}".into(),
         "{\"op\":\"data_action.new_version\",\"name\":\"VipLookup\",\"version\":\"2.0.0\"}".into(),
     ];

@@ -9,6 +9,7 @@ use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cxone_console::api::Client;
+use cxone_console::api::model::ListQuery;
 use cxone_console::domain::interaction_disposition::{DispositionDraft, InteractionDisposition};
 use cxone_console::domain::{InteractionId, Timestamp};
 use cxone_console::engine::audit::{AuditRecord, RecordKind};
@@ -113,6 +114,55 @@ async fn an_open_interaction_is_refused_before_any_write() {
     let records = rig.audit_records();
     assert!(records_of(&records, RecordKind::Intent).is_empty(), "nothing was about to be sent");
     assert_eq!(records_of(&records, RecordKind::Outcome).len(), 1, "the refusal is on record");
+    rig.stop().await;
+}
+
+/// Document 000 records each disposition for an agent: an id naming nobody,
+/// or a user without the Agent role, is refused by field before the
+/// interaction is read.
+#[tokio::test]
+async fn a_disposition_for_an_unknown_agent_or_a_user_who_is_not_one_is_refused_unsent() {
+    let mut rig = Rig::quiet().await;
+    let users = engine_support::client(&rig.sandbox)
+        .users(&ListQuery::new().top(1000))
+        .await
+        .expect("the users list")
+        .value
+        .items;
+    let manager =
+        users.iter().find(|u| !u.roles.iter().any(|r| r == "Agent")).expect("a user with other roles");
+    // The first change reads the matrix, so the next ones' requests are the agents' reads alone.
+    let first = rig.outcome(Change::InteractionDisposition {
+        interaction_id: PINNED_CLOSED_INTERACTION.into(),
+        dispositions: vec![DispositionDraft {
+            agent_id: "agent-nobody-knows".into(),
+            ..draft("101", "Issue Resolved")
+        }],
+    });
+    let Outcome::Rejected { reason } = &first.await else { panic!("expected a refusal") };
+    assert_eq!(reason, "agent_id: agent agent-nobody-knows does not exist on the tenant");
+
+    let requests = rig.sandbox.stats().requests;
+    let second = rig
+        .outcome(Change::InteractionDisposition {
+            interaction_id: PINNED_CLOSED_INTERACTION.into(),
+            dispositions: vec![
+                draft("101", "Issue Resolved"),
+                DispositionDraft { agent_id: manager.id.to_string(), ..draft("102", "Sale Completed") },
+            ],
+        })
+        .await;
+    let Outcome::Rejected { reason } = &second else { panic!("expected a refusal, got {second}") };
+    let rule = format!("dispositions[1].agent_id: user {} is not an agent", manager.id);
+    assert!(reason.starts_with(&rule), "{reason}");
+    assert_eq!(rig.sandbox.stats().requests - requests, 2, "the two agents read, the interaction not");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::InteractionDisposition), 0);
+    let records = rig.audit_records();
+    assert!(records_of(&records, RecordKind::Intent).is_empty(), "nothing was about to be sent");
+    assert_eq!(records_of(&records, RecordKind::Outcome).len(), 2, "the refusals are on record");
+
+    // The document's own agent is one.
+    assert!(rig.outcome(resolved()).await.is_applied());
     rig.stop().await;
 }
 

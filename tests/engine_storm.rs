@@ -32,10 +32,11 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
+/// Document 001's agent, whom the sandbox always seeds: outcomes and
+/// dispositions name an agent of the tenant.
+const OUTBOUND_AGENT: &str = "agent-uuid-1234567890abcdef";
 /// Contact entries in all: the sink keeps the latest 1,000 deliveries per
 /// target, so each target's webhooks stay below that.
-/// Document 001's agent, whom the sandbox always seeds: outcomes name an agent of the tenant.
-const OUTBOUND_AGENT: &str = "agent-uuid-1234567890abcdef";
 const CONTACT_ENTRIES: usize = 900;
 const CONTACT_BATCH: usize = 120;
 const AGENT_SINGLES: usize = 300;
@@ -189,7 +190,7 @@ fn interaction_changes(tenant: &Tenant, rng: &mut StdRng) -> Vec<(CommandId, Cha
         let draft = DispositionDraft {
             code: code.code.clone(),
             description: code.description.clone(),
-            agent_id: interaction.agent_id.clone().unwrap_or_else(|| "agent-storm".into()),
+            agent_id: interaction.agent_id.clone().unwrap_or_else(|| OUTBOUND_AGENT.into()),
             ..Default::default()
         };
         let change = Change::InteractionDisposition {

@@ -171,21 +171,8 @@ pub fn check_contact(
     Ok(())
 }
 
-/// The role a user needs for outcomes to be attributed to them.
-pub const AGENT_ROLE: &str = "Agent";
-
-/// Decides from the tenant's users whether outcomes may name `agent`:
-/// `roles` is the user's roles, or `None` when the tenant has no such user.
-pub fn check_agent(agent: &AgentId, roles: Option<&[String]>) -> Result<(), FieldError> {
-    let Some(roles) = roles else {
-        return Err(FieldError::new("agentId", format!("agent {agent} does not exist on the tenant")));
-    };
-    if roles.iter().any(|role| role == AGENT_ROLE) {
-        return Ok(());
-    }
-    let held = if roles.is_empty() { "none".to_string() } else { roles.join(", ") };
-    Err(FieldError::new("agentId", format!("user {agent} is not an agent (roles: {held})")))
-}
+/// The field an outcome names its agent in, on the wire and in errors.
+pub const AGENT_FIELD: &str = "agentId";
 
 /// A contact disposition as a user typed it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -232,7 +219,7 @@ impl ContactDisposition {
                 Err(FieldError::new("outcomeCode", format!("{c} is not in the campaign's outcome matrix")))
             }
         }));
-        let agent_id = p.take(AgentId::parse_as("agentId", &draft.agent_id));
+        let agent_id = p.take(AgentId::parse_as(AGENT_FIELD, &draft.agent_id));
         let notes = match draft.notes.trim() {
             "" => None,
             n => p.take(printable("notes", n)).map(|()| n.to_string()),
@@ -266,22 +253,6 @@ impl ContactDisposition {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn outcomes_name_a_user_holding_the_agent_role() {
-        let agent = AgentId::parse("u-7").unwrap();
-        let roles = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
-        assert!(check_agent(&agent, Some(&roles(&["Supervisor", "Agent"]))).is_ok());
-        let rule = |held: Option<Vec<&str>>| {
-            check_agent(&agent, held.map(|h| roles(&h)).as_deref()).unwrap_err().to_string()
-        };
-        assert_eq!(rule(None), "agentId: agent u-7 does not exist on the tenant");
-        assert_eq!(
-            rule(Some(vec!["Manager", "Admin"])),
-            "agentId: user u-7 is not an agent (roles: Manager, Admin)"
-        );
-        assert_eq!(rule(Some(vec![])), "agentId: user u-7 is not an agent (roles: none)");
-    }
     use serde_json::json;
 
     fn draft() -> ContactDispositionDraft {

@@ -173,7 +173,23 @@ impl InteractionDisposition {
     pub fn codes(&self) -> impl Iterator<Item = &str> {
         self.dispositions.iter().map(|d| d.code.as_str())
     }
+
+    /// Each agent the entries are recorded for, once, with the field of the
+    /// first entry that names them.
+    pub fn agents(&self) -> Vec<(String, &AgentId)> {
+        let count = self.dispositions.len();
+        let mut seen = BTreeSet::new();
+        self.dispositions
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| seen.insert(&d.agent_id))
+            .map(|(i, d)| (entry_field(i, count, AGENT_FIELD), &d.agent_id))
+            .collect()
+    }
 }
+
+/// The field an entry names its agent in, on the wire and in errors.
+pub const AGENT_FIELD: &str = "agent_id";
 
 /// The field name of entry `i`: plain for a single entry (what a form shows),
 /// indexed when there are several.
@@ -195,7 +211,7 @@ fn validate_entry(
     if let Some(desc) = &description {
         p.take(printable(&field("description"), desc));
     }
-    let agent_id = p.take(AgentId::parse_as(&field("agent_id"), &d.agent_id));
+    let agent_id = p.take(AgentId::parse_as(&field(AGENT_FIELD), &d.agent_id));
     let timestamp = if d.timestamp.trim().is_empty() {
         Some(now)
     } else {

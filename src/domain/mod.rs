@@ -10,6 +10,7 @@
 
 pub mod agent_status;
 pub mod attributes;
+pub mod attribution;
 pub mod contact_disposition;
 pub mod data_action;
 mod errors;

@@ -8,9 +8,10 @@ use super::entry::{ActionRef, Entry};
 use crate::api::model::{ListQuery, MAX_TOP, NoFilter};
 use crate::api::{ApiError, ApiErrorKind, Client};
 use crate::domain::agent_status::{AgentStatusChange, PauseReasons};
-use crate::domain::contact_disposition::{ContactDisposition, OutcomeMatrix, check_agent};
+use crate::domain::attribution::check_agent;
+use crate::domain::contact_disposition::{AGENT_FIELD, ContactDisposition, OutcomeMatrix};
 use crate::domain::interaction_disposition::{DispositionMatrix, InteractionDisposition};
-use crate::domain::{AgentId, CampaignId, FieldError, Invalid, Timestamp};
+use crate::domain::{AgentId, CampaignId, FieldError, Invalid, Problems, Timestamp};
 use std::collections::{BTreeMap, HashMap};
 
 /// Pages of data actions read at most (a million actions).
@@ -30,11 +31,14 @@ pub(crate) async fn check(
         let verdict = match &mut line.entry {
             Entry::InteractionDisposition { interaction_id, dispositions } => {
                 let matrix = data.matrix().await?;
-                InteractionDisposition::validate(interaction_id, dispositions, matrix, now).map(drop)
+                match InteractionDisposition::validate(interaction_id, dispositions, matrix, now) {
+                    Ok(change) => data.agents(change.agents()).await?,
+                    Err(invalid) => Err(invalid),
+                }
             }
             Entry::ContactDisposition(draft) => match data.outcomes(&draft.campaign_id).await? {
                 Some(matrix) => match ContactDisposition::validate(draft, matrix, now) {
-                    Ok(change) => data.agent(&change.agent_id).await?.map_err(Invalid::from),
+                    Ok(change) => data.agents([(AGENT_FIELD.to_string(), &change.agent_id)]).await?,
                     Err(invalid) => Err(invalid),
                 },
                 None => Err(Invalid::one(
@@ -70,8 +74,11 @@ struct TenantData<'a> {
     outcomes: HashMap<String, Option<OutcomeMatrix>>,
     /// Data action ids by name.
     actions: Option<BTreeMap<String, Vec<String>>>,
-    /// Whether outcomes may name each agent read so far.
-    agents: HashMap<AgentId, Result<(), FieldError>>,
+    /// The roles of each agent read so far: `None` for an id the tenant
+    /// does not have; absent from the map when users may not be read.
+    agents: HashMap<AgentId, Option<Vec<String>>>,
+    /// The client may not read users, so agents are left to the tenant.
+    agents_unreadable: bool,
 }
 
 impl<'a> TenantData<'a> {
@@ -83,6 +90,7 @@ impl<'a> TenantData<'a> {
             outcomes: HashMap::new(),
             actions: None,
             agents: HashMap::new(),
+            agents_unreadable: false,
         }
     }
 
@@ -117,23 +125,40 @@ impl<'a> TenantData<'a> {
         Ok(self.outcomes.get(campaign).and_then(Option::as_ref))
     }
 
-    /// Whether outcomes may name `agent`: a user of the tenant with the
+    /// Whether each field may name its agent: a user of the tenant with the
     /// Agent role. A client that may not read users leaves the check to the
     /// tenant's own, on write.
-    async fn agent(&mut self, agent: &AgentId) -> Result<Result<(), FieldError>, ApiError> {
-        if let Some(verdict) = self.agents.get(agent) {
-            return Ok(verdict.clone());
-        }
-        let verdict = match self.client.agent_roles(agent).await {
-            Ok(roles) => check_agent(agent, roles.as_deref()),
-            Err(ApiError { kind: ApiErrorKind::Forbidden { .. }, .. }) => {
-                tracing::warn!(%agent, "agent ids are not checked before writing: the client may not read users");
-                Ok(())
+    async fn agents<'b>(
+        &mut self,
+        named: impl IntoIterator<Item = (String, &'b AgentId)>,
+    ) -> Result<Result<(), Invalid>, ApiError> {
+        let mut problems = Problems::new();
+        for (field, agent) in named {
+            if let Some(roles) = self.roles(agent).await? {
+                problems.take(check_agent(&field, agent, roles.as_deref()));
             }
-            Err(e) => return Err(e),
-        };
-        self.agents.insert(agent.clone(), verdict.clone());
-        Ok(verdict)
+        }
+        Ok(problems.finish(|| Some(())))
+    }
+
+    /// The roles of `agent` (`None` inside when the tenant has no such
+    /// user); `None` when users may not be read.
+    async fn roles(&mut self, agent: &AgentId) -> Result<Option<&Option<Vec<String>>>, ApiError> {
+        if self.agents_unreadable {
+            return Ok(None);
+        }
+        if !self.agents.contains_key(agent) {
+            match self.client.agent_roles(agent).await {
+                Ok(roles) => _ = self.agents.insert(agent.clone(), roles),
+                Err(ApiError { kind: ApiErrorKind::Forbidden { .. }, .. }) => {
+                    tracing::warn!("agent ids are not checked before writing: the client may not read users");
+                    self.agents_unreadable = true;
+                    return Ok(None);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(self.agents.get(agent))
     }
 
     /// Names `action` by its id, when exactly one action has its name.

@@ -1,12 +1,14 @@
 //! Interaction dispositions (document 000).
 //!
-//! Validate against the tenant's disposition matrix, read the interaction
-//! (it must be closed; its tag guards the write), record the intent, then
-//! PATCH with `If-Match` and an idempotency key derived from the change. A
-//! stale tag (409) is read again: when the interaction already holds the
-//! dispositions asked for, the change is done; otherwise it is retried with
-//! the fresh tag, a few times, after a short jittered pause.
+//! Validate against the tenant's disposition matrix and each entry's agent
+//! against the tenant's users, read the interaction (it must be closed; its
+//! tag guards the write), record the intent, then PATCH with `If-Match` and
+//! an idempotency key derived from the change. A stale tag (409) is read
+//! again: when the interaction already holds the dispositions asked for, the
+//! change is done; otherwise it is retried with the fresh tag, a few times,
+//! after a short jittered pause.
 
+use super::attribution;
 use super::ending::{again, try_again, unsettled};
 use super::{Settled, Trail};
 use crate::api::model::Interaction;
@@ -70,6 +72,9 @@ async fn apply(
         Ok(change) => change,
         Err(settled) => return trail.finish(settled, started.elapsed()).await,
     };
+    if let Err(settled) = check_agents(ctx, &change).await {
+        return trail.finish(settled, started.elapsed()).await;
+    }
     let current = match read(ctx, &change).await {
         Ok(current) => current,
         Err(settled) => return trail.finish(settled, started.elapsed()).await,
@@ -212,6 +217,18 @@ async fn validate(
             Err(invalid) => return Err(refused(invalid)),
         }
     }
+}
+
+/// Document 000 records each disposition for an agent: an id the tenant
+/// does not have, or a user who is not an agent, is refused before the
+/// interaction is read.
+async fn check_agents(ctx: &Ctx, change: &InteractionDisposition) -> Result<(), Settled<'static>> {
+    for (field, agent) in change.agents() {
+        if let (Err((outcome, class)), _) = attribution::check(ctx, &field, agent).await {
+            return Err(Settled::new(outcome).class(class));
+        }
+    }
+    Ok(())
 }
 
 fn refused(reason: impl std::fmt::Display) -> Settled<'static> {

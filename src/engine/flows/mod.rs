@@ -9,6 +9,7 @@
 
 mod agent_status;
 pub(super) mod attributes;
+mod attribution;
 mod contact_dispositions;
 mod data_actions;
 mod ending;

@@ -4,7 +4,7 @@ use super::attributes::AttributeSet;
 use super::clock::Stamp;
 use super::etag::{self, ETag, IfMatch};
 use super::store::{Meta, Page, Record, Window};
-use super::{Failure, Tagged, Tenant, not_found, page_of};
+use super::{Failure, Tagged, Tenant, not_found, page_of, users};
 use crate::domain::Timestamp;
 use crate::domain::attributes::AttributeEntry;
 use crate::domain::interaction_disposition::{
@@ -178,6 +178,9 @@ impl Tenant {
             Timestamp::from_datetime(now.datetime()),
         )
         .map_err(|e| Failure::invalid(&e))?;
+        for (field, agent) in change.agents() {
+            users::attributable(&data.users, &field, agent)?;
+        }
         ensure_closed(&change.interaction_id, &current.status).map_err(Failure::field)?;
         if same_dispositions(&current.dispositions, &change.dispositions) {
             self.stats.write_repeated(Resource::InteractionDisposition);

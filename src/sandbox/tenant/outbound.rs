@@ -4,10 +4,12 @@ use super::clock::Stamp;
 use super::etag::{self, ETag, IfMatch};
 use super::rate_limit::{TokenBucket, retry_after_secs};
 use super::store::{Meta, Page, Record, Store, Window};
+use super::users::{self, User};
 use super::{Failure, Tagged, Tenant, not_found, page_of};
 use crate::domain::Timestamp;
 use crate::domain::contact_disposition::{
-    ContactDisposition, ContactDispositionDraft, DialerState, OutcomeMatrix, SkipReason, check_contact,
+    AGENT_FIELD, ContactDisposition, ContactDispositionDraft, DialerState, OutcomeMatrix, SkipReason,
+    check_contact,
 };
 use crate::sandbox::Resource;
 use serde::Serialize;
@@ -180,17 +182,20 @@ impl Tenant {
         Ok(Tagged { etag: c.etag(), value: c.view() })
     }
 
-    /// Runs `f` on a campaign after charging the request to its rate limit.
+    /// Runs `f` on a campaign, beside the tenant's users, after charging the
+    /// request to its rate limit.
     fn with_campaign<R>(
         &self,
         cid: &str,
-        f: impl FnOnce(&mut Campaign, Stamp) -> Result<R, Failure>,
+        f: impl FnOnce(&mut Campaign, Stamp, &Store<User>) -> Result<R, Failure>,
     ) -> Result<R, Failure> {
-        let mut data = self.lock();
+        let mut guard = self.lock();
+        let data = &mut *guard;
         let now = data.clock.now();
+        let users = &data.users;
         data.campaigns
             .edit(cid, |c| match c.admit() {
-                Ok(()) => f(c, now),
+                Ok(()) => f(c, now, users),
                 Err(limited) => {
                     self.stats.rate_limited();
                     Err(limited)
@@ -206,7 +211,7 @@ impl Tenant {
         window: &Window,
         state: Option<&DialerState>,
     ) -> Result<Page<ContactView>, Failure> {
-        self.with_campaign(cid, |c, as_of| {
+        self.with_campaign(cid, |c, as_of, _| {
             let (items, total) = c.contacts.page(window, |k| state.is_none_or(|s| &k.state == s));
             Ok(page_of(items, total, window, as_of, Contact::view))
         })
@@ -214,7 +219,7 @@ impl Tenant {
 
     /// `GET /api/v1/outbound/campaigns/{cid}/contacts/{id}`.
     pub fn contact(&self, cid: &str, id: &str) -> Result<Tagged<ContactView>, Failure> {
-        self.with_campaign(cid, |c, _| {
+        self.with_campaign(cid, |c, _, _| {
             c.contacts.get(id).map(Contact::tagged).ok_or_else(|| not_found(CONTACT, id))
         })
     }
@@ -229,7 +234,7 @@ impl Tenant {
         if_match: Option<&IfMatch>,
         body: &ContactDispositionBody,
     ) -> Result<Tagged<ContactView>, Failure> {
-        self.with_campaign(cid, |c, now| {
+        self.with_campaign(cid, |c, now, users| {
             let current = c.contacts.get(id).ok_or_else(|| not_found(CONTACT, id))?;
             etag::check(if_match, &current.etag(), &format!("contact {id}"))?;
             let draft = ContactDispositionDraft {
@@ -243,6 +248,7 @@ impl Tenant {
             };
             let change = ContactDisposition::validate(&draft, &c.outcomes, Timestamp::from_datetime(now.datetime()))
                 .map_err(|e| Failure::invalid(&e))?;
+            users::attributable(users, AGENT_FIELD, &change.agent_id)?;
             match check_contact(&current.state, current.outcome.as_deref(), &change.outcome_code) {
                 Err(SkipReason::DialerState { state }) => {
                     return Err(Failure::conflict(format!(

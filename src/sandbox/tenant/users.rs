@@ -7,11 +7,13 @@
 use super::clock::Stamp;
 use super::etag::{self, ETag, IfMatch};
 use super::shifts::{ShiftPattern, ShiftView};
-use super::store::{Meta, Page, Record, Window};
+use super::store::{Meta, Page, Record, Store, Window};
 use super::{Data, Failure, Tagged, Tenant, not_found, page_of};
+use crate::domain::AgentId;
 use crate::domain::agent_status::{
     AgentStatus, AgentStatusChange, AgentStatusDraft, STATUS_ROLES, check_role,
 };
+use crate::domain::attribution::check_agent;
 use crate::sandbox::Resource;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -149,6 +151,13 @@ pub struct StatusChangeView {
     pub wrap_up_code: Option<String>,
     pub previous_status: AgentStatus,
     pub timestamp: Stamp,
+}
+
+/// The tenant's own check, on write, that `field` names one of its agents
+/// (documents 000 and 001 attribute dispositions and outcomes to one).
+pub(super) fn attributable(users: &Store<User>, field: &str, agent: &AgentId) -> Result<(), Failure> {
+    let roles = users.get(agent.as_str()).map(|u| u.roles.as_slice());
+    check_agent(field, agent, roles).map_err(Failure::field)
 }
 
 impl Data {

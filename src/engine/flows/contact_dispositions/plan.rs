@@ -2,16 +2,17 @@
 //! outcome matrix and its agent against the tenant's users, then against the
 //! entries before it and the contacts this session already did.
 
-use super::{Done, again};
+use super::Done;
 use crate::api::ApiErrorKind;
 use crate::domain::contact_disposition::{
-    ContactDisposition, ContactDispositionDraft, OutcomeMatrix, check_agent,
+    AGENT_FIELD, ContactDisposition, ContactDispositionDraft, OutcomeMatrix,
 };
 use crate::domain::{AgentId, CampaignId, Invalid, Timestamp};
 use crate::engine::audit::{Target, action};
 use crate::engine::command::{CommandId, Item};
 use crate::engine::context::{Ctx, error_class, settle};
 use crate::engine::event::Outcome;
+use crate::engine::flows::attribution::{self, Refusal};
 use crate::engine::flows::{Settled, Trail};
 use crate::engine::metrics::{ErrorClass, Operation};
 use crate::engine::rules::CampaignRules;
@@ -46,9 +47,6 @@ pub(super) struct Planner<'a> {
     /// that failed is not kept, so the next entry tries again.
     agents: HashMap<AgentId, Result<(), Refusal>>,
 }
-
-/// Why an entry is settled without a request, and how the gauges count it.
-type Refusal = (Outcome, ErrorClass);
 
 impl<'a> Planner<'a> {
     pub fn new(ctx: &'a Ctx, id: &'a CommandId) -> Self {
@@ -150,31 +148,11 @@ impl Planner<'_> {
         if let Some(verdict) = self.agents.get(agent) {
             return verdict.clone();
         }
-        let (verdict, lasting) = self.read_agent(agent).await;
+        let (verdict, lasting) = attribution::check(self.ctx, AGENT_FIELD, agent).await;
         if lasting {
             self.agents.insert(agent.clone(), verdict.clone());
         }
         verdict
-    }
-
-    /// The verdict on `agent`, and whether it lasts the batch.
-    async fn read_agent(&self, agent: &AgentId) -> (Result<(), Refusal>, bool) {
-        let roles = match again(|| self.ctx.api.agent_roles(agent)).await {
-            Ok(roles) => roles,
-            // The tenant checks the id on write too; a client that may not
-            // read users should still be able to set outcomes.
-            Err(e) if matches!(e.kind, ApiErrorKind::Forbidden { .. }) => {
-                tracing::warn!(%agent, "agent ids are not checked before writing: {e}");
-                return (Ok(()), true);
-            }
-            Err(e) => {
-                let text = format!("agentId: agent {agent} could not be checked, so nothing was sent ({e})");
-                return (Err((Outcome::failed(text), error_class(&e))), false);
-            }
-        };
-        let verdict = check_agent(agent, roles.as_deref())
-            .map_err(|e| (Outcome::rejected(e.to_string()), ErrorClass::Validation));
-        (verdict, true)
     }
 }
 

@@ -50,6 +50,31 @@ async fn document_000_flow_refetches_the_tag_after_409_and_applies_once() {
 }
 
 #[tokio::test]
+async fn a_disposition_is_recorded_only_for_an_agent_of_the_tenant() {
+    let h = Harness::new().await;
+    let path = format!("/api/v1/interactions/{CLOSED}");
+    let tag = h.get(&path).await.etag();
+    let clerk = h.desk_less().await;
+    for (agent, rule) in [
+        ("a-1", "agent_id: agent a-1 does not exist on the tenant".to_string()),
+        (clerk.as_str(), format!("agent_id: user {clerk} is not an agent")),
+    ] {
+        let mut named = body(&["101"]);
+        named["dispositions"][0]["agent_id"] = json!(agent);
+        let refused = h.send(Method::PATCH, &path, Some(&named), &[("If-Match", &tag)]).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert_eq!(refused.body["details"][0]["field"], "agent_id");
+        assert!(refused.message().contains(&rule), "{}", refused.message());
+    }
+    // With several entries, the one naming nobody is pointed at.
+    let mut two = body(&["101", "102"]);
+    two["dispositions"][1]["agent_id"] = json!("a-1");
+    let refused = h.send(Method::PATCH, &path, Some(&two), &[("If-Match", &tag)]).await;
+    assert_eq!(refused.body["details"][0]["field"], "dispositions[1].agent_id", "{:?}", refused.body);
+    assert_eq!(h.writes(Resource::InteractionDisposition), (0, 0));
+}
+
+#[tokio::test]
 async fn a_patch_needs_if_match_a_closed_interaction_and_a_valid_matrix() {
     let h = Harness::new().await;
     let path = format!("/api/v1/interactions/{CLOSED}");

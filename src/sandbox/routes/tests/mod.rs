@@ -68,6 +68,23 @@ impl Harness {
         Self { sandbox, http, token }
     }
 
+    /// The id of a seeded user with neither the Agent nor the Supervisor role.
+    pub async fn desk_less(&self) -> String {
+        let users = self.get("/api/v2/users?top=1000").await;
+        users.body["items"]
+            .as_array()
+            .expect("a page of users")
+            .iter()
+            .find(|u| {
+                let roles = u["roles"].as_array().expect("roles");
+                roles.iter().all(|r| r["name"] != "Agent" && r["name"] != "Supervisor")
+            })
+            .expect("a user with other roles only")["id"]
+            .as_str()
+            .expect("an id")
+            .to_string()
+    }
+
     pub fn tenant(&self) -> &crate::sandbox::tenant::Tenant {
         &self.sandbox.state().tenant
     }

@@ -63,6 +63,17 @@ async fn the_dialer_holds_active_contacts_and_rules_are_named() {
     no_agent.as_object_mut().unwrap().remove("agentId");
     let r = h.send(Method::PATCH, &contact_path(id), Some(&no_agent), &[]).await;
     assert_eq!(r.body["details"][0]["field"], "agentId");
+    let clerk = h.desk_less().await;
+    for (agent, rule) in [
+        ("a-1", "agentId: agent a-1 does not exist on the tenant".to_string()),
+        (clerk.as_str(), format!("agentId: user {clerk} is not an agent")),
+    ] {
+        let mut named = patch_body("INTERESTED");
+        named["agentId"] = json!(agent);
+        let r = h.send(Method::PATCH, &contact_path(id), Some(&named), &[]).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.message().contains(&rule), "{}", r.message());
+    }
 
     let tag = h.get(&contact_path(id)).await.etag();
     let ok = h

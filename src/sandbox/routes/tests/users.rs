@@ -86,18 +86,7 @@ async fn status_rules_are_explained_in_message() {
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
         assert!(r.message().contains(needle), "{}", r.message());
     }
-    let admins = h.get("/api/v2/users?top=1000").await;
-    let admin = admins.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| {
-            u["roles"].as_array().unwrap().iter().all(|r| r["name"] != "Agent" && r["name"] != "Supervisor")
-        })
-        .expect("a user with other roles only")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let admin = h.desk_less().await;
     let r = h.send(Method::PUT, &status_path(&admin), Some(&payload("Available", None, true)), &[]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.message().contains("neither the Agent nor the Supervisor role"), "{}", r.message());

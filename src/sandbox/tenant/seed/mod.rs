@@ -31,6 +31,8 @@ use time::OffsetDateTime;
 pub const PINNED_USER: &str = "12345-abcde-67890";
 /// Document 001's agent, whom its contact outcomes are attributed to.
 pub const PINNED_OUTBOUND_AGENT: &str = "agent-uuid-1234567890abcdef";
+/// Document 000's agent, whom its interaction's disposition is recorded for.
+pub const PINNED_INTERACTION_AGENT: &str = "agent_xyz_123";
 /// Document 000's closed interaction.
 pub const PINNED_CLOSED_INTERACTION: &str = "a1b2c3d4-e5f6-7890-abcd-ef1234567890";
 /// Document 002's interaction.
@@ -71,8 +73,8 @@ pub(super) fn generate(seed: u64, size: TenantSize, rate: Option<RateLimit>) -> 
             .map(|(code, description)| MatrixCode { code: code.into(), description: description.into() }),
     );
     let reasons = assets::pause_reasons();
-    // Two at least: the documents' agents.
-    let users = users::generate(&mut rng(1), &words, size.agents.max(2), &reasons, now);
+    // Three at least: the documents' agents.
+    let users = users::generate(&mut rng(1), &words, size.agents.max(3), &reasons, now);
     let agent_ids: Vec<String> = users.iter().filter(|u| u.holds_status()).map(|u| u.id.clone()).collect();
     let interactions =
         interactions::generate(&mut rng(2), &words, size.interactions.max(2), &agent_ids, &matrix, now);
@@ -89,6 +91,7 @@ pub(super) fn generate(seed: u64, size: TenantSize, rate: Option<RateLimit>) -> 
     let pinned = [
         PINNED_USER,
         PINNED_OUTBOUND_AGENT,
+        PINNED_INTERACTION_AGENT,
         PINNED_CLOSED_INTERACTION,
         PINNED_ATTRIBUTES_INTERACTION,
         PINNED_CAMPAIGN,

@@ -1,8 +1,8 @@
 //! Seeded users: agents in teams, a supervisor per team, a few users with
-//! other roles only, and the agents of documents 003 and 001.
+//! other roles only, and the agents of documents 003, 001 and 000.
 
 use super::assets::{Words, pick};
-use super::{PINNED_OUTBOUND_AGENT, PINNED_USER, random_id};
+use super::{PINNED_INTERACTION_AGENT, PINNED_OUTBOUND_AGENT, PINNED_USER, random_id};
 use crate::domain::agent_status::AgentStatus;
 use crate::sandbox::tenant::clock::Stamp;
 use crate::sandbox::tenant::shifts::{FLOOR_SHIFTS, ShiftPattern};
@@ -27,9 +27,14 @@ pub(super) fn generate(
         let team = &teams[n % teams.len()];
         let supervisor = n < teams.len();
         let id = if n == 0 { PINNED_USER.to_string() } else { random_id(rng) };
-        // Document 001's agent takes the second place; its id was drawn all
-        // the same, so every later user is seeded as before.
-        let id = if n == 1 { PINNED_OUTBOUND_AGENT.to_string() } else { id };
+        // Documents 001's and 000's agents take the second and third places;
+        // their ids were drawn all the same, so every later user is seeded
+        // as before.
+        let id = match n {
+            1 => PINNED_OUTBOUND_AGENT.to_string(),
+            2 => PINNED_INTERACTION_AGENT.to_string(),
+            _ => id,
+        };
         let (first, last) = if n == 0 { ("Jordan".into(), "Rivera".into()) } else { words.person(rng) };
         let shift = if n == 0 { ShiftPattern::AroundTheClock } else { shift(rng) };
         let (status, pause_reason) = if n == 0 {
