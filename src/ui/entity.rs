@@ -88,9 +88,36 @@ impl SortKey {
     }
 }
 
+/// A column's header: its name, and a shorter one for when the column is
+/// narrower than the name, so that "Attempts" reads "Tries" and not "Att…".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Header {
+    pub name: &'static str,
+    pub short: Option<&'static str>,
+}
+
+impl Header {
+    pub const fn new(name: &'static str) -> Self {
+        Self { name, short: None }
+    }
+
+    pub const fn or(self, short: &'static str) -> Self {
+        Self { short: Some(short), ..self }
+    }
+
+    /// The name when it fits in `room` columns, else the short one (cut
+    /// to fit by the caller, when even that does not).
+    pub fn fitting(&self, room: usize) -> &'static str {
+        match self.short {
+            Some(short) if self.name.chars().count() > room => short,
+            _ => self.name,
+        }
+    }
+}
+
 /// One column of an entity table.
 pub struct Column<T: 'static> {
-    pub title: &'static str,
+    pub title: Header,
     /// Shift and this letter sorts by the column; it is underlined in the header.
     pub letter: char,
     /// The width it asks for, and the least it can do with.
@@ -148,5 +175,19 @@ pub trait Entity: Send + Sync + Sized + 'static {
     /// show one group at a time.
     fn group(&self) -> Option<&str> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Header;
+
+    #[test]
+    fn a_header_narrower_than_its_name_takes_the_short_one() {
+        let attempts = Header::new("Attempts").or("Tries");
+        assert_eq!(attempts.fitting(8), "Attempts");
+        assert_eq!(attempts.fitting(7), "Tries");
+        assert_eq!(attempts.fitting(3), "Tries", "cut by the table, like any text");
+        assert_eq!(Header::new("Channel").fitting(5), "Channel", "none to take: cut as it is");
     }
 }

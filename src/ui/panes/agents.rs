@@ -4,13 +4,13 @@ use super::format;
 use crate::api::model::{User, UserStatus};
 use crate::domain::Timestamp;
 use crate::domain::agent_status::{AgentStatus, Shift};
-use crate::ui::entity::{Column, Entity, Field, Lookup, SortKey};
+use crate::ui::entity::{Column, Entity, Field, Header, Lookup, SortKey};
 use crate::ui::theme::Role;
 use std::borrow::Cow;
 
 static COLUMNS: [Column<User>; 6] = [
     Column {
-        title: "Name",
+        title: Header::new("Name"),
         letter: 'N',
         width: 22,
         min: 12,
@@ -22,7 +22,7 @@ static COLUMNS: [Column<User>; 6] = [
         sort: |u, _| SortKey::text(&u.display_name()),
     },
     Column {
-        title: "Team",
+        title: Header::new("Team"),
         letter: 'T',
         width: 20,
         min: 10,
@@ -34,7 +34,7 @@ static COLUMNS: [Column<User>; 6] = [
         sort: |u, _| u.team_name.as_deref().map_or(SortKey::Missing, SortKey::text),
     },
     Column {
-        title: "State",
+        title: Header::new("State"),
         letter: 'S',
         width: 10,
         min: 9,
@@ -46,7 +46,7 @@ static COLUMNS: [Column<User>; 6] = [
         sort: |u, _| SortKey::text(&u.status.to_string()),
     },
     Column {
-        title: "Reason",
+        title: Header::new("Reason"),
         letter: 'R',
         width: 16,
         min: 8,
@@ -58,7 +58,7 @@ static COLUMNS: [Column<User>; 6] = [
         sort: |u, _| u.pause_reason.as_deref().map_or(SortKey::Missing, SortKey::text),
     },
     Column {
-        title: "In state",
+        title: Header::new("In state"),
         letter: 'I',
         width: 9,
         min: 8,
@@ -71,7 +71,7 @@ static COLUMNS: [Column<User>; 6] = [
         sort: |u, _| u.status_since.map_or(SortKey::Missing, |t| SortKey::Int(t.datetime().unix_timestamp())),
     },
     Column {
-        title: "Shift",
+        title: Header::new("Shift"),
         letter: 'H',
         width: 11,
         min: 11,

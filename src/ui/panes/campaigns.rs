@@ -4,14 +4,14 @@
 use super::format;
 use crate::api::model::{Campaign, Contact};
 use crate::domain::contact_disposition::DialerState;
-use crate::ui::entity::{Column, Entity, Field, Lookup, SortKey};
+use crate::ui::entity::{Column, Entity, Field, Header, Lookup, SortKey};
 use crate::ui::theme::Role;
 use serde_json::Value;
 use std::borrow::Cow;
 
 static CAMPAIGN_COLUMNS: [Column<Campaign>; 5] = [
     Column {
-        title: "Name",
+        title: Header::new("Name"),
         letter: 'N',
         width: 22,
         min: 12,
@@ -23,7 +23,7 @@ static CAMPAIGN_COLUMNS: [Column<Campaign>; 5] = [
         sort: |c, _| SortKey::text(&c.name),
     },
     Column {
-        title: "Status",
+        title: Header::new("Status"),
         letter: 'S',
         width: 8,
         min: 6,
@@ -35,7 +35,7 @@ static CAMPAIGN_COLUMNS: [Column<Campaign>; 5] = [
         sort: |c, _| SortKey::text(&c.status),
     },
     Column {
-        title: "Mode",
+        title: Header::new("Mode"),
         letter: 'M',
         width: 11,
         min: 8,
@@ -47,7 +47,7 @@ static CAMPAIGN_COLUMNS: [Column<Campaign>; 5] = [
         sort: |c, _| SortKey::text(&c.dialing_mode),
     },
     Column {
-        title: "Contacts",
+        title: Header::new("Contacts"),
         letter: 'C',
         width: 8,
         min: 8,
@@ -59,7 +59,7 @@ static CAMPAIGN_COLUMNS: [Column<Campaign>; 5] = [
         sort: |c, _| SortKey::Int(i64::try_from(c.contact_count).unwrap_or(i64::MAX)),
     },
     Column {
-        title: "Outcomes",
+        title: Header::new("Outcomes"),
         letter: 'O',
         width: 9,
         min: 9,
@@ -74,7 +74,7 @@ static CAMPAIGN_COLUMNS: [Column<Campaign>; 5] = [
 
 static CONTACT_COLUMNS: [Column<Contact>; 6] = [
     Column {
-        title: "Name",
+        title: Header::new("Name"),
         letter: 'N',
         width: 20,
         min: 12,
@@ -86,7 +86,7 @@ static CONTACT_COLUMNS: [Column<Contact>; 6] = [
         sort: |c, _| SortKey::text(&c.display_name()),
     },
     Column {
-        title: "Phone",
+        title: Header::new("Phone"),
         letter: 'P',
         width: 13,
         min: 12,
@@ -98,7 +98,7 @@ static CONTACT_COLUMNS: [Column<Contact>; 6] = [
         sort: |c, _| SortKey::text(&c.phone),
     },
     Column {
-        title: "Dialer",
+        title: Header::new("Dialer"),
         letter: 'D',
         width: 10,
         min: 9,
@@ -110,7 +110,7 @@ static CONTACT_COLUMNS: [Column<Contact>; 6] = [
         sort: |c, _| SortKey::text(c.state.as_str()),
     },
     Column {
-        title: "Outcome",
+        title: Header::new("Outcome"),
         letter: 'O',
         width: 15,
         min: 15,
@@ -122,10 +122,10 @@ static CONTACT_COLUMNS: [Column<Contact>; 6] = [
         sort: |c, _| c.outcome_code.as_deref().map_or(SortKey::Missing, SortKey::text),
     },
     Column {
-        title: "Attempts",
+        title: Header::new("Attempts").or("Tries"),
         letter: 'T',
         width: 8,
-        min: 4,
+        min: 5,
         drop: 2,
         right: true,
         live: false,
@@ -134,10 +134,10 @@ static CONTACT_COLUMNS: [Column<Contact>; 6] = [
         sort: |c, _| SortKey::Int(i64::from(c.attempts)),
     },
     Column {
-        title: "Agent",
+        title: Header::new("Agent"),
         letter: 'A',
         width: 16,
-        min: 10,
+        min: 9,
         drop: 1,
         right: false,
         live: false,

@@ -3,7 +3,7 @@
 
 use super::format;
 use crate::api::model::{DataAction, RecentExecutions};
-use crate::ui::entity::{Column, Entity, Field, Lookup, SortKey};
+use crate::ui::entity::{Column, Entity, Field, Header, Lookup, SortKey};
 use crate::ui::theme::Role;
 use std::borrow::Cow;
 
@@ -13,7 +13,7 @@ pub const ERROR_RATE_BAD: f64 = 0.05;
 
 static COLUMNS: [Column<DataAction>; 6] = [
     Column {
-        title: "Name",
+        title: Header::new("Name"),
         letter: 'N',
         width: 24,
         min: 12,
@@ -25,7 +25,7 @@ static COLUMNS: [Column<DataAction>; 6] = [
         sort: |a, _| SortKey::text(&a.name),
     },
     Column {
-        title: "Version",
+        title: Header::new("Version"),
         letter: 'V',
         width: 8,
         min: 7,
@@ -39,7 +39,7 @@ static COLUMNS: [Column<DataAction>; 6] = [
         },
     },
     Column {
-        title: "State",
+        title: Header::new("State"),
         letter: 'S',
         width: 10,
         min: 10,
@@ -51,7 +51,7 @@ static COLUMNS: [Column<DataAction>; 6] = [
         sort: |a, _| SortKey::Int(i64::from(a.is_deprecated)),
     },
     Column {
-        title: "Runs",
+        title: Header::new("Runs"),
         letter: 'R',
         width: 7,
         min: 5,
@@ -66,7 +66,7 @@ static COLUMNS: [Column<DataAction>; 6] = [
         },
     },
     Column {
-        title: "Errors",
+        title: Header::new("Errors"),
         letter: 'E',
         width: 7,
         min: 6,
@@ -78,7 +78,7 @@ static COLUMNS: [Column<DataAction>; 6] = [
         sort: |a, _| ran(a).map_or(SortKey::Missing, |e| SortKey::Int((e.error_rate * 1e6) as i64)),
     },
     Column {
-        title: "Latency",
+        title: Header::new("Latency"),
         letter: 'L',
         width: 8,
         min: 7,

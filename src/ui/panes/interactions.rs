@@ -4,14 +4,14 @@
 use super::format;
 use crate::api::model::Interaction;
 use crate::domain::interaction_disposition::InteractionStatus;
-use crate::ui::entity::{Column, Entity, Field, Lookup, SortKey};
+use crate::ui::entity::{Column, Entity, Field, Header, Lookup, SortKey};
 use crate::ui::theme::Role;
 use serde_json::Value;
 use std::borrow::Cow;
 
 static COLUMNS: [Column<Interaction>; 8] = [
     Column {
-        title: "Id",
+        title: Header::new("Id"),
         letter: 'I',
         width: 9,
         min: 9,
@@ -23,7 +23,7 @@ static COLUMNS: [Column<Interaction>; 8] = [
         sort: |i, _| SortKey::text(i.id.as_str()),
     },
     Column {
-        title: "Channel",
+        title: Header::new("Channel"),
         letter: 'C',
         width: 7,
         min: 5,
@@ -35,7 +35,7 @@ static COLUMNS: [Column<Interaction>; 8] = [
         sort: |i, _| SortKey::text(i.channel.as_str()),
     },
     Column {
-        title: "Agent",
+        title: Header::new("Agent"),
         letter: 'A',
         width: 18,
         min: 10,
@@ -49,7 +49,7 @@ static COLUMNS: [Column<Interaction>; 8] = [
         },
     },
     Column {
-        title: "Status",
+        title: Header::new("Status"),
         letter: 'S',
         width: 6,
         min: 6,
@@ -61,7 +61,7 @@ static COLUMNS: [Column<Interaction>; 8] = [
         sort: |i, _| SortKey::text(&i.status.to_string()),
     },
     Column {
-        title: "Disposition",
+        title: Header::new("Disposition").or("Dispo"),
         letter: 'D',
         width: 18,
         min: 9,
@@ -73,7 +73,7 @@ static COLUMNS: [Column<Interaction>; 8] = [
         sort: |i, _| SortKey::text(&disposition(i)),
     },
     Column {
-        title: "Queue",
+        title: Header::new("Queue"),
         letter: 'Q',
         width: 16,
         min: 8,
@@ -85,7 +85,7 @@ static COLUMNS: [Column<Interaction>; 8] = [
         sort: |i, _| i.queue.as_deref().map_or(SortKey::Missing, SortKey::text),
     },
     Column {
-        title: "Customer",
+        title: Header::new("Customer"),
         letter: 'U',
         width: 18,
         min: 10,
@@ -97,7 +97,7 @@ static COLUMNS: [Column<Interaction>; 8] = [
         sort: |i, _| i.customer_name.as_deref().map_or(SortKey::Missing, SortKey::text),
     },
     Column {
-        title: "Started",
+        title: Header::new("Started"),
         letter: 'T',
         width: 7,
         min: 7,

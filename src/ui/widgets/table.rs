@@ -114,7 +114,8 @@ fn header<'a, T: Entity>(
             (true, true) => "▼",
             (false, _) => "",
         };
-        let name = fit(column.title, usize::from(w).saturating_sub(width(arrow)));
+        let room = usize::from(w).saturating_sub(width(arrow));
+        let name = fit(column.title.fitting(room), room);
         let letter = name.char_indices().find(|(_, c)| c.eq_ignore_ascii_case(&column.letter));
         let used = width(&name) + width(arrow);
         let padding = " ".repeat(usize::from(w).saturating_sub(used));
