@@ -2,7 +2,8 @@
 //! sandbox: it draws the agents, switches panes, sets an agent's state
 //! through a form and its confirmation, shows the change in the audit pane,
 //! and on `q` gives the terminal back as it found it and exits 0; quitting
-//! during a batch, Ctrl-C once the screen is gone skips what has not started.
+//! during a batch, Ctrl-C once the screen is gone skips what has not started,
+//! and so does a hangup.
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
@@ -166,28 +167,25 @@ fn the_console_makes_a_change_in_a_real_terminal_and_restores_it_on_quit() {
     assert!(audit.contains("\"agent_status\"") && audit.contains("\"applied\""), "{audit}");
 }
 
-#[test]
-fn ctrl_c_after_quitting_during_a_batch_skips_the_targets_not_started() {
-    let home = tempfile::tempdir().expect("a temporary directory");
-    let (mut term, mut child) = start(home.path());
+/// The console, its screen on the contacts, with a batch of hundreds of
+/// outcomes under way: at the campaign's 10 requests a second, it takes
+/// minutes.
+fn batch_under_way(home: &std::path::Path) -> (Terminal, Box<dyn portable_pty::Child + Send + Sync>) {
+    let (mut term, child) = start(home);
     term.wait_for("the agents table", |s| s.contains("Name▲") && !s.contains("Waiting"));
     term.step("3", "the campaigns", |s| s.contains("Dialing mode"));
     term.step("l/PENDING\r", "the pending contacts", |s| s.contains("/PENDING") && s.contains("PENDING   —"));
     term.step("*d", "the outcome form", |s| s.contains("Outcome ·") && s.contains("(choose an outcome)"));
     term.step("\x1b[C", "an outcome chosen", |s| !s.contains("(choose an outcome)"));
     term.step("\r", "the confirmation", |s| s.contains("Set the outcome of"));
-    // At the campaign's 10 requests a second, hundreds of contacts take
-    // minutes: the batch is still running when the console is left.
     term.step("y", "the batch under way", |s| s.contains("change in flight"));
-    term.step("q", "the question", |s| s.contains("skip the targets not started yet, then quit"));
-    term.send("y");
-    term.wait_until("word on leaving", |t| t.said("Ctrl-C skips the targets not started yet"));
-    term.send("\x03");
-    let status = exit_status(&mut term, &mut child, "after Ctrl-C");
-    assert!(status.success(), "exit status {status:?}");
-    assert!(term.said("Skipping the targets not started yet") && term.said("Done."));
+    (term, child)
+}
 
-    let audit = std::fs::read_to_string(home.path().join("data/audit.jsonl")).expect("the audit log");
+/// The batch's records: the targets not started were skipped, and every
+/// write sent was settled.
+fn assert_rest_skipped(home: &std::path::Path) {
+    let audit = std::fs::read_to_string(home.join("data/audit.jsonl")).expect("the audit log");
     let records: Vec<serde_json::Value> = audit
         .lines()
         .map(|l| serde_json::from_str(l).expect("a record"))
@@ -199,4 +197,34 @@ fn ctrl_c_after_quitting_during_a_batch_skips_the_targets_not_started() {
     let skipped = count("outcome", Some("skipped"));
     assert!(skipped > 100, "the targets not started were skipped: {skipped}");
     assert_eq!(count("intent", None), count("outcome", Some("applied")), "every write sent was settled");
+}
+
+#[test]
+fn ctrl_c_after_quitting_during_a_batch_skips_the_targets_not_started() {
+    let home = tempfile::tempdir().expect("a temporary directory");
+    let (mut term, mut child) = batch_under_way(home.path());
+    term.step("q", "the question", |s| s.contains("skip the targets not started yet, then quit"));
+    term.send("y");
+    term.wait_until("word on leaving", |t| t.said("Ctrl-C skips the targets not started yet"));
+    term.send("\x03");
+    let status = exit_status(&mut term, &mut child, "after Ctrl-C");
+    assert!(status.success(), "exit status {status:?}");
+    assert!(term.said("Skipping the targets not started yet") && term.said("Done."));
+    assert_rest_skipped(home.path());
+}
+
+/// A terminal closed under a batch leaves nobody to watch the rest go out:
+/// the console skips the targets not started, lets those in flight finish,
+/// and exits, rather than carry on unseen holding the audit log.
+#[test]
+fn a_hangup_during_a_batch_skips_the_targets_not_started_and_exits() {
+    let home = tempfile::tempdir().expect("a temporary directory");
+    let (mut term, mut child) = batch_under_way(home.path());
+    let pid = child.process_id().expect("the console's pid");
+    let sent = std::process::Command::new("kill").args(["-HUP", &pid.to_string()]).status();
+    assert!(sent.is_ok_and(|s| s.success()), "SIGHUP sent");
+    let status = exit_status(&mut term, &mut child, "after SIGHUP");
+    assert_eq!(status.exit_code(), 129, "128 + SIGHUP");
+    assert!(term.said("Skipping the targets not started yet"), "{}", String::from_utf8_lossy(&term.raw));
+    assert_rest_skipped(home.path());
 }

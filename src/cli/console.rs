@@ -82,11 +82,14 @@ async fn console(
     let ended = ui::run(console).await;
     // The screen is gone by now, so Ctrl-C is a signal again: heard from
     // here on, then say why the prompt is not back yet.
-    let stop = StopSignal::listen()?;
+    let stop = StopSignal::listen_with_hangup()?;
     let (unfinished, batches) = ended.as_ref().map_or((0, Vec::new()), |e| (e.unfinished, e.batches.clone()));
+    // Stopped by a signal (the terminal closed, or the system asked), nobody
+    // is left to watch the rest of a batch go out: it is not started.
+    let signalled = matches!(ended, Ok(ui::Ended { exit: Exit::Signal(_), .. }));
+    let skipping = signalled || ended.as_ref().is_ok_and(|e| e.cancelling);
     if unfinished > 0 {
-        let cancelling = ended.as_ref().is_ok_and(|e| e.cancelling);
-        let what = if cancelling {
+        let what = if skipping {
             "Skipping the targets not started yet and finishing those in flight before exiting".to_string()
         } else {
             format!(
@@ -94,13 +97,17 @@ async fn console(
                 if unfinished == 1 { "" } else { "s" }
             )
         };
-        let ctrl_c = if batches.is_empty() { "stops at once" } else { "skips the targets not started yet" };
+        let ctrl_c = if batches.is_empty() || signalled {
+            "stops at once"
+        } else {
+            "skips the targets not started yet"
+        };
         eprintln!(
             "{what} (Ctrl-C {ctrl_c}); every outcome goes to the audit log ({}).",
             paths.audit_log().display()
         );
     }
-    wind_down(runtime, batches, stop).await?;
+    wind_down(runtime, batches, signalled, stop).await?;
     if unfinished > 0 {
         eprintln!("Done.");
     }
@@ -108,14 +115,23 @@ async fn console(
 }
 
 /// Lets the changes in flight finish and stops the backend. The screen is
-/// gone, so Ctrl-C (or SIGTERM) comes here: the first skips the targets the
-/// batches have not started, a second stops at once, as a crash would; the
-/// next start reconciles what was in flight from the audit log.
-async fn wind_down(runtime: Runtime, batches: Vec<CommandId>, mut stop: StopSignal) -> Result<()> {
+/// gone, so Ctrl-C (or SIGTERM, or SIGHUP) comes here: the first skips the
+/// targets the batches have not started, a second stops at once, as a crash
+/// would; the next start reconciles what was in flight from the audit log.
+/// `skip_now` skips them from the start, as after a signal.
+async fn wind_down(
+    runtime: Runtime,
+    batches: Vec<CommandId>,
+    skip_now: bool,
+    mut stop: StopSignal,
+) -> Result<()> {
     let commands = runtime.engine().commands();
+    if skip_now {
+        cancel(&commands, &batches).await;
+    }
     let shutdown = runtime.shutdown();
     tokio::pin!(shutdown);
-    let mut skipping = batches.is_empty();
+    let mut skipping = skip_now || batches.is_empty();
     loop {
         tokio::select! {
             () = &mut shutdown => return Ok(()),
@@ -128,12 +144,16 @@ async fn wind_down(runtime: Runtime, batches: Vec<CommandId>, mut stop: StopSign
                     );
                 }
                 skipping = true;
-                for id in &batches {
-                    // The engine reads cancels until its last change has finished.
-                    let _ = commands.send(Command::Cancel { id: id.clone() }).await;
-                }
+                cancel(&commands, &batches).await;
                 eprintln!("Skipping the targets not started yet; Ctrl-C again stops at once.");
             }
         }
+    }
+}
+
+async fn cancel(commands: &tokio::sync::mpsc::Sender<Command>, batches: &[CommandId]) {
+    for id in batches {
+        // The engine reads cancels until its last change has finished.
+        let _ = commands.send(Command::Cancel { id: id.clone() }).await;
     }
 }
