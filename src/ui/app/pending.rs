@@ -3,6 +3,7 @@
 
 use crate::engine::audit::Target;
 use crate::engine::{BatchReport, CommandId, Outcome};
+use crate::ui::panes::format;
 use std::collections::BTreeSet;
 
 /// Item outcomes kept for a batch's result; the audit log keeps them all.
@@ -108,7 +109,7 @@ impl Pending {
         let parts: Vec<String> = words
             .iter()
             .filter(|(n, ..)| *n > 0)
-            .map(|&(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+            .map(|&(n, one, many)| format!("{} {}", format::count(n as u64), if n == 1 { one } else { many }))
             .collect();
         Some(parts.join(", "))
     }

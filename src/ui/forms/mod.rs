@@ -22,6 +22,7 @@ use crate::domain::{Invalid, Timestamp};
 use crate::engine::RuleBook;
 use crate::ui::entity::Directory;
 use crate::ui::keymap::Verb;
+use crate::ui::panes::format;
 
 /// The tenant's rule data as the console has it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -341,5 +342,5 @@ pub fn metrics(action: DataAction, now: Timestamp) -> Form {
 
 /// `n` and a noun, the noun plural unless `n` is 1.
 pub fn count(n: usize, noun: &str) -> String {
-    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+    if n == 1 { format!("1 {noun}") } else { format!("{} {noun}s", format::count(n as u64)) }
 }

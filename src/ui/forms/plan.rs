@@ -1,11 +1,13 @@
 //! What a valid form would do: the lines a confirmation lists, and the
 //! changes sent to the engine once confirmed.
 
+use super::count;
 use crate::domain::agent_status::AgentStatusDraft;
 use crate::domain::attributes::AttributeDraft;
 use crate::domain::contact_disposition::ContactDispositionDraft;
 use crate::domain::interaction_disposition::DispositionDraft;
 use crate::engine::{Change, CommandId, DataActionChange, Item};
+use crate::ui::panes::format;
 use std::collections::HashMap;
 
 /// Batches at least this large say how many they touch before they go.
@@ -129,19 +131,22 @@ impl Plan {
                         .to_string()
                 }
                 n => format!(
-                    "All {n} look blocked (see the notes): each will be skipped or refused, and nothing will change."
+                    "All {} look blocked (see the notes): each will be skipped or refused, and nothing will change.",
+                    format::count(n as u64)
                 ),
             })
         } else if n < LARGE_BATCH {
             None
         } else if blocked == 0 {
-            Some(format!("This changes {n} {noun}s at once."))
+            Some(format!("This changes {} at once.", count(n, noun)))
         } else {
             let verb = if blocked == 1 { "looks" } else { "look" };
             Some(format!(
-                "This changes {} of {n} {noun}s at once; {blocked} {verb} blocked (see the notes) and will be \
-                 skipped or refused.",
-                n - blocked
+                "This changes {} of {} at once; {} {verb} blocked (see the notes) and will be skipped or \
+                 refused.",
+                format::count((n - blocked) as u64),
+                count(n, noun),
+                format::count(blocked as u64)
             ))
         };
         if let Some(text) = text {
@@ -184,6 +189,10 @@ mod tests {
         assert!(some.starts_with("This changes 68 of 206 agents at once; 138 look blocked"), "{some}");
         let one = plan(12, 1).warning.unwrap();
         assert!(one.contains("; 1 looks blocked"), "{one}");
+        let thousands = plan(2_000, 1_070).warning.unwrap();
+        assert!(thousands.starts_with("This changes 930 of 2,000 agents at once; 1,070 look"), "{thousands}");
+        let all = plan(1_000, 1_000).warning.unwrap();
+        assert!(all.starts_with("All 1,000 look blocked"), "{all}");
     }
 
     #[test]

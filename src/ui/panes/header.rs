@@ -38,8 +38,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let (done, total) = app.in_flight.values().fold((0, 0), |(d, t), p| (d + p.done, t + p.total));
         spans.push(separator());
         let text = match app.in_flight.len() {
-            1 => format!("1 change in flight ({done}/{total})"),
-            n => format!("{n} changes in flight ({done}/{total})"),
+            1 => {
+                format!("1 change in flight ({}/{})", format::count(done as u64), format::count(total as u64))
+            }
+            n => format!(
+                "{n} changes in flight ({}/{})",
+                format::count(done as u64),
+                format::count(total as u64)
+            ),
         };
         spans.push(Span::styled(text, style(Role::Warn)));
     }

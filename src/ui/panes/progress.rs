@@ -1,6 +1,7 @@
 //! The progress of the batch in flight: how far it got, and the key that
 //! stops it, while one does.
 
+use super::format;
 use crate::ui::app::App;
 use crate::ui::keymap::Verb;
 use crate::ui::theme::Role;
@@ -18,7 +19,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let batches: Vec<_> = app.in_flight.iter().filter(|(_, p)| p.total > 1).collect();
     let Some((id, progress)) = batches.last() else { return };
     let label = app.pending.get(*id).map_or("Batch", |p| p.label.as_str());
-    let counts = format!(" {}/{} ", progress.done, progress.total);
+    let counts =
+        format!(" {}/{} ", format::count(progress.done as u64), format::count(progress.total as u64));
     let more = match batches.len() {
         1 => String::new(),
         n => format!(" (+{} more)", n - 1),

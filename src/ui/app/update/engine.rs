@@ -5,6 +5,7 @@ use crate::engine::{BatchReport, Command, CommandId, Event, Finished, Outcome, R
 use crate::ui::app::{App, Effect, Level, Overlay, Pending, Progress};
 use crate::ui::entity::{Lookup, Person};
 use crate::ui::forms::Rules;
+use crate::ui::panes::format;
 
 pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
     match event {
@@ -181,15 +182,16 @@ pub(super) fn level(outcome: &Outcome) -> Level {
 }
 
 fn batch(report: &BatchReport, pending: &Pending) -> (String, Level) {
-    let mut text = format!("{}: {} of {} applied", pending.label, report.successful, report.total);
+    let n = |n: usize| format::count(n as u64);
+    let mut text = format!("{}: {} of {} applied", pending.label, n(report.successful), n(report.total));
     if report.failed > 0 {
         let words =
-            pending.blocked_words(report.failed).unwrap_or_else(|| format!("{} failed", report.failed));
+            pending.blocked_words(report.failed).unwrap_or_else(|| format!("{} failed", n(report.failed)));
         text.push_str(&format!(", {words}"));
     }
     if report.skipped_total() > 0 {
         let reasons: Vec<String> =
-            report.skipped.iter().map(|(key, n)| format!("{n} {}", skip_words(key))).collect();
+            report.skipped.iter().map(|(key, count)| format!("{} {}", n(*count), skip_words(key))).collect();
         text.push_str(&format!(", skipped {}", reasons.join(", ")));
     }
     // The skip reasons already say so when targets were left unstarted.
@@ -199,7 +201,7 @@ fn batch(report: &BatchReport, pending: &Pending) -> (String, Level) {
     if let Some(first) = pending.first_blocked() {
         text.push_str(&format!(". {first}"));
         if pending.blocked_total > 1 {
-            text.push_str(&format!(" (and {} more in the audit log)", pending.blocked_total - 1));
+            text.push_str(&format!(" (and {} more in the audit log)", n(pending.blocked_total - 1)));
         }
     }
     let level = if report.failed > 0 || pending.first_blocked().is_some() { Level::Warn } else { Level::Ok };

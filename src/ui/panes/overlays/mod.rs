@@ -8,6 +8,7 @@ mod form;
 mod help;
 
 use super::detail;
+use super::format;
 use crate::ui::app::palette;
 use crate::ui::app::{App, Overlay, Palette};
 use crate::ui::keymap::{Context, Verb};
@@ -107,7 +108,7 @@ fn text_of(app: &App, overlay: &Overlay, area: Rect) -> Option<(String, Vec<Line
         Overlay::Confirm(confirm) => {
             let title = match confirm.plan.lines.len() {
                 0 | 1 => "Confirm".to_string(),
-                n => format!("Confirm · {n} changes"),
+                n => format!("Confirm · {} changes", format::count(n as u64)),
             };
             (title, confirm::lines(app, &confirm.plan, room))
         }
@@ -193,7 +194,11 @@ fn confirm_quit(frame: &mut Frame, area: Rect, app: &App) {
     let (changes, them) =
         if n == 1 { ("1 change is".to_string(), "it") } else { (format!("{n} changes are"), "them") };
     let still = if targets > n {
-        format!("{changes} still in flight ({} of {targets} targets left).", app.targets_left())
+        format!(
+            "{changes} still in flight ({} of {} targets left).",
+            format::count(app.targets_left() as u64),
+            format::count(targets as u64)
+        )
     } else {
         format!("{changes} still in flight.")
     };
