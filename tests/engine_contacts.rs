@@ -4,7 +4,6 @@
 
 mod engine_support;
 
-use cxone_console::api::model::ListQuery;
 use cxone_console::domain::contact_disposition::{ContactDispositionDraft, DialerState};
 use cxone_console::domain::{CampaignId, ContactId};
 use cxone_console::engine::audit::{AuditRecord, RecordKind};
@@ -174,14 +173,7 @@ async fn duplicates_busy_and_unchanged_contacts_are_skipped_and_bad_entries_refu
 async fn outcomes_for_an_unknown_agent_or_a_user_who_is_not_one_are_refused_unsent() {
     let mut rig = Rig::quiet().await;
     let fresh = pending_contacts(&rig.sandbox, CAMPAIGN, 7).await;
-    let users = engine_support::client(&rig.sandbox)
-        .users(&ListQuery::new().top(1000))
-        .await
-        .expect("the users list")
-        .value
-        .items;
-    let manager =
-        users.iter().find(|u| !u.roles.iter().any(|r| r == "Agent")).expect("a user with other roles");
+    let manager = engine_support::non_agent(&rig.sandbox).await;
     let with_agent = |contact: &str, agent: &str| ContactDispositionDraft {
         agent_id: agent.into(),
         ..draft(CAMPAIGN, contact, "INTERESTED")

@@ -4,26 +4,19 @@
 
 mod engine_support;
 
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode, header};
-use axum::response::{IntoResponse, Response};
 use cxone_console::api::Client;
-use cxone_console::api::model::ListQuery;
 use cxone_console::domain::interaction_disposition::{DispositionDraft, InteractionDisposition};
 use cxone_console::domain::{InteractionId, Timestamp};
 use cxone_console::engine::audit::{AuditRecord, RecordKind};
 use cxone_console::engine::outbox::MessageId;
-use cxone_console::engine::{Change, Engine, EngineConfig, Outcome};
+use cxone_console::engine::{Change, Outcome};
 use cxone_console::sandbox::tenant::PINNED_CLOSED_INTERACTION;
 use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
 use cxone_console::signing::Verdict;
 use engine_support::Rig;
-use std::future::Future;
-use std::pin::Pin;
+use engine_support::proxy::{Hook, through_proxy};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use url::Url;
+use std::sync::atomic::Ordering;
 
 fn draft(code: &str, description: &str) -> DispositionDraft {
     DispositionDraft {
@@ -123,14 +116,7 @@ async fn an_open_interaction_is_refused_before_any_write() {
 #[tokio::test]
 async fn a_disposition_for_an_unknown_agent_or_a_user_who_is_not_one_is_refused_unsent() {
     let mut rig = Rig::quiet().await;
-    let users = engine_support::client(&rig.sandbox)
-        .users(&ListQuery::new().top(1000))
-        .await
-        .expect("the users list")
-        .value
-        .items;
-    let manager =
-        users.iter().find(|u| !u.roles.iter().any(|r| r == "Agent")).expect("a user with other roles");
+    let manager = engine_support::non_agent(&rig.sandbox).await;
     // The first change reads the matrix, so the next ones' requests are the agents' reads alone.
     let first = rig.outcome(Change::InteractionDisposition {
         interaction_id: PINNED_CLOSED_INTERACTION.into(),
@@ -303,70 +289,6 @@ async fn set_elsewhere(other: &Client, drafts: &[DispositionDraft]) {
     let current = other.interaction(&id).await.expect("the interaction").value;
     let tag = current.etag.expect("a tag");
     other.set_dispositions(&change, &tag, None).await.expect("the other supervisor's write");
-}
-
-/// Runs before the proxy forwards PATCH number `n` (from 0) of an interaction.
-type Hook = Arc<dyn Fn(usize) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
-
-/// A loopback proxy between the engine and the sandbox that arranges what
-/// happens on the tenant just before each disposition write arrives.
-struct Proxy {
-    upstream: Url,
-    http: reqwest::Client,
-    hook: Hook,
-    patches: AtomicUsize,
-}
-
-async fn through_proxy(
-    sandbox: Sandbox,
-    hook: Hook,
-    adjust: impl FnOnce(&mut EngineConfig),
-) -> (Rig, Arc<Proxy>) {
-    let http = reqwest::Client::builder().no_proxy().build().expect("an HTTP client");
-    let proxy = Arc::new(Proxy { upstream: sandbox.base_url(), http, hook, patches: AtomicUsize::new(0) });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
-    let url = Url::parse(&format!("http://{}", listener.local_addr().expect("an address"))).expect("a URL");
-    let app = axum::Router::new().fallback(forward).with_state(Arc::clone(&proxy));
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let client_config =
-        cxone_console::api::ClientConfig::new(url, sandbox.client_id(), sandbox.client_secret().clone());
-    let client = Client::new(client_config).expect("a client");
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let mut config = engine_support::engine_config(&sandbox, dir.path());
-    adjust(&mut config);
-    let (engine, events) = Engine::start(client, config).await.expect("the engine starts");
-    (Rig { sandbox, engine, events, dir, seen: Vec::new() }, proxy)
-}
-
-async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, 4 << 20).await else {
-        return StatusCode::BAD_REQUEST.into_response();
-    };
-    if parts.method == Method::PATCH && parts.uri.path().starts_with("/api/v1/interactions/") {
-        let n = proxy.patches.fetch_add(1, Ordering::SeqCst);
-        (proxy.hook)(n).await;
-    }
-    let mut url = proxy.upstream.clone();
-    url.set_path(parts.uri.path());
-    url.set_query(parts.uri.query());
-    let mut out = proxy.http.request(parts.method.clone(), url).body(body);
-    for (name, value) in &parts.headers {
-        if name != header::HOST && name != header::CONTENT_LENGTH {
-            out = out.header(name, value);
-        }
-    }
-    let Ok(reply) = out.send().await else { return StatusCode::BAD_GATEWAY.into_response() };
-    let (status, headers) = (reply.status(), reply.headers().clone());
-    let bytes = reply.bytes().await.unwrap_or_default();
-    let mut response = Response::new(Body::from(bytes));
-    *response.status_mut() = status;
-    for (name, value) in &headers {
-        if name != header::TRANSFER_ENCODING && name != header::CONTENT_LENGTH {
-            response.headers_mut().append(name, value.clone());
-        }
-    }
-    response
 }
 
 /// Marking hundreds of interactions sends as many commands at once; while

@@ -3,6 +3,7 @@
 //! rest (selection, sorting, filtering, change marks).
 
 use super::theme::Role;
+use crate::ui::widgets::fit::width;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -109,7 +110,7 @@ impl Header {
     /// to fit by the caller, when even that does not).
     pub fn fitting(&self, room: usize) -> &'static str {
         match self.short {
-            Some(short) if self.name.chars().count() > room => short,
+            Some(short) if width(self.name) > room => short,
             _ => self.name,
         }
     }

@@ -5,6 +5,7 @@
 #![allow(dead_code)] // each test file uses its own subset
 
 pub mod contacts;
+pub mod proxy;
 
 use cxone_console::api::{Client, ClientConfig};
 use cxone_console::engine::audit::AuditRecord;
@@ -35,6 +36,18 @@ pub fn client(sandbox: &Sandbox) -> Client {
 }
 
 /// An engine configuration for `sandbox` with its logs under `dir`.
+/// A user of the tenant without the Agent role, whom no disposition or
+/// outcome may name.
+pub async fn non_agent(sandbox: &Sandbox) -> cxone_console::api::model::User {
+    let users = client(sandbox)
+        .users(&cxone_console::api::model::ListQuery::new().top(1000))
+        .await
+        .expect("the users list")
+        .value
+        .items;
+    users.into_iter().find(|u| !u.roles.iter().any(|r| r == "Agent")).expect("a user with other roles")
+}
+
 pub fn engine_config(sandbox: &Sandbox, dir: &std::path::Path) -> EngineConfig {
     let key = SigningKey::from_secret(sandbox.sink_secret()).expect("the sandbox's sink secret is valid");
     let mut config = EngineConfig::new(dir, key);
