@@ -189,6 +189,29 @@ impl AgentStatusChange {
     }
 }
 
+impl AgentStatusChange {
+    /// The pause reason the tenant keeps: only a Break has one.
+    pub fn kept_reason(&self) -> Option<&str> {
+        (self.status == AgentStatus::Break).then_some(self.pause_reason.as_deref()).flatten()
+    }
+
+    /// Whether an agent now in `status` with `pause_reason` already is where
+    /// the change would put them. A wrap-up still running is something the
+    /// change would end, so an agent in one never holds it.
+    pub fn held_by(&self, status: Option<AgentStatus>, pause_reason: Option<&str>, in_wrap_up: bool) -> bool {
+        status == Some(self.status) && pause_reason == self.kept_reason() && !in_wrap_up
+    }
+}
+
+/// Why a change is not sent to an agent who already holds it: "agent Ana
+/// Ito (…) is already Break (IT Issue)".
+pub fn already(user: impl fmt::Display, status: impl fmt::Display, pause_reason: Option<&str>) -> String {
+    match pause_reason {
+        Some(reason) => format!("agent {user} is already {status} ({reason})"),
+        None => format!("agent {user} is already {status}"),
+    }
+}
+
 /// A shift window in Unix seconds, as the tenant publishes it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Shift {
@@ -323,6 +346,27 @@ mod tests {
             err.rule,
             "user u-1 is outside their shift (2024-05-15T12:01:00Z to 2024-05-15T12:02:00Z); \
              changes are refused outside scheduled hours"
+        );
+    }
+
+    #[test]
+    fn an_agent_holds_a_change_only_with_its_reason_and_no_wrap_up_to_end() {
+        let reasons = PauseReasons::default();
+        let pause = AgentStatusChange::validate(&draft("Break", "Queue Full"), &reasons).unwrap();
+        assert!(pause.held_by(Some(AgentStatus::Break), Some("Queue Full"), false));
+        assert!(!pause.held_by(Some(AgentStatus::Break), Some("IT Issue"), false), "another reason");
+        assert!(
+            !pause.held_by(Some(AgentStatus::Break), Some("Queue Full"), true),
+            "the change ends a wrap-up"
+        );
+        assert!(!pause.held_by(None, None, false), "a status this console does not know");
+        // Only a Break keeps a reason: one typed for another status is not compared.
+        let busy = AgentStatusChange::validate(&draft("Busy", "Queue Full"), &reasons).unwrap();
+        assert_eq!(busy.kept_reason(), None);
+        assert!(busy.held_by(Some(AgentStatus::Busy), None, false));
+        assert_eq!(
+            already("Ana Ito (u-1)", "Break", Some("Queue Full")),
+            "agent Ana Ito (u-1) is already Break (Queue Full)"
         );
     }
 }

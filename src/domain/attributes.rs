@@ -4,7 +4,10 @@
 //! `system:` (reserved); a string value is at most 2,000 characters; values
 //! are strings, numbers, booleans or null; at most 50 entries per request;
 //! mode is ADD, UPDATE or DELETE (default UPDATE); a key appears once per
-//! request. The tenant applies a request atomically: all entries or none.
+//! request. The tenant applies a request atomically: all entries or none,
+//! and refuses it whole when an ADD names a key holding another value, an
+//! UPDATE names a key the interaction does not hold, or more than 50
+//! attributes would remain.
 
 use super::InteractionId;
 use super::errors::{FieldError, Invalid, Problems};
@@ -182,6 +185,68 @@ impl AttributeUpdate {
         let entries = p.take_all(check_entries(rows));
         p.finish(|| Some(Self { interaction_id: id?, entries: entries? }))
     }
+}
+
+/// Why the tenant refuses a request against the attributes an interaction
+/// holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    /// Entries that contradict what is held, each under its own field.
+    Conflict(Invalid),
+    /// The attributes the interaction would hold, over [`MAX_ENTRIES`].
+    TooMany(usize),
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Conflict(invalid) => write!(f, "{invalid}"),
+            Self::TooMany(size) => write!(
+                f,
+                "attributes: the interaction would hold {size} attributes; at most {MAX_ENTRIES} are allowed"
+            ),
+        }
+    }
+}
+
+/// The entries of a request that would change something on an interaction
+/// holding `count` attributes, `held` giving each key's value; or why the
+/// tenant refuses the request (see [`Refusal`]).
+pub fn plan<'h>(
+    entries: &[AttributeEntry],
+    held: impl Fn(&AttributeKey) -> Option<&'h AttributeValue>,
+    count: usize,
+) -> Result<Vec<AttributeEntry>, Refusal> {
+    let mut conflicts = Problems::new();
+    let mut changes = Vec::new();
+    let mut size = count;
+    for (i, entry) in entries.iter().enumerate() {
+        let field = format!("attributes[{i}].key");
+        let key = entry.key.as_str();
+        match (entry.mode, held(&entry.key)) {
+            (AttributeMode::Add, Some(v)) if *v == entry.value => {}
+            (AttributeMode::Add, Some(v)) => conflicts
+                .push(field, format!("{key:?} already exists with value {v}; use UPDATE to change it")),
+            (AttributeMode::Update, None) => conflicts
+                .push(field, format!("{key:?} does not exist on this interaction; use ADD to create it")),
+            (AttributeMode::Update, Some(v)) if *v == entry.value => {}
+            (AttributeMode::Delete, None) => {}
+            (AttributeMode::Add, None) => {
+                size += 1;
+                changes.push(entry.clone());
+            }
+            (AttributeMode::Update, Some(_)) => changes.push(entry.clone()),
+            (AttributeMode::Delete, Some(_)) => {
+                size -= 1;
+                changes.push(entry.clone());
+            }
+        }
+    }
+    conflicts.finish(|| Some(())).map_err(Refusal::Conflict)?;
+    if size > MAX_ENTRIES {
+        return Err(Refusal::TooMany(size));
+    }
+    Ok(changes)
 }
 
 /// Checks the rows of one request: the count limit, each row, and that no key

@@ -188,6 +188,33 @@ impl InteractionDisposition {
     }
 }
 
+/// Two disposition lists are the same change when they differ at most in
+/// their timestamps: a client re-sending its request a moment later stamps
+/// it anew, yet asks for nothing new.
+pub fn same_dispositions(a: &[Disposition], b: &[Disposition]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.code == y.code
+                && x.description == y.description
+                && x.agent_id == y.agent_id
+                && x.source == y.source
+                && x.notes == y.notes
+        })
+}
+
+impl InteractionDisposition {
+    /// Whether an interaction holding `held` already has these dispositions.
+    pub fn held_by(&self, held: &[Disposition]) -> bool {
+        same_dispositions(held, &self.dispositions)
+    }
+
+    /// Why the change is not sent to `interaction`, which holds it already.
+    pub fn already(&self, interaction: impl fmt::Display) -> String {
+        let codes: Vec<&str> = self.codes().collect();
+        format!("interaction {interaction} already has disposition {} exactly as asked", codes.join(", "))
+    }
+}
+
 /// The field an entry names its agent in, on the wire and in errors.
 pub const AGENT_FIELD: &str = "agent_id";
 
@@ -347,5 +374,18 @@ mod tests {
         let err = ensure_closed(&id, &InteractionStatus::Open).unwrap_err();
         assert!(err.rule.contains("is open"), "{}", err.rule);
         assert!(ensure_closed(&id, &InteractionStatus::Other("parked".into())).is_err());
+    }
+
+    #[test]
+    fn an_interaction_holds_a_change_whatever_its_timestamps() {
+        let id = "a1b2c3d4-e5f6-7890-abcd-ef1234567890";
+        let change = InteractionDisposition::validate(id, &[draft("101")], &matrix(), now()).unwrap();
+        let later = Timestamp::parse_as("t", "2024-05-16T09:00:00Z").unwrap();
+        let resent = InteractionDisposition::validate(id, &[draft("101")], &matrix(), later).unwrap();
+        assert!(change.held_by(&resent.dispositions), "stamped anew, asking for nothing new");
+        let other = InteractionDisposition::validate(id, &[draft("102")], &matrix(), now()).unwrap();
+        assert!(!change.held_by(&other.dispositions));
+        assert!(!change.held_by(&[]));
+        assert_eq!(change.already("X"), "interaction X already has disposition 101 exactly as asked");
     }
 }

@@ -88,6 +88,8 @@ pub enum Outcome {
 impl Outcome {
     /// The skip key of [`Outcome::unstarted`], as batch reports count it.
     pub const UNSTARTED: &'static str = "cancelled";
+    /// The skip key of a change its target holds already.
+    pub const UNCHANGED: &'static str = "unchanged";
 
     pub fn applied(summary: impl Into<String>) -> Self {
         Self::Applied { summary: summary.into(), data: None }

@@ -151,6 +151,39 @@ pub fn check_new_version(current: &Version, deprecated: bool, raw: &str) -> Resu
     Ok(next)
 }
 
+/// A change to a deployed action: a new version, or its deprecation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionPatch {
+    Version(Version),
+    Deprecate,
+}
+
+/// What an action's current state means for an [`ActionPatch`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum PatchFit {
+    Send,
+    /// The action already is as the patch would leave it: why.
+    InPlace(String),
+    Refused(FieldError),
+}
+
+impl ActionPatch {
+    /// Held against an action now at `current`, deprecated or not.
+    pub fn fit(&self, current: &Version, deprecated: bool) -> PatchFit {
+        match self {
+            Self::Version(v) if v == current => {
+                PatchFit::InPlace(format!("the action is already at version {v}"))
+            }
+            Self::Version(v) => match check_new_version(current, deprecated, &v.to_string()) {
+                Ok(_) => PatchFit::Send,
+                Err(e) => PatchFit::Refused(e),
+            },
+            Self::Deprecate if deprecated => PatchFit::InPlace("the action is already deprecated".into()),
+            Self::Deprecate => PatchFit::Send,
+        }
+    }
+}
+
 fn check_timeout(ms: u64) -> Result<u64, FieldError> {
     if TIMEOUT_MS.contains(&ms) {
         Ok(ms)
@@ -241,5 +274,21 @@ mod tests {
         assert!(check_new_version(&v, false, "1.1.9").is_err());
         assert!(check_new_version(&v, true, "2.0.0").unwrap_err().rule.contains("deprecated"));
         assert!(check_new_version(&v, false, "v2").is_err());
+    }
+
+    #[test]
+    fn a_patch_already_in_place_is_told_apart_from_a_refused_one() {
+        let at = Version::new(2, 0, 1);
+        let to = |v: &str| ActionPatch::Version(Version::parse(v).unwrap());
+        assert_eq!(to("2.1.0").fit(&at, false), PatchFit::Send);
+        assert!(
+            matches!(to("2.0.1").fit(&at, false), PatchFit::InPlace(why) if why.contains("already at version 2.0.1"))
+        );
+        assert!(
+            matches!(to("2.0.0").fit(&at, false), PatchFit::Refused(e) if e.rule.contains("greater than"))
+        );
+        assert!(matches!(to("3.0.0").fit(&at, true), PatchFit::Refused(e) if e.rule.contains("deprecated")));
+        assert_eq!(ActionPatch::Deprecate.fit(&at, false), PatchFit::Send);
+        assert!(matches!(ActionPatch::Deprecate.fit(&at, true), PatchFit::InPlace(_)));
     }
 }

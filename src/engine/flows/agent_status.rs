@@ -13,7 +13,7 @@ use super::{Trail, Webhook};
 use crate::api::model::User;
 use crate::api::{ApiError, CallInfo, IdempotencyKey, Reply};
 use crate::domain::Timestamp;
-use crate::domain::agent_status::{AgentStatus, AgentStatusChange, AgentStatusDraft, role_fit, shift_fit};
+use crate::domain::agent_status::{AgentStatusChange, AgentStatusDraft, already, role_fit, shift_fit};
 use crate::engine::audit::{Target, TargetKind};
 use crate::engine::command::{CommandId, Item};
 use crate::engine::context::Ctx;
@@ -316,29 +316,18 @@ fn refused(reason: impl std::fmt::Display) -> Ending {
 }
 
 fn unchanged(user: &User) -> Ending {
-    let reason = match &user.pause_reason {
-        Some(r) => format!("agent {} is already {} ({r})", user.named(), user.status),
-        None => format!("agent {} is already {}", user.named(), user.status),
-    };
-    Ending::new(Outcome::skipped("unchanged", reason))
-}
-
-/// The pause reason the tenant keeps: only a Break has one.
-fn kept_reason(change: &AgentStatusChange) -> Option<&str> {
-    (change.status == AgentStatus::Break).then_some(change.pause_reason.as_deref()).flatten()
+    let reason = already(user.named(), &user.status, user.pause_reason.as_deref());
+    Ending::new(Outcome::skipped(Outcome::UNCHANGED, reason))
 }
 
 /// The state the change leaves, as the intent records it for reconciliation.
 fn state(change: &AgentStatusChange) -> Value {
-    json!({ "status": change.status.as_str(), "pauseReason": kept_reason(change) })
+    json!({ "status": change.status.as_str(), "pauseReason": change.kept_reason() })
 }
 
-/// Whether the agent already is where the change would put them, with no
-/// wrap-up for the change to end.
+/// Whether the agent already is where the change would put them.
 fn holds(user: &User, change: &AgentStatusChange) -> bool {
-    user.status.known() == Some(change.status)
-        && user.pause_reason.as_deref() == kept_reason(change)
-        && wrap_up(user).is_none()
+    change.held_by(user.status.known(), user.pause_reason.as_deref(), wrap_up(user).is_some())
 }
 
 /// The end of a wrap-up still running.
@@ -347,7 +336,7 @@ fn wrap_up(user: &User) -> Option<Timestamp> {
 }
 
 fn described(change: &AgentStatusChange) -> String {
-    match kept_reason(change) {
+    match change.kept_reason() {
         Some(reason) => format!("{} ({reason})", change.status),
         None => change.status.to_string(),
     }

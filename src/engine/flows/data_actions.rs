@@ -16,7 +16,7 @@ use crate::api::dialect::CallSpec;
 use crate::api::model::{DataAction, MetricsQuery, MetricsRow};
 use crate::api::{ApiError, ETag, IdempotencyKey, Reply};
 use crate::domain::data_action::{
-    self, DataActionDefinition, DataActionDraft, check_new_version, input_schema, output_schema,
+    self, ActionPatch, DataActionDefinition, DataActionDraft, PatchFit, input_schema, output_schema,
     parse_version,
 };
 use crate::domain::{DataActionId, FieldError, Problems, Timestamp};
@@ -26,7 +26,6 @@ use crate::engine::context::{Ctx, settle};
 use crate::engine::event::{Finished, Outcome};
 use crate::engine::metrics::{ErrorClass, Operation};
 use crate::engine::reconcile::intents::{self, action};
-use semver::Version;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
@@ -120,20 +119,9 @@ async fn deploy(ctx: &Ctx, id: &CommandId, draft: &DataActionDraft) -> Outcome {
     }
 }
 
-/// A change to a deployed action.
-enum Patch {
-    Version(Version),
-    Deprecate,
-}
-
-/// What an action's current state means for a change to it.
-enum Plan {
-    Send,
-    InPlace(String),
-    Refused(FieldError),
-}
-
-impl Patch {
+/// The engine's side of a change to a deployed action: its audit words,
+/// its request and its summary.
+impl ActionPatch {
     fn action(new_version: bool) -> &'static str {
         if new_version { action::NEW_DATA_ACTION_VERSION } else { action::DEPRECATE_DATA_ACTION }
     }
@@ -142,24 +130,6 @@ impl Patch {
         match self {
             Self::Version(v) => json!({ "version": v.to_string() }),
             Self::Deprecate => json!({ "isDeprecated": true }),
-        }
-    }
-
-    fn plan(&self, current: &DataAction) -> Plan {
-        match self {
-            Self::Version(v) if *v == current.version => {
-                Plan::InPlace(format!("the action is already at version {v}"))
-            }
-            Self::Version(v) => {
-                match check_new_version(&current.version, current.is_deprecated, &v.to_string()) {
-                    Ok(_) => Plan::Send,
-                    Err(e) => Plan::Refused(e),
-                }
-            }
-            Self::Deprecate if current.is_deprecated => {
-                Plan::InPlace("the action is already deprecated".into())
-            }
-            Self::Deprecate => Plan::Send,
         }
     }
 
@@ -197,7 +167,7 @@ impl Patch {
 /// A new version (`version` given) or a deprecation of action `raw_id`.
 async fn patch(ctx: &Ctx, id: &CommandId, raw_id: &str, version: Option<&str>) -> Outcome {
     let target = Target::new(TargetKind::DataAction, target_id(raw_id));
-    let action = Patch::action(version.is_some());
+    let action = ActionPatch::action(version.is_some());
     let mut trail = Trail::new(ctx, id, id.clone(), Operation::DataAction, action, target);
     if let Some(earlier) = trail.settled_before() {
         return earlier;
@@ -208,8 +178,8 @@ async fn patch(ctx: &Ctx, id: &CommandId, raw_id: &str, version: Option<&str>) -
     let version = version.map(|raw| p.take(parse_version("version", raw)));
     let checked = p.finish(|| {
         let change = match version {
-            Some(v) => Patch::Version(v?),
-            None => Patch::Deprecate,
+            Some(v) => ActionPatch::Version(v?),
+            None => ActionPatch::Deprecate,
         };
         Some((action_id?, change))
     });
@@ -221,14 +191,14 @@ async fn patch(ctx: &Ctx, id: &CommandId, raw_id: &str, version: Option<&str>) -
         Ok(current) => current,
         Err(e) => return failed(trail, &e, started).await,
     };
-    match change.plan(&current.value) {
-        Plan::Send => {}
-        Plan::InPlace(why) => {
-            let outcome = Outcome::skipped("unchanged", format!("{why}; nothing was sent"));
+    match change.fit(&current.value.version, current.value.is_deprecated) {
+        PatchFit::Send => {}
+        PatchFit::InPlace(why) => {
+            let outcome = Outcome::skipped(Outcome::UNCHANGED, format!("{why}; nothing was sent"));
             let settled = Settled::new(outcome).call(&current.call).after(action_state(&current.value));
             return trail.finish(settled, started.elapsed()).await;
         }
-        Plan::Refused(rule) => return refuse(trail, rule.to_string(), started).await,
+        PatchFit::Refused(rule) => return refuse(trail, rule.to_string(), started).await,
     }
     let key = match key_of(&trail) {
         Ok(key) => key,
@@ -273,15 +243,15 @@ async fn patch(ctx: &Ctx, id: &CommandId, raw_id: &str, version: Option<&str>) -
             Ok(fresh) => fresh,
             Err(e) => return failed(trail, &e, started).await,
         };
-        let settled = match change.plan(&fresh.value) {
-            Plan::Send => {
+        let settled = match change.fit(&fresh.value.version, fresh.value.is_deprecated) {
+            PatchFit::Send => {
                 etag = fresh.value.etag.clone();
                 continue;
             }
-            Plan::InPlace(why) => Settled::new(Outcome::applied(format!(
+            PatchFit::InPlace(why) => Settled::new(Outcome::applied(format!(
                 "{why} (already in place): someone else did it meanwhile"
             ))),
-            Plan::Refused(rule) => {
+            PatchFit::Refused(rule) => {
                 Settled::new(Outcome::conflict(format!("someone else changed the action meanwhile: {rule}")))
                     .class(ErrorClass::Conflict)
             }
@@ -297,13 +267,13 @@ async fn read_back(
     ctx: &Ctx,
     trail: Trail<'_>,
     action_id: &DataActionId,
-    change: &Patch,
+    change: &ActionPatch,
     error: &ApiError,
     started: Instant,
 ) -> Outcome {
     if unsettled(error)
         && let Ok(now) = again(|| ctx.api.data_action(action_id)).await
-        && let Plan::InPlace(_) = change.plan(&now.value)
+        && let PatchFit::InPlace(_) = change.fit(&now.value.version, now.value.is_deprecated)
     {
         let done = format!("{} (confirmed by reading it back)", change.done(&now.value));
         let settled = Settled::new(Outcome::applied(done)).call(&now.call).after(action_state(&now.value));

@@ -79,14 +79,9 @@ async fn apply(
         Ok(current) => current,
         Err(settled) => return trail.finish(settled, started.elapsed()).await,
     };
-    if same_dispositions(&current.value.dispositions, &disposition_facts(&change.dispositions)) {
-        let codes: Vec<&str> = change.codes().collect();
-        let reason = format!(
-            "interaction {} already has disposition {} exactly as asked; nothing was sent",
-            current.value.named(),
-            codes.join(", ")
-        );
-        let settled = Settled::new(Outcome::skipped("unchanged", reason))
+    if change.held_by(&current.value.dispositions) {
+        let reason = format!("{}; nothing was sent", change.already(current.value.named()));
+        let settled = Settled::new(Outcome::skipped(Outcome::UNCHANGED, reason))
             .call(&current.call)
             .after(dispositions_state(&current.value.dispositions));
         return trail.finish(settled, started.elapsed()).await;

@@ -8,9 +8,8 @@ use super::etag::{self, IfMatch};
 use super::interactions::KIND;
 use super::webhooks::Subscriber;
 use super::{Failure, Tagged, Tenant, not_found};
-use crate::domain::Problems;
 use crate::domain::attributes::{
-    AttributeDraft, AttributeEntry, AttributeKey, AttributeMode, AttributeValue, MAX_ENTRIES, check_entries,
+    AttributeDraft, AttributeEntry, AttributeKey, AttributeMode, AttributeValue, Refusal, check_entries, plan,
 };
 use crate::sandbox::Resource;
 use serde::Serialize;
@@ -37,56 +36,15 @@ impl AttributeSet {
     }
 
     /// The entries of `request` that would change something, or why the
-    /// request is refused: 409 for an ADD of a key holding another value or
-    /// an UPDATE of a missing key, 400 when too many attributes would remain.
+    /// request is refused: 409 for entries that contradict what is held, 400
+    /// when too many attributes would remain.
     fn plan(&self, request: &[AttributeEntry]) -> Result<Vec<AttributeEntry>, Failure> {
-        let mut conflicts = Problems::new();
-        let mut changes = Vec::new();
-        let mut size = self.0.len();
-        for (i, entry) in request.iter().enumerate() {
-            let field = format!("attributes[{i}].key");
-            let current = self.0.get(&entry.key).map(|(v, _)| v);
-            match (entry.mode, current) {
-                (AttributeMode::Add, Some(v)) if *v == entry.value => {}
-                (AttributeMode::Add, Some(v)) => conflicts.push(
-                    field,
-                    format!(
-                        "{:?} already exists with value {v}; use UPDATE to change it",
-                        entry.key.as_str()
-                    ),
-                ),
-                (AttributeMode::Update, None) => conflicts.push(
-                    field,
-                    format!(
-                        "{:?} does not exist on this interaction; use ADD to create it",
-                        entry.key.as_str()
-                    ),
-                ),
-                (AttributeMode::Update, Some(v)) if *v == entry.value => {}
-                (AttributeMode::Delete, None) => {}
-                (AttributeMode::Add, None) => {
-                    size += 1;
-                    changes.push(entry.clone());
-                }
-                (AttributeMode::Update, Some(_)) => changes.push(entry.clone()),
-                (AttributeMode::Delete, Some(_)) => {
-                    size -= 1;
-                    changes.push(entry.clone());
-                }
+        plan(request, |key| self.0.get(key).map(|(v, _)| v), self.0.len()).map_err(|refusal| match refusal {
+            Refusal::Conflict(invalid) => {
+                Failure { details: invalid.errors().to_vec(), ..Failure::conflict(invalid.to_string()) }
             }
-        }
-        if let Err(invalid) = conflicts.finish(|| Some(())) {
-            return Err(Failure {
-                details: invalid.errors().to_vec(),
-                ..Failure::conflict(invalid.to_string())
-            });
-        }
-        if size > MAX_ENTRIES {
-            return Err(Failure::bad_request(format!(
-                "attributes: the interaction would hold {size} attributes; at most {MAX_ENTRIES} are allowed"
-            )));
-        }
-        Ok(changes)
+            too_many @ Refusal::TooMany(_) => Failure::bad_request(too_many.to_string()),
+        })
     }
 
     fn apply(&mut self, changes: &[AttributeEntry]) {

@@ -9,6 +9,7 @@ use crate::domain::Timestamp;
 use crate::domain::attributes::AttributeEntry;
 use crate::domain::interaction_disposition::{
     Disposition, DispositionDraft, InteractionDisposition, InteractionStatus, MatrixCode, ensure_closed,
+    same_dispositions,
 };
 use crate::sandbox::Resource;
 use serde::Serialize;
@@ -113,20 +114,6 @@ pub struct InteractionView {
     pub dispositions: Vec<Disposition>,
     pub attributes: Vec<AttributeEntry>,
     pub updated_at: Stamp,
-}
-
-/// Two disposition lists are the same change when they differ at most in
-/// their timestamps: a client re-sending its request a moment later stamps
-/// it anew, yet asks for nothing new.
-fn same_dispositions(a: &[Disposition], b: &[Disposition]) -> bool {
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(x, y)| {
-            x.code == y.code
-                && x.description == y.description
-                && x.agent_id == y.agent_id
-                && x.source == y.source
-                && x.notes == y.notes
-        })
 }
 
 impl Tenant {
