@@ -225,6 +225,103 @@ async fn a_dry_run_holds_each_line_to_its_target_and_writes_nothing() {
     tenant.shutdown().await;
 }
 
+/// A closed interaction of document 000 the sandbox seeds.
+const CLOSED_INTERACTION: &str = "a1b2c3d4-e5f6-7890-abcd-ef1234567890";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_says_what_the_run_then_does_when_lines_share_a_target() {
+    let tenant = test_tenant().await;
+    let home = Home::new();
+    home.write_config(&tenant_config(&tenant));
+    let status = |status: &str, reason: &str| {
+        format!(
+            "{{\"op\":\"agent_status\",\"userId\":\"{PINNED_USER}\",\"status\":\"{status}\",\"pauseReason\":\"{reason}\"}}"
+        )
+    };
+    let disposition = format!(
+        "{{\"op\":\"interaction_disposition\",\"interaction_id\":\"{CLOSED_INTERACTION}\",\"code\":\"101\",\"description\":\"Issue Resolved\",\"agent_id\":\"agent_xyz_123\"}}"
+    );
+    let attribute = |value: &str, mode: &str| {
+        format!(
+            "{{\"op\":\"attributes\",\"interaction_id\":\"{CLOSED_INTERACTION}\",\"key\":\"tier\",\"value\":\"{value}\",\"mode\":\"{mode}\"}}"
+        )
+    };
+    let version = "{\"op\":\"data_action.new_version\",\"name\":\"VipLookup\",\"version\":\"2.1.0\"}";
+    let deprecate = "{\"op\":\"data_action.deprecate\",\"name\":\"VipLookup\"}";
+    let lines = [
+        status("Available", ""),
+        status("Break", "Queue Full"),
+        status("Break", "Queue Full"),
+        status("Available", ""),
+        disposition.clone(),
+        disposition,
+        attribute("gold", "ADD"),
+        attribute("silver", "ADD"),
+        attribute("gold", "DELETE"),
+        version.into(),
+        version.into(),
+        deprecate.into(),
+        deprecate.into(),
+    ];
+    let file = write(&home, "twice.jsonl", &lines.join("\n"));
+    let path = file.to_str().unwrap();
+
+    let dry = home.run(&["apply", "--dry-run", "--file", path], &secrets()).await;
+    assert_eq!(dry.code, Some(1), "one line would not go through: {}", dry.stderr);
+    let dry = dry.report();
+    let predicted = outcomes(&dry);
+    assert_eq!(
+        predicted,
+        [
+            "would_skip",  // already Available
+            "would_apply", // Available → Break
+            "would_skip",  // on Break, as the line before leaves the agent
+            "would_apply", // Break → Available
+            "would_apply",
+            "would_skip", // the line before set exactly this
+            "would_apply",
+            "would_conflict", // the line before adds it with another value
+            "would_apply",    // deletes what two lines before add
+            "would_apply",
+            "would_skip", // the line before publishes 2.1.0
+            "would_apply",
+            "would_skip", // the line before deprecates it
+        ]
+    );
+    let line = |n: usize| &dry["lines"][n];
+    assert_eq!(line(0)["key"], "unchanged");
+    assert!(line(0)["reason"].as_str().unwrap().contains("is already Available"), "{}", line(0));
+    assert_eq!(
+        (line(3)["before"]["status"].as_str(), line(3)["after"]["status"].as_str()),
+        (Some("Break"), Some("Available"))
+    );
+    assert!(line(5)["reason"].as_str().unwrap().contains("already has disposition 101"), "{}", line(5));
+    let conflict = line(7)["reason"].as_str().unwrap();
+    assert!(conflict.contains("attributes[0].key") && conflict.contains("use UPDATE"), "{conflict}");
+    assert_eq!(line(8)["before"]["tier"], "gold");
+    assert!(line(8)["after"].get("tier").is_none(), "{}", line(8));
+    assert!(line(10)["reason"].as_str().unwrap().contains("already at version 2.1.0"), "{}", line(10));
+    assert_eq!(writes(&tenant), 0, "a dry run writes nothing");
+
+    let ran = home.run(&["apply", "--file", path], &secrets()).await;
+    assert_eq!(ran.code, Some(1), "{}", ran.stderr);
+    let ran = ran.report();
+    let said: Vec<&str> = predicted
+        .iter()
+        .map(|p| match p.as_str() {
+            "would_apply" => "applied",
+            "would_skip" => "skipped",
+            "would_conflict" => "conflict",
+            other => panic!("no line here should be {other}"),
+        })
+        .collect();
+    assert_eq!(outcomes(&ran), said, "the run does what the dry run said");
+    for n in 0..lines.len() {
+        assert_eq!(ran["lines"][n]["key"], dry["lines"][n]["key"], "line {}: the same reason", n + 1);
+    }
+    tenant.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_example_parses_and_dry_runs_against_the_default_profile() {
     let files = examples();

@@ -5,28 +5,20 @@
 
 use super::entry::{ActionRef, Entry};
 use crate::api::model::MetricsQuery;
-use crate::domain::agent_status::{AgentStatusChange, PauseReasons};
+use crate::domain::agent_status::{AgentStatusChange, AgentStatusDraft, PauseReasons};
 use crate::domain::attributes::AttributeUpdate;
 use crate::domain::contact_disposition::{ContactDisposition, OutcomeMatrix};
 use crate::domain::data_action::{DataActionDefinition, check_name, input_schema, parse_version};
-use crate::domain::interaction_disposition::{DispositionMatrix, InteractionDisposition, MatrixCode};
+use crate::domain::interaction_disposition::{
+    DispositionDraft, DispositionMatrix, InteractionDisposition, MatrixCode,
+};
 use crate::domain::{DataActionId, Invalid, Problems, Timestamp};
 
 /// Checks `entry` at time `now`, reporting every broken rule.
 pub(crate) fn check(entry: &Entry, now: Timestamp) -> Result<(), Invalid> {
     match entry {
         Entry::InteractionDisposition { interaction_id, dispositions } => {
-            // Every code counts as known here; the tenant's matrix decides later.
-            let codes = dispositions
-                .iter()
-                .map(|d| MatrixCode { code: d.code.trim().to_string(), description: d.description.clone() });
-            InteractionDisposition::validate(
-                interaction_id,
-                dispositions,
-                &DispositionMatrix::new(codes),
-                now,
-            )
-            .map(drop)
+            interaction_disposition(interaction_id, dispositions, now).map(drop)
         }
         Entry::ContactDisposition(draft) => {
             let matrix = OutcomeMatrix::new([draft.outcome_code.trim()]);
@@ -35,11 +27,7 @@ pub(crate) fn check(entry: &Entry, now: Timestamp) -> Result<(), Invalid> {
         Entry::Attributes { interaction_id, rows } => {
             AttributeUpdate::validate(interaction_id, rows).map(drop)
         }
-        Entry::AgentStatus(draft) => {
-            let reasons =
-                PauseReasons::new([draft.pause_reason.trim()].into_iter().filter(|r| !r.is_empty()));
-            AgentStatusChange::validate(draft, &reasons).map(drop)
-        }
+        Entry::AgentStatus(draft) => agent_status(draft).map(drop),
         Entry::Deploy(draft) => DataActionDefinition::validate(draft).map(drop),
         Entry::NewVersion { action, version } => {
             let mut p = Problems::new();
@@ -60,6 +48,26 @@ pub(crate) fn check(entry: &Entry, now: Timestamp) -> Result<(), Invalid> {
             p.finish(|| Some(()))
         }
     }
+}
+
+/// The dispositions a line sets, with every code counted as known: the
+/// tenant's matrix is checked in [`super::rules`].
+pub(crate) fn interaction_disposition(
+    interaction_id: &str,
+    drafts: &[DispositionDraft],
+    now: Timestamp,
+) -> Result<InteractionDisposition, Invalid> {
+    let codes = drafts
+        .iter()
+        .map(|d| MatrixCode { code: d.code.trim().to_string(), description: d.description.clone() });
+    InteractionDisposition::validate(interaction_id, drafts, &DispositionMatrix::new(codes), now)
+}
+
+/// The status change a line asks for, with its pause reason counted as
+/// known: the tenant's list is checked in [`super::rules`].
+pub(crate) fn agent_status(draft: &AgentStatusDraft) -> Result<AgentStatusChange, Invalid> {
+    let reasons = PauseReasons::new([draft.pause_reason.trim()].into_iter().filter(|r| !r.is_empty()));
+    AgentStatusChange::validate(draft, &reasons)
 }
 
 fn action_ref(action: &ActionRef) -> Result<(), crate::domain::FieldError> {

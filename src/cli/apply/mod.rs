@@ -22,6 +22,7 @@ mod preview;
 mod progress;
 mod report;
 mod rules;
+mod targets;
 
 pub use batch::{Batch, BatchError, Format, LineError};
 pub use entry::{ActionRef, Entry, Line, Op};

@@ -1,21 +1,29 @@
-//! A dry run: every line held against its target as the tenant has it now
-//! (a closed interaction, an agent's roles and shift, a contact's dialer
-//! state), with what it would change, before → after. Only reads are sent.
+//! A dry run: every line held against its target (a closed interaction, an
+//! agent's roles and shift, a contact's dialer state) as the run would find
+//! it, with what it would change, before → after, or why it would be left
+//! alone. Only reads are sent.
 
 use super::batch::Batch;
 use super::entry::{ActionRef, Entry, Line};
+use super::local;
 use super::progress::Progress;
 use super::report::{LineReport, Verdict};
-use crate::api::model::{Contact, ContactFilter, ListQuery, MAX_TOP};
+use super::targets::Targets;
+use crate::api::model::{Contact, ContactFilter, ListQuery, MAX_TOP, UserStatus};
 use crate::api::{ApiError, ApiErrorKind, Client};
-use crate::domain::agent_status::{AgentStatusDraft, role_fit, shift_fit};
-use crate::domain::attributes::{AttributeDraft, AttributeMode};
+use crate::domain::agent_status::{AgentStatusDraft, already, role_fit, shift_fit};
+use crate::domain::attributes::{
+    AttributeDraft, AttributeKey, AttributeMode, AttributeUpdate, AttributeValue, Refusal, plan,
+};
 use crate::domain::contact_disposition::{ContactDispositionDraft, OutcomeCode, SkipReason, check_contact};
-use crate::domain::data_action::{check_new_version, input_schema, output_schema, simulate};
-use crate::domain::interaction_disposition::{DispositionDraft, closed};
-use crate::domain::{CampaignId, ContactId, DataActionId, FieldError, InteractionId, Timestamp, UserId};
+use crate::domain::data_action::{
+    ActionPatch, PatchFit, input_schema, output_schema, parse_version, simulate,
+};
+use crate::domain::interaction_disposition::{Disposition, DispositionDraft, closed};
+use crate::domain::{CampaignId, ContactId, DataActionId, FieldError, Invalid, Timestamp};
+use crate::engine::Outcome;
 use serde_json::{Map, Value, json};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A campaign with at least this many lines is read as a list (a thousand
 /// contacts a call) rather than one contact at a time.
@@ -33,25 +41,28 @@ pub(crate) async fn preview(
     progress: &mut Progress,
 ) -> Result<Vec<LineReport>, ApiError> {
     let mut contacts = ContactCache::read(client, batch).await?;
+    let mut targets = Targets::new(client);
     let mut reports = Vec::with_capacity(batch.lines.len());
     for line in &batch.lines {
         let report = match &line.entry {
             Entry::InteractionDisposition { interaction_id, dispositions } => {
-                interaction(client, line, interaction_id, dispositions).await
+                interaction(&mut targets, line, interaction_id, dispositions, now).await
             }
             Entry::ContactDisposition(draft) => contacts.preview(client, line, draft).await,
             Entry::Attributes { interaction_id, rows } => {
-                attributes(client, line, interaction_id, rows).await
+                attributes(&mut targets, line, interaction_id, rows).await
             }
-            Entry::AgentStatus(draft) => agent(client, line, draft, now).await,
+            Entry::AgentStatus(draft) => agent(&mut targets, line, draft, now).await,
             Entry::Deploy(draft) => {
                 let mut report = LineReport::new(line, Verdict::WouldApply, "would create a new data action");
                 report.after = Some(json!({"name": draft.name.trim(), "version": draft.version.trim(),
                     "handlerUrl": draft.handler_url.trim(), "timeoutMs": draft.timeout_ms}));
                 Ok(report)
             }
-            Entry::NewVersion { action, version } => data_action(client, line, action, Some(version)).await,
-            Entry::Deprecate { action } => data_action(client, line, action, None).await,
+            Entry::NewVersion { action, version } => {
+                data_action(&mut targets, line, action, Some(version)).await
+            }
+            Entry::Deprecate { action } => data_action(&mut targets, line, action, None).await,
             Entry::Simulate { input } => Ok(simulation(line, input, now)),
             Entry::Metrics { date_from, date_to, .. } => Ok(LineReport::new(
                 line,
@@ -91,42 +102,79 @@ fn changes(mut report: LineReport, before: Value, after: Value) -> LineReport {
     report
 }
 
-async fn interaction(client: &Client, line: &Line, id: &str, drafts: &[DispositionDraft]) -> Previewed {
+/// A line the run would leave alone, its target holding the change already.
+fn unchanged(line: &Line, why: String) -> LineReport {
+    let mut report = LineReport::new(line, Verdict::WouldSkip, format!("{why}; nothing would be sent"));
+    report.key = Some(Outcome::UNCHANGED.to_string());
+    report
+}
+
+/// An invalid line the rules let through: said, never unwrapped.
+fn invalid(line: &Line, invalid: Invalid) -> LineReport {
+    refusal(line, invalid.to_string())
+}
+
+async fn interaction(
+    targets: &mut Targets<'_>,
+    line: &Line,
+    id: &str,
+    drafts: &[DispositionDraft],
+    now: Timestamp,
+) -> Previewed {
     let read = async {
-        let id = match InteractionId::parse(id) {
-            Ok(id) => id,
-            Err(e) => return Ok(broken(line, e)),
+        let change = match local::interaction_disposition(id, drafts, now) {
+            Ok(change) => change,
+            Err(e) => return Ok(invalid(line, e)),
         };
-        let found = client.interaction(&id).await?.value;
+        let found = targets.interaction(&change.interaction_id).await?;
         if let Err(reason) = closed(format_args!("interaction {}", found.named()), &found.status) {
             return Ok(refusal(line, reason));
         }
-        let codes: Vec<&str> = found.dispositions.iter().map(|d| d.code.as_str()).collect();
-        let wanted: Vec<&str> = drafts.iter().map(|d| d.code.trim()).collect();
+        if change.held_by(&found.dispositions) {
+            return Ok(unchanged(line, change.already(found.named())));
+        }
+        let codes = |list: &[Disposition]| list.iter().map(|d| d.code.clone()).collect::<Vec<_>>();
+        let (before, after) = (codes(&found.dispositions), codes(&change.dispositions));
+        found.dispositions = change.dispositions;
         let report =
             LineReport::new(line, Verdict::WouldApply, "would replace the interaction's dispositions");
-        Ok(changes(report, json!({"dispositions": codes}), json!({"dispositions": wanted})))
+        Ok(changes(report, json!({"dispositions": before}), json!({"dispositions": after})))
     };
     refused(line, read.await)
 }
 
-async fn attributes(client: &Client, line: &Line, id: &str, rows: &[AttributeDraft]) -> Previewed {
+async fn attributes(targets: &mut Targets<'_>, line: &Line, id: &str, rows: &[AttributeDraft]) -> Previewed {
     let read = async {
-        let id = match InteractionId::parse(id) {
-            Ok(id) => id,
-            Err(e) => return Ok(broken(line, e)),
+        let update = match AttributeUpdate::validate(id, rows) {
+            Ok(update) => update,
+            Err(e) => return Ok(invalid(line, e)),
         };
-        let held = client.attributes(&id).await?.value;
+        let held = targets.attributes(&update.interaction_id).await?;
+        let values: BTreeMap<AttributeKey, AttributeValue> = held
+            .iter()
+            .filter_map(|(k, v)| {
+                Some((AttributeKey::parse_as("key", k).ok()?, AttributeValue::parse_as("value", v).ok()?))
+            })
+            .collect();
+        match plan(&update.entries, |key| values.get(key), held.len()) {
+            Ok(_) => {}
+            Err(Refusal::Conflict(conflicts)) => {
+                return Ok(LineReport::new(line, Verdict::WouldConflict, conflicts.to_string()));
+            }
+            Err(too_many) => return Ok(refusal(line, too_many.to_string())),
+        }
         let (mut before, mut after) = (Map::new(), Map::new());
-        for row in rows {
-            let key = row.key.as_str();
+        for entry in &update.entries {
+            let key = entry.key.as_str();
             if let Some(value) = held.get(key) {
                 before.insert(key.to_string(), value.clone());
-                after.insert(key.to_string(), value.clone());
             }
-            match AttributeMode::parse_as("mode", &row.mode) {
-                Ok(AttributeMode::Delete) => drop(after.remove(key)),
-                _ => drop(after.insert(key.to_string(), row.value.clone())),
+            match entry.mode {
+                AttributeMode::Delete => drop(held.remove(key)),
+                _ => drop(held.insert(key.to_string(), entry.value.to_json())),
+            }
+            if let Some(value) = held.get(key) {
+                after.insert(key.to_string(), value.clone());
             }
         }
         let report = LineReport::new(line, Verdict::WouldApply, "would change these attributes, all or none");
@@ -135,20 +183,28 @@ async fn attributes(client: &Client, line: &Line, id: &str, rows: &[AttributeDra
     refused(line, read.await)
 }
 
-async fn agent(client: &Client, line: &Line, draft: &AgentStatusDraft, now: Timestamp) -> Previewed {
+async fn agent(
+    targets: &mut Targets<'_>,
+    line: &Line,
+    draft: &AgentStatusDraft,
+    now: Timestamp,
+) -> Previewed {
     let read = async {
-        let id = match UserId::parse_as("userId", &draft.user_id) {
-            Ok(id) => id,
-            Err(e) => return Ok(broken(line, e)),
+        let change = match local::agent_status(draft) {
+            Ok(change) => change,
+            Err(e) => return Ok(invalid(line, e)),
         };
-        let user = client.user(&id).await?.value;
+        let user = targets.user(&change.user_id).await?;
         if let Err(unfit) = role_fit(user.role_names()).and_then(|()| shift_fit(user.shift, now)) {
             return Ok(refusal(line, unfit.said_of(user.named())));
         }
+        let wrap_up = user.wrap_up_until.filter(|until| *until > now);
+        if change.held_by(user.status.known(), user.pause_reason.as_deref(), wrap_up.is_some()) {
+            return Ok(unchanged(line, already(user.named(), &user.status, user.pause_reason.as_deref())));
+        }
         let before = json!({"status": user.status.to_string(), "pauseReason": user.pause_reason});
-        let reason = Some(draft.pause_reason.trim()).filter(|r| !r.is_empty());
-        let after = json!({"status": draft.status.trim(), "pauseReason": reason});
-        let report = match user.wrap_up_until.filter(|until| draft.respect_wrap_up && *until > now) {
+        let after = json!({"status": change.status.as_str(), "pauseReason": change.kept_reason()});
+        let report = match wrap_up.filter(|_| change.flags.respect_wrap_up) {
             Some(until) => LineReport::new(
                 line,
                 Verdict::WouldConflict,
@@ -157,7 +213,12 @@ async fn agent(client: &Client, line: &Line, draft: &AgentStatusDraft, now: Time
                     user.named()
                 ),
             ),
-            None => LineReport::new(line, Verdict::WouldApply, "would change the agent's status"),
+            None => {
+                user.status = UserStatus::Known(change.status);
+                user.pause_reason = change.kept_reason().map(str::to_string);
+                user.wrap_up_until = None;
+                LineReport::new(line, Verdict::WouldApply, "would change the agent's status")
+            }
         };
         Ok(changes(report, before, after))
     };
@@ -166,7 +227,7 @@ async fn agent(client: &Client, line: &Line, draft: &AgentStatusDraft, now: Time
 
 /// A new version (`version` given) or a deprecation.
 async fn data_action(
-    client: &Client,
+    targets: &mut Targets<'_>,
     line: &Line,
     action: &ActionRef,
     version: Option<&String>,
@@ -176,26 +237,34 @@ async fn data_action(
             Some(id) => DataActionId::parse_as("id", id),
             None => Err(FieldError::new("name", format!("{action} was not looked up on the tenant"))),
         };
+        let patch = match version.map(|v| parse_version("version", v)).transpose() {
+            Ok(Some(version)) => ActionPatch::Version(version),
+            Ok(None) => ActionPatch::Deprecate,
+            Err(e) => return Ok(broken(line, e)),
+        };
         let id = match id {
             Ok(id) => id,
             Err(e) => return Ok(broken(line, e)),
         };
-        let held = client.data_action(&id).await?.value;
-        Ok(match version {
-            Some(version) => match check_new_version(&held.version, held.is_deprecated, version) {
-                Ok(next) => changes(
-                    LineReport::new(line, Verdict::WouldApply, "would publish a new version"),
-                    json!({"version": held.version.to_string()}),
-                    json!({"version": next.to_string()}),
-                ),
-                Err(e) => broken(line, e),
-            },
-            None => changes(
-                LineReport::new(line, Verdict::WouldApply, "would deprecate the action"),
-                json!({"isDeprecated": held.is_deprecated}),
-                json!({"isDeprecated": true}),
-            ),
-        })
+        let held = targets.action(&id).await?;
+        let before = json!({"version": held.version.to_string(), "isDeprecated": held.is_deprecated});
+        match patch.fit(&held.version, held.is_deprecated) {
+            PatchFit::Send => {}
+            PatchFit::InPlace(why) => return Ok(unchanged(line, why)),
+            PatchFit::Refused(e) => return Ok(broken(line, e)),
+        }
+        let report = match patch {
+            ActionPatch::Version(version) => {
+                held.version = version;
+                LineReport::new(line, Verdict::WouldApply, "would publish a new version")
+            }
+            ActionPatch::Deprecate => {
+                held.is_deprecated = true;
+                LineReport::new(line, Verdict::WouldApply, "would deprecate the action")
+            }
+        };
+        let after = json!({"version": held.version.to_string(), "isDeprecated": held.is_deprecated});
+        Ok(changes(report, before, after))
     };
     refused(line, read.await)
 }

@@ -1,0 +1,74 @@
+//! The targets of a dry run as the run would find them. A run sends the
+//! lines one after the other, so a line finds its target as the lines
+//! before it left it: each target is read from the tenant when a line
+//! first names it, and from then on carries what the earlier lines would
+//! change.
+
+use crate::api::model::{DataAction, Interaction, User};
+use crate::api::{ApiError, Client};
+use crate::domain::{DataActionId, InteractionId, UserId};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::future::Future;
+use std::hash::Hash;
+
+pub(super) struct Targets<'a> {
+    client: &'a Client,
+    users: HashMap<UserId, User>,
+    interactions: HashMap<InteractionId, Interaction>,
+    /// Each interaction's attributes, by key.
+    attributes: HashMap<InteractionId, Map<String, Value>>,
+    actions: HashMap<DataActionId, DataAction>,
+}
+
+impl<'a> Targets<'a> {
+    pub fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            users: HashMap::new(),
+            interactions: HashMap::new(),
+            attributes: HashMap::new(),
+            actions: HashMap::new(),
+        }
+    }
+
+    pub async fn user(&mut self, id: &UserId) -> Result<&mut User, ApiError> {
+        let client = self.client;
+        held(&mut self.users, id, async { Ok(client.user(id).await?.value) }).await
+    }
+
+    pub async fn interaction(&mut self, id: &InteractionId) -> Result<&mut Interaction, ApiError> {
+        let client = self.client;
+        held(&mut self.interactions, id, async { Ok(client.interaction(id).await?.value) }).await
+    }
+
+    pub async fn attributes(&mut self, id: &InteractionId) -> Result<&mut Map<String, Value>, ApiError> {
+        let client = self.client;
+        let read = async {
+            let snapshot = client.attributes(id).await?.value;
+            Ok(snapshot.attributes.into_iter().map(|a| (a.key, a.value)).collect())
+        };
+        held(&mut self.attributes, id, read).await
+    }
+
+    pub async fn action(&mut self, id: &DataActionId) -> Result<&mut DataAction, ApiError> {
+        let client = self.client;
+        held(&mut self.actions, id, async { Ok(client.data_action(id).await?.value) }).await
+    }
+}
+
+/// The target under `key`, read with `read` the first time only.
+async fn held<'m, K, V>(
+    targets: &'m mut HashMap<K, V>,
+    key: &K,
+    read: impl Future<Output = Result<V, ApiError>>,
+) -> Result<&'m mut V, ApiError>
+where
+    K: Eq + Hash + Clone,
+{
+    match targets.entry(key.clone()) {
+        Entry::Occupied(target) => Ok(target.into_mut()),
+        Entry::Vacant(slot) => Ok(slot.insert(read.await?)),
+    }
+}
