@@ -245,3 +245,38 @@ fn a_form_that_cannot_be_sent_does_not_offer_a_review() {
     press(&mut app, &["enter"]);
     assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))), "nothing to review: {}", snap(&app));
 }
+
+#[test]
+fn an_agent_in_wrap_up_is_not_already_so_when_the_change_would_end_it() {
+    let mut app = medium();
+    let in_wrap_up = agents().into_iter().map(|mut u| {
+        u.wrap_up_until = Some(at(-300));
+        u
+    });
+    feed(&mut app, [agents_event(in_wrap_up.collect(), &[])]);
+    // The agent's own state, so only the wrap-up tells the change apart.
+    press(&mut app, &["c", "enter"]);
+    let respected = snap(&app);
+    assert!(respected.contains("refused while wrap-up is respected"), "{respected}");
+    press(&mut app, &["esc", "tab", "tab", "tab", "tab", " ", "enter"]);
+    let ended = snap(&app);
+    assert!(
+        !ended.contains("already so") && !ended.contains("look blocked"),
+        "the change ends the wrap-up: {ended}"
+    );
+}
+
+#[test]
+fn a_disposition_the_interaction_holds_already_is_said_to_be_skipped() {
+    let mut app = medium();
+    let mut rows = interactions();
+    // Sent before through the API, as this form would send it now.
+    let held = rows.iter_mut().find(|i| i.id.as_str().starts_with("0d4e8f12")).unwrap();
+    held.dispositions[0].source = "api".into();
+    let event = cxone_console::engine::Snapshot::Interactions(table(rows, 2, &[]));
+    feed(&mut app, [Event::Snapshot(event)]);
+    press(&mut app, &["2", "d", "right", "enter"]);
+    let screen = snap(&app);
+    assert!(screen.contains("101 Issue Resolved → 101 Issue Resolved"), "{screen}");
+    assert!(screen.contains("already so; will be skipped"), "{screen}");
+}

@@ -81,6 +81,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
     let mut unknown = target_agents::Unknown::default();
     let mut each = Vec::new();
     let mut lines = Vec::new();
+    let mut all_refused = true;
     for row in rows {
         let (agent_id, source) = target_agents::resolve(row, &typed_agent, rule);
         unknown.note(agent_id, source, facts.agents);
@@ -98,9 +99,13 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
             facts.now,
         ) {
             Ok(valid) => {
-                let note = ensure_closed(&valid.interaction_id, &row.status)
+                let refused = ensure_closed(&valid.interaction_id, &row.status)
                     .err()
                     .map(|e| format!("will be refused: {}", e.rule));
+                all_refused &= refused.is_some();
+                let note = refused.or_else(|| {
+                    valid.held_by(&row.dispositions).then(|| "already so; will be skipped".into())
+                });
                 let change = format!("{} {}", draft.code.trim(), draft.description.trim());
                 let after = target_agents::after(row, agent_id, change, facts.agents);
                 lines.push(PlanLine { entity: entity(row, facts), before: current(row), after, note });
@@ -122,7 +127,9 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
     if rows.is_empty() {
         check.note("", "no interaction is selected");
     }
-    if !lines.is_empty() && lines.iter().all(|l| l.note.is_some()) && check.problems.is_empty() {
+    // Rows that hold the change already are warned of on the confirmation;
+    // only rows that all refuse it leave nothing to confirm.
+    if !lines.is_empty() && all_refused && check.problems.is_empty() {
         let why = lines[0].note.clone().unwrap_or_default();
         // The form holds the rows as they were; the keys of the panes (refresh
         // among them) do nothing while it is open.
