@@ -155,6 +155,12 @@ fn csv_rows(text: &str) -> Vec<Row> {
         std::iter::once(0).chain(text.match_indices('\n').map(|(at, _)| at + 1)).collect();
     let lines: Vec<&str> = text.split('\n').collect();
     let line_at = |byte: u64| {
+        // After a \r\n the reader may place the next record at the \n,
+        // which still ends the line before.
+        let byte = match text.as_bytes().get(byte as usize) {
+            Some(b'\n') => byte + 1,
+            _ => byte,
+        };
         let mut line = starts.partition_point(|start| *start as u64 <= byte).max(1);
         while lines.get(line - 1).is_some_and(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
             line += 1;
@@ -237,6 +243,17 @@ mod tests {
         let bad = errors(parse("x.csv", "op,userId\nagent_status,u,extra\n"));
         assert_eq!((bad[0].line, bad[0].field.as_str()), (2, "line"));
         assert!(bad[0].rule.contains("3 cells where the header has 2"), "{}", bad[0].rule);
+    }
+
+    #[test]
+    fn csv_rows_keep_their_line_with_windows_line_ends() {
+        let text = "op,userId,status\r\nagent_status,u-1,Busy\r\n\r\n# next\r\nagent_status,u-2,Nap\r\n";
+        let batch = parse("x.csv", "op,userId,status\r\nagent_status,u-1,Busy\r\nagent_status,u-2,Away\r\n");
+        let bad = errors(batch);
+        assert_eq!(bad.iter().map(|e| e.line).collect::<Vec<_>>(), [3]);
+        assert_eq!(errors(parse("x.csv", text))[0].line, 5);
+        let good = parse("x.csv", "op,userId,status\r\nagent_status,u-1,Busy\r\n").unwrap();
+        assert_eq!(good.lines[0].number, 2);
     }
 
     #[test]
