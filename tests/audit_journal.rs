@@ -99,6 +99,11 @@ async fn a_second_writer_is_refused_until_the_first_closes() {
     let refused = JournalFile::open(&path, 0).unwrap_err();
     assert!(matches!(refused, JournalError::Locked { .. }));
     assert!(refused.to_string().contains("words.jsonl"), "{refused}");
+    if cfg!(target_os = "linux") {
+        // Held by this very process, through the first open file.
+        let holder = format!("locked by process {} (", std::process::id());
+        assert!(refused.to_string().contains(&holder), "{refused}");
+    }
     journal.close().await;
     assert!(matches!(journal.append("late".into()).await, Err(JournalError::Closed { .. })));
     let reopened = JournalFile::open(&path, 0).unwrap();

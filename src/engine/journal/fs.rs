@@ -51,7 +51,7 @@ fn write_temp_then_rename(
 pub(super) fn lock(file: &File, path: &Path) -> Result<(), JournalError> {
     match try_lock(file) {
         Ok(true) => Ok(()),
-        Ok(false) => Err(JournalError::Locked { path: path.to_path_buf() }),
+        Ok(false) => Err(JournalError::Locked { path: path.to_path_buf(), holder: lock_holder(file) }),
         Err(e) => Err(JournalError::io("lock", path)(e)),
     }
 }
@@ -64,6 +64,53 @@ fn try_lock(file: &File) -> io::Result<bool> {
         Err(std::fs::TryLockError::WouldBlock) => Ok(false),
         Err(std::fs::TryLockError::Error(e)) => Err(e),
     }
+}
+
+/// Who holds the lock on `file`, as Linux tells it in `/proc/locks`: the
+/// process id and its program's name, never its arguments. `None` where
+/// the system does not tell.
+#[cfg(target_os = "linux")]
+fn lock_holder(file: &File) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = file.metadata().ok()?;
+    let dev = meta.dev();
+    // The kernel lists the device as major:minor in hex (glibc's split of st_dev).
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    let locks = std::fs::read_to_string("/proc/locks").ok()?;
+    let pid = locks.lines().find_map(|line| locker(line, (major, minor, meta.ino())))?;
+    let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+    Some(match name.trim() {
+        "" => format!("process {pid}"),
+        name => format!("process {pid} ({name})"),
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lock_holder(_: &File) -> Option<String> {
+    None
+}
+
+/// The process holding a lock in one line of `/proc/locks`
+/// (`1: FLOCK  ADVISORY  WRITE 8796 fe:00:10100738 0 EOF`) when it is on the
+/// file `(major, minor, inode)`; processes waiting for it (`1: -> FLOCK …`)
+/// do not hold it.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+fn locker(line: &str, (major, minor, inode): (u64, u64, u64)) -> Option<u32> {
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    if fields.get(1) == Some(&"->") {
+        return None;
+    }
+    let mut file = fields.get(5)?.split(':');
+    let at = (
+        u64::from_str_radix(file.next()?, 16).ok()?,
+        u64::from_str_radix(file.next()?, 16).ok()?,
+        file.next()?.parse::<u64>().ok()?,
+    );
+    if at != (major, minor, inode) {
+        return None;
+    }
+    fields.get(4)?.parse().ok()
 }
 
 pub(super) fn open_private(path: &Path) -> io::Result<File> {
@@ -106,4 +153,19 @@ pub(super) fn sync_parent(path: &Path) -> io::Result<()> {
         File::open(dir)?.sync_all()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::locker;
+
+    #[test]
+    fn the_holder_of_a_lock_is_read_from_its_line() {
+        let on = (0xfe, 0, 10_100_738);
+        assert_eq!(locker("1: FLOCK  ADVISORY  WRITE 8796 fe:00:10100738 0 EOF", on), Some(8796));
+        assert_eq!(locker("2: FLOCK  ADVISORY  WRITE 8796 fe:00:10100833 0 EOF", on), None, "another file");
+        assert_eq!(locker("1: -> FLOCK  ADVISORY  WRITE 9001 fe:00:10100738 0 EOF", on), None, "a waiter");
+        assert_eq!(locker("3: POSIX  ADVISORY  WRITE 77 08:01:10100738 0 EOF", on), None, "another device");
+        assert_eq!(locker("garbage", on), None);
+    }
 }

@@ -80,8 +80,17 @@ pub enum JournalError {
         #[source]
         source: io::Error,
     },
-    #[error("{} is in use by another process (it is locked); close the other console first", path.display())]
-    Locked { path: PathBuf },
+    #[error(
+        "{} is in use: it is locked by {}; close the other console, or let its run end, first",
+        path.display(),
+        holder.as_deref().unwrap_or("another process")
+    )]
+    Locked {
+        path: PathBuf,
+        /// The process holding the lock ("process 4242 (cxone-console)"),
+        /// when the system tells.
+        holder: Option<String>,
+    },
     #[error(
         "{} holds an unreadable line at byte {offset}, inside what was already acknowledged; \
          it was left as it is (run `cxone-console audit verify`)",
