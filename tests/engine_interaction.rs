@@ -181,8 +181,11 @@ async fn unknown_codes_and_mixed_tiers_are_refused_naming_the_field() {
 async fn the_same_disposition_twice_is_skipped_as_unchanged_without_a_second_write() {
     let mut rig = Rig::quiet().await;
     assert!(rig.outcome(resolved()).await.is_applied());
+    let requests = rig.sandbox.stats().requests;
     let again = rig.outcome(resolved()).await;
     assert!(matches!(&again, Outcome::Skipped { key, .. } if key == "unchanged"), "{again}");
+    // The agent's roles were read for the first change and are kept.
+    assert_eq!(rig.sandbox.stats().requests - requests, 1, "the interaction read, the agent not");
     assert!(again.text().contains("exactly as asked"), "{again}");
     let stats = rig.sandbox.stats();
     assert_eq!(stats.writes_of(Resource::InteractionDisposition), 1);

@@ -1,5 +1,6 @@
 //! The tenant's rule data, cached: the disposition matrix, the pause
-//! reasons and each campaign's outcome matrix (with its name).
+//! reasons, each campaign's outcome matrix (with its name) and the roles of
+//! each user a change names as its agent.
 //!
 //! Flows validate every change against these before writing. They change
 //! rarely, so they are read once and refreshed after a few minutes, or at
@@ -7,11 +8,12 @@
 //! fetch at a time per item: concurrent flows wait for it instead of each
 //! asking the tenant.
 
-use crate::api::{ApiError, Client};
-use crate::domain::CampaignId;
+use crate::api::{ApiError, ApiErrorKind, Client};
 use crate::domain::agent_status::PauseReasons;
 use crate::domain::contact_disposition::OutcomeMatrix;
 use crate::domain::interaction_disposition::DispositionMatrix;
+use crate::domain::{AgentId, CampaignId};
+use crate::engine::flows::again;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
@@ -46,10 +48,18 @@ impl<T> Slot<T> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, ApiError>>,
     {
+        self.younger_than(if stale { Duration::ZERO } else { RULES_TTL }, fetch).await
+    }
+
+    /// The cached value when read less than `age` ago, else fetched.
+    async fn younger_than<F, Fut>(&self, age: Duration, fetch: F) -> Result<Arc<T>, ApiError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
         let mut cell = self.cell.lock().await;
         if let Some(c) = cell.as_ref()
-            && !stale
-            && c.read_at.elapsed() < RULES_TTL
+            && c.read_at.elapsed() < age
         {
             return Ok(Arc::clone(&c.value));
         }
@@ -65,11 +75,22 @@ pub(crate) struct CampaignRules {
     pub outcomes: OutcomeMatrix,
 }
 
+/// What the tenant says of a user a change names as its agent.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum AgentRoles {
+    Held(Vec<String>),
+    /// The tenant has no such user.
+    Unknown,
+    /// This client may not read users: the tenant checks the id on write.
+    Unreadable,
+}
+
 pub(crate) struct TenantRules {
     api: Client,
     matrix: Slot<DispositionMatrix>,
     reasons: Slot<PauseReasons>,
     campaigns: std::sync::Mutex<HashMap<CampaignId, Arc<Slot<CampaignRules>>>>,
+    agents: std::sync::Mutex<HashMap<AgentId, Arc<Slot<AgentRoles>>>>,
 }
 
 impl TenantRules {
@@ -79,6 +100,7 @@ impl TenantRules {
             matrix: Slot::default(),
             reasons: Slot::default(),
             campaigns: std::sync::Mutex::new(HashMap::new()),
+            agents: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -103,5 +125,50 @@ impl TenantRules {
             Ok(CampaignRules { outcomes: read.outcome_matrix(), name: read.name })
         })
         .await
+    }
+
+    /// The roles of the user `agent` names, read again when the copy held
+    /// is `age` old or older.
+    pub async fn agent(&self, agent: &AgentId, age: Duration) -> Result<Arc<AgentRoles>, ApiError> {
+        let slot = {
+            let mut map = self.agents.lock().unwrap_or_else(|p| p.into_inner());
+            Arc::clone(map.entry(agent.clone()).or_default())
+        };
+        slot.younger_than(age.min(RULES_TTL), || async {
+            match again(|| self.api.agent_roles(agent)).await {
+                Ok(Some(roles)) => Ok(AgentRoles::Held(roles)),
+                Ok(None) => Ok(AgentRoles::Unknown),
+                Err(e) if matches!(e.kind, ApiErrorKind::Forbidden { .. }) => {
+                    tracing::warn!(%agent, "agent ids are not checked before writing: {e}");
+                    Ok(AgentRoles::Unreadable)
+                }
+                Err(e) => Err(e),
+            }
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[tokio::test(start_paused = true)]
+    async fn a_copy_is_read_again_only_when_older_than_asked() {
+        let slot = Slot::default();
+        let reads = AtomicU32::new(0);
+        let read = || async { Ok::<_, ApiError>(reads.fetch_add(1, Ordering::SeqCst)) };
+        assert_eq!(*slot.younger_than(RULES_TTL, read).await.unwrap(), 0);
+        tokio::time::advance(Duration::from_secs(5)).await;
+        assert_eq!(*slot.younger_than(Duration::from_secs(10), read).await.unwrap(), 0, "young enough");
+        tokio::time::advance(Duration::from_secs(6)).await;
+        assert_eq!(*slot.get(false, read).await.unwrap(), 0, "within the TTL");
+        assert_eq!(
+            *slot.younger_than(Duration::from_secs(10), read).await.unwrap(),
+            1,
+            "11 s old: read again"
+        );
+        assert_eq!(*slot.get(true, read).await.unwrap(), 2, "stale: read again");
     }
 }

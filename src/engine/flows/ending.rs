@@ -88,7 +88,7 @@ pub(in crate::engine::flows) async fn try_again(error: &ApiError, tried: u32) ->
 /// (see [`try_again`]). For reads, which change nothing, and for writes sent
 /// with one idempotency key, which the tenant answers for the attempt that
 /// landed unanswered or applies now.
-pub(in crate::engine::flows) async fn again<T, F, Fut>(mut call: F) -> Result<T, ApiError>
+pub(crate) async fn again<T, F, Fut>(mut call: F) -> Result<T, ApiError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, ApiError>>,

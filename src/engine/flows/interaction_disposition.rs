@@ -219,7 +219,7 @@ async fn validate(
 /// interaction is read.
 async fn check_agents(ctx: &Ctx, change: &InteractionDisposition) -> Result<(), Settled<'static>> {
     for (field, agent) in change.agents() {
-        if let (Err((outcome, class)), _) = attribution::check(ctx, &field, agent).await {
+        if let Err((outcome, class)) = attribution::check(ctx, &field, agent).await {
             return Err(Settled::new(outcome).class(class));
         }
     }

@@ -15,6 +15,8 @@ mod data_actions;
 mod ending;
 mod interaction_disposition;
 
+pub(crate) use ending::again;
+
 use super::audit::{AuditEntry, RequestInfo, Target};
 use super::command::{Change, CommandId};
 use super::context::Ctx;

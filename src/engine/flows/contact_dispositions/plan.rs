@@ -7,7 +7,7 @@ use crate::api::ApiErrorKind;
 use crate::domain::contact_disposition::{
     AGENT_FIELD, ContactDisposition, ContactDispositionDraft, OutcomeMatrix,
 };
-use crate::domain::{AgentId, CampaignId, Invalid, Timestamp};
+use crate::domain::{CampaignId, Invalid, Timestamp};
 use crate::engine::audit::{Target, action};
 use crate::engine::command::{CommandId, Item};
 use crate::engine::context::{Ctx, error_class, settle};
@@ -16,7 +16,7 @@ use crate::engine::flows::attribution::{self, Refusal};
 use crate::engine::flows::{Settled, Trail};
 use crate::engine::metrics::{ErrorClass, Operation};
 use crate::engine::rules::CampaignRules;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 use tokio::time::Instant;
 
@@ -43,14 +43,11 @@ pub(super) struct Planner<'a> {
     /// Campaigns whose matrix was read again during this batch: a code
     /// missing from the cached matrix may just have been added.
     reread: HashSet<CampaignId>,
-    /// Agents read this batch, and whether outcomes may name them; a read
-    /// that failed is not kept, so the next entry tries again.
-    agents: HashMap<AgentId, Result<(), Refusal>>,
 }
 
 impl<'a> Planner<'a> {
     pub fn new(ctx: &'a Ctx, id: &'a CommandId) -> Self {
-        Self { ctx, id, in_batch: HashSet::new(), reread: HashSet::new(), agents: HashMap::new() }
+        Self { ctx, id, in_batch: HashSet::new(), reread: HashSet::new() }
     }
 
     pub async fn plan(&mut self, item: Item<ContactDispositionDraft>) -> Plan<'a> {
@@ -76,7 +73,9 @@ impl<'a> Planner<'a> {
             });
         }
         let checked = match self.validate(&draft).await {
-            Ok(valid) => self.check_agent(&valid.0.agent_id).await.map(|()| valid),
+            // Document 001: an outcome is attributed to an agent of the
+            // tenant, checked before any request about the contact.
+            Ok(valid) => attribution::check(self.ctx, AGENT_FIELD, &valid.0.agent_id).await.map(|()| valid),
             Err(refusal) => Err(refusal),
         };
         let (disposition, campaign) = match checked {
@@ -137,22 +136,6 @@ impl<'a> Planner<'a> {
             ),
             _ => settle(&e),
         })
-    }
-}
-
-impl Planner<'_> {
-    /// Document 001: an outcome is attributed to an agent of the tenant, so
-    /// an id that names nobody, or a user without the Agent role, is refused
-    /// before any request about the contact. Each agent is read once a batch.
-    async fn check_agent(&mut self, agent: &AgentId) -> Result<(), Refusal> {
-        if let Some(verdict) = self.agents.get(agent) {
-            return verdict.clone();
-        }
-        let (verdict, lasting) = attribution::check(self.ctx, AGENT_FIELD, agent).await;
-        if lasting {
-            self.agents.insert(agent.clone(), verdict.clone());
-        }
-        verdict
     }
 }
 
