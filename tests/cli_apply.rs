@@ -247,6 +247,14 @@ async fn a_dry_run_says_what_the_run_then_does_when_lines_share_a_target() {
         )
     };
     let version = "{\"op\":\"data_action.new_version\",\"name\":\"VipLookup\",\"version\":\"2.1.0\"}";
+    let schemas = example("../data-actions");
+    let deploy = |name: &str| {
+        format!(
+            "{{\"op\":\"data_action.deploy\",\"name\":\"{name}\",\"version\":\"1.0.0\",\"inputSchema\":{:?},\"outputSchema\":{:?},\"handlerUrl\":\"https://handlers.sandbox.invalid/night\"}}",
+            schemas.join("input.schema.json"),
+            schemas.join("output.schema.json")
+        )
+    };
     let deprecate = "{\"op\":\"data_action.deprecate\",\"name\":\"VipLookup\"}";
     let lines = [
         status("Available", ""),
@@ -262,6 +270,8 @@ async fn a_dry_run_says_what_the_run_then_does_when_lines_share_a_target() {
         version.into(),
         deprecate.into(),
         deprecate.into(),
+        deploy("NightRouting"),
+        deploy("nightrouting"),
     ];
     let file = write(&home, "twice.jsonl", &lines.join("\n"));
     let path = file.to_str().unwrap();
@@ -286,6 +296,8 @@ async fn a_dry_run_says_what_the_run_then_does_when_lines_share_a_target() {
             "would_skip", // the line before publishes 2.1.0
             "would_apply",
             "would_skip", // the line before deprecates it
+            "would_apply",
+            "would_apply", // a second action of that name
         ]
     );
     let line = |n: usize| &dry["lines"][n];
@@ -301,6 +313,9 @@ async fn a_dry_run_says_what_the_run_then_does_when_lines_share_a_target() {
     assert_eq!(line(8)["before"]["tier"], "gold");
     assert!(line(8)["after"].get("tier").is_none(), "{}", line(8));
     assert!(line(10)["reason"].as_str().unwrap().contains("already at version 2.1.0"), "{}", line(10));
+    assert_eq!(line(13)["reason"], "would create a new data action");
+    let second = line(14)["reason"].as_str().unwrap();
+    assert!(second.contains("beside the 1 already named nightrouting"), "{second}");
     assert_eq!(writes(&tenant), 0, "a dry run writes nothing");
 
     let ran = home.run(&["apply", "--file", path], &secrets()).await;

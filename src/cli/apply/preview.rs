@@ -17,7 +17,7 @@ use crate::domain::attributes::{
 };
 use crate::domain::contact_disposition::{ContactDispositionDraft, OutcomeCode, SkipReason, check_contact};
 use crate::domain::data_action::{
-    ActionPatch, PatchFit, input_schema, output_schema, parse_version, simulate,
+    ActionPatch, DataActionDraft, PatchFit, input_schema, output_schema, parse_version, simulate,
 };
 use crate::domain::interaction_disposition::{Disposition, DispositionDraft, closed};
 use crate::domain::{CampaignId, ContactId, DataActionId, FieldError, Invalid, Timestamp};
@@ -53,12 +53,7 @@ pub(crate) async fn preview(
                 attributes(&mut targets, line, interaction_id, rows).await
             }
             Entry::AgentStatus(draft) => agent(&mut targets, line, draft, now).await,
-            Entry::Deploy(draft) => {
-                let mut report = LineReport::new(line, Verdict::WouldApply, "would create a new data action");
-                report.after = Some(json!({"name": draft.name.trim(), "version": draft.version.trim(),
-                    "handlerUrl": draft.handler_url.trim(), "timeoutMs": draft.timeout_ms}));
-                Ok(report)
-            }
+            Entry::Deploy(draft) => deploy(&mut targets, line, draft).await,
             Entry::NewVersion { action, version } => {
                 data_action(&mut targets, line, action, Some(version)).await
             }
@@ -223,6 +218,23 @@ async fn agent(
         Ok(changes(report, before, after))
     };
     refused(line, read.await)
+}
+
+/// A deploy always creates an action; one whose name the tenant (or an
+/// earlier line) already gives another is said to make a second of it.
+async fn deploy(targets: &mut Targets<'_>, line: &Line, draft: &DataActionDraft) -> Previewed {
+    let name = draft.name.trim();
+    let reason = match targets.deploy(name).await? {
+        0 => "would create a new data action".to_string(),
+        held => format!(
+            "would create a new data action beside the {held} already named {name}; \
+             for a new version of one, use data_action.new_version"
+        ),
+    };
+    let mut report = LineReport::new(line, Verdict::WouldApply, reason);
+    report.after = Some(json!({"name": name, "version": draft.version.trim(),
+        "handlerUrl": draft.handler_url.trim(), "timeoutMs": draft.timeout_ms}));
+    Ok(report)
 }
 
 /// A new version (`version` given) or a deprecation.

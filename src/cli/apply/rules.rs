@@ -185,22 +185,27 @@ impl<'a> TenantData<'a> {
 
     async fn actions(&mut self) -> Result<&BTreeMap<String, Vec<String>>, ApiError> {
         if self.actions.is_none() {
-            let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
-            let mut query = ListQuery::<NoFilter>::new().top(MAX_TOP);
-            // Bounded, so a tenant that keeps announcing pages cannot hold the run.
-            for _ in 0..MAX_PAGES {
-                let page = self.client.data_actions(&query).await?.value;
-                let next = page.next_query(&query);
-                for action in page.items {
-                    by_name.entry(action.name).or_default().push(action.id.as_str().to_string());
-                }
-                match next {
-                    Some(next) => query = next,
-                    None => break,
-                }
-            }
-            self.actions = Some(by_name);
+            self.actions = Some(actions_by_name(self.client).await?);
         }
         Ok(self.actions.get_or_insert_with(BTreeMap::new))
     }
+}
+
+/// The ids of the tenant's data actions, by name.
+pub(super) async fn actions_by_name(client: &Client) -> Result<BTreeMap<String, Vec<String>>, ApiError> {
+    let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut query = ListQuery::<NoFilter>::new().top(MAX_TOP);
+    // Bounded, so a tenant that keeps announcing pages cannot hold the run.
+    for _ in 0..MAX_PAGES {
+        let page = client.data_actions(&query).await?.value;
+        let next = page.next_query(&query);
+        for action in page.items {
+            by_name.entry(action.name).or_default().push(action.id.as_str().to_string());
+        }
+        match next {
+            Some(next) => query = next,
+            None => break,
+        }
+    }
+    Ok(by_name)
 }

@@ -4,6 +4,7 @@
 //! first names it, and from then on carries what the earlier lines would
 //! change.
 
+use super::rules::actions_by_name;
 use crate::api::model::{DataAction, Interaction, User};
 use crate::api::{ApiError, Client};
 use crate::domain::{DataActionId, InteractionId, UserId};
@@ -20,6 +21,9 @@ pub(super) struct Targets<'a> {
     /// Each interaction's attributes, by key.
     attributes: HashMap<InteractionId, Map<String, Value>>,
     actions: HashMap<DataActionId, DataAction>,
+    /// How many actions hold each name, compared without case as the
+    /// console compares them; read when a deploy first asks.
+    names: Option<HashMap<String, usize>>,
 }
 
 impl<'a> Targets<'a> {
@@ -30,6 +34,7 @@ impl<'a> Targets<'a> {
             interactions: HashMap::new(),
             attributes: HashMap::new(),
             actions: HashMap::new(),
+            names: None,
         }
     }
 
@@ -55,6 +60,22 @@ impl<'a> Targets<'a> {
     pub async fn action(&mut self, id: &DataActionId) -> Result<&mut DataAction, ApiError> {
         let client = self.client;
         held(&mut self.actions, id, async { Ok(client.data_action(id).await?.value) }).await
+    }
+
+    /// How many actions would hold `name` before a deploy of it, the deploys
+    /// of the lines before counted; the deploy is then counted too.
+    pub async fn deploy(&mut self, name: &str) -> Result<usize, ApiError> {
+        if self.names.is_none() {
+            let names = actions_by_name(self.client).await?;
+            let mut counts: HashMap<String, usize> = HashMap::new();
+            for (name, ids) in names {
+                *counts.entry(name.to_lowercase()).or_default() += ids.len();
+            }
+            self.names = Some(counts);
+        }
+        let count = self.names.get_or_insert_with(HashMap::new).entry(name.to_lowercase()).or_default();
+        *count += 1;
+        Ok(*count - 1)
     }
 }
 
