@@ -4,7 +4,9 @@
 
 #![allow(dead_code)] // each test file uses its own subset
 
-use cxone_console::sandbox::{Sandbox, SandboxConfig};
+use cxone_console::api::model::{ListQuery, UserFilter};
+use cxone_console::api::{Client, ClientConfig};
+use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
 use secrecy::SecretString;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -165,4 +167,33 @@ pub fn outcomes(report: &Value) -> Vec<String> {
         .iter()
         .map(|line| line["outcome"].as_str().unwrap_or_default().to_string())
         .collect()
+}
+
+/// Writes `text` to a file `name` in the home.
+pub fn write(home: &Home, name: &str, text: &str) -> PathBuf {
+    let path = home.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Every write the tenant took, of any resource.
+pub fn writes(tenant: &Sandbox) -> u64 {
+    let stats = tenant.stats();
+    Resource::ALL.iter().map(|r| stats.writes_of(*r)).sum()
+}
+
+/// A user who holds neither the Agent nor the Supervisor role.
+pub async fn user_without_a_desk(tenant: &Sandbox) -> String {
+    desk_less(tenant).await.id.as_str().to_string()
+}
+
+pub async fn desk_less(tenant: &Sandbox) -> cxone_console::api::model::User {
+    let client =
+        Client::new(ClientConfig::new(tenant.base_url(), tenant.client_id(), tenant.client_secret().clone()))
+            .unwrap();
+    let page = client.users(&ListQuery::<UserFilter>::new().top(1000)).await.unwrap().value;
+    page.items
+        .into_iter()
+        .find(|u| !u.role_names().any(|r| r == "Agent" || r == "Supervisor"))
+        .expect("the seed has users with other roles only")
 }
