@@ -1,7 +1,7 @@
 //! Tenant users and their agent status.
 
 use crate::api::guards::ETag;
-use crate::domain::agent_status::{AgentStatus, Shift};
+use crate::domain::agent_status::{AgentStatus, AgentStatusChange, Shift};
 use crate::domain::{Timestamp, UserId};
 use std::fmt;
 use std::time::Duration;
@@ -72,6 +72,16 @@ impl User {
 
     pub fn role_names(&self) -> impl Iterator<Item = &str> {
         self.roles.iter().map(String::as_str)
+    }
+
+    /// The end of a wrap-up still running at `now`.
+    pub fn wrap_up_at(&self, now: Timestamp) -> Option<Timestamp> {
+        self.wrap_up_until.filter(|until| *until > now)
+    }
+
+    /// Whether the user already is, at `now`, where `change` would put them.
+    pub fn holds(&self, change: &AgentStatusChange, now: Timestamp) -> bool {
+        change.held_by(self.status.known(), self.pause_reason.as_deref(), self.wrap_up_at(now).is_some())
     }
 
     /// How long the user has been in the current status at `now`.

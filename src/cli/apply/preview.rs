@@ -193,13 +193,12 @@ async fn agent(
         if let Err(unfit) = role_fit(user.role_names()).and_then(|()| shift_fit(user.shift, now)) {
             return Ok(refusal(line, unfit.said_of(user.named())));
         }
-        let wrap_up = user.wrap_up_until.filter(|until| *until > now);
-        if change.held_by(user.status.known(), user.pause_reason.as_deref(), wrap_up.is_some()) {
+        if user.holds(&change, now) {
             return Ok(unchanged(line, already(user.named(), &user.status, user.pause_reason.as_deref())));
         }
         let before = json!({"status": user.status.to_string(), "pauseReason": user.pause_reason});
         let after = json!({"status": change.status.as_str(), "pauseReason": change.kept_reason()});
-        let report = match wrap_up.filter(|_| change.flags.respect_wrap_up) {
+        let report = match user.wrap_up_at(now).filter(|_| change.flags.respect_wrap_up) {
             Some(until) => LineReport::new(
                 line,
                 Verdict::WouldConflict,

@@ -163,7 +163,7 @@ impl Flow<'_> {
         }
         self.compliance.shift_validated =
             if user.shift.is_some() { ShiftCheck::Passed } else { ShiftCheck::NoShiftSet };
-        if holds(&user, &change) {
+        if user.holds(&change, Timestamp::now()) {
             return self.noted(unchanged(&user));
         }
         let Some(key) = key else {
@@ -225,7 +225,7 @@ impl Flow<'_> {
                 Ok(again) => again.value,
                 Err(_) => return Ending::error(&error),
             };
-            if let Some(until) = wrap_up(&again).filter(|_| change.flags.respect_wrap_up) {
+            if let Some(until) = again.wrap_up_at(Timestamp::now()).filter(|_| change.flags.respect_wrap_up) {
                 let blocked = format!(
                     "agent {} is in wrap-up until {until}; the tenant refused the change (409) because it \
                      respects wrap-up. Send it after {until}, or without respecting wrap-up to end it now",
@@ -233,7 +233,7 @@ impl Flow<'_> {
                 );
                 return Ending::new(Outcome::conflict(blocked)).call(*error.call).class(ErrorClass::Conflict);
             }
-            if holds(&again, change) {
+            if again.holds(change, Timestamp::now()) {
                 return unchanged(&again).call(*error.call);
             }
             if conflicts == self.ctx.config.conflict_retries {
@@ -256,7 +256,7 @@ impl Flow<'_> {
     async fn read_back(&self, change: &AgentStatusChange, before: &User, error: &ApiError) -> Ending {
         if unsettled(error)
             && let Ok(now) = self.read(change).await
-            && holds(&now.value, change)
+            && now.value.holds(change, Timestamp::now())
         {
             let after =
                 json!({ "status": now.value.status.to_string(), "pauseReason": now.value.pause_reason });
@@ -323,16 +323,6 @@ fn unchanged(user: &User) -> Ending {
 /// The state the change leaves, as the intent records it for reconciliation.
 fn state(change: &AgentStatusChange) -> Value {
     json!({ "status": change.status.as_str(), "pauseReason": change.kept_reason() })
-}
-
-/// Whether the agent already is where the change would put them.
-fn holds(user: &User, change: &AgentStatusChange) -> bool {
-    change.held_by(user.status.known(), user.pause_reason.as_deref(), wrap_up(user).is_some())
-}
-
-/// The end of a wrap-up still running.
-fn wrap_up(user: &User) -> Option<Timestamp> {
-    user.wrap_up_until.filter(|until| *until > Timestamp::now())
 }
 
 fn described(change: &AgentStatusChange) -> String {

@@ -111,14 +111,13 @@ pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> 
 fn line(user: &User, change: &AgentStatusChange, facts: &Facts<'_>, names: &Names) -> PlanLine {
     let before = after_text(&user.status.to_string(), user.pause_reason.as_deref().unwrap_or(""));
     let after = after_text(change.status.as_str(), change.kept_reason().unwrap_or(""));
-    let wrap_up = user.wrap_up_until.filter(|until| *until > facts.now);
     // The line names the agent already; the id would only repeat it.
     let note = role_fit(user.role_names())
         .and_then(|()| shift_fit(user.shift, facts.now))
         .err()
         .map(|unfit| format!("will be refused: {} {}", user.display_name(), unfit_text(unfit, facts.now)))
         .or_else(|| {
-            let until = wrap_up?;
+            let until = user.wrap_up_at(facts.now)?;
             change.flags.respect_wrap_up.then(|| {
                 format!(
                     "in wrap-up until {}; refused while wrap-up is respected",
@@ -126,11 +125,8 @@ fn line(user: &User, change: &AgentStatusChange, facts: &Facts<'_>, names: &Name
                 )
             })
         })
-        .or_else(|| {
-            // The engine's rule: a wrap-up still running is something the change ends.
-            let held = change.held_by(user.status.known(), user.pause_reason.as_deref(), wrap_up.is_some());
-            held.then(|| "already so; will be skipped".to_string())
-        });
+        // The engine's rule: a wrap-up still running is something the change ends.
+        .or_else(|| user.holds(change, facts.now).then(|| "already so; will be skipped".to_string()));
     PlanLine { entity: names.of(user.display_name(), &user.user_name), before, after, note }
 }
 
