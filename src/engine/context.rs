@@ -187,7 +187,11 @@ impl CampaignPacing {
     pub async fn admit(&self, campaign: &str) {
         loop {
             let slot = self.reserve(campaign);
-            tokio::time::sleep_until(slot).await;
+            // The timer counts whole milliseconds: even a slot already due
+            // would wait for its next tick, and every unpaced request with it.
+            if slot > Instant::now() {
+                tokio::time::sleep_until(slot).await;
+            }
             // A pause asked for while this request waited holds it back too.
             if self.with(campaign, |pace| pace.paused_until) <= Instant::now() {
                 return;
@@ -261,5 +265,17 @@ mod tests {
         assert_eq!(start.elapsed(), Duration::from_millis(3500), "the longer pause won");
         assert!(CampaignPacing::new(Some(f64::NAN)).spacing.is_none());
         assert!(CampaignPacing::new(Some(0.0)).spacing.is_none());
+    }
+
+    #[tokio::test]
+    async fn a_request_already_due_goes_without_waiting_for_the_timer() {
+        use futures_util::FutureExt;
+        let pacing = CampaignPacing::new(None);
+        for turn in 0..3 {
+            assert!(pacing.admit("a").now_or_never().is_some(), "turn {turn} waited for a timer tick");
+        }
+        let paced = CampaignPacing::new(Some(1.0));
+        assert!(paced.admit("a").now_or_never().is_some(), "the first request of a pace is due");
+        assert!(paced.admit("a").now_or_never().is_none(), "the second waits its turn");
     }
 }
