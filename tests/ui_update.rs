@@ -5,6 +5,7 @@
 
 mod ui_support;
 
+use cxone_console::engine::outbox::OutboxStatus;
 use cxone_console::engine::{Command, CommandId, Event, Finished, Outcome};
 use cxone_console::sandbox::FaultProfile;
 use cxone_console::ui::Looks;
@@ -84,6 +85,29 @@ fn the_command_line_jumps_refreshes_and_sets_faults() {
     assert!(run_command(&mut app, "launch").is_empty());
     assert!(render(&app).contains("unknown command \"launch\""));
     assert_eq!(press(&mut app, &["ctrl-r"]), [], "keys type text while the line is open");
+}
+
+#[test]
+fn resend_puts_the_webhooks_given_up_on_back_in_line_and_says_how_many() {
+    let mut app = loaded(120, 40);
+    let given_up = OutboxStatus { failed: 2, running: true, ..OutboxStatus::default() };
+    feed(&mut app, [Event::Outbox(given_up)]);
+    assert!(render(&app).contains("2 gave up, 0 without a URL · :resend"), "{}", render(&app));
+    let effects = run_command(&mut app, "resend");
+    let [Effect::Engine(Command::ResendWebhooks { id })] = effects.as_slice() else {
+        panic!("resend asks the engine: {effects:?}")
+    };
+    assert!(render(&app).contains("Putting the webhooks given up on back in line"));
+    let outcome = Outcome::applied("2 webhooks given up on are back in line");
+    feed(&mut app, [Event::Finished { id: id.clone(), result: Finished::Single { target: None, outcome } }]);
+    assert!(render(&app).contains("applied: 2 webhooks given up on are back in line"), "{}", render(&app));
+    assert!(run_command(&mut app, "resend now").is_empty(), "resend takes nothing after it");
+
+    let mut session = sandbox_session();
+    session.read_only = true;
+    let mut watching = app_with(session, Looks::defaults(Colors::On), 120, 40);
+    assert!(run_command(&mut watching, "resend").is_empty());
+    assert!(render(&watching).contains("resend sends webhooks out again, and this console is read-only"));
 }
 
 #[test]

@@ -71,6 +71,9 @@ pub enum Command {
     /// Read the tenant's rule data (pause reasons, disposition matrix) for
     /// forms that check input as it is typed; answered by `Event::Rules`.
     LoadRules,
+    /// Put the webhooks given up on back in line; answered by one
+    /// `Event::Finished` that says how many.
+    ResendWebhooks { id: CommandId },
     /// Finish what is in flight, flush the audit log and stop.
     Shutdown,
 }

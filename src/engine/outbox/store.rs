@@ -108,6 +108,16 @@ impl Outbox {
         Ok(())
     }
 
+    /// Puts every failed message back in line, at once (one sync covers
+    /// them all); says how many.
+    pub async fn retry_failed(&self) -> Result<usize, OutboxError> {
+        let failed: Vec<MessageId> = self.ledger().failed().map(|f| f.envelope.id.clone()).collect();
+        let at = OffsetDateTime::now_utc();
+        let requeued = failed.iter().map(|id| self.journal.append(Op::Requeued { id: id.clone(), at }));
+        futures_util::future::try_join_all(requeued).await?;
+        Ok(failed.len())
+    }
+
     /// The unfinished line cut from the journal's end on open, if any: an
     /// enqueue never acknowledged, or a marker whose message will be sent again.
     pub fn torn_tail(&self) -> Option<&TornTail> {

@@ -73,7 +73,10 @@ fn lines(app: &App, room: usize) -> Vec<Row> {
     rows.push(Row::Text(Line::from(last)));
     if let Some(outbox) = &app.outbox {
         if outbox.failed > 0 || outbox.misconfigured > 0 {
-            let text = format!("{} gave up, {} without a URL", outbox.failed, outbox.misconfigured);
+            let mut text = format!("{} gave up, {} without a URL", outbox.failed, outbox.misconfigured);
+            if outbox.failed > 0 {
+                text.push_str(" · :resend");
+            }
             rows.push(Row::Text(Line::from(vec![
                 label("webhook"),
                 Span::styled(text, theme.style(Role::Error)),

@@ -35,6 +35,8 @@ pub enum PaletteCommand {
     Deploy,
     /// Register for the tenant's attribute callbacks.
     Watch,
+    /// Put the webhooks given up on back in line.
+    Resend,
     Faults(FaultProfile),
     Refresh,
     Freeze,
@@ -181,6 +183,9 @@ pub fn parse(input: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
         "state" | "dispose" | "attr" | "deploy" | "watch" | "cancel" if scope.read_only => {
             return Err(format!("{word} changes the tenant, and this console is read-only"));
         }
+        "resend" if scope.read_only => {
+            return Err("resend sends webhooks out again, and this console is read-only".into());
+        }
         "state" => return state(rest, scope),
         "dispose" if rest.is_empty() => {
             return Err("dispose needs a code: dispose <code> (Tab lists them)".into());
@@ -190,6 +195,7 @@ pub fn parse(input: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
         "simulate" => PaletteCommand::Simulate,
         "deploy" => PaletteCommand::Deploy,
         "watch" => PaletteCommand::Watch,
+        "resend" => PaletteCommand::Resend,
         "faults" if !scope.sandbox => {
             return Err(
                 "faults can only be set on the embedded sandbox; this profile is a real tenant".into()

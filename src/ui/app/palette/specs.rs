@@ -22,7 +22,8 @@ pub(super) struct Spec {
     pub args: Args,
     pub desc: &'static str,
     pub sandbox_only: bool,
-    /// Changes the tenant: gone in read-only mode.
+    /// Changes the tenant, or what other systems hear of it: gone in
+    /// read-only mode.
     pub writes: bool,
 }
 
@@ -52,6 +53,7 @@ pub(super) const SPECS: &[Spec] = &[
         Args::None,
         "Register for the tenant's attribute callbacks: each change shows as it lands",
     ),
+    change("resend", Args::None, "Send again the webhooks given up on (to the CRM, WFM, analytics)"),
     Spec {
         name: "faults",
         args: Args::Choice(&["none", "light", "storm"]),

@@ -45,6 +45,7 @@ pub(super) fn run(app: &mut App, command: PaletteCommand, effects: &mut Vec<Effe
             compose::show(app, forms::deploy(app.data_actions.rows().to_vec()), effects)
         }
         PaletteCommand::Watch => watch(app, effects),
+        PaletteCommand::Resend => resend(app, effects),
         PaletteCommand::Faults(profile) => {
             effects.push(Effect::SetFaults(profile));
             let name = match profile {
@@ -73,6 +74,15 @@ fn watch(app: &mut App, effects: &mut Vec<Effect>) {
     app.pending.insert(id.clone(), Pending::new("Attribute callbacks", true));
     effects.push(Effect::Engine(Command::Submit { id, change: Change::WatchAttributes }));
     app.flash("Registering for the tenant's attribute callbacks…", Level::Info);
+}
+
+/// Asks the engine to put the webhooks given up on back in line; its
+/// answer, how many, arrives as a flash.
+fn resend(app: &mut App, effects: &mut Vec<Effect>) {
+    let id = CommandId::random();
+    app.pending.insert(id.clone(), Pending::new("Webhooks", false));
+    effects.push(Effect::Engine(Command::ResendWebhooks { id }));
+    app.flash("Putting the webhooks given up on back in line…", Level::Info);
 }
 
 /// A disposition where the keys are: on contacts when the campaigns pane

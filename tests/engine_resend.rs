@@ -1,0 +1,73 @@
+//! Webhooks a receiver refused for good, put back in line on the
+//! supervisor's word (`:resend` in the console): each goes out again under
+//! its own webhook-id, signed, and lands once the receiver takes it.
+
+mod engine_support;
+mod outbox_support;
+
+use cxone_console::engine::{Command, CommandId, Event, Finished, Outcome};
+use cxone_console::sandbox::{Sandbox, SandboxConfig};
+use cxone_console::signing::Verdict;
+use engine_support::contacts::{CAMPAIGN, batch, batch_report, draft, pending_contacts};
+use engine_support::{Rig, engine_config};
+use outbox_support::{Answer, receiver};
+use std::collections::HashMap;
+
+async fn resend(rig: &mut Rig) -> Outcome {
+    let id = CommandId::random();
+    rig.send(Command::ResendWebhooks { id: id.clone() }).await;
+    match rig.finished(&id).await {
+        Finished::Single { target: None, outcome } => outcome,
+        other => panic!("a resend ends with one outcome and no target: {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_given_up_on_go_out_again_when_resent() {
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox binds 127.0.0.1:0");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut config = engine_config(&sandbox, dir.path());
+    // The CRM answers 400 to the first three deliveries, then takes them.
+    let (url, crm) = receiver(Answer::RefuseFirst(3), &config.webhook_key, false).await;
+    config.webhook_targets.insert("crm".into(), url);
+    let mut rig = Rig::with(sandbox, dir, config).await;
+
+    let nothing = resend(&mut rig).await;
+    assert!(
+        matches!(&nothing, Outcome::Skipped { key, .. } if key == "nothing_failed"),
+        "nothing was given up on yet: {nothing:?}"
+    );
+
+    let contacts = pending_contacts(&rig.sandbox, CAMPAIGN, 3).await;
+    let (_, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "CALLBACK_LATER")).collect());
+    assert_eq!(batch_report(rig.run(change).await).successful, 3);
+    // A 400 is final: each webhook is given up on after one attempt.
+    rig.seen_or_next(|e| matches!(e, Event::Outbox(s) if s.failed == 3).then_some(())).await;
+    assert_eq!(crm.deliveries().len(), 3);
+
+    let resent = resend(&mut rig).await;
+    assert!(
+        matches!(&resent, Outcome::Applied { summary, .. } if summary.starts_with("3 webhooks")),
+        "{resent:?}"
+    );
+    let done = rig
+        .until(|e| match e {
+            Event::Outbox(s) if s.delivered == 3 => Some(s.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!((done.backlog, done.failed), (0, 0), "{done:?}");
+
+    let deliveries = crm.deliveries();
+    assert_eq!(deliveries.len(), 6, "each refused once, then taken");
+    assert!(deliveries.iter().all(|(_, _, verdict)| *verdict == Verdict::Valid), "every one signed");
+    let mut sent: HashMap<&str, usize> = HashMap::new();
+    for (id, _, _) in &deliveries {
+        *sent.entry(id.as_str()).or_default() += 1;
+    }
+    assert_eq!(sent.len(), 3, "three webhooks");
+    assert!(sent.values().all(|n| *n == 2), "each under one webhook-id both times: {sent:?}");
+
+    let after = resend(&mut rig).await;
+    assert!(matches!(&after, Outcome::Skipped { key, .. } if key == "nothing_failed"), "{after:?}");
+}
