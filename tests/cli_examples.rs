@@ -35,6 +35,7 @@ async fn every_example_applies_and_running_it_again_repeats_nothing() {
         assert_eq!(report["webhooks"]["waiting"], 0, "{name}: every webhook was delivered");
         if name.ends_with("contact-dispositions.csv") {
             assert_eq!(report["contactBatch"]["successful"], 3, "{report:#}");
+            assert_eq!(ran.stderr.lines().last(), Some("webhooks: 3 delivered"), "{}", ran.stderr);
         }
 
         let verified = home.run(&["audit", "verify"], &[]).await;

@@ -164,9 +164,13 @@ async fn settle_webhooks(runtime: &mut Runtime, mut latest: Option<OutboxStatus>
             Ok(None) => break,
         }
     }
-    latest.map_or_else(Webhooks::default, |s| Webhooks {
+    let webhooks = latest.map_or_else(Webhooks::default, |s| Webhooks {
         delivered: s.delivered,
         waiting: s.backlog,
         failed: s.failed,
-    })
+    });
+    if let Some(words) = webhooks.in_words() {
+        eprintln!("{words}");
+    }
+    webhooks
 }

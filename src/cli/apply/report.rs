@@ -123,6 +123,24 @@ pub struct Webhooks {
     pub failed: usize,
 }
 
+impl Webhooks {
+    /// For the person at the terminal, when there is anything to say.
+    pub fn in_words(&self) -> Option<String> {
+        let Self { delivered, waiting, failed } = *self;
+        if delivered == 0 && waiting == 0 && failed == 0 {
+            return None;
+        }
+        let mut text = format!("webhooks: {delivered} delivered");
+        if waiting > 0 {
+            text.push_str(&format!(", {waiting} still waiting (kept in the outbox for the next run)"));
+        }
+        if failed > 0 {
+            text.push_str(&format!(", {failed} given up on (`:resend` in the console sends them again)"));
+        }
+        Some(text)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
