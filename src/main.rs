@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         Some(Command::Sandbox(args)) => cli::sandbox::run(args),
         Some(Command::Config(args)) => cli::config::run(args),
         Some(Command::Audit(args)) => cli::audit::run(args),
+        Some(Command::Outbox(args)) => cli::outbox::run(args),
         Some(Command::Apply(args)) => cli::apply::run(args),
         None => cli::console::run(cli.console),
     };

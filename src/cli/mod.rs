@@ -1,6 +1,6 @@
 //! The command line. With no subcommand, the console; `sandbox` runs the
-//! simulated tenant on its own; `config`, `audit` and `apply` work without
-//! a screen, for people and for scripts.
+//! simulated tenant on its own; `config`, `audit`, `apply` and `outbox`
+//! work without a screen, for people and for scripts.
 //!
 //! Exit codes: [`OK`]; [`NOT_THROUGH`] when the command ran but something
 //! did not go through (a change failed, was rejected or conflicted; the
@@ -11,8 +11,10 @@ pub mod apply;
 pub mod audit;
 pub mod config;
 pub mod console;
+pub mod outbox;
 pub mod sandbox;
 mod signal;
+mod webhooks;
 
 use crate::config::{Config, Environment, Loaded, Paths};
 use anyhow::{Context, Result};
@@ -51,6 +53,8 @@ pub enum Command {
     Audit(audit::AuditArgs),
     /// Apply a file of changes (JSON lines or CSV), or preview it with --dry-run.
     Apply(apply::ApplyArgs),
+    /// List the webhooks waiting and those given up on, or send the latter again.
+    Outbox(outbox::OutboxArgs),
 }
 
 /// The process's exit code for a command's result; an error is printed.

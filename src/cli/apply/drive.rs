@@ -5,19 +5,13 @@
 use super::batch::Batch;
 use super::plan::Planned;
 use super::progress::Progress;
-use super::report::{LineReport, Verdict, Webhooks};
+use super::report::{LineReport, Verdict};
 use crate::cli::signal::StopSignal;
+use crate::cli::webhooks::{self, Webhooks};
 use crate::engine::outbox::OutboxStatus;
 use crate::engine::{BatchReport, Change, Command, CommandId, Event, Finished};
 use crate::runtime::Runtime;
 use std::collections::HashMap;
-use std::time::Duration;
-use tokio::time::Instant;
-
-/// How long the run waits, at the end, for webhooks to be delivered.
-const WEBHOOK_PATIENCE: Duration = Duration::from_secs(30);
-/// The outbox is settled when no news came for this long.
-const OUTBOX_QUIET: Duration = Duration::from_millis(300);
 
 /// What a run produced.
 pub(crate) struct Driven {
@@ -76,7 +70,7 @@ pub(crate) async fn drive(
         }
     }
     progress.finish();
-    let webhooks = settle_webhooks(runtime, run.outbox.take()).await;
+    let webhooks = webhooks::settle(runtime, run.outbox.take()).await;
     let lines = run.reports.into_iter().flatten().collect();
     Ok(Driven { lines, contact_batch: run.contact_batch, webhooks })
 }
@@ -134,43 +128,4 @@ impl Run<'_> {
             self.settle(*index, report, progress);
         }
     }
-}
-
-/// Waits (a while) for the webhooks of the changes made to be delivered,
-/// so that a run's receivers hear of it before the command returns. What
-/// is still waiting stays in the outbox for the next run.
-async fn settle_webhooks(runtime: &mut Runtime, mut latest: Option<OutboxStatus>) -> Webhooks {
-    let deadline = Instant::now() + WEBHOOK_PATIENCE;
-    let mut news_at = Instant::now();
-    let mut announced = false;
-    loop {
-        let waiting = latest.as_ref().map_or(0, |s| s.backlog.saturating_sub(s.misconfigured));
-        let quiet_at = news_at + OUTBOX_QUIET;
-        let now = Instant::now();
-        if now >= deadline || (waiting == 0 && now >= quiet_at) {
-            break;
-        }
-        if waiting > 0 && !announced {
-            eprintln!("waiting for {waiting} webhook(s) to be delivered…");
-            announced = true;
-        }
-        let wake = if waiting == 0 { quiet_at.min(deadline) } else { deadline };
-        match tokio::time::timeout_at(wake, runtime.events().recv()).await {
-            Ok(Some(Event::Outbox(status))) => {
-                latest = Some(status);
-                news_at = Instant::now();
-            }
-            Ok(Some(_)) | Err(_) => {}
-            Ok(None) => break,
-        }
-    }
-    let webhooks = latest.map_or_else(Webhooks::default, |s| Webhooks {
-        delivered: s.delivered,
-        waiting: s.backlog,
-        failed: s.failed,
-    });
-    if let Some(words) = webhooks.in_words() {
-        eprintln!("{words}");
-    }
-    webhooks
 }

@@ -24,10 +24,11 @@ mod report;
 mod rules;
 mod targets;
 
+pub use crate::cli::webhooks::Webhooks;
 pub use batch::{Batch, BatchError, Format, LineError};
 pub use entry::{ActionRef, Entry, Line, Op};
 pub use plan::{Planned, line_id, plan};
-pub use report::{LineReport, Report, Verdict, Webhooks};
+pub use report::{LineReport, Report, Verdict};
 
 use crate::api::Client;
 use crate::config::{Config, Environment};

@@ -3,6 +3,7 @@
 
 use super::batch::{Batch, Format, LineError};
 use super::entry::Line;
+use crate::cli::webhooks::Webhooks;
 use crate::cli::{NOT_THROUGH, REFUSED};
 use crate::engine::{BatchReport, Outcome};
 use serde::Serialize;
@@ -110,34 +111,6 @@ impl LineReport {
             _ => {}
         }
         report
-    }
-}
-
-/// What became of the webhooks of the changes made.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Webhooks {
-    pub delivered: u64,
-    /// Still in the outbox: delivered by a later run.
-    pub waiting: usize,
-    pub failed: usize,
-}
-
-impl Webhooks {
-    /// For the person at the terminal, when there is anything to say.
-    pub fn in_words(&self) -> Option<String> {
-        let Self { delivered, waiting, failed } = *self;
-        if delivered == 0 && waiting == 0 && failed == 0 {
-            return None;
-        }
-        let mut text = format!("webhooks: {delivered} delivered");
-        if waiting > 0 {
-            text.push_str(&format!(", {waiting} still waiting (kept in the outbox for the next run)"));
-        }
-        if failed > 0 {
-            text.push_str(&format!(", {failed} given up on (`:resend` in the console sends them again)"));
-        }
-        Some(text)
     }
 }
 

@@ -1,0 +1,130 @@
+//! `cxone-console outbox [resend]`: the webhooks waiting and those given
+//! up on; sending the latter again once their receiver is mended.
+
+use super::webhooks::{self, Webhooks};
+use super::{NOT_THROUGH, OK};
+use crate::config::Environment;
+use crate::engine::outbox::{Envelope, FailedMessage, Outbox};
+use crate::engine::{Command, CommandId, Event, Finished, Outcome};
+use crate::runtime::{Options, Runtime, log_to_file};
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use std::path::Path;
+use std::process::ExitCode;
+use time::OffsetDateTime;
+
+#[derive(Args)]
+pub struct OutboxArgs {
+    #[command(subcommand)]
+    action: Option<OutboxAction>,
+}
+
+#[derive(Subcommand)]
+enum OutboxAction {
+    /// Put every webhook given up on back in line and deliver it now,
+    /// waiting up to 30 s: exit 0 once all went out, 1 when some are still
+    /// waiting or were refused again.
+    Resend {
+        /// Use this profile instead of the one config.toml names.
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+    },
+}
+
+pub fn run(args: OutboxArgs) -> Result<ExitCode> {
+    match args.action {
+        None => list(),
+        Some(OutboxAction::Resend { profile }) => resend(profile.as_deref()),
+    }
+}
+
+/// Prints what waits and what was given up on; sends nothing.
+fn list() -> Result<ExitCode> {
+    let path = super::paths(&Environment::process())?.outbox_dir().join("outbox.jsonl");
+    if !path.exists() {
+        println!("{}: no outbox yet; no webhook was ever queued", path.display());
+        return Ok(ExitCode::from(OK));
+    }
+    let (waiting, failed) = super::block_on(async {
+        let outbox = Outbox::open(&path).await.context("reading the outbox")?;
+        let found = (outbox.pending(), outbox.failed());
+        outbox.close().await;
+        Ok(found)
+    })?;
+    print!("{}", listing(&path, &waiting, &failed));
+    Ok(ExitCode::from(OK))
+}
+
+fn listing(path: &Path, waiting: &[Envelope], failed: &[FailedMessage]) -> String {
+    let mut text = format!("{}: {} waiting, {} given up on\n", path.display(), waiting.len(), failed.len());
+    for message in waiting {
+        text.push_str(&format!(
+            "waiting   {}  {}  {}  queued {}\n",
+            message.id,
+            message.target,
+            message.event_type,
+            moment(message.enqueued_at)
+        ));
+    }
+    for message in failed {
+        let envelope = &message.envelope;
+        text.push_str(&format!(
+            "gave up   {}  {}  {}  after {} attempt(s), {}: {}\n",
+            envelope.id,
+            envelope.target,
+            envelope.event_type,
+            message.attempts,
+            moment(message.failed_at),
+            message.reason
+        ));
+    }
+    if !failed.is_empty() {
+        text.push_str("`cxone-console outbox resend` (or `:resend` in the console) sends them again\n");
+    }
+    text
+}
+
+fn moment(at: OffsetDateTime) -> String {
+    crate::domain::Timestamp::from_datetime(at).to_string()
+}
+
+/// Requeues what was given up on, through an engine like `apply`'s, and
+/// waits for it to go out.
+fn resend(profile: Option<&str>) -> Result<ExitCode> {
+    let env = Environment::process();
+    let config = super::load(&env, profile)?;
+    let _log = log_to_file(config.paths(), &env)?;
+    super::block_on(async {
+        let mut runtime = Runtime::start_with(&config, Options::headless()).await?;
+        let requeued = requeue(&mut runtime).await;
+        let webhooks = match &requeued {
+            Ok((_, latest)) => Some(webhooks::settle(&mut runtime, latest.clone()).await),
+            Err(_) => None,
+        };
+        runtime.shutdown().await;
+        let (outcome, _) = requeued?;
+        println!("{outcome}");
+        let delivered_all = webhooks.is_none_or(|w: Webhooks| w.waiting == 0 && w.failed == 0);
+        let failed = matches!(outcome, Outcome::Failed { .. });
+        Ok(ExitCode::from(if delivered_all && !failed { OK } else { NOT_THROUGH }))
+    })
+}
+
+/// Asks the engine to requeue; its answer, and the outbox's latest status.
+async fn requeue(runtime: &mut Runtime) -> Result<(Outcome, Option<crate::engine::outbox::OutboxStatus>)> {
+    let id = CommandId::random();
+    if !runtime.engine().send(Command::ResendWebhooks { id: id.clone() }).await {
+        anyhow::bail!("the engine stopped before it took the request");
+    }
+    let mut latest = None;
+    loop {
+        match runtime.events().recv().await {
+            Some(Event::Finished { id: done, result: Finished::Single { outcome, .. } }) if done == id => {
+                return Ok((outcome, latest));
+            }
+            Some(Event::Outbox(status)) => latest = Some(status),
+            Some(_) => {}
+            None => anyhow::bail!("the engine stopped before it answered"),
+        }
+    }
+}

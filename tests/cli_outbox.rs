@@ -1,0 +1,61 @@
+//! `cxone-console outbox [resend]`: the webhooks a receiver refused for
+//! good are listed, and sent again once it takes them, each under its
+//! first webhook-id, signed with the configured secret.
+
+mod cli_support;
+mod outbox_support;
+
+use cli_support::{Home, WEBHOOK_SECRET, example, secrets, tenant_config, test_tenant};
+use cxone_console::signing::{SigningKey, Verdict};
+use outbox_support::{Answer, receiver};
+use secrecy::SecretString;
+use std::collections::HashMap;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_refused_for_good_are_listed_then_resent_until_they_land() {
+    let home = Home::new();
+    let listed = home.run(&["outbox"], &[]).await;
+    assert_eq!(listed.code, Some(0), "{}", listed.stderr);
+    assert!(listed.stdout.contains("no outbox yet"), "{}", listed.stdout);
+
+    let tenant = test_tenant().await;
+    let key = SigningKey::from_secret(&SecretString::from(WEBHOOK_SECRET)).unwrap();
+    // The CRM refuses the first three deliveries (400: final), then takes them.
+    let (crm, received) = receiver(Answer::RefuseFirst(3), &key, false).await;
+    let config = tenant_config(&tenant);
+    let sink_crm = format!("{}/sandbox/webhooks/crm", tenant.base_url().as_str().trim_end_matches('/'));
+    home.write_config(&config.replace(&sink_crm, crm.as_str()));
+
+    let file = example("contact-dispositions.csv");
+    let applied = home.run(&["apply", "--file", file.to_str().unwrap()], &secrets()).await;
+    assert_eq!(applied.report()["contactBatch"]["successful"], 3, "{}", applied.stderr);
+    let last = applied.stderr.lines().last().unwrap_or_default();
+    assert!(last.starts_with("webhooks: 0 delivered, 3 given up on"), "{}", applied.stderr);
+
+    let listed = home.run(&["outbox"], &[]).await;
+    assert_eq!(listed.code, Some(0), "{}", listed.stderr);
+    assert!(listed.stdout.contains(": 0 waiting, 3 given up on"), "{}", listed.stdout);
+    let gave_up: Vec<&str> = listed.stdout.lines().filter(|l| l.starts_with("gave up")).collect();
+    assert_eq!(gave_up.len(), 3, "{}", listed.stdout);
+    assert!(gave_up.iter().all(|l| l.contains("crm") && l.contains("answered 400")), "{gave_up:?}");
+
+    let resent = home.run(&["outbox", "resend"], &secrets()).await;
+    assert_eq!(resent.code, Some(0), "{}\n{}", resent.stdout, resent.stderr);
+    assert!(resent.stdout.contains("3 webhooks given up on are back in line"), "{}", resent.stdout);
+    assert_eq!(resent.stderr.lines().last(), Some("webhooks: 3 delivered"), "{}", resent.stderr);
+
+    let deliveries = received.deliveries();
+    assert_eq!(deliveries.len(), 6, "each refused once, then taken");
+    assert!(deliveries.iter().all(|(_, _, v)| *v == Verdict::Valid), "signed with the configured secret");
+    let mut sent: HashMap<&str, usize> = HashMap::new();
+    for (id, _, _) in &deliveries {
+        *sent.entry(id.as_str()).or_default() += 1;
+    }
+    assert!(sent.len() == 3 && sent.values().all(|n| *n == 2), "one webhook-id each: {sent:?}");
+
+    let listed = home.run(&["outbox"], &[]).await;
+    assert!(listed.stdout.contains(": 0 waiting, 0 given up on"), "{}", listed.stdout);
+    let again = home.run(&["outbox", "resend"], &secrets()).await;
+    assert_eq!(again.code, Some(0), "{}", again.stderr);
+    assert!(again.stdout.contains("no webhook has been given up on"), "{}", again.stdout);
+}
