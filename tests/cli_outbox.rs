@@ -6,10 +6,12 @@ mod cli_support;
 mod outbox_support;
 
 use cli_support::{Home, WEBHOOK_SECRET, example, secrets, tenant_config, test_tenant};
+use cxone_console::sandbox::Sandbox;
 use cxone_console::signing::{SigningKey, Verdict};
-use outbox_support::{Answer, receiver};
+use outbox_support::{Answer, Receiver, receiver};
 use secrecy::SecretString;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webhooks_refused_for_good_are_listed_then_resent_until_they_land() {
@@ -19,18 +21,7 @@ async fn webhooks_refused_for_good_are_listed_then_resent_until_they_land() {
     assert!(listed.stdout.contains("no outbox yet"), "{}", listed.stdout);
 
     let tenant = test_tenant().await;
-    let key = SigningKey::from_secret(&SecretString::from(WEBHOOK_SECRET)).unwrap();
-    // The CRM refuses the first three deliveries (400: final), then takes them.
-    let (crm, received) = receiver(Answer::RefuseFirst(3), &key, false).await;
-    let config = tenant_config(&tenant);
-    let sink_crm = format!("{}/sandbox/webhooks/crm", tenant.base_url().as_str().trim_end_matches('/'));
-    home.write_config(&config.replace(&sink_crm, crm.as_str()));
-
-    let file = example("contact-dispositions.csv");
-    let applied = home.run(&["apply", "--file", file.to_str().unwrap()], &secrets()).await;
-    assert_eq!(applied.report()["contactBatch"]["successful"], 3, "{}", applied.stderr);
-    let last = applied.stderr.lines().last().unwrap_or_default();
-    assert!(last.starts_with("webhooks: 0 delivered, 3 given up on"), "{}", applied.stderr);
+    let received = refused_three(&home, &tenant, Answer::RefuseFirst(3)).await;
 
     let listed = home.run(&["outbox"], &[]).await;
     assert_eq!(listed.code, Some(0), "{}", listed.stderr);
@@ -58,4 +49,35 @@ async fn webhooks_refused_for_good_are_listed_then_resent_until_they_land() {
     let again = home.run(&["outbox", "resend"], &secrets()).await;
     assert_eq!(again.code, Some(0), "{}", again.stderr);
     assert!(again.stdout.contains("no webhook has been given up on"), "{}", again.stdout);
+}
+
+/// Applies the contact example with the CRM answering as `answer`; its
+/// first three deliveries refused (400, final), the run says so.
+async fn refused_three(home: &Home, tenant: &Sandbox, answer: Answer) -> Arc<Receiver> {
+    let key = SigningKey::from_secret(&SecretString::from(WEBHOOK_SECRET)).unwrap();
+    let (crm, received) = receiver(answer, &key, false).await;
+    let config = tenant_config(tenant);
+    let sink_crm = format!("{}/sandbox/webhooks/crm", tenant.base_url().as_str().trim_end_matches('/'));
+    home.write_config(&config.replace(&sink_crm, crm.as_str()));
+
+    let file = example("contact-dispositions.csv");
+    let applied = home.run(&["apply", "--file", file.to_str().unwrap()], &secrets()).await;
+    assert_eq!(applied.report()["contactBatch"]["successful"], 3, "{}", applied.stderr);
+    let last = applied.stderr.lines().last().unwrap_or_default();
+    assert!(last.starts_with("webhooks: 0 delivered, 3 given up on"), "{}", applied.stderr);
+    received
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resend_refused_again_exits_1_and_keeps_them() {
+    let home = Home::new();
+    let tenant = test_tenant().await;
+    let received = refused_three(&home, &tenant, Answer::Refuse).await;
+    let resent = home.run(&["outbox", "resend"], &secrets()).await;
+    assert_eq!(resent.code, Some(1), "{}\n{}", resent.stdout, resent.stderr);
+    let last = resent.stderr.lines().last().unwrap_or_default();
+    assert!(last.starts_with("webhooks: 0 delivered, 3 given up on"), "{}", resent.stderr);
+    assert_eq!(received.deliveries().len(), 6, "each tried once more");
+    let listed = home.run(&["outbox"], &[]).await;
+    assert!(listed.stdout.contains(": 0 waiting, 3 given up on"), "{}", listed.stdout);
 }

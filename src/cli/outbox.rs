@@ -1,10 +1,10 @@
 //! `cxone-console outbox [resend]`: the webhooks waiting and those given
 //! up on; sending the latter again once their receiver is mended.
 
-use super::webhooks::{self, Webhooks};
+use super::webhooks;
 use super::{NOT_THROUGH, OK};
 use crate::config::Environment;
-use crate::engine::outbox::{Envelope, FailedMessage, Outbox};
+use crate::engine::outbox::{Envelope, FailedMessage, Outbox, OutboxStatus};
 use crate::engine::{Command, CommandId, Event, Finished, Outcome};
 use crate::runtime::{Options, Runtime, log_to_file};
 use anyhow::{Context, Result};
@@ -96,22 +96,21 @@ fn resend(profile: Option<&str>) -> Result<ExitCode> {
     let _log = log_to_file(config.paths(), &env)?;
     super::block_on(async {
         let mut runtime = Runtime::start_with(&config, Options::headless()).await?;
-        let requeued = requeue(&mut runtime).await;
-        let webhooks = match &requeued {
-            Ok((_, latest)) => Some(webhooks::settle(&mut runtime, latest.clone()).await),
-            Err(_) => None,
+        let settled = match requeue(&mut runtime).await {
+            Ok((outcome, latest)) => Ok((outcome, webhooks::settle(&mut runtime, latest).await)),
+            Err(e) => Err(e),
         };
         runtime.shutdown().await;
-        let (outcome, _) = requeued?;
+        let (outcome, webhooks) = settled?;
         println!("{outcome}");
-        let delivered_all = webhooks.is_none_or(|w: Webhooks| w.waiting == 0 && w.failed == 0);
-        let failed = matches!(outcome, Outcome::Failed { .. });
-        Ok(ExitCode::from(if delivered_all && !failed { OK } else { NOT_THROUGH }))
+        let through =
+            !matches!(outcome, Outcome::Failed { .. }) && webhooks.waiting == 0 && webhooks.failed == 0;
+        Ok(ExitCode::from(if through { OK } else { NOT_THROUGH }))
     })
 }
 
 /// Asks the engine to requeue; its answer, and the outbox's latest status.
-async fn requeue(runtime: &mut Runtime) -> Result<(Outcome, Option<crate::engine::outbox::OutboxStatus>)> {
+async fn requeue(runtime: &mut Runtime) -> Result<(Outcome, Option<OutboxStatus>)> {
     let id = CommandId::random();
     if !runtime.engine().send(Command::ResendWebhooks { id: id.clone() }).await {
         anyhow::bail!("the engine stopped before it took the request");
