@@ -26,7 +26,7 @@ async fn webhooks_refused_for_good_are_listed_then_resent_until_they_land() {
     let listed = home.run(&["outbox"], &[]).await;
     assert_eq!(listed.code, Some(0), "{}", listed.stderr);
     assert!(listed.stdout.contains(": 0 waiting, 3 given up on"), "{}", listed.stdout);
-    let gave_up: Vec<&str> = listed.stdout.lines().filter(|l| l.starts_with("gave up")).collect();
+    let gave_up: Vec<&str> = listed.stdout.lines().filter(|l| l.starts_with("given up")).collect();
     assert_eq!(gave_up.len(), 3, "{}", listed.stdout);
     assert!(gave_up.iter().all(|l| l.contains("crm") && l.contains("answered 400")), "{gave_up:?}");
 

@@ -5,6 +5,7 @@
 mod engine_support;
 mod outbox_support;
 
+use cxone_console::engine::outbox::{Listing, RowState};
 use cxone_console::engine::{Command, CommandId, Event, Finished, Outcome};
 use cxone_console::sandbox::{Sandbox, SandboxConfig};
 use cxone_console::signing::Verdict;
@@ -16,9 +17,25 @@ use std::collections::HashMap;
 async fn resend(rig: &mut Rig) -> Outcome {
     let id = CommandId::random();
     rig.send(Command::ResendWebhooks { id: id.clone() }).await;
-    match rig.finished(&id).await {
+    single(rig, &id).await
+}
+
+/// What the outbox holds, as the console's `:outbox` lists it.
+async fn listing(rig: &mut Rig) -> Listing {
+    let id = CommandId::random();
+    rig.send(Command::ListWebhooks { id: id.clone() }).await;
+    match single(rig, &id).await {
+        Outcome::Applied { data: Some(data), .. } => {
+            serde_json::from_value(data["webhooks"].clone()).expect("a listing")
+        }
+        other => panic!("a listing is data: {other:?}"),
+    }
+}
+
+async fn single(rig: &mut Rig, id: &CommandId) -> Outcome {
+    match rig.finished(id).await {
         Finished::Single { target: None, outcome } => outcome,
-        other => panic!("a resend ends with one outcome and no target: {other:?}"),
+        other => panic!("one outcome and no target: {other:?}"),
     }
 }
 
@@ -44,6 +61,15 @@ async fn webhooks_given_up_on_go_out_again_when_resent() {
     // A 400 is final: each webhook is given up on after one attempt.
     rig.seen_or_next(|e| matches!(e, Event::Outbox(s) if s.failed == 3).then_some(())).await;
     assert_eq!(crm.deliveries().len(), 3);
+    let before = listing(&mut rig).await;
+    assert_eq!((before.waiting, before.given_up, before.rows.len()), (0, 3, 3), "{before:?}");
+    assert!(
+        before.rows.iter().all(|r| r.state == RowState::GivenUp
+            && r.target == "crm"
+            && r.attempts == Some(1)
+            && r.reason.as_deref().is_some_and(|why| why.contains("400"))),
+        "{before:?}"
+    );
 
     let resent = resend(&mut rig).await;
     assert!(
@@ -68,6 +94,8 @@ async fn webhooks_given_up_on_go_out_again_when_resent() {
     assert_eq!(sent.len(), 3, "three webhooks");
     assert!(sent.values().all(|n| *n == 2), "each under one webhook-id both times: {sent:?}");
 
+    let empty = listing(&mut rig).await;
+    assert_eq!((empty.waiting, empty.given_up, empty.rows.len()), (0, 0, 0), "{empty:?}");
     let after = resend(&mut rig).await;
     assert!(matches!(&after, Outcome::Skipped { key, .. } if key == "nothing_failed"), "{after:?}");
 }

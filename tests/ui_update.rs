@@ -5,7 +5,7 @@
 
 mod ui_support;
 
-use cxone_console::engine::outbox::OutboxStatus;
+use cxone_console::engine::outbox::{Listing, OutboxStatus, Row, RowState};
 use cxone_console::engine::{Command, CommandId, Event, Finished, Outcome};
 use cxone_console::sandbox::FaultProfile;
 use cxone_console::ui::Looks;
@@ -13,6 +13,7 @@ use cxone_console::ui::app::{Action, App, Clock, Effect, ListId, Overlay, PaneId
 use cxone_console::ui::keymap::Keymap;
 use cxone_console::ui::theme::{Colors, Theme};
 use ratatui::style::{Color, Modifier};
+use serde_json::json;
 use std::time::Duration;
 use ui_support::*;
 
@@ -102,6 +103,31 @@ fn resend_puts_the_webhooks_given_up_on_back_in_line_and_says_how_many() {
     feed(&mut app, [Event::Finished { id: id.clone(), result: Finished::Single { target: None, outcome } }]);
     assert!(render(&app).contains("applied: 2 webhooks given up on are back in line"), "{}", render(&app));
     assert!(run_command(&mut app, "resend now").is_empty(), "resend takes nothing after it");
+    press(&mut app, &["esc"]);
+
+    let effects = run_command(&mut app, "outbox");
+    let [Effect::Engine(Command::ListWebhooks { id })] = effects.as_slice() else {
+        panic!("outbox asks the engine: {effects:?}")
+    };
+    let row = Row {
+        state: RowState::GivenUp,
+        target: "crm".into(),
+        event: "contact.disposition.updated".into(),
+        since: "2026-11-21T14:00:00Z".into(),
+        id: "msg_01".into(),
+        attempts: Some(15),
+        reason: Some("answered 400 Bad Request".into()),
+    };
+    let listing = Listing { waiting: 0, given_up: 1, rows: vec![row] };
+    let outcome = Outcome::Applied { summary: listing.summary(), data: Some(json!({ "webhooks": listing })) };
+    feed(&mut app, [Event::Finished { id: id.clone(), result: Finished::Single { target: None, outcome } }]);
+    let screen = render(&app);
+    assert!(screen.contains("Webhooks · 0 waiting, 1 given up on"), "{screen}");
+    assert!(
+        screen.contains("given up  crm  2026-11-21T14:00:00Z  15×  msg_01  answered 400 Bad Request"),
+        "{screen}"
+    );
+    assert!(screen.contains("answered 400 Bad Request"), "{screen}");
 
     let mut session = sandbox_session();
     session.read_only = true;

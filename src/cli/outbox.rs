@@ -4,14 +4,12 @@
 use super::webhooks;
 use super::{NOT_THROUGH, OK};
 use crate::config::Environment;
-use crate::engine::outbox::{Envelope, FailedMessage, Outbox, OutboxStatus};
+use crate::engine::outbox::{Listing, Outbox, OutboxStatus};
 use crate::engine::{Command, CommandId, Event, Finished, Outcome};
 use crate::runtime::{Options, Runtime, log_to_file};
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use std::path::Path;
 use std::process::ExitCode;
-use time::OffsetDateTime;
 
 #[derive(Args)]
 pub struct OutboxArgs {
@@ -45,47 +43,20 @@ fn list() -> Result<ExitCode> {
         println!("{}: no outbox yet; no webhook was ever queued", path.display());
         return Ok(ExitCode::from(OK));
     }
-    let (waiting, failed) = super::block_on(async {
+    let listing = super::block_on(async {
         let outbox = Outbox::open(&path).await.context("reading the outbox")?;
-        let found = (outbox.pending(), outbox.failed());
+        let listing = Listing::of(&outbox, usize::MAX);
         outbox.close().await;
-        Ok(found)
+        Ok(listing)
     })?;
-    print!("{}", listing(&path, &waiting, &failed));
+    println!("{}: {}", path.display(), listing.summary());
+    if !listing.rows.is_empty() {
+        println!("{}", listing.table());
+    }
+    if listing.given_up > 0 {
+        println!("`cxone-console outbox resend` (or `:resend` in the console) sends them again");
+    }
     Ok(ExitCode::from(OK))
-}
-
-fn listing(path: &Path, waiting: &[Envelope], failed: &[FailedMessage]) -> String {
-    let mut text = format!("{}: {} waiting, {} given up on\n", path.display(), waiting.len(), failed.len());
-    for message in waiting {
-        text.push_str(&format!(
-            "waiting   {}  {}  {}  queued {}\n",
-            message.id,
-            message.target,
-            message.event_type,
-            moment(message.enqueued_at)
-        ));
-    }
-    for message in failed {
-        let envelope = &message.envelope;
-        text.push_str(&format!(
-            "gave up   {}  {}  {}  after {} attempt(s), {}: {}\n",
-            envelope.id,
-            envelope.target,
-            envelope.event_type,
-            message.attempts,
-            moment(message.failed_at),
-            message.reason
-        ));
-    }
-    if !failed.is_empty() {
-        text.push_str("`cxone-console outbox resend` (or `:resend` in the console) sends them again\n");
-    }
-    text
-}
-
-fn moment(at: OffsetDateTime) -> String {
-    crate::domain::Timestamp::from_datetime(at).to_string()
 }
 
 /// Requeues what was given up on, through an engine like `apply`'s, and

@@ -74,6 +74,9 @@ pub enum Command {
     /// Put the webhooks given up on back in line; answered by one
     /// `Event::Finished` that says how many.
     ResendWebhooks { id: CommandId },
+    /// List the webhooks waiting and those given up on; answered by one
+    /// `Event::Finished` whose outcome carries them as data.
+    ListWebhooks { id: CommandId },
     /// Finish what is in flight, flush the audit log and stop.
     Shutdown,
 }

@@ -19,6 +19,7 @@ mod reconcile;
 mod refresh;
 mod rules;
 mod run;
+mod webhooks;
 
 pub use command::{Change, Command, CommandId, DataActionChange, Item};
 pub use context::EngineConfig;

@@ -8,6 +8,7 @@ use super::flows;
 use super::metrics::spawn_publisher;
 use super::outbox::Deliverer;
 use super::refresh::Refresher;
+use super::webhooks;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -75,12 +76,16 @@ pub(crate) async fn serve(
                 Some(Command::ResendWebhooks { id }) if !closing => {
                     let ctx = Arc::clone(&ctx);
                     tokio::spawn(async move {
-                        let outcome = resend_failed(&ctx).await;
+                        let outcome = webhooks::resend(&ctx).await;
                         ctx.emit(Event::Finished { id, result: Finished::Single { target: None, outcome } }).await;
                     });
                 }
                 Some(Command::ResendWebhooks { id }) => {
                     let outcome = Outcome::rejected("the console is shutting down; no webhook was put back in line");
+                    ctx.emit(Event::Finished { id, result: Finished::Single { target: None, outcome } }).await;
+                }
+                Some(Command::ListWebhooks { id }) => {
+                    let outcome = webhooks::list(&ctx);
                     ctx.emit(Event::Finished { id, result: Finished::Single { target: None, outcome } }).await;
                 }
                 Some(Command::Refresh | Command::LoadRules) => {}
@@ -114,20 +119,6 @@ async fn rule_book(ctx: &Ctx) -> Result<RuleBook, String> {
         .await
         .map_err(|e| format!("the tenant's disposition matrix could not be read: {e}"))?;
     Ok(RuleBook { pause_reasons, dispositions })
-}
-
-/// Puts the webhooks given up on back in line; the deliverer sends them
-/// as their receivers' backoff allows.
-async fn resend_failed(ctx: &Ctx) -> Outcome {
-    match ctx.outbox.retry_failed().await {
-        Ok(0) => Outcome::skipped(
-            "nothing_failed",
-            "no webhook has been given up on; there is nothing to send again",
-        ),
-        Ok(1) => Outcome::applied("1 webhook given up on is back in line"),
-        Ok(n) => Outcome::applied(format!("{n} webhooks given up on are back in line")),
-        Err(e) => Outcome::failed(format!("the webhooks given up on could not be put back in line: {e}")),
-    }
 }
 
 /// Forwards metrics snapshots and audit records as events until `cancel` fires.

@@ -35,6 +35,8 @@ pub enum PaletteCommand {
     Deploy,
     /// Register for the tenant's attribute callbacks.
     Watch,
+    /// List the webhooks waiting and those given up on.
+    Outbox,
     /// Put the webhooks given up on back in line.
     Resend,
     Faults(FaultProfile),
@@ -196,6 +198,7 @@ pub fn parse(input: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
         "deploy" => PaletteCommand::Deploy,
         "watch" => PaletteCommand::Watch,
         "resend" => PaletteCommand::Resend,
+        "outbox" => PaletteCommand::Outbox,
         "faults" if !scope.sandbox => {
             return Err(
                 "faults can only be set on the embedded sandbox; this profile is a real tenant".into()

@@ -46,6 +46,7 @@ pub(super) fn run(app: &mut App, command: PaletteCommand, effects: &mut Vec<Effe
         }
         PaletteCommand::Watch => watch(app, effects),
         PaletteCommand::Resend => resend(app, effects),
+        PaletteCommand::Outbox => list_webhooks(app, effects),
         PaletteCommand::Faults(profile) => {
             effects.push(Effect::SetFaults(profile));
             let name = match profile {
@@ -83,6 +84,14 @@ fn resend(app: &mut App, effects: &mut Vec<Effect>) {
     app.pending.insert(id.clone(), Pending::new("Webhooks", false));
     effects.push(Effect::Engine(Command::ResendWebhooks { id }));
     app.flash("Putting the webhooks given up on back in line…", Level::Info);
+}
+
+/// Asks the engine what waits in the outbox and what was given up on; the
+/// answer opens in a window.
+fn list_webhooks(app: &mut App, effects: &mut Vec<Effect>) {
+    let id = CommandId::random();
+    app.pending.insert(id.clone(), Pending::new("Webhooks", false));
+    effects.push(Effect::Engine(Command::ListWebhooks { id }));
 }
 
 /// A disposition where the keys are: on contacts when the campaigns pane

@@ -1,12 +1,21 @@
 //! What a change that returns data shows in its result window: execution
-//! metrics as a table a supervisor reads down, anything else as JSON.
+//! metrics and the outbox's messages as tables a supervisor reads down,
+//! anything else as JSON.
 
+use crate::engine::outbox::Listing;
 use serde_json::Value;
 
 /// `data` as the result window shows it.
 pub(super) fn readable(data: &Value) -> String {
-    metrics_table(data)
+    webhook_table(data)
+        .or_else(|| metrics_table(data))
         .unwrap_or_else(|| serde_json::to_string_pretty(data).unwrap_or_else(|_| data.to_string()))
+}
+
+/// The outbox's listing (`{"webhooks": …}`); `None` for any other shape.
+fn webhook_table(data: &Value) -> Option<String> {
+    let listing: Listing = serde_json::from_value(data.get("webhooks")?.clone()).ok()?;
+    Some(listing.table())
 }
 
 /// Metrics rows (date, version, status, count, error rate, average

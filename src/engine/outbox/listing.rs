@@ -1,0 +1,155 @@
+//! What waits in the outbox and what was given up on, as rows a person
+//! reads: the console's `:outbox` window and `cxone-console outbox` alike.
+
+use super::{Envelope, FailedMessage, Outbox};
+use crate::domain::Timestamp;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowState {
+    Waiting,
+    GivenUp,
+}
+
+/// One message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Row {
+    pub state: RowState,
+    pub target: String,
+    pub event: String,
+    /// When it was queued (waiting) or given up on.
+    pub since: String,
+    pub id: String,
+    /// Attempts made, for a message given up on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts: Option<u32>,
+    /// The last answer or error, for a message given up on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The outbox at one moment: how many of each, and the oldest of each.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listing {
+    pub waiting: usize,
+    pub given_up: usize,
+    /// Those given up on first, then those waiting; each oldest first.
+    pub rows: Vec<Row>,
+}
+
+impl Listing {
+    /// At most `most` rows of each kind.
+    pub fn of(outbox: &Outbox, most: usize) -> Self {
+        let (waiting, failed) = (outbox.pending(), outbox.failed());
+        let rows =
+            failed.iter().take(most).map(given_up).chain(waiting.iter().take(most).map(queued)).collect();
+        Self { waiting: waiting.len(), given_up: failed.len(), rows }
+    }
+
+    pub fn summary(&self) -> String {
+        let mut text = format!("{} waiting, {} given up on", self.waiting, self.given_up);
+        let listed = self.rows.len();
+        if listed < self.waiting + self.given_up {
+            text.push_str(&format!(" ({listed} listed, the oldest of each)"));
+        }
+        text
+    }
+
+    /// The rows as aligned columns (state, target, since, attempts, id),
+    /// the reason last; a sentence when there are none. The event type is
+    /// left out: each target hears one kind.
+    pub fn table(&self) -> String {
+        if self.rows.is_empty() {
+            return "Nothing waits and nothing was given up on.".into();
+        }
+        let cells: Vec<[String; 5]> = self
+            .rows
+            .iter()
+            .map(|r| {
+                let state = match r.state {
+                    RowState::Waiting => "waiting",
+                    RowState::GivenUp => "given up",
+                };
+                let attempts = r.attempts.map_or_else(String::new, |n| format!("{n}×"));
+                [state.into(), r.target.clone(), r.since.clone(), attempts, r.id.clone()]
+            })
+            .collect();
+        let widths: Vec<usize> =
+            (0..5).map(|c| cells.iter().map(|row| row[c].chars().count()).max().unwrap_or(0)).collect();
+        let lines = cells.iter().zip(&self.rows).map(|(row, r)| {
+            let mut line: Vec<String> =
+                row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}", w = *w)).collect();
+            if let Some(reason) = &r.reason {
+                line.push(reason.clone());
+            }
+            line.join("  ").trim_end().to_string()
+        });
+        lines.collect::<Vec<_>>().join("\n")
+    }
+}
+
+fn queued(message: &Envelope) -> Row {
+    Row {
+        state: RowState::Waiting,
+        target: message.target.clone(),
+        event: message.event_type.clone(),
+        since: moment(message.enqueued_at),
+        id: message.id.to_string(),
+        attempts: None,
+        reason: None,
+    }
+}
+
+fn given_up(message: &FailedMessage) -> Row {
+    Row {
+        state: RowState::GivenUp,
+        attempts: Some(message.attempts),
+        reason: Some(message.reason.clone()),
+        since: moment(message.failed_at),
+        ..queued(&message.envelope)
+    }
+}
+
+fn moment(at: OffsetDateTime) -> String {
+    Timestamp::from_datetime(at).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(state: RowState, target: &str, reason: Option<&str>) -> Row {
+        Row {
+            state,
+            target: target.into(),
+            event: "contact.disposition.updated".into(),
+            since: "2026-11-22T16:00:00Z".into(),
+            id: format!("msg_{target}"),
+            attempts: reason.map(|_| 1),
+            reason: reason.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn rows_line_up_with_the_reason_last_and_a_cut_list_says_so() {
+        let listing = Listing {
+            waiting: 5,
+            given_up: 1,
+            rows: vec![
+                row(RowState::GivenUp, "crm", Some("answered 400 Bad Request")),
+                row(RowState::Waiting, "wfm", None),
+            ],
+        };
+        assert_eq!(
+            listing.table(),
+            "given up  crm  2026-11-22T16:00:00Z  1×  msg_crm  answered 400 Bad Request\n\
+             waiting   wfm  2026-11-22T16:00:00Z      msg_wfm"
+        );
+        assert_eq!(listing.summary(), "5 waiting, 1 given up on (2 listed, the oldest of each)");
+        let empty = Listing { waiting: 0, given_up: 0, rows: Vec::new() };
+        assert_eq!(empty.table(), "Nothing waits and nothing was given up on.");
+        assert_eq!(empty.summary(), "0 waiting, 0 given up on");
+    }
+}
