@@ -6,6 +6,7 @@ mod cli_support;
 mod outbox_support;
 
 use cli_support::{Home, WEBHOOK_SECRET, example, secrets, tenant_config, test_tenant};
+use cxone_console::engine::outbox::Outbox;
 use cxone_console::sandbox::Sandbox;
 use cxone_console::signing::{SigningKey, Verdict};
 use outbox_support::{Answer, Receiver, receiver};
@@ -78,6 +79,11 @@ async fn a_resend_refused_again_exits_1_and_keeps_them() {
     let last = resent.stderr.lines().last().unwrap_or_default();
     assert!(last.starts_with("webhooks: 0 delivered, 3 given up on"), "{}", resent.stderr);
     assert_eq!(received.deliveries().len(), 6, "each tried once more");
+
+    // Listing reads without the lock: it works while a console owns the outbox.
+    let owner = Outbox::open(home.outbox()).await.expect("the outbox opens");
     let listed = home.run(&["outbox"], &[]).await;
+    assert_eq!(listed.code, Some(0), "{}", listed.stderr);
     assert!(listed.stdout.contains(": 0 waiting, 3 given up on"), "{}", listed.stdout);
+    owner.close().await;
 }

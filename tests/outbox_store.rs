@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use cxone_console::engine::journal::JournalError;
 use cxone_console::engine::outbox::{
-    Backoff, Deliverer, DeliveryConfig, Message, MessageId, Outbox, OutboxError, OutboxStatus,
+    Backoff, Deliverer, DeliveryConfig, Message, MessageId, Outbox, OutboxError, OutboxStatus, peek,
 };
 use cxone_console::signing::SigningKey;
 use serde_json::json;
@@ -154,6 +154,46 @@ async fn an_unfinished_last_line_is_cut_on_open() {
     let outbox = Outbox::open(path(&dir)).await.unwrap();
     assert_eq!(outbox.torn_tail().map(|t| t.bytes), Some(23));
     assert_eq!(outbox.pending()[0].id, id, "a lost marker means sending again, not losing the message");
+}
+
+#[tokio::test]
+async fn a_peek_reads_what_an_open_outbox_holds_without_its_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let (refusing, _) = receiver(StatusCode::UNPROCESSABLE_ENTITY).await;
+    let outbox = Outbox::open(path(&dir)).await.unwrap();
+    let failing = outbox.enqueue(message(1)).await.unwrap();
+    let (deliverer, cancel) = start(&outbox, refusing);
+    until(&mut deliverer.status(), |s| s.failed == 1).await;
+    stop(deliverer, cancel, &outbox).await;
+    let outbox = Outbox::open(path(&dir)).await.unwrap();
+    let waiting = outbox.enqueue(message(2)).await.unwrap();
+
+    // The outbox is open here, and so locked.
+    let (pending, failed) = peek(&path(&dir)).unwrap();
+    assert_eq!(pending.iter().map(|e| &e.id).collect::<Vec<_>>(), [&waiting]);
+    assert_eq!(failed.iter().map(|f| &f.envelope.id).collect::<Vec<_>>(), [&failing]);
+    assert!(failed[0].reason.contains("422"), "{}", failed[0].reason);
+    outbox.close().await;
+
+    // A line being written, or cut short by a crash, is left out; nothing is repaired.
+    let mut bytes = std::fs::read(path(&dir)).unwrap();
+    let whole = bytes.len();
+    bytes.extend_from_slice(br#"{"op":"delivered","id":"#);
+    std::fs::write(path(&dir), &bytes).unwrap();
+    let (pending, _) = peek(&path(&dir)).unwrap();
+    assert_eq!(pending.len(), 1, "the unfinished marker counts for nothing");
+    bytes.truncate(whole);
+    bytes.extend_from_slice(b"{\"op\":\"delivered\",\"id\"\n");
+    std::fs::write(path(&dir), &bytes).unwrap();
+    assert_eq!(peek(&path(&dir)).unwrap().0.len(), 1, "a torn last line is what opening would cut");
+    assert_eq!(std::fs::read(path(&dir)).unwrap(), bytes, "a peek writes nothing");
+
+    // Damage before the last line is reported with its line number.
+    let text = String::from_utf8(bytes).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[0] = "not json";
+    std::fs::write(path(&dir), lines.join("\n") + "\n").unwrap();
+    assert!(matches!(peek(&path(&dir)), Err(OutboxError::Damaged { line: 1, .. })));
 }
 
 #[tokio::test]

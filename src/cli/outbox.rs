@@ -4,7 +4,7 @@
 use super::webhooks;
 use super::{NOT_THROUGH, OK};
 use crate::config::Environment;
-use crate::engine::outbox::{Listing, Outbox, OutboxStatus};
+use crate::engine::outbox::{self, Listing, OutboxStatus};
 use crate::engine::{Command, CommandId, Event, Finished, Outcome};
 use crate::runtime::{Options, Runtime, log_to_file};
 use anyhow::{Context, Result};
@@ -43,12 +43,9 @@ fn list() -> Result<ExitCode> {
         println!("{}: no outbox yet; no webhook was ever queued", path.display());
         return Ok(ExitCode::from(OK));
     }
-    let listing = super::block_on(async {
-        let outbox = Outbox::open(&path).await.context("reading the outbox")?;
-        let listing = Listing::of(&outbox, usize::MAX);
-        outbox.close().await;
-        Ok(listing)
-    })?;
+    // Read without the lock, so it works while a console owns the outbox.
+    let (waiting, failed) = outbox::peek(&path).context("reading the outbox")?;
+    let listing = Listing::new(&waiting, &failed, usize::MAX);
     println!("{}: {}", path.display(), listing.summary());
     if !listing.rows.is_empty() {
         println!("{}", listing.table());

@@ -42,7 +42,12 @@ pub struct Listing {
 impl Listing {
     /// At most `most` rows of each kind.
     pub fn of(outbox: &Outbox, most: usize) -> Self {
-        let (waiting, failed) = (outbox.pending(), outbox.failed());
+        Self::new(&outbox.pending(), &outbox.failed(), most)
+    }
+
+    /// Of messages waiting and given up on, each oldest first: at most
+    /// `most` rows of each kind.
+    pub fn new(waiting: &[Envelope], failed: &[FailedMessage], most: usize) -> Self {
         let rows =
             failed.iter().take(most).map(given_up).chain(waiting.iter().take(most).map(queued)).collect();
         Self { waiting: waiting.len(), given_up: failed.len(), rows }

@@ -26,4 +26,4 @@ pub use ledger::REMEMBERED_DELIVERIES;
 pub use listing::{Listing, Row, RowState};
 pub use message::{Envelope, FailedMessage, Message, MessageId};
 pub use status::OutboxStatus;
-pub use store::{Outbox, OutboxError};
+pub use store::{Outbox, OutboxError, peek};

@@ -178,6 +178,28 @@ impl Outbox {
 }
 
 /// Opens the journal and replays it. Blocking.
+/// What the outbox at `path` holds, read without taking it (no lock, no
+/// repair), for a look while a console or a run owns it: waiting messages
+/// and those given up on, oldest first. A last line still being written,
+/// or left unfinished by a crash, is left out, as opening would cut it.
+pub fn peek(path: &Path) -> Result<(Vec<Envelope>, Vec<FailedMessage>), OutboxError> {
+    let bytes = std::fs::read(path).map_err(JournalError::io("read", path))?;
+    let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |end| end + 1);
+    let lines: Vec<&[u8]> = bytes[..complete].split(|b| *b == b'\n').filter(|l| !l.is_empty()).collect();
+    let mut ledger = Ledger::default();
+    for (index, line) in lines.iter().enumerate() {
+        match serde_json::from_slice::<Op>(line) {
+            Ok(op) => ledger.apply(&op),
+            Err(_) if index + 1 == lines.len() => {}
+            Err(e) => {
+                let line = index as u64 + 1;
+                return Err(OutboxError::Damaged { path: path.to_path_buf(), line, detail: e.to_string() });
+            }
+        }
+    }
+    Ok((ledger.pending().map(|e| Envelope::clone(e)).collect(), ledger.failed().cloned().collect()))
+}
+
 fn replay(path: &Path) -> Result<(JournalFile, Ledger, u64), OutboxError> {
     let file = JournalFile::open(path, 0)?;
     let mut ledger = Ledger::default();
