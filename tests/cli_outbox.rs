@@ -85,5 +85,14 @@ async fn a_resend_refused_again_exits_1_and_keeps_them() {
     let listed = home.run(&["outbox"], &[]).await;
     assert_eq!(listed.code, Some(0), "{}", listed.stderr);
     assert!(listed.stdout.contains(": 0 waiting, 3 given up on"), "{}", listed.stdout);
+    // Resending needs the outbox itself: the owner is named, and its own way to resend.
+    let refused = home.run(&["outbox", "resend"], &secrets()).await;
+    assert_eq!(refused.code, Some(2), "{}", refused.stderr);
+    assert!(refused.stderr.contains("is in use: it is locked by process"), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("or send them again from that console with :resend"),
+        "{}",
+        refused.stderr
+    );
     owner.close().await;
 }

@@ -6,7 +6,7 @@ use super::{NOT_THROUGH, OK};
 use crate::config::Environment;
 use crate::engine::outbox::{self, Listing, OutboxStatus};
 use crate::engine::{Command, CommandId, Event, Finished, Outcome};
-use crate::runtime::{Options, Runtime, log_to_file};
+use crate::runtime::{Options, Runtime, RuntimeError, log_to_file};
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use std::process::ExitCode;
@@ -63,7 +63,13 @@ fn resend(profile: Option<&str>) -> Result<ExitCode> {
     let config = super::load(&env, profile)?;
     let _log = log_to_file(config.paths(), &env)?;
     super::block_on(async {
-        let mut runtime = Runtime::start_with(&config, Options::headless()).await?;
+        let mut runtime = match Runtime::start_with(&config, Options::headless()).await {
+            Ok(runtime) => runtime,
+            Err(RuntimeError::Engine(e)) if e.in_use() => {
+                anyhow::bail!("{e}; or send them again from that console with :resend")
+            }
+            Err(e) => return Err(e.into()),
+        };
         let settled = match requeue(&mut runtime).await {
             Ok((outcome, latest)) => Ok((outcome, webhooks::settle(&mut runtime, latest).await)),
             Err(e) => Err(e),

@@ -57,6 +57,18 @@ pub enum EngineError {
     Delivery(#[from] DeliveryError),
 }
 
+impl EngineError {
+    /// Whether another process (a console, a run) holds the logs.
+    pub fn in_use(&self) -> bool {
+        use journal::JournalError::Locked;
+        matches!(
+            self,
+            Self::Audit(AuditError::Journal(Locked { .. }))
+                | Self::Outbox(OutboxError::Journal(Locked { .. }))
+        )
+    }
+}
+
 /// The running engine: send it commands, stop it with [`Engine::shutdown`].
 pub struct Engine {
     commands: mpsc::Sender<Command>,
