@@ -36,7 +36,7 @@ pub(crate) async fn serve(
             command = inbox.recv(), if !heard_all => match command {
                 Some(Command::Submit { id, .. }) if closing => {
                     let outcome = Outcome::rejected("the console is shutting down; this change was not sent");
-                    ctx.emit(Event::Finished { id, result: Finished::Single { target: None, outcome } }).await;
+                    ctx.emit(answer(id, outcome)).await;
                 }
                 Some(Command::Submit { id, change }) => {
                     ctx.emit(Event::Accepted { id: id.clone(), total: change.len() }).await;
@@ -77,16 +77,16 @@ pub(crate) async fn serve(
                     let ctx = Arc::clone(&ctx);
                     tokio::spawn(async move {
                         let outcome = webhooks::resend(&ctx).await;
-                        ctx.emit(Event::Finished { id, result: Finished::Single { target: None, outcome } }).await;
+                        ctx.emit(answer(id, outcome)).await;
                     });
                 }
                 Some(Command::ResendWebhooks { id }) => {
                     let outcome = Outcome::rejected("the console is shutting down; no webhook was put back in line");
-                    ctx.emit(Event::Finished { id, result: Finished::Single { target: None, outcome } }).await;
+                    ctx.emit(answer(id, outcome)).await;
                 }
                 Some(Command::ListWebhooks { id }) => {
                     let outcome = webhooks::list(&ctx);
-                    ctx.emit(Event::Finished { id, result: Finished::Single { target: None, outcome } }).await;
+                    ctx.emit(answer(id, outcome)).await;
                 }
                 Some(Command::Refresh | Command::LoadRules) => {}
                 Some(Command::Shutdown) => closing = true,
@@ -104,6 +104,11 @@ pub(crate) async fn serve(
     deliverer.stopped().await;
     ctx.audit.close().await;
     ctx.outbox.close().await;
+}
+
+/// The end of a command that has one outcome and no target of its own.
+fn answer(id: CommandId, outcome: Outcome) -> Event {
+    Event::Finished { id, result: Finished::Single { target: None, outcome } }
 }
 
 /// The tenant's rules as cached (read when stale), in words when unreadable.

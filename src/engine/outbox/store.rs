@@ -177,7 +177,6 @@ impl Outbox {
     }
 }
 
-/// Opens the journal and replays it. Blocking.
 /// What the outbox at `path` holds, read without taking it (no lock, no
 /// repair), for a look while a console or a run owns it: waiting messages
 /// and those given up on, oldest first. A last line still being written,
@@ -200,6 +199,7 @@ pub fn peek(path: &Path) -> Result<(Vec<Envelope>, Vec<FailedMessage>), OutboxEr
     Ok((ledger.pending().map(|e| Envelope::clone(e)).collect(), ledger.failed().cloned().collect()))
 }
 
+/// Opens the journal and replays it. Blocking.
 fn replay(path: &Path) -> Result<(JournalFile, Ledger, u64), OutboxError> {
     let file = JournalFile::open(path, 0)?;
     let mut ledger = Ledger::default();
