@@ -5,7 +5,7 @@ mod outbox_support;
 
 use cxone_console::engine::outbox::{Backoff, Deliverer, DeliveryConfig, DeliveryError, Message};
 use cxone_console::signing::Verdict;
-use outbox_support::{Answer, config, disposition, key, open, receiver, until};
+use outbox_support::{Answer, config, disposition, key, open, receiver, receiver_at, until};
 use serde_json::json;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -248,6 +248,35 @@ async fn a_failed_message_put_back_in_line_is_sent_again_with_its_id() {
     assert_eq!((done.backlog, done.failed), (0, 0));
     let ids: Vec<String> = rx.deliveries().into_iter().map(|(id, ..)| id).collect();
     assert_eq!(ids, [id.as_str(), id.as_str()], "refused once, then delivered, under one webhook-id");
+    cancel.cancel();
+    deliverer.stopped().await;
+}
+
+#[tokio::test]
+async fn a_resend_does_not_wait_out_the_hold_of_a_receiver_that_was_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = key();
+    // An address nothing listens on yet: every attempt is refused unanswered.
+    let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let url = Url::parse(&format!("http://{addr}/hook")).unwrap();
+    let outbox = open(&dir).await;
+    let id = outbox.enqueue(disposition(1)).await.unwrap();
+    // One attempt, then given up; a target that did not answer is held for ten minutes.
+    let backoff = Backoff { base: Duration::from_secs(600), cap: Duration::from_secs(600) };
+    let config = DeliveryConfig { backoff, max_attempts: 1, ..config(url, &key) };
+    let cancel = CancellationToken::new();
+    let deliverer = Deliverer::spawn(outbox.clone(), config, cancel.clone()).unwrap();
+    let mut status = deliverer.status();
+    until(&mut status, |s| s.failed == 1).await;
+
+    // The receiver is mended, and the supervisor resends.
+    let (_, rx) = receiver_at(addr, Answer::Accept, &key, false).await;
+    assert_eq!(outbox.retry_failed().await.unwrap(), 1);
+    let delivered = tokio::time::timeout(Duration::from_secs(30), until(&mut status, |s| s.delivered == 1));
+    let done = delivered.await.expect("sent again at once, not after the target's ten-minute hold");
+    assert_eq!((done.backlog, done.failed), (0, 0));
+    let ids: Vec<String> = rx.deliveries().into_iter().map(|(id, ..)| id).collect();
+    assert_eq!(ids, [id.as_str()]);
     cancel.cancel();
     deliverer.stopped().await;
 }

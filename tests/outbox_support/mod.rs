@@ -100,6 +100,16 @@ async fn elsewhere(State(rx): State<Arc<Receiver>>) -> StatusCode {
 
 /// A receiver on 127.0.0.1, served by the test's own runtime.
 pub async fn receiver(answer: Answer, key: &SigningKey, gated: bool) -> (Url, Arc<Receiver>) {
+    receiver_at("127.0.0.1:0".parse().unwrap(), answer, key, gated).await
+}
+
+/// A receiver listening at `addr`.
+pub async fn receiver_at(
+    addr: std::net::SocketAddr,
+    answer: Answer,
+    key: &SigningKey,
+    gated: bool,
+) -> (Url, Arc<Receiver>) {
     let rx = Arc::new(Receiver {
         answer,
         key: key.clone(),
@@ -113,7 +123,7 @@ pub async fn receiver(answer: Answer, key: &SigningKey, gated: bool) -> (Url, Ar
         .route("/hook", post(hook))
         .route("/elsewhere", post(elsewhere))
         .with_state(Arc::clone(&rx));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
     (Url::parse(&format!("http://{addr}/hook")).unwrap(), rx)

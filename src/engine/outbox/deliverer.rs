@@ -231,6 +231,7 @@ impl Run {
     /// Starts tracking the messages that joined the line, due at once.
     fn admit(&mut self) {
         let now = Instant::now();
+        let seen = self.cursor;
         for (order, envelope) in self.outbox.arrivals(&mut self.cursor) {
             if self.slots.contains_key(&order) {
                 continue;
@@ -246,6 +247,10 @@ impl Run {
                 tracing::warn!("{error}");
                 self.last_error = Some(error);
                 continue;
+            }
+            if order < seen {
+                // Requeued by hand (see `Lines::release`).
+                self.lines.release(&envelope.target);
             }
             self.lines.push(&envelope.target, now, order);
             self.slots.insert(order, Slot { envelope, attempts: 0 });

@@ -75,6 +75,15 @@ impl Lines {
         line.held_until = None;
     }
 
+    /// Messages given up on were put back in line by hand, which says the
+    /// receiver was mended: the target is tried again at once rather than
+    /// after what is left of its hold.
+    pub fn release(&mut self, target: &str) {
+        let line = self.line(target);
+        line.failures = 0;
+        line.held_until = None;
+    }
+
     /// An attempt got no lasting answer (no connection, a timeout, 5xx,
     /// 429): the target is held for `hold(failures in a row)`, counted once
     /// per hold, as attempts in flight together fail together.
@@ -120,6 +129,19 @@ mod tests {
         assert_eq!(lines.next(now), Some(("crm".into(), 2)));
         assert_eq!(lines.next(now), None, "the last is not due yet");
         assert_eq!(lines.next_ready(), Some(now + SECOND));
+    }
+
+    #[test]
+    fn a_released_target_goes_at_once_however_long_its_hold() {
+        let now = Instant::now();
+        let mut lines = Lines::default();
+        lines.push("crm", now, 0);
+        assert_eq!(lines.next(now), Some(("crm".into(), 0)));
+        lines.failed("crm", now, |_| SECOND * 600);
+        lines.push("crm", now, 1);
+        assert_eq!(lines.next(now), None, "held for ten minutes");
+        lines.release("crm");
+        assert_eq!(lines.next(now), Some(("crm".into(), 1)));
     }
 
     #[test]
