@@ -128,6 +128,7 @@ fn resend_puts_the_webhooks_given_up_on_back_in_line_and_says_how_many() {
         "{screen}"
     );
     assert!(screen.contains("answered 400 Bad Request"), "{screen}");
+    assert!(screen.contains(":resend sends those given up on again"), "{screen}");
 
     let mut session = sandbox_session();
     session.read_only = true;

@@ -15,7 +15,11 @@ pub(super) fn readable(data: &Value) -> String {
 /// The outbox's listing (`{"webhooks": …}`); `None` for any other shape.
 fn webhook_table(data: &Value) -> Option<String> {
     let listing: Listing = serde_json::from_value(data.get("webhooks")?.clone()).ok()?;
-    Some(listing.table())
+    let mut text = listing.table();
+    if listing.given_up > 0 {
+        text.push_str("\n\n:resend sends those given up on again, once their receiver is mended.");
+    }
+    Some(text)
 }
 
 /// Metrics rows (date, version, status, count, error rate, average
