@@ -11,6 +11,7 @@ use cxone_console::sandbox::Sandbox;
 use cxone_console::signing::{SigningKey, Verdict};
 use outbox_support::{Answer, Receiver, receiver};
 use secrecy::SecretString;
+use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -20,6 +21,8 @@ async fn webhooks_refused_for_good_are_listed_then_resent_until_they_land() {
     let listed = home.run(&["outbox"], &[]).await;
     assert_eq!(listed.code, Some(0), "{}", listed.stderr);
     assert!(listed.stdout.contains("no outbox yet"), "{}", listed.stdout);
+    let json = home.run(&["outbox", "--json"], &[]).await;
+    assert_eq!(json.stdout.trim(), r#"{"waiting":0,"given_up":0,"rows":[]}"#, "{}", json.stderr);
 
     let tenant = test_tenant().await;
     let received = refused_three(&home, &tenant, Answer::RefuseFirst(3)).await;
@@ -30,6 +33,12 @@ async fn webhooks_refused_for_good_are_listed_then_resent_until_they_land() {
     let gave_up: Vec<&str> = listed.stdout.lines().filter(|l| l.starts_with("given up")).collect();
     assert_eq!(gave_up.len(), 3, "{}", listed.stdout);
     assert!(gave_up.iter().all(|l| l.contains("crm") && l.contains("answered 400")), "{gave_up:?}");
+    let json = home.run(&["outbox", "--json"], &[]).await;
+    let listing: Value = serde_json::from_str(&json.stdout).expect("one JSON object");
+    assert_eq!((listing["waiting"].as_u64(), listing["given_up"].as_u64()), (Some(0), Some(3)), "{listing}");
+    assert!(
+        listing["rows"].as_array().unwrap().iter().all(|r| r["state"] == "given_up" && r["attempts"] == 1)
+    );
 
     let resent = home.run(&["outbox", "resend"], &secrets()).await;
     assert_eq!(resent.code, Some(0), "{}\n{}", resent.stdout, resent.stderr);

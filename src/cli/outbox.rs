@@ -15,6 +15,9 @@ use std::process::ExitCode;
 pub struct OutboxArgs {
     #[command(subcommand)]
     action: Option<OutboxAction>,
+    /// List as one JSON object (`waiting`, `given_up`, `rows`) for scripts.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Subcommand)]
@@ -31,21 +34,28 @@ enum OutboxAction {
 
 pub fn run(args: OutboxArgs) -> Result<ExitCode> {
     match args.action {
-        None => list(),
+        None => list(args.json),
         Some(OutboxAction::Resend { profile }) => resend(profile.as_deref()),
     }
 }
 
 /// Prints what waits and what was given up on; sends nothing.
-fn list() -> Result<ExitCode> {
+fn list(json: bool) -> Result<ExitCode> {
     let path = super::paths(&Environment::process())?.outbox_dir().join("outbox.jsonl");
-    if !path.exists() {
+    let listing = if path.exists() {
+        // Read without the lock, so it works while a console owns the outbox.
+        let (waiting, failed) = outbox::peek(&path).context("reading the outbox")?;
+        Listing::new(&waiting, &failed, usize::MAX)
+    } else if json {
+        Listing { waiting: 0, given_up: 0, rows: Vec::new() }
+    } else {
         println!("{}: no outbox yet; no webhook was ever queued", path.display());
         return Ok(ExitCode::from(OK));
+    };
+    if json {
+        println!("{}", serde_json::to_string(&listing).context("writing the listing")?);
+        return Ok(ExitCode::from(OK));
     }
-    // Read without the lock, so it works while a console owns the outbox.
-    let (waiting, failed) = outbox::peek(&path).context("reading the outbox")?;
-    let listing = Listing::new(&waiting, &failed, usize::MAX);
     println!("{}: {}", path.display(), listing.summary());
     if !listing.rows.is_empty() {
         println!("{}", listing.table());
