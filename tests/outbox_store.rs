@@ -87,15 +87,22 @@ async fn a_message_enqueued_before_a_stop_is_delivered_once_after_reopen() {
     assert_eq!(*received.lock().unwrap(), [id.to_string()]);
 }
 
-#[tokio::test]
-async fn a_failed_message_is_kept_across_reopen_and_can_be_retried() {
-    let dir = tempfile::tempdir().unwrap();
+/// An outbox in `dir` whose one message a receiver refused (422), closed
+/// again: the message's id.
+async fn one_given_up_on(dir: &tempfile::TempDir) -> MessageId {
     let (refusing, _) = receiver(StatusCode::UNPROCESSABLE_ENTITY).await;
-    let outbox = Outbox::open(path(&dir)).await.unwrap();
+    let outbox = Outbox::open(path(dir)).await.unwrap();
     let id = outbox.enqueue(message(1)).await.unwrap();
     let (deliverer, cancel) = start(&outbox, refusing);
     until(&mut deliverer.status(), |s| s.failed == 1).await;
     stop(deliverer, cancel, &outbox).await;
+    id
+}
+
+#[tokio::test]
+async fn a_failed_message_is_kept_across_reopen_and_can_be_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = one_given_up_on(&dir).await;
 
     let outbox = Outbox::open(path(&dir)).await.unwrap();
     let failed = outbox.failed();
@@ -159,12 +166,7 @@ async fn an_unfinished_last_line_is_cut_on_open() {
 #[tokio::test]
 async fn a_peek_reads_what_an_open_outbox_holds_without_its_lock() {
     let dir = tempfile::tempdir().unwrap();
-    let (refusing, _) = receiver(StatusCode::UNPROCESSABLE_ENTITY).await;
-    let outbox = Outbox::open(path(&dir)).await.unwrap();
-    let failing = outbox.enqueue(message(1)).await.unwrap();
-    let (deliverer, cancel) = start(&outbox, refusing);
-    until(&mut deliverer.status(), |s| s.failed == 1).await;
-    stop(deliverer, cancel, &outbox).await;
+    let failing = one_given_up_on(&dir).await;
     let outbox = Outbox::open(path(&dir)).await.unwrap();
     let waiting = outbox.enqueue(message(2)).await.unwrap();
 

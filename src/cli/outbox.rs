@@ -42,20 +42,25 @@ pub fn run(args: OutboxArgs) -> Result<ExitCode> {
 /// Prints what waits and what was given up on; sends nothing.
 fn list(json: bool) -> Result<ExitCode> {
     let path = super::paths(&Environment::process())?.outbox_dir().join("outbox.jsonl");
-    let listing = if path.exists() {
+    let exists = path.exists();
+    let listing = if exists {
         // Read without the lock, so it works while a console owns the outbox.
         let (waiting, failed) = outbox::peek(&path).context("reading the outbox")?;
         Listing::new(&waiting, &failed, usize::MAX)
-    } else if json {
-        Listing { waiting: 0, given_up: 0, rows: Vec::new() }
     } else {
-        println!("{}: no outbox yet; no webhook was ever queued", path.display());
-        return Ok(ExitCode::from(OK));
+        Listing::default()
     };
     if json {
         println!("{}", serde_json::to_string(&listing).context("writing the listing")?);
-        return Ok(ExitCode::from(OK));
+    } else if !exists {
+        println!("{}: no outbox yet; no webhook was ever queued", path.display());
+    } else {
+        print_listing(&path, &listing);
     }
+    Ok(ExitCode::from(OK))
+}
+
+fn print_listing(path: &std::path::Path, listing: &Listing) {
     println!("{}: {}", path.display(), listing.summary());
     if !listing.rows.is_empty() {
         println!("{}", listing.table());
@@ -63,7 +68,6 @@ fn list(json: bool) -> Result<ExitCode> {
     if listing.given_up > 0 {
         println!("`cxone-console outbox resend` (or `:resend` in the console) sends them again");
     }
-    Ok(ExitCode::from(OK))
 }
 
 /// Requeues what was given up on, through an engine like `apply`'s, and

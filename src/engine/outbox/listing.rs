@@ -31,7 +31,7 @@ pub struct Row {
 }
 
 /// The outbox at one moment: how many of each, and the oldest of each.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Listing {
     pub waiting: usize,
     pub given_up: usize,
