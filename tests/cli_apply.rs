@@ -177,3 +177,78 @@ async fn a_report_that_cannot_be_printed_points_to_the_audit_log() {
     let applied = home.audit_records().iter().filter(|r| r["outcome"] == "applied").count();
     assert!(applied > 0, "the changes were made and recorded");
 }
+
+/// Contacts of [`CAMPAIGN`] the dialer does not hold, each with an outcome
+/// code other than its own, as CSV lines of `apply`.
+async fn contact_lines(tenant: &cxone_console::sandbox::Sandbox, count: usize) -> String {
+    use cxone_console::api::model::ListQuery;
+    let client = cxone_console::api::Client::new(cxone_console::api::ClientConfig::new(
+        tenant.base_url(),
+        tenant.client_id(),
+        tenant.client_secret().clone(),
+    ))
+    .unwrap();
+    let page = client
+        .contacts(&cxone_console::domain::CampaignId::parse(CAMPAIGN).unwrap(), &ListQuery::new().top(1000))
+        .await
+        .unwrap()
+        .value;
+    let mut text = String::from("op,campaignId,contactId,outcomeCode,agentId\n");
+    for contact in page.items.iter().filter(|c| !c.state.blocks_disposition()).take(count) {
+        let code = if contact.outcome_code.as_deref() == Some("INTERESTED") {
+            "NOT_INTERESTED"
+        } else {
+            "INTERESTED"
+        };
+        text +=
+            &format!("contact_disposition,{CAMPAIGN},{},{code},agent-uuid-1234567890abcdef\n", contact.id);
+    }
+    text
+}
+
+/// Ctrl-C in the middle of a contact batch: the contacts in flight finish,
+/// and those never started are reported as not sent, so the run does not
+/// claim to have gone through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contacts_a_stopped_batch_never_started_are_not_sent_and_fail_the_run() {
+    let tenant = test_tenant().await;
+    let home = Home::new();
+    home.write_config(&tenant_config(&tenant));
+    let file = write(&home, "contacts.csv", &contact_lines(&tenant, 60).await);
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
+        .args(["apply", "--file", file.to_str().unwrap()])
+        .env("CXONE_CONSOLE_HOME", home.path())
+        .env_remove("RUST_LOG")
+        .envs(secrets())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary runs");
+    // The default pace of 10 requests a second holds 60 contacts for 12 s:
+    // the first intent comes long before the last.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while !home.audit_records().iter().any(|r| r["kind"] == "intent") {
+        assert!(tokio::time::Instant::now() < deadline, "no intent was ever recorded");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let pid = child.id().expect("the run is alive").to_string();
+    let signalled = std::process::Command::new("kill").args(["-INT", &pid]).status().expect("kill runs");
+    assert!(signalled.success());
+    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("the stopped run ends")
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+    let lines = report["lines"].as_array().unwrap();
+    let not_sent = lines.iter().filter(|l| l["outcome"] == "not_sent").count();
+    let applied = lines.iter().filter(|l| l["outcome"] == "applied").count();
+    assert!(not_sent > 0 && applied > 0, "stopped in the middle: {applied} applied, {not_sent} not sent");
+    assert_eq!(applied + not_sent, 60, "every line is applied or not sent: {stdout}");
+    assert_eq!(report["totals"]["not_sent"], not_sent, "{stdout}");
+    assert_eq!(output.status.code(), Some(1), "lines not sent fail the run: {stderr}");
+    assert_eq!(tenant.stats().total_repeated(), 0);
+    tenant.shutdown().await;
+}

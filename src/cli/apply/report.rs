@@ -37,6 +37,9 @@ impl Verdict {
 
     pub fn of(outcome: &Outcome) -> Self {
         match outcome {
+            // The engine skips what a cancelled batch never started; for the
+            // run's report it is a line that was not sent, and so trouble.
+            _ if outcome.is_unstarted() => Self::NotSent,
             Outcome::Applied { .. } => Self::Applied,
             Outcome::Skipped { .. } => Self::Skipped,
             Outcome::Rejected { .. } => Self::Rejected,
