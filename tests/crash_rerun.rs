@@ -1,6 +1,8 @@
 //! A change a crash left in flight, re-run after the restart: start-up finds
 //! it applied, and the run that submits it again (a re-run batch file) skips
-//! it as done instead of sending it a second time.
+//! it as done instead of sending it a second time. And a change re-run with
+//! the same key, answered from the tenant's idempotency store: applied when
+//! this audit log's own run had sent it, skipped when another run had.
 
 mod engine_support;
 
@@ -8,7 +10,7 @@ use cxone_console::api::IdempotencyKey;
 use cxone_console::domain::InteractionId;
 use cxone_console::domain::attributes::{AttributeDraft, AttributeUpdate};
 use cxone_console::engine::audit::{
-    AuditEntry, AuditLog, Method, RecordKind, RequestInfo, Target, TargetKind,
+    self, AuditEntry, AuditLog, Method, RecordKind, RequestInfo, Target, TargetKind,
 };
 use cxone_console::engine::{Change, Command, CommandId, Event, Finished, Outcome, Recovery};
 use cxone_console::sandbox::tenant::PINNED_CLOSED_INTERACTION;
@@ -90,5 +92,74 @@ async fn a_change_found_applied_at_start_up_is_skipped_when_submitted_again() {
         .map(|r| r.entry.kind)
         .collect();
     assert_eq!(kinds, [RecordKind::Intent, RecordKind::Reconciled], "one intent, settled once");
+    rig.stop().await;
+}
+
+/// Writes `row()` to the pinned interaction with `item`'s key, as a run
+/// elsewhere (or one whose answer was lost) did.
+async fn landed_earlier(sandbox: &Sandbox, item: &CommandId) {
+    let update = AttributeUpdate::validate(PINNED_CLOSED_INTERACTION, &[row()]).expect("a valid change");
+    let key = IdempotencyKey::parse(item.as_str()).expect("an id is a key");
+    engine_support::client(sandbox).update_attributes(&update, Some(key)).await.expect("the write lands");
+}
+
+/// Submits `row()` again under `item` and returns its outcome.
+async fn submitted_again(rig: &mut Rig, item: &CommandId) -> Outcome {
+    let change = Change::Attributes { interaction_id: PINNED_CLOSED_INTERACTION.into(), rows: vec![row()] };
+    rig.send(Command::Submit { id: item.clone(), change }).await;
+    match rig.finished(item).await {
+        Finished::Single { outcome, .. } => outcome,
+        other => panic!("one outcome expected, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_change_another_run_made_with_the_same_key_is_skipped_as_made_there() {
+    let mut rig = Rig::quiet().await;
+    let item = CommandId::derived([&b"a batch file line, run from another machine first"[..]]);
+    landed_earlier(&rig.sandbox, &item).await;
+
+    let outcome = submitted_again(&mut rig, &item).await;
+    assert!(matches!(&outcome, Outcome::Skipped { key, .. } if key == "earlier_run"), "{outcome}");
+    assert!(outcome.text().contains("changed nothing now"), "{outcome}");
+    let stats = rig.sandbox.stats();
+    assert_eq!(
+        (stats.writes_of(Resource::Attributes), stats.idempotent_replays),
+        (1, 1),
+        "answered, not applied"
+    );
+    let outcomes: Vec<_> = rig
+        .audit_records()
+        .into_iter()
+        .filter(|r| r.entry.kind == RecordKind::Outcome)
+        .map(|r| r.entry.outcome)
+        .collect();
+    assert_eq!(outcomes, [Some(audit::Outcome::Skipped)], "the log does not claim the write");
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn a_change_this_log_sent_without_an_answer_is_applied_when_the_tenant_replays_it() {
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("sandbox");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let config = engine_support::engine_config(&sandbox, dir.path());
+    let item = CommandId::derived([&b"a batch file line whose answer was lost"[..]]);
+    let target = Target::new(TargetKind::Interaction, PINNED_CLOSED_INTERACTION);
+
+    // The earlier run sent the write, which landed, but heard no answer and
+    // could not read the interaction back: it recorded the change as failed.
+    let (log, _) = AuditLog::open(&config.audit_path).await.expect("the audit log opens");
+    log.append(intent(&item, &serde_json::Map::new())).await.expect("the intent is recorded");
+    landed_earlier(&sandbox, &item).await;
+    let failed = AuditEntry::outcome(item.as_str(), "update_attributes", target, audit::Outcome::Failed)
+        .reason("no answer from the tenant");
+    log.append(failed).await.expect("the outcome is recorded");
+    log.close().await;
+
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let outcome = submitted_again(&mut rig, &item).await;
+    assert!(outcome.is_applied(), "its own write, answered at last: {outcome}");
+    let stats = rig.sandbox.stats();
+    assert_eq!((stats.writes_of(Resource::Attributes), stats.idempotent_replays), (1, 1));
     rig.stop().await;
 }

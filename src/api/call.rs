@@ -21,6 +21,9 @@ pub struct CallInfo {
     /// The tenant answered from its idempotency store: the write had already
     /// been applied by an earlier attempt or call with the same key.
     pub replayed: bool,
+    /// The replay answers a key this client had never sent: another run
+    /// made the write first, and this call changed nothing.
+    pub replayed_from_elsewhere: bool,
 }
 
 impl CallInfo {
@@ -34,6 +37,7 @@ impl CallInfo {
             etag_sent: None,
             idempotency_key: None,
             replayed: false,
+            replayed_from_elsewhere: false,
         }
     }
 }

@@ -9,6 +9,7 @@ use super::dialect::{Call, CallSpec, Dialect, DocumentsDialect, RawReply};
 use super::error::{ApiError, ApiErrorKind};
 use super::guards::{ETag, IdempotencyKey};
 use super::retry;
+use super::sent_keys::SentKeys;
 use super::token::{AccessToken, TokenCache, TokenSource};
 use super::transport::{SendError, Transport};
 use reqwest::StatusCode;
@@ -42,6 +43,7 @@ struct Inner {
     tokens: TokenCache,
     dialect: Arc<dyn Dialect>,
     config: ClientConfig,
+    sent_keys: SentKeys,
 }
 
 impl fmt::Debug for Client {
@@ -83,7 +85,7 @@ impl Client {
         let transport = Transport::new(&config).map_err(refuse)?;
         let tokens = TokenCache::new(TokenSource::new(&config, transport.clone(), dialect.clone()));
         Ok(Self {
-            inner: Arc::new(Inner { transport, tokens, dialect, config }),
+            inner: Arc::new(Inner { transport, tokens, dialect, config, sent_keys: SentKeys::default() }),
             rate_limits: RateLimits::Wait,
         })
     }
@@ -123,6 +125,8 @@ impl Client {
             guards.if_match.is_some(),
             guards.idempotency_key.is_some(),
         );
+        let first_send =
+            guards.idempotency_key.as_ref().is_some_and(|key| self.inner.sent_keys.first_send(key));
         let mut attempt = ApiRequest {
             inner: &self.inner,
             rate_limits: self.rate_limits,
@@ -141,6 +145,9 @@ impl Client {
             Ok(reply) => {
                 info.replayed =
                     reply.header("idempotent-replayed").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+                // Only a first request of a key new to this client: after
+                // that, the replay may answer one of its own attempts.
+                info.replayed_from_elsewhere = info.replayed && first_send && attempt.sent == 1;
                 match call.decode(&reply) {
                     Ok(value) => Ok(Reply { value, call: info }),
                     Err(e) => Err(ApiError {

@@ -15,6 +15,7 @@ mod error;
 mod guards;
 pub mod model;
 pub mod retry;
+mod sent_keys;
 mod text;
 mod token;
 mod transport;

@@ -83,6 +83,9 @@ pub(crate) struct Ctx {
     /// found applied by start-up reconciliation. A re-run batch file skips
     /// them rather than sending them again.
     pub finished_before: Mutex<HashSet<String>>,
+    /// Changes an earlier run sent without learning that they were applied
+    /// (see [`OpenReport::unconfirmed`](super::audit::OpenReport)).
+    pub sent_before: HashSet<String>,
     /// Contacts given a disposition during this run, as (campaign, contact).
     pub processed_contacts: Mutex<HashSet<(String, String)>>,
     /// Cancelled when the engine stops, so tasks a flow starts (the
@@ -110,6 +113,12 @@ impl Ctx {
     /// Whether an earlier run applied the change `item`.
     pub fn applied_before(&self, item: &str) -> bool {
         self.finished_before.lock().unwrap_or_else(|p| p.into_inner()).contains(item)
+    }
+
+    /// Whether an earlier run of this audit log sent the change `item`
+    /// without its outcome saying applied.
+    pub fn sent_before(&self, item: &str) -> bool {
+        self.sent_before.contains(item)
     }
 
     /// Marks `item` as applied before this run (reconciled at start-up).

@@ -90,6 +90,8 @@ impl Outcome {
     pub const UNSTARTED: &'static str = "cancelled";
     /// The skip key of a change its target holds already.
     pub const UNCHANGED: &'static str = "unchanged";
+    /// The skip key of a change an earlier run (of the same file) made.
+    pub const EARLIER_RUN: &'static str = "earlier_run";
 
     pub fn applied(summary: impl Into<String>) -> Self {
         Self::Applied { summary: summary.into(), data: None }

@@ -101,6 +101,7 @@ impl Engine {
             campaign_pacing: context::CampaignPacing::new(config.campaign_rate),
             config,
             finished_before: Mutex::new(report.finished.clone()),
+            sent_before: report.unconfirmed.clone(),
             processed_contacts: Mutex::new(HashSet::new()),
             stop: cancel.child_token(),
             attribute_watch: Default::default(),

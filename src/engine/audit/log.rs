@@ -59,6 +59,10 @@ pub struct OpenReport {
     /// Commands recorded as applied, so a re-run batch skips them and
     /// tries everything else again.
     pub finished: HashSet<String>,
+    /// Commands whose intent is recorded but no outcome saying applied
+    /// (failed, refused, or left pending by a crash): writes this log's
+    /// runs sent, which the tenant may have taken all the same.
+    pub unconfirmed: HashSet<String>,
     /// The last records before this run, the repairs of opening included,
     /// oldest first: what the console shows of earlier runs.
     pub recent: Vec<AuditRecord>,
@@ -110,6 +114,7 @@ impl AuditLog {
             torn,
             pending: found.pending,
             finished: found.finished,
+            unconfirmed: found.unconfirmed,
             recent,
         };
         Ok((log, report))

@@ -29,6 +29,9 @@ pub(super) struct Scan {
     /// (failed, refused, never sent) stay out, so re-running a batch file
     /// tries them again.
     pub finished: HashSet<String>,
+    /// Commands with an intent but no outcome saying applied: their writes
+    /// may have reached the tenant all the same.
+    pub unconfirmed: HashSet<String>,
     /// The last [`RECENT`] records, oldest first.
     pub recent: Vec<AuditRecord>,
 }
@@ -59,6 +62,7 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
     // Where each open intent's line is: read again at the end, as few remain.
     let mut open_intents: HashMap<String, (u64, u64, usize)> = HashMap::new();
     let mut finished = HashSet::new();
+    let mut unconfirmed = HashSet::new();
     let mut last_lines: VecDeque<(u64, u64, usize)> = VecDeque::with_capacity(RECENT);
     let mut head_found = false;
     for line in file.lines()? {
@@ -71,11 +75,13 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
         }
         match (skim.kind, skim.command_id) {
             (RecordKind::Intent, Some(id)) => {
+                unconfirmed.insert(id.to_string());
                 open_intents.insert(id.into_owned(), (skim.seq, line.offset, line.bytes.len()));
             }
             (RecordKind::Outcome | RecordKind::Reconciled, Some(id)) => {
                 open_intents.remove(id.as_ref());
                 if skim.outcome == Some(Outcome::Applied) {
+                    unconfirmed.remove(id.as_ref());
                     finished.insert(id.into_owned());
                 }
             }
@@ -131,5 +137,5 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
     };
     let pending = read_back(&places, "intent")?;
     let recent = read_back(last_lines.make_contiguous(), "record")?;
-    Ok(Scan { records, chain, pending, finished, recent })
+    Ok(Scan { records, chain, pending, finished, unconfirmed, recent })
 }

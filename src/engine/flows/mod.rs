@@ -88,6 +88,22 @@ impl<'a> Settled<'a> {
         self.webhook = Some(webhook);
         self
     }
+
+    /// A write answered from the tenant's memory of another run's write
+    /// with the same key (a run of another audit log) changed nothing now: it is skipped, and neither
+    /// the reply's state (that run's) nor a webhook (that run sent its own)
+    /// goes with it.
+    fn made_elsewhere(self) -> Self {
+        match self.call {
+            Some(call) if call.replayed_from_elsewhere && self.outcome.is_applied() => {
+                let reason = "already applied by an earlier run elsewhere: the tenant answered this change's \
+                              key from its idempotency store and changed nothing now; reload to see what the \
+                              target holds today";
+                Self::new(Outcome::skipped(Outcome::EARLIER_RUN, reason)).call(call)
+            }
+            _ => self,
+        }
+    }
 }
 
 /// The audit trail of one change to one target.
@@ -139,9 +155,9 @@ impl<'a> Trail<'a> {
     /// Set when an earlier run applied this item: a re-run batch file
     /// skips what it already applied and tries the rest again.
     pub fn settled_before(&self) -> Option<Outcome> {
-        self.ctx
-            .applied_before(self.item.as_str())
-            .then(|| Outcome::skipped("earlier_run", "already applied by an earlier run; see the audit log"))
+        self.ctx.applied_before(self.item.as_str()).then(|| {
+            Outcome::skipped(Outcome::EARLIER_RUN, "already applied by an earlier run; see the audit log")
+        })
     }
 
     fn entry(&self, entry: AuditEntry) -> AuditEntry {
@@ -185,6 +201,10 @@ impl<'a> Trail<'a> {
     /// it in the metrics and returns the outcome to report. `latency` is the
     /// whole change's.
     pub async fn finish(self, settled: Settled<'_>, latency: Duration) -> Outcome {
+        // A replay of this log's own earlier write is applied and announced
+        // (receivers drop a `webhook-id` they already have).
+        let settled =
+            if self.ctx.sent_before(self.item.as_str()) { settled } else { settled.made_elsewhere() };
         let Settled { mut outcome, call, after, class, webhook } = settled;
         if let (Outcome::Applied { .. }, Some(hook)) = (&outcome, webhook) {
             let message = Message { target: hook.target, event_type: hook.event_type, body: hook.body };

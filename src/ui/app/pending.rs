@@ -10,7 +10,8 @@ use std::collections::BTreeSet;
 const KEPT: usize = 100;
 
 /// Skip reasons whose count says all there is ("skipped 2 already so").
-const SAID_BY_THE_COUNT: [&str; 4] = [Outcome::UNCHANGED, "duplicate", "earlier_run", Outcome::UNSTARTED];
+const SAID_BY_THE_COUNT: [&str; 4] =
+    [Outcome::UNCHANGED, "duplicate", Outcome::EARLIER_RUN, Outcome::UNSTARTED];
 
 /// Commands sent together from one confirmation, one per target (the
 /// engine takes interaction changes one at a time), that the console shows,

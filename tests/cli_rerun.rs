@@ -1,0 +1,51 @@
+//! The same file run again from another home (another machine, or a data
+//! directory that was lost): its lines carry the same idempotency keys, so
+//! the tenant answers the writes it already took from its idempotency
+//! store. Such a line changed nothing now and is reported as done by an
+//! earlier run, not as applied.
+
+mod cli_support;
+
+use cli_support::{Home, secrets, tenant_config, test_tenant, write, writes};
+
+const PINNED_USER: &str = "12345-abcde-67890";
+
+fn status_line(status: &str) -> String {
+    let pause = if status == "Break" { r#","pauseReason":"Lunch""# } else { "" };
+    format!("{{\"op\":\"agent_status\",\"userId\":\"{PINNED_USER}\",\"status\":\"{status}\"{pause}}}\n")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_another_home_already_ran_changes_nothing_and_says_so() {
+    let tenant = test_tenant().await;
+    let (first, second) = (Home::new(), Home::new());
+    for home in [&first, &second] {
+        home.write_config(&tenant_config(&tenant));
+    }
+    let to_break = write(&first, "break.jsonl", &status_line("Break"));
+    let back = write(&first, "available.jsonl", &status_line("Available"));
+    for file in [&to_break, &back] {
+        let ran = first.run(&["apply", "--file", file.to_str().unwrap()], &secrets()).await;
+        assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+        assert_eq!(ran.report()["lines"][0]["outcome"], "applied", "{}", ran.stdout);
+    }
+    let (writes_before, wfm_before) = (writes(&tenant), tenant.state().sink.deliveries("wfm").len());
+
+    let again = second.run(&["apply", "--file", to_break.to_str().unwrap()], &secrets()).await;
+    assert_eq!(again.code, Some(0), "skipped lines go through: {}", again.stderr);
+    let line = &again.report()["lines"][0];
+    assert_eq!(line["outcome"], "skipped", "{}", again.stdout);
+    assert_eq!(line["key"], "earlier_run", "{}", again.stdout);
+    assert!(line["reason"].as_str().unwrap().contains("changed nothing now"), "{line}");
+
+    let user = tenant.state().tenant.user(PINNED_USER).expect("the pinned user").value;
+    assert_eq!(user.status.to_string(), "Available", "the agent stays as the last change left it");
+    assert_eq!(writes(&tenant), writes_before, "the tenant took no write");
+    assert_eq!(tenant.stats().total_repeated(), 0);
+    let outcomes: Vec<_> = second.audit_records().into_iter().filter(|r| r["kind"] == "outcome").collect();
+    assert_eq!(outcomes.len(), 1);
+    assert_eq!(outcomes[0]["outcome"], "skipped", "the audit log does not claim the change: {}", outcomes[0]);
+    // The run's own webhooks are all out when apply ends: none went for this line.
+    assert_eq!(tenant.state().sink.deliveries("wfm").len(), wfm_before, "no webhook announced it again");
+    tenant.shutdown().await;
+}
