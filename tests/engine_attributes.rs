@@ -122,6 +122,35 @@ async fn adding_a_key_that_holds_another_value_is_a_conflict_and_changes_nothing
     rig.stop().await;
 }
 
+/// Every row already holds: the same value again, ADD of a key holding that
+/// value, DELETE of a key the interaction lacks.
+#[tokio::test]
+async fn a_change_the_interaction_already_holds_is_skipped_and_nothing_is_sent() {
+    let mut rig = Rig::quiet().await;
+    let before = held(&rig);
+    let rows = vec![
+        row("language", json!("en"), "UPDATE"),
+        row("language_again", json!(null), "DELETE"),
+        row("customer_segment", json!("smb"), "ADD"),
+    ];
+    let outcome = rig.outcome(change(rows)).await;
+    assert!(matches!(&outcome, Outcome::Skipped { key, .. } if key == Outcome::UNCHANGED), "{outcome}");
+    assert!(outcome.text().contains("holds these attributes already"), "{outcome}");
+    assert_eq!(held(&rig), before);
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::Attributes), 0, "nothing was sent");
+    let records = rig.audit_records();
+    assert!(records_of(&records, RecordKind::Intent).is_empty(), "no write was intended");
+    assert_eq!(records_of(&records, RecordKind::Outcome)[0].entry.outcome, Some(audit::Outcome::Skipped));
+
+    // One row that changes something sends them all.
+    let rows = vec![row("language", json!("en"), "UPDATE"), row("language", json!("fr"), "UPDATE")];
+    assert!(matches!(rig.outcome(change(rows)).await, Outcome::Rejected { .. }), "a key twice is refused");
+    let rows = vec![row("language", json!("en"), "UPDATE"), row("customer_segment", json!("mid"), "UPDATE")];
+    assert!(rig.outcome(change(rows)).await.is_applied());
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::Attributes), 1);
+    rig.stop().await;
+}
+
 #[tokio::test]
 async fn watching_turns_the_tenants_callback_into_a_verified_event_and_registers_once() {
     let mut rig = Rig::quiet().await;

@@ -12,8 +12,8 @@
 use super::InteractionId;
 use super::errors::{FieldError, Invalid, Problems};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use std::collections::BTreeSet;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 pub const MAX_KEY_CHARS: usize = 255;
@@ -207,6 +207,16 @@ impl fmt::Display for Refusal {
             ),
         }
     }
+}
+
+/// The attributes an interaction holds, as [`plan`] reads them. A pair the
+/// rules could not hold (the tenant sends none) is left out.
+pub fn held_values(held: &Map<String, Value>) -> BTreeMap<AttributeKey, AttributeValue> {
+    held.iter()
+        .filter_map(|(k, v)| {
+            Some((AttributeKey::parse_as("key", k).ok()?, AttributeValue::parse_as("value", v).ok()?))
+        })
+        .collect()
 }
 
 /// The entries of a request that would change something on an interaction

@@ -12,9 +12,7 @@ use super::targets::Targets;
 use crate::api::model::{Contact, ContactFilter, ListQuery, MAX_TOP, UserStatus};
 use crate::api::{ApiError, ApiErrorKind, Client};
 use crate::domain::agent_status::{AgentStatusDraft, already, role_fit, shift_fit};
-use crate::domain::attributes::{
-    AttributeDraft, AttributeKey, AttributeMode, AttributeUpdate, AttributeValue, Refusal, plan,
-};
+use crate::domain::attributes::{AttributeDraft, AttributeMode, AttributeUpdate, Refusal, held_values, plan};
 use crate::domain::contact_disposition::{ContactDispositionDraft, OutcomeCode, SkipReason, check_contact};
 use crate::domain::data_action::{
     ActionPatch, DataActionDraft, PatchFit, input_schema, output_schema, parse_version, simulate,
@@ -23,7 +21,7 @@ use crate::domain::interaction_disposition::{Disposition, DispositionDraft, clos
 use crate::domain::{CampaignId, ContactId, DataActionId, FieldError, Invalid, Timestamp};
 use crate::engine::Outcome;
 use serde_json::{Map, Value, json};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 /// A campaign with at least this many lines is read as a list (a thousand
 /// contacts a call) rather than one contact at a time.
@@ -145,13 +143,11 @@ async fn attributes(targets: &mut Targets<'_>, line: &Line, id: &str, rows: &[At
             Err(e) => return Ok(invalid(line, e)),
         };
         let held = targets.attributes(&update.interaction_id).await?;
-        let values: BTreeMap<AttributeKey, AttributeValue> = held
-            .iter()
-            .filter_map(|(k, v)| {
-                Some((AttributeKey::parse_as("key", k).ok()?, AttributeValue::parse_as("value", v).ok()?))
-            })
-            .collect();
+        let values = held_values(held);
         match plan(&update.entries, |key| values.get(key), held.len()) {
+            Ok(changes) if changes.is_empty() => {
+                return Ok(unchanged(line, "the interaction holds these attributes already".into()));
+            }
             Ok(_) => {}
             Err(Refusal::Conflict(conflicts)) => {
                 return Ok(LineReport::new(line, Verdict::WouldConflict, conflicts.to_string()));

@@ -13,7 +13,9 @@ use super::interaction_disposition::target_id;
 use super::{Settled, Trail};
 use crate::api::IdempotencyKey;
 use crate::api::model::AttributeSnapshot;
-use crate::domain::attributes::{AttributeDraft, AttributeEntry, AttributeMode, AttributeUpdate};
+use crate::domain::attributes::{
+    AttributeDraft, AttributeEntry, AttributeMode, AttributeUpdate, held_values, plan,
+};
 use crate::engine::audit::{Target, TargetKind};
 use crate::engine::command::CommandId;
 use crate::engine::context::{Ctx, settle};
@@ -87,6 +89,13 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
             return trail.finish(Settled::new(outcome).call(&e.call).class(class), started.elapsed()).await;
         }
     };
+    let values = held_values(&before);
+    if plan(&update.entries, |key| values.get(key), before.len()).is_ok_and(|changes| changes.is_empty()) {
+        let held = format!("interaction {name} holds these attributes already; nothing was sent");
+        let settled =
+            Settled::new(Outcome::skipped(Outcome::UNCHANGED, held)).after(attributes_state(&before));
+        return trail.finish(settled, started.elapsed()).await;
+    }
     let key = match IdempotencyKey::parse(trail.item().as_str()) {
         Ok(key) => key,
         Err(e) => {
