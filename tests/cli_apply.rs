@@ -57,6 +57,30 @@ async fn a_file_with_bad_lines_sends_nothing_and_names_each_line_field_and_rule(
     let ran = home.run(&["apply", "--file", csv.to_str().unwrap(), "--dry-run"], &[]).await;
     assert_eq!(ran.code, Some(2));
     assert_eq!(errors(&ran.report()), [(3, "userId".into(), "is required".into())]);
+
+    // An attribute's empty cell is not a null, and a line's one attribute
+    // is named by the fields it wrote, not as the first of a list.
+    let interaction = "8f7a9b2c-1d3e-4f5a-9c8b-7e6d5f4a3b2c";
+    let long = "x".repeat(2001);
+    let csv = write(
+        &home,
+        "attributes.csv",
+        &format!(
+            "op,interaction_id,key,value,mode\n\
+             attributes,{interaction},language,,UPDATE\n\
+             attributes,{interaction},language,,DELETE\n\
+             attributes,{interaction},language,{long},UPDATE\n"
+        ),
+    );
+    let ran = home.run(&["apply", "--file", csv.to_str().unwrap(), "--dry-run"], &[]).await;
+    assert_eq!(ran.code, Some(2));
+    let found = errors(&ran.report());
+    assert_eq!(
+        found.iter().map(|(line, field, _)| (*line, field.as_str())).collect::<Vec<_>>(),
+        [(2, "value"), (4, "value")]
+    );
+    assert!(found[0].2.contains("is required unless the mode is DELETE"), "{found:?}");
+    assert!(found[1].2.contains("the limit is 2000"), "{found:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -282,7 +282,7 @@ pub fn check_entries(rows: &[AttributeDraft]) -> Result<Vec<AttributeEntry>, Inv
             {
                 p.push(
                     format!("attributes[{i}].key"),
-                    format!("{k:?} appears more than once in this request"),
+                    format!("{:?} appears more than once in this request", k.as_str()),
                 );
             }
             Some(AttributeEntry { key: key?, value: value?, mode: mode? })
@@ -351,6 +351,7 @@ mod tests {
             AttributeUpdate::validate("i-1", &[row("a", json!(1), "ADD"), row("a", json!(2), "UPDATE")])
                 .unwrap_err();
         assert!(err.mentions("attributes[1].key"), "{err}");
+        assert!(err.to_string().contains("\"a\" appears more than once"), "the key as typed: {err}");
         assert!(AttributeUpdate::validate("i-1", &[]).is_err());
     }
 }

@@ -107,13 +107,15 @@ impl Batch {
                     continue;
                 }
             };
+            let listed = LISTS.iter().any(|list| fields.has(list));
             let checked =
                 parse::entry(fields, base).and_then(|entry| local::check(&entry, now).map(|()| entry));
             match checked {
                 Ok(entry) => lines.push(Line { number, entry }),
-                Err(invalid) => {
-                    errors.extend(invalid.errors().iter().cloned().map(|e| LineError::new(number, e)))
-                }
+                Err(invalid) => errors.extend(invalid.errors().iter().map(|e| {
+                    let field = if listed { e.field.clone() } else { as_written(&e.field) };
+                    LineError::new(number, FieldError::new(field, e.rule.clone()))
+                })),
             }
         }
         if !errors.is_empty() {
@@ -124,6 +126,16 @@ impl Batch {
         }
         Ok(Self { path: path.to_path_buf(), format, digest: Sha256::digest(bytes).into(), lines })
     }
+}
+
+/// The fields a line may list several entries under; without them, the
+/// line's own fields are its one entry.
+const LISTS: [&str; 2] = ["dispositions", "attributes"];
+
+/// A field of a line's one entry as the line wrote it: the rules name it
+/// as the first of a list (`attributes[0].value`), the line as `value`.
+fn as_written(field: &str) -> String {
+    LISTS.iter().find_map(|list| field.strip_prefix(list)?.strip_prefix("[0].")).unwrap_or(field).to_string()
 }
 
 /// Lines with content, numbered from 1.

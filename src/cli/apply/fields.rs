@@ -38,6 +38,12 @@ impl Fields {
         Self { cells, prefix: String::new(), asked: Vec::new(), problems: Vec::new() }
     }
 
+    /// Whether the line holds `field`, null or not; a CSV row's empty cell
+    /// is absent.
+    pub fn has(&self, field: &str) -> bool {
+        self.cells.contains_key(field)
+    }
+
     fn take(&mut self, field: &str) -> Option<Cell> {
         self.asked.push(field.to_string());
         self.cells.remove(field)

@@ -104,7 +104,14 @@ fn disposition(f: &mut Fields) -> DispositionDraft {
 }
 
 fn attribute(f: &mut Fields) -> AttributeDraft {
-    AttributeDraft { key: f.text("key"), value: f.value("value"), mode: f.text("mode") }
+    let given = f.has("value");
+    let draft = AttributeDraft { key: f.text("key"), value: f.value("value"), mode: f.text("mode") };
+    // An empty CSV cell or a forgotten field must not set null: only a
+    // JSON null says so.
+    if !given && !draft.mode.trim().eq_ignore_ascii_case("DELETE") {
+        f.refuse("value", "is required unless the mode is DELETE (in JSON lines, null sets an empty value)");
+    }
+    draft
 }
 
 fn required_document(f: &mut Fields, field: &str, base: &Path) -> serde_json::Value {
