@@ -1,6 +1,7 @@
 //! The real binary in a 120×40 pseudo-terminal, against its embedded
 //! sandbox: it draws the agents, switches panes, sets an agent's state
 //! through a form and its confirmation, shows the change in the audit pane,
+//! draws its whole screen again after a suspend,
 //! and on `q` gives the terminal back as it found it and exits 0; quitting
 //! during a batch, Ctrl-C once the screen is gone skips what has not started,
 //! and so does a hangup.
@@ -133,6 +134,28 @@ fn the_console_makes_a_change_in_a_real_terminal_and_restores_it_on_quit() {
     });
     term.step("2", "the interactions pane", |s| s.contains("Channel") && s.contains("Customer"));
     term.step("1", "the agents pane again", |s| s.contains("In state"));
+
+    // Ctrl-Z gives the terminal to the shell. Here no shell stops the
+    // console (or SIGCONT resumes it at once); back on its screen, it draws
+    // the whole frame again, not only what changed meanwhile.
+    let entered = |t: &Terminal| String::from_utf8_lossy(&t.raw).matches("\x1b[?1049h").count();
+    let before = entered(&term);
+    term.send("\x1a");
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = child.process_id().expect("the console runs").to_string();
+    let _ = std::process::Command::new("kill").args(["-CONT", &pid]).status();
+    term.wait_until("the console back on its screen", |t| entered(t) > before);
+    let since_back = |t: &Terminal| {
+        let raw = String::from_utf8_lossy(&t.raw).into_owned();
+        raw.rfind("\x1b[?1049h").map(|at| raw[at..].to_string()).unwrap_or_default()
+    };
+    term.wait_until("the whole frame written again", |t| {
+        let frame = since_back(t);
+        ["Agents", "Interactions", "Campaigns", "Name", "Team", "Shift"]
+            .iter()
+            .all(|word| frame.contains(word))
+    });
+    assert!(!since_back(&term).contains("Could not suspend"), "{}", term.text());
 
     term.step(":agent Jordan Rivera\r", "Jordan Rivera selected", |s| s.contains("User name    jordan"));
     term.step("c", "the state form", |s| s.contains("Change state · Jordan Rivera"));

@@ -9,7 +9,7 @@ use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use ratatui::Terminal;
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::buffer::Buffer;
-use ratatui::layout::Size;
+use ratatui::layout::{Rect, Size};
 use std::io::{self, Stdout};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -55,7 +55,13 @@ impl Screen for TerminalScreen {
 
     fn suspend(&mut self) -> io::Result<()> {
         self.guard.suspend()?;
-        self.terminal.clear()
+        // Not `Terminal::clear`: it first asks the terminal where the cursor
+        // is, and the answer goes to the key reader, so it waits 2 s and
+        // fails, leaving ratatui sure the old frame is still on screen. A
+        // resize to the current size clears the screen and forgets the old
+        // frame without asking anything: the next frame is drawn whole.
+        let size = self.terminal.size()?;
+        self.terminal.resize(Rect::new(0, 0, size.width, size.height))
     }
 }
 
