@@ -31,10 +31,18 @@ pub(crate) async fn run(
     cancel: &CancellationToken,
 ) -> Finished {
     let mut batch = Batch { ctx, id, total: items.len(), report: BatchReport::default() };
+    let at_once = ctx.config.batch_concurrency.clamp(1, MAX_BATCH);
+    plan::warm(ctx, &items, at_once, cancel).await;
     let mut planner = Planner::new(ctx, id);
     let mut ready = Vec::new();
     for item in items {
-        match planner.plan(item).await {
+        // Cancelled while the entries were checked: the rest never start.
+        let planned = if cancel.is_cancelled() {
+            Plan::Done(planner.unstarted(item).await)
+        } else {
+            planner.plan(item).await
+        };
+        match planned {
             Plan::Ready(contact) => ready.push(contact),
             Plan::Done(done) => batch.record(done).await,
         }
@@ -42,7 +50,6 @@ pub(crate) async fn run(
     // A 429 ends the call at once, to pause its campaign's pace (see `paced`)
     // while the other campaigns' contacts go on.
     let client = ctx.api.surfacing_rate_limits();
-    let at_once = ctx.config.batch_concurrency.clamp(1, MAX_BATCH);
     // Chunk by chunk: the next chunk's first request waits for the last
     // answer of this one, so no more than `at_once` requests are ever in
     // flight; recording how a contact ended needs none, and overlaps the
