@@ -3,7 +3,7 @@
 //! change per row). Blank lines and lines starting with `#` are skipped.
 
 use super::entry::Line;
-use super::fields::Fields;
+use super::fields::{self, Fields};
 use super::{local, parse};
 use crate::domain::{FieldError, Timestamp};
 use serde::Serialize;
@@ -193,6 +193,17 @@ fn csv_rows(text: &str) -> Vec<Row> {
     if !headers.iter().any(|column| column == "op") {
         return vec![Err(LineError::new(header_line, FieldError::new("op", "the header has no op column")))];
     }
+    let known = parse::known_fields();
+    let strangers: Vec<Row> = headers
+        .iter()
+        .filter(|column| !known.contains(*column))
+        .map(|column| {
+            Err(LineError::new(header_line, FieldError::new(column, unknown_column(column, &known))))
+        })
+        .collect();
+    if !strangers.is_empty() {
+        return strangers;
+    }
     reader
         .records()
         .map(|record| match record {
@@ -203,6 +214,16 @@ fn csv_rows(text: &str) -> Vec<Row> {
             Err(e) => Err(LineError::new(line_of(&e), FieldError::new("line", csv_rule(&e)))),
         })
         .collect()
+}
+
+/// Why a CSV column no operation reads is refused, with the field it most
+/// likely meant: the same name in another case or with `_` or `-`.
+fn unknown_column(column: &str, known: &BTreeSet<String>) -> String {
+    let wanted = fields::loosely(column);
+    match known.iter().find(|field| fields::loosely(field) == wanted) {
+        Some(field) => format!("is not a field of any operation: did you mean {field}?"),
+        None => "is not a field of any operation; remove the column or fix its name".to_string(),
+    }
 }
 
 fn csv_rule(e: &csv::Error) -> String {
@@ -255,6 +276,21 @@ mod tests {
         let bad = errors(parse("x.csv", "op,userId\nagent_status,u,extra\n"));
         assert_eq!((bad[0].line, bad[0].field.as_str()), (2, "line"));
         assert!(bad[0].rule.contains("3 cells where the header has 2"), "{}", bad[0].rule);
+    }
+
+    #[test]
+    fn a_column_no_operation_reads_is_refused_even_when_its_cells_are_empty() {
+        let text = "op,userId,status,campaignId,bogus,user_ID\nagent_status,u-1,Busy,,,\n";
+        let bad = errors(parse("x.csv", text));
+        let named: Vec<_> = bad.iter().map(|e| (e.line, e.field.as_str(), e.rule.as_str())).collect();
+        assert_eq!(
+            named,
+            [
+                (1, "bogus", "is not a field of any operation; remove the column or fix its name"),
+                (1, "user_ID", "is not a field of any operation: did you mean userId?"),
+            ],
+            "campaignId belongs to another operation, so its empty cells are fine"
+        );
     }
 
     #[test]

@@ -187,6 +187,11 @@ impl Fields {
 
     /// Every problem met while reading, then every field left unread: it
     /// does not belong to `op`.
+    /// The names read so far.
+    pub fn asked(&self) -> &[String] {
+        &self.asked
+    }
+
     pub fn finish(self, op: &str) -> Vec<FieldError> {
         let mut problems = self.problems;
         for field in self.cells.keys() {
@@ -197,14 +202,18 @@ impl Fields {
     }
 }
 
+/// A field's name as a reader would take it: without case, `_` or `-`
+/// (`user_id` reads as `userId`).
+pub(super) fn loosely(name: &str) -> String {
+    name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_lowercase()
+}
+
 /// Why `field` is refused, with the field it most likely meant: the same
 /// name written in another case or with `_` or `-` (`user_id` for `userId`).
 fn unknown(field: &str, op: &str, asked: &[String]) -> String {
-    let loose =
-        |name: &str| name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_lowercase();
-    let wanted = loose(field);
+    let wanted = loosely(field);
     let fields: Vec<&str> = asked.iter().map(String::as_str).filter(|a| *a != "op").collect();
-    match fields.iter().find(|known| loose(known) == wanted) {
+    match fields.iter().find(|known| loosely(known) == wanted) {
         Some(known) => format!("is not a field of {op}: did you mean {known}?"),
         None => format!("is not a field of {op}, whose fields are {}", fields.join(", ")),
     }

@@ -10,6 +10,8 @@ use crate::domain::contact_disposition::ContactDispositionDraft;
 use crate::domain::data_action::DataActionDraft;
 use crate::domain::interaction_disposition::DispositionDraft;
 use crate::domain::{FieldError, Invalid, Problems};
+use serde_json::Map;
+use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Reads the entry `fields` describe; `base` is where document paths start.
@@ -29,6 +31,19 @@ pub(crate) fn entry(mut fields: Fields, base: &Path) -> Result<Entry, Invalid> {
         p.push(problem.field, problem.rule);
     }
     p.finish(|| Some(entry))
+}
+
+/// Every field some operation reads, `op` included: a CSV column outside
+/// them is a mistake even where its cells are empty.
+pub(crate) fn known_fields() -> BTreeSet<String> {
+    let mut known = BTreeSet::new();
+    for op in Op::ALL {
+        let mut fields = Fields::from_json(Map::new(), "");
+        let _ = fields.text("op");
+        read(op, &mut fields, Path::new("."));
+        known.extend(fields.asked().iter().cloned());
+    }
+    known
 }
 
 fn read(op: Op, f: &mut Fields, base: &Path) -> Entry {
