@@ -205,12 +205,27 @@ async fn a_log_shorter_than_its_head_is_refused_on_open() {
         log.append(intent(c)).await.unwrap();
     }
     log.close().await;
-    let kept = lines(&path)[..2].join("\n") + "\n";
+    let all = lines(&path);
+    let kept = all[..2].join("\n") + "\n";
     std::fs::write(&path, kept).unwrap();
 
     let refused = AuditLog::open(&path).await.err().expect("a truncated log is refused");
     assert!(matches!(refused, AuditError::Truncated { head_seq: 3, .. }), "{refused}");
     assert!(refused.to_string().contains("audit verify"), "{refused}");
+
+    // Longer, but no record ends where the head says the log does.
+    let grown =
+        [all[0].clone(), all[1].replace("\"c2\"", "\"c2, edited\""), all[2].clone()].join("\n") + "\n";
+    std::fs::write(&path, grown).unwrap();
+    let refused = AuditLog::open(&path).await.err().expect("a log that does not end at its head is refused");
+    assert!(matches!(refused, AuditError::Diverged { head_seq: 3, .. }), "{refused}");
+
+    // Gone, with its head still beside it: refused, and not replaced by an empty log.
+    std::fs::remove_file(&path).unwrap();
+    let refused = AuditLog::open(&path).await.err().expect("a deleted log is refused");
+    assert!(matches!(refused, AuditError::Missing { head_seq: 3, .. }), "{refused}");
+    assert!(refused.to_string().contains("is gone"), "{refused}");
+    assert!(!path.exists(), "opening did not create an empty log in its place");
 }
 
 #[tokio::test]

@@ -32,6 +32,19 @@ pub enum AuditError {
         path.display()
     )]
     Truncated { path: PathBuf, len: u64, head_len: u64, head_seq: u64 },
+    #[error(
+        "the audit log {} is gone, but its head file says it held {head_seq} records; \
+         run `cxone-console audit verify`, and put the log back (or move the head file aside to start a new one)",
+        path.display()
+    )]
+    Missing { path: PathBuf, head_seq: u64 },
+    #[error(
+        "the audit log {} has no record ending at byte {head_len}, where its head file says it ends \
+         (seq {head_seq}): records were changed, added or cut; run `cxone-console audit verify` to find \
+         the first bad one",
+        path.display()
+    )]
+    Diverged { path: PathBuf, head_len: u64, head_seq: u64 },
     #[error("opening the audit log stopped unexpectedly: {0}")]
     Interrupted(String),
 }
@@ -149,6 +162,11 @@ impl AuditLog {
 fn prepare(path: &Path) -> Result<(JournalFile, Scan, bool), AuditError> {
     let head_path = head::path_for(path);
     let head = head::read(&head_path)?;
+    // Opening creates a missing log: a deleted one must not be replaced
+    // by an empty one, which would hide that it was deleted.
+    if let Some(h) = head.filter(|h| h.len > 0 && !path.exists()) {
+        return Err(AuditError::Missing { path: path.to_path_buf(), head_seq: h.seq });
+    }
     let file = JournalFile::open(path, head.map_or(0, |h| h.len))?;
     if let Some(h) = head.filter(|h| h.len > file.len()) {
         return Err(AuditError::Truncated {

@@ -104,10 +104,11 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
         last = Some((skim.seq, skim.hash.into_owned()));
     }
     if let Some(head) = head.filter(|_| !head_found) {
-        return Err(damaged(
-            0,
-            format!("no record ends at byte {}, where the head file says the log ends", head.len),
-        ));
+        return Err(AuditError::Diverged {
+            path: file.path().to_path_buf(),
+            head_len: head.len,
+            head_seq: head.seq,
+        });
     }
     let chain = match last {
         None => ChainState::START,
