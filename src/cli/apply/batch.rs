@@ -91,6 +91,9 @@ impl Batch {
         let text =
             std::str::from_utf8(bytes).map_err(|_| BatchError::NotText { path: path.to_path_buf() })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if content_lines(text).next().is_none() {
+            return Err(BatchError::Empty { path: path.to_path_buf() });
+        }
         let format = Format::of(path, text);
         let base = path.parent().unwrap_or(Path::new("."));
         let rows = match format {
@@ -310,5 +313,8 @@ mod tests {
         let (a, b) = (parse("changes", text).unwrap(), parse("other", text).unwrap());
         assert_eq!((a.format, a.digest), (Format::JsonLines, b.digest));
         assert!(matches!(parse("x.csv", "op\n"), Err(BatchError::Empty { .. })));
+        for nothing in ["", "\n\n", "# only a comment\n"] {
+            assert!(matches!(parse("x.csv", nothing), Err(BatchError::Empty { .. })), "{nothing:?}");
+        }
     }
 }
