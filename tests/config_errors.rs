@@ -115,6 +115,20 @@ fn profile_mistakes_are_named() {
 }
 
 #[test]
+fn a_profile_asked_for_on_the_command_line_and_missing_is_named_as_the_options() {
+    let home = tempfile::tempdir().expect("a temp dir");
+    let paths = Paths::under(home.path());
+    std::fs::create_dir_all(paths.config_dir()).expect("config dir");
+    std::fs::write(paths.config_file(), TENANT).expect("config written");
+    let env = Environment::fixed([("PROD_SECRET", "s3cr3t")]);
+    let error = Config::load_with_profile(&paths, &env, Some("nope")).err().expect("refused");
+    let shown = error.to_string();
+    assert!(shown.starts_with("--profile nope: "), "{shown}");
+    assert!(shown.contains("has no profile named \"nope\"; choose one of: sandbox, prod"), "{shown}");
+    assert_eq!(error.key(), None, "no key of the file is at fault");
+}
+
+#[test]
 fn webhook_urls_must_be_web_urls() {
     refused("[webhooks]\ncrm = \"ftp://crm.example.com/hook\"\n", "webhooks", "crm", 2, "http or https");
     refused("[webhooks]\nwfm = \"not a url\"\n", "webhooks", "wfm", 2, "is not a URL");

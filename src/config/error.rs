@@ -22,6 +22,12 @@ pub enum ConfigError {
     Write { path: PathBuf, source: io::Error },
     #[error("no home directory to keep settings in; set CXONE_CONSOLE_HOME to a directory")]
     NoHome,
+    /// The profile asked for on the command line is not in the file.
+    #[error(
+        "--profile {name}: {} has no profile named {name:?}; choose one of: {known}, or add a [profiles.{name}] table there",
+        .path.display()
+    )]
+    NoSuchProfile { name: String, path: PathBuf, known: String },
 }
 
 impl ConfigError {

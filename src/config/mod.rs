@@ -114,6 +114,10 @@ impl Config {
                 profile
             }
             None if profile_name == DEFAULT_PROFILE => Profile::Sandbox(SandboxProfile::default()),
+            None if chosen.is_some() => {
+                let (path, known) = (source.file.to_path_buf(), known_profiles(&file).join(", "));
+                return Err(ConfigError::NoSuchProfile { name: profile_name, path, known });
+            }
             None => return Err(root.error("profile", named_at, no_such_profile(&profile_name, &file))),
         };
 
@@ -215,10 +219,16 @@ fn account_name() -> Option<String> {
     None
 }
 
-fn no_such_profile(name: &str, file: &ConfigFile) -> String {
+/// The profiles one may choose: the file's, and the sandbox.
+fn known_profiles(file: &ConfigFile) -> Vec<&str> {
     let mut known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
     if !known.contains(&DEFAULT_PROFILE) {
         known.insert(0, DEFAULT_PROFILE);
     }
-    format!("no profile named {name:?}; add a [profiles.{name}] table or choose one of: {}", known.join(", "))
+    known
+}
+
+fn no_such_profile(name: &str, file: &ConfigFile) -> String {
+    let known = known_profiles(file).join(", ");
+    format!("no profile named {name:?}; add a [profiles.{name}] table or choose one of: {known}")
 }
