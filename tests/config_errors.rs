@@ -121,7 +121,7 @@ fn a_profile_asked_for_on_the_command_line_and_missing_is_named_as_the_options()
     std::fs::create_dir_all(paths.config_dir()).expect("config dir");
     std::fs::write(paths.config_file(), TENANT).expect("config written");
     let env = Environment::fixed([("PROD_SECRET", "s3cr3t")]);
-    let error = Config::load_with_profile(&paths, &env, Some("nope")).err().expect("refused");
+    let error = Config::load_with_profile(&paths, &env, Some("nope")).expect_err("refused");
     let shown = error.to_string();
     assert!(shown.starts_with("--profile nope: "), "{shown}");
     assert!(shown.contains("has no profile named \"nope\"; choose one of: sandbox, prod"), "{shown}");
