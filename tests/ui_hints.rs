@@ -193,6 +193,11 @@ fn a_change_key_on_the_wrong_pane_says_where_it_works() {
          (press 3, then l); Data actions takes none."
     );
     assert_eq!(app.data_actions.pick_count(), 0);
+    press(&mut app, &["5", "c"]);
+    assert!(app.overlays.is_empty());
+    assert_eq!(flash(&app), "c: state changes are for Agents (press 1); this is Audit log.");
+    press(&mut app, &["*"]);
+    assert!(flash(&app).ends_with("Audit log takes none."), "{}", flash(&app));
 }
 
 #[test]

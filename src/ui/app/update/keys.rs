@@ -28,7 +28,13 @@ pub(super) fn on_key(app: &mut App, event: &KeyEvent, effects: &mut Vec<Effect>)
     }
     let context = app.context();
     let list = (context == Context::Table).then(|| app.focused_list());
-    match app.keymap.verb_on(context, key, list) {
+    let verb = app.keymap.verb_on(context, key, list).or_else(|| {
+        // On the audit log, a change or mark key says which panes it is
+        // for, as the panes do for one another's keys.
+        let table = (context == Context::Audit).then(|| app.keymap.verb(Context::Table, key)).flatten();
+        table.filter(|verb| verb.lists().is_some())
+    });
+    match verb {
         Some(verb) if app.session.read_only && verb.writes() => {
             app.flash(format!("Read-only: {key} makes changes, and this console makes none."), Level::Info);
         }
