@@ -219,6 +219,14 @@ fn windows_scroll_within_their_text() {
     assert!(render(&app).contains("Problems") || render(&app).contains("Settings files"));
     press(&mut app, &["g"]);
     assert!(render(&app).contains("Everywhere"));
+
+    // A page down moves by the lines the window shows, so none is skipped.
+    let screen = render(&app);
+    let rows: Vec<&str> = screen.lines().collect();
+    let top = rows.iter().position(|r| r.contains("┌ Help")).expect("the help window's top");
+    let bottom = rows.iter().position(|r| r.contains("└ Esc closes")).expect("the help window's bottom");
+    press(&mut app, &["pagedown"]);
+    assert_eq!(app.overlays.last(), Some(&Overlay::Help { scroll: bottom - top - 1 }), "{screen}");
     press(&mut app, &["q"]);
     assert!(app.overlays.is_empty(), "q closes a window rather than quitting");
 }

@@ -47,17 +47,19 @@ fn confirm_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
         _ if back => {
             app.overlays.pop();
         }
-        KeyCode::Char('j') | KeyCode::Down => scroll(app, 1),
-        KeyCode::Char('k') | KeyCode::Up => scroll(app, -1),
-        KeyCode::PageDown | KeyCode::Char(' ') => scroll(app, 10),
-        KeyCode::PageUp => scroll(app, -10),
+        KeyCode::Char('j') | KeyCode::Down => scroll(app, |_| 1),
+        KeyCode::Char('k') | KeyCode::Up => scroll(app, |_| -1),
+        KeyCode::PageDown | KeyCode::Char(' ') => scroll(app, |page| page),
+        KeyCode::PageUp => scroll(app, |page| -page),
         _ => {}
     }
 }
 
-fn scroll(app: &mut App, delta: isize) {
-    let limit = crate::ui::panes::overlays::scroll_limit(app);
+/// Scrolls the confirmation by `by` lines, given the lines of a page.
+fn scroll(app: &mut App, by: impl Fn(isize) -> isize) {
+    let crate::ui::panes::overlays::Scrolling { limit, page } = crate::ui::panes::overlays::scrolling(app);
     if let Some(Overlay::Confirm(confirm)) = app.overlays.last_mut() {
+        let delta = by(isize::try_from(page).unwrap_or(isize::MAX));
         confirm.scroll = confirm.scroll.saturating_add_signed(delta).min(limit);
     }
 }

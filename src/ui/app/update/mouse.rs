@@ -13,7 +13,7 @@ const WHEEL_STEP: isize = 3;
 
 pub(super) fn on_mouse(app: &mut App, mouse: &MouseEvent) {
     let at = Position { x: mouse.column, y: mouse.row };
-    let limit = overlays::scroll_limit(app);
+    let limit = overlays::scrolling(app).limit;
     if let Some(top) = app.overlays.last_mut() {
         if let Some(scroll) = top.scroll_mut() {
             match mouse.kind {

@@ -19,8 +19,7 @@ pub(super) fn run(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
 }
 
 fn overlay(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
-    let page = usize::from(app.size.height.saturating_sub(4)).max(1);
-    let limit = overlays::scroll_limit(app);
+    let overlays::Scrolling { limit, page } = overlays::scrolling(app);
     let Some(top) = app.overlays.last_mut() else { return };
     if let Some(scroll) = top.scroll_mut() {
         let moved = match verb {

@@ -55,13 +55,20 @@ pub fn draw(frame: &mut Frame, area: Rect, footer: Rect, app: &App) {
     }
 }
 
-/// How far the topmost window can scroll at the screen's current size.
-pub fn scroll_limit(app: &App) -> usize {
+/// How the topmost window scrolls at the screen's current size: the
+/// furthest it goes, and the lines one page shows.
+pub fn scrolling(app: &App) -> Scrolling {
     let area = app.area();
-    let Some(top) = app.overlays.last() else { return 0 };
-    let Some((_, lines)) = text_of(app, top, area) else { return 0 };
-    let window = window_for(top, area, lines.len());
-    lines.len().saturating_sub(usize::from(window.height.saturating_sub(2)))
+    let Some(top) = app.overlays.last() else { return Scrolling { limit: 0, page: 1 } };
+    let Some((_, lines)) = text_of(app, top, area) else { return Scrolling { limit: 0, page: 1 } };
+    let page = usize::from(window_for(top, area, lines.len()).height.saturating_sub(2)).max(1);
+    Scrolling { limit: lines.len().saturating_sub(page), page }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scrolling {
+    pub limit: usize,
+    pub page: usize,
 }
 
 /// Where a scrolling window goes: most of the screen, or for a
