@@ -119,6 +119,24 @@ fn an_attribute_row_adds_a_new_key_and_updates_a_present_one_until_a_mode_is_cho
 }
 
 #[test]
+fn the_confirmation_says_what_the_tenant_would_make_of_an_attribute_change() {
+    let mut app = medium();
+    press(&mut app, &["2", "a"]);
+    type_text(&mut app, "sentimentScore");
+    press(&mut app, &["tab"]);
+    type_text(&mut app, "0.99");
+    // ADD of a key the interaction holds, with another value.
+    press(&mut app, &["tab"]);
+    while field(&app, 2) != "ADD" {
+        press(&mut app, &["right"]);
+    }
+    press(&mut app, &["enter"]);
+    let shown = render(&app);
+    assert!(shown.contains("the tenant would refuse it"), "{shown}");
+    assert!(shown.contains("already exists with value"), "{shown}");
+}
+
+#[test]
 fn data_action_forms() {
     let mut app = medium();
     press(&mut app, &["4", "t"]);

@@ -3,10 +3,10 @@
 
 use super::interaction_disposition::named;
 use super::{Check, Choice, Field, Form, Input, Kind, Opt, Outgoing, Plan, PlanLine, count};
-use crate::api::model::Interaction;
-use crate::domain::attributes::{AttributeDraft, AttributeMode, AttributeUpdate};
+use crate::api::model::{Attribute, Interaction};
+use crate::domain::attributes::{AttributeDraft, AttributeMode, AttributeUpdate, Refusal, held_values, plan};
 use crate::ui::panes::format::short_id;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// Fields per row: key, value, mode.
 const PER_ROW: usize = 3;
@@ -166,21 +166,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction]) -> Check {
                     .collect::<Vec<_>>()
                     .join(", ");
                 let who = row.customer_name.as_deref().map_or(String::new(), |c| format!(" ({c})"));
-                let missing: Vec<&str> = update
-                    .entries
-                    .iter()
-                    .filter(|e| {
-                        e.mode != AttributeMode::Add
-                            && !row.attributes.iter().any(|a| a.key == e.key.as_str())
-                    })
-                    .map(|e| e.key.as_str())
-                    .collect();
-                let note = (!missing.is_empty()).then(|| {
-                    format!(
-                        "as of the last refresh, {} not set here; the tenant refuses UPDATE and DELETE of a missing key (use ADD)",
-                        missing.join(", ") + if missing.len() == 1 { " is" } else { " are" }
-                    )
-                });
+                let note = held_against(&update, &row.attributes);
                 lines.push(PlanLine {
                     entity: format!("{}{who}", short_id(row.id.as_str())),
                     before,
@@ -206,6 +192,25 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction]) -> Check {
     };
     let label = count(drafts.len(), "attribute");
     check.finish(|| Plan::new(title, label, lines, Outgoing::Attributes(each)).counted("interaction"))
+}
+
+/// What the tenant would make of `update` on an interaction holding
+/// `held` (as of the last refresh), by the rules it applies: the entries it
+/// refuses, or that nothing would change.
+fn held_against(update: &AttributeUpdate, held: &[Attribute]) -> Option<String> {
+    let held_map: Map<String, Value> = held.iter().map(|a| (a.key.clone(), a.value.clone())).collect();
+    let values = held_values(&held_map);
+    match plan(&update.entries, |key| values.get(key), held.len()) {
+        Ok(changes) if changes.is_empty() => {
+            Some("as of the last refresh, it holds these already: nothing would change".into())
+        }
+        Ok(_) => None,
+        Err(Refusal::Conflict(conflicts)) => {
+            let rules: Vec<&str> = conflicts.errors().iter().map(|e| e.rule.as_str()).collect();
+            Some(format!("as of the last refresh, the tenant would refuse it: {}", rules.join("; ")))
+        }
+        Err(too_many) => Some(format!("as of the last refresh, the tenant would refuse it: {too_many}")),
+    }
 }
 
 #[cfg(test)]
