@@ -14,8 +14,10 @@ use ui_support::*;
 fn malformed_agent_id_then_mended(app: &mut App, field: &str) {
     type_text(app, "agent 77");
     let screen = render(app);
-    let rule = format!("✕ {field}: must hold only letters, digits and - _ . : @ (found ' ')");
-    assert!(screen.contains(&rule), "{screen}");
+    let rule = "must hold only letters, digits and - _ . : @ (found ' ')";
+    let problems = &form(app).check.problems;
+    assert!(problems.iter().any(|(name, said)| name == field && said.ends_with(rule)), "{problems:?}");
+    assert!(screen.contains(&format!("✕ Agent id: {rule}")), "under the field's label: {screen}");
     assert!(!screen.contains("is required for"), "{screen}");
     press(app, &["left", "left", "backspace"]);
     type_text(app, "-");
@@ -109,7 +111,7 @@ fn the_agent_for_contacts_without_one_is_checked_as_it_is_typed() {
     let screen = render(&app);
     // Beside the field (wrapped there), and in the refusal.
     assert!(
-        screen.contains("✕ agentId: is required for Andre Chandra, Anika Fischer and 2 more,"),
+        screen.contains("✕ Agent id: is required for Andre Chandra, Anika Fischer and 2 more,"),
         "the field and the rule, once for all of them: {screen}"
     );
     let refusal =

@@ -187,7 +187,10 @@ impl Form {
             .problems
             .iter()
             .filter(|(name, _)| field.owns(name))
-            .map(|(_, rule)| rule.as_str())
+            // Shown under the field's label, a rule need not name its wire field too.
+            .map(|(name, rule)| {
+                rule.strip_prefix(name.as_str()).and_then(|r| r.strip_prefix(": ")).unwrap_or(rule)
+            })
             .collect()
     }
 

@@ -78,11 +78,9 @@ fn body(form: &Form, room: usize, theme: &Theme) -> (Vec<Line<'static>>, usize) 
         for j in &group {
             for problem in form.problems_of(*j) {
                 let lead = " ".repeat(label_width(room));
-                let text = if group.len() > 1 {
-                    format!("✕ {}: {problem}", form.fields[*j].label)
-                } else {
-                    format!("✕ {problem}")
-                };
+                // Named even under its own field: the message must stand
+                // on its own when read aloud or copied.
+                let text = format!("✕ {}: {problem}", form.fields[*j].label);
                 for part in wrap(&text, room.saturating_sub(label_width(room)).max(10)) {
                     lines.push(Line::from(vec![Span::raw(lead.clone()), Span::styled(part, error)]));
                 }
