@@ -1,6 +1,7 @@
 //! What a batch shows: its confirmation, every row of it, with names that
 //! repeat told apart; its progress while it runs and how to cancel it; and
-//! its result, counted in full, with a refusal's reason in words.
+//! its result, counted in full, with a refusal's reason in words, and kept
+//! for `:results` once its line has faded.
 
 mod ui_support;
 
@@ -151,6 +152,17 @@ fn a_cancelled_batch_says_cancelled_once() {
     );
     assert!(!screen.contains("(cancelled) (cancelled)"), "{screen}");
     assert!(!screen.contains("before this agent was started"), "the count says it once: {screen}");
+
+    // The line fades; :results shows it again, with when it was said.
+    let said = "Break (Queue Full) · 40 agents: 10 of 40 applied, skipped 30 not started (cancelled)";
+    tick(&mut app, std::time::Duration::from_secs(30));
+    assert!(!snap(&app).contains(said), "the result line has faded");
+    press(&mut app, &[":"]);
+    type_text(&mut app, "results");
+    press(&mut app, &["enter"]);
+    let screen = snap(&app);
+    assert!(screen.contains("Results of this session (1)"), "{screen}");
+    assert!(screen.contains(&format!("14:02:11  {said}")), "{screen}");
 }
 
 /// Item `i` of batch `id` ended with `outcome`.

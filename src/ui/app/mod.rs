@@ -16,6 +16,7 @@ mod overlay;
 pub mod palette;
 mod pane;
 mod pending;
+mod results;
 mod session;
 pub mod table;
 mod update;
@@ -31,6 +32,7 @@ pub use overlay::{Confirm, FilterPrompt, Overlay};
 pub use palette::{Palette, PaletteCommand};
 pub use pane::{CampaignSide, PaneId};
 pub use pending::{Group, Pending};
+pub use results::Results;
 pub use session::{Files, Session};
 pub use table::{Sort, TableView};
 pub use update::update;
@@ -90,6 +92,8 @@ pub struct App {
     pub rules: Rules,
     pub recovery: Option<Recovery>,
     pub flash: Option<Flash>,
+    /// How each change of this session ended, for `:results`.
+    pub results: Results,
     /// Windows over the panes, the topmost last; it takes the keys.
     pub overlays: Vec<Overlay>,
     /// Snapshots are held, not applied, while frozen.
@@ -127,6 +131,7 @@ impl App {
             rules: Rules::default(),
             recovery: None,
             flash: None,
+            results: Results::default(),
             overlays: Vec::new(),
             frozen: false,
             dirty: true,

@@ -39,6 +39,8 @@ pub enum PaletteCommand {
     Outbox,
     /// Put the webhooks given up on back in line.
     Resend,
+    /// Show how each change of this session ended.
+    Results,
     Faults(FaultProfile),
     Refresh,
     Freeze,
@@ -199,6 +201,7 @@ pub fn parse(input: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
         "watch" => PaletteCommand::Watch,
         "resend" => PaletteCommand::Resend,
         "outbox" => PaletteCommand::Outbox,
+        "results" => PaletteCommand::Results,
         "faults" if !scope.sandbox => {
             return Err(
                 "faults can only be set on the embedded sandbox; this profile is a real tenant".into()

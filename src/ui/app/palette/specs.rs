@@ -53,6 +53,7 @@ pub(super) const SPECS: &[Spec] = &[
         Args::None,
         "Register for the tenant's attribute callbacks: each change shows as it lands",
     ),
+    spec("results", Args::None, "Show how each change of this session ended, newest first"),
     spec("outbox", Args::None, "List the webhooks waiting and those given up on"),
     change("resend", Args::None, "Send again the webhooks given up on (to the CRM, WFM, analytics)"),
     Spec {

@@ -47,6 +47,13 @@ pub(super) fn run(app: &mut App, command: PaletteCommand, effects: &mut Vec<Effe
         PaletteCommand::Watch => watch(app, effects),
         PaletteCommand::Resend => resend(app, effects),
         PaletteCommand::Outbox => list_webhooks(app, effects),
+        PaletteCommand::Results => {
+            let title = format!(
+                "Results of this session ({})",
+                crate::ui::panes::format::count(app.results.len() as u64)
+            );
+            app.overlays.push(Overlay::Result { title, text: app.results.text(), scroll: 0 });
+        }
         PaletteCommand::Faults(profile) => {
             effects.push(Effect::SetFaults(profile));
             let name = match profile {

@@ -131,6 +131,7 @@ fn finished(app: &mut App, id: &CommandId, result: &Finished, effects: &mut Vec<
         (Finished::Batch(report), Some(pending)) => batch(report, pending),
         (Finished::Batch(report), None) => batch(report, &Pending::new("Batch", true)),
     };
+    app.results.keep(app.clock.wall, &text);
     app.flash(text, level);
     let Some(pending) = pending else { return };
     if pending.writes {
