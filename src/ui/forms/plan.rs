@@ -155,6 +155,21 @@ impl Plan {
         self
     }
 
+    /// What the form can already say of its targets while it is being
+    /// filled in: the first note of the confirmation, and how many more.
+    pub fn foreseen(&self) -> Option<String> {
+        let mut noted = self.lines.iter().filter_map(|l| Some((l.entity.as_str(), l.note.as_deref()?)));
+        let (entity, note) = noted.next()?;
+        let more = noted.count();
+        Some(match (self.lines.len(), more) {
+            (1, _) => format!("⚠ {note}"),
+            (_, 0) => format!("⚠ {entity}: {note}"),
+            (_, more) => {
+                format!("⚠ {entity}: {note} (and {} more; Enter lists them)", format::count(more as u64))
+            }
+        })
+    }
+
     /// Adds `text` to what the confirmation warns of.
     pub fn warn(mut self, text: impl Into<String>) -> Self {
         let text = text.into();
@@ -193,6 +208,15 @@ mod tests {
         assert!(thousands.starts_with("This changes 930 of 2,000 agents at once; 1,070 look"), "{thousands}");
         let all = plan(1_000, 1_000).warning.unwrap();
         assert!(all.starts_with("All 1,000 look blocked"), "{all}");
+    }
+
+    #[test]
+    fn the_form_foresees_the_confirmations_first_note() {
+        assert_eq!(plan(3, 0).foreseen(), None);
+        assert_eq!(plan(1, 1).foreseen().as_deref(), Some("⚠ will be refused: outside their shift"));
+        assert_eq!(plan(3, 1).foreseen().as_deref(), Some("⚠ agent 0: will be refused: outside their shift"));
+        let many = plan(1_500, 1_200).foreseen().unwrap();
+        assert!(many.ends_with("(and 1,199 more; Enter lists them)"), "{many}");
     }
 
     #[test]

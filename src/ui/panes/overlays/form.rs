@@ -3,7 +3,7 @@
 
 use crate::api::model::{Contact, User};
 use crate::ui::app::App;
-use crate::ui::forms::{Field, Form, Input, Kind, TextInput, count};
+use crate::ui::forms::{Field, Form, Input, Kind, Plan, TextInput, count};
 use crate::ui::keymap::{Context, Verb};
 use crate::ui::panes::format::short_id;
 use crate::ui::theme::{Role, Theme};
@@ -92,6 +92,14 @@ fn body(form: &Form, room: usize, theme: &Theme) -> (Vec<Line<'static>>, usize) 
         // With nothing to fill in, a problem above cannot be mended here.
         let next = if general.is_empty() { "Enter reviews the change" } else { "Esc closes" };
         lines.push(Line::from(Span::styled(format!("Nothing to fill in: {next}."), muted)));
+    }
+    if let Some(foreseen) = form.check.plan.as_ref().and_then(Plan::foreseen) {
+        lines.push(Line::default());
+        lines.extend(
+            wrap(&foreseen, room)
+                .into_iter()
+                .map(|part| Line::from(Span::styled(part, theme.style(Role::Warn)))),
+        );
     }
     if let Some(refused) = &form.refused {
         lines.push(Line::default());
