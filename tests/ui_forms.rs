@@ -167,6 +167,19 @@ fn data_action_forms() {
 }
 
 #[test]
+fn a_new_version_of_a_deprecated_action_is_refused_as_the_form_opens() {
+    let mut app = medium();
+    press(&mut app, &["4", "/"]);
+    type_text(&mut app, "Legacy");
+    press(&mut app, &["enter", "v"]);
+    let screen = snap(&app);
+    assert!(
+        screen.contains("✕ LegacyCrmSync") && screen.contains("is deprecated; deploy a new action"),
+        "{screen}"
+    );
+}
+
+#[test]
 fn deploying_a_name_the_tenant_already_has_is_warned_of() {
     let mut app = medium();
     press(&mut app, &["4", "n", "tab", "tab"]);

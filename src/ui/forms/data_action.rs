@@ -128,6 +128,15 @@ pub(super) fn check_version(fields: &[Field], action: &DataAction) -> Check {
     let mut check = Check::default();
     let next = match check_new_version(&action.version, action.is_deprecated, &raw) {
         Ok(next) => Some(next),
+        // Said at once, over the form: no version typed mends it.
+        Err(_) if action.is_deprecated => {
+            let rule = format!(
+                "{} is deprecated; deploy a new action instead of versioning this one",
+                named(action)
+            );
+            check.note("", rule);
+            None
+        }
         Err(e) => {
             check.note(e.field, e.rule);
             None
