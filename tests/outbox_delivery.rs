@@ -55,7 +55,8 @@ async fn a_failing_receiver_gets_the_same_webhook_id_until_it_accepts() {
     let failing = until(&mut status, |s| s.last_error.is_some()).await;
     assert!(failing.last_error.unwrap().contains("503"));
     assert_eq!(failing.backlog, 1);
-    until(&mut status, |s| s.delivered == 1).await;
+    let delivered = until(&mut status, |s| s.delivered == 1).await;
+    assert_eq!(delivered.last_error, None, "the receiver answers again: its trouble is over");
 
     let deliveries = rx.deliveries();
     assert_eq!(deliveries.len(), 4, "three refusals, then the delivery");

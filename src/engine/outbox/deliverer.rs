@@ -201,7 +201,9 @@ struct Run {
     misconfigured: usize,
     status: watch::Sender<OutboxStatus>,
     delivered: u64,
-    last_error: Option<String>,
+    /// The last thing that went wrong, and the target it went wrong for:
+    /// a delivery to that target clears it.
+    last_error: Option<(String, String)>,
     rng: StdRng,
 }
 
@@ -245,7 +247,7 @@ impl Run {
                     envelope.id, envelope.target
                 );
                 tracing::warn!("{error}");
-                self.last_error = Some(error);
+                self.last_error = Some((envelope.target.clone(), error));
                 continue;
             }
             if order < seen {
@@ -296,12 +298,13 @@ impl Run {
         match report {
             Report::Delivered => {
                 self.delivered += 1;
+                self.last_error.take_if(|(failed, _)| *failed == target);
                 self.lines.answered(&target);
                 self.slots.remove(&order);
             }
             Report::Failed { reason, answered } => {
                 tracing::warn!("webhook {id} failed for good: {reason}");
-                self.last_error = Some(format!("{id}: {reason}"));
+                self.last_error = Some((target.clone(), format!("{id}: {reason}")));
                 if answered {
                     self.lines.answered(&target);
                 } else {
@@ -312,7 +315,7 @@ impl Run {
             Report::Retry { reason, retry_after } => {
                 let due = now + self.backoff.delay(slot.attempts, retry_after, &mut self.rng);
                 tracing::debug!("webhook {id}, attempt {}: {reason}", slot.attempts);
-                self.last_error = Some(format!("{id}: {reason}"));
+                self.last_error = Some((target.clone(), format!("{id}: {reason}")));
                 self.hold(&target, now, retry_after);
                 self.lines.push(&target, due, order);
             }
@@ -346,7 +349,7 @@ impl Run {
             failed: tally.failed,
             misconfigured: self.misconfigured,
             oldest_pending: tally.oldest_pending,
-            last_error: self.last_error.clone(),
+            last_error: self.last_error.as_ref().map(|(_, error)| error.clone()),
             running,
         };
         self.status.send_if_modified(|status| {
