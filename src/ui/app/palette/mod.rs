@@ -214,14 +214,36 @@ pub fn parse(input: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
         "help" => PaletteCommand::Help,
         "quit" | "q" => PaletteCommand::Quit,
         other => {
-            let known: Vec<&str> = specs(scope).map(|s| s.name).collect();
-            return Err(format!("unknown command {other:?}; the commands are {}", known.join(", ")));
+            // Listing every command would not fit the line; Tab shows them.
+            let near = specs(scope).map(|s| s.name).find(|name| edits(name, other) <= 2);
+            return Err(match near {
+                Some(name) => {
+                    format!("unknown command {other:?}: did you mean {name}? Tab lists the commands")
+                }
+                None => format!("unknown command {other:?}; Tab lists the commands"),
+            });
         }
     };
     if !rest.is_empty() {
         return Err(format!("{word} takes nothing after it"));
     }
     Ok(command)
+}
+
+/// The edits (a letter added, dropped or changed) from `a` to `b`.
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != *cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
 }
 
 /// `state <status> [reason]`: the status as the tenant spells it, the

@@ -41,7 +41,11 @@ fn lines_parse_or_say_why_not() {
     assert_eq!(parse(" faults STORM ", &scope), Ok(PaletteCommand::Faults(FaultProfile::Storm)));
     assert!(parse("faults hail", &scope).unwrap_err().contains("unknown fault profile"));
     assert!(parse("agent zed", &scope).unwrap_err().contains("no agent's name contains \"zed\""));
-    assert!(parse("launch", &scope).unwrap_err().starts_with("unknown command \"launch\""));
+    assert_eq!(parse("launch", &scope).unwrap_err(), "unknown command \"launch\"; Tab lists the commands");
+    assert_eq!(
+        parse("resnd", &scope).unwrap_err(),
+        "unknown command \"resnd\": did you mean resend? Tab lists the commands"
+    );
     assert!(parse("refresh now", &scope).unwrap_err().contains("takes nothing"));
     let tenant = scope_of(&agents, false);
     assert!(parse("faults storm", &tenant).unwrap_err().contains("only be set on the embedded sandbox"));
