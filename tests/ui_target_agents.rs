@@ -4,7 +4,7 @@
 
 mod ui_support;
 
-use cxone_console::engine::Change;
+use cxone_console::engine::{Change, Event, Snapshot};
 use cxone_console::ui::app::{App, Overlay};
 use cxone_console::ui::forms::Kind;
 use ui_support::*;
@@ -246,4 +246,20 @@ fn a_form_for_many_targets_names_the_first_ones_briefly() {
     press(&mut app, &["2", "j", "j", "d"]);
     let screen = render(&app);
     assert!(screen.contains("For interaction with Hana Bakker (2f60a134-"), "{screen}");
+}
+
+#[test]
+fn replacing_an_opt_out_is_warned_of_on_the_confirmation() {
+    let mut app = ready(120, 40);
+    let mut rows = contacts();
+    let opted = rows.iter_mut().find(|c| c.first_name == "Aria").expect("Aria Gonzalez");
+    opted.outcome_code = Some("DO_NOT_CALL".into());
+    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows, 2, &[])))]);
+    press(&mut app, &["3", "j", "l", "*", "d", "i"]);
+    review_with_agent(&mut app, &["tab", "tab"], "agent-77");
+    let screen = render(&app);
+    assert!(
+        screen.contains("This replaces DO_NOT_CALL on a contact that asked not to be called"),
+        "{screen}"
+    );
 }

@@ -19,6 +19,10 @@ use std::fmt;
 pub const DEFAULT_OUTCOMES: [&str; 6] =
     ["INTERESTED", "NOT_INTERESTED", "CALLBACK_LATER", "DO_NOT_CALL", "NO_ANSWER", "BUSY"];
 
+/// The outcome a customer's opt-out is recorded as: replacing it means
+/// calling someone who asked not to be called, so it is warned of.
+pub const OPT_OUT: &str = "DO_NOT_CALL";
+
 /// The most concurrent requests document 001 allows a batch: it goes in
 /// chunks of at most this many contacts.
 pub const MAX_BATCH: usize = 50;

@@ -8,7 +8,7 @@ use super::target_agents::{self, Target};
 use super::{Check, Choice, Facts, Field, Form, Kind, Opt, Outgoing, Plan, PlanLine, count};
 use crate::api::model::{Campaign, Contact};
 use crate::domain::contact_disposition::{
-    ContactDisposition, ContactDispositionDraft, OutcomeMatrix, check_contact,
+    ContactDisposition, ContactDispositionDraft, OPT_OUT, OutcomeMatrix, check_contact,
 };
 use crate::ui::entity::Directory;
 use serde_json::{Map, Value};
@@ -156,8 +156,17 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
         [one] => format!("Set {}'s outcome to {code}?", one.display_name()),
         many => format!("Set the outcome of {} to {code}?", count(many.len(), "contact")),
     };
+    let opted_out =
+        rows.iter().filter(|r| r.outcome_code.as_deref() == Some(OPT_OUT) && code != OPT_OUT).count();
     check.finish(|| {
-        let plan = Plan::new(title, code.clone(), lines, Outgoing::Contacts(drafts)).counted("contact");
+        let mut plan = Plan::new(title, code.clone(), lines, Outgoing::Contacts(drafts)).counted("contact");
+        if opted_out > 0 {
+            let which = if opted_out == 1 { "a contact that" } else { "contacts that" };
+            let n = if opted_out == 1 { String::new() } else { format!("{opted_out} ") };
+            plan = plan.warn(format!(
+                "This replaces {OPT_OUT} on {n}{which} asked not to be called: the dialer may call them again."
+            ));
+        }
         unknown.warn::<Contact>(plan, facts.agents)
     })
 }
