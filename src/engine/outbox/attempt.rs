@@ -10,15 +10,85 @@
 //! * 5xx, no answer, a timeout, a refused connection: retried.
 //!
 //! A message given up on is kept as failed in the outbox, never dropped.
+//! Every answer is recorded in the outbox's journal: delivered, given up on,
+//! or retried, so a restart goes on counting a message's attempts.
 
 use super::message::Envelope;
+use super::store::Outbox;
 use crate::signing::{self, SigningKey};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 use std::error::Error as _;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use time::OffsetDateTime;
 use url::Url;
+
+/// What every attempt is sent with.
+pub(super) struct Sender {
+    client: reqwest::Client,
+    key: SigningKey,
+    timeout: Duration,
+}
+
+impl Sender {
+    pub fn new(client: reqwest::Client, key: SigningKey, timeout: Duration) -> Self {
+        Self { client, key, timeout }
+    }
+}
+
+/// How an attempt ended, once its marker (if any) is durable.
+pub(super) enum Report {
+    Delivered,
+    /// Given up on: refused for good (`answered`), or out of attempts.
+    Failed {
+        reason: String,
+        answered: bool,
+    },
+    Retry {
+        reason: String,
+        retry_after: Option<Duration>,
+    },
+}
+
+/// One attempt, and its marker once the answer is final.
+pub(super) async fn deliver(
+    sender: Arc<Sender>,
+    outbox: Outbox,
+    envelope: Arc<Envelope>,
+    url: Url,
+    attempt: u32,
+    last_chance: bool,
+) -> Report {
+    let verdict = send(&sender.client, &url, &sender.key, &envelope, sender.timeout).await;
+    let (reason, answered) = match verdict {
+        Verdict::Delivered => {
+            return match outbox.mark_delivered(&envelope.id, attempt).await {
+                Ok(()) => Report::Delivered,
+                // Still waiting in the journal, so it will be sent again.
+                Err(e) => {
+                    Report::Retry { reason: format!("delivered, but not recorded: {e}"), retry_after: None }
+                }
+            };
+        }
+        Verdict::Permanent { reason } => (reason, true),
+        Verdict::Retry { reason, .. } if last_chance => {
+            (format!("gave up after {attempt} attempts; last: {reason}"), false)
+        }
+        Verdict::Retry { reason, retry_after } => {
+            // Counted in the journal, so a restart goes on from this attempt;
+            // a count not recorded only means more tries than configured.
+            if let Err(e) = outbox.mark_retried(&envelope.id, attempt, reason.clone()).await {
+                tracing::warn!("webhook {}: attempt {attempt} not recorded: {e}", envelope.id);
+            }
+            return Report::Retry { reason, retry_after };
+        }
+    };
+    match outbox.mark_failed(&envelope.id, attempt, reason.clone()).await {
+        Ok(()) => Report::Failed { reason, answered },
+        Err(e) => Report::Retry { reason: format!("{reason}; and not recorded: {e}"), retry_after: None },
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Verdict {

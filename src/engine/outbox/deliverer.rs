@@ -18,7 +18,7 @@
 //! ::1, localhost), the rule every URL the console sends data to follows.
 //! Redirects are not followed. The signing key never appears in logs or errors.
 
-use super::attempt::{self, Verdict};
+use super::attempt::{Report, Sender, deliver};
 use super::backoff::Backoff;
 use super::lines::Lines;
 use super::message::Envelope;
@@ -95,7 +95,7 @@ impl Deliverer {
             .map_err(|e| DeliveryError::Client(e.to_string()))?;
         let (status, watch) = watch::channel(OutboxStatus { running: true, ..OutboxStatus::default() });
         let run = Run {
-            sender: Arc::new(Sender { client, key: config.key, timeout: config.attempt_timeout }),
+            sender: Arc::new(Sender::new(client, config.key, config.attempt_timeout)),
             targets: config.targets,
             backoff: config.backoff,
             max_attempts: config.max_attempts,
@@ -152,31 +152,11 @@ fn check(config: &DeliveryConfig) -> Result<(), DeliveryError> {
     Ok(())
 }
 
-struct Sender {
-    client: reqwest::Client,
-    key: SigningKey,
-    timeout: Duration,
-}
-
 /// A waiting message the deliverer knows of.
 struct Slot {
     envelope: Arc<Envelope>,
     /// Attempts started so far.
     attempts: u32,
-}
-
-/// How an attempt ended, once its marker (if any) is durable.
-enum Report {
-    Delivered,
-    /// Given up on: refused for good (`answered`), or out of attempts.
-    Failed {
-        reason: String,
-        answered: bool,
-    },
-    Retry {
-        reason: String,
-        retry_after: Option<Duration>,
-    },
 }
 
 /// The deliverer's state. Each wake costs time in proportion to what
@@ -255,7 +235,9 @@ impl Run {
                 self.lines.release(&envelope.target);
             }
             self.lines.push(&envelope.target, now, order);
-            self.slots.insert(order, Slot { envelope, attempts: 0 });
+            // A restart goes on counting the attempts the journal recorded.
+            let attempts = envelope.tried.as_ref().map_or(0, |tried| tried.attempts);
+            self.slots.insert(order, Slot { envelope, attempts });
         }
     }
 
@@ -357,38 +339,6 @@ impl Run {
             *status = now;
             changed
         });
-    }
-}
-
-/// One attempt, and its marker once the answer is final.
-async fn deliver(
-    sender: Arc<Sender>,
-    outbox: Outbox,
-    envelope: Arc<Envelope>,
-    url: Url,
-    attempt: u32,
-    last_chance: bool,
-) -> Report {
-    let verdict = attempt::send(&sender.client, &url, &sender.key, &envelope, sender.timeout).await;
-    let (reason, answered) = match verdict {
-        Verdict::Delivered => {
-            return match outbox.mark_delivered(&envelope.id, attempt).await {
-                Ok(()) => Report::Delivered,
-                // Still waiting in the journal, so it will be sent again.
-                Err(e) => {
-                    Report::Retry { reason: format!("delivered, but not recorded: {e}"), retry_after: None }
-                }
-            };
-        }
-        Verdict::Permanent { reason } => (reason, true),
-        Verdict::Retry { reason, .. } if last_chance => {
-            (format!("gave up after {attempt} attempts; last: {reason}"), false)
-        }
-        Verdict::Retry { reason, retry_after } => return Report::Retry { reason, retry_after },
-    };
-    match outbox.mark_failed(&envelope.id, attempt, reason.clone()).await {
-        Ok(()) => Report::Failed { reason, answered },
-        Err(e) => Report::Retry { reason: format!("{reason}; and not recorded: {e}"), retry_after: None },
     }
 }
 

@@ -3,7 +3,7 @@
 //! The same rules replay the journal on open and apply each line once it is
 //! durable, so memory and file never disagree.
 
-use super::message::{Envelope, FailedMessage, MessageId, Op};
+use super::message::{Envelope, FailedMessage, MessageId, Op, Tried};
 use bytes::Bytes;
 use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
@@ -57,6 +57,7 @@ impl Ledger {
                     event_type: event_type.clone(),
                     body: Bytes::copy_from_slice(body.get().as_bytes()),
                     enqueued_at: *at,
+                    tried: None,
                 };
                 self.index.insert(id.clone(), order);
                 self.pending.insert(order, Arc::new(envelope));
@@ -81,10 +82,19 @@ impl Ledger {
                     self.failed.insert(order, failed);
                 }
             }
+            Op::Retried { id, attempts, reason, at } => {
+                let Some(&order) = self.index.get(id) else { return };
+                if let Some(envelope) = self.pending.get_mut(&order) {
+                    let tried = Tried { attempts: *attempts, reason: reason.clone(), at: *at };
+                    Arc::make_mut(envelope).tried = Some(tried);
+                }
+            }
             Op::Requeued { id, .. } => {
                 let Some(&order) = self.index.get(id) else { return };
                 if let Some(failed) = self.failed.remove(&order) {
-                    self.pending.insert(order, Arc::new(failed.envelope));
+                    // Sent again by hand: its attempts are counted afresh.
+                    let envelope = Envelope { tried: None, ..failed.envelope };
+                    self.pending.insert(order, Arc::new(envelope));
                     self.requeued.push(order);
                 }
             }
@@ -149,10 +159,12 @@ impl Ledger {
         self.index.get(id).is_some_and(|order| self.failed.contains_key(order))
     }
 
-    /// Lines a compacted journal needs: one per waiting message, two per
-    /// failed one (its enqueue and its failure), one per remembered delivery.
+    /// Lines a compacted journal needs: one per waiting message and one
+    /// more if it was tried, two per failed one (its enqueue and its
+    /// failure), one per remembered delivery.
     pub fn live_lines(&self) -> u64 {
-        (self.pending.len() + 2 * self.failed.len() + self.delivered.len()) as u64
+        let tried = self.pending.values().filter(|e| e.tried.is_some()).count();
+        (self.pending.len() + tried + 2 * self.failed.len() + self.delivered.len()) as u64
     }
 
     /// The ops that rebuild this ledger, in enqueue order.
@@ -175,6 +187,14 @@ impl Ledger {
                 body: RawValue::from_string(String::from_utf8_lossy(&envelope.body).into_owned())?,
                 at: envelope.enqueued_at,
             });
+            if let Some(tried) = envelope.tried.as_ref().filter(|_| failed.is_none()) {
+                ops.push(Op::Retried {
+                    id: envelope.id.clone(),
+                    attempts: tried.attempts,
+                    reason: tried.reason.clone(),
+                    at: tried.at,
+                });
+            }
             if let Some(f) = failed {
                 ops.push(Op::Failed {
                     id: envelope.id.clone(),
@@ -220,5 +240,25 @@ mod tests {
         assert_eq!(waiting.len(), 1);
         assert_eq!(&waiting[0].body[..], body.as_bytes());
         assert_eq!(rebuilt.delivered.len(), 1);
+    }
+
+    #[test]
+    fn attempts_survive_compaction_and_a_resend_counts_afresh() {
+        let mut ledger = Ledger::default();
+        ledger.apply(&enqueued("msg_1", "{}"));
+        let id = ledger.pending().next().unwrap().id.clone();
+        let at = OffsetDateTime::UNIX_EPOCH;
+        ledger.apply(&Op::Retried { id: id.clone(), attempts: 3, reason: "answered 503".into(), at });
+        let mut rebuilt = Ledger::default();
+        for op in ledger.ops().unwrap() {
+            rebuilt.apply(&op);
+        }
+        assert_eq!(rebuilt.live_lines(), 2, "its enqueue and its attempts");
+        let tried = rebuilt.pending().next().unwrap().tried.clone().unwrap();
+        assert_eq!((tried.attempts, tried.reason.as_str()), (3, "answered 503"));
+
+        rebuilt.apply(&Op::Failed { id: id.clone(), attempts: 4, reason: "gave up".into(), at });
+        rebuilt.apply(&Op::Requeued { id, at });
+        assert_eq!(rebuilt.pending().next().unwrap().tried, None, "sent again by hand, counted afresh");
     }
 }

@@ -22,10 +22,10 @@ pub struct Row {
     /// When it was queued (waiting) or given up on.
     pub since: String,
     pub id: String,
-    /// Attempts made, for a message given up on.
+    /// Attempts made, for a message tried or given up on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<u32>,
-    /// The last answer or error, for a message given up on.
+    /// The last answer or error, for a message tried or given up on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -48,8 +48,12 @@ impl Listing {
     /// Of messages waiting and given up on, each oldest first: at most
     /// `most` rows of each kind.
     pub fn new(waiting: &[Envelope], failed: &[FailedMessage], most: usize) -> Self {
-        let rows =
-            failed.iter().take(most).map(given_up).chain(waiting.iter().take(most).map(queued)).collect();
+        let rows = failed
+            .iter()
+            .take(most)
+            .map(given_up)
+            .chain(waiting.iter().take(most).map(waiting_row))
+            .collect();
         Self { waiting: waiting.len(), given_up: failed.len(), rows }
     }
 
@@ -95,15 +99,15 @@ impl Listing {
     }
 }
 
-fn queued(message: &Envelope) -> Row {
+fn waiting_row(message: &Envelope) -> Row {
     Row {
         state: RowState::Waiting,
         target: message.target.clone(),
         event: message.event_type.clone(),
         since: moment(message.enqueued_at),
         id: message.id.to_string(),
-        attempts: None,
-        reason: None,
+        attempts: message.tried.as_ref().map(|tried| tried.attempts),
+        reason: message.tried.as_ref().map(|tried| tried.reason.clone()),
     }
 }
 
@@ -113,7 +117,7 @@ fn given_up(message: &FailedMessage) -> Row {
         attempts: Some(message.attempts),
         reason: Some(message.reason.clone()),
         since: moment(message.failed_at),
-        ..queued(&message.envelope)
+        ..waiting_row(&message.envelope)
     }
 }
 

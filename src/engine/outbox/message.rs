@@ -73,6 +73,18 @@ pub struct Envelope {
     /// The body exactly as it is sent and signed.
     pub body: Bytes,
     pub enqueued_at: OffsetDateTime,
+    /// The attempts it has had so far, as the journal recorded them: a
+    /// restart goes on counting from there.
+    pub tried: Option<Tried>,
+}
+
+/// The failed attempts of a message still waiting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tried {
+    pub attempts: u32,
+    /// The last answer or error.
+    pub reason: String,
+    pub at: OffsetDateTime,
 }
 
 /// A message given up on, kept until someone retries it.
@@ -105,6 +117,14 @@ pub(super) enum Op {
         at: OffsetDateTime,
     },
     Failed {
+        id: MessageId,
+        attempts: u32,
+        reason: String,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
+    /// An attempt that failed, the message still waiting for another.
+    Retried {
         id: MessageId,
         attempts: u32,
         reason: String,
@@ -148,6 +168,7 @@ enum Kind {
     Enqueued,
     Delivered,
     Failed,
+    Retried,
     Requeued,
 }
 
@@ -157,6 +178,7 @@ impl Kind {
             Self::Enqueued => "enqueued",
             Self::Delivered => "delivered",
             Self::Failed => "failed",
+            Self::Retried => "retried",
             Self::Requeued => "requeued",
         }
     }
@@ -176,6 +198,12 @@ impl Line {
             },
             Kind::Delivered => Op::Delivered { id, attempts: attempts.ok_or_else(|| needs("attempts"))?, at },
             Kind::Failed => Op::Failed {
+                id,
+                attempts: attempts.ok_or_else(|| needs("attempts"))?,
+                reason: reason.ok_or_else(|| needs("reason"))?,
+                at,
+            },
+            Kind::Retried => Op::Retried {
                 id,
                 attempts: attempts.ok_or_else(|| needs("attempts"))?,
                 reason: reason.ok_or_else(|| needs("reason"))?,

@@ -143,6 +143,18 @@ impl Outbox {
         Ok(())
     }
 
+    /// Records an attempt that failed, the message waiting for another.
+    pub(super) async fn mark_retried(
+        &self,
+        id: &MessageId,
+        attempts: u32,
+        reason: String,
+    ) -> Result<(), OutboxError> {
+        let op = Op::Retried { id: id.clone(), attempts, reason, at: OffsetDateTime::now_utc() };
+        self.journal.append(op).await?;
+        Ok(())
+    }
+
     pub(super) async fn mark_failed(
         &self,
         id: &MessageId,
