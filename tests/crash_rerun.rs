@@ -96,11 +96,16 @@ async fn a_change_found_applied_at_start_up_is_skipped_when_submitted_again() {
 }
 
 /// Writes `row()` to the pinned interaction with `item`'s key, as a run
-/// elsewhere (or one whose answer was lost) did.
+/// elsewhere (or one whose answer was lost) did; then someone removes it
+/// again, so that the change is not simply found in place.
 async fn landed_earlier(sandbox: &Sandbox, item: &CommandId) {
+    let client = engine_support::client(sandbox);
     let update = AttributeUpdate::validate(PINNED_CLOSED_INTERACTION, &[row()]).expect("a valid change");
     let key = IdempotencyKey::parse(item.as_str()).expect("an id is a key");
-    engine_support::client(sandbox).update_attributes(&update, Some(key)).await.expect("the write lands");
+    client.update_attributes(&update, Some(key)).await.expect("the write lands");
+    let removal = AttributeDraft { mode: "DELETE".into(), ..row() };
+    let undo = AttributeUpdate::validate(PINNED_CLOSED_INTERACTION, &[removal]).expect("a valid change");
+    client.update_attributes(&undo, Some(IdempotencyKey::generate())).await.expect("the removal lands");
 }
 
 /// Submits `row()` again under `item` and returns its outcome.
@@ -125,8 +130,8 @@ async fn a_change_another_run_made_with_the_same_key_is_skipped_as_made_there() 
     let stats = rig.sandbox.stats();
     assert_eq!(
         (stats.writes_of(Resource::Attributes), stats.idempotent_replays),
-        (1, 1),
-        "answered, not applied"
+        (2, 1),
+        "the write and the removal; the third answered, not applied"
     );
     let outcomes: Vec<_> = rig
         .audit_records()
@@ -160,6 +165,6 @@ async fn a_change_this_log_sent_without_an_answer_is_applied_when_the_tenant_rep
     let outcome = submitted_again(&mut rig, &item).await;
     assert!(outcome.is_applied(), "its own write, answered at last: {outcome}");
     let stats = rig.sandbox.stats();
-    assert_eq!((stats.writes_of(Resource::Attributes), stats.idempotent_replays), (1, 1));
+    assert_eq!((stats.writes_of(Resource::Attributes), stats.idempotent_replays), (2, 1));
     rig.stop().await;
 }
