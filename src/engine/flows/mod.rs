@@ -90,9 +90,9 @@ impl<'a> Settled<'a> {
     }
 
     /// A write answered from the tenant's memory of another run's write
-    /// with the same key (a run of another audit log) changed nothing now: it is skipped, and neither
-    /// the reply's state (that run's) nor a webhook (that run sent its own)
-    /// goes with it.
+    /// with the same key (a run of another audit log) changed nothing now:
+    /// it is skipped, and neither the reply's state (that run's) nor a
+    /// webhook (that run sent its own) goes with it.
     fn made_elsewhere(self) -> Self {
         match self.call {
             Some(call) if call.replayed_from_elsewhere && self.outcome.is_applied() => {
