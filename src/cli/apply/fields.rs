@@ -131,12 +131,14 @@ impl Fields {
     pub fn document(&mut self, field: &str, base: &Path) -> Option<Value> {
         let path = match self.take(field)? {
             Cell::Json(Value::Null) => return None,
-            Cell::Json(Value::String(path)) => path,
-            Cell::Json(document) => return Some(document),
-            Cell::Text(text) if text.starts_with(['{', '[']) => {
+            // JSON written as text, in a cell or a string: no path starts so.
+            Cell::Text(text) | Cell::Json(Value::String(text))
+                if text.trim_start().starts_with(['{', '[']) =>
+            {
                 return self.parsed(field, &text, "must be JSON");
             }
-            Cell::Text(path) => path,
+            Cell::Json(Value::String(path)) | Cell::Text(path) => path,
+            Cell::Json(document) => return Some(document),
         };
         let file = base.join(&path);
         match std::fs::read_to_string(&file) {
@@ -283,6 +285,19 @@ mod tests {
         let mut f = Fields::from_csv([("dispositions", "[]")]);
         assert_eq!(f.list("dispositions").map(|l| l.len()), Some(0));
         assert!(f.finish("x")[0].rule.contains("JSON lines"));
+    }
+
+    #[test]
+    fn a_document_is_inline_json_an_object_or_a_path_alike_in_both_formats() {
+        let base = Path::new("/nowhere");
+        let inline = json!({"type": "object"});
+        let mut f = json_fields(json!({"a": inline, "b": "{\"type\": \"object\"}", "c": "schema.json"}));
+        assert_eq!(f.document("a", base), Some(inline.clone()));
+        assert_eq!(f.document("b", base), Some(inline.clone()), "JSON text in a string is JSON, not a path");
+        assert_eq!(f.document("c", base), None);
+        assert!(f.finish("x")[0].rule.contains("/nowhere/schema.json cannot be read"));
+        let mut f = Fields::from_csv([("a", "{\"type\": \"object\"}")]);
+        assert_eq!(f.document("a", base), Some(inline));
     }
 
     #[test]
