@@ -4,7 +4,7 @@
 
 use super::entry::Line;
 use super::fields::{self, Fields};
-use super::{local, parse};
+use super::{local, parse, strict_json};
 use crate::domain::{FieldError, Timestamp};
 use serde::Serialize;
 use serde_json::Value;
@@ -153,10 +153,10 @@ type Row = Result<(usize, Fields), LineError>;
 
 fn json_rows(text: &str) -> Vec<Row> {
     content_lines(text)
-        .map(|(number, line)| match serde_json::from_str::<Value>(line) {
+        .map(|(number, line)| match strict_json::parse(line) {
             Ok(Value::Object(object)) => Ok((number, Fields::from_json(object, ""))),
             Ok(_) => Err(LineError::new(number, FieldError::new("line", "must be a JSON object"))),
-            Err(e) => Err(LineError::new(number, FieldError::new("line", format!("is not JSON ({e})")))),
+            Err(rule) => Err(LineError::new(number, FieldError::new("line", rule))),
         })
         .collect()
 }

@@ -1,0 +1,115 @@
+//! A line's JSON, read as `serde_json` reads it, except that an object
+//! naming a key twice is refused: which of the two the line meant cannot be
+//! known, and taking the last one silently could change the wrong thing.
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::error::Category;
+use serde_json::{Map, Number, Value};
+use std::fmt;
+
+/// The line's JSON, or the rule it breaks, in words.
+pub(super) fn parse(text: &str) -> Result<Value, String> {
+    serde_json::from_str::<Strict>(text).map(|strict| strict.0).map_err(|e| match e.classify() {
+        // Only a key named twice is refused beyond what JSON itself allows.
+        Category::Data => {
+            let said = e.to_string();
+            let place = format!(" at line {} column {}", e.line(), e.column());
+            format!("{} (column {})", said.strip_suffix(&place).unwrap_or(&said), e.column())
+        }
+        _ => format!("is not JSON ({e})"),
+    })
+}
+
+struct Strict(Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        Strict::deserialize(deserializer).map(|strict| strict.0)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(de::Error::custom(format!(
+                    "names the key {key:?} twice, so which is meant is unclear"
+                )));
+            }
+            let Strict(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_what_serde_json_reads_but_a_key_twice() {
+        let text = r#"{"a": [1, -2, 2.5, "x", null, true], "b": {"c": {}}}"#;
+        assert_eq!(parse(text).unwrap(), serde_json::from_str::<Value>(text).unwrap());
+        assert_eq!(parse("7").unwrap(), json!(7));
+        let twice = parse(r#"{"status": "Offline", "status": "Busy"}"#).unwrap_err();
+        assert!(twice.starts_with("names the key \"status\" twice"), "{twice}");
+        let nested = parse(r#"{"attributes": [{"key": "a", "key": "b"}]}"#).unwrap_err();
+        assert!(nested.contains("names the key \"key\" twice"), "{nested}");
+        assert!(parse("{").unwrap_err().starts_with("is not JSON ("));
+    }
+}
