@@ -15,7 +15,8 @@ use crate::domain::agent_status::{AgentStatusDraft, already, role_fit, shift_fit
 use crate::domain::attributes::{AttributeDraft, AttributeMode, AttributeUpdate, Refusal, held_values, plan};
 use crate::domain::contact_disposition::{ContactDispositionDraft, OutcomeCode, SkipReason, check_contact};
 use crate::domain::data_action::{
-    ActionPatch, DataActionDraft, PatchFit, input_schema, output_schema, parse_version, simulate,
+    ActionPatch, DEFAULT_TIMEOUT_MS, DataActionDraft, PatchFit, input_schema, output_schema, parse_version,
+    simulate,
 };
 use crate::domain::interaction_disposition::{Disposition, DispositionDraft, closed};
 use crate::domain::{CampaignId, ContactId, DataActionId, FieldError, Invalid, Timestamp};
@@ -228,7 +229,7 @@ async fn deploy(targets: &mut Targets<'_>, line: &Line, draft: &DataActionDraft)
     };
     let mut report = LineReport::new(line, Verdict::WouldApply, reason);
     report.after = Some(json!({"name": name, "version": draft.version.trim(),
-        "handlerUrl": draft.handler_url.trim(), "timeoutMs": draft.timeout_ms}));
+        "handlerUrl": draft.handler_url.trim(), "timeoutMs": draft.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS)}));
     Ok(report)
 }
 
