@@ -26,8 +26,10 @@ fn agent_status_form() {
     let mut app = medium();
     press(&mut app, &["c"]);
     assert_snapshot!("agent_status_empty", snap(&app));
-    // Busy, then Break: a Break needs a reason.
-    press(&mut app, &["b", "b", "enter"]);
+    // Busy, then Break: a Break needs a reason, said as Break is chosen.
+    press(&mut app, &["b", "b"]);
+    assert!(snap(&app).contains("✕ Pause reason: a Break needs a pause reason"), "{}", snap(&app));
+    press(&mut app, &["enter"]);
     assert_snapshot!("agent_status_errors", snap(&app));
     press(&mut app, &["tab", "q"]);
     assert_snapshot!("agent_status_valid", snap(&app));

@@ -116,6 +116,9 @@ pub struct Field {
     pub wraps: bool,
     /// Edited since the form opened: its problems show as they are typed.
     pub touched: bool,
+    /// Its problems show though it was not edited: a choice elsewhere made
+    /// it wrong.
+    pub revealed: bool,
 }
 
 impl Field {
@@ -141,6 +144,7 @@ impl Field {
             row: None,
             wraps: false,
             touched: false,
+            revealed: false,
         }
     }
 

@@ -180,7 +180,7 @@ impl Form {
     /// Problems to show beside field `i`.
     pub fn problems_of(&self, i: usize) -> Vec<&str> {
         let Some(field) = self.fields.get(i) else { return Vec::new() };
-        if !(field.touched || self.reveal) {
+        if !(field.touched || field.revealed || self.reveal) {
             return Vec::new();
         }
         self.check
@@ -192,6 +192,17 @@ impl Form {
                 rule.strip_prefix(name.as_str()).and_then(|r| r.strip_prefix(": ")).unwrap_or(rule)
             })
             .collect()
+    }
+
+    /// Shows, on whichever field owns it, each problem not in `before`.
+    pub fn reveal_new_problems(&mut self, before: &[(String, String)]) {
+        let new: Vec<&String> =
+            self.check.problems.iter().filter(|p| !before.contains(p)).map(|(name, _)| name).collect();
+        for field in &mut self.fields {
+            if new.iter().any(|name| field.owns(name)) {
+                field.revealed = true;
+            }
+        }
     }
 
     /// Whether `verb` does anything here, so that hints offer only what

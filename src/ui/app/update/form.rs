@@ -98,8 +98,16 @@ fn form_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
             }
         }
         _ => {
+            let chosen =
+                matches!(form.focused().map(|f| &f.input), Some(Input::Choice(_) | Input::Toggle(_)));
+            let before = form.check.problems.clone();
             if edit(form, key) {
                 recheck(app);
+                // A choice that makes another field wrong (Break needs a
+                // pause reason) says so at once, not when that field is visited.
+                if chosen && let Some(Overlay::Form(form)) = app.overlays.last_mut() {
+                    form.reveal_new_problems(&before);
+                }
             }
         }
     }
