@@ -11,6 +11,7 @@ use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Rect, Size};
 use std::io::{self, Stdout};
+use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -25,7 +26,10 @@ pub trait Screen {
 
 /// The terminal the console runs in.
 pub struct TerminalScreen {
-    terminal: Terminal<CrosstermBackend<Stdout>>,
+    /// Never dropped: ratatui's drop only shows the cursor, which the
+    /// guard's restore does too, and when the terminal is gone (a hangup)
+    /// it would print its failure to do so on stderr.
+    terminal: ManuallyDrop<Terminal<CrosstermBackend<Stdout>>>,
     guard: TerminalGuard,
 }
 
@@ -34,7 +38,7 @@ impl TerminalScreen {
     /// back when this is dropped, or on a panic.
     pub fn enter() -> io::Result<Self> {
         let guard = TerminalGuard::enter()?;
-        let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        let terminal = ManuallyDrop::new(Terminal::new(CrosstermBackend::new(io::stdout()))?);
         Ok(Self { terminal, guard })
     }
 }
