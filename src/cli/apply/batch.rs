@@ -2,10 +2,10 @@
 //! sent: JSON lines (one object per line) or CSV (a header row, then one
 //! change per row). Blank lines and lines starting with `#` are skipped.
 
-use super::entry::Line;
+use super::entry::{Entry, Line};
 use super::fields::{self, Fields};
 use super::{local, parse, strict_json};
-use crate::domain::{FieldError, Timestamp};
+use crate::domain::{FieldError, Invalid, Problems, Timestamp};
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -111,8 +111,7 @@ impl Batch {
                 }
             };
             let listed = LISTS.iter().any(|list| fields.has(list));
-            let checked =
-                parse::entry(fields, base).and_then(|entry| local::check(&entry, now).map(|()| entry));
+            let checked = checked_entry(fields, base, now);
             match checked {
                 Ok(entry) => lines.push(Line { number, entry }),
                 Err(invalid) => errors.extend(invalid.errors().iter().map(|e| {
@@ -129,6 +128,26 @@ impl Batch {
         }
         Ok(Self { path: path.to_path_buf(), format, digest: Sha256::digest(bytes).into(), lines })
     }
+}
+
+/// A line's entry, held to every rule at once: what its fields could not be
+/// read as, and the document's rules on all the rest, so that one bad field
+/// does not hide another line's worth of problems.
+fn checked_entry(fields: Fields, base: &Path, now: Timestamp) -> Result<Entry, Invalid> {
+    let (entry, unread) = parse::read_entry(fields, base)?;
+    let broken = local::check(&entry, now).err();
+    let mut problems = Problems::new();
+    for e in &unread {
+        problems.push(e.field.clone(), e.rule.clone());
+    }
+    // A field that could not be read was checked with a neutral value: its
+    // own problem already stands for it.
+    for e in broken.iter().flat_map(Invalid::errors) {
+        if !unread.iter().any(|u| u.field == e.field) {
+            problems.push(e.field.clone(), e.rule.clone());
+        }
+    }
+    problems.finish(|| Some(entry))
 }
 
 /// The fields a line may list several entries under; without them, the
@@ -294,6 +313,15 @@ mod tests {
             ],
             "campaignId belongs to another operation, so its empty cells are fine"
         );
+    }
+
+    #[test]
+    fn a_bad_field_does_not_hide_the_rules_broken_by_the_others() {
+        let line = r#"{"op":"data_action.deploy","name":"X","inputSchema":{"type":"object"},"outputSchema":{"type":"object"},"timeoutMs":-5,"handlerUrl":"nope"}"#;
+        let bad = errors(parse("x.jsonl", line));
+        let fields: Vec<&str> = bad.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["timeoutMs", "version", "handlerUrl"], "{bad:?}");
+        assert_eq!(bad[0].rule, "must be a whole number", "the unreadable field's own problem, once");
     }
 
     #[test]

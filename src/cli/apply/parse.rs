@@ -9,13 +9,16 @@ use crate::domain::attributes::AttributeDraft;
 use crate::domain::contact_disposition::ContactDispositionDraft;
 use crate::domain::data_action::DataActionDraft;
 use crate::domain::interaction_disposition::DispositionDraft;
-use crate::domain::{FieldError, Invalid, Problems};
+use crate::domain::{FieldError, Invalid};
 use serde_json::Map;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// Reads the entry `fields` describe; `base` is where document paths start.
-pub(crate) fn entry(mut fields: Fields, base: &Path) -> Result<Entry, Invalid> {
+/// The entry `fields` describe (`base` is where document paths start),
+/// with a neutral value where a field could not be read, and the problems of those fields: so that the document's
+/// rules can still be held to the rest. Fails only when the line names no
+/// operation.
+pub(crate) fn read_entry(mut fields: Fields, base: &Path) -> Result<(Entry, Vec<FieldError>), Invalid> {
     let op_text = fields.text("op");
     let Some(op) = Op::parse(&op_text) else {
         let known: Vec<&str> = Op::ALL.iter().map(|op| op.name()).collect();
@@ -26,11 +29,7 @@ pub(crate) fn entry(mut fields: Fields, base: &Path) -> Result<Entry, Invalid> {
         return Err(FieldError::new("op", rule).into());
     };
     let entry = read(op, &mut fields, base);
-    let mut p = Problems::new();
-    for problem in fields.finish(op.name()) {
-        p.push(problem.field, problem.rule);
-    }
-    p.finish(|| Some(entry))
+    Ok((entry, fields.finish(op.name())))
 }
 
 /// Every field some operation reads, `op` included: a CSV column outside
@@ -157,11 +156,18 @@ fn action(f: &mut Fields) -> ActionRef {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Problems;
     use serde_json::{Value, json};
 
+    /// The entry, or every problem of its fields.
     fn parse(value: Value) -> Result<Entry, Invalid> {
         let Value::Object(object) = value else { unreachable!("tests pass objects") };
-        entry(Fields::from_json(object, ""), Path::new("."))
+        let (entry, unread) = read_entry(Fields::from_json(object, ""), Path::new("."))?;
+        let mut p = Problems::new();
+        for problem in unread {
+            p.push(problem.field, problem.rule);
+        }
+        p.finish(|| Some(entry))
     }
 
     #[test]
