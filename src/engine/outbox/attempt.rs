@@ -14,7 +14,7 @@
 //! or retried, so a restart goes on counting a message's attempts.
 
 use super::message::Envelope;
-use super::store::Outbox;
+use super::store::{Mark, Outbox};
 use crate::signing::{self, SigningKey};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
@@ -63,7 +63,7 @@ pub(super) async fn deliver(
     let verdict = send(&sender.client, &url, &sender.key, &envelope, sender.timeout).await;
     let (reason, answered) = match verdict {
         Verdict::Delivered => {
-            return match outbox.mark_delivered(&envelope.id, attempt).await {
+            return match outbox.mark(&envelope.id, attempt, Mark::Delivered).await {
                 Ok(()) => Report::Delivered,
                 // Still waiting in the journal, so it will be sent again.
                 Err(e) => {
@@ -78,13 +78,13 @@ pub(super) async fn deliver(
         Verdict::Retry { reason, retry_after } => {
             // Counted in the journal, so a restart goes on from this attempt;
             // a count not recorded only means more tries than configured.
-            if let Err(e) = outbox.mark_retried(&envelope.id, attempt, reason.clone()).await {
+            if let Err(e) = outbox.mark(&envelope.id, attempt, Mark::Retried(reason.clone())).await {
                 tracing::warn!("webhook {}: attempt {attempt} not recorded: {e}", envelope.id);
             }
             return Report::Retry { reason, retry_after };
         }
     };
-    match outbox.mark_failed(&envelope.id, attempt, reason.clone()).await {
+    match outbox.mark(&envelope.id, attempt, Mark::Failed(reason.clone())).await {
         Ok(()) => Report::Failed { reason, answered },
         Err(e) => Report::Retry { reason: format!("{reason}; and not recorded: {e}"), retry_after: None },
     }

@@ -32,6 +32,15 @@ impl From<FieldError> for OutboxError {
     }
 }
 
+/// How an attempt ended, as the journal records it.
+pub(super) enum Mark {
+    Delivered,
+    /// Failed, with the answer or error; the message waits for another try.
+    Retried(String),
+    /// Given up on, with why.
+    Failed(String),
+}
+
 /// The durable webhook outbox. Cloning shares it.
 #[derive(Clone)]
 pub struct Outbox {
@@ -137,31 +146,14 @@ impl Outbox {
         self.journal.close().await;
     }
 
-    pub(super) async fn mark_delivered(&self, id: &MessageId, attempts: u32) -> Result<(), OutboxError> {
-        let op = Op::Delivered { id: id.clone(), attempts, at: OffsetDateTime::now_utc() };
-        self.journal.append(op).await?;
-        Ok(())
-    }
-
-    /// Records an attempt that failed, the message waiting for another.
-    pub(super) async fn mark_retried(
-        &self,
-        id: &MessageId,
-        attempts: u32,
-        reason: String,
-    ) -> Result<(), OutboxError> {
-        let op = Op::Retried { id: id.clone(), attempts, reason, at: OffsetDateTime::now_utc() };
-        self.journal.append(op).await?;
-        Ok(())
-    }
-
-    pub(super) async fn mark_failed(
-        &self,
-        id: &MessageId,
-        attempts: u32,
-        reason: String,
-    ) -> Result<(), OutboxError> {
-        let op = Op::Failed { id: id.clone(), attempts, reason, at: OffsetDateTime::now_utc() };
+    /// Records how an attempt at `id` ended, its `attempts`-th.
+    pub(super) async fn mark(&self, id: &MessageId, attempts: u32, mark: Mark) -> Result<(), OutboxError> {
+        let (id, at) = (id.clone(), OffsetDateTime::now_utc());
+        let op = match mark {
+            Mark::Delivered => Op::Delivered { id, attempts, at },
+            Mark::Retried(reason) => Op::Retried { id, attempts, reason, at },
+            Mark::Failed(reason) => Op::Failed { id, attempts, reason, at },
+        };
         self.journal.append(op).await?;
         Ok(())
     }
