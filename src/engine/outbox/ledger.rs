@@ -20,6 +20,11 @@ pub(super) struct Ledger {
     next_order: u64,
     /// Shared, so the deliverer's frequent snapshots copy pointers only.
     pending: BTreeMap<u64, Arc<Envelope>>,
+    /// Waiting messages already tried once or more, kept as they change:
+    /// the journal asks for its live lines after every commit, so counting
+    /// them by walking a long line would make each commit slower than the
+    /// last.
+    tried: usize,
     failed: BTreeMap<u64, FailedMessage>,
     index: HashMap<MessageId, u64>,
     /// The latest deliveries, oldest first, at most [`REMEMBERED_DELIVERIES`].
@@ -65,13 +70,13 @@ impl Ledger {
             Op::Delivered { id, attempts, at } => {
                 self.remember_delivery(id, *attempts, *at);
                 if let Some(order) = self.index.remove(id) {
-                    self.pending.remove(&order);
+                    self.take_pending(order);
                     self.failed.remove(&order);
                 }
             }
             Op::Failed { id, attempts, reason, at } => {
                 let Some(&order) = self.index.get(id) else { return };
-                if let Some(envelope) = self.pending.remove(&order) {
+                if let Some(envelope) = self.take_pending(order) {
                     let envelope = Arc::unwrap_or_clone(envelope);
                     let failed = FailedMessage {
                         envelope,
@@ -86,7 +91,9 @@ impl Ledger {
                 let Some(&order) = self.index.get(id) else { return };
                 if let Some(envelope) = self.pending.get_mut(&order) {
                     let tried = Tried { attempts: *attempts, reason: reason.clone(), at: *at };
-                    Arc::make_mut(envelope).tried = Some(tried);
+                    if Arc::make_mut(envelope).tried.replace(tried).is_none() {
+                        self.tried += 1;
+                    }
                 }
             }
             Op::Requeued { id, .. } => {
@@ -99,6 +106,15 @@ impl Ledger {
                 }
             }
         }
+    }
+
+    /// Takes a message out of the line, keeping the count of tried ones.
+    fn take_pending(&mut self, order: u64) -> Option<Arc<Envelope>> {
+        let envelope = self.pending.remove(&order)?;
+        if envelope.tried.is_some() {
+            self.tried -= 1;
+        }
+        Some(envelope)
     }
 
     /// Whether a message with this id is waiting, failed, or was delivered
@@ -163,8 +179,7 @@ impl Ledger {
     /// more if it was tried, two per failed one (its enqueue and its
     /// failure), one per remembered delivery.
     pub fn live_lines(&self) -> u64 {
-        let tried = self.pending.values().filter(|e| e.tried.is_some()).count();
-        (self.pending.len() + tried + 2 * self.failed.len() + self.delivered.len()) as u64
+        (self.pending.len() + self.tried + 2 * self.failed.len() + self.delivered.len()) as u64
     }
 
     /// The ops that rebuild this ledger, in enqueue order.
@@ -258,7 +273,46 @@ mod tests {
         assert_eq!((tried.attempts, tried.reason.as_str()), (3, "answered 503"));
 
         rebuilt.apply(&Op::Failed { id: id.clone(), attempts: 4, reason: "gave up".into(), at });
+        assert_eq!(rebuilt.live_lines(), 2, "its enqueue and its failure");
         rebuilt.apply(&Op::Requeued { id, at });
         assert_eq!(rebuilt.pending().next().unwrap().tried, None, "sent again by hand, counted afresh");
+        assert_eq!(rebuilt.live_lines(), 1);
+    }
+
+    /// The live lines, counted the slow way: what the kept count must equal.
+    fn recounted(ledger: &Ledger) -> u64 {
+        let tried = ledger.pending().filter(|e| e.tried.is_some()).count();
+        (ledger.pending.len() + tried + 2 * ledger.failed.len() + ledger.delivered.len()) as u64
+    }
+
+    #[test]
+    fn the_kept_count_of_live_lines_follows_every_kind_of_line() {
+        let mut ledger = Ledger::default();
+        let at = OffsetDateTime::UNIX_EPOCH;
+        let id = |n: usize| -> MessageId {
+            serde_json::from_value(serde_json::json!(format!("msg_{n}"))).unwrap()
+        };
+        let retried = |n: usize, attempts: u32| Op::Retried { id: id(n), attempts, reason: "503".into(), at };
+        let ops = [
+            enqueued("msg_0", "{}"),
+            enqueued("msg_1", "{}"),
+            enqueued("msg_2", "{}"),
+            retried(0, 1),
+            retried(0, 2), // tried again: still one tried message
+            retried(1, 1),
+            Op::Delivered { id: id(0), attempts: 3, at },
+            Op::Failed { id: id(1), attempts: 15, reason: "gave up".into(), at },
+            Op::Requeued { id: id(1), at },
+            retried(1, 1),
+            retried(2, 1),
+            Op::Failed { id: id(2), attempts: 2, reason: "410".into(), at },
+            Op::Delivered { id: id(1), attempts: 2, at },
+            retried(9, 1), // a marker for a message the ledger does not hold
+        ];
+        for op in &ops {
+            ledger.apply(op);
+            assert_eq!(ledger.live_lines(), recounted(&ledger), "after {op:?}");
+        }
+        assert_eq!(ledger.live_lines(), 4, "one failed message (two lines) and two deliveries");
     }
 }
