@@ -134,6 +134,50 @@ async fn the_tenants_rules_refuse_the_file_before_anything_is_sent() {
     tenant.shutdown().await;
 }
 
+/// A line that breaks a rule needing no tenant does not keep the other
+/// lines from being held to the tenant's rules: one run names every problem.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_line_does_not_hide_what_the_tenant_refuses_on_the_others() {
+    let tenant = test_tenant().await;
+    let home = Home::new();
+    home.write_config(&tenant_config(&tenant));
+    let file = write(
+        &home,
+        "changes.jsonl",
+        &format!(
+            "{{\"op\":\"agent_status\",\"userId\":\"{PINNED_USER}\",\"status\":\"Nap\"}}\n\
+             {{\"op\":\"contact_disposition\",\"campaignId\":\"no-such-campaign\",\"contactId\":\"c-1\",\"outcomeCode\":\"BUSY\",\"agentId\":\"a-1\"}}\n\
+             {{\"op\":\"agent_status\",\"userId\":\"{PINNED_USER}\",\"status\":\"Break\",\"pauseReason\":\"Nap\"}}\n"
+        ),
+    );
+    let path = file.to_str().unwrap();
+    for dry_run in [false, true] {
+        let args: &[&str] =
+            if dry_run { &["apply", "--file", path, "--dry-run"] } else { &["apply", "--file", path] };
+        let ran = home.run(args, &secrets()).await;
+        assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+        let found = errors(&ran.report());
+        let at: Vec<(u64, &str)> = found.iter().map(|(line, field, _)| (*line, field.as_str())).collect();
+        assert_eq!(at, [(1, "status"), (2, "campaignId"), (3, "pauseReason")], "{found:?}");
+        assert!(found[1].2.contains("no campaign no-such-campaign on the tenant"), "{found:?}");
+        assert!(found[2].2.contains("not one of the tenant's pause reasons"), "{found:?}");
+    }
+    assert_eq!(writes(&tenant), 0);
+
+    // With the tenant gone, the broken line is still named, and the others
+    // are said to be unchecked rather than passed over in silence.
+    tenant.shutdown().await;
+    let ran = home.run(&["apply", "--file", path], &secrets()).await;
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    let found = errors(&ran.report());
+    assert_eq!(
+        found.iter().map(|(line, field, _)| (*line, field.as_str())).collect::<Vec<_>>(),
+        [(1, "status")]
+    );
+    assert_eq!(ran.report()["unchecked"]["lines"], serde_json::json!([2, 3]));
+    assert!(ran.stderr.contains("lines 2, 3 not checked against the tenant's rules: "), "{}", ran.stderr);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_secrets_stay_out_of_every_output_log_and_file() {
     let tenant = test_tenant().await;

@@ -75,7 +75,13 @@ pub enum BatchError {
     #[error("{} holds no changes", path.display())]
     Empty { path: PathBuf },
     #[error("{} has {} invalid line(s); nothing was sent", path.display(), errors.len())]
-    Invalid { path: PathBuf, errors: Vec<LineError> },
+    Invalid {
+        path: PathBuf,
+        errors: Vec<LineError>,
+        /// The lines that passed, when any did: they may still break the
+        /// tenant's rules, which are worth telling in the same run.
+        passed: Option<Box<Batch>>,
+    },
 }
 
 impl Batch {
@@ -120,13 +126,19 @@ impl Batch {
                 })),
             }
         }
-        if !errors.is_empty() {
-            return Err(BatchError::Invalid { path: path.to_path_buf(), errors });
+        let passed = (!lines.is_empty()).then(|| Self {
+            path: path.to_path_buf(),
+            format,
+            digest: Sha256::digest(bytes).into(),
+            lines,
+        });
+        match passed {
+            _ if !errors.is_empty() => {
+                Err(BatchError::Invalid { path: path.to_path_buf(), errors, passed: passed.map(Box::new) })
+            }
+            Some(batch) => Ok(batch),
+            None => Err(BatchError::Empty { path: path.to_path_buf() }),
         }
-        if lines.is_empty() {
-            return Err(BatchError::Empty { path: path.to_path_buf() });
-        }
-        Ok(Self { path: path.to_path_buf(), format, digest: Sha256::digest(bytes).into(), lines })
     }
 }
 

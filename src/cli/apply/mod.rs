@@ -2,7 +2,9 @@
 //!
 //! The whole file is read and every line checked first, against the rules
 //! that need no tenant and then against the tenant's data (matrices, pause
-//! reasons, outcome codes); one invalid line and nothing is sent. Then each
+//! reasons, outcome codes); one invalid line and nothing is sent. A line that
+//! breaks a rule of the first kind does not keep the others from being held
+//! to the second, so one run names every problem it can. Then each
 //! line goes through the engine, exactly as a change made on screen: audit
 //! intent, the write with its retry and conflict policy, outcome, webhook.
 //! Progress goes to stderr, the JSON report to stdout.
@@ -29,7 +31,7 @@ pub use crate::cli::webhooks::Webhooks;
 pub use batch::{Batch, BatchError, Format, LineError};
 pub use entry::{ActionRef, Entry, Line, Op};
 pub use plan::{Planned, line_id, plan};
-pub use report::{LineReport, Report, Verdict};
+pub use report::{LineReport, Report, Unchecked, Verdict};
 
 use crate::api::Client;
 use crate::config::{Config, Environment};
@@ -59,30 +61,77 @@ pub fn run(args: ApplyArgs) -> Result<ExitCode> {
     let env = Environment::process();
     let config = super::load(&env, args.profile.as_deref())?;
     let now = Timestamp::now();
-    let batch = match Batch::read(&args.file, now) {
-        Ok(batch) => batch,
-        Err(BatchError::Invalid { errors, .. }) => return refuse(&args.file, &config, args.dry_run, errors),
+    let (batch, broken) = match Batch::read(&args.file, now) {
+        Ok(batch) => (batch, Vec::new()),
+        Err(BatchError::Invalid { errors, passed: Some(batch), .. }) => (*batch, errors),
+        Err(BatchError::Invalid { errors, passed: None, .. }) => {
+            return refuse(&args.file, &config, args.dry_run, errors, None);
+        }
         Err(e) => return Err(e.into()),
     };
     let _log = log_to_file(config.paths(), &env)?;
     tracing::info!(file = %args.file.display(), lines = batch.lines.len(), dry_run = args.dry_run, "apply");
     super::block_on(async {
-        if args.dry_run { dry_run(&config, batch, now).await } else { apply(&config, batch, now).await }
+        if !broken.is_empty() {
+            refuse_with_tenant_rules(&config, batch, broken, args.dry_run, now).await
+        } else if args.dry_run {
+            dry_run(&config, batch, now).await
+        } else {
+            apply(&config, batch, now).await
+        }
     })
 }
 
-/// Prints why the file was refused; nothing was sent.
+/// Refuses a file some lines of which broke rules that need no tenant,
+/// after holding the lines that passed to the tenant's rules as well, so the
+/// file does not need a second round of fixes. A tenant that cannot be
+/// reached leaves those lines unchecked, and says so.
+async fn refuse_with_tenant_rules(
+    config: &Config,
+    mut passed: Batch,
+    mut errors: Vec<LineError>,
+    dry_run: bool,
+    now: Timestamp,
+) -> Result<ExitCode> {
+    let checked = match Tenant::connect(config).await {
+        Ok(tenant) => {
+            let checked = rules::check(tenant.client(), &mut passed, now).await.map_err(anyhow::Error::from);
+            tenant.shutdown().await;
+            checked
+        }
+        Err(e) => Err(e.into()),
+    };
+    let unchecked = match checked {
+        Ok(more) => {
+            errors.extend(more);
+            errors.sort_by_key(|e| e.line);
+            None
+        }
+        Err(e) => Some(Unchecked {
+            lines: passed.lines.iter().map(|line| line.number).collect(),
+            reason: format!("{e:#}"),
+        }),
+    };
+    refuse(&passed.path, config, dry_run, errors, unchecked)
+}
+
+/// Prints why the file was refused, and what was left unchecked; nothing
+/// was sent.
 fn refuse(
     file: &std::path::Path,
     config: &Config,
     dry_run: bool,
     errors: Vec<LineError>,
+    unchecked: Option<Unchecked>,
 ) -> Result<ExitCode> {
     eprintln!("{} was refused; nothing was sent:", file.display());
     for error in &errors {
         eprintln!("  {error}");
     }
-    let report = Report::refused(file, config.profile_name(), dry_run, errors);
+    if let Some(unchecked) = &unchecked {
+        eprintln!("  {unchecked}");
+    }
+    let report = Report::refused(file, config.profile_name(), dry_run, errors, unchecked);
     report.print()?;
     Ok(report.exit_code())
 }
@@ -107,7 +156,7 @@ async fn dry_run(config: &Config, mut batch: Batch, now: Timestamp) -> Result<Ex
     .await;
     tenant.shutdown().await;
     match previewed? {
-        Err(errors) => refuse(&batch.path, config, true, errors),
+        Err(errors) => refuse(&batch.path, config, true, errors, None),
         Ok(lines) => {
             for line in &lines {
                 eprintln!("{}", describe(line));
@@ -130,7 +179,7 @@ async fn apply(config: &Config, mut batch: Batch, now: Timestamp) -> Result<Exit
     };
     if let Some(errors) = errors {
         tenant.shutdown().await;
-        return refuse(&batch.path, config, false, errors);
+        return refuse(&batch.path, config, false, errors, None);
     }
     let mut runtime = Runtime::on(tenant, config, Options::headless()).await?;
     let plan = plan(&batch, &runtime.profile().identity());

@@ -135,11 +135,35 @@ pub struct Report {
     pub webhooks: Option<Webhooks>,
     /// The broken rules that stopped the file from being sent.
     pub errors: Vec<LineError>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unchecked: Option<Unchecked>,
+}
+
+/// Lines of a refused file that passed the rules needing no tenant but
+/// could not be held to the tenant's, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unchecked {
+    pub lines: Vec<usize>,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Unchecked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let lines: Vec<String> = self.lines.iter().map(ToString::to_string).collect();
+        let noun = if self.lines.len() == 1 { "line" } else { "lines" };
+        write!(f, "{noun} {} not checked against the tenant's rules: {}", lines.join(", "), self.reason)
+    }
 }
 
 impl Report {
     /// A file refused before anything was sent.
-    pub fn refused(file: &Path, profile: &str, dry_run: bool, errors: Vec<LineError>) -> Self {
+    pub fn refused(
+        file: &Path,
+        profile: &str,
+        dry_run: bool,
+        errors: Vec<LineError>,
+        unchecked: Option<Unchecked>,
+    ) -> Self {
         Self {
             file: file.display().to_string(),
             format: None,
@@ -151,6 +175,7 @@ impl Report {
             contact_batch: None,
             webhooks: None,
             errors,
+            unchecked,
         }
     }
 
@@ -173,6 +198,7 @@ impl Report {
             contact_batch: None,
             webhooks: None,
             errors: Vec::new(),
+            unchecked: None,
         }
     }
 
