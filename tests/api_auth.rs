@@ -4,7 +4,7 @@ mod api_support;
 
 use api_support::{client, client_with, config, quiet, revoke_tokens};
 use cxone_console::api::model::ListQuery;
-use cxone_console::api::{ApiErrorKind, Client};
+use cxone_console::api::{ApiErrorKind, Client, ClientConfig};
 use secrecy::SecretString;
 use tokio::task::JoinSet;
 
@@ -82,4 +82,62 @@ async fn a_token_without_the_scope_is_forbidden_with_the_scope_named() {
     let unknown =
         client_with(config(&sandbox).with_scopes(["bogus:scope"])).dispositions().await.unwrap_err();
     assert!(matches!(unknown.kind, ApiErrorKind::TokenRefused { status: 400, .. }), "{unknown:?}");
+}
+
+const ECHOED_SECRET: &str = "echoed-client-secret-0123";
+const ECHOED_TOKEN: &str = "echoed-bearer-token-4567";
+
+/// A tenant on 127.0.0.1 that quotes back what it was sent: the client
+/// secret when it refuses a token (unless `issue` is set), and the bearer
+/// token when it refuses a call.
+async fn echoing_tenant(issue: bool) -> url::Url {
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::routing::{get, post};
+    use axum::{Form, Json, Router};
+    use std::collections::HashMap;
+    let token = move |Form(form): Form<HashMap<String, String>>| async move {
+        let secret = form.get("client_secret").cloned().unwrap_or_default();
+        if issue {
+            let body =
+                serde_json::json!({"access_token": ECHOED_TOKEN, "token_type": "bearer", "expires_in": 3600});
+            (StatusCode::OK, Json(body))
+        } else {
+            let body = serde_json::json!({"error": "invalid_client", "message": format!("client_secret {secret} rejected")});
+            (StatusCode::BAD_REQUEST, Json(body))
+        }
+    };
+    let refuse = |headers: HeaderMap| async move {
+        let sent = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        let body = serde_json::json!({"message": format!("{sent} lacks a scope; the token {} is not allowed", sent.trim_start_matches("Bearer "))});
+        (StatusCode::FORBIDDEN, Json(body))
+    };
+    let app = Router::new().route("/oauth/token", post(token)).route("/api/v1/dispositions", get(refuse));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url::Url::parse(&format!("http://{addr}/")).unwrap()
+}
+
+/// A tenant that quotes the secret or the token it was sent does not get
+/// them onto the screen, into reports or into the audit log: the client
+/// withholds them from every error's text.
+#[tokio::test]
+async fn a_secret_or_token_the_tenant_quotes_back_is_withheld() {
+    let secret = SecretString::from(ECHOED_SECRET);
+    let refusing = client_with(ClientConfig::new(echoing_tenant(false).await, "console", secret.clone()));
+    let err = refusing.dispositions().await.unwrap_err();
+    assert!(matches!(err.kind, ApiErrorKind::TokenRefused { status: 400, .. }), "{err:?}");
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains(ECHOED_SECRET), "{shown}");
+    assert!(shown.contains("client_secret [withheld] rejected"), "{shown}");
+
+    let issuing = client_with(ClientConfig::new(echoing_tenant(true).await, "console", secret));
+    let err = issuing.dispositions().await.unwrap_err();
+    assert!(matches!(err.kind, ApiErrorKind::Forbidden { .. }), "{err:?}");
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains(ECHOED_TOKEN), "{shown}");
+    assert!(
+        shown.contains("Bearer [withheld] lacks a scope; the token [withheld] is not allowed"),
+        "{shown}"
+    );
 }

@@ -150,17 +150,28 @@ impl Client {
                 info.replayed_from_elsewhere = info.replayed && first_send && attempt.sent == 1;
                 match call.decode(&reply) {
                     Ok(value) => Ok(Reply { value, call: info }),
-                    Err(e) => Err(ApiError {
-                        kind: ApiErrorKind::Decode { detail: e.detail, excerpt: e.excerpt },
-                        call: Box::new(info),
-                    }),
+                    Err(e) => {
+                        let kind = ApiErrorKind::Decode { detail: e.detail, excerpt: e.excerpt };
+                        Err(ApiError { kind: self.withheld(kind), call: Box::new(info) })
+                    }
                 }
             }
             Err(failure) => {
                 let writes = info.method != reqwest::Method::GET;
-                Err(ApiError { kind: self.failure_kind(failure, writes), call: Box::new(info) })
+                let kind = self.withheld(self.failure_kind(failure, writes));
+                Err(ApiError { kind, call: Box::new(info) })
             }
         }
+    }
+
+    /// `kind` without the client's secret or its tokens, should the tenant
+    /// have quoted them.
+    fn withheld(&self, mut kind: ApiErrorKind) -> ApiErrorKind {
+        let tokens = self.inner.tokens.recent();
+        let mut secrets: Vec<&str> = tokens.iter().map(|t| t.secret().expose_secret()).collect();
+        secrets.push(self.inner.config.client_secret.expose_secret());
+        kind.withhold(&secrets);
+        kind
     }
 
     /// `writes`: the call could have changed something on the tenant.

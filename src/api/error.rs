@@ -75,6 +75,26 @@ pub enum ApiErrorKind {
     Config { message: String },
 }
 
+/// What stands in an error's text for a secret the tenant quoted.
+pub const WITHHELD: &str = "[withheld]";
+/// The shortest secret looked for in error text.
+pub const MIN_WITHHELD: usize = 8;
+
+/// A message shortened with an ellipsis may end in the first characters of
+/// a secret; they are withheld too, when there are enough of them to be
+/// told from ordinary text.
+fn withhold_cut_tail(text: &mut String, secret: &str) {
+    let Some(body) = text.strip_suffix('…') else { return };
+    let longest = (MIN_WITHHELD..secret.len())
+        .rev()
+        .filter(|&n| secret.is_char_boundary(n))
+        .find(|&n| body.ends_with(&secret[..n]));
+    if let Some(n) = longest {
+        let keep = body.len() - n;
+        *text = format!("{}{WITHHELD}…", &body[..keep]);
+    }
+}
+
 /// What to do about a request whose answer never came: a write may have
 /// landed, a read changed nothing.
 fn unknown_end(writes: bool) -> &'static str {
@@ -114,6 +134,49 @@ impl ApiErrorKind {
             429 => Self::RateLimited { retry_after, message },
             500..=599 => Self::Server { status, message },
             _ => Self::Unexpected { status, message },
+        }
+    }
+
+    /// Replaces each of `secrets` wherever the error quotes it: a tenant may
+    /// echo the client secret or a token it was sent in its error text,
+    /// which would otherwise reach the screen, the reports and the audit
+    /// log. A secret cut short at the end of a shortened message is
+    /// withheld too. Secrets shorter than [`MIN_WITHHELD`] are left alone,
+    /// as they would match ordinary words.
+    pub(crate) fn withhold(&mut self, secrets: &[&str]) {
+        let secrets: Vec<&str> = secrets.iter().copied().filter(|s| s.len() >= MIN_WITHHELD).collect();
+        if secrets.is_empty() {
+            return;
+        }
+        for text in self.texts_mut() {
+            for secret in &secrets {
+                if text.contains(secret) {
+                    *text = text.replace(secret, WITHHELD);
+                }
+                withhold_cut_tail(text, secret);
+            }
+        }
+    }
+
+    /// Every piece of text the error carries.
+    fn texts_mut(&mut self) -> Vec<&mut String> {
+        match self {
+            Self::BadRequest { message, details } => std::iter::once(message)
+                .chain(details.iter_mut().flat_map(|d| [&mut d.field, &mut d.rule]))
+                .collect(),
+            Self::Unauthorized { message }
+            | Self::TokenRefused { message, .. }
+            | Self::Forbidden { message }
+            | Self::NotFound { message }
+            | Self::Conflict { message, .. }
+            | Self::PreconditionRequired { message }
+            | Self::RateLimited { message, .. }
+            | Self::Server { message, .. }
+            | Self::Unexpected { message, .. }
+            | Self::Config { message } => vec![message],
+            Self::Network { detail } | Self::Interrupted { detail, .. } => vec![detail],
+            Self::Decode { detail, excerpt } => vec![detail, excerpt],
+            Self::Timeout { .. } => Vec::new(),
         }
     }
 
@@ -171,6 +234,30 @@ mod tests {
         assert!(sentence(429, "slow down").contains("wait 3 s"));
         assert!(sentence(503, "unavailable").contains("HTTP 503"));
         assert!(sentence(418, "teapot").contains("does not expect"));
+    }
+
+    #[test]
+    fn secrets_the_tenant_quotes_are_withheld_even_when_cut_short() {
+        let secret = "SBXSECRET-abc123";
+        let mut kind = ApiErrorKind::BadRequest {
+            message: format!("client_secret {secret} rejected, and {secret} again"),
+            details: vec![FieldError::new("token", format!("{secret} is not valid"))],
+        };
+        kind.withhold(&[secret, "short"]);
+        let shown = format!("{kind} {kind:?}");
+        assert!(!shown.contains("SBXSECRET"), "{shown}");
+        assert!(shown.contains("client_secret [withheld] rejected, and [withheld] again"), "{shown}");
+        assert!(shown.contains("[withheld] is not valid"), "{shown}");
+
+        // A message shortened in the middle of the secret.
+        let mut cut = ApiErrorKind::Server { status: 500, message: "failed for SBXSECRET-ab…".into() };
+        cut.withhold(&[secret]);
+        assert_eq!(cut, ApiErrorKind::Server { status: 500, message: "failed for [withheld]…".into() });
+
+        // Too short to tell from ordinary words: left as it is.
+        let mut plain = ApiErrorKind::NotFound { message: "no such agent".into() };
+        plain.withhold(&["agent"]);
+        assert_eq!(plain, ApiErrorKind::NotFound { message: "no such agent".into() });
     }
 
     #[test]

@@ -16,6 +16,7 @@ use futures_util::FutureExt;
 use futures_util::future::{BoxFuture, Shared};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
@@ -53,9 +54,15 @@ pub fn refresh_at(obtained: Instant, lifetime: Duration) -> Instant {
 
 type Flight = Shared<BoxFuture<'static, Result<Arc<AccessToken>, ApiErrorKind>>>;
 
+/// Tokens remembered after they were replaced, to be withheld from error
+/// text that quotes them.
+const REMEMBERED_TOKENS: usize = 4;
+
 #[derive(Default)]
 struct Slot {
     token: Option<Arc<AccessToken>>,
+    /// The latest tokens issued, the current one included, newest last.
+    issued: VecDeque<Arc<AccessToken>>,
     /// The refresh in flight, with its number.
     flight: Option<(u64, Flight)>,
     flights: u64,
@@ -104,6 +111,12 @@ impl TokenCache {
         flight.await
     }
 
+    /// The latest tokens issued, the current one included: what a tenant
+    /// may quote back.
+    pub fn recent(&self) -> Vec<Arc<AccessToken>> {
+        self.slot.read().unwrap_or_else(PoisonError::into_inner).issued.iter().cloned().collect()
+    }
+
     /// Forgets `failed` after the tenant refused it, unless it was already
     /// replaced: callers that met the same 401 together cause one refresh.
     pub fn invalidate(&self, failed: &Arc<AccessToken>) {
@@ -128,6 +141,10 @@ impl TokenCache {
             if let Ok(token) = &result {
                 issued.fetch_add(1, Ordering::Relaxed);
                 slot.token = Some(token.clone());
+                if slot.issued.len() == REMEMBERED_TOKENS {
+                    slot.issued.pop_front();
+                }
+                slot.issued.push_back(token.clone());
             }
             result
         });
