@@ -311,8 +311,9 @@ fn choices_cycle_with_arrows_and_flags_toggle_with_space() {
     assert_eq!(form(&app).fields[0].value(), "Offline", "after Training");
     press(&mut app, &["left", "left"]);
     assert_eq!(form(&app).fields[0].value(), "Break");
+    assert_eq!(form(&app).fields[3].value(), "false", "Auto Available is off until asked for");
     press(&mut app, &["tab", "tab", "tab", "space"]);
-    assert_eq!(form(&app).fields[3].value(), "false");
-    update(&mut app, Action::Key(plain(KeyCode::Right)));
     assert_eq!(form(&app).fields[3].value(), "true");
+    update(&mut app, Action::Key(plain(KeyCode::Right)));
+    assert_eq!(form(&app).fields[3].value(), "false");
 }

@@ -2,7 +2,9 @@
 //!
 //! Rules: status is Available, Busy, Break, Training or Offline; Break needs
 //! a pause reason; a pause reason is one of the tenant's list; the directive
-//! flags `autoAvailable` and `respectWrapUp` default to true; the target user
+//! flag `autoAvailable` defaults to false and `respectWrapUp` to true, as in
+//! the document (forcing Available after wrap-up is asked for, never
+//! assumed); the target user
 //! holds the Agent or Supervisor role; the change falls inside the user's
 //! shift when one is set.
 
@@ -102,7 +104,7 @@ pub struct DirectiveFlags {
 
 impl Default for DirectiveFlags {
     fn default() -> Self {
-        Self { auto_available: true, respect_wrap_up: true }
+        Self { auto_available: false, respect_wrap_up: true }
     }
 }
 
@@ -115,7 +117,7 @@ pub struct AgentStatusDraft {
     pub pause_reason: String,
     #[serde(default)]
     pub wrap_up_code: String,
-    #[serde(default = "yes")]
+    #[serde(default)]
     pub auto_available: bool,
     #[serde(default = "yes")]
     pub respect_wrap_up: bool,
@@ -308,11 +310,12 @@ mod tests {
     }
 
     #[test]
-    fn documents_example_is_valid_and_flags_default_true() {
+    fn documents_example_is_valid_and_flags_default_as_in_the_document() {
         let c = AgentStatusChange::validate(&draft("Break", "Queue Full"), &PauseReasons::default()).unwrap();
         assert_eq!(c.status, AgentStatus::Break);
         assert_eq!(c.flags, DirectiveFlags::default());
-        assert!(c.flags.auto_available && c.flags.respect_wrap_up);
+        // Document 003: `force_availability_trigger: bool = False`, `"respectWrapUp": True`.
+        assert!(!c.flags.auto_available && c.flags.respect_wrap_up);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::entry::{ActionRef, Entry, Op};
 use super::fields::Fields;
-use crate::domain::agent_status::AgentStatusDraft;
+use crate::domain::agent_status::{AgentStatusDraft, DirectiveFlags};
 use crate::domain::attributes::AttributeDraft;
 use crate::domain::contact_disposition::ContactDispositionDraft;
 use crate::domain::data_action::DataActionDraft;
@@ -77,8 +77,8 @@ fn read(op: Op, f: &mut Fields, base: &Path) -> Entry {
             status: f.text("status"),
             pause_reason: f.text("pauseReason"),
             wrap_up_code: f.text("wrapUpCode"),
-            auto_available: f.flag("autoAvailable", true),
-            respect_wrap_up: f.flag("respectWrapUp", true),
+            auto_available: f.flag("autoAvailable", DirectiveFlags::default().auto_available),
+            respect_wrap_up: f.flag("respectWrapUp", DirectiveFlags::default().respect_wrap_up),
         }),
         Op::Deploy => Entry::Deploy(DataActionDraft {
             name: f.text("name"),

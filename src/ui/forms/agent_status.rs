@@ -6,7 +6,7 @@ use super::{Check, Choice, Facts, Field, Form, Input, Kind, Opt, Outgoing, Plan,
 use crate::api::model::User;
 use crate::domain::Timestamp;
 use crate::domain::agent_status::{
-    AgentStatus, AgentStatusChange, AgentStatusDraft, Shift, Unfit, role_fit, shift_fit,
+    AgentStatus, AgentStatusChange, AgentStatusDraft, DirectiveFlags, Shift, Unfit, role_fit, shift_fit,
 };
 use crate::ui::panes::format;
 
@@ -23,11 +23,16 @@ pub(super) fn open(users: Vec<User>, status: Option<&str>, reason: Option<&str>,
         Field::choice("status", "State", Choice::new(statuses, status.unwrap_or(current))),
         Field::choice("pauseReason", "Pause reason", Choice::new(reasons(rules, reason), reason)),
         Field::text("wrapUpCode", "Wrap-up code", "", "optional; recorded with the change"),
-        Field::toggle("autoAvailable", "Auto Available", true, "go Available by itself when wrap-up ends"),
+        Field::toggle(
+            "autoAvailable",
+            "Auto Available",
+            DirectiveFlags::default().auto_available,
+            "go Available by itself when wrap-up ends",
+        ),
         Field::toggle(
             "respectWrapUp",
             "Respect wrap-up",
-            true,
+            DirectiveFlags::default().respect_wrap_up,
             "the tenant refuses the change while a wrap-up runs",
         ),
     ];
