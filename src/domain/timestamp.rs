@@ -15,8 +15,11 @@ use time::format_description::well_known::Rfc3339;
 pub struct Timestamp(OffsetDateTime);
 
 impl Timestamp {
+    /// Now, to the microsecond: the precision the documents write
+    /// (`%f`), which every receiver they describe can read.
     pub fn now() -> Self {
-        Self(OffsetDateTime::now_utc())
+        let now = OffsetDateTime::now_utc();
+        Self(now.replace_microsecond(now.microsecond()).unwrap_or(now))
     }
 
     pub fn from_datetime(at: OffsetDateTime) -> Self {
@@ -58,12 +61,27 @@ fn looks_naive(raw: &str) -> bool {
 }
 
 impl fmt::Display for Timestamp {
+    /// RFC 3339 with the fraction, when there is one, in six digits (nine
+    /// when finer): receivers written as the documents are (Python's
+    /// `fromisoformat` before 3.11) read three or six digits, not whatever
+    /// number trimming trailing zeros leaves.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Formatting a valid OffsetDateTime as RFC 3339 only fails for years
         // outside 0..=9999, which parsing RFC 3339 cannot produce.
-        match self.0.format(&Rfc3339) {
-            Ok(s) => f.write_str(&s),
-            Err(_) => write!(f, "{}", self.0),
+        let whole = self.0.replace_nanosecond(0).unwrap_or(self.0);
+        let Ok(text) = whole.format(&Rfc3339) else {
+            return write!(f, "{}", self.0);
+        };
+        let nanos = self.0.nanosecond();
+        if nanos == 0 {
+            return f.write_str(&text);
+        }
+        // The seconds end at byte 19 (`YYYY-MM-DDTHH:MM:SS`); the offset follows.
+        let (seconds, offset) = text.split_at(19.min(text.len()));
+        if nanos.is_multiple_of(1_000) {
+            write!(f, "{seconds}.{:06}{offset}", nanos / 1_000)
+        } else {
+            write!(f, "{seconds}.{nanos:09}{offset}")
         }
     }
 }
@@ -90,6 +108,18 @@ mod tests {
         for raw in ["2024-05-15T14:32:10Z", "2024-05-15T14:32:10.123456Z", "2024-05-15T16:32:10+02:00"] {
             assert_eq!(Timestamp::parse_as("timestamp", raw).unwrap().to_string(), raw);
         }
+    }
+
+    #[test]
+    fn fractions_are_written_in_six_digits_or_nine() {
+        let shown = |raw: &str| Timestamp::parse_as("timestamp", raw).unwrap().to_string();
+        assert_eq!(shown("2024-05-15T14:32:10.1Z"), "2024-05-15T14:32:10.100000Z");
+        assert_eq!(shown("2024-05-15T14:32:10.123+02:00"), "2024-05-15T14:32:10.123000+02:00");
+        assert_eq!(shown("2024-05-15T14:32:10.123456789-05:30"), "2024-05-15T14:32:10.123456789-05:30");
+        assert_eq!(shown("2024-05-15T14:32:10.000001Z"), "2024-05-15T14:32:10.000001Z");
+        let now = Timestamp::now().to_string();
+        let fraction = now.trim_end_matches('Z').rsplit_once('.').map_or("", |(_, f)| f);
+        assert!(fraction.is_empty() || fraction.len() == 6, "{now}");
     }
 
     #[test]
