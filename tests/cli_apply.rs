@@ -4,7 +4,10 @@
 
 mod cli_support;
 
-use cli_support::{Home, example, secrets, tenant_config, test_tenant, user_without_a_desk, write, writes};
+use cli_support::{
+    CLIENT_SECRET_ENV, Home, WEBHOOK_SECRET, WEBHOOK_SECRET_ENV, example, secrets, tenant_config,
+    test_tenant, user_without_a_desk, write, writes,
+};
 use serde_json::Value;
 use std::time::Duration;
 
@@ -176,6 +179,36 @@ async fn a_broken_line_does_not_hide_what_the_tenant_refuses_on_the_others() {
     );
     assert_eq!(ran.report()["unchecked"]["lines"], serde_json::json!([2, 3]));
     assert!(ran.stderr.contains("lines 2, 3 not checked against the tenant's rules: "), "{}", ran.stderr);
+}
+
+/// A tenant that refuses the client stops the run before any line, the same
+/// way whatever the file holds: exit 2, nothing on stdout, nothing sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tenant_refusing_the_client_stops_any_file_before_its_first_line() {
+    let tenant = test_tenant().await;
+    let home = Home::new();
+    home.write_config(&tenant_config(&tenant));
+    // Agent status lines need none of the tenant's rule data, so nothing
+    // but the sign-in asks the tenant anything before the engine starts.
+    let file = write(
+        &home,
+        "agents.jsonl",
+        &format!("{{\"op\":\"agent_status\",\"userId\":\"{PINNED_USER}\",\"status\":\"Busy\"}}\n"),
+    );
+    let wrong = [(CLIENT_SECRET_ENV, "not-the-client-secret-at-all"), (WEBHOOK_SECRET_ENV, WEBHOOK_SECRET)];
+    for args in [
+        vec!["apply", "--file", file.to_str().unwrap()],
+        vec!["apply", "--dry-run", "--file", file.to_str().unwrap()],
+    ] {
+        let ran = home.run(&args, &wrong).await;
+        assert_eq!(ran.code, Some(2), "{args:?}: {}", ran.stderr);
+        assert!(ran.stdout.is_empty(), "{}", ran.stdout);
+        assert!(ran.stderr.contains("signing in to the tenant"), "{}", ran.stderr);
+        assert!(ran.stderr.contains("refused to issue an access token"), "{}", ran.stderr);
+        assert!(!ran.stderr.contains("not-the-client-secret-at-all"), "{}", ran.stderr);
+    }
+    assert_eq!(writes(&tenant), 0);
+    assert!(!home.audit_log().exists(), "the engine never started");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

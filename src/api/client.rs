@@ -103,6 +103,20 @@ impl Client {
         &self.inner.config.base_url
     }
 
+    /// Signs in now rather than on the first call: for runs that must know
+    /// the tenant takes the client before they start anything.
+    pub async fn sign_in(&self) -> Result<(), ApiError> {
+        let started = Instant::now();
+        match self.inner.tokens.token().await {
+            Ok(_) => Ok(()),
+            Err(kind) => {
+                let mut call = CallInfo::new(reqwest::Method::POST, self.inner.config.token_path.clone());
+                call.latency = started.elapsed();
+                Err(ApiError { kind: self.withheld(kind), call: Box::new(call) })
+            }
+        }
+    }
+
     /// Tokens issued to this client since it was built.
     pub fn token_refreshes(&self) -> u64 {
         self.inner.tokens.refreshes()

@@ -142,8 +142,19 @@ async fn tenant_rules(client: &Client, batch: &mut Batch, now: Timestamp) -> Res
     Ok((!errors.is_empty()).then_some(errors))
 }
 
-async fn dry_run(config: &Config, mut batch: Batch, now: Timestamp) -> Result<ExitCode> {
+/// The tenant, with the client signed in: a tenant that refuses the client
+/// stops the run before any line, whatever the file holds.
+async fn signed_in(config: &Config) -> Result<Tenant> {
     let tenant = Tenant::connect(config).await?;
+    if let Err(e) = tenant.client().sign_in().await {
+        tenant.shutdown().await;
+        return Err(anyhow::Error::new(e).context("signing in to the tenant"));
+    }
+    Ok(tenant)
+}
+
+async fn dry_run(config: &Config, mut batch: Batch, now: Timestamp) -> Result<ExitCode> {
+    let tenant = signed_in(config).await?;
     let previewed = async {
         if let Some(errors) = tenant_rules(tenant.client(), &mut batch, now).await? {
             return Ok(Err(errors));
@@ -169,7 +180,7 @@ async fn dry_run(config: &Config, mut batch: Batch, now: Timestamp) -> Result<Ex
 }
 
 async fn apply(config: &Config, mut batch: Batch, now: Timestamp) -> Result<ExitCode> {
-    let tenant = Tenant::connect(config).await?;
+    let tenant = signed_in(config).await?;
     let errors = match tenant_rules(tenant.client(), &mut batch, now).await {
         Ok(errors) => errors,
         Err(e) => {
