@@ -63,6 +63,11 @@ impl RetryPolicy {
             return Decision::GiveUp;
         }
         let wait = match setback {
+            // Asked to wait longer than the client will: sending again sooner
+            // would only meet the same refusal, so the caller hears the wait.
+            Setback::Status { retry_after: Some(wait), .. } if wait > self.max_retry_after => {
+                return Decision::GiveUp;
+            }
             Setback::Status { status: 429, retry_after } => self.wait_for(retry_after, attempts, jitter),
             Setback::Status { status, retry_after } if transient(status) && replay_safe => {
                 self.wait_for(retry_after, attempts, jitter)
@@ -78,12 +83,9 @@ impl RetryPolicy {
         }
     }
 
-    /// The tenant's requested wait, clamped, or a backoff when it gave none.
+    /// The tenant's requested wait, or a backoff when it gave none.
     fn wait_for(&self, retry_after: Option<Duration>, attempts: u32, jitter: f64) -> Duration {
-        match retry_after {
-            Some(wait) => wait.min(self.max_retry_after),
-            None => self.backoff(attempts, jitter),
-        }
+        retry_after.unwrap_or_else(|| self.backoff(attempts, jitter))
     }
 
     /// Capped exponential backoff with full jitter: a uniform wait between
@@ -174,7 +176,7 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_is_honoured_and_clamped() {
+    fn retry_after_is_honoured_and_never_cut_short() {
         let p = policy();
         let asked = |secs| Setback::Status { status: 429, retry_after: Some(Duration::from_secs(secs)) };
         assert_eq!(
@@ -182,9 +184,13 @@ mod tests {
             Decision::RetryAfter(Duration::from_secs(3))
         );
         assert_eq!(
-            p.decide(asked(3600), false, 1, Duration::ZERO, 0.9),
+            p.decide(asked(10), false, 1, Duration::ZERO, 0.9),
             Decision::RetryAfter(Duration::from_secs(10))
         );
+        // Longer than the client waits: given up at once, not tried early.
+        assert_eq!(p.decide(asked(11), false, 1, Duration::ZERO, 0.9), Decision::GiveUp);
+        let busy = Setback::Status { status: 503, retry_after: Some(Duration::from_secs(3600)) };
+        assert_eq!(p.decide(busy, true, 1, Duration::ZERO, 0.9), Decision::GiveUp);
         let unavailable = Setback::Status { status: 503, retry_after: Some(Duration::from_secs(2)) };
         assert_eq!(
             p.decide(unavailable, true, 1, Duration::ZERO, 0.9),
