@@ -228,6 +228,57 @@ async fn a_log_shorter_than_its_head_is_refused_on_open() {
     assert!(!path.exists(), "opening did not create an empty log in its place");
 }
 
+/// Appends intents until one is refused, for at most a few seconds: the
+/// head is written on a thread of its own, a little after each batch.
+async fn first_refused_intent(log: &AuditLog, tag: &str) -> Option<AuditError> {
+    for n in 0..200 {
+        if let Err(e) = log.append(intent(&format!("{tag}-{n}"))).await {
+            return Some(e);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    None
+}
+
+/// While the head file cannot be written, records cut from the log's end
+/// would go unnoticed: no change is started (intents are refused, naming
+/// why), what already happened is still recorded, and all resumes once the
+/// head can be written again.
+#[tokio::test]
+async fn no_change_starts_while_the_head_cannot_be_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = log_path(&dir);
+    let head = dir.path().join("audit.head");
+    let (log, _) = AuditLog::open(&path).await.unwrap();
+    log.append(intent("before")).await.unwrap();
+    // A directory where the head file goes: replacing it fails, even as root.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    std::fs::remove_file(&head).unwrap();
+    std::fs::create_dir(&head).unwrap();
+
+    let refused = first_refused_intent(&log, "while").await.expect("an intent is refused");
+    let shown = refused.to_string();
+    assert!(shown.contains("the audit log's head file cannot write"), "{shown}");
+    assert!(shown.contains("no change is started until it can be written again"), "{shown}");
+    log.append(outcome("before")).await.expect("what already happened is still recorded");
+
+    std::fs::remove_dir(&head).unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    log.append(outcome("while-0")).await.unwrap();
+    let resumed = async {
+        for n in 0..200 {
+            if log.append(intent(&format!("after-{n}"))).await.is_ok() {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        false
+    };
+    assert!(resumed.await, "intents are taken again once the head is written");
+    log.close().await;
+    assert!(matches!(verify(&path).unwrap(), VerifyReport::Intact { .. }));
+}
+
 #[tokio::test]
 async fn a_missing_head_is_rebuilt_and_recorded() {
     let dir = tempfile::tempdir().unwrap();

@@ -11,6 +11,10 @@
 //! of its own, a few times a second at most: the writer hands over each new
 //! head and goes on to its next batch, and the batches of a busy moment cost
 //! one head write, that of the latest.
+//!
+//! A head that cannot be written leaves the log's end unprotected: records
+//! cut from it would go unnoticed. The keeper says so ([`Keeper::trouble`])
+//! until a write succeeds again, and the log starts no new change meanwhile.
 
 use super::digest::ChainHash;
 use crate::engine::journal;
@@ -76,6 +80,8 @@ const SPACING: Duration = Duration::from_millis(100);
 pub(super) struct Keeper {
     shared: Arc<(Mutex<Slot>, Condvar)>,
     thread: Option<JoinHandle<()>>,
+    /// Why the last head write failed, until one succeeds.
+    trouble: Arc<Mutex<Option<String>>>,
 }
 
 #[derive(Default)]
@@ -87,10 +93,18 @@ struct Slot {
 impl Keeper {
     pub fn spawn(path: PathBuf) -> io::Result<Self> {
         let shared = Arc::new((Mutex::new(Slot::default()), Condvar::new()));
-        let theirs = Arc::clone(&shared);
-        let thread =
-            std::thread::Builder::new().name("audit-head".into()).spawn(move || keep(&path, &theirs))?;
-        Ok(Self { shared, thread: Some(thread) })
+        let trouble = Arc::new(Mutex::new(None));
+        let (theirs, their_trouble) = (Arc::clone(&shared), Arc::clone(&trouble));
+        let thread = std::thread::Builder::new()
+            .name("audit-head".into())
+            .spawn(move || keep(&path, &theirs, &their_trouble))?;
+        Ok(Self { shared, thread: Some(thread), trouble })
+    }
+
+    /// Why the head could not be written last time, unless a later write
+    /// succeeded.
+    pub fn trouble(&self) -> Option<String> {
+        self.trouble.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     /// Hands over the head of a synced batch; one not yet written is replaced.
@@ -119,28 +133,29 @@ enum Turn {
     Last(Option<Head>),
 }
 
-fn keep(path: &Path, shared: &(Mutex<Slot>, Condvar)) {
+fn keep(path: &Path, shared: &(Mutex<Slot>, Condvar), trouble: &Mutex<Option<String>>) {
     let mut due = Instant::now();
     loop {
         match next_turn(shared, due) {
             Turn::Write(head) => {
-                record(path, &head);
+                record(path, &head, trouble);
                 due = Instant::now() + SPACING;
             }
             Turn::Last(head) => {
-                head.iter().for_each(|head| record(path, head));
+                head.iter().for_each(|head| record(path, head, trouble));
                 return;
             }
         }
     }
 }
 
-fn record(path: &Path, head: &Head) {
-    // A stale head only lags the log, which verification allows; the next
-    // write brings it up to date.
-    if let Err(e) = write(path, head) {
+fn record(path: &Path, head: &Head, trouble: &Mutex<Option<String>>) {
+    let written = write(path, head);
+    if let Err(e) = &written {
         tracing::warn!(path = %path.display(), "cannot update the audit head: {e}");
     }
+    *trouble.lock().unwrap_or_else(PoisonError::into_inner) =
+        written.err().map(|e| format!("cannot write {}: {e}", path.display()));
 }
 
 /// Waits for a head to write once `due` has come, or for the keeper to close.

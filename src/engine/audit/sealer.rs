@@ -3,7 +3,7 @@
 use super::digest::ChainHash;
 use super::entry::AuditEntry;
 use super::head::{Head, Keeper};
-use super::record::AuditRecord;
+use super::record::{AuditRecord, RecordKind};
 use super::{line, redact};
 use crate::domain::FieldError;
 use crate::engine::journal::Sealer;
@@ -39,6 +39,19 @@ impl Sealer for AuditSealer {
     type Sealed = Arc<AuditRecord>;
 
     fn seal(&mut self, entry: AuditEntry, line: &mut Vec<u8>) -> Result<Arc<AuditRecord>, FieldError> {
+        // Outcomes and repairs of what already happened are still recorded;
+        // only a change not yet begun waits for a head that can be kept.
+        if entry.kind == RecordKind::Intent
+            && let Some(trouble) = self.head.trouble()
+        {
+            return Err(FieldError::new(
+                "audit",
+                format!(
+                    "the audit log's head file {trouble}, so records cut from the log's end would go \
+                     unnoticed; no change is started until it can be written again"
+                ),
+            ));
+        }
         let record = seal(entry, self.chain, OffsetDateTime::now_utc(), line)?;
         self.chain = ChainState::after(record.seq, record.hash);
         Ok(Arc::new(record))
