@@ -110,7 +110,7 @@ impl Client {
         disposition: &ContactDisposition,
         etag: Option<&ETag>,
         key: Option<IdempotencyKey>,
-    ) -> Result<Contact> {
+    ) -> Result<Option<Contact>> {
         self.run(self.dialect().set_contact_disposition(disposition), Guards::new(etag, key)).await
     }
 

@@ -172,7 +172,8 @@ pub trait Dialect: Send + Sync + fmt::Debug {
     fn campaign(&self, id: &CampaignId) -> Call<Campaign>;
     fn contacts(&self, campaign: &CampaignId, query: &ListQuery<ContactFilter>) -> Call<Page<Contact>>;
     fn contact(&self, campaign: &CampaignId, id: &ContactId) -> Call<Contact>;
-    fn set_contact_disposition(&self, disposition: &ContactDisposition) -> Call<Contact>;
+    /// The contact as the tenant now holds it; `None` when it answered 204.
+    fn set_contact_disposition(&self, disposition: &ContactDisposition) -> Call<Option<Contact>>;
 
     fn users(&self, query: &ListQuery<UserFilter>) -> Call<Page<User>>;
     fn user(&self, id: &UserId) -> Call<User>;

@@ -132,6 +132,33 @@ fn a_page_of_contacts_decodes() {
     assert!(page.has_more());
 }
 
+/// Document 001 takes 200 and 204 alike as a written disposition.
+#[test]
+fn a_contact_write_answered_204_is_a_success_without_a_contact() {
+    use crate::domain::contact_disposition::{ContactDisposition, ContactDispositionDraft, OutcomeMatrix};
+    let draft = ContactDispositionDraft {
+        contact_id: "contact-uuid-111111111111".into(),
+        campaign_id: "c-1".into(),
+        outcome_code: "INTERESTED".into(),
+        agent_id: "agent-1".into(),
+        ..Default::default()
+    };
+    let change = ContactDisposition::validate(
+        &draft,
+        &OutcomeMatrix::new(["INTERESTED"]),
+        crate::domain::Timestamp::now(),
+    )
+    .unwrap();
+    let call = d().set_contact_disposition(&change);
+    assert_eq!(call.spec.method, Method::PATCH);
+    assert_eq!(call.decode(&reply(204, "")).unwrap(), None);
+    let body = r#"{ "id": "contact-uuid-111111111111", "campaignId": "c-1", "state": "COMPLETED",
+        "outcomeCode": "INTERESTED", "attempts": 1, "updatedAt": "2026-11-21T19:00:00Z" }"#;
+    let written = call.decode(&tagged(body, "W/\"7\"")).unwrap().expect("a 200 shows the contact");
+    assert_eq!(written.outcome_code.as_deref(), Some("INTERESTED"));
+    assert!(call.decode(&reply(200, "")).is_err(), "a 200 must show it");
+}
+
 #[test]
 fn users_decode_shift_roles_and_status() {
     let body = r#"{ "id": "12345-abcde-67890", "firstName": "Sam", "lastName": "Ng", "userName": "sng",

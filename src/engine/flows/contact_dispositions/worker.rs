@@ -100,7 +100,7 @@ impl Worker<'_> {
             })
             .await;
             let error = match written {
-                Ok(reply) => return self.applied(before, &reply.value, reply.call, ""),
+                Ok(reply) => return self.applied(before, reply.value.as_ref(), reply.call, ""),
                 Err(e) => e,
             };
             if try_again(&error, tried).await {
@@ -138,9 +138,8 @@ impl Worker<'_> {
             return Ending::error(error);
         }
         match self.read().await {
-            Ok(now) if now.value.outcome_code.as_deref() == Some(self.d.outcome_code.as_str()) => {
-                self.applied(before, &now.value, (*error.call).clone(), " (confirmed by reading it back)")
-            }
+            Ok(now) if now.value.outcome_code.as_deref() == Some(self.d.outcome_code.as_str()) => self
+                .applied(before, Some(&now.value), (*error.call).clone(), " (confirmed by reading it back)"),
             _ => Ending::error(error),
         }
     }
@@ -157,7 +156,8 @@ impl Worker<'_> {
         check_contact(&contact.state, contact.outcome_code.as_deref(), &self.d.outcome_code)
     }
 
-    fn applied(&self, before: &Contact, after: &Contact, call: CallInfo, how: &str) -> Ending {
+    /// `after`: the contact as the tenant answered, when it did (not on a 204).
+    fn applied(&self, before: &Contact, after: Option<&Contact>, call: CallInfo, how: &str) -> Ending {
         let d = self.d;
         let write_ms = (call.latency.as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
         let campaign = match self.campaign {
@@ -171,7 +171,10 @@ impl Worker<'_> {
             before.outcome_code.as_deref().unwrap_or("none"),
         );
         Ending {
-            after: Some(json!({ "outcomeCode": after.outcome_code, "state": after.state.as_str() })),
+            after: Some(match after {
+                Some(after) => json!({ "outcomeCode": after.outcome_code, "state": after.state.as_str() }),
+                None => json!({ "outcomeCode": d.outcome_code.as_str() }),
+            }),
             webhook: Some(Webhook {
                 target: "crm",
                 event_type: "contact.disposition.updated",
