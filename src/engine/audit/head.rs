@@ -42,7 +42,11 @@ pub enum HeadError {
         #[source]
         source: io::Error,
     },
-    #[error("{} is not a head file: {detail}", path.display())]
+    #[error(
+        "{} is not a head file: {detail}; run `cxone-console audit verify`, then move it aside to have it \
+         rebuilt from the log (the rebuild is recorded as a repair)",
+        path.display()
+    )]
     Unreadable { path: PathBuf, detail: String },
 }
 
@@ -198,5 +202,15 @@ mod tests {
         let idle = Keeper::spawn(path.clone()).unwrap();
         drop(idle);
         assert_eq!(read(&path).unwrap(), Some(head(500)), "a keeper given nothing writes nothing");
+    }
+
+    #[test]
+    fn an_unreadable_head_says_how_to_have_it_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.head");
+        std::fs::write(&path, "").unwrap();
+        let shown = read(&path).unwrap_err().to_string();
+        assert!(shown.contains("is not a head file"), "{shown}");
+        assert!(shown.contains("move it aside to have it rebuilt from the log"), "{shown}");
     }
 }
