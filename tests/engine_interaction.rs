@@ -228,6 +228,11 @@ async fn a_concurrent_edit_is_read_again_and_the_change_applied_once() {
         intent_tag.is_some() && sent_tag.is_some() && intent_tag != sent_tag,
         "the retry used the fresh tag"
     );
+    assert_eq!(
+        records_of(&records, RecordKind::Outcome)[0].entry.attempts,
+        Some(2),
+        "both writes are counted"
+    );
     assert_eq!(rig.sink_holds("disposition", 1).await.len(), 1);
     rig.stop().await;
 }
@@ -278,6 +283,7 @@ async fn a_persistent_conflict_is_reported_as_one() {
     let records = rig.audit_records();
     let outcomes = records_of(&records, RecordKind::Outcome);
     assert_eq!(outcomes[0].entry.outcome, Some(cxone_console::engine::audit::Outcome::Conflict));
+    assert_eq!(outcomes[0].entry.attempts, Some(3), "every write refused as stale is counted");
     let (_, dir) = rig.stop().await;
     let outbox = std::fs::read_to_string(dir.path().join("outbox.jsonl")).unwrap_or_default();
     assert!(!outbox.contains("enqueued"), "no webhook for a change that did not happen: {outbox}");

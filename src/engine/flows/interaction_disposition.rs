@@ -110,7 +110,7 @@ async fn apply(
 /// either finds the change in place or retries with the fresh tag.
 async fn write(
     ctx: &Ctx,
-    trail: Trail<'_>,
+    mut trail: Trail<'_>,
     change: &InteractionDisposition,
     mut etag: ETag,
     key: &IdempotencyKey,
@@ -125,6 +125,7 @@ async fn write(
             // Sent again with the same key: the tenant answers for the
             // attempt that landed unanswered, or applies it now.
             Err(e) if try_again(&e, tried).await => {
+                trail.sent(&e.call);
                 tried += 1;
                 continue;
             }
@@ -141,6 +142,8 @@ async fn write(
             let settled = Settled::new(outcome).call(&error.call).class(ErrorClass::Conflict);
             return trail.finish(settled, started.elapsed()).await;
         }
+        // From here on the outcome records a later call, not this one.
+        trail.sent(&error.call);
         tokio::time::sleep(pause(conflicts)).await;
         let fresh = match read(ctx, change).await {
             Ok(fresh) => fresh,

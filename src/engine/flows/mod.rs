@@ -116,6 +116,10 @@ pub(crate) struct Trail<'a> {
     action: &'static str,
     target: Target,
     before: Option<Value>,
+    /// Requests of earlier write calls that did not settle the change (a
+    /// stale tag, an error tried again), added to the attempts of the call
+    /// the outcome records.
+    earlier_attempts: u32,
 }
 
 impl<'a> Trail<'a> {
@@ -129,7 +133,16 @@ impl<'a> Trail<'a> {
         action: &'static str,
         target: Target,
     ) -> Self {
-        Self { ctx, correlation, item, operation: Some(operation), action, target, before: None }
+        Self {
+            ctx,
+            correlation,
+            item,
+            operation: Some(operation),
+            action,
+            target,
+            before: None,
+            earlier_attempts: 0,
+        }
     }
 
     /// A change the engine makes for itself (its callback registration),
@@ -141,7 +154,7 @@ impl<'a> Trail<'a> {
         action: &'static str,
         target: Target,
     ) -> Self {
-        Self { ctx, correlation, item, operation: None, action, target, before: None }
+        Self { ctx, correlation, item, operation: None, action, target, before: None, earlier_attempts: 0 }
     }
 
     pub fn target(&self) -> &Target {
@@ -191,6 +204,12 @@ impl<'a> Trail<'a> {
         })
     }
 
+    /// Counts the requests of a write call that did not settle the change,
+    /// so the outcome's attempts say how often it was sent in all.
+    pub fn sent(&mut self, call: &CallInfo) {
+        self.earlier_attempts = self.earlier_attempts.saturating_add(call.attempts);
+    }
+
     /// Records a change sent with others and cancelled before its turn: a
     /// `what` (an interaction) not started.
     pub async fn unstarted(self, what: &str) -> Outcome {
@@ -222,7 +241,7 @@ impl<'a> Trail<'a> {
         if let Some(call) = call {
             let request = request_info(call);
             if let Some(status) = call.status {
-                entry = entry.http(status, call.attempts, call.latency);
+                entry = entry.http(status, call.attempts.saturating_add(self.earlier_attempts), call.latency);
             }
             entry.request = Some(request);
         }

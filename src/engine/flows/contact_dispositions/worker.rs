@@ -85,12 +85,12 @@ impl Worker<'_> {
         if let Err(outcome) = trail.intent(request, &body, Some(state), Some(intended)).await {
             return Ending::new(outcome);
         }
-        self.write(&before, key).await
+        self.write(trail, &before, key).await
     }
 
     /// PATCHes with the tag last read; a 409 reads the contact again and
     /// decides anew, within the configured number of retries.
-    async fn write(&self, before: &Contact, key: IdempotencyKey) -> Ending {
+    async fn write(&self, trail: &mut Trail<'_>, before: &Contact, key: IdempotencyKey) -> Ending {
         let mut etag = before.etag.clone();
         let (mut conflicts, mut tried) = (0, 0);
         loop {
@@ -104,6 +104,7 @@ impl Worker<'_> {
                 Err(e) => e,
             };
             if try_again(&error, tried).await {
+                trail.sent(&error.call);
                 tried += 1;
                 continue;
             }
@@ -126,6 +127,7 @@ impl Worker<'_> {
                 );
                 return Ending::new(Outcome::conflict(refused)).call(*error.call).class(ErrorClass::Conflict);
             }
+            trail.sent(&error.call);
             conflicts += 1;
             etag = again.etag;
         }
