@@ -322,3 +322,23 @@ async fn registrations_a_crash_cut_off_are_read_back_from_the_tenants_list() {
     assert_eq!(kinds.len(), 4, "each intent is settled by one record: {kinds:?}");
     rig.stop().await;
 }
+
+/// A line cut from the webhook outbox on start may have held a webhook: the
+/// audit log, which the console shows and exports, records the cut.
+#[tokio::test]
+async fn a_cut_outbox_line_is_recorded_as_a_repair_in_the_audit_log() {
+    let (sandbox, dir, config) = tenant().await;
+    std::fs::write(&config.outbox_path, br#"{"op":"enqueued","id":"msg_cut","tar"#).unwrap();
+    let rig = Rig::with(sandbox, dir, config).await;
+    let records = rig.audit_records();
+    let repairs: Vec<&str> = records
+        .iter()
+        .filter(|r| r.entry.kind == RecordKind::Repair)
+        .filter_map(|r| r.entry.reason.as_deref())
+        .collect();
+    assert_eq!(repairs.len(), 1, "{repairs:?}");
+    assert!(repairs[0].contains("cut an unfinished line from the webhook outbox"), "{}", repairs[0]);
+    assert!(repairs[0].contains("36 bytes at byte 0"), "{}", repairs[0]);
+    let (_, dir) = rig.stop().await;
+    assert!(matches!(audit::verify(&dir.path().join("audit.jsonl")).unwrap(), VerifyReport::Intact { .. }));
+}

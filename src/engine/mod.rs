@@ -29,7 +29,7 @@ pub use event::{
 };
 
 use crate::api::Client;
-use audit::{AuditError, AuditLog};
+use audit::{AuditEntry, AuditError, AuditLog};
 use context::Ctx;
 use metrics::Metrics;
 use outbox::{Deliverer, DeliveryConfig, DeliveryError, Outbox, OutboxError};
@@ -86,8 +86,21 @@ impl Engine {
     ) -> Result<(Self, mpsc::Receiver<Event>), EngineError> {
         let (events, receiver) = mpsc::channel(EVENT_BUFFER);
         let cancel = CancellationToken::new();
-        let (audit, report) = AuditLog::open(&config.audit_path).await?;
+        let (audit, mut report) = AuditLog::open(&config.audit_path).await?;
         let outbox = Outbox::open(&config.outbox_path).await?;
+        if let Some(torn) = outbox.torn_tail() {
+            // A cut outbox line may have held a webhook: the audit log, which
+            // the console shows and exports, says so, not only the log file.
+            let reason = format!(
+                "cut an unfinished line from the webhook outbox {}: {} bytes at byte {}; a webhook it held \
+                 may not be sent (its change is in this log)",
+                config.outbox_path.display(),
+                torn.bytes,
+                torn.offset
+            );
+            let repair = audit.append(AuditEntry::repair(reason)).await?;
+            report.recent.push(Arc::unwrap_or_clone(repair));
+        }
         let mut delivery = DeliveryConfig::new(config.webhook_targets.clone(), config.webhook_key.clone());
         delivery.max_in_flight = delivery.max_in_flight.max(config.batch_concurrency);
         let metrics = Metrics::new();
