@@ -166,3 +166,29 @@ async fn an_export_that_cannot_be_written_says_why_once() {
         "cxone-console: cannot write the export: No space left on device (os error 28)"
     );
 }
+
+/// A log with a line that is not a record is not exported at all, rather
+/// than cut off mid-document; one whose end was cut is exported with a
+/// warning, as an auditor may want to see what is left.
+#[tokio::test]
+async fn an_export_checks_the_log_first() {
+    let home = Home::new();
+    six_records(&home).await;
+    let log = home.audit_log();
+    let intact = std::fs::read_to_string(&log).unwrap();
+
+    std::fs::write(&log, format!("{intact}{{\"hello\":1}}\n")).unwrap();
+    let ran = home.run(&["audit", "export", "--format", "json"], &[]).await;
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(ran.stdout.is_empty(), "nothing half-written: {}", ran.stdout);
+    assert!(ran.stderr.contains("line 7 of the audit log is not a record"), "{}", ran.stderr);
+    assert!(ran.stderr.contains("nothing was exported"), "{}", ran.stderr);
+
+    let kept: String = intact.lines().take(4).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&log, kept).unwrap();
+    let ran = home.run(&["audit", "export", "--format", "json"], &[]).await;
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(ran.stderr.contains("is not intact (truncated"), "{}", ran.stderr);
+    let records: Value = serde_json::from_str(&ran.stdout).expect("a whole JSON document");
+    assert_eq!(records.as_array().map(Vec::len), Some(4));
+}

@@ -102,8 +102,23 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
             Err(e) => Err(e.into()),
         },
         AuditAction::Export { format, since } => {
+            // Read through once first, so a log with a line that is not a
+            // record stops the export before half a document reaches stdout.
+            let since = since.map(|s| s.datetime());
+            if let Err(e) = export(&path, &mut std::io::sink(), format, since) {
+                eprintln!("cxone-console: {e}; nothing was exported");
+                return Ok(ExitCode::from(REFUSED));
+            }
+            // A log whose chain is broken is still exported, as an auditor
+            // may want to see what it holds, but not without a word.
+            if let Ok(VerifyReport::Broken(finding)) = verify(&path) {
+                eprintln!(
+                    "warning: {} is not intact ({finding}); its records are exported as they are",
+                    path.display()
+                );
+            }
             let mut out = BufWriter::new(std::io::stdout().lock());
-            let written = export(&path, &mut out, format, since.map(|s| s.datetime()))
+            let written = export(&path, &mut out, format, since)
                 .map_err(anyhow::Error::from)
                 .and_then(|written| out.flush().map(|()| written).context("cannot write the export"));
             match written {
