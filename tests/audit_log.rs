@@ -120,8 +120,20 @@ async fn a_torn_tail_is_cut_and_the_repair_is_recorded() {
     assert_eq!((repair.seq, repair.entry.kind), (4, RecordKind::Repair));
     let reason = repair.entry.reason.as_deref().unwrap();
     assert!(reason.contains(&format!("{} bytes", torn.bytes)) && reason.contains("seq 4"), "{reason}");
+    assert!(reason.contains("an unfinished record left by a crash"), "{reason}");
     log.close().await;
     assert_eq!(verify(&path).unwrap(), VerifyReport::Intact { records: 4, repairs: vec![4] });
+
+    // A whole last line that is not a record is cut too (its hash cannot be
+    // checked), but not passed off as an unfinished write.
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.extend_from_slice(b"garbage\n");
+    std::fs::write(&path, &bytes).unwrap();
+    let (log, report) = AuditLog::open(&path).await.unwrap();
+    assert!(report.torn.as_ref().is_some_and(|t| t.whole_line && t.bytes == 8), "{:?}", report.torn);
+    let reason = report.repairs[0].entry.reason.as_deref().unwrap();
+    assert!(reason.contains("a last line that is not a record"), "{reason}");
+    log.close().await;
 }
 
 #[tokio::test]

@@ -56,6 +56,9 @@ pub struct TornRecord {
     pub bytes: u64,
     /// The seq the unfinished record carried, when enough of it was written.
     pub seq: Option<u64>,
+    /// Whether a whole line was cut (one that ends but is not a record),
+    /// not only the start of one.
+    pub whole_line: bool,
 }
 
 /// What opening found, for the engine to act on.
@@ -108,10 +111,12 @@ impl AuditLog {
         let mut repairs = Vec::new();
         if let Some(torn) = &torn {
             let seq = torn.seq.map_or_else(|| "its seq was not written".to_owned(), |s| format!("seq {s}"));
-            let reason = format!(
-                "cut an unfinished record left by a crash: {} bytes at byte {} ({seq})",
-                torn.bytes, torn.offset
-            );
+            let what = if torn.whole_line {
+                "a last line that is not a record (damaged, or written by something else)"
+            } else {
+                "an unfinished record left by a crash"
+            };
+            let reason = format!("cut {what}: {} bytes at byte {} ({seq})", torn.bytes, torn.offset);
             repairs.push(Arc::unwrap_or_clone(log.append(AuditEntry::repair(reason)).await?));
         }
         if head_missing {
@@ -192,7 +197,12 @@ fn prepare(path: &Path) -> Result<(JournalFile, Scan, bool), AuditError> {
 }
 
 fn describe_torn(torn: &TornTail) -> TornRecord {
-    TornRecord { offset: torn.offset, bytes: torn.bytes, seq: seq_in(&torn.fragment) }
+    TornRecord {
+        offset: torn.offset,
+        bytes: torn.bytes,
+        seq: seq_in(&torn.fragment),
+        whole_line: torn.fragment.contains(&b'\n'),
+    }
 }
 
 /// The `"seq":<digits>` of a partly written record, when it got that far.
