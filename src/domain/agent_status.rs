@@ -4,9 +4,8 @@
 //! a pause reason; a pause reason is one of the tenant's list; the directive
 //! flag `autoAvailable` defaults to false and `respectWrapUp` to true, as in
 //! the document (forcing Available after wrap-up is asked for, never
-//! assumed); the target user
-//! holds the Agent or Supervisor role; the change falls inside the user's
-//! shift when one is set.
+//! assumed); the target user holds the Agent or Supervisor role; the change
+//! falls inside the user's shift when one is set.
 
 use super::errors::{FieldError, Invalid, Problems, printable};
 use super::{Timestamp, UserId};
