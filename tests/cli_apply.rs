@@ -14,6 +14,19 @@ use std::time::Duration;
 const CAMPAIGN: &str = "a1b2c3d4-e5f6-7890-g1h2-i3j4k5l6m7n8";
 const PINNED_USER: &str = "12345-abcde-67890";
 
+/// Each error's line and field, in order.
+fn places(found: &[(u64, String, String)]) -> Vec<(u64, &str)> {
+    found.iter().map(|(line, field, _)| (*line, field.as_str())).collect()
+}
+
+/// A test tenant, and a home whose active profile is that tenant.
+async fn tenant_home() -> (cxone_console::sandbox::Sandbox, Home) {
+    let tenant = test_tenant().await;
+    let home = Home::new();
+    home.write_config(&tenant_config(&tenant));
+    (tenant, home)
+}
+
 fn errors(report: &Value) -> Vec<(u64, String, String)> {
     report["errors"]
         .as_array()
@@ -78,10 +91,7 @@ async fn a_file_with_bad_lines_sends_nothing_and_names_each_line_field_and_rule(
     let ran = home.run(&["apply", "--file", csv.to_str().unwrap(), "--dry-run"], &[]).await;
     assert_eq!(ran.code, Some(2));
     let found = errors(&ran.report());
-    assert_eq!(
-        found.iter().map(|(line, field, _)| (*line, field.as_str())).collect::<Vec<_>>(),
-        [(2, "value"), (4, "value")]
-    );
+    assert_eq!(places(&found), [(2, "value"), (4, "value")]);
     assert!(found[0].2.contains("is required unless the mode is DELETE"), "{found:?}");
     assert!(found[1].2.contains("the limit is 2000"), "{found:?}");
 }
@@ -110,9 +120,8 @@ async fn the_tenants_rules_refuse_the_file_before_anything_is_sent() {
     let ran = home.run(&["apply", "--file", file.to_str().unwrap()], &secrets()).await;
     assert_eq!(ran.code, Some(2), "{}", ran.stderr);
     let found = errors(&ran.report());
-    let at: Vec<(u64, &str)> = found.iter().map(|(line, field, _)| (*line, field.as_str())).collect();
     assert_eq!(
-        at,
+        places(&found),
         [
             (2, "code"),
             (3, "campaignId"),
@@ -141,9 +150,7 @@ async fn the_tenants_rules_refuse_the_file_before_anything_is_sent() {
 /// lines from being held to the tenant's rules: one run names every problem.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_broken_line_does_not_hide_what_the_tenant_refuses_on_the_others() {
-    let tenant = test_tenant().await;
-    let home = Home::new();
-    home.write_config(&tenant_config(&tenant));
+    let (tenant, home) = tenant_home().await;
     let file = write(
         &home,
         "changes.jsonl",
@@ -160,8 +167,7 @@ async fn a_broken_line_does_not_hide_what_the_tenant_refuses_on_the_others() {
         let ran = home.run(args, &secrets()).await;
         assert_eq!(ran.code, Some(2), "{}", ran.stderr);
         let found = errors(&ran.report());
-        let at: Vec<(u64, &str)> = found.iter().map(|(line, field, _)| (*line, field.as_str())).collect();
-        assert_eq!(at, [(1, "status"), (2, "campaignId"), (3, "pauseReason")], "{found:?}");
+        assert_eq!(places(&found), [(1, "status"), (2, "campaignId"), (3, "pauseReason")], "{found:?}");
         assert!(found[1].2.contains("no campaign no-such-campaign on the tenant"), "{found:?}");
         assert!(found[2].2.contains("not one of the tenant's pause reasons"), "{found:?}");
     }
@@ -173,10 +179,7 @@ async fn a_broken_line_does_not_hide_what_the_tenant_refuses_on_the_others() {
     let ran = home.run(&["apply", "--file", path], &secrets()).await;
     assert_eq!(ran.code, Some(2), "{}", ran.stderr);
     let found = errors(&ran.report());
-    assert_eq!(
-        found.iter().map(|(line, field, _)| (*line, field.as_str())).collect::<Vec<_>>(),
-        [(1, "status")]
-    );
+    assert_eq!(places(&found), [(1, "status")]);
     assert_eq!(ran.report()["unchecked"]["lines"], serde_json::json!([2, 3]));
     assert!(ran.stderr.contains("lines 2, 3 not checked against the tenant's rules: "), "{}", ran.stderr);
 }
@@ -185,9 +188,7 @@ async fn a_broken_line_does_not_hide_what_the_tenant_refuses_on_the_others() {
 /// way whatever the file holds: exit 2, nothing on stdout, nothing sent.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tenant_refusing_the_client_stops_any_file_before_its_first_line() {
-    let tenant = test_tenant().await;
-    let home = Home::new();
-    home.write_config(&tenant_config(&tenant));
+    let (tenant, home) = tenant_home().await;
     // Agent status lines need none of the tenant's rule data, so nothing
     // but the sign-in asks the tenant anything before the engine starts.
     let file = write(
@@ -213,9 +214,7 @@ async fn a_tenant_refusing_the_client_stops_any_file_before_its_first_line() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_secrets_stay_out_of_every_output_log_and_file() {
-    let tenant = test_tenant().await;
-    let home = Home::new();
-    home.write_config(&tenant_config(&tenant));
+    let (tenant, home) = tenant_home().await;
     let file = example("mixed.jsonl");
     let dry = home.run(&["apply", "--dry-run", "--file", file.to_str().unwrap()], &secrets()).await;
     let real = home.run(&["apply", "--file", file.to_str().unwrap()], &secrets()).await;
@@ -312,9 +311,7 @@ async fn contact_lines(tenant: &cxone_console::sandbox::Sandbox, count: usize) -
 /// claim to have gone through.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn contacts_a_stopped_batch_never_started_are_not_sent_and_fail_the_run() {
-    let tenant = test_tenant().await;
-    let home = Home::new();
-    home.write_config(&tenant_config(&tenant));
+    let (tenant, home) = tenant_home().await;
     let file = write(&home, "contacts.csv", &contact_lines(&tenant, 60).await);
     let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
         .args(["apply", "--file", file.to_str().unwrap()])

@@ -102,16 +102,21 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
             Err(e) => Err(e.into()),
         },
         AuditAction::Export { format, since } => {
-            // Read through once first, so a log with a line that is not a
-            // record stops the export before half a document reaches stdout.
             let since = since.map(|s| s.datetime());
-            if let Err(e) = export(&path, &mut std::io::sink(), format, since) {
+            // An intact log reads as records throughout (verification reads
+            // each line as one). Any other is read through once first, so a
+            // line that is not a record stops the export before half a
+            // document reaches stdout.
+            let checked = verify(&path);
+            if !matches!(checked, Ok(VerifyReport::Intact { .. }))
+                && let Err(e) = export(&path, &mut std::io::sink(), format, since)
+            {
                 eprintln!("cxone-console: {e}; nothing was exported");
                 return Ok(ExitCode::from(REFUSED));
             }
             // A log whose chain is broken is still exported, as an auditor
             // may want to see what it holds, but not without a word.
-            if let Ok(VerifyReport::Broken(finding)) = verify(&path) {
+            if let Ok(VerifyReport::Broken(finding)) = checked {
                 eprintln!(
                     "warning: {} is not intact ({finding}); its records are exported as they are",
                     path.display()
