@@ -20,6 +20,8 @@ pub const HEADER_SIGNATURE: &str = "webhook-signature";
 /// How far a delivery's timestamp may be from the receiver's clock.
 pub const TOLERANCE_SECS: i64 = 300;
 const PREFIX: &str = "whsec_";
+/// The key lengths Standard Webhooks asks for: 24 to 64 random bytes.
+pub const RECOMMENDED_KEY_BYTES: std::ops::RangeInclusive<usize> = 24..=64;
 
 /// A signing key. The bytes never appear in Debug output.
 #[derive(Clone)]
@@ -48,6 +50,11 @@ impl SigningKey {
             return Err(KeyError::Empty);
         }
         Ok(Self { key: SecretSlice::from(bytes) })
+    }
+
+    /// How many bytes the decoded key holds.
+    pub fn key_bytes(&self) -> usize {
+        self.key.expose_secret().len()
     }
 
     /// A fresh random key, as `whsec_<base64 of 32 bytes>`.

@@ -185,6 +185,34 @@ fn webhook_secrets_are_read_and_checked() {
     assert!(error.to_string().contains("must be signed"), "{error}");
 }
 
+/// Standard Webhooks asks for 24 to 64 random bytes: outside that the key
+/// still signs, with a warning that names the key and the length, never the
+/// secret.
+#[test]
+fn a_signing_key_outside_24_to_64_bytes_loads_with_a_warning() {
+    use base64::Engine;
+    let text = "[webhooks]\nsecret_env = \"HOOK_SECRET\"\ncrm = \"https://crm.example.com/hook\"\n";
+    let home = Home::with_config(text);
+    let with_key = |bytes: usize| {
+        let key = (0..bytes).map(|i| (i * 37 + 11) as u8).collect::<Vec<_>>();
+        let secret = format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(key));
+        (home.load(&Environment::fixed([("HOOK_SECRET", secret.as_str())])).expect("loads"), secret)
+    };
+    for bytes in [24, 32, 64] {
+        let (loaded, _) = with_key(bytes);
+        assert!(loaded.warnings.is_empty(), "{bytes} bytes: {:?}", loaded.warnings);
+    }
+    for bytes in [1, 16, 23, 65, 128] {
+        let (loaded, secret) = with_key(bytes);
+        let expected = Warning::SigningKeyLength { key: KeyPath::new("webhooks", "secret_env"), bytes };
+        assert_eq!(loaded.warnings, [expected]);
+        let shown = loaded.warnings[0].to_string();
+        assert!(shown.contains(&format!("{bytes} bytes")) && shown.contains("24 to 64"), "{shown}");
+        assert!(!shown.contains(&secret[6..]), "the warning repeats the secret: {shown}");
+        assert!(matches!(loaded.config.webhooks().secret(), Some(WebhookSecret::Configured(_))));
+    }
+}
+
 #[test]
 fn show_and_debug_never_contain_a_secret() {
     let text = format!(

@@ -103,6 +103,13 @@ pub enum Warning {
         .path.display()
     )]
     SecretFileShared { key: KeyPath, path: PathBuf, mode: u32 },
+    /// Signatures still verify, but Standard Webhooks receivers may refuse
+    /// the key, and a short one is easier to guess.
+    #[error(
+        "{key}: the signing secret decodes to {bytes} bytes; Standard Webhooks asks for 24 to 64 random \
+         bytes (the receiver's secret decides: ask its owner for a longer one)"
+    )]
+    SigningKeyLength { key: KeyPath, bytes: usize },
 }
 
 /// The text being read, to turn byte spans into lines and name the key a

@@ -123,8 +123,8 @@ impl Config {
 
         let sandbox = matches!(profile, Profile::Sandbox(_));
         let table = Table::new(source, "webhooks");
-        let (webhooks, warning) = Webhooks::read(&table, &file.webhooks, sandbox, env, paths.config_dir())?;
-        warnings.extend(warning);
+        let (webhooks, found) = Webhooks::read(&table, &file.webhooks, sandbox, env, paths.config_dir())?;
+        warnings.extend(found);
         let engine = EngineSettings::read(&Table::new(source, "engine"), &file.engine)?;
         let ui = UiSettings::read(&Table::new(source, "ui"), &file.ui)?;
         let config =

@@ -69,6 +69,15 @@ pub(super) struct ReadSecret {
 }
 
 impl SecretKeys<'_> {
+    /// The key the secret was read through, and where it is written: the
+    /// environment variable's when both are set.
+    pub fn set_key(&self) -> (&'static str, Option<std::ops::Range<usize>>) {
+        match (self.env, self.file) {
+            (Some(env), _) => (self.env_key, Some(env.span())),
+            (None, file) => (self.file_key, file.map(|f| f.span())),
+        }
+    }
+
     /// The secret, or `None` when neither key is set. A relative file path
     /// is taken from `config_dir`, where config.toml lives.
     pub fn read(

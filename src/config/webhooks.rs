@@ -2,12 +2,11 @@
 
 use super::check::Table;
 use super::env::Environment;
-use super::error::{ConfigError, Warning};
+use super::error::{ConfigError, KeyPath, Warning};
 use super::file::WebhooksFile;
 use super::secret::{Secret, SecretKeys};
-use crate::signing::SigningKey;
+use crate::signing::{RECOMMENDED_KEY_BYTES, SigningKey};
 use std::path::Path;
-use toml::Spanned;
 use url::Url;
 
 /// The systems that hear about changes.
@@ -99,7 +98,7 @@ impl Webhooks {
         sandbox: bool,
         env: &Environment,
         config_dir: &Path,
-    ) -> Result<(Self, Option<Warning>), ConfigError> {
+    ) -> Result<(Self, Vec<Warning>), ConfigError> {
         table.no_inline_secret("secret", &file.secret, "secret_env or secret_file")?;
         let configured = |target| match target {
             WebhookTarget::Disposition => file.disposition.as_ref(),
@@ -120,12 +119,19 @@ impl Webhooks {
             file_key: "secret_file",
             file: file.secret_file.as_ref(),
         };
-        let (secret, warning) = match keys.read(table, env, config_dir)? {
+        let mut warnings = Vec::new();
+        let secret = match keys.read(table, env, config_dir)? {
             Some(read) => {
-                check_signing_key(table, &keys, &read.secret)?;
-                (Some(WebhookSecret::Configured(read.secret)), read.warning)
+                let key = check_signing_key(table, &keys, &read.secret)?;
+                warnings.extend(read.warning);
+                if !RECOMMENDED_KEY_BYTES.contains(&key.key_bytes()) {
+                    let (name, _) = keys.set_key();
+                    let key_path = KeyPath::new(table.name(), name);
+                    warnings.push(Warning::SigningKeyLength { key: key_path, bytes: key.key_bytes() });
+                }
+                Some(WebhookSecret::Configured(read.secret))
             }
-            None if sandbox => (Some(WebhookSecret::SandboxSink), None),
+            None if sandbox => Some(WebhookSecret::SandboxSink),
             None => {
                 let unsigned = WebhookTarget::ALL.into_iter().find_map(|t| Some((t, configured(t)?)));
                 if let Some((target, url)) = unsigned {
@@ -135,18 +141,20 @@ impl Webhooks {
                     );
                     return Err(table.error(target.name(), Some(url.span()), rule));
                 }
-                (None, None)
+                None
             }
         };
-        Ok((Self { secret, destinations }, warning))
+        Ok((Self { secret, destinations }, warnings))
     }
 }
 
-fn check_signing_key(table: &Table<'_>, keys: &SecretKeys<'_>, secret: &Secret) -> Result<(), ConfigError> {
-    let Err(e) = SigningKey::from_secret(secret.value()) else { return Ok(()) };
-    let (key, span) = match (keys.env, keys.file) {
-        (Some(env), _) => (keys.env_key, Some(Spanned::span(env))),
-        (None, file) => (keys.file_key, file.map(Spanned::span)),
-    };
-    Err(table.error(key, span, format!("{e} (expected whsec_<base64>)")))
+fn check_signing_key(
+    table: &Table<'_>,
+    keys: &SecretKeys<'_>,
+    secret: &Secret,
+) -> Result<SigningKey, ConfigError> {
+    SigningKey::from_secret(secret.value()).map_err(|e| {
+        let (key, span) = keys.set_key();
+        table.error(key, span, format!("{e} (expected whsec_<base64>)"))
+    })
 }
