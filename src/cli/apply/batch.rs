@@ -2,14 +2,14 @@
 //! sent: JSON lines (one object per line) or CSV (a header row, then one
 //! change per row). Blank lines and lines starting with `#` are skipped.
 
+use super::csv_rows::csv_rows;
 use super::entry::{Entry, Line};
-use super::fields::{self, Fields};
+use super::fields::Fields;
 use super::{local, parse, strict_json};
 use crate::domain::{FieldError, Invalid, Problems, Timestamp};
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -22,7 +22,7 @@ pub struct LineError {
 }
 
 impl LineError {
-    fn new(line: usize, error: FieldError) -> Self {
+    pub(super) fn new(line: usize, error: FieldError) -> Self {
         Self { line, field: error.field, rule: error.rule }
     }
 }
@@ -70,8 +70,8 @@ pub struct Batch {
 pub enum BatchError {
     #[error("{} cannot be read: {source}", path.display())]
     Unreadable { path: PathBuf, source: std::io::Error },
-    #[error("{} is not UTF-8 text", path.display())]
-    NotText { path: PathBuf },
+    #[error("{} is not UTF-8 text: line {line} holds a byte sequence UTF-8 does not allow", path.display())]
+    NotText { path: PathBuf, line: usize },
     #[error("{} holds no changes", path.display())]
     Empty { path: PathBuf },
     #[error("{} has {} invalid line(s); nothing was sent", path.display(), errors.len())]
@@ -94,8 +94,10 @@ impl Batch {
     /// Reads `bytes` as the file at `path` (whose directory anchors the
     /// document paths lines may give). `now` fills timestamps left empty.
     pub fn parse(bytes: &[u8], path: &Path, now: Timestamp) -> Result<Self, BatchError> {
-        let text =
-            std::str::from_utf8(bytes).map_err(|_| BatchError::NotText { path: path.to_path_buf() })?;
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+            BatchError::NotText { path: path.to_path_buf(), line }
+        })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if content_lines(text).next().is_none() {
             return Err(BatchError::Empty { path: path.to_path_buf() });
@@ -192,83 +194,6 @@ fn json_rows(text: &str) -> Vec<Row> {
         .collect()
 }
 
-fn csv_rows(text: &str) -> Vec<Row> {
-    let mut reader =
-        csv::ReaderBuilder::new().comment(Some(b'#')).trim(csv::Trim::All).from_reader(text.as_bytes());
-    // A record's position is where the reader began looking for it, before
-    // the comment and blank lines it skipped: its line is the first after those.
-    let starts: Vec<usize> =
-        std::iter::once(0).chain(text.match_indices('\n').map(|(at, _)| at + 1)).collect();
-    let lines: Vec<&str> = text.split('\n').collect();
-    let line_at = |byte: u64| {
-        // After a \r\n the reader may place the next record at the \n,
-        // which still ends the line before.
-        let byte = match text.as_bytes().get(byte as usize) {
-            Some(b'\n') => byte + 1,
-            _ => byte,
-        };
-        let mut line = starts.partition_point(|start| *start as u64 <= byte).max(1);
-        while lines.get(line - 1).is_some_and(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
-            line += 1;
-        }
-        line
-    };
-    let line_of = |e: &csv::Error| e.position().map_or(1, |p| line_at(p.byte()));
-    let headers = match reader.headers() {
-        Ok(headers) => headers.clone(),
-        Err(e) => return vec![Err(LineError::new(line_of(&e), FieldError::new("header", e.to_string())))],
-    };
-    let header_line = headers.position().map_or(1, |p| line_at(p.byte()));
-    let mut seen = BTreeSet::new();
-    if let Some(twice) = headers.iter().find(|column| !seen.insert(*column)) {
-        let rule = format!("column {twice:?} appears twice");
-        return vec![Err(LineError::new(header_line, FieldError::new("header", rule)))];
-    }
-    if !headers.iter().any(|column| column == "op") {
-        return vec![Err(LineError::new(header_line, FieldError::new("op", "the header has no op column")))];
-    }
-    let known = parse::known_fields();
-    let strangers: Vec<Row> = headers
-        .iter()
-        .filter(|column| !known.contains(*column))
-        .map(|column| {
-            Err(LineError::new(header_line, FieldError::new(column, unknown_column(column, &known))))
-        })
-        .collect();
-    if !strangers.is_empty() {
-        return strangers;
-    }
-    reader
-        .records()
-        .map(|record| match record {
-            Ok(record) => {
-                let number = record.position().map_or(header_line + 1, |p| line_at(p.byte()));
-                Ok((number, Fields::from_csv(headers.iter().zip(record.iter()))))
-            }
-            Err(e) => Err(LineError::new(line_of(&e), FieldError::new("line", csv_rule(&e)))),
-        })
-        .collect()
-}
-
-/// Why a CSV column no operation reads is refused, with the field it most
-/// likely meant: the same name in another case or with `_` or `-`.
-fn unknown_column(column: &str, known: &BTreeSet<String>) -> String {
-    let wanted = fields::loosely(column);
-    match known.iter().find(|field| fields::loosely(field) == wanted) {
-        Some(field) => format!("is not a field of any operation: did you mean {field}?"),
-        None => "is not a field of any operation; remove the column or fix its name".to_string(),
-    }
-}
-
-fn csv_rule(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("has {len} cells where the header has {expected_len}")
-        }
-        _ => format!("cannot be read as CSV ({e})"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,6 +270,50 @@ mod tests {
         assert_eq!(errors(parse("x.csv", text))[0].line, 5);
         let good = parse("x.csv", "op,userId,status\r\nagent_status,u-1,Busy\r\n").unwrap();
         assert_eq!(good.lines[0].number, 2);
+    }
+
+    /// An unclosed quote would read every later row into one cell: those
+    /// changes would never be made, and their text would be sent as a note.
+    #[test]
+    fn a_quoted_cell_left_open_refuses_the_file_at_the_line_it_opens() {
+        let head = "op,userId,status,pauseReason\n";
+        let rows = "agent_status,u-2,Busy,\nagent_status,u-3,Busy,\n";
+        let never_closed = format!("{head}agent_status,u-1,Break,\"Lunch\nthen more words\n");
+        let bad = errors(parse("x.csv", &never_closed));
+        assert_eq!((bad.len(), bad[0].line, bad[0].field.as_str()), (1, 2, "pauseReason"), "{bad:?}");
+        assert!(bad[0].rule.contains("never closed"), "{}", bad[0].rule);
+        let closed_too_late = format!("{head}agent_status,u-1,Break,\"Lunch\n{rows}\"\n");
+        let bad = errors(parse("x.csv", &closed_too_late));
+        assert_eq!((bad.len(), bad[0].line), (1, 2), "{bad:?}");
+        assert!(bad[0].rule.contains("runs on to line 3"), "{}", bad[0].rule);
+    }
+
+    #[test]
+    fn an_indented_comment_or_a_line_of_spaces_is_skipped_in_csv_as_in_json_lines() {
+        let text = "op,userId,status\n  # indented comment\n   \nagent_status,u-1,Busy\n";
+        let batch = parse("x.csv", text).unwrap();
+        assert_eq!((batch.lines.len(), batch.lines[0].number), (1, 4));
+    }
+
+    #[test]
+    fn header_mistakes_are_named_plainly() {
+        let bad = errors(parse("x.csv", "op,userId,status,\nagent_status,u-1,Busy,\n"));
+        let named: Vec<_> = bad.iter().map(|e| (e.line, e.field.as_str())).collect();
+        assert_eq!(named, [(1, "header")]);
+        assert!(bad[0].rule.starts_with("column 4 has no name"), "{}", bad[0].rule);
+        let bad = errors(parse("x.csv", "Op,UserId,Status\nagent_status,u-1,Busy\n"));
+        let rules: Vec<_> = bad.iter().map(|e| format!("{}: {}", e.field, e.rule)).collect();
+        assert_eq!(rules.len(), 3, "{rules:?}");
+        assert!(rules[0].contains("Op: is not a field of any operation: did you mean op?"), "{rules:?}");
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_refused_with_its_line() {
+        let bytes = b"{\"op\":\"agent_status\"}\n{\"userId\":\"\xff\xfe\"}\n";
+        match Batch::parse(bytes, Path::new("x.jsonl"), Timestamp::now()) {
+            Err(e @ BatchError::NotText { line: 2, .. }) => assert!(e.to_string().contains("line 2"), "{e}"),
+            other => panic!("expected line 2 to be named, got {other:?}"),
+        }
     }
 
     #[test]

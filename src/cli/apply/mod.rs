@@ -14,6 +14,7 @@
 //! audit log.
 
 mod batch;
+mod csv_rows;
 mod drive;
 mod entry;
 mod fields;
