@@ -9,14 +9,15 @@ use cxone_console::sandbox::Resource;
 use cxone_console::signing::Verdict;
 use serde_json::Value;
 
-/// Every change of a re-run is skipped as done by the first run; lines that
-/// only read (simulations, metrics) simply run again.
-fn skipped_as_earlier(report: &Value) -> bool {
+/// Every change of a re-run is skipped (`skipped`, or `would_skip` in a
+/// dry run) as done by the first run; lines that only read (simulations,
+/// metrics) simply run again.
+fn skipped_as_earlier(report: &Value, skipped: &str) -> bool {
     report["lines"]
         .as_array()
         .unwrap()
         .iter()
-        .all(|l| is_local(l) || (l["outcome"] == "skipped" && l["key"] == "earlier_run"))
+        .all(|l| is_local(l) || (l["outcome"] == skipped && l["key"] == "earlier_run"))
 }
 
 fn is_local(line: &Value) -> bool {
@@ -44,9 +45,13 @@ async fn every_example_applies_and_running_it_again_repeats_nothing() {
         let writes = outcomes(&report).len() - count_local(&report);
         assert!(intents >= writes, "{name}: an intent before every write ({intents} for {writes})");
 
+        // A dry run tells what the re-run then does.
+        let preview = home.run(&["apply", "--dry-run", "--file", &name], &[]).await;
+        assert_eq!(preview.code, Some(0), "{name}: {}", preview.stderr);
+        assert!(skipped_as_earlier(&preview.report(), "would_skip"), "{name}: {:#}", preview.report());
         let again = home.run(&["apply", "--file", &name], &[]).await;
         assert_eq!(again.code, Some(0), "{name}: {}", again.stderr);
-        assert!(skipped_as_earlier(&again.report()), "{name}: {:#}", again.report());
+        assert!(skipped_as_earlier(&again.report(), "skipped"), "{name}: {:#}", again.report());
     }
 }
 
@@ -87,7 +92,7 @@ async fn the_mixed_example_writes_each_change_once_and_its_webhooks_verify() {
 
     let again = home.run(&["apply", "--file", file.to_str().unwrap()], &secrets()).await;
     assert_eq!(again.code, Some(0), "{}", again.stderr);
-    assert!(skipped_as_earlier(&again.report()), "{:#}", again.report());
+    assert!(skipped_as_earlier(&again.report(), "skipped"), "{:#}", again.report());
     assert_eq!(tenant.stats().writes, stats.writes, "the second run wrote nothing");
     assert_eq!(tenant.stats().total_repeated(), 0);
     tenant.shutdown().await;

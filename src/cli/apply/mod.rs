@@ -37,10 +37,12 @@ pub use report::{LineReport, Report, Unchecked, Verdict};
 use crate::api::Client;
 use crate::config::{Config, Environment};
 use crate::domain::Timestamp;
+use crate::engine::audit::applied_commands;
 use crate::runtime::{Options, Runtime, Tenant, log_to_file};
 use anyhow::{Context, Result};
 use clap::Args;
 use progress::Progress;
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -160,8 +162,9 @@ async fn dry_run(config: &Config, mut batch: Batch, now: Timestamp) -> Result<Ex
         if let Some(errors) = tenant_rules(tenant.client(), &mut batch, now).await? {
             return Ok(Err(errors));
         }
+        let done_before = done_before(config, &batch, &tenant.profile().identity())?;
         let mut progress = Progress::new("checking", batch.lines.len());
-        let lines = preview::preview(tenant.client(), &batch, now, &mut progress).await;
+        let lines = preview::preview(tenant.client(), &batch, &done_before, now, &mut progress).await;
         progress.finish();
         Ok::<_, anyhow::Error>(Ok(lines.context("reading the targets")?))
     }
@@ -178,6 +181,16 @@ async fn dry_run(config: &Config, mut batch: Batch, now: Timestamp) -> Result<Ex
             Ok(report.exit_code())
         }
     }
+}
+
+/// The lines (by index) an earlier run of this file against this tenant
+/// applied, by the audit log: the run skips them without a request.
+fn done_before(config: &Config, batch: &Batch, tenant: &str) -> Result<HashSet<usize>> {
+    let log = config.paths().audit_log();
+    let applied =
+        applied_commands(&log).with_context(|| format!("reading the audit log {}", log.display()))?;
+    let items = plan(batch, tenant).into_iter().flat_map(|planned| planned.items);
+    Ok(items.filter(|(_, id)| applied.contains(id.as_str())).map(|(index, _)| index).collect())
 }
 
 async fn apply(config: &Config, mut batch: Batch, now: Timestamp) -> Result<ExitCode> {

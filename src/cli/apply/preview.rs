@@ -33,17 +33,21 @@ const MAX_PAGES: usize = 1_000;
 type Previewed = Result<LineReport, ApiError>;
 
 /// What every line would do. Fails only when the tenant cannot be read.
+/// `done_before`: the lines (by index) an earlier run of the same file
+/// applied, which the run would skip without a request.
 pub(crate) async fn preview(
     client: &Client,
     batch: &Batch,
+    done_before: &HashSet<usize>,
     now: Timestamp,
     progress: &mut Progress,
 ) -> Result<Vec<LineReport>, ApiError> {
     let mut contacts = ContactCache::read(client, batch).await?;
     let mut targets = Targets::new(client);
     let mut reports = Vec::with_capacity(batch.lines.len());
-    for line in &batch.lines {
+    for (index, line) in batch.lines.iter().enumerate() {
         let report = match &line.entry {
+            _ if done_before.contains(&index) => Ok(earlier_run(line)),
             Entry::InteractionDisposition { interaction_id, dispositions } => {
                 interaction(&mut targets, line, interaction_id, dispositions, now).await
             }
@@ -100,6 +104,14 @@ fn changes(mut report: LineReport, before: Value, after: Value) -> LineReport {
 fn unchanged(line: &Line, why: String) -> LineReport {
     let mut report = LineReport::new(line, Verdict::WouldSkip, format!("{why}; nothing would be sent"));
     report.key = Some(Outcome::UNCHANGED.to_string());
+    report
+}
+
+/// A line an earlier run of this file applied, as the audit log says.
+fn earlier_run(line: &Line) -> LineReport {
+    let reason = "already applied by an earlier run (see the audit log); nothing would be sent";
+    let mut report = LineReport::new(line, Verdict::WouldSkip, reason);
+    report.key = Some(Outcome::EARLIER_RUN.to_string());
     report
 }
 

@@ -43,4 +43,5 @@ pub use export::{CSV_COLUMNS, ExportError, ExportFormat, export};
 pub use log::{AuditError, AuditLog, OpenReport, TornRecord};
 pub use record::{AuditRecord, LatencyMs, Method, Outcome, RecordKind, RequestInfo, Target, TargetKind};
 pub use redact::REDACTED;
+pub use scan::applied_commands;
 pub use verify::{Finding, Problem, VerifyError, VerifyReport, verify};

@@ -16,7 +16,8 @@ use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
 
 /// What the log holds, as far as carrying on is concerned.
 #[derive(Debug)]
@@ -139,4 +140,36 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
     let pending = read_back(&places, "intent")?;
     let recent = read_back(last_lines.make_contiguous(), "record")?;
     Ok(Scan { records, chain, pending, finished, unconfirmed, recent })
+}
+
+/// The commands the log at `path` says were applied: what a re-run of the
+/// same batch file skips as done by an earlier run. Read without opening the
+/// log for appending (a console may be writing it); a log that does not
+/// exist holds none, and an unfinished last line is left out. Blocking.
+pub fn applied_commands(path: &Path) -> Result<HashSet<String>, AuditError> {
+    let io_error = |source| JournalError::Io { action: "read", path: path.to_path_buf(), source };
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashSet::new()),
+        Err(e) => return Err(io_error(e).into()),
+    };
+    let mut reader = BufReader::with_capacity(256 * 1024, file);
+    let (mut applied, mut line, mut number) = (HashSet::new(), Vec::new(), 0);
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line).map_err(io_error)? == 0 || line.pop() != Some(b'\n') {
+            return Ok(applied);
+        }
+        number += 1;
+        let skim: Skim = serde_json::from_slice(&line).map_err(|e| AuditError::Damaged {
+            path: path.to_path_buf(),
+            line: number,
+            detail: format!("unreadable: {e}"),
+        })?;
+        if let (RecordKind::Outcome | RecordKind::Reconciled, Some(id), Some(Outcome::Applied)) =
+            (skim.kind, skim.command_id, skim.outcome)
+        {
+            applied.insert(id.into_owned());
+        }
+    }
 }
