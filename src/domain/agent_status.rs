@@ -168,8 +168,15 @@ impl AgentStatusChange {
                 format!("{r:?} is not one of the tenant's pause reasons: {}", known.join(", ")),
             );
         }
-        if status == Some(AgentStatus::Break) && pause_reason.is_none() {
-            p.push("pauseReason", "a Break needs a pause reason");
+        match (status, &pause_reason) {
+            (Some(AgentStatus::Break), None) => p.push("pauseReason", "a Break needs a pause reason"),
+            // The tenant keeps a reason only with a Break: one given with
+            // another status would be dropped without a word.
+            (Some(other), Some(_)) if other != AgentStatus::Break => p.push(
+                "pauseReason",
+                format!("only a Break takes a pause reason; leave it empty for {}", other.as_str()),
+            ),
+            _ => {}
         }
         let wrap_up_code = match draft.wrap_up_code.trim() {
             "" => None,
@@ -327,6 +334,12 @@ mod tests {
         let err = AgentStatusChange::validate(&draft("Break", "Coffee"), &reasons).unwrap_err();
         assert!(err.to_string().contains("not one of the tenant's pause reasons"));
         assert!(AgentStatusChange::validate(&draft("available", ""), &reasons).is_err());
+        let err = AgentStatusChange::validate(&draft("Busy", "Queue Full"), &reasons).unwrap_err();
+        assert!(err.mentions("pauseReason"), "{err}");
+        assert!(
+            err.to_string().contains("only a Break takes a pause reason; leave it empty for Busy"),
+            "{err}"
+        );
         let custom = PauseReasons::new(["Coffee"]);
         assert!(AgentStatusChange::validate(&draft("Break", "Coffee"), &custom).is_ok());
     }
@@ -362,8 +375,7 @@ mod tests {
             "the change ends a wrap-up"
         );
         assert!(!pause.held_by(None, None, false), "a status this console does not know");
-        // Only a Break keeps a reason: one typed for another status is not compared.
-        let busy = AgentStatusChange::validate(&draft("Busy", "Queue Full"), &reasons).unwrap();
+        let busy = AgentStatusChange::validate(&draft("Busy", ""), &reasons).unwrap();
         assert_eq!(busy.kept_reason(), None);
         assert!(busy.held_by(Some(AgentStatus::Busy), None, false));
         assert_eq!(

@@ -262,6 +262,14 @@ mod tests {
     }
 
     #[test]
+    fn an_action_named_by_both_id_and_name_is_refused_once_for_it() {
+        let line = r#"{"op":"data_action.new_version","id":"x","name":"VipLookup","version":"9.0.0"}"#;
+        let bad = errors(parse("x.jsonl", line));
+        let fields: Vec<&str> = bad.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name"], "{bad:?}");
+    }
+
+    #[test]
     fn csv_rows_keep_their_line_with_windows_line_ends() {
         let text = "op,userId,status\r\nagent_status,u-1,Busy\r\n\r\n# next\r\nagent_status,u-2,Nap\r\n";
         let batch = parse("x.csv", "op,userId,status\r\nagent_status,u-1,Busy\r\nagent_status,u-2,Away\r\n");

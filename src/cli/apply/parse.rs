@@ -146,9 +146,10 @@ fn action(f: &mut Fields) -> ActionRef {
         }
         (id, "") => ActionRef::Id(id.to_string()),
         ("", name) => ActionRef::Name(name.to_string()),
-        _ => {
+        (id, _) => {
             f.refuse("name", "give the action's id or its name, not both");
-            ActionRef::Id(String::new())
+            // The id is still held to its own rules, and only to those.
+            ActionRef::Id(id.to_string())
         }
     }
 }
