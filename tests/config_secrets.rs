@@ -213,6 +213,39 @@ fn a_signing_key_outside_24_to_64_bytes_loads_with_a_warning() {
     }
 }
 
+/// A password in a URL, or a secret pasted where a variable's name goes, is
+/// refused without being repeated.
+#[test]
+fn a_secret_written_where_it_does_not_belong_is_refused_and_not_repeated() {
+    let in_url = tenant("client_secret_env = \"CXONE_CLIENT_SECRET\"")
+        .replace("https://api.example.com", "https://ops:Pa55word@api.example.com");
+    let hook =
+        "[webhooks]\nsecret_env = \"HOOK_SECRET\"\ncrm = \"https://hooks:Pa55word@crm.example.com/x\"\n";
+    let bad_url = "[webhooks]\nsecret_env = \"HOOK_SECRET\"\ncrm = \"https://hooks:Pa55word@[::1\"\n";
+    for (text, key) in [
+        (in_url, KeyPath::new("profiles.prod", "base_url")),
+        (hook.to_string(), KeyPath::new("webhooks", "crm")),
+        (bad_url.to_string(), KeyPath::new("webhooks", "crm")),
+    ] {
+        let error = Home::with_config(&text).load(&env_with_secrets()).expect_err("refused");
+        assert_eq!(error.key(), Some(&key), "{error}");
+        assert!(!error.to_string().contains("Pa55word"), "the password is repeated: {error}");
+    }
+
+    for pasted in
+        [WEBHOOK_SECRET, "sbx_0ddd71773f5abb7fffc31d7776bdcde22d0b6178dcd137b3", "Xy9Kq2Lm8Np4Rt6Vw3Zb"]
+    {
+        let text = format!("[webhooks]\nsecret_env = \"{pasted}\"\n");
+        let error = Home::with_config(&text).load(&env_with_secrets()).expect_err("refused");
+        assert_eq!(error.key(), Some(&KeyPath::new("webhooks", "secret_env")), "{error}");
+        assert!(!error.to_string().contains(pasted), "the secret is repeated: {error}");
+    }
+    // A variable's name is still named when it is not set.
+    let text = "[webhooks]\nsecret_env = \"MISSING_HOOK_SECRET\"\n";
+    let error = Home::with_config(text).load(&env_with_secrets()).expect_err("refused");
+    assert!(error.to_string().contains("MISSING_HOOK_SECRET is not set"), "{error}");
+}
+
 #[test]
 fn show_and_debug_never_contain_a_secret() {
     let text = format!(

@@ -58,7 +58,7 @@ pub(crate) async fn settle(runtime: &mut Runtime, mut latest: Option<OutboxStatu
             break;
         }
         if waiting > 0 && !announced {
-            eprintln!("waiting for {waiting} webhook(s) to be delivered…");
+            eprintln!("waiting for {waiting} more webhook(s) to be delivered…");
             announced = true;
         }
         let wake = if waiting == 0 { quiet_at.min(deadline) } else { deadline };

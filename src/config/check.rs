@@ -81,8 +81,15 @@ impl Table<'_> {
     pub fn web_url(&self, key: &str, value: &Spanned<String>) -> Result<url::Url, ConfigError> {
         let span = Some(value.span());
         let text = self.text(key, value)?;
+        // Text before an `@` may be a password: it is not repeated.
+        let shown = if text.contains('@') { "the value".to_string() } else { format!("{text:?}") };
         let url = url::Url::parse(&text)
-            .map_err(|e| self.error(key, span.clone(), format!("{text:?} is not a URL: {e}")))?;
+            .map_err(|e| self.error(key, span.clone(), format!("{shown} is not a URL: {e}")))?;
+        if url.password().is_some() {
+            let rule = "holds a password, and secrets never go in config.toml: remove it from the URL \
+                        (webhook receivers check the signature; the tenant takes the client secret)";
+            return Err(self.error(key, span, rule));
+        }
         let rule = match url.scheme() {
             "https" => None,
             "http" if is_loopback(&url) => None,

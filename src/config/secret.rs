@@ -106,6 +106,11 @@ impl SecretKeys<'_> {
     ) -> Result<ReadSecret, ConfigError> {
         let span = Some(name.span());
         let name = table.text(self.env_key, name)?;
+        if looks_like_a_secret(&name) {
+            let rule = "holds what looks like the secret itself (not repeated here): put the secret in an \
+                        environment variable and name the variable here";
+            return Err(table.error(self.env_key, span, rule));
+        }
         if !is_variable_name(&name) {
             let rule = format!("{name:?} is not an environment variable name (letters, digits and _)");
             return Err(table.error(self.env_key, span, rule));
@@ -147,6 +152,17 @@ impl SecretKeys<'_> {
         let secret = Secret { source: SecretSource::File(path), value: SecretString::from(value) };
         Ok(ReadSecret { secret, warning })
     }
+}
+
+/// A value that reads as a secret rather than a variable's name: a webhook
+/// secret's prefix, base64's `+`, `/` or `=`, or a long token of mixed-case
+/// letters and digits, or of many digits (variables are named in words).
+fn looks_like_a_secret(name: &str) -> bool {
+    let count = |test: fn(&char) -> bool| name.chars().filter(test).count();
+    let digits = count(char::is_ascii_digit);
+    let mixed_case = count(char::is_ascii_lowercase) > 0 && count(char::is_ascii_uppercase) > 0;
+    let token = name.len() >= 20 && digits > 0 && (mixed_case || digits * 4 >= name.len());
+    name.starts_with("whsec_") || name.contains(['+', '/', '=']) || token
 }
 
 fn is_variable_name(name: &str) -> bool {

@@ -151,7 +151,7 @@ impl SkipReason {
 impl fmt::Display for SkipReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Duplicate => f.write_str("duplicate: this contact was already processed in this batch"),
+            Self::Duplicate => f.write_str("duplicate: this contact appears earlier in this batch"),
             Self::DialerState { state } => {
                 write!(f, "the dialer holds the contact ({state}); try again when the call ends")
             }
