@@ -97,8 +97,20 @@ async fn the_documents_three_contacts_are_applied_once_each_and_reach_the_crm() 
         assert_eq!(kinds, [RecordKind::Intent, RecordKind::Outcome], "{id}");
     }
     let intent = records_of(&records, &ids[0])[0];
-    assert_eq!(intent.entry.before, Some(json!({"outcomeCode": "NO_ANSWER", "state": "COMPLETED"})));
-    assert_eq!(intent.entry.after, Some(json!({"outcomeCode": "INTERESTED"})));
+    // Every value the change sends is recorded with what it overwrote.
+    let custom = json!({"lead_score": 85, "source": "outbound_campaign_v2"});
+    let before = intent.entry.before.clone().expect("the contact as read");
+    assert_eq!((&before["outcomeCode"], &before["state"]), (&json!("NO_ANSWER"), &json!("COMPLETED")));
+    let held = &before["customFields"];
+    assert_eq!(held.as_object().map(|m| m.len()), Some(2), "the keys sent, as held before: {before}");
+    assert!(before.get("notes").is_some(), "{before}");
+    let intended = json!({"outcomeCode": "INTERESTED", "notes": "Scheduled follow-up for next week",
+        "customFields": custom});
+    assert_eq!(intent.entry.after, Some(intended));
+    let outcome = records_of(&records, &ids[0])[1].entry.after.clone().expect("the contact as answered");
+    assert_eq!(outcome["customFields"], custom, "{outcome}");
+    let plain = records_of(&records, &ids[1])[0];
+    assert_eq!(plain.entry.after, Some(json!({"outcomeCode": "CALLBACK_LATER"})), "nothing else was sent");
     let request = intent.entry.request.as_ref().unwrap();
     assert!(request.etag.is_some() && request.idempotency_key.as_deref() == Some(ids[0].as_str()));
     let said = records_of(&records, &ids[0])[1].entry.reason.clone().unwrap_or_default();

@@ -65,6 +65,21 @@ fn contact_disposition_form() {
     type_text(&mut app, "agent-77");
     assert!(!snap(&app).contains('✕'), "the valid form shows no problem:\n{}", snap(&app));
     assert_snapshot!("contact_disposition_valid", snap(&app));
+    // The review says every value sent, with what the contact holds now.
+    press(&mut app, &["enter"]);
+    let screen = snap(&app);
+    assert!(screen.contains("lead_score") && screen.contains("source web"), "{screen}");
+}
+
+#[test]
+fn the_review_says_the_notes_wrap_up_code_and_flags_sent() {
+    let mut app = ready(120, 32);
+    press(&mut app, &["c", "b", "b", "tab", "q", "tab"]);
+    type_text(&mut app, "WRAP-1");
+    press(&mut app, &["enter"]);
+    let screen = snap(&app);
+    assert!(screen.contains("with wrap-up code WRAP-1"), "{screen}");
+    assert!(screen.contains("with directive flags: auto-available off, respect wrap-up on"), "{screen}");
 }
 
 #[test]

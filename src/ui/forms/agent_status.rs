@@ -110,7 +110,19 @@ pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> 
         [one] => format!("Change {}'s state?", one.display_name()),
         many => format!("Change the state of {}?", count(many.len(), "agent")),
     };
-    check.finish(|| Plan::new(title, after, lines, Outgoing::Agents(drafts)).counted("agent"))
+    let wrap_up_code = value(2);
+    let flags = format!(
+        "directive flags: auto-available {}, respect wrap-up {}",
+        if on(3) { "on" } else { "off" },
+        if on(4) { "on" } else { "off" }
+    );
+    check.finish(|| {
+        let mut plan = Plan::new(title, after, lines, Outgoing::Agents(drafts)).counted("agent");
+        if !wrap_up_code.trim().is_empty() {
+            plan = plan.also(format!("wrap-up code {}", wrap_up_code.trim()));
+        }
+        plan.also(flags)
+    })
 }
 
 fn line(user: &User, change: &AgentStatusChange, facts: &Facts<'_>, names: &Names) -> PlanLine {

@@ -158,8 +158,12 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
     };
     let opted_out =
         rows.iter().filter(|r| r.outcome_code.as_deref() == Some(OPT_OUT) && code != OPT_OUT).count();
+    let notes = value(NOTES);
     check.finish(|| {
         let mut plan = Plan::new(title, code.clone(), lines, Outgoing::Contacts(drafts)).counted("contact");
+        if !notes.trim().is_empty() {
+            plan = plan.also(format!("notes: {:?}", notes.trim()));
+        }
         if opted_out > 0 {
             let which = if opted_out == 1 { "a contact that" } else { "contacts that" };
             let n = if opted_out == 1 { String::new() } else { format!("{opted_out} ") };
@@ -174,13 +178,28 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
 /// A contact before → after; the agent is named where it is not the
 /// contact's own, so a confirmation shows every attribution the form made.
 fn line(row: &Contact, valid: &ContactDisposition, names: &Names, agents: &Directory) -> PlanLine {
-    let before = row.outcome_code.clone().unwrap_or_else(|| "no outcome".into());
+    let before: String = row.outcome_code.clone().unwrap_or_else(|| "no outcome".into());
     let wanted = &valid.outcome_code;
     let note = check_contact(&row.state, row.outcome_code.as_deref(), wanted)
         .err()
         .map(|skip| format!("will be skipped: {skip}"));
-    let after = target_agents::after(row, valid.agent_id.as_str(), wanted.to_string(), agents);
+    let mut after = target_agents::after(row, valid.agent_id.as_str(), wanted.to_string(), agents);
+    // Each custom field sent, with what the contact holds now.
+    let mut before = before;
+    for (key, value) in valid.custom_fields.iter().flatten() {
+        let now = row.custom_fields.get(key).map_or_else(|| "none".to_string(), shown);
+        before.push_str(&format!(" · {key} {now}"));
+        after.push_str(&format!(" · {key} {}", shown(value)));
+    }
     PlanLine { entity: names.of(row.display_name(), &row.phone), before, after, note }
+}
+
+/// A custom field's value as a person reads it: text without its quotes.
+fn shown(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
 }
 
 impl Target for Contact {

@@ -145,8 +145,12 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
         many => format!("Set this disposition on {}?", count(many.len(), "interaction")),
     };
     let label = format!("disposition {code}");
+    let notes = value(NOTES);
     check.finish(|| {
-        let plan = Plan::new(title, label, lines, Outgoing::Dispositions(each)).counted("interaction");
+        let mut plan = Plan::new(title, label, lines, Outgoing::Dispositions(each)).counted("interaction");
+        if !notes.trim().is_empty() {
+            plan = plan.also(format!("notes: {:?}", notes.trim()));
+        }
         unknown.warn::<Interaction>(plan, facts.agents)
     })
 }

@@ -108,12 +108,21 @@ pub struct Plan {
     /// Said in the warning colour before the lines: counts of large
     /// batches, changes that cannot be undone.
     pub warning: Option<String>,
+    /// What goes with every target besides the before → after (notes, a
+    /// wrap-up code, directive flags): the review says all that is sent.
+    pub also: Vec<String>,
     pub outgoing: Outgoing,
 }
 
 impl Plan {
     pub fn new(title: String, label: String, lines: Vec<PlanLine>, outgoing: Outgoing) -> Self {
-        Self { title, label, lines, warning: None, outgoing }
+        Self { title, label, lines, warning: None, also: Vec::new(), outgoing }
+    }
+
+    /// Adds what else is sent with every target (`notes: "…"`).
+    pub fn also(mut self, text: impl Into<String>) -> Self {
+        self.also.push(text.into());
+        self
     }
 
     /// Says how many `noun`s a large batch touches and how many of them

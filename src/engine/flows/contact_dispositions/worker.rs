@@ -80,9 +80,8 @@ impl Worker<'_> {
         };
         let spec = self.client.dialect().set_contact_disposition(self.d).spec;
         let (request, body) = planned(self.client, &spec, before.etag.as_ref(), Some(&key));
-        let state = json!({ "outcomeCode": before.outcome_code, "state": before.state.as_str() });
-        let intended = json!({ "outcomeCode": self.d.outcome_code.as_str() });
-        if let Err(outcome) = trail.intent(request, &body, Some(state), Some(intended)).await {
+        let state = self.state_of(&before);
+        if let Err(outcome) = trail.intent(request, &body, Some(state), Some(self.intended())).await {
             return Ending::new(outcome);
         }
         self.write(trail, &before, key).await
@@ -154,6 +153,38 @@ impl Worker<'_> {
         .await
     }
 
+    /// What the audit records of `contact`: its outcome and dialer state,
+    /// and the notes and custom fields this change sends, so that the
+    /// record shows every value the change overwrote.
+    fn state_of(&self, contact: &Contact) -> Value {
+        let mut state = json!({ "outcomeCode": contact.outcome_code, "state": contact.state.as_str() });
+        if self.d.notes.is_some() {
+            state["notes"] = json!(contact.notes);
+        }
+        if let Some(sent) = &self.d.custom_fields {
+            let held: serde_json::Map<String, Value> = sent
+                .keys()
+                .map(|k| (k.clone(), contact.custom_fields.get(k).cloned().unwrap_or(Value::Null)))
+                .collect();
+            state["customFields"] = Value::Object(held);
+        }
+        state
+    }
+
+    /// The state this change should leave: what start-up compares with a
+    /// read-back after a crash (by its outcome), and the record's after
+    /// when the tenant answers without the contact.
+    fn intended(&self) -> Value {
+        let mut intended = json!({ "outcomeCode": self.d.outcome_code.as_str() });
+        if let Some(notes) = &self.d.notes {
+            intended["notes"] = json!(notes);
+        }
+        if let Some(sent) = &self.d.custom_fields {
+            intended["customFields"] = Value::Object(sent.clone());
+        }
+        intended
+    }
+
     fn check(&self, contact: &Contact) -> Result<(), SkipReason> {
         check_contact(&contact.state, contact.outcome_code.as_deref(), &self.d.outcome_code)
     }
@@ -174,8 +205,8 @@ impl Worker<'_> {
         );
         Ending {
             after: Some(match after {
-                Some(after) => json!({ "outcomeCode": after.outcome_code, "state": after.state.as_str() }),
-                None => json!({ "outcomeCode": d.outcome_code.as_str() }),
+                Some(after) => self.state_of(after),
+                None => self.intended(),
             }),
             webhook: Some(Webhook {
                 target: "crm",

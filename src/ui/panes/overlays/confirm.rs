@@ -18,6 +18,15 @@ pub(super) fn lines(app: &App, plan: &Plan, room: usize) -> Vec<Line<'static>> {
             lines.push(Line::from(Span::styled(part, theme.style(Role::Warn))));
         }
     }
+    for also in &plan.also {
+        for (i, part) in wrap(also, room.saturating_sub(7)).into_iter().enumerate() {
+            let lead = if i == 0 { "  with " } else { "       " };
+            lines.push(Line::from(vec![
+                Span::styled(lead, theme.style(Role::Muted)),
+                Span::styled(part, theme.style(Role::Text)),
+            ]));
+        }
+    }
     lines.push(Line::default());
     for line in &plan.lines {
         let entity = format!("{}: ", line.entity);
