@@ -280,6 +280,28 @@ fn a_pause_reason_is_kept_in_the_form_until_the_tenants_list_says_whether_it_hol
 }
 
 #[test]
+fn a_disposition_code_given_before_the_matrix_is_read_is_kept_until_it_is() {
+    let mut app = loaded(120, 40);
+    press(&mut app, &["2"]);
+    run_command(&mut app, "dispose 201");
+    assert!(render(&app).contains("◂ 201 ▸"), "{}", render(&app));
+    feed(&mut app, [Event::Rules(Ok(rule_book()))]);
+    press(&mut app, &["enter"]);
+    let Some(Overlay::Confirm(confirm)) = app.overlays.last() else { panic!("{}", render(&app)) };
+    assert!(confirm.plan.lines[0].after.starts_with("201 Follow-up Required"), "{:?}", confirm.plan.lines[0]);
+
+    // One the matrix does not have: shown, and refused once it is read.
+    let mut app = loaded(120, 40);
+    press(&mut app, &["2"]);
+    run_command(&mut app, "dispose 999");
+    feed(&mut app, [Event::Rules(Ok(rule_book()))]);
+    let screen = render(&app);
+    assert!(screen.contains("◂ 999 ▸") && screen.contains('✕'), "{screen}");
+    press(&mut app, &["enter"]);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))), "not sent: {}", render(&app));
+}
+
+#[test]
 fn a_form_that_cannot_be_sent_does_not_offer_a_review() {
     let mut app = medium();
     press(&mut app, &["4", "g", "j", "x"]);

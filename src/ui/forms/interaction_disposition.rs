@@ -19,7 +19,7 @@ pub(super) fn open(rows: Vec<Interaction>, code: Option<&str>, rules: &Rules) ->
         many => format!("Disposition · {}", count(many.len(), "interaction")),
     };
     let fields = vec![
-        Field::choice("code", "Code", Choice::new(codes(rules), code.unwrap_or(""))),
+        Field::choice("code", "Code", Choice::new(codes(rules, code.unwrap_or("")), code.unwrap_or(""))),
         Field::text("description", "Description", "", "filled in from the code; edit to say more"),
         Field::text("notes", "Notes", "", "optional"),
         Field::text(
@@ -37,13 +37,18 @@ pub(super) fn open(rows: Vec<Interaction>, code: Option<&str>, rules: &Rules) ->
     form
 }
 
-/// "(choose a code)", then the matrix's codes once read.
-fn codes(rules: &Rules) -> Vec<Opt> {
+/// "(choose a code)", then the matrix's codes once read, and `kept` when it
+/// is not one of them: a code given before the matrix was read (`:dispose
+/// 105` at start-up) stays until the rules say whether it holds.
+fn codes(rules: &Rules, kept: &str) -> Vec<Opt> {
     let mut options = vec![Opt::new("", "(choose a code)")];
     if let Some(book) = rules.book() {
         options.extend(
             book.dispositions.codes().map(|c| Opt::new(&c.code, format!("{} {}", c.code, c.description))),
         );
+    }
+    if !options.iter().any(|o| o.value == kept) {
+        options.push(Opt::plain(kept));
     }
     options
 }
@@ -65,7 +70,8 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
         target_agents::describe(field, rows, facts.agents);
     }
     if let Some(Input::Choice(choice)) = fields.get_mut(CODE).map(|f| &mut f.input) {
-        choice.set_options(codes(facts.rules));
+        let kept = choice.value().to_string();
+        choice.set_options(codes(facts.rules, &kept));
     }
     let code = fields.get(CODE).map(Field::value).unwrap_or_default();
     describe(fields, facts.rules, &code);
