@@ -3,7 +3,7 @@
 
 mod engine_support;
 
-use cxone_console::api::model::User;
+use cxone_console::api::model::{Interaction, User};
 use cxone_console::engine::{Command, Event, Link, Snapshot, Table};
 use cxone_console::sandbox::{Sandbox, SandboxConfig, TenantSize};
 use engine_support::Rig;
@@ -154,5 +154,49 @@ async fn a_round_over_a_hundred_thousand_agents_costs_what_changed() {
         "refresh of {users} agents: seeding {seeded:?}, whole read {full_round:?}, \
          round with one change {changed_round:?}"
     );
+    rig.stop().await;
+}
+
+fn interactions(event: &Event) -> Option<Arc<Table<Interaction>>> {
+    match event {
+        Event::Snapshot(Snapshot::Interactions(table)) => Some(Arc::clone(table)),
+        _ => None,
+    }
+}
+
+/// Rounds read what changed, which says nothing of rows the tenant removed;
+/// the supervisor's refresh reads every kind whole, and they leave.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_drops_the_rows_the_tenant_removed() {
+    let mut rig = Rig::refreshing(lively()).await;
+    let first = rig.until(interactions).await;
+    let gone_from_tenant = |rig: &Rig, table: &Table<Interaction>| -> Vec<String> {
+        let tenant = &rig.sandbox.state().tenant;
+        table
+            .rows
+            .iter()
+            .filter(|i| tenant.interaction(i.id.as_str()).is_err())
+            .map(|i| i.id.to_string())
+            .collect()
+    };
+    // The tenant retires its oldest closed interactions as new ones come.
+    let mut latest = first;
+    let removed = loop {
+        let gone = gone_from_tenant(&rig, &latest);
+        if !gone.is_empty() {
+            break gone;
+        }
+        latest = rig.until(interactions).await;
+    };
+    rig.send(Command::Reload).await;
+    // Far sooner than the whole read every ten minutes would drop them.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let table = rig.until(interactions).await;
+        if removed.iter().all(|id| !table.rows.iter().any(|i| i.id.as_str() == id)) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{removed:?} still listed after a reload");
+    }
     rig.stop().await;
 }

@@ -129,9 +129,9 @@ async fn keys_send_commands_to_the_engine_in_order() {
     ui.keys("refresh").await;
     ui.key("enter").await;
     settle().await;
-    assert_eq!(ui.commands.recv().await, Some(Command::Refresh));
+    assert_eq!(ui.commands.recv().await, Some(Command::Reload));
     assert_eq!(ui.commands.recv().await, Some(Command::LoadRules), "the line asks for rules to complete");
-    assert_eq!(ui.commands.recv().await, Some(Command::Refresh));
+    assert_eq!(ui.commands.recv().await, Some(Command::Reload));
     assert!(ui.probe.text().contains("Refreshing every table"));
     ui.send(Input::Signal(Stop::Hangup)).await;
     assert_eq!(ui.finish().await.0, Exit::Signal(Stop::Hangup));

@@ -82,7 +82,7 @@ fn the_command_line_jumps_refreshes_and_sets_faults() {
     assert_eq!(selected_name(&app).as_deref(), Some("Bilal Haddad"));
 
     assert_eq!(run_command(&mut app, "faults storm"), [Effect::SetFaults(FaultProfile::Storm)]);
-    assert_eq!(run_command(&mut app, "ref"), [Effect::Engine(Command::Refresh)], "the only suggestion runs");
+    assert_eq!(run_command(&mut app, "ref"), [Effect::Engine(Command::Reload)], "the only suggestion runs");
     assert!(run_command(&mut app, "launch").is_empty());
     assert!(render(&app).contains("unknown command \"launch\""));
     assert_eq!(press(&mut app, &["ctrl-r"]), [], "keys type text while the line is open");

@@ -66,8 +66,12 @@ pub enum Command {
     Submit { id: CommandId, change: Change },
     /// Stop a batch: items not yet started finish as skipped.
     Cancel { id: CommandId },
-    /// Refresh every entity snapshot now.
+    /// Refresh every entity snapshot now, with what changed since the last
+    /// round (as after a change is made).
     Refresh,
+    /// Read every entity kind whole now, so that what the tenant removed
+    /// leaves the tables too (the supervisor's refresh).
+    Reload,
     /// Read the tenant's rule data (pause reasons, disposition matrix) for
     /// forms that check input as it is typed; answered by `Event::Rules`.
     LoadRules,

@@ -4,8 +4,8 @@
 //! read by its own task through its list endpoint: everything the first
 //! time, then every `refresh_every` only what changed since the tenant's
 //! last `asOf`, merged by id. A table is published only when a row differs.
-//! List endpoints do not tell of removals, so every [`RESYNC_EVERY`] a kind
-//! is read whole again. A failing kind backs off on its own; the link's
+//! List endpoints do not tell of removals, so every [`RESYNC_EVERY`], and
+//! whenever the supervisor asks, a kind is read whole again. A failing kind backs off on its own; the link's
 //! state is reported as the rounds find it.
 
 mod link;
@@ -20,6 +20,7 @@ use mirror::Mirror;
 use schedule::Round;
 use sources::Source;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::Instant;
@@ -31,6 +32,8 @@ pub const RESYNC_EVERY: Duration = Duration::from_secs(600);
 /// Asks the refresh tasks for an early round.
 pub(crate) struct Refresher {
     asks: watch::Sender<u64>,
+    /// Counts the asks for whole reads; each kind remembers the last it met.
+    wholes: Arc<AtomicU64>,
 }
 
 impl Refresher {
@@ -39,35 +42,42 @@ impl Refresher {
     pub fn now(&self) {
         self.asks.send_modify(|asked| *asked = asked.wrapping_add(1));
     }
+
+    /// As [`Self::now`], reading every kind whole, so that rows the tenant
+    /// removed since the last whole read leave the tables.
+    pub fn whole(&self) {
+        self.wholes.fetch_add(1, Ordering::Relaxed);
+        self.now();
+    }
 }
 
 /// Starts one task per kind, stopped by `cancel` or when the returned
 /// [`Refresher`] is dropped. A `refresh_every` of zero starts none: a
 /// headless run (`apply`) needs no snapshots.
 pub(crate) fn spawn(ctx: Arc<Ctx>, cancel: CancellationToken) -> Refresher {
-    let (asks, _) = watch::channel(0);
-    let every = ctx.config.refresh_every;
-    if every.is_zero() {
-        return Refresher { asks };
+    let refresher = Refresher { asks: watch::channel(0).0, wholes: Arc::default() };
+    if ctx.config.refresh_every.is_zero() {
+        return refresher;
     }
     let link = Arc::new(LinkWatch::new(ctx.api.clone(), ctx.events.clone()));
-    start_kind(&ctx, &link, sources::Agents::default(), &asks, &cancel);
-    start_kind(&ctx, &link, sources::Interactions::default(), &asks, &cancel);
-    start_kind(&ctx, &link, sources::Campaigns::default(), &asks, &cancel);
-    start_kind(&ctx, &link, sources::Contacts::default(), &asks, &cancel);
-    start_kind(&ctx, &link, sources::DataActions::default(), &asks, &cancel);
-    Refresher { asks }
+    start_kind(&ctx, &link, sources::Agents::default(), &refresher, &cancel);
+    start_kind(&ctx, &link, sources::Interactions::default(), &refresher, &cancel);
+    start_kind(&ctx, &link, sources::Campaigns::default(), &refresher, &cancel);
+    start_kind(&ctx, &link, sources::Contacts::default(), &refresher, &cancel);
+    start_kind(&ctx, &link, sources::DataActions::default(), &refresher, &cancel);
+    refresher
 }
 
 fn start_kind<S: Source>(
     ctx: &Arc<Ctx>,
     link: &Arc<LinkWatch>,
     source: S,
-    asks: &watch::Sender<u64>,
+    refresher: &Refresher,
     cancel: &CancellationToken,
 ) {
-    let round = Kind::new(ctx, link, source);
-    tokio::spawn(schedule::run(round, ctx.config.refresh_every, asks.subscribe(), cancel.clone()));
+    let round = Kind::new(ctx, link, source, Arc::clone(&refresher.wholes));
+    let asks = refresher.asks.subscribe();
+    tokio::spawn(schedule::run(round, ctx.config.refresh_every, asks, cancel.clone()));
 }
 
 /// The state of one kind between rounds.
@@ -78,16 +88,21 @@ struct Kind<S: Source> {
     mirror: Mirror<S::Row>,
     /// When the last whole read began.
     whole_at: Option<Instant>,
+    /// Asks for whole reads, and how many of them the last whole read met.
+    wholes: Arc<AtomicU64>,
+    wholes_met: u64,
 }
 
 impl<S: Source> Kind<S> {
-    fn new(ctx: &Arc<Ctx>, link: &Arc<LinkWatch>, source: S) -> Self {
+    fn new(ctx: &Arc<Ctx>, link: &Arc<LinkWatch>, source: S, wholes: Arc<AtomicU64>) -> Self {
         Self {
             ctx: Arc::clone(ctx),
             link: Arc::clone(link),
             source,
             mirror: Mirror::default(),
             whole_at: None,
+            wholes,
+            wholes_met: 0,
         }
     }
 }
@@ -95,7 +110,9 @@ impl<S: Source> Kind<S> {
 impl<S: Source> Round for Kind<S> {
     async fn run(&mut self) -> bool {
         let started = Instant::now();
-        let whole = self.whole_at.is_none_or(|at| started.duration_since(at) >= RESYNC_EVERY);
+        let asked = self.wholes.load(Ordering::Relaxed);
+        let whole = asked != self.wholes_met
+            || self.whole_at.is_none_or(|at| started.duration_since(at) >= RESYNC_EVERY);
         let fetched = self.source.fetch(&self.ctx, whole).await;
         // Tokens are obtained behind the client's calls; each round reads the count.
         self.ctx.metrics.set_token_refreshes(self.ctx.api.token_refreshes());
@@ -103,6 +120,7 @@ impl<S: Source> Round for Kind<S> {
             Ok(fetched) => {
                 if whole {
                     self.whole_at = Some(started);
+                    self.wholes_met = asked;
                 }
                 let read = fetched.rows.len();
                 self.link.up().await;

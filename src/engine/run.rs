@@ -66,6 +66,7 @@ pub(crate) async fn serve(
                     }
                 }
                 Some(Command::Refresh) if !closing => refresher.now(),
+                Some(Command::Reload) if !closing => refresher.whole(),
                 Some(Command::LoadRules) if !closing => {
                     let ctx = Arc::clone(&ctx);
                     tokio::spawn(async move {
@@ -88,7 +89,7 @@ pub(crate) async fn serve(
                     let outcome = webhooks::list(&ctx);
                     ctx.emit(answer(id, outcome)).await;
                 }
-                Some(Command::Refresh | Command::LoadRules) => {}
+                Some(Command::Refresh | Command::Reload | Command::LoadRules) => {}
                 Some(Command::Shutdown) => closing = true,
                 None => (closing, heard_all) = (true, true),
             },

@@ -64,7 +64,7 @@ pub(super) fn run(app: &mut App, command: PaletteCommand, effects: &mut Vec<Effe
             app.flash(format!("Asking the sandbox for {name}…"), Level::Info);
         }
         PaletteCommand::Refresh => {
-            effects.push(Effect::Engine(Command::Refresh));
+            effects.push(Effect::Engine(Command::Reload));
             app.flash("Refreshing every table…", Level::Info);
         }
         PaletteCommand::Freeze => verbs::freeze(app),

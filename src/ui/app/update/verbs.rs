@@ -78,7 +78,7 @@ fn pane(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
         Verb::PrevPane => focus(app, app.focus.prev()),
         Verb::Freeze => freeze(app),
         Verb::Refresh => {
-            effects.push(Effect::Engine(Command::Refresh));
+            effects.push(Effect::Engine(Command::Reload));
             app.flash("Refreshing every table…", Level::Info);
         }
         Verb::Breakdown => toggle(app, Overlay::Breakdown { scroll: 0 }),
