@@ -205,6 +205,7 @@ fn deploying_a_name_the_tenant_already_has_is_warned_of() {
     let screen = snap(&app);
     assert!(screen.contains("SentimentRoutingAction is already deployed (1.2.0)"), "{screen}");
     assert!(screen.contains("this adds a second"), "{screen}");
+    assert!(!screen.contains("not deployed"), "the line agrees with the warning: {screen}");
     assert!(
         screen.contains("→ 1.0.0 at http://127.0.0.1:9100/route (timeout 5000 ms)"),
         "nothing cut: {screen}"

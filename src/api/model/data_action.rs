@@ -60,7 +60,10 @@ impl MetricsQuery {
         date_to: Timestamp,
     ) -> Result<Self, FieldError> {
         if date_to < date_from {
-            return Err(FieldError::new("dateTo", format!("{date_to} is before dateFrom {date_from}")));
+            return Err(FieldError::new(
+                "dateTo",
+                format!("{date_to} is before {date_from}, where the range starts"),
+            ));
         }
         Ok(Self {
             date_from,

@@ -87,21 +87,25 @@ pub(super) fn check_deploy(fields: &[Field], deployed: &[DataAction]) -> Check {
             None
         }
     };
+    let name = draft.name.trim().to_owned();
+    // The tenant takes a second action of the same name; a supervisor
+    // more likely meant a new version of the first.
+    let namesake = deployed.iter().find(|a| a.name.eq_ignore_ascii_case(&name));
     check.finish(|| {
         let line = definition.map(|d| PlanLine {
             entity: d.name.clone(),
-            before: "not deployed".into(),
+            before: match namesake {
+                Some(_) => "(a second action of this name)".into(),
+                None => "not deployed".into(),
+            },
             after: format!("{} at {} (timeout {} ms)", d.version, d.handler_url, d.timeout_ms),
             note: None,
         });
-        let name = draft.name.trim().to_owned();
         let title = format!("Deploy {name} {}?", draft.version.trim());
         let label = format!("deploy {name}");
         let plan =
             Plan::new(title, label, line.into_iter().collect(), Outgoing::DataAction(DataActionChange::Deploy(draft)));
-        // The tenant takes a second action of the same name; a supervisor
-        // more likely meant a new version of the first.
-        match deployed.iter().find(|a| a.name.eq_ignore_ascii_case(&name)) {
+        match namesake {
             Some(namesake) => plan.warn(format!(
                 "{} is already deployed ({}{}): this adds a second action of that name. For a new version of it, \
                  use v on its row instead.",

@@ -42,11 +42,13 @@ impl TextInput {
     }
 
     /// Pasted text, its line breaks and tabs as spaces (a field is one line).
+    /// Terminals send a pasted line break as `\r` as often as `\n`.
     pub fn paste(&mut self, text: &str) {
-        for c in text.chars() {
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
             match c {
-                '\r' => {}
-                '\n' | '\t' => self.insert(' '),
+                '\r' if chars.peek() == Some(&'\n') => {}
+                '\r' | '\n' | '\t' => self.insert(' '),
                 c => self.insert(c),
             }
         }
@@ -178,6 +180,9 @@ mod tests {
         let mut input = TextInput::default();
         input.paste("key=value\r\nnext\tone");
         assert_eq!(input.text(), "key=value next one");
+        let mut from_a_terminal = TextInput::default();
+        from_a_terminal.paste("line1\rline2");
+        assert_eq!(from_a_terminal.text(), "line1 line2");
         input.delete_word();
         assert_eq!(input.text(), "key=value next ");
         input.delete_word();

@@ -251,10 +251,14 @@ impl Form {
 
     /// Why the form cannot be sent, in one sentence.
     fn refusal(&self) -> String {
+        // First as the form shows them: by field, top down; problems of no
+        // field (the targets) after those.
+        let place = |name: &str| self.fields.iter().position(|f| f.name == name).unwrap_or(usize::MAX);
         let first = self
             .check
             .problems
-            .first()
+            .iter()
+            .min_by_key(|(name, _)| place(name))
             .map_or_else(|| "the form is incomplete".to_string(), |(name, rule)| self.named(name, rule));
         match self.check.problems.len() {
             // A rule may end in an ellipsis ("reading the tenant's rules…").
