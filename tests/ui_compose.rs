@@ -256,6 +256,8 @@ fn a_simulation_runs_without_confirmation_and_opens_its_result() {
     assert!(effects.is_empty(), "nothing was written, nothing to refresh");
     let Some(Overlay::Result { text, .. }) = app.overlays.last() else { panic!("a result window") };
     assert!(text.contains("vip-dedicated-queue"));
+    let kept = app.results.text();
+    assert!(kept.contains("  done: the handler routes"), "nothing was applied: {kept}");
 }
 
 /// Metrics come back as rows: the result window shows them as a table,

@@ -26,7 +26,10 @@ pub enum Overlay {
     /// Exactly what a change will do, before it is sent.
     Confirm(Box<Confirm>),
     /// What a read-style change returned (a simulation, metrics).
-    Result { title: String, text: String, scroll: usize },
+    /// `hang`: 0 for text whose spacing means something (JSON, tables),
+    /// cut at the window's edge; else prose, wrapped at words, its lines
+    /// continued this far in.
+    Result { title: String, text: String, hang: usize, scroll: usize },
 }
 
 /// A plan waiting for y or n. Over its form, which n goes back to.

@@ -87,6 +87,20 @@ pub fn wrap(text: &str, columns: usize) -> Vec<String> {
     lines
 }
 
+/// `text` wrapped at words into `columns`, each line after the first
+/// indented by `hang` (a list of "14:02:09  what happened").
+pub fn hanging(text: &str, columns: usize, hang: usize) -> Vec<String> {
+    let hang = hang.min(columns / 2);
+    let Some((at, _)) = text.char_indices().nth(hang) else { return vec![text.to_string()] };
+    let (lead, rest) = text.split_at(at);
+    let indent = " ".repeat(width(lead));
+    wrap(rest, columns - width(lead))
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| format!("{}{line}", if i == 0 { lead } else { &indent }))
+        .collect()
+}
+
 /// `text` cut into pieces of at most `columns`, spaces kept (for text
 /// whose indentation means something, such as JSON).
 pub fn chunks(text: &str, columns: usize) -> Vec<String> {
@@ -111,6 +125,12 @@ pub fn chunks(text: &str, columns: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hanging_lines_wrap_at_words_under_the_first() {
+        let lines = hanging("21:50:34  applied: QaAction is now at version 2.0.0-beta+build.1", 40, 10);
+        assert_eq!(lines, ["21:50:34  applied: QaAction is now at", "          version 2.0.0-beta+build.1"]);
+    }
 
     #[test]
     fn short_text_stays_whole() {

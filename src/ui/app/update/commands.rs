@@ -52,7 +52,9 @@ pub(super) fn run(app: &mut App, command: PaletteCommand, effects: &mut Vec<Effe
                 "Results of this session ({})",
                 crate::ui::panes::format::count(app.results.len() as u64)
             );
-            app.overlays.push(Overlay::Result { title, text: app.results.text(), scroll: 0 });
+            // Each result is "HH:MM:SS  what": its lines continue under the what.
+            let text = app.results.text();
+            app.overlays.push(Overlay::Result { title, text, hang: 10, scroll: 0 });
         }
         PaletteCommand::Faults(profile) => {
             effects.push(Effect::SetFaults(profile));

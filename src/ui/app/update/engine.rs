@@ -127,6 +127,10 @@ fn finished(app: &mut App, id: &CommandId, result: &Finished, effects: &mut Vec<
     app.in_flight.remove(id);
     let pending = app.pending.remove(id);
     let (text, level) = match (result, &pending) {
+        // A simulation or a metrics query changes nothing: it is done, not applied.
+        (Finished::Single { outcome: outcome @ Outcome::Applied { .. }, .. }, Some(p)) if !p.writes => {
+            (format!("done: {}", outcome.text()), level(outcome))
+        }
         (Finished::Single { outcome, .. }, _) => (outcome.to_string(), level(outcome)),
         (Finished::Batch(report), Some(pending)) => batch(report, pending),
         (Finished::Batch(report), None) => batch(report, &Pending::new("Batch", true)),
@@ -142,7 +146,7 @@ fn finished(app: &mut App, id: &CommandId, result: &Finished, effects: &mut Vec<
     {
         let text = super::results::readable(data);
         let title = format!("{} · {summary}", pending.label);
-        app.overlays.push(Overlay::Result { title, text, scroll: 0 });
+        app.overlays.push(Overlay::Result { title, text, hang: 0, scroll: 0 });
     }
 }
 

@@ -13,7 +13,7 @@ use crate::ui::app::palette;
 use crate::ui::app::{App, Overlay, Palette};
 use crate::ui::keymap::{Context, Verb};
 use crate::ui::theme::Role;
-use crate::ui::widgets::fit::{chunks, clip, fit, width as text_width};
+use crate::ui::widgets::fit::{chunks, clip, fit, hanging, width as text_width};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -108,8 +108,12 @@ fn text_of(app: &App, overlay: &Overlay, area: Rect) -> Option<(String, Vec<Line
             ("Audit record".to_string(), lines)
         }
         Overlay::Breakdown { .. } => ("Per operation".to_string(), breakdown::lines(app)),
-        Overlay::Result { title, text, .. } => {
+        Overlay::Result { title, text, hang: 0, .. } => {
             let lines = text.lines().flat_map(|l| chunks(l, room)).map(Line::from).collect();
+            (title.clone(), lines)
+        }
+        Overlay::Result { title, text, hang, .. } => {
+            let lines = text.lines().flat_map(|l| hanging(l, room, *hang)).map(Line::from).collect();
             (title.clone(), lines)
         }
         Overlay::Confirm(confirm) => {
