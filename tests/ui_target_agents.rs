@@ -6,6 +6,7 @@ mod ui_support;
 
 use cxone_console::engine::{Change, Event, Snapshot};
 use cxone_console::ui::app::{App, Overlay};
+use cxone_console::ui::entity::Person;
 use cxone_console::ui::forms::Kind;
 use ui_support::*;
 
@@ -85,6 +86,29 @@ fn an_agent_the_agents_table_does_not_have_is_warned_of_before_sending() {
     assert!(screen.contains("No agent agent-77 is among the"), "shown on the confirmation: {screen}");
     let (warning, _) = confirm_with("12345-abcde-67890");
     assert_eq!(warning, None, "a loaded agent");
+}
+
+/// A user the agents table has, but without the Agent role: named beside
+/// the field and warned of, as the tenant refuses outcomes for them.
+#[test]
+fn a_user_who_is_not_an_agent_is_warned_of_before_sending() {
+    let mut app = spring_renewal_outcome();
+    let mut people: Vec<(String, Person)> =
+        app.directory.iter().map(|(id, p)| (id.to_string(), p.clone())).collect();
+    let admin = Person { name: "Camila Zhang".into(), team: None, agent: false };
+    people.push(("2528f470-admin".into(), admin));
+    app.directory.set_agents(people);
+    review_with_agent(&mut app, &["tab", "tab"], "2528f470-admin");
+    let warning = confirmation(&app).plan.warning.clone().expect("a warning");
+    assert!(
+        warning.starts_with(
+            "Camila Zhang (2528f470-admin) does not hold the Agent role; the tenant refuses outcomes"
+        ),
+        "{warning}"
+    );
+    press(&mut app, &["esc"]);
+    let screen = render(&app);
+    assert!(screen.contains("Camila Zhang, who is not an agent: the tenant will refuse"), "{screen}");
 }
 
 /// The same for interactions: the typed id goes to the one without an

@@ -28,6 +28,9 @@ pub struct Directory {
 pub struct Person {
     pub name: String,
     pub team: Option<String>,
+    /// Whether the user holds the Agent role, without which the tenant
+    /// records no disposition or outcome for them.
+    pub agent: bool,
 }
 
 impl Directory {
@@ -48,6 +51,11 @@ impl Directory {
     /// The campaign's name, or the id when the campaign is unknown.
     pub fn campaign_or_id<'a>(&'a self, id: &'a str) -> &'a str {
         self.campaigns.get(id).map_or(id, String::as_str)
+    }
+
+    /// Whether the user `id` holds the Agent role; `None` for a user not loaded.
+    pub fn is_agent(&self, id: &str) -> Option<bool> {
+        self.agents.get(id).map(|p| p.agent)
     }
 
     pub fn name(&self, id: &str) -> Option<&str> {

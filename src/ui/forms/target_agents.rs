@@ -94,9 +94,10 @@ fn whom(typed: &str, agents: &Directory) -> String {
     if typed.is_empty() || agents.is_empty() {
         return String::new();
     }
-    match agents.name(typed) {
-        Some(name) => name.to_string(),
-        None => format!("no such agent among the {} users loaded", agents.len()),
+    match (agents.name(typed), agents.is_agent(typed)) {
+        (Some(name), Some(false)) => format!("{name}, who is not an agent: the tenant will refuse"),
+        (Some(name), _) => name.to_string(),
+        (None, _) => format!("no such agent among the {} users loaded", agents.len()),
     }
 }
 
@@ -190,19 +191,41 @@ fn required<T: Target>(names: &[String]) -> String {
 /// though the table may lag a user added since the last refresh, so the
 /// tenant has the last word and the form only warns.
 #[derive(Debug, Default)]
-pub(super) struct Unknown(BTreeSet<String>);
+pub(super) struct Unknown {
+    ids: BTreeSet<String>,
+    /// Typed ids of users the table has, who do not hold the Agent role.
+    not_agents: BTreeSet<String>,
+}
 
 impl Unknown {
     pub(super) fn note(&mut self, agent_id: &str, source: Source, agents: &Directory) {
-        if source == Source::Typed && !agents.is_empty() && agents.name(agent_id).is_none() {
-            self.0.insert(agent_id.to_string());
+        if source != Source::Typed || agents.is_empty() {
+            return;
         }
+        match agents.is_agent(agent_id) {
+            None => self.ids.insert(agent_id.to_string()),
+            Some(false) => self.not_agents.insert(agent_id.to_string()),
+            Some(true) => false,
+        };
     }
 
-    /// Warns in the confirmation when any typed id is unknown.
+    /// Warns in the confirmation when any typed id is unknown, or names a
+    /// user who is not an agent.
     pub(super) fn warn<T: Target>(self, plan: Plan, agents: &Directory) -> Plan {
         let (loaded, records) = (agents.len(), T::RECORDS);
-        let unknown: Vec<String> = self.0.into_iter().collect();
+        let named: Vec<String> =
+            self.not_agents.iter().map(|id| format!("{} ({id})", agents.name_or_id(id))).collect();
+        let plan = match named.as_slice() {
+            [] => plan,
+            [one] => plan.warn(format!(
+                "{one} does not hold the Agent role; the tenant refuses {records} for a user who is not an agent."
+            )),
+            many => plan.warn(format!(
+                "{} do not hold the Agent role; the tenant refuses {records} for users who are not agents.",
+                many.join(", ")
+            )),
+        };
+        let unknown: Vec<String> = self.ids.into_iter().collect();
         match unknown.as_slice() {
             [] => plan,
             [one] => plan.warn(format!(

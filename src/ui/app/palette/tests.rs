@@ -3,7 +3,7 @@
 use super::*;
 
 fn directory() -> Directory {
-    let person = |name: &str| Person { name: name.into(), team: None };
+    let person = |name: &str| Person { name: name.into(), team: None, agent: true };
     Directory::new([
         ("u1".to_string(), person("Amara Okafor")),
         ("u2".to_string(), person("Mara Lindqvist")),

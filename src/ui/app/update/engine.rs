@@ -1,6 +1,7 @@
 //! Engine events: fresh tables, results of changes, metrics, audit records
 //! and the health of the link.
 
+use crate::domain::attribution::AGENT_ROLE;
 use crate::engine::{BatchReport, Command, CommandId, Event, Finished, Outcome, Recovery, Snapshot};
 use crate::ui::app::{App, Effect, Level, Overlay, Pending, Progress};
 use crate::ui::entity::{Lookup, Person};
@@ -110,11 +111,10 @@ pub(super) fn campaigns_changed(app: &mut App) {
 
 /// The agents table moved: rebuild the names other tables show.
 fn names_changed(app: &mut App) {
-    let people = app
-        .agents
-        .rows()
-        .iter()
-        .map(|u| (u.id.to_string(), Person { name: u.display_name(), team: u.team_name.clone() }));
+    let people = app.agents.rows().iter().map(|u| {
+        let agent = u.role_names().any(|role| role == AGENT_ROLE);
+        (u.id.to_string(), Person { name: u.display_name(), team: u.team_name.clone(), agent })
+    });
     app.directory.set_agents(people);
     let lookup = Lookup { now: app.clock.wall, names: &app.directory };
     app.interactions.rederive(&lookup);
