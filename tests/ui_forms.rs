@@ -351,3 +351,17 @@ fn a_disposition_the_interaction_holds_already_is_said_to_be_skipped() {
     assert!(screen.contains("101 Issue Resolved → 101 Issue Resolved"), "{screen}");
     assert!(screen.contains("already so; will be skipped"), "{screen}");
 }
+
+/// A second change to a target whose first has not come back is told so:
+/// the state its review shows is from before the first lands.
+#[test]
+fn a_change_to_a_target_with_one_still_in_flight_is_warned_of() {
+    let mut app = ready(120, 32);
+    press(&mut app, &["c", "b", "b", "tab", "q", "enter"]);
+    let Some(Overlay::Confirm(first)) = app.overlays.last() else { panic!("{}", snap(&app)) };
+    assert_eq!(first.plan.warning, None, "{}", snap(&app));
+    press(&mut app, &["y", "c", "a", "enter"]);
+    let Some(Overlay::Confirm(second)) = app.overlays.last() else { panic!("{}", snap(&app)) };
+    let warning = second.plan.warning.clone().unwrap_or_default();
+    assert!(warning.contains("A change sent to this agent has not come back yet"), "{warning}");
+}

@@ -68,6 +68,21 @@ impl Outgoing {
         }
     }
 
+    /// The ids of the entities it changes (none for a data action's
+    /// deploy, which makes a new one).
+    pub fn targets(&self) -> std::collections::BTreeSet<String> {
+        match self {
+            Self::Agents(drafts) => drafts.iter().map(|d| d.user_id.trim().to_string()).collect(),
+            Self::Contacts(drafts) => drafts.iter().map(|d| d.contact_id.trim().to_string()).collect(),
+            Self::Dispositions(each) => each.iter().map(|(id, _)| id.clone()).collect(),
+            Self::Attributes(each) => each.iter().map(|(id, _)| id.clone()).collect(),
+            Self::DataAction(
+                DataActionChange::NewVersion { id, .. } | DataActionChange::Deprecate { id },
+            ) => std::iter::once(id.clone()).collect(),
+            Self::DataAction(_) => std::collections::BTreeSet::new(),
+        }
+    }
+
     /// The engine commands, each under a fresh id. Agents and contacts go
     /// as one batch; interactions as one change each.
     pub fn commands(self) -> Vec<(CommandId, Change)> {

@@ -6,6 +6,7 @@ use crate::ui::app::{App, Confirm, Effect, Group, Level, ListId, Overlay, Pendin
 use crate::ui::entity::Entity;
 use crate::ui::forms::{self, Form, Kind, Plan, count};
 use crate::ui::keymap::{Context, Verb};
+use std::collections::BTreeSet;
 
 /// Opens the form `verb` composes on the focused list.
 pub(super) fn open(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
@@ -122,12 +123,33 @@ pub(super) fn review(app: &mut App, effects: &mut Vec<Effect>) {
     };
     let noun = noun(&form.kind);
     if plan.outgoing.writes() {
+        let plan = still_in_flight(app, plan, noun);
         app.overlays.push(Overlay::Confirm(Box::new(Confirm { plan, scroll: 0 })));
     } else {
         app.overlays.pop();
         send(app, plan, noun, effects);
     }
     app.touch();
+}
+
+/// Warns when a change this console sent to one of the plan's targets has
+/// not come back: the states the plan shows are from before it lands.
+fn still_in_flight(app: &App, plan: Plan, noun: &str) -> Plan {
+    let busy: BTreeSet<&String> = app.pending.values().flat_map(|pending| &pending.targets).collect();
+    let targets = plan.outgoing.targets();
+    let met = targets.iter().filter(|t| busy.contains(t)).count();
+    match (met, targets.len()) {
+        (0, _) => plan,
+        (1, 1) => plan.warn(format!(
+            "A change sent to this {noun} has not come back yet: the state shown is from before it, and this one \
+             goes after it."
+        )),
+        (met, _) => plan.warn(format!(
+            "{} here still have a change on its way: their states shown are from before it, and this one goes \
+             after it.",
+            count(met, noun)
+        )),
+    }
 }
 
 /// `y` at a confirmation: the form and its confirmation close, the change goes.
@@ -157,17 +179,18 @@ fn send(app: &mut App, plan: Plan, noun: &str, effects: &mut Vec<Effect>) {
         [one] => format!("{} · {}", plan.label, one.entity),
         many => format!("{} · {}", plan.label, count(many.len(), noun)),
     };
+    let targets = plan.outgoing.targets();
     let commands = plan.outgoing.commands();
     if commands.len() > 1 && commands.iter().all(|(_, change)| change.len() == 1) {
         // One command per target: shown, reported and cancelled as one batch.
         let group = CommandId::random();
         let waiting = commands.iter().map(|(id, _)| id.clone()).collect();
-        app.pending.insert(group.clone(), Pending::new(label.clone(), writes));
+        app.pending.insert(group.clone(), Pending::new(label.clone(), writes).touching(targets));
         app.in_flight.insert(group.clone(), Progress { done: 0, total: commands.len() });
         app.groups.insert(group, Group { waiting, report: BatchReport::default() });
     } else {
         for (id, _) in &commands {
-            app.pending.insert(id.clone(), Pending::new(label.clone(), writes));
+            app.pending.insert(id.clone(), Pending::new(label.clone(), writes).touching(targets.clone()));
         }
     }
     for (id, change) in commands {
