@@ -1,11 +1,9 @@
 //! A form over the panes: what it is for, each field with its problems
 //! beside it, and the keys that move on.
 
-use crate::api::model::{Contact, User};
 use crate::ui::app::App;
-use crate::ui::forms::{Field, Form, Input, Kind, Plan, TextInput, count};
+use crate::ui::forms::{Field, Form, Input, Plan, TextInput};
 use crate::ui::keymap::{Context, Verb};
-use crate::ui::panes::format::short_id;
 use crate::ui::theme::{Role, Theme};
 use crate::ui::widgets::fit::{chunks, clip, fit, pad, width, wrap};
 use crate::ui::widgets::hints;
@@ -22,14 +20,25 @@ const LABEL: usize = 17;
 /// The most lines a wrapping field's value takes.
 const MOST_WRAPPED: usize = 6;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
-    let theme = &app.theme;
+/// Where `form` goes in `area`, with its lines and the line of its focused field.
+fn layout(area: Rect, form: &Form, theme: &Theme) -> (Rect, Vec<Line<'static>>, usize) {
     let width = area.width.saturating_sub(4).min(MOST_WIDTH);
-    let room = usize::from(width.saturating_sub(2));
-    let (lines, focus_line) = body(form, room, theme);
+    let (lines, focus_line) = body(form, usize::from(width.saturating_sub(2)), theme);
     let height = (lines.len() as u16 + 2).min(area.height);
     let window =
         Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
+    (window, lines, focus_line)
+}
+
+/// The inside of `form`'s window in `area`, within its border.
+pub fn inside(area: Rect, app: &App, form: &Form) -> Rect {
+    layout(area, form, &app.theme).0.inner(ratatui::layout::Margin::new(1, 1))
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
+    let theme = &app.theme;
+    let (window, lines, focus_line) = layout(area, form, theme);
+    let (room, height) = (usize::from(window.width.saturating_sub(2)), window.height);
     // Scrolled just enough to keep the focused field and the line after it
     // in view, and never past the end: a form that fits does not scroll.
     let inner = usize::from(height.saturating_sub(2));
@@ -47,8 +56,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
 fn body(form: &Form, room: usize, theme: &Theme) -> (Vec<Line<'static>>, usize) {
     let muted = theme.style(Role::Muted);
     let error = theme.style(Role::Error);
-    let mut lines =
-        vec![Line::from(Span::styled(fit(&targets(form), room).into_owned(), muted)), Line::default()];
+    let mut lines = vec![
+        Line::from(Span::styled(fit(&super::for_whom::targets(form), room).into_owned(), muted)),
+        Line::default(),
+    ];
     let general = form.general_problems();
     for problem in &general {
         for part in wrap(&format!("✕ {problem}"), room) {
@@ -108,64 +119,6 @@ fn body(form: &Form, room: usize, theme: &Theme) -> (Vec<Line<'static>>, usize) 
         }
     }
     (lines, focus_line)
-}
-
-/// Who the form is for, in one line: one target with its state, several
-/// by name only, so that the first few names fit.
-fn targets(form: &Form) -> String {
-    fn names<T>(rows: &[T], noun: &str, full: impl Fn(&T) -> String, short: impl Fn(&T) -> String) -> String {
-        match rows {
-            [] => format!("No {noun} selected"),
-            [one] => format!("For {}", full(one)),
-            [a, b, rest @ ..] if !rest.is_empty() => format!(
-                "For {} (the marked rows): {}, {} and {} more",
-                count(rows.len(), noun),
-                short(a),
-                short(b),
-                rest.len()
-            ),
-            _ => {
-                let all: Vec<String> = rows.iter().map(short).collect();
-                format!("For {} (the marked rows): {}", count(rows.len(), noun), all.join(", "))
-            }
-        }
-    }
-    match &form.kind {
-        Kind::AgentStatus(users) => names(
-            users,
-            "agent",
-            |u| match &u.pause_reason {
-                Some(r) => format!("{} ({} · {r})", u.display_name(), u.status),
-                None => format!("{} ({})", u.display_name(), u.status),
-            },
-            User::display_name,
-        ),
-        Kind::InteractionDisposition(rows) | Kind::Attributes(rows) => names(
-            rows,
-            "interaction",
-            |r| match &r.customer_name {
-                Some(name) => format!("interaction with {name} ({}, {})", r.id, r.status),
-                None => format!("interaction {} ({})", r.id, r.status),
-            },
-            |r| r.customer_name.clone().unwrap_or_else(|| format!("interaction {}", short_id(r.id.as_str()))),
-        ),
-        Kind::ContactDisposition(rows) => names(
-            rows,
-            "contact",
-            |c| {
-                let outcome = c.outcome_code.as_deref().unwrap_or("no outcome");
-                format!("{} ({} · {outcome})", c.display_name(), c.state)
-            },
-            Contact::display_name,
-        ),
-        Kind::Simulate => {
-            "Runs the documents' handler on this machine; nothing is sent to the tenant.".into()
-        }
-        Kind::Deploy(_) => "Creates a new action on the tenant.".into(),
-        Kind::NewVersion(a) | Kind::Deprecate(a) | Kind::Metrics(a) => {
-            format!("For {} ({}), version {}", a.name, a.id, a.version)
-        }
-    }
 }
 
 /// A field, or a row of fields, on one line: label, then input.

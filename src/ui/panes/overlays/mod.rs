@@ -4,6 +4,7 @@
 
 mod breakdown;
 mod confirm;
+mod for_whom;
 mod form;
 mod help;
 
@@ -44,6 +45,14 @@ pub fn draw(frame: &mut Frame, area: Rect, footer: Rect, app: &App) {
             Overlay::Confirm(confirm) => {
                 if let Some((title, lines)) = text_of(app, overlay, area) {
                     let window = window_for(overlay, area, lines.len());
+                    // The form under it shows above and below, but not
+                    // beside it: its text there would read as the review's.
+                    if let Some(Overlay::Form(under)) = app.overlays.iter().rev().nth(1) {
+                        let rows = Rect { y: window.y, height: window.height, ..area };
+                        let band = form::inside(area, app, under).intersection(rows);
+                        frame.render_widget(Clear, band);
+                        frame.render_widget(Block::new().style(app.theme.base()), band);
+                    }
                     text_window(frame, window, app, (&title, confirm::keys(app)), lines, confirm.scroll);
                 }
             }

@@ -1,0 +1,63 @@
+//! The line atop a form that says whom it is for.
+
+use crate::api::model::{Contact, User};
+use crate::ui::forms::{Form, Kind, count};
+use crate::ui::panes::format::short_id;
+
+/// Who the form is for, in one line: one target with its state, several
+/// by name only, so that the first few names fit.
+pub(super) fn targets(form: &Form) -> String {
+    fn names<T>(rows: &[T], noun: &str, full: impl Fn(&T) -> String, short: impl Fn(&T) -> String) -> String {
+        match rows {
+            [] => format!("No {noun} selected"),
+            [one] => format!("For {}", full(one)),
+            [a, b, rest @ ..] if !rest.is_empty() => format!(
+                "For {} (the marked rows): {}, {} and {} more",
+                count(rows.len(), noun),
+                short(a),
+                short(b),
+                rest.len()
+            ),
+            _ => {
+                let all: Vec<String> = rows.iter().map(short).collect();
+                format!("For {} (the marked rows): {}", count(rows.len(), noun), all.join(", "))
+            }
+        }
+    }
+    match &form.kind {
+        Kind::AgentStatus(users) => names(
+            users,
+            "agent",
+            |u| match &u.pause_reason {
+                Some(r) => format!("{} ({} · {r})", u.display_name(), u.status),
+                None => format!("{} ({})", u.display_name(), u.status),
+            },
+            User::display_name,
+        ),
+        Kind::InteractionDisposition(rows) | Kind::Attributes(rows) => names(
+            rows,
+            "interaction",
+            |r| match &r.customer_name {
+                Some(name) => format!("interaction with {name} ({}, {})", r.id, r.status),
+                None => format!("interaction {} ({})", r.id, r.status),
+            },
+            |r| r.customer_name.clone().unwrap_or_else(|| format!("interaction {}", short_id(r.id.as_str()))),
+        ),
+        Kind::ContactDisposition(rows) => names(
+            rows,
+            "contact",
+            |c| {
+                let outcome = c.outcome_code.as_deref().unwrap_or("no outcome");
+                format!("{} ({} · {outcome})", c.display_name(), c.state)
+            },
+            Contact::display_name,
+        ),
+        Kind::Simulate => {
+            "Runs the documents' handler on this machine; nothing is sent to the tenant.".into()
+        }
+        Kind::Deploy(_) => "Creates a new action on the tenant.".into(),
+        Kind::NewVersion(a) | Kind::Deprecate(a) | Kind::Metrics(a) => {
+            format!("For {} ({}), version {}", a.name, a.id, a.version)
+        }
+    }
+}
