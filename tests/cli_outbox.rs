@@ -87,6 +87,11 @@ async fn a_resend_refused_again_exits_1_and_keeps_them() {
     assert_eq!(resent.code, Some(1), "{}\n{}", resent.stdout, resent.stderr);
     let last = resent.stderr.lines().last().unwrap_or_default();
     assert!(last.starts_with("webhooks: 0 delivered, 3 given up on"), "{}", resent.stderr);
+    assert!(
+        resent.stdout.contains("not all went through: 0 delivered, 0 waiting, 3 given up on again"),
+        "the answer does not read as a success: {}",
+        resent.stdout
+    );
     assert_eq!(received.deliveries().len(), 6, "each tried once more");
 
     // Listing reads without the lock: it works while a console owns the outbox.

@@ -90,9 +90,20 @@ fn resend(profile: Option<&str>) -> Result<ExitCode> {
         };
         runtime.shutdown().await;
         let (outcome, webhooks) = settled?;
-        println!("{outcome}");
         let through =
             !matches!(outcome, Outcome::Failed { .. }) && webhooks.waiting == 0 && webhooks.failed == 0;
+        // Back in line is not delivered: what became of them follows.
+        match (&outcome, through) {
+            (Outcome::Failed { .. }, _) => println!("{outcome}"),
+            (_, true) => println!("{}", outcome.text()),
+            (_, false) => println!(
+                "{}; not all went through: {} delivered, {} waiting, {} given up on again",
+                outcome.text(),
+                webhooks.delivered,
+                webhooks.waiting,
+                webhooks.failed
+            ),
+        }
         Ok(ExitCode::from(if through { OK } else { NOT_THROUGH }))
     })
 }
