@@ -161,7 +161,7 @@ fn looks_like_a_secret(name: &str) -> bool {
     let count = |test: fn(&char) -> bool| name.chars().filter(test).count();
     let digits = count(char::is_ascii_digit);
     let mixed_case = count(char::is_ascii_lowercase) > 0 && count(char::is_ascii_uppercase) > 0;
-    let token = name.len() >= 20 && digits > 0 && (mixed_case || digits * 4 >= name.len());
+    let token = name.len() >= 24 && digits >= 2 && (mixed_case || digits * 4 >= name.len());
     name.starts_with("whsec_") || name.contains(['+', '/', '=']) || token
 }
 
