@@ -178,14 +178,13 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
 /// A contact before → after; the agent is named where it is not the
 /// contact's own, so a confirmation shows every attribution the form made.
 fn line(row: &Contact, valid: &ContactDisposition, names: &Names, agents: &Directory) -> PlanLine {
-    let before: String = row.outcome_code.clone().unwrap_or_else(|| "no outcome".into());
+    let mut before = row.outcome_code.clone().unwrap_or_else(|| "no outcome".into());
     let wanted = &valid.outcome_code;
     let note = check_contact(&row.state, row.outcome_code.as_deref(), wanted)
         .err()
         .map(|skip| format!("will be skipped: {skip}"));
     let mut after = target_agents::after(row, valid.agent_id.as_str(), wanted.to_string(), agents);
     // Each custom field sent, with what the contact holds now.
-    let mut before = before;
     for (key, value) in valid.custom_fields.iter().flatten() {
         let now = row.custom_fields.get(key).map_or_else(|| "none".to_string(), shown);
         before.push_str(&format!(" · {key} {now}"));
