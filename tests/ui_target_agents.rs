@@ -96,19 +96,18 @@ fn a_user_who_is_not_an_agent_is_warned_of_before_sending() {
     let mut people: Vec<(String, Person)> =
         app.directory.iter().map(|(id, p)| (id.to_string(), p.clone())).collect();
     let admin = Person { name: "Camila Zhang".into(), team: None, agent: false };
-    people.push(("2528f470-admin".into(), admin));
+    // A full-length id: the note beside it must still fit the field's line.
+    let id = "2528f470-1d2e-4f3a-8b4c-5d6e7f8a9b0c";
+    people.push((id.into(), admin));
     app.directory.set_agents(people);
-    review_with_agent(&mut app, &["tab", "tab"], "2528f470-admin");
+    review_with_agent(&mut app, &["tab", "tab"], id);
     let warning = confirmation(&app).plan.warning.clone().expect("a warning");
-    assert!(
-        warning.starts_with(
-            "Camila Zhang (2528f470-admin) does not hold the Agent role; the tenant refuses outcomes"
-        ),
-        "{warning}"
-    );
+    let expected = format!("Camila Zhang ({id}) does not hold the Agent role; the tenant refuses outcomes");
+    assert!(warning.starts_with(&expected), "{warning}");
     press(&mut app, &["esc"]);
     let screen = render(&app);
-    assert!(screen.contains("Camila Zhang, who is not an agent: the tenant will refuse"), "{screen}");
+    let field = screen.lines().find(|l| l.contains("Agent id")).unwrap_or_default();
+    assert!(field.contains(id) && field.contains("Camila Zhang (not an agent)"), "{screen}");
 }
 
 /// The same for interactions: the typed id goes to the one without an
@@ -286,4 +285,28 @@ fn replacing_an_opt_out_is_warned_of_on_the_confirmation() {
         screen.contains("This replaces DO_NOT_CALL on a contact that asked not to be called"),
         "{screen}"
     );
+}
+
+/// The engine sends each contact once a session (document 001): a second
+/// outcome for a contact given one earlier is said to be skipped before it
+/// is sent.
+#[test]
+fn a_contact_given_an_outcome_this_session_is_said_to_be_skipped() {
+    use cxone_console::engine::audit::Target;
+    use cxone_console::engine::{CommandId, Outcome};
+    let mut app = spring_renewal_outcome();
+    let Kind::ContactDisposition(rows) = &form(&app).kind else { unreachable!("an outcome form") };
+    let first = rows[0].clone();
+    let id = CommandId::random();
+    let target = Target::contact(first.campaign_id.as_str(), first.id.as_str());
+    let applied = Outcome::applied("done");
+    feed(&mut app, [Event::ItemFinished { id: id.clone(), item: id.item(0), target, outcome: applied }]);
+    review_with_agent(&mut app, &["tab", "tab"], "12345-abcde-67890");
+    let lines = &confirmation(&app).plan.lines;
+    let noted: Vec<_> = lines
+        .iter()
+        .filter(|l| l.note.as_deref().is_some_and(|n| n.contains("earlier this session")))
+        .collect();
+    assert_eq!(noted.len(), 1, "{lines:#?}");
+    assert!(noted[0].entity.starts_with(&first.display_name()), "{:?}", noted[0]);
 }

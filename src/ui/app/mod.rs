@@ -94,6 +94,9 @@ pub struct App {
     pub flash: Option<Flash>,
     /// How each change of this session ended, for `:results`.
     pub results: Results,
+    /// Contacts given an outcome this session: the engine sends each once
+    /// a session (document 001), so another outcome for one is skipped.
+    pub contacts_done: std::collections::HashSet<String>,
     /// Windows over the panes, the topmost last; it takes the keys.
     pub overlays: Vec<Overlay>,
     /// Snapshots are held, not applied, while frozen.
@@ -132,6 +135,7 @@ impl App {
             recovery: None,
             flash: None,
             results: Results::default(),
+            contacts_done: Default::default(),
             overlays: Vec::new(),
             frozen: false,
             dirty: true,
@@ -274,6 +278,7 @@ impl App {
             rules: &self.rules,
             campaigns: self.campaigns.rows(),
             agents: &self.directory,
+            contacts_done: &self.contacts_done,
             now: crate::domain::Timestamp::from_datetime(self.clock.wall),
         }
     }

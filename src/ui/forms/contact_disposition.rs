@@ -135,7 +135,17 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
         };
         unknown.note(agent_id, source, facts.agents);
         match ContactDisposition::validate(&draft, &matrix, facts.now) {
-            Ok(valid) => lines.push(line(row, &valid, &names, facts.agents)),
+            Ok(valid) => {
+                let mut line = line(row, &valid, &names, facts.agents);
+                if facts.contacts_done.contains(row.id.as_str()) {
+                    line.note = Some(
+                        "given an outcome earlier this session: will be skipped as a duplicate (each contact \
+                         is sent once a session)"
+                            .into(),
+                    );
+                }
+                lines.push(line);
+            }
             Err(invalid) => {
                 for e in invalid.errors() {
                     match e.field.as_str() {

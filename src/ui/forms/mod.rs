@@ -57,6 +57,9 @@ pub struct Facts<'a> {
     /// Campaigns with their outcome matrices.
     pub campaigns: &'a [Campaign],
     pub agents: &'a Directory,
+    /// Contacts (by id) given an outcome this session, which the engine
+    /// skips as duplicates.
+    pub contacts_done: &'a std::collections::HashSet<String>,
     pub now: Timestamp,
 }
 

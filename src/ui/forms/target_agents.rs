@@ -95,7 +95,7 @@ fn whom(typed: &str, agents: &Directory) -> String {
         return String::new();
     }
     match (agents.name(typed), agents.is_agent(typed)) {
-        (Some(name), Some(false)) => format!("{name}, who is not an agent: the tenant will refuse"),
+        (Some(name), Some(false)) => format!("{name} (not an agent)"),
         (Some(name), _) => name.to_string(),
         (None, _) => format!("no such agent among the {} users loaded", agents.len()),
     }

@@ -2,6 +2,7 @@
 //! and the health of the link.
 
 use crate::domain::attribution::AGENT_ROLE;
+use crate::engine::audit::TargetKind;
 use crate::engine::{BatchReport, Command, CommandId, Event, Finished, Outcome, Recovery, Snapshot};
 use crate::ui::app::{App, Effect, Level, Overlay, Pending, Progress};
 use crate::ui::entity::{Lookup, Person};
@@ -22,6 +23,9 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
         // did not apply is kept for the batch's result when the result's
         // counts do not say it all.
         Event::ItemFinished { id, target, outcome, .. } => {
+            if target.kind == TargetKind::Contact && outcome.is_applied() {
+                app.contacts_done.insert(target.id.clone());
+            }
             if let Some(pending) = app.pending.get_mut(&id) {
                 pending.note_blocked(Some(&target), &outcome);
             }
