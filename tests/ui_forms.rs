@@ -365,3 +365,19 @@ fn a_change_to_a_target_with_one_still_in_flight_is_warned_of() {
     let warning = second.plan.warning.clone().unwrap_or_default();
     assert!(warning.contains("A change sent to this agent has not come back yet"), "{warning}");
 }
+
+/// Notes replace the contact's own: the review says what they replace.
+#[test]
+fn the_review_says_which_notes_new_ones_replace() {
+    use cxone_console::ui::forms::Kind;
+    let mut app = medium();
+    press(&mut app, &["3", "l", "d"]);
+    let Some(Overlay::Form(form)) = app.overlays.last_mut() else { panic!("{}", snap(&app)) };
+    let Kind::ContactDisposition(rows) = &mut form.kind else { panic!("an outcome form") };
+    rows[0].notes = Some("left a voicemail".into());
+    press(&mut app, &["w", "tab"]);
+    type_text(&mut app, "call back Friday");
+    press(&mut app, &["enter"]);
+    let screen = snap(&app);
+    assert!(screen.contains(r#"with notes: "call back Friday", replacing "left a voicemail""#), "{screen}");
+}

@@ -168,11 +168,19 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
     };
     let opted_out =
         rows.iter().filter(|r| r.outcome_code.as_deref() == Some(OPT_OUT) && code != OPT_OUT).count();
-    let notes = value(NOTES);
+    // Notes replace the contact's own: the review says what they replace.
+    let notes = match (value(NOTES).trim(), rows) {
+        ("", _) => None,
+        (new, [one]) => Some(match one.notes.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            Some(old) => format!("notes: {new:?}, replacing {old:?}"),
+            None => format!("notes: {new:?}"),
+        }),
+        (new, _) => Some(format!("notes: {new:?}, replacing each contact's own")),
+    };
     check.finish(|| {
         let mut plan = Plan::new(title, code.clone(), lines, Outgoing::Contacts(drafts)).counted("contact");
-        if !notes.trim().is_empty() {
-            plan = plan.also(format!("notes: {:?}", notes.trim()));
+        if let Some(notes) = notes {
+            plan = plan.also(notes);
         }
         if opted_out > 0 {
             let which = if opted_out == 1 { "a contact that" } else { "contacts that" };
