@@ -242,7 +242,7 @@ fn a_secret_written_where_it_does_not_belong_is_refused_and_not_repeated() {
     }
     // A variable's name is still named when it is not set, even one in
     // mixed case with a digit.
-    for name in ["MISSING_HOOK_SECRET", "crmHook2Secret_Staging"] {
+    for name in ["MISSING_HOOK_SECRET", "crmHook2Secret_Staging", "whsec_key"] {
         let text = format!("[webhooks]\nsecret_env = \"{name}\"\n");
         let error = Home::with_config(&text).load(&env_with_secrets()).expect_err("refused");
         assert!(error.to_string().contains(&format!("{name} is not set")), "{error}");

@@ -155,14 +155,16 @@ impl SecretKeys<'_> {
 }
 
 /// A value that reads as a secret rather than a variable's name: a webhook
-/// secret's prefix, base64's `+`, `/` or `=`, or a long token of mixed-case
+/// secret (its prefix and a key's length), base64's `+`, `/` or `=`, or a long token of mixed-case
 /// letters and digits, or of many digits (variables are named in words).
 fn looks_like_a_secret(name: &str) -> bool {
     let count = |test: fn(&char) -> bool| name.chars().filter(test).count();
     let digits = count(char::is_ascii_digit);
     let mixed_case = count(char::is_ascii_lowercase) > 0 && count(char::is_ascii_uppercase) > 0;
     let token = name.len() >= 24 && digits >= 2 && (mixed_case || digits * 4 >= name.len());
-    name.starts_with("whsec_") || name.contains(['+', '/', '=']) || token
+    // A key of 24 bytes or more is 32 base64 characters or more after its prefix.
+    let webhook_key = name.starts_with("whsec_") && name.len() >= 26;
+    webhook_key || name.contains(['+', '/', '=']) || token
 }
 
 fn is_variable_name(name: &str) -> bool {
