@@ -42,7 +42,11 @@ async fn webhooks_refused_for_good_are_listed_then_resent_until_they_land() {
 
     let resent = home.run(&["outbox", "resend"], &secrets()).await;
     assert_eq!(resent.code, Some(0), "{}\n{}", resent.stdout, resent.stderr);
-    assert!(resent.stdout.contains("3 webhooks given up on are back in line"), "{}", resent.stdout);
+    assert!(
+        resent.stdout.contains("3 webhooks given up on are back in line; 3 delivered"),
+        "{}",
+        resent.stdout
+    );
     assert_eq!(resent.stderr.lines().last(), Some("webhooks: 3 delivered"), "{}", resent.stderr);
 
     let deliveries = received.deliveries();

@@ -95,6 +95,10 @@ fn resend(profile: Option<&str>) -> Result<ExitCode> {
         // Back in line is not delivered: what became of them follows.
         match (&outcome, through) {
             (Outcome::Failed { .. }, _) => println!("{outcome}"),
+            // What was waiting goes out too, given up on or not.
+            (_, true) if webhooks.delivered > 0 => {
+                println!("{}; {} delivered", outcome.text(), webhooks.delivered)
+            }
             (_, true) => println!("{}", outcome.text()),
             (_, false) => println!(
                 "{}; not all went through: {} delivered, {} waiting, {} given up on again",
