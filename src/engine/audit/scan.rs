@@ -81,7 +81,7 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
             }
             (RecordKind::Outcome | RecordKind::Reconciled, Some(id)) => {
                 open_intents.remove(id.as_ref());
-                if skim.outcome == Some(Outcome::Applied) {
+                if says_applied(skim.kind, skim.outcome) {
                     unconfirmed.remove(id.as_ref());
                     finished.insert(id.into_owned());
                 }
@@ -166,10 +166,15 @@ pub fn applied_commands(path: &Path) -> Result<HashSet<String>, AuditError> {
             line: number,
             detail: format!("unreadable: {e}"),
         })?;
-        if let (RecordKind::Outcome | RecordKind::Reconciled, Some(id), Some(Outcome::Applied)) =
-            (skim.kind, skim.command_id, skim.outcome)
-        {
+        if let Some(id) = skim.command_id.filter(|_| says_applied(skim.kind, skim.outcome)) {
             applied.insert(id.into_owned());
         }
     }
+}
+
+/// Whether a record settles its command as applied: an outcome or a
+/// reconciliation that found the change made. Opening and a dry run both
+/// skip such commands when a batch file runs again.
+fn says_applied(kind: RecordKind, outcome: Option<Outcome>) -> bool {
+    matches!(kind, RecordKind::Outcome | RecordKind::Reconciled) && outcome == Some(Outcome::Applied)
 }

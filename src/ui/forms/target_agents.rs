@@ -215,26 +215,48 @@ impl Unknown {
         let (loaded, records) = (agents.len(), T::RECORDS);
         let named: Vec<String> =
             self.not_agents.iter().map(|id| format!("{} ({id})", agents.name_or_id(id))).collect();
-        let plan = match named.as_slice() {
-            [] => plan,
-            [one] => plan.warn(format!(
-                "{one} does not hold the Agent role; the tenant refuses {records} for a user who is not an agent."
-            )),
-            many => plan.warn(format!(
-                "{} do not hold the Agent role; the tenant refuses {records} for users who are not agents.",
-                many.join(", ")
-            )),
-        };
+        let plan = warn_of(
+            plan,
+            &named,
+            |one| {
+                format!(
+                    "{one} does not hold the Agent role; the tenant refuses {records} for a user who is not an agent."
+                )
+            },
+            |all| {
+                format!(
+                    "{all} do not hold the Agent role; the tenant refuses {records} for users who are not agents."
+                )
+            },
+        );
         let unknown: Vec<String> = self.ids.into_iter().collect();
-        match unknown.as_slice() {
-            [] => plan,
-            [one] => plan.warn(format!(
-                "No agent {one} is among the {loaded} users loaded; the tenant refuses {records} for an agent it does not have."
-            )),
-            many => plan.warn(format!(
-                "Agents {} are not among the {loaded} users loaded; the tenant refuses {records} for agents it does not have.",
-                many.join(", ")
-            )),
-        }
+        warn_of(
+            plan,
+            &unknown,
+            |one| {
+                format!(
+                    "No agent {one} is among the {loaded} users loaded; the tenant refuses {records} for an agent it does not have."
+                )
+            },
+            |all| {
+                format!(
+                    "Agents {all} are not among the {loaded} users loaded; the tenant refuses {records} for agents it does not have."
+                )
+            },
+        )
+    }
+}
+
+/// Adds the warning about `names`, worded for one or for several.
+fn warn_of(
+    plan: Plan,
+    names: &[String],
+    one: impl FnOnce(&str) -> String,
+    all: impl FnOnce(String) -> String,
+) -> Plan {
+    match names {
+        [] => plan,
+        [name] => plan.warn(one(name)),
+        many => plan.warn(all(many.join(", "))),
     }
 }
