@@ -40,6 +40,10 @@ fn esc_closes_an_untouched_form_and_asks_when_something_was_typed() {
     assert!(render(&app).contains("Discard what you typed?"));
     press(&mut app, &["n"]);
     assert_eq!(form(&app).fields[2].value(), "ACW-12", "kept");
+    // Ctrl-C backs out of the question, as Esc does, and loses nothing.
+    press(&mut app, &["esc", "ctrl-c"]);
+    assert!(!form(&app).discarding, "Ctrl-C left the question open");
+    assert_eq!(form(&app).fields[2].value(), "ACW-12", "kept");
     press(&mut app, &["esc", "y"]);
     assert!(app.overlays.is_empty());
 }

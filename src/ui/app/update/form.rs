@@ -66,11 +66,14 @@ fn scroll(app: &mut App, by: impl Fn(isize) -> isize) {
 
 fn discard_key(app: &mut App, key: Key) {
     let Some(Overlay::Form(form)) = app.overlays.last_mut() else { return };
+    // Ctrl-C backs out of the question as Esc does: what was typed stays.
+    let back = key.ctrl && key.code == KeyCode::Char('c');
     match key.code {
-        KeyCode::Char('y' | 'Y') => {
+        KeyCode::Char('y' | 'Y') if !key.ctrl => {
             app.overlays.pop();
         }
         KeyCode::Char('n' | 'N') | KeyCode::Esc => form.discarding = false,
+        _ if back => form.discarding = false,
         _ => {}
     }
 }
