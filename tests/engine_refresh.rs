@@ -4,7 +4,8 @@
 mod engine_support;
 
 use cxone_console::api::model::{Interaction, User};
-use cxone_console::engine::{Command, Event, Link, Snapshot, Table};
+use cxone_console::domain::interaction_disposition::DispositionDraft;
+use cxone_console::engine::{Change, Command, Event, Link, Outcome, Snapshot, Table};
 use cxone_console::sandbox::{Sandbox, SandboxConfig, TenantSize};
 use engine_support::Rig;
 use std::collections::HashMap;
@@ -164,39 +165,69 @@ fn interactions(event: &Event) -> Option<Arc<Table<Interaction>>> {
     }
 }
 
-/// Rounds read what changed, which says nothing of rows the tenant removed;
-/// the supervisor's refresh reads every kind whole, and they leave.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_reload_drops_the_rows_the_tenant_removed() {
-    let mut rig = Rig::refreshing(lively()).await;
-    let first = rig.until(interactions).await;
-    let gone_from_tenant = |rig: &Rig, table: &Table<Interaction>| -> Vec<String> {
+/// Waits until the tenant has retired some of the interactions the console
+/// lists (it retires its oldest closed ones as new ones come): their ids.
+async fn listed_but_retired(rig: &mut Rig) -> Vec<String> {
+    loop {
+        let table = rig.until(interactions).await;
         let tenant = &rig.sandbox.state().tenant;
-        table
+        let gone: Vec<String> = table
             .rows
             .iter()
             .filter(|i| tenant.interaction(i.id.as_str()).is_err())
             .map(|i| i.id.to_string())
-            .collect()
-    };
-    // The tenant retires its oldest closed interactions as new ones come.
-    let mut latest = first;
-    let removed = loop {
-        let gone = gone_from_tenant(&rig, &latest);
+            .collect();
         if !gone.is_empty() {
-            break gone;
+            return gone;
         }
-        latest = rig.until(interactions).await;
-    };
-    rig.send(Command::Reload).await;
+    }
+}
+
+/// Waits for a table of interactions that lists none of `removed`.
+async fn until_dropped(rig: &mut Rig, removed: &[String], after: &str) {
     // Far sooner than the whole read every ten minutes would drop them.
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let table = rig.until(interactions).await;
         if removed.iter().all(|id| !table.rows.iter().any(|i| i.id.as_str() == id)) {
-            break;
+            return;
         }
-        assert!(Instant::now() < deadline, "{removed:?} still listed after a reload");
+        assert!(Instant::now() < deadline, "{removed:?} still listed after {after}");
     }
+}
+
+/// Rounds read what changed, which says nothing of rows the tenant removed;
+/// the supervisor's refresh reads every kind whole, and they leave.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_drops_the_rows_the_tenant_removed() {
+    let mut rig = Rig::refreshing(lively()).await;
+    let removed = listed_but_retired(&mut rig).await;
+    rig.send(Command::Reload).await;
+    until_dropped(&mut rig, &removed, "a reload").await;
+    rig.stop().await;
+}
+
+/// A change to a row the tenant removed is refused (404); the refresh the
+/// console asks for after every change then drops the row, with no reload.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_that_finds_its_target_gone_drops_its_row() {
+    let mut rig = Rig::refreshing(lively()).await;
+    let removed = listed_but_retired(&mut rig).await;
+    let change = Change::InteractionDisposition {
+        interaction_id: removed[0].clone(),
+        dispositions: vec![DispositionDraft {
+            code: "101".into(),
+            description: "Issue Resolved".into(),
+            agent_id: "agent_xyz_123".into(),
+            ..Default::default()
+        }],
+    };
+    let outcome = rig.outcome(change).await;
+    assert!(
+        matches!(&outcome, Outcome::Rejected { reason } if reason.contains("404") || reason.contains("not found")),
+        "{outcome:?}"
+    );
+    rig.send(Command::Refresh).await;
+    until_dropped(&mut rig, &removed[..1], "a change found it gone").await;
     rig.stop().await;
 }

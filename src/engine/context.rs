@@ -5,6 +5,7 @@ use super::audit::AuditLog;
 use super::event::{Event, Outcome};
 use super::metrics::{self, ErrorClass, Metrics, Operation};
 use super::outbox::Outbox;
+use super::refresh::WholeReads;
 use super::rules::TenantRules;
 use crate::api::model::Webhook;
 use crate::api::{ApiError, ApiErrorKind, Client};
@@ -96,6 +97,8 @@ pub(crate) struct Ctx {
     pub attribute_watch: tokio::sync::Mutex<Option<AttributeWatch>>,
     /// Paces every request to a campaign's contacts, across all batches.
     pub campaign_pacing: CampaignPacing,
+    /// Asks the entity tables to be read whole at their next round.
+    pub whole_reads: WholeReads,
 }
 
 /// A registration for attribute callbacks and the listener it calls.

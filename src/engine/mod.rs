@@ -118,6 +118,7 @@ impl Engine {
             processed_contacts: Mutex::new(HashSet::new()),
             stop: cancel.child_token(),
             attribute_watch: Default::default(),
+            whole_reads: Default::default(),
         });
         let history = report.recent.iter().cloned().map(Arc::new).collect();
         ctx.emit(Event::AuditHistory(history)).await;

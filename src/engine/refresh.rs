@@ -29,11 +29,27 @@ use tokio_util::sync::CancellationToken;
 /// How often a kind is read whole, to drop what the tenant removed.
 pub const RESYNC_EVERY: Duration = Duration::from_secs(600);
 
+/// Asks for whole reads, counted; each kind remembers the last it met.
+/// Shared by the supervisor's reload and the flows, which ask when a target
+/// turns out gone (404): the round after the change then drops its row.
+#[derive(Clone, Default)]
+pub(crate) struct WholeReads(Arc<AtomicU64>);
+
+impl WholeReads {
+    /// The next round of every kind reads it whole.
+    pub fn ask(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn asked(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
 /// Asks the refresh tasks for an early round.
 pub(crate) struct Refresher {
     asks: watch::Sender<u64>,
-    /// Counts the asks for whole reads; each kind remembers the last it met.
-    wholes: Arc<AtomicU64>,
+    wholes: WholeReads,
 }
 
 impl Refresher {
@@ -46,7 +62,7 @@ impl Refresher {
     /// As [`Self::now`], reading every kind whole, so that rows the tenant
     /// removed since the last whole read leave the tables.
     pub fn whole(&self) {
-        self.wholes.fetch_add(1, Ordering::Relaxed);
+        self.wholes.ask();
         self.now();
     }
 }
@@ -55,7 +71,7 @@ impl Refresher {
 /// [`Refresher`] is dropped. A `refresh_every` of zero starts none: a
 /// headless run (`apply`) needs no snapshots.
 pub(crate) fn spawn(ctx: Arc<Ctx>, cancel: CancellationToken) -> Refresher {
-    let refresher = Refresher { asks: watch::channel(0).0, wholes: Arc::default() };
+    let refresher = Refresher { asks: watch::channel(0).0, wholes: ctx.whole_reads.clone() };
     if ctx.config.refresh_every.is_zero() {
         return refresher;
     }
@@ -75,7 +91,7 @@ fn start_kind<S: Source>(
     refresher: &Refresher,
     cancel: &CancellationToken,
 ) {
-    let round = Kind::new(ctx, link, source, Arc::clone(&refresher.wholes));
+    let round = Kind::new(ctx, link, source, refresher.wholes.clone());
     let asks = refresher.asks.subscribe();
     tokio::spawn(schedule::run(round, ctx.config.refresh_every, asks, cancel.clone()));
 }
@@ -89,12 +105,12 @@ struct Kind<S: Source> {
     /// When the last whole read began.
     whole_at: Option<Instant>,
     /// Asks for whole reads, and how many of them the last whole read met.
-    wholes: Arc<AtomicU64>,
+    wholes: WholeReads,
     wholes_met: u64,
 }
 
 impl<S: Source> Kind<S> {
-    fn new(ctx: &Arc<Ctx>, link: &Arc<LinkWatch>, source: S, wholes: Arc<AtomicU64>) -> Self {
+    fn new(ctx: &Arc<Ctx>, link: &Arc<LinkWatch>, source: S, wholes: WholeReads) -> Self {
         Self {
             ctx: Arc::clone(ctx),
             link: Arc::clone(link),
@@ -110,7 +126,7 @@ impl<S: Source> Kind<S> {
 impl<S: Source> Round for Kind<S> {
     async fn run(&mut self) -> bool {
         let started = Instant::now();
-        let asked = self.wholes.load(Ordering::Relaxed);
+        let asked = self.wholes.asked();
         let whole = asked != self.wholes_met
             || self.whole_at.is_none_or(|at| started.duration_since(at) >= RESYNC_EVERY);
         let fetched = self.source.fetch(&self.ctx, whole).await;

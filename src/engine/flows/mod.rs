@@ -225,6 +225,12 @@ impl<'a> Trail<'a> {
         let settled =
             if self.ctx.sent_before(self.item.as_str()) { settled } else { settled.made_elsewhere() };
         let Settled { mut outcome, call, after, class, webhook } = settled;
+        if class == Some(ErrorClass::NotFound) {
+            // The tenant no longer has something the change named: the
+            // refresh that follows every change reads whole, so a removed
+            // row leaves the table then rather than at the next whole read.
+            self.ctx.whole_reads.ask();
+        }
         if let (Outcome::Applied { .. }, Some(hook)) = (&outcome, webhook) {
             let message = Message { target: hook.target, event_type: hook.event_type, body: hook.body };
             if let Err(e) = self.ctx.outbox.enqueue_as(MessageId::derived(self.item.as_str()), message).await
