@@ -366,6 +366,81 @@ fn a_change_to_a_target_with_one_still_in_flight_is_warned_of() {
     assert!(warning.contains("A change sent to this agent has not come back yet"), "{warning}");
 }
 
+/// A change that came back before the table read its row again: the
+/// review says the state shown may be from before it, and foretells
+/// nothing from that state ("already so"), until the row is read or a
+/// while has passed.
+#[test]
+fn a_change_back_but_not_yet_read_is_warned_of_until_its_row_is_read() {
+    use cxone_console::engine::audit::{Target, TargetKind};
+    use cxone_console::engine::{BatchReport, Command, Finished, Outcome};
+    use cxone_console::ui::app::Effect;
+    use std::time::Duration;
+    let mut app = ready(120, 32);
+    let agent = app.agents.selected_row().expect("an agent").clone();
+    press(&mut app, &["c", "b", "b", "tab", "q", "enter"]);
+    let effects = press(&mut app, &["y"]);
+    let [Effect::Engine(Command::Submit { id, .. })] = effects.as_slice() else { panic!("{effects:?}") };
+    // Set back to the state its row shows: "already so", were the row fresh.
+    let second_review = |app: &mut App| {
+        press(app, &["c", "t", "enter"]);
+        let Some(Overlay::Confirm(review)) = app.overlays.last() else { panic!("{}", snap(app)) };
+        let review = (review.plan.warning.clone().unwrap_or_default(), review.plan.lines[0].note.clone());
+        press(app, &["n", "esc", "y"]);
+        assert!(app.overlays.is_empty(), "{:?}", app.overlays);
+        review
+    };
+    let (warning, note) = second_review(&mut app);
+    assert!(warning.contains("has not come back yet"), "{warning}");
+    assert_eq!(note, None, "nothing foretold from a row with a change on its way");
+
+    let mut report = BatchReport::default();
+    report.count(&Outcome::applied("ok"), Some(12.0));
+    let target = Target::new(TargetKind::User, agent.id.as_str());
+    feed(
+        &mut app,
+        [
+            Event::ItemFinished { id: id.clone(), item: id.item(0), target, outcome: Outcome::applied("ok") },
+            Event::Finished { id: id.clone(), result: Finished::Batch(report) },
+        ],
+    );
+    let (warning, note) = second_review(&mut app);
+    assert!(warning.contains("came back a moment ago and the table has not read it since"), "{warning}");
+    assert!(!warning.contains("has not come back yet"), "{warning}");
+    assert_eq!(note, None, "nothing foretold from a row not read since");
+
+    // A round lists the agent as changed: the row is fresh again.
+    let rows = app.agents.rows().to_vec();
+    feed(&mut app, [agents_event(rows, &[agent.id.as_str()])]);
+    let (warning, note) = second_review(&mut app);
+    assert!(!warning.contains("came back") && !warning.contains("come back"), "the row was read: {warning}");
+    assert_eq!(note.as_deref(), Some("already so; will be skipped"));
+
+    // A row no round lists again (read before the answer came) is trusted
+    // again after a while.
+    let effects = press(&mut app, &["c", "b", "b", "tab", "q", "enter", "y"]);
+    let id = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Engine(Command::Submit { id, .. }) => Some(id),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{effects:?}"));
+    let target = Target::new(TargetKind::User, agent.id.as_str());
+    let mut report = BatchReport::default();
+    report.count(&Outcome::applied("ok"), Some(12.0));
+    feed(
+        &mut app,
+        [
+            Event::ItemFinished { id: id.clone(), item: id.item(0), target, outcome: Outcome::applied("ok") },
+            Event::Finished { id: id.clone(), result: Finished::Batch(report) },
+        ],
+    );
+    assert!(second_review(&mut app).0.contains("came back a moment ago"));
+    tick(&mut app, Duration::from_secs(11));
+    assert!(!second_review(&mut app).0.contains("came back a moment ago"));
+}
+
 /// Notes replace the contact's own: the review says what they replace.
 #[test]
 fn the_review_says_which_notes_new_ones_replace() {

@@ -254,6 +254,19 @@ pub enum Snapshot {
     DataActions(Arc<Table<DataAction>>),
 }
 
+impl Snapshot {
+    /// The ids of the rows that changed since the table's last generation.
+    pub fn changed(&self) -> &[String] {
+        match self {
+            Self::Agents(t) => &t.changed,
+            Self::Interactions(t) => &t.changed,
+            Self::Campaigns(t) => &t.changed,
+            Self::Contacts(t) => &t.changed,
+            Self::DataActions(t) => &t.changed,
+        }
+    }
+}
+
 /// How the engine's link to the tenant stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Link {

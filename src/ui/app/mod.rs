@@ -38,7 +38,7 @@ pub use table::{Sort, TableView};
 pub use update::update;
 
 use super::entity::{Directory, Lookup};
-use super::forms::{Facts, Rules};
+use super::forms::{Facts, Lagging, Rules};
 use super::keymap::{Context, Keymap, Verb};
 use super::looks::{Looks, Problem};
 use super::theme::Theme;
@@ -97,6 +97,8 @@ pub struct App {
     /// Contacts given an outcome this session: the engine sends each once
     /// a session (document 001), so another outcome for one is skipped.
     pub contacts_done: std::collections::HashSet<String>,
+    /// Targets whose rows may not show this session's latest change to them.
+    pub lagging: Lagging,
     /// Windows over the panes, the topmost last; it takes the keys.
     pub overlays: Vec<Overlay>,
     /// Snapshots are held, not applied, while frozen.
@@ -136,6 +138,7 @@ impl App {
             flash: None,
             results: Results::default(),
             contacts_done: Default::default(),
+            lagging: Lagging::default(),
             overlays: Vec::new(),
             frozen: false,
             dirty: true,
@@ -279,6 +282,7 @@ impl App {
             campaigns: self.campaigns.rows(),
             agents: &self.directory,
             contacts_done: &self.contacts_done,
+            lagging: &self.lagging,
             now: crate::domain::Timestamp::from_datetime(self.clock.wall),
         }
     }

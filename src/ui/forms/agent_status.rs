@@ -129,22 +129,25 @@ fn line(user: &User, change: &AgentStatusChange, facts: &Facts<'_>, names: &Name
     let before = after_text(&user.status.to_string(), user.pause_reason.as_deref().unwrap_or(""));
     let after = after_text(change.status.as_str(), change.kept_reason().unwrap_or(""));
     // The line names the agent already; the id would only repeat it.
-    let note = role_fit(user.role_names())
+    let unfit = role_fit(user.role_names())
         .and_then(|()| shift_fit(user.shift, facts.now))
         .err()
-        .map(|unfit| format!("will be refused: {} {}", user.display_name(), unfit_text(unfit, facts.now)))
-        .or_else(|| {
-            let until = user.wrap_up_at(facts.now)?;
-            change.flags.respect_wrap_up.then(|| {
-                format!(
-                    "in wrap-up until {}; refused while wrap-up is respected",
-                    format::hhmmss(until.datetime())
-                )
-            })
-        })
-        // The engine's rule: a wrap-up still running is something the change ends.
-        .or_else(|| user.holds(change, facts.now).then(|| "already so; will be skipped".to_string()));
+        .map(|unfit| format!("will be refused: {} {}", user.display_name(), unfit_text(unfit, facts.now)));
+    // A row that may not show this session's latest change to the agent
+    // foretells nothing from its state: the engine reads it when it goes.
+    let lagging = facts.lagging.of(user.id.as_str()).is_some();
+    let note = unfit.or_else(|| if lagging { None } else { state_note(user, change, facts.now) });
     PlanLine { entity: names.of(user.display_name(), &user.user_name), before, after, note }
+}
+
+/// What the agent's state as read says of the change: a wrap-up that
+/// refuses it, or that it holds already.
+fn state_note(user: &User, change: &AgentStatusChange, now: Timestamp) -> Option<String> {
+    let wrap_up = user.wrap_up_at(now).filter(|_| change.flags.respect_wrap_up).map(|until| {
+        format!("in wrap-up until {}; refused while wrap-up is respected", format::hhmmss(until.datetime()))
+    });
+    // The engine's rule: a wrap-up still running is something the change ends.
+    wrap_up.or_else(|| user.holds(change, now).then(|| "already so; will be skipped".to_string()))
 }
 
 /// Why the tenant will refuse the agent, worded for the screen: a shift as

@@ -10,7 +10,6 @@ use crate::api::model::{Campaign, Contact};
 use crate::domain::contact_disposition::{
     ContactDisposition, ContactDispositionDraft, OPT_OUT, OutcomeMatrix, check_contact,
 };
-use crate::ui::entity::Directory;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
@@ -136,7 +135,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
         unknown.note(agent_id, source, facts.agents);
         match ContactDisposition::validate(&draft, &matrix, facts.now) {
             Ok(valid) => {
-                let mut line = line(row, &valid, &names, facts.agents);
+                let mut line = line(row, &valid, &names, facts);
                 if facts.contacts_done.contains(row.id.as_str()) {
                     line.note = Some(
                         "given an outcome earlier this session: will be skipped as a duplicate (each contact \
@@ -195,13 +194,18 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
 
 /// A contact before → after; the agent is named where it is not the
 /// contact's own, so a confirmation shows every attribution the form made.
-fn line(row: &Contact, valid: &ContactDisposition, names: &Names, agents: &Directory) -> PlanLine {
+fn line(row: &Contact, valid: &ContactDisposition, names: &Names, facts: &Facts<'_>) -> PlanLine {
     let mut before = row.outcome_code.clone().unwrap_or_else(|| "no outcome".into());
     let wanted = &valid.outcome_code;
-    let note = check_contact(&row.state, row.outcome_code.as_deref(), wanted)
-        .err()
-        .map(|skip| format!("will be skipped: {skip}"));
-    let mut after = target_agents::after(row, valid.agent_id.as_str(), wanted.to_string(), agents);
+    // A row that may not show this session's latest change foretells
+    // nothing from its state: the engine reads the contact when it goes.
+    let note = match facts.lagging.of(row.id.as_str()) {
+        Some(_) => None,
+        None => check_contact(&row.state, row.outcome_code.as_deref(), wanted)
+            .err()
+            .map(|skip| format!("will be skipped: {skip}")),
+    };
+    let mut after = target_agents::after(row, valid.agent_id.as_str(), wanted.to_string(), facts.agents);
     // Each custom field sent, with what the contact holds now.
     for (key, value) in valid.custom_fields.iter().flatten() {
         let now = row.custom_fields.get(key).map_or_else(|| "none".to_string(), shown);

@@ -109,8 +109,12 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
                     .err()
                     .map(|e| format!("will be refused: {}", e.rule));
                 all_refused &= refused.is_some();
+                // A row that may not show this session's latest change
+                // foretells nothing from what it holds.
+                let lagging = facts.lagging.of(row.id.as_str()).is_some();
                 let note = refused.or_else(|| {
-                    valid.held_by(&row.dispositions).then(|| "already so; will be skipped".into())
+                    (!lagging && valid.held_by(&row.dispositions))
+                        .then(|| "already so; will be skipped".into())
                 });
                 let change = format!("{} {}", draft.code.trim(), draft.description.trim());
                 let after = target_agents::after(row, agent_id, change, facts.agents);

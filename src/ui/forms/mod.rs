@@ -10,11 +10,13 @@ mod data_action;
 pub mod field;
 pub mod input;
 mod interaction_disposition;
+mod lagging;
 pub mod plan;
 mod target_agents;
 
 pub use field::{Choice, Field, Input, Opt};
 pub use input::TextInput;
+pub use lagging::{Lag, Lagging};
 pub use plan::{Outgoing, Plan, PlanLine};
 
 use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
@@ -60,6 +62,8 @@ pub struct Facts<'a> {
     /// Contacts (by id) given an outcome this session, which the engine
     /// skips as duplicates.
     pub contacts_done: &'a std::collections::HashSet<String>,
+    /// Targets whose rows may not show this session's latest change.
+    pub lagging: &'a Lagging,
     pub now: Timestamp,
 }
 

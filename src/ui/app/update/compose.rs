@@ -4,9 +4,8 @@
 use crate::engine::{BatchReport, Command, CommandId};
 use crate::ui::app::{App, Confirm, Effect, Group, Level, ListId, Overlay, Pending, Progress};
 use crate::ui::entity::Entity;
-use crate::ui::forms::{self, Form, Kind, Plan, count};
+use crate::ui::forms::{self, Form, Kind, Lag, Plan, count};
 use crate::ui::keymap::{Context, Verb};
-use std::collections::BTreeSet;
 
 /// Opens the form `verb` composes on the focused list.
 pub(super) fn open(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
@@ -133,12 +132,14 @@ pub(super) fn review(app: &mut App, effects: &mut Vec<Effect>) {
 }
 
 /// Warns when a change this console sent to one of the plan's targets has
-/// not come back: the states the plan shows are from before it lands.
+/// not come back, or came back before the table read the row again: the
+/// states the plan shows are from before it.
 fn still_in_flight(app: &App, plan: Plan, noun: &str) -> Plan {
-    let busy: BTreeSet<&String> = app.pending.values().flat_map(|pending| &pending.targets).collect();
     let targets = plan.outgoing.targets();
-    let met = targets.iter().filter(|t| busy.contains(t)).count();
-    match (met, targets.len()) {
+    let lags: Vec<Lag> = targets.iter().filter_map(|t| app.lagging.of(t)).collect();
+    let on_the_way = lags.iter().filter(|lag| **lag == Lag::OnTheWay).count();
+    let unread = lags.len() - on_the_way;
+    let plan = match (on_the_way, targets.len()) {
         (0, _) => plan,
         (1, 1) => plan.warn(format!(
             "A change sent to this {noun} has not come back yet: the state shown is from before it, and this one \
@@ -148,6 +149,17 @@ fn still_in_flight(app: &App, plan: Plan, noun: &str) -> Plan {
             "{} here still have a change on its way: their states shown are from before it, and this one goes \
              after it.",
             count(met, noun)
+        )),
+    };
+    match (unread, targets.len()) {
+        (0, _) => plan,
+        (1, 1) => plan.warn(format!(
+            "A change to this {noun} came back a moment ago and the table has not read it since: the state shown \
+             may be from before it."
+        )),
+        (n, _) => plan.warn(format!(
+            "{} here were changed a moment ago and not read since: their states shown may be from before that.",
+            count(n, noun)
         )),
     }
 }
@@ -180,6 +192,9 @@ fn send(app: &mut App, plan: Plan, noun: &str, effects: &mut Vec<Effect>) {
         many => format!("{} · {}", plan.label, count(many.len(), noun)),
     };
     let targets = plan.outgoing.targets();
+    if writes {
+        app.lagging.sent(targets.iter().cloned());
+    }
     let commands = plan.outgoing.commands();
     if commands.len() > 1 && commands.iter().all(|(_, change)| change.len() == 1) {
         // One command per target: shown, reported and cancelled as one batch.

@@ -26,15 +26,27 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
             if target.kind == TargetKind::Contact && outcome.is_applied() {
                 app.contacts_done.insert(target.id.clone());
             }
+            if outcome.is_applied() {
+                app.lagging.applied(&target.id, app.clock.mono);
+            }
             if let Some(pending) = app.pending.get_mut(&id) {
                 pending.note_blocked(Some(&target), &outcome);
             }
             return;
         }
-        Event::Finished { id, result } => match app.group_of(&id) {
-            Some(group) => member_finished(app, &group, &id, &result, effects),
-            None => finished(app, &id, &result, effects),
-        },
+        Event::Finished { id, result } => {
+            if let Finished::Single { target: Some(target), outcome: Outcome::Applied { .. } } = &result
+                && writes(app, &id)
+            {
+                app.lagging.applied(&target.id, app.clock.mono);
+            }
+            match app.group_of(&id) {
+                Some(group) => member_finished(app, &group, &id, &result, effects),
+                None => finished(app, &id, &result, effects),
+            }
+            // Notes foretold from rows that lagged may stand now.
+            super::form::recheck(app);
+        }
         Event::Rules(rules) => {
             app.rules = match rules {
                 Ok(book) => Rules::Read(book),
@@ -65,8 +77,17 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
     app.touch();
 }
 
+/// Whether command `id` (or the group it belongs to) writes to the tenant.
+fn writes(app: &App, id: &CommandId) -> bool {
+    let pending = app.pending.get(id).or_else(|| app.group_of(id).and_then(|group| app.pending.get(&group)));
+    pending.is_some_and(|p| p.writes)
+}
+
 fn snapshot_arrived(app: &mut App, snapshot: Snapshot) {
     let (frozen, now) = (app.frozen, app.clock.mono);
+    if !frozen {
+        app.lagging.read(snapshot.changed());
+    }
     match snapshot {
         Snapshot::Agents(table) => {
             let lookup = Lookup { now: app.clock.wall, names: &app.directory };
@@ -143,6 +164,7 @@ fn finished(app: &mut App, id: &CommandId, result: &Finished, effects: &mut Vec<
     app.flash(text, level);
     let Some(pending) = pending else { return };
     if pending.writes {
+        app.lagging.ended(&pending.targets);
         effects.push(Effect::Engine(Command::Refresh));
     }
     if let (true, Finished::Single { outcome: Outcome::Applied { summary, data: Some(data) }, .. }) =

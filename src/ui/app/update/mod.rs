@@ -56,6 +56,9 @@ fn tick(app: &mut App, clock: Clock) {
     if faded.contains(&true) {
         app.touch();
     }
+    if app.lagging.expire(clock.mono) {
+        form::recheck(app);
+    }
     // Agents show their time in state to the second; the header's clock
     // shows minutes.
     let minute_changed = before.wall.unix_timestamp() / 60 != clock.wall.unix_timestamp() / 60;

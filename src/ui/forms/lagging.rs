@@ -1,0 +1,129 @@
+//! Rows that may not show this session's own latest change to them: one
+//! still on its way, or one that came back before the table read the row
+//! again. A form foretells nothing from such a row's state (already so, a
+//! dialer state, a wrap-up): the engine reads the target when the change
+//! goes, and decides then.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// How long a change that came back keeps its row counted as lagging at
+/// most. A table that read the row before the change's answer reached the
+/// console does not list it as changed again, so the mark cannot wait for
+/// that alone; by then the rounds after the change have ended.
+pub const CAUGHT_UP_WITHIN: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Default)]
+pub struct Lagging {
+    /// Targets of changes on their way, with how many: two may share one.
+    on_the_way: HashMap<String, usize>,
+    /// Targets whose change came back, with when (the console's clock).
+    came_back: HashMap<String, Duration>,
+}
+
+/// Why a target's row may not show its latest change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lag {
+    /// A change to it has not come back yet.
+    OnTheWay,
+    /// A change to it came back, and its row has not been read since.
+    Unread,
+}
+
+impl Lagging {
+    pub fn sent(&mut self, targets: impl IntoIterator<Item = String>) {
+        for target in targets {
+            *self.on_the_way.entry(target).or_default() += 1;
+        }
+    }
+
+    /// The change sent to `targets` came back.
+    pub fn ended<'a>(&mut self, targets: impl IntoIterator<Item = &'a String>) {
+        for target in targets {
+            if let Some(n) = self.on_the_way.get_mut(target.as_str()) {
+                *n -= 1;
+                if *n == 0 {
+                    self.on_the_way.remove(target.as_str());
+                }
+            }
+        }
+    }
+
+    /// A change to `target` was applied, as heard at `now`: its row is
+    /// behind until read.
+    pub fn applied(&mut self, target: &str, now: Duration) {
+        self.came_back.insert(target.to_string(), now);
+    }
+
+    /// A table read these rows and found them changed.
+    pub fn read<'a>(&mut self, ids: impl IntoIterator<Item = &'a String>) {
+        if self.came_back.is_empty() {
+            return;
+        }
+        for id in ids {
+            self.came_back.remove(id.as_str());
+        }
+    }
+
+    /// Forgets the changes that came back long enough ago; true when any was.
+    pub fn expire(&mut self, now: Duration) -> bool {
+        let before = self.came_back.len();
+        self.came_back.retain(|_, at| now.saturating_sub(*at) < CAUGHT_UP_WITHIN);
+        self.came_back.len() != before
+    }
+
+    pub fn of(&self, target: &str) -> Option<Lag> {
+        if self.on_the_way.contains_key(target) {
+            Some(Lag::OnTheWay)
+        } else if self.came_back.contains_key(target) {
+            Some(Lag::Unread)
+        } else {
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(ids: &[&str]) -> Vec<String> {
+        ids.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_target_lags_from_sending_until_its_row_is_read() {
+        let mut lagging = Lagging::default();
+        lagging.sent(ids(&["a", "b"]));
+        assert_eq!(lagging.of("a"), Some(Lag::OnTheWay));
+        lagging.applied("a", Duration::from_secs(1));
+        lagging.ended(&ids(&["a", "b"]));
+        assert_eq!(lagging.of("a"), Some(Lag::Unread));
+        assert_eq!(lagging.of("b"), None, "not applied: its row is as it was");
+        lagging.read(&ids(&["a"]));
+        assert_eq!(lagging.of("a"), None);
+    }
+
+    #[test]
+    fn two_changes_to_one_target_keep_it_on_the_way_until_both_are_back() {
+        let mut lagging = Lagging::default();
+        lagging.sent(ids(&["a"]));
+        lagging.sent(ids(&["a"]));
+        lagging.ended(&ids(&["a"]));
+        assert_eq!(lagging.of("a"), Some(Lag::OnTheWay));
+        lagging.ended(&ids(&["a"]));
+        assert_eq!(lagging.of("a"), None);
+    }
+
+    #[test]
+    fn a_row_never_listed_again_stops_lagging_after_a_while() {
+        let mut lagging = Lagging::default();
+        lagging.sent(ids(&["a"]));
+        lagging.applied("a", Duration::from_secs(5));
+        lagging.ended(&ids(&["a"]));
+        assert!(!lagging.expire(Duration::from_secs(14)));
+        assert_eq!(lagging.of("a"), Some(Lag::Unread));
+        assert!(lagging.expire(Duration::from_secs(15)));
+        assert_eq!(lagging.of("a"), None);
+    }
+}
