@@ -142,6 +142,30 @@ async fn an_export_whose_reader_stops_early_ends_quietly() {
     assert!(stderr.is_empty(), "nothing to say: {stderr}");
 }
 
+/// `audit verify | true`, `outbox | true`: a reader gone before anything
+/// was written is no failure either, and verify keeps its exit code.
+#[tokio::test]
+async fn commands_whose_reader_left_first_end_quietly() {
+    let home = Home::new();
+    changes(&home, 3).await;
+    for args in [&["audit", "verify"][..], &["outbox"], &["outbox", "--json"], &["config", "show"]] {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
+            .args(args)
+            .env("CXONE_CONSOLE_HOME", home.path())
+            .stdin(std::process::Stdio::null())
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        let output = child.wait_with_output().expect("it ends");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: nothing to say: {stderr}");
+    }
+}
+
 /// An export that cannot be written fails with the cause said once.
 #[tokio::test]
 async fn an_export_that_cannot_be_written_says_why_once() {

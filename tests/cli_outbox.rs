@@ -92,7 +92,7 @@ async fn a_resend_refused_again_exits_1_and_keeps_them() {
     let last = resent.stderr.lines().last().unwrap_or_default();
     assert!(last.starts_with("webhooks: 0 delivered, 3 given up on"), "{}", resent.stderr);
     assert!(
-        resent.stdout.contains("not all went through: 0 delivered, 0 waiting, 3 given up on again"),
+        resent.stdout.contains("not all went through: 0 delivered, 0 still waiting, 3 given up on"),
         "the answer does not read as a success: {}",
         resent.stdout
     );

@@ -88,11 +88,11 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
                         seqs.join(", ")
                     ));
                 }
-                println!("{line}");
+                super::say(line)?;
                 Ok(ExitCode::SUCCESS)
             }
             Ok(VerifyReport::Broken(finding)) => {
-                println!("BROKEN: {} — {finding}", path.display());
+                super::say(format_args!("BROKEN: {} — {finding}", path.display()))?;
                 Ok(ExitCode::from(NOT_THROUGH))
             }
             Err(e @ VerifyError::Missing { .. }) => {

@@ -39,7 +39,7 @@ pub fn run(args: ConfigArgs) -> Result<ExitCode> {
         }
         ConfigAction::Init => {
             let path = config::init(&super::paths(&env)?)?;
-            println!("wrote {}", path.display());
+            super::say(format_args!("wrote {}", path.display()))?;
         }
     }
     Ok(ExitCode::SUCCESS)

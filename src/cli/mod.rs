@@ -97,6 +97,17 @@ pub(crate) fn closed_by_reader(error: &(dyn std::error::Error + 'static)) -> boo
     false
 }
 
+/// Writes `text` and a line break to stdout. A reader that closed its end
+/// early (`| head`, `| true`) is not an error: see [`closed_by_reader`].
+pub(crate) fn say(text: impl std::fmt::Display) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if !closed_by_reader(&e) => Err(anyhow::Error::from(e).context("cannot write to stdout")),
+        _ => Ok(()),
+    }
+}
+
 /// Runs `work` on a multi-threaded runtime.
 pub(crate) fn block_on<T>(work: impl Future<Output = Result<T>>) -> Result<T> {
     tokio::runtime::Runtime::new().context("starting the async runtime")?.block_on(work)

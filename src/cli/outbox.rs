@@ -2,7 +2,7 @@
 //! up on; sending the latter again once their receiver is mended.
 
 use super::webhooks;
-use super::{NOT_THROUGH, OK};
+use super::{NOT_THROUGH, OK, say};
 use crate::config::Environment;
 use crate::engine::outbox::{self, Listing, OutboxStatus};
 use crate::engine::{Command, CommandId, Event, Finished, Outcome};
@@ -51,23 +51,24 @@ fn list(json: bool) -> Result<ExitCode> {
         Listing::default()
     };
     if json {
-        println!("{}", serde_json::to_string(&listing).context("writing the listing")?);
+        say(serde_json::to_string(&listing).context("writing the listing")?)?;
     } else if !exists {
-        println!("{}: no outbox yet; no webhook was ever queued", path.display());
+        say(format_args!("{}: no outbox yet; no webhook was ever queued", path.display()))?;
     } else {
-        print_listing(&path, &listing);
+        print_listing(&path, &listing)?;
     }
     Ok(ExitCode::from(OK))
 }
 
-fn print_listing(path: &std::path::Path, listing: &Listing) {
-    println!("{}: {}", path.display(), listing.summary());
+fn print_listing(path: &std::path::Path, listing: &Listing) -> Result<()> {
+    say(format_args!("{}: {}", path.display(), listing.summary()))?;
     if !listing.rows.is_empty() {
-        println!("{}", listing.table());
+        say(listing.table())?;
     }
     if listing.given_up > 0 {
-        println!("`cxone-console outbox resend` (or `:resend` in the console) sends them again");
+        say("`cxone-console outbox resend` (or `:resend` in the console) sends them again")?;
     }
+    Ok(())
 }
 
 /// Requeues what was given up on, through an engine like `apply`'s, and
@@ -92,24 +93,31 @@ fn resend(profile: Option<&str>) -> Result<ExitCode> {
         let (outcome, webhooks) = settled?;
         let through =
             !matches!(outcome, Outcome::Failed { .. }) && webhooks.waiting == 0 && webhooks.failed == 0;
-        // Back in line is not delivered: what became of them follows.
-        match (&outcome, through) {
-            (Outcome::Failed { .. }, _) => println!("{outcome}"),
-            // What was waiting goes out too, given up on or not.
-            (_, true) if webhooks.delivered > 0 => {
-                println!("{}; {} delivered", outcome.text(), webhooks.delivered)
-            }
-            (_, true) => println!("{}", outcome.text()),
-            (_, false) => println!(
-                "{}; not all went through: {} delivered, {} waiting, {} given up on again",
-                outcome.text(),
-                webhooks.delivered,
-                webhooks.waiting,
-                webhooks.failed
-            ),
-        }
+        say(in_words(&outcome, &webhooks, through))?;
         Ok(ExitCode::from(if through { OK } else { NOT_THROUGH }))
     })
+}
+
+/// What a resend came to. Back in line is not delivered: what became of
+/// them follows. What was waiting goes out too, given up on or not, so a
+/// resend with nothing given up on still sends, and says so.
+fn in_words(outcome: &Outcome, webhooks: &webhooks::Webhooks, through: bool) -> String {
+    let webhooks::Webhooks { delivered, waiting, failed } = *webhooks;
+    let sent_any = delivered > 0 || waiting > 0 || failed > 0;
+    let head = match outcome {
+        Outcome::Failed { .. } => return outcome.to_string(),
+        Outcome::Skipped { .. } if sent_any => {
+            "no webhook had been given up on; those waiting were sent".to_string()
+        }
+        _ => outcome.text().to_string(),
+    };
+    match through {
+        true if delivered > 0 => format!("{head}; {delivered} delivered"),
+        true => head,
+        false => format!(
+            "{head}; not all went through: {delivered} delivered, {waiting} still waiting, {failed} given up on"
+        ),
+    }
 }
 
 /// Asks the engine to requeue; its answer, and the outbox's latest status.
