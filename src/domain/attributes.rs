@@ -113,7 +113,7 @@ impl AttributeValue {
         match raw {
             Value::Null => Ok(Self::Null),
             Value::Bool(b) => Ok(Self::Bool(*b)),
-            Value::Number(n) => Ok(Self::Number(n.clone())),
+            Value::Number(n) => Self::number(field, n),
             Value::String(s) => {
                 let len = s.chars().count();
                 if len > MAX_VALUE_CHARS {
@@ -128,6 +128,26 @@ impl AttributeValue {
                 field,
                 "must be a string, number, boolean or null (not a list or object)",
             )),
+        }
+    }
+
+    /// A whole number too large for 64 bits reads as a float, rounded
+    /// (an account number's last digits lost): refused, so nothing is
+    /// stored other than what was written.
+    fn number(field: &str, n: &serde_json::Number) -> Result<Self, FieldError> {
+        /// Past 2^53 a float no longer holds every whole number.
+        const EXACT_UP_TO: f64 = 9_007_199_254_740_992.0;
+        match n.as_f64() {
+            Some(f) if !n.is_i64() && !n.is_u64() && f.fract() == 0.0 && f.abs() > EXACT_UP_TO => {
+                Err(FieldError::new(
+                    field,
+                    format!(
+                        "is a number too large to keep exactly (it would be stored as {f:e}); write it in \
+                         quotes to send it as text"
+                    ),
+                ))
+            }
+            _ => Ok(Self::Number(n.clone())),
         }
     }
 
@@ -313,6 +333,21 @@ mod tests {
         .unwrap();
         assert_eq!(u.entries[2].mode, AttributeMode::Update);
         assert_eq!(u.entries[1].value, AttributeValue::Number(9.into()));
+    }
+
+    /// A whole number past 64 bits parses as a rounded float: refused rather
+    /// than stored as other digits; floats and 64-bit whole numbers pass.
+    #[test]
+    fn a_whole_number_too_large_to_keep_exactly_is_refused() {
+        let huge: Value = serde_json::from_str("123456789012345678901234567890").unwrap();
+        let err = AttributeUpdate::validate("i-1", &[row("account", huge, "ADD")]).unwrap_err();
+        let e = &err.errors()[0];
+        assert_eq!(e.field, "attributes[0].value");
+        assert!(e.rule.contains("too large to keep exactly") && e.rule.contains("in quotes"), "{}", e.rule);
+        for fine in ["18446744073709551615", "-9223372036854775808", "9007199254740992", "2.5", "1e-3"] {
+            let value: Value = serde_json::from_str(fine).unwrap();
+            assert!(AttributeUpdate::validate("i-1", &[row("n", value, "ADD")]).is_ok(), "{fine}");
+        }
     }
 
     #[test]
