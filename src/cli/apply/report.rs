@@ -97,7 +97,9 @@ impl LineReport {
             op: line.entry.op().name(),
             target: line.entry.target(),
             outcome,
-            key: None,
+            // Every line a stop kept from being sent carries one key, as the
+            // contact batch's report counts it (`skipped.cancelled`).
+            key: (outcome == Verdict::NotSent).then(|| Outcome::UNSTARTED.to_string()),
             reason: reason.into(),
             before: None,
             after: None,
@@ -221,5 +223,26 @@ impl Report {
         writeln!(out)?;
         out.flush()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Timestamp;
+
+    /// A stop keeps lines of every kind from going: each says so with the
+    /// key the contact batch's report counts them under.
+    #[test]
+    fn every_line_a_stop_kept_back_carries_the_cancelled_key() {
+        let text = "{\"op\":\"agent_status\",\"userId\":\"u-1\",\"status\":\"Busy\"}\n";
+        let batch =
+            Batch::parse(text.as_bytes(), Path::new("x.jsonl"), Timestamp::now()).expect("a valid file");
+        let stopped = LineReport::new(&batch.lines[0], Verdict::NotSent, "not sent: the run was stopped");
+        assert_eq!(stopped.key.as_deref(), Some(Outcome::UNSTARTED));
+        let settled = LineReport::settled(&batch.lines[0], &Outcome::unstarted("agent"));
+        assert_eq!((settled.outcome, settled.key.as_deref()), (Verdict::NotSent, Some(Outcome::UNSTARTED)));
+        let failed = LineReport::new(&batch.lines[0], Verdict::Failed, "no outcome");
+        assert_eq!(failed.key, None);
     }
 }
