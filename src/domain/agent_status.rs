@@ -43,11 +43,10 @@ impl AgentStatus {
     }
 
     pub fn parse_as(field: &str, raw: &str) -> Result<Self, FieldError> {
-        raw.parse().map_err(|()| {
-            FieldError::new(
-                field,
-                format!("{raw:?} must be one of Available, Busy, Break, Training, Offline"),
-            )
+        const ONE_OF: &str = "one of Available, Busy, Break, Training, Offline";
+        raw.parse().map_err(|()| match raw.trim() {
+            "" => FieldError::new(field, format!("is required: {ONE_OF}")),
+            _ => FieldError::new(field, format!("{raw:?} must be {ONE_OF}")),
         })
     }
 }
@@ -322,6 +321,14 @@ mod tests {
         assert_eq!(c.flags, DirectiveFlags::default());
         // Document 003: `force_availability_trigger: bool = False`, `"respectWrapUp": True`.
         assert!(!c.flags.auto_available && c.flags.respect_wrap_up);
+    }
+
+    #[test]
+    fn a_missing_status_is_required_and_a_wrong_one_quoted() {
+        let missing = AgentStatus::parse_as("status", " ").unwrap_err();
+        assert_eq!(missing.rule, "is required: one of Available, Busy, Break, Training, Offline");
+        let wrong = AgentStatus::parse_as("status", "Nap").unwrap_err();
+        assert_eq!(wrong.rule, "\"Nap\" must be one of Available, Busy, Break, Training, Offline");
     }
 
     #[test]

@@ -258,7 +258,7 @@ mod tests {
         let bad = errors(parse("x.jsonl", line));
         let fields: Vec<&str> = bad.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["timeoutMs", "version", "handlerUrl"], "{bad:?}");
-        assert_eq!(bad[0].rule, "must be a whole number", "the unreadable field's own problem, once");
+        assert_eq!(bad[0].rule, "must not be negative", "the unreadable field's own problem, once");
     }
 
     #[test]

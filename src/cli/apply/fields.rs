@@ -95,18 +95,16 @@ impl Fields {
         }
     }
 
-    /// A whole number, when present.
+    /// A whole number, when present: written as one (`800`) or as a float
+    /// that is one (`1e3`), so that the field's own range names the limit.
     pub fn number(&mut self, field: &str) -> Option<u64> {
         let number = match self.take(field) {
             None | Some(Cell::Json(Value::Null)) => return None,
-            Some(Cell::Json(Value::Number(n))) => n.as_u64(),
-            Some(Cell::Text(text)) => text.parse().ok(),
-            Some(Cell::Json(_)) => None,
+            Some(Cell::Json(Value::Number(n))) => whole(n.as_f64(), n.as_u64()),
+            Some(Cell::Text(text)) => whole(text.parse().ok(), text.parse().ok()),
+            Some(Cell::Json(_)) => Err("must be a whole number"),
         };
-        if number.is_none() {
-            self.refuse(field, "must be a whole number");
-        }
-        number
+        number.map_err(|rule| self.refuse(field, rule)).ok()
     }
 
     /// Any JSON value; in CSV the cell holds its JSON text.
@@ -221,6 +219,17 @@ fn unknown(field: &str, op: &str, asked: &[String]) -> String {
     }
 }
 
+/// A number read both ways, as a count: what it is, or why it is none.
+fn whole(float: Option<f64>, exact: Option<u64>) -> Result<u64, &'static str> {
+    match (exact, float) {
+        (Some(n), _) => Ok(n),
+        (None, Some(f)) if f < 0.0 => Err("must not be negative"),
+        // Exact up to 2^53, far past any count a field takes.
+        (None, Some(f)) if f.fract() == 0.0 && f <= 9_007_199_254_740_992.0 => Ok(f as u64),
+        _ => Err("must be a whole number"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,8 +275,24 @@ mod tests {
         assert_eq!(f.number("timeoutMs"), None);
         assert_eq!(
             said(&f.finish("x")),
-            [("autoAvailable", "must be true or false"), ("timeoutMs", "must be a whole number")]
+            [("autoAvailable", "must be true or false"), ("timeoutMs", "must not be negative")]
         );
+    }
+
+    /// A float that is a whole number is one, so the field's own range
+    /// names the limit (`1e12` is over 30000 ms, not "not a whole number").
+    #[test]
+    fn numbers_are_whole_however_written_and_refused_in_words() {
+        let mut f = json_fields(json!({"a": 1e12, "b": 2.5, "c": -3, "e": [1]}));
+        assert_eq!(f.number("a"), Some(1_000_000_000_000));
+        assert_eq!((f.number("b"), f.number("c"), f.number("e")), (None, None, None));
+        assert_eq!(
+            said(&f.finish("x")),
+            [("b", "must be a whole number"), ("c", "must not be negative"), ("e", "must be a whole number")]
+        );
+        let mut f = Fields::from_csv([("a", "1e3"), ("c", "-3"), ("d", "ten")]);
+        assert_eq!((f.number("a"), f.number("c"), f.number("d")), (Some(1000), None, None));
+        assert_eq!(said(&f.finish("x")), [("c", "must not be negative"), ("d", "must be a whole number")]);
     }
 
     #[test]
