@@ -87,6 +87,16 @@ async fn swapped_lines_are_caught_as_a_reordering() {
 }
 
 #[tokio::test]
+async fn a_line_copied_in_is_caught_as_a_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = six_records(&dir).await;
+    rewrite_lines(&path, |lines| lines.insert(3, lines[2].clone()));
+    let f = finding(&path);
+    assert_eq!((f.problem, f.line, f.seq), (Problem::Duplicated, Some(4), Some(4)), "{f}");
+    assert!(f.detail.contains("seq 3 appears a second time"), "{f}");
+}
+
+#[tokio::test]
 async fn a_cut_tail_is_caught_by_the_head() {
     let dir = tempfile::tempdir().unwrap();
     let path = six_records(&dir).await;

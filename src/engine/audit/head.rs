@@ -43,8 +43,8 @@ pub enum HeadError {
         source: io::Error,
     },
     #[error(
-        "{} is not a head file: {detail}; run `cxone-console audit verify`, then move it aside to have it \
-         rebuilt from the log (the rebuild is recorded as a repair)",
+        "{} is not a head file: {detail}; moved aside, it is rebuilt from the log when the log next opens \
+         (the rebuild is recorded as a repair, and a log cut short meanwhile goes unseen)",
         path.display()
     )]
     Unreadable { path: PathBuf, detail: String },

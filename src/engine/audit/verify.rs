@@ -8,6 +8,7 @@
 //!   hash of its content (this covers a changed `seq`, `prevHash` or `hash`);
 //! * **reordered** — a seq lower than one already seen, or a gap whose missing
 //!   seq appears later in the file;
+//! * **duplicated** — a seq already seen, again (a line copied in);
 //! * **deleted** — a gap whose missing seq never appears, or a `prevHash` that
 //!   is not the previous record's hash;
 //! * **truncated** — the log ends before the head file's record, or the head
@@ -40,6 +41,8 @@ pub enum Problem {
     Edited,
     Deleted,
     Reordered,
+    /// A record under a seq already seen: a line copied or inserted.
+    Duplicated,
     Truncated,
     Unreadable,
 }
@@ -50,6 +53,7 @@ impl Problem {
             Self::Edited => "edited",
             Self::Deleted => "deleted",
             Self::Reordered => "reordered",
+            Self::Duplicated => "duplicated",
             Self::Truncated => "truncated",
             Self::Unreadable => "unreadable",
         }
@@ -159,9 +163,11 @@ pub fn verify(path: &Path) -> Result<VerifyReport, VerifyError> {
                 };
                 return Ok(broken(problem, Some(number), Some(expected), detail));
             }
+            // A seq already passed: the first gap would have stopped the
+            // walk had it moved, so this is a second record under it.
             Err(Fault::Gap { found }) => {
-                let detail = format!("seq {found} comes after seq {}", expected - 1);
-                return Ok(broken(Problem::Reordered, Some(number), Some(expected), detail));
+                let detail = format!("seq {found} appears a second time, after seq {}", expected - 1);
+                return Ok(broken(Problem::Duplicated, Some(number), Some(expected), detail));
             }
             Err(Fault::Other(problem, detail)) => {
                 return Ok(broken(problem, Some(number), Some(expected), detail));
@@ -185,7 +191,11 @@ pub fn verify(path: &Path) -> Result<VerifyReport, VerifyError> {
             Problem::Edited,
             None,
             Some(h.seq),
-            format!("no record matching the head file (seq {}, {}) ends at byte {}", h.seq, h.hash, h.len),
+            format!(
+                "no record matching the head file (seq {}, {}) ends at byte {}: the head file or the record \
+                 it names was changed",
+                h.seq, h.hash, h.len
+            ),
         ),
         _ => VerifyReport::Intact { records: walk.records, repairs: walk.repairs },
     })
