@@ -210,6 +210,17 @@ async fn a_batch_killed_twice_applies_every_change_exactly_once() {
     let writes_before = tenant.stats().writes.values().sum::<u64>();
     let last = home.run(&["apply", "--file", file.to_str().unwrap()], &secrets()).await;
     assert_eq!(last.code, Some(0), "the last run went through:\n{}\n{}", last.stderr, last.stdout);
+    // Each run after a kill says what start-up read back of the changes left open.
+    let second_stderr = std::fs::read_to_string(home.path().join("run-2.stderr")).unwrap_or_default();
+    for (kill, stderr) in [(&first, &second_stderr), (&second, &last.stderr)] {
+        if !kill.unsettled.is_empty() {
+            let said = format!(
+                "start-up: {} change(s) the last run left unfinished were read back",
+                kill.unsettled.len()
+            );
+            assert!(stderr.contains(&said), "{said:?} not in:\n{stderr}");
+        }
+    }
 
     // The last run's report: every line applied now or by an earlier run.
     let report = last.report();

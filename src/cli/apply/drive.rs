@@ -9,7 +9,7 @@ use super::report::{LineReport, Verdict};
 use crate::cli::signal::StopSignal;
 use crate::cli::webhooks::{self, Webhooks};
 use crate::engine::outbox::OutboxStatus;
-use crate::engine::{BatchReport, Change, Command, CommandId, Event, Finished};
+use crate::engine::{BatchReport, Change, Command, CommandId, Event, Finished, Recovery};
 use crate::runtime::Runtime;
 use std::collections::HashMap;
 
@@ -65,6 +65,11 @@ pub(crate) async fn drive(
                     break;
                 }
                 Event::Outbox(status) => run.outbox = Some(status),
+                Event::Recovered(recovery) => {
+                    for line in after_the_last_run(&recovery) {
+                        eprintln!("{line}");
+                    }
+                }
                 _ => {}
             }
         }
@@ -73,6 +78,26 @@ pub(crate) async fn drive(
     let webhooks = webhooks::settle(runtime, run.outbox.take()).await;
     let lines = run.reports.into_iter().flatten().collect();
     Ok(Driven { lines, contact_batch: run.contact_batch, webhooks })
+}
+
+/// What start-up found after the last run, for stderr: the audit log's
+/// own repairs, and the changes a stop left unfinished, as read back.
+fn after_the_last_run(recovery: &Recovery) -> Vec<String> {
+    let mut said: Vec<String> = recovery
+        .repairs
+        .iter()
+        .map(|repair| format!("start-up: the audit log repaired itself: {repair}"))
+        .collect();
+    let applied = recovery.reconciled.iter().filter(|(_, outcome)| outcome.is_applied()).count();
+    let open = recovery.reconciled.len() - applied;
+    if !recovery.reconciled.is_empty() {
+        said.push(format!(
+            "start-up: {} change(s) the last run left unfinished were read back: {applied} found applied, {open} \
+             not (lines of this file among them are sent again now); see `reconciled` in the audit log",
+            recovery.reconciled.len()
+        ));
+    }
+    said
 }
 
 struct Run<'a> {
