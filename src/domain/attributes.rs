@@ -84,6 +84,20 @@ impl AttributeKey {
         if raw.chars().any(char::is_control) {
             return Err(FieldError::new(field, "must not contain control characters"));
         }
+        // A padded key is another key than the one it looks like: the tenant
+        // would hold "segment " beside "segment", and a blank one shows as nothing.
+        if raw.trim().is_empty() {
+            return Err(FieldError::new(field, "is only spaces: a key needs letters, digits or underscores"));
+        }
+        if raw.trim() != raw {
+            return Err(FieldError::new(
+                field,
+                format!(
+                    "{raw:?} starts or ends with a space, which would make it another key than {:?}",
+                    raw.trim()
+                ),
+            ));
+        }
         Ok(Self(raw.to_string()))
     }
 
@@ -354,6 +368,9 @@ mod tests {
     fn key_rules() {
         for (key, needle) in [
             ("", "between 1 and 255"),
+            ("   ", "only spaces"),
+            ("customer_segment ", "starts or ends with a space"),
+            (" tier", "another key than \"tier\""),
             ("_hidden", "reserved prefix \"_\""),
             ("system:routing", "reserved prefix \"system:\""),
         ] {
