@@ -224,6 +224,24 @@ fn the_command_line_composes_changes_with_completion() {
     assert_eq!(confirm.plan.lines[0].after, "201 Follow-up Required");
 }
 
+/// A pause reason goes only with a Break: given with another state on the
+/// command line it is refused, as in a file, rather than dropped unsaid.
+#[test]
+fn the_command_line_refuses_a_pause_reason_with_another_state() {
+    let mut app = ready(120, 40);
+    press(&mut app, &[":"]);
+    type_text(&mut app, "state busy q");
+    press(&mut app, &["tab"]);
+    let Some(Overlay::Palette(line)) = app.overlays.last() else { panic!("the palette") };
+    assert_eq!(line.input, "state busy q", "no pause reason is offered after Busy");
+    press(&mut app, &["ctrl-u"]);
+    type_text(&mut app, "state Busy Queue Full");
+    assert!(press(&mut app, &["enter"]).is_empty(), "nothing goes");
+    let Some(Overlay::Palette(line)) = app.overlays.last() else { panic!("the palette stays") };
+    let error = line.error.clone().unwrap_or_default();
+    assert!(error.contains("only a Break takes a pause reason: write state Busy alone"), "{error}");
+}
+
 #[test]
 fn read_only_keys_say_so_and_send_nothing() {
     let mut session = sandbox_session();

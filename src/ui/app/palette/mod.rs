@@ -161,6 +161,9 @@ fn state_suggestions(rest: &str, scope: &Scope<'_>) -> Vec<Suggestion> {
     let Some(status) = AgentStatus::ALL.into_iter().find(|s| s.as_str().eq_ignore_ascii_case(status)) else {
         return Vec::new();
     };
+    if status != AgentStatus::Break {
+        return Vec::new();
+    }
     let reason = reason.trim_start();
     scope
         .pause_reasons
@@ -259,6 +262,12 @@ fn state(rest: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
         AgentStatus::ALL.into_iter().find(|s| s.as_str().eq_ignore_ascii_case(status)).ok_or_else(|| {
             format!("{status:?} is not a status; use Available, Busy, Break, Training or Offline")
         })?;
+    // As a file's line or the form would: a reason never goes with another state.
+    if !reason.is_empty() && status != AgentStatus::Break {
+        return Err(format!(
+            "only a Break takes a pause reason: write state {status} alone, or state Break {reason}"
+        ));
+    }
     let reason = (!reason.is_empty()).then(|| {
         let known = scope.pause_reasons.iter().find(|r| r.eq_ignore_ascii_case(reason));
         known.map_or_else(|| reason.to_string(), |r| (*r).to_string())
