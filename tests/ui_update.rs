@@ -55,6 +55,11 @@ fn quitting_asks_only_while_changes_are_in_flight() {
     assert!(press(&mut app, &["n"]).is_empty());
     assert!(app.overlays.is_empty());
     press(&mut app, &["ctrl-c"]);
+    // The change comes back while the question is open: it says so.
+    let result = Finished::Single { target: None, outcome: Outcome::applied("done") };
+    feed(&mut app, [Event::Finished { id: id.clone(), result }]);
+    let screen = render(&app);
+    assert!(screen.contains("nothing is in flight now") && !screen.contains("0 changes"), "{screen}");
     assert_eq!(press(&mut app, &["y"]), [Effect::Quit]);
 
     let mut app = loaded(120, 40);

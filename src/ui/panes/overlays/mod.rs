@@ -213,7 +213,10 @@ fn confirm_quit(frame: &mut Frame, area: Rect, app: &App) {
     let targets: usize = app.in_flight.values().map(|p| p.total).sum();
     let (changes, them) =
         if n == 1 { ("1 change is".to_string(), "it") } else { (format!("{n} changes are"), "them") };
-    let still = if targets > n {
+    // The changes may come back while the question is open.
+    let still = if n == 0 {
+        "Every change has come back: nothing is in flight now.".to_string()
+    } else if targets > n {
         format!(
             "{changes} still in flight ({} of {} targets left).",
             format::count(app.targets_left() as u64),
@@ -226,11 +229,12 @@ fn confirm_quit(frame: &mut Frame, area: Rect, app: &App) {
     let key = |keys: &'static str, what: String| {
         Line::from(vec![Span::styled(format!("{keys:<16}"), theme.style(Role::Key)), Span::raw(what)])
     };
+    let quit = if n == 0 { "quit".to_string() } else { format!("let {them} finish, then quit") };
     let mut lines = vec![
         Line::from(still),
         Line::from("Every outcome is recorded before the console exits."),
         Line::default(),
-        key("y/Enter/Ctrl-c", format!("let {them} finish, then quit")),
+        key("y/Enter/Ctrl-c", quit),
     ];
     if !app.unfinished_batches().is_empty() {
         lines.push(key("c", "skip the targets not started yet, then quit".into()));
