@@ -93,7 +93,8 @@ async fn console(
             "Skipping the targets not started yet and finishing those in flight before exiting".to_string()
         } else {
             format!(
-                "Finishing {unfinished} target{} still in flight before exiting",
+                // Left, not in flight: a batch's targets go a few at a time.
+                "Finishing the {unfinished} target{} left before exiting",
                 if unfinished == 1 { "" } else { "s" }
             )
         };
