@@ -219,8 +219,8 @@ fn an_intent_line_says_what_it_is_about_to_send() {
     assert!(!line.contains("team"), "{line}");
 }
 
-/// Records of earlier runs come first, dated when they are not today's;
-/// this run's follow with their time.
+/// Records of earlier runs come first; while one from an earlier day is on
+/// screen, every record shows its day and time, so none loses its time.
 #[test]
 fn the_audit_pane_shows_earlier_runs_before_this_one() {
     use cxone_console::engine::audit::AuditEntry;
@@ -231,15 +231,24 @@ fn the_audit_pane_shows_earlier_runs_before_this_one() {
     feed(&mut app, [Event::AuditHistory(vec![earlier])]);
     let screen = render(&app);
     let lines: Vec<&str> = screen.lines().skip(24).collect();
+    let day = |t: time::OffsetDateTime| format!("{} {}", &t.month().to_string()[..3], t.day());
     let then = app.clock.wall - time::Duration::days(2);
-    let dated = format!("│{} {:>2}   repair", &then.month().to_string()[..3], then.day());
+    let stamp = |t: time::OffsetDateTime| format!("{} {:02}:{:02}", day(t), t.hour(), t.minute());
     let first =
         lines.iter().position(|l| l.contains("cut an unfinished record")).expect("the earlier record");
-    assert!(lines[first].contains(&dated), "dated: {}", lines[first]);
+    assert!(lines[first].contains(&format!("│{} ", stamp(then))), "dated, with its time: {}", lines[first]);
+    assert!(lines[first].contains(" repair "), "{}", lines[first]);
     let next = lines[first + 1];
     assert!(next.contains(" intent "), "this run's after it: {next}");
-    let clock: Vec<char> = next.chars().skip_while(|c| *c != '│').skip(1).take(8).collect();
-    assert!(clock[2] == ':' && clock[5] == ':', "this run's shows its time: {next}");
+    assert!(next.contains(&format!("│{} ", day(app.clock.wall))), "dated like the others: {next}");
+
+    // With only today's records on screen, the time alone, to the second.
+    let mut app = loaded(150, 36);
+    feed(&mut app, [Event::Audit(Arc::new(audit_trail().remove(0)))]);
+    let screen = render(&app);
+    let line = screen.lines().find(|l| l.contains(" intent ")).expect("this run's record");
+    let clock: Vec<char> = line.chars().skip_while(|c| *c != '│').skip(1).take(9).collect();
+    assert!(clock[2] == ':' && clock[5] == ':' && clock[8] == ' ', "the time alone: {line}");
 }
 
 #[test]

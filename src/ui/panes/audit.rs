@@ -52,9 +52,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let selected = view.cursor();
-    for (i, (position, record)) in view.window(usize::from(body.height)).enumerate() {
+    let window: Vec<_> = view.window(usize::from(body.height)).collect();
+    // Today's records show the time to the second; once an earlier day's is
+    // on screen, every record shows its day and minute, so none loses its time.
+    let now = app.clock.wall;
+    let stamp = if window.iter().all(|(_, r)| format::is_today(r.time, now)) {
+        Stamp::Clock
+    } else {
+        Stamp::DayAndClock
+    };
+    for (i, (position, record)) in window.into_iter().enumerate() {
         let rect = Rect { y: body.y + i as u16, height: 1, ..body };
-        frame.render_widget(line(record, usize::from(body.width), app), rect);
+        frame.render_widget(line(record, usize::from(body.width), stamp, app), rect);
         if focused && position == selected {
             frame.buffer_mut().set_style(rect, theme.style(Role::Selection));
         }
@@ -65,8 +74,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
 /// target columns take theirs.
 const WORDS_AT_LEAST: usize = 20;
 
+/// How a record's time shows.
+#[derive(Clone, Copy)]
+enum Stamp {
+    /// `14:02:11`: every record on screen is today's.
+    Clock,
+    /// `Nov 22 23:47`.
+    DayAndClock,
+}
+
 /// `14:02:11 applied   agent state     user 12345-abcde  Available → Break  jdoe`
-fn line(record: &AuditRecord, room: usize, app: &App) -> Line<'static> {
+fn line(record: &AuditRecord, room: usize, stamp: Stamp, app: &App) -> Line<'static> {
     let theme = &app.theme;
     let entry = &record.entry;
     let word = kind_word(record);
@@ -85,15 +103,16 @@ fn line(record: &AuditRecord, room: usize, app: &App) -> Line<'static> {
         }
         rest.push_str(operator);
     }
+    // An earlier run's record shows its day, so it is not read as today's.
+    let time = match stamp {
+        Stamp::Clock => format::hhmmss(record.time),
+        Stamp::DayAndClock => format!("{:<12}", format::day_and_time(record.time)),
+    };
     let mut spans = vec![
-        // An earlier run's record shows its day, so it is not read as today's.
-        Span::styled(
-            format!("{:<8} ", format::seconds_or_day(record.time, app.clock.wall)),
-            theme.style(Role::Muted),
-        ),
+        Span::styled(format!("{time} "), theme.style(Role::Muted)),
         Span::styled(pad(word, 9), theme.style(record_role(record))),
     ];
-    let mut used = 18;
+    let mut used = time.len() + 1 + 9;
     // The longest action label ("unwatch callbacks") and a space; a column
     // shows only while the words after it keep room to say something.
     for (text, columns) in [(action, 18), (target, 20)] {

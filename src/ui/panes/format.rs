@@ -45,18 +45,13 @@ pub fn clock_or_day(t: OffsetDateTime, now: OffsetDateTime) -> String {
     if is_today(t, now) { hhmm(t) } else { day(t) }
 }
 
-/// As [`clock_or_day`], to the second today: `14:02:11`, else `Nov 19`.
-pub fn seconds_or_day(t: OffsetDateTime, now: OffsetDateTime) -> String {
-    if is_today(t, now) { hhmmss(t) } else { day(t) }
-}
-
 /// `22:00` when it is today (UTC), `Nov 23 06:00` on another day.
 pub fn clock_or_day_and_time(t: OffsetDateTime, now: OffsetDateTime) -> String {
     if is_today(t, now) { hhmm(t) } else { day_and_time(t) }
 }
 
 /// Whether `t` falls on `now`'s day, in UTC.
-fn is_today(t: OffsetDateTime, now: OffsetDateTime) -> bool {
+pub fn is_today(t: OffsetDateTime, now: OffsetDateTime) -> bool {
     t.to_offset(UtcOffset::UTC).date() == now.to_offset(UtcOffset::UTC).date()
 }
 
