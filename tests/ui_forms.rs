@@ -153,6 +153,19 @@ fn the_confirmation_says_what_the_tenant_would_make_of_an_attribute_change() {
     assert!(shown.contains("already exists with value"), "{shown}");
 }
 
+/// The input is one field holding a whole document: each schema problem
+/// names its place in it, and an anyOf says what it allows.
+#[test]
+fn a_simulation_input_names_the_place_of_each_problem() {
+    let mut app = ready(140, 40);
+    press(&mut app, &["4", "t", "ctrl-u"]);
+    type_text(&mut app, r#"{"interaction_id":"i-1","channel_type":"chat","sentiment_score":5,"tags":[1]}"#);
+    press(&mut app, &["enter"]);
+    let screen = snap(&app);
+    assert!(screen.contains("sentiment_score: 5 must be a number from -1 to 1, or null"), "{screen}");
+    assert!(screen.contains("tags/0: 1 is not of type"), "{screen}");
+}
+
 #[test]
 fn data_action_forms() {
     let mut app = medium();

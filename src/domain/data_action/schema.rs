@@ -48,7 +48,14 @@ impl Schema {
         for error in self.validator.iter_errors(instance) {
             let path = error.instance_path().to_string();
             let at = if path.is_empty() { field.to_string() } else { format!("{field}{path}") };
-            p.push(at, error.to_string());
+            let rule = match (
+                alternatives(&self.document, &error.schema_path().to_string()),
+                instance.pointer(&path),
+            ) {
+                (Some(words), Some(value)) => format!("{value} must be {words}"),
+                _ => error.to_string(),
+            };
+            p.push(at, rule);
         }
         p.finish(|| Some(()))
     }
@@ -95,6 +102,40 @@ pub fn sample_input() -> Value {
     serde_json::from_str(SAMPLE_INPUT_JSON).unwrap_or(Value::Null)
 }
 
+/// The choices an `anyOf` or `oneOf` at `schema_path` allows, in words
+/// ("a number from -1 to 1, or null"), when each can be said plainly; the
+/// validator's own message only says none of them matched.
+fn alternatives(document: &Value, schema_path: &str) -> Option<String> {
+    if !(schema_path.ends_with("/anyOf") || schema_path.ends_with("/oneOf")) {
+        return None;
+    }
+    let choices = document.pointer(schema_path)?.as_array()?;
+    let words: Option<Vec<String>> = choices.iter().map(plainly).collect();
+    Some(words?.join(", or "))
+}
+
+/// One schema of a few plain kinds, in words: `{"type": "number",
+/// "minimum": -1, "maximum": 1}` is "a number from -1 to 1".
+fn plainly(schema: &Value) -> Option<String> {
+    let kind = match schema.get("type")?.as_str()? {
+        "null" => return Some("null".into()),
+        "number" => "a number",
+        "integer" => "a whole number",
+        "string" => "a string",
+        "boolean" => "true or false",
+        "array" => "a list",
+        "object" => "an object",
+        _ => return None,
+    };
+    let bound = |key: &str| schema.get(key).and_then(Value::as_f64);
+    Some(match (bound("minimum"), bound("maximum")) {
+        (Some(min), Some(max)) => format!("{kind} from {min} to {max}"),
+        (Some(min), None) => format!("{kind} of at least {min}"),
+        (None, Some(max)) => format!("{kind} of at most {max}"),
+        (None, None) => kind.to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +154,9 @@ mod tests {
         let err = input_schema().check("input", &bad).unwrap_err();
         assert!(err.mentions("input/channel_type"), "{err}");
         assert!(err.mentions("input/sentiment_score"), "{err}");
+        // The choices of an anyOf, said in words rather than "none matched".
+        let said = err.errors().iter().find(|e| e.field == "input/sentiment_score").map(|e| e.rule.clone());
+        assert_eq!(said.as_deref(), Some("1.5 must be a number from -1 to 1, or null"));
         let err = input_schema().check("input", &json!({"channel_type": "chat"})).unwrap_err();
         assert!(err.to_string().contains("interaction_id"), "{err}");
     }

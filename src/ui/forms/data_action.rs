@@ -27,7 +27,14 @@ pub(super) fn check_simulate(fields: &[Field]) -> Check {
     match serde_json::from_str::<Value>(&text) {
         Ok(input) => {
             if let Err(invalid) = input_schema().check("input", &input) {
-                check.note_all(&invalid);
+                // One field holds the whole document: each problem names
+                // the place in it (`sentiment_score`, `tags/0`).
+                for e in invalid.errors() {
+                    match e.field.strip_prefix("input/") {
+                        Some(place) => check.note("input", format!("{place}: {}", e.rule)),
+                        None => check.note("input", e.rule.clone()),
+                    }
+                }
             }
             check.finish(|| {
                 let change = DataActionChange::Simulate { input };
