@@ -330,6 +330,28 @@ fn a_form_that_cannot_be_sent_does_not_offer_a_review() {
     assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))), "nothing to review: {}", snap(&app));
 }
 
+/// A review left open while an agent's wrap-up ends says so: the note that
+/// the change will be refused goes, and what is sent stays the same.
+#[test]
+fn an_open_review_follows_a_wrap_up_that_ends() {
+    use std::time::Duration;
+    let mut app = medium();
+    let in_wrap_up = agents().into_iter().map(|mut u| {
+        u.wrap_up_until = Some(at(-5));
+        u
+    });
+    feed(&mut app, [agents_event(in_wrap_up.collect(), &[])]);
+    press(&mut app, &["c", "b", "b", "tab", "q", "enter"]);
+    let Some(Overlay::Confirm(before)) = app.overlays.last().cloned() else { panic!("{}", snap(&app)) };
+    let note = before.plan.lines[0].note.clone().unwrap_or_default();
+    assert!(note.contains("refused while wrap-up is respected"), "{note}");
+    tick(&mut app, Duration::from_secs(6));
+    let Some(Overlay::Confirm(after)) = app.overlays.last() else { panic!("{}", snap(&app)) };
+    assert_eq!(after.plan.lines[0].note, None, "the wrap-up is over: {}", snap(&app));
+    assert_eq!(after.plan.outgoing, before.plan.outgoing, "what is sent is what was reviewed");
+    assert!(!snap(&app).contains("nothing will change"), "{}", snap(&app));
+}
+
 #[test]
 fn an_agent_in_wrap_up_is_not_already_so_when_the_change_would_end_it() {
     let mut app = medium();

@@ -131,6 +131,25 @@ pub(super) fn review(app: &mut App, effects: &mut Vec<Effect>) {
     app.touch();
 }
 
+/// Says an open confirmation anew from its form's latest check, so its
+/// notes follow the targets' rows and the time (a wrap-up that ended no
+/// longer reads as blocking). What is sent never changes under it: when the
+/// form would now send something else, or nothing, the review stays as it was.
+pub(super) fn renew_review(app: &mut App) {
+    let [.., Overlay::Form(form), Overlay::Confirm(confirm)] = app.overlays.as_slice() else { return };
+    let Some(plan) = form.check.plan.clone() else { return };
+    if plan.outgoing != confirm.plan.outgoing {
+        return;
+    }
+    let plan = still_in_flight(app, plan, noun(&form.kind));
+    if let Some(Overlay::Confirm(confirm)) = app.overlays.last_mut()
+        && confirm.plan != plan
+    {
+        confirm.plan = plan;
+        app.touch();
+    }
+}
+
 /// Warns when a change this console sent to one of the plan's targets has
 /// not come back, or came back before the table read the row again: the
 /// states the plan shows are from before it.

@@ -188,7 +188,18 @@ fn recheck_with(app: &mut App, renew_targets: bool) {
     }
     form.recheck(&app.facts());
     app.overlays.insert(pos, Overlay::Form(form));
+    compose::renew_review(app);
     app.touch();
+}
+
+/// Checks an open agent-state form again as time passes: a wrap-up or a
+/// shift that ends changes what its review foretells.
+pub(super) fn clock_moved(app: &mut App) {
+    let open =
+        app.overlays.iter().any(|o| matches!(o, Overlay::Form(f) if matches!(f.kind, Kind::AgentStatus(_))));
+    if open {
+        recheck(app);
+    }
 }
 
 /// Replaces each target with the same entity in the newest snapshot, when

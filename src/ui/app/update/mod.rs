@@ -65,6 +65,9 @@ fn tick(app: &mut App, clock: Clock) {
     if minute_changed || (clock.second_changed(&before) && app.main == PaneId::Agents) {
         app.touch();
     }
+    if clock.second_changed(&before) {
+        form::clock_moved(app);
+    }
 }
 
 /// Keeps every list's selection inside its window (after a resize or a
