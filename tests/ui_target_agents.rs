@@ -247,6 +247,12 @@ fn an_agent_id_is_named_beside_its_field_and_in_the_confirmation() {
     assert!(screen.contains(&format!("no such agent among the {loaded} users loaded")), "{screen}");
     let field = screen.lines().find(|l| l.contains("Agent id")).unwrap_or_default();
     assert!(!field.contains("Bilal Haddad"), "{field}");
+    // An id too long for the whole words still gets the short ones.
+    type_text(&mut app, "yz0123");
+    let screen = render(&app);
+    let field = screen.lines().find(|l| l.contains("Agent id")).unwrap_or_default();
+    assert!(field.contains("xyz0123 ") && field.contains("  no such agent "), "{field}");
+    assert!(!field.contains("users loaded"), "{field}");
 
     let mut app = spring_renewal_outcome();
     review_with_agent(&mut app, &["tab", "tab"], "12345-abcde-67890");

@@ -109,6 +109,9 @@ pub struct Field {
     /// Shown dimmed after a filled text field: what its value stands for
     /// (the agent an id names), so an id is never the only thing seen.
     pub aside: String,
+    /// Said instead of `aside` where it does not fit whole ("no such
+    /// agent"); empty where a shortened aside would mislead (a cut name).
+    pub aside_short: String,
     /// Fields of one row (an attribute's key, value and mode) share a line.
     pub row: Option<usize>,
     /// A long value shows whole, over as many lines as it needs, instead of
@@ -141,6 +144,7 @@ impl Field {
             input,
             help: help.into(),
             aside: String::new(),
+            aside_short: String::new(),
             row: None,
             wraps: false,
             touched: false,

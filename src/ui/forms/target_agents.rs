@@ -82,22 +82,24 @@ pub(super) fn prefill<T: Target>(rows: &[T]) -> String {
 /// agent may have been assigned since the form opened) and for the id in it.
 pub(super) fn describe<T: Target>(field: &mut Field, rows: &[T], agents: &Directory) {
     field.help = help(rows);
-    field.aside = whom(&field.value(), agents);
+    (field.aside, field.aside_short) = whom(&field.value(), agents);
 }
 
 /// Whom an id in the field names: the agent, or that nobody loaded has it
 /// (likely a typo, though the tenant has the last word on a user added
-/// since the last refresh). Nothing to say of an empty field, or before
-/// the agents are loaded.
-fn whom(typed: &str, agents: &Directory) -> String {
+/// since the last refresh); with the words to say where those do not fit.
+/// Nothing to say of an empty field, or before the agents are loaded.
+fn whom(typed: &str, agents: &Directory) -> (String, String) {
     let typed = typed.trim();
     if typed.is_empty() || agents.is_empty() {
-        return String::new();
+        return Default::default();
     }
     match (agents.name(typed), agents.is_agent(typed)) {
-        (Some(name), Some(false)) => format!("{name} (not an agent)"),
-        (Some(name), _) => name.to_string(),
-        (None, _) => format!("no such agent among the {} users loaded", agents.len()),
+        (Some(name), Some(false)) => (format!("{name} (not an agent)"), "not an agent".into()),
+        (Some(name), _) => (name.to_string(), String::new()),
+        (None, _) => {
+            (format!("no such agent among the {} users loaded", agents.len()), "no such agent".into())
+        }
     }
 }
 

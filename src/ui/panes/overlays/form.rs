@@ -273,11 +273,13 @@ fn input(field: &Field, focused: bool, room: usize, theme: &Theme) -> Vec<Span<'
 }
 
 /// What a filled text field's value stands for, after it, when the value
-/// and the words fit whole: a cut name would mislead.
+/// and the words fit whole (a cut name would mislead), or else its short
+/// words when it has some.
 fn aside(field: &Field, text: &TextInput, room: usize, style: Style) -> Option<Span<'static>> {
     let used = width(text.text()) + 1;
-    let fits = !field.aside.is_empty() && !text.is_empty() && used + 2 + width(&field.aside) <= room;
-    fits.then(|| Span::styled(format!("  {}", field.aside), style))
+    let fits = |words: &str| !words.is_empty() && !text.is_empty() && used + 2 + width(words) <= room;
+    let words = [&field.aside, &field.aside_short].into_iter().find(|words| fits(words))?;
+    Some(Span::styled(format!("  {words}"), style))
 }
 
 /// The bottom line: the discard question, or the form's keys. The line is
