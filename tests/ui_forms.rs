@@ -111,6 +111,31 @@ fn attributes_form() {
     assert_snapshot!("attributes_valid", snap(&app));
 }
 
+/// A form taller than the screen keeps to the rows between the header and
+/// the footer, and why Enter sent nothing stays in view at its foot,
+/// naming the row it is about.
+#[test]
+fn a_form_taller_than_the_screen_still_says_why_nothing_was_sent() {
+    let mut app = ready(120, 30);
+    press(&mut app, &["2", "a"]);
+    type_text(&mut app, "tier");
+    press(&mut app, &["tab"]);
+    type_text(&mut app, "gold");
+    press(&mut app, &["ctrl-n"]);
+    type_text(&mut app, "tier");
+    press(&mut app, &["tab"]);
+    type_text(&mut app, "silver");
+    for _ in 0..30 {
+        press(&mut app, &["ctrl-n"]);
+    }
+    press(&mut app, &["enter"]);
+    let screen = snap(&app);
+    let lines: Vec<&str> = screen.lines().collect();
+    assert!(lines[0].contains("SANDBOX"), "the header stays: {screen}");
+    assert!(lines[lines.len() - 1].contains("Esc"), "the footer stays: {screen}");
+    assert!(screen.contains("Not sent: Row 2 key:"), "the refusal shows, naming its row: {screen}");
+}
+
 /// Field `i` of the form on top, as it stands.
 fn field(app: &App, i: usize) -> String {
     match app.overlays.last() {

@@ -30,5 +30,5 @@ pub fn draw(app: &App, frame: &mut Frame) {
         progress::draw(frame, area, app);
     }
     footer::draw(frame, screen.footer, app);
-    overlays::draw(frame, area, screen.footer, app);
+    overlays::draw(frame, area, (screen.header, screen.footer), app);
 }

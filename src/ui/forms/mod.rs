@@ -282,6 +282,9 @@ impl Form {
             return rule.to_string();
         }
         match self.fields.iter().find(|f| f.owns(name)) {
+            Some(Field { row: Some(n), label, .. }) => {
+                format!("Row {} {}: {rule}", n + 1, label.to_lowercase())
+            }
             Some(field) => format!("{}: {rule}", field.label),
             None if name.is_empty() => rule.to_string(),
             None => format!("{name}: {rule}"),

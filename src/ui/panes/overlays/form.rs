@@ -8,7 +8,7 @@ use crate::ui::theme::{Role, Theme};
 use crate::ui::widgets::fit::{chunks, clip, fit, pad, width, wrap};
 use crate::ui::widgets::hints;
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
@@ -20,36 +20,63 @@ const LABEL: usize = 17;
 /// The most lines a wrapping field's value takes.
 const MOST_WRAPPED: usize = 6;
 
-/// Where `form` goes in `area`, with its lines and the line of its focused field.
-fn layout(area: Rect, form: &Form, theme: &Theme) -> (Rect, Vec<Line<'static>>, usize) {
+/// A form laid out in its window: the lines that scroll, the line of the
+/// focused field among them, and the lines kept at the window's foot.
+struct Laid {
+    window: Rect,
+    lines: Vec<Line<'static>>,
+    focus_line: usize,
+    /// Why Enter sent nothing: always in view, however long the form.
+    pinned: Vec<Line<'static>>,
+}
+
+/// Where `form` goes in `area`, and its lines.
+fn layout(area: Rect, form: &Form, theme: &Theme) -> Laid {
     let width = area.width.saturating_sub(4).min(MOST_WIDTH);
-    let (lines, focus_line) = body(form, usize::from(width.saturating_sub(2)), theme);
-    let height = (lines.len() as u16 + 2).min(area.height);
+    let room = usize::from(width.saturating_sub(2));
+    let (lines, focus_line) = body(form, room, theme);
+    let pinned = refusal(form, room, theme);
+    let height = ((lines.len() + pinned.len()) as u16 + 2).min(area.height);
     let window =
         Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
-    (window, lines, focus_line)
+    Laid { window, lines, focus_line, pinned }
 }
 
 /// The inside of `form`'s window in `area`, within its border.
 pub fn inside(area: Rect, app: &App, form: &Form) -> Rect {
-    layout(area, form, &app.theme).0.inner(ratatui::layout::Margin::new(1, 1))
+    layout(area, form, &app.theme).window.inner(ratatui::layout::Margin::new(1, 1))
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
     let theme = &app.theme;
-    let (window, lines, focus_line) = layout(area, form, theme);
-    let (room, height) = (usize::from(window.width.saturating_sub(2)), window.height);
-    // Scrolled just enough to keep the focused field and the line after it
-    // in view, and never past the end: a form that fits does not scroll.
-    let inner = usize::from(height.saturating_sub(2));
-    let scroll = focus_line.saturating_sub(inner.saturating_sub(2)).min(lines.len().saturating_sub(inner));
+    let Laid { window, lines, focus_line, pinned } = layout(area, form, theme);
+    let room = usize::from(window.width.saturating_sub(2));
     let block = Block::bordered()
         .border_style(theme.style(Role::BorderFocus))
         .title(Span::styled(format!(" {} ", form.title), theme.style(Role::Title)))
         .title_bottom(keys(app, form, room));
     frame.render_widget(Clear, window);
+    let inner = block.inner(window);
+    frame.render_widget(block.style(theme.base()), window);
+    // The refusal keeps its lines at the foot (at most half the window);
+    // the rest scrolls just enough to keep the focused field and the line
+    // after it in view, and never past the end: a form that fits does not scroll.
+    let foot = u16::try_from(pinned.len()).unwrap_or(u16::MAX).min(inner.height / 2);
+    let [above, below] = Layout::vertical([Constraint::Fill(1), Constraint::Length(foot)]).areas(inner);
+    let shown = usize::from(above.height);
+    let scroll = focus_line.saturating_sub(shown.saturating_sub(2)).min(lines.len().saturating_sub(shown));
     let scroll = u16::try_from(scroll).unwrap_or(0);
-    frame.render_widget(Paragraph::new(lines).style(theme.base()).block(block).scroll((scroll, 0)), window);
+    frame.render_widget(Paragraph::new(lines).style(theme.base()).scroll((scroll, 0)), above);
+    frame.render_widget(Paragraph::new(pinned).style(theme.base()), below);
+}
+
+/// Why Enter sent nothing, after a blank line.
+fn refusal(form: &Form, room: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(refused) = &form.refused else { return Vec::new() };
+    let warn = theme.style(Role::Warn);
+    std::iter::once(Line::default())
+        .chain(wrap(refused, room).into_iter().map(|part| Line::from(Span::styled(part, warn))))
+        .collect()
 }
 
 /// The form's lines, and the line of the focused field.
@@ -111,12 +138,6 @@ fn body(form: &Form, room: usize, theme: &Theme) -> (Vec<Line<'static>>, usize) 
                 .into_iter()
                 .map(|part| Line::from(Span::styled(part, theme.style(Role::Warn)))),
         );
-    }
-    if let Some(refused) = &form.refused {
-        lines.push(Line::default());
-        for part in wrap(refused, room) {
-            lines.push(Line::from(Span::styled(part, theme.style(Role::Warn))));
-        }
     }
     (lines, focus_line)
 }

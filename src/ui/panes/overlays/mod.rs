@@ -20,8 +20,10 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-/// Draws every open window, the topmost last.
-pub fn draw(frame: &mut Frame, area: Rect, footer: Rect, app: &App) {
+/// Draws every open window, the topmost last. A form keeps to the rows
+/// between the `header` and the `footer`, which stay in view however long it is.
+pub fn draw(frame: &mut Frame, area: Rect, (header, footer): (Rect, Rect), app: &App) {
+    let between = Rect { y: header.bottom(), height: footer.y.saturating_sub(header.bottom()), ..area };
     for overlay in &app.overlays {
         match overlay {
             Overlay::Help { scroll }
@@ -49,14 +51,14 @@ pub fn draw(frame: &mut Frame, area: Rect, footer: Rect, app: &App) {
                     // beside it: its text there would read as the review's.
                     if let Some(Overlay::Form(under)) = app.overlays.iter().rev().nth(1) {
                         let rows = Rect { y: window.y, height: window.height, ..area };
-                        let band = form::inside(area, app, under).intersection(rows);
+                        let band = form::inside(between, app, under).intersection(rows);
                         frame.render_widget(Clear, band);
                         frame.render_widget(Block::new().style(app.theme.base()), band);
                     }
                     text_window(frame, window, app, (&title, confirm::keys(app)), lines, confirm.scroll);
                 }
             }
-            Overlay::Form(form) => form::draw(frame, area, app, form),
+            Overlay::Form(form) => form::draw(frame, between, app, form),
             Overlay::Palette(line) => suggestions(frame, footer, app, line),
             Overlay::ConfirmQuit => confirm_quit(frame, area, app),
             Overlay::Filter(_) => {}
