@@ -211,6 +211,6 @@ mod tests {
         std::fs::write(&path, "").unwrap();
         let shown = read(&path).unwrap_err().to_string();
         assert!(shown.contains("is not a head file"), "{shown}");
-        assert!(shown.contains("move it aside to have it rebuilt from the log"), "{shown}");
+        assert!(shown.contains("moved aside, it is rebuilt from the log"), "{shown}");
     }
 }
