@@ -24,6 +24,9 @@ pub struct CallInfo {
     /// The replay answers a key this client had never sent: another run
     /// made the write first, and this call changed nothing.
     pub replayed_from_elsewhere: bool,
+    /// Requests that went out and got no answer (cut off, or timed out):
+    /// a write among them may have been applied, whatever came after.
+    pub unanswered: u32,
 }
 
 impl CallInfo {
@@ -38,6 +41,7 @@ impl CallInfo {
             idempotency_key: None,
             replayed: false,
             replayed_from_elsewhere: false,
+            unanswered: 0,
         }
     }
 }

@@ -149,11 +149,15 @@ impl Client {
             guards: &guards,
             sent: 0,
             status: None,
+            unanswered: 0,
+            awaiting: false,
             reauthenticated: false,
         };
         let outcome = attempts::run(&self.inner.config.retry, replay_safe, &mut attempt).await;
         info.attempts = attempt.sent;
         info.status = attempt.status;
+        // A request the call's deadline cut off went out unanswered too.
+        info.unanswered = attempt.unanswered + u32::from(attempt.awaiting);
         info.latency = started.elapsed();
         match outcome {
             Ok(reply) => {
@@ -225,6 +229,9 @@ struct ApiRequest<'a> {
     guards: &'a Guards,
     sent: u32,
     status: Option<u16>,
+    /// Requests sent that got no answer, and whether one is out now.
+    unanswered: u32,
+    awaiting: bool,
     reauthenticated: bool,
 }
 
@@ -252,7 +259,15 @@ impl ApiRequest<'_> {
                 .body(body.to_string());
         }
         self.sent += 1;
-        let reply = transport.send(request).await.map_err(Failure::Send)?;
+        self.awaiting = true;
+        let sent = transport.send(request).await;
+        self.awaiting = false;
+        let reply = sent.map_err(|e| {
+            if matches!(e, SendError::Interrupted(_) | SendError::Timeout) {
+                self.unanswered += 1;
+            }
+            Failure::Send(e)
+        })?;
         self.status = Some(reply.status.as_u16());
         Ok(reply)
     }

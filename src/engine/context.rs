@@ -142,7 +142,15 @@ impl Ctx {
 
 /// How an API error reads as an outcome, and which error class it counts in.
 pub(crate) fn settle(error: &ApiError) -> (Outcome, ErrorClass) {
-    let text = error.to_string();
+    let mut text = error.to_string();
+    if may_have_landed(error) {
+        let n = error.call.unanswered;
+        let requests = if n == 1 { "a request".to_string() } else { format!("{n} requests") };
+        text.push_str(&format!(
+            "; but {requests} of this change went out unanswered, so it may have been applied all the same: \
+             reload to see, or send it again (a target that holds it already is skipped)"
+        ));
+    }
     let class = error_class(error);
     let outcome = match &error.kind {
         ApiErrorKind::Conflict { .. } => Outcome::conflict(text),
@@ -155,6 +163,40 @@ pub(crate) fn settle(error: &ApiError) -> (Outcome, ErrorClass) {
         _ => Outcome::failed(text),
     };
     (outcome, class)
+}
+
+/// Whether a failed write may have been applied all the same, or may go
+/// through when tried again. Only the tenant's answers about the write
+/// itself settle it: with an idempotency key, an attempt that landed
+/// earlier in the call is replayed, never refused, so a refusal means no
+/// attempt landed. Anything else (no answer, an unreadable one, a server
+/// error, a revoked token, a rate limit outlasting the retries) may have
+/// followed an attempt that landed unanswered.
+pub(crate) fn unsettled(error: &ApiError) -> bool {
+    use crate::api::ApiErrorKind as Kind;
+    match &error.kind {
+        Kind::BadRequest { .. }
+        | Kind::Forbidden { .. }
+        | Kind::NotFound { .. }
+        | Kind::Conflict { .. }
+        | Kind::PreconditionRequired { .. }
+        | Kind::Unexpected { .. }
+        | Kind::Config { .. } => false,
+        Kind::TokenRefused { status, .. } => *status == 429 || *status >= 500,
+        Kind::Unauthorized { .. }
+        | Kind::RateLimited { .. }
+        | Kind::Server { .. }
+        | Kind::Network { .. }
+        | Kind::Interrupted { .. }
+        | Kind::Timeout { .. }
+        | Kind::Decode { .. } => true,
+    }
+}
+
+/// Whether a write that failed may have been applied: one of its requests
+/// went out and no answer came, and nothing the tenant said since settles it.
+fn may_have_landed(error: &ApiError) -> bool {
+    error.call.unanswered > 0 && error.call.method != reqwest::Method::GET && unsettled(error)
 }
 
 pub(crate) fn error_class(error: &ApiError) -> ErrorClass {

@@ -8,7 +8,7 @@
 //! out. One agent ends as a single outcome; several as a batch report with
 //! an `ItemFinished` each.
 
-use super::ending::{Ending, again, try_again, unsettled};
+use super::ending::{Ending, Tries, again, not_landed, unsettled};
 use super::{Trail, Webhook};
 use crate::api::model::User;
 use crate::api::{ApiError, CallInfo, IdempotencyKey, Reply};
@@ -200,7 +200,7 @@ impl Flow<'_> {
 
     /// PUTs with the tag last read; a 409 reads the agent again to say why.
     async fn write(&mut self, change: &AgentStatusChange, mut user: User, key: IdempotencyKey) -> Ending {
-        let (mut conflicts, mut tried) = (0, 0);
+        let (mut conflicts, mut tries) = (0, Tries::default());
         loop {
             let written = self.ctx.api.set_agent_status(change, user.etag.as_ref(), Some(key.clone())).await;
             let error = match written {
@@ -214,10 +214,10 @@ impl Flow<'_> {
                 }
                 Err(e) => e,
             };
-            if try_again(&error, tried).await {
-                tried += 1;
+            if tries.again(&error).await {
                 continue;
             }
+            let error = tries.carry(error);
             if !error.kind.is_conflict() {
                 return self.read_back(change, &user, &error).await;
             }
@@ -254,21 +254,18 @@ impl Flow<'_> {
     /// A write still unsettled after its extra tries is read back: the agent
     /// holding the status settles it as applied.
     async fn read_back(&self, change: &AgentStatusChange, before: &User, error: &ApiError) -> Ending {
-        if unsettled(error)
-            && let Ok(now) = self.read(change).await
-            && now.value.holds(change, Timestamp::now())
-        {
-            let after =
-                json!({ "status": now.value.status.to_string(), "pauseReason": now.value.pause_reason });
-            return self.applied(
-                change,
-                before,
-                after,
-                (*error.call).clone(),
-                " (confirmed by reading it back)",
-            );
+        if !unsettled(error) {
+            return Ending::error(error);
         }
-        Ending::error(error)
+        match self.read(change).await {
+            Ok(now) if now.value.holds(change, Timestamp::now()) => {
+                let after =
+                    json!({ "status": now.value.status.to_string(), "pauseReason": now.value.pause_reason });
+                self.applied(change, before, after, (*error.call).clone(), " (confirmed by reading it back)")
+            }
+            Ok(_) => Ending::error(&not_landed(error)),
+            Err(_) => Ending::error(error),
+        }
     }
 
     fn applied(

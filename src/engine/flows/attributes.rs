@@ -8,7 +8,7 @@
 mod callbacks;
 mod registration;
 
-use super::ending::{again, unsettled};
+use super::ending::{again, not_landed, unsettled};
 use super::interaction_disposition::target_id;
 use super::{Settled, Trail};
 use crate::api::IdempotencyKey;
@@ -121,19 +121,23 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
         }
         Err(e) => e,
     };
-    if unsettled(&error)
-        && let Ok(now) = again(|| ctx.api.attributes(&update.interaction_id)).await
-        && touched_as_intended(&held(&now.value), &intended, &update.entries)
-    {
-        let settled = Settled::new(Outcome::applied(applied_summary(
-            &update,
-            &name,
-            " (confirmed by reading it back)",
-        )))
-        .call(&now.call)
-        .after(attributes_state(&held(&now.value)));
-        return trail.finish(settled, started.elapsed()).await;
-    }
+    let error = match unsettled(&error).then(|| again(|| ctx.api.attributes(&update.interaction_id))) {
+        Some(read) => match read.await {
+            Ok(now) if touched_as_intended(&held(&now.value), &intended, &update.entries) => {
+                let settled = Settled::new(Outcome::applied(applied_summary(
+                    &update,
+                    &name,
+                    " (confirmed by reading it back)",
+                )))
+                .call(&now.call)
+                .after(attributes_state(&held(&now.value)));
+                return trail.finish(settled, started.elapsed()).await;
+            }
+            Ok(_) => not_landed(&error),
+            Err(_) => error,
+        },
+        None => error,
+    };
     let (outcome, class) = settle(&error);
     trail.finish(Settled::new(outcome).call(&error.call).class(class), started.elapsed()).await
 }

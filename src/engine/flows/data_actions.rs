@@ -9,7 +9,7 @@
 //! as in the other flows; a write still unsettled is read back. Metrics come
 //! from the analytics query.
 
-use super::ending::{again, try_again, unsettled};
+use super::ending::{Tries, again, not_landed, unsettled};
 use super::interaction_disposition::{pause, target_id};
 use super::{Settled, Trail};
 use crate::api::dialect::CallSpec;
@@ -211,7 +211,7 @@ async fn patch(ctx: &Ctx, id: &CommandId, raw_id: &str, version: Option<&str>) -
     if let Err(outcome) = trail.intent(request, &body, Some(before), Some(change.intended())).await {
         return outcome;
     }
-    let (mut conflicts, mut tried) = (0, 0);
+    let (mut conflicts, mut tries) = (0, Tries::default());
     loop {
         let error = match change.send(ctx, &action_id, etag.as_ref(), &key).await {
             Ok(reply) => {
@@ -223,11 +223,8 @@ async fn patch(ctx: &Ctx, id: &CommandId, raw_id: &str, version: Option<&str>) -
             Err(e) if e.kind.is_conflict() => e,
             // Sent again with the same key: answered for the attempt that
             // landed unanswered, or applied now.
-            Err(e) if try_again(&e, tried).await => {
-                tried += 1;
-                continue;
-            }
-            Err(e) => return read_back(ctx, trail, &action_id, &change, &e, started).await,
+            Err(e) if tries.again(&e).await => continue,
+            Err(e) => return read_back(ctx, trail, &action_id, &change, &tries.carry(e), started).await,
         };
         conflicts += 1;
         if conflicts > ctx.config.conflict_retries {
@@ -271,15 +268,21 @@ async fn read_back(
     error: &ApiError,
     started: Instant,
 ) -> Outcome {
-    if unsettled(error)
-        && let Ok(now) = again(|| ctx.api.data_action(action_id)).await
-        && let PatchFit::InPlace(_) = change.fit(&now.value.version, now.value.is_deprecated)
-    {
-        let done = format!("{} (confirmed by reading it back)", change.done(&now.value));
-        let settled = Settled::new(Outcome::applied(done)).call(&now.call).after(action_state(&now.value));
-        return trail.finish(settled, started.elapsed()).await;
+    if !unsettled(error) {
+        return failed(trail, error, started).await;
     }
-    failed(trail, error, started).await
+    match again(|| ctx.api.data_action(action_id)).await {
+        Ok(now)
+            if matches!(change.fit(&now.value.version, now.value.is_deprecated), PatchFit::InPlace(_)) =>
+        {
+            let done = format!("{} (confirmed by reading it back)", change.done(&now.value));
+            let settled =
+                Settled::new(Outcome::applied(done)).call(&now.call).after(action_state(&now.value));
+            trail.finish(settled, started.elapsed()).await
+        }
+        Ok(_) => failed(trail, &not_landed(error), started).await,
+        Err(_) => failed(trail, error, started).await,
+    }
 }
 
 async fn metrics(ctx: &Ctx, raw_id: &str, from: &str, to: &str) -> Outcome {

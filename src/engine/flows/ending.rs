@@ -3,6 +3,7 @@
 
 use crate::api::{ApiError, CallInfo};
 use crate::engine::context::settle;
+pub(in crate::engine::flows) use crate::engine::context::unsettled;
 use crate::engine::event::Outcome;
 use crate::engine::flows::{Settled, Trail, Webhook};
 use crate::engine::metrics::ErrorClass;
@@ -65,6 +66,15 @@ impl Ending {
     }
 }
 
+/// `error`, once reading the target back found it without the change: the
+/// requests that went unanswered did not land after all, so the outcome
+/// does not say they may have.
+pub(in crate::engine::flows) fn not_landed(error: &ApiError) -> ApiError {
+    let mut error = error.clone();
+    error.call.unanswered = 0;
+    error
+}
+
 /// Extra tries of a call that ended unsettled. A write goes again with its
 /// key, so the tenant answers with the reply to the attempt that landed, or
 /// applies it now; a read simply goes again.
@@ -84,6 +94,34 @@ pub(in crate::engine::flows) async fn try_again(error: &ApiError, tried: u32) ->
     true
 }
 
+/// The extra tries of one call: how many were made, and how many of its
+/// requests went unanswered over all of them, which the last error's own
+/// call does not know of.
+#[derive(Debug, Default)]
+pub(in crate::engine::flows) struct Tries {
+    tried: u32,
+    unanswered: u32,
+}
+
+impl Tries {
+    /// [`try_again`], counted.
+    pub async fn again(&mut self, error: &ApiError) -> bool {
+        if !try_again(error, self.tried).await {
+            return false;
+        }
+        self.tried += 1;
+        self.unanswered = self.unanswered.saturating_add(error.call.unanswered);
+        true
+    }
+
+    /// `error`, knowing of every request of the call that went unanswered,
+    /// so its outcome can say the change may have landed.
+    pub fn carry(&self, mut error: ApiError) -> ApiError {
+        error.call.unanswered = error.call.unanswered.saturating_add(self.unanswered);
+        error
+    }
+}
+
 /// Runs `call` until it answers or fails in a way another try cannot mend
 /// (see [`try_again`]). For reads, which change nothing, and for writes sent
 /// with one idempotency key, which the tenant answers for the attempt that
@@ -93,39 +131,12 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, ApiError>>,
 {
-    let mut tried = 0;
+    let mut tries = Tries::default();
     loop {
         match call().await {
-            Err(e) if try_again(&e, tried).await => tried += 1,
+            Err(e) if tries.again(&e).await => {}
+            Err(e) => return Err(tries.carry(e)),
             done => return done,
         }
-    }
-}
-
-/// Whether a failed write may have been applied all the same, or may go
-/// through when tried again. Only the tenant's answers about the write
-/// itself settle it: with an idempotency key, an attempt that landed
-/// earlier in the call is replayed, never refused, so a refusal means no
-/// attempt landed. Anything else (no answer, an unreadable one, a server
-/// error, a revoked token, a rate limit outlasting the retries) may have
-/// followed an attempt that landed unanswered.
-pub(in crate::engine::flows) fn unsettled(error: &ApiError) -> bool {
-    use crate::api::ApiErrorKind as Kind;
-    match &error.kind {
-        Kind::BadRequest { .. }
-        | Kind::Forbidden { .. }
-        | Kind::NotFound { .. }
-        | Kind::Conflict { .. }
-        | Kind::PreconditionRequired { .. }
-        | Kind::Unexpected { .. }
-        | Kind::Config { .. } => false,
-        Kind::TokenRefused { status, .. } => *status == 429 || *status >= 500,
-        Kind::Unauthorized { .. }
-        | Kind::RateLimited { .. }
-        | Kind::Server { .. }
-        | Kind::Network { .. }
-        | Kind::Interrupted { .. }
-        | Kind::Timeout { .. }
-        | Kind::Decode { .. } => true,
     }
 }

@@ -9,7 +9,7 @@
 //! after a short jittered pause.
 
 use super::attribution;
-use super::ending::{again, try_again, unsettled};
+use super::ending::{Tries, again, not_landed, unsettled};
 use super::{Settled, Trail};
 use crate::api::model::Interaction;
 use crate::api::{ApiError, ETag, IdempotencyKey, Reply};
@@ -117,19 +117,20 @@ async fn write(
     started: Instant,
 ) -> Outcome {
     let wanted = disposition_facts(&change.dispositions);
-    let (mut conflicts, mut tried) = (0, 0);
+    let (mut conflicts, mut tries) = (0, Tries::default());
     loop {
         let error = match ctx.api.set_dispositions(change, &etag, Some(key.clone())).await {
             Ok(reply) => return trail.finish(holds(change, &reply, started, ""), started.elapsed()).await,
             Err(e) if e.kind.is_conflict() => e,
             // Sent again with the same key: the tenant answers for the
             // attempt that landed unanswered, or applies it now.
-            Err(e) if try_again(&e, tried).await => {
+            Err(e) if tries.again(&e).await => {
                 trail.sent(&e.call);
-                tried += 1;
                 continue;
             }
-            Err(e) if unsettled(&e) => return read_back(ctx, trail, change, &wanted, &e, started).await,
+            Err(e) if unsettled(&e) => {
+                return read_back(ctx, trail, change, &wanted, &tries.carry(e), started).await;
+            }
             Err(e) => return failed(trail, &e, started).await,
         };
         conflicts += 1;
@@ -260,7 +261,8 @@ async fn read_back(
             let settled = holds(change, &now, started, " (confirmed by reading it back)");
             trail.finish(settled, started.elapsed()).await
         }
-        _ => failed(trail, error, started).await,
+        Ok(_) => failed(trail, &not_landed(error), started).await,
+        Err(_) => failed(trail, error, started).await,
     }
 }
 

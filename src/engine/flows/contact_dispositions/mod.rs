@@ -12,7 +12,7 @@ mod paced;
 mod plan;
 mod worker;
 
-pub(super) use super::ending::{Ending, again, try_again, unsettled};
+pub(super) use super::ending::{Ending, Tries, again, not_landed, unsettled};
 
 use crate::domain::contact_disposition::{ContactDispositionDraft, MAX_BATCH};
 use crate::engine::audit::Target;

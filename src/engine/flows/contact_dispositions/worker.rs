@@ -2,7 +2,7 @@
 
 use super::paced::paced;
 use super::plan::Ready;
-use super::{Done, Ending, again, try_again, unsettled};
+use super::{Done, Ending, Tries, again, not_landed, unsettled};
 use crate::api::model::Contact;
 use crate::api::{ApiError, CallInfo, Client, IdempotencyKey, Reply};
 use crate::domain::Timestamp;
@@ -91,7 +91,7 @@ impl Worker<'_> {
     /// decides anew, within the configured number of retries.
     async fn write(&self, trail: &mut Trail<'_>, before: &Contact, key: IdempotencyKey) -> Ending {
         let mut etag = before.etag.clone();
-        let (mut conflicts, mut tried) = (0, 0);
+        let (mut conflicts, mut tries) = (0, Tries::default());
         loop {
             let campaign = self.d.campaign_id.as_str();
             let written = paced(self.ctx, campaign, || {
@@ -102,11 +102,11 @@ impl Worker<'_> {
                 Ok(reply) => return self.applied(before, reply.value.as_ref(), reply.call, ""),
                 Err(e) => e,
             };
-            if try_again(&error, tried).await {
+            if tries.again(&error).await {
                 trail.sent(&error.call);
-                tried += 1;
                 continue;
             }
+            let error = tries.carry(error);
             if !error.kind.is_conflict() {
                 return self.read_back(before, &error).await;
             }
@@ -141,7 +141,8 @@ impl Worker<'_> {
         match self.read().await {
             Ok(now) if now.value.outcome_code.as_deref() == Some(self.d.outcome_code.as_str()) => self
                 .applied(before, Some(&now.value), (*error.call).clone(), " (confirmed by reading it back)"),
-            _ => Ending::error(error),
+            Ok(_) => Ending::error(&not_landed(error)),
+            Err(_) => Ending::error(error),
         }
     }
 

@@ -1,0 +1,109 @@
+//! A write the tenant applied but never answered, after which the tenant
+//! stops answering at all: the change cannot be read back, and its outcome
+//! must not say nothing reached the tenant.
+
+mod engine_support;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use cxone_console::api::{Client, ClientConfig};
+use cxone_console::domain::interaction_disposition::DispositionDraft;
+use cxone_console::engine::{Change, Engine, Outcome};
+use cxone_console::sandbox::tenant::PINNED_CLOSED_INTERACTION;
+use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
+use engine_support::{Rig, engine_config};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use url::Url;
+
+/// Forwards to the sandbox until the first disposition write: that one is
+/// forwarded (the tenant applies it), its answer cut off mid-way, and from
+/// then on every request gets a 503, as from a tenant gone down.
+struct Vanishing {
+    upstream: Url,
+    http: reqwest::Client,
+    down: AtomicBool,
+}
+
+async fn forward(State(proxy): State<Arc<Vanishing>>, request: Request) -> Response {
+    if proxy.down.load(Ordering::SeqCst) {
+        let body = r#"{"error":"unavailable","message":"the tenant is down"}"#;
+        return (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "application/json")], body)
+            .into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, 4 << 20).await else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let mut url = proxy.upstream.clone();
+    url.set_path(parts.uri.path());
+    url.set_query(parts.uri.query());
+    let mut out = proxy.http.request(parts.method.clone(), url).body(body);
+    for (name, value) in &parts.headers {
+        if name != header::HOST && name != header::CONTENT_LENGTH {
+            out = out.header(name, value);
+        }
+    }
+    let Ok(reply) = out.send().await else { return StatusCode::BAD_GATEWAY.into_response() };
+    let (status, headers) = (reply.status(), reply.headers().clone());
+    let bytes = reply.bytes().await.unwrap_or_default();
+    let writes = parts.method == Method::PATCH && parts.uri.path().contains("/interactions/");
+    let body = if writes && status.is_success() {
+        // Applied upstream; the answer breaks off after its headers.
+        proxy.down.store(true, Ordering::SeqCst);
+        let cut: Result<axum::body::Bytes, std::io::Error> = Err(std::io::Error::other("connection lost"));
+        Body::from_stream(futures_util::stream::iter([cut]))
+    } else {
+        Body::from(bytes)
+    };
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    for (name, value) in &headers {
+        if name != header::TRANSFER_ENCODING && name != header::CONTENT_LENGTH {
+            response.headers_mut().append(name, value.clone());
+        }
+    }
+    response
+}
+
+async fn through_vanishing_tenant() -> Rig {
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox binds 127.0.0.1:0");
+    let http = reqwest::Client::builder().no_proxy().build().expect("an HTTP client");
+    let proxy = Arc::new(Vanishing { upstream: sandbox.base_url(), http, down: AtomicBool::new(false) });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+    let url = Url::parse(&format!("http://{}", listener.local_addr().expect("an address"))).expect("a URL");
+    let app = axum::Router::new().fallback(forward).with_state(proxy);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = Client::new(ClientConfig::new(url, sandbox.client_id(), sandbox.client_secret().clone()))
+        .expect("a client");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let config = engine_config(&sandbox, dir.path());
+    let (engine, events) = Engine::start(client, config).await.expect("the engine starts");
+    Rig { sandbox, engine, events, dir, seen: Vec::new() }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_applied_unanswered_then_unreadable_says_it_may_have_landed() {
+    let mut rig = through_vanishing_tenant().await;
+    let change = Change::InteractionDisposition {
+        interaction_id: PINNED_CLOSED_INTERACTION.into(),
+        dispositions: vec![DispositionDraft {
+            code: "101".into(),
+            description: "Issue Resolved".into(),
+            agent_id: "agent_xyz_123".into(),
+            ..Default::default()
+        }],
+    };
+    let outcome = rig.outcome(change).await;
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::InteractionDisposition), 1, "the tenant applied it");
+    let Outcome::Failed { error } = &outcome else { panic!("not settled either way: {outcome:?}") };
+    assert!(error.contains("may have been applied all the same"), "{error}");
+    // The audit log's outcome says the same, for whoever reads it later.
+    let records = rig.audit_records();
+    let last = records.last().expect("an outcome record");
+    let reason = last.entry.reason.clone().unwrap_or_default();
+    assert!(reason.contains("may have been applied all the same"), "{reason}");
+    rig.stop().await;
+}
