@@ -141,3 +141,43 @@ async fn a_secret_or_token_the_tenant_quotes_back_is_withheld() {
         "{shown}"
     );
 }
+
+/// A token endpoint answering only `status`, with a short message.
+async fn token_endpoint_answering(status: u16) -> url::Url {
+    use axum::http::StatusCode;
+    use axum::routing::post;
+    use axum::{Json, Router};
+    let status = StatusCode::from_u16(status).unwrap();
+    let token = move || async move { (status, Json(serde_json::json!({"message": "not now"}))) };
+    let app = Router::new().route("/oauth/token", post(token));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url::Url::parse(&format!("http://{addr}/")).unwrap()
+}
+
+/// Only a refusal of the credentials points at them: a token endpoint that
+/// failed or asked for a pause is the tenant's trouble for now, and one
+/// that is not there points at the profile's token path.
+#[tokio::test]
+async fn a_token_endpoint_failing_or_missing_is_not_blamed_on_the_credentials() {
+    let quick = cxone_console::api::RetryPolicy {
+        max_attempts: 1,
+        deadline: std::time::Duration::from_secs(10),
+        ..Default::default()
+    };
+    let secret = SecretString::from("a-secret-of-this-profile");
+    for (status, says) in [
+        (503, "the tenant failed to handle the request (HTTP 503: its token endpoint: not now)"),
+        (429, "the tenant is limiting requests"),
+        (404, "no token endpoint at /oauth/token (HTTP 404); check token_path"),
+        (401, "check the client id, secret and scopes"),
+    ] {
+        let config = ClientConfig::new(token_endpoint_answering(status).await, "console", secret.clone());
+        let err = client_with(config.with_retry(quick.clone())).dispositions().await.unwrap_err();
+        let shown = err.to_string();
+        assert!(shown.contains(says), "{status}: {shown}");
+        let credentials = matches!(err.kind, ApiErrorKind::TokenRefused { .. });
+        assert_eq!(credentials, status == 401, "{status}: {:?}", err.kind);
+    }
+}

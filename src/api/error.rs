@@ -27,7 +27,8 @@ pub enum ApiErrorKind {
          check that the API client is still enabled on the tenant"
     )]
     Unauthorized { message: String },
-    /// The token endpoint refused the client's credentials or scopes.
+    /// The token endpoint refused the client's credentials or scopes (a 4xx
+    /// other than 404 and 429, which are said otherwise).
     #[error(
         "the tenant refused to issue an access token (HTTP {status}: {message}); \
          check the client id, secret and scopes of this profile"

@@ -195,6 +195,26 @@ impl TokenSource {
 
     fn refused(&self, failure: Failure) -> ApiErrorKind {
         match failure {
+            // A token endpoint that failed, or asked for a pause, says
+            // nothing of the credentials: it is the tenant's trouble, for now.
+            Failure::Status(reply) if reply.status.is_server_error() => ApiErrorKind::Server {
+                status: reply.status.as_u16(),
+                message: format!("its token endpoint: {}", self.dialect.server_message(&reply).message),
+            },
+            Failure::Status(reply) if reply.status == reqwest::StatusCode::TOO_MANY_REQUESTS => {
+                ApiErrorKind::RateLimited {
+                    retry_after: attempts::retry_after(&reply),
+                    message: format!("its token endpoint: {}", self.dialect.server_message(&reply).message),
+                }
+            }
+            Failure::Status(reply) if reply.status == reqwest::StatusCode::NOT_FOUND => {
+                ApiErrorKind::Config {
+                    message: format!(
+                        "the tenant has no token endpoint at {} (HTTP 404); check token_path of this profile",
+                        self.url.path()
+                    ),
+                }
+            }
             Failure::Status(reply) => ApiErrorKind::TokenRefused {
                 status: reply.status.as_u16(),
                 message: self.dialect.server_message(&reply).message,

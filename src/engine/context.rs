@@ -181,8 +181,10 @@ pub(crate) fn unsettled(error: &ApiError) -> bool {
         | Kind::Conflict { .. }
         | Kind::PreconditionRequired { .. }
         | Kind::Unexpected { .. }
-        | Kind::Config { .. } => false,
-        Kind::TokenRefused { status, .. } => *status == 429 || *status >= 500,
+        | Kind::Config { .. }
+        // The credentials refused: the token endpoint's own failures and
+        // pauses come as `Server` and `RateLimited`.
+        | Kind::TokenRefused { .. } => false,
         Kind::Unauthorized { .. }
         | Kind::RateLimited { .. }
         | Kind::Server { .. }
