@@ -27,6 +27,8 @@ pub use event::{
     AttributeCallback, BatchReport, Connection, Event, Finished, Link, Outcome, Recovery, RuleBook, Snapshot,
     Table,
 };
+/// A read tried again over the tenant's passing trouble, as the flows read.
+pub(crate) use flows::again;
 
 use crate::api::Client;
 use audit::{AuditEntry, AuditError, AuditLog};

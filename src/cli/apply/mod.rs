@@ -149,7 +149,8 @@ async fn tenant_rules(client: &Client, batch: &mut Batch, now: Timestamp) -> Res
 /// stops the run before any line, whatever the file holds.
 async fn signed_in(config: &Config) -> Result<Tenant> {
     let tenant = Tenant::connect(config).await?;
-    if let Err(e) = tenant.client().sign_in().await {
+    // A token endpoint in passing trouble is given the tries a read gets.
+    if let Err(e) = crate::engine::again(|| tenant.client().sign_in()).await {
         tenant.shutdown().await;
         return Err(anyhow::Error::new(e).context("signing in to the tenant"));
     }

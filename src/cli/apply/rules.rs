@@ -12,6 +12,7 @@ use crate::domain::attribution::check_agent;
 use crate::domain::contact_disposition::{AGENT_FIELD, ContactDisposition, OutcomeMatrix};
 use crate::domain::interaction_disposition::{DispositionMatrix, InteractionDisposition};
 use crate::domain::{AgentId, CampaignId, FieldError, Invalid, Problems, Timestamp};
+use crate::engine::again;
 use std::collections::{BTreeMap, HashMap};
 
 /// Pages of data actions read at most (a million actions).
@@ -96,14 +97,14 @@ impl<'a> TenantData<'a> {
 
     async fn matrix(&mut self) -> Result<&DispositionMatrix, ApiError> {
         if self.matrix.is_none() {
-            self.matrix = Some(self.client.dispositions().await?.value);
+            self.matrix = Some(again(|| self.client.dispositions()).await?.value);
         }
         Ok(self.matrix.get_or_insert_with(DispositionMatrix::default))
     }
 
     async fn pause_reasons(&mut self) -> Result<&PauseReasons, ApiError> {
         if self.reasons.is_none() {
-            self.reasons = Some(self.client.pause_reasons().await?.value);
+            self.reasons = Some(again(|| self.client.pause_reasons()).await?.value);
         }
         Ok(self.reasons.get_or_insert_with(PauseReasons::default))
     }
@@ -113,7 +114,7 @@ impl<'a> TenantData<'a> {
         if !self.outcomes.contains_key(campaign) {
             // The id passed the local rules, so it parses.
             let matrix = match CampaignId::parse(campaign) {
-                Ok(id) => match self.client.campaign(&id).await {
+                Ok(id) => match again(|| self.client.campaign(&id)).await {
                     Ok(reply) => Some(reply.value.outcome_matrix()),
                     Err(ApiError { kind: ApiErrorKind::NotFound { .. }, .. }) => None,
                     Err(e) => return Err(e),
@@ -148,7 +149,7 @@ impl<'a> TenantData<'a> {
             return Ok(None);
         }
         if !self.agents.contains_key(agent) {
-            match self.client.agent_roles(agent).await {
+            match again(|| self.client.agent_roles(agent)).await {
                 Ok(roles) => _ = self.agents.insert(agent.clone(), roles),
                 Err(ApiError { kind: ApiErrorKind::Forbidden { .. }, .. }) => {
                     tracing::warn!("agent ids are not checked before writing: the client may not read users");
@@ -197,7 +198,7 @@ pub(super) async fn actions_by_name(client: &Client) -> Result<BTreeMap<String, 
     let mut query = ListQuery::<NoFilter>::new().top(MAX_TOP);
     // Bounded, so a tenant that keeps announcing pages cannot hold the run.
     for _ in 0..MAX_PAGES {
-        let page = client.data_actions(&query).await?.value;
+        let page = again(|| client.data_actions(&query)).await?.value;
         let next = page.next_query(&query);
         for action in page.items {
             by_name.entry(action.name).or_default().push(action.id.as_str().to_string());
