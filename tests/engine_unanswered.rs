@@ -13,6 +13,7 @@ use cxone_console::domain::interaction_disposition::DispositionDraft;
 use cxone_console::engine::{Change, Engine, Outcome};
 use cxone_console::sandbox::tenant::PINNED_CLOSED_INTERACTION;
 use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
+use engine_support::forward as forward_support;
 use engine_support::{Rig, engine_config};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -33,49 +34,27 @@ async fn forward(State(proxy): State<Arc<Vanishing>>, request: Request) -> Respo
         return (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "application/json")], body)
             .into_response();
     }
-    let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, 4 << 20).await else {
+    let Some((parts, body)) = forward_support::read(request).await else {
         return StatusCode::BAD_REQUEST.into_response();
     };
-    let mut url = proxy.upstream.clone();
-    url.set_path(parts.uri.path());
-    url.set_query(parts.uri.query());
-    let mut out = proxy.http.request(parts.method.clone(), url).body(body);
-    for (name, value) in &parts.headers {
-        if name != header::HOST && name != header::CONTENT_LENGTH {
-            out = out.header(name, value);
-        }
-    }
-    let Ok(reply) = out.send().await else { return StatusCode::BAD_GATEWAY.into_response() };
-    let (status, headers) = (reply.status(), reply.headers().clone());
-    let bytes = reply.bytes().await.unwrap_or_default();
-    let writes = parts.method == Method::PATCH && parts.uri.path().contains("/interactions/");
-    let body = if writes && status.is_success() {
-        // Applied upstream; the answer breaks off after its headers.
-        proxy.down.store(true, Ordering::SeqCst);
-        let cut: Result<axum::body::Bytes, std::io::Error> = Err(std::io::Error::other("connection lost"));
-        Body::from_stream(futures_util::stream::iter([cut]))
-    } else {
-        Body::from(bytes)
+    let Some(answer) = forward_support::ask(&proxy.http, &proxy.upstream, &parts, body).await else {
+        return StatusCode::BAD_GATEWAY.into_response();
     };
-    let mut response = Response::new(body);
-    *response.status_mut() = status;
-    for (name, value) in &headers {
-        if name != header::TRANSFER_ENCODING && name != header::CONTENT_LENGTH {
-            response.headers_mut().append(name, value.clone());
-        }
+    let writes = parts.method == Method::PATCH && parts.uri.path().contains("/interactions/");
+    if !(writes && answer.status.is_success()) {
+        return answer.respond();
     }
-    response
+    // Applied upstream; the answer breaks off after its headers.
+    proxy.down.store(true, Ordering::SeqCst);
+    let cut: Result<axum::body::Bytes, std::io::Error> = Err(std::io::Error::other("connection lost"));
+    answer.respond_with(Body::from_stream(futures_util::stream::iter([cut])))
 }
 
 async fn through_vanishing_tenant() -> Rig {
     let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox binds 127.0.0.1:0");
-    let http = reqwest::Client::builder().no_proxy().build().expect("an HTTP client");
+    let http = forward_support::http();
     let proxy = Arc::new(Vanishing { upstream: sandbox.base_url(), http, down: AtomicBool::new(false) });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
-    let url = Url::parse(&format!("http://{}", listener.local_addr().expect("an address"))).expect("a URL");
-    let app = axum::Router::new().fallback(forward).with_state(proxy);
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let url = forward_support::serve(axum::Router::new().fallback(forward).with_state(proxy)).await;
     let client = Client::new(ClientConfig::new(url, sandbox.client_id(), sandbox.client_secret().clone()))
         .expect("a client");
     let dir = tempfile::tempdir().expect("a temporary directory");

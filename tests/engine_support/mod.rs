@@ -5,6 +5,8 @@
 #![allow(dead_code)] // each test file uses its own subset
 
 pub mod contacts;
+#[path = "../forward_support/mod.rs"]
+pub mod forward;
 pub mod proxy;
 
 use cxone_console::api::{Client, ClientConfig};
