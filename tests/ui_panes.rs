@@ -358,3 +358,21 @@ fn an_empty_tenant_says_what_is_missing() {
     assert!(waiting.contains("Waiting for the first refresh…"), "{waiting}");
     assert!(render(&app).contains("No agents"));
 }
+
+/// The oldest webhook waiting ages on screen by the clock, not only when
+/// the outbox's status moves.
+#[test]
+fn the_oldest_webhook_waiting_ages_by_the_clock() {
+    use cxone_console::engine::outbox::OutboxStatus;
+    let mut app = loaded(150, 36);
+    let status = OutboxStatus {
+        backlog: 3,
+        oldest_pending: Some(app.clock.wall - time::Duration::seconds(4)),
+        running: true,
+        ..Default::default()
+    };
+    feed(&mut app, [Event::Outbox(status)]);
+    assert!(render(&app).contains("3 webhooks waiting, oldest 4s"), "{}", render(&app));
+    tick(&mut app, std::time::Duration::from_secs(20));
+    assert!(render(&app).contains("3 webhooks waiting, oldest 24s"), "{}", render(&app));
+}

@@ -136,9 +136,16 @@ fn backlog(metrics: &MetricsSnapshot, room: usize, app: &App) -> Vec<Span<'stati
     let waiting = metrics.webhook_backlog;
     let role = if waiting == 0 { Role::Muted } else { Role::Warn };
     let short = format!("{} webhooks waiting", format::count(waiting));
-    let text = match metrics.delivery_lag_ms.filter(|_| waiting > 0) {
+    // Aged by the console's clock from when the oldest was queued: the
+    // metrics' figure moves only when the outbox's status does.
+    let oldest = app.outbox.as_ref().and_then(|status| status.oldest_pending);
+    let lag = match oldest {
+        Some(_) => app.outbox.as_ref().map(|status| status.delivery_lag(app.clock.wall)),
+        None => metrics.delivery_lag_ms.map(std::time::Duration::from_millis),
+    };
+    let text = match lag.filter(|_| waiting > 0) {
         Some(lag) => {
-            let full = format!("{short}, oldest {}", format::age(std::time::Duration::from_millis(lag)));
+            let full = format!("{short}, oldest {}", format::age(lag));
             if full.chars().count() + 2 <= room { full } else { short }
         }
         None => short,
