@@ -169,6 +169,18 @@ fn refused_credentials_are_not_called_out_of_reach_and_the_banner_says_it_retrie
     }
 }
 
+/// Down from the start, nothing was ever read: the banner does not speak of
+/// data received.
+#[test]
+fn a_tenant_never_reached_is_not_said_to_have_sent_data() {
+    let mut app = app(120, 24);
+    let down = Link::Down { reason: "connection refused".into() };
+    feed(&mut app, [Event::Connection(Connection { link: down, token_refreshes: 0 })]);
+    let banner = top(&app, 3);
+    assert!(banner.contains("Nothing has been read from the tenant yet"), "{banner}");
+    assert!(!banner.contains("last data received"), "{banner}");
+}
+
 #[test]
 fn a_stopped_engine_says_so() {
     let mut app = loaded(110, 24);

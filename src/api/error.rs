@@ -67,7 +67,7 @@ pub enum ApiErrorKind {
     /// request could have changed something (not a read, not a token).
     #[error("the connection broke before the tenant answered ({detail}); {}", unknown_end(*.writes))]
     Interrupted { detail: String, writes: bool },
-    #[error("the tenant did not answer within {} s; it may be overloaded. {}", .after.as_secs_f64(), unknown_end(*.writes))]
+    #[error("the tenant did not answer within {} s (it may be overloaded); {}", .after.as_secs_f64(), unknown_end(*.writes))]
     Timeout { after: Duration, writes: bool },
     /// A reply that is not what the API documents.
     #[error("the tenant's reply could not be read ({detail}); it began: {excerpt}")]

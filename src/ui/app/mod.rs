@@ -268,9 +268,20 @@ impl App {
         match &self.connection {
             // The reason says what is wrong: out of reach, or the
             // credentials refused. Retrying comes first so a cut line keeps it.
-            Some(Connection { link: Link::Down { reason }, .. }) => Some(format!(
-                "Tenant link down, retrying in the background: {reason}. Tables show the last data received."
-            )),
+            Some(Connection { link: Link::Down { reason }, .. }) => {
+                let tables = [
+                    self.agents.is_loaded(),
+                    self.interactions.is_loaded(),
+                    self.campaigns.is_loaded(),
+                    self.data_actions.is_loaded(),
+                ];
+                let shown = if tables.contains(&true) {
+                    "Tables show the last data received."
+                } else {
+                    "Nothing has been read from the tenant yet."
+                };
+                Some(format!("Tenant link down, retrying in the background: {reason}. {shown}"))
+            }
             _ => None,
         }
     }
