@@ -282,6 +282,21 @@ fn a_simulation_runs_without_confirmation_and_opens_its_result() {
     assert!(kept.contains("  done: the handler routes"), "nothing was applied: {kept}");
 }
 
+/// A single change that did not apply is named in its result: its words
+/// may not say which change it was.
+#[test]
+fn a_change_that_failed_is_named_in_its_result() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["4", "j", "j", "e"]);
+    let sent = submitted(&press(&mut app, &["enter"]));
+    let [(id, Change::DataAction(_))] = sent.as_slice() else { panic!("{sent:?}") };
+    let outcome = Outcome::failed("could not reach the tenant (connection refused)");
+    feed(&mut app, [Event::Finished { id: id.clone(), result: Finished::Single { target: None, outcome } }]);
+    let kept = app.results.text();
+    assert!(kept.contains("metrics of SentimentRoutingAction"), "{kept}");
+    assert!(kept.contains(": failed: could not reach the tenant"), "{kept}");
+}
+
 /// Metrics come back as rows: the result window shows them as a table,
 /// titled by the action.
 #[test]

@@ -156,6 +156,11 @@ fn finished(app: &mut App, id: &CommandId, result: &Finished, effects: &mut Vec<
         (Finished::Single { outcome: outcome @ Outcome::Applied { .. }, .. }, Some(p)) if !p.writes => {
             (format!("done: {}", outcome.text()), level(outcome))
         }
+        // What did not apply names the change it was: its words may not
+        // ("could not reach the tenant").
+        (Finished::Single { outcome, .. }, Some(p)) if !outcome.is_applied() => {
+            (format!("{}: {outcome}", p.label), level(outcome))
+        }
         (Finished::Single { outcome, .. }, _) => (outcome.to_string(), level(outcome)),
         (Finished::Batch(report), Some(pending)) => batch(report, pending),
         (Finished::Batch(report), None) => batch(report, &Pending::new("Batch", true)),
