@@ -149,10 +149,10 @@ impl AttributeValue {
     /// (an account number's last digits lost): refused, so nothing is
     /// stored other than what was written.
     fn number(field: &str, n: &serde_json::Number) -> Result<Self, FieldError> {
-        /// Past 2^53 a float no longer holds every whole number.
-        const EXACT_UP_TO: f64 = 9_007_199_254_740_992.0;
         match n.as_f64() {
-            Some(f) if !n.is_i64() && !n.is_u64() && f.fract() == 0.0 && f.abs() > EXACT_UP_TO => {
+            Some(f)
+                if !n.is_i64() && !n.is_u64() && f.fract() == 0.0 && f.abs() > super::EXACT_WHOLE_UP_TO =>
+            {
                 Err(FieldError::new(
                     field,
                     format!(

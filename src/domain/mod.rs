@@ -21,3 +21,7 @@ mod timestamp;
 pub use errors::{FieldError, Invalid, Problems};
 pub use ids::{AgentId, CampaignId, ContactId, DataActionId, InteractionId, UserId};
 pub use timestamp::Timestamp;
+
+/// 2^53: past it a JSON number read as a float no longer holds every whole
+/// number, so a larger one written without quotes is not kept as written.
+pub const EXACT_WHOLE_UP_TO: f64 = 9_007_199_254_740_992.0;

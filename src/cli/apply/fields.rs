@@ -224,8 +224,8 @@ fn whole(float: Option<f64>, exact: Option<u64>) -> Result<u64, &'static str> {
     match (exact, float) {
         (Some(n), _) => Ok(n),
         (None, Some(f)) if f < 0.0 => Err("must not be negative"),
-        // Exact up to 2^53, far past any count a field takes.
-        (None, Some(f)) if f.fract() == 0.0 && f <= 9_007_199_254_740_992.0 => Ok(f as u64),
+        // Far past any count a field takes.
+        (None, Some(f)) if f.fract() == 0.0 && f <= crate::domain::EXACT_WHOLE_UP_TO => Ok(f as u64),
         _ => Err("must be a whole number"),
     }
 }
