@@ -259,3 +259,23 @@ async fn a_team_cancelled_before_it_starts_changes_nobody() {
     assert!(records.iter().all(|r| r.entry.kind == RecordKind::Outcome));
     rig.stop().await;
 }
+
+/// With no receiver set for the workforce system, an applied change queues
+/// no webhook for it: an unset target hears nothing, and nothing piles up
+/// in the outbox waiting for a URL.
+#[tokio::test]
+async fn an_unset_target_hears_nothing_and_nothing_waits_for_it() {
+    let sandbox = cxone_console::sandbox::Sandbox::start(cxone_console::sandbox::SandboxConfig::quiet())
+        .await
+        .expect("the sandbox starts");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut config = engine_support::engine_config(&sandbox, dir.path());
+    config.webhook_targets.remove("wfm");
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let (_, applied) = outcome(&mut rig, draft(AGENT, "Break", "Queue Full")).await;
+    assert!(applied.is_applied(), "{applied:?}");
+    let outbox = rig.dir.path().join("outbox.jsonl");
+    let (waiting, failed) = cxone_console::engine::outbox::peek(&outbox).expect("the outbox reads");
+    assert!(waiting.is_empty() && failed.is_empty(), "{waiting:?} {failed:?}");
+    rig.stop().await;
+}

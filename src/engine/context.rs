@@ -129,6 +129,12 @@ impl Ctx {
         self.finished_before.lock().unwrap_or_else(|p| p.into_inner()).insert(item.to_string());
     }
 
+    /// Whether webhooks for `target` (`crm`, `wfm`, `disposition`) have a
+    /// receiver: one without a URL hears nothing, so nothing is queued for it.
+    pub fn announces(&self, target: &str) -> bool {
+        self.config.webhook_targets.contains_key(target)
+    }
+
     /// Records a finished operation in the live metrics.
     pub fn measure(&self, operation: Operation, result: Result<(), ErrorClass>, latency: Duration) {
         let outcome = match result {

@@ -94,7 +94,7 @@ async fn settle(ctx: &Ctx, intent: &AuditRecord, unreachable: &mut Option<String
     };
     let (outcome, state) = match found {
         Found::Applied { state, webhook, detail } => {
-            if let Some(hook) = webhook {
+            if let Some(hook) = webhook.filter(|hook| ctx.announces(hook.target)) {
                 let message = Message { target: hook.target, event_type: hook.event_type, body: hook.body };
                 if let Err(e) = ctx.outbox.enqueue_as(MessageId::derived(item), message).await {
                     return unknown(

@@ -231,6 +231,7 @@ impl<'a> Trail<'a> {
             // row leaves the table then rather than at the next whole read.
             self.ctx.whole_reads.ask();
         }
+        let webhook = webhook.filter(|hook| self.ctx.announces(hook.target));
         if let (Outcome::Applied { .. }, Some(hook)) = (&outcome, webhook) {
             let message = Message { target: hook.target, event_type: hook.event_type, body: hook.body };
             if let Err(e) = self.ctx.outbox.enqueue_as(MessageId::derived(self.item.as_str()), message).await
