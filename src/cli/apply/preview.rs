@@ -21,6 +21,7 @@ use crate::domain::data_action::{
 use crate::domain::interaction_disposition::{Disposition, DispositionDraft, closed};
 use crate::domain::{CampaignId, ContactId, DataActionId, FieldError, Invalid, Timestamp};
 use crate::engine::Outcome;
+use crate::engine::again;
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
 
@@ -329,7 +330,7 @@ impl ContactCache {
             let Ok(id) = CampaignId::parse(campaign) else { continue };
             let mut query = ListQuery::<ContactFilter>::new().top(MAX_TOP);
             for _ in 0..MAX_PAGES {
-                let page = client.contacts(&id, &query).await?.value;
+                let page = again(|| client.contacts(&id, &query)).await?.value;
                 let next = page.next_query(&query);
                 for contact in page.items {
                     cache.listed.insert((campaign.to_string(), contact.id.as_str().to_string()), contact);
@@ -365,7 +366,7 @@ impl ContactCache {
                 Ok(ids) => ids,
                 Err(e) => return Ok(broken(line, e)),
             };
-            match client.contact(&campaign, &id).await {
+            match again(|| client.contact(&campaign, &id)).await {
                 Ok(reply) => reply.value,
                 Err(e) => return refused(line, Err(e)),
             }

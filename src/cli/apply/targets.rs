@@ -8,6 +8,7 @@ use super::rules::actions_by_name;
 use crate::api::model::{DataAction, Interaction, User};
 use crate::api::{ApiError, Client};
 use crate::domain::{DataActionId, InteractionId, UserId};
+use crate::engine::again;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -40,18 +41,18 @@ impl<'a> Targets<'a> {
 
     pub async fn user(&mut self, id: &UserId) -> Result<&mut User, ApiError> {
         let client = self.client;
-        held(&mut self.users, id, async { Ok(client.user(id).await?.value) }).await
+        held(&mut self.users, id, async { Ok(again(|| client.user(id)).await?.value) }).await
     }
 
     pub async fn interaction(&mut self, id: &InteractionId) -> Result<&mut Interaction, ApiError> {
         let client = self.client;
-        held(&mut self.interactions, id, async { Ok(client.interaction(id).await?.value) }).await
+        held(&mut self.interactions, id, async { Ok(again(|| client.interaction(id)).await?.value) }).await
     }
 
     pub async fn attributes(&mut self, id: &InteractionId) -> Result<&mut Map<String, Value>, ApiError> {
         let client = self.client;
         let read = async {
-            let snapshot = client.attributes(id).await?.value;
+            let snapshot = again(|| client.attributes(id)).await?.value;
             Ok(snapshot.attributes.into_iter().map(|a| (a.key, a.value)).collect())
         };
         held(&mut self.attributes, id, read).await
@@ -59,7 +60,7 @@ impl<'a> Targets<'a> {
 
     pub async fn action(&mut self, id: &DataActionId) -> Result<&mut DataAction, ApiError> {
         let client = self.client;
-        held(&mut self.actions, id, async { Ok(client.data_action(id).await?.value) }).await
+        held(&mut self.actions, id, async { Ok(again(|| client.data_action(id)).await?.value) }).await
     }
 
     /// How many actions would hold `name` before a deploy of it, the deploys
