@@ -93,7 +93,7 @@ async fn a_line_copied_in_is_caught_as_a_duplicate() {
     rewrite_lines(&path, |lines| lines.insert(3, lines[2].clone()));
     let f = finding(&path);
     assert_eq!((f.problem, f.line, f.seq), (Problem::Duplicated, Some(4), Some(4)), "{f}");
-    assert!(f.detail.contains("seq 3 appears a second time"), "{f}");
+    assert!(f.detail.contains("this line holds seq 3 a second time, where seq 4 belongs"), "{f}");
 }
 
 #[tokio::test]

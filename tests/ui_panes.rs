@@ -387,4 +387,7 @@ fn the_oldest_webhook_waiting_ages_by_the_clock() {
     assert!(render(&app).contains("3 webhooks waiting, oldest 4s"), "{}", render(&app));
     tick(&mut app, std::time::Duration::from_secs(20));
     assert!(render(&app).contains("3 webhooks waiting, oldest 24s"), "{}", render(&app));
+    // Past a minute the age takes more room: the word "webhooks" gives way first.
+    tick(&mut app, std::time::Duration::from_secs(3_600));
+    assert!(render(&app).contains("3 waiting, oldest 1h 00m"), "{}", render(&app));
 }

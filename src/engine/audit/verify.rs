@@ -166,7 +166,8 @@ pub fn verify(path: &Path) -> Result<VerifyReport, VerifyError> {
             // A seq already passed: the first gap would have stopped the
             // walk had it moved, so this is a second record under it.
             Err(Fault::Gap { found }) => {
-                let detail = format!("seq {found} appears a second time, after seq {}", expected - 1);
+                let detail =
+                    format!("this line holds seq {found} a second time, where seq {expected} belongs");
                 return Ok(broken(Problem::Duplicated, Some(number), Some(expected), detail));
             }
             Err(Fault::Other(problem, detail)) => {

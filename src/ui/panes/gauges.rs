@@ -130,12 +130,14 @@ fn errors(period: &PeriodSnapshot, room: usize, app: &App) -> Vec<Span<'static>>
     spans
 }
 
-/// `3 webhooks waiting, oldest 4s`, or as much of it as fits.
+/// `3 webhooks waiting, oldest 4s`, or as much of it as fits: the age
+/// outlasts the word "webhooks".
 fn backlog(metrics: &MetricsSnapshot, room: usize, app: &App) -> Vec<Span<'static>> {
     let theme = &app.theme;
     let waiting = metrics.webhook_backlog;
     let role = if waiting == 0 { Role::Muted } else { Role::Warn };
-    let short = format!("{} webhooks waiting", format::count(waiting));
+    let n = format::count(waiting);
+    let noun = if waiting == 1 { "webhook" } else { "webhooks" };
     // Aged by the console's clock from when the oldest was queued: the
     // metrics' figure moves only when the outbox's status does.
     let oldest = app.outbox.as_ref().and_then(|status| status.oldest_pending);
@@ -143,12 +145,19 @@ fn backlog(metrics: &MetricsSnapshot, room: usize, app: &App) -> Vec<Span<'stati
         Some(_) => app.outbox.as_ref().map(|status| status.delivery_lag(app.clock.wall)),
         None => metrics.delivery_lag_ms.map(std::time::Duration::from_millis),
     };
-    let text = match lag.filter(|_| waiting > 0) {
-        Some(lag) => {
-            let full = format!("{short}, oldest {}", format::age(lag));
-            if full.chars().count() + 2 <= room { full } else { short }
-        }
-        None => short,
-    };
+    let short = format!("{n} {noun} waiting");
+    let mut choices = Vec::new();
+    if let Some(age) = lag.filter(|_| waiting > 0).map(format::age) {
+        choices.push(format!("{short}, oldest {age}"));
+        choices.push(format!("{n} waiting, oldest {age}"));
+    }
+    choices.push(short);
+    let last = choices.len() - 1;
+    let text = choices
+        .into_iter()
+        .enumerate()
+        .find(|(i, text)| *i == last || text.chars().count() + 2 <= room)
+        .map(|(_, text)| text)
+        .unwrap_or_default();
     vec![Span::raw("  "), Span::styled(fit(&text, room.saturating_sub(2)).into_owned(), theme.style(role))]
 }
