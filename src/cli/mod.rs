@@ -87,9 +87,15 @@ fn in_words(error: &anyhow::Error) -> String {
 /// `cat` would. Only for errors of writing to stdout: a broken pipe
 /// elsewhere (the tenant's connection) is a failure like any other.
 pub(crate) fn closed_by_reader(error: &(dyn std::error::Error + 'static)) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
     let mut next = Some(error);
     while let Some(e) = next {
-        if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) {
+        // A JSON writer's error holds the I/O error without giving it as its source.
+        let kind = match e.downcast_ref::<serde_json::Error>() {
+            Some(json) => json.io_error_kind(),
+            None => e.downcast_ref::<std::io::Error>().map(std::io::Error::kind),
+        };
+        if kind == Some(BrokenPipe) {
             return true;
         }
         next = e.source();

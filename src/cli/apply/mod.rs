@@ -135,7 +135,7 @@ fn refuse(
         eprintln!("  {unchecked}");
     }
     let report = Report::refused(file, config.profile_name(), dry_run, errors, unchecked);
-    report.print()?;
+    report.print_for_reader()?;
     Ok(report.exit_code())
 }
 
@@ -178,7 +178,7 @@ async fn dry_run(config: &Config, mut batch: Batch, now: Timestamp) -> Result<Ex
                 eprintln!("{}", describe(line));
             }
             let report = Report::of(&batch, config.profile_name(), true, lines);
-            report.print()?;
+            report.print_for_reader()?;
             Ok(report.exit_code())
         }
     }

@@ -224,6 +224,15 @@ impl Report {
         out.flush()?;
         Ok(())
     }
+
+    /// Prints a report that is all a command produced (nothing was sent):
+    /// a reader that stopped reading early (`| head`) had what it wanted.
+    pub fn print_for_reader(&self) -> anyhow::Result<()> {
+        match self.print() {
+            Err(e) if crate::cli::closed_by_reader(e.as_ref()) => Ok(()),
+            done => done,
+        }
+    }
 }
 
 #[cfg(test)]
