@@ -9,7 +9,7 @@ use super::report::{LineReport, Verdict};
 use crate::cli::signal::StopSignal;
 use crate::cli::webhooks::{self, Webhooks};
 use crate::engine::outbox::OutboxStatus;
-use crate::engine::{BatchReport, Change, Command, CommandId, Event, Finished, Recovery};
+use crate::engine::{BatchReport, Change, Command, CommandId, Event, Finished, Outcome, Recovery};
 use crate::runtime::Runtime;
 use std::collections::HashMap;
 
@@ -152,5 +152,43 @@ impl Run<'_> {
                 LineReport::new(&self.batch.lines[*index], Verdict::NotSent, "not sent: the run was stopped");
             self.settle(*index, report, progress);
         }
+        // The contact batch is reported whether it ran or not: a stop before
+        // it started leaves every contact cancelled, as a stop during it does.
+        if matches!(command.change, Change::ContactDispositions(_)) {
+            let mut report = BatchReport::default();
+            for _ in &command.items {
+                report.count(&Outcome::unstarted("contact"), None);
+            }
+            report.cancelled = true;
+            self.contact_batch = Some(report);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Timestamp;
+    use std::path::Path;
+
+    /// Stopped before its contact batch started, a run still reports the
+    /// batch: every contact cancelled, as a stop during it would leave them.
+    #[test]
+    fn a_contact_batch_stopped_before_it_started_is_reported_cancelled() {
+        let text = "op,contactId,campaignId,outcomeCode,agentId\n\
+                    contact_disposition,c-1,camp-1,SALE,agent-1\n\
+                    contact_disposition,c-2,camp-1,SALE,agent-1\n";
+        let batch =
+            Batch::parse(text.as_bytes(), Path::new("x.csv"), Timestamp::now()).expect("a valid file");
+        let plan = super::super::plan::plan(&batch, "tenant");
+        let mut run =
+            Run { batch: &batch, reports: vec![None; batch.lines.len()], outbox: None, contact_batch: None };
+        let mut progress = Progress::new("applying", batch.lines.len());
+        for command in &plan {
+            run.not_sent(command, &mut progress);
+        }
+        let report = run.contact_batch.expect("the contact batch is reported");
+        assert_eq!((report.total, report.processed, report.cancelled), (2, 0, true));
+        assert_eq!(report.skipped.get(Outcome::UNSTARTED), Some(&2));
     }
 }
