@@ -28,10 +28,7 @@ fn draft(code: &str, description: &str) -> DispositionDraft {
 }
 
 fn resolved() -> Change {
-    Change::InteractionDisposition {
-        interaction_id: PINNED_CLOSED_INTERACTION.into(),
-        dispositions: vec![draft("101", "Issue Resolved")],
-    }
+    engine_support::issue_resolved(PINNED_CLOSED_INTERACTION)
 }
 
 fn codes_held(rig: &Rig) -> Vec<String> {

@@ -4,8 +4,7 @@
 mod engine_support;
 
 use cxone_console::api::model::{Interaction, User};
-use cxone_console::domain::interaction_disposition::DispositionDraft;
-use cxone_console::engine::{Change, Command, Event, Link, Outcome, Snapshot, Table};
+use cxone_console::engine::{Command, Event, Link, Outcome, Snapshot, Table};
 use cxone_console::sandbox::{Sandbox, SandboxConfig, TenantSize};
 use engine_support::Rig;
 use std::collections::HashMap;
@@ -213,16 +212,7 @@ async fn a_reload_drops_the_rows_the_tenant_removed() {
 async fn a_change_that_finds_its_target_gone_drops_its_row() {
     let mut rig = Rig::refreshing(lively()).await;
     let removed = listed_but_retired(&mut rig).await;
-    let change = Change::InteractionDisposition {
-        interaction_id: removed[0].clone(),
-        dispositions: vec![DispositionDraft {
-            code: "101".into(),
-            description: "Issue Resolved".into(),
-            agent_id: "agent_xyz_123".into(),
-            ..Default::default()
-        }],
-    };
-    let outcome = rig.outcome(change).await;
+    let outcome = rig.outcome(engine_support::issue_resolved(&removed[0])).await;
     assert!(
         matches!(&outcome, Outcome::Rejected { reason } if reason.contains("404") || reason.contains("not found")),
         "{outcome:?}"

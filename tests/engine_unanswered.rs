@@ -9,8 +9,7 @@ use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cxone_console::api::{Client, ClientConfig};
-use cxone_console::domain::interaction_disposition::DispositionDraft;
-use cxone_console::engine::{Change, Engine, Outcome};
+use cxone_console::engine::{Engine, Outcome};
 use cxone_console::sandbox::tenant::PINNED_CLOSED_INTERACTION;
 use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
 use engine_support::forward as forward_support;
@@ -66,16 +65,7 @@ async fn through_vanishing_tenant() -> Rig {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_write_applied_unanswered_then_unreadable_says_it_may_have_landed() {
     let mut rig = through_vanishing_tenant().await;
-    let change = Change::InteractionDisposition {
-        interaction_id: PINNED_CLOSED_INTERACTION.into(),
-        dispositions: vec![DispositionDraft {
-            code: "101".into(),
-            description: "Issue Resolved".into(),
-            agent_id: "agent_xyz_123".into(),
-            ..Default::default()
-        }],
-    };
-    let outcome = rig.outcome(change).await;
+    let outcome = rig.outcome(engine_support::issue_resolved(PINNED_CLOSED_INTERACTION)).await;
     assert_eq!(rig.sandbox.stats().writes_of(Resource::InteractionDisposition), 1, "the tenant applied it");
     let Outcome::Failed { error } = &outcome else { panic!("not settled either way: {outcome:?}") };
     assert!(error.contains("may have been applied all the same"), "{error}");

@@ -282,16 +282,23 @@ fn a_simulation_runs_without_confirmation_and_opens_its_result() {
     assert!(kept.contains("  done: the handler routes"), "nothing was applied: {kept}");
 }
 
-/// A single change that did not apply is named in its result: its words
-/// may not say which change it was.
-#[test]
-fn a_change_that_failed_is_named_in_its_result() {
+/// Asks for the third data action's metrics: the console, and the command sent.
+fn metrics_asked() -> (cxone_console::ui::app::App, cxone_console::engine::CommandId) {
     let mut app = ready(120, 40);
     press(&mut app, &["4", "j", "j", "e"]);
     let sent = submitted(&press(&mut app, &["enter"]));
     let [(id, Change::DataAction(_))] = sent.as_slice() else { panic!("{sent:?}") };
+    let id = id.clone();
+    (app, id)
+}
+
+/// A single change that did not apply is named in its result: its words
+/// may not say which change it was.
+#[test]
+fn a_change_that_failed_is_named_in_its_result() {
+    let (mut app, id) = metrics_asked();
     let outcome = Outcome::failed("could not reach the tenant (connection refused)");
-    feed(&mut app, [Event::Finished { id: id.clone(), result: Finished::Single { target: None, outcome } }]);
+    feed(&mut app, [Event::Finished { id, result: Finished::Single { target: None, outcome } }]);
     let kept = app.results.text();
     assert!(kept.contains("metrics of SentimentRoutingAction"), "{kept}");
     assert!(kept.contains(": failed: could not reach the tenant"), "{kept}");
@@ -301,14 +308,11 @@ fn a_change_that_failed_is_named_in_its_result() {
 /// titled by the action.
 #[test]
 fn metrics_open_as_a_table_named_for_the_action() {
-    let mut app = ready(120, 40);
-    press(&mut app, &["4", "j", "j", "e"]);
-    let sent = submitted(&press(&mut app, &["enter"]));
-    let [(id, Change::DataAction(_))] = sent.as_slice() else { panic!("{sent:?}") };
+    let (mut app, id) = metrics_asked();
     let rows = serde_json::json!([{"actionId": "da-0001", "date": "2026-11-21", "version": "1.2.0",
         "status": "success", "count": 1842, "errorRate": 0.0, "avgLatencyMs": 38.4}]);
     let outcome = Outcome::Applied { summary: "1 row: 1842 executions".into(), data: Some(rows) };
-    feed(&mut app, [Event::Finished { id: id.clone(), result: Finished::Single { target: None, outcome } }]);
+    feed(&mut app, [Event::Finished { id, result: Finished::Single { target: None, outcome } }]);
     let Some(Overlay::Result { title, text, .. }) = app.overlays.last() else { panic!("a result window") };
     assert!(title.starts_with("metrics of SentimentRoutingAction · "), "{title}");
     assert!(text.starts_with("date        version  status   runs  errors  avg latency\n"), "{text}");

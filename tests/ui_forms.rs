@@ -12,11 +12,6 @@ use cxone_console::ui::app::{App, Overlay};
 use insta::assert_snapshot;
 use ui_support::*;
 
-/// A medium screen: the form over the panes, the panes still readable.
-fn medium() -> App {
-    ready(100, 30)
-}
-
 fn snap(app: &App) -> String {
     render(app)
 }

@@ -9,15 +9,6 @@ use cxone_console::engine::Event;
 use cxone_console::ui::app::{App, Overlay};
 use ui_support::*;
 
-/// A medium screen: the form over the panes, the panes still readable.
-fn medium() -> App {
-    ready(100, 30)
-}
-
-fn snap(app: &App) -> String {
-    render(app)
-}
-
 /// A review left open while an agent's wrap-up ends says so: the note that
 /// the change will be refused goes, and what is sent stays the same.
 #[test]
@@ -30,14 +21,14 @@ fn an_open_review_follows_a_wrap_up_that_ends() {
     });
     feed(&mut app, [agents_event(in_wrap_up.collect(), &[])]);
     press(&mut app, &["c", "b", "b", "tab", "q", "enter"]);
-    let Some(Overlay::Confirm(before)) = app.overlays.last().cloned() else { panic!("{}", snap(&app)) };
+    let Some(Overlay::Confirm(before)) = app.overlays.last().cloned() else { panic!("{}", render(&app)) };
     let note = before.plan.lines[0].note.clone().unwrap_or_default();
     assert!(note.contains("refused while wrap-up is respected"), "{note}");
     tick(&mut app, Duration::from_secs(6));
-    let Some(Overlay::Confirm(after)) = app.overlays.last() else { panic!("{}", snap(&app)) };
-    assert_eq!(after.plan.lines[0].note, None, "the wrap-up is over: {}", snap(&app));
+    let Some(Overlay::Confirm(after)) = app.overlays.last() else { panic!("{}", render(&app)) };
+    assert_eq!(after.plan.lines[0].note, None, "the wrap-up is over: {}", render(&app));
     assert_eq!(after.plan.outgoing, before.plan.outgoing, "what is sent is what was reviewed");
-    assert!(!snap(&app).contains("nothing will change"), "{}", snap(&app));
+    assert!(!render(&app).contains("nothing will change"), "{}", render(&app));
 }
 
 #[test]
@@ -50,10 +41,10 @@ fn an_agent_in_wrap_up_is_not_already_so_when_the_change_would_end_it() {
     feed(&mut app, [agents_event(in_wrap_up.collect(), &[])]);
     // The agent's own state, so only the wrap-up tells the change apart.
     press(&mut app, &["c", "enter"]);
-    let respected = snap(&app);
+    let respected = render(&app);
     assert!(respected.contains("refused while wrap-up is respected"), "{respected}");
     press(&mut app, &["esc", "tab", "tab", "tab", "tab", " ", "enter"]);
-    let ended = snap(&app);
+    let ended = render(&app);
     assert!(
         !ended.contains("already so") && !ended.contains("look blocked"),
         "the change ends the wrap-up: {ended}"
@@ -70,7 +61,7 @@ fn a_disposition_the_interaction_holds_already_is_said_to_be_skipped() {
     let event = cxone_console::engine::Snapshot::Interactions(table(rows, 2, &[]));
     feed(&mut app, [Event::Snapshot(event)]);
     press(&mut app, &["2", "d", "right", "enter"]);
-    let screen = snap(&app);
+    let screen = render(&app);
     assert!(screen.contains("101 Issue Resolved → 101 Issue Resolved"), "{screen}");
     assert!(screen.contains("already so; will be skipped"), "{screen}");
 }
@@ -81,10 +72,10 @@ fn a_disposition_the_interaction_holds_already_is_said_to_be_skipped() {
 fn a_change_to_a_target_with_one_still_in_flight_is_warned_of() {
     let mut app = ready(120, 32);
     press(&mut app, &["c", "b", "b", "tab", "q", "enter"]);
-    let Some(Overlay::Confirm(first)) = app.overlays.last() else { panic!("{}", snap(&app)) };
-    assert_eq!(first.plan.warning, None, "{}", snap(&app));
+    let Some(Overlay::Confirm(first)) = app.overlays.last() else { panic!("{}", render(&app)) };
+    assert_eq!(first.plan.warning, None, "{}", render(&app));
     press(&mut app, &["y", "c", "a", "enter"]);
-    let Some(Overlay::Confirm(second)) = app.overlays.last() else { panic!("{}", snap(&app)) };
+    let Some(Overlay::Confirm(second)) = app.overlays.last() else { panic!("{}", render(&app)) };
     let warning = second.plan.warning.clone().unwrap_or_default();
     assert!(warning.contains("A change sent to this agent has not come back yet"), "{warning}");
 }
@@ -107,7 +98,7 @@ fn a_change_back_but_not_yet_read_is_warned_of_until_its_row_is_read() {
     // Set back to the state its row shows: "already so", were the row fresh.
     let second_review = |app: &mut App| {
         press(app, &["c", "t", "enter"]);
-        let Some(Overlay::Confirm(review)) = app.overlays.last() else { panic!("{}", snap(app)) };
+        let Some(Overlay::Confirm(review)) = app.overlays.last() else { panic!("{}", render(app)) };
         let review = (review.plan.warning.clone().unwrap_or_default(), review.plan.lines[0].note.clone());
         press(app, &["n", "esc", "y"]);
         assert!(app.overlays.is_empty(), "{:?}", app.overlays);
@@ -170,12 +161,12 @@ fn the_review_says_which_notes_new_ones_replace() {
     use cxone_console::ui::forms::Kind;
     let mut app = medium();
     press(&mut app, &["3", "l", "d"]);
-    let Some(Overlay::Form(form)) = app.overlays.last_mut() else { panic!("{}", snap(&app)) };
+    let Some(Overlay::Form(form)) = app.overlays.last_mut() else { panic!("{}", render(&app)) };
     let Kind::ContactDisposition(rows) = &mut form.kind else { panic!("an outcome form") };
     rows[0].notes = Some("left a voicemail".into());
     press(&mut app, &["w", "tab"]);
     type_text(&mut app, "call back Friday");
     press(&mut app, &["enter"]);
-    let screen = snap(&app);
+    let screen = render(&app);
     assert!(screen.contains(r#"with notes: "call back Friday", replacing "left a voicemail""#), "{screen}");
 }

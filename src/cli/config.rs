@@ -3,7 +3,6 @@
 use crate::config::{self, Environment};
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use std::io::Write;
 use std::process::ExitCode;
 
 #[derive(Args)]
@@ -31,11 +30,7 @@ pub fn run(args: ConfigArgs) -> Result<ExitCode> {
     match args.action {
         ConfigAction::Show { profile } => {
             let shown = super::load(&env, profile.as_deref())?.show();
-            let mut out = std::io::stdout().lock();
-            match out.write_all(shown.as_bytes()).and_then(|()| out.flush()) {
-                Err(e) if !super::closed_by_reader(&e) => return Err(e.into()),
-                _ => {}
-            }
+            super::put(shown.as_bytes())?;
         }
         ConfigAction::Init => {
             let path = config::init(&super::paths(&env)?)?;

@@ -103,12 +103,17 @@ pub(crate) fn closed_by_reader(error: &(dyn std::error::Error + 'static)) -> boo
     false
 }
 
-/// Writes `text` and a line break to stdout. A reader that closed its end
-/// early (`| head`, `| true`) is not an error: see [`closed_by_reader`].
+/// Writes `text` and a line break to stdout, as [`put`] does.
 pub(crate) fn say(text: impl std::fmt::Display) -> Result<()> {
+    put(format!("{text}\n").as_bytes())
+}
+
+/// Writes `bytes` to stdout. A reader that closed its end early (`| head`,
+/// `| true`) is not an error: see [`closed_by_reader`].
+pub(crate) fn put(bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+    match out.write_all(bytes).and_then(|()| out.flush()) {
         Err(e) if !closed_by_reader(&e) => Err(anyhow::Error::from(e).context("cannot write to stdout")),
         _ => Ok(()),
     }

@@ -37,6 +37,20 @@ pub fn client(sandbox: &Sandbox) -> Client {
         .expect("a valid client configuration")
 }
 
+/// Document 000's disposition of `interaction_id`: 101 Issue Resolved, by
+/// its agent.
+pub fn issue_resolved(interaction_id: &str) -> Change {
+    Change::InteractionDisposition {
+        interaction_id: interaction_id.into(),
+        dispositions: vec![cxone_console::domain::interaction_disposition::DispositionDraft {
+            code: "101".into(),
+            description: "Issue Resolved".into(),
+            agent_id: "agent_xyz_123".into(),
+            ..Default::default()
+        }],
+    }
+}
+
 /// An engine configuration for `sandbox` with its logs under `dir`.
 /// A user of the tenant without the Agent role, whom no disposition or
 /// outcome may name.

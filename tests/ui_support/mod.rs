@@ -119,6 +119,12 @@ pub fn rule_book() -> cxone_console::engine::RuleBook {
     }
 }
 
+/// A ready console on a medium screen: a form over the panes, the panes
+/// still readable.
+pub fn medium() -> App {
+    ready(100, 30)
+}
+
 /// A loaded console that has the tenant's rules.
 pub fn ready(width: u16, height: u16) -> App {
     let mut app = loaded(width, height);

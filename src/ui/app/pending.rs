@@ -47,9 +47,6 @@ pub struct Pending {
     pub errors: usize,
     /// The supervisor cancelled it: no target is started any more.
     pub cancelled: bool,
-    /// The ids of the entities it changes, so that another change to one
-    /// of them is told this one is still on its way.
-    pub targets: BTreeSet<String>,
 }
 
 impl Pending {
@@ -65,14 +62,7 @@ impl Pending {
             conflicts: 0,
             errors: 0,
             cancelled: false,
-            targets: BTreeSet::new(),
         }
-    }
-
-    /// With the ids of the entities it changes.
-    pub fn touching(mut self, targets: BTreeSet<String>) -> Self {
-        self.targets = targets;
-        self
     }
 
     /// Keeps an item that was skipped, refused, conflicted or failed, with

@@ -4,7 +4,8 @@
 //! dialer state, a wrap-up): the engine reads the target when the change
 //! goes, and decides then.
 
-use std::collections::HashMap;
+use crate::engine::CommandId;
+use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
 /// How long a change that came back keeps its row counted as lagging at
@@ -15,8 +16,8 @@ pub const CAUGHT_UP_WITHIN: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Default)]
 pub struct Lagging {
-    /// Targets of changes on their way, with how many: two may share one.
-    on_the_way: HashMap<String, usize>,
+    /// The targets of each change on its way, by the id it ends under.
+    on_the_way: HashMap<CommandId, BTreeSet<String>>,
     /// Targets whose change came back, with when (the console's clock).
     came_back: HashMap<String, Duration>,
 }
@@ -31,22 +32,14 @@ pub enum Lag {
 }
 
 impl Lagging {
-    pub fn sent(&mut self, targets: impl IntoIterator<Item = String>) {
-        for target in targets {
-            *self.on_the_way.entry(target).or_default() += 1;
-        }
+    /// The change `id` went to `targets`.
+    pub fn sent(&mut self, id: CommandId, targets: BTreeSet<String>) {
+        self.on_the_way.insert(id, targets);
     }
 
-    /// The change sent to `targets` came back.
-    pub fn ended<'a>(&mut self, targets: impl IntoIterator<Item = &'a String>) {
-        for target in targets {
-            if let Some(n) = self.on_the_way.get_mut(target.as_str()) {
-                *n -= 1;
-                if *n == 0 {
-                    self.on_the_way.remove(target.as_str());
-                }
-            }
-        }
+    /// The change `id` came back.
+    pub fn ended(&mut self, id: &CommandId) {
+        self.on_the_way.remove(id);
     }
 
     /// A change to `target` was applied, as heard at `now`: its row is
@@ -73,7 +66,7 @@ impl Lagging {
     }
 
     pub fn of(&self, target: &str) -> Option<Lag> {
-        if self.on_the_way.contains_key(target) {
+        if self.on_the_way.values().any(|targets| targets.contains(target)) {
             Some(Lag::OnTheWay)
         } else if self.came_back.contains_key(target) {
             Some(Lag::Unread)
@@ -87,40 +80,43 @@ impl Lagging {
 mod tests {
     use super::*;
 
-    fn ids(ids: &[&str]) -> Vec<String> {
+    fn ids(ids: &[&str]) -> BTreeSet<String> {
         ids.iter().map(|s| s.to_string()).collect()
     }
 
     #[test]
     fn a_target_lags_from_sending_until_its_row_is_read() {
         let mut lagging = Lagging::default();
-        lagging.sent(ids(&["a", "b"]));
+        let change = CommandId::random();
+        lagging.sent(change.clone(), ids(&["a", "b"]));
         assert_eq!(lagging.of("a"), Some(Lag::OnTheWay));
         lagging.applied("a", Duration::from_secs(1));
-        lagging.ended(&ids(&["a", "b"]));
+        lagging.ended(&change);
         assert_eq!(lagging.of("a"), Some(Lag::Unread));
         assert_eq!(lagging.of("b"), None, "not applied: its row is as it was");
-        lagging.read(&ids(&["a"]));
+        lagging.read(&["a".to_string()]);
         assert_eq!(lagging.of("a"), None);
     }
 
     #[test]
     fn two_changes_to_one_target_keep_it_on_the_way_until_both_are_back() {
         let mut lagging = Lagging::default();
-        lagging.sent(ids(&["a"]));
-        lagging.sent(ids(&["a"]));
-        lagging.ended(&ids(&["a"]));
+        let (first, second) = (CommandId::random(), CommandId::random());
+        lagging.sent(first.clone(), ids(&["a"]));
+        lagging.sent(second.clone(), ids(&["a"]));
+        lagging.ended(&first);
         assert_eq!(lagging.of("a"), Some(Lag::OnTheWay));
-        lagging.ended(&ids(&["a"]));
+        lagging.ended(&second);
         assert_eq!(lagging.of("a"), None);
     }
 
     #[test]
     fn a_row_never_listed_again_stops_lagging_after_a_while() {
         let mut lagging = Lagging::default();
-        lagging.sent(ids(&["a"]));
+        let change = CommandId::random();
+        lagging.sent(change.clone(), ids(&["a"]));
         lagging.applied("a", Duration::from_secs(5));
-        lagging.ended(&ids(&["a"]));
+        lagging.ended(&change);
         assert!(!lagging.expire(Duration::from_secs(14)));
         assert_eq!(lagging.of("a"), Some(Lag::Unread));
         assert!(lagging.expire(Duration::from_secs(15)));

@@ -140,9 +140,8 @@ fn backlog(metrics: &MetricsSnapshot, room: usize, app: &App) -> Vec<Span<'stati
     let noun = if waiting == 1 { "webhook" } else { "webhooks" };
     // Aged by the console's clock from when the oldest was queued: the
     // metrics' figure moves only when the outbox's status does.
-    let oldest = app.outbox.as_ref().and_then(|status| status.oldest_pending);
-    let lag = match oldest {
-        Some(_) => app.outbox.as_ref().map(|status| status.delivery_lag(app.clock.wall)),
+    let lag = match app.outbox.as_ref().filter(|status| status.oldest_pending.is_some()) {
+        Some(status) => Some(status.delivery_lag(app.clock.wall)),
         None => metrics.delivery_lag_ms.map(std::time::Duration::from_millis),
     };
     let short = format!("{n} {noun} waiting");

@@ -211,20 +211,23 @@ fn send(app: &mut App, plan: Plan, noun: &str, effects: &mut Vec<Effect>) {
         many => format!("{} · {}", plan.label, count(many.len(), noun)),
     };
     let targets = plan.outgoing.targets();
-    if writes {
-        app.lagging.sent(targets.iter().cloned());
-    }
     let commands = plan.outgoing.commands();
     if commands.len() > 1 && commands.iter().all(|(_, change)| change.len() == 1) {
         // One command per target: shown, reported and cancelled as one batch.
         let group = CommandId::random();
         let waiting = commands.iter().map(|(id, _)| id.clone()).collect();
-        app.pending.insert(group.clone(), Pending::new(label.clone(), writes).touching(targets));
+        if writes {
+            app.lagging.sent(group.clone(), targets);
+        }
+        app.pending.insert(group.clone(), Pending::new(label.clone(), writes));
         app.in_flight.insert(group.clone(), Progress { done: 0, total: commands.len() });
         app.groups.insert(group, Group { waiting, report: BatchReport::default() });
     } else {
         for (id, _) in &commands {
-            app.pending.insert(id.clone(), Pending::new(label.clone(), writes).touching(targets.clone()));
+            if writes {
+                app.lagging.sent(id.clone(), targets.clone());
+            }
+            app.pending.insert(id.clone(), Pending::new(label.clone(), writes));
         }
     }
     for (id, change) in commands {

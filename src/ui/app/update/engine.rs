@@ -169,7 +169,7 @@ fn finished(app: &mut App, id: &CommandId, result: &Finished, effects: &mut Vec<
     app.flash(text, level);
     let Some(pending) = pending else { return };
     if pending.writes {
-        app.lagging.ended(&pending.targets);
+        app.lagging.ended(id);
         effects.push(Effect::Engine(Command::Refresh));
     }
     if let (true, Finished::Single { outcome: Outcome::Applied { summary, data: Some(data) }, .. }) =
