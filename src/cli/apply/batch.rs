@@ -189,7 +189,7 @@ fn json_rows(text: &str) -> Vec<Row> {
         .map(|(number, line)| match strict_json::parse(line) {
             Ok(Value::Object(object)) => Ok((number, Fields::from_json(object, ""))),
             Ok(_) => Err(LineError::new(number, FieldError::new("line", "must be a JSON object"))),
-            Err(rule) => Err(LineError::new(number, FieldError::new("line", rule))),
+            Err(problem) => Err(LineError::new(number, problem)),
         })
         .collect()
 }

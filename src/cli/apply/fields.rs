@@ -149,6 +149,14 @@ impl Fields {
     }
 
     fn parsed(&mut self, field: &str, text: &str, rule: &str) -> Option<Value> {
+        if let Some((path, inexact)) = super::numbers::first_inexact(text) {
+            let what = match path.as_str() {
+                "" => "the document".to_string(),
+                path => format!("the number at {path}"),
+            };
+            self.refuse(field, format!("{what} {inexact}"));
+            return None;
+        }
         serde_json::from_str(text).map_err(|e| self.refuse(field, format!("{rule} ({e})"))).ok()
     }
 
@@ -323,6 +331,15 @@ mod tests {
         assert!(f.finish("x")[0].rule.contains("/nowhere/schema.json cannot be read"));
         let mut f = Fields::from_csv([("a", "{\"type\": \"object\"}")]);
         assert_eq!(f.document("a", base), Some(inline));
+        let mut f = Fields::from_csv([("a", "{\"maximum\": 0.30000000000000000001}")]);
+        assert_eq!(f.document("a", base), None, "a number the document cannot keep is not rounded away");
+        let problems = f.finish("x");
+        assert_eq!(problems[0].field, "a");
+        assert!(
+            problems[0].rule.starts_with("the number at maximum has more digits"),
+            "{}",
+            problems[0].rule
+        );
     }
 
     #[test]

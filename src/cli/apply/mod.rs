@@ -19,6 +19,7 @@ mod drive;
 mod entry;
 mod fields;
 mod local;
+mod numbers;
 mod parse;
 mod plan;
 mod preview;

@@ -2,22 +2,30 @@
 //! naming a key twice is refused: which of the two the line meant cannot be
 //! known, and taking the last one silently could change the wrong thing.
 
+use super::numbers::first_inexact;
+use crate::domain::FieldError;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::error::Category;
 use serde_json::{Map, Number, Value};
 use std::fmt;
 
-/// The line's JSON, or the rule it breaks, in words.
-pub(super) fn parse(text: &str) -> Result<Value, String> {
-    serde_json::from_str::<Strict>(text).map(|strict| strict.0).map_err(|e| match e.classify() {
-        // Only a key named twice is refused beyond what JSON itself allows.
-        Category::Data => {
-            let said = e.to_string();
-            let place = format!(" at line {} column {}", e.line(), e.column());
-            format!("{} (column {})", said.strip_suffix(&place).unwrap_or(&said), e.column())
-        }
-        _ => format!("is not JSON ({e})"),
-    })
+/// The line's JSON, or the field and rule it breaks, in words (the field
+/// is `line` when the fault is the line's as a whole).
+pub(super) fn parse(text: &str) -> Result<Value, FieldError> {
+    if let Some((path, rule)) = first_inexact(text) {
+        return Err(FieldError::new(if path.is_empty() { "line".into() } else { path }, rule));
+    }
+    let parsed =
+        serde_json::from_str::<Strict>(text).map(|strict| strict.0).map_err(|e| match e.classify() {
+            // Only a key named twice is refused beyond what JSON itself allows.
+            Category::Data => {
+                let said = e.to_string();
+                let place = format!(" at line {} column {}", e.line(), e.column());
+                format!("{} (column {})", said.strip_suffix(&place).unwrap_or(&said), e.column())
+            }
+            _ => format!("is not JSON ({e})"),
+        });
+    parsed.map_err(|rule| FieldError::new("line", rule))
 }
 
 struct Strict(Value);
@@ -106,10 +114,12 @@ mod tests {
         let text = r#"{"a": [1, -2, 2.5, "x", null, true], "b": {"c": {}}}"#;
         assert_eq!(parse(text).unwrap(), serde_json::from_str::<Value>(text).unwrap());
         assert_eq!(parse("7").unwrap(), json!(7));
-        let twice = parse(r#"{"status": "Offline", "status": "Busy"}"#).unwrap_err();
+        let twice = parse(r#"{"status": "Offline", "status": "Busy"}"#).unwrap_err().rule;
         assert!(twice.starts_with("names the key \"status\" twice"), "{twice}");
-        let nested = parse(r#"{"attributes": [{"key": "a", "key": "b"}]}"#).unwrap_err();
+        let nested = parse(r#"{"attributes": [{"key": "a", "key": "b"}]}"#).unwrap_err().rule;
         assert!(nested.contains("names the key \"key\" twice"), "{nested}");
-        assert!(parse("{").unwrap_err().starts_with("is not JSON ("));
+        assert!(parse("{").unwrap_err().rule.starts_with("is not JSON ("));
+        let far = parse(r#"{"op": "attributes", "value": 1e400}"#).unwrap_err();
+        assert_eq!(far.field, "value", "a number no float holds is named by its field, not the line's");
     }
 }
