@@ -307,3 +307,21 @@ fn a_narrow_form_keeps_its_values_in_view() {
         "a long label is cut: {screen}"
     );
 }
+
+#[test]
+fn a_wide_pane_shows_cut_text_whole_before_it_leaves_room_blank() {
+    const TEAM: &str = "Technical Support Tier 2";
+    let shows_team = |width: u16| {
+        let buffer = frame(&loaded(width, 30));
+        (0..buffer.area.height).any(|y| row(&buffer, y).contains(TEAM))
+    };
+    assert!(!shows_team(100), "at 100 columns the team name is cut to fit");
+    assert!(shows_team(250), "at 250 columns there is room to show the team name whole");
+    // The spare room goes to what is cut, not to the column that already
+    // shows its text whole: the name column stays as wide as it asks.
+    let buffer = frame(&loaded(250, 30));
+    let header = (0..buffer.area.height).map(|y| row(&buffer, y)).find(|r| r.contains("Name▲")).unwrap();
+    let name_at = header.find("Name▲").unwrap();
+    let team_at = header.find("Team").unwrap();
+    assert!(team_at - name_at < 60, "the name column was not stretched past its need: {header}");
+}

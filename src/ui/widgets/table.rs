@@ -55,7 +55,9 @@ pub fn draw<T: Entity>(
     let marks_at = inner;
     inner = Rect { x: inner.x + gutter, width: inner.width - gutter, ..inner };
     let all = T::columns();
-    let columns = layout_columns(all, inner.width);
+    let body_height = usize::from(inner.height.saturating_sub(1));
+    let rows: Vec<(usize, &T)> = view.window(body_height).collect();
+    let columns = layout_columns(all, inner.width, &wanted(all, &rows, lookup));
     frame.render_widget(header(all, &columns, view, theme), Rect { height: 1, ..inner });
 
     let body = Rect { y: inner.y + 1, height: inner.height - 1, ..inner };
@@ -69,7 +71,7 @@ pub fn draw<T: Entity>(
         return;
     }
     let selected = view.cursor();
-    for (line, (position, row)) in view.window(usize::from(body.height)).enumerate() {
+    for (line, &(position, row)) in rows.iter().enumerate() {
         let rect = Rect { y: body.y + line as u16, height: 1, ..body };
         let marked = view.marked(row.id());
         let spans = columns.iter().flat_map(|&(i, w)| {
@@ -147,11 +149,25 @@ fn bit(column: usize) -> u64 {
     u32::try_from(column).ok().and_then(|c| 1u64.checked_shl(c)).unwrap_or(0)
 }
 
+/// How wide each column's text is in the rows on screen, its full title
+/// included: what it needs to be shown whole.
+fn wanted<T: Entity>(all: &[Column<T>], rows: &[(usize, &T)], lookup: &Lookup<'_>) -> Vec<u16> {
+    all.iter()
+        .map(|column| {
+            let widest = rows.iter().map(|(_, row)| width(&(column.text)(row, lookup))).max().unwrap_or(0);
+            u16::try_from(widest.max(width(column.title.name))).unwrap_or(u16::MAX)
+        })
+        .collect()
+}
+
 /// Which columns to show and how wide, in `room` columns: drop the least
 /// needed until the minimums fit, then share what is left toward the
-/// widths asked for, first columns first. Room to spare after that widens
-/// the first column by at most half again, and the rest stays blank.
-pub fn layout_columns<T>(columns: &[Column<T>], room: u16) -> Vec<(usize, u16)> {
+/// widths asked for, first columns first. Room to spare after that goes to
+/// columns whose text on screen (`wanted`, by column) is still cut, first
+/// columns first, so that a wide pane shows text whole rather than blank
+/// space beside cut text. What is left after that widens the first column
+/// by at most half again, and the rest stays blank.
+pub fn layout_columns<T>(columns: &[Column<T>], room: u16, wanted: &[u16]) -> Vec<(usize, u16)> {
     let mut kept: Vec<usize> = (0..columns.len()).collect();
     let need = |kept: &[usize]| -> u32 {
         kept.iter().map(|&i| u32::from(columns[i].min) + u32::from(GAP)).sum::<u32>()
@@ -168,6 +184,12 @@ pub fn layout_columns<T>(columns: &[Column<T>], room: u16) -> Vec<(usize, u16)> 
     let mut spare = u32::from(room).saturating_sub(need(&kept));
     for (i, w) in &mut widths {
         let more = u32::from(columns[*i].width.saturating_sub(*w)).min(spare);
+        *w += more as u16;
+        spare -= more;
+    }
+    for (i, w) in &mut widths {
+        let want = wanted.get(*i).copied().unwrap_or(0);
+        let more = u32::from(want.saturating_sub(*w)).min(spare);
         *w += more as u16;
         spare -= more;
     }
