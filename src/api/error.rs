@@ -96,6 +96,33 @@ fn withhold_cut_tail(text: &mut String, secret: &str) {
     }
 }
 
+/// Every way a tenant may quote `secret` back: as sent, as the form body
+/// carried it (`+` for a space, `%21` for `!`), percent-encoded with `%20`
+/// or lowercase hex as a server that re-encodes it may write it, and
+/// escaped inside a JSON string.
+fn spellings(secret: &str) -> Vec<String> {
+    let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+    let spaced = form.replace('+', "%20");
+    let lower = |text: &str| {
+        let mut out = String::with_capacity(text.len());
+        let mut hex_left = 0u8;
+        for c in text.chars() {
+            out.push(if hex_left > 0 { c.to_ascii_lowercase() } else { c });
+            hex_left = if c == '%' { 2 } else { hex_left.saturating_sub(1) };
+        }
+        out
+    };
+    let json = serde_json::to_string(secret).unwrap_or_default();
+    let json = json.trim_matches('"').to_string();
+    let mut all = vec![secret.to_string()];
+    for spelling in [lower(&form), lower(&spaced), form, spaced, json] {
+        if !all.contains(&spelling) {
+            all.push(spelling);
+        }
+    }
+    all
+}
+
 /// What to do about a request whose answer never came: a write may have
 /// landed, a read changed nothing.
 fn unknown_end(writes: bool) -> &'static str {
@@ -149,10 +176,11 @@ impl ApiErrorKind {
         if secrets.is_empty() {
             return;
         }
+        let spellings: Vec<String> = secrets.iter().flat_map(|secret| spellings(secret)).collect();
         for text in self.texts_mut() {
-            for secret in &secrets {
-                if text.contains(secret) {
-                    *text = text.replace(secret, WITHHELD);
+            for secret in &spellings {
+                if text.contains(secret.as_str()) {
+                    *text = text.replace(secret.as_str(), WITHHELD);
                 }
                 withhold_cut_tail(text, secret);
             }
@@ -235,6 +263,25 @@ mod tests {
         assert!(sentence(429, "slow down").contains("wait 3 s"));
         assert!(sentence(503, "unavailable").contains("HTTP 503"));
         assert!(sentence(418, "teapot").contains("does not expect"));
+    }
+
+    #[test]
+    fn secrets_the_tenant_quotes_encoded_are_withheld_too() {
+        let secret = r#"Sp3c!al+Secret/Val=ue&x y"quoted""#;
+        for quoted in [
+            "client_secret=Sp3c%21al%2BSecret%2FVal%3Due%26x+y%22quoted%22",
+            "client_secret=Sp3c%21al%2BSecret%2FVal%3Due%26x%20y%22quoted%22",
+            "client_secret=Sp3c%21al%2bSecret%2fVal%3due%26x+y%22quoted%22",
+            r#"{"client_secret":"Sp3c!al+Secret/Val=ue&x y\"quoted\""}"#,
+        ] {
+            let mut kind = ApiErrorKind::BadRequest { message: format!("rejected: {quoted}"), details: vec![] };
+            kind.withhold(&[secret]);
+            let shown = kind.to_string();
+            for part in ["Sp3c", "Secret", "quoted"] {
+                assert!(!shown.contains(part), "{quoted} → {shown}");
+            }
+            assert!(shown.contains(WITHHELD), "{shown}");
+        }
     }
 
     #[test]
