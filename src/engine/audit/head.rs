@@ -42,9 +42,13 @@ pub enum HeadError {
         #[source]
         source: io::Error,
     },
+    // Not rebuilt on its own: a head that no longer reads could be hiding a
+    // cut, so a person decides that the log as it stands is to be trusted.
     #[error(
-        "{} is not a head file: {detail}; moved aside, it is rebuilt from the log when the log next opens \
-         (the rebuild is recorded as a repair, and a log cut short meanwhile goes unseen)",
+        "{} is not a head file ({detail}), so a cut at the log's end cannot be ruled out and nothing is \
+         recorded until it is dealt with; if the log is to be trusted as it stands, move the file aside \
+         (mv {0} {0}.unreadable) and it is rebuilt from the log when the log next opens (the rebuild is \
+         recorded as a repair)",
         path.display()
     )]
     Unreadable { path: PathBuf, detail: String },
@@ -211,6 +215,7 @@ mod tests {
         std::fs::write(&path, "").unwrap();
         let shown = read(&path).unwrap_err().to_string();
         assert!(shown.contains("is not a head file"), "{shown}");
-        assert!(shown.contains("moved aside, it is rebuilt from the log"), "{shown}");
+        let aside = format!("move the file aside (mv {0} {0}.unreadable)", path.display());
+        assert!(shown.contains(&aside), "says what to do, not that it was done: {shown}");
     }
 }
