@@ -92,9 +92,18 @@ fn the_filter_takes_text_regexes_and_inversion_and_names_a_bad_pattern() {
     assert!(render(&app).contains("/break"));
 
     press(&mut app, &["/", "ctrl-u"]);
-    type_text(&mut app, "!re:^(a|b)");
-    assert!(names(&app).iter().all(|n| !n.starts_with('A') && !n.starts_with('B')));
-    assert_eq!(names(&app).len(), 8);
+    type_text(&mut app, "re:^break$");
+    assert_eq!(names(&app), ["Beatriz Costa", "Elif Kaya"], "^ and $ anchor at a cell: the State cell");
+    press(&mut app, &["ctrl-u"]);
+    type_text(&mut app, "!re:^break");
+    assert_eq!(names(&app).len(), 10, "the README's example hides the agents on a break");
+    assert!(!names(&app).contains(&"Elif Kaya".to_string()));
+    press(&mut app, &["ctrl-u"]);
+    type_text(&mut app, "re:^(a|b)");
+    assert!(
+        names(&app).contains(&"Chloe Dubois".to_string()),
+        "any cell may match: Available, Billing South"
+    );
 
     press(&mut app, &["ctrl-u"]);
     type_text(&mut app, "re:(unclosed");

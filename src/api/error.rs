@@ -274,7 +274,8 @@ mod tests {
             "client_secret=Sp3c%21al%2bSecret%2fVal%3due%26x+y%22quoted%22",
             r#"{"client_secret":"Sp3c!al+Secret/Val=ue&x y\"quoted\""}"#,
         ] {
-            let mut kind = ApiErrorKind::BadRequest { message: format!("rejected: {quoted}"), details: vec![] };
+            let mut kind =
+                ApiErrorKind::BadRequest { message: format!("rejected: {quoted}"), details: vec![] };
             kind.withhold(&[secret]);
             let shown = kind.to_string();
             for part in ["Sp3c", "Secret", "quoted"] {

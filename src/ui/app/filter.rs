@@ -1,6 +1,8 @@
 //! The `/` filter: a substring by default, a regular expression after
-//! `re:`, either inverted by a leading `!`. Case never matters. A pattern
-//! that does not compile is reported in words and filters nothing.
+//! `re:`, either inverted by a leading `!`. Case never matters. A row's
+//! text holds one cell a line, so `^` and `$` anchor at a cell's start and
+//! end (`re:^break$` is a cell that says just that). A pattern that does
+//! not compile is reported in words and filters nothing.
 
 use regex::{Regex, RegexBuilder};
 
@@ -33,7 +35,12 @@ impl Filter {
         };
         let (matcher, error) = match rest.strip_prefix("re:") {
             Some(pattern) if !pattern.is_empty() => {
-                match RegexBuilder::new(pattern).case_insensitive(true).size_limit(REGEX_SIZE_LIMIT).build() {
+                match RegexBuilder::new(pattern)
+                    .case_insensitive(true)
+                    .multi_line(true)
+                    .size_limit(REGEX_SIZE_LIMIT)
+                    .build()
+                {
                     Ok(regex) => (Matcher::Regex(regex), None),
                     Err(e) => (Matcher::All, Some(format!("invalid regex: {}", regex_reason(&e)))),
                 }
@@ -96,6 +103,11 @@ mod tests {
     fn regexes_after_re_and_invalid_ones_in_words() {
         let f = Filter::parse("re:^(break|training)$");
         assert!(f.matches("break") && !f.matches("on break"));
+        // A row's cells, one a line: the anchors hold for any cell.
+        let row = "beatriz costa\nsales inbound\nbreak\nlunch";
+        assert!(f.matches(row), "^…$ anchor at a cell, not only at the row's ends");
+        assert!(!Filter::parse("re:^inbound").matches(row) && Filter::parse("re:inbound$").matches(row));
+        assert!(!Filter::parse("!re:^break").matches(row), "the inverted anchor hides the row");
         let f = Filter::parse("!re:break");
         assert!(!f.matches("on break") && f.matches("available"));
         let f = Filter::parse("re:(unclosed");

@@ -29,7 +29,8 @@ pub(super) fn sorted<T: Entity>(rows: &[T], sort: Sort, lookup: &Lookup<'_>) -> 
 }
 
 /// Each row's searchable text: the cells that do not change with the clock,
-/// lowercase, separated so a pattern cannot match across two cells.
+/// lowercase, one a line, so that a regex's `^` and `$` anchor within a
+/// cell and `.` never runs from one cell into the next.
 pub(super) fn haystack<T: Entity>(rows: &[T], lookup: &Lookup<'_>) -> Vec<String> {
     let columns = T::columns();
     rows.iter()
@@ -37,9 +38,10 @@ pub(super) fn haystack<T: Entity>(rows: &[T], lookup: &Lookup<'_>) -> Vec<String
             let mut text = String::new();
             for column in columns.iter().filter(|c| !c.live) {
                 if !text.is_empty() {
-                    text.push('\u{1f}');
+                    text.push('\n');
                 }
-                text.push_str(&(column.text)(row, lookup).to_lowercase());
+                // A cell's own line breaks would split it in two.
+                text.push_str(&(column.text)(row, lookup).to_lowercase().replace('\n', " "));
             }
             text
         })
