@@ -131,7 +131,11 @@ fn sorting_by_key_cycles_reverses_and_follows_shift_letters() {
     let first = app.agents.window(1).next().map(|(_, u)| u.status.to_string());
     assert_eq!(first.as_deref(), Some("Training"), "the same letter again reverses");
     press(&mut app, &["I"]);
-    assert_eq!(names(&app)[0], "Freya Hansen", "longest in state first");
+    assert_eq!(names(&app)[0], "Ines Fernandes", "▲ sorts by the time shown: shortest in state first");
+    let screen = render(&app);
+    assert!(screen.contains("In sta…▲"), "{screen}");
+    press(&mut app, &["I"]);
+    assert_eq!(names(&app)[0], "Freya Hansen", "▼ puts the longest in state first");
     press(&mut app, &["s"]);
     assert_eq!(app.agents.sort().column, 5, "s moves to the next column");
     let screen = render(&app);

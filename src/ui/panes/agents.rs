@@ -67,8 +67,11 @@ static COLUMNS: [Column<User>; 6] = [
         live: true,
         text: |u, l| Cow::Owned(time_in_state(u, l).unwrap_or_default()),
         role: |_, _| Role::Text,
-        // Longest in state first when ascending: the earliest start.
-        sort: |u, _| u.status_since.map_or(SortKey::Missing, |t| SortKey::Int(t.datetime().unix_timestamp())),
+        // By the time shown: ascending (▲) is the shortest in state first,
+        // the latest start; again (▼) puts the longest first.
+        sort: |u, _| {
+            u.status_since.map_or(SortKey::Missing, |t| SortKey::Int(-t.datetime().unix_timestamp()))
+        },
     },
     Column {
         title: Header::new("Shift"),

@@ -150,12 +150,13 @@ fn bit(column: usize) -> u64 {
 }
 
 /// How wide each column's text is in the rows on screen, its full title
-/// included: what it needs to be shown whole.
+/// and sort arrow included: what it needs to be shown whole.
 fn wanted<T: Entity>(all: &[Column<T>], rows: &[(usize, &T)], lookup: &Lookup<'_>) -> Vec<u16> {
     all.iter()
         .map(|column| {
             let widest = rows.iter().map(|(_, row)| width(&(column.text)(row, lookup))).max().unwrap_or(0);
-            u16::try_from(widest.max(width(column.title.name))).unwrap_or(u16::MAX)
+            // The title's room includes its sort arrow.
+            u16::try_from(widest.max(width(column.title.name) + 1)).unwrap_or(u16::MAX)
         })
         .collect()
 }
