@@ -272,3 +272,24 @@ fn the_discard_question_names_its_own_keys_on_the_hint_line() {
     press(&mut app, &["esc"]);
     assert!(matches!(app.overlays.last(), Some(Overlay::Form(f)) if !f.discarding), "Esc kept the form");
 }
+
+#[test]
+fn ctrl_z_suspends_over_a_form_a_confirmation_and_the_help_and_keeps_them() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["c", "tab", "tab"]);
+    type_text(&mut app, "keep");
+    let suspended = press(&mut app, &["ctrl-z"]);
+    assert!(suspended.iter().any(|e| matches!(e, Effect::Suspend)), "{suspended:?}");
+    type_text(&mut app, "me");
+    assert!(render(&app).contains("keepme"), "the form is there on fg, with what was typed");
+    press(&mut app, &["enter"]);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Confirm(_))));
+    let suspended = press(&mut app, &["ctrl-z"]);
+    assert!(suspended.iter().any(|e| matches!(e, Effect::Suspend)), "over the confirmation too");
+    assert!(matches!(app.overlays.last(), Some(Overlay::Confirm(_))), "which is still open");
+    press(&mut app, &["esc", "esc", "y", "?"]);
+    assert!(help_is_open(&app));
+    let suspended = press(&mut app, &["ctrl-z"]);
+    assert!(suspended.iter().any(|e| matches!(e, Effect::Suspend)), "over the help too");
+    assert!(help_is_open(&app));
+}

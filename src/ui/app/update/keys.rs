@@ -4,7 +4,7 @@
 use super::{commands, form, verbs};
 use crate::ui::app::palette::{self, Scope};
 use crate::ui::app::{App, Effect, Level, Overlay, SortChange};
-use crate::ui::keymap::{Context, Key};
+use crate::ui::keymap::{Context, Key, Verb};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 pub(super) fn on_key(app: &mut App, event: &KeyEvent, effects: &mut Vec<Effect>) {
@@ -19,6 +19,11 @@ pub(super) fn on_key(app: &mut App, event: &KeyEvent, effects: &mut Vec<Effect>)
         let mut plain = *event;
         plain.modifiers.remove(KeyModifiers::ALT);
         return on_key(app, &plain, effects);
+    }
+    // Suspending works over anything open, which is there again on `fg`:
+    // a form or a prompt that swallowed it would take the `fg` typed next.
+    if app.keymap.verb(Context::Global, key) == Some(Verb::Suspend) {
+        return effects.push(Effect::Suspend);
     }
     if matches!(app.overlays.last(), Some(Overlay::Form(_) | Overlay::Confirm(_))) {
         return form::on_key(app, key, effects);
