@@ -279,3 +279,20 @@ async fn an_unset_target_hears_nothing_and_nothing_waits_for_it() {
     assert!(waiting.is_empty() && failed.is_empty(), "{waiting:?} {failed:?}");
     rig.stop().await;
 }
+
+#[tokio::test]
+async fn a_wrap_up_code_sent_with_a_change_is_in_its_audit_records() {
+    let mut rig = Rig::quiet().await;
+    let change = AgentStatusDraft { wrap_up_code: "WU-42".into(), ..draft(AGENT, "Break", "Queue Full") };
+    let (id, applied) = outcome(&mut rig, change).await;
+    assert!(applied.is_applied(), "{applied:?}");
+    let records = rig.audit_records();
+    let of_item: Vec<&AuditRecord> =
+        records.iter().filter(|r| r.entry.command_id.as_deref() == Some(id.as_str())).collect();
+    assert_eq!(of_item.len(), 2);
+    for record in of_item {
+        let after = record.entry.after.as_ref().expect("a state after");
+        assert_eq!(after["wrapUpCode"], "WU-42", "{:?}: {after}", record.entry.kind);
+    }
+    rig.stop().await;
+}

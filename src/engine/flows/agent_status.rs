@@ -289,7 +289,7 @@ impl Flow<'_> {
             "source": "cxone_status_updater",
         });
         Ending {
-            after: Some(after),
+            after: Some(with_wrap_up(change, after)),
             webhook: Some(Webhook { target: "wfm", event_type: "agent.status.updated", body }),
             write_ms: Some(write_ms),
             ..Ending::new(Outcome::applied(summary)).call(call)
@@ -319,7 +319,17 @@ fn unchanged(user: &User) -> Ending {
 
 /// The state the change leaves, as the intent records it for reconciliation.
 fn state(change: &AgentStatusChange) -> Value {
-    json!({ "status": change.status.as_str(), "pauseReason": change.kept_reason() })
+    with_wrap_up(change, json!({ "status": change.status.as_str(), "pauseReason": change.kept_reason() }))
+}
+
+/// `state` with the wrap-up code the change sent, when it sent one: the
+/// tenant does not answer with it, and the record must show every value
+/// the change set.
+fn with_wrap_up(change: &AgentStatusChange, mut state: Value) -> Value {
+    if let (Some(code), Some(fields)) = (&change.wrap_up_code, state.as_object_mut()) {
+        fields.insert("wrapUpCode".into(), json!(code));
+    }
+    state
 }
 
 fn described(change: &AgentStatusChange) -> String {
