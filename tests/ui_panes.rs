@@ -391,3 +391,25 @@ fn the_oldest_webhook_waiting_ages_by_the_clock() {
     tick(&mut app, std::time::Duration::from_secs(3_600));
     assert!(render(&app).contains("3 waiting, oldest 1h 00m"), "{}", render(&app));
 }
+
+/// The last webhook error's reason comes after a long message id: it wraps
+/// onto the rows below instead of being cut at the panel's edge.
+#[test]
+fn the_last_webhook_error_wraps_to_show_its_reason() {
+    use cxone_console::engine::outbox::OutboxStatus;
+    let mut app = loaded(120, 40);
+    let status = OutboxStatus {
+        backlog: 55,
+        running: true,
+        last_error: Some(
+            "msg_e4cef71cc5599456ff2d4e4074ff62b0: could not connect: Connection refused (os error 111)"
+                .into(),
+        ),
+        ..Default::default()
+    };
+    feed(&mut app, [Event::Outbox(status)]);
+    let screen = render(&app);
+    assert!(screen.contains("last    msg_e4cef71cc5599456ff2d4e4074ff62b0:"), "{screen}");
+    assert!(screen.contains("could not connect"), "the reason is on screen: {screen}");
+    assert!(screen.contains("refused"), "{screen}");
+}

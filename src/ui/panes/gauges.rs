@@ -7,7 +7,7 @@ use super::format;
 use crate::engine::metrics::{LatencySummary, MetricsSnapshot, PeriodSnapshot};
 use crate::ui::app::App;
 use crate::ui::theme::Role;
-use crate::ui::widgets::fit::fit;
+use crate::ui::widgets::fit::{fit, wrap};
 use crate::ui::widgets::{bar, spark};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -16,6 +16,8 @@ use ratatui::widgets::Block;
 
 /// Columns of the labels on the left.
 const LABEL: usize = 8;
+/// The most rows the last webhook error may take.
+const LAST_ERROR_LINES: usize = 3;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
@@ -83,10 +85,18 @@ fn lines(app: &App, room: usize) -> Vec<Row> {
             ])));
         }
         if let Some(error) = &outbox.last_error {
-            rows.push(Row::Text(Line::from(vec![
-                label("last"),
-                Span::styled(error.clone(), theme.style(Role::Warn)),
-            ])));
+            // The reason comes after the message's id, so it wraps onto the
+            // rows below rather than being cut at the panel's edge.
+            let warn = theme.style(Role::Warn);
+            let mut pieces = wrap(error, room.saturating_sub(LABEL));
+            if pieces.len() > LAST_ERROR_LINES {
+                let rest = pieces.split_off(LAST_ERROR_LINES - 1).join(" ");
+                pieces.push(fit(&rest, room.saturating_sub(LABEL)).into_owned());
+            }
+            for (i, piece) in pieces.into_iter().enumerate() {
+                let lead = if i == 0 { label("last") } else { Span::raw(" ".repeat(LABEL)) };
+                rows.push(Row::Text(Line::from(vec![lead, Span::styled(piece, warn)])));
+            }
         }
     }
     rows
