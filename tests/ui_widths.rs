@@ -325,3 +325,19 @@ fn a_wide_pane_shows_cut_text_whole_before_it_leaves_room_blank() {
     let team_at = header.find("Team").unwrap();
     assert!(team_at - name_at < 60, "the name column was not stretched past its need: {header}");
 }
+
+#[test]
+fn on_a_tiny_screen_the_focused_campaign_list_keeps_its_selected_row_in_view() {
+    let mut app = loaded(40, 10);
+    press(&mut app, &["3", "l"]);
+    let screen = render(&app);
+    assert!(screen.contains("Fatima Kaur"), "the contact a change would act on is shown: {screen}");
+    press(&mut app, &["h"]);
+    let screen = render(&app);
+    assert!(screen.contains("Payment Reminder"), "and back on the campaigns, theirs: {screen}");
+    // With room for both, both show rows.
+    let mut app = loaded(120, 40);
+    press(&mut app, &["3", "l"]);
+    let screen = render(&app);
+    assert!(screen.contains("Fatima Kaur") && screen.contains("Spring Renewal"), "{screen}");
+}

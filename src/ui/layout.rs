@@ -7,7 +7,7 @@
 //! table and the gauges share the bottom with the audit log; below that only
 //! the focused pane shows, with Enter opening details over it.
 
-use super::app::{App, ListId, Overlay, PaneId};
+use super::app::{App, CampaignSide, ListId, Overlay, PaneId};
 use ratatui::layout::{Constraint, Layout, Rect};
 
 const LARGE: (u16, u16) = (120, 32);
@@ -140,13 +140,29 @@ pub fn audit_in_main(screen: &Screen, app: &App) -> bool {
     app.focus == PaneId::Audit && screen.audit.is_none()
 }
 
+/// Rows a table's box needs to show one row: its borders and its header.
+const SMALLEST_BOX: u16 = 4;
+
 /// The campaigns pane: the campaign list on top, sized to its rows, and
-/// the selected campaign's contacts below.
-pub fn campaigns_split(main: Rect, campaigns: usize) -> (Rect, Rect) {
-    let wanted = u16::try_from(campaigns).unwrap_or(u16::MAX).saturating_add(3);
+/// the selected campaign's contacts below. The list with the focus always
+/// keeps a row in view (the one a change would act on); where both cannot,
+/// the other gives way whole.
+pub fn campaigns_split(main: Rect, app: &App) -> (Rect, Rect) {
+    let wanted = u16::try_from(app.campaigns.shown_len()).unwrap_or(u16::MAX).saturating_add(3);
     let most = (main.height / 3).max(5);
-    let [top, bottom] =
-        Layout::vertical([Constraint::Length(wanted.clamp(4, most)), Constraint::Fill(1)]).areas(main);
+    let contacts_focused = app.campaign_side == CampaignSide::Contacts;
+    let top = match wanted.clamp(SMALLEST_BOX, most) {
+        _ if main.height < 2 * SMALLEST_BOX => {
+            if contacts_focused {
+                0
+            } else {
+                main.height
+            }
+        }
+        top if contacts_focused => top.min(main.height - SMALLEST_BOX),
+        top => top,
+    };
+    let [top, bottom] = Layout::vertical([Constraint::Length(top), Constraint::Fill(1)]).areas(main);
     (top, bottom)
 }
 
@@ -157,7 +173,7 @@ pub fn list_area(app: &App, screen: &Screen, list: ListId) -> Option<Rect> {
         ListId::Audit => screen.audit,
         _ if audit_in_main(screen, app) => None,
         ListId::Campaigns | ListId::Contacts if app.main == PaneId::Campaigns => {
-            let (top, bottom) = campaigns_split(screen.main, app.campaigns.shown_len());
+            let (top, bottom) = campaigns_split(screen.main, app);
             Some(if list == ListId::Campaigns { top } else { bottom })
         }
         _ if list.pane() == app.main => Some(screen.main),

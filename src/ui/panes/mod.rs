@@ -40,7 +40,7 @@ pub fn draw_main(frame: &mut Frame, screen: &Screen, app: &App) {
             entity_table(frame, area, app, &app.data_actions, ListId::DataActions, Title::Tabs);
         }
         PaneId::Campaigns | PaneId::Audit => {
-            let (top, bottom) = layout::campaigns_split(area, app.campaigns.shown_len());
+            let (top, bottom) = layout::campaigns_split(area, app);
             entity_table(frame, top, app, &app.campaigns, ListId::Campaigns, Title::Tabs);
             let campaign = app.campaigns.selected_row().map_or("no campaign selected", |c| c.name.as_str());
             let title = Title::Of("Contacts", campaign);
