@@ -252,6 +252,8 @@ fn read_only_keys_say_so_and_send_nothing() {
     assert!(press(&mut app, &["c"]).is_empty());
     assert!(app.overlays.is_empty());
     assert!(render(&app).contains("Read-only: c makes changes"), "{}", render(&app));
+    press(&mut app, &["space"]);
+    assert!(render(&app).contains("Read-only: Space marks rows for a change"), "{}", render(&app));
     assert!(run_command(&mut app, "state Available").is_empty());
     let Some(Overlay::Palette(line)) = app.overlays.last() else { panic!("the palette stays") };
     assert!(line.error.as_deref().is_some_and(|e| e.contains("read-only")));
@@ -359,4 +361,16 @@ fn choices_cycle_with_arrows_and_flags_toggle_with_space() {
     assert_eq!(form(&app).fields[3].value(), "true");
     update(&mut app, Action::Key(plain(KeyCode::Right)));
     assert_eq!(form(&app).fields[3].value(), "false");
+}
+
+#[test]
+fn counts_in_the_thousands_read_as_everywhere_else() {
+    let mut rows = agents();
+    for n in 0..1_000 {
+        rows.push(user_named(&format!("u-{n:04}"), "Zed", &format!("{n:04}")));
+    }
+    let mut app = loaded(120, 40);
+    feed(&mut app, [agents_event(rows, &[])]);
+    press(&mut app, &["*"]);
+    assert!(render(&app).contains("Marked 1,012 agents"), "{}", render(&app));
 }

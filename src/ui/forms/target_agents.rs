@@ -9,6 +9,7 @@
 
 use super::{Check, Field, Plan, count};
 use crate::ui::entity::Directory;
+use crate::ui::panes::format;
 use std::collections::BTreeSet;
 
 /// A form's target as far as its agent goes.
@@ -111,7 +112,10 @@ pub(super) fn help<T: Target>(rows: &[T]) -> String {
     match (rows, without.as_slice()) {
         ([one], [_]) => format!("required: {} has no agent", one.name()),
         ([_], _) => format!("empty: the {noun}'s own agent"),
-        (_, []) => format!("empty: each {noun}'s own agent; typed: used for all {}", rows.len()),
+        (_, []) => format!(
+            "empty: each {noun}'s own agent; typed: used for all {}",
+            format::count(rows.len() as u64)
+        ),
         (_, all) if all.len() == rows.len() => {
             format!("required: none of the {} has an agent", count(rows.len(), noun))
         }

@@ -41,7 +41,12 @@ pub(super) fn on_key(app: &mut App, event: &KeyEvent, effects: &mut Vec<Effect>)
     });
     match verb {
         Some(verb) if app.session.read_only && verb.writes() => {
-            app.flash(format!("Read-only: {key} makes changes, and this console makes none."), Level::Info);
+            let what = match verb {
+                Verb::Mark | Verb::MarkAll | Verb::ClearMarks => "marks rows for a change",
+                Verb::CancelBatch => "cancels a change",
+                _ => "makes changes",
+            };
+            app.flash(format!("Read-only: {key} {what}, and this console makes none."), Level::Info);
         }
         Some(verb) => verbs::run(app, verb, effects),
         None if context == Context::Table => {

@@ -152,6 +152,7 @@ fn mark(app: &mut App, verb: Verb, list: ListId) {
                 Some(way) => format!(". {way} changes them all."),
                 None => format!("; {}.", unbound(change)),
             };
+            let n = crate::ui::panes::format::count(n as u64);
             app.flash(format!("Marked {n} {noun} (every row shown){then}"), Level::Info);
         }
         _ => {
