@@ -91,3 +91,38 @@ async fn a_broken_setting_is_named_by_file_line_and_key() {
     );
     assert!(ran.stdout.is_empty());
 }
+
+#[tokio::test]
+async fn config_show_still_shows_the_settings_when_a_secret_cannot_be_read() {
+    let home = Home::new();
+    home.write_config(PRODUCTION);
+    // Neither variable is set: the settings show, and each secret is named
+    // as unreadable, with why, on stderr.
+    let ran = home.run(&["config", "show", "--profile", "production"], &[]).await;
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(ran.stdout.contains("client_id = \"console-prod\""), "{}", ran.stdout);
+    assert!(
+        ran.stdout.contains(&format!("<cannot be read: from env {CLIENT_SECRET_ENV}>")),
+        "{}",
+        ran.stdout
+    );
+    assert!(
+        ran.stdout.contains(&format!("<cannot be read: from env {WEBHOOK_SECRET_ENV}>")),
+        "{}",
+        ran.stdout
+    );
+    assert!(
+        ran.stderr.contains(&format!("environment variable {CLIENT_SECRET_ENV} is not set")),
+        "{}",
+        ran.stderr
+    );
+    // Anything that would use them still refuses.
+    let applied =
+        home.run(&["apply", "--profile", "production", "--dry-run", "--file", "nowhere.jsonl"], &[]).await;
+    assert_ne!(applied.code, Some(0));
+    assert!(
+        applied.stderr.contains(&format!("environment variable {CLIENT_SECRET_ENV} is not set")),
+        "{}",
+        applied.stderr
+    );
+}

@@ -29,7 +29,9 @@ pub fn run(args: ConfigArgs) -> Result<ExitCode> {
     let env = Environment::process();
     match args.action {
         ConfigAction::Show { profile } => {
-            let shown = super::load(&env, profile.as_deref())?.show();
+            // A secret that cannot be read is warned of, not fatal: this is
+            // the command that shows what to fix.
+            let shown = super::load(&env.for_showing(), profile.as_deref())?.show();
             super::put(shown.as_bytes())?;
         }
         ConfigAction::Init => {

@@ -9,12 +9,25 @@ use std::fmt;
 #[derive(Clone)]
 pub struct Environment {
     fixed: Option<BTreeMap<String, String>>,
+    /// Secrets that cannot be read are left out with a warning rather than
+    /// refused: for showing the settings, never for using them.
+    showing: bool,
 }
 
 impl Environment {
     /// The process's environment, read when a variable is asked for.
     pub fn process() -> Self {
-        Self { fixed: None }
+        Self { fixed: None, showing: false }
+    }
+
+    /// The same variables, read to show the settings: a secret that cannot
+    /// be read is a warning, so the rest can still be seen.
+    pub fn for_showing(self) -> Self {
+        Self { showing: true, ..self }
+    }
+
+    pub(super) fn is_showing(&self) -> bool {
+        self.showing
     }
 
     /// Exactly these variables and no others.
@@ -23,7 +36,7 @@ impl Environment {
         K: Into<String>,
         V: Into<String>,
     {
-        Self { fixed: Some(vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect()) }
+        Self { fixed: Some(vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect()), showing: false }
     }
 
     /// The variable's value; `None` when it is unset, empty or not Unicode,

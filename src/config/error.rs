@@ -110,6 +110,9 @@ pub enum Warning {
          bytes (the receiver's secret decides: ask its owner for a longer one)"
     )]
     SigningKeyLength { key: KeyPath, bytes: usize },
+    /// Only while the settings are shown: using them would stop here.
+    #[error("{0} (the settings are shown all the same; nothing can run until this is fixed)")]
+    SecretUnreadable(String),
 }
 
 /// The text being read, to turn byte spans into lines and name the key a

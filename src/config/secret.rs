@@ -31,6 +31,8 @@ impl fmt::Display for SecretSource {
 pub struct Secret {
     source: SecretSource,
     value: SecretString,
+    /// Read only to show the settings, and it could not be read.
+    unreadable: bool,
 }
 
 impl Secret {
@@ -44,13 +46,36 @@ impl Secret {
 
     /// What stands in for the secret wherever settings are shown.
     pub fn redacted(&self) -> String {
+        if self.unreadable {
+            return format!("<cannot be read: from {}>", self.source);
+        }
         format!("<redacted: from {}>", self.source)
+    }
+
+    pub(super) fn is_readable(&self) -> bool {
+        !self.unreadable
     }
 }
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.redacted())
+    }
+}
+
+/// `read`, or when the settings are only shown and it failed, a stand-in
+/// that says it cannot be read, with the reason as a warning.
+fn showing(
+    env: &Environment,
+    source: SecretSource,
+    read: Result<ReadSecret, ConfigError>,
+) -> Result<ReadSecret, ConfigError> {
+    match read {
+        Err(e) if env.is_showing() => Ok(ReadSecret {
+            secret: Secret { source, value: SecretString::from(""), unreadable: true },
+            warning: Some(Warning::SecretUnreadable(e.to_string())),
+        }),
+        read => read,
     }
 }
 
@@ -93,8 +118,14 @@ impl SecretKeys<'_> {
                 Some(file.span()),
                 format!("set either {} or {}, not both", self.env_key, self.file_key),
             )),
-            (Some(name), None) => self.read_env(table, name, env).map(Some),
-            (None, Some(path)) => self.read_file(table, path, config_dir).map(Some),
+            (Some(name), None) => {
+                let source = SecretSource::Env(name.get_ref().trim().to_string());
+                showing(env, source, self.read_env(table, name, env)).map(Some)
+            }
+            (None, Some(path)) => {
+                let source = SecretSource::File(config_dir.join(path.get_ref().trim()));
+                showing(env, source, self.read_file(table, path, config_dir)).map(Some)
+            }
         }
     }
 
@@ -122,7 +153,11 @@ impl SecretKeys<'_> {
                 format!("environment variable {name} is not set or empty"),
             ));
         };
-        let secret = Secret { source: SecretSource::Env(name), value: SecretString::from(value.trim()) };
+        let secret = Secret {
+            source: SecretSource::Env(name),
+            value: SecretString::from(value.trim()),
+            unreadable: false,
+        };
         Ok(ReadSecret { secret, warning: None })
     }
 
@@ -149,7 +184,8 @@ impl SecretKeys<'_> {
             path: path.clone(),
             mode,
         });
-        let secret = Secret { source: SecretSource::File(path), value: SecretString::from(value) };
+        let secret =
+            Secret { source: SecretSource::File(path), value: SecretString::from(value), unreadable: false };
         Ok(ReadSecret { secret, warning })
     }
 }

@@ -121,6 +121,10 @@ impl Webhooks {
         };
         let mut warnings = Vec::new();
         let secret = match keys.read(table, env, config_dir)? {
+            Some(read) if !read.secret.is_readable() => {
+                warnings.extend(read.warning);
+                Some(WebhookSecret::Configured(read.secret))
+            }
             Some(read) => {
                 let key = check_signing_key(table, &keys, &read.secret)?;
                 warnings.extend(read.warning);
