@@ -113,9 +113,11 @@ async fn a_dry_run_says_what_the_run_then_does_when_lines_share_a_target() {
     let disposition = format!(
         "{{\"op\":\"interaction_disposition\",\"interaction_id\":\"{CLOSED_INTERACTION}\",\"code\":\"101\",\"description\":\"Issue Resolved\",\"agent_id\":\"agent_xyz_123\"}}"
     );
+    // A DELETE carries no value: it removes the key whatever it holds.
     let attribute = |value: &str, mode: &str| {
+        let value = if mode == "DELETE" { String::new() } else { format!(",\"value\":\"{value}\"") };
         format!(
-            "{{\"op\":\"attributes\",\"interaction_id\":\"{CLOSED_INTERACTION}\",\"key\":\"tier\",\"value\":\"{value}\",\"mode\":\"{mode}\"}}"
+            "{{\"op\":\"attributes\",\"interaction_id\":\"{CLOSED_INTERACTION}\",\"key\":\"tier\"{value},\"mode\":\"{mode}\"}}"
         )
     };
     let version = "{\"op\":\"data_action.new_version\",\"name\":\"VipLookup\",\"version\":\"2.1.0\"}";

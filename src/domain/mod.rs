@@ -16,6 +16,7 @@ pub mod data_action;
 mod errors;
 mod ids;
 pub mod interaction_disposition;
+pub mod numbers;
 mod timestamp;
 
 pub use errors::{FieldError, Invalid, Problems};

@@ -149,7 +149,7 @@ impl Fields {
     }
 
     fn parsed(&mut self, field: &str, text: &str, rule: &str) -> Option<Value> {
-        if let Some((path, inexact)) = super::numbers::first_inexact(text) {
+        if let Some((path, inexact)) = crate::domain::numbers::first_inexact(text) {
             let what = match path.as_str() {
                 "" => "the document".to_string(),
                 path => format!("the number at {path}"),

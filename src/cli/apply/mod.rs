@@ -19,7 +19,6 @@ mod drive;
 mod entry;
 mod fields;
 mod local;
-mod numbers;
 mod parse;
 mod plan;
 mod preview;

@@ -122,8 +122,14 @@ fn attribute(f: &mut Fields) -> AttributeDraft {
     let draft = AttributeDraft { key: f.text("key"), value: f.value("value"), mode: f.text("mode") };
     // An empty CSV cell or a forgotten field must not set null: only a
     // JSON null says so.
-    if !given && !draft.mode.trim().eq_ignore_ascii_case("DELETE") {
+    let deleting = draft.mode.trim().eq_ignore_ascii_case("DELETE");
+    if !given && !deleting {
         f.refuse("value", "is required unless the mode is DELETE (in JSON lines, null sets an empty value)");
+    }
+    // A DELETE removes the key whatever it holds: a value beside it reads as
+    // a condition the tenant never checks.
+    if given && deleting && !draft.value.is_null() {
+        f.refuse("value", "is not used by DELETE, which removes the key whatever it holds; leave it out");
     }
     draft
 }
@@ -205,6 +211,20 @@ mod tests {
             "attributes": [{"key": "k", "value": 1, "modus": "ADD"}]}))
         .unwrap_err();
         assert!(err.mentions("attributes[0].modus"), "{err}");
+    }
+
+    #[test]
+    fn an_attribute_row_is_refused_a_value_delete_would_ignore_or_no_key() {
+        let err = parse(json!({"op": "attributes", "interaction_id": "i", "key": "segment", "value": "zzz",
+            "mode": "DELETE"}))
+        .unwrap_err();
+        assert!(err.to_string().contains("value: is not used by DELETE"), "{err}");
+        let fine =
+            parse(json!({"op": "attributes", "interaction_id": "i", "key": "segment", "mode": "DELETE"}));
+        assert!(fine.is_ok(), "{fine:?}");
+        let fine = parse(json!({"op": "attributes", "interaction_id": "i", "key": "segment", "value": null,
+            "mode": "DELETE"}));
+        assert!(fine.is_ok(), "null says no value: {fine:?}");
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! naming a key twice is refused: which of the two the line meant cannot be
 //! known, and taking the last one silently could change the wrong thing.
 
-use super::numbers::first_inexact;
 use crate::domain::FieldError;
+use crate::domain::numbers::first_inexact;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::error::Category;
 use serde_json::{Map, Number, Value};

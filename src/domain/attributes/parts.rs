@@ -1,6 +1,6 @@
 //! One entry's parts, each with its rules: the key (1–255 characters, no
 //! reserved prefix, no padding), the value (a scalar; text of at most 2,000
-//! characters; a whole number kept exactly) and the mode.
+//! characters) and the mode.
 
 use super::{MAX_KEY_CHARS, MAX_VALUE_CHARS, RESERVED_PREFIXES};
 use crate::domain::errors::FieldError;
@@ -54,7 +54,10 @@ pub struct AttributeKey(String);
 impl AttributeKey {
     pub fn parse_as(field: &str, raw: &str) -> Result<Self, FieldError> {
         let len = raw.chars().count();
-        if len == 0 || len > MAX_KEY_CHARS {
+        if len == 0 {
+            return Err(FieldError::new(field, format!("is required: 1 to {MAX_KEY_CHARS} characters")));
+        }
+        if len > MAX_KEY_CHARS {
             return Err(FieldError::new(
                 field,
                 format!("must be between 1 and {MAX_KEY_CHARS} characters (has {len})"),
@@ -114,7 +117,9 @@ impl AttributeValue {
         match raw {
             Value::Null => Ok(Self::Null),
             Value::Bool(b) => Ok(Self::Bool(*b)),
-            Value::Number(n) => Self::number(field, n),
+            // Whether it is the number written is judged where the text is
+            // still at hand (`domain::numbers`).
+            Value::Number(n) => Ok(Self::Number(n.clone())),
             Value::String(s) => {
                 let len = s.chars().count();
                 if len > MAX_VALUE_CHARS {
@@ -129,29 +134,6 @@ impl AttributeValue {
                 field,
                 "must be a string, number, boolean or null (not a list or object)",
             )),
-        }
-    }
-
-    /// A whole number too large for 64 bits reads as a float, rounded
-    /// (an account number's last digits lost): refused, so nothing is
-    /// stored other than what was written.
-    fn number(field: &str, n: &serde_json::Number) -> Result<Self, FieldError> {
-        match n.as_f64() {
-            Some(f)
-                if !n.is_i64()
-                    && !n.is_u64()
-                    && f.fract() == 0.0
-                    && f.abs() > crate::domain::EXACT_WHOLE_UP_TO =>
-            {
-                Err(FieldError::new(
-                    field,
-                    format!(
-                        "is a number too large to keep exactly (it would be stored as {f:e}); write it in \
-                         quotes to send it as text"
-                    ),
-                ))
-            }
-            _ => Ok(Self::Number(n.clone())),
         }
     }
 

@@ -5,6 +5,7 @@ use super::interaction_disposition::named;
 use super::{Check, Choice, Field, Form, Input, Kind, Opt, Outgoing, Plan, PlanLine, count};
 use crate::api::model::{Attribute, Interaction};
 use crate::domain::attributes::{AttributeDraft, AttributeMode, AttributeUpdate, Refusal, held_values, plan};
+use crate::domain::numbers::first_inexact;
 use crate::ui::panes::format::short_id;
 use serde_json::{Map, Value};
 
@@ -103,8 +104,12 @@ fn renumber(fields: &mut [Field]) {
 }
 
 /// A typed value as JSON: a number, `true`, `false`, `null` or a quoted
-/// string stays what it is; anything else is text.
+/// string stays what it is; anything else is text, and so is a number that
+/// would not be sent as typed (`0.1000000000000000000001`), kept whole.
 pub(super) fn scalar(text: &str) -> Value {
+    if first_inexact(text).is_some() {
+        return Value::String(text.to_string());
+    }
     match serde_json::from_str::<Value>(text) {
         Ok(value @ (Value::Number(_) | Value::Bool(_) | Value::Null | Value::String(_))) => value,
         _ => Value::String(text.to_string()),
@@ -225,6 +230,10 @@ mod tests {
         assert_eq!(scalar("\"9\""), Value::from("9"));
         assert_eq!(scalar("enterprise"), Value::from("enterprise"));
         assert_eq!(scalar("[1]"), Value::from("[1]"), "lists are text here");
+        assert_eq!(scalar("1e16"), serde_json::from_str::<Value>("1e16").unwrap(), "a float kept as typed");
+        for typed in ["0.1000000000000000000001", "123456789012345678901234567890", "1e400"] {
+            assert_eq!(scalar(typed), Value::from(typed), "not sent as another number: {typed}");
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
-//! Numbers written in a change file that JSON as read here cannot hold as
-//! written: past a float's range, below its smallest step, or with more
-//! digits than it keeps. Each would be sent as some other number, so the
-//! line is refused, naming the member that holds it.
+//! Numbers written as text (a change file's line, a form's field) that
+//! JSON as read here cannot hold as written: past a float's range, below
+//! its smallest step, or with more digits than it keeps. Each would be sent
+//! as some other number, so the text is judged before it is parsed.
 //!
 //! The text is scanned, not the parsed value: once parsed, `0.1000000000000000001`
 //! and `0.1` are the same float, and `1e400` has no value at all.
@@ -12,7 +12,7 @@ use std::fmt::Write;
 /// its member (`value`, `attributes[1].value`; empty for a bare number)
 /// and the rule it breaks. Stops quietly where the text is not JSON: the
 /// parser says what is wrong with it.
-pub(super) fn first_inexact(text: &str) -> Option<(String, String)> {
+pub fn first_inexact(text: &str) -> Option<(String, String)> {
     let bytes = text.as_bytes();
     let mut frames: Vec<Frame> = Vec::new();
     let mut at = 0;
