@@ -36,7 +36,9 @@ pub enum ApiErrorKind {
     TokenRefused { status: u16, message: String },
     /// 403: the token lacks a scope; `message` says which would do.
     #[error(
-        "the console is not allowed to do this: {message}; ask a tenant administrator to grant that scope"
+        "the console is not allowed to do this: {message}; when the profile lists `scopes` in config.toml, \
+         add that scope there (the token asks for those alone), otherwise ask a tenant administrator to \
+         grant it to the client"
     )]
     Forbidden { message: String },
     #[error("not found on the tenant: {message}; it may have been removed, or the id is mistyped")]
@@ -255,7 +257,11 @@ mod tests {
         );
         let forbidden = sentence(403, "this call needs one of the scopes user:status:write");
         assert!(forbidden.contains("needs one of the scopes user:status:write"), "{forbidden}");
-        assert!(forbidden.contains("grant that scope"), "{forbidden}");
+        assert!(
+            forbidden.contains("the profile lists `scopes`"),
+            "a narrow token may be the profile's own doing"
+        );
+        assert!(forbidden.contains("ask a tenant administrator to grant it"), "{forbidden}");
         assert!(sentence(404, "no interaction i-9").contains("no interaction i-9"));
         assert!(sentence(409, "stale If-Match").contains("reload it and decide again"));
         assert!(sentence(412, "stale").contains("reload it"));
