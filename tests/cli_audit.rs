@@ -219,7 +219,7 @@ async fn an_export_checks_the_log_first() {
     let kept: String = intact.lines().take(4).map(|l| format!("{l}\n")).collect();
     std::fs::write(&log, kept).unwrap();
     let ran = home.run(&["audit", "export", "--format", "json"], &[]).await;
-    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert_eq!(ran.code, Some(1), "exported, but a script must notice: {}", ran.stderr);
     assert!(ran.stderr.contains("is not intact (truncated"), "{}", ran.stderr);
     let records: Value = serde_json::from_str(&ran.stdout).expect("a whole JSON document");
     assert_eq!(records.as_array().map(Vec::len), Some(4));

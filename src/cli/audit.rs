@@ -1,6 +1,6 @@
 //! `cxone-console audit verify|export`.
 
-use super::{NOT_THROUGH, REFUSED, closed_by_reader};
+use super::{NOT_THROUGH, OK, REFUSED, closed_by_reader};
 use crate::config::Environment;
 use crate::domain::Timestamp;
 use crate::engine::audit::{ExportFormat, VerifyError, VerifyReport, export, verify};
@@ -115,10 +115,12 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
                 return Ok(ExitCode::from(REFUSED));
             }
             // A log whose chain is broken is still exported, as an auditor
-            // may want to see what it holds, but not without a word.
+            // may want to see what it holds, but not without a word, and not
+            // with the exit of an intact one: a script must notice.
+            let broken = matches!(checked, Ok(VerifyReport::Broken(_)));
             if let Ok(VerifyReport::Broken(finding)) = checked {
                 eprintln!(
-                    "warning: {} is not intact ({finding}); its records are exported as they are",
+                    "warning: {} is not intact ({finding}); its records are exported as they are (exit 1)",
                     path.display()
                 );
             }
@@ -131,7 +133,7 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
                 Err(e) if closed_by_reader(e.as_ref()) => {}
                 Err(e) => return Err(e),
             }
-            Ok(ExitCode::SUCCESS)
+            Ok(ExitCode::from(if broken { NOT_THROUGH } else { OK }))
         }
     }
 }
