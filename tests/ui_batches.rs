@@ -237,3 +237,23 @@ fn a_batch_cancelled_already_leaves_nothing_to_skip_on_quitting() {
     assert!(press(&mut app, &["c"]).is_empty(), "c means nothing here");
     assert_eq!(press(&mut app, &["y"]), [Effect::Quit]);
 }
+
+/// A callback that lands just before its change's result line is not lost
+/// when the result takes the flash line: `:results` keeps both.
+#[test]
+fn an_attribute_callback_is_kept_with_the_results() {
+    use cxone_console::engine::AttributeCallback;
+    let mut app = ready(120, 40);
+    let callback = AttributeCallback {
+        interaction_id: "8f7a9b2c".into(),
+        attributes: serde_json::json!({"note": "v3"}),
+        callback_latency_ms: Some(12.0),
+        verified: true,
+    };
+    feed(&mut app, [Event::AttributesChanged(callback)]);
+    press(&mut app, &[":"]);
+    type_text(&mut app, "results");
+    press(&mut app, &["enter"]);
+    let screen = render(&app);
+    assert!(screen.contains("Interaction 8f7a9b2c: attributes changed (signature verified)"), "{screen}");
+}

@@ -67,10 +67,11 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
         Event::AttributesChanged(callback) => {
             let trust = if callback.verified { "signature verified" } else { "SIGNATURE NOT VERIFIED" };
             let level = if callback.verified { Level::Info } else { Level::Warn };
-            app.flash(
-                format!("Interaction {}: attributes changed ({trust})", callback.interaction_id),
-                level,
-            );
+            let text = format!("Interaction {}: attributes changed ({trust})", callback.interaction_id);
+            // Kept with the results: a change's own result line, arriving
+            // just after its callback, takes the flash line's place.
+            app.results.keep(app.clock.wall, &text);
+            app.flash(text, level);
         }
         Event::Recovered(recovery) => recovered(app, recovery),
     }
