@@ -251,6 +251,8 @@ fn an_attribute_callback_is_kept_with_the_results() {
         verified: true,
     };
     feed(&mut app, [Event::AttributesChanged(callback)]);
+    tick(&mut app, std::time::Duration::from_secs(30));
+    assert!(!render(&app).contains("attributes changed"), "the flash line has faded");
     press(&mut app, &[":"]);
     type_text(&mut app, "results");
     press(&mut app, &["enter"]);
