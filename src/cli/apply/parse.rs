@@ -50,7 +50,14 @@ fn read(op: Op, f: &mut Fields, base: &Path) -> Entry {
         Op::InteractionDisposition => {
             let interaction_id = f.text("interaction_id");
             let dispositions = match f.list("dispositions") {
-                Some(entries) => entries.into_iter().map(|entry| adopted(f, entry, disposition)).collect(),
+                Some(entries) => {
+                    not_both(
+                        f,
+                        "dispositions",
+                        &["code", "description", "agent_id", "timestamp", "source", "notes"],
+                    );
+                    entries.into_iter().map(|entry| adopted(f, entry, disposition)).collect()
+                }
                 None => vec![disposition(f)],
             };
             Entry::InteractionDisposition { interaction_id, dispositions }
@@ -67,7 +74,10 @@ fn read(op: Op, f: &mut Fields, base: &Path) -> Entry {
         Op::Attributes => {
             let interaction_id = f.text("interaction_id");
             let rows = match f.list("attributes") {
-                Some(entries) => entries.into_iter().map(|entry| adopted(f, entry, attribute)).collect(),
+                Some(entries) => {
+                    not_both(f, "attributes", &["key", "value", "mode"]);
+                    entries.into_iter().map(|entry| adopted(f, entry, attribute)).collect()
+                }
                 None => vec![attribute(f)],
             };
             Entry::Attributes { interaction_id, rows }
@@ -95,6 +105,19 @@ fn read(op: Op, f: &mut Fields, base: &Path) -> Entry {
         Op::Metrics => {
             Entry::Metrics { action: action(f), date_from: f.text("dateFrom"), date_to: f.text("dateTo") }
         }
+    }
+}
+
+/// A line that gives a list and also one entry's fields beside it: which
+/// it meant cannot be known, so each such field is refused by name.
+fn not_both(f: &mut Fields, list: &str, flat: &[&str]) {
+    for field in flat {
+        if !f.has(field) {
+            continue;
+        }
+        // Taken, so it is not also named as a field the operation lacks.
+        let _ = f.text(field);
+        f.refuse(field, format!("give one entry's fields or a list of them in {list}, not both"));
     }
 }
 
@@ -211,6 +234,26 @@ mod tests {
             "attributes": [{"key": "k", "value": 1, "modus": "ADD"}]}))
         .unwrap_err();
         assert!(err.mentions("attributes[0].modus"), "{err}");
+    }
+
+    #[test]
+    fn a_list_and_one_entrys_fields_on_one_line_are_refused_by_name() {
+        let err = parse(json!({"op": "attributes", "interaction_id": "i", "key": "k", "value": 1,
+            "attributes": [{"key": "a", "value": 2}]}))
+        .unwrap_err();
+        let said = err.to_string();
+        assert!(
+            said.contains("key: give one entry's fields or a list of them in attributes, not both"),
+            "{said}"
+        );
+        assert!(!said.contains("is not a field"), "{said}");
+        let err = parse(json!({"op": "interaction_disposition", "interaction_id": "i", "code": "101",
+            "dispositions": [{"code": "101", "description": "Issue Resolved", "agent_id": "a-1"}]}))
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("code: give one entry's fields or a list of them in dispositions"),
+            "{err}"
+        );
     }
 
     #[test]
