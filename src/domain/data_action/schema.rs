@@ -26,14 +26,21 @@ impl Schema {
         if !document.is_object() {
             return Err(FieldError::new(field, "must be a JSON Schema object"));
         }
-        if document.get("type").and_then(Value::as_str) != Some("object") {
-            return Err(FieldError::new(
-                field,
-                "must describe a JSON object (\"type\": \"object\" at the top level)",
-            ));
-        }
+        // The schema's own faults first: `"type": "objekt"` is a mistyped
+        // type before it is a type other than object.
         let validator = jsonschema::validator_for(document)
             .map_err(|e| FieldError::new(field, format!("is not a valid JSON Schema: {e}")))?;
+        let kind = document.get("type");
+        if kind.and_then(Value::as_str) != Some("object") {
+            let found = match kind {
+                Some(kind) => format!("its top-level \"type\" is {kind}"),
+                None => "it has no top-level \"type\"".to_string(),
+            };
+            return Err(FieldError::new(
+                field,
+                format!("must describe a JSON object (\"type\": \"object\" at the top level); {found}"),
+            ));
+        }
         Ok(Self { document: document.clone(), validator: Arc::new(validator) })
     }
 
@@ -171,5 +178,15 @@ mod tests {
         ] {
             assert!(Schema::compile("inputSchema", &doc).is_err(), "{doc}");
         }
+        // Each refusal says what is wrong with this schema, not only the rule.
+        let typo = Schema::compile("inputSchema", &json!({"type": "objekt"})).unwrap_err();
+        assert!(
+            typo.rule.starts_with("is not a valid JSON Schema") && typo.rule.contains("objekt"),
+            "{typo}"
+        );
+        let nullable = Schema::compile("inputSchema", &json!({"type": ["object", "null"]})).unwrap_err();
+        assert!(nullable.rule.ends_with(r#"its top-level "type" is ["object","null"]"#), "{nullable}");
+        let untyped = Schema::compile("inputSchema", &json!({"properties": {}})).unwrap_err();
+        assert!(untyped.rule.ends_with(r#"it has no top-level "type""#), "{untyped}");
     }
 }
