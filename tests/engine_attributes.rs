@@ -159,6 +159,10 @@ async fn watching_turns_the_tenants_callback_into_a_verified_event_and_registers
     assert!(watch.is_applied(), "{watch}");
     let again = rig.outcome(Change::WatchAttributes).await;
     assert!(again.text().starts_with("already watching"), "{again}");
+    assert!(
+        matches!(&again, Outcome::Skipped { key, .. } if key == Outcome::UNCHANGED),
+        "not applied: {again:?}"
+    );
     assert_eq!(rig.sandbox.state().tenant.counts().webhooks, registrations + 1);
     assert_eq!(rig.sandbox.stats().writes_of(Resource::Webhook), 1);
 

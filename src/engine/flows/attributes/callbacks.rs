@@ -54,7 +54,13 @@ const FAREWELL: Duration = Duration::from_secs(2);
 pub(super) async fn watch(ctx: &Ctx, command: &CommandId) -> Outcome {
     let mut held = ctx.attribute_watch.lock().await;
     if let Some(watch) = held.as_ref() {
-        return watching(&watch.hook, "already watching attribute changes");
+        // Nothing is registered again: a skip, not a change applied.
+        let hook = &watch.hook;
+        let already = format!(
+            "already watching attribute changes: the tenant calls back on {} (webhook {})",
+            hook.uri, hook.id
+        );
+        return Outcome::skipped(Outcome::UNCHANGED, already);
     }
     let socket = match TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await {
         Ok(socket) => socket,
