@@ -287,14 +287,46 @@ fn dispose(code: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
     }
 }
 
-/// `key=value` pairs, separated by spaces.
+/// `key=value` pairs, separated by spaces; a value with spaces is quoted
+/// (`note="call back after 5"`), and keeps its quotes, which make it text.
 fn pairs(rest: &str) -> Result<Vec<(String, String)>, String> {
-    rest.split_whitespace()
+    words(rest)?
+        .into_iter()
         .map(|pair| match pair.split_once('=') {
             Some((key, value)) if !key.is_empty() => Ok((key.to_string(), value.to_string())),
-            _ => Err(format!("{pair:?} is not key=value; write attr customer_segment=enterprise")),
+            _ => Err(format!(
+                "{pair:?} is not key=value; write attr customer_segment=enterprise (quote a value with \
+                 spaces: note=\"call back\")"
+            )),
         })
         .collect()
+}
+
+/// `text` split at spaces outside double quotes, the quotes kept.
+fn words(text: &str) -> Result<Vec<String>, String> {
+    let (mut words, mut word, mut quoted, mut escaped) = (Vec::new(), String::new(), false, false);
+    for c in text.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        word.push(c);
+    }
+    if quoted {
+        return Err(format!("{word:?} opens a quote it does not close"));
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    Ok(words)
 }
 
 fn agent(agents: &Directory, name: &str) -> Result<PaletteCommand, String> {

@@ -71,6 +71,15 @@ fn changes_complete_their_arguments_and_parse_to_what_the_tenant_spells() {
         Ok(PaletteCommand::Attr(vec![("tier".into(), "gold".into()), ("score".into(), "9".into())]))
     );
     assert!(parse("attr tier", &scope).unwrap_err().contains("is not key=value"));
+    assert_eq!(
+        parse(r#"attr note="call back after 5" tier=gold"#, &scope),
+        Ok(PaletteCommand::Attr(vec![
+            ("note".into(), r#""call back after 5""#.into()),
+            ("tier".into(), "gold".into())
+        ])),
+        "a quoted value keeps its spaces, and its quotes, which make it text"
+    );
+    assert!(parse(r#"attr note="unclosed"#, &scope).unwrap_err().contains("does not close"));
     assert!(parse("dispose", &scope).unwrap_err().contains("needs a code"));
     assert_eq!(parse("dispose 201", &scope), Ok(PaletteCommand::Dispose("201".into())));
     assert!(parse("dispose 7", &scope).unwrap_err().contains("not one of the codes here"));
