@@ -374,3 +374,12 @@ fn counts_in_the_thousands_read_as_everywhere_else() {
     press(&mut app, &["*"]);
     assert!(render(&app).contains("Marked 1,012 agents"), "{}", render(&app));
 }
+
+#[test]
+fn a_range_start_typed_past_its_end_is_flagged_on_the_end_as_typed() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["4", "e", "ctrl-u"]);
+    type_text(&mut app, "2030-01-01T00:00:00Z");
+    let screen = render(&app);
+    assert!(screen.contains("is before 2030-01-01T00:00:00Z"), "shown without a visit or Enter: {screen}");
+}

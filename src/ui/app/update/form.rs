@@ -101,15 +101,13 @@ fn form_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
             }
         }
         _ => {
-            let chosen =
-                matches!(form.focused().map(|f| &f.input), Some(Input::Choice(_) | Input::Toggle(_)));
-            // Kept only for a choice: typing is not slowed by a copy per key.
-            let before = chosen.then(|| form.check.problems.clone());
+            let before = form.check.problems.clone();
             if edit(form, key) {
                 recheck(app);
-                // A choice that makes another field wrong (Break needs a
-                // pause reason) says so at once, not when that field is visited.
-                if let (Some(before), Some(Overlay::Form(form))) = (before, app.overlays.last_mut()) {
+                // An edit that makes another field wrong (Break needs a pause
+                // reason; a range's start typed past its end) says so at
+                // once, not when that field is visited.
+                if let Some(Overlay::Form(form)) = app.overlays.last_mut() {
                     form.reveal_new_problems(&before);
                 }
             }
