@@ -291,6 +291,13 @@ fn the_description_follows_the_code_until_the_supervisor_types_in_it() {
     type_text(&mut app, ", callback booked");
     press(&mut app, &["backtab", "right"]);
     assert_eq!(description(&app), "Issue Resolved, callback booked", "what was typed is kept");
+    // Cleared, it is still the supervisor's: its help no longer claims it
+    // is filled in from the code.
+    press(&mut app, &["tab", "ctrl-u", "backtab", "right"]);
+    assert_eq!(description(&app), "");
+    let screen = render(&app);
+    assert!(!screen.contains("filled in from the code"), "{screen}");
+    assert!(screen.contains("no longer follows the code"), "{screen}");
 }
 
 #[test]

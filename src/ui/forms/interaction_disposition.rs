@@ -58,7 +58,14 @@ fn codes(rules: &Rules, kept: &str) -> Vec<Opt> {
 fn describe(fields: &mut [Field], rules: &Rules, code: &str) {
     let Some(book) = rules.book() else { return };
     let described = book.dispositions.get(code).map(|c| c.description.as_str()).unwrap_or_default();
-    if let Some(Field { input: Input::Text(text), touched: false, .. }) = fields.get_mut(DESCRIPTION)
+    let Some(field) = fields.get_mut(DESCRIPTION) else { return };
+    if field.touched {
+        // Typed in, cleared included: it no longer follows the code, and its
+        // help stops saying it does.
+        field.help = "what this disposition means (no longer follows the code)".into();
+        return;
+    }
+    if let Input::Text(text) = &mut field.input
         && text.text() != described
     {
         *text = super::TextInput::new(described.to_owned());
