@@ -114,7 +114,7 @@ fn a_secret_file_others_can_read_loads_with_a_warning() {
 }
 
 #[test]
-fn a_missing_or_empty_secret_file_is_refused() {
+fn a_missing_empty_or_two_line_secret_file_is_refused() {
     let home = Home::with_config(&tenant("client_secret_file = \"client_secret\""));
     let error = home.load(&env_with_secrets()).expect_err("a missing file is refused");
     assert_eq!(error.key(), Some(&KeyPath::new("profiles.prod", "client_secret_file")));
@@ -123,6 +123,11 @@ fn a_missing_or_empty_secret_file_is_refused() {
     home.secret_file("client_secret", " \n", 0o600);
     let error = home.load(&env_with_secrets()).expect_err("an empty file is refused");
     assert!(error.to_string().contains("is empty"), "{error}");
+
+    home.secret_file("client_secret", "# the console's secret\nS3cretValue-for-tests\n", 0o600);
+    let error = home.load(&env_with_secrets()).expect_err("a second line is refused");
+    assert!(error.to_string().contains("holds 2 lines; it must hold the secret alone"), "{error}");
+    assert!(!error.to_string().contains("S3cretValue"), "{error}");
 }
 
 #[test]

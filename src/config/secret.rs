@@ -179,6 +179,16 @@ impl SecretKeys<'_> {
         if value.is_empty() {
             return Err(fail(format!("{} is empty", path.display())));
         }
+        // No secret holds a line break: a second line is a comment, a
+        // `NAME=value` file or two secrets, and sent as it is it fails as
+        // a bare 401.
+        if value.lines().count() > 1 {
+            return Err(fail(format!(
+                "{} holds {} lines; it must hold the secret alone, on one line",
+                path.display(),
+                value.lines().count()
+            )));
+        }
         let warning = shared_mode(&path).map(|mode| Warning::SecretFileShared {
             key: KeyPath::new(table.name(), self.file_key),
             path: path.clone(),
