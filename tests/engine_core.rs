@@ -2,7 +2,9 @@
 
 mod engine_support;
 
-use cxone_console::engine::{Change, Command, CommandId, DataActionChange, Event, Finished, Outcome};
+use cxone_console::engine::{
+    ActionRef, Change, Command, CommandId, DataActionChange, Event, Finished, Outcome,
+};
 use cxone_console::sandbox::Resource;
 use engine_support::Rig;
 use engine_support::contacts::{batch_report, batch_under_way};
@@ -22,7 +24,7 @@ async fn start_up_reports_recovery_and_a_read_only_engine_refuses_writes() {
         })
         .await;
     assert!(recovery.repairs.is_empty() && recovery.reconciled.is_empty());
-    let change = Change::DataAction(DataActionChange::Deprecate { id: "anything".into() });
+    let change = Change::DataAction(DataActionChange::Deprecate { action: ActionRef::Id("anything".into()) });
     match rig.run(change).await {
         Finished::Single { outcome: Outcome::Rejected { reason }, .. } => {
             assert!(reason.contains("read-only"))
@@ -47,7 +49,8 @@ async fn a_batch_cancelled_while_the_engine_winds_down_skips_what_has_not_starte
     tokio::task::yield_now().await;
     commands.send(Command::Cancel { id: id.clone() }).await.expect("the engine still listens");
     let late = CommandId::random();
-    let deprecate = Change::DataAction(DataActionChange::Deprecate { id: "anything".into() });
+    let deprecate =
+        Change::DataAction(DataActionChange::Deprecate { action: ActionRef::Id("anything".into()) });
     commands.send(Command::Submit { id: late.clone(), change: deprecate }).await.expect("still listening");
 
     let (mut report, mut refused) = (None, None);

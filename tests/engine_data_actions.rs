@@ -6,7 +6,7 @@ mod engine_support;
 use cxone_console::domain::data_action::{DataActionDraft, sample_input};
 use cxone_console::engine::audit::RecordKind;
 use cxone_console::engine::metrics::Operation;
-use cxone_console::engine::{Change, DataActionChange, Event, Outcome};
+use cxone_console::engine::{ActionRef, Change, DataActionChange, Event, Outcome};
 use cxone_console::sandbox::Resource;
 use cxone_console::sandbox::tenant::RunStatus;
 use engine_support::Rig;
@@ -34,11 +34,11 @@ fn version_of(rig: &Rig, id: &str) -> (String, bool) {
 }
 
 fn new_version(id: &str, version: &str) -> Change {
-    data_action(DataActionChange::NewVersion { id: id.into(), version: version.into() })
+    data_action(DataActionChange::NewVersion { action: ActionRef::Id(id.into()), version: version.into() })
 }
 
 fn deprecate(id: &str) -> Change {
-    data_action(DataActionChange::Deprecate { id: id.into() })
+    data_action(DataActionChange::Deprecate { action: ActionRef::Id(id.into()) })
 }
 
 fn rfc3339(at: OffsetDateTime) -> String {
@@ -166,7 +166,7 @@ async fn metrics_report_the_executions_of_a_seeded_action() {
     let now = OffsetDateTime::now_utc();
     let query = || {
         data_action(DataActionChange::Metrics {
-            id: id.clone(),
+            action: ActionRef::Id(id.clone()),
             from: rfc3339(now - Duration::days(1)),
             to: rfc3339(now + Duration::days(1)),
         })
@@ -189,12 +189,87 @@ async fn metrics_report_the_executions_of_a_seeded_action() {
     assert_eq!(counts(&after, "error") - counts(&before, "error"), 1, "{after}");
 
     let backwards = data_action(DataActionChange::Metrics {
-        id: id.clone(),
+        action: ActionRef::Id(id.clone()),
         from: rfc3339(now),
         to: rfc3339(now - Duration::days(1)),
     });
     let outcome = rig.outcome(backwards).await;
     assert!(matches!(&outcome, Outcome::Rejected { reason } if reason.contains("dateTo")), "{outcome}");
+    rig.stop().await;
+}
+
+/// Metrics of an action the tenant does not have are refused as a new
+/// version of it is, not reported as an action that never ran.
+#[tokio::test]
+async fn metrics_of_an_action_the_tenant_does_not_have_are_refused() {
+    let mut rig = Rig::quiet().await;
+    let missing = "00000000-0000-4000-8000-000000000000";
+    let now = OffsetDateTime::now_utc();
+    let metrics = rig
+        .outcome(data_action(DataActionChange::Metrics {
+            action: ActionRef::Id(missing.into()),
+            from: rfc3339(now - Duration::days(1)),
+            to: rfc3339(now),
+        }))
+        .await;
+    let version = rig.outcome(new_version(missing, "9.0.0")).await;
+    for outcome in [&metrics, &version] {
+        assert!(
+            matches!(outcome, Outcome::Rejected { reason }
+                if reason.contains("not found on the tenant") && reason.contains(missing)),
+            "{outcome}"
+        );
+    }
+    rig.stop().await;
+}
+
+/// A name is looked up when the change runs: it reaches the action deployed
+/// just before under it, and once a second action holds it, the change is
+/// refused and neither action is touched.
+#[tokio::test]
+async fn an_action_named_by_name_is_looked_up_when_the_change_runs() {
+    let mut rig = Rig::quiet().await;
+    let named = |version: &str| {
+        data_action(DataActionChange::NewVersion {
+            action: ActionRef::Name("Fresh_Lookup".into()),
+            version: version.into(),
+        })
+    };
+    let missing = rig.outcome(named("1.1.0")).await;
+    assert!(
+        matches!(&missing, Outcome::Rejected { reason } if reason.contains("no data action on the tenant is named Fresh_Lookup")),
+        "{missing}"
+    );
+    let mut draft = DataActionDraft::documents_example("http://127.0.0.1:9/process");
+    draft.name = "Fresh_Lookup".into();
+    let deployed = rig.outcome(data_action(DataActionChange::Deploy(draft.clone()))).await;
+    let Outcome::Applied { data: Some(data), .. } = &deployed else { panic!("{deployed}") };
+    let first = data["id"].as_str().unwrap().to_string();
+    let moved = rig.outcome(named("1.1.0")).await;
+    assert!(moved.is_applied(), "{moved}");
+    assert_eq!(version_of(&rig, &first).0, "1.1.0");
+    let intent = rig
+        .audit_records()
+        .into_iter()
+        .rfind(|r| r.entry.kind == RecordKind::Intent)
+        .expect("the new version's intent");
+    assert_eq!(
+        intent.entry.target.as_ref().map(|t| t.id.as_str()),
+        Some(first.as_str()),
+        "recorded by its id"
+    );
+
+    let again = rig.outcome(data_action(DataActionChange::Deploy(draft))).await;
+    assert!(again.is_applied(), "{again}");
+    let writes = rig.sandbox.stats().writes_of(Resource::DataAction);
+    let ambiguous = rig.outcome(named("1.2.0")).await;
+    assert!(
+        matches!(&ambiguous, Outcome::Rejected { reason }
+            if reason.contains("2 data actions are named Fresh_Lookup; give the id of one")),
+        "{ambiguous}"
+    );
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::DataAction), writes, "nothing was sent");
+    assert_eq!(version_of(&rig, &first).0, "1.1.0");
     rig.stop().await;
 }
 

@@ -105,6 +105,35 @@ pub enum Change {
     WatchAttributes,
 }
 
+/// A data action as a change names it: by its id, or by its name, which
+/// the engine looks up when the change runs, so a batch file's line finds
+/// the actions its earlier lines deployed. A name that more than one action
+/// holds then is refused, never sent to one of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionRef {
+    Id(String),
+    Name(String),
+}
+
+impl ActionRef {
+    /// The id, when the change names the action by it.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::Id(id) => Some(id.trim()),
+            Self::Name(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for ActionRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Id(id) => f.write_str(id.trim()),
+            Self::Name(name) => write!(f, "named {}", name.trim()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum DataActionChange {
     /// Run the handler locally on `input`; nothing is sent to the tenant.
@@ -113,15 +142,15 @@ pub enum DataActionChange {
     },
     Deploy(DataActionDraft),
     NewVersion {
-        id: String,
+        action: ActionRef,
         version: String,
     },
     Deprecate {
-        id: String,
+        action: ActionRef,
     },
     /// Read execution metrics between two RFC 3339 times.
     Metrics {
-        id: String,
+        action: ActionRef,
         from: String,
         to: String,
     },

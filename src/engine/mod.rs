@@ -21,7 +21,7 @@ mod rules;
 mod run;
 mod webhooks;
 
-pub use command::{Change, Command, CommandId, DataActionChange, Item};
+pub use command::{ActionRef, Change, Command, CommandId, DataActionChange, Item};
 pub use context::EngineConfig;
 pub use event::{
     AttributeCallback, BatchReport, Connection, Event, Finished, Link, Outcome, Recovery, RuleBook, Snapshot,
@@ -29,6 +29,8 @@ pub use event::{
 };
 /// A read tried again over the tenant's passing trouble, as the flows read.
 pub(crate) use flows::again;
+/// Data actions by name, as batch files name them.
+pub(crate) use flows::{data_actions_by_name, one_action_named};
 
 use crate::api::Client;
 use audit::{AuditEntry, AuditError, AuditLog};

@@ -61,38 +61,9 @@ impl fmt::Display for Op {
     }
 }
 
-/// A data action named by its id, or by its name (looked up on the tenant,
-/// and refused unless exactly one action has it).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ActionRef {
-    Id(String),
-    Name(String),
-    /// A name the tenant knows, with the id it stands for.
-    Found {
-        name: String,
-        id: String,
-    },
-}
-
-impl ActionRef {
-    /// The id, once known.
-    pub fn id(&self) -> Option<&str> {
-        match self {
-            Self::Id(id) | Self::Found { id, .. } => Some(id.trim()),
-            Self::Name(_) => None,
-        }
-    }
-}
-
-impl fmt::Display for ActionRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Id(id) => f.write_str(id.trim()),
-            Self::Name(name) => write!(f, "named {}", name.trim()),
-            Self::Found { name, id } => write!(f, "{name} ({id})"),
-        }
-    }
-}
+/// A data action named by its id, or by its name: looked up by the engine
+/// when the line runs, so the line finds what earlier lines deployed.
+pub use crate::engine::ActionRef;
 
 /// One line's change, as drafts the rules are applied to.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,15 +104,6 @@ impl Entry {
         }
     }
 
-    pub fn action_mut(&mut self) -> Option<&mut ActionRef> {
-        match self {
-            Self::NewVersion { action, .. } | Self::Deprecate { action } | Self::Metrics { action, .. } => {
-                Some(action)
-            }
-            _ => None,
-        }
-    }
-
     /// What the line changes, in words.
     pub fn target(&self) -> String {
         match self {
@@ -161,10 +123,8 @@ impl Entry {
     }
 
     /// The engine's change for a line that is not a contact disposition
-    /// (those are gathered into one batch). Data actions must be named by
-    /// id by now.
+    /// nor an agent status (those are gathered into batches).
     pub fn change(&self) -> Option<Change> {
-        let id = |action: &ActionRef| action.id().map(str::to_string);
         Some(match self {
             Self::InteractionDisposition { interaction_id, dispositions } => Change::InteractionDisposition {
                 interaction_id: interaction_id.trim().to_string(),
@@ -175,15 +135,17 @@ impl Entry {
             }
             Self::Deploy(draft) => Change::DataAction(DataActionChange::Deploy(draft.clone())),
             Self::NewVersion { action, version } => Change::DataAction(DataActionChange::NewVersion {
-                id: id(action)?,
+                action: action.clone(),
                 version: version.trim().to_string(),
             }),
-            Self::Deprecate { action } => Change::DataAction(DataActionChange::Deprecate { id: id(action)? }),
+            Self::Deprecate { action } => {
+                Change::DataAction(DataActionChange::Deprecate { action: action.clone() })
+            }
             Self::Simulate { input } => {
                 Change::DataAction(DataActionChange::Simulate { input: input.clone() })
             }
             Self::Metrics { action, date_from, date_to } => Change::DataAction(DataActionChange::Metrics {
-                id: id(action)?,
+                action: action.clone(),
                 from: date_from.trim().to_string(),
                 to: date_to.trim().to_string(),
             }),

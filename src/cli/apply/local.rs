@@ -72,7 +72,7 @@ pub(crate) fn agent_status(draft: &AgentStatusDraft) -> Result<AgentStatusChange
 
 fn action_ref(action: &ActionRef) -> Result<(), crate::domain::FieldError> {
     match action {
-        ActionRef::Id(id) | ActionRef::Found { id, .. } => DataActionId::parse_as("id", id).map(drop),
+        ActionRef::Id(id) => DataActionId::parse_as("id", id).map(drop),
         ActionRef::Name(name) => check_name(name).map(drop),
     }
 }

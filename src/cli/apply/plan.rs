@@ -38,8 +38,8 @@ fn contacts_id(tenant: &str, digest: &[u8; 32]) -> CommandId {
     CommandId::derived([&b"cxone-console apply"[..], tenant.as_bytes(), digest, b"contact_dispositions"])
 }
 
-/// The batch's commands against `tenant`. Lines whose data action is still
-/// named by name (the tenant was not asked) make no command.
+/// The batch's commands against `tenant`, one for every line but the
+/// contact dispositions, which make one.
 pub fn plan(batch: &Batch, tenant: &str) -> Vec<Planned> {
     let mut commands = Vec::new();
     let mut contacts: Option<usize> = None;

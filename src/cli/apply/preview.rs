@@ -4,7 +4,7 @@
 //! alone. Only reads are sent.
 
 use super::batch::Batch;
-use super::entry::{ActionRef, Entry, Line};
+use super::entry::{Entry, Line};
 use super::local;
 use super::progress::Progress;
 use super::report::{LineReport, Verdict};
@@ -14,12 +14,8 @@ use crate::api::{ApiError, ApiErrorKind, Client};
 use crate::domain::agent_status::{AgentStatusDraft, already, role_fit, shift_fit};
 use crate::domain::attributes::{AttributeDraft, AttributeMode, AttributeUpdate, Refusal, held_values, plan};
 use crate::domain::contact_disposition::{ContactDispositionDraft, OutcomeCode, SkipReason, check_contact};
-use crate::domain::data_action::{
-    ActionPatch, DEFAULT_TIMEOUT_MS, DataActionDraft, PatchFit, input_schema, output_schema, parse_version,
-    simulate,
-};
 use crate::domain::interaction_disposition::{Disposition, DispositionDraft, closed};
-use crate::domain::{CampaignId, ContactId, DataActionId, FieldError, Invalid, Timestamp};
+use crate::domain::{CampaignId, ContactId, FieldError, Invalid, Timestamp};
 use crate::engine::Outcome;
 use crate::engine::again;
 use serde_json::{Map, Value, json};
@@ -30,6 +26,10 @@ use std::collections::{HashMap, HashSet};
 const LIST_FROM: usize = 20;
 /// Pages of one campaign's contacts read at most (a million contacts).
 const MAX_PAGES: usize = 1_000;
+
+mod actions;
+
+use actions::{data_action, deploy, metrics, simulation};
 
 type Previewed = Result<LineReport, ApiError>;
 
@@ -63,11 +63,9 @@ pub(crate) async fn preview(
             }
             Entry::Deprecate { action } => data_action(&mut targets, line, action, None).await,
             Entry::Simulate { input } => Ok(simulation(line, input, now)),
-            Entry::Metrics { date_from, date_to, .. } => Ok(LineReport::new(
-                line,
-                Verdict::WouldApply,
-                format!("would read daily execution metrics from {} to {}", date_from.trim(), date_to.trim()),
-            )),
+            Entry::Metrics { action, date_from, date_to } => {
+                metrics(&mut targets, line, action, date_from, date_to).await
+            }
         }?;
         progress.tick(report.outcome);
         reports.push(report);
@@ -227,85 +225,6 @@ async fn agent(
         Ok(changes(report, before, after))
     };
     refused(line, read.await)
-}
-
-/// A deploy always creates an action; one whose name the tenant (or an
-/// earlier line) already gives another is said to make a second of it.
-async fn deploy(targets: &mut Targets<'_>, line: &Line, draft: &DataActionDraft) -> Previewed {
-    let name = draft.name.trim();
-    let reason = match targets.deploy(name).await? {
-        0 => "would create a new data action".to_string(),
-        held => format!(
-            "would create a new data action beside the {held} already named {name}; \
-             for a new version of one, use data_action.new_version"
-        ),
-    };
-    let mut report = LineReport::new(line, Verdict::WouldApply, reason);
-    report.after = Some(json!({"name": name, "version": draft.version.trim(),
-        "handlerUrl": draft.handler_url.trim(), "timeoutMs": draft.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS)}));
-    Ok(report)
-}
-
-/// A new version (`version` given) or a deprecation.
-async fn data_action(
-    targets: &mut Targets<'_>,
-    line: &Line,
-    action: &ActionRef,
-    version: Option<&String>,
-) -> Previewed {
-    let read = async {
-        let id = match action.id() {
-            Some(id) => DataActionId::parse_as("id", id),
-            None => Err(FieldError::new("name", format!("{action} was not looked up on the tenant"))),
-        };
-        let patch = match version.map(|v| parse_version("version", v)).transpose() {
-            Ok(Some(version)) => ActionPatch::Version(version),
-            Ok(None) => ActionPatch::Deprecate,
-            Err(e) => return Ok(broken(line, e)),
-        };
-        let id = match id {
-            Ok(id) => id,
-            Err(e) => return Ok(broken(line, e)),
-        };
-        let held = targets.action(&id).await?;
-        let before = json!({"version": held.version.to_string(), "isDeprecated": held.is_deprecated});
-        match patch.fit(&held.version, held.is_deprecated) {
-            PatchFit::Send => {}
-            PatchFit::InPlace(why) => return Ok(unchanged(line, why)),
-            PatchFit::Refused(e) => return Ok(broken(line, e)),
-        }
-        let report = match patch {
-            ActionPatch::Version(version) => {
-                held.version = version;
-                LineReport::new(line, Verdict::WouldApply, "would publish a new version")
-            }
-            ActionPatch::Deprecate => {
-                held.is_deprecated = true;
-                LineReport::new(line, Verdict::WouldApply, "would deprecate the action")
-            }
-        };
-        let after = json!({"version": held.version.to_string(), "isDeprecated": held.is_deprecated});
-        Ok(changes(report, before, after))
-    };
-    refused(line, read.await)
-}
-
-fn simulation(line: &Line, input: &Value, now: Timestamp) -> LineReport {
-    match simulate(input, input_schema(), output_schema(), now) {
-        Ok(routing) => {
-            let mut report = LineReport::new(
-                line,
-                Verdict::WouldApply,
-                format!(
-                    "routes to {} (confidence {})",
-                    routing.routing_recommendation, routing.confidence_score
-                ),
-            );
-            report.data = Some(routing.output);
-            report
-        }
-        Err(e) => LineReport::new(line, Verdict::WouldReject, e.to_string()),
-    }
 }
 
 /// Contacts as the tenant holds them: campaigns with many lines read whole.

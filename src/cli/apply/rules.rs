@@ -1,26 +1,27 @@
 //! The rules that need the tenant's data: the disposition matrix, each
-//! campaign's outcome codes, the agents outcomes name, the pause reasons.
-//! Data actions named by name are looked up here and from then on named by
-//! id. Each piece of data is read once for the whole file.
+//! campaign's outcome codes, the agents outcomes name, the pause reasons,
+//! the data actions lines name by name. Each piece of data is read once for
+//! the whole file.
+//!
+//! A name is only checked here: the engine looks it up when its line runs,
+//! as the lines before leave the tenant, and refuses the line if the name
+//! then stands for more than one action. The check counts the actions the
+//! earlier lines deploy, so a file that deploys an action and then versions
+//! it by name passes.
 
 use super::batch::{Batch, LineError};
 use super::entry::{ActionRef, Entry};
-use crate::api::model::{ListQuery, MAX_TOP, NoFilter};
 use crate::api::{ApiError, ApiErrorKind, Client};
 use crate::domain::agent_status::{AgentStatusChange, PauseReasons};
 use crate::domain::attribution::check_agent;
 use crate::domain::contact_disposition::{AGENT_FIELD, ContactDisposition, OutcomeMatrix};
 use crate::domain::interaction_disposition::{DispositionMatrix, InteractionDisposition};
 use crate::domain::{AgentId, CampaignId, FieldError, Invalid, Problems, Timestamp};
-use crate::engine::again;
+use crate::engine::{again, data_actions_by_name, one_action_named};
 use std::collections::{BTreeMap, HashMap};
 
-/// Pages of data actions read at most (a million actions).
-const MAX_PAGES: usize = 1_000;
-
-/// Checks every line of `batch` against the tenant's data and names its
-/// data actions by id. Returns the broken rules; an error when the tenant
-/// could not be read.
+/// Checks every line of `batch` against the tenant's data. Returns the
+/// broken rules; an error when the tenant could not be read.
 pub(crate) async fn check(
     client: &Client,
     batch: &mut Batch,
@@ -28,6 +29,8 @@ pub(crate) async fn check(
 ) -> Result<Vec<LineError>, ApiError> {
     let mut data = TenantData::new(client);
     let mut errors = Vec::new();
+    // The lines (by number) that deploy each name, as far as the walk got.
+    let mut deployed: HashMap<String, Vec<usize>> = HashMap::new();
     for line in &mut batch.lines {
         let verdict = match &mut line.entry {
             Entry::InteractionDisposition { interaction_id, dispositions } => {
@@ -50,8 +53,15 @@ pub(crate) async fn check(
             Entry::AgentStatus(draft) if !draft.pause_reason.trim().is_empty() => {
                 AgentStatusChange::validate(draft, data.pause_reasons().await?).map(drop)
             }
-            entry => match entry.action_mut() {
-                Some(action @ ActionRef::Name(_)) => data.resolve(action).await?.map_err(Invalid::from),
+            Entry::Deploy(draft) => {
+                deployed.entry(draft.name.trim().to_string()).or_default().push(line.number);
+                Ok(())
+            }
+            entry => match entry.action() {
+                Some(ActionRef::Name(name)) => {
+                    let by_lines = deployed.get(name.trim()).map(Vec::as_slice).unwrap_or_default();
+                    data.named(name.trim(), by_lines).await?.map_err(Invalid::from)
+                }
                 _ => Ok(()),
             },
         };
@@ -162,51 +172,28 @@ impl<'a> TenantData<'a> {
         Ok(self.agents.get(agent))
     }
 
-    /// Names `action` by its id, when exactly one action has its name.
-    async fn resolve(&mut self, action: &mut ActionRef) -> Result<Result<(), FieldError>, ApiError> {
-        let ActionRef::Name(name) = action else { return Ok(Ok(())) };
-        let actions = self.actions().await?;
-        let ids = actions.get(name.trim()).map(Vec::as_slice).unwrap_or_default();
-        Ok(match ids {
-            [id] => {
-                *action = ActionRef::Found { name: name.trim().to_string(), id: id.clone() };
-                Ok(())
-            }
-            [] => Err(FieldError::new("name", format!("no data action on the tenant is named {name}"))),
-            many => Err(FieldError::new(
+    /// Whether `name` will stand for an action when its line runs: one the
+    /// tenant has, or one the lines `by_lines` deploy. Two or more on the
+    /// tenant already can only stay ambiguous, and are refused now; whether
+    /// a deploy of this file makes the name ambiguous is for the line to
+    /// find when it runs (the deploy may not go through, or may be one an
+    /// earlier run of the file made).
+    async fn named(&mut self, name: &str, by_lines: &[usize]) -> Result<Result<(), FieldError>, ApiError> {
+        let held = self.actions().await?.get(name).map(Vec::as_slice).unwrap_or_default();
+        Ok(match (held.len(), by_lines) {
+            (0, []) => Err(FieldError::new(
                 "name",
-                format!(
-                    "{} data actions are named {name}; give the id of one: {}",
-                    many.len(),
-                    many.join(", ")
-                ),
+                format!("no data action on the tenant is named {name}, and no earlier line deploys one"),
             )),
+            (0 | 1, _) => Ok(()),
+            _ => one_action_named(name, held).map(drop),
         })
     }
 
     async fn actions(&mut self) -> Result<&BTreeMap<String, Vec<String>>, ApiError> {
         if self.actions.is_none() {
-            self.actions = Some(actions_by_name(self.client).await?);
+            self.actions = Some(data_actions_by_name(self.client).await?);
         }
         Ok(self.actions.get_or_insert_with(BTreeMap::new))
     }
-}
-
-/// The ids of the tenant's data actions, by name.
-pub(super) async fn actions_by_name(client: &Client) -> Result<BTreeMap<String, Vec<String>>, ApiError> {
-    let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut query = ListQuery::<NoFilter>::new().top(MAX_TOP);
-    // Bounded, so a tenant that keeps announcing pages cannot hold the run.
-    for _ in 0..MAX_PAGES {
-        let page = again(|| client.data_actions(&query)).await?.value;
-        let next = page.next_query(&query);
-        for action in page.items {
-            by_name.entry(action.name).or_default().push(action.id.as_str().to_string());
-        }
-        match next {
-            Some(next) => query = next,
-            None => break,
-        }
-    }
-    Ok(by_name)
 }

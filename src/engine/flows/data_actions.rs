@@ -7,8 +7,10 @@
 //! tag, reading again on a stale one as document 000 does. Reads and writes
 //! cut short (a dropped connection, a server error, a revoked token) go again
 //! as in the other flows; a write still unsettled is read back. Metrics come
-//! from the analytics query.
+//! from the analytics query, for an action the tenant has. An action named by
+//! name is looked up when the change runs (see [`action_names`]).
 
+use super::action_names::{self, Unresolved};
 use super::ending::{Tries, again, not_landed, unsettled};
 use super::interaction_disposition::{pause, target_id};
 use super::{Settled, Trail};
@@ -21,7 +23,7 @@ use crate::domain::data_action::{
 };
 use crate::domain::{DataActionId, FieldError, Problems, Timestamp};
 use crate::engine::audit::{Target, TargetKind};
-use crate::engine::command::{CommandId, DataActionChange};
+use crate::engine::command::{ActionRef, CommandId, DataActionChange};
 use crate::engine::context::{Ctx, settle};
 use crate::engine::event::{Finished, Outcome};
 use crate::engine::metrics::{ErrorClass, Operation};
@@ -35,19 +37,27 @@ pub(crate) async fn run(ctx: &Ctx, id: &CommandId, change: DataActionChange) -> 
         DataActionChange::Simulate { input } => {
             Finished::Single { target: None, outcome: simulate(ctx, &input) }
         }
-        DataActionChange::Metrics { id: action, from, to } => {
-            Finished::Single { target: target(&action), outcome: metrics(ctx, &action, &from, &to).await }
+        DataActionChange::Metrics { action, from, to } => {
+            let outcome = metrics(ctx, &action, &from, &to).await;
+            Finished::Single { target: target(&shown(&action)), outcome }
         }
         DataActionChange::Deploy(draft) => {
             Finished::Single { target: target(&draft.name), outcome: deploy(ctx, id, &draft).await }
         }
-        DataActionChange::NewVersion { id: action, version } => {
+        DataActionChange::NewVersion { action, version } => {
             let outcome = patch(ctx, id, &action, Some(&version)).await;
-            Finished::Single { target: target(&action), outcome }
+            Finished::Single { target: target(&shown(&action)), outcome }
         }
-        DataActionChange::Deprecate { id: action } => {
-            Finished::Single { target: target(&action), outcome: patch(ctx, id, &action, None).await }
+        DataActionChange::Deprecate { action } => {
+            Finished::Single { target: target(&shown(&action)), outcome: patch(ctx, id, &action, None).await }
         }
+    }
+}
+
+/// The action as the change names it: its id, or its name until looked up.
+fn shown(action: &ActionRef) -> String {
+    match action {
+        ActionRef::Id(id) | ActionRef::Name(id) => id.trim().to_string(),
     }
 }
 
@@ -164,9 +174,9 @@ impl ActionPatch {
     }
 }
 
-/// A new version (`version` given) or a deprecation of action `raw_id`.
-async fn patch(ctx: &Ctx, id: &CommandId, raw_id: &str, version: Option<&str>) -> Outcome {
-    let target = Target::new(TargetKind::DataAction, target_id(raw_id));
+/// A new version (`version` given) or a deprecation of `named`.
+async fn patch(ctx: &Ctx, id: &CommandId, named: &ActionRef, version: Option<&str>) -> Outcome {
+    let target = Target::new(TargetKind::DataAction, target_id(&shown(named)));
     let action = ActionPatch::action(version.is_some());
     let mut trail = Trail::new(ctx, id, id.clone(), Operation::DataAction, action, target);
     if let Some(earlier) = trail.settled_before() {
@@ -174,19 +184,28 @@ async fn patch(ctx: &Ctx, id: &CommandId, raw_id: &str, version: Option<&str>) -
     }
     let started = Instant::now();
     let mut p = Problems::new();
-    let action_id = p.take(DataActionId::parse_as("id", raw_id));
+    // The id's own rules first, so a malformed id and a bad version are
+    // named together; a name is looked up only for a change that can go.
+    if let ActionRef::Id(raw) = named {
+        p.take(DataActionId::parse_as("id", raw));
+    }
     let version = version.map(|raw| p.take(parse_version("version", raw)));
     let checked = p.finish(|| {
-        let change = match version {
+        Some(match version {
             Some(v) => ActionPatch::Version(v?),
             None => ActionPatch::Deprecate,
-        };
-        Some((action_id?, change))
+        })
     });
-    let (action_id, change) = match checked {
-        Ok(checked) => checked,
+    let change = match checked {
+        Ok(change) => change,
         Err(invalid) => return refuse(trail, invalid.to_string(), started).await,
     };
+    let action_id = match action_names::resolve(&ctx.api, named).await {
+        Ok(action_id) => action_id,
+        Err(Unresolved::Rule(rule)) => return refuse(trail, rule.to_string(), started).await,
+        Err(Unresolved::Api(e)) => return failed(trail, &e, started).await,
+    };
+    trail.retarget(Target::new(TargetKind::DataAction, action_id.as_str()));
     let current = match again(|| ctx.api.data_action(&action_id)).await {
         Ok(current) => current,
         Err(e) => return failed(trail, &e, started).await,
@@ -285,15 +304,36 @@ async fn read_back(
     }
 }
 
-async fn metrics(ctx: &Ctx, raw_id: &str, from: &str, to: &str) -> Outcome {
+async fn metrics(ctx: &Ctx, named: &ActionRef, from: &str, to: &str) -> Outcome {
     let mut p = Problems::new();
-    let action_id = p.take(DataActionId::parse_as("id", raw_id));
+    if let ActionRef::Id(raw) = named {
+        p.take(DataActionId::parse_as("id", raw));
+    }
     let from = p.take(Timestamp::parse_as("from", from));
     let to = p.take(Timestamp::parse_as("to", to));
-    let query = match p.finish(|| Some(MetricsQuery::daily(action_id, from?, to?))) {
-        Ok(Ok(query)) => query,
-        Ok(Err(rule)) => return Outcome::rejected(rule.to_string()),
+    // The range is held to its rules before the tenant is asked anything.
+    let (from, to) = match p.finish(|| Some((from?, to?))) {
+        Ok(range) => match MetricsQuery::daily(None, range.0, range.1) {
+            Ok(_) => range,
+            Err(rule) => return Outcome::rejected(rule.to_string()),
+        },
         Err(invalid) => return Outcome::rejected(invalid.to_string()),
+    };
+    let action_id = match action_names::resolve(&ctx.api, named).await {
+        Ok(action_id) => action_id,
+        Err(Unresolved::Rule(rule)) => return Outcome::rejected(rule.to_string()),
+        Err(Unresolved::Api(e)) => return settle(&e).0,
+    };
+    // The analytics query answers an unknown id with no rows, which would
+    // read as an action that never ran: the action is read first, so one the
+    // tenant does not have is refused as a new version or deprecation is.
+    if let Err(e) = again(|| ctx.api.data_action(&action_id)).await {
+        return settle(&e).0;
+    }
+    let raw_id = action_id.to_string();
+    let query = match MetricsQuery::daily(Some(action_id), from, to) {
+        Ok(query) => query,
+        Err(rule) => return Outcome::rejected(rule.to_string()),
     };
     let rows = match again(|| ctx.api.data_action_metrics(&query)).await {
         Ok(reply) => reply.value,

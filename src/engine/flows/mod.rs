@@ -7,6 +7,7 @@
 //! under an id derived from the change, so a crash between the two leaves an
 //! intent that start-up reconciles without queueing the webhook twice.
 
+mod action_names;
 mod agent_status;
 pub(super) mod attributes;
 mod attribution;
@@ -15,6 +16,8 @@ mod data_actions;
 mod ending;
 mod interaction_disposition;
 
+pub(crate) use action_names::by_name as data_actions_by_name;
+pub(crate) use action_names::one_named as one_action_named;
 pub(crate) use ending::again;
 
 use super::audit::{AuditEntry, RequestInfo, Target};
@@ -159,6 +162,13 @@ impl<'a> Trail<'a> {
 
     pub fn target(&self) -> &Target {
         &self.target
+    }
+
+    /// Names the target as found once the change ran (a data action named
+    /// by name is recorded by its id), before the intent is written: start-up
+    /// reads an unsettled change back by the target its intent names.
+    pub fn retarget(&mut self, target: Target) {
+        self.target = target;
     }
 
     pub fn item(&self) -> &CommandId {

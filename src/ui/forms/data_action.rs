@@ -8,7 +8,7 @@ use crate::domain::data_action::{
     DEFAULT_TIMEOUT_MS, DataActionDefinition, DataActionDraft, check_new_version, input_schema,
     output_schema, sample_input,
 };
-use crate::engine::DataActionChange;
+use crate::engine::{ActionRef, DataActionChange};
 use serde_json::Value;
 
 /// How far back the metrics form looks by default.
@@ -161,7 +161,10 @@ pub(super) fn check_version(fields: &[Field], action: &DataAction) -> Check {
             after: version.clone(),
             note: None,
         };
-        let change = DataActionChange::NewVersion { id: action.id.to_string(), version: version.clone() };
+        let change = DataActionChange::NewVersion {
+            action: ActionRef::Id(action.id.to_string()),
+            version: version.clone(),
+        };
         Plan::new(
             format!("Move {} to version {version}?", action.name),
             format!("version {version}"),
@@ -184,7 +187,7 @@ pub(super) fn check_deprecate(action: &DataAction) -> Check {
     check.finish(|| {
         let line =
             PlanLine { entity: named(action), before: "live".into(), after: "deprecated".into(), note: None };
-        let change = DataActionChange::Deprecate { id: action.id.to_string() };
+        let change = DataActionChange::Deprecate { action: ActionRef::Id(action.id.to_string()) };
         Plan::new(
             format!("Deprecate {}?", action.name),
             "deprecation".into(),
@@ -219,7 +222,11 @@ pub(super) fn check_metrics(fields: &[Field], action: &DataAction) -> Check {
         check.note(if e.field == "dateTo" { "to".into() } else { e.field }, e.rule);
     }
     check.finish(|| {
-        let change = DataActionChange::Metrics { id: action.id.to_string(), from: value(0), to: value(1) };
+        let change = DataActionChange::Metrics {
+            action: ActionRef::Id(action.id.to_string()),
+            from: value(0),
+            to: value(1),
+        };
         let label = format!("metrics of {}", action.name);
         Plan::new("Read metrics?".into(), label, Vec::new(), Outgoing::DataAction(change))
     })

@@ -77,8 +77,8 @@ impl Outgoing {
             Self::Dispositions(each) => each.iter().map(|(id, _)| id.clone()).collect(),
             Self::Attributes(each) => each.iter().map(|(id, _)| id.clone()).collect(),
             Self::DataAction(
-                DataActionChange::NewVersion { id, .. } | DataActionChange::Deprecate { id },
-            ) => std::iter::once(id.clone()).collect(),
+                DataActionChange::NewVersion { action, .. } | DataActionChange::Deprecate { action },
+            ) => action.id().map(str::to_string).into_iter().collect(),
             Self::DataAction(_) => std::collections::BTreeSet::new(),
         }
     }

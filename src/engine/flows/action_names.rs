@@ -1,0 +1,87 @@
+//! Data actions named by name. The name is looked up on the tenant when the
+//! change runs, not when it was written: a batch file's line then finds the
+//! action an earlier line deployed, and a name that a second deploy made
+//! ambiguous is refused rather than sent to whichever action came first.
+
+use super::again;
+use crate::api::model::{ListQuery, MAX_TOP, NoFilter};
+use crate::api::{ApiError, Client};
+use crate::domain::{DataActionId, FieldError};
+use crate::engine::command::ActionRef;
+use std::collections::BTreeMap;
+
+/// Pages of data actions read at most (a million actions), so a tenant that
+/// keeps announcing pages cannot hold a change or a check forever.
+const MAX_PAGES: usize = 1_000;
+
+/// Why an action could not be named by id.
+pub(super) enum Unresolved {
+    /// The line's own field breaks a rule: a malformed id, a name no action
+    /// or several actions hold.
+    Rule(FieldError),
+    /// The tenant could not be read.
+    Api(ApiError),
+}
+
+/// The id of the action `action` names, as the tenant holds it now.
+pub(super) async fn resolve(api: &Client, action: &ActionRef) -> Result<DataActionId, Unresolved> {
+    match action {
+        ActionRef::Id(raw) => DataActionId::parse_as("id", raw).map_err(Unresolved::Rule),
+        ActionRef::Name(name) => {
+            let by_name = by_name(api).await.map_err(Unresolved::Api)?;
+            let ids = by_name.get(name.trim()).map(Vec::as_slice).unwrap_or_default();
+            let id = one_named(name.trim(), ids).map_err(Unresolved::Rule)?;
+            DataActionId::parse_as("id", id).map_err(Unresolved::Rule)
+        }
+    }
+}
+
+/// The one id among `ids`, the actions named `name`; a rule on `name`
+/// otherwise.
+pub(crate) fn one_named<'a>(name: &str, ids: &'a [String]) -> Result<&'a str, FieldError> {
+    match ids {
+        [id] => Ok(id),
+        [] => Err(FieldError::new("name", format!("no data action on the tenant is named {name}"))),
+        many => Err(FieldError::new(
+            "name",
+            format!("{} data actions are named {name}; give the id of one: {}", many.len(), many.join(", ")),
+        )),
+    }
+}
+
+/// The ids of the tenant's data actions, by name (as written: names that
+/// differ in case are different names).
+pub(crate) async fn by_name(api: &Client) -> Result<BTreeMap<String, Vec<String>>, ApiError> {
+    let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut query = ListQuery::<NoFilter>::new().top(MAX_TOP);
+    for _ in 0..MAX_PAGES {
+        let page = again(|| api.data_actions(&query)).await?.value;
+        let next = page.next_query(&query);
+        for action in page.items {
+            by_name.entry(action.name).or_default().push(action.id.as_str().to_string());
+        }
+        match next {
+            Some(next) => query = next,
+            None => break,
+        }
+    }
+    Ok(by_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_must_be_held_by_exactly_one_action() {
+        let ids = |n: usize| (0..n).map(|i| format!("id-{i}")).collect::<Vec<_>>();
+        assert_eq!(one_named("Vip", &ids(1)).unwrap(), "id-0");
+        let none = one_named("Vip", &ids(0)).unwrap_err();
+        assert_eq!(
+            (none.field.as_str(), none.rule.as_str()),
+            ("name", "no data action on the tenant is named Vip")
+        );
+        let two = one_named("Vip", &ids(2)).unwrap_err();
+        assert_eq!(two.rule, "2 data actions are named Vip; give the id of one: id-0, id-1");
+    }
+}
