@@ -1,12 +1,14 @@
 //! Data actions: deployment, versions, deprecation (document 004).
 //!
 //! Execution statistics are derived data and not part of an action's
-//! version: a tag read before a PATCH stays good while the action runs.
+//! version: a tag read before a PATCH stays good while the action runs. The
+//! list reports them (`recentExecutions`), so a run does move the action's
+//! `updatedAt`: a client polling with `updatedSince` sees the figures change.
 
 use super::analytics::{AnalyticsQuery, AnalyticsRow};
 use super::clock::Stamp;
 use super::etag::{self, ETag, IfMatch};
-use super::executions::RecentExecutions;
+use super::executions::{RecentExecutions, RunStatus};
 use super::store::{Meta, Page, Record, Window};
 use super::{Data, Failure, Tagged, Tenant, not_found, page_of};
 use crate::domain::data_action::{DataActionDefinition, DataActionDraft, Schema, check_new_version};
@@ -121,6 +123,20 @@ impl Data {
             created_at: a.created_at,
             updated_at: a.meta.updated_at,
         }
+    }
+
+    /// Records a run of action `id` at `version`, and moves the action's
+    /// `updatedAt` (not its version, nor so its tag) to `at`.
+    pub(super) fn record_run(
+        &mut self,
+        id: &str,
+        version: &str,
+        at: Stamp,
+        status: RunStatus,
+        latency_ms: f64,
+    ) {
+        self.executions.record(id, version, at, status, latency_ms);
+        self.actions.edit(id, |a| a.meta.updated_at = at);
     }
 
     fn tagged_action(&self, id: &str) -> Result<Tagged<DataActionView>, Failure> {

@@ -127,7 +127,7 @@ impl Tenant {
             .get(action_id)
             .map(|a| a.version.to_string())
             .ok_or_else(|| not_found(super::data_actions::KIND, action_id))?;
-        data.executions.record(action_id, &version, at, status, latency_ms);
+        data.record_run(action_id, &version, at, status, latency_ms);
         Ok(())
     }
 

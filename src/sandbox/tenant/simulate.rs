@@ -271,7 +271,7 @@ impl Data {
                 Ok(_) => (RunStatus::Success, latency),
             };
             let version = action.version.to_string();
-            self.executions.record(&id, &version, at, status, (latency * 100.0).round() / 100.0);
+            self.record_run(&id, &version, at, status, (latency * 100.0).round() / 100.0);
         }
     }
 }
