@@ -94,6 +94,19 @@ async fn a_deploy_creates_one_action_and_is_on_record_with_its_new_id() {
     assert_eq!(intent.entry.after.as_ref().map(|a| a["version"].clone()), Some(json!("1.0.0")));
     let outcome = records.iter().find(|r| r.entry.kind == RecordKind::Outcome).expect("an outcome");
     assert_eq!(outcome.entry.after.as_ref().map(|a| a["id"].clone()), Some(Value::String(id)));
+    // Every value the deploy set is on record, timeout and description too.
+    for record in [intent, outcome] {
+        let after = record.entry.after.as_ref().expect("a state after");
+        assert!(after["timeoutMs"].is_u64() && after["description"].is_string(), "{after}");
+    }
+    // A second action under the same name is said in the result.
+    let again = rig
+        .outcome(data_action(DataActionChange::Deploy(DataActionDraft::documents_example(
+            "http://127.0.0.1:9/p",
+        ))))
+        .await;
+    assert!(again.is_applied(), "{again}");
+    assert!(again.text().contains("beside the 2 other actions named"), "the seeded one and ours: {again}");
 
     let mut bad = DataActionDraft::documents_example("http://127.0.0.1:9/process");
     bad.version = "1.0".into();
@@ -101,7 +114,7 @@ async fn a_deploy_creates_one_action_and_is_on_record_with_its_new_id() {
     let outcome = rig.outcome(data_action(DataActionChange::Deploy(bad))).await;
     let Outcome::Rejected { reason } = &outcome else { panic!("expected a refusal, got {outcome}") };
     assert!(reason.contains("version:") && reason.contains("timeoutMs:"), "{reason}");
-    assert_eq!(rig.sandbox.stats().writes_of(Resource::DataAction), 1, "the refused deploy sent nothing");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::DataAction), 2, "the refused deploy sent nothing");
 
     // The live metrics count the tokens the engine's calls obtained.
     let counted = |e: &Event| match e {

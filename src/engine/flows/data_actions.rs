@@ -109,8 +109,18 @@ async fn deploy(ctx: &Ctx, id: &CommandId, draft: &DataActionDraft) -> Outcome {
         "name": definition.name,
         "version": definition.version.to_string(),
         "handlerUrl": definition.handler_url.as_str(),
+        "timeoutMs": definition.timeout_ms,
+        "description": definition.description,
         "isDeprecated": false,
     });
+    // Names need not be unique on the tenant, but a second action under one
+    // is worth saying in the result and the record: a later change by name
+    // is refused until it is told apart by id. Best effort: a tenant that
+    // cannot list its actions does not stop the deploy.
+    let namesakes = action_names::by_name(&ctx.api)
+        .await
+        .map(|mut by_name| by_name.remove(definition.name.as_str()).unwrap_or_default())
+        .unwrap_or_default();
     if let Err(outcome) = trail.intent(request, &body, None, Some(intended)).await {
         return outcome;
     }
@@ -118,8 +128,18 @@ async fn deploy(ctx: &Ctx, id: &CommandId, draft: &DataActionDraft) -> Outcome {
     match again(|| ctx.api.deploy_data_action(&definition, Some(key.clone()))).await {
         Ok(reply) => {
             let deployed = &reply.value;
+            // The action itself, should a re-run's key have found it, is no other.
+            let others = namesakes.iter().filter(|id| id.as_str() != deployed.id.as_str()).count();
+            let beside = match others {
+                0 => String::new(),
+                1 => format!(", beside the 1 other action named {}", deployed.name),
+                n => format!(", beside the {n} other actions named {}", deployed.name),
+            };
             let outcome = Outcome::Applied {
-                summary: format!("deployed {} {} as {}", deployed.name, deployed.version, deployed.id),
+                summary: format!(
+                    "deployed {} {} as {}{beside}",
+                    deployed.name, deployed.version, deployed.id
+                ),
                 data: Some(json!({ "id": deployed.id.as_str() })),
             };
             let settled = Settled::new(outcome).call(&reply.call).after(action_state(deployed));
@@ -372,6 +392,8 @@ fn action_state(action: &DataAction) -> Value {
         "version": action.version.to_string(),
         "isDeprecated": action.is_deprecated,
         "handlerUrl": action.handler_url,
+        "timeoutMs": action.timeout_ms,
+        "description": action.description,
     })
 }
 
