@@ -114,3 +114,43 @@ async fn a_resend_refused_again_exits_1_and_keeps_them() {
     );
     owner.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_outbox_end_is_said_by_the_listing_and_by_a_run_that_cuts_it() {
+    let home = Home::new();
+    std::fs::create_dir_all(home.outbox().parent().unwrap()).unwrap();
+    std::fs::write(home.outbox(), "garbage\n").unwrap();
+    let listed = home.run(&["outbox"], &[]).await;
+    assert_eq!(listed.code, Some(0), "{}", listed.stderr);
+    assert!(listed.stdout.contains(": 0 waiting, 0 given up on"), "{}", listed.stdout);
+    assert!(listed.stderr.contains("8 bytes (1 line), nothing in them readable"), "{}", listed.stderr);
+    assert!(listed.stderr.contains("which the next start cuts"), "{}", listed.stderr);
+    let json = home.run(&["outbox", "--json"], &[]).await;
+    let listing: Value = serde_json::from_str(&json.stdout).expect("one JSON object");
+    assert_eq!(listing["cut"]["bytes"], 8, "{listing}");
+
+    // A crash cut an enqueue short; the next run cuts it and says which webhook it held.
+    let torn =
+        r#"{"op":"enqueued","id":"msg_77aa","target":"wfm","eventType":"agent.status.changed","body":{}"#;
+    std::fs::write(home.outbox(), torn).unwrap();
+    let tenant = test_tenant().await;
+    home.write_config(&tenant_config(&tenant));
+    let file = example("contact-dispositions.csv");
+    let applied = home.run(&["apply", "--file", file.to_str().unwrap()], &secrets()).await;
+    let said: Vec<&str> = applied
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("start-up: the webhook outbox repaired itself"))
+        .collect();
+    assert_eq!(said.len(), 1, "{}", applied.stderr);
+    assert!(said[0].contains(r#"an "enqueued" line for webhook msg_77aa to "wfm""#), "{}", said[0]);
+    assert!(said[0].contains("outbox.cut"), "where the cut bytes went: {}", said[0]);
+    let repairs: Vec<Value> = home
+        .audit_records()
+        .into_iter()
+        .filter(|r| r["reason"].as_str().is_some_and(|t| t.contains("msg_77aa")))
+        .collect();
+    assert_eq!(repairs.len(), 1, "the audit log records the repair too");
+    let kept = std::fs::read_to_string(home.outbox().with_extension("cut")).unwrap();
+    assert!(kept.starts_with(torn), "{kept}");
+}

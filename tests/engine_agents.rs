@@ -275,8 +275,8 @@ async fn an_unset_target_hears_nothing_and_nothing_waits_for_it() {
     let (_, applied) = outcome(&mut rig, draft(AGENT, "Break", "Queue Full")).await;
     assert!(applied.is_applied(), "{applied:?}");
     let outbox = rig.dir.path().join("outbox.jsonl");
-    let (waiting, failed) = cxone_console::engine::outbox::peek(&outbox).expect("the outbox reads");
-    assert!(waiting.is_empty() && failed.is_empty(), "{waiting:?} {failed:?}");
+    let peek = cxone_console::engine::outbox::peek(&outbox).expect("the outbox reads");
+    assert!(peek.waiting.is_empty() && peek.failed.is_empty(), "{peek:?}");
     rig.stop().await;
 }
 

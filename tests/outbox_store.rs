@@ -164,6 +164,57 @@ async fn an_unfinished_last_line_is_cut_on_open() {
 }
 
 #[tokio::test]
+async fn a_cut_enqueue_is_said_naming_its_webhook_and_its_bytes_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = Outbox::open(path(&dir)).await.unwrap();
+    outbox.enqueue(message(1)).await.unwrap();
+    outbox.close().await;
+    // A crash while the next enqueue was written: its closing brace never landed.
+    let torn = br#"{"op":"enqueued","id":"msg_0123abcd","target":"wfm","eventType":"agent.status.changed","body":{"userId":"u1"},"at":"2026-11-22T12:00:00Z""#;
+    let mut bytes = std::fs::read(path(&dir)).unwrap();
+    bytes.extend_from_slice(torn);
+    bytes.push(b'\n');
+    std::fs::write(path(&dir), &bytes).unwrap();
+
+    let looked = peek(&path(&dir)).unwrap();
+    let cut = looked.cut.expect("a look says what opening will cut");
+    assert_eq!((cut.id.as_deref(), cut.target.as_deref()), (Some("msg_0123abcd"), Some("wfm")));
+    assert!(cut.pending_words().contains("which the next start cuts"), "{}", cut.pending_words());
+
+    let outbox = Outbox::open(path(&dir)).await.unwrap();
+    let cut = outbox.cut().expect("the cut is said").clone();
+    assert_eq!((cut.bytes, cut.lines), (torn.len() as u64 + 1, 1));
+    let said = cut.to_string();
+    assert!(said.contains(r#"an "enqueued" line for webhook msg_0123abcd to "wfm""#), "{said}");
+    let kept = cut.kept.expect("the cut bytes are kept");
+    assert!(said.contains(&kept.display().to_string()), "{said}");
+    assert_eq!(std::fs::read(&kept).unwrap(), [&torn[..], b"\n"].concat(), "recoverable by hand");
+
+    // The deliverer's status, which the console shows, says it too.
+    let (url, _) = receiver(StatusCode::NO_CONTENT).await;
+    let (deliverer, cancel) = start(&outbox, url);
+    let status = until(&mut deliverer.status(), |s| s.delivered == 1).await;
+    assert_eq!(status.repaired.as_deref(), Some(said.as_str()));
+    stop(deliverer, cancel, &outbox).await;
+}
+
+#[tokio::test]
+async fn an_outbox_of_garbage_is_cut_and_said_not_read_as_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(path(&dir), "garbage\n").unwrap();
+    let looked = peek(&path(&dir)).unwrap();
+    assert!(looked.waiting.is_empty() && looked.failed.is_empty());
+    let cut = looked.cut.expect("the garbage is said");
+    assert_eq!((cut.bytes, cut.lines, cut.id), (8, 1, None));
+
+    let outbox = Outbox::open(path(&dir)).await.unwrap();
+    let said = outbox.cut().expect("cut, and said").to_string();
+    assert!(said.contains("8 bytes (1 line), nothing in them readable"), "{said}");
+    assert_eq!(std::fs::read(path(&dir)).unwrap(), b"", "the repair itself is unchanged");
+    outbox.close().await;
+}
+
+#[tokio::test]
 async fn a_peek_reads_what_an_open_outbox_holds_without_its_lock() {
     let dir = tempfile::tempdir().unwrap();
     let failing = one_given_up_on(&dir).await;
@@ -171,7 +222,8 @@ async fn a_peek_reads_what_an_open_outbox_holds_without_its_lock() {
     let waiting = outbox.enqueue(message(2)).await.unwrap();
 
     // The outbox is open here, and so locked.
-    let (pending, failed) = peek(&path(&dir)).unwrap();
+    let peek_now = peek(&path(&dir)).unwrap();
+    let (pending, failed) = (peek_now.waiting, peek_now.failed);
     assert_eq!(pending.iter().map(|e| &e.id).collect::<Vec<_>>(), [&waiting]);
     assert_eq!(failed.iter().map(|f| &f.envelope.id).collect::<Vec<_>>(), [&failing]);
     assert!(failed[0].reason.contains("422"), "{}", failed[0].reason);
@@ -182,12 +234,16 @@ async fn a_peek_reads_what_an_open_outbox_holds_without_its_lock() {
     let whole = bytes.len();
     bytes.extend_from_slice(br#"{"op":"delivered","id":"#);
     std::fs::write(path(&dir), &bytes).unwrap();
-    let (pending, _) = peek(&path(&dir)).unwrap();
-    assert_eq!(pending.len(), 1, "the unfinished marker counts for nothing");
+    let unfinished = peek(&path(&dir)).unwrap();
+    assert_eq!(unfinished.waiting.len(), 1, "the unfinished marker counts for nothing");
+    let cut = unfinished.cut.expect("but it is said");
+    assert_eq!((cut.bytes, cut.lines, cut.op.as_deref()), (23, 1, Some("delivered")));
     bytes.truncate(whole);
     bytes.extend_from_slice(b"{\"op\":\"delivered\",\"id\"\n");
     std::fs::write(path(&dir), &bytes).unwrap();
-    assert_eq!(peek(&path(&dir)).unwrap().0.len(), 1, "a torn last line is what opening would cut");
+    let torn = peek(&path(&dir)).unwrap();
+    assert_eq!(torn.waiting.len(), 1, "a torn last line is what opening would cut");
+    assert_eq!(torn.cut.map(|cut| cut.bytes), Some(23), "and is said");
     assert_eq!(std::fs::read(path(&dir)).unwrap(), bytes, "a peek writes nothing");
 
     // Damage before the last line is reported with its line number.

@@ -45,11 +45,15 @@ fn list(json: bool) -> Result<ExitCode> {
     let exists = path.exists();
     let listing = if exists {
         // Read without the lock, so it works while a console owns the outbox.
-        let (waiting, failed) = outbox::peek(&path).context("reading the outbox")?;
-        Listing::new(&waiting, &failed, usize::MAX)
+        let peek = outbox::peek(&path).context("reading the outbox")?;
+        Listing { cut: peek.cut, ..Listing::new(&peek.waiting, &peek.failed, usize::MAX) }
     } else {
         Listing::default()
     };
+    if let Some(cut) = &listing.cut {
+        // On stderr, so the listing on stdout stays what scripts read.
+        eprintln!("warning: {}: {}", path.display(), cut.pending_words());
+    }
     if json {
         say(serde_json::to_string(&listing).context("writing the listing")?)?;
     } else if !exists {

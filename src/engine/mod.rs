@@ -92,16 +92,10 @@ impl Engine {
         let cancel = CancellationToken::new();
         let (audit, mut report) = AuditLog::open(&config.audit_path).await?;
         let outbox = Outbox::open(&config.outbox_path).await?;
-        if let Some(torn) = outbox.torn_tail() {
+        if let Some(cut) = outbox.cut() {
             // A cut outbox line may have held a webhook: the audit log, which
             // the console shows and exports, says so, not only the log file.
-            let reason = format!(
-                "cut an unfinished line from the webhook outbox {}: {} bytes at byte {}; a webhook it held \
-                 may not be sent (its change is in this log)",
-                config.outbox_path.display(),
-                torn.bytes,
-                torn.offset
-            );
+            let reason = format!("{cut} (outbox {})", config.outbox_path.display());
             let repair = audit.append(AuditEntry::repair(reason)).await?;
             report.recent.push(Arc::unwrap_or_clone(repair));
         }

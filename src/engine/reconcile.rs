@@ -46,7 +46,7 @@ use read_back::{Found, Unreadable};
 use serde_json::Value;
 
 /// Reads back the target of every intent left without outcome and records
-/// what it found; reports the log's own repairs and the waiting webhooks.
+/// what it found; reports the logs' own repairs and the waiting webhooks.
 pub(crate) async fn recover(ctx: &Ctx, report: &OpenReport) -> Recovery {
     let mut unreachable = None;
     let mut reconciled = Vec::with_capacity(report.pending.len());
@@ -63,6 +63,7 @@ pub(crate) async fn recover(ctx: &Ctx, report: &OpenReport) -> Recovery {
     }
     Recovery {
         repairs: report.repairs.iter().filter_map(|r| r.entry.reason.clone()).collect(),
+        outbox_repairs: ctx.outbox.cut().map(ToString::to_string).into_iter().collect(),
         reconciled,
         webhooks_waiting: ctx.outbox.pending().len(),
     }

@@ -81,12 +81,18 @@ pub(crate) async fn drive(
 }
 
 /// What start-up found after the last run, for stderr: the audit log's
-/// own repairs, and the changes a stop left unfinished, as read back.
+/// and the outbox's own repairs, and the changes a stop left unfinished, as read back.
 fn after_the_last_run(recovery: &Recovery) -> Vec<String> {
     let mut said: Vec<String> = recovery
         .repairs
         .iter()
         .map(|repair| format!("start-up: the audit log repaired itself: {repair}"))
+        .chain(
+            recovery
+                .outbox_repairs
+                .iter()
+                .map(|repair| format!("start-up: the webhook outbox repaired itself: {repair}")),
+        )
         .collect();
     let applied = recovery.reconciled.iter().filter(|(_, outcome)| outcome.is_applied()).count();
     let open = recovery.reconciled.len() - applied;

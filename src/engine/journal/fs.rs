@@ -113,7 +113,8 @@ fn locker(line: &str, (major, minor, inode): (u64, u64, u64)) -> Option<u32> {
     fields.get(4)?.parse().ok()
 }
 
-pub(super) fn open_private(path: &Path) -> io::Result<File> {
+/// Opens for reading and appending, creating it readable by its owner only.
+pub fn open_private(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.read(true).append(true).create(true);
     private_mode(&mut options);

@@ -24,7 +24,7 @@ mod fs;
 mod writer;
 
 pub use file::{JournalFile, Line, Lines};
-pub use fs::{create_private_dir, write_atomically};
+pub use fs::{create_private_dir, open_private, write_atomically};
 pub use writer::Journal;
 
 use crate::domain::FieldError;

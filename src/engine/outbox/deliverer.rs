@@ -332,6 +332,7 @@ impl Run {
             misconfigured: self.misconfigured,
             oldest_pending: tally.oldest_pending,
             last_error: self.last_error.as_ref().map(|(_, error)| error.clone()),
+            repaired: self.outbox.cut().map(ToString::to_string),
             running,
         };
         self.status.send_if_modified(|status| {

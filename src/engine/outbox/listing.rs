@@ -1,7 +1,7 @@
 //! What waits in the outbox and what was given up on, as rows a person
 //! reads: the console's `:outbox` window and `cxone-console outbox` alike.
 
-use super::{Envelope, FailedMessage, Outbox};
+use super::{Cut, Envelope, FailedMessage, Outbox};
 use crate::domain::Timestamp;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -37,6 +37,10 @@ pub struct Listing {
     pub given_up: usize,
     /// Those given up on first, then those waiting; each oldest first.
     pub rows: Vec<Row>,
+    /// Bytes at the outbox's end that are not a whole line, left out of
+    /// the counts: see [`Cut`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cut: Option<Cut>,
 }
 
 impl Listing {
@@ -54,7 +58,7 @@ impl Listing {
             .map(given_up)
             .chain(waiting.iter().take(most).map(waiting_row))
             .collect();
-        Self { waiting: waiting.len(), given_up: failed.len(), rows }
+        Self { waiting: waiting.len(), given_up: failed.len(), rows, cut: None }
     }
 
     pub fn summary(&self) -> String {
@@ -144,6 +148,7 @@ mod tests {
     #[test]
     fn rows_line_up_with_the_reason_last_and_a_cut_list_says_so() {
         let listing = Listing {
+            cut: None,
             waiting: 5,
             given_up: 1,
             rows: vec![
@@ -157,7 +162,7 @@ mod tests {
              waiting   wfm  2026-11-22T16:00:00Z      msg_wfm"
         );
         assert_eq!(listing.summary(), "5 waiting, 1 given up on (2 listed, the oldest of each)");
-        let empty = Listing { waiting: 0, given_up: 0, rows: Vec::new() };
+        let empty = Listing::default();
         assert_eq!(empty.table(), "Nothing waits and nothing was given up on.");
         assert_eq!(empty.summary(), "0 waiting, 0 given up on");
     }

@@ -8,7 +8,9 @@
 //! `delivered`, `failed` or `requeued` markers). Opening replays it to rebuild
 //! what waits and what failed. Once the file holds at least 64 lines and at
 //! least twice the lines still needed, it is rewritten with only those (each
-//! waiting message, and each failed one with its failure), atomically.
+//! waiting message, and each failed one with its failure), atomically. An
+//! unfinished last line a crash left is cut on open, said (see [`Cut`]) and
+//! kept in `outbox.cut` beside the journal.
 
 mod attempt;
 mod backoff;
@@ -17,6 +19,7 @@ mod ledger;
 mod lines;
 mod listing;
 mod message;
+mod repair;
 mod status;
 mod store;
 
@@ -25,5 +28,6 @@ pub use deliverer::{Deliverer, DeliveryConfig, DeliveryError};
 pub use ledger::REMEMBERED_DELIVERIES;
 pub use listing::{Listing, Row, RowState};
 pub use message::{Envelope, FailedMessage, Message, MessageId};
+pub use repair::Cut;
 pub use status::OutboxStatus;
-pub use store::{Outbox, OutboxError, peek};
+pub use store::{Outbox, OutboxError, Peek, peek};

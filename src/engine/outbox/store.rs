@@ -2,6 +2,7 @@
 
 use super::ledger::{Ledger, Tally};
 use super::message::{Envelope, FailedMessage, Message, MessageId, Op};
+use super::repair::Cut;
 use crate::domain::FieldError;
 use crate::engine::journal::{Journal, JournalError, JournalFile, JournalStats, Sealer, TornTail};
 use std::path::{Path, PathBuf};
@@ -48,6 +49,7 @@ pub struct Outbox {
     ledger: Arc<Mutex<Ledger>>,
     wake: Arc<Notify>,
     torn: Option<TornTail>,
+    cut: Option<Cut>,
 }
 
 impl Outbox {
@@ -55,17 +57,25 @@ impl Outbox {
     /// waiting and what has failed.
     pub async fn open(path: impl Into<PathBuf>) -> Result<Self, OutboxError> {
         let path = path.into();
-        let (file, ledger, lines) = tokio::task::spawn_blocking(move || replay(&path))
-            .await
-            .map_err(|e| OutboxError::Interrupted(e.to_string()))??;
+        let (file, ledger, lines, cut) = tokio::task::spawn_blocking(move || {
+            let (file, ledger, lines) = replay(&path)?;
+            let cut = file.torn().map(|torn| {
+                let mut cut = Cut::of(&torn.fragment, torn.bytes);
+                cut.keep(&path, &torn.fragment);
+                cut
+            });
+            Ok::<_, OutboxError>((file, ledger, lines, cut))
+        })
+        .await
+        .map_err(|e| OutboxError::Interrupted(e.to_string()))??;
         let torn = file.torn().cloned();
-        if let Some(torn) = &torn {
-            tracing::warn!(path = %file.path().display(), bytes = torn.bytes, "cut an unfinished outbox line");
+        if let Some(cut) = &cut {
+            tracing::warn!(path = %file.path().display(), "{cut}");
         }
         let ledger = Arc::new(Mutex::new(ledger));
         let wake = Arc::new(Notify::new());
         let sealer = OutboxSealer { ledger: Arc::clone(&ledger), wake: Arc::clone(&wake), lines };
-        Ok(Self { journal: file.start(sealer), ledger, wake, torn })
+        Ok(Self { journal: file.start(sealer), ledger, wake, torn, cut })
     }
 
     /// Stores a message; resolves with its id once it is durable.
@@ -133,6 +143,11 @@ impl Outbox {
         self.torn.as_ref()
     }
 
+    /// The same cut, in words: what it held, and where its bytes were kept.
+    pub fn cut(&self) -> Option<&Cut> {
+        self.cut.as_ref()
+    }
+
     pub fn path(&self) -> &Path {
         self.journal.path()
     }
@@ -181,26 +196,47 @@ impl Outbox {
     }
 }
 
+/// What a look at the outbox found.
+#[derive(Debug, Default)]
+pub struct Peek {
+    /// Waiting, oldest first.
+    pub waiting: Vec<Envelope>,
+    /// Given up on, oldest first.
+    pub failed: Vec<FailedMessage>,
+    /// Bytes at the end that are not a whole, readable line: left out, as
+    /// opening would cut them, but said, since they may have held a webhook.
+    pub cut: Option<Cut>,
+}
+
 /// What the outbox at `path` holds, read without taking it (no lock, no
-/// repair), for a look while a console or a run owns it: waiting messages
-/// and those given up on, oldest first. A last line still being written,
-/// or left unfinished by a crash, is left out, as opening would cut it.
-pub fn peek(path: &Path) -> Result<(Vec<Envelope>, Vec<FailedMessage>), OutboxError> {
+/// repair), for a look while a console or a run owns it. The end is read
+/// as opening reads it: an unfinished last line (one being written, or one
+/// a crash left), and a last line that is not JSON, are what opening cuts.
+pub fn peek(path: &Path) -> Result<Peek, OutboxError> {
     let bytes = std::fs::read(path).map_err(JournalError::io("read", path))?;
-    let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |end| end + 1);
-    let lines: Vec<&[u8]> = bytes[..complete].split(|b| *b == b'\n').filter(|l| !l.is_empty()).collect();
-    let mut ledger = Ledger::default();
-    for (index, line) in lines.iter().enumerate() {
-        match serde_json::from_slice::<Op>(line) {
-            Ok(op) => ledger.apply(&op),
-            Err(_) if index + 1 == lines.len() => {}
-            Err(e) => {
-                let line = index as u64 + 1;
-                return Err(OutboxError::Damaged { path: path.to_path_buf(), line, detail: e.to_string() });
-            }
+    let mut whole = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |end| end + 1);
+    if whole > 0 {
+        let start = bytes[..whole - 1].iter().rposition(|b| *b == b'\n').map_or(0, |end| end + 1);
+        if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes[start..whole - 1]).is_err() {
+            whole = start;
         }
     }
-    Ok((ledger.pending().map(|e| Envelope::clone(e)).collect(), ledger.failed().cloned().collect()))
+    let lines: Vec<&[u8]> = bytes[..whole].split(|b| *b == b'\n').filter(|l| !l.is_empty()).collect();
+    let cut = (whole < bytes.len()).then(|| Cut::of(&bytes[whole..], (bytes.len() - whole) as u64));
+    let mut ledger = Ledger::default();
+    for (index, line) in lines.iter().enumerate() {
+        let op = serde_json::from_slice::<Op>(line).map_err(|e| OutboxError::Damaged {
+            path: path.to_path_buf(),
+            line: index as u64 + 1,
+            detail: e.to_string(),
+        })?;
+        ledger.apply(&op);
+    }
+    Ok(Peek {
+        waiting: ledger.pending().map(|e| Envelope::clone(e)).collect(),
+        failed: ledger.failed().cloned().collect(),
+        cut,
+    })
 }
 
 /// Opens the journal and replays it. Blocking.

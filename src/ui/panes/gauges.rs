@@ -98,6 +98,12 @@ fn lines(app: &App, room: usize) -> Vec<Row> {
                 rows.push(Row::Text(Line::from(vec![lead, Span::styled(piece, warn)])));
             }
         }
+        if let Some(repaired) = &outbox.repaired {
+            rows.push(Row::Text(Line::from(vec![
+                label("outbox"),
+                Span::styled(repaired.clone(), theme.style(Role::Warn)),
+            ])));
+        }
     }
     rows
 }

@@ -262,6 +262,9 @@ fn recovered(app: &mut App, recovery: Recovery) {
     if !recovery.repairs.is_empty() {
         parts.push(format!("{} audit log repair(s)", recovery.repairs.len()));
     }
+    if !recovery.outbox_repairs.is_empty() {
+        parts.push("an unfinished webhook outbox line cut".to_owned());
+    }
     if !recovery.reconciled.is_empty() {
         parts.push(format!("{} unfinished change(s) settled", recovery.reconciled.len()));
     }

@@ -1,0 +1,156 @@
+//! What was cut, or would be cut, from the outbox's end, in words.
+//!
+//! A crash can leave the journal's last line unfinished; opening the outbox
+//! cuts it, as the audit log does its own. The cut is a repair, not a loss
+//! to hide: a cut `enqueued` line may have held a webhook that will now never
+//! be sent. So the cut is said wherever the outbox is looked at (start-up,
+//! the status the console shows, `cxone-console outbox`), naming the webhook
+//! when the fragment still shows it, and the cut bytes are kept beside the
+//! outbox so that what they held can be recovered by hand.
+
+use crate::engine::journal::open_private;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Bytes at the outbox's end that are not a whole, readable line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cut {
+    pub bytes: u64,
+    /// Lines they spread over (an unfinished one counts).
+    pub lines: usize,
+    /// What the fragment still shows: the line's kind, webhook id and target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub op: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Where the cut bytes were kept, once cut.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kept: Option<PathBuf>,
+}
+
+impl Cut {
+    /// Reads what it can of `fragment`, the first bytes of `bytes` cut.
+    pub(super) fn of(fragment: &[u8], bytes: u64) -> Self {
+        let lines = fragment.split(|b| *b == b'\n').filter(|line| !line.is_empty()).count();
+        Self {
+            bytes,
+            lines,
+            op: field(fragment, "op"),
+            id: field(fragment, "id"),
+            target: field(fragment, "target"),
+            kept: None,
+        }
+    }
+
+    /// Appends the cut bytes to `outbox.cut` beside the outbox, so a webhook
+    /// an unfinished line held can still be read and sent by hand. Failing
+    /// to keep them does not stop the outbox from opening: the cut is still
+    /// reported.
+    pub(super) fn keep(&mut self, outbox: &Path, fragment: &[u8]) {
+        let path = outbox.with_extension("cut");
+        let kept = open_private(&path).and_then(|mut file| {
+            file.write_all(fragment)?;
+            if !fragment.ends_with(b"\n") {
+                file.write_all(b"\n")?;
+            }
+            file.sync_data()
+        });
+        match kept {
+            Ok(()) => self.kept = Some(path),
+            Err(e) => tracing::warn!(path = %path.display(), "the cut outbox bytes were not kept: {e}"),
+        }
+    }
+
+    /// `23 bytes (1 line): an "enqueued" line for webhook msg_… to "wfm"`.
+    fn what(&self) -> String {
+        let lines = if self.lines == 1 { "1 line".to_owned() } else { format!("{} lines", self.lines) };
+        let mut text = format!("{} bytes ({lines})", self.bytes);
+        match (&self.op, &self.id, &self.target) {
+            (None, None, None) => text.push_str(", nothing in them readable"),
+            (op, id, target) => {
+                text.push_str(": ");
+                text.push_str(
+                    &op.as_ref().map_or_else(|| "a line".to_owned(), |op| format!("an {op:?} line")),
+                );
+                if let Some(id) = id {
+                    text.push_str(&format!(" for webhook {id}"));
+                }
+                if let Some(target) = target {
+                    text.push_str(&format!(" to {target:?}"));
+                }
+            }
+        }
+        text
+    }
+
+    /// For a look that repairs nothing: what opening the outbox will cut.
+    pub fn pending_words(&self) -> String {
+        let lost = if self.op.as_deref() == Some("enqueued") {
+            "; if no process is writing it now, that webhook was never acknowledged and will not be sent"
+        } else {
+            ""
+        };
+        format!(
+            "the outbox ends in {} that are not a whole line: a write in progress, or one a crash cut short, \
+             which the next start cuts{lost}",
+            self.what()
+        )
+    }
+}
+
+/// Once cut, as start-up and the console's status say it.
+impl fmt::Display for Cut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cut an unfinished line from the webhook outbox's end: {}", self.what())?;
+        if self.op.as_deref() == Some("enqueued") {
+            f.write_str(
+                "; that webhook was never acknowledged and will not be sent (its change is in the audit log)",
+            )?;
+        }
+        match &self.kept {
+            Some(path) => write!(f, "; the cut bytes are kept in {}", path.display()),
+            None => f.write_str("; the cut bytes could not be kept (see the log file)"),
+        }
+    }
+}
+
+/// The string value of `"name":"…"` in a JSON fragment, if it is whole.
+/// The journal writes ids and targets before the body, so the first match
+/// is the line's own even when the body has a field of the same name.
+fn field(fragment: &[u8], name: &str) -> Option<String> {
+    let text = String::from_utf8_lossy(fragment);
+    let key = format!("\"{name}\":\"");
+    let start = text.find(&key)? + key.len();
+    let value = &text[start..];
+    let end = value.find('"')?;
+    let value = &value[..end];
+    let plain = value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    (plain && !value.is_empty()).then(|| value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_torn_enqueue_names_its_webhook_and_garbage_says_nothing_is_readable() {
+        let torn = br#"{"op":"enqueued","id":"msg_1","target":"wfm","eventType":"agent.status.changed","body":{"id":"x"}"#;
+        let cut = Cut::of(torn, torn.len() as u64);
+        assert_eq!(
+            (cut.op.as_deref(), cut.id.as_deref(), cut.target.as_deref()),
+            (Some("enqueued"), Some("msg_1"), Some("wfm"))
+        );
+        let said = cut.to_string();
+        assert!(said.contains(r#"an "enqueued" line for webhook msg_1 to "wfm""#), "{said}");
+        assert!(said.contains("will not be sent"), "{said}");
+
+        let garbage = Cut::of(b"garbage\n", 8);
+        assert_eq!(garbage.lines, 1);
+        assert!(garbage.to_string().contains("8 bytes (1 line), nothing in them readable"), "{garbage}");
+        assert!(garbage.pending_words().contains("which the next start cuts"));
+    }
+}
