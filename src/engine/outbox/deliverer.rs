@@ -2,13 +2,23 @@
 //!
 //! Every waiting message is posted to its target's URL, signed the Standard
 //! Webhooks way with the same `webhook-id` on every attempt, with a timeout per
-//! attempt and at most `max_in_flight` attempts at once. Failures are retried
-//! after an exponential backoff with full jitter ([`Backoff`]); answers that
-//! will not change are final (see [`super::attempt`]), and so is running out
-//! of attempts: such a message is marked failed and kept. A target that fails
-//! is also held as a whole and probed by one message at a time until it
-//! answers (see [`super::lines`]). A message whose target has no URL stays
-//! waiting and is reported as misconfigured.
+//! attempt and at most `max_in_flight` attempts at once. A failure holds its
+//! target as a whole for an exponential backoff ([`Backoff`]), then the target
+//! is probed by one message at a time until it answers (see [`super::lines`]);
+//! answers that will not change are final (see [`super::attempt`]), and so is
+//! running out of attempts: such a message is marked failed and kept. A
+//! message whose target has no URL stays waiting and is reported as
+//! misconfigured.
+//!
+//! Order: messages to one target are started in queue order (the order they
+//! were enqueued), after an outage and a restart too: the probe is the oldest
+//! message waiting, and once the target answers the rest start oldest first.
+//! With `max_in_flight` 1 a target therefore receives them in queue order;
+//! with more, up to that many are in flight at once and may land in any order
+//! among themselves, and a message that fails while later ones succeed
+//! arrives after them. A message given up on leaves the line, and is sent
+//! again (by hand) after those behind it. Receivers that need strict order
+//! should order by the body's `timestamp`, the time of the change.
 //!
 //! Delivery is at least once: a crash after a receiver answered but before
 //! the delivered marker was durable sends the message again after restart,
@@ -26,8 +36,6 @@ use super::status::OutboxStatus;
 use super::store::Outbox;
 use crate::domain::data_action::is_loopback;
 use crate::signing::SigningKey;
-use rand::SeedableRng;
-use rand::rngs::StdRng;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -110,7 +118,6 @@ impl Deliverer {
             status,
             delivered: 0,
             last_error: None,
-            rng: StdRng::from_os_rng(),
         };
         Ok(Self { status: watch, task: tokio::spawn(run.run(cancel)) })
     }
@@ -184,7 +191,6 @@ struct Run {
     /// The last thing that went wrong, and the target it went wrong for:
     /// a delivery to that target clears it.
     last_error: Option<(String, String)>,
-    rng: StdRng,
 }
 
 impl Run {
@@ -210,9 +216,8 @@ impl Run {
         self.publish(false);
     }
 
-    /// Starts tracking the messages that joined the line, due at once.
+    /// Starts tracking the messages that joined the line, in their places.
     fn admit(&mut self) {
-        let now = Instant::now();
         let seen = self.cursor;
         for (order, envelope) in self.outbox.arrivals(&mut self.cursor) {
             if self.slots.contains_key(&order) {
@@ -234,7 +239,7 @@ impl Run {
                 // Requeued by hand (see `Lines::release`).
                 self.lines.release(&envelope.target);
             }
-            self.lines.push(&envelope.target, now, order);
+            self.lines.push(&envelope.target, order);
             // A restart goes on counting the attempts the journal recorded.
             let attempts = envelope.tried.as_ref().map_or(0, |tried| tried.attempts);
             self.slots.insert(order, Slot { envelope, attempts });
@@ -248,7 +253,7 @@ impl Run {
             let (Some(slot), Some(url)) = (self.slots.get_mut(&order), self.targets.get(&target)) else {
                 // Every message in a line has a slot and a URL; should one
                 // not, it waits rather than being lost.
-                self.lines.put_back(&target, now + self.backoff.cap, order);
+                self.lines.put_back(&target, order, now + self.backoff.cap);
                 continue;
             };
             slot.attempts += 1;
@@ -295,11 +300,12 @@ impl Run {
                 self.slots.remove(&order);
             }
             Report::Retry { reason, retry_after } => {
-                let due = now + self.backoff.delay(slot.attempts, retry_after, &mut self.rng);
                 tracing::debug!("webhook {id}, attempt {}: {reason}", slot.attempts);
                 self.last_error = Some((target.clone(), format!("{id}: {reason}")));
+                // Back to its place in line: the target's hold paces it, and
+                // it goes before the messages queued after it.
                 self.hold(&target, now, retry_after);
-                self.lines.push(&target, due, order);
+                self.lines.push(&target, order);
             }
         }
     }
@@ -317,7 +323,7 @@ impl Run {
         if self.running.len() >= self.max_in_flight {
             return None;
         }
-        self.lines.next_ready()
+        self.lines.next_ready(Instant::now())
     }
 
     fn publish(&self, running: bool) {

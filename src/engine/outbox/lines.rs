@@ -1,5 +1,5 @@
-//! Which waiting message goes next: one line per target, ordered by when each
-//! message is due, and each target's health.
+//! Which waiting message goes next: one line per target, in queue order,
+//! and each target's health.
 //!
 //! A receiver that is down fails every message sent to it, so retrying each
 //! message on its own schedule would send it (and spend this machine on)
@@ -7,6 +7,14 @@
 //! held for a backoff of its own, growing with its failures in a row; when
 //! the hold ends, one message probes it, and only an answer lets the rest
 //! through. The other targets go on meanwhile.
+//!
+//! Each line keeps queue order (the order messages were enqueued), never
+//! the order their retries fell due: the probe is the oldest message
+//! waiting, and once the target answers the rest start oldest first. A
+//! receiver that was down for an hour then hears an agent's statuses in the
+//! order they changed, not in the order jittered retries happened to land.
+//! The hold is the only wait: a message that failed goes back to its place
+//! in line, and the target's hold (which every such failure sets) paces it.
 
 use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
@@ -19,8 +27,8 @@ pub(super) struct Lines {
 
 #[derive(Debug, Default)]
 struct Line {
-    /// Messages not in flight, by when each is due, then by place in line.
-    due: BTreeSet<(Instant, u64)>,
+    /// Messages not in flight, by place in line.
+    waiting: BTreeSet<u64>,
     in_flight: usize,
     /// Attempts in a row that got no answer worth keeping (see [`Lines::failed`]).
     failures: u32,
@@ -28,43 +36,43 @@ struct Line {
 }
 
 impl Line {
-    /// When this line may start its next message, if it may at all.
-    fn ready_at(&self) -> Option<Instant> {
-        let (head, _) = self.due.first()?;
+    /// When this line may start its next message (`now` when it is not
+    /// held), if it may at all.
+    fn ready_at(&self, now: Instant) -> Option<Instant> {
+        self.waiting.first()?;
         if self.failures > 0 && self.in_flight > 0 {
             return None; // a probe is out: wait for its answer
         }
-        Some(self.held_until.map_or(*head, |held| held.max(*head)))
+        Some(self.held_until.map_or(now, |held| held.max(now)))
     }
 }
 
 impl Lines {
-    /// Puts a message in its target's line, to start at `due`.
-    pub fn push(&mut self, target: &str, due: Instant, order: u64) {
-        self.line(target).due.insert((due, order));
+    /// Puts a message in its target's line, at its place in queue order.
+    pub fn push(&mut self, target: &str, order: u64) {
+        self.line(target).waiting.insert(order);
     }
 
     /// Takes the message to start now, if any line has one ready, and counts
-    /// it in flight. The line ready soonest goes first; between lines ready
-    /// together, the message first in line.
+    /// it in flight: the first in line of the line whose first is oldest.
     pub fn next(&mut self, now: Instant) -> Option<(String, u64)> {
         let (target, _) = self
             .lines
             .iter()
-            .filter_map(|(target, line)| Some((target, (line.ready_at()?, line.due.first()?.1))))
-            .filter(|(_, (ready, _))| *ready <= now)
-            .min_by_key(|(_, key)| *key)?;
+            .filter(|(_, line)| line.ready_at(now).is_some_and(|ready| ready <= now))
+            .filter_map(|(target, line)| Some((target, *line.waiting.first()?)))
+            .min_by_key(|(_, head)| *head)?;
         let target = target.clone();
         let line = self.line(&target);
-        let (_, order) = line.due.pop_first()?;
+        let order = line.waiting.pop_first()?;
         line.in_flight += 1;
         Some((target, order))
     }
 
     /// When a line will next have a message ready, unless only answers can
     /// make one ready.
-    pub fn next_ready(&self) -> Option<Instant> {
-        self.lines.values().filter_map(Line::ready_at).min()
+    pub fn next_ready(&self, now: Instant) -> Option<Instant> {
+        self.lines.values().filter_map(|line| line.ready_at(now)).min()
     }
 
     /// The target answered (delivered, or refused for good): it is up.
@@ -97,11 +105,14 @@ impl Lines {
         line.held_until = Some(now + hold(line.failures));
     }
 
-    /// A message taken by [`next`](Self::next) was not started after all.
-    pub fn put_back(&mut self, target: &str, due: Instant, order: u64) {
+    /// A message taken by [`next`](Self::next) was not started after all:
+    /// it goes back to its place, and its line waits until `until`, so it
+    /// is not taken again at once.
+    pub fn put_back(&mut self, target: &str, order: u64, until: Instant) {
         let line = self.line(target);
         line.in_flight = line.in_flight.saturating_sub(1);
-        line.due.insert((due, order));
+        line.waiting.insert(order);
+        line.held_until = Some(line.held_until.map_or(until, |held| held.max(until)));
     }
 
     fn line(&mut self, target: &str) -> &mut Line {
@@ -119,62 +130,80 @@ mod tests {
     const SECOND: Duration = Duration::from_secs(1);
 
     #[test]
-    fn messages_go_in_due_order_across_targets() {
+    fn messages_go_oldest_first_across_targets_whatever_order_they_were_pushed_in() {
         let now = Instant::now();
         let mut lines = Lines::default();
-        lines.push("crm", now, 2);
-        lines.push("wfm", now - SECOND, 3);
-        lines.push("crm", now + SECOND, 1);
-        assert_eq!(lines.next(now), Some(("wfm".into(), 3)));
+        lines.push("crm", 2);
+        lines.push("wfm", 3);
+        lines.push("crm", 1);
+        assert_eq!(lines.next(now), Some(("crm".into(), 1)));
         assert_eq!(lines.next(now), Some(("crm".into(), 2)));
-        assert_eq!(lines.next(now), None, "the last is not due yet");
-        assert_eq!(lines.next_ready(), Some(now + SECOND));
+        assert_eq!(lines.next(now), Some(("wfm".into(), 3)));
+        assert_eq!(lines.next(now), None);
+        assert_eq!(lines.next_ready(now), None, "nothing waits");
     }
 
     #[test]
     fn a_released_target_goes_at_once_however_long_its_hold() {
         let now = Instant::now();
         let mut lines = Lines::default();
-        lines.push("crm", now, 0);
+        lines.push("crm", 0);
         assert_eq!(lines.next(now), Some(("crm".into(), 0)));
         lines.failed("crm", now, |_| SECOND * 600);
-        lines.push("crm", now, 1);
+        lines.push("crm", 1);
         assert_eq!(lines.next(now), None, "held for ten minutes");
         lines.release("crm");
         assert_eq!(lines.next(now), Some(("crm".into(), 1)));
     }
 
     #[test]
-    fn a_failing_target_is_held_then_probed_by_one_message_while_others_go_on() {
+    fn a_failing_target_is_held_then_probed_by_its_oldest_message_while_others_go_on() {
         let now = Instant::now();
         let mut lines = Lines::default();
         for order in 0..4 {
-            lines.push("crm", now, order);
+            lines.push("crm", order);
         }
-        lines.push("wfm", now, 10);
+        lines.push("wfm", 10);
         let (first, second) = (lines.next(now), lines.next(now));
         assert_eq!((first.unwrap().1, second.unwrap().1), (0, 1));
-        // Both in flight fail: one hold, counted once.
+        // Both in flight fail: one hold, counted once, and both go back to their places.
         lines.failed("crm", now, |n| SECOND * n);
         lines.failed("crm", now, |n| SECOND * n * 100);
+        lines.push("crm", 1);
+        lines.push("crm", 0);
         assert_eq!(lines.next(now), Some(("wfm".into(), 10)), "another target is not held up");
         assert_eq!(lines.next(now), None);
-        assert_eq!(lines.next_ready(), Some(now + SECOND));
+        assert_eq!(lines.next_ready(now), Some(now + SECOND));
 
-        // The hold ends: one probe, and nothing else until it is answered.
+        // The hold ends: the oldest probes, and nothing else goes until it is answered.
         let later = now + SECOND;
-        assert_eq!(lines.next(later), Some(("crm".into(), 2)));
+        assert_eq!(lines.next(later), Some(("crm".into(), 0)));
         assert_eq!(lines.next(later), None);
-        assert_eq!(lines.next_ready(), None, "only the probe's answer can free the line");
+        assert_eq!(lines.next_ready(later), None, "only the probe's answer can free the line");
         lines.failed("crm", later, |n| SECOND * n);
-        assert_eq!(lines.next_ready(), Some(later + 2 * SECOND), "the second failure in a row holds longer");
+        lines.push("crm", 0);
+        assert_eq!(
+            lines.next_ready(later),
+            Some(later + 2 * SECOND),
+            "the second failure in a row holds longer"
+        );
 
         let after = later + 2 * SECOND;
-        assert_eq!(lines.next(after), Some(("crm".into(), 3)));
+        assert_eq!(lines.next(after), Some(("crm".into(), 0)), "the same oldest message probes again");
         lines.answered("crm");
-        lines.push("crm", after, 4);
-        lines.push("crm", after, 5);
-        assert_eq!(lines.next(after).map(|(_, o)| o), Some(4));
-        assert_eq!(lines.next(after).map(|(_, o)| o), Some(5), "an answered target takes many at once again");
+        let drained: Vec<u64> = std::iter::from_fn(|| lines.next(after)).map(|(_, order)| order).collect();
+        assert_eq!(drained, [1, 2, 3], "an answered target takes the rest at once, in queue order");
+    }
+
+    #[test]
+    fn a_message_put_back_waits_in_its_place() {
+        let now = Instant::now();
+        let mut lines = Lines::default();
+        lines.push("crm", 0);
+        lines.push("crm", 1);
+        assert_eq!(lines.next(now), Some(("crm".into(), 0)));
+        lines.put_back("crm", 0, now + SECOND);
+        assert_eq!(lines.next(now), None, "not taken again at once");
+        assert_eq!(lines.next(now + SECOND), Some(("crm".into(), 0)));
     }
 }
