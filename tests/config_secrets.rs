@@ -190,6 +190,31 @@ fn webhook_secrets_are_read_and_checked() {
     assert!(error.to_string().contains("must be signed"), "{error}");
 }
 
+/// The sandbox's own secret is the sink's: a target set to a URL is some
+/// other receiver, which could not check it, so it needs a secret of its
+/// own with the sandbox profile as with a tenant.
+#[test]
+fn a_target_set_to_a_url_needs_a_configured_secret_with_the_sandbox_profile_too() {
+    let text = "[webhooks]\nwfm = \"http://127.0.0.1:18810/wfm\"\n";
+    let error = Home::with_config(text)
+        .load(&Environment::fixed([("USER", "jdoe")]))
+        .expect_err("unsigned deliveries refused");
+    assert_eq!(error.key(), Some(&KeyPath::new("webhooks", "wfm")));
+    let said = error.to_string();
+    assert!(said.contains("deliveries to wfm must be signed: set secret_env or secret_file"), "{said}");
+    assert!(said.contains("signs only for its sink"), "{said}");
+
+    // Targets left unset go to the sink, signed with its secret, as before.
+    let config = Home::with_config("[webhooks]\n")
+        .load(&Environment::fixed([("USER", "jdoe")]))
+        .expect("loads")
+        .config;
+    assert!(matches!(config.webhooks().secret(), Some(WebhookSecret::SandboxSink)));
+    let with_secret = "[webhooks]\nsecret_env = \"HOOK_SECRET\"\nwfm = \"http://127.0.0.1:18810/wfm\"\n";
+    let config = Home::with_config(with_secret).load(&env_with_secrets()).expect("loads").config;
+    assert!(matches!(config.webhooks().secret(), Some(WebhookSecret::Configured(_))));
+}
+
 /// Standard Webhooks asks for 24 to 64 random bytes: outside that the key
 /// still signs, with a warning that names the key and the length, never the
 /// secret.

@@ -90,8 +90,9 @@ impl Webhooks {
         self.destinations[target.index()].as_ref()
     }
 
-    /// With the sandbox profile, every target and the secret default to the
-    /// sandbox's sink, so that deliveries can be watched arriving.
+    /// With the sandbox profile, every unset target and the secret default
+    /// to the sandbox's sink, so that deliveries can be watched arriving;
+    /// a target set to a URL needs a configured secret under any profile.
     pub(super) fn read(
         table: &Table<'_>,
         file: &WebhooksFile,
@@ -135,17 +136,27 @@ impl Webhooks {
                 }
                 Some(WebhookSecret::Configured(read.secret))
             }
-            None if sandbox => Some(WebhookSecret::SandboxSink),
             None => {
+                // Only the embedded sandbox's sink knows the sandbox's own
+                // secret, and a target reaches it by being left unset (the
+                // sandbox listens on a port chosen as it starts). Any URL
+                // written here is another receiver, whatever the profile:
+                // signing for it with the sink's secret would send
+                // signatures nobody there can check.
                 let unsigned = WebhookTarget::ALL.into_iter().find_map(|t| Some((t, configured(t)?)));
                 if let Some((target, url)) = unsigned {
-                    let rule = format!(
+                    let mut rule = format!(
                         "deliveries to {} must be signed: set secret_env or secret_file",
                         target.name()
                     );
+                    if sandbox {
+                        rule.push_str(
+                            " (the sandbox's own secret signs only for its sink, where an unset target goes)",
+                        );
+                    }
                     return Err(table.error(target.name(), Some(url.span()), rule));
                 }
-                None
+                sandbox.then_some(WebhookSecret::SandboxSink)
             }
         };
         Ok((Self { secret, destinations }, warnings))
