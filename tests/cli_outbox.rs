@@ -154,3 +154,41 @@ async fn a_damaged_outbox_end_is_said_by_the_listing_and_by_a_run_that_cuts_it()
     let kept = std::fs::read_to_string(home.outbox().with_extension("cut")).unwrap();
     assert!(kept.starts_with(torn), "{kept}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_whose_target_lost_its_url_say_so_when_resent_and_listed() {
+    let home = Home::new();
+    let tenant = test_tenant().await;
+    refused_three(&home, &tenant, Answer::Refuse).await;
+    // The crm line is deleted from config.toml: nothing can take them now.
+    let without_crm: String = tenant_config(&tenant)
+        .lines()
+        .filter(|l| !l.starts_with("crm = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    home.write_config(&without_crm);
+
+    let resent = home.run(&["outbox", "resend"], &secrets()).await;
+    assert_eq!(resent.code, Some(1), "{}\n{}", resent.stdout, resent.stderr);
+    let said =
+        r#"no URL is configured for target "crm": set crm = "https://…" under [webhooks] in config.toml"#;
+    assert!(resent.stdout.contains("3 webhooks given up on are back in line, but "), "{}", resent.stdout);
+    assert!(resent.stdout.contains(said), "{}", resent.stdout);
+    assert_eq!(resent.stdout.matches(said).count(), 1, "said once: {}", resent.stdout);
+    let last = resent.stderr.lines().last().unwrap_or_default();
+    assert!(last.contains("3 still waiting") && last.contains(said), "{}", resent.stderr);
+
+    // A look needs no secrets, and says why they wait.
+    let listed = home.run(&["outbox"], &[]).await;
+    assert_eq!(listed.code, Some(0), "{}", listed.stderr);
+    assert!(
+        listed.stdout.contains("3 waiting, 0 given up on; no URL is configured for crm"),
+        "{}",
+        listed.stdout
+    );
+    let waiting: Vec<&str> = listed.stdout.lines().filter(|l| l.starts_with("waiting")).collect();
+    assert!(waiting.len() == 3 && waiting.iter().all(|l| l.contains(said)), "{}", listed.stdout);
+    let json = home.run(&["outbox", "--json"], &[]).await;
+    let listing: Value = serde_json::from_str(&json.stdout).expect("one JSON object");
+    assert_eq!(listing["unrouted"], serde_json::json!(["crm"]), "{listing}");
+}

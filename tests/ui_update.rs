@@ -123,7 +123,7 @@ fn resend_puts_the_webhooks_given_up_on_back_in_line_and_says_how_many() {
         attempts: Some(15),
         reason: Some("answered 400 Bad Request".into()),
     };
-    let listing = Listing { waiting: 0, given_up: 1, rows: vec![row], cut: None };
+    let listing = Listing { waiting: 0, given_up: 1, rows: vec![row], ..Listing::default() };
     let outcome = Outcome::Applied { summary: listing.summary(), data: Some(json!({ "webhooks": listing })) };
     feed(&mut app, [Event::Finished { id: id.clone(), result: Finished::Single { target: None, outcome } }]);
     let screen = render(&app);

@@ -3,8 +3,8 @@
 
 use super::webhooks;
 use super::{NOT_THROUGH, OK, say};
-use crate::config::Environment;
-use crate::engine::outbox::{self, Listing, OutboxStatus};
+use crate::config::{self, Environment};
+use crate::engine::outbox::{self, Listing, OutboxStatus, no_url};
 use crate::engine::{Command, CommandId, Event, Finished, Outcome};
 use crate::runtime::{Options, Runtime, RuntimeError, log_to_file};
 use anyhow::{Context, Result};
@@ -41,15 +41,21 @@ pub fn run(args: OutboxArgs) -> Result<ExitCode> {
 
 /// Prints what waits and what was given up on; sends nothing.
 fn list(json: bool) -> Result<ExitCode> {
-    let path = super::paths(&Environment::process())?.outbox_dir().join("outbox.jsonl");
+    let paths = super::paths(&Environment::process())?;
+    let path = paths.outbox_dir().join("outbox.jsonl");
     let exists = path.exists();
-    let listing = if exists {
+    let mut listing = if exists {
         // Read without the lock, so it works while a console owns the outbox.
         let peek = outbox::peek(&path).context("reading the outbox")?;
         Listing { cut: peek.cut, ..Listing::new(&peek.waiting, &peek.failed, usize::MAX) }
     } else {
         Listing::default()
     };
+    // Read without secrets, so a look needs no credentials; a file that
+    // cannot be read is left to the commands that need it to say so.
+    if let Some(routed) = config::routed_targets(&paths) {
+        listing = listing.with_routes(|target| routed.contains(&target));
+    }
     if let Some(cut) = &listing.cut {
         // On stderr, so the listing on stdout stays what scripts read.
         eprintln!("warning: {}: {}", path.display(), cut.pending_words());
@@ -106,15 +112,22 @@ fn resend(profile: Option<&str>) -> Result<ExitCode> {
 /// them follows. What was waiting goes out too, given up on or not, so a
 /// resend with nothing given up on still sends, and says so.
 fn in_words(outcome: &Outcome, webhooks: &webhooks::Webhooks, through: bool) -> String {
-    let webhooks::Webhooks { delivered, waiting, failed } = *webhooks;
+    let webhooks::Webhooks { delivered, waiting, failed, .. } = *webhooks;
     let sent_any = delivered > 0 || waiting > 0 || failed > 0;
-    let head = match outcome {
+    let mut head = match outcome {
         Outcome::Failed { .. } => return outcome.to_string(),
         Outcome::Skipped { .. } if sent_any => {
             "no webhook had been given up on; those waiting were sent".to_string()
         }
         _ => outcome.text().to_string(),
     };
+    // What waits for a URL is said once: the engine's answer names the
+    // targets of those it put back in line; others waiting are named here.
+    for why in webhooks.unrouted.iter().map(|target| no_url(target)) {
+        if !head.contains(&why) {
+            head.push_str(&format!(", but {why}"));
+        }
+    }
     match through {
         true if delivered > 0 => format!("{head}; {delivered} delivered"),
         true => head,

@@ -2,7 +2,7 @@
 //! that went.
 
 use crate::engine::Event;
-use crate::engine::outbox::OutboxStatus;
+use crate::engine::outbox::{OutboxStatus, no_url};
 use crate::runtime::Runtime;
 use serde::Serialize;
 use std::time::Duration;
@@ -21,18 +21,22 @@ pub struct Webhooks {
     /// Still in the outbox: delivered by a later run.
     pub waiting: usize,
     pub failed: usize,
+    /// Targets of waiting webhooks that have no URL: said, not reported.
+    #[serde(skip)]
+    pub unrouted: Vec<String>,
 }
 
 impl Webhooks {
     /// For the person at the terminal, when there is anything to say.
     pub fn in_words(&self) -> Option<String> {
-        let Self { delivered, waiting, failed } = *self;
+        let Self { delivered, waiting, failed, .. } = *self;
         if delivered == 0 && waiting == 0 && failed == 0 {
             return None;
         }
         let mut text = format!("webhooks: {delivered} delivered");
         if waiting > 0 {
-            text.push_str(&format!(", {waiting} still waiting (kept in the outbox for the next run)"));
+            let why: String = self.unrouted.iter().map(|target| format!("; {}", no_url(target))).collect();
+            text.push_str(&format!(", {waiting} still waiting (kept in the outbox for the next run{why})"));
         }
         if failed > 0 {
             text.push_str(&format!(
@@ -75,6 +79,7 @@ pub(crate) async fn settle(runtime: &mut Runtime, mut latest: Option<OutboxStatu
         delivered: s.delivered,
         waiting: s.backlog,
         failed: s.failed,
+        unrouted: s.unrouted,
     });
     if let Some(words) = webhooks.in_words() {
         eprintln!("{words}");

@@ -27,7 +27,7 @@ pub use paths::{HOME_ENV, Paths};
 pub use profile::{DEFAULT_PROFILE, DEFAULT_TOKEN_PATH, Profile, SandboxProfile, TenantProfile};
 pub use secret::{Secret, SecretSource};
 pub use settings::{EngineSettings, RetrySettings, UiSettings};
-pub use webhooks::{Destination, WebhookSecret, WebhookTarget, Webhooks};
+pub use webhooks::{Destination, WebhookSecret, WebhookTarget, Webhooks, routed_targets};
 
 use crate::sandbox::SandboxConfig;
 use check::Table;

@@ -3,7 +3,8 @@
 use super::check::Table;
 use super::env::Environment;
 use super::error::{ConfigError, KeyPath, Warning};
-use super::file::WebhooksFile;
+use super::file::{ConfigFile, ProfileKind, WebhooksFile};
+use super::paths::Paths;
 use super::secret::{Secret, SecretKeys};
 use crate::signing::{RECOMMENDED_KEY_BYTES, SigningKey};
 use std::path::Path;
@@ -161,6 +162,34 @@ impl Webhooks {
         };
         Ok((Self { secret, destinations }, warnings))
     }
+}
+
+/// The names of the webhook targets that have somewhere to go under the
+/// profile config.toml makes active, read without reading any secret or
+/// checking any URL: for a look at the outbox, which needs no credentials,
+/// to say which waiting webhooks have no URL. `None` when the file cannot
+/// be read or parsed, or names a profile it does not have.
+pub fn routed_targets(paths: &Paths) -> Option<Vec<&'static str>> {
+    let text = match std::fs::read_to_string(paths.config_file()) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(_) => return None,
+    };
+    let file: ConfigFile = toml::from_str(&text).ok()?;
+    let name = file.profile.as_ref().map_or(super::DEFAULT_PROFILE, |name| name.get_ref().trim());
+    let sandbox = match file.profiles.get(name) {
+        Some(profile) => matches!(profile.get_ref().kind.get_ref(), ProfileKind::Sandbox),
+        None => name == super::DEFAULT_PROFILE,
+    };
+    let webhooks = &file.webhooks;
+    let set = |target| match target {
+        WebhookTarget::Disposition => webhooks.disposition.is_some(),
+        WebhookTarget::Crm => webhooks.crm.is_some(),
+        WebhookTarget::Wfm => webhooks.wfm.is_some(),
+    };
+    // As `Webhooks::read` routes them: a set target to its URL, an unset
+    // one to the sandbox's sink when there is a sandbox.
+    Some(WebhookTarget::ALL.into_iter().filter(|t| sandbox || set(*t)).map(WebhookTarget::name).collect())
 }
 
 fn check_signing_key(

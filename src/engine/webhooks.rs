@@ -3,8 +3,9 @@
 
 use super::context::Ctx;
 use super::event::Outcome;
-use super::outbox::Listing;
+use super::outbox::{Listing, no_url};
 use serde_json::json;
+use std::collections::BTreeSet;
 
 /// Rows listed of each kind; the counts still say how many there are.
 const LISTED: usize = 200;
@@ -12,19 +13,36 @@ const LISTED: usize = 200;
 /// Puts the webhooks given up on back in line; the deliverer sends them
 /// as their receivers' backoff allows.
 pub(super) async fn resend(ctx: &Ctx) -> Outcome {
-    match ctx.outbox.retry_failed().await {
-        Ok(0) => Outcome::skipped(
-            "nothing_failed",
-            "no webhook has been given up on; there is nothing to send again",
-        ),
-        Ok(1) => Outcome::applied("1 webhook given up on is back in line"),
-        Ok(n) => Outcome::applied(format!("{n} webhooks given up on are back in line")),
-        Err(e) => Outcome::failed(format!("the webhooks given up on could not be put back in line: {e}")),
+    // Those whose target has no URL go back in line too (they are sent once
+    // it has one), but the answer must not read as if they were on their way.
+    let unrouted: BTreeSet<String> =
+        ctx.outbox.failed().into_iter().map(|f| f.envelope.target).filter(|t| !routed(ctx, t)).collect();
+    let mut text = match ctx.outbox.retry_failed().await {
+        Ok(0) => {
+            return Outcome::skipped(
+                "nothing_failed",
+                "no webhook has been given up on; there is nothing to send again",
+            );
+        }
+        Ok(1) => "1 webhook given up on is back in line".to_owned(),
+        Ok(n) => format!("{n} webhooks given up on are back in line"),
+        Err(e) => {
+            return Outcome::failed(format!("the webhooks given up on could not be put back in line: {e}"));
+        }
+    };
+    for target in &unrouted {
+        text.push_str(&format!(", but {}", no_url(target)));
     }
+    Outcome::applied(text)
 }
 
 /// What waits and what was given up on, as `{"webhooks": Listing}` data.
 pub(super) fn list(ctx: &Ctx) -> Outcome {
-    let listing = Listing::of(&ctx.outbox, LISTED);
+    let listing = Listing::of(&ctx.outbox, LISTED).with_routes(|target| routed(ctx, target));
     Outcome::Applied { summary: listing.summary(), data: Some(json!({ "webhooks": listing })) }
+}
+
+/// Whether the deliverer has a URL for `target`.
+fn routed(ctx: &Ctx, target: &str) -> bool {
+    ctx.config.webhook_targets.contains_key(target)
 }

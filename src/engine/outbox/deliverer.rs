@@ -31,12 +31,13 @@
 use super::attempt::{Report, Sender, deliver};
 use super::backoff::Backoff;
 use super::lines::Lines;
+use super::listing::no_url;
 use super::message::Envelope;
 use super::status::OutboxStatus;
 use super::store::Outbox;
 use crate::domain::data_action::is_loopback;
 use crate::signing::SigningKey;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -115,6 +116,7 @@ impl Deliverer {
             tasks: JoinSet::new(),
             running: HashMap::new(),
             misconfigured: 0,
+            unrouted: BTreeSet::new(),
             status,
             delivered: 0,
             last_error: None,
@@ -186,6 +188,8 @@ struct Run {
     tasks: JoinSet<Report>,
     running: HashMap<tokio::task::Id, u64>,
     misconfigured: usize,
+    /// The targets of those messages.
+    unrouted: BTreeSet<String>,
     status: watch::Sender<OutboxStatus>,
     delivered: u64,
     /// The last thing that went wrong, and the target it went wrong for:
@@ -227,10 +231,8 @@ impl Run {
                 // Targets are fixed for the deliverer's life: it waits until
                 // a restart with a URL for it.
                 self.misconfigured += 1;
-                let error = format!(
-                    "{}: no URL is configured for target {:?}; it stays waiting",
-                    envelope.id, envelope.target
-                );
+                self.unrouted.insert(envelope.target.clone());
+                let error = format!("{}: {}", envelope.id, no_url(&envelope.target));
                 tracing::warn!("{error}");
                 self.last_error = Some((envelope.target.clone(), error));
                 continue;
@@ -336,6 +338,7 @@ impl Run {
             delivered: self.delivered,
             failed: tally.failed,
             misconfigured: self.misconfigured,
+            unrouted: self.unrouted.iter().cloned().collect(),
             oldest_pending: tally.oldest_pending,
             last_error: self.last_error.as_ref().map(|(_, error)| error.clone()),
             repaired: self.outbox.cut().map(ToString::to_string),

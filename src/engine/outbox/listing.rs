@@ -41,6 +41,18 @@ pub struct Listing {
     /// the counts: see [`Cut`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cut: Option<Cut>,
+    /// Targets of waiting rows that have no URL (see [`Listing::with_routes`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unrouted: Vec<String>,
+}
+
+/// Why a webhook to `target` waits when no URL is configured for it, and
+/// how to send it: the same words in the listing, the status and a resend.
+pub fn no_url(target: &str) -> String {
+    format!(
+        "no URL is configured for target {target:?}: set {target} = \"https://…\" under [webhooks] in \
+         config.toml and start again; its webhooks wait until then"
+    )
 }
 
 impl Listing {
@@ -58,7 +70,21 @@ impl Listing {
             .map(given_up)
             .chain(waiting.iter().take(most).map(waiting_row))
             .collect();
-        Self { waiting: waiting.len(), given_up: failed.len(), rows, cut: None }
+        Self { waiting: waiting.len(), given_up: failed.len(), rows, cut: None, unrouted: Vec::new() }
+    }
+
+    /// Says, on each waiting row whose target `routed` does not know, that
+    /// it has no URL (and how to give it one): such a row otherwise reads
+    /// as a webhook about to go, with no attempts and no reason.
+    pub fn with_routes(mut self, routed: impl Fn(&str) -> bool) -> Self {
+        for row in self.rows.iter_mut().filter(|r| r.state == RowState::Waiting && !routed(&r.target)) {
+            row.reason = Some(no_url(&row.target));
+            if !self.unrouted.contains(&row.target) {
+                self.unrouted.push(row.target.clone());
+            }
+        }
+        self.unrouted.sort();
+        self
     }
 
     pub fn summary(&self) -> String {
@@ -66,6 +92,10 @@ impl Listing {
         let listed = self.rows.len();
         if listed < self.waiting + self.given_up {
             text.push_str(&format!(" ({listed} listed, the oldest of each)"));
+        }
+        if !self.unrouted.is_empty() {
+            let targets = self.unrouted.join(", ");
+            text.push_str(&format!("; no URL is configured for {targets}, so theirs wait"));
         }
         text
     }
@@ -149,6 +179,7 @@ mod tests {
     fn rows_line_up_with_the_reason_last_and_a_cut_list_says_so() {
         let listing = Listing {
             cut: None,
+            unrouted: Vec::new(),
             waiting: 5,
             given_up: 1,
             rows: vec![
@@ -163,6 +194,14 @@ mod tests {
         );
         assert_eq!(listing.summary(), "5 waiting, 1 given up on (2 listed, the oldest of each)");
         let empty = Listing::default();
+        let stranded = listing.clone().with_routes(|target| target != "wfm");
+        assert_eq!(stranded.rows[1].reason.as_deref(), Some(no_url("wfm").as_str()));
+        assert_eq!(
+            stranded.rows[0].reason.as_deref(),
+            Some("answered 400 Bad Request"),
+            "given up on: its answer"
+        );
+        assert!(stranded.summary().ends_with("; no URL is configured for wfm, so theirs wait"));
         assert_eq!(empty.table(), "Nothing waits and nothing was given up on.");
         assert_eq!(empty.summary(), "0 waiting, 0 given up on");
     }

@@ -26,7 +26,7 @@ mod store;
 pub use backoff::Backoff;
 pub use deliverer::{Deliverer, DeliveryConfig, DeliveryError};
 pub use ledger::REMEMBERED_DELIVERIES;
-pub use listing::{Listing, Row, RowState};
+pub use listing::{Listing, Row, RowState, no_url};
 pub use message::{Envelope, FailedMessage, Message, MessageId};
 pub use repair::Cut;
 pub use status::OutboxStatus;

@@ -14,6 +14,8 @@ pub struct OutboxStatus {
     pub failed: usize,
     /// Waiting messages whose target has no URL configured.
     pub misconfigured: usize,
+    /// Those messages' targets, by name.
+    pub unrouted: Vec<String>,
     /// When the oldest waiting message was enqueued.
     pub oldest_pending: Option<OffsetDateTime>,
     /// The last thing that went wrong, in words.
