@@ -123,7 +123,11 @@ async fn a_damaged_outbox_end_is_said_by_the_listing_and_by_a_run_that_cuts_it()
     let listed = home.run(&["outbox"], &[]).await;
     assert_eq!(listed.code, Some(0), "{}", listed.stderr);
     assert!(listed.stdout.contains(": 0 waiting, 0 given up on"), "{}", listed.stdout);
-    assert!(listed.stderr.contains("8 bytes (1 line), nothing in them readable"), "{}", listed.stderr);
+    assert!(
+        listed.stderr.contains("8 bytes at byte 0 (1 line), nothing in them readable"),
+        "{}",
+        listed.stderr
+    );
     assert!(listed.stderr.contains("which the next start cuts"), "{}", listed.stderr);
     let json = home.run(&["outbox", "--json"], &[]).await;
     let listing: Value = serde_json::from_str(&json.stdout).expect("one JSON object");

@@ -209,7 +209,7 @@ async fn an_outbox_of_garbage_is_cut_and_said_not_read_as_empty() {
 
     let outbox = Outbox::open(path(&dir)).await.unwrap();
     let said = outbox.cut().expect("cut, and said").to_string();
-    assert!(said.contains("8 bytes (1 line), nothing in them readable"), "{said}");
+    assert!(said.contains("8 bytes at byte 0 (1 line), nothing in them readable"), "{said}");
     assert_eq!(std::fs::read(path(&dir)).unwrap(), b"", "the repair itself is unchanged");
     outbox.close().await;
 }

@@ -17,6 +17,8 @@ use std::path::{Path, PathBuf};
 /// Bytes at the outbox's end that are not a whole, readable line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cut {
+    /// Where they start: the outbox's length once they are cut.
+    pub offset: u64,
     pub bytes: u64,
     /// Lines they spread over (an unfinished one counts).
     pub lines: usize,
@@ -33,10 +35,12 @@ pub struct Cut {
 }
 
 impl Cut {
-    /// Reads what it can of `fragment`, the first bytes of `bytes` cut.
-    pub(super) fn of(fragment: &[u8], bytes: u64) -> Self {
+    /// Reads what it can of `fragment`, the first bytes of the `bytes` cut
+    /// at `offset`.
+    pub(super) fn of(fragment: &[u8], offset: u64, bytes: u64) -> Self {
         let lines = fragment.split(|b| *b == b'\n').filter(|line| !line.is_empty()).count();
         Self {
+            offset,
             bytes,
             lines,
             op: field(fragment, "op"),
@@ -65,10 +69,10 @@ impl Cut {
         }
     }
 
-    /// `23 bytes (1 line): an "enqueued" line for webhook msg_… to "wfm"`.
+    /// `23 bytes at byte 410 (1 line): an "enqueued" line for webhook msg_… to "wfm"`.
     fn what(&self) -> String {
         let lines = if self.lines == 1 { "1 line".to_owned() } else { format!("{} lines", self.lines) };
-        let mut text = format!("{} bytes ({lines})", self.bytes);
+        let mut text = format!("{} bytes at byte {} ({lines})", self.bytes, self.offset);
         match (&self.op, &self.id, &self.target) {
             (None, None, None) => text.push_str(", nothing in them readable"),
             (op, id, target) => {
@@ -139,7 +143,7 @@ mod tests {
     #[test]
     fn a_torn_enqueue_names_its_webhook_and_garbage_says_nothing_is_readable() {
         let torn = br#"{"op":"enqueued","id":"msg_1","target":"wfm","eventType":"agent.status.changed","body":{"id":"x"}"#;
-        let cut = Cut::of(torn, torn.len() as u64);
+        let cut = Cut::of(torn, 0, torn.len() as u64);
         assert_eq!(
             (cut.op.as_deref(), cut.id.as_deref(), cut.target.as_deref()),
             (Some("enqueued"), Some("msg_1"), Some("wfm"))
@@ -148,9 +152,12 @@ mod tests {
         assert!(said.contains(r#"an "enqueued" line for webhook msg_1 to "wfm""#), "{said}");
         assert!(said.contains("will not be sent"), "{said}");
 
-        let garbage = Cut::of(b"garbage\n", 8);
+        let garbage = Cut::of(b"garbage\n", 0, 8);
         assert_eq!(garbage.lines, 1);
-        assert!(garbage.to_string().contains("8 bytes (1 line), nothing in them readable"), "{garbage}");
+        assert!(
+            garbage.to_string().contains("8 bytes at byte 0 (1 line), nothing in them readable"),
+            "{garbage}"
+        );
         assert!(garbage.pending_words().contains("which the next start cuts"));
     }
 }

@@ -60,7 +60,7 @@ impl Outbox {
         let (file, ledger, lines, cut) = tokio::task::spawn_blocking(move || {
             let (file, ledger, lines) = replay(&path)?;
             let cut = file.torn().map(|torn| {
-                let mut cut = Cut::of(&torn.fragment, torn.bytes);
+                let mut cut = Cut::of(&torn.fragment, torn.offset, torn.bytes);
                 cut.keep(&path, &torn.fragment);
                 cut
             });
@@ -222,7 +222,8 @@ pub fn peek(path: &Path) -> Result<Peek, OutboxError> {
         }
     }
     let lines: Vec<&[u8]> = bytes[..whole].split(|b| *b == b'\n').filter(|l| !l.is_empty()).collect();
-    let cut = (whole < bytes.len()).then(|| Cut::of(&bytes[whole..], (bytes.len() - whole) as u64));
+    let cut =
+        (whole < bytes.len()).then(|| Cut::of(&bytes[whole..], whole as u64, (bytes.len() - whole) as u64));
     let mut ledger = Ledger::default();
     for (index, line) in lines.iter().enumerate() {
         let op = serde_json::from_slice::<Op>(line).map_err(|e| OutboxError::Damaged {
