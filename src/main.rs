@@ -13,13 +13,22 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let profile = cli.profile.as_deref();
     let result = match cli.command {
+        // The tenant it serves is its own, and the audit log is the data
+        // directory's whatever the profile: a profile named there is a mistake.
+        Some(Command::Sandbox(_) | Command::Audit(_)) if profile.is_some() => {
+            Err(anyhow::anyhow!("--profile: applies to the console, apply, outbox and config show, not here"))
+        }
+        Some(_) if cli.console.read_only => {
+            Err(anyhow::anyhow!("--read-only: applies to the console; apply --dry-run changes nothing"))
+        }
         Some(Command::Sandbox(args)) => cli::sandbox::run(args),
-        Some(Command::Config(args)) => cli::config::run(args),
+        Some(Command::Config(args)) => cli::config::run(args, profile),
         Some(Command::Audit(args)) => cli::audit::run(args),
-        Some(Command::Outbox(args)) => cli::outbox::run(args),
-        Some(Command::Apply(args)) => cli::apply::run(args),
-        None => cli::console::run(cli.console),
+        Some(Command::Outbox(args)) => cli::outbox::run(args, profile),
+        Some(Command::Apply(args)) => cli::apply::run(args, profile),
+        None => cli::console::run(cli.console, profile),
     };
     cli::exit_code(result)
 }

@@ -126,3 +126,27 @@ async fn config_show_still_shows_the_settings_when_a_secret_cannot_be_read() {
         applied.stderr
     );
 }
+
+#[tokio::test]
+async fn the_profile_may_be_named_before_the_command_or_after_it() {
+    let home = Home::new();
+    home.write_config(PRODUCTION);
+    let env = [(CLIENT_SECRET_ENV, CLIENT_SECRET), (WEBHOOK_SECRET_ENV, WEBHOOK_SECRET)];
+    for args in
+        [&["--profile", "production", "config", "show"][..], &["config", "show", "--profile", "production"]]
+    {
+        let ran = home.run(args, &env).await;
+        assert_eq!(ran.code, Some(0), "{args:?}: {}", ran.stderr);
+        assert!(ran.stdout.contains("profile = \"production\""), "{args:?}: {}", ran.stdout);
+    }
+    // Where a profile means nothing, naming one is a mistake, said as such.
+    let ran = home.run(&["--profile", "production", "audit", "verify"], &env).await;
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("--profile: applies to the console, apply, outbox and config show"),
+        "{}",
+        ran.stderr
+    );
+    let ran = home.run(&["--profile", "nowhere", "outbox"], &env).await;
+    assert_eq!(ran.code, Some(2), "a listing names a missing profile too: {}", ran.stderr);
+}

@@ -15,23 +15,20 @@ pub struct ConfigArgs {
 enum ConfigAction {
     /// Print the settings in effect, defaults filled in and secrets shown
     /// only as where they come from; warnings go to stderr.
-    Show {
-        /// Show this profile as the active one.
-        #[arg(long, value_name = "NAME")]
-        profile: Option<String>,
-    },
+    /// (`--profile NAME` shows that profile as the active one.)
+    Show,
     /// Write a commented config.toml to start from; an existing file is
     /// never overwritten.
     Init,
 }
 
-pub fn run(args: ConfigArgs) -> Result<ExitCode> {
+pub fn run(args: ConfigArgs, profile: Option<&str>) -> Result<ExitCode> {
     let env = Environment::process();
     match args.action {
-        ConfigAction::Show { profile } => {
+        ConfigAction::Show => {
             // A secret that cannot be read is warned of, not fatal: this is
             // the command that shows what to fix.
-            let shown = super::load(&env.for_showing(), profile.as_deref())?.show();
+            let shown = super::load(&env.for_showing(), profile)?.show();
             super::put(shown.as_bytes())?;
         }
         ConfigAction::Init => {

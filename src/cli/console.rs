@@ -22,12 +22,9 @@ pub struct ConsoleArgs {
     /// Hide and refuse every change: watch only.
     #[arg(long)]
     pub read_only: bool,
-    /// The profile to use instead of the one the config file names.
-    #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
 }
 
-pub fn run(args: ConsoleArgs) -> Result<ExitCode> {
+pub fn run(args: ConsoleArgs, profile: Option<&str>) -> Result<ExitCode> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         anyhow::bail!(
             "the console needs a terminal. Without one, use `cxone-console apply --file …` for changes, \
@@ -35,7 +32,7 @@ pub fn run(args: ConsoleArgs) -> Result<ExitCode> {
         );
     }
     let env = Environment::process();
-    let config = super::load(&env, args.profile.as_deref())?;
+    let config = super::load(&env, profile)?;
     let log = log_to_file(config.paths(), &env).context("setting up the log file")?;
     let exit = block_on(console(&config, &env, args.read_only, log.path().to_path_buf()))?;
     Ok(match exit {

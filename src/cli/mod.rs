@@ -33,14 +33,17 @@ pub const REFUSED: u8 = 2;
     version,
     about = "A terminal console for NICE CXone supervisors",
     long_about = "A terminal console for NICE CXone supervisors. With no command it opens the console \
-                  (against the embedded sandbox tenant unless a tenant profile is configured).",
-    args_conflicts_with_subcommands = true
+                  (against the embedded sandbox tenant unless a tenant profile is configured)."
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
     #[command(flatten)]
     pub console: console::ConsoleArgs,
+    /// The profile to use instead of the one config.toml names (before or
+    /// after a command: `--profile prod apply …` or `apply --profile prod …`).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
 }
 
 #[derive(Subcommand)]

@@ -25,23 +25,24 @@ enum OutboxAction {
     /// Put every webhook given up on back in line and deliver it now,
     /// waiting up to 30 s: exit 0 once all went out, 1 when some are still
     /// waiting or were refused again.
-    Resend {
-        /// Use this profile instead of the one config.toml names.
-        #[arg(long, value_name = "NAME")]
-        profile: Option<String>,
-    },
+    Resend,
 }
 
-pub fn run(args: OutboxArgs) -> Result<ExitCode> {
+pub fn run(args: OutboxArgs, profile: Option<&str>) -> Result<ExitCode> {
     match args.action {
-        None => list(args.json),
-        Some(OutboxAction::Resend { profile }) => resend(profile.as_deref()),
+        None => list(args.json, profile),
+        Some(OutboxAction::Resend) => resend(profile),
     }
 }
 
 /// Prints what waits and what was given up on; sends nothing.
-fn list(json: bool) -> Result<ExitCode> {
-    let paths = super::paths(&Environment::process())?;
+fn list(json: bool, profile: Option<&str>) -> Result<ExitCode> {
+    let env = Environment::process();
+    let paths = super::paths(&env)?;
+    if profile.is_some() {
+        // A profile asked for must be there; its secrets need not be.
+        config::Config::load_with_profile(&paths, &env.for_showing(), profile)?;
+    }
     let path = paths.outbox_dir().join("outbox.jsonl");
     let exists = path.exists();
     let mut listing = if exists {
@@ -53,7 +54,7 @@ fn list(json: bool) -> Result<ExitCode> {
     };
     // Read without secrets, so a look needs no credentials; a file that
     // cannot be read is left to the commands that need it to say so.
-    if let Some(routed) = config::routed_targets(&paths) {
+    if let Some(routed) = config::routed_targets(&paths, profile) {
         listing = listing.with_routes(|target| routed.contains(&target));
     }
     if let Some(cut) = &listing.cut {

@@ -169,14 +169,15 @@ impl Webhooks {
 /// checking any URL: for a look at the outbox, which needs no credentials,
 /// to say which waiting webhooks have no URL. `None` when the file cannot
 /// be read or parsed, or names a profile it does not have.
-pub fn routed_targets(paths: &Paths) -> Option<Vec<&'static str>> {
+pub fn routed_targets(paths: &Paths, chosen: Option<&str>) -> Option<Vec<&'static str>> {
     let text = match std::fs::read_to_string(paths.config_file()) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(_) => return None,
     };
     let file: ConfigFile = toml::from_str(&text).ok()?;
-    let name = file.profile.as_ref().map_or(super::DEFAULT_PROFILE, |name| name.get_ref().trim());
+    let named = file.profile.as_ref().map_or(super::DEFAULT_PROFILE, |name| name.get_ref().trim());
+    let name = chosen.map_or(named, str::trim);
     let sandbox = match file.profiles.get(name) {
         Some(profile) => matches!(profile.get_ref().kind.get_ref(), ProfileKind::Sandbox),
         None => name == super::DEFAULT_PROFILE,

@@ -55,14 +55,11 @@ pub struct ApplyArgs {
     /// write nothing.
     #[arg(long)]
     dry_run: bool,
-    /// Use this profile instead of the one config.toml names.
-    #[arg(long, value_name = "NAME")]
-    profile: Option<String>,
 }
 
-pub fn run(args: ApplyArgs) -> Result<ExitCode> {
+pub fn run(args: ApplyArgs, profile: Option<&str>) -> Result<ExitCode> {
     let env = Environment::process();
-    let config = super::load(&env, args.profile.as_deref())?;
+    let config = super::load(&env, profile)?;
     let now = Timestamp::now();
     let (batch, broken) = match Batch::read(&args.file, now) {
         Ok(batch) => (batch, Vec::new()),
