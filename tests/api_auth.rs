@@ -77,7 +77,7 @@ async fn a_token_without_the_scope_is_forbidden_with_the_scope_named() {
     let err = c.users(&ListQuery::new().top(1)).await.unwrap_err();
     let ApiErrorKind::Forbidden { message } = &err.kind else { panic!("{err:?}") };
     assert!(message.contains("user:read"), "{message}");
-    assert!(err.to_string().contains("grant that scope"), "{err}");
+    assert!(err.to_string().contains("add that scope there"), "{err}");
 
     let unknown =
         client_with(config(&sandbox).with_scopes(["bogus:scope"])).dispositions().await.unwrap_err();
