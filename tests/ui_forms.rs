@@ -187,6 +187,16 @@ fn a_simulation_input_names_the_place_of_each_problem() {
 }
 
 #[test]
+fn a_simulation_input_naming_a_key_twice_is_refused_as_a_change_file_is() {
+    let mut app = ready(140, 40);
+    press(&mut app, &["4", "t", "ctrl-u"]);
+    type_text(&mut app, r#"{"interaction_id":"i","channel_type":"chat","interaction_id":"j"}"#);
+    press(&mut app, &["enter"]);
+    let screen = snap(&app);
+    assert!(screen.contains(r#"names the key "interaction_id" twice"#), "{screen}");
+}
+
+#[test]
 fn data_action_forms() {
     let mut app = medium();
     press(&mut app, &["4", "t"]);

@@ -17,6 +17,7 @@ mod errors;
 mod ids;
 pub mod interaction_disposition;
 pub mod numbers;
+pub mod strict_json;
 mod timestamp;
 
 pub use errors::{FieldError, Invalid, Problems};

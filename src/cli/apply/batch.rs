@@ -5,7 +5,8 @@
 use super::csv_rows::csv_rows;
 use super::entry::{Entry, Line};
 use super::fields::Fields;
-use super::{local, parse, strict_json};
+use super::{local, parse};
+use crate::domain::strict_json;
 use crate::domain::{FieldError, Invalid, Problems, Timestamp};
 use serde::Serialize;
 use serde_json::Value;

@@ -25,7 +25,6 @@ mod preview;
 mod progress;
 mod report;
 mod rules;
-mod strict_json;
 mod targets;
 
 pub use crate::cli::webhooks::Webhooks;

@@ -8,8 +8,8 @@ use crate::domain::data_action::{
     DEFAULT_TIMEOUT_MS, DataActionDefinition, DataActionDraft, check_new_version, input_schema,
     output_schema, sample_input,
 };
+use crate::domain::strict_json;
 use crate::engine::{ActionRef, DataActionChange};
-use serde_json::Value;
 
 /// How far back the metrics form looks by default.
 const METRICS_DAYS: i64 = 7;
@@ -24,7 +24,9 @@ pub(super) fn open_simulate() -> Form {
 pub(super) fn check_simulate(fields: &[Field]) -> Check {
     let mut check = Check::default();
     let text = fields.first().map(Field::value).unwrap_or_default();
-    match serde_json::from_str::<Value>(&text) {
+    // As strict as a change file: a key named twice or a number that would
+    // be read as another is refused, not resolved silently.
+    match strict_json::parse(&text) {
         Ok(input) => {
             if let Err(invalid) = input_schema().check("input", &input) {
                 // One field holds the whole document: each problem names
@@ -42,7 +44,9 @@ pub(super) fn check_simulate(fields: &[Field]) -> Check {
             })
         }
         Err(e) => {
-            check.note("input", format!("is not JSON: {e}"));
+            // A fault of one member names it within the document.
+            let rule = if e.field == "line" { e.rule } else { format!("{}: {}", e.field, e.rule) };
+            check.note("input", rule);
             check
         }
     }

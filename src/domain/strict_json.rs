@@ -1,6 +1,8 @@
-//! A line's JSON, read as `serde_json` reads it, except that an object
-//! naming a key twice is refused: which of the two the line meant cannot be
-//! known, and taking the last one silently could change the wrong thing.
+//! JSON typed by a person (a change file's line, a form's document), read
+//! as `serde_json` reads it, except that an object naming a key twice is
+//! refused (which of the two was meant cannot be known, and taking the last
+//! one silently could change the wrong thing) and so is a number that would
+//! not be read as written (see [`numbers`](super::numbers)).
 
 use crate::domain::FieldError;
 use crate::domain::numbers::first_inexact;
@@ -9,9 +11,9 @@ use serde_json::error::Category;
 use serde_json::{Map, Number, Value};
 use std::fmt;
 
-/// The line's JSON, or the field and rule it breaks, in words (the field
-/// is `line` when the fault is the line's as a whole).
-pub(super) fn parse(text: &str) -> Result<Value, FieldError> {
+/// The JSON, or the member and rule it breaks, in words (the member is
+/// `line` when the fault is the text's as a whole).
+pub fn parse(text: &str) -> Result<Value, FieldError> {
     if let Some((path, rule)) = first_inexact(text) {
         return Err(FieldError::new(if path.is_empty() { "line".into() } else { path }, rule));
     }
