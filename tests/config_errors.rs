@@ -68,6 +68,11 @@ fn wrong_types_are_named_with_their_table() {
         "hurricane",
     );
     refused("[profiles.x]\nkind = \"cloud\"\n", "profiles.x", "kind", 2, "cloud");
+    // An unquoted word TOML takes for a broken boolean: said as the slip it is.
+    refused("operator = tdoe\n", "", "operator", 1, "text goes in quotes: key = \"value\"");
+    let secret = "[profiles.prod]\nkind = \"tenant\"\nclient_secret = TopSecretUnquoted\n";
+    refused(secret, "profiles.prod", "client_secret", 3, "secrets never go in config.toml");
+    assert!(!load(secret).unwrap_err().to_string().contains("TopSecret"));
 }
 
 #[test]

@@ -142,8 +142,20 @@ impl Source<'_> {
     /// span starts on and the table from the nearest header above it.
     pub fn toml_error(&self, error: &toml::de::Error) -> ConfigError {
         let span = error.span();
-        let message = plain_words(error.message().trim());
-        match span.clone().and_then(|span| self.key_at(span.start)) {
+        let mut message = plain_words(error.message().trim());
+        let key = span.clone().and_then(|span| self.key_at(span.start));
+        // TOML reads an unquoted word as a boolean gone wrong; say what it was.
+        if message.starts_with("invalid boolean") || message.starts_with("invalid string") {
+            let secret = key.as_ref().is_some_and(|k| k.to_string().ends_with("secret"));
+            message = if secret {
+                "secrets never go in config.toml: name an environment variable (…_env) or a file (…_file) \
+                 that holds it"
+                    .into()
+            } else {
+                format!("{message}; text goes in quotes: key = \"value\"")
+            };
+        }
+        match key {
             Some(key) => self.key_error(key, span, message),
             None => ConfigError::Syntax { at: self.place(span), message },
         }
