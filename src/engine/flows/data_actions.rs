@@ -7,15 +7,17 @@
 //! tag, reading again on a stale one as document 000 does. Reads and writes
 //! cut short (a dropped connection, a server error, a revoked token) go again
 //! as in the other flows; a write still unsettled is read back. Metrics come
-//! from the analytics query, for an action the tenant has. An action named by
-//! name is looked up when the change runs (see [`action_names`]).
+//! from the analytics query, for an action the tenant has (see
+//! [`action_metrics`]). An action named by name is looked up when the change
+//! runs (see [`action_names`]).
 
+use super::action_metrics;
 use super::action_names::{self, Unresolved};
 use super::ending::{Tries, again, not_landed, unsettled};
 use super::interaction_disposition::{pause, target_id};
 use super::{Settled, Trail};
 use crate::api::dialect::CallSpec;
-use crate::api::model::{DataAction, MetricsQuery, MetricsRow};
+use crate::api::model::DataAction;
 use crate::api::{ApiError, ETag, IdempotencyKey, Reply};
 use crate::domain::data_action::{
     self, ActionPatch, DataActionDefinition, DataActionDraft, PatchFit, input_schema, output_schema,
@@ -38,7 +40,7 @@ pub(crate) async fn run(ctx: &Ctx, id: &CommandId, change: DataActionChange) -> 
             Finished::Single { target: None, outcome: simulate(ctx, &input) }
         }
         DataActionChange::Metrics { action, from, to } => {
-            let outcome = metrics(ctx, &action, &from, &to).await;
+            let outcome = action_metrics::metrics(ctx, &action, &from, &to).await;
             Finished::Single { target: target(&shown(&action)), outcome }
         }
         DataActionChange::Deploy(draft) => {
@@ -322,66 +324,6 @@ async fn read_back(
         Ok(_) => failed(trail, &not_landed(error), started).await,
         Err(_) => failed(trail, error, started).await,
     }
-}
-
-async fn metrics(ctx: &Ctx, named: &ActionRef, from: &str, to: &str) -> Outcome {
-    let mut p = Problems::new();
-    if let ActionRef::Id(raw) = named {
-        p.take(DataActionId::parse_as("id", raw));
-    }
-    let from = p.take(Timestamp::parse_as("from", from));
-    let to = p.take(Timestamp::parse_as("to", to));
-    // The range is held to its rules before the tenant is asked anything.
-    let (from, to) = match p.finish(|| Some((from?, to?))) {
-        Ok(range) => match MetricsQuery::daily(None, range.0, range.1) {
-            Ok(_) => range,
-            Err(rule) => return Outcome::rejected(rule.to_string()),
-        },
-        Err(invalid) => return Outcome::rejected(invalid.to_string()),
-    };
-    let action_id = match action_names::resolve(&ctx.api, named).await {
-        Ok(action_id) => action_id,
-        Err(Unresolved::Rule(rule)) => return Outcome::rejected(rule.to_string()),
-        Err(Unresolved::Api(e)) => return settle(&e).0,
-    };
-    // The analytics query answers an unknown id with no rows, which would
-    // read as an action that never ran: the action is read first, so one the
-    // tenant does not have is refused as a new version or deprecation is.
-    if let Err(e) = again(|| ctx.api.data_action(&action_id)).await {
-        return settle(&e).0;
-    }
-    let raw_id = action_id.to_string();
-    let query = match MetricsQuery::daily(Some(action_id), from, to) {
-        Ok(query) => query,
-        Err(rule) => return Outcome::rejected(rule.to_string()),
-    };
-    let rows = match again(|| ctx.api.data_action_metrics(&query)).await {
-        Ok(reply) => reply.value,
-        Err(e) => return settle(&e).0,
-    };
-    let executions: u64 = rows.iter().map(|r| r.count).sum();
-    let errors: f64 = rows.iter().map(|r| r.error_rate * r.count as f64).sum();
-    let error_rate = if executions == 0 { 0.0 } else { errors * 100.0 / executions as f64 };
-    Outcome::Applied {
-        summary: format!(
-            "{} row{} for action {raw_id}: {executions} executions, {error_rate:.1}% errors",
-            rows.len(),
-            if rows.len() == 1 { "" } else { "s" }
-        ),
-        data: Some(Value::Array(rows.iter().map(row_json).collect())),
-    }
-}
-
-fn row_json(row: &MetricsRow) -> Value {
-    json!({
-        "actionId": row.action_id,
-        "date": row.date,
-        "status": row.status,
-        "version": row.version,
-        "count": row.count,
-        "avgLatencyMs": row.avg_latency_ms,
-        "errorRate": row.error_rate,
-    })
 }
 
 /// An action as the audit log shows it before and after a change.

@@ -7,6 +7,7 @@
 //! under an id derived from the change, so a crash between the two leaves an
 //! intent that start-up reconciles without queueing the webhook twice.
 
+mod action_metrics;
 mod action_names;
 mod agent_status;
 pub(super) mod attributes;
