@@ -165,6 +165,8 @@ async fn watching_turns_the_tenants_callback_into_a_verified_event_and_registers
     );
     assert_eq!(rig.sandbox.state().tenant.counts().webhooks, registrations + 1);
     assert_eq!(rig.sandbox.stats().writes_of(Resource::Webhook), 1);
+    let marker = rig.dir.path().join("callbacks.registered");
+    assert!(marker.exists(), "a registration on the tenant is marked, for a start after a crash");
 
     assert!(rig.outcome(change(documents_rows())).await.is_applied());
     let seen = callback(&mut rig, PINNED_ATTRIBUTES_INTERACTION).await;
@@ -181,6 +183,7 @@ async fn watching_turns_the_tenants_callback_into_a_verified_event_and_registers
         registrations,
         "the registration outlived the engine"
     );
+    assert!(!dir.path().join("callbacks.registered").exists(), "removed on stop, so is its marker");
 
     // Both writes are audited changes, and the secret is in neither.
     let records = engine_support::audit_records(&dir.path().join("audit.jsonl"));
@@ -320,5 +323,41 @@ async fn hundreds_of_changes_at_once_get_through_tokens_revoked_under_them() {
     let stats = rig.sandbox.stats();
     assert_eq!(stats.writes_of(Resource::Attributes), count as u64);
     assert_eq!(stats.repeated_of(Resource::Attributes), 0);
+    rig.stop().await;
+}
+
+/// A run that could not remove its registration (a crash) leaves its marker
+/// beside the audit log: the next start removes the registration at once,
+/// without waiting for a `:watch`, as an audited change.
+#[tokio::test]
+async fn a_registration_a_crashed_run_left_is_removed_at_the_next_start() {
+    let rig = Rig::quiet().await;
+    let (sandbox, dir) = rig.stop().await;
+    let audit_path = dir.path().join("audit.jsonl");
+    let instance = hex::encode(&Sha256::digest(audit_path.to_string_lossy().as_bytes())[..8]);
+    let left = WebhookRegistration::new("cxone-console-analytics", "http://127.0.0.1:9/callbacks/attributes")
+        .and_then(|r| Ok(r.with_header("X-Console-Instance", &instance)?))
+        .unwrap();
+    let client = engine_support::client(&sandbox);
+    let leftover = client.register_webhook(&left, None).await.unwrap().value;
+    let marker = dir.path().join("callbacks.registered");
+    std::fs::write(&marker, leftover.id.as_str()).unwrap();
+
+    let config = engine_support::engine_config(&sandbox, dir.path());
+    let rig = Rig::with(sandbox, dir, config).await;
+    // The marker goes last, once the removal is on record.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while marker.exists() {
+        assert!(std::time::Instant::now() < deadline, "the marker is still there after 10 s");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let hooks = client.webhooks().await.unwrap().value;
+    assert!(hooks.iter().all(|h| h.id != leftover.id), "the leftover is still registered: {hooks:?}");
+    let removed = rig.audit_records().into_iter().any(|r| {
+        r.entry.kind == RecordKind::Outcome
+            && r.entry.action.as_deref() == Some("remove_attribute_callbacks")
+            && r.entry.target.as_ref().is_some_and(|t| t.id == leftover.id.as_str())
+    });
+    assert!(removed, "the removal is audited");
     rig.stop().await;
 }

@@ -128,6 +128,10 @@ impl Engine {
         let deliverer = Deliverer::spawn(ctx.outbox.clone(), delivery, cancel.child_token())?;
         run::forward_outbox_status(&ctx, &deliverer);
         let refresher = refresh::spawn(Arc::clone(&ctx), cancel.child_token());
+        // In the background: start-up waits for nothing on the tenant's
+        // webhook list.
+        let tidying = Arc::clone(&ctx);
+        tokio::spawn(async move { flows::attributes::tidy(&tidying).await });
         let (commands, inbox) = mpsc::channel(COMMAND_BUFFER);
         let task = tokio::spawn(run::serve(ctx, inbox, refresher, deliverer, cancel.clone()));
         Ok((Self { commands, cancel, task }, receiver))

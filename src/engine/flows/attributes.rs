@@ -58,6 +58,13 @@ pub(crate) async fn watch(ctx: &Ctx, id: &CommandId) -> Finished {
     Finished::Single { target: None, outcome }
 }
 
+/// Removes, at start, a callback registration an earlier run could not.
+pub(crate) async fn tidy(ctx: &Ctx) {
+    if ctx.config.callbacks {
+        callbacks::tidy(ctx).await;
+    }
+}
+
 /// Removes this engine's callback registration, once it is stopping.
 pub(crate) async fn unwatch(ctx: &Ctx) {
     callbacks::unwatch(ctx).await;

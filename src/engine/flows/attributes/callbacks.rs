@@ -11,8 +11,11 @@
 //! audit log's lock, so a registration with its own instance header found at
 //! start is a leftover of an earlier run, whose listener is gone: it is
 //! removed before registering anew. The listener stops with the engine,
-//! which then removes its registration. Each registration and removal is an
-//! audited change (see [`registration`]).
+//! which then removes its registration. A marker file beside the audit log
+//! stands while a registration may be on the tenant, so a start after a run
+//! that could not remove its own (a crash, a kill) removes it at once, in
+//! the background, rather than at the next `:watch`. Each registration and
+//! removal is an audited change (see [`registration`]).
 
 use super::again;
 use super::registration;
@@ -30,6 +33,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -78,6 +82,9 @@ pub(super) async fn watch(ctx: &Ctx, command: &CommandId) -> Outcome {
     };
     let receiver = Arc::new(Receiver { key, events: ctx.events.clone(), seen: Mutex::default() });
     let listener = tokio::spawn(serve(socket, receiver, ctx.stop.clone()));
+    if let Err(e) = tokio::fs::write(marker(ctx), hook.id.as_str()).await {
+        tracing::warn!("could not mark the callback registration for removal after a crash: {e}");
+    }
     let outcome = watching(&hook, "watching attribute changes");
     *held = Some(AttributeWatch { hook, listener });
     outcome
@@ -92,7 +99,10 @@ pub(super) async fn unwatch(ctx: &Ctx) {
     let command = CommandId::random();
     let removal = registration::remove(ctx, &command, &hook, "this run's, as the console stops");
     match tokio::time::timeout(FAREWELL, removal).await {
-        Ok(outcome) if outcome.is_applied() => tracing::info!(webhook = %hook.id, "{outcome}"),
+        Ok(outcome) if outcome.is_applied() => {
+            let _ = tokio::fs::remove_file(marker(ctx)).await;
+            tracing::info!(webhook = %hook.id, "{outcome}");
+        }
         Ok(outcome) => {
             tracing::warn!(webhook = %hook.id, "could not remove the callback registration: {outcome}")
         }
@@ -115,15 +125,41 @@ fn instance_id(ctx: &Ctx) -> String {
     hex::encode(&Sha256::digest(path.as_bytes())[..8])
 }
 
-/// Removes registrations an earlier run of this console left behind.
-async fn remove_leftovers(ctx: &Ctx, command: &CommandId, instance: &str) {
+/// Stands beside the audit log while a registration of this console may
+/// be on the tenant; holds its id, no secret.
+fn marker(ctx: &Ctx) -> PathBuf {
+    ctx.config.audit_path.with_file_name("callbacks.registered")
+}
+
+/// At start: when an earlier run left its marker, removes what that run
+/// registered, then the marker. Holds the watch's lock meanwhile, so a
+/// `:watch` given at once waits rather than have its own registration
+/// taken for a leftover.
+pub(super) async fn tidy(ctx: &Ctx) {
+    let marker = marker(ctx);
+    if !tokio::fs::try_exists(&marker).await.unwrap_or(false) {
+        return;
+    }
+    let held = ctx.attribute_watch.lock().await;
+    if held.is_some() {
+        return;
+    }
+    if remove_leftovers(ctx, &CommandId::random(), &instance_id(ctx)).await {
+        let _ = tokio::fs::remove_file(&marker).await;
+    }
+}
+
+/// Removes registrations an earlier run of this console left behind; true
+/// when none is left.
+async fn remove_leftovers(ctx: &Ctx, command: &CommandId, instance: &str) -> bool {
     let hooks = match again(|| ctx.api.webhooks()).await {
         Ok(reply) => reply.value,
         Err(e) => {
             tracing::warn!("could not list webhook registrations to remove leftovers: {e}");
-            return;
+            return false;
         }
     };
+    let mut all_gone = true;
     let ours = |h: &&Webhook| {
         h.name == NAME
             && h.headers.iter().any(|(k, v)| k.eq_ignore_ascii_case(INSTANCE_HEADER) && v == instance)
@@ -131,9 +167,11 @@ async fn remove_leftovers(ctx: &Ctx, command: &CommandId, instance: &str) {
     for hook in hooks.iter().filter(ours) {
         let outcome = registration::remove(ctx, command, hook, "left by an earlier run").await;
         if !outcome.is_applied() {
+            all_gone = false;
             tracing::warn!(webhook = %hook.id, "could not remove a leftover callback registration: {outcome}");
         }
     }
+    all_gone
 }
 
 /// Registers the listener at `addr`; the signing key comes from the secret
