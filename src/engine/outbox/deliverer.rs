@@ -34,7 +34,7 @@ use super::lines::Lines;
 use super::listing::no_url;
 use super::message::Envelope;
 use super::status::OutboxStatus;
-use super::store::Outbox;
+use super::store::{Mark, Outbox};
 use crate::domain::data_action::is_loopback;
 use crate::signing::SigningKey;
 use std::collections::{BTreeSet, HashMap};
@@ -214,8 +214,22 @@ impl Run {
                 () = sleep_until(next_due) => {}
             }
         }
-        // Attempts cut short stay waiting in the journal: they go out after restart.
-        self.tasks.shutdown().await;
+        // Attempts cut short stay waiting in the journal: they go out after
+        // restart. Each still counts as tried, so a receiver that never
+        // answers reaches the attempt limit across short runs too.
+        // An attempt that ended on its own recorded how; only those cut
+        // short here are marked.
+        self.tasks.abort_all();
+        while let Some(done) = self.tasks.join_next_with_id().await {
+            let Err(cut) = done else { continue };
+            let Some(slot) = self.running.get(&cut.id()).and_then(|order| self.slots.get(order)) else {
+                continue;
+            };
+            let mark = Mark::Retried("the console stopped before the receiver answered".into());
+            if let Err(e) = self.outbox.mark(&slot.envelope.id, slot.attempts, mark).await {
+                tracing::warn!("webhook {}: could not record the attempt cut short: {e}", slot.envelope.id);
+            }
+        }
         self.running.clear();
         self.publish(false);
     }
