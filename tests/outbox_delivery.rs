@@ -172,6 +172,27 @@ async fn a_restart_goes_on_counting_the_attempts_of_a_message() {
     deliverer.stopped().await;
 }
 
+/// A receiver that refuses connections is said in a few words: the target,
+/// what failed and the system's reason, without the layers between.
+#[tokio::test]
+async fn a_refused_connection_says_so_briefly() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = key();
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = Url::parse(&format!("http://{}/hook", closed.local_addr().unwrap())).unwrap();
+    drop(closed);
+    let outbox = open(&dir).await;
+    outbox.enqueue(disposition(1)).await.unwrap();
+    let cancel = CancellationToken::new();
+    let deliverer = Deliverer::spawn(outbox.clone(), config(url, &key), cancel.clone()).unwrap();
+    let status = until(&mut deliverer.status(), |s| s.last_error.is_some()).await;
+    let said = status.last_error.unwrap();
+    assert!(said.starts_with("to crm: could not connect: "), "{said}");
+    assert!(said.to_lowercase().contains("refused") && !said.contains("client error"), "{said}");
+    cancel.cancel();
+    deliverer.stopped().await;
+}
+
 /// An attempt the stop cuts short (the receiver never answered) still
 /// counts: a receiver that hangs across short runs reaches the limit too.
 #[tokio::test]

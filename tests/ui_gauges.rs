@@ -38,24 +38,38 @@ fn the_oldest_webhook_waiting_ages_by_the_clock() {
     assert!(render(&app).contains("3 waiting, oldest 1h 00m"), "{}", render(&app));
 }
 
-/// The last webhook error's reason comes after a long message id: it wraps
-/// onto the rows below instead of being cut at the panel's edge.
+/// The last webhook error wraps onto the rows below rather than being cut
+/// at the panel's edge, within the rows the panel has: the last one it
+/// shows ends in "…" when more is left.
 #[test]
 fn the_last_webhook_error_wraps_to_show_its_reason() {
     use cxone_console::engine::outbox::OutboxStatus;
-    let mut app = loaded(120, 40);
-    let status = OutboxStatus {
+    let mut app = loaded(160, 45);
+    let status = |failed: usize, last_error: &str| OutboxStatus {
         backlog: 55,
+        failed,
         running: true,
-        last_error: Some(
-            "msg_e4cef71cc5599456ff2d4e4074ff62b0: could not connect: Connection refused (os error 111)"
-                .into(),
-        ),
+        last_error: Some(last_error.into()),
         ..Default::default()
     };
-    feed(&mut app, [Event::Outbox(status)]);
+    let refused = "to crm: could not connect: Connection refused (os error 111)";
+    feed(&mut app, [Event::Outbox(status(0, refused))]);
     let screen = render(&app);
-    assert!(screen.contains("last    msg_e4cef71cc5599456ff2d4e4074ff62b0:"), "{screen}");
-    assert!(screen.contains("could not connect"), "the reason is on screen: {screen}");
-    assert!(screen.contains("refused"), "{screen}");
+    assert!(screen.contains("last    to crm: could not connect"), "{screen}");
+    assert!(screen.contains("refused (os error 111)"), "the reason is on screen: {screen}");
+    // With a row taken by the webhooks given up on, and a longer reason, the
+    // last row left ends in an ellipsis instead of vanishing under the border.
+    let long = "to crm: the receiver answered 503 Service Unavailable: upstream connect error or disconnect \
+                before headers, reset reason: connection termination, retried later";
+    feed(&mut app, [Event::Outbox(status(2, long))]);
+    let screen = render(&app);
+    assert!(screen.contains("last    to crm: the receiver answered 503"), "{screen}");
+    let lines: Vec<&str> = screen.lines().collect();
+    let first = lines.iter().position(|l| l.contains("last    to crm")).expect("the error's first row");
+    let bottom = (first..lines.len()).find(|&i| lines[i].contains("└─") && lines[i].contains("─┘")).unwrap();
+    let shown = lines[first..bottom]
+        .iter()
+        .rev()
+        .find(|l| !l.trim_end_matches('"').trim_end_matches('│').trim().is_empty());
+    assert!(shown.is_some_and(|l| l.contains('…')), "the last row shown says more is left: {screen}");
 }

@@ -151,17 +151,27 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     }
 }
 
-/// The error's causes, without the URL reqwest puts in its own message.
+/// What went wrong and its innermost cause (`could not connect: Connection
+/// refused (os error 111)`): the layers between say only that a client
+/// erred, and reqwest's own message carries the URL.
 fn describe(e: &reqwest::Error) -> String {
-    let what = if e.is_connect() { "could not connect" } else { "the request failed" };
-    let mut text = what.to_owned();
+    let what = if e.is_connect() {
+        "could not connect"
+    } else if e.is_timeout() {
+        "no answer in time"
+    } else {
+        "the request failed"
+    };
+    let mut innermost = None;
     let mut cause = e.source();
     while let Some(c) = cause {
-        text.push_str(": ");
-        text.push_str(&c.to_string());
+        innermost = Some(c);
         cause = c.source();
     }
-    text
+    match innermost {
+        Some(cause) => format!("{what}: {cause}"),
+        None => what.to_owned(),
+    }
 }
 
 #[cfg(test)]

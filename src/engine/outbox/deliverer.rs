@@ -307,7 +307,7 @@ impl Run {
             }
             Report::Failed { reason, answered } => {
                 tracing::warn!("webhook {id} failed for good: {reason}");
-                self.last_error = Some((target.clone(), format!("{id}: {reason}")));
+                self.last_error = Some((target.clone(), format!("to {target}: {reason}")));
                 if answered {
                     self.lines.answered(&target);
                 } else {
@@ -317,7 +317,7 @@ impl Run {
             }
             Report::Retry { reason, retry_after } => {
                 tracing::debug!("webhook {id}, attempt {}: {reason}", slot.attempts);
-                self.last_error = Some((target.clone(), format!("{id}: {reason}")));
+                self.last_error = Some((target.clone(), format!("to {target}: {reason}")));
                 // Back to its place in line: the target's hold paces it, and
                 // it goes before the messages queued after it.
                 self.hold(&target, now, retry_after);

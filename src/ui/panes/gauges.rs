@@ -28,7 +28,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     ]));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let lines = lines(app, usize::from(inner.width));
+    let lines = lines(app, usize::from(inner.width), usize::from(inner.height));
     for (i, line) in lines.into_iter().take(usize::from(inner.height)).enumerate() {
         let rect = Rect { y: inner.y + i as u16, height: 1, ..inner };
         match line {
@@ -50,7 +50,8 @@ enum Row {
     Text(Line<'static>),
 }
 
-fn lines(app: &App, room: usize) -> Vec<Row> {
+/// The panel's rows, `room` wide and at most `height` of them.
+fn lines(app: &App, room: usize, height: usize) -> Vec<Row> {
     let theme = &app.theme;
     let muted = theme.style(Role::Muted);
     let label = |text: &str| Span::styled(format!("{text:<LABEL$}"), muted);
@@ -75,22 +76,30 @@ fn lines(app: &App, room: usize) -> Vec<Row> {
     rows.push(Row::Text(Line::from(last)));
     if let Some(outbox) = &app.outbox {
         if outbox.failed > 0 || outbox.misconfigured > 0 {
-            let mut text = format!("{} gave up, {} without a URL", outbox.failed, outbox.misconfigured);
+            // Each count only when there is something to count.
+            let mut parts = Vec::new();
             if outbox.failed > 0 {
-                text.push_str(" · :resend");
+                parts.push(format!("{} gave up · :resend", outbox.failed));
             }
+            if outbox.misconfigured > 0 {
+                parts.push(format!("{} without a URL", outbox.misconfigured));
+            }
+            let text = parts.join(", ");
             rows.push(Row::Text(Line::from(vec![
                 label("webhook"),
                 Span::styled(text, theme.style(Role::Error)),
             ])));
         }
         if let Some(error) = &outbox.last_error {
-            // The reason comes after the message's id, so it wraps onto the
-            // rows below rather than being cut at the panel's edge.
+            // It wraps onto the rows below rather than being cut at the
+            // panel's edge.
             let warn = theme.style(Role::Warn);
             let mut pieces = wrap(error, room.saturating_sub(LABEL));
-            if pieces.len() > LAST_ERROR_LINES {
-                let rest = pieces.split_off(LAST_ERROR_LINES - 1).join(" ");
+            // The rows the panel has left, a repair's line kept (it follows).
+            let left = height.saturating_sub(rows.len() + usize::from(outbox.repaired.is_some()));
+            let most = LAST_ERROR_LINES.min(left).max(1);
+            if pieces.len() > most {
+                let rest = pieces.split_off(most - 1).join(" ");
                 pieces.push(fit(&rest, room.saturating_sub(LABEL)).into_owned());
             }
             for (i, piece) in pieces.into_iter().enumerate() {
