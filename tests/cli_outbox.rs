@@ -195,4 +195,10 @@ async fn webhooks_whose_target_lost_its_url_say_so_when_resent_and_listed() {
     let json = home.run(&["outbox", "--json"], &[]).await;
     let listing: Value = serde_json::from_str(&json.stdout).expect("one JSON object");
     assert_eq!(listing["unrouted"], serde_json::json!(["crm"]), "{listing}");
+
+    // Again, with nothing given up on: what waits for a URL was not sent,
+    // and is not said to have been.
+    let again = home.run(&["outbox", "resend"], &secrets()).await;
+    assert!(!again.stdout.contains("were sent"), "{}", again.stdout);
+    assert!(again.stdout.contains(said), "{}", again.stdout);
 }

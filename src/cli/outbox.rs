@@ -117,8 +117,13 @@ fn in_words(outcome: &Outcome, webhooks: &webhooks::Webhooks, through: bool) -> 
     let sent_any = delivered > 0 || waiting > 0 || failed > 0;
     let mut head = match outcome {
         Outcome::Failed { .. } => return outcome.to_string(),
-        Outcome::Skipped { .. } if sent_any => {
+        // Those waiting for a URL were not sent: the sentence that names
+        // them follows.
+        Outcome::Skipped { .. } if sent_any && webhooks.unrouted.is_empty() => {
             "no webhook had been given up on; those waiting were sent".to_string()
+        }
+        Outcome::Skipped { .. } if delivered > 0 => {
+            "no webhook had been given up on; those waiting with a URL were sent".to_string()
         }
         _ => outcome.text().to_string(),
     };

@@ -47,8 +47,9 @@ pub enum HeadError {
     #[error(
         "{} is not a head file ({detail}), so a cut at the log's end cannot be ruled out and nothing is \
          recorded until it is dealt with; if the log is to be trusted as it stands, move the file aside \
-         (mv {0} {0}.unreadable) and it is rebuilt from the log when the log next opens (the rebuild is \
-         recorded as a repair)",
+         (mv {0} {0}.unreadable) and it is rebuilt from the log when the console or apply next opens the \
+         log (the rebuild is recorded as a repair; audit verify only reads, and reports the head missing \
+         until then)",
         path.display()
     )]
     Unreadable { path: PathBuf, detail: String },
