@@ -99,3 +99,41 @@ async fn an_attempt_cut_short_by_the_stop_counts_as_tried() {
     assert_eq!(tried.attempts, 1);
     assert!(tried.reason.contains("stopped before the receiver answered"), "{}", tried.reason);
 }
+
+/// After a restart during an outage, the target is not sent every waiting
+/// message at once: the oldest probes it, alone, until it answers.
+#[tokio::test]
+async fn a_restart_during_an_outage_probes_with_the_oldest_message_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = key();
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = closed.local_addr().unwrap();
+    drop(closed);
+    let url = url::Url::parse(&format!("http://{addr}/hook")).unwrap();
+    let outbox = open(&dir).await;
+    for n in 0..5 {
+        outbox.enqueue(disposition(n)).await.unwrap();
+    }
+    let cancel = CancellationToken::new();
+    let deliverer = Deliverer::spawn(outbox.clone(), config(url.clone(), &key), cancel.clone()).unwrap();
+    until(&mut deliverer.status(), |s| s.last_error.is_some()).await;
+    cancel.cancel();
+    deliverer.stopped().await;
+    outbox.close().await;
+
+    // The receiver is back, but holds every request: what the restart sends
+    // at once is all it ever sees.
+    let (_, rx) = outbox_support::receiver_at(addr, Answer::Accept, &key, true).await;
+    let outbox = open(&dir).await;
+    let cancel = CancellationToken::new();
+    let deliverer = Deliverer::spawn(outbox.clone(), config(url, &key), cancel.clone()).unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while rx.inside.load(Ordering::SeqCst) == 0 {
+        assert!(tokio::time::Instant::now() < deadline, "nothing reached the receiver");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(rx.inside.load(Ordering::SeqCst), 1, "one probe, not every message waiting");
+    cancel.cancel();
+    deliverer.stopped().await;
+}

@@ -254,6 +254,9 @@ impl Run {
             if order < seen {
                 // Requeued by hand (see `Lines::release`).
                 self.lines.release(&envelope.target);
+            } else if envelope.tried.is_some() {
+                // It failed before a restart: the target may still be down.
+                self.lines.suspect(&envelope.target);
             }
             self.lines.push(&envelope.target, order);
             // A restart goes on counting the attempts the journal recorded.

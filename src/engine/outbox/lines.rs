@@ -75,6 +75,14 @@ impl Lines {
         self.lines.values().filter_map(|line| line.ready_at(now)).min()
     }
 
+    /// A target whose waiting messages failed before this run (a restart
+    /// during an outage) starts as one that failed, with no hold left: one
+    /// message probes it at once, and only an answer lets the rest through.
+    pub fn suspect(&mut self, target: &str) {
+        let line = self.line(target);
+        line.failures = line.failures.max(1);
+    }
+
     /// The target answered (delivered, or refused for good): it is up.
     pub fn answered(&mut self, target: &str) {
         let line = self.line(target);
@@ -141,6 +149,21 @@ mod tests {
         assert_eq!(lines.next(now), Some(("wfm".into(), 3)));
         assert_eq!(lines.next(now), None);
         assert_eq!(lines.next_ready(now), None, "nothing waits");
+    }
+
+    #[test]
+    fn a_suspect_target_is_probed_at_once_by_one_message_then_opens_on_an_answer() {
+        let now = Instant::now();
+        let mut lines = Lines::default();
+        for order in 0..3 {
+            lines.push("crm", order);
+        }
+        lines.suspect("crm");
+        assert_eq!(lines.next(now), Some(("crm".into(), 0)), "the oldest probes, with no hold");
+        assert_eq!(lines.next(now), None, "the rest wait for its answer");
+        lines.answered("crm");
+        assert_eq!(lines.next(now), Some(("crm".into(), 1)));
+        assert_eq!(lines.next(now), Some(("crm".into(), 2)), "up again: no longer one at a time");
     }
 
     #[test]
