@@ -1,7 +1,7 @@
 //! The remote part of a change, as the flows settle it: how it ended, and
 //! whether a failed call is worth another try.
 
-use crate::api::{ApiError, CallInfo};
+use crate::api::{ApiError, ApiErrorKind, CallInfo};
 use crate::engine::context::settle;
 pub(in crate::engine::flows) use crate::engine::context::unsettled;
 use crate::engine::event::Outcome;
@@ -101,6 +101,9 @@ pub(in crate::engine::flows) async fn try_again(error: &ApiError, tried: u32) ->
 pub(in crate::engine::flows) struct Tries {
     tried: u32,
     unanswered: u32,
+    /// When the first call failed: a timeout at the end then names the
+    /// whole wait, not only the last call's.
+    first_failed: Option<Instant>,
 }
 
 impl Tries {
@@ -111,13 +114,20 @@ impl Tries {
         }
         self.tried += 1;
         self.unanswered = self.unanswered.saturating_add(error.call.unanswered);
+        self.first_failed.get_or_insert_with(Instant::now);
         true
     }
 
     /// `error`, knowing of every request of the call that went unanswered,
-    /// so its outcome can say the change may have landed.
+    /// so its outcome can say the change may have landed; a timeout after
+    /// extra tries says how long the tenant was waited for in all.
     pub fn carry(&self, mut error: ApiError) -> ApiError {
         error.call.unanswered = error.call.unanswered.saturating_add(self.unanswered);
+        if let (ApiErrorKind::Timeout { after, .. }, Some(first)) = (&mut error.kind, self.first_failed) {
+            // The first call's own wait came before its failure was seen;
+            // whole seconds, as the sentence says them.
+            *after = Duration::from_secs((*after + first.elapsed()).as_secs_f64().round() as u64);
+        }
         error
     }
 }
@@ -138,5 +148,32 @@ where
             Err(e) => return Err(tries.carry(e)),
             done => return done,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn timed_out(after: u64) -> ApiError {
+        let kind = ApiErrorKind::Timeout { after: Duration::from_secs(after), writes: false };
+        ApiError { kind, call: Box::new(CallInfo::new(reqwest::Method::POST, "/oauth/token".into())) }
+    }
+
+    /// Three calls of 8 s each and the waits between: the last error says
+    /// how long the tenant was waited for in all, not the last call's 8 s.
+    #[tokio::test(start_paused = true)]
+    async fn a_timeout_after_extra_tries_names_the_whole_wait() {
+        let mut tries = Tries::default();
+        while tries.again(&timed_out(8)).await {
+            tokio::time::advance(Duration::from_secs(8)).await;
+        }
+        let ApiErrorKind::Timeout { after, .. } = tries.carry(timed_out(8)).kind else { unreachable!() };
+        assert!(after >= Duration::from_secs(8 * 3), "{after:?}");
+        assert_eq!(after.subsec_nanos(), 0, "whole seconds, as the sentence says them");
+        let ApiErrorKind::Timeout { after, .. } = Tries::default().carry(timed_out(8)).kind else {
+            unreachable!()
+        };
+        assert_eq!(after, Duration::from_secs(8), "with no extra try, the call's own wait");
     }
 }
