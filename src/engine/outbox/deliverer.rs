@@ -214,11 +214,10 @@ impl Run {
                 () = sleep_until(next_due) => {}
             }
         }
-        // Attempts cut short stay waiting in the journal: they go out after
-        // restart. Each still counts as tried, so a receiver that never
-        // answers reaches the attempt limit across short runs too.
-        // An attempt that ended on its own recorded how; only those cut
-        // short here are marked.
+        // Attempts cut short stay waiting in the journal and go out after a
+        // restart, each counted as tried, so a receiver that never answers
+        // reaches the attempt limit across short runs too. An attempt that
+        // ended on its own has recorded how already.
         self.tasks.abort_all();
         while let Some(done) = self.tasks.join_next_with_id().await {
             let Err(cut) = done else { continue };
