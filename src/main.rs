@@ -13,6 +13,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Before the command and after it are one setting: clap keeps the last
+    // silently, so two are refused rather than one chosen.
+    if let Some(twice) = cli::profile_given_twice(std::env::args()) {
+        return cli::exit_code(Err(anyhow::anyhow!(twice)));
+    }
     let profile = cli.profile.as_deref();
     let result = match cli.command {
         // The tenant it serves is its own, and the audit log is the data

@@ -149,4 +149,12 @@ async fn the_profile_may_be_named_before_the_command_or_after_it() {
     );
     let ran = home.run(&["--profile", "nowhere", "outbox"], &env).await;
     assert_eq!(ran.code, Some(2), "a listing names a missing profile too: {}", ran.stderr);
+    // Named twice, neither is chosen for the other.
+    let ran = home.run(&["--profile", "production", "config", "show", "--profile=sandbox"], &env).await;
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("--profile: given 2 times (production, sandbox); give it once"),
+        "{}",
+        ran.stderr
+    );
 }

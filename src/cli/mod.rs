@@ -60,6 +60,24 @@ pub enum Command {
     Outbox(outbox::OutboxArgs),
 }
 
+/// Why `args` name a profile more than once, when they do.
+pub fn profile_given_twice(args: impl IntoIterator<Item = String>) -> Option<String> {
+    let mut named = Vec::new();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            break;
+        }
+        if arg == "--profile" {
+            named.push(args.next().unwrap_or_default());
+        } else if let Some(name) = arg.strip_prefix("--profile=") {
+            named.push(name.to_string());
+        }
+    }
+    (named.len() > 1)
+        .then(|| format!("--profile: given {} times ({}); give it once", named.len(), named.join(", ")))
+}
+
 /// The process's exit code for a command's result; an error is printed.
 pub fn exit_code(result: Result<ExitCode>) -> ExitCode {
     result.unwrap_or_else(|e| {
