@@ -63,7 +63,10 @@ async fn records_are_numbered_and_chained_across_reopen() {
     assert_eq!(third.prev_hash, second.hash);
     log.close().await;
 
-    assert_eq!(verify(&log_path(&dir)).unwrap(), VerifyReport::Intact { records: 3, repairs: vec![] });
+    assert_eq!(
+        verify(&log_path(&dir)).unwrap(),
+        VerifyReport::Intact { records: 3, repairs: vec![], odd_times: vec![] }
+    );
     let read_back: cxone_console::engine::audit::AuditRecord =
         serde_json::from_str(&lines(&log_path(&dir))[1]).unwrap();
     assert_eq!(read_back, *second, "the record returned is the record written");
@@ -94,7 +97,10 @@ async fn concurrent_appenders_are_all_durable_sequenced_and_share_syncs() {
     let (_log, report) = AuditLog::open(log_path(&dir)).await.unwrap();
     assert_eq!(report.records, 200);
     assert_eq!(report.pending.len(), 200);
-    assert_eq!(verify(&log_path(&dir)).unwrap(), VerifyReport::Intact { records: 200, repairs: vec![] });
+    assert_eq!(
+        verify(&log_path(&dir)).unwrap(),
+        VerifyReport::Intact { records: 200, repairs: vec![], odd_times: vec![] }
+    );
 }
 
 #[tokio::test]
@@ -122,7 +128,10 @@ async fn a_torn_tail_is_cut_and_the_repair_is_recorded() {
     assert!(reason.contains(&format!("{} bytes", torn.bytes)) && reason.contains("seq 4"), "{reason}");
     assert!(reason.contains("an unfinished record left by a crash"), "{reason}");
     log.close().await;
-    assert_eq!(verify(&path).unwrap(), VerifyReport::Intact { records: 4, repairs: vec![4] });
+    assert_eq!(
+        verify(&path).unwrap(),
+        VerifyReport::Intact { records: 4, repairs: vec![4], odd_times: vec![] }
+    );
 
     // A whole last line that is not a record is cut too (its hash cannot be
     // checked), but not passed off as an unfinished write.
@@ -305,7 +314,10 @@ async fn a_missing_head_is_rebuilt_and_recorded() {
     assert_eq!(report.repairs.len(), 1);
     assert!(report.repairs[0].entry.reason.as_deref().unwrap().contains("head file was missing"));
     log.close().await;
-    assert_eq!(verify(&path).unwrap(), VerifyReport::Intact { records: 2, repairs: vec![2] });
+    assert_eq!(
+        verify(&path).unwrap(),
+        VerifyReport::Intact { records: 2, repairs: vec![2], odd_times: vec![] }
+    );
 }
 
 #[tokio::test]

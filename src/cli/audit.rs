@@ -79,7 +79,7 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
     let path = super::paths(&Environment::process())?.audit_log();
     match args.action {
         AuditAction::Verify => match verify(&path) {
-            Ok(VerifyReport::Intact { records, repairs }) => {
+            Ok(VerifyReport::Intact { records, repairs, odd_times }) => {
                 let mut line = format!("OK: {records} records intact in {}", path.display());
                 if !repairs.is_empty() {
                     let seqs: Vec<String> = repairs.iter().map(u64::to_string).collect();
@@ -89,6 +89,12 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
                     ));
                 }
                 super::say(line)?;
+                // The chain holds, so still OK; but times that go back or
+                // run ahead are worth a look (a clock set wrong, or a log
+                // rewritten whole).
+                for odd in &odd_times {
+                    eprintln!("note: {odd}");
+                }
                 Ok(ExitCode::SUCCESS)
             }
             Ok(VerifyReport::Broken(finding)) => {

@@ -28,12 +28,14 @@ use super::canonical;
 use super::digest::ChainHash;
 use super::head::{self, Head};
 use super::record::{AuditRecord, RecordKind};
+use crate::domain::Timestamp;
 use serde::Deserialize;
 use serde_json::Value;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use time::OffsetDateTime;
 
 /// What is wrong with a log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +94,11 @@ pub enum VerifyReport {
         records: u64,
         /// Seqs of the `repair` records, which say what opening had to fix.
         repairs: Vec<u64>,
+        /// What is odd about the records' times, though the chain holds:
+        /// the first that goes back by more than [`CLOCK_SLACK`], and the
+        /// first dated after the check by more than that. A clock set wrong
+        /// does this; so does a log rewritten whole and its chain forged.
+        odd_times: Vec<String>,
     },
     Broken(Finding),
 }
@@ -198,9 +205,13 @@ pub fn verify(path: &Path) -> Result<VerifyReport, VerifyError> {
                 h.seq, h.hash, h.len
             ),
         ),
-        _ => VerifyReport::Intact { records: walk.records, repairs: walk.repairs },
+        _ => VerifyReport::Intact { records: walk.records, repairs: walk.repairs, odd_times: walk.odd_times },
     })
 }
+
+/// How far a record's time may go back, or ahead of the check, before it
+/// is remarked on: clocks are stepped by a little now and then.
+pub const CLOCK_SLACK: time::Duration = time::Duration::minutes(5);
 
 #[derive(Default)]
 struct Walk {
@@ -209,6 +220,11 @@ struct Walk {
     repairs: Vec<u64>,
     offset: u64,
     head_matched: bool,
+    /// The latest time seen so far, and its seq.
+    latest: Option<(OffsetDateTime, u64)>,
+    odd_times: Vec<String>,
+    went_back: bool,
+    ahead: bool,
 }
 
 impl Walk {
@@ -219,8 +235,32 @@ impl Walk {
         if record.entry.kind == RecordKind::Repair {
             self.repairs.push(record.seq);
         }
+        self.note_time(record.seq, record.time);
         self.records += 1;
         self.last = Some((record.seq, record.hash));
+    }
+}
+
+impl Walk {
+    fn note_time(&mut self, seq: u64, time: OffsetDateTime) {
+        let stamp = |t: OffsetDateTime| Timestamp::from_datetime(t).to_string();
+        if let Some((latest, at)) =
+            self.latest.filter(|(latest, _)| !self.went_back && time < *latest - CLOCK_SLACK)
+        {
+            self.went_back = true;
+            self.odd_times.push(format!(
+                "seq {seq} is dated {}, before seq {at} ({})",
+                stamp(time),
+                stamp(latest)
+            ));
+        }
+        if !self.ahead && time > OffsetDateTime::now_utc() + CLOCK_SLACK {
+            self.ahead = true;
+            self.odd_times.push(format!("seq {seq} is dated {}, later than now", stamp(time)));
+        }
+        if self.latest.is_none_or(|(latest, _)| time > latest) {
+            self.latest = Some((time, seq));
+        }
     }
 }
 
@@ -292,4 +332,29 @@ fn truncated(walk: &Walk, head: &Head, len: u64) -> VerifyReport {
 
 fn broken(problem: Problem, line: Option<u64>, seq: Option<u64>, detail: String) -> VerifyReport {
     VerifyReport::Broken(Finding { problem, line, seq, detail })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn times_that_go_back_or_run_ahead_are_noted_once_each() {
+        let mut walk = Walk::default();
+        walk.note_time(1, datetime!(2026-11-20 10:00 UTC));
+        walk.note_time(2, datetime!(2026-11-20 09:58 UTC));
+        assert!(walk.odd_times.is_empty(), "a clock stepped back a little is no news");
+        walk.note_time(3, datetime!(2031-11-23 10:00 UTC));
+        walk.note_time(4, datetime!(2026-11-20 10:01 UTC));
+        walk.note_time(5, datetime!(2031-11-24 10:00 UTC));
+        walk.note_time(6, datetime!(2026-11-20 10:02 UTC));
+        assert_eq!(
+            walk.odd_times,
+            [
+                "seq 3 is dated 2031-11-23T10:00:00Z, later than now",
+                "seq 4 is dated 2026-11-20T10:01:00Z, before seq 3 (2031-11-23T10:00:00Z)",
+            ]
+        );
+    }
 }
