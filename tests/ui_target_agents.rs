@@ -253,6 +253,12 @@ fn an_agent_id_is_named_beside_its_field_and_in_the_confirmation() {
     let field = screen.lines().find(|l| l.contains("Agent id")).unwrap_or_default();
     assert!(field.contains("xyz0123 ") && field.contains("  no such agent "), "{field}");
     assert!(!field.contains("users loaded"), "{field}");
+    // One too long for even those says so on the line under it.
+    type_text(&mut app, &"q".repeat(40));
+    let screen = render(&app);
+    let at = screen.lines().position(|l| l.contains("Agent id")).expect("the field's line");
+    let under = screen.lines().nth(at + 1).unwrap_or_default();
+    assert!(under.contains(&format!("no such agent among the {loaded} users loaded")), "{screen}");
 
     let mut app = spring_renewal_outcome();
     review_with_agent(&mut app, &["tab", "tab"], "12345-abcde-67890");

@@ -113,6 +113,9 @@ fn body(form: &Form, room: usize, theme: &Theme) -> (Vec<Line<'static>>, usize) 
             }
             None => lines.push(field_line(form, &group, room, theme)),
         }
+        if let [j] = group.as_slice() {
+            lines.extend(aside_below(&form.fields[*j], room, muted));
+        }
         for j in &group {
             for problem in form.problems_of(*j) {
                 let lead = " ".repeat(label_width(room));
@@ -301,6 +304,22 @@ fn aside(field: &Field, text: &TextInput, room: usize, style: Style) -> Option<S
     let fits = |words: &str| !words.is_empty() && !text.is_empty() && used + 2 + width(words) <= room;
     let words = [&field.aside, &field.aside_short].into_iter().find(|words| fits(words))?;
     Some(Span::styled(format!("  {words}"), style))
+}
+
+/// A text field's aside on a line of its own under the field, where the
+/// value leaves it no room beside it: an agent id too long for its words
+/// must still say that no such agent is loaded.
+fn aside_below(field: &Field, room: usize, style: Style) -> Vec<Line<'static>> {
+    let Input::Text(text) = &field.input else { return Vec::new() };
+    let value_room = room.saturating_sub(label_width(room));
+    if text.is_empty() || field.aside.is_empty() || aside(field, text, value_room, style).is_some() {
+        return Vec::new();
+    }
+    let lead = " ".repeat(label_width(room));
+    wrap(&field.aside, value_room.max(10))
+        .into_iter()
+        .map(|part| Line::from(vec![Span::raw(lead.clone()), Span::styled(part, style)]))
+        .collect()
 }
 
 /// The bottom line: the discard question, or the form's keys. The line is
