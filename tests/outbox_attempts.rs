@@ -5,7 +5,7 @@
 mod outbox_support;
 
 use cxone_console::engine::outbox::{Deliverer, DeliveryConfig, Listing};
-use outbox_support::{Answer, config, disposition, key, open, receiver, until};
+use outbox_support::{Answer, config, disposition, eventually, key, nobody_listening, open, receiver, until};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -44,11 +44,7 @@ async fn a_restart_goes_on_counting_the_attempts_of_a_message() {
     let recorded = |outbox: &cxone_console::engine::outbox::Outbox| {
         outbox.pending().first().and_then(|m| m.tried.as_ref()).map_or(0, |tried| tried.attempts)
     };
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while recorded(&outbox) < 2 {
-        assert!(tokio::time::Instant::now() < deadline, "two failed attempts were never recorded");
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
+    eventually("recording two failed attempts", || recorded(&outbox) >= 2).await;
     cancel.cancel();
     deliverer.stopped().await;
     outbox.close().await;
@@ -85,11 +81,7 @@ async fn an_attempt_cut_short_by_the_stop_counts_as_tried() {
     outbox.enqueue(disposition(1)).await.unwrap();
     let cancel = CancellationToken::new();
     let deliverer = Deliverer::spawn(outbox.clone(), config(url, &key), cancel.clone()).unwrap();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while rx.inside.load(Ordering::SeqCst) == 0 {
-        assert!(tokio::time::Instant::now() < deadline, "the attempt never reached the receiver");
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
+    eventually("the attempt reaching the receiver", || rx.inside.load(Ordering::SeqCst) > 0).await;
     cancel.cancel();
     deliverer.stopped().await;
     outbox.close().await;
@@ -106,9 +98,7 @@ async fn an_attempt_cut_short_by_the_stop_counts_as_tried() {
 async fn a_restart_during_an_outage_probes_with_the_oldest_message_alone() {
     let dir = tempfile::tempdir().unwrap();
     let key = key();
-    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = closed.local_addr().unwrap();
-    drop(closed);
+    let addr = nobody_listening().await;
     let url = url::Url::parse(&format!("http://{addr}/hook")).unwrap();
     let outbox = open(&dir).await;
     for n in 0..5 {
@@ -127,11 +117,7 @@ async fn a_restart_during_an_outage_probes_with_the_oldest_message_alone() {
     let outbox = open(&dir).await;
     let cancel = CancellationToken::new();
     let deliverer = Deliverer::spawn(outbox.clone(), config(url, &key), cancel.clone()).unwrap();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while rx.inside.load(Ordering::SeqCst) == 0 {
-        assert!(tokio::time::Instant::now() < deadline, "nothing reached the receiver");
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
+    eventually("a probe reaching the receiver", || rx.inside.load(Ordering::SeqCst) > 0).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(rx.inside.load(Ordering::SeqCst), 1, "one probe, not every message waiting");
     cancel.cancel();

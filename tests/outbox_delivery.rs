@@ -5,7 +5,9 @@ mod outbox_support;
 
 use cxone_console::engine::outbox::{Backoff, Deliverer, DeliveryConfig, DeliveryError, Message};
 use cxone_console::signing::Verdict;
-use outbox_support::{Answer, config, disposition, key, open, receiver, receiver_at, until};
+use outbox_support::{
+    Answer, config, disposition, key, nobody_listening, open, receiver, receiver_at, until,
+};
 use serde_json::json;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -114,9 +116,7 @@ async fn a_permanent_refusal_is_reported_once_and_not_retried() {
 async fn a_refused_connection_says_so_briefly() {
     let dir = tempfile::tempdir().unwrap();
     let key = key();
-    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = Url::parse(&format!("http://{}/hook", closed.local_addr().unwrap())).unwrap();
-    drop(closed);
+    let url = Url::parse(&format!("http://{}/hook", nobody_listening().await)).unwrap();
     let outbox = open(&dir).await;
     outbox.enqueue(disposition(1)).await.unwrap();
     let cancel = CancellationToken::new();

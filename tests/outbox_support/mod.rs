@@ -147,6 +147,22 @@ pub fn disposition(n: u32) -> Message<'static> {
     }
 }
 
+/// Waits, up to ten seconds, until `done` holds; fails saying `what` never
+/// happened.
+pub async fn eventually(what: &str, done: impl Fn() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !done() {
+        assert!(tokio::time::Instant::now() < deadline, "{what} never happened");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+}
+
+/// A loopback address nothing listens on: connections to it are refused.
+pub async fn nobody_listening() -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    listener.local_addr().unwrap()
+}
+
 pub async fn until(
     status: &mut watch::Receiver<OutboxStatus>,
     what: impl Fn(&OutboxStatus) -> bool,

@@ -13,6 +13,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
+use std::borrow::Cow;
 
 /// Columns between cells.
 const GAP: u16 = 1;
@@ -57,7 +58,10 @@ pub fn draw<T: Entity>(
     let all = T::columns();
     let body_height = usize::from(inner.height.saturating_sub(1));
     let rows: Vec<(usize, &T)> = view.window(body_height).collect();
-    let columns = layout_columns(all, inner.width, &wanted(all, &rows, lookup));
+    // Each cell's text once: it decides the widths and is then drawn.
+    let texts: Vec<Vec<Cow<'_, str>>> =
+        rows.iter().map(|(_, row)| all.iter().map(|column| (column.text)(row, lookup)).collect()).collect();
+    let columns = layout_columns(all, inner.width, &wanted(all, &texts));
     frame.render_widget(header(all, &columns, view, theme), Rect { height: 1, ..inner });
 
     let body = Rect { y: inner.y + 1, height: inner.height - 1, ..inner };
@@ -71,7 +75,7 @@ pub fn draw<T: Entity>(
         return;
     }
     let selected = view.cursor();
-    for (line, &(position, row)) in rows.iter().enumerate() {
+    for (line, (&(position, row), texts)) in rows.iter().zip(&texts).enumerate() {
         let rect = Rect { y: body.y + line as u16, height: 1, ..body };
         let marked = view.marked(row.id());
         let spans = columns.iter().flat_map(|&(i, w)| {
@@ -80,7 +84,7 @@ pub fn draw<T: Entity>(
             if marked & bit(i) != 0 {
                 style = style.patch(theme.style(Role::Changed));
             }
-            [Span::styled(cell(&(column.text)(row, lookup), w, column.right), style), Span::raw(" ")]
+            [Span::styled(cell(&texts[i], w, column.right), style), Span::raw(" ")]
         });
         frame.render_widget(Line::from_iter(spans), rect);
         if gutter > 0 && view.is_picked(row.id()) {
@@ -151,10 +155,12 @@ fn bit(column: usize) -> u64 {
 
 /// How wide each column's text is in the rows on screen, its full title
 /// and sort arrow included: what it needs to be shown whole.
-fn wanted<T: Entity>(all: &[Column<T>], rows: &[(usize, &T)], lookup: &Lookup<'_>) -> Vec<u16> {
+/// `texts` holds each row's cells, by column.
+fn wanted<T>(all: &[Column<T>], texts: &[Vec<Cow<'_, str>>]) -> Vec<u16> {
     all.iter()
-        .map(|column| {
-            let widest = rows.iter().map(|(_, row)| width(&(column.text)(row, lookup))).max().unwrap_or(0);
+        .enumerate()
+        .map(|(i, column)| {
+            let widest = texts.iter().map(|cells| width(&cells[i])).max().unwrap_or(0);
             // The title's room includes its sort arrow.
             u16::try_from(widest.max(width(column.title.name) + 1)).unwrap_or(u16::MAX)
         })
