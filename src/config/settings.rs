@@ -70,7 +70,8 @@ impl EngineSettings {
         self.campaign_rate
     }
 
-    /// Changes of a batch in flight at once.
+    /// A batch's requests at the tenant at once (contacts), or agents
+    /// worked on at once.
     pub fn batch_concurrency(&self) -> usize {
         self.batch_concurrency
     }

@@ -23,8 +23,8 @@ pub const DEFAULT_OUTCOMES: [&str; 6] =
 /// calling someone who asked not to be called, so it is warned of.
 pub const OPT_OUT: &str = "DO_NOT_CALL";
 
-/// The most concurrent requests document 001 allows a batch: it goes in
-/// chunks of at most this many contacts.
+/// The most concurrent requests document 001 allows a batch: however many
+/// contacts are under way, no more requests than this are at the tenant.
 pub const MAX_BATCH: usize = 50;
 
 /// An outcome code: 3 to 20 of `A`–`Z` and `_`.

@@ -92,7 +92,7 @@ pub enum Change {
         interaction_id: String,
         dispositions: Vec<DispositionDraft>,
     },
-    /// One or many contacts, deduplicated, in chunks of at most 50.
+    /// One or many contacts, deduplicated, at most 50 requests at a time.
     ContactDispositions(Vec<Item<ContactDispositionDraft>>),
     Attributes {
         interaction_id: String,

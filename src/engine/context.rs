@@ -28,7 +28,9 @@ pub struct EngineConfig {
     pub client_id: String,
     /// Requests per second per campaign; `None` leaves them unlimited.
     pub campaign_rate: Option<f64>,
-    /// Targets of a batch worked on at once.
+    /// A batch's requests at the tenant at once (contact dispositions,
+    /// whose contacts wait for their records with no request out), or its
+    /// targets worked on at once (agents).
     pub batch_concurrency: usize,
     /// Commands worked on at once; the rest wait their turn, in order.
     /// Marking 800 interactions sends 800 commands, which must not become

@@ -2,11 +2,11 @@
 //!
 //! Each entry is checked against its campaign's outcome matrix and against
 //! the others (a contact twice in a batch, or already done this session, is
-//! sent once). What remains is applied in chunks of at most
-//! [`MAX_BATCH`](crate::domain::contact_disposition::MAX_BATCH), a few
-//! contacts at a time, every request paced by its campaign's rate; each
-//! contact is read first, so one the dialer holds or that already has the
-//! outcome is left alone.
+//! sent once). What remains is applied with at most `batch_concurrency`
+//! requests at the tenant at once, never more than
+//! [`MAX_BATCH`](crate::domain::contact_disposition::MAX_BATCH), every
+//! request paced by its campaign's rate; each contact is read first, so one
+//! the dialer holds or that already has the outcome is left alone.
 
 mod paced;
 mod plan;
@@ -22,7 +22,14 @@ use crate::engine::event::{BatchReport, Event, Finished, Outcome};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use plan::{Plan, Planner};
+use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
+
+/// Contacts under way for each request allowed at the tenant. A contact
+/// spends part of its time on no request (waiting for its intent or outcome
+/// to be durable); with a few more contacts than request places, another
+/// contact's request fills each such wait.
+const CONTACTS_PER_PLACE: usize = 4;
 
 pub(crate) async fn run(
     ctx: &Ctx,
@@ -50,24 +57,20 @@ pub(crate) async fn run(
     // A 429 ends the call at once, to pause its campaign's pace (see `paced`)
     // while the other campaigns' contacts go on.
     let client = ctx.api.surfacing_rate_limits();
-    // Chunk by chunk: the next chunk's first request waits for the last
-    // answer of this one, so no more than `at_once` requests are ever in
-    // flight; recording how a contact ended needs none, and overlaps the
-    // next chunk's requests.
+    // A place at the tenant is held only while a request is out, so a
+    // contact waiting for its records to be durable lets another's request
+    // go; the contacts under way are bounded too, those recording how they
+    // ended included.
+    let places = Semaphore::new(at_once);
+    let under_way = at_once * CONTACTS_PER_PLACE;
     let mut ready = ready.into_iter();
-    let mut left_in_chunk = 0;
     let mut asking = FuturesUnordered::new();
     let mut settling = FuturesUnordered::new();
     loop {
-        if asking.is_empty() && left_in_chunk == 0 {
-            left_in_chunk = MAX_BATCH;
-        }
-        while asking.len() < at_once
-            && left_in_chunk > 0
+        while asking.len() + settling.len() < under_way
             && let Some(contact) = ready.next()
         {
-            left_in_chunk -= 1;
-            asking.push(worker::ask(ctx, &client, contact, cancel));
+            asking.push(worker::ask(ctx, &client, &places, contact, cancel));
         }
         if asking.is_empty() && settling.is_empty() {
             break;

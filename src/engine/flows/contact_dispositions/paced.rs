@@ -7,6 +7,7 @@ use crate::api::{ApiError, ApiErrorKind, Reply};
 use crate::engine::context::Ctx;
 use std::future::Future;
 use std::time::Duration;
+use tokio::sync::Semaphore;
 
 /// Pauses one call may meet before it is reported as rate limited.
 const MAX_PAUSES: u32 = 8;
@@ -15,17 +16,28 @@ const DEFAULT_PAUSE: Duration = Duration::from_secs(1);
 /// The longest pause waited out; a tenant asking for more is reported.
 const LONGEST_PAUSE: Duration = Duration::from_secs(60);
 
-/// Runs `call` when `campaign`'s pace allows, again after each pause a 429
-/// asks for. `call` must come from a client that surfaces 429s.
-pub(super) async fn paced<T, F, Fut>(ctx: &Ctx, campaign: &str, mut call: F) -> Result<Reply<T>, ApiError>
+/// Runs `call` when `campaign`'s pace allows and one of the batch's
+/// `places` at the tenant is free, again after each pause a 429 asks for.
+/// `call` must come from a client that surfaces 429s.
+pub(super) async fn paced<T, F, Fut>(
+    ctx: &Ctx,
+    places: &Semaphore,
+    campaign: &str,
+    mut call: F,
+) -> Result<Reply<T>, ApiError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Reply<T>, ApiError>>,
 {
     let mut pauses = 0;
     loop {
+        // The place first: a call the pace admitted goes at once, so the
+        // tenant sees the campaign's requests spaced as paced.
+        let place = places.acquire().await;
         ctx.campaign_pacing.admit(campaign).await;
-        let error = match call().await {
+        let answer = call().await;
+        drop(place);
+        let error = match answer {
             Err(e) => e,
             done => return done,
         };

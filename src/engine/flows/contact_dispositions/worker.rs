@@ -13,6 +13,7 @@ use crate::engine::flows::{Trail, Webhook};
 use crate::engine::metrics::ErrorClass;
 use crate::engine::reconcile::intents::planned;
 use serde_json::{Value, json};
+use tokio::sync::Semaphore;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -30,6 +31,7 @@ pub(super) struct Answered<'a> {
 pub(super) async fn ask<'a>(
     ctx: &Ctx,
     client: &Client,
+    places: &Semaphore,
     ready: Ready<'a>,
     cancel: &CancellationToken,
 ) -> Answered<'a> {
@@ -39,7 +41,7 @@ pub(super) async fn ask<'a>(
         Ending::new(Outcome::unstarted("contact"))
     } else {
         let key = IdempotencyKey::parse(trail.item().as_str());
-        Worker { ctx, client, d: &disposition, campaign: &campaign }.run(&mut trail, key.ok()).await
+        Worker { ctx, client, places, d: &disposition, campaign: &campaign }.run(&mut trail, key.ok()).await
     };
     Answered { trail, ending, started, claim }
 }
@@ -58,6 +60,7 @@ impl Answered<'_> {
 struct Worker<'a> {
     ctx: &'a Ctx,
     client: &'a Client,
+    places: &'a Semaphore,
     d: &'a ContactDisposition,
     /// The campaign's name.
     campaign: &'a str,
@@ -94,7 +97,7 @@ impl Worker<'_> {
         let (mut conflicts, mut tries) = (0, Tries::default());
         loop {
             let campaign = self.d.campaign_id.as_str();
-            let written = paced(self.ctx, campaign, || {
+            let written = paced(self.ctx, self.places, campaign, || {
                 self.client.set_contact_disposition(self.d, etag.as_ref(), Some(key.clone()))
             })
             .await;
@@ -149,7 +152,9 @@ impl Worker<'_> {
     async fn read(&self) -> Result<Reply<Contact>, ApiError> {
         let d = self.d;
         again(|| {
-            paced(self.ctx, d.campaign_id.as_str(), || self.client.contact(&d.campaign_id, &d.contact_id))
+            paced(self.ctx, self.places, d.campaign_id.as_str(), || {
+                self.client.contact(&d.campaign_id, &d.contact_id)
+            })
         })
         .await
     }
