@@ -74,6 +74,7 @@ impl JournalFile {
             sealer,
             counters: Arc::clone(&counters),
             broken: None,
+            lines: Vec::new(),
         };
         tokio::spawn(run(writer, rx));
         Journal { tx, path: self.path.into(), counters }
