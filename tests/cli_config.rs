@@ -139,14 +139,29 @@ async fn the_profile_may_be_named_before_the_command_or_after_it() {
         assert_eq!(ran.code, Some(0), "{args:?}: {}", ran.stderr);
         assert!(ran.stdout.contains("profile = \"production\""), "{args:?}: {}", ran.stdout);
     }
-    // Where a profile means nothing, naming one is a mistake, said as such.
-    let ran = home.run(&["--profile", "production", "audit", "verify"], &env).await;
-    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
-    assert!(
-        ran.stderr.contains("--profile: applies to the console, apply, outbox and config show"),
-        "{}",
-        ran.stderr
-    );
+    // Where a profile means nothing, naming one is a mistake, said as such,
+    // before the command or after it, and the command's help does not offer it.
+    for args in [
+        &["--profile", "production", "audit", "verify"][..],
+        &["audit", "verify", "--profile", "production"],
+        &["audit", "--profile", "production", "export", "--format", "csv"],
+        &["sandbox", "--profile", "production"],
+    ] {
+        let ran = home.run(args, &env).await;
+        assert_eq!(ran.code, Some(2), "{args:?}: {}", ran.stderr);
+        assert!(
+            ran.stderr.contains("--profile: applies to the console, apply, outbox and config show"),
+            "{args:?}: {}",
+            ran.stderr
+        );
+    }
+    for command in [&["sandbox", "--help"][..], &["audit", "verify", "--help"], &["audit", "--help"]] {
+        let help = home.run(command, &env).await;
+        assert_eq!(help.code, Some(0), "{command:?}: {}", help.stderr);
+        assert!(!help.stdout.contains("--profile"), "{command:?} offers --profile: {}", help.stdout);
+    }
+    let help = home.run(&["apply", "--help"], &env).await;
+    assert!(help.stdout.contains("--profile"), "apply takes a profile: {}", help.stdout);
     let ran = home.run(&["--profile", "nowhere", "outbox"], &env).await;
     assert_eq!(ran.code, Some(2), "a listing names a missing profile too: {}", ran.stderr);
     // Named twice, neither is chosen for the other.

@@ -13,6 +13,8 @@ use std::process::ExitCode;
 pub struct AuditArgs {
     #[command(subcommand)]
     action: AuditAction,
+    #[command(flatten)]
+    _profile: super::NoProfile,
 }
 
 #[derive(Subcommand)]

@@ -18,7 +18,7 @@ mod webhooks;
 
 use crate::config::{Config, Environment, Loaded, Paths};
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use std::future::Future;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
@@ -44,6 +44,15 @@ pub struct Cli {
     /// after a command: `--profile prod apply …` or `apply --profile prod …`).
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
+}
+
+/// `--profile` where no profile applies (the sandbox, the audit log): taken
+/// here only so that the command's help does not offer it; `main` refuses
+/// it, in either place, in words of its own.
+#[derive(Args)]
+pub struct NoProfile {
+    #[arg(long = "profile", id = "profile", global = true, hide = true, value_name = "NAME")]
+    named: Option<String>,
 }
 
 #[derive(Subcommand)]

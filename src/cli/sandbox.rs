@@ -65,6 +65,8 @@ pub struct SandboxArgs {
     /// The client secret to accept (random when not given).
     #[arg(long, env = "CXONE_SANDBOX_CLIENT_SECRET", hide_env_values = true, value_parser = parse_secret)]
     client_secret: Option<SecretString>,
+    #[command(flatten)]
+    _profile: super::NoProfile,
 }
 
 #[derive(Clone)]
