@@ -63,6 +63,13 @@ async fn the_documents_three_contacts_are_applied_once_each_and_reach_the_crm() 
 
     let deliveries = rig.sink_holds("crm", 3).await;
     assert_eq!(deliveries.len(), 3, "one webhook per contact");
+    // Each queued about its contact, so that two changes to one contact
+    // cannot reach the CRM crossed.
+    let outbox = std::fs::read_to_string(rig.dir.path().join("outbox.jsonl")).unwrap();
+    for d in &drafts {
+        let subject = format!(r#""subject":"contact:{CAMPAIGN}/{}""#, d.contact_id);
+        assert!(outbox.contains(&subject), "{subject} not in {outbox}");
+    }
     for (id, d) in ids.iter().zip(&drafts) {
         let delivery = deliveries
             .iter()

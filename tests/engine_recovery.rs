@@ -252,6 +252,7 @@ async fn a_webhook_still_waiting_from_before_the_crash_is_not_queued_again() {
         target: "disposition",
         event_type: "interaction.disposition.updated",
         body: json!({"type": "DISPOSITION_UPDATED", "interaction_id": PINNED_CLOSED_INTERACTION, "code": "101"}),
+        subject: None,
     };
     outbox.enqueue_as(MessageId::derived(DISPOSITION), message).await.expect("queued");
     outbox.close().await;

@@ -177,6 +177,7 @@ async fn a_target_without_url_stays_waiting_and_is_reported() {
             target: "wfm",
             event_type: "agent.status.changed",
             body: json!({ "userId": "u1" }),
+            subject: Some("user:u1"),
         })
         .await
         .unwrap();

@@ -3,8 +3,9 @@
 
 mod outbox_support;
 
-use cxone_console::engine::outbox::{Backoff, Deliverer, DeliveryConfig};
-use outbox_support::{Answer, config, disposition, key, open, receiver, receiver_at, until};
+use cxone_console::engine::outbox::{Backoff, Deliverer, DeliveryConfig, Message, MessageId};
+use outbox_support::{Answer, config, disposition, eventually, key, open, receiver, receiver_at, until};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use url::Url;
@@ -87,6 +88,61 @@ async fn a_receiver_back_from_an_outage_first_hears_the_oldest_message() {
     let heard: Vec<String> = rx.deliveries().into_iter().map(|(id, ..)| id).collect();
     assert_eq!(heard.len(), 20, "each once: {heard:?}");
     assert_eq!(heard[0], ids[0].as_str(), "the probe is the oldest waiting message");
+    cancel.cancel();
+    deliverer.stopped().await;
+}
+
+/// Two changes to one contact, and one to another: the second change's
+/// webhook waits for the first one's answer, while the other contact's goes
+/// beside it.
+#[tokio::test]
+async fn messages_about_one_subject_go_one_at_a_time_in_queue_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = key();
+    // Requests wait inside the receiver until the test lets them answer.
+    let (url, rx) = receiver(Answer::Accept, &key, true).await;
+    let outbox = open(&dir).await;
+    let about = |subject, n| Message { subject: Some(subject), ..disposition(n) };
+    let first = outbox.enqueue(about("contact:c1/7", 1)).await.unwrap();
+    let second = outbox.enqueue(about("contact:c1/7", 2)).await.unwrap();
+    let other = outbox.enqueue(about("contact:c1/8", 3)).await.unwrap();
+    let cancel = CancellationToken::new();
+    let config = DeliveryConfig { max_in_flight: 4, ..config(url, &key) };
+    let deliverer = Deliverer::spawn(outbox.clone(), config, cancel.clone()).unwrap();
+    eventually("two messages at the receiver", || rx.inside.load(Ordering::SeqCst) >= 2).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(rx.most_inside.load(Ordering::SeqCst), 2, "the second change went beside the first");
+
+    rx.gate.as_ref().unwrap().add_permits(3);
+    until(&mut deliverer.status(), |s| s.delivered == 3).await;
+    let heard: Vec<String> = rx.deliveries().into_iter().map(|(id, ..)| id).collect();
+    let at = |id: &MessageId| heard.iter().position(|h| h == id.as_str()).unwrap();
+    assert!(at(&first) < at(&second), "{heard:?}");
+    assert!(heard.contains(&other.as_str().to_owned()));
+    cancel.cancel();
+    deliverer.stopped().await;
+}
+
+/// A first message that fails holds back the next about its subject until
+/// it is delivered, though the receiver answers the next at once.
+#[tokio::test]
+async fn a_failed_message_is_delivered_before_the_next_about_its_subject() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = key();
+    let (url, rx) = receiver(Answer::FailFirst(1), &key, false).await;
+    let outbox = open(&dir).await;
+    let about = |n| Message { subject: Some("user:u1"), ..disposition(n) };
+    let ids = [outbox.enqueue(about(1)).await.unwrap(), outbox.enqueue(about(2)).await.unwrap()];
+    let cancel = CancellationToken::new();
+    let config = DeliveryConfig { max_in_flight: 4, ..config(url, &key) };
+    let deliverer = Deliverer::spawn(outbox.clone(), config, cancel.clone()).unwrap();
+    until(&mut deliverer.status(), |s| s.delivered == 2).await;
+    let heard: Vec<String> = rx.deliveries().into_iter().map(|(id, ..)| id).collect();
+    assert_eq!(
+        heard,
+        [ids[0].as_str(), ids[0].as_str(), ids[1].as_str()],
+        "the first, failed then delivered, then the second"
+    );
     cancel.cancel();
     deliverer.stopped().await;
 }

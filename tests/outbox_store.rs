@@ -41,7 +41,12 @@ fn path(dir: &tempfile::TempDir) -> PathBuf {
 }
 
 fn message(n: u32) -> Message<'static> {
-    Message { target: "crm", event_type: "contact.disposition.updated", body: json!({ "contactId": n }) }
+    Message {
+        target: "crm",
+        event_type: "contact.disposition.updated",
+        body: json!({ "contactId": n }),
+        subject: None,
+    }
 }
 
 fn start(outbox: &Outbox, url: Url) -> (Deliverer, CancellationToken) {

@@ -96,7 +96,13 @@ async fn settle(ctx: &Ctx, intent: &AuditRecord, unreachable: &mut Option<String
     let (outcome, state) = match found {
         Found::Applied { state, webhook, detail } => {
             if let Some(hook) = webhook.filter(|hook| ctx.announces(hook.target)) {
-                let message = Message { target: hook.target, event_type: hook.event_type, body: hook.body };
+                let subject = target.subject();
+                let message = Message {
+                    target: hook.target,
+                    event_type: hook.event_type,
+                    body: hook.body,
+                    subject: Some(&subject),
+                };
                 if let Err(e) = ctx.outbox.enqueue_as(MessageId::derived(item), message).await {
                     return unknown(
                         &what,

@@ -144,6 +144,7 @@ pub fn disposition(n: u32) -> Message<'static> {
         target: "crm",
         event_type: "contact.disposition.updated",
         body: json!({ "contactId": n, "code": "SALE" }),
+        subject: None,
     }
 }
 

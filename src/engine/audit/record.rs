@@ -75,6 +75,22 @@ impl Target {
     pub fn contact(campaign: impl Into<String>, id: impl Into<String>) -> Self {
         Self { kind: TargetKind::Contact, id: id.into(), campaign: Some(campaign.into()) }
     }
+
+    /// The entity as one word (`contact:<campaign>/<id>`), to tell the
+    /// webhooks about it from those about others.
+    pub fn subject(&self) -> String {
+        let kind = match self.kind {
+            TargetKind::Interaction => "interaction",
+            TargetKind::Contact => "contact",
+            TargetKind::User => "user",
+            TargetKind::DataAction => "data_action",
+            TargetKind::Webhook => "webhook",
+        };
+        match &self.campaign {
+            Some(campaign) => format!("{kind}:{campaign}/{}", self.id),
+            None => format!("{kind}:{}", self.id),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -244,7 +244,13 @@ impl<'a> Trail<'a> {
         }
         let webhook = webhook.filter(|hook| self.ctx.announces(hook.target));
         if let (Outcome::Applied { .. }, Some(hook)) = (&outcome, webhook) {
-            let message = Message { target: hook.target, event_type: hook.event_type, body: hook.body };
+            let subject = self.target.subject();
+            let message = Message {
+                target: hook.target,
+                event_type: hook.event_type,
+                body: hook.body,
+                subject: Some(&subject),
+            };
             if let Err(e) = self.ctx.outbox.enqueue_as(MessageId::derived(self.item.as_str()), message).await
             {
                 tracing::error!(item = %self.item, "could not queue a webhook: {e}");

@@ -13,12 +13,13 @@
 //! Order: messages to one target are started in queue order (the order they
 //! were enqueued), after an outage and a restart too: the probe is the oldest
 //! message waiting, and once the target answers the rest start oldest first.
-//! With `max_in_flight` 1 a target therefore receives them in queue order;
-//! with more, up to that many are in flight at once and may land in any order
-//! among themselves, and a message that fails while later ones succeed
-//! arrives after them. A message given up on leaves the line, and is sent
-//! again (by hand) after those behind it. Receivers that need strict order
-//! should order by the body's `timestamp`, the time of the change.
+//! Messages about one subject (one agent, contact or interaction) go to a
+//! target one at a time: a later one waits until the one before it is
+//! delivered or given up on, so a receiver hears each entity's changes in
+//! the order they were made, retries and restarts included. Messages about
+//! different subjects, up to `max_in_flight` at once, may land in any order
+//! among themselves. A message given up on leaves the line, and is sent
+//! again (by hand) after those behind it.
 //!
 //! Delivery is at least once: a crash after a receiver answered but before
 //! the delivered marker was durable sends the message again after restart,
@@ -35,6 +36,7 @@ use super::listing::no_url;
 use super::message::Envelope;
 use super::status::OutboxStatus;
 use super::store::{Mark, Outbox};
+use super::subjects::Subjects;
 use crate::domain::data_action::is_loopback;
 use crate::signing::SigningKey;
 use std::collections::{BTreeSet, HashMap};
@@ -115,6 +117,7 @@ impl Deliverer {
             lines: Lines::default(),
             tasks: JoinSet::new(),
             running: HashMap::new(),
+            subjects: Subjects::default(),
             misconfigured: 0,
             unrouted: BTreeSet::new(),
             status,
@@ -187,6 +190,7 @@ struct Run {
     lines: Lines,
     tasks: JoinSet<Report>,
     running: HashMap<tokio::task::Id, u64>,
+    subjects: Subjects,
     misconfigured: usize,
     /// The targets of those messages.
     unrouted: BTreeSet<String>,
@@ -274,6 +278,10 @@ impl Run {
                 self.lines.put_back(&target, order, now + self.backoff.cap);
                 continue;
             };
+            if !self.subjects.start(&target, slot.envelope.subject.as_deref(), order) {
+                self.lines.unstart(&target);
+                continue;
+            }
             slot.attempts += 1;
             let give_up = slot.attempts >= self.max_attempts;
             let attempt = deliver(
@@ -299,6 +307,7 @@ impl Run {
         let Some(order) = self.running.remove(&task) else { return };
         let Some(slot) = self.slots.get(&order) else { return };
         let (id, target) = (slot.envelope.id.clone(), slot.envelope.target.clone());
+        let subject = slot.envelope.subject.clone();
         let now = Instant::now();
         match report {
             Report::Delivered => {
@@ -306,6 +315,7 @@ impl Run {
                 self.last_error.take_if(|(failed, _)| *failed == target);
                 self.lines.answered(&target);
                 self.slots.remove(&order);
+                self.unpark(&target, subject.as_deref());
             }
             Report::Failed { reason, answered } => {
                 tracing::warn!("webhook {id} failed for good: {reason}");
@@ -316,15 +326,26 @@ impl Run {
                     self.hold(&target, now, None);
                 }
                 self.slots.remove(&order);
+                self.unpark(&target, subject.as_deref());
             }
             Report::Retry { reason, retry_after } => {
                 tracing::debug!("webhook {id}, attempt {}: {reason}", slot.attempts);
                 self.last_error = Some((target.clone(), format!("to {target}: {reason}")));
                 // Back to its place in line: the target's hold paces it, and
-                // it goes before the messages queued after it.
+                // it goes before the messages queued after it (those about
+                // its subject stay parked until it is through).
+                self.subjects.again(&target, subject.as_deref());
                 self.hold(&target, now, retry_after);
                 self.lines.push(&target, order);
             }
+        }
+    }
+
+    /// Puts back in line the messages that waited for `subject`'s message
+    /// in flight, now through.
+    fn unpark(&mut self, target: &str, subject: Option<&str>) {
+        for order in self.subjects.through(target, subject) {
+            self.lines.push(target, order);
         }
     }
 

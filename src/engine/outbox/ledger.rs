@@ -50,7 +50,7 @@ impl Ledger {
     /// hold change nothing, except that a delivery is always remembered.
     pub fn apply(&mut self, op: &Op) {
         match op {
-            Op::Enqueued { id, target, event_type, body, at } => {
+            Op::Enqueued { id, target, event_type, subject, body, at } => {
                 if self.contains(id) {
                     return;
                 }
@@ -60,6 +60,7 @@ impl Ledger {
                     id: id.clone(),
                     target: target.clone(),
                     event_type: event_type.clone(),
+                    subject: subject.clone(),
                     body: Bytes::copy_from_slice(body.get().as_bytes()),
                     enqueued_at: *at,
                     tried: None,
@@ -199,6 +200,7 @@ impl Ledger {
                 id: envelope.id.clone(),
                 target: envelope.target.clone(),
                 event_type: envelope.event_type.clone(),
+                subject: envelope.subject.clone(),
                 body: RawValue::from_string(String::from_utf8_lossy(&envelope.body).into_owned())?,
                 at: envelope.enqueued_at,
             });
@@ -232,6 +234,7 @@ mod tests {
             id: serde_json::from_value(serde_json::json!(id)).unwrap(),
             target: "crm".into(),
             event_type: "contact.disposition.updated".into(),
+            subject: None,
             body: RawValue::from_string(body.into()).unwrap(),
             at: OffsetDateTime::UNIX_EPOCH,
         }

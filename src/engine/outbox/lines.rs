@@ -113,6 +113,15 @@ impl Lines {
         line.held_until = Some(now + hold(line.failures));
     }
 
+    /// A message taken by [`next`](Self::next) waits elsewhere instead of
+    /// starting (another about its subject is in flight): the line goes on
+    /// as if it had not been taken, and will not see it again until it is
+    /// pushed back.
+    pub fn unstart(&mut self, target: &str) {
+        let line = self.line(target);
+        line.in_flight = line.in_flight.saturating_sub(1);
+    }
+
     /// A message taken by [`next`](Self::next) was not started after all:
     /// it goes back to its place, and its line waits until `until`, so it
     /// is not taken again at once.

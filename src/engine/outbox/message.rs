@@ -18,6 +18,10 @@ pub struct Message<'a> {
     /// What happened, as `contact.disposition.updated`.
     pub event_type: &'a str,
     pub body: Value,
+    /// What the message is about (`agent:1234`), when it is about one thing:
+    /// a target hears the messages about one subject one at a time, in the
+    /// order they were queued, so an agent's statuses cannot cross.
+    pub subject: Option<&'a str>,
 }
 
 impl Message<'_> {
@@ -29,6 +33,9 @@ impl Message<'_> {
         }
         if self.event_type.is_empty() || self.event_type.len() > 128 || !name_ok(self.event_type) {
             return Err(FieldError::new("eventType", "must be 1–128 letters, digits, '_', '-' or '.'"));
+        }
+        if self.subject.is_some_and(|s| s.is_empty() || s.len() > 512) {
+            return Err(FieldError::new("subject", "must be 1–512 characters"));
         }
         Ok(())
     }
@@ -70,6 +77,8 @@ pub struct Envelope {
     pub id: MessageId,
     pub target: String,
     pub event_type: String,
+    /// See [`Message::subject`].
+    pub subject: Option<String>,
     /// The body exactly as it is sent and signed.
     pub body: Bytes,
     pub enqueued_at: OffsetDateTime,
@@ -104,6 +113,9 @@ pub(super) enum Op {
         id: MessageId,
         target: String,
         event_type: String,
+        /// Absent from lines written before messages had subjects.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subject: Option<String>,
         /// Written as the JSON it is, so the bytes signed and sent are the
         /// bytes stored, and neither writing nor reading it again builds a tree.
         body: Box<RawValue>,
@@ -155,6 +167,7 @@ struct Line {
     id: MessageId,
     target: Option<String>,
     event_type: Option<String>,
+    subject: Option<String>,
     body: Option<Box<RawValue>>,
     attempts: Option<u32>,
     reason: Option<String>,
@@ -186,13 +199,14 @@ impl Kind {
 
 impl Line {
     fn into_op(self) -> Result<Op, String> {
-        let Self { op, id, target, event_type, body, attempts, reason, at } = self;
+        let Self { op, id, target, event_type, subject, body, attempts, reason, at } = self;
         let needs = |field: &str| format!("missing field `{field}` for op `{}`", op.name());
         Ok(match op {
             Kind::Enqueued => Op::Enqueued {
                 id,
                 target: target.ok_or_else(|| needs("target"))?,
                 event_type: event_type.ok_or_else(|| needs("eventType"))?,
+                subject,
                 body: body.ok_or_else(|| needs("body"))?,
                 at,
             },
@@ -226,6 +240,18 @@ mod tests {
         let Op::Enqueued { body, .. } = &op else { panic!("read as {op:?}") };
         assert_eq!(body.get(), r#"{"z":1, "a":2.50}"#);
         assert_eq!(serde_json::to_string(&op).unwrap(), ENQUEUED);
+    }
+
+    /// Lines written before messages had subjects read as about nothing in
+    /// particular; a subject is kept as written.
+    #[test]
+    fn a_subject_is_optional_and_kept() {
+        let op: Op = serde_json::from_str(ENQUEUED).unwrap();
+        assert!(matches!(&op, Op::Enqueued { subject: None, .. }), "{op:?}");
+        let with = ENQUEUED.replace(r#""eventType":"x.y","#, r#""eventType":"x.y","subject":"user:u1","#);
+        let op: Op = serde_json::from_str(&with).unwrap();
+        assert!(matches!(&op, Op::Enqueued { subject: Some(s), .. } if s == "user:u1"), "{op:?}");
+        assert_eq!(serde_json::to_string(&op).unwrap(), with);
     }
 
     #[test]

@@ -22,6 +22,7 @@ mod message;
 mod repair;
 mod status;
 mod store;
+mod subjects;
 
 pub use backoff::Backoff;
 pub use deliverer::{Deliverer, DeliveryConfig, DeliveryError};

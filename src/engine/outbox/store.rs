@@ -101,6 +101,7 @@ impl Outbox {
             id: id.clone(),
             target: message.target.to_owned(),
             event_type: message.event_type.to_owned(),
+            subject: message.subject.map(str::to_owned),
             body,
             at: OffsetDateTime::now_utc(),
         };
