@@ -1,6 +1,7 @@
 //! Outbound contact dispositions (document 001) through the engine, against
-//! the sandbox: what is applied, what is skipped and why, the waves, the
-//! campaign's pace and what a 429 holds back.
+//! the sandbox: what is applied, what is skipped and why, the campaign's
+//! pace and what a 429 holds back (how a batch's requests share the tenant
+//! is in `engine_contacts_places.rs`).
 
 mod engine_support;
 
@@ -9,7 +10,7 @@ use cxone_console::domain::{CampaignId, ContactId};
 use cxone_console::engine::audit::{AuditRecord, RecordKind};
 use cxone_console::engine::outbox::MessageId;
 use cxone_console::engine::{Command, CommandId, Event, Outcome};
-use cxone_console::sandbox::{FaultProfile, FaultRates, Resource, Sandbox, SandboxConfig};
+use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
 use cxone_console::signing::Verdict;
 use engine_support::Rig;
 use engine_support::contacts::{
@@ -235,67 +236,6 @@ async fn outcomes_for_an_unknown_agent_or_a_user_who_is_not_one_are_refused_unse
     let records = rig.audit_records();
     let kinds: Vec<RecordKind> = records_of(&records, &ids[0]).iter().map(|r| r.entry.kind).collect();
     assert_eq!(kinds, [RecordKind::Outcome], "nothing was sent, so no intent");
-    rig.stop().await;
-}
-
-/// Answers that take a while, so requests sent together are seen together.
-fn slow_sandbox() -> SandboxConfig {
-    let slow =
-        FaultRates { latency_median_ms: 20.0, latency_p99_ms: 40.0, ..FaultRates::from(FaultProfile::None) };
-    SandboxConfig { campaign_rate: None, faults: slow, ..SandboxConfig::quiet() }
-}
-
-/// However many contacts are asked for at once, the tenant never sees more
-/// than document 001's 50 requests of a batch at the same time.
-#[tokio::test]
-async fn a_batch_of_120_never_has_more_than_50_requests_at_the_tenant() {
-    let sandbox = sandbox(slow_sandbox()).await;
-    let contacts = pending_contacts(&sandbox, CAMPAIGN, 120).await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = engine_support::engine_config(&sandbox, dir.path());
-    config.campaign_rate = None;
-    config.batch_concurrency = 64;
-    let mut rig = Rig::with(sandbox, dir, config).await;
-    let (_, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "INTERESTED")).collect());
-    let report = batch_report(rig.run(change).await);
-    assert_eq!(report.successful, 120, "{report:?}");
-    assert_eq!(rig.sandbox.stats().writes_of(Resource::ContactDisposition), 120);
-    // The sink's deliveries count too, and the 64 asked for are cut to 50.
-    let stats = rig.sandbox.stats();
-    assert!(stats.most_in_flight <= 50, "{} requests were in flight at once", stats.most_in_flight);
-    assert!(stats.most_in_flight > 8, "the batch never had more than 8 requests in flight");
-    rig.stop().await;
-}
-
-/// A contact waiting for its intent to be durable holds no place at the
-/// tenant: with one request allowed at a time, the next contacts are read
-/// meanwhile, so several intents are recorded before the first outcome,
-/// and still only one request is ever out.
-#[tokio::test]
-async fn a_contact_waiting_for_its_records_lets_the_next_one_ask() {
-    let sandbox = sandbox(slow_sandbox()).await;
-    let contacts = pending_contacts(&sandbox, CAMPAIGN, 6).await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = engine_support::engine_config(&sandbox, dir.path());
-    config.campaign_rate = None;
-    config.batch_concurrency = 1;
-    // No deliveries to the sandbox's sink: every request it counts is the batch's.
-    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap();
-    config.webhook_targets.insert("crm".into(), format!("http://{closed}/crm").parse().unwrap());
-    let mut rig = Rig::with(sandbox, dir, config).await;
-    let (ids, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "INTERESTED")).collect());
-    let report = batch_report(rig.run(change).await);
-    assert_eq!(report.successful, 6, "{report:?}");
-    assert_eq!(rig.sandbox.stats().most_in_flight, 1, "one request at the tenant at a time");
-
-    let ours: Vec<RecordKind> = rig
-        .audit_records()
-        .iter()
-        .filter(|r| r.entry.command_id.as_deref().is_some_and(|id| ids.iter().any(|i| i.as_str() == id)))
-        .map(|r| r.entry.kind)
-        .collect();
-    let before_first_outcome = ours.iter().take_while(|k| **k != RecordKind::Outcome).count();
-    assert!(before_first_outcome >= 2, "each contact waited for the one before it: {ours:?}");
     rig.stop().await;
 }
 

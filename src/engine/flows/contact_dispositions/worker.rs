@@ -41,7 +41,8 @@ pub(super) async fn ask<'a>(
         Ending::new(Outcome::unstarted("contact"))
     } else {
         let key = IdempotencyKey::parse(trail.item().as_str());
-        Worker { ctx, client, places, d: &disposition, campaign: &campaign }.run(&mut trail, key.ok()).await
+        let worker = Worker { ctx, client, places, cancel, d: &disposition, campaign: &campaign };
+        worker.run(&mut trail, key.ok()).await
     };
     Answered { trail, ending, started, claim }
 }
@@ -61,6 +62,7 @@ struct Worker<'a> {
     ctx: &'a Ctx,
     client: &'a Client,
     places: &'a Semaphore,
+    cancel: &'a CancellationToken,
     d: &'a ContactDisposition,
     /// The campaign's name.
     campaign: &'a str,
@@ -75,6 +77,11 @@ impl Worker<'_> {
         let before = read.value;
         if let Err(skip) = self.check(&before) {
             return skipped(skip).call(read.call);
+        }
+        // A contact may wait a while for a place to read from; cancelled
+        // meanwhile, it stops before its intent, with nothing written.
+        if self.cancel.is_cancelled() {
+            return Ending::new(Outcome::unstarted("contact"));
         }
         // Derived from the entry, so every attempt of this change, in this
         // run or a re-run of the same file, carries the same key.

@@ -1,0 +1,113 @@
+//! How a batch of contact dispositions meets the tenant: never more than
+//! `batch_concurrency` (at most 50) requests at once, a place held only
+//! while a request is out, and a cancel that stops contacts still waiting
+//! for one.
+
+mod engine_support;
+
+use cxone_console::engine::audit::RecordKind;
+use cxone_console::engine::{Command, Event};
+use cxone_console::sandbox::{FaultProfile, FaultRates, Resource, Sandbox, SandboxConfig};
+use engine_support::Rig;
+use engine_support::contacts::{CAMPAIGN, batch, batch_report, draft, pending_contacts};
+
+async fn sandbox(config: SandboxConfig) -> Sandbox {
+    Sandbox::start(config).await.expect("the sandbox binds 127.0.0.1:0")
+}
+
+/// A loopback URL nothing listens on: no deliveries reach the sandbox's
+/// sink, so every request it counts is the batch's.
+async fn nowhere() -> url::Url {
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap();
+    format!("http://{closed}/crm").parse().unwrap()
+}
+
+/// Answers that take a while, so requests sent together are seen together.
+fn slow_sandbox() -> SandboxConfig {
+    let slow =
+        FaultRates { latency_median_ms: 20.0, latency_p99_ms: 40.0, ..FaultRates::from(FaultProfile::None) };
+    SandboxConfig { campaign_rate: None, faults: slow, ..SandboxConfig::quiet() }
+}
+
+/// However many contacts are asked for at once, the tenant never sees more
+/// than document 001's 50 requests of a batch at the same time.
+#[tokio::test]
+async fn a_batch_of_120_never_has_more_than_50_requests_at_the_tenant() {
+    let sandbox = sandbox(slow_sandbox()).await;
+    let contacts = pending_contacts(&sandbox, CAMPAIGN, 120).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = engine_support::engine_config(&sandbox, dir.path());
+    config.campaign_rate = None;
+    config.batch_concurrency = 64;
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let (_, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "INTERESTED")).collect());
+    let report = batch_report(rig.run(change).await);
+    assert_eq!(report.successful, 120, "{report:?}");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::ContactDisposition), 120);
+    // The sink's deliveries count too, and the 64 asked for are cut to 50.
+    let stats = rig.sandbox.stats();
+    assert!(stats.most_in_flight <= 50, "{} requests were in flight at once", stats.most_in_flight);
+    assert!(stats.most_in_flight > 8, "the batch never had more than 8 requests in flight");
+    rig.stop().await;
+}
+
+/// A contact waiting for its intent to be durable holds no place at the
+/// tenant: with one request allowed at a time, the next contacts are read
+/// meanwhile, so several intents are recorded before the first outcome,
+/// and still only one request is ever out.
+#[tokio::test]
+async fn a_contact_waiting_for_its_records_lets_the_next_one_ask() {
+    let sandbox = sandbox(slow_sandbox()).await;
+    let contacts = pending_contacts(&sandbox, CAMPAIGN, 6).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = engine_support::engine_config(&sandbox, dir.path());
+    config.campaign_rate = None;
+    config.batch_concurrency = 1;
+    config.webhook_targets.insert("crm".into(), nowhere().await);
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let (ids, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "INTERESTED")).collect());
+    let report = batch_report(rig.run(change).await);
+    assert_eq!(report.successful, 6, "{report:?}");
+    assert_eq!(rig.sandbox.stats().most_in_flight, 1, "one request at the tenant at a time");
+
+    let ours: Vec<RecordKind> = rig
+        .audit_records()
+        .iter()
+        .filter(|r| r.entry.command_id.as_deref().is_some_and(|id| ids.iter().any(|i| i.as_str() == id)))
+        .map(|r| r.entry.kind)
+        .collect();
+    let before_first_outcome = ours.iter().take_while(|k| **k != RecordKind::Outcome).count();
+    assert!(before_first_outcome >= 2, "each contact waited for the one before it: {ours:?}");
+    rig.stop().await;
+}
+
+/// One place, contacts queued for it: a cancel that comes while the first
+/// contact's intent is recorded lets that contact's write go (its intent
+/// says it will), and stops those that were waiting to read or had read,
+/// with nothing written for them.
+#[tokio::test]
+async fn a_cancel_stops_the_contacts_waiting_for_a_place() {
+    let slow =
+        FaultRates { latency_median_ms: 50.0, latency_p99_ms: 60.0, ..FaultRates::from(FaultProfile::None) };
+    let sandbox =
+        sandbox(SandboxConfig { campaign_rate: None, faults: slow, ..SandboxConfig::quiet() }).await;
+    let contacts = pending_contacts(&sandbox, CAMPAIGN, 8).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = engine_support::engine_config(&sandbox, dir.path());
+    config.campaign_rate = None;
+    config.batch_concurrency = 1;
+    config.webhook_targets.insert("crm".into(), nowhere().await);
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let (_, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "INTERESTED")).collect());
+    let id = rig.submit(change).await;
+    rig.until(|e| matches!(e, Event::Audit(r) if r.entry.kind == RecordKind::Intent).then_some(())).await;
+    rig.send(Command::Cancel { id: id.clone() }).await;
+    let report = batch_report(rig.finished(&id).await);
+    assert!(report.cancelled, "{report:?}");
+    assert_eq!(report.successful, 1, "only the contact whose intent was recorded: {report:?}");
+    assert_eq!(report.skipped.get("cancelled").copied(), Some(7), "{report:?}");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::ContactDisposition), 1);
+    let intents = rig.audit_records().iter().filter(|r| r.entry.kind == RecordKind::Intent).count();
+    assert_eq!(intents, 1, "no intent for a contact stopped");
+    rig.stop().await;
+}
