@@ -1,7 +1,7 @@
 //! The commands a batch file becomes, in file order. Contact dispositions
 //! are gathered into one batch command (the engine deduplicates them and
-//! keeps at most 50 of its requests at the tenant), placed where the first of them stands; every other
-//! line is its own command.
+//! keeps at most 50 of its requests at the tenant), placed where the first
+//! of them stands; every other line is its own command.
 //!
 //! Every id derives from the tenant, the file's bytes and the line's number,
 //! so running the same file against the same tenant again, after a crash
