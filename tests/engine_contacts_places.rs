@@ -111,3 +111,31 @@ async fn a_cancel_stops_the_contacts_waiting_for_a_place() {
     assert_eq!(intents, 1, "no intent for a contact stopped");
     rig.stop().await;
 }
+
+/// Under a campaign's pace, a contact that has read writes before many more
+/// are read: cancelled once the first change is through, the batch writes
+/// only the few contacts whose intents were recorded by then, not every
+/// contact under way.
+#[tokio::test]
+async fn under_a_pace_a_contact_writes_before_more_are_read() {
+    let sandbox = sandbox(SandboxConfig { campaign_rate: None, ..SandboxConfig::quiet() }).await;
+    let contacts = pending_contacts(&sandbox, CAMPAIGN, 20).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = engine_support::engine_config(&sandbox, dir.path());
+    config.campaign_rate = Some(20.0);
+    config.batch_concurrency = 4;
+    config.webhook_targets.insert("crm".into(), nowhere().await);
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let (_, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "INTERESTED")).collect());
+    let id = rig.submit(change).await;
+    rig.until(|e| matches!(e, Event::ItemFinished { outcome, .. } if outcome.is_applied()).then_some(()))
+        .await;
+    rig.send(Command::Cancel { id: id.clone() }).await;
+    let report = batch_report(rig.finished(&id).await);
+    let writes = rig.sandbox.stats().writes_of(Resource::ContactDisposition);
+    // Four places, and one read queued ahead of the writes: at most six
+    // contacts can have read when the first write lands.
+    assert!(writes <= 6, "{writes} contacts written after a cancel at the first: {report:?}");
+    assert_eq!(report.successful as u64, writes);
+    rig.stop().await;
+}

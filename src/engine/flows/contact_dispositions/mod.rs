@@ -9,6 +9,7 @@
 //! the dialer holds or that already has the outcome is left alone.
 
 mod paced;
+mod places;
 mod plan;
 mod worker;
 
@@ -21,8 +22,8 @@ use crate::engine::context::Ctx;
 use crate::engine::event::{BatchReport, Event, Finished, Outcome};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
+use places::Places;
 use plan::{Plan, Planner};
-use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 /// Contacts under way for each request allowed at the tenant. A contact
@@ -59,9 +60,10 @@ pub(crate) async fn run(
     let client = ctx.api.surfacing_rate_limits();
     // A place at the tenant is held only while a request is out, so a
     // contact waiting for its records to be durable lets another's request
-    // go; the contacts under way are bounded too, those recording how they
-    // ended included.
-    let places = Semaphore::new(at_once);
+    // go, and a contact that has read writes before more are read (see
+    // `places`); the contacts under way are bounded too, those recording how
+    // they ended included.
+    let places = Places::new(at_once);
     let under_way = at_once * CONTACTS_PER_PLACE;
     let mut ready = ready.into_iter();
     let mut asking = FuturesUnordered::new();

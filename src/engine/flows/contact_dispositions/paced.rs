@@ -3,11 +3,11 @@
 //! A 429 pauses the whole campaign for the wait the tenant asked for, then
 //! the call goes again; other campaigns carry on meanwhile.
 
+use super::places::Places;
 use crate::api::{ApiError, ApiErrorKind, Reply};
 use crate::engine::context::Ctx;
 use std::future::Future;
 use std::time::Duration;
-use tokio::sync::Semaphore;
 
 /// Pauses one call may meet before it is reported as rate limited.
 const MAX_PAUSES: u32 = 8;
@@ -17,11 +17,13 @@ const DEFAULT_PAUSE: Duration = Duration::from_secs(1);
 const LONGEST_PAUSE: Duration = Duration::from_secs(60);
 
 /// Runs `call` when `campaign`'s pace allows and one of the batch's
-/// `places` at the tenant is free, again after each pause a 429 asks for.
-/// `call` must come from a client that surfaces 429s.
+/// `places` at the tenant is free (taken as a first read's, when `first_read`),
+/// again after each pause a 429 asks for. `call` must come from a client that
+/// surfaces 429s.
 pub(super) async fn paced<T, F, Fut>(
     ctx: &Ctx,
-    places: &Semaphore,
+    places: &Places,
+    first_read: bool,
     campaign: &str,
     mut call: F,
 ) -> Result<Reply<T>, ApiError>
@@ -33,7 +35,7 @@ where
     loop {
         // The place first: a call the pace admitted goes at once, so the
         // tenant sees the campaign's requests spaced as paced.
-        let place = places.acquire().await;
+        let place = if first_read { places.read().await } else { places.write().await };
         ctx.campaign_pacing.admit(campaign).await;
         let answer = call().await;
         drop(place);

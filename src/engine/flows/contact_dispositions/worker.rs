@@ -1,6 +1,7 @@
 //! One contact: read it, decide, record the intent, write it.
 
 use super::paced::paced;
+use super::places::Places;
 use super::plan::Ready;
 use super::{Done, Ending, Tries, again, not_landed, unsettled};
 use crate::api::model::Contact;
@@ -13,7 +14,6 @@ use crate::engine::flows::{Trail, Webhook};
 use crate::engine::metrics::ErrorClass;
 use crate::engine::reconcile::intents::planned;
 use serde_json::{Value, json};
-use tokio::sync::Semaphore;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -31,7 +31,7 @@ pub(super) struct Answered<'a> {
 pub(super) async fn ask<'a>(
     ctx: &Ctx,
     client: &Client,
-    places: &Semaphore,
+    places: &Places,
     ready: Ready<'a>,
     cancel: &CancellationToken,
 ) -> Answered<'a> {
@@ -61,7 +61,7 @@ impl Answered<'_> {
 struct Worker<'a> {
     ctx: &'a Ctx,
     client: &'a Client,
-    places: &'a Semaphore,
+    places: &'a Places,
     cancel: &'a CancellationToken,
     d: &'a ContactDisposition,
     /// The campaign's name.
@@ -70,7 +70,7 @@ struct Worker<'a> {
 
 impl Worker<'_> {
     async fn run(&self, trail: &mut Trail<'_>, key: Option<IdempotencyKey>) -> Ending {
-        let read = match self.read().await {
+        let read = match self.read(true).await {
             Ok(read) => read,
             Err(e) => return Ending::error(&e),
         };
@@ -104,7 +104,7 @@ impl Worker<'_> {
         let (mut conflicts, mut tries) = (0, Tries::default());
         loop {
             let campaign = self.d.campaign_id.as_str();
-            let written = paced(self.ctx, self.places, campaign, || {
+            let written = paced(self.ctx, self.places, false, campaign, || {
                 self.client.set_contact_disposition(self.d, etag.as_ref(), Some(key.clone()))
             })
             .await;
@@ -120,7 +120,7 @@ impl Worker<'_> {
             if !error.kind.is_conflict() {
                 return self.read_back(before, &error).await;
             }
-            let again = match self.read().await {
+            let again = match self.read(false).await {
                 Ok(again) => again.value,
                 Err(_) => return Ending::error(&error),
             };
@@ -148,7 +148,7 @@ impl Worker<'_> {
         if !unsettled(error) {
             return Ending::error(error);
         }
-        match self.read().await {
+        match self.read(false).await {
             Ok(now) if now.value.outcome_code.as_deref() == Some(self.d.outcome_code.as_str()) => self
                 .applied(before, Some(&now.value), (*error.call).clone(), " (confirmed by reading it back)"),
             Ok(_) => Ending::error(&not_landed(error)),
@@ -156,10 +156,12 @@ impl Worker<'_> {
         }
     }
 
-    async fn read(&self) -> Result<Reply<Contact>, ApiError> {
+    /// Reads the contact: `first` before anything is decided (a read that
+    /// queues behind the batch's writes; see `places`), or again.
+    async fn read(&self, first: bool) -> Result<Reply<Contact>, ApiError> {
         let d = self.d;
         again(|| {
-            paced(self.ctx, self.places, d.campaign_id.as_str(), || {
+            paced(self.ctx, self.places, first, d.campaign_id.as_str(), || {
                 self.client.contact(&d.campaign_id, &d.contact_id)
             })
         })
