@@ -6,14 +6,10 @@
 mod engine_support;
 
 use cxone_console::engine::audit::RecordKind;
-use cxone_console::engine::{Command, Event};
+use cxone_console::engine::{Change, Command, CommandId, Event};
 use cxone_console::sandbox::{FaultProfile, FaultRates, Resource, Sandbox, SandboxConfig};
 use engine_support::Rig;
 use engine_support::contacts::{CAMPAIGN, batch, batch_report, draft, pending_contacts};
-
-async fn sandbox(config: SandboxConfig) -> Sandbox {
-    Sandbox::start(config).await.expect("the sandbox binds 127.0.0.1:0")
-}
 
 /// A loopback URL nothing listens on: no deliveries reach the sandbox's
 /// sink, so every request it counts is the batch's.
@@ -22,25 +18,47 @@ async fn nowhere() -> url::Url {
     format!("http://{closed}/crm").parse().unwrap()
 }
 
-/// Answers that take a while, so requests sent together are seen together.
-fn slow_sandbox() -> SandboxConfig {
-    let slow =
-        FaultRates { latency_median_ms: 20.0, latency_p99_ms: 40.0, ..FaultRates::from(FaultProfile::None) };
+/// A tenant with no limiter of its own whose answers take about
+/// `median_ms`, so requests sent together are seen together.
+fn slow_sandbox(median_ms: f64, p99_ms: f64) -> SandboxConfig {
+    let slow = FaultRates {
+        latency_median_ms: median_ms,
+        latency_p99_ms: p99_ms,
+        ..FaultRates::from(FaultProfile::None)
+    };
     SandboxConfig { campaign_rate: None, faults: slow, ..SandboxConfig::quiet() }
+}
+
+/// An engine on `sandbox` with `places` requests at the tenant at once and
+/// `rate` per campaign, and one batch of `n` of its pending contacts, not
+/// yet submitted. Unless `to_sink`, webhooks go nowhere, so every request
+/// the sandbox counts is the batch's.
+async fn batch_of(
+    sandbox: SandboxConfig,
+    n: u32,
+    places: usize,
+    rate: Option<f64>,
+    to_sink: bool,
+) -> (Rig, Vec<CommandId>, Change) {
+    let sandbox = Sandbox::start(sandbox).await.expect("the sandbox binds 127.0.0.1:0");
+    let contacts = pending_contacts(&sandbox, CAMPAIGN, n).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = engine_support::engine_config(&sandbox, dir.path());
+    config.campaign_rate = rate;
+    config.batch_concurrency = places;
+    if !to_sink {
+        config.webhook_targets.insert("crm".into(), nowhere().await);
+    }
+    let rig = Rig::with(sandbox, dir, config).await;
+    let (ids, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "INTERESTED")).collect());
+    (rig, ids, change)
 }
 
 /// However many contacts are asked for at once, the tenant never sees more
 /// than document 001's 50 requests of a batch at the same time.
 #[tokio::test]
 async fn a_batch_of_120_never_has_more_than_50_requests_at_the_tenant() {
-    let sandbox = sandbox(slow_sandbox()).await;
-    let contacts = pending_contacts(&sandbox, CAMPAIGN, 120).await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = engine_support::engine_config(&sandbox, dir.path());
-    config.campaign_rate = None;
-    config.batch_concurrency = 64;
-    let mut rig = Rig::with(sandbox, dir, config).await;
-    let (_, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "INTERESTED")).collect());
+    let (mut rig, _, change) = batch_of(slow_sandbox(20.0, 40.0), 120, 64, None, true).await;
     let report = batch_report(rig.run(change).await);
     assert_eq!(report.successful, 120, "{report:?}");
     assert_eq!(rig.sandbox.stats().writes_of(Resource::ContactDisposition), 120);
@@ -57,15 +75,7 @@ async fn a_batch_of_120_never_has_more_than_50_requests_at_the_tenant() {
 /// and still only one request is ever out.
 #[tokio::test]
 async fn a_contact_waiting_for_its_records_lets_the_next_one_ask() {
-    let sandbox = sandbox(slow_sandbox()).await;
-    let contacts = pending_contacts(&sandbox, CAMPAIGN, 6).await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = engine_support::engine_config(&sandbox, dir.path());
-    config.campaign_rate = None;
-    config.batch_concurrency = 1;
-    config.webhook_targets.insert("crm".into(), nowhere().await);
-    let mut rig = Rig::with(sandbox, dir, config).await;
-    let (ids, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "INTERESTED")).collect());
+    let (mut rig, ids, change) = batch_of(slow_sandbox(20.0, 40.0), 6, 1, None, false).await;
     let report = batch_report(rig.run(change).await);
     assert_eq!(report.successful, 6, "{report:?}");
     assert_eq!(rig.sandbox.stats().most_in_flight, 1, "one request at the tenant at a time");
@@ -87,18 +97,7 @@ async fn a_contact_waiting_for_its_records_lets_the_next_one_ask() {
 /// with nothing written for them.
 #[tokio::test]
 async fn a_cancel_stops_the_contacts_waiting_for_a_place() {
-    let slow =
-        FaultRates { latency_median_ms: 50.0, latency_p99_ms: 60.0, ..FaultRates::from(FaultProfile::None) };
-    let sandbox =
-        sandbox(SandboxConfig { campaign_rate: None, faults: slow, ..SandboxConfig::quiet() }).await;
-    let contacts = pending_contacts(&sandbox, CAMPAIGN, 8).await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = engine_support::engine_config(&sandbox, dir.path());
-    config.campaign_rate = None;
-    config.batch_concurrency = 1;
-    config.webhook_targets.insert("crm".into(), nowhere().await);
-    let mut rig = Rig::with(sandbox, dir, config).await;
-    let (_, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "INTERESTED")).collect());
+    let (mut rig, _, change) = batch_of(slow_sandbox(50.0, 60.0), 8, 1, None, false).await;
     let id = rig.submit(change).await;
     rig.until(|e| matches!(e, Event::Audit(r) if r.entry.kind == RecordKind::Intent).then_some(())).await;
     rig.send(Command::Cancel { id: id.clone() }).await;
@@ -118,15 +117,8 @@ async fn a_cancel_stops_the_contacts_waiting_for_a_place() {
 /// contact under way.
 #[tokio::test]
 async fn under_a_pace_a_contact_writes_before_more_are_read() {
-    let sandbox = sandbox(SandboxConfig { campaign_rate: None, ..SandboxConfig::quiet() }).await;
-    let contacts = pending_contacts(&sandbox, CAMPAIGN, 20).await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = engine_support::engine_config(&sandbox, dir.path());
-    config.campaign_rate = Some(20.0);
-    config.batch_concurrency = 4;
-    config.webhook_targets.insert("crm".into(), nowhere().await);
-    let mut rig = Rig::with(sandbox, dir, config).await;
-    let (_, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "INTERESTED")).collect());
+    let quiet = SandboxConfig { campaign_rate: None, ..SandboxConfig::quiet() };
+    let (mut rig, _, change) = batch_of(quiet, 20, 4, Some(20.0), false).await;
     let id = rig.submit(change).await;
     rig.until(|e| matches!(e, Event::ItemFinished { outcome, .. } if outcome.is_applied()).then_some(()))
         .await;

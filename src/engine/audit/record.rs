@@ -55,6 +55,19 @@ pub enum TargetKind {
     Webhook,
 }
 
+impl TargetKind {
+    /// As the log writes it (`data_action`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Interaction => "interaction",
+            Self::Contact => "contact",
+            Self::User => "user",
+            Self::DataAction => "data_action",
+            Self::Webhook => "webhook",
+        }
+    }
+}
+
 /// The entity a change touches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -79,13 +92,7 @@ impl Target {
     /// The entity as one word (`contact:<campaign>/<id>`), to tell the
     /// webhooks about it from those about others.
     pub fn subject(&self) -> String {
-        let kind = match self.kind {
-            TargetKind::Interaction => "interaction",
-            TargetKind::Contact => "contact",
-            TargetKind::User => "user",
-            TargetKind::DataAction => "data_action",
-            TargetKind::Webhook => "webhook",
-        };
+        let kind = self.kind.as_str();
         match &self.campaign {
             Some(campaign) => format!("{kind}:{campaign}/{}", self.id),
             None => format!("{kind}:{}", self.id),
@@ -198,5 +205,18 @@ pub(super) mod utc_micros {
         OffsetDateTime::parse(&text, &Rfc3339)
             .map(|t| t.to_offset(UtcOffset::UTC))
             .map_err(|e| serde::de::Error::custom(format!("time is not RFC 3339: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_target_kind_is_named_as_the_log_writes_it() {
+        use TargetKind::*;
+        for kind in [Interaction, Contact, User, DataAction, Webhook] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str(), "{kind:?}");
+        }
     }
 }
