@@ -278,6 +278,35 @@ async fn a_report_that_cannot_be_printed_points_to_the_audit_log() {
     assert!(applied > 0, "the changes were made and recorded");
 }
 
+/// Progress and warnings go to stderr, which may be unwritable (a full disk,
+/// a pipe nobody reads any more): the run goes on and its report still
+/// reaches stdout, rather than the process panicking halfway.
+#[tokio::test]
+async fn an_unwritable_stderr_loses_neither_the_run_nor_its_report() {
+    let home = Home::new();
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+    let file = example("mixed.jsonl");
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
+        .args(["apply", "--file", file.to_str().unwrap()])
+        .env("CXONE_CONSOLE_HOME", home.path())
+        .env_remove("RUST_LOG")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(full)
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary runs");
+    let output = tokio::time::timeout(Duration::from_secs(120), child.wait_with_output())
+        .await
+        .expect("apply ends")
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "the run went through, not a panic (101)");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("the report on stdout");
+    let applied = home.audit_records().iter().filter(|r| r["outcome"] == "applied").count();
+    assert!(applied > 0, "the changes were made and recorded");
+    assert_eq!(report["totals"]["applied"], report["totals"]["lines"], "every line went through: {report}");
+}
+
 /// Contacts of [`CAMPAIGN`] the dialer does not hold, each with an outcome
 /// code other than its own, as CSV lines of `apply`.
 async fn contact_lines(tenant: &cxone_console::sandbox::Sandbox, count: usize) -> String {

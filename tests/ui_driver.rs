@@ -24,7 +24,7 @@ struct Running {
     inbox: mpsc::Sender<Input>,
     commands: mpsc::Receiver<Command>,
     probe: Probe,
-    task: JoinHandle<std::io::Result<(Exit, App)>>,
+    task: JoinHandle<(std::io::Result<Exit>, App)>,
 }
 
 /// A driver on a headless 120×40 screen with `app`, its wall clock stopped
@@ -55,7 +55,8 @@ impl Running {
     }
 
     async fn finish(self) -> (Exit, App) {
-        self.task.await.expect("the driver does not panic").expect("the headless screen draws")
+        let (exit, app) = self.task.await.expect("the driver does not panic");
+        (exit.expect("the headless screen draws"), app)
     }
 }
 
@@ -229,8 +230,8 @@ async fn against_a_real_engine_the_command_line_sets_the_sandbox_faults() {
     assert_eq!(sandbox.state().faults.rates().profile, Some(FaultProfile::Storm));
 
     inbox.send(key("q")).await.unwrap();
-    let (exit, app) = task.await.unwrap().unwrap();
-    assert_eq!(exit, Exit::Quit);
+    let (exit, app) = task.await.unwrap();
+    assert_eq!(exit.unwrap(), Exit::Quit);
     assert!(!app.engine_stopped);
     engine.shutdown().await;
     forwarder.await.unwrap();

@@ -4,10 +4,12 @@
 //! draws its whole screen again after a suspend,
 //! and on `q` gives the terminal back as it found it and exits 0; quitting
 //! during a batch, Ctrl-C once the screen is gone skips what has not started,
-//! and so does a hangup.
+//! and so do a hangup and closing the terminal itself.
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -22,6 +24,8 @@ struct Terminal {
     parser: vt100::Parser,
     raw: Vec<u8>,
     keys: Box<dyn Write + Send>,
+    /// Cleared to close the terminal: its reader lets go after its next read.
+    open: Arc<AtomicBool>,
 }
 
 impl Terminal {
@@ -65,6 +69,13 @@ impl Terminal {
         self.wait_for(what, done);
     }
 
+    /// Closes the terminal, as shutting its window does: once the reader
+    /// lets go of it, the console is sent SIGHUP and its every read and write
+    /// on the terminal fails.
+    fn close(self) {
+        self.open.store(false, Ordering::Relaxed);
+    }
+
     fn send(&mut self, keys: &str) {
         self.keys.write_all(keys.as_bytes()).expect("the terminal takes keys");
         self.keys.flush().expect("the terminal takes keys");
@@ -94,16 +105,20 @@ fn start(home: &std::path::Path) -> (Terminal, Box<dyn portable_pty::Child + Sen
     drop(pty.slave);
     let mut reader = pty.master.try_clone_reader().expect("the terminal's output");
     let (sender, output) = mpsc::channel();
+    let open = Arc::new(AtomicBool::new(true));
+    let reading = Arc::clone(&open);
     std::thread::spawn(move || {
         let mut buffer = [0u8; 16 * 1024];
-        while let Ok(n @ 1..) = reader.read(&mut buffer) {
+        while let Ok(n @ 1..) = reader.read(&mut buffer)
+            && reading.load(Ordering::Relaxed)
+        {
             if sender.send(buffer[..n].to_vec()).is_err() {
                 break;
             }
         }
     });
     let keys = pty.master.take_writer().expect("the terminal's input");
-    (Terminal { output, parser: vt100::Parser::new(ROWS, COLS, 0), raw: Vec::new(), keys }, child)
+    (Terminal { output, parser: vt100::Parser::new(ROWS, COLS, 0), raw: Vec::new(), keys, open }, child)
 }
 
 /// Waits for `child` to exit, reading what it writes meanwhile.
@@ -249,5 +264,28 @@ fn a_hangup_during_a_batch_skips_the_targets_not_started_and_exits() {
     let status = exit_status(&mut term, &mut child, "after SIGHUP");
     assert_eq!(status.exit_code(), 129, "128 + SIGHUP");
     assert!(term.said("Skipping the targets not started yet"), "{}", String::from_utf8_lossy(&term.raw));
+    assert_rest_skipped(home.path());
+}
+
+/// The terminal itself closed under a batch (its window shut): the console
+/// is hung up on and can no longer write to it, not even the words it says
+/// on the way out, and still skips the targets not started, settles those
+/// in flight and exits as after SIGHUP.
+#[test]
+fn closing_the_terminal_during_a_batch_skips_the_targets_not_started_and_exits() {
+    let home = tempfile::tempdir().expect("a temporary directory");
+    let (term, mut child) = batch_under_way(home.path());
+    term.close();
+    let deadline = Instant::now() + STEP;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the child's state") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the console did not exit once its terminal closed");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    // 129 (128 + SIGHUP) when the hangup is heard first, 2 when a frame
+    // fails to draw first; never 101, a panic.
+    assert!(matches!(status.exit_code(), 129 | 2), "exit status {status:?}");
     assert_rest_skipped(home.path());
 }

@@ -81,9 +81,11 @@ async fn console(
     // here on, then say why the prompt is not back yet.
     let stop = StopSignal::listen_with_hangup()?;
     let (unfinished, batches) = ended.as_ref().map_or((0, Vec::new()), |e| (e.unfinished, e.batches.clone()));
-    // Stopped by a signal (the terminal closed, or the system asked), nobody
-    // is left to watch the rest of a batch go out: it is not started.
-    let signalled = matches!(ended, Ok(ui::Ended { exit: Exit::Signal(_), .. }));
+    // Stopped by a signal (the terminal closed, or the system asked), or with
+    // a screen that can no longer be drawn (the terminal closed, its SIGHUP
+    // not heard yet), nobody is left to watch the rest of a batch go out: it
+    // is not started.
+    let signalled = matches!(ended, Ok(ui::Ended { exit: Ok(Exit::Signal(_)) | Err(_), .. }));
     let skipping = signalled || ended.as_ref().is_ok_and(|e| e.cancelling);
     if unfinished > 0 {
         let what = if skipping {
@@ -100,16 +102,16 @@ async fn console(
         } else {
             "skips the targets not started yet"
         };
-        eprintln!(
+        say!(
             "{what} (Ctrl-C {ctrl_c}); every outcome goes to the audit log ({}).",
             paths.audit_log().display()
         );
     }
     wind_down(runtime, batches, signalled, stop).await?;
     if unfinished > 0 {
-        eprintln!("Done.");
+        say!("Done.");
     }
-    Ok(ended?.exit)
+    Ok(ended?.exit?)
 }
 
 /// Lets the changes in flight finish and stops the backend. The screen is
@@ -143,7 +145,7 @@ async fn wind_down(
                 }
                 skipping = true;
                 cancel(&commands, &batches).await;
-                eprintln!("Skipping the targets not started yet; Ctrl-C again stops at once.");
+                say!("Skipping the targets not started yet; Ctrl-C again stops at once.");
             }
         }
     }

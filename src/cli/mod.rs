@@ -7,6 +7,19 @@
 //! audit log is broken); [`REFUSED`] when it could not run as asked (bad
 //! settings, a batch file with an invalid line, a log that cannot be read).
 
+/// Writes a line to stderr as `eprintln!` does, but never panics: stderr
+/// may be a terminal that has closed (the console's window shut under it)
+/// or a pipe nobody reads any more, and a word about stopping must not
+/// stop the stop halfway.
+macro_rules! say {
+    () => {
+        $crate::cli::say_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::say_line(format_args!($($arg)*))
+    };
+}
+
 pub mod apply;
 pub mod audit;
 pub mod config;
@@ -90,7 +103,7 @@ pub fn profile_given_twice(args: impl IntoIterator<Item = String>) -> Option<Str
 /// The process's exit code for a command's result; an error is printed.
 pub fn exit_code(result: Result<ExitCode>) -> ExitCode {
     result.unwrap_or_else(|e| {
-        eprintln!("cxone-console: {}", in_words(&e));
+        say!("cxone-console: {}", in_words(&e));
         ExitCode::from(REFUSED)
     })
 }
@@ -149,6 +162,13 @@ pub(crate) fn put(bytes: &[u8]) -> Result<()> {
     }
 }
 
+/// [`say!`]'s line; a failed write is dropped, there being nowhere left to
+/// say it.
+pub(crate) fn say_line(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
 /// Runs `work` on a multi-threaded runtime.
 pub(crate) fn block_on<T>(work: impl Future<Output = Result<T>>) -> Result<T> {
     tokio::runtime::Runtime::new().context("starting the async runtime")?.block_on(work)
@@ -172,7 +192,7 @@ pub(crate) fn paths(env: &Environment) -> Result<Paths> {
 pub(crate) fn load(env: &Environment, profile: Option<&str>) -> Result<Config> {
     let Loaded { config, warnings } = Config::load_with_profile(&paths(env)?, env, profile)?;
     for warning in warnings {
-        eprintln!("warning: {warning}");
+        say!("warning: {warning}");
     }
     Ok(config)
 }

@@ -59,7 +59,7 @@ fn list(json: bool, profile: Option<&str>) -> Result<ExitCode> {
     }
     if let Some(cut) = &listing.cut {
         // On stderr, so the listing on stdout stays what scripts read.
-        eprintln!("warning: {}: {}", path.display(), cut.pending_words());
+        say!("warning: {}: {}", path.display(), cut.pending_words());
     }
     if json {
         say(serde_json::to_string(&listing).context("writing the listing")?)?;

@@ -62,7 +62,7 @@ pub(crate) async fn settle(runtime: &mut Runtime, mut latest: Option<OutboxStatu
             break;
         }
         if waiting > 0 && !announced {
-            eprintln!("waiting for {waiting} more webhook(s) to be delivered…");
+            say!("waiting for {waiting} more webhook(s) to be delivered…");
             announced = true;
         }
         let wake = if waiting == 0 { quiet_at.min(deadline) } else { deadline };
@@ -82,7 +82,7 @@ pub(crate) async fn settle(runtime: &mut Runtime, mut latest: Option<OutboxStatu
         unrouted: s.unrouted,
     });
     if let Some(words) = webhooks.in_words() {
-        eprintln!("{words}");
+        say!("{words}");
     }
     webhooks
 }

@@ -90,8 +90,10 @@ impl<S: Screen> Driver<S> {
         self
     }
 
-    /// Runs until a quit or a signal; returns why, and the final state.
-    pub async fn run(mut self) -> io::Result<(Exit, App)> {
+    /// Runs until a quit or a signal, or until the screen cannot be drawn
+    /// (its terminal gone); returns why, and the final state either way, so
+    /// that the changes still under way are known when the screen is lost.
+    pub async fn run(mut self) -> (io::Result<Exit>, App) {
         let frame_period = Duration::from_secs(1) / self.pace.max_fps.clamp(1, 240);
         let mut ticks = tokio::time::interval(self.pace.tick);
         ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -124,11 +126,13 @@ impl<S: Screen> Driver<S> {
                 }
             }
             if let Some(exit) = self.exit {
-                return Ok((exit, self.app));
+                return (Ok(exit), self.app);
             }
             let now = Instant::now();
             if self.app.is_dirty() && now >= self.next_frame {
-                self.screen.draw(&self.app)?;
+                if let Err(e) = self.screen.draw(&self.app) {
+                    return (Err(e), self.app);
+                }
                 self.app.mark_drawn();
                 self.next_frame = now + frame_period;
             }

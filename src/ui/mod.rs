@@ -53,9 +53,11 @@ pub struct Console {
 }
 
 /// How the console ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Ended {
-    pub exit: Exit,
+    /// Why; an error when the screen could not be drawn (its terminal gone,
+    /// most likely), which leaves nobody to watch what is still under way.
+    pub exit: Result<Exit, UiError>,
     /// Targets of changes sent to the engine whose outcome had not come back yet.
     pub unfinished: usize,
     /// Batches among them that may still have targets to start.
@@ -77,13 +79,12 @@ pub async fn run(console: Console) -> Result<Ended, UiError> {
     let outlets = Outlets::new(commands, session.sandbox.as_ref(), inbox_tx.clone());
     let app = App::new(session, looks, size, clock);
     let forwarders = [forward_engine(events, inbox_tx.clone()), forward_terminal(inbox_tx)];
-    let result = Driver::new(app, screen, inbox, outlets, pace).run().await;
+    let (exit, app) = Driver::new(app, screen, inbox, outlets, pace).run().await;
     for task in forwarders.into_iter().chain(stop_signals) {
         task.abort();
     }
-    let (exit, app) = result.map_err(UiError::Draw)?;
     let (unfinished, batches, cancelling) = (app.targets_left(), app.commands_to_cancel(), app.cancelling());
-    Ok(Ended { exit, unfinished, batches, cancelling })
+    Ok(Ended { exit: exit.map_err(UiError::Draw), unfinished, batches, cancelling })
 }
 
 /// Engine events into the inbox; its end is news too.

@@ -46,7 +46,7 @@ pub(crate) async fn drive(
                 signal = stop.wait(), if !stopped => {
                     signal?;
                     stopped = true;
-                    eprintln!("\nstopping: lines not yet started are not sent");
+                    say!("\nstopping: lines not yet started are not sent");
                     let _ = runtime.engine().send(Command::Cancel { id: id.clone() }).await;
                     continue;
                 }
@@ -67,7 +67,7 @@ pub(crate) async fn drive(
                 Event::Outbox(status) => run.outbox = Some(status),
                 Event::Recovered(recovery) => {
                     for line in after_the_last_run(&recovery) {
-                        eprintln!("{line}");
+                        say!("{line}");
                     }
                 }
                 _ => {}
