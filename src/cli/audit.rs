@@ -95,7 +95,7 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
                 // run ahead are worth a look (a clock set wrong, or a log
                 // rewritten whole).
                 for odd in &odd_times {
-                    say!("note: {odd}");
+                    tell!("note: {odd}");
                 }
                 Ok(ExitCode::SUCCESS)
             }
@@ -104,7 +104,7 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
                 Ok(ExitCode::from(NOT_THROUGH))
             }
             Err(e @ VerifyError::Missing { .. }) => {
-                say!("cxone-console: {e}; nothing has been recorded with this home yet");
+                tell!("cxone-console: {e}; nothing has been recorded with this home yet");
                 Ok(ExitCode::from(REFUSED))
             }
             Err(e) => Err(e.into()),
@@ -119,7 +119,7 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
             if !matches!(checked, Ok(VerifyReport::Intact { .. }))
                 && let Err(e) = export(&path, &mut std::io::sink(), format, since)
             {
-                say!("cxone-console: {e}; nothing was exported");
+                tell!("cxone-console: {e}; nothing was exported");
                 return Ok(ExitCode::from(REFUSED));
             }
             // A log whose chain is broken is still exported, as an auditor
@@ -127,7 +127,7 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
             // with the exit of an intact one: a script must notice.
             let broken = matches!(checked, Ok(VerifyReport::Broken(_)));
             if let Ok(VerifyReport::Broken(finding)) = checked {
-                say!(
+                tell!(
                     "warning: {} is not intact ({finding}); its records are exported as they are (exit 1)",
                     path.display()
                 );
@@ -137,7 +137,7 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
                 .map_err(anyhow::Error::from)
                 .and_then(|written| out.flush().map(|()| written).context("cannot write the export"));
             match written {
-                Ok(written) => say!("exported {written} records from {}", path.display()),
+                Ok(written) => tell!("exported {written} records from {}", path.display()),
                 Err(e) if closed_by_reader(e.as_ref()) => {}
                 Err(e) => return Err(e),
             }

@@ -102,14 +102,14 @@ async fn console(
         } else {
             "skips the targets not started yet"
         };
-        say!(
+        tell!(
             "{what} (Ctrl-C {ctrl_c}); every outcome goes to the audit log ({}).",
             paths.audit_log().display()
         );
     }
     wind_down(runtime, batches, signalled, stop).await?;
     if unfinished > 0 {
-        say!("Done.");
+        tell!("Done.");
     }
     Ok(ended?.exit?)
 }
@@ -145,7 +145,7 @@ async fn wind_down(
                 }
                 skipping = true;
                 cancel(&commands, &batches).await;
-                say!("Skipping the targets not started yet; Ctrl-C again stops at once.");
+                tell!("Skipping the targets not started yet; Ctrl-C again stops at once.");
             }
         }
     }

@@ -11,12 +11,12 @@
 /// may be a terminal that has closed (the console's window shut under it)
 /// or a pipe nobody reads any more, and a word about stopping must not
 /// stop the stop halfway.
-macro_rules! say {
+macro_rules! tell {
     () => {
-        $crate::cli::say_line(format_args!(""))
+        $crate::cli::tell_line(format_args!(""))
     };
     ($($arg:tt)*) => {
-        $crate::cli::say_line(format_args!($($arg)*))
+        $crate::cli::tell_line(format_args!($($arg)*))
     };
 }
 
@@ -103,7 +103,7 @@ pub fn profile_given_twice(args: impl IntoIterator<Item = String>) -> Option<Str
 /// The process's exit code for a command's result; an error is printed.
 pub fn exit_code(result: Result<ExitCode>) -> ExitCode {
     result.unwrap_or_else(|e| {
-        say!("cxone-console: {}", in_words(&e));
+        tell!("cxone-console: {}", in_words(&e));
         ExitCode::from(REFUSED)
     })
 }
@@ -162,9 +162,9 @@ pub(crate) fn put(bytes: &[u8]) -> Result<()> {
     }
 }
 
-/// [`say!`]'s line; a failed write is dropped, there being nowhere left to
+/// [`tell!`]'s line; a failed write is dropped, there being nowhere left to
 /// say it.
-pub(crate) fn say_line(line: std::fmt::Arguments<'_>) {
+pub(crate) fn tell_line(line: std::fmt::Arguments<'_>) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "{line}");
 }
@@ -192,7 +192,7 @@ pub(crate) fn paths(env: &Environment) -> Result<Paths> {
 pub(crate) fn load(env: &Environment, profile: Option<&str>) -> Result<Config> {
     let Loaded { config, warnings } = Config::load_with_profile(&paths(env)?, env, profile)?;
     for warning in warnings {
-        say!("warning: {warning}");
+        tell!("warning: {warning}");
     }
     Ok(config)
 }

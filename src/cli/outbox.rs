@@ -1,6 +1,7 @@
 //! `cxone-console outbox [resend]`: the webhooks waiting and those given
 //! up on; sending the latter again once their receiver is mended.
 
+use super::signal::StopSignal;
 use super::webhooks;
 use super::{NOT_THROUGH, OK, say};
 use crate::config::{self, Environment};
@@ -59,7 +60,7 @@ fn list(json: bool, profile: Option<&str>) -> Result<ExitCode> {
     }
     if let Some(cut) = &listing.cut {
         // On stderr, so the listing on stdout stays what scripts read.
-        say!("warning: {}: {}", path.display(), cut.pending_words());
+        tell!("warning: {}: {}", path.display(), cut.pending_words());
     }
     if json {
         say(serde_json::to_string(&listing).context("writing the listing")?)?;
@@ -96,8 +97,11 @@ fn resend(profile: Option<&str>) -> Result<ExitCode> {
             }
             Err(e) => return Err(e.into()),
         };
+        let mut stop = StopSignal::listen()?;
         let settled = match requeue(&mut runtime).await {
-            Ok((outcome, latest)) => Ok((outcome, webhooks::settle(&mut runtime, latest).await)),
+            Ok((outcome, latest)) => {
+                Ok((outcome, webhooks::settle(&mut runtime, latest, Some(&mut stop)).await))
+            }
             Err(e) => Err(e),
         };
         runtime.shutdown().await;

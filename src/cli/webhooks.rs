@@ -1,6 +1,7 @@
 //! The end of a headless run: waiting for its webhooks, and saying how
 //! that went.
 
+use super::signal::StopSignal;
 use crate::engine::Event;
 use crate::engine::outbox::{OutboxStatus, no_url};
 use crate::runtime::Runtime;
@@ -49,9 +50,16 @@ impl Webhooks {
 
 /// Waits (a while) for the webhooks of the changes made to be delivered,
 /// so that a run's receivers hear of it before the command returns. What
-/// is still waiting stays in the outbox for the next run.
-pub(crate) async fn settle(runtime: &mut Runtime, mut latest: Option<OutboxStatus>) -> Webhooks {
-    let deadline = Instant::now() + WEBHOOK_PATIENCE;
+/// is still waiting stays in the outbox for the next run. The wait is a
+/// courtesy: a run already stopped (`stop` is `None`) does not wait, and
+/// Ctrl-C or SIGTERM ends the wait at once.
+pub(crate) async fn settle(
+    runtime: &mut Runtime,
+    mut latest: Option<OutboxStatus>,
+    mut stop: Option<&mut StopSignal>,
+) -> Webhooks {
+    let patience = if stop.is_some() { WEBHOOK_PATIENCE } else { Duration::ZERO };
+    let deadline = Instant::now() + patience;
     let mut news_at = Instant::now();
     let mut announced = false;
     loop {
@@ -62,11 +70,24 @@ pub(crate) async fn settle(runtime: &mut Runtime, mut latest: Option<OutboxStatu
             break;
         }
         if waiting > 0 && !announced {
-            say!("waiting for {waiting} more webhook(s) to be delivered…");
+            tell!("waiting for {waiting} more webhook(s) to be delivered…");
             announced = true;
         }
         let wake = if waiting == 0 { quiet_at.min(deadline) } else { deadline };
-        match tokio::time::timeout_at(wake, runtime.events().recv()).await {
+        let stopped = async {
+            match stop.as_deref_mut() {
+                Some(stop) => stop.wait().await,
+                None => std::future::pending().await,
+            }
+        };
+        let news = tokio::select! {
+            news = tokio::time::timeout_at(wake, runtime.events().recv()) => news,
+            _ = stopped => {
+                tell!("stopped waiting: the webhooks not yet delivered stay in the outbox for the next run");
+                break;
+            }
+        };
+        match news {
             Ok(Some(Event::Outbox(status))) => {
                 latest = Some(status);
                 news_at = Instant::now();
@@ -82,7 +103,7 @@ pub(crate) async fn settle(runtime: &mut Runtime, mut latest: Option<OutboxStatu
         unrouted: s.unrouted,
     });
     if let Some(words) = webhooks.in_words() {
-        say!("{words}");
+        tell!("{words}");
     }
     webhooks
 }

@@ -46,7 +46,7 @@ pub(crate) async fn drive(
                 signal = stop.wait(), if !stopped => {
                     signal?;
                     stopped = true;
-                    say!("\nstopping: lines not yet started are not sent");
+                    tell!("\nstopping: lines not yet started are not sent");
                     let _ = runtime.engine().send(Command::Cancel { id: id.clone() }).await;
                     continue;
                 }
@@ -67,7 +67,7 @@ pub(crate) async fn drive(
                 Event::Outbox(status) => run.outbox = Some(status),
                 Event::Recovered(recovery) => {
                     for line in after_the_last_run(&recovery) {
-                        say!("{line}");
+                        tell!("{line}");
                     }
                 }
                 _ => {}
@@ -75,7 +75,8 @@ pub(crate) async fn drive(
         }
     }
     progress.finish();
-    let webhooks = webhooks::settle(runtime, run.outbox.take()).await;
+    // Stopped, the run does not linger for its webhooks either.
+    let webhooks = webhooks::settle(runtime, run.outbox.take(), (!stopped).then_some(&mut stop)).await;
     let lines = run.reports.into_iter().flatten().collect();
     Ok(Driven { lines, contact_batch: run.contact_batch, webhooks })
 }

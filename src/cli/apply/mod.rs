@@ -123,12 +123,12 @@ fn refuse(
     errors: Vec<LineError>,
     unchecked: Option<Unchecked>,
 ) -> Result<ExitCode> {
-    say!("{} was refused; nothing was sent:", file.display());
+    tell!("{} was refused; nothing was sent:", file.display());
     for error in &errors {
-        say!("  {error}");
+        tell!("  {error}");
     }
     if let Some(unchecked) = &unchecked {
-        say!("  {unchecked}");
+        tell!("  {unchecked}");
     }
     let report = Report::refused(file, config.profile_name(), dry_run, errors, unchecked);
     report.print_for_reader()?;
@@ -171,7 +171,7 @@ async fn dry_run(config: &Config, mut batch: Batch, now: Timestamp) -> Result<Ex
         Err(errors) => refuse(&batch.path, config, true, errors, None),
         Ok(lines) => {
             for line in &lines {
-                say!("{}", describe(line));
+                tell!("{}", describe(line));
             }
             let report = Report::of(&batch, config.profile_name(), true, lines);
             report.print_for_reader()?;
@@ -215,7 +215,7 @@ async fn apply(config: &Config, mut batch: Batch, now: Timestamp) -> Result<Exit
     // The changes are made and each outcome is in the audit log: a report
     // that cannot be printed is not a reason to say the run never happened.
     if let Err(e) = report.print() {
-        say!(
+        tell!(
             "cxone-console: the report could not be written to stdout ({e}); every outcome is in the audit \
              log (`cxone-console audit export`)"
         );

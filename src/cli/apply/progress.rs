@@ -60,7 +60,7 @@ impl Progress {
     /// Ends the bar's line on a terminal.
     pub fn finish(&self) {
         if self.terminal && self.done > 0 {
-            say!();
+            tell!();
         }
     }
 

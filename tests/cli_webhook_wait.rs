@@ -1,0 +1,80 @@
+//! The end of `apply`: it waits a while for its webhooks to be delivered,
+//! and Ctrl-C ends that wait at once, the webhooks kept in the outbox.
+
+mod cli_support;
+
+use cli_support::{Home, example, secrets, tenant_config, test_tenant};
+use serde_json::Value;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+
+/// A loopback URL nothing listens on: every delivery to it is refused.
+async fn nowhere() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    format!("http://{addr}/wfm")
+}
+
+#[tokio::test]
+async fn ctrl_c_while_webhooks_are_awaited_ends_the_wait_and_keeps_them() {
+    let tenant = test_tenant().await;
+    let home = Home::new();
+    let config = tenant_config(&tenant);
+    let wfm = config.lines().find(|l| l.starts_with("wfm = ")).expect("a wfm target").to_string();
+    home.write_config(&config.replace(&wfm, &format!("wfm = \"{}\"", nowhere().await)));
+    let file = example("agent-status.csv");
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
+        .args(["apply", "--file", file.to_str().unwrap()])
+        .env("CXONE_CONSOLE_HOME", home.path())
+        .env_remove("RUST_LOG")
+        .envs(secrets())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary runs");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut said = Vec::new();
+    let waiting = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = stderr.next_line().await.expect("stderr reads") {
+            let waits = line.contains("more webhook(s) to be delivered");
+            said.push(line);
+            if waits {
+                return true;
+            }
+        }
+        false
+    })
+    .await
+    .expect("the run gets to its webhooks");
+    assert!(waiting, "the run waits for its webhooks: {said:?}");
+
+    let pid = child.id().expect("the run is alive").to_string();
+    let signalled = std::process::Command::new("kill").args(["-INT", &pid]).status().expect("kill runs");
+    assert!(signalled.success());
+    let mut stdout = String::new();
+    let mut out = child.stdout.take().expect("stdout");
+    // The test's own guard against a hang; the wait it ends would last 30 s.
+    let status = tokio::time::timeout(Duration::from_secs(20), async {
+        out.read_to_string(&mut stdout).await.expect("stdout reads");
+        while let Some(line) = stderr.next_line().await.expect("stderr reads") {
+            said.push(line);
+        }
+        child.wait().await.expect("the run ends")
+    })
+    .await
+    .expect("Ctrl-C ends the wait for webhooks");
+
+    assert!(said.iter().any(|l| l.contains("stopped waiting")), "{said:?}");
+    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{said:?}"));
+    assert_eq!(report["totals"]["applied"], report["totals"]["lines"], "every change was made: {stdout}");
+    let kept = report["webhooks"]["waiting"].as_u64().unwrap_or_default();
+    assert!(kept > 0, "the undelivered webhooks are kept for the next run: {stdout}");
+    let outbox = std::fs::read_to_string(home.outbox()).expect("the outbox");
+    assert!(outbox.contains("agent_status_updated"), "{outbox}");
+    assert_eq!(status.code(), Some(0), "the changes went through: {said:?}");
+    tenant.shutdown().await;
+}
