@@ -8,7 +8,8 @@
 //! changed, nor one whose outcome already is the requested one; the agent is
 //! a user of the tenant holding the Agent role.
 
-use super::errors::{FieldError, Invalid, Problems, printable};
+use super::custom_fields::custom_fields;
+use super::errors::{FieldError, Invalid, Problems, free_text};
 use super::{AgentId, CampaignId, ContactId, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -226,11 +227,11 @@ impl ContactDisposition {
         let agent_id = p.take(AgentId::parse_as(AGENT_FIELD, &draft.agent_id));
         let notes = match draft.notes.trim() {
             "" => None,
-            n => p.take(printable("notes", n)).map(|()| n.to_string()),
+            n => p.take(free_text("notes", n)).map(|()| n.to_string()),
         };
         let custom_fields = match &draft.custom_fields {
             None | Some(Value::Null) => Some(None),
-            Some(Value::Object(map)) => Some(Some(map.clone())),
+            Some(Value::Object(map)) => p.take_all(custom_fields(map)).map(Some),
             Some(_) => {
                 p.push("customFields", "must be a JSON object of field names to values");
                 None

@@ -101,6 +101,11 @@ impl Problems {
         }
     }
 
+    /// How many problems were found so far.
+    pub fn len(&self) -> usize {
+        self.errors.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }
@@ -122,6 +127,25 @@ pub(crate) fn required(field: &str, raw: &str) -> Result<String, FieldError> {
         return Err(FieldError::new(field, "is required"));
     }
     Ok(trimmed.to_string())
+}
+
+/// The most characters a free-text field (notes, a custom field's value)
+/// may hold: an attribute value's limit (document 002). The documents set
+/// none for notes; without one, a line that passed every check here could
+/// be refused by the tenant for its size after other lines were applied,
+/// and the audit log would carry it whole.
+pub const MAX_TEXT_CHARS: usize = 2_000;
+
+/// Free text: printable, and at most [`MAX_TEXT_CHARS`] characters.
+pub(crate) fn free_text(field: &str, value: &str) -> Result<(), FieldError> {
+    let chars = value.chars().count();
+    if chars > MAX_TEXT_CHARS {
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {MAX_TEXT_CHARS} characters (has {chars})"),
+        ));
+    }
+    printable(field, value)
 }
 
 /// Rejects control characters, which no tenant field accepts and which would
@@ -152,5 +176,13 @@ mod tests {
     fn blank_is_not_present() {
         assert_eq!(required("description", "   ").unwrap_err().rule, "is required");
         assert_eq!(required("description", " ok ").unwrap(), "ok");
+    }
+
+    #[test]
+    fn free_text_is_bounded_and_printable() {
+        assert!(free_text("notes", &"é".repeat(MAX_TEXT_CHARS)).is_ok());
+        let long = free_text("notes", &"é".repeat(MAX_TEXT_CHARS + 1)).unwrap_err();
+        assert_eq!(long.to_string(), "notes: must be at most 2000 characters (has 2001)");
+        assert!(free_text("notes", "a\u{1b}[2J").unwrap_err().to_string().contains("control characters"));
     }
 }

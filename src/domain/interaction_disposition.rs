@@ -5,7 +5,7 @@
 //! (default: now); source defaults to `api`; primary (1xx) and secondary (2xx)
 //! codes are never applied together; only a closed interaction takes one.
 
-use super::errors::{FieldError, Invalid, Problems, printable, required};
+use super::errors::{FieldError, Invalid, Problems, free_text, required};
 use super::{AgentId, InteractionId, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -236,7 +236,7 @@ fn validate_entry(
     let code = p.take(check_code(&field("code"), &d.code, matrix));
     let description = p.take(required(&field("description"), &d.description));
     if let Some(desc) = &description {
-        p.take(printable(&field("description"), desc));
+        p.take(free_text(&field("description"), desc));
     }
     let agent_id = p.take(AgentId::parse_as(&field(AGENT_FIELD), &d.agent_id));
     let timestamp = if d.timestamp.trim().is_empty() {
@@ -251,7 +251,7 @@ fn validate_entry(
     let notes = match d.notes.trim() {
         "" => None,
         n => {
-            p.take(printable(&field("notes"), n));
+            p.take(free_text(&field("notes"), n));
             Some(n.to_string())
         }
     };
@@ -282,11 +282,13 @@ fn check_codes_together(drafts: &[DispositionDraft], p: &mut Problems) {
     if tiers.contains(&CodeTier::Primary) && tiers.contains(&CodeTier::Secondary) {
         p.push("dispositions", "primary (1xx) and secondary (2xx) codes cannot be applied together");
     }
-    let mut seen = BTreeSet::new();
+    // Said once a code, however often it repeats.
+    let mut times: BTreeMap<&str, usize> = BTreeMap::new();
     for code in codes.iter().filter(|c| !c.is_empty()) {
-        if !seen.insert(*code) {
-            p.push("dispositions", format!("code {code} is listed more than once"));
-        }
+        *times.entry(code).or_default() += 1;
+    }
+    for (code, n) in times.into_iter().filter(|(_, n)| *n > 1) {
+        p.push("dispositions", format!("code {code} is listed {n} times; list each code once"));
     }
 }
 
@@ -362,9 +364,9 @@ mod tests {
                 .unwrap_err()
                 .mentions("dispositions")
         );
-        let err = InteractionDisposition::validate("i-1", &[draft("101"), draft("101")], &matrix(), now())
-            .unwrap_err();
-        assert!(err.to_string().contains("listed more than once"));
+        let err =
+            InteractionDisposition::validate("i-1", &vec![draft("101"); 100], &matrix(), now()).unwrap_err();
+        assert_eq!(err.to_string(), "dispositions: code 101 is listed 100 times; list each code once");
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod agent_status;
 pub mod attributes;
 pub mod attribution;
 pub mod contact_disposition;
+pub mod custom_fields;
 pub mod data_action;
 mod errors;
 mod ids;
