@@ -117,4 +117,10 @@ async fn the_log_goes_to_a_file_in_the_state_directory() {
     let text = std::fs::read_to_string(home.log_file()).unwrap();
     assert!(text.contains("a line for the log file"), "{text}");
     assert!(!text.contains("below the default level") && !text.contains("another crate"), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(home.log_file()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the log is its owner's alone, as the audit log is");
+    }
 }

@@ -32,6 +32,7 @@ const DEFAULT_FILTER: &str = "warn,cxone_console=info";
 pub fn log_to_file(paths: &Paths, env: &Environment) -> Result<LogFile, RuntimeError> {
     let dir = paths.log_dir();
     private_dir(&dir)?;
+    private_file(&dir.join(LOG_FILE))?;
     let (prefix, suffix) = LOG_FILE.rsplit_once('.').unwrap_or((LOG_FILE, ""));
     let appender = RollingFileAppender::builder()
         .rotation(Rotation::NEVER)
@@ -51,4 +52,24 @@ pub fn log_to_file(paths: &Paths, env: &Environment) -> Result<LogFile, RuntimeE
         .try_init()
         .map_err(|e| RuntimeError::Logging(e.to_string()))?;
     Ok(LogFile { path: dir.join(LOG_FILE), _writer: guard })
+}
+
+/// Makes the file at `path` (created if missing) readable by its owner
+/// only, as everything else under the home is: the log names agents,
+/// contacts and what was done to them.
+fn private_file(path: &Path) -> Result<(), RuntimeError> {
+    let failed = |source: std::io::Error| RuntimeError::Logging(format!("{}: {source}", path.display()));
+    let mut options = std::fs::OpenOptions::new();
+    options.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let file = options.open(path).map_err(failed)?;
+        // A file made before keeps the mode it was made with.
+        file.set_permissions(std::fs::Permissions::from_mode(0o600)).map_err(failed)?;
+    }
+    #[cfg(not(unix))]
+    options.open(path).map_err(failed)?;
+    Ok(())
 }
