@@ -88,7 +88,7 @@ async fn change(
             .await
     };
     let write_ms = ending.write_ms;
-    (target, ending.finish(trail, started).await, write_ms)
+    (target, ending.finish(trail, started.elapsed()).await, write_ms)
 }
 
 /// Which compliance checks ran for a change, and how each came out.

@@ -47,7 +47,7 @@ impl Ending {
 
     /// Records the outcome (and queues the webhook of an applied change);
     /// returns the outcome to report.
-    pub async fn finish(self, trail: Trail<'_>, started: Instant) -> Outcome {
+    pub async fn finish(self, trail: Trail<'_>, latency: Duration) -> Outcome {
         let Self { outcome, call, after, class, webhook, .. } = self;
         let mut settled = Settled::new(outcome);
         if let Some(call) = &call {
@@ -62,7 +62,7 @@ impl Ending {
         if let Some(webhook) = webhook {
             settled = settled.webhook(webhook);
         }
-        trail.finish(settled, started.elapsed()).await
+        trail.finish(settled, latency).await
     }
 }
 

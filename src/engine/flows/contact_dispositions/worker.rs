@@ -14,7 +14,9 @@ use crate::engine::flows::{Trail, Webhook};
 use crate::engine::metrics::ErrorClass;
 use crate::engine::reconcile::intents::planned;
 use serde_json::{Value, json};
-use tokio::time::Instant;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 /// A contact whose requests are over: all that is left is to record how it
@@ -22,7 +24,10 @@ use tokio_util::sync::CancellationToken;
 pub(super) struct Answered<'a> {
     trail: Trail<'a>,
     ending: Ending,
-    started: Instant,
+    /// The contact's time at the tenant, its requests' latencies summed:
+    /// what its latency gauges show, rather than the time it queued for a
+    /// place or behind its campaign's pace (minutes, in a long batch).
+    at_tenant: Duration,
     claim: (String, String),
 }
 
@@ -35,25 +40,33 @@ pub(super) async fn ask<'a>(
     ready: Ready<'a>,
     cancel: &CancellationToken,
 ) -> Answered<'a> {
-    let started = Instant::now();
     let Ready { mut trail, disposition, claim, campaign } = ready;
+    let worker = Worker {
+        ctx,
+        client,
+        places,
+        cancel,
+        d: &disposition,
+        campaign: &campaign,
+        at_tenant_ns: AtomicU64::new(0),
+    };
     let ending = if cancel.is_cancelled() {
         Ending::new(Outcome::unstarted("contact"))
     } else {
         let key = IdempotencyKey::parse(trail.item().as_str());
-        let worker = Worker { ctx, client, places, cancel, d: &disposition, campaign: &campaign };
         worker.run(&mut trail, key.ok()).await
     };
-    Answered { trail, ending, started, claim }
+    let at_tenant = Duration::from_nanos(worker.at_tenant_ns.load(Ordering::Relaxed));
+    Answered { trail, ending, at_tenant, claim }
 }
 
 impl Answered<'_> {
     /// Queues the webhook of an applied change and records the outcome.
     pub async fn settle(self) -> Done {
-        let Self { trail, ending, started, claim } = self;
+        let Self { trail, ending, at_tenant, claim } = self;
         let (item, target) = (trail.item().clone(), trail.target().clone());
         let write_ms = ending.write_ms;
-        let outcome = ending.finish(trail, started).await;
+        let outcome = ending.finish(trail, at_tenant).await;
         Done { item, target, outcome, write_ms, claim: Some(claim) }
     }
 }
@@ -66,6 +79,9 @@ struct Worker<'a> {
     d: &'a ContactDisposition,
     /// The campaign's name.
     campaign: &'a str,
+    /// The latencies of its requests so far, in nanoseconds; see
+    /// [`Answered`]. Atomic only because the worker is shared across awaits.
+    at_tenant_ns: AtomicU64,
 }
 
 impl Worker<'_> {
@@ -105,7 +121,7 @@ impl Worker<'_> {
         loop {
             let campaign = self.d.campaign_id.as_str();
             let written = paced(self.ctx, self.places, false, campaign, || {
-                self.client.set_contact_disposition(self.d, etag.as_ref(), Some(key.clone()))
+                self.timed(self.client.set_contact_disposition(self.d, etag.as_ref(), Some(key.clone())))
             })
             .await;
             let error = match written {
@@ -162,10 +178,25 @@ impl Worker<'_> {
         let d = self.d;
         again(|| {
             paced(self.ctx, self.places, first, d.campaign_id.as_str(), || {
-                self.client.contact(&d.campaign_id, &d.contact_id)
+                self.timed(self.client.contact(&d.campaign_id, &d.contact_id))
             })
         })
         .await
+    }
+
+    /// `call`, its latency counted in the contact's time at the tenant.
+    async fn timed<T>(
+        &self,
+        call: impl Future<Output = Result<Reply<T>, ApiError>>,
+    ) -> Result<Reply<T>, ApiError> {
+        let answer = call.await;
+        let latency = match &answer {
+            Ok(reply) => reply.call.latency,
+            Err(e) => e.call.latency,
+        };
+        let nanos = u64::try_from(latency.as_nanos()).unwrap_or(u64::MAX);
+        self.at_tenant_ns.fetch_add(nanos, Ordering::Relaxed);
+        answer
     }
 
     /// What the audit records of `contact`: its outcome and dialer state,
