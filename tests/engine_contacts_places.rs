@@ -158,3 +158,30 @@ async fn the_latency_gauges_measure_the_tenant_not_the_campaigns_pace() {
     assert!(slowest * 4 < took, "slowest {slowest:?} of a batch that took {took:?}: {latency:?}");
     rig.stop().await;
 }
+
+/// A tenant answering 5xx to many requests, every change still going
+/// through on its retries: the error rate stays at 0%, and the gauges count
+/// each 5xx the client met, as many as the tenant sent.
+#[tokio::test]
+async fn the_gauges_count_the_tenants_5xx_that_retries_got_past() {
+    let flaky = FaultRates { rate5xx: 0.3, ..FaultRates::from(FaultProfile::None) };
+    let sandbox = SandboxConfig { campaign_rate: None, faults: flaky, ..SandboxConfig::quiet() };
+    let (mut rig, _, change) = batch_of(sandbox, 12, 4, None, false).await;
+    let report = batch_report(rig.run(change).await);
+    assert_eq!(report.successful, 12, "{report:?}");
+    let sent = rig.sandbox.stats().faults.get("serverError").copied().unwrap_or_default();
+    assert!(sent > 0, "the tenant answered some requests with a 5xx");
+    let met = rig
+        .until(|e| match e {
+            Event::Metrics(m) if m.operation(Operation::ContactDisposition).run.completed == 12 => {
+                Some(m.clone())
+            }
+            _ => None,
+        })
+        .await;
+    assert_eq!(met.operation(Operation::ContactDisposition).run.failed, 0, "no change failed");
+    let setbacks = met.tenant_setbacks;
+    assert_eq!(setbacks.server_errors, sent, "each 5xx counted once: {setbacks:?}");
+    assert_eq!((setbacks.throttled, setbacks.unanswered), (0, 0), "{setbacks:?}");
+    rig.stop().await;
+}

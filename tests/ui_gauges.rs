@@ -73,3 +73,22 @@ fn the_last_webhook_error_wraps_to_show_its_reason() {
         .find(|l| !l.trim_end_matches('"').trim_end_matches('│').trim().is_empty());
     assert!(shown.is_some_and(|l| l.contains('…')), "the last row shown says more is left: {screen}");
 }
+
+/// The tenant's setbacks show under the gauges once there are any, even
+/// while every change goes through, and the breakdown (`m`) lists them.
+#[test]
+fn the_tenants_setbacks_show_once_there_are_any() {
+    use cxone_console::api::SetbackCounts;
+    let mut app = loaded(150, 36);
+    feed(&mut app, [Event::Metrics(std::sync::Arc::new(metrics()))]);
+    assert!(!render(&app).contains("no answer ×"), "none before any: {}", render(&app));
+    let mut struggling = metrics();
+    struggling.tenant_setbacks = SetbackCounts { throttled: 32, server_errors: 33, unanswered: 0 };
+    feed(&mut app, [Event::Metrics(std::sync::Arc::new(struggling))]);
+    let screen = render(&app);
+    assert!(screen.contains("tenant  429 ×32 · 5xx ×33"), "{screen}");
+    press(&mut app, &["m"]);
+    let breakdown = render(&app);
+    assert!(breakdown.contains("Tenant setbacks over the run"), "{breakdown}");
+    assert!(breakdown.contains("429 ×32 · 5xx ×33"), "{breakdown}");
+}

@@ -10,6 +10,7 @@ use super::error::{ApiError, ApiErrorKind};
 use super::guards::{ETag, IdempotencyKey};
 use super::retry;
 use super::sent_keys::SentKeys;
+use super::setbacks::SetbackCounts;
 use super::token::{AccessToken, TokenCache, TokenSource};
 use super::transport::{SendError, Transport};
 use reqwest::StatusCode;
@@ -120,6 +121,13 @@ impl Client {
     /// Tokens issued to this client since it was built.
     pub fn token_refreshes(&self) -> u64 {
         self.inner.tokens.refreshes()
+    }
+
+    /// The tenant's 429s, 5xx answers and unanswered requests this client
+    /// (its clones and token requests included) has met since it was built,
+    /// whether a retry or a pause got past them or not.
+    pub fn setbacks(&self) -> SetbackCounts {
+        self.inner.transport.setbacks()
     }
 
     pub fn dialect(&self) -> &dyn Dialect {

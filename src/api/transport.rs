@@ -2,10 +2,12 @@
 
 use super::config::ClientConfig;
 use super::dialect::RawReply;
+use super::setbacks::{SetbackCounts, Setbacks};
 use super::text;
 use crate::domain::data_action::is_loopback;
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{ACCEPT, HeaderMap, HeaderValue};
+use std::sync::Arc;
 use url::Url;
 
 /// The User-Agent of every request.
@@ -32,6 +34,8 @@ pub enum SendError {
 pub struct Transport {
     http: reqwest::Client,
     base: Url,
+    /// Shared by the clones: the client's and its token source's.
+    setbacks: Arc<Setbacks>,
 }
 
 impl Transport {
@@ -51,7 +55,7 @@ impl Transport {
             builder = builder.no_proxy();
         }
         let http = builder.build().map_err(|e| format!("the HTTP client could not be built: {e}"))?;
-        Ok(Self { http, base: config.base_url.clone() })
+        Ok(Self { http, base: config.base_url.clone(), setbacks: Arc::default() })
     }
 
     /// The base URL with `segments` appended, each percent-encoded.
@@ -68,7 +72,22 @@ impl Transport {
         self.http.request(method, url)
     }
 
+    /// The setbacks every request sent through this transport met.
+    pub fn setbacks(&self) -> SetbackCounts {
+        self.setbacks.counts()
+    }
+
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Result<RawReply, SendError> {
+        let sent = self.exchange(request).await;
+        match &sent {
+            Ok(reply) => self.setbacks.answered(reply.status),
+            Err(SendError::TooLarge) => {}
+            Err(_) => self.setbacks.unanswered(),
+        }
+        sent
+    }
+
+    async fn exchange(&self, request: reqwest::RequestBuilder) -> Result<RawReply, SendError> {
         let mut response = request.send().await.map_err(classify)?;
         let status = response.status();
         let headers = response.headers().clone();

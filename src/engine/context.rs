@@ -145,6 +145,7 @@ impl Ctx {
         };
         self.metrics.record(operation, outcome, latency);
         self.metrics.set_token_refreshes(self.api.token_refreshes());
+        self.metrics.set_setbacks(self.api.setbacks());
     }
 }
 

@@ -132,6 +132,7 @@ impl<S: Source> Round for Kind<S> {
         let fetched = self.source.fetch(&self.ctx, whole).await;
         // Tokens are obtained behind the client's calls; each round reads the count.
         self.ctx.metrics.set_token_refreshes(self.ctx.api.token_refreshes());
+        self.ctx.metrics.set_setbacks(self.ctx.api.setbacks());
         match fetched {
             Ok(fetched) => {
                 if whole {

@@ -1,5 +1,7 @@
-//! Figures set from outside the request path: tokens and the webhook outbox.
+//! Figures set from outside the request path: tokens, the tenant's
+//! setbacks and the webhook outbox.
 
+use crate::api::SetbackCounts;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -8,6 +10,9 @@ const NO_LAG: u64 = u64::MAX;
 
 pub(super) struct Gauges {
     token_refreshes: AtomicU64,
+    throttled: AtomicU64,
+    server_errors: AtomicU64,
+    unanswered: AtomicU64,
     webhook_backlog: AtomicU64,
     delivery_lag_ms: AtomicU64,
 }
@@ -16,6 +21,9 @@ impl Gauges {
     pub fn new() -> Self {
         Self {
             token_refreshes: AtomicU64::new(0),
+            throttled: AtomicU64::new(0),
+            server_errors: AtomicU64::new(0),
+            unanswered: AtomicU64::new(0),
             webhook_backlog: AtomicU64::new(0),
             delivery_lag_ms: AtomicU64::new(NO_LAG),
         }
@@ -25,6 +33,23 @@ impl Gauges {
     /// last one set changes nothing.
     pub fn set_token_refreshes(&self, issued: u64) -> bool {
         self.token_refreshes.fetch_max(issued, Ordering::Relaxed) < issued
+    }
+
+    /// Whether any count grew; like tokens, counts only grow.
+    pub fn set_setbacks(&self, counts: SetbackCounts) -> bool {
+        let grew = |gauge: &AtomicU64, n: u64| gauge.fetch_max(n, Ordering::Relaxed) < n;
+        // Not short-circuited: each count is set.
+        grew(&self.throttled, counts.throttled)
+            | grew(&self.server_errors, counts.server_errors)
+            | grew(&self.unanswered, counts.unanswered)
+    }
+
+    pub fn setbacks(&self) -> SetbackCounts {
+        SetbackCounts {
+            throttled: self.throttled.load(Ordering::Relaxed),
+            server_errors: self.server_errors.load(Ordering::Relaxed),
+            unanswered: self.unanswered.load(Ordering::Relaxed),
+        }
     }
 
     /// Whether the value changed.

@@ -108,6 +108,13 @@ impl Metrics {
         }
     }
 
+    /// Sets the tenant's setbacks the client has met so far.
+    pub fn set_setbacks(&self, counts: crate::api::SetbackCounts) {
+        if self.shared.gauges.set_setbacks(counts) {
+            self.changed();
+        }
+    }
+
     /// Sets how many webhook deliveries wait in the outbox.
     pub fn set_webhook_backlog(&self, pending: u64) {
         if self.shared.gauges.set_webhook_backlog(pending) {
@@ -141,6 +148,7 @@ impl Metrics {
                 series: lock(&self.shared.operations[operation.index()]).snapshot(elapsed),
             }),
             token_refreshes: gauges.token_refreshes(),
+            tenant_setbacks: gauges.setbacks(),
             webhook_backlog: gauges.webhook_backlog(),
             delivery_lag_ms: gauges.delivery_lag_ms(),
         }

@@ -2,6 +2,7 @@
 
 use super::latency::LatencySummary;
 use super::operation::{ErrorCounts, Operation, Tally};
+use crate::api::SetbackCounts;
 use serde::Serialize;
 
 /// Every gauge at one instant. Cheap to share behind an `Arc`; nothing in it
@@ -19,6 +20,9 @@ pub struct MetricsSnapshot {
     pub operations: [OperationSnapshot; Operation::COUNT],
     /// Access tokens obtained since the start, the first one included.
     pub token_refreshes: u64,
+    /// The tenant's 429s, 5xx answers and unanswered requests over the run,
+    /// each request counted, those a retry or a pause got past included.
+    pub tenant_setbacks: SetbackCounts,
     /// Webhook deliveries waiting in the outbox.
     pub webhook_backlog: u64,
     /// How long the oldest waiting delivery has waited; `None` when none waits.

@@ -4,6 +4,7 @@
 
 use super::data_actions::{ERROR_RATE_WARN, error_role};
 use super::format;
+use crate::api::SetbackCounts;
 use crate::engine::metrics::{LatencySummary, MetricsSnapshot, PeriodSnapshot};
 use crate::ui::app::App;
 use crate::ui::theme::Role;
@@ -74,6 +75,14 @@ fn lines(app: &App, room: usize, height: usize) -> Vec<Row> {
     let mut last = vec![label("rate"), Span::raw(rate)];
     last.extend(backlog(metrics, rest, app));
     rows.push(Row::Text(Line::from(last)));
+    if let Some(words) = setbacks(&metrics.tenant_setbacks) {
+        // The tenant struggling shows even while retries and pauses keep
+        // every change going through, and the error rate at 0%.
+        rows.push(Row::Text(Line::from(vec![
+            label("tenant"),
+            Span::styled(fit(&words, room.saturating_sub(LABEL)).into_owned(), theme.style(Role::Warn)),
+        ])));
+    }
     if let Some(outbox) = &app.outbox {
         if outbox.failed > 0 || outbox.misconfigured > 0 {
             // Each count only when there is something to count.
@@ -134,6 +143,18 @@ fn percentiles(latency: Option<LatencySummary>, room: usize, app: &App) -> Vec<S
         spans.push(Span::raw(value));
     }
     spans
+}
+
+/// `429 ×32 · 5xx ×33 · no answer ×9`: the tenant's setbacks over the run,
+/// each named only when it happened; `None` before any.
+pub(crate) fn setbacks(counts: &SetbackCounts) -> Option<String> {
+    let parts: Vec<String> =
+        [("429", counts.throttled), ("5xx", counts.server_errors), ("no answer", counts.unanswered)]
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(what, n)| format!("{what} ×{}", format::count(n)))
+            .collect();
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 /// The window's error rate as a bar coloured by its threshold, with counts.

@@ -4,6 +4,7 @@ use crate::engine::metrics::{ErrorCounts, Operation, SeriesSnapshot};
 use crate::ui::app::App;
 use crate::ui::panes::data_actions::error_role;
 use crate::ui::panes::format;
+use crate::ui::panes::gauges::setbacks;
 use crate::ui::theme::Role;
 use ratatui::text::{Line, Span};
 
@@ -33,6 +34,13 @@ pub(super) fn lines(app: &App) -> Vec<Line<'static>> {
     lines.push(Line::from(Span::styled("Errors in the window, by kind", theme.style(Role::Title))));
     let kinds = kinds(&metrics.overall.window.errors);
     lines.push(Line::from(if kinds.is_empty() { "none".to_string() } else { kinds }));
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        "Tenant setbacks over the run, each request counted (retried or waited out: not errors unless the \
+         change failed)",
+        theme.style(Role::Title),
+    )));
+    lines.push(Line::from(setbacks(&metrics.tenant_setbacks).unwrap_or_else(|| "none".to_string())));
     lines
 }
 
