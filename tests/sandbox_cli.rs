@@ -107,10 +107,16 @@ async fn sigterm_stops_the_sandbox_cleanly() {
 }
 
 #[tokio::test]
-async fn a_non_loopback_address_or_an_oversized_tenant_is_refused() {
+async fn a_non_loopback_address_or_a_tenant_out_of_range_is_refused() {
     for (args, says) in [
         (&["sandbox", "--listen", "0.0.0.0:8080"][..], "loopback"),
-        (&["sandbox", "--agents", "100001"][..], "100000"),
+        (&["sandbox", "--agents", "100001"][..], "100001 is out of range; use 1 to 100000"),
+        // The same ranges as the profile's size table in config.toml.
+        (&["sandbox", "--agents", "0"][..], "0 is out of range; use 1 to 100000"),
+        (
+            &["sandbox", "--campaigns", "3", "--contacts-per-campaign", "100000"][..],
+            "3 campaigns of 100000 contacts is more than 100000 contacts in all",
+        ),
         (&["sandbox", "--faults", "hurricane"][..], "hurricane"),
     ] {
         let output = binary(args).wait_with_output().await.unwrap();

@@ -92,8 +92,9 @@ fn parse_port(text: &str) -> Result<u16, String> {
 
 fn parse_count(text: &str) -> Result<usize, String> {
     let n: usize = text.parse().map_err(|_| format!("{text:?} is not a whole number"))?;
-    if n > MAX_ENTITIES {
-        return Err(format!("{n} is more than the {MAX_ENTITIES} the sandbox holds"));
+    // The same range as the profile's `size` table in config.toml.
+    if !(1..=MAX_ENTITIES).contains(&n) {
+        return Err(format!("{n} is out of range; use 1 to {MAX_ENTITIES}"));
     }
     Ok(n)
 }
@@ -129,6 +130,13 @@ fn parse_secret(text: &str) -> Result<SecretString, String> {
 impl SandboxArgs {
     fn config(self) -> Result<SandboxConfig> {
         let defaults = SandboxConfig::default();
+        if self.campaigns.checked_mul(self.contacts_per_campaign).is_none_or(|all| all > MAX_ENTITIES) {
+            anyhow::bail!(
+                "--contacts-per-campaign: {} campaigns of {} contacts is more than {MAX_ENTITIES} contacts in all",
+                self.campaigns,
+                self.contacts_per_campaign
+            );
+        }
         Ok(SandboxConfig {
             listen: self.listen,
             size: TenantSize {
