@@ -207,6 +207,7 @@ fn data_action_forms() {
     assert_snapshot!("deploy_empty", snap(&app));
     press(&mut app, &["enter"]);
     assert_snapshot!("deploy_errors", snap(&app));
+    type_text(&mut app, "RoutingV2");
     press(&mut app, &["tab", "tab"]);
     type_text(&mut app, "http://127.0.0.1:9100/route");
     assert_snapshot!("deploy_valid", snap(&app));
@@ -242,7 +243,9 @@ fn a_new_version_of_a_deprecated_action_is_refused_as_the_form_opens() {
 #[test]
 fn deploying_a_name_the_tenant_already_has_is_warned_of() {
     let mut app = medium();
-    press(&mut app, &["4", "n", "tab", "tab"]);
+    press(&mut app, &["4", "n"]);
+    type_text(&mut app, "SentimentRoutingAction");
+    press(&mut app, &["tab", "tab"]);
     type_text(&mut app, "http://127.0.0.1:9100/route");
     press(&mut app, &["enter"]);
     let screen = snap(&app);
@@ -258,6 +261,24 @@ fn deploying_a_name_the_tenant_already_has_is_warned_of() {
     press(&mut app, &["enter"]);
     let screen = snap(&app);
     assert!(screen.contains("Deploy RoutingV2 1.0.0?") && !screen.contains("already deployed"), "{screen}");
+}
+
+/// A new action is new: nothing of another action (the documents' example
+/// is one the tenant already runs) is carried into the form, and a name the
+/// tenant already has is said beside the name as it is typed, not first on
+/// the confirmation.
+#[test]
+fn a_deploy_form_starts_blank_and_says_a_taken_name_as_it_is_typed() {
+    let mut app = medium();
+    press(&mut app, &["4", "n"]);
+    let values: Vec<String> = form(&app).fields.iter().map(|f| f.value()).collect();
+    assert_eq!(values, ["", "1.0.0", "", "5000", ""], "name, version, handler, timeout, description");
+    type_text(&mut app, "sentimentroutingaction");
+    let screen = snap(&app);
+    assert!(screen.contains("already deployed (1.2.0): this adds a second action of that"), "{screen}");
+    assert!(screen.contains("version, use v on its row"), "{screen}");
+    press(&mut app, &["backspace"]);
+    assert!(!snap(&app).contains("already deployed"), "{}", snap(&app));
 }
 
 #[test]
