@@ -113,6 +113,32 @@ fn a_refusal_shown_before_the_rules_arrive_is_brought_up_to_date() {
     assert_eq!(form(&app).refused, None, "gone once the form can be sent");
 }
 
+/// The tenant's pause reasons matter only to a Break: while they cannot be
+/// read, any other state still goes, and only a Break waits for them.
+#[test]
+fn unreadable_pause_reasons_hold_back_only_a_break() {
+    let mut app = loaded(120, 40);
+    let why = "the tenant's pause reasons could not be read: 429 Too Many Requests";
+    feed(&mut app, [Event::Rules(Err(why.into()))]);
+    run_command(&mut app, "state Offline");
+    let confirm = confirmation(&app);
+    assert_eq!(
+        (confirm.plan.lines[0].entity.as_str(), confirm.plan.lines[0].after.as_str()),
+        ("Aiko Ito", "Offline")
+    );
+    let sent = submitted(&press(&mut app, &["y"]));
+    let [(_, Change::AgentStatus(items))] = sent.as_slice() else { panic!("{sent:?}") };
+    assert_eq!((items[0].draft.status.as_str(), items[0].draft.pause_reason.as_str()), ("Offline", ""));
+
+    // Training (Aiko's own state) → Busy → Break.
+    press(&mut app, &["c", "b", "b"]);
+    assert!(press(&mut app, &["enter"]).is_empty(), "a Break waits for the list");
+    let refused = form(&app).refused.clone().unwrap_or_default();
+    assert!(refused.contains(why) && refused.contains("open it again to retry"), "{refused}");
+    press(&mut app, &["b"]);
+    assert!(form(&app).check.plan.is_some(), "Busy goes again: {:?}", form(&app).check.problems);
+}
+
 #[test]
 fn a_pause_reason_goes_only_with_a_break() {
     let mut app = ready(120, 40);

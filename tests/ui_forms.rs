@@ -7,7 +7,7 @@
 
 mod ui_support;
 
-use cxone_console::engine::Event;
+use cxone_console::engine::{Event, Snapshot};
 use cxone_console::ui::app::{App, Overlay};
 use insta::assert_snapshot;
 use ui_support::*;
@@ -62,8 +62,51 @@ fn contact_disposition_form() {
     assert_snapshot!("contact_disposition_valid", snap(&app));
     // The review says every value sent, with what the contact holds now.
     press(&mut app, &["enter"]);
-    let screen = snap(&app);
-    assert!(screen.contains("lead_score") && screen.contains("source web"), "{screen}");
+    let after = confirmation(&app).plan.lines[0].after.clone();
+    assert!(after.ends_with(r#" · lead_score: (not set) → 85 · source: (not set) → "web""#), "{after}");
+}
+
+/// A custom field typed as a number goes as that number or not at all, as
+/// in a change file: one a number cannot hold is refused as it is typed,
+/// naming the key and the rule, rather than sent as text in place of a
+/// number. The review pairs each value with the one it replaces, text
+/// quoted as the attributes review quotes it.
+#[test]
+fn custom_fields_keep_their_numbers_and_the_review_pairs_them() {
+    let mut app = medium();
+    let scored = contacts()
+        .into_iter()
+        .map(|mut c| {
+            c.custom_fields.insert("lead_score".into(), serde_json::json!(68));
+            c
+        })
+        .collect();
+    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(scored, 2, &[])))]);
+    press(&mut app, &["3", "l", "d", "w", "tab", "tab", "ctrl-u"]);
+    type_text(&mut app, "agent-77");
+    press(&mut app, &["tab"]);
+    for (typed, rule) in [
+        ("lead_score=1e400", "lead_score: 1e400 is a number out of range"),
+        ("lead_score=0.1000000000000000000001", "lead_score: 0.1000000000000000000001 has more digits"),
+        ("lead_score=123456789012345678901234", "lead_score: 123456789012345678901234 is a number too large"),
+    ] {
+        press(&mut app, &["ctrl-u"]);
+        type_text(&mut app, typed);
+        let problems = form(&app).problems_of(3).join(" | ");
+        assert!(
+            problems.contains(rule) && problems.contains("write it in quotes to send it as text"),
+            "{problems}"
+        );
+        assert!(form(&app).check.plan.is_none(), "{typed} is not sent");
+    }
+    press(&mut app, &["ctrl-u"]);
+    type_text(&mut app, r#"lead_score="1e400""#);
+    press(&mut app, &["ctrl-n"]);
+    type_text(&mut app, "tier=2");
+    press(&mut app, &["enter"]);
+    let after = confirmation(&app).plan.lines[0].after.clone();
+    assert!(after.ends_with(r#" · lead_score: 68 → "1e400" · tier: (not set) → 2"#), "{after}");
+    assert_eq!(confirmation(&app).plan.lines[0].before, "PROMISE_TO_PAY", "the outcome its own pair");
 }
 
 #[test]
@@ -207,6 +250,7 @@ fn data_action_forms() {
     assert_snapshot!("deploy_empty", snap(&app));
     press(&mut app, &["enter"]);
     assert_snapshot!("deploy_errors", snap(&app));
+    type_text(&mut app, "RoutingV2");
     press(&mut app, &["tab", "tab"]);
     type_text(&mut app, "http://127.0.0.1:9100/route");
     assert_snapshot!("deploy_valid", snap(&app));
@@ -242,7 +286,9 @@ fn a_new_version_of_a_deprecated_action_is_refused_as_the_form_opens() {
 #[test]
 fn deploying_a_name_the_tenant_already_has_is_warned_of() {
     let mut app = medium();
-    press(&mut app, &["4", "n", "tab", "tab"]);
+    press(&mut app, &["4", "n"]);
+    type_text(&mut app, "SentimentRoutingAction");
+    press(&mut app, &["tab", "tab"]);
     type_text(&mut app, "http://127.0.0.1:9100/route");
     press(&mut app, &["enter"]);
     let screen = snap(&app);
@@ -258,6 +304,24 @@ fn deploying_a_name_the_tenant_already_has_is_warned_of() {
     press(&mut app, &["enter"]);
     let screen = snap(&app);
     assert!(screen.contains("Deploy RoutingV2 1.0.0?") && !screen.contains("already deployed"), "{screen}");
+}
+
+/// A new action is new: nothing of another action (the documents' example
+/// is one the tenant already runs) is carried into the form, and a name the
+/// tenant already has is said beside the name as it is typed, not first on
+/// the confirmation.
+#[test]
+fn a_deploy_form_starts_blank_and_says_a_taken_name_as_it_is_typed() {
+    let mut app = medium();
+    press(&mut app, &["4", "n"]);
+    let values: Vec<String> = form(&app).fields.iter().map(|f| f.value()).collect();
+    assert_eq!(values, ["", "1.0.0", "", "5000", ""], "name, version, handler, timeout, description");
+    type_text(&mut app, "sentimentroutingaction");
+    let screen = snap(&app);
+    assert!(screen.contains("already deployed (1.2.0): this adds a second action of that"), "{screen}");
+    assert!(screen.contains("version, use v on its row"), "{screen}");
+    press(&mut app, &["backspace"]);
+    assert!(!snap(&app).contains("already deployed"), "{}", snap(&app));
 }
 
 #[test]

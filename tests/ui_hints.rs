@@ -293,3 +293,19 @@ fn ctrl_z_suspends_over_a_form_a_confirmation_and_the_help_and_keeps_them() {
     assert!(suspended.iter().any(|e| matches!(e, Effect::Suspend)), "over the help too");
     assert!(help_is_open(&app));
 }
+
+/// The bottom line names the way between the campaign list and its
+/// contacts, from whichever side the keys are on, and only there.
+#[test]
+fn the_hint_line_names_the_keys_between_campaigns_and_contacts() {
+    let mut app = loaded(120, 40);
+    let footer = |app: &App| render(app).lines().last().unwrap_or_default().to_string();
+    press(&mut app, &["3"]);
+    assert!(footer(&app).contains(" l contacts "), "{}", footer(&app));
+    assert!(!footer(&app).contains("h campaigns"), "{}", footer(&app));
+    press(&mut app, &["l"]);
+    assert!(footer(&app).contains(" h campaigns "), "{}", footer(&app));
+    assert!(!footer(&app).contains("l contacts"), "{}", footer(&app));
+    press(&mut app, &["1"]);
+    assert!(!footer(&app).contains("contacts") && !footer(&app).contains("campaigns"), "{}", footer(&app));
+}

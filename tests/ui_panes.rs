@@ -361,3 +361,34 @@ fn an_empty_tenant_says_what_is_missing() {
     assert!(waiting.contains("Waiting for the first refresh…"), "{waiting}");
     assert!(render(&app).contains("No agents"));
 }
+
+/// A campaign list that fits shows whole, with the contacts still below:
+/// five campaigns at 120×36, a banner taking a line too, rather than one
+/// hidden behind the border's count.
+#[test]
+fn every_campaign_shows_when_there_is_room() {
+    let mut five = campaigns();
+    for (id, name) in [
+        ("d4e5f6a7-b8c9-4012-d3e4-f5a6b7c8d9e0", "Summer Survey"),
+        ("e5f6a7b8-c9d0-4123-e4f5-a6b7c8d9e0f1", "Year-end Loyalty"),
+    ] {
+        let mut campaign = five[0].clone();
+        campaign.id = cxone_console::domain::CampaignId::parse(id).unwrap();
+        campaign.name = name.into();
+        five.push(campaign);
+    }
+    for banner in [false, true] {
+        let mut app = loaded(120, 36);
+        feed(&mut app, [Event::Snapshot(Snapshot::Campaigns(table(five.clone(), 2, &[])))]);
+        if banner {
+            let down = Link::Down { reason: "connection refused by api-na1.niceincontact.com:443".into() };
+            feed(&mut app, [Event::Connection(Connection { link: down, token_refreshes: 2 })]);
+        }
+        press(&mut app, &["3"]);
+        let screen = render(&app);
+        for campaign in &five {
+            assert!(screen.contains(&campaign.name), "banner {banner}: {} hidden\n{screen}", campaign.name);
+        }
+        assert!(screen.contains("Fatima Kaur") && screen.contains("Isabella Kumar"), "{screen}");
+    }
+}

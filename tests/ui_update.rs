@@ -93,6 +93,31 @@ fn the_command_line_jumps_refreshes_and_sets_faults() {
     assert_eq!(press(&mut app, &["ctrl-r"]), [], "keys type text while the line is open");
 }
 
+/// `agent ha` runs on its own (the first agent whose name holds "ha"), but
+/// a suggestion chosen with ↑/↓ is what Enter runs, as the hint says.
+#[test]
+fn enter_runs_the_suggestion_chosen_with_the_arrows() {
+    let mut app = loaded(120, 40);
+    press(&mut app, &["2", ":"]);
+    type_text(&mut app, "agent ha");
+    press(&mut app, &["down", "enter"]);
+    assert_eq!(app.focus, PaneId::Agents);
+    assert_eq!(selected_name(&app).as_deref(), Some("Bilal Haddad"), "the highlighted one, not the first");
+
+    press(&mut app, &["2", ":"]);
+    type_text(&mut app, "agent ha");
+    press(&mut app, &["down", "up", "enter"]);
+    assert_eq!(selected_name(&app).as_deref(), Some("Hassan Ibrahim"), "back up to the first");
+
+    // Typing after choosing starts over: the line as typed runs again.
+    press(&mut app, &["2", ":"]);
+    type_text(&mut app, "agent h");
+    press(&mut app, &["down"]);
+    type_text(&mut app, "a");
+    press(&mut app, &["enter"]);
+    assert_eq!(selected_name(&app).as_deref(), Some("Hassan Ibrahim"));
+}
+
 #[test]
 fn resend_puts_the_webhooks_given_up_on_back_in_line_and_says_how_many() {
     let mut app = loaded(120, 40);

@@ -42,6 +42,12 @@ impl AgentStatus {
         }
     }
 
+    /// Only a Break takes a pause reason, and it must have one: no other
+    /// state is checked against the tenant's list.
+    pub fn needs_pause_reason(self) -> bool {
+        self == Self::Break
+    }
+
     pub fn parse_as(field: &str, raw: &str) -> Result<Self, FieldError> {
         const ONE_OF: &str = "one of Available, Busy, Break, Training, Offline";
         raw.parse().map_err(|()| match raw.trim() {
@@ -168,10 +174,12 @@ impl AgentStatusChange {
             );
         }
         match (status, &pause_reason) {
-            (Some(AgentStatus::Break), None) => p.push("pauseReason", "a Break needs a pause reason"),
+            (Some(s), None) if s.needs_pause_reason() => {
+                p.push("pauseReason", "a Break needs a pause reason")
+            }
             // The tenant keeps a reason only with a Break: one given with
             // another status would be dropped without a word.
-            (Some(other), Some(_)) if other != AgentStatus::Break => p.push(
+            (Some(other), Some(_)) if !other.needs_pause_reason() => p.push(
                 "pauseReason",
                 format!("only a Break takes a pause reason; leave it empty for {}", other.as_str()),
             ),

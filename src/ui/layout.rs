@@ -149,7 +149,10 @@ const SMALLEST_BOX: u16 = 4;
 /// the other gives way whole.
 pub fn campaigns_split(main: Rect, app: &App) -> (Rect, Rect) {
     let wanted = u16::try_from(app.campaigns.shown_len()).unwrap_or(u16::MAX).saturating_add(3);
-    let most = (main.height / 3).max(5);
+    // Every campaign shows while that leaves the contacts half the pane: a
+    // campaign scrolled out of sight is easily taken for none. Past that
+    // the list scrolls, and the contacts keep the room.
+    let most = (main.height / 2).max(5);
     let contacts_focused = app.campaign_side == CampaignSide::Contacts;
     let top = match wanted.clamp(SMALLEST_BOX, most) {
         _ if main.height < 2 * SMALLEST_BOX => {

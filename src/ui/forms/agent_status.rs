@@ -6,7 +6,8 @@ use super::{Check, Choice, Facts, Field, Form, Input, Kind, Opt, Outgoing, Plan,
 use crate::api::model::User;
 use crate::domain::Timestamp;
 use crate::domain::agent_status::{
-    AgentStatus, AgentStatusChange, AgentStatusDraft, DirectiveFlags, Shift, Unfit, role_fit, shift_fit,
+    AgentStatus, AgentStatusChange, AgentStatusDraft, DirectiveFlags, PauseReasons, Shift, Unfit, role_fit,
+    shift_fit,
 };
 use crate::ui::panes::format;
 
@@ -73,9 +74,17 @@ pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> 
     let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
     let on = |i: usize| fields.get(i).is_some_and(Field::is_on);
     let mut check = Check::default();
-    let Some(book) = facts.rules.book() else {
-        check.note("", facts.rules.missing("pause reasons"));
-        return check;
+    // The tenant's list only matters to a state that takes a reason: while
+    // it is being read, or could not be, any other state can still go.
+    let needs_reason = value(0).parse().is_ok_and(AgentStatus::needs_pause_reason);
+    let none_read = PauseReasons::new(Vec::<String>::new());
+    let reasons = match facts.rules.book() {
+        Some(book) => &*book.pause_reasons,
+        None if !needs_reason => &none_read,
+        None => {
+            check.note("", facts.rules.missing("pause reasons"));
+            return check;
+        }
     };
     let drafts: Vec<AgentStatusDraft> = users
         .iter()
@@ -91,7 +100,7 @@ pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> 
     let mut lines = Vec::new();
     let names = Names::new(users.iter().map(User::display_name));
     for (user, draft) in users.iter().zip(&drafts) {
-        match AgentStatusChange::validate(draft, &book.pause_reasons) {
+        match AgentStatusChange::validate(draft, reasons) {
             Ok(change) => lines.push(line(user, &change, facts, &names)),
             Err(invalid) => {
                 for e in invalid.errors() {

@@ -10,6 +10,7 @@ use crate::api::model::{Campaign, Contact};
 use crate::domain::contact_disposition::{
     ContactDisposition, ContactDispositionDraft, OPT_OUT, OutcomeMatrix, check_contact,
 };
+use crate::domain::numbers::first_inexact;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
@@ -91,14 +92,31 @@ fn custom_fields(fields: &[Field], check: &mut Check) -> Option<Value> {
             check.note(&field.name, "write it as key=value");
             continue;
         };
-        let key = key.trim();
+        let (key, value) = (key.trim(), value.trim());
         if key.is_empty() {
             check.note(&field.name, "the key before = is empty");
-        } else if map.insert(key.to_string(), scalar(value.trim())).is_some() {
+        } else if let Some(rule) = unkept_number(value) {
+            check.note(&field.name, format!("{key}: {value} {rule}"));
+        } else if map.insert(key.to_string(), scalar(value)).is_some() {
             check.note(&field.name, format!("{key:?} is set twice"));
         }
     }
     (!map.is_empty()).then_some(Value::Object(map))
+}
+
+/// Why a value written as a bare number cannot go as that number, as a
+/// change file's `customFields` is refused: sent as text instead, it would
+/// replace a number (a lead score) with a string nobody asked for.
+fn unkept_number(value: &str) -> Option<String> {
+    let reads_as_number = value.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+        && value.parse::<f64>().is_ok();
+    let (_, rule) = first_inexact(value).filter(|_| reads_as_number)?;
+    // Every rule but the range's says how to send the text instead.
+    Some(if rule.contains("in quotes") {
+        rule
+    } else {
+        format!("{rule}; write it in quotes to send it as text")
+    })
 }
 
 pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -> Check {
@@ -195,7 +213,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
 /// A contact before → after; the agent is named where it is not the
 /// contact's own, so a confirmation shows every attribution the form made.
 fn line(row: &Contact, valid: &ContactDisposition, names: &Names, facts: &Facts<'_>) -> PlanLine {
-    let mut before = row.outcome_code.clone().unwrap_or_else(|| "no outcome".into());
+    let before = row.outcome_code.clone().unwrap_or_else(|| "no outcome".into());
     let wanted = &valid.outcome_code;
     // A row that may not show this session's latest change foretells
     // nothing from its state: the engine reads the contact when it goes.
@@ -206,21 +224,14 @@ fn line(row: &Contact, valid: &ContactDisposition, names: &Names, facts: &Facts<
             .map(|skip| format!("will be skipped: {skip}")),
     };
     let mut after = target_agents::after(row, valid.agent_id.as_str(), wanted.to_string(), facts.agents);
-    // Each custom field sent, with what the contact holds now.
+    // Each custom field sent, as its own pair beside the outcome's, with
+    // what the contact holds now; values as JSON (text quoted, as the
+    // attributes review writes it) so "68" and 68 are told apart.
     for (key, value) in valid.custom_fields.iter().flatten() {
-        let now = row.custom_fields.get(key).map_or_else(|| "none".to_string(), shown);
-        before.push_str(&format!(" · {key} {now}"));
-        after.push_str(&format!(" · {key} {}", shown(value)));
+        let now = row.custom_fields.get(key).map_or_else(|| "(not set)".to_string(), Value::to_string);
+        after.push_str(&format!(" · {key}: {now} → {value}"));
     }
     PlanLine { entity: names.of(row.display_name(), &row.phone), before, after, note }
-}
-
-/// A custom field's value as a person reads it: text without its quotes.
-fn shown(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
-    }
 }
 
 impl Target for Contact {

@@ -14,6 +14,9 @@ use crate::engine::{ActionRef, DataActionChange};
 /// How far back the metrics form looks by default.
 const METRICS_DAYS: i64 = 7;
 
+/// The version a new action starts at.
+const FIRST_VERSION: &str = "1.0.0";
+
 pub(super) fn open_simulate() -> Form {
     let sample = serde_json::to_string(&sample_input()).unwrap_or_default();
     let fields =
@@ -52,14 +55,16 @@ pub(super) fn check_simulate(fields: &[Field]) -> Check {
     }
 }
 
+/// A new action starts blank but for the defaults a new action takes: a
+/// name or description carried over from another action (the documents'
+/// example is one the tenant already runs) would go out unnoticed.
 pub(super) fn open_deploy(deployed: Vec<DataAction>) -> Form {
-    let example = DataActionDraft::documents_example("");
     let fields = vec![
-        Field::text("name", "Name", &example.name, "a letter, then letters, digits, _ - ."),
-        Field::text("version", "Version", &example.version, "MAJOR.MINOR.PATCH"),
+        Field::text("name", "Name", "", "a letter, then letters, digits, _ - ."),
+        Field::text("version", "Version", FIRST_VERSION, "MAJOR.MINOR.PATCH"),
         Field::text("handlerUrl", "Handler URL", "", "https://… (plain http only to this machine)"),
         Field::text("timeoutMs", "Timeout (ms)", &DEFAULT_TIMEOUT_MS.to_string(), "100 to 30000"),
-        Field::text("description", "Description", &example.description, "optional"),
+        Field::text("description", "Description", "", "optional"),
     ];
     Form::new(
         Kind::Deploy(deployed),
@@ -68,7 +73,7 @@ pub(super) fn open_deploy(deployed: Vec<DataAction>) -> Form {
     )
 }
 
-pub(super) fn check_deploy(fields: &[Field], deployed: &[DataAction]) -> Check {
+pub(super) fn check_deploy(fields: &mut [Field], deployed: &[DataAction]) -> Check {
     let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
     let mut check = Check::default();
     let timeout = value(3);
@@ -102,6 +107,24 @@ pub(super) fn check_deploy(fields: &[Field], deployed: &[DataAction]) -> Check {
     // The tenant takes a second action of the same name; a supervisor
     // more likely meant a new version of the first.
     let namesake = deployed.iter().find(|a| a.name.eq_ignore_ascii_case(&name));
+    // Said beside the name as it is typed, not first on the confirmation;
+    // a warning, not a refusal, since the tenant takes the second one.
+    if let Some(field) = fields.first_mut() {
+        (field.aside, field.aside_short) = match namesake {
+            Some(a) => (
+                format!(
+                    "already deployed ({}{}): this adds a second action of that name; for a new version, use v on \
+                     its row",
+                    a.version,
+                    if a.is_deprecated { ", deprecated" } else { "" }
+                ),
+                // Cut short it would hide what to do instead: it goes on
+                // its own line under the name where it does not fit beside it.
+                String::new(),
+            ),
+            None => (String::new(), String::new()),
+        };
+    }
     check.finish(|| {
         let line = definition.map(|d| PlanLine {
             entity: d.name.clone(),

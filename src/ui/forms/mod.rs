@@ -170,7 +170,7 @@ impl Form {
             Kind::ContactDisposition(rows) => contact_disposition::check(&mut self.fields, rows, facts),
             Kind::Attributes(rows) => attributes::check(&mut self.fields, rows),
             Kind::Simulate => data_action::check_simulate(&self.fields),
-            Kind::Deploy(deployed) => data_action::check_deploy(&self.fields, deployed),
+            Kind::Deploy(deployed) => data_action::check_deploy(&mut self.fields, deployed),
             Kind::NewVersion(action) => data_action::check_version(&self.fields, action),
             Kind::Deprecate(action) => data_action::check_deprecate(action),
             Kind::Metrics(action) => data_action::check_metrics(&self.fields, action),

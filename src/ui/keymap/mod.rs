@@ -120,7 +120,7 @@ impl Keymap {
         let mut hints: Vec<Hint> = Vec::new();
         for c in context.chain() {
             for binding in self.section(*c, read_only) {
-                if list.is_some_and(|list| !binding.verb.acts_on(list)) {
+                if list.is_some_and(|list| !binding.verb.hinted_on(list)) {
                     continue;
                 }
                 let (Some(label), Some(key)) = (&binding.hint, binding.keys.first()) else { continue };

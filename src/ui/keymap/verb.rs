@@ -237,6 +237,16 @@ impl Verb {
         self.lists().is_none_or(|lists| lists.contains(&list))
     }
 
+    /// Whether the hint bar offers the verb on `list`: where it acts, and
+    /// moving between campaigns and contacts only from the side it leaves.
+    pub fn hinted_on(self, list: ListId) -> bool {
+        match self {
+            Self::FocusLeft => list == ListId::Contacts,
+            Self::FocusRight => list == ListId::Campaigns,
+            _ => self.acts_on(list),
+        }
+    }
+
     pub fn names() -> impl Iterator<Item = &'static str> {
         VERBS.iter().map(|(name, ..)| *name)
     }

@@ -94,6 +94,10 @@ pub struct Palette {
     pub input: String,
     /// The highlighted suggestion.
     pub selected: usize,
+    /// The highlight was moved with ↑/↓ since the line last changed: Enter
+    /// then runs that suggestion, even when the typed line runs on its own
+    /// (`agent valentina` would otherwise pick the first Valentina).
+    pub chosen: bool,
     /// Why the last Enter did nothing.
     pub error: Option<String>,
 }

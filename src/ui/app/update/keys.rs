@@ -132,7 +132,10 @@ fn text_input(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
             KeyCode::Esc => {
                 app.overlays.pop();
             }
-            KeyCode::Up => line.selected = line.selected.saturating_sub(1),
+            KeyCode::Up => {
+                line.selected = line.selected.saturating_sub(1);
+                line.chosen = true;
+            }
             KeyCode::Down => choose_next(app),
             KeyCode::Tab => complete(app),
             KeyCode::Enter => run_line(app, effects),
@@ -155,6 +158,7 @@ fn edited(app: &mut App) {
         }
         Some(Overlay::Palette(line)) => {
             line.selected = 0;
+            line.chosen = false;
             line.error = None;
         }
         _ => {}
@@ -177,6 +181,7 @@ fn choose_next(app: &mut App) {
     let count = palette::suggestions(&line.input, &scope(app)).len();
     if let Some(Overlay::Palette(line)) = app.overlays.last_mut() {
         line.selected = (line.selected + 1).min(count.saturating_sub(1));
+        line.chosen = true;
     }
 }
 
@@ -187,22 +192,25 @@ fn complete(app: &mut App) {
     if let (Some(text), Some(Overlay::Palette(line))) = (chosen, app.overlays.last_mut()) {
         line.input = text;
         line.selected = 0;
+        line.chosen = false;
         line.error = None;
     }
 }
 
-/// Runs what was typed; when that is not a whole command, the highlighted
-/// suggestion.
+/// Runs the suggestion chosen with ↑/↓; else what was typed, and when that
+/// is not a whole command, the highlighted suggestion.
 fn run_line(app: &mut App, effects: &mut Vec<Effect>) {
     let Some(Overlay::Palette(line)) = app.overlays.last() else { return };
     let scope = scope(app);
-    let parsed = palette::parse(&line.input, &scope).or_else(|error| {
-        let found = palette::suggestions(&line.input, &scope);
-        match found.get(line.selected.min(found.len().saturating_sub(1))) {
+    let found = palette::suggestions(&line.input, &scope);
+    let highlighted = found.get(line.selected.min(found.len().saturating_sub(1)));
+    let parsed = match highlighted {
+        Some(s) if line.chosen => palette::parse(&s.line, &scope),
+        _ => palette::parse(&line.input, &scope).or_else(|error| match highlighted {
             Some(s) if !line.input.trim().is_empty() => palette::parse(&s.line, &scope).map_err(|_| error),
             _ => Err(error),
-        }
-    });
+        }),
+    };
     match parsed {
         Ok(command) => {
             app.overlays.pop();
