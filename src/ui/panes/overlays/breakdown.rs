@@ -36,8 +36,7 @@ pub(super) fn lines(app: &App) -> Vec<Line<'static>> {
     lines.push(Line::from(if kinds.is_empty() { "none".to_string() } else { kinds }));
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
-        "Tenant setbacks over the run, each request counted (retried or waited out: not errors unless the \
-         change failed)",
+        "Tenant setbacks over the run, request by request (retried ones too)",
         theme.style(Role::Title),
     )));
     lines.push(Line::from(setbacks(&metrics.tenant_setbacks).unwrap_or_else(|| "none".to_string())));
