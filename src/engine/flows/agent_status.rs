@@ -13,7 +13,9 @@ use super::{Trail, Webhook};
 use crate::api::model::User;
 use crate::api::{ApiError, CallInfo, IdempotencyKey, Reply};
 use crate::domain::Timestamp;
-use crate::domain::agent_status::{AgentStatusChange, AgentStatusDraft, already, role_fit, shift_fit};
+use crate::domain::agent_status::{
+    AgentStatusChange, AgentStatusDraft, PauseReasons, already, role_fit, shift_fit,
+};
 use crate::engine::audit::{Target, TargetKind};
 use crate::engine::command::{CommandId, Item};
 use crate::engine::context::Ctx;
@@ -187,8 +189,14 @@ impl Flow<'_> {
     /// The payload against the tenant's pause reasons, read again once when
     /// the reason is missing from the cached list (it may just be new).
     async fn validate(&self, draft: &AgentStatusDraft) -> Result<AgentStatusChange, Ending> {
-        let reasons = self.ctx.rules.pause_reasons(false).await.map_err(|e| Ending::error(&e))?;
         let reason = draft.pause_reason.trim();
+        if reason.is_empty() {
+            // Only a reason is checked against the tenant's list: a change
+            // naming none (a Training, or a Break refused for lacking one)
+            // goes on while the list cannot be read.
+            return AgentStatusChange::validate(draft, &PauseReasons::new([] as [&str; 0])).map_err(refused);
+        }
+        let reasons = self.ctx.rules.pause_reasons(false).await.map_err(|e| Ending::error(&e))?;
         match AgentStatusChange::validate(draft, &reasons) {
             Err(_) if !reason.is_empty() && !reasons.contains(reason) => {
                 let fresh = self.ctx.rules.pause_reasons(true).await.map_err(|e| Ending::error(&e))?;
