@@ -61,6 +61,12 @@ async fn a_file_with_bad_lines_sends_nothing_and_names_each_line_field_and_rule(
     assert_eq!((found[0].0, found[0].1.as_str()), (3, "outcomeCode"));
     assert!(found[0].2.contains("^[A-Z_]{3,20}$"), "{found:?}");
     assert_eq!(found[1], (4, "pauseReason".into(), "a Break needs a pause reason".into()));
+    // The totals count what the file lists (its comment aside), and what was refused.
+    assert_eq!(report["format"], "jsonlines", "{report}");
+    assert_eq!(
+        (report["totals"]["lines"].as_u64(), report["totals"]["refused"].as_u64()),
+        (Some(3), Some(2))
+    );
     assert!(ran.stderr.contains("line 3: outcomeCode:"), "{}", ran.stderr);
     assert!(ran.stderr.contains("nothing was sent"), "{}", ran.stderr);
     assert!(!home.audit_log().exists(), "the engine never started, so nothing could be sent");

@@ -78,6 +78,8 @@ pub enum BatchError {
     #[error("{} has {} invalid line(s); nothing was sent", path.display(), errors.len())]
     Invalid {
         path: PathBuf,
+        /// What the file holds: its format and how many changes it lists.
+        shape: Shape,
         errors: Vec<LineError>,
         /// The lines that passed, when any did: they may still break the
         /// tenant's rules, which are worth telling in the same run.
@@ -85,7 +87,19 @@ pub enum BatchError {
     },
 }
 
+/// A file's format and how many changes it lists, good lines and bad.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    pub format: Format,
+    pub lines: usize,
+}
+
 impl Batch {
+    /// The shape of a file whose every line passed.
+    pub fn shape(&self) -> Shape {
+        Shape { format: self.format, lines: self.lines.len() }
+    }
+
     pub fn read(path: &Path, now: Timestamp) -> Result<Self, BatchError> {
         let bytes = std::fs::read(path)
             .map_err(|source| BatchError::Unreadable { path: path.to_path_buf(), source })?;
@@ -111,7 +125,9 @@ impl Batch {
         };
         let mut lines = Vec::new();
         let mut errors = Vec::new();
+        let mut listed_lines = 0;
         for row in rows {
+            listed_lines += 1;
             let (number, fields) = match row {
                 Ok(row) => row,
                 Err(e) => {
@@ -137,7 +153,13 @@ impl Batch {
         });
         match passed {
             _ if !errors.is_empty() => {
-                Err(BatchError::Invalid { path: path.to_path_buf(), errors, passed: passed.map(Box::new) })
+                let shape = Shape { format, lines: listed_lines };
+                Err(BatchError::Invalid {
+                    path: path.to_path_buf(),
+                    shape,
+                    errors,
+                    passed: passed.map(Box::new),
+                })
             }
             Some(batch) => Ok(batch),
             None => Err(BatchError::Empty { path: path.to_path_buf() }),

@@ -28,7 +28,7 @@ mod rules;
 mod targets;
 
 pub use crate::cli::webhooks::Webhooks;
-pub use batch::{Batch, BatchError, Format, LineError};
+pub use batch::{Batch, BatchError, Format, LineError, Shape};
 pub use entry::{ActionRef, Entry, Line, Op};
 pub use plan::{Planned, line_id, plan};
 pub use report::{LineReport, Report, Unchecked, Verdict};
@@ -60,11 +60,14 @@ pub fn run(args: ApplyArgs, profile: Option<&str>) -> Result<ExitCode> {
     let env = Environment::process();
     let config = super::load(&env, profile)?;
     let now = Timestamp::now();
-    let (batch, broken) = match Batch::read(&args.file, now) {
-        Ok(batch) => (batch, Vec::new()),
-        Err(BatchError::Invalid { errors, passed: Some(batch), .. }) => (*batch, errors),
-        Err(BatchError::Invalid { errors, passed: None, .. }) => {
-            return refuse(&args.file, &config, args.dry_run, errors, None);
+    let (batch, broken, shape) = match Batch::read(&args.file, now) {
+        Ok(batch) => {
+            let shape = batch.shape();
+            (batch, Vec::new(), shape)
+        }
+        Err(BatchError::Invalid { errors, passed: Some(batch), shape, .. }) => (*batch, errors, shape),
+        Err(BatchError::Invalid { errors, passed: None, shape, .. }) => {
+            return refuse(&args.file, Some(shape), &config, args.dry_run, errors, None);
         }
         Err(e) => return Err(e.into()),
     };
@@ -72,7 +75,7 @@ pub fn run(args: ApplyArgs, profile: Option<&str>) -> Result<ExitCode> {
     tracing::info!(file = %args.file.display(), lines = batch.lines.len(), dry_run = args.dry_run, "apply");
     super::block_on(async {
         if !broken.is_empty() {
-            refuse_with_tenant_rules(&config, batch, broken, args.dry_run, now).await
+            refuse_with_tenant_rules(&config, batch, shape, broken, args.dry_run, now).await
         } else if args.dry_run {
             dry_run(&config, batch, now).await
         } else {
@@ -88,6 +91,7 @@ pub fn run(args: ApplyArgs, profile: Option<&str>) -> Result<ExitCode> {
 async fn refuse_with_tenant_rules(
     config: &Config,
     mut passed: Batch,
+    shape: Shape,
     mut errors: Vec<LineError>,
     dry_run: bool,
     now: Timestamp,
@@ -111,13 +115,14 @@ async fn refuse_with_tenant_rules(
             reason: format!("{e:#}"),
         }),
     };
-    refuse(&passed.path, config, dry_run, errors, unchecked)
+    refuse(&passed.path, Some(shape), config, dry_run, errors, unchecked)
 }
 
 /// Prints why the file was refused, and what was left unchecked; nothing
 /// was sent.
 fn refuse(
     file: &std::path::Path,
+    shape: Option<Shape>,
     config: &Config,
     dry_run: bool,
     errors: Vec<LineError>,
@@ -130,7 +135,7 @@ fn refuse(
     if let Some(unchecked) = &unchecked {
         tell!("  {unchecked}");
     }
-    let report = Report::refused(file, config.profile_name(), dry_run, errors, unchecked);
+    let report = Report::refused(file, shape, config.profile_name(), dry_run, errors, unchecked);
     report.print_for_reader()?;
     Ok(report.exit_code())
 }
@@ -168,7 +173,7 @@ async fn dry_run(config: &Config, mut batch: Batch, now: Timestamp) -> Result<Ex
     .await;
     tenant.shutdown().await;
     match previewed? {
-        Err(errors) => refuse(&batch.path, config, true, errors, None),
+        Err(errors) => refuse(&batch.path, Some(batch.shape()), config, true, errors, None),
         Ok(lines) => {
             for line in &lines {
                 tell!("{}", describe(line));
@@ -201,7 +206,7 @@ async fn apply(config: &Config, mut batch: Batch, now: Timestamp) -> Result<Exit
     };
     if let Some(errors) = errors {
         tenant.shutdown().await;
-        return refuse(&batch.path, config, false, errors, None);
+        return refuse(&batch.path, Some(batch.shape()), config, false, errors, None);
     }
     let mut runtime = Runtime::on(tenant, config, Options::headless()).await?;
     let plan = plan(&batch, &runtime.profile().identity());

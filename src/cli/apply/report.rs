@@ -1,14 +1,14 @@
 //! The JSON report `apply` prints on stdout: one entry per line, totals,
 //! the contact batch's report, and what became of the webhooks.
 
-use super::batch::{Batch, Format, LineError};
+use super::batch::{Batch, Format, LineError, Shape};
 use super::entry::Line;
 use crate::cli::webhooks::Webhooks;
 use crate::cli::{NOT_THROUGH, REFUSED};
 use crate::engine::{BatchReport, Outcome};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -158,22 +158,26 @@ impl std::fmt::Display for Unchecked {
 }
 
 impl Report {
-    /// A file refused before anything was sent.
+    /// A file refused before anything was sent: its totals count the lines
+    /// it lists and those refused.
     pub fn refused(
         file: &Path,
+        shape: Option<Shape>,
         profile: &str,
         dry_run: bool,
         errors: Vec<LineError>,
         unchecked: Option<Unchecked>,
     ) -> Self {
+        let refused: BTreeSet<usize> = errors.iter().map(|e| e.line).collect();
+        let listed = shape.map_or(0, |s| s.lines);
         Self {
             file: file.display().to_string(),
-            format: None,
+            format: shape.map(|s| s.format),
             profile: profile.to_string(),
             dry_run,
             sent: false,
             lines: Vec::new(),
-            totals: BTreeMap::from([("lines", 0)]),
+            totals: BTreeMap::from([("lines", listed), ("refused", refused.len())]),
             contact_batch: None,
             webhooks: None,
             errors,
