@@ -25,8 +25,11 @@ fn main() -> ExitCode {
         Some(Command::Sandbox(_) | Command::Audit(_)) if profile.is_some() => {
             Err(anyhow::anyhow!("--profile: applies to the console, apply, outbox and config show, not here"))
         }
+        Some(Command::Apply(_)) if cli.console.read_only => Err(anyhow::anyhow!(
+            "--read-only: applies only to the console (no command); apply --dry-run previews a file and changes nothing"
+        )),
         Some(_) if cli.console.read_only => {
-            Err(anyhow::anyhow!("--read-only: applies to the console; apply --dry-run changes nothing"))
+            Err(anyhow::anyhow!("--read-only: applies only to the console (no command), not here"))
         }
         Some(Command::Sandbox(args)) => cli::sandbox::run(args),
         Some(Command::Config(args)) => cli::config::run(args, profile),

@@ -155,6 +155,19 @@ async fn the_profile_may_be_named_before_the_command_or_after_it() {
             ran.stderr
         );
     }
+    // config init writes one template for all profiles, and --read-only is
+    // the console's alone: both are refused elsewhere, in words that fit.
+    let init = home.run(&["config", "init", "--profile", "production"], &env).await;
+    assert_eq!(init.code, Some(2), "{}", init.stderr);
+    assert!(init.stderr.contains("config init writes one template for every profile"), "{}", init.stderr);
+    for (args, says) in [
+        (&["--read-only", "sandbox"][..], "--read-only: applies only to the console (no command), not here"),
+        (&["--read-only", "apply", "--file", "x.jsonl"], "apply --dry-run previews a file"),
+    ] {
+        let ran = home.run(args, &env).await;
+        assert_eq!(ran.code, Some(2), "{args:?}: {}", ran.stderr);
+        assert!(ran.stderr.contains(says), "{args:?}: {}", ran.stderr);
+    }
     for command in [&["sandbox", "--help"][..], &["audit", "verify", "--help"], &["audit", "--help"]] {
         let help = home.run(command, &env).await;
         assert_eq!(help.code, Some(0), "{command:?}: {}", help.stderr);

@@ -31,6 +31,11 @@ pub fn run(args: ConfigArgs, profile: Option<&str>) -> Result<ExitCode> {
             let shown = super::load(&env.for_showing(), profile)?.show();
             super::put(shown.as_bytes())?;
         }
+        // The template holds every profile; writing it for one would be a
+        // promise it cannot keep.
+        ConfigAction::Init if profile.is_some() => {
+            anyhow::bail!("--profile: config init writes one template for every profile, and takes none")
+        }
         ConfigAction::Init => {
             let path = config::init(&super::paths(&env)?)?;
             super::say(format_args!("wrote {}", path.display()))?;
