@@ -110,7 +110,13 @@ fn a_secret_file_others_can_read_loads_with_a_warning() {
     assert_eq!(loaded.warnings, [expected]);
     let shown = loaded.warnings[0].to_string();
     assert!(shown.contains("chmod 600") && shown.contains("0644"), "{shown}");
+    assert!(shown.contains("can be read by every user of this machine"), "{shown}");
     assert!(!shown.contains(CLIENT_SECRET));
+    // Readable by the group only, it says so rather than "every user".
+    home.secret_file("client_secret", CLIENT_SECRET, 0o640);
+    let loaded = home.load(&env_with_secrets()).expect("loads despite the mode");
+    let shown = loaded.warnings[0].to_string();
+    assert!(shown.contains("can be read by its group (mode 0640)"), "{shown}");
 }
 
 #[test]

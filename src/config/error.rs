@@ -94,12 +94,23 @@ impl fmt::Display for KeyPath {
     }
 }
 
+/// Who besides its owner may read a file of `mode`.
+fn readers(mode: u32) -> &'static str {
+    match (mode & 0o040 != 0, mode & 0o004 != 0) {
+        (_, true) => "every user of this machine",
+        (true, false) => "its group",
+        // Writable or runnable by others, though not readable.
+        (false, false) => "others",
+    }
+}
+
 /// Something worth fixing that does not stop the console.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Warning {
     #[error(
-        "{key}: {} can be read by other users (mode {mode:04o}); run `chmod 600 {}`",
+        "{key}: {} can be read by {} (mode {mode:04o}); run `chmod 600 {}`",
         .path.display(),
+        readers(*.mode),
         .path.display()
     )]
     SecretFileShared { key: KeyPath, path: PathBuf, mode: u32 },
