@@ -231,16 +231,24 @@ pub(super) fn open_metrics(action: DataAction, now: Timestamp) -> Form {
     let text = |t: time::OffsetDateTime| Timestamp::from_datetime(t).to_string();
     let title = format!("Metrics · {}", action.name);
     let fields = vec![
-        Field::text("from", "From", &text(from), "RFC 3339 with an offset, e.g. 2026-11-14T00:00:00Z"),
+        // As `audit export --since` takes it: one parser reads both.
+        Field::text(
+            "from",
+            "From",
+            &text(from),
+            "RFC 3339 with an offset, a date (2026-11-14, UTC midnight) or an age (8h, 7d)",
+        ),
         Field::text("to", "To", &text(to), "RFC 3339 with an offset"),
     ];
     Form::new(Kind::Metrics(Box::new(action)), title, fields)
 }
 
-pub(super) fn check_metrics(fields: &[Field], action: &DataAction) -> Check {
+/// `now` reads a From given as an age or a date; what is sent is the moment
+/// it stands for, so the engine and the audit log see one timestamp.
+pub(super) fn check_metrics(fields: &[Field], action: &DataAction, now: Timestamp) -> Check {
     let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
     let mut check = Check::default();
-    let from = Timestamp::parse_as("from", &value(0)).map_err(|e| check.note(e.field, e.rule)).ok();
+    let from = Timestamp::parse_since("from", &value(0), now).map_err(|e| check.note(e.field, e.rule)).ok();
     let to = Timestamp::parse_as("to", &value(1)).map_err(|e| check.note(e.field, e.rule)).ok();
     if let (Some(from), Some(to)) = (from, to)
         && let Err(e) = MetricsQuery::daily(Some(action.id.clone()), from, to)
@@ -251,7 +259,7 @@ pub(super) fn check_metrics(fields: &[Field], action: &DataAction) -> Check {
     check.finish(|| {
         let change = DataActionChange::Metrics {
             action: ActionRef::Id(action.id.to_string()),
-            from: value(0),
+            from: from.map(|t| t.to_string()).unwrap_or_default(),
             to: value(1),
         };
         let label = format!("metrics of {}", action.name);
