@@ -270,6 +270,30 @@ fn data_action_forms() {
     assert_snapshot!("deprecate_confirmation_says_it_is_final", snap(&app));
 }
 
+/// A timeout too large to count is out of range, said with the range, not
+/// "not a number"; an emptied simulation input is missing, not bad JSON.
+#[test]
+fn a_huge_timeout_says_the_range_and_an_empty_input_is_required() {
+    let mut app = ready(140, 40);
+    press(&mut app, &["4", "n", "tab", "tab", "tab", "ctrl-u"]);
+    type_text(&mut app, "99999999999999999999999");
+    press(&mut app, &["enter"]);
+    assert_eq!(
+        form(&app).problems_of(3),
+        ["99999999999999999999999 must be between 100 and 30000 milliseconds"],
+        "{}",
+        snap(&app)
+    );
+    press(&mut app, &["ctrl-u"]);
+    type_text(&mut app, "5s");
+    assert_eq!(form(&app).problems_of(3), [r#""5s" is not a whole number of milliseconds"#]);
+
+    press(&mut app, &["esc", "y", "t", "ctrl-u", "enter"]);
+    let screen = snap(&app);
+    assert!(screen.contains("✕ Input (JSON): is required"), "{screen}");
+    assert!(!screen.contains("EOF"), "{screen}");
+}
+
 #[test]
 fn a_new_version_of_a_deprecated_action_is_refused_as_the_form_opens() {
     let mut app = medium();

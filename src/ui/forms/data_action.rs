@@ -6,7 +6,7 @@ use crate::api::model::{DataAction, MetricsQuery};
 use crate::domain::Timestamp;
 use crate::domain::data_action::{
     DEFAULT_TIMEOUT_MS, DataActionDefinition, DataActionDraft, check_new_version, input_schema,
-    output_schema, sample_input,
+    output_schema, parse_timeout, sample_input,
 };
 use crate::domain::strict_json;
 use crate::engine::{ActionRef, DataActionChange};
@@ -27,6 +27,11 @@ pub(super) fn open_simulate() -> Form {
 pub(super) fn check_simulate(fields: &[Field]) -> Check {
     let mut check = Check::default();
     let text = fields.first().map(Field::value).unwrap_or_default();
+    // Nothing typed is a missing input, not a document cut short.
+    if text.trim().is_empty() {
+        check.note("input", "is required");
+        return check;
+    }
     // As strict as a change file: a key named twice or a number that would
     // be read as another is refused, not resolved silently.
     match strict_json::parse(&text) {
@@ -76,17 +81,7 @@ pub(super) fn open_deploy(deployed: Vec<DataAction>) -> Form {
 pub(super) fn check_deploy(fields: &mut [Field], deployed: &[DataAction]) -> Check {
     let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
     let mut check = Check::default();
-    let timeout = value(3);
-    let timeout_ms = match timeout.trim() {
-        "" => None,
-        raw => match raw.parse::<u64>() {
-            Ok(ms) => Some(ms),
-            Err(_) => {
-                check.note("timeoutMs", format!("{raw:?} is not a whole number of milliseconds"));
-                None
-            }
-        },
-    };
+    let timeout_ms = parse_timeout(&value(3)).map_err(|e| check.note(e.field, e.rule)).ok().flatten();
     let draft = DataActionDraft {
         name: value(0),
         version: value(1),
