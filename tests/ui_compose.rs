@@ -6,7 +6,7 @@ mod ui_support;
 
 use crossterm::event::KeyCode;
 use cxone_console::domain::agent_status::Shift;
-use cxone_console::engine::{Change, Event, Finished, Outcome};
+use cxone_console::engine::{Change, DataActionChange, Event, Finished, Outcome};
 use cxone_console::ui::app::{Action, Overlay, update};
 use cxone_console::ui::forms::Kind;
 use ui_support::*;
@@ -345,6 +345,36 @@ fn metrics_open_as_a_table_named_for_the_action() {
     assert!(title.starts_with("metrics of SentimentRoutingAction · "), "{title}");
     assert!(text.starts_with("date        version  status   runs  errors  avg latency\n"), "{text}");
     assert!(text.contains("2026-11-21  1.2.0    success  1842    0.0%        38 ms"), "{text}");
+}
+
+/// The metrics form's From takes what `audit export --since` takes: a date
+/// (from midnight UTC) or an age before now, sent as the moment it stands
+/// for; anything else is refused with what it may be.
+#[test]
+fn metrics_from_takes_a_date_or_an_age_as_audit_export_since_does() {
+    let from_sent = |typed: &str| {
+        let mut app = ready(120, 40);
+        press(&mut app, &["4", "e", "ctrl-u"]);
+        if typed.is_empty() {
+            assert!(
+                render(&app).contains("a date (2026-11-14, UTC midnight) or an age (8h, 7d)"),
+                "{}",
+                render(&app)
+            );
+        }
+        type_text(&mut app, typed);
+        let sent = submitted(&press(&mut app, &["enter"]));
+        match sent.as_slice() {
+            [(_, Change::DataAction(DataActionChange::Metrics { from, .. }))] => Ok(from.clone()),
+            _ => Err(render(&app)),
+        }
+    };
+    assert_eq!(from_sent("2026-11-14"), Ok("2026-11-14T00:00:00Z".to_string()));
+    assert_eq!(from_sent("8h"), Ok("2026-11-21T06:02:11Z".to_string()));
+    assert_eq!(from_sent("2026-11-21T10:00:00+02:00"), Ok("2026-11-21T10:00:00+02:00".to_string()));
+    let refused = from_sent("yesterday").unwrap_err();
+    assert!(refused.contains("it may also be a date (2026-11-21, from midnight UTC) or an age"), "{refused}");
+    assert!(from_sent("").is_err(), "From is required");
 }
 
 /// JSON to simulate shows whole while it is edited, over the lines it

@@ -7,7 +7,7 @@
 
 mod ui_support;
 
-use cxone_console::engine::{Event, Snapshot};
+use cxone_console::engine::{Change, Event, Snapshot};
 use cxone_console::ui::app::{App, Overlay};
 use insta::assert_snapshot;
 use ui_support::*;
@@ -270,6 +270,30 @@ fn data_action_forms() {
     assert_snapshot!("deprecate_confirmation_says_it_is_final", snap(&app));
 }
 
+/// A timeout too large to count is out of range, said with the range, not
+/// "not a number"; an emptied simulation input is missing, not bad JSON.
+#[test]
+fn a_huge_timeout_says_the_range_and_an_empty_input_is_required() {
+    let mut app = ready(140, 40);
+    press(&mut app, &["4", "n", "tab", "tab", "tab", "ctrl-u"]);
+    type_text(&mut app, "99999999999999999999999");
+    press(&mut app, &["enter"]);
+    assert_eq!(
+        form(&app).problems_of(3),
+        ["99999999999999999999999 must be between 100 and 30000 milliseconds"],
+        "{}",
+        snap(&app)
+    );
+    press(&mut app, &["ctrl-u"]);
+    type_text(&mut app, "5s");
+    assert_eq!(form(&app).problems_of(3), [r#""5s" is not a whole number of milliseconds"#]);
+
+    press(&mut app, &["esc", "y", "t", "ctrl-u", "enter"]);
+    let screen = snap(&app);
+    assert!(screen.contains("✕ Input (JSON): is required"), "{screen}");
+    assert!(!screen.contains("EOF"), "{screen}");
+}
+
 #[test]
 fn a_new_version_of_a_deprecated_action_is_refused_as_the_form_opens() {
     let mut app = medium();
@@ -429,4 +453,33 @@ fn a_form_that_cannot_be_sent_does_not_offer_a_review() {
     assert!(!screen.contains("Tab next field"), "no field to move to: {screen}");
     press(&mut app, &["enter"]);
     assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))), "nothing to review: {}", snap(&app));
+}
+
+/// A DELETE takes no value: one typed is said on its row as it is typed
+/// (it is not sent), what is sent leaves it out, and the confirmation does
+/// not show it. The row reads label, then value or hint, once each.
+#[test]
+fn a_value_typed_on_a_delete_row_is_said_not_to_be_sent() {
+    let mut app = ready(140, 40);
+    press(&mut app, &["2", "a"]);
+    let screen = snap(&app);
+    assert!(screen.contains("Row 1            key ") && !screen.contains("key key"), "{screen}");
+    assert!(!screen.contains("value value"), "{screen}");
+    type_text(&mut app, "sentimentScore");
+    press(&mut app, &["tab"]);
+    type_text(&mut app, "0.42");
+    press(&mut app, &["tab"]);
+    while field(&app, 2) != "DELETE" {
+        press(&mut app, &["right"]);
+    }
+    let screen = snap(&app);
+    assert!(screen.contains("Value: a DELETE takes no value; it is not sent"), "{screen}");
+    press(&mut app, &["enter"]);
+    let review = snap(&app);
+    assert!(review.contains("sentimentScore=0.82 → sentimentScore deleted"), "{review}");
+    assert!(!review.contains("0.42"), "{review}");
+    let sent = submitted(&press(&mut app, &["y"]));
+    let [(_, Change::Attributes { rows, .. })] = sent.as_slice() else { panic!("{sent:?}") };
+    let values: Vec<_> = rows.iter().map(|d| d.value.clone()).collect();
+    assert_eq!(values, [serde_json::Value::Null], "the typed value is not sent");
 }

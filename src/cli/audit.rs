@@ -43,38 +43,9 @@ fn parse_since(text: &str) -> Result<Timestamp, String> {
     since(text, Timestamp::now())
 }
 
-/// When `--since` starts, read at `now`: a moment, a UTC date's midnight, or
-/// an age before `now`. A supervisor asking for today's changes should not
-/// have to write an offset.
+/// When `--since` starts, read at `now`, as the domain reads a span's start.
 fn since(text: &str, now: Timestamp) -> Result<Timestamp, String> {
-    let text = text.trim();
-    if let Some(age) = age(text) {
-        return now
-            .datetime()
-            .checked_sub(age)
-            .map(Timestamp::from_datetime)
-            .ok_or_else(|| format!("{text} reaches back before the calendar begins"));
-    }
-    let date = time::macros::format_description!("[year]-[month]-[day]");
-    if let Ok(day) = time::Date::parse(text, date) {
-        return Ok(Timestamp::from_datetime(day.midnight().assume_utc()));
-    }
-    Timestamp::parse_as("--since", text).map_err(|e| {
-        format!("{}; it may also be a date (2026-11-21, from midnight UTC) or an age (45m, 24h, 7d)", e.rule)
-    })
-}
-
-/// `45m`, `24h`, `7d`: whole minutes, hours or days.
-fn age(text: &str) -> Option<time::Duration> {
-    let unit = text.chars().last()?;
-    let count: i64 = text[..text.len() - unit.len_utf8()].parse().ok().filter(|n| *n >= 0)?;
-    let seconds = match unit {
-        'm' => 60,
-        'h' => 3_600,
-        'd' => 86_400,
-        _ => return None,
-    };
-    count.checked_mul(seconds).map(time::Duration::seconds)
+    Timestamp::parse_since("--since", text, now).map_err(|e| e.rule)
 }
 
 pub fn run(args: AuditArgs) -> Result<ExitCode> {

@@ -42,6 +42,24 @@ impl Timestamp {
         })
     }
 
+    /// When a span starts, read at `now`: a moment, a UTC date's midnight,
+    /// or an age before `now` (`45m`, `24h`, `7d`). A supervisor asking for
+    /// today's changes should not have to write an offset. Shared by
+    /// `audit export --since` and the metrics form, so both take the same.
+    pub fn parse_since(field: &str, raw: &str, now: Self) -> Result<Self, FieldError> {
+        let text = raw.trim();
+        if let Some(age) = age(text) {
+            return now.0.checked_sub(age).map(Self).ok_or_else(|| {
+                FieldError::new(field, format!("{text} reaches back before the calendar begins"))
+            });
+        }
+        let date = time::macros::format_description!("[year]-[month]-[day]");
+        if let Ok(day) = time::Date::parse(text, date) {
+            return Ok(Self(day.midnight().assume_utc()));
+        }
+        Self::parse_as(field, text).map_err(|e| FieldError::new(field, format!("{}; {SINCE_ALSO}", e.rule)))
+    }
+
     pub fn datetime(&self) -> OffsetDateTime {
         self.0
     }
@@ -50,6 +68,22 @@ impl Timestamp {
     pub fn unix_seconds(&self) -> f64 {
         self.0.unix_timestamp_nanos() as f64 / 1e9
     }
+}
+
+/// What [`Timestamp::parse_since`] takes besides RFC 3339, as its refusals say.
+const SINCE_ALSO: &str = "it may also be a date (2026-11-21, from midnight UTC) or an age (45m, 24h, 7d)";
+
+/// `45m`, `24h`, `7d`: whole minutes, hours or days.
+fn age(text: &str) -> Option<time::Duration> {
+    let unit = text.chars().last()?;
+    let count: i64 = text[..text.len() - unit.len_utf8()].parse().ok().filter(|n| *n >= 0)?;
+    let seconds = match unit {
+        'm' => 60,
+        'h' => 3_600,
+        'd' => 86_400,
+        _ => return None,
+    };
+    count.checked_mul(seconds).map(time::Duration::seconds)
 }
 
 /// A date and time without an offset: `YYYY-MM-DDTHH:MM[:SS[.f]]`.

@@ -185,13 +185,28 @@ impl ActionPatch {
 }
 
 fn check_timeout(ms: u64) -> Result<u64, FieldError> {
-    if TIMEOUT_MS.contains(&ms) {
-        Ok(ms)
-    } else {
-        Err(FieldError::new(
-            "timeoutMs",
-            format!("{ms} must be between {} and {} milliseconds", TIMEOUT_MS.start(), TIMEOUT_MS.end()),
-        ))
+    if TIMEOUT_MS.contains(&ms) { Ok(ms) } else { Err(timeout_out_of_range(&ms.to_string())) }
+}
+
+fn timeout_out_of_range(shown: &str) -> FieldError {
+    FieldError::new(
+        "timeoutMs",
+        format!("{shown} must be between {} and {} milliseconds", TIMEOUT_MS.start(), TIMEOUT_MS.end()),
+    )
+}
+
+/// A timeout as typed: empty for [`DEFAULT_TIMEOUT_MS`], else whole
+/// milliseconds in [`TIMEOUT_MS`]. A number too large for any clock is
+/// refused for its range, not as if it were no number at all.
+pub fn parse_timeout(raw: &str) -> Result<Option<u64>, FieldError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    match raw.parse::<u64>() {
+        Ok(ms) => check_timeout(ms).map(Some),
+        Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => Err(timeout_out_of_range(raw)),
+        Err(_) => Err(FieldError::new("timeoutMs", format!("{raw:?} is not a whole number of milliseconds"))),
     }
 }
 

@@ -59,14 +59,10 @@ fn row(n: usize, key: &str, value: &str) -> [Field; PER_ROW] {
     let modes =
         [AttributeMode::Update, AttributeMode::Add, AttributeMode::Delete].map(|m| Opt::plain(m.as_str()));
     [
-        Field::text(&format!("attributes[{n}].key"), "Key", key, "key").in_row(n),
-        Field::text(
-            &format!("attributes[{n}].value"),
-            "Value",
-            value,
-            "value: text, or a number, true, false, null",
-        )
-        .in_row(n),
+        // The row shows each field's label before it: the hints say only
+        // what goes there, or the row would read "key key value value".
+        Field::text(&format!("attributes[{n}].key"), "Key", key, "e.g. tier").in_row(n),
+        Field::text(&format!("attributes[{n}].value"), "Value", value, "text or a number").in_row(n),
         Field::choice(&format!("attributes[{n}].mode"), "Mode", Choice::new(modes.to_vec(), "UPDATE"))
             .in_row(n),
     ]
@@ -127,14 +123,29 @@ fn drafts(fields: &[Field]) -> Vec<(usize, AttributeDraft)> {
             if key.is_empty() && value.is_empty() {
                 return None;
             }
-            let value = if value.is_empty() && mode == "DELETE" { Value::Null } else { scalar(&value) };
+            // A DELETE takes no value: one typed is left out (its row
+            // says so), not sent for the tenant to ignore or refuse.
+            let value = if mode == "DELETE" { Value::Null } else { scalar(&value) };
             Some((n, AttributeDraft { key, value, mode }))
         })
         .collect()
 }
 
+/// The note on a DELETE row with a value typed: said as it is typed, since
+/// the value is left out of what is sent.
+const DELETE_TAKES_NO_VALUE: &str = "a DELETE takes no value; it is not sent";
+
+fn note_values_not_sent(fields: &mut [Field]) {
+    for row in fields.chunks_mut(PER_ROW) {
+        let [_, value, mode] = row else { continue };
+        let dropped = mode.value() == AttributeMode::Delete.as_str() && !value.value().trim().is_empty();
+        value.aside = if dropped { DELETE_TAKES_NO_VALUE.to_string() } else { String::new() };
+    }
+}
+
 pub(super) fn check(fields: &mut [Field], rows: &[Interaction]) -> Check {
     follow_modes(fields, rows);
+    note_values_not_sent(fields);
     let numbered = drafts(fields);
     let drafts: Vec<AttributeDraft> = numbered.iter().map(|(_, d)| d.clone()).collect();
     // Problems name the n-th draft; the form's rows skip blank ones.

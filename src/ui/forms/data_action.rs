@@ -6,7 +6,7 @@ use crate::api::model::{DataAction, MetricsQuery};
 use crate::domain::Timestamp;
 use crate::domain::data_action::{
     DEFAULT_TIMEOUT_MS, DataActionDefinition, DataActionDraft, check_new_version, input_schema,
-    output_schema, sample_input,
+    output_schema, parse_timeout, sample_input,
 };
 use crate::domain::strict_json;
 use crate::engine::{ActionRef, DataActionChange};
@@ -27,6 +27,11 @@ pub(super) fn open_simulate() -> Form {
 pub(super) fn check_simulate(fields: &[Field]) -> Check {
     let mut check = Check::default();
     let text = fields.first().map(Field::value).unwrap_or_default();
+    // Nothing typed is a missing input, not a document cut short.
+    if text.trim().is_empty() {
+        check.note("input", "is required");
+        return check;
+    }
     // As strict as a change file: a key named twice or a number that would
     // be read as another is refused, not resolved silently.
     match strict_json::parse(&text) {
@@ -76,17 +81,7 @@ pub(super) fn open_deploy(deployed: Vec<DataAction>) -> Form {
 pub(super) fn check_deploy(fields: &mut [Field], deployed: &[DataAction]) -> Check {
     let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
     let mut check = Check::default();
-    let timeout = value(3);
-    let timeout_ms = match timeout.trim() {
-        "" => None,
-        raw => match raw.parse::<u64>() {
-            Ok(ms) => Some(ms),
-            Err(_) => {
-                check.note("timeoutMs", format!("{raw:?} is not a whole number of milliseconds"));
-                None
-            }
-        },
-    };
+    let timeout_ms = parse_timeout(&value(3)).map_err(|e| check.note(e.field, e.rule)).ok().flatten();
     let draft = DataActionDraft {
         name: value(0),
         version: value(1),
@@ -231,16 +226,24 @@ pub(super) fn open_metrics(action: DataAction, now: Timestamp) -> Form {
     let text = |t: time::OffsetDateTime| Timestamp::from_datetime(t).to_string();
     let title = format!("Metrics · {}", action.name);
     let fields = vec![
-        Field::text("from", "From", &text(from), "RFC 3339 with an offset, e.g. 2026-11-14T00:00:00Z"),
+        // As `audit export --since` takes it: one parser reads both.
+        Field::text(
+            "from",
+            "From",
+            &text(from),
+            "RFC 3339 with an offset, a date (2026-11-14, UTC midnight) or an age (8h, 7d)",
+        ),
         Field::text("to", "To", &text(to), "RFC 3339 with an offset"),
     ];
     Form::new(Kind::Metrics(Box::new(action)), title, fields)
 }
 
-pub(super) fn check_metrics(fields: &[Field], action: &DataAction) -> Check {
+/// `now` reads a From given as an age or a date; what is sent is the moment
+/// it stands for, so the engine and the audit log see one timestamp.
+pub(super) fn check_metrics(fields: &[Field], action: &DataAction, now: Timestamp) -> Check {
     let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
     let mut check = Check::default();
-    let from = Timestamp::parse_as("from", &value(0)).map_err(|e| check.note(e.field, e.rule)).ok();
+    let from = Timestamp::parse_since("from", &value(0), now).map_err(|e| check.note(e.field, e.rule)).ok();
     let to = Timestamp::parse_as("to", &value(1)).map_err(|e| check.note(e.field, e.rule)).ok();
     if let (Some(from), Some(to)) = (from, to)
         && let Err(e) = MetricsQuery::daily(Some(action.id.clone()), from, to)
@@ -251,7 +254,7 @@ pub(super) fn check_metrics(fields: &[Field], action: &DataAction) -> Check {
     check.finish(|| {
         let change = DataActionChange::Metrics {
             action: ActionRef::Id(action.id.to_string()),
-            from: value(0),
+            from: from.map(|t| t.to_string()).unwrap_or_default(),
             to: value(1),
         };
         let label = format!("metrics of {}", action.name);

@@ -173,7 +173,7 @@ impl Form {
             Kind::Deploy(deployed) => data_action::check_deploy(&mut self.fields, deployed),
             Kind::NewVersion(action) => data_action::check_version(&self.fields, action),
             Kind::Deprecate(action) => data_action::check_deprecate(action),
-            Kind::Metrics(action) => data_action::check_metrics(&self.fields, action),
+            Kind::Metrics(action) => data_action::check_metrics(&self.fields, action, facts.now),
         };
         // A refusal on screen follows the form: gone once it can be sent,
         // else naming what is wrong now (the rules may have arrived since).

@@ -113,8 +113,15 @@ fn body(form: &Form, room: usize, theme: &Theme) -> (Vec<Line<'static>>, usize) 
             }
             None => lines.push(field_line(form, &group, room, theme)),
         }
-        if let [j] = group.as_slice() {
-            lines.extend(aside_below(&form.fields[*j], room, muted));
+        match group.as_slice() {
+            [j] => lines.extend(aside_below(&form.fields[*j], room, muted)),
+            // A row's fields share a line with no room beside each: what
+            // one says goes under the row, naming it.
+            row => {
+                for j in row {
+                    lines.extend(row_note(&form.fields[*j], room, theme.style(Role::Warn)));
+                }
+            }
         }
         for j in &group {
             for problem in form.problems_of(*j) {
@@ -317,6 +324,20 @@ fn aside_below(field: &Field, room: usize, style: Style) -> Vec<Line<'static>> {
     }
     let lead = " ".repeat(label_width(room));
     wrap(&field.aside, value_room.max(10))
+        .into_iter()
+        .map(|part| Line::from(vec![Span::raw(lead.clone()), Span::styled(part, style)]))
+        .collect()
+}
+
+/// The aside of a field in a row, on its own lines under the row, after
+/// the field's label.
+fn row_note(field: &Field, room: usize, style: Style) -> Vec<Line<'static>> {
+    if field.aside.is_empty() {
+        return Vec::new();
+    }
+    let lead = " ".repeat(label_width(room));
+    let text = format!("{}: {}", field.label, field.aside);
+    wrap(&text, room.saturating_sub(label_width(room)).max(10))
         .into_iter()
         .map(|part| Line::from(vec![Span::raw(lead.clone()), Span::styled(part, style)]))
         .collect()
