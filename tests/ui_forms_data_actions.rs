@@ -1,0 +1,146 @@
+//! The data action forms as they open, with problems beside their fields,
+//! and valid: simulate (a whole document in one field), deploy, new
+//! version, deprecate and the metrics query. Insta snapshots of real
+//! frames. The other compose forms are in `ui_forms.rs`.
+
+mod ui_support;
+
+use cxone_console::ui::app::App;
+use insta::assert_snapshot;
+use ui_support::*;
+
+fn snap(app: &App) -> String {
+    render(app)
+}
+
+/// The input is one field holding a whole document: each schema problem
+/// names its place in it, and an anyOf says what it allows.
+#[test]
+fn a_simulation_input_names_the_place_of_each_problem() {
+    let mut app = ready(140, 40);
+    press(&mut app, &["4", "t", "ctrl-u"]);
+    type_text(&mut app, r#"{"interaction_id":"i-1","channel_type":"chat","sentiment_score":5,"tags":[1]}"#);
+    press(&mut app, &["enter"]);
+    let screen = snap(&app);
+    assert!(screen.contains("sentiment_score: 5 must be a number from -1 to 1, or null"), "{screen}");
+    assert!(screen.contains("tags/0: 1 is not of type"), "{screen}");
+}
+
+#[test]
+fn a_simulation_input_naming_a_key_twice_is_refused_as_a_change_file_is() {
+    let mut app = ready(140, 40);
+    press(&mut app, &["4", "t", "ctrl-u"]);
+    type_text(&mut app, r#"{"interaction_id":"i","channel_type":"chat","interaction_id":"j"}"#);
+    press(&mut app, &["enter"]);
+    let screen = snap(&app);
+    assert!(screen.contains(r#"names the key "interaction_id" twice"#), "{screen}");
+}
+
+#[test]
+fn data_action_forms() {
+    let mut app = medium();
+    press(&mut app, &["4", "t"]);
+    assert_snapshot!("simulate_as_opened_is_valid", snap(&app));
+    press(&mut app, &["end", "backspace", "enter"]);
+    assert_snapshot!("simulate_errors", snap(&app));
+    press(&mut app, &["esc", "y", "n"]);
+    assert_snapshot!("deploy_empty", snap(&app));
+    press(&mut app, &["enter"]);
+    assert_snapshot!("deploy_errors", snap(&app));
+    type_text(&mut app, "RoutingV2");
+    press(&mut app, &["tab", "tab"]);
+    type_text(&mut app, "http://127.0.0.1:9100/route");
+    assert_snapshot!("deploy_valid", snap(&app));
+    press(&mut app, &["esc", "y", "v"]);
+    assert_snapshot!("new_version_valid", snap(&app));
+    press(&mut app, &["ctrl-u"]);
+    type_text(&mut app, "0.9.0");
+    assert_snapshot!("new_version_errors", snap(&app));
+    press(&mut app, &["esc", "y", "e"]);
+    assert_snapshot!("metrics_valid", snap(&app));
+    press(&mut app, &["ctrl-u"]);
+    type_text(&mut app, "2026-11-21T14:02:11");
+    assert_snapshot!("metrics_errors", snap(&app));
+    press(&mut app, &["esc", "y", "x"]);
+    assert_snapshot!("deprecate_form", snap(&app));
+    press(&mut app, &["enter"]);
+    assert_snapshot!("deprecate_confirmation_says_it_is_final", snap(&app));
+}
+
+/// A timeout too large to count is out of range, said with the range, not
+/// "not a number"; an emptied simulation input is missing, not bad JSON.
+#[test]
+fn a_huge_timeout_says_the_range_and_an_empty_input_is_required() {
+    let mut app = ready(140, 40);
+    press(&mut app, &["4", "n", "tab", "tab", "tab", "ctrl-u"]);
+    type_text(&mut app, "99999999999999999999999");
+    press(&mut app, &["enter"]);
+    assert_eq!(
+        form(&app).problems_of(3),
+        ["99999999999999999999999 must be between 100 and 30000 milliseconds"],
+        "{}",
+        snap(&app)
+    );
+    press(&mut app, &["ctrl-u"]);
+    type_text(&mut app, "5s");
+    assert_eq!(form(&app).problems_of(3), [r#""5s" is not a whole number of milliseconds"#]);
+
+    press(&mut app, &["esc", "y", "t", "ctrl-u", "enter"]);
+    let screen = snap(&app);
+    assert!(screen.contains("✕ Input (JSON): is required"), "{screen}");
+    assert!(!screen.contains("EOF"), "{screen}");
+}
+
+#[test]
+fn a_new_version_of_a_deprecated_action_is_refused_as_the_form_opens() {
+    let mut app = medium();
+    press(&mut app, &["4", "/"]);
+    type_text(&mut app, "Legacy");
+    press(&mut app, &["enter", "v"]);
+    let screen = snap(&app);
+    assert!(
+        screen.contains("✕ LegacyCrmSync") && screen.contains("is deprecated; deploy a new action"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn deploying_a_name_the_tenant_already_has_is_warned_of() {
+    let mut app = medium();
+    press(&mut app, &["4", "n"]);
+    type_text(&mut app, "SentimentRoutingAction");
+    press(&mut app, &["tab", "tab"]);
+    type_text(&mut app, "http://127.0.0.1:9100/route");
+    press(&mut app, &["enter"]);
+    let screen = snap(&app);
+    assert!(screen.contains("SentimentRoutingAction is already deployed (1.2.0)"), "{screen}");
+    assert!(screen.contains("this adds a second"), "{screen}");
+    assert!(!screen.contains("not deployed"), "the line agrees with the warning: {screen}");
+    assert!(
+        screen.contains("→ 1.0.0 at http://127.0.0.1:9100/route (timeout 5000 ms)"),
+        "nothing cut: {screen}"
+    );
+    press(&mut app, &["esc", "backtab", "backtab", "ctrl-u"]);
+    type_text(&mut app, "RoutingV2");
+    press(&mut app, &["enter"]);
+    let screen = snap(&app);
+    assert!(screen.contains("Deploy RoutingV2 1.0.0?") && !screen.contains("already deployed"), "{screen}");
+}
+
+/// A new action is new: nothing of another action (the documents' example
+/// is one the tenant already runs) is carried into the form, and a name the
+/// tenant already has is said beside the name as it is typed, not first on
+/// the confirmation.
+#[test]
+fn a_deploy_form_starts_blank_and_says_a_taken_name_as_it_is_typed() {
+    let mut app = medium();
+    press(&mut app, &["4", "n"]);
+    let values: Vec<String> = form(&app).fields.iter().map(|f| f.value()).collect();
+    assert_eq!(values, ["", "1.0.0", "", "5000", ""], "name, version, handler, timeout, description");
+    type_text(&mut app, "sentimentroutingaction");
+    let screen = snap(&app);
+    assert!(screen.contains("already deployed (1.2.0): this adds a second action of that"), "{screen}");
+    assert!(screen.contains("version, use v on its row"), "{screen}");
+    press(&mut app, &["backspace"]);
+    assert!(!snap(&app).contains("already deployed"), "{}", snap(&app));
+}
