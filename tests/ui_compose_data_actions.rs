@@ -1,0 +1,135 @@
+//! What keys do in the data action forms and around them: a simulation
+//! that runs at once and opens its result, the metrics query and its
+//! table, a long JSON input that wraps. The other forms' keys are in
+//! `ui_compose.rs`.
+
+mod ui_support;
+
+use cxone_console::engine::{Change, DataActionChange, Event, Finished, Outcome};
+use cxone_console::ui::app::Overlay;
+use ui_support::*;
+
+#[test]
+fn a_simulation_runs_without_confirmation_and_opens_its_result() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["4", "t"]);
+    let sent = submitted(&press(&mut app, &["enter"]));
+    let [(id, Change::DataAction(_))] = sent.as_slice() else { panic!("{sent:?}") };
+    let outcome = Outcome::Applied {
+        summary: "the handler routes to vip-dedicated-queue".into(),
+        data: Some(serde_json::json!({ "output": { "routing_recommendation": "vip-dedicated-queue" } })),
+    };
+    let effects = feed(
+        &mut app,
+        [Event::Finished { id: id.clone(), result: Finished::Single { target: None, outcome } }],
+    );
+    assert!(effects.is_empty(), "nothing was written, nothing to refresh");
+    let Some(Overlay::Result { text, .. }) = app.overlays.last() else { panic!("a result window") };
+    assert!(text.contains("vip-dedicated-queue"));
+    let kept = app.results.text();
+    assert!(kept.contains("  done: the handler routes"), "nothing was applied: {kept}");
+}
+
+/// Asks for the third data action's metrics: the console, and the command sent.
+fn metrics_asked() -> (cxone_console::ui::app::App, cxone_console::engine::CommandId) {
+    let mut app = ready(120, 40);
+    press(&mut app, &["4", "j", "j", "e"]);
+    let sent = submitted(&press(&mut app, &["enter"]));
+    let [(id, Change::DataAction(_))] = sent.as_slice() else { panic!("{sent:?}") };
+    let id = id.clone();
+    (app, id)
+}
+
+/// A single change that did not apply is named in its result: its words
+/// may not say which change it was.
+#[test]
+fn a_change_that_failed_is_named_in_its_result() {
+    let (mut app, id) = metrics_asked();
+    let outcome = Outcome::failed("could not reach the tenant (connection refused)");
+    feed(&mut app, [Event::Finished { id, result: Finished::Single { target: None, outcome } }]);
+    let kept = app.results.text();
+    assert!(kept.contains("metrics of SentimentRoutingAction"), "{kept}");
+    assert!(kept.contains(": failed: could not reach the tenant"), "{kept}");
+}
+
+/// Metrics come back as rows: the result window shows them as a table,
+/// titled by the action.
+#[test]
+fn metrics_open_as_a_table_named_for_the_action() {
+    let (mut app, id) = metrics_asked();
+    let rows = serde_json::json!([{"actionId": "da-0001", "date": "2026-11-21", "version": "1.2.0",
+        "status": "success", "count": 1842, "errorRate": 0.0, "avgLatencyMs": 38.4}]);
+    let outcome = Outcome::Applied { summary: "1 row: 1842 executions".into(), data: Some(rows) };
+    feed(&mut app, [Event::Finished { id, result: Finished::Single { target: None, outcome } }]);
+    let Some(Overlay::Result { title, text, .. }) = app.overlays.last() else { panic!("a result window") };
+    assert!(title.starts_with("metrics of SentimentRoutingAction · "), "{title}");
+    assert!(text.starts_with("date        version  status   runs  errors  avg latency\n"), "{text}");
+    assert!(text.contains("2026-11-21  1.2.0    success  1842    0.0%        38 ms"), "{text}");
+}
+
+/// The metrics form's From takes what `audit export --since` takes: a date
+/// (from midnight UTC) or an age before now, sent as the moment it stands
+/// for; anything else is refused with what it may be.
+#[test]
+fn metrics_from_takes_a_date_or_an_age_as_audit_export_since_does() {
+    let from_sent = |typed: &str| {
+        let mut app = ready(120, 40);
+        press(&mut app, &["4", "e", "ctrl-u"]);
+        if typed.is_empty() {
+            assert!(
+                render(&app).contains("a date (2026-11-14, UTC midnight) or an age (8h, 7d)"),
+                "{}",
+                render(&app)
+            );
+        }
+        type_text(&mut app, typed);
+        let sent = submitted(&press(&mut app, &["enter"]));
+        match sent.as_slice() {
+            [(_, Change::DataAction(DataActionChange::Metrics { from, .. }))] => Ok(from.clone()),
+            _ => Err(render(&app)),
+        }
+    };
+    assert_eq!(from_sent("2026-11-14"), Ok("2026-11-14T00:00:00Z".to_string()));
+    assert_eq!(from_sent("8h"), Ok("2026-11-21T06:02:11Z".to_string()));
+    assert_eq!(from_sent("2026-11-21T10:00:00+02:00"), Ok("2026-11-21T10:00:00+02:00".to_string()));
+    let refused = from_sent("yesterday").unwrap_err();
+    assert!(refused.contains("it may also be a date (2026-11-21, from midnight UTC) or an age"), "{refused}");
+    assert!(from_sent("").is_err(), "From is required");
+}
+
+/// JSON to simulate shows whole while it is edited, over the lines it
+/// needs; a very long one shows the lines around the cursor.
+#[test]
+fn a_long_json_input_wraps_and_keeps_the_cursor_in_view() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["4", "t", "home"]);
+    type_text(&mut app, "X");
+    let screen = render(&app);
+    let field: Vec<&str> =
+        screen.lines().skip_while(|l| !l.contains("Input (JSON)")).take_while(|l| !l.contains("└")).collect();
+    assert!(field.len() >= 2, "the sample takes more than one line: {screen}");
+    assert!(
+        field[0].contains("Input (JSON)     X{\"channel_type\":\"voice\""),
+        "typed at the start: {screen}"
+    );
+    assert!(field.iter().any(|l| l.contains("caller\"]}")), "and its end still shows: {screen}");
+
+    press(&mut app, &["end"]);
+    type_text(&mut app, &"7".repeat(1_000));
+    type_text(&mut app, "THE END");
+    let screen = render(&app);
+    let field: Vec<&str> =
+        screen.lines().skip_while(|l| !l.contains("Input (JSON)")).take_while(|l| !l.contains("└")).collect();
+    assert!(field.iter().any(|l| l.contains("7777THE END")), "the cursor's line: {screen}");
+    let wrapped = field.iter().filter(|l| l.contains("7777")).count();
+    assert!(wrapped <= 6, "at most six lines of the value: {screen}");
+}
+
+#[test]
+fn a_range_start_typed_past_its_end_is_flagged_on_the_end_as_typed() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["4", "e", "ctrl-u"]);
+    type_text(&mut app, "2030-01-01T00:00:00Z");
+    let screen = render(&app);
+    assert!(screen.contains("is before 2030-01-01T00:00:00Z"), "shown without a visit or Enter: {screen}");
+}
