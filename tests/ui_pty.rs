@@ -92,8 +92,35 @@ fn chosen_state(screen: &str) -> String {
         .to_string()
 }
 
+/// The console's process, killed if a failed test leaves it running: a
+/// console whose terminal is gone may otherwise carry on unseen, and a
+/// spinning one slows every test after it.
+struct Running(Box<dyn portable_pty::Child + Send + Sync>);
+
+impl std::ops::Deref for Running {
+    type Target = Box<dyn portable_pty::Child + Send + Sync>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Running {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
 /// The console in a new pseudo-terminal, its files under `home`.
-fn start(home: &std::path::Path) -> (Terminal, Box<dyn portable_pty::Child + Send + Sync>) {
+fn start(home: &std::path::Path) -> (Terminal, Running) {
     let pty = native_pty_system()
         .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
         .expect("a pseudo-terminal");
@@ -101,7 +128,7 @@ fn start(home: &std::path::Path) -> (Terminal, Box<dyn portable_pty::Child + Sen
     command.env("CXONE_CONSOLE_HOME", home);
     command.env("TERM", "xterm-256color");
     command.env_remove("NO_COLOR");
-    let child = pty.slave.spawn_command(command).expect("the console starts");
+    let child = Running(pty.slave.spawn_command(command).expect("the console starts"));
     drop(pty.slave);
     let mut reader = pty.master.try_clone_reader().expect("the terminal's output");
     let (sender, output) = mpsc::channel();
@@ -122,11 +149,7 @@ fn start(home: &std::path::Path) -> (Terminal, Box<dyn portable_pty::Child + Sen
 }
 
 /// Waits for `child` to exit, reading what it writes meanwhile.
-fn exit_status(
-    term: &mut Terminal,
-    child: &mut Box<dyn portable_pty::Child + Send + Sync>,
-    why: &str,
-) -> portable_pty::ExitStatus {
+fn exit_status(term: &mut Terminal, child: &mut Running, why: &str) -> portable_pty::ExitStatus {
     let deadline = Instant::now() + STEP;
     let status = loop {
         if let Some(status) = child.try_wait().expect("the child's state") {
@@ -208,7 +231,7 @@ fn the_console_makes_a_change_in_a_real_terminal_and_restores_it_on_quit() {
 /// The console, its screen on the contacts, with a batch of hundreds of
 /// outcomes under way: at the campaign's 10 requests a second, it takes
 /// minutes.
-fn batch_under_way(home: &std::path::Path) -> (Terminal, Box<dyn portable_pty::Child + Send + Sync>) {
+fn batch_under_way(home: &std::path::Path) -> (Terminal, Running) {
     let (mut term, child) = start(home);
     term.wait_for("the agents table", |s| s.contains("Name▲") && !s.contains("Waiting"));
     term.step("3", "the campaigns", |s| s.contains("Dialing mode"));
