@@ -251,28 +251,44 @@ async fn the_secrets_stay_out_of_every_output_log_and_file() {
     tenant.shutdown().await;
 }
 
+/// `apply --file` of the example `name` under `home`, with `/dev/full` (a
+/// disk with no room left) as its stdout, or else as its stderr; the other
+/// is read.
+async fn apply_into_a_full_disk(home: &Home, name: &str, stdout_full: bool) -> std::process::Output {
+    let full = || {
+        std::process::Stdio::from(
+            std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full"),
+        )
+    };
+    let (stdout, stderr) = if stdout_full {
+        (full(), std::process::Stdio::piped())
+    } else {
+        (std::process::Stdio::piped(), full())
+    };
+    let file = example(name);
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
+        .args(["apply", "--file", file.to_str().unwrap()])
+        .env("CXONE_CONSOLE_HOME", home.path())
+        .env_remove("RUST_LOG")
+        .stdin(std::process::Stdio::null())
+        .stdout(stdout)
+        .stderr(stderr)
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary runs");
+    tokio::time::timeout(Duration::from_secs(120), child.wait_with_output())
+        .await
+        .expect("apply ends")
+        .unwrap()
+}
+
 /// The changes are made before the report is printed: a report that cannot
 /// be written says so and where the outcomes are, rather than claiming the
 /// run never happened.
 #[tokio::test]
 async fn a_report_that_cannot_be_printed_points_to_the_audit_log() {
     let home = Home::new();
-    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
-    let file = example("agent-status.csv");
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
-        .args(["apply", "--file", file.to_str().unwrap()])
-        .env("CXONE_CONSOLE_HOME", home.path())
-        .env_remove("RUST_LOG")
-        .stdin(std::process::Stdio::null())
-        .stdout(full)
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the binary runs");
-    let output = tokio::time::timeout(Duration::from_secs(120), child.wait_with_output())
-        .await
-        .expect("apply ends")
-        .unwrap();
+    let output = apply_into_a_full_disk(&home, "agent-status.csv", true).await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "not through, not refused: {stderr}");
     assert!(
@@ -290,22 +306,7 @@ async fn a_report_that_cannot_be_printed_points_to_the_audit_log() {
 #[tokio::test]
 async fn an_unwritable_stderr_loses_neither_the_run_nor_its_report() {
     let home = Home::new();
-    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
-    let file = example("mixed.jsonl");
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
-        .args(["apply", "--file", file.to_str().unwrap()])
-        .env("CXONE_CONSOLE_HOME", home.path())
-        .env_remove("RUST_LOG")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(full)
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the binary runs");
-    let output = tokio::time::timeout(Duration::from_secs(120), child.wait_with_output())
-        .await
-        .expect("apply ends")
-        .unwrap();
+    let output = apply_into_a_full_disk(&home, "mixed.jsonl", false).await;
     assert_eq!(output.status.code(), Some(0), "the run went through, not a panic (101)");
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("the report on stdout");
     let applied = home.audit_records().iter().filter(|r| r["outcome"] == "applied").count();
