@@ -94,7 +94,7 @@ async fn export_writes_every_record_as_json_or_csv_and_since_filters() {
     let naive = home.run(&["audit", "export", "--since", "2024-05-15T14:32:10"], &[]).await;
     assert_eq!(naive.code, Some(2));
     assert!(naive.stderr.contains("explicit UTC offset"), "{}", naive.stderr);
-    assert!(naive.stderr.contains("or an age (45m, 24h, 7d)"), "{}", naive.stderr);
+    assert!(naive.stderr.contains("or an age (30s, 45m, 24h, 7d, 2w)"), "{}", naive.stderr);
 }
 
 /// Writes `n` applied changes (an intent and an outcome each).

@@ -97,6 +97,29 @@ fn metrics_from_takes_a_date_or_an_age_as_audit_export_since_does() {
     assert!(from_sent("").is_err(), "From is required");
 }
 
+/// Its To takes the same forms, and a day that is not in the calendar is
+/// refused by name.
+#[test]
+fn metrics_to_takes_what_from_takes() {
+    let to_sent = |typed: &str| {
+        let mut app = ready(120, 40);
+        press(&mut app, &["4", "e", "ctrl-u"]);
+        type_text(&mut app, "2026-11-14");
+        press(&mut app, &["tab", "ctrl-u"]);
+        type_text(&mut app, typed);
+        let sent = submitted(&press(&mut app, &["enter"]));
+        match sent.as_slice() {
+            [(_, Change::DataAction(DataActionChange::Metrics { to, .. }))] => Ok(to.clone()),
+            _ => Err(render(&app)),
+        }
+    };
+    assert_eq!(to_sent("2026-11-21"), Ok("2026-11-21T00:00:00Z".to_string()));
+    assert_eq!(to_sent("1h"), Ok("2026-11-21T13:02:11Z".to_string()));
+    assert_eq!(to_sent("2026-11-21T10:00:00+02:00"), Ok("2026-11-21T10:00:00+02:00".to_string()));
+    let refused = to_sent("2026-11-31").unwrap_err();
+    assert!(refused.contains("2026-11-31 is not a day of the calendar"), "{refused}");
+}
+
 /// JSON to simulate shows whole while it is edited, over the lines it
 /// needs; a very long one shows the lines around the cursor.
 #[test]

@@ -42,22 +42,25 @@ impl Timestamp {
         })
     }
 
-    /// When a span starts, read at `now`: a moment, a UTC date's midnight,
-    /// or an age before `now` (`45m`, `24h`, `7d`). A supervisor asking for
-    /// today's changes should not have to write an offset. Shared by
-    /// `audit export --since` and the metrics form, so both take the same.
-    pub fn parse_since(field: &str, raw: &str, now: Self) -> Result<Self, FieldError> {
+    /// A moment as a supervisor names it, read at `now`: RFC 3339, a UTC
+    /// date's midnight, or an age before `now` (`30s`, `45m`, `24h`, `7d`,
+    /// `2w`). A supervisor asking for today's changes should not have to
+    /// write an offset. Shared by `audit export --since` and the metrics
+    /// form's From and To, so all take the same.
+    pub fn parse_moment(field: &str, raw: &str, now: Self) -> Result<Self, FieldError> {
         let text = raw.trim();
-        if let Some(age) = age(text) {
+        if text.is_empty() {
+            return Err(FieldError::new(field, "is required"));
+        }
+        if let Some(age) = age(field, text)? {
             return now.0.checked_sub(age).map(Self).ok_or_else(|| {
                 FieldError::new(field, format!("{text} reaches back before the calendar begins"))
             });
         }
-        let date = time::macros::format_description!("[year]-[month]-[day]");
-        if let Ok(day) = time::Date::parse(text, date) {
+        if let Some(day) = date(field, text)? {
             return Ok(Self(day.midnight().assume_utc()));
         }
-        Self::parse_as(field, text).map_err(|e| FieldError::new(field, format!("{}; {SINCE_ALSO}", e.rule)))
+        Self::parse_as(field, text).map_err(|e| FieldError::new(field, format!("{}; {MOMENT_ALSO}", e.rule)))
     }
 
     pub fn datetime(&self) -> OffsetDateTime {
@@ -70,20 +73,60 @@ impl Timestamp {
     }
 }
 
-/// What [`Timestamp::parse_since`] takes besides RFC 3339, as its refusals say.
-const SINCE_ALSO: &str = "it may also be a date (2026-11-21, from midnight UTC) or an age (45m, 24h, 7d)";
+/// What [`Timestamp::parse_moment`] takes besides RFC 3339, as its refusals say.
+const MOMENT_ALSO: &str =
+    "it may also be a date (2026-11-21, from midnight UTC) or an age (30s, 45m, 24h, 7d, 2w)";
 
-/// `45m`, `24h`, `7d`: whole minutes, hours or days.
-fn age(text: &str) -> Option<time::Duration> {
-    let unit = text.chars().last()?;
-    let count: i64 = text[..text.len() - unit.len_utf8()].parse().ok().filter(|n| *n >= 0)?;
-    let seconds = match unit {
-        'm' => 60,
-        'h' => 3_600,
-        'd' => 86_400,
-        _ => return None,
+/// `30s`, `45m`, `24h`, `7d`, `2w`: a whole number of one unit. `None` when
+/// the text is not shaped as an age (digits, then letters); an error when it
+/// is, but its unit is not one of those or its count is too large.
+fn age(field: &str, text: &str) -> Result<Option<time::Duration>, FieldError> {
+    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let unit = &text[digits..];
+    if digits == 0 || unit.is_empty() || !unit.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Ok(None);
+    }
+    let seconds: i64 = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => {
+            return Err(FieldError::new(
+                field,
+                format!("{text}: an age's unit must be s, m, h, d or w (seconds to weeks), not {unit}"),
+            ));
+        }
     };
-    count.checked_mul(seconds).map(time::Duration::seconds)
+    text[..digits]
+        .parse::<i64>()
+        .ok()
+        .and_then(|count| count.checked_mul(seconds))
+        .map(|s| Some(time::Duration::seconds(s)))
+        .ok_or_else(|| FieldError::new(field, format!("{text} reaches back before the calendar begins")))
+}
+
+/// A `YYYY-MM-DD` date. `None` when the text is not shaped as one; an error
+/// naming the part that is wrong when it is shaped so but is no day of the
+/// calendar (`2026-13-01`, `2026-02-30`).
+fn date(field: &str, text: &str) -> Result<Option<time::Date>, FieldError> {
+    let shaped = text.len() == 10
+        && text.char_indices().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+    if !shaped {
+        return Ok(None);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text, format).map(Some).map_err(|e| {
+        use time::error::{Parse, ParseFromDescription, TryFromParsed};
+        let part = match &e {
+            Parse::TryFromParsed(TryFromParsed::ComponentRange(range)) => Some(range.name()),
+            Parse::ParseFromDescription(ParseFromDescription::InvalidComponent(name)) => Some(*name),
+            _ => None,
+        }
+        .map_or_else(String::new, |name| format!(" (its {name} is out of range)"));
+        FieldError::new(field, format!("{text} is not a day of the calendar{part}; a date is YYYY-MM-DD"))
+    })
 }
 
 /// A date and time without an offset: `YYYY-MM-DDTHH:MM[:SS[.f]]`.
@@ -154,6 +197,45 @@ mod tests {
         let now = Timestamp::now().to_string();
         let fraction = now.trim_end_matches('Z').rsplit_once('.').map_or("", |(_, f)| f);
         assert!(fraction.is_empty() || fraction.len() == 6, "{now}");
+    }
+
+    fn moment(raw: &str) -> Result<Timestamp, FieldError> {
+        let now = Timestamp::parse_as("now", "2026-11-23T12:00:00Z").unwrap();
+        Timestamp::parse_moment("--since", raw, now)
+    }
+
+    #[test]
+    fn a_moment_is_a_timestamp_a_date_or_an_age_from_seconds_to_weeks() {
+        let shown = |raw: &str| moment(raw).unwrap().to_string();
+        assert_eq!(shown("2026-11-21T14:00:00+01:00"), "2026-11-21T14:00:00+01:00");
+        assert_eq!(shown("2026-11-21"), "2026-11-21T00:00:00Z");
+        assert_eq!(shown("30s"), "2026-11-23T11:59:30Z");
+        assert_eq!(shown("45m"), "2026-11-23T11:15:00Z");
+        assert_eq!(shown("24h"), "2026-11-22T12:00:00Z");
+        assert_eq!(shown("7d"), "2026-11-16T12:00:00Z");
+        assert_eq!(shown(" 2w "), "2026-11-09T12:00:00Z");
+    }
+
+    #[test]
+    fn a_wrong_moment_says_what_is_wrong_with_it() {
+        let rule = |raw: &str| {
+            let err = moment(raw).unwrap_err();
+            assert_eq!(err.field, "--since");
+            err.rule
+        };
+        assert_eq!(rule("5y"), "5y: an age's unit must be s, m, h, d or w (seconds to weeks), not y");
+        assert_eq!(
+            rule("2026-13-01"),
+            "2026-13-01 is not a day of the calendar (its month is out of range); a date is YYYY-MM-DD"
+        );
+        assert_eq!(
+            rule("2026-02-30"),
+            "2026-02-30 is not a day of the calendar (its day is out of range); a date is YYYY-MM-DD"
+        );
+        assert!(rule("99999999999999999999d").contains("before the calendar begins"));
+        assert_eq!(rule(""), "is required");
+        let other = rule("yesterday");
+        assert!(other.contains("RFC 3339") && other.contains("2w"), "{other}");
     }
 
     #[test]

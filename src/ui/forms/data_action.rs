@@ -233,18 +233,18 @@ pub(super) fn open_metrics(action: DataAction, now: Timestamp) -> Form {
             &text(from),
             "RFC 3339 with an offset, a date (2026-11-14, UTC midnight) or an age (8h, 7d)",
         ),
-        Field::text("to", "To", &text(to), "RFC 3339 with an offset"),
+        Field::text("to", "To", &text(to), "as From: a moment, a date (UTC midnight) or an age (30m)"),
     ];
     Form::new(Kind::Metrics(Box::new(action)), title, fields)
 }
 
-/// `now` reads a From given as an age or a date; what is sent is the moment
-/// it stands for, so the engine and the audit log see one timestamp.
+/// `now` reads a From or To given as an age or a date; what is sent is the
+/// moment each stands for, so the engine and the audit log see timestamps.
 pub(super) fn check_metrics(fields: &[Field], action: &DataAction, now: Timestamp) -> Check {
     let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
     let mut check = Check::default();
-    let from = Timestamp::parse_since("from", &value(0), now).map_err(|e| check.note(e.field, e.rule)).ok();
-    let to = Timestamp::parse_as("to", &value(1)).map_err(|e| check.note(e.field, e.rule)).ok();
+    let from = Timestamp::parse_moment("from", &value(0), now).map_err(|e| check.note(e.field, e.rule)).ok();
+    let to = Timestamp::parse_moment("to", &value(1), now).map_err(|e| check.note(e.field, e.rule)).ok();
     if let (Some(from), Some(to)) = (from, to)
         && let Err(e) = MetricsQuery::daily(Some(action.id.clone()), from, to)
     {
@@ -255,7 +255,7 @@ pub(super) fn check_metrics(fields: &[Field], action: &DataAction, now: Timestam
         let change = DataActionChange::Metrics {
             action: ActionRef::Id(action.id.to_string()),
             from: from.map(|t| t.to_string()).unwrap_or_default(),
-            to: value(1),
+            to: to.map(|t| t.to_string()).unwrap_or_default(),
         };
         let label = format!("metrics of {}", action.name);
         Plan::new("Read metrics?".into(), label, Vec::new(), Outgoing::DataAction(change))
