@@ -1,8 +1,15 @@
 //! `config show`: the effective settings as TOML, secrets redacted.
+//!
+//! What it prints reads back as the same settings: saved as config.toml, it
+//! loads to what was shown. So secrets appear as the keys that say where they
+//! are read from (`client_secret_env`, `secret_file`), never as values, and
+//! what the file cannot set (the directories, a URL built from others, the
+//! sandbox's own sink and secret) is said in comments.
 
 use super::Config;
 use super::paths::Paths;
 use super::profile::{Profile, SandboxProfile, TenantProfile};
+use super::secret::{Secret, SecretSource};
 use super::settings::{EngineSettings, UiSettings};
 use super::webhooks::{Destination, WebhookSecret, WebhookTarget, Webhooks, sink_path};
 use crate::sandbox::FaultProfile;
@@ -10,65 +17,70 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-const NOT_SET: &str = "<not set>";
-
 pub(super) fn render(config: &Config) -> String {
     let origin = match config.file() {
         Some(file) => format!("# Read from {}, with defaults for the rest.", file.display()),
         None => format!("# No {} yet: built-in defaults.", config.paths().config_file().display()),
     };
+    let mut notes = Notes::default();
+    paths(config.paths(), &mut notes);
     let view = View {
         operator: config.operator(),
         profile: config.profile_name(),
-        paths: PathsView::new(config.paths()),
-        profiles: BTreeMap::from([(config.profile_name(), ProfileView::new(config.profile()))]),
-        webhooks: WebhooksView::new(config.webhooks()),
+        profiles: BTreeMap::from([(
+            config.profile_name(),
+            ProfileView::new(config.profile_name(), config.profile(), &mut notes),
+        )]),
+        webhooks: WebhooksView::new(config.webhooks(), &mut notes),
         engine: EngineView::new(config.engine()),
         ui: UiView::new(config.ui()),
     };
     // Every field is a string, number, bool, list or table: serialising cannot fail.
     let body = toml::to_string(&view).unwrap_or_else(|e| format!("# cannot be shown: {e}\n"));
     format!(
-        "# cxone-console: the effective configuration.\n{origin}\n\
-         # Secrets are shown only as where they come from.\n\n{body}"
+        "# cxone-console: the effective configuration, the active profile only.\n{origin}\n\
+         # Secrets are shown only as where they come from; saved as config.toml, this reads\n\
+         # back as the same settings.\n#\n{}\n\n{body}",
+        notes.lines.join("\n")
     )
+}
+
+/// Comment lines: what is in effect but not set by this file.
+#[derive(Default)]
+struct Notes {
+    lines: Vec<String>,
+}
+
+impl Notes {
+    fn add(&mut self, line: impl Into<String>) {
+        self.lines.push(format!("# {}", line.into()));
+    }
+}
+
+fn paths(paths: &Paths, notes: &mut Notes) {
+    let text = |path: &Path| path.display().to_string();
+    notes.add("Where things are (set by CXONE_CONSOLE_HOME or the XDG variables, not by this file):");
+    for (name, path) in [
+        ("config_dir", text(paths.config_dir())),
+        ("config_file", text(&paths.config_file())),
+        ("data_dir", text(paths.data_dir())),
+        ("state_dir", text(paths.state_dir())),
+        ("audit_log", text(&paths.audit_log())),
+        ("outbox_dir", text(&paths.outbox_dir())),
+        ("log_dir", text(&paths.log_dir())),
+    ] {
+        notes.add(format!("  {name:<12} {path}"));
+    }
 }
 
 #[derive(Serialize)]
 struct View<'a> {
     operator: &'a str,
     profile: &'a str,
-    paths: PathsView,
     profiles: BTreeMap<&'a str, ProfileView>,
     webhooks: WebhooksView,
     engine: EngineView,
     ui: UiView,
-}
-
-#[derive(Serialize)]
-struct PathsView {
-    config_dir: String,
-    config_file: String,
-    data_dir: String,
-    state_dir: String,
-    audit_log: String,
-    outbox_dir: String,
-    log_dir: String,
-}
-
-impl PathsView {
-    fn new(paths: &Paths) -> Self {
-        let text = |path: &Path| path.display().to_string();
-        Self {
-            config_dir: text(paths.config_dir()),
-            config_file: text(&paths.config_file()),
-            data_dir: text(paths.data_dir()),
-            state_dir: text(paths.state_dir()),
-            audit_log: text(&paths.audit_log()),
-            outbox_dir: text(&paths.outbox_dir()),
-            log_dir: text(&paths.log_dir()),
-        }
-    }
 }
 
 #[derive(Serialize)]
@@ -83,11 +95,28 @@ enum ProfileView {
     Tenant {
         base_url: String,
         token_path: String,
-        token_url: String,
         scopes: Vec<String>,
         client_id: String,
-        client_secret: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        client_secret_env: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        client_secret_file: Option<String>,
     },
+}
+
+/// Where a secret is read from, as the file's `*_env` and `*_file` keys take it.
+fn source_keys(secret: &Secret) -> (Option<String>, Option<String>) {
+    match secret.source() {
+        SecretSource::Env(name) => (Some(name.clone()), None),
+        SecretSource::File(path) => (None, Some(path.display().to_string())),
+    }
+}
+
+/// Says when `secret`, shown as `key`, cannot be read now.
+fn note_unreadable(secret: &Secret, key: &str, notes: &mut Notes) {
+    if !secret.is_readable() {
+        notes.add(format!("{key}: cannot be read now ({})", secret.source()));
+    }
 }
 
 #[derive(Serialize)]
@@ -99,10 +128,10 @@ struct SizeView {
 }
 
 impl ProfileView {
-    fn new(profile: &Profile) -> Self {
+    fn new(name: &str, profile: &Profile, notes: &mut Notes) -> Self {
         match profile {
             Profile::Sandbox(sandbox) => Self::sandbox(sandbox),
-            Profile::Tenant(tenant) => Self::tenant(tenant),
+            Profile::Tenant(tenant) => Self::tenant(name, tenant, notes),
         }
     }
 
@@ -121,43 +150,67 @@ impl ProfileView {
         }
     }
 
-    fn tenant(tenant: &TenantProfile) -> Self {
+    fn tenant(name: &str, tenant: &TenantProfile, notes: &mut Notes) -> Self {
+        notes.add(format!("profiles.{name}: tokens are asked of {}", tenant.token_url()));
+        let secret = tenant.client_secret();
+        note_unreadable(secret, &format!("profiles.{name}: the client secret"), notes);
+        let (client_secret_env, client_secret_file) = source_keys(secret);
         Self::Tenant {
             base_url: tenant.base_url().to_string(),
             token_path: tenant.token_path().to_string(),
-            token_url: tenant.token_url().to_string(),
             scopes: tenant.scopes().to_vec(),
             client_id: tenant.client_id().to_string(),
-            client_secret: tenant.client_secret().redacted(),
+            client_secret_env,
+            client_secret_file,
         }
     }
 }
 
 #[derive(Serialize)]
 struct WebhooksView {
-    secret: String,
-    disposition: String,
-    crm: String,
-    wfm: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret_env: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret_file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    disposition: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    crm: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wfm: Option<String>,
 }
 
 impl WebhooksView {
-    fn new(webhooks: &Webhooks) -> Self {
-        let destination = |target| match webhooks.destination(target) {
-            Some(Destination::Url(url)) => url.to_string(),
-            Some(Destination::SandboxSink) => format!("<sandbox>{}", sink_path(target)),
-            None => NOT_SET.to_string(),
+    fn new(webhooks: &Webhooks, notes: &mut Notes) -> Self {
+        let mut destination = |target: WebhookTarget| match webhooks.destination(target) {
+            Some(Destination::Url(url)) => Some(url.to_string()),
+            Some(Destination::SandboxSink) => {
+                let name = target.name();
+                notes.add(format!("webhooks.{name}: the sandbox's sink, <sandbox>{}", sink_path(target)));
+                None
+            }
+            None => {
+                notes.add(format!("webhooks.{}: not set, so nothing is sent there", target.name()));
+                None
+            }
         };
-        Self {
-            secret: match webhooks.secret() {
-                Some(WebhookSecret::Configured(secret)) => secret.redacted(),
-                Some(WebhookSecret::SandboxSink) => "<redacted: the sandbox sink's secret>".to_string(),
-                None => NOT_SET.to_string(),
-            },
-            disposition: destination(WebhookTarget::Disposition),
-            crm: destination(WebhookTarget::Crm),
-            wfm: destination(WebhookTarget::Wfm),
-        }
+        let (disposition, crm, wfm) = (
+            destination(WebhookTarget::Disposition),
+            destination(WebhookTarget::Crm),
+            destination(WebhookTarget::Wfm),
+        );
+        let (secret_env, secret_file) = match webhooks.secret() {
+            Some(WebhookSecret::Configured(secret)) => {
+                note_unreadable(secret, "webhooks: the signing secret", notes);
+                source_keys(secret)
+            }
+            Some(WebhookSecret::SandboxSink) => {
+                notes.add("webhooks: signed with the sandbox sink's own secret");
+                (None, None)
+            }
+            None => (None, None),
+        };
+        Self { secret_env, secret_file, disposition, crm, wfm }
     }
 }
 
