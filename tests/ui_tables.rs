@@ -7,7 +7,7 @@ mod ui_support;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use cxone_console::api::model::{User, UserStatus};
 use cxone_console::domain::agent_status::AgentStatus;
-use cxone_console::ui::app::{Action, App, ListId, PaneId, update};
+use cxone_console::ui::app::{Action, App, ListId, Overlay, PaneId, update};
 use cxone_console::ui::layout;
 use ratatui::style::{Color, Modifier};
 use std::time::Duration;
@@ -115,6 +115,39 @@ fn the_filter_takes_text_regexes_and_inversion_and_names_a_bad_pattern() {
     assert_eq!(app.agents.filter().input(), "break", "Esc puts back the filter from before");
     press(&mut app, &["esc"]);
     assert_eq!(names(&app).len(), 12, "Esc in the table clears it");
+}
+
+/// Enter keeps only a filter that works: a `re:` pattern that does not
+/// compile leaves the prompt open, naming what is wrong with it, and Esc
+/// still puts back the filter from before.
+#[test]
+fn enter_does_not_keep_a_regex_that_does_not_compile() {
+    let mut app = loaded(120, 40);
+    press(&mut app, &["/"]);
+    type_text(&mut app, "break");
+    press(&mut app, &["enter", "/", "ctrl-u"]);
+    type_text(&mut app, "re:(");
+    press(&mut app, &["enter"]);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Filter(_))), "the prompt stays open");
+    let screen = render(&app);
+    let footer = screen.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default();
+    assert!(footer.contains("/re:(") && footer.contains("invalid regex: unclosed group"), "{screen}");
+    assert!(footer.contains("Enter keeps only a pattern that compiles"), "{footer}");
+
+    type_text(&mut app, "break)");
+    press(&mut app, &["enter"]);
+    assert!(app.overlays.is_empty(), "mended, it is kept");
+    assert_eq!(app.agents.filter().input(), "re:(break)");
+    assert_eq!(names(&app), ["Beatriz Costa", "Elif Kaya"]);
+
+    press(&mut app, &["/", "ctrl-u"]);
+    type_text(&mut app, "re:[b");
+    press(&mut app, &["enter"]);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Filter(_))), "{}", render(&app));
+    press(&mut app, &["esc"]);
+    assert!(app.overlays.is_empty());
+    assert_eq!(app.agents.filter().input(), "re:(break)", "Esc puts back the filter from before");
+    assert_eq!(names(&app), ["Beatriz Costa", "Elif Kaya"]);
 }
 
 #[test]

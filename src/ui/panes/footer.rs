@@ -24,7 +24,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 Span::styled("▏", theme.style(Role::Accent)),
             ];
             match filter_error(app, prompt.list) {
-                Some(error) => spans.push(Span::styled(format!("  {error}"), theme.style(Role::Error))),
+                Some(error) => {
+                    spans.push(Span::styled(format!("  {error}"), theme.style(Role::Error)));
+                    spans.push(Span::styled(
+                        " · Enter keeps only a pattern that compiles · Esc undoes",
+                        theme.style(Role::Muted),
+                    ));
+                }
                 None => spans.push(Span::styled(
                     "  re: for a regex · ! inverts · Enter keeps · Esc undoes",
                     theme.style(Role::Muted),

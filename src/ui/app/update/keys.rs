@@ -2,6 +2,7 @@
 //! keymap, otherwise Shift and a column's letter to sort.
 
 use super::{commands, form, verbs};
+use crate::ui::app::filter::Filter;
 use crate::ui::app::palette::{self, Scope};
 use crate::ui::app::{App, Effect, Level, Overlay, SortChange};
 use crate::ui::keymap::{Context, Key, Verb};
@@ -116,6 +117,10 @@ fn text_input(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
     }
     match app.overlays.last_mut() {
         Some(Overlay::Filter(prompt)) => match code {
+            // A pattern that does not compile hides nothing: kept, it would
+            // pass for a filter that works. The prompt stays, naming the
+            // fault, until it is mended or Esc puts back the one before.
+            KeyCode::Enter if Filter::parse(&prompt.input).error().is_some() => {}
             KeyCode::Enter => {
                 app.overlays.pop();
             }
