@@ -1,12 +1,11 @@
 //! A form over the panes: what it is for, each field with its problems
-//! beside it, and the keys that move on.
+//! beside it, and the keys that move on (its foot, in [`foot`]).
 
+use super::form_foot as foot;
 use crate::ui::app::App;
 use crate::ui::forms::{Field, Form, Input, Plan, TextInput};
-use crate::ui::keymap::{Context, Verb};
 use crate::ui::theme::{Role, Theme};
 use crate::ui::widgets::fit::{chunks, clip, fit, pad, width, wrap};
-use crate::ui::widgets::hints;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -35,7 +34,7 @@ fn layout(area: Rect, form: &Form, theme: &Theme) -> Laid {
     let width = area.width.saturating_sub(4).min(MOST_WIDTH);
     let room = usize::from(width.saturating_sub(2));
     let (lines, focus_line) = body(form, room, theme);
-    let pinned = refusal(form, room, theme);
+    let pinned = foot::pinned(form, room, theme);
     let height = ((lines.len() + pinned.len()) as u16 + 2).min(area.height);
     let window =
         Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
@@ -54,7 +53,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
     let block = Block::bordered()
         .border_style(theme.style(Role::BorderFocus))
         .title(Span::styled(format!(" {} ", form.title), theme.style(Role::Title)))
-        .title_bottom(keys(app, form, room));
+        .title_bottom(foot::keys(app, form, room));
     frame.render_widget(Clear, window);
     let inner = block.inner(window);
     frame.render_widget(block.style(theme.base()), window);
@@ -68,15 +67,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
     let scroll = u16::try_from(scroll).unwrap_or(0);
     frame.render_widget(Paragraph::new(lines).style(theme.base()).scroll((scroll, 0)), above);
     frame.render_widget(Paragraph::new(pinned).style(theme.base()), below);
-}
-
-/// Why Enter sent nothing, after a blank line.
-fn refusal(form: &Form, room: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let Some(refused) = &form.refused else { return Vec::new() };
-    let warn = theme.style(Role::Warn);
-    std::iter::once(Line::default())
-        .chain(wrap(refused, room).into_iter().map(|part| Line::from(Span::styled(part, warn))))
-        .collect()
 }
 
 /// The form's lines, and the line of the focused field.
@@ -341,75 +331,4 @@ fn row_note(field: &Field, room: usize, style: Style) -> Vec<Line<'static>> {
         .into_iter()
         .map(|part| Line::from(vec![Span::raw(lead.clone()), Span::styled(part, style)]))
         .collect()
-}
-
-/// The bottom line: the discard question, or the form's keys. The line is
-/// the border's, one row in `room` columns: short of room it drops whole
-/// hints, review and cancel last.
-fn keys(app: &App, form: &Form, room: usize) -> Line<'static> {
-    let theme = &app.theme;
-    if form.discarding {
-        return discard_question(theme, room);
-    }
-    // (keys, label, rank): 0 stays longest.
-    let mut hints: Vec<(String, String, u8)> = Vec::new();
-    for hint in app.keymap.hints(Context::Form, app.session.read_only) {
-        if !form.offers(hint.verb) {
-            continue;
-        }
-        let rank = match hint.verb {
-            Verb::FormSubmit | Verb::FormCancel => 0,
-            Verb::FormNext => 2,
-            _ => 3,
-        };
-        hints.push((hint.keys, hint.label, rank));
-    }
-    let choosing =
-        matches!(form.fields.get(form.focus).map(|f| &f.input), Some(Input::Choice(_) | Input::Toggle(_)));
-    if choosing {
-        hints.push(("←→/Space".into(), "choose".into(), 1));
-    }
-    // Each hint with the " · " after it; the last needs none, and the
-    // line's leading space does.
-    let costs: Vec<(usize, u8)> =
-        hints.iter().map(|(keys, label, rank)| (width(keys) + 1 + width(label) + 3, *rank)).collect();
-    let kept = hints::keep(&costs, room + 2);
-    let mut spans = vec![Span::raw(" ")];
-    let mut used = 1;
-    for ((keys, label, _), _) in hints.into_iter().zip(kept).filter(|(_, kept)| *kept) {
-        if spans.len() > 1 {
-            spans.push(Span::styled(" · ", theme.style(Role::Muted)));
-            used += 3;
-        }
-        used += width(&keys) + 1 + width(&label);
-        spans.push(Span::styled(keys, theme.style(Role::Key)));
-        spans.push(Span::styled(format!(" {label}"), theme.style(Role::Muted)));
-    }
-    if used < room {
-        spans.push(Span::raw(" "));
-    }
-    Line::from(spans)
-}
-
-/// The question asked before a typed form is thrown away, in the longest
-/// wording `room` holds: it has the border's one row, and a question cut
-/// short would leave the supervisor guessing which key does what.
-fn discard_question(theme: &Theme, room: usize) -> Line<'static> {
-    // (question, after y, after n)
-    const WORDINGS: [(&str, &str, &str); 4] = [
-        (" Discard what you typed? ", " discards · ", " keeps editing "),
-        (" Discard? ", " discards · ", " keeps editing "),
-        (" Discard? ", " yes · ", " no "),
-        (" Discard? ", "/", " "),
-    ];
-    let fits =
-        |(question, yes, no): &(&str, &str, &str)| width(question) + 1 + width(yes) + 1 + width(no) <= room;
-    let (question, yes, no) = WORDINGS.iter().find(|w| fits(w)).unwrap_or(&WORDINGS[WORDINGS.len() - 1]);
-    Line::from(vec![
-        Span::styled(*question, theme.style(Role::Warn)),
-        Span::styled("y", theme.style(Role::Key)),
-        Span::raw(*yes),
-        Span::styled("n", theme.style(Role::Key)),
-        Span::raw(*no),
-    ])
 }

@@ -6,6 +6,7 @@ mod breakdown;
 mod confirm;
 mod for_whom;
 mod form;
+mod form_foot;
 mod help;
 
 use super::detail;

@@ -1,0 +1,91 @@
+//! A form's foot: the lines kept in view below its fields, and its bottom
+//! border, which holds its keys or the question before discarding it.
+
+use crate::ui::app::App;
+use crate::ui::forms::{Form, Input};
+use crate::ui::keymap::{Context, Verb};
+use crate::ui::theme::{Role, Theme};
+use crate::ui::widgets::fit::{width, wrap};
+use crate::ui::widgets::hints;
+use ratatui::text::{Line, Span};
+
+/// The lines kept at the window's foot: why Enter sent nothing, after a
+/// blank line.
+pub(super) fn pinned(form: &Form, room: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(refused) = &form.refused else { return Vec::new() };
+    let warn = theme.style(Role::Warn);
+    std::iter::once(Line::default())
+        .chain(wrap(refused, room).into_iter().map(|part| Line::from(Span::styled(part, warn))))
+        .collect()
+}
+
+/// The bottom line: the discard question, or the form's keys. The line is
+/// the border's, one row in `room` columns: short of room it drops whole
+/// hints, review and cancel last.
+pub(super) fn keys(app: &App, form: &Form, room: usize) -> Line<'static> {
+    let theme = &app.theme;
+    if form.discarding {
+        return discard_question(theme, room);
+    }
+    // (keys, label, rank): 0 stays longest.
+    let mut hints: Vec<(String, String, u8)> = Vec::new();
+    for hint in app.keymap.hints(Context::Form, app.session.read_only) {
+        if !form.offers(hint.verb) {
+            continue;
+        }
+        let rank = match hint.verb {
+            Verb::FormSubmit | Verb::FormCancel => 0,
+            Verb::FormNext => 2,
+            _ => 3,
+        };
+        hints.push((hint.keys, hint.label, rank));
+    }
+    let choosing =
+        matches!(form.fields.get(form.focus).map(|f| &f.input), Some(Input::Choice(_) | Input::Toggle(_)));
+    if choosing {
+        hints.push(("←→/Space".into(), "choose".into(), 1));
+    }
+    // Each hint with the " · " after it; the last needs none, and the
+    // line's leading space does.
+    let costs: Vec<(usize, u8)> =
+        hints.iter().map(|(keys, label, rank)| (width(keys) + 1 + width(label) + 3, *rank)).collect();
+    let kept = hints::keep(&costs, room + 2);
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for ((keys, label, _), _) in hints.into_iter().zip(kept).filter(|(_, kept)| *kept) {
+        if spans.len() > 1 {
+            spans.push(Span::styled(" · ", theme.style(Role::Muted)));
+            used += 3;
+        }
+        used += width(&keys) + 1 + width(&label);
+        spans.push(Span::styled(keys, theme.style(Role::Key)));
+        spans.push(Span::styled(format!(" {label}"), theme.style(Role::Muted)));
+    }
+    if used < room {
+        spans.push(Span::raw(" "));
+    }
+    Line::from(spans)
+}
+
+/// The question asked before a typed form is thrown away, in the longest
+/// wording `room` holds: it has the border's one row, and a question cut
+/// short would leave the supervisor guessing which key does what.
+fn discard_question(theme: &Theme, room: usize) -> Line<'static> {
+    // (question, after y, after n)
+    const WORDINGS: [(&str, &str, &str); 4] = [
+        (" Discard what you typed? ", " discards · ", " keeps editing "),
+        (" Discard? ", " discards · ", " keeps editing "),
+        (" Discard? ", " yes · ", " no "),
+        (" Discard? ", "/", " "),
+    ];
+    let fits =
+        |(question, yes, no): &(&str, &str, &str)| width(question) + 1 + width(yes) + 1 + width(no) <= room;
+    let (question, yes, no) = WORDINGS.iter().find(|w| fits(w)).unwrap_or(&WORDINGS[WORDINGS.len() - 1]);
+    Line::from(vec![
+        Span::styled(*question, theme.style(Role::Warn)),
+        Span::styled("y", theme.style(Role::Key)),
+        Span::raw(*yes),
+        Span::styled("n", theme.style(Role::Key)),
+        Span::raw(*no),
+    ])
+}
