@@ -224,6 +224,49 @@ fn confirmation_of_one_change() {
     assert_snapshot!(snap(&app));
 }
 
+/// One agent whose name another agent has is told apart by user name in
+/// the form's title and header and in its review, as a batch's namesakes
+/// are; an agent with a name of their own keeps it bare.
+#[test]
+fn one_agent_whose_name_another_has_is_told_apart_by_user_name() {
+    let mut app = medium();
+    let mut twin = user_named("0a0a0a0a-0000-4000-8000-000000000001", "Amara", "Okafor");
+    twin.user_name = "amara.okafor.2".into();
+    let mut rows = agents();
+    rows.push(twin);
+    feed(&mut app, [agents_event(rows, &[])]);
+    for _ in 0..rows_len(&app) {
+        if app.agents.selected_row().is_some_and(|u| u.id.as_str() == "12345-abcde-67890") {
+            break;
+        }
+        press(&mut app, &["j"]);
+    }
+    press(&mut app, &["c"]);
+    let screen = snap(&app);
+    assert!(screen.contains(" Change state · Amara Okafor (amara.okafor) "), "the title: {screen}");
+    assert!(screen.contains("For Amara Okafor (amara.okafor) (Available)"), "the header: {screen}");
+    press(&mut app, &["b", "enter"]);
+    let screen = snap(&app);
+    assert!(screen.contains("Change the state of Amara Okafor (amara.okafor)?"), "{screen}");
+    assert!(screen.contains("Amara Okafor (amara.okafor): Available → Busy"), "{screen}");
+
+    press(&mut app, &["esc", "esc", "y", "j"]);
+    assert!(app.overlays.is_empty(), "{}", snap(&app));
+    let other = app.agents.selected_row().cloned().expect("a selected agent");
+    press(&mut app, &["c"]);
+    let screen = snap(&app);
+    assert!(screen.contains(&format!(" Change state · {} ─", other.display_name())), "{screen}");
+    let header = screen.lines().find(|l| l.contains(&format!("For {}", other.display_name()))).unwrap_or("");
+    assert!(
+        !header.is_empty() && !header.contains(&other.user_name),
+        "a name of its own stays bare: {screen}"
+    );
+}
+
+fn rows_len(app: &App) -> usize {
+    app.agents.rows().len()
+}
+
 #[test]
 fn read_only_mode_hides_changes_from_hints_help_and_commands() {
     let mut session = sandbox_session();

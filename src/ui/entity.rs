@@ -21,6 +21,8 @@ pub struct Lookup<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct Directory {
     agents: HashMap<String, Person>,
+    /// How many agents go by each name.
+    named: HashMap<String, usize>,
     campaigns: HashMap<String, String>,
 }
 
@@ -35,12 +37,25 @@ pub struct Person {
 
 impl Directory {
     pub fn new(people: impl IntoIterator<Item = (String, Person)>) -> Self {
-        Self { agents: people.into_iter().collect(), campaigns: HashMap::new() }
+        let mut directory = Self::default();
+        directory.set_agents(people);
+        directory
     }
 
     /// Replaces the agents, keeping the campaigns.
     pub fn set_agents(&mut self, people: impl IntoIterator<Item = (String, Person)>) {
         self.agents = people.into_iter().collect();
+        self.named.clear();
+        for person in self.agents.values() {
+            *self.named.entry(person.name.clone()).or_insert(0) += 1;
+        }
+    }
+
+    /// Whether an agent other than `id` goes by `name`, so that the name
+    /// alone does not say which of them is meant.
+    pub fn has_namesake(&self, id: &str, name: &str) -> bool {
+        let named = self.named.get(name).copied().unwrap_or(0);
+        named > usize::from(self.name(id) == Some(name))
     }
 
     /// Replaces the campaigns' names (id, name), keeping the agents.
@@ -189,7 +204,18 @@ pub trait Entity: Send + Sync + Sized + 'static {
 
 #[cfg(test)]
 mod tests {
-    use super::Header;
+    use super::{Directory, Header, Person};
+
+    #[test]
+    fn a_namesake_is_another_agent_with_the_same_name() {
+        let person = |name: &str| Person { name: name.into(), team: None, agent: true };
+        let people = [("a", "Amelia Brennan"), ("b", "Amelia Brennan"), ("c", "Kai Lee")];
+        let directory = Directory::new(people.map(|(id, name)| (id.to_string(), person(name))));
+        assert!(directory.has_namesake("a", "Amelia Brennan"));
+        assert!(!directory.has_namesake("c", "Kai Lee"), "not their own namesake");
+        assert!(directory.has_namesake("z", "Kai Lee"), "a target not loaded shares a loaded name");
+        assert!(!directory.has_namesake("z", "Ines Fernandes"));
+    }
 
     #[test]
     fn a_header_narrower_than_its_name_takes_the_short_one() {

@@ -9,6 +9,7 @@ use crate::domain::agent_status::{
     AgentStatus, AgentStatusChange, AgentStatusDraft, DirectiveFlags, PauseReasons, Shift, Unfit, role_fit,
     shift_fit,
 };
+use crate::ui::entity::Directory;
 use crate::ui::panes::format;
 
 pub(super) fn open(users: Vec<User>, status: Option<&str>, reason: Option<&str>, rules: &Rules) -> Form {
@@ -16,10 +17,8 @@ pub(super) fn open(users: Vec<User>, status: Option<&str>, reason: Option<&str>,
     let current = first.and_then(|u| u.status.known()).map_or("Available", AgentStatus::as_str);
     let statuses = AgentStatus::ALL.iter().map(|s| Opt::plain(s.as_str())).collect();
     let reason = reason.or(first.and_then(|u| u.pause_reason.as_deref())).unwrap_or("");
-    let title = match users.as_slice() {
-        [one] => format!("Change state · {}", one.display_name()),
-        many => format!("Change state · {}", count(many.len(), "agent")),
-    };
+    // Namesakes are told apart once the form is checked against the agents loaded.
+    let title = title(&users, &Directory::default());
     let fields = vec![
         Field::choice("status", "State", Choice::new(statuses, status.unwrap_or(current))),
         Field::choice("pauseReason", "Pause reason", Choice::new(reasons(rules, reason), reason)),
@@ -43,6 +42,22 @@ pub(super) fn open(users: Vec<User>, status: Option<&str>, reason: Option<&str>,
         field.touched = status.is_some();
     }
     form
+}
+
+/// The form's title: the agent it is for, told apart from a namesake, or
+/// how many.
+pub(super) fn title(users: &[User], agents: &Directory) -> String {
+    match users {
+        [one] => format!("Change state · {}", agent_name(one, agents)),
+        many => format!("Change state · {}", count(many.len(), "agent")),
+    }
+}
+
+/// An agent's name, with their user name when another agent loaded goes by
+/// the same name: the confirmation tells its lines apart the same way.
+pub fn agent_name(user: &User, agents: &Directory) -> String {
+    let name = user.display_name();
+    if agents.has_namesake(user.id.as_str(), &name) { format!("{name} ({})", user.user_name) } else { name }
 }
 
 /// "(none)", then the tenant's reasons once read, and `kept` when it is not
@@ -98,7 +113,9 @@ pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> 
         })
         .collect();
     let mut lines = Vec::new();
-    let names = Names::new(users.iter().map(User::display_name));
+    let namesakes = users.iter().filter(|u| facts.agents.has_namesake(u.id.as_str(), &u.display_name()));
+    let names =
+        Names::new(users.iter().map(User::display_name)).shared_beyond(namesakes.map(User::display_name));
     for (user, draft) in users.iter().zip(&drafts) {
         match AgentStatusChange::validate(draft, reasons) {
             Ok(change) => lines.push(line(user, &change, facts, &names)),
@@ -116,6 +133,9 @@ pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> 
     }
     let after = after_text(&value(0), &value(1));
     let title = match users {
+        [one] if facts.agents.has_namesake(one.id.as_str(), &one.display_name()) => {
+            format!("Change the state of {}?", agent_name(one, facts.agents))
+        }
         [one] => format!("Change {}'s state?", one.display_name()),
         many => format!("Change the state of {}?", count(many.len(), "agent")),
     };

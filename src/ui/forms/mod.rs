@@ -14,6 +14,7 @@ mod lagging;
 pub mod plan;
 mod target_agents;
 
+pub use agent_status::agent_name;
 pub use field::{Choice, Field, Input, Opt};
 pub use input::TextInput;
 pub use lagging::{Lag, Lagging};
@@ -175,6 +176,10 @@ impl Form {
             Kind::Deprecate(action) => data_action::check_deprecate(action),
             Kind::Metrics(action) => data_action::check_metrics(&self.fields, action, facts.now),
         };
+        // A namesake may have loaded since the form opened.
+        if let Kind::AgentStatus(users) = &self.kind {
+            self.title = agent_status::title(users, facts.agents);
+        }
         // A refusal on screen follows the form: gone once it can be sent,
         // else naming what is wrong now (the rules may have arrived since).
         if self.check.plan.is_some() {

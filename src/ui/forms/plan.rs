@@ -41,6 +41,13 @@ impl Names {
         Self { shared }
     }
 
+    /// Also tells apart `names` that someone besides the targets has, so
+    /// that even one target says which of the namesakes it is.
+    pub fn shared_beyond(mut self, names: impl IntoIterator<Item = String>) -> Self {
+        self.shared.extend(names.into_iter().map(|name| (name, 2)));
+        self
+    }
+
     pub fn of(&self, name: String, aside: &str) -> String {
         if self.shared.contains_key(&name) { format!("{name} ({aside})") } else { name }
     }
@@ -256,5 +263,11 @@ mod tests {
         let names = Names::new(["Amelia Brennan", "Kai Lee", "Amelia Brennan"].map(String::from));
         assert_eq!(names.of("Amelia Brennan".into(), "+15559426714"), "Amelia Brennan (+15559426714)");
         assert_eq!(names.of("Kai Lee".into(), "+15550000000"), "Kai Lee");
+        let names = Names::new(["Kai Lee".to_string()]).shared_beyond(["Kai Lee".to_string()]);
+        assert_eq!(
+            names.of("Kai Lee".into(), "kai.lee.2"),
+            "Kai Lee (kai.lee.2)",
+            "shared with a non-target"
+        );
     }
 }

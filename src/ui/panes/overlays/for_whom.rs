@@ -1,12 +1,15 @@
 //! The line atop a form that says whom it is for.
 
 use crate::api::model::{Contact, User};
-use crate::ui::forms::{Form, Kind, count};
+use crate::ui::entity::Directory;
+use crate::ui::forms::{Form, Kind, agent_name, count};
 use crate::ui::panes::format::short_id;
 
 /// Who the form is for, in one line: one target with its state, several
 /// by name only, so that the first few names fit.
-pub(super) fn targets(form: &Form) -> String {
+/// One agent whose name another agent has is named as the confirmation
+/// names them, with their user name.
+pub(super) fn targets(form: &Form, agents: &Directory) -> String {
     fn names<T>(rows: &[T], noun: &str, full: impl Fn(&T) -> String, short: impl Fn(&T) -> String) -> String {
         match rows {
             [] => format!("No {noun} selected"),
@@ -29,8 +32,8 @@ pub(super) fn targets(form: &Form) -> String {
             users,
             "agent",
             |u| match &u.pause_reason {
-                Some(r) => format!("{} ({} · {r})", u.display_name(), u.status),
-                None => format!("{} ({})", u.display_name(), u.status),
+                Some(r) => format!("{} ({} · {r})", agent_name(u, agents), u.status),
+                None => format!("{} ({})", agent_name(u, agents), u.status),
             },
             User::display_name,
         ),

@@ -30,10 +30,12 @@ struct Laid {
 }
 
 /// Where `form` goes in `area`, and its lines.
-fn layout(area: Rect, form: &Form, theme: &Theme) -> Laid {
+fn layout(area: Rect, app: &App, form: &Form) -> Laid {
+    let theme = &app.theme;
     let width = area.width.saturating_sub(4).min(MOST_WIDTH);
     let room = usize::from(width.saturating_sub(2));
-    let (lines, focus_line) = body(form, room, theme);
+    let header = super::for_whom::targets(form, &app.directory);
+    let (lines, focus_line) = body(form, &header, room, theme);
     let pinned = foot::pinned(form, room, theme);
     let height = ((lines.len() + pinned.len()) as u16 + 2).min(area.height);
     let window =
@@ -43,12 +45,12 @@ fn layout(area: Rect, form: &Form, theme: &Theme) -> Laid {
 
 /// The inside of `form`'s window in `area`, within its border.
 pub fn inside(area: Rect, app: &App, form: &Form) -> Rect {
-    layout(area, form, &app.theme).window.inner(ratatui::layout::Margin::new(1, 1))
+    layout(area, app, form).window.inner(ratatui::layout::Margin::new(1, 1))
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
     let theme = &app.theme;
-    let Laid { window, lines, focus_line, pinned } = layout(area, form, theme);
+    let Laid { window, lines, focus_line, pinned } = layout(area, app, form);
     let room = usize::from(window.width.saturating_sub(2));
     let block = Block::bordered()
         .border_style(theme.style(Role::BorderFocus))
@@ -70,13 +72,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
 }
 
 /// The form's lines, and the line of the focused field.
-fn body(form: &Form, room: usize, theme: &Theme) -> (Vec<Line<'static>>, usize) {
+fn body(form: &Form, header: &str, room: usize, theme: &Theme) -> (Vec<Line<'static>>, usize) {
     let muted = theme.style(Role::Muted);
     let error = theme.style(Role::Error);
-    let mut lines = vec![
-        Line::from(Span::styled(fit(&super::for_whom::targets(form), room).into_owned(), muted)),
-        Line::default(),
-    ];
+    let mut lines = vec![Line::from(Span::styled(fit(header, room).into_owned(), muted)), Line::default()];
     let general = form.general_problems();
     for problem in &general {
         for part in wrap(&format!("✕ {problem}"), room) {
