@@ -101,6 +101,9 @@ pub struct App {
     pub lagging: Lagging,
     /// Windows over the panes, the topmost last; it takes the keys.
     pub overlays: Vec<Overlay>,
+    /// Forms whose change to one target was not applied, the newest last,
+    /// each with why, until the supervisor reopens it.
+    pub returned: Vec<super::forms::Form>,
     /// Snapshots are held, not applied, while frozen.
     pub frozen: bool,
     dirty: bool,
@@ -140,6 +143,7 @@ impl App {
             contacts_done: Default::default(),
             lagging: Lagging::default(),
             overlays: Vec::new(),
+            returned: Vec::new(),
             frozen: false,
             dirty: true,
         };

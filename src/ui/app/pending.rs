@@ -3,6 +3,7 @@
 
 use crate::engine::audit::Target;
 use crate::engine::{BatchReport, CommandId, Outcome};
+use crate::ui::forms::Form;
 use crate::ui::panes::format;
 use std::collections::BTreeSet;
 
@@ -25,7 +26,7 @@ pub struct Group {
     pub report: BatchReport,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pending {
     /// What the change is, for the progress gauge and the result
     /// ("Break (Queue Full) · 40 agents").
@@ -47,6 +48,9 @@ pub struct Pending {
     pub errors: usize,
     /// The supervisor cancelled it: no target is started any more.
     pub cancelled: bool,
+    /// The form a change to one target was sent from, as it was typed: it
+    /// comes back to be reopened when the change is not applied.
+    pub form: Option<Box<Form>>,
 }
 
 impl Pending {
@@ -62,6 +66,7 @@ impl Pending {
             conflicts: 0,
             errors: 0,
             cancelled: false,
+            form: None,
         }
     }
 

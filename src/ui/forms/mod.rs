@@ -145,6 +145,9 @@ pub struct Form {
     pub refused: Option<String>,
     /// Esc was pressed with something typed: asking before discarding it.
     pub discarding: bool,
+    /// Why the change this form last sent was not applied. Unlike
+    /// `refused`, no check of the fields clears it: it is about what was sent.
+    pub not_applied: Option<String>,
 }
 
 impl Form {
@@ -158,6 +161,7 @@ impl Form {
             reveal: false,
             refused: None,
             discarding: false,
+            not_applied: None,
         }
     }
 

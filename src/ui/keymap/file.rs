@@ -234,9 +234,9 @@ mod tests {
 
     #[test]
     fn an_override_replaces_the_keys_and_keeps_the_words() {
-        let (keymap, problems) = Keymap::with_overrides("keymap.toml", "[list]\ndown = [\"o\", \"down\"]");
+        let (keymap, problems) = Keymap::with_overrides("keymap.toml", "[list]\ndown = [\"w\", \"down\"]");
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(keymap.verb(Context::Table, Key::char('o')), Some(Verb::Down));
+        assert_eq!(keymap.verb(Context::Table, Key::char('w')), Some(Verb::Down));
         assert_eq!(keymap.verb(Context::Table, Key::char('j')), None, "the default key is gone");
         let down = keymap.bindings().iter().find(|b| b.verb == Verb::Down).unwrap();
         assert_eq!(down.desc, "Down one row");
@@ -269,9 +269,9 @@ mod tests {
 
     #[test]
     fn dotted_names_may_be_written_without_quotes() {
-        let (keymap, problems) = Keymap::with_overrides("keymap.toml", "[table]\nsort.next = \"o\"");
+        let (keymap, problems) = Keymap::with_overrides("keymap.toml", "[table]\nsort.next = \"w\"");
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(keymap.verb(Context::Table, Key::char('o')), Some(Verb::SortNext));
+        assert_eq!(keymap.verb(Context::Table, Key::char('w')), Some(Verb::SortNext));
     }
 
     #[test]

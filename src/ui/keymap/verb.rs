@@ -107,6 +107,8 @@ pub enum Verb {
     ActionMetrics,
     /// Stops the running batch; targets not yet started are skipped.
     CancelBatch,
+    /// Brings back the form of a change that was sent and not applied.
+    Reopen,
     FormSubmit,
     FormCancel,
     FormNext,
@@ -160,6 +162,7 @@ const VERBS: &[(&str, Verb, &[Context])] = &[
     ("follow", Verb::Follow, &[Context::Audit]),
     ("close", Verb::Close, &[Context::Overlay]),
     ("cancel", Verb::CancelBatch, &[Context::Global]),
+    ("reopen", Verb::Reopen, &[Context::Global]),
     ("form.submit", Verb::FormSubmit, &[Context::Form]),
     ("form.next", Verb::FormNext, &[Context::Form]),
     ("form.prev", Verb::FormPrev, &[Context::Form]),
@@ -212,6 +215,7 @@ impl Verb {
                 | Self::NewVersion
                 | Self::Deprecate
                 | Self::CancelBatch
+                | Self::Reopen
         )
     }
 

@@ -126,7 +126,7 @@ pub(super) fn review(app: &mut App, effects: &mut Vec<Effect>) {
         app.overlays.push(Overlay::Confirm(Box::new(Confirm { plan, scroll: 0 })));
     } else {
         app.overlays.pop();
-        send(app, plan, noun, effects);
+        send(app, plan, noun, None, effects);
     }
     app.touch();
 }
@@ -183,24 +183,28 @@ fn still_in_flight(app: &App, plan: Plan, noun: &str) -> Plan {
     }
 }
 
-/// `y` at a confirmation: the form and its confirmation close, the change goes.
+/// `y` at a confirmation: the form and its confirmation close, the change
+/// goes, and the form goes with it in case it comes back.
 pub(super) fn confirmed(app: &mut App, effects: &mut Vec<Effect>) {
     let Some(Overlay::Confirm(confirm)) = app.overlays.pop() else { return };
-    let noun = match app.overlays.pop() {
+    let (noun, form) = match app.overlays.pop() {
         Some(Overlay::Form(form)) => {
             clear_marks(app, &form.kind);
-            noun(&form.kind)
+            (noun(&form.kind), Some(form))
         }
         Some(other) => {
             app.overlays.push(other);
-            "target"
+            ("target", None)
         }
-        None => "target",
+        None => ("target", None),
     };
-    send(app, confirm.plan, noun, effects);
+    send(app, confirm.plan, noun, form, effects);
 }
 
-fn send(app: &mut App, plan: Plan, noun: &str, effects: &mut Vec<Effect>) {
+/// Sends `plan`; `form`, the form it came from, is kept with a change to
+/// one target (a batch's targets each end their own way, and one form
+/// cannot hold them all).
+fn send(app: &mut App, plan: Plan, noun: &str, mut form: Option<Box<Form>>, effects: &mut Vec<Effect>) {
     let writes = plan.outgoing.writes();
     if writes && app.session.read_only {
         return app.flash("Read-only: this console makes no changes; nothing was sent.", Level::Warn);
@@ -223,11 +227,14 @@ fn send(app: &mut App, plan: Plan, noun: &str, effects: &mut Vec<Effect>) {
         app.in_flight.insert(group.clone(), Progress { done: 0, total: commands.len() });
         app.groups.insert(group, Group { waiting, report: BatchReport::default() });
     } else {
+        let one_target = commands.len() == 1 && targets.len() <= 1;
         for (id, _) in &commands {
+            let mut pending = Pending::new(label.clone(), writes);
             if writes {
                 app.lagging.sent(id.clone(), targets.clone());
+                pending.form = form.take().filter(|_| one_target);
             }
-            app.pending.insert(id.clone(), Pending::new(label.clone(), writes));
+            app.pending.insert(id.clone(), pending);
         }
     }
     for (id, change) in commands {

@@ -151,7 +151,7 @@ fn names_changed(app: &mut App) {
 /// touched.
 fn finished(app: &mut App, id: &CommandId, result: &Finished, effects: &mut Vec<Effect>) {
     app.in_flight.remove(id);
-    let pending = app.pending.remove(id);
+    let mut pending = app.pending.remove(id);
     let (text, level) = match (result, &pending) {
         // A simulation or a metrics query changes nothing: it is done, not applied.
         (Finished::Single { outcome: outcome @ Outcome::Applied { .. }, .. }, Some(p)) if !p.writes => {
@@ -167,6 +167,13 @@ fn finished(app: &mut App, id: &CommandId, result: &Finished, effects: &mut Vec<
         (Finished::Batch(report), None) => batch(report, &Pending::new("Batch", true)),
     };
     app.results.keep(app.clock.wall, &text);
+    // Only the message says how to reopen the form: once it is reopened,
+    // the result kept for `:results` would offer what is gone.
+    let reopen = pending.as_mut().and_then(|p| super::reopen::returned(app, p, result));
+    let text = match reopen {
+        Some(how) => format!("{text} ({how})"),
+        None => text,
+    };
     app.flash(text, level);
     let Some(pending) = pending else { return };
     if pending.writes {

@@ -6,6 +6,7 @@ mod engine;
 mod form;
 mod keys;
 mod mouse;
+mod reopen;
 mod results;
 mod verbs;
 

@@ -118,6 +118,7 @@ fn pane(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
         | Verb::Deprecate
         | Verb::ActionMetrics => super::compose::open(app, verb, effects),
         Verb::CancelBatch => cancel_batch(app, effects),
+        Verb::Reopen => super::reopen::reopen(app, effects),
         Verb::FocusLeft
         | Verb::FocusRight
         | Verb::Close

@@ -9,14 +9,17 @@ use crate::ui::widgets::fit::{width, wrap};
 use crate::ui::widgets::hints;
 use ratatui::text::{Line, Span};
 
-/// The lines kept at the window's foot: why Enter sent nothing, after a
-/// blank line.
+/// The lines kept at the window's foot, after a blank line: why the change
+/// last sent from the form was not applied, and why Enter sent nothing.
 pub(super) fn pinned(form: &Form, room: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let Some(refused) = &form.refused else { return Vec::new() };
+    let said: Vec<&String> = [&form.not_applied, &form.refused].into_iter().flatten().collect();
+    if said.is_empty() {
+        return Vec::new();
+    }
     let warn = theme.style(Role::Warn);
-    std::iter::once(Line::default())
-        .chain(wrap(refused, room).into_iter().map(|part| Line::from(Span::styled(part, warn))))
-        .collect()
+    let lines =
+        said.into_iter().flat_map(|text| wrap(text, room)).map(|part| Line::from(Span::styled(part, warn)));
+    std::iter::once(Line::default()).chain(lines).collect()
 }
 
 /// The bottom line: the discard question, or the form's keys. The line is

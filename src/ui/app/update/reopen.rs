@@ -1,0 +1,61 @@
+//! A form whose change to one target was not applied comes back: kept with
+//! why, and reopened as it was typed when the supervisor asks. It never
+//! opens by itself, so it cannot take keys meant for what is on screen.
+
+use crate::engine::{Finished, Outcome};
+use crate::ui::app::{App, Effect, Level, Pending, unbound};
+use crate::ui::keymap::{Context, Verb};
+
+/// Keeps the form `pending` was sent from when `result` says its change was
+/// refused, conflicted or failed; what the result's message adds about
+/// reopening it. A change that applied, or was skipped, needs no retyping.
+pub(super) fn returned(app: &mut App, pending: &mut Pending, result: &Finished) -> Option<String> {
+    let why = match result {
+        Finished::Single { outcome: Outcome::Applied { .. } | Outcome::Skipped { .. }, .. } => return None,
+        Finished::Single { outcome, .. } => {
+            format!("Sent, not applied ({}): {}", kind(outcome), outcome.text())
+        }
+        // A contact's outcome goes as a batch of one.
+        Finished::Batch(report) if report.failed > 0 => {
+            let first = pending.first_blocked().unwrap_or("the audit log has the reason");
+            format!("Sent, not applied: {first}")
+        }
+        Finished::Batch(_) => return None,
+    };
+    let mut form = pending.form.take()?;
+    form.not_applied = Some(why);
+    app.returned.push(*form);
+    // A form on screen reads the key as typing: it must be closed first.
+    Some(match app.way_to(Context::Table, Verb::Reopen) {
+        Some(way) if app.overlays.is_empty() => format!("{} {OFFER}", way.instruction()),
+        Some(way) => format!("close this window and {} {OFFER}", way.instruction()),
+        None => format!("the form is kept; {}", unbound(Verb::Reopen)),
+    })
+}
+
+/// How a result's message ends when it offers its form back.
+const OFFER: &str = "to reopen the form";
+
+fn kind(outcome: &Outcome) -> &'static str {
+    match outcome {
+        Outcome::Rejected { .. } => "refused",
+        Outcome::Conflict { .. } => "conflict",
+        _ => "failed",
+    }
+}
+
+/// Puts the newest form that came back on screen, as it was sent, its
+/// targets as the tables now have them.
+pub(super) fn reopen(app: &mut App, effects: &mut Vec<Effect>) {
+    let Some(form) = app.returned.pop() else {
+        let text =
+            "No form to reopen: a form comes back when the change it sent to one target is not applied.";
+        return app.flash(text, Level::Info);
+    };
+    super::compose::show(app, form, effects);
+    super::form::renewed(app);
+    // Under the form, the message would go on offering what is now open.
+    if app.flash.as_ref().is_some_and(|f| f.text.ends_with(&format!("{OFFER})"))) {
+        app.flash = None;
+    }
+}

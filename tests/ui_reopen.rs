@@ -1,0 +1,145 @@
+//! A change to one target that is not applied gives its form back: the
+//! result says how to reopen it, and the key reopens it as it was typed,
+//! with the reason in it. It never opens by itself over what the supervisor
+//! is doing. Against a sandbox tenant that refuses the change, and with the
+//! engine's outcomes fed in by hand.
+
+mod engine_support;
+mod flow_support;
+mod ui_support;
+
+use cxone_console::engine::audit::{Target, TargetKind};
+use cxone_console::engine::{BatchReport, Change, Event, Finished, Outcome};
+use cxone_console::sandbox::Resource;
+use cxone_console::ui::Looks;
+use cxone_console::ui::app::App;
+use cxone_console::ui::keymap::Keymap;
+use cxone_console::ui::theme::{Colors, Theme};
+use flow_support::Flow;
+use ui_support::*;
+
+fn flash(app: &App) -> String {
+    app.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default()
+}
+
+/// The values of the form on top, field by field.
+fn values(app: &App) -> Vec<String> {
+    form(app).fields.iter().map(|f| f.value()).collect()
+}
+
+#[tokio::test]
+async fn a_refused_state_change_gives_its_form_back_as_it_was_typed_with_the_reason() {
+    let mut flow = Flow::start(false).await;
+    let clerk = flow
+        .app
+        .agents
+        .rows()
+        .iter()
+        .find(|u| !u.role_names().any(|r| r == "Agent" || r == "Supervisor"))
+        .cloned()
+        .expect("a user with no agent role");
+    flow.find(&clerk.display_name()).await;
+    assert_eq!(flow.app.agents.selected_row().map(|u| &u.id), Some(&clerk.id));
+    flow.press(&["c"]).await;
+    flow.until("the tenant's pause reasons", |app| app.rules.book().is_some()).await;
+    while flow.form_value(0) != "Available" {
+        flow.press(&["a"]).await;
+    }
+    flow.press(&["tab", "tab"]).await;
+    flow.typed("WRAP-42").await;
+    flow.press(&["tab", "space", "enter", "y"]).await;
+    let typed = vec!["Available", "", "WRAP-42", "true", "true"];
+
+    // The supervisor starts on another form while the change is on its way.
+    flow.press(&["c", "tab", "tab"]).await;
+    flow.typed("mine").await;
+    flow.settled().await;
+    assert_eq!(flow.form_value(2), "mine", "the form being typed in keeps the keys: {}", flow.screen());
+    let said = flash(&flow.app);
+    assert!(said.contains("neither the Agent nor the Supervisor role"), "{said}");
+    assert!(said.ends_with("(close this window and press o to reopen the form)"), "{said}");
+    assert_eq!(flow.rig.sandbox.stats().writes_of(Resource::AgentStatus), 0);
+
+    flow.press(&["esc", "y", "o"]).await;
+    assert_eq!(values(&flow.app), typed, "{}", flow.screen());
+    let screen = flow.screen();
+    assert!(screen.contains(&format!("Change state · {}", clerk.display_name())), "{screen}");
+    assert!(screen.contains("Sent, not applied (refused): user"), "the reason, in the form: {screen}");
+    assert!(screen.contains("Agent nor the Supervisor role"), "{screen}");
+    assert!(!flash(&flow.app).contains("reopen"), "the offer is answered: {}", flash(&flow.app));
+    // It goes to its review as it went the first time.
+    flow.press(&["enter"]).await;
+    assert!(flow.screen().contains("wrap-up code WRAP-42"), "{}", flow.screen());
+}
+
+/// A contact's outcome goes as a batch of one: refused, its form comes
+/// back all the same, and the key that reopens it is the keymap's.
+#[test]
+fn a_refused_contact_outcome_comes_back_by_the_keymaps_key() {
+    let (keymap, problems) = Keymap::with_overrides("keymap.toml", "[global]\nreopen = \"ctrl-o\"");
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut app =
+        app_with(sandbox_session(), Looks { keymap, theme: Theme::defaults(Colors::On), problems }, 120, 40);
+    feed(&mut app, seeded_events());
+    press(&mut app, &["3", "l", "d", "w", "tab"]);
+    type_text(&mut app, "left a voicemail");
+    press(&mut app, &["tab", "tab"]);
+    type_text(&mut app, "lead_score=85");
+    let typed = values(&app);
+    let effects = press(&mut app, &["enter", "y"]);
+    let sent = submitted(&effects);
+    let [(id, Change::ContactDispositions(items))] = sent.as_slice() else { panic!("{effects:?}") };
+    assert_eq!(items.len(), 1);
+    let refused =
+        Outcome::rejected("the tenant refused the outcome (400): the contact is on the do-not-call list");
+    let mut report = BatchReport::default();
+    report.count(&refused, None);
+    let target = Target::new(TargetKind::Contact, "contact-uuid-aaaaaaaaaaaa");
+    feed(
+        &mut app,
+        [
+            Event::ItemFinished { id: id.clone(), item: id.item(0), target, outcome: refused },
+            Event::Finished { id: id.clone(), result: Finished::Batch(report) },
+        ],
+    );
+    assert!(flash(&app).ends_with("(press Ctrl-o to reopen the form)"), "{}", flash(&app));
+    press(&mut app, &["o"]);
+    assert!(app.overlays.is_empty(), "o is not the key any more");
+    press(&mut app, &["ctrl-o"]);
+    assert_eq!(values(&app), typed);
+    let screen = render(&app);
+    assert!(
+        screen.contains("Sent, not applied: contact-uuid-aaaaaaaaaaaa: the tenant refused the outcome"),
+        "{screen}"
+    );
+    assert!(screen.contains("do-not-call list"), "{screen}");
+}
+
+/// What applied, or was skipped, needs no retyping; a batch's targets each
+/// end their own way and no one form holds them: none of these comes back.
+#[test]
+fn only_a_change_to_one_target_that_was_not_applied_comes_back() {
+    let mut app = ready(120, 40);
+    let outcomes =
+        [Outcome::applied("Amara Okafor is now Busy"), Outcome::skipped("unchanged", "already so")];
+    for outcome in outcomes {
+        let effects = press(&mut app, &["c", "b", "enter", "y"]);
+        let sent = submitted(&effects);
+        let [(id, _)] = sent.as_slice() else { panic!("{effects:?}") };
+        let target = Some(Target::new(TargetKind::User, "12345-abcde-67890"));
+        feed(&mut app, [Event::Finished { id: id.clone(), result: Finished::Single { target, outcome } }]);
+        assert!(!flash(&app).contains("reopen"), "{}", flash(&app));
+    }
+    let effects = press(&mut app, &["*", "c", "b", "enter", "y"]);
+    let sent = submitted(&effects);
+    let [(id, _)] = sent.as_slice() else { panic!("{effects:?}") };
+    let mut report = BatchReport::default();
+    for _ in 0..app.agents.rows().len() {
+        report.count(&Outcome::rejected("outside their shift"), None);
+    }
+    feed(&mut app, [Event::Finished { id: id.clone(), result: Finished::Batch(report) }]);
+    assert!(!flash(&app).contains("reopen"), "{}", flash(&app));
+    press(&mut app, &["o"]);
+    assert!(app.overlays.is_empty());
+    assert!(flash(&app).starts_with("No form to reopen"), "{}", flash(&app));
+}
