@@ -1,0 +1,144 @@
+//! Windows over the panes at the sizes a supervisor's terminal has: each
+//! empties what it covers and the column either side, none leaves part of
+//! what is under it (a form's corner, a pane's border) in or against its
+//! border, and none reaches past the screen.
+
+mod ui_support;
+
+use cxone_console::engine::CommandId;
+use cxone_console::engine::Event;
+use cxone_console::ui::app::App;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ui_support::*;
+
+const SIZES: [(u16, u16); 3] = [(80, 24), (100, 30), (120, 40)];
+
+/// The box whose top-left corner starts `title` (as `┌ Confirm`): from that
+/// corner to the `┐` that ends its top row and the `└` under the corner.
+fn window_titled(buffer: &Buffer, title: &str) -> Option<Rect> {
+    let y = row_of(buffer, title)?;
+    let x = find_in_row(buffer, y, title)?;
+    let right = (x + 1..buffer.area.width).find(|&c| buffer[(c, y)].symbol() == "┐")?;
+    let bottom = (y + 1..buffer.area.height).find(|&r| buffer[(x, r)].symbol() == "└")?;
+    Some(Rect::new(x, y, right - x + 1, bottom - y + 1))
+}
+
+fn is_border(symbol: &str) -> bool {
+    symbol.chars().any(|c| ('\u{2500}'..='\u{257f}').contains(&c))
+}
+
+/// The column either side of `window`, where it is on screen, holds nothing.
+fn sides_are_empty(buffer: &Buffer, window: Rect) -> Result<(), String> {
+    for y in window.top()..window.bottom() {
+        let left = window.x.checked_sub(1).map(|x| (x, y));
+        let right = (window.right() < buffer.area.width).then_some((window.right(), y));
+        for (x, y) in left.into_iter().chain(right) {
+            if buffer[(x, y)].symbol() != " " {
+                return Err(format!("{:?} at ({x}, {y}) beside the window", buffer[(x, y)].symbol()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The state form for every agent, filled in: its window, and the console.
+fn batch_form(width: u16, height: u16) -> (App, Rect) {
+    let mut app = ready(width, height);
+    press(&mut app, &["*", "c", "b", "b", "tab", "q"]);
+    let form = window_titled(&frame(&app), "┌ Change state").expect("the form's window");
+    (app, form)
+}
+
+#[test]
+fn a_review_over_its_form_leaves_no_part_of_the_form_showing() {
+    for (width, height) in SIZES {
+        let (mut app, form) = batch_form(width, height);
+        press(&mut app, &["enter"]);
+        confirmation(&app);
+        let buffer = frame(&app);
+        let review = window_titled(&buffer, "┌ Confirm").expect("the review's window");
+        for y in form.top()..form.bottom() {
+            for x in form.left()..form.right() {
+                let symbol = buffer[(x, y)].symbol();
+                let on_review = review.contains((x, y).into());
+                assert!(
+                    on_review || !is_border(symbol),
+                    "{width}×{height}: the form's {symbol:?} at ({x}, {y}) outside the review:\n{}",
+                    render(&app)
+                );
+            }
+        }
+        if let Err(stray) = sides_are_empty(&buffer, review) {
+            panic!("{width}×{height}: {stray}:\n{}", render(&app));
+        }
+    }
+}
+
+#[test]
+fn a_review_of_one_change_covers_its_form_too() {
+    for (width, height) in SIZES {
+        let mut app = ready(width, height);
+        press(&mut app, &["c", "b", "b", "tab", "q"]);
+        let form = window_titled(&frame(&app), "┌ Change state").expect("the form's window");
+        press(&mut app, &["enter"]);
+        let review = window_titled(&frame(&app), "┌ Confirm").expect("the review's window");
+        assert_eq!(review.union(form), review, "{width}×{height}:\n{}", render(&app));
+    }
+}
+
+/// A console with a batch of three in flight, asked whether to quit.
+fn asked_to_quit(width: u16, height: u16) -> App {
+    let mut app = loaded(width, height);
+    feed(&mut app, [Event::Accepted { id: CommandId::derived([&b"status"[..]]), total: 3 }]);
+    press(&mut app, &["q"]);
+    app
+}
+
+#[test]
+fn the_quit_question_keeps_the_panes_borders_off_its_own() {
+    for (width, height) in SIZES {
+        let app = asked_to_quit(width, height);
+        let buffer = frame(&app);
+        let window = window_titled(&buffer, "┌ Quit?").expect("the question's window");
+        if let Err(stray) = sides_are_empty(&buffer, window) {
+            panic!("{width}×{height}: {stray}:\n{}", render(&app));
+        }
+    }
+}
+
+#[test]
+fn the_quit_question_on_a_narrow_screen_wraps_and_stays_on_it() {
+    let app = asked_to_quit(40, 14);
+    let buffer = frame(&app);
+    let window = window_titled(&buffer, "┌ Quit?").expect("the question's window");
+    assert!(window.right() <= 40, "{}", render(&app));
+    let inside: String = (window.top() + 1..window.bottom() - 1)
+        .flat_map(|y| (window.left() + 1..window.right() - 1).map(move |x| (x, y)))
+        .map(|(x, y)| buffer[(x, y)].symbol().to_string())
+        .collect::<String>();
+    let said = inside.split_whitespace().collect::<Vec<_>>().join(" ");
+    for words in [
+        "1 change is still in flight (3 of 3 targets left).",
+        "Every outcome is recorded before the console exits.",
+        "y/Enter/Ctrl-c let it finish, then quit",
+        "n/Esc stay",
+    ] {
+        assert!(said.contains(words), "{words:?} in {said:?}:\n{}", render(&app));
+    }
+}
+
+#[test]
+fn help_and_the_breakdown_keep_the_panes_borders_off_their_own() {
+    for (width, height) in SIZES {
+        let mut app = loaded(width, height);
+        for (keys, title) in [(&["?"][..], "┌ Help"), (&["esc", "m"][..], "┌ Per operation")] {
+            press(&mut app, keys);
+            let buffer = frame(&app);
+            let window = window_titled(&buffer, title).expect("the window");
+            if let Err(stray) = sides_are_empty(&buffer, window) {
+                panic!("{width}×{height} {title}: {stray}:\n{}", render(&app));
+            }
+        }
+    }
+}
