@@ -142,3 +142,49 @@ fn help_and_the_breakdown_keep_the_panes_borders_off_their_own() {
         }
     }
 }
+
+/// The command line's box: it stands on the line above the command line,
+/// its left side on the screen's.
+fn suggestions_box(buffer: &Buffer) -> Option<Rect> {
+    let bottom = buffer.area.height.checked_sub(2)?;
+    (buffer[(0, bottom)].symbol() == "└").then_some(())?;
+    let top = (0..bottom).rev().find(|&y| buffer[(0, y)].symbol() == "┌")?;
+    let right = (1..buffer.area.width).find(|&x| buffer[(x, top)].symbol() == "┐")?;
+    Some(Rect::new(0, top, right + 1, bottom - top + 1))
+}
+
+#[test]
+fn every_command_and_what_it_does_reads_whole_on_the_command_line() {
+    use cxone_console::ui::app::palette;
+    for (width, height) in [(80, 24), (100, 30)] {
+        let mut app = loaded(width, height);
+        press(&mut app, &[":"]);
+        let found = palette::suggestions("", &palette::scope(&app));
+        assert!(found.len() > 20, "every command: {found:?}");
+        for (i, suggestion) in found.iter().enumerate() {
+            if i > 0 {
+                press(&mut app, &["down"]);
+            }
+            let buffer = frame(&app);
+            let area = suggestions_box(&buffer).expect("the suggestions' box");
+            let rows: Vec<String> = (area.top() + 1..area.bottom() - 1)
+                .map(|y| (1..area.right() - 1).map(|x| buffer[(x, y)].symbol()).collect())
+                .collect();
+            assert!(
+                rows.iter().all(|r| !r.contains('…')),
+                "{width}×{height}: nothing cut:\n{}",
+                render(&app)
+            );
+            // The selected one, and the lines its description goes on to.
+            let named = format!("{} ", suggestion.line.trim_end());
+            let Some(first) = rows.iter().position(|r| r.starts_with(&named)) else {
+                panic!("{width}×{height}: {:?} in view when selected:\n{}", suggestion.line, render(&app));
+            };
+            let more = rows[first + 1..].iter().take_while(|r| r.starts_with(' '));
+            let entry: Vec<&str> =
+                std::iter::once(&rows[first]).chain(more).flat_map(|r| r.split_whitespace()).collect();
+            let whole = format!("{} {}", suggestion.line, suggestion.desc);
+            assert_eq!(entry.join(" "), whole.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+    }
+}

@@ -8,16 +8,16 @@ mod for_whom;
 mod form;
 mod help;
 mod quit;
+mod suggestions;
 
 use super::detail;
 use super::format;
 use crate::ui::app::{App, Overlay};
-use crate::ui::app::{Palette, palette};
 use crate::ui::keymap::{Context, Verb};
 use crate::ui::layout;
 use crate::ui::theme::Role;
 use crate::ui::widgets::cover::cover;
-use crate::ui::widgets::fit::{chunks, clip, fit, hanging, width as text_width};
+use crate::ui::widgets::fit::{chunks, hanging};
 use ratatui::Frame;
 use ratatui::layout::{Margin, Rect};
 use ratatui::text::{Line, Span};
@@ -59,7 +59,7 @@ pub fn draw(frame: &mut Frame, area: Rect, (header, footer): (Rect, Rect), app: 
                 }
             }
             Overlay::Form(form) => form::draw(frame, between, app, form),
-            Overlay::Palette(line) => suggestions(frame, (footer, between), app, line),
+            Overlay::Palette(line) => suggestions::draw(frame, (footer, between), app, line),
             Overlay::ConfirmQuit => quit::draw(frame, (area, between), app),
             Overlay::Filter(_) => {}
         }
@@ -203,41 +203,4 @@ fn inset(area: Rect) -> Rect {
         width: area.width.saturating_sub(margin_x * 2),
         height: area.height.saturating_sub(margin_y * 2),
     }
-}
-
-/// The width of a suggestion's column, before its description.
-const SUGGESTION_COLUMNS: usize = 24;
-
-/// The command line's suggestions, in a box just above it.
-fn suggestions(frame: &mut Frame, (footer, bounds): (Rect, Rect), app: &App, line: &Palette) {
-    let theme = &app.theme;
-    let scope = palette::scope(app);
-    let found = palette::suggestions(&line.input, &scope);
-    if found.is_empty() || footer.y < 3 {
-        return;
-    }
-    let selected = line.selected.min(found.len() - 1);
-    let height = (found.len() as u16 + 2).min(footer.y);
-    let width = footer.width.min(64);
-    let area = Rect { x: footer.x, y: footer.y - height, width, height };
-    let room = usize::from(width.saturating_sub(4));
-    // Each suggestion keeps to its column, measured in screen columns, so
-    // a long one or one in wide characters never pushes its description out
-    // of line with the others'.
-    let column = SUGGESTION_COLUMNS.min(room);
-    let lines: Vec<Line> = found
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let line = clip(&s.line, column);
-            let gap = " ".repeat(column.saturating_sub(text_width(&line)));
-            let desc = fit(&s.desc, room.saturating_sub(column + 1));
-            let text = format!("{line}{gap} {desc}");
-            let role = if i == selected { Role::Selection } else { Role::Text };
-            Line::from(Span::styled(text, theme.style(role)))
-        })
-        .collect();
-    let block = Block::bordered().border_style(theme.style(Role::BorderFocus));
-    cover(frame.buffer_mut(), area, bounds, theme.base());
-    frame.render_widget(Paragraph::new(lines).style(theme.base()).block(block), area);
 }
