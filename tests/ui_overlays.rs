@@ -143,6 +143,19 @@ fn help_and_the_breakdown_keep_the_panes_borders_off_their_own() {
     }
 }
 
+/// What `window` says, border and all, its rows joined and its spaces
+/// collapsed, box-drawing left out.
+fn said_in(buffer: &Buffer, window: Rect) -> String {
+    let text: String = (window.top()..window.bottom())
+        .flat_map(|y| (window.left()..window.right()).map(move |x| (x, y)).chain([(u16::MAX, y)]))
+        .map(|(x, y)| match buffer.cell((x, y)).map(|c| c.symbol()) {
+            Some(symbol) if !is_border(symbol) => symbol.to_string(),
+            _ => " ".to_string(),
+        })
+        .collect();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The command line's box: it stands on the line above the command line,
 /// its left side on the screen's.
 fn suggestions_box(buffer: &Buffer) -> Option<Rect> {
@@ -186,5 +199,30 @@ fn every_command_and_what_it_does_reads_whole_on_the_command_line() {
             let whole = format!("{} {}", suggestion.line, suggestion.desc);
             assert_eq!(entry.join(" "), whole.split_whitespace().collect::<Vec<_>>().join(" "));
         }
+    }
+}
+
+#[test]
+fn a_metrics_result_shows_its_whole_title() {
+    use cxone_console::engine::{Change, Finished, Outcome};
+    let summary = "7 rows: 12,840 executions, 0.4% errors, from 2026-11-14 to 2026-11-21";
+    for (width, height) in [(80, 24), (100, 30), (120, 40)] {
+        let mut app = ready(width, height);
+        press(&mut app, &["4", "j", "j", "e"]);
+        let sent = submitted(&press(&mut app, &["enter"]));
+        let [(id, Change::DataAction(_))] = sent.as_slice() else { panic!("{sent:?}") };
+        let rows = serde_json::json!([{"actionId": "da-0001", "date": "2026-11-21", "version": "1.2.0",
+            "status": "success", "count": 1842, "errorRate": 0.0, "avgLatencyMs": 38.4}]);
+        let outcome = Outcome::Applied { summary: summary.into(), data: Some(rows) };
+        feed(
+            &mut app,
+            [Event::Finished { id: id.clone(), result: Finished::Single { target: None, outcome } }],
+        );
+        let buffer = frame(&app);
+        let window = window_titled(&buffer, "┌ metrics of SentimentRoutingAction").expect("the result");
+        let said = said_in(&buffer, window);
+        assert!(said.contains("metrics of SentimentRoutingAction"), "{said}");
+        assert!(said.contains(summary), "{width}×{height}: {said}\n{}", render(&app));
+        assert!(said.contains("2026-11-21 1.2.0 success 1842"), "the rows still follow: {said}");
     }
 }

@@ -17,7 +17,7 @@ use crate::ui::keymap::{Context, Verb};
 use crate::ui::layout;
 use crate::ui::theme::Role;
 use crate::ui::widgets::cover::cover;
-use crate::ui::widgets::fit::{chunks, hanging};
+use crate::ui::widgets::fit::{chunks, clip, hanging, width, wrap};
 use ratatui::Frame;
 use ratatui::layout::{Margin, Rect};
 use ratatui::text::{Line, Span};
@@ -169,7 +169,33 @@ fn text_of(app: &App, overlay: &Overlay, place: Place) -> Option<(String, Vec<Li
         }
         Overlay::Palette(_) | Overlay::Filter(_) | Overlay::ConfirmQuit | Overlay::Form(_) => return None,
     };
-    Some(text)
+    Some(titled(app, text, room))
+}
+
+/// A title too long for the window's top border keeps there what comes
+/// before its first " · " (what the window is), and the rest opens the
+/// text, wrapped: a result's summary is read whole, not cut at the corner.
+/// Where even that part is too long, the whole title opens the text.
+fn titled(
+    app: &App,
+    (title, lines): (String, Vec<Line<'static>>),
+    room: usize,
+) -> (String, Vec<Line<'static>>) {
+    // The border's title has a space either side.
+    let fits = |text: &str| width(text) + 2 <= room;
+    if fits(&title) {
+        return (title, lines);
+    }
+    let (label, rest) = match title.split_once(" · ") {
+        Some((label, rest)) if fits(label) => (label.to_string(), rest.to_string()),
+        _ => (clip(&title, room.saturating_sub(2)).into_owned(), title.clone()),
+    };
+    let style = app.theme.style(Role::Title);
+    let mut text: Vec<Line<'static>> =
+        wrap(&rest, room).into_iter().map(|part| Line::from(Span::styled(part, style))).collect();
+    text.push(Line::default());
+    text.extend(lines);
+    (label, text)
 }
 
 /// A bordered window at `window`, scrolled to `scroll`, with a title and
