@@ -187,8 +187,10 @@ pub fn summary(record: &AuditRecord) -> String {
     if let Some(reason) = &entry.reason {
         parts.push(reason.clone());
     }
+    // Labelled as the pane shows it, so the name is not read as the
+    // reason's last word (and `/by jdoe` finds what jdoe did).
     if let Some(operator) = &entry.operator {
-        parts.push(operator.clone());
+        parts.push(format!("by {operator}"));
     }
     parts.join(" ")
 }

@@ -65,6 +65,12 @@ impl Lagging {
         self.came_back.len() != before
     }
 
+    /// The targets whose change came back and whose rows have not been
+    /// read since.
+    pub fn unread(&self) -> impl Iterator<Item = &str> {
+        self.came_back.keys().map(String::as_str)
+    }
+
     pub fn of(&self, target: &str) -> Option<Lag> {
         if self.on_the_way.values().any(|targets| targets.contains(target)) {
             Some(Lag::OnTheWay)

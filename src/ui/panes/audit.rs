@@ -7,7 +7,7 @@ use crate::ui::app::audit::{action_label, kind_word};
 use crate::ui::app::{App, ListId};
 use crate::ui::layout;
 use crate::ui::theme::Role;
-use crate::ui::widgets::fit::{fit, pad};
+use crate::ui::widgets::fit::{fit, pad, width};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
@@ -61,9 +61,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         Stamp::DayAndClock
     };
+    // One column for the operators on screen, so each reads as apart from
+    // the words before it, and all line up.
+    let by = window.iter().filter_map(|(_, r)| operator(r)).map(|o| width(&o)).max().unwrap_or(0);
+    let by = by.min(MOST_OPERATOR);
     for (i, (position, record)) in window.into_iter().enumerate() {
         let rect = Rect { y: body.y + i as u16, height: 1, ..body };
-        frame.render_widget(line(record, usize::from(body.width), stamp, app), rect);
+        frame.render_widget(line(record, (usize::from(body.width), by), stamp, app), rect);
         if focused && position == selected {
             frame.buffer_mut().set_style(rect, theme.style(Role::Selection));
         }
@@ -73,6 +77,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
 /// The least room kept for what a record says, before the action and
 /// target columns take theirs.
 const WORDS_AT_LEAST: usize = 20;
+/// The least room kept for what a record says beside the operator's
+/// column; narrower than that, the operator gives way.
+const WORDS_BESIDE_OPERATOR: usize = 8;
+/// The widest the operator's column grows ("by " included).
+const MOST_OPERATOR: usize = 18;
 
 /// How a record's time shows.
 #[derive(Clone, Copy)]
@@ -83,8 +92,14 @@ enum Stamp {
     DayAndClock,
 }
 
-/// `14:02:11 applied   agent state     user 12345-abcde  Available → Break  jdoe`
-fn line(record: &AuditRecord, room: usize, stamp: Stamp, app: &App) -> Line<'static> {
+/// Who made the change, as the pane labels it.
+fn operator(record: &AuditRecord) -> Option<String> {
+    record.entry.operator.as_ref().map(|o| format!("by {o}"))
+}
+
+/// `14:02:11 applied   agent state     user 12345-abcde  Available → Break  by jdoe`,
+/// in `room` columns, the operator in a column `by` wide at the end.
+fn line(record: &AuditRecord, (room, by): (usize, usize), stamp: Stamp, app: &App) -> Line<'static> {
     let theme = &app.theme;
     let entry = &record.entry;
     let word = kind_word(record);
@@ -92,17 +107,11 @@ fn line(record: &AuditRecord, room: usize, stamp: Stamp, app: &App) -> Line<'sta
     let target = entry.target.as_ref().map(|t| t.id.as_str()).unwrap_or("");
     // The target's id has a column of its own: the text need not say it
     // again after a name, and what changed then fits.
-    let mut rest = match (&entry.reason, &entry.target) {
+    let rest = match (&entry.reason, &entry.target) {
         (Some(reason), Some(t)) if !t.id.is_empty() => reason.replace(&format!(" ({})", t.id), ""),
         (Some(reason), _) => reason.clone(),
         (None, _) => intended(entry),
     };
-    if let Some(operator) = &entry.operator {
-        if !rest.is_empty() {
-            rest.push_str("  ");
-        }
-        rest.push_str(operator);
-    }
     // An earlier run's record shows its day, so it is not read as today's.
     let time = match stamp {
         Stamp::Clock => format::hhmmss(record.time),
@@ -113,17 +122,27 @@ fn line(record: &AuditRecord, room: usize, stamp: Stamp, app: &App) -> Line<'sta
         Span::styled(pad(word, 9), theme.style(record_role(record))),
     ];
     let mut used = time.len() + 1 + 9;
+    // The operator's column and the two spaces before it, kept first: the
+    // action and target columns give way before it does.
+    let by = if by > 0 && used + WORDS_BESIDE_OPERATOR + 2 + by <= room { by + 2 } else { 0 };
     // The longest action label ("unwatch callbacks") and a space; a column
     // shows only while the words after it keep room to say something.
     for (text, columns) in [(action, 18), (target, 20)] {
-        if used + columns + WORDS_AT_LEAST > room {
+        if used + columns + WORDS_AT_LEAST + by > room {
             break;
         }
         spans.push(Span::raw(pad(text, columns - 1)));
         spans.push(Span::raw(" "));
         used += columns;
     }
-    spans.push(Span::raw(fit(&rest, room.saturating_sub(used)).into_owned()));
+    let words = room.saturating_sub(used + by);
+    match operator(record) {
+        Some(operator) if by > 0 => {
+            spans.push(Span::raw(format!("{}  ", pad(&rest, words))));
+            spans.push(Span::styled(fit(&operator, by - 2).into_owned(), theme.style(Role::Muted)));
+        }
+        _ => spans.push(Span::raw(fit(&rest, words).into_owned())),
+    }
     Line::from(spans)
 }
 

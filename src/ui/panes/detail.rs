@@ -3,8 +3,9 @@
 use super::format;
 use crate::engine::audit::AuditRecord;
 use crate::ui::app::audit::kind_word;
-use crate::ui::app::{App, ListId};
+use crate::ui::app::{App, ListId, TableView, unbound};
 use crate::ui::entity::{Entity, Field};
+use crate::ui::keymap::{Context, Verb};
 use crate::ui::theme::{Role, Theme};
 use crate::ui::widgets::fit::{pad, width, wrap};
 use ratatui::Frame;
@@ -30,21 +31,39 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
 /// A title for the list's selected row, and its fields; `None` when
 /// nothing is selected.
 pub fn fields(app: &App, list: ListId) -> (String, Option<Vec<Field>>) {
-    fn of<T: Entity>(row: Option<&T>, app: &App) -> (String, Option<Vec<Field>>) {
+    fn of<T: Entity>(view: &TableView<T>, app: &App) -> (String, Option<Vec<Field>>) {
         let title = capitalised(T::NOUN);
-        (title, row.map(|r| r.detail(&app.lookup())))
+        let fields = view.selected_row().map(|row| {
+            let mut fields = row.detail(&app.lookup());
+            if let Some(what) = view.out_of_date(row.id()) {
+                fields.insert(0, out_of_date_field(app, what));
+            }
+            fields
+        });
+        (title, fields)
     }
     match list {
-        ListId::Agents => of(app.agents.selected_row(), app),
-        ListId::Interactions => of(app.interactions.selected_row(), app),
-        ListId::Campaigns => of(app.campaigns.selected_row(), app),
-        ListId::Contacts => of(app.contacts.selected_row(), app),
-        ListId::DataActions => of(app.data_actions.selected_row(), app),
+        ListId::Agents => of(&app.agents, app),
+        ListId::Interactions => of(&app.interactions, app),
+        ListId::Campaigns => of(&app.campaigns, app),
+        ListId::Contacts => of(&app.contacts, app),
+        ListId::DataActions => of(&app.data_actions, app),
         ListId::Audit => {
             let record = app.audit.selected_serial().and_then(|s| app.audit.by_serial(s));
             ("Audit record".into(), record.map(record_fields))
         }
     }
+}
+
+/// First among a frozen row's fields when a change reached it that the
+/// row does not show: the rest are from before the change.
+fn out_of_date_field(app: &App, what: &str) -> Field {
+    let thaw = match app.way_to(Context::Global, Verb::Freeze) {
+        Some(way) => format!("{} to thaw and see it", capitalised(&way.instruction())),
+        None => format!("Thaw to see it ({})", unbound(Verb::Freeze)),
+    };
+    let value = format!("{what}. {thaw}.");
+    Field { label: "Out of date", value, role: Role::Warn }
 }
 
 /// Label and value side by side, long values wrapping under the value. A

@@ -82,7 +82,12 @@ fn entity_table<T: Entity>(
         ));
     }
     right.push(Span::styled(counts, theme.style(Role::Muted)));
-    if view.is_holding() {
+    // Rows a change reached that the frozen table does not show say so
+    // before newer data does: those rows show what is no longer so.
+    if view.out_of_date_count() > 0 {
+        let text = format!(" ≠ {} out of date ", format::count(view.out_of_date_count() as u64));
+        right.push(Span::styled(text, theme.style(Role::BadgeFrozen)));
+    } else if view.is_holding() {
         right.push(Span::styled(" newer data held ", theme.style(Role::BadgeFrozen)));
     }
     let footer = match (view.filter().error(), view.filter().input()) {

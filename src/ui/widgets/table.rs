@@ -19,6 +19,8 @@ use std::borrow::Cow;
 const GAP: u16 = 1;
 /// Beside a row marked for a batch change.
 const MARK: &str = "● ";
+/// Beside a frozen row that a change has made out of date.
+const STALE: &str = "≠";
 
 /// What the box around the table says.
 pub struct Chrome<'a> {
@@ -51,8 +53,14 @@ pub fn draw<T: Entity>(
     if inner.height == 0 || inner.width == 0 {
         return;
     }
-    // Marked rows get a gutter, only while there are any.
-    let gutter = if view.pick_count() > 0 && inner.width > MARK.len() as u16 { 2 } else { 0 };
+    // Marked rows get a gutter, only while there are any; rows out of date
+    // since the freeze a column of it to themselves.
+    let marks = match (view.pick_count() > 0, view.out_of_date_count() > 0) {
+        (_, true) => 3,
+        (true, false) => 2,
+        (false, false) => 0,
+    };
+    let gutter = if inner.width > marks + 2 { marks } else { 0 };
     let marks_at = inner;
     inner = Rect { x: inner.x + gutter, width: inner.width - gutter, ..inner };
     let all = T::columns();
@@ -90,6 +98,10 @@ pub fn draw<T: Entity>(
         if gutter > 0 && view.is_picked(row.id()) {
             let at = Rect { x: marks_at.x, width: gutter, ..rect };
             frame.render_widget(Span::styled(MARK, theme.style(Role::Accent)), at);
+        }
+        if gutter > 2 && view.out_of_date(row.id()).is_some() {
+            let at = Rect { x: marks_at.x + 1, width: 1, ..rect };
+            frame.render_widget(Span::styled(STALE, theme.style(Role::Warn)), at);
         }
         let rect = Rect { x: marks_at.x, width: marks_at.width, ..rect };
         if position == selected {

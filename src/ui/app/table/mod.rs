@@ -8,6 +8,7 @@
 mod marks;
 mod order;
 mod picks;
+mod stale;
 
 pub use marks::MARK_FOR;
 
@@ -15,7 +16,7 @@ use super::filter::Filter;
 use crate::engine::Table;
 use crate::ui::entity::{Entity, Lookup};
 use marks::Marks;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -50,6 +51,9 @@ pub struct TableView<T: Entity> {
     marks: Marks,
     /// Ids of the rows marked for a batch change.
     picks: HashSet<String>,
+    /// Rows a change of this session reached that the frozen table does
+    /// not show, by id, with what the change did.
+    stale: HashMap<String, String>,
 }
 
 impl<T: Entity> Default for TableView<T> {
@@ -69,6 +73,7 @@ impl<T: Entity> Default for TableView<T> {
             selected: None,
             marks: Marks::default(),
             picks: HashSet::new(),
+            stale: HashMap::new(),
         }
     }
 }
@@ -85,6 +90,9 @@ impl<T: Entity> TableView<T> {
 
     /// Applies the snapshot held while frozen, if any.
     pub fn thaw(&mut self, lookup: &Lookup<'_>, now: Duration) -> bool {
+        // Unfrozen, rows follow every refresh again: a row that has not
+        // caught up yet does with the next one.
+        self.stale.clear();
         match self.held.take() {
             Some(table) => {
                 self.apply(table, lookup, now);

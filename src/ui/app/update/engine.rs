@@ -2,7 +2,7 @@
 //! and the health of the link.
 
 use crate::domain::attribution::AGENT_ROLE;
-use crate::engine::audit::TargetKind;
+use crate::engine::audit::{Target, TargetKind};
 use crate::engine::{BatchReport, Command, CommandId, Event, Finished, Outcome, Recovery, Snapshot};
 use crate::ui::app::{App, Effect, Level, Overlay, Pending, Progress};
 use crate::ui::entity::{Lookup, Person};
@@ -28,6 +28,7 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
             }
             if outcome.is_applied() {
                 app.lagging.applied(&target.id, app.clock.mono);
+                changed_while_frozen(app, &target, &outcome);
             }
             if let Some(pending) = app.pending.get_mut(&id) {
                 pending.note_blocked(Some(&target), &outcome);
@@ -35,10 +36,12 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
             return;
         }
         Event::Finished { id, result } => {
-            if let Finished::Single { target: Some(target), outcome: Outcome::Applied { .. } } = &result
+            if let Finished::Single { target: Some(target), outcome: outcome @ Outcome::Applied { .. } } =
+                &result
                 && writes(app, &id)
             {
                 app.lagging.applied(&target.id, app.clock.mono);
+                changed_while_frozen(app, target, outcome);
             }
             match app.group_of(&id) {
                 Some(group) => member_finished(app, &group, &id, &result, effects),
@@ -76,6 +79,40 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
         Event::Recovered(recovery) => recovered(app, recovery),
     }
     app.touch();
+}
+
+/// A change applied while the tables are frozen: the frozen row of its
+/// target no longer shows the entity as it is, and is marked so until the
+/// thaw rather than left to pass for current.
+fn changed_while_frozen(app: &mut App, target: &Target, outcome: &Outcome) {
+    let Outcome::Applied { summary, .. } = outcome else { return };
+    if !app.frozen {
+        return;
+    }
+    let id = target.id.as_str();
+    // The row names its entity: the id need not be said again.
+    let note = format!("changed since the freeze: {}", summary.replace(&format!(" ({id})"), ""));
+    match target.kind {
+        TargetKind::User => app.agents.mark_out_of_date(id, &note),
+        TargetKind::Interaction => app.interactions.mark_out_of_date(id, &note),
+        TargetKind::Contact => app.contacts.mark_out_of_date(id, &note),
+        TargetKind::DataAction => app.data_actions.mark_out_of_date(id, &note),
+        TargetKind::Webhook => {}
+    }
+}
+
+/// At the freeze, rows whose change came back but that no refresh has
+/// read since: frozen, they would go on showing the entity as it was. The
+/// target's kind is not kept, so each table marks the id if it has it.
+pub(super) fn frozen_behind(app: &mut App) {
+    let ids: Vec<String> = app.lagging.unread().map(str::to_string).collect();
+    let note = "changed just before the freeze, by a change of this session the table had not read yet";
+    for id in &ids {
+        app.agents.mark_out_of_date(id, note);
+        app.interactions.mark_out_of_date(id, note);
+        app.contacts.mark_out_of_date(id, note);
+        app.data_actions.mark_out_of_date(id, note);
+    }
 }
 
 /// Whether command `id` (or the group it belongs to) writes to the tenant.

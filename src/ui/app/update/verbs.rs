@@ -195,6 +195,7 @@ pub(super) fn focus(app: &mut App, pane: PaneId) {
 pub(super) fn freeze(app: &mut App) {
     app.frozen = !app.frozen;
     if app.frozen {
+        super::engine::frozen_behind(app);
         let text = match app.way_to(Context::Global, Verb::Freeze) {
             Some(way) => format!("Frozen: refreshes are held until you {} again.", way.instruction()),
             None => format!("Frozen: refreshes are held until you thaw ({}).", unbound(Verb::Freeze)),

@@ -1,0 +1,77 @@
+//! Who made each change, in the audit pane: labelled and in a column of its
+//! own at every width the pane is drawn, never run on from the reason.
+
+mod ui_support;
+
+use cxone_console::ui::app::App;
+use ui_support::*;
+
+/// The test trail's outcomes, by the word each record shows.
+const KINDS: [&str; 5] = ["applied", "rejected", "skipped", "failed", "conflict"];
+
+/// The audit pane's line for each record of the trail, with the trail
+/// loaded on a `width`×`height` screen; `focus` first when the pane has no
+/// place of its own at that size.
+fn record_lines(width: u16, height: u16, focus: bool) -> (App, Vec<String>) {
+    let mut app = loaded(width, height);
+    feed(&mut app, audit_events());
+    if focus {
+        press(&mut app, &["5"]);
+    }
+    let screen = render(&app);
+    let lines = KINDS
+        .iter()
+        .map(|kind| {
+            let at = |l: &&str| l.contains(&format!(" {kind} ")) && l.contains(':');
+            let line = screen.lines().find(at).unwrap_or_else(|| panic!("{kind} at {width}:\n{screen}"));
+            // The audit pane's part of the line: from its time on.
+            let start = line.rfind('│').map_or(0, |end| line[..end].rfind('│').map_or(0, |s| s + 3));
+            line[start..].to_string()
+        })
+        .collect();
+    (app, lines)
+}
+
+#[test]
+fn the_operator_stands_apart_from_the_reason_at_every_width() {
+    for (width, height, focus) in [
+        (150, 36, false),
+        (120, 40, false),
+        (100, 30, false),
+        (80, 24, false),
+        (60, 20, true),
+        (40, 12, true),
+    ] {
+        let (app, lines) = record_lines(width, height, focus);
+        // In screen columns: an ellipsis before it takes one, and three bytes.
+        let columns: Vec<usize> =
+            lines.iter().filter_map(|l| l.find("by jdoe").map(|at| l[..at].chars().count())).collect();
+        assert_eq!(columns.len(), lines.len(), "{width}×{height}: each says by whom:\n{}", render(&app));
+        assert!(columns.windows(2).all(|w| w[0] == w[1]), "{width}×{height}: in one column: {lines:#?}");
+        for line in &lines {
+            let before = &line[..line.find("by jdoe").unwrap_or_default()];
+            assert!(before.ends_with("  "), "{width}×{height}: a gap before the operator: {line:?}");
+            assert_eq!(line.matches("jdoe").count(), 1, "{width}×{height}: {line:?}");
+        }
+    }
+}
+
+#[test]
+fn a_reason_cut_short_ends_before_the_operator_with_an_ellipsis() {
+    let (_, lines) = record_lines(80, 24, false);
+    let rejected = &lines[1];
+    assert!(rejected.contains(" interactio…  by jdoe│"), "{rejected:?}");
+}
+
+#[test]
+fn the_filter_reads_the_operator_as_the_pane_labels_it() {
+    let mut app = loaded(120, 40);
+    feed(&mut app, audit_events());
+    press(&mut app, &["5", "/"]);
+    type_text(&mut app, "by jdoe");
+    assert_eq!(app.audit.shown_len(), 6, "every record of the trail is jdoe's");
+    // The reason's last words and the operator are not one phrase.
+    press(&mut app, &["ctrl-u"]);
+    type_text(&mut app, "available jdoe");
+    assert_eq!(app.audit.shown_len(), 0);
+}

@@ -1,0 +1,146 @@
+//! Frozen tables and this session's own changes: a row a change reached
+//! that the frozen table does not show is marked out of date, and says what
+//! the change did, until the thaw shows the entity as it is.
+
+mod ui_support;
+
+use cxone_console::api::model::UserStatus;
+use cxone_console::domain::agent_status::AgentStatus;
+use cxone_console::engine::audit::{Target, TargetKind};
+use cxone_console::engine::{CommandId, Event, Finished, Outcome};
+use cxone_console::ui::app::App;
+use ui_support::*;
+
+const AMARA: &str = "12345-abcde-67890";
+/// What the engine says the change did, the agent's id included.
+const DID: &str = "agent Amara Okafor (12345-abcde-67890) is now Break (Queue Full); was Available";
+
+/// Amara Okafor selected and put on a Break through the form: the command sent.
+fn break_for_amara(app: &mut App) -> CommandId {
+    press(app, &["g", "j"]);
+    assert_eq!(selected_name(app).as_deref(), Some("Amara Okafor"));
+    press(app, &["c", "b", "b", "tab", "q", "enter"]);
+    let sent = submitted(&press(app, &["y"]));
+    let [(id, _)] = sent.as_slice() else { panic!("one change: {sent:?}") };
+    feed(app, [Event::Accepted { id: id.clone(), total: 1 }]);
+    id.clone()
+}
+
+fn ended(id: &CommandId, outcome: Outcome) -> Event {
+    let target = Some(Target::new(TargetKind::User, AMARA));
+    Event::Finished { id: id.clone(), result: Finished::Single { target, outcome } }
+}
+
+/// The agents table as the tenant has it after the change.
+fn amara_on_break() -> Event {
+    let mut rows = agents();
+    let amara = rows.iter_mut().find(|u| u.id.as_str() == AMARA).expect("Amara is seeded");
+    amara.status = UserStatus::Known(AgentStatus::Break);
+    agents_event(rows, &[AMARA])
+}
+
+/// The table row of `name`, as drawn: the part of its line left of the
+/// detail pane.
+fn row_of_agent(screen: &str, name: &str) -> String {
+    screen
+        .lines()
+        .map(|l| l.split("││").next().unwrap_or_default())
+        .find(|l| l.contains(name))
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn a_change_applied_while_frozen_marks_its_row_out_of_date_until_the_thaw() {
+    for (width, height) in [(120, 40), (80, 24)] {
+        let mut app = ready(width, height);
+        press(&mut app, &["f"]);
+        let id = break_for_amara(&mut app);
+        feed(&mut app, [ended(&id, Outcome::applied(DID)), amara_on_break()]);
+        let screen = render(&app);
+        let row = row_of_agent(&screen, "Amara Okafor");
+        assert!(row.contains("≠ Amara Okafor") && row.contains("Available"), "{width}: {screen}");
+        assert!(!row_of_agent(&screen, "Aiko Ito").contains('≠'), "untouched rows are not marked");
+        assert!(screen.contains("≠ 1 out of date"), "the pane says so: {screen}");
+        assert!(screen.contains("│Out of date  changed since"), "the detail says so first: {screen}");
+
+        press(&mut app, &["f"]);
+        let screen = render(&app);
+        let row = row_of_agent(&screen, "Amara Okafor");
+        assert!(row.contains("Break") && !screen.contains('≠'), "{screen}");
+        assert!(!screen.contains("Out of date"), "{screen}");
+    }
+}
+
+#[test]
+fn the_detail_says_what_the_change_did_and_how_to_see_it() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["f"]);
+    let id = break_for_amara(&mut app);
+    feed(&mut app, [ended(&id, Outcome::applied(DID))]);
+    let screen = render(&app);
+    let said: String =
+        screen.lines().map(|l| l.rsplit('│').nth(1).unwrap_or_default().trim()).collect::<Vec<_>>().join(" ");
+    // The id is the row's own: the note leaves it out.
+    let note = "changed since the freeze: agent Amara Okafor is now Break (Queue Full); was Available.";
+    assert!(said.contains(note), "{screen}");
+    assert!(said.contains("Press f to thaw and see it."), "{screen}");
+}
+
+#[test]
+fn a_change_the_table_had_not_read_before_the_freeze_marks_its_row_too() {
+    let mut app = ready(120, 40);
+    let id = break_for_amara(&mut app);
+    feed(&mut app, [ended(&id, Outcome::applied(DID))]);
+    press(&mut app, &["f"]);
+    feed(&mut app, [amara_on_break()]);
+    let screen = render(&app);
+    assert!(row_of_agent(&screen, "Amara Okafor").contains("≠ Amara Okafor"), "{screen}");
+    assert!(screen.contains("│Out of date  changed just before the freeze"), "{screen}");
+}
+
+#[test]
+fn a_row_read_again_before_the_freeze_or_a_change_not_applied_marks_nothing() {
+    // Applied and read again before the freeze: the row shows it.
+    let mut app = ready(120, 40);
+    let id = break_for_amara(&mut app);
+    feed(&mut app, [ended(&id, Outcome::applied(DID)), amara_on_break()]);
+    press(&mut app, &["f"]);
+    let screen = render(&app);
+    assert!(row_of_agent(&screen, "Amara Okafor").contains("Break"), "{screen}");
+    assert!(!screen.contains('≠') && !screen.contains("Out of date"), "{screen}");
+    // Refused while frozen: the entity is as the row shows it.
+    let mut app = ready(120, 40);
+    press(&mut app, &["f"]);
+    let id = break_for_amara(&mut app);
+    feed(&mut app, [ended(&id, Outcome::conflict("agent is in wrap-up until 14:03"))]);
+    let screen = render(&app);
+    assert!(!screen.contains('≠') && !screen.contains("Out of date"), "{screen}");
+}
+
+#[test]
+fn in_a_batch_only_the_targets_it_changed_are_marked() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["f", "*", "c", "b", "b", "tab", "q", "enter"]);
+    let sent = submitted(&press(&mut app, &["y"]));
+    let [(id, _)] = sent.as_slice() else { panic!("one batch: {sent:?}") };
+    let item = |target: &str, outcome: Outcome| Event::ItemFinished {
+        id: id.clone(),
+        item: CommandId::derived([target.as_bytes()]),
+        target: Target::new(TargetKind::User, target),
+        outcome,
+    };
+    let aiko = agents().into_iter().find(|u| u.first_name == "Aiko").expect("Aiko is seeded");
+    feed(
+        &mut app,
+        [
+            Event::Accepted { id: id.clone(), total: 12 },
+            item(AMARA, Outcome::applied(DID)),
+            item(aiko.id.as_str(), Outcome::conflict("agent is in wrap-up until 14:03")),
+        ],
+    );
+    let screen = render(&app);
+    assert!(row_of_agent(&screen, "Amara Okafor").contains("≠ Amara Okafor"), "{screen}");
+    assert!(!row_of_agent(&screen, "Aiko Ito").contains('≠'), "{screen}");
+    assert!(screen.contains("≠ 1 out of date"), "{screen}");
+}
