@@ -67,28 +67,38 @@ fn metrics_open_as_a_table_named_for_the_action() {
     assert!(text.contains("2026-11-21  1.2.0    success  1842    0.0%        38 ms"), "{text}");
 }
 
+/// Types `from` into the metrics form's From and, when given, `to` into its
+/// To, then Enter: the From and To sent, or the screen when nothing was.
+fn metrics_sent(from: &str, to: Option<&str>) -> Result<(String, String), String> {
+    let mut app = ready(120, 40);
+    press(&mut app, &["4", "e", "ctrl-u"]);
+    if from.is_empty() {
+        assert!(
+            render(&app).contains("a date (2026-11-14, UTC midnight) or an age (8h, 7d)"),
+            "{}",
+            render(&app)
+        );
+    }
+    type_text(&mut app, from);
+    if let Some(to) = to {
+        press(&mut app, &["tab", "ctrl-u"]);
+        type_text(&mut app, to);
+    }
+    let sent = submitted(&press(&mut app, &["enter"]));
+    match sent.as_slice() {
+        [(_, Change::DataAction(DataActionChange::Metrics { from, to, .. }))] => {
+            Ok((from.clone(), to.clone()))
+        }
+        _ => Err(render(&app)),
+    }
+}
+
 /// The metrics form's From takes what `audit export --since` takes: a date
 /// (from midnight UTC) or an age before now, sent as the moment it stands
 /// for; anything else is refused with what it may be.
 #[test]
 fn metrics_from_takes_a_date_or_an_age_as_audit_export_since_does() {
-    let from_sent = |typed: &str| {
-        let mut app = ready(120, 40);
-        press(&mut app, &["4", "e", "ctrl-u"]);
-        if typed.is_empty() {
-            assert!(
-                render(&app).contains("a date (2026-11-14, UTC midnight) or an age (8h, 7d)"),
-                "{}",
-                render(&app)
-            );
-        }
-        type_text(&mut app, typed);
-        let sent = submitted(&press(&mut app, &["enter"]));
-        match sent.as_slice() {
-            [(_, Change::DataAction(DataActionChange::Metrics { from, .. }))] => Ok(from.clone()),
-            _ => Err(render(&app)),
-        }
-    };
+    let from_sent = |typed: &str| metrics_sent(typed, None).map(|(from, _)| from);
     assert_eq!(from_sent("2026-11-14"), Ok("2026-11-14T00:00:00Z".to_string()));
     assert_eq!(from_sent("8h"), Ok("2026-11-21T06:02:11Z".to_string()));
     assert_eq!(from_sent("2026-11-21T10:00:00+02:00"), Ok("2026-11-21T10:00:00+02:00".to_string()));
@@ -101,18 +111,7 @@ fn metrics_from_takes_a_date_or_an_age_as_audit_export_since_does() {
 /// refused by name.
 #[test]
 fn metrics_to_takes_what_from_takes() {
-    let to_sent = |typed: &str| {
-        let mut app = ready(120, 40);
-        press(&mut app, &["4", "e", "ctrl-u"]);
-        type_text(&mut app, "2026-11-14");
-        press(&mut app, &["tab", "ctrl-u"]);
-        type_text(&mut app, typed);
-        let sent = submitted(&press(&mut app, &["enter"]));
-        match sent.as_slice() {
-            [(_, Change::DataAction(DataActionChange::Metrics { to, .. }))] => Ok(to.clone()),
-            _ => Err(render(&app)),
-        }
-    };
+    let to_sent = |typed: &str| metrics_sent("2026-11-14", Some(typed)).map(|(_, to)| to);
     assert_eq!(to_sent("2026-11-21"), Ok("2026-11-21T00:00:00Z".to_string()));
     assert_eq!(to_sent("1h"), Ok("2026-11-21T13:02:11Z".to_string()));
     assert_eq!(to_sent("2026-11-21T10:00:00+02:00"), Ok("2026-11-21T10:00:00+02:00".to_string()));

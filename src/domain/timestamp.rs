@@ -79,7 +79,7 @@ const MOMENT_ALSO: &str =
 
 /// `30s`, `45m`, `24h`, `7d`, `2w`: a whole number of one unit. `None` when
 /// the text is not shaped as an age (digits, then letters); an error when it
-/// is, but its unit is not one of those or its count is too large.
+/// is, but its unit is not one of those.
 fn age(field: &str, text: &str) -> Result<Option<time::Duration>, FieldError> {
     let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
     let unit = &text[digits..];
@@ -99,12 +99,10 @@ fn age(field: &str, text: &str) -> Result<Option<time::Duration>, FieldError> {
             ));
         }
     };
-    text[..digits]
-        .parse::<i64>()
-        .ok()
-        .and_then(|count| count.checked_mul(seconds))
-        .map(|s| Some(time::Duration::seconds(s)))
-        .ok_or_else(|| FieldError::new(field, format!("{text} reaches back before the calendar begins")))
+    // A count too large saturates: it reaches back past any date, which the
+    // caller refuses as such.
+    let count = text[..digits].parse::<i64>().unwrap_or(i64::MAX);
+    Ok(Some(time::Duration::seconds(count.saturating_mul(seconds))))
 }
 
 /// A `YYYY-MM-DD` date. `None` when the text is not shaped as one; an error
