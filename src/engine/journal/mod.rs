@@ -21,6 +21,7 @@
 
 mod file;
 mod fs;
+pub mod head;
 mod writer;
 
 pub use file::{JournalFile, Line, Lines};
