@@ -157,6 +157,7 @@ impl fmt::Display for Lost {
     }
 }
 
-fn count(n: u64, what: &str) -> String {
+/// `1 line`, `2 lines`.
+pub(super) fn count(n: u64, what: &str) -> String {
     if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
 }

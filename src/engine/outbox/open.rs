@@ -3,7 +3,7 @@
 
 use super::head::{self, Head, Survey, Verdict, check};
 use super::ledger::Ledger;
-use super::lost::Lost;
+use super::lost::{Lost, count};
 use super::message::Op;
 use super::repair::Cut;
 use super::store::OutboxError;
@@ -38,13 +38,13 @@ pub(super) fn open_file(path: &Path) -> Result<Opened, OutboxError> {
         cut.keep(path, &torn.fragment);
         cut
     });
-    let lines = survey.now.lines;
+    let lines = count(survey.now.lines, "line");
     let (mut lost, head_note) = match (check(old.as_ref(), &survey, |id| ledger.contains(id)), unreadable) {
         (_, Some(detail)) => (
             None,
             Some(format!(
                 "the webhook outbox's head file {} did not read ({detail}), so lines cut from the outbox's \
-                 end before now cannot be told; wrote a new one for its {lines} lines as they stand",
+                 end before now cannot be told; wrote a new one for its {lines} as they stand",
                 head_path.display()
             )),
         ),
@@ -52,7 +52,7 @@ pub(super) fn open_file(path: &Path) -> Result<Opened, OutboxError> {
         (Verdict::NoHead, None) => (
             None,
             Some(format!(
-                "the webhook outbox had no head file while it held {lines} lines (an outbox kept before its \
+                "the webhook outbox had no head file while it held {lines} (an outbox kept before its \
                  head was, or one whose head was removed); wrote one for them as they stand, so lines cut \
                  from its end before now cannot be told"
             )),

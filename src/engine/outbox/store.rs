@@ -79,10 +79,6 @@ impl Outbox {
                 .await
                 .map_err(|e| OutboxError::Interrupted(e.to_string()))??;
         let torn = file.torn().cloned();
-        let said = cut.iter().map(ToString::to_string).chain(lost.iter().map(ToString::to_string));
-        for said in said.chain(head_note.iter().cloned()) {
-            tracing::warn!(path = %file.path().display(), "{said}");
-        }
         let head_path = head::path_for(file.path());
         let keeper = Keeper::spawn(head_path.clone(), "outbox").map_err(|source| OutboxError::Head {
             action: "start the writer of",
@@ -100,7 +96,11 @@ impl Outbox {
             compacting: None,
             keeper,
         };
-        Ok(Self { journal: file.start(sealer), ledger, wake, torn, cut, lost, head_note })
+        let outbox = Self { journal: file.start(sealer), ledger, wake, torn, cut, lost, head_note };
+        for said in outbox.repairs() {
+            tracing::warn!(path = %outbox.path().display(), "{said}");
+        }
+        Ok(outbox)
     }
 
     /// Stores a message; resolves with its id once it is durable.
@@ -183,21 +183,20 @@ impl Outbox {
     /// All that opening repaired or found, in words, for start-up and the
     /// audit log: a cut, lines gone, a head file written anew.
     pub fn repairs(&self) -> Vec<String> {
-        let losses =
-            self.cut.iter().map(ToString::to_string).chain(self.lost.iter().map(ToString::to_string));
-        losses.chain(self.head_note.iter().cloned()).collect()
+        self.losses().chain(self.head_note.iter().cloned()).collect()
     }
 
     /// What opening found that cost webhooks, in words, for the status the
     /// console shows while the outbox is open.
     pub fn repaired(&self) -> Option<String> {
-        let losses: Vec<String> = self
-            .cut
-            .iter()
-            .map(ToString::to_string)
-            .chain(self.lost.iter().map(ToString::to_string))
-            .collect();
+        let losses: Vec<String> = self.losses().collect();
         (!losses.is_empty()).then(|| losses.join("; "))
+    }
+
+    /// The cut and the lines gone, in words.
+    fn losses(&self) -> impl Iterator<Item = String> + '_ {
+        let cut = self.cut.iter().map(ToString::to_string);
+        cut.chain(self.lost.iter().map(ToString::to_string))
     }
 
     pub fn path(&self) -> &Path {
