@@ -17,9 +17,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
-/// A webhook queued, as a head file names it.
+/// A webhook queued, as a head file names it. Fields are in snake case,
+/// as in `cxone-console outbox --json`, where lost ones are listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "snake_case")]
 pub struct Queued {
     pub id: MessageId,
     pub target: String,
@@ -28,7 +29,7 @@ pub struct Queued {
 
 /// Lines the head file says the outbox held that it no longer holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "snake_case")]
 pub struct Lost {
     /// The first line gone, or not the one the head file knew (1-based).
     pub from_line: u64,
