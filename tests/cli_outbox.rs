@@ -6,7 +6,7 @@ mod cli_support;
 mod outbox_support;
 
 use cli_support::{Home, WEBHOOK_SECRET, example, secrets, tenant_config, test_tenant};
-use cxone_console::engine::outbox::Outbox;
+use cxone_console::engine::outbox::{MessageId, Outbox};
 use cxone_console::sandbox::Sandbox;
 use cxone_console::signing::{SigningKey, Verdict};
 use outbox_support::{Answer, Receiver, receiver};
@@ -157,6 +157,32 @@ async fn a_damaged_outbox_end_is_said_by_the_listing_and_by_a_run_that_cuts_it()
     assert_eq!(repairs.len(), 1, "the audit log records the repair too");
     let kept = std::fs::read_to_string(home.outbox().with_extension("cut")).unwrap();
     assert!(kept.starts_with(torn), "{kept}");
+}
+
+/// Whole lines gone leave nothing unfinished; the head file beside the
+/// outbox says what it held, and the listing holds the outbox to it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn whole_lines_gone_from_the_outbox_end_are_said_by_the_listing() {
+    let home = Home::new();
+    let outbox = Outbox::open(home.outbox()).await.expect("the outbox opens");
+    for n in 0..3 {
+        let message = outbox_support::disposition(n);
+        outbox.enqueue_as(MessageId::derived(&format!("cmd_{n}")), message).await.unwrap();
+    }
+    outbox.close().await;
+    let text = std::fs::read_to_string(home.outbox()).unwrap();
+    let first: String = text.lines().take(1).map(|l| format!("{l}\n")).collect();
+    std::fs::write(home.outbox(), first).unwrap();
+
+    let listed = home.run(&["outbox"], &[]).await;
+    assert_eq!(listed.code, Some(0), "{}", listed.stderr);
+    assert!(listed.stdout.contains(": 1 waiting, 0 given up on"), "{}", listed.stdout);
+    assert!(listed.stderr.contains("2 whole lines (from line 2"), "{}", listed.stderr);
+    assert!(listed.stderr.contains(MessageId::derived("cmd_2").as_str()), "{}", listed.stderr);
+    assert!(listed.stderr.contains("the next start reports it"), "{}", listed.stderr);
+    let json = home.run(&["outbox", "--json"], &[]).await;
+    let listing: Value = serde_json::from_str(&json.stdout).expect("one JSON object");
+    assert_eq!((listing["lost"]["lines"].as_u64(), listing["lost"]["messages"].as_u64()), (Some(2), Some(2)));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

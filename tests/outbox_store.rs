@@ -142,7 +142,8 @@ async fn a_journal_of_mostly_finished_messages_is_compacted() {
     assert!(outbox.stats().compactions >= 1);
     let text = std::fs::read_to_string(path(&dir)).unwrap();
     let lines = text.lines().count();
-    assert!(lines <= 100, "the journal still has {lines} lines for 200 written");
+    // 100 delivery markers remembered, after the line saying which compaction wrote them.
+    assert!(lines <= 101, "the journal still has {lines} lines for 200 written");
     assert!(!text.contains("\"enqueued\""), "delivered bodies are gone; only their ids are remembered");
     let reopened = Outbox::open(path(&dir)).await.unwrap();
     assert!(reopened.pending().is_empty() && reopened.failed().is_empty(), "a delivered message came back");

@@ -45,11 +45,13 @@ fn list(json: bool, profile: Option<&str>) -> Result<ExitCode> {
         config::Config::load_with_profile(&paths, &env.for_showing(), profile)?;
     }
     let path = paths.outbox_dir().join("outbox.jsonl");
-    let exists = path.exists();
+    // An outbox gone while its head file is there is read as empty, so its
+    // loss is said.
+    let exists = path.exists() || path.with_extension("head").exists();
     let mut listing = if exists {
         // Read without the lock, so it works while a console owns the outbox.
         let peek = outbox::peek(&path).context("reading the outbox")?;
-        Listing { cut: peek.cut, ..Listing::new(&peek.waiting, &peek.failed, usize::MAX) }
+        Listing { cut: peek.cut, lost: peek.lost, ..Listing::new(&peek.waiting, &peek.failed, usize::MAX) }
     } else {
         Listing::default()
     };
@@ -58,9 +60,12 @@ fn list(json: bool, profile: Option<&str>) -> Result<ExitCode> {
     if let Some(routed) = config::routed_targets(&paths, profile) {
         listing = listing.with_routes(|target| routed.contains(&target));
     }
+    // On stderr, so the listing on stdout stays what scripts read.
     if let Some(cut) = &listing.cut {
-        // On stderr, so the listing on stdout stays what scripts read.
         tell!("warning: {}: {}", path.display(), cut.pending_words());
+    }
+    if let Some(lost) = &listing.lost {
+        tell!("warning: {}: {}", path.display(), lost.pending_words());
     }
     if json {
         say(serde_json::to_string(&listing).context("writing the listing")?)?;

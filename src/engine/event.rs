@@ -301,8 +301,9 @@ pub struct AttributeCallback {
 pub struct Recovery {
     /// Repairs the audit log made to itself (a torn last line cut…).
     pub repairs: Vec<String>,
-    /// Repairs the webhook outbox made to itself on open (an unfinished
-    /// last line cut), in words naming the webhook it held when readable.
+    /// What the webhook outbox repaired or found on open (an unfinished
+    /// last line cut, whole lines gone that its head file said it held, a
+    /// head file written anew), in words naming the webhooks when known.
     pub outbox_repairs: Vec<String>,
     /// Intents left without outcome by a crash, and what reading the target back found.
     pub reconciled: Vec<(String, Outcome)>,

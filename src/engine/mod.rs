@@ -92,10 +92,11 @@ impl Engine {
         let cancel = CancellationToken::new();
         let (audit, mut report) = AuditLog::open(&config.audit_path).await?;
         let outbox = Outbox::open(&config.outbox_path).await?;
-        if let Some(cut) = outbox.cut() {
-            // A cut outbox line may have held a webhook: the audit log, which
-            // the console shows and exports, says so, not only the log file.
-            let reason = format!("{cut} (outbox {})", config.outbox_path.display());
+        for said in outbox.repairs() {
+            // A cut outbox line, or lines gone, may have held a webhook: the
+            // audit log, which the console shows and exports, says so, not
+            // only the log file.
+            let reason = format!("{said} (outbox {})", config.outbox_path.display());
             let repair = audit.append(AuditEntry::repair(reason)).await?;
             report.recent.push(Arc::unwrap_or_clone(repair));
         }

@@ -63,7 +63,7 @@ pub(crate) async fn recover(ctx: &Ctx, report: &OpenReport) -> Recovery {
     }
     Recovery {
         repairs: report.repairs.iter().filter_map(|r| r.entry.reason.clone()).collect(),
-        outbox_repairs: ctx.outbox.cut().map(ToString::to_string).into_iter().collect(),
+        outbox_repairs: ctx.outbox.repairs(),
         reconciled,
         webhooks_waiting: ctx.outbox.pending().len(),
     }

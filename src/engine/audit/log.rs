@@ -101,7 +101,7 @@ impl AuditLog {
         let torn = file.torn().map(describe_torn);
         let (events, _) = broadcast::channel(FOLLOWERS_BUFFER);
         let head_path = head::path_for(file.path());
-        let head = Keeper::spawn(head_path.clone()).map_err(|source| JournalError::Io {
+        let head = Keeper::spawn(head_path.clone(), "audit").map_err(|source| JournalError::Io {
             action: "start the writer of",
             path: head_path,
             source,

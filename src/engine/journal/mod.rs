@@ -21,6 +21,7 @@
 
 mod file;
 mod fs;
+pub mod head;
 mod writer;
 
 pub use file::{JournalFile, Line, Lines};
@@ -59,9 +60,10 @@ pub trait Sealer: Send + 'static {
     /// Runs once a batch is durable, before its appenders hear of it.
     fn committed(&mut self, _batch: &[Self::Sealed]) {}
 
-    /// Runs after the batch's appenders were answered and before the next
-    /// batch, with the file's new length: for bookkeeping that may lag the
-    /// file, so appenders do not wait for it.
+    /// Runs after the batch's appenders were answered, and after the
+    /// compaction the batch led to if any, before the next batch, with the
+    /// file's new length: for bookkeeping that may lag the file, so
+    /// appenders do not wait for it.
     fn checkpoint(&mut self, _len: u64) {}
 
     /// The whole new content of the file when it should be compacted, asked
@@ -69,6 +71,10 @@ pub trait Sealer: Send + 'static {
     fn compaction(&mut self) -> Option<Vec<u8>> {
         None
     }
+
+    /// Runs once the content `compaction` last gave has replaced the file;
+    /// not when replacing it failed, which leaves the old file in use.
+    fn compacted(&mut self) {}
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -205,8 +205,9 @@ impl<S: Sealer> Writer<S> {
                 for (ack, s) in acks.into_iter().zip(sealed) {
                     let _ = ack.send(Ok(s));
                 }
-                self.sealer.checkpoint(self.len);
+                // After the compaction, so bookkeeping sees the file as it is now.
                 self.compact();
+                self.sealer.checkpoint(self.len);
             }
             Err(e) => {
                 tracing::error!(path = %self.path.display(), "journal write failed: {e}");
@@ -241,6 +242,7 @@ impl<S: Sealer> Writer<S> {
                 self.file = file;
                 self.len = content.len() as u64;
                 self.counters.compactions.fetch_add(1, Ordering::Relaxed);
+                self.sealer.compacted();
             }
             // The old file is still whole and still ours: carry on with it.
             Err(e) => tracing::warn!(path = %self.path.display(), "journal compaction failed: {e}"),

@@ -378,7 +378,7 @@ impl Run {
             unrouted: self.unrouted.iter().cloned().collect(),
             oldest_pending: tally.oldest_pending,
             last_error: self.last_error.as_ref().map(|(_, error)| error.clone()),
-            repaired: self.outbox.cut().map(ToString::to_string),
+            repaired: self.outbox.repaired(),
             running,
         };
         self.status.send_if_modified(|status| {

@@ -106,6 +106,8 @@ impl Ledger {
                     self.requeued.push(order);
                 }
             }
+            // Says what the file holds, for its head; nothing about a message.
+            Op::Compacted { .. } => {}
         }
     }
 

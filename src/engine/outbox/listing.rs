@@ -1,7 +1,7 @@
 //! What waits in the outbox and what was given up on, as rows a person
 //! reads: the console's `:outbox` window and `cxone-console outbox` alike.
 
-use super::{Cut, Envelope, FailedMessage, Outbox};
+use super::{Cut, Envelope, FailedMessage, Lost, Outbox};
 use crate::domain::Timestamp;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -41,6 +41,10 @@ pub struct Listing {
     /// the counts: see [`Cut`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cut: Option<Cut>,
+    /// Whole lines gone from the outbox's end that its head file says it
+    /// held: see [`Lost`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lost: Option<Lost>,
     /// Targets of waiting rows that have no URL (see [`Listing::with_routes`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unrouted: Vec<String>,
@@ -70,7 +74,14 @@ impl Listing {
             .map(given_up)
             .chain(waiting.iter().take(most).map(waiting_row))
             .collect();
-        Self { waiting: waiting.len(), given_up: failed.len(), rows, cut: None, unrouted: Vec::new() }
+        Self {
+            waiting: waiting.len(),
+            given_up: failed.len(),
+            rows,
+            cut: None,
+            lost: None,
+            unrouted: Vec::new(),
+        }
     }
 
     /// Says, on each waiting row whose target `routed` does not know, that
@@ -179,6 +190,7 @@ mod tests {
     fn rows_line_up_with_the_reason_last_and_a_cut_list_says_so() {
         let listing = Listing {
             cut: None,
+            lost: None,
             unrouted: Vec::new(),
             waiting: 5,
             given_up: 1,

@@ -149,6 +149,31 @@ pub(super) enum Op {
         #[serde(with = "time::serde::rfc3339")]
         at: OffsetDateTime,
     },
+    /// The first line of a compacted outbox: which compaction wrote it, and
+    /// the lines it wrote after this one (`messages` of them `enqueued`),
+    /// so a cut of them is seen even before the head file catches up with
+    /// the new file.
+    Compacted {
+        epoch: u64,
+        lines: u64,
+        messages: u64,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
+}
+
+impl Op {
+    /// When the line was written.
+    pub fn at(&self) -> OffsetDateTime {
+        match self {
+            Self::Enqueued { at, .. }
+            | Self::Delivered { at, .. }
+            | Self::Failed { at, .. }
+            | Self::Retried { at, .. }
+            | Self::Requeued { at, .. }
+            | Self::Compacted { at, .. } => *at,
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for Op {
@@ -164,13 +189,16 @@ impl<'de> Deserialize<'de> for Op {
 #[serde(rename_all = "camelCase")]
 struct Line {
     op: Kind,
-    id: MessageId,
+    id: Option<MessageId>,
     target: Option<String>,
     event_type: Option<String>,
     subject: Option<String>,
     body: Option<Box<RawValue>>,
     attempts: Option<u32>,
     reason: Option<String>,
+    epoch: Option<u64>,
+    lines: Option<u64>,
+    messages: Option<u64>,
     #[serde(with = "time::serde::rfc3339")]
     at: OffsetDateTime,
 }
@@ -183,6 +211,7 @@ enum Kind {
     Failed,
     Retried,
     Requeued,
+    Compacted,
 }
 
 impl Kind {
@@ -193,37 +222,49 @@ impl Kind {
             Self::Failed => "failed",
             Self::Retried => "retried",
             Self::Requeued => "requeued",
+            Self::Compacted => "compacted",
         }
     }
 }
 
 impl Line {
     fn into_op(self) -> Result<Op, String> {
-        let Self { op, id, target, event_type, subject, body, attempts, reason, at } = self;
+        let Self { op, id, target, event_type, subject, body, attempts, reason, epoch, lines, messages, at } =
+            self;
         let needs = |field: &str| format!("missing field `{field}` for op `{}`", op.name());
+        // Every kind but the compaction's marker is about one message.
+        let id = id.ok_or_else(|| needs("id"));
         Ok(match op {
             Kind::Enqueued => Op::Enqueued {
-                id,
+                id: id?,
                 target: target.ok_or_else(|| needs("target"))?,
                 event_type: event_type.ok_or_else(|| needs("eventType"))?,
                 subject,
                 body: body.ok_or_else(|| needs("body"))?,
                 at,
             },
-            Kind::Delivered => Op::Delivered { id, attempts: attempts.ok_or_else(|| needs("attempts"))?, at },
+            Kind::Delivered => {
+                Op::Delivered { id: id?, attempts: attempts.ok_or_else(|| needs("attempts"))?, at }
+            }
             Kind::Failed => Op::Failed {
-                id,
+                id: id?,
                 attempts: attempts.ok_or_else(|| needs("attempts"))?,
                 reason: reason.ok_or_else(|| needs("reason"))?,
                 at,
             },
             Kind::Retried => Op::Retried {
-                id,
+                id: id?,
                 attempts: attempts.ok_or_else(|| needs("attempts"))?,
                 reason: reason.ok_or_else(|| needs("reason"))?,
                 at,
             },
-            Kind::Requeued => Op::Requeued { id, at },
+            Kind::Requeued => Op::Requeued { id: id?, at },
+            Kind::Compacted => Op::Compacted {
+                epoch: epoch.ok_or_else(|| needs("epoch"))?,
+                lines: lines.ok_or_else(|| needs("lines"))?,
+                messages: messages.ok_or_else(|| needs("messages"))?,
+                at,
+            },
         })
     }
 }

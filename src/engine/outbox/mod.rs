@@ -8,18 +8,26 @@
 //! `delivered`, `failed` or `requeued` markers). Opening replays it to rebuild
 //! what waits and what failed. Once the file holds at least 64 lines and at
 //! least twice the lines still needed, it is rewritten with only those (each
-//! waiting message, and each failed one with its failure), atomically. An
-//! unfinished last line a crash left is cut on open, said (see [`Cut`]) and
-//! kept in `outbox.cut` beside the journal.
+//! waiting message, and each failed one with its failure), atomically, after
+//! a first line saying which compaction wrote it. An unfinished last line a
+//! crash left is cut on open, said (see [`Cut`]) and kept in `outbox.cut`
+//! beside the journal. Whole lines gone from its end, which no crash leaves
+//! (a disk that lost synced data, an edit), are found by the head file
+//! `outbox.head` beside it (see [`head`]), said (see [`Lost`]) and noted in
+//! `outbox.cut` too.
 
 mod attempt;
 mod backoff;
 mod deliverer;
+mod head;
 mod ledger;
 mod lines;
 mod listing;
+mod lost;
 mod message;
+mod open;
 mod repair;
+mod sealer;
 mod status;
 mod store;
 mod subjects;
@@ -28,6 +36,7 @@ pub use backoff::Backoff;
 pub use deliverer::{Deliverer, DeliveryConfig, DeliveryError};
 pub use ledger::REMEMBERED_DELIVERIES;
 pub use listing::{Listing, Row, RowState, no_url};
+pub use lost::{Lost, Queued};
 pub use message::{Envelope, FailedMessage, Message, MessageId};
 pub use repair::Cut;
 pub use status::OutboxStatus;

@@ -20,9 +20,9 @@ pub struct OutboxStatus {
     pub oldest_pending: Option<OffsetDateTime>,
     /// The last thing that went wrong, in words.
     pub last_error: Option<String>,
-    /// What opening the outbox cut from its end, in words, if it cut anything:
-    /// a webhook it held will not be sent, so it stays said while the
-    /// deliverer runs.
+    /// What opening the outbox cut from its end, or found gone from it, in
+    /// words: a webhook it held will not be sent, so it stays said while
+    /// the deliverer runs.
     pub repaired: Option<String>,
     /// False once the deliverer has stopped.
     pub running: bool,

@@ -1,19 +1,20 @@
-//! The durable queue: enqueue, mark, reopen, compact.
+//! The durable queue: enqueue, mark, reopen (held to its head file), look.
 
+use super::head::{self, Survey, Verdict, check};
 use super::ledger::{Ledger, Tally};
+use super::lost::Lost;
 use super::message::{Envelope, FailedMessage, Message, MessageId, Op};
+use super::open::{HeadRead, Opened, open_file, read_head};
 use super::repair::Cut;
+use super::sealer::OutboxSealer;
 use crate::domain::FieldError;
-use crate::engine::journal::{Journal, JournalError, JournalFile, JournalStats, Sealer, TornTail};
+use crate::engine::journal::head::Keeper;
+use crate::engine::journal::{Journal, JournalError, JournalStats, TornTail};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use time::OffsetDateTime;
 use tokio::sync::Notify;
-
-/// The journal is compacted once it holds at least this many lines...
-const COMPACT_MIN_LINES: u64 = 64;
-/// ...and at least this many times the lines still needed.
-const COMPACT_RATIO: u64 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutboxError {
@@ -23,6 +24,18 @@ pub enum OutboxError {
     Damaged { path: PathBuf, line: u64, detail: String },
     #[error("message {0} is not a failed message in the outbox")]
     NotFailed(MessageId),
+    #[error(
+        "cannot {action} the outbox's head file {}: {source}; without it, lines cut from the outbox's end \
+         would go unseen: make the file and its directory readable and writable by this user (or free \
+         some disk space), then start again",
+        path.display()
+    )]
+    Head {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
     #[error("opening the outbox stopped unexpectedly: {0}")]
     Interrupted(String),
 }
@@ -50,32 +63,44 @@ pub struct Outbox {
     wake: Arc<Notify>,
     torn: Option<TornTail>,
     cut: Option<Cut>,
+    lost: Option<Lost>,
+    /// A head file written anew for lines already there, in words.
+    head_note: Option<String>,
 }
 
 impl Outbox {
     /// Opens the outbox journal at `path` (creating it) and rebuilds what is
-    /// waiting and what has failed.
+    /// waiting and what has failed; holds it to its head file, and says
+    /// what opening cut or found gone (see [`repairs`](Self::repairs)).
     pub async fn open(path: impl Into<PathBuf>) -> Result<Self, OutboxError> {
         let path = path.into();
-        let (file, ledger, lines, cut) = tokio::task::spawn_blocking(move || {
-            let (file, ledger, lines) = replay(&path)?;
-            let cut = file.torn().map(|torn| {
-                let mut cut = Cut::of(&torn.fragment, torn.offset, torn.bytes);
-                cut.keep(&path, &torn.fragment);
-                cut
-            });
-            Ok::<_, OutboxError>((file, ledger, lines, cut))
-        })
-        .await
-        .map_err(|e| OutboxError::Interrupted(e.to_string()))??;
+        let Opened { file, ledger, head, cut, lost, head_note } =
+            tokio::task::spawn_blocking(move || open_file(&path))
+                .await
+                .map_err(|e| OutboxError::Interrupted(e.to_string()))??;
         let torn = file.torn().cloned();
-        if let Some(cut) = &cut {
-            tracing::warn!(path = %file.path().display(), "{cut}");
-        }
+        let head_path = head::path_for(file.path());
+        let keeper = Keeper::spawn(head_path.clone(), "outbox").map_err(|source| OutboxError::Head {
+            action: "start the writer of",
+            path: head_path,
+            source,
+        })?;
         let ledger = Arc::new(Mutex::new(ledger));
         let wake = Arc::new(Notify::new());
-        let sealer = OutboxSealer { ledger: Arc::clone(&ledger), wake: Arc::clone(&wake), lines };
-        Ok(Self { journal: file.start(sealer), ledger, wake, torn, cut })
+        let sealer = OutboxSealer {
+            ledger: Arc::clone(&ledger),
+            wake: Arc::clone(&wake),
+            lines: head.lines,
+            head,
+            unhashed: None,
+            compacting: None,
+            keeper,
+        };
+        let outbox = Self { journal: file.start(sealer), ledger, wake, torn, cut, lost, head_note };
+        for said in outbox.repairs() {
+            tracing::warn!(path = %outbox.path().display(), "{said}");
+        }
+        Ok(outbox)
     }
 
     /// Stores a message; resolves with its id once it is durable.
@@ -149,6 +174,31 @@ impl Outbox {
         self.cut.as_ref()
     }
 
+    /// Whole lines found gone from the journal's end on open, which its
+    /// head file said it held.
+    pub fn lost(&self) -> Option<&Lost> {
+        self.lost.as_ref()
+    }
+
+    /// All that opening repaired or found, in words, for start-up and the
+    /// audit log: a cut, lines gone, a head file written anew.
+    pub fn repairs(&self) -> Vec<String> {
+        self.losses().chain(self.head_note.iter().cloned()).collect()
+    }
+
+    /// What opening found that cost webhooks, in words, for the status the
+    /// console shows while the outbox is open.
+    pub fn repaired(&self) -> Option<String> {
+        let losses: Vec<String> = self.losses().collect();
+        (!losses.is_empty()).then(|| losses.join("; "))
+    }
+
+    /// The cut and the lines gone, in words.
+    fn losses(&self) -> impl Iterator<Item = String> + '_ {
+        let cut = self.cut.iter().map(ToString::to_string);
+        cut.chain(self.lost.iter().map(ToString::to_string))
+    }
+
     pub fn path(&self) -> &Path {
         self.journal.path()
     }
@@ -207,14 +257,31 @@ pub struct Peek {
     /// Bytes at the end that are not a whole, readable line: left out, as
     /// opening would cut them, but said, since they may have held a webhook.
     pub cut: Option<Cut>,
+    /// Whole lines its head file says it held that it no longer holds:
+    /// the next start reports them.
+    pub lost: Option<Lost>,
 }
 
 /// What the outbox at `path` holds, read without taking it (no lock, no
 /// repair), for a look while a console or a run owns it. The end is read
 /// as opening reads it: an unfinished last line (one being written, or one
-/// a crash left), and a last line that is not JSON, are what opening cuts.
+/// a crash left), and a last line that is not JSON, are what opening cuts;
+/// and it is held to its head file as opening holds it. A missing outbox
+/// reads as empty, and so as all gone if its head file says it held lines.
 pub fn peek(path: &Path) -> Result<Peek, OutboxError> {
-    let bytes = std::fs::read(path).map_err(JournalError::io("read", path))?;
+    // The head before the file: read after, it could describe lines written
+    // since, which the file read would lack.
+    let head = match read_head(path) {
+        Ok(head) => head,
+        // Opening says so, and writes a new one.
+        Err(HeadRead::Unreadable(_)) => None,
+        Err(HeadRead::Failed(e)) => return Err(e),
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(JournalError::io("read", path)(e).into()),
+    };
     let mut whole = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |end| end + 1);
     if whole > 0 {
         let start = bytes[..whole - 1].iter().rposition(|b| *b == b'\n').map_or(0, |end| end + 1);
@@ -222,85 +289,35 @@ pub fn peek(path: &Path) -> Result<Peek, OutboxError> {
             whole = start;
         }
     }
-    let lines: Vec<&[u8]> = bytes[..whole].split(|b| *b == b'\n').filter(|l| !l.is_empty()).collect();
     let cut =
         (whole < bytes.len()).then(|| Cut::of(&bytes[whole..], whole as u64, (bytes.len() - whole) as u64));
     let mut ledger = Ledger::default();
-    for (index, line) in lines.iter().enumerate() {
+    let mut survey = Survey::new(head.as_ref());
+    let (mut end, mut number, mut last) = (0, 0, None);
+    for line in bytes[..whole].split(|b| *b == b'\n') {
+        end += line.len() as u64 + 1;
+        if line.is_empty() {
+            continue;
+        }
+        number += 1;
         let op = serde_json::from_slice::<Op>(line).map_err(|e| OutboxError::Damaged {
             path: path.to_path_buf(),
-            line: index as u64 + 1,
+            line: number,
             detail: e.to_string(),
         })?;
         ledger.apply(&op);
+        survey.see(line, end, &op);
+        last = Some(line);
     }
+    survey.finish(last);
+    let lost = match check(head.as_ref(), &survey, |id| ledger.contains(id)) {
+        Verdict::Lost(lost) => Some(lost),
+        Verdict::Whole | Verdict::NoHead => None,
+    };
     Ok(Peek {
         waiting: ledger.pending().map(|e| Envelope::clone(e)).collect(),
         failed: ledger.failed().cloned().collect(),
         cut,
+        lost,
     })
-}
-
-/// Opens the journal and replays it. Blocking.
-fn replay(path: &Path) -> Result<(JournalFile, Ledger, u64), OutboxError> {
-    let file = JournalFile::open(path, 0)?;
-    let mut ledger = Ledger::default();
-    let mut lines = 0;
-    for line in file.lines()? {
-        let line = line?;
-        let op: Op = serde_json::from_slice(&line.bytes).map_err(|e| OutboxError::Damaged {
-            path: path.to_path_buf(),
-            line: line.number,
-            detail: e.to_string(),
-        })?;
-        ledger.apply(&op);
-        lines += 1;
-    }
-    Ok((file, ledger, lines))
-}
-
-/// Writes ops as JSON lines and applies them to the ledger once durable.
-struct OutboxSealer {
-    ledger: Arc<Mutex<Ledger>>,
-    wake: Arc<Notify>,
-    /// Lines in the file now.
-    lines: u64,
-}
-
-impl Sealer for OutboxSealer {
-    type Entry = Op;
-    type Sealed = Arc<Op>;
-
-    fn seal(&mut self, op: Op, line: &mut Vec<u8>) -> Result<Arc<Op>, FieldError> {
-        serde_json::to_writer(&mut *line, &op)
-            .map_err(|e| FieldError::new("body", format!("cannot be written as JSON: {e}")))?;
-        Ok(Arc::new(op))
-    }
-
-    fn committed(&mut self, batch: &[Arc<Op>]) {
-        let mut ledger = self.ledger.lock().unwrap_or_else(PoisonError::into_inner);
-        for op in batch {
-            ledger.apply(op);
-        }
-        self.lines += batch.len() as u64;
-        self.wake.notify_one();
-    }
-
-    fn compaction(&mut self) -> Option<Vec<u8>> {
-        let ops = {
-            let ledger = self.ledger.lock().unwrap_or_else(PoisonError::into_inner);
-            if self.lines < COMPACT_MIN_LINES || self.lines < COMPACT_RATIO * ledger.live_lines() {
-                return None;
-            }
-            ledger.ops().ok()?
-        };
-        let mut content = Vec::new();
-        for op in &ops {
-            serde_json::to_writer(&mut content, op).ok()?;
-            content.push(b'\n');
-        }
-        // Counted as if done; a failed replacement only delays the next try.
-        self.lines = ops.len() as u64;
-        Some(content)
-    }
 }

@@ -307,7 +307,7 @@ fn recovered(app: &mut App, recovery: Recovery) {
         parts.push(format!("{} audit log repair(s)", recovery.repairs.len()));
     }
     if !recovery.outbox_repairs.is_empty() {
-        parts.push("an unfinished webhook outbox line cut".to_owned());
+        parts.push(format!("{} webhook outbox repair(s)", recovery.outbox_repairs.len()));
     }
     if !recovery.reconciled.is_empty() {
         parts.push(format!("{} unfinished change(s) settled", recovery.reconciled.len()));
