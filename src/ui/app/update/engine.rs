@@ -146,6 +146,9 @@ fn snapshot_arrived(app: &mut App, snapshot: Snapshot) {
         Snapshot::Contacts(table) => {
             let lookup = Lookup { now: app.clock.wall, names: &app.directory };
             app.contacts.offer(table, frozen, &lookup, now);
+            if !frozen {
+                contacts_changed(app);
+            }
         }
         Snapshot::DataActions(table) => {
             let lookup = Lookup { now: app.clock.wall, names: &app.directory };
@@ -170,6 +173,13 @@ pub(super) fn campaigns_changed(app: &mut App) {
     let names = app.campaigns.rows().iter().map(|c| (c.id.to_string(), c.name.clone()));
     app.directory.set_campaigns(names);
     app.sync_contacts();
+}
+
+/// The contacts table moved: renew the names by which forms tell a
+/// contact from its namesakes.
+pub(super) fn contacts_changed(app: &mut App) {
+    let names = app.contacts.rows().iter().map(|c| (c.id.to_string(), c.display_name()));
+    app.directory.set_contacts(names);
 }
 
 /// The agents table moved: rebuild the names other tables show.
