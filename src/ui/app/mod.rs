@@ -102,7 +102,8 @@ pub struct App {
     /// Windows over the panes, the topmost last; it takes the keys.
     pub overlays: Vec<Overlay>,
     /// Forms whose change to one target was not applied, the newest last,
-    /// each with why, until the supervisor reopens it.
+    /// each with why, until the supervisor reopens it; only the last few
+    /// are kept (see `update::reopen`).
     pub returned: Vec<super::forms::Form>,
     /// Snapshots are held, not applied, while frozen.
     pub frozen: bool,
