@@ -85,11 +85,9 @@ async fn refused_state_change(flow: &mut Flow) {
     flow.settled().await;
 }
 
-/// Only the last 20 forms are kept: the one that makes 21 lets the oldest
-/// go, and its result says which, with the offer to reopen its own form.
-#[tokio::test]
-async fn past_twenty_kept_forms_the_oldest_is_let_go_and_the_result_says_which() {
-    let mut flow = Flow::start(false).await;
+/// Two users with no agent role; the first is sent one refused change and
+/// the second twenty, so that the first's form is one too many.
+async fn twenty_one_refusals(flow: &mut Flow) -> (User, User) {
     let clerks: Vec<User> = flow
         .app
         .agents
@@ -101,17 +99,26 @@ async fn past_twenty_kept_forms_the_oldest_is_let_go_and_the_result_says_which()
         .collect();
     let [first, other] = clerks.as_slice() else { panic!("two users with no agent role: {clerks:?}") };
     flow.find(&first.display_name()).await;
-    refused_state_change(&mut flow).await;
+    refused_state_change(flow).await;
     flow.press(&["/", "ctrl-u"]).await;
     flow.typed(&other.display_name()).await;
     flow.press(&["enter"]).await;
     assert_eq!(flow.app.agents.selected_row().map(|u| &u.id), Some(&other.id), "{}", flow.screen());
     for n in 2..=20 {
-        refused_state_change(&mut flow).await;
+        refused_state_change(flow).await;
         assert_eq!(flow.app.returned.len(), n);
         assert!(!flash(&flow.app).contains("let go"), "{}", flash(&flow.app));
     }
-    refused_state_change(&mut flow).await;
+    refused_state_change(flow).await;
+    (first.clone(), other.clone())
+}
+
+/// Only the last 20 forms are kept: the one that makes 21 lets the oldest
+/// go, and its result says which, with the offer to reopen its own form.
+#[tokio::test]
+async fn past_twenty_kept_forms_the_oldest_is_let_go_and_the_result_says_which() {
+    let mut flow = Flow::start(false).await;
+    let (first, other) = twenty_one_refusals(&mut flow).await;
     assert_eq!(flow.app.returned.len(), 20, "the cap holds");
     let said = flash(&flow.app);
     let let_go = format!(
@@ -123,6 +130,18 @@ async fn past_twenty_kept_forms_the_oldest_is_let_go_and_the_result_says_which()
     let kept: Vec<&str> = flow.app.returned.iter().map(|f| f.title.as_str()).collect();
     let title = format!("Change state · {}", other.display_name());
     assert!(kept.iter().all(|t| *t == title), "{kept:?}");
+}
+
+/// The message that offers a form is answered by reopening it, whatever
+/// else it says: here, after the offer, that the oldest form was let go.
+#[tokio::test]
+async fn reopening_clears_the_offer_whatever_its_words() {
+    let mut flow = Flow::start(false).await;
+    twenty_one_refusals(&mut flow).await;
+    assert!(flash(&flow.app).ends_with("was let go)"), "{}", flash(&flow.app));
+    flow.press(&["o"]).await;
+    assert!(form(&flow.app).not_applied.is_some(), "{}", flow.screen());
+    assert_eq!(flow.app.flash, None, "the offer is answered: {}", flow.screen());
 }
 
 /// A kept form whose target is gone from the table since reopens all the

@@ -25,7 +25,7 @@ pub use action::Action;
 pub use audit::AuditView;
 pub use clock::Clock;
 pub use effect::Effect;
-pub use flash::{Flash, Level};
+pub use flash::{Flash, FlashKind, Level};
 pub use hint::{Way, unbound};
 pub use lists::{ListId, ListNav, SortChange};
 pub use overlay::{Confirm, FilterPrompt, Overlay};
@@ -231,7 +231,12 @@ impl App {
     }
 
     pub fn flash(&mut self, text: impl Into<String>, level: Level) {
-        self.flash = Some(Flash::new(text, level, self.clock.mono));
+        self.flash_as(text, level, FlashKind::Plain);
+    }
+
+    /// A message that something may clear before it fades, by its kind.
+    pub fn flash_as(&mut self, text: impl Into<String>, level: Level, kind: FlashKind) {
+        self.flash = Some(Flash::new(text, level, self.clock.mono).of_kind(kind));
         self.dirty = true;
     }
 

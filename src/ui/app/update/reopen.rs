@@ -3,7 +3,7 @@
 //! opens by itself, so it cannot take keys meant for what is on screen.
 
 use crate::engine::{Finished, Outcome};
-use crate::ui::app::{App, Effect, Level, Pending, unbound};
+use crate::ui::app::{App, Effect, FlashKind, Level, Pending, unbound};
 use crate::ui::forms::Form;
 use crate::ui::keymap::{Context, Verb};
 
@@ -55,7 +55,7 @@ fn keep(app: &mut App, form: Form) -> Option<Form> {
     (app.returned.len() > KEPT_FORMS).then(|| app.returned.remove(0))
 }
 
-/// How a result's message ends when it offers its form back.
+/// What a result's message says to offer its form back.
 const OFFER: &str = "to reopen the form";
 
 fn kind(outcome: &Outcome) -> &'static str {
@@ -77,7 +77,7 @@ pub(super) fn reopen(app: &mut App, effects: &mut Vec<Effect>) {
     super::compose::show(app, form, effects);
     super::form::renewed(app);
     // Under the form, the message would go on offering what is now open.
-    if app.flash.as_ref().is_some_and(|f| f.text.ends_with(&format!("{OFFER})"))) {
+    if app.flash.as_ref().is_some_and(|f| f.kind == FlashKind::ReopenOffer) {
         app.flash = None;
     }
 }
