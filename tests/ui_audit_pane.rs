@@ -1,9 +1,13 @@
 //! Who made each change, in the audit pane: labelled and in a column of its
-//! own at every width the pane is drawn, never run on from the reason.
+//! own at every width the pane is drawn, never run on from the reason; and
+//! found by the filter, by text as labelled or by a regex on its own cell.
 
+mod engine_support;
+mod flow_support;
 mod ui_support;
 
 use cxone_console::ui::app::App;
+use flow_support::Flow;
 use ui_support::*;
 
 /// The test trail's outcomes, by the word each record shows.
@@ -74,4 +78,49 @@ fn the_filter_reads_the_operator_as_the_pane_labels_it() {
     press(&mut app, &["ctrl-u"]);
     type_text(&mut app, "available jdoe");
     assert_eq!(app.audit.shown_len(), 0);
+}
+
+/// A regex is matched against each of a record's cells on its own, so
+/// `^` and `$` anchor at the operator's cell as they do at a table's; text
+/// still reads the record as the pane labels it. Against a sandbox tenant,
+/// with the records the engine wrote for a change it refused.
+#[tokio::test]
+async fn a_regex_anchors_at_the_operators_cell() {
+    let mut flow = Flow::start(false).await;
+    let clerk = flow
+        .app
+        .agents
+        .rows()
+        .iter()
+        .find(|u| !u.role_names().any(|r| r == "Agent" || r == "Supervisor"))
+        .cloned()
+        .expect("a user with no agent role");
+    flow.find(&clerk.display_name()).await;
+    flow.press(&["c", "enter", "y"]).await;
+    flow.settled().await;
+    let outcome = |app: &App| app.audit.window(app.audit.len()).any(|(_, r)| r.entry.outcome.is_some());
+    flow.until("the change's outcome in the audit log", outcome).await;
+    let all = flow.app.audit.len();
+    let by_operator = flow
+        .app
+        .audit
+        .window(all)
+        .filter(|(_, r)| r.entry.operator.as_deref() == Some("test-operator"))
+        .count();
+    assert!(by_operator > 0, "the outcome is test-operator's: {}", flow.screen());
+
+    flow.press(&["5"]).await;
+    for (filter, shown) in [
+        ("re:^test-operator$", by_operator),
+        ("re:^TEST-OPERATOR$", by_operator),
+        ("by test-operator", by_operator),
+        ("re:^test$", 0),
+        ("!re:^test-operator$", all - by_operator),
+    ] {
+        flow.press(&["/", "ctrl-u"]).await;
+        flow.typed(filter).await;
+        flow.press(&["enter"]).await;
+        assert_eq!(flow.app.audit.filter().input(), filter, "kept: {}", flow.screen());
+        assert_eq!(flow.app.audit.shown_len(), shown, "/{filter}: {}", flow.screen());
+    }
 }

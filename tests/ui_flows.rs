@@ -7,13 +7,14 @@ mod engine_support;
 mod flow_support;
 mod ui_support;
 
+use cxone_console::api::model::Contact;
 use cxone_console::domain::contact_disposition::DialerState;
 use cxone_console::domain::{CampaignId, ContactId, InteractionId, UserId};
 use cxone_console::engine::{Command, Event};
-use cxone_console::sandbox::Resource;
 use cxone_console::sandbox::tenant::{
     PINNED_ATTRIBUTES_INTERACTION, PINNED_CAMPAIGN, PINNED_CLOSED_INTERACTION, PINNED_USER,
 };
+use cxone_console::sandbox::{Resource, TenantSize};
 use cxone_console::ui::app::Overlay;
 use engine_support::{Rig, client};
 use flow_support::Flow;
@@ -127,6 +128,48 @@ async fn marked_contacts_take_one_outcome_and_those_the_dialer_holds_are_skipped
     assert!(said.contains("held by the dialer") && said.contains("the dialer holds the contact ("), "{said}");
     let screen: String = flow.screen().lines().rev().take(3).collect();
     assert!(screen.contains("the dialer holds the contact"), "the reason, on screen: {screen}");
+}
+
+/// One contact whose name another loaded contact has (in this tenant, one
+/// in the other campaign) is told apart by its phone number in the form's
+/// title and header and in its review; a name of its own stays bare.
+#[tokio::test]
+async fn one_contact_whose_name_another_has_is_told_apart_by_phone() {
+    let size = TenantSize { agents: 30, interactions: 60, campaigns: 2, contacts_per_campaign: 150 };
+    let mut flow = Flow::sized(false, size).await;
+    let rows = flow.app.contacts.rows();
+    let named = |c: &Contact| rows.iter().filter(|o| o.display_name() == c.display_name()).count();
+    let twin = rows.iter().find(|c| named(c) > 1).cloned().expect("two contacts of one name at this size");
+    let single = rows
+        .iter()
+        .find(|c| c.campaign_id == twin.campaign_id && named(c) == 1)
+        .cloned()
+        .expect("a contact with a name of its own");
+    let campaign = flow.app.campaigns.rows().iter().find(|c| c.id == twin.campaign_id).unwrap().name.clone();
+    flow.press(&["3"]).await;
+    flow.find(&campaign).await;
+    flow.press(&["l"]).await;
+    flow.find(&twin.phone).await;
+    assert_eq!(flow.app.contacts.selected_row().map(|c| &c.id), Some(&twin.id), "{}", flow.screen());
+    flow.press(&["d"]).await;
+    let (name, phone) = (twin.display_name(), &twin.phone);
+    let screen = flow.screen();
+    assert!(screen.contains(&format!(" Outcome · {name} ({phone}) ")), "the title: {screen}");
+    assert!(screen.contains(&format!("For {name} ({phone}) (")), "the header: {screen}");
+    flow.press(&["c", "enter"]).await;
+    let screen = flow.screen();
+    assert!(screen.contains(&format!("Set the outcome of {name} ({phone}) to ")), "{screen}");
+    assert!(screen.contains(&format!("{name} ({phone}): ")), "its line: {screen}");
+
+    // The prompt opens on the filter in place: it is emptied first.
+    flow.press(&["esc", "esc", "y", "/", "ctrl-u"]).await;
+    flow.typed(&single.phone).await;
+    flow.press(&["enter"]).await;
+    assert_eq!(flow.app.contacts.selected_row().map(|c| &c.id), Some(&single.id), "{}", flow.screen());
+    flow.press(&["d"]).await;
+    let screen = flow.screen();
+    assert!(screen.contains(&format!(" Outcome · {} ─", single.display_name())), "{screen}");
+    assert!(!screen.contains(&format!("({})", single.phone)), "a name of its own stays bare: {screen}");
 }
 
 #[tokio::test]

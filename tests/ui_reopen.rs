@@ -8,8 +8,9 @@ mod engine_support;
 mod flow_support;
 mod ui_support;
 
+use cxone_console::api::model::User;
 use cxone_console::engine::audit::{Target, TargetKind};
-use cxone_console::engine::{BatchReport, Change, Event, Finished, Outcome};
+use cxone_console::engine::{BatchReport, Change, Event, Finished, Outcome, Snapshot};
 use cxone_console::sandbox::Resource;
 use cxone_console::ui::Looks;
 use cxone_console::ui::app::App;
@@ -70,6 +71,98 @@ async fn a_refused_state_change_gives_its_form_back_as_it_was_typed_with_the_rea
     // It goes to its review as it went the first time.
     flow.press(&["enter"]).await;
     assert!(flow.screen().contains("wrap-up code WRAP-42"), "{}", flow.screen());
+}
+
+/// Sends the selected user a change of state that the tenant refuses (they
+/// hold no agent role), and waits for its result.
+async fn refused_state_change(flow: &mut Flow) {
+    flow.press(&["c"]).await;
+    flow.until("the tenant's pause reasons", |app| app.rules.book().is_some()).await;
+    while flow.form_value(0) != "Available" {
+        flow.press(&["a"]).await;
+    }
+    flow.press(&["tab", "tab", "tab", "space", "enter", "y"]).await;
+    flow.settled().await;
+}
+
+/// Two users with no agent role; the first is sent one refused change and
+/// the second twenty, so that the first's form is one too many.
+async fn twenty_one_refusals(flow: &mut Flow) -> (User, User) {
+    let clerks: Vec<User> = flow
+        .app
+        .agents
+        .rows()
+        .iter()
+        .filter(|u| !u.role_names().any(|r| r == "Agent" || r == "Supervisor"))
+        .take(2)
+        .cloned()
+        .collect();
+    let [first, other] = clerks.as_slice() else { panic!("two users with no agent role: {clerks:?}") };
+    flow.find(&first.display_name()).await;
+    refused_state_change(flow).await;
+    flow.press(&["/", "ctrl-u"]).await;
+    flow.typed(&other.display_name()).await;
+    flow.press(&["enter"]).await;
+    assert_eq!(flow.app.agents.selected_row().map(|u| &u.id), Some(&other.id), "{}", flow.screen());
+    for n in 2..=20 {
+        refused_state_change(flow).await;
+        assert_eq!(flow.app.returned.len(), n);
+        assert!(!flash(&flow.app).contains("let go"), "{}", flash(&flow.app));
+    }
+    refused_state_change(flow).await;
+    (first.clone(), other.clone())
+}
+
+/// Only the last 20 forms are kept: the one that makes 21 lets the oldest
+/// go, and its result says which, with the offer to reopen its own form.
+#[tokio::test]
+async fn past_twenty_kept_forms_the_oldest_is_let_go_and_the_result_says_which() {
+    let mut flow = Flow::start(false).await;
+    let (first, other) = twenty_one_refusals(&mut flow).await;
+    assert_eq!(flow.app.returned.len(), 20, "the cap holds");
+    let said = flash(&flow.app);
+    let let_go = format!(
+        "(press o to reopen the form; only the last 20 forms are kept: the oldest, \"Change state · {}\", was \
+         let go)",
+        first.display_name()
+    );
+    assert!(said.ends_with(&let_go), "{said}");
+    let kept: Vec<&str> = flow.app.returned.iter().map(|f| f.title.as_str()).collect();
+    let title = format!("Change state · {}", other.display_name());
+    assert!(kept.iter().all(|t| *t == title), "{kept:?}");
+}
+
+/// The message that offers a form is answered by reopening it, whatever
+/// else it says: here, after the offer, that the oldest form was let go.
+#[tokio::test]
+async fn reopening_clears_the_offer_whatever_its_words() {
+    let mut flow = Flow::start(false).await;
+    twenty_one_refusals(&mut flow).await;
+    assert!(flash(&flow.app).ends_with("was let go)"), "{}", flash(&flow.app));
+    flow.press(&["o"]).await;
+    assert!(form(&flow.app).not_applied.is_some(), "{}", flow.screen());
+    assert_eq!(flow.app.flash, None, "the offer is answered: {}", flow.screen());
+}
+
+/// A kept form whose target is gone from the table since reopens all the
+/// same, as it was typed, on the target as it was when sent.
+#[test]
+fn a_kept_form_whose_target_is_gone_reopens_as_it_was_typed() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["c", "b"]);
+    let typed_title = form(&app).title.clone();
+    let effects = press(&mut app, &["enter", "y"]);
+    let sent = submitted(&effects);
+    let [(id, _)] = sent.as_slice() else { panic!("{effects:?}") };
+    let target = Some(Target::new(TargetKind::User, "12345-abcde-67890"));
+    let outcome = Outcome::rejected("no user has id \"12345-abcde-67890\"");
+    feed(&mut app, [Event::Finished { id: id.clone(), result: Finished::Single { target, outcome } }]);
+    let rows: Vec<User> = agents().into_iter().filter(|u| u.id.as_str() != "12345-abcde-67890").collect();
+    feed(&mut app, [Event::Snapshot(Snapshot::Agents(table(rows, 2, &[])))]);
+    press(&mut app, &["o"]);
+    assert_eq!(form(&app).title, typed_title, "{}", render(&app));
+    assert_eq!(values(&app)[0], "Busy");
+    assert!(render(&app).contains("no user has id"), "the reason, in the form: {}", render(&app));
 }
 
 /// A contact's outcome goes as a batch of one: refused, its form comes

@@ -17,13 +17,19 @@ pub struct Lookup<'a> {
 
 /// Agents' names (and teams) and campaigns' names by id, so that
 /// interactions and contacts show people and campaigns, not ids, and the
-/// command line can find agents by name.
+/// command line can find agents by name; and contacts' names, so that a
+/// form can tell a contact from another of the same name.
 #[derive(Debug, Clone, Default)]
 pub struct Directory {
     agents: HashMap<String, Person>,
     /// How many agents go by each name.
     named: HashMap<String, usize>,
     campaigns: HashMap<String, String>,
+    /// Contacts' names by id, across campaigns: a namesake in another
+    /// campaign is as easy to mistake once the form is away from its list.
+    contacts: HashMap<String, String>,
+    /// How many contacts go by each name.
+    contacts_named: HashMap<String, usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +62,21 @@ impl Directory {
     pub fn has_namesake(&self, id: &str, name: &str) -> bool {
         let named = self.named.get(name).copied().unwrap_or(0);
         named > usize::from(self.name(id) == Some(name))
+    }
+
+    /// Replaces the contacts' names (id, name), keeping the rest.
+    pub fn set_contacts(&mut self, contacts: impl IntoIterator<Item = (String, String)>) {
+        self.contacts = contacts.into_iter().collect();
+        self.contacts_named.clear();
+        for name in self.contacts.values() {
+            *self.contacts_named.entry(name.clone()).or_insert(0) += 1;
+        }
+    }
+
+    /// Whether a contact other than `id` goes by `name`.
+    pub fn has_contact_namesake(&self, id: &str, name: &str) -> bool {
+        let named = self.contacts_named.get(name).copied().unwrap_or(0);
+        named > usize::from(self.contacts.get(id).map(String::as_str) == Some(name))
     }
 
     /// Replaces the campaigns' names (id, name), keeping the agents.
@@ -215,6 +236,17 @@ mod tests {
         assert!(!directory.has_namesake("c", "Kai Lee"), "not their own namesake");
         assert!(directory.has_namesake("z", "Kai Lee"), "a target not loaded shares a loaded name");
         assert!(!directory.has_namesake("z", "Ines Fernandes"));
+    }
+
+    #[test]
+    fn a_contact_namesake_is_another_contact_with_the_same_name() {
+        let mut directory = Directory::default();
+        let contacts = [("a", "Wei Patel"), ("b", "Wei Patel"), ("c", "Kai Lee")];
+        directory.set_contacts(contacts.map(|(id, name)| (id.to_string(), name.to_string())));
+        assert!(directory.has_contact_namesake("a", "Wei Patel"));
+        assert!(!directory.has_contact_namesake("c", "Kai Lee"), "not its own namesake");
+        assert!(directory.has_contact_namesake("z", "Kai Lee"), "a target not loaded shares a loaded name");
+        assert!(!directory.has_namesake("a", "Wei Patel"), "agents and contacts are counted apart");
     }
 
     #[test]

@@ -22,6 +22,11 @@ pub struct Flow {
 impl Flow {
     pub async fn start(read_only: bool) -> Self {
         let size = TenantSize { agents: 30, interactions: 60, campaigns: 2, contacts_per_campaign: 20 };
+        Self::sized(read_only, size).await
+    }
+
+    /// A console on a sandbox of `size`, its tables loaded.
+    pub async fn sized(read_only: bool, size: TenantSize) -> Self {
         let sandbox =
             Sandbox::start(SandboxConfig { size, ..SandboxConfig::quiet() }).await.expect("a sandbox");
         let dir = tempfile::tempdir().expect("a temporary directory");
@@ -37,7 +42,9 @@ impl Flow {
         update(&mut app, Action::Tick(Clock::new(Duration::from_secs(700), time::OffsetDateTime::now_utc())));
         let mut flow = Self { rig, app };
         flow.until("the tables load", |app| {
-            app.agents.is_loaded() && app.interactions.is_loaded() && app.contacts.rows().len() >= 40
+            app.agents.is_loaded()
+                && app.interactions.is_loaded()
+                && app.contacts.rows().len() >= size.campaigns * size.contacts_per_campaign
         })
         .await;
         flow

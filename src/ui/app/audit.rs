@@ -12,8 +12,8 @@ pub const KEPT: usize = 5000;
 
 pub struct AuditView {
     records: VecDeque<Arc<AuditRecord>>,
-    /// Each record's one-line summary, lowercase, for the filter.
-    haystack: VecDeque<String>,
+    /// What the filter reads of each record.
+    haystack: VecDeque<Searched>,
     /// The serial number of `records[0]`; serials count every record received.
     first: u64,
     /// Serials of the records the filter lets through, oldest first.
@@ -60,13 +60,13 @@ impl AuditView {
             self.cursor = self.cursor.saturating_sub(gone);
             self.offset = self.offset.saturating_sub(gone);
         }
-        let text = summary(&record).to_lowercase();
+        let searched = Searched::of(&record);
         let serial = self.first + self.records.len() as u64;
-        if self.filter.matches(&text) {
+        if searched.passes(&self.filter) {
             self.shown.push(serial);
         }
         self.records.push_back(record);
-        self.haystack.push_back(text);
+        self.haystack.push_back(searched);
         if self.follow {
             self.cursor = self.shown.len().saturating_sub(1);
         }
@@ -77,7 +77,7 @@ impl AuditView {
         self.filter = Filter::parse(input);
         self.shown = (self.first..)
             .zip(&self.haystack)
-            .filter(|(_, text)| self.filter.matches(text))
+            .filter(|(_, searched)| searched.passes(&self.filter))
             .map(|(serial, _)| serial)
             .collect();
         self.cursor = match selected.and_then(|s| self.shown.iter().position(|&x| x == s)) {
@@ -172,8 +172,46 @@ impl AuditView {
     }
 }
 
+/// A record as the filter reads it, lowercase: its summary, where text is
+/// looked for as it always was, and its cells one a line, which a regex is
+/// matched against one by one (so `re:^jdoe$` finds what jdoe did).
+struct Searched {
+    text: String,
+    cells: String,
+}
+
+impl Searched {
+    fn of(record: &AuditRecord) -> Self {
+        let (parts, operator) = parts(record);
+        // A cell's own line breaks would split it in two.
+        let cells: Vec<String> = parts
+            .iter()
+            .map(String::as_str)
+            .chain(operator)
+            .map(|cell| cell.to_lowercase().replace('\n', " "))
+            .collect();
+        Self { text: summary(record).to_lowercase(), cells: cells.join("\n") }
+    }
+
+    fn passes(&self, filter: &Filter) -> bool {
+        filter.matches_row(&self.text, self.cells.split('\n'))
+    }
+}
+
 /// What a record says, in the order the pane shows it.
 pub fn summary(record: &AuditRecord) -> String {
+    let (mut parts, operator) = parts(record);
+    // Labelled as the pane shows it, so the name is not read as the
+    // reason's last word (and `/by jdoe` finds what jdoe did).
+    if let Some(operator) = operator {
+        parts.push(format!("by {operator}"));
+    }
+    parts.join(" ")
+}
+
+/// What a record says before who made it, a cell each, and who made it:
+/// the pane labels the operator's cell with "by", as a column its header.
+fn parts(record: &AuditRecord) -> (Vec<String>, Option<&str>) {
     let entry = &record.entry;
     let mut parts: Vec<String> = vec![kind_word(record).to_string()];
     if let Some(action) = &entry.action {
@@ -187,12 +225,7 @@ pub fn summary(record: &AuditRecord) -> String {
     if let Some(reason) = &entry.reason {
         parts.push(reason.clone());
     }
-    // Labelled as the pane shows it, so the name is not read as the
-    // reason's last word (and `/by jdoe` finds what jdoe did).
-    if let Some(operator) = &entry.operator {
-        parts.push(format!("by {operator}"));
-    }
-    parts.join(" ")
+    (parts, entry.operator.as_deref())
 }
 
 /// A change's action as the pane names it: `disposition`, not

@@ -1,8 +1,10 @@
 //! The `/` filter: a substring by default, a regular expression after
-//! `re:`, either inverted by a leading `!`. Case never matters. A row's
-//! text holds one cell a line, so `^` and `$` anchor at a cell's start and
-//! end (`re:^break$` is a cell that says just that). A pattern that does
-//! not compile is reported in words and filters nothing.
+//! `re:`, either inverted by a leading `!`. Case never matters. Text is
+//! looked for in a row's text as before; a regex is matched against each
+//! of the row's cells on its own, so `^` and `$` anchor at a cell's start
+//! and end (`re:^break$` is a cell that says just that) and no match runs
+//! from one cell into the next. A pattern that does not compile is
+//! reported in words and filters nothing.
 
 use regex::{Regex, RegexBuilder};
 
@@ -35,12 +37,7 @@ impl Filter {
         };
         let (matcher, error) = match rest.strip_prefix("re:") {
             Some(pattern) if !pattern.is_empty() => {
-                match RegexBuilder::new(pattern)
-                    .case_insensitive(true)
-                    .multi_line(true)
-                    .size_limit(REGEX_SIZE_LIMIT)
-                    .build()
-                {
+                match RegexBuilder::new(pattern).case_insensitive(true).size_limit(REGEX_SIZE_LIMIT).build() {
                     Ok(regex) => (Matcher::Regex(regex), None),
                     Err(e) => (Matcher::All, Some(format!("invalid regex: {}", regex_reason(&e)))),
                 }
@@ -52,12 +49,19 @@ impl Filter {
         Self { input: typed, matcher, invert, error }
     }
 
-    /// Whether a row whose searchable text is `haystack` (lowercase) shows.
-    pub fn matches(&self, haystack: &str) -> bool {
+    /// Whether a row shows whose searchable text (lowercase) holds its
+    /// cells one a line, as the entity tables keep it.
+    pub fn matches(&self, lines: &str) -> bool {
+        self.matches_row(lines, lines.split('\n'))
+    }
+
+    /// Whether a row shows: text is looked for in `text`, a regex in each
+    /// of `cells` on its own (both lowercase).
+    pub fn matches_row<'a>(&self, text: &str, cells: impl IntoIterator<Item = &'a str>) -> bool {
         let hit = match &self.matcher {
             Matcher::All => return true,
-            Matcher::Text(needle) => haystack.contains(needle.as_str()),
-            Matcher::Regex(regex) => regex.is_match(haystack),
+            Matcher::Text(needle) => text.contains(needle.as_str()),
+            Matcher::Regex(regex) => cells.into_iter().any(|cell| regex.is_match(cell)),
         };
         hit != self.invert
     }
@@ -100,6 +104,16 @@ mod tests {
     }
 
     #[test]
+    fn a_regex_is_matched_cell_by_cell_and_text_in_the_whole() {
+        let cells = ["applied", "agent state", "agent_status", "jdoe"];
+        let text = "applied agent state agent_status by jdoe";
+        let row = |input: &str| Filter::parse(input).matches_row(text, cells);
+        assert!(row("re:^jdoe$") && row("re:^agent state$") && !row("re:^by jdoe$"));
+        assert!(!row("!re:^jdoe$") && row("!re:^bob$"));
+        assert!(row("applied agent") && row("by jdoe"), "text reads the row's text as before");
+    }
+
+    #[test]
     fn regexes_after_re_and_invalid_ones_in_words() {
         let f = Filter::parse("re:^(break|training)$");
         assert!(f.matches("break") && !f.matches("on break"));
@@ -110,6 +124,8 @@ mod tests {
         assert!(!Filter::parse("!re:^break").matches(row), "the inverted anchor hides the row");
         let f = Filter::parse("!re:break");
         assert!(!f.matches("on break") && f.matches("available"));
+        // Nothing that matches runs from one cell into the next.
+        assert!(!Filter::parse(r"re:inbound\sbreak").matches(row));
         let f = Filter::parse("re:(unclosed");
         assert_eq!(f.error(), Some("invalid regex: unclosed group"));
         assert!(f.matches("anything"), "a broken pattern hides nothing");

@@ -25,7 +25,7 @@ pub use action::Action;
 pub use audit::AuditView;
 pub use clock::Clock;
 pub use effect::Effect;
-pub use flash::{Flash, Level};
+pub use flash::{Flash, FlashKind, Level};
 pub use hint::{Way, unbound};
 pub use lists::{ListId, ListNav, SortChange};
 pub use overlay::{Confirm, FilterPrompt, Overlay};
@@ -102,7 +102,8 @@ pub struct App {
     /// Windows over the panes, the topmost last; it takes the keys.
     pub overlays: Vec<Overlay>,
     /// Forms whose change to one target was not applied, the newest last,
-    /// each with why, until the supervisor reopens it.
+    /// each with why, until the supervisor reopens it; only the last few
+    /// are kept (see `update::reopen`).
     pub returned: Vec<super::forms::Form>,
     /// Snapshots are held, not applied, while frozen.
     pub frozen: bool,
@@ -230,7 +231,12 @@ impl App {
     }
 
     pub fn flash(&mut self, text: impl Into<String>, level: Level) {
-        self.flash = Some(Flash::new(text, level, self.clock.mono));
+        self.flash_as(text, level, FlashKind::Plain);
+    }
+
+    /// A message that something may clear before it fades, by its kind.
+    pub fn flash_as(&mut self, text: impl Into<String>, level: Level, kind: FlashKind) {
+        self.flash = Some(Flash::new(text, level, self.clock.mono).of_kind(kind));
         self.dirty = true;
     }
 

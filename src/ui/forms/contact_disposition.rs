@@ -11,6 +11,7 @@ use crate::domain::contact_disposition::{
     ContactDisposition, ContactDispositionDraft, OPT_OUT, OutcomeMatrix, check_contact,
 };
 use crate::domain::numbers::first_inexact;
+use crate::ui::entity::Directory;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
@@ -21,10 +22,8 @@ const AGENT: usize = 2;
 const ROWS: usize = 3;
 
 pub(super) fn open(rows: Vec<Contact>, code: Option<&str>, campaigns: &[Campaign]) -> Form {
-    let title = match rows.as_slice() {
-        [one] => format!("Outcome · {}", one.display_name()),
-        many => format!("Outcome · {}", count(many.len(), "contact")),
-    };
+    // Namesakes are told apart once the form is checked against the contacts loaded.
+    let title = title(&rows, &Directory::default());
     let fields = vec![
         Field::choice("outcomeCode", "Outcome", Choice::new(outcomes(&rows, campaigns), code.unwrap_or(""))),
         Field::text("notes", "Notes", "", "optional"),
@@ -34,6 +33,35 @@ pub(super) fn open(rows: Vec<Contact>, code: Option<&str>, campaigns: &[Campaign
     let mut form = Form::new(Kind::ContactDisposition(rows), title, fields);
     form.fields[OUTCOME].touched = code.is_some();
     form
+}
+
+/// The form's title: the contact it is for, told apart from a namesake,
+/// or how many.
+pub(super) fn title(rows: &[Contact], names: &Directory) -> String {
+    match rows {
+        [one] => format!("Outcome · {}", contact_name(one, names)),
+        many => format!("Outcome · {}", count(many.len(), "contact")),
+    }
+}
+
+/// A contact's name, with what tells it apart when another contact loaded
+/// goes by the same name: the confirmation tells its lines apart the same way.
+pub fn contact_name(contact: &Contact, names: &Directory) -> String {
+    let name = contact.display_name();
+    if names.has_contact_namesake(contact.id.as_str(), &name) {
+        format!("{name} ({})", aside(contact))
+    } else {
+        name
+    }
+}
+
+/// What tells a contact from its namesakes: the number the dialer calls,
+/// which the supervisor sees in the list, or the id when it has none.
+fn aside(contact: &Contact) -> &str {
+    match contact.phone.trim() {
+        "" => contact.id.as_str(),
+        phone => phone,
+    }
 }
 
 fn custom_row(n: usize) -> Field {
@@ -133,7 +161,10 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
     let mut unknown = target_agents::Unknown::default();
     let mut drafts = Vec::new();
     let mut lines = Vec::new();
-    let names = Names::new(rows.iter().map(Contact::display_name));
+    let namesakes =
+        rows.iter().filter(|c| facts.agents.has_contact_namesake(c.id.as_str(), &c.display_name()));
+    let names = Names::new(rows.iter().map(Contact::display_name))
+        .shared_beyond(namesakes.map(Contact::display_name));
     for row in rows {
         let Some(campaign) = facts.campaigns.iter().find(|c| c.id == row.campaign_id) else {
             check.note("", format!("campaign {} is not loaded yet; wait for the refresh", row.campaign_id));
@@ -180,6 +211,9 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
         check.note("", "no contact is selected");
     }
     let title = match rows {
+        [one] if facts.agents.has_contact_namesake(one.id.as_str(), &one.display_name()) => {
+            format!("Set the outcome of {} to {code}?", contact_name(one, facts.agents))
+        }
         [one] => format!("Set {}'s outcome to {code}?", one.display_name()),
         many => format!("Set the outcome of {} to {code}?", count(many.len(), "contact")),
     };
@@ -231,7 +265,7 @@ fn line(row: &Contact, valid: &ContactDisposition, names: &Names, facts: &Facts<
         let now = row.custom_fields.get(key).map_or_else(|| "(not set)".to_string(), Value::to_string);
         after.push_str(&format!(" · {key}: {now} → {value}"));
     }
-    PlanLine { entity: names.of(row.display_name(), &row.phone), before, after, note }
+    PlanLine { entity: names.of(row.display_name(), aside(row)), before, after, note }
 }
 
 impl Target for Contact {

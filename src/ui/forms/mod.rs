@@ -15,6 +15,7 @@ pub mod plan;
 mod target_agents;
 
 pub use agent_status::agent_name;
+pub use contact_disposition::contact_name;
 pub use field::{Choice, Field, Input, Opt};
 pub use input::TextInput;
 pub use lagging::{Lag, Lagging};
@@ -59,6 +60,7 @@ pub struct Facts<'a> {
     pub rules: &'a Rules,
     /// Campaigns with their outcome matrices.
     pub campaigns: &'a [Campaign],
+    /// Agents' names, and contacts' for telling namesakes apart.
     pub agents: &'a Directory,
     /// Contacts (by id) given an outcome this session, which the engine
     /// skips as duplicates.
@@ -181,8 +183,10 @@ impl Form {
             Kind::Metrics(action) => data_action::check_metrics(&self.fields, action, facts.now),
         };
         // A namesake may have loaded since the form opened.
-        if let Kind::AgentStatus(users) = &self.kind {
-            self.title = agent_status::title(users, facts.agents);
+        match &self.kind {
+            Kind::AgentStatus(users) => self.title = agent_status::title(users, facts.agents),
+            Kind::ContactDisposition(rows) => self.title = contact_disposition::title(rows, facts.agents),
+            _ => {}
         }
         // A refusal on screen follows the form: gone once it can be sent,
         // else naming what is wrong now (the rules may have arrived since).

@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     ));
                 }
                 None => spans.push(Span::styled(
-                    "  re: for a regex · ! inverts · Enter keeps · Esc undoes",
+                    "  re: for a regex, cell by cell · ! inverts · Enter keeps · Esc undoes",
                     theme.style(Role::Muted),
                 )),
             }

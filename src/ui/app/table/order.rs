@@ -29,8 +29,8 @@ pub(super) fn sorted<T: Entity>(rows: &[T], sort: Sort, lookup: &Lookup<'_>) -> 
 }
 
 /// Each row's searchable text: the cells that do not change with the clock,
-/// lowercase, one a line, so that a regex's `^` and `$` anchor within a
-/// cell and `.` never runs from one cell into the next.
+/// lowercase, one a line, so that text is never found across two cells and
+/// a regex can be matched against each cell on its own.
 pub(super) fn haystack<T: Entity>(rows: &[T], lookup: &Lookup<'_>) -> Vec<String> {
     let columns = T::columns();
     rows.iter()

@@ -4,7 +4,7 @@
 use crate::domain::attribution::AGENT_ROLE;
 use crate::engine::audit::{Target, TargetKind};
 use crate::engine::{BatchReport, Command, CommandId, Event, Finished, Outcome, Recovery, Snapshot};
-use crate::ui::app::{App, Effect, Level, Overlay, Pending, Progress};
+use crate::ui::app::{App, Effect, FlashKind, Level, Overlay, Pending, Progress};
 use crate::ui::entity::{Lookup, Person};
 use crate::ui::forms::Rules;
 use crate::ui::panes::format;
@@ -146,6 +146,9 @@ fn snapshot_arrived(app: &mut App, snapshot: Snapshot) {
         Snapshot::Contacts(table) => {
             let lookup = Lookup { now: app.clock.wall, names: &app.directory };
             app.contacts.offer(table, frozen, &lookup, now);
+            if !frozen {
+                contacts_changed(app);
+            }
         }
         Snapshot::DataActions(table) => {
             let lookup = Lookup { now: app.clock.wall, names: &app.directory };
@@ -170,6 +173,13 @@ pub(super) fn campaigns_changed(app: &mut App) {
     let names = app.campaigns.rows().iter().map(|c| (c.id.to_string(), c.name.clone()));
     app.directory.set_campaigns(names);
     app.sync_contacts();
+}
+
+/// The contacts table moved: renew the names by which forms tell a
+/// contact from its namesakes.
+pub(super) fn contacts_changed(app: &mut App) {
+    let names = app.contacts.rows().iter().map(|c| (c.id.to_string(), c.display_name()));
+    app.directory.set_contacts(names);
 }
 
 /// The agents table moved: rebuild the names other tables show.
@@ -206,12 +216,10 @@ fn finished(app: &mut App, id: &CommandId, result: &Finished, effects: &mut Vec<
     app.results.keep(app.clock.wall, &text);
     // Only the message says how to reopen the form: once it is reopened,
     // the result kept for `:results` would offer what is gone.
-    let reopen = pending.as_mut().and_then(|p| super::reopen::returned(app, p, result));
-    let text = match reopen {
-        Some(how) => format!("{text} ({how})"),
-        None => text,
-    };
-    app.flash(text, level);
+    match pending.as_mut().and_then(|p| super::reopen::returned(app, p, result)) {
+        Some(how) => app.flash_as(format!("{text} ({how})"), level, FlashKind::ReopenOffer),
+        None => app.flash(text, level),
+    }
     let Some(pending) = pending else { return };
     if pending.writes {
         app.lagging.ended(id);

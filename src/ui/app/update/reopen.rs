@@ -3,8 +3,16 @@
 //! opens by itself, so it cannot take keys meant for what is on screen.
 
 use crate::engine::{Finished, Outcome};
-use crate::ui::app::{App, Effect, Level, Pending, unbound};
+use crate::ui::app::{App, Effect, FlashKind, Level, Pending, unbound};
+use crate::ui::forms::Form;
 use crate::ui::keymap::{Context, Verb};
+
+/// How many forms are kept to reopen. A supervisor retypes the last few;
+/// one sent long ago was typed against rows that have since moved on. And
+/// a console left running while its changes keep failing (the tenant
+/// refusing a rule, a long outage) would otherwise hold every form it ever
+/// sent, with its targets, for the whole session.
+const KEPT_FORMS: usize = 20;
 
 /// Keeps the form `pending` was sent from when `result` says its change was
 /// refused, conflicted or failed; what the result's message adds about
@@ -24,16 +32,30 @@ pub(super) fn returned(app: &mut App, pending: &mut Pending, result: &Finished) 
     };
     let mut form = pending.form.take()?;
     form.not_applied = Some(why);
-    app.returned.push(*form);
+    let let_go = keep(app, *form);
     // A form on screen reads the key as typing: it must be closed first.
-    Some(match app.way_to(Context::Table, Verb::Reopen) {
+    let offer = match app.way_to(Context::Table, Verb::Reopen) {
         Some(way) if app.overlays.is_empty() => format!("{} {OFFER}", way.instruction()),
         Some(way) => format!("close this window and {} {OFFER}", way.instruction()),
         None => format!("the form is kept; {}", unbound(Verb::Reopen)),
+    };
+    Some(match let_go {
+        Some(oldest) => format!(
+            "{offer}; only the last {KEPT_FORMS} forms are kept: the oldest, \"{}\", was let go",
+            oldest.title
+        ),
+        None => offer,
     })
 }
 
-/// How a result's message ends when it offers its form back.
+/// Keeps `form` as the newest to reopen; the oldest kept, when that makes
+/// one too many.
+fn keep(app: &mut App, form: Form) -> Option<Form> {
+    app.returned.push(form);
+    (app.returned.len() > KEPT_FORMS).then(|| app.returned.remove(0))
+}
+
+/// What a result's message says to offer its form back.
 const OFFER: &str = "to reopen the form";
 
 fn kind(outcome: &Outcome) -> &'static str {
@@ -55,7 +77,7 @@ pub(super) fn reopen(app: &mut App, effects: &mut Vec<Effect>) {
     super::compose::show(app, form, effects);
     super::form::renewed(app);
     // Under the form, the message would go on offering what is now open.
-    if app.flash.as_ref().is_some_and(|f| f.text.ends_with(&format!("{OFFER})"))) {
+    if app.flash.as_ref().is_some_and(|f| f.kind == FlashKind::ReopenOffer) {
         app.flash = None;
     }
 }

@@ -211,6 +211,7 @@ pub(super) fn freeze(app: &mut App) {
     thawed |= app.contacts.thaw(&lookup, now);
     thawed |= app.data_actions.thaw(&lookup, now);
     super::engine::campaigns_changed(app);
+    super::engine::contacts_changed(app);
     let text =
         if thawed { "Thawed: the newest data is shown." } else { "Thawed: nothing changed meanwhile." };
     app.flash(text, Level::Info);

@@ -2,14 +2,14 @@
 
 use crate::api::model::{Contact, User};
 use crate::ui::entity::Directory;
-use crate::ui::forms::{Form, Kind, agent_name, count};
+use crate::ui::forms::{Form, Kind, agent_name, contact_name, count};
 use crate::ui::panes::format::short_id;
 
 /// Who the form is for, in one line: one target with its state, several
 /// by name only, so that the first few names fit.
-/// One agent whose name another agent has is named as the confirmation
-/// names them, with their user name.
-pub(super) fn targets(form: &Form, agents: &Directory) -> String {
+/// One agent or contact whose name another has is named as the
+/// confirmation names them: with the user name, or the phone number.
+pub(super) fn targets(form: &Form, directory: &Directory) -> String {
     fn names<T>(rows: &[T], noun: &str, full: impl Fn(&T) -> String, short: impl Fn(&T) -> String) -> String {
         match rows {
             [] => format!("No {noun} selected"),
@@ -32,8 +32,8 @@ pub(super) fn targets(form: &Form, agents: &Directory) -> String {
             users,
             "agent",
             |u| match &u.pause_reason {
-                Some(r) => format!("{} ({} · {r})", agent_name(u, agents), u.status),
-                None => format!("{} ({})", agent_name(u, agents), u.status),
+                Some(r) => format!("{} ({} · {r})", agent_name(u, directory), u.status),
+                None => format!("{} ({})", agent_name(u, directory), u.status),
             },
             User::display_name,
         ),
@@ -51,7 +51,7 @@ pub(super) fn targets(form: &Form, agents: &Directory) -> String {
             "contact",
             |c| {
                 let outcome = c.outcome_code.as_deref().unwrap_or("no outcome");
-                format!("{} ({} · {outcome})", c.display_name(), c.state)
+                format!("{} ({} · {outcome})", contact_name(c, directory), c.state)
             },
             Contact::display_name,
         ),
