@@ -301,7 +301,7 @@ impl App {
         Facts {
             rules: &self.rules,
             campaigns: self.campaigns.rows(),
-            agents: &self.directory,
+            directory: &self.directory,
             contacts_done: &self.contacts_done,
             lagging: &self.lagging,
             now: crate::domain::Timestamp::from_datetime(self.clock.wall),

@@ -113,7 +113,7 @@ pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> 
         })
         .collect();
     let mut lines = Vec::new();
-    let namesakes = users.iter().filter(|u| facts.agents.has_namesake(u.id.as_str(), &u.display_name()));
+    let namesakes = users.iter().filter(|u| facts.directory.has_namesake(u.id.as_str(), &u.display_name()));
     let names =
         Names::new(users.iter().map(User::display_name)).shared_beyond(namesakes.map(User::display_name));
     for (user, draft) in users.iter().zip(&drafts) {
@@ -133,8 +133,8 @@ pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> 
     }
     let after = after_text(&value(0), &value(1));
     let title = match users {
-        [one] if facts.agents.has_namesake(one.id.as_str(), &one.display_name()) => {
-            format!("Change the state of {}?", agent_name(one, facts.agents))
+        [one] if facts.directory.has_namesake(one.id.as_str(), &one.display_name()) => {
+            format!("Change the state of {}?", agent_name(one, facts.directory))
         }
         [one] => format!("Change {}'s state?", one.display_name()),
         many => format!("Change the state of {}?", count(many.len(), "agent")),

@@ -149,7 +149,7 @@ fn unkept_number(value: &str) -> Option<String> {
 
 pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -> Check {
     if let Some(field) = fields.get_mut(AGENT) {
-        target_agents::describe(field, rows, facts.agents);
+        target_agents::describe(field, rows, facts.directory);
     }
     let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
     let mut check = Check::default();
@@ -162,7 +162,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
     let mut drafts = Vec::new();
     let mut lines = Vec::new();
     let namesakes =
-        rows.iter().filter(|c| facts.agents.has_contact_namesake(c.id.as_str(), &c.display_name()));
+        rows.iter().filter(|c| facts.directory.has_contact_namesake(c.id.as_str(), &c.display_name()));
     let names = Names::new(rows.iter().map(Contact::display_name))
         .shared_beyond(namesakes.map(Contact::display_name));
     for row in rows {
@@ -181,7 +181,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
             custom_fields: custom.clone(),
             disposition_timestamp: String::new(),
         };
-        unknown.note(agent_id, source, facts.agents);
+        unknown.note(agent_id, source, facts.directory);
         match ContactDisposition::validate(&draft, &matrix, facts.now) {
             Ok(valid) => {
                 let mut line = line(row, &valid, &names, facts);
@@ -211,8 +211,8 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
         check.note("", "no contact is selected");
     }
     let title = match rows {
-        [one] if facts.agents.has_contact_namesake(one.id.as_str(), &one.display_name()) => {
-            format!("Set the outcome of {} to {code}?", contact_name(one, facts.agents))
+        [one] if facts.directory.has_contact_namesake(one.id.as_str(), &one.display_name()) => {
+            format!("Set the outcome of {} to {code}?", contact_name(one, facts.directory))
         }
         [one] => format!("Set {}'s outcome to {code}?", one.display_name()),
         many => format!("Set the outcome of {} to {code}?", count(many.len(), "contact")),
@@ -240,7 +240,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
                 "This replaces {OPT_OUT} on {n}{which} asked not to be called: the dialer may call them again."
             ));
         }
-        unknown.warn::<Contact>(plan, facts.agents)
+        unknown.warn::<Contact>(plan, facts.directory)
     })
 }
 
@@ -257,7 +257,7 @@ fn line(row: &Contact, valid: &ContactDisposition, names: &Names, facts: &Facts<
             .err()
             .map(|skip| format!("will be skipped: {skip}")),
     };
-    let mut after = target_agents::after(row, valid.agent_id.as_str(), wanted.to_string(), facts.agents);
+    let mut after = target_agents::after(row, valid.agent_id.as_str(), wanted.to_string(), facts.directory);
     // Each custom field sent, as its own pair beside the outcome's, with
     // what the contact holds now; values as JSON (text quoted, as the
     // attributes review writes it) so "68" and 68 are told apart.

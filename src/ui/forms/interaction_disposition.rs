@@ -74,7 +74,7 @@ fn describe(fields: &mut [Field], rules: &Rules, code: &str) {
 
 pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_>) -> Check {
     if let Some(field) = fields.get_mut(AGENT) {
-        target_agents::describe(field, rows, facts.agents);
+        target_agents::describe(field, rows, facts.directory);
     }
     if let Some(Input::Choice(choice)) = fields.get_mut(CODE).map(|f| &mut f.input) {
         let kept = choice.value().to_string();
@@ -97,7 +97,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
     let mut all_refused = true;
     for row in rows {
         let (agent_id, source) = target_agents::resolve(row, &typed_agent, rule);
-        unknown.note(agent_id, source, facts.agents);
+        unknown.note(agent_id, source, facts.directory);
         let draft = DispositionDraft {
             code: code.clone(),
             description: value(DESCRIPTION),
@@ -124,7 +124,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
                         .then(|| "already so; will be skipped".into())
                 });
                 let change = format!("{} {}", draft.code.trim(), draft.description.trim());
-                let after = target_agents::after(row, agent_id, change, facts.agents);
+                let after = target_agents::after(row, agent_id, change, facts.directory);
                 lines.push(PlanLine { entity: entity(row, facts), before: current(row), after, note });
             }
             Err(invalid) => {
@@ -168,7 +168,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
         if !notes.trim().is_empty() {
             plan = plan.also(format!("notes: {:?}", notes.trim()));
         }
-        unknown.warn::<Interaction>(plan, facts.agents)
+        unknown.warn::<Interaction>(plan, facts.directory)
     })
 }
 
@@ -177,7 +177,7 @@ fn entity(row: &Interaction, facts: &Facts<'_>) -> String {
     let who = row
         .customer_name
         .clone()
-        .or_else(|| row.agent_id.as_deref().map(|a| facts.agents.name_or_id(a).to_string()));
+        .or_else(|| row.agent_id.as_deref().map(|a| facts.directory.name_or_id(a).to_string()));
     match who {
         Some(who) => format!("{} ({who}, {})", short_id(row.id.as_str()), row.status),
         None => format!("{} ({})", short_id(row.id.as_str()), row.status),

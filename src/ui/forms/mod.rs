@@ -60,8 +60,8 @@ pub struct Facts<'a> {
     pub rules: &'a Rules,
     /// Campaigns with their outcome matrices.
     pub campaigns: &'a [Campaign],
-    /// Agents' names, and contacts' for telling namesakes apart.
-    pub agents: &'a Directory,
+    /// Agents' and contacts' names, for naming them and telling namesakes apart.
+    pub directory: &'a Directory,
     /// Contacts (by id) given an outcome this session, which the engine
     /// skips as duplicates.
     pub contacts_done: &'a std::collections::HashSet<String>,
@@ -184,8 +184,8 @@ impl Form {
         };
         // A namesake may have loaded since the form opened.
         match &self.kind {
-            Kind::AgentStatus(users) => self.title = agent_status::title(users, facts.agents),
-            Kind::ContactDisposition(rows) => self.title = contact_disposition::title(rows, facts.agents),
+            Kind::AgentStatus(users) => self.title = agent_status::title(users, facts.directory),
+            Kind::ContactDisposition(rows) => self.title = contact_disposition::title(rows, facts.directory),
             _ => {}
         }
         // A refusal on screen follows the form: gone once it can be sent,
