@@ -74,6 +74,7 @@ impl JournalFile {
             sealer,
             counters: Arc::clone(&counters),
             broken: None,
+            parent_unsynced: false,
             lines: Vec::new(),
         };
         tokio::spawn(run(writer, rx));

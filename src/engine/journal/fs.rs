@@ -8,19 +8,34 @@ use std::path::{Path, PathBuf};
 /// Replaces `path` with `content` atomically: a temporary file beside it is
 /// written and synced, renamed over it, and the directory synced.
 pub fn write_atomically(path: &Path, content: &[u8]) -> io::Result<()> {
-    write_temp_then_rename(path, content, |_| Ok(())).map(drop)
+    rename_into_place(path, content, |_| Ok(()))?;
+    sync_parent(path)
+}
+
+/// A file that has taken a journal's name.
+pub(super) struct Replaced {
+    pub file: File,
+    /// Why the directory could not be synced after the rename: the file is
+    /// the journal now, but a crash could still bring the old one back.
+    pub unsynced: Option<io::Error>,
 }
 
 /// Like [`write_atomically`], keeping the new file open and locked before it
-/// takes the old one's name, so no other process can slip in between.
-pub(super) fn replace_locked(path: &Path, content: &[u8]) -> io::Result<File> {
-    write_temp_then_rename(path, content, |file| match try_lock(file)? {
+/// takes the old one's name, so no other process can slip in between. Once
+/// renamed, the new file is the journal whatever follows, so a failed
+/// directory sync is handed back with it rather than as a failure: a caller
+/// that went on with the old file would write to one no longer named.
+pub(super) fn replace_locked(path: &Path, content: &[u8]) -> io::Result<Replaced> {
+    let file = rename_into_place(path, content, |file| match try_lock(file)? {
         true => Ok(()),
         false => Err(io::Error::other("the compacted file is locked by another process")),
-    })
+    })?;
+    Ok(Replaced { file, unsynced: sync_parent(path).err() })
 }
 
-fn write_temp_then_rename(
+/// Writes `content` to a temporary file beside `path`, syncs it and renames
+/// it to `path`; the directory is left for the caller to sync.
+fn rename_into_place(
     path: &Path,
     content: &[u8],
     before_rename: impl FnOnce(&File) -> io::Result<()>,
@@ -36,16 +51,10 @@ fn write_temp_then_rename(
         std::fs::rename(&temp, path)?;
         Ok(file)
     })();
-    match written {
-        Ok(file) => {
-            sync_parent(path)?;
-            Ok(file)
-        }
-        Err(e) => {
-            let _ = std::fs::remove_file(&temp);
-            Err(e)
-        }
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
     }
+    written
 }
 
 pub(super) fn lock(file: &File, path: &Path) -> Result<(), JournalError> {
@@ -148,12 +157,42 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
 
 /// Makes a new or renamed directory entry durable.
 pub(super) fn sync_parent(path: &Path) -> io::Result<()> {
+    #[cfg(test)]
+    faults::dir_sync(path)?;
     #[cfg(unix)]
     if let Some(dir) = path.parent() {
         let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
         File::open(dir)?.sync_all()?;
     }
     Ok(())
+}
+
+/// Directory syncs made to fail, for the tests of what a journal does then.
+#[cfg(test)]
+pub(super) mod faults {
+    use std::io;
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+
+    /// Directories whose next syncs fail, one entry a sync: keyed by
+    /// directory so that tests running at once do not take each other's.
+    static FAILING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+    pub fn fail_dir_syncs(dir: &Path, times: usize) {
+        let mut failing = FAILING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        failing.extend(std::iter::repeat_n(dir.to_path_buf(), times));
+    }
+
+    pub(super) fn dir_sync(path: &Path) -> io::Result<()> {
+        let mut failing = FAILING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match failing.iter().position(|dir| Some(dir.as_path()) == path.parent()) {
+            Some(at) => {
+                failing.remove(at);
+                Err(io::Error::other("injected: the directory could not be synced"))
+            }
+            None => Ok(()),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The writer task: seals entries in order, writes a batch, syncs once.
 
-use super::fs::replace_locked;
+use super::fs::{Replaced, replace_locked, sync_parent};
 use super::{Counters, JournalError, JournalStats, MAX_BATCH, Sealer};
 use std::fs::File;
 use std::io::{self, Write};
@@ -72,6 +72,9 @@ pub(super) struct Writer<S: Sealer> {
     pub(super) sealer: S,
     pub(super) counters: Arc<Counters>,
     pub(super) broken: Option<String>,
+    /// A compaction renamed its file into place but the directory could not
+    /// be synced after it.
+    pub(super) parent_unsynced: bool,
     /// The batch being written, kept from one commit to the next: a fresh
     /// buffer of a busy batch's size costs more in page faults (the
     /// allocator hands such memory back to the system soon after it is
@@ -226,7 +229,15 @@ impl<S: Sealer> Writer<S> {
 
     fn write_and_sync(&mut self, buf: &[u8]) -> io::Result<()> {
         self.file.write_all(buf)?;
-        self.file.sync_data()
+        self.file.sync_data()?;
+        // Until the compacted file's name is durable, a crash could bring
+        // back the file before it, without these lines: they are not
+        // acknowledged before it is.
+        if self.parent_unsynced {
+            sync_parent(&self.path)?;
+            self.parent_unsynced = false;
+        }
+        Ok(())
     }
 
     fn count(&self, lines: u64, bytes: u64) {
@@ -238,7 +249,11 @@ impl<S: Sealer> Writer<S> {
     fn compact(&mut self) {
         let Some(content) = self.sealer.compaction() else { return };
         match replace_locked(&self.path, &content) {
-            Ok(file) => {
+            Ok(Replaced { file, unsynced }) => {
+                if let Some(e) = unsynced {
+                    tracing::warn!(path = %self.path.display(), "journal compacted, directory not synced: {e}");
+                    self.parent_unsynced = true;
+                }
                 self.file = file;
                 self.len = content.len() as u64;
                 self.counters.compactions.fetch_add(1, Ordering::Relaxed);
@@ -266,6 +281,65 @@ mod tests {
             line.extend_from_slice(entry.as_bytes());
             Ok(())
         }
+    }
+
+    /// Lines as they come; once `after` lines are in, the file is compacted
+    /// once to a single line.
+    struct Compacting {
+        lines: usize,
+        after: usize,
+    }
+
+    impl Sealer for Compacting {
+        type Entry = &'static str;
+        type Sealed = ();
+
+        fn seal(&mut self, entry: &'static str, line: &mut Vec<u8>) -> Result<(), FieldError> {
+            line.extend_from_slice(entry.as_bytes());
+            Ok(())
+        }
+
+        fn committed(&mut self, batch: &[()]) {
+            self.lines += batch.len();
+        }
+
+        fn compaction(&mut self) -> Option<Vec<u8>> {
+            (self.lines == self.after).then(|| b"compacted\n".to_vec())
+        }
+    }
+
+    /// A journal of `dir` that compacts after its second line, with the
+    /// directory's next `failures` syncs failing.
+    fn compacting_with_dir_syncs_failing(dir: &Path, failures: usize) -> Journal<Compacting> {
+        let file = super::super::JournalFile::open(&dir.join("j.jsonl"), 0).unwrap();
+        super::super::fs::faults::fail_dir_syncs(dir, failures);
+        file.start(Compacting { lines: 0, after: 2 })
+    }
+
+    /// Once renamed into place, the compacted file is the journal: lines
+    /// after it go to the file of that name, acknowledged once the rename
+    /// is durable.
+    #[tokio::test]
+    async fn a_compaction_whose_directory_did_not_sync_still_writes_to_the_file_it_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = compacting_with_dir_syncs_failing(dir.path(), 1);
+        journal.append("a").await.unwrap();
+        journal.append("b").await.unwrap();
+        journal.append("c").await.expect("the directory synced at the second try");
+        journal.close().await;
+        assert_eq!(std::fs::read_to_string(dir.path().join("j.jsonl")).unwrap(), "compacted\nc\n");
+    }
+
+    #[tokio::test]
+    async fn a_line_is_not_acknowledged_while_the_compacted_files_name_is_not_durable() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = compacting_with_dir_syncs_failing(dir.path(), 2);
+        journal.append("a").await.unwrap();
+        journal.append("b").await.unwrap();
+        let refused = journal.append("c").await.expect_err("the rename may not survive a crash");
+        assert!(refused.to_string().contains("could not be synced"), "{refused}");
+        journal.close().await;
+        assert_eq!(std::fs::read_to_string(dir.path().join("j.jsonl")).unwrap(), "compacted\n");
     }
 
     fn close() -> Request<Plain> {
