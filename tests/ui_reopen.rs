@@ -236,3 +236,30 @@ fn only_a_change_to_one_target_that_was_not_applied_comes_back() {
     assert!(app.overlays.is_empty());
     assert!(flash(&app).starts_with("No form to reopen"), "{}", flash(&app));
 }
+
+/// With no key for it, the form comes back by the command line all the
+/// same, and the result says how.
+#[test]
+fn with_no_key_to_reopen_the_command_line_reopens_the_form() {
+    let (keymap, problems) = Keymap::with_overrides("keymap.toml", "[global]\nreopen = []");
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut app =
+        app_with(sandbox_session(), Looks { keymap, theme: Theme::defaults(Colors::On), problems }, 120, 40);
+    feed(&mut app, seeded_events());
+    press(&mut app, &["c", "b"]);
+    let typed = values(&app);
+    let effects = press(&mut app, &["enter", "y"]);
+    let sent = submitted(&effects);
+    let [(id, _)] = sent.as_slice() else { panic!("{effects:?}") };
+    let target = Some(Target::new(TargetKind::User, "12345-abcde-67890"));
+    let outcome = Outcome::rejected("no user has id \"12345-abcde-67890\"");
+    feed(&mut app, [Event::Finished { id: id.clone(), result: Finished::Single { target, outcome } }]);
+    assert!(flash(&app).contains(":reopen"), "{}", flash(&app));
+    press(&mut app, &["o"]);
+    assert!(app.overlays.is_empty(), "o reopens nothing now");
+    press(&mut app, &[":"]);
+    type_text(&mut app, "reopen");
+    press(&mut app, &["enter"]);
+    assert_eq!(values(&app), typed, "{}", render(&app));
+    assert!(render(&app).contains("no user has id"), "{}", render(&app));
+}

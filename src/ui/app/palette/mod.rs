@@ -46,6 +46,8 @@ pub enum PaletteCommand {
     Freeze,
     /// Cancel the newest batch still running.
     Cancel,
+    /// Bring back the newest form whose change was not applied.
+    Reopen,
     Help,
     Quit,
 }
@@ -191,7 +193,7 @@ pub fn parse(input: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
         "data-actions" | "actions" => PaletteCommand::Pane(PaneId::DataActions, CampaignSide::Campaigns),
         "audit" => PaletteCommand::Pane(PaneId::Audit, CampaignSide::Campaigns),
         "agent" => return agent(scope.agents, rest),
-        "state" | "dispose" | "attr" | "deploy" | "watch" | "cancel" if scope.read_only => {
+        "state" | "dispose" | "attr" | "deploy" | "watch" | "cancel" | "reopen" if scope.read_only => {
             return Err(format!("{word} changes the tenant, and this console is read-only"));
         }
         "resend" if scope.read_only => {
@@ -218,6 +220,7 @@ pub fn parse(input: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
         "refresh" => PaletteCommand::Refresh,
         "freeze" => PaletteCommand::Freeze,
         "cancel" => PaletteCommand::Cancel,
+        "reopen" => PaletteCommand::Reopen,
         "help" => PaletteCommand::Help,
         "quit" | "q" => PaletteCommand::Quit,
         other => {

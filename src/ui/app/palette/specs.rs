@@ -66,6 +66,7 @@ pub(super) const SPECS: &[Spec] = &[
     spec("refresh", Args::None, "Refresh every table now"),
     spec("freeze", Args::None, "Freeze or thaw the tables"),
     change("cancel", Args::None, "Cancel the running batch: targets not yet started are skipped"),
+    change("reopen", Args::None, "Reopen the newest form whose change to one target was not applied"),
     spec("help", Args::None, "Show the keys and files"),
     spec("quit", Args::None, "Leave the console"),
 ];
@@ -95,6 +96,7 @@ pub(super) fn for_verb(verb: Verb) -> Option<&'static str> {
         Verb::Freeze => "freeze",
         Verb::Refresh => "refresh",
         Verb::CancelBatch => "cancel",
+        Verb::Reopen => "reopen",
         Verb::ChangeState => "state",
         Verb::Dispose => "dispose",
         Verb::Attributes => "attr",

@@ -133,3 +133,17 @@ fn read_only_hides_and_refuses_changes_but_keeps_simulate() {
     assert!(!usage(true, true).iter().any(|(u, _)| u.starts_with("dispose")));
     assert!(usage(true, false).iter().any(|(u, _)| u.starts_with("dispose <code>")));
 }
+
+#[test]
+fn reopen_parses_is_listed_and_is_gone_in_read_only_mode() {
+    let agents = directory();
+    assert_eq!(parse("reopen", &scope_of(&agents, false)), Ok(PaletteCommand::Reopen));
+    assert!(
+        parse("reopen", &Scope { read_only: true, ..scope_of(&agents, false) })
+            .unwrap_err()
+            .contains("read-only")
+    );
+    assert!(usage(false, false).iter().any(|(u, d)| u == "reopen" && d.contains("not applied")));
+    assert!(!usage(false, true).iter().any(|(u, _)| u == "reopen"), "read-only sends no change");
+    assert_eq!(command_for(Verb::Reopen, false, false).as_deref(), Some("reopen"));
+}

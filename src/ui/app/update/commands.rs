@@ -71,6 +71,7 @@ pub(super) fn run(app: &mut App, command: PaletteCommand, effects: &mut Vec<Effe
         }
         PaletteCommand::Freeze => verbs::freeze(app),
         PaletteCommand::Cancel => verbs::cancel_batch(app, effects),
+        PaletteCommand::Reopen => super::reopen::reopen(app, effects),
         PaletteCommand::Help => app.overlays.push(Overlay::Help { scroll: 0 }),
         PaletteCommand::Quit => verbs::quit(app, effects),
     }
