@@ -14,6 +14,7 @@ use cxone_console::engine::{BatchReport, Change, Event, Finished, Outcome, Snaps
 use cxone_console::sandbox::Resource;
 use cxone_console::ui::Looks;
 use cxone_console::ui::app::App;
+use cxone_console::ui::forms::Kind;
 use cxone_console::ui::keymap::Keymap;
 use cxone_console::ui::theme::{Colors, Theme};
 use flow_support::Flow;
@@ -145,24 +146,30 @@ async fn reopening_clears_the_offer_whatever_its_words() {
 }
 
 /// A kept form whose target is gone from the table since reopens all the
-/// same, as it was typed, on the target as it was when sent.
+/// same, as it was typed, on the target as it was when sent, and says so.
 #[test]
 fn a_kept_form_whose_target_is_gone_reopens_as_it_was_typed() {
     let mut app = ready(120, 40);
     press(&mut app, &["c", "b"]);
     let typed_title = form(&app).title.clone();
+    let Kind::AgentStatus(users) = &form(&app).kind else { panic!("{}", render(&app)) };
+    let user = users[0].id.to_string();
     let effects = press(&mut app, &["enter", "y"]);
     let sent = submitted(&effects);
     let [(id, _)] = sent.as_slice() else { panic!("{effects:?}") };
-    let target = Some(Target::new(TargetKind::User, "12345-abcde-67890"));
-    let outcome = Outcome::rejected("no user has id \"12345-abcde-67890\"");
+    let target = Some(Target::new(TargetKind::User, &user));
+    let outcome = Outcome::rejected(format!("no user has id \"{user}\""));
     feed(&mut app, [Event::Finished { id: id.clone(), result: Finished::Single { target, outcome } }]);
-    let rows: Vec<User> = agents().into_iter().filter(|u| u.id.as_str() != "12345-abcde-67890").collect();
+    let rows: Vec<User> = agents().into_iter().filter(|u| u.id.as_str() != user).collect();
     feed(&mut app, [Event::Snapshot(Snapshot::Agents(table(rows, 2, &[])))]);
     press(&mut app, &["o"]);
     assert_eq!(form(&app).title, typed_title, "{}", render(&app));
     assert_eq!(values(&app)[0], "Busy");
     assert!(render(&app).contains("no user has id"), "the reason, in the form: {}", render(&app));
+    assert_eq!(
+        flash(&app),
+        "This form's agent is no longer in the list: the form shows it as it was when the change was sent."
+    );
 }
 
 /// A contact's outcome goes as a batch of one: refused, its form comes

@@ -3,8 +3,10 @@
 //! opens by itself, so it cannot take keys meant for what is on screen.
 
 use crate::engine::{Finished, Outcome};
+use crate::ui::app::table::TableView;
 use crate::ui::app::{App, Effect, FlashKind, Level, Pending, unbound};
-use crate::ui::forms::Form;
+use crate::ui::entity::Entity;
+use crate::ui::forms::{Form, Kind};
 use crate::ui::keymap::{Context, Verb};
 
 /// How many forms are kept to reopen. A supervisor retypes the last few;
@@ -74,10 +76,32 @@ pub(super) fn reopen(app: &mut App, effects: &mut Vec<Effect>) {
             "No form to reopen: a form comes back when the change it sent to one target is not applied.";
         return app.flash(text, Level::Info);
     };
+    let gone = gone_from(app, &form.kind);
     super::compose::show(app, form, effects);
     super::form::renewed(app);
-    // Under the form, the message would go on offering what is now open.
-    if app.flash.as_ref().is_some_and(|f| f.kind == FlashKind::ReopenOffer) {
+    if let Some(noun) = gone {
+        let text = format!(
+            "This form's {noun} is no longer in the list: the form shows it as it was when the change was sent."
+        );
+        app.flash(text, Level::Warn);
+    } else if app.flash.as_ref().is_some_and(|f| f.kind == FlashKind::ReopenOffer) {
+        // Under the form, the message would go on offering what is now open.
         app.flash = None;
+    }
+}
+
+/// What a kept form's target is called when it is gone from its loaded
+/// table since the form was sent (removed on the tenant, say): the reopened
+/// form cannot show it as the table has it.
+fn gone_from(app: &App, kind: &Kind) -> Option<&'static str> {
+    fn gone<T: Entity>(targets: &[T], view: &TableView<T>) -> Option<&'static str> {
+        let missing = |t: &T| !view.rows().iter().any(|row| row.id() == t.id());
+        (view.is_loaded() && targets.iter().any(missing)).then_some(T::NOUN)
+    }
+    match kind {
+        Kind::AgentStatus(rows) => gone(rows, &app.agents),
+        Kind::InteractionDisposition(rows) | Kind::Attributes(rows) => gone(rows, &app.interactions),
+        Kind::ContactDisposition(rows) => gone(rows, &app.contacts),
+        _ => None,
     }
 }
