@@ -131,10 +131,10 @@ async fn marked_contacts_take_one_outcome_and_those_the_dialer_holds_are_skipped
 }
 
 /// One contact whose name another loaded contact has (in this tenant, one
-/// in the other campaign) is told apart by its phone number in the form's
+/// in the other campaign) is told apart by its phone number and campaign in the form's
 /// title and header and in its review; a name of its own stays bare.
 #[tokio::test]
-async fn one_contact_whose_name_another_has_is_told_apart_by_phone() {
+async fn one_contact_whose_name_another_has_is_told_apart_by_phone_and_campaign() {
     let size = TenantSize { agents: 30, interactions: 60, campaigns: 2, contacts_per_campaign: 150 };
     let mut flow = Flow::sized(false, size).await;
     let rows = flow.app.contacts.rows();
@@ -152,14 +152,14 @@ async fn one_contact_whose_name_another_has_is_told_apart_by_phone() {
     flow.find(&twin.phone).await;
     assert_eq!(flow.app.contacts.selected_row().map(|c| &c.id), Some(&twin.id), "{}", flow.screen());
     flow.press(&["d"]).await;
-    let (name, phone) = (twin.display_name(), &twin.phone);
+    let (name, told) = (twin.display_name(), format!("{}, {campaign}", twin.phone));
     let screen = flow.screen();
-    assert!(screen.contains(&format!(" Outcome · {name} ({phone}) ")), "the title: {screen}");
-    assert!(screen.contains(&format!("For {name} ({phone}) (")), "the header: {screen}");
+    assert!(screen.contains(&format!(" Outcome · {name} ({told}) ")), "the title: {screen}");
+    assert!(screen.contains(&format!("For {name} ({told}) (")), "the header: {screen}");
     flow.press(&["c", "enter"]).await;
     let screen = flow.screen();
-    assert!(screen.contains(&format!("Set the outcome of {name} ({phone}) to ")), "{screen}");
-    assert!(screen.contains(&format!("{name} ({phone}): ")), "its line: {screen}");
+    assert!(screen.contains(&format!("Set the outcome of {name} ({told}) to ")), "{screen}");
+    assert!(screen.contains(&format!("{name} ({told}): ")), "its line: {screen}");
 
     // The prompt opens on the filter in place: it is emptied first.
     flow.press(&["esc", "esc", "y", "/", "ctrl-u"]).await;
@@ -169,7 +169,7 @@ async fn one_contact_whose_name_another_has_is_told_apart_by_phone() {
     flow.press(&["d"]).await;
     let screen = flow.screen();
     assert!(screen.contains(&format!(" Outcome · {} ─", single.display_name())), "{screen}");
-    assert!(!screen.contains(&format!("({})", single.phone)), "a name of its own stays bare: {screen}");
+    assert!(!screen.contains(&format!("({}, ", single.phone)), "a name of its own stays bare: {screen}");
 }
 
 #[tokio::test]

@@ -49,19 +49,21 @@ pub(super) fn title(rows: &[Contact], names: &Directory) -> String {
 pub fn contact_name(contact: &Contact, names: &Directory) -> String {
     let name = contact.display_name();
     if names.has_contact_namesake(contact.id.as_str(), &name) {
-        format!("{name} ({})", aside(contact))
+        format!("{name} ({})", aside(contact, names))
     } else {
         name
     }
 }
 
 /// What tells a contact from its namesakes: the number the dialer calls,
-/// which the supervisor sees in the list, or the id when it has none.
-fn aside(contact: &Contact) -> &str {
-    match contact.phone.trim() {
+/// which the supervisor sees in the list (or the id when it has none), and
+/// its campaign, for the same person called in two campaigns.
+fn aside(contact: &Contact, names: &Directory) -> String {
+    let reached = match contact.phone.trim() {
         "" => contact.id.as_str(),
         phone => phone,
-    }
+    };
+    format!("{reached}, {}", names.campaign_or_id(contact.campaign_id.as_str()))
 }
 
 fn custom_row(n: usize) -> Field {
@@ -265,7 +267,7 @@ fn line(row: &Contact, valid: &ContactDisposition, names: &Names, facts: &Facts<
         let now = row.custom_fields.get(key).map_or_else(|| "(not set)".to_string(), Value::to_string);
         after.push_str(&format!(" · {key}: {now} → {value}"));
     }
-    PlanLine { entity: names.of(row.display_name(), aside(row)), before, after, note }
+    PlanLine { entity: names.of(row.display_name(), &aside(row, facts.directory)), before, after, note }
 }
 
 impl Target for Contact {
