@@ -1,7 +1,7 @@
 //! What the console's screen costs: one frame of the agents pane with 100
 //! rows and with 100,000 (drawing only the visible rows, the two should
-//! cost about the same), one filter keystroke over 100,000 rows, and one
-//! keystroke in a state form for 100,000 marked agents (every one checked
+//! cost about the same), one filter keystroke over 100,000 rows (text, and
+//! a regex matched cell by cell), and one keystroke in a state form for 100,000 marked agents (every one checked
 //! again with the domain's rules).
 //!
 //! `cargo bench --bench render` prints the numbers; nothing here passes or fails.
@@ -47,6 +47,7 @@ fn main() {
     );
     let (keystroke, sort) = filter_and_sort_times(100_000);
     println!("filter keystroke, 100,000 rows:   {:>8.1} µs", micros(keystroke));
+    println!("regex filter keystroke, 100,000:  {:>8.1} µs", micros(regex_keystroke(100_000)));
     println!("sort by another column, 100,000:  {:>8.1} µs", micros(sort));
     println!("form keystroke, 100,000 marked:   {:>8.1} µs", micros(form_keystroke(100_000)));
 }
@@ -119,6 +120,22 @@ fn filter_and_sort_times(rows: usize) -> (Duration, Duration) {
         update(&mut app, Action::Key(key(KeyCode::Char('s'))));
     }
     (keystroke, start.elapsed() / 6)
+}
+
+/// The mean time of one keystroke typing a regex filter over `rows`: each
+/// keystroke after `re:` matches the pattern so far against every cell.
+fn regex_keystroke(rows: usize) -> Duration {
+    let mut app = console(rows);
+    update(&mut app, Action::Key(key(KeyCode::Char('/'))));
+    for c in "re:".chars() {
+        update(&mut app, Action::Key(key(KeyCode::Char(c))));
+    }
+    let typed = "^agent 0[0-4]";
+    let start = Instant::now();
+    for c in typed.chars() {
+        update(&mut app, Action::Key(key(KeyCode::Char(c))));
+    }
+    start.elapsed() / typed.len() as u32
 }
 
 fn console(rows: usize) -> App {
