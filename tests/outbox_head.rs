@@ -242,3 +242,36 @@ async fn the_engine_says_lines_gone_from_the_outbox_at_start_up_and_in_the_audit
     assert_eq!(delivered[0].webhook_id.as_deref(), Some(ids[0].as_str()));
     rig.stop().await;
 }
+
+/// A cut part-way through a line the head says was whole: the webhook it
+/// queued had been acknowledged, so the cut says it was lost, not that it
+/// was never acknowledged. A line written past the head and cut short by a
+/// crash is still one that was never acknowledged.
+#[tokio::test]
+async fn a_line_cut_part_way_is_told_acknowledged_only_when_the_head_had_it_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = Outbox::open(path(&dir)).await.unwrap();
+    enqueue(&outbox, &["change-1", "change-2"]).await;
+    outbox.close().await;
+    let text = std::fs::read(path(&dir)).unwrap();
+    std::fs::write(path(&dir), &text[..text.len() - 10]).unwrap();
+
+    let looked = peek(&path(&dir)).unwrap().cut.expect("a look sees the unfinished line").pending_words();
+    assert!(looked.contains("its head file says were whole once"), "{looked}");
+    assert!(!looked.contains("never acknowledged"), "{looked}");
+    let outbox = Outbox::open(path(&dir)).await.unwrap();
+    let said = outbox.cut().expect("cut").to_string();
+    assert!(said.contains("that webhook had been queued and acknowledged, and will not be sent"), "{said}");
+    assert!(!said.contains("never acknowledged"), "{said}");
+    assert_eq!(outbox.lost().map(|lost| lost.from_line), Some(2), "and told as a line lost");
+    outbox.close().await;
+
+    let mut text = std::fs::read(path(&dir)).unwrap();
+    text.extend_from_slice(br#"{"op":"enqueued","id":"msg_x","target":"crm""#);
+    std::fs::write(path(&dir), &text).unwrap();
+    let outbox = Outbox::open(path(&dir)).await.unwrap();
+    let said = outbox.cut().expect("cut").to_string();
+    assert!(said.contains("that webhook was never acknowledged"), "{said}");
+    assert_eq!(outbox.lost(), None, "nothing the head had is gone");
+    outbox.close().await;
+}

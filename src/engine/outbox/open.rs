@@ -34,7 +34,8 @@ pub(super) fn open_file(path: &Path) -> Result<Opened, OutboxError> {
     };
     let (file, ledger, survey) = replay(path, old.as_ref())?;
     let cut = file.torn().map(|torn| {
-        let mut cut = Cut::of(&torn.fragment, torn.offset, torn.bytes);
+        let mut cut =
+            Cut::of(&torn.fragment, torn.offset, torn.bytes).held_by(old.as_ref(), survey.now.epoch);
         cut.keep(path, &torn.fragment);
         cut
     });

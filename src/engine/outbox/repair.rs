@@ -8,6 +8,7 @@
 //! when the fragment still shows it, and the cut bytes are kept beside the
 //! outbox so that what they held can be recovered by hand.
 
+use super::head::Head;
 use crate::engine::journal::open_private;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -29,6 +30,10 @@ pub struct Cut {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+    /// Whether the head file says these bytes were once whole lines, synced
+    /// and acknowledged: then they are a loss, not a write a crash cut short.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub synced: bool,
     /// Where the cut bytes were kept, once cut.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kept: Option<PathBuf>,
@@ -46,7 +51,26 @@ impl Cut {
             op: field(fragment, "op"),
             id: field(fragment, "id"),
             target: field(fragment, "target"),
+            synced: false,
             kept: None,
+        }
+    }
+
+    /// Notes whether `head`, read for a file of compaction `epoch`, says
+    /// the outbox once held whole lines past where the cut starts.
+    pub(super) fn held_by(mut self, head: Option<&Head>, epoch: u64) -> Self {
+        self.synced = head.is_some_and(|head| head.epoch == epoch && head.len > self.offset);
+        self
+    }
+
+    /// What became of the webhook an `enqueued` line held, if it held one.
+    fn fate(&self) -> Option<&'static str> {
+        match (self.op.as_deref(), self.synced) {
+            (Some("enqueued"), false) => Some("that webhook was never acknowledged and will not be sent"),
+            (Some("enqueued"), true) => {
+                Some("that webhook had been queued and acknowledged, and will not be sent")
+            }
+            _ => None,
         }
     }
 
@@ -93,14 +117,18 @@ impl Cut {
 
     /// For a look that repairs nothing: what opening the outbox will cut.
     pub fn pending_words(&self) -> String {
-        let lost = if self.op.as_deref() == Some("enqueued") {
-            "; if no process is writing it now, that webhook was never acknowledged and will not be sent"
+        let lost = match self.fate() {
+            Some(fate) if !self.synced => format!("; if no process is writing it now, {fate}"),
+            Some(fate) => format!("; {fate}"),
+            None => String::new(),
+        };
+        let how = if self.synced {
+            "lines its head file says were whole once"
         } else {
-            ""
+            "a write in progress, or one a crash cut short"
         };
         format!(
-            "the outbox ends in {} that are not a whole line: a write in progress, or one a crash cut short, \
-             which the next start cuts{lost}",
+            "the outbox ends in {} that are not a whole line: {how}, which the next start cuts{lost}",
             self.what()
         )
     }
@@ -110,10 +138,8 @@ impl Cut {
 impl fmt::Display for Cut {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "cut an unfinished line from the webhook outbox's end: {}", self.what())?;
-        if self.op.as_deref() == Some("enqueued") {
-            f.write_str(
-                "; that webhook was never acknowledged and will not be sent (its change is in the audit log)",
-            )?;
+        if let Some(fate) = self.fate() {
+            write!(f, "; {fate} (its change is in the audit log)")?;
         }
         match &self.kept {
             Some(path) => write!(f, "; the cut bytes are kept in {}", path.display()),

@@ -314,6 +314,7 @@ pub fn peek(path: &Path) -> Result<Peek, OutboxError> {
         Verdict::Lost(lost) => Some(lost),
         Verdict::Whole | Verdict::NoHead => None,
     };
+    let cut = cut.map(|cut| cut.held_by(head.as_ref(), survey.now.epoch));
     Ok(Peek {
         waiting: ledger.pending().map(|e| Envelope::clone(e)).collect(),
         failed: ledger.failed().cloned().collect(),
