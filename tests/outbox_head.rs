@@ -275,3 +275,37 @@ async fn a_line_cut_part_way_is_told_acknowledged_only_when_the_head_had_it_whol
     assert_eq!(outbox.lost(), None, "nothing the head had is gone");
     outbox.close().await;
 }
+
+/// A head file that cannot be written leaves the outbox's end unguarded:
+/// the status the console shows says so while it lasts, and no longer once
+/// a write succeeds.
+#[tokio::test]
+async fn a_head_file_that_cannot_be_written_is_said_in_the_status_while_it_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = Outbox::open(path(&dir)).await.unwrap();
+    let cancel = CancellationToken::new();
+    let deliverer =
+        Deliverer::spawn(outbox.clone(), DeliveryConfig::new(HashMap::new(), key()), cancel.clone()).unwrap();
+    let mut status = deliverer.status();
+    // A directory where the head file goes: replacing it fails, whoever runs this.
+    let _ = std::fs::remove_file(head_path(&dir));
+    std::fs::create_dir(head_path(&dir)).unwrap();
+    enqueue(&outbox, &["change-1"]).await;
+    let said = tokio::time::timeout(Duration::from_secs(10), until(&mut status, |s| s.repaired.is_some()))
+        .await
+        .expect("the status says the head cannot be written")
+        .repaired
+        .unwrap();
+    assert!(said.contains("head file: cannot write"), "{said}");
+    assert!(said.contains("would go unseen until it can be written"), "{said}");
+
+    std::fs::remove_dir(head_path(&dir)).unwrap();
+    enqueue(&outbox, &["change-2"]).await;
+    let cleared = |s: &OutboxStatus| s.repaired.is_none() && s.misconfigured == 2;
+    tokio::time::timeout(Duration::from_secs(10), until(&mut status, cleared))
+        .await
+        .expect("said no more once the head is written");
+    cancel.cancel();
+    deliverer.stopped().await;
+    outbox.close().await;
+}

@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+use tokio::sync::Notify;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HeadError {
@@ -74,8 +75,44 @@ const SPACING: Duration = Duration::from_millis(100);
 pub struct Keeper<H> {
     shared: Arc<(Mutex<Slot<H>>, Condvar)>,
     thread: Option<JoinHandle<()>>,
-    /// Why the last head write failed, until one succeeds.
-    trouble: Arc<Mutex<Option<String>>>,
+    trouble: Trouble,
+}
+
+/// Why a keeper's last head write failed, until one succeeds; cloned for
+/// whoever must tell it while the keeper is away with the journal's writer.
+#[derive(Clone, Default)]
+pub struct Trouble(Arc<Mutex<TroubleState>>);
+
+#[derive(Default)]
+struct TroubleState {
+    said: Option<String>,
+    /// Woken when `said` changes, for a reader that waits on other news.
+    wake: Option<Arc<Notify>>,
+}
+
+impl Trouble {
+    pub fn get(&self) -> Option<String> {
+        self.state().said.clone()
+    }
+
+    /// Wakes `wake` each time the trouble comes or goes.
+    pub fn wake_on_change(&self, wake: Arc<Notify>) {
+        self.state().wake = Some(wake);
+    }
+
+    fn set(&self, said: Option<String>) {
+        let mut state = self.state();
+        if state.said != said {
+            state.said = said;
+            if let Some(wake) = &state.wake {
+                wake.notify_one();
+            }
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, TroubleState> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 struct Slot<H> {
@@ -88,8 +125,8 @@ impl<H: Serialize + Send + 'static> Keeper<H> {
     /// journal in the thread's name and in the log file (`audit`, `outbox`).
     pub fn spawn(path: PathBuf, journal: &'static str) -> io::Result<Self> {
         let shared = Arc::new((Mutex::new(Slot { next: None, closing: false }), Condvar::new()));
-        let trouble = Arc::new(Mutex::new(None));
-        let (theirs, their_trouble) = (Arc::clone(&shared), Arc::clone(&trouble));
+        let trouble = Trouble::default();
+        let (theirs, their_trouble) = (Arc::clone(&shared), trouble.clone());
         let thread = std::thread::Builder::new()
             .name(format!("{journal}-head"))
             .spawn(move || keep(&path, journal, &theirs, &their_trouble))?;
@@ -99,7 +136,13 @@ impl<H: Serialize + Send + 'static> Keeper<H> {
     /// Why the head could not be written last time, unless a later write
     /// succeeded.
     pub fn trouble(&self) -> Option<String> {
-        self.trouble.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.trouble.get()
+    }
+
+    /// A handle on [`trouble`](Self::trouble) that outlives handing the
+    /// keeper over.
+    pub fn trouble_handle(&self) -> Trouble {
+        self.trouble.clone()
     }
 
     /// Hands over the head of a synced batch; one not yet written is replaced.
@@ -128,12 +171,7 @@ enum Turn<H> {
     Last(Option<H>),
 }
 
-fn keep<H: Serialize>(
-    path: &Path,
-    journal: &str,
-    shared: &(Mutex<Slot<H>>, Condvar),
-    trouble: &Mutex<Option<String>>,
-) {
+fn keep<H: Serialize>(path: &Path, journal: &str, shared: &(Mutex<Slot<H>>, Condvar), trouble: &Trouble) {
     let mut due = Instant::now();
     loop {
         match next_turn(shared, due) {
@@ -149,13 +187,12 @@ fn keep<H: Serialize>(
     }
 }
 
-fn record<H: Serialize>(path: &Path, journal: &str, head: &H, trouble: &Mutex<Option<String>>) {
+fn record<H: Serialize>(path: &Path, journal: &str, head: &H, trouble: &Trouble) {
     let written = write(path, head);
     if let Err(e) = &written {
         tracing::warn!(path = %path.display(), "cannot update the {journal} head: {e}");
     }
-    *trouble.lock().unwrap_or_else(PoisonError::into_inner) =
-        written.err().map(|e| format!("cannot write {}: {e}", path.display()));
+    trouble.set(written.err().map(|e| format!("cannot write {}: {e}", path.display())));
 }
 
 /// Waits for a head to write once `due` has come, or for the keeper to close.

@@ -22,7 +22,8 @@ pub struct OutboxStatus {
     pub last_error: Option<String>,
     /// What opening the outbox cut from its end, or found gone from it, in
     /// words: a webhook it held will not be sent, so it stays said while
-    /// the deliverer runs.
+    /// the deliverer runs. And a head file that cannot be written now, while
+    /// it cannot.
     pub repaired: Option<String>,
     /// False once the deliverer has stopped.
     pub running: bool,

@@ -8,7 +8,7 @@ use super::open::{HeadRead, Opened, open_file, read_head};
 use super::repair::Cut;
 use super::sealer::OutboxSealer;
 use crate::domain::FieldError;
-use crate::engine::journal::head::Keeper;
+use crate::engine::journal::head::{Keeper, Trouble};
 use crate::engine::journal::{Journal, JournalError, JournalStats, TornTail};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -66,6 +66,8 @@ pub struct Outbox {
     lost: Option<Lost>,
     /// A head file written anew for lines already there, in words.
     head_note: Option<String>,
+    /// Why the head file cannot be written now, if it cannot.
+    head_trouble: Trouble,
 }
 
 impl Outbox {
@@ -85,8 +87,11 @@ impl Outbox {
             path: head_path,
             source,
         })?;
+        let head_trouble = keeper.trouble_handle();
         let ledger = Arc::new(Mutex::new(ledger));
         let wake = Arc::new(Notify::new());
+        // The status the deliverer publishes says it: the deliverer waits on `wake`.
+        head_trouble.wake_on_change(Arc::clone(&wake));
         let sealer = OutboxSealer {
             ledger: Arc::clone(&ledger),
             wake: Arc::clone(&wake),
@@ -96,7 +101,8 @@ impl Outbox {
             compacting: None,
             keeper,
         };
-        let outbox = Self { journal: file.start(sealer), ledger, wake, torn, cut, lost, head_note };
+        let outbox =
+            Self { journal: file.start(sealer), ledger, wake, torn, cut, lost, head_note, head_trouble };
         for said in outbox.repairs() {
             tracing::warn!(path = %outbox.path().display(), "{said}");
         }
@@ -186,11 +192,18 @@ impl Outbox {
         self.losses().chain(self.head_note.iter().cloned()).collect()
     }
 
-    /// What opening found that cost webhooks, in words, for the status the
-    /// console shows while the outbox is open.
+    /// What opening found that cost webhooks, and a head file that cannot
+    /// be written now, in words, for the status the console shows while the
+    /// outbox is open.
     pub fn repaired(&self) -> Option<String> {
-        let losses: Vec<String> = self.losses().collect();
-        (!losses.is_empty()).then(|| losses.join("; "))
+        let unkept = self.head_trouble.get().map(|trouble| {
+            format!(
+                "the webhook outbox's head file: {trouble}; lines lost from the outbox's end would go unseen \
+                 until it can be written"
+            )
+        });
+        let said: Vec<String> = self.losses().chain(unkept).collect();
+        (!said.is_empty()).then(|| said.join("; "))
     }
 
     /// The cut and the lines gone, in words.
