@@ -270,3 +270,48 @@ fn with_no_key_to_reopen_the_command_line_reopens_the_form() {
     assert_eq!(values(&app), typed, "{}", render(&app));
     assert!(render(&app).contains("no user has id"), "{}", render(&app));
 }
+
+/// A kept contact form whose campaign has left the tenant's list since
+/// reopens as it was typed, and says the campaign is gone, not that it is
+/// still to be read.
+#[test]
+fn a_kept_contact_form_whose_campaign_is_gone_says_so() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["3", "l", "d", "w"]);
+    let Kind::ContactDisposition(targets) = &form(&app).kind else { panic!("{}", render(&app)) };
+    let contact = targets[0].clone();
+    let effects = press(&mut app, &["enter", "y"]);
+    let sent = submitted(&effects);
+    let [(id, _)] = sent.as_slice() else { panic!("{effects:?}\n{}", render(&app)) };
+    let refused = Outcome::rejected("the tenant refused the outcome (404): no such campaign");
+    let mut report = BatchReport::default();
+    report.count(&refused, None);
+    let target = Target::new(TargetKind::Contact, contact.id.as_str());
+    feed(
+        &mut app,
+        [
+            Event::ItemFinished { id: id.clone(), item: id.item(0), target, outcome: refused },
+            Event::Finished { id: id.clone(), result: Finished::Batch(report) },
+        ],
+    );
+    let campaigns = campaigns().into_iter().filter(|c| c.id != contact.campaign_id).collect();
+    let left = contacts().into_iter().filter(|c| c.campaign_id != contact.campaign_id).collect();
+    feed(
+        &mut app,
+        [
+            Event::Snapshot(Snapshot::Campaigns(table(campaigns, 2, &[]))),
+            Event::Snapshot(Snapshot::Contacts(table(left, 2, &[]))),
+        ],
+    );
+    press(&mut app, &["o"]);
+    let screen = render(&app);
+    assert!(
+        screen.contains(&format!("campaign {} is no longer on the tenant's list", contact.campaign_id)),
+        "{screen}"
+    );
+    assert!(!screen.contains("is not loaded yet"), "{screen}");
+    assert_eq!(
+        flash(&app),
+        "This form's contact is no longer in the list: the form shows it as it was when the change was sent."
+    );
+}

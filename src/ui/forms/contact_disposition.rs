@@ -66,6 +66,19 @@ fn aside(contact: &Contact, names: &Directory) -> String {
     format!("{reached}, {}", names.campaign_or_id(contact.campaign_id.as_str()))
 }
 
+/// Why `row`'s campaign, not among the loaded ones, gives no outcomes: not
+/// read yet, or gone from the tenant's list since the contact was.
+fn missing_campaign(row: &Contact, facts: &Facts<'_>) -> String {
+    let campaign = facts.directory.campaign_or_id(row.campaign_id.as_str());
+    if facts.campaigns.is_empty() {
+        format!("campaign {campaign} is not loaded yet; wait for the refresh")
+    } else {
+        format!(
+            "campaign {campaign} is no longer on the tenant's list, so its outcomes cannot be checked or sent"
+        )
+    }
+}
+
 fn custom_row(n: usize) -> Field {
     Field::text(
         &format!("customFields[{n}]"),
@@ -169,7 +182,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
         .shared_beyond(namesakes.map(Contact::display_name));
     for row in rows {
         let Some(campaign) = facts.campaigns.iter().find(|c| c.id == row.campaign_id) else {
-            check.note("", format!("campaign {} is not loaded yet; wait for the refresh", row.campaign_id));
+            check.note("", missing_campaign(row, facts));
             continue;
         };
         let matrix: OutcomeMatrix = campaign.outcome_matrix();
