@@ -32,14 +32,7 @@ fn values(app: &App) -> Vec<String> {
 #[tokio::test]
 async fn a_refused_state_change_gives_its_form_back_as_it_was_typed_with_the_reason() {
     let mut flow = Flow::start(false).await;
-    let clerk = flow
-        .app
-        .agents
-        .rows()
-        .iter()
-        .find(|u| !u.role_names().any(|r| r == "Agent" || r == "Supervisor"))
-        .cloned()
-        .expect("a user with no agent role");
+    let clerk = flow.clerks().into_iter().next().expect("a user with no agent role");
     flow.find(&clerk.display_name()).await;
     assert_eq!(flow.app.agents.selected_row().map(|u| &u.id), Some(&clerk.id));
     flow.press(&["c"]).await;
@@ -89,15 +82,7 @@ async fn refused_state_change(flow: &mut Flow) {
 /// Two users with no agent role; the first is sent one refused change and
 /// the second twenty, so that the first's form is one too many.
 async fn twenty_one_refusals(flow: &mut Flow) -> (User, User) {
-    let clerks: Vec<User> = flow
-        .app
-        .agents
-        .rows()
-        .iter()
-        .filter(|u| !u.role_names().any(|r| r == "Agent" || r == "Supervisor"))
-        .take(2)
-        .cloned()
-        .collect();
+    let clerks: Vec<User> = flow.clerks().into_iter().take(2).collect();
     let [first, other] = clerks.as_slice() else { panic!("two users with no agent role: {clerks:?}") };
     flow.find(&first.display_name()).await;
     refused_state_change(flow).await;

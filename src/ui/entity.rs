@@ -22,14 +22,32 @@ pub struct Lookup<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct Directory {
     agents: HashMap<String, Person>,
-    /// How many agents go by each name.
-    named: HashMap<String, usize>,
+    agents_named: NameCount,
     campaigns: HashMap<String, String>,
     /// Contacts' names by id, across campaigns: a namesake in another
     /// campaign is as easy to mistake once the form is away from its list.
     contacts: HashMap<String, String>,
-    /// How many contacts go by each name.
-    contacts_named: HashMap<String, usize>,
+    contacts_named: NameCount,
+}
+
+/// How many of a kind go by each name, to tell whether a name alone says
+/// which one is meant.
+#[derive(Debug, Clone, Default)]
+struct NameCount(HashMap<String, usize>);
+
+impl NameCount {
+    fn of<'a>(names: impl IntoIterator<Item = &'a String>) -> Self {
+        let mut count = HashMap::new();
+        for name in names {
+            *count.entry(name.clone()).or_insert(0) += 1;
+        }
+        Self(count)
+    }
+
+    /// Whether another than the one whose own name is `own` goes by `name`.
+    fn shared(&self, name: &str, own: Option<&str>) -> bool {
+        self.0.get(name).copied().unwrap_or(0) > usize::from(own == Some(name))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,32 +69,24 @@ impl Directory {
     /// Replaces the agents, keeping the campaigns.
     pub fn set_agents(&mut self, people: impl IntoIterator<Item = (String, Person)>) {
         self.agents = people.into_iter().collect();
-        self.named.clear();
-        for person in self.agents.values() {
-            *self.named.entry(person.name.clone()).or_insert(0) += 1;
-        }
+        self.agents_named = NameCount::of(self.agents.values().map(|person| &person.name));
     }
 
     /// Whether an agent other than `id` goes by `name`, so that the name
     /// alone does not say which of them is meant.
     pub fn has_namesake(&self, id: &str, name: &str) -> bool {
-        let named = self.named.get(name).copied().unwrap_or(0);
-        named > usize::from(self.name(id) == Some(name))
+        self.agents_named.shared(name, self.name(id))
     }
 
     /// Replaces the contacts' names (id, name), keeping the rest.
     pub fn set_contacts(&mut self, contacts: impl IntoIterator<Item = (String, String)>) {
         self.contacts = contacts.into_iter().collect();
-        self.contacts_named.clear();
-        for name in self.contacts.values() {
-            *self.contacts_named.entry(name.clone()).or_insert(0) += 1;
-        }
+        self.contacts_named = NameCount::of(self.contacts.values());
     }
 
     /// Whether a contact other than `id` goes by `name`.
     pub fn has_contact_namesake(&self, id: &str, name: &str) -> bool {
-        let named = self.contacts_named.get(name).copied().unwrap_or(0);
-        named > usize::from(self.contacts.get(id).map(String::as_str) == Some(name))
+        self.contacts_named.shared(name, self.contacts.get(id).map(String::as_str))
     }
 
     /// Replaces the campaigns' names (id, name), keeping the agents.

@@ -7,6 +7,8 @@
 
 use crate::engine_support::{PATIENCE, Rig, engine_config};
 use crate::ui_support::{app_with, key_event, render, sandbox_session};
+use cxone_console::api::model::User;
+use cxone_console::domain::agent_status::role_fit;
 use cxone_console::sandbox::{Sandbox, SandboxConfig, TenantSize};
 use cxone_console::ui::Looks;
 use cxone_console::ui::app::{Action, App, Clock, Effect, Overlay, update};
@@ -107,6 +109,12 @@ impl Flow {
         self.press(&["/"]).await;
         self.typed(needle).await;
         self.press(&["enter"]).await;
+    }
+
+    /// The loaded users who hold neither the Agent nor the Supervisor role:
+    /// the tenant refuses them an agent state.
+    pub fn clerks(&self) -> Vec<User> {
+        self.app.agents.rows().iter().filter(|u| role_fit(u.role_names()).is_err()).cloned().collect()
     }
 
     pub fn form_value(&self, field: usize) -> String {

@@ -91,22 +91,47 @@ pub(super) fn read_head(outbox: &Path) -> Result<Option<Head>, HeadRead> {
 /// Opens the journal and replays it, surveying it against `head`. Blocking.
 fn replay(path: &Path, head: Option<&Head>) -> Result<(JournalFile, Ledger, Survey), OutboxError> {
     let file = JournalFile::open(path, 0)?;
-    let mut ledger = Ledger::default();
-    let mut survey = Survey::new(head);
+    let mut replay = Replay::new(path, head);
     let mut last = None;
     for line in file.lines()? {
         let line = line?;
-        let op: Op = serde_json::from_slice(&line.bytes).map_err(|e| OutboxError::Damaged {
-            path: path.to_path_buf(),
-            line: line.number,
-            detail: e.to_string(),
-        })?;
-        ledger.apply(&op);
-        survey.see(&line.bytes, line.end(), &op);
+        replay.line(line.number, &line.bytes, line.end())?;
         last = Some(line.bytes);
     }
-    survey.finish(last.as_deref());
+    let (ledger, survey) = replay.finish(last.as_deref());
     Ok((file, ledger, survey))
+}
+
+/// The outbox's whole lines read into its ledger and surveyed against its
+/// head, as opening it and a look at it both read them.
+pub(super) struct Replay<'a> {
+    path: &'a Path,
+    ledger: Ledger,
+    survey: Survey,
+}
+
+impl<'a> Replay<'a> {
+    pub fn new(path: &'a Path, head: Option<&Head>) -> Self {
+        Self { path, ledger: Ledger::default(), survey: Survey::new(head) }
+    }
+
+    /// Line `number`, its bytes without the newline, and the offset just past it.
+    pub fn line(&mut self, number: u64, bytes: &[u8], end: u64) -> Result<(), OutboxError> {
+        let op: Op = serde_json::from_slice(bytes).map_err(|e| OutboxError::Damaged {
+            path: self.path.to_path_buf(),
+            line: number,
+            detail: e.to_string(),
+        })?;
+        self.ledger.apply(&op);
+        self.survey.see(bytes, end, &op);
+        Ok(())
+    }
+
+    /// Done, with the last line's bytes (`None` for an empty outbox).
+    pub fn finish(mut self, last: Option<&[u8]>) -> (Ledger, Survey) {
+        self.survey.finish(last);
+        (self.ledger, self.survey)
+    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
 //! The durable queue: enqueue, mark, reopen (held to its head file), look.
 
-use super::head::{self, Survey, Verdict, check};
+use super::head::{self, Verdict, check};
 use super::ledger::{Ledger, Tally};
 use super::lost::Lost;
 use super::message::{Envelope, FailedMessage, Message, MessageId, Op};
-use super::open::{HeadRead, Opened, open_file, read_head};
+use super::open::{HeadRead, Opened, Replay, open_file, read_head};
 use super::repair::Cut;
 use super::sealer::OutboxSealer;
 use crate::domain::FieldError;
@@ -304,8 +304,7 @@ pub fn peek(path: &Path) -> Result<Peek, OutboxError> {
     }
     let cut =
         (whole < bytes.len()).then(|| Cut::of(&bytes[whole..], whole as u64, (bytes.len() - whole) as u64));
-    let mut ledger = Ledger::default();
-    let mut survey = Survey::new(head.as_ref());
+    let mut replay = Replay::new(path, head.as_ref());
     let (mut end, mut number, mut last) = (0, 0, None);
     for line in bytes[..whole].split(|b| *b == b'\n') {
         end += line.len() as u64 + 1;
@@ -313,16 +312,10 @@ pub fn peek(path: &Path) -> Result<Peek, OutboxError> {
             continue;
         }
         number += 1;
-        let op = serde_json::from_slice::<Op>(line).map_err(|e| OutboxError::Damaged {
-            path: path.to_path_buf(),
-            line: number,
-            detail: e.to_string(),
-        })?;
-        ledger.apply(&op);
-        survey.see(line, end, &op);
+        replay.line(number, line, end)?;
         last = Some(line);
     }
-    survey.finish(last);
+    let (ledger, survey) = replay.finish(last);
     let lost = match check(head.as_ref(), &survey, |id| ledger.contains(id)) {
         Verdict::Lost(lost) => Some(lost),
         Verdict::Whole | Verdict::NoHead => None,
