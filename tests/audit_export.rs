@@ -18,7 +18,8 @@ async fn four_records(dir: &tempfile::TempDir) -> (PathBuf, Vec<AuditRecord>) {
         if i == 1 {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        let target = Target::contact("camp-1", format!("contact-{command}"));
+        // The second change read its contact's name; the first did not.
+        let target = Target::contact("camp-1", format!("contact-{command}")).named(["", "Ana Lima"][i]);
         let request = RequestInfo {
             method: Method::Patch,
             path: format!("/api/v1/outbound/campaigns/camp-1/contacts/contact-{command}"),
@@ -69,6 +70,8 @@ async fn csv_export_has_fixed_columns_with_nested_fields_flattened() {
     assert_eq!(cell(intent, "kind"), "intent");
     assert_eq!(cell(intent, "targetType"), "contact");
     assert_eq!(cell(intent, "targetCampaign"), "camp-1");
+    assert_eq!(cell(intent, "targetName"), "", "a change that did not read a name has none");
+    assert_eq!(cell(&rows[2], "targetName"), "Ana Lima");
     assert_eq!(cell(intent, "method"), "PATCH");
     assert_eq!(cell(intent, "outcome"), "");
     let before: Value = serde_json::from_str(&cell(intent, "before")).unwrap();

@@ -145,6 +145,11 @@ async fn a_user_without_an_agent_role_or_outside_their_shift_is_refused_by_that_
     assert!(refused.text().starts_with(&named), "named, with the id, and no field name before: {refused}");
     let flags = compliance(&rig.audit_records(), &id);
     assert_eq!((&flags["roleChecked"], &flags["shiftValidated"]), (&json!(false), &json!("not checked")));
+    // Refused once read: the record names whom, as the refusal does.
+    let records = rig.audit_records();
+    let record = records.iter().find(|r| r.entry.command_id.as_deref() == Some(id.as_str())).unwrap();
+    let target = record.entry.target.as_ref().unwrap();
+    assert_eq!(target.name.as_deref(), Some(clerk.display_name().as_str()));
 
     let (id, refused) = outcome(&mut rig, draft(off_shift.id.as_str(), another_status(off_shift), "")).await;
     assert!(matches!(refused, Outcome::Rejected { .. }), "{refused:?}");

@@ -121,6 +121,11 @@ async fn the_documents_three_contacts_are_applied_once_each_and_reach_the_crm() 
     assert_eq!(plain.entry.after, Some(json!({"outcomeCode": "CALLBACK_LATER"})), "nothing else was sent");
     let request = intent.entry.request.as_ref().unwrap();
     assert!(request.etag.is_some() && request.idempotency_key.as_deref() == Some(ids[0].as_str()));
+    // Both records name the contact as it was read, for people reading the log.
+    for record in records_of(&records, &ids[0]) {
+        let target = record.entry.target.as_ref().expect("a change names its target");
+        assert_eq!(target.name.as_deref(), Some(first.display_name().as_str()), "{:?}", record.entry.kind);
+    }
     let said = records_of(&records, &ids[0])[1].entry.reason.clone().unwrap_or_default();
     let named =
         format!("contact {} (contact-uuid-111111111111) now has outcome INTERESTED", first.display_name());

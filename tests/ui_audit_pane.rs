@@ -117,3 +117,34 @@ async fn a_regex_anchors_at_the_operators_cell() {
         assert_eq!(flow.app.audit.shown_len(), shown, "/{filter}: {}", flow.screen());
     }
 }
+
+/// A change's records name whom it was for, and the pane shows that name
+/// where it would show the id: a supervisor reads "Ines Janssen", not a
+/// user id to look up. The filter finds the record by either.
+#[tokio::test]
+async fn the_pane_names_the_target_a_change_read() {
+    let mut flow = Flow::start(false).await;
+    let clerk = flow.clerks().into_iter().next().expect("a user with no agent role");
+    let name = clerk.display_name();
+    flow.find(&name).await;
+    flow.press(&["c", "enter", "y"]).await;
+    flow.settled().await;
+    let outcome = |app: &App| app.audit.window(app.audit.len()).any(|(_, r)| r.entry.outcome.is_some());
+    flow.until("the change's outcome in the audit log", outcome).await;
+
+    flow.press(&["5"]).await;
+    let screen = flow.screen();
+    let line = screen
+        .lines()
+        .find(|l| l.contains(" rejected ") && l.contains("agent state"))
+        .unwrap_or_else(|| panic!("the refusal's line:\n{screen}"));
+    let target = line.split("agent state").nth(1).unwrap_or_default().trim_start();
+    assert!(target.starts_with(&name), "the name in the target column: {line:?}");
+    assert!(!line.contains(clerk.id.as_str()), "not the id as well: {line:?}");
+    for filter in [format!("re:^{name}$"), clerk.id.to_string()] {
+        flow.press(&["/", "ctrl-u"]).await;
+        flow.typed(&filter).await;
+        flow.press(&["enter"]).await;
+        assert_eq!(flow.app.audit.shown_len(), 1, "/{filter}: {}", flow.screen());
+    }
+}

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use time::OffsetDateTime;
 
-pub const CSV_COLUMNS: [&str; 25] = [
+pub const CSV_COLUMNS: [&str; 26] = [
     "seq",
     "time",
     "kind",
@@ -31,6 +31,7 @@ pub const CSV_COLUMNS: [&str; 25] = [
     "targetType",
     "targetId",
     "targetCampaign",
+    "targetName",
     "method",
     "path",
     "etag",
@@ -178,6 +179,7 @@ fn csv_row(r: &AuditRecord) -> [String; CSV_COLUMNS.len()] {
         target.map(|t| wire_name(&t.kind)).unwrap_or_default(),
         target.map(|t| t.id.clone()).unwrap_or_default(),
         target.and_then(|t| t.campaign.clone()).unwrap_or_default(),
+        target.and_then(|t| t.name.clone()).unwrap_or_default(),
         request.map(|q| q.method.as_str().to_string()).unwrap_or_default(),
         request.map(|q| q.path.clone()).unwrap_or_default(),
         request.and_then(|q| q.etag.clone()).unwrap_or_default(),

@@ -85,10 +85,11 @@ fn request_members(request: &RequestInfo, out: &mut Vec<u8>) -> serde_json::Resu
 }
 
 fn target_members(target: &Target, out: &mut Vec<u8>) -> serde_json::Result<()> {
-    let Target { kind, id, campaign } = target;
+    let Target { kind, id, campaign, name } = target;
     let mut members = Members::open(out);
     members.leaf("campaign", campaign.as_ref())?;
     members.leaf("id", Some(id))?;
+    members.leaf("name", name.as_ref())?;
     members.leaf("type", Some(kind))?;
     members.close();
     Ok(())
@@ -235,7 +236,7 @@ mod tests {
         let entry = AuditEntry::outcome(
             "cmd-1.3",
             "contact_disposition",
-            Target::contact("c-1", "k-1"),
+            Target::contact("c-1", "k-1").named("Zoë \"Z\" Ng"),
             Outcome::Applied,
         )
         .by("jdoe", "client-a", "cmd-1")

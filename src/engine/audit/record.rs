@@ -78,15 +78,30 @@ pub struct Target {
     /// The campaign of an outbound contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub campaign: Option<String>,
+    /// What people call the entity (an agent's or a contact's name, an
+    /// interaction's customer, a data action's name), as the change found
+    /// it: a log read by people names whom each change was for, where an id
+    /// alone would send them to look it up. Absent when the change never
+    /// read its target, and on records written before names were kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 impl Target {
     pub fn new(kind: TargetKind, id: impl Into<String>) -> Self {
-        Self { kind, id: id.into(), campaign: None }
+        Self { kind, id: id.into(), campaign: None, name: None }
     }
 
     pub fn contact(campaign: impl Into<String>, id: impl Into<String>) -> Self {
-        Self { kind: TargetKind::Contact, id: id.into(), campaign: Some(campaign.into()) }
+        Self { kind: TargetKind::Contact, id: id.into(), campaign: Some(campaign.into()), name: None }
+    }
+
+    /// The target, called `name`; a blank name (an entity the tenant has
+    /// none for) leaves it unnamed.
+    pub fn named(mut self, name: &str) -> Self {
+        let name = name.trim();
+        self.name = (!name.is_empty()).then(|| name.to_owned());
+        self
     }
 
     /// The entity as one word (`contact:<campaign>/<id>`), to tell the

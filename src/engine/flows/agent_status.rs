@@ -154,6 +154,7 @@ impl Flow<'_> {
             Ok(read) => read.value,
             Err(e) => return self.noted(Ending::error(&e)),
         };
+        trail.name_target(&user.display_name());
         // The user is read: the refusal names them, not only their id.
         if let Err(unfit) = role_fit(user.role_names()) {
             return self.noted(refused(unfit.said_of(user.named())));

@@ -86,7 +86,10 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
         ctx.api.interaction(&update.interaction_id)
     );
     let name = match interaction {
-        Ok(reply) => reply.value.named(),
+        Ok(reply) => {
+            trail.name_target(reply.value.customer_name.as_deref().unwrap_or_default());
+            reply.value.named()
+        }
         Err(_) => update.interaction_id.to_string(),
     };
     let before = match read {

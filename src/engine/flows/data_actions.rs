@@ -232,6 +232,7 @@ async fn patch(ctx: &Ctx, id: &CommandId, named: &ActionRef, version: Option<&st
         Ok(current) => current,
         Err(e) => return failed(trail, &e, started).await,
     };
+    trail.name_target(&current.value.name);
     match change.fit(&current.value.version, current.value.is_deprecated) {
         PatchFit::Send => {}
         PatchFit::InPlace(why) => {

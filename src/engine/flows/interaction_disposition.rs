@@ -79,6 +79,7 @@ async fn apply(
         Ok(current) => current,
         Err(settled) => return trail.finish(settled, started.elapsed()).await,
     };
+    trail.name_target(current.value.customer_name.as_deref().unwrap_or_default());
     if change.held_by(&current.value.dispositions) {
         let reason = format!("{}; nothing was sent", change.already(current.value.named()));
         let settled = Settled::new(Outcome::skipped(Outcome::UNCHANGED, reason))

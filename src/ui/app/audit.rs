@@ -220,6 +220,8 @@ fn parts(record: &AuditRecord) -> (Vec<String>, Option<&str>) {
         parts.push(action.clone());
     }
     if let Some(target) = &entry.target {
+        // Both, so a filter finds the record by either.
+        parts.extend(target.name.clone());
         parts.push(target.id.clone());
     }
     if let Some(reason) = &entry.reason {

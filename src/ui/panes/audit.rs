@@ -104,7 +104,9 @@ fn line(record: &AuditRecord, (room, by): (usize, usize), stamp: Stamp, app: &Ap
     let entry = &record.entry;
     let word = kind_word(record);
     let action = entry.action.as_deref().map_or("", action_label);
-    let target = entry.target.as_ref().map(|t| t.id.as_str()).unwrap_or("");
+    // Whom the change was for, by the name people know them by when the
+    // record has it; the id is in the record's details.
+    let target = entry.target.as_ref().map(|t| t.name.as_deref().unwrap_or(&t.id)).unwrap_or("");
     // The target's id has a column of its own: the text need not say it
     // again after a name, and what changed then fits.
     let rest = match (&entry.reason, &entry.target) {

@@ -99,9 +99,13 @@ pub fn record_fields(record: &AuditRecord) -> Vec<Field> {
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
-        match &t.campaign {
-            Some(campaign) => format!("{kind} {} in campaign {campaign}", t.id),
+        let named = match &t.name {
+            Some(name) => format!("{kind} {name} ({})", t.id),
             None => format!("{kind} {}", t.id),
+        };
+        match &t.campaign {
+            Some(campaign) => format!("{named} in campaign {campaign}"),
+            None => named,
         }
     });
     let http = entry.http_status.map(|status| {

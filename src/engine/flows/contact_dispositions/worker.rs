@@ -91,6 +91,7 @@ impl Worker<'_> {
             Err(e) => return Ending::error(&e),
         };
         let before = read.value;
+        trail.name_target(&before.display_name());
         if let Err(skip) = self.check(&before) {
             return skipped(skip).call(read.call);
         }
