@@ -240,3 +240,23 @@ fn a_hundred_thousand_rows_filter_and_keep_their_selection() {
     assert_eq!(selected_name(&app).as_deref(), Some("Agent 099999"), "clearing keeps the row selected");
     assert!(render(&app).contains("Agent 099999"));
 }
+
+/// The interactions pane opens on the newest, the ones a supervisor
+/// reviews first, rather than in the order of their ids; one that never
+/// started (no time) comes last.
+#[test]
+fn interactions_open_newest_first() {
+    let mut app = app(120, 40);
+    feed(&mut app, seeded_events());
+    press(&mut app, &["2"]);
+    let started: Vec<i64> = app
+        .interactions
+        .window(app.interactions.shown_len())
+        .map(|(_, i)| i.started_at.map_or(i64::MIN, |t| t.datetime().unix_timestamp()))
+        .collect();
+    assert!(started.len() > 2, "{started:?}");
+    assert!(started.windows(2).all(|w| w[0] >= w[1]), "newest first: {started:?}");
+    let newest = interactions().into_iter().max_by_key(|i| i.started_at.map(|t| t.datetime())).unwrap();
+    assert_eq!(app.interactions.selected_row().map(|i| i.id.as_str()), Some(newest.id.as_str()));
+    assert!(render(&app).contains("Start…▼"), "the column says it: {}", render(&app));
+}

@@ -219,8 +219,10 @@ impl Field {
 pub trait Entity: Send + Sync + Sized + 'static {
     /// What one row is called (`agent`), in messages such as "No agents".
     const NOUN: &'static str;
-    /// The column a fresh pane is sorted by.
+    /// The column a fresh pane is sorted by...
     const DEFAULT_SORT: usize = 0;
+    /// ...and whether it starts with the largest value (the newest first).
+    const DEFAULT_DESCENDING: bool = false;
 
     fn id(&self) -> &str;
     fn columns() -> &'static [Column<Self>];

@@ -83,9 +83,13 @@ pub fn app(width: u16, height: u16) -> App {
 
 /// A console with every table, some metrics and audit records loaded, the
 /// link up.
+///
+/// Its interactions are in id order, as the tests name them by position:
+/// the pane itself opens on the newest (`ui_tables` holds that).
 pub fn loaded(width: u16, height: u16) -> App {
     let mut app = app(width, height);
     feed(&mut app, seeded_events());
+    press(&mut app, &["2", "I", "g", "1"]);
     app
 }
 

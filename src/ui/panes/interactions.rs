@@ -9,6 +9,10 @@ use crate::ui::theme::Role;
 use serde_json::Value;
 use std::borrow::Cow;
 
+/// The Started column: the pane opens on the newest interactions, those a
+/// supervisor reviews first, rather than in the order of their ids.
+const STARTED: usize = 7;
+
 static COLUMNS: [Column<Interaction>; 8] = [
     Column {
         title: Header::new("Id"),
@@ -114,6 +118,8 @@ static COLUMNS: [Column<Interaction>; 8] = [
 
 impl Entity for Interaction {
     const NOUN: &'static str = "interaction";
+    const DEFAULT_SORT: usize = STARTED;
+    const DEFAULT_DESCENDING: bool = true;
 
     fn id(&self) -> &str {
         self.id.as_str()

@@ -65,7 +65,7 @@ impl<T: Entity> Default for TableView<T> {
             shown: Vec::new(),
             group_total: 0,
             haystack: Vec::new(),
-            sort: Sort { column: T::DEFAULT_SORT, descending: false },
+            sort: Sort { column: T::DEFAULT_SORT, descending: T::DEFAULT_DESCENDING },
             filter: Filter::default(),
             group: None,
             cursor: 0,
