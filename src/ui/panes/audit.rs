@@ -107,8 +107,8 @@ fn line(record: &AuditRecord, (room, by): (usize, usize), stamp: Stamp, app: &Ap
     // Whom the change was for, by the name people know them by when the
     // record has it; the id is in the record's details.
     let target = entry.target.as_ref().map(|t| t.name.as_deref().unwrap_or(&t.id)).unwrap_or("");
-    // The target's id has a column of its own: the text need not say it
-    // again after a name, and what changed then fits.
+    // The target has a column of its own: the text need not say its id
+    // after a name, and what changed then fits.
     let rest = match (&entry.reason, &entry.target) {
         (Some(reason), Some(t)) if !t.id.is_empty() => reason.replace(&format!(" ({})", t.id), ""),
         (Some(reason), _) => reason.clone(),
