@@ -4,7 +4,7 @@
 
 use crate::engine::{Finished, Outcome};
 use crate::ui::app::table::TableView;
-use crate::ui::app::{App, Effect, FlashKind, Level, Pending, unbound};
+use crate::ui::app::{App, Effect, FlashKind, Level, Overlay, Pending, unbound};
 use crate::ui::entity::Entity;
 use crate::ui::forms::{Form, Kind};
 use crate::ui::keymap::{Context, Verb};
@@ -35,19 +35,37 @@ pub(super) fn returned(app: &mut App, pending: &mut Pending, result: &Finished) 
     let mut form = pending.form.take()?;
     form.not_applied = Some(why);
     let let_go = keep(app, *form);
+    Some(offer(app, let_go))
+}
+
+/// Esc on a reopened form: nothing was sent, so what was typed, and why it
+/// came back, are kept again as the newest form. Asking first, as a typed
+/// form does, would offer to lose what the supervisor asked to have back.
+pub(super) fn put_back(app: &mut App) {
+    let Some(Overlay::Form(form)) = app.overlays.pop_if(|top| matches!(top, Overlay::Form(_))) else {
+        return;
+    };
+    let let_go = keep(app, *form);
+    let text = format!("Closed without sending; the form is kept ({}).", offer(app, let_go));
+    app.flash_as(text, Level::Info, FlashKind::ReopenOffer);
+}
+
+/// How a message offers a form just kept back, and names the oldest one
+/// `let_go` to make room for it.
+fn offer(app: &App, let_go: Option<Form>) -> String {
     // A form on screen reads the key as typing: it must be closed first.
     let offer = match app.way_to(Context::Table, Verb::Reopen) {
         Some(way) if app.overlays.is_empty() => format!("{} {OFFER}", way.instruction()),
         Some(way) => format!("close this window and {} {OFFER}", way.instruction()),
         None => format!("the form is kept; {}", unbound(Verb::Reopen)),
     };
-    Some(match let_go {
+    match let_go {
         Some(oldest) => format!(
             "{offer}; only the last {KEPT_FORMS} forms are kept: the oldest, \"{}\", was let go",
             oldest.title
         ),
         None => offer,
-    })
+    }
 }
 
 /// Keeps `form` as the newest to reopen; the oldest kept, when that makes
