@@ -1,6 +1,7 @@
 //! A form whose change to one target was not applied comes back: kept with
-//! why, and reopened as it was typed when the supervisor asks. It never
-//! opens by itself, so it cannot take keys meant for what is on screen.
+//! why, and reopened as it was typed when the supervisor asks, chosen from
+//! a list when more than one is kept. It never opens by itself, so it
+//! cannot take keys meant for what is on screen.
 
 use crate::engine::{Finished, Outcome};
 use crate::ui::app::table::TableView;
@@ -72,7 +73,16 @@ fn offer(app: &App, let_go: Option<Form>) -> String {
 /// one too many.
 fn keep(app: &mut App, form: Form) -> Option<Form> {
     app.returned.push(form);
-    (app.returned.len() > KEPT_FORMS).then(|| app.returned.remove(0))
+    let let_go = (app.returned.len() > KEPT_FORMS).then(|| app.returned.remove(0));
+    // An open list shows the newest first: the form chosen there stays
+    // chosen as this one comes in above it.
+    let last = app.returned.len() - 1;
+    for overlay in &mut app.overlays {
+        if let Overlay::KeptForms { selected } = overlay {
+            *selected = (*selected + 1).min(last);
+        }
+    }
+    let_go
 }
 
 /// What a result's message says to offer its form back.
@@ -86,14 +96,28 @@ fn kind(outcome: &Outcome) -> &'static str {
     }
 }
 
-/// Puts the newest form that came back on screen, as it was sent, its
-/// targets as the tables now have them.
+/// Puts a form that came back on screen: the one there is, or a list of
+/// them to choose from when there are more.
 pub(super) fn reopen(app: &mut App, effects: &mut Vec<Effect>) {
-    let Some(form) = app.returned.pop() else {
-        let text =
-            "No form to reopen: a form comes back when the change it sent to one target is not applied.";
-        return app.flash(text, Level::Info);
-    };
+    match app.returned.len() {
+        0 => {
+            let text =
+                "No form to reopen: a form comes back when the change it sent to one target is not applied.";
+            app.flash(text, Level::Info);
+        }
+        1 => open(app, 0, effects),
+        _ => {
+            app.overlays.push(Overlay::KeptForms { selected: 0 });
+            app.touch();
+        }
+    }
+}
+
+/// Puts the kept form at `newest_first` (0 for the newest) on screen, as it
+/// was sent, its targets as the tables now have them; it is no longer kept.
+pub(super) fn open(app: &mut App, newest_first: usize, effects: &mut Vec<Effect>) {
+    let Some(at) = app.returned.len().checked_sub(newest_first + 1) else { return };
+    let form = app.returned.remove(at);
     let gone = gone_from(app, &form.kind);
     super::compose::show(app, form, effects);
     super::form::renewed(app);
