@@ -68,8 +68,8 @@ fn refused_state_change(app: &mut App, keys: &[&str]) -> Kept {
 }
 
 /// Esc on a reopened form sends nothing and loses nothing: the form goes
-/// back among those kept, as the newest, with why it came back, and the
-/// message says how to reopen it.
+/// back among those kept, as the newest, with what was typed in it since
+/// and why it came back, and the message says how to reopen it.
 #[test]
 fn a_reopened_form_closed_unsent_is_kept_again() {
     let mut app = ready(120, 40);
@@ -81,12 +81,32 @@ fn a_reopened_form_closed_unsent_is_kept_again() {
     press(&mut app, &["esc"]);
     assert!(app.overlays.is_empty(), "closed at once, with no question: {}", render(&app));
     assert_eq!(app.returned.len(), 1, "the form is kept again: {}", render(&app));
-    assert_eq!(flash(&app), "Closed without sending; the form is kept (press o to reopen the form).",);
+    assert_eq!(flash(&app), "Closed without sending (press o to reopen the form).");
 
     press(&mut app, &["o"]);
     assert_eq!(form(&app).title, kept.title);
     assert_eq!(values(&app), kept.typed);
     assert!(render(&app).contains(&kept.why), "the reason, in the form: {}", render(&app));
+}
+
+/// An older form chosen from the list, changed and closed unsent, comes
+/// back as the newest, as it was left.
+#[test]
+fn an_older_form_closed_unsent_comes_back_as_the_newest_as_it_was_left() {
+    let mut app = ready(120, 40);
+    let [older, newer] = two_kept(&mut app);
+    press(&mut app, &["o", "j", "enter", "a"]);
+    assert_eq!(form(&app).title, older.title, "{}", render(&app));
+    let left = values(&app);
+    assert_ne!(left, older.typed, "the state was changed");
+
+    press(&mut app, &["esc"]);
+    let kept: Vec<&str> = app.returned.iter().map(|f| f.title.as_str()).collect();
+    assert_eq!(kept, [newer.title.as_str(), older.title.as_str()], "the newest last");
+    press(&mut app, &["o", "enter"]);
+    assert_eq!(form(&app).title, older.title, "first in the list: {}", render(&app));
+    assert_eq!(values(&app), left);
+    assert!(render(&app).contains(&older.why), "the reason, in the form: {}", render(&app));
 }
 
 /// Two forms kept, on two agents: the first on the selected agent, the

@@ -47,7 +47,7 @@ pub(super) fn put_back(app: &mut App) {
         return;
     };
     let let_go = keep(app, *form);
-    let text = format!("Closed without sending; the form is kept ({}).", offer(app, let_go));
+    let text = format!("Closed without sending ({}).", offer(app, let_go));
     app.flash_as(text, Level::Info, FlashKind::ReopenOffer);
 }
 
