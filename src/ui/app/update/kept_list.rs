@@ -5,11 +5,12 @@ use crate::ui::app::{App, Effect, Overlay};
 use crate::ui::keymap::Verb;
 use crate::ui::panes::overlays;
 
-/// Moves the choice by `verb`; false when `verb` does not move it.
+/// Moves the choice by `verb` when the list is on top; false when it is
+/// not, or `verb` does not move it.
 pub(super) fn step(app: &mut App, verb: Verb) -> bool {
+    let Some(&Overlay::KeptForms { selected }) = app.overlays.last() else { return false };
     let page = overlays::kept_forms_shown(app);
     let last = app.returned.len().saturating_sub(1);
-    let Some(Overlay::KeptForms { selected }) = app.overlays.last_mut() else { return false };
     let to = match verb {
         Verb::Down => selected.saturating_add(1),
         Verb::Up => selected.saturating_sub(1),
@@ -21,7 +22,9 @@ pub(super) fn step(app: &mut App, verb: Verb) -> bool {
         Verb::Bottom => last,
         _ => return false,
     };
-    *selected = to.min(last);
+    if let Some(Overlay::KeptForms { selected }) = app.overlays.last_mut() {
+        *selected = to.min(last);
+    }
     true
 }
 

@@ -19,7 +19,7 @@ pub(super) fn run(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
 }
 
 fn overlay(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
-    if matches!(app.overlays.last(), Some(Overlay::KeptForms { .. })) && super::kept_list::step(app, verb) {
+    if super::kept_list::step(app, verb) {
         return;
     }
     let overlays::Scrolling { limit, page } = overlays::scrolling(app);
