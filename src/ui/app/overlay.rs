@@ -21,6 +21,9 @@ pub enum Overlay {
     Filter(FilterPrompt),
     /// Quit while changes are in flight?
     ConfirmQuit,
+    /// The forms kept to reopen, the newest first, to choose one from;
+    /// `selected` counts from the newest.
+    KeptForms { selected: usize },
     /// A change being composed.
     Form(Box<Form>),
     /// Exactly what a change will do, before it is sent.
@@ -57,7 +60,11 @@ impl Overlay {
             | Self::Breakdown { scroll }
             | Self::Result { scroll, .. } => Some(scroll),
             Self::Confirm(confirm) => Some(&mut confirm.scroll),
-            Self::Palette(_) | Self::Filter(_) | Self::ConfirmQuit | Self::Form(_) => None,
+            Self::Palette(_)
+            | Self::Filter(_)
+            | Self::ConfirmQuit
+            | Self::KeptForms { .. }
+            | Self::Form(_) => None,
         }
     }
 }

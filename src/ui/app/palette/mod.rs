@@ -46,7 +46,8 @@ pub enum PaletteCommand {
     Freeze,
     /// Cancel the newest batch still running.
     Cancel,
-    /// Bring back the newest form whose change was not applied.
+    /// Bring back a form whose change was not applied: the one kept, or a
+    /// list to choose from.
     Reopen,
     Help,
     Quit,

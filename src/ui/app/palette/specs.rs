@@ -66,7 +66,11 @@ pub(super) const SPECS: &[Spec] = &[
     spec("refresh", Args::None, "Refresh every table now"),
     spec("freeze", Args::None, "Freeze or thaw the tables"),
     change("cancel", Args::None, "Cancel the running batch: targets not yet started are skipped"),
-    change("reopen", Args::None, "Reopen the newest form whose change to one target was not applied"),
+    change(
+        "reopen",
+        Args::None,
+        "Reopen a form whose change to one target was not applied (a list when several are kept)",
+    ),
     spec("help", Args::None, "Show the keys and files"),
     spec("quit", Args::None, "Leave the console"),
 ];

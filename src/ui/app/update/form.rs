@@ -83,6 +83,7 @@ fn form_key(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
     let Some(Overlay::Form(form)) = app.overlays.last_mut() else { return };
     match verb {
         Some(Verb::FormSubmit) => compose::review(app, effects),
+        Some(Verb::FormCancel) if form.not_applied.is_some() => super::reopen::put_back(app),
         Some(Verb::FormCancel) if form.is_touched() => form.discarding = true,
         Some(Verb::FormCancel) => {
             app.overlays.pop();

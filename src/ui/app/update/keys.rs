@@ -1,7 +1,7 @@
 //! Keys: text for the window that reads it, otherwise a verb from the
 //! keymap, otherwise Shift and a column's letter to sort.
 
-use super::{commands, form, verbs};
+use super::{commands, form, kept_list, verbs};
 use crate::ui::app::filter::Filter;
 use crate::ui::app::palette::{self, Scope};
 use crate::ui::app::{App, Effect, Level, Overlay, SortChange};
@@ -31,6 +31,10 @@ pub(super) fn on_key(app: &mut App, event: &KeyEvent, effects: &mut Vec<Effect>)
     }
     if app.overlays.last().is_some_and(Overlay::reads_keys) {
         return text_input(app, key, effects);
+    }
+    // Enter chooses, as it sends at a confirmation, whatever the keymap says.
+    if matches!(app.overlays.last(), Some(Overlay::KeptForms { .. })) && key == Key::plain(KeyCode::Enter) {
+        return kept_list::chosen(app, effects);
     }
     let context = app.context();
     let list = (context == Context::Table).then(|| app.focused_list());

@@ -4,6 +4,7 @@ mod commands;
 mod compose;
 mod engine;
 mod form;
+mod kept_list;
 mod keys;
 mod mouse;
 mod reopen;

@@ -19,6 +19,9 @@ pub(super) fn run(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
 }
 
 fn overlay(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
+    if super::kept_list::step(app, verb) {
+        return;
+    }
     let overlays::Scrolling { limit, page } = overlays::scrolling(app);
     let Some(top) = app.overlays.last_mut() else { return };
     if let Some(scroll) = top.scroll_mut() {

@@ -1,6 +1,6 @@
 //! Windows over the panes: help, details, a record in full, the
-//! per-operation breakdown, the command line's suggestions, and the
-//! question before quitting with changes in flight.
+//! per-operation breakdown, the command line's suggestions, the forms kept
+//! to reopen, and the question before quitting with changes in flight.
 
 mod breakdown;
 mod confirm;
@@ -8,6 +8,7 @@ mod for_whom;
 mod form;
 mod form_foot;
 mod help;
+mod kept_forms;
 mod quit;
 mod suggestions;
 
@@ -59,6 +60,7 @@ pub fn draw(frame: &mut Frame, area: Rect, (header, footer): (Rect, Rect), app: 
                     text_window(frame, (window, between), app, (&title, keys), lines, confirm.scroll);
                 }
             }
+            Overlay::KeptForms { selected } => kept_forms::draw(frame, between, app, *selected),
             Overlay::Form(form) => form::draw(frame, between, app, form),
             Overlay::Palette(line) => suggestions::draw(frame, (footer, between), app, line),
             Overlay::ConfirmQuit => quit::draw(frame, (area, between), app),
@@ -90,17 +92,25 @@ impl Place {
 pub fn scrolling(app: &App) -> Scrolling {
     let area = app.area();
     let Some(top) = app.overlays.last() else { return Scrolling { limit: 0, page: 1 } };
-    let screen = layout::screen(area, app);
-    let between = Rect {
-        y: screen.header.bottom(),
-        height: screen.footer.y.saturating_sub(screen.header.bottom()),
-        ..area
-    };
+    let between = between(app);
     let under = app.overlays.len().checked_sub(2).and_then(|i| app.overlays.get(i));
     let place = Place::of(app, area, between, under);
     let Some((_, lines)) = text_of(app, top, place) else { return Scrolling { limit: 0, page: 1 } };
     let page = usize::from(window_for(top, place, lines.len()).height.saturating_sub(2)).max(1);
     Scrolling { limit: lines.len().saturating_sub(page), page }
+}
+
+/// How many forms the list of kept forms shows at once at the screen's
+/// current size: what a page moves through it.
+pub fn kept_forms_shown(app: &App) -> usize {
+    kept_forms::shown(app, between(app))
+}
+
+/// The rows between the header and the footer, where windows go.
+fn between(app: &App) -> Rect {
+    let area = app.area();
+    let screen = layout::screen(area, app);
+    Rect { y: screen.header.bottom(), height: screen.footer.y.saturating_sub(screen.header.bottom()), ..area }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,7 +178,11 @@ fn text_of(app: &App, overlay: &Overlay, place: Place) -> Option<(String, Vec<Li
             };
             (title, confirm::lines(app, &confirm.plan, room))
         }
-        Overlay::Palette(_) | Overlay::Filter(_) | Overlay::ConfirmQuit | Overlay::Form(_) => return None,
+        Overlay::Palette(_)
+        | Overlay::Filter(_)
+        | Overlay::ConfirmQuit
+        | Overlay::KeptForms { .. }
+        | Overlay::Form(_) => return None,
     };
     Some(titled(app, text, room))
 }
