@@ -2,7 +2,8 @@
 //! names its target, and why it came back, cut to the window's width.
 
 use crate::ui::app::App;
-use crate::ui::forms::Form;
+use crate::ui::entity::Entity;
+use crate::ui::forms::{Form, Kind};
 use crate::ui::keymap::{Context, Verb};
 use crate::ui::theme::Role;
 use crate::ui::widgets::cover::cover;
@@ -66,10 +67,34 @@ fn window(app: &App, between: Rect) -> Rect {
     Rect { y: most.y + (most.height - height) / 2, height, ..most }
 }
 
-/// Why a form came back, on one line: the list has a row for each.
+/// Why a form came back, on one line: the list has a row for each. The
+/// title beside it names the target, so the ids the reason adds after its
+/// names are left out, and so is the "Sent, not applied" every row would
+/// start with: what went wrong then fits in the row.
 fn reason(form: &Form) -> String {
     let why = form.not_applied.as_deref().unwrap_or_default();
+    let mut why = match why.strip_prefix("Sent, not applied (").and_then(|rest| rest.split_once("): ")) {
+        Some((kind, said)) => format!("{kind}: {said}"),
+        None => why.strip_prefix("Sent, not applied: ").unwrap_or(why).to_owned(),
+    };
+    for id in target_ids(&form.kind) {
+        why = why.replace(&format!(" ({id})"), "");
+    }
     why.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The ids of the targets a form names in its title.
+fn target_ids(kind: &Kind) -> Vec<&str> {
+    fn ids<T: Entity>(rows: &[T]) -> Vec<&str> {
+        rows.iter().map(Entity::id).collect()
+    }
+    match kind {
+        Kind::AgentStatus(rows) => ids(rows),
+        Kind::InteractionDisposition(rows) | Kind::Attributes(rows) => ids(rows),
+        Kind::ContactDisposition(rows) => ids(rows),
+        Kind::NewVersion(action) | Kind::Deprecate(action) | Kind::Metrics(action) => vec![action.id()],
+        Kind::Simulate | Kind::Deploy(_) => Vec::new(),
+    }
 }
 
 /// The window's keys, from the keymap in effect but for Enter, which
