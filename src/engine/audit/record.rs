@@ -96,12 +96,17 @@ impl Target {
         Self { kind: TargetKind::Contact, id: id.into(), campaign: Some(campaign.into()), name: None }
     }
 
-    /// The target, called `name`; a blank name (an entity the tenant has
-    /// none for) leaves it unnamed.
+    /// The target, called `name`; see [`Target::rename`].
     pub fn named(mut self, name: &str) -> Self {
+        self.rename(name);
+        self
+    }
+
+    /// Calls the target `name`; a blank name (an entity the tenant has none
+    /// for) leaves it unnamed.
+    pub fn rename(&mut self, name: &str) {
         let name = name.trim();
         self.name = (!name.is_empty()).then(|| name.to_owned());
-        self
     }
 
     /// The entity as one word (`contact:<campaign>/<id>`), to tell the

@@ -175,7 +175,7 @@ impl<'a> Trail<'a> {
     /// Names the target as the change read it, before the intent is
     /// written, so both of the change's records say whom it was for.
     pub fn name_target(&mut self, name: &str) {
-        self.target = self.target.clone().named(name);
+        self.target.rename(name);
     }
 
     pub fn item(&self) -> &CommandId {

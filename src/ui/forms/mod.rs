@@ -24,7 +24,7 @@ pub use plan::{Outgoing, Plan, PlanLine};
 use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
 use crate::domain::{Invalid, Timestamp};
 use crate::engine::RuleBook;
-use crate::ui::entity::Directory;
+use crate::ui::entity::{Directory, Entity};
 use crate::ui::keymap::Verb;
 use crate::ui::panes::format;
 
@@ -95,6 +95,20 @@ impl Kind {
     /// Whether rows can be added and removed.
     pub fn has_rows(&self) -> bool {
         matches!(self, Self::Attributes(_) | Self::ContactDisposition(_))
+    }
+
+    /// The ids of the targets the form is for, as its title names them.
+    pub fn target_ids(&self) -> Vec<&str> {
+        fn ids<T: Entity>(rows: &[T]) -> Vec<&str> {
+            rows.iter().map(Entity::id).collect()
+        }
+        match self {
+            Self::AgentStatus(rows) => ids(rows),
+            Self::InteractionDisposition(rows) | Self::Attributes(rows) => ids(rows),
+            Self::ContactDisposition(rows) => ids(rows),
+            Self::NewVersion(action) | Self::Deprecate(action) | Self::Metrics(action) => vec![action.id()],
+            Self::Simulate | Self::Deploy(_) => Vec::new(),
+        }
     }
 }
 

@@ -2,8 +2,7 @@
 //! names its target, and why it came back, cut to the window's width.
 
 use crate::ui::app::App;
-use crate::ui::entity::Entity;
-use crate::ui::forms::{Form, Kind};
+use crate::ui::forms::Form;
 use crate::ui::keymap::{Context, Verb};
 use crate::ui::theme::Role;
 use crate::ui::widgets::cover::cover;
@@ -77,24 +76,10 @@ fn reason(form: &Form) -> String {
         Some((kind, said)) => format!("{kind}: {said}"),
         None => why.strip_prefix("Sent, not applied: ").unwrap_or(why).to_owned(),
     };
-    for id in target_ids(&form.kind) {
+    for id in form.kind.target_ids() {
         why = why.replace(&format!(" ({id})"), "");
     }
     why.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The ids of the targets a form names in its title.
-fn target_ids(kind: &Kind) -> Vec<&str> {
-    fn ids<T: Entity>(rows: &[T]) -> Vec<&str> {
-        rows.iter().map(Entity::id).collect()
-    }
-    match kind {
-        Kind::AgentStatus(rows) => ids(rows),
-        Kind::InteractionDisposition(rows) | Kind::Attributes(rows) => ids(rows),
-        Kind::ContactDisposition(rows) => ids(rows),
-        Kind::NewVersion(action) | Kind::Deprecate(action) | Kind::Metrics(action) => vec![action.id()],
-        Kind::Simulate | Kind::Deploy(_) => Vec::new(),
-    }
 }
 
 /// The window's keys, from the keymap in effect but for Enter, which
