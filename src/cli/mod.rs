@@ -169,9 +169,23 @@ pub(crate) fn tell_line(line: std::fmt::Arguments<'_>) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 
+/// How long the runtime's tasks still running once `work` is done get to
+/// finish before the process leaves them.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Runs `work` on a multi-threaded runtime.
+///
+/// Everything a command must finish (the engine's shutdown, the logs'
+/// last syncs) is awaited inside `work`. What is left is bounded rather
+/// than waited for: a task held in a blocking call would otherwise hold
+/// the exit for ever. crossterm's terminal reader does that when the
+/// terminal hangs up, reading its end of file again and again inside one
+/// poll, so a console whose window was closed could not exit.
 pub(crate) fn block_on<T>(work: impl Future<Output = Result<T>>) -> Result<T> {
-    tokio::runtime::Runtime::new().context("starting the async runtime")?.block_on(work)
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let done = runtime.block_on(work);
+    runtime.shutdown_timeout(SHUTDOWN_GRACE);
+    done
 }
 
 /// Logs to stderr, for commands whose stdout carries machine-readable lines:
