@@ -265,6 +265,53 @@ async fn a_team_cancelled_before_it_starts_changes_nobody() {
     rig.stop().await;
 }
 
+/// A team cancelled while its first agent is being changed ends the agents
+/// not started at once, not as the one under way finishes.
+#[tokio::test]
+async fn a_team_cancelled_under_way_ends_the_agents_waiting_at_once() {
+    use cxone_console::sandbox::{FaultProfile, FaultRates, Sandbox, SandboxConfig};
+    let slow = FaultRates {
+        latency_median_ms: 300.0,
+        latency_p99_ms: 350.0,
+        ..FaultRates::from(FaultProfile::None)
+    };
+    let sandbox = Sandbox::start(SandboxConfig { faults: slow, ..SandboxConfig::quiet() }).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = engine_support::engine_config(&sandbox, dir.path());
+    config.batch_concurrency = 1;
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let now = Timestamp::now().unix_seconds();
+    let on_shift = |u: &&User| u.shift.is_none_or(|s| s.start + 600.0 < now && now < s.end - 600.0);
+    let team: Vec<User> =
+        users(&rig).await.into_iter().filter(is_agent).filter(|u| on_shift(&u)).take(6).collect();
+    assert_eq!(team.len(), 6, "the seeded tenant has agents on shift");
+    let base = CommandId::random();
+    let items: Vec<_> = team
+        .iter()
+        .enumerate()
+        .map(|(i, u)| Item { id: base.item(i), draft: draft(u.id.as_str(), another_status(u), "") })
+        .collect();
+    let id = rig.submit(Change::AgentStatus(items)).await;
+    rig.until(|e| matches!(e, Event::Audit(r) if r.entry.kind == RecordKind::Intent).then_some(())).await;
+    rig.send(Command::Cancel { id: id.clone() }).await;
+    let report = match rig.finished(&id).await {
+        Finished::Batch(report) => report,
+        other => panic!("a team ends with a batch report: {other:?}"),
+    };
+    assert_eq!((report.successful, report.skipped.get("cancelled").copied()), (1, Some(5)), "{report:?}");
+    let applied: Vec<bool> = rig
+        .seen
+        .iter()
+        .filter_map(|e| match e {
+            Event::ItemFinished { outcome, .. } => Some(outcome.is_applied()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(applied.last(), Some(&true), "an agent not started ended after the change: {applied:?}");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 1);
+    rig.stop().await;
+}
+
 /// With no receiver set for the workforce system, an applied change queues
 /// no webhook for it: an unset target hears nothing, and nothing piles up
 /// in the outbox waiting for a URL.

@@ -112,6 +112,30 @@ async fn a_cancel_stops_the_contacts_waiting_for_a_place() {
     rig.stop().await;
 }
 
+/// A cancel ends at once the contacts not under way and those still
+/// waiting to read: their records come before the write of the one contact
+/// whose intent was recorded is answered, rather than one by one as places
+/// free up.
+#[tokio::test]
+async fn a_cancel_ends_the_waiting_contacts_before_the_write_in_flight() {
+    let (mut rig, _, change) = batch_of(slow_sandbox(300.0, 350.0), 12, 1, None, false).await;
+    let id = rig.submit(change).await;
+    rig.until(|e| matches!(e, Event::Audit(r) if r.entry.kind == RecordKind::Intent).then_some(())).await;
+    rig.send(Command::Cancel { id: id.clone() }).await;
+    let report = batch_report(rig.finished(&id).await);
+    assert_eq!((report.successful, report.skipped.get("cancelled").copied()), (1, Some(11)), "{report:?}");
+    let applied: Vec<bool> = rig
+        .seen
+        .iter()
+        .filter_map(|e| match e {
+            Event::ItemFinished { outcome, .. } => Some(outcome.is_applied()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(applied.last(), Some(&true), "a stopped contact ended after the write: {applied:?}");
+    rig.stop().await;
+}
+
 /// Under a campaign's pace, a contact that has read writes before many more
 /// are read: cancelled once the first change is through, the batch writes
 /// only the few contacts whose intents were recorded by then, not every

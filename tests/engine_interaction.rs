@@ -368,3 +368,33 @@ async fn a_disposition_cancelled_while_it_waits_its_turn_is_not_sent() {
     assert_eq!(of_second[0].entry.kind, RecordKind::Outcome);
     rig.stop().await;
 }
+
+/// A change cancelled while it waits its turn ends then, not once the
+/// change ahead of it is through.
+#[tokio::test]
+async fn a_disposition_cancelled_while_it_waits_ends_before_the_one_ahead() {
+    use cxone_console::engine::{Command, Event};
+    use cxone_console::sandbox::{FaultProfile, FaultRates};
+    let slow = FaultRates {
+        latency_median_ms: 300.0,
+        latency_p99_ms: 350.0,
+        ..FaultRates::from(FaultProfile::None)
+    };
+    let sandbox = Sandbox::start(SandboxConfig { faults: slow, ..SandboxConfig::quiet() }).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = engine_support::engine_config(&sandbox, dir.path());
+    config.commands_at_once = 1;
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let first = rig.submit(resolved()).await;
+    let second = rig.submit(resolved()).await;
+    rig.send(Command::Cancel { id: second.clone() }).await;
+    let ended = rig.until(|e| matches!(e, Event::Finished { .. }).then(|| e.clone())).await;
+    let Event::Finished { id, result } = ended else { unreachable!() };
+    assert_eq!(id, second, "the cancelled change ended first: {result:?}");
+    let cxone_console::engine::Finished::Single { outcome, .. } = result else { panic!("{result:?}") };
+    assert!(outcome.is_unstarted(), "{outcome:?}");
+    assert!(
+        matches!(rig.finished(&first).await, cxone_console::engine::Finished::Single { outcome, .. } if outcome.is_applied())
+    );
+    rig.stop().await;
+}

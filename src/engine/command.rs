@@ -181,6 +181,12 @@ impl Change {
         self.len() == 0
     }
 
+    /// Whether the flow checks its cancel before it sends anything, so that
+    /// a cancelled change ends with nothing sent.
+    pub fn stops_unstarted(&self) -> bool {
+        !matches!(self, Self::WatchAttributes | Self::DataAction(_))
+    }
+
     /// Whether the change writes to the tenant (hidden in read-only mode).
     pub fn writes(&self) -> bool {
         !matches!(

@@ -46,8 +46,13 @@ pub(crate) async fn serve(
                     let turn = Arc::clone(&turns).acquire_owned();
                     flows.spawn(async move {
                         // The semaphore is fair, so waiting commands start about in the
-                        // order they came.
-                        let _turn = turn.await;
+                        // order they came. One cancelled while it waits goes without its
+                        // turn: its flow sends nothing and only records that it did not start.
+                        let _turn = tokio::select! {
+                            biased;
+                            turn = turn => Some(turn),
+                            () = stop.cancelled(), if change.stops_unstarted() => None,
+                        };
                         let result = if change.writes() && ctx.config.read_only {
                             Finished::Single {
                                 target: None,

@@ -47,13 +47,19 @@ pub(crate) async fn run(
     let mut waiting = items.into_iter();
     let mut running = FuturesUnordered::new();
     loop {
-        while running.len() < ctx.config.batch_concurrency.max(1)
+        // Once cancelled, the agents not started end at once, each with its
+        // record that it was not started, rather than as the others finish.
+        while (running.len() < ctx.config.batch_concurrency.max(1) || cancel.is_cancelled())
             && let Some(item) = waiting.next()
         {
             let item_id = item.id.clone();
             running.push(async move { (item_id, change(ctx, id, item, cancel).await) });
         }
-        let Some((item, (target, outcome, write_ms))) = running.next().await else { break };
+        let next = tokio::select! {
+            next = running.next() => next,
+            () = cancel.cancelled(), if waiting.len() > 0 => continue,
+        };
+        let Some((item, (target, outcome, write_ms))) = next else { break };
         report.count(&outcome, write_ms);
         ctx.emit(Event::ItemFinished { id: id.clone(), item, target, outcome }).await;
         ctx.emit(Event::Progress { id: id.clone(), done: report.total, total }).await;

@@ -69,7 +69,9 @@ pub(crate) async fn run(
     let mut asking = FuturesUnordered::new();
     let mut settling = FuturesUnordered::new();
     loop {
-        while asking.len() + settling.len() < under_way
+        // Once cancelled, the contacts not under way end at once, each with
+        // its record that it was not started, rather than as places free.
+        while (asking.len() + settling.len() < under_way || cancel.is_cancelled())
             && let Some(contact) = ready.next()
         {
             asking.push(worker::ask(ctx, &client, &places, contact, cancel));
@@ -80,6 +82,7 @@ pub(crate) async fn run(
         tokio::select! {
             Some(answered) = asking.next(), if !asking.is_empty() => settling.push(answered.settle()),
             Some(done) = settling.next(), if !settling.is_empty() => batch.record(done).await,
+            () = cancel.cancelled(), if ready.len() > 0 => {}
         }
     }
     batch.report.cancelled = cancel.is_cancelled() && batch.report.skipped.contains_key(Outcome::UNSTARTED);

@@ -86,7 +86,16 @@ struct Worker<'a> {
 
 impl Worker<'_> {
     async fn run(&self, trail: &mut Trail<'_>, key: Option<IdempotencyKey>) -> Ending {
-        let read = match self.read(true).await {
+        // A contact still reading has not started: nothing is decided or
+        // written before its read, and a read left unanswered changes
+        // nothing, so a cancel stops it at once rather than after its wait
+        // for a place, its campaign's pace or a 429's pause.
+        let read = tokio::select! {
+            biased;
+            read = self.read(true) => read,
+            () = self.cancel.cancelled() => return Ending::new(Outcome::unstarted("contact")),
+        };
+        let read = match read {
             Ok(read) => read,
             Err(e) => return Ending::error(&e),
         };
@@ -95,8 +104,8 @@ impl Worker<'_> {
         if let Err(skip) = self.check(&before) {
             return skipped(skip).call(read.call);
         }
-        // A contact may wait a while for a place to read from; cancelled
-        // meanwhile, it stops before its intent, with nothing written.
+        // Cancelled as its read came back, it stops before its intent, with
+        // nothing written.
         if self.cancel.is_cancelled() {
             return Ending::new(Outcome::unstarted("contact"));
         }
