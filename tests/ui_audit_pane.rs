@@ -141,6 +141,7 @@ async fn the_pane_names_the_target_a_change_read() {
     let target = line.split("agent state").nth(1).unwrap_or_default().trim_start();
     assert!(target.starts_with(&name), "the name in the target column: {line:?}");
     assert!(!line.contains(clerk.id.as_str()), "not the id as well: {line:?}");
+    assert_eq!(line.matches(name.as_str()).count(), 1, "the name once, in its column: {line:?}");
     for filter in [format!("re:^{name}$"), clerk.id.to_string()] {
         flow.press(&["/", "ctrl-u"]).await;
         flow.typed(&filter).await;

@@ -107,13 +107,6 @@ fn line(record: &AuditRecord, (room, by): (usize, usize), stamp: Stamp, app: &Ap
     // Whom the change was for, by the name people know them by when the
     // record has it; the id is in the record's details.
     let target = entry.target.as_ref().map(|t| t.name.as_deref().unwrap_or(&t.id)).unwrap_or("");
-    // The target has a column of its own: the text need not say its id
-    // after a name, and what changed then fits.
-    let rest = match (&entry.reason, &entry.target) {
-        (Some(reason), Some(t)) if !t.id.is_empty() => reason.replace(&format!(" ({})", t.id), ""),
-        (Some(reason), _) => reason.clone(),
-        (None, _) => intended(entry),
-    };
     // An earlier run's record shows its day, so it is not read as today's.
     let time = match stamp {
         Stamp::Clock => format::hhmmss(record.time),
@@ -129,14 +122,17 @@ fn line(record: &AuditRecord, (room, by): (usize, usize), stamp: Stamp, app: &Ap
     let by = if by > 0 && used + WORDS_BESIDE_OPERATOR + 2 + by <= room { by + 2 } else { 0 };
     // The longest action label ("unwatch callbacks") and a space; a column
     // shows only while the words after it keep room to say something.
-    for (text, columns) in [(action, 18), (target, 20)] {
+    let mut target_shown = false;
+    for (column, (text, columns)) in [(action, 18), (target, 20)].into_iter().enumerate() {
         if used + columns + WORDS_AT_LEAST + by > room {
             break;
         }
         spans.push(Span::raw(pad(text, columns - 1)));
         spans.push(Span::raw(" "));
         used += columns;
+        target_shown = column == 1;
     }
+    let rest = words(entry, target_shown);
     let words = room.saturating_sub(used + by);
     match operator(record) {
         Some(operator) if by > 0 => {
@@ -146,6 +142,35 @@ fn line(record: &AuditRecord, (room, by): (usize, usize), stamp: Stamp, app: &Ap
         _ => spans.push(Span::raw(fit(&rest, words).into_owned())),
     }
     Line::from(spans)
+}
+
+/// What the record says beside its columns: its reason, or for an intent
+/// what it is about to send. The target's id is in the record's details, so
+/// the reason need not say it; nor, once the target's column names it,
+/// need it open with whom it was for, and what changed then fits.
+fn words(entry: &AuditEntry, target_shown: bool) -> String {
+    let Some(reason) = &entry.reason else { return intended(entry) };
+    let Some(target) = entry.target.as_ref().filter(|t| !t.id.is_empty()) else { return reason.clone() };
+    let reason = reason.replace(&format!(" ({})", target.id), "");
+    match target.name.as_deref().filter(|_| target_shown) {
+        Some(name) => after_target(&reason, name).to_string(),
+        None => reason,
+    }
+}
+
+/// `reason` without the target it opens with (`contact Ana Silva now has
+/// …`, `agent Ana Silva's status …`, `Routing is now …`), as the flows word
+/// it; any other reason as it is.
+fn after_target<'a>(reason: &'a str, name: &str) -> &'a str {
+    const OPENINGS: [&str; 6] = ["", "agent ", "user ", "contact ", "interaction ", "interaction with "];
+    let Some(at) = reason.find(name).filter(|at| OPENINGS.contains(&&reason[..*at])) else {
+        return reason;
+    };
+    let rest = &reason[at + name.len()..];
+    match rest.strip_prefix("'s ").or_else(|| rest.strip_prefix(' ')) {
+        Some(rest) if !rest.is_empty() => rest,
+        _ => reason,
+    }
 }
 
 /// What a record without words of its own (an intent) is about to send:
@@ -276,6 +301,30 @@ mod tests {
         // A deploy has nothing before it.
         let deploy = intent(Method::Post, None, json!({ "name": "Routing", "isDeprecated": false }));
         assert_eq!(deploy, "POST isDeprecated → false, name → Routing");
+    }
+
+    #[test]
+    fn a_reason_drops_the_target_the_column_names() {
+        let applied = |reason: &str, shown| {
+            let target = Target::new(TargetKind::Contact, "c-1").named("Ana Silva");
+            let entry = AuditEntry::outcome("cmd_1", "act", target, Outcome::Applied).reason(reason);
+            words(&entry, shown)
+        };
+        let now = "contact Ana Silva (c-1) now has outcome BUSY (was none) in campaign Spring";
+        assert_eq!(applied(now, true), "now has outcome BUSY (was none) in campaign Spring");
+        assert_eq!(
+            applied("agent Ana Silva's status was changed elsewhere", true),
+            "status was changed elsewhere"
+        );
+        assert_eq!(applied("Ana Silva (c-1) is now at version 2", true), "is now at version 2");
+        // Without the column, the reason still says whom it was for.
+        assert_eq!(
+            applied(now, false),
+            "contact Ana Silva now has outcome BUSY (was none) in campaign Spring"
+        );
+        // A name the reason mentions further on is not cut out of it.
+        let later = "the tenant refused the change: Ana Silva is locked";
+        assert_eq!(applied(later, true), later);
     }
 
     #[test]
