@@ -139,7 +139,10 @@ async fn one_contact_whose_name_another_has_is_told_apart_by_phone_and_campaign(
     let mut flow = Flow::sized(false, size).await;
     let rows = flow.app.contacts.rows();
     let named = |c: &Contact| rows.iter().filter(|o| o.display_name() == c.display_name()).count();
-    let twin = rows.iter().find(|c| named(c) > 1).cloned().expect("two contacts of one name at this size");
+    let elsewhere = |c: &Contact| {
+        rows.iter().any(|o| o.display_name() == c.display_name() && o.campaign_id != c.campaign_id)
+    };
+    let twin = rows.iter().find(|c| elsewhere(c)).cloned().expect("one name in both campaigns at this size");
     let single = rows
         .iter()
         .find(|c| c.campaign_id == twin.campaign_id && named(c) == 1)
@@ -170,6 +173,20 @@ async fn one_contact_whose_name_another_has_is_told_apart_by_phone_and_campaign(
     let screen = flow.screen();
     assert!(screen.contains(&format!(" Outcome · {} ─", single.display_name())), "{screen}");
     assert!(!screen.contains(&format!("({}, ", single.phone)), "a name of its own stays bare: {screen}");
+
+    // The two in one batch: the title names their campaign once, and the
+    // namesake's line is told apart by its phone alone.
+    flow.press(&["esc", "y"]).await;
+    for contact in [&twin, &single] {
+        flow.press(&["/", "ctrl-u"]).await;
+        flow.typed(&contact.phone).await;
+        flow.press(&["enter", " "]).await;
+    }
+    flow.press(&["d", "c", "enter"]).await;
+    let screen = flow.screen();
+    assert!(screen.contains(&format!("Set the outcome of 2 contacts in {campaign} to ")), "{screen}");
+    assert!(screen.contains(&format!("{name} ({}): ", twin.phone)), "its line, by phone: {screen}");
+    assert!(!screen.contains(&format!("({told})")), "the campaign said once: {screen}");
 }
 
 #[tokio::test]

@@ -28,6 +28,9 @@ pub struct Directory {
     /// campaign is as easy to mistake once the form is away from its list.
     contacts: HashMap<String, String>,
     contacts_named: NameCount,
+    /// The campaigns each contact name is found in: a namesake's campaign
+    /// tells it apart only when it is another one.
+    contact_campaigns: HashMap<String, Vec<String>>,
 }
 
 /// How many of a kind go by each name, to tell whether a name alone says
@@ -78,10 +81,24 @@ impl Directory {
         self.agents_named.shared(name, self.name(id))
     }
 
-    /// Replaces the contacts' names (id, name), keeping the rest.
-    pub fn set_contacts(&mut self, contacts: impl IntoIterator<Item = (String, String)>) {
-        self.contacts = contacts.into_iter().collect();
+    /// Replaces the contacts' names (id, name, campaign id), keeping the rest.
+    pub fn set_contacts(&mut self, contacts: impl IntoIterator<Item = (String, String, String)>) {
+        self.contacts.clear();
+        self.contact_campaigns.clear();
+        for (id, name, campaign) in contacts {
+            let campaigns = self.contact_campaigns.entry(name.clone()).or_default();
+            if !campaigns.contains(&campaign) {
+                campaigns.push(campaign);
+            }
+            self.contacts.insert(id, name);
+        }
         self.contacts_named = NameCount::of(self.contacts.values());
+    }
+
+    /// Whether a contact named `name` is loaded in a campaign other than
+    /// `campaign`, so that the campaign is what tells them apart.
+    pub fn has_contact_namesake_outside(&self, name: &str, campaign: &str) -> bool {
+        self.contact_campaigns.get(name).is_some_and(|found| found.iter().any(|c| c != campaign))
     }
 
     /// Whether a contact other than `id` goes by `name`.
@@ -253,12 +270,23 @@ mod tests {
     #[test]
     fn a_contact_namesake_is_another_contact_with_the_same_name() {
         let mut directory = Directory::default();
-        let contacts = [("a", "Wei Patel"), ("b", "Wei Patel"), ("c", "Kai Lee")];
-        directory.set_contacts(contacts.map(|(id, name)| (id.to_string(), name.to_string())));
+        let contacts = [
+            ("a", "Wei Patel", "k1"),
+            ("b", "Wei Patel", "k1"),
+            ("c", "Kai Lee", "k1"),
+            ("d", "Kai Lee", "k2"),
+        ];
+        directory
+            .set_contacts(contacts.map(|(id, name, k)| (id.to_string(), name.to_string(), k.to_string())));
         assert!(directory.has_contact_namesake("a", "Wei Patel"));
-        assert!(!directory.has_contact_namesake("c", "Kai Lee"), "not its own namesake");
+        assert!(directory.has_contact_namesake("c", "Kai Lee"));
+        assert!(!directory.has_contact_namesake("e", "Ana Silva"), "no one else goes by it");
         assert!(directory.has_contact_namesake("z", "Kai Lee"), "a target not loaded shares a loaded name");
         assert!(!directory.has_namesake("a", "Wei Patel"), "agents and contacts are counted apart");
+        // Whether the campaign tells namesakes apart.
+        assert!(!directory.has_contact_namesake_outside("Wei Patel", "k1"), "both in k1");
+        assert!(directory.has_contact_namesake_outside("Kai Lee", "k1"), "one in k2");
+        assert!(directory.has_contact_namesake_outside("Kai Lee", "k2"), "one in k1");
     }
 
     #[test]

@@ -57,13 +57,30 @@ pub fn contact_name(contact: &Contact, names: &Directory) -> String {
 
 /// What tells a contact from its namesakes: the number the dialer calls,
 /// which the supervisor sees in the list (or the id when it has none), and
-/// its campaign, for the same person called in two campaigns.
+/// its campaign when a namesake is in another one, for the same person
+/// called in two campaigns.
 fn aside(contact: &Contact, names: &Directory) -> String {
-    let reached = match contact.phone.trim() {
+    let campaign = contact.campaign_id.as_str();
+    if names.has_contact_namesake_outside(&contact.display_name(), campaign) {
+        format!("{}, {}", reached(contact), names.campaign_or_id(campaign))
+    } else {
+        reached(contact).to_string()
+    }
+}
+
+/// The number the dialer calls, or the id of a contact that has none.
+fn reached(contact: &Contact) -> &str {
+    match contact.phone.trim() {
         "" => contact.id.as_str(),
         phone => phone,
-    };
-    format!("{reached}, {}", names.campaign_or_id(contact.campaign_id.as_str()))
+    }
+}
+
+/// The campaign every row is in, when they are all in one: the review then
+/// says it once, in its title, rather than beside each namesake.
+fn one_campaign(rows: &[Contact]) -> Option<&str> {
+    let (first, rest) = rows.split_first()?;
+    rest.iter().all(|c| c.campaign_id == first.campaign_id).then_some(first.campaign_id.as_str())
 }
 
 /// Why `row`'s campaign, not among the loaded ones, gives no outcomes: not
@@ -180,6 +197,8 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
         rows.iter().filter(|c| facts.directory.has_contact_namesake(c.id.as_str(), &c.display_name()));
     let names = Names::new(rows.iter().map(Contact::display_name))
         .shared_beyond(namesakes.map(Contact::display_name));
+    // One contact's title names it in full, campaign and all.
+    let in_one = one_campaign(rows).filter(|_| rows.len() > 1);
     for row in rows {
         let Some(campaign) = facts.campaigns.iter().find(|c| c.id == row.campaign_id) else {
             check.note("", missing_campaign(row, facts));
@@ -199,7 +218,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
         unknown.note(agent_id, source, facts.directory);
         match ContactDisposition::validate(&draft, &matrix, facts.now) {
             Ok(valid) => {
-                let mut line = line(row, &valid, &names, facts);
+                let mut line = line(row, &valid, (&names, in_one.is_some()), facts);
                 if facts.contacts_done.contains(row.id.as_str()) {
                     line.note = Some(
                         "given an outcome earlier this session: will be skipped as a duplicate (each contact \
@@ -230,7 +249,11 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
             format!("Set the outcome of {} to {code}?", contact_name(one, facts.directory))
         }
         [one] => format!("Set {}'s outcome to {code}?", one.display_name()),
-        many => format!("Set the outcome of {} to {code}?", count(many.len(), "contact")),
+        many => {
+            let campaign =
+                in_one.map(|id| format!(" in {}", facts.directory.campaign_or_id(id))).unwrap_or_default();
+            format!("Set the outcome of {}{campaign} to {code}?", count(many.len(), "contact"))
+        }
     };
     let opted_out =
         rows.iter().filter(|r| r.outcome_code.as_deref() == Some(OPT_OUT) && code != OPT_OUT).count();
@@ -261,7 +284,14 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
 
 /// A contact before → after; the agent is named where it is not the
 /// contact's own, so a confirmation shows every attribution the form made.
-fn line(row: &Contact, valid: &ContactDisposition, names: &Names, facts: &Facts<'_>) -> PlanLine {
+/// A contact's line in the review; `names` tells namesakes apart, by phone
+/// alone when the title names the one campaign (`campaign_said`).
+fn line(
+    row: &Contact,
+    valid: &ContactDisposition,
+    (names, campaign_said): (&Names, bool),
+    facts: &Facts<'_>,
+) -> PlanLine {
     let before = row.outcome_code.clone().unwrap_or_else(|| "no outcome".into());
     let wanted = &valid.outcome_code;
     // A row that may not show this session's latest change foretells
@@ -280,7 +310,8 @@ fn line(row: &Contact, valid: &ContactDisposition, names: &Names, facts: &Facts<
         let now = row.custom_fields.get(key).map_or_else(|| "(not set)".to_string(), Value::to_string);
         after.push_str(&format!(" · {key}: {now} → {value}"));
     }
-    PlanLine { entity: names.of(row.display_name(), &aside(row, facts.directory)), before, after, note }
+    let told = if campaign_said { reached(row).to_string() } else { aside(row, facts.directory) };
+    PlanLine { entity: names.of(row.display_name(), &told), before, after, note }
 }
 
 impl Target for Contact {

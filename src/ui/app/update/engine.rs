@@ -178,7 +178,8 @@ pub(super) fn campaigns_changed(app: &mut App) {
 /// The contacts table moved: renew the names by which forms tell a
 /// contact from its namesakes.
 pub(super) fn contacts_changed(app: &mut App) {
-    let names = app.contacts.rows().iter().map(|c| (c.id.to_string(), c.display_name()));
+    let names =
+        app.contacts.rows().iter().map(|c| (c.id.to_string(), c.display_name(), c.campaign_id.to_string()));
     app.directory.set_contacts(names);
 }
 
