@@ -196,7 +196,7 @@ fn drafts(
         })
         .take(count)
         .enumerate()
-        .map(|(i, draft)| Item { id: id.item(i), draft })
+        .map(|(i, draft)| Item::new(id.item(i), draft))
         .collect();
     (id, items)
 }

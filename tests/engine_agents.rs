@@ -30,7 +30,7 @@ fn draft(user: &str, status: &str, reason: &str) -> AgentStatusDraft {
 
 fn single(draft: AgentStatusDraft) -> (CommandId, Change) {
     let id = CommandId::random().item(0);
-    (id.clone(), Change::AgentStatus(vec![Item { id, draft }]))
+    (id.clone(), Change::AgentStatus(vec![Item::new(id, draft)]))
 }
 
 async fn outcome(rig: &mut Rig, draft: AgentStatusDraft) -> (CommandId, Outcome) {
@@ -210,7 +210,7 @@ async fn a_team_ends_as_a_batch_with_an_outcome_per_agent() {
     let items: Vec<_> = team
         .iter()
         .enumerate()
-        .map(|(i, u)| Item { id: base.item(i), draft: draft(u.id.as_str(), another_status(u), "") })
+        .map(|(i, u)| Item::new(base.item(i), draft(u.id.as_str(), another_status(u), "")))
         .collect();
     let ids: Vec<CommandId> = items.iter().map(|i| i.id.clone()).collect();
     let report = match rig.run(Change::AgentStatus(items)).await {
@@ -247,7 +247,7 @@ async fn a_team_cancelled_before_it_starts_changes_nobody() {
     let items: Vec<_> = ["Training", "Offline", "Busy"]
         .iter()
         .enumerate()
-        .map(|(i, status)| Item { id: base.item(i), draft: draft(AGENT, status, "") })
+        .map(|(i, status)| Item::new(base.item(i), draft(AGENT, status, "")))
         .collect();
     let id = CommandId::random();
     rig.send(Command::Submit { id: id.clone(), change: Change::AgentStatus(items) }).await;
@@ -289,7 +289,7 @@ async fn a_team_cancelled_under_way_ends_the_agents_waiting_at_once() {
     let items: Vec<_> = team
         .iter()
         .enumerate()
-        .map(|(i, u)| Item { id: base.item(i), draft: draft(u.id.as_str(), another_status(u), "") })
+        .map(|(i, u)| Item::new(base.item(i), draft(u.id.as_str(), another_status(u), "")))
         .collect();
     let id = rig.submit(Change::AgentStatus(items)).await;
     rig.until(|e| matches!(e, Event::Audit(r) if r.entry.kind == RecordKind::Intent).then_some(())).await;

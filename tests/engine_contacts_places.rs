@@ -119,7 +119,11 @@ async fn a_cancel_stops_the_contacts_waiting_for_a_place() {
 #[tokio::test]
 async fn a_cancel_ends_the_waiting_contacts_before_the_write_in_flight() {
     let (mut rig, _, change) = batch_of(slow_sandbox(300.0, 350.0), 12, 1, None, false).await;
-    let id = rig.submit(change).await;
+    // Named as the console names them: the records of a contact never read
+    // keep the name.
+    let Change::ContactDispositions(items) = change else { unreachable!("a batch of contacts") };
+    let named = items.into_iter().enumerate().map(|(i, item)| item.named(format!("Contact {i}")));
+    let id = rig.submit(Change::ContactDispositions(named.collect())).await;
     rig.until(|e| matches!(e, Event::Audit(r) if r.entry.kind == RecordKind::Intent).then_some(())).await;
     rig.send(Command::Cancel { id: id.clone() }).await;
     let report = batch_report(rig.finished(&id).await);
@@ -133,6 +137,14 @@ async fn a_cancel_ends_the_waiting_contacts_before_the_write_in_flight() {
         })
         .collect();
     assert_eq!(applied.last(), Some(&true), "a stopped contact ended after the write: {applied:?}");
+    let stopped: Vec<Option<String>> = rig
+        .audit_records()
+        .iter()
+        .filter(|r| r.entry.reason.as_deref().is_some_and(|t| t.contains("cancelled")))
+        .map(|r| r.entry.target.as_ref().and_then(|t| t.name.clone()))
+        .collect();
+    assert_eq!(stopped.len(), 11);
+    assert!(stopped.iter().all(|n| n.as_ref().is_some_and(|n| n.starts_with("Contact "))), "{stopped:?}");
     rig.stop().await;
 }
 

@@ -88,6 +88,10 @@ fn a_batch_in_flight_shows_its_progress_and_how_to_cancel_it() {
         panic!("one batch of agents: {effects:?}");
     };
     assert_eq!(items.len(), 40);
+    // Each entry names its agent as the console shows them, for the audit
+    // records of one that never gets read.
+    let names: Vec<String> = forty_agents().iter().map(User::display_name).collect();
+    assert!(items.iter().all(|i| i.name.as_ref().is_some_and(|n| names.contains(n))), "{items:?}");
     feed(
         &mut app,
         [

@@ -249,7 +249,7 @@ async fn read_only_mode_refuses_changes_on_screen_and_in_the_engine() {
         ..Default::default()
     };
     let id = cxone_console::engine::CommandId::random();
-    let items = vec![cxone_console::engine::Item { id: id.item(0), draft }];
+    let items = vec![cxone_console::engine::Item::new(id.item(0), draft)];
     let change = cxone_console::engine::Change::AgentStatus(items);
     flow.rig.send(Command::Submit { id: id.clone(), change }).await;
     let outcome = flow.rig.finished(&id).await;

@@ -58,6 +58,21 @@ impl fmt::Display for CommandId {
 pub struct Item<T> {
     pub id: CommandId,
     pub draft: T,
+    /// The target's name as the sender knew it: the audit records of an
+    /// entry never read (cancelled before it started, refused by its
+    /// checks) name whom it was for; a read renames it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl<T> Item<T> {
+    pub fn new(id: CommandId, draft: T) -> Self {
+        Self { id, draft, name: None }
+    }
+
+    pub fn named(self, name: impl Into<String>) -> Self {
+        Self { name: Some(name.into()), ..self }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -27,7 +27,7 @@ pub fn draft(campaign: &str, contact: &str, code: &str) -> ContactDispositionDra
 pub fn batch(drafts: Vec<ContactDispositionDraft>) -> (Vec<CommandId>, Change) {
     let base = CommandId::random();
     let items: Vec<_> =
-        drafts.into_iter().enumerate().map(|(i, draft)| Item { id: base.item(i), draft }).collect();
+        drafts.into_iter().enumerate().map(|(i, draft)| Item::new(base.item(i), draft)).collect();
     (items.iter().map(|i| i.id.clone()).collect(), Change::ContactDispositions(items))
 }
 

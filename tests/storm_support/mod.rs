@@ -76,7 +76,7 @@ pub fn storm(tenant: &Tenant, rng: &mut StdRng) -> Vec<(CommandId, Change)> {
 
 fn batch<T>(drafts: Vec<T>, wrap: impl Fn(Vec<Item<T>>) -> Change) -> (CommandId, Change) {
     let id = CommandId::random();
-    let items = drafts.into_iter().enumerate().map(|(i, draft)| Item { id: id.item(i), draft }).collect();
+    let items = drafts.into_iter().enumerate().map(|(i, draft)| Item::new(id.item(i), draft)).collect();
     (id, wrap(items))
 }
 
@@ -149,7 +149,7 @@ fn agent_changes(tenant: &Tenant, rng: &mut StdRng) -> Vec<(CommandId, Change)> 
         let Some(user) = someone(tenant, rng) else { break };
         // A single change is its own item: its webhook is named by the command.
         let id = CommandId::random();
-        commands.push((id.clone(), Change::AgentStatus(vec![Item { id, draft: agent_draft(user, rng) }])));
+        commands.push((id.clone(), Change::AgentStatus(vec![Item::new(id, agent_draft(user, rng))])));
     }
     for _ in 0..TEAMS {
         let team = (0..TEAM_SIZE)

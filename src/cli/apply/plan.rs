@@ -47,7 +47,7 @@ pub fn plan(batch: &Batch, tenant: &str) -> Vec<Planned> {
         let id = line_id(tenant, &batch.digest, line.number);
         match &line.entry {
             Entry::ContactDisposition(draft) => {
-                let item = Item { id: id.clone(), draft: draft.clone() };
+                let item = Item::new(id.clone(), draft.clone());
                 let at = *contacts.get_or_insert_with(|| {
                     commands.push(Planned {
                         id: contacts_id(tenant, &batch.digest),
@@ -66,7 +66,7 @@ pub fn plan(batch: &Batch, tenant: &str) -> Vec<Planned> {
                 let item = id.item(0);
                 commands.push(Planned {
                     id,
-                    change: Change::AgentStatus(vec![Item { id: item.clone(), draft: draft.clone() }]),
+                    change: Change::AgentStatus(vec![Item::new(item.clone(), draft.clone())]),
                     items: vec![(index, item)],
                 });
             }

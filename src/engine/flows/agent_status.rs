@@ -81,7 +81,10 @@ async fn change(
         "" => "(none)",
         user => user,
     };
-    let target = Target::new(TargetKind::User, user);
+    let mut target = Target::new(TargetKind::User, user);
+    if let Some(name) = &item.name {
+        target.rename(name);
+    }
     let mut trail =
         Trail::new(ctx, id, item.id, Operation::AgentStatus, action::AGENT_STATUS, target.clone());
     if let Some(outcome) = trail.settled_before() {

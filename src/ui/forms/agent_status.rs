@@ -2,7 +2,9 @@
 //! wrap-up code and the two directive flags, for one agent or many.
 
 use super::plan::Names;
-use super::{Check, Choice, Facts, Field, Form, Input, Kind, Opt, Outgoing, Plan, PlanLine, Rules, count};
+use super::{
+    Check, Choice, Facts, Field, Form, Input, Kind, Named, Opt, Outgoing, Plan, PlanLine, Rules, count,
+};
 use crate::api::model::User;
 use crate::domain::Timestamp;
 use crate::domain::agent_status::{
@@ -146,7 +148,8 @@ pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> 
         if on(4) { "on" } else { "off" }
     );
     check.finish(|| {
-        let mut plan = Plan::new(title, after, lines, Outgoing::Agents(drafts)).counted("agent");
+        let named = users.iter().zip(drafts).map(|(u, draft)| Named { draft, name: u.display_name() });
+        let mut plan = Plan::new(title, after, lines, Outgoing::Agents(named.collect())).counted("agent");
         if !wrap_up_code.trim().is_empty() {
             plan = plan.also(format!("wrap-up code {}", wrap_up_code.trim()));
         }

@@ -5,7 +5,7 @@
 use super::attributes::scalar;
 use super::plan::Names;
 use super::target_agents::{self, Target};
-use super::{Check, Choice, Facts, Field, Form, Kind, Opt, Outgoing, Plan, PlanLine, count};
+use super::{Check, Choice, Facts, Field, Form, Kind, Named, Opt, Outgoing, Plan, PlanLine, count};
 use crate::api::model::{Campaign, Contact};
 use crate::domain::contact_disposition::{
     ContactDisposition, ContactDispositionDraft, OPT_OUT, OutcomeMatrix, check_contact,
@@ -238,7 +238,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
                 }
             }
         }
-        drafts.push(draft);
+        drafts.push(Named { draft, name: row.display_name() });
     }
     agent_problems.finish::<Contact>(&mut check);
     if rows.is_empty() {

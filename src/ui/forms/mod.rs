@@ -19,7 +19,7 @@ pub use contact_disposition::contact_name;
 pub use field::{Choice, Field, Input, Opt};
 pub use input::TextInput;
 pub use lagging::{Lag, Lagging};
-pub use plan::{Outgoing, Plan, PlanLine};
+pub use plan::{Named, Outgoing, Plan, PlanLine};
 
 use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
 use crate::domain::{Invalid, Timestamp};

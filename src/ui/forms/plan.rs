@@ -53,11 +53,20 @@ impl Names {
     }
 }
 
+/// A draft and the name of the entity it is for, as the console shows it:
+/// the audit log names the target with it until the engine reads the
+/// entity, so even an entry cancelled before it started says whom it was for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Named<T> {
+    pub draft: T,
+    pub name: String,
+}
+
 /// The drafts to send, as the engine takes them.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outgoing {
-    Agents(Vec<AgentStatusDraft>),
-    Contacts(Vec<ContactDispositionDraft>),
+    Agents(Vec<Named<AgentStatusDraft>>),
+    Contacts(Vec<Named<ContactDispositionDraft>>),
     /// One change per interaction.
     Dispositions(Vec<(String, Vec<DispositionDraft>)>),
     /// One change per interaction.
@@ -79,8 +88,8 @@ impl Outgoing {
     /// deploy, which makes a new one).
     pub fn targets(&self) -> std::collections::BTreeSet<String> {
         match self {
-            Self::Agents(drafts) => drafts.iter().map(|d| d.user_id.trim().to_string()).collect(),
-            Self::Contacts(drafts) => drafts.iter().map(|d| d.contact_id.trim().to_string()).collect(),
+            Self::Agents(drafts) => drafts.iter().map(|d| d.draft.user_id.trim().to_string()).collect(),
+            Self::Contacts(drafts) => drafts.iter().map(|d| d.draft.contact_id.trim().to_string()).collect(),
             Self::Dispositions(each) => each.iter().map(|(id, _)| id.clone()).collect(),
             Self::Attributes(each) => each.iter().map(|(id, _)| id.clone()).collect(),
             Self::DataAction(
@@ -93,10 +102,13 @@ impl Outgoing {
     /// The engine commands, each under a fresh id. Agents and contacts go
     /// as one batch; interactions as one change each.
     pub fn commands(self) -> Vec<(CommandId, Change)> {
-        fn batch<T>(drafts: Vec<T>, make: fn(Vec<Item<T>>) -> Change) -> Vec<(CommandId, Change)> {
+        fn batch<T>(drafts: Vec<Named<T>>, make: fn(Vec<Item<T>>) -> Change) -> Vec<(CommandId, Change)> {
             let id = CommandId::random();
-            let items =
-                drafts.into_iter().enumerate().map(|(i, draft)| Item { id: id.item(i), draft }).collect();
+            let items = drafts
+                .into_iter()
+                .enumerate()
+                .map(|(i, Named { draft, name })| Item::new(id.item(i), draft).named(name))
+                .collect();
             vec![(id, make(items))]
         }
         match self {

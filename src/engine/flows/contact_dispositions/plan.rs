@@ -54,9 +54,12 @@ impl<'a> Planner<'a> {
         Self { ctx, id, in_batch: HashSet::new(), reread: HashSet::new() }
     }
 
-    /// The audit trail of one entry.
-    fn trail(&self, item_id: CommandId, draft: &ContactDispositionDraft) -> Trail<'a> {
-        let target = Target::contact(shown(&draft.campaign_id), shown(&draft.contact_id));
+    /// The audit trail of one entry, its target named as the sender knew it.
+    fn trail(&self, item_id: CommandId, draft: &ContactDispositionDraft, name: Option<&str>) -> Trail<'a> {
+        let mut target = Target::contact(shown(&draft.campaign_id), shown(&draft.contact_id));
+        if let Some(name) = name {
+            target.rename(name);
+        }
         Trail::new(
             self.ctx,
             self.id,
@@ -69,15 +72,15 @@ impl<'a> Planner<'a> {
 
     /// An entry the batch was cancelled before reaching.
     pub async fn unstarted(&self, item: Item<ContactDispositionDraft>) -> Done {
-        let trail = self.trail(item.id, &item.draft);
+        let trail = self.trail(item.id, &item.draft, item.name.as_deref());
         let (item, target) = (trail.item().clone(), trail.target().clone());
         Done { item, target, outcome: trail.unstarted("contact").await, write_ms: None, claim: None }
     }
 
     pub async fn plan(&mut self, item: Item<ContactDispositionDraft>) -> Plan<'a> {
         let started = Instant::now();
-        let Item { id: item_id, draft } = item;
-        let trail = self.trail(item_id, &draft);
+        let Item { id: item_id, draft, name } = item;
+        let trail = self.trail(item_id, &draft, name.as_deref());
         if let Some(outcome) = trail.settled_before() {
             // The audit log holds this entry's outcome already: nothing to add.
             return Plan::Done(Done {
