@@ -10,6 +10,7 @@ use cxone_console::engine::{CommandId, Event, Finished, Outcome};
 use cxone_console::ui::app::App;
 use cxone_console::ui::forms::Kind;
 use ratatui::style::Modifier;
+use std::time::Duration;
 use ui_support::*;
 
 fn flash(app: &App) -> String {
@@ -92,7 +93,11 @@ fn a_reopened_form_closed_unsent_is_kept_again() {
     assert_eq!(form(&app).title, kept.title);
     assert_eq!(values(&app), kept.typed);
     assert!(render(&app).contains("is outside their"), "the reason, in the form: {}", render(&app));
-    assert!(form(&app).not_applied.as_deref().is_some_and(|w| w.contains(&kept.why)), "{}", render(&app));
+    assert!(
+        form(&app).not_applied.as_ref().map(|n| n.why.as_str()).is_some_and(|w| w.contains(&kept.why)),
+        "{}",
+        render(&app)
+    );
 }
 
 /// An older form chosen from the list, changed and closed unsent, comes
@@ -113,7 +118,11 @@ fn an_older_form_closed_unsent_comes_back_as_the_newest_as_it_was_left() {
     assert_eq!(form(&app).title, older.title, "first in the list: {}", render(&app));
     assert_eq!(values(&app), left);
     assert!(render(&app).contains("is outside their"), "the reason, in the form: {}", render(&app));
-    assert!(form(&app).not_applied.as_deref().is_some_and(|w| w.contains(&older.why)), "{}", render(&app));
+    assert!(
+        form(&app).not_applied.as_ref().map(|n| n.why.as_str()).is_some_and(|w| w.contains(&older.why)),
+        "{}",
+        render(&app)
+    );
 }
 
 /// Two forms kept, on two agents: the first on the selected agent, the
@@ -121,6 +130,7 @@ fn an_older_form_closed_unsent_comes_back_as_the_newest_as_it_was_left() {
 fn two_kept(app: &mut App) -> [Kept; 2] {
     let older = refused_state_change(app, &["b"]);
     press(app, &["j"]);
+    tick(app, Duration::from_secs(95));
     let newer = refused_state_change(app, &["a"]);
     assert_ne!(older.title, newer.title, "two targets");
     assert_eq!(app.returned.len(), 2);
@@ -142,6 +152,9 @@ fn with_two_forms_kept_the_key_lists_them_and_opens_the_one_chosen() {
     assert!(newest < oldest, "the newest first:\n{}", render(&app));
     assert!(find_in_row(&screen, newest, &newer.listed).is_some(), "why, beside it:\n{}", render(&app));
     assert!(find_in_row(&screen, oldest, &older.listed).is_some(), "why, beside it:\n{}", render(&app));
+    // When each came back: the clock moved between the two refusals.
+    assert!(find_in_row(&screen, newest, "14:03:46  ").is_some(), "its time:\n{}", render(&app));
+    assert!(find_in_row(&screen, oldest, "14:02:11  ").is_some(), "its time:\n{}", render(&app));
     assert_eq!(app.returned.len(), 2, "listing them reopens none");
     let chosen = |app: &App, y: u16| {
         let x = find_in_row(&frame(app), y, "Change state").unwrap();
@@ -155,7 +168,11 @@ fn with_two_forms_kept_the_key_lists_them_and_opens_the_one_chosen() {
     assert_eq!(form(&app).title, older.title, "{}", render(&app));
     assert_eq!(values(&app), older.typed);
     assert!(render(&app).contains("is outside their"), "the reason, in the form: {}", render(&app));
-    assert!(form(&app).not_applied.as_deref().is_some_and(|w| w.contains(&older.why)), "{}", render(&app));
+    assert!(
+        form(&app).not_applied.as_ref().map(|n| n.why.as_str()).is_some_and(|w| w.contains(&older.why)),
+        "{}",
+        render(&app)
+    );
     let kept: Vec<&str> = app.returned.iter().map(|f| f.title.as_str()).collect();
     assert_eq!(kept, [newer.title.as_str()], "the other stays kept");
     assert!(!flash(&app).contains("reopen"), "the offer is answered: {}", flash(&app));

@@ -163,7 +163,15 @@ pub struct Form {
     pub discarding: bool,
     /// Why the change this form last sent was not applied. Unlike
     /// `refused`, no check of the fields clears it: it is about what was sent.
-    pub not_applied: Option<String>,
+    pub not_applied: Option<NotApplied>,
+}
+
+/// Why a form's change was not applied, and when the console heard it: the
+/// list of kept forms says when each came back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotApplied {
+    pub why: String,
+    pub at: time::OffsetDateTime,
 }
 
 impl Form {

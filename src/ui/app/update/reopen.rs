@@ -7,7 +7,7 @@ use crate::engine::{Finished, Outcome};
 use crate::ui::app::table::TableView;
 use crate::ui::app::{App, Effect, FlashKind, Level, Overlay, Pending, unbound};
 use crate::ui::entity::Entity;
-use crate::ui::forms::{Form, Kind};
+use crate::ui::forms::{Form, Kind, NotApplied};
 use crate::ui::keymap::{Context, Verb};
 
 /// How many forms are kept to reopen. A supervisor retypes the last few;
@@ -34,7 +34,7 @@ pub(super) fn returned(app: &mut App, pending: &mut Pending, result: &Finished) 
         Finished::Batch(_) => return None,
     };
     let mut form = pending.form.take()?;
-    form.not_applied = Some(why);
+    form.not_applied = Some(NotApplied { why, at: app.clock.wall });
     let let_go = keep(app, *form);
     Some(offer(app, let_go))
 }

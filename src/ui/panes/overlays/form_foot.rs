@@ -12,7 +12,8 @@ use ratatui::text::{Line, Span};
 /// The lines kept at the window's foot, after a blank line: why the change
 /// last sent from the form was not applied, and why Enter sent nothing.
 pub(super) fn pinned(form: &Form, room: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let said: Vec<&String> = [&form.not_applied, &form.refused].into_iter().flatten().collect();
+    let not_applied = form.not_applied.as_ref().map(|n| &n.why);
+    let said: Vec<&String> = [not_applied, form.refused.as_ref()].into_iter().flatten().collect();
     if said.is_empty() {
         return Vec::new();
     }

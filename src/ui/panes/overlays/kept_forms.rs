@@ -1,9 +1,10 @@
-//! The forms kept to reopen, the newest first: each one's title, which
-//! names its target, and why it came back, cut to the window's width.
+//! The forms kept to reopen, the newest first: when each came back, its
+//! title, which names its target, and why, cut to the window's width.
 
 use crate::ui::app::App;
 use crate::ui::forms::Form;
 use crate::ui::keymap::{Context, Verb};
+use crate::ui::panes::format;
 use crate::ui::theme::Role;
 use crate::ui::widgets::cover::cover;
 use crate::ui::widgets::fit::{clip, pad, width};
@@ -24,9 +25,9 @@ pub(super) fn draw(frame: &mut Frame, between: Rect, app: &App, selected: usize)
     let shown = usize::from(window.height - 2);
     let forms: Vec<&Form> = app.returned.iter().rev().collect();
     let selected = selected.min(forms.len().saturating_sub(1));
-    // Titles share a column, so every reason starts in line; the reasons
-    // keep at least half the width.
-    let column = forms.iter().map(|f| width(&f.title)).max().unwrap_or(0).min(room / 2);
+    // When each came back, then titles sharing a column, so every reason
+    // starts in line; the reasons keep at least half the width.
+    let column = forms.iter().map(|f| width(&f.title)).max().unwrap_or(0).min(room.saturating_sub(TIME) / 2);
     let start = (selected + 1).saturating_sub(shown);
     let lines: Vec<Line> = forms
         .iter()
@@ -34,12 +35,15 @@ pub(super) fn draw(frame: &mut Frame, between: Rect, app: &App, selected: usize)
         .skip(start)
         .take(shown)
         .map(|(i, form)| {
+            let at = form.not_applied.as_ref().map_or_else(|| " ".repeat(8), |n| format::hhmmss(n.at));
             let title = pad(&clip(&form.title, column), column);
-            let why = clip(&reason(form), room.saturating_sub(column + 2)).into_owned();
+            let why = clip(&reason(form), room.saturating_sub(column + 2 + TIME)).into_owned();
             if i == selected {
-                Line::from(Span::styled(pad(&format!("{title}  {why}"), room), theme.style(Role::Selection)))
+                let row = format!("{at}  {title}  {why}");
+                Line::from(Span::styled(pad(&row, room), theme.style(Role::Selection)))
             } else {
                 Line::from(vec![
+                    Span::styled(format!("{at}  "), theme.style(Role::Muted)),
                     Span::styled(format!("{title}  "), theme.style(Role::Text)),
                     Span::styled(why, theme.style(Role::Muted)),
                 ])
@@ -53,6 +57,9 @@ pub(super) fn draw(frame: &mut Frame, between: Rect, app: &App, selected: usize)
     cover(frame.buffer_mut(), window, between, theme.base());
     frame.render_widget(Paragraph::new(lines).style(theme.base()).block(block), window);
 }
+
+/// The time a form came back (`14:02:11`) and the two spaces after it.
+const TIME: usize = 10;
 
 /// How many forms the list shows at once in `between`: what a page moves.
 pub(super) fn shown(app: &App, between: Rect) -> usize {
@@ -71,7 +78,7 @@ fn window(app: &App, between: Rect) -> Rect {
 /// names are left out, and so is the "Sent, not applied" every row would
 /// start with: what went wrong then fits in the row.
 fn reason(form: &Form) -> String {
-    let why = form.not_applied.as_deref().unwrap_or_default();
+    let why = form.not_applied.as_ref().map_or("", |n| n.why.as_str());
     let mut why = match why.strip_prefix("Sent, not applied (").and_then(|rest| rest.split_once("): ")) {
         Some((kind, said)) => format!("{kind}: {said}"),
         None => why.strip_prefix("Sent, not applied: ").unwrap_or(why).to_owned(),
