@@ -159,10 +159,16 @@ fn words(entry: &AuditEntry, target_shown: bool) -> String {
 }
 
 /// `reason` without the target it opens with (`contact Ana Silva now has
-/// …`, `agent Ana Silva's status …`, `Routing is now …`), as the flows word
+/// …`, `agent Ana Silva's status …`, `Routing is now …`) or ends with
+/// (`… in one request to interaction with Ana Silva`), as the flows word
 /// it; any other reason as it is.
 fn after_target<'a>(reason: &'a str, name: &str) -> &'a str {
     const OPENINGS: [&str; 6] = ["", "agent ", "user ", "contact ", "interaction ", "interaction with "];
+    if let Some(said) = reason.strip_suffix(name).and_then(|r| r.strip_suffix(" to interaction with "))
+        && !said.is_empty()
+    {
+        return said;
+    }
     let Some(at) = reason.find(name).filter(|at| OPENINGS.contains(&&reason[..*at])) else {
         return reason;
     };
@@ -317,6 +323,8 @@ mod tests {
             "status was changed elsewhere"
         );
         assert_eq!(applied("Ana Silva (c-1) is now at version 2", true), "is now at version 2");
+        let attributes = "ADD tier applied in one request to interaction with Ana Silva (c-1)";
+        assert_eq!(applied(attributes, true), "ADD tier applied in one request");
         // Without the column, the reason still says whom it was for.
         assert_eq!(
             applied(now, false),
