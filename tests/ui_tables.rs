@@ -241,6 +241,35 @@ fn a_hundred_thousand_rows_filter_and_keep_their_selection() {
     assert!(render(&app).contains("Agent 099999"));
 }
 
+/// A pane not looked at yet opens at its top: an interaction that started
+/// after the first snapshot is above the row that was first then, and is
+/// the one selected; once the pane is on screen, the selection stays on its
+/// interaction as newer ones come in above it.
+#[test]
+fn a_pane_opens_at_its_top_then_keeps_its_selection() {
+    use cxone_console::domain::InteractionId;
+    use cxone_console::engine::{Event, Snapshot};
+    let mut app = app(120, 40);
+    feed(&mut app, seeded_events());
+    let newer = |id: &str, seconds_ago: i64| {
+        let mut row = interactions()[0].clone();
+        row.id = InteractionId::parse(id).unwrap();
+        row.started_at = Some(at(seconds_ago));
+        row
+    };
+    let mut rows = interactions();
+    rows.push(newer("f0000000-0000-4000-8000-000000000001", 5));
+    feed(&mut app, [Event::Snapshot(Snapshot::Interactions(table(rows.clone(), 2, &[])))]);
+    press(&mut app, &["2"]);
+    let selected = |app: &App| app.interactions.selected_row().map(|i| i.id.to_string());
+    assert_eq!(selected(&app).as_deref(), Some("f0000000-0000-4000-8000-000000000001"), "{}", render(&app));
+
+    rows.push(newer("f0000000-0000-4000-8000-000000000002", 1));
+    feed(&mut app, [Event::Snapshot(Snapshot::Interactions(table(rows, 3, &[])))]);
+    assert_eq!(selected(&app).as_deref(), Some("f0000000-0000-4000-8000-000000000001"), "{}", render(&app));
+    assert_eq!(app.interactions.cursor(), 1, "below the newest, which came in above it");
+}
+
 /// The interactions pane opens on the newest, the ones a supervisor
 /// reviews first, rather than in the order of their ids; one that never
 /// started (no time) comes last.

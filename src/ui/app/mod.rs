@@ -148,6 +148,7 @@ impl App {
             frozen: false,
             dirty: true,
         };
+        app.look_at(app.main);
         if !app.problems.is_empty() {
             let read = match app.way_to(Context::Global, Verb::Help) {
                 Some(way) => format!("{} to read them", capitalized(&way.instruction())),
@@ -160,6 +161,21 @@ impl App {
             app.flash(text, Level::Warn);
         }
         app
+    }
+
+    /// `pane` is on screen: its tables' selections stay on their entities
+    /// through refreshes from now on, rather than on the top row.
+    pub(super) fn look_at(&mut self, pane: PaneId) {
+        match pane {
+            PaneId::Agents => self.agents.looked_at(),
+            PaneId::Interactions => self.interactions.looked_at(),
+            PaneId::Campaigns => {
+                self.campaigns.looked_at();
+                self.contacts.looked_at();
+            }
+            PaneId::DataActions => self.data_actions.looked_at(),
+            PaneId::Audit => {}
+        }
     }
 
     /// Whether something changed since the last frame.

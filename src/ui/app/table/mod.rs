@@ -48,6 +48,11 @@ pub struct TableView<T: Entity> {
     offset: usize,
     /// The selected entity's id, kept while refreshes move it around.
     selected: Option<String>,
+    /// Until its pane is first looked at or the selection moved, the
+    /// selection is the top row, whichever entity that is: a pane opens at
+    /// its top (the newest interaction), not on the row that happened to be
+    /// first when the console started.
+    at_top: bool,
     marks: Marks,
     /// Ids of the rows marked for a batch change.
     picks: HashSet<String>,
@@ -71,6 +76,7 @@ impl<T: Entity> Default for TableView<T> {
             cursor: 0,
             offset: 0,
             selected: None,
+            at_top: true,
             marks: Marks::default(),
             picks: HashSet::new(),
             stale: HashMap::new(),
@@ -137,6 +143,11 @@ impl<T: Entity> TableView<T> {
     /// Puts the cursor back on the selected entity, or, when it is gone,
     /// on whatever now holds its place.
     fn reselect(&mut self) {
+        if self.at_top {
+            self.cursor = 0;
+            self.remember();
+            return;
+        }
         if let Some(id) = &self.selected {
             let rows = self.rows();
             if let Some(pos) = self.shown.iter().position(|&i| rows[i as usize].id() == id) {
@@ -182,14 +193,22 @@ impl<T: Entity> TableView<T> {
         }
     }
 
+    /// From now on the selection stays on its entity through refreshes:
+    /// the pane is on screen.
+    pub fn looked_at(&mut self) {
+        self.at_top = false;
+    }
+
     /// Moves the selection by `delta` rows, stopping at either end.
     pub fn move_by(&mut self, delta: isize) {
+        self.at_top = false;
         let last = self.shown.len().saturating_sub(1);
         self.cursor = self.cursor.saturating_add_signed(delta).min(last);
         self.remember();
     }
 
     pub fn select_position(&mut self, position: usize) {
+        self.at_top = false;
         self.cursor = position.min(self.shown.len().saturating_sub(1));
         self.remember();
     }

@@ -189,6 +189,7 @@ pub(super) fn quit(app: &mut App, effects: &mut Vec<Effect>) {
 
 pub(super) fn focus(app: &mut App, pane: PaneId) {
     app.focus = pane;
+    app.look_at(pane);
     if pane.is_entity() {
         app.main = pane;
     }
