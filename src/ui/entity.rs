@@ -275,12 +275,13 @@ mod tests {
             ("b", "Wei Patel", "k1"),
             ("c", "Kai Lee", "k1"),
             ("d", "Kai Lee", "k2"),
+            ("e", "Ana Silva", "k1"),
         ];
         directory
             .set_contacts(contacts.map(|(id, name, k)| (id.to_string(), name.to_string(), k.to_string())));
         assert!(directory.has_contact_namesake("a", "Wei Patel"));
         assert!(directory.has_contact_namesake("c", "Kai Lee"));
-        assert!(!directory.has_contact_namesake("e", "Ana Silva"), "no one else goes by it");
+        assert!(!directory.has_contact_namesake("e", "Ana Silva"), "not its own namesake");
         assert!(directory.has_contact_namesake("z", "Kai Lee"), "a target not loaded shares a loaded name");
         assert!(!directory.has_namesake("a", "Wei Patel"), "agents and contacts are counted apart");
         // Whether the campaign tells namesakes apart.

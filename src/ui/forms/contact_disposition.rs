@@ -284,8 +284,8 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
 
 /// A contact before → after; the agent is named where it is not the
 /// contact's own, so a confirmation shows every attribution the form made.
-/// A contact's line in the review; `names` tells namesakes apart, by phone
-/// alone when the title names the one campaign (`campaign_said`).
+/// `names` tells namesakes apart, by phone alone when the title names the
+/// one campaign (`campaign_said`).
 fn line(
     row: &Contact,
     valid: &ContactDisposition,

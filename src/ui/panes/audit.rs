@@ -132,7 +132,7 @@ fn line(record: &AuditRecord, (room, by): (usize, usize), stamp: Stamp, app: &Ap
         used += columns;
         target_shown = column == 1;
     }
-    let rest = words(entry, target_shown);
+    let rest = said(entry, target_shown);
     let words = room.saturating_sub(used + by);
     match operator(record) {
         Some(operator) if by > 0 => {
@@ -148,7 +148,7 @@ fn line(record: &AuditRecord, (room, by): (usize, usize), stamp: Stamp, app: &Ap
 /// what it is about to send. The target's id is in the record's details, so
 /// the reason need not say it; nor, once the target's column names it,
 /// need it open with whom it was for, and what changed then fits.
-fn words(entry: &AuditEntry, target_shown: bool) -> String {
+fn said(entry: &AuditEntry, target_shown: bool) -> String {
     let Some(reason) = &entry.reason else { return intended(entry) };
     let Some(target) = entry.target.as_ref().filter(|t| !t.id.is_empty()) else { return reason.clone() };
     let reason = reason.replace(&format!(" ({})", target.id), "");
@@ -314,7 +314,7 @@ mod tests {
         let applied = |reason: &str, shown| {
             let target = Target::new(TargetKind::Contact, "c-1").named("Ana Silva");
             let entry = AuditEntry::outcome("cmd_1", "act", target, Outcome::Applied).reason(reason);
-            words(&entry, shown)
+            said(&entry, shown)
         };
         let now = "contact Ana Silva (c-1) now has outcome BUSY (was none) in campaign Spring";
         assert_eq!(applied(now, true), "now has outcome BUSY (was none) in campaign Spring");
