@@ -5,6 +5,7 @@
 
 mod agent_status;
 mod attributes;
+mod check;
 mod contact_disposition;
 mod data_action;
 pub mod field;
@@ -15,6 +16,7 @@ pub mod plan;
 mod target_agents;
 
 pub use agent_status::agent_name;
+pub use check::Check;
 pub use contact_disposition::contact_name;
 pub use field::{Choice, Field, Input, Opt};
 pub use input::TextInput;
@@ -22,7 +24,7 @@ pub use lagging::{Lag, Lagging};
 pub use plan::{Named, Outgoing, Plan, PlanLine};
 
 use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
-use crate::domain::{Invalid, Timestamp};
+use crate::domain::Timestamp;
 use crate::engine::RuleBook;
 use crate::ui::entity::{Directory, Entity};
 use crate::ui::keymap::Verb;
@@ -109,40 +111,6 @@ impl Kind {
             Self::NewVersion(action) | Self::Deprecate(action) | Self::Metrics(action) => vec![action.id()],
             Self::Simulate | Self::Deploy(_) => Vec::new(),
         }
-    }
-}
-
-/// What the rules say about a form's fields: problems by field name (an
-/// empty or unknown name concerns the whole form), and when there are none,
-/// the plan.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Check {
-    pub problems: Vec<(String, String)>,
-    pub plan: Option<Plan>,
-}
-
-impl Check {
-    /// Collects problems, each (field, rule) once however many targets
-    /// repeat it.
-    pub fn note(&mut self, field: impl Into<String>, rule: impl Into<String>) {
-        let problem = (field.into(), rule.into());
-        if !self.problems.contains(&problem) {
-            self.problems.push(problem);
-        }
-    }
-
-    pub fn note_all(&mut self, invalid: &Invalid) {
-        for e in invalid.errors() {
-            self.note(e.field.clone(), e.rule.clone());
-        }
-    }
-
-    /// The plan, when no problem was noted.
-    pub fn finish(mut self, plan: impl FnOnce() -> Plan) -> Self {
-        if self.problems.is_empty() {
-            self.plan = Some(plan());
-        }
-        self
     }
 }
 
