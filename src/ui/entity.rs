@@ -106,12 +106,14 @@ impl Directory {
         self.contacts_named.shared(name, self.contacts.get(id).map(String::as_str))
     }
 
-    /// Replaces the campaigns' names (id, name), keeping the agents.
+    /// Renews the campaigns' names (id, name). A campaign gone from the
+    /// tenant's list keeps the name it had: contacts and forms read before it
+    /// went still say which campaign they were in, not an id.
     pub fn set_campaigns(&mut self, campaigns: impl IntoIterator<Item = (String, String)>) {
-        self.campaigns = campaigns.into_iter().collect();
+        self.campaigns.extend(campaigns);
     }
 
-    /// The campaign's name, or the id when the campaign is unknown.
+    /// The campaign's name, or the id when it was never loaded.
     pub fn campaign_or_id<'a>(&'a self, id: &'a str) -> &'a str {
         self.campaigns.get(id).map_or(id, String::as_str)
     }
@@ -265,6 +267,19 @@ mod tests {
         assert!(!directory.has_namesake("c", "Kai Lee"), "not their own namesake");
         assert!(directory.has_namesake("z", "Kai Lee"), "a target not loaded shares a loaded name");
         assert!(!directory.has_namesake("z", "Ines Fernandes"));
+    }
+
+    #[test]
+    fn a_campaign_gone_from_the_list_keeps_its_name() {
+        let mut directory = Directory::default();
+        let named = |pairs: &[(&str, &str)]| {
+            pairs.iter().map(|(id, n)| (id.to_string(), n.to_string())).collect::<Vec<_>>()
+        };
+        directory.set_campaigns(named(&[("k1", "Spring Renewal"), ("k2", "Winter Win-back")]));
+        directory.set_campaigns(named(&[("k2", "Winter Win-back 2")]));
+        assert_eq!(directory.campaign_or_id("k1"), "Spring Renewal", "gone from the list, still named");
+        assert_eq!(directory.campaign_or_id("k2"), "Winter Win-back 2", "renamed");
+        assert_eq!(directory.campaign_or_id("k3"), "k3", "never loaded");
     }
 
     #[test]
