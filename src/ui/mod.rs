@@ -27,7 +27,6 @@ pub use looks::{Looks, Problem};
 pub use outlets::Outlets;
 
 use crate::engine::{Command, CommandId, Event};
-use futures_util::StreamExt;
 use screen::{Screen, TerminalScreen};
 use std::io;
 use time::OffsetDateTime;
@@ -78,9 +77,10 @@ pub async fn run(console: Console) -> Result<Ended, UiError> {
     let clock = Clock::new(std::time::Duration::ZERO, OffsetDateTime::now_utc());
     let outlets = Outlets::new(commands, session.sandbox.as_ref(), inbox_tx.clone());
     let app = App::new(session, looks, size, clock);
-    let forwarders = [forward_engine(events, inbox_tx.clone()), forward_terminal(inbox_tx)];
+    let engine = forward_engine(events, inbox_tx.clone());
+    forward_terminal(inbox_tx).map_err(UiError::Terminal)?;
     let (exit, app) = Driver::new(app, screen, inbox, outlets, pace).run().await;
-    for task in forwarders.into_iter().chain(stop_signals) {
+    for task in std::iter::once(engine).chain(stop_signals) {
         task.abort();
     }
     let (unfinished, batches, cancelling) = (app.targets_left(), app.commands_to_cancel(), app.cancelling());
@@ -102,20 +102,28 @@ pub fn forward_engine(
     })
 }
 
-/// Keys, mouse, paste and resizes into the inbox.
-fn forward_terminal(inbox: mpsc::Sender<Input>) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut stream = crossterm::event::EventStream::new();
-        while let Some(event) = stream.next().await {
-            let Ok(event) = event else {
-                tracing::warn!("reading the terminal failed; input stops");
-                return;
+/// Keys, mouse, paste and resizes into the inbox, read on a thread of their
+/// own. crossterm's reader loops without end on a terminal that has hung
+/// up (it reads its end of file again and again): on a runtime worker that
+/// held a worker and the runtime's shutdown; on its own thread it holds
+/// nothing, and it ends with the process, or at the first event after the
+/// console has stopped listening.
+fn forward_terminal(inbox: mpsc::Sender<Input>) -> io::Result<()> {
+    let read = move || {
+        loop {
+            let event = match crossterm::event::read() {
+                Ok(event) => event,
+                Err(e) => {
+                    tracing::warn!(error = %e, "reading the terminal failed; input stops");
+                    return;
+                }
             };
-            if inbox.send(Input::Terminal(event)).await.is_err() {
+            if inbox.blocking_send(Input::Terminal(event)).is_err() {
                 return;
             }
         }
-    })
+    };
+    std::thread::Builder::new().name("terminal input".into()).spawn(read).map(drop)
 }
 
 /// SIGTERM and SIGHUP end the console cleanly (the terminal restored, the
