@@ -178,9 +178,8 @@ const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 /// Everything a command must finish (the engine's shutdown, the logs'
 /// last syncs) is awaited inside `work`. What is left is bounded rather
 /// than waited for: a task held in a blocking call would otherwise hold
-/// the exit for ever. crossterm's terminal reader does that when the
-/// terminal hangs up, reading its end of file again and again inside one
-/// poll, so a console whose window was closed could not exit.
+/// the exit for ever (crossterm's terminal reader did, on a terminal that
+/// hung up, before it moved to a thread of its own; see `ui::run`).
 pub(crate) fn block_on<T>(work: impl Future<Output = Result<T>>) -> Result<T> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let done = runtime.block_on(work);
