@@ -198,20 +198,24 @@ async fn a_wrap_up_refuses_a_change_that_respects_it_and_ends_for_one_that_does_
     rig.stop().await;
 }
 
-#[tokio::test]
-async fn a_team_ends_as_a_batch_with_an_outcome_per_agent() {
-    let mut rig = Rig::quiet().await;
+/// A batch for `n` agents on shift, each to be moved to another state.
+async fn team_changing(rig: &Rig, n: usize) -> Vec<Item<AgentStatusDraft>> {
     let now = Timestamp::now().unix_seconds();
     let on_shift = |u: &&User| u.shift.is_none_or(|s| s.start + 600.0 < now && now < s.end - 600.0);
     let team: Vec<User> =
-        users(&rig).await.into_iter().filter(is_agent).filter(|u| on_shift(&u)).take(4).collect();
-    assert_eq!(team.len(), 4, "the seeded tenant has agents on shift");
+        users(rig).await.into_iter().filter(is_agent).filter(|u| on_shift(&u)).take(n).collect();
+    assert_eq!(team.len(), n, "the seeded tenant has agents on shift");
     let base = CommandId::random();
-    let items: Vec<_> = team
-        .iter()
+    team.iter()
         .enumerate()
         .map(|(i, u)| Item::new(base.item(i), draft(u.id.as_str(), another_status(u), "")))
-        .collect();
+        .collect()
+}
+
+#[tokio::test]
+async fn a_team_ends_as_a_batch_with_an_outcome_per_agent() {
+    let mut rig = Rig::quiet().await;
+    let items = team_changing(&rig, 4).await;
     let ids: Vec<CommandId> = items.iter().map(|i| i.id.clone()).collect();
     let report = match rig.run(Change::AgentStatus(items)).await {
         Finished::Batch(report) => report,
@@ -269,28 +273,8 @@ async fn a_team_cancelled_before_it_starts_changes_nobody() {
 /// not started at once, not as the one under way finishes.
 #[tokio::test]
 async fn a_team_cancelled_under_way_ends_the_agents_waiting_at_once() {
-    use cxone_console::sandbox::{FaultProfile, FaultRates, Sandbox, SandboxConfig};
-    let slow = FaultRates {
-        latency_median_ms: 300.0,
-        latency_p99_ms: 350.0,
-        ..FaultRates::from(FaultProfile::None)
-    };
-    let sandbox = Sandbox::start(SandboxConfig { faults: slow, ..SandboxConfig::quiet() }).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = engine_support::engine_config(&sandbox, dir.path());
-    config.batch_concurrency = 1;
-    let mut rig = Rig::with(sandbox, dir, config).await;
-    let now = Timestamp::now().unix_seconds();
-    let on_shift = |u: &&User| u.shift.is_none_or(|s| s.start + 600.0 < now && now < s.end - 600.0);
-    let team: Vec<User> =
-        users(&rig).await.into_iter().filter(is_agent).filter(|u| on_shift(&u)).take(6).collect();
-    assert_eq!(team.len(), 6, "the seeded tenant has agents on shift");
-    let base = CommandId::random();
-    let items: Vec<_> = team
-        .iter()
-        .enumerate()
-        .map(|(i, u)| Item::new(base.item(i), draft(u.id.as_str(), another_status(u), "")))
-        .collect();
+    let mut rig = Rig::slow(300.0, 350.0, |config| config.batch_concurrency = 1).await;
+    let items = team_changing(&rig, 6).await;
     let id = rig.submit(Change::AgentStatus(items)).await;
     rig.until(|e| matches!(e, Event::Audit(r) if r.entry.kind == RecordKind::Intent).then_some(())).await;
     rig.send(Command::Cancel { id: id.clone() }).await;
@@ -299,14 +283,7 @@ async fn a_team_cancelled_under_way_ends_the_agents_waiting_at_once() {
         other => panic!("a team ends with a batch report: {other:?}"),
     };
     assert_eq!((report.successful, report.skipped.get("cancelled").copied()), (1, Some(5)), "{report:?}");
-    let applied: Vec<bool> = rig
-        .seen
-        .iter()
-        .filter_map(|e| match e {
-            Event::ItemFinished { outcome, .. } => Some(outcome.is_applied()),
-            _ => None,
-        })
-        .collect();
+    let applied = rig.applied_in_order();
     assert_eq!(applied.last(), Some(&true), "an agent not started ended after the change: {applied:?}");
     assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 1);
     rig.stop().await;

@@ -128,14 +128,7 @@ async fn a_cancel_ends_the_waiting_contacts_before_the_write_in_flight() {
     rig.send(Command::Cancel { id: id.clone() }).await;
     let report = batch_report(rig.finished(&id).await);
     assert_eq!((report.successful, report.skipped.get("cancelled").copied()), (1, Some(11)), "{report:?}");
-    let applied: Vec<bool> = rig
-        .seen
-        .iter()
-        .filter_map(|e| match e {
-            Event::ItemFinished { outcome, .. } => Some(outcome.is_applied()),
-            _ => None,
-        })
-        .collect();
+    let applied = rig.applied_in_order();
     assert_eq!(applied.last(), Some(&true), "a stopped contact ended after the write: {applied:?}");
     let stopped: Vec<Option<String>> = rig
         .audit_records()

@@ -337,14 +337,7 @@ async fn hundreds_of_dispositions_at_once_get_through_tokens_revoked_under_them(
 /// waits is never sent, and the audit log says it was not started.
 #[tokio::test]
 async fn a_disposition_cancelled_while_it_waits_its_turn_is_not_sent() {
-    use cxone_console::sandbox::{FaultProfile, FaultRates};
-    let slow =
-        FaultRates { latency_median_ms: 50.0, latency_p99_ms: 80.0, ..FaultRates::from(FaultProfile::None) };
-    let sandbox = Sandbox::start(SandboxConfig { faults: slow, ..SandboxConfig::quiet() }).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = engine_support::engine_config(&sandbox, dir.path());
-    config.commands_at_once = 1;
-    let mut rig = Rig::with(sandbox, dir, config).await;
+    let mut rig = Rig::slow(50.0, 80.0, |config| config.commands_at_once = 1).await;
     let first = rig.submit(resolved()).await;
     let sale = Change::InteractionDisposition {
         interaction_id: PINNED_CLOSED_INTERACTION.into(),
@@ -374,17 +367,7 @@ async fn a_disposition_cancelled_while_it_waits_its_turn_is_not_sent() {
 #[tokio::test]
 async fn a_disposition_cancelled_while_it_waits_ends_before_the_one_ahead() {
     use cxone_console::engine::{Command, Event};
-    use cxone_console::sandbox::{FaultProfile, FaultRates};
-    let slow = FaultRates {
-        latency_median_ms: 300.0,
-        latency_p99_ms: 350.0,
-        ..FaultRates::from(FaultProfile::None)
-    };
-    let sandbox = Sandbox::start(SandboxConfig { faults: slow, ..SandboxConfig::quiet() }).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = engine_support::engine_config(&sandbox, dir.path());
-    config.commands_at_once = 1;
-    let mut rig = Rig::with(sandbox, dir, config).await;
+    let mut rig = Rig::slow(300.0, 350.0, |config| config.commands_at_once = 1).await;
     let first = rig.submit(resolved()).await;
     let second = rig.submit(resolved()).await;
     rig.send(Command::Cancel { id: second.clone() }).await;

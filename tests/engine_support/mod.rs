@@ -99,6 +99,24 @@ impl Rig {
         Self::with(sandbox, dir, config).await
     }
 
+    /// A quiet tenant whose answers take about `median_ms` (at most about
+    /// `p99_ms`), so that what waits behind a request can be seen waiting,
+    /// and an engine on it as `configure` sets it.
+    pub async fn slow(median_ms: f64, p99_ms: f64, configure: impl FnOnce(&mut EngineConfig)) -> Self {
+        let slow = FaultRates {
+            latency_median_ms: median_ms,
+            latency_p99_ms: p99_ms,
+            ..FaultRates::from(FaultProfile::None)
+        };
+        let sandbox = Sandbox::start(SandboxConfig { faults: slow, ..SandboxConfig::quiet() })
+            .await
+            .expect("the sandbox binds 127.0.0.1:0");
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let mut config = engine_config(&sandbox, dir.path());
+        configure(&mut config);
+        Self::with(sandbox, dir, config).await
+    }
+
     /// An engine with a custom configuration on an existing sandbox.
     pub async fn with(sandbox: Sandbox, dir: tempfile::TempDir, config: EngineConfig) -> Self {
         let (engine, events) = Engine::start(client(&sandbox), config).await.expect("the engine starts");
@@ -152,6 +170,18 @@ impl Rig {
             Some(earlier) => earlier,
             None => self.until(pick).await,
         }
+    }
+
+    /// Whether each batch entry seen so far was applied, in the order their
+    /// ends arrived.
+    pub fn applied_in_order(&self) -> Vec<bool> {
+        self.seen
+            .iter()
+            .filter_map(|e| match e {
+                Event::ItemFinished { outcome, .. } => Some(outcome.is_applied()),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The end of command `id`, whether it came before this call or after.
