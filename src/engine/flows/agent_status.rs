@@ -81,10 +81,7 @@ async fn change(
         "" => "(none)",
         user => user,
     };
-    let mut target = Target::new(TargetKind::User, user);
-    if let Some(name) = &item.name {
-        target.rename(name);
-    }
+    let target = Target::new(TargetKind::User, user).named(item.name.as_deref().unwrap_or_default());
     let mut trail =
         Trail::new(ctx, id, item.id, Operation::AgentStatus, action::AGENT_STATUS, target.clone());
     if let Some(outcome) = trail.settled_before() {

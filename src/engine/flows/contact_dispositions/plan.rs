@@ -56,10 +56,8 @@ impl<'a> Planner<'a> {
 
     /// The audit trail of one entry, its target named as the sender knew it.
     fn trail(&self, item_id: CommandId, draft: &ContactDispositionDraft, name: Option<&str>) -> Trail<'a> {
-        let mut target = Target::contact(shown(&draft.campaign_id), shown(&draft.contact_id));
-        if let Some(name) = name {
-            target.rename(name);
-        }
+        let target = Target::contact(shown(&draft.campaign_id), shown(&draft.contact_id))
+            .named(name.unwrap_or_default());
         Trail::new(
             self.ctx,
             self.id,
