@@ -18,6 +18,32 @@ use serde_json::Value;
 /// hash: the SHA-256 of the line without its `hash` member, which is then
 /// put in its place.
 pub(super) fn write(record: &AuditRecord, out: &mut Vec<u8>) -> serde_json::Result<ChainHash> {
+    let start = out.len();
+    let hole = write_unhashed(record, out)?;
+    let hash = ChainHash::of(&out[start..]);
+    fill_hash(hole, out, &hash);
+    Ok(hash)
+}
+
+impl AuditRecord {
+    /// The record's line as the log holds it, its own `hash` included,
+    /// without the newline: what `audit export --format json` lists.
+    pub fn line(&self) -> serde_json::Result<String> {
+        let mut out = Vec::new();
+        let hole = write_unhashed(self, &mut out)?;
+        fill_hash(hole, &mut out, &self.hash);
+        // The members are JSON, which is UTF-8 throughout.
+        Ok(String::from_utf8_lossy(&out).into_owned())
+    }
+}
+
+fn fill_hash(hole: Hole, out: &mut Vec<u8>, hash: &ChainHash) {
+    hole.fill(out, "hash", format!("\"{}\"", hash.to_hex()).as_bytes());
+}
+
+/// Appends `record`'s line without its `hash` member; returns where that
+/// member belongs.
+fn write_unhashed(record: &AuditRecord, out: &mut Vec<u8>) -> serde_json::Result<Hole> {
     // Taken apart whole, so a field added to a record fails to compile here
     // until it is written in its place.
     let AuditRecord { seq, time, entry, prev_hash, hash: _ } = record;
@@ -39,7 +65,6 @@ pub(super) fn write(record: &AuditRecord, out: &mut Vec<u8>) -> serde_json::Resu
         latency_ms,
         payload_hash,
     } = entry;
-    let start = out.len();
     let mut members = Members::open(out);
     members.leaf("action", action.as_ref())?;
     members.value("after", after.as_ref());
@@ -67,10 +92,7 @@ pub(super) fn write(record: &AuditRecord, out: &mut Vec<u8>) -> serde_json::Resu
         target_members(target, members.out)?;
     }
     members.leaf("time", Some(&utc_micros::format(*time)))?;
-    let hole = members.close();
-    let hash = ChainHash::of(&out[start..]);
-    hole.fill(out, "hash", format!("\"{}\"", hash.to_hex()).as_bytes());
-    Ok(hash)
+    Ok(members.close())
 }
 
 fn request_members(request: &RequestInfo, out: &mut Vec<u8>) -> serde_json::Result<()> {
@@ -219,10 +241,28 @@ mod tests {
         let mut line = b"earlier lines\n".to_vec();
         let hash = write(&record, &mut line).unwrap();
         record.hash = hash;
+        assert_eq!(
+            record.line().unwrap().as_bytes(),
+            &line[14..],
+            "a sealed record's line is the one written"
+        );
         let mut tree = serde_json::to_value(&record).unwrap();
         assert_eq!(String::from_utf8_lossy(&line[14..]), String::from_utf8_lossy(&canonical::to_vec(&tree)));
         tree.as_object_mut().unwrap().remove("hash");
         assert_eq!(hash, ChainHash::of(&canonical::to_vec(&tree)), "the hash covers the form without itself");
+    }
+
+    /// A record read from an edited log keeps the hash it was read with:
+    /// its line shows the log as it is, for `audit verify` to judge.
+    #[test]
+    fn a_records_line_carries_its_own_hash() {
+        let mut record =
+            sealed(AuditEntry::intent("cmd-1.1", "agent_status", Target::new(TargetKind::User, "u-1")));
+        record.hash = ChainHash::of(b"not this record's");
+        let line = record.line().unwrap();
+        assert!(line.contains(&format!("\"hash\":\"{}\"", record.hash.to_hex())), "{line}");
+        let read: AuditRecord = serde_json::from_str(&line).unwrap();
+        assert_eq!(read, record);
     }
 
     #[test]
