@@ -139,6 +139,19 @@ async fn keys_send_commands_to_the_engine_in_order() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn y_hands_the_selected_id_to_the_screens_clipboard() {
+    let app = loaded(120, 40);
+    let selected = app.agents.selected_row().map(|u| u.id.to_string()).expect("an agent is selected");
+    let ui = start(app, 30);
+    ui.key("y").await;
+    settle().await;
+    assert_eq!(ui.probe.copied(), [selected]);
+    assert!(ui.probe.text().contains("to the clipboard"), "{}", ui.probe.text());
+    ui.send(Input::Signal(Stop::Terminate)).await;
+    ui.finish().await;
+}
+
+#[tokio::test(start_paused = true)]
 async fn ctrl_z_suspends_and_everything_is_redrawn_after() {
     let ui = start(loaded(120, 40), 30);
     settle().await;

@@ -1,11 +1,14 @@
 //! The real binary in a 120×40 pseudo-terminal, against its embedded
 //! sandbox: it draws the agents, switches panes, sets an agent's state
 //! through a form and its confirmation, shows the change in the audit pane,
+//! copies an agent's id to the clipboard through the terminal,
 //! draws its whole screen again after a suspend,
 //! and on `q` gives the terminal back as it found it and exits 0; quitting
 //! during a batch, Ctrl-C once the screen is gone skips what has not started,
 //! and so do a hangup and closing the terminal itself.
 
+use base64::Engine;
+use cxone_console::sandbox::tenant::PINNED_USER;
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::sync::Arc;
@@ -196,6 +199,10 @@ fn the_console_makes_a_change_in_a_real_terminal_and_restores_it_on_quit() {
     assert!(!since_back(&term).contains("Could not suspend"), "{}", term.text());
 
     term.step(":agent Jordan Rivera\r", "Jordan Rivera selected", |s| s.contains("User name    jordan"));
+    // y hands the agent's id to the terminal's clipboard: OSC 52, base64.
+    let id = base64::engine::general_purpose::STANDARD.encode(PINNED_USER);
+    term.send("y");
+    term.wait_until("the id sent to the clipboard", |t| t.said(&format!("\x1b]52;c;{id}\x1b\\")));
     term.step("c", "the state form", |s| s.contains("Change state · Jordan Rivera"));
     // → cycles the state; each press waits for the screen to show the next.
     for _ in 0..5 {

@@ -168,6 +168,11 @@ impl<S: Screen> Driver<S> {
                 Effect::Engine(command) => self.outlets.command(command),
                 Effect::SetFaults(profile) => self.outlets.set_faults(profile),
                 Effect::Quit => self.exit = Some(Exit::Quit),
+                Effect::Copy(text) => {
+                    if let Err(e) = self.screen.copy(&text) {
+                        self.app.flash(format!("Could not copy: {e}"), Level::Error);
+                    }
+                }
                 Effect::Suspend => {
                     if let Err(e) = self.screen.suspend() {
                         self.app.flash(format!("Could not suspend: {e}"), Level::Error);

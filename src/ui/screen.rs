@@ -4,6 +4,7 @@
 use super::app::App;
 use super::draw::draw;
 use super::terminal::TerminalGuard;
+use crossterm::clipboard::CopyToClipboard;
 use crossterm::execute;
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use ratatui::Terminal;
@@ -22,6 +23,8 @@ pub trait Screen {
     /// Gives the terminal to the shell until the console is resumed, then
     /// makes the next frame a full redraw.
     fn suspend(&mut self) -> io::Result<()>;
+    /// Puts `text` on the clipboard of the terminal's desktop.
+    fn copy(&mut self, text: &str) -> io::Result<()>;
 }
 
 /// The terminal the console runs in.
@@ -67,6 +70,13 @@ impl Screen for TerminalScreen {
         let size = self.terminal.size()?;
         self.terminal.resize(Rect::new(0, 0, size.width, size.height))
     }
+
+    /// OSC 52: the terminal sets its clipboard, over SSH as well. One that
+    /// does not know the sequence ignores it; tmux passes it on when its
+    /// `set-clipboard` option is `on`.
+    fn copy(&mut self, text: &str) -> io::Result<()> {
+        execute!(self.terminal.backend_mut(), CopyToClipboard::to_clipboard_from(text))
+    }
 }
 
 /// A screen in memory. Its [`Probe`] tells how many frames were drawn and
@@ -82,6 +92,7 @@ pub struct Probe {
     frames: Arc<AtomicU64>,
     suspends: Arc<AtomicU64>,
     last: Arc<Mutex<Option<Buffer>>>,
+    copied: Arc<Mutex<Vec<String>>>,
 }
 
 impl Headless {
@@ -119,6 +130,11 @@ impl Screen for Headless {
             Err(never) => match never {},
         }
     }
+
+    fn copy(&mut self, text: &str) -> io::Result<()> {
+        self.probe.copied.lock().unwrap_or_else(|e| e.into_inner()).push(text.to_string());
+        Ok(())
+    }
 }
 
 impl Probe {
@@ -128,6 +144,11 @@ impl Probe {
 
     pub fn suspends(&self) -> u64 {
         self.suspends.load(Ordering::SeqCst)
+    }
+
+    /// What was copied to the clipboard, oldest first.
+    pub fn copied(&self) -> Vec<String> {
+        self.copied.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// The last frame as text, one line per row.

@@ -12,6 +12,8 @@ pub enum Effect {
     SetFaults(FaultProfile),
     /// Leave the console.
     Quit,
+    /// Put this text on the clipboard, through the terminal (OSC 52).
+    Copy(String),
     /// Give the terminal back to the shell until resumed (Ctrl-Z).
     Suspend,
 }

@@ -52,6 +52,12 @@ impl Overlay {
         )
     }
 
+    /// Whether `y` copies something from it: the row or record it shows,
+    /// or a result's text.
+    pub fn copies(&self) -> bool {
+        matches!(self, Self::Detail { .. } | Self::AuditRecord { .. } | Self::Result { .. })
+    }
+
     pub fn scroll_mut(&mut self) -> Option<&mut usize> {
         match self {
             Self::Help { scroll }

@@ -87,6 +87,8 @@ pub enum Verb {
     Filter,
     ClearFilter,
     Open,
+    /// Copies the selection's id, or what a window shows, to the clipboard.
+    Copy,
     SortNext,
     SortReverse,
     FocusLeft,
@@ -144,6 +146,7 @@ const VERBS: &[(&str, Verb, &[Context])] = &[
     ("filter", Verb::Filter, &[Context::List]),
     ("clear_filter", Verb::ClearFilter, &[Context::List]),
     ("open", Verb::Open, &[Context::List]),
+    ("copy", Verb::Copy, &[Context::List, Context::Overlay]),
     ("compose.state", Verb::ChangeState, &[Context::Table]),
     ("compose.disposition", Verb::Dispose, &[Context::Table]),
     ("compose.attributes", Verb::Attributes, &[Context::Table]),

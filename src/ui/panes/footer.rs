@@ -119,7 +119,11 @@ fn hints(app: &App, room: usize) -> Line<'static> {
         Some(Overlay::Form(form)) => Some(form),
         _ => None,
     };
-    let all = all.into_iter().filter(|h| form.is_none_or(|form| form.offers(h.verb)));
+    let copies = app.overlays.last().is_none_or(Overlay::copies);
+    let all = all
+        .into_iter()
+        .filter(|h| form.is_none_or(|form| form.offers(h.verb)))
+        .filter(|h| copies || h.verb != Verb::Copy);
     let (help, rest): (Vec<_>, Vec<_>) = all.partition(|h| h.verb == Verb::Help);
     let all: Vec<_> = rest.into_iter().chain(help).collect();
     // The focused pane's own hints lead, so the later go first; help, and a

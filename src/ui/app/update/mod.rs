@@ -2,6 +2,7 @@
 
 mod commands;
 mod compose;
+mod copy;
 mod engine;
 mod form;
 mod kept_list;

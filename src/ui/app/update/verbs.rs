@@ -48,6 +48,7 @@ fn overlay(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
         Verb::Help => toggle(app, Overlay::Help { scroll: 0 }),
         Verb::Breakdown => toggle(app, Overlay::Breakdown { scroll: 0 }),
         Verb::Quit => quit(app, effects),
+        Verb::Copy => super::copy::from_window(app, effects),
         _ => {}
     }
 }
@@ -106,6 +107,7 @@ fn pane(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
             }
         }
         Verb::Open => open(app, list),
+        Verb::Copy => super::copy::from_list(app, list, effects),
         Verb::SortNext => resort(app, list, SortChange::Next),
         Verb::SortReverse => resort(app, list, SortChange::Reverse),
         Verb::FocusLeft if app.focus == PaneId::Campaigns => app.campaign_side = CampaignSide::Campaigns,
