@@ -74,7 +74,11 @@ async fn a_change_found_applied_at_start_up_is_skipped_when_submitted_again() {
     assert!(matches!(recovery.reconciled.as_slice(), [(id, o)] if *id == item.as_str() && o.is_applied()));
 
     // The re-run submits the same line under the same id.
-    let change = Change::Attributes { interaction_id: PINNED_CLOSED_INTERACTION.into(), rows: vec![row()] };
+    let change = Change::Attributes {
+        interaction_id: PINNED_CLOSED_INTERACTION.into(),
+        rows: vec![row()],
+        name: None,
+    };
     rig.send(Command::Submit { id: item.clone(), change }).await;
     let outcome = match rig.finished(&item).await {
         Finished::Single { outcome, .. } => outcome,
@@ -110,7 +114,11 @@ async fn landed_earlier(sandbox: &Sandbox, item: &CommandId) {
 
 /// Submits `row()` again under `item` and returns its outcome.
 async fn submitted_again(rig: &mut Rig, item: &CommandId) -> Outcome {
-    let change = Change::Attributes { interaction_id: PINNED_CLOSED_INTERACTION.into(), rows: vec![row()] };
+    let change = Change::Attributes {
+        interaction_id: PINNED_CLOSED_INTERACTION.into(),
+        rows: vec![row()],
+        name: None,
+    };
     rig.send(Command::Submit { id: item.clone(), change }).await;
     match rig.finished(item).await {
         Finished::Single { outcome, .. } => outcome,

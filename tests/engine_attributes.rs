@@ -29,7 +29,7 @@ fn documents_rows() -> Vec<AttributeDraft> {
 }
 
 fn change(rows: Vec<AttributeDraft>) -> Change {
-    Change::Attributes { interaction_id: PINNED_ATTRIBUTES_INTERACTION.into(), rows }
+    Change::Attributes { interaction_id: PINNED_ATTRIBUTES_INTERACTION.into(), rows, name: None }
 }
 
 fn held(rig: &Rig) -> Value {
@@ -308,6 +308,7 @@ async fn hundreds_of_changes_at_once_get_through_tokens_revoked_under_them() {
         .map(|i| Change::Attributes {
             interaction_id: i.id.to_string(),
             rows: vec![row("reviewed_in_console", json!("yes"), "ADD")],
+            name: None,
         })
         .collect();
     let count = changes.len();

@@ -121,6 +121,7 @@ async fn a_disposition_for_an_unknown_agent_or_a_user_who_is_not_one_is_refused_
             agent_id: "agent-nobody-knows".into(),
             ..draft("101", "Issue Resolved")
         }],
+        name: None,
     });
     let Outcome::Rejected { reason } = &first.await else { panic!("expected a refusal") };
     assert_eq!(reason, "agent_id: agent agent-nobody-knows does not exist on the tenant");
@@ -133,6 +134,7 @@ async fn a_disposition_for_an_unknown_agent_or_a_user_who_is_not_one_is_refused_
                 draft("101", "Issue Resolved"),
                 DispositionDraft { agent_id: manager.id.to_string(), ..draft("102", "Sale Completed") },
             ],
+            name: None,
         })
         .await;
     let Outcome::Rejected { reason } = &second else { panic!("expected a refusal, got {second}") };
@@ -155,6 +157,7 @@ async fn unknown_codes_and_mixed_tiers_are_refused_naming_the_field() {
     let unknown = Change::InteractionDisposition {
         interaction_id: PINNED_CLOSED_INTERACTION.into(),
         dispositions: vec![draft("999", "Made up")],
+        name: None,
     };
     let outcome = rig.outcome(unknown).await;
     let Outcome::Rejected { reason } = &outcome else { panic!("expected a refusal, got {outcome}") };
@@ -163,6 +166,7 @@ async fn unknown_codes_and_mixed_tiers_are_refused_naming_the_field() {
     let mixed = Change::InteractionDisposition {
         interaction_id: PINNED_CLOSED_INTERACTION.into(),
         dispositions: vec![draft("101", "Issue Resolved"), draft("201", "Follow-up")],
+        name: None,
     };
     let outcome = rig.outcome(mixed).await;
     let Outcome::Rejected { reason } = &outcome else { panic!("expected a refusal, got {outcome}") };
@@ -318,6 +322,7 @@ async fn hundreds_of_dispositions_at_once_get_through_tokens_revoked_under_them(
         .map(|interaction| Change::InteractionDisposition {
             interaction_id: interaction.id.to_string(),
             dispositions: vec![draft("101", "Issue Resolved")],
+            name: None,
         })
         .collect();
     let count = changes.len();
@@ -334,7 +339,8 @@ async fn hundreds_of_dispositions_at_once_get_through_tokens_revoked_under_them(
 }
 
 /// Changes sent one per interaction wait their turn; one cancelled while it
-/// waits is never sent, and the audit log says it was not started.
+/// waits is never sent, and the audit log says it was not started, and for
+/// whom, by the name the change came with.
 #[tokio::test]
 async fn a_disposition_cancelled_while_it_waits_its_turn_is_not_sent() {
     let mut rig = Rig::slow(50.0, 80.0, |config| config.commands_at_once = 1).await;
@@ -342,6 +348,7 @@ async fn a_disposition_cancelled_while_it_waits_its_turn_is_not_sent() {
     let sale = Change::InteractionDisposition {
         interaction_id: PINNED_CLOSED_INTERACTION.into(),
         dispositions: vec![draft("102", "Sale Completed")],
+        name: Some("Sven Popescu".into()),
     };
     let second = rig.submit(sale).await;
     rig.send(cxone_console::engine::Command::Cancel { id: second.clone() }).await;
@@ -359,6 +366,11 @@ async fn a_disposition_cancelled_while_it_waits_its_turn_is_not_sent() {
         records.iter().filter(|r| r.entry.command_id.as_deref() == Some(second.as_str())).collect();
     assert_eq!(of_second.len(), 1, "an outcome, and no intent: {of_second:?}");
     assert_eq!(of_second[0].entry.kind, RecordKind::Outcome);
+    let target = of_second[0].entry.target.as_ref().expect("a target");
+    assert_eq!(
+        (target.id.as_str(), target.name.as_deref()),
+        (PINNED_CLOSED_INTERACTION, Some("Sven Popescu"))
+    );
     rig.stop().await;
 }
 

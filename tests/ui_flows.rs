@@ -295,6 +295,7 @@ async fn watch_registers_for_callbacks_and_each_change_shows_on_screen() {
     let change = cxone_console::engine::Change::Attributes {
         interaction_id: PINNED_ATTRIBUTES_INTERACTION.into(),
         rows: vec![row],
+        name: None,
     };
     flow.rig.send(Command::Submit { id: cxone_console::engine::CommandId::random(), change }).await;
     let announced =

@@ -81,3 +81,42 @@ fn cancelling_them_cancels_each_one_not_yet_ended() {
     let text = flash(&app);
     assert_eq!(text, "disposition 101 · 6 interactions: 2 of 6 applied, skipped 4 not started (cancelled)");
 }
+
+/// The customer each interaction's change is for, by interaction.
+fn customers() -> std::collections::BTreeMap<String, Option<String>> {
+    interactions().into_iter().map(|i| (i.id.to_string(), i.customer_name)).collect()
+}
+
+/// Each interaction's change carries the customer's name as the console
+/// shows it, so that the audit log names even one cancelled before it was
+/// read.
+#[test]
+fn each_interactions_change_carries_its_customers_name() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["2", "*", "d", "1"]);
+    review_with_agent(&mut app, &["tab", "tab", "tab"], "12345-abcde-67890");
+    let mut named: Vec<(String, Option<String>)> = submitted(&press(&mut app, &["y"]))
+        .into_iter()
+        .map(|(_, change)| match change {
+            Change::InteractionDisposition { interaction_id, name, .. } => (interaction_id, name),
+            other => panic!("one disposition per interaction: {other:?}"),
+        })
+        .collect();
+
+    press(&mut app, &["*", "a"]);
+    type_text(&mut app, "tier");
+    press(&mut app, &["tab"]);
+    type_text(&mut app, "gold");
+    press(&mut app, &["enter"]);
+    named.extend(submitted(&press(&mut app, &["y"])).into_iter().map(|(_, change)| match change {
+        Change::Attributes { interaction_id, name, .. } => (interaction_id, name),
+        other => panic!("attributes per interaction: {other:?}"),
+    }));
+
+    assert_eq!(named.len(), 12, "six dispositions, six attribute changes: {named:?}");
+    let customers = customers();
+    for (interaction, name) in named {
+        assert!(name.is_some(), "{interaction}");
+        assert_eq!(Some(&name), customers.get(&interaction), "{interaction}");
+    }
+}

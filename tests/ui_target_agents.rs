@@ -175,7 +175,7 @@ fn interactions_without_an_agent_take_the_typed_one_and_the_others_keep_their_ow
     let mut agents: Vec<(&str, &str)> = sent
         .iter()
         .filter_map(|(_, change)| match change {
-            Change::InteractionDisposition { interaction_id, dispositions } => {
+            Change::InteractionDisposition { interaction_id, dispositions, .. } => {
                 Some((interaction_id.as_str(), dispositions.first()?.agent_id.as_str()))
             }
             _ => None,

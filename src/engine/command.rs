@@ -106,12 +106,17 @@ pub enum Change {
     InteractionDisposition {
         interaction_id: String,
         dispositions: Vec<DispositionDraft>,
+        /// The interaction's name (its customer's) as the sender knew it;
+        /// see [`Item::name`].
+        name: Option<String>,
     },
     /// One or many contacts, deduplicated, at most 50 requests at a time.
     ContactDispositions(Vec<Item<ContactDispositionDraft>>),
     Attributes {
         interaction_id: String,
         rows: Vec<AttributeDraft>,
+        /// As for a disposition.
+        name: Option<String>,
     },
     /// One agent or many (a team).
     AgentStatus(Vec<Item<AgentStatusDraft>>),

@@ -48,6 +48,7 @@ pub fn issue_resolved(interaction_id: &str) -> Change {
             agent_id: "agent_xyz_123".into(),
             ..Default::default()
         }],
+        name: None,
     }
 }
 

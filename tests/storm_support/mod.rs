@@ -177,12 +177,14 @@ fn interaction_changes(tenant: &Tenant, rng: &mut StdRng) -> Vec<(CommandId, Cha
         let change = Change::InteractionDisposition {
             interaction_id: interaction.id.to_string(),
             dispositions: vec![draft],
+            name: None,
         };
         commands.push((CommandId::random(), change));
     }
     for (n, interaction) in tenant.interactions.choose_multiple(rng, ATTRIBUTE_CHANGES).enumerate() {
         let row = AttributeDraft { key: format!("storm_{n}"), value: json!(n), mode: "ADD".into() };
-        let change = Change::Attributes { interaction_id: interaction.id.to_string(), rows: vec![row] };
+        let change =
+            Change::Attributes { interaction_id: interaction.id.to_string(), rows: vec![row], name: None };
         commands.push((CommandId::random(), change));
     }
     commands

@@ -129,9 +129,11 @@ impl Entry {
             Self::InteractionDisposition { interaction_id, dispositions } => Change::InteractionDisposition {
                 interaction_id: interaction_id.trim().to_string(),
                 dispositions: dispositions.clone(),
+                name: None,
             },
             Self::Attributes { interaction_id, rows } => {
-                Change::Attributes { interaction_id: interaction_id.trim().to_string(), rows: rows.clone() }
+                let interaction_id = interaction_id.trim().to_string();
+                Change::Attributes { interaction_id, rows: rows.clone(), name: None }
             }
             Self::Deploy(draft) => Change::DataAction(DataActionChange::Deploy(draft.clone())),
             Self::NewVersion { action, version } => Change::DataAction(DataActionChange::NewVersion {

@@ -80,9 +80,11 @@ pub struct Target {
     pub campaign: Option<String>,
     /// What people call the entity (an agent's or a contact's name, an
     /// interaction's customer, a data action's name), as the change found
-    /// it: a log read by people names whom each change was for, where an id
-    /// alone would send them to look it up. Absent when the change never
-    /// read its target, and on records written before names were kept.
+    /// it, or as its sender knew it when the change never read it (one
+    /// cancelled before it started): a log read by people names whom each
+    /// change was for, where an id alone would send them to look it up.
+    /// Absent when neither knew, and on records written before names were
+    /// kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }

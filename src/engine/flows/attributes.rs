@@ -9,14 +9,13 @@ mod callbacks;
 mod registration;
 
 use super::ending::{again, not_landed, unsettled};
-use super::interaction_disposition::target_id;
 use super::{Settled, Trail};
 use crate::api::IdempotencyKey;
 use crate::api::model::AttributeSnapshot;
 use crate::domain::attributes::{
     AttributeDraft, AttributeEntry, AttributeMode, AttributeUpdate, held_values, plan,
 };
-use crate::engine::audit::{Target, TargetKind};
+use crate::engine::audit::Target;
 use crate::engine::command::CommandId;
 use crate::engine::context::{Ctx, settle};
 use crate::engine::event::{Finished, Outcome};
@@ -29,11 +28,11 @@ use tokio_util::sync::CancellationToken;
 pub(crate) async fn run(
     ctx: &Ctx,
     id: &CommandId,
+    target: Target,
     interaction_id: &str,
     rows: &[AttributeDraft],
     cancel: &CancellationToken,
 ) -> Finished {
-    let target = Target::new(TargetKind::Interaction, target_id(interaction_id));
     let trail =
         Trail::new(ctx, id, id.clone(), Operation::Attributes, action::UPDATE_ATTRIBUTES, target.clone());
     let outcome = match trail.settled_before() {

@@ -31,11 +31,11 @@ use tokio_util::sync::CancellationToken;
 pub(crate) async fn run(
     ctx: &Ctx,
     id: &CommandId,
+    target: Target,
     interaction_id: &str,
     drafts: &[DispositionDraft],
     cancel: &CancellationToken,
 ) -> Finished {
-    let target = Target::new(TargetKind::Interaction, target_id(interaction_id));
     let trail = Trail::new(
         ctx,
         id,
@@ -51,6 +51,13 @@ pub(crate) async fn run(
         None => apply(ctx, trail, interaction_id, drafts).await,
     };
     Finished::Single { target: Some(target), outcome }
+}
+
+/// The interaction a change is for, under the name its sender gave (until
+/// the change reads it), so that even one cancelled before it started says
+/// whom it was for.
+pub(super) fn target(interaction_id: &str, name: Option<String>) -> Target {
+    Target::new(TargetKind::Interaction, target_id(interaction_id)).named(name.as_deref().unwrap_or_default())
 }
 
 /// The target's id as typed, so even a refused change names what it was for.

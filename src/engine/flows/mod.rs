@@ -35,12 +35,14 @@ use tokio_util::sync::CancellationToken;
 /// Runs one command to its end.
 pub(crate) async fn run(ctx: &Ctx, id: &CommandId, change: Change, cancel: &CancellationToken) -> Finished {
     match change {
-        Change::InteractionDisposition { interaction_id, dispositions } => {
-            interaction_disposition::run(ctx, id, &interaction_id, &dispositions, cancel).await
+        Change::InteractionDisposition { interaction_id, dispositions, name } => {
+            let target = interaction_disposition::target(&interaction_id, name);
+            interaction_disposition::run(ctx, id, target, &interaction_id, &dispositions, cancel).await
         }
         Change::ContactDispositions(items) => contact_dispositions::run(ctx, id, items, cancel).await,
-        Change::Attributes { interaction_id, rows } => {
-            attributes::run(ctx, id, &interaction_id, &rows, cancel).await
+        Change::Attributes { interaction_id, rows, name } => {
+            let target = interaction_disposition::target(&interaction_id, name);
+            attributes::run(ctx, id, target, &interaction_id, &rows, cancel).await
         }
         Change::WatchAttributes => attributes::watch(ctx, id).await,
         Change::AgentStatus(items) => agent_status::run(ctx, id, items, cancel).await,

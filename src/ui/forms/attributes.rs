@@ -2,7 +2,7 @@
 //! removed as needed; the tenant applies them all or none.
 
 use super::interaction_disposition::named;
-use super::{Check, Choice, Field, Form, Input, Kind, Opt, Outgoing, Plan, PlanLine, count};
+use super::{Check, Choice, Field, Form, Input, Kind, Named, Opt, Outgoing, Plan, PlanLine, count};
 use crate::api::model::{Attribute, Interaction};
 use crate::domain::attributes::{AttributeDraft, AttributeMode, AttributeUpdate, Refusal, held_values, plan};
 use crate::domain::numbers::first_inexact;
@@ -189,7 +189,10 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction]) -> Check {
                     after,
                     note,
                 });
-                each.push((row.id.to_string(), drafts.clone()));
+                each.push(Named {
+                    draft: (row.id.to_string(), drafts.clone()),
+                    name: row.customer_name.clone().unwrap_or_default(),
+                });
             }
             Err(invalid) => {
                 for e in invalid.errors() {

@@ -3,7 +3,9 @@
 //! [`target_agents`]).
 
 use super::target_agents::{self, Target};
-use super::{Check, Choice, Facts, Field, Form, Input, Kind, Opt, Outgoing, Plan, PlanLine, Rules, count};
+use super::{
+    Check, Choice, Facts, Field, Form, Input, Kind, Named, Opt, Outgoing, Plan, PlanLine, Rules, count,
+};
 use crate::api::model::Interaction;
 use crate::domain::interaction_disposition::{DispositionDraft, InteractionDisposition, ensure_closed};
 use crate::ui::panes::format::short_id;
@@ -138,7 +140,10 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
                 continue;
             }
         }
-        each.push((row.id.to_string(), vec![draft]));
+        each.push(Named {
+            draft: (row.id.to_string(), vec![draft]),
+            name: row.customer_name.clone().unwrap_or_default(),
+        });
     }
     agent_problems.finish::<Interaction>(&mut check);
     if rows.is_empty() {

@@ -67,10 +67,10 @@ pub struct Named<T> {
 pub enum Outgoing {
     Agents(Vec<Named<AgentStatusDraft>>),
     Contacts(Vec<Named<ContactDispositionDraft>>),
-    /// One change per interaction.
-    Dispositions(Vec<(String, Vec<DispositionDraft>)>),
-    /// One change per interaction.
-    Attributes(Vec<(String, Vec<AttributeDraft>)>),
+    /// One change per interaction: its id and its drafts.
+    Dispositions(Vec<Named<(String, Vec<DispositionDraft>)>>),
+    /// One change per interaction: its id and its drafts.
+    Attributes(Vec<Named<(String, Vec<AttributeDraft>)>>),
     DataAction(DataActionChange),
 }
 
@@ -90,8 +90,8 @@ impl Outgoing {
         match self {
             Self::Agents(drafts) => drafts.iter().map(|d| d.draft.user_id.trim().to_string()).collect(),
             Self::Contacts(drafts) => drafts.iter().map(|d| d.draft.contact_id.trim().to_string()).collect(),
-            Self::Dispositions(each) => each.iter().map(|(id, _)| id.clone()).collect(),
-            Self::Attributes(each) => each.iter().map(|(id, _)| id.clone()).collect(),
+            Self::Dispositions(each) => each.iter().map(|d| d.draft.0.clone()).collect(),
+            Self::Attributes(each) => each.iter().map(|d| d.draft.0.clone()).collect(),
             Self::DataAction(
                 DataActionChange::NewVersion { action, .. } | DataActionChange::Deprecate { action },
             ) => action.id().map(str::to_string).into_iter().collect(),
@@ -116,14 +116,18 @@ impl Outgoing {
             Self::Contacts(drafts) => batch(drafts, Change::ContactDispositions),
             Self::Dispositions(each) => each
                 .into_iter()
-                .map(|(interaction_id, dispositions)| {
-                    (CommandId::random(), Change::InteractionDisposition { interaction_id, dispositions })
+                .map(|Named { draft: (interaction_id, dispositions), name }| {
+                    let name = Some(name);
+                    (
+                        CommandId::random(),
+                        Change::InteractionDisposition { interaction_id, dispositions, name },
+                    )
                 })
                 .collect(),
             Self::Attributes(each) => each
                 .into_iter()
-                .map(|(interaction_id, rows)| {
-                    (CommandId::random(), Change::Attributes { interaction_id, rows })
+                .map(|Named { draft: (interaction_id, rows), name }| {
+                    (CommandId::random(), Change::Attributes { interaction_id, rows, name: Some(name) })
                 })
                 .collect(),
             Self::DataAction(change) => vec![(CommandId::random(), Change::DataAction(change))],

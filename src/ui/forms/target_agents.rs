@@ -188,7 +188,9 @@ fn required<T: Target>(names: &[String]) -> String {
         [] => return format!("{field}: is required"),
         [one] => return format!("{field}: is required for {one}, {which} has no agent"),
         [a, b] => format!("{a} and {b}"),
-        [a, b, rest @ ..] => format!("{a}, {b} and {} more", rest.len()),
+        [a, b, rest @ ..] => {
+            format!("{a}, {b} and {} more", crate::ui::panes::format::count(rest.len() as u64))
+        }
     };
     format!("{field}: is required for {who}, {which} have no agent")
 }

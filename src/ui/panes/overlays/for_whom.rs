@@ -19,7 +19,7 @@ pub(super) fn targets(form: &Form, directory: &Directory) -> String {
                 count(rows.len(), noun),
                 short(a),
                 short(b),
-                rest.len()
+                crate::ui::panes::format::count(rest.len() as u64)
             ),
             _ => {
                 let all: Vec<String> = rows.iter().map(short).collect();
