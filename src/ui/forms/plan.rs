@@ -127,7 +127,8 @@ impl Outgoing {
             Self::Attributes(each) => each
                 .into_iter()
                 .map(|Named { draft: (interaction_id, rows), name }| {
-                    (CommandId::random(), Change::Attributes { interaction_id, rows, name: Some(name) })
+                    let name = Some(name);
+                    (CommandId::random(), Change::Attributes { interaction_id, rows, name })
                 })
                 .collect(),
             Self::DataAction(change) => vec![(CommandId::random(), Change::DataAction(change))],

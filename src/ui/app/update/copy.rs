@@ -7,9 +7,10 @@ use crate::ui::app::{App, Effect, Level, ListId, Overlay};
 use crate::ui::entity::Entity;
 use crate::ui::panes::format::count;
 
-/// The most text one copy takes. Terminals cap what an OSC 52 sequence
-/// may carry (some at about 100 KB of base64), and one over the cap is
-/// dropped without a word, so a longer copy is refused here, with the reason.
+/// The most text one copy takes. Terminals and multiplexers limit what one
+/// OSC 52 sequence may carry, each its own way, and drop one over their
+/// limit without a word: a longer copy is refused here, with the reason,
+/// rather than lost there unseen.
 const MOST: usize = 64 * 1024;
 
 /// Text to copy, and how the message names it.
