@@ -117,6 +117,33 @@ fn the_filter_takes_text_regexes_and_inversion_and_names_a_bad_pattern() {
     assert_eq!(names(&app).len(), 12, "Esc in the table clears it");
 }
 
+/// A team lead reviewing dispositions reads what each one means in the
+/// table, and finds them by it.
+#[test]
+fn an_interactions_disposition_reads_and_filters_by_what_it_means() {
+    let mut app = loaded(150, 40);
+    press(&mut app, &["2"]);
+    let row = |app: &App, id: &str| {
+        render(app)
+            .lines()
+            .find(|l| l.contains(id))
+            .unwrap_or_default()
+            .split("││")
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(row(&app, "0d4e8f12").contains("closed 101 Issue Resolved"), "{}", render(&app));
+    assert!(row(&app, "1e5f9023").contains("closed 102, 201"), "several go by their codes");
+    assert!(row(&app, "a1b2c3d4").contains("closed needs one"));
+
+    press(&mut app, &["/"]);
+    type_text(&mut app, "issue resolved");
+    let shown: Vec<String> = app.interactions.window(usize::MAX).map(|(_, i)| i.id.to_string()).collect();
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert!(shown[0].starts_with("0d4e8f12"), "{shown:?}");
+}
+
 /// Enter keeps only a filter that works: a `re:` pattern that does not
 /// compile leaves the prompt open, naming what is wrong with it, and Esc
 /// still puts back the filter from before.

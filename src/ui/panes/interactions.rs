@@ -143,7 +143,7 @@ impl Entity for Interaction {
             Field::maybe("Customer", self.customer_name.clone()),
             Field::maybe("Started", self.started_at.map(|t| format::moment(t, lookup.now))),
             Field::maybe("Closed", self.closed_at.map(|t| format::moment(t, lookup.now))),
-            Field::with_role("Disposition", disposition(self), disposition_role(self)),
+            Field::with_role("Disposition", codes(self), disposition_role(self)),
         ];
         for d in &self.dispositions {
             let notes = d.notes.as_deref().map(|n| format!(" — {n}")).unwrap_or_default();
@@ -169,13 +169,21 @@ fn status_role(i: &Interaction) -> Role {
 }
 
 /// The codes set, or what is missing.
-fn disposition(i: &Interaction) -> String {
-    if !i.dispositions.is_empty() {
-        return i.dispositions.iter().map(|d| d.code.as_str()).collect::<Vec<_>>().join(", ");
+fn codes(i: &Interaction) -> String {
+    match i.dispositions.as_slice() {
+        [] if i.status == InteractionStatus::Closed => "needs one".into(),
+        [] => "—".into(),
+        many => many.iter().map(|d| d.code.as_str()).collect::<Vec<_>>().join(", "),
     }
-    match i.status {
-        InteractionStatus::Closed => "needs one".into(),
-        _ => "—".into(),
+}
+
+/// The table's cell: one disposition by its code and what it means
+/// (`106 Refund Issued`), so that a review reads the column and a filter
+/// finds the words; several by their codes, which is what fits.
+fn disposition(i: &Interaction) -> String {
+    match i.dispositions.as_slice() {
+        [one] if !one.description.trim().is_empty() => format!("{} {}", one.code, one.description.trim()),
+        _ => codes(i),
     }
 }
 
