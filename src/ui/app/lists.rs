@@ -74,6 +74,18 @@ pub trait ListNav {
     fn pick_count(&self) -> usize {
         0
     }
+    /// What one row is called (`agent`), when the rows are entities.
+    fn noun(&self) -> Option<&'static str> {
+        None
+    }
+    /// The selected entity's id.
+    fn selected_id(&self) -> Option<&str> {
+        None
+    }
+    /// The marked entities' ids, in the table's order.
+    fn picked_ids(&self) -> Vec<&str> {
+        Vec::new()
+    }
 }
 
 impl<T: Entity> ListNav for TableView<T> {
@@ -135,6 +147,15 @@ impl<T: Entity> ListNav for TableView<T> {
     }
     fn pick_count(&self) -> usize {
         TableView::pick_count(self)
+    }
+    fn noun(&self) -> Option<&'static str> {
+        Some(T::NOUN)
+    }
+    fn selected_id(&self) -> Option<&str> {
+        TableView::selected_id(self)
+    }
+    fn picked_ids(&self) -> Vec<&str> {
+        self.picked_rows().into_iter().map(Entity::id).collect()
     }
 }
 

@@ -189,7 +189,7 @@ fn required<T: Target>(names: &[String]) -> String {
         [one] => return format!("{field}: is required for {one}, {which} has no agent"),
         [a, b] => format!("{a} and {b}"),
         [a, b, rest @ ..] => {
-            format!("{a}, {b} and {} more", crate::ui::panes::format::count(rest.len() as u64))
+            format!("{a}, {b} and {} more", format::count(rest.len() as u64))
         }
     };
     format!("{field}: is required for {who}, {which} have no agent")

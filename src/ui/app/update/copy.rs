@@ -2,9 +2,7 @@
 //! console has no clipboard of its own: the text goes to the terminal
 //! (OSC 52), which puts it on the desktop's clipboard, over SSH too.
 
-use crate::ui::app::table::TableView;
-use crate::ui::app::{App, Effect, Level, ListId, Overlay};
-use crate::ui::entity::Entity;
+use crate::ui::app::{App, Effect, Level, ListId, ListNav, Overlay};
 use crate::ui::panes::format::count;
 
 /// The most text one copy takes. Terminals and multiplexers limit what one
@@ -35,7 +33,7 @@ pub(super) fn from_list(app: &mut App, list: ListId, effects: &mut Vec<Effect>) 
             Some(serial) => record(app, serial),
             None => Err("Nothing to copy: no audit record is selected.".to_string()),
         },
-        table => from_table(app, table, Marks::Count),
+        table => ids(app.list(table), Marks::Count),
     };
     copy(app, clip, effects);
 }
@@ -44,7 +42,7 @@ pub(super) fn from_list(app: &mut App, list: ListId, effects: &mut Vec<Effect>) 
 /// result's text.
 pub(super) fn from_window(app: &mut App, effects: &mut Vec<Effect>) {
     let clip = match app.overlays.last() {
-        Some(&Overlay::Detail { list, .. }) => from_table(app, list, Marks::Ignored),
+        Some(&Overlay::Detail { list, .. }) => ids(app.list(list), Marks::Ignored),
         Some(&Overlay::AuditRecord { serial, .. }) => record(app, serial),
         Some(Overlay::Result { title, text, .. }) => {
             // The title's first part names the window; the rest is a summary.
@@ -83,26 +81,14 @@ enum Marks {
     Ignored,
 }
 
-fn from_table(app: &App, list: ListId, marks: Marks) -> Result<Clip, String> {
-    match list {
-        ListId::Agents => ids(&app.agents, marks),
-        ListId::Interactions => ids(&app.interactions, marks),
-        ListId::Campaigns => ids(&app.campaigns, marks),
-        ListId::Contacts => ids(&app.contacts, marks),
-        ListId::DataActions => ids(&app.data_actions, marks),
-        ListId::Audit => Err("Nothing to copy here.".to_string()),
-    }
-}
-
-fn ids<T: Entity>(view: &TableView<T>, marks: Marks) -> Result<Clip, String> {
-    let marked = if marks == Marks::Count { view.picked_rows() } else { Vec::new() };
-    let ids: Vec<&str> = marked.iter().map(|row| row.id()).collect();
-    let noun = T::NOUN;
+/// The ids of a table's marked rows, or its selected row's.
+fn ids(table: &dyn ListNav, marks: Marks) -> Result<Clip, String> {
+    let noun = table.noun().ok_or_else(|| "Nothing to copy here.".to_string())?;
+    let ids = if marks == Marks::Count { table.picked_ids() } else { Vec::new() };
     match ids.as_slice() {
         [] => {
-            let row =
-                view.selected_row().ok_or_else(|| format!("Nothing to copy: no {noun} is selected."))?;
-            Ok(Clip::new(row.id().to_string(), format!("{noun} id {}", row.id())))
+            let id = table.selected_id().ok_or_else(|| format!("Nothing to copy: no {noun} is selected."))?;
+            Ok(Clip::new(id.to_string(), format!("{noun} id {id}")))
         }
         [one] => Ok(Clip::new(one.to_string(), format!("the marked {noun}'s id {one}"))),
         many => {

@@ -3,7 +3,7 @@
 use crate::api::model::{Contact, User};
 use crate::ui::entity::Directory;
 use crate::ui::forms::{Form, Kind, agent_name, contact_name, count};
-use crate::ui::panes::format::short_id;
+use crate::ui::panes::format::{self, short_id};
 
 /// Who the form is for, in one line: one target with its state, several
 /// by name only, so that the first few names fit.
@@ -19,7 +19,7 @@ pub(super) fn targets(form: &Form, directory: &Directory) -> String {
                 count(rows.len(), noun),
                 short(a),
                 short(b),
-                crate::ui::panes::format::count(rest.len() as u64)
+                format::count(rest.len() as u64)
             ),
             _ => {
                 let all: Vec<String> = rows.iter().map(short).collect();
