@@ -222,6 +222,12 @@ async fn intents_left_by_a_crash_are_settled_by_reading_their_targets_back() {
     let crm = rig.sink_holds("crm", 1).await.remove(0);
     assert_eq!(crm.webhook_id.as_deref(), Some(MessageId::derived(CONTACT).as_str()));
     assert_eq!(crm.body["data"]["outcome_code"], "INTERESTED");
+    // The document's fields, as a live change sends them; the latency it cannot know is null.
+    let fields: Vec<&String> = crm.body["data"].as_object().map(|d| d.keys().collect()).unwrap_or_default();
+    let documented =
+        ["agent_id", "campaign_id", "contact_id", "latency_ms", "outcome_code", "status", "timestamp"];
+    assert_eq!(fields, documented, "{}", crm.body);
+    assert!(crm.body["data"]["timestamp"].as_str().is_some_and(|t| t.ends_with('Z')), "{}", crm.body);
 
     // A second start finds only the unreadable intent still pending.
     let (sandbox, dir) = rig.stop().await;

@@ -8,8 +8,8 @@
 //! out. One agent ends as a single outcome; several as a batch report with
 //! an `ItemFinished` each.
 
+use super::Trail;
 use super::ending::{Ending, Tries, again, not_landed, unsettled};
-use super::{Trail, Webhook};
 use crate::api::model::User;
 use crate::api::{ApiError, CallInfo, IdempotencyKey, Reply};
 use crate::domain::Timestamp;
@@ -21,6 +21,7 @@ use crate::engine::command::{CommandId, Item};
 use crate::engine::context::Ctx;
 use crate::engine::event::{BatchReport, Event, Finished, Outcome};
 use crate::engine::metrics::{ErrorClass, Operation};
+use crate::engine::reconcile::announcements;
 use crate::engine::reconcile::intents::{action, planned};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
@@ -291,21 +292,15 @@ impl Flow<'_> {
         call: CallInfo,
         how: &str,
     ) -> Ending {
-        let latency_ms = (self.started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
+        let latency_ms = self.started.elapsed().as_secs_f64() * 1000.0;
         let write_ms = call.latency.as_secs_f64() * 1000.0;
         let summary =
             format!("agent {} is now {}{how}; was {}", before.named(), described(change), before.status);
-        let body = json!({
-            "event": "agent_status_updated",
-            "userId": change.user_id.as_str(),
-            "status": change.status.as_str(),
-            "timestamp": Timestamp::now().to_string(),
-            "latencyMs": latency_ms,
-            "source": "cxone_status_updater",
-        });
+        let webhook =
+            announcements::agent_status(change.user_id.as_str(), change.status.as_str(), Some(latency_ms));
         Ending {
             after: Some(with_wrap_up(change, after)),
-            webhook: Some(Webhook { target: "wfm", event_type: "agent.status.updated", body }),
+            webhook: Some(webhook),
             write_ms: Some(write_ms),
             ..Ending::new(Outcome::applied(summary)).call(call)
         }

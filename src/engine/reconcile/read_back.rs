@@ -142,8 +142,7 @@ pub(super) async fn read(
             let state = json!({ "status": held_status, "pauseReason": user.pause_reason });
             let reason_held = pause_reason.is_none() || user.pause_reason == *pause_reason;
             Ok(if held_status == *status && reason_held {
-                let webhook =
-                    announcements::agent_status(user.id.as_str(), status, pause_reason.as_deref(), None);
+                let webhook = announcements::agent_status(user.id.as_str(), status, None);
                 Found::Applied { state, webhook: Some(webhook), detail: format!("the agent is {status}") }
             } else {
                 Found::NotApplied { state, detail: format!("the agent is {held_status}") }

@@ -6,12 +6,12 @@ use super::plan::Ready;
 use super::{Done, Ending, Tries, again, not_landed, unsettled};
 use crate::api::model::Contact;
 use crate::api::{ApiError, CallInfo, Client, IdempotencyKey, Reply};
-use crate::domain::Timestamp;
 use crate::domain::contact_disposition::{ContactDisposition, SkipReason, check_contact};
 use crate::engine::context::Ctx;
 use crate::engine::event::Outcome;
-use crate::engine::flows::{Trail, Webhook};
+use crate::engine::flows::Trail;
 use crate::engine::metrics::ErrorClass;
+use crate::engine::reconcile::announcements;
 use crate::engine::reconcile::intents::planned;
 use serde_json::{Value, json};
 use std::future::Future;
@@ -264,11 +264,13 @@ impl Worker<'_> {
                 Some(after) => self.state_of(after),
                 None => self.intended(),
             }),
-            webhook: Some(Webhook {
-                target: "crm",
-                event_type: "contact.disposition.updated",
-                body: crm(d, write_ms),
-            }),
+            webhook: Some(announcements::contact_disposition(
+                d.campaign_id.as_str(),
+                d.contact_id.as_str(),
+                d.outcome_code.as_str(),
+                Some(d.agent_id.as_str()),
+                Some(write_ms),
+            )),
             write_ms: Some(write_ms),
             ..Ending::new(Outcome::applied(summary)).call(call)
         }
@@ -277,21 +279,4 @@ impl Worker<'_> {
 
 fn skipped(skip: SkipReason) -> Ending {
     Ending::new(Outcome::skipped(skip.key(), skip.to_string()))
-}
-
-/// Document 001's CRM webhook: its audit entry, as the document builds it.
-fn crm(d: &ContactDisposition, latency_ms: f64) -> Value {
-    json!({
-        "event": "DISPOSITION_UPDATE",
-        "data": {
-            "timestamp": Timestamp::now().to_string(),
-            "contact_id": d.contact_id.as_str(),
-            "campaign_id": d.campaign_id.as_str(),
-            "outcome_code": d.outcome_code.as_str(),
-            "agent_id": d.agent_id.as_str(),
-            "status": "SUCCESS",
-            "latency_ms": latency_ms,
-        },
-        "source": "CXone_Outbound_Sync",
-    })
 }
