@@ -119,15 +119,17 @@ impl Batch {
         }
         let format = Format::of(path, text);
         let base = path.parent().unwrap_or(Path::new("."));
-        let rows = match format {
-            Format::JsonLines => json_rows(text),
+        let (rows, listed_lines) = match format {
+            Format::JsonLines => {
+                let rows = json_rows(text);
+                let listed = rows.len();
+                (rows, listed)
+            }
             Format::Csv => csv_rows(text),
         };
         let mut lines = Vec::new();
         let mut errors = Vec::new();
-        let mut listed_lines = 0;
         for row in rows {
-            listed_lines += 1;
             let (number, fields) = match row {
                 Ok(row) => row,
                 Err(e) => {
@@ -260,6 +262,19 @@ mod tests {
         assert!(bad[0].rule.contains("3 cells where the header has 2"), "{}", bad[0].rule);
     }
 
+    /// A refused file's totals count the changes it lists, not its errors.
+    #[test]
+    fn a_refused_file_counts_its_changes_however_many_errors_its_header_has() {
+        let rows = "agent_status,u-1,Busy,,,\n".repeat(4);
+        let text = format!("op,userId,status,bogus1,bogus2,bogus3\n{rows}");
+        let Err(BatchError::Invalid { shape, errors, .. }) = parse("x.csv", &text) else { panic!("refused") };
+        assert_eq!((shape.lines, errors.len()), (4, 3));
+        let text =
+            "{\"op\":\"agent_status\"}\n{\"op\":\"agent_status\",\"userId\":\"u\",\"status\":\"Busy\"}\n";
+        let Err(BatchError::Invalid { shape, .. }) = parse("x.jsonl", text) else { panic!("refused") };
+        assert_eq!(shape.lines, 2);
+    }
+
     #[test]
     fn a_column_no_operation_reads_is_refused_even_when_its_cells_are_empty() {
         let text = "op,userId,status,campaignId,bogus,user_ID\nagent_status,u-1,Busy,,,\n";
@@ -301,6 +316,21 @@ mod tests {
         assert_eq!(errors(parse("x.csv", text))[0].line, 5);
         let good = parse("x.csv", "op,userId,status\r\nagent_status,u-1,Busy\r\n").unwrap();
         assert_eq!(good.lines[0].number, 2);
+    }
+
+    /// The CSV reader ends a row at a lone carriage return: each such row
+    /// is a line of its own, or two changes would share a line and an id.
+    #[test]
+    fn csv_rows_ended_by_lone_carriage_returns_are_lines_of_their_own() {
+        let old_mac = "op,userId,status\ragent_status,u-1,Busy\ragent_status,u-2,Training\r";
+        let batch = parse("x.csv", old_mac).unwrap();
+        assert_eq!(batch.lines.iter().map(|l| l.number).collect::<Vec<_>>(), [2, 3]);
+        let stray = "op,userId,status\nagent_status,u-1,Busy\ragent_status,u-2,Nap\n";
+        assert_eq!(errors(parse("x.csv", stray)).iter().map(|e| e.line).collect::<Vec<_>>(), [3]);
+        let quoted = "op,userId,status,wrapUpCode\nagent_status,u-1,Busy,\"a\rb\"\n";
+        // Inside quotes it is the cell's, which this field refuses.
+        let bad = errors(parse("x.csv", quoted));
+        assert_eq!((bad.len(), bad[0].line, bad[0].field.as_str()), (1, 2, "wrapUpCode"), "{bad:?}");
     }
 
     /// An unclosed quote would read every later row into one cell: those

@@ -12,12 +12,16 @@ use super::entry::Op;
 use super::fields::{self, Fields};
 use super::parse;
 use crate::domain::FieldError;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 type Row = Result<(usize, Fields), LineError>;
 
-pub(super) fn csv_rows(text: &str) -> Vec<Row> {
-    let prepared = Prepared::of(text);
+/// The file's rows, and how many changes it lists: every record after the
+/// header, read or not (a refused header leaves them unread).
+pub(super) fn csv_rows(text: &str) -> (Vec<Row>, usize) {
+    let text = lone_carriage_returns_as_line_feeds(text);
+    let prepared = Prepared::of(&text);
     let text = prepared.text.as_str();
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let starts: Vec<usize> =
@@ -41,7 +45,9 @@ pub(super) fn csv_rows(text: &str) -> Vec<Row> {
     let line_of = |e: &csv::Error| e.position().map_or(1, |p| line_at(p.byte()));
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
-        Err(e) => return vec![Err(LineError::new(line_of(&e), FieldError::new("header", e.to_string())))],
+        Err(e) => {
+            return (vec![Err(LineError::new(line_of(&e), FieldError::new("header", e.to_string())))], 0);
+        }
     };
     // The rows before a quote left open are read as usual; it ends the rows.
     let open_quote = prepared.open_quote.map(|open| {
@@ -54,8 +60,9 @@ pub(super) fn csv_rows(text: &str) -> Vec<Row> {
     let header_line = headers.position().map_or(1, |p| line_at(p.byte()));
     let refused = header_errors(&headers);
     if !refused.is_empty() || open_quote.as_ref().is_some_and(|_| headers.is_empty()) {
+        let listed = reader.records().count() + usize::from(open_quote.is_some());
         let refused = refused.into_iter().map(|e| Err(LineError::new(header_line, e)));
-        return refused.chain(open_quote).collect();
+        return (refused.chain(open_quote).collect(), listed);
     }
     let rows = reader.records().map(|record| match record {
         Ok(record) => {
@@ -64,7 +71,43 @@ pub(super) fn csv_rows(text: &str) -> Vec<Row> {
         }
         Err(e) => Err(LineError::new(line_of(&e), FieldError::new("line", csv_rule(&e)))),
     });
-    rows.chain(open_quote).collect()
+    let rows: Vec<Row> = rows.chain(open_quote).collect();
+    let listed = rows.len();
+    (rows, listed)
+}
+
+/// The CSV reader ends a row at a carriage return on its own (the line
+/// ends of old Mac files, or a stray one) as at a line feed; every count of
+/// lines here goes by line feeds. So each lone one outside a quoted cell
+/// becomes a line feed first: otherwise rows would share a line number, and
+/// with it the id their changes and webhooks are known by.
+fn lone_carriage_returns_as_line_feeds(text: &str) -> Cow<'_, str> {
+    if !text.contains('\r') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let (mut quoted, mut at_cell_start) = (false, true);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                out.push_str("\"\"");
+                continue;
+            }
+            '"' if quoted => quoted = false,
+            '"' if at_cell_start => quoted = true,
+            '\r' if !quoted && chars.peek() != Some(&'\n') => {
+                out.push('\n');
+                at_cell_start = true;
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+        at_cell_start = !quoted && matches!(c, ',' | '\n' | '\r');
+    }
+    Cow::Owned(out)
 }
 
 /// What is wrong with the header row: columns without a name or twice, and
