@@ -23,6 +23,7 @@ pub(crate) fn read_entry(mut fields: Fields, base: &Path) -> Result<(Entry, Vec<
     let Some(op) = Op::parse(&op_text) else {
         let known: Vec<&str> = Op::ALL.iter().map(|op| op.name()).collect();
         let rule = match op_text.trim() {
+            _ if fields.refused("op") => format!("must be text: one of {}", known.join(", ")),
             "" => format!("is required: one of {}", known.join(", ")),
             other => format!("{other:?} is not an operation; use one of {}", known.join(", ")),
         };
@@ -268,6 +269,14 @@ mod tests {
         let fine = parse(json!({"op": "attributes", "interaction_id": "i", "key": "segment", "value": null,
             "mode": "DELETE"}));
         assert!(fine.is_ok(), "null says no value: {fine:?}");
+    }
+
+    #[test]
+    fn an_operation_that_is_not_text_is_told_so_not_missing() {
+        let err = parse(json!({"op": ["agent_status"], "userId": "u", "status": "Busy"})).unwrap_err();
+        assert!(err.to_string().contains("op: must be text: one of"), "{err}");
+        let err = parse(json!({"userId": "u", "status": "Busy"})).unwrap_err();
+        assert!(err.to_string().contains("op: is required: one of"), "{err}");
     }
 
     #[test]
