@@ -109,14 +109,15 @@ async fn apply_contact_outcome(client: &Client, contact: &str, code: &str) {
     client.set_contact_disposition(&disposition, None, None).await.expect("applied");
 }
 
-async fn recovered(rig: &mut Rig) -> HashMap<String, Outcome> {
+/// What start-up read back, by change, and the changes it could not check.
+async fn recovered(rig: &mut Rig) -> (HashMap<String, Outcome>, Vec<String>) {
     let recovery: Recovery = rig
         .until(|e| match e {
             Event::Recovered(r) => Some(r.clone()),
             _ => None,
         })
         .await;
-    recovery.reconciled.into_iter().collect()
+    (recovery.reconciled.into_iter().collect(), recovery.still_pending)
 }
 
 fn reconciled_records(records: &[AuditRecord]) -> HashMap<String, audit::Outcome> {
@@ -180,8 +181,9 @@ async fn intents_left_by_a_crash_are_settled_by_reading_their_targets_back() {
     apply_contact_outcome(&client, contact, "INTERESTED").await;
 
     let mut rig = Rig::with(sandbox, dir, config).await;
-    let verdicts = recovered(&mut rig).await;
+    let (verdicts, still_pending) = recovered(&mut rig).await;
     assert_eq!(verdicts.len(), 5, "{verdicts:?}");
+    assert_eq!(still_pending, [VANISHED], "only the unreadable target stays pending");
     for applied in [DISPOSITION, CONTACT] {
         assert!(verdicts[applied].is_applied(), "{applied}: {}", verdicts[applied]);
         assert!(verdicts[applied].text().contains("was applied before the restart"), "{}", verdicts[applied]);
@@ -233,8 +235,9 @@ async fn intents_left_by_a_crash_are_settled_by_reading_their_targets_back() {
     let (sandbox, dir) = rig.stop().await;
     let config = engine_support::engine_config(&sandbox, dir.path());
     let mut rig = Rig::with(sandbox, dir, config).await;
-    let again = recovered(&mut rig).await;
+    let (again, still_pending) = recovered(&mut rig).await;
     assert_eq!(again.keys().collect::<Vec<_>>(), [VANISHED], "{again:?}");
+    assert_eq!(still_pending, [VANISHED]);
     let (_, dir) = rig.stop().await;
     assert_eq!(times_enqueued(dir.path(), &MessageId::derived(DISPOSITION)), 1);
     let verdict = audit::verify(&dir.path().join("audit.jsonl")).expect("the log is readable");
@@ -317,7 +320,8 @@ async fn registrations_a_crash_cut_off_are_read_back_from_the_tenants_list() {
     .await;
 
     let mut rig = Rig::with(sandbox, dir, config).await;
-    let verdicts = recovered(&mut rig).await;
+    let (verdicts, still_pending) = recovered(&mut rig).await;
+    assert!(still_pending.is_empty(), "{still_pending:?}");
     let applied = |item: &str| verdicts.get(item).map(Outcome::is_applied);
     assert_eq!(applied("cmd_reg_landed"), Some(true), "{verdicts:?}");
     assert!(verdicts["cmd_reg_landed"].text().contains(held.id.as_str()), "{verdicts:?}");

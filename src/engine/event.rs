@@ -307,6 +307,9 @@ pub struct Recovery {
     pub outbox_repairs: Vec<String>,
     /// Intents left without outcome by a crash, and what reading the target back found.
     pub reconciled: Vec<(String, Outcome)>,
+    /// Those of them whose target could not be read back (or whose finding
+    /// could not be recorded): still pending, checked again at the next start.
+    pub still_pending: Vec<String>,
     /// Webhooks waiting from an earlier run.
     pub webhooks_waiting: usize,
 }

@@ -50,9 +50,16 @@ use serde_json::Value;
 pub(crate) async fn recover(ctx: &Ctx, report: &OpenReport) -> Recovery {
     let mut unreachable = None;
     let mut reconciled = Vec::with_capacity(report.pending.len());
+    let mut still_pending = Vec::new();
     for intent in &report.pending {
         let item = intent.entry.command_id.clone().unwrap_or_default();
-        let outcome = settle(ctx, intent, &mut unreachable).await;
+        let outcome = match settle(ctx, intent, &mut unreachable).await {
+            Verdict::Settled(outcome) => outcome,
+            Verdict::Pending(outcome) => {
+                still_pending.push(item.clone());
+                outcome
+            }
+        };
         if outcome.is_applied() {
             // Recorded as applied: the run that re-sends this change (a
             // re-run batch file) skips it like any change applied before.
@@ -65,13 +72,22 @@ pub(crate) async fn recover(ctx: &Ctx, report: &OpenReport) -> Recovery {
         repairs: report.repairs.iter().filter_map(|r| r.entry.reason.clone()).collect(),
         outbox_repairs: ctx.outbox.repairs(),
         reconciled,
+        still_pending,
         webhooks_waiting: ctx.outbox.pending().len(),
     }
 }
 
+/// What start-up made of one intent.
+enum Verdict {
+    /// Found applied or not, and recorded so.
+    Settled(Outcome),
+    /// Not known: nothing recorded, the intent is checked again next start.
+    Pending(Outcome),
+}
+
 /// Settles one intent. Once the tenant has proved unreachable, the rest are
 /// left pending without trying, so start-up does not wait on each in turn.
-async fn settle(ctx: &Ctx, intent: &AuditRecord, unreachable: &mut Option<String>) -> Outcome {
+async fn settle(ctx: &Ctx, intent: &AuditRecord, unreachable: &mut Option<String>) -> Verdict {
     let entry = &intent.entry;
     let (Some(item), Some(action), Some(target)) = (&entry.command_id, &entry.action, &entry.target) else {
         return unknown("an intent", "it does not name its change, action and target");
@@ -120,10 +136,13 @@ async fn settle(ctx: &Ctx, intent: &AuditRecord, unreachable: &mut Option<String
             (Outcome::failed(text), state)
         }
     };
-    record(ctx, intent, item, action, target, &outcome, state).await.unwrap_or(outcome)
+    match record(ctx, intent, item, action, target, &outcome, state).await {
+        Some(pending) => pending,
+        None => Verdict::Settled(outcome),
+    }
 }
 
-/// Appends the `reconciled` record; on failure, the outcome to report instead.
+/// Appends the `reconciled` record; on failure, the verdict to report instead.
 async fn record(
     ctx: &Ctx,
     intent: &AuditRecord,
@@ -132,7 +151,7 @@ async fn record(
     target: &Target,
     outcome: &Outcome,
     found: Value,
-) -> Option<Outcome> {
+) -> Option<Verdict> {
     let entry = &intent.entry;
     let config = &ctx.config;
     let mut reconciled = AuditEntry::reconciled(item, action, target.clone(), outcome.kind())
@@ -155,10 +174,10 @@ async fn record(
     }
 }
 
-fn unknown(what: &str, why: &str) -> Outcome {
-    Outcome::failed(format!(
+fn unknown(what: &str, why: &str) -> Verdict {
+    Verdict::Pending(Outcome::failed(format!(
         "unknown whether {what} was applied: {why}; it stays pending and is checked again at the next start"
-    ))
+    )))
 }
 
 fn kind_name(kind: TargetKind) -> &'static str {
@@ -177,7 +196,9 @@ mod tests {
 
     #[test]
     fn an_unknown_verdict_says_the_change_stays_pending() {
-        let u = unknown("deprecate_data_action on data action da-1", "not found");
+        let Verdict::Pending(u) = unknown("deprecate_data_action on data action da-1", "not found") else {
+            panic!("an unknown verdict leaves the intent pending")
+        };
         assert!(u.text().starts_with("unknown whether deprecate_data_action"), "{u}");
         assert!(u.text().contains("stays pending"), "{u}");
         assert!(!u.is_applied());

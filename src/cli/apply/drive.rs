@@ -96,12 +96,20 @@ fn after_the_last_run(recovery: &Recovery) -> Vec<String> {
         )
         .collect();
     let applied = recovery.reconciled.iter().filter(|(_, outcome)| outcome.is_applied()).count();
-    let open = recovery.reconciled.len() - applied;
-    if !recovery.reconciled.is_empty() {
+    let pending = recovery.still_pending.len();
+    let read_back = recovery.reconciled.len() - pending;
+    if read_back > 0 {
         said.push(format!(
-            "start-up: {} change(s) the last run left unfinished were read back: {applied} found applied, {open} \
+            "start-up: {read_back} change(s) the last run left unfinished were read back: {applied} found applied, {} \
              not (lines of this file among them are sent again now); see `reconciled` in the audit log",
-            recovery.reconciled.len()
+            read_back - applied
+        ));
+    }
+    if pending > 0 {
+        said.push(format!(
+            "start-up: {pending} change(s) the last run left unfinished could not be read back and stay pending \
+             until a start can (lines of this file among them are sent again now, under the key each was first \
+             sent with, so the tenant applies each once)"
         ));
     }
     said
@@ -197,5 +205,27 @@ mod tests {
         let report = run.contact_batch.expect("the contact batch is reported");
         assert_eq!((report.total, report.processed, report.cancelled), (2, 0, true));
         assert_eq!(report.skipped.get(Outcome::UNSTARTED), Some(&2));
+    }
+
+    /// A change start-up could not read back is told apart from one it
+    /// found not applied.
+    #[test]
+    fn start_up_tells_changes_read_back_from_those_still_pending() {
+        let recovery = Recovery {
+            reconciled: vec![
+                ("a".into(), Outcome::applied("was applied")),
+                ("b".into(), Outcome::failed("was not applied")),
+                ("c".into(), Outcome::failed("unknown whether")),
+            ],
+            still_pending: vec!["c".into()],
+            ..Recovery::default()
+        };
+        let said = after_the_last_run(&recovery);
+        assert_eq!(said.len(), 2, "{said:?}");
+        assert!(
+            said[0]
+                .contains("2 change(s) the last run left unfinished were read back: 1 found applied, 1 not")
+        );
+        assert!(said[1].contains("1 change(s) the last run left unfinished could not be read back"));
     }
 }

@@ -318,8 +318,13 @@ fn recovered(app: &mut App, recovery: Recovery) {
     if !recovery.outbox_repairs.is_empty() {
         parts.push(format!("{} webhook outbox repair(s)", recovery.outbox_repairs.len()));
     }
-    if !recovery.reconciled.is_empty() {
-        parts.push(format!("{} unfinished change(s) settled", recovery.reconciled.len()));
+    let pending = recovery.still_pending.len();
+    let settled = recovery.reconciled.len() - pending;
+    if settled > 0 {
+        parts.push(format!("{settled} unfinished change(s) settled"));
+    }
+    if pending > 0 {
+        parts.push(format!("{pending} unfinished change(s) still unknown, checked again at the next start"));
     }
     if recovery.webhooks_waiting > 0 {
         parts.push(format!("{} webhook(s) still to deliver", recovery.webhooks_waiting));
