@@ -23,10 +23,14 @@ pub(super) async fn post(
     JsonBody(body): JsonBody,
 ) -> Result<Response> {
     let mut f = Fields::of(&body, "request body")?;
-    let rows = f.each("attributes", true, |e| AttributeDraft {
-        key: e.text("key"),
-        value: e.value("value"),
-        mode: e.text("mode"),
+    let rows = f.each("attributes", true, |e| {
+        let mode = e.text("mode");
+        // Document 002's `Literal`: absent is UPDATE, present is exact. The
+        // console's own rules read `add` kindly, and send `ADD`.
+        if e.value("mode").as_str().is_some_and(|m| !["ADD", "UPDATE", "DELETE"].contains(&m)) {
+            e.refuse("mode", "must be exactly ADD, UPDATE or DELETE");
+        }
+        AttributeDraft { key: e.text("key"), value: e.value("value"), mode }
     })?;
     f.finish()?;
     let changed = s.tenant.change_attributes(&id, if_match.as_ref(), &rows)?;

@@ -170,6 +170,11 @@ impl<'a> Fields<'a> {
         self.optional(key).unwrap_or_default()
     }
 
+    /// Records a rule `key` broke that only the wire has.
+    pub fn refuse(&mut self, key: &str, rule: &str) {
+        self.problems.push(self.name(key), rule);
+    }
+
     /// Any JSON value; missing reads as null.
     pub fn value(&self, key: &str) -> Value {
         self.map.get(key).cloned().unwrap_or(Value::Null)

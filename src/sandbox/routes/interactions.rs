@@ -43,7 +43,9 @@ pub(super) async fn patch(
         code: e.text("code"),
         description: e.text("description"),
         agent_id: e.text("agent_id"),
-        timestamp: e.text("timestamp"),
+        // Required on the wire, as document 000 sends it; the console's
+        // rules fill an empty one with now before it gets here.
+        timestamp: e.required::<String>("timestamp").unwrap_or_default(),
         source: e.text("source"),
         notes: e.text("notes"),
     })?;

@@ -70,6 +70,14 @@ async fn one_bad_entry_rejects_the_whole_request() {
     let nested = json!({ "attributes": [ { "key": "k", "value": {"a": 1} } ] });
     assert_eq!(h.send(Method::POST, &path(), Some(&nested), &[]).await.status, StatusCode::BAD_REQUEST);
 
+    // Document 002's modes are exact on the wire; absent is UPDATE.
+    let lower = json!({ "attributes": [ { "key": "customer_segment", "value": "smb", "mode": "update" } ] });
+    let r = h.send(Method::POST, &path(), Some(&lower), &[]).await;
+    assert_eq!(
+        (r.status, r.body["details"][0]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("attributes[0].mode"))
+    );
+
     let after = h.get(&path()).await;
     assert_eq!(after.body, before.body, "nothing changed");
     assert_eq!(after.etag(), before.etag());

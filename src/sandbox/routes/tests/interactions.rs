@@ -94,6 +94,10 @@ async fn a_patch_needs_if_match_a_closed_interaction_and_a_valid_matrix() {
     naive["dispositions"][0]["timestamp"] = json!("2026-11-21T10:00:00");
     let naive = h.send(Method::PATCH, &path, Some(&naive), &[("If-Match", &tag)]).await;
     assert!(naive.message().contains("explicit UTC offset"), "{}", naive.message());
+    let mut untimed = body(&["101"]);
+    untimed["dispositions"][0].as_object_mut().map(|d| d.remove("timestamp"));
+    let untimed = h.send(Method::PATCH, &path, Some(&untimed), &[("If-Match", &tag)]).await;
+    assert_eq!(untimed.body["details"][0]["field"], "dispositions[0].timestamp", "{:?}", untimed.body);
 
     let open_tag = h.tenant().set_interaction_open(CLOSED, true).unwrap().to_string();
     let open = h.send(Method::PATCH, &path, Some(&body(&["101"])), &[("If-Match", &open_tag)]).await;
