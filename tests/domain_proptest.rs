@@ -136,7 +136,7 @@ proptest! {
     ) {
         let current = semver::Version::new(cur.0, cur.1, cur.2);
         let wanted = semver::Version::new(next.0, next.1, next.2);
-        let got = check_new_version(&current, false, &wanted.to_string());
+        let got = check_new_version(&current.clone().into(), false, &wanted.to_string());
         prop_assert_eq!(got.is_ok(), wanted > current);
     }
 }

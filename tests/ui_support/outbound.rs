@@ -3,6 +3,7 @@
 use super::at;
 use cxone_console::api::model::{ActionVersion, Campaign, Contact, DataAction, RecentExecutions};
 use cxone_console::domain::contact_disposition::DialerState;
+use cxone_console::domain::data_action::HeldVersion;
 use cxone_console::domain::{CampaignId, ContactId, DataActionId};
 use serde_json::json;
 
@@ -163,7 +164,7 @@ pub fn data_actions() -> Vec<DataAction> {
                   description: &str| DataAction {
         id: DataActionId::parse(id).unwrap(),
         name: name.into(),
-        version: versions.last().unwrap().parse().unwrap(),
+        version: HeldVersion::read(versions.last().unwrap()),
         is_deprecated: deprecated,
         input_schema: json!({"type": "object"}),
         output_schema: json!({"type": "object"}),

@@ -3,6 +3,7 @@
 use super::*;
 use crate::api::model::{Channel, UserStatus};
 use crate::domain::contact_disposition::DialerState;
+use crate::domain::data_action::HeldVersion;
 use crate::domain::interaction_disposition::InteractionStatus;
 use proptest::prelude::*;
 use reqwest::header::HeaderValue;
@@ -130,6 +131,10 @@ fn a_page_of_contacts_decodes() {
     assert_eq!(c.custom_fields["lead_score"], json!(85));
     assert_eq!(c.display_name(), "Ann Lee");
     assert!(page.has_more());
+    let stateless = body.replace(r#""state": "PAUSED", "#, "");
+    let page = d().contacts(&CampaignId::parse("c-1").unwrap(), &q).decode(&reply(200, &stateless)).unwrap();
+    assert_eq!(page.items[0].state, DialerState::Other("UNKNOWN".into()), "document 001's default");
+    assert!(!page.items[0].state.blocks_disposition());
 }
 
 /// Document 001 takes 200 and 204 alike as a written disposition.
@@ -206,6 +211,7 @@ fn small_replies_decode() {
         MetricsQuery::daily(None, crate::domain::Timestamp::now(), crate::domain::Timestamp::now()).unwrap();
     let rows = d().data_action_metrics(&q).decode(&reply(200, metrics)).unwrap();
     assert_eq!((rows[0].count, rows[0].avg_latency_ms), (42, 38.1));
+    assert!(d().data_action_metrics(&q).decode(&reply(200, r#"{ "interval": "P1D" }"#)).unwrap().is_empty());
 }
 
 #[test]
@@ -218,12 +224,17 @@ fn data_actions_decode_their_version_and_recent_executions() {
         "createdAt": "2026-11-21T19:00:00Z", "updatedAt": "2026-11-21T19:00:00Z" });
     let id = DataActionId::parse("da-1").unwrap();
     let a = d().data_action(&id).decode(&tagged(&body.to_string(), "W/\"x\"")).unwrap();
-    assert_eq!(a.version, semver::Version::new(1, 2, 0));
+    assert_eq!(a.version, HeldVersion::Semantic(semver::Version::new(1, 2, 0)));
     assert_eq!(a.recent_executions.map(|r| r.count), Some(120));
-    let mut bad = body;
-    bad["version"] = json!("one");
-    let err = d().data_action(&id).decode(&reply(200, &bad.to_string())).unwrap_err();
-    assert!(err.detail.contains("not a semantic version"), "{}", err.detail);
+    // Document 004's version is free text: one another tool wrote is kept as
+    // it is, and does not fail the page it is on.
+    let mut other = body.clone();
+    other["version"] = json!("v2");
+    let page = json!({ "items": [body, other], "totalCount": 2, "asOf": "2026-11-21T19:20:11Z" });
+    let listed = d().data_actions(&ListQuery::new()).decode(&reply(200, &page.to_string())).unwrap();
+    let versions: Vec<String> = listed.items.iter().map(|a| a.version.to_string()).collect();
+    assert_eq!(versions, ["1.2.0", "v2"]);
+    assert_eq!(listed.items[1].version, HeldVersion::Text("v2".into()));
 }
 
 #[test]

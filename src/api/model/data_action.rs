@@ -1,15 +1,15 @@
 //! Data actions and their execution metrics.
 
 use crate::api::guards::ETag;
+use crate::domain::data_action::HeldVersion;
 use crate::domain::{DataActionId, FieldError, Timestamp};
-use semver::Version;
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataAction {
     pub id: DataActionId,
     pub name: String,
-    pub version: Version,
+    pub version: HeldVersion,
     pub is_deprecated: bool,
     pub input_schema: Value,
     pub output_schema: Value,

@@ -7,6 +7,7 @@
 
 use crate::api::model::{Interaction, User};
 use crate::api::{ApiError, Client};
+use crate::domain::data_action::HeldVersion;
 use crate::domain::{DataActionId, FieldError, InteractionId, UserId};
 use crate::engine::{again, data_actions_by_name, one_action_named};
 use semver::Version;
@@ -33,7 +34,7 @@ pub(super) struct Targets<'a> {
 
 /// What a new version or a deprecation is held against.
 pub(super) struct ActionState {
-    pub version: Version,
+    pub version: HeldVersion,
     pub is_deprecated: bool,
 }
 
@@ -132,7 +133,7 @@ impl<'a> Targets<'a> {
         let by_file: usize = self.deployed_names.iter().map(|(n, lines)| same((n, lines.len()))).sum();
         if let Some(version) = version {
             self.deployed_names.entry(name.to_string()).or_default().push(line);
-            self.deployed.insert(line, ActionState { version, is_deprecated: false });
+            self.deployed.insert(line, ActionState { version: version.into(), is_deprecated: false });
         }
         Ok(on_tenant + by_file)
     }

@@ -6,9 +6,11 @@
 //! one, and a deprecated action takes no new version.
 
 mod handler;
+mod held_version;
 mod schema;
 
 pub use handler::{Routing, SimulationError, simulate};
+pub use held_version::HeldVersion;
 pub use schema::{
     INPUT_SCHEMA_JSON, OUTPUT_SCHEMA_JSON, SAMPLE_INPUT_JSON, Schema, input_schema, output_schema,
     sample_input,
@@ -133,8 +135,9 @@ pub fn parse_version(field: &str, raw: &str) -> Result<Version, FieldError> {
     })
 }
 
-/// A new version must move forward, and only on a live action.
-pub fn check_new_version(current: &Version, deprecated: bool, raw: &str) -> Result<Version, FieldError> {
+/// A new version must move forward, and only on a live action. After a
+/// version that is not semantic there is no order to keep: any other goes.
+pub fn check_new_version(current: &HeldVersion, deprecated: bool, raw: &str) -> Result<Version, FieldError> {
     if deprecated {
         return Err(FieldError::new(
             "version",
@@ -142,7 +145,11 @@ pub fn check_new_version(current: &Version, deprecated: bool, raw: &str) -> Resu
         ));
     }
     let next = parse_version("version", raw)?;
-    if next <= *current {
+    let forward = match current {
+        HeldVersion::Semantic(current) => next > *current,
+        HeldVersion::Text(current) => next.to_string() != current.trim(),
+    };
+    if !forward {
         return Err(FieldError::new(
             "version",
             format!("{next} must be greater than the current version {current}"),
@@ -169,9 +176,9 @@ pub enum PatchFit {
 
 impl ActionPatch {
     /// Held against an action now at `current`, deprecated or not.
-    pub fn fit(&self, current: &Version, deprecated: bool) -> PatchFit {
+    pub fn fit(&self, current: &HeldVersion, deprecated: bool) -> PatchFit {
         match self {
-            Self::Version(v) if v == current => {
+            Self::Version(v) if current.semantic() == Some(v) => {
                 PatchFit::InPlace(format!("the action is already at version {v}"))
             }
             Self::Version(v) => match check_new_version(current, deprecated, &v.to_string()) {
@@ -300,17 +307,20 @@ mod tests {
 
     #[test]
     fn versions_move_forward_on_live_actions_only() {
-        let v = Version::new(1, 2, 0);
+        let v = HeldVersion::from(Version::new(1, 2, 0));
         assert_eq!(check_new_version(&v, false, "1.3.0").unwrap(), Version::new(1, 3, 0));
         assert!(check_new_version(&v, false, "1.2.0").unwrap_err().rule.contains("greater"));
         assert!(check_new_version(&v, false, "1.1.9").is_err());
         assert!(check_new_version(&v, true, "2.0.0").unwrap_err().rule.contains("deprecated"));
         assert!(check_new_version(&v, false, "v2").is_err());
+        let text = HeldVersion::read("v2");
+        assert_eq!(check_new_version(&text, false, "1.0.0").unwrap(), Version::new(1, 0, 0));
+        assert!(check_new_version(&text, false, "v3").unwrap_err().rule.contains("not a semantic version"));
     }
 
     #[test]
     fn a_patch_already_in_place_is_told_apart_from_a_refused_one() {
-        let at = Version::new(2, 0, 1);
+        let at = HeldVersion::from(Version::new(2, 0, 1));
         let to = |v: &str| ActionPatch::Version(Version::parse(v).unwrap());
         assert_eq!(to("2.1.0").fit(&at, false), PatchFit::Send);
         assert!(

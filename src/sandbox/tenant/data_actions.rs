@@ -209,7 +209,7 @@ impl Tenant {
         }
         let next = match &patch.version {
             Some(raw) => Some(
-                check_new_version(&action.version, action.deprecated, raw)
+                check_new_version(&action.version.clone().into(), action.deprecated, raw)
                     .map_err(|e| version_refused(action.deprecated, e))?,
             ),
             None => None,

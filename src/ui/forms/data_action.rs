@@ -5,7 +5,7 @@ use super::{Check, Field, Form, Kind, Outgoing, Plan, PlanLine};
 use crate::api::model::{DataAction, MetricsQuery};
 use crate::domain::Timestamp;
 use crate::domain::data_action::{
-    DEFAULT_TIMEOUT_MS, DataActionDefinition, DataActionDraft, check_new_version, input_schema,
+    DEFAULT_TIMEOUT_MS, DataActionDefinition, DataActionDraft, HeldVersion, check_new_version, input_schema,
     output_schema, parse_timeout, sample_input,
 };
 use crate::domain::strict_json;
@@ -148,11 +148,13 @@ pub(super) fn check_deploy(fields: &mut [Field], deployed: &[DataAction]) -> Che
 }
 
 pub(super) fn open_version(action: DataAction) -> Form {
-    let mut next = action.version.clone();
-    next.patch += 1;
-    next.pre = semver::Prerelease::EMPTY;
+    let next = action.version.next_patch().map(|v| v.to_string()).unwrap_or_default();
     let title = format!("New version · {} (now {})", action.name, action.version);
-    let fields = vec![Field::text("version", "Version", &next.to_string(), "greater than the current one")];
+    let hint = match action.version {
+        HeldVersion::Semantic(_) => "greater than the current one",
+        HeldVersion::Text(_) => "a semantic version, e.g. 1.0.0",
+    };
+    let fields = vec![Field::text("version", "Version", &next, hint)];
     Form::new(Kind::NewVersion(Box::new(action)), title, fields)
 }
 

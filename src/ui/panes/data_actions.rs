@@ -3,6 +3,7 @@
 
 use super::format;
 use crate::api::model::{DataAction, RecentExecutions};
+use crate::domain::data_action::HeldVersion;
 use crate::ui::entity::{Column, Entity, Field, Header, Lookup, SortKey};
 use crate::ui::theme::Role;
 use std::borrow::Cow;
@@ -34,8 +35,12 @@ static COLUMNS: [Column<DataAction>; 6] = [
         live: false,
         text: |a, _| Cow::Owned(a.version.to_string()),
         role: |_, _| Role::Text,
-        sort: |a, _| {
-            SortKey::Text(format!("{:010}.{:010}.{:010}", a.version.major, a.version.minor, a.version.patch))
+        // Semantic versions in their order, then any other text.
+        sort: |a, _| match &a.version {
+            HeldVersion::Semantic(v) => {
+                SortKey::Text(format!("0 {:010}.{:010}.{:010}", v.major, v.minor, v.patch))
+            }
+            HeldVersion::Text(text) => SortKey::Text(format!("1 {}", text.to_lowercase())),
         },
     },
     Column {

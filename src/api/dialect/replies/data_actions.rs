@@ -2,6 +2,7 @@
 
 use crate::api::guards::ETag;
 use crate::api::model::{ActionVersion, DataAction, MetricsRow, RecentExecutions};
+use crate::domain::data_action::HeldVersion;
 use crate::domain::{DataActionId, Timestamp};
 use serde::Deserialize;
 use serde_json::Value;
@@ -52,9 +53,7 @@ pub struct WireDataAction {
 
 impl WireDataAction {
     pub fn into_model(self, etag: Option<ETag>) -> Result<DataAction, String> {
-        let version = semver::Version::parse(self.version.trim()).map_err(|e| {
-            format!("data action {} has version {:?}, not a semantic version ({e})", self.id, self.version)
-        })?;
+        let version = HeldVersion::read(&self.version);
         Ok(DataAction {
             id: self.id,
             name: self.name,
@@ -103,6 +102,8 @@ pub struct WireMetricsRow {
 
 #[derive(Deserialize)]
 pub struct WireMetrics {
+    /// Absent when nothing ran, as document 004 reads it.
+    #[serde(default)]
     data: Vec<WireMetricsRow>,
 }
 

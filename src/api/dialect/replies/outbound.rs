@@ -49,6 +49,9 @@ pub struct WireContact {
     last_name: String,
     #[serde(default)]
     phone: String,
+    /// Absent, it is `UNKNOWN`, as document 001 reads it: a state that
+    /// does not block a disposition.
+    #[serde(default = "unknown_state")]
     state: DialerState,
     outcome_code: Option<String>,
     agent_id: Option<String>,
@@ -59,6 +62,10 @@ pub struct WireContact {
     #[serde(default)]
     attempts: u32,
     updated_at: Option<Timestamp>,
+}
+
+fn unknown_state() -> DialerState {
+    DialerState::Other("UNKNOWN".into())
 }
 
 impl WireContact {

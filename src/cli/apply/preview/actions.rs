@@ -59,7 +59,7 @@ pub(super) async fn data_action(
         }
         let report = match patch {
             ActionPatch::Version(version) => {
-                held.version = version;
+                held.version = version.into();
                 LineReport::new(line, Verdict::WouldApply, "would publish a new version")
             }
             ActionPatch::Deprecate => {
