@@ -21,6 +21,7 @@ pub mod numbers;
 pub mod strict_json;
 mod timestamp;
 
+pub(crate) use errors::printable;
 pub use errors::{FieldError, Invalid, Problems};
 pub use ids::{AgentId, CampaignId, ContactId, DataActionId, InteractionId, UserId};
 pub use timestamp::Timestamp;

@@ -8,11 +8,12 @@ use crate::api::model::MetricsQuery;
 use crate::domain::agent_status::{AgentStatusChange, AgentStatusDraft, PauseReasons};
 use crate::domain::attributes::AttributeUpdate;
 use crate::domain::contact_disposition::{ContactDisposition, OutcomeMatrix};
-use crate::domain::data_action::{DataActionDefinition, check_name, input_schema, parse_version};
+use crate::domain::data_action::{DataActionDefinition, input_schema, parse_version};
 use crate::domain::interaction_disposition::{
     DispositionDraft, DispositionMatrix, InteractionDisposition, MatrixCode,
 };
-use crate::domain::{DataActionId, Invalid, Problems, Timestamp};
+use crate::domain::printable;
+use crate::domain::{DataActionId, FieldError, Invalid, Problems, Timestamp};
 
 /// Checks `entry` at time `now`, reporting every broken rule.
 pub(crate) fn check(entry: &Entry, now: Timestamp) -> Result<(), Invalid> {
@@ -70,10 +71,13 @@ pub(crate) fn agent_status(draft: &AgentStatusDraft) -> Result<AgentStatusChange
     AgentStatusChange::validate(draft, &reasons)
 }
 
-fn action_ref(action: &ActionRef) -> Result<(), crate::domain::FieldError> {
+fn action_ref(action: &ActionRef) -> Result<(), FieldError> {
     match action {
         ActionRef::Id(id) => DataActionId::parse_as("id", id).map(drop),
-        ActionRef::Name(name) => check_name(name).map(drop),
+        // Named as the tenant holds it, which another tool may have named
+        // outside the rule for deploys here: any printable name is looked up.
+        ActionRef::Name(name) if name.trim().is_empty() => Err(FieldError::new("name", "is required")),
+        ActionRef::Name(name) => printable("name", name.trim()),
     }
 }
 
@@ -106,5 +110,16 @@ mod tests {
             date_to: "2026-11-20T00:00:00Z".into(),
         };
         assert!(check(&entry, Timestamp::now()).unwrap_err().mentions("dateTo"));
+    }
+
+    /// A line names an action as the tenant holds it, whatever rule a
+    /// deploy from here would hold a new name to.
+    #[test]
+    fn an_action_is_looked_up_by_any_printable_name() {
+        let named = |name: &str| Entry::Deprecate { action: ActionRef::Name(name.into()) };
+        assert!(check(&named("Sentiment Routing (old)"), Timestamp::now()).is_ok());
+        let blank = check(&named("  "), Timestamp::now()).unwrap_err();
+        assert!(blank.to_string().contains("name: is required"), "{blank}");
+        assert!(check(&named("bad\u{7}name"), Timestamp::now()).is_err());
     }
 }
