@@ -148,6 +148,25 @@ pub(crate) fn free_text(field: &str, value: &str) -> Result<(), FieldError> {
     printable(field, value)
 }
 
+/// The most a one-line label (a wrap-up code, a disposition's source) holds.
+pub const MAX_LABEL_CHARS: usize = 100;
+
+/// A one-line label: at most [`MAX_LABEL_CHARS`], no control characters,
+/// line breaks included, so it stays one cell of a table or a log line.
+pub(crate) fn label(field: &str, value: &str) -> Result<(), FieldError> {
+    let chars = value.chars().count();
+    if chars > MAX_LABEL_CHARS {
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {MAX_LABEL_CHARS} characters (has {chars})"),
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(FieldError::new(field, "must be one line without control characters"));
+    }
+    Ok(())
+}
+
 /// Rejects control characters, which no tenant field accepts and which would
 /// corrupt logs and terminals.
 pub(crate) fn printable(field: &str, value: &str) -> Result<(), FieldError> {
@@ -176,6 +195,14 @@ mod tests {
     fn blank_is_not_present() {
         assert_eq!(required("description", "   ").unwrap_err().rule, "is required");
         assert_eq!(required("description", " ok ").unwrap(), "ok");
+    }
+
+    #[test]
+    fn a_label_is_one_bounded_line() {
+        assert!(label("source", &"x".repeat(MAX_LABEL_CHARS)).is_ok());
+        let long = label("source", &"x".repeat(MAX_LABEL_CHARS + 1)).unwrap_err();
+        assert_eq!(long.to_string(), "source: must be at most 100 characters (has 101)");
+        assert!(label("wrapUpCode", "WU\n42").unwrap_err().rule.contains("one line"));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! (default: now); source defaults to `api`; primary (1xx) and secondary (2xx)
 //! codes are never applied together; only a closed interaction takes one.
 
-use super::errors::{FieldError, Invalid, Problems, free_text, required};
+use super::errors::{FieldError, Invalid, Problems, free_text, label, required};
 use super::{AgentId, InteractionId, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -245,8 +245,8 @@ fn validate_entry(
         p.take(Timestamp::parse_as(&field("timestamp"), &d.timestamp))
     };
     let source = match d.source.trim() {
-        "" => DEFAULT_SOURCE.to_string(),
-        s => s.to_string(),
+        "" => Some(DEFAULT_SOURCE.to_string()),
+        s => p.take(label(&field("source"), s)).map(|()| s.to_string()),
     };
     let notes = match d.notes.trim() {
         "" => None,
@@ -261,7 +261,7 @@ fn validate_entry(
             description: description?,
             agent_id: agent_id?,
             timestamp: timestamp?,
-            source,
+            source: source?,
             notes,
         })
     })

@@ -122,4 +122,21 @@ mod tests {
         assert!(blank.to_string().contains("name: is required"), "{blank}");
         assert!(check(&named("bad\u{7}name"), Timestamp::now()).is_err());
     }
+
+    #[test]
+    fn a_dispositions_source_is_one_short_line() {
+        let with_source = |source: String| Entry::InteractionDisposition {
+            interaction_id: "i-1".into(),
+            dispositions: vec![DispositionDraft {
+                code: "101".into(),
+                description: "Issue Resolved".into(),
+                agent_id: "a-1".into(),
+                source,
+                ..DispositionDraft::default()
+            }],
+        };
+        assert!(check(&with_source("crm-sync".into()), Timestamp::now()).is_ok());
+        let long = check(&with_source("s".repeat(101)), Timestamp::now()).unwrap_err();
+        assert!(long.to_string().contains("source: must be at most 100 characters (has 101)"), "{long}");
+    }
 }

@@ -12,7 +12,7 @@ mod fitness;
 pub use fitness::{Shift, Unfit, check_role, check_shift, role_fit, shift_fit};
 
 use super::UserId;
-use super::errors::{FieldError, Invalid, Problems, printable};
+use super::errors::{FieldError, Invalid, Problems, label};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -191,7 +191,7 @@ impl AgentStatusChange {
         }
         let wrap_up_code = match draft.wrap_up_code.trim() {
             "" => None,
-            c => p.take(printable("wrapUpCode", c)).map(|()| c.to_string()),
+            c => p.take(label("wrapUpCode", c)).map(|()| c.to_string()),
         };
         p.finish(|| {
             Some(Self {
@@ -279,6 +279,9 @@ mod tests {
         );
         let custom = PauseReasons::new(["Coffee"]);
         assert!(AgentStatusChange::validate(&draft("Break", "Coffee"), &custom).is_ok());
+        let long = AgentStatusDraft { wrap_up_code: "W".repeat(101), ..draft("Busy", "") };
+        let err = AgentStatusChange::validate(&long, &reasons).unwrap_err();
+        assert!(err.to_string().contains("wrapUpCode: must be at most 100 characters"), "{err}");
     }
 
     #[test]
