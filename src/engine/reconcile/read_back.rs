@@ -6,7 +6,7 @@ use crate::api::model::{ListQuery, NoFilter};
 use crate::api::{ApiError, ApiErrorKind, Client};
 use crate::domain::{CampaignId, ContactId, DataActionId, FieldError, InteractionId, UserId};
 use crate::engine::audit::Target;
-use crate::engine::flows::Webhook;
+use crate::engine::flows::{Webhook, again};
 use serde_json::{Map, Value, json};
 use time::{Duration, OffsetDateTime};
 
@@ -61,7 +61,7 @@ pub(super) async fn read(
     match intended {
         Intended::Dispositions(wanted) => {
             let id = InteractionId::parse(&target.id)?;
-            let held = api.interaction(&id).await?.value.dispositions;
+            let held = again(|| api.interaction(&id)).await?.value.dispositions;
             let state = dispositions_state(&held);
             Ok(if same_dispositions(&held, wanted) {
                 let webhook = announcements::interaction_disposition(id.as_str(), &held, None);
@@ -72,7 +72,7 @@ pub(super) async fn read(
         }
         Intended::Attributes { before, after } => {
             let id = InteractionId::parse(&target.id)?;
-            let snapshot = api.attributes(&id).await?.value;
+            let snapshot = again(|| api.attributes(&id)).await?.value;
             let held: Map<String, Value> =
                 snapshot.attributes.into_iter().map(|a| (a.key, a.value)).collect();
             let state = attributes_state(&held);
@@ -97,7 +97,8 @@ pub(super) async fn read(
             })
         }
         Intended::Version(version) => {
-            let action = api.data_action(&DataActionId::parse(&target.id)?).await?.value;
+            let id = DataActionId::parse(&target.id)?;
+            let action = again(|| api.data_action(&id)).await?.value;
             let state =
                 json!({ "version": action.version.to_string(), "isDeprecated": action.is_deprecated });
             let held = action.version.to_string() == *version
@@ -109,7 +110,8 @@ pub(super) async fn read(
             })
         }
         Intended::Deprecated => {
-            let action = api.data_action(&DataActionId::parse(&target.id)?).await?.value;
+            let id = DataActionId::parse(&target.id)?;
+            let action = again(|| api.data_action(&id)).await?.value;
             let state =
                 json!({ "version": action.version.to_string(), "isDeprecated": action.is_deprecated });
             Ok(if action.is_deprecated {
@@ -120,7 +122,8 @@ pub(super) async fn read(
         }
         Intended::OutcomeCode(code) => {
             let campaign = CampaignId::parse(target.campaign.as_deref().unwrap_or_default())?;
-            let contact = api.contact(&campaign, &ContactId::parse(&target.id)?).await?.value;
+            let id = ContactId::parse(&target.id)?;
+            let contact = again(|| api.contact(&campaign, &id)).await?.value;
             let state = json!({ "outcomeCode": contact.outcome_code, "agentId": contact.agent_id });
             Ok(if contact.outcome_code.as_deref() == Some(code.as_str()) {
                 let webhook = announcements::contact_disposition(
@@ -137,7 +140,8 @@ pub(super) async fn read(
             })
         }
         Intended::Status { status, pause_reason } => {
-            let user = api.user(&UserId::parse(&target.id)?).await?.value;
+            let id = UserId::parse(&target.id)?;
+            let user = again(|| api.user(&id)).await?.value;
             let held_status = user.status.to_string();
             let state = json!({ "status": held_status, "pauseReason": user.pause_reason });
             let reason_held = pause_reason.is_none() || user.pause_reason == *pause_reason;
@@ -149,7 +153,7 @@ pub(super) async fn read(
             })
         }
         Intended::Registered { name, uri } => {
-            let hooks = api.webhooks().await?.value;
+            let hooks = again(|| api.webhooks()).await?.value;
             Ok(match hooks.iter().find(|h| h.name == *name && h.uri == *uri) {
                 // Its listener went with the crash; the next watch removes it.
                 Some(hook) => Found::Applied {
@@ -164,7 +168,7 @@ pub(super) async fn read(
             })
         }
         Intended::Removed => {
-            let hooks = api.webhooks().await?.value;
+            let hooks = again(|| api.webhooks()).await?.value;
             Ok(if hooks.iter().any(|h| h.id.as_str() == target.id) {
                 Found::NotApplied {
                     state: json!({ "removed": false }),
@@ -204,7 +208,7 @@ async fn find_deploy(
 ) -> Result<Option<String>, Unreadable> {
     let mut query = ListQuery::<NoFilter>::new().top(crate::api::model::MAX_TOP);
     for _ in 0..MAX_PAGES {
-        let page = api.data_actions(&query).await?.value;
+        let page = again(|| api.data_actions(&query)).await?.value;
         let found = page.items.iter().find(|a| {
             a.name == name
                 && a.version.to_string() == version
