@@ -138,13 +138,7 @@ pub const MAX_TEXT_CHARS: usize = 2_000;
 
 /// Free text: printable, and at most [`MAX_TEXT_CHARS`] characters.
 pub(crate) fn free_text(field: &str, value: &str) -> Result<(), FieldError> {
-    let chars = value.chars().count();
-    if chars > MAX_TEXT_CHARS {
-        return Err(FieldError::new(
-            field,
-            format!("must be at most {MAX_TEXT_CHARS} characters (has {chars})"),
-        ));
-    }
+    at_most(field, value, MAX_TEXT_CHARS)?;
     printable(field, value)
 }
 
@@ -154,15 +148,17 @@ pub const MAX_LABEL_CHARS: usize = 100;
 /// A one-line label: at most [`MAX_LABEL_CHARS`], no control characters,
 /// line breaks included, so it stays one cell of a table or a log line.
 pub(crate) fn label(field: &str, value: &str) -> Result<(), FieldError> {
-    let chars = value.chars().count();
-    if chars > MAX_LABEL_CHARS {
-        return Err(FieldError::new(
-            field,
-            format!("must be at most {MAX_LABEL_CHARS} characters (has {chars})"),
-        ));
-    }
+    at_most(field, value, MAX_LABEL_CHARS)?;
     if value.chars().any(char::is_control) {
         return Err(FieldError::new(field, "must be one line without control characters"));
+    }
+    Ok(())
+}
+
+fn at_most(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
+    let chars = value.chars().count();
+    if chars > max {
+        return Err(FieldError::new(field, format!("must be at most {max} characters (has {chars})")));
     }
     Ok(())
 }
