@@ -244,6 +244,30 @@ async fn intents_left_by_a_crash_are_settled_by_reading_their_targets_back() {
     assert!(matches!(verdict, VerifyReport::Intact { .. }), "{verdict:?}");
 }
 
+/// A read-back the tenant answers 503 for longer than the client's own
+/// attempts last is tried again, as any read of a flow is, rather than
+/// leaving a change it holds pending until the next start.
+#[tokio::test]
+async fn a_read_back_the_tenant_fails_for_a_while_is_tried_again() {
+    let (sandbox, dir, config) = tenant().await;
+    let client = engine_support::client(&sandbox);
+    let (contact, _) = PINNED_CONTACTS[0];
+    let target = Target::contact(PINNED_CAMPAIGN, contact);
+    let after = json!({"outcomeCode": "INTERESTED"});
+    write_intents(&config.audit_path, vec![intent(CONTACT, "set_contact_disposition", target, after)]).await;
+    apply_contact_outcome(&client, contact, "INTERESTED").await;
+    let path = format!("/api/v1/outbound/campaigns/{PINNED_CAMPAIGN}/contacts/{contact}");
+    // The client's four attempts, then one more call.
+    sandbox.state().faults.fail_next(&path, 4);
+
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let (verdicts, still_pending) = recovered(&mut rig).await;
+    assert!(still_pending.is_empty(), "{verdicts:?}");
+    assert!(verdicts[CONTACT].is_applied(), "{}", verdicts[CONTACT]);
+    assert_eq!(rig.sandbox.stats().faults["serverError"], 4, "the read-back met the whole outage");
+    rig.stop().await;
+}
+
 #[tokio::test]
 async fn a_webhook_still_waiting_from_before_the_crash_is_not_queued_again() {
     let (sandbox, dir, mut config) = tenant().await;

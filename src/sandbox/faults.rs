@@ -53,11 +53,23 @@ pub enum Injected {
 pub struct Faults {
     rates: RwLock<FaultRates>,
     rng: Mutex<StdRng>,
+    outage: Mutex<Option<Outage>>,
+}
+
+/// The next requests to paths under `prefix` answer 503, whatever the
+/// rates say: a brief outage of one service, the same on every run.
+struct Outage {
+    prefix: String,
+    left: u32,
 }
 
 impl Faults {
     pub fn new(rates: FaultRates, seed: u64) -> Self {
-        Self { rates: RwLock::new(rates), rng: Mutex::new(StdRng::seed_from_u64(seed)) }
+        Self {
+            rates: RwLock::new(rates),
+            rng: Mutex::new(StdRng::seed_from_u64(seed)),
+            outage: Mutex::new(None),
+        }
     }
 
     pub fn rates(&self) -> FaultRates {
@@ -69,6 +81,24 @@ impl Faults {
         rates.check()?;
         *self.rates.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = rates;
         Ok(())
+    }
+
+    /// The next `requests` to paths starting with `prefix` answer 503.
+    pub fn fail_next(&self, prefix: &str, requests: u32) {
+        *self.outage.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some(Outage { prefix: prefix.to_string(), left: requests });
+    }
+
+    /// Whether a request to `path` falls in the outage, counting it if so.
+    fn in_outage(&self, path: &str) -> bool {
+        let mut outage = self.outage.lock().unwrap_or_else(|p| p.into_inner());
+        match outage.as_mut() {
+            Some(o) if o.left > 0 && path.starts_with(&o.prefix) => {
+                o.left -= 1;
+                true
+            }
+            _ => false,
+        }
     }
 
     fn rng(&self) -> MutexGuard<'_, StdRng> {
@@ -123,6 +153,10 @@ fn fault(rates: &FaultRates, rng: &mut impl Rng) -> Option<Injected> {
 
 /// The fault layer: sleeps the sampled latency, then applies the fault.
 pub async fn inject(State(state): State<SandboxState>, request: Request, next: Next) -> Response {
+    if state.faults.in_outage(request.uri().path()) {
+        state.stats.fault(Fault::ServerError);
+        return Failure::server(StatusCode::SERVICE_UNAVAILABLE).into_response();
+    }
     let decision = state.faults.decide();
     if !decision.latency.is_zero() {
         tokio::time::sleep(decision.latency).await;
@@ -271,5 +305,15 @@ mod tests {
         let error = faults.set(rates(1.5, 0.0, 0.0, 0.0)).unwrap_err();
         assert!(error.contains("rate429"), "{error}");
         assert_eq!(faults.rates().rate429, 1.0, "a refused change leaves the rates alone");
+    }
+
+    #[test]
+    fn an_outage_fails_the_next_requests_under_its_path_only() {
+        let faults = Faults::new(FaultRates::from(FaultProfile::None), 1);
+        faults.fail_next("/api/v1/outbound", 2);
+        assert!(!faults.in_outage("/api/v2/users/u-1"), "another service answers");
+        assert!(faults.in_outage("/api/v1/outbound/campaigns/c-1"));
+        assert!(faults.in_outage("/api/v1/outbound/campaigns/c-1/contacts/k-1"));
+        assert!(!faults.in_outage("/api/v1/outbound/campaigns/c-1"), "two requests, then it is over");
     }
 }
