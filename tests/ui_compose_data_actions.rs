@@ -5,7 +5,8 @@
 
 mod ui_support;
 
-use cxone_console::engine::{Change, DataActionChange, Event, Finished, Outcome};
+use cxone_console::domain::data_action::HeldVersion;
+use cxone_console::engine::{Change, DataActionChange, Event, Finished, Outcome, Snapshot};
 use cxone_console::ui::app::Overlay;
 use ui_support::*;
 
@@ -154,4 +155,26 @@ fn a_range_start_typed_past_its_end_is_flagged_on_the_end_as_typed() {
     type_text(&mut app, "2030-01-01T00:00:00Z");
     let screen = render(&app);
     assert!(screen.contains("is before 2030-01-01T00:00:00Z"), "shown without a visit or Enter: {screen}");
+}
+
+/// An action another tool versioned outside semantic versions (`v2`) is
+/// shown as it is; its new-version form offers no bump and takes any
+/// semantic version.
+#[test]
+fn an_action_versioned_v2_takes_any_semantic_version_next() {
+    let mut app = ready(120, 40);
+    let mut actions = data_actions();
+    for action in &mut actions {
+        action.version = HeldVersion::Text("v2".into());
+    }
+    feed(&mut app, [Event::Snapshot(Snapshot::DataActions(table(actions, 2, &[])))]);
+    press(&mut app, &["4", "v"]);
+    let screen = render(&app);
+    assert!(screen.contains("(now v2)") && screen.contains("a semantic version, e.g. 1.0.0"), "{screen}");
+    press(&mut app, &["1", ".", "0", ".", "0", "enter"]);
+    let sent = submitted(&press(&mut app, &["y"]));
+    let [(_, Change::DataAction(DataActionChange::NewVersion { version, .. }))] = sent.as_slice() else {
+        panic!("{sent:?}\n{}", render(&app))
+    };
+    assert_eq!(version, "1.0.0");
 }
