@@ -314,6 +314,14 @@ pub struct Recovery {
     pub webhooks_waiting: usize,
 }
 
+impl Recovery {
+    /// How many of the reconciled changes were read back and recorded,
+    /// found applied or not, rather than left pending.
+    pub fn read_back(&self) -> usize {
+        self.reconciled.len().saturating_sub(self.still_pending.len())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
@@ -53,14 +54,12 @@ pub enum Injected {
 pub struct Faults {
     rates: RwLock<FaultRates>,
     rng: Mutex<StdRng>,
-    outage: Mutex<Option<Outage>>,
-}
-
-/// The next requests to paths under `prefix` answer 503, whatever the
-/// rates say: a brief outage of one service, the same on every run.
-struct Outage {
-    prefix: String,
-    left: u32,
+    /// The next requests to paths under this prefix answer 503, whatever
+    /// the rates say: a brief outage of one service, the same on every run.
+    outage: Mutex<String>,
+    /// How many requests the outage has left. Read before the lock, so a
+    /// sandbox without one takes no lock for it on any request.
+    outage_left: AtomicU32,
 }
 
 impl Faults {
@@ -68,7 +67,8 @@ impl Faults {
         Self {
             rates: RwLock::new(rates),
             rng: Mutex::new(StdRng::seed_from_u64(seed)),
-            outage: Mutex::new(None),
+            outage: Mutex::new(String::new()),
+            outage_left: AtomicU32::new(0),
         }
     }
 
@@ -85,20 +85,19 @@ impl Faults {
 
     /// The next `requests` to paths starting with `prefix` answer 503.
     pub fn fail_next(&self, prefix: &str, requests: u32) {
-        *self.outage.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some(Outage { prefix: prefix.to_string(), left: requests });
+        let mut outage = self.outage.lock().unwrap_or_else(|p| p.into_inner());
+        *outage = prefix.to_string();
+        self.outage_left.store(requests, Ordering::SeqCst);
     }
 
     /// Whether a request to `path` falls in the outage, counting it if so.
     fn in_outage(&self, path: &str) -> bool {
-        let mut outage = self.outage.lock().unwrap_or_else(|p| p.into_inner());
-        match outage.as_mut() {
-            Some(o) if o.left > 0 && path.starts_with(&o.prefix) => {
-                o.left -= 1;
-                true
-            }
-            _ => false,
+        if self.outage_left.load(Ordering::Relaxed) == 0 {
+            return false;
         }
+        let prefix = self.outage.lock().unwrap_or_else(|p| p.into_inner());
+        path.starts_with(prefix.as_str())
+            && self.outage_left.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok()
     }
 
     fn rng(&self) -> MutexGuard<'_, StdRng> {

@@ -97,7 +97,7 @@ fn after_the_last_run(recovery: &Recovery) -> Vec<String> {
         .collect();
     let applied = recovery.reconciled.iter().filter(|(_, outcome)| outcome.is_applied()).count();
     let pending = recovery.still_pending.len();
-    let read_back = recovery.reconciled.len() - pending;
+    let read_back = recovery.read_back();
     if read_back > 0 {
         said.push(format!(
             "start-up: {read_back} change(s) the last run left unfinished were read back: {applied} found applied, {} \

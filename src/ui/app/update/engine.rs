@@ -319,7 +319,7 @@ fn recovered(app: &mut App, recovery: Recovery) {
         parts.push(format!("{} webhook outbox repair(s)", recovery.outbox_repairs.len()));
     }
     let pending = recovery.still_pending.len();
-    let settled = recovery.reconciled.len() - pending;
+    let settled = recovery.read_back();
     if settled > 0 {
         parts.push(format!("{settled} unfinished change(s) settled"));
     }

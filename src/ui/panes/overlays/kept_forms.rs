@@ -35,7 +35,7 @@ pub(super) fn draw(frame: &mut Frame, between: Rect, app: &App, selected: usize)
         .skip(start)
         .take(shown)
         .map(|(i, form)| {
-            let at = form.not_applied.as_ref().map_or_else(|| " ".repeat(8), |n| format::hhmmss(n.at));
+            let at = form.not_applied.as_ref().map_or_else(|| " ".repeat(CLOCK), |n| format::hhmmss(n.at));
             let title = pad(&clip(&form.title, column), column);
             let why = clip(&reason(form), room.saturating_sub(column + 2 + TIME)).into_owned();
             if i == selected {
@@ -58,8 +58,9 @@ pub(super) fn draw(frame: &mut Frame, between: Rect, app: &App, selected: usize)
     frame.render_widget(Paragraph::new(lines).style(theme.base()).block(block), window);
 }
 
-/// The time a form came back (`14:02:11`) and the two spaces after it.
-const TIME: usize = 10;
+/// The time a form came back (`14:02:11`), and with the two spaces after it.
+const CLOCK: usize = 8;
+const TIME: usize = CLOCK + 2;
 
 /// How many forms the list shows at once in `between`: what a page moves.
 pub(super) fn shown(app: &App, between: Rect) -> usize {
