@@ -3,7 +3,7 @@
 
 use cxone_console::engine::audit::{
     AuditEntry, AuditError, AuditLog, ChainHash, Method, Outcome, REDACTED, RecordKind, RequestInfo, Target,
-    TargetKind, VerifyReport, verify,
+    TargetKind, VerifyReport, applied_commands, head, head::Head, verify,
 };
 use cxone_console::engine::journal::JournalError;
 use serde_json::json;
@@ -217,6 +217,50 @@ async fn entries_that_do_not_fit_their_kind_are_refused_naming_the_field() {
     assert_eq!(log.append(intent("c1")).await.unwrap().seq, 1);
 }
 
+/// What opening acts on must be what was written: an edited record is
+/// refused even when the log keeps its length, so its head still matches.
+#[tokio::test]
+async fn an_edited_record_is_refused_on_open_whatever_its_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = log_path(&dir);
+    let (log, _) = AuditLog::open(&path).await.unwrap();
+    for c in ["c1", "c2", "c3"] {
+        log.append(intent(c)).await.unwrap();
+    }
+    log.close().await;
+    let all = lines(&path);
+    for (edit, what) in [("\"x2\"", "the same length"), ("\"c2, edited\"", "longer")] {
+        let edited = [all[0].clone(), all[1].replace("\"c2\"", edit), all[2].clone()].join("\n") + "\n";
+        std::fs::write(&path, edited).unwrap();
+        let refused = AuditLog::open(&path).await.err().expect("an edited log is refused");
+        assert!(matches!(refused, AuditError::Damaged { line: 2, .. }), "{what}: {refused}");
+        assert!(refused.to_string().contains("not the hash of its content"), "{what}: {refused}");
+        let read = applied_commands(&path).expect_err("nor read for what it applied");
+        assert!(matches!(read, AuditError::Damaged { line: 2, .. }), "{what}: {read}");
+    }
+    // A record taken out shortens the log.
+    std::fs::write(&path, [all[0].clone(), all[2].clone()].join("\n") + "\n").unwrap();
+    let refused = AuditLog::open(&path).await.err().expect("a log missing a record is refused");
+    assert!(matches!(refused, AuditError::Truncated { .. }), "{refused}");
+    let read = applied_commands(&path).expect_err("nor read for what it applied");
+    assert!(matches!(read, AuditError::Damaged { line: 2, .. }), "{read}");
+
+    // And one sealed whole in another log, in its place: its own hash holds,
+    // its link does not.
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = log_path(&other_dir);
+    let (log, _) = AuditLog::open(&other).await.unwrap();
+    for c in ["o1", "c2"] {
+        log.append(intent(c)).await.unwrap();
+    }
+    log.close().await;
+    let foreign = lines(&other)[1].clone();
+    std::fs::write(&path, [all[0].clone(), foreign, all[2].clone()].join("\n") + "\n").unwrap();
+    let refused = AuditLog::open(&path).await.err().expect("a record from another chain is refused");
+    assert!(matches!(refused, AuditError::Damaged { line: 2, .. }), "{refused}");
+    assert!(refused.to_string().contains("prevHash"), "{refused}");
+}
+
 #[tokio::test]
 async fn a_log_shorter_than_its_head_is_refused_on_open() {
     let dir = tempfile::tempdir().unwrap();
@@ -235,11 +279,14 @@ async fn a_log_shorter_than_its_head_is_refused_on_open() {
     assert!(refused.to_string().contains("audit verify"), "{refused}");
 
     // Longer, but no record ends where the head says the log does.
-    let grown =
-        [all[0].clone(), all[1].replace("\"c2\"", "\"c2, edited\""), all[2].clone()].join("\n") + "\n";
-    std::fs::write(&path, grown).unwrap();
+    let whole = all.join("\n") + "\n";
+    std::fs::write(&path, &whole).unwrap();
+    let head_path = head::path_for(&path);
+    let held = head::read(&head_path).unwrap().unwrap();
+    head::write(&head_path, &Head { len: held.len - 5, ..held }).unwrap();
     let refused = AuditLog::open(&path).await.err().expect("a log that does not end at its head is refused");
     assert!(matches!(refused, AuditError::Diverged { head_seq: 3, .. }), "{refused}");
+    head::write(&head_path, &held).unwrap();
 
     // Gone, with its head still beside it: refused, and not replaced by an empty log.
     std::fs::remove_file(&path).unwrap();

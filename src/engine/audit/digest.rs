@@ -25,6 +25,13 @@ impl Digest256 {
         Self(Sha256::digest(bytes).into())
     }
 
+    /// The digest of `parts` one after the other, as if joined.
+    pub fn of_parts(parts: &[&[u8]]) -> Self {
+        let mut hasher = Sha256::new();
+        parts.iter().for_each(|part| hasher.update(part));
+        Self(hasher.finalize().into())
+    }
+
     /// The digest of a JSON value's canonical form.
     pub fn of_json(value: &Value) -> Self {
         let mut bytes = Vec::new();

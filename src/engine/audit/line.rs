@@ -37,6 +37,29 @@ impl AuditRecord {
     }
 }
 
+/// The hash a record's line carries and the hash of its content (the line
+/// without that member), read without parsing the line; `None` when it
+/// carries no `hash` member where a sealed line has one.
+///
+/// The last `"hash":"` in the line is the record's own: every member after
+/// it is a scalar or an object with fixed keys (`request`, `target`), and
+/// a JSON string holds no unescaped quote, so only `before` and `after`,
+/// which come earlier, can hold another. A line in any other form than the
+/// one written fails the comparison, as `audit verify` would fail it.
+pub(super) fn hashes_of(line: &[u8]) -> Option<(ChainHash, ChainHash)> {
+    const KEY: &[u8] = b"\"hash\":\"";
+    let start = line.windows(KEY.len()).rposition(|w| w == KEY)?;
+    let digits = line.get(start + KEY.len()..start + KEY.len() + 64)?;
+    let end = start + KEY.len() + 64;
+    // Sealed lines always have a member after `hash` (`kind` at least).
+    if line.get(end..end + 2) != Some(b"\",") {
+        return None;
+    }
+    let carried = ChainHash::from_hex(std::str::from_utf8(digits).ok()?)?;
+    let content = ChainHash::of_parts(&[&line[..start], &line[end + 2..]]);
+    Some((carried, content))
+}
+
 fn fill_hash(hole: Hole, out: &mut Vec<u8>, hash: &ChainHash) {
     hole.fill(out, "hash", format!("\"{}\"", hash.to_hex()).as_bytes());
 }
@@ -250,6 +273,32 @@ mod tests {
         assert_eq!(String::from_utf8_lossy(&line[14..]), String::from_utf8_lossy(&canonical::to_vec(&tree)));
         tree.as_object_mut().unwrap().remove("hash");
         assert_eq!(hash, ChainHash::of(&canonical::to_vec(&tree)), "the hash covers the form without itself");
+    }
+
+    /// What opening reads back without parsing is what sealing wrote, for
+    /// records whose states hold `hash` members of their own.
+    #[test]
+    fn a_lines_hashes_read_back_are_those_sealed() {
+        let entry = AuditEntry::outcome(
+            "cmd-9",
+            "attributes",
+            Target::new(TargetKind::Interaction, "i-9"),
+            Outcome::Applied,
+        )
+        .before(json!({ "hash": ChainHash::of(b"x").to_hex(), "kind": "outcome" }))
+        .reason("\"hash\":\"not this one\",")
+        .http(200, 1, Duration::from_micros(5));
+        for entry in [entry, AuditEntry::repair("cut 3 bytes")] {
+            let mut line = Vec::new();
+            let hash = write(&sealed(entry), &mut line).unwrap();
+            assert_eq!(hashes_of(&line), Some((hash, hash)));
+            let at = line.windows(7).rposition(|w| w == b"\"seq\":1").unwrap();
+            line[at + 6] = b'2';
+            let (carried, content) = hashes_of(&line).unwrap();
+            assert_eq!(carried, hash);
+            assert_ne!(content, hash, "an edit changes the content's hash");
+        }
+        assert_eq!(hashes_of(br#"{"kind":"intent","seq":1}"#), None);
     }
 
     /// A record read from an edited log keeps the hash it was read with:
