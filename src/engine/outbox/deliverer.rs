@@ -349,12 +349,12 @@ impl Run {
         }
     }
 
-    /// Holds a target that failed for the backoff's full ceiling (no jitter:
-    /// it is one schedule, not many to spread), or its `Retry-After`.
+    /// Holds a target that failed for its backoff, or its `Retry-After`
+    /// when the receiver asks for longer.
     fn hold(&mut self, target: &str, now: Instant, retry_after: Option<Duration>) {
         let backoff = self.backoff;
         self.lines.failed(target, now, |failures| {
-            backoff.ceiling(failures).max(retry_after.unwrap_or_default().min(backoff.cap))
+            backoff.hold(failures, &mut rand::rng()).max(retry_after.unwrap_or_default().min(backoff.cap))
         });
     }
 
