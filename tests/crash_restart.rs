@@ -13,6 +13,7 @@ mod crash_support;
 
 use cli_support::{CLIENT_SECRET, Home, WEBHOOK_SECRET, secrets, tenant_config};
 use crash_support::{AGENT, ATTRIBUTE, BatchFile, CONTACT, DISPOSITION, USERS, changes};
+use cxone_console::engine::audit::ChainHash;
 use cxone_console::engine::outbox::MessageId;
 use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig, TenantSize};
 use cxone_console::signing::Verdict;
@@ -31,6 +32,17 @@ const FIRST_KILL: (&str, usize) = (CONTACT, 63);
 const SECOND_KILL: (&str, usize) = (DISPOSITION, 15);
 /// Guards against a run that never reaches its kill point; not a timing assertion.
 const PATIENCE: Duration = Duration::from_secs(90);
+
+/// Each change's last intent: the one whose flow, or whose read-back at a
+/// restart, announced it.
+fn last_intents(records: &[Value]) -> HashMap<&str, ChainHash> {
+    let intents = records.iter().filter(|r| kind(r) == "intent");
+    intents
+        .map(|r| {
+            (r["commandId"].as_str().unwrap(), ChainHash::from_hex(r["hash"].as_str().unwrap()).unwrap())
+        })
+        .collect()
+}
 
 /// The audit log's complete records, and whether a torn last line (a crash
 /// mid-write) was left out.
@@ -277,8 +289,9 @@ async fn a_batch_killed_twice_applies_every_change_exactly_once() {
     let (valid, invalid) = webhooks(&tenant);
     assert_eq!(invalid, 0, "every delivery verifies");
     let announced: Vec<_> = batch.items.iter().filter(|(_, (_, action))| *action != ATTRIBUTE).collect();
+    let intents = last_intents(&records);
     for (item, (number, _)) in &announced {
-        let id = MessageId::derived(item);
+        let id = MessageId::announcing(item, intents.get(item.as_str()));
         assert!(valid.contains_key(id.as_str()), "line {number}: its webhook {id} arrived signed");
     }
 

@@ -8,7 +8,6 @@ use cxone_console::api::model::{ListQuery, User};
 use cxone_console::domain::Timestamp;
 use cxone_console::domain::agent_status::{AgentStatus, AgentStatusDraft};
 use cxone_console::engine::audit::{AuditRecord, RecordKind};
-use cxone_console::engine::outbox::MessageId;
 use cxone_console::engine::{Change, Command, CommandId, Event, Finished, Item, Outcome};
 use cxone_console::sandbox::Resource;
 use cxone_console::signing::Verdict;
@@ -83,7 +82,7 @@ async fn the_documents_break_for_queue_full_is_applied_once_and_reaches_the_wfm(
 
     let delivery = rig.sink_holds("wfm", 1).await.remove(0);
     assert_eq!(delivery.verdict, Verdict::Valid);
-    assert_eq!(delivery.webhook_id.as_deref(), Some(MessageId::derived(id.as_str()).as_str()));
+    assert_eq!(delivery.webhook_id.as_deref(), Some(rig.webhook_id(id.as_str()).as_str()));
     let body = &delivery.body;
     assert_eq!(body["event"], "agent_status_updated");
     assert_eq!(body["userId"], AGENT);
@@ -233,7 +232,7 @@ async fn a_team_ends_as_a_batch_with_an_outcome_per_agent() {
     assert!(ids.iter().all(|id| finished.contains(&id)) && finished.len() == 4, "{finished:?}");
     let deliveries = rig.sink_holds("wfm", 4).await;
     for id in &ids {
-        let hook = MessageId::derived(id.as_str());
+        let hook = rig.webhook_id(id.as_str());
         assert!(
             deliveries
                 .iter()

@@ -8,7 +8,6 @@ mod engine_support;
 use cxone_console::domain::contact_disposition::{ContactDispositionDraft, DialerState};
 use cxone_console::domain::{CampaignId, ContactId};
 use cxone_console::engine::audit::{AuditRecord, RecordKind};
-use cxone_console::engine::outbox::MessageId;
 use cxone_console::engine::{Command, CommandId, Event, Outcome};
 use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
 use cxone_console::signing::Verdict;
@@ -74,7 +73,7 @@ async fn the_documents_three_contacts_are_applied_once_each_and_reach_the_crm() 
     for (id, d) in ids.iter().zip(&drafts) {
         let delivery = deliveries
             .iter()
-            .find(|x| x.webhook_id.as_deref() == Some(MessageId::derived(id.as_str()).as_str()))
+            .find(|x| x.webhook_id.as_deref() == Some(rig.webhook_id(id.as_str()).as_str()))
             .unwrap_or_else(|| panic!("no webhook for {}", d.contact_id));
         assert_eq!(delivery.verdict, Verdict::Valid);
         let body = &delivery.body;
@@ -355,4 +354,31 @@ async fn cancelling_a_batch_stops_it_starting_contacts() {
         .collect::<Vec<_>>();
     assert_eq!(cancelled_records, vec![RecordKind::Outcome; cancelled], "recorded, never sent");
     rig.stop().await;
+}
+
+/// The same entry of a file run from two data directories (the file run on
+/// two machines, each against a tenant that makes the change anew) is two
+/// events to the CRM, each under its own `webhook-id`: a receiver that drops
+/// repeats keeps both. Within one data directory a change keeps its id
+/// across a crash (`crash_restart.rs`).
+#[tokio::test]
+async fn the_same_entry_applied_from_two_data_directories_is_announced_under_two_ids() {
+    let id = CommandId::derived([&b"changes.jsonl"[..], &b"line 2"[..]]).item(0);
+    let mut announced = Vec::new();
+    for _ in 0..2 {
+        let mut rig = Rig::quiet().await;
+        let entry = draft(CAMPAIGN, "contact-uuid-111111111111", "INTERESTED");
+        let change =
+            cxone_console::engine::Change::ContactDispositions(vec![cxone_console::engine::Item::new(
+                id.clone(),
+                entry,
+            )]);
+        let report = batch_report(rig.run(change).await);
+        assert_eq!(report.successful, 1, "{report:?}");
+        let delivery = rig.sink_holds("crm", 1).await.remove(0);
+        assert_eq!(delivery.webhook_id.as_deref(), Some(rig.webhook_id(id.as_str()).as_str()));
+        announced.push(delivery.webhook_id.expect("a webhook-id"));
+        rig.stop().await;
+    }
+    assert_ne!(announced[0], announced[1], "{announced:?}");
 }

@@ -8,7 +8,6 @@ use cxone_console::api::Client;
 use cxone_console::domain::interaction_disposition::{DispositionDraft, InteractionDisposition};
 use cxone_console::domain::{InteractionId, Timestamp};
 use cxone_console::engine::audit::{AuditRecord, RecordKind};
-use cxone_console::engine::outbox::MessageId;
 use cxone_console::engine::{Change, Outcome};
 use cxone_console::sandbox::tenant::PINNED_CLOSED_INTERACTION;
 use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
@@ -63,7 +62,7 @@ async fn a_disposition_is_applied_once_and_announced_with_a_valid_signature() {
 
     let delivery = rig.sink_holds("disposition", 1).await.remove(0);
     assert_eq!(delivery.verdict, Verdict::Valid);
-    assert_eq!(delivery.webhook_id.as_deref(), Some(MessageId::derived(id.as_str()).as_str()));
+    assert_eq!(delivery.webhook_id.as_deref(), Some(rig.webhook_id(id.as_str()).as_str()));
     let body = &delivery.body;
     assert_eq!(body["type"], "DISPOSITION_UPDATED");
     assert_eq!(body["interaction_id"], PINNED_CLOSED_INTERACTION);

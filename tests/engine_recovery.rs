@@ -216,13 +216,13 @@ async fn intents_left_by_a_crash_are_settled_by_reading_their_targets_back() {
 
     let announced = rig.sink_holds("disposition", 1).await.remove(0);
     assert_eq!(announced.verdict, Verdict::Valid);
-    assert_eq!(announced.webhook_id.as_deref(), Some(MessageId::derived(DISPOSITION).as_str()));
+    assert_eq!(announced.webhook_id.as_deref(), Some(rig.webhook_id(DISPOSITION).as_str()));
     assert_eq!(
         (announced.body["code"].clone(), announced.body["reconciled"].clone()),
         (json!("101"), json!(true))
     );
     let crm = rig.sink_holds("crm", 1).await.remove(0);
-    assert_eq!(crm.webhook_id.as_deref(), Some(MessageId::derived(CONTACT).as_str()));
+    assert_eq!(crm.webhook_id.as_deref(), Some(rig.webhook_id(CONTACT).as_str()));
     assert_eq!(crm.body["data"]["outcome_code"], "INTERESTED");
     // The document's fields, as a live change sends them; the latency it cannot know is null.
     let fields: Vec<&String> = crm.body["data"].as_object().map(|d| d.keys().collect()).unwrap_or_default();
@@ -239,7 +239,8 @@ async fn intents_left_by_a_crash_are_settled_by_reading_their_targets_back() {
     assert_eq!(again.keys().collect::<Vec<_>>(), [VANISHED], "{again:?}");
     assert_eq!(still_pending, [VANISHED]);
     let (_, dir) = rig.stop().await;
-    assert_eq!(times_enqueued(dir.path(), &MessageId::derived(DISPOSITION)), 1);
+    let announced = engine_support::webhook_id(&dir.path().join("audit.jsonl"), DISPOSITION);
+    assert_eq!(times_enqueued(dir.path(), &announced), 1);
     let verdict = audit::verify(&dir.path().join("audit.jsonl")).expect("the log is readable");
     assert!(matches!(verdict, VerifyReport::Intact { .. }), "{verdict:?}");
 }
@@ -287,7 +288,8 @@ async fn a_webhook_still_waiting_from_before_the_crash_is_not_queued_again() {
         body: json!({"type": "DISPOSITION_UPDATED", "interaction_id": PINNED_CLOSED_INTERACTION, "code": "101"}),
         subject: None,
     };
-    outbox.enqueue_as(MessageId::derived(DISPOSITION), message).await.expect("queued");
+    let announced = engine_support::webhook_id(&config.audit_path, DISPOSITION);
+    outbox.enqueue_as(announced.clone(), message).await.expect("queued");
     outbox.close().await;
 
     let mut rig = Rig::with(sandbox, dir, config).await;
@@ -300,7 +302,7 @@ async fn a_webhook_still_waiting_from_before_the_crash_is_not_queued_again() {
     assert!(recovery.reconciled.iter().all(|(_, o)| o.is_applied()), "{recovery:?}");
     assert_eq!(recovery.webhooks_waiting, 1, "the waiting message, once");
     let (_, dir) = rig.stop().await;
-    assert_eq!(times_enqueued(dir.path(), &MessageId::derived(DISPOSITION)), 1);
+    assert_eq!(times_enqueued(dir.path(), &announced), 1);
 }
 
 /// A callback registration, and removals, cut off by a crash: the tenant's

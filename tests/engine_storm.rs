@@ -11,7 +11,6 @@ mod engine_support;
 mod storm_support;
 
 use cxone_console::engine::audit::{self, RecordKind, VerifyReport};
-use cxone_console::engine::outbox::MessageId;
 use cxone_console::engine::{Command, CommandId, Event, Finished, Outcome};
 use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
 use cxone_console::signing::Verdict;
@@ -101,7 +100,9 @@ async fn set_storm(sandbox: &Sandbox) {
 
 /// Waits until the sink holds a valid delivery for every announced change.
 async fn webhooks_for(rig: &Rig, applied: &HashSet<String>) -> usize {
-    let wanted: HashSet<String> = applied.iter().map(|id| MessageId::derived(id).to_string()).collect();
+    let ids = engine_support::webhook_ids(&rig.dir.path().join("audit.jsonl"));
+    let announced = |id: &String| ids.get(id).unwrap_or_else(|| panic!("{id} has an intent")).to_string();
+    let wanted: HashSet<String> = applied.iter().map(announced).collect();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(600);
     loop {
         let arrived: HashSet<String> = TARGETS

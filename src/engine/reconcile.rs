@@ -119,7 +119,9 @@ async fn settle(ctx: &Ctx, intent: &AuditRecord, unreachable: &mut Option<String
                     body: hook.body,
                     subject: Some(&subject),
                 };
-                if let Err(e) = ctx.outbox.enqueue_as(MessageId::derived(item), message).await {
+                if let Err(e) =
+                    ctx.outbox.enqueue_as(MessageId::announcing(item, Some(&intent.hash)), message).await
+                {
                     return unknown(
                         &what,
                         &format!("it was applied, but its webhook could not be queued ({e})"),

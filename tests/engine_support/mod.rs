@@ -10,7 +10,8 @@ pub mod forward;
 pub mod proxy;
 
 use cxone_console::api::{Client, ClientConfig};
-use cxone_console::engine::audit::AuditRecord;
+use cxone_console::engine::audit::{AuditRecord, RecordKind};
+use cxone_console::engine::outbox::MessageId;
 use cxone_console::engine::{Change, Command, CommandId, Engine, EngineConfig, Event, Finished, Outcome};
 use cxone_console::sandbox::{Delivery, FaultProfile, FaultRates, Sandbox, SandboxConfig};
 use cxone_console::signing::SigningKey;
@@ -233,6 +234,12 @@ impl Rig {
         audit_records(&self.dir.path().join("audit.jsonl"))
     }
 
+    /// The `webhook-id` of the change `item`: named by its last intent in
+    /// the audit log (see `MessageId::announcing`).
+    pub fn webhook_id(&self, item: &str) -> MessageId {
+        webhook_id(&self.dir.path().join("audit.jsonl"), item)
+    }
+
     /// Deliveries the sink recorded for `target`.
     pub fn sink(&self, target: &str) -> Vec<Delivery> {
         self.sandbox.state().sink.deliveries(target)
@@ -259,6 +266,24 @@ impl Rig {
         self.engine.shutdown().await;
         (self.sandbox, self.dir)
     }
+}
+
+/// The `webhook-id` of the change `item`, named by its last intent in the
+/// audit log at `path`.
+pub fn webhook_id(path: &std::path::Path, item: &str) -> MessageId {
+    webhook_ids(path).remove(item).unwrap_or_else(|| panic!("{item} has an intent in the audit log"))
+}
+
+/// The `webhook-id` of every change with an intent in the audit log at
+/// `path`, by item.
+pub fn webhook_ids(path: &std::path::Path) -> std::collections::HashMap<String, MessageId> {
+    let mut last = std::collections::HashMap::new();
+    for record in audit_records(path) {
+        if let (RecordKind::Intent, Some(item)) = (record.entry.kind, record.entry.command_id) {
+            last.insert(item, record.hash);
+        }
+    }
+    last.into_iter().map(|(item, hash)| (item.clone(), MessageId::announcing(&item, Some(&hash)))).collect()
 }
 
 /// Every record of the audit log at `path`.

@@ -21,7 +21,7 @@ pub(crate) use action_names::by_name as data_actions_by_name;
 pub(crate) use action_names::one_named as one_action_named;
 pub(crate) use ending::again;
 
-use super::audit::{AuditEntry, RequestInfo, Target};
+use super::audit::{AuditEntry, ChainHash, RequestInfo, Target};
 use super::command::{Change, CommandId};
 use super::context::Ctx;
 use super::event::{Finished, Outcome};
@@ -122,6 +122,9 @@ pub(crate) struct Trail<'a> {
     action: &'static str,
     target: Target,
     before: Option<Value>,
+    /// The hash of the intent the audit log sealed, which names the change's
+    /// webhook (see [`MessageId::announcing`]).
+    intent: Option<ChainHash>,
     /// Requests of earlier write calls that did not settle the change (a
     /// stale tag, an error tried again), added to the attempts of the call
     /// the outcome records.
@@ -147,6 +150,7 @@ impl<'a> Trail<'a> {
             action,
             target,
             before: None,
+            intent: None,
             earlier_attempts: 0,
         }
     }
@@ -160,7 +164,17 @@ impl<'a> Trail<'a> {
         action: &'static str,
         target: Target,
     ) -> Self {
-        Self { ctx, correlation, item, operation: None, action, target, before: None, earlier_attempts: 0 }
+        Self {
+            ctx,
+            correlation,
+            item,
+            operation: None,
+            action,
+            target,
+            before: None,
+            intent: None,
+            earlier_attempts: 0,
+        }
     }
 
     pub fn target(&self) -> &Target {
@@ -218,9 +232,11 @@ impl<'a> Trail<'a> {
             entry = entry.after(intended);
         }
         self.before = before;
-        self.ctx.audit.append(entry).await.map(|_| ()).map_err(|e| {
+        let sealed = self.ctx.audit.append(entry).await.map_err(|e| {
             Outcome::failed(format!("nothing was sent: the audit log could not record the change ({e})"))
-        })
+        })?;
+        self.intent = Some(sealed.hash);
+        Ok(())
     }
 
     /// Counts the requests of a write call that did not settle the change,
@@ -259,7 +275,11 @@ impl<'a> Trail<'a> {
                 body: hook.body,
                 subject: Some(&subject),
             };
-            if let Err(e) = self.ctx.outbox.enqueue_as(MessageId::derived(self.item.as_str()), message).await
+            if let Err(e) = self
+                .ctx
+                .outbox
+                .enqueue_as(MessageId::announcing(self.item.as_str(), self.intent.as_ref()), message)
+                .await
             {
                 tracing::error!(item = %self.item, "could not queue a webhook: {e}");
                 outcome = Outcome::failed(format!(

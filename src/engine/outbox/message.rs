@@ -1,6 +1,7 @@
 //! Messages in the outbox, and the lines that record what became of them.
 
 use crate::domain::FieldError;
+use crate::engine::audit::ChainHash;
 use bytes::Bytes;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -58,6 +59,18 @@ impl MessageId {
         use sha2::Digest;
         let hash = sha2::Sha256::digest(change.as_bytes());
         Self(format!("msg_{}", &hex::encode(hash)[..32]))
+    }
+
+    /// The id of the webhook announcing `change`, whose intent the audit
+    /// log sealed as `intent`: a crash and start-up's read-back queue it
+    /// under the same id, while the same change made again from another
+    /// data directory, or from this one after its intent was settled
+    /// otherwise, is another event to its receiver, not a repeat it drops.
+    pub fn announcing(change: &str, intent: Option<&ChainHash>) -> Self {
+        match intent {
+            Some(intent) => Self::derived(&format!("{change}@{intent}")),
+            None => Self::derived(change),
+        }
     }
 
     pub fn as_str(&self) -> &str {

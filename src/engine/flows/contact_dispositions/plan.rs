@@ -33,6 +33,10 @@ pub(super) struct Ready<'a> {
     pub campaign: String,
 }
 
+// Each plan is moved once, from the planner into the list of contacts
+// ready or straight into the report; boxing the larger would cost an
+// allocation per contact and save nothing that lives.
+#[expect(clippy::large_enum_variant, reason = "short-lived, moved once")]
 pub(super) enum Plan<'a> {
     Ready(Ready<'a>),
     /// Settled without a request: skipped or refused.
