@@ -10,6 +10,7 @@
 
 mod link;
 mod mirror;
+mod paging;
 mod schedule;
 mod sources;
 

@@ -5,6 +5,7 @@
 //! in one pass over the rows in key order, when something differs.
 
 use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
+use crate::domain::Timestamp;
 use crate::engine::event::Table;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -18,6 +19,10 @@ pub(crate) trait Row: Clone + PartialEq + Send + Sync + 'static {
 
     /// The id the console knows the row by.
     fn id(&self) -> &str;
+
+    /// When the tenant last changed it, when it says: lists are ordered by
+    /// it, and a paged read goes on from the last one read.
+    fn updated_at(&self) -> Option<&Timestamp>;
 }
 
 /// What one round read.
@@ -119,6 +124,10 @@ impl Row for User {
     fn id(&self) -> &str {
         self.id.as_str()
     }
+
+    fn updated_at(&self) -> Option<&Timestamp> {
+        self.updated_at.as_ref()
+    }
 }
 
 impl Row for Interaction {
@@ -131,6 +140,10 @@ impl Row for Interaction {
     fn id(&self) -> &str {
         self.id.as_str()
     }
+
+    fn updated_at(&self) -> Option<&Timestamp> {
+        self.updated_at.as_ref()
+    }
 }
 
 impl Row for Campaign {
@@ -142,6 +155,10 @@ impl Row for Campaign {
 
     fn id(&self) -> &str {
         self.id.as_str()
+    }
+
+    fn updated_at(&self) -> Option<&Timestamp> {
+        self.updated_at.as_ref()
     }
 }
 
@@ -158,6 +175,10 @@ impl Row for Contact {
     fn id(&self) -> &str {
         self.id.as_str()
     }
+
+    fn updated_at(&self) -> Option<&Timestamp> {
+        self.updated_at.as_ref()
+    }
 }
 
 impl Row for DataAction {
@@ -169,6 +190,10 @@ impl Row for DataAction {
 
     fn id(&self) -> &str {
         self.id.as_str()
+    }
+
+    fn updated_at(&self) -> Option<&Timestamp> {
+        self.updated_at.as_ref()
     }
 }
 
@@ -191,6 +216,10 @@ mod tests {
 
         fn id(&self) -> &str {
             &self.id
+        }
+
+        fn updated_at(&self) -> Option<&Timestamp> {
+            None
         }
     }
 

@@ -2,21 +2,17 @@
 //! first time and then only what changed since the tenant's last `asOf`.
 
 use super::mirror::{Fetched, Row};
+use super::paging::{Read, read_pages};
+use crate::api::ApiError;
 use crate::api::model::{
-    Campaign, Contact, ContactFilter, DataAction, Interaction, InteractionFilter, ListQuery, MAX_TOP,
-    NoFilter, Page, User, UserFilter,
+    Campaign, Contact, ContactFilter, DataAction, Interaction, InteractionFilter, NoFilter, User, UserFilter,
 };
-use crate::api::{ApiError, ApiErrorKind, CallInfo};
 use crate::domain::CampaignId;
 use crate::engine::context::Ctx;
 use crate::engine::event::{Snapshot, Table};
 use std::collections::{BTreeSet, HashMap};
 use std::future::Future;
 use std::sync::Arc;
-
-/// No list is read past this many pages in one round (a million rows): a
-/// tenant that keeps announcing more pages must not hold a round forever.
-const MAX_PAGES: usize = 1_000;
 
 /// One kind of entity and how to read it.
 pub(crate) trait Source: Send + 'static {
@@ -34,46 +30,6 @@ pub(crate) trait Source: Send + 'static {
     ) -> impl Future<Output = Result<Fetched<Self::Row>, ApiError>> + Send;
 
     fn snapshot(table: Arc<Table<Self::Row>>) -> Snapshot;
-}
-
-/// What a paged read returned.
-struct Read<T> {
-    rows: Vec<T>,
-    /// The first page's `asOf`: anything that changed while later pages were
-    /// read carries a later stamp, so it is read again next time.
-    as_of: Option<String>,
-}
-
-/// Reads every page of a list, from `since` when given.
-async fn read_pages<T, F, Fut>(
-    since: Option<&str>,
-    filter: F,
-    mut page: impl FnMut(ListQuery<F>) -> Fut,
-) -> Result<Read<T>, ApiError>
-where
-    F: Clone,
-    Fut: Future<Output = Result<Page<T>, ApiError>>,
-{
-    let mut query =
-        ListQuery { top: Some(MAX_TOP), skip: 0, updated_since: since.map(str::to_string), filter };
-    let mut read = Read { rows: Vec::new(), as_of: None };
-    for _ in 0..MAX_PAGES {
-        let got = page(query.clone()).await?;
-        read.as_of.get_or_insert_with(|| got.as_of.clone());
-        let next = got.next_query(&query);
-        read.rows.extend(got.items);
-        match next {
-            Some(next) => query = next,
-            None => return Ok(read),
-        }
-    }
-    Err(ApiError {
-        kind: ApiErrorKind::Decode {
-            detail: format!("the list still announced more rows after {MAX_PAGES} pages"),
-            excerpt: String::new(),
-        },
-        call: Box::new(CallInfo::new(reqwest::Method::GET, String::new())),
-    })
 }
 
 /// Where the next read of one list starts: the tenant's `asOf` of the last.

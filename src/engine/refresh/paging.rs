@@ -1,0 +1,182 @@
+//! Reading a whole list, page after page, without losing rows that change
+//! while it is read.
+
+use super::mirror::Row;
+use crate::api::model::{ListQuery, MAX_TOP, Page};
+use crate::api::{ApiError, ApiErrorKind, CallInfo};
+use std::future::Future;
+
+/// No list is read past this many pages in one round (a million rows): a
+/// tenant that keeps announcing more pages must not hold a round forever.
+const MAX_PAGES: usize = 1_000;
+
+/// What a paged read returned.
+pub(super) struct Read<T> {
+    pub rows: Vec<T>,
+    /// The first page's `asOf`: anything that changed while later pages were
+    /// read carries a later stamp, so it is read again next time.
+    pub as_of: Option<String>,
+}
+
+/// Reads every page of a list, from `since` when given.
+///
+/// Each page after the first starts at the last row's update time rather
+/// than at a count of rows: lists are ordered by update time, so a row
+/// changed while the pages are read moves to the end, and counting would
+/// then skip the row that took its place, dropping it from a whole read
+/// and its change from every later one. A row read twice (changed between
+/// pages) is merged by key, the later read winning.
+pub(super) async fn read_pages<T, F, Fut>(
+    since: Option<&str>,
+    filter: F,
+    mut page: impl FnMut(ListQuery<F>) -> Fut,
+) -> Result<Read<T>, ApiError>
+where
+    T: Row,
+    F: Clone,
+    Fut: Future<Output = Result<Page<T>, ApiError>>,
+{
+    let mut query =
+        ListQuery { top: Some(MAX_TOP), skip: 0, updated_since: since.map(str::to_string), filter };
+    let mut read = Read { rows: Vec::new(), as_of: None };
+    for _ in 0..MAX_PAGES {
+        let got = page(query.clone()).await?;
+        read.as_of.get_or_insert_with(|| got.as_of.clone());
+        let by_count = got.next_query(&query);
+        read.rows.extend(got.items);
+        let Some(by_count) = by_count else { return Ok(read) };
+        query = match resume_after(&read.rows) {
+            Some((since, skip)) => ListQuery { updated_since: Some(since), skip, ..by_count },
+            None => by_count,
+        };
+    }
+    Err(ApiError {
+        kind: ApiErrorKind::Decode {
+            detail: format!("the list still announced more rows after {MAX_PAGES} pages"),
+            excerpt: String::new(),
+        },
+        call: Box::new(CallInfo::new(reqwest::Method::GET, String::new())),
+    })
+}
+
+/// Where the page after `rows` starts: the last row's update time (the
+/// tenant reads `updatedSince` inclusively) and how many rows read carry
+/// that very time, to skip. `None` when the last row has no time.
+fn resume_after<T: Row>(rows: &[T]) -> Option<(String, u64)> {
+    let last = rows.last()?.updated_at()?;
+    let same = rows.iter().rev().take_while(|r| r.updated_at() == Some(last)).count();
+    Some((last.to_string(), same as u64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::model::NoFilter;
+    use crate::domain::Timestamp;
+    use std::cell::RefCell;
+    use std::collections::HashSet;
+    use time::OffsetDateTime;
+
+    #[derive(Debug, Clone, PartialEq)]
+    struct Item {
+        id: String,
+        at: Timestamp,
+    }
+
+    impl Row for Item {
+        type Key = String;
+
+        fn key(&self) -> String {
+            self.id.clone()
+        }
+
+        fn id(&self) -> &str {
+            &self.id
+        }
+
+        fn updated_at(&self) -> Option<&Timestamp> {
+            Some(&self.at)
+        }
+    }
+
+    fn at(micros: i64) -> Timestamp {
+        let base = OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap();
+        Timestamp::from_datetime(base + time::Duration::microseconds(micros))
+    }
+
+    /// A tenant's list as the wire describes it: ordered by update time then
+    /// id, `updatedSince` inclusive, paged by `top` and `skip`.
+    struct List {
+        items: Vec<Item>,
+        clock: i64,
+    }
+
+    impl List {
+        /// `n` items, `tied` of them changed in the same microsecond.
+        fn new(n: usize, tied: usize) -> Self {
+            let items = (0..n)
+                .map(|i| Item { id: format!("{i:05}"), at: at(i.saturating_sub(tied) as i64) })
+                .collect();
+            Self { items, clock: n as i64 }
+        }
+
+        fn page(&self, query: &ListQuery<NoFilter>) -> Page<Item> {
+            let mut matching: Vec<&Item> = self.items.iter().collect();
+            matching.sort_by(|a, b| (&a.at.datetime(), &a.id).cmp(&(&b.at.datetime(), &b.id)));
+            if let Some(since) = &query.updated_since {
+                let since = Timestamp::parse_as("updatedSince", since).unwrap();
+                matching.retain(|i| i.at.datetime() >= since.datetime());
+            }
+            let top = query.top.unwrap_or(100);
+            let items = matching.iter().skip(query.skip as usize).take(top as usize).map(|i| (*i).clone());
+            Page {
+                items: items.collect(),
+                total_count: matching.len() as u64,
+                top,
+                skip: query.skip,
+                as_of: at(self.clock).to_string(),
+            }
+        }
+
+        /// Changes the item at `index` (in id order) now: it moves to the end.
+        fn touch(&mut self, index: usize) {
+            self.clock += 1;
+            self.items[index].at = at(self.clock);
+        }
+    }
+
+    fn read_all(list: &RefCell<List>, between_pages: impl Fn(&mut List, usize)) -> Vec<Item> {
+        let served = RefCell::new(0);
+        let read = read_pages(None, NoFilter, |query| {
+            let mut list = list.borrow_mut();
+            let n = *served.borrow();
+            if n > 0 {
+                between_pages(&mut list, n);
+            }
+            *served.borrow_mut() += 1;
+            std::future::ready(Ok(list.page(&query)))
+        });
+        futures_util::FutureExt::now_or_never(read).expect("ready at once").unwrap().rows
+    }
+
+    fn ids(rows: &[Item]) -> HashSet<&str> {
+        rows.iter().map(|r| r.id.as_str()).collect()
+    }
+
+    #[test]
+    fn rows_changed_while_the_pages_are_read_cost_no_other_row_its_place() {
+        let list = RefCell::new(List::new(2_500, 0));
+        // Before each page after the first, rows already read change.
+        let rows = read_all(&list, |list, page| list.touch(page * 10));
+        assert_eq!(ids(&rows).len(), 2_500, "every row was read");
+        let touched = list.borrow().items[10].clone();
+        assert!(rows.contains(&touched), "a row read twice is read again as it now is");
+    }
+
+    #[test]
+    fn rows_sharing_one_update_time_across_pages_are_each_read_once() {
+        let list = RefCell::new(List::new(2_500, 1_500));
+        let rows = read_all(&list, |_, _| {});
+        assert_eq!((rows.len(), ids(&rows).len()), (2_500, 2_500));
+    }
+}
