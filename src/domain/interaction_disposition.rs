@@ -144,6 +144,9 @@ pub struct Disposition {
 pub struct InteractionDisposition {
     pub interaction_id: InteractionId,
     pub dispositions: Vec<Disposition>,
+    /// Per entry, whether its timestamp was given rather than left to now:
+    /// only a given one is part of what the change asks for.
+    given_timestamps: Vec<bool>,
 }
 
 impl InteractionDisposition {
@@ -165,8 +168,13 @@ impl InteractionDisposition {
             .map(|(i, d)| p.take_all(validate_entry(i, drafts.len(), d, matrix, now)))
             .collect();
         check_codes_together(drafts, &mut p);
+        let given_timestamps = drafts.iter().map(|d| !d.timestamp.trim().is_empty()).collect();
         p.finish(|| {
-            Some(Self { interaction_id: id?, dispositions: entries.into_iter().collect::<Option<Vec<_>>>()? })
+            Some(Self {
+                interaction_id: id?,
+                dispositions: entries.into_iter().collect::<Option<Vec<_>>>()?,
+                given_timestamps,
+            })
         })
     }
 
@@ -188,24 +196,28 @@ impl InteractionDisposition {
     }
 }
 
-/// Two disposition lists are the same change when they differ at most in
-/// their timestamps: a client re-sending its request a moment later stamps
-/// it anew, yet asks for nothing new.
-pub fn same_dispositions(a: &[Disposition], b: &[Disposition]) -> bool {
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(x, y)| {
-            x.code == y.code
-                && x.description == y.description
-                && x.agent_id == y.agent_id
-                && x.source == y.source
-                && x.notes == y.notes
-        })
+/// Whether two dispositions agree on everything but their timestamps.
+fn same_but_timestamp(x: &Disposition, y: &Disposition) -> bool {
+    x.code == y.code
+        && x.description == y.description
+        && x.agent_id == y.agent_id
+        && x.source == y.source
+        && x.notes == y.notes
 }
 
 impl InteractionDisposition {
     /// Whether an interaction holding `held` already has these dispositions.
+    /// A timestamp left to default is stamped anew by each attempt, so it
+    /// asks for nothing and is not compared; one the sender gave is part of
+    /// the change, and holds when it names the same instant (whatever the
+    /// offset it is written with).
     pub fn held_by(&self, held: &[Disposition]) -> bool {
-        same_dispositions(held, &self.dispositions)
+        held.len() == self.dispositions.len()
+            && held
+                .iter()
+                .zip(&self.dispositions)
+                .zip(&self.given_timestamps)
+                .all(|((h, w), given)| same_but_timestamp(h, w) && (!given || h.timestamp == w.timestamp))
     }
 
     /// Why the change is not sent to `interaction`, which holds it already.
@@ -379,7 +391,7 @@ mod tests {
     }
 
     #[test]
-    fn an_interaction_holds_a_change_whatever_its_timestamps() {
+    fn an_interaction_holds_a_change_whatever_the_timestamps_left_to_now() {
         let id = "a1b2c3d4-e5f6-7890-abcd-ef1234567890";
         let change = InteractionDisposition::validate(id, &[draft("101")], &matrix(), now()).unwrap();
         let later = Timestamp::parse_as("t", "2024-05-16T09:00:00Z").unwrap();

@@ -21,9 +21,7 @@ use crate::engine::context::{Ctx, error_class, settle};
 use crate::engine::event::{Finished, Outcome};
 use crate::engine::metrics::{ErrorClass, Operation};
 use crate::engine::reconcile::announcements;
-use crate::engine::reconcile::intents::{
-    self, DispositionFacts, action, disposition_facts, dispositions_state, same_dispositions,
-};
+use crate::engine::reconcile::intents::{self, action, dispositions_state};
 use std::time::Duration;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -124,7 +122,6 @@ async fn write(
     key: &IdempotencyKey,
     started: Instant,
 ) -> Outcome {
-    let wanted = disposition_facts(&change.dispositions);
     let (mut conflicts, mut tries) = (0, Tries::default());
     loop {
         let error = match ctx.api.set_dispositions(change, &etag, Some(key.clone())).await {
@@ -137,7 +134,7 @@ async fn write(
                 continue;
             }
             Err(e) if unsettled(&e) => {
-                return read_back(ctx, trail, change, &wanted, &tries.carry(e), started).await;
+                return read_back(ctx, trail, change, &tries.carry(e), started).await;
             }
             Err(e) => return failed(trail, &e, started).await,
         };
@@ -158,7 +155,7 @@ async fn write(
             Ok(fresh) => fresh,
             Err(settled) => return trail.finish(settled, started.elapsed()).await,
         };
-        if same_dispositions(&fresh.value.dispositions, &wanted) {
+        if change.held_by(&fresh.value.dispositions) {
             let how = " (found in place after the tenant reported a concurrent change)";
             let settled = holds(change, &fresh, started, how);
             return trail.finish(settled, started.elapsed()).await;
@@ -260,12 +257,11 @@ async fn read_back(
     ctx: &Ctx,
     trail: Trail<'_>,
     change: &InteractionDisposition,
-    wanted: &[DispositionFacts],
     error: &ApiError,
     started: Instant,
 ) -> Outcome {
     match read(ctx, change).await {
-        Ok(now) if same_dispositions(&now.value.dispositions, wanted) => {
+        Ok(now) if change.held_by(&now.value.dispositions) => {
             let settled = holds(change, &now, started, " (confirmed by reading it back)");
             trail.finish(settled, started.elapsed()).await
         }

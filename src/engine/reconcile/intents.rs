@@ -77,10 +77,6 @@ pub(crate) fn same_dispositions(held: &[Disposition], wanted: &[DispositionFacts
     held.len() == wanted.len() && held.iter().zip(wanted).all(|(h, w)| DispositionFacts::from(h) == *w)
 }
 
-pub(crate) fn disposition_facts(list: &[Disposition]) -> Vec<DispositionFacts> {
-    list.iter().map(DispositionFacts::from).collect()
-}
-
 /// `{"dispositions": [{code, description, agent_id, timestamp, source, notes?}]}`:
 /// the domain's own form of each disposition.
 pub(crate) fn dispositions_state(list: &[Disposition]) -> Value {

@@ -9,7 +9,6 @@ use crate::domain::Timestamp;
 use crate::domain::attributes::AttributeEntry;
 use crate::domain::interaction_disposition::{
     Disposition, DispositionDraft, InteractionDisposition, InteractionStatus, MatrixCode, ensure_closed,
-    same_dispositions,
 };
 use crate::sandbox::Resource;
 use serde::Serialize;
@@ -169,7 +168,9 @@ impl Tenant {
             users::attributable(&data.users, &field, agent)?;
         }
         ensure_closed(&change.interaction_id, &current.status).map_err(Failure::field)?;
-        if same_dispositions(&current.dispositions, &change.dispositions) {
+        // A timestamp the request carries is part of what it asks for: the
+        // same codes at another instant replace the ones held.
+        if change.held_by(&current.dispositions) {
             self.stats.write_repeated(Resource::InteractionDisposition);
             return Ok(current.tagged());
         }

@@ -40,13 +40,21 @@ async fn document_000_flow_refetches_the_tag_after_409_and_applies_once() {
     assert_ne!(applied.etag(), tag);
     assert_eq!(h.writes(Resource::InteractionDisposition), (1, 0));
 
-    // The same dispositions again, even re-stamped, change nothing.
+    // The same dispositions at the same instant, written with another offset, change nothing.
     let mut again = body(&["101"]);
-    again["dispositions"][0]["timestamp"] = json!("2026-11-21T10:00:05Z");
+    again["dispositions"][0]["timestamp"] = json!("2026-11-21T11:00:00+01:00");
     let repeated = h.send(Method::PATCH, &path, Some(&again), &[("If-Match", &applied.etag())]).await;
     assert_eq!(repeated.status, StatusCode::OK);
     assert_eq!(repeated.etag(), applied.etag());
     assert_eq!(h.writes(Resource::InteractionDisposition), (1, 1));
+
+    // Re-stamped, they are a change: the interaction keeps the instant sent.
+    again["dispositions"][0]["timestamp"] = json!("2026-11-21T10:00:05Z");
+    let restamped = h.send(Method::PATCH, &path, Some(&again), &[("If-Match", &applied.etag())]).await;
+    assert_eq!(restamped.status, StatusCode::OK);
+    assert_ne!(restamped.etag(), applied.etag());
+    assert_eq!(restamped.body["dispositions"][0]["timestamp"], "2026-11-21T10:00:05Z");
+    assert_eq!(h.writes(Resource::InteractionDisposition), (2, 1));
 }
 
 #[tokio::test]
