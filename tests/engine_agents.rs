@@ -324,3 +324,22 @@ async fn a_wrap_up_code_sent_with_a_change_is_in_its_audit_records() {
     }
     rig.stop().await;
 }
+
+/// A wrap-up code is something the change sends that a user read does not
+/// show: an agent already in the status does not hold it, so it is sent.
+#[tokio::test]
+async fn a_wrap_up_code_for_an_agent_already_in_the_status_is_sent() {
+    let mut rig = Rig::quiet().await;
+    let coded = AgentStatusDraft { wrap_up_code: "WU-42".into(), ..draft(AGENT, "Available", "") };
+    let (id, sent) = outcome(&mut rig, coded).await;
+    assert!(sent.is_applied(), "not skipped as already Available: {sent:?}");
+    assert_eq!(kinds(&rig.audit_records(), &id), [RecordKind::Intent, RecordKind::Outcome]);
+    let stats = rig.sandbox.stats();
+    let reached = stats.writes_of(Resource::AgentStatus) + stats.repeated_of(Resource::AgentStatus);
+    assert_eq!(reached, 1, "the change reached the tenant");
+
+    let (_, unchanged) = outcome(&mut rig, draft(AGENT, "Available", "")).await;
+    assert!(matches!(&unchanged, Outcome::Skipped { key, .. } if key == "unchanged"), "{unchanged:?}");
+    assert!(unchanged.text().contains("is already Available"), "{unchanged}");
+    rig.stop().await;
+}

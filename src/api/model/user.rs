@@ -79,9 +79,14 @@ impl User {
         self.wrap_up_until.filter(|until| *until > now)
     }
 
-    /// Whether the user already is, at `now`, where `change` would put them.
+    /// Whether the user already holds, at `now`, everything `change` would send.
     pub fn holds(&self, change: &AgentStatusChange, now: Timestamp) -> bool {
         change.held_by(self.status.known(), self.pause_reason.as_deref(), self.wrap_up_at(now).is_some())
+    }
+
+    /// Whether the user shows, at `now`, what a read can show of `change`.
+    pub fn shows(&self, change: &AgentStatusChange, now: Timestamp) -> bool {
+        change.shown_by(self.status.known(), self.pause_reason.as_deref(), self.wrap_up_at(now).is_some())
     }
 
     /// How long the user has been in the current status at `now`.

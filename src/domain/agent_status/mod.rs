@@ -214,11 +214,25 @@ impl AgentStatusChange {
         (self.status == AgentStatus::Break).then_some(self.pause_reason.as_deref()).flatten()
     }
 
-    /// Whether an agent now in `status` with `pause_reason` already is where
-    /// the change would put them. A wrap-up still running is something the
-    /// change would end, so an agent in one never holds it.
-    pub fn held_by(&self, status: Option<AgentStatus>, pause_reason: Option<&str>, in_wrap_up: bool) -> bool {
+    /// Whether an agent now in `status` with `pause_reason` shows what a
+    /// read can show of the change: its status and reason, and no wrap-up
+    /// left for it to end. What a read-back confirms a write by.
+    pub fn shown_by(
+        &self,
+        status: Option<AgentStatus>,
+        pause_reason: Option<&str>,
+        in_wrap_up: bool,
+    ) -> bool {
         status == Some(self.status) && pause_reason == self.kept_reason() && !in_wrap_up
+    }
+
+    /// Whether an agent now in `status` with `pause_reason` already holds
+    /// everything the change would send, so that sending it is pointless.
+    /// A wrap-up still running is something the change would end, so an
+    /// agent in one never holds it; nor does one the change gives a wrap-up
+    /// code, which the tenant keeps but a user read does not show.
+    pub fn held_by(&self, status: Option<AgentStatus>, pause_reason: Option<&str>, in_wrap_up: bool) -> bool {
+        self.shown_by(status, pause_reason, in_wrap_up) && self.wrap_up_code.is_none()
     }
 }
 
@@ -298,6 +312,10 @@ mod tests {
         let busy = AgentStatusChange::validate(&draft("Busy", ""), &reasons).unwrap();
         assert_eq!(busy.kept_reason(), None);
         assert!(busy.held_by(Some(AgentStatus::Busy), None, false));
+        let coded = AgentStatusDraft { wrap_up_code: "WU-42".into(), ..draft("Busy", "") };
+        let coded = AgentStatusChange::validate(&coded, &reasons).unwrap();
+        assert!(!coded.held_by(Some(AgentStatus::Busy), None, false), "a wrap-up code a read cannot show");
+        assert!(coded.shown_by(Some(AgentStatus::Busy), None, false));
         assert_eq!(
             already("Ana Ito (u-1)", "Break", Some("Queue Full")),
             "agent Ana Ito (u-1) is already Break (Queue Full)"

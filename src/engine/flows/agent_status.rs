@@ -274,7 +274,8 @@ impl Flow<'_> {
             return Ending::error(error);
         }
         match self.read(change).await {
-            Ok(now) if now.value.holds(change, Timestamp::now()) => {
+            // A wrap-up code the read cannot show is taken as sent with the rest.
+            Ok(now) if now.value.shows(change, Timestamp::now()) => {
                 let after =
                     json!({ "status": now.value.status.to_string(), "pauseReason": now.value.pause_reason });
                 self.applied(change, before, after, (*error.call).clone(), " (confirmed by reading it back)")
