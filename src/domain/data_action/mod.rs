@@ -102,7 +102,8 @@ impl DataActionDefinition {
     }
 }
 
-/// A name: a letter, then letters, digits, `_`, `-` or `.`; at most 100.
+/// A name: an ASCII letter (`Ä` is not one), then ASCII letters, digits,
+/// `_`, `-` or `.`; at most 100.
 pub fn check_name(raw: &str) -> Result<String, FieldError> {
     let name = raw.trim();
     if name.is_empty() {
@@ -114,7 +115,8 @@ pub fn check_name(raw: &str) -> Result<String, FieldError> {
         return Err(FieldError::new(
             "name",
             format!(
-                "{name:?} must start with a letter and hold only letters, digits, _ - . (at most {MAX_NAME_CHARS})"
+                "{name:?} must start with an ASCII letter and hold only ASCII letters, digits, _ - . (at most \
+                 {MAX_NAME_CHARS})"
             ),
         ));
     }
@@ -285,6 +287,16 @@ mod tests {
         for field in ["name", "version", "inputSchema", "outputSchema", "handlerUrl", "timeoutMs"] {
             assert!(err.mentions(field), "{field}: {err}");
         }
+    }
+
+    #[test]
+    fn a_name_is_said_to_need_an_ascii_letter_first() {
+        let refused = check_name("Ä5").unwrap_err();
+        assert_eq!(
+            refused.rule,
+            "\"Ä5\" must start with an ASCII letter and hold only ASCII letters, digits, _ - . (at most 100)"
+        );
+        assert!(check_name("A5").is_ok());
     }
 
     #[test]
