@@ -358,7 +358,7 @@ async fn a_change_landed_unanswered_then_refused_as_stale_is_applied_and_announc
     let stats = rig.sandbox.stats();
     assert_eq!((stats.writes_of(Resource::AgentStatus), stats.total_repeated()), (1, 0));
     let delivery = rig.sink_holds("wfm", 1).await.remove(0);
-    assert_eq!(delivery.webhook_id.as_deref(), Some(MessageId::derived(id.as_str()).as_str()));
+    assert_eq!(delivery.webhook_id.as_deref(), Some(rig.webhook_id(id.as_str()).as_str()));
     assert_eq!(
         (&delivery.body["event"], &delivery.body["status"]),
         (&json!("agent_status_updated"), &json!("Break"))
