@@ -33,7 +33,7 @@ pub struct SigningKey {
 pub enum KeyError {
     #[error("the webhook secret is empty")]
     Empty,
-    #[error("the webhook secret is not base64 after its whsec_ prefix")]
+    #[error("the webhook secret is not base64 (whsec_ then the base64 of its bytes, or the base64 alone)")]
     NotBase64,
 }
 

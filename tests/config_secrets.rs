@@ -244,6 +244,8 @@ fn a_signing_key_outside_24_to_64_bytes_loads_with_a_warning() {
         assert_eq!(loaded.warnings, [expected]);
         let shown = loaded.warnings[0].to_string();
         assert!(shown.contains(&format!("{bytes} bytes")) && shown.contains("24 to 64"), "{shown}");
+        let advice = if bytes < 24 { "a longer one" } else { "a shorter one" };
+        assert!(shown.contains(advice), "{bytes} bytes: {shown}");
         assert!(!shown.contains(&secret[6..]), "the warning repeats the secret: {shown}");
         assert!(matches!(loaded.config.webhooks().secret(), Some(WebhookSecret::Configured(_))));
     }

@@ -118,7 +118,8 @@ pub enum Warning {
     /// the key, and a short one is easier to guess.
     #[error(
         "{key}: the signing secret decodes to {bytes} bytes; Standard Webhooks asks for 24 to 64 random \
-         bytes (the receiver's secret decides: ask its owner for a longer one)"
+         bytes (the receiver's secret decides: ask its owner for a {})",
+        if *.bytes < 24 { "longer one" } else { "shorter one" }
     )]
     SigningKeyLength { key: KeyPath, bytes: usize },
     /// Only while the settings are shown: using them would stop here.

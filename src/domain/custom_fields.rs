@@ -3,15 +3,15 @@
 //! size, so that nothing the tenant would refuse for its size is sent.
 
 use super::attributes::MAX_KEY_CHARS;
-use super::errors::{Invalid, MAX_TEXT_CHARS, Problems, free_text, printable};
+use super::errors::{Invalid, MAX_TEXT_CHARS, Problems, free_text};
 use serde_json::{Map, Value};
 
 /// The most custom fields one change may set: as many as an interaction's
 /// attributes in one request (document 002).
 pub const MAX_CUSTOM_FIELDS: usize = 50;
 
-/// `fields`, when each is named by 1 to [`MAX_KEY_CHARS`] printable
-/// characters and its value is at most [`MAX_TEXT_CHARS`] characters as
+/// `fields`, when each is named by 1 to [`MAX_KEY_CHARS`] characters on
+/// one line and its value is at most [`MAX_TEXT_CHARS`] characters as
 /// sent (a text as itself, anything else as JSON), and there are at most
 /// [`MAX_CUSTOM_FIELDS`]. Each problem names its field.
 pub fn custom_fields(fields: &Map<String, Value>) -> Result<Map<String, Value>, Invalid> {
@@ -20,12 +20,17 @@ pub fn custom_fields(fields: &Map<String, Value>) -> Result<Map<String, Value>, 
         p.push("customFields", format!("sets {} fields; at most {MAX_CUSTOM_FIELDS} at once", fields.len()));
     }
     for (name, value) in fields {
-        let field = format!("customFields.{name}");
+        // The name is the sender's: escaped, a line break in it cannot
+        // split the error that names it.
+        let field = format!("customFields.{}", name.escape_debug());
         if name.trim().is_empty() || name.chars().count() > MAX_KEY_CHARS {
             p.push(field, format!("a field's name must be 1 to {MAX_KEY_CHARS} characters"));
             continue;
         }
-        p.take(printable(&field, name));
+        if name.chars().any(char::is_control) {
+            p.push(field, "a field's name must be one line without control characters");
+            continue;
+        }
         match value {
             Value::String(text) => {
                 p.take(free_text(&field, text));
@@ -54,6 +59,14 @@ mod tests {
             Value::Object(map) => map,
             _ => unreachable!("an object"),
         }
+    }
+
+    #[test]
+    fn a_name_with_a_line_break_is_named_on_one_line() {
+        let err = custom_fields(&fields(json!({ "k\nx": "v" }))).unwrap_err();
+        let shown = err.to_string();
+        assert!(shown.contains("customFields.k\\nx") && !shown.contains('\n'), "{shown}");
+        assert!(shown.contains("one line"), "{shown}");
     }
 
     #[test]
