@@ -77,7 +77,10 @@ async fn a_receiver_back_from_an_outage_first_hears_the_oldest_message() {
         ids.push(outbox.enqueue(disposition(n)).await.unwrap());
     }
     let cancel = CancellationToken::new();
-    let deliverer = Deliverer::spawn(outbox.clone(), config(url, &key), cancel.clone()).unwrap();
+    // Holds of 1 to 20 ms would use up the default 15 attempts within the
+    // outage, and the oldest would be given up on: not what this tests.
+    let config = DeliveryConfig { max_attempts: 1_000, ..config(url, &key) };
+    let deliverer = Deliverer::spawn(outbox.clone(), config, cancel.clone()).unwrap();
     let mut status = deliverer.status();
     until(&mut status, |s| s.last_error.is_some()).await;
     // Long enough for several holds and probes (each hold is at most 20 ms).
