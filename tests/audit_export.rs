@@ -45,7 +45,7 @@ async fn json_export_is_an_array_of_the_records_as_written() {
     let dir = tempfile::tempdir().unwrap();
     let (path, records) = four_records(&dir).await;
     let mut out = Vec::new();
-    assert_eq!(export(&path, &mut out, ExportFormat::Json, None).unwrap(), 4);
+    assert_eq!(export(&path, &mut out, ExportFormat::Json, None).unwrap().records, 4);
     let exported: Vec<AuditRecord> = serde_json::from_slice(&out).unwrap();
     assert_eq!(exported, records);
     let log_lines: Vec<String> = std::fs::read_to_string(&path).unwrap().lines().map(str::to_owned).collect();
@@ -98,14 +98,14 @@ async fn since_keeps_the_records_from_that_time_on() {
     let (path, records) = four_records(&dir).await;
     let since = records[2].time;
     let mut out = Vec::new();
-    assert_eq!(export(&path, &mut out, ExportFormat::Json, Some(since)).unwrap(), 2);
+    assert_eq!(export(&path, &mut out, ExportFormat::Json, Some(since)).unwrap().records, 2);
     let seqs: Vec<u64> =
         serde_json::from_slice::<Vec<AuditRecord>>(&out).unwrap().iter().map(|r| r.seq).collect();
     assert_eq!(seqs, [3, 4]);
 
     let mut none = Vec::new();
     let later = records[3].time + time::Duration::hours(1);
-    assert_eq!(export(&path, &mut none, ExportFormat::Json, Some(later)).unwrap(), 0);
+    assert_eq!(export(&path, &mut none, ExportFormat::Json, Some(later)).unwrap().records, 0);
     assert_eq!(serde_json::from_slice::<Vec<Value>>(&none).unwrap(), Vec::<Value>::new());
 }
 

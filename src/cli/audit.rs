@@ -82,20 +82,11 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
         },
         AuditAction::Export { format, since } => {
             let since = since.map(|s| s.datetime());
-            // An intact log reads as records throughout (verification reads
-            // each line as one). Any other is read through once first, so a
-            // line that is not a record stops the export before half a
-            // document reaches stdout.
-            let checked = verify(&path);
-            if !matches!(checked, Ok(VerifyReport::Intact { .. }))
-                && let Err(e) = export(&path, &mut std::io::sink(), format, since)
-            {
-                tell!("cxone-console: {e}; nothing was exported");
-                return Ok(ExitCode::from(REFUSED));
-            }
             // A log whose chain is broken is still exported, as an auditor
             // may want to see what it holds, but not without a word, and not
-            // with the exit of an intact one: a script must notice.
+            // with the exit of an intact one: a script must notice. A line
+            // that is not a record is left out, and named.
+            let checked = verify(&path);
             let broken = matches!(checked, Ok(VerifyReport::Broken(_)));
             if let Ok(VerifyReport::Broken(finding)) = checked {
                 tell!(
@@ -107,12 +98,18 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
             let written = export(&path, &mut out, format, since)
                 .map_err(anyhow::Error::from)
                 .and_then(|written| out.flush().map(|()| written).context("cannot write the export"));
-            match written {
-                Ok(written) => tell!("exported {written} records from {}", path.display()),
-                Err(e) if closed_by_reader(e.as_ref()) => {}
+            let left_out = match written {
+                Ok(written) => {
+                    for (line, why) in &written.left_out {
+                        tell!("warning: line {line} of the audit log is not a record ({why}); left out");
+                    }
+                    tell!("exported {} records from {}", written.records, path.display());
+                    !written.left_out.is_empty()
+                }
+                Err(e) if closed_by_reader(e.as_ref()) => false,
                 Err(e) => return Err(e),
-            }
-            Ok(ExitCode::from(if broken { NOT_THROUGH } else { OK }))
+            };
+            Ok(ExitCode::from(if broken || left_out { NOT_THROUGH } else { OK }))
         }
     }
 }

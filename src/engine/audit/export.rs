@@ -74,8 +74,6 @@ pub enum ExportError {
         #[source]
         source: io::Error,
     },
-    #[error("line {line} of the audit log is not a record ({detail}); run `cxone-console audit verify`")]
-    Unreadable { line: u64, detail: String },
     #[error("cannot write the export: {0}")]
     Write(#[from] io::Error),
     #[error("cannot write the export: {0}")]
@@ -94,13 +92,23 @@ impl From<csv::Error> for ExportError {
     }
 }
 
-/// Writes the records of the log at `path` to `out`; returns how many.
+/// What an export wrote, and the lines it left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Exported {
+    pub records: u64,
+    /// Whole lines that are not records (1-based, with why): no record form
+    /// holds them, so they are left out and named rather than refuse the
+    /// records around them.
+    pub left_out: Vec<(u64, String)>,
+}
+
+/// Writes the records of the log at `path` to `out`.
 pub fn export(
     path: &Path,
     out: &mut impl Write,
     format: ExportFormat,
     since: Option<OffsetDateTime>,
-) -> Result<u64, ExportError> {
+) -> Result<Exported, ExportError> {
     let read_error = |source| ExportError::Read { path: path.to_path_buf(), source };
     let mut reader = BufReader::new(File::open(path).map_err(read_error)?);
     let mut sink = match format {
@@ -111,7 +119,7 @@ pub fn export(
             Sink::Csv(Box::new(csv))
         }
     };
-    let (mut number, mut written) = (0, 0);
+    let (mut number, mut exported) = (0, Exported::default());
     let mut line = Vec::new();
     loop {
         line.clear();
@@ -119,16 +127,21 @@ pub fn export(
             break;
         }
         number += 1;
-        let record: AuditRecord = serde_json::from_slice(&line)
-            .map_err(|e| ExportError::Unreadable { line: number, detail: e.to_string() })?;
+        let record: AuditRecord = match serde_json::from_slice(&line) {
+            Ok(record) => record,
+            Err(e) => {
+                exported.left_out.push((number, e.to_string()));
+                continue;
+            }
+        };
         if since.is_some_and(|since| record.time < since) {
             continue;
         }
         sink.write(&record, &line)?;
-        written += 1;
+        exported.records += 1;
     }
     sink.finish()?;
-    Ok(written)
+    Ok(exported)
 }
 
 enum Sink<'a, W: Write> {

@@ -39,7 +39,7 @@ mod verify;
 
 pub use digest::{ChainHash, Digest256, PayloadHash};
 pub use entry::AuditEntry;
-pub use export::{CSV_COLUMNS, ExportError, ExportFormat, export};
+pub use export::{CSV_COLUMNS, ExportError, ExportFormat, Exported, export};
 pub use log::{AuditError, AuditLog, OpenReport, TornRecord};
 pub use record::{AuditRecord, LatencyMs, Method, Outcome, RecordKind, RequestInfo, Target, TargetKind};
 pub use redact::REDACTED;
