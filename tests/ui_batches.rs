@@ -263,3 +263,31 @@ fn an_attribute_callback_is_kept_with_the_results() {
     let screen = render(&app);
     assert!(screen.contains("Interaction 8f7a9b2c: attributes changed (signature verified)"), "{screen}");
 }
+
+/// The first four agents by name, marked: Aiko Ito (Training), Amara Okafor
+/// (Available), Beatriz Costa (Break, Lunch), Bilal Haddad (Busy).
+fn four_marked(agents: Vec<User>) -> App {
+    let mut app = ready(140, 40);
+    feed(&mut app, [agents_event(agents, &[])]);
+    press(&mut app, &["g", " ", " ", " ", " "]);
+    app
+}
+
+#[test]
+fn a_batch_form_opens_on_no_state_and_sends_none_until_one_is_picked() {
+    let mut app = four_marked(agents());
+    press(&mut app, &["c"]);
+    let form = snap(&app);
+    assert!(
+        form.contains("State            ◂ (choose a state) ▸ 1/6"),
+        "the first agent's state speaks for none: {form}"
+    );
+    assert!(!form.contains("already so"), "nothing is foretold of no state: {form}");
+    press(&mut app, &["enter"]);
+    assert!(!snap(&app).contains("Confirm ·"), "no state, nothing to confirm: {}", snap(&app));
+    assert!(press(&mut app, &["y"]).iter().all(|e| !matches!(e, Effect::Engine(_))), "nothing is sent");
+    press(&mut app, &["a"]);
+    let picked = snap(&app);
+    assert!(picked.contains("◂ Available ▸ 2/6"), "{picked}");
+    assert!(picked.contains("⚠ Amara Okafor: already so; will be skipped  "), "only she is: {picked}");
+}

@@ -15,14 +15,19 @@ use crate::ui::entity::Directory;
 use crate::ui::panes::format;
 
 pub(super) fn open(users: Vec<User>, status: Option<&str>, reason: Option<&str>, rules: &Rules) -> Form {
-    let first = users.first();
-    let current = first.and_then(|u| u.status.known()).map_or("Available", AgentStatus::as_str);
-    let statuses = AgentStatus::ALL.iter().map(|s| Opt::plain(s.as_str())).collect();
-    let reason = reason.or(first.and_then(|u| u.pause_reason.as_deref())).unwrap_or("");
+    // Only one agent's own state is a fair start: the form then foretells
+    // "already so" until another is picked. A batch's first agent speaks for
+    // no one else, so a batch starts on no state at all.
+    let only = match users.as_slice() {
+        [one] => Some(one),
+        _ => None,
+    };
+    let current = status.or(only.and_then(|u| u.status.known()).map(AgentStatus::as_str));
+    let reason = reason.or(only.and_then(|u| u.pause_reason.as_deref())).unwrap_or("");
     // Namesakes are told apart once the form is checked against the agents loaded.
     let title = title(&users, &Directory::default());
     let fields = vec![
-        Field::choice("status", "State", Choice::new(statuses, status.unwrap_or(current))),
+        Field::choice("status", "State", Choice::new(states(current.is_none()), current.unwrap_or(""))),
         Field::choice("pauseReason", "Pause reason", Choice::new(reasons(rules, reason), reason)),
         Field::text("wrapUpCode", "Wrap-up code", "", "optional; recorded with the change"),
         Field::toggle(
@@ -60,6 +65,13 @@ pub(super) fn title(users: &[User], agents: &Directory) -> String {
 pub fn agent_name(user: &User, agents: &Directory) -> String {
     let name = user.display_name();
     if agents.has_namesake(user.id.as_str(), &name) { format!("{name} ({})", user.user_name) } else { name }
+}
+
+/// The five states, after "(choose a state)" when none is chosen yet: that
+/// sends nothing, so the form cannot be confirmed until one is picked.
+fn states(unchosen: bool) -> Vec<Opt> {
+    let placeholder = unchosen.then(|| Opt::new("", "(choose a state)"));
+    placeholder.into_iter().chain(AgentStatus::ALL.iter().map(|s| Opt::plain(s.as_str()))).collect()
 }
 
 /// "(none)", then the tenant's reasons once read, and `kept` when it is not
