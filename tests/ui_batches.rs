@@ -291,3 +291,24 @@ fn a_batch_form_opens_on_no_state_and_sends_none_until_one_is_picked() {
     assert!(picked.contains("◂ Available ▸ 2/6"), "{picked}");
     assert!(picked.contains("⚠ Amara Okafor: already so; will be skipped  "), "only she is: {picked}");
 }
+
+#[test]
+fn the_form_counts_as_already_so_only_the_agents_who_are() {
+    use cxone_console::api::model::UserStatus;
+    use cxone_console::domain::agent_status::AgentStatus::{Available, Busy};
+    let mut agents = agents();
+    // Two Available, two Busy and in a wrap-up that the change is refused for.
+    for (name, status) in [("Aiko", Available), ("Amara", Available), ("Beatriz", Busy), ("Bilal", Busy)] {
+        let user = agents.iter_mut().find(|u| u.first_name == name).unwrap();
+        user.status = UserStatus::Known(status);
+        user.pause_reason = None;
+        user.wrap_up_until = (status == Busy).then(|| at(-300));
+    }
+    let mut app = four_marked(agents);
+    press(&mut app, &["c", "a"]);
+    let form = snap(&app);
+    assert!(
+        form.contains("⚠ Aiko Ito: already so; will be skipped (and 1 more like it, 2 with other notes;"),
+        "{form}"
+    );
+}

@@ -208,13 +208,23 @@ impl Plan {
     pub fn foreseen(&self) -> Option<String> {
         let mut noted = self.lines.iter().filter_map(|l| Some((l.entity.as_str(), l.note.as_deref()?)));
         let (entity, note) = noted.next()?;
-        let more = noted.count();
-        Some(match (self.lines.len(), more) {
-            (1, _) => format!("⚠ {note}"),
-            (_, 0) => format!("⚠ {entity}: {note}"),
-            (_, more) => {
-                format!("⚠ {entity}: {note} (and {} more; Enter lists them)", format::count(more as u64))
-            }
+        // "and 3 more" after "already so" reads as three more already so:
+        // only the lines with that very note are counted as more of it.
+        let (alike, other) =
+            noted.fold((0, 0), |(a, o), (_, n)| if n == note { (a + 1, o) } else { (a, o + 1) });
+        let n = |k: usize| format::count(k as u64);
+        let more = match (alike, other) {
+            (0, 0) => None,
+            (a, 0) => Some(format!("and {} more", n(a))),
+            (0, 1) => Some("1 more with another note".to_string()),
+            (0, o) => Some(format!("{} more with other notes", n(o))),
+            (a, 1) => Some(format!("and {} more like it, 1 with another note", n(a))),
+            (a, o) => Some(format!("and {} more like it, {} with other notes", n(a), n(o))),
+        };
+        Some(match more {
+            _ if self.lines.len() == 1 => format!("⚠ {note}"),
+            None => format!("⚠ {entity}: {note}"),
+            Some(more) => format!("⚠ {entity}: {note} ({more}; Enter lists them)"),
         })
     }
 
@@ -265,6 +275,31 @@ mod tests {
         assert_eq!(plan(3, 1).foreseen().as_deref(), Some("⚠ agent 0: will be refused: outside their shift"));
         let many = plan(1_500, 1_200).foreseen().unwrap();
         assert!(many.ends_with("(and 1,199 more; Enter lists them)"), "{many}");
+    }
+
+    #[test]
+    fn the_form_counts_as_more_only_the_notes_alike() {
+        let mut mixed = plan(4, 4);
+        mixed.lines[1].note = Some("in wrap-up until 23:06:15".into());
+        mixed.lines[3].note = Some("already so; will be skipped".into());
+        let foreseen = mixed.foreseen().unwrap();
+        assert!(
+            foreseen.ends_with("(and 1 more like it, 2 with other notes; Enter lists them)"),
+            "{foreseen}"
+        );
+        mixed.lines[2].note = None;
+        mixed.lines[3].note = mixed.lines[0].note.clone();
+        let foreseen = mixed.foreseen().unwrap();
+        assert!(
+            foreseen.ends_with("(and 1 more like it, 1 with another note; Enter lists them)"),
+            "{foreseen}"
+        );
+        mixed.lines[0].note = None;
+        let foreseen = mixed.foreseen().unwrap();
+        assert!(
+            foreseen.ends_with("wrap-up until 23:06:15 (1 more with another note; Enter lists them)"),
+            "{foreseen}"
+        );
     }
 
     #[test]
