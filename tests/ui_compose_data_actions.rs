@@ -108,16 +108,30 @@ fn metrics_from_takes_a_date_or_an_age_as_audit_export_since_does() {
     assert!(from_sent("").is_err(), "From is required");
 }
 
-/// Its To takes the same forms, and a day that is not in the calendar is
-/// refused by name.
+/// Its To takes the same forms, a date standing for the whole of that day,
+/// and a day that is not in the calendar is refused by name.
 #[test]
 fn metrics_to_takes_what_from_takes() {
     let to_sent = |typed: &str| metrics_sent("2026-11-14", Some(typed)).map(|(_, to)| to);
-    assert_eq!(to_sent("2026-11-21"), Ok("2026-11-21T00:00:00Z".to_string()));
+    assert_eq!(to_sent("2026-11-21"), Ok("2026-11-21T23:59:59.999999Z".to_string()));
     assert_eq!(to_sent("1h"), Ok("2026-11-21T13:02:11Z".to_string()));
     assert_eq!(to_sent("2026-11-21T10:00:00+02:00"), Ok("2026-11-21T10:00:00+02:00".to_string()));
     let refused = to_sent("2026-11-31").unwrap_err();
     assert!(refused.contains("2026-11-31 is not a day of the calendar"), "{refused}");
+}
+
+/// One date as both From and To is that whole day, not the instant of its
+/// midnight, which holds no execution; a range that does end where it
+/// starts is refused on To, with the rule.
+#[test]
+fn metrics_of_one_day_read_the_whole_day_and_an_empty_range_is_refused() {
+    let one_day = metrics_sent("2026-11-21", Some("2026-11-21"));
+    assert_eq!(one_day, Ok(("2026-11-21T00:00:00Z".into(), "2026-11-21T23:59:59.999999Z".into())));
+    let empty = metrics_sent("2026-11-21T10:00:00Z", Some("2026-11-21T10:00:00Z")).unwrap_err();
+    assert!(
+        empty.contains("To: 2026-11-21T10:00:00Z is where the range starts too: a range must end after it"),
+        "{empty}"
+    );
 }
 
 /// JSON to simulate shows whole while it is edited, over the lines it

@@ -63,6 +63,19 @@ impl Timestamp {
         Self::parse_as(field, text).map_err(|e| FieldError::new(field, format!("{}; {MOMENT_ALSO}", e.rule)))
     }
 
+    /// As [`Self::parse_moment`], for the end of a range: a date alone
+    /// stands for the whole of that day, so `2026-11-23` to `2026-11-23`
+    /// is that day rather than the instant of its midnight, which holds
+    /// nothing. Its end is the day's last microsecond, the finest a
+    /// timestamp is written to, since the tenant's range includes its end
+    /// and the next midnight would take in an hour of the next day.
+    pub fn parse_moment_through(field: &str, raw: &str, now: Self) -> Result<Self, FieldError> {
+        match date(field, raw.trim())?.and_then(|day| day.next_day()) {
+            Some(next) => Ok(Self(next.midnight().assume_utc() - time::Duration::MICROSECOND)),
+            None => Self::parse_moment(field, raw, now),
+        }
+    }
+
     pub fn datetime(&self) -> OffsetDateTime {
         self.0
     }
@@ -212,6 +225,17 @@ mod tests {
         assert_eq!(shown("24h"), "2026-11-22T12:00:00Z");
         assert_eq!(shown("7d"), "2026-11-16T12:00:00Z");
         assert_eq!(shown(" 2w "), "2026-11-09T12:00:00Z");
+    }
+
+    #[test]
+    fn a_date_as_a_range_end_runs_through_that_day() {
+        let now = Timestamp::parse_as("now", "2026-11-24T10:00:00Z").unwrap();
+        let through = |raw| Timestamp::parse_moment_through("to", raw, now).map(|t| t.to_string());
+        assert_eq!(through("2026-11-23").unwrap(), "2026-11-23T23:59:59.999999Z");
+        assert_eq!(through("2026-12-31").unwrap(), "2026-12-31T23:59:59.999999Z");
+        assert_eq!(through("2026-11-23T12:00:00Z").unwrap(), "2026-11-23T12:00:00Z", "a moment is itself");
+        assert_eq!(through("1h").unwrap(), "2026-11-24T09:00:00Z", "an age is a moment");
+        assert!(through("2026-11-31").unwrap_err().rule.contains("is not a day of the calendar"));
     }
 
     #[test]

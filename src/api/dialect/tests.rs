@@ -61,8 +61,7 @@ fn paths_and_methods_follow_the_documents() {
         assert_eq!(spec.method, method, "{path}");
         assert_eq!(spec.segments.join("/"), path);
     }
-    let metrics = MetricsQuery::daily(None, crate::domain::Timestamp::now(), crate::domain::Timestamp::now());
-    let spec = d().data_action_metrics(&metrics.unwrap()).spec;
+    let spec = d().data_action_metrics(&a_day()).spec;
     assert_eq!((spec.method, spec.intent), (Method::POST, Intent::Read), "a query, safe to repeat");
     assert_eq!(spec.segments.join("/"), "api/v2/analytics/data-actions/details/query");
 }
@@ -207,8 +206,7 @@ fn small_replies_decode() {
     assert_eq!(s.previous_status.map(|p| p.to_string()).as_deref(), Some("Available"));
     let metrics = r#"{ "data": [ { "actionId": "da-1", "date": "2026-11-21", "status": "success", "version": "1.0.0",
         "count": 42, "avgLatencyMs": 38.1, "errorRate": 0.0 } ], "dateFrom": "x", "dateTo": "y", "interval": "P1D" }"#;
-    let q =
-        MetricsQuery::daily(None, crate::domain::Timestamp::now(), crate::domain::Timestamp::now()).unwrap();
+    let q = a_day();
     let rows = d().data_action_metrics(&q).decode(&reply(200, metrics)).unwrap();
     assert_eq!((rows[0].count, rows[0].avg_latency_ms), (42, 38.1));
     assert!(d().data_action_metrics(&q).decode(&reply(200, r#"{ "interval": "P1D" }"#)).unwrap().is_empty());
@@ -284,8 +282,7 @@ fn decode_all(bytes: &[u8]) -> Vec<Result<(), DecodeError>> {
     let i = InteractionId::parse("i-1").unwrap();
     let c = CampaignId::parse("c-1").unwrap();
     let a = DataActionId::parse("da-1").unwrap();
-    let q =
-        MetricsQuery::daily(None, crate::domain::Timestamp::now(), crate::domain::Timestamp::now()).unwrap();
+    let q = a_day();
     let _ = d().server_message(&r);
     vec![
         d().dispositions().decode(&r).map(drop),
@@ -351,4 +348,11 @@ fn arb_json() -> impl Strategy<Value = Value> {
                 .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
+}
+
+/// A query over one day: a range that ends after it starts, as the query
+/// requires.
+fn a_day() -> MetricsQuery {
+    let at = |raw| crate::domain::Timestamp::parse_as("t", raw).unwrap();
+    MetricsQuery::daily(None, at("2026-11-20T00:00:00Z"), at("2026-11-21T00:00:00Z")).unwrap()
 }

@@ -4,6 +4,7 @@ use crate::api::guards::ETag;
 use crate::domain::data_action::HeldVersion;
 use crate::domain::{DataActionId, FieldError, Timestamp};
 use serde_json::Value;
+use std::cmp::Ordering;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataAction {
@@ -59,11 +60,17 @@ impl MetricsQuery {
         date_from: Timestamp,
         date_to: Timestamp,
     ) -> Result<Self, FieldError> {
-        if date_to < date_from {
-            return Err(FieldError::new(
-                "dateTo",
-                format!("{date_to} is before {date_from}, where the range starts"),
-            ));
+        // A range that ends where it starts holds no execution: refused,
+        // rather than answered with rows that read as an action never run.
+        let rule = match date_to.cmp(&date_from) {
+            Ordering::Greater => None,
+            Ordering::Equal => Some(format!(
+                "{date_to} is where the range starts too: a range must end after it starts, or it holds nothing"
+            )),
+            Ordering::Less => Some(format!("{date_to} is before {date_from}, where the range starts")),
+        };
+        if let Some(rule) = rule {
+            return Err(FieldError::new("dateTo", rule));
         }
         Ok(Self {
             date_from,
@@ -126,6 +133,10 @@ mod tests {
         let err =
             MetricsQuery::daily(None, at("2026-11-21T00:00:00Z"), at("2026-11-20T00:00:00Z")).unwrap_err();
         assert_eq!(err.field, "dateTo");
-        assert!(MetricsQuery::daily(None, at("2026-11-20T00:00:00Z"), at("2026-11-20T00:00:00Z")).is_ok());
+        let empty =
+            MetricsQuery::daily(None, at("2026-11-20T00:00:00Z"), at("2026-11-20T00:00:00Z")).unwrap_err();
+        assert_eq!(empty.field, "dateTo");
+        assert!(empty.rule.contains("a range must end after it starts"), "{}", empty.rule);
+        assert!(MetricsQuery::daily(None, at("2026-11-20T00:00:00Z"), at("2026-11-20T00:00:01Z")).is_ok());
     }
 }

@@ -235,7 +235,12 @@ pub(super) fn open_metrics(action: DataAction, now: Timestamp) -> Form {
             &text(from),
             "RFC 3339 with an offset, a date (2026-11-14, UTC midnight) or an age (8h, 7d)",
         ),
-        Field::text("to", "To", &text(to), "as From: a moment, a date (UTC midnight) or an age (30m)"),
+        Field::text(
+            "to",
+            "To",
+            &text(to),
+            "as From: a moment, a date (through its end, UTC) or an age (30m)",
+        ),
     ];
     Form::new(Kind::Metrics(Box::new(action)), title, fields)
 }
@@ -246,7 +251,8 @@ pub(super) fn check_metrics(fields: &[Field], action: &DataAction, now: Timestam
     let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
     let mut check = Check::default();
     let from = Timestamp::parse_moment("from", &value(0), now).map_err(|e| check.note(e.field, e.rule)).ok();
-    let to = Timestamp::parse_moment("to", &value(1), now).map_err(|e| check.note(e.field, e.rule)).ok();
+    let to =
+        Timestamp::parse_moment_through("to", &value(1), now).map_err(|e| check.note(e.field, e.rule)).ok();
     if let (Some(from), Some(to)) = (from, to)
         && let Err(e) = MetricsQuery::daily(Some(action.id.clone()), from, to)
     {
