@@ -93,6 +93,27 @@ fn the_command_line_jumps_refreshes_and_sets_faults() {
     assert_eq!(press(&mut app, &["ctrl-r"]), [], "keys type text while the line is open");
 }
 
+/// A refused line stays for mending, but `:` typed on it next starts a new
+/// command, as `:` does on the panes: nothing is glued onto the refused text.
+#[test]
+fn colon_after_a_refused_command_starts_a_new_one() {
+    let mut app = ready(120, 40);
+    assert!(run_command(&mut app, "state Available Lunch").is_empty(), "refused");
+    assert!(render(&app).contains("only a Break takes a pause reason"), "{}", render(&app));
+    type_text(&mut app, ":watch");
+    let Some(Overlay::Palette(line)) = app.overlays.last() else { panic!("the command line is open") };
+    assert_eq!(line.input, "watch");
+    assert_eq!(line.error, None, "the refusal went with its text");
+
+    // Mended after its refusal, the line is the supervisor's: `:` is typed.
+    press(&mut app, &["ctrl-u"]);
+    type_text(&mut app, "state Busy Lunch");
+    press(&mut app, &["enter", "backspace"]);
+    type_text(&mut app, "h:");
+    let Some(Overlay::Palette(line)) = app.overlays.last() else { panic!("the command line is open") };
+    assert_eq!(line.input, "state Busy Lunch:");
+}
+
 /// `agent ha` runs on its own (the first agent whose name holds "ha"), but
 /// a suggestion chosen with ↑/↓ is what Enter runs, as the hint says.
 #[test]

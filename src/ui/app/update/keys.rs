@@ -107,6 +107,9 @@ fn text_input(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
     }
     // Ctrl-C backs out of typing as Esc does.
     let code = if ctrl_c { KeyCode::Esc } else { key.code };
+    if code == KeyCode::Char(':') && !key.ctrl && !key.alt && restart_refused(app) {
+        return edited(app);
+    }
     let editing = match (code, key.ctrl) {
         (KeyCode::Char('u'), true) => typed_line(app).map(String::clear),
         (KeyCode::Char('w'), true) => typed_line(app).map(delete_word),
@@ -173,6 +176,20 @@ fn edited(app: &mut App) {
         _ => {}
     }
     app.touch();
+}
+
+/// Empties a command line whose last Enter was refused and that has not
+/// been touched since: `:` there starts a new command, as it does on the
+/// panes, rather than gluing one onto the text the refusal quoted. A line
+/// edited after its refusal is the supervisor's again, so `:` is typed.
+fn restart_refused(app: &mut App) -> bool {
+    match app.overlays.last_mut() {
+        Some(Overlay::Palette(line)) if line.error.is_some() => {
+            line.input.clear();
+            true
+        }
+        _ => false,
+    }
 }
 
 fn delete_word(line: &mut String) {
