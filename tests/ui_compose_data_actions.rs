@@ -134,6 +134,13 @@ fn metrics_of_one_day_read_the_whole_day_and_an_empty_range_is_refused() {
     );
 }
 
+/// A refusal quotes its moments to the second, whatever fraction was typed.
+#[test]
+fn a_backwards_range_is_quoted_to_the_second() {
+    let refused = metrics_sent("2026-11-03", Some("2026-11-02T22:50:21.840155932Z")).unwrap_err();
+    assert!(refused.contains("To: 2026-11-02T22:50:21Z is before 2026-11-03T00:00:00Z"), "{refused}");
+}
+
 /// JSON to simulate shows whole while it is edited, over the lines it
 /// needs; a very long one shows the lines around the cursor.
 #[test]

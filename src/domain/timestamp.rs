@@ -76,6 +76,13 @@ impl Timestamp {
         }
     }
 
+    /// The moment without its fraction, as a message shows it: a reader
+    /// of "22:50:21.840155932Z is before …" needs the second, not the
+    /// nanosecond, and what is sent keeps the whole.
+    pub fn to_the_second(&self) -> Self {
+        Self(self.0.replace_nanosecond(0).unwrap_or(self.0))
+    }
+
     pub fn datetime(&self) -> OffsetDateTime {
         self.0
     }
@@ -225,6 +232,13 @@ mod tests {
         assert_eq!(shown("24h"), "2026-11-22T12:00:00Z");
         assert_eq!(shown("7d"), "2026-11-16T12:00:00Z");
         assert_eq!(shown(" 2w "), "2026-11-09T12:00:00Z");
+    }
+
+    #[test]
+    fn a_moment_shown_to_the_second_drops_its_fraction_and_keeps_its_offset() {
+        let at = |raw| Timestamp::parse_as("t", raw).unwrap().to_the_second().to_string();
+        assert_eq!(at("2026-11-02T22:50:21.840155932Z"), "2026-11-02T22:50:21Z");
+        assert_eq!(at("2026-11-23T22:53:49.684526+01:00"), "2026-11-23T22:53:49+01:00");
     }
 
     #[test]

@@ -62,12 +62,13 @@ impl MetricsQuery {
     ) -> Result<Self, FieldError> {
         // A range that ends where it starts holds no execution: refused,
         // rather than answered with rows that read as an action never run.
+        let (to, from) = (date_to.to_the_second(), date_from.to_the_second());
         let rule = match date_to.cmp(&date_from) {
             Ordering::Greater => None,
             Ordering::Equal => Some(format!(
-                "{date_to} is where the range starts too: a range must end after it starts, or it holds nothing"
+                "{to} is where the range starts too: a range must end after it starts, or it holds nothing"
             )),
-            Ordering::Less => Some(format!("{date_to} is before {date_from}, where the range starts")),
+            Ordering::Less => Some(format!("{to} is before {from}, where the range starts")),
         };
         if let Some(rule) = rule {
             return Err(FieldError::new("dateTo", rule));

@@ -211,8 +211,9 @@ async fn agent(
                 line,
                 Verdict::WouldConflict,
                 format!(
-                    "user {} is in wrap-up until {until}; with respectWrapUp the tenant refuses the change until then",
-                    user.named()
+                    "user {} is in wrap-up until {}; with respectWrapUp the tenant refuses the change until then",
+                    user.named(),
+                    until.to_the_second()
                 ),
             ),
             None => {
