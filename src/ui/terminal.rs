@@ -9,7 +9,9 @@ use crossterm::cursor::{Hide, Show};
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
-use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use crossterm::terminal::{
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use crossterm::{execute, queue};
 use std::io::{self, Write};
 use std::sync::Once;
@@ -73,9 +75,19 @@ pub fn write_enter(out: &mut impl Write) -> io::Result<()> {
     out.flush()
 }
 
-/// The sequences that give it back, in the reverse order.
+/// The sequences that give it back, in the reverse order. The alternate
+/// screen is emptied before it is left: a terminal resized while it was up
+/// can carry some of its rows onto the shell's screen as it goes (tmux puts
+/// back part of the last frame), and an empty one has nothing to carry.
 pub fn write_restore(out: &mut impl Write) -> io::Result<()> {
-    queue!(out, DisableBracketedPaste, DisableMouseCapture, LeaveAlternateScreen, Show)?;
+    queue!(
+        out,
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        Clear(ClearType::All),
+        LeaveAlternateScreen,
+        Show
+    )?;
     out.flush()
 }
 
