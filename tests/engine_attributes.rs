@@ -277,6 +277,33 @@ async fn unsigned_and_forged_callbacks_are_refused_and_reported_as_not_verified(
     rig.stop().await;
 }
 
+/// A flood of unsigned callbacks while nobody reads the engine's events
+/// (more than its event channel holds) is answered at once, every one, and
+/// leaves the engine's own events room: they are shown only while there is.
+#[tokio::test]
+async fn a_flood_of_unsigned_callbacks_never_waits_on_the_engines_events() {
+    let mut rig = Rig::quiet().await;
+    let watch = rig.outcome(Change::WatchAttributes).await;
+    let Outcome::Applied { data: Some(data), .. } = &watch else {
+        panic!("expected a registration, got {watch}")
+    };
+    let uri = data["uri"].as_str().expect("the listener's address").to_string();
+    let http = reqwest::Client::builder().no_proxy().build().expect("an HTTP client");
+    for n in 0..4_200 {
+        let body =
+            json!({ "eventType": "interaction.attributes.updated", "interactionId": format!("flood-{n}") });
+        let posted = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            http.post(&uri).body(body.to_string()).send(),
+        );
+        let answered = posted.await.unwrap_or_else(|_| panic!("callback {n} was not answered within 5 s"));
+        assert_eq!(answered.expect("the listener answers").status(), reqwest::StatusCode::UNAUTHORIZED);
+    }
+    let status = rig.outcome(change(documents_rows())).await;
+    assert!(status.is_applied(), "the engine goes on: {status}");
+    rig.stop().await;
+}
+
 #[tokio::test]
 async fn with_callbacks_turned_off_nothing_is_registered() {
     let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("sandbox");
