@@ -343,25 +343,3 @@ async fn a_wrap_up_code_for_an_agent_already_in_the_status_is_sent() {
     assert!(unchanged.text().contains("is already Available"), "{unchanged}");
     rig.stop().await;
 }
-
-/// A change that landed with its answer lost, tried again with the tag read
-/// before it and refused as stale (the tenant ran the retry rather than
-/// replaying it): the agent read again shows the change, which is this
-/// console's own, so it is applied and reaches the WFM, not skipped.
-#[tokio::test]
-async fn a_change_landed_unanswered_then_refused_as_stale_is_applied_and_announced() {
-    let mut rig = Rig::quiet().await;
-    rig.sandbox.state().faults.lose_answers_next(&format!("/api/v2/users/{AGENT}/status"), 1);
-    let (id, applied) = outcome(&mut rig, draft(AGENT, "Break", "Queue Full")).await;
-    assert!(applied.is_applied(), "{applied:?}");
-    assert!(applied.text().contains("(confirmed by reading it back); was Available"), "{applied}");
-    let stats = rig.sandbox.stats();
-    assert_eq!((stats.writes_of(Resource::AgentStatus), stats.total_repeated()), (1, 0));
-    let delivery = rig.sink_holds("wfm", 1).await.remove(0);
-    assert_eq!(delivery.webhook_id.as_deref(), Some(rig.webhook_id(id.as_str()).as_str()));
-    assert_eq!(
-        (&delivery.body["event"], &delivery.body["status"]),
-        (&json!("agent_status_updated"), &json!("Break"))
-    );
-    rig.stop().await;
-}

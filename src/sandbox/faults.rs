@@ -51,47 +51,15 @@ pub enum Injected {
     RevokeToken,
 }
 
-/// A fault for the next requests to paths under one prefix, whatever the
-/// rates say: the same on every run.
-#[derive(Default)]
-struct Scripted {
-    prefix: Mutex<String>,
-    /// How many requests it has left. Read before the lock, so a sandbox
-    /// without one takes no lock for it on any request.
-    left: AtomicU32,
-}
-
-impl Scripted {
-    fn set(&self, prefix: &str, requests: u32) {
-        let mut current = self.prefix.lock().unwrap_or_else(|p| p.into_inner());
-        *current = prefix.to_string();
-        self.left.store(requests, Ordering::SeqCst);
-    }
-
-    /// Whether a request to `path` falls under it, counting it if so.
-    fn hits(&self, path: &str) -> bool {
-        if self.left.load(Ordering::Relaxed) == 0 {
-            return false;
-        }
-        let prefix = self.prefix.lock().unwrap_or_else(|p| p.into_inner());
-        path.starts_with(prefix.as_str())
-            && self.left.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok()
-    }
-}
-
-/// Marks a request whose reply the idempotency layer must not keep.
-#[derive(Debug, Clone, Copy)]
-pub struct Unkept;
-
 pub struct Faults {
     rates: RwLock<FaultRates>,
     rng: Mutex<StdRng>,
-    /// Requests that answer 503: a brief outage of one service.
-    outage: Scripted,
-    /// Requests handled, then dropped without a reply that is kept for
-    /// replay: a write that lands unanswered at a tenant that does not
-    /// honour `Idempotency-Key`, so its retry runs for real.
-    lost: Scripted,
+    /// The next requests to paths under this prefix answer 503, whatever
+    /// the rates say: a brief outage of one service, the same on every run.
+    outage: Mutex<String>,
+    /// How many requests the outage has left. Read before the lock, so a
+    /// sandbox without one takes no lock for it on any request.
+    outage_left: AtomicU32,
 }
 
 impl Faults {
@@ -99,8 +67,8 @@ impl Faults {
         Self {
             rates: RwLock::new(rates),
             rng: Mutex::new(StdRng::seed_from_u64(seed)),
-            outage: Scripted::default(),
-            lost: Scripted::default(),
+            outage: Mutex::new(String::new()),
+            outage_left: AtomicU32::new(0),
         }
     }
 
@@ -117,14 +85,19 @@ impl Faults {
 
     /// The next `requests` to paths starting with `prefix` answer 503.
     pub fn fail_next(&self, prefix: &str, requests: u32) {
-        self.outage.set(prefix, requests);
+        let mut outage = self.outage.lock().unwrap_or_else(|p| p.into_inner());
+        *outage = prefix.to_string();
+        self.outage_left.store(requests, Ordering::SeqCst);
     }
 
-    /// The next `requests` to paths starting with `prefix` are handled,
-    /// then their connection is closed without a reply, and the reply is
-    /// not kept under their `Idempotency-Key`: a retry runs again.
-    pub fn lose_answers_next(&self, prefix: &str, requests: u32) {
-        self.lost.set(prefix, requests);
+    /// Whether a request to `path` falls in the outage, counting it if so.
+    fn in_outage(&self, path: &str) -> bool {
+        if self.outage_left.load(Ordering::Relaxed) == 0 {
+            return false;
+        }
+        let prefix = self.outage.lock().unwrap_or_else(|p| p.into_inner());
+        path.starts_with(prefix.as_str())
+            && self.outage_left.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok()
     }
 
     fn rng(&self) -> MutexGuard<'_, StdRng> {
@@ -178,16 +151,10 @@ fn fault(rates: &FaultRates, rng: &mut impl Rng) -> Option<Injected> {
 }
 
 /// The fault layer: sleeps the sampled latency, then applies the fault.
-pub async fn inject(State(state): State<SandboxState>, mut request: Request, next: Next) -> Response {
-    if state.faults.outage.hits(request.uri().path()) {
+pub async fn inject(State(state): State<SandboxState>, request: Request, next: Next) -> Response {
+    if state.faults.in_outage(request.uri().path()) {
         state.stats.fault(Fault::ServerError);
         return Failure::server(StatusCode::SERVICE_UNAVAILABLE).into_response();
-    }
-    if state.faults.lost.hits(request.uri().path()) {
-        let connection = request.extensions().get::<ConnectionHandle>().cloned();
-        request.extensions_mut().insert(Unkept);
-        let _reply = next.run(request).await;
-        return drop_connection(&state, connection, Fault::DroppedAfter).await;
     }
     let decision = state.faults.decide();
     if !decision.latency.is_zero() {
@@ -343,9 +310,9 @@ mod tests {
     fn an_outage_fails_the_next_requests_under_its_path_only() {
         let faults = Faults::new(FaultRates::from(FaultProfile::None), 1);
         faults.fail_next("/api/v1/outbound", 2);
-        assert!(!faults.outage.hits("/api/v2/users/u-1"), "another service answers");
-        assert!(faults.outage.hits("/api/v1/outbound/campaigns/c-1"));
-        assert!(faults.outage.hits("/api/v1/outbound/campaigns/c-1/contacts/k-1"));
-        assert!(!faults.outage.hits("/api/v1/outbound/campaigns/c-1"), "two requests, then it is over");
+        assert!(!faults.in_outage("/api/v2/users/u-1"), "another service answers");
+        assert!(faults.in_outage("/api/v1/outbound/campaigns/c-1"));
+        assert!(faults.in_outage("/api/v1/outbound/campaigns/c-1/contacts/k-1"));
+        assert!(!faults.in_outage("/api/v1/outbound/campaigns/c-1"), "two requests, then it is over");
     }
 }

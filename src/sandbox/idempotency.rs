@@ -9,7 +9,6 @@
 //! attempt run for real.
 
 use super::SandboxState;
-use super::faults::Unkept;
 use super::reply::Failure;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -215,10 +214,6 @@ fn key_of(request: &Request) -> Result<Option<RequestKey>, Failure> {
 
 /// The idempotency layer, between the auth check and the handler.
 pub async fn replay(State(state): State<SandboxState>, request: Request, next: Next) -> Response {
-    // A scripted fault plays a tenant that ignores the key for this request.
-    if request.extensions().get::<Unkept>().is_some() {
-        return next.run(request).await;
-    }
     let key = match key_of(&request) {
         Ok(Some(key)) => key,
         Ok(None) => return next.run(request).await,

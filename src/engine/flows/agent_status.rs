@@ -250,14 +250,6 @@ impl Flow<'_> {
                 );
                 return Ending::new(Outcome::conflict(blocked)).call(*error.call).class(ErrorClass::Conflict);
             }
-            // After an attempt that went unanswered, the agent showing the
-            // change is most likely that attempt's own doing: it landed, its
-            // answer was lost, and the retry was refused for the tag it
-            // changed. So it is applied and announced, not skipped.
-            if error.call.unanswered > 0 && again.shows(change, Timestamp::now()) {
-                let how = " (confirmed by reading it back)";
-                return self.applied(change, &user, shown(&again), *error.call, how);
-            }
             if again.holds(change, Timestamp::now()) {
                 return unchanged(&again).call(*error.call);
             }
@@ -284,13 +276,11 @@ impl Flow<'_> {
         }
         match self.read(change).await {
             // A wrap-up code the read cannot show is taken as sent with the rest.
-            Ok(now) if now.value.shows(change, Timestamp::now()) => self.applied(
-                change,
-                before,
-                shown(&now.value),
-                (*error.call).clone(),
-                " (confirmed by reading it back)",
-            ),
+            Ok(now) if now.value.shows(change, Timestamp::now()) => {
+                let after =
+                    json!({ "status": now.value.status.to_string(), "pauseReason": now.value.pause_reason });
+                self.applied(change, before, after, (*error.call).clone(), " (confirmed by reading it back)")
+            }
             Ok(_) => Ending::error(&not_landed(error)),
             Err(_) => Ending::error(error),
         }
@@ -337,11 +327,6 @@ fn refused(reason: impl std::fmt::Display) -> Ending {
 fn unchanged(user: &User) -> Ending {
     let reason = already(user.named(), &user.status, user.pause_reason.as_deref());
     Ending::new(Outcome::skipped(Outcome::UNCHANGED, reason))
-}
-
-/// The status and reason a read of the agent shows.
-fn shown(user: &User) -> Value {
-    json!({ "status": user.status.to_string(), "pauseReason": user.pause_reason })
 }
 
 /// The state the change leaves, as the intent records it for reconciliation.
