@@ -212,3 +212,27 @@ async fn the_profile_may_be_named_before_the_command_or_after_it() {
         ran.stderr
     );
 }
+
+/// `config show` shows the active profile, and checks the others too: one
+/// kept for later that could not run says so now, on stderr, and the
+/// settings are still shown.
+#[tokio::test]
+async fn config_show_checks_the_profiles_not_in_use() {
+    let home = Home::new();
+    home.write_config(
+        "profile = \"sandbox\"\n\n[profiles.sandbox]\nkind = \"sandbox\"\n\n\
+         [profiles.later]\nkind = \"tenant\"\nbase_url = \"ftp://tenant.example.com\"\n\
+         client_id = \"console-later\"\nclient_secret_env = \"LATER_SECRET\"\n",
+    );
+    let ran = home.run(&["config", "show"], &[]).await;
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(ran.stdout.contains("profile = \"sandbox\""), "{}", ran.stdout);
+    assert!(
+        ran.stderr.contains("profiles.later") && ran.stderr.contains("a profile not in use now"),
+        "{}",
+        ran.stderr
+    );
+    // Running never reads the idle profile: its unset secret is no concern.
+    let ran = home.run(&["apply", "--file", "/nonexistent/changes.jsonl", "--dry-run"], &[]).await;
+    assert!(!ran.stderr.contains("profiles.later"), "{}", ran.stderr);
+}

@@ -125,6 +125,10 @@ pub enum Warning {
     /// Only while the settings are shown: using them would stop here.
     #[error("{0} (the settings are shown all the same; nothing can run until this is fixed)")]
     SecretUnreadable(String),
+    /// Only while the settings are shown: a profile not in use now that
+    /// would stop any run that chose it.
+    #[error("{0} (a profile not in use now; a run that chooses it stops here)")]
+    IdleProfile(String),
 }
 
 /// The text being read, to turn byte spans into lines and name the key a

@@ -121,6 +121,9 @@ impl Config {
             None => return Err(root.error("profile", named_at, no_such_profile(&profile_name, &file))),
         };
 
+        if env.is_showing() {
+            warnings.extend(idle_profiles(source, &file, &profile_name, env, paths.config_dir()));
+        }
         let sandbox = matches!(profile, Profile::Sandbox(_));
         let table = Table::new(source, "webhooks");
         let (webhooks, found) = Webhooks::read(&table, &file.webhooks, sandbox, env, paths.config_dir())?;
@@ -184,6 +187,28 @@ impl Config {
     pub fn show(&self) -> String {
         show::render(self)
     }
+}
+
+/// What is wrong with the profiles not in use, when the settings are shown:
+/// a profile kept for later is checked now rather than found broken when a
+/// run needs it. Not while running, when an idle profile's secret is rightly
+/// left unset.
+fn idle_profiles(
+    source: &Source<'_>,
+    file: &ConfigFile,
+    active: &str,
+    env: &Environment,
+    config_dir: &Path,
+) -> Vec<Warning> {
+    let idle = file.profiles.iter().filter(|(name, _)| name.as_str() != active);
+    idle.filter_map(|(name, written)| {
+        let table = Table::new(source, format!("profiles.{name}"));
+        match profile::read_profile(&table, written.get_ref(), env, config_dir) {
+            Ok((_, warning)) => warning,
+            Err(e) => Some(Warning::IdleProfile(e.to_string())),
+        }
+    })
+    .collect()
 }
 
 /// The name of the user running the console, for audit records: from the
