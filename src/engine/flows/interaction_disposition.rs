@@ -276,8 +276,11 @@ async fn failed(trail: Trail<'_>, error: &ApiError, started: Instant) -> Outcome
 }
 
 /// Waits before retrying after a conflict: longer each time, with jitter so
-/// two consoles racing for one entity do not collide again. Document 000's
-/// policy, which the data action writes follow too.
+/// two consoles racing for one entity do not collide again. Document 000
+/// sleeps 0.5 s times the attempt; the retry reads the entity afresh first,
+/// so a pause of tens of milliseconds is enough to part two racing writers
+/// and keeps a supervisor from waiting seconds. The data action writes
+/// pause the same way.
 pub(super) fn pause(conflicts: u32) -> Duration {
     let jitter: u64 = rand::random_range(0..50);
     Duration::from_millis(50 * u64::from(conflicts) + jitter)
