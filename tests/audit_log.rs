@@ -127,6 +127,13 @@ async fn a_torn_tail_is_cut_and_the_repair_is_recorded() {
     let reason = repair.entry.reason.as_deref().unwrap();
     assert!(reason.contains(&format!("{} bytes", torn.bytes)) && reason.contains("seq 4"), "{reason}");
     assert!(reason.contains("an unfinished record left by a crash"), "{reason}");
+    let cut = path.with_extension("cut");
+    assert!(reason.contains(&format!("the bytes are kept in {}", cut.display())), "{reason}");
+    let kept = std::fs::read_to_string(&cut).unwrap();
+    assert_eq!(
+        kept, "{\"action\":\"contact_disposition\",\"seq\":4,\"ti\n",
+        "what was cut, on a line of its own"
+    );
     log.close().await;
     assert_eq!(
         verify(&path).unwrap(),
@@ -142,6 +149,8 @@ async fn a_torn_tail_is_cut_and_the_repair_is_recorded() {
     assert!(report.torn.as_ref().is_some_and(|t| t.whole_line && t.bytes == 8), "{:?}", report.torn);
     let reason = report.repairs[0].entry.reason.as_deref().unwrap();
     assert!(reason.contains("a last line that is not a record"), "{reason}");
+    let kept = std::fs::read_to_string(path.with_extension("cut")).unwrap();
+    assert!(kept.ends_with("\"ti\ngarbage\n"), "each cut kept after the last: {kept:?}");
     log.close().await;
 }
 

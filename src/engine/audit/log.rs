@@ -5,8 +5,9 @@ use super::head::{self, Head, HeadError, Keeper};
 use super::record::AuditRecord;
 use super::scan::{Scan, scan};
 use super::sealer::AuditSealer;
-use crate::engine::journal::{Journal, JournalError, JournalFile, JournalStats, TornTail};
+use crate::engine::journal::{Journal, JournalError, JournalFile, JournalStats, TornTail, open_private};
 use std::collections::HashSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::broadcast;
@@ -59,6 +60,9 @@ pub struct TornRecord {
     /// Whether a whole line was cut (one that ends but is not a record),
     /// not only the start of one.
     pub whole_line: bool,
+    /// Where the cut bytes were kept (`audit.cut` beside the log), unless
+    /// they could not be.
+    pub kept: Option<PathBuf>,
 }
 
 /// What opening found, for the engine to act on.
@@ -95,10 +99,10 @@ impl AuditLog {
     /// Opens the log at `path` (creating it), with its head file beside it.
     pub async fn open(path: impl Into<PathBuf>) -> Result<(Self, OpenReport), AuditError> {
         let path = path.into();
-        let (file, found, head_missing) = tokio::task::spawn_blocking(move || prepare(&path))
+        let (file, found, head_missing, kept) = tokio::task::spawn_blocking(move || prepare(&path))
             .await
             .map_err(|e| AuditError::Interrupted(e.to_string()))??;
-        let torn = file.torn().map(describe_torn);
+        let torn = file.torn().map(|torn| describe_torn(torn, kept.clone()));
         let (events, _) = broadcast::channel(FOLLOWERS_BUFFER);
         let head_path = head::path_for(file.path());
         let head = Keeper::spawn(head_path.clone(), "audit").map_err(|source| JournalError::Io {
@@ -116,7 +120,10 @@ impl AuditLog {
             } else {
                 "an unfinished record left by a crash"
             };
-            let reason = format!("cut {what}: {} bytes at byte {} ({seq})", torn.bytes, torn.offset);
+            let mut reason = format!("cut {what}: {} bytes at byte {} ({seq})", torn.bytes, torn.offset);
+            if let Some(kept) = &torn.kept {
+                reason.push_str(&format!("; the bytes are kept in {}", kept.display()));
+            }
             repairs.push(Arc::unwrap_or_clone(log.append(AuditEntry::repair(reason)).await?));
         }
         if head_missing {
@@ -163,8 +170,9 @@ impl AuditLog {
 }
 
 /// The blocking part of opening: lock, repair, read back, bring the head up
-/// to date. Says whether the head was missing while records existed.
-fn prepare(path: &Path) -> Result<(JournalFile, Scan, bool), AuditError> {
+/// to date. Says whether the head was missing while records existed, and
+/// where the bytes of a torn tail were kept.
+fn prepare(path: &Path) -> Result<(JournalFile, Scan, bool, Option<PathBuf>), AuditError> {
     let head_path = head::path_for(path);
     let head = head::read(&head_path)?;
     // Opening creates a missing log: a deleted one must not be replaced
@@ -173,6 +181,7 @@ fn prepare(path: &Path) -> Result<(JournalFile, Scan, bool), AuditError> {
         return Err(AuditError::Missing { path: path.to_path_buf(), head_seq: h.seq });
     }
     let file = JournalFile::open(path, head.map_or(0, |h| h.len))?;
+    let kept = file.torn().and_then(|torn| keep_cut(path, &torn.fragment));
     if let Some(h) = head.filter(|h| h.len > file.len()) {
         return Err(AuditError::Truncated {
             path: path.to_path_buf(),
@@ -193,15 +202,38 @@ fn prepare(path: &Path) -> Result<(JournalFile, Scan, bool), AuditError> {
             })?;
         }
     }
-    Ok((file, found, head_missing))
+    Ok((file, found, head_missing, kept))
 }
 
-fn describe_torn(torn: &TornTail) -> TornRecord {
+fn describe_torn(torn: &TornTail, kept: Option<PathBuf>) -> TornRecord {
     TornRecord {
         offset: torn.offset,
         bytes: torn.bytes,
         seq: seq_in(&torn.fragment),
         whole_line: torn.fragment.contains(&b'\n'),
+        kept,
+    }
+}
+
+/// Appends bytes cut from the log's end to `audit.cut` beside it, each cut
+/// on lines of its own: what a damaged last line held stays there to be
+/// read. Failing to keep them does not stop the log from opening; the
+/// repair record says whether they were kept.
+fn keep_cut(log: &Path, fragment: &[u8]) -> Option<PathBuf> {
+    let path = log.with_extension("cut");
+    let kept = open_private(&path).and_then(|mut file| {
+        file.write_all(fragment)?;
+        if !fragment.ends_with(b"\n") {
+            file.write_all(b"\n")?;
+        }
+        file.sync_data()
+    });
+    match kept {
+        Ok(()) => Some(path),
+        Err(e) => {
+            tracing::warn!(path = %path.display(), "the bytes cut from the audit log were not kept: {e}");
+            None
+        }
     }
 }
 
