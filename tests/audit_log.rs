@@ -226,18 +226,24 @@ async fn entries_that_do_not_fit_their_kind_are_refused_naming_the_field() {
     assert_eq!(log.append(intent("c1")).await.unwrap().seq, 1);
 }
 
-/// What opening acts on must be what was written: an edited record is
-/// refused even when the log keeps its length, so its head still matches.
-#[tokio::test]
-async fn an_edited_record_is_refused_on_open_whatever_its_length() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = log_path(&dir);
+/// A log of the intents of c1, c2 and c3, and its lines.
+async fn three_intents(dir: &tempfile::TempDir) -> (PathBuf, Vec<String>) {
+    let path = log_path(dir);
     let (log, _) = AuditLog::open(&path).await.unwrap();
     for c in ["c1", "c2", "c3"] {
         log.append(intent(c)).await.unwrap();
     }
     log.close().await;
     let all = lines(&path);
+    (path, all)
+}
+
+/// What opening acts on must be what was written: an edited record is
+/// refused even when the log keeps its length, so its head still matches.
+#[tokio::test]
+async fn an_edited_record_is_refused_on_open_whatever_its_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, all) = three_intents(&dir).await;
     for (edit, what) in [("\"x2\"", "the same length"), ("\"c2, edited\"", "longer")] {
         let edited = [all[0].clone(), all[1].replace("\"c2\"", edit), all[2].clone()].join("\n") + "\n";
         std::fs::write(&path, edited).unwrap();
@@ -273,13 +279,7 @@ async fn an_edited_record_is_refused_on_open_whatever_its_length() {
 #[tokio::test]
 async fn a_log_shorter_than_its_head_is_refused_on_open() {
     let dir = tempfile::tempdir().unwrap();
-    let path = log_path(&dir);
-    let (log, _) = AuditLog::open(&path).await.unwrap();
-    for c in ["c1", "c2", "c3"] {
-        log.append(intent(c)).await.unwrap();
-    }
-    log.close().await;
-    let all = lines(&path);
+    let (path, all) = three_intents(&dir).await;
     let kept = all[..2].join("\n") + "\n";
     std::fs::write(&path, kept).unwrap();
 

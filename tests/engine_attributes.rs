@@ -239,14 +239,19 @@ async fn a_registration_an_earlier_run_left_is_removed_first() {
     rig.stop().await;
 }
 
-#[tokio::test]
-async fn unsigned_and_forged_callbacks_are_refused_and_reported_as_not_verified() {
-    let mut rig = Rig::quiet().await;
+/// Registers the console's callback listener; returns its address.
+async fn watching(rig: &mut Rig) -> String {
     let watch = rig.outcome(Change::WatchAttributes).await;
     let Outcome::Applied { data: Some(data), .. } = &watch else {
         panic!("expected a registration, got {watch}")
     };
-    let uri = data["uri"].as_str().expect("the listener's address").to_string();
+    data["uri"].as_str().expect("the listener's address").to_string()
+}
+
+#[tokio::test]
+async fn unsigned_and_forged_callbacks_are_refused_and_reported_as_not_verified() {
+    let mut rig = Rig::quiet().await;
+    let uri = watching(&mut rig).await;
     let http = reqwest::Client::builder().no_proxy().build().expect("an HTTP client");
     let body = |interaction: &str| {
         json!({
@@ -283,11 +288,7 @@ async fn unsigned_and_forged_callbacks_are_refused_and_reported_as_not_verified(
 #[tokio::test]
 async fn a_flood_of_unsigned_callbacks_never_waits_on_the_engines_events() {
     let mut rig = Rig::quiet().await;
-    let watch = rig.outcome(Change::WatchAttributes).await;
-    let Outcome::Applied { data: Some(data), .. } = &watch else {
-        panic!("expected a registration, got {watch}")
-    };
-    let uri = data["uri"].as_str().expect("the listener's address").to_string();
+    let uri = watching(&mut rig).await;
     let http = reqwest::Client::builder().no_proxy().build().expect("an HTTP client");
     for n in 0..4_200 {
         let body =

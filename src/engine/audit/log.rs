@@ -5,9 +5,8 @@ use super::head::{self, Head, HeadError, Keeper};
 use super::record::AuditRecord;
 use super::scan::{Scan, scan};
 use super::sealer::AuditSealer;
-use crate::engine::journal::{Journal, JournalError, JournalFile, JournalStats, TornTail, open_private};
+use crate::engine::journal::{self, Journal, JournalError, JournalFile, JournalStats, TornTail};
 use std::collections::HashSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::broadcast;
@@ -221,14 +220,7 @@ fn describe_torn(torn: &TornTail, kept: Option<PathBuf>) -> TornRecord {
 /// repair record says whether they were kept.
 fn keep_cut(log: &Path, fragment: &[u8]) -> Option<PathBuf> {
     let path = log.with_extension("cut");
-    let kept = open_private(&path).and_then(|mut file| {
-        file.write_all(fragment)?;
-        if !fragment.ends_with(b"\n") {
-            file.write_all(b"\n")?;
-        }
-        file.sync_data()
-    });
-    match kept {
+    match journal::keep_cut(&path, fragment) {
         Ok(()) => Some(path),
         Err(e) => {
             tracing::warn!(path = %path.display(), "the bytes cut from the audit log were not kept: {e}");

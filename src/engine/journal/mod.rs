@@ -25,7 +25,7 @@ pub mod head;
 mod writer;
 
 pub use file::{JournalFile, Line, Lines};
-pub use fs::{create_private_dir, open_private, write_atomically};
+pub use fs::{create_private_dir, keep_cut, open_private, write_atomically};
 pub use writer::Journal;
 
 use crate::domain::FieldError;

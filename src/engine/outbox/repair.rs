@@ -9,10 +9,9 @@
 //! outbox so that what they held can be recovered by hand.
 
 use super::head::Head;
-use crate::engine::journal::open_private;
+use crate::engine::journal::keep_cut;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Bytes at the outbox's end that are not a whole, readable line.
@@ -80,14 +79,7 @@ impl Cut {
     /// reported.
     pub(super) fn keep(&mut self, outbox: &Path, fragment: &[u8]) {
         let path = outbox.with_extension("cut");
-        let kept = open_private(&path).and_then(|mut file| {
-            file.write_all(fragment)?;
-            if !fragment.ends_with(b"\n") {
-                file.write_all(b"\n")?;
-            }
-            file.sync_data()
-        });
-        match kept {
+        match keep_cut(&path, fragment) {
             Ok(()) => self.kept = Some(path),
             Err(e) => tracing::warn!(path = %path.display(), "the cut outbox bytes were not kept: {e}"),
         }

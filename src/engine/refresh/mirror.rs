@@ -197,34 +197,41 @@ impl Row for DataAction {
     }
 }
 
+/// A row for the refresh's tests: an id, a value that changes, and the
+/// time of its last change when it has one.
+#[cfg(test)]
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct TestRow {
+    pub id: String,
+    pub value: u32,
+    pub at: Option<Timestamp>,
+}
+
+#[cfg(test)]
+impl Row for TestRow {
+    type Key = String;
+
+    fn key(&self) -> String {
+        self.id.clone()
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn updated_at(&self) -> Option<&Timestamp> {
+        self.at.as_ref()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[derive(Debug, Clone, PartialEq)]
-    struct Item {
-        id: String,
-        value: u32,
-    }
-
-    impl Row for Item {
-        type Key = String;
-
-        fn key(&self) -> String {
-            self.id.clone()
-        }
-
-        fn id(&self) -> &str {
-            &self.id
-        }
-
-        fn updated_at(&self) -> Option<&Timestamp> {
-            None
-        }
-    }
+    type Item = TestRow;
 
     fn item(id: &str, value: u32) -> Item {
-        Item { id: id.into(), value }
+        Item { id: id.into(), value, at: None }
     }
 
     fn read(rows: Vec<Item>, complete: bool) -> Fetched<Item> {

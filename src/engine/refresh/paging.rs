@@ -77,26 +77,10 @@ mod tests {
     use std::collections::HashSet;
     use time::OffsetDateTime;
 
-    #[derive(Debug, Clone, PartialEq)]
-    struct Item {
-        id: String,
-        at: Timestamp,
-    }
+    use crate::engine::refresh::mirror::TestRow as Item;
 
-    impl Row for Item {
-        type Key = String;
-
-        fn key(&self) -> String {
-            self.id.clone()
-        }
-
-        fn id(&self) -> &str {
-            &self.id
-        }
-
-        fn updated_at(&self) -> Option<&Timestamp> {
-            Some(&self.at)
-        }
+    fn stamp(item: &Item) -> OffsetDateTime {
+        item.at.expect("every row here has a time").datetime()
     }
 
     fn at(micros: i64) -> Timestamp {
@@ -115,17 +99,21 @@ mod tests {
         /// `n` items, `tied` of them changed in the same microsecond.
         fn new(n: usize, tied: usize) -> Self {
             let items = (0..n)
-                .map(|i| Item { id: format!("{i:05}"), at: at(i.saturating_sub(tied) as i64) })
+                .map(|i| Item {
+                    id: format!("{i:05}"),
+                    value: 0,
+                    at: Some(at(i.saturating_sub(tied) as i64)),
+                })
                 .collect();
             Self { items, clock: n as i64 }
         }
 
         fn page(&self, query: &ListQuery<NoFilter>) -> Page<Item> {
             let mut matching: Vec<&Item> = self.items.iter().collect();
-            matching.sort_by(|a, b| (&a.at.datetime(), &a.id).cmp(&(&b.at.datetime(), &b.id)));
+            matching.sort_by(|a, b| (stamp(a), &a.id).cmp(&(stamp(b), &b.id)));
             if let Some(since) = &query.updated_since {
                 let since = Timestamp::parse_as("updatedSince", since).unwrap();
-                matching.retain(|i| i.at.datetime() >= since.datetime());
+                matching.retain(|i| stamp(i) >= since.datetime());
             }
             let top = query.top.unwrap_or(100);
             let items = matching.iter().skip(query.skip as usize).take(top as usize).map(|i| (*i).clone());
@@ -141,7 +129,7 @@ mod tests {
         /// Changes the item at `index` (in id order) now: it moves to the end.
         fn touch(&mut self, index: usize) {
             self.clock += 1;
-            self.items[index].at = at(self.clock);
+            self.items[index].at = Some(at(self.clock));
         }
     }
 
