@@ -232,6 +232,20 @@ async fn config_show_checks_the_profiles_not_in_use() {
         "{}",
         ran.stderr
     );
+    // One whose only fault is a secret not set now is said the same way.
+    home.write_config(
+        "profile = \"sandbox\"\n\n[profiles.sandbox]\nkind = \"sandbox\"\n\n\
+         [profiles.later]\nkind = \"tenant\"\nbase_url = \"https://tenant.example.com\"\n\
+         client_id = \"console-later\"\nclient_secret_env = \"LATER_SECRET\"\n",
+    );
+    let ran = home.run(&["config", "show"], &[]).await;
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("LATER_SECRET") && ran.stderr.contains("a profile not in use now"),
+        "{}",
+        ran.stderr
+    );
+    assert!(!ran.stderr.contains("nothing can run until this is fixed"), "{}", ran.stderr);
     // Running never reads the idle profile: its unset secret is no concern.
     let ran = home.run(&["apply", "--file", "/nonexistent/changes.jsonl", "--dry-run"], &[]).await;
     assert!(!ran.stderr.contains("profiles.later"), "{}", ran.stderr);

@@ -204,6 +204,8 @@ fn idle_profiles(
     idle.filter_map(|(name, written)| {
         let table = Table::new(source, format!("profiles.{name}"));
         match profile::read_profile(&table, written.get_ref(), env, config_dir) {
+            // Its secret cannot be read now: said as of a profile not in use.
+            Ok((_, Some(Warning::SecretUnreadable(why)))) => Some(Warning::IdleProfile(why)),
             Ok((_, warning)) => warning,
             Err(e) => Some(Warning::IdleProfile(e.to_string())),
         }
