@@ -93,7 +93,7 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
         |line: u64, detail: String| AuditError::Damaged { path: file.path().to_path_buf(), line, detail };
     let io_error = |source| JournalError::Io { action: "read", path: file.path().to_path_buf(), source };
     let mut records = 0;
-    let mut last: Option<(u64, String)> = None;
+    let mut last_seq: Option<u64> = None;
     // Where each open intent's line is: read again at the end, as few remain.
     let mut open_intents: HashMap<String, (u64, u64, usize)> = HashMap::new();
     let mut finished = HashSet::new();
@@ -105,7 +105,7 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
         let line = line?;
         let skim: Skim = serde_json::from_slice(&line.bytes)
             .map_err(|e| damaged(line.number, format!("unreadable: {e}")))?;
-        let expected = last.as_ref().map_or(1, |(seq, _)| seq + 1);
+        let expected = last_seq.map_or(1, |seq| seq + 1);
         if skim.seq != expected {
             return Err(damaged(line.number, format!("seq {} where {expected} was expected", skim.seq)));
         }
@@ -138,7 +138,7 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
         }
         last_lines.push_back((skim.seq, line.offset, line.bytes.len()));
         records += 1;
-        last = Some((skim.seq, skim.hash.into_owned()));
+        last_seq = Some(skim.seq);
     }
     if let Some(head) = head.filter(|_| !head_found) {
         return Err(AuditError::Diverged {
@@ -147,14 +147,8 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
             head_seq: head.seq,
         });
     }
-    let chain = match last {
-        None => ChainState::START,
-        Some((seq, hash)) => {
-            let hash = ChainHash::from_hex(&hash)
-                .ok_or_else(|| damaged(records, "the last record's hash is not 64 hex digits".to_owned()))?;
-            ChainState::after(seq, hash)
-        }
-    };
+    // Each line's hash was checked as it was followed.
+    let chain = last_seq.map_or(ChainState::START, |seq| ChainState::after(seq, links.last));
     let mut places: Vec<_> = open_intents.into_values().collect();
     places.sort_unstable();
     let mut reader = File::open(file.path()).map_err(io_error)?;
