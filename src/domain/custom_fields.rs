@@ -20,14 +20,14 @@ pub fn custom_fields(fields: &Map<String, Value>) -> Result<Map<String, Value>, 
         p.push("customFields", format!("sets {} fields; at most {MAX_CUSTOM_FIELDS} at once", fields.len()));
     }
     for (name, value) in fields {
-        // The name is the sender's: escaped, a line break in it cannot
-        // split the error that names it.
-        let field = format!("customFields.{}", name.escape_debug());
+        // The name is the sender's: a line break in it, escaped, cannot
+        // split the error that names it; the rest is shown as written.
+        let field = format!("customFields.{}", escape_breaks(name));
         if name.trim().is_empty() || name.chars().count() > MAX_KEY_CHARS {
             p.push(field, format!("a field's name must be 1 to {MAX_KEY_CHARS} characters"));
             continue;
         }
-        if name.chars().any(char::is_control) {
+        if name.chars().any(breaks_lines) {
             p.push(field, "a field's name must be one line without control characters");
             continue;
         }
@@ -49,6 +49,18 @@ pub fn custom_fields(fields: &Map<String, Value>) -> Result<Map<String, Value>, 
     p.finish(|| Some(fields.clone()))
 }
 
+/// A control character, or one of Unicode's own line and paragraph
+/// separators: what would end or garble the line an error is shown on.
+fn breaks_lines(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+fn escape_breaks(name: &str) -> String {
+    name.chars()
+        .map(|c| if breaks_lines(c) { c.escape_default().to_string() } else { c.to_string() })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +79,8 @@ mod tests {
         let shown = err.to_string();
         assert!(shown.contains("customFields.k\\nx") && !shown.contains('\n'), "{shown}");
         assert!(shown.contains("one line"), "{shown}");
+        let err = custom_fields(&fields(json!({ "it's\u{2028}café": "v" }))).unwrap_err();
+        assert!(err.to_string().contains("customFields.it's\\u{2028}café:"), "{err}");
     }
 
     #[test]
