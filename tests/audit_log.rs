@@ -152,6 +152,15 @@ async fn a_torn_tail_is_cut_and_the_repair_is_recorded() {
     let kept = std::fs::read_to_string(path.with_extension("cut")).unwrap();
     assert!(kept.ends_with("\"ti\ngarbage\n"), "each cut kept after the last: {kept:?}");
     log.close().await;
+
+    // Of a very long unfinished line, only the start is kept, and said so.
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.extend(std::iter::repeat_n(b'x', 70_000));
+    std::fs::write(&path, &bytes).unwrap();
+    let (log, report) = AuditLog::open(&path).await.unwrap();
+    let reason = report.repairs[0].entry.reason.as_deref().unwrap();
+    assert!(reason.contains("70000 bytes") && reason.contains("the first 65536 bytes are kept"), "{reason}");
+    log.close().await;
 }
 
 #[tokio::test]

@@ -62,6 +62,8 @@ pub struct TornRecord {
     /// Where the cut bytes were kept (`audit.cut` beside the log), unless
     /// they could not be.
     pub kept: Option<PathBuf>,
+    /// How many of them: the first 64 KiB of a longer cut.
+    pub kept_bytes: u64,
 }
 
 /// What opening found, for the engine to act on.
@@ -121,7 +123,12 @@ impl AuditLog {
             };
             let mut reason = format!("cut {what}: {} bytes at byte {} ({seq})", torn.bytes, torn.offset);
             if let Some(kept) = &torn.kept {
-                reason.push_str(&format!("; the bytes are kept in {}", kept.display()));
+                // Only the start of a very long cut is held to keep.
+                let what = match torn.kept_bytes {
+                    n if n < torn.bytes => format!("the first {n} bytes are"),
+                    _ => "the bytes are".to_owned(),
+                };
+                reason.push_str(&format!("; {what} kept in {}", kept.display()));
             }
             repairs.push(Arc::unwrap_or_clone(log.append(AuditEntry::repair(reason)).await?));
         }
@@ -211,6 +218,7 @@ fn describe_torn(torn: &TornTail, kept: Option<PathBuf>) -> TornRecord {
         seq: seq_in(&torn.fragment),
         whole_line: torn.fragment.contains(&b'\n'),
         kept,
+        kept_bytes: torn.fragment.len() as u64,
     }
 }
 
