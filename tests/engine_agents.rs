@@ -172,10 +172,10 @@ async fn a_wrap_up_refuses_a_change_that_respects_it_and_ends_for_one_that_does_
     let until = rig.sandbox.state().tenant.start_wrap_up(AGENT, Duration::from_secs(600)).unwrap();
     let (id, blocked) = outcome(&mut rig, draft(AGENT, "Busy", "")).await;
     assert!(matches!(blocked, Outcome::Conflict { .. }), "{blocked:?}");
-    let second = format!("{}Z", &until.to_string()[..19]);
+    let second = Timestamp::parse_as("until", &until.to_string()).unwrap().up_to_the_second().to_string();
     assert!(
         blocked.text().contains(&format!("wrap-up until {second};")),
-        "to the second: {blocked} ({until})"
+        "rounded up to the second: {blocked} ({until})"
     );
     let records = rig.audit_records();
     assert_eq!(kinds(&records, &id), [RecordKind::Intent, RecordKind::Outcome], "sent, and refused");

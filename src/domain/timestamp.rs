@@ -83,6 +83,15 @@ impl Timestamp {
         Self(self.0.replace_nanosecond(0).unwrap_or(self.0))
     }
 
+    /// The moment rounded up to the second, for a message's "until" or
+    /// "after": a reader acting at the second shown is never early.
+    pub fn up_to_the_second(&self) -> Self {
+        match self.0.nanosecond() {
+            0 => *self,
+            _ => Self(self.to_the_second().0 + time::Duration::SECOND),
+        }
+    }
+
     pub fn datetime(&self) -> OffsetDateTime {
         self.0
     }
@@ -197,6 +206,15 @@ impl<'de> Deserialize<'de> for Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_until_is_rounded_up_to_the_second_and_a_whole_one_kept() {
+        let at = |raw| Timestamp::parse_as("t", raw).unwrap();
+        assert_eq!(at("2026-11-23T10:00:00.1Z").up_to_the_second(), at("2026-11-23T10:00:01Z"));
+        assert_eq!(at("2026-11-23T23:59:59.999999Z").up_to_the_second(), at("2026-11-24T00:00:00Z"));
+        assert_eq!(at("2026-11-23T10:00:00Z").up_to_the_second(), at("2026-11-23T10:00:00Z"));
+        assert_eq!(at("2026-11-23T10:00:00.9Z").to_the_second(), at("2026-11-23T10:00:00Z"));
+    }
 
     #[test]
     fn explicit_offsets_are_accepted_and_kept() {

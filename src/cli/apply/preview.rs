@@ -213,7 +213,7 @@ async fn agent(
                 format!(
                     "user {} is in wrap-up until {}; with respectWrapUp the tenant refuses the change until then",
                     user.named(),
-                    until.to_the_second()
+                    until.up_to_the_second()
                 ),
             ),
             None => {

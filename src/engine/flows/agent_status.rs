@@ -242,7 +242,7 @@ impl Flow<'_> {
                 Err(_) => return Ending::error(&error),
             };
             if let Some(until) = again.wrap_up_at(Timestamp::now()).filter(|_| change.flags.respect_wrap_up) {
-                let until = until.to_the_second();
+                let until = until.up_to_the_second();
                 let blocked = format!(
                     "agent {} is in wrap-up until {until}; the tenant refused the change (409) because it \
                      respects wrap-up. Send it after {until}, or without respecting wrap-up to end it now",
