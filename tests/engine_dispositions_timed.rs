@@ -6,6 +6,7 @@ mod engine_support;
 
 use cxone_console::domain::Timestamp;
 use cxone_console::domain::interaction_disposition::DispositionDraft;
+use cxone_console::engine::audit::RecordKind;
 use cxone_console::engine::{Change, Outcome};
 use cxone_console::sandbox::Resource;
 use cxone_console::sandbox::tenant::PINNED_CLOSED_INTERACTION;
@@ -51,5 +52,14 @@ async fn a_given_timestamp_is_sent_unless_the_interaction_holds_that_instant() {
     assert!(is_unchanged(&defaulted), "a timestamp left to now asks for nothing: {defaulted}");
     assert_eq!(held_timestamp(&rig), wanted);
     assert_eq!(rig.sandbox.stats().writes_of(Resource::InteractionDisposition), 2, "nothing more was sent");
+    // Each intent says its timestamp was given, for start-up to compare it
+    // should the write's answer be lost to a crash.
+    let intents: Vec<_> =
+        rig.audit_records().into_iter().filter(|r| r.entry.kind == RecordKind::Intent).collect();
+    assert_eq!(intents.len(), 2);
+    for intent in &intents {
+        let after = intent.entry.after.as_ref().expect("an intended state");
+        assert_eq!(after["dispositions"][0]["timestampGiven"], true, "{after}");
+    }
     rig.stop().await;
 }

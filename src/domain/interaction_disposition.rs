@@ -206,6 +206,11 @@ fn same_but_timestamp(x: &Disposition, y: &Disposition) -> bool {
 }
 
 impl InteractionDisposition {
+    /// Per entry, whether its timestamp was given rather than left to now.
+    pub fn given_timestamps(&self) -> &[bool] {
+        &self.given_timestamps
+    }
+
     /// Whether an interaction holding `held` already has these dispositions.
     /// A timestamp left to default is stamped anew by each attempt, so it
     /// asks for nothing and is not compared; one the sender gave is part of

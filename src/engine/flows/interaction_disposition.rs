@@ -105,7 +105,7 @@ async fn apply(
     let call = ctx.api.dialect().set_dispositions(&change);
     let (request, body) = intents::planned(&ctx.api, &call.spec, Some(&etag), Some(&key));
     let before = dispositions_state(&current.value.dispositions);
-    let intended = dispositions_state(&change.dispositions);
+    let intended = intents::intended_dispositions(&change);
     if let Err(outcome) = trail.intent(request, &body, Some(before), Some(intended)).await {
         return outcome;
     }

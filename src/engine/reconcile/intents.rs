@@ -6,7 +6,8 @@
 
 use crate::api::dialect::CallSpec;
 use crate::api::{Client, ETag, IdempotencyKey};
-use crate::domain::interaction_disposition::Disposition;
+use crate::domain::Timestamp;
+use crate::domain::interaction_disposition::{Disposition, InteractionDisposition};
 use crate::engine::audit::{Method, RequestInfo, TargetKind};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -48,8 +49,9 @@ pub(crate) fn audit_method(method: &reqwest::Method) -> Method {
     }
 }
 
-/// A disposition as compared: everything but its timestamp, which a client
-/// re-sending the same change stamps anew.
+/// A disposition as an intent asked for it: its timestamp counts only when
+/// the change gave it (`timestampGiven`), since one left to now is stamped
+/// anew by each attempt and asks for nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub(crate) struct DispositionFacts {
     code: String,
@@ -58,28 +60,47 @@ pub(crate) struct DispositionFacts {
     source: String,
     #[serde(default)]
     notes: Option<String>,
+    #[serde(default)]
+    timestamp: Option<Timestamp>,
+    #[serde(default, rename = "timestampGiven")]
+    timestamp_given: bool,
 }
 
-impl From<&Disposition> for DispositionFacts {
-    fn from(d: &Disposition) -> Self {
-        Self {
-            code: d.code.clone(),
-            description: d.description.clone(),
-            agent_id: d.agent_id.as_str().to_string(),
-            source: d.source.clone(),
-            notes: d.notes.clone(),
-        }
+impl DispositionFacts {
+    fn held_by(&self, held: &Disposition) -> bool {
+        self.code == held.code
+            && self.description == held.description
+            && self.agent_id == held.agent_id.as_str()
+            && self.source == held.source
+            && self.notes == held.notes
+            && (!self.timestamp_given || self.timestamp == Some(held.timestamp))
     }
 }
 
 /// Whether `held` is the list `wanted` asks for.
 pub(crate) fn same_dispositions(held: &[Disposition], wanted: &[DispositionFacts]) -> bool {
-    held.len() == wanted.len() && held.iter().zip(wanted).all(|(h, w)| DispositionFacts::from(h) == *w)
+    held.len() == wanted.len() && held.iter().zip(wanted).all(|(h, w)| w.held_by(h))
 }
 
 /// `{"dispositions": [{code, description, agent_id, timestamp, source, notes?}]}`:
 /// the domain's own form of each disposition.
 pub(crate) fn dispositions_state(list: &[Disposition]) -> Value {
+    json!({ "dispositions": list })
+}
+
+/// What a disposition change intends: its list, each entry saying whether
+/// its timestamp was given (`timestampGiven`), so start-up compares those.
+pub(crate) fn intended_dispositions(change: &InteractionDisposition) -> Value {
+    let list: Vec<Value> = change
+        .dispositions
+        .iter()
+        .zip(change.given_timestamps())
+        .map(|(d, given)| {
+            let mut entry = json!(d);
+            entry["timestampGiven"] = json!(given);
+            entry
+        })
+        .collect();
     json!({ "dispositions": list })
 }
 
@@ -189,7 +210,7 @@ mod tests {
     }
 
     #[test]
-    fn dispositions_round_trip_through_the_intended_state_ignoring_timestamps() {
+    fn dispositions_round_trip_through_the_intended_state_ignoring_timestamps_left_to_now() {
         let sent = [disposition("101", "2024-05-15T14:32:10Z")];
         let state = dispositions_state(&sent);
         let Ok(Intended::Dispositions(wanted)) =
@@ -200,6 +221,21 @@ mod tests {
         assert!(same_dispositions(&[disposition("101", "2024-05-16T00:00:00Z")], &wanted));
         assert!(!same_dispositions(&[disposition("102", "2024-05-15T14:32:10Z")], &wanted));
         assert!(!same_dispositions(&[], &wanted));
+    }
+
+    #[test]
+    fn a_given_timestamp_is_compared_by_its_instant() {
+        let sent = [disposition("101", "2024-05-15T14:32:10Z"), disposition("102", "2024-05-15T14:32:10Z")];
+        let mut state = json!({ "dispositions": sent });
+        state["dispositions"][0]["timestampGiven"] = json!(true);
+        let Ok(Intended::Dispositions(wanted)) =
+            Intended::read(TargetKind::Interaction, action::SET_INTERACTION_DISPOSITION, None, Some(&state))
+        else {
+            panic!("unreadable: {state}");
+        };
+        let held = |first: &str, second: &str| [disposition("101", first), disposition("102", second)];
+        assert!(same_dispositions(&held("2024-05-15T16:32:10+02:00", "2025-01-01T00:00:00Z"), &wanted));
+        assert!(!same_dispositions(&held("2024-05-15T14:32:11Z", "2024-05-15T14:32:10Z"), &wanted));
     }
 
     #[test]

@@ -290,11 +290,16 @@ mod tests {
             json!({ "outcomeCode": "DO_NOT_CALL" }),
         );
         assert_eq!(contact, "PATCH outcomeCode none → DO_NOT_CALL");
-        // A list of dispositions, by their codes.
+        // A list of dispositions, by their codes; which timestamps were
+        // given is for start-up, not for the line.
         let dispositions = intent(
             Method::Patch,
             Some(json!({ "dispositions": [] })),
-            json!({ "dispositions": [{ "code": "101", "description": "Issue Resolved", "agent_id": "a-1" }] }),
+            json!({
+                "dispositions": [
+                    { "code": "101", "description": "Issue Resolved", "agent_id": "a-1", "timestampGiven": true }
+                ],
+            }),
         );
         assert_eq!(dispositions, "PATCH dispositions none → 101");
         // Attributes, looked into: added, changed and removed keys.
