@@ -112,6 +112,14 @@ fn colon_after_a_refused_command_starts_a_new_one() {
     type_text(&mut app, "h:");
     let Some(Overlay::Palette(line)) = app.overlays.last() else { panic!("the command line is open") };
     assert_eq!(line.input, "state Busy Lunch:");
+
+    // A refused line left inside an open quote goes on with `:` too.
+    press(&mut app, &["ctrl-u"]);
+    type_text(&mut app, "attr url=\"https");
+    press(&mut app, &["enter"]);
+    type_text(&mut app, "://");
+    let Some(Overlay::Palette(line)) = app.overlays.last() else { panic!("the command line is open") };
+    assert_eq!(line.input, "attr url=\"https://");
 }
 
 /// `agent ha` runs on its own (the first agent whose name holds "ha"), but

@@ -181,10 +181,11 @@ fn edited(app: &mut App) {
 /// Empties a command line whose last Enter was refused and that has not
 /// been touched since: `:` there starts a new command, as it does on the
 /// panes, rather than gluing one onto the text the refusal quoted. A line
-/// edited after its refusal is the supervisor's again, so `:` is typed.
+/// edited after its refusal is the supervisor's again, so `:` is typed; so
+/// is one left inside an open quote (`url="https` goes on with `://`).
 fn restart_refused(app: &mut App) -> bool {
     match app.overlays.last_mut() {
-        Some(Overlay::Palette(line)) if line.error.is_some() => {
+        Some(Overlay::Palette(line)) if line.error.is_some() && line.input.matches('"').count() % 2 == 0 => {
             line.input.clear();
             true
         }
