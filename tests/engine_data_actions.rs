@@ -200,6 +200,17 @@ async fn metrics_report_the_executions_of_a_seeded_action() {
     let after = rig.outcome(query()).await;
     assert_eq!(counts(&after, "success") - counts(&before, "success"), 3, "{after}");
     assert_eq!(counts(&after, "error") - counts(&before, "error"), 1, "{after}");
+    let named = format!("for action SentimentRoutingAction ({id}): ");
+    assert!(after.text().contains(&named) && after.text().contains("% errors"), "{after}");
+
+    // A range with no runs says so, rather than a clean 0.0% error rate.
+    let idle = data_action(DataActionChange::Metrics {
+        action: ActionRef::Id(id.clone()),
+        from: rfc3339(now - Duration::days(400)),
+        to: rfc3339(now - Duration::days(399)),
+    });
+    let idle = rig.outcome(idle).await;
+    assert!(idle.text().ends_with(": no executions") && !idle.text().contains('%'), "{idle}");
 
     let backwards = data_action(DataActionChange::Metrics {
         action: ActionRef::Id(id.clone()),

@@ -34,10 +34,11 @@ pub(super) async fn metrics(ctx: &Ctx, named: &ActionRef, from: &str, to: &str) 
     // The analytics query answers an unknown id with no rows, which would
     // read as an action that never ran: the action is read first, so one the
     // tenant does not have is refused as a new version or deprecation is.
-    if let Err(e) = again(|| ctx.api.data_action(&action_id)).await {
-        return settle(&e).0;
-    }
-    let raw_id = action_id.to_string();
+    let action = match again(|| ctx.api.data_action(&action_id)).await {
+        Ok(reply) => reply.value,
+        Err(e) => return settle(&e).0,
+    };
+    let named = format!("{} ({action_id})", action.name);
     let query = match MetricsQuery::daily(Some(action_id), from, to) {
         Ok(query) => query,
         Err(rule) => return Outcome::rejected(rule.to_string()),
@@ -48,10 +49,14 @@ pub(super) async fn metrics(ctx: &Ctx, named: &ActionRef, from: &str, to: &str) 
     };
     let executions: u64 = rows.iter().map(|r| r.count).sum();
     let errors: f64 = rows.iter().map(|r| r.error_rate * r.count as f64).sum();
-    let error_rate = if executions == 0 { 0.0 } else { errors * 100.0 / executions as f64 };
+    // No run has no error rate: "0.0% errors" would read as a clean record.
+    let ran = match executions {
+        0 => "no executions".to_owned(),
+        n => format!("{n} executions, {:.1}% errors", errors * 100.0 / n as f64),
+    };
     Outcome::Applied {
         summary: format!(
-            "{} row{} for action {raw_id}: {executions} executions, {error_rate:.1}% errors",
+            "{} row{} for action {named}: {ran}",
             rows.len(),
             if rows.len() == 1 { "" } else { "s" }
         ),
