@@ -312,3 +312,33 @@ fn the_form_counts_as_already_so_only_the_agents_who_are() {
         "{form}"
     );
 }
+
+/// A change skipped for a reason of its own opens with whom it was for, by
+/// the name the change read and the id that tells namesakes apart.
+#[test]
+fn a_skipped_change_names_its_target() {
+    let (mut app, effects) = forty_confirmed();
+    let [Effect::Engine(Command::Submit { id, .. })] = effects.as_slice() else { panic!("{effects:?}") };
+    let held =
+        Outcome::skipped("dialer_state", "the dialer holds it (CONNECTED); try again once the call ends");
+    let mut report = BatchReport::default();
+    for _ in 0..39 {
+        report.count(&Outcome::applied("ok"), Some(12.0));
+    }
+    report.count(&held, None);
+    let target = Target::new(TargetKind::User, "7e570000-0000-4000-8000-000000000000").named("Aaliyah Ito");
+    feed(
+        &mut app,
+        [
+            Event::Accepted { id: id.clone(), total: 40 },
+            Event::ItemFinished { id: id.clone(), item: id.item(0), target, outcome: held },
+            Event::Finished { id: id.clone(), result: Finished::Batch(report) },
+        ],
+    );
+    let screen = snap(&app);
+    // The result line wraps: read its words, without the rows' quotes.
+    let flat = screen.replace('"', " ");
+    let words: Vec<&str> = flat.split_whitespace().collect();
+    let named = "Aaliyah Ito (7e570000-0000-4000-8000-000000000000): the dialer holds it";
+    assert!(words.join(" ").contains(named), "{screen}");
+}

@@ -89,7 +89,7 @@ impl Pending {
         if kept.len() < KEPT {
             let text = outcome.text();
             kept.push(match target {
-                Some(target) if !text.contains(target.id.as_str()) => format!("{}: {text}", target.id),
+                Some(target) if !text.contains(target.id.as_str()) => format!("{}: {text}", named(target)),
                 _ => text.to_string(),
             });
         }
@@ -118,5 +118,14 @@ impl Pending {
             .map(|&(n, one, many)| format!("{} {}", format::count(n as u64), if n == 1 { one } else { many }))
             .collect();
         Some(parts.join(", "))
+    }
+}
+
+/// A target as a result line opens with: its name as the change read it,
+/// with the id that tells namesakes apart, or the id alone.
+fn named(target: &Target) -> String {
+    match target.name.as_deref().filter(|name| !name.is_empty()) {
+        Some(name) => format!("{name} ({})", target.id),
+        None => target.id.clone(),
     }
 }
