@@ -213,39 +213,38 @@ async fn the_profile_may_be_named_before_the_command_or_after_it() {
     );
 }
 
+/// A config whose active profile is the sandbox, keeping a tenant profile
+/// `later` at `base_url` for another day, its secret unset.
+fn with_a_later_profile(base_url: &str) -> String {
+    format!(
+        "profile = \"sandbox\"\n\n[profiles.sandbox]\nkind = \"sandbox\"\n\n\
+         [profiles.later]\nkind = \"tenant\"\nbase_url = \"{base_url}\"\n\
+         client_id = \"console-later\"\nclient_secret_env = \"LATER_SECRET\"\n"
+    )
+}
+
 /// `config show` shows the active profile, and checks the others too: one
 /// kept for later that could not run says so now, on stderr, and the
 /// settings are still shown.
 #[tokio::test]
 async fn config_show_checks_the_profiles_not_in_use() {
     let home = Home::new();
-    home.write_config(
-        "profile = \"sandbox\"\n\n[profiles.sandbox]\nkind = \"sandbox\"\n\n\
-         [profiles.later]\nkind = \"tenant\"\nbase_url = \"ftp://tenant.example.com\"\n\
-         client_id = \"console-later\"\nclient_secret_env = \"LATER_SECRET\"\n",
-    );
-    let ran = home.run(&["config", "show"], &[]).await;
-    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
-    assert!(ran.stdout.contains("profile = \"sandbox\""), "{}", ran.stdout);
-    assert!(
-        ran.stderr.contains("profiles.later") && ran.stderr.contains("a profile not in use now"),
-        "{}",
-        ran.stderr
-    );
-    // One whose only fault is a secret not set now is said the same way.
-    home.write_config(
-        "profile = \"sandbox\"\n\n[profiles.sandbox]\nkind = \"sandbox\"\n\n\
-         [profiles.later]\nkind = \"tenant\"\nbase_url = \"https://tenant.example.com\"\n\
-         client_id = \"console-later\"\nclient_secret_env = \"LATER_SECRET\"\n",
-    );
-    let ran = home.run(&["config", "show"], &[]).await;
-    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
-    assert!(
-        ran.stderr.contains("LATER_SECRET") && ran.stderr.contains("a profile not in use now"),
-        "{}",
-        ran.stderr
-    );
-    assert!(!ran.stderr.contains("nothing can run until this is fixed"), "{}", ran.stderr);
+    // Two faults, each said as of a profile not in use: a wrong scheme, and
+    // (once that is mended) a secret not set now.
+    for (base_url, named) in
+        [("ftp://tenant.example.com", "profiles.later"), ("https://tenant.example.com", "LATER_SECRET")]
+    {
+        home.write_config(&with_a_later_profile(base_url));
+        let ran = home.run(&["config", "show"], &[]).await;
+        assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+        assert!(ran.stdout.contains("profile = \"sandbox\""), "{}", ran.stdout);
+        assert!(
+            ran.stderr.contains(named) && ran.stderr.contains("a profile not in use now"),
+            "{}",
+            ran.stderr
+        );
+        assert!(!ran.stderr.contains("nothing can run until this is fixed"), "{}", ran.stderr);
+    }
     // Running never reads the idle profile: its unset secret is no concern.
     let ran = home.run(&["apply", "--file", "/nonexistent/changes.jsonl", "--dry-run"], &[]).await;
     assert!(!ran.stderr.contains("profiles.later"), "{}", ran.stderr);
