@@ -139,13 +139,19 @@ impl InteractionDisposition {
     }
 }
 
-/// Whether two dispositions agree on everything but their timestamps.
-fn same_but_timestamp(x: &Disposition, y: &Disposition) -> bool {
-    x.code == y.code
-        && x.description == y.description
-        && x.agent_id == y.agent_id
-        && x.source == y.source
-        && x.notes == y.notes
+impl Disposition {
+    /// Whether `held` is this disposition as asked for. A timestamp left to
+    /// default is stamped anew by each attempt, so it asks for nothing and
+    /// is compared only when `timestamp_given`: then it holds when it names
+    /// the same instant, whatever the offset it is written with.
+    pub fn held_as(&self, held: &Disposition, timestamp_given: bool) -> bool {
+        self.code == held.code
+            && self.description == held.description
+            && self.agent_id == held.agent_id
+            && self.source == held.source
+            && self.notes == held.notes
+            && (!timestamp_given || self.timestamp == held.timestamp)
+    }
 }
 
 impl InteractionDisposition {
@@ -154,18 +160,15 @@ impl InteractionDisposition {
         &self.given_timestamps
     }
 
-    /// Whether an interaction holding `held` already has these dispositions.
-    /// A timestamp left to default is stamped anew by each attempt, so it
-    /// asks for nothing and is not compared; one the sender gave is part of
-    /// the change, and holds when it names the same instant (whatever the
-    /// offset it is written with).
+    /// Whether an interaction holding `held` already has these dispositions
+    /// (see [`Disposition::held_as`]).
     pub fn held_by(&self, held: &[Disposition]) -> bool {
         held.len() == self.dispositions.len()
             && held
                 .iter()
                 .zip(&self.dispositions)
                 .zip(&self.given_timestamps)
-                .all(|((h, w), given)| same_but_timestamp(h, w) && (!given || h.timestamp == w.timestamp))
+                .all(|((h, w), given)| w.held_as(h, *given))
     }
 
     /// Why the change is not sent to `interaction`, which holds it already.

@@ -227,14 +227,11 @@ fn describe_torn(torn: &TornTail, kept: Option<PathBuf>) -> TornRecord {
 /// read. Failing to keep them does not stop the log from opening; the
 /// repair record says whether they were kept.
 fn keep_cut(log: &Path, fragment: &[u8]) -> Option<PathBuf> {
-    let path = log.with_extension("cut");
-    match journal::keep_cut(&path, fragment) {
-        Ok(()) => Some(path),
-        Err(e) => {
-            tracing::warn!(path = %path.display(), "the bytes cut from the audit log were not kept: {e}");
-            None
-        }
-    }
+    journal::keep_cut(log, fragment)
+        .inspect_err(
+            |e| tracing::warn!(log = %log.display(), "the bytes cut from the audit log were not kept: {e}"),
+        )
+        .ok()
 }
 
 /// The `"seq":<digits>` of a partly written record, when it got that far.

@@ -55,10 +55,8 @@ struct Skim<'a> {
     command_id: Option<Cow<'a, str>>,
     #[serde(default)]
     outcome: Option<Outcome>,
-    #[serde(borrow)]
-    hash: Cow<'a, str>,
-    #[serde(borrow)]
-    prev_hash: Cow<'a, str>,
+    /// Its own `hash` is read from the raw line (see [`Links::follow`]).
+    prev_hash: ChainHash,
 }
 
 /// Follows the chain line by line: each line's hash must be the hash of its
@@ -75,10 +73,10 @@ impl Links {
         let Some((carried, content)) = line::hashes_of(bytes) else {
             return Err("edited: its hash member is missing or malformed".to_owned());
         };
-        if carried.to_hex() != skim.hash || content != carried {
+        if content != carried {
             return Err("edited: its hash is not the hash of its content".to_owned());
         }
-        if skim.prev_hash != self.last.to_hex() {
+        if skim.prev_hash != self.last {
             return Err("its prevHash is not the previous record's hash (a record was removed, \
                         moved or replaced)"
                 .to_owned());
@@ -128,7 +126,7 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
             }
         }
         if let Some(head) = head.filter(|h| h.len == line.end()) {
-            if head.seq != skim.seq || head.hash.to_hex() != skim.hash {
+            if head.seq != skim.seq || head.hash != links.last {
                 return Err(damaged(line.number, "the record does not match the head file".to_owned()));
             }
             head_found = true;

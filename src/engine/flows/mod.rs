@@ -142,17 +142,7 @@ impl<'a> Trail<'a> {
         action: &'static str,
         target: Target,
     ) -> Self {
-        Self {
-            ctx,
-            correlation,
-            item,
-            operation: Some(operation),
-            action,
-            target,
-            before: None,
-            intent: None,
-            earlier_attempts: 0,
-        }
+        Self { operation: Some(operation), ..Self::upkeep(ctx, correlation, item, action, target) }
     }
 
     /// A change the engine makes for itself (its callback registration),

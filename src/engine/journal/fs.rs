@@ -122,16 +122,19 @@ fn locker(line: &str, (major, minor, inode): (u64, u64, u64)) -> Option<u32> {
     fields.get(4)?.parse().ok()
 }
 
-/// Appends bytes cut from a journal to `path` (its `.cut` file), ending
-/// them with a newline when they do not end with one so each cut starts a
-/// line, and syncs them: what the cut held stays to be read by hand.
-pub fn keep_cut(path: &Path, fragment: &[u8]) -> io::Result<()> {
-    let mut file = open_private(path)?;
+/// Appends bytes cut from the journal at `journal` to the `.cut` file
+/// beside it, ending them with a newline when they do not end with one so
+/// each cut starts a line, and syncs them: what the cut held stays to be
+/// read by hand. Returns where they were kept.
+pub fn keep_cut(journal: &Path, fragment: &[u8]) -> io::Result<PathBuf> {
+    let path = journal.with_extension("cut");
+    let mut file = open_private(&path)?;
     file.write_all(fragment)?;
     if !fragment.ends_with(b"\n") {
         file.write_all(b"\n")?;
     }
-    file.sync_data()
+    file.sync_data()?;
+    Ok(path)
 }
 
 /// Opens for reading and appending, creating it readable by its owner only.

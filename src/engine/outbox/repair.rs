@@ -78,10 +78,9 @@ impl Cut {
     /// to keep them does not stop the outbox from opening: the cut is still
     /// reported.
     pub(super) fn keep(&mut self, outbox: &Path, fragment: &[u8]) {
-        let path = outbox.with_extension("cut");
-        match keep_cut(&path, fragment) {
-            Ok(()) => self.kept = Some(path),
-            Err(e) => tracing::warn!(path = %path.display(), "the cut outbox bytes were not kept: {e}"),
+        match keep_cut(outbox, fragment) {
+            Ok(path) => self.kept = Some(path),
+            Err(e) => tracing::warn!(outbox = %outbox.display(), "the cut outbox bytes were not kept: {e}"),
         }
     }
 

@@ -6,7 +6,6 @@
 
 use crate::api::dialect::CallSpec;
 use crate::api::{Client, ETag, IdempotencyKey};
-use crate::domain::Timestamp;
 use crate::domain::interaction_disposition::{Disposition, InteractionDisposition};
 use crate::engine::audit::{Method, RequestInfo, TargetKind};
 use serde::Deserialize;
@@ -49,37 +48,20 @@ pub(crate) fn audit_method(method: &reqwest::Method) -> Method {
     }
 }
 
-/// A disposition as an intent asked for it: its timestamp counts only when
-/// the change gave it (`timestampGiven`), since one left to now is stamped
-/// anew by each attempt and asks for nothing.
+/// A disposition as an intent asked for it, and whether its timestamp was
+/// given (`timestampGiven`) and so is part of the change.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub(crate) struct DispositionFacts {
-    code: String,
-    description: String,
-    agent_id: String,
-    source: String,
-    #[serde(default)]
-    notes: Option<String>,
-    #[serde(default)]
-    timestamp: Option<Timestamp>,
+    #[serde(flatten)]
+    disposition: Disposition,
     #[serde(default, rename = "timestampGiven")]
     timestamp_given: bool,
 }
 
-impl DispositionFacts {
-    fn held_by(&self, held: &Disposition) -> bool {
-        self.code == held.code
-            && self.description == held.description
-            && self.agent_id == held.agent_id.as_str()
-            && self.source == held.source
-            && self.notes == held.notes
-            && (!self.timestamp_given || self.timestamp == Some(held.timestamp))
-    }
-}
-
 /// Whether `held` is the list `wanted` asks for.
 pub(crate) fn same_dispositions(held: &[Disposition], wanted: &[DispositionFacts]) -> bool {
-    held.len() == wanted.len() && held.iter().zip(wanted).all(|(h, w)| w.held_by(h))
+    held.len() == wanted.len()
+        && held.iter().zip(wanted).all(|(h, w)| w.disposition.held_as(h, w.timestamp_given))
 }
 
 /// `{"dispositions": [{code, description, agent_id, timestamp, source, notes?}]}`:

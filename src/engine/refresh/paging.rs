@@ -42,22 +42,18 @@ where
     let mut query =
         ListQuery { top: Some(MAX_TOP), skip: 0, updated_since: since.map(str::to_string), filter };
     let mut read = Read { rows: Vec::new(), as_of: None };
-    // The last row read, where the list stands: its time and id.
-    let mut last: Option<(Timestamp, String)> = None;
     for _ in 0..MAX_PAGES {
         let got = page(query.clone()).await?;
         read.as_of.get_or_insert_with(|| got.as_of.clone());
         let by_count = got.next_query(&query);
+        // Where the list stands: the last row read, its time and id.
+        let last = read.rows.last().and_then(place);
         let before = read.rows.len();
         read.rows.extend(got.items.into_iter().filter(|row| beyond(row, last.as_ref())));
         let Some(by_count) = by_count else { return Ok(read) };
         let progressed = read.rows.len() > before;
         query = match read.rows.last().and_then(place).filter(|_| progressed) {
-            Some((at, id)) => {
-                let next = ListQuery { updated_since: Some(at.to_string()), skip: 0, ..by_count };
-                last = Some((at, id));
-                next
-            }
+            Some((at, _)) => ListQuery { updated_since: Some(at.to_string()), skip: 0, ..by_count },
             // Rows without a time, or a page of rows all read already: more
             // rows share one time than a page holds, so go through them by
             // count.
