@@ -5,7 +5,7 @@ use super::head::{self, Head, HeadError, Keeper};
 use super::record::AuditRecord;
 use super::scan::{Scan, scan};
 use super::sealer::AuditSealer;
-use crate::engine::journal::{self, Journal, JournalError, JournalFile, JournalStats, TornTail};
+use crate::engine::journal::{Journal, JournalError, JournalFile, JournalStats, TornTail};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -100,10 +100,10 @@ impl AuditLog {
     /// Opens the log at `path` (creating it), with its head file beside it.
     pub async fn open(path: impl Into<PathBuf>) -> Result<(Self, OpenReport), AuditError> {
         let path = path.into();
-        let (file, found, head_missing, kept) = tokio::task::spawn_blocking(move || prepare(&path))
+        let (file, found, head_missing) = tokio::task::spawn_blocking(move || prepare(&path))
             .await
             .map_err(|e| AuditError::Interrupted(e.to_string()))??;
-        let torn = file.torn().map(|torn| describe_torn(torn, kept.clone()));
+        let torn = file.torn().map(describe_torn);
         let (events, _) = broadcast::channel(FOLLOWERS_BUFFER);
         let head_path = head::path_for(file.path());
         let head = Keeper::spawn(head_path.clone(), "audit").map_err(|source| JournalError::Io {
@@ -176,9 +176,8 @@ impl AuditLog {
 }
 
 /// The blocking part of opening: lock, repair, read back, bring the head up
-/// to date. Says whether the head was missing while records existed, and
-/// where the bytes of a torn tail were kept.
-fn prepare(path: &Path) -> Result<(JournalFile, Scan, bool, Option<PathBuf>), AuditError> {
+/// to date. Says whether the head was missing while records existed.
+fn prepare(path: &Path) -> Result<(JournalFile, Scan, bool), AuditError> {
     let head_path = head::path_for(path);
     let head = head::read(&head_path)?;
     // Opening creates a missing log: a deleted one must not be replaced
@@ -187,7 +186,6 @@ fn prepare(path: &Path) -> Result<(JournalFile, Scan, bool, Option<PathBuf>), Au
         return Err(AuditError::Missing { path: path.to_path_buf(), head_seq: h.seq });
     }
     let file = JournalFile::open(path, head.map_or(0, |h| h.len))?;
-    let kept = file.torn().and_then(|torn| keep_cut(path, &torn.fragment));
     if let Some(h) = head.filter(|h| h.len > file.len()) {
         return Err(AuditError::Truncated {
             path: path.to_path_buf(),
@@ -208,30 +206,18 @@ fn prepare(path: &Path) -> Result<(JournalFile, Scan, bool, Option<PathBuf>), Au
             })?;
         }
     }
-    Ok((file, found, head_missing, kept))
+    Ok((file, found, head_missing))
 }
 
-fn describe_torn(torn: &TornTail, kept: Option<PathBuf>) -> TornRecord {
+fn describe_torn(torn: &TornTail) -> TornRecord {
     TornRecord {
         offset: torn.offset,
         bytes: torn.bytes,
         seq: seq_in(&torn.fragment),
         whole_line: torn.fragment.contains(&b'\n'),
-        kept,
+        kept: torn.kept.clone(),
         kept_bytes: torn.fragment.len() as u64,
     }
-}
-
-/// Appends bytes cut from the log's end to `audit.cut` beside it, each cut
-/// on lines of its own: what a damaged last line held stays there to be
-/// read. Failing to keep them does not stop the log from opening; the
-/// repair record says whether they were kept.
-fn keep_cut(log: &Path, fragment: &[u8]) -> Option<PathBuf> {
-    journal::keep_cut(log, fragment)
-        .inspect_err(
-            |e| tracing::warn!(log = %log.display(), "the bytes cut from the audit log were not kept: {e}"),
-        )
-        .ok()
 }
 
 /// The `"seq":<digits>` of a partly written record, when it got that far.

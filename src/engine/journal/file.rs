@@ -1,6 +1,6 @@
 //! Opening a journal file: create, lock, cut a torn tail, read lines.
 
-use super::fs::{create_private_dir, lock, open_private, sync_parent};
+use super::fs::{create_private_dir, keep_cut, lock, open_private, sync_parent};
 use super::writer::{Journal, Writer, run};
 use super::{Counters, FRAGMENT_KEPT, JournalError, QUEUE, SCAN_CHUNK, Sealer, TornTail};
 use std::fs::File;
@@ -94,9 +94,15 @@ impl JournalFile {
         let mut fragment = vec![0; kept];
         self.file.seek(SeekFrom::Start(cut)).map_err(JournalError::io("read", &path))?;
         self.file.read_exact(&mut fragment).map_err(JournalError::io("read", &path))?;
+        // Kept before the cut, so a crash between the two loses nothing: at
+        // worst the next open keeps the same bytes a second time. Failing to
+        // keep them does not stop the journal from opening; its repair says so.
+        let kept = keep_cut(&path, &fragment)
+            .inspect_err(|e| tracing::warn!(journal = %path.display(), "the bytes cut from its end were not kept: {e}"))
+            .ok();
         self.file.set_len(cut).map_err(JournalError::io("cut the torn tail of", &path))?;
         self.file.sync_all().map_err(JournalError::io("sync", &path))?;
-        self.torn = Some(TornTail { offset: cut, bytes: self.len - cut, fragment });
+        self.torn = Some(TornTail { offset: cut, bytes: self.len - cut, fragment, kept });
         self.len = cut;
         Ok(())
     }

@@ -126,6 +126,9 @@ pub struct TornTail {
     pub bytes: u64,
     /// The first bytes that were cut (at most 64 KiB), to say what was lost.
     pub fragment: Vec<u8>,
+    /// The `.cut` file beside the journal that `fragment` was appended to
+    /// before the cut, or `None` when it could not be written.
+    pub kept: Option<PathBuf>,
 }
 
 /// Counters of the writer's work.

@@ -36,7 +36,7 @@ pub(super) fn open_file(path: &Path) -> Result<Opened, OutboxError> {
     let cut = file.torn().map(|torn| {
         let mut cut =
             Cut::of(&torn.fragment, torn.offset, torn.bytes).held_by(old.as_ref(), survey.now.epoch);
-        cut.keep(path, &torn.fragment);
+        cut.kept = torn.kept.clone();
         cut
     });
     let lines = count(survey.now.lines, "line");

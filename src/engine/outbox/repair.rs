@@ -9,10 +9,9 @@
 //! outbox so that what they held can be recovered by hand.
 
 use super::head::Head;
-use crate::engine::journal::keep_cut;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Bytes at the outbox's end that are not a whole, readable line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,17 +69,6 @@ impl Cut {
                 Some("that webhook had been queued and acknowledged, and will not be sent")
             }
             _ => None,
-        }
-    }
-
-    /// Appends the cut bytes to `outbox.cut` beside the outbox, so a webhook
-    /// an unfinished line held can still be read and sent by hand. Failing
-    /// to keep them does not stop the outbox from opening: the cut is still
-    /// reported.
-    pub(super) fn keep(&mut self, outbox: &Path, fragment: &[u8]) {
-        match keep_cut(outbox, fragment) {
-            Ok(path) => self.kept = Some(path),
-            Err(e) => tracing::warn!(outbox = %outbox.display(), "the cut outbox bytes were not kept: {e}"),
         }
     }
 
