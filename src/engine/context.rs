@@ -214,7 +214,9 @@ pub(crate) fn error_class(error: &ApiError) -> ErrorClass {
     match &error.kind {
         ApiErrorKind::Network { .. } | ApiErrorKind::Interrupted { .. } => ErrorClass::Network,
         ApiErrorKind::Timeout { .. } => ErrorClass::Timeout,
-        _ => error.kind.status().and_then(ErrorClass::from_status).unwrap_or(ErrorClass::Network),
+        ApiErrorKind::Decode { .. } => ErrorClass::Unreadable,
+        ApiErrorKind::Config { .. } => ErrorClass::Console,
+        _ => error.kind.status().and_then(ErrorClass::from_status).unwrap_or(ErrorClass::Unreadable),
     }
 }
 
@@ -294,6 +296,24 @@ impl CampaignPacing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn failed(kind: ApiErrorKind, status: Option<u16>) -> ApiError {
+        let mut call = crate::api::CallInfo::new(reqwest::Method::GET, "/x".into());
+        call.status = status;
+        ApiError { kind, call: Box::new(call) }
+    }
+
+    #[test]
+    fn an_unreadable_reply_and_a_misconfigured_client_are_not_counted_as_the_network() {
+        let decode = ApiErrorKind::Decode { detail: "expected value".into(), excerpt: "<html>".into() };
+        assert_eq!(error_class(&failed(decode, Some(200))), ErrorClass::Unreadable);
+        let config = ApiErrorKind::Config { message: "no token URL".into() };
+        assert_eq!(error_class(&failed(config, None)), ErrorClass::Console);
+        let network = ApiErrorKind::Network { detail: "refused".into() };
+        assert_eq!(error_class(&failed(network, None)), ErrorClass::Network);
+        let server = ApiErrorKind::Server { status: 503, message: "busy".into() };
+        assert_eq!(error_class(&failed(server, Some(503))), ErrorClass::ServerError);
+    }
 
     #[tokio::test(start_paused = true)]
     async fn requests_to_one_campaign_are_spaced_and_a_pause_holds_back_only_that_campaign() {

@@ -249,7 +249,7 @@ impl<'a> Trail<'a> {
         // (receivers drop a `webhook-id` they already have).
         let settled =
             if self.ctx.sent_before(self.item.as_str()) { settled } else { settled.made_elsewhere() };
-        let Settled { mut outcome, call, after, class, webhook } = settled;
+        let Settled { mut outcome, call, after, mut class, webhook } = settled;
         if class == Some(ErrorClass::NotFound) {
             // The tenant no longer has something the change named: the
             // refresh that follows every change reads whole, so a removed
@@ -275,6 +275,7 @@ impl<'a> Trail<'a> {
                 outcome = Outcome::failed(format!(
                     "applied on the tenant, but its webhook could not be queued ({e}); the audit log has the change"
                 ));
+                class = Some(ErrorClass::Console);
             }
         }
         let mut entry = self
@@ -295,6 +296,9 @@ impl<'a> Trail<'a> {
         }
         if let Err(e) = self.ctx.audit.append(entry).await {
             tracing::error!(item = %self.item, "could not record an outcome: {e}");
+            if matches!(outcome, Outcome::Applied { .. }) {
+                class = Some(ErrorClass::Console);
+            }
             outcome = Outcome::failed(format!("{outcome}; but the audit log could not record it ({e})"));
         }
         let result = match (&outcome, class) {

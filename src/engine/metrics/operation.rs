@@ -78,10 +78,16 @@ pub enum ErrorClass {
     Network,
     /// No answer before the deadline.
     Timeout,
+    /// An answer that is not what the API documents for the call.
+    Unreadable,
+    /// The console's own part failed: the change reached the tenant, but its
+    /// audit record or its webhook could not be written, or the client was
+    /// misconfigured and sent nothing.
+    Console,
 }
 
 impl ErrorClass {
-    pub const COUNT: usize = 12;
+    pub const COUNT: usize = 14;
     pub const ALL: [Self; Self::COUNT] = [
         Self::Validation,
         Self::BadRequest,
@@ -95,6 +101,8 @@ impl ErrorClass {
         Self::ServerError,
         Self::Network,
         Self::Timeout,
+        Self::Unreadable,
+        Self::Console,
     ];
 
     /// The class of an HTTP status, or `None` when the status is not an error.
@@ -132,6 +140,8 @@ impl ErrorClass {
             Self::ServerError => "5xx",
             Self::Network => "network",
             Self::Timeout => "timeout",
+            Self::Unreadable => "unreadable",
+            Self::Console => "console",
         }
     }
 
