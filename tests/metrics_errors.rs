@@ -98,14 +98,20 @@ fn gauges_set_from_outside_appear_in_the_snapshot() {
     metrics.set_token_refreshes(2);
     metrics.set_token_refreshes(1);
     metrics.set_webhook_backlog(17);
-    metrics.set_delivery_lag(Some(Duration::from_millis(2_340)));
+    metrics.set_oldest_waiting(Some(time::OffsetDateTime::now_utc() - Duration::from_millis(2_340)));
     let after = metrics.snapshot();
     assert_eq!(after.token_refreshes, 2);
     assert_eq!(after.webhook_backlog, 17);
-    assert_eq!(after.delivery_lag_ms, Some(2_340));
+    let lag = after.delivery_lag_ms.expect("a webhook waits");
+    assert!(lag >= 2_340, "counted from when the oldest was queued: {lag} ms");
+
+    // Through an outage nothing is set again, and the lag still grows.
+    std::thread::sleep(Duration::from_millis(20));
+    let later = metrics.snapshot().delivery_lag_ms.expect("it still waits");
+    assert!(later >= lag + 20, "{later} ms, then {lag} ms");
 
     metrics.set_webhook_backlog(0);
-    metrics.set_delivery_lag(None);
+    metrics.set_oldest_waiting(None);
     let drained = metrics.snapshot();
     assert_eq!((drained.webhook_backlog, drained.delivery_lag_ms), (0, None));
 }

@@ -123,3 +123,25 @@ async fn the_publisher_stops_when_cancelled_or_unwatched() {
     drop(publisher.snapshots);
     publisher.task.await.expect("an unwatched publisher ends");
 }
+
+#[tokio::test(start_paused = true)]
+async fn while_a_webhook_waits_a_snapshot_goes_out_each_second_so_its_lag_moves() {
+    let metrics = Metrics::new();
+    let cancel = CancellationToken::new();
+    let publisher = spawn_publisher(metrics.clone(), MIN_PUBLISH_PERIOD, cancel.clone());
+    let published = watch_publications(publisher.snapshots.clone());
+
+    // An outage: one webhook waits, and nothing else happens.
+    metrics.set_oldest_waiting(Some(time::OffsetDateTime::now_utc()));
+    sleep(Duration::from_secs(10)).await;
+    let waiting = published.lock().await.len();
+    assert!((9..=12).contains(&waiting), "{waiting} snapshots in 10 s of waiting");
+
+    metrics.set_oldest_waiting(None);
+    sleep(Duration::from_secs(2)).await;
+    let drained = published.lock().await.len();
+    assert_eq!(publisher.snapshots.borrow().delivery_lag_ms, None);
+    sleep(Duration::from_secs(10)).await;
+    assert_eq!(published.lock().await.len(), drained, "published on with nothing waiting");
+    cancel.cancel();
+}

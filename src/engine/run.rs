@@ -179,8 +179,7 @@ pub(crate) fn forward_outbox_status(ctx: &Arc<Ctx>, deliverer: &Deliverer) {
         while status.changed().await.is_ok() {
             let now = status.borrow_and_update().clone();
             metrics.set_webhook_backlog(now.backlog as u64);
-            let lag = now.oldest_pending.map(|_| now.delivery_lag(time::OffsetDateTime::now_utc()));
-            metrics.set_delivery_lag(lag);
+            metrics.set_oldest_waiting(now.oldest_pending);
             if events.send(Event::Outbox(now)).await.is_err() {
                 break;
             }

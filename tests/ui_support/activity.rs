@@ -29,7 +29,7 @@ pub fn metrics() -> MetricsSnapshot {
         }
     }
     m.set_webhook_backlog(3);
-    m.set_delivery_lag(Some(Duration::from_secs(4)));
+    m.set_oldest_waiting(Some(time::OffsetDateTime::now_utc() - Duration::from_secs(4)));
     m.snapshot_at(start + Duration::from_secs(90))
 }
 

@@ -3,10 +3,10 @@
 
 use crate::api::SetbackCounts;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use time::OffsetDateTime;
 
-/// Stands for "no delivery waiting" in the lag gauge.
-const NO_LAG: u64 = u64::MAX;
+/// Stands for "no delivery waiting" in the oldest-waiting gauge.
+const NONE_WAITING: u64 = u64::MAX;
 
 pub(super) struct Gauges {
     token_refreshes: AtomicU64,
@@ -14,7 +14,10 @@ pub(super) struct Gauges {
     server_errors: AtomicU64,
     unanswered: AtomicU64,
     webhook_backlog: AtomicU64,
-    delivery_lag_ms: AtomicU64,
+    /// When the oldest waiting webhook was queued, in Unix milliseconds.
+    /// The lag is counted from it when a snapshot is taken, so it goes on
+    /// growing through an outage in which nothing else changes.
+    oldest_waiting_ms: AtomicU64,
 }
 
 impl Gauges {
@@ -25,7 +28,7 @@ impl Gauges {
             server_errors: AtomicU64::new(0),
             unanswered: AtomicU64::new(0),
             webhook_backlog: AtomicU64::new(0),
-            delivery_lag_ms: AtomicU64::new(NO_LAG),
+            oldest_waiting_ms: AtomicU64::new(NONE_WAITING),
         }
     }
 
@@ -57,10 +60,14 @@ impl Gauges {
         self.webhook_backlog.swap(pending, Ordering::Relaxed) != pending
     }
 
-    /// Whether the value changed, at the millisecond the snapshot shows.
-    pub fn set_delivery_lag(&self, lag: Option<Duration>) -> bool {
-        let ms = lag.map_or(NO_LAG, |lag| u64::try_from(lag.as_millis()).unwrap_or(NO_LAG - 1));
-        self.delivery_lag_ms.swap(ms, Ordering::Relaxed) != ms
+    /// Whether the value changed, to the millisecond.
+    pub fn set_oldest_waiting(&self, queued: Option<OffsetDateTime>) -> bool {
+        let ms = queued.map_or(NONE_WAITING, |at| unix_ms(at).min(NONE_WAITING - 1));
+        self.oldest_waiting_ms.swap(ms, Ordering::Relaxed) != ms
+    }
+
+    pub fn is_delivery_waiting(&self) -> bool {
+        self.oldest_waiting_ms.load(Ordering::Relaxed) != NONE_WAITING
     }
 
     pub fn token_refreshes(&self) -> u64 {
@@ -71,8 +78,14 @@ impl Gauges {
         self.webhook_backlog.load(Ordering::Relaxed)
     }
 
-    pub fn delivery_lag_ms(&self) -> Option<u64> {
-        let ms = self.delivery_lag_ms.load(Ordering::Relaxed);
-        (ms != NO_LAG).then_some(ms)
+    /// How long the oldest waiting webhook has waited by `now`.
+    pub fn delivery_lag_ms(&self, now: OffsetDateTime) -> Option<u64> {
+        let queued = self.oldest_waiting_ms.load(Ordering::Relaxed);
+        (queued != NONE_WAITING).then(|| unix_ms(now).saturating_sub(queued))
     }
+}
+
+/// Milliseconds since the Unix epoch; 0 for a time before it.
+fn unix_ms(at: OffsetDateTime) -> u64 {
+    u64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(0)
 }

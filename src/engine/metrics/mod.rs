@@ -58,8 +58,9 @@ struct Shared {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Marker {
     generation: u64,
-    /// The current second while the window still holds samples: as it
-    /// slides, samples leave it and the sparkline moves.
+    /// The current second while the window still holds samples, or while
+    /// a webhook waits: as it slides, samples leave the window and the
+    /// delivery lag grows.
     sliding: Option<u64>,
 }
 
@@ -122,9 +123,10 @@ impl Metrics {
         }
     }
 
-    /// Sets how long the oldest waiting webhook delivery has waited.
-    pub fn set_delivery_lag(&self, lag: Option<Duration>) {
-        if self.shared.gauges.set_delivery_lag(lag) {
+    /// Sets when the oldest webhook still waiting for delivery was queued
+    /// (`None` when none waits): snapshots count the delivery lag from it.
+    pub fn set_oldest_waiting(&self, queued: Option<time::OffsetDateTime>) {
+        if self.shared.gauges.set_oldest_waiting(queued) {
             self.changed();
         }
     }
@@ -150,7 +152,7 @@ impl Metrics {
             token_refreshes: gauges.token_refreshes(),
             tenant_setbacks: gauges.setbacks(),
             webhook_backlog: gauges.webhook_backlog(),
-            delivery_lag_ms: gauges.delivery_lag_ms(),
+            delivery_lag_ms: gauges.delivery_lag_ms(time::OffsetDateTime::now_utc()),
         }
     }
 
@@ -159,10 +161,8 @@ impl Metrics {
         let newest = self.shared.newest_second.load(Ordering::Relaxed);
         // The window holds samples until its oldest second passes the newest one.
         let holds_samples = newest > 0 && now < newest - 1 + WINDOW_SECS;
-        Marker {
-            generation: self.shared.generation.load(Ordering::Acquire),
-            sliding: holds_samples.then_some(now),
-        }
+        let moving = holds_samples || self.shared.gauges.is_delivery_waiting();
+        Marker { generation: self.shared.generation.load(Ordering::Acquire), sliding: moving.then_some(now) }
     }
 
     fn elapsed_at(&self, at: Instant) -> Duration {
