@@ -62,7 +62,12 @@ impl MetricsQuery {
     ) -> Result<Self, FieldError> {
         // A range that ends where it starts holds no execution: refused,
         // rather than answered with rows that read as an action never run.
-        let (to, from) = (date_to.to_the_second(), date_from.to_the_second());
+        // Shown to the second, unless both fall in the same one: "10:00:00Z
+        // is before 10:00:00Z" would say nothing.
+        let (to, from) = match (date_to.to_the_second(), date_from.to_the_second()) {
+            (to, from) if to == from => (date_to, date_from),
+            shown => shown,
+        };
         let rule = match date_to.cmp(&date_from) {
             Ordering::Greater => None,
             Ordering::Equal => Some(format!(
@@ -139,5 +144,15 @@ mod tests {
         assert_eq!(empty.field, "dateTo");
         assert!(empty.rule.contains("a range must end after it starts"), "{}", empty.rule);
         assert!(MetricsQuery::daily(None, at("2026-11-20T00:00:00Z"), at("2026-11-20T00:00:01Z")).is_ok());
+    }
+
+    #[test]
+    fn ends_in_one_second_are_told_apart_by_their_fractions() {
+        let err = MetricsQuery::daily(None, at("2026-11-20T10:00:00.750Z"), at("2026-11-20T10:00:00.250Z"))
+            .unwrap_err();
+        assert!(err.rule.contains(".25") && err.rule.contains(".75"), "{}", err.rule);
+        let apart = MetricsQuery::daily(None, at("2026-11-20T10:00:05.750Z"), at("2026-11-20T10:00:00.250Z"))
+            .unwrap_err();
+        assert!(!apart.rule.contains(".25"), "whole seconds are enough here: {}", apart.rule);
     }
 }
