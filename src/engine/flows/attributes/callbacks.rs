@@ -35,7 +35,7 @@ use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -52,6 +52,8 @@ const BODY_LIMIT: usize = 256 * 1024;
 const REMEMBERED: usize = 1024;
 /// How long removing the registration at stop may take.
 const FAREWELL: Duration = Duration::from_secs(2);
+/// The shortest time between two warnings of refused callbacks.
+const WARN_EVERY: Duration = Duration::from_secs(10);
 
 /// Starts the listener and registers it, or reports the registration this
 /// engine already made. `command` is the change's id in the audit log.
@@ -80,7 +82,12 @@ pub(super) async fn watch(ctx: &Ctx, command: &CommandId) -> Outcome {
         Ok(registered) => registered,
         Err(outcome) => return outcome,
     };
-    let receiver = Arc::new(Receiver { key, events: ctx.events.clone(), seen: Mutex::default() });
+    let receiver = Arc::new(Receiver {
+        key,
+        events: ctx.events.clone(),
+        seen: Mutex::default(),
+        refusals: Mutex::default(),
+    });
     let listener = tokio::spawn(serve(socket, receiver, ctx.stop.clone()));
     if let Err(e) = tokio::fs::write(marker(ctx), hook.id.as_str()).await {
         tracing::warn!("could not mark the callback registration for removal after a crash: {e}");
@@ -209,6 +216,33 @@ struct Receiver {
     events: mpsc::Sender<Event>,
     /// Ids of verified deliveries lately received, newest last.
     seen: Mutex<VecDeque<String>>,
+    refusals: Mutex<Refusals>,
+}
+
+/// Warnings of refused callbacks, at most one every [`WARN_EVERY`]: anything
+/// on this machine can post to the listener, and a flood of forgeries must
+/// not become a flood in the log.
+#[derive(Debug, Default)]
+struct Refusals {
+    last_warned: Option<Instant>,
+    unsaid: u64,
+}
+
+impl Refusals {
+    /// Whether a refusal at `now` is warned of, with how many went unsaid
+    /// since the last warning; `None` counts it among those.
+    fn warn_at(&mut self, now: Instant) -> Option<u64> {
+        match self.last_warned {
+            Some(last) if now.saturating_duration_since(last) < WARN_EVERY => {
+                self.unsaid += 1;
+                None
+            }
+            _ => {
+                self.last_warned = Some(now);
+                Some(std::mem::take(&mut self.unsaid))
+            }
+        }
+    }
 }
 
 impl Receiver {
@@ -223,6 +257,19 @@ impl Receiver {
         }
         seen.push_back(id.to_string());
         true
+    }
+
+    /// Warns of a refused callback, unless one was warned of lately.
+    fn refused(&self, verdict: Verdict, why: &str) {
+        let unsaid = self.refusals.lock().unwrap_or_else(|p| p.into_inner()).warn_at(Instant::now());
+        match unsaid {
+            Some(0) => tracing::warn!(?verdict, "an attribute callback {why}"),
+            Some(n) => tracing::warn!(
+                ?verdict,
+                "an attribute callback {why} ({n} more refused since the last warning, unsaid)"
+            ),
+            None => {}
+        }
     }
 }
 
@@ -240,7 +287,7 @@ async fn receive(State(receiver): State<Arc<Receiver>>, headers: HeaderMap, body
     let verdict = verdict(&receiver.key, &headers, &body);
     let verified = verdict == Verdict::Valid;
     let Ok(payload) = serde_json::from_slice::<Value>(&body) else {
-        tracing::warn!(?verdict, "an attribute callback whose body is not JSON was refused");
+        receiver.refused(verdict, "whose body is not JSON was refused");
         return if verified { StatusCode::BAD_REQUEST } else { StatusCode::UNAUTHORIZED };
     };
     if verified {
@@ -253,10 +300,7 @@ async fn receive(State(receiver): State<Arc<Receiver>>, headers: HeaderMap, body
             return StatusCode::OK;
         }
     } else {
-        tracing::warn!(
-            ?verdict,
-            "an attribute callback failed its signature check; reported as not verified"
-        );
+        receiver.refused(verdict, "failed its signature check; reported as not verified");
     }
     let callback = AttributeCallback {
         interaction_id: payload
@@ -303,9 +347,21 @@ mod tests {
         let secret = SigningKey::generate_secret();
         let key = SigningKey::from_secret(&secret).unwrap();
         let (events, _rx) = mpsc::channel(1);
-        let receiver = Receiver { key, events, seen: Mutex::default() };
+        let receiver = Receiver { key, events, seen: Mutex::default(), refusals: Mutex::default() };
         assert!(receiver.first_time("msg_1"));
         assert!(!receiver.first_time("msg_1"), "a retried delivery is dropped");
         assert!(receiver.first_time("msg_2"));
+    }
+
+    #[test]
+    fn refusals_are_warned_of_once_in_a_while_with_the_count_left_unsaid() {
+        let mut refusals = Refusals::default();
+        let start = Instant::now();
+        assert_eq!(refusals.warn_at(start), Some(0), "the first is said");
+        for i in 1..=500 {
+            assert_eq!(refusals.warn_at(start + Duration::from_millis(i)), None, "a flood is not");
+        }
+        assert_eq!(refusals.warn_at(start + WARN_EVERY), Some(500), "then once, with the count");
+        assert_eq!(refusals.warn_at(start + WARN_EVERY * 3), Some(0));
     }
 }
