@@ -2,7 +2,7 @@
 //! sent: JSON lines (one object per line) or CSV (a header row, then one
 //! change per row). Blank lines and lines starting with `#` are skipped.
 
-use super::csv_rows::csv_rows;
+use super::csv_rows::{self, csv_rows};
 use super::entry::{Entry, Line};
 use super::fields::Fields;
 use super::{local, parse};
@@ -11,6 +11,7 @@ use crate::domain::{FieldError, Invalid, Problems, Timestamp};
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -114,10 +115,20 @@ impl Batch {
             BatchError::NotText { path: path.to_path_buf(), line }
         })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // A line ends at a carriage return on its own too (old Mac files),
+        // and every count of lines goes by line feeds: otherwise a file of
+        // such lines would read as one, a comment swallowing every change.
+        let plain = lone_carriage_returns_as_line_feeds(text);
+        let format = Format::of(path, &plain);
+        let text = match format {
+            Format::JsonLines => plain,
+            // A quoted cell may hold one: it stays the cell's.
+            Format::Csv => csv_rows::lone_carriage_returns_as_line_feeds(text),
+        };
+        let text = text.as_ref();
         if content_lines(text).next().is_none() {
             return Err(BatchError::Empty { path: path.to_path_buf() });
         }
-        let format = Format::of(path, text);
         let base = path.parent().unwrap_or(Path::new("."));
         let (rows, listed_lines) = match format {
             Format::JsonLines => {
@@ -197,6 +208,20 @@ const LISTS: [&str; 2] = ["dispositions", "attributes"];
 /// as the first of a list (`attributes[0].value`), the line as `value`.
 fn as_written(field: &str) -> String {
     LISTS.iter().find_map(|list| field.strip_prefix(list)?.strip_prefix("[0].")).unwrap_or(field).to_string()
+}
+
+/// Every carriage return not followed by a line feed made one. Outside a
+/// string JSON reads one as a blank, and inside a string it must be escaped.
+fn lone_carriage_returns_as_line_feeds(text: &str) -> Cow<'_, str> {
+    if !text.contains('\r') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(if c == '\r' && chars.peek() != Some(&'\n') { '\n' } else { c });
+    }
+    Cow::Owned(out)
 }
 
 /// Lines with content, numbered from 1.
@@ -327,10 +352,27 @@ mod tests {
         assert_eq!(batch.lines.iter().map(|l| l.number).collect::<Vec<_>>(), [2, 3]);
         let stray = "op,userId,status\nagent_status,u-1,Busy\ragent_status,u-2,Nap\n";
         assert_eq!(errors(parse("x.csv", stray)).iter().map(|e| e.line).collect::<Vec<_>>(), [3]);
+        let commented = "# agents\rop,userId,status\ragent_status,u-1,Busy\r";
+        assert_eq!(parse("x.csv", commented).unwrap().lines[0].number, 3, "a comment ends at its CR");
         let quoted = "op,userId,status,wrapUpCode\nagent_status,u-1,Busy,\"a\rb\"\n";
         // Inside quotes it is the cell's, which this field refuses.
         let bad = errors(parse("x.csv", quoted));
         assert_eq!((bad.len(), bad[0].line, bad[0].field.as_str()), (1, 2, "wrapUpCode"), "{bad:?}");
+    }
+
+    /// A JSON lines file whose lines end in CR alone: read as one line, its
+    /// opening comment swallowed every change and the file read as empty.
+    #[test]
+    fn json_lines_ended_by_lone_carriage_returns_are_lines_of_their_own() {
+        let old_mac = "# agents\r{\"op\":\"agent_status\",\"userId\":\"u-1\",\"status\":\"Busy\"}\r\
+                       {\"op\":\"agent_status\",\"userId\":\"u-2\",\"status\":\"Training\"}\r";
+        for name in ["x.jsonl", "x.txt"] {
+            let batch = parse(name, old_mac).unwrap();
+            assert_eq!(batch.format, Format::JsonLines);
+            assert_eq!(batch.lines.iter().map(|l| l.number).collect::<Vec<_>>(), [2, 3], "{name}");
+        }
+        let crlf = "{\"op\":\"agent_status\",\"userId\":\"u-1\",\"status\":\"Busy\"}\r\n";
+        assert_eq!(parse("x.jsonl", crlf).unwrap().lines.len(), 1, "CRLF still ends one line");
     }
 
     /// An unclosed quote would read every later row into one cell: those

@@ -19,9 +19,10 @@ type Row = Result<(usize, Fields), LineError>;
 
 /// The file's rows, and how many changes it lists: every record after the
 /// header, read or not (a refused header leaves them unread).
+/// `text` has had its lone carriage returns made line feeds
+/// ([`lone_carriage_returns_as_line_feeds`]).
 pub(super) fn csv_rows(text: &str) -> (Vec<Row>, usize) {
-    let text = lone_carriage_returns_as_line_feeds(text);
-    let prepared = Prepared::of(&text);
+    let prepared = Prepared::of(text);
     let text = prepared.text.as_str();
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let starts: Vec<usize> =
@@ -81,7 +82,7 @@ pub(super) fn csv_rows(text: &str) -> (Vec<Row>, usize) {
 /// lines here goes by line feeds. So each lone one outside a quoted cell
 /// becomes a line feed first: otherwise rows would share a line number, and
 /// with it the id their changes and webhooks are known by.
-fn lone_carriage_returns_as_line_feeds(text: &str) -> Cow<'_, str> {
+pub(super) fn lone_carriage_returns_as_line_feeds(text: &str) -> Cow<'_, str> {
     if !text.contains('\r') {
         return Cow::Borrowed(text);
     }
