@@ -1,7 +1,7 @@
 //! The remote part of a change, as the flows settle it: how it ended, and
 //! whether a failed call is worth another try.
 
-use crate::api::{ApiError, ApiErrorKind, CallInfo};
+use crate::api::{ApiError, ApiErrorKind, CallInfo, RetryPolicy};
 use crate::engine::context::settle;
 pub(in crate::engine::flows) use crate::engine::context::unsettled;
 use crate::engine::event::Outcome;
@@ -84,14 +84,34 @@ const TRIES_AGAIN: u32 = 2;
 /// extra tries, having waited a moment first. `false` once it is no use:
 /// the tenant refused the call itself, or the tries are spent.
 pub(in crate::engine::flows) async fn try_again(error: &ApiError, tried: u32) -> bool {
+    match pause_before_trying_again(error, tried) {
+        Some(wait) => {
+            tokio::time::sleep(wait).await;
+            true
+        }
+        None => false,
+    }
+}
+
+/// How long to wait before trying `error`'s call again, or `None` when it
+/// is not tried again. A wait the tenant asked for is never cut short, and
+/// one longer than the client waits out ends the change: its outcome names
+/// the wait, rather than the change going again before it is over.
+fn pause_before_trying_again(error: &ApiError, tried: u32) -> Option<Duration> {
     if !unsettled(error) || tried >= TRIES_AGAIN {
-        return false;
+        return None;
+    }
+    let asked = match &error.kind {
+        ApiErrorKind::RateLimited { retry_after, .. } => *retry_after,
+        _ => None,
+    };
+    if asked.is_some_and(|wait| wait > RetryPolicy::default().max_retry_after) {
+        return None;
     }
     // Jittered, so the many calls one fault cut short (every call in flight
     // when a token is revoked) do not all come back at the same moment.
-    let wait = Duration::from_secs(u64::from(tried) + 1).mul_f64(rand::random_range(0.5..1.5));
-    tokio::time::sleep(wait).await;
-    true
+    let jittered = Duration::from_secs(u64::from(tried) + 1).mul_f64(rand::random_range(0.5..1.5));
+    Some(jittered.max(asked.unwrap_or_default()))
 }
 
 /// The extra tries of one call: how many were made, and how many of its
@@ -175,5 +195,28 @@ mod tests {
             unreachable!()
         };
         assert_eq!(after, Duration::from_secs(8), "with no extra try, the call's own wait");
+    }
+
+    fn limited(retry_after: Option<u64>) -> ApiError {
+        let kind = ApiErrorKind::RateLimited {
+            retry_after: retry_after.map(Duration::from_secs),
+            message: "slow down".into(),
+        };
+        ApiError {
+            kind,
+            call: Box::new(CallInfo::new(reqwest::Method::PUT, "/api/v2/users/u/status".into())),
+        }
+    }
+
+    #[test]
+    fn a_wait_the_tenant_asked_for_is_waited_out_or_ends_the_change() {
+        for _ in 0..50 {
+            let wait = pause_before_trying_again(&limited(Some(20)), 0).expect("20 s is waited out");
+            assert!(wait >= Duration::from_secs(20), "tried again after {wait:?}, before the 20 s asked");
+            let bare = pause_before_trying_again(&limited(None), 0).expect("a bare 429 is tried again");
+            assert!(bare < Duration::from_secs(2), "{bare:?}");
+        }
+        assert_eq!(pause_before_trying_again(&limited(Some(45)), 0), None, "longer than the client waits");
+        assert_eq!(pause_before_trying_again(&limited(Some(1)), TRIES_AGAIN), None, "the tries are spent");
     }
 }
