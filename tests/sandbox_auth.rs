@@ -182,6 +182,11 @@ async fn a_token_reaches_the_calls_its_scopes_allow_and_403_names_the_scopes_els
     let response =
         authed(&api.client, Method::PUT, api.url("/api/v2/users/u-1/status"), &writer).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
+    // Document 003: reading a user needs user:status:read or user:read,
+    // which the write scope alone is not.
+    let response =
+        authed(&api.client, Method::GET, api.url("/api/v2/users/u-1"), &writer).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
     api.stop().await;
 }
 

@@ -35,7 +35,9 @@ const CAMPAIGNS_READ: &[&str] = &["outbound:campaign:read", "outbound:campaign:w
 const CONTACTS_READ: &[&str] =
     &["outbound:contact:read", "outbound:contact:write", "outbound:campaign:write"];
 const CONTACTS_WRITE: &[&str] = &["outbound:disposition:write", "outbound:contact:write"];
-const USERS_READ: &[&str] = &["user:read", "user:status:read", "user:status:write"];
+// Document 003: reading a user "requires user:status:read or user:read";
+// unlike the other resources, the write scope alone does not read.
+const USERS_READ: &[&str] = &["user:read", "user:status:read"];
 const STATUS_WRITE: &[&str] = &["user:status:write"];
 const DATA_ACTIONS_READ: &[&str] = &["data-actions:read", "data-actions:write"];
 const DATA_ACTIONS_WRITE: &[&str] = &["data-actions:write"];
