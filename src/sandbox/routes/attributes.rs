@@ -32,6 +32,9 @@ pub(super) async fn post(
         }
         AttributeDraft { key: e.text("key"), value: e.value("value"), mode }
     })?;
+    // Document 002's payload forbids extra fields (`extra="forbid"`); its
+    // entries, being plain models, ignore theirs.
+    f.deny_unknown(&["attributes"]);
     f.finish()?;
     let changed = s.tenant.change_attributes(&id, if_match.as_ref(), &rows)?;
     if let Some(event) = changed.event {
