@@ -18,6 +18,8 @@ fn lively() -> SandboxConfig {
         simulate: true,
         tick: Duration::from_millis(20),
         size: TenantSize { agents: 60, interactions: 120, campaigns: 2, contacts_per_campaign: 50 },
+        // Retires closed interactions at once, which two tests wait for.
+        retention: Duration::ZERO,
         ..SandboxConfig::quiet()
     }
 }

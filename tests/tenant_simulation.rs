@@ -8,10 +8,16 @@ use cxone_console::sandbox::tenant::{
 use cxone_console::sandbox::{SandboxConfig, Stats, TenantSize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 fn tenant(stats: Arc<Stats>) -> Tenant {
+    tenant_keeping(stats, Duration::ZERO)
+}
+
+fn tenant_keeping(stats: Arc<Stats>, retention: Duration) -> Tenant {
     let size = TenantSize { agents: 80, interactions: 400, campaigns: 3, contacts_per_campaign: 150 };
-    Tenant::seed(&SandboxConfig { seed: 11, size, campaign_rate: None, ..SandboxConfig::quiet() }, stats)
+    let config = SandboxConfig { seed: 11, size, campaign_rate: None, retention, ..SandboxConfig::quiet() };
+    Tenant::seed(&config, stats)
 }
 
 fn pinned_tags(t: &Tenant) -> Vec<String> {
@@ -106,4 +112,24 @@ fn contacts_go_through_the_dialer_states_in_order() {
         }
     }
     assert!(completed_by_dialer > 0, "some calls ended with an outcome");
+}
+
+/// A file of changes is made from a listing: through the run's first
+/// retention, every interaction listed stays, closed or awaiting a
+/// disposition, while new ones still arrive as others close.
+#[test]
+fn no_interaction_is_retired_within_the_retention() {
+    let t = tenant_keeping(Arc::new(Stats::default()), Duration::from_secs(30 * 60));
+    let listed: Vec<String> = t
+        .list_interactions(&Window { top: 1_000, ..Window::default() }, None)
+        .items
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    for _ in 0..300 {
+        t.step();
+    }
+    let gone: Vec<&String> = listed.iter().filter(|id| t.interaction(id).is_err()).collect();
+    assert!(gone.is_empty(), "retired within the retention: {gone:?}");
+    assert!(t.counts().interactions > listed.len(), "no new interaction arrived");
 }

@@ -31,6 +31,10 @@ pub struct SandboxConfig {
     pub sink_secret: SecretString,
     /// Requests per second per campaign on contact endpoints; `None` is unlimited.
     pub campaign_rate: Option<RateLimit>,
+    /// How long the simulation keeps a closed interaction left untouched, and
+    /// how long a run goes before it retires any: a file of changes made
+    /// from a listing must not find its interactions gone.
+    pub retention: Duration,
 }
 
 impl Default for SandboxConfig {
@@ -47,6 +51,7 @@ impl Default for SandboxConfig {
             client_secret: random_secret("sbx_"),
             sink_secret: SigningKey::generate_secret(),
             campaign_rate: Some(RateLimit::default()),
+            retention: Duration::from_secs(30 * 60),
         }
     }
 }

@@ -85,14 +85,27 @@ struct Data {
     rng: StdRng,
     /// How many interactions the simulation keeps the tenant near.
     interaction_target: usize,
+    /// How many interactions the simulation keeps open: new ones arrive
+    /// as others close.
+    open_target: usize,
+    /// See [`SandboxConfig::retention`].
+    retention: std::time::Duration,
+    /// Before this, no interaction is retired.
+    retiring_from: Stamp,
 }
 
 impl Tenant {
     /// Generates the tenant `config.seed` and `config.size` describe.
     pub fn seed(config: &SandboxConfig, stats: Arc<Stats>) -> Self {
         let seeded = seed::generate(config.seed, config.size, config.campaign_rate);
+        let mut clock = Clock::new();
+        let retiring_from = clock.now().plus(config.retention);
+        let open_target = seeded.interactions.iter().filter(|i| i.is_open()).count();
         let data = Data {
-            clock: Clock::new(),
+            clock,
+            open_target,
+            retention: config.retention,
+            retiring_from,
             interactions: seeded.interactions,
             campaigns: seeded.campaigns,
             users: seeded.users,

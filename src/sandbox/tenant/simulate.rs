@@ -26,6 +26,10 @@ use std::time::Duration;
 const AGENT_SAMPLE: usize = 24;
 /// Interactions looked at per step.
 const INTERACTION_SAMPLE: usize = 12;
+/// Interactions retired at most in one step, so that those kept through a
+/// run's first [`SandboxConfig::retention`](crate::sandbox::SandboxConfig)
+/// leave a few at a time, not all at once.
+const RETIRED_PER_STEP: usize = 2;
 /// Contacts the dialer works on at once, across campaigns.
 const DIALER_LINES: usize = 60;
 /// Contacts picked per step to start dialing or to recycle.
@@ -117,8 +121,10 @@ impl Data {
         });
     }
 
-    /// Closes some open interactions, lets new ones arrive, and retires the
-    /// oldest closed ones so the total stays near the configured size.
+    /// Closes some open interactions, lets new ones arrive as others close,
+    /// and retires the closed ones left untouched longest so the total
+    /// comes back near the configured size, once the run and they are past
+    /// the retention: until then it grows by the interactions closed.
     fn step_interactions(&mut self, words: &Words) {
         let at = self.clock.now();
         for _ in 0..INTERACTION_SAMPLE.min(self.interactions.len()) {
@@ -128,15 +134,25 @@ impl Data {
                 self.close_interaction(&id, at);
             }
         }
-        if self.interactions.len() < self.interaction_target && self.rng.random_bool(0.5) {
+        let open = self.interactions.iter().filter(|i| i.is_open()).count();
+        if open < self.open_target && self.rng.random_bool(0.5) {
             self.open_interaction(words, None, at);
         }
         let slack = self.interaction_target / 100 + 1;
-        let mut retire = self.interactions.len().saturating_sub(self.interaction_target + slack);
+        let mut retire = match at >= self.retiring_from {
+            true => {
+                self.interactions.len().saturating_sub(self.interaction_target + slack).min(RETIRED_PER_STEP)
+            }
+            false => 0,
+        };
+        let kept_since = at.minus(self.retention.try_into().unwrap_or(time::Duration::ZERO));
         while retire > 0 {
+            // Oldest first by their last change: past the first recent one,
+            // none is old enough.
             let oldest = self
                 .interactions
                 .oldest_first()
+                .take_while(|i| i.meta.updated_at <= kept_since)
                 .find(|i| !i.is_open() && !self.pinned.contains(&i.id))
                 .map(|i| i.id.clone());
             let Some(id) = oldest else { break };

@@ -81,10 +81,7 @@ async fn one_bad_entry_rejects_the_whole_request() {
     // The payload forbids fields it does not define (`extra="forbid"`).
     let extra = json!({ "attributes": [ { "key": "customer_segment", "value": "smb" } ], "bogus": true });
     let r = h.send(Method::POST, &path(), Some(&extra), &[]).await;
-    assert_eq!(
-        (r.status, r.body["details"][0]["field"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("bogus"))
-    );
+    assert_eq!((r.status, r.body["details"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("bogus")));
 
     let after = h.get(&path()).await;
     assert_eq!(after.body, before.body, "nothing changed");
