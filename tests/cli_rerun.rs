@@ -49,3 +49,57 @@ async fn a_file_another_home_already_ran_changes_nothing_and_says_so() {
     assert_eq!(tenant.state().sink.deliveries("wfm").len(), wfm_before, "no webhook announced it again");
     tenant.shutdown().await;
 }
+
+const CAMPAIGN: &str = "a1b2c3d4-e5f6-7890-g1h2-i3j4k5l6m7n8";
+const CONTACT: &str = "contact-uuid-111111111111";
+
+/// A file that gives one contact two outcomes: the first wins (document
+/// 001's processed set), in the run that applied it and in every run after,
+/// dry or not; a re-run must not apply the duplicate over it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_duplicate_skipped_by_the_first_run_stays_skipped_when_the_file_runs_again() {
+    let tenant = test_tenant().await;
+    let home = Home::new();
+    home.write_config(&tenant_config(&tenant));
+    let line = |code: &str| {
+        format!(
+            "{{\"op\":\"contact_disposition\",\"campaignId\":\"{CAMPAIGN}\",\"contactId\":\"{CONTACT}\",\
+             \"outcomeCode\":\"{code}\",\"agentId\":\"agent-uuid-1234567890abcdef\",\"notes\":\"first call\"}}\n"
+        )
+    };
+    let file = write(&home, "twice.jsonl", &format!("{}{}", line("INTERESTED"), line("DO_NOT_CALL")));
+    let file = file.to_str().unwrap();
+    let keys = |ran: &cli_support::Ran| -> Vec<(String, String)> {
+        let report = ran.report();
+        report["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| (l["outcome"].as_str().unwrap().into(), l["key"].as_str().unwrap_or("").into()))
+            .collect()
+    };
+
+    let first = home.run(&["apply", "--file", file], &secrets()).await;
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    assert_eq!(keys(&first), [("applied".into(), "".into()), ("skipped".into(), "duplicate".into())]);
+    let writes_after_first = writes(&tenant);
+
+    let dry = home.run(&["apply", "--dry-run", "--file", file], &secrets()).await;
+    assert_eq!(
+        keys(&dry),
+        [("would_skip".into(), "earlier_run".into()), ("would_skip".into(), "duplicate".into())],
+        "{}",
+        dry.stdout
+    );
+    let again = home.run(&["apply", "--file", file], &secrets()).await;
+    assert_eq!(again.code, Some(0), "{}", again.stderr);
+    assert_eq!(
+        keys(&again),
+        [("skipped".into(), "earlier_run".into()), ("skipped".into(), "duplicate".into())]
+    );
+
+    let contact = tenant.state().tenant.contact(CAMPAIGN, CONTACT).expect("the pinned contact").value;
+    assert_eq!(contact.outcome_code.as_deref(), Some("INTERESTED"), "the first outcome stands");
+    assert_eq!(writes(&tenant), writes_after_first, "the tenant took no write after the first run");
+    tenant.shutdown().await;
+}

@@ -48,7 +48,14 @@ pub(crate) async fn preview(
     let mut reports = Vec::with_capacity(batch.lines.len());
     for (index, line) in batch.lines.iter().enumerate() {
         let report = match &line.entry {
-            _ if done_before.contains(&index) => Ok(earlier_run(line)),
+            _ if done_before.contains(&index) => {
+                if let Entry::ContactDisposition(draft) = &line.entry {
+                    // As the run does: a later line for its contact is the
+                    // duplicate it was when this one was applied.
+                    contacts.take(draft);
+                }
+                Ok(earlier_run(line))
+            }
             Entry::InteractionDisposition { interaction_id, dispositions } => {
                 interaction(&mut targets, line, interaction_id, dispositions, now).await
             }
@@ -228,6 +235,24 @@ async fn agent(
     refused(line, read.await)
 }
 
+fn contact_key(draft: &ContactDispositionDraft) -> (String, String) {
+    (draft.campaign_id.trim().to_string(), draft.contact_id.trim().to_string())
+}
+
+/// Every field the line would set, as its intent records them: the
+/// outcome, and the notes and custom fields when it gives them.
+fn contact_after(wanted: &OutcomeCode, draft: &ContactDispositionDraft) -> Value {
+    let mut after = json!({ "outcomeCode": wanted.as_str() });
+    let notes = draft.notes.trim();
+    if !notes.is_empty() {
+        after["notes"] = json!(notes);
+    }
+    if let Some(fields @ Value::Object(_)) = &draft.custom_fields {
+        after["customFields"] = fields.clone();
+    }
+    after
+}
+
 /// Contacts as the tenant holds them: campaigns with many lines read whole.
 struct ContactCache {
     listed: HashMap<(String, String), Contact>,
@@ -265,9 +290,14 @@ impl ContactCache {
         Ok(cache)
     }
 
+    /// Whether `draft`'s contact was free: no earlier line takes it.
+    fn take(&mut self, draft: &ContactDispositionDraft) -> bool {
+        self.seen.insert(contact_key(draft))
+    }
+
     async fn preview(&mut self, client: &Client, line: &Line, draft: &ContactDispositionDraft) -> Previewed {
-        let key = (draft.campaign_id.trim().to_string(), draft.contact_id.trim().to_string());
-        if !self.seen.insert(key.clone()) {
+        let key = contact_key(draft);
+        if !self.take(draft) {
             let mut report = LineReport::new(line, Verdict::WouldSkip, SkipReason::Duplicate.to_string());
             report.key = Some(SkipReason::Duplicate.key().to_string());
             return Ok(report);
@@ -296,7 +326,7 @@ impl ContactCache {
             Err(e) => return Ok(broken(line, e)),
         };
         let before = json!({"state": contact.state.as_str(), "outcomeCode": contact.outcome_code});
-        let after = json!({"outcomeCode": wanted.as_str()});
+        let after = contact_after(&wanted, draft);
         let report = match check_contact(&contact.state, contact.outcome_code.as_deref(), &wanted) {
             Ok(()) => LineReport::new(line, Verdict::WouldApply, "would set the contact's outcome"),
             Err(skip) => {
@@ -306,5 +336,27 @@ impl ContactCache {
             }
         };
         Ok(changes(report, before, after))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_contact_line_shows_every_field_it_sets() {
+        let mut draft = ContactDispositionDraft {
+            outcome_code: "INTERESTED".into(),
+            notes: "  call back, Tuesday\n".into(),
+            custom_fields: Some(json!({"a": "x,y"})),
+            ..Default::default()
+        };
+        let code = OutcomeCode::parse_as("outcomeCode", "INTERESTED").unwrap();
+        assert_eq!(
+            contact_after(&code, &draft),
+            json!({"outcomeCode": "INTERESTED", "notes": "call back, Tuesday", "customFields": {"a": "x,y"}})
+        );
+        (draft.notes, draft.custom_fields) = (" ".into(), None);
+        assert_eq!(contact_after(&code, &draft), json!({"outcomeCode": "INTERESTED"}));
     }
 }

@@ -7,7 +7,7 @@ use crate::api::ApiErrorKind;
 use crate::domain::contact_disposition::{
     AGENT_FIELD, ContactDisposition, ContactDispositionDraft, OutcomeMatrix,
 };
-use crate::domain::{AgentId, CampaignId, Invalid, Timestamp};
+use crate::domain::{AgentId, CampaignId, ContactId, Invalid, Timestamp};
 use crate::engine::audit::{Target, action};
 use crate::engine::command::{CommandId, Item};
 use crate::engine::context::{Ctx, error_class, settle};
@@ -84,7 +84,14 @@ impl<'a> Planner<'a> {
         let Item { id: item_id, draft, name } = item;
         let trail = self.trail(item_id, &draft, name.as_deref());
         if let Some(outcome) = trail.settled_before() {
-            // The audit log holds this entry's outcome already: nothing to add.
+            // The audit log holds this entry's outcome already: nothing to
+            // add. Its contact is taken all the same, so a later entry for
+            // it is the duplicate it was when this one was applied, and
+            // not applied over it now.
+            if let Some(claim) = claim_of(&draft) {
+                self.in_batch.insert(claim.clone());
+                self.ctx.processed_contacts.lock().unwrap_or_else(|p| p.into_inner()).insert(claim);
+            }
             return Plan::Done(Done {
                 item: trail.item().clone(),
                 target: trail.target().clone(),
@@ -215,4 +222,12 @@ fn shown(raw: &str) -> String {
         "" => "(none)".to_string(),
         id => id.to_string(),
     }
+}
+
+/// The (campaign, contact) an entry takes, as its checked disposition
+/// names them; `None` when either id does not read.
+fn claim_of(draft: &ContactDispositionDraft) -> Option<(String, String)> {
+    let campaign = CampaignId::parse_as("campaignId", &draft.campaign_id).ok()?;
+    let contact = ContactId::parse_as("contactId", &draft.contact_id).ok()?;
+    Some((campaign.to_string(), contact.to_string()))
 }
