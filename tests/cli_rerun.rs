@@ -103,3 +103,34 @@ async fn a_duplicate_skipped_by_the_first_run_stays_skipped_when_the_file_runs_a
     assert_eq!(writes(&tenant), writes_after_first, "the tenant took no write after the first run");
     tenant.shutdown().await;
 }
+
+/// A line found already so did its work: a re-run that sent it would land
+/// after the later lines for its agent and undo them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_line_found_already_so_is_done_and_a_rerun_does_not_send_it_after_the_lines_that_follow() {
+    let tenant = test_tenant().await;
+    let home = Home::new();
+    home.write_config(&tenant_config(&tenant));
+    let file = write(&home, "day.jsonl", &format!("{}{}", status_line("Available"), status_line("Break")));
+    let file = file.to_str().unwrap();
+    let first = home.run(&["apply", "--file", file], &secrets()).await;
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    let report = first.report();
+    assert_eq!(
+        (report["lines"][0]["key"].as_str(), report["lines"][1]["outcome"].as_str()),
+        (Some("unchanged"), Some("applied"))
+    );
+    let writes_after_first = writes(&tenant);
+
+    for args in [&["apply", "--dry-run", "--file", file][..], &["apply", "--file", file]] {
+        let again = home.run(args, &secrets()).await;
+        assert_eq!(again.code, Some(0), "{}", again.stderr);
+        let keys: Vec<_> =
+            again.report()["lines"].as_array().unwrap().iter().map(|l| l["key"].clone()).collect();
+        assert_eq!(keys, ["earlier_run", "earlier_run"], "{args:?}: {}", again.stdout);
+    }
+    let user = tenant.state().tenant.user(PINNED_USER).expect("the pinned user").value;
+    assert_eq!(user.status.to_string(), "Break", "the file's last line stands");
+    assert_eq!(writes(&tenant), writes_after_first);
+    tenant.shutdown().await;
+}

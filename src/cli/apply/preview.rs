@@ -115,7 +115,8 @@ fn unchanged(line: &Line, why: String) -> LineReport {
 
 /// A line an earlier run of this file applied, as the audit log says.
 fn earlier_run(line: &Line) -> LineReport {
-    let reason = "already applied by an earlier run (see the audit log); nothing would be sent";
+    let reason =
+        "done by an earlier run (applied, or found already so; see the audit log); nothing would be sent";
     let mut report = LineReport::new(line, Verdict::WouldSkip, reason);
     report.key = Some(Outcome::EARLIER_RUN.to_string());
     report

@@ -41,6 +41,11 @@ pub struct AuditEntry {
     pub outcome: Option<Outcome>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// A skipped change's reason key (`unchanged`, `duplicate`…): what a
+    /// re-run of the same file reads to tell a change already so, which is
+    /// done, from one never started, which is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,6 +71,7 @@ impl AuditEntry {
             after: None,
             outcome: None,
             reason: None,
+            skip: None,
             http_status: None,
             attempts: None,
             latency_ms: None,
@@ -134,6 +140,13 @@ impl AuditEntry {
     #[must_use]
     pub fn reason(mut self, reason: impl Into<String>) -> Self {
         self.reason = Some(reason.into());
+        self
+    }
+
+    /// The reason key of a skipped change.
+    #[must_use]
+    pub fn skip(mut self, key: impl Into<String>) -> Self {
+        self.skip = Some(key.into());
         self
     }
 

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use time::OffsetDateTime;
 
-pub const CSV_COLUMNS: [&str; 26] = [
+pub const CSV_COLUMNS: [&str; 27] = [
     "seq",
     "time",
     "kind",
@@ -38,6 +38,7 @@ pub const CSV_COLUMNS: [&str; 26] = [
     "idempotencyKey",
     "outcome",
     "reason",
+    "skip",
     "httpStatus",
     "attempts",
     "latencyMs",
@@ -199,6 +200,7 @@ fn csv_row(r: &AuditRecord) -> [String; CSV_COLUMNS.len()] {
         request.and_then(|q| q.idempotency_key.clone()).unwrap_or_default(),
         e.outcome.as_ref().map(wire_name).unwrap_or_default(),
         text(&e.reason),
+        text(&e.skip),
         number(e.http_status.map(|s| s.to_string())),
         number(e.attempts.map(|a| a.to_string())),
         number(e.latency_ms.map(|l| l.millis().to_string())),

@@ -83,6 +83,7 @@ fn write_unhashed(record: &AuditRecord, out: &mut Vec<u8>) -> serde_json::Result
         after,
         outcome,
         reason,
+        skip,
         http_status,
         attempts,
         latency_ms,
@@ -110,6 +111,7 @@ fn write_unhashed(record: &AuditRecord, out: &mut Vec<u8>) -> serde_json::Result
         request_members(request, members.out)?;
     }
     members.leaf("seq", Some(seq))?;
+    members.leaf("skip", skip.as_ref())?;
     if let Some(target) = target {
         members.key("target");
         target_members(target, members.out)?;

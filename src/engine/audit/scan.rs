@@ -24,6 +24,9 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
+/// The skip key of a change found already as asked.
+const UNCHANGED: &str = crate::engine::event::Outcome::UNCHANGED;
+
 /// What the log holds, as far as carrying on is concerned.
 #[derive(Debug)]
 pub(super) struct Scan {
@@ -55,6 +58,8 @@ struct Skim<'a> {
     command_id: Option<Cow<'a, str>>,
     #[serde(default)]
     outcome: Option<Outcome>,
+    #[serde(borrow, default)]
+    skip: Option<Cow<'a, str>>,
     /// Its own `hash` is read from the raw line (see [`Links::follow`]).
     prev_hash: ChainHash,
 }
@@ -108,6 +113,7 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
             return Err(damaged(line.number, format!("seq {} where {expected} was expected", skim.seq)));
         }
         links.follow(&line.bytes, &skim).map_err(|detail| damaged(line.number, detail))?;
+        let done = says_done(&skim);
         match (skim.kind, skim.command_id) {
             (RecordKind::Intent, Some(id)) => {
                 unconfirmed.insert(id.to_string());
@@ -115,7 +121,7 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
             }
             (RecordKind::Outcome | RecordKind::Reconciled, Some(id)) => {
                 open_intents.remove(id.as_ref());
-                if says_applied(skim.kind, skim.outcome) {
+                if done {
                     unconfirmed.remove(id.as_ref());
                     finished.insert(id.into_owned());
                 }
@@ -194,15 +200,21 @@ pub fn applied_commands(path: &Path) -> Result<HashSet<String>, AuditError> {
         let damaged = |detail| AuditError::Damaged { path: path.to_path_buf(), line: number, detail };
         let skim: Skim = serde_json::from_slice(&line).map_err(|e| damaged(format!("unreadable: {e}")))?;
         links.follow(&line, &skim).map_err(damaged)?;
-        if let Some(id) = skim.command_id.filter(|_| says_applied(skim.kind, skim.outcome)) {
+        if says_done(&skim)
+            && let Some(id) = skim.command_id
+        {
             applied.insert(id.into_owned());
         }
     }
 }
 
-/// Whether a record settles its command as applied: an outcome or a
-/// reconciliation that found the change made. Opening and a dry run both
-/// skip such commands when a batch file runs again.
-fn says_applied(kind: RecordKind, outcome: Option<Outcome>) -> bool {
-    matches!(kind, RecordKind::Outcome | RecordKind::Reconciled) && outcome == Some(Outcome::Applied)
+/// Whether a record settles its command as done: an outcome or a
+/// reconciliation that found the change made, or an outcome that found the
+/// target already as asked. Opening and a dry run both skip such commands
+/// when a batch file runs again: sent now, a change found already so would
+/// land after the later lines for its target and undo them.
+fn says_done(skim: &Skim<'_>) -> bool {
+    let settles = matches!(skim.kind, RecordKind::Outcome | RecordKind::Reconciled);
+    let already_so = skim.outcome == Some(Outcome::Skipped) && skim.skip.as_deref() == Some(UNCHANGED);
+    settles && (skim.outcome == Some(Outcome::Applied) || already_so)
 }

@@ -192,7 +192,10 @@ impl<'a> Trail<'a> {
     /// skips what it already applied and tries the rest again.
     pub fn settled_before(&self) -> Option<Outcome> {
         self.ctx.applied_before(self.item.as_str()).then(|| {
-            Outcome::skipped(Outcome::EARLIER_RUN, "already applied by an earlier run; see the audit log")
+            Outcome::skipped(
+                Outcome::EARLIER_RUN,
+                "done by an earlier run (applied, or found already so); see the audit log",
+            )
         })
     }
 
@@ -281,6 +284,9 @@ impl<'a> Trail<'a> {
         let mut entry = self
             .entry(AuditEntry::outcome(self.item.as_str(), self.action, self.target.clone(), outcome.kind()))
             .reason(outcome.text());
+        if let Outcome::Skipped { key, .. } = &outcome {
+            entry = entry.skip(key.as_str());
+        }
         if let Some(call) = call {
             let request = request_info(call);
             if let Some(status) = call.status {
