@@ -379,3 +379,37 @@ async fn a_cut_outbox_line_is_recorded_as_a_repair_in_the_audit_log() {
     let (_, dir) = rig.stop().await;
     assert!(matches!(audit::verify(&dir.path().join("audit.jsonl")).unwrap(), VerifyReport::Intact { .. }));
 }
+
+/// A deploy whose answer a crash cut off, and whose action then got a new
+/// version before the restart: the action is still the one deployed, found
+/// by its name, handler and creation, and the change is not made again.
+#[tokio::test]
+async fn a_deploy_read_back_finds_its_action_after_a_new_version() {
+    use cxone_console::domain::data_action::{DataActionDefinition, DataActionDraft};
+    const DEPLOY: &str = "cmd_crashed_deploy";
+    let (sandbox, dir, config) = tenant().await;
+    let client = engine_support::client(&sandbox);
+    let handler = "http://127.0.0.1:9/handler";
+    let draft =
+        DataActionDraft { name: "CrashDeployed".into(), ..DataActionDraft::documents_example(handler) };
+    let intended = json!({ "name": "CrashDeployed", "version": "1.0.0", "handlerUrl": handler });
+    let target = Target::new(TargetKind::DataAction, "CrashDeployed");
+    write_intents(&config.audit_path, vec![intent(DEPLOY, "deploy_data_action", target, intended)]).await;
+    let definition = DataActionDefinition::validate(&draft).expect("the documents' action");
+    let deployed = client.deploy_data_action(&definition, None).await.expect("deployed").value;
+    let next = semver::Version::new(1, 0, 1);
+    client.set_data_action_version(&deployed.id, &next, None, None).await.expect("a new version");
+
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let (verdicts, still_pending) = recovered(&mut rig).await;
+    assert!(still_pending.is_empty(), "{still_pending:?}");
+    let verdict = &verdicts[DEPLOY];
+    assert!(verdict.is_applied() && verdict.text().contains(deployed.id.as_str()), "{verdict}");
+    let tenant = &rig.sandbox.state().tenant;
+    let named = tenant
+        .data_action_ids()
+        .into_iter()
+        .filter(|id| tenant.data_action(id).is_ok_and(|a| a.value.name == "CrashDeployed"));
+    assert_eq!(named.count(), 1, "deployed once");
+    rig.stop().await;
+}

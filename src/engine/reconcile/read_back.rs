@@ -198,7 +198,10 @@ fn attribute_difference<'a>(
     set.map(|(k, _)| k.as_str()).or(removed.map(String::as_str))
 }
 
-/// The id of an action matching a deploy and created after its intent.
+/// The id of an action matching a deploy and created after its intent. An
+/// action the tenant dates is known by its name, handler and creation: a
+/// new version since does not make it another action. One it does not date
+/// must still be at the deployed version to be taken for it.
 async fn find_deploy(
     api: &Client,
     name: &str,
@@ -211,9 +214,11 @@ async fn find_deploy(
         let page = again(|| api.data_actions(&query)).await?.value;
         let found = page.items.iter().find(|a| {
             a.name == name
-                && a.version.to_string() == version
                 && a.handler_url == handler_url
-                && a.created_at.is_none_or(|t| t.datetime() >= since - CLOCK_SKEW)
+                && match a.created_at {
+                    Some(created) => created.datetime() >= since - CLOCK_SKEW,
+                    None => a.version.to_string() == version,
+                }
         });
         if let Some(action) = found {
             return Ok(Some(action.id.as_str().to_string()));
