@@ -191,7 +191,7 @@ async fn intents_left_by_a_crash_are_settled_by_reading_their_targets_back() {
     for missed in [DEPRECATION, STATUS] {
         let verdict = &verdicts[missed];
         assert!(
-            matches!(verdict, Outcome::Failed { error } if error.contains("was not applied")),
+            matches!(verdict, Outcome::Failed { error } if error.contains("was not applied before the restart, or was changed since")),
             "{verdict}"
         );
     }

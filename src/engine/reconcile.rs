@@ -132,8 +132,8 @@ async fn settle(ctx: &Ctx, intent: &AuditRecord, unreachable: &mut Option<String
         }
         Found::NotApplied { state, detail } => {
             let text = format!(
-                "{what} was not applied before the restart ({detail}); start-up sends nothing again: submit \
-                 it again, or run its file again, if it is still wanted"
+                "{what} was not applied before the restart, or was changed since ({detail}); start-up \
+                 sends nothing again: submit it again, or run its file again, if it is still wanted"
             );
             (Outcome::failed(text), state)
         }

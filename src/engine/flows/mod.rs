@@ -110,6 +110,23 @@ impl<'a> Settled<'a> {
             _ => self,
         }
     }
+
+    /// A write answered from the tenant's memory of this log's own earlier
+    /// write (sent before a crash) was applied then, not now: its reply is
+    /// the target as that write left it, which may have changed since. (The
+    /// client of this run never sent the key, so it cannot tell whose the
+    /// memory is; the log can.)
+    fn applied_earlier(mut self) -> Self {
+        if let (Some(call), Outcome::Applied { summary, .. }) = (&self.call, &mut self.outcome)
+            && call.replayed
+        {
+            summary.push_str(
+                " (applied when first sent, before the restart: the tenant answered from its idempotency \
+                 store, and the target may have changed since)",
+            );
+        }
+        self
+    }
 }
 
 /// The audit trail of one change to one target.
@@ -250,8 +267,11 @@ impl<'a> Trail<'a> {
     pub async fn finish(self, settled: Settled<'_>, latency: Duration) -> Outcome {
         // A replay of this log's own earlier write is applied and announced
         // (receivers drop a `webhook-id` they already have).
-        let settled =
-            if self.ctx.sent_before(self.item.as_str()) { settled } else { settled.made_elsewhere() };
+        let settled = if self.ctx.sent_before(self.item.as_str()) {
+            settled.applied_earlier()
+        } else {
+            settled.made_elsewhere()
+        };
         let Settled { mut outcome, call, after, mut class, webhook } = settled;
         if class == Some(ErrorClass::NotFound) {
             // The tenant no longer has something the change named: the
