@@ -179,3 +179,62 @@ async fn a_change_this_log_sent_without_an_answer_is_applied_when_the_tenant_rep
     assert_eq!((stats.writes_of(Resource::Attributes), stats.idempotent_replays), (2, 1));
     rig.stop().await;
 }
+
+/// A status change whose write landed but whose run could not tell (no
+/// answer, nothing read back): run again, the agent is found holding it.
+/// That is this log's write, so it is applied and announced, not skipped
+/// as already so with its webhook never sent.
+#[tokio::test]
+async fn a_change_this_log_sent_and_found_in_place_is_applied_and_announced() {
+    use cxone_console::domain::UserId;
+    use cxone_console::domain::agent_status::AgentStatusDraft;
+    use cxone_console::engine::Item;
+    const AGENT: &str = "12345-abcde-67890";
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("sandbox");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let config = engine_support::engine_config(&sandbox, dir.path());
+    let item = CommandId::derived([&b"a status line whose answer was lost"[..]]);
+    let target = Target::new(TargetKind::User, AGENT);
+    let draft = AgentStatusDraft { user_id: AGENT.into(), status: "Training".into(), ..Default::default() };
+
+    let (log, _) = AuditLog::open(&config.audit_path).await.expect("the audit log opens");
+    let request = RequestInfo {
+        method: Method::Put,
+        path: format!("/api/v2/users/{AGENT}/status"),
+        etag: None,
+        idempotency_key: Some(item.to_string()),
+    };
+    let intent = AuditEntry::intent(item.as_str(), "set_agent_status", target.clone())
+        .by("crashed-operator", "console", item.as_str())
+        .request(request, b"{}")
+        .after(json!({"status": "Training", "pauseReason": null}));
+    log.append(intent).await.expect("the intent is recorded");
+    let change =
+        cxone_console::domain::agent_status::AgentStatusChange::validate(&draft, &Default::default())
+            .expect("a valid change");
+    let client = engine_support::client(&sandbox);
+    let key = IdempotencyKey::parse(item.as_str()).expect("an id is a key");
+    client.set_agent_status(&change, None, Some(key)).await.expect("the write lands");
+    let failed = AuditEntry::outcome(item.as_str(), "set_agent_status", target, audit::Outcome::Failed)
+        .reason("no answer from the tenant, and it could not be read back");
+    log.append(failed).await.expect("the outcome is recorded");
+    log.close().await;
+    let user = client.user(&UserId::parse(AGENT).unwrap()).await.expect("the agent").value;
+    assert_eq!(user.status.to_string(), "Training");
+
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    rig.send(Command::Submit {
+        id: item.clone(),
+        change: Change::AgentStatus(vec![Item::new(item.clone(), draft)]),
+    })
+    .await;
+    let outcome = match rig.finished(&item).await {
+        Finished::Single { outcome, .. } => outcome,
+        other => panic!("one outcome expected, got {other:?}"),
+    };
+    assert!(outcome.is_applied() && outcome.text().contains("found in place"), "{outcome}");
+    let announced = rig.sink_holds("wfm", 1).await.remove(0);
+    assert_eq!(announced.body["status"], "Training", "{}", announced.body);
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 1, "nothing was sent again");
+    rig.stop().await;
+}

@@ -157,8 +157,8 @@ impl Flow<'_> {
             Ok(change) => change,
             Err(ending) => return self.noted(ending),
         };
-        let user = match self.read(&change).await {
-            Ok(read) => read.value,
+        let (user, read_call) = match self.read(&change).await {
+            Ok(read) => (read.value, read.call),
             Err(e) => return self.noted(Ending::error(&e)),
         };
         trail.name_target(&user.display_name());
@@ -174,6 +174,9 @@ impl Flow<'_> {
         self.compliance.shift_validated =
             if user.shift.is_some() { ShiftCheck::Passed } else { ShiftCheck::NoShiftSet };
         if user.holds(&change, Timestamp::now()) {
+            if trail.sent_before_restart() {
+                return self.noted(self.found_in_place(&change, &user, read_call));
+            }
             return self.noted(unchanged(&user));
         }
         let Some(key) = key else {
@@ -304,6 +307,23 @@ impl Flow<'_> {
             after: Some(with_wrap_up(change, after)),
             webhook: Some(webhook),
             write_ms: Some(write_ms),
+            ..Ending::new(Outcome::applied(summary)).call(call)
+        }
+    }
+
+    /// The agent holds the change that this log's write before a restart
+    /// asked for: applied then, announced now.
+    fn found_in_place(&self, change: &AgentStatusChange, user: &User, call: CallInfo) -> Ending {
+        let summary = format!(
+            "agent {} is {}, as this change's write before the restart left it (found in place now)",
+            user.named(),
+            described(change)
+        );
+        let after = json!({ "status": user.status.to_string(), "pauseReason": user.pause_reason });
+        let webhook = announcements::agent_status(change.user_id.as_str(), change.status.as_str(), None);
+        Ending {
+            after: Some(with_wrap_up(change, after)),
+            webhook: Some(webhook),
             ..Ending::new(Outcome::applied(summary)).call(call)
         }
     }

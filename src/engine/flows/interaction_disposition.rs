@@ -85,6 +85,10 @@ async fn apply(
         Err(settled) => return trail.finish(settled, started.elapsed()).await,
     };
     trail.name_target(current.value.customer_name.as_deref().unwrap_or_default());
+    if change.held_by(&current.value.dispositions) && trail.sent_before_restart() {
+        let how = " (found in place: this change's write before the restart made it)";
+        return trail.finish(holds(&change, &current, started, how), started.elapsed()).await;
+    }
     if change.held_by(&current.value.dispositions) {
         let reason = format!("{}; nothing was sent", change.already(current.value.named()));
         let settled = Settled::new(Outcome::skipped(Outcome::UNCHANGED, reason))

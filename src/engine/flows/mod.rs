@@ -205,6 +205,14 @@ impl<'a> Trail<'a> {
         &self.item
     }
 
+    /// Whether this log sent this change's write in an earlier run, which
+    /// start-up could not settle as applied: a target found holding the
+    /// change now most likely holds it from that write, which is then
+    /// recorded and announced as applied rather than skipped as already so.
+    pub fn sent_before_restart(&self) -> bool {
+        self.ctx.sent_before(self.item.as_str())
+    }
+
     /// Set when an earlier run applied this item: a re-run batch file
     /// skips what it already applied and tries the rest again.
     pub fn settled_before(&self) -> Option<Outcome> {

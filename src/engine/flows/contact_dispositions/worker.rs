@@ -101,8 +101,12 @@ impl Worker<'_> {
         };
         let before = read.value;
         trail.name_target(&before.display_name());
-        if let Err(skip) = self.check(&before) {
-            return skipped(skip).call(read.call);
+        match self.check(&before) {
+            Err(SkipReason::Unchanged) if trail.sent_before_restart() => {
+                return self.found_in_place(&before, read.call);
+            }
+            Err(skip) => return skipped(skip).call(read.call),
+            Ok(()) => {}
         }
         // Cancelled as its read came back, it stops before its intent, with
         // nothing written.
@@ -272,6 +276,31 @@ impl Worker<'_> {
                 Some(write_ms),
             )),
             write_ms: Some(write_ms),
+            ..Ending::new(Outcome::applied(summary)).call(call)
+        }
+    }
+}
+
+impl Worker<'_> {
+    /// The contact holds the outcome that this log's write before a restart
+    /// asked for: applied then, announced now.
+    fn found_in_place(&self, contact: &Contact, call: CallInfo) -> Ending {
+        let d = self.d;
+        let summary = format!(
+            "contact {} has outcome {}, as this change's write before the restart left it (found in place now)",
+            contact.named(),
+            d.outcome_code
+        );
+        let webhook = announcements::contact_disposition(
+            d.campaign_id.as_str(),
+            d.contact_id.as_str(),
+            d.outcome_code.as_str(),
+            Some(d.agent_id.as_str()),
+            None,
+        );
+        Ending {
+            after: Some(self.state_of(contact)),
+            webhook: Some(webhook),
             ..Ending::new(Outcome::applied(summary)).call(call)
         }
     }
