@@ -413,3 +413,24 @@ async fn a_deploy_read_back_finds_its_action_after_a_new_version() {
     assert_eq!(named.count(), 1, "deployed once");
     rig.stop().await;
 }
+
+/// A status write lands or is refused during a wrap-up, and a landed one
+/// ends it: an agent found in wrap-up with the intended status still shows
+/// the status from before, and the change is not taken as applied.
+#[tokio::test]
+async fn an_agent_still_in_wrap_up_is_not_taken_for_a_status_change_applied() {
+    const ENDING_WRAP_UP: &str = "cmd_crashed_wrap_up";
+    let (sandbox, dir, config) = tenant().await;
+    let tenant = std::sync::Arc::clone(&sandbox.state().tenant);
+    tenant.start_wrap_up(PINNED_USER, std::time::Duration::from_secs(600)).expect("the pinned agent");
+    let target = Target::new(TargetKind::User, PINNED_USER);
+    let intended = json!({"status": "Available", "pauseReason": null});
+    write_intents(&config.audit_path, vec![intent(ENDING_WRAP_UP, "set_agent_status", target, intended)])
+        .await;
+
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let (verdicts, _) = recovered(&mut rig).await;
+    let verdict = &verdicts[ENDING_WRAP_UP];
+    assert!(!verdict.is_applied() && verdict.text().contains("in wrap-up until"), "{verdict}");
+    rig.stop().await;
+}

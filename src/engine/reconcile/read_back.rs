@@ -4,7 +4,7 @@ use super::announcements;
 use super::intents::{Intended, attributes_state, dispositions_state, same_dispositions};
 use crate::api::model::{ListQuery, NoFilter};
 use crate::api::{ApiError, ApiErrorKind, Client};
-use crate::domain::{CampaignId, ContactId, DataActionId, FieldError, InteractionId, UserId};
+use crate::domain::{CampaignId, ContactId, DataActionId, FieldError, InteractionId, Timestamp, UserId};
 use crate::engine::audit::Target;
 use crate::engine::flows::{Webhook, again};
 use serde_json::{Map, Value, json};
@@ -145,6 +145,14 @@ pub(super) async fn read(
             let held_status = user.status.to_string();
             let state = json!({ "status": held_status, "pauseReason": user.pause_reason });
             let reason_held = pause_reason.is_none() || user.pause_reason == *pause_reason;
+            // A landed write ends a wrap-up (or is refused during one), so an
+            // agent still in one shows the status from before it, as the
+            // flow that sent it would have found it.
+            if let Some(until) = user.wrap_up_at(Timestamp::now()) {
+                let detail =
+                    format!("the agent is {held_status} but in wrap-up until {}", until.up_to_the_second());
+                return Ok(Found::NotApplied { state, detail });
+            }
             Ok(if held_status == *status && reason_held {
                 let webhook = announcements::agent_status(user.id.as_str(), status, None);
                 Found::Applied { state, webhook: Some(webhook), detail: format!("the agent is {status}") }
