@@ -48,7 +48,19 @@ pub(super) enum Report {
     Retry {
         reason: String,
         retry_after: Option<Duration>,
+        /// The receiver took it, but the journal could not record so (a
+        /// full disk): only the record is tried again, never the delivery.
+        delivered: bool,
     },
+}
+
+/// What an attempt is: its number, whether it is the last, and whether
+/// the message was delivered already and only its record is missing.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Try {
+    pub attempt: u32,
+    pub last_chance: bool,
+    pub delivered: bool,
 }
 
 /// One attempt, and its marker once the answer is final.
@@ -57,18 +69,22 @@ pub(super) async fn deliver(
     outbox: Outbox,
     envelope: Arc<Envelope>,
     url: Url,
-    attempt: u32,
-    last_chance: bool,
+    this: Try,
 ) -> Report {
-    let verdict = send(&sender.client, &url, &sender.key, &envelope, sender.timeout).await;
+    let Try { attempt, last_chance, delivered } = this;
+    let verdict = match delivered {
+        true => Verdict::Delivered,
+        false => send(&sender.client, &url, &sender.key, &envelope, sender.timeout).await,
+    };
     let (reason, answered) = match verdict {
         Verdict::Delivered => {
             return match outbox.mark(&envelope.id, attempt, Mark::Delivered).await {
                 Ok(()) => Report::Delivered,
-                // Still waiting in the journal, so it will be sent again.
-                Err(e) => {
-                    Report::Retry { reason: format!("delivered, but not recorded: {e}"), retry_after: None }
-                }
+                Err(e) => Report::Retry {
+                    reason: format!("delivered, but not recorded: {e}"),
+                    retry_after: None,
+                    delivered: true,
+                },
             };
         }
         Verdict::Permanent { reason } => (reason, true),
@@ -81,12 +97,16 @@ pub(super) async fn deliver(
             if let Err(e) = outbox.mark(&envelope.id, attempt, Mark::Retried(reason.clone())).await {
                 tracing::warn!("webhook {}: attempt {attempt} not recorded: {e}", envelope.id);
             }
-            return Report::Retry { reason, retry_after };
+            return Report::Retry { reason, retry_after, delivered: false };
         }
     };
     match outbox.mark(&envelope.id, attempt, Mark::Failed(reason.clone())).await {
         Ok(()) => Report::Failed { reason, answered },
-        Err(e) => Report::Retry { reason: format!("{reason}; and not recorded: {e}"), retry_after: None },
+        Err(e) => Report::Retry {
+            reason: format!("{reason}; and not recorded: {e}"),
+            retry_after: None,
+            delivered: false,
+        },
     }
 }
 

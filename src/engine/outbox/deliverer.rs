@@ -29,7 +29,7 @@
 //! ::1, localhost), the rule every URL the console sends data to follows.
 //! Redirects are not followed. The signing key never appears in logs or errors.
 
-use super::attempt::{Report, Sender, deliver};
+use super::attempt::{Report, Sender, Try, deliver};
 use super::backoff::Backoff;
 use super::lines::Lines;
 use super::listing::no_url;
@@ -169,6 +169,8 @@ struct Slot {
     envelope: Arc<Envelope>,
     /// Attempts started so far.
     attempts: u32,
+    /// Delivered, but not yet recorded so.
+    delivered: bool,
 }
 
 /// The deliverer's state. Each wake costs time in proportion to what
@@ -264,7 +266,7 @@ impl Run {
             self.lines.push(&envelope.target, order);
             // A restart goes on counting the attempts the journal recorded.
             let attempts = envelope.tried.as_ref().map_or(0, |tried| tried.attempts);
-            self.slots.insert(order, Slot { envelope, attempts });
+            self.slots.insert(order, Slot { envelope, attempts, delivered: false });
         }
     }
 
@@ -282,16 +284,16 @@ impl Run {
                 self.lines.unstart(&target);
                 continue;
             }
-            slot.attempts += 1;
-            let give_up = slot.attempts >= self.max_attempts;
-            let attempt = deliver(
-                Arc::clone(&self.sender),
-                self.outbox.clone(),
-                Arc::clone(&slot.envelope),
-                url.clone(),
-                slot.attempts,
-                give_up,
-            );
+            if !slot.delivered {
+                slot.attempts += 1;
+            }
+            let this = Try {
+                attempt: slot.attempts,
+                last_chance: slot.attempts >= self.max_attempts,
+                delivered: slot.delivered,
+            };
+            let (envelope, url) = (Arc::clone(&slot.envelope), url.clone());
+            let attempt = deliver(Arc::clone(&self.sender), self.outbox.clone(), envelope, url, this);
             let handle = self.tasks.spawn(attempt);
             self.running.insert(handle.id(), order);
         }
@@ -301,11 +303,12 @@ impl Run {
         let (task, report) = match done {
             Ok((task, report)) => (task, report),
             Err(e) => {
-                (e.id(), Report::Retry { reason: format!("the attempt stopped: {e}"), retry_after: None })
+                let reason = format!("the attempt stopped: {e}");
+                (e.id(), Report::Retry { reason, retry_after: None, delivered: false })
             }
         };
         let Some(order) = self.running.remove(&task) else { return };
-        let Some(slot) = self.slots.get(&order) else { return };
+        let Some(slot) = self.slots.get_mut(&order) else { return };
         let (id, target) = (slot.envelope.id.clone(), slot.envelope.target.clone());
         let subject = slot.envelope.subject.clone();
         let now = Instant::now();
@@ -328,8 +331,10 @@ impl Run {
                 self.slots.remove(&order);
                 self.unpark(&target, subject.as_deref());
             }
-            Report::Retry { reason, retry_after } => {
+            Report::Retry { reason, retry_after, delivered } => {
                 tracing::debug!("webhook {id}, attempt {}: {reason}", slot.attempts);
+                // Delivered but not recorded: only its record goes again.
+                slot.delivered |= delivered;
                 self.last_error = Some((target.clone(), format!("to {target}: {reason}")));
                 // Back to its place in line: the target's hold paces it, and
                 // it goes before the messages queued after it (those about
