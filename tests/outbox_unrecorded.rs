@@ -1,27 +1,16 @@
 //! A webhook the receiver took but the outbox could not record as delivered
 //! (a full disk) is not sent again: only its record is tried again.
 //!
-//! Alone in its test binary: the disk is made full with a limit on the
-//! size of files the process writes, which would reach any other test.
+//! Alone in its test binary: see `full_disk`.
 
+mod full_disk;
 mod outbox_support;
 
 use cxone_console::engine::outbox::Deliverer;
+use full_disk::limit_file_size;
 use outbox_support::{Answer, config, disposition, key, open, receiver, until};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
-
-/// Limits the size of any file the process writes to `bytes`; a write
-/// past it fails with EFBIG rather than the signal that would end us.
-fn limit_file_size(bytes: u64) {
-    // SAFETY: ignoring SIGXFSZ and setting a resource limit touch no memory
-    // of ours; both only change what the kernel does on a later write.
-    unsafe {
-        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-        let limit = libc::rlimit { rlim_cur: bytes, rlim_max: libc::RLIM_INFINITY };
-        assert_eq!(libc::setrlimit(libc::RLIMIT_FSIZE, &limit), 0, "the limit is set");
-    }
-}
 
 #[tokio::test]
 async fn a_delivery_the_outbox_cannot_record_is_not_sent_again() {

@@ -146,6 +146,9 @@ pub(crate) struct Trail<'a> {
     /// stale tag, an error tried again), added to the attempts of the call
     /// the outcome records.
     earlier_attempts: u32,
+    /// The audit log refused the intent, so nothing was sent and the
+    /// outcome already says why.
+    intent_refused: bool,
 }
 
 impl<'a> Trail<'a> {
@@ -181,6 +184,7 @@ impl<'a> Trail<'a> {
             before: None,
             intent: None,
             earlier_attempts: 0,
+            intent_refused: false,
         }
     }
 
@@ -251,6 +255,7 @@ impl<'a> Trail<'a> {
         }
         self.before = before;
         let sealed = self.ctx.audit.append(entry).await.map_err(|e| {
+            self.intent_refused = true;
             Outcome::failed(format!("nothing was sent: the audit log could not record the change ({e})"))
         })?;
         self.intent = Some(sealed.hash);
@@ -328,12 +333,18 @@ impl<'a> Trail<'a> {
         if let Some(after) = after {
             entry = entry.after(after);
         }
+        if self.intent_refused {
+            class = Some(ErrorClass::Console);
+        }
         if let Err(e) = self.ctx.audit.append(entry).await {
             tracing::error!(item = %self.item, "could not record an outcome: {e}");
             if matches!(outcome, Outcome::Applied { .. }) {
                 class = Some(ErrorClass::Console);
             }
-            outcome = Outcome::failed(format!("{outcome}; but the audit log could not record it ({e})"));
+            // A refused intent's outcome says so already, of the same log.
+            if !self.intent_refused {
+                outcome = Outcome::failed(format!("{outcome}; but the audit log could not record it ({e})"));
+            }
         }
         let result = match (&outcome, class) {
             (Outcome::Applied { .. }, _) => Ok(()),
