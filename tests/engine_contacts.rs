@@ -150,7 +150,12 @@ async fn duplicates_busy_and_unchanged_contacts_are_skipped_and_bad_entries_refu
         draft("no-such-campaign", "contact-uuid-222222222222", "INTERESTED"),
     ]);
     let report = batch_report(rig.run(change).await);
-    assert_eq!((report.total, report.successful, report.failed), (7, 1, 3), "{report:?}");
+    // Refused entries sent nothing: not processed, as document 001 counts.
+    assert_eq!(
+        (report.total, report.processed, report.successful, report.failed, report.not_sent),
+        (7, 1, 1, 0, 3),
+        "{report:?}"
+    );
     let skipped: Vec<(&str, usize)> = report.skipped.iter().map(|(k, n)| (k.as_str(), *n)).collect();
     assert_eq!(skipped, [("dialer_state", 1), ("duplicate", 1), ("unchanged", 1)]);
 
@@ -211,7 +216,11 @@ async fn outcomes_for_an_unknown_agent_or_a_user_who_is_not_one_are_refused_unse
     let requests = rig.sandbox.stats().requests;
     let (ids, change) = batch((1..6).map(|i| with_agent(&fresh[i], "agent-nobody-knows")).collect());
     let report = batch_report(rig.run(change).await);
-    assert_eq!((report.total, report.successful, report.failed), (5, 0, 5), "{report:?}");
+    assert_eq!(
+        (report.total, report.successful, report.processed, report.not_sent),
+        (5, 0, 0, 5),
+        "{report:?}"
+    );
     assert_eq!(
         rig.sandbox.stats().requests - requests,
         1,
@@ -227,7 +236,7 @@ async fn outcomes_for_an_unknown_agent_or_a_user_who_is_not_one_are_refused_unse
     let (ids, change) =
         batch(vec![with_agent(&fresh[6], manager.id.as_str()), draft(CAMPAIGN, &fresh[1], "INTERESTED")]);
     let report = batch_report(rig.run(change).await);
-    assert_eq!((report.successful, report.failed), (1, 1), "{report:?}");
+    assert_eq!((report.successful, report.failed, report.not_sent), (1, 0, 1), "{report:?}");
     let seen = outcomes(&rig);
     let reason = seen[&ids[0]].text();
     assert!(reason.contains("agentId") && reason.contains("is not an agent"), "{reason}");

@@ -8,7 +8,9 @@ mod ui_support;
 use cxone_console::api::model::User;
 use cxone_console::domain::UserId;
 use cxone_console::engine::audit::{Target, TargetKind};
-use cxone_console::engine::{BatchReport, Change, Command, CommandId, Event, Finished, Outcome, Snapshot};
+use cxone_console::engine::{
+    BatchReport, Change, Command, CommandId, Event, Finished, Outcome, Snapshot, Write,
+};
 use cxone_console::ui::app::{App, Effect};
 use insta::assert_snapshot;
 use ui_support::*;
@@ -113,9 +115,9 @@ fn a_blocked_change_says_why_in_words() {
     );
     let mut report = BatchReport::default();
     for _ in 0..39 {
-        report.count(&Outcome::applied("ok"), Some(12.0));
+        report.count(&Outcome::applied("ok"), Write::Sent { latency_ms: Some(12.0) });
     }
-    report.count(&blocked, None);
+    report.count(&blocked, Write::Sent { latency_ms: None });
     let target = Target::new(TargetKind::User, "7e570000-0000-4000-8000-000000000000");
     let effects = feed(
         &mut app,
@@ -138,7 +140,7 @@ fn a_cancelled_batch_says_cancelled_once() {
     let [Effect::Engine(Command::Submit { id, .. })] = effects.as_slice() else { panic!("{effects:?}") };
     let mut report = BatchReport::default();
     for _ in 0..10 {
-        report.count(&Outcome::applied("ok"), Some(12.0));
+        report.count(&Outcome::applied("ok"), Write::Sent { latency_ms: Some(12.0) });
     }
     report.skipped.insert("cancelled".into(), 30);
     report.total += 30;
@@ -183,7 +185,7 @@ fn a_batch_result_counts_every_refusal_beyond_those_it_keeps() {
     let mut report = BatchReport::default();
     let mut events = vec![Event::Accepted { id: id.clone(), total: 150 }];
     for i in 0..150 {
-        report.count(&refused, None);
+        report.count(&refused, Write::Sent { latency_ms: None });
         events.push(item_finished(id, i, refused.clone()));
     }
     events.push(Event::Finished { id: id.clone(), result: Finished::Batch(report) });
@@ -204,7 +206,7 @@ fn a_batch_result_names_the_refusal_not_the_skips_its_count_explains() {
     let mut report = BatchReport::default();
     let mut events = vec![Event::Accepted { id: id.clone(), total: 3 }];
     for (i, outcome) in [unchanged.clone(), unchanged, refused].into_iter().enumerate() {
-        report.count(&outcome, None);
+        report.count(&outcome, Write::Sent { latency_ms: None });
         events.push(item_finished(id, i, outcome));
     }
     events.push(Event::Finished { id: id.clone(), result: Finished::Batch(report) });
@@ -323,9 +325,9 @@ fn a_skipped_change_names_its_target() {
         Outcome::skipped("dialer_state", "the dialer holds it (CONNECTED); try again once the call ends");
     let mut report = BatchReport::default();
     for _ in 0..39 {
-        report.count(&Outcome::applied("ok"), Some(12.0));
+        report.count(&Outcome::applied("ok"), Write::Sent { latency_ms: Some(12.0) });
     }
-    report.count(&held, None);
+    report.count(&held, Write::Sent { latency_ms: None });
     let target = Target::new(TargetKind::User, "7e570000-0000-4000-8000-000000000000").named("Aaliyah Ito");
     feed(
         &mut app,

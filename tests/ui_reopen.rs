@@ -10,7 +10,7 @@ mod ui_support;
 
 use cxone_console::api::model::User;
 use cxone_console::engine::audit::{Target, TargetKind};
-use cxone_console::engine::{BatchReport, Change, Event, Finished, Outcome, Snapshot};
+use cxone_console::engine::{BatchReport, Change, Event, Finished, Outcome, Snapshot, Write};
 use cxone_console::sandbox::Resource;
 use cxone_console::ui::Looks;
 use cxone_console::ui::app::App;
@@ -179,7 +179,7 @@ fn a_refused_contact_outcome_comes_back_by_the_keymaps_key() {
     let refused =
         Outcome::rejected("the tenant refused the outcome (400): the contact is on the do-not-call list");
     let mut report = BatchReport::default();
-    report.count(&refused, None);
+    report.count(&refused, Write::Sent { latency_ms: None });
     let target = Target::new(TargetKind::Contact, "contact-uuid-aaaaaaaaaaaa");
     feed(
         &mut app,
@@ -221,7 +221,7 @@ fn only_a_change_to_one_target_that_was_not_applied_comes_back() {
     let [(id, _)] = sent.as_slice() else { panic!("{effects:?}") };
     let mut report = BatchReport::default();
     for _ in 0..app.agents.rows().len() {
-        report.count(&Outcome::rejected("outside their shift"), None);
+        report.count(&Outcome::rejected("outside their shift"), Write::Sent { latency_ms: None });
     }
     feed(&mut app, [Event::Finished { id: id.clone(), result: Finished::Batch(report) }]);
     assert!(!flash(&app).contains("reopen"), "{}", flash(&app));
@@ -271,7 +271,7 @@ fn a_kept_contact_form_whose_campaign_is_gone_says_so() {
     let [(id, _)] = sent.as_slice() else { panic!("{effects:?}\n{}", render(&app)) };
     let refused = Outcome::rejected("the tenant refused the outcome (404): no such campaign");
     let mut report = BatchReport::default();
-    report.count(&refused, None);
+    report.count(&refused, Write::Sent { latency_ms: None });
     let target = Target::new(TargetKind::Contact, contact.id.as_str());
     feed(
         &mut app,

@@ -5,7 +5,7 @@
 
 mod ui_support;
 
-use cxone_console::engine::Event;
+use cxone_console::engine::{Event, Write};
 use cxone_console::ui::app::{App, Overlay};
 use ui_support::*;
 
@@ -109,7 +109,7 @@ fn a_change_back_but_not_yet_read_is_warned_of_until_its_row_is_read() {
     assert_eq!(note, None, "nothing foretold from a row with a change on its way");
 
     let mut report = BatchReport::default();
-    report.count(&Outcome::applied("ok"), Some(12.0));
+    report.count(&Outcome::applied("ok"), Write::Sent { latency_ms: Some(12.0) });
     let target = Target::new(TargetKind::User, agent.id.as_str());
     feed(
         &mut app,
@@ -142,7 +142,7 @@ fn a_change_back_but_not_yet_read_is_warned_of_until_its_row_is_read() {
         .unwrap_or_else(|| panic!("{effects:?}"));
     let target = Target::new(TargetKind::User, agent.id.as_str());
     let mut report = BatchReport::default();
-    report.count(&Outcome::applied("ok"), Some(12.0));
+    report.count(&Outcome::applied("ok"), Write::Sent { latency_ms: Some(12.0) });
     feed(
         &mut app,
         [

@@ -25,7 +25,7 @@ pub use command::{ActionRef, Change, Command, CommandId, DataActionChange, Item}
 pub use context::EngineConfig;
 pub use event::{
     AttributeCallback, BatchReport, Connection, Event, Finished, Link, Outcome, Recovery, RuleBook, Snapshot,
-    Table,
+    Table, Write,
 };
 /// A read tried again over the tenant's passing trouble, as the flows read.
 pub(crate) use flows::again;

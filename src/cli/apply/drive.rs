@@ -9,7 +9,7 @@ use super::report::{LineReport, Verdict};
 use crate::cli::signal::StopSignal;
 use crate::cli::webhooks::{self, Webhooks};
 use crate::engine::outbox::OutboxStatus;
-use crate::engine::{BatchReport, Change, Command, CommandId, Event, Finished, Outcome, Recovery};
+use crate::engine::{BatchReport, Change, Command, CommandId, Event, Finished, Outcome, Recovery, Write};
 use crate::runtime::Runtime;
 use std::collections::HashMap;
 
@@ -172,7 +172,7 @@ impl Run<'_> {
         if matches!(command.change, Change::ContactDispositions(_)) {
             let mut report = BatchReport::default();
             for _ in &command.items {
-                report.count(&Outcome::unstarted("contact"), None);
+                report.count(&Outcome::unstarted("contact"), Write::NotSent);
             }
             report.cancelled = true;
             self.contact_batch = Some(report);

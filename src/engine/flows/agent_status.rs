@@ -19,7 +19,7 @@ use crate::domain::agent_status::{
 use crate::engine::audit::{Target, TargetKind};
 use crate::engine::command::{CommandId, Item};
 use crate::engine::context::Ctx;
-use crate::engine::event::{BatchReport, Event, Finished, Outcome};
+use crate::engine::event::{BatchReport, Event, Finished, Outcome, Write};
 use crate::engine::metrics::{ErrorClass, Operation};
 use crate::engine::reconcile::announcements;
 use crate::engine::reconcile::intents::{action, planned};
@@ -60,8 +60,8 @@ pub(crate) async fn run(
             next = running.next() => next,
             () = cancel.cancelled(), if waiting.len() > 0 => continue,
         };
-        let Some((item, (target, outcome, write_ms))) = next else { break };
-        report.count(&outcome, write_ms);
+        let Some((item, (target, outcome, write))) = next else { break };
+        report.count(&outcome, write);
         ctx.emit(Event::ItemFinished { id: id.clone(), item, target, outcome }).await;
         ctx.emit(Event::Progress { id: id.clone(), done: report.total, total }).await;
     }
@@ -70,13 +70,13 @@ pub(crate) async fn run(
 }
 
 /// One agent's change to its end: the target, the outcome (durable) and
-/// the write's latency when it was applied.
+/// whether its write was sent, with its latency when it was applied.
 async fn change(
     ctx: &Ctx,
     id: &CommandId,
     item: Item<AgentStatusDraft>,
     cancel: &CancellationToken,
-) -> (Target, Outcome, Option<f64>) {
+) -> (Target, Outcome, Write) {
     let started = Instant::now();
     let user = match item.draft.user_id.trim() {
         "" => "(none)",
@@ -86,7 +86,7 @@ async fn change(
     let mut trail =
         Trail::new(ctx, id, item.id, Operation::AgentStatus, action::AGENT_STATUS, target.clone());
     if let Some(outcome) = trail.settled_before() {
-        return (target, outcome, None);
+        return (target, outcome, Write::NotSent);
     }
     let ending = if cancel.is_cancelled() {
         Ending::new(Outcome::unstarted("agent"))
@@ -96,8 +96,11 @@ async fn change(
             .run(&item.draft, &mut trail, key)
             .await
     };
-    let write_ms = ending.write_ms;
-    (target, ending.finish(trail, started.elapsed()).await, write_ms)
+    let write = match trail.write_sent() {
+        true => Write::Sent { latency_ms: ending.write_ms },
+        false => Write::NotSent,
+    };
+    (target, ending.finish(trail, started.elapsed()).await, write)
 }
 
 /// Which compliance checks ran for a change, and how each came out.

@@ -209,6 +209,12 @@ impl<'a> Trail<'a> {
         &self.item
     }
 
+    /// Whether this change's write was sent: its intent is recorded just
+    /// before, and only then.
+    pub fn write_sent(&self) -> bool {
+        self.intent.is_some()
+    }
+
     /// Whether this log sent this change's write in an earlier run, which
     /// start-up could not settle as applied: a target found holding the
     /// change now most likely holds it from that write, which is then

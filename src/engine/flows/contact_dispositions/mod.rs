@@ -19,7 +19,7 @@ use crate::domain::contact_disposition::{ContactDispositionDraft, MAX_BATCH};
 use crate::engine::audit::Target;
 use crate::engine::command::{CommandId, Item};
 use crate::engine::context::Ctx;
-use crate::engine::event::{BatchReport, Event, Finished, Outcome};
+use crate::engine::event::{BatchReport, Event, Finished, Outcome, Write};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use places::Places;
@@ -94,8 +94,8 @@ pub(super) struct Done {
     pub item: CommandId,
     pub target: Target,
     pub outcome: Outcome,
-    /// The write's latency, for an applied change.
-    pub write_ms: Option<f64>,
+    /// Whether its write was sent, with its latency once applied.
+    pub write: Write,
     /// The (campaign, contact) this entry held in the session's set.
     pub claim: Option<(String, String)>,
 }
@@ -111,12 +111,12 @@ struct Batch<'a> {
 impl Batch<'_> {
     /// Counts an entry's outcome (already durable) and tells the console.
     async fn record(&mut self, done: Done) {
-        let Done { item, target, outcome, write_ms, claim } = done;
+        let Done { item, target, outcome, write, claim } = done;
         if let Some(claim) = claim.filter(|_| !outcome.is_applied()) {
             // Not done after all: a later batch this session may try it again.
             self.ctx.processed_contacts.lock().unwrap_or_else(|p| p.into_inner()).remove(&claim);
         }
-        self.report.count(&outcome, write_ms);
+        self.report.count(&outcome, write);
         let id = self.id.clone();
         self.ctx.emit(Event::ItemFinished { id: id.clone(), item, target, outcome }).await;
         self.ctx.emit(Event::Progress { id, done: self.report.total, total: self.total }).await;

@@ -11,7 +11,7 @@ use crate::domain::{AgentId, CampaignId, ContactId, Invalid, Timestamp};
 use crate::engine::audit::{Target, action};
 use crate::engine::command::{CommandId, Item};
 use crate::engine::context::{Ctx, error_class, settle};
-use crate::engine::event::Outcome;
+use crate::engine::event::{Outcome, Write};
 use crate::engine::flows::attribution::{self, Refusal};
 use crate::engine::flows::{Settled, Trail};
 use crate::engine::metrics::{ErrorClass, Operation};
@@ -76,7 +76,7 @@ impl<'a> Planner<'a> {
     pub async fn unstarted(&self, item: Item<ContactDispositionDraft>) -> Done {
         let trail = self.trail(item.id, &item.draft, item.name.as_deref());
         let (item, target) = (trail.item().clone(), trail.target().clone());
-        Done { item, target, outcome: trail.unstarted("contact").await, write_ms: None, claim: None }
+        Done { item, target, outcome: trail.unstarted("contact").await, write: Write::NotSent, claim: None }
     }
 
     pub async fn plan(&mut self, item: Item<ContactDispositionDraft>) -> Plan<'a> {
@@ -96,7 +96,7 @@ impl<'a> Planner<'a> {
                 item: trail.item().clone(),
                 target: trail.target().clone(),
                 outcome,
-                write_ms: None,
+                write: Write::NotSent,
                 claim: None,
             });
         }
@@ -213,7 +213,7 @@ pub(super) async fn warm(
 async fn finish(trail: Trail<'_>, settled: Settled<'_>, started: Instant) -> Plan<'static> {
     let (item, target) = (trail.item().clone(), trail.target().clone());
     let outcome = trail.finish(settled, started.elapsed()).await;
-    Plan::Done(Done { item, target, outcome, write_ms: None, claim: None })
+    Plan::Done(Done { item, target, outcome, write: Write::NotSent, claim: None })
 }
 
 /// An id as the audit trail names the target, even when it was left empty.

@@ -3,7 +3,7 @@
 
 use crate::domain::attribution::AGENT_ROLE;
 use crate::engine::audit::{Target, TargetKind};
-use crate::engine::{BatchReport, Command, CommandId, Event, Finished, Outcome, Recovery, Snapshot};
+use crate::engine::{BatchReport, Command, CommandId, Event, Finished, Outcome, Recovery, Snapshot, Write};
 use crate::ui::app::{App, Effect, FlashKind, Level, Overlay, Pending, Progress};
 use crate::ui::entity::{Lookup, Person};
 use crate::ui::forms::Rules;
@@ -247,7 +247,9 @@ fn member_finished(
     let Finished::Single { target, outcome } = result else { return };
     let Some(members) = app.groups.get_mut(group) else { return };
     members.waiting.remove(member);
-    members.report.count(outcome, None);
+    // The console hears outcomes alone, and counts what did not go through
+    // as one: whether a write went out does not change its words.
+    members.report.count(outcome, Write::Sent { latency_ms: None });
     let (done, ended) = (members.report.total, members.waiting.is_empty());
     if let Some(progress) = app.in_flight.get_mut(group) {
         progress.done = done;
@@ -274,9 +276,10 @@ pub(super) fn level(outcome: &Outcome) -> Level {
 fn batch(report: &BatchReport, pending: &Pending) -> (String, Level) {
     let n = |n: usize| format::count(n as u64);
     let mut text = format!("{}: {} of {} applied", pending.label, n(report.successful), n(report.total));
-    if report.failed > 0 {
+    let not_through = report.failed + report.not_sent;
+    if not_through > 0 {
         let words =
-            pending.blocked_words(report.failed).unwrap_or_else(|| format!("{} failed", n(report.failed)));
+            pending.blocked_words(not_through).unwrap_or_else(|| format!("{} failed", n(not_through)));
         text.push_str(&format!(", {words}"));
     }
     if report.skipped_total() > 0 {
@@ -294,7 +297,7 @@ fn batch(report: &BatchReport, pending: &Pending) -> (String, Level) {
             text.push_str(&format!(" (and {} more in the audit log)", n(pending.blocked_total - 1)));
         }
     }
-    let level = if report.failed > 0 || pending.first_blocked().is_some() { Level::Warn } else { Level::Ok };
+    let level = if not_through > 0 || pending.first_blocked().is_some() { Level::Warn } else { Level::Ok };
     (text, level)
 }
 
