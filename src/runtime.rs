@@ -12,6 +12,7 @@ pub use log::{LOG_FILE, LogFile, log_to_file};
 
 use crate::api::{ApiError, Client, ClientConfig, RetryPolicy};
 use crate::config::{Config, Destination, Profile, WebhookSecret, WebhookTarget};
+use crate::engine::outbox::OutboxStatus;
 use crate::engine::{Engine, EngineConfig, EngineError, Event};
 use crate::sandbox::Sandbox;
 use crate::signing::SigningKey;
@@ -313,8 +314,9 @@ impl Runtime {
         std::mem::replace(&mut self.events, closed)
     }
 
-    /// Lets changes in flight finish, closes the logs, stops the sandbox.
-    pub async fn shutdown(self) {
+    /// Lets changes in flight finish, closes the logs, stops the sandbox;
+    /// returns where the webhooks stand then.
+    pub async fn shutdown(self) -> Option<OutboxStatus> {
         let Self { tenant, engine, events } = self;
         // Keep draining while the engine winds down, so that it never waits
         // on a full channel nobody reads.
@@ -322,9 +324,10 @@ impl Runtime {
             let mut events = events;
             while events.recv().await.is_some() {}
         });
-        engine.shutdown().await;
+        let webhooks = engine.shutdown().await;
         drain.abort();
         tenant.shutdown().await;
+        webhooks
     }
 }
 

@@ -78,3 +78,65 @@ async fn ctrl_c_while_webhooks_are_awaited_ends_the_wait_and_keeps_them() {
     assert_eq!(status.code(), Some(0), "the changes went through: {said:?}");
     tenant.shutdown().await;
 }
+
+/// Stopped mid-run, the report still says where each applied change's
+/// webhook stands: delivered or waiting, as the outbox holds them once the
+/// run is over, not as last heard while attempts were still in flight.
+#[tokio::test]
+async fn a_run_stopped_mid_way_reports_every_applied_changes_webhook() {
+    use cxone_console::sandbox::tenant::Window;
+    let tenant = test_tenant().await;
+    let home = Home::new();
+    home.write_config(&tenant_config(&tenant));
+    let users = tenant.state().tenant.list_users(&Window { top: 1_000, ..Window::default() }, None).items;
+    let lines: String = users
+        .iter()
+        .map(|u| format!("{{\"op\":\"agent_status\",\"userId\":\"{}\",\"status\":\"Training\"}}\n", u.id))
+        .collect();
+    let file = cli_support::write(&home, "many.jsonl", &lines);
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
+        .args(["apply", "--file", file.to_str().unwrap()])
+        .env("CXONE_CONSOLE_HOME", home.path())
+        .env_remove("RUST_LOG")
+        .envs(secrets())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary runs");
+    tokio::time::timeout(Duration::from_secs(60), async {
+        while tenant.state().sink.deliveries("wfm").len() < 3 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("webhooks start arriving");
+    let pid = child.id().expect("the run is alive").to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs").success());
+    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("SIGTERM ends the run")
+        .expect("the run ends");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let applied = report["totals"]["applied"].as_u64().unwrap_or_default();
+    let count = |field: &str| report["webhooks"][field].as_u64().unwrap_or_default();
+    let outbox = std::fs::read_to_string(home.outbox()).unwrap_or_default();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        count("delivered") + count("waiting") + count("failed"),
+        applied,
+        "{stdout}\n{outbox}\n{stderr}"
+    );
+    let received: std::collections::HashSet<String> =
+        tenant.state().sink.deliveries("wfm").into_iter().filter_map(|d| d.webhook_id).collect();
+    // An attempt cut short by the stop may have reached the receiver before
+    // its delivery was recorded: it waits, to be sent again with its id.
+    let heard = received.len() as u64;
+    assert!(
+        (count("delivered")..=count("delivered") + count("waiting")).contains(&heard),
+        "the receiver heard {heard}: {stdout}"
+    );
+    tenant.shutdown().await;
+}

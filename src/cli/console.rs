@@ -134,7 +134,7 @@ async fn wind_down(
     let mut skipping = skip_now || batches.is_empty();
     loop {
         tokio::select! {
-            () = &mut shutdown => return Ok(()),
+            _ = &mut shutdown => return Ok(()),
             signal = stop.wait() => {
                 signal?;
                 if skipping {

@@ -109,8 +109,9 @@ fn resend(profile: Option<&str>) -> Result<ExitCode> {
             }
             Err(e) => Err(e),
         };
-        runtime.shutdown().await;
-        let (outcome, webhooks) = settled?;
+        let at_the_end = runtime.shutdown().await;
+        let (outcome, heard) = settled?;
+        let webhooks = webhooks::told(at_the_end, heard);
         let through =
             !matches!(outcome, Outcome::Failed { .. }) && webhooks.waiting == 0 && webhooks.failed == 0;
         say(in_words(&outcome, &webhooks, through))?;

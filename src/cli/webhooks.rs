@@ -49,15 +49,15 @@ impl Webhooks {
 }
 
 /// Waits (a while) for the webhooks of the changes made to be delivered,
-/// so that a run's receivers hear of it before the command returns. What
-/// is still waiting stays in the outbox for the next run. The wait is a
-/// courtesy: a run already stopped (`stop` is `None`) does not wait, and
-/// Ctrl-C or SIGTERM ends the wait at once.
+/// so that a run's receivers hear of it before the command returns; returns
+/// the last status heard. What is still waiting stays in the outbox for the
+/// next run. The wait is a courtesy: a run already stopped (`stop` is
+/// `None`) does not wait, and Ctrl-C or SIGTERM ends the wait at once.
 pub(crate) async fn settle(
     runtime: &mut Runtime,
     mut latest: Option<OutboxStatus>,
     mut stop: Option<&mut StopSignal>,
-) -> Webhooks {
+) -> Option<OutboxStatus> {
     let patience = if stop.is_some() { WEBHOOK_PATIENCE } else { Duration::ZERO };
     let deadline = Instant::now() + patience;
     let mut news_at = Instant::now();
@@ -96,7 +96,13 @@ pub(crate) async fn settle(
             Ok(None) => break,
         }
     }
-    let webhooks = latest.map_or_else(Webhooks::default, |s| Webhooks {
+    latest
+}
+
+/// What became of the webhooks, said on stderr: from the status the engine
+/// left at its end (no attempt in flight then), else the last one heard.
+pub(crate) fn told(at_the_end: Option<OutboxStatus>, heard: Option<OutboxStatus>) -> Webhooks {
+    let webhooks = at_the_end.or(heard).map_or_else(Webhooks::default, |s| Webhooks {
         delivered: s.delivered,
         waiting: s.backlog,
         failed: s.failed,

@@ -33,6 +33,7 @@ pub(crate) use flows::again;
 pub(crate) use flows::{data_actions_by_name, one_action_named};
 
 use crate::api::Client;
+use crate::engine::outbox::OutboxStatus;
 use audit::{AuditEntry, AuditError, AuditLog};
 use context::Ctx;
 use metrics::Metrics;
@@ -77,7 +78,8 @@ impl EngineError {
 pub struct Engine {
     commands: mpsc::Sender<Command>,
     cancel: CancellationToken,
-    task: JoinHandle<()>,
+    /// Ends with the webhook deliverer's last status.
+    task: JoinHandle<OutboxStatus>,
 }
 
 impl Engine {
@@ -155,12 +157,14 @@ impl Engine {
     }
 
     /// Lets changes in flight finish, then closes the logs and stops.
-    pub async fn shutdown(self) {
+    /// Returns where the webhooks stand once the deliverer has stopped:
+    /// what a run reports of them, with no attempt left in flight.
+    pub async fn shutdown(self) -> Option<OutboxStatus> {
         let _ = self.commands.send(Command::Shutdown).await;
-        if let Err(e) = self.task.await {
-            tracing::error!("the engine stopped abnormally: {e}");
-        }
+        let last =
+            self.task.await.inspect_err(|e| tracing::error!("the engine stopped abnormally: {e}")).ok();
         self.cancel.cancel();
+        last
     }
 
     /// Stops at once: flows in flight are abandoned where they stand, as a

@@ -9,6 +9,7 @@ use super::metrics::spawn_publisher;
 use super::outbox::Deliverer;
 use super::refresh::Refresher;
 use super::webhooks;
+use crate::engine::outbox::OutboxStatus;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,7 +27,7 @@ pub(crate) async fn serve(
     refresher: Refresher,
     deliverer: Deliverer,
     cancel: CancellationToken,
-) {
+) -> OutboxStatus {
     let mut running: HashMap<CommandId, CancellationToken> = HashMap::new();
     let mut flows: JoinSet<CommandId> = JoinSet::new();
     let turns = Arc::new(Semaphore::new(ctx.config.commands_at_once.max(1)));
@@ -107,9 +108,12 @@ pub(crate) async fn serve(
     }
     cancel.cancel();
     flows::attributes::unwatch(&ctx).await;
+    let status = deliverer.status();
     deliverer.stopped().await;
     ctx.audit.close().await;
     ctx.outbox.close().await;
+    let last = status.borrow().clone();
+    last
 }
 
 /// The end of a command that has one outcome and no target of its own.

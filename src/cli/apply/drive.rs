@@ -7,7 +7,7 @@ use super::plan::Planned;
 use super::progress::Progress;
 use super::report::{LineReport, Verdict};
 use crate::cli::signal::StopSignal;
-use crate::cli::webhooks::{self, Webhooks};
+use crate::cli::webhooks;
 use crate::engine::outbox::OutboxStatus;
 use crate::engine::{BatchReport, Change, Command, CommandId, Event, Finished, Outcome, Recovery, Write};
 use crate::runtime::Runtime;
@@ -17,7 +17,8 @@ use std::collections::HashMap;
 pub(crate) struct Driven {
     pub lines: Vec<LineReport>,
     pub contact_batch: Option<BatchReport>,
-    pub webhooks: Webhooks,
+    /// The outbox as last heard of, when the run was over.
+    pub outbox: Option<OutboxStatus>,
 }
 
 pub(crate) async fn drive(
@@ -76,9 +77,9 @@ pub(crate) async fn drive(
     }
     progress.finish();
     // Stopped, the run does not linger for its webhooks either.
-    let webhooks = webhooks::settle(runtime, run.outbox.take(), (!stopped).then_some(&mut stop)).await;
+    let outbox = webhooks::settle(runtime, run.outbox.take(), (!stopped).then_some(&mut stop)).await;
     let lines = run.reports.into_iter().flatten().collect();
-    Ok(Driven { lines, contact_batch: run.contact_batch, webhooks })
+    Ok(Driven { lines, contact_batch: run.contact_batch, outbox })
 }
 
 /// What start-up found after the last run, for stderr: the audit log's

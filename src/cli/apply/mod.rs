@@ -212,11 +212,11 @@ async fn apply(config: &Config, mut batch: Batch, now: Timestamp) -> Result<Exit
     let plan = plan(&batch, &runtime.profile().identity());
     let mut progress = Progress::new("applying", batch.lines.len());
     let driven = drive::drive(&mut runtime, &batch, plan, &mut progress).await;
-    runtime.shutdown().await;
+    let at_the_end = runtime.shutdown().await;
     let driven = driven?;
     let mut report = Report::of(&batch, config.profile_name(), false, driven.lines);
     report.contact_batch = driven.contact_batch;
-    report.webhooks = Some(driven.webhooks);
+    report.webhooks = Some(crate::cli::webhooks::told(at_the_end, driven.outbox));
     // The changes are made and each outcome is in the audit log: a report
     // that cannot be printed is not a reason to say the run never happened.
     if let Err(e) = report.print() {

@@ -31,14 +31,13 @@
 
 use super::attempt::{Report, Sender, Try, deliver};
 use super::backoff::Backoff;
+use super::delivery::{DeliveryConfig, DeliveryError, check};
 use super::lines::Lines;
 use super::listing::no_url;
 use super::message::Envelope;
 use super::status::OutboxStatus;
 use super::store::{Mark, Outbox};
 use super::subjects::Subjects;
-use crate::domain::data_action::is_loopback;
-use crate::signing::SigningKey;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
@@ -47,42 +46,6 @@ use tokio::task::{JoinError, JoinHandle, JoinSet};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use url::Url;
-
-/// How and where the deliverer sends.
-#[derive(Debug, Clone)]
-pub struct DeliveryConfig {
-    /// Each target's URL (`crm` → `http://127.0.0.1:9000/hooks/crm`).
-    pub targets: HashMap<String, Url>,
-    pub key: SigningKey,
-    pub attempt_timeout: Duration,
-    pub backoff: Backoff,
-    /// Attempts before a message is given up on and kept as failed.
-    pub max_attempts: u32,
-    pub max_in_flight: usize,
-}
-
-impl DeliveryConfig {
-    /// Ten-second attempts, backoff from 1 s to 10 min, 15 attempts (about
-    /// an hour and a half of trying), four at once.
-    pub fn new(targets: HashMap<String, Url>, key: SigningKey) -> Self {
-        Self {
-            targets,
-            key,
-            attempt_timeout: Duration::from_secs(10),
-            backoff: Backoff::default(),
-            max_attempts: 15,
-            max_in_flight: 4,
-        }
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum DeliveryError {
-    #[error("{field}: {rule}")]
-    Config { field: String, rule: String },
-    #[error("cannot build the webhook client: {0}")]
-    Client(String),
-}
 
 /// The running deliverer.
 pub struct Deliverer {
@@ -138,30 +101,6 @@ impl Deliverer {
             tracing::error!("the webhook deliverer stopped abnormally: {e}");
         }
     }
-}
-
-fn check(config: &DeliveryConfig) -> Result<(), DeliveryError> {
-    let refuse = |field: String, rule: &str| Err(DeliveryError::Config { field, rule: rule.to_owned() });
-    if config.max_attempts == 0 {
-        return refuse("max_attempts".into(), "must be at least 1");
-    }
-    if config.max_in_flight == 0 {
-        return refuse("max_in_flight".into(), "must be at least 1");
-    }
-    for (target, url) in &config.targets {
-        let allowed = match url.scheme() {
-            "https" => url.host().is_some(),
-            "http" => is_loopback(url),
-            _ => false,
-        };
-        if !allowed {
-            return refuse(
-                format!("targets.{target}"),
-                "must be an https URL, or plain http to this machine (127.0.0.1, ::1 or localhost)",
-            );
-        }
-    }
-    Ok(())
 }
 
 /// A waiting message the deliverer knows of.
@@ -226,13 +165,30 @@ impl Run {
         // ended on its own has recorded how already.
         self.tasks.abort_all();
         while let Some(done) = self.tasks.join_next_with_id().await {
-            let Err(cut) = done else { continue };
-            let Some(slot) = self.running.get(&cut.id()).and_then(|order| self.slots.get(order)) else {
-                continue;
+            let cut = match done {
+                // It ended before the cut, its record made: counted as any.
+                Ok(ended) => {
+                    self.finish(Ok(ended));
+                    continue;
+                }
+                Err(cut) => cut,
             };
-            let mark = Mark::Retried("the console stopped before the receiver answered".into());
-            if let Err(e) = self.outbox.mark(&slot.envelope.id, slot.attempts, mark).await {
-                tracing::warn!("webhook {}: could not record the attempt cut short: {e}", slot.envelope.id);
+            let Some(&order) = self.running.get(&cut.id()) else { continue };
+            let Some(slot) = self.slots.get(&order) else { continue };
+            // An attempt cut between recording its delivery and reporting
+            // it is a delivery all the same (its record may still be on its
+            // way to the journal, ahead of any mark made here).
+            if self.outbox.is_pending(order) {
+                let mark = Mark::Retried("the console stopped before the receiver answered".into());
+                if let Err(e) = self.outbox.mark(&slot.envelope.id, slot.attempts, mark).await {
+                    tracing::warn!(
+                        "webhook {}: could not record the attempt cut short: {e}",
+                        slot.envelope.id
+                    );
+                }
+            }
+            if self.outbox.was_delivered(&slot.envelope.id) {
+                self.delivered += 1;
             }
         }
         self.running.clear();

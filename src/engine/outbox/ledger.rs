@@ -126,6 +126,11 @@ impl Ledger {
         self.index.contains_key(id) || self.delivered_ids.contains(id)
     }
 
+    /// Whether the message `id` was recorded as delivered (lately).
+    pub fn was_delivered(&self, id: &MessageId) -> bool {
+        self.delivered_ids.contains(id)
+    }
+
     fn remember_delivery(&mut self, id: &MessageId, attempts: u32, at: OffsetDateTime) {
         if !self.delivered_ids.insert(id.clone()) {
             return;

@@ -19,6 +19,7 @@
 mod attempt;
 mod backoff;
 mod deliverer;
+mod delivery;
 mod head;
 mod ledger;
 mod lines;
@@ -33,7 +34,8 @@ mod store;
 mod subjects;
 
 pub use backoff::Backoff;
-pub use deliverer::{Deliverer, DeliveryConfig, DeliveryError};
+pub use deliverer::Deliverer;
+pub use delivery::{DeliveryConfig, DeliveryError};
 pub use ledger::REMEMBERED_DELIVERIES;
 pub use listing::{Listing, Row, RowState, no_url};
 pub use lost::{Lost, Queued};

@@ -248,6 +248,17 @@ impl Outbox {
         (ledger.tally(), orders.filter(|order| ledger.is_pending(*order)).count())
     }
 
+    /// Whether the message at `order` still waits: not yet recorded as
+    /// delivered or failed.
+    pub(super) fn is_pending(&self, order: u64) -> bool {
+        self.ledger().is_pending(order)
+    }
+
+    /// Whether the message `id` was recorded as delivered (lately).
+    pub(super) fn was_delivered(&self, id: &MessageId) -> bool {
+        self.ledger().was_delivered(id)
+    }
+
     /// Woken whenever a line is applied, so the deliverer sees new messages.
     pub(super) fn waker(&self) -> Arc<Notify> {
         Arc::clone(&self.wake)
