@@ -112,8 +112,7 @@ pub(crate) async fn serve(
     deliverer.stopped().await;
     ctx.audit.close().await;
     ctx.outbox.close().await;
-    let last = status.borrow().clone();
-    last
+    status.borrow().clone()
 }
 
 /// The end of a command that has one outcome and no target of its own.
