@@ -126,6 +126,22 @@ async fn a_deploy_creates_one_action_and_is_on_record_with_its_new_id() {
     rig.stop().await;
 }
 
+/// Document 004: the tenant refuses `definitions` and `$ref` in a schema;
+/// the console says so, naming where, before it sends anything.
+#[tokio::test]
+async fn a_schema_with_a_ref_is_refused_before_anything_is_sent() {
+    let mut rig = Rig::quiet().await;
+    let mut draft = DataActionDraft::documents_example("http://127.0.0.1:9/process");
+    draft.output_schema = json!({"type": "object", "definitions": {"Q": {"type": "string"}},
+        "properties": {"queue": {"$ref": "#/definitions/Q"}}});
+    let sent = rig.sandbox.stats().requests;
+    let outcome = rig.outcome(data_action(DataActionChange::Deploy(draft))).await;
+    let Outcome::Rejected { reason } = &outcome else { panic!("expected a refusal, got {outcome}") };
+    assert!(reason.contains("outputSchema.definitions: is not supported"), "{reason}");
+    assert_eq!(rig.sandbox.stats().requests, sent, "the refused deploy sent nothing");
+    rig.stop().await;
+}
+
 #[tokio::test]
 async fn a_new_version_must_be_greater_and_the_same_one_is_skipped() {
     let mut rig = Rig::quiet().await;

@@ -26,6 +26,9 @@ impl Schema {
         if !document.is_object() {
             return Err(FieldError::new(field, "must be a JSON Schema object"));
         }
+        // Before compiling, so that a `$ref` the compiler cannot resolve is
+        // refused for what CXone refuses it for, not as unresolvable.
+        unsupported(field, document, false)?;
         // The schema's own faults first: `"type": "objekt"` is a mistyped
         // type before it is a type other than object.
         let validator = jsonschema::validator_for(document)
@@ -109,6 +112,58 @@ pub fn sample_input() -> Value {
     serde_json::from_str(SAMPLE_INPUT_JSON).unwrap_or(Value::Null)
 }
 
+/// Keywords CXone refuses in a data action's schemas (document 004, "400
+/// Bad Request"): `definitions` (`$defs` since draft 2019-09) and the `$ref`
+/// pointers into them. Whatever they say can be written inline.
+const UNSUPPORTED: [&str; 3] = ["$ref", "definitions", "$defs"];
+
+/// Keywords whose object maps names to schemas: their keys are property
+/// names, so a property called `definitions` is not the keyword.
+const NAMED_SCHEMAS: [&str; 4] = ["properties", "patternProperties", "dependencies", "dependentSchemas"];
+
+/// Keywords whose values are instances, not schemas: a `$ref` in an
+/// example or a default is data.
+const INSTANCES: [&str; 4] = ["enum", "const", "default", "examples"];
+
+/// The first unsupported keyword under `at`, named by its path
+/// (`inputSchema.properties.a.$ref`). `names` tells that the keys of
+/// `value` are property names rather than keywords.
+fn unsupported(at: &str, value: &Value, names: bool) -> Result<(), FieldError> {
+    match value {
+        Value::Object(map) => map.iter().try_for_each(|(key, inner)| {
+            let path = format!("{at}.{key}");
+            if names {
+                return unsupported(&path, inner, false);
+            }
+            if let Some(keyword) = UNSUPPORTED.iter().find(|k| **k == key.as_str()) {
+                return Err(FieldError::new(path, refusal(keyword)));
+            }
+            if INSTANCES.contains(&key.as_str()) {
+                return Ok(());
+            }
+            unsupported(&path, inner, NAMED_SCHEMAS.contains(&key.as_str()))
+        }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, inner)| unsupported(&format!("{at}[{i}]"), inner, false)),
+        _ => Ok(()),
+    }
+}
+
+fn refusal(keyword: &str) -> String {
+    if keyword == "$ref" {
+        "is not supported: CXone rejects $ref pointers in a data action's schema; write the schema it points \
+         to inline"
+            .into()
+    } else {
+        format!(
+            "is not supported: CXone takes no {keyword} in a data action's schema; write each schema inline \
+             where it is used"
+        )
+    }
+}
+
 /// The choices an `anyOf` or `oneOf` at `schema_path` allows, in words
 /// ("a number from -1 to 1, or null"), when each can be said plainly; the
 /// validator's own message only says none of them matched.
@@ -188,5 +243,27 @@ mod tests {
         assert!(nullable.rule.ends_with(r#"its top-level "type" is ["object","null"]"#), "{nullable}");
         let untyped = Schema::compile("inputSchema", &json!({"properties": {}})).unwrap_err();
         assert!(untyped.rule.ends_with(r#"it has no top-level "type""#), "{untyped}");
+    }
+
+    #[test]
+    fn definitions_and_refs_are_refused_wherever_they_are_named_by_path() {
+        let refused = |doc: Value| Schema::compile("inputSchema", &doc).unwrap_err();
+        let defs = json!({"A": {"type": "string"}});
+        let a_ref = json!({"$ref": "#/definitions/A"});
+        let e = refused(json!({"type": "object", "definitions": defs, "properties": {"a": a_ref}}));
+        assert_eq!(e.field, "inputSchema.definitions", "{e}");
+        assert!(e.rule.contains("CXone takes no definitions"), "{e}");
+        let e = refused(json!({"type": "object", "$defs": defs}));
+        assert_eq!(e.field, "inputSchema.$defs", "{e}");
+        let e = refused(json!({"type": "object", "properties": {"a": a_ref}}));
+        assert_eq!(e.field, "inputSchema.properties.a.$ref", "{e}");
+        assert!(e.rule.contains("CXone rejects $ref pointers"), "{e}");
+        let e = refused(json!({"type": "object", "properties": {"l": {"type": "array", "items": {"anyOf": [
+            {"type": "null"}, {"$ref": "https://schemas.example.com/x.json"}]}}}}));
+        assert_eq!(e.field, "inputSchema.properties.l.items.anyOf[1].$ref", "{e}");
+        // A property of that name, or one in an example, is not the keyword.
+        let named = json!({"type": "object", "properties": {"definitions": {"type": "string"},
+            "$ref": {"type": "string", "default": {"$ref": "x"}}}, "examples": [{"$ref": "x"}]});
+        assert!(Schema::compile("outputSchema", &named).is_ok());
     }
 }

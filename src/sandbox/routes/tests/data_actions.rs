@@ -105,6 +105,31 @@ async fn a_deployment_names_every_broken_rule() {
     assert_eq!(h.writes(Resource::DataAction), (0, 0));
 }
 
+/// Document 004: CXone takes no `definitions` in a schema and rejects `$ref`.
+#[tokio::test]
+async fn a_schema_with_definitions_or_refs_is_refused_naming_where() {
+    let h = Harness::new().await;
+    let with_refs = json!({"type": "object", "definitions": {"A": {"type": "string"}},
+        "properties": {"a": {"$ref": "#/definitions/A"}}});
+    for (field, schema, at) in [
+        ("inputSchema", with_refs.clone(), "inputSchema.definitions"),
+        ("outputSchema", json!({"type": "object", "$defs": {"A": {"type": "string"}}}), "outputSchema.$defs"),
+        (
+            "inputSchema",
+            json!({"type": "object", "properties": {"a": {"$ref": "#/x"}}}),
+            "inputSchema.properties.a.$ref",
+        ),
+    ] {
+        let mut body = deploy_body();
+        body[field] = schema;
+        let r = h.send(Method::POST, "/api/v2/data-actions", Some(&body), &[]).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{at}: {:?}", r.body);
+        assert_eq!(r.body["details"][0]["field"], at, "{:?}", r.body);
+        assert!(r.message().contains("is not supported: CXone"), "{}", r.message());
+    }
+    assert_eq!(h.writes(Resource::DataAction), (0, 0));
+}
+
 #[tokio::test]
 async fn seeded_actions_list_with_history() {
     let h = Harness::new().await;
