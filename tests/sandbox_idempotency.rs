@@ -166,6 +166,35 @@ async fn a_duplicate_arriving_while_the_first_runs_waits_for_its_reply() {
     assert_eq!(handler.runs(), 1);
 }
 
+/// The IETF Idempotency-Key draft: a key reused with another body is a 422,
+/// not a replay that would say the second change was made.
+#[tokio::test]
+async fn a_key_reused_with_another_body_is_refused_and_not_applied() {
+    let handler = Handler::open();
+    let (api, token) = started(&handler).await;
+    let first = send(&api, &token, Method::POST, CREATE, Some("key-1")).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let with = |body: &'static str| {
+        authed(&api.client, Method::POST, api.url(CREATE), &token)
+            .header("Idempotency-Key", "key-1")
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+    };
+    let other = with(r#"{"name": "y"}"#).await.expect("the sandbox answers");
+    assert_eq!(other.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!replayed(&other));
+    let (error, message) = error_of(other).await;
+    assert_eq!(error, "idempotency_key_reused");
+    assert!(message.contains("\"key-1\"") && message.contains("different body"), "{message}");
+    // The same document, spaced otherwise, is the same request.
+    let same = with("{ \"name\" : \"x\" }").await.expect("the sandbox answers");
+    assert_eq!(same.status(), StatusCode::CREATED);
+    assert!(replayed(&same));
+    assert_eq!(handler.runs(), 1, "the second body was not applied");
+    api.stop().await;
+}
+
 #[tokio::test]
 async fn a_conflict_is_not_kept_so_the_retry_runs_for_real() {
     let handler = Handler::open();

@@ -6,15 +6,22 @@
 //! that arrives while the first is still running waits for it. Only replies a
 //! retry could not change are kept: a 429, a 5xx, or a 408/409/412/425/428
 //! (which depend on timing or on the entity's current version) let the next
-//! attempt run for real.
+//! attempt run for real. A key reused with another body is refused (422) as
+//! the IETF Idempotency-Key draft has it: replaying the first reply would
+//! tell the client a change was made that never was.
+
+mod fingerprint;
 
 use super::SandboxState;
 use super::reply::Failure;
+use super::server::unreadable_body;
 use axum::body::{Body, Bytes};
+use axum::extract::FromRequest;
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use fingerprint::Fingerprint;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -69,6 +76,7 @@ enum Slot {
     Done {
         kept: std::sync::Arc<Kept>,
         at: Instant,
+        body: Fingerprint,
     },
 }
 
@@ -76,6 +84,8 @@ enum Begin<'a> {
     Run(RunGuard<'a>),
     Replay(std::sync::Arc<Kept>),
     Wait(watch::Receiver<()>),
+    /// The key's kept reply answered a request with another body.
+    Reused,
 }
 
 pub struct IdempotencyStore {
@@ -108,25 +118,25 @@ impl IdempotencyStore {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn begin(&self, key: &RequestKey) -> Begin<'_> {
+    fn begin(&self, key: &RequestKey, body: Fingerprint) -> Begin<'_> {
         let now = Instant::now();
         let mut slots = self.slots();
         match slots.by_key.get(key) {
             Some(Slot::Running(waiting)) => return Begin::Wait(waiting.clone()),
-            Some(Slot::Done { kept, at }) if now.duration_since(*at) < self.remember_for => {
-                return Begin::Replay(kept.clone());
+            Some(Slot::Done { kept, at, body: first }) if now.duration_since(*at) < self.remember_for => {
+                return if *first == body { Begin::Replay(kept.clone()) } else { Begin::Reused };
             }
             _ => {}
         }
         let (sender, receiver) = watch::channel(());
         slots.by_key.insert(key.clone(), Slot::Running(receiver));
-        Begin::Run(RunGuard { store: self, key: key.clone(), _wakes_waiters: sender, finished: false })
+        Begin::Run(RunGuard { store: self, key: key.clone(), body, _wakes_waiters: sender, finished: false })
     }
 
-    fn finish(&self, key: RequestKey, kept: Kept) {
+    fn finish(&self, key: RequestKey, body: Fingerprint, kept: Kept) {
         let now = Instant::now();
         let mut slots = self.slots();
-        slots.by_key.insert(key.clone(), Slot::Done { kept: std::sync::Arc::new(kept), at: now });
+        slots.by_key.insert(key.clone(), Slot::Done { kept: std::sync::Arc::new(kept), at: now, body });
         slots.order.push_back((key, now));
         self.evict(&mut slots, now);
     }
@@ -162,6 +172,7 @@ impl IdempotencyStore {
 struct RunGuard<'a> {
     store: &'a IdempotencyStore,
     key: RequestKey,
+    body: Fingerprint,
     _wakes_waiters: watch::Sender<()>,
     finished: bool,
 }
@@ -169,7 +180,7 @@ struct RunGuard<'a> {
 impl RunGuard<'_> {
     fn keep(mut self, kept: Kept) {
         self.finished = true;
-        self.store.finish(self.key.clone(), kept);
+        self.store.finish(self.key.clone(), self.body, kept);
     }
 }
 
@@ -219,13 +230,21 @@ pub async fn replay(State(state): State<SandboxState>, request: Request, next: N
         Ok(None) => return next.run(request).await,
         Err(failure) => return failure.into_response(),
     };
+    let (parts, body) = request.into_parts();
+    let bytes = match Bytes::from_request(Request::from_parts(parts.clone(), body), &()).await {
+        Ok(bytes) => bytes,
+        Err(rejection) => return unreadable_body(rejection).into_response(),
+    };
+    let fingerprint = Fingerprint::of(&bytes);
+    let request = Request::from_parts(parts, Body::from(bytes));
     let store = &state.idempotency;
     loop {
-        match store.begin(&key) {
+        match store.begin(&key, fingerprint) {
             Begin::Replay(kept) => {
                 state.stats.idempotent_replay();
                 return kept.replay();
             }
+            Begin::Reused => return reused(&key).into_response(),
             Begin::Wait(mut first) => {
                 // Resolves when the first request's guard is dropped, kept or not.
                 let _ = first.changed().await;
@@ -239,6 +258,18 @@ pub async fn replay(State(state): State<SandboxState>, request: Request, next: N
             }
         }
     }
+}
+
+fn reused(key: &RequestKey) -> Failure {
+    Failure::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+        format!(
+            "Idempotency-Key {:?} was used for an earlier {} {} with a different body; this request was not \
+             applied: a different change needs a new key",
+            key.key, key.method, key.path
+        ),
+    )
 }
 
 async fn keep(guard: RunGuard<'_>, response: Response) -> Response {
@@ -276,8 +307,12 @@ mod tests {
         Kept { status: StatusCode::CREATED, content_type: None, etag: None, body: Bytes::from(body) }
     }
 
+    fn same() -> Fingerprint {
+        Fingerprint::of(b"{}")
+    }
+
     fn run(store: &IdempotencyStore, k: &str, body: &'static str) {
-        match store.begin(&key(k)) {
+        match store.begin(&key(k), same()) {
             Begin::Run(guard) => guard.keep(kept(body)),
             _ => panic!("{k} should run"),
         }
@@ -287,10 +322,10 @@ mod tests {
     async fn keys_are_forgotten_after_a_day() {
         let store = IdempotencyStore::default();
         run(&store, "a", "first");
-        assert!(matches!(store.begin(&key("a")), Begin::Replay(k) if k.body == "first"));
+        assert!(matches!(store.begin(&key("a"), same()), Begin::Replay(k) if k.body == "first"));
         tokio::time::sleep(REMEMBER_FOR).await;
         run(&store, "a", "second");
-        assert!(matches!(store.begin(&key("a")), Begin::Replay(k) if k.body == "second"));
+        assert!(matches!(store.begin(&key("a"), same()), Begin::Replay(k) if k.body == "second"));
     }
 
     #[tokio::test(start_paused = true)]
@@ -300,21 +335,29 @@ mod tests {
             run(&store, k, "x");
         }
         assert_eq!(store.len(), 3);
-        assert!(matches!(store.begin(&key("a")), Begin::Run(_)), "a was evicted");
-        assert!(matches!(store.begin(&key("d")), Begin::Replay(_)));
+        assert!(matches!(store.begin(&key("a"), same()), Begin::Run(_)), "a was evicted");
+        assert!(matches!(store.begin(&key("d"), same()), Begin::Replay(_)));
     }
 
     #[test]
     fn a_guard_dropped_without_a_reply_frees_the_key_and_wakes_waiters() {
         let store = IdempotencyStore::default();
-        let guard = match store.begin(&key("a")) {
+        let guard = match store.begin(&key("a"), same()) {
             Begin::Run(guard) => guard,
             _ => panic!("first should run"),
         };
-        let Begin::Wait(waiter) = store.begin(&key("a")) else { panic!("second should wait") };
+        let Begin::Wait(waiter) = store.begin(&key("a"), same()) else { panic!("second should wait") };
         drop(guard);
         assert!(waiter.has_changed().is_err(), "the waiter sees the first one end");
-        assert!(matches!(store.begin(&key("a")), Begin::Run(_)));
+        assert!(matches!(store.begin(&key("a"), same()), Begin::Run(_)));
+    }
+
+    #[test]
+    fn a_kept_key_with_another_body_is_reused_not_replayed() {
+        let store = IdempotencyStore::default();
+        run(&store, "a", "first");
+        assert!(matches!(store.begin(&key("a"), Fingerprint::of(br#"{"x":1}"#)), Begin::Reused));
+        assert!(matches!(store.begin(&key("a"), same()), Begin::Replay(k) if k.body == "first"));
     }
 
     #[test]
