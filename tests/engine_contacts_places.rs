@@ -198,7 +198,8 @@ async fn the_gauges_count_the_tenants_5xx_that_retries_got_past() {
     let (mut rig, _, change) = batch_of(sandbox, 12, 4, None, false).await;
     let report = batch_report(rig.run(change).await);
     assert_eq!(report.successful, 12, "{report:?}");
-    let sent = rig.sandbox.stats().faults.get("serverError").copied().unwrap_or_default();
+    let faults = rig.sandbox.stats().faults;
+    let sent: u64 = ["serverError", "serverErrorAfter"].iter().filter_map(|f| faults.get(*f)).sum();
     assert!(sent > 0, "the tenant answered some requests with a 5xx");
     let met = rig
         .until(|e| match e {

@@ -186,3 +186,28 @@ async fn drops_before_never_run_the_handler_and_drops_after_do() {
     assert_eq!(runs.load(Ordering::SeqCst), after, "only drops after handling ran the handler");
     api.stop().await;
 }
+
+/// Only a write may land behind a gateway's error; a read never runs first.
+#[tokio::test]
+async fn gateway_errors_after_handling_come_only_on_writes_and_ran_the_handler() {
+    let runs = Arc::new(AtomicU64::new(0));
+    let api = TestApi::start(SandboxConfig::quiet(), counting_api(runs.clone())).await;
+    let token = api.token(None).await;
+    api.set_faults(json!({ "rate5xx": 1.0 })).await;
+    let attempts = 40;
+    for _ in 0..attempts {
+        let read = authed(&api.client, Method::GET, api.url("/api/v2/users/u-1"), &token).send().await;
+        assert!(read.unwrap().status().is_server_error());
+    }
+    assert_eq!(api.stats().await.faults["serverErrorAfter"], 0, "no read is answered after");
+    for _ in 0..attempts {
+        let write = authed(&api.client, Method::POST, api.url("/api/v2/data-actions"), &token).send().await;
+        assert!(write.unwrap().status().is_server_error());
+    }
+    let faults = api.stats().await.faults;
+    let (before, after) = (faults["serverError"], faults["serverErrorAfter"]);
+    assert_eq!(before + after, 2 * attempts);
+    assert!(after > 0, "some writes landed behind a 502 or 504");
+    assert_eq!(runs.load(Ordering::SeqCst), after, "only those ran the handler");
+    api.stop().await;
+}

@@ -242,16 +242,44 @@ async fn a_reply_lost_to_a_dropped_connection_is_replayed_not_reapplied() {
 }
 
 #[tokio::test]
-async fn an_injected_server_error_is_not_kept() {
+async fn a_server_error_before_handling_is_not_kept() {
     let handler = Handler::open();
     let (api, token) = started(&handler).await;
-    api.set_faults(json!({ "rate5xx": 1.0 })).await;
+    api.sandbox.state().faults.fail_next(CREATE, 1);
     let failed = send(&api, &token, Method::POST, CREATE, Some("k")).await;
     assert!(failed.status().is_server_error());
-    api.set_faults(json!({ "profile": "none" })).await;
     let retry = send(&api, &token, Method::POST, CREATE, Some("k")).await;
     assert_eq!(retry.status(), StatusCode::CREATED);
     assert!(!replayed(&retry));
+    assert_eq!(handler.runs(), 1);
+    api.stop().await;
+}
+
+/// A gateway's 502 or 504 in front of a write that landed: the retry with
+/// the same key is answered with the write's own reply, not applied again.
+#[tokio::test]
+async fn a_write_applied_behind_a_gateway_error_is_replayed_to_its_retry() {
+    let handler = Handler::open();
+    let (api, token) = started(&handler).await;
+    api.set_faults(json!({ "rate5xx": 1.0 })).await;
+    let mut landed = None;
+    for attempt in 0..64 {
+        let key = format!("k-{attempt}");
+        let failed = send(&api, &token, Method::POST, CREATE, Some(&key)).await;
+        assert!(failed.status().is_server_error());
+        if api.stats().await.faults["serverErrorAfter"] > 0 {
+            assert!([502, 504].contains(&failed.status().as_u16()), "{}", failed.status());
+            landed = Some(key);
+            break;
+        }
+    }
+    let key = landed.expect("some 502 or 504 came after the write");
+    assert_eq!(handler.runs(), 1, "only the write behind the gateway error ran");
+    api.set_faults(json!({ "profile": "none" })).await;
+    let retry = send(&api, &token, Method::POST, CREATE, Some(&key)).await;
+    assert_eq!(retry.status(), StatusCode::CREATED);
+    assert!(replayed(&retry));
+    assert_eq!(retry.json::<Value>().await.unwrap(), json!({ "run": 1 }));
     assert_eq!(handler.runs(), 1);
     api.stop().await;
 }

@@ -6,5 +6,5 @@ mod endpoint;
 mod store;
 
 pub use bearer::{authorize, bearer_token};
-pub use endpoint::routes;
+pub use endpoint::{TOKEN_PATHS, routes};
 pub use store::{TokenProblem, TokenStore};

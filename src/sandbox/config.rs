@@ -133,6 +133,8 @@ pub struct FaultRates {
     pub latency_median_ms: f64,
     pub latency_p99_ms: f64,
     pub rate429: f64,
+    /// Server errors; half the 502s and 504s to a write come after it was
+    /// applied.
     pub rate5xx: f64,
     /// Connections closed without a reply; half before the request is
     /// handled, half after it was applied.

@@ -4,12 +4,17 @@
 //! log-normal (most requests near the median, a long tail to the p99, as real
 //! gateways behave), then at most one fault. The same seed and the same
 //! sequence of requests give the same faults, so a failing run can be replayed.
+//!
+//! A write's fault may come before the tenant applied it or after: a dropped
+//! connection, or a gateway's 502 or 504, can follow an upstream that had
+//! already made the change. A client that retries only what it knows failed
+//! meets both.
 
 use super::reply::Failure;
 use super::server::ConnectionHandle;
 use super::{Fault, FaultRates, SandboxState, auth};
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rand::rngs::StdRng;
@@ -43,6 +48,10 @@ pub enum Injected {
         retry_after_secs: u64,
     },
     ServerError(StatusCode),
+    /// Handle a write, then answer this 502 or 504 instead of its reply, as
+    /// a gateway does whose upstream applied the write but answered late or
+    /// broken. On a read, the same as [`Injected::ServerError`].
+    ServerErrorAfter(StatusCode),
     /// Close the connection before the request is handled.
     DropBefore,
     /// Handle the request, then close the connection without replying.
@@ -140,7 +149,15 @@ fn fault(rates: &FaultRates, rng: &mut impl Rng) -> Option<Injected> {
     if hit(rates.rate429) {
         Some(Injected::TooManyRequests { retry_after_secs: rng.random_range(1..=3) })
     } else if hit(rates.rate5xx) {
-        Some(Injected::ServerError(SERVER_ERRORS[rng.random_range(0..SERVER_ERRORS.len())]))
+        let status = SERVER_ERRORS[rng.random_range(0..SERVER_ERRORS.len())];
+        // A 500 or 503 is the service's own refusal; only a gateway's error
+        // may stand in front of a write that landed. Half of those did.
+        let gateway = matches!(status, StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT);
+        Some(if gateway && rng.random::<bool>() {
+            Injected::ServerErrorAfter(status)
+        } else {
+            Injected::ServerError(status)
+        })
     } else if hit(rates.rate_drop) {
         Some(if rng.random::<bool>() { Injected::DropBefore } else { Injected::DropAfter })
     } else if hit(rates.rate_revoke) {
@@ -164,6 +181,7 @@ pub async fn inject(State(state): State<SandboxState>, request: Request, next: N
         return next.run(request).await;
     };
     let connection = request.extensions().get::<ConnectionHandle>().cloned();
+    let write = is_write(&request);
     match fault {
         Injected::TooManyRequests { retry_after_secs } => {
             state.stats.fault(Fault::TooManyRequests);
@@ -173,7 +191,14 @@ pub async fn inject(State(state): State<SandboxState>, request: Request, next: N
             )
             .into_response()
         }
-        Injected::ServerError(status) => {
+        Injected::ServerErrorAfter(status) if write => {
+            // Applied, and its reply remembered for idempotent replay, like
+            // a drop after; only the answer the client gets is the gateway's.
+            let _reply = next.run(request).await;
+            state.stats.fault(Fault::ServerErrorAfter);
+            Failure::server(status).into_response()
+        }
+        Injected::ServerError(status) | Injected::ServerErrorAfter(status) => {
             state.stats.fault(Fault::ServerError);
             Failure::server(status).into_response()
         }
@@ -192,6 +217,13 @@ pub async fn inject(State(state): State<SandboxState>, request: Request, next: N
             next.run(request).await
         }
     }
+}
+
+/// A request that changes the tenant. A token is not part of the tenant's
+/// state, so a token request is not one.
+fn is_write(request: &Request) -> bool {
+    matches!(*request.method(), Method::POST | Method::PATCH | Method::PUT | Method::DELETE)
+        && !auth::TOKEN_PATHS.contains(&request.uri().path())
 }
 
 /// Closes the client's connection without a byte of reply. The future never
@@ -253,6 +285,7 @@ mod tests {
         let faults = Faults::new(rates(0.2, 0.1, 0.1, 0.05), 3);
         let n = 20_000;
         let (mut r429, mut r5xx, mut before, mut after, mut revoke) = (0, 0, 0, 0, 0);
+        let (mut gateway, mut gateway_after) = (0, 0);
         for _ in 0..n {
             match faults.decide().fault {
                 Some(Injected::TooManyRequests { retry_after_secs }) => {
@@ -262,6 +295,11 @@ mod tests {
                 Some(Injected::ServerError(status)) => {
                     assert!(SERVER_ERRORS.contains(&status));
                     r5xx += 1;
+                    gateway += i32::from(matches!(status.as_u16(), 502 | 504));
+                }
+                Some(Injected::ServerErrorAfter(status)) => {
+                    assert!(matches!(status.as_u16(), 502 | 504), "{status}");
+                    (r5xx, gateway, gateway_after) = (r5xx + 1, gateway + 1, gateway_after + 1);
                 }
                 Some(Injected::DropBefore) => before += 1,
                 Some(Injected::DropAfter) => after += 1,
@@ -272,6 +310,9 @@ mod tests {
         let share = |count: i32| f64::from(count) / f64::from(n);
         assert!((share(r429) - 0.2).abs() < 0.02, "429 share {}", share(r429));
         assert!((share(r5xx) - 0.1).abs() < 0.015);
+        let after_share = f64::from(gateway_after) / f64::from(gateway);
+        assert!((after_share - 0.5).abs() < 0.08, "half the 502/504s come after: {after_share}");
+        assert!((f64::from(gateway) / f64::from(r5xx) - 0.5).abs() < 0.08, "500-504 drawn alike");
         assert!((share(before + after) - 0.1).abs() < 0.015);
         assert!(before > n / 40 && after > n / 40, "drops split between before and after");
         assert!((share(revoke) - 0.05).abs() < 0.01);

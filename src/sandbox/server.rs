@@ -2,7 +2,8 @@
 //!
 //! API requests pass, outermost first: the request counter, fault injection,
 //! the bearer and scope check, idempotent replay, then the handler. A fault
-//! that drops the reply after the handler ran is applied by the fault layer
+//! that drops or replaces the reply after the handler ran (a dropped
+//! connection, a gateway's 5xx) is applied by the fault layer
 //! on the way out, after the idempotency layer kept the reply, so a retry
 //! with the same key is answered from memory. Token endpoints are counted and
 //! get faults too; `/sandbox/*` gets neither faults nor auth.

@@ -47,8 +47,10 @@ impl Resource {
 pub enum Fault {
     /// A 429 with Retry-After not caused by the rate limiter.
     TooManyRequests,
-    /// A 500, 502, 503 or 504.
+    /// A 500, 502, 503 or 504 before the request was handled.
     ServerError,
+    /// A write was applied, then answered with a 502 or 504.
+    ServerErrorAfter,
     /// The connection closed before the request was handled.
     DroppedBefore,
     /// The request was applied, then the connection closed without a reply.
@@ -58,9 +60,10 @@ pub enum Fault {
 }
 
 impl Fault {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::TooManyRequests,
         Self::ServerError,
+        Self::ServerErrorAfter,
         Self::DroppedBefore,
         Self::DroppedAfter,
         Self::TokenRevoked,
@@ -74,6 +77,7 @@ impl Fault {
         match self {
             Self::TooManyRequests => "tooManyRequests",
             Self::ServerError => "serverError",
+            Self::ServerErrorAfter => "serverErrorAfter",
             Self::DroppedBefore => "droppedBefore",
             Self::DroppedAfter => "droppedAfter",
             Self::TokenRevoked => "tokenRevoked",
@@ -91,7 +95,7 @@ pub struct Stats {
     repeated: [AtomicU64; 6],
     idempotent_replays: AtomicU64,
     rate_limited: AtomicU64,
-    faults: [AtomicU64; 5],
+    faults: [AtomicU64; 6],
     callbacks_delivered: AtomicU64,
     callbacks_undeliverable: AtomicU64,
 }
