@@ -68,6 +68,18 @@ fn another_status(user: &User) -> &'static str {
     if user.status.known() == Some(AgentStatus::Training) { "Offline" } else { "Training" }
 }
 
+/// Typed with spaces around, a status and a reason are still taken: the
+/// console sends them trimmed, as the tenant, which refuses the spaces,
+/// matches them.
+#[tokio::test]
+async fn a_status_typed_with_spaces_around_is_sent_as_the_tenant_matches_it() {
+    let mut rig = Rig::quiet().await;
+    let (_, applied) = outcome(&mut rig, draft(AGENT, " Break ", " Queue Full ")).await;
+    assert!(applied.is_applied(), "{applied:?}");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 1);
+    rig.stop().await;
+}
+
 #[tokio::test]
 async fn the_documents_break_for_queue_full_is_applied_once_and_reaches_the_wfm() {
     let mut rig = Rig::quiet().await;

@@ -295,6 +295,10 @@ mod tests {
             assert!(err.mentions("outcomeCode"), "{raw}: {err}");
             assert!(err.to_string().contains(needle), "{raw}: {err}");
         }
+        // Typed with spaces around, a code is the code; the sandbox's wire
+        // takes it only as sent (routes::extract::Fields::exact).
+        let typed = OutcomeCode::parse_as("outcomeCode", " INTERESTED ").unwrap();
+        assert_eq!(typed, OutcomeCode::parse_as("outcomeCode", "INTERESTED").unwrap());
     }
 
     #[test]

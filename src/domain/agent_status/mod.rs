@@ -273,6 +273,9 @@ mod tests {
         assert_eq!(missing.rule, "is required: one of Available, Busy, Break, Training, Offline");
         let wrong = AgentStatus::parse_as("status", "Nap").unwrap_err();
         assert_eq!(wrong.rule, "\"Nap\" must be one of Available, Busy, Break, Training, Offline");
+        // A status typed with spaces around is the status; see Fields::exact
+        // for the wire, where it is refused.
+        assert_eq!(AgentStatus::parse_as("status", " Available ").unwrap(), AgentStatus::Available);
     }
 
     #[test]

@@ -170,6 +170,21 @@ impl<'a> Fields<'a> {
         self.optional(key).unwrap_or_default()
     }
 
+    /// A text field the tenant matches exactly (documents 001 and 003: an
+    /// outcome code, a status, a pause reason). The domain's parsers trim,
+    /// as a person's typing deserves; on the wire a space makes another
+    /// value, which the tenant does not know.
+    pub fn exact(&mut self, key: &str) -> String {
+        let value = self.text(key);
+        if value.trim() != value {
+            self.refuse(
+                key,
+                &format!("{value:?} must not begin or end with whitespace: the value is matched exactly"),
+            );
+        }
+        value
+    }
+
     /// Records a rule `key` broke that only the wire has.
     pub fn refuse(&mut self, key: &str, rule: &str) {
         self.problems.push(self.name(key), rule);
@@ -276,5 +291,23 @@ mod tests {
         let mut inner = Fields::of(&nested, "dispositions[0]").unwrap();
         inner.text("code");
         assert!(inner.finish().unwrap_err().message.starts_with("dispositions[0].code"));
+    }
+
+    #[test]
+    fn an_exact_field_keeps_its_spaces_and_is_refused_for_them() {
+        let body = json!({"status": " Available ", "pauseReason": "Queue Full", "code": "\tX"});
+        let mut f = Fields::of(&body, "request body").unwrap();
+        assert_eq!(f.exact("status"), " Available ");
+        assert_eq!(f.exact("pauseReason"), "Queue Full");
+        assert_eq!(f.exact("missing"), "");
+        f.exact("code");
+        let err = f.finish().unwrap_err();
+        let fields: Vec<_> = err.details.iter().map(|d| d.field.as_str()).collect();
+        assert_eq!(fields, ["status", "code"]);
+        assert!(
+            err.message.contains(r#"status: " Available " must not begin or end with whitespace"#),
+            "{}",
+            err.message
+        );
     }
 }

@@ -56,7 +56,7 @@ pub(super) async fn patch_contact(
 ) -> Result<Response> {
     let mut f = Fields::of(&body, "request body")?;
     let body = ContactDispositionBody {
-        outcome_code: f.text("outcomeCode"),
+        outcome_code: f.exact("outcomeCode"),
         agent_id: f.text("agentId"),
         notes: f.text("notes"),
         custom_fields: f.optional("customFields"),

@@ -44,8 +44,8 @@ pub(super) async fn put_status(
         f.absorb(d);
     }
     let body = StatusChangeBody {
-        status: f.text("status"),
-        pause_reason: f.text("pauseReason"),
+        status: f.exact("status"),
+        pause_reason: f.exact("pauseReason"),
         wrap_up_code: f.text("wrapUpCode"),
         auto_available: flags.auto_available,
         respect_wrap_up: flags.respect_wrap_up,

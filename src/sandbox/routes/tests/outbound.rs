@@ -52,9 +52,11 @@ async fn the_dialer_holds_active_contacts_and_rules_are_named() {
     assert!(held.message().contains("RINGING"), "{}", held.message());
 
     let (id, _) = PINNED_CONTACTS[2];
-    for (code, needle) in
-        [("interested", "^[A-Z_]{3,20}$"), ("SOLD_OUT", "not in the campaign's outcome matrix")]
-    {
+    for (code, needle) in [
+        ("interested", "^[A-Z_]{3,20}$"),
+        ("SOLD_OUT", "not in the campaign's outcome matrix"),
+        (" INTERESTED ", "outcomeCode: \" INTERESTED \" must not begin or end with whitespace"),
+    ] {
         let r = h.send(Method::PATCH, &contact_path(id), Some(&patch_body(code)), &[]).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
         assert!(r.message().contains(needle), "{}", r.message());

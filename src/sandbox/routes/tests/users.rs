@@ -81,6 +81,8 @@ async fn status_rules_are_explained_in_message() {
         (payload("Lunch", None, true), "must be one of Available"),
         (payload("Break", None, true), "a Break needs a pause reason"),
         (payload("Break", Some("Coffee"), true), "not one of the tenant's pause reasons"),
+        (payload(" Available ", None, true), "status: \" Available \" must not begin or end with whitespace"),
+        (payload("Break", Some("Queue Full "), true), "pauseReason: \"Queue Full \" must not begin"),
     ] {
         let r = h.send(Method::PUT, &status_path(USER), Some(&body), &[]).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
