@@ -238,3 +238,54 @@ async fn a_change_this_log_sent_and_found_in_place_is_applied_and_announced() {
     assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 1, "nothing was sent again");
     rig.stop().await;
 }
+
+/// A disposition whose timestamp was left to default, sent before a crash
+/// and changed by someone since: run again, it carries its key with a new
+/// timestamp, which the tenant refuses as the key's reuse (422). The
+/// outcome says what that means, rather than that the answer was unexpected.
+#[tokio::test]
+async fn a_rerun_whose_default_timestamp_moved_is_told_why_the_tenant_refuses_its_key() {
+    use cxone_console::domain::Timestamp;
+    use cxone_console::domain::interaction_disposition::{DispositionDraft, InteractionDisposition};
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("sandbox");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let config = engine_support::engine_config(&sandbox, dir.path());
+    let item = CommandId::derived([&b"a disposition line sent before the crash"[..]]);
+    let draft = DispositionDraft {
+        code: "101".into(),
+        description: "Issue Resolved".into(),
+        agent_id: "agent_xyz_123".into(),
+        ..Default::default()
+    };
+    let client = engine_support::client(&sandbox);
+    let id = InteractionId::parse(PINNED_CLOSED_INTERACTION).expect("a valid id");
+    let matrix = client.dispositions().await.expect("the matrix").value;
+    let earlier = Timestamp::parse_as("timestamp", "2026-01-01T00:00:00Z").expect("a time");
+    let change =
+        InteractionDisposition::validate(id.as_str(), std::slice::from_ref(&draft), &matrix, earlier)
+            .expect("valid");
+    let tag = client.interaction(&id).await.expect("the interaction").value.etag.expect("a tag");
+    let key = IdempotencyKey::parse(item.as_str()).expect("an id is a key");
+    client.set_dispositions(&change, &tag, Some(key)).await.expect("the earlier run's write lands");
+    let other =
+        DispositionDraft { code: "102".into(), description: "Sale Completed".into(), ..draft.clone() };
+    let other =
+        InteractionDisposition::validate(id.as_str(), &[other], &matrix, Timestamp::now()).expect("valid");
+    let tag = client.interaction(&id).await.expect("the interaction").value.etag.expect("a tag");
+    client.set_dispositions(&other, &tag, None).await.expect("someone else's change");
+
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let change = Change::InteractionDisposition {
+        interaction_id: PINNED_CLOSED_INTERACTION.into(),
+        dispositions: vec![draft],
+        name: None,
+    };
+    rig.send(Command::Submit { id: item.clone(), change }).await;
+    let outcome = match rig.finished(&item).await {
+        Finished::Single { outcome, .. } => outcome,
+        other => panic!("one outcome expected, got {other:?}"),
+    };
+    assert!(matches!(outcome, Outcome::Rejected { .. }), "{outcome}");
+    assert!(outcome.text().contains("an earlier run sent this change"), "{outcome}");
+    rig.stop().await;
+}

@@ -59,6 +59,14 @@ pub enum ApiErrorKind {
     /// 5xx after the retries the call allowed.
     #[error("the tenant failed to handle the request (HTTP {status}: {message}); try again shortly")]
     Server { status: u16, message: String },
+    /// 422: the tenant holds an earlier request under the write's
+    /// idempotency key with another body (the IETF draft's answer).
+    #[error(
+        "the tenant holds an earlier request with this change's idempotency key and other contents ({message}): \
+         an earlier run sent this change as it then stood (a timestamp left to default is taken anew each run), \
+         so nothing was changed now; reload the target, and submit the change anew if it is still wanted"
+    )]
+    KeyReused { message: String },
     /// A status the API does not use for this call.
     #[error("the tenant answered HTTP {status} ({message}), which this call does not expect")]
     Unexpected { status: u16, message: String },
@@ -160,6 +168,7 @@ impl ApiErrorKind {
             403 => Self::Forbidden { message },
             404 => Self::NotFound { message },
             409 | 412 => Self::Conflict { status, message },
+            422 => Self::KeyReused { message },
             428 => Self::PreconditionRequired { message },
             429 => Self::RateLimited { retry_after, message },
             500..=599 => Self::Server { status, message },
@@ -201,6 +210,7 @@ impl ApiErrorKind {
             | Self::NotFound { message }
             | Self::Conflict { message, .. }
             | Self::PreconditionRequired { message }
+            | Self::KeyReused { message }
             | Self::RateLimited { message, .. }
             | Self::Server { message, .. }
             | Self::Unexpected { message, .. }
@@ -223,6 +233,7 @@ impl ApiErrorKind {
             Self::Unauthorized { .. } => Some(401),
             Self::Forbidden { .. } => Some(403),
             Self::NotFound { .. } => Some(404),
+            Self::KeyReused { .. } => Some(422),
             Self::PreconditionRequired { .. } => Some(428),
             Self::RateLimited { .. } => Some(429),
             Self::TokenRefused { status, .. }

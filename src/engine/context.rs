@@ -167,6 +167,7 @@ pub(crate) fn settle(error: &ApiError) -> (Outcome, ErrorClass) {
         | ApiErrorKind::Forbidden { .. }
         | ApiErrorKind::NotFound { .. }
         | ApiErrorKind::PreconditionRequired { .. }
+        | ApiErrorKind::KeyReused { .. }
         | ApiErrorKind::Unauthorized { .. }
         | ApiErrorKind::TokenRefused { .. } => Outcome::rejected(text),
         _ => Outcome::failed(text),
@@ -189,6 +190,7 @@ pub(crate) fn unsettled(error: &ApiError) -> bool {
         | Kind::NotFound { .. }
         | Kind::Conflict { .. }
         | Kind::PreconditionRequired { .. }
+        | Kind::KeyReused { .. }
         | Kind::Unexpected { .. }
         | Kind::Config { .. }
         // The credentials refused: the token endpoint's own failures and
