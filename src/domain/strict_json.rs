@@ -17,16 +17,23 @@ pub fn parse(text: &str) -> Result<Value, FieldError> {
     if let Some((path, rule)) = first_inexact(text) {
         return Err(FieldError::new(if path.is_empty() { "line".into() } else { path }, rule));
     }
-    let parsed =
-        serde_json::from_str::<Strict>(text).map(|strict| strict.0).map_err(|e| match e.classify() {
+    let parsed = serde_json::from_str::<Strict>(text).map(|strict| strict.0).map_err(|e| {
+        // serde_json counts lines within the text: a change file's line is
+        // one, so "line 1" would contradict the file's own numbering. The
+        // line is named only for a document of several.
+        let said = e.to_string();
+        let place = format!(" at line {} column {}", e.line(), e.column());
+        let said = said.strip_suffix(&place).unwrap_or(&said);
+        let at = match text.contains('\n') {
+            true => format!("line {}, column {}", e.line(), e.column()),
+            false => format!("column {}", e.column()),
+        };
+        match e.classify() {
             // Only a key named twice is refused beyond what JSON itself allows.
-            Category::Data => {
-                let said = e.to_string();
-                let place = format!(" at line {} column {}", e.line(), e.column());
-                format!("{} (column {})", said.strip_suffix(&place).unwrap_or(&said), e.column())
-            }
-            _ => format!("is not JSON ({e})"),
-        });
+            Category::Data => format!("{said} ({at})"),
+            _ => format!("is not JSON: {said} ({at})"),
+        }
+    });
     parsed.map_err(|rule| FieldError::new("line", rule))
 }
 
@@ -120,7 +127,11 @@ mod tests {
         assert!(twice.starts_with("names the key \"status\" twice"), "{twice}");
         let nested = parse(r#"{"attributes": [{"key": "a", "key": "b"}]}"#).unwrap_err().rule;
         assert!(nested.contains("names the key \"key\" twice"), "{nested}");
-        assert!(parse("{").unwrap_err().rule.starts_with("is not JSON ("));
+        assert_eq!(parse("{").unwrap_err().rule, "is not JSON: EOF while parsing an object (column 1)");
+        let trailing = parse(r#"{"a": 1} x"#).unwrap_err().rule;
+        assert_eq!(trailing, "is not JSON: trailing characters (column 10)", "no 'line 1' of its own");
+        let document = parse("{\n  \"a\": 1,\n}").unwrap_err().rule;
+        assert!(document.ends_with("(line 3, column 1)"), "a document of lines names its line: {document}");
         let far = parse(r#"{"op": "attributes", "value": 1e400}"#).unwrap_err();
         assert_eq!(far.field, "value", "a number no float holds is named by its field, not the line's");
     }

@@ -148,6 +148,7 @@ impl Fields {
         }
     }
 
+    /// JSON given as text: a key named twice is refused, as on a JSON line.
     fn parsed(&mut self, field: &str, text: &str, rule: &str) -> Option<Value> {
         if let Some((path, inexact)) = crate::domain::numbers::first_inexact(text) {
             let what = match path.as_str() {
@@ -157,7 +158,11 @@ impl Fields {
             self.refuse(field, format!("{what} {inexact}"));
             return None;
         }
-        serde_json::from_str(text).map_err(|e| self.refuse(field, format!("{rule} ({e})"))).ok()
+        let said =
+            |problem: String| problem.strip_prefix("is not JSON: ").map_or(problem.clone(), str::to_owned);
+        crate::domain::strict_json::parse(text)
+            .map_err(|e| self.refuse(field, format!("{rule} ({})", said(e.rule))))
+            .ok()
     }
 
     /// A list of objects, each read with its index in error names and
@@ -273,6 +278,18 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    /// JSON in a CSV cell is read as a JSON line is: a key named twice is
+    /// refused rather than the last one silently sent.
+    #[test]
+    fn json_in_a_cell_names_no_key_twice() {
+        let mut f = Fields::from_csv([("customFields", r#"{"score": 1, "score": 2}"#)]);
+        assert_eq!(f.json("customFields"), None);
+        let problems = f.finish("contact_disposition");
+        let [(field, rule)] = said(&problems)[..] else { panic!("{problems:?}") };
+        assert_eq!(field, "customFields");
+        assert!(rule.starts_with("must be JSON (names the key \"score\" twice"), "{rule}");
     }
 
     #[test]
