@@ -17,7 +17,7 @@ pub mod model;
 pub mod retry;
 mod sent_keys;
 mod setbacks;
-mod text;
+pub(crate) mod text;
 mod token;
 mod transport;
 

@@ -24,10 +24,21 @@ pub struct LineError {
 }
 
 impl LineError {
+    /// A rule quotes what the line gave, which may be megabytes: the error
+    /// keeps its start, for stderr and the report alike.
     pub(super) fn new(line: usize, error: FieldError) -> Self {
-        Self { line, field: error.field, rule: error.rule }
+        let cut = |text: String, max: usize| match text.chars().nth(max) {
+            Some(_) => crate::api::text::sanitize(&text, max),
+            None => text,
+        };
+        Self { line, field: cut(error.field, MAX_FIELD_CHARS), rule: cut(error.rule, MAX_RULE_CHARS) }
     }
 }
+
+/// Longest field name an error keeps; a line may name any key.
+const MAX_FIELD_CHARS: usize = 100;
+/// Longest rule an error keeps.
+const MAX_RULE_CHARS: usize = 500;
 
 impl fmt::Display for LineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -257,6 +268,19 @@ mod tests {
             Err(BatchError::Invalid { errors, .. }) => errors,
             other => panic!("expected invalid lines, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn an_error_quoting_a_huge_value_keeps_its_start() {
+        let huge = "x".repeat(5_000_000);
+        let text = format!("{{\"op\":\"agent_status\",\"userId\":\"u-1\",\"status\":\"{huge}\"}}\n");
+        let bad = errors(parse("x.jsonl", &text));
+        assert_eq!((bad.len(), bad[0].field.as_str()), (1, "status"));
+        assert!(
+            bad[0].rule.chars().count() <= MAX_RULE_CHARS + 1 && bad[0].rule.ends_with('…'),
+            "{}",
+            bad[0].rule.len()
+        );
     }
 
     #[test]
