@@ -1,10 +1,12 @@
 //! What the running console costs a machine: the CPU it takes while idle
 //! (the real binary in a pseudo-terminal, against its embedded sandbox,
-//! over 30 s) and its peak memory with 100,000 agents and 100,000
-//! interactions loaded.
+//! over 30 s), its peak memory with 100,000 agents and 100,000
+//! interactions loaded, and how long a paste of 100,000 characters into a
+//! form field takes to show, and a keystroke after it.
 //!
 //! `cargo bench --bench console` prints the numbers; nothing here passes or
-//! fails. Linux only: it reads `/proc/<pid>`.
+//! fails; `cargo bench --bench console -- paste` (or `idle`, `memory`)
+//! measures one of them. Linux only: it reads `/proc/<pid>`.
 
 // Until declared with `harness = false`, the test harness builds this file
 // and nothing here is its entry point.
@@ -22,17 +24,34 @@ const COLS: u16 = 120;
 const IDLE: Duration = Duration::from_secs(30);
 /// The longest the large tenant may take to seed and load.
 const LOADING: Duration = Duration::from_secs(600);
+/// The characters pasted into a form field.
+const PASTED: usize = 100_000;
 
 fn main() {
-    let idle = idle_cpu();
-    println!(
-        "idle CPU over {} s, default sandbox:     {:>6.2} % of one core (target < 1 %)",
-        IDLE.as_secs(),
-        idle
-    );
-    let (hwm, loaded) = peak_memory(100_000);
-    println!("peak memory, 100,000 agents + 100,000 interactions: {:>6.0} MiB (VmHWM)", hwm);
-    println!("time to load both tables:                          {:>6.1} s", loaded.as_secs_f64());
+    // Cargo passes `--bench`; any other word picks what is measured.
+    let picked: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let runs = |name: &str| picked.is_empty() || picked.iter().any(|p| p == name);
+    if runs("idle") {
+        let idle = idle_cpu();
+        println!(
+            "idle CPU over {} s, default sandbox:     {:>6.2} % of one core (target < 1 %)",
+            IDLE.as_secs(),
+            idle
+        );
+    }
+    if runs("paste") {
+        let (shown, keystroke) = paste_time(PASTED);
+        println!("a paste of 100,000 characters, to the screen:      {:>6.0} ms", shown.as_secs_f64() * 1e3);
+        println!(
+            "a keystroke in that field after it:                {:>6.0} ms",
+            keystroke.as_secs_f64() * 1e3
+        );
+    }
+    if runs("memory") {
+        let (hwm, loaded) = peak_memory(100_000);
+        println!("peak memory, 100,000 agents + 100,000 interactions: {:>6.0} MiB (VmHWM)", hwm);
+        println!("time to load both tables:                          {:>6.1} s", loaded.as_secs_f64());
+    }
 }
 
 /// A console running in a pseudo-terminal, its screen parsed.
@@ -136,6 +155,29 @@ fn idle_cpu() -> f64 {
     console.drain_for(IDLE);
     let used = cpu_ticks(pid) - before;
     used as f64 / clock_ticks_per_second() / start.elapsed().as_secs_f64() * 100.0
+}
+
+/// How long a bracketed paste of `n` characters into the deploy form's
+/// Description takes to reach the screen, and then one typed character.
+fn paste_time(n: usize) -> (Duration, Duration) {
+    let mut console = Running::start(None);
+    console.wait_for("agents table", LOADING, |s| s.contains("In state") && !s.contains("Waiting"));
+    console.send("4");
+    console.wait_for("data actions pane", LOADING, |s| s.contains("Runs"));
+    console.send("n");
+    console.wait_for("deploy form", LOADING, |s| s.contains("Deploy a data action"));
+    console.send("\t\t\t\t");
+    console.drain_for(Duration::from_secs(1));
+    let tail = "<end of paste>";
+    let text: String = "Routes VIP callers first. ".chars().cycle().take(n - tail.len()).collect();
+    let start = Instant::now();
+    console.send(&format!("\x1b[200~{text}{tail}\x1b[201~"));
+    console.wait_for("the paste", LOADING, |s| s.contains(tail));
+    let shown = start.elapsed();
+    let start = Instant::now();
+    console.send("!");
+    console.wait_for("the keystroke", LOADING, |s| s.contains("<end of paste>!"));
+    (shown, start.elapsed())
 }
 
 /// The console's peak resident memory (MiB) once a tenant of `n` agents and

@@ -199,3 +199,25 @@ fn an_action_versioned_v2_takes_any_semantic_version_next() {
     };
     assert_eq!(version, "1.0.0");
 }
+
+/// A one-line field takes a paste of any length whole, and the console
+/// stays quick to draw and to type into after it: the box shows the part
+/// around the cursor, found from the cursor, not by measuring the text
+/// from its start again for each column it scrolls.
+#[test]
+fn a_long_paste_into_a_one_line_field_is_kept_whole_and_drawn() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["4", "n", "tab", "tab", "tab", "tab"]);
+    let pasted: String = "Routes VIP callers first; ".chars().cycle().take(200_000).collect();
+    cxone_console::ui::app::update(&mut app, cxone_console::ui::app::Action::Paste(pasted.clone()));
+    let screen = render(&app);
+    assert!(screen.contains("Routes V"), "the box shows the end, where the cursor is: {screen}");
+    press(&mut app, &["left", "left"]);
+    type_text(&mut app, "!");
+    press(&mut app, &["end"]);
+    render(&app);
+    let mut expected = pasted.clone();
+    expected.insert(pasted.len() - 2, '!');
+    // Compared whole, not printed: a mismatch would fill the screen.
+    assert!(form(&app).fields[4].value() == expected, "the pasted text is whole");
+}

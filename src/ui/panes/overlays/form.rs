@@ -198,9 +198,9 @@ fn wrapped(form: &Form, group: &[usize], room: usize, theme: &Theme) -> Option<(
     let pieces = chunks(&format!("{} ", text.text()), columns);
     let (mut line, mut column, mut start) = (0, 0, 0);
     for (k, piece) in pieces.iter().enumerate() {
-        let n = piece.chars().count();
+        let n = piece.len();
         if text.cursor() < start + n {
-            (line, column) = (k, text.cursor() - start);
+            (line, column) = (k, piece[..text.cursor() - start].chars().count());
             break;
         }
         start += n;
@@ -250,15 +250,13 @@ fn input(field: &Field, focused: bool, room: usize, theme: &Theme) -> Vec<Span<'
             spans
         }
         Input::Text(text) => {
-            let (shown, at) = text.window(room.saturating_sub(1));
-            let chars: Vec<char> = shown.chars().collect();
-            let before: String = chars.iter().take(at).collect();
-            let under = chars.get(at).map_or(" ".to_string(), char::to_string);
-            let after: String = chars.iter().skip(at + 1).collect();
+            let window = text.window(room.saturating_sub(1));
+            let mut after = window.after.chars();
+            let under = after.next().map_or(" ".to_string(), String::from);
             let mut spans = vec![
-                Span::styled(before, box_style),
+                Span::styled(window.before.to_owned(), box_style),
                 Span::styled(under, cursor),
-                Span::styled(after, box_style),
+                Span::styled(after.as_str().to_owned(), box_style),
             ];
             if text.is_empty() {
                 spans.push(Span::styled(format!(" {}", fit(&field.help, room.saturating_sub(2))), muted));
