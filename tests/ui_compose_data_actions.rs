@@ -5,6 +5,7 @@
 
 mod ui_support;
 
+use cxone_console::api::model::DataAction;
 use cxone_console::domain::data_action::HeldVersion;
 use cxone_console::engine::{Change, DataActionChange, Event, Finished, Outcome, Snapshot};
 use cxone_console::ui::app::Overlay;
@@ -220,4 +221,74 @@ fn a_long_paste_into_a_one_line_field_is_kept_whole_and_drawn() {
     expected.insert(pasted.len() - 2, '!');
     // Compared whole, not printed: a mismatch would fill the screen.
     assert!(form(&app).fields[4].value() == expected, "the pasted text is whole");
+}
+
+/// The data actions as another tool left them: `change` applied to each.
+fn actions_changed(app: &mut cxone_console::ui::app::App, change: impl Fn(&mut DataAction)) {
+    let mut actions = data_actions();
+    actions.iter_mut().for_each(change);
+    feed(app, [Event::Snapshot(Snapshot::DataActions(table(actions, 2, &["da-0002"])))]);
+}
+
+/// A new version is checked against the action as the table now holds it,
+/// not as it was when the form opened: moved to 2.0.2 meanwhile, the 2.0.2
+/// proposed then is refused, and the form says where the action is now.
+#[test]
+fn a_new_version_follows_the_action_moved_while_its_form_is_open() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["4", "/"]);
+    type_text(&mut app, "VipLookup");
+    press(&mut app, &["enter", "v"]);
+    assert_eq!(form(&app).fields[0].value(), "2.0.2");
+    actions_changed(&mut app, |a| {
+        if a.name == "VipLookup" {
+            a.version = HeldVersion::read("2.0.2");
+        }
+    });
+    press(&mut app, &["enter"]);
+    let screen = render(&app);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))), "no confirmation: {screen}");
+    assert!(screen.contains("VipLookup (now 2.0.2)"), "{screen}");
+    assert!(screen.contains("2.0.2 must be greater than the current version 2.0.2"), "{screen}");
+    press(&mut app, &["ctrl-u"]);
+    type_text(&mut app, "2.0.3");
+    press(&mut app, &["enter"]);
+    let screen = render(&app);
+    assert!(screen.contains("2.0.2 → 2.0.3"), "{screen}");
+}
+
+/// An action deprecated by another tool while its deprecation form is open
+/// is refused as already deprecated, not confirmed as live → deprecated.
+#[test]
+fn a_deprecation_follows_the_action_deprecated_while_its_form_is_open() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["4", "/"]);
+    type_text(&mut app, "VipLookup");
+    press(&mut app, &["enter", "x"]);
+    actions_changed(&mut app, |a| a.is_deprecated |= a.name == "VipLookup");
+    press(&mut app, &["enter"]);
+    let screen = render(&app);
+    assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))), "no confirmation: {screen}");
+    assert!(screen.contains("is already deprecated"), "{screen}");
+}
+
+/// A namesake deployed while the deploy form is open is warned of, beside
+/// the name and on the confirmation.
+#[test]
+fn a_deploy_warns_of_a_namesake_deployed_while_its_form_is_open() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["4", "n"]);
+    type_text(&mut app, "RoutingV2");
+    press(&mut app, &["tab", "tab"]);
+    type_text(&mut app, "http://127.0.0.1:9100/route");
+    assert!(!render(&app).contains("already deployed"));
+    actions_changed(&mut app, |a| {
+        if a.name == "VipLookup" {
+            a.name = "RoutingV2".into();
+        }
+    });
+    assert!(render(&app).contains("already deployed (2.0.1)"), "{}", render(&app));
+    press(&mut app, &["enter"]);
+    let screen = render(&app);
+    assert!(screen.contains("RoutingV2 is already deployed (2.0.1)"), "{screen}");
 }

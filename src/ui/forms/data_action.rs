@@ -149,13 +149,17 @@ pub(super) fn check_deploy(fields: &mut [Field], deployed: &[DataAction]) -> Che
 
 pub(super) fn open_version(action: DataAction) -> Form {
     let next = action.version.next_patch().map(|v| v.to_string()).unwrap_or_default();
-    let title = format!("New version · {} (now {})", action.name, action.version);
+    let title = version_title(&action);
     let hint = match action.version {
         HeldVersion::Semantic(_) => "greater than the current one",
         HeldVersion::Text(_) => "a semantic version, e.g. 1.0.0",
     };
     let fields = vec![Field::text("version", "Version", &next, hint)];
     Form::new(Kind::NewVersion(Box::new(action)), title, fields)
+}
+
+pub(super) fn version_title(action: &DataAction) -> String {
+    format!("New version · {} (now {})", action.name, action.version)
 }
 
 pub(super) fn check_version(fields: &[Field], action: &DataAction) -> Check {

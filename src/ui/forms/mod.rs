@@ -176,6 +176,8 @@ impl Form {
         match &self.kind {
             Kind::AgentStatus(users) => self.title = agent_status::title(users, facts.directory),
             Kind::ContactDisposition(rows) => self.title = contact_disposition::title(rows, facts.directory),
+            // The title says the version the new one must pass.
+            Kind::NewVersion(action) => self.title = data_action::version_title(action),
             _ => {}
         }
         // A refusal on screen follows the form: gone once it can be sent,

@@ -182,7 +182,14 @@ fn recheck_with(app: &mut App, renew_targets: bool) {
             Kind::AgentStatus(rows) => renew(rows, &app.agents),
             Kind::InteractionDisposition(rows) | Kind::Attributes(rows) => renew(rows, &app.interactions),
             Kind::ContactDisposition(rows) => renew(rows, &app.contacts),
-            _ => {}
+            // A version or a deprecation is checked against the action as
+            // it is now: another tool may have moved it since the form opened.
+            Kind::NewVersion(action) | Kind::Deprecate(action) | Kind::Metrics(action) => {
+                renew(std::slice::from_mut(action.as_mut()), &app.data_actions)
+            }
+            // A namesake may have been deployed since, or the one warned of removed.
+            Kind::Deploy(deployed) => *deployed = app.data_actions.rows().to_vec(),
+            Kind::Simulate => {}
         }
     }
     form.recheck(&app.facts());
