@@ -28,12 +28,11 @@ impl HeldVersion {
     }
 
     /// The version a new one would most likely be: the next patch, or
-    /// nothing to offer after text.
+    /// nothing to offer after text. The current build metadata is not
+    /// carried over: it names the build that was, not the one to come.
     pub fn next_patch(&self) -> Option<Version> {
-        let mut next = self.semantic()?.clone();
-        next.patch += 1;
-        next.pre = semver::Prerelease::EMPTY;
-        Some(next)
+        let current = self.semantic()?;
+        Some(Version::new(current.major, current.minor, current.patch + 1))
     }
 }
 
@@ -65,5 +64,6 @@ mod tests {
             assert_eq!(held.next_patch(), None);
         }
         assert_eq!(HeldVersion::read("1.2.3-rc.1").next_patch(), Some(Version::new(1, 2, 4)));
+        assert_eq!(HeldVersion::read("1.2.3+build.9").next_patch(), Some(Version::new(1, 2, 4)));
     }
 }

@@ -20,6 +20,7 @@ use super::errors::{FieldError, Invalid, Problems, printable};
 use semver::Version;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::cmp::Ordering;
 use std::net::IpAddr;
 use std::ops::RangeInclusive;
 use url::{Host, Url};
@@ -139,6 +140,9 @@ pub fn parse_version(field: &str, raw: &str) -> Result<Version, FieldError> {
 
 /// A new version must move forward, and only on a live action. After a
 /// version that is not semantic there is no order to keep: any other goes.
+///
+/// Forward is by SemVer precedence (§11), which leaves build metadata out
+/// (§10): `1.0.0+b` is not after `1.0.0`, though semver's `Ord` puts it so.
 pub fn check_new_version(current: &HeldVersion, deprecated: bool, raw: &str) -> Result<Version, FieldError> {
     if deprecated {
         return Err(FieldError::new(
@@ -147,17 +151,25 @@ pub fn check_new_version(current: &HeldVersion, deprecated: bool, raw: &str) -> 
         ));
     }
     let next = parse_version("version", raw)?;
-    let forward = match current {
-        HeldVersion::Semantic(current) => next > *current,
-        HeldVersion::Text(current) => next.to_string() != current.trim(),
+    let order = match current {
+        HeldVersion::Semantic(current) => next.cmp_precedence(current),
+        HeldVersion::Text(current) if next.to_string() != current.trim() => Ordering::Greater,
+        HeldVersion::Text(_) => Ordering::Equal,
     };
-    if !forward {
-        return Err(FieldError::new(
+    match order {
+        Ordering::Greater => Ok(next),
+        Ordering::Equal if current.semantic().is_some_and(|c| *c != next) => Err(FieldError::new(
+            "version",
+            format!(
+                "{next} differs from the current version {current} only in its build metadata (after +), which \
+                 SemVer leaves out of ordering versions: raise MAJOR.MINOR.PATCH or the pre-release"
+            ),
+        )),
+        _ => Err(FieldError::new(
             "version",
             format!("{next} must be greater than the current version {current}"),
-        ));
+        )),
     }
-    Ok(next)
 }
 
 /// A change to a deployed action: a new version, or its deprecation.
@@ -325,9 +337,25 @@ mod tests {
         assert!(check_new_version(&v, false, "1.1.9").is_err());
         assert!(check_new_version(&v, true, "2.0.0").unwrap_err().rule.contains("deprecated"));
         assert!(check_new_version(&v, false, "v2").is_err());
+        assert!(check_new_version(&v, false, "1.2.1-rc.1").is_ok());
         let text = HeldVersion::read("v2");
         assert_eq!(check_new_version(&text, false, "1.0.0").unwrap(), Version::new(1, 0, 0));
         assert!(check_new_version(&text, false, "v3").unwrap_err().rule.contains("not a semantic version"));
+    }
+
+    /// SemVer §10: build metadata is left out of precedence, so a version
+    /// that differs only there is not greater, either way round.
+    #[test]
+    fn build_metadata_alone_does_not_move_a_version_forward() {
+        let v = HeldVersion::from(Version::new(1, 0, 0));
+        let refused = check_new_version(&v, false, "1.0.0+b").unwrap_err();
+        assert!(refused.rule.contains("only in its build metadata"), "{refused}");
+        let built = HeldVersion::read("1.0.0+b.7");
+        assert!(check_new_version(&built, false, "1.0.0+b.8").unwrap_err().rule.contains("build metadata"));
+        assert!(check_new_version(&built, false, "1.0.0").unwrap_err().rule.contains("build metadata"));
+        assert!(check_new_version(&built, false, "1.0.0+b.7").unwrap_err().rule.contains("must be greater"));
+        assert_eq!(check_new_version(&built, false, "1.0.1+b.8").unwrap().to_string(), "1.0.1+b.8");
+        assert!(check_new_version(&v, false, "1.0.0-rc.1+b").unwrap_err().rule.contains("must be greater"));
     }
 
     #[test]

@@ -31,6 +31,10 @@ async fn document_004_deploys_versions_deprecates_and_queries() {
     let back = h.send(Method::PATCH, &path, Some(&json!({"version": "1.0.5"})), &[]).await;
     assert_eq!(back.status, StatusCode::BAD_REQUEST);
     assert!(back.message().contains("greater than the current version 1.1.0"), "{}", back.message());
+    // Build metadata does not order versions (SemVer §10): 1.1.0+b is no later than 1.1.0.
+    let built = h.send(Method::PATCH, &path, Some(&json!({"version": "1.1.0+b"})), &[]).await;
+    assert_eq!(built.status, StatusCode::BAD_REQUEST);
+    assert!(built.message().contains("only in its build metadata"), "{}", built.message());
 
     let d = h.send(Method::PATCH, &path, Some(&json!({"isDeprecated": true})), &[]).await;
     assert_eq!(d.body["isDeprecated"], true);
