@@ -315,3 +315,22 @@ fn counts_in_the_thousands_read_as_everywhere_else() {
     press(&mut app, &["*"]);
     assert!(render(&app).contains("Marked 1,012 agents"), "{}", render(&app));
 }
+
+/// A quoted value on the command line keeps its backslashes as typed, but
+/// for `\"` (a quote) and `\\` (a backslash): a Windows path is sent as
+/// the path, and the confirmation shows each value exactly as it is sent.
+#[test]
+fn a_quoted_attribute_value_keeps_its_backslashes_and_is_reviewed_as_sent() {
+    let mut app = ready(160, 40);
+    press(&mut app, &["2"]);
+    run_command(&mut app, r#"attr p1="C:\temp\new" p2="a\qb" p3="say \"hi\" \\o/""#);
+    let Some(Overlay::Confirm(confirm)) = app.overlays.last() else { panic!("{}", render(&app)) };
+    assert_eq!(
+        confirm.plan.lines[0].after,
+        r#"p1="C:\temp\new" (ADD), p2="a\qb" (ADD), p3="say "hi" \o/" (ADD)"#
+    );
+    let sent = submitted(&press(&mut app, &["y"]));
+    let [(_, Change::Attributes { rows, .. })] = sent.as_slice() else { panic!("{sent:?}") };
+    let values: Vec<_> = rows.iter().map(|d| d.value.clone()).collect();
+    assert_eq!(values, [r"C:\temp\new", r"a\qb", r#"say "hi" \o/"#].map(serde_json::Value::from));
+}

@@ -99,17 +99,62 @@ fn renumber(fields: &mut [Field]) {
     }
 }
 
-/// A typed value as JSON: a number, `true`, `false`, `null` or a quoted
-/// string stays what it is; anything else is text, and so is a number that
-/// would not be sent as typed (`0.1000000000000000000001`), kept whole.
+/// A typed value as JSON: a number, `true`, `false` or `null` stays what it
+/// is, and a value in double quotes is text (see [`unquote`]); anything
+/// else is text as typed, and so is a number that would not be sent as
+/// typed (`0.1000000000000000000001`), kept whole.
 pub(super) fn scalar(text: &str) -> Value {
+    if let Some(text) = unquote(text) {
+        return Value::String(text);
+    }
     if first_inexact(text).is_some() {
         return Value::String(text.to_string());
     }
     match serde_json::from_str::<Value>(text) {
-        Ok(value @ (Value::Number(_) | Value::Bool(_) | Value::Null | Value::String(_))) => value,
+        Ok(value @ (Value::Number(_) | Value::Bool(_) | Value::Null)) => value,
         _ => Value::String(text.to_string()),
     }
+}
+
+/// The text inside double quotes, where `\"` stands for a quote and `\\`
+/// for a backslash. Any other backslash is kept as typed, not read as a
+/// JSON escape: `"C:\temp\new"` is a path, not C: a tab emp a line break
+/// ew. `None` when `text` is not one quoted value (a quote inside it left
+/// bare, or its closing quote escaped).
+fn unquote(text: &str) -> Option<String> {
+    let inner = text.strip_prefix('"')?.strip_suffix('"')?;
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next()? {
+                escaped @ ('"' | '\\') => out.push(escaped),
+                other => out.extend(['\\', other]),
+            },
+            '"' => return None,
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// A value as a review shows it: text in quotes, so that "68" and 68 are
+/// told apart, with nothing inside changed but control characters, which
+/// are escaped (`\u0009`) so that none moves the screen and none passes for
+/// the backslash and letter it would otherwise look like.
+pub(super) fn shown(value: &Value) -> String {
+    let Value::String(text) = value else { return value.to_string() };
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        if c.is_control() {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The rows as drafts, blank rows left out; with each draft's row number.
@@ -168,7 +213,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction]) -> Check {
                     .iter()
                     .map(|e| {
                         let held = row.attributes.iter().find(|a| a.key == e.key.as_str());
-                        format!("{}={}", e.key, held.map_or("—".to_string(), |a| a.value.to_string()))
+                        format!("{}={}", e.key, held.map_or("—".to_string(), |a| shown(&a.value)))
                     })
                     .collect::<Vec<_>>()
                     .join(", ");
@@ -177,7 +222,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction]) -> Check {
                     .iter()
                     .map(|e| match e.mode {
                         AttributeMode::Delete => format!("{} deleted", e.key),
-                        mode => format!("{}={} ({mode})", e.key, e.value),
+                        mode => format!("{}={} ({mode})", e.key, shown(&e.value.to_json())),
                     })
                     .collect::<Vec<_>>()
                     .join(", ");
@@ -248,6 +293,30 @@ mod tests {
         for typed in ["0.1000000000000000000001", "123456789012345678901234567890", "1e400"] {
             assert_eq!(scalar(typed), Value::from(typed), "not sent as another number: {typed}");
         }
+    }
+
+    /// Inside quotes a backslash is itself, but before a quote or another
+    /// backslash: a Windows path is not read as JSON escapes.
+    #[test]
+    fn a_quoted_value_keeps_its_backslashes_but_for_quotes_and_backslashes() {
+        assert_eq!(scalar(r#""C:\temp\new""#), Value::from(r"C:\temp\new"));
+        assert_eq!(scalar(r#""a\qb""#), Value::from(r"a\qb"));
+        assert_eq!(scalar(r#""say \"hi\"""#), Value::from(r#"say "hi""#));
+        assert_eq!(scalar(r#""C:\\temp\\""#), Value::from(r"C:\temp\"));
+        assert_eq!(scalar(r#""\u00e9""#), Value::from(r"\u00e9"), "no JSON escape at all");
+        assert_eq!(scalar(r#""""#), Value::from(""));
+        for not_one_value in [r#""a"b""#, r#""a\""#, r#"""#] {
+            assert_eq!(scalar(not_one_value), Value::from(not_one_value), "text as typed: {not_one_value}");
+        }
+    }
+
+    #[test]
+    fn a_review_shows_text_as_it_goes_and_control_characters_escaped() {
+        assert_eq!(shown(&Value::from(r"C:\temp\new")), r#""C:\temp\new""#);
+        assert_eq!(shown(&Value::from("C:\temp\new")), r#""C:\u0009emp\u000aew""#);
+        assert_eq!(shown(&Value::from("68")), r#""68""#);
+        assert_eq!(shown(&Value::from(68)), "68");
+        assert_eq!(shown(&Value::from(r#"say "hi""#)), r#""say "hi"""#);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! matrix, notes, the agent (see [`target_agents`]), and custom fields as
 //! `key=value` rows.
 
-use super::attributes::scalar;
+use super::attributes::{scalar, shown};
 use super::plan::Names;
 use super::target_agents::{self, Target};
 use super::{Check, Choice, Facts, Field, Form, Kind, Named, Opt, Outgoing, Plan, PlanLine, count};
@@ -307,8 +307,8 @@ fn line(
     // what the contact holds now; values as JSON (text quoted, as the
     // attributes review writes it) so "68" and 68 are told apart.
     for (key, value) in valid.custom_fields.iter().flatten() {
-        let now = row.custom_fields.get(key).map_or_else(|| "(not set)".to_string(), Value::to_string);
-        after.push_str(&format!(" · {key}: {now} → {value}"));
+        let now = row.custom_fields.get(key).map_or_else(|| "(not set)".to_string(), shown);
+        after.push_str(&format!(" · {key}: {now} → {}", shown(value)));
     }
     let told = if campaign_said { reached(row).to_string() } else { aside(row, facts.directory) };
     PlanLine { entity: names.of(row.display_name(), &told), before, after, note }
