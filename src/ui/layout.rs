@@ -122,10 +122,16 @@ fn footer_lines(area: Rect, app: &App) -> u16 {
     if area.height < 2 {
         return 0;
     }
-    let typing =
-        matches!(app.overlays.last(), Some(Overlay::Palette(_) | Overlay::Filter(_) | Overlay::Confirm(_)));
+    let roomy = area.height >= 16;
+    if let Some(Overlay::Palette(palette)) = app.overlays.last() {
+        // A refusal too long to sit beside the typed line goes under it.
+        let most = if roomy { MOST_FLASH_LINES } else { 1 };
+        let lines = crate::ui::panes::command_line::lines(app, palette, usize::from(area.width), most.into());
+        return u16::try_from(lines.len()).unwrap_or(1).clamp(1, most);
+    }
+    let typing = matches!(app.overlays.last(), Some(Overlay::Filter(_) | Overlay::Confirm(_)));
     let needed = match &app.flash {
-        Some(flash) if !typing && area.height >= 16 => {
+        Some(flash) if !typing && roomy => {
             let lines = crate::ui::widgets::fit::wrap(&flash.text, usize::from(area.width.max(1))).len();
             u16::try_from(lines).unwrap_or(MOST_FLASH_LINES)
         }

@@ -2,6 +2,7 @@
 //! keys of the focused pane, from the same keymap the help screen reads.
 //! And the banner under the header, for trouble that lasts.
 
+use super::command_line;
 use crate::ui::app::{App, Level, ListId, Overlay};
 use crate::ui::keymap::{Context, Verb};
 use crate::ui::theme::Role;
@@ -39,19 +40,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             Line::from(spans)
         }
         Some(Overlay::Palette(palette)) => {
-            let mut spans = vec![
-                Span::styled(":", theme.style(Role::Key)),
-                Span::raw(palette.input.clone()),
-                Span::styled("▏", theme.style(Role::Accent)),
-            ];
-            match &palette.error {
-                Some(error) => spans.push(Span::styled(format!("  {error}"), theme.style(Role::Error))),
-                None => spans.push(Span::styled(
-                    "  Tab completes · ↑↓ choose · Enter runs · Esc closes",
-                    theme.style(Role::Muted),
-                )),
-            }
-            Line::from(spans)
+            let lines = command_line::lines(app, palette, usize::from(area.width), usize::from(area.height));
+            frame.render_widget(ratatui::widgets::Paragraph::new(lines), area);
+            return;
         }
         Some(Overlay::Confirm(_)) => Line::from(vec![
             Span::styled(" y/Enter", theme.style(Role::Key)),

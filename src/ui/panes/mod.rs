@@ -3,6 +3,7 @@
 pub mod agents;
 pub mod audit;
 pub mod campaigns;
+pub mod command_line;
 pub mod data_actions;
 pub mod detail;
 pub mod footer;

@@ -48,6 +48,32 @@ fn shorten(text: &str, max: usize, at_word: bool) -> Cow<'_, str> {
     Cow::Owned(format!("{cut}…"))
 }
 
+/// The end of `text` in at most `max` columns, an ellipsis first where its
+/// start is cut: for a line being typed, whose end is where the cursor is.
+/// Measured from the end, so a long text costs what shows of it.
+pub fn tail(text: &str, max: usize) -> Cow<'_, str> {
+    if max == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut start = text.len();
+    let mut used = 0;
+    for (i, c) in text.char_indices().rev() {
+        let w = width(&text[i..i + c.len_utf8()]);
+        if used + w > max {
+            // Cut: the ellipsis takes a column of what was kept.
+            let mut kept = &text[start..];
+            while width(kept) + 1 > max {
+                let Some(first) = kept.chars().next() else { break };
+                kept = &kept[first.len_utf8()..];
+            }
+            return Cow::Owned(format!("…{kept}"));
+        }
+        used += w;
+        start = i;
+    }
+    Cow::Borrowed(text)
+}
+
 /// `text` padded or cut to exactly `columns`.
 pub fn pad(text: &str, columns: usize) -> String {
     let fitted = fit(text, columns);
@@ -166,6 +192,16 @@ mod tests {
     fn chunks_keep_indentation() {
         assert_eq!(chunks("    \"hash\": \"abcdef\"", 10), ["    \"hash\"", ": \"abcdef\""]);
         assert_eq!(chunks("", 10), [""]);
+    }
+
+    #[test]
+    fn a_tail_keeps_the_end_and_says_the_start_is_cut() {
+        assert_eq!(tail("attr note=x", 20), "attr note=x");
+        assert_eq!(tail("attr note=x", 6), "…ote=x");
+        assert_eq!(tail("李小龙", 4), "…龙");
+        assert_eq!(tail("李小龙", 5), "…小龙");
+        assert_eq!(tail("abc", 1), "…");
+        assert_eq!(tail("abc", 0), "");
     }
 
     #[test]
