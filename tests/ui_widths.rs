@@ -343,3 +343,28 @@ fn on_a_tiny_screen_the_focused_campaign_list_keeps_its_selected_row_in_view() {
     let screen = render(&app);
     assert!(screen.contains("Fatima Kaur") && screen.contains("Spring Renewal"), "{screen}");
 }
+
+/// An attribute row gives its mode what its longest option needs before
+/// the key and value share the rest: at 60 and 80 columns the mode reads
+/// whole, where it read `◂  ▸` and `◂ UPDA… ▸`; its position (`1/3`) only
+/// shows where the text fields keep room beside it.
+#[test]
+fn an_attribute_rows_mode_reads_whole_on_a_small_screen() {
+    for (width, height) in [(60, 20), (80, 24)] {
+        let mut app = ready(width, height);
+        press(&mut app, &["2", "a"]);
+        let screen = render(&app);
+        assert!(screen.contains("mode ◂ UPDATE ▸"), "{width}x{height}:\n{screen}");
+        type_text(&mut app, "customer_segment");
+        press(&mut app, &["tab"]);
+        type_text(&mut app, "enterprise");
+        press(&mut app, &["tab"]);
+        while form(&app).fields[2].value() != "DELETE" {
+            press(&mut app, &["right"]);
+        }
+        let screen = render(&app);
+        let line = screen.lines().find(|l| l.contains("Row 1")).unwrap_or_else(|| panic!("{screen}"));
+        assert!(line.contains("mode ◂ DELETE ▸"), "{width}x{height}: {line}");
+        assert!(line.contains("key cus") && line.contains("value "), "{width}x{height}: {line}");
+    }
+}

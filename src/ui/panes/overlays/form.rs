@@ -2,6 +2,7 @@
 //! beside it, and the keys that move on (its foot, in [`foot`]).
 
 use super::form_foot as foot;
+use super::form_row;
 use crate::ui::app::App;
 use crate::ui::forms::{Field, Form, Input, Plan, TextInput};
 use crate::ui::theme::{Role, Theme};
@@ -151,21 +152,21 @@ fn field_line(form: &Form, group: &[usize], room: usize, theme: &Theme) -> Line<
         _ => first.label.clone(),
     };
     let mut spans = vec![Span::styled(label_cell(&label, room), theme.style(label_role))];
-    let mut left = room.saturating_sub(label_width(room));
-    let each = if group.len() > 1 { left / group.len() } else { left };
-    for (k, &j) in group.iter().enumerate() {
-        let field = &form.fields[j];
-        let mut budget = each;
-        if group.len() > 1 {
-            let tag = format!("{} ", field.label.to_lowercase());
-            budget = budget.saturating_sub(width(&tag) + 1);
-            spans.push(Span::styled(tag, theme.style(Role::Muted)));
-        }
-        spans.extend(input(field, j == form.focus, budget.max(4), theme));
+    let left = room.saturating_sub(label_width(room));
+    if let [only] = group {
+        spans.extend(input(&form.fields[*only], *only == form.focus, left.max(4), theme));
+        return Line::from(spans);
+    }
+    let fields: Vec<(&Field, bool)> = group.iter().map(|&j| (&form.fields[j], j == form.focus)).collect();
+    let budgets = form_row::budgets(&fields, left);
+    for (k, ((field, focused), budget)) in fields.into_iter().zip(budgets).enumerate() {
+        let tag = form_row::tag(field);
+        let budget = budget.saturating_sub(width(&tag) + 1);
+        spans.push(Span::styled(tag, theme.style(Role::Muted)));
+        spans.extend(input(field, focused, budget.max(4), theme));
         if k + 1 < group.len() {
             spans.push(Span::raw(" "));
         }
-        left = left.saturating_sub(each);
     }
     Line::from(spans)
 }
@@ -265,13 +266,14 @@ fn input(field: &Field, focused: bool, room: usize, theme: &Theme) -> Vec<Span<'
             spans
         }
         Input::Choice(choice) => {
-            let of = format!(" {}/{}", choice.position() + 1, choice.options().len());
-            let text = fit(choice.label(), room.saturating_sub(4 + width(&of))).into_owned();
+            // The option first; its position only where it fits after it.
+            let text = fit(choice.label(), room.saturating_sub(4)).into_owned();
             let style = if focused { cursor } else { theme.style(Role::Text) };
             let mut spans = vec![Span::styled(format!("◂ {text} ▸"), style)];
             let mut left = room.saturating_sub(width(&text) + 4);
-            if focused && choice.options().len() > 1 {
-                left = left.saturating_sub(width(&of));
+            let of = form_row::position(choice);
+            if focused && choice.options().len() > 1 && width(&of) <= left {
+                left -= width(&of);
                 spans.push(Span::styled(of, muted));
             }
             if !field.help.is_empty() && left > 2 {

@@ -7,6 +7,7 @@ mod confirm;
 mod for_whom;
 mod form;
 mod form_foot;
+mod form_row;
 mod help;
 mod kept_forms;
 mod quit;
