@@ -292,3 +292,21 @@ fn a_deploy_warns_of_a_namesake_deployed_while_its_form_is_open() {
     let screen = render(&app);
     assert!(screen.contains("RoutingV2 is already deployed (2.0.1)"), "{screen}");
 }
+
+/// The deploy confirmation says the description that goes with the
+/// action, as stored (trimmed), or that there is none.
+#[test]
+fn a_deploy_confirmation_says_its_description() {
+    let mut app = ready(120, 40);
+    press(&mut app, &["4", "n"]);
+    type_text(&mut app, "RoutingV2");
+    press(&mut app, &["tab", "tab"]);
+    type_text(&mut app, "http://127.0.0.1:9100/route");
+    press(&mut app, &["enter"]);
+    assert!(render(&app).contains("with no description"), "{}", render(&app));
+    press(&mut app, &["esc", "tab", "tab"]);
+    type_text(&mut app, "  Routes VIP callers first ");
+    press(&mut app, &["enter"]);
+    let screen = render(&app);
+    assert!(screen.contains(r#"with description: "Routes VIP callers first""#), "{screen}");
+}

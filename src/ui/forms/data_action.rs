@@ -120,6 +120,12 @@ pub(super) fn check_deploy(fields: &mut [Field], deployed: &[DataAction]) -> Che
             None => (String::new(), String::new()),
         };
     }
+    // The description goes out with the action: the review says it, as it
+    // is stored (trimmed), or that there is none.
+    let described = definition.as_ref().map(|d| match d.description.as_str() {
+        "" => "no description".to_string(),
+        text => format!("description: \"{text}\""),
+    });
     check.finish(|| {
         let line = definition.map(|d| PlanLine {
             entity: d.name.clone(),
@@ -132,8 +138,11 @@ pub(super) fn check_deploy(fields: &mut [Field], deployed: &[DataAction]) -> Che
         });
         let title = format!("Deploy {name} {}?", draft.version.trim());
         let label = format!("deploy {name}");
-        let plan =
+        let mut plan =
             Plan::new(title, label, line.into_iter().collect(), Outgoing::DataAction(DataActionChange::Deploy(draft)));
+        if let Some(described) = described {
+            plan = plan.also(described);
+        }
         match namesake {
             Some(namesake) => plan.warn(format!(
                 "{} is already deployed ({}{}): this adds a second action of that name. For a new version of it, \
