@@ -334,3 +334,24 @@ fn a_quoted_attribute_value_keeps_its_backslashes_and_is_reviewed_as_sent() {
     let values: Vec<_> = rows.iter().map(|d| d.value.clone()).collect();
     assert_eq!(values, [r"C:\temp\new", r"a\qb", r#"say "hi" \o/"#].map(serde_json::Value::from));
 }
+
+/// What holds for the whole of a long attributes form stays in view at its
+/// foot, not at its top or under its last row, where a form of 51 rows
+/// scrolls it away: the rule it breaks, then what the review will note.
+#[test]
+fn a_long_attributes_form_keeps_its_form_wide_notes_in_view() {
+    let mut app = ready(100, 30);
+    press(&mut app, &["2"]);
+    let pairs: Vec<String> = (1..=51).map(|n| format!("k{n}={n}")).collect();
+    run_command(&mut app, &format!("attr {}", pairs.join(" ")));
+    let screen = render(&app);
+    assert!(screen.contains("✕ attributes: holds 51 entries; at most 50 per request"), "{screen}");
+    press(&mut app, &["tab"; 150]);
+    let screen = render(&app);
+    assert!(screen.contains("Row 51"), "at the last row: {screen}");
+    assert!(screen.contains("holds 51 entries"), "still said: {screen}");
+    press(&mut app, &["ctrl-x"]);
+    let screen = render(&app);
+    assert!(screen.contains("the interaction would hold"), "{screen}");
+    assert!(screen.contains("51 attributes; at most 50 are allowed"), "{screen}");
+}

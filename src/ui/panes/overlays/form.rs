@@ -4,7 +4,7 @@
 use super::form_foot as foot;
 use super::form_row;
 use crate::ui::app::App;
-use crate::ui::forms::{Field, Form, Input, Plan, TextInput};
+use crate::ui::forms::{Field, Form, Input, TextInput};
 use crate::ui::theme::{Role, Theme};
 use crate::ui::widgets::fit::{chunks, clip, fit, pad, width, wrap};
 use ratatui::Frame;
@@ -26,7 +26,9 @@ struct Laid {
     window: Rect,
     lines: Vec<Line<'static>>,
     focus_line: usize,
-    /// Why Enter sent nothing: always in view, however long the form.
+    /// What holds for the whole form (a rule of no one field, what the
+    /// review will note) and why Enter sent nothing: always in view,
+    /// however long the form.
     pinned: Vec<Line<'static>>,
 }
 
@@ -60,7 +62,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
     frame.render_widget(Clear, window);
     let inner = block.inner(window);
     frame.render_widget(block.style(theme.base()), window);
-    // The refusal keeps its lines at the foot (at most half the window);
+    // The form-wide lines stay at the foot (at most half the window);
     // the rest scrolls just enough to keep the focused field and the line
     // after it in view, and never past the end: a form that fits does not scroll.
     let foot = u16::try_from(pinned.len()).unwrap_or(u16::MAX).min(inner.height / 2);
@@ -77,12 +79,6 @@ fn body(form: &Form, header: &str, room: usize, theme: &Theme) -> (Vec<Line<'sta
     let muted = theme.style(Role::Muted);
     let error = theme.style(Role::Error);
     let mut lines = vec![Line::from(Span::styled(fit(header, room).into_owned(), muted)), Line::default()];
-    let general = form.general_problems();
-    for problem in &general {
-        for part in wrap(&format!("✕ {problem}"), room) {
-            lines.push(Line::from(Span::styled(part, error)));
-        }
-    }
     let mut focus_line = 0;
     let mut i = 0;
     while i < form.fields.len() {
@@ -127,17 +123,9 @@ fn body(form: &Form, header: &str, room: usize, theme: &Theme) -> (Vec<Line<'sta
         i += group.len();
     }
     if form.fields.is_empty() {
-        // With nothing to fill in, a problem above cannot be mended here.
-        let next = if general.is_empty() { "Enter reviews the change" } else { "Esc closes" };
+        // With nothing to fill in, a problem below cannot be mended here.
+        let next = if form.general_problems().is_empty() { "Enter reviews the change" } else { "Esc closes" };
         lines.push(Line::from(Span::styled(format!("Nothing to fill in: {next}."), muted)));
-    }
-    if let Some(foreseen) = form.check.plan.as_ref().and_then(Plan::foreseen) {
-        lines.push(Line::default());
-        lines.extend(
-            wrap(&foreseen, room)
-                .into_iter()
-                .map(|part| Line::from(Span::styled(part, theme.style(Role::Warn)))),
-        );
     }
     (lines, focus_line)
 }

@@ -2,24 +2,32 @@
 //! border, which holds its keys or the question before discarding it.
 
 use crate::ui::app::App;
-use crate::ui::forms::{Form, Input};
+use crate::ui::forms::{Form, Input, Plan};
 use crate::ui::keymap::{Context, Verb};
 use crate::ui::theme::{Role, Theme};
 use crate::ui::widgets::fit::{width, wrap};
 use crate::ui::widgets::hints;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-/// The lines kept at the window's foot, after a blank line: why the change
-/// last sent from the form was not applied, and why Enter sent nothing.
+/// The lines kept at the window's foot, after a blank line, since they are
+/// about the whole form and would scroll out of a long one (an attributes
+/// form of 51 rows): the problems of no one field, what the review will
+/// note of the targets, why the change last sent from the form was not
+/// applied, and why Enter sent nothing.
 pub(super) fn pinned(form: &Form, room: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let not_applied = form.not_applied.as_ref().map(|n| &n.why);
-    let said: Vec<&String> = [not_applied, form.refused.as_ref()].into_iter().flatten().collect();
+    let (error, warn) = (theme.style(Role::Error), theme.style(Role::Warn));
+    let general = form.general_problems().into_iter().map(|problem| (format!("✕ {problem}"), error));
+    let foreseen = form.check.plan.as_ref().and_then(Plan::foreseen).map(|text| (text, warn));
+    let not_applied = form.not_applied.as_ref().map(|n| (n.why.clone(), warn));
+    let refused = form.refused.clone().map(|text| (text, warn));
+    let said: Vec<(String, Style)> = general.chain(foreseen).chain(not_applied).chain(refused).collect();
     if said.is_empty() {
         return Vec::new();
     }
-    let warn = theme.style(Role::Warn);
-    let lines =
-        said.into_iter().flat_map(|text| wrap(text, room)).map(|part| Line::from(Span::styled(part, warn)));
+    let lines = said.into_iter().flat_map(|(text, style)| {
+        wrap(&text, room).into_iter().map(move |part| Line::from(Span::styled(part, style)))
+    });
     std::iter::once(Line::default()).chain(lines).collect()
 }
 
