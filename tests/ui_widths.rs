@@ -368,3 +368,22 @@ fn an_attribute_rows_mode_reads_whole_on_a_small_screen() {
         assert!(line.contains("key cus") && line.contains("value "), "{width}x{height}: {line}");
     }
 }
+
+/// The per-operation breakdown (`m`) fits an 80-column screen: its window
+/// there is 62 columns inside, and p95 and p50 give way so that p99, the
+/// run's p99 and the rate stay whole; where there is room, all show.
+#[test]
+fn the_breakdown_fits_80_columns_and_keeps_p99_run_p99_and_rate() {
+    let mut app = loaded(80, 24);
+    press(&mut app, &["m"]);
+    let screen = render(&app);
+    let head = screen.lines().find(|l| l.contains("Operation")).unwrap_or_else(|| panic!("{screen}"));
+    assert!(head.contains("errors") && head.contains("p99 run p99    rate│"), "{head}");
+    let all = screen.lines().find(|l| l.contains("All operations")).unwrap_or_else(|| panic!("{screen}"));
+    assert!(all.contains("299   1.3%  901ms   417ms   5.1/s│"), "{all}");
+    assert!(screen.contains("│too)"), "wrapped, not cut: {screen}");
+    let mut app = loaded(110, 30);
+    press(&mut app, &["m"]);
+    let screen = render(&app);
+    assert!(screen.contains("done  errors      p50      p95      p99   run p99    rate"), "{screen}");
+}

@@ -163,7 +163,7 @@ fn text_of(app: &App, overlay: &Overlay, place: Place) -> Option<(String, Vec<Li
             let lines = text.lines().flat_map(|l| chunks(l, room)).map(Line::from).collect();
             ("Audit record".to_string(), lines)
         }
-        Overlay::Breakdown { .. } => ("Per operation".to_string(), breakdown::lines(app)),
+        Overlay::Breakdown { .. } => ("Per operation".to_string(), breakdown::lines(app, room)),
         Overlay::Result { title, text, hang: 0, .. } => {
             let lines = text.lines().flat_map(|l| chunks(l, room)).map(Line::from).collect();
             (title.clone(), lines)
