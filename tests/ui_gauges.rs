@@ -92,3 +92,25 @@ fn the_tenants_setbacks_show_once_there_are_any() {
     assert!(breakdown.contains("Tenant setbacks over the run"), "{breakdown}");
     assert!(breakdown.contains("429 ×32 · 5xx ×33"), "{breakdown}");
 }
+
+/// One sample is one latency on screen: the run's figures, kept finer than
+/// the window's, are shown at the window's precision, so the gauges and the
+/// breakdown do not say 8.6ms for the window and 8.5ms for the run.
+#[test]
+fn one_sample_shows_one_latency_in_the_window_and_the_run() {
+    use cxone_console::engine::metrics::{Metrics, Operation, Outcome};
+    let start = tokio::time::Instant::now();
+    let metrics = Metrics::starting_at(start);
+    let latency = std::time::Duration::from_micros(8_540);
+    metrics.record_at(start, Operation::AgentStatus, Outcome::Succeeded, latency);
+    let mut app = loaded(110, 30);
+    feed(&mut app, [Event::Metrics(std::sync::Arc::new(metrics.snapshot_at(start)))]);
+    let screen = render(&app);
+    let row = |name: &str| screen.lines().find(|l| l.contains(name)).unwrap_or_else(|| panic!("{screen}"));
+    assert!(row("│window ").contains("p50 8.6ms p95 8.6ms p99 8.6ms"), "{screen}");
+    assert!(row("│run ").contains("p50 8.6ms p95 8.6ms p99 8.6ms"), "{screen}");
+    press(&mut app, &["m"]);
+    let screen = render(&app);
+    let all = screen.lines().find(|l| l.contains("All operations")).unwrap_or_else(|| panic!("{screen}"));
+    assert!(all.contains("8.6ms     8.6ms"), "p99 and run p99 alike: {all}");
+}

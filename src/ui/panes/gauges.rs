@@ -65,7 +65,15 @@ fn lines(app: &App, room: usize, height: usize) -> Vec<Row> {
         Row::Text(Line::from(
             [vec![label("window")], percentiles(overall.window.latency, room, app)].concat(),
         )),
-        Row::Text(Line::from([vec![label("run")], percentiles(overall.run.latency, room, app)].concat())),
+        // At the window's precision, so that a figure both rows hold reads
+        // the same in both.
+        Row::Text(Line::from(
+            [
+                vec![label("run")],
+                percentiles(overall.run.latency.map(|l| l.at_window_precision()), room, app),
+            ]
+            .concat(),
+        )),
         Row::Text(Line::from(
             [vec![label("errors")], errors(&overall.window, room.saturating_sub(LABEL), app)].concat(),
         )),

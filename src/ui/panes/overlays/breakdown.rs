@@ -22,7 +22,8 @@ struct Column {
     cell: fn(&SeriesSnapshot) -> String,
 }
 
-/// The columns, the first to go where the window is too narrow for all of
+/// The columns (the run's p99 read at the window's precision, so that the
+/// same samples give the same figure as p99 beside it), the first to go where the window is too narrow for all of
 /// them last: the run's p99 and the rate stay, since the window's p99 is
 /// read against them; p95 and then p50 tell least beside p99.
 const COLUMNS: [Column; 7] = [
@@ -36,7 +37,12 @@ const COLUMNS: [Column; 7] = [
     Column { head: "p50", roomy: 9, tight: 7, cell: |s| latency(s.window.latency.map(|l| l.p50_us)) },
     Column { head: "p95", roomy: 9, tight: 7, cell: |s| latency(s.window.latency.map(|l| l.p95_us)) },
     Column { head: "p99", roomy: 9, tight: 7, cell: |s| latency(s.window.latency.map(|l| l.p99_us)) },
-    Column { head: "run p99", roomy: 10, tight: 8, cell: |s| latency(s.run.latency.map(|l| l.p99_us)) },
+    Column {
+        head: "run p99",
+        roomy: 10,
+        tight: 8,
+        cell: |s| latency(s.run.latency.map(|l| l.at_window_precision().p99_us)),
+    },
     Column { head: "rate", roomy: 8, tight: 8, cell: |s| format!("{:.1}/s", s.throughput) },
 ];
 
