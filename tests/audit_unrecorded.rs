@@ -17,7 +17,7 @@ async fn a_change_whose_intent_cannot_be_recorded_is_not_sent_and_says_so_once()
     let mut rig = Rig::quiet().await;
     let audit = rig.dir.path().join("audit.jsonl");
     let len = std::fs::metadata(&audit).map_or(0, |m| m.len());
-    limit_file_size(len + 8);
+    let _full = limit_file_size(len + 8);
 
     let draft = AgentStatusDraft {
         user_id: "12345-abcde-67890".into(),

@@ -249,3 +249,17 @@ async fn config_show_checks_the_profiles_not_in_use() {
     let ran = home.run(&["apply", "--file", "/nonexistent/changes.jsonl", "--dry-run"], &[]).await;
     assert!(!ran.stderr.contains("profiles.later"), "{}", ran.stderr);
 }
+
+/// With no config.toml, a profile asked for is not in a file that is not
+/// there: the error says so, and how to make one, rather than naming it.
+#[tokio::test]
+async fn a_profile_asked_for_with_no_config_file_says_there_is_none() {
+    let home = Home::new();
+    let ran = home.run(&["config", "show", "--profile", "production"], &[]).await;
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(ran.stderr.contains("--profile production: there is no "), "{}", ran.stderr);
+    assert!(ran.stderr.contains("config init"), "{}", ran.stderr);
+    home.write_config(PRODUCTION);
+    let ran = home.run(&["config", "show", "--profile", "staging"], &[]).await;
+    assert!(ran.stderr.contains("has no profile named \"staging\""), "{}", ran.stderr);
+}

@@ -20,7 +20,7 @@ async fn a_delivery_the_outbox_cannot_record_is_not_sent_again() {
     let outbox = open(&dir).await;
     let id = outbox.enqueue(disposition(1)).await.unwrap();
     let len = std::fs::metadata(dir.path().join("outbox.jsonl")).unwrap().len();
-    limit_file_size(len + 8);
+    let _full = limit_file_size(len + 8);
 
     let cancel = CancellationToken::new();
     let deliverer = Deliverer::spawn(outbox.clone(), config(url, &key), cancel.clone()).unwrap();

@@ -22,12 +22,24 @@ pub enum ConfigError {
     Write { path: PathBuf, source: io::Error },
     #[error("no home directory to keep settings in; set CXONE_CONSOLE_HOME to a directory")]
     NoHome,
-    /// The profile asked for on the command line is not in the file.
-    #[error(
-        "--profile {name}: {} has no profile named {name:?}; choose one of: {known}, or add a [profiles.{name}] table there",
-        .path.display()
-    )]
-    NoSuchProfile { name: String, path: PathBuf, known: String },
+    /// The profile asked for on the command line is not in the file (or
+    /// there is no file: `written` is false).
+    #[error("{}", no_such_profile(.name, .path, .known, *.written))]
+    NoSuchProfile { name: String, path: PathBuf, known: String, written: bool },
+}
+
+fn no_such_profile(name: &str, path: &std::path::Path, known: &str, written: bool) -> String {
+    let path = path.display();
+    match written {
+        true => format!(
+            "--profile {name}: {path} has no profile named {name:?}; choose one of: {known}, or add a \
+             [profiles.{name}] table there"
+        ),
+        false => format!(
+            "--profile {name}: there is no {path}, so the only profile is {known}; `cxone-console config init` \
+             writes one, to add a [profiles.{name}] table to"
+        ),
+    }
 }
 
 impl ConfigError {

@@ -116,7 +116,8 @@ impl Config {
             None if profile_name == DEFAULT_PROFILE => Profile::Sandbox(SandboxProfile::default()),
             None if chosen.is_some() => {
                 let (path, known) = (source.file.to_path_buf(), known_profiles(&file).join(", "));
-                return Err(ConfigError::NoSuchProfile { name: profile_name, path, known });
+                let written = path.exists();
+                return Err(ConfigError::NoSuchProfile { name: profile_name, path, known, written });
             }
             None => return Err(root.error("profile", named_at, no_such_profile(&profile_name, &file))),
         };
