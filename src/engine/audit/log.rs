@@ -187,6 +187,11 @@ fn prepare(path: &Path) -> Result<(JournalFile, Scan, bool), AuditError> {
     }
     let file = JournalFile::open(path, head.map_or(0, |h| h.len))?;
     if let Some(h) = head.filter(|h| h.len > file.len()) {
+        // Shorter than its head says may be an edit rather than a cut: a
+        // record that no longer holds its own hash says which, as verify does.
+        if let Err(edited @ AuditError::Damaged { .. }) = scan(&file, None) {
+            return Err(edited);
+        }
         return Err(AuditError::Truncated {
             path: path.to_path_buf(),
             len: file.len(),
