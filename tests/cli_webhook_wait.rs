@@ -140,3 +140,65 @@ async fn a_run_stopped_mid_way_reports_every_applied_changes_webhook() {
     );
     tenant.shutdown().await;
 }
+
+/// A second SIGTERM (or Ctrl-C) stops a run at once, though its changes in
+/// flight are slow to answer: they are left as a crash leaves them, and the
+/// next start reads them back.
+#[tokio::test]
+async fn a_second_stop_ends_the_run_at_once_and_the_next_start_reads_back_what_was_in_flight() {
+    use cxone_console::sandbox::{FaultProfile, FaultRates};
+    let tenant = test_tenant().await;
+    let slow = FaultRates {
+        latency_median_ms: 3_000.0,
+        latency_p99_ms: 3_000.0,
+        ..FaultRates::from(FaultProfile::None)
+    };
+    let home = Home::new();
+    home.write_config(&tenant_config(&tenant));
+    let line = "{\"op\":\"agent_status\",\"userId\":\"12345-abcde-67890\",\"status\":\"Training\"}\n";
+    let file = cli_support::write(&home, "one.jsonl", line);
+    tenant.state().faults.set(slow).expect("valid fault rates");
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
+        .args(["apply", "--file", file.to_str().unwrap()])
+        .env("CXONE_CONSOLE_HOME", home.path())
+        .env_remove("RUST_LOG")
+        .envs(secrets())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary runs");
+    // Changes are in flight once their intents are in the audit log.
+    tokio::time::timeout(Duration::from_secs(60), async {
+        while !std::fs::read_to_string(home.audit_log()).unwrap_or_default().contains("\"kind\":\"intent\"") {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("changes go out");
+    let pid = child.id().expect("the run is alive").to_string();
+    for _ in 0..2 {
+        assert!(
+            std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs").success()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Well before the slow answers come: the stop does not wait for them.
+    let output = tokio::time::timeout(Duration::from_millis(1_500), child.wait_with_output())
+        .await
+        .expect("the second stop ends the run at once")
+        .expect("the run ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("stopped at once"), "{stderr}");
+
+    tenant.state().faults.set(FaultRates::from(FaultProfile::None)).expect("valid fault rates");
+    let next = home.run(&["apply", "--file", file.to_str().unwrap()], &secrets()).await;
+    assert!(
+        next.stderr.contains("were read back"),
+        "the next start reads back what was in flight: {}",
+        next.stderr
+    );
+    tenant.shutdown().await;
+}

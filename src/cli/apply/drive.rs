@@ -21,6 +21,15 @@ pub(crate) struct Driven {
     pub outbox: Option<OutboxStatus>,
 }
 
+/// A second Ctrl-C or SIGTERM: the run ends at once, the changes in flight
+/// left as a crash leaves them, for the next start to reconcile.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "stopped at once, before the changes in flight had finished: the next start reads them back from the \
+     audit log and says what it found; the report was not written"
+)]
+pub(crate) struct Halted;
+
 pub(crate) async fn drive(
     runtime: &mut Runtime,
     batch: &Batch,
@@ -44,8 +53,11 @@ pub(crate) async fn drive(
         loop {
             let event = tokio::select! {
                 event = runtime.events().recv() => event,
-                signal = stop.wait(), if !stopped => {
+                signal = stop.wait() => {
                     signal?;
+                    if stopped {
+                        return Err(Halted.into());
+                    }
                     stopped = true;
                     tell!("\nstopping: lines not yet started are not sent");
                     let _ = runtime.engine().send(Command::Cancel { id: id.clone() }).await;

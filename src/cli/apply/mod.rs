@@ -212,6 +212,15 @@ async fn apply(config: &Config, mut batch: Batch, now: Timestamp) -> Result<Exit
     let plan = plan(&batch, &runtime.profile().identity());
     let mut progress = Progress::new("applying", batch.lines.len());
     let driven = drive::drive(&mut runtime, &batch, plan, &mut progress).await;
+    if let Err(e) = &driven
+        && let Some(halted) = e.downcast_ref::<drive::Halted>()
+    {
+        // Not waiting on what is in flight is the point: the runtime and
+        // its tasks end with this command, as a crash would end them.
+        progress.finish();
+        tell!("cxone-console: {halted}");
+        return Ok(ExitCode::from(super::NOT_THROUGH));
+    }
     let at_the_end = runtime.shutdown().await;
     let driven = driven?;
     let mut report = Report::of(&batch, config.profile_name(), false, driven.lines);
