@@ -59,8 +59,9 @@ pub enum ApiErrorKind {
     /// 5xx after the retries the call allowed.
     #[error("the tenant failed to handle the request (HTTP {status}: {message}); try again shortly")]
     Server { status: u16, message: String },
-    /// 422: the tenant holds an earlier request under the write's
-    /// idempotency key with another body (the IETF draft's answer).
+    /// 422 `idempotency_key_reused`: the tenant holds an earlier request
+    /// under the write's idempotency key with another body (the IETF
+    /// draft's answer). Another 422 is [`Self::Unexpected`].
     #[error(
         "the tenant holds an earlier request with this change's idempotency key and other contents ({message}): \
          an earlier run sent this change as it then stood (a timestamp left to default is taken anew each run), \
@@ -168,7 +169,6 @@ impl ApiErrorKind {
             403 => Self::Forbidden { message },
             404 => Self::NotFound { message },
             409 | 412 => Self::Conflict { status, message },
-            422 => Self::KeyReused { message },
             428 => Self::PreconditionRequired { message },
             429 => Self::RateLimited { retry_after, message },
             500..=599 => Self::Server { status, message },

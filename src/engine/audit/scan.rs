@@ -38,8 +38,10 @@ pub(super) struct Scan {
     /// (failed, refused, never sent) stay out, so re-running a batch file
     /// tries them again.
     pub finished: HashSet<String>,
-    /// Commands with an intent but no outcome saying applied, refused or in
-    /// conflict: their writes may have reached the tenant all the same.
+    /// Commands with an intent but no outcome saying applied: their writes
+    /// may have reached the tenant all the same. (A later refusal does not
+    /// settle that an earlier run's write did not land: it may answer a
+    /// re-run that sent nothing, or a key the tenant already holds.)
     pub unconfirmed: HashSet<String>,
     /// The last [`RECENT`] records, oldest first.
     pub recent: Vec<AuditRecord>,
@@ -121,12 +123,8 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
             }
             (RecordKind::Outcome | RecordKind::Reconciled, Some(id)) => {
                 open_intents.remove(id.as_ref());
-                // The tenant's refusal settles that the write did not land.
-                let refused = matches!(skim.outcome, Some(Outcome::Rejected | Outcome::Conflict));
-                if done || refused {
-                    unconfirmed.remove(id.as_ref());
-                }
                 if done {
+                    unconfirmed.remove(id.as_ref());
                     finished.insert(id.into_owned());
                 }
             }
