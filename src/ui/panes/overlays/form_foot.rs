@@ -12,16 +12,18 @@ use ratatui::text::{Line, Span};
 
 /// The lines kept at the window's foot, after a blank line, since they are
 /// about the whole form and would scroll out of a long one (an attributes
-/// form of 51 rows): the problems of no one field, what the review will
-/// note of the targets, why the change last sent from the form was not
-/// applied, and why Enter sent nothing.
+/// form of 51 rows): why Enter sent nothing and why the change last sent
+/// from the form was not applied first, as a short window cuts from the
+/// bottom; then the problems of no one field and what the review will note
+/// of the targets.
 pub(super) fn pinned(form: &Form, room: usize, theme: &Theme) -> Vec<Line<'static>> {
     let (error, warn) = (theme.style(Role::Error), theme.style(Role::Warn));
     let general = form.general_problems().into_iter().map(|problem| (format!("✕ {problem}"), error));
     let foreseen = form.check.plan.as_ref().and_then(Plan::foreseen).map(|text| (text, warn));
     let not_applied = form.not_applied.as_ref().map(|n| (n.why.clone(), warn));
     let refused = form.refused.clone().map(|text| (text, warn));
-    let said: Vec<(String, Style)> = general.chain(foreseen).chain(not_applied).chain(refused).collect();
+    let said: Vec<(String, Style)> =
+        refused.into_iter().chain(not_applied).chain(general).chain(foreseen).collect();
     if said.is_empty() {
         return Vec::new();
     }
