@@ -152,7 +152,7 @@ async fn duplicates_busy_and_unchanged_contacts_are_skipped_and_bad_entries_refu
     let report = batch_report(rig.run(change).await);
     // Refused entries sent nothing: not processed, as document 001 counts.
     assert_eq!(
-        (report.total, report.processed, report.successful, report.failed, report.not_sent),
+        (report.total, report.processed, report.successful, report.failed, report.unwritten),
         (7, 1, 1, 0, 3),
         "{report:?}"
     );
@@ -217,7 +217,7 @@ async fn outcomes_for_an_unknown_agent_or_a_user_who_is_not_one_are_refused_unse
     let (ids, change) = batch((1..6).map(|i| with_agent(&fresh[i], "agent-nobody-knows")).collect());
     let report = batch_report(rig.run(change).await);
     assert_eq!(
-        (report.total, report.successful, report.processed, report.not_sent),
+        (report.total, report.successful, report.processed, report.unwritten),
         (5, 0, 0, 5),
         "{report:?}"
     );
@@ -236,7 +236,7 @@ async fn outcomes_for_an_unknown_agent_or_a_user_who_is_not_one_are_refused_unse
     let (ids, change) =
         batch(vec![with_agent(&fresh[6], manager.id.as_str()), draft(CAMPAIGN, &fresh[1], "INTERESTED")]);
     let report = batch_report(rig.run(change).await);
-    assert_eq!((report.successful, report.failed, report.not_sent), (1, 0, 1), "{report:?}");
+    assert_eq!((report.successful, report.failed, report.unwritten), (1, 0, 1), "{report:?}");
     let seen = outcomes(&rig);
     let reason = seen[&ids[0]].text();
     assert!(reason.contains("agentId") && reason.contains("is not an agent"), "{reason}");

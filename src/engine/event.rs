@@ -182,7 +182,7 @@ impl Finished {
                     Outcome::Failed { .. } | Outcome::Rejected { .. } | Outcome::Conflict { .. }
                 )
             }
-            Self::Batch(report) => report.failed > 0 || report.not_sent > 0,
+            Self::Batch(report) => report.failed > 0 || report.unwritten > 0,
         }
     }
 }
@@ -203,7 +203,7 @@ pub struct BatchReport {
     /// the tenant answered to a read (a contact it does not have), or
     /// stopped before the write. The document leaves these out of
     /// `processed`, as its check does.
-    pub not_sent: usize,
+    pub unwritten: usize,
     /// Skipped targets by reason key (`duplicate`, `dialer_state`, `unchanged`…).
     pub skipped: BTreeMap<String, usize>,
     pub accuracy_rate_percent: f64,
@@ -237,7 +237,7 @@ impl BatchReport {
                     self.timed = (self.timed.0 + ms, self.timed.1 + 1);
                 }
             }
-            (_, Write::NotSent) => self.not_sent += 1,
+            (_, Write::NotSent) => self.unwritten += 1,
             (_, Write::Sent { .. }) => {
                 self.processed += 1;
                 self.failed += 1;
@@ -365,7 +365,7 @@ mod tests {
         // Document 001's check drops a contact the tenant does not have
         // before anything counts it as processed.
         r.count(&Outcome::rejected("no contact c-9 in campaign k"), Write::NotSent);
-        assert_eq!((r.total, r.processed, r.successful, r.failed, r.not_sent), (6, 3, 2, 1, 1));
+        assert_eq!((r.total, r.processed, r.successful, r.failed, r.unwritten), (6, 3, 2, 1, 1));
         assert_eq!(r.skipped_total(), 2);
         assert_eq!(r.accuracy_rate_percent, 66.67, "rounded to two places");
         assert_eq!(r.average_latency_ms, 20.05);

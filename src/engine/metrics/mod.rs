@@ -137,7 +137,8 @@ impl Metrics {
     }
 
     /// Every figure, as of `at`: the window is the [`WINDOW_SECS`] seconds
-    /// ending with the second `at` falls in.
+    /// ending with the second `at` falls in. The delivery lag alone is
+    /// counted to the wall clock's now, as the time it was queued is.
     pub fn snapshot_at(&self, at: Instant) -> MetricsSnapshot {
         let elapsed = self.elapsed_at(at);
         let gauges = &self.shared.gauges;

@@ -145,10 +145,12 @@ impl ErrorClass {
         }
     }
 
-    /// Whether a request left the console. A validation failure's latency
-    /// measures the console, not the tenant, so histograms leave it out.
+    /// Whether the failure is the tenant's to time. A validation failure's
+    /// latency measures the console, and so does the console's own failure
+    /// (its audit log or outbox refusing a record), so histograms leave
+    /// both out.
     pub fn reached_tenant(self) -> bool {
-        self != Self::Validation
+        !matches!(self, Self::Validation | Self::Console)
     }
 }
 

@@ -192,8 +192,8 @@ fn backlog(metrics: &MetricsSnapshot, room: usize, app: &App) -> Vec<Span<'stati
     let role = if waiting == 0 { Role::Muted } else { Role::Warn };
     let n = format::count(waiting);
     let noun = if waiting == 1 { "webhook" } else { "webhooks" };
-    // Aged by the console's clock from when the oldest was queued: the
-    // metrics' figure moves only when the outbox's status does.
+    // Aged by the console's clock from when the oldest was queued, which the
+    // screen redraws each tick: a metrics snapshot moves once a second.
     let lag = match app.outbox.as_ref().filter(|status| status.oldest_pending.is_some()) {
         Some(status) => Some(status.delivery_lag(app.clock.wall)),
         None => metrics.delivery_lag_ms.map(std::time::Duration::from_millis),

@@ -276,7 +276,7 @@ pub(super) fn level(outcome: &Outcome) -> Level {
 fn batch(report: &BatchReport, pending: &Pending) -> (String, Level) {
     let n = |n: usize| format::count(n as u64);
     let mut text = format!("{}: {} of {} applied", pending.label, n(report.successful), n(report.total));
-    let not_through = report.failed + report.not_sent;
+    let not_through = report.failed + report.unwritten;
     if not_through > 0 {
         let words =
             pending.blocked_words(not_through).unwrap_or_else(|| format!("{} failed", n(not_through)));
