@@ -6,6 +6,7 @@
 //! starts the engine on that audit log.
 
 mod engine_support;
+mod recovery_support;
 
 use cxone_console::api::Client;
 use cxone_console::api::model::WebhookRegistration;
@@ -13,17 +14,16 @@ use cxone_console::domain::contact_disposition::{ContactDisposition, ContactDisp
 use cxone_console::domain::interaction_disposition::{DispositionDraft, InteractionDisposition};
 use cxone_console::domain::{CampaignId, InteractionId, Timestamp, UserId};
 use cxone_console::engine::audit::{
-    self, AuditEntry, AuditLog, AuditRecord, Method, RecordKind, RequestInfo, Target, TargetKind,
-    VerifyReport,
+    self, AuditEntry, AuditRecord, RecordKind, Target, TargetKind, VerifyReport,
 };
 use cxone_console::engine::outbox::{Message, MessageId, Outbox};
-use cxone_console::engine::{EngineConfig, Event, Outcome, Recovery};
+use cxone_console::engine::{Event, Outcome, Recovery};
 use cxone_console::sandbox::tenant::{
     PINNED_CAMPAIGN, PINNED_CLOSED_INTERACTION, PINNED_CONTACTS, PINNED_USER,
 };
-use cxone_console::sandbox::{Sandbox, SandboxConfig};
 use cxone_console::signing::Verdict;
 use engine_support::Rig;
+use recovery_support::{intent, recovered, tenant, write_intents};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::path::Path;
@@ -33,19 +33,6 @@ const DEPRECATION: &str = "cmd_crashed_deprecation";
 const CONTACT: &str = "cmd_crashed_contact";
 const STATUS: &str = "cmd_crashed_status";
 const VANISHED: &str = "cmd_crashed_vanished";
-
-fn intent(item: &str, action: &str, target: Target, after: Value) -> AuditEntry {
-    let request = RequestInfo {
-        method: Method::Patch,
-        path: "/".into(),
-        etag: None,
-        idempotency_key: Some(item.into()),
-    };
-    AuditEntry::intent(item, action, target)
-        .by("crashed-operator", "console", item)
-        .request(request, b"{}")
-        .after(after)
-}
 
 fn resolved() -> DispositionDraft {
     DispositionDraft {
@@ -63,23 +50,6 @@ fn disposition_intent(item: &str, interaction: &str) -> AuditEntry {
         "timestamp": "2026-01-01T00:00:00Z", "source": "api",
     }]});
     intent(item, "set_interaction_disposition", Target::new(TargetKind::Interaction, interaction), after)
-}
-
-/// A quiet tenant, a directory for the crashed console's logs, and the
-/// configuration of the engine that starts on them.
-async fn tenant() -> (Sandbox, tempfile::TempDir, EngineConfig) {
-    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox starts");
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let config = engine_support::engine_config(&sandbox, dir.path());
-    (sandbox, dir, config)
-}
-
-async fn write_intents(path: &Path, entries: Vec<AuditEntry>) {
-    let (log, _) = AuditLog::open(path).await.expect("the audit log opens");
-    for entry in entries {
-        log.append(entry).await.expect("the intent is recorded");
-    }
-    log.close().await;
 }
 
 /// Applies the pinned interaction's disposition as the crashed console's write would have.
@@ -107,17 +77,6 @@ async fn apply_contact_outcome(client: &Client, contact: &str, code: &str) {
     let disposition =
         ContactDisposition::validate(&draft, &matrix, Timestamp::now()).expect("a valid disposition");
     client.set_contact_disposition(&disposition, None, None).await.expect("applied");
-}
-
-/// What start-up read back, by change, and the changes it could not check.
-async fn recovered(rig: &mut Rig) -> (HashMap<String, Outcome>, Vec<String>) {
-    let recovery: Recovery = rig
-        .until(|e| match e {
-            Event::Recovered(r) => Some(r.clone()),
-            _ => None,
-        })
-        .await;
-    (recovery.reconciled.into_iter().collect(), recovery.still_pending)
 }
 
 fn reconciled_records(records: &[AuditRecord]) -> HashMap<String, audit::Outcome> {
@@ -378,59 +337,4 @@ async fn a_cut_outbox_line_is_recorded_as_a_repair_in_the_audit_log() {
     assert!(repairs[0].contains("36 bytes at byte 0"), "{}", repairs[0]);
     let (_, dir) = rig.stop().await;
     assert!(matches!(audit::verify(&dir.path().join("audit.jsonl")).unwrap(), VerifyReport::Intact { .. }));
-}
-
-/// A deploy whose answer a crash cut off, and whose action then got a new
-/// version before the restart: the action is still the one deployed, found
-/// by its name, handler and creation, and the change is not made again.
-#[tokio::test]
-async fn a_deploy_read_back_finds_its_action_after_a_new_version() {
-    use cxone_console::domain::data_action::{DataActionDefinition, DataActionDraft};
-    const DEPLOY: &str = "cmd_crashed_deploy";
-    let (sandbox, dir, config) = tenant().await;
-    let client = engine_support::client(&sandbox);
-    let handler = "http://127.0.0.1:9/handler";
-    let draft =
-        DataActionDraft { name: "CrashDeployed".into(), ..DataActionDraft::documents_example(handler) };
-    let intended = json!({ "name": "CrashDeployed", "version": "1.0.0", "handlerUrl": handler });
-    let target = Target::new(TargetKind::DataAction, "CrashDeployed");
-    write_intents(&config.audit_path, vec![intent(DEPLOY, "deploy_data_action", target, intended)]).await;
-    let definition = DataActionDefinition::validate(&draft).expect("the documents' action");
-    let deployed = client.deploy_data_action(&definition, None).await.expect("deployed").value;
-    let next = semver::Version::new(1, 0, 1);
-    client.set_data_action_version(&deployed.id, &next, None, None).await.expect("a new version");
-
-    let mut rig = Rig::with(sandbox, dir, config).await;
-    let (verdicts, still_pending) = recovered(&mut rig).await;
-    assert!(still_pending.is_empty(), "{still_pending:?}");
-    let verdict = &verdicts[DEPLOY];
-    assert!(verdict.is_applied() && verdict.text().contains(deployed.id.as_str()), "{verdict}");
-    let tenant = &rig.sandbox.state().tenant;
-    let named = tenant
-        .data_action_ids()
-        .into_iter()
-        .filter(|id| tenant.data_action(id).is_ok_and(|a| a.value.name == "CrashDeployed"));
-    assert_eq!(named.count(), 1, "deployed once");
-    rig.stop().await;
-}
-
-/// A status write lands or is refused during a wrap-up, and a landed one
-/// ends it: an agent found in wrap-up with the intended status still shows
-/// the status from before, and the change is not taken as applied.
-#[tokio::test]
-async fn an_agent_still_in_wrap_up_is_not_taken_for_a_status_change_applied() {
-    const ENDING_WRAP_UP: &str = "cmd_crashed_wrap_up";
-    let (sandbox, dir, config) = tenant().await;
-    let tenant = std::sync::Arc::clone(&sandbox.state().tenant);
-    tenant.start_wrap_up(PINNED_USER, std::time::Duration::from_secs(600)).expect("the pinned agent");
-    let target = Target::new(TargetKind::User, PINNED_USER);
-    let intended = json!({"status": "Available", "pauseReason": null});
-    write_intents(&config.audit_path, vec![intent(ENDING_WRAP_UP, "set_agent_status", target, intended)])
-        .await;
-
-    let mut rig = Rig::with(sandbox, dir, config).await;
-    let (verdicts, _) = recovered(&mut rig).await;
-    let verdict = &verdicts[ENDING_WRAP_UP];
-    assert!(!verdict.is_applied() && verdict.text().contains("in wrap-up until"), "{verdict}");
-    rig.stop().await;
 }

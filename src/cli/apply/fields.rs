@@ -158,10 +158,17 @@ impl Fields {
             self.refuse(field, format!("{what} {inexact}"));
             return None;
         }
-        let said =
-            |problem: String| problem.strip_prefix("is not JSON: ").map_or(problem.clone(), str::to_owned);
         crate::domain::strict_json::parse(text)
-            .map_err(|e| self.refuse(field, format!("{rule} ({})", said(e.rule))))
+            .map_err(|e| {
+                // JSON, but a key named twice: said as the rule it breaks.
+                let said = match e.rule.strip_prefix("is not JSON: ") {
+                    Some(fault) => format!("{rule} ({fault})"),
+                    None => {
+                        format!("{}: {}", rule.strip_suffix(" is not JSON").unwrap_or("its JSON"), e.rule)
+                    }
+                };
+                self.refuse(field, said)
+            })
             .ok()
     }
 
@@ -289,7 +296,7 @@ mod tests {
         let problems = f.finish("contact_disposition");
         let [(field, rule)] = said(&problems)[..] else { panic!("{problems:?}") };
         assert_eq!(field, "customFields");
-        assert!(rule.starts_with("must be JSON (names the key \"score\" twice"), "{rule}");
+        assert!(rule.starts_with("its JSON: names the key \"score\" twice"), "{rule}");
     }
 
     #[test]

@@ -38,7 +38,6 @@ pub const CSV_COLUMNS: [&str; 27] = [
     "idempotencyKey",
     "outcome",
     "reason",
-    "skip",
     "httpStatus",
     "attempts",
     "latencyMs",
@@ -47,6 +46,8 @@ pub const CSV_COLUMNS: [&str; 27] = [
     "after",
     "prevHash",
     "hash",
+    // Added after the others, so a reader of the columns by place keeps them.
+    "skip",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,7 +201,6 @@ fn csv_row(r: &AuditRecord) -> [String; CSV_COLUMNS.len()] {
         request.and_then(|q| q.idempotency_key.clone()).unwrap_or_default(),
         e.outcome.as_ref().map(wire_name).unwrap_or_default(),
         text(&e.reason),
-        text(&e.skip),
         number(e.http_status.map(|s| s.to_string())),
         number(e.attempts.map(|a| a.to_string())),
         number(e.latency_ms.map(|l| l.millis().to_string())),
@@ -209,6 +209,7 @@ fn csv_row(r: &AuditRecord) -> [String; CSV_COLUMNS.len()] {
         json(&e.after),
         r.prev_hash.to_hex(),
         r.hash.to_hex(),
+        text(&e.skip),
     ]
 }
 
