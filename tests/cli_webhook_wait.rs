@@ -5,7 +5,6 @@ mod cli_support;
 
 use cli_support::{Home, example, secrets, tenant_config, test_tenant};
 use serde_json::Value;
-use std::process::Stdio;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 
@@ -25,17 +24,7 @@ async fn ctrl_c_while_webhooks_are_awaited_ends_the_wait_and_keeps_them() {
     let wfm = config.lines().find(|l| l.starts_with("wfm = ")).expect("a wfm target").to_string();
     home.write_config(&config.replace(&wfm, &format!("wfm = \"{}\"", nowhere().await)));
     let file = example("agent-status.csv");
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
-        .args(["apply", "--file", file.to_str().unwrap()])
-        .env("CXONE_CONSOLE_HOME", home.path())
-        .env_remove("RUST_LOG")
-        .envs(secrets())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the binary runs");
+    let mut child = home.spawn(&["apply", "--file", file.to_str().unwrap()], &secrets());
     let mut stderr = BufReader::new(child.stderr.take().expect("stderr")).lines();
     let mut said = Vec::new();
     let waiting = tokio::time::timeout(Duration::from_secs(60), async {
@@ -94,17 +83,7 @@ async fn a_run_stopped_mid_way_reports_every_applied_changes_webhook() {
         .map(|u| format!("{{\"op\":\"agent_status\",\"userId\":\"{}\",\"status\":\"Training\"}}\n", u.id))
         .collect();
     let file = cli_support::write(&home, "many.jsonl", &lines);
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
-        .args(["apply", "--file", file.to_str().unwrap()])
-        .env("CXONE_CONSOLE_HOME", home.path())
-        .env_remove("RUST_LOG")
-        .envs(secrets())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the binary runs");
+    let child = home.spawn(&["apply", "--file", file.to_str().unwrap()], &secrets());
     tokio::time::timeout(Duration::from_secs(60), async {
         while tenant.state().sink.deliveries("wfm").len() < 3 {
             tokio::time::sleep(Duration::from_millis(5)).await;
@@ -158,17 +137,7 @@ async fn a_second_stop_ends_the_run_at_once_and_the_next_start_reads_back_what_w
     let line = "{\"op\":\"agent_status\",\"userId\":\"12345-abcde-67890\",\"status\":\"Training\"}\n";
     let file = cli_support::write(&home, "one.jsonl", line);
     tenant.state().faults.set(slow).expect("valid fault rates");
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
-        .args(["apply", "--file", file.to_str().unwrap()])
-        .env("CXONE_CONSOLE_HOME", home.path())
-        .env_remove("RUST_LOG")
-        .envs(secrets())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the binary runs");
+    let child = home.spawn(&["apply", "--file", file.to_str().unwrap()], &secrets());
     // Changes are in flight once their intents are in the audit log.
     tokio::time::timeout(Duration::from_secs(60), async {
         while !std::fs::read_to_string(home.audit_log()).unwrap_or_default().contains("\"kind\":\"intent\"") {

@@ -81,8 +81,9 @@ impl Home {
         text.lines().map(|line| serde_json::from_str(line).expect("audit lines are JSON")).collect()
     }
 
-    /// Runs the binary with this home and `env` (and no other secrets).
-    pub async fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Ran {
+    /// The binary with this home and `env` (and no other secrets), set up
+    /// to run `args`.
+    fn command(&self, args: &[&str], env: &[(&str, &str)]) -> tokio::process::Command {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"));
         command
             .args(args)
@@ -93,6 +94,22 @@ impl Home {
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .kill_on_drop(true);
+        command
+    }
+
+    /// Starts the binary with this home and `env`, its stdout and stderr
+    /// piped, for a test that signals it while it runs.
+    pub fn spawn(&self, args: &[&str], env: &[(&str, &str)]) -> tokio::process::Child {
+        self.command(args, env)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs")
+    }
+
+    /// Runs the binary with this home and `env` (and no other secrets).
+    pub async fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Ran {
+        let mut command = self.command(args, env);
         let output = tokio::time::timeout(PATIENCE, command.output())
             .await
             .unwrap_or_else(|_| panic!("cxone-console {args:?} did not finish"))
