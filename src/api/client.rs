@@ -21,9 +21,6 @@ use std::sync::Arc;
 use tokio::time::Instant;
 use url::Url;
 
-/// The code of a 422 refusing an idempotency key reused with another body.
-const KEY_REUSED: &str = "idempotency_key_reused";
-
 /// A tenant's REST API. Cheap to clone: clones share the connection pool
 /// and the token.
 #[derive(Clone)]
@@ -208,11 +205,9 @@ impl Client {
         match failure {
             Failure::Status(reply) => {
                 let said = self.inner.dialect.server_message(&reply);
-                if reply.status.as_u16() == 422 && said.code.as_deref() == Some(KEY_REUSED) {
-                    return ApiErrorKind::KeyReused { message: said.message };
-                }
                 ApiErrorKind::from_status(
                     reply.status.as_u16(),
+                    said.code.as_deref(),
                     said.message,
                     said.details,
                     attempts::retry_after(&reply),

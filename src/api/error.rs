@@ -87,6 +87,9 @@ pub enum ApiErrorKind {
     Config { message: String },
 }
 
+/// The code of a 422 refusing an idempotency key reused with another body.
+const KEY_REUSED: &str = "idempotency_key_reused";
+
 /// What stands in an error's text for a secret the tenant quoted.
 pub const WITHHELD: &str = "[withheld]";
 /// The shortest secret looked for in error text.
@@ -155,10 +158,11 @@ fn rate_limited_sentence(wait: Option<Duration>) -> String {
 }
 
 impl ApiErrorKind {
-    /// The error for a refusal with HTTP `status`. `message` is the tenant's
-    /// sentence, already sanitised.
+    /// The error for a refusal with HTTP `status` and the tenant's `code`.
+    /// `message` is the tenant's sentence, already sanitised.
     pub(crate) fn from_status(
         status: u16,
+        code: Option<&str>,
         message: String,
         details: Vec<FieldError>,
         retry_after: Option<Duration>,
@@ -169,6 +173,7 @@ impl ApiErrorKind {
             403 => Self::Forbidden { message },
             404 => Self::NotFound { message },
             409 | 412 => Self::Conflict { status, message },
+            422 if code == Some(KEY_REUSED) => Self::KeyReused { message },
             428 => Self::PreconditionRequired { message },
             429 => Self::RateLimited { retry_after, message },
             500..=599 => Self::Server { status, message },
@@ -254,7 +259,7 @@ mod tests {
     use super::*;
 
     fn sentence(status: u16, message: &str) -> String {
-        ApiErrorKind::from_status(status, message.into(), Vec::new(), Some(Duration::from_secs(3)))
+        ApiErrorKind::from_status(status, None, message.into(), Vec::new(), Some(Duration::from_secs(3)))
             .to_string()
     }
 
@@ -328,10 +333,18 @@ mod tests {
 
     #[test]
     fn conflicts_are_recognisable_for_the_refetch_path() {
-        let k = ApiErrorKind::from_status(409, "stale".into(), Vec::new(), None);
+        let k = ApiErrorKind::from_status(409, None, "stale".into(), Vec::new(), None);
         assert!(k.is_conflict());
         assert_eq!(k.status(), Some(409));
         assert!(!ApiErrorKind::Network { detail: "refused".into() }.is_conflict());
+    }
+
+    #[test]
+    fn only_a_422_coded_as_a_reused_key_reads_as_one() {
+        let reused = ApiErrorKind::from_status(422, Some(KEY_REUSED), "used before".into(), Vec::new(), None);
+        assert!(matches!(reused, ApiErrorKind::KeyReused { .. }), "{reused:?}");
+        let other = ApiErrorKind::from_status(422, Some("invalid_range"), "bad".into(), Vec::new(), None);
+        assert!(matches!(other, ApiErrorKind::Unexpected { status: 422, .. }), "{other:?}");
     }
 
     #[test]
