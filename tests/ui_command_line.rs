@@ -69,3 +69,21 @@ fn a_line_that_fits_is_shown_whole_with_the_keys() {
         "{rows:?}"
     );
 }
+
+/// The `/` filter's prompt too: a pattern wider than the screen shows its
+/// typed end by the cursor, and a pattern that does not compile says why.
+#[test]
+fn a_filter_wider_than_the_screen_keeps_its_end_and_its_fault_in_view() {
+    let mut app = ready(80, 24);
+    press(&mut app, &["1", "/"]);
+    let pattern = format!("re:{}(", (1..=20).map(|n| format!("agent{n:02}")).collect::<Vec<_>>().join("|"));
+    type_text(&mut app, &pattern);
+    let screen = render(&app);
+    let row = screen
+        .lines()
+        .map(|l| l[1..l.len() - 1].to_string())
+        .rfind(|r| r.starts_with('/'))
+        .unwrap_or_else(|| panic!("no filter prompt:\n{screen}"));
+    assert!(row.starts_with("/…") && row.contains("agent20(▏"), "the typed end and the cursor: {row}");
+    assert!(row.contains("unclosed group") || row.contains("regex"), "why it does not compile: {row}");
+}

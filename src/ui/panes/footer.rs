@@ -6,7 +6,7 @@ use super::command_line;
 use crate::ui::app::{App, Level, ListId, Overlay};
 use crate::ui::keymap::{Context, Verb};
 use crate::ui::theme::Role;
-use crate::ui::widgets::fit::{fit, width, wrap};
+use crate::ui::widgets::fit::{fit, tail, width, wrap};
 use crate::ui::widgets::hints;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -19,12 +19,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let line = match app.overlays.last() {
         Some(Overlay::Filter(prompt)) => {
+            let error = filter_error(app, prompt.list);
+            // A pattern wider than the line shows its typed end, by the
+            // cursor; what is wrong with it keeps at least half the line.
+            let room = usize::from(area.width).saturating_sub(2);
+            let typed_room = match &error {
+                Some(error) => room.saturating_sub(width(error) + 2).max(room / 2),
+                None => room,
+            };
             let mut spans = vec![
                 Span::styled("/", theme.style(Role::Key)),
-                Span::raw(prompt.input.clone()),
+                Span::raw(tail(&prompt.input, typed_room).into_owned()),
                 Span::styled("▏", theme.style(Role::Accent)),
             ];
-            match filter_error(app, prompt.list) {
+            match error {
                 Some(error) => {
                     spans.push(Span::styled(format!("  {error}"), theme.style(Role::Error)));
                     spans.push(Span::styled(
