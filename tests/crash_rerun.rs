@@ -5,6 +5,7 @@
 //! this audit log's own run had sent it, skipped when another run had.
 
 mod engine_support;
+mod recovery_support;
 
 use cxone_console::api::IdempotencyKey;
 use cxone_console::domain::InteractionId;
@@ -14,7 +15,7 @@ use cxone_console::engine::audit::{
 };
 use cxone_console::engine::{Change, Command, CommandId, Event, Finished, Outcome, Recovery};
 use cxone_console::sandbox::tenant::PINNED_CLOSED_INTERACTION;
-use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
+use cxone_console::sandbox::{Resource, Sandbox};
 use engine_support::Rig;
 use serde_json::{Value, json};
 
@@ -46,9 +47,7 @@ fn intent(item: &CommandId, before: &serde_json::Map<String, Value>) -> AuditEnt
 
 #[tokio::test]
 async fn a_change_found_applied_at_start_up_is_skipped_when_submitted_again() {
-    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("sandbox");
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let config = engine_support::engine_config(&sandbox, dir.path());
+    let (sandbox, dir, config) = recovery_support::tenant().await;
     let client = engine_support::client(&sandbox);
     let interaction = InteractionId::parse(PINNED_CLOSED_INTERACTION).expect("a valid id");
     let item = CommandId::derived([&b"a batch file line, in flight at the crash"[..]]);
@@ -79,11 +78,7 @@ async fn a_change_found_applied_at_start_up_is_skipped_when_submitted_again() {
         rows: vec![row()],
         name: None,
     };
-    rig.send(Command::Submit { id: item.clone(), change }).await;
-    let outcome = match rig.finished(&item).await {
-        Finished::Single { outcome, .. } => outcome,
-        other => panic!("one outcome expected, got {other:?}"),
-    };
+    let outcome = outcome_of(&mut rig, &item, change).await;
     assert!(matches!(&outcome, Outcome::Skipped { key, .. } if key == "earlier_run"), "{outcome}");
 
     let stats = rig.sandbox.stats();
@@ -119,6 +114,12 @@ async fn submitted_again(rig: &mut Rig, item: &CommandId) -> Outcome {
         rows: vec![row()],
         name: None,
     };
+    outcome_of(rig, item, change).await
+}
+
+/// Submits `change` under `item` (as a re-run of its file line would) and
+/// returns its one outcome.
+async fn outcome_of(rig: &mut Rig, item: &CommandId, change: Change) -> Outcome {
     rig.send(Command::Submit { id: item.clone(), change }).await;
     match rig.finished(item).await {
         Finished::Single { outcome, .. } => outcome,
@@ -153,9 +154,7 @@ async fn a_change_another_run_made_with_the_same_key_is_skipped_as_made_there() 
 
 #[tokio::test]
 async fn a_change_this_log_sent_without_an_answer_is_applied_when_the_tenant_replays_it() {
-    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("sandbox");
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let config = engine_support::engine_config(&sandbox, dir.path());
+    let (sandbox, dir, config) = recovery_support::tenant().await;
     let item = CommandId::derived([&b"a batch file line whose answer was lost"[..]]);
     let target = Target::new(TargetKind::Interaction, PINNED_CLOSED_INTERACTION);
 
@@ -190,9 +189,7 @@ async fn a_change_this_log_sent_and_found_in_place_is_applied_and_announced() {
     use cxone_console::domain::agent_status::AgentStatusDraft;
     use cxone_console::engine::Item;
     const AGENT: &str = "12345-abcde-67890";
-    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("sandbox");
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let config = engine_support::engine_config(&sandbox, dir.path());
+    let (sandbox, dir, config) = recovery_support::tenant().await;
     let item = CommandId::derived([&b"a status line whose answer was lost"[..]]);
     let target = Target::new(TargetKind::User, AGENT);
     let draft = AgentStatusDraft { user_id: AGENT.into(), status: "Training".into(), ..Default::default() };
@@ -223,15 +220,8 @@ async fn a_change_this_log_sent_and_found_in_place_is_applied_and_announced() {
     assert_eq!(user.status.to_string(), "Training");
 
     let mut rig = Rig::with(sandbox, dir, config).await;
-    rig.send(Command::Submit {
-        id: item.clone(),
-        change: Change::AgentStatus(vec![Item::new(item.clone(), draft)]),
-    })
-    .await;
-    let outcome = match rig.finished(&item).await {
-        Finished::Single { outcome, .. } => outcome,
-        other => panic!("one outcome expected, got {other:?}"),
-    };
+    let change = Change::AgentStatus(vec![Item::new(item.clone(), draft)]);
+    let outcome = outcome_of(&mut rig, &item, change).await;
     assert!(outcome.is_applied() && outcome.text().contains("found in place"), "{outcome}");
     let announced = rig.sink_holds("wfm", 1).await.remove(0);
     assert_eq!(announced.body["status"], "Training", "{}", announced.body);
@@ -247,9 +237,7 @@ async fn a_change_this_log_sent_and_found_in_place_is_applied_and_announced() {
 async fn a_rerun_whose_default_timestamp_moved_is_told_why_the_tenant_refuses_its_key() {
     use cxone_console::domain::Timestamp;
     use cxone_console::domain::interaction_disposition::{DispositionDraft, InteractionDisposition};
-    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("sandbox");
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let config = engine_support::engine_config(&sandbox, dir.path());
+    let (sandbox, dir, config) = recovery_support::tenant().await;
     let item = CommandId::derived([&b"a disposition line sent before the crash"[..]]);
     let draft = DispositionDraft {
         code: "101".into(),
@@ -280,11 +268,7 @@ async fn a_rerun_whose_default_timestamp_moved_is_told_why_the_tenant_refuses_it
         dispositions: vec![draft],
         name: None,
     };
-    rig.send(Command::Submit { id: item.clone(), change }).await;
-    let outcome = match rig.finished(&item).await {
-        Finished::Single { outcome, .. } => outcome,
-        other => panic!("one outcome expected, got {other:?}"),
-    };
+    let outcome = outcome_of(&mut rig, &item, change).await;
     assert!(matches!(outcome, Outcome::Rejected { .. }), "{outcome}");
     assert!(outcome.text().contains("an earlier run sent this change"), "{outcome}");
     rig.stop().await;

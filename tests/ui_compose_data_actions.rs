@@ -8,7 +8,7 @@ mod ui_support;
 use cxone_console::api::model::DataAction;
 use cxone_console::domain::data_action::HeldVersion;
 use cxone_console::engine::{Change, DataActionChange, Event, Finished, Outcome, Snapshot};
-use cxone_console::ui::app::Overlay;
+use cxone_console::ui::app::{App, Overlay};
 use ui_support::*;
 
 #[test]
@@ -224,10 +224,29 @@ fn a_long_paste_into_a_one_line_field_is_kept_whole_and_drawn() {
 }
 
 /// The data actions as another tool left them: `change` applied to each.
-fn actions_changed(app: &mut cxone_console::ui::app::App, change: impl Fn(&mut DataAction)) {
+fn actions_changed(app: &mut App, change: impl Fn(&mut DataAction)) {
     let mut actions = data_actions();
     actions.iter_mut().for_each(change);
     feed(app, [Event::Snapshot(Snapshot::DataActions(table(actions, 2, &["da-0002"])))]);
+}
+
+/// A console showing VipLookup's form opened with `key` (`v`, `x`).
+fn vip_lookup_form(key: &str) -> App {
+    let mut app = ready(120, 40);
+    press(&mut app, &["4", "/"]);
+    type_text(&mut app, "VipLookup");
+    press(&mut app, &["enter", key]);
+    app
+}
+
+/// A console showing the deploy form, with RoutingV2's name and handler.
+fn routing_v2_deploy_form() -> App {
+    let mut app = ready(120, 40);
+    press(&mut app, &["4", "n"]);
+    type_text(&mut app, "RoutingV2");
+    press(&mut app, &["tab", "tab"]);
+    type_text(&mut app, "http://127.0.0.1:9100/route");
+    app
 }
 
 /// A new version is checked against the action as the table now holds it,
@@ -235,10 +254,7 @@ fn actions_changed(app: &mut cxone_console::ui::app::App, change: impl Fn(&mut D
 /// proposed then is refused, and the form says where the action is now.
 #[test]
 fn a_new_version_follows_the_action_moved_while_its_form_is_open() {
-    let mut app = ready(120, 40);
-    press(&mut app, &["4", "/"]);
-    type_text(&mut app, "VipLookup");
-    press(&mut app, &["enter", "v"]);
+    let mut app = vip_lookup_form("v");
     assert_eq!(form(&app).fields[0].value(), "2.0.2");
     actions_changed(&mut app, |a| {
         if a.name == "VipLookup" {
@@ -261,10 +277,7 @@ fn a_new_version_follows_the_action_moved_while_its_form_is_open() {
 /// is refused as already deprecated, not confirmed as live → deprecated.
 #[test]
 fn a_deprecation_follows_the_action_deprecated_while_its_form_is_open() {
-    let mut app = ready(120, 40);
-    press(&mut app, &["4", "/"]);
-    type_text(&mut app, "VipLookup");
-    press(&mut app, &["enter", "x"]);
+    let mut app = vip_lookup_form("x");
     actions_changed(&mut app, |a| a.is_deprecated |= a.name == "VipLookup");
     press(&mut app, &["enter"]);
     let screen = render(&app);
@@ -276,11 +289,7 @@ fn a_deprecation_follows_the_action_deprecated_while_its_form_is_open() {
 /// the name and on the confirmation.
 #[test]
 fn a_deploy_warns_of_a_namesake_deployed_while_its_form_is_open() {
-    let mut app = ready(120, 40);
-    press(&mut app, &["4", "n"]);
-    type_text(&mut app, "RoutingV2");
-    press(&mut app, &["tab", "tab"]);
-    type_text(&mut app, "http://127.0.0.1:9100/route");
+    let mut app = routing_v2_deploy_form();
     assert!(!render(&app).contains("already deployed"));
     actions_changed(&mut app, |a| {
         if a.name == "VipLookup" {
@@ -297,11 +306,7 @@ fn a_deploy_warns_of_a_namesake_deployed_while_its_form_is_open() {
 /// action, as stored (trimmed), or that there is none.
 #[test]
 fn a_deploy_confirmation_says_its_description() {
-    let mut app = ready(120, 40);
-    press(&mut app, &["4", "n"]);
-    type_text(&mut app, "RoutingV2");
-    press(&mut app, &["tab", "tab"]);
-    type_text(&mut app, "http://127.0.0.1:9100/route");
+    let mut app = routing_v2_deploy_form();
     press(&mut app, &["enter"]);
     assert!(render(&app).contains("with no description"), "{}", render(&app));
     press(&mut app, &["esc", "tab", "tab"]);
