@@ -103,14 +103,22 @@ impl Tenant {
     pub fn set_interaction_open(&self, id: &str, open: bool) -> Result<ETag, Failure> {
         let mut data = self.lock();
         let at = data.clock.now();
-        data.interactions
+        let (was_open, tag) = data
+            .interactions
             .edit(id, |i| {
+                let was_open = i.is_open();
                 i.status = if open { InteractionStatus::Open } else { InteractionStatus::Closed };
                 i.closed_at = (!open).then_some(at);
                 i.meta.touch(at);
-                i.etag()
+                (was_open, i.etag())
             })
-            .ok_or_else(|| not_found(INTERACTION, id))
+            .ok_or_else(|| not_found(INTERACTION, id))?;
+        match (was_open, open) {
+            (false, true) => data.open += 1,
+            (true, false) => data.open -= 1,
+            _ => {}
+        }
+        Ok(tag)
     }
 
     /// Records one execution of a data action now, at its current version.

@@ -88,6 +88,9 @@ struct Data {
     /// How many interactions the simulation keeps open: new ones arrive
     /// as others close.
     open_target: usize,
+    /// How many interactions are open now, kept as they open and close so
+    /// that a step need not count them.
+    open: usize,
     /// See [`SandboxConfig::retention`].
     retention: std::time::Duration,
     /// Before this, no interaction is retired.
@@ -104,6 +107,7 @@ impl Tenant {
         let data = Data {
             clock,
             open_target,
+            open: open_target,
             retention: config.retention,
             retiring_from,
             interactions: seeded.interactions,

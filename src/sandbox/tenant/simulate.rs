@@ -107,6 +107,7 @@ impl Data {
         i.channel = channel(&mut self.rng);
         i.agent_id = agent;
         self.interactions.insert(i);
+        self.open += 1;
         id
     }
 
@@ -114,11 +115,16 @@ impl Data {
         if self.pinned.contains(id) {
             return;
         }
-        self.interactions.edit(id, |i| {
-            if i.is_open() {
+        let closed = self.interactions.edit(id, |i| {
+            let open = i.is_open();
+            if open {
                 i.close(at);
             }
+            open
         });
+        if closed == Some(true) {
+            self.open -= 1;
+        }
     }
 
     /// Closes some open interactions, lets new ones arrive as others close,
@@ -134,8 +140,7 @@ impl Data {
                 self.close_interaction(&id, at);
             }
         }
-        let open = self.interactions.iter().filter(|i| i.is_open()).count();
-        if open < self.open_target && self.rng.random_bool(0.5) {
+        if self.open < self.open_target && self.rng.random_bool(0.5) {
             self.open_interaction(words, None, at);
         }
         let slack = self.interaction_target / 100 + 1;
