@@ -2,9 +2,10 @@
 //! sent: JSON lines (one object per line) or CSV (a header row, then one
 //! change per row). Blank lines and lines starting with `#` are skipped.
 
-use super::csv_rows::{self, csv_rows};
+use super::csv_rows::csv_rows;
 use super::entry::{Entry, Line};
 use super::fields::Fields;
+use super::line_ends::lone_carriage_returns_as_line_feeds;
 pub use super::line_error::LineError;
 use super::{local, parse};
 use crate::domain::strict_json;
@@ -12,7 +13,6 @@ use crate::domain::{FieldError, Invalid, Problems, Timestamp};
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -30,7 +30,8 @@ impl Format {
             Some("jsonl" | "ndjson" | "json") => Self::JsonLines,
             Some("csv") => Self::Csv,
             _ => {
-                let first = content_lines(text).next().map(|(_, line)| line);
+                let text = lone_carriage_returns_as_line_feeds(text, false);
+                let first = content_lines(&text).next().map(|(_, line)| line);
                 if first.is_some_and(|line| line.starts_with('{')) { Self::JsonLines } else { Self::Csv }
             }
         }
@@ -101,16 +102,8 @@ impl Batch {
             BatchError::NotText { path: path.to_path_buf(), line }
         })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        // A line ends at a carriage return on its own too (old Mac files),
-        // and every count of lines goes by line feeds: otherwise a file of
-        // such lines would read as one, a comment swallowing every change.
-        let plain = lone_carriage_returns_as_line_feeds(text);
-        let format = Format::of(path, &plain);
-        let text = match format {
-            Format::JsonLines => plain,
-            // A quoted cell may hold one: it stays the cell's.
-            Format::Csv => csv_rows::lone_carriage_returns_as_line_feeds(text),
-        };
+        let format = Format::of(path, text);
+        let text = lone_carriage_returns_as_line_feeds(text, format == Format::Csv);
         let text = text.as_ref();
         if content_lines(text).next().is_none() {
             return Err(BatchError::Empty { path: path.to_path_buf() });
@@ -194,20 +187,6 @@ const LISTS: [&str; 2] = ["dispositions", "attributes"];
 /// as the first of a list (`attributes[0].value`), the line as `value`.
 fn as_written(field: &str) -> String {
     LISTS.iter().find_map(|list| field.strip_prefix(list)?.strip_prefix("[0].")).unwrap_or(field).to_string()
-}
-
-/// Every carriage return not followed by a line feed made one. Outside a
-/// string JSON reads one as a blank, and inside a string it must be escaped.
-fn lone_carriage_returns_as_line_feeds(text: &str) -> Cow<'_, str> {
-    if !text.contains('\r') {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        out.push(if c == '\r' && chars.peek() != Some(&'\n') { '\n' } else { c });
-    }
-    Cow::Owned(out)
 }
 
 /// Lines with content, numbered from 1.

@@ -12,7 +12,6 @@ use super::entry::Op;
 use super::fields::{self, Fields};
 use super::parse;
 use crate::domain::FieldError;
-use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 type Row = Result<(usize, Fields), LineError>;
@@ -20,7 +19,7 @@ type Row = Result<(usize, Fields), LineError>;
 /// The file's rows, and how many changes it lists: every record after the
 /// header, read or not (a refused header leaves them unread).
 /// `text` has had its lone carriage returns made line feeds
-/// ([`lone_carriage_returns_as_line_feeds`]).
+/// ([`super::line_ends::lone_carriage_returns_as_line_feeds`]).
 pub(super) fn csv_rows(text: &str) -> (Vec<Row>, usize) {
     let prepared = Prepared::of(text);
     let text = prepared.text.as_str();
@@ -75,40 +74,6 @@ pub(super) fn csv_rows(text: &str) -> (Vec<Row>, usize) {
     let rows: Vec<Row> = rows.chain(open_quote).collect();
     let listed = rows.len();
     (rows, listed)
-}
-
-/// The CSV reader ends a row at a carriage return on its own (the line
-/// ends of old Mac files, or a stray one) as at a line feed; every count of
-/// lines here goes by line feeds. So each lone one outside a quoted cell
-/// becomes a line feed first: otherwise rows would share a line number, and
-/// with it the id their changes and webhooks are known by.
-pub(super) fn lone_carriage_returns_as_line_feeds(text: &str) -> Cow<'_, str> {
-    if !text.contains('\r') {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let (mut quoted, mut at_cell_start) = (false, true);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                chars.next();
-                out.push_str("\"\"");
-                continue;
-            }
-            '"' if quoted => quoted = false,
-            '"' if at_cell_start => quoted = true,
-            '\r' if !quoted && chars.peek() != Some(&'\n') => {
-                out.push('\n');
-                at_cell_start = true;
-                continue;
-            }
-            _ => {}
-        }
-        out.push(c);
-        at_cell_start = !quoted && matches!(c, ',' | '\n' | '\r');
-    }
-    Cow::Owned(out)
 }
 
 /// What is wrong with the header row: columns without a name or twice, and

@@ -18,6 +18,7 @@ mod csv_rows;
 mod drive;
 mod entry;
 mod fields;
+mod line_ends;
 mod line_error;
 mod local;
 mod parse;
