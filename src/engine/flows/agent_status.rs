@@ -96,10 +96,7 @@ async fn change(
             .run(&item.draft, &mut trail, key)
             .await
     };
-    let write = match trail.write_sent() {
-        true => Write::Sent { latency_ms: ending.write_ms },
-        false => Write::NotSent,
-    };
+    let write = trail.write(ending.write_ms);
     (target, ending.finish(trail, started.elapsed()).await, write)
 }
 

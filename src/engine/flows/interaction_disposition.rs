@@ -85,15 +85,16 @@ async fn apply(
         Err(settled) => return trail.finish(settled, started.elapsed()).await,
     };
     trail.name_target(current.value.customer_name.as_deref().unwrap_or_default());
-    if change.held_by(&current.value.dispositions) && trail.sent_before_restart() {
-        let how = " (found in place: this change's write before the restart made it)";
-        return trail.finish(holds(&change, &current, started, how), started.elapsed()).await;
-    }
     if change.held_by(&current.value.dispositions) {
-        let reason = format!("{}; nothing was sent", change.already(current.value.named()));
-        let settled = Settled::new(Outcome::skipped(Outcome::UNCHANGED, reason))
-            .call(&current.call)
-            .after(dispositions_state(&current.value.dispositions));
+        let settled = if trail.sent_before_restart() {
+            let how = " (found in place: this change's write before the restart made it)";
+            holds(&change, &current, started, how)
+        } else {
+            let reason = format!("{}; nothing was sent", change.already(current.value.named()));
+            Settled::new(Outcome::skipped(Outcome::UNCHANGED, reason))
+                .call(&current.call)
+                .after(dispositions_state(&current.value.dispositions))
+        };
         return trail.finish(settled, started.elapsed()).await;
     }
     let Some(etag) = current.value.etag.clone() else {

@@ -24,7 +24,7 @@ pub(crate) use ending::again;
 use super::audit::{AuditEntry, ChainHash, RequestInfo, Target};
 use super::command::{Change, CommandId};
 use super::context::Ctx;
-use super::event::{Finished, Outcome};
+use super::event::{Finished, Outcome, Write};
 use super::metrics::{ErrorClass, Operation};
 use super::outbox::{Message, MessageId};
 use crate::api::CallInfo;
@@ -209,10 +209,14 @@ impl<'a> Trail<'a> {
         &self.item
     }
 
-    /// Whether this change's write was sent: its intent is recorded just
-    /// before, and only then.
-    pub fn write_sent(&self) -> bool {
-        self.intent.is_some()
+    /// Whether this change's write was sent (its intent is recorded just
+    /// before, and only then), with `write_ms`, its latency once applied,
+    /// as a batch report counts it.
+    pub fn write(&self, write_ms: Option<f64>) -> Write {
+        match self.intent {
+            Some(_) => Write::Sent { latency_ms: write_ms },
+            None => Write::NotSent,
+        }
     }
 
     /// Whether this log sent this change's write in an earlier run, which
@@ -286,11 +290,8 @@ impl<'a> Trail<'a> {
     pub async fn finish(self, settled: Settled<'_>, latency: Duration) -> Outcome {
         // A replay of this log's own earlier write is applied and announced
         // (receivers drop a `webhook-id` they already have).
-        let settled = if self.ctx.sent_before(self.item.as_str()) {
-            settled.applied_earlier()
-        } else {
-            settled.made_elsewhere()
-        };
+        let settled =
+            if self.sent_before_restart() { settled.applied_earlier() } else { settled.made_elsewhere() };
         let Settled { mut outcome, call, after, mut class, webhook } = settled;
         if class == Some(ErrorClass::NotFound) {
             // The tenant no longer has something the change named: the

@@ -8,7 +8,7 @@ use crate::api::model::Contact;
 use crate::api::{ApiError, CallInfo, Client, IdempotencyKey, Reply};
 use crate::domain::contact_disposition::{ContactDisposition, SkipReason, check_contact};
 use crate::engine::context::Ctx;
-use crate::engine::event::{Outcome, Write};
+use crate::engine::event::Outcome;
 use crate::engine::flows::Trail;
 use crate::engine::metrics::ErrorClass;
 use crate::engine::reconcile::announcements;
@@ -65,10 +65,7 @@ impl Answered<'_> {
     pub async fn settle(self) -> Done {
         let Self { trail, ending, at_tenant, claim } = self;
         let (item, target) = (trail.item().clone(), trail.target().clone());
-        let write = match trail.write_sent() {
-            true => Write::Sent { latency_ms: ending.write_ms },
-            false => Write::NotSent,
-        };
+        let write = trail.write(ending.write_ms);
         let outcome = ending.finish(trail, at_tenant).await;
         Done { item, target, outcome, write, claim: Some(claim) }
     }
