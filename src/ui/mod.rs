@@ -11,6 +11,7 @@ pub mod draw;
 pub mod driver;
 pub mod entity;
 pub mod forms;
+mod input;
 pub mod keymap;
 pub mod layout;
 pub mod looks;
@@ -78,7 +79,7 @@ pub async fn run(console: Console) -> Result<Ended, UiError> {
     let outlets = Outlets::new(commands, session.sandbox.as_ref(), inbox_tx.clone());
     let app = App::new(session, looks, size, clock);
     let engine = forward_engine(events, inbox_tx.clone());
-    forward_terminal(inbox_tx).map_err(UiError::Terminal)?;
+    input::forward_terminal(inbox_tx).map_err(UiError::Terminal)?;
     let (exit, app) = Driver::new(app, screen, inbox, outlets, pace).run().await;
     for task in std::iter::once(engine).chain(stop_signals) {
         task.abort();
@@ -100,30 +101,6 @@ pub fn forward_engine(
         }
         let _ = inbox.send(Input::EngineStopped).await;
     })
-}
-
-/// Keys, mouse, paste and resizes into the inbox, read on a thread of their
-/// own. crossterm's reader loops without end on a terminal that has hung
-/// up (it reads its end of file again and again): on a runtime worker that
-/// held a worker and the runtime's shutdown; on its own thread it holds
-/// nothing, and it ends with the process, or at the first event after the
-/// console has stopped listening.
-fn forward_terminal(inbox: mpsc::Sender<Input>) -> io::Result<()> {
-    let read = move || {
-        loop {
-            let event = match crossterm::event::read() {
-                Ok(event) => event,
-                Err(e) => {
-                    tracing::warn!(error = %e, "reading the terminal failed; input stops");
-                    return;
-                }
-            };
-            if inbox.blocking_send(Input::Terminal(event)).is_err() {
-                return;
-            }
-        }
-    };
-    std::thread::Builder::new().name("terminal input".into()).spawn(read).map(drop)
 }
 
 /// SIGTERM and SIGHUP end the console cleanly (the terminal restored, the
