@@ -93,7 +93,9 @@ async fn a_deploy_creates_one_action_and_is_on_record_with_its_new_id() {
     let intent = records.iter().find(|r| r.entry.kind == RecordKind::Intent).expect("an intent");
     assert_eq!(intent.entry.after.as_ref().map(|a| a["version"].clone()), Some(json!("1.0.0")));
     let outcome = records.iter().find(|r| r.entry.kind == RecordKind::Outcome).expect("an outcome");
-    assert_eq!(outcome.entry.after.as_ref().map(|a| a["id"].clone()), Some(Value::String(id)));
+    assert_eq!(outcome.entry.after.as_ref().map(|a| a["id"].clone()), Some(Value::String(id.clone())));
+    let filed = outcome.entry.target.as_ref().map(|t| (t.id.as_str(), t.name.as_deref()));
+    assert_eq!(filed, Some((id.as_str(), Some("SentimentRoutingAction"))), "filed under the id it made");
     // Every value the deploy set is on record, timeout and description too.
     for record in [intent, outcome] {
         let after = record.entry.after.as_ref().expect("a state after");

@@ -35,6 +35,12 @@ pub async fn through_proxy(
     let http = forward::http();
     let proxy = Arc::new(Proxy { upstream: sandbox.base_url(), http, hook, patches: AtomicUsize::new(0) });
     let url = forward::serve(axum::Router::new().fallback(forward).with_state(Arc::clone(&proxy))).await;
+    (rig_at(sandbox, url, adjust).await, proxy)
+}
+
+/// The engine of `sandbox`'s tests, sending its calls to `url` (a proxy in
+/// front of the sandbox) instead.
+pub async fn rig_at(sandbox: Sandbox, url: Url, adjust: impl FnOnce(&mut EngineConfig)) -> Rig {
     let client_config =
         cxone_console::api::ClientConfig::new(url, sandbox.client_id(), sandbox.client_secret().clone());
     let client = Client::new(client_config).expect("a client");
@@ -42,7 +48,7 @@ pub async fn through_proxy(
     let mut config = engine_config(&sandbox, dir.path());
     adjust(&mut config);
     let (engine, events) = Engine::start(client, config).await.expect("the engine starts");
-    (Rig { sandbox, engine, events, dir, seen: Vec::new() }, proxy)
+    Rig { sandbox, engine, events, dir, seen: Vec::new() }
 }
 
 async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {

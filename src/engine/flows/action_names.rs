@@ -4,11 +4,12 @@
 //! ambiguous is refused rather than sent to whichever action came first.
 
 use super::again;
-use crate::api::model::{ListQuery, MAX_TOP, NoFilter};
+use crate::api::model::{DataAction, ListQuery, MAX_TOP, NoFilter};
 use crate::api::{ApiError, Client};
 use crate::domain::{DataActionId, FieldError};
 use crate::engine::command::ActionRef;
 use std::collections::BTreeMap;
+use time::{Duration, OffsetDateTime};
 
 /// Pages of data actions read at most (a million actions), so a tenant that
 /// keeps announcing pages cannot hold a change or a check forever.
@@ -66,6 +67,48 @@ pub(crate) async fn by_name(api: &Client) -> Result<BTreeMap<String, Vec<String>
         }
     }
     Ok(by_name)
+}
+
+/// How far the tenant's clock may lag ours when a deploy's creation time is
+/// compared with the intent's.
+const CLOCK_SKEW: Duration = Duration::minutes(5);
+
+/// The action a deploy made, when one matches it: created after its intent
+/// (`since`) and not among `known_before`, the actions of that name the
+/// tenant already held. An action the tenant dates is known by its name,
+/// handler and creation: a new version since does not make it another
+/// action. One it does not date must still be at the deployed version to
+/// be taken for it.
+pub(crate) async fn deployed_since(
+    api: &Client,
+    name: &str,
+    version: &str,
+    handler_url: &str,
+    since: OffsetDateTime,
+    known_before: &[String],
+) -> Result<Option<DataAction>, ApiError> {
+    let mut query = ListQuery::<NoFilter>::new().top(MAX_TOP);
+    for _ in 0..MAX_PAGES {
+        let page = again(|| api.data_actions(&query)).await?.value;
+        let next = page.next_query(&query);
+        let found = page.items.into_iter().find(|a| {
+            a.name == name
+                && a.handler_url == handler_url
+                && !known_before.iter().any(|id| id == a.id.as_str())
+                && match a.created_at {
+                    Some(created) => created.datetime() >= since - CLOCK_SKEW,
+                    None => a.version.to_string() == version,
+                }
+        });
+        if found.is_some() {
+            return Ok(found);
+        }
+        match next {
+            Some(next) => query = next,
+            None => break,
+        }
+    }
+    Ok(None)
 }
 
 #[cfg(test)]

@@ -115,32 +115,61 @@ async fn deploy(ctx: &Ctx, id: &CommandId, draft: &DataActionDraft) -> Outcome {
         .await
         .map(|mut by_name| by_name.remove(definition.name.as_str()).unwrap_or_default())
         .unwrap_or_default();
+    let sent_at = time::OffsetDateTime::now_utc();
     if let Err(outcome) = trail.intent(request, &body, None, Some(intended)).await {
         return outcome;
     }
     // One key for every try, so a retried deploy still creates one action.
-    match again(|| ctx.api.deploy_data_action(&definition, Some(key.clone()))).await {
-        Ok(reply) => {
-            let deployed = &reply.value;
-            // The action itself, should a re-run's key have found it, is no other.
-            let others = namesakes.iter().filter(|id| id.as_str() != deployed.id.as_str()).count();
-            let beside = match others {
-                0 => String::new(),
-                1 => format!(", beside the 1 other action named {}", deployed.name),
-                n => format!(", beside the {n} other actions named {}", deployed.name),
-            };
-            let outcome = Outcome::Applied {
-                summary: format!(
-                    "deployed {} {} as {}{beside}",
-                    deployed.name, deployed.version, deployed.id
-                ),
-                data: Some(json!({ "id": deployed.id.as_str() })),
-            };
-            let settled = Settled::new(outcome).call(&reply.call).after(action_state(deployed));
-            trail.finish(settled, started.elapsed()).await
-        }
-        Err(e) => failed(trail, &e, started).await,
-    }
+    let (deployed, call, how) =
+        match again(|| ctx.api.deploy_data_action(&definition, Some(key.clone()))).await {
+            Ok(reply) => (reply.value, reply.call, ""),
+            Err(e) if unsettled(&e) => {
+                let found = action_names::deployed_since(
+                    &ctx.api,
+                    &definition.name,
+                    &definition.version.to_string(),
+                    definition.handler_url.as_str(),
+                    sent_at,
+                    &namesakes,
+                )
+                .await;
+                match found {
+                    Ok(Some(action)) => (action, (*e.call).clone(), " (confirmed by reading it back)"),
+                    Ok(None) => return failed(trail, &not_landed(&e), started).await,
+                    Err(_) => return maybe_deployed(trail, &e, &definition.name, started).await,
+                }
+            }
+            Err(e) => return failed(trail, &e, started).await,
+        };
+    // The action itself, should a re-run's key have found it, is no other.
+    let others = namesakes.iter().filter(|id| id.as_str() != deployed.id.as_str()).count();
+    let beside = match others {
+        0 => String::new(),
+        1 => format!(", beside the 1 other action named {}", deployed.name),
+        n => format!(", beside the {n} other actions named {}", deployed.name),
+    };
+    let outcome = Outcome::Applied {
+        summary: format!("deployed {} {} as {}{beside}{how}", deployed.name, deployed.version, deployed.id),
+        data: Some(json!({ "id": deployed.id.as_str() })),
+    };
+    // The record files the outcome under the id the deploy made, which later
+    // changes to the action are filed under too.
+    trail.retarget(Target::new(TargetKind::DataAction, deployed.id.as_str()).named(&deployed.name));
+    let settled = Settled::new(outcome).call(&call).after(action_state(&deployed));
+    trail.finish(settled, started.elapsed()).await
+}
+
+/// A deploy that went unsettled, and the tenant's actions could not be read
+/// to settle it: sending it again would make a second action if the first
+/// landed, so the outcome says to look before deploying again.
+async fn maybe_deployed(trail: Trail<'_>, error: &ApiError, name: &str, started: Instant) -> Outcome {
+    let (_, class) = settle(error);
+    let outcome = Outcome::failed(format!(
+        "{}; the deploy may have been made all the same, and the tenant's actions could not be read to see: \
+         look for {name} in the data actions before deploying it again, which would make a second action",
+        not_landed(error)
+    ));
+    trail.finish(Settled::new(outcome).call(&error.call).class(class), started.elapsed()).await
 }
 
 /// The engine's side of a change to a deployed action: its audit words,

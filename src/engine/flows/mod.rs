@@ -8,7 +8,7 @@
 //! intent that start-up reconciles without queueing the webhook twice.
 
 mod action_metrics;
-mod action_names;
+pub(crate) mod action_names;
 mod agent_status;
 pub(super) mod attributes;
 mod attribution;

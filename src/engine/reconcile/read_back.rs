@@ -2,19 +2,12 @@
 
 use super::announcements;
 use super::intents::{Intended, attributes_state, dispositions_state, same_dispositions};
-use crate::api::model::{ListQuery, NoFilter};
 use crate::api::{ApiError, ApiErrorKind, Client};
 use crate::domain::{CampaignId, ContactId, DataActionId, FieldError, InteractionId, Timestamp, UserId};
 use crate::engine::audit::Target;
-use crate::engine::flows::{Webhook, again};
+use crate::engine::flows::{Webhook, action_names, again};
 use serde_json::{Map, Value, json};
-use time::{Duration, OffsetDateTime};
-
-/// How far the tenant's clock may lag ours when a deploy's creation time is
-/// compared with the intent's.
-const CLOCK_SKEW: Duration = Duration::minutes(5);
-/// Pages of data actions read when looking for a deploy.
-const MAX_PAGES: usize = 20;
+use time::OffsetDateTime;
 
 /// What the target showed.
 pub(super) enum Found {
@@ -84,7 +77,8 @@ pub(super) async fn read(
             })
         }
         Intended::Deployed { name, version, handler_url } => {
-            Ok(match find_deploy(api, name, version, handler_url, since).await? {
+            let found = action_names::deployed_since(api, name, version, handler_url, since, &[]).await?;
+            Ok(match found.map(|action| action.id) {
                 Some(id) => Found::Applied {
                     state: json!({ "id": id, "name": name, "version": version }),
                     webhook: None,
@@ -204,39 +198,6 @@ fn attribute_difference<'a>(
     let set = after.iter().filter(|(k, v)| before.get(*k) != Some(v)).find(|(k, v)| held.get(*k) != Some(v));
     let removed = before.keys().filter(|k| !after.contains_key(*k)).find(|k| held.contains_key(*k));
     set.map(|(k, _)| k.as_str()).or(removed.map(String::as_str))
-}
-
-/// The id of an action matching a deploy and created after its intent. An
-/// action the tenant dates is known by its name, handler and creation: a
-/// new version since does not make it another action. One it does not date
-/// must still be at the deployed version to be taken for it.
-async fn find_deploy(
-    api: &Client,
-    name: &str,
-    version: &str,
-    handler_url: &str,
-    since: OffsetDateTime,
-) -> Result<Option<String>, Unreadable> {
-    let mut query = ListQuery::<NoFilter>::new().top(crate::api::model::MAX_TOP);
-    for _ in 0..MAX_PAGES {
-        let page = again(|| api.data_actions(&query)).await?.value;
-        let found = page.items.iter().find(|a| {
-            a.name == name
-                && a.handler_url == handler_url
-                && match a.created_at {
-                    Some(created) => created.datetime() >= since - CLOCK_SKEW,
-                    None => a.version.to_string() == version,
-                }
-        });
-        if let Some(action) = found {
-            return Ok(Some(action.id.as_str().to_string()));
-        }
-        match page.next_query(&query) {
-            Some(next) => query = next,
-            None => return Ok(None),
-        }
-    }
-    Ok(None)
 }
 
 #[cfg(test)]
