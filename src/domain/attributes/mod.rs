@@ -1,7 +1,7 @@
 //! Interaction attributes (`POST /api/v2/interactions/{id}/attributes`).
 //!
-//! Rules: a key is 1–255 characters, not padded with spaces, and does not start with `_` or
-//! `system:` (reserved); a string value is at most 2,000 characters; values
+//! Rules: a key is 1–255 ASCII letters, digits and underscores, not padded
+//! with spaces, and does not start with `_` or `system:` (reserved); a string value is at most 2,000 characters; values
 //! are strings, numbers, booleans or null; at most 50 entries per request;
 //! mode is ADD, UPDATE or DELETE (default UPDATE); a key appears once per
 //! request. The tenant applies a request atomically: all entries or none,
@@ -210,6 +210,9 @@ mod tests {
             (" tier", "another key than \"tier\""),
             ("_hidden", "reserved prefix \"_\""),
             ("system:routing", "reserved prefix \"system:\""),
+            ("bad key!", "has ' ': a key is made of letters a-z, A-Z, digits and underscores only"),
+            ("call-reason", "has '-'"),
+            ("café", "has 'é'"),
         ] {
             let err = AttributeUpdate::validate("i-1", &[row(key, json!(1), "ADD")]).unwrap_err();
             assert!(err.mentions("attributes[0].key"), "{err}");

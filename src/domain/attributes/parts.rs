@@ -1,5 +1,5 @@
-//! One entry's parts, each with its rules: the key (1–255 characters, no
-//! reserved prefix, no padding), the value (a scalar; text of at most 2,000
+//! One entry's parts, each with its rules: the key (1–255 letters, digits
+//! and underscores, no reserved prefix, no padding), the value (a scalar; text of at most 2,000
 //! characters) and the mode.
 
 use super::{MAX_KEY_CHARS, MAX_VALUE_CHARS, RESERVED_PREFIXES};
@@ -85,6 +85,16 @@ impl AttributeKey {
                 format!(
                     "{raw:?} starts or ends with a space, which would make it another key than {:?}",
                     raw.trim()
+                ),
+            ));
+        }
+        // Document 002: keys are letters, digits and underscores; the tenant
+        // answers any other with a 400 for the whole request.
+        if let Some(odd) = raw.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_')) {
+            return Err(FieldError::new(
+                field,
+                format!(
+                    "{raw:?} has {odd:?}: a key is made of letters a-z, A-Z, digits and underscores only"
                 ),
             ));
         }
