@@ -99,7 +99,10 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
         }
     };
     let values = held_values(&before);
-    if plan(&update.entries, |key| values.get(key), before.len()).is_ok_and(|changes| changes.is_empty()) {
+    // Rows that would change nothing (a DELETE of a key not set, a value
+    // held already) are named apart in the outcome, not counted as done.
+    let planned = plan(&update.entries, |key| values.get(key), before.len()).ok();
+    if planned.as_ref().is_some_and(Vec::is_empty) {
         let held = format!("interaction {name} holds these attributes already; nothing was sent");
         let settled =
             Settled::new(Outcome::skipped(Outcome::UNCHANGED, held)).after(attributes_state(&before));
@@ -123,7 +126,8 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
     let intended = applied_to(&before, &update.entries);
     let error = match again(|| ctx.api.update_attributes(&update, Some(key.clone()))).await {
         Ok(reply) => {
-            let settled = Settled::new(Outcome::applied(applied_summary(&update, &name, "")))
+            let summary = applied_summary(&update, planned.as_deref(), &name, "");
+            let settled = Settled::new(Outcome::applied(summary))
                 .call(&reply.call)
                 .after(attributes_state(&held(&reply.value)));
             return trail.finish(settled, started.elapsed()).await;
@@ -133,13 +137,11 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
     let error = match unsettled(&error).then(|| again(|| ctx.api.attributes(&update.interaction_id))) {
         Some(read) => match read.await {
             Ok(now) if touched_as_intended(&held(&now.value), &intended, &update.entries) => {
-                let settled = Settled::new(Outcome::applied(applied_summary(
-                    &update,
-                    &name,
-                    " (confirmed by reading it back)",
-                )))
-                .call(&now.call)
-                .after(attributes_state(&held(&now.value)));
+                let how = " (confirmed by reading it back)";
+                let settled =
+                    Settled::new(Outcome::applied(applied_summary(&update, planned.as_deref(), &name, how)))
+                        .call(&now.call)
+                        .after(attributes_state(&held(&now.value)));
                 return trail.finish(settled, started.elapsed()).await;
             }
             Ok(_) => not_landed(&error),
@@ -151,17 +153,34 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
     trail.finish(Settled::new(outcome).call(&error.call).class(class), started.elapsed()).await
 }
 
-/// What changed first (`ADD tier, DELETE legacy`), then how, then where:
-/// the audit pane's line shows the start of it, beside a column that holds
-/// the interaction already.
-fn applied_summary(update: &AttributeUpdate, interaction: &str, how: &str) -> String {
+/// What changed first (`ADD tier, DELETE legacy`), then how, then where,
+/// then the rows that changed nothing: the audit pane's line shows the
+/// start of it, beside a column that holds the interaction already.
+/// `changes` are the rows that changed something, when the plan was made.
+fn applied_summary(
+    update: &AttributeUpdate,
+    changes: Option<&[AttributeEntry]>,
+    interaction: &str,
+    how: &str,
+) -> String {
     const NAMED: usize = 3;
-    let mut changes: Vec<String> =
-        update.entries.iter().take(NAMED).map(|e| format!("{} {}", e.mode, e.key)).collect();
-    if update.entries.len() > NAMED {
-        changes.push(format!("{} more", update.entries.len() - NAMED));
+    let changed = changes.unwrap_or(&update.entries);
+    let mut named: Vec<String> =
+        changed.iter().take(NAMED).map(|e| format!("{} {}", e.mode, e.key)).collect();
+    if changed.len() > NAMED {
+        named.push(format!("{} more", changed.len() - NAMED));
     }
-    format!("{} applied in one request{how} to interaction {interaction}", changes.join(", "))
+    let idle: Vec<String> = update
+        .entries
+        .iter()
+        .filter(|e| !changed.iter().any(|c| c.key == e.key))
+        .map(|e| match e.mode {
+            AttributeMode::Delete => format!("{} was not set, so there was nothing to delete", e.key),
+            AttributeMode::Add | AttributeMode::Update => format!("{} held {} already", e.key, e.value),
+        })
+        .collect();
+    let idle = if idle.is_empty() { String::new() } else { format!("; {}", idle.join(", ")) };
+    format!("{} applied in one request{how} to interaction {interaction}{idle}", named.join(", "))
 }
 
 /// Whether every key the change touches holds what the change leaves.
@@ -198,6 +217,7 @@ fn applied_to(before: &Map<String, Value>, entries: &[AttributeEntry]) -> Map<St
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::attributes::{AttributeKey, AttributeValue};
     use serde_json::json;
 
     #[test]
@@ -214,5 +234,30 @@ mod tests {
         .unwrap();
         let after = applied_to(&before, &update.entries);
         assert_eq!(Value::Object(after), json!({"segment": "enterprise", "priority": 9}));
+    }
+
+    #[test]
+    fn rows_that_changed_nothing_are_named_apart_from_those_applied() {
+        let before: std::collections::BTreeMap<AttributeKey, AttributeValue> = [(
+            AttributeKey::parse_as("k", "language").unwrap(),
+            AttributeValue::parse_as("v", &json!("en")).unwrap(),
+        )]
+        .into();
+        let update = AttributeUpdate::validate(
+            "i-1",
+            &[
+                AttributeDraft { key: "tier".into(), value: json!("gold"), mode: "ADD".into() },
+                AttributeDraft { key: "language".into(), value: json!("en"), mode: "UPDATE".into() },
+                AttributeDraft { key: "priority_score".into(), value: Value::Null, mode: "DELETE".into() },
+            ],
+        )
+        .unwrap();
+        let changes = plan(&update.entries, |k| before.get(k), before.len()).unwrap();
+        let summary = applied_summary(&update, Some(&changes), "Ana", "");
+        assert_eq!(
+            summary,
+            "ADD tier applied in one request to interaction Ana; language held \"en\" already, \
+             priority_score was not set, so there was nothing to delete"
+        );
     }
 }
