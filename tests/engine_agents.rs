@@ -117,6 +117,9 @@ async fn the_documents_break_for_queue_full_is_applied_once_and_reaches_the_wfm(
     assert!(matches!(&unchanged, Outcome::Skipped { key, .. } if key == "unchanged"), "{unchanged:?}");
     assert_eq!(kinds(&rig.audit_records(), &again), [RecordKind::Outcome], "nothing was sent");
     assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 1);
+    // Another reason under the same status says the one it replaced.
+    let (_, moved) = outcome(&mut rig, draft(AGENT, "Break", "IT Issue")).await;
+    assert!(moved.text().contains("is now Break (IT Issue); was Break (Queue Full)"), "{moved}");
     rig.stop().await;
 }
 

@@ -262,7 +262,7 @@ impl Flow<'_> {
                      stale); it is now {}. Reload and decide again",
                     again.named(),
                     conflicts + 1,
-                    again.status
+                    holding(&again)
                 );
                 return Ending::new(Outcome::conflict(raced)).call(*error.call).class(ErrorClass::Conflict);
             }
@@ -300,7 +300,7 @@ impl Flow<'_> {
         let latency_ms = self.started.elapsed().as_secs_f64() * 1000.0;
         let write_ms = call.latency.as_secs_f64() * 1000.0;
         let summary =
-            format!("agent {} is now {}{how}; was {}", before.named(), described(change), before.status);
+            format!("agent {} is now {}{how}; was {}", before.named(), described(change), holding(before));
         let webhook =
             announcements::agent_status(change.user_id.as_str(), change.status.as_str(), Some(latency_ms));
         Ending {
@@ -362,6 +362,15 @@ fn with_wrap_up(change: &AgentStatusChange, mut state: Value) -> Value {
         fields.insert("wrapUpCode".into(), json!(code));
     }
     state
+}
+
+/// What `user` holds, its pause reason with it: a change from one reason
+/// to another under the same status still says what it replaced.
+fn holding(user: &User) -> String {
+    match user.pause_reason.as_deref().filter(|r| !r.is_empty()) {
+        Some(reason) => format!("{} ({reason})", user.status),
+        None => user.status.to_string(),
+    }
 }
 
 fn described(change: &AgentStatusChange) -> String {
