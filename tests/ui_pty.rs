@@ -5,7 +5,7 @@
 //! draws its whole screen again after a suspend,
 //! and on `q` gives the terminal back as it found it and exits 0; quitting
 //! during a batch, Ctrl-C once the screen is gone skips what has not started,
-//! and so do a hangup and closing the terminal itself.
+//! and so do a hangup, an outside SIGINT and closing the terminal itself.
 
 use base64::Engine;
 use cxone_console::sandbox::tenant::PINNED_USER;
@@ -286,15 +286,34 @@ fn ctrl_c_after_quitting_during_a_batch_skips_the_targets_not_started() {
 /// and exits, rather than carry on unseen holding the audit log.
 #[test]
 fn a_hangup_during_a_batch_skips_the_targets_not_started_and_exits() {
+    signalled_during_a_batch("HUP", 129);
+}
+
+/// SIGINT from outside (the screen's raw mode makes Ctrl-C a key): as
+/// SIGTERM, the terminal is given back and the batch wound down, not the
+/// process killed with the terminal raw and its writes unsettled.
+#[test]
+fn an_interrupt_during_a_batch_restores_the_terminal_and_skips_the_targets_not_started() {
+    let term = signalled_during_a_batch("INT", 130);
+    let raw = String::from_utf8_lossy(&term.raw);
+    let entered = raw.rfind("\x1b[?1049h").expect("the alternate screen was entered");
+    let left = raw.rfind("\x1b[?1049l").expect("the alternate screen was left");
+    assert!(left > entered, "the terminal is restored after the last frame");
+}
+
+/// Sends `signal` to the console during a batch: it exits with `code`,
+/// having skipped the targets not started and settled those in flight.
+fn signalled_during_a_batch(signal: &str, code: u32) -> Terminal {
     let home = tempfile::tempdir().expect("a temporary directory");
     let (mut term, mut child) = batch_under_way(home.path());
     let pid = child.process_id().expect("the console's pid");
-    let sent = std::process::Command::new("kill").args(["-HUP", &pid.to_string()]).status();
-    assert!(sent.is_ok_and(|s| s.success()), "SIGHUP sent");
-    let status = exit_status(&mut term, &mut child, "after SIGHUP");
-    assert_eq!(status.exit_code(), 129, "128 + SIGHUP");
+    let sent = std::process::Command::new("kill").args([&format!("-{signal}"), &pid.to_string()]).status();
+    assert!(sent.is_ok_and(|s| s.success()), "SIG{signal} sent");
+    let status = exit_status(&mut term, &mut child, &format!("after SIG{signal}"));
+    assert_eq!(status.exit_code(), code, "128 + SIG{signal}");
     assert!(term.said("Skipping the targets not started yet"), "{}", String::from_utf8_lossy(&term.raw));
     assert_rest_skipped(home.path());
+    term
 }
 
 /// The terminal itself closed under a batch (its window shut): the console

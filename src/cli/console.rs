@@ -40,6 +40,7 @@ pub fn run(args: ConsoleArgs, profile: Option<&str>) -> Result<ExitCode> {
         // The shell's convention: 128 + the signal's number.
         Exit::Signal(Stop::Terminate) => ExitCode::from(143),
         Exit::Signal(Stop::Hangup) => ExitCode::from(129),
+        Exit::Signal(Stop::Interrupt) => ExitCode::from(130),
     })
 }
 

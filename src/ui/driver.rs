@@ -33,6 +33,9 @@ pub enum Input {
 pub enum Stop {
     Terminate,
     Hangup,
+    /// SIGINT from outside: the screen's raw mode turns Ctrl-C into a key,
+    /// so this is `kill -INT`, or a process group's interrupt.
+    Interrupt,
 }
 
 /// Why the console ended.

@@ -103,13 +103,20 @@ pub fn forward_engine(
     })
 }
 
-/// SIGTERM and SIGHUP end the console cleanly (the terminal restored, the
-/// engine shut down by the caller).
+/// SIGTERM, SIGHUP and SIGINT end the console cleanly (the terminal
+/// restored, the engine shut down by the caller); left to their default,
+/// they would kill it with the terminal still raw and its changes in flight
+/// unsettled.
 #[cfg(unix)]
 fn listen_for_signals(inbox: &mpsc::Sender<Input>) -> io::Result<Vec<tokio::task::JoinHandle<()>>> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut tasks = Vec::new();
-    for (kind, stop) in [(SignalKind::terminate(), Stop::Terminate), (SignalKind::hangup(), Stop::Hangup)] {
+    let stops = [
+        (SignalKind::terminate(), Stop::Terminate),
+        (SignalKind::hangup(), Stop::Hangup),
+        (SignalKind::interrupt(), Stop::Interrupt),
+    ];
+    for (kind, stop) in stops {
         let mut signals = signal(kind)?;
         let inbox = inbox.clone();
         tasks.push(tokio::spawn(async move {
