@@ -92,6 +92,49 @@ async fn a_contact_waiting_for_its_records_lets_the_next_one_ask() {
     rig.stop().await;
 }
 
+/// A file sorted by campaign: the campaigns take turns, so the contacts
+/// under way are not all held on one campaign's pace while the others' go
+/// unused. With one place, the first four contacts started cover the three
+/// campaigns, so the first intents are not all of the first campaign.
+#[tokio::test]
+async fn the_campaigns_of_a_batch_sorted_by_campaign_take_turns() {
+    let sandbox = Sandbox::start(slow_sandbox(5.0, 10.0)).await.expect("the sandbox binds 127.0.0.1:0");
+    let api = engine_support::client(&sandbox);
+    let query = cxone_console::api::model::ListQuery::new().top(3);
+    let campaigns: Vec<String> = api
+        .campaigns(&query)
+        .await
+        .expect("the campaigns")
+        .value
+        .items
+        .iter()
+        .map(|c| c.id.to_string())
+        .collect();
+    let mut drafts = Vec::new();
+    for campaign in &campaigns {
+        for contact in pending_contacts(&sandbox, campaign, 6).await {
+            drafts.push(draft(campaign, &contact, "CALLBACK_LATER"));
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = engine_support::engine_config(&sandbox, dir.path());
+    config.batch_concurrency = 1;
+    config.webhook_targets.insert("crm".into(), nowhere().await);
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let (_, change) = batch(drafts);
+    let report = batch_report(rig.run(change).await);
+    assert_eq!(report.successful, 18, "{report:?}");
+    let first: std::collections::HashSet<String> = rig
+        .audit_records()
+        .iter()
+        .filter(|r| r.entry.kind == RecordKind::Intent)
+        .take(4)
+        .filter_map(|r| r.entry.target.as_ref().and_then(|t| t.campaign.clone()))
+        .collect();
+    assert!(first.len() >= 2, "the first intents are of more than one campaign: {first:?}");
+    rig.stop().await;
+}
+
 /// One place, contacts queued for it: a cancel that comes while the first
 /// contact's intent is recorded lets that contact's write go (its intent
 /// says it will), and stops those that were waiting to read or had read,

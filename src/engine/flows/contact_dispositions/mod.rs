@@ -23,7 +23,8 @@ use crate::engine::event::{BatchReport, Event, Finished, Outcome, Write};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use places::Places;
-use plan::{Plan, Planner};
+use plan::{Plan, Planner, Ready};
+use std::collections::{HashMap, VecDeque};
 use tokio_util::sync::CancellationToken;
 
 /// Contacts under way for each request allowed at the tenant. A contact
@@ -65,7 +66,7 @@ pub(crate) async fn run(
     // they ended included.
     let places = Places::new(at_once);
     let under_way = at_once * CONTACTS_PER_PLACE;
-    let mut ready = ready.into_iter();
+    let mut ready = in_turns(ready).into_iter();
     let mut asking = FuturesUnordered::new();
     let mut settling = FuturesUnordered::new();
     loop {
@@ -87,6 +88,29 @@ pub(crate) async fn run(
     }
     batch.report.cancelled = cancel.is_cancelled() && batch.report.skipped.contains_key(Outcome::UNSTARTED);
     Finished::Batch(batch.report)
+}
+
+/// The contacts ready, each campaign's in their order, the campaigns taking
+/// turns. Each campaign's requests are paced apart (see `paced`): taken in
+/// file order, a file sorted by campaign (as exports are) would hold every
+/// place under way on one campaign's pace while the others' sat idle.
+fn in_turns(ready: Vec<Ready<'_>>) -> Vec<Ready<'_>> {
+    let total = ready.len();
+    let mut turn_of: HashMap<String, usize> = HashMap::new();
+    let mut queues: Vec<VecDeque<Ready<'_>>> = Vec::new();
+    for contact in ready {
+        let next = queues.len();
+        let turn = *turn_of.entry(contact.disposition.campaign_id.to_string()).or_insert(next);
+        if turn == next {
+            queues.push(VecDeque::new());
+        }
+        queues[turn].push_back(contact);
+    }
+    let mut turns = Vec::with_capacity(total);
+    while turns.len() < total {
+        turns.extend(queues.iter_mut().filter_map(VecDeque::pop_front));
+    }
+    turns
 }
 
 /// One contact's end, as the batch reports it.
