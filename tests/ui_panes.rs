@@ -4,7 +4,7 @@
 
 mod ui_support;
 
-use cxone_console::engine::{Connection, Event, Link, Snapshot};
+use cxone_console::engine::{Connection, Entities, Event, Link, Snapshot, Stale};
 use cxone_console::ui::app::{Action, Overlay, update};
 use cxone_console::ui::theme::Colors;
 use cxone_console::ui::{Looks, draw::draw};
@@ -130,7 +130,7 @@ fn header_on_a_real_tenant_read_only() {
 #[test]
 fn header_while_connecting_frozen_with_changes_in_flight() {
     let mut app = app(110, 24);
-    feed(&mut app, [Event::Connection(Connection { link: Link::Connecting, token_refreshes: 0 })]);
+    feed(&mut app, [Event::Connection(Connection { link: Link::Connecting, ..Connection::default() })]);
     press(&mut app, &["f"]);
     feed(
         &mut app,
@@ -150,7 +150,10 @@ fn header_while_connecting_frozen_with_changes_in_flight() {
 fn a_tenant_out_of_reach_says_so_in_the_header_and_a_banner() {
     let mut app = loaded(110, 24);
     let down = Link::Down { reason: "connection refused by api-na1.niceincontact.com:443".into() };
-    feed(&mut app, [Event::Connection(Connection { link: down, token_refreshes: 2 })]);
+    feed(
+        &mut app,
+        [Event::Connection(Connection { link: down, token_refreshes: 2, ..Connection::default() })],
+    );
     assert_snapshot!(top(&app, 3));
 }
 
@@ -161,12 +164,51 @@ fn refused_credentials_are_not_called_out_of_reach_and_the_banner_says_it_retrie
     for width in [120, 80] {
         let mut app = loaded(width, 24);
         let down = Link::Down { reason: reason.into() };
-        feed(&mut app, [Event::Connection(Connection { link: down, token_refreshes: 1 })]);
+        feed(
+            &mut app,
+            [Event::Connection(Connection { link: down, token_refreshes: 1, ..Connection::default() })],
+        );
         let banner = top(&app, 4);
         assert!(!banner.contains("Cannot reach"), "{banner}");
         assert!(banner.contains("retrying") && banner.contains("client id, secret and scopes"), "{banner}");
         assert_snapshot!(format!("refused_credentials_banner_{width}"), banner);
     }
+}
+
+/// A kind that stopped refreshing while the link is up: its pane says for
+/// how long, and the banner why; a round failing now and then is not
+/// worth either.
+#[test]
+fn a_table_that_stopped_refreshing_says_for_how_long_and_why() {
+    let forbidden = "the tenant refused the request (HTTP 403: missing scope agents:read)";
+    let stale = |since: i64| {
+        let stale = Stale {
+            reason: forbidden.into(),
+            last_read: Some(at(since + 5).datetime()),
+            since: at(since).datetime(),
+        };
+        Event::Connection(Connection {
+            link: Link::Up,
+            stale: [(Entities::Agents, stale)].into(),
+            ..Connection::default()
+        })
+    };
+    let mut shown = loaded(120, 24);
+    feed(&mut shown, [stale(3)]);
+    let screen = render(&shown);
+    assert!(!screen.contains("not refreshed") && !screen.contains("stopped refreshing"), "{screen}");
+    feed(&mut shown, [stale(75)]);
+    let screen = render(&shown);
+    assert!(screen.contains("not refreshed for 1m 20s"), "{screen}");
+    assert!(
+        screen.contains("The agents table has stopped refreshing") && screen.contains("HTTP 403"),
+        "{screen}"
+    );
+    // Never read at all, the empty table says why rather than wait.
+    let mut empty = app(120, 24);
+    feed(&mut empty, [stale(30)]);
+    let screen = render(&empty);
+    assert!(screen.contains("Could not read the agents, retrying: the tenant refused"), "{screen}");
 }
 
 /// Down from the start, nothing was ever read: the banner does not speak of
@@ -175,7 +217,10 @@ fn refused_credentials_are_not_called_out_of_reach_and_the_banner_says_it_retrie
 fn a_tenant_never_reached_is_not_said_to_have_sent_data() {
     let mut app = app(120, 24);
     let down = Link::Down { reason: "connection refused".into() };
-    feed(&mut app, [Event::Connection(Connection { link: down, token_refreshes: 0 })]);
+    feed(
+        &mut app,
+        [Event::Connection(Connection { link: down, token_refreshes: 0, ..Connection::default() })],
+    );
     let banner = top(&app, 3);
     assert!(banner.contains("Nothing has been read from the tenant yet"), "{banner}");
     assert!(!banner.contains("last data received"), "{banner}");
@@ -382,7 +427,10 @@ fn every_campaign_shows_when_there_is_room() {
         feed(&mut app, [Event::Snapshot(Snapshot::Campaigns(table(five.clone(), 2, &[])))]);
         if banner {
             let down = Link::Down { reason: "connection refused by api-na1.niceincontact.com:443".into() };
-            feed(&mut app, [Event::Connection(Connection { link: down, token_refreshes: 2 })]);
+            feed(
+                &mut app,
+                [Event::Connection(Connection { link: down, token_refreshes: 2, ..Connection::default() })],
+            );
         }
         press(&mut app, &["3"]);
         let screen = render(&app);

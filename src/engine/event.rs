@@ -3,6 +3,7 @@
 
 use super::audit::{self, AuditRecord, Target};
 use super::command::CommandId;
+pub use super::connection::{Connection, Entities, Link, Stale};
 use super::metrics::MetricsSnapshot;
 use super::outbox::OutboxStatus;
 use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
@@ -292,23 +293,6 @@ impl Snapshot {
             Self::DataActions(t) => &t.changed,
         }
     }
-}
-
-/// How the engine's link to the tenant stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Link {
-    Connecting,
-    Up,
-    /// Unreachable or refusing the credentials; retried in the background.
-    Down {
-        reason: String,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Connection {
-    pub link: Link,
-    pub token_refreshes: u64,
 }
 
 /// An `interaction.attributes.updated` delivery the engine received.

@@ -9,6 +9,7 @@
 
 pub mod audit;
 mod command;
+mod connection;
 mod context;
 mod event;
 mod flows;
@@ -24,8 +25,8 @@ mod webhooks;
 pub use command::{ActionRef, Change, Command, CommandId, DataActionChange, Item};
 pub use context::EngineConfig;
 pub use event::{
-    AttributeCallback, BatchReport, Connection, Event, Finished, Link, Outcome, Recovery, RuleBook, Snapshot,
-    Table, Write,
+    AttributeCallback, BatchReport, Connection, Entities, Event, Finished, Link, Outcome, Recovery, RuleBook,
+    Snapshot, Stale, Table, Write,
 };
 /// A read tried again over the tenant's passing trouble, as the flows read.
 pub(crate) use flows::again;

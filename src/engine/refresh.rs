@@ -49,7 +49,7 @@ impl WholeReads {
 
 /// Asks the refresh tasks for an early round.
 pub(crate) struct Refresher {
-    asks: watch::Sender<u64>,
+    asks: Arc<watch::Sender<u64>>,
     wholes: WholeReads,
 }
 
@@ -72,11 +72,11 @@ impl Refresher {
 /// [`Refresher`] is dropped. A `refresh_every` of zero starts none: a
 /// headless run (`apply`) needs no snapshots.
 pub(crate) fn spawn(ctx: Arc<Ctx>, cancel: CancellationToken) -> Refresher {
-    let refresher = Refresher { asks: watch::channel(0).0, wholes: ctx.whole_reads.clone() };
+    let refresher = Refresher { asks: Arc::new(watch::channel(0).0), wholes: ctx.whole_reads.clone() };
     if ctx.config.refresh_every.is_zero() {
         return refresher;
     }
-    let link = Arc::new(LinkWatch::new(ctx.api.clone(), ctx.events.clone()));
+    let link = Arc::new(LinkWatch::new(ctx.api.clone(), ctx.events.clone(), Arc::clone(&refresher.asks)));
     start_kind(&ctx, &link, sources::Agents::default(), &refresher, &cancel);
     start_kind(&ctx, &link, sources::Interactions::default(), &refresher, &cancel);
     start_kind(&ctx, &link, sources::Campaigns::default(), &refresher, &cancel);
@@ -141,10 +141,10 @@ impl<S: Source> Round for Kind<S> {
                     self.wholes_met = asked;
                 }
                 let read = fetched.rows.len();
-                self.link.up().await;
+                self.link.up(S::KIND).await;
                 if let Some(table) = self.mirror.merge(fetched) {
                     tracing::debug!(
-                        kind = S::NAME,
+                        kind = S::KIND.as_str(),
                         read,
                         rows = self.mirror.len(),
                         changed = table.changed.len(),
@@ -157,8 +157,8 @@ impl<S: Source> Round for Kind<S> {
                 true
             }
             Err(e) => {
-                tracing::warn!(kind = S::NAME, "could not refresh: {e}");
-                self.link.failed(&e).await;
+                tracing::warn!(kind = S::KIND.as_str(), "could not refresh: {e}");
+                self.link.failed(S::KIND, &e).await;
                 false
             }
         }

@@ -98,6 +98,7 @@ pub fn seeded_events() -> Vec<Event> {
         Event::Connection(cxone_console::engine::Connection {
             link: cxone_console::engine::Link::Up,
             token_refreshes: 2,
+            ..Default::default()
         }),
         Event::Snapshot(Snapshot::Agents(table(agents(), 1, &[]))),
         Event::Snapshot(Snapshot::Interactions(table(interactions(), 1, &[]))),

@@ -1,5 +1,6 @@
 //! When a kind is read: once at start, then every period; at once when the
-//! console asks; later and later while the tenant keeps failing.
+//! console asks; later and later while the tenant keeps failing, when an
+//! ask waits out at least a period.
 //!
 //! Rounds of one kind never overlap: the next is only scheduled once the
 //! last has ended. Asks are coalesced: however many arrive while a round
@@ -40,10 +41,24 @@ pub(crate) async fn run(
         };
         failures = if succeeded { 0 } else { failures.saturating_add(1) };
         let wait = if failures == 0 { every } else { backoff(every, failures, &mut rng) };
+        let ended = tokio::time::Instant::now();
         tokio::select! {
             () = cancel.cancelled() => return,
             () = tokio::time::sleep(wait) => {}
-            asked = asks.changed() => if asked.is_err() { return },
+            asked = asks.changed() => {
+                if asked.is_err() {
+                    return;
+                }
+                // Asked while the tenant keeps failing (a reload key held
+                // down, every change ending): not before a period has passed
+                // since the failed round, so asks cannot hammer the tenant.
+                if failures > 0 {
+                    tokio::select! {
+                        () = cancel.cancelled() => return,
+                        () = tokio::time::sleep_until(ended + every.min(wait)) => {}
+                    }
+                }
+            }
         }
     }
 }
@@ -131,6 +146,21 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(60)).await;
         let more = round.rounds.load(Ordering::SeqCst) - recovered;
         assert!((9..=11).contains(&more), "back to one round every 6 s: {more} in a minute");
+        cancel.cancel();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn asks_while_failing_wait_out_a_period_between_rounds() {
+        let round = Counting::default();
+        round.failing.store(1, Ordering::SeqCst);
+        let (asks, cancel) = start(round.clone(), Duration::from_secs(5));
+        // Asked ten times a second for 30 s, as a key held down would.
+        for _ in 0..300 {
+            asks.send_modify(|n| *n += 1);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let rounds = round.rounds.load(Ordering::SeqCst);
+        assert!((4..=6).contains(&rounds), "a round, then one at most every 5 s after it ends: {rounds}");
         cancel.cancel();
     }
 

@@ -3,13 +3,13 @@
 
 use super::mirror::{Fetched, Row};
 use super::paging::{Read, read_pages};
-use crate::api::ApiError;
 use crate::api::model::{
     Campaign, Contact, ContactFilter, DataAction, Interaction, InteractionFilter, NoFilter, User, UserFilter,
 };
-use crate::domain::CampaignId;
+use crate::api::{ApiError, ApiErrorKind};
+use crate::domain::{CampaignId, Timestamp};
 use crate::engine::context::Ctx;
-use crate::engine::event::{Snapshot, Table};
+use crate::engine::event::{Entities, Snapshot, Table};
 use std::collections::{BTreeSet, HashMap};
 use std::future::Future;
 use std::sync::Arc;
@@ -18,8 +18,7 @@ use std::sync::Arc;
 pub(crate) trait Source: Send + 'static {
     type Row: Row;
 
-    /// The kind, in words, for logs.
-    const NAME: &'static str;
+    const KIND: Entities;
 
     /// Reads every entity when `full`, else what changed since the last
     /// successful read. Nothing is remembered from a read that fails.
@@ -36,10 +35,21 @@ pub(crate) trait Source: Send + 'static {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Cursor(Option<String>);
 
+/// How far before the last `asOf` the next read starts. A tenant's rows
+/// may carry stamps a little behind its `asOf` (its nodes' clocks apart);
+/// read from exactly there, such a change would wait for the next whole
+/// read. Rows read again are merged by id and change nothing.
+const OVERLAP: time::Duration = time::Duration::seconds(5);
+
 impl Cursor {
     /// Where to read from: nowhere (everything) on a full read.
-    fn since(&self, full: bool) -> Option<&str> {
-        if full { None } else { self.0.as_deref() }
+    fn since(&self, full: bool) -> Option<String> {
+        let at = self.0.as_deref().filter(|_| !full)?;
+        Some(match Timestamp::parse_as("asOf", at) {
+            Ok(at) => Timestamp::from_datetime(at.datetime() - OVERLAP).to_string(),
+            // Not a time the console can move: passed back as the tenant said it.
+            Err(_) => at.to_string(),
+        })
     }
 
     /// Keeps the read's `asOf` and turns it into what a round returns.
@@ -61,11 +71,11 @@ pub(crate) struct Agents(Cursor);
 
 impl Source for Agents {
     type Row = User;
-    const NAME: &'static str = "agents";
+    const KIND: Entities = Entities::Agents;
 
     async fn fetch(&mut self, ctx: &Ctx, full: bool) -> Result<Fetched<User>, ApiError> {
         let api = &ctx.api;
-        let read = read_pages(self.0.since(full), UserFilter::default(), |q| async move {
+        let read = read_pages(self.0.since(full).as_deref(), UserFilter::default(), |q| async move {
             api.users(&q).await.map(|r| r.value)
         })
         .await?;
@@ -82,11 +92,11 @@ pub(crate) struct Interactions(Cursor);
 
 impl Source for Interactions {
     type Row = Interaction;
-    const NAME: &'static str = "interactions";
+    const KIND: Entities = Entities::Interactions;
 
     async fn fetch(&mut self, ctx: &Ctx, full: bool) -> Result<Fetched<Interaction>, ApiError> {
         let api = &ctx.api;
-        let read = read_pages(self.0.since(full), InteractionFilter::default(), |q| async move {
+        let read = read_pages(self.0.since(full).as_deref(), InteractionFilter::default(), |q| async move {
             api.interactions(&q).await.map(|r| r.value)
         })
         .await?;
@@ -103,17 +113,14 @@ pub(crate) struct Campaigns(Cursor);
 
 impl Source for Campaigns {
     type Row = Campaign;
-    const NAME: &'static str = "campaigns";
+    const KIND: Entities = Entities::Campaigns;
 
     async fn fetch(&mut self, ctx: &Ctx, full: bool) -> Result<Fetched<Campaign>, ApiError> {
         let api = &ctx.api;
-        let read =
-            read_pages(
-                self.0.since(full),
-                NoFilter,
-                |q| async move { api.campaigns(&q).await.map(|r| r.value) },
-            )
-            .await?;
+        let read = read_pages(self.0.since(full).as_deref(), NoFilter, |q| async move {
+            api.campaigns(&q).await.map(|r| r.value)
+        })
+        .await?;
         Ok(self.0.advance(read, full))
     }
 
@@ -127,11 +134,11 @@ pub(crate) struct DataActions(Cursor);
 
 impl Source for DataActions {
     type Row = DataAction;
-    const NAME: &'static str = "data actions";
+    const KIND: Entities = Entities::DataActions;
 
     async fn fetch(&mut self, ctx: &Ctx, full: bool) -> Result<Fetched<DataAction>, ApiError> {
         let api = &ctx.api;
-        let read = read_pages(self.0.since(full), NoFilter, |q| async move {
+        let read = read_pages(self.0.since(full).as_deref(), NoFilter, |q| async move {
             api.data_actions(&q).await.map(|r| r.value)
         })
         .await?;
@@ -153,12 +160,12 @@ pub(crate) struct Contacts {
 
 impl Source for Contacts {
     type Row = Contact;
-    const NAME: &'static str = "contacts";
+    const KIND: Entities = Entities::Contacts;
 
     async fn fetch(&mut self, ctx: &Ctx, full: bool) -> Result<Fetched<Contact>, ApiError> {
         let api = &ctx.api;
         let complete = full || self.campaigns.0.is_none();
-        let campaigns = read_pages(self.campaigns.since(full), NoFilter, |q| async move {
+        let campaigns = read_pages(self.campaigns.since(full).as_deref(), NoFilter, |q| async move {
             api.campaigns(&q).await.map(|r| r.value)
         })
         .await?;
@@ -175,14 +182,30 @@ impl Source for Contacts {
                 if complete { Cursor::default() } else { self.cursors.get(&id).cloned().unwrap_or_default() };
             // Contact reads share the campaign's pace with the batch flows,
             // so a refresh never pushes a campaign over the tenant's limit.
-            let read = read_pages(cursor.since(complete), ContactFilter::default(), |q| {
+            let read = read_pages(cursor.since(complete).as_deref(), ContactFilter::default(), |q| {
                 let id = &id;
                 async move {
                     ctx.campaign_pacing.admit(id.as_str()).await;
                     api.contacts(id, &q).await.map(|r| r.value)
                 }
             })
-            .await?;
+            .await;
+            let read = match read {
+                Ok(read) => read,
+                // A campaign the tenant no longer has: its cursor goes, and
+                // its rows with the next whole read (this one, or the next
+                // round's), rather than the gone campaign failing every
+                // round and the others' contacts with it.
+                Err(e) if matches!(e.kind, ApiErrorKind::NotFound { .. }) => {
+                    tracing::info!(campaign = %id, "a campaign's contacts are gone; its rows leave the table");
+                    self.cursors.remove(&id);
+                    if !complete {
+                        ctx.whole_reads.ask();
+                    }
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             rows.extend(cursor.advance(read, complete).rows);
             moved.insert(id, cursor);
         }

@@ -3,6 +3,7 @@
 
 use super::pane::PaneId;
 use super::{App, AuditView, Sort, TableView};
+use crate::engine::Entities;
 use crate::ui::entity::{Entity, Lookup};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -30,6 +31,18 @@ impl ListId {
         match self {
             Self::Contacts => "Contacts",
             other => other.pane().title(),
+        }
+    }
+
+    /// The engine's kind of entity the list shows; none for the audit log.
+    pub fn entities(self) -> Option<Entities> {
+        match self {
+            Self::Agents => Some(Entities::Agents),
+            Self::Interactions => Some(Entities::Interactions),
+            Self::Campaigns => Some(Entities::Campaigns),
+            Self::Contacts => Some(Entities::Contacts),
+            Self::DataActions => Some(Entities::DataActions),
+            Self::Audit => None,
         }
     }
 }

@@ -45,7 +45,7 @@ use super::theme::Theme;
 use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
 use crate::engine::metrics::MetricsSnapshot;
 use crate::engine::outbox::OutboxStatus;
-use crate::engine::{Command, CommandId, Connection, Link, Recovery};
+use crate::engine::{Command, CommandId, Connection, Link, Recovery, Stale};
 use ratatui::layout::{Rect, Size};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -286,15 +286,17 @@ impl App {
     }
 
     /// The persistent warning under the header, when the console cannot
-    /// do its job: the tenant is unreachable or the engine has stopped.
+    /// do its job: the tenant is unreachable, a table has stopped
+    /// refreshing, or the engine has stopped.
     pub fn banner(&self) -> Option<String> {
         if self.engine_stopped {
             return Some("The engine has stopped: nothing will refresh and no change can be made. Quit and restart the console.".into());
         }
-        match &self.connection {
+        let connection = self.connection.as_ref()?;
+        match &connection.link {
             // The reason says what is wrong: out of reach, or the
             // credentials refused. Retrying comes first so a cut line keeps it.
-            Some(Connection { link: Link::Down { reason }, .. }) => {
+            Link::Down { reason } => {
                 let tables = [
                     self.agents.is_loaded(),
                     self.interactions.is_loaded(),
@@ -308,8 +310,34 @@ impl App {
                 };
                 Some(format!("Tenant link down, retrying in the background: {reason}. {shown}"))
             }
-            _ => None,
+            // A kind refused on its own (a missing scope, say): the link
+            // is fine, and only that table is behind.
+            _ => {
+                let mut stale = connection.stale.iter().filter(|(_, s)| self.long_stale(s));
+                let (kind, first) = stale.next()?;
+                let more = match stale.count() {
+                    0 => String::new(),
+                    n => format!(" ({n} more tables have stopped too)"),
+                };
+                Some(format!(
+                    "The {kind} table has stopped refreshing, retrying in the background: {}{more}",
+                    first.reason
+                ))
+            }
         }
+    }
+
+    /// Why `list`'s table has stopped refreshing, once its reads have
+    /// failed long enough to say so.
+    pub fn stale(&self, list: ListId) -> Option<&Stale> {
+        self.connection.as_ref()?.stale.get(&list.entities()?).filter(|s| self.long_stale(s))
+    }
+
+    /// A round failing now and then (a tenant's passing fault, retried at
+    /// the next) is not worth a warning; reads failing for this long are.
+    fn long_stale(&self, stale: &Stale) -> bool {
+        const STALE_AFTER: time::Duration = time::Duration::seconds(15);
+        self.clock.wall - stale.since >= STALE_AFTER
     }
 
     /// What forms check against: the rules, the campaigns, the time.

@@ -85,6 +85,12 @@ fn entity_table<T: Entity>(
     right.push(Span::styled(counts, theme.style(Role::Muted)));
     // Rows a change reached that the frozen table does not show say so
     // before newer data does: those rows show what is no longer so.
+    let stale = app.stale(list);
+    if let Some(last) = stale.filter(|_| view.is_loaded()).and_then(|s| s.last_read) {
+        let behind = (app.clock.wall - last).try_into().unwrap_or_default();
+        let text = format!(" not refreshed for {} ", format::age(behind));
+        right.push(Span::styled(text, theme.style(Role::Error)));
+    }
     if view.out_of_date_count() > 0 {
         let text = format!(" ≠ {} out of date ", format::count(view.out_of_date_count() as u64));
         right.push(Span::styled(text, theme.style(Role::BadgeFrozen)));
@@ -105,7 +111,10 @@ fn entity_table<T: Entity>(
         String::new()
     };
     let empty = match (view.is_loaded(), view.filter().is_active()) {
-        (false, _) => "Waiting for the first refresh…".to_string(),
+        (false, _) => match stale {
+            Some(stale) => format!("Could not read the {}s, retrying: {}", T::NOUN, stale.reason),
+            None => "Waiting for the first refresh…".to_string(),
+        },
         (true, true) => format!("No {} matches the filter", T::NOUN),
         (true, false) if list == ListId::Contacts => format!("No {}s in this campaign", T::NOUN),
         (true, false) => format!("No {}s", T::NOUN),
