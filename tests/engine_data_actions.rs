@@ -63,7 +63,7 @@ async fn simulation_routes_the_documents_sample_and_refuses_bad_input_without_wr
     let bad = json!({"interaction_id": "int_1", "channel_type": "pigeon"});
     let outcome = rig.outcome(data_action(DataActionChange::Simulate { input: bad })).await;
     let Outcome::Rejected { reason } = &outcome else { panic!("expected a refusal, got {outcome}") };
-    assert!(reason.contains("input/channel_type"), "{reason}");
+    assert!(reason.contains("input.channel_type"), "{reason}");
 
     assert!(rig.audit_records().is_empty(), "a simulation changes nothing on the tenant");
     assert_eq!(rig.sandbox.stats().writes_of(Resource::DataAction), 0);

@@ -23,7 +23,13 @@ fn a_simulation_input_names_the_place_of_each_problem() {
     press(&mut app, &["enter"]);
     let screen = snap(&app);
     assert!(screen.contains("sentiment_score: 5 must be a number from -1 to 1, or null"), "{screen}");
-    assert!(screen.contains("tags/0: 1 is not of type"), "{screen}");
+    assert!(screen.contains("tags[0]: 1 is not of type"), "{screen}");
+    // A missing member is named itself, not the document that lacks it.
+    press(&mut app, &["ctrl-u"]);
+    type_text(&mut app, r#"{"channel_type":"chat"}"#);
+    press(&mut app, &["enter"]);
+    let screen = snap(&app);
+    assert!(screen.contains("interaction_id: is required"), "{screen}");
 }
 
 #[test]

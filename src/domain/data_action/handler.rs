@@ -103,6 +103,6 @@ mod tests {
     #[test]
     fn bad_input_never_reaches_the_handler() {
         let err = run(json!({"interaction_id": "i", "channel_type": "pigeon"})).unwrap_err();
-        assert!(matches!(&err, SimulationError::Input(inv) if inv.mentions("input/channel_type")), "{err}");
+        assert!(matches!(&err, SimulationError::Input(inv) if inv.mentions("input.channel_type")), "{err}");
     }
 }

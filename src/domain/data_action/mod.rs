@@ -8,6 +8,7 @@
 mod handler;
 mod handler_url;
 mod held_version;
+mod place;
 mod schema;
 
 pub use handler::{Routing, SimulationError, simulate};

@@ -1,6 +1,8 @@
 //! JSON Schemas of data actions: compiled once, checked without I/O.
 
+use super::place::place;
 use crate::domain::errors::{FieldError, Invalid, Problems};
+use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 use std::fmt;
 use std::sync::{Arc, LazyLock};
@@ -52,19 +54,25 @@ impl Schema {
     }
 
     /// Checks `instance`, reporting every violation under `field` plus the
-    /// JSON pointer of the offending value (`input/sentiment_score`).
+    /// place of the offending value (`input.sentiment_score`, `input.tags[1]`),
+    /// as a number that cannot be read there is named.
     pub fn check(&self, field: &str, instance: &Value) -> Result<(), Invalid> {
         let mut p = Problems::new();
         for error in self.validator.iter_errors(instance) {
-            let path = error.instance_path().to_string();
-            let at = if path.is_empty() { field.to_string() } else { format!("{field}{path}") };
-            let rule = match (
-                alternatives(&self.document, &error.schema_path().to_string()),
-                instance.pointer(&path),
-            ) {
-                (Some(words), Some(value)) => format!("{value} must be {words}"),
-                _ => error.to_string(),
-            };
+            let pointer = error.instance_path().as_str();
+            let at = place(field, instance, pointer);
+            // A missing member is named where it belongs, as a blank field
+            // of a form is: the object holding it is not what is wrong.
+            if let ValidationErrorKind::Required { property: Value::String(name) } = error.kind() {
+                p.push(format!("{at}.{name}"), "is required");
+                continue;
+            }
+            let rule =
+                match (alternatives(&self.document, error.schema_path().as_str()), instance.pointer(pointer))
+                {
+                    (Some(words), Some(value)) => format!("{value} must be {words}"),
+                    _ => error.to_string(),
+                };
             p.push(at, rule);
         }
         p.finish(|| Some(()))
@@ -214,13 +222,35 @@ mod tests {
         bad["channel_type"] = json!("fax");
         bad["sentiment_score"] = json!(1.5);
         let err = input_schema().check("input", &bad).unwrap_err();
-        assert!(err.mentions("input/channel_type"), "{err}");
-        assert!(err.mentions("input/sentiment_score"), "{err}");
+        assert!(err.mentions("input.channel_type"), "{err}");
+        assert!(err.mentions("input.sentiment_score"), "{err}");
         // The choices of an anyOf, said in words rather than "none matched".
-        let said = err.errors().iter().find(|e| e.field == "input/sentiment_score").map(|e| e.rule.clone());
+        let said = err.errors().iter().find(|e| e.field == "input.sentiment_score").map(|e| e.rule.clone());
         assert_eq!(said.as_deref(), Some("1.5 must be a number from -1 to 1, or null"));
+        bad["tags"] = json!(["vip", 7]);
+        assert!(input_schema().check("input", &bad).unwrap_err().mentions("input.tags[1]"));
+    }
+
+    /// Named as a number that cannot be read there is (`input.sentiment_score`):
+    /// one way of writing a place, whichever rule finds the fault.
+    #[test]
+    fn places_are_written_as_unreadable_numbers_name_them() {
+        let line = r#"{"input": {"sentiment_score": 1e400}}"#;
+        let unread = crate::domain::strict_json::parse(line).unwrap_err();
+        let mut bad = sample_input();
+        bad["sentiment_score"] = json!(1.5);
+        let err = input_schema().check("input", &bad).unwrap_err();
+        assert!(err.mentions(&unread.field), "{unread} against {err}");
+    }
+
+    #[test]
+    fn a_missing_member_is_named_where_it_belongs() {
         let err = input_schema().check("input", &json!({"channel_type": "chat"})).unwrap_err();
-        assert!(err.to_string().contains("interaction_id"), "{err}");
+        assert_eq!(
+            err.for_field("input.interaction_id").next().map(|e| e.rule.as_str()),
+            Some("is required")
+        );
+        assert!(!err.mentions("input"), "{err}");
     }
 
     #[test]

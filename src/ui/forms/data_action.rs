@@ -38,9 +38,9 @@ pub(super) fn check_simulate(fields: &[Field]) -> Check {
         Ok(input) => {
             if let Err(invalid) = input_schema().check("input", &input) {
                 // One field holds the whole document: each problem names
-                // the place in it (`sentiment_score`, `tags/0`).
+                // the place in it (`sentiment_score`, `tags[0]`).
                 for e in invalid.errors() {
-                    match e.field.strip_prefix("input/") {
+                    match e.field.strip_prefix("input.") {
                         Some(place) => check.note("input", format!("{place}: {}", e.rule)),
                         None => check.note("input", e.rule.clone()),
                     }

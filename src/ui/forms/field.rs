@@ -177,7 +177,7 @@ impl Field {
     }
 
     /// Whether a problem named `problem` belongs here: the same name, or a
-    /// part of this field's value (`input/sentiment_score` is in `input`).
+    /// part of this field's value (`input.sentiment_score` is in `input`).
     pub fn owns(&self, problem: &str) -> bool {
         problem == self.name
             || problem.strip_prefix(self.name.as_str()).is_some_and(|rest| rest.starts_with(['/', '[', '.']))
@@ -207,7 +207,7 @@ mod tests {
     #[test]
     fn problems_under_a_fields_name_belong_to_it() {
         let field = Field::text("input", "Input", "{}", "");
-        assert!(field.owns("input") && field.owns("input/sentiment_score"));
+        assert!(field.owns("input") && field.owns("input.sentiment_score"));
         assert!(!field.owns("inputSchema"));
     }
 }
