@@ -85,6 +85,7 @@ fn action_ref(action: &ActionRef) -> Result<(), FieldError> {
 mod tests {
     use super::*;
     use crate::domain::contact_disposition::ContactDispositionDraft;
+    use crate::domain::data_action::DataActionDraft;
 
     #[test]
     fn tenant_data_is_left_for_later_but_every_other_rule_applies() {
@@ -110,6 +111,15 @@ mod tests {
             date_to: "2026-11-20T00:00:00Z".into(),
         };
         assert!(check(&entry, Timestamp::now()).unwrap_err().mentions("dateTo"));
+    }
+
+    /// As document 004 checks it: a schema without `$schema` is draft-07.
+    #[test]
+    fn a_deploy_takes_a_draft_07_schema() {
+        let mut draft = DataActionDraft::documents_example("https://h.example.com/x");
+        let pair = serde_json::json!({"type": "array", "items": [{"type": "string"}, {"type": "number"}]});
+        draft.input_schema = serde_json::json!({"type": "object", "properties": {"pair": pair}});
+        assert_eq!(check(&Entry::Deploy(draft), Timestamp::now()), Ok(()));
     }
 
     /// A line names an action as the tenant holds it, whatever rule a

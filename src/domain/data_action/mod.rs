@@ -260,7 +260,9 @@ mod tests {
             description: String::new(),
         };
         let err = DataActionDefinition::validate(&draft).unwrap_err();
-        for field in ["name", "version", "inputSchema", "outputSchema", "handlerUrl", "timeoutMs"] {
+        let fields =
+            ["name", "version", "inputSchema.properties.a.type", "outputSchema", "handlerUrl", "timeoutMs"];
+        for field in fields {
             assert!(err.mentions(field), "{field}: {err}");
         }
     }

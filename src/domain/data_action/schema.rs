@@ -32,9 +32,14 @@ impl Schema {
         // refused for what CXone refuses it for, not as unresolvable.
         unsupported(field, document, false)?;
         // The schema's own faults first: `"type": "objekt"` is a mistyped
-        // type before it is a type other than object.
-        let validator = jsonschema::validator_for(document)
-            .map_err(|e| FieldError::new(field, format!("is not a valid JSON Schema: {e}")))?;
+        // type before it is a type other than object. Named at the fault's
+        // place in the schema, as an unsupported keyword is.
+        let validator = draft_of(document).build(document).map_err(|e| {
+            FieldError::new(
+                place(field, document, e.instance_path().as_str()),
+                format!("is not a valid JSON Schema: {e}"),
+            )
+        })?;
         let kind = document.get("type");
         if kind.and_then(Value::as_str) != Some("object") {
             let found = match kind {
@@ -92,6 +97,17 @@ impl fmt::Debug for Schema {
 impl PartialEq for Schema {
     fn eq(&self, other: &Self) -> bool {
         self.document == other.document
+    }
+}
+
+/// Document 004 checks schemas as draft-07 (`Draft7Validator.check_schema`),
+/// and its pydantic models write no `$schema`: a schema without one is read
+/// and applied as draft-07, where `"items": [...]` is a tuple rather than a
+/// fault. One that names its draft keeps it.
+fn draft_of(document: &Value) -> jsonschema::ValidationOptions<'static> {
+    match document.get("$schema") {
+        Some(_) => jsonschema::options(),
+        None => jsonschema::draft7::options(),
     }
 }
 
@@ -273,6 +289,35 @@ mod tests {
         assert!(nullable.rule.ends_with(r#"its top-level "type" is ["object","null"]"#), "{nullable}");
         let untyped = Schema::compile("inputSchema", &json!({"properties": {}})).unwrap_err();
         assert!(untyped.rule.ends_with(r#"it has no top-level "type""#), "{untyped}");
+    }
+
+    /// A schema's own fault is named where it is, as a `$ref` is.
+    #[test]
+    fn a_schemas_fault_is_named_by_its_place() {
+        let refused = |doc: Value| Schema::compile("inputSchema", &doc).unwrap_err();
+        let e = refused(json!({"type": "object", "properties": {"a": {"type": "banana"}}}));
+        assert_eq!(e.field, "inputSchema.properties.a.type", "{e}");
+        assert!(e.rule.starts_with("is not a valid JSON Schema: ") && e.rule.contains("banana"), "{e}");
+        let e = refused(json!({"type": "object", "properties": {"l": {"anyOf": [{"type": "null"}, 5]}}}));
+        assert_eq!(e.field, "inputSchema.properties.l.anyOf[1]", "{e}");
+        assert_eq!(refused(json!({"type": "objekt"})).field, "inputSchema.type");
+    }
+
+    /// Document 004 checks schemas against draft-07, where a list of
+    /// schemas under `items` is a tuple: one per position.
+    #[test]
+    fn a_schema_without_its_draft_is_read_as_draft_07() {
+        let pair = json!({"type": "array", "items": [{"type": "string"}, {"type": "number"}]});
+        let doc = json!({"type": "object", "properties": {"pair": pair}});
+        let schema = Schema::compile("inputSchema", &doc).unwrap();
+        assert!(schema.check("input", &json!({"pair": ["a", 1]})).is_ok());
+        let err = schema.check("input", &json!({"pair": [1, "a"]})).unwrap_err();
+        assert!(err.mentions("input.pair[0]") && err.mentions("input.pair[1]"), "{err}");
+        // A schema that names a later draft is held to it.
+        let mut named = doc.clone();
+        named["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+        let e = Schema::compile("inputSchema", &named).unwrap_err();
+        assert_eq!(e.field, "inputSchema.properties.pair.items", "{e}");
     }
 
     #[test]

@@ -134,6 +134,23 @@ async fn a_schema_with_definitions_or_refs_is_refused_naming_where() {
     assert_eq!(h.writes(Resource::DataAction), (0, 0));
 }
 
+/// Document 004 checks schemas as draft-07: a list under `items` is a tuple
+/// there, unless the schema names a draft where it is not.
+#[tokio::test]
+async fn a_schema_without_its_draft_is_taken_as_draft_07() {
+    let h = Harness::new().await;
+    let pair = json!({"type": "array", "items": [{"type": "string"}, {"type": "number"}]});
+    let mut body = deploy_body();
+    body["inputSchema"] = json!({"type": "object", "properties": {"pair": pair}});
+    let r = h.send(Method::POST, "/api/v2/data-actions", Some(&body), &[]).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    body["inputSchema"]["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+    let r = h.send(Method::POST, "/api/v2/data-actions", Some(&body), &[]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", r.body);
+    assert_eq!(r.body["details"][0]["field"], "inputSchema.properties.pair.items", "{:?}", r.body);
+    assert_eq!(h.writes(Resource::DataAction), (1, 0));
+}
+
 #[tokio::test]
 async fn seeded_actions_list_with_history() {
     let h = Harness::new().await;
