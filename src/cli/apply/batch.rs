@@ -176,7 +176,7 @@ fn checked_entry(fields: Fields, base: &Path, now: Timestamp) -> Result<Entry, I
             problems.push(e.field.clone(), e.rule.clone());
         }
     }
-    problems.finish(|| Some(entry))
+    problems.finish(|| Some(local::fixed(entry, now)))
 }
 
 /// The fields a line may list several entries under; without them, the

@@ -196,3 +196,17 @@ fn the_same_bytes_make_the_same_digest_and_the_format_is_sniffed() {
         assert!(matches!(parse("x.csv", nothing), Err(BatchError::Empty { .. })), "{nothing:?}");
     }
 }
+
+/// A metrics line takes its dates as the console's From and To do, and
+/// carries the moments they stand for from then on.
+#[test]
+fn a_metrics_line_takes_a_date_as_the_console_does() {
+    let text =
+        r#"{"op":"data_action.metrics","name":"VipLookup","dateFrom":"2024-01-01","dateTo":"2024-01-01"}"#;
+    let batch = parse("x.jsonl", text).unwrap();
+    let Entry::Metrics { date_from, date_to, .. } = &batch.lines[0].entry else { panic!("{batch:?}") };
+    assert_eq!(
+        (date_from.as_str(), date_to.as_str()),
+        ("2024-01-01T00:00:00Z", "2024-01-01T23:59:59.999999Z")
+    );
+}

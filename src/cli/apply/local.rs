@@ -41,13 +41,35 @@ pub(crate) fn check(entry: &Entry, now: Timestamp) -> Result<(), Invalid> {
         Entry::Metrics { action, date_from, date_to } => {
             let mut p = Problems::new();
             p.take(action_ref(action));
-            let from = p.take(Timestamp::parse_as("dateFrom", date_from));
-            let to = p.take(Timestamp::parse_as("dateTo", date_to));
-            if let (Some(from), Some(to)) = (from, to) {
-                p.take(MetricsQuery::daily(None, from, to));
-            }
+            p.take_all(metrics_range(date_from, date_to, now));
             p.finish(|| Some(()))
         }
+    }
+}
+
+/// A metrics line's range, read at `now` as the console's From and To are:
+/// each a moment, a date or an age, and a date as `dateTo` running through
+/// the end of that day, so that the same date in both is that day.
+fn metrics_range(date_from: &str, date_to: &str, now: Timestamp) -> Result<(Timestamp, Timestamp), Invalid> {
+    let mut p = Problems::new();
+    let from = p.take(Timestamp::parse_moment("dateFrom", date_from, now));
+    let to = p.take(Timestamp::parse_moment_through("dateTo", date_to, now));
+    if let (Some(from), Some(to)) = (from, to) {
+        p.take(MetricsQuery::daily(None, from, to));
+    }
+    p.finish(|| Some((from?, to?)))
+}
+
+/// `entry`, checked, with the moments it names by a date or an age fixed at
+/// `now`: what is previewed, sent and reported is the moment, as the file
+/// was read, not whenever its line comes to run.
+pub(crate) fn fixed(entry: Entry, now: Timestamp) -> Entry {
+    match entry {
+        Entry::Metrics { action, date_from, date_to } => match metrics_range(&date_from, &date_to, now) {
+            Ok((from, to)) => Entry::Metrics { action, date_from: from.to_string(), date_to: to.to_string() },
+            Err(_) => Entry::Metrics { action, date_from, date_to },
+        },
+        other => other,
     }
 }
 
@@ -111,6 +133,33 @@ mod tests {
             date_to: "2026-11-20T00:00:00Z".into(),
         };
         assert!(check(&entry, Timestamp::now()).unwrap_err().mentions("dateTo"));
+    }
+
+    /// As the console's From and To: a date, an age or a moment, a date as
+    /// `dateTo` running through that day's end.
+    #[test]
+    fn metrics_dates_are_read_as_the_consoles_are() {
+        let now = Timestamp::parse_as("now", "2026-11-24T02:00:00Z").unwrap();
+        let line = |from: &str, to: &str| Entry::Metrics {
+            action: ActionRef::Name("VipLookup".into()),
+            date_from: from.into(),
+            date_to: to.into(),
+        };
+        let range = |entry: Entry| match fixed(entry, now) {
+            Entry::Metrics { date_from, date_to, .. } => (date_from, date_to),
+            other => panic!("{other:?}"),
+        };
+        let day = line("2024-01-01", "2024-01-01");
+        assert_eq!(check(&day, now), Ok(()));
+        assert_eq!(range(day), ("2024-01-01T00:00:00Z".into(), "2024-01-01T23:59:59.999999Z".into()));
+        let ages = line("7d", "30m");
+        assert_eq!(check(&ages, now), Ok(()));
+        assert_eq!(range(ages), ("2026-11-17T02:00:00Z".into(), "2026-11-24T01:30:00Z".into()));
+        let moments = line("2026-11-20T00:00:00+01:00", "2026-11-21T00:00:00Z");
+        assert_eq!(range(moments), ("2026-11-20T00:00:00+01:00".into(), "2026-11-21T00:00:00Z".into()));
+        let err = check(&line("yesterday", "2024-01-01T00:00:00"), now).unwrap_err();
+        assert!(err.mentions("dateFrom") && err.mentions("dateTo"), "{err}");
+        assert!(err.to_string().contains("it may also be a date"), "{err}");
     }
 
     /// As document 004 checks it: a schema without `$schema` is draft-07.
