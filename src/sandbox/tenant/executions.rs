@@ -1,8 +1,9 @@
 //! Data-action execution statistics, and the analytics query's arithmetic.
 //!
-//! Runs are kept twice: the last few per action for `recentExecutions`, and
-//! hourly aggregates for the analytics query, so memory stays bounded however
-//! long the sandbox runs.
+//! Runs are kept three ways: the last few per action for `recentExecutions`;
+//! the most recent ones at their moment, so that a query counts exactly the
+//! runs its range holds; and older ones as hourly sums, so memory stays
+//! bounded however long the sandbox runs.
 
 use super::analytics::{AnalyticsQuery, AnalyticsRow, Dimension, Metric};
 use super::clock::Stamp;
@@ -12,6 +13,12 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 /// How many runs per action `recentExecutions` summarises.
 pub const RECENT_RUNS: usize = 500;
 pub(super) const HOUR: i64 = 3_600;
+const MICROS: i64 = 1_000_000;
+/// Runs kept at their moment, counted as (moment, action, status, version)
+/// groups of about 50 bytes each: some 10 MB at most, and about a day of
+/// the seeded actions' runs at the default tick of a second (two groups a
+/// step). Older runs are folded into their hour.
+const MOMENTS: usize = 200_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -66,12 +73,27 @@ fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-type HourKey = (String, i64, RunStatus, String);
+/// What runs are counted by: the action, how the run ended, the version.
+type Group = (String, RunStatus, String);
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Executions {
     recent: HashMap<String, VecDeque<(RunStatus, f64)>>,
-    hours: BTreeMap<HourKey, Aggregate>,
+    /// Each group once, so that a kept run costs a number, not its strings.
+    groups: Vec<Group>,
+    group_ids: HashMap<Group, u32>,
+    /// Runs by their moment (microseconds since the epoch) and group.
+    moments: BTreeMap<(i64, u32), Aggregate>,
+    /// Runs older than those in `moments`, by the start of their hour.
+    hours: BTreeMap<(i64, u32), Aggregate>,
+    /// How many entries `moments` holds before its oldest are folded.
+    keep: usize,
+}
+
+impl Default for Executions {
+    fn default() -> Self {
+        Self::keeping(MOMENTS)
+    }
 }
 
 /// `recentExecutions` of a data action.
@@ -84,15 +106,40 @@ pub struct RecentExecutions {
 }
 
 impl Executions {
+    fn keeping(keep: usize) -> Self {
+        Self {
+            recent: HashMap::new(),
+            groups: Vec::new(),
+            group_ids: HashMap::new(),
+            moments: BTreeMap::new(),
+            hours: BTreeMap::new(),
+            keep,
+        }
+    }
+
     pub fn record(&mut self, action_id: &str, version: &str, at: Stamp, status: RunStatus, latency_ms: f64) {
         let runs = self.recent.entry(action_id.to_string()).or_default();
         if runs.len() == RECENT_RUNS {
             runs.pop_front();
         }
         runs.push_back((status, latency_ms));
-        let hour = at.datetime().unix_timestamp().div_euclid(HOUR) * HOUR;
-        let agg = self.hours.entry((action_id.to_string(), hour, status, version.to_string())).or_default();
-        agg.add(Aggregate { count: 1, errors: u64::from(status != RunStatus::Success), latency_ms });
+        let group = (action_id.to_string(), status, version.to_string());
+        let id = match self.group_ids.get(&group) {
+            Some(&id) => id,
+            None => {
+                let id = u32::try_from(self.groups.len()).unwrap_or(u32::MAX);
+                self.groups.push(group.clone());
+                self.group_ids.insert(group, id);
+                id
+            }
+        };
+        let run = Aggregate { count: 1, errors: u64::from(status != RunStatus::Success), latency_ms };
+        self.moments.entry((micros(at), id)).or_default().add(run);
+        while self.moments.len() > self.keep {
+            let Some(((at, id), sum)) = self.moments.pop_first() else { break };
+            let hour = at.div_euclid(HOUR * MICROS) * HOUR * MICROS;
+            self.hours.entry((hour, id)).or_default().add(sum);
+        }
     }
 
     pub fn recent(&self, action_id: &str) -> RecentExecutions {
@@ -107,17 +154,23 @@ impl Executions {
         }
     }
 
+    /// The runs with `dateFrom` ≤ moment ≤ `dateTo`. A run kept at its
+    /// moment counts when the range holds the moment; one folded into its
+    /// hour, when the range holds the whole hour, since where in the hour
+    /// it ran is no longer known: a range over older runs is exact when its
+    /// ends fall on the hour (a date's midnight, or the end of its day), and
+    /// otherwise leaves out the part-hours at its ends, but never counts a
+    /// run outside it.
     pub fn query(&self, q: &AnalyticsQuery) -> Vec<AnalyticsRow> {
-        let from = q.date_from.datetime().unix_timestamp();
-        let to = q.date_to.datetime().unix_timestamp();
+        let (from, to) = (micros(q.date_from), micros(q.date_to));
+        let at_their_moment = self.moments.range((from, 0)..=(to, u32::MAX));
+        let by_the_hour =
+            self.hours.range((from, 0)..).take_while(|((hour, _), _)| hour + HOUR * MICROS - 1 <= to);
         let step = q.interval.seconds();
         let mut groups: BTreeMap<(String, i64, Option<RunStatus>, Option<String>), Aggregate> =
             BTreeMap::new();
-        for ((action, hour, status, version), agg) in &self.hours {
-            // An hour counts when it overlaps the range: aggregates are hourly.
-            if *hour + HOUR <= from || *hour > to {
-                continue;
-            }
+        for (&(at, id), agg) in at_their_moment.chain(by_the_hour) {
+            let Some((action, status, version)) = self.groups.get(id as usize) else { continue };
             let keep = q.filters.iter().all(|f| match f.dimension {
                 Dimension::ActionId => *action == f.value,
                 Dimension::Status => status.as_str() == f.value,
@@ -128,7 +181,7 @@ impl Executions {
             }
             let key = (
                 action.clone(),
-                hour.div_euclid(step) * step,
+                at.div_euclid(MICROS).div_euclid(step) * step,
                 q.group_by_status.then_some(*status),
                 q.group_by_version.then(|| version.clone()),
             );
@@ -147,6 +200,11 @@ impl Executions {
             })
             .collect()
     }
+}
+
+/// Microseconds since the epoch: a stamp's whole precision.
+fn micros(at: Stamp) -> i64 {
+    i64::try_from(at.datetime().unix_timestamp_nanos() / 1_000).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]
@@ -213,6 +271,42 @@ mod tests {
                 ("2026-11-21", Some(RunStatus::Success), Some("1.1.0")),
             ]
         );
+    }
+
+    /// Every run from `from` to `to`, whatever its action or day.
+    fn counted(e: &Executions, from: &str, to: &str) -> u64 {
+        let q = AnalyticsQuery::parse(from, to, &[], Some("PT1H"), &[], &[]).unwrap();
+        e.query(&q).iter().filter_map(|row| row.count).sum()
+    }
+
+    #[test]
+    fn a_range_counts_exactly_the_runs_it_holds() {
+        let mut e = Executions::default();
+        e.record("a", "1.0.0", at("2026-11-24T02:00:05.25Z"), RunStatus::Success, 10.0);
+        e.record("b", "1.0.0", at("2026-11-24T02:00:05.25Z"), RunStatus::Success, 10.0);
+        e.record("a", "1.0.0", at("2026-11-24T02:00:06Z"), RunStatus::Error, 10.0);
+        assert_eq!(counted(&e, "2026-11-24T02:00:00Z", "2026-11-24T02:00:01Z"), 0, "ends before them");
+        assert_eq!(counted(&e, "2026-11-24T02:00:06.000001Z", "2026-11-24T02:00:36Z"), 0, "starts after");
+        assert_eq!(counted(&e, "2026-11-24T02:00:05.25Z", "2026-11-24T02:00:06Z"), 3, "both ends are in");
+        assert_eq!(counted(&e, "2026-11-24T02:00:05.250001Z", "2026-11-24T02:00:06Z"), 1);
+        assert_eq!(counted(&e, "2026-11-24T00:00:00Z", "2026-11-24T02:00:05.25Z"), 2);
+    }
+
+    /// Past the moments kept, runs are folded into their hour, which counts
+    /// only when the range holds all of it: never a run outside the range.
+    #[test]
+    fn older_runs_count_by_whole_hours() {
+        let mut e = Executions::keeping(2);
+        for t in ["10:15", "10:45", "11:10", "11:20", "11:30"] {
+            e.record("a", "1.0.0", at(&format!("2026-11-24T{t}:00Z")), RunStatus::Success, 10.0);
+        }
+        assert_eq!((e.moments.len(), e.hours.len()), (2, 2), "the oldest three are folded");
+        assert_eq!(counted(&e, "2026-11-24T10:00:00Z", "2026-11-24T11:59:59.999999Z"), 5);
+        assert_eq!(counted(&e, "2026-11-24T11:00:00Z", "2026-11-24T12:00:00Z"), 3);
+        // 11:10 is folded and before the range, 11:20 and 11:30 are kept and in it.
+        assert_eq!(counted(&e, "2026-11-24T11:15:00Z", "2026-11-24T12:00:00Z"), 2);
+        assert_eq!(counted(&e, "2026-11-24T09:00:00Z", "2026-11-24T10:59:59Z"), 0, "a part-hour is left out");
+        assert_eq!(counted(&e, "2026-11-24T11:31:00Z", "2026-11-24T12:00:00Z"), 0);
     }
 
     #[test]
