@@ -30,5 +30,7 @@ async fn a_change_whose_intent_cannot_be_recorded_is_not_sent_and_says_so_once()
     assert!(matches!(outcome, Outcome::Failed { .. }), "{outcome}");
     assert_eq!(text.matches("could not record").count(), 1, "said once: {text}");
     assert!(text.starts_with("nothing was sent"), "{text}");
+    // The log stays shut for the session: the words say how to open it again.
+    assert!(text.contains("quit and start again"), "{text}");
     assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 0);
 }

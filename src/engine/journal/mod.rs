@@ -103,7 +103,12 @@ pub enum JournalError {
         path.display()
     )]
     DurableDamage { path: PathBuf, offset: u64 },
-    #[error("{} can no longer be written ({reason}); reopen it to repair", path.display())]
+    #[error(
+        "{} can no longer be written ({reason}); nothing more is recorded in it, and so no change is \
+         made, until it is opened again: once the cause is mended, quit and start again (the start \
+         checks and repairs it)",
+        path.display()
+    )]
     Broken { path: PathBuf, reason: String },
     #[error("{} is closed", path.display())]
     Closed { path: PathBuf },
