@@ -68,6 +68,8 @@ pub fn write<H: Serialize>(path: &Path, head: &H) -> io::Result<()> {
 /// a rename, and a head that lags the journal by this much after a crash is
 /// as good as one that lags by a batch.
 const SPACING: Duration = Duration::from_millis(100);
+/// How long after a failed head write the keeper tries again.
+const RETRY: Duration = Duration::from_secs(1);
 
 /// Writes the latest head handed to it, on its own thread, at most once per
 /// [`SPACING`]. Dropping it writes the last one before returning, so a
@@ -176,23 +178,35 @@ fn keep<H: Serialize>(path: &Path, journal: &str, shared: &(Mutex<Slot<H>>, Cond
     loop {
         match next_turn(shared, due) {
             Turn::Write(head) => {
-                record(path, journal, &head, trouble);
-                due = Instant::now() + SPACING;
+                if record(path, journal, &head, trouble) {
+                    due = Instant::now() + SPACING;
+                } else {
+                    // Kept to try again, unless a newer one came: while the
+                    // head cannot be written its owner holds changes back,
+                    // and the next batch to hand one over may never come.
+                    shared.0.lock().unwrap_or_else(PoisonError::into_inner).next.get_or_insert(head);
+                    due = Instant::now() + RETRY;
+                }
             }
             Turn::Last(head) => {
-                head.iter().for_each(|head| record(path, journal, head, trouble));
+                if let Some(head) = head {
+                    record(path, journal, &head, trouble);
+                }
                 return;
             }
         }
     }
 }
 
-fn record<H: Serialize>(path: &Path, journal: &str, head: &H, trouble: &Trouble) {
+/// Writes `head`, saying whether it could.
+fn record<H: Serialize>(path: &Path, journal: &str, head: &H, trouble: &Trouble) -> bool {
     let written = write(path, head);
     if let Err(e) = &written {
         tracing::warn!(path = %path.display(), "cannot update the {journal} head: {e}");
     }
+    let ok = written.is_ok();
     trouble.set(written.err().map(|e| format!("cannot write {}: {e}", path.display())));
+    ok
 }
 
 /// Waits for a head to write once `due` has come, or for the keeper to close.
@@ -217,6 +231,30 @@ fn next_turn<H>((slot, wake): &(Mutex<Slot<H>>, Condvar), due: Instant) -> Turn<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A head that could not be written is written once it can be, with
+    /// no new batch to hand one over: the trouble that holds changes back
+    /// goes by itself.
+    #[test]
+    fn a_head_that_could_not_be_written_is_tried_again_until_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.head");
+        // A directory where the file goes: replacing it fails.
+        std::fs::create_dir(&path).unwrap();
+        let keeper = Keeper::spawn(path.clone(), "audit").unwrap();
+        keeper.update(7_u64);
+        let waited = |done: &dyn Fn() -> bool| {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !done() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            done()
+        };
+        assert!(waited(&|| keeper.trouble().is_some()), "the failure is said");
+        std::fs::remove_dir(&path).unwrap();
+        assert!(waited(&|| keeper.trouble().is_none()), "{:?}", keeper.trouble());
+        assert_eq!(read::<u64>(&path).unwrap(), Some(7));
+    }
 
     #[test]
     fn the_keeper_writes_the_latest_head_and_finishes_it_when_dropped() {
