@@ -241,6 +241,42 @@ fn a_click_selects_the_row_under_it_and_the_wheel_scrolls() {
     assert_eq!(app.focus, PaneId::Audit, "a click moves the focus");
 }
 
+/// Each letter typed filters at once, and one on the way (`re`, before
+/// `re:` makes it a pattern) may hide the selected agent: another row
+/// stands in meanwhile, and the selection goes back to the agent as soon
+/// as the filter shows her again, so a change key acts on the one picked.
+/// Esc puts back the filter from before and its row; Enter on a filter
+/// that hides her settles on the row standing in.
+#[test]
+fn the_selection_returns_to_its_row_when_the_filter_shows_it_again() {
+    let mut app = loaded(120, 40);
+    run_command(&mut app, "agent carlos");
+    let carlos = Some("Carlos Garcia".to_string());
+    assert_eq!(selected_name(&app), carlos);
+    press(&mut app, &["/"]);
+    type_text(&mut app, "re");
+    assert!(!names(&app).contains(&"Carlos Garcia".to_string()), "{:?}", names(&app));
+    assert!(selected_name(&app).is_some() && selected_name(&app) != carlos);
+    type_text(&mut app, ":offline|available");
+    assert_ne!(names(&app)[0], "Carlos Garcia", "not the fallback's place: {:?}", names(&app));
+    assert_eq!(selected_name(&app), carlos, "{:?}", names(&app));
+    press(&mut app, &["enter"]);
+    assert_eq!(selected_name(&app), carlos);
+
+    press(&mut app, &["/", "ctrl-u"]);
+    type_text(&mut app, "re");
+    press(&mut app, &["esc"]);
+    assert_eq!(app.agents.filter().input(), "re:offline|available");
+    assert_eq!(selected_name(&app), carlos, "Esc puts back the row too");
+
+    press(&mut app, &["/", "ctrl-u"]);
+    type_text(&mut app, "re");
+    let stand_in = selected_name(&app);
+    press(&mut app, &["enter", "esc"]);
+    assert_eq!(app.agents.filter().input(), "");
+    assert_eq!(selected_name(&app), stand_in, "kept with Enter, the row shown is the one chosen");
+}
+
 #[test]
 fn an_agent_hidden_by_the_filter_is_still_found_by_name() {
     let mut app = loaded(120, 40);

@@ -69,6 +69,9 @@ pub trait ListNav {
     fn shown_len(&self) -> usize;
     fn filter_input(&self) -> &str;
     fn set_filter(&mut self, input: &str, lookup: &Lookup<'_>);
+    /// A filter is kept: the row shown selected is the chosen one from now
+    /// on, even when it only stands in for one the filter hides.
+    fn settle(&mut self) {}
     /// Re-sorts; false when the list has no such column or no sorting.
     fn resort(&mut self, change: SortChange, lookup: &Lookup<'_>) -> bool;
     /// Marks or unmarks the selected row; `None` when nothing is selected
@@ -128,6 +131,9 @@ impl<T: Entity> ListNav for TableView<T> {
     }
     fn set_filter(&mut self, input: &str, lookup: &Lookup<'_>) {
         TableView::set_filter(self, input, lookup);
+    }
+    fn settle(&mut self) {
+        TableView::settle(self);
     }
     fn resort(&mut self, change: SortChange, lookup: &Lookup<'_>) -> bool {
         let now = self.sort();

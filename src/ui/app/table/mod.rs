@@ -8,6 +8,7 @@
 mod marks;
 mod order;
 mod picks;
+mod selection;
 mod stale;
 
 pub use marks::MARK_FOR;
@@ -16,6 +17,7 @@ use super::filter::Filter;
 use crate::engine::Table;
 use crate::ui::entity::{Entity, Lookup};
 use marks::Marks;
+use selection::Selection;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,8 +48,10 @@ pub struct TableView<T: Entity> {
     cursor: usize,
     /// The first position drawn.
     offset: usize,
-    /// The selected entity's id, kept while refreshes move it around.
-    selected: Option<String>,
+    /// The entity chosen, kept while refreshes move it around. Only a
+    /// move (or a filter kept with Enter) changes it: a filter being typed,
+    /// or a refresh, that hides it leaves it chosen.
+    selection: Selection,
     /// Until its pane is first looked at or the selection moved, the
     /// selection is the top row, whichever entity that is: a pane opens at
     /// its top (the newest interaction), not on the row that happened to be
@@ -75,7 +79,7 @@ impl<T: Entity> Default for TableView<T> {
             group: None,
             cursor: 0,
             offset: 0,
-            selected: None,
+            selection: Selection::None,
             at_top: true,
             marks: Marks::default(),
             picks: HashSet::new(),
@@ -140,29 +144,49 @@ impl<T: Entity> TableView<T> {
         self.reselect();
     }
 
-    /// Puts the cursor back on the selected entity, or, when it is gone,
-    /// on whatever now holds its place.
+    /// Puts the cursor back on the chosen entity; while that is hidden, on
+    /// the row standing in for it, or whatever now holds its place.
     fn reselect(&mut self) {
         if self.at_top {
             self.cursor = 0;
-            self.remember();
+            self.choose();
             return;
         }
-        if let Some(id) = &self.selected {
-            let rows = self.rows();
-            if let Some(pos) = self.shown.iter().position(|&i| rows[i as usize].id() == id) {
-                self.cursor = pos;
-                return;
-            }
+        if let Some(pos) = self.position(self.selection.chosen()) {
+            self.cursor = pos;
+            self.selection.found();
+            return;
+        }
+        if let Some(pos) = self.position(self.selection.stand_in()) {
+            self.cursor = pos;
+            return;
         }
         self.cursor = self.cursor.min(self.shown.len().saturating_sub(1));
-        self.remember();
+        if let Some(row) = self.selected_row() {
+            let id = row.id().to_string();
+            self.selection.stand_on(id);
+        }
     }
 
-    fn remember(&mut self) {
+    /// Where `id` is in `shown`.
+    fn position(&self, id: Option<&str>) -> Option<usize> {
+        let id = id?;
+        let rows = self.rows();
+        self.shown.iter().position(|&i| rows[i as usize].id() == id)
+    }
+
+    /// The row under the cursor becomes the chosen one.
+    fn choose(&mut self) {
         if let Some(row) = self.selected_row() {
-            self.selected = Some(row.id().to_string());
+            self.selection = Selection::Chosen(row.id().to_string());
         }
+    }
+
+    /// The supervisor settles on the row shown selected (a filter kept
+    /// with Enter): a row standing in for a hidden one becomes the chosen
+    /// one, so clearing the filter later stays on it.
+    pub fn settle(&mut self) {
+        self.selection.settle();
     }
 
     pub fn set_filter(&mut self, input: &str, lookup: &Lookup<'_>) {
@@ -188,7 +212,7 @@ impl<T: Entity> TableView<T> {
             self.group = group;
             self.cursor = 0;
             self.offset = 0;
-            self.selected = None;
+            self.selection = Selection::None;
             self.refilter(lookup);
         }
     }
@@ -204,19 +228,18 @@ impl<T: Entity> TableView<T> {
         self.at_top = false;
         let last = self.shown.len().saturating_sub(1);
         self.cursor = self.cursor.saturating_add_signed(delta).min(last);
-        self.remember();
+        self.choose();
     }
 
     pub fn select_position(&mut self, position: usize) {
         self.at_top = false;
         self.cursor = position.min(self.shown.len().saturating_sub(1));
-        self.remember();
+        self.choose();
     }
 
     /// Selects an entity by id; false when the filter or group hides it.
     pub fn select_id(&mut self, id: &str) -> bool {
-        let rows = self.rows();
-        match self.shown.iter().position(|&i| rows[i as usize].id() == id) {
+        match self.position(Some(id)) {
             Some(pos) => {
                 self.select_position(pos);
                 true
@@ -292,8 +315,9 @@ impl<T: Entity> TableView<T> {
         self.shown.get(self.cursor).map(|&i| &self.rows()[i as usize])
     }
 
+    /// The id of the row shown selected (what a change key acts on).
     pub fn selected_id(&self) -> Option<&str> {
-        self.selected.as_deref()
+        self.selected_row().map(Entity::id)
     }
 
     pub fn cursor(&self) -> usize {

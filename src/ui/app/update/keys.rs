@@ -129,7 +129,9 @@ fn text_input(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
             // fault, until it is mended or Esc puts back the one before.
             KeyCode::Enter if Filter::parse(&prompt.input).error().is_some() => {}
             KeyCode::Enter => {
+                let list = prompt.list;
                 app.overlays.pop();
+                app.list_mut(list).0.settle();
             }
             KeyCode::Esc => {
                 let (list, before) = (prompt.list, prompt.before.clone());
