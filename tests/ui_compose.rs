@@ -269,6 +269,25 @@ fn the_command_line_refuses_a_pause_reason_with_another_state() {
     assert!(error.contains("only a Break takes a pause reason: write state Busy alone"), "{error}");
 }
 
+/// A pause reason with spaces may be quoted, as `:attr` teaches for a
+/// value; one the tenant does not have is refused on the line, as a code
+/// is, rather than opening a form only to say so.
+#[test]
+fn the_command_line_reads_a_quoted_pause_reason_and_refuses_an_unknown_one() {
+    let mut app = ready(120, 40);
+    run_command(&mut app, r#"state Break "Queue Full""#);
+    assert_eq!(
+        confirmation(&app).plan.lines[0].after,
+        "Break (Queue Full)",
+        "the quotes are not the reason's"
+    );
+    press(&mut app, &["esc", "esc", "y"]);
+    assert!(run_command(&mut app, r#"state Break "Coffee Run""#).is_empty(), "nothing goes");
+    let Some(Overlay::Palette(line)) = app.overlays.last() else { panic!("the palette stays") };
+    let error = line.error.clone().unwrap_or_default();
+    assert_eq!(error, r#""Coffee Run" is not one of the tenant's pause reasons; Tab lists them"#);
+}
+
 #[test]
 fn read_only_keys_say_so_and_send_nothing() {
     let mut session = sandbox_session();

@@ -321,13 +321,12 @@ fn a_pause_reason_is_kept_in_the_form_until_the_tenants_list_says_whether_it_hol
     let Some(Overlay::Confirm(confirm)) = app.overlays.last() else { panic!("{}", render(&app)) };
     assert_eq!(confirm.plan.lines[0].after, "Break (Lunch)");
 
-    // One the tenant does not have: shown, and refused by name.
+    // One the tenant does not have, once its list is known: refused on
+    // the line, by name, before any form opens.
     let mut app = ready(120, 40);
     run_command(&mut app, "state Break Snack");
-    let screen = render(&app);
-    assert!(screen.contains("◂ Snack ▸") && screen.contains("\"Snack\""), "{screen}");
-    press(&mut app, &["enter"]);
-    assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))), "not sent: {}", render(&app));
+    let Some(Overlay::Palette(line)) = app.overlays.last() else { panic!("{}", render(&app)) };
+    assert!(line.error.as_deref().is_some_and(|e| e.contains("\"Snack\" is not one of")), "{line:?}");
 }
 
 #[test]

@@ -4,14 +4,17 @@
 //! more [`PaletteCommand`].
 
 mod specs;
+mod state;
+mod words;
 
 use super::pane::{CampaignSide, PaneId};
 use super::{App, ListId};
-use crate::domain::agent_status::AgentStatus;
 use crate::sandbox::FaultProfile;
 use crate::ui::entity::{Directory, Person};
 use crate::ui::keymap::Verb;
 use specs::{Args, SPECS, Spec};
+use state::{state, state_suggestions};
+use words::words;
 
 /// Suggestions shown at once.
 const MOST_SUGGESTIONS: usize = 8;
@@ -153,33 +156,6 @@ pub fn suggestions(input: &str, scope: &Scope<'_>) -> Vec<Suggestion> {
     }
 }
 
-/// A status first, then, after a Break, the tenant's pause reasons.
-fn state_suggestions(rest: &str, scope: &Scope<'_>) -> Vec<Suggestion> {
-    let Some((status, reason)) = rest.split_once(' ') else {
-        return AgentStatus::ALL
-            .iter()
-            .filter(|s| s.as_str().to_lowercase().starts_with(rest))
-            .map(|s| {
-                let space = if *s == AgentStatus::Break { " " } else { "" };
-                Suggestion { line: format!("state {s}{space}"), desc: "status".into() }
-            })
-            .collect();
-    };
-    let Some(status) = AgentStatus::ALL.into_iter().find(|s| s.as_str().eq_ignore_ascii_case(status)) else {
-        return Vec::new();
-    };
-    if status != AgentStatus::Break {
-        return Vec::new();
-    }
-    let reason = reason.trim_start();
-    scope
-        .pause_reasons
-        .iter()
-        .filter(|r| r.to_lowercase().starts_with(reason))
-        .map(|r| Suggestion { line: format!("state {status} {r}"), desc: "pause reason".into() })
-        .collect()
-}
-
 /// Reads a whole line into a command, or says in words why it cannot.
 pub fn parse(input: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
     let input = input.trim();
@@ -257,32 +233,6 @@ fn edits(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// `state <status> [reason]`: the status as the tenant spells it, the
-/// reason matched to the tenant's list when it is one of them.
-fn state(rest: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
-    let (status, reason) = rest.split_once(' ').map_or((rest, ""), |(s, r)| (s, r.trim()));
-    if status.is_empty() {
-        return Err(
-            "state needs a status: state <Available|Busy|Break|Training|Offline> [pause reason]".into()
-        );
-    }
-    let status =
-        AgentStatus::ALL.into_iter().find(|s| s.as_str().eq_ignore_ascii_case(status)).ok_or_else(|| {
-            format!("{status:?} is not a status; use Available, Busy, Break, Training or Offline")
-        })?;
-    // As a file's line or the form would: a reason never goes with another state.
-    if !reason.is_empty() && status != AgentStatus::Break {
-        return Err(format!(
-            "only a Break takes a pause reason: write state {status} alone, or state Break {reason}"
-        ));
-    }
-    let reason = (!reason.is_empty()).then(|| {
-        let known = scope.pause_reasons.iter().find(|r| r.eq_ignore_ascii_case(reason));
-        known.map_or_else(|| reason.to_string(), |r| (*r).to_string())
-    });
-    Ok(PaletteCommand::State { status: status.as_str().to_string(), reason })
-}
-
 /// `dispose <code>`: one of the codes where the keys are, as the tenant
 /// spells it.
 fn dispose(code: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
@@ -308,33 +258,6 @@ fn pairs(rest: &str) -> Result<Vec<(String, String)>, String> {
             )),
         })
         .collect()
-}
-
-/// `text` split at spaces outside double quotes, the quotes kept.
-fn words(text: &str) -> Result<Vec<String>, String> {
-    let (mut words, mut word, mut quoted, mut escaped) = (Vec::new(), String::new(), false, false);
-    for c in text.chars() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' if quoted => escaped = true,
-            '"' => quoted = !quoted,
-            c if c.is_whitespace() && !quoted => {
-                if !word.is_empty() {
-                    words.push(std::mem::take(&mut word));
-                }
-                continue;
-            }
-            _ => {}
-        }
-        word.push(c);
-    }
-    if quoted {
-        return Err(format!("{word:?} opens a quote it does not close"));
-    }
-    if !word.is_empty() {
-        words.push(word);
-    }
-    Ok(words)
 }
 
 fn agent(agents: &Directory, name: &str) -> Result<PaletteCommand, String> {

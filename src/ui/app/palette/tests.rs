@@ -67,6 +67,16 @@ fn changes_complete_their_arguments_and_parse_to_what_the_tenant_spells() {
     );
     assert!(parse("state lunch", &scope).unwrap_err().contains("is not a status"));
     assert_eq!(
+        parse(r#"state "break" "queue full""#, &scope),
+        Ok(PaletteCommand::State { status: "Break".into(), reason: Some("Queue Full".into()) }),
+        "quoted as attr quotes a value"
+    );
+    assert_eq!(lines(r#"state break "que"#), ["state Break Queue Full"]);
+    assert_eq!(
+        parse("state break coffee", &scope).unwrap_err(),
+        r#""coffee" is not one of the tenant's pause reasons; Tab lists them"#
+    );
+    assert_eq!(
         parse("attr tier=gold score=9", &scope),
         Ok(PaletteCommand::Attr(vec![("tier".into(), "gold".into()), ("score".into(), "9".into())]))
     );
