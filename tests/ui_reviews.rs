@@ -170,3 +170,54 @@ fn the_review_says_which_notes_new_ones_replace() {
     let screen = render(&app);
     assert!(screen.contains(r#"with notes: "call back Friday", replacing "left a voicemail""#), "{screen}");
 }
+
+/// A DELETE of a key an interaction does not hold does nothing to it,
+/// which the tenant takes without a word: the form says so on the row as
+/// the key is typed, and the confirmation warns of it and shows no
+/// deletion there.
+#[test]
+fn deleting_a_key_an_interaction_lacks_is_said_to_do_nothing() {
+    use cxone_console::api::model::Attribute;
+    let delete = |app: &mut App| {
+        type_text(app, "priority_score");
+        press(app, &["tab", "tab"]);
+        while form(app).fields[2].value() != "DELETE" {
+            press(app, &["right"]);
+        }
+    };
+    let mut app = ready(140, 40);
+    press(&mut app, &["2", "a"]);
+    delete(&mut app);
+    let said = "priority_score is not set on this interaction (as of the last refresh): nothing to delete";
+    assert_eq!(form(&app).fields[0].aside, said);
+    assert!(render(&app).contains("Key: priority_score is not set on this interaction"), "{}", render(&app));
+    press(&mut app, &["enter"]);
+    let plan = &confirmation(&app).plan;
+    assert!(plan.warning.as_deref().is_some_and(|w| w.contains(&format!("{said}."))), "{:?}", plan.warning);
+    assert_eq!(plan.lines[0].after, "priority_score: nothing to delete");
+
+    let mut rows = interactions();
+    let total = rows.len();
+    rows[0].attributes.push(Attribute { key: "priority_score".into(), value: serde_json::json!(5) });
+    let holder = rows[0].id.to_string();
+    let mut app = ready(140, 40);
+    feed(&mut app, [Event::Snapshot(cxone_console::engine::Snapshot::Interactions(table(rows, 2, &[])))]);
+    press(&mut app, &["2", "*", "a"]);
+    delete(&mut app);
+    let said = format!(
+        "priority_score is not set on {} of the {total} interactions (as of the last refresh): nothing to delete",
+        total - 1
+    );
+    assert_eq!(form(&app).fields[0].aside, said);
+    press(&mut app, &["enter"]);
+    let plan = &confirmation(&app).plan;
+    assert!(plan.warning.as_deref().is_some_and(|w| w.contains(&said)), "{:?}", plan.warning);
+    let deleted: Vec<&str> = plan
+        .lines
+        .iter()
+        .filter(|l| l.after == "priority_score deleted")
+        .map(|l| l.entity.as_str())
+        .collect();
+    assert_eq!(deleted.len(), 1, "only the holder's: {deleted:?}");
+    assert!(holder.starts_with(&deleted[0][..8]), "{deleted:?} {holder}");
+}

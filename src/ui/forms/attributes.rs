@@ -188,9 +188,37 @@ fn note_values_not_sent(fields: &mut [Field]) {
     }
 }
 
+/// A DELETE of a key that some of the interactions lack does nothing to
+/// those, which the tenant takes without a word: said on the row as it is
+/// typed, and warned of again on the confirmation.
+fn nothing_to_delete(key: &str, rows: &[Interaction]) -> Option<String> {
+    let lacking = rows.iter().filter(|i| !holds(i, key)).count();
+    let whom = match (lacking, rows.len()) {
+        (0, _) => return None,
+        (_, 1) => "this interaction".to_string(),
+        (l, n) if l == n => format!("any of the {n} interactions"),
+        (l, n) => format!("{l} of the {n} interactions"),
+    };
+    Some(format!("{key} is not set on {whom} (as of the last refresh): nothing to delete"))
+}
+
+fn holds(interaction: &Interaction, key: &str) -> bool {
+    interaction.attributes.iter().any(|a| a.key == key)
+}
+
+fn note_nothing_to_delete(fields: &mut [Field], rows: &[Interaction]) {
+    for row in fields.chunks_mut(PER_ROW) {
+        let [key, _, mode] = row else { continue };
+        let typed = key.value();
+        let deleting = mode.value() == AttributeMode::Delete.as_str() && !typed.trim().is_empty();
+        key.aside = deleting.then(|| nothing_to_delete(typed.trim(), rows)).flatten().unwrap_or_default();
+    }
+}
+
 pub(super) fn check(fields: &mut [Field], rows: &[Interaction]) -> Check {
     follow_modes(fields, rows);
     note_values_not_sent(fields);
+    note_nothing_to_delete(fields, rows);
     let numbered = drafts(fields);
     let drafts: Vec<AttributeDraft> = numbered.iter().map(|(_, d)| d.clone()).collect();
     // Problems name the n-th draft; the form's rows skip blank ones.
@@ -221,6 +249,9 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction]) -> Check {
                     .entries
                     .iter()
                     .map(|e| match e.mode {
+                        AttributeMode::Delete if !holds(row, e.key.as_str()) => {
+                            format!("{}: nothing to delete", e.key)
+                        }
                         AttributeMode::Delete => format!("{} deleted", e.key),
                         mode => format!("{}={} ({mode})", e.key, shown(&e.value.to_json())),
                     })
@@ -255,7 +286,15 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction]) -> Check {
         many => format!("Change the attributes of {}?", count(many.len(), "interaction")),
     };
     let label = count(drafts.len(), "attribute");
-    check.finish(|| Plan::new(title, label, lines, Outgoing::Attributes(each)).counted("interaction"))
+    let warnings: Vec<String> = drafts
+        .iter()
+        .filter(|d| d.mode == AttributeMode::Delete.as_str())
+        .filter_map(|d| nothing_to_delete(d.key.trim(), rows))
+        .collect();
+    check.finish(|| {
+        let plan = Plan::new(title, label, lines, Outgoing::Attributes(each)).counted("interaction");
+        warnings.into_iter().fold(plan, |plan, warning| plan.warn(format!("{warning}.")))
+    })
 }
 
 /// What the tenant would make of `update` on an interaction holding
