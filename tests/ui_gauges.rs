@@ -114,3 +114,26 @@ fn one_sample_shows_one_latency_in_the_window_and_the_run() {
     let all = screen.lines().find(|l| l.contains("All operations")).unwrap_or_else(|| panic!("{screen}"));
     assert!(all.contains("8.6ms     8.6ms"), "p99 and run p99 alike: {all}");
 }
+
+/// Changes refused before they were sent (outside their shift, say) count
+/// as errors, as the metrics spec has them, but the gauge says how many of
+/// them never reached the tenant, so their rate does not read as the
+/// tenant failing. `m` names their class.
+#[test]
+fn errors_refused_before_sending_are_said_apart() {
+    use cxone_console::engine::metrics::{ErrorClass, Metrics, Operation, Outcome};
+    let start = tokio::time::Instant::now();
+    let metrics = Metrics::starting_at(start);
+    let latency = std::time::Duration::from_millis(40);
+    metrics.record_at(start, Operation::AgentStatus, Outcome::Succeeded, latency);
+    for _ in 0..3 {
+        metrics.record_at(start, Operation::AgentStatus, Outcome::Failed(ErrorClass::Validation), latency);
+    }
+    let snapshot = std::sync::Arc::new(metrics.snapshot_at(start));
+    for (width, height) in [(150, 36), (80, 24)] {
+        let mut app = loaded(width, height);
+        feed(&mut app, [Event::Metrics(snapshot.clone())]);
+        let screen = render(&app);
+        assert!(screen.contains("75.0% (3 of 4; 3 never sent)"), "{screen}");
+    }
+}

@@ -5,7 +5,7 @@
 use super::data_actions::{ERROR_RATE_WARN, error_role};
 use super::format;
 use crate::api::SetbackCounts;
-use crate::engine::metrics::{LatencySummary, MetricsSnapshot, PeriodSnapshot};
+use crate::engine::metrics::{ErrorClass, LatencySummary, MetricsSnapshot, PeriodSnapshot};
 use crate::ui::app::App;
 use crate::ui::theme::Role;
 use crate::ui::widgets::fit::{fit, wrap};
@@ -166,18 +166,21 @@ pub(crate) fn setbacks(counts: &SetbackCounts) -> Option<String> {
 }
 
 /// The window's error rate as a bar coloured by its threshold, with counts.
+/// Changes the console refused before sending (validation) count, as the
+/// metrics spec has them, but are said apart: a rate made of them is no
+/// sign of the tenant failing.
 fn errors(period: &PeriodSnapshot, room: usize, app: &App) -> Vec<Span<'static>> {
     let theme = &app.theme;
     let Some(rate) = period.error_rate else {
         return vec![Span::styled("nothing completed", theme.style(Role::Muted))];
     };
     let role = error_role(rate);
-    let words = format!(
-        " {} ({} of {})",
-        format::percent(rate),
-        format::count(period.failed),
-        format::count(period.completed)
-    );
+    let mut counts = format!("{} of {}", format::count(period.failed), format::count(period.completed));
+    let unsent = period.errors.get(ErrorClass::Validation);
+    if unsent > 0 {
+        counts.push_str(&format!("; {} never sent", format::count(unsent)));
+    }
+    let words = format!(" {} ({counts})", format::percent(rate));
     let columns = room.saturating_sub(words.chars().count()).clamp(0, 12);
     let mut spans: Vec<Span> = bar::bar(rate, columns, theme.style(role), theme.style(Role::Muted)).into();
     spans.push(Span::styled(words, theme.style(role)));
