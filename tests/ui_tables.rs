@@ -352,3 +352,35 @@ fn interactions_open_newest_first() {
     assert_eq!(app.interactions.selected_row().map(|i| i.id.as_str()), Some(newest.id.as_str()));
     assert!(render(&app).contains("Start…▼"), "the column says it: {}", render(&app));
 }
+
+/// `/` opens empty, as lazygit's filter does: what is typed is a new filter
+/// rather than going on the end of the one in force, which ↑ brings back to
+/// edit.
+#[test]
+fn the_filter_prompt_opens_empty_and_up_recalls_the_filter_in_force() {
+    let mut app = loaded(120, 40);
+    press(&mut app, &["/"]);
+    type_text(&mut app, "re:^break");
+    press(&mut app, &["enter", "/"]);
+    assert!(render(&app).contains("↑ recalls re:^break"), "{}", render(&app));
+    type_text(&mut app, "re:^break");
+    press(&mut app, &["enter"]);
+    assert_eq!(app.agents.filter().input(), "re:^break", "typed anew, not on the end");
+    press(&mut app, &["/", "up"]);
+    type_text(&mut app, "$");
+    press(&mut app, &["enter"]);
+    assert_eq!(app.agents.filter().input(), "re:^break$");
+    assert_eq!(names(&app), ["Beatriz Costa", "Elif Kaya"]);
+}
+
+/// Enter with no row shown says nothing is selected, as a change key does,
+/// rather than opening a window with nothing in it.
+#[test]
+fn enter_with_no_row_shown_says_nothing_is_selected() {
+    let mut app = loaded(120, 40);
+    press(&mut app, &["/"]);
+    type_text(&mut app, "nobody at all");
+    press(&mut app, &["enter", "enter"]);
+    assert!(app.overlays.is_empty(), "no empty window: {:?}", app.overlays);
+    assert!(render(&app).contains("No agent is selected."), "{}", render(&app));
+}

@@ -40,10 +40,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                         theme.style(Role::Muted),
                     ));
                 }
-                None => spans.push(Span::styled(
-                    "  re: for a regex, cell by cell · ! inverts · Enter keeps · Esc undoes",
-                    theme.style(Role::Muted),
-                )),
+                None => {
+                    // The prompt opens empty: ↑ is how to edit the filter in force.
+                    let lead = if prompt.input.is_empty() && !prompt.before.is_empty() {
+                        format!("  ↑ recalls {} · ", prompt.before)
+                    } else {
+                        "  ".to_string()
+                    };
+                    spans.push(Span::styled(
+                        format!("{lead}re: for a regex, cell by cell · ! inverts · Enter keeps · Esc undoes"),
+                        theme.style(Role::Muted),
+                    ));
+                }
             }
             Line::from(spans)
         }

@@ -133,6 +133,11 @@ fn text_input(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
                 app.overlays.pop();
                 app.list_mut(list).0.settle();
             }
+            // The filter in force when the prompt opened, to edit.
+            KeyCode::Up => {
+                prompt.input = prompt.before.clone();
+                return edited(app);
+            }
             KeyCode::Esc => {
                 let (list, before) = (prompt.list, prompt.before.clone());
                 app.overlays.pop();

@@ -96,8 +96,14 @@ fn pane(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
         Verb::PageDown => navigate(app, list, |nav, h| nav.move_by(whole(h))),
         Verb::PageUp => navigate(app, list, |nav, h| nav.move_by(-whole(h))),
         Verb::Filter => {
+            // Opens empty, as lazygit's filter does, and filters as typed
+            // from there: a letter starts a new filter instead of going on
+            // the end of the one in force, which ↑ brings back to edit.
             let before = app.list(list).filter_input().to_string();
-            app.overlays.push(Overlay::Filter(FilterPrompt { list, input: before.clone(), before }));
+            app.overlays.push(Overlay::Filter(FilterPrompt { list, input: String::new(), before }));
+            let (nav, lookup) = app.list_mut(list);
+            nav.set_filter("", &lookup);
+            app.sync_contacts();
         }
         Verb::ClearFilter => {
             let (nav, lookup) = app.list_mut(list);
@@ -249,7 +255,11 @@ fn open(app: &mut App, list: ListId) {
                 app.overlays.push(Overlay::AuditRecord { serial, scroll: 0 });
             }
         }
-        _ => app.overlays.push(Overlay::Detail { list, scroll: 0 }),
+        // As a change key says, rather than a window with nothing in it.
+        _ => match app.list(list).noun().filter(|_| app.list(list).selected_id().is_none()) {
+            Some(noun) => app.flash(format!("No {noun} is selected."), Level::Info),
+            None => app.overlays.push(Overlay::Detail { list, scroll: 0 }),
+        },
     }
 }
 
