@@ -150,3 +150,16 @@ fn a_deploy_form_starts_blank_and_says_a_taken_name_as_it_is_typed() {
     press(&mut app, &["backspace"]);
     assert!(!snap(&app).contains("already deployed"), "{}", snap(&app));
 }
+
+/// `t` runs the routing handler the console ships, whichever action is
+/// selected: the title says so, naming the selected one it is not.
+#[test]
+fn a_simulation_says_it_is_not_the_selected_action() {
+    let mut app = ready(140, 40);
+    press(&mut app, &["4"]);
+    let name = app.data_actions.selected_row().map(|a| a.name.clone()).unwrap_or_default();
+    press(&mut app, &["t"]);
+    let title = format!("Simulate · the shipped routing handler, locally — not {name}");
+    assert_eq!(form(&app).title, title);
+    assert!(snap(&app).contains(&title), "{}", snap(&app));
+}

@@ -17,11 +17,18 @@ const METRICS_DAYS: i64 = 7;
 /// The version a new action starts at.
 const FIRST_VERSION: &str = "1.0.0";
 
-pub(super) fn open_simulate() -> Form {
+/// The simulation runs the routing handler the console ships (the
+/// documents'), whichever action is selected: the title says so, naming
+/// the selected one it is not.
+pub(super) fn open_simulate(selected: Option<&str>) -> Form {
     let sample = serde_json::to_string(&sample_input()).unwrap_or_default();
     let fields =
         vec![Field::text("input", "Input (JSON)", &sample, "the documents' sample; edit it").wrapping()];
-    Form::new(Kind::Simulate, "Simulate · the routing handler, locally", fields)
+    let title = match selected {
+        Some(name) => format!("Simulate · the shipped routing handler, locally — not {name}"),
+        None => "Simulate · the shipped routing handler, locally".to_string(),
+    };
+    Form::new(Kind::Simulate, title, fields)
 }
 
 pub(super) fn check_simulate(fields: &[Field]) -> Check {

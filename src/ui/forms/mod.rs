@@ -353,8 +353,9 @@ pub fn attributes(rows: Vec<Interaction>, typed: &[(String, String)]) -> Form {
     attributes::open(rows, typed)
 }
 
-pub fn simulate() -> Form {
-    data_action::open_simulate()
+/// `selected`: the data action selected where the keys are, if any.
+pub fn simulate(selected: Option<&str>) -> Form {
+    data_action::open_simulate(selected)
 }
 
 pub fn deploy(deployed: Vec<DataAction>) -> Form {

@@ -40,7 +40,7 @@ pub(super) fn run(app: &mut App, command: PaletteCommand, effects: &mut Vec<Effe
             }
             Err(why) => app.flash(why, Level::Warn),
         },
-        PaletteCommand::Simulate => compose::show(app, forms::simulate(), effects),
+        PaletteCommand::Simulate => compose::show(app, compose::simulate(app), effects),
         PaletteCommand::Deploy => {
             compose::show(app, forms::deploy(app.data_actions.rows().to_vec()), effects)
         }

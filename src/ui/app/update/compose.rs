@@ -24,7 +24,7 @@ pub(super) fn open(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
             targets(app, list).map(|t| forms::interaction_disposition(t.interactions, None, &app.rules))
         }
         Verb::Attributes => targets(app, list).map(|t| forms::attributes(t.interactions, &[])),
-        Verb::Simulate => Ok(forms::simulate()),
+        Verb::Simulate => Ok(simulate(app)),
         Verb::Deploy => Ok(forms::deploy(app.data_actions.rows().to_vec())),
         Verb::NewVersion => action(app).map(forms::new_version),
         Verb::Deprecate => action(app).map(forms::deprecate),
@@ -65,6 +65,13 @@ pub(super) fn targets(app: &App, list: ListId) -> Result<Targets, String> {
         _ => return Err("Marks and changes work on agents, interactions and contacts.".into()),
     }
     Ok(targets)
+}
+
+/// The simulation form, naming the data action selected when the keys are
+/// on them: it is not the one simulated.
+pub(super) fn simulate(app: &App) -> forms::Form {
+    let on_actions = app.focused_list() == ListId::DataActions;
+    forms::simulate(app.data_actions.selected_row().filter(|_| on_actions).map(|a| a.name.as_str()))
 }
 
 fn action(app: &App) -> Result<crate::api::model::DataAction, String> {
