@@ -97,15 +97,20 @@ fn a_huge_timeout_says_the_range_and_an_empty_input_is_required() {
     assert!(!screen.contains("EOF"), "{screen}");
 }
 
+/// A deprecated action takes no new version: `v` says so in a line, as
+/// other keys that cannot act do, and opens no form only to refuse.
 #[test]
-fn a_new_version_of_a_deprecated_action_is_refused_as_the_form_opens() {
+fn a_new_version_of_a_deprecated_action_is_refused_without_a_form() {
     let mut app = medium();
     press(&mut app, &["4", "/"]);
     type_text(&mut app, "Legacy");
     press(&mut app, &["enter", "v"]);
+    assert!(app.overlays.is_empty(), "no form: {:?}", app.overlays.last());
     let screen = snap(&app);
     assert!(
-        screen.contains("✕ LegacyCrmSync") && screen.contains("is deprecated; deploy a new action"),
+        screen.contains(
+            "v: LegacyCrmSync is deprecated and takes no new version; deploy a new action instead (n)."
+        ),
         "{screen}"
     );
 }

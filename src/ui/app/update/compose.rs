@@ -26,7 +26,7 @@ pub(super) fn open(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
         Verb::Attributes => targets(app, list).map(|t| forms::attributes(t.interactions, &[])),
         Verb::Simulate => Ok(simulate(app)),
         Verb::Deploy => Ok(forms::deploy(app.data_actions.rows().to_vec())),
-        Verb::NewVersion => action(app).map(forms::new_version),
+        Verb::NewVersion => action(app).and_then(|a| versionable(app, a)).map(forms::new_version),
         Verb::Deprecate => action(app).map(forms::deprecate),
         Verb::ActionMetrics => {
             let now = crate::domain::Timestamp::from_datetime(app.clock.wall);
@@ -72,6 +72,24 @@ pub(super) fn targets(app: &App, list: ListId) -> Result<Targets, String> {
 pub(super) fn simulate(app: &App) -> forms::Form {
     let on_actions = app.focused_list() == ListId::DataActions;
     forms::simulate(app.data_actions.selected_row().filter(|_| on_actions).map(|a| a.name.as_str()))
+}
+
+/// A deprecated action takes no new version, and no version typed would
+/// mend that: said in a line, as other keys that cannot act say it,
+/// instead of a form opened only to refuse.
+fn versionable(
+    app: &App,
+    action: crate::api::model::DataAction,
+) -> Result<crate::api::model::DataAction, String> {
+    if !action.is_deprecated {
+        return Ok(action);
+    }
+    let key = app.key_or_name(Context::Table, Verb::NewVersion);
+    let deploy = app.key_or_name(Context::Table, Verb::Deploy);
+    Err(format!(
+        "{key}: {} is deprecated and takes no new version; deploy a new action instead ({deploy}).",
+        action.name
+    ))
 }
 
 fn action(app: &App) -> Result<crate::api::model::DataAction, String> {
