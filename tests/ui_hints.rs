@@ -182,7 +182,7 @@ fn a_change_key_on_the_wrong_pane_says_where_it_works() {
     press(&mut app, &["3", "d"]);
     assert_eq!(
         flash(&app),
-        "d: dispositions are for Interactions (press 2) and Contacts (press l); this is Campaigns."
+        "d: dispositions are for Interactions (press 2), outcomes for Contacts (press l); this is Campaigns."
     );
     press(&mut app, &["1", "x"]);
     assert_eq!(flash(&app), "x: deprecations are for Data actions (press 4); this is Agents.");
@@ -212,7 +212,7 @@ fn wrong_pane_messages_name_the_keys_of_the_keymap_in_effect() {
     run_line(&mut app, "dispose 101");
     assert_eq!(
         flash(&app),
-        "dispose works on Interactions (press 2) or Contacts (press 3, then l).",
+        "dispose sets a disposition on Interactions (press 2) or an outcome on Contacts (press 3, then l).",
         "the command line's refusal too"
     );
 }
@@ -305,6 +305,7 @@ fn the_hint_line_names_the_keys_between_campaigns_and_contacts() {
     assert!(!footer(&app).contains("h campaigns"), "{}", footer(&app));
     press(&mut app, &["l"]);
     assert!(footer(&app).contains(" h campaigns "), "{}", footer(&app));
+    assert!(footer(&app).contains("d outcome") && !footer(&app).contains("disposition"), "{}", footer(&app));
     assert!(!footer(&app).contains("l contacts"), "{}", footer(&app));
     press(&mut app, &["1"]);
     assert!(!footer(&app).contains("contacts") && !footer(&app).contains("campaigns"), "{}", footer(&app));

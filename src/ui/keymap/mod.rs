@@ -124,6 +124,7 @@ impl Keymap {
                     continue;
                 }
                 let (Some(label), Some(key)) = (&binding.hint, binding.keys.first()) else { continue };
+                let label = &binding.verb.label_on(list, label);
                 // A key a more specific context took does something else here.
                 if self.verb_on(context, *key, list) != Some(binding.verb) {
                     continue;
@@ -221,7 +222,8 @@ mod tests {
         };
         assert_eq!(labels(ListId::Agents, false)[0], "state");
         assert!(!labels(ListId::Agents, false).contains(&"disposition".to_string()));
-        assert_eq!(labels(ListId::Contacts, false)[0], "disposition");
+        assert_eq!(labels(ListId::Contacts, false)[0], "outcome", "what the contact's form sets");
+        assert!(labels(ListId::Interactions, false).contains(&"disposition".to_string()));
         assert!(!labels(ListId::Agents, true).contains(&"state".to_string()));
         assert!(
             labels(ListId::DataActions, true).contains(&"simulate".to_string()),

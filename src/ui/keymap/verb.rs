@@ -254,6 +254,17 @@ impl Verb {
         }
     }
 
+    /// The hint's `label` on `list`. What `d` sets on a contact is its
+    /// outcome, as the contact's form and confirmation call it, where an
+    /// interaction is given a disposition; a label of the keymap's own
+    /// choosing stays as written.
+    pub fn label_on(self, list: Option<ListId>, label: &str) -> String {
+        match (self, list) {
+            (Self::Dispose, Some(ListId::Contacts)) if label == "disposition" => "outcome".to_string(),
+            _ => label.to_string(),
+        }
+    }
+
     pub fn names() -> impl Iterator<Item = &'static str> {
         VERBS.iter().map(|(name, ..)| *name)
     }

@@ -44,7 +44,11 @@ pub(super) const SPECS: &[Spec] = &[
     spec("audit", Args::None, "Move to the audit log"),
     spec("agent", Args::AgentName, "Jump to an agent by name"),
     change("state", Args::State, "Set the selected or marked agents' state (and pause reason)"),
-    change("dispose", Args::Code, "Set a disposition on the selected or marked interactions or contacts"),
+    change(
+        "dispose",
+        Args::Code,
+        "Set a disposition on the selected or marked interactions, an outcome on contacts",
+    ),
     change("attr", Args::Pairs, "Change the selected or marked interactions' attributes"),
     spec("simulate", Args::None, "Try the routing handler on an input, locally"),
     change("deploy", Args::None, "Deploy a new data action"),

@@ -111,8 +111,10 @@ fn dispose(app: &mut App, code: &str, effects: &mut Vec<Effect>) {
         ListId::Contacts | ListId::Campaigns => ListId::Contacts,
         ListId::Interactions => ListId::Interactions,
         _ => {
-            let lists = app.lists_and_ways(&[ListId::Interactions, ListId::Contacts], true);
-            return app.flash(format!("dispose works on {lists}."), Level::Info);
+            let interactions = app.lists_and_ways(&[ListId::Interactions], false);
+            let contacts = app.lists_and_ways(&[ListId::Contacts], false);
+            let text = format!("dispose sets a disposition on {interactions} or an outcome on {contacts}.");
+            return app.flash(text, Level::Info);
         }
     };
     match compose::targets(app, list) {

@@ -102,7 +102,6 @@ fn wrong_pane(app: &mut App, verb: Verb) {
     let key = app.key_or_name(Context::Table, verb);
     let what = match verb {
         Verb::ChangeState => "state changes",
-        Verb::Dispose => "dispositions",
         Verb::Attributes => "attribute changes",
         Verb::Simulate => "simulations",
         Verb::Deploy => "deployments",
@@ -111,8 +110,19 @@ fn wrong_pane(app: &mut App, verb: Verb) {
         Verb::ActionMetrics => "execution metrics",
         _ => "changes",
     };
-    let lists = app.lists_and_ways(verb.lists().unwrap_or(&[]), false);
-    let text = format!("{key}: {what} are for {lists}; this is {}.", app.focused_list().title());
+    let here = app.focused_list().title();
+    let text = match verb {
+        // A contact is given an outcome, as its form says, not a disposition.
+        Verb::Dispose => format!(
+            "{key}: dispositions are for {}, outcomes for {}; this is {here}.",
+            app.lists_and_ways(&[ListId::Interactions], false),
+            app.lists_and_ways(&[ListId::Contacts], false)
+        ),
+        _ => format!(
+            "{key}: {what} are for {}; this is {here}.",
+            app.lists_and_ways(verb.lists().unwrap_or(&[]), false)
+        ),
+    };
     app.flash(text, Level::Info);
 }
 
