@@ -149,3 +149,25 @@ async fn the_pane_names_the_target_a_change_read() {
         assert_eq!(flow.app.audit.shown_len(), 1, "/{filter}: {}", flow.screen());
     }
 }
+
+/// Where the pane is too narrow for the target's column (80×24, 100×30),
+/// the target's name opens what the record says instead of leaving the
+/// line: whom a change was for comes before what it sent or why.
+#[test]
+fn the_target_keeps_its_name_on_the_line_where_its_column_does_not_fit() {
+    for (width, height, intent, applied) in [
+        (80, 24, "intent   Amara Okaf", "applied  Amara Okaf"),
+        (100, 30, "intent   Amara Okafor: PUT pauseReason", "applied  Amara Okafor: is now Break"),
+    ] {
+        let mut app = loaded(width, height);
+        let named = audit_trail().into_iter().take(2).map(|mut record| {
+            if let Some(target) = record.entry.target.as_mut() {
+                target.name = Some("Amara Okafor".into());
+            }
+            cxone_console::engine::Event::Audit(std::sync::Arc::new(record))
+        });
+        feed(&mut app, named);
+        let screen = render(&app);
+        assert!(screen.contains(intent) && screen.contains(applied), "{width}×{height}:\n{screen}");
+    }
+}

@@ -80,6 +80,10 @@ const WORDS_AT_LEAST: usize = 20;
 /// The least room kept for what a record says beside the operator's
 /// column; narrower than that, the operator gives way.
 const WORDS_BESIDE_OPERATOR: usize = 8;
+/// The action's column: the longest label ("unwatch callbacks") and a space.
+const ACTION: usize = 18;
+/// The target's column: a name or the start of an id, and a space.
+const TARGET: usize = 20;
 /// The widest the operator's column grows ("by " included).
 const MOST_OPERATOR: usize = 18;
 
@@ -120,19 +124,34 @@ fn line(record: &AuditRecord, (room, by): (usize, usize), stamp: Stamp, app: &Ap
     // The operator's column and the two spaces before it, kept first: the
     // action and target columns give way before it does.
     let by = if by > 0 && used + WORDS_BESIDE_OPERATOR + 2 + by <= room { by + 2 } else { 0 };
-    // The longest action label ("unwatch callbacks") and a space; a column
-    // shows only while the words after it keep room to say something.
-    let mut target_shown = false;
-    for (column, (text, columns)) in [(action, 18), (target, 20)].into_iter().enumerate() {
-        if used + columns + WORDS_AT_LEAST + by > room {
-            break;
-        }
+    // The longest action label ("unwatch callbacks") and a space, and the
+    // target's column; each shows only while the words after it keep room
+    // to say something. Whom a change was for matters more than which kind
+    // it was, so the target's column is the last to go, and even then the
+    // target opens the words rather than leaving the line.
+    let fits = |columns: usize| used + columns + WORDS_AT_LEAST + by <= room;
+    let columns = if fits(ACTION + TARGET) {
+        vec![(action, ACTION), (target, TARGET)]
+    } else if fits(TARGET) {
+        vec![(target, TARGET)]
+    } else {
+        Vec::new()
+    };
+    let target_shown = !columns.is_empty();
+    for (text, columns) in columns {
         spans.push(Span::raw(pad(text, columns - 1)));
         spans.push(Span::raw(" "));
         used += columns;
-        target_shown = column == 1;
     }
-    let rest = said(entry, target_shown);
+    let rest = said(entry, true);
+    // By name only: an id would take the little room there is and say
+    // less than the reason.
+    let name = entry.target.as_ref().and_then(|t| t.name.as_deref()).filter(|_| !target_shown);
+    let rest = match name {
+        Some(name) if rest.is_empty() => name.to_string(),
+        Some(name) => format!("{name}: {rest}"),
+        None => rest,
+    };
     let words = room.saturating_sub(used + by);
     match operator(record) {
         Some(operator) if by > 0 => {
