@@ -10,6 +10,7 @@ mod handler_url;
 mod held_version;
 mod place;
 mod schema;
+mod version;
 
 pub use handler::{Routing, SimulationError, simulate};
 pub use handler_url::{check_handler_url, is_loopback};
@@ -18,6 +19,7 @@ pub use schema::{
     INPUT_SCHEMA_JSON, OUTPUT_SCHEMA_JSON, SAMPLE_INPUT_JSON, Schema, input_schema, output_schema,
     sample_input,
 };
+pub use version::parse_version;
 
 use super::errors::{FieldError, Invalid, Problems, printable};
 use semver::Version;
@@ -124,20 +126,6 @@ pub fn check_name(raw: &str) -> Result<String, FieldError> {
         ));
     }
     Ok(name.to_string())
-}
-
-/// A semantic version `MAJOR.MINOR.PATCH[-pre][+build]`.
-pub fn parse_version(field: &str, raw: &str) -> Result<Version, FieldError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Err(FieldError::new(field, "is required"));
-    }
-    Version::parse(raw).map_err(|e| {
-        FieldError::new(
-            field,
-            format!("{raw:?} is not a semantic version MAJOR.MINOR.PATCH, e.g. 1.0.0 ({e})"),
-        )
-    })
 }
 
 /// A new version must move forward, and only on a live action. After a
