@@ -41,10 +41,17 @@ fn esc_closes_an_untouched_form_and_asks_when_something_was_typed() {
     assert!(render(&app).contains("Discard what you typed?"));
     press(&mut app, &["n"]);
     assert_eq!(form(&app).fields[2].value(), "ACW-12", "kept");
+    // Enter takes the safe answer, and says so: it keeps editing.
+    press(&mut app, &["esc"]);
+    assert!(render(&app).contains("n/Enter keeps editing"), "{}", render(&app));
+    press(&mut app, &["enter"]);
+    assert!(!form(&app).discarding, "Enter left the question open");
+    type_text(&mut app, "3");
+    assert_eq!(form(&app).fields[2].value(), "ACW-123", "typing goes on in the form");
     // Ctrl-C backs out of the question, as Esc does, and loses nothing.
     press(&mut app, &["esc", "ctrl-c"]);
     assert!(!form(&app).discarding, "Ctrl-C left the question open");
-    assert_eq!(form(&app).fields[2].value(), "ACW-12", "kept");
+    assert_eq!(form(&app).fields[2].value(), "ACW-123", "kept");
     press(&mut app, &["esc", "y"]);
     assert!(app.overlays.is_empty());
 }

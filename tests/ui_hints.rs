@@ -267,7 +267,7 @@ fn the_discard_question_names_its_own_keys_on_the_hint_line() {
     assert!(matches!(app.overlays.last(), Some(Overlay::Form(f)) if f.discarding), "{}", render(&app));
     let screen = render(&app);
     let footer = screen.lines().last().unwrap_or_default();
-    assert!(footer.contains("y discard") && footer.contains("n/Esc keep editing"), "{footer}");
+    assert!(footer.contains("y discard") && footer.contains("n/Enter/Esc keep editing"), "{footer}");
     assert!(!footer.contains("cancel"), "Esc keeps editing here: {footer}");
     press(&mut app, &["esc"]);
     assert!(matches!(app.overlays.last(), Some(Overlay::Form(f)) if !f.discarding), "Esc kept the form");

@@ -161,7 +161,9 @@ fn question_keys(app: &App) -> Option<&'static [(&'static str, &'static str)]> {
             Some(&[("y/Enter/Ctrl-c", "quit when done"), ("c", "skip the rest and quit"), ("n/Esc", "stay")])
         }
         Some(Overlay::ConfirmQuit) => Some(&[("y/Enter/Ctrl-c", "quit"), ("n/Esc", "stay")]),
-        Some(Overlay::Form(form)) if form.discarding => Some(&[("y", "discard"), ("n/Esc", "keep editing")]),
+        Some(Overlay::Form(form)) if form.discarding => {
+            Some(&[("y", "discard"), ("n/Enter/Esc", "keep editing")])
+        }
         _ => None,
     }
 }

@@ -72,7 +72,9 @@ fn discard_key(app: &mut App, key: Key) {
         KeyCode::Char('y' | 'Y') if !key.ctrl => {
             app.overlays.pop();
         }
-        KeyCode::Char('n' | 'N') | KeyCode::Esc => form.discarding = false,
+        // Enter takes the safe answer: a form is not thrown away by the key
+        // that sends one from its confirmation.
+        KeyCode::Char('n' | 'N') | KeyCode::Esc | KeyCode::Enter => form.discarding = false,
         _ if back => form.discarding = false,
         _ => {}
     }

@@ -85,21 +85,24 @@ pub(super) fn keys(app: &App, form: &Form, room: usize) -> Line<'static> {
 /// wording `room` holds: it has the border's one row, and a question cut
 /// short would leave the supervisor guessing which key does what.
 fn discard_question(theme: &Theme, room: usize) -> Line<'static> {
-    // (question, after y, after n)
-    const WORDINGS: [(&str, &str, &str); 4] = [
-        (" Discard what you typed? ", " discards · ", " keeps editing "),
-        (" Discard? ", " discards · ", " keeps editing "),
-        (" Discard? ", " yes · ", " no "),
-        (" Discard? ", "/", " "),
+    // (question, yes key, after it, no key, after it). Enter keeps editing,
+    // the safe choice, and says so while there is room.
+    const WORDINGS: [(&str, &str, &str, &str, &str); 4] = [
+        (" Discard what you typed? ", "y", " discards · ", "n/Enter", " keeps editing "),
+        (" Discard? ", "y", " discards · ", "n/Enter", " keeps editing "),
+        (" Discard? ", "y", " yes · ", "n/Enter", " no "),
+        (" Discard? ", "y", "/", "n", " "),
     ];
-    let fits =
-        |(question, yes, no): &(&str, &str, &str)| width(question) + 1 + width(yes) + 1 + width(no) <= room;
-    let (question, yes, no) = WORDINGS.iter().find(|w| fits(w)).unwrap_or(&WORDINGS[WORDINGS.len() - 1]);
+    let fits = |w: &(&str, &str, &str, &str, &str)| {
+        width(w.0) + width(w.1) + width(w.2) + width(w.3) + width(w.4) <= room
+    };
+    let (question, yes_key, yes, no_key, no) =
+        WORDINGS.iter().find(|w| fits(w)).unwrap_or(&WORDINGS[WORDINGS.len() - 1]);
     Line::from(vec![
         Span::styled(*question, theme.style(Role::Warn)),
-        Span::styled("y", theme.style(Role::Key)),
+        Span::styled(*yes_key, theme.style(Role::Key)),
         Span::raw(*yes),
-        Span::styled("n", theme.style(Role::Key)),
+        Span::styled(*no_key, theme.style(Role::Key)),
         Span::raw(*no),
     ])
 }
