@@ -267,6 +267,18 @@ mod tests {
         );
     }
 
+    /// The README's keymap.toml is an example to copy: it must read as
+    /// written, with no key that another action's already holds.
+    #[test]
+    fn the_readmes_example_has_no_problems() {
+        let readme = include_str!("../../../README.md");
+        let start = readme.find("```toml\n# keymap.toml").expect("the README's keymap example");
+        let block = &readme[start + "```toml\n".len()..];
+        let example = &block[..block.find("```").expect("the example's end")];
+        assert!(example.contains("sort.next"), "{example}");
+        assert_eq!(problems(example), Vec::<String>::new());
+    }
+
     #[test]
     fn dotted_names_may_be_written_without_quotes() {
         let (keymap, problems) = Keymap::with_overrides("keymap.toml", "[table]\nsort.next = \"w\"");
