@@ -171,3 +171,22 @@ fn the_target_keeps_its_name_on_the_line_where_its_column_does_not_fit() {
         assert!(screen.contains(intent) && screen.contains(applied), "{width}×{height}:\n{screen}");
     }
 }
+
+/// As in the tables: a letter on the way to a filter (`re`, before `re:`
+/// makes it a pattern) that hides the record read leaves it chosen, and the
+/// selection goes back to it once the filter shows it again.
+#[test]
+fn the_record_read_is_selected_again_when_the_filter_shows_it() {
+    use cxone_console::engine::audit::Outcome;
+    let mut app = loaded(150, 36);
+    feed(&mut app, audit_events());
+    let outcome = |app: &App| app.audit.selected_serial().and_then(|s| app.audit.by_serial(s)?.entry.outcome);
+    press(&mut app, &["5", "k", "k"]);
+    assert_eq!(outcome(&app), Some(Outcome::Skipped), "{}", render(&app));
+    press(&mut app, &["/"]);
+    type_text(&mut app, "re");
+    assert_ne!(outcome(&app), Some(Outcome::Skipped), "hidden by `re`: {}", render(&app));
+    type_text(&mut app, ":failed|skipped");
+    assert_eq!(app.audit.shown_len(), 2, "{}", render(&app));
+    assert_eq!(outcome(&app), Some(Outcome::Skipped), "{}", render(&app));
+}

@@ -21,6 +21,10 @@ pub struct AuditView {
     filter: Filter,
     /// Position of the selection in `shown`.
     cursor: usize,
+    /// The record the supervisor moved to, by serial: a filter being typed
+    /// that hides it for a letter or two leaves it chosen, so the selection
+    /// goes back to it once the filter shows it again.
+    chosen: Option<u64>,
     offset: usize,
     pub follow: bool,
 }
@@ -34,6 +38,7 @@ impl Default for AuditView {
             shown: Vec::new(),
             filter: Filter::default(),
             cursor: 0,
+            chosen: None,
             offset: 0,
             follow: true,
         }
@@ -73,7 +78,7 @@ impl AuditView {
     }
 
     pub fn set_filter(&mut self, input: &str) {
-        let selected = self.selected_serial();
+        let selected = self.chosen;
         self.filter = Filter::parse(input);
         self.shown = (self.first..)
             .zip(&self.haystack)
@@ -92,11 +97,19 @@ impl AuditView {
         let last = self.shown.len().saturating_sub(1);
         self.cursor = self.cursor.saturating_add_signed(delta).min(last);
         self.follow = delta >= 0 && self.cursor == last;
+        self.settle();
     }
 
     pub fn top(&mut self) {
         self.cursor = 0;
         self.follow = false;
+        self.settle();
+    }
+
+    /// The record shown selected is the chosen one: after a move, or a
+    /// filter kept with Enter.
+    pub fn settle(&mut self) {
+        self.chosen = self.selected_serial();
     }
 
     /// Jumps to the newest record and follows from there.
@@ -108,6 +121,7 @@ impl AuditView {
     pub fn select_position(&mut self, position: usize) {
         self.cursor = position.min(self.shown.len().saturating_sub(1));
         self.follow = false;
+        self.settle();
     }
 
     pub fn keep_visible(&mut self, height: usize) {

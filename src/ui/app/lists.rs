@@ -206,6 +206,9 @@ impl ListNav for AuditView {
     fn set_filter(&mut self, input: &str, _: &Lookup<'_>) {
         AuditView::set_filter(self, input);
     }
+    fn settle(&mut self) {
+        AuditView::settle(self);
+    }
     fn resort(&mut self, _: SortChange, _: &Lookup<'_>) -> bool {
         false
     }
