@@ -344,3 +344,25 @@ fn a_skipped_change_names_its_target() {
     let named = "Aaliyah Ito (7e570000-0000-4000-8000-000000000000): the dialer holds it";
     assert!(words.join(" ").contains(named), "{screen}");
 }
+
+/// A contact's id is unique within its campaign only: marking one marks
+/// that one, not another campaign's contact of the same id, and its form
+/// is for it alone.
+#[test]
+fn marking_a_contact_does_not_mark_another_campaigns_contact_of_the_same_id() {
+    let mut app = loaded(120, 40);
+    press(&mut app, &["3", "l"]);
+    let chosen = app.contacts.selected_row().expect("a contact selected").clone();
+    let mut twin =
+        contacts().into_iter().find(|c| c.campaign_id != chosen.campaign_id).expect("another campaign's");
+    twin.id = chosen.id.clone();
+    let mut rows = contacts();
+    rows.push(twin);
+    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows, 2, &[])))]);
+    press(&mut app, &[" "]);
+    let picked = app.contacts.picked_rows();
+    assert_eq!(picked.len(), 1, "{picked:?}");
+    assert_eq!(picked[0].campaign_id, chosen.campaign_id);
+    press(&mut app, &["d"]);
+    assert!(render(&app).contains(&format!("Outcome · {}", chosen.display_name())), "{}", render(&app));
+}

@@ -95,7 +95,7 @@ pub fn draw<T: Entity>(
             [Span::styled(cell(&texts[i], w, column.right), style), Span::raw(" ")]
         });
         frame.render_widget(Line::from_iter(spans), rect);
-        if gutter > 0 && view.is_picked(row.id()) {
+        if gutter > 0 && view.is_picked(row) {
             let at = Rect { x: marks_at.x, width: gutter, ..rect };
             frame.render_widget(Span::styled(MARK, theme.style(Role::Accent)), at);
         }

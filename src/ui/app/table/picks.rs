@@ -8,7 +8,7 @@ use std::collections::HashSet;
 impl<T: Entity> TableView<T> {
     /// Marks the selected row, or unmarks it; true when it is now marked.
     pub fn toggle_pick(&mut self) -> Option<bool> {
-        let id = self.selected_row()?.id().to_string();
+        let id = mark_of(self.selected_row()?);
         if self.picks.remove(&id) {
             Some(false)
         } else {
@@ -20,7 +20,7 @@ impl<T: Entity> TableView<T> {
     /// Marks every row the group and the filter show; returns how many.
     pub fn pick_shown(&mut self) -> usize {
         let rows = self.table.as_deref().map_or(&[][..], |t| &t.rows[..]);
-        self.picks.extend(self.shown.iter().map(|&i| rows[i as usize].id().to_string()));
+        self.picks.extend(self.shown.iter().map(|&i| mark_of(&rows[i as usize])));
         self.shown.len()
     }
 
@@ -31,8 +31,8 @@ impl<T: Entity> TableView<T> {
         n
     }
 
-    pub fn is_picked(&self, id: &str) -> bool {
-        self.picks.contains(id)
+    pub fn is_picked(&self, row: &T) -> bool {
+        !self.picks.is_empty() && self.picks.contains(&mark_of(row))
     }
 
     pub fn pick_count(&self) -> usize {
@@ -45,7 +45,11 @@ impl<T: Entity> TableView<T> {
             return Vec::new();
         }
         let rows = self.rows();
-        self.sorted.iter().map(|&i| &rows[i as usize]).filter(|row| self.picks.contains(row.id())).collect()
+        self.sorted
+            .iter()
+            .map(|&i| &rows[i as usize])
+            .filter(|row| self.picks.contains(&mark_of(*row)))
+            .collect()
     }
 
     /// Drops the marks of rows the newest snapshot no longer holds.
@@ -54,7 +58,17 @@ impl<T: Entity> TableView<T> {
             return;
         }
         let rows = self.table.as_deref().map_or(&[][..], |t| &t.rows[..]);
-        let present: HashSet<&str> = rows.iter().map(Entity::id).collect();
-        self.picks.retain(|id| present.contains(id.as_str()));
+        let present: HashSet<String> = rows.iter().map(mark_of).collect();
+        self.picks.retain(|mark| present.contains(mark));
+    }
+}
+
+/// What a mark holds of its row: its id, with its group for rows whose ids
+/// are unique only within one (a contact's, within its campaign), so that
+/// marking one contact never marks another campaign's of the same id.
+fn mark_of<T: Entity>(row: &T) -> String {
+    match row.group() {
+        Some(group) => format!("{group}/{}", row.id()),
+        None => row.id().to_string(),
     }
 }

@@ -211,15 +211,20 @@ pub(super) fn clock_moved(app: &mut App) {
 }
 
 /// Replaces each target with the same entity in the newest snapshot, when
-/// it is still there.
+/// it is still there: the same id in the same group (a contact's id is its
+/// campaign's, and another campaign may hold one like it).
 fn renew<T: Entity + Clone>(targets: &mut [T], view: &TableView<T>) {
     let rows = view.rows();
     let by_id = rows.is_sorted_by(|a, b| a.id() < b.id());
+    let same = |row: &T, target: &T| row.id() == target.id() && row.group() == target.group();
     for target in targets {
         let found = if by_id {
-            rows.binary_search_by(|r| r.id().cmp(target.id())).ok().map(|i| &rows[i])
+            rows.binary_search_by(|r| r.id().cmp(target.id()))
+                .ok()
+                .map(|i| &rows[i])
+                .filter(|r| same(r, target))
         } else {
-            rows.iter().find(|r| r.id() == target.id())
+            rows.iter().find(|r| same(r, target))
         };
         if let Some(row) = found {
             target.clone_from(row);
