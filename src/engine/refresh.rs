@@ -76,7 +76,7 @@ pub(crate) fn spawn(ctx: Arc<Ctx>, cancel: CancellationToken) -> Refresher {
     if ctx.config.refresh_every.is_zero() {
         return refresher;
     }
-    let link = Arc::new(LinkWatch::new(ctx.api.clone(), ctx.events.clone(), Arc::clone(&refresher.asks)));
+    let link = Arc::new(LinkWatch::new(ctx.api.clone(), ctx.events.clone(), Arc::downgrade(&refresher.asks)));
     start_kind(&ctx, &link, sources::Agents::default(), &refresher, &cancel);
     start_kind(&ctx, &link, sources::Interactions::default(), &refresher, &cancel);
     start_kind(&ctx, &link, sources::Campaigns::default(), &refresher, &cancel);

@@ -5,21 +5,24 @@
 //! reads it: one kind failing while the others read is that kind's table
 //! gone stale, not the link, so the console's header does not flap between
 //! the two. The console hears only when what it shows changes, and when the
-//! link comes back every kind reads again, rather than each sitting out its
-//! own backoff.
+//! link comes back every kind is asked to read again, rather than each
+//! sitting out its own backoff (a failing kind's ask still waits out a
+//! period, see `schedule`).
 
 use crate::api::{ApiError, ApiErrorKind, Client};
 use crate::engine::event::{Connection, Entities, Event, Link, Stale};
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::Weak;
 use time::OffsetDateTime;
 use tokio::sync::{Mutex, mpsc, watch};
 
 pub(crate) struct LinkWatch {
     api: Client,
     events: mpsc::Sender<Event>,
-    /// Asks every kind for an early round.
-    asks: Arc<watch::Sender<u64>>,
+    /// Asks every kind for an early round. Weak, so that the kinds' tasks,
+    /// which hold this watch, do not keep their own asking side alive: they
+    /// stop once the [`Refresher`](super::Refresher) holding it is dropped.
+    asks: Weak<watch::Sender<u64>>,
     /// Each kind's last round, and what the console was last told. Held
     /// while telling, so that two kinds reporting at once cannot deliver
     /// their news out of order.
@@ -48,7 +51,7 @@ struct Failure {
 }
 
 impl LinkWatch {
-    pub fn new(api: Client, events: mpsc::Sender<Event>, asks: Arc<watch::Sender<u64>>) -> Self {
+    pub fn new(api: Client, events: mpsc::Sender<Event>, asks: Weak<watch::Sender<u64>>) -> Self {
         let told = Connection { token_refreshes: api.token_refreshes(), ..Connection::default() };
         Self { api, events, asks, state: Mutex::new(State { kinds: BTreeMap::new(), told }) }
     }
@@ -91,8 +94,8 @@ impl LinkWatch {
             Link::Down { reason } if was != now.link => tracing::warn!("the tenant link is down: {reason}"),
             Link::Up if was != now.link => {
                 tracing::info!("the tenant link is up");
-                if matches!(was, Link::Down { .. }) {
-                    self.asks.send_modify(|asked| *asked = asked.wrapping_add(1));
+                if let Some(asks) = self.asks.upgrade().filter(|_| matches!(was, Link::Down { .. })) {
+                    asks.send_modify(|asked| *asked = asked.wrapping_add(1));
                 }
             }
             _ => {}

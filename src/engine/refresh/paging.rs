@@ -67,17 +67,22 @@ where
         let Some(by_count) = by_count else { return Ok(read) };
         let progressed = read.rows.len() > before;
         let overlap = served / 10;
-        (query, overlapping) = match read.rows.last().and_then(place).filter(|_| progressed) {
-            Some((at, _))
-                if overlap > 0 && query.updated_since.as_deref() == Some(at.to_string().as_str()) =>
-            {
+        let last = read.rows.last().and_then(place);
+        // Still among the rows of the time this query started from, new ones
+        // read or not (a page of rows read already, gone through again after
+        // rows moved past the overlap): on by count, overlapping.
+        let within = last.as_ref().is_some_and(|(at, _)| query.updated_since == Some(at.to_string()));
+        (query, overlapping) = match last {
+            Some(_) if within && overlap > 0 => {
                 (ListQuery { skip: query.skip + served - overlap, ..by_count }, true)
             }
-            Some((at, _)) => (ListQuery { updated_since: Some(at.to_string()), skip: 0, ..by_count }, false),
+            Some((at, _)) if progressed => {
+                (ListQuery { updated_since: Some(at.to_string()), skip: 0, ..by_count }, false)
+            }
             // Rows without a time, or a page of rows all read already: more
             // rows share one time than a page holds, so go through them by
             // count.
-            None => (by_count, false),
+            _ => (by_count, false),
         };
     }
     Err(ApiError {

@@ -1,6 +1,6 @@
 //! When a kind is read: once at start, then every period; at once when the
 //! console asks; later and later while the tenant keeps failing, when an
-//! ask waits out at least a period.
+//! ask waits out the backoff, or a period when that is shorter.
 //!
 //! Rounds of one kind never overlap: the next is only scheduled once the
 //! last has ended. Asks are coalesced: however many arrive while a round
@@ -50,8 +50,9 @@ pub(crate) async fn run(
                     return;
                 }
                 // Asked while the tenant keeps failing (a reload key held
-                // down, every change ending): not before a period has passed
-                // since the failed round, so asks cannot hammer the tenant.
+                // down, every change ending): not before the backoff, or a
+                // period when that is shorter, has passed since the failed
+                // round, so asks cannot hammer the tenant.
                 if failures > 0 {
                     tokio::select! {
                         () = cancel.cancelled() => return,

@@ -156,6 +156,9 @@ impl Source for DataActions {
 pub(crate) struct Contacts {
     campaigns: Cursor,
     cursors: HashMap<CampaignId, Cursor>,
+    /// A campaign was found gone: the next round reads every contact, which
+    /// drops its rows from the table.
+    whole_next: bool,
 }
 
 impl Source for Contacts {
@@ -164,7 +167,7 @@ impl Source for Contacts {
 
     async fn fetch(&mut self, ctx: &Ctx, full: bool) -> Result<Fetched<Contact>, ApiError> {
         let api = &ctx.api;
-        let complete = full || self.campaigns.0.is_none();
+        let complete = full || self.whole_next || self.campaigns.0.is_none();
         let campaigns = read_pages(self.campaigns.since(full).as_deref(), NoFilter, |q| async move {
             api.campaigns(&q).await.map(|r| r.value)
         })
@@ -193,15 +196,15 @@ impl Source for Contacts {
             let read = match read {
                 Ok(read) => read,
                 // A campaign the tenant no longer has: its cursor goes, and
-                // its rows with the next whole read (this one, or the next
-                // round's), rather than the gone campaign failing every
-                // round and the others' contacts with it.
-                Err(e) if matches!(e.kind, ApiErrorKind::NotFound { .. }) => {
-                    tracing::info!(campaign = %id, "a campaign's contacts are gone; its rows leave the table");
+                // its rows with the next whole read of the contacts (this
+                // one, or the next round), rather than the gone campaign
+                // failing every round and the others' contacts with it. A
+                // campaign still there whose contacts cannot be read fails
+                // the round, and the table is said to be stale.
+                Err(e) if matches!(e.kind, ApiErrorKind::NotFound { .. }) && gone(api, &id).await => {
+                    tracing::info!(campaign = %id, "a campaign is gone; its contacts leave the table");
                     self.cursors.remove(&id);
-                    if !complete {
-                        ctx.whole_reads.ask();
-                    }
+                    self.whole_next |= !complete;
                     continue;
                 }
                 Err(e) => return Err(e),
@@ -210,6 +213,7 @@ impl Source for Contacts {
             moved.insert(id, cursor);
         }
         self.campaigns.keep(&campaigns.as_of);
+        self.whole_next &= !complete;
         if complete {
             self.cursors = moved;
         } else {
@@ -221,4 +225,10 @@ impl Source for Contacts {
     fn snapshot(table: Arc<Table<Contact>>) -> Snapshot {
         Snapshot::Contacts(table)
     }
+}
+
+/// Whether the tenant says it has no campaign `id` (a read that fails
+/// otherwise says nothing of the sort).
+async fn gone(api: &crate::api::Client, id: &CampaignId) -> bool {
+    matches!(api.campaign(id).await, Err(e) if matches!(e.kind, ApiErrorKind::NotFound { .. }))
 }
