@@ -78,15 +78,19 @@ const CLOCK_SKEW: Duration = Duration::minutes(5);
 /// tenant already held. An action the tenant dates is known by its name,
 /// handler and creation: a new version since does not make it another
 /// action. One it does not date must still be at the deployed version to
-/// be taken for it.
+/// be taken for it. With `known_before` unknown (`None`), an action made a
+/// moment before the intent could be an earlier deploy of the same
+/// definition, so the tenant's clock is given no slack.
 pub(crate) async fn deployed_since(
     api: &Client,
     name: &str,
     version: &str,
     handler_url: &str,
     since: OffsetDateTime,
-    known_before: &[String],
+    known_before: Option<&[String]>,
 ) -> Result<Option<DataAction>, ApiError> {
+    let skew = if known_before.is_some() { CLOCK_SKEW } else { Duration::ZERO };
+    let known_before = known_before.unwrap_or_default();
     let mut query = ListQuery::<NoFilter>::new().top(MAX_TOP);
     for _ in 0..MAX_PAGES {
         let page = again(|| api.data_actions(&query)).await?.value;
@@ -96,7 +100,7 @@ pub(crate) async fn deployed_since(
                 && a.handler_url == handler_url
                 && !known_before.iter().any(|id| id == a.id.as_str())
                 && match a.created_at {
-                    Some(created) => created.datetime() >= since - CLOCK_SKEW,
+                    Some(created) => created.datetime() >= since - skew,
                     None => a.version.to_string() == version,
                 }
         });

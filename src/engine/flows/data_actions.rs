@@ -114,7 +114,7 @@ async fn deploy(ctx: &Ctx, id: &CommandId, draft: &DataActionDraft) -> Outcome {
     let namesakes = action_names::by_name(&ctx.api)
         .await
         .map(|mut by_name| by_name.remove(definition.name.as_str()).unwrap_or_default())
-        .unwrap_or_default();
+        .ok();
     let sent_at = time::OffsetDateTime::now_utc();
     if let Err(outcome) = trail.intent(request, &body, None, Some(intended)).await {
         return outcome;
@@ -130,19 +130,20 @@ async fn deploy(ctx: &Ctx, id: &CommandId, draft: &DataActionDraft) -> Outcome {
                     &definition.version.to_string(),
                     definition.handler_url.as_str(),
                     sent_at,
-                    &namesakes,
+                    namesakes.as_deref(),
                 )
                 .await;
+                let name = &definition.name;
                 match found {
                     Ok(Some(action)) => (action, (*e.call).clone(), " (confirmed by reading it back)"),
-                    Ok(None) => return failed(trail, &not_landed(&e), started).await,
-                    Err(_) => return maybe_deployed(trail, &e, &definition.name, started).await,
+                    Ok(None) => return maybe_deployed(trail, &e, name, Looked::NotThere, started).await,
+                    Err(_) => return maybe_deployed(trail, &e, name, Looked::Unreadable, started).await,
                 }
             }
             Err(e) => return failed(trail, &e, started).await,
         };
     // The action itself, should a re-run's key have found it, is no other.
-    let others = namesakes.iter().filter(|id| id.as_str() != deployed.id.as_str()).count();
+    let others = namesakes.iter().flatten().filter(|id| id.as_str() != deployed.id.as_str()).count();
     let beside = match others {
         0 => String::new(),
         1 => format!(", beside the 1 other action named {}", deployed.name),
@@ -159,14 +160,36 @@ async fn deploy(ctx: &Ctx, id: &CommandId, draft: &DataActionDraft) -> Outcome {
     trail.finish(settled, started.elapsed()).await
 }
 
-/// A deploy that went unsettled, and the tenant's actions could not be read
-/// to settle it: sending it again would make a second action if the first
-/// landed, so the outcome says to look before deploying again.
-async fn maybe_deployed(trail: Trail<'_>, error: &ApiError, name: &str, started: Instant) -> Outcome {
+/// What reading a deploy back found of it, when not the action it made.
+enum Looked {
+    /// No action matched: the deploy did not land, or has not yet (a
+    /// gateway's timeout may hide a tenant still making it).
+    NotThere,
+    /// The tenant's actions could not be read.
+    Unreadable,
+}
+
+/// A deploy that went unsettled, and reading it back did not find the
+/// action it made: sending it again would make a second action if the
+/// first landed after all, so the outcome says to look before deploying
+/// again.
+async fn maybe_deployed(
+    trail: Trail<'_>,
+    error: &ApiError,
+    name: &str,
+    looked: Looked,
+    started: Instant,
+) -> Outcome {
     let (_, class) = settle(error);
+    let seen = match looked {
+        Looked::NotThere => "the tenant's actions do not show it yet, though it may still be made",
+        Looked::Unreadable => {
+            "the deploy may have been made all the same, and the tenant's actions could not be read to see"
+        }
+    };
     let outcome = Outcome::failed(format!(
-        "{}; the deploy may have been made all the same, and the tenant's actions could not be read to see: \
-         look for {name} in the data actions before deploying it again, which would make a second action",
+        "{}; {seen}: look for {name} in the data actions before deploying it again, which would make a \
+         second action",
         not_landed(error)
     ));
     trail.finish(Settled::new(outcome).call(&error.call).class(class), started.elapsed()).await

@@ -77,7 +77,8 @@ pub(super) async fn read(
             })
         }
         Intended::Deployed { name, version, handler_url } => {
-            let found = action_names::deployed_since(api, name, version, handler_url, since, &[]).await?;
+            let found =
+                action_names::deployed_since(api, name, version, handler_url, since, Some(&[])).await?;
             Ok(match found.map(|action| action.id) {
                 Some(id) => Found::Applied {
                     state: json!({ "id": id, "name": name, "version": version }),
