@@ -5,7 +5,11 @@
 //! a core until the process exits, which after a hangup is once the changes
 //! in flight have finished. So the thread waits on the terminal itself
 //! first, and stops at the hangup instead of handing the dead terminal to
-//! crossterm.
+//! crossterm. A hangup in the moment between that look and crossterm's read
+//! still spins until the process exits, which after a hangup it does once
+//! the changes in flight end; the look before every read makes that moment
+//! short. Resizes come by a signal crossterm keeps to itself, so the wait
+//! is cut into ticks to ask it for one.
 
 use super::driver::Input;
 use std::io;

@@ -14,7 +14,7 @@ use crate::api::model::User;
 use crate::api::{ApiError, CallInfo, IdempotencyKey, Reply};
 use crate::domain::Timestamp;
 use crate::domain::agent_status::{
-    AgentStatusChange, AgentStatusDraft, PauseReasons, already, role_fit, shift_fit,
+    AgentStatus, AgentStatusChange, AgentStatusDraft, PauseReasons, already, role_fit, shift_fit,
 };
 use crate::engine::audit::{Target, TargetKind};
 use crate::engine::command::{CommandId, Item};
@@ -367,7 +367,10 @@ fn with_wrap_up(change: &AgentStatusChange, mut state: Value) -> Value {
 /// What `user` holds, its pause reason with it: a change from one reason
 /// to another under the same status still says what it replaced.
 fn holding(user: &User) -> String {
-    match user.pause_reason.as_deref().filter(|r| !r.is_empty()) {
+    // A reason only goes with a break: one a tenant leaves behind on an
+    // Available agent is not what the agent holds.
+    let on_break = user.status.known() == Some(AgentStatus::Break);
+    match user.pause_reason.as_deref().filter(|r| on_break && !r.is_empty()) {
         Some(reason) => format!("{} ({reason})", user.status),
         None => user.status.to_string(),
     }

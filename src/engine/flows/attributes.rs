@@ -153,9 +153,10 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
     trail.finish(Settled::new(outcome).call(&error.call).class(class), started.elapsed()).await
 }
 
-/// What changed first (`ADD tier, DELETE legacy`), then how, then where,
-/// then the rows that changed nothing: the audit pane's line shows the
-/// start of it, beside a column that holds the interaction already.
+/// What changed first (`ADD tier, DELETE legacy`), then how, the rows that
+/// changed nothing (by key: a value may run to 2,000 characters), then
+/// where: the audit pane's line shows the start of it, beside a column that
+/// holds the interaction already.
 /// `changes` are the rows that changed something, when the plan was made.
 fn applied_summary(
     update: &AttributeUpdate,
@@ -175,12 +176,12 @@ fn applied_summary(
         .iter()
         .filter(|e| !changed.iter().any(|c| c.key == e.key))
         .map(|e| match e.mode {
-            AttributeMode::Delete => format!("{} was not set, so there was nothing to delete", e.key),
-            AttributeMode::Add | AttributeMode::Update => format!("{} held {} already", e.key, e.value),
+            AttributeMode::Delete => format!("{} not set, nothing to delete", e.key),
+            AttributeMode::Add | AttributeMode::Update => format!("{} already so", e.key),
         })
         .collect();
-    let idle = if idle.is_empty() { String::new() } else { format!("; {}", idle.join(", ")) };
-    format!("{} applied in one request{how} to interaction {interaction}{idle}", named.join(", "))
+    let idle = if idle.is_empty() { String::new() } else { format!(" ({})", idle.join("; ")) };
+    format!("{} applied in one request{how}{idle} to interaction {interaction}", named.join(", "))
 }
 
 /// Whether every key the change touches holds what the change leaves.
@@ -256,8 +257,8 @@ mod tests {
         let summary = applied_summary(&update, Some(&changes), "Ana", "");
         assert_eq!(
             summary,
-            "ADD tier applied in one request to interaction Ana; language held \"en\" already, \
-             priority_score was not set, so there was nothing to delete"
+            "ADD tier applied in one request (language already so; priority_score not set, nothing to \
+             delete) to interaction Ana"
         );
     }
 }

@@ -192,9 +192,10 @@ impl<'a> Trail<'a> {
         &self.target
     }
 
-    /// Names the target as found once the change ran (a data action named
-    /// by name is recorded by its id), before the intent is written: start-up
-    /// reads an unsettled change back by the target its intent names.
+    /// Names the target as found once the change ran: a data action named
+    /// by name is recorded by its id, before the intent is written (start-up
+    /// reads an unsettled change back by the target its intent names); a
+    /// deploy's outcome, after it, by the id the deploy made.
     pub fn retarget(&mut self, target: Target) {
         self.target = target;
     }

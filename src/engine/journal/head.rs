@@ -199,13 +199,19 @@ fn keep<H: Serialize>(path: &Path, journal: &str, shared: &(Mutex<Slot<H>>, Cond
 }
 
 /// Writes `head`, saying whether it could.
+/// Writes `head`, saying whether it could. A failure is logged when it
+/// comes or changes, not at each try of the second-by-second retry.
 fn record<H: Serialize>(path: &Path, journal: &str, head: &H, trouble: &Trouble) -> bool {
-    let written = write(path, head);
-    if let Err(e) = &written {
-        tracing::warn!(path = %path.display(), "cannot update the {journal} head: {e}");
+    let said = write(path, head).err().map(|e| format!("cannot write {}: {e}", path.display()));
+    match &said {
+        Some(now) if trouble.get().as_ref() != Some(now) => {
+            tracing::warn!("cannot update the {journal} head: {now}")
+        }
+        Some(now) => tracing::debug!("still cannot update the {journal} head: {now}"),
+        None => {}
     }
-    let ok = written.is_ok();
-    trouble.set(written.err().map(|e| format!("cannot write {}: {e}", path.display())));
+    let ok = said.is_none();
+    trouble.set(said);
     ok
 }
 

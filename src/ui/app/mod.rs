@@ -317,6 +317,7 @@ impl App {
                 let (kind, first) = stale.next()?;
                 let more = match stale.count() {
                     0 => String::new(),
+                    1 => " (1 more table has stopped too)".to_string(),
                     n => format!(" ({n} more tables have stopped too)"),
                 };
                 Some(format!(

@@ -107,8 +107,9 @@ fn in_turns(ready: Vec<Ready<'_>>) -> Vec<Ready<'_>> {
         queues[turn].push_back(contact);
     }
     let mut turns = Vec::with_capacity(total);
-    while turns.len() < total {
+    while !queues.is_empty() {
         turns.extend(queues.iter_mut().filter_map(VecDeque::pop_front));
+        queues.retain(|queue| !queue.is_empty());
     }
     turns
 }

@@ -58,17 +58,29 @@ impl<T: Entity> TableView<T> {
             return;
         }
         let rows = self.table.as_deref().map_or(&[][..], |t| &t.rows[..]);
-        let present: HashSet<String> = rows.iter().map(mark_of).collect();
-        self.picks.retain(|mark| present.contains(mark));
+        // Borrowed, not a mark made for each of what may be 100,000 rows.
+        let present: HashSet<(Option<&str>, &str)> = rows.iter().map(|r| (r.group(), r.id())).collect();
+        self.picks.retain(|mark| present.contains(&parts_of(mark)));
     }
 }
+
+/// Between a mark's group and id: a character no id holds.
+const GROUP_END: char = '\u{1f}';
 
 /// What a mark holds of its row: its id, with its group for rows whose ids
 /// are unique only within one (a contact's, within its campaign), so that
 /// marking one contact never marks another campaign's of the same id.
 fn mark_of<T: Entity>(row: &T) -> String {
     match row.group() {
-        Some(group) => format!("{group}/{}", row.id()),
+        Some(group) => format!("{group}{GROUP_END}{}", row.id()),
         None => row.id().to_string(),
+    }
+}
+
+/// A mark's group and id, as [`mark_of`] joined them.
+fn parts_of(mark: &str) -> (Option<&str>, &str) {
+    match mark.split_once(GROUP_END) {
+        Some((group, id)) => (Some(group), id),
+        None => (None, mark),
     }
 }
