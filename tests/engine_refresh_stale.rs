@@ -8,19 +8,24 @@ mod engine_support;
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use cxone_console::engine::{Connection, Entities, Event, Link, Snapshot};
+use cxone_console::api::model::Contact;
+use cxone_console::engine::{Connection, Entities, Event, Link, Snapshot, Table};
 use cxone_console::sandbox::{Sandbox, SandboxConfig, TenantSize};
-use engine_support::forward;
 use engine_support::proxy::rig_at;
+use engine_support::{Rig, forward};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use url::Url;
 
 struct Proxy {
     upstream: Url,
     http: reqwest::Client,
-    /// The campaign whose contacts the tenant no longer has.
+    /// The campaign the tenant no longer has, once `gone_now` is set.
     gone: String,
+    gone_now: AtomicBool,
+    /// Whether the data actions and interactions lists fail.
+    failing: bool,
 }
 
 async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {
@@ -29,32 +34,50 @@ async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response 
     };
     let path = parts.uri.path();
     if parts.method == Method::GET {
-        if path == "/api/v2/data-actions" {
+        if proxy.failing && path == "/api/v2/data-actions" {
             return StatusCode::FORBIDDEN.into_response();
         }
-        if path == "/api/v1/interactions" {
+        if proxy.failing && path == "/api/v1/interactions" {
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
-        // Gone since the campaigns were listed: it and its contacts.
+        // Gone, though still listed: it and its contacts.
         let gone = format!("/api/v1/outbound/campaigns/{}", proxy.gone);
-        if path == gone || path == format!("{gone}/contacts") {
+        if proxy.gone_now.load(Ordering::SeqCst) && (path == gone || path == format!("{gone}/contacts")) {
             return StatusCode::NOT_FOUND.into_response();
         }
     }
     forward::pass(&proxy.http, &proxy.upstream, &parts, body).await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_kind_refused_or_failing_is_stale_while_the_others_refresh() {
+/// A sandbox of two campaigns behind the proxy, and an engine refreshing
+/// through it every 300 ms; the first campaign's id.
+async fn through_proxy(failing: bool, gone_now: bool) -> (Rig, Arc<Proxy>, String) {
     let size = TenantSize { agents: 20, interactions: 20, campaigns: 2, contacts_per_campaign: 10 };
     let sandbox =
         Sandbox::start(SandboxConfig { size, ..SandboxConfig::quiet() }).await.expect("the sandbox starts");
-    let campaigns = sandbox.state().tenant.campaign_ids();
-    let gone = campaigns[0].clone();
-    let proxy = Arc::new(Proxy { upstream: sandbox.base_url(), http: forward::http(), gone: gone.clone() });
-    let url = forward::serve(axum::Router::new().fallback(forward).with_state(proxy)).await;
-    let mut rig = rig_at(sandbox, url, |config| config.refresh_every = Duration::from_millis(300)).await;
+    let gone = sandbox.state().tenant.campaign_ids()[0].clone();
+    let proxy = Arc::new(Proxy {
+        upstream: sandbox.base_url(),
+        http: forward::http(),
+        gone: gone.clone(),
+        gone_now: AtomicBool::new(gone_now),
+        failing,
+    });
+    let url = forward::serve(axum::Router::new().fallback(forward).with_state(Arc::clone(&proxy))).await;
+    let rig = rig_at(sandbox, url, |config| config.refresh_every = Duration::from_millis(300)).await;
+    (rig, proxy, gone)
+}
 
+fn contacts(event: &Event) -> Option<Arc<Table<Contact>>> {
+    match event {
+        Event::Snapshot(Snapshot::Contacts(table)) => Some(Arc::clone(table)),
+        _ => None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kind_refused_or_failing_is_stale_while_the_others_refresh() {
+    let (mut rig, _proxy, gone) = through_proxy(true, true).await;
     // Up once a kind has read the tenant; before that, a report may still say Connecting.
     let stale = |c: &Connection| {
         c.link == Link::Up
@@ -67,13 +90,26 @@ async fn a_kind_refused_or_failing_is_stale_while_the_others_refresh() {
     assert!(connection.stale[&Entities::DataActions].last_read.is_none(), "never read");
     assert!(!connection.stale.contains_key(&Entities::Agents), "{connection:?}");
 
-    let contacts = rig
-        .seen_or_next(|e| match e {
-            Event::Snapshot(Snapshot::Contacts(table)) => Some(Arc::clone(table)),
-            _ => None,
-        })
-        .await;
-    assert!(!contacts.rows.is_empty(), "the other campaign's contacts are read");
-    assert!(contacts.rows.iter().all(|c| c.campaign_id.as_str() != gone), "none of the gone campaign's");
+    let table = rig.seen_or_next(contacts).await;
+    assert!(!table.rows.is_empty(), "the other campaign's contacts are read");
+    assert!(table.rows.iter().all(|c| c.campaign_id.as_str() != gone), "none of the gone campaign's");
+    rig.stop().await;
+}
+
+/// Gone between two rounds that read only what changed: the next round
+/// reads the contacts whole, every campaign listed, and leaves the gone
+/// one's contacts out and the other's in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_campaign_gone_between_rounds_leaves_its_contacts_and_no_others() {
+    let (mut rig, proxy, gone) = through_proxy(false, false).await;
+    let first = rig.seen_or_next(contacts).await;
+    assert!(first.rows.iter().any(|c| c.campaign_id.as_str() == gone), "read while it was there");
+    // Past the rounds' 5 s overlap, so that one reading only what changed
+    // lists no campaign, the gone one included.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    proxy.gone_now.store(true, Ordering::SeqCst);
+    let after =
+        rig.until(|e| contacts(e).filter(|t| t.rows.iter().all(|c| c.campaign_id.as_str() != gone))).await;
+    assert!(!after.rows.is_empty(), "the other campaign's contacts stay: {} rows", after.rows.len());
     rig.stop().await;
 }

@@ -168,7 +168,9 @@ impl Source for Contacts {
     async fn fetch(&mut self, ctx: &Ctx, full: bool) -> Result<Fetched<Contact>, ApiError> {
         let api = &ctx.api;
         let complete = full || self.whole_next || self.campaigns.0.is_none();
-        let campaigns = read_pages(self.campaigns.since(full).as_deref(), NoFilter, |q| async move {
+        // A whole read lists every campaign, as it reads every contact: the
+        // table it makes holds those campaigns' contacts alone.
+        let campaigns = read_pages(self.campaigns.since(complete).as_deref(), NoFilter, |q| async move {
             api.campaigns(&q).await.map(|r| r.value)
         })
         .await?;
