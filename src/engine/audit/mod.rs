@@ -24,7 +24,7 @@
 //! defence.
 
 pub mod action;
-pub mod canonical;
+pub use crate::canonical_json as canonical;
 mod digest;
 mod entry;
 mod export;

@@ -13,7 +13,7 @@ impl Fingerprint {
     pub(super) fn of(body: &[u8]) -> Self {
         let mut hasher = Sha256::new();
         match serde_json::from_slice::<Value>(body) {
-            Ok(json) => canonical(&json, &mut hasher),
+            Ok(json) => hasher.update(crate::canonical_json::to_vec(&json)),
             Err(_) => {
                 // A prefix no JSON text starts with keeps a body that is not
                 // JSON from sharing a digest with one that is.
@@ -22,38 +22,6 @@ impl Fingerprint {
             }
         }
         Self(hasher.finalize().into())
-    }
-}
-
-/// Writes `value` with object keys in order, whatever order the map keeps
-/// them in, so the digest does not depend on serde_json's features.
-fn canonical(value: &Value, out: &mut Sha256) {
-    match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.update(b"{");
-            for (i, key) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.update(b",");
-                }
-                canonical(&Value::String(key.clone()), out);
-                out.update(b":");
-                canonical(&map[key], out);
-            }
-            out.update(b"}");
-        }
-        Value::Array(items) => {
-            out.update(b"[");
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.update(b",");
-                }
-                canonical(item, out);
-            }
-            out.update(b"]");
-        }
-        scalar => out.update(scalar.to_string().as_bytes()),
     }
 }
 

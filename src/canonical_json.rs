@@ -1,4 +1,5 @@
-//! The canonical JSON form that record hashes cover.
+//! The canonical JSON form: what the audit log's record hashes cover, and
+//! what the sandbox's idempotency store compares request bodies by.
 //!
 //! The rule, exactly:
 //!
