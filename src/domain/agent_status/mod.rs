@@ -239,9 +239,14 @@ impl AgentStatusChange {
 /// Why a change is not sent to an agent who already holds it: "agent Ana
 /// Ito (…) is already Break (IT Issue)".
 pub fn already(user: impl fmt::Display, status: impl fmt::Display, pause_reason: Option<&str>) -> String {
+    format!("agent {user} is already {}", with_reason(status, pause_reason))
+}
+
+/// A status as people read it, its pause reason beside it: "Break (IT Issue)".
+pub fn with_reason(status: impl fmt::Display, pause_reason: Option<&str>) -> String {
     match pause_reason {
-        Some(reason) => format!("agent {user} is already {status} ({reason})"),
-        None => format!("agent {user} is already {status}"),
+        Some(reason) => format!("{status} ({reason})"),
+        None => status.to_string(),
     }
 }
 

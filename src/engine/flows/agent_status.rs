@@ -14,7 +14,7 @@ use crate::api::model::User;
 use crate::api::{ApiError, CallInfo, IdempotencyKey, Reply};
 use crate::domain::Timestamp;
 use crate::domain::agent_status::{
-    AgentStatus, AgentStatusChange, AgentStatusDraft, PauseReasons, already, role_fit, shift_fit,
+    AgentStatus, AgentStatusChange, AgentStatusDraft, PauseReasons, already, role_fit, shift_fit, with_reason,
 };
 use crate::engine::audit::{Target, TargetKind};
 use crate::engine::command::{CommandId, Item};
@@ -370,15 +370,9 @@ fn holding(user: &User) -> String {
     // A reason only goes with a break: one a tenant leaves behind on an
     // Available agent is not what the agent holds.
     let on_break = user.status.known() == Some(AgentStatus::Break);
-    match user.pause_reason.as_deref().filter(|r| on_break && !r.is_empty()) {
-        Some(reason) => format!("{} ({reason})", user.status),
-        None => user.status.to_string(),
-    }
+    with_reason(&user.status, user.pause_reason.as_deref().filter(|r| on_break && !r.is_empty()))
 }
 
 fn described(change: &AgentStatusChange) -> String {
-    match change.kept_reason() {
-        Some(reason) => format!("{} ({reason})", change.status),
-        None => change.status.to_string(),
-    }
+    with_reason(change.status, change.kept_reason())
 }

@@ -9,7 +9,7 @@ use crate::api::model::User;
 use crate::domain::Timestamp;
 use crate::domain::agent_status::{
     AgentStatus, AgentStatusChange, AgentStatusDraft, DirectiveFlags, PauseReasons, Shift, Unfit, role_fit,
-    shift_fit,
+    shift_fit, with_reason,
 };
 use crate::ui::entity::Directory;
 use crate::ui::panes::format;
@@ -218,9 +218,6 @@ fn unfit_text(unfit: Unfit, now: Timestamp) -> String {
 /// A state as the screen writes it: "Break (Queue Full)". Only a Break
 /// keeps its reason.
 fn after_text(status: &str, reason: &str) -> String {
-    if status == AgentStatus::Break.as_str() && !reason.is_empty() {
-        format!("{status} ({reason})")
-    } else {
-        status.to_string()
-    }
+    let on_break = status == AgentStatus::Break.as_str();
+    with_reason(status, Some(reason).filter(|r| on_break && !r.is_empty()))
 }
