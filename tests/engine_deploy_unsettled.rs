@@ -5,17 +5,12 @@
 
 mod engine_support;
 
-use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
-use axum::response::{IntoResponse, Response};
 use cxone_console::domain::data_action::DataActionDraft;
 use cxone_console::engine::audit::RecordKind;
 use cxone_console::engine::{Change, DataActionChange, Outcome};
 use cxone_console::sandbox::{Sandbox, SandboxConfig};
-use engine_support::forward;
-use engine_support::proxy::rig_at;
-use std::sync::Arc;
-use url::Url;
+use engine_support::proxy::{Route, routed};
 
 /// What the proxy does with the deploy's POSTs and the listings after them.
 #[derive(Clone, Copy)]
@@ -26,27 +21,15 @@ struct Gateway {
     lists: bool,
 }
 
-struct Proxy {
-    upstream: Url,
-    http: reqwest::Client,
-    gateway: Gateway,
-}
-
-async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {
-    let Some((parts, body)) = forward::read(request).await else {
-        return StatusCode::BAD_REQUEST.into_response();
-    };
-    let actions = parts.uri.path() == "/api/v2/data-actions";
-    if actions && parts.method == Method::POST {
-        if proxy.gateway.lands {
-            let _ = forward::ask(&proxy.http, &proxy.upstream, &parts, body).await;
+impl Gateway {
+    fn route(self, method: &Method, path: &str) -> Route {
+        match (path == "/api/v2/data-actions", method) {
+            (true, &Method::POST) if self.lands => Route::LandThen(StatusCode::BAD_GATEWAY),
+            (true, &Method::POST) => Route::Refuse(StatusCode::BAD_GATEWAY),
+            (true, &Method::GET) if !self.lists => Route::Refuse(StatusCode::BAD_GATEWAY),
+            _ => Route::Pass,
         }
-        return StatusCode::BAD_GATEWAY.into_response();
     }
-    if actions && parts.method == Method::GET && !proxy.gateway.lists {
-        return StatusCode::BAD_GATEWAY.into_response();
-    }
-    forward::pass(&proxy.http, &proxy.upstream, &parts, body).await
 }
 
 /// Deploys the documents' action through a proxy acting as `gateway`: the
@@ -54,9 +37,7 @@ async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response 
 /// record's target (id and name).
 async fn deploy_through(gateway: Gateway) -> (Outcome, usize, (String, Option<String>)) {
     let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox starts");
-    let proxy = Arc::new(Proxy { upstream: sandbox.base_url(), http: forward::http(), gateway });
-    let url = forward::serve(axum::Router::new().fallback(forward).with_state(proxy)).await;
-    let mut rig = rig_at(sandbox, url, |_| {}).await;
+    let mut rig = routed(sandbox, move |method, path| gateway.route(method, path), |_| {}).await;
     let draft = DataActionDraft::documents_example("http://127.0.0.1:9/unsettled");
     let name = draft.name.clone();
     let outcome = rig.outcome(Change::DataAction(DataActionChange::Deploy(draft))).await;

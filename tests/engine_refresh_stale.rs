@@ -5,67 +5,39 @@
 
 mod engine_support;
 
-use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
-use axum::response::{IntoResponse, Response};
 use cxone_console::api::model::Contact;
 use cxone_console::engine::{Connection, Entities, Event, Link, Snapshot, Table};
 use cxone_console::sandbox::{Sandbox, SandboxConfig, TenantSize};
-use engine_support::proxy::rig_at;
-use engine_support::{Rig, forward};
+use engine_support::Rig;
+use engine_support::proxy::{Route, routed};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-use url::Url;
-
-struct Proxy {
-    upstream: Url,
-    http: reqwest::Client,
-    /// The campaign the tenant no longer has, once `gone_now` is set.
-    gone: String,
-    gone_now: AtomicBool,
-    /// Whether the data actions and interactions lists fail.
-    failing: bool,
-}
-
-async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {
-    let Some((parts, body)) = forward::read(request).await else {
-        return StatusCode::BAD_REQUEST.into_response();
-    };
-    let path = parts.uri.path();
-    if parts.method == Method::GET {
-        if proxy.failing && path == "/api/v2/data-actions" {
-            return StatusCode::FORBIDDEN.into_response();
-        }
-        if proxy.failing && path == "/api/v1/interactions" {
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
-        }
-        // Gone, though still listed: it and its contacts.
-        let gone = format!("/api/v1/outbound/campaigns/{}", proxy.gone);
-        if proxy.gone_now.load(Ordering::SeqCst) && (path == gone || path == format!("{gone}/contacts")) {
-            return StatusCode::NOT_FOUND.into_response();
-        }
-    }
-    forward::pass(&proxy.http, &proxy.upstream, &parts, body).await
-}
 
 /// A sandbox of two campaigns behind the proxy, and an engine refreshing
 /// through it every 300 ms; the first campaign's id.
-async fn through_proxy(failing: bool, gone_now: bool) -> (Rig, Arc<Proxy>, String) {
+async fn through_proxy(failing: bool, gone_now: bool) -> (Rig, Arc<AtomicBool>, String) {
     let size = TenantSize { agents: 20, interactions: 20, campaigns: 2, contacts_per_campaign: 10 };
     let sandbox =
         Sandbox::start(SandboxConfig { size, ..SandboxConfig::quiet() }).await.expect("the sandbox starts");
     let gone = sandbox.state().tenant.campaign_ids()[0].clone();
-    let proxy = Arc::new(Proxy {
-        upstream: sandbox.base_url(),
-        http: forward::http(),
-        gone: gone.clone(),
-        gone_now: AtomicBool::new(gone_now),
-        failing,
-    });
-    let url = forward::serve(axum::Router::new().fallback(forward).with_state(Arc::clone(&proxy))).await;
-    let rig = rig_at(sandbox, url, |config| config.refresh_every = Duration::from_millis(300)).await;
-    (rig, proxy, gone)
+    let gone_now = Arc::new(AtomicBool::new(gone_now));
+    let (campaign, contacts) =
+        (format!("/api/v1/outbound/campaigns/{gone}"), format!("/api/v1/outbound/campaigns/{gone}/contacts"));
+    let is_gone = Arc::clone(&gone_now);
+    let route = move |method: &Method, path: &str| match path {
+        _ if method != Method::GET => Route::Pass,
+        "/api/v2/data-actions" if failing => Route::Refuse(StatusCode::FORBIDDEN),
+        "/api/v1/interactions" if failing => Route::Refuse(StatusCode::SERVICE_UNAVAILABLE),
+        // Gone, though still listed: it and its contacts.
+        _ if is_gone.load(Ordering::SeqCst) && (path == campaign || path == contacts) => {
+            Route::Refuse(StatusCode::NOT_FOUND)
+        }
+        _ => Route::Pass,
+    };
+    let rig = routed(sandbox, route, |config| config.refresh_every = Duration::from_millis(300)).await;
+    (rig, gone_now, gone)
 }
 
 fn contacts(event: &Event) -> Option<Arc<Table<Contact>>> {
@@ -77,7 +49,7 @@ fn contacts(event: &Event) -> Option<Arc<Table<Contact>>> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_kind_refused_or_failing_is_stale_while_the_others_refresh() {
-    let (mut rig, _proxy, gone) = through_proxy(true, true).await;
+    let (mut rig, _gone_now, gone) = through_proxy(true, true).await;
     // Up once a kind has read the tenant; before that, a report may still say Connecting.
     let stale = |c: &Connection| {
         c.link == Link::Up
@@ -101,13 +73,13 @@ async fn a_kind_refused_or_failing_is_stale_while_the_others_refresh() {
 /// one's contacts out and the other's in.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_campaign_gone_between_rounds_leaves_its_contacts_and_no_others() {
-    let (mut rig, proxy, gone) = through_proxy(false, false).await;
+    let (mut rig, gone_now, gone) = through_proxy(false, false).await;
     let first = rig.seen_or_next(contacts).await;
     assert!(first.rows.iter().any(|c| c.campaign_id.as_str() == gone), "read while it was there");
     // Past the rounds' 5 s overlap, so that one reading only what changed
     // lists no campaign, the gone one included.
     tokio::time::sleep(Duration::from_secs(6)).await;
-    proxy.gone_now.store(true, Ordering::SeqCst);
+    gone_now.store(true, Ordering::SeqCst);
     let after =
         rig.until(|e| contacts(e).filter(|t| t.rows.iter().all(|c| c.campaign_id.as_str() != gone))).await;
     assert!(!after.rows.is_empty(), "the other campaign's contacts stay: {} rows", after.rows.len());

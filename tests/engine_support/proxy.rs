@@ -1,6 +1,8 @@
-//! A loopback proxy between the engine and the sandbox that arranges what
-//! happens on the tenant just before each interaction disposition write
-//! arrives: a concurrent edit, another supervisor's write.
+//! Loopback proxies between the engine and the sandbox: one that arranges
+//! what happens on the tenant just before each interaction disposition
+//! write arrives (a concurrent edit, another supervisor's write), and one
+//! that answers some requests itself, as a failing gateway or a tenant
+//! refusing them would.
 
 use super::{Rig, engine_config, forward};
 use axum::extract::{Request, State};
@@ -60,4 +62,50 @@ async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response 
         (proxy.hook)(n).await;
     }
     forward::pass(&proxy.http, &proxy.upstream, &parts, body).await
+}
+
+/// What a routed proxy does with one request.
+pub enum Route {
+    /// Sends it on and the tenant's answer back.
+    Pass,
+    /// Answers `status` itself; the tenant never sees the request.
+    Refuse(StatusCode),
+    /// Sends it on, then answers `status` in place of the tenant's answer,
+    /// as a gateway failing after the write landed.
+    LandThen(StatusCode),
+}
+
+type Router = Box<dyn Fn(&Method, &str) -> Route + Send + Sync>;
+
+struct Routed {
+    upstream: Url,
+    http: reqwest::Client,
+    route: Router,
+}
+
+/// The engine of `sandbox`'s tests behind a proxy that routes each request
+/// by its method and path as `route` says.
+pub async fn routed(
+    sandbox: Sandbox,
+    route: impl Fn(&Method, &str) -> Route + Send + Sync + 'static,
+    adjust: impl FnOnce(&mut EngineConfig),
+) -> Rig {
+    let routed =
+        Arc::new(Routed { upstream: sandbox.base_url(), http: forward::http(), route: Box::new(route) });
+    let url = forward::serve(axum::Router::new().fallback(route_one).with_state(routed)).await;
+    rig_at(sandbox, url, adjust).await
+}
+
+async fn route_one(State(proxy): State<Arc<Routed>>, request: Request) -> Response {
+    let Some((parts, body)) = forward::read(request).await else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    match (proxy.route)(&parts.method, parts.uri.path()) {
+        Route::Pass => forward::pass(&proxy.http, &proxy.upstream, &parts, body).await,
+        Route::Refuse(status) => status.into_response(),
+        Route::LandThen(status) => {
+            let _ = forward::ask(&proxy.http, &proxy.upstream, &parts, body).await;
+            status.into_response()
+        }
+    }
 }
