@@ -16,6 +16,7 @@ mod flows;
 pub mod journal;
 pub mod metrics;
 pub mod outbox;
+mod pacing;
 mod reconcile;
 mod refresh;
 mod rules;
@@ -113,7 +114,7 @@ impl Engine {
             outbox,
             metrics,
             events,
-            campaign_pacing: context::CampaignPacing::new(config.campaign_rate),
+            campaign_pacing: pacing::CampaignPacing::new(config.campaign_rate),
             config,
             finished_before: Mutex::new(report.finished.clone()),
             sent_before: report.unconfirmed.clone(),

@@ -138,6 +138,11 @@ impl Tries {
         true
     }
 
+    /// Whether a request of the call went unanswered, so may have landed.
+    pub fn may_have_landed(&self) -> bool {
+        self.unanswered > 0
+    }
+
     /// `error`, knowing of every request of the call that went unanswered,
     /// so its outcome can say the change may have landed; a timeout after
     /// extra tries says how long the tenant was waited for in all.

@@ -7,6 +7,7 @@ use super::places::Places;
 use crate::api::{ApiError, ApiErrorKind, Reply};
 use crate::engine::context::Ctx;
 use std::future::Future;
+use std::pin::pin;
 use std::time::Duration;
 
 /// Pauses one call may meet before it is reported as rate limited.
@@ -20,35 +21,53 @@ const LONGEST_PAUSE: Duration = Duration::from_secs(60);
 /// `places` at the tenant is free (taken as a first read's, when `first_read`),
 /// again after each pause a 429 asks for. `call` must come from a client that
 /// surfaces 429s.
-pub(super) async fn paced<T, F, Fut>(
+///
+/// `stop` ends the wait for a pause (and only that), with its output and
+/// nothing sent by this call; a call that must see its pause out passes a
+/// future that never ends (its output `Infallible`, so it cannot be stopped).
+pub(super) async fn paced<T, F, Fut, S>(
     ctx: &Ctx,
     places: &Places,
     first_read: bool,
     campaign: &str,
+    stop: S,
     mut call: F,
-) -> Result<Reply<T>, ApiError>
+) -> Result<Result<Reply<T>, ApiError>, S::Output>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Reply<T>, ApiError>>,
+    S: Future,
 {
+    let mut stop = pin!(stop);
     let mut pauses = 0;
     loop {
+        // A pause is waited out before a place is taken: the places are the
+        // whole batch's, and the other campaigns' contacts use them meanwhile.
+        // Only a pause can be stopped: a call not held back goes.
+        tokio::select! {
+            biased;
+            () = ctx.campaign_pacing.unpaused(campaign) => {}
+            stopped = &mut stop => return Err(stopped),
+        }
         // The place first: a call the pace admitted goes at once, so the
-        // tenant sees the campaign's requests spaced as paced.
+        // tenant sees the campaign's requests spaced as paced. A pause met
+        // meanwhile (another contact's 429) gives the place back.
         let place = if first_read { places.read().await } else { places.write().await };
-        ctx.campaign_pacing.admit(campaign).await;
+        if !ctx.campaign_pacing.admit_unless_paused(campaign).await {
+            continue;
+        }
         let answer = call().await;
         drop(place);
         let error = match answer {
             Err(e) => e,
-            done => return done,
+            done => return Ok(done),
         };
         let ApiErrorKind::RateLimited { retry_after, .. } = &error.kind else {
-            return Err(error);
+            return Ok(Err(error));
         };
         let wait = retry_after.unwrap_or(DEFAULT_PAUSE);
         if pauses == MAX_PAUSES || wait > LONGEST_PAUSE {
-            return Err(error);
+            return Ok(Err(error));
         }
         pauses += 1;
         tracing::debug!(campaign, ?wait, "the tenant limits this campaign; pausing it");

@@ -14,7 +14,8 @@ use crate::engine::metrics::ErrorClass;
 use crate::engine::reconcile::announcements;
 use crate::engine::reconcile::intents::planned;
 use serde_json::{Value, json};
-use std::future::Future;
+use std::convert::Infallible;
+use std::future::{Future, pending};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -29,6 +30,20 @@ pub(super) struct Answered<'a> {
     /// place or behind its campaign's pace (minutes, in a long batch).
     at_tenant: Duration,
     claim: (String, String),
+}
+
+/// A contact whose batch was cancelled while the tenant held its campaign
+/// back (a 429's pause), its write waiting: it ends there. Its attempts so
+/// far were refused, unless one went unanswered and may have landed.
+fn held_when_cancelled(tries: &Tries) -> Ending {
+    const HELD: &str = "the batch was cancelled while the tenant held this contact's campaign back (429)";
+    if tries.may_have_landed() {
+        return Ending::new(Outcome::failed(format!(
+            "{HELD}; an earlier attempt went unanswered and may have written the outcome: look at the contact \
+             before setting it again"
+        )));
+    }
+    Ending::new(Outcome::skipped(Outcome::UNSTARTED, format!("{HELD}; its outcome was not written")))
 }
 
 /// Reads and writes one planned contact, unless the batch was cancelled
@@ -134,10 +149,11 @@ impl Worker<'_> {
         let (mut conflicts, mut tries) = (0, Tries::default());
         loop {
             let campaign = self.d.campaign_id.as_str();
-            let written = paced(self.ctx, self.places, false, campaign, || {
+            let written = paced(self.ctx, self.places, false, campaign, self.cancel.cancelled(), || {
                 self.timed(self.client.set_contact_disposition(self.d, etag.as_ref(), Some(key.clone())))
             })
             .await;
+            let Ok(written) = written else { return held_when_cancelled(&tries) };
             let error = match written {
                 Ok(reply) => return self.applied(before, reply.value.as_ref(), reply.call, ""),
                 Err(e) => e,
@@ -190,10 +206,15 @@ impl Worker<'_> {
     /// queues behind the batch's writes; see `places`), or again.
     async fn read(&self, first: bool) -> Result<Reply<Contact>, ApiError> {
         let d = self.d;
-        again(|| {
-            paced(self.ctx, self.places, first, d.campaign_id.as_str(), || {
-                self.timed(self.client.contact(&d.campaign_id, &d.contact_id))
-            })
+        again(|| async move {
+            // A read sees its campaign's pause out: the first is stopped by
+            // the cancel around it, and a read again comes before a write.
+            let Ok(read) =
+                paced(self.ctx, self.places, first, d.campaign_id.as_str(), pending::<Infallible>(), || {
+                    self.timed(self.client.contact(&d.campaign_id, &d.contact_id))
+                })
+                .await;
+            read
         })
         .await
     }

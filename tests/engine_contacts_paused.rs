@@ -1,0 +1,125 @@
+//! A campaign the tenant holds back with a 429: its pause keeps none of the
+//! batch's places from the other campaigns, and a cancel ends a write that
+//! waits it out, with nothing written.
+//!
+//! The tenant here refills a campaign's allowance slowly (one request every
+//! 2 s), so a pause lasts long enough in real time to be seen waiting.
+
+mod engine_support;
+
+use cxone_console::engine::audit::RecordKind;
+use cxone_console::engine::{Command, CommandId, Event, Outcome};
+use cxone_console::sandbox::config::RateLimit;
+use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
+use engine_support::Rig;
+use engine_support::contacts::{CAMPAIGN, batch, batch_report, draft, pending_contacts};
+use std::time::Duration;
+
+/// Requests a campaign may make at once before the tenant's pace applies.
+const BURST: u32 = 20;
+
+/// An engine sending one request at a time, unpaced, to a tenant that
+/// allows each campaign a burst of [`BURST`] and then one request every 2 s.
+async fn slow_to_refill() -> Rig {
+    let limit = RateLimit { per_second: 0.5, burst: BURST };
+    let sandbox = Sandbox::start(SandboxConfig { campaign_rate: Some(limit), ..SandboxConfig::quiet() })
+        .await
+        .expect("the sandbox binds 127.0.0.1:0");
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = engine_support::engine_config(&sandbox, dir.path());
+    config.campaign_rate = None;
+    config.batch_concurrency = 1;
+    Rig::with(sandbox, dir, config).await
+}
+
+/// Spends `n` of `campaign`'s allowance at the tenant, as another client
+/// would; every of it, when `n` is `None`.
+fn spend(rig: &Rig, campaign: &str, contact: &str, n: Option<u32>) {
+    let tenant = &rig.sandbox.state().tenant;
+    match n {
+        Some(n) => (0..n).for_each(|_| {
+            tenant.contact(campaign, contact).expect("within the campaign's allowance");
+        }),
+        None => while tenant.contact(campaign, contact).is_ok() {},
+    }
+}
+
+fn other_campaign(rig: &Rig) -> String {
+    rig.sandbox.state().tenant.campaign_ids().into_iter().find(|c| c != CAMPAIGN).unwrap()
+}
+
+/// With a single place at the tenant, the limited campaign's contacts wait
+/// out their pause without it: the other campaign's contacts all end first.
+#[tokio::test]
+async fn a_paused_campaign_leaves_the_batchs_places_to_the_others() {
+    let mut rig = slow_to_refill().await;
+    let limited = pending_contacts(&rig.sandbox, CAMPAIGN, 2).await;
+    let other = other_campaign(&rig);
+    let others = pending_contacts(&rig.sandbox, &other, 4).await;
+    spend(&rig, CAMPAIGN, &limited[0], None);
+
+    let mut drafts: Vec<_> = limited.iter().map(|c| draft(CAMPAIGN, c, "BUSY")).collect();
+    drafts.extend(others.iter().map(|c| draft(&other, c, "BUSY")));
+    let (ids, change) = batch(drafts);
+    let report = batch_report(rig.run(change).await);
+    assert_eq!(report.successful, 6, "{report:?}");
+    assert!(rig.sandbox.stats().rate_limited > 0, "the limited campaign met a 429");
+
+    let ended: Vec<&CommandId> = rig
+        .seen
+        .iter()
+        .filter_map(|e| match e {
+            Event::ItemFinished { item, .. } => Some(item),
+            _ => None,
+        })
+        .collect();
+    let position = |id: &CommandId| ended.iter().position(|x| *x == id).unwrap();
+    let first_limited = ids[..2].iter().map(position).min().unwrap();
+    let last_other = ids[2..].iter().map(position).max().unwrap();
+    assert!(last_other < first_limited, "the other campaign ended while the limited one waited: {ended:?}");
+    rig.stop().await;
+}
+
+/// A contact read, its intent recorded, and its write refused with a 429:
+/// cancelled during the pause, it ends there, its outcome not written.
+#[tokio::test]
+async fn a_cancel_ends_a_write_waiting_out_a_429() {
+    let mut rig = slow_to_refill().await;
+    let contact = pending_contacts(&rig.sandbox, CAMPAIGN, 1).await.remove(0);
+    // One request left (the list of contacts took one): the read takes it,
+    // and the write is refused.
+    spend(&rig, CAMPAIGN, &contact, Some(BURST - 2));
+    let (ids, change) = batch(vec![draft(CAMPAIGN, &contact, "BUSY")]);
+    let id = rig.submit(change).await;
+    let patience = tokio::time::Instant::now() + Duration::from_secs(3);
+    while rig.sandbox.stats().rate_limited == 0 {
+        assert!(tokio::time::Instant::now() < patience, "the write met no 429");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    rig.send(Command::Cancel { id: id.clone() }).await;
+
+    let report = batch_report(rig.finished(&id).await);
+    assert_eq!((report.successful, report.skipped.get(Outcome::UNSTARTED)), (0, Some(&1)), "{report:?}");
+    assert!(report.cancelled, "{report:?}");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::ContactDisposition), 0, "nothing was written");
+    let reason = rig
+        .seen
+        .iter()
+        .find_map(|e| match e {
+            Event::ItemFinished { item, outcome, .. } if *item == ids[0] => Some(outcome.text()),
+            _ => None,
+        })
+        .expect("the contact's end");
+    assert!(
+        reason.contains("held this contact's campaign back") && reason.contains("not written"),
+        "{reason}"
+    );
+    let kinds: Vec<RecordKind> = rig
+        .audit_records()
+        .iter()
+        .filter(|r| r.entry.command_id.as_deref() == Some(ids[0].as_str()))
+        .map(|r| r.entry.kind)
+        .collect();
+    assert_eq!(kinds, [RecordKind::Intent, RecordKind::Outcome], "the intent is closed");
+    rig.stop().await;
+}
