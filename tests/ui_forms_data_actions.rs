@@ -97,10 +97,11 @@ fn a_huge_timeout_says_the_range_and_an_empty_input_is_required() {
     assert!(!screen.contains("EOF"), "{screen}");
 }
 
-/// A deprecated action takes no new version: `v` says so in a line, as
-/// other keys that cannot act do, and opens no form only to refuse.
+/// A deprecated action takes no new version and is not deprecated again:
+/// `v` and `x` say so in a line, as other keys that cannot act do, and open
+/// no form only to refuse.
 #[test]
-fn a_new_version_of_a_deprecated_action_is_refused_without_a_form() {
+fn a_deprecated_action_is_refused_a_new_version_and_a_deprecation_without_a_form() {
     let mut app = medium();
     press(&mut app, &["4", "/"]);
     type_text(&mut app, "Legacy");
@@ -113,6 +114,10 @@ fn a_new_version_of_a_deprecated_action_is_refused_without_a_form() {
         ),
         "{screen}"
     );
+    press(&mut app, &["x"]);
+    assert!(app.overlays.is_empty(), "no form: {:?}", app.overlays.last());
+    let screen = snap(&app);
+    assert!(screen.contains("x: LegacyCrmSync is deprecated already."), "{screen}");
 }
 
 #[test]

@@ -26,8 +26,8 @@ pub(super) fn open(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
         Verb::Attributes => targets(app, list).map(|t| forms::attributes(t.interactions, &[])),
         Verb::Simulate => Ok(simulate(app)),
         Verb::Deploy => Ok(forms::deploy(app.data_actions.rows().to_vec())),
-        Verb::NewVersion => action(app).and_then(|a| versionable(app, a)).map(forms::new_version),
-        Verb::Deprecate => action(app).map(forms::deprecate),
+        Verb::NewVersion => action(app).and_then(|a| live(app, verb, a)).map(forms::new_version),
+        Verb::Deprecate => action(app).and_then(|a| live(app, verb, a)).map(forms::deprecate),
         Verb::ActionMetrics => {
             let now = crate::domain::Timestamp::from_datetime(app.clock.wall);
             action(app).map(|a| forms::metrics(a, now))
@@ -74,22 +74,26 @@ pub(super) fn simulate(app: &App) -> forms::Form {
     forms::simulate(app.data_actions.selected_row().filter(|_| on_actions).map(|a| a.name.as_str()))
 }
 
-/// A deprecated action takes no new version, and no version typed would
-/// mend that: said in a line, as other keys that cannot act say it,
-/// instead of a form opened only to refuse.
-fn versionable(
+/// A deprecated action takes no new version and is not deprecated twice,
+/// and nothing typed would mend that: said in a line, as other keys that
+/// cannot act say it, instead of a form opened only to refuse.
+fn live(
     app: &App,
+    verb: Verb,
     action: crate::api::model::DataAction,
 ) -> Result<crate::api::model::DataAction, String> {
     if !action.is_deprecated {
         return Ok(action);
     }
-    let key = app.key_or_name(Context::Table, Verb::NewVersion);
+    let key = app.key_or_name(Context::Table, verb);
     let deploy = app.key_or_name(Context::Table, Verb::Deploy);
-    Err(format!(
-        "{key}: {} is deprecated and takes no new version; deploy a new action instead ({deploy}).",
-        action.name
-    ))
+    Err(match verb {
+        Verb::Deprecate => format!("{key}: {} is deprecated already.", action.name),
+        _ => format!(
+            "{key}: {} is deprecated and takes no new version; deploy a new action instead ({deploy}).",
+            action.name
+        ),
+    })
 }
 
 fn action(app: &App) -> Result<crate::api::model::DataAction, String> {
