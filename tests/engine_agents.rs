@@ -110,7 +110,7 @@ async fn the_documents_break_for_queue_full_is_applied_once_and_reaches_the_wfm(
     assert_eq!(intent.after, Some(json!({"status": "Break", "pauseReason": "Queue Full"})));
     assert_eq!(
         compliance(&records, &id),
-        json!({"roleChecked": true, "shiftValidated": "passed", "respectWrapUp": true, "wrapUpVerified": true})
+        json!({"roleChecked": "passed", "shiftValidated": "passed", "respectWrapUp": true, "wrapUpVerified": "passed"})
     );
 
     let (again, unchanged) = outcome(&mut rig, draft(AGENT, "Break", "Queue Full")).await;
@@ -135,7 +135,10 @@ async fn a_break_without_a_reason_or_with_an_unknown_one_is_refused_before_anyth
         let records = rig.audit_records();
         assert_eq!(kinds(&records, &id), [RecordKind::Outcome]);
         let flags = compliance(&records, &id);
-        assert_eq!((&flags["roleChecked"], &flags["shiftValidated"]), (&json!(false), &json!("not checked")));
+        assert_eq!(
+            (&flags["roleChecked"], &flags["shiftValidated"]),
+            (&json!("not checked"), &json!("not checked"))
+        );
     }
     assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 0);
     rig.stop().await;
@@ -158,7 +161,7 @@ async fn a_user_without_an_agent_role_or_outside_their_shift_is_refused_by_that_
     let named = format!("user {} ({}) holds neither", clerk.display_name(), clerk.id);
     assert!(refused.text().starts_with(&named), "named, with the id, and no field name before: {refused}");
     let flags = compliance(&rig.audit_records(), &id);
-    assert_eq!((&flags["roleChecked"], &flags["shiftValidated"]), (&json!(false), &json!("not checked")));
+    assert_eq!((&flags["roleChecked"], &flags["shiftValidated"]), (&json!("refused"), &json!("not checked")));
     // Refused once read: the record names whom, as the refusal does.
     let records = rig.audit_records();
     let record = records.iter().find(|r| r.entry.command_id.as_deref() == Some(id.as_str())).unwrap();
@@ -170,14 +173,14 @@ async fn a_user_without_an_agent_role_or_outside_their_shift_is_refused_by_that_
     assert!(refused.text().contains("outside their shift"), "{refused}");
     assert!(refused.text().contains(&off_shift.display_name()), "{refused}");
     let flags = compliance(&rig.audit_records(), &id);
-    assert_eq!((&flags["roleChecked"], &flags["shiftValidated"]), (&json!(true), &json!("refused")));
+    assert_eq!((&flags["roleChecked"], &flags["shiftValidated"]), (&json!("passed"), &json!("refused")));
     assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 0, "neither was sent");
 
     let (id, applied) =
         outcome(&mut rig, draft(unscheduled.id.as_str(), another_status(unscheduled), "")).await;
     assert!(applied.is_applied(), "{applied:?}");
     let flags = compliance(&rig.audit_records(), &id);
-    assert_eq!((&flags["roleChecked"], &flags["shiftValidated"]), (&json!(true), &json!("no shift set")));
+    assert_eq!((&flags["roleChecked"], &flags["shiftValidated"]), (&json!("passed"), &json!("no shift set")));
     rig.stop().await;
 }
 
@@ -195,13 +198,13 @@ async fn a_wrap_up_refuses_a_change_that_respects_it_and_ends_for_one_that_does_
     let records = rig.audit_records();
     assert_eq!(kinds(&records, &id), [RecordKind::Intent, RecordKind::Outcome], "sent, and refused");
     let flags = compliance(&records, &id);
-    assert_eq!((&flags["respectWrapUp"], &flags["wrapUpVerified"]), (&json!(true), &json!(false)));
+    assert_eq!((&flags["respectWrapUp"], &flags["wrapUpVerified"]), (&json!(true), &json!("blocked")));
 
     let forced = AgentStatusDraft { respect_wrap_up: false, ..draft(AGENT, "Busy", "") };
     let (id, applied) = outcome(&mut rig, forced).await;
     assert!(applied.is_applied(), "{applied:?}");
     let flags = compliance(&rig.audit_records(), &id);
-    assert_eq!((&flags["respectWrapUp"], &flags["wrapUpVerified"]), (&json!(false), &json!(false)));
+    assert_eq!((&flags["respectWrapUp"], &flags["wrapUpVerified"]), (&json!(false), &json!("not asked")));
     let api = engine_support::client(&rig.sandbox);
     let user = api.user(&cxone_console::domain::UserId::parse(AGENT).unwrap()).await.unwrap().value;
     assert_eq!(

@@ -12,6 +12,7 @@ use super::outbound::ContactView;
 use super::store::Record;
 use super::users::KIND as USER;
 use super::{Failure, Tagged, Tenant, not_found};
+use crate::domain::agent_status::AgentStatus;
 use crate::domain::contact_disposition::DialerState;
 use crate::domain::interaction_disposition::InteractionStatus;
 use serde::Serialize;
@@ -84,6 +85,27 @@ impl Tenant {
         let mut data = self.lock();
         data.settle_wrap_ups();
         data.start_wrap_up(user_id, length).ok_or_else(|| not_found(USER, user_id))
+    }
+
+    /// Changes an agent as another client would: to `status` (and `reason`),
+    /// or, with `None`, only in what a status change does not show (a
+    /// profile edit), so a tag read before is stale; returns the new tag.
+    pub fn edit_user_elsewhere(
+        &self,
+        id: &str,
+        status: Option<(AgentStatus, Option<String>)>,
+    ) -> Result<ETag, Failure> {
+        let mut data = self.lock();
+        let at = data.clock.now();
+        data.users
+            .edit(id, |u| {
+                if let Some((status, reason)) = status {
+                    u.set_status(status, reason, at);
+                }
+                u.meta.touch(at);
+                u.etag()
+            })
+            .ok_or_else(|| not_found(USER, id))
     }
 
     /// Changes an interaction as another supervisor would, so a tag read

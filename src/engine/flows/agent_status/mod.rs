@@ -11,7 +11,7 @@
 use super::Trail;
 use super::ending::{Ending, Tries, again, not_landed, unsettled};
 use crate::api::model::User;
-use crate::api::{ApiError, CallInfo, IdempotencyKey, Reply};
+use crate::api::{ApiError, ApiErrorKind, CallInfo, IdempotencyKey, Reply};
 use crate::domain::Timestamp;
 use crate::domain::agent_status::{
     AgentStatus, AgentStatusChange, AgentStatusDraft, PauseReasons, already, role_fit, shift_fit, with_reason,
@@ -23,12 +23,14 @@ use crate::engine::event::{BatchReport, Event, Finished, Outcome, Write};
 use crate::engine::metrics::{ErrorClass, Operation};
 use crate::engine::reconcile::announcements;
 use crate::engine::reconcile::intents::{action, planned};
+use compliance::{Check, Compliance, ShiftCheck, WrapUpCheck};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
-use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
+
+mod compliance;
 
 pub(crate) async fn run(
     ctx: &Ctx,
@@ -100,46 +102,6 @@ async fn change(
     (target, ending.finish(trail, started.elapsed()).await, write)
 }
 
-/// Which compliance checks ran for a change, and how each came out.
-#[derive(Debug, Clone, Copy, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Compliance {
-    /// The agent's roles were read and allow a status.
-    role_checked: bool,
-    shift_validated: ShiftCheck,
-    /// The change asked the tenant to refuse it during a wrap-up.
-    respect_wrap_up: bool,
-    /// It asked, and the tenant accepted the change: no wrap-up was running.
-    wrap_up_verified: bool,
-}
-
-#[derive(Debug, Clone, Copy, Serialize)]
-enum ShiftCheck {
-    #[serde(rename = "not checked")]
-    NotChecked,
-    #[serde(rename = "passed")]
-    Passed,
-    #[serde(rename = "no shift set")]
-    NoShiftSet,
-    #[serde(rename = "refused")]
-    Refused,
-}
-
-impl Compliance {
-    fn new(draft: &AgentStatusDraft) -> Self {
-        Self {
-            role_checked: false,
-            shift_validated: ShiftCheck::NotChecked,
-            respect_wrap_up: draft.respect_wrap_up,
-            wrap_up_verified: false,
-        }
-    }
-
-    fn json(&self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
-    }
-}
-
 struct Flow<'a> {
     ctx: &'a Ctx,
     compliance: Compliance,
@@ -163,16 +125,9 @@ impl Flow<'_> {
         };
         trail.name_target(&user.display_name());
         // The user is read: the refusal names them, not only their id.
-        if let Err(unfit) = role_fit(user.role_names()) {
-            return self.noted(refused(unfit.said_of(user.named())));
+        if let Some(refusal) = self.unfit(&user) {
+            return self.noted(refusal);
         }
-        self.compliance.role_checked = true;
-        if let Err(unfit) = shift_fit(user.shift, Timestamp::now()) {
-            self.compliance.shift_validated = ShiftCheck::Refused;
-            return self.noted(refused(unfit.said_of(user.named())));
-        }
-        self.compliance.shift_validated =
-            if user.shift.is_some() { ShiftCheck::Passed } else { ShiftCheck::NoShiftSet };
         if user.holds(&change, Timestamp::now()) {
             if trail.sent_before_restart() {
                 return self.noted(self.found_in_place(&change, &user, read_call));
@@ -217,14 +172,35 @@ impl Flow<'_> {
         }
     }
 
-    /// PUTs with the tag last read; a 409 reads the agent again to say why.
+    /// The refusal of a change to `user` when their role allows no status
+    /// or the change falls outside their shift; `None` when both pass. Each
+    /// check is noted in the compliance flags.
+    fn unfit(&mut self, user: &User) -> Option<Ending> {
+        if let Err(unfit) = role_fit(user.role_names()) {
+            self.compliance.role_checked = Check::Refused;
+            return Some(refused(unfit.said_of(user.named())));
+        }
+        self.compliance.role_checked = Check::Passed;
+        if let Err(unfit) = shift_fit(user.shift, Timestamp::now()) {
+            self.compliance.shift_validated = ShiftCheck::Refused;
+            return Some(refused(unfit.said_of(user.named())));
+        }
+        self.compliance.shift_validated =
+            if user.shift.is_some() { ShiftCheck::Passed } else { ShiftCheck::NoShiftSet };
+        None
+    }
+
+    /// PUTs with the tag last read. A 409 reads the agent again to say why,
+    /// and goes again only when nothing but the tag moved: a status changed
+    /// elsewhere (an agent who took a call) is not overwritten, and a
+    /// refusal that was not about the tag is reported with the tenant's words.
     async fn write(&mut self, change: &AgentStatusChange, mut user: User, key: IdempotencyKey) -> Ending {
         let (mut conflicts, mut tries) = (0, Tries::default());
         loop {
             let written = self.ctx.api.set_agent_status(change, user.etag.as_ref(), Some(key.clone())).await;
             let error = match written {
                 Ok(reply) => {
-                    self.compliance.wrap_up_verified = change.flags.respect_wrap_up;
+                    self.compliance.accepted(change);
                     let after = json!({
                         "status": reply.value.status.to_string(),
                         "pauseReason": reply.value.pause_reason,
@@ -244,31 +220,60 @@ impl Flow<'_> {
                 Ok(again) => again.value,
                 Err(_) => return Ending::error(&error),
             };
-            if let Some(until) = again.wrap_up_at(Timestamp::now()).filter(|_| change.flags.respect_wrap_up) {
-                let until = until.up_to_the_second();
-                let blocked = format!(
-                    "agent {} is in wrap-up until {until}; the tenant refused the change (409) because it \
-                     respects wrap-up. Send it after {until}, or without respecting wrap-up to end it now",
-                    again.named()
-                );
-                return Ending::new(Outcome::conflict(blocked)).call(*error.call).class(ErrorClass::Conflict);
+            if let Some(ending) = self.refusal(change, &user, &again, conflicts) {
+                return ending.call(*error.call);
             }
-            if again.holds(change, Timestamp::now()) {
-                return unchanged(&again).call(*error.call);
+            if let Some(refusal) = self.unfit(&again) {
+                return refusal.call(*error.call);
             }
-            if conflicts == self.ctx.config.conflict_retries {
-                let raced = format!(
-                    "agent {}'s status was changed elsewhere while this change was sent (refused {} times as \
-                     stale); it is now {}. Reload and decide again",
-                    again.named(),
-                    conflicts + 1,
-                    holding(&again)
-                );
-                return Ending::new(Outcome::conflict(raced)).call(*error.call).class(ErrorClass::Conflict);
+            if user.etag == again.etag {
+                return conflict(unexplained(&again, &error)).call(*error.call);
             }
             conflicts += 1;
+            tokio::time::sleep(super::interaction_disposition::pause(conflicts)).await;
             user = again;
         }
+    }
+
+    /// Why a 409 ends the change, from the agent read again after it: a
+    /// wrap-up the change respects, the status already held, a status changed
+    /// elsewhere since `user` was read, or the tries spent. `None` when only
+    /// the tag moved, and the change may go again with the new one.
+    fn refusal(
+        &mut self,
+        change: &AgentStatusChange,
+        user: &User,
+        again: &User,
+        conflicts: u32,
+    ) -> Option<Ending> {
+        if let Some(until) = again.wrap_up_at(Timestamp::now()).filter(|_| change.flags.respect_wrap_up) {
+            self.compliance.wrap_up_verified = WrapUpCheck::Blocked;
+            let until = until.up_to_the_second();
+            return Some(conflict(format!(
+                "agent {} is in wrap-up until {until}; the tenant refused the change (409) because it respects \
+                 wrap-up. Send it after {until}, or without respecting wrap-up to end it now",
+                again.named()
+            )));
+        }
+        if again.holds(change, Timestamp::now()) {
+            return Some(unchanged(again));
+        }
+        let (was, is) = (holding(user), holding(again));
+        if was != is {
+            return Some(conflict(format!(
+                "agent {} was changed elsewhere to {is} while this change was sent (it was {was} when read); \
+                 the tenant refused this one (409) and it was not sent again over theirs. Reload and decide again",
+                again.named()
+            )));
+        }
+        (conflicts == self.ctx.config.conflict_retries).then(|| {
+            conflict(format!(
+                "agent {}'s record kept changing while this change was sent (refused {} times as stale); it is \
+                 {is}. Reload and decide again",
+                again.named(),
+                conflicts + 1,
+            ))
+        })
     }
 
     /// A write still unsettled after its extra tries is read back: the agent
@@ -342,6 +347,28 @@ impl Flow<'_> {
 
 fn refused(reason: impl std::fmt::Display) -> Ending {
     Ending::new(Outcome::rejected(reason.to_string())).class(ErrorClass::Validation)
+}
+
+fn conflict(reason: String) -> Ending {
+    Ending::new(Outcome::conflict(reason)).class(ErrorClass::Conflict)
+}
+
+/// A 409 on a tag that had not moved, the agent's status as it was: the
+/// tenant's reason, in its words (document 003: a limit on concurrent status
+/// changes, or a wrap-up).
+fn unexplained(user: &User, error: &ApiError) -> String {
+    let said = match &error.kind {
+        ApiErrorKind::Conflict { message, .. } if !message.trim().is_empty() => {
+            format!(": {}", message.trim())
+        }
+        _ => String::new(),
+    };
+    format!(
+        "the tenant refused the change (409{said}) though agent {} had not changed and is still {}: a limit on \
+         concurrent status changes or a wrap-up blocked it. Try again shortly",
+        user.named(),
+        holding(user)
+    )
 }
 
 fn unchanged(user: &User) -> Ending {

@@ -1,0 +1,113 @@
+//! An agent-status change refused with a 409 (document 003: a concurrent
+//! status change, or a wrap-up), behind a proxy that changes the agent on
+//! the tenant just before the PUT arrives, or refuses the PUT itself. The
+//! change goes again only when nothing but the agent's tag moved.
+
+mod engine_support;
+
+use axum::http::{Method, StatusCode};
+use cxone_console::domain::agent_status::{AgentStatus, AgentStatusDraft};
+use cxone_console::engine::{Change, CommandId, Item, Outcome};
+use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
+use engine_support::Rig;
+use engine_support::proxy::{Route, routed};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Document 003's agent: an Agent, on shift around the clock, Available.
+const AGENT: &str = "12345-abcde-67890";
+const STATUS_PATH: &str = "/api/v2/users/12345-abcde-67890/status";
+
+/// What happens on the way to the tenant to each PUT of the agent's status.
+#[derive(Clone, Copy)]
+enum OnPut {
+    /// The first PUT finds the agent moved to Busy by someone else.
+    TakesACall,
+    /// The first PUT finds the agent's record edited, the status untouched.
+    ProfileEdited,
+    /// Every PUT is answered 409 by the proxy, the tenant unchanged.
+    Refused,
+}
+
+/// An engine behind a proxy doing `on_put`; also the count of PUTs seen.
+async fn rig(on_put: OnPut) -> (Rig, Arc<AtomicUsize>) {
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox binds 127.0.0.1:0");
+    let tenant = Arc::clone(&sandbox.state().tenant);
+    let puts = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&puts);
+    let route = move |method: &Method, path: &str| {
+        if method != Method::PUT || path != STATUS_PATH {
+            return Route::Pass;
+        }
+        let first = seen.fetch_add(1, Ordering::SeqCst) == 0;
+        match on_put {
+            OnPut::Refused => Route::Refuse(StatusCode::CONFLICT),
+            OnPut::TakesACall if first => {
+                tenant.edit_user_elsewhere(AGENT, Some((AgentStatus::Busy, None))).expect("the agent");
+                Route::Pass
+            }
+            OnPut::ProfileEdited if first => {
+                tenant.edit_user_elsewhere(AGENT, None).expect("the agent");
+                Route::Pass
+            }
+            _ => Route::Pass,
+        }
+    };
+    (routed(sandbox, route, |_| {}).await, puts)
+}
+
+async fn to_break(rig: &mut Rig) -> Outcome {
+    let draft = AgentStatusDraft {
+        user_id: AGENT.into(),
+        status: "Break".into(),
+        pause_reason: "Queue Full".into(),
+        ..Default::default()
+    };
+    let id = CommandId::random().item(0);
+    rig.outcome(Change::AgentStatus(vec![Item::new(id, draft)])).await
+}
+
+/// The agent took a call between the read and the write: the change is not
+/// sent again over it, and says what the agent is now.
+#[tokio::test]
+async fn a_status_changed_elsewhere_before_the_write_is_not_overwritten() {
+    let (mut rig, puts) = rig(OnPut::TakesACall).await;
+    let outcome = to_break(&mut rig).await;
+    assert!(matches!(outcome, Outcome::Conflict { .. }), "{outcome:?}");
+    let text = outcome.text();
+    assert!(
+        text.contains("changed elsewhere to Busy") && text.contains("it was Available when read"),
+        "{text}"
+    );
+    assert_eq!(puts.load(Ordering::SeqCst), 1, "not sent again");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 0);
+    let api = engine_support::client(&rig.sandbox);
+    let agent = api.user(&cxone_console::domain::UserId::parse(AGENT).unwrap()).await.unwrap().value;
+    assert_eq!(agent.status.known(), Some(AgentStatus::Busy), "the call is left alone");
+    rig.stop().await;
+}
+
+/// Only the tag moved: the change goes again with the new one and lands.
+#[tokio::test]
+async fn a_record_edited_elsewhere_without_its_status_is_written_with_the_new_tag() {
+    let (mut rig, puts) = rig(OnPut::ProfileEdited).await;
+    let outcome = to_break(&mut rig).await;
+    assert!(outcome.is_applied(), "{outcome:?}");
+    assert_eq!(puts.load(Ordering::SeqCst), 2, "refused once as stale, then written");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 1);
+    rig.stop().await;
+}
+
+/// A 409 on a tag that had not moved is not a stale tag: the change stops
+/// at once and says the tenant refused it with the agent unchanged.
+#[tokio::test]
+async fn a_refusal_with_the_agent_unchanged_is_reported_as_the_tenants_not_retried() {
+    let (mut rig, puts) = rig(OnPut::Refused).await;
+    let outcome = to_break(&mut rig).await;
+    assert!(matches!(outcome, Outcome::Conflict { .. }), "{outcome:?}");
+    let text = outcome.text();
+    assert!(text.contains("refused the change (409") && text.contains("had not changed"), "{text}");
+    assert!(!text.contains("stale"), "{text}");
+    assert_eq!(puts.load(Ordering::SeqCst), 1, "sent once");
+    rig.stop().await;
+}
