@@ -232,6 +232,26 @@ mod tests {
         assert_eq!(AttributeValue::parse_as("v", &json!(null)).unwrap(), AttributeValue::Null);
     }
 
+    /// `1` and `1.0` are one number: an ADD or UPDATE of the value held in
+    /// another spelling changes nothing, where it used to be refused (ADD)
+    /// or sent (UPDATE).
+    #[test]
+    fn numbers_compare_by_value_when_planned() {
+        let number = |text: &str| AttributeValue::Number(serde_json::from_str(text).unwrap());
+        let held: BTreeMap<AttributeKey, AttributeValue> =
+            [(AttributeKey::parse_as("k", "n").unwrap(), number("1.0"))].into();
+        for (mode, written) in [("ADD", "1"), ("UPDATE", "1"), ("ADD", "1e0"), ("UPDATE", "1.00")] {
+            let update =
+                AttributeUpdate::validate("i-1", &[row("n", serde_json::from_str(written).unwrap(), mode)])
+                    .unwrap();
+            let changes = plan(&update.entries, |k| held.get(k), held.len()).unwrap();
+            assert!(changes.is_empty(), "{mode} {written} over 1.0: {changes:?}");
+        }
+        assert_ne!(number("1"), number("1.5"));
+        assert_ne!(number("9007199254740993"), number("9007199254740992"), "integers compare exactly");
+        assert_ne!(number("1"), AttributeValue::String("1".into()));
+    }
+
     #[test]
     fn count_mode_and_duplicate_rules() {
         let many: Vec<_> = (0..51).map(|i| row(&format!("k{i}"), json!(i), "ADD")).collect();

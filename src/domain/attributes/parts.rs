@@ -113,13 +113,42 @@ impl fmt::Display for AttributeKey {
 }
 
 /// A value the tenant stores: a scalar, never an array or object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum AttributeValue {
     Null,
     Bool(bool),
     Number(serde_json::Number),
     String(String),
+}
+
+/// Numbers compare by value, as JSON and document 002's Python take them:
+/// `1` and `1.0` are one number, so an ADD of the value held changes nothing.
+impl PartialEq for AttributeValue {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Null, Self::Null) => true,
+            (Self::Bool(a), Self::Bool(b)) => a == b,
+            (Self::String(a), Self::String(b)) => a == b,
+            (Self::Number(a), Self::Number(b)) => same_number(a, b),
+            _ => false,
+        }
+    }
+}
+
+/// Integers exactly (past 2^53 a float would merge neighbours), anything
+/// else by its value as a float.
+fn same_number(a: &serde_json::Number, b: &serde_json::Number) -> bool {
+    if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64()) {
+        return x == y;
+    }
+    if let (Some(x), Some(y)) = (a.as_u64(), b.as_u64()) {
+        return x == y;
+    }
+    match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
 }
 
 impl AttributeValue {
