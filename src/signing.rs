@@ -81,7 +81,8 @@ impl SigningKey {
         let Ok(ts) = timestamp.trim().parse::<i64>() else {
             return Verdict::Malformed;
         };
-        if (now - ts).abs() > TOLERANCE_SECS {
+        // Any i64 may arrive: the distance is taken without overflowing.
+        if now.abs_diff(ts) > TOLERANCE_SECS.unsigned_abs() {
             return Verdict::Stale;
         }
         let expected = self.sign(id, ts, body);
@@ -137,6 +138,10 @@ mod tests {
         assert_eq!(k.verify("msg_1", "1000", &list, b"{}", 1000), Verdict::Valid);
         assert_eq!(k.verify("msg_1", "1000", &sig, b"{}", 1000 + TOLERANCE_SECS + 1), Verdict::Stale);
         assert_eq!(k.verify("msg_1", "soon", &sig, b"{}", 1000), Verdict::Malformed);
+        for far in [i64::MIN, i64::MAX] {
+            let sig = k.sign("msg_1", far, b"{}");
+            assert_eq!(k.verify("msg_1", &far.to_string(), &sig, b"{}", 1000), Verdict::Stale, "{far}");
+        }
     }
 
     #[test]
