@@ -303,9 +303,13 @@ async fn watch_registers_for_callbacks_and_each_change_shows_on_screen() {
         name: None,
     };
     flow.rig.send(Command::Submit { id: cxone_console::engine::CommandId::random(), change }).await;
-    let announced =
-        format!("Interaction {PINNED_ATTRIBUTES_INTERACTION}: attributes changed (signature verified)");
-    flow.until("the callback's flash", |app| render(app).contains(&announced)).await;
+    // The count of attributes changed, and how long the callback took.
+    let announced = format!("Interaction {PINNED_ATTRIBUTES_INTERACTION}: 1 attribute changed, ");
+    flow.until("the callback's flash", |app| {
+        let screen = render(app);
+        screen.contains(&announced) && screen.contains("after the change (signature verified)")
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -306,6 +306,18 @@ pub struct AttributeCallback {
     pub verified: bool,
 }
 
+impl AttributeCallback {
+    /// How many attributes it says changed: the entries of its list (or
+    /// object); `None` when it carries neither.
+    pub fn count(&self) -> Option<usize> {
+        match &self.attributes {
+            Value::Array(entries) => Some(entries.len()),
+            Value::Object(entries) => Some(entries.len()),
+            _ => None,
+        }
+    }
+}
+
 /// What start-up settled.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

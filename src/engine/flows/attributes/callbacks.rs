@@ -291,8 +291,14 @@ async fn receive(State(receiver): State<Arc<Receiver>>, headers: HeaderMap, body
         return if verified { StatusCode::BAD_REQUEST } else { StatusCode::UNAUTHORIZED };
     };
     if verified {
-        let is_ours = payload.get("eventType").and_then(Value::as_str) == Some(ATTRIBUTES_UPDATED);
-        if !is_ours || payload.get("interactionId").and_then(Value::as_str).is_none() {
+        // Another event type is acknowledged and left alone, as document
+        // 002's handler does: refused, it would be sent again and again.
+        let event_type = payload.get("eventType").and_then(Value::as_str);
+        if event_type != Some(ATTRIBUTES_UPDATED) {
+            tracing::warn!(event_type, "an attribute callback of another event type was ignored");
+            return StatusCode::OK;
+        }
+        if payload.get("interactionId").and_then(Value::as_str).is_none() {
             return StatusCode::BAD_REQUEST;
         }
         let id = headers.get(signing::HEADER_ID).and_then(|v| v.to_str().ok()).unwrap_or_default();
@@ -312,6 +318,15 @@ async fn receive(State(receiver): State<Arc<Receiver>>, headers: HeaderMap, body
         callback_latency_ms: payload.get("callbackLatencyMs").and_then(Value::as_f64),
         verified,
     };
+    // What document 002 logs of each: never the values, which may be a
+    // customer's.
+    tracing::info!(
+        interaction_id = %callback.interaction_id,
+        attribute_count = callback.count(),
+        callback_latency_ms = callback.callback_latency_ms,
+        verified,
+        "attribute callback received"
+    );
     let event = Event::AttributesChanged(callback);
     if verified {
         let _ = receiver.events.send(event).await;
@@ -341,6 +356,48 @@ fn verdict(key: &SigningKey, headers: &HeaderMap, body: &[u8]) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A signed delivery as the tenant sends one, with `body`.
+    fn signed(key: &SigningKey, id: &str, body: &Value) -> (HeaderMap, Bytes) {
+        let body = body.to_string();
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let mut headers = HeaderMap::new();
+        headers.insert(signing::HEADER_ID, id.parse().unwrap());
+        headers.insert(signing::HEADER_TIMESTAMP, now.to_string().parse().unwrap());
+        headers.insert(signing::HEADER_SIGNATURE, key.sign(id, now, body.as_bytes()).parse().unwrap());
+        (headers, Bytes::from(body))
+    }
+
+    /// A verified event of another type is acknowledged, so the tenant does
+    /// not send it again, and shown nowhere; one of ours reaches the console
+    /// with its count and latency.
+    #[tokio::test]
+    async fn another_event_type_is_acknowledged_and_left_alone() {
+        let key = SigningKey::from_secret(&SigningKey::generate_secret()).unwrap();
+        let (events, mut rx) = mpsc::channel(4);
+        let receiver = Arc::new(Receiver {
+            key: key.clone(),
+            events,
+            seen: Mutex::default(),
+            refusals: Mutex::default(),
+        });
+        let other = json!({ "eventType": "interaction.created", "interactionId": "i-1" });
+        let (headers, body) = signed(&key, "msg_1", &other);
+        assert_eq!(receive(State(Arc::clone(&receiver)), headers, body).await, StatusCode::OK);
+        assert!(rx.try_recv().is_err(), "nothing shown");
+
+        let ours = json!({
+            "eventType": ATTRIBUTES_UPDATED, "interactionId": "i-1",
+            "attributes": [{"key": "a"}, {"key": "b"}], "callbackLatencyMs": 14.5,
+        });
+        let (headers, body) = signed(&key, "msg_2", &ours);
+        assert_eq!(receive(State(receiver), headers, body).await, StatusCode::OK);
+        let Ok(Event::AttributesChanged(callback)) = rx.try_recv() else { panic!("the callback is shown") };
+        assert_eq!(
+            (callback.count(), callback.callback_latency_ms, callback.verified),
+            (Some(2), Some(14.5), true)
+        );
+    }
 
     #[test]
     fn a_delivery_is_let_through_once() {

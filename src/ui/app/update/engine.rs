@@ -70,7 +70,11 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
         Event::AttributesChanged(callback) => {
             let trust = if callback.verified { "signature verified" } else { "SIGNATURE NOT VERIFIED" };
             let level = if callback.verified { Level::Info } else { Level::Warn };
-            let text = format!("Interaction {}: attributes changed ({trust})", callback.interaction_id);
+            let text = format!(
+                "Interaction {}: {} ({trust})",
+                callback.interaction_id,
+                attributes_changed(&callback)
+            );
             // Kept with the results: a change's own result line, arriving
             // just after its callback, takes the flash line's place.
             app.results.keep(app.clock.wall, &text);
@@ -79,6 +83,19 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
         Event::Recovered(recovery) => recovered(app, recovery),
     }
     app.touch();
+}
+
+/// `2 attributes changed, 14 ms after the change`: what a callback says,
+/// each part only when it says it.
+fn attributes_changed(callback: &crate::engine::AttributeCallback) -> String {
+    let what = match callback.count() {
+        Some(n) => format!("{} changed", crate::ui::forms::count(n, "attribute")),
+        None => "attributes changed".into(),
+    };
+    match callback.callback_latency_ms.filter(|ms| ms.is_finite() && *ms >= 0.0) {
+        Some(ms) => format!("{what}, {} after the change", format::micros((ms * 1000.0) as u64)),
+        None => what,
+    }
 }
 
 /// A change applied while the tables are frozen: the frozen row of its
