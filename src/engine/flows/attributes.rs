@@ -6,6 +6,7 @@
 //! announces applied changes itself, through the callbacks of [`callbacks`].
 
 mod callbacks;
+mod listener;
 mod registration;
 
 use super::ending::{again, not_landed, unsettled};
