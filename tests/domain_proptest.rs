@@ -62,10 +62,23 @@ proptest! {
         prop_assert_eq!(OutcomeCode::parse_as("outcomeCode", &code).is_ok(), pattern.is_match(trimmed));
     }
 
+    /// Drawn mostly from the id alphabet, with the characters that would
+    /// change a URL and any others mixed in, so both answers come up often.
     #[test]
-    fn ids_never_carry_characters_that_change_a_url(raw in "\\PC{0,140}") {
-        if let Ok(id) = InteractionId::parse(&raw) {
-            prop_assert!(!id.as_str().is_empty() && id.as_str().chars().count() <= 128);
+    fn ids_never_carry_characters_that_change_a_url(
+        raw in prop_oneof![
+            "[A-Za-z0-9._:@-]{0,140}",
+            " ?[A-Za-z0-9._:@/?#% \\\\-]{0,130} ?",
+            "\\PC{0,140}",
+        ],
+    ) {
+        let trimmed = raw.trim();
+        let safe = |c: char| c.is_ascii_alphanumeric() || "-_.:@".contains(c);
+        let expected =
+            !trimmed.is_empty() && trimmed.chars().count() <= 128 && trimmed.chars().all(safe);
+        let parsed = InteractionId::parse(&raw);
+        prop_assert_eq!(parsed.is_ok(), expected, "{:?}", raw);
+        if let Ok(id) = parsed {
             prop_assert!(!id.as_str().contains(['/', '?', '#', '%', ' ', '\\']));
         }
     }
@@ -126,6 +139,16 @@ proptest! {
         if let Ok(url) = check_handler_url("handlerUrl", &raw) {
             prop_assert!(url.scheme() == "https" || is_loopback(&url), "{}", url);
         }
+    }
+
+    #[test]
+    fn loopback_http_handler_urls_are_accepted(
+        host in prop_oneof![Just("127.0.0.1"), Just("localhost"), Just("[::1]")],
+        port in 1u16..,
+        path in "[a-z]{0,8}",
+    ) {
+        let url = format!("http://{host}:{port}/{path}");
+        prop_assert!(check_handler_url("handlerUrl", &url).is_ok(), "{}", url);
     }
 
     #[test]
