@@ -338,8 +338,14 @@ async fn no_change_starts_while_the_head_cannot_be_written() {
     let head = dir.path().join("audit.head");
     let (log, _) = AuditLog::open(&path).await.unwrap();
     log.append(intent("before")).await.unwrap();
-    // A directory where the head file goes: replacing it fails, even as root.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The head is written on a thread of its own: once it holds the record,
+    // a directory where it goes makes replacing it fail, even as root.
+    let written = async {
+        while !cxone_console::engine::audit::head::read(&head).is_ok_and(|h| h.is_some_and(|h| h.seq >= 1)) {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), written).await.expect("the head is written");
     std::fs::remove_file(&head).unwrap();
     std::fs::create_dir(&head).unwrap();
 
@@ -350,7 +356,6 @@ async fn no_change_starts_while_the_head_cannot_be_written() {
     log.append(outcome("before")).await.expect("what already happened is still recorded");
 
     std::fs::remove_dir(&head).unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
     log.append(outcome("while-0")).await.unwrap();
     let resumed = async {
         for n in 0..200 {
