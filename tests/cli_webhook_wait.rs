@@ -128,8 +128,8 @@ async fn a_second_stop_ends_the_run_at_once_and_the_next_start_reads_back_what_w
     use cxone_console::sandbox::{FaultProfile, FaultRates};
     let tenant = test_tenant().await;
     let slow = FaultRates {
-        latency_median_ms: 3_000.0,
-        latency_p99_ms: 3_000.0,
+        latency_median_ms: 6_000.0,
+        latency_p99_ms: 6_000.0,
         ..FaultRates::from(FaultProfile::None)
     };
     let home = Home::new();
@@ -137,7 +137,20 @@ async fn a_second_stop_ends_the_run_at_once_and_the_next_start_reads_back_what_w
     let line = "{\"op\":\"agent_status\",\"userId\":\"12345-abcde-67890\",\"status\":\"Training\"}\n";
     let file = cli_support::write(&home, "one.jsonl", line);
     tenant.state().faults.set(slow).expect("valid fault rates");
-    let child = home.spawn(&["apply", "--file", file.to_str().unwrap()], &secrets());
+    let mut child = home.spawn(&["apply", "--file", file.to_str().unwrap()], &secrets());
+    // Read as it comes, so the second stop goes only once the first was heard.
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let heard = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let reader = tokio::spawn({
+        let heard = std::sync::Arc::clone(&heard);
+        async move {
+            use tokio::io::AsyncReadExt;
+            let (mut stderr, mut chunk) = (stderr, [0u8; 4096]);
+            while let Ok(n @ 1..) = stderr.read(&mut chunk).await {
+                heard.lock().unwrap().push_str(&String::from_utf8_lossy(&chunk[..n]));
+            }
+        }
+    });
     // Changes are in flight once their intents are in the audit log.
     tokio::time::timeout(Duration::from_secs(60), async {
         while !std::fs::read_to_string(home.audit_log()).unwrap_or_default().contains("\"kind\":\"intent\"") {
@@ -147,19 +160,29 @@ async fn a_second_stop_ends_the_run_at_once_and_the_next_start_reads_back_what_w
     .await
     .expect("changes go out");
     let pid = child.id().expect("the run is alive").to_string();
-    for _ in 0..2 {
+    let term = || {
         assert!(
             std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs").success()
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    // Well before the slow answers come: the stop does not wait for them.
-    let output = tokio::time::timeout(Duration::from_millis(1_500), child.wait_with_output())
+        )
+    };
+    term();
+    tokio::time::timeout(Duration::from_secs(30), async {
+        while !heard.lock().unwrap().contains("stopping:") {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the first stop is heard");
+    term();
+    // Before the slow answer comes: had the run waited for it, it would have
+    // ended as done (exit 0), not stopped.
+    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
         .await
         .expect("the second stop ends the run at once")
         .expect("the run ends");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    reader.await.expect("stderr read to its end");
+    let stderr = heard.lock().unwrap().clone();
+    assert_eq!(status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("stopped at once"), "{stderr}");
 
     tenant.state().faults.set(FaultRates::from(FaultProfile::None)).expect("valid fault rates");
