@@ -27,7 +27,7 @@ pub use command::{ActionRef, Change, Command, CommandId, DataActionChange, Item}
 pub use context::EngineConfig;
 pub use event::{
     AttributeCallback, BatchReport, Connection, Entities, Event, Finished, Link, Outcome, Recovery, RuleBook,
-    Snapshot, Stale, Table, Write,
+    Snapshot, Stale, Table, Write, row_key, row_key_parts,
 };
 /// A read tried again over the tenant's passing trouble, as the flows read.
 pub(crate) use flows::again;

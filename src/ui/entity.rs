@@ -3,6 +3,7 @@
 //! rest (selection, sorting, filtering, change marks).
 
 use super::theme::Role;
+use crate::engine::row_key;
 use crate::ui::widgets::fit::width;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -251,6 +252,15 @@ pub trait Entity: Send + Sync + Sized + 'static {
     /// show one group at a time.
     fn group(&self) -> Option<&str> {
         None
+    }
+
+    /// The key the console knows the row by ([`row_key`]): its id, with
+    /// its group when it has one.
+    fn key(&self) -> Cow<'_, str> {
+        match self.group() {
+            Some(group) => Cow::Owned(row_key(Some(group), self.id())),
+            None => Cow::Borrowed(self.id()),
+        }
     }
 }
 

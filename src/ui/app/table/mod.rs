@@ -58,7 +58,8 @@ pub struct TableView<T: Entity> {
     /// first when the console started.
     at_top: bool,
     marks: Marks,
-    /// Ids of the rows marked for a batch change.
+    /// The keys ([`Entity::key`]) of the rows marked for a batch change:
+    /// marking one contact never marks another campaign's of the same id.
     picks: HashSet<String>,
     /// Rows a change of this session reached that the frozen table does
     /// not show, by id, with what the change did.

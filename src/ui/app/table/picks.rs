@@ -2,17 +2,18 @@
 //! the position, and survive refreshes while the entity is still there.
 
 use super::TableView;
+use crate::engine::row_key_parts;
 use crate::ui::entity::Entity;
 use std::collections::HashSet;
 
 impl<T: Entity> TableView<T> {
     /// Marks the selected row, or unmarks it; true when it is now marked.
     pub fn toggle_pick(&mut self) -> Option<bool> {
-        let id = mark_of(self.selected_row()?);
-        if self.picks.remove(&id) {
+        let key = self.selected_row()?.key().into_owned();
+        if self.picks.remove(&key) {
             Some(false)
         } else {
-            self.picks.insert(id);
+            self.picks.insert(key);
             Some(true)
         }
     }
@@ -20,7 +21,7 @@ impl<T: Entity> TableView<T> {
     /// Marks every row the group and the filter show; returns how many.
     pub fn pick_shown(&mut self) -> usize {
         let rows = self.table.as_deref().map_or(&[][..], |t| &t.rows[..]);
-        self.picks.extend(self.shown.iter().map(|&i| mark_of(&rows[i as usize])));
+        self.picks.extend(self.shown.iter().map(|&i| rows[i as usize].key().into_owned()));
         self.shown.len()
     }
 
@@ -32,7 +33,7 @@ impl<T: Entity> TableView<T> {
     }
 
     pub fn is_picked(&self, row: &T) -> bool {
-        !self.picks.is_empty() && self.picks.contains(&mark_of(row))
+        !self.picks.is_empty() && self.picks.contains(row.key().as_ref())
     }
 
     pub fn pick_count(&self) -> usize {
@@ -48,7 +49,7 @@ impl<T: Entity> TableView<T> {
         self.sorted
             .iter()
             .map(|&i| &rows[i as usize])
-            .filter(|row| self.picks.contains(&mark_of(*row)))
+            .filter(|row| self.picks.contains(row.key().as_ref()))
             .collect()
     }
 
@@ -60,27 +61,6 @@ impl<T: Entity> TableView<T> {
         let rows = self.table.as_deref().map_or(&[][..], |t| &t.rows[..]);
         // Borrowed, not a mark made for each of what may be 100,000 rows.
         let present: HashSet<(Option<&str>, &str)> = rows.iter().map(|r| (r.group(), r.id())).collect();
-        self.picks.retain(|mark| present.contains(&parts_of(mark)));
-    }
-}
-
-/// Between a mark's group and id: a character no id holds.
-const GROUP_END: char = '\u{1f}';
-
-/// What a mark holds of its row: its id, with its group for rows whose ids
-/// are unique only within one (a contact's, within its campaign), so that
-/// marking one contact never marks another campaign's of the same id.
-fn mark_of<T: Entity>(row: &T) -> String {
-    match row.group() {
-        Some(group) => format!("{group}{GROUP_END}{}", row.id()),
-        None => row.id().to_string(),
-    }
-}
-
-/// A mark's group and id, as [`mark_of`] joined them.
-fn parts_of(mark: &str) -> (Option<&str>, &str) {
-    match mark.split_once(GROUP_END) {
-        Some((group, id)) => (Some(group), id),
-        None => (None, mark),
+        self.picks.retain(|mark| present.contains(&row_key_parts(mark)));
     }
 }
