@@ -1,7 +1,7 @@
 //! What keys and engine events do to the console as a whole: panes, the
 //! command line, quitting, keymap overrides, NO_COLOR, the audit log's
 //! follow mode, windows, time and flash messages. The tables' own behaviour
-//! is in `ui_tables.rs`.
+//! is in `ui_tables.rs` and `ui_filter.rs`.
 
 mod ui_support;
 
