@@ -144,3 +144,52 @@ fn in_a_batch_only_the_targets_it_changed_are_marked() {
     assert!(!row_of_agent(&screen, "Aiko Ito").contains('≠'), "{screen}");
     assert!(screen.contains("≠ 1 out of date"), "{screen}");
 }
+
+/// A contact's id is unique only within its campaign: a change to one,
+/// applied before the freeze and not read since or applied while frozen,
+/// marks its row out of date, not another campaign's contact of the same id.
+#[test]
+fn a_change_to_a_contact_marks_it_not_another_campaigns_of_its_id() {
+    use cxone_console::engine::{Snapshot, row_key};
+    for while_frozen in [false, true] {
+        let mut app = ready(120, 40);
+        press(&mut app, &["3", "l"]);
+        let own = app.contacts.selected_row().expect("a Payment Reminder contact").clone();
+        let spring = campaigns().into_iter().find(|c| c.name == "Spring Renewal").expect("seeded").id;
+        let mut twin = own.clone();
+        twin.campaign_id = spring.clone();
+        let mut rows = contacts();
+        rows.push(twin.clone());
+        feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows, 2, &[])))]);
+        let id = CommandId::random();
+        let target = Target::contact(own.campaign_id.as_str(), own.id.as_str());
+        let applied = Event::ItemFinished {
+            id: id.clone(),
+            item: id.item(0),
+            target,
+            outcome: Outcome::applied("done"),
+        };
+        if while_frozen {
+            press(&mut app, &["f"]);
+            feed(&mut app, [applied]);
+        } else {
+            feed(&mut app, [applied]);
+            press(&mut app, &["f"]);
+        }
+        assert!(
+            app.contacts.out_of_date(&row_key(Some(own.campaign_id.as_str()), own.id.as_str())).is_some()
+        );
+        assert_eq!(app.contacts.out_of_date(&row_key(Some(spring.as_str()), twin.id.as_str())), None);
+        assert_eq!(app.contacts.out_of_date_count(), 1, "{while_frozen}");
+        // The contact's rows, not the detail pane's line naming it.
+        let row = |screen: &str| {
+            let rows = screen.lines().filter_map(|l| l.split_once("││").map(|(row, _)| row.to_string()));
+            rows.filter(|row| row.contains(&own.display_name())).collect::<Vec<_>>()
+        };
+        let screen = render(&app);
+        assert!(matches!(row(&screen).as_slice(), [one] if one.contains('≠')), "{screen}");
+        press(&mut app, &["h", "j", "l"]);
+        let screen = render(&app);
+        assert!(matches!(row(&screen).as_slice(), [twin] if !twin.contains('≠')), "{while_frozen}: {screen}");
+    }
+}

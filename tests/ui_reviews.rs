@@ -155,6 +155,62 @@ fn a_change_back_but_not_yet_read_is_warned_of_until_its_row_is_read() {
     assert!(!second_review(&mut app).0.contains("came back a moment ago"));
 }
 
+/// A contact's id is unique only within its campaign: a change sent to
+/// one, on its way or back and not read since, is not warned of in the
+/// review of another campaign's contact of the same id, and only a refresh
+/// that reads the contact it went to reads it back.
+#[test]
+fn a_change_to_a_contact_is_not_warned_of_for_another_campaigns_of_its_id() {
+    use cxone_console::engine::audit::Target;
+    use cxone_console::engine::{BatchReport, Finished, Outcome, Snapshot, row_key};
+    use cxone_console::ui::forms::Lag;
+    let mut app = ready(120, 40);
+    press(&mut app, &["3", "l"]);
+    let own = app.contacts.selected_row().expect("a Payment Reminder contact").clone();
+    let spring = campaigns().into_iter().find(|c| c.name == "Spring Renewal").expect("seeded").id;
+    let mut twin = own.clone();
+    twin.campaign_id = spring.clone();
+    let mut rows = contacts();
+    rows.push(twin.clone());
+    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows.clone(), 2, &[])))]);
+    let sent = submitted(&press(&mut app, &["d", "w", "enter", "y"]));
+    let [(id, _)] = sent.as_slice() else { panic!("one change: {sent:?}\n{}", render(&app)) };
+    let (own_key, twin_key) = (
+        row_key(Some(own.campaign_id.as_str()), own.id.as_str()),
+        row_key(Some(spring.as_str()), twin.id.as_str()),
+    );
+    assert_eq!(app.lagging.of(&own_key), Some(Lag::OnTheWay));
+    let twins_review = |app: &mut App| {
+        press(app, &["h", "j", "l"]);
+        assert!(app.contacts.select_id(twin.id.as_str()), "{}", render(app));
+        press(app, &["d", "i", "enter"]);
+        let warning = confirmation(app).plan.warning.clone().unwrap_or_default();
+        press(app, &["n", "esc", "y", "h", "k", "l"]);
+        assert!(app.overlays.is_empty(), "{:?}", app.overlays);
+        warning
+    };
+    let warning = twins_review(&mut app);
+    assert!(!warning.contains("come back"), "another contact's change: {warning}");
+
+    let mut report = BatchReport::default();
+    report.count(&Outcome::applied("ok"), Write::Sent { latency_ms: Some(12.0) });
+    let target = Target::contact(own.campaign_id.as_str(), own.id.as_str());
+    feed(
+        &mut app,
+        [
+            Event::ItemFinished { id: id.clone(), item: id.item(0), target, outcome: Outcome::applied("ok") },
+            Event::Finished { id: id.clone(), result: Finished::Batch(report) },
+        ],
+    );
+    assert_eq!(app.lagging.of(&own_key), Some(Lag::Unread));
+    let warning = twins_review(&mut app);
+    assert!(!warning.contains("came back"), "another contact's change: {warning}");
+    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows.clone(), 3, &[twin_key.as_str()])))]);
+    assert_eq!(app.lagging.of(&own_key), Some(Lag::Unread), "the twin read, not the contact changed");
+    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows, 4, &[own_key.as_str()])))]);
+    assert_eq!(app.lagging.of(&own_key), None);
+}
+
 /// Notes replace the contact's own: the review says what they replace.
 #[test]
 fn the_review_says_which_notes_new_ones_replace() {

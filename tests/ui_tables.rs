@@ -6,8 +6,9 @@
 mod ui_support;
 
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
-use cxone_console::api::model::{User, UserStatus};
+use cxone_console::api::model::{Contact, User, UserStatus};
 use cxone_console::domain::agent_status::AgentStatus;
+use cxone_console::engine::{Event, Snapshot, row_key};
 use cxone_console::ui::app::{Action, App, ListId, PaneId, update};
 use cxone_console::ui::layout;
 use ratatui::style::{Color, Modifier};
@@ -82,6 +83,39 @@ fn changed_cells_are_marked_for_a_few_seconds() {
     assert!(app.is_dirty(), "a fading mark redraws");
 }
 
+/// A contact's id is unique only within its campaign: a refresh that
+/// changes one marks its cells, not those of another campaign's contact
+/// of the same id.
+#[test]
+fn a_changed_contact_marks_its_own_cells_not_another_campaigns_of_its_id() {
+    let mut app = loaded(120, 40);
+    press(&mut app, &["3", "l"]);
+    let own = app.contacts.selected_row().expect("a Payment Reminder contact").clone();
+    let spring = campaigns().into_iter().find(|c| c.name == "Spring Renewal").expect("seeded").id;
+    let mut twin = own.clone();
+    twin.campaign_id = spring;
+    let mut rows = contacts();
+    rows.push(twin.clone());
+    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows.clone(), 2, &[])))]);
+    let changed = rows.iter_mut().find(|c| **c == own).expect("the contact");
+    changed.outcome_code = Some("CALLBACK".into());
+    let key = |c: &Contact| row_key(Some(c.campaign_id.as_str()), c.id.as_str());
+    let (own_key, twin_key) = (key(&own), key(&twin));
+    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows, 3, &[own_key.as_str()])))]);
+    assert_ne!(app.contacts.marked(&own_key), 0, "{}", render(&app));
+    assert_eq!(app.contacts.marked(&twin_key), 0, "another campaign's contact of the same id");
+    press(&mut app, &["j"]);
+    let buffer = frame(&app);
+    let y = row_of(&buffer, "CALLBACK").expect("its row is drawn");
+    let x = find_in_row(&buffer, y, "CALLBACK").expect("its new outcome");
+    assert_eq!(buffer[(x, y)].fg, Color::LightYellow, "drawn marked");
+    press(&mut app, &["h", "j", "l"]);
+    let buffer = frame(&app);
+    let y = row_of(&buffer, &format!("{} ", own.display_name())).expect("the twin is drawn");
+    let x = find_in_row(&buffer, y, own.outcome_code.as_deref().expect("an outcome")).expect("its outcome");
+    assert_ne!(buffer[(x, y)].fg, Color::LightYellow, "not marked");
+}
+
 #[test]
 fn sorting_by_key_cycles_reverses_and_follows_shift_letters() {
     let mut app = loaded(120, 40);
@@ -153,7 +187,6 @@ fn a_click_selects_the_row_under_it_and_the_wheel_scrolls() {
 #[test]
 fn a_pane_opens_at_its_top_then_keeps_its_selection() {
     use cxone_console::domain::InteractionId;
-    use cxone_console::engine::{Event, Snapshot};
     let mut app = app(120, 40);
     feed(&mut app, seeded_events());
     let newer = |id: &str, seconds_ago: i64| {

@@ -283,15 +283,18 @@ pub fn row_key_parts(key: &str) -> (Option<&str>, &str) {
     }
 }
 
-/// A fresh view of one kind of entity. Rows are in a stable order (by id);
-/// `changed` lists the ids that differ from the previous snapshot, so the
-/// console can mark them briefly.
+/// A fresh view of one kind of entity. Rows are in a stable order (by id,
+/// and a contact's by id then campaign).
 #[derive(Debug)]
 pub struct Table<T> {
     pub rows: Vec<T>,
     pub generation: u64,
     /// The tenant's clock when read (`asOf`).
     pub as_of: Option<String>,
+    /// The [`row_key`]s of the rows that differ from the previous snapshot
+    /// (removed ones included), so the console can mark them briefly and
+    /// knows which rows it has read again: a contact's with its campaign,
+    /// as its id alone would name every campaign's contact of that id.
     pub changed: Vec<String>,
 }
 
@@ -306,7 +309,8 @@ pub enum Snapshot {
 }
 
 impl Snapshot {
-    /// The ids of the rows that changed since the table's last generation.
+    /// The [`row_key`]s of the rows that changed since the table's last
+    /// generation.
     pub fn changed(&self) -> &[String] {
         match self {
             Self::Agents(t) => &t.changed,

@@ -63,4 +63,25 @@ impl Contact {
             name => format!("{name} ({})", self.id),
         }
     }
+
+    /// A pending contact named Ana Silva, for unit tests.
+    #[cfg(test)]
+    pub(crate) fn sample(campaign: &str, id: &str) -> Self {
+        Self {
+            id: ContactId::parse(id).unwrap(),
+            campaign_id: CampaignId::parse(campaign).unwrap(),
+            first_name: "Ana".into(),
+            last_name: "Silva".into(),
+            phone: "+15550100".into(),
+            state: DialerState::Pending,
+            outcome_code: None,
+            agent_id: None,
+            notes: None,
+            custom_fields: Map::new(),
+            disposition_timestamp: None,
+            attempts: 0,
+            updated_at: None,
+            etag: None,
+        }
+    }
 }

@@ -6,7 +6,7 @@
 
 use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
 use crate::domain::Timestamp;
-use crate::engine::event::Table;
+use crate::engine::event::{Table, row_key};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -17,8 +17,19 @@ pub(crate) trait Row: Clone + PartialEq + Send + Sync + 'static {
 
     fn key(&self) -> Self::Key;
 
-    /// The id the console knows the row by.
+    /// The row's id: unique within its group, when it has one.
     fn id(&self) -> &str;
+
+    /// The group whose rows its id is unique within (a contact's
+    /// campaign); none for entities whose ids are unique in their kind.
+    fn group(&self) -> Option<&str> {
+        None
+    }
+
+    /// The key the console knows the row by ([`row_key`]).
+    fn row_key(&self) -> String {
+        row_key(self.group(), self.id())
+    }
 
     /// When the tenant last changed it, when it says: lists are ordered by
     /// it, and a paged read goes on from the last one read.
@@ -81,7 +92,8 @@ impl<R: Row> Mirror<R> {
         }))
     }
 
-    /// Adds or replaces the rows read; returns the ids of those that differ.
+    /// Adds or replaces the rows read; returns the row keys of those that
+    /// differ.
     fn upsert(&mut self, rows: Vec<R>) -> Vec<String> {
         let mut changed = Vec::new();
         for row in rows {
@@ -89,14 +101,14 @@ impl<R: Row> Mirror<R> {
             if self.rows.get(&key) == Some(&row) {
                 continue;
             }
-            changed.push(row.id().to_string());
+            changed.push(row.row_key());
             self.rows.insert(key, row);
         }
         changed
     }
 
-    /// Holds exactly the rows read; returns the ids that differ, removed
-    /// rows included.
+    /// Holds exactly the rows read; returns the row keys of those that
+    /// differ, removed rows included.
     fn replace(&mut self, rows: Vec<R>) -> Vec<String> {
         let mut fresh = BTreeMap::new();
         let mut changed = Vec::new();
@@ -104,11 +116,11 @@ impl<R: Row> Mirror<R> {
             let key = row.key();
             let held = self.rows.remove(&key);
             if held.as_ref() != Some(&row) {
-                changed.push(row.id().to_string());
+                changed.push(row.row_key());
             }
             fresh.insert(key, row);
         }
-        changed.extend(self.rows.values().map(|gone| gone.id().to_string()));
+        changed.extend(self.rows.values().map(Row::row_key));
         self.rows = fresh;
         changed
     }
@@ -174,6 +186,10 @@ impl Row for Contact {
 
     fn id(&self) -> &str {
         self.id.as_str()
+    }
+
+    fn group(&self) -> Option<&str> {
+        Some(self.campaign_id.as_str())
     }
 
     fn updated_at(&self) -> Option<&Timestamp> {
@@ -269,5 +285,23 @@ mod tests {
         assert_eq!(t.rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["a", "c"]);
         assert_eq!(m.len(), 2);
         assert!(m.merge(read(vec![item("a", 1), item("c", 5)], true)).is_none());
+    }
+
+    fn contact(campaign: &str, id: &str, attempts: u32) -> Contact {
+        Contact { attempts, ..Contact::sample(campaign, id) }
+    }
+
+    /// A contact id is unique only within its campaign: a change to one
+    /// names that one, not another campaign's contact of the same id.
+    #[test]
+    fn a_contact_that_changed_is_named_with_its_campaign() {
+        use crate::engine::row_key;
+        let mut m = Mirror::default();
+        let both = |spring| vec![contact("spring", "c-1", spring), contact("winter", "c-1", 1)];
+        m.merge(Fetched { rows: both(1), as_of: None, complete: true });
+        let t = m.merge(Fetched { rows: both(2), as_of: None, complete: true }).unwrap();
+        assert_eq!(t.changed, [row_key(Some("spring"), "c-1")]);
+        let t = m.merge(Fetched { rows: vec![contact("spring", "c-1", 2)], as_of: None, complete: true });
+        assert_eq!(t.unwrap().changed, [row_key(Some("winter"), "c-1")], "the one removed");
     }
 }

@@ -11,7 +11,7 @@ use crate::domain::contact_disposition::{
     ContactDisposition, ContactDispositionDraft, OPT_OUT, OutcomeMatrix, check_contact,
 };
 use crate::domain::numbers::first_inexact;
-use crate::ui::entity::Directory;
+use crate::ui::entity::{Directory, Entity};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
@@ -296,7 +296,7 @@ fn line(
     let wanted = &valid.outcome_code;
     // A row that may not show this session's latest change foretells
     // nothing from its state: the engine reads the contact when it goes.
-    let note = match facts.lagging.of(row.id.as_str()) {
+    let note = match facts.lagging.of(&row.key()) {
         Some(_) => None,
         None => check_contact(&row.state, row.outcome_code.as_deref(), wanted)
             .err()

@@ -3,6 +3,10 @@
 //! again. A form foretells nothing from such a row's state (already so, a
 //! dialer state, a wrap-up): the engine reads the target when the change
 //! goes, and decides then.
+//!
+//! Targets are named by the key the console knows their rows by
+//! ([`crate::engine::row_key`]): a contact's holds its campaign, so a
+//! change to one never makes another campaign's contact of the same id lag.
 
 use crate::engine::CommandId;
 use std::collections::{BTreeSet, HashMap};
@@ -16,9 +20,11 @@ pub const CAUGHT_UP_WITHIN: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Default)]
 pub struct Lagging {
-    /// The targets of each change on its way, by the id it ends under.
+    /// The targets' row keys of each change on its way, by the id the
+    /// change ends under.
     on_the_way: HashMap<CommandId, BTreeSet<String>>,
-    /// Targets whose change came back, with when (the console's clock).
+    /// The row keys of targets whose change came back, with when (the
+    /// console's clock).
     came_back: HashMap<String, Duration>,
 }
 
@@ -48,13 +54,13 @@ impl Lagging {
         self.came_back.insert(target.to_string(), now);
     }
 
-    /// A table read these rows and found them changed.
-    pub fn read<'a>(&mut self, ids: impl IntoIterator<Item = &'a String>) {
+    /// A table read these rows (by row key) and found them changed.
+    pub fn read<'a>(&mut self, keys: impl IntoIterator<Item = &'a String>) {
         if self.came_back.is_empty() {
             return;
         }
-        for id in ids {
-            self.came_back.remove(id.as_str());
+        for key in keys {
+            self.came_back.remove(key.as_str());
         }
     }
 

@@ -6,7 +6,7 @@ use crate::domain::agent_status::AgentStatusDraft;
 use crate::domain::attributes::AttributeDraft;
 use crate::domain::contact_disposition::ContactDispositionDraft;
 use crate::domain::interaction_disposition::DispositionDraft;
-use crate::engine::{Change, CommandId, DataActionChange, Item};
+use crate::engine::{Change, CommandId, DataActionChange, Item, row_key};
 use crate::ui::panes::format;
 use std::collections::HashMap;
 
@@ -84,12 +84,16 @@ impl Outgoing {
         }
     }
 
-    /// The ids of the entities it changes (none for a data action's
-    /// deploy, which makes a new one).
+    /// The row keys ([`row_key`]) of the entities it changes, a contact's
+    /// with its campaign (none for a data action's deploy, which makes a
+    /// new one).
     pub fn targets(&self) -> std::collections::BTreeSet<String> {
         match self {
             Self::Agents(drafts) => drafts.iter().map(|d| d.draft.user_id.trim().to_string()).collect(),
-            Self::Contacts(drafts) => drafts.iter().map(|d| d.draft.contact_id.trim().to_string()).collect(),
+            Self::Contacts(drafts) => drafts
+                .iter()
+                .map(|d| row_key(Some(d.draft.campaign_id.trim()), d.draft.contact_id.trim()))
+                .collect(),
             Self::Dispositions(each) => each.iter().map(|d| d.draft.0.clone()).collect(),
             Self::Attributes(each) => each.iter().map(|d| d.draft.0.clone()).collect(),
             Self::DataAction(

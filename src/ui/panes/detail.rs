@@ -35,7 +35,7 @@ pub fn fields(app: &App, list: ListId) -> (String, Option<Vec<Field>>) {
         let title = capitalised(T::NOUN);
         let fields = view.selected_row().map(|row| {
             let mut fields = row.detail(&app.lookup());
-            if let Some(what) = view.out_of_date(row.id()) {
+            if let Some(what) = view.out_of_date(&row.key()) {
                 fields.insert(0, out_of_date_field(app, what));
             }
             fields

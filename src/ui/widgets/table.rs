@@ -83,9 +83,11 @@ pub fn draw<T: Entity>(
         return;
     }
     let selected = view.cursor();
+    // A row's key is made only when a mark may be found under it.
+    let (changes, stale) = (view.has_marks(), view.out_of_date_count() > 0);
     for (line, (&(position, row), texts)) in rows.iter().zip(&texts).enumerate() {
         let rect = Rect { y: body.y + line as u16, height: 1, ..body };
-        let marked = view.marked(row.id());
+        let marked = if changes { view.marked(&row.key()) } else { 0 };
         let spans = columns.iter().flat_map(|&(i, w)| {
             let column = &all[i];
             let mut style = theme.style((column.role)(row, lookup));
@@ -99,7 +101,7 @@ pub fn draw<T: Entity>(
             let at = Rect { x: marks_at.x, width: gutter, ..rect };
             frame.render_widget(Span::styled(MARK, theme.style(Role::Accent)), at);
         }
-        if gutter > 2 && view.out_of_date(row.id()).is_some() {
+        if gutter > 2 && stale && view.out_of_date(&row.key()).is_some() {
             let at = Rect { x: marks_at.x + 1, width: 1, ..rect };
             frame.render_widget(Span::styled(STALE, theme.style(Role::Warn)), at);
         }

@@ -1,7 +1,7 @@
 //! Cells that changed in the last refreshes, marked for a few seconds so a
 //! supervisor sees what moved without comparing by eye.
 
-use crate::engine::Table;
+use crate::engine::{Table, row_key_parts};
 use crate::ui::entity::{Entity, Lookup};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -15,7 +15,8 @@ const MOST_MARKED: usize = 2000;
 
 #[derive(Debug, Default)]
 pub(super) struct Marks {
-    /// Per row id: when the mark fades, and which columns (bit per column).
+    /// Per row key ([`Entity::key`]): when the mark fades, and which
+    /// columns (bit per column).
     cells: HashMap<String, (Duration, u64)>,
 }
 
@@ -28,9 +29,9 @@ impl Marks {
         }
         let columns = T::columns();
         let (old_rows, new_rows) = (Index::new(&old.rows), Index::new(&new.rows));
-        for id in &new.changed {
-            let Some(row) = new_rows.get(id) else { continue };
-            let bits = match old_rows.get(id) {
+        for key in &new.changed {
+            let Some(row) = new_rows.get(key) else { continue };
+            let bits = match old_rows.get(key) {
                 Some(before) => columns
                     .iter()
                     .enumerate()
@@ -39,7 +40,7 @@ impl Marks {
                 None => u64::MAX,
             };
             if bits != 0 {
-                let entry = self.cells.entry(id.clone()).or_insert((now, 0));
+                let entry = self.cells.entry(key.clone()).or_insert((now, 0));
                 *entry = (now + MARK_FOR, entry.1 | bits);
             }
         }
@@ -52,8 +53,9 @@ impl Marks {
         self.cells.len() != before
     }
 
-    pub fn cells(&self, id: &str) -> u64 {
-        self.cells.get(id).map_or(0, |(_, bits)| *bits)
+    /// The marked columns of the row `key` names.
+    pub fn cells(&self, key: &str) -> u64 {
+        self.cells.get(key).map_or(0, |(_, bits)| *bits)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -61,26 +63,72 @@ impl Marks {
     }
 }
 
-/// Rows by id. Snapshots are ordered by id, so a binary search finds a
-/// row; a snapshot out of order gets a map instead.
+/// Rows by key: by id and group, as a key holds them. Snapshots are
+/// ordered by id (contacts by id, then campaign), so a binary search finds
+/// a row; a snapshot out of order gets a map instead.
 enum Index<'a, T> {
     Sorted(&'a [T]),
-    Map(HashMap<&'a str, &'a T>),
+    Map(HashMap<(&'a str, Option<&'a str>), &'a T>),
+}
+
+/// What orders a row in a snapshot, and finds it by its key.
+fn place<T: Entity>(row: &T) -> (&str, Option<&str>) {
+    (row.id(), row.group())
 }
 
 impl<'a, T: Entity> Index<'a, T> {
     fn new(rows: &'a [T]) -> Self {
-        if rows.is_sorted_by(|a, b| a.id() < b.id()) {
+        if rows.is_sorted_by(|a, b| place(a) < place(b)) {
             Self::Sorted(rows)
         } else {
-            Self::Map(rows.iter().map(|row| (row.id(), row)).collect())
+            Self::Map(rows.iter().map(|row| (place(row), row)).collect())
         }
     }
 
-    fn get(&self, id: &str) -> Option<&'a T> {
+    fn get(&self, key: &str) -> Option<&'a T> {
+        let (group, id) = row_key_parts(key);
         match self {
-            Self::Sorted(rows) => rows.binary_search_by(|row| row.id().cmp(id)).ok().map(|i| &rows[i]),
-            Self::Map(map) => map.get(id).copied(),
+            Self::Sorted(rows) => {
+                rows.binary_search_by(|row| place(row).cmp(&(id, group))).ok().map(|i| &rows[i])
+            }
+            Self::Map(map) => map.get(&(id, group)).copied(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::model::Contact;
+    use crate::engine::row_key;
+    use crate::ui::entity::Directory;
+
+    fn table(rows: Vec<Contact>, changed: &[String]) -> Table<Contact> {
+        Table { rows, generation: 1, as_of: None, changed: changed.to_vec() }
+    }
+
+    /// A contact id is unique only within its campaign: a change to one
+    /// marks its cells, not another campaign's contact of the same id,
+    /// whether the rows come in the engine's order (id, then campaign) or not.
+    #[test]
+    fn a_changed_contact_marks_its_cells_not_another_campaigns_of_its_id() {
+        let names = Directory::default();
+        let lookup = Lookup { now: time::OffsetDateTime::UNIX_EPOCH, names: &names };
+        let (spring, winter) = (row_key(Some("spring"), "c-1"), row_key(Some("winter"), "c-1"));
+        for order in [["spring", "winter"], ["winter", "spring"]] {
+            let rows = |sold: bool| {
+                let outcome = |k: &str| (sold && k == "spring").then(|| "SALE".to_string());
+                order.map(|k| Contact { outcome_code: outcome(k), ..Contact::sample(k, "c-1") }).to_vec()
+            };
+            let mut marks = Marks::default();
+            marks.note(
+                &table(rows(false), &[]),
+                &table(rows(true), std::slice::from_ref(&spring)),
+                &lookup,
+                MARK_FOR,
+            );
+            assert_ne!(marks.cells(&spring), 0, "{order:?}");
+            assert_eq!(marks.cells(&winter), 0, "{order:?}");
         }
     }
 }

@@ -62,7 +62,7 @@ pub struct TableView<T: Entity> {
     /// marking one contact never marks another campaign's of the same id.
     picks: HashSet<String>,
     /// Rows a change of this session reached that the frozen table does
-    /// not show, by id, with what the change did.
+    /// not show, by key ([`Entity::key`]), with what the change did.
     stale: HashMap<String, String>,
 }
 
@@ -291,9 +291,10 @@ impl<T: Entity> TableView<T> {
         self.marks.expire(now)
     }
 
-    /// The columns of `id` that changed lately, as bits.
-    pub fn marked(&self, id: &str) -> u64 {
-        self.marks.cells(id)
+    /// The columns that changed lately of the row `key` ([`Entity::key`])
+    /// names, as bits.
+    pub fn marked(&self, key: &str) -> u64 {
+        self.marks.cells(key)
     }
 
     pub fn has_marks(&self) -> bool {

@@ -3,20 +3,24 @@
 //! is marked as out of date, with what the change did, until the thaw.
 
 use super::TableView;
+use crate::engine::row_key_parts;
 use crate::ui::entity::Entity;
 
 impl<T: Entity> TableView<T> {
-    /// A change reached `id` that its frozen row does not show: `note`
-    /// says what it did. Ignored for an entity the frozen table lacks.
-    pub fn mark_out_of_date(&mut self, id: &str, note: &str) {
-        if self.rows().iter().any(|row| row.id() == id) {
-            self.stale.insert(id.to_string(), note.to_string());
+    /// A change reached the row `key` ([`Entity::key`]) names that the
+    /// frozen row does not show: `note` says what it did. Ignored for an
+    /// entity the frozen table lacks.
+    pub fn mark_out_of_date(&mut self, key: &str, note: &str) {
+        let (group, id) = row_key_parts(key);
+        if self.rows().iter().any(|row| row.id() == id && row.group() == group) {
+            self.stale.insert(key.to_string(), note.to_string());
         }
     }
 
-    /// What the change its frozen row does not show did to `id`, if any.
-    pub fn out_of_date(&self, id: &str) -> Option<&str> {
-        self.stale.get(id).map(String::as_str)
+    /// What the change its frozen row does not show did to the row `key`
+    /// names, if any.
+    pub fn out_of_date(&self, key: &str) -> Option<&str> {
+        self.stale.get(key).map(String::as_str)
     }
 
     /// Rows out of date while frozen.

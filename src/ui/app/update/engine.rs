@@ -27,7 +27,7 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
                 app.contacts_done.insert(target.id.clone());
             }
             if outcome.is_applied() {
-                app.lagging.applied(&target.id, app.clock.mono);
+                app.lagging.applied(&target.row_key(), app.clock.mono);
                 changed_while_frozen(app, &target, &outcome);
             }
             if let Some(pending) = app.pending.get_mut(&id) {
@@ -40,7 +40,7 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
                 &result
                 && writes(app, &id)
             {
-                app.lagging.applied(&target.id, app.clock.mono);
+                app.lagging.applied(&target.row_key(), app.clock.mono);
                 changed_while_frozen(app, target, outcome);
             }
             match app.group_of(&id) {
@@ -106,29 +106,29 @@ fn changed_while_frozen(app: &mut App, target: &Target, outcome: &Outcome) {
     if !app.frozen {
         return;
     }
-    let id = target.id.as_str();
     // The row names its entity: the id need not be said again.
-    let note = format!("changed since the freeze: {}", summary.replace(&format!(" ({id})"), ""));
+    let note = format!("changed since the freeze: {}", summary.replace(&format!(" ({})", target.id), ""));
+    let key = target.row_key();
     match target.kind {
-        TargetKind::User => app.agents.mark_out_of_date(id, &note),
-        TargetKind::Interaction => app.interactions.mark_out_of_date(id, &note),
-        TargetKind::Contact => app.contacts.mark_out_of_date(id, &note),
-        TargetKind::DataAction => app.data_actions.mark_out_of_date(id, &note),
+        TargetKind::User => app.agents.mark_out_of_date(&key, &note),
+        TargetKind::Interaction => app.interactions.mark_out_of_date(&key, &note),
+        TargetKind::Contact => app.contacts.mark_out_of_date(&key, &note),
+        TargetKind::DataAction => app.data_actions.mark_out_of_date(&key, &note),
         TargetKind::Webhook => {}
     }
 }
 
 /// At the freeze, rows whose change came back but that no refresh has
 /// read since: frozen, they would go on showing the entity as it was. The
-/// target's kind is not kept, so each table marks the id if it has it.
+/// target's kind is not kept, so each table marks the row key if it has it.
 pub(super) fn frozen_behind(app: &mut App) {
-    let ids: Vec<String> = app.lagging.unread().map(str::to_string).collect();
+    let keys: Vec<String> = app.lagging.unread().map(str::to_string).collect();
     let note = "changed just before the freeze, by a change of this session the table had not read yet";
-    for id in &ids {
-        app.agents.mark_out_of_date(id, note);
-        app.interactions.mark_out_of_date(id, note);
-        app.contacts.mark_out_of_date(id, note);
-        app.data_actions.mark_out_of_date(id, note);
+    for key in &keys {
+        app.agents.mark_out_of_date(key, note);
+        app.interactions.mark_out_of_date(key, note);
+        app.contacts.mark_out_of_date(key, note);
+        app.data_actions.mark_out_of_date(key, note);
     }
 }
 
