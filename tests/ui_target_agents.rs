@@ -322,3 +322,36 @@ fn a_contact_given_an_outcome_this_session_is_said_to_be_skipped() {
     assert_eq!(noted.len(), 1, "{lines:#?}");
     assert!(noted[0].entity.starts_with(&first.display_name()), "{:?}", noted[0]);
 }
+
+/// A contact's id is unique only within its campaign: an outcome given to
+/// one this session does not make another campaign's contact of the same
+/// id a duplicate (nor does the engine, which takes both ids).
+#[test]
+fn an_outcome_given_to_a_contact_is_not_counted_for_another_campaigns_of_its_id() {
+    use cxone_console::engine::audit::Target;
+    use cxone_console::engine::{CommandId, Outcome};
+    let mut app = ready(120, 40);
+    press(&mut app, &["3", "l"]);
+    let own = app.contacts.selected_row().expect("a Payment Reminder contact").clone();
+    let spring = campaigns().into_iter().find(|c| c.name == "Spring Renewal").expect("seeded").id;
+    let mut twin = own.clone();
+    twin.campaign_id = spring;
+    let mut rows = contacts();
+    rows.push(twin.clone());
+    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows, 2, &[])))]);
+    let id = CommandId::random();
+    let target = Target::contact(own.campaign_id.as_str(), own.id.as_str());
+    let applied = Outcome::applied("done");
+    feed(&mut app, [Event::ItemFinished { id: id.clone(), item: id.item(0), target, outcome: applied }]);
+    // Each campaign's own outcome: WRONG_NUMBER, INTERESTED.
+    let note = |app: &mut App, outcome| {
+        press(app, &["d", outcome, "enter"]);
+        let note = confirmation(app).plan.lines[0].note.clone().unwrap_or_default();
+        press(app, &["n", "esc", "y"]);
+        note
+    };
+    assert!(note(&mut app, "w").contains("earlier this session"), "{}", render(&app));
+    press(&mut app, &["h", "j", "l"]);
+    assert!(app.contacts.select_id(twin.id.as_str()), "{}", render(&app));
+    assert!(!note(&mut app, "i").contains("earlier this session"), "another campaign's contact");
+}

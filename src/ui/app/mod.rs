@@ -94,8 +94,9 @@ pub struct App {
     pub flash: Option<Flash>,
     /// How each change of this session ended, for `:results`.
     pub results: Results,
-    /// Contacts given an outcome this session: the engine sends each once
-    /// a session (document 001), so another outcome for one is skipped.
+    /// Contacts given an outcome this session, by row key (campaign and
+    /// id): the engine sends each once a session (document 001), so
+    /// another outcome for one is skipped.
     pub contacts_done: std::collections::HashSet<String>,
     /// Targets whose rows may not show this session's latest change to them.
     pub lagging: Lagging,

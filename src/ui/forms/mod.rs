@@ -64,8 +64,8 @@ pub struct Facts<'a> {
     pub campaigns: &'a [Campaign],
     /// Agents' and contacts' names, for naming them and telling namesakes apart.
     pub directory: &'a Directory,
-    /// Contacts (by id) given an outcome this session, which the engine
-    /// skips as duplicates.
+    /// Contacts (by row key: campaign and id) given an outcome this
+    /// session, which the engine skips as duplicates.
     pub contacts_done: &'a std::collections::HashSet<String>,
     /// Targets whose rows may not show this session's latest change.
     pub lagging: &'a Lagging,

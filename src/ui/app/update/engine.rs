@@ -24,7 +24,7 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
         // counts do not say it all.
         Event::ItemFinished { id, target, outcome, .. } => {
             if target.kind == TargetKind::Contact && outcome.is_applied() {
-                app.contacts_done.insert(target.id.clone());
+                app.contacts_done.insert(target.row_key());
             }
             if outcome.is_applied() {
                 app.lagging.applied(&target.row_key(), app.clock.mono);
