@@ -325,7 +325,8 @@ fn a_contact_given_an_outcome_this_session_is_said_to_be_skipped() {
 
 /// A contact's id is unique only within its campaign: an outcome given to
 /// one this session does not make another campaign's contact of the same
-/// id a duplicate (nor does the engine, which takes both ids).
+/// id a duplicate (nor does the engine, which takes both ids), and one of
+/// the same name is a namesake, told apart by its campaign.
 #[test]
 fn an_outcome_given_to_a_contact_is_not_counted_for_another_campaigns_of_its_id() {
     use cxone_console::engine::audit::Target;
@@ -354,4 +355,8 @@ fn an_outcome_given_to_a_contact_is_not_counted_for_another_campaigns_of_its_id(
     press(&mut app, &["h", "j", "l"]);
     assert!(app.contacts.select_id(twin.id.as_str()), "{}", render(&app));
     assert!(!note(&mut app, "i").contains("earlier this session"), "another campaign's contact");
+    // Of the same name too: the form says which of the two it is for.
+    press(&mut app, &["d"]);
+    let told = format!("Outcome · {} ({}, Spring Renewal)", twin.display_name(), twin.phone);
+    assert_eq!(form(&app).title, told);
 }

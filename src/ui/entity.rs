@@ -25,8 +25,9 @@ pub struct Directory {
     agents: HashMap<String, Person>,
     agents_named: NameCount,
     campaigns: HashMap<String, String>,
-    /// Contacts' names by id, across campaigns: a namesake in another
-    /// campaign is as easy to mistake once the form is away from its list.
+    /// Contacts' names by row key (campaign and id), across campaigns: a
+    /// namesake in another campaign is as easy to mistake once the form is
+    /// away from its list, and may have the same id.
     contacts: HashMap<String, String>,
     contacts_named: NameCount,
     /// The campaigns each contact name is found in: a namesake's campaign
@@ -87,11 +88,11 @@ impl Directory {
         self.contacts.clear();
         self.contact_campaigns.clear();
         for (id, name, campaign) in contacts {
-            let campaigns = self.contact_campaigns.entry(name.clone()).or_default();
+            self.contacts.insert(row_key(Some(&campaign), &id), name.clone());
+            let campaigns = self.contact_campaigns.entry(name).or_default();
             if !campaigns.contains(&campaign) {
                 campaigns.push(campaign);
             }
-            self.contacts.insert(id, name);
         }
         self.contacts_named = NameCount::of(self.contacts.values());
     }
@@ -102,9 +103,10 @@ impl Directory {
         self.contact_campaigns.get(name).is_some_and(|found| found.iter().any(|c| c != campaign))
     }
 
-    /// Whether a contact other than `id` goes by `name`.
-    pub fn has_contact_namesake(&self, id: &str, name: &str) -> bool {
-        self.contacts_named.shared(name, self.contacts.get(id).map(String::as_str))
+    /// Whether a contact other than the one `key` ([`Entity::key`]) names
+    /// goes by `name`.
+    pub fn has_contact_namesake(&self, key: &str, name: &str) -> bool {
+        self.contacts_named.shared(name, self.contacts.get(key).map(String::as_str))
     }
 
     /// Renews the campaigns' names (id, name). A campaign gone from the
@@ -267,6 +269,7 @@ pub trait Entity: Send + Sync + Sized + 'static {
 #[cfg(test)]
 mod tests {
     use super::{Directory, Header, Person};
+    use crate::engine::row_key;
 
     #[test]
     fn a_namesake_is_another_agent_with_the_same_name() {
@@ -304,15 +307,33 @@ mod tests {
         ];
         directory
             .set_contacts(contacts.map(|(id, name, k)| (id.to_string(), name.to_string(), k.to_string())));
-        assert!(directory.has_contact_namesake("a", "Wei Patel"));
-        assert!(directory.has_contact_namesake("c", "Kai Lee"));
-        assert!(!directory.has_contact_namesake("e", "Ana Silva"), "not its own namesake");
-        assert!(directory.has_contact_namesake("z", "Kai Lee"), "a target not loaded shares a loaded name");
+        let k1 = |id| row_key(Some("k1"), id);
+        assert!(directory.has_contact_namesake(&k1("a"), "Wei Patel"));
+        assert!(directory.has_contact_namesake(&k1("c"), "Kai Lee"));
+        assert!(!directory.has_contact_namesake(&k1("e"), "Ana Silva"), "not its own namesake");
+        assert!(
+            directory.has_contact_namesake(&k1("z"), "Kai Lee"),
+            "a target not loaded shares a loaded name"
+        );
         assert!(!directory.has_namesake("a", "Wei Patel"), "agents and contacts are counted apart");
         // Whether the campaign tells namesakes apart.
         assert!(!directory.has_contact_namesake_outside("Wei Patel", "k1"), "both in k1");
         assert!(directory.has_contact_namesake_outside("Kai Lee", "k1"), "one in k2");
         assert!(directory.has_contact_namesake_outside("Kai Lee", "k2"), "one in k1");
+    }
+
+    /// A contact id is unique only within its campaign: another
+    /// campaign's contact of the same id is another contact, and its name
+    /// counts.
+    #[test]
+    fn a_contact_of_the_same_id_in_another_campaign_is_another_namesake() {
+        let mut directory = Directory::default();
+        let contacts = [("x", "Kai Lee", "k2"), ("x", "Wei Patel", "k1"), ("y", "Kai Lee", "k1")];
+        directory
+            .set_contacts(contacts.map(|(id, name, k)| (id.to_string(), name.to_string(), k.to_string())));
+        assert!(directory.has_contact_namesake(&row_key(Some("k1"), "y"), "Kai Lee"), "x of k2");
+        assert!(directory.has_contact_namesake(&row_key(Some("k2"), "x"), "Kai Lee"), "y of k1");
+        assert!(!directory.has_contact_namesake(&row_key(Some("k1"), "x"), "Wei Patel"));
     }
 
     #[test]

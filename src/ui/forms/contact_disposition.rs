@@ -48,7 +48,7 @@ pub(super) fn title(rows: &[Contact], names: &Directory) -> String {
 /// goes by the same name: the confirmation tells its lines apart the same way.
 pub fn contact_name(contact: &Contact, names: &Directory) -> String {
     let name = contact.display_name();
-    if names.has_contact_namesake(contact.id.as_str(), &name) {
+    if names.has_contact_namesake(&contact.key(), &name) {
         format!("{name} ({})", aside(contact, names))
     } else {
         name
@@ -193,8 +193,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
     let mut unknown = target_agents::Unknown::default();
     let mut drafts = Vec::new();
     let mut lines = Vec::new();
-    let namesakes =
-        rows.iter().filter(|c| facts.directory.has_contact_namesake(c.id.as_str(), &c.display_name()));
+    let namesakes = rows.iter().filter(|c| facts.directory.has_contact_namesake(&c.key(), &c.display_name()));
     let names = Names::new(rows.iter().map(Contact::display_name))
         .shared_beyond(namesakes.map(Contact::display_name));
     // One contact's title names it in full, campaign and all.
@@ -245,7 +244,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
         check.note("", "no contact is selected");
     }
     let title = match rows {
-        [one] if facts.directory.has_contact_namesake(one.id.as_str(), &one.display_name()) => {
+        [one] if facts.directory.has_contact_namesake(&one.key(), &one.display_name()) => {
             format!("Set the outcome of {} to {code}?", contact_name(one, facts.directory))
         }
         [one] => format!("Set {}'s outcome to {code}?", one.display_name()),
