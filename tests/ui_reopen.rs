@@ -302,3 +302,37 @@ fn a_kept_contact_form_whose_campaign_is_gone_says_so() {
         "This form's contact is no longer in the list: the form shows it as it was when the change was sent."
     );
 }
+
+/// A contact's id is unique only within its campaign: a kept form's
+/// contact gone from the list is gone, though another campaign's contact
+/// of its id is still there.
+#[test]
+fn a_kept_contact_form_whose_contact_is_gone_says_so_though_another_campaign_has_its_id() {
+    use cxone_console::api::model::Contact;
+    let mut app = ready(120, 40);
+    press(&mut app, &["3", "l", "d", "w"]);
+    let Kind::ContactDisposition(targets) = &form(&app).kind else { panic!("{}", render(&app)) };
+    let contact = targets[0].clone();
+    let sent = submitted(&press(&mut app, &["enter", "y"]));
+    let [(id, _)] = sent.as_slice() else { panic!("{sent:?}\n{}", render(&app)) };
+    let refused = Outcome::rejected("the tenant refused the outcome (404): no such contact");
+    let mut report = BatchReport::default();
+    report.count(&refused, Write::Sent { latency_ms: None });
+    let target = Target::contact(contact.campaign_id.as_str(), contact.id.as_str());
+    feed(
+        &mut app,
+        [
+            Event::ItemFinished { id: id.clone(), item: id.item(0), target, outcome: refused },
+            Event::Finished { id: id.clone(), result: Finished::Batch(report) },
+        ],
+    );
+    let spring = campaigns().into_iter().find(|c| c.name == "Spring Renewal").expect("seeded").id;
+    let mut rows: Vec<Contact> = contacts().into_iter().filter(|c| *c != contact).collect();
+    rows.push(Contact { campaign_id: spring, ..contact });
+    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows, 2, &[])))]);
+    press(&mut app, &["o"]);
+    assert_eq!(
+        flash(&app),
+        "This form's contact is no longer in the list: the form shows it as it was when the change was sent."
+    );
+}

@@ -137,7 +137,9 @@ pub(super) fn open(app: &mut App, newest_first: usize, effects: &mut Vec<Effect>
 /// form cannot show it as the table has it.
 fn gone_from(app: &App, kind: &Kind) -> Option<&'static str> {
     fn gone<T: Entity>(targets: &[T], view: &TableView<T>) -> Option<&'static str> {
-        let missing = |t: &T| !view.rows().iter().any(|row| row.id() == t.id());
+        // The same id in the same group: another campaign may hold a
+        // contact of the id of one gone from its own.
+        let missing = |t: &T| !view.rows().iter().any(|row| row.id() == t.id() && row.group() == t.group());
         (view.is_loaded() && targets.iter().any(missing)).then_some(T::NOUN)
     }
     match kind {
