@@ -29,10 +29,12 @@ async fn a_receiver_that_is_down_is_probed_by_one_message_not_hammered_by_all() 
     tokio::time::sleep(Duration::from_secs(1)).await;
     // Each of the 200 retrying on its own within 40 ms would make thousands
     // of attempts in this second; held, the target gets the first four, then
-    // one probe per hold of at most 40 ms.
+    // one probe per hold. A hold is at least half the base (10 ms), so at
+    // most a hundred probes fit in the second however the host runs; a late
+    // wake only makes fewer.
     let heard: Vec<String> = rx.deliveries().into_iter().map(|(id, ..)| id).collect();
     let attempts = heard.len();
-    assert!((4..=40).contains(&attempts), "{attempts} attempts in a second");
+    assert!((4..=104).contains(&attempts), "{attempts} attempts in a second");
     assert!(heard[4..].iter().all(|id| id == oldest.as_str()), "each probe is the oldest: {heard:?}");
     let status = deliverer.status().borrow().clone();
     assert_eq!((status.backlog, status.delivered, status.failed), (200, 0, 0));
