@@ -75,8 +75,9 @@ fn errors_are_counted_by_class() {
         assert_eq!(errors.get(ErrorClass::Forbidden), 1);
         assert_eq!(errors.get(ErrorClass::NotFound), 1);
         assert_eq!(errors.get(ErrorClass::Conflict), 1);
+        assert_eq!(errors.get(ErrorClass::Unprocessable), 1);
         assert_eq!(errors.get(ErrorClass::PreconditionRequired), 1);
-        assert_eq!(errors.get(ErrorClass::OtherClientError), 2, "418 and 422");
+        assert_eq!(errors.get(ErrorClass::OtherClientError), 1, "418");
         assert_eq!(errors.get(ErrorClass::RateLimited), 1);
         assert_eq!(errors.get(ErrorClass::ServerError), 3);
         assert_eq!(errors.get(ErrorClass::Network), 1);
@@ -133,6 +134,7 @@ fn the_snapshot_serialises_with_named_operations_and_classes() {
     let agent_status =
         operations.iter().find(|o| o["operation"] == "agentStatus").expect("agent status is listed by name");
     assert_eq!(agent_status["window"]["errors"]["409"], 1);
+    assert_eq!(agent_status["window"]["errors"]["422"], 0);
     assert_eq!(agent_status["window"]["errors"]["validation"], 0);
     assert_eq!(agent_status["window"]["errorRate"], 0.5);
     assert_eq!(agent_status["seconds"].as_array().map(Vec::len), Some(60));

@@ -243,4 +243,12 @@ mod tests {
         let server = ApiErrorKind::Server { status: 503, message: "busy".into() };
         assert_eq!(error_class(&failed(server, Some(503))), ErrorClass::ServerError);
     }
+
+    /// The tenant refusing a reused idempotency key counts as a 422, not
+    /// among the 4xx the API does not document.
+    #[test]
+    fn a_reused_idempotency_key_counts_as_a_422() {
+        let reused = ApiErrorKind::KeyReused { message: "used before".into() };
+        assert_eq!(error_class(&failed(reused, Some(422))).name(), "422");
+    }
 }

@@ -66,6 +66,9 @@ pub enum ErrorClass {
     NotFound,
     /// 409: a stale tag, or the entity is busy (dialer, wrap-up).
     Conflict,
+    /// 422: the tenant holds an earlier request under the write's
+    /// idempotency key with another body (`idempotency_key_reused`).
+    Unprocessable,
     /// 428.
     PreconditionRequired,
     /// Any other 4xx.
@@ -87,7 +90,7 @@ pub enum ErrorClass {
 }
 
 impl ErrorClass {
-    pub const COUNT: usize = 14;
+    pub const COUNT: usize = 15;
     pub const ALL: [Self; Self::COUNT] = [
         Self::Validation,
         Self::BadRequest,
@@ -95,6 +98,7 @@ impl ErrorClass {
         Self::Forbidden,
         Self::NotFound,
         Self::Conflict,
+        Self::Unprocessable,
         Self::PreconditionRequired,
         Self::OtherClientError,
         Self::RateLimited,
@@ -113,6 +117,7 @@ impl ErrorClass {
             403 => Some(Self::Forbidden),
             404 => Some(Self::NotFound),
             409 => Some(Self::Conflict),
+            422 => Some(Self::Unprocessable),
             428 => Some(Self::PreconditionRequired),
             429 => Some(Self::RateLimited),
             _ if (400..500).contains(&status) => Some(Self::OtherClientError),
@@ -134,6 +139,7 @@ impl ErrorClass {
             Self::Forbidden => "403",
             Self::NotFound => "404",
             Self::Conflict => "409",
+            Self::Unprocessable => "422",
             Self::PreconditionRequired => "428",
             Self::OtherClientError => "4xx",
             Self::RateLimited => "429",
@@ -248,5 +254,36 @@ impl Tally {
     /// Failed over completed; `None` before anything completed.
     pub fn error_rate(&self) -> Option<f64> {
         (self.completed > 0).then(|| self.failed() as f64 / self.completed as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 422 (the client's `idempotency_key_reused`) is named as such, not
+    /// lumped with the 4xx the API does not document.
+    #[test]
+    fn a_422_has_a_class_of_its_own() {
+        assert_eq!(ErrorClass::from_status(422).map(ErrorClass::name), Some("422"));
+        assert_eq!(ErrorClass::from_status(422), Some(ErrorClass::Unprocessable));
+        assert_eq!(ErrorClass::from_status(418), Some(ErrorClass::OtherClientError));
+        let mut tally = Tally::default();
+        tally.count(Outcome::from_status(422));
+        assert_eq!(tally.errors.get(ErrorClass::Unprocessable), 1);
+        assert_eq!(tally.errors.get(ErrorClass::OtherClientError), 0);
+    }
+
+    /// Every class has its own place in the counts and its own name, in
+    /// [`ErrorClass::ALL`] order.
+    #[test]
+    fn every_class_has_its_own_place_and_name() {
+        for (i, class) in ErrorClass::ALL.into_iter().enumerate() {
+            assert_eq!(class.index(), i, "{class:?}");
+        }
+        let mut names: Vec<_> = ErrorClass::ALL.iter().map(|c| c.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ErrorClass::COUNT);
     }
 }
