@@ -112,7 +112,7 @@ fn one_sample_shows_one_latency_in_the_window_and_the_run() {
     press(&mut app, &["m"]);
     let screen = render(&app);
     let all = screen.lines().find(|l| l.contains("All operations")).unwrap_or_else(|| panic!("{screen}"));
-    assert!(all.contains("8.6ms     8.6ms"), "p99 and run p99 alike: {all}");
+    assert!(all.contains("8.6ms   8.6ms   8.6ms"), "p99, max and run p99 alike: {all}");
 }
 
 /// Changes refused before they were sent (outside their shift, say) count
@@ -135,5 +135,73 @@ fn errors_refused_before_sending_are_said_apart() {
         feed(&mut app, [Event::Metrics(snapshot.clone())]);
         let screen = render(&app);
         assert!(screen.contains("75.0% (3 of 4; 3 never sent)"), "{screen}");
+    }
+}
+
+/// The slowest request shows beside the percentiles, the window's and the
+/// run's, in the gauges and per operation in the breakdown (`m`); one
+/// slower than the histograms' top (120 s) shows as `≥120s`, so the figure
+/// never understates it (nor does a percentile it reaches).
+#[test]
+fn the_slowest_request_shows_and_one_past_the_top_as_a_floor() {
+    use cxone_console::engine::metrics::{Metrics, Operation, Outcome};
+    use std::time::Duration;
+    let start = tokio::time::Instant::now();
+    let metrics = Metrics::starting_at(start);
+    for _ in 0..99 {
+        metrics.record_at(start, Operation::AgentStatus, Outcome::Succeeded, Duration::from_millis(20));
+    }
+    metrics.record_at(start, Operation::AgentStatus, Outcome::Succeeded, Duration::from_millis(2_500));
+    let mut app = loaded(150, 36);
+    feed(&mut app, [Event::Metrics(std::sync::Arc::new(metrics.snapshot_at(start)))]);
+    let screen = render(&app);
+    let row = |screen: &str, name: &str| {
+        screen.lines().find(|l| l.contains(name)).unwrap_or_else(|| panic!("{screen}")).to_string()
+    };
+    for name in ["│window ", "│run "] {
+        assert!(row(&screen, name).contains("p99 20ms max 2.5"), "{screen}");
+    }
+    // Named as the percentiles are, the figure plain.
+    let buffer = frame(&app);
+    let y = row_of(&buffer, "│window ").expect("the window's row");
+    let style = |needle: &str| buffer[(find_in_row(&buffer, y, needle).expect(needle), y)].style();
+    assert_eq!(style("max"), style("p99"));
+    assert_eq!(style("2.5"), style("20ms"));
+    press(&mut app, &["m"]);
+    let screen = render(&app);
+    assert!(row(&screen, "Operation").contains("p99      max   run p99   run max"), "{screen}");
+    assert!(row(&screen, "│Agent status ").contains("20ms    2.5"), "{screen}");
+
+    metrics.record_at(start, Operation::DataAction, Outcome::Succeeded, Duration::from_secs(150));
+    let mut app = loaded(150, 36);
+    feed(&mut app, [Event::Metrics(std::sync::Arc::new(metrics.snapshot_at(start)))]);
+    let screen = render(&app);
+    for name in ["│window ", "│run "] {
+        assert!(
+            row(&screen, name).contains("p99 2.5") && row(&screen, name).contains("max ≥120s"),
+            "{screen}"
+        );
+    }
+    press(&mut app, &["m"]);
+    let screen = render(&app);
+    let data_action = row(&screen, "│Data action ");
+    assert_eq!(data_action.matches("≥120s").count(), 6, "its percentiles are floors too: {screen}");
+    assert!(row(&screen, "│Agent status ").contains("2.5"), "{screen}");
+}
+
+/// Where a line of the gauges is too narrow for every figure, the max
+/// gives way first: the p99 stays whole.
+#[test]
+fn a_narrow_pane_drops_the_max_before_the_p99() {
+    let app = loaded(150, 36);
+    let screen = render(&app);
+    let wide = screen.lines().find(|l| l.contains("│window ")).unwrap_or_else(|| panic!("{screen}"));
+    assert!(wide.contains("p99 901ms max 901ms"), "{screen}");
+    let app = loaded(80, 24);
+    let screen = render(&app);
+    for name in ["│window ", "│run "] {
+        let line = screen.lines().find(|l| l.contains(name)).unwrap_or_else(|| panic!("{screen}"));
+        assert!(line.contains("p50 67ms p95 ") && line.contains(" p99 "), "{line}");
+        assert!(!line.contains("max"), "{line}");
     }
 }

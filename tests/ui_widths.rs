@@ -370,8 +370,9 @@ fn an_attribute_rows_mode_reads_whole_on_a_small_screen() {
 }
 
 /// The per-operation breakdown (`m`) fits an 80-column screen: its window
-/// there is 62 columns inside, and p95 and p50 give way so that p99, the
-/// run's p99 and the rate stay whole; where there is room, all show.
+/// there is 62 columns inside, and the maxima, p95 and p50 give way so that
+/// p99, the run's p99 and the rate stay whole; the run's max goes first, and
+/// where there is room, all show.
 #[test]
 fn the_breakdown_fits_80_columns_and_keeps_p99_run_p99_and_rate() {
     let mut app = loaded(80, 24);
@@ -385,5 +386,10 @@ fn the_breakdown_fits_80_columns_and_keeps_p99_run_p99_and_rate() {
     let mut app = loaded(110, 30);
     press(&mut app, &["m"]);
     let screen = render(&app);
-    assert!(screen.contains("done  errors      p50      p95      p99   run p99    rate"), "{screen}");
+    assert!(screen.contains("done errors    p50    p95    p99     max run p99    rate"), "{screen}");
+    let mut app = loaded(140, 30);
+    press(&mut app, &["m"]);
+    let screen = render(&app);
+    let all = "done  errors      p50      p95      p99      max   run p99   run max    rate";
+    assert!(screen.contains(all), "{screen}");
 }

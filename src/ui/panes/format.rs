@@ -1,5 +1,6 @@
 //! How numbers, times and ages read on screen.
 
+use crate::engine::metrics::MAX_LATENCY;
 use std::time::Duration;
 use time::{OffsetDateTime, UtcOffset};
 
@@ -97,6 +98,15 @@ pub fn micros(us: u64) -> String {
     }
 }
 
+/// A latency read from the metrics' histograms, as [`micros`] has it, or
+/// `≥120s` where it reached their top ([`MAX_LATENCY`]): a slower sample
+/// is recorded there (the series counts it as clamped), so a maximum or a
+/// percentile there is a floor, and as a plain number would understate it.
+pub fn latency(us: u64) -> String {
+    let top = u64::try_from(MAX_LATENCY.as_micros()).unwrap_or(u64::MAX);
+    if us >= top { format!("≥{}s", MAX_LATENCY.as_secs()) } else { micros(us) }
+}
+
 /// A ratio between 0 and 1 as `2.1%`.
 pub fn percent(ratio: f64) -> String {
     let p = ratio * 100.0;
@@ -145,6 +155,9 @@ mod tests {
         assert_eq!(count(12), "12");
         assert_eq!(micros(38_200), "38ms");
         assert_eq!(micros(1_240_000), "1.24s");
+        assert_eq!(latency(1_240_000), "1.24s");
+        assert_eq!(latency(120_000_000), "≥120s");
+        assert_eq!(latency(120_586_239), "≥120s");
         assert_eq!(percent(0.021), "2.1%");
         assert_eq!(percent(0.0004), "<0.1%");
     }

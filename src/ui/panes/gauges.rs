@@ -1,6 +1,6 @@
 //! Live gauges: latency over the window as a sparkline with its
-//! percentiles and the whole run's, the error rate against its thresholds,
-//! throughput and the webhook backlog.
+//! percentiles and maximum and the whole run's, the error rate against its
+//! thresholds, throughput and the webhook backlog.
 
 use super::data_actions::{ERROR_RATE_WARN, error_role};
 use super::format;
@@ -134,21 +134,36 @@ fn lines(app: &App, room: usize, height: usize) -> Vec<Row> {
     rows
 }
 
-/// `p50 38ms  p95 120ms  p99 410ms`, closer together when room is short.
+/// `p50 38ms  p95 120ms  p99 410ms  max 1.20s`, closer together when room
+/// is short, and without the max where even then it does not fit: one
+/// request, however slow, tells less than the p99 it would push out.
 fn percentiles(latency: Option<LatencySummary>, room: usize, app: &App) -> Vec<Span<'static>> {
     let muted = app.theme.style(Role::Muted);
     let Some(l) = latency else { return vec![Span::styled("no samples", muted)] };
-    let values =
-        [("p50", l.p50_us), ("p95", l.p95_us), ("p99", l.p99_us)].map(|(n, us)| (n, format::micros(us)));
-    let tight: usize = values.iter().map(|(n, v)| n.len() + 1 + v.chars().count() + 1).sum();
-    let gap = if LABEL + tight + 3 <= room { "  " } else { " " };
+    let all = [
+        ("p50", format::latency(l.p50_us)),
+        ("p95", format::latency(l.p95_us)),
+        ("p99", format::latency(l.p99_us)),
+        ("max", format::latency(l.max_us)),
+    ];
+    // The line with `gap` columns between figures: two of them only where
+    // two columns are left to spare, one where the figures just fit.
+    let fits = |values: &[(&str, String)], gap: usize| {
+        let figures: usize = values.iter().map(|(n, v)| n.len() + 1 + v.chars().count()).sum();
+        let spare = if gap > 1 { 2 } else { 0 };
+        LABEL + figures + gap * (values.len() - 1) + spare <= room
+    };
+    let (values, gap) = [(&all[..], "  "), (&all[..], " "), (&all[..3], "  ")]
+        .into_iter()
+        .find(|(values, gap)| fits(values, gap.len()))
+        .unwrap_or((&all[..3], " "));
     let mut spans = Vec::new();
-    for (i, (name, value)) in values.into_iter().enumerate() {
+    for (i, (name, value)) in values.iter().enumerate() {
         if i > 0 {
             spans.push(Span::raw(gap));
         }
         spans.push(Span::styled(format!("{name} "), muted));
-        spans.push(Span::raw(value));
+        spans.push(Span::raw(value.clone()));
     }
     spans
 }

@@ -22,11 +22,10 @@ struct Column {
     cell: fn(&SeriesSnapshot) -> String,
 }
 
-/// The columns (the run's p99 read at the window's precision, so that the
-/// same samples give the same figure as p99 beside it), the first to go where the window is too narrow for all of
-/// them last: the run's p99 and the rate stay, since the window's p99 is
-/// read against them; p95 and then p50 tell least beside p99.
-const COLUMNS: [Column; 7] = [
+/// The columns: the window's percentiles and slowest request, then the
+/// run's p99 and slowest (read at the window's precision, so that the same
+/// samples give the same figures as the window's beside them).
+const COLUMNS: [Column; 9] = [
     Column { head: "done", roomy: 7, tight: 8, cell: |s| format::count(s.window.completed) },
     Column {
         head: "errors",
@@ -37,17 +36,28 @@ const COLUMNS: [Column; 7] = [
     Column { head: "p50", roomy: 9, tight: 7, cell: |s| latency(s.window.latency.map(|l| l.p50_us)) },
     Column { head: "p95", roomy: 9, tight: 7, cell: |s| latency(s.window.latency.map(|l| l.p95_us)) },
     Column { head: "p99", roomy: 9, tight: 7, cell: |s| latency(s.window.latency.map(|l| l.p99_us)) },
+    Column { head: "max", roomy: 9, tight: 8, cell: |s| latency(s.window.latency.map(|l| l.max_us)) },
     Column {
         head: "run p99",
         roomy: 10,
         tight: 8,
         cell: |s| latency(s.run.latency.map(|l| l.at_window_precision().p99_us)),
     },
+    Column {
+        head: "run max",
+        roomy: 10,
+        tight: 8,
+        cell: |s| latency(s.run.latency.map(|l| l.at_window_precision().max_us)),
+    },
     Column { head: "rate", roomy: 8, tight: 8, cell: |s| format!("{:.1}/s", s.throughput) },
 ];
 
-/// The order in which columns give way: p95, p50, then what was done.
-const GIVE_WAY: [&str; 3] = ["p95", "p50", "done"];
+/// The order in which columns give way where the window is too narrow for
+/// them all: the maxima first (one request each, however slow, tells less
+/// than a p99), the run's before the window's, then p95, p50 and what was
+/// done. The p99s and the rate stay, since the window's p99 is read
+/// against the run's.
+const GIVE_WAY: [&str; 5] = ["run max", "max", "p95", "p50", "done"];
 
 pub(super) fn lines(app: &App, room: usize) -> Vec<Line<'static>> {
     let theme = &app.theme;
@@ -129,7 +139,7 @@ fn row(label: &str, series: &SeriesSnapshot, columns: &[(&Column, usize)], app: 
 }
 
 fn latency(us: Option<u64>) -> String {
-    us.map_or_else(|| "—".to_string(), format::micros)
+    us.map_or_else(|| "—".to_string(), format::latency)
 }
 
 fn kinds(errors: &ErrorCounts) -> String {
