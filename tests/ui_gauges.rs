@@ -205,3 +205,21 @@ fn a_narrow_pane_drops_the_max_before_the_p99() {
         assert!(!line.contains("max"), "{line}");
     }
 }
+
+/// The breakdown (`m`) names a 422 (the tenant refusing a reused
+/// idempotency key) apart from the 4xx the API does not document.
+#[test]
+fn the_breakdown_names_a_422_apart_from_other_4xx() {
+    use cxone_console::engine::metrics::{Metrics, Operation, Outcome};
+    let start = tokio::time::Instant::now();
+    let metrics = Metrics::starting_at(start);
+    let latency = std::time::Duration::from_millis(40);
+    for status in [422, 422, 418] {
+        metrics.record_at(start, Operation::AgentStatus, Outcome::from_status(status), latency);
+    }
+    let mut app = loaded(150, 36);
+    feed(&mut app, [Event::Metrics(std::sync::Arc::new(metrics.snapshot_at(start)))]);
+    press(&mut app, &["m"]);
+    let screen = render(&app);
+    assert!(screen.contains("│422 2 · 4xx 1 "), "{screen}");
+}
