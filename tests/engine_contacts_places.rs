@@ -63,7 +63,7 @@ async fn a_batch_of_120_never_has_more_than_50_requests_at_the_tenant() {
     let report = batch_report(rig.run(change).await);
     assert_eq!(report.successful, 120, "{report:?}");
     assert_eq!(rig.sandbox.stats().writes_of(Resource::ContactDisposition), 120);
-    // The sink's deliveries count too, and the 64 asked for are cut to 50.
+    // The 64 asked for are cut to 50.
     let stats = rig.sandbox.stats();
     assert!(stats.most_in_flight <= 50, "{} requests were in flight at once", stats.most_in_flight);
     assert!(stats.most_in_flight > 8, "the batch never had more than 8 requests in flight");
@@ -224,10 +224,12 @@ async fn the_latency_gauges_measure_the_tenant_not_the_campaigns_pace() {
             _ => None,
         })
         .await;
-    // Relative, not a timing target: the slowest contact's time at the
-    // tenant is a small part of a batch that its pace stretched out.
-    let slowest = std::time::Duration::from_micros(latency.max_us);
-    assert!(slowest * 4 < took, "slowest {slowest:?} of a batch that took {took:?}: {latency:?}");
+    // Relative, not a timing target: the median contact's time at the
+    // tenant is a small part of a batch its pace stretched out, where its
+    // time in the queue would be about half of it. The median, not the
+    // slowest, so one stall of a busy host cannot tip it.
+    let median = std::time::Duration::from_micros(latency.p50_us);
+    assert!(median * 4 < took, "median {median:?} of a batch that took {took:?}: {latency:?}");
     rig.stop().await;
 }
 

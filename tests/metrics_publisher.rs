@@ -125,14 +125,26 @@ async fn the_publisher_stops_when_cancelled_or_unwatched() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn while_a_webhook_waits_a_snapshot_goes_out_each_second_so_its_lag_moves() {
+async fn while_a_webhook_waits_a_snapshot_goes_out_each_second_with_its_lag() {
     let metrics = Metrics::new();
     let cancel = CancellationToken::new();
     let publisher = spawn_publisher(metrics.clone(), MIN_PUBLISH_PERIOD, cancel.clone());
     let published = watch_publications(publisher.snapshots.clone());
 
-    // An outage: one webhook waits, and nothing else happens.
-    metrics.set_oldest_waiting(Some(time::OffsetDateTime::now_utc()));
+    // An outage: one webhook waits (for a minute already), and nothing
+    // else happens. Each snapshot's lag is read from the wall clock when it
+    // is made, which paused time leaves nearly still: the lag holds the
+    // minute, and never goes back.
+    let queued = time::OffsetDateTime::now_utc() - time::Duration::minutes(1);
+    metrics.set_oldest_waiting(Some(queued));
+    let mut snapshots = publisher.snapshots.clone();
+    let lags = tokio::spawn(async move {
+        let mut lags = Vec::new();
+        while snapshots.changed().await.is_ok() {
+            lags.extend(snapshots.borrow_and_update().delivery_lag_ms);
+        }
+        lags
+    });
     sleep(Duration::from_secs(10)).await;
     let waiting = published.lock().await.len();
     assert!((9..=12).contains(&waiting), "{waiting} snapshots in 10 s of waiting");
@@ -144,4 +156,9 @@ async fn while_a_webhook_waits_a_snapshot_goes_out_each_second_so_its_lag_moves(
     sleep(Duration::from_secs(10)).await;
     assert_eq!(published.lock().await.len(), drained, "published on with nothing waiting");
     cancel.cancel();
+    drop(publisher);
+    let lags = lags.await.expect("the lags were read");
+    assert!(lags.len() >= 9, "each snapshot while waiting carries the lag: {lags:?}");
+    assert!(lags.iter().all(|&ms| ms >= 60_000), "the minute waited: {lags:?}");
+    assert!(lags.is_sorted(), "a lag never goes back: {lags:?}");
 }
