@@ -79,9 +79,7 @@ fn cxone_console_home_moves_every_directory() {
 #[test]
 fn without_cxone_console_home_the_platform_directories_are_used() {
     // Only computes paths: nothing is created or read.
-    let Ok(paths) = Paths::resolve(&Environment::fixed::<&str, &str>([])) else {
-        return; // no home directory on this machine: nothing to compare
-    };
+    let paths = Paths::resolve(&Environment::fixed::<&str, &str>([])).expect("the platform's directories");
     for dir in [paths.config_dir(), paths.data_dir(), paths.state_dir()] {
         assert!(dir.to_string_lossy().contains("cxone-console"), "{}", dir.display());
     }

@@ -86,12 +86,14 @@ async fn frames_are_drawn_only_when_something_changed() {
     }
     settle().await;
     assert_eq!(ui.probe.frames(), 2, "a burst of events is drained into one frame");
-    assert!(ui.probe.text().contains("Aiko Ito"));
+    assert!(ui.probe.text().contains("Aiko Ito") && ui.probe.text().contains("aiko.ito"), "her detail");
 
     ui.key("j").await;
     settle().await;
     assert_eq!(ui.probe.frames(), 3);
-    assert!(ui.probe.text().contains("aiko.ito") || ui.probe.text().contains("amara.okafor"));
+    // The detail follows the selection to the next agent by name.
+    let text = ui.probe.text();
+    assert!(text.contains("amara.okafor") && !text.contains("aiko.ito"), "{text}");
 
     ui.key("q").await;
     let (exit, _) = ui.finish().await;

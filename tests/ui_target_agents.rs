@@ -106,7 +106,7 @@ fn a_user_who_is_not_an_agent_is_warned_of_before_sending() {
     assert!(warning.starts_with(&expected), "{warning}");
     press(&mut app, &["esc"]);
     let screen = render(&app);
-    let field = screen.lines().find(|l| l.contains("Agent id")).unwrap_or_default();
+    let field = screen.lines().find(|l| l.contains("Agent id")).expect("the Agent id field");
     assert!(field.contains(id) && field.contains("Camila Zhang (not an agent)"), "{screen}");
 }
 
@@ -245,19 +245,19 @@ fn an_agent_id_is_named_beside_its_field_and_in_the_confirmation() {
     let screen = render(&app);
     let loaded = app.directory.len();
     assert!(screen.contains(&format!("no such agent among the {loaded} users loaded")), "{screen}");
-    let field = screen.lines().find(|l| l.contains("Agent id")).unwrap_or_default();
+    let field = screen.lines().find(|l| l.contains("Agent id")).expect("the Agent id field");
     assert!(!field.contains("Bilal Haddad"), "{field}");
     // An id too long for the whole words still gets the short ones.
     type_text(&mut app, "yz0123");
     let screen = render(&app);
-    let field = screen.lines().find(|l| l.contains("Agent id")).unwrap_or_default();
+    let field = screen.lines().find(|l| l.contains("Agent id")).expect("the Agent id field");
     assert!(field.contains("xyz0123 ") && field.contains("  no such agent "), "{field}");
     assert!(!field.contains("users loaded"), "{field}");
     // One too long for even those says so on the line under it.
     type_text(&mut app, &"q".repeat(40));
     let screen = render(&app);
     let at = screen.lines().position(|l| l.contains("Agent id")).expect("the field's line");
-    let under = screen.lines().nth(at + 1).unwrap_or_default();
+    let under = screen.lines().nth(at + 1).expect("a line under the field");
     assert!(under.contains(&format!("no such agent among the {loaded} users loaded")), "{screen}");
 
     let mut app = spring_renewal_outcome();
@@ -272,7 +272,7 @@ fn an_agent_id_is_named_beside_its_field_and_in_the_confirmation() {
 fn a_form_for_many_targets_names_the_first_ones_briefly() {
     let app = every_interaction_disposed();
     let screen = render(&app);
-    let line = screen.lines().find(|l| l.contains("For 6 interactions")).unwrap_or_default();
+    let line = screen.lines().find(|l| l.contains("For 6 interactions")).expect("the targets line");
     assert!(line.contains("For 6 interactions (the marked rows): "), "{line}");
     assert!(line.contains(" and 4 more"), "{line}");
     assert!(!line.contains("interaction with"), "customers' names alone: {line}");
