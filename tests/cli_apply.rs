@@ -266,14 +266,10 @@ async fn apply_into_a_full_disk(home: &Home, name: &str, stdout_full: bool) -> s
         (std::process::Stdio::piped(), full())
     };
     let file = example(name);
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
-        .args(["apply", "--file", file.to_str().unwrap()])
-        .env("CXONE_CONSOLE_HOME", home.path())
-        .env_remove("RUST_LOG")
-        .stdin(std::process::Stdio::null())
+    let child = home
+        .command(&["apply", "--file", file.to_str().unwrap()], &[])
         .stdout(stdout)
         .stderr(stderr)
-        .kill_on_drop(true)
         .spawn()
         .expect("the binary runs");
     tokio::time::timeout(Duration::from_secs(120), child.wait_with_output())
@@ -349,15 +345,10 @@ async fn contact_lines(tenant: &cxone_console::sandbox::Sandbox, count: usize) -
 async fn contacts_a_stopped_batch_never_started_are_not_sent_and_fail_the_run() {
     let (tenant, home) = tenant_home().await;
     let file = write(&home, "contacts.csv", &contact_lines(&tenant, 60).await);
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
-        .args(["apply", "--file", file.to_str().unwrap()])
-        .env("CXONE_CONSOLE_HOME", home.path())
-        .env_remove("RUST_LOG")
-        .envs(secrets())
-        .stdin(std::process::Stdio::null())
+    let child = home
+        .command(&["apply", "--file", file.to_str().unwrap()], &secrets())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
         .spawn()
         .expect("the binary runs");
     // The default pace of 10 requests a second holds 60 contacts for 12 s:

@@ -119,13 +119,10 @@ async fn an_export_whose_reader_stops_early_ends_quietly() {
     let home = Home::new();
     // Far more than a pipe holds, so the writer meets the closed end.
     changes(&home, 400).await;
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
-        .args(["audit", "export", "--format", "csv"])
-        .env("CXONE_CONSOLE_HOME", home.path())
-        .stdin(Stdio::null())
+    let mut child = home
+        .command(&["audit", "export", "--format", "csv"], &[])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .kill_on_drop(true)
         .spawn()
         .expect("the binary runs");
     let mut stdout = child.stdout.take().unwrap();
@@ -155,15 +152,13 @@ async fn commands_whose_reader_left_first_end_quietly() {
     {
         let (reader, writer) = std::io::pipe().expect("a pipe");
         drop(reader);
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
-            .args(args)
-            .env("CXONE_CONSOLE_HOME", home.path())
-            .stdin(std::process::Stdio::null())
+        let child = home
+            .command(args, &[])
             .stdout(writer)
             .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("the binary runs");
-        let output = child.wait_with_output().expect("it ends");
+        let output = child.wait_with_output().await.expect("it ends");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
         match args[0] {
@@ -182,10 +177,8 @@ async fn an_export_that_cannot_be_written_says_why_once() {
     changes(&home, 400).await;
     let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
     // `output()` would capture stdout; this one must go to the full device.
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
-        .args(["audit", "export", "--format", "csv"])
-        .env("CXONE_CONSOLE_HOME", home.path())
-        .stdin(std::process::Stdio::null())
+    let child = home
+        .command(&["audit", "export", "--format", "csv"], &[])
         .stdout(full)
         .stderr(std::process::Stdio::piped())
         .spawn()

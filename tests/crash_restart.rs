@@ -22,7 +22,6 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
 /// The first kill falls once this many contact intents are durable: inside
@@ -123,16 +122,10 @@ struct Kill {
 /// Runs `apply` and SIGKILLs it once the log holds `enough` intents of `action`.
 async fn apply_and_kill(home: &Home, file: &Path, run: usize, (action, enough): (&str, usize)) -> Kill {
     let out = |stream: &str| std::fs::File::create(home.path().join(format!("run-{run}.{stream}"))).unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"))
-        .args(["apply", "--file", file.to_str().expect("a UTF-8 path")])
-        .env("CXONE_CONSOLE_HOME", home.path())
-        .env("USER", "cli-tester")
-        .env_remove("RUST_LOG")
-        .envs(secrets())
-        .stdin(Stdio::null())
+    let mut child = home
+        .command(&["apply", "--file", file.to_str().expect("a UTF-8 path")], &secrets())
         .stdout(out("stdout"))
         .stderr(out("stderr"))
-        .kill_on_drop(true)
         .spawn()
         .expect("the binary starts");
     let deadline = tokio::time::Instant::now() + PATIENCE;

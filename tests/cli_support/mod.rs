@@ -81,9 +81,10 @@ impl Home {
         text.lines().map(|line| serde_json::from_str(line).expect("audit lines are JSON")).collect()
     }
 
-    /// The binary with this home and `env` (and no other secrets), set up
-    /// to run `args`.
-    fn command(&self, args: &[&str], env: &[(&str, &str)]) -> tokio::process::Command {
+    /// The binary with this home and `env` (and no other secrets, no
+    /// `RUST_LOG` of the caller's), set up to run `args`, killed if dropped:
+    /// every test starts it this way, setting only where its output goes.
+    pub fn command(&self, args: &[&str], env: &[(&str, &str)]) -> tokio::process::Command {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_cxone-console"));
         command
             .args(args)
