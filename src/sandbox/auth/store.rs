@@ -105,6 +105,12 @@ impl TokenStore {
         Issued { token: SecretString::from(token), expires_in: self.ttl, scopes }
     }
 
+    /// Whether this store issued `token` (live, expired or revoked, while
+    /// remembered): how a test finds a token where it must never be.
+    pub fn issued(&self, token: &str) -> bool {
+        self.grants().by_digest.contains_key(&digest(token))
+    }
+
     /// The scopes `token` grants, if it is live.
     pub fn check(&self, token: &str) -> Result<Arc<[&'static str]>, TokenProblem> {
         let now = Instant::now();
