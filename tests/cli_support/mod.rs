@@ -149,6 +149,14 @@ pub async fn test_tenant() -> Sandbox {
     .expect("the sandbox starts on a free loopback port")
 }
 
+/// A test tenant, and a home whose active profile is that tenant.
+pub async fn tenant_home() -> (Sandbox, Home) {
+    let tenant = test_tenant().await;
+    let home = Home::new();
+    home.write_config(&tenant_config(&tenant));
+    (tenant, home)
+}
+
 /// config.toml making `tenant` the active profile `lab`, secrets from the
 /// environment, webhooks to its sink.
 pub fn tenant_config(tenant: &Sandbox) -> String {
