@@ -2,9 +2,6 @@
 //! time, against the sandbox in the same current-thread runtime (so time
 //! only jumps while every task, the sandbox's included, waits on a timer).
 
-// Paused time needs tokio's `test-util` feature among the dev-dependencies;
-// this gate comes off when it is there.
-
 mod api_support;
 
 use api_support::{
