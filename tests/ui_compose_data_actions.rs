@@ -274,15 +274,23 @@ fn a_new_version_follows_the_action_moved_while_its_form_is_open() {
 }
 
 /// An action deprecated by another tool while its deprecation form is open
-/// is refused as already deprecated, not confirmed as live → deprecated.
+/// is refused as already deprecated, not confirmed as live → deprecated;
+/// the form, with nothing to fill in, offers no review and no field to move
+/// to, only Esc.
 #[test]
 fn a_deprecation_follows_the_action_deprecated_while_its_form_is_open() {
     let mut app = vip_lookup_form("x");
     actions_changed(&mut app, |a| a.is_deprecated |= a.name == "VipLookup");
+    let screen = render(&app);
+    assert!(screen.contains("is already deprecated"), "{screen}");
+    assert!(
+        screen.contains("Nothing to fill in: Esc closes.") && !screen.contains("Enter review"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Tab next field"), "no field to move to: {screen}");
     press(&mut app, &["enter"]);
     let screen = render(&app);
     assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))), "no confirmation: {screen}");
-    assert!(screen.contains("is already deprecated"), "{screen}");
 }
 
 /// A namesake deployed while the deploy form is open is warned of, beside

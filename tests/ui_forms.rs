@@ -351,21 +351,6 @@ fn a_disposition_code_given_before_the_matrix_is_read_is_kept_until_it_is() {
     assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))), "not sent: {}", render(&app));
 }
 
-#[test]
-fn a_form_that_cannot_be_sent_does_not_offer_a_review() {
-    let mut app = medium();
-    press(&mut app, &["4", "g", "j", "x"]);
-    let screen = snap(&app);
-    assert!(screen.contains("LegacyCrmSync (da-0004) is already deprecated"), "{screen}");
-    assert!(
-        screen.contains("Nothing to fill in: Esc closes.") && !screen.contains("Enter review"),
-        "{screen}"
-    );
-    assert!(!screen.contains("Tab next field"), "no field to move to: {screen}");
-    press(&mut app, &["enter"]);
-    assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))), "nothing to review: {}", snap(&app));
-}
-
 /// A DELETE takes no value: one typed is said on its row as it is typed
 /// (it is not sent), what is sent leaves it out, and the confirmation does
 /// not show it. The row reads label, then value or hint, once each.
