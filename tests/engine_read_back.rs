@@ -1,5 +1,6 @@
 //! Start-up read-back of changes whose targets moved on since: a deploy
-//! whose action got a new version, an agent still in wrap-up.
+//! whose action got a new version, one whose namesake came just before it,
+//! an agent still in wrap-up.
 
 mod engine_support;
 mod recovery_support;
@@ -35,6 +36,36 @@ async fn a_deploy_read_back_finds_its_action_after_a_new_version() {
     assert!(still_pending.is_empty(), "{still_pending:?}");
     let verdict = &verdicts[DEPLOY];
     assert!(verdict.is_applied() && verdict.text().contains(deployed.id.as_str()), "{verdict}");
+    rig.stop().await;
+}
+
+/// A deploy cut off by a crash before it reached the tenant, whose intent
+/// recorded the action of that name and handler deployed a moment before:
+/// that action, though made within the tenant's clock slack, is not taken
+/// for the one this deploy would have made.
+#[tokio::test]
+async fn a_deploy_read_back_takes_no_action_its_intent_knew_of_for_its_own() {
+    use cxone_console::domain::data_action::{DataActionDefinition, DataActionDraft};
+    const DEPLOY: &str = "cmd_crashed_second_deploy";
+    let (sandbox, dir, config) = tenant().await;
+    let client = engine_support::client(&sandbox);
+    let handler = "http://127.0.0.1:9/handler";
+    let draft =
+        DataActionDraft { name: "DeployedTwice".into(), ..DataActionDraft::documents_example(handler) };
+    let definition = DataActionDefinition::validate(&draft).expect("the documents' action");
+    let earlier = client.deploy_data_action(&definition, None).await.expect("deployed").value;
+    let intended = json!({ "name": "DeployedTwice", "version": "1.0.0", "handlerUrl": handler });
+    let target = Target::new(TargetKind::DataAction, "DeployedTwice");
+    let second = intent(DEPLOY, "deploy_data_action", target, intended)
+        .before(json!({ "namesakes": [earlier.id.as_str()] }));
+    write_intents(&config.audit_path, vec![second]).await;
+
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let (verdicts, still_pending) = recovered(&mut rig).await;
+    assert!(still_pending.is_empty(), "{still_pending:?}");
+    let verdict = &verdicts[DEPLOY];
+    assert!(!verdict.is_applied(), "the earlier action is not this deploy's: {verdict}");
+    assert!(!verdict.text().contains(earlier.id.as_str()), "{verdict}");
     rig.stop().await;
 }
 

@@ -116,7 +116,10 @@ async fn deploy(ctx: &Ctx, id: &CommandId, draft: &DataActionDraft) -> Outcome {
         .map(|mut by_name| by_name.remove(definition.name.as_str()).unwrap_or_default())
         .ok();
     let sent_at = time::OffsetDateTime::now_utc();
-    if let Err(outcome) = trail.intent(request, &body, None, Some(intended)).await {
+    // Recorded, so that a start-up reading the deploy back after a crash
+    // takes none of them for the action it made.
+    let before = namesakes.as_ref().map(|ids| json!({ "namesakes": ids }));
+    if let Err(outcome) = trail.intent(request, &body, before, Some(intended)).await {
         return outcome;
     }
     // One key for every try, so a retried deploy still creates one action.

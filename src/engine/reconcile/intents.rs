@@ -105,6 +105,10 @@ pub(crate) enum Intended {
         name: String,
         version: String,
         handler_url: String,
+        /// The ids of the actions of that name the tenant held before the
+        /// deploy, when the intent recorded them: none of them is its
+        /// action. `None` when it could not list them (or is older).
+        known_before: Option<Vec<String>>,
     },
     Version(String),
     Deprecated,
@@ -151,6 +155,9 @@ impl Intended {
                 name: text("name").ok_or_else(|| missing("name"))?,
                 version: text("version").ok_or_else(|| missing("version"))?,
                 handler_url: text("handlerUrl").ok_or_else(|| missing("handlerUrl"))?,
+                known_before: before
+                    .and_then(|b| b.get("namesakes"))
+                    .and_then(|ids| serde_json::from_value(ids.clone()).ok()),
             }),
             (TargetKind::DataAction, action::NEW_DATA_ACTION_VERSION) => {
                 text("version").map(Self::Version).ok_or_else(|| missing("version"))

@@ -76,9 +76,10 @@ pub(super) async fn read(
                 Some(key) => Found::NotApplied { state, detail: format!("{key:?} is not as intended") },
             })
         }
-        Intended::Deployed { name, version, handler_url } => {
+        Intended::Deployed { name, version, handler_url, known_before } => {
+            let known_before = known_before.as_deref();
             let found =
-                action_names::deployed_since(api, name, version, handler_url, since, Some(&[])).await?;
+                action_names::deployed_since(api, name, version, handler_url, since, known_before).await?;
             Ok(match found.map(|action| action.id) {
                 Some(id) => Found::Applied {
                     state: json!({ "id": id, "name": name, "version": version }),
