@@ -23,7 +23,7 @@ pub const RESERVED_PREFIXES: [&str; 2] = ["_", "system:"];
 
 mod parts;
 
-pub use parts::{AttributeKey, AttributeMode, AttributeValue};
+pub use parts::{AttributeKey, AttributeMode, AttributeValue, same_value};
 
 /// One attribute row as a user typed it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

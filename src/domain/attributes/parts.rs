@@ -136,6 +136,17 @@ impl PartialEq for AttributeValue {
     }
 }
 
+/// Two JSON values as attribute values compare: numbers by value (`1` is
+/// `1.0`), anything else as written. For the read-backs that hold a tenant's
+/// answer against what a change intended, whose spelling of an unchanged
+/// number is the tenant's.
+pub fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => same_number(x, y),
+        _ => a == b,
+    }
+}
+
 /// Integers exactly (past 2^53 a float would merge neighbours), anything
 /// else by its value as a float.
 fn same_number(a: &serde_json::Number, b: &serde_json::Number) -> bool {

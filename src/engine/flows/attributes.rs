@@ -14,7 +14,7 @@ use super::{Settled, Trail};
 use crate::api::IdempotencyKey;
 use crate::api::model::AttributeSnapshot;
 use crate::domain::attributes::{
-    AttributeDraft, AttributeEntry, AttributeMode, AttributeUpdate, held_values, plan,
+    AttributeDraft, AttributeEntry, AttributeMode, AttributeUpdate, held_values, plan, same_value,
 };
 use crate::engine::audit::Target;
 use crate::engine::command::CommandId;
@@ -191,7 +191,10 @@ fn touched_as_intended(
     intended: &Map<String, Value>,
     entries: &[AttributeEntry],
 ) -> bool {
-    entries.iter().all(|e| now.get(e.key.as_str()) == intended.get(e.key.as_str()))
+    entries.iter().all(|e| match (now.get(e.key.as_str()), intended.get(e.key.as_str())) {
+        (Some(held), Some(wanted)) => same_value(held, wanted),
+        (held, wanted) => held.is_none() && wanted.is_none(),
+    })
 }
 
 /// The attributes an interaction holds, by key.
@@ -236,6 +239,22 @@ mod tests {
         .unwrap();
         let after = applied_to(&before, &update.entries);
         assert_eq!(Value::Object(after), json!({"segment": "enterprise", "priority": 9}));
+    }
+
+    /// A row writing `1` over a held `1.0` is held as intended though the
+    /// tenant keeps its own spelling.
+    #[test]
+    fn a_read_back_takes_numbers_by_value() {
+        let object = |v: Value| v.as_object().cloned().unwrap_or_default();
+        let update = AttributeUpdate::validate(
+            "i-1",
+            &[AttributeDraft { key: "n".into(), value: json!(1), mode: "UPDATE".into() }],
+        )
+        .unwrap();
+        let intended = applied_to(&object(json!({"n": 1.0})), &update.entries);
+        assert!(touched_as_intended(&object(json!({"n": 1.0})), &intended, &update.entries));
+        assert!(!touched_as_intended(&object(json!({"n": 2})), &intended, &update.entries));
+        assert!(!touched_as_intended(&object(json!({})), &intended, &update.entries));
     }
 
     #[test]

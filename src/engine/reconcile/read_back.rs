@@ -3,6 +3,7 @@
 use super::announcements;
 use super::intents::{Intended, attributes_state, dispositions_state, same_dispositions};
 use crate::api::{ApiError, ApiErrorKind, Client};
+use crate::domain::attributes::same_value;
 use crate::domain::{CampaignId, ContactId, DataActionId, FieldError, InteractionId, Timestamp, UserId};
 use crate::engine::audit::Target;
 use crate::engine::flows::{Webhook, action_names, again};
@@ -197,7 +198,8 @@ fn attribute_difference<'a>(
     after: &'a Map<String, Value>,
     held: &Map<String, Value>,
 ) -> Option<&'a str> {
-    let set = after.iter().filter(|(k, v)| before.get(*k) != Some(v)).find(|(k, v)| held.get(*k) != Some(v));
+    let holds = |map: &Map<String, Value>, k: &str, v: &Value| map.get(k).is_some_and(|h| same_value(h, v));
+    let set = after.iter().filter(|(k, v)| !holds(before, k, v)).find(|(k, v)| !holds(held, k, v));
     let removed = before.keys().filter(|k| !after.contains_key(*k)).find(|k| held.contains_key(*k));
     set.map(|(k, _)| k.as_str()).or(removed.map(String::as_str))
 }
@@ -220,5 +222,17 @@ mod tests {
         assert_eq!(attribute_difference(&before, &after, &untouched), Some("segment"));
         let half = map(json!({"segment": "enterprise", "old": 1}));
         assert_eq!(attribute_difference(&before, &after, &half), Some("old"));
+    }
+
+    /// An UPDATE to `1` over a held `1.0` changes nothing, and the tenant
+    /// keeps its spelling: the change is still found applied.
+    #[test]
+    fn numbers_are_compared_by_value() {
+        let before = map(json!({"n": 1.0, "segment": "smb"}));
+        let after = map(json!({"n": 1, "segment": "enterprise"}));
+        let applied = map(json!({"n": 1.0, "segment": "enterprise"}));
+        assert_eq!(attribute_difference(&before, &after, &applied), None);
+        let other = map(json!({"n": 2, "segment": "enterprise"}));
+        assert_eq!(attribute_difference(&before, &map(json!({"n": 1.5})), &other), Some("n"));
     }
 }
