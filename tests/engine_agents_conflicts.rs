@@ -29,8 +29,9 @@ enum OnPut {
     Refused,
 }
 
-/// An engine behind a proxy doing `on_put`; also the count of PUTs seen.
-async fn rig(on_put: OnPut) -> (Rig, Arc<AtomicUsize>) {
+/// An engine behind a proxy doing `on_put`, going again after at most
+/// `retries` stale tags; also the count of PUTs seen.
+async fn rig(on_put: OnPut, retries: u32) -> (Rig, Arc<AtomicUsize>) {
     let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox binds 127.0.0.1:0");
     let tenant = Arc::clone(&sandbox.state().tenant);
     let puts = Arc::new(AtomicUsize::new(0));
@@ -53,7 +54,7 @@ async fn rig(on_put: OnPut) -> (Rig, Arc<AtomicUsize>) {
             _ => Route::Pass,
         }
     };
-    (routed(sandbox, route, |_| {}).await, puts)
+    (routed(sandbox, route, move |config| config.conflict_retries = retries).await, puts)
 }
 
 async fn to_break(rig: &mut Rig) -> Outcome {
@@ -71,7 +72,7 @@ async fn to_break(rig: &mut Rig) -> Outcome {
 /// sent again over it, and says what the agent is now.
 #[tokio::test]
 async fn a_status_changed_elsewhere_before_the_write_is_not_overwritten() {
-    let (mut rig, puts) = rig(OnPut::TakesACall).await;
+    let (mut rig, puts) = rig(OnPut::TakesACall, 3).await;
     let outcome = to_break(&mut rig).await;
     assert!(matches!(outcome, Outcome::Conflict { .. }), "{outcome:?}");
     let text = outcome.text();
@@ -90,7 +91,7 @@ async fn a_status_changed_elsewhere_before_the_write_is_not_overwritten() {
 /// Only the tag moved: the change goes again with the new one and lands.
 #[tokio::test]
 async fn a_record_edited_elsewhere_without_its_status_is_written_with_the_new_tag() {
-    let (mut rig, puts) = rig(OnPut::ProfileEdited).await;
+    let (mut rig, puts) = rig(OnPut::ProfileEdited, 3).await;
     let outcome = to_break(&mut rig).await;
     assert!(outcome.is_applied(), "{outcome:?}");
     assert_eq!(puts.load(Ordering::SeqCst), 2, "refused once as stale, then written");
@@ -102,12 +103,16 @@ async fn a_record_edited_elsewhere_without_its_status_is_written_with_the_new_ta
 /// at once and says the tenant refused it with the agent unchanged.
 #[tokio::test]
 async fn a_refusal_with_the_agent_unchanged_is_reported_as_the_tenants_not_retried() {
-    let (mut rig, puts) = rig(OnPut::Refused).await;
-    let outcome = to_break(&mut rig).await;
-    assert!(matches!(outcome, Outcome::Conflict { .. }), "{outcome:?}");
-    let text = outcome.text();
-    assert!(text.contains("refused the change (409") && text.contains("had not changed"), "{text}");
-    assert!(!text.contains("stale"), "{text}");
-    assert_eq!(puts.load(Ordering::SeqCst), 1, "sent once");
-    rig.stop().await;
+    // With no retries allowed too: the refusal is still the tenant's, not
+    // a stale tag's.
+    for retries in [3, 0] {
+        let (mut rig, puts) = rig(OnPut::Refused, retries).await;
+        let outcome = to_break(&mut rig).await;
+        assert!(matches!(outcome, Outcome::Conflict { .. }), "{outcome:?}");
+        let text = outcome.text();
+        assert!(text.contains("refused the change (409") && text.contains("had not changed"), "{text}");
+        assert!(!text.contains("stale"), "{text}");
+        assert_eq!(puts.load(Ordering::SeqCst), 1, "sent once");
+        rig.stop().await;
+    }
 }

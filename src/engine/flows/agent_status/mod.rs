@@ -11,7 +11,7 @@
 use super::Trail;
 use super::ending::{Ending, Tries, again, not_landed, unsettled};
 use crate::api::model::User;
-use crate::api::{ApiError, ApiErrorKind, CallInfo, IdempotencyKey, Reply};
+use crate::api::{ApiError, CallInfo, IdempotencyKey, Reply};
 use crate::domain::Timestamp;
 use crate::domain::agent_status::{
     AgentStatus, AgentStatusChange, AgentStatusDraft, PauseReasons, already, role_fit, shift_fit, with_reason,
@@ -23,7 +23,7 @@ use crate::engine::event::{BatchReport, Event, Finished, Outcome, Write};
 use crate::engine::metrics::{ErrorClass, Operation};
 use crate::engine::reconcile::announcements;
 use crate::engine::reconcile::intents::{action, planned};
-use compliance::{Check, Compliance, ShiftCheck, WrapUpCheck};
+use compliance::{Check, Compliance, ShiftCheck};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use serde_json::{Value, json};
@@ -31,6 +31,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 mod compliance;
+mod conflicts;
 
 pub(crate) async fn run(
     ctx: &Ctx,
@@ -220,60 +221,13 @@ impl Flow<'_> {
                 Ok(again) => again.value,
                 Err(_) => return Ending::error(&error),
             };
-            if let Some(ending) = self.refusal(change, &user, &again, conflicts) {
+            if let Some(ending) = self.refusal(change, (&user, &again), &error, conflicts) {
                 return ending.call(*error.call);
-            }
-            if let Some(refusal) = self.unfit(&again) {
-                return refusal.call(*error.call);
-            }
-            if user.etag == again.etag {
-                return conflict(unexplained(&again, &error)).call(*error.call);
             }
             conflicts += 1;
             tokio::time::sleep(super::interaction_disposition::pause(conflicts)).await;
             user = again;
         }
-    }
-
-    /// Why a 409 ends the change, from the agent read again after it: a
-    /// wrap-up the change respects, the status already held, a status changed
-    /// elsewhere since `user` was read, or the tries spent. `None` when only
-    /// the tag moved, and the change may go again with the new one.
-    fn refusal(
-        &mut self,
-        change: &AgentStatusChange,
-        user: &User,
-        again: &User,
-        conflicts: u32,
-    ) -> Option<Ending> {
-        if let Some(until) = again.wrap_up_at(Timestamp::now()).filter(|_| change.flags.respect_wrap_up) {
-            self.compliance.wrap_up_verified = WrapUpCheck::Blocked;
-            let until = until.up_to_the_second();
-            return Some(conflict(format!(
-                "agent {} is in wrap-up until {until}; the tenant refused the change (409) because it respects \
-                 wrap-up. Send it after {until}, or without respecting wrap-up to end it now",
-                again.named()
-            )));
-        }
-        if again.holds(change, Timestamp::now()) {
-            return Some(unchanged(again));
-        }
-        let (was, is) = (holding(user), holding(again));
-        if was != is {
-            return Some(conflict(format!(
-                "agent {} was changed elsewhere to {is} while this change was sent (it was {was} when read); \
-                 the tenant refused this one (409) and it was not sent again over theirs. Reload and decide again",
-                again.named()
-            )));
-        }
-        (conflicts == self.ctx.config.conflict_retries).then(|| {
-            conflict(format!(
-                "agent {}'s record kept changing while this change was sent (refused {} times as stale); it is \
-                 {is}. Reload and decide again",
-                again.named(),
-                conflicts + 1,
-            ))
-        })
     }
 
     /// A write still unsettled after its extra tries is read back: the agent
@@ -347,28 +301,6 @@ impl Flow<'_> {
 
 fn refused(reason: impl std::fmt::Display) -> Ending {
     Ending::new(Outcome::rejected(reason.to_string())).class(ErrorClass::Validation)
-}
-
-fn conflict(reason: String) -> Ending {
-    Ending::new(Outcome::conflict(reason)).class(ErrorClass::Conflict)
-}
-
-/// A 409 on a tag that had not moved, the agent's status as it was: the
-/// tenant's reason, in its words (document 003: a limit on concurrent status
-/// changes, or a wrap-up).
-fn unexplained(user: &User, error: &ApiError) -> String {
-    let said = match &error.kind {
-        ApiErrorKind::Conflict { message, .. } if !message.trim().is_empty() => {
-            format!(": {}", message.trim())
-        }
-        _ => String::new(),
-    };
-    format!(
-        "the tenant refused the change (409{said}) though agent {} had not changed and is still {}: a limit on \
-         concurrent status changes or a wrap-up blocked it. Try again shortly",
-        user.named(),
-        holding(user)
-    )
 }
 
 fn unchanged(user: &User) -> Ending {
