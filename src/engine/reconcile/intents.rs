@@ -245,4 +245,25 @@ mod tests {
         let err = Intended::read(TargetKind::Interaction, "mystery", None, Some(&json!({}))).unwrap_err();
         assert!(err.contains("mystery"), "{err}");
     }
+
+    /// A deploy's intent names the actions of its name held before it, or,
+    /// when it could not list them, none: read as `None`, not as an empty
+    /// list, which would say there were none.
+    #[test]
+    fn a_deploys_namesakes_are_read_from_what_it_recorded_before() {
+        let after = json!({"name": "Vip", "version": "1.0.0", "handlerUrl": "https://h.example/route"});
+        let deployed = |before: Option<&Value>| match Intended::read(
+            TargetKind::DataAction,
+            action::DEPLOY_DATA_ACTION,
+            before,
+            Some(&after),
+        ) {
+            Ok(Intended::Deployed { known_before, .. }) => known_before,
+            other => panic!("{other:?}"),
+        };
+        let listed = json!({"namesakes": ["da-1", "da-2"]});
+        assert_eq!(deployed(Some(&listed)), Some(vec!["da-1".to_string(), "da-2".to_string()]));
+        assert_eq!(deployed(Some(&json!({"namesakes": []}))), Some(Vec::new()));
+        assert_eq!(deployed(None), None);
+    }
 }
