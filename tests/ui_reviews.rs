@@ -182,7 +182,7 @@ fn a_change_to_a_contact_is_not_warned_of_for_another_campaigns_of_its_id() {
     assert_eq!(app.lagging.of(&own_key), Some(Lag::OnTheWay));
     let twins_review = |app: &mut App| {
         press(app, &["h", "j", "l"]);
-        assert!(app.contacts.select_id(twin.id.as_str()), "{}", render(app));
+        assert!(app.contacts.select_key(&twin_key), "{}", render(app));
         press(app, &["d", "i", "enter"]);
         let warning = confirmation(app).plan.warning.clone().unwrap_or_default();
         press(app, &["n", "esc", "y", "h", "k", "l"]);

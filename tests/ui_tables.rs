@@ -116,6 +116,31 @@ fn a_changed_contact_marks_its_own_cells_not_another_campaigns_of_its_id() {
     assert_ne!(buffer[(x, y)].fg, Color::LightYellow, "not marked");
 }
 
+/// With no campaign chosen every campaign's contacts are shown: the one of
+/// two contacts of the same id picked is the one selected, and stays so
+/// through a refresh.
+#[test]
+fn the_selected_contact_is_kept_apart_from_another_campaigns_of_its_id() {
+    let mut app = loaded(120, 40);
+    press(&mut app, &["3", "l"]);
+    let own = app.contacts.selected_row().expect("a Payment Reminder contact").clone();
+    let spring = campaigns().into_iter().find(|c| c.name == "Spring Renewal").expect("seeded").id;
+    let twin = Contact { campaign_id: spring, ..own.clone() };
+    let mut rows = contacts();
+    rows.push(twin.clone());
+    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows.clone(), 2, &[])))]);
+    let lookup = cxone_console::ui::entity::Lookup { now: app.clock.wall, names: &app.directory };
+    app.contacts.set_group(None, &lookup);
+    let key = |c: &Contact| row_key(Some(c.campaign_id.as_str()), c.id.as_str());
+    // The later of the two in the table's order, which a search by id alone never reaches.
+    let shown: Vec<Contact> = app.contacts.window(usize::MAX).map(|(_, c)| c.clone()).collect();
+    let later = shown.iter().rev().find(|c| c.id == own.id).expect("both are shown").clone();
+    assert!(app.contacts.select_key(&key(&later)), "{}", render(&app));
+    assert_eq!(app.contacts.selected_row().map(|c| &c.campaign_id), Some(&later.campaign_id));
+    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows, 3, &[key(&own).as_str()])))]);
+    assert_eq!(app.contacts.selected_row().map(|c| &c.campaign_id), Some(&later.campaign_id), "kept");
+}
+
 #[test]
 fn sorting_by_key_cycles_reverses_and_follows_shift_letters() {
     let mut app = loaded(120, 40);

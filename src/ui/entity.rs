@@ -3,7 +3,7 @@
 //! rest (selection, sorting, filtering, change marks).
 
 use super::theme::Role;
-use crate::engine::row_key;
+use crate::engine::{row_key, row_key_parts};
 use crate::ui::widgets::fit::width;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -263,6 +263,17 @@ pub trait Entity: Send + Sync + Sized + 'static {
             Some(group) => Cow::Owned(row_key(Some(group), self.id())),
             None => Cow::Borrowed(self.id()),
         }
+    }
+
+    /// Whether this is the row `key` names, compared without making a key.
+    fn is(&self, key: &str) -> bool {
+        let (group, id) = row_key_parts(key);
+        self.id() == id && self.group() == group
+    }
+
+    /// Whether `other` is the same entity: the same id in the same group.
+    fn same_as(&self, other: &Self) -> bool {
+        self.id() == other.id() && self.group() == other.group()
     }
 }
 

@@ -23,8 +23,9 @@ const LONGEST_PAUSE: Duration = Duration::from_secs(60);
 /// surfaces 429s.
 ///
 /// `stop` ends the wait for a pause (and only that), with its output and
-/// nothing sent by this call; a call that must see its pause out passes a
-/// future that never ends (its output `Infallible`, so it cannot be stopped).
+/// nothing written by this call (what it sent before the pause was refused
+/// with a 429); a call that must see its pause out passes a future that
+/// never ends (its output `Infallible`, so it cannot be stopped).
 pub(super) async fn paced<T, F, Fut, S>(
     ctx: &Ctx,
     places: &Places,

@@ -164,22 +164,23 @@ impl<T: Entity> TableView<T> {
         }
         self.cursor = self.cursor.min(self.shown.len().saturating_sub(1));
         if let Some(row) = self.selected_row() {
-            let id = row.id().to_string();
-            self.selection.stand_on(id);
+            let key = row.key().into_owned();
+            self.selection.stand_on(key);
         }
     }
 
-    /// Where `id` is in `shown`.
-    fn position(&self, id: Option<&str>) -> Option<usize> {
-        let id = id?;
+    /// Where the row `key` names ([`Entity::key`]) is in `shown`: a
+    /// contact's with its campaign, as all campaigns' contacts may be shown.
+    fn position(&self, key: Option<&str>) -> Option<usize> {
+        let key = key?;
         let rows = self.rows();
-        self.shown.iter().position(|&i| rows[i as usize].id() == id)
+        self.shown.iter().position(|&i| rows[i as usize].is(key))
     }
 
     /// The row under the cursor becomes the chosen one.
     fn choose(&mut self) {
         if let Some(row) = self.selected_row() {
-            self.selection = Selection::Chosen(row.id().to_string());
+            self.selection = Selection::Chosen(row.key().into_owned());
         }
     }
 
@@ -238,9 +239,10 @@ impl<T: Entity> TableView<T> {
         self.choose();
     }
 
-    /// Selects an entity by id; false when the filter or group hides it.
-    pub fn select_id(&mut self, id: &str) -> bool {
-        match self.position(Some(id)) {
+    /// Selects the entity `key` names (an agent's, its id); false when the
+    /// filter or group hides it.
+    pub fn select_key(&mut self, key: &str) -> bool {
+        match self.position(Some(key)) {
             Some(pos) => {
                 self.select_position(pos);
                 true

@@ -3,7 +3,6 @@
 //! is marked as out of date, with what the change did, until the thaw.
 
 use super::TableView;
-use crate::engine::row_key_parts;
 use crate::ui::entity::Entity;
 
 impl<T: Entity> TableView<T> {
@@ -11,8 +10,7 @@ impl<T: Entity> TableView<T> {
     /// frozen row does not show: `note` says what it did. Ignored for an
     /// entity the frozen table lacks.
     pub fn mark_out_of_date(&mut self, key: &str, note: &str) {
-        let (group, id) = row_key_parts(key);
-        if self.rows().iter().any(|row| row.id() == id && row.group() == group) {
+        if self.rows().iter().any(|row| row.is(key)) {
             self.stale.insert(key.to_string(), note.to_string());
         }
     }

@@ -135,10 +135,10 @@ fn dispose(app: &mut App, code: &str, effects: &mut Vec<Effect>) {
 /// would hide them.
 fn jump_to_agent(app: &mut App, id: &str) {
     verbs::focus(app, PaneId::Agents);
-    if !app.agents.select_id(id) {
+    if !app.agents.select_key(id) {
         let lookup = Lookup { now: app.clock.wall, names: &app.directory };
         app.agents.set_filter("", &lookup);
-        if !app.agents.select_id(id) {
+        if !app.agents.select_key(id) {
             app.flash("That agent is no longer in the table.", Level::Warn);
             return;
         }

@@ -216,15 +216,14 @@ pub(super) fn clock_moved(app: &mut App) {
 fn renew<T: Entity + Clone>(targets: &mut [T], view: &TableView<T>) {
     let rows = view.rows();
     let by_id = rows.is_sorted_by(|a, b| a.id() < b.id());
-    let same = |row: &T, target: &T| row.id() == target.id() && row.group() == target.group();
     for target in targets {
         let found = if by_id {
             rows.binary_search_by(|r| r.id().cmp(target.id()))
                 .ok()
                 .map(|i| &rows[i])
-                .filter(|r| same(r, target))
+                .filter(|r| r.same_as(target))
         } else {
-            rows.iter().find(|r| same(r, target))
+            rows.iter().find(|r| r.same_as(target))
         };
         if let Some(row) = found {
             target.clone_from(row);

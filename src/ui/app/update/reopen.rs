@@ -139,7 +139,7 @@ fn gone_from(app: &App, kind: &Kind) -> Option<&'static str> {
     fn gone<T: Entity>(targets: &[T], view: &TableView<T>) -> Option<&'static str> {
         // The same id in the same group: another campaign may hold a
         // contact of the id of one gone from its own.
-        let missing = |t: &T| !view.rows().iter().any(|row| row.id() == t.id() && row.group() == t.group());
+        let missing = |t: &T| !view.rows().iter().any(|row| row.same_as(t));
         (view.is_loaded() && targets.iter().any(missing)).then_some(T::NOUN)
     }
     match kind {
