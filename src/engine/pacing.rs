@@ -35,17 +35,12 @@ impl CampaignPacing {
         Self { spacing, campaigns: Mutex::new(HashMap::new()) }
     }
 
-    /// Waits until a request to `campaign` may go, and counts it.
+    /// Waits until a request to `campaign` may go, and counts it: a pause
+    /// asked for while it waited holds it back too.
     pub async fn admit(&self, campaign: &str) {
         loop {
-            let slot = self.reserve(campaign);
-            // The timer counts whole milliseconds: even a slot already due
-            // would wait for its next tick, and every unpaced request with it.
-            if slot > Instant::now() {
-                tokio::time::sleep_until(slot).await;
-            }
-            // A pause asked for while this request waited holds it back too.
-            if self.with(campaign, |pace| pace.paused_until) <= Instant::now() {
+            self.unpaused(campaign).await;
+            if self.admit_unless_paused(campaign).await {
                 return;
             }
         }
@@ -66,6 +61,8 @@ impl CampaignPacing {
             })
         });
         let Some(slot) = slot else { return false };
+        // The timer counts whole milliseconds: even a slot already due
+        // would wait for its next tick, and every unpaced request with it.
         if slot > Instant::now() {
             tokio::time::sleep_until(slot).await;
         }
@@ -90,16 +87,6 @@ impl CampaignPacing {
             pace.paused_until = pace.paused_until.max(until);
             pace.next = pace.next.max(until);
         });
-    }
-
-    fn reserve(&self, campaign: &str) -> Instant {
-        let now = Instant::now();
-        let spacing = self.spacing.unwrap_or(Duration::ZERO);
-        self.with(campaign, |pace| {
-            let slot = now.max(pace.next).max(pace.paused_until);
-            pace.next = slot + spacing;
-            slot
-        })
     }
 
     fn with<R>(&self, campaign: &str, f: impl FnOnce(&mut Pace) -> R) -> R {
