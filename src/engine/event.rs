@@ -260,29 +260,6 @@ impl BatchReport {
     }
 }
 
-/// Between a row key's group and id: a character no id holds.
-const GROUP_END: char = '\u{1f}';
-
-/// The key the console knows a row by: its id, with its group for rows
-/// whose ids are unique only within one (a contact's, within its
-/// campaign), so that nothing said of one contact (a mark, a change, a
-/// change of this session) is taken for another campaign's contact of the
-/// same id.
-pub fn row_key(group: Option<&str>, id: &str) -> String {
-    match group {
-        Some(group) => format!("{group}{GROUP_END}{id}"),
-        None => id.to_string(),
-    }
-}
-
-/// A row key's group and id, as [`row_key`] joined them.
-pub fn row_key_parts(key: &str) -> (Option<&str>, &str) {
-    match key.split_once(GROUP_END) {
-        Some((group, id)) => (Some(group), id),
-        None => (None, key),
-    }
-}
-
 /// A fresh view of one kind of entity. Rows are in a stable order (by id,
 /// and a contact's by id then campaign).
 #[derive(Debug)]
@@ -291,7 +268,7 @@ pub struct Table<T> {
     pub generation: u64,
     /// The tenant's clock when read (`asOf`).
     pub as_of: Option<String>,
-    /// The [`row_key`]s of the rows that differ from the previous snapshot
+    /// The [`row_key`](super::row_key)s of the rows that differ from the previous snapshot
     /// (removed ones included), so the console can mark them briefly and
     /// knows which rows it has read again: a contact's with its campaign,
     /// as its id alone would name every campaign's contact of that id.
@@ -309,7 +286,7 @@ pub enum Snapshot {
 }
 
 impl Snapshot {
-    /// The [`row_key`]s of the rows that changed since the table's last
+    /// The [`row_key`](super::row_key)s of the rows that changed since the table's last
     /// generation.
     pub fn changed(&self) -> &[String] {
         match self {
@@ -375,15 +352,6 @@ impl Recovery {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_row_key_holds_the_group_only_of_rows_that_have_one() {
-        assert_eq!(row_key(None, "u-1"), "u-1", "an agent's key is its id");
-        let (spring, winter) = (row_key(Some("spring"), "c-1"), row_key(Some("winter"), "c-1"));
-        assert_ne!(spring, winter, "one id in two campaigns, two contacts");
-        assert_eq!(row_key_parts(&spring), (Some("spring"), "c-1"));
-        assert_eq!(row_key_parts("u-1"), (None, "u-1"));
-    }
 
     #[test]
     fn batch_report_follows_the_documents_definitions() {

@@ -19,6 +19,7 @@ pub mod outbox;
 mod pacing;
 mod reconcile;
 mod refresh;
+mod row_key;
 mod rules;
 mod run;
 mod webhooks;
@@ -27,12 +28,13 @@ pub use command::{ActionRef, Change, Command, CommandId, DataActionChange, Item}
 pub use context::EngineConfig;
 pub use event::{
     AttributeCallback, BatchReport, Connection, Entities, Event, Finished, Link, Outcome, Recovery, RuleBook,
-    Snapshot, Stale, Table, Write, row_key, row_key_parts,
+    Snapshot, Stale, Table, Write,
 };
 /// A read tried again over the tenant's passing trouble, as the flows read.
 pub(crate) use flows::again;
 /// Data actions by name, as batch files name them.
 pub(crate) use flows::{data_actions_by_name, one_action_named};
+pub use row_key::{row_key, row_key_parts};
 
 use crate::api::Client;
 use crate::engine::outbox::OutboxStatus;

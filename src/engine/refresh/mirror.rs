@@ -6,7 +6,8 @@
 
 use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
 use crate::domain::Timestamp;
-use crate::engine::event::{Table, row_key};
+use crate::engine::event::Table;
+use crate::engine::row_key;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
