@@ -150,17 +150,9 @@ fn in_a_batch_only_the_targets_it_changed_are_marked() {
 /// marks its row out of date, not another campaign's contact of the same id.
 #[test]
 fn a_change_to_a_contact_marks_it_not_another_campaigns_of_its_id() {
-    use cxone_console::engine::{Snapshot, row_key};
     for while_frozen in [false, true] {
         let mut app = ready(120, 40);
-        press(&mut app, &["3", "l"]);
-        let own = app.contacts.selected_row().expect("a Payment Reminder contact").clone();
-        let spring = campaigns().into_iter().find(|c| c.name == "Spring Renewal").expect("seeded").id;
-        let mut twin = own.clone();
-        twin.campaign_id = spring.clone();
-        let mut rows = contacts();
-        rows.push(twin.clone());
-        feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows, 2, &[])))]);
+        let (own, twin, _) = contact_and_twin(&mut app);
         let id = CommandId::random();
         let target = Target::contact(own.campaign_id.as_str(), own.id.as_str());
         let applied = Event::ItemFinished {
@@ -176,10 +168,8 @@ fn a_change_to_a_contact_marks_it_not_another_campaigns_of_its_id() {
             feed(&mut app, [applied]);
             press(&mut app, &["f"]);
         }
-        assert!(
-            app.contacts.out_of_date(&row_key(Some(own.campaign_id.as_str()), own.id.as_str())).is_some()
-        );
-        assert_eq!(app.contacts.out_of_date(&row_key(Some(spring.as_str()), twin.id.as_str())), None);
+        assert!(app.contacts.out_of_date(&contact_key(&own)).is_some());
+        assert_eq!(app.contacts.out_of_date(&contact_key(&twin)), None);
         assert_eq!(app.contacts.out_of_date_count(), 1, "{while_frozen}");
         // The contact's rows, not the detail pane's line naming it.
         let row = |screen: &str| {

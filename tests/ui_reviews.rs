@@ -162,23 +162,13 @@ fn a_change_back_but_not_yet_read_is_warned_of_until_its_row_is_read() {
 #[test]
 fn a_change_to_a_contact_is_not_warned_of_for_another_campaigns_of_its_id() {
     use cxone_console::engine::audit::Target;
-    use cxone_console::engine::{BatchReport, Finished, Outcome, Snapshot, row_key};
+    use cxone_console::engine::{BatchReport, Finished, Outcome, Snapshot};
     use cxone_console::ui::forms::Lag;
     let mut app = ready(120, 40);
-    press(&mut app, &["3", "l"]);
-    let own = app.contacts.selected_row().expect("a Payment Reminder contact").clone();
-    let spring = campaigns().into_iter().find(|c| c.name == "Spring Renewal").expect("seeded").id;
-    let mut twin = own.clone();
-    twin.campaign_id = spring.clone();
-    let mut rows = contacts();
-    rows.push(twin.clone());
-    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows.clone(), 2, &[])))]);
+    let (own, twin, rows) = contact_and_twin(&mut app);
     let sent = submitted(&press(&mut app, &["d", "w", "enter", "y"]));
     let [(id, _)] = sent.as_slice() else { panic!("one change: {sent:?}\n{}", render(&app)) };
-    let (own_key, twin_key) = (
-        row_key(Some(own.campaign_id.as_str()), own.id.as_str()),
-        row_key(Some(spring.as_str()), twin.id.as_str()),
-    );
+    let (own_key, twin_key) = (contact_key(&own), contact_key(&twin));
     assert_eq!(app.lagging.of(&own_key), Some(Lag::OnTheWay));
     let twins_review = |app: &mut App| {
         press(app, &["h", "j", "l"]);

@@ -8,7 +8,7 @@ mod ui_support;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use cxone_console::api::model::{Contact, User, UserStatus};
 use cxone_console::domain::agent_status::AgentStatus;
-use cxone_console::engine::{Event, Snapshot, row_key};
+use cxone_console::engine::{Event, Snapshot};
 use cxone_console::ui::app::{Action, App, ListId, PaneId, update};
 use cxone_console::ui::layout;
 use ratatui::style::{Color, Modifier};
@@ -89,18 +89,10 @@ fn changed_cells_are_marked_for_a_few_seconds() {
 #[test]
 fn a_changed_contact_marks_its_own_cells_not_another_campaigns_of_its_id() {
     let mut app = loaded(120, 40);
-    press(&mut app, &["3", "l"]);
-    let own = app.contacts.selected_row().expect("a Payment Reminder contact").clone();
-    let spring = campaigns().into_iter().find(|c| c.name == "Spring Renewal").expect("seeded").id;
-    let mut twin = own.clone();
-    twin.campaign_id = spring;
-    let mut rows = contacts();
-    rows.push(twin.clone());
-    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows.clone(), 2, &[])))]);
+    let (own, twin, mut rows) = contact_and_twin(&mut app);
     let changed = rows.iter_mut().find(|c| **c == own).expect("the contact");
     changed.outcome_code = Some("CALLBACK".into());
-    let key = |c: &Contact| row_key(Some(c.campaign_id.as_str()), c.id.as_str());
-    let (own_key, twin_key) = (key(&own), key(&twin));
+    let (own_key, twin_key) = (contact_key(&own), contact_key(&twin));
     feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows, 3, &[own_key.as_str()])))]);
     assert_ne!(app.contacts.marked(&own_key), 0, "{}", render(&app));
     assert_eq!(app.contacts.marked(&twin_key), 0, "another campaign's contact of the same id");
@@ -122,16 +114,10 @@ fn a_changed_contact_marks_its_own_cells_not_another_campaigns_of_its_id() {
 #[test]
 fn the_selected_contact_is_kept_apart_from_another_campaigns_of_its_id() {
     let mut app = loaded(120, 40);
-    press(&mut app, &["3", "l"]);
-    let own = app.contacts.selected_row().expect("a Payment Reminder contact").clone();
-    let spring = campaigns().into_iter().find(|c| c.name == "Spring Renewal").expect("seeded").id;
-    let twin = Contact { campaign_id: spring, ..own.clone() };
-    let mut rows = contacts();
-    rows.push(twin.clone());
-    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows.clone(), 2, &[])))]);
+    let (own, _, rows) = contact_and_twin(&mut app);
     let lookup = cxone_console::ui::entity::Lookup { now: app.clock.wall, names: &app.directory };
     app.contacts.set_group(None, &lookup);
-    let key = |c: &Contact| row_key(Some(c.campaign_id.as_str()), c.id.as_str());
+    let key = contact_key;
     // The later of the two in the table's order, which a search by id alone never reaches.
     let shown: Vec<Contact> = app.contacts.window(usize::MAX).map(|(_, c)| c.clone()).collect();
     let later = shown.iter().rev().find(|c| c.id == own.id).expect("both are shown").clone();

@@ -332,14 +332,7 @@ fn an_outcome_given_to_a_contact_is_not_counted_for_another_campaigns_of_its_id(
     use cxone_console::engine::audit::Target;
     use cxone_console::engine::{CommandId, Outcome};
     let mut app = ready(120, 40);
-    press(&mut app, &["3", "l"]);
-    let own = app.contacts.selected_row().expect("a Payment Reminder contact").clone();
-    let spring = campaigns().into_iter().find(|c| c.name == "Spring Renewal").expect("seeded").id;
-    let mut twin = own.clone();
-    twin.campaign_id = spring;
-    let mut rows = contacts();
-    rows.push(twin.clone());
-    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows, 2, &[])))]);
+    let (own, twin, _) = contact_and_twin(&mut app);
     let id = CommandId::random();
     let target = Target::contact(own.campaign_id.as_str(), own.id.as_str());
     let applied = Outcome::applied("done");

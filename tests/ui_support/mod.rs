@@ -10,7 +10,7 @@ mod overlays;
 mod people;
 
 pub use activity::{audit_events, audit_trail, metrics, record};
-pub use outbound::{campaigns, contacts, data_actions};
+pub use outbound::{campaigns, contact_and_twin, contact_key, contacts, data_actions};
 pub use overlays::{confirmation, form, review_with_agent, submitted};
 pub use people::{agents, interactions};
 

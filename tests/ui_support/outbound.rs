@@ -7,6 +7,26 @@ use cxone_console::domain::data_action::HeldVersion;
 use cxone_console::domain::{CampaignId, ContactId, DataActionId};
 use serde_json::json;
 
+/// A contact's row key: its campaign and id.
+pub fn contact_key(contact: &Contact) -> String {
+    cxone_console::engine::row_key(Some(contact.campaign_id.as_str()), contact.id.as_str())
+}
+
+/// The contact selected on the first campaign's pane (Payment Reminder),
+/// and a contact of the same id put in Spring Renewal; both loaded, with
+/// the rows that loaded them, for a test to feed again.
+pub fn contact_and_twin(app: &mut cxone_console::ui::app::App) -> (Contact, Contact, Vec<Contact>) {
+    use cxone_console::engine::{Event, Snapshot};
+    super::press(app, &["3", "l"]);
+    let own = app.contacts.selected_row().expect("a Payment Reminder contact").clone();
+    let spring = campaigns().into_iter().find(|c| c.name == "Spring Renewal").expect("seeded").id;
+    let twin = Contact { campaign_id: spring, ..own.clone() };
+    let mut rows = contacts();
+    rows.push(twin.clone());
+    super::feed(app, [Event::Snapshot(Snapshot::Contacts(super::table(rows.clone(), 2, &[])))]);
+    (own, twin, rows)
+}
+
 pub fn campaigns() -> Vec<Campaign> {
     let campaign = |id: &str, name: &str, status: &str, mode: &str, extra: &[&str], count: u64| Campaign {
         id: CampaignId::parse(id).unwrap(),
