@@ -239,14 +239,7 @@ async fn a_team_ends_as_a_batch_with_an_outcome_per_agent() {
         other => panic!("a team ends with a batch report: {other:?}"),
     };
     assert_eq!((report.total, report.successful, report.failed), (4, 4, 0), "{report:?}");
-    let finished: Vec<&CommandId> = rig
-        .seen
-        .iter()
-        .filter_map(|e| match e {
-            Event::ItemFinished { item, .. } => Some(item),
-            _ => None,
-        })
-        .collect();
+    let finished = rig.ended_items();
     assert!(ids.iter().all(|id| finished.contains(&id)) && finished.len() == 4, "{finished:?}");
     let deliveries = rig.sink_holds("wfm", 4).await;
     for id in &ids {

@@ -297,20 +297,10 @@ async fn a_429_holds_back_only_the_campaign_that_met_it() {
     assert_eq!(report.successful, 5, "{report:?}");
     assert!(rig.sandbox.stats().rate_limited > refused_before, "the limited campaign met a 429");
 
-    let order: Vec<&CommandId> = rig
-        .seen
-        .iter()
-        .filter_map(|e| match e {
-            Event::ItemFinished { item, .. } => Some(item),
-            _ => None,
-        })
-        .collect();
-    let position = |id: &CommandId| order.iter().position(|x| *x == id).unwrap();
-    let first_limited = ids[..2].iter().map(position).min().unwrap();
-    let last_other = ids[2..].iter().map(position).max().unwrap();
     assert!(
-        last_other < first_limited,
-        "the other campaign finished while the limited one waited: {order:?}"
+        rig.all_ended_before(&ids[2..], &ids[..2]),
+        "the other campaign finished while the limited one waited: {:?}",
+        rig.ended_items()
     );
     rig.stop().await;
 }

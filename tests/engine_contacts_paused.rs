@@ -8,7 +8,7 @@
 mod engine_support;
 
 use cxone_console::engine::audit::RecordKind;
-use cxone_console::engine::{Command, CommandId, Event, Outcome};
+use cxone_console::engine::{Command, Event, Outcome};
 use cxone_console::sandbox::config::RateLimit;
 use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
 use engine_support::Rig;
@@ -65,18 +65,11 @@ async fn a_paused_campaign_leaves_the_batchs_places_to_the_others() {
     assert_eq!(report.successful, 6, "{report:?}");
     assert!(rig.sandbox.stats().rate_limited > 0, "the limited campaign met a 429");
 
-    let ended: Vec<&CommandId> = rig
-        .seen
-        .iter()
-        .filter_map(|e| match e {
-            Event::ItemFinished { item, .. } => Some(item),
-            _ => None,
-        })
-        .collect();
-    let position = |id: &CommandId| ended.iter().position(|x| *x == id).unwrap();
-    let first_limited = ids[..2].iter().map(position).min().unwrap();
-    let last_other = ids[2..].iter().map(position).max().unwrap();
-    assert!(last_other < first_limited, "the other campaign ended while the limited one waited: {ended:?}");
+    assert!(
+        rig.all_ended_before(&ids[2..], &ids[..2]),
+        "the other campaign ended while the limited one waited: {:?}",
+        rig.ended_items()
+    );
     rig.stop().await;
 }
 

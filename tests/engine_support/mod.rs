@@ -186,6 +186,24 @@ impl Rig {
             .collect()
     }
 
+    /// The batch entries seen to end so far, in the order their ends arrived.
+    pub fn ended_items(&self) -> Vec<&CommandId> {
+        self.seen
+            .iter()
+            .filter_map(|e| match e {
+                Event::ItemFinished { item, .. } => Some(item),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Whether every entry of `first` was seen to end before any of `then`.
+    pub fn all_ended_before(&self, first: &[CommandId], then: &[CommandId]) -> bool {
+        let ended = self.ended_items();
+        let at = |id: &CommandId| ended.iter().position(|x| *x == id).expect("the entry ended");
+        first.iter().map(at).max() < then.iter().map(at).min()
+    }
+
     /// The end of command `id`, whether it came before this call or after.
     pub async fn finished(&mut self, id: &CommandId) -> Finished {
         self.seen_or_next(|e| match e {
