@@ -91,16 +91,19 @@ async fn a_log_shorter_than_its_head_is_refused_on_open() {
     assert!(!path.exists(), "opening did not create an empty log in its place");
 }
 
-/// Appends intents until one is refused, for at most a few seconds: the
-/// head is written on a thread of its own, a little after each batch.
-async fn first_refused_intent(log: &AuditLog, tag: &str) -> Option<AuditError> {
+/// Appends intents until one is `refused` (or, if not, taken), for at most
+/// a few seconds: the head is written on a thread of its own, a little after
+/// each batch. What the last append answered.
+async fn append_until(log: &AuditLog, tag: &str, refused: bool) -> Result<(), AuditError> {
+    let mut answer = Ok(());
     for n in 0..200 {
-        if let Err(e) = log.append(intent(&format!("{tag}-{n}"))).await {
-            return Some(e);
+        answer = log.append(intent(&format!("{tag}-{n}"))).await.map(drop);
+        if answer.is_err() == refused {
+            break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    None
+    answer
 }
 
 /// While the head file cannot be written, records cut from the log's end
@@ -125,7 +128,7 @@ async fn no_change_starts_while_the_head_cannot_be_written() {
     std::fs::remove_file(&head_path).unwrap();
     std::fs::create_dir(&head_path).unwrap();
 
-    let refused = first_refused_intent(&log, "while").await.expect("an intent is refused");
+    let refused = append_until(&log, "while", true).await.expect_err("an intent is refused");
     let shown = refused.to_string();
     assert!(shown.contains("the audit log's head file cannot write"), "{shown}");
     assert!(shown.contains("no change is started until it can be written again"), "{shown}");
@@ -133,16 +136,8 @@ async fn no_change_starts_while_the_head_cannot_be_written() {
 
     std::fs::remove_dir(&head_path).unwrap();
     log.append(outcome("while-0")).await.unwrap();
-    let resumed = async {
-        for n in 0..200 {
-            if log.append(intent(&format!("after-{n}"))).await.is_ok() {
-                return true;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        false
-    };
-    assert!(resumed.await, "intents are taken again once the head is written");
+    let resumed = append_until(&log, "after", false).await;
+    assert!(resumed.is_ok(), "intents are taken again once the head is written");
     log.close().await;
     assert!(matches!(verify(&path).unwrap(), VerifyReport::Intact { .. }));
 }

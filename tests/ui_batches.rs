@@ -355,14 +355,7 @@ fn a_skipped_change_names_its_target() {
 #[test]
 fn marking_a_contact_does_not_mark_another_campaigns_contact_of_the_same_id() {
     let mut app = loaded(120, 40);
-    press(&mut app, &["3", "l"]);
-    let chosen = app.contacts.selected_row().expect("a contact selected").clone();
-    let mut twin =
-        contacts().into_iter().find(|c| c.campaign_id != chosen.campaign_id).expect("another campaign's");
-    twin.id = chosen.id.clone();
-    let mut rows = contacts();
-    rows.push(twin);
-    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows, 2, &[])))]);
+    let (chosen, _, _) = contact_and_twin(&mut app);
     press(&mut app, &[" "]);
     let picked = app.contacts.picked_rows();
     assert_eq!(picked.len(), 1, "{picked:?}");

@@ -3,7 +3,7 @@
 //! rest (selection, sorting, filtering, change marks).
 
 use super::theme::Role;
-use crate::engine::{row_key, row_key_parts};
+use crate::engine::row_key;
 use crate::ui::widgets::fit::width;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -84,14 +84,14 @@ impl Directory {
     }
 
     /// Replaces the contacts' names (id, name, campaign id), keeping the rest.
-    pub fn set_contacts(&mut self, contacts: impl IntoIterator<Item = (String, String, String)>) {
+    pub fn set_contacts<'a>(&mut self, contacts: impl IntoIterator<Item = (&'a str, String, &'a str)>) {
         self.contacts.clear();
         self.contact_campaigns.clear();
         for (id, name, campaign) in contacts {
-            self.contacts.insert(row_key(Some(&campaign), &id), name.clone());
+            self.contacts.insert(row_key(Some(campaign), id), name.clone());
             let campaigns = self.contact_campaigns.entry(name).or_default();
-            if !campaigns.contains(&campaign) {
-                campaigns.push(campaign);
+            if !campaigns.iter().any(|c| c == campaign) {
+                campaigns.push(campaign.to_string());
             }
         }
         self.contacts_named = NameCount::of(self.contacts.values());
@@ -265,15 +265,10 @@ pub trait Entity: Send + Sync + Sized + 'static {
         }
     }
 
-    /// Whether this is the row `key` names, compared without making a key.
-    fn is(&self, key: &str) -> bool {
-        let (group, id) = row_key_parts(key);
+    /// Whether this is the row at `place`, a key split by [`row_key_parts`](crate::engine::row_key_parts)
+    /// (once, by a caller testing many rows), compared without making a key.
+    fn is(&self, (group, id): (Option<&str>, &str)) -> bool {
         self.id() == id && self.group() == group
-    }
-
-    /// Whether `other` is the same entity: the same id in the same group.
-    fn same_as(&self, other: &Self) -> bool {
-        self.id() == other.id() && self.group() == other.group()
     }
 }
 
@@ -316,8 +311,7 @@ mod tests {
             ("d", "Kai Lee", "k2"),
             ("e", "Ana Silva", "k1"),
         ];
-        directory
-            .set_contacts(contacts.map(|(id, name, k)| (id.to_string(), name.to_string(), k.to_string())));
+        directory.set_contacts(contacts.map(|(id, name, k)| (id, name.to_string(), k)));
         let k1 = |id| row_key(Some("k1"), id);
         assert!(directory.has_contact_namesake(&k1("a"), "Wei Patel"));
         assert!(directory.has_contact_namesake(&k1("c"), "Kai Lee"));
@@ -340,8 +334,7 @@ mod tests {
     fn a_contact_of_the_same_id_in_another_campaign_is_another_namesake() {
         let mut directory = Directory::default();
         let contacts = [("x", "Kai Lee", "k2"), ("x", "Wei Patel", "k1"), ("y", "Kai Lee", "k1")];
-        directory
-            .set_contacts(contacts.map(|(id, name, k)| (id.to_string(), name.to_string(), k.to_string())));
+        directory.set_contacts(contacts.map(|(id, name, k)| (id, name.to_string(), k)));
         assert!(directory.has_contact_namesake(&row_key(Some("k1"), "y"), "Kai Lee"), "x of k2");
         assert!(directory.has_contact_namesake(&row_key(Some("k2"), "x"), "Kai Lee"), "y of k1");
         assert!(!directory.has_contact_namesake(&row_key(Some("k1"), "x"), "Wei Patel"));

@@ -75,6 +75,17 @@ pub(in crate::engine::flows) fn not_landed(error: &ApiError) -> ApiError {
     error
 }
 
+/// Waits before retrying after a conflict: longer each time, with jitter so
+/// two consoles racing for one entity do not collide again. Document 000
+/// sleeps 0.5 s times the attempt; the retry reads the entity afresh first,
+/// so a pause of tens of milliseconds is enough to part two racing writers
+/// and keeps a supervisor from waiting seconds. The agent-status and data
+/// action writes pause the same way.
+pub(in crate::engine::flows) fn pause(conflicts: u32) -> Duration {
+    let jitter: u64 = rand::random_range(0..50);
+    Duration::from_millis(50 * u64::from(conflicts) + jitter)
+}
+
 /// Extra tries of a call that ended unsettled. A write goes again with its
 /// key, so the tenant answers with the reply to the attempt that landed, or
 /// applies it now; a read simply goes again.

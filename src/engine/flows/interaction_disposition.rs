@@ -9,7 +9,7 @@
 //! after a short jittered pause.
 
 use super::attribution;
-use super::ending::{Tries, again, not_landed, unsettled};
+use super::ending::{Tries, again, not_landed, pause, unsettled};
 use super::{Settled, Trail};
 use crate::api::model::Interaction;
 use crate::api::{ApiError, ETag, IdempotencyKey, Reply};
@@ -22,7 +22,6 @@ use crate::engine::event::{Finished, Outcome};
 use crate::engine::metrics::{ErrorClass, Operation};
 use crate::engine::reconcile::announcements;
 use crate::engine::reconcile::intents::{self, action, dispositions_state};
-use std::time::Duration;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -278,15 +277,4 @@ async fn read_back(
 async fn failed(trail: Trail<'_>, error: &ApiError, started: Instant) -> Outcome {
     let (outcome, class) = settle(error);
     trail.finish(Settled::new(outcome).call(&error.call).class(class), started.elapsed()).await
-}
-
-/// Waits before retrying after a conflict: longer each time, with jitter so
-/// two consoles racing for one entity do not collide again. Document 000
-/// sleeps 0.5 s times the attempt; the retry reads the entity afresh first,
-/// so a pause of tens of milliseconds is enough to part two racing writers
-/// and keeps a supervisor from waiting seconds. The data action writes
-/// pause the same way.
-pub(super) fn pause(conflicts: u32) -> Duration {
-    let jitter: u64 = rand::random_range(0..50);
-    Duration::from_millis(50 * u64::from(conflicts) + jitter)
 }

@@ -83,11 +83,13 @@ pub fn draw<T: Entity>(
         return;
     }
     let selected = view.cursor();
-    // A row's key is made only when a mark may be found under it.
-    let (changes, stale) = (view.has_marks(), view.out_of_date_count() > 0);
+    // A row's key is made once, and only when a mark may be found under it.
+    let (changes, picks, stale) = (view.has_marks(), view.pick_count() > 0, view.out_of_date_count() > 0);
     for (line, (&(position, row), texts)) in rows.iter().zip(&texts).enumerate() {
         let rect = Rect { y: body.y + line as u16, height: 1, ..body };
-        let marked = if changes { view.marked(&row.key()) } else { 0 };
+        let key = (changes || picks || stale).then(|| row.key());
+        let key = key.as_deref().unwrap_or_default();
+        let marked = if changes { view.marked(key) } else { 0 };
         let spans = columns.iter().flat_map(|&(i, w)| {
             let column = &all[i];
             let mut style = theme.style((column.role)(row, lookup));
@@ -97,11 +99,11 @@ pub fn draw<T: Entity>(
             [Span::styled(cell(&texts[i], w, column.right), style), Span::raw(" ")]
         });
         frame.render_widget(Line::from_iter(spans), rect);
-        if gutter > 0 && view.is_picked(row) {
+        if gutter > 0 && picks && view.is_picked_key(key) {
             let at = Rect { x: marks_at.x, width: gutter, ..rect };
             frame.render_widget(Span::styled(MARK, theme.style(Role::Accent)), at);
         }
-        if gutter > 2 && stale && view.out_of_date(&row.key()).is_some() {
+        if gutter > 2 && stale && view.out_of_date(key).is_some() {
             let at = Rect { x: marks_at.x + 1, width: 1, ..rect };
             frame.render_widget(Span::styled(STALE, theme.style(Role::Warn)), at);
         }

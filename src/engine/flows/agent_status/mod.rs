@@ -9,7 +9,7 @@
 //! an `ItemFinished` each.
 
 use super::Trail;
-use super::ending::{Ending, Tries, again, not_landed, unsettled};
+use super::ending::{Ending, Tries, again, not_landed, pause, unsettled};
 use crate::api::model::User;
 use crate::api::{ApiError, CallInfo, IdempotencyKey, Reply};
 use crate::domain::Timestamp;
@@ -225,7 +225,7 @@ impl Flow<'_> {
                 return ending.call(*error.call);
             }
             conflicts += 1;
-            tokio::time::sleep(super::interaction_disposition::pause(conflicts)).await;
+            tokio::time::sleep(pause(conflicts)).await;
             user = again;
         }
     }

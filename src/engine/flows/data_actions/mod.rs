@@ -15,8 +15,8 @@ mod deploy;
 
 use super::action_metrics;
 use super::action_names::{self, Unresolved};
-use super::ending::{Tries, again, not_landed, unsettled};
-use super::interaction_disposition::{pause, target_id};
+use super::ending::{Tries, again, not_landed, pause, unsettled};
+use super::interaction_disposition::target_id;
 use super::{Settled, Trail};
 use crate::api::dialect::CallSpec;
 use crate::api::model::DataAction;

@@ -1,7 +1,8 @@
 //! Cells that changed in the last refreshes, marked for a few seconds so a
 //! supervisor sees what moved without comparing by eye.
 
-use crate::engine::{Table, row_key_parts};
+use super::index::Index;
+use crate::engine::Table;
 use crate::ui::entity::{Entity, Lookup};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -60,39 +61,6 @@ impl Marks {
 
     pub fn is_empty(&self) -> bool {
         self.cells.is_empty()
-    }
-}
-
-/// Rows by key: by id and group, as a key holds them. Snapshots are
-/// ordered by id (contacts by id, then campaign), so a binary search finds
-/// a row; a snapshot out of order gets a map instead.
-enum Index<'a, T> {
-    Sorted(&'a [T]),
-    Map(HashMap<(&'a str, Option<&'a str>), &'a T>),
-}
-
-/// What orders a row in a snapshot, and finds it by its key.
-fn place<T: Entity>(row: &T) -> (&str, Option<&str>) {
-    (row.id(), row.group())
-}
-
-impl<'a, T: Entity> Index<'a, T> {
-    fn new(rows: &'a [T]) -> Self {
-        if rows.is_sorted_by(|a, b| place(a) < place(b)) {
-            Self::Sorted(rows)
-        } else {
-            Self::Map(rows.iter().map(|row| (place(row), row)).collect())
-        }
-    }
-
-    fn get(&self, key: &str) -> Option<&'a T> {
-        let (group, id) = row_key_parts(key);
-        match self {
-            Self::Sorted(rows) => {
-                rows.binary_search_by(|row| place(row).cmp(&(id, group))).ok().map(|i| &rows[i])
-            }
-            Self::Map(map) => map.get(&(id, group)).copied(),
-        }
     }
 }
 

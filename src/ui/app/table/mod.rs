@@ -5,6 +5,7 @@
 //! Every cost here is paid when data or settings change, never per frame:
 //! drawing reads a window of `shown`, so 100,000 rows draw like 100.
 
+mod index;
 mod marks;
 mod order;
 mod picks;
@@ -16,6 +17,7 @@ pub use marks::MARK_FOR;
 use super::filter::Filter;
 use crate::engine::Table;
 use crate::ui::entity::{Entity, Lookup};
+use index::Index;
 use marks::Marks;
 use selection::Selection;
 use std::collections::{HashMap, HashSet};
@@ -169,12 +171,17 @@ impl<T: Entity> TableView<T> {
         }
     }
 
+    /// The rows, to find each by id and group at the cost of a search.
+    pub(crate) fn index(&self) -> Index<'_, T> {
+        Index::new(self.rows())
+    }
+
     /// Where the row `key` names ([`Entity::key`]) is in `shown`: a
     /// contact's with its campaign, as all campaigns' contacts may be shown.
     fn position(&self, key: Option<&str>) -> Option<usize> {
-        let key = key?;
+        let place = crate::engine::row_key_parts(key?);
         let rows = self.rows();
-        self.shown.iter().position(|&i| rows[i as usize].is(key))
+        self.shown.iter().position(|&i| rows[i as usize].is(place))
     }
 
     /// The row under the cursor becomes the chosen one.

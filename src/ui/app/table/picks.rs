@@ -33,7 +33,12 @@ impl<T: Entity> TableView<T> {
     }
 
     pub fn is_picked(&self, row: &T) -> bool {
-        !self.picks.is_empty() && self.picks.contains(row.key().as_ref())
+        !self.picks.is_empty() && self.is_picked_key(&row.key())
+    }
+
+    /// Whether the row `key` names ([`Entity::key`]) is marked.
+    pub fn is_picked_key(&self, key: &str) -> bool {
+        self.picks.contains(key)
     }
 
     pub fn pick_count(&self) -> usize {
@@ -46,10 +51,12 @@ impl<T: Entity> TableView<T> {
             return Vec::new();
         }
         let rows = self.rows();
+        // The marks split once, rather than a key made for every row.
+        let picked: HashSet<(Option<&str>, &str)> = self.picks.iter().map(|m| row_key_parts(m)).collect();
         self.sorted
             .iter()
             .map(|&i| &rows[i as usize])
-            .filter(|row| self.picks.contains(row.key().as_ref()))
+            .filter(|row| picked.contains(&(row.group(), row.id())))
             .collect()
     }
 

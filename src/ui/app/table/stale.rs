@@ -10,7 +10,8 @@ impl<T: Entity> TableView<T> {
     /// frozen row does not show: `note` says what it did. Ignored for an
     /// entity the frozen table lacks.
     pub fn mark_out_of_date(&mut self, key: &str, note: &str) {
-        if self.rows().iter().any(|row| row.is(key)) {
+        let place = crate::engine::row_key_parts(key);
+        if self.rows().iter().any(|row| row.is(place)) {
             self.stale.insert(key.to_string(), note.to_string());
         }
     }

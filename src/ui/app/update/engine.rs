@@ -23,11 +23,12 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
         // did not apply is kept for the batch's result when the result's
         // counts do not say it all.
         Event::ItemFinished { id, target, outcome, .. } => {
-            if target.kind == TargetKind::Contact && outcome.is_applied() {
-                app.contacts_done.insert(target.row_key());
-            }
             if outcome.is_applied() {
-                app.lagging.applied(&target.row_key(), app.clock.mono);
+                let key = target.row_key();
+                app.lagging.applied(&key, app.clock.mono);
+                if target.kind == TargetKind::Contact {
+                    app.contacts_done.insert(key);
+                }
                 changed_while_frozen(app, &target, &outcome);
             }
             if let Some(pending) = app.pending.get_mut(&id) {
@@ -195,8 +196,7 @@ pub(super) fn campaigns_changed(app: &mut App) {
 /// The contacts table moved: renew the names by which forms tell a
 /// contact from its namesakes.
 pub(super) fn contacts_changed(app: &mut App) {
-    let names =
-        app.contacts.rows().iter().map(|c| (c.id.to_string(), c.display_name(), c.campaign_id.to_string()));
+    let names = app.contacts.rows().iter().map(|c| (c.id.as_str(), c.display_name(), c.campaign_id.as_str()));
     app.directory.set_contacts(names);
 }
 

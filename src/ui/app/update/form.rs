@@ -214,18 +214,9 @@ pub(super) fn clock_moved(app: &mut App) {
 /// it is still there: the same id in the same group (a contact's id is its
 /// campaign's, and another campaign may hold one like it).
 fn renew<T: Entity + Clone>(targets: &mut [T], view: &TableView<T>) {
-    let rows = view.rows();
-    let by_id = rows.is_sorted_by(|a, b| a.id() < b.id());
+    let index = view.index();
     for target in targets {
-        let found = if by_id {
-            rows.binary_search_by(|r| r.id().cmp(target.id()))
-                .ok()
-                .map(|i| &rows[i])
-                .filter(|r| r.same_as(target))
-        } else {
-            rows.iter().find(|r| r.same_as(target))
-        };
-        if let Some(row) = found {
+        if let Some(row) = index.find(target.group(), target.id()) {
             target.clone_from(row);
         }
     }

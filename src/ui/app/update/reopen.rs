@@ -139,7 +139,8 @@ fn gone_from(app: &App, kind: &Kind) -> Option<&'static str> {
     fn gone<T: Entity>(targets: &[T], view: &TableView<T>) -> Option<&'static str> {
         // The same id in the same group: another campaign may hold a
         // contact of the id of one gone from its own.
-        let missing = |t: &T| !view.rows().iter().any(|row| row.same_as(t));
+        let index = view.index();
+        let missing = |t: &T| index.find(t.group(), t.id()).is_none();
         (view.is_loaded() && targets.iter().any(missing)).then_some(T::NOUN)
     }
     match kind {
