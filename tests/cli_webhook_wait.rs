@@ -2,19 +2,14 @@
 //! and Ctrl-C ends that wait at once, the webhooks kept in the outbox.
 
 mod cli_support;
+#[path = "closed_port/mod.rs"]
+mod closed_port;
 
 use cli_support::{Home, example, secrets, tenant_config, test_tenant};
+use closed_port::nowhere;
 use serde_json::Value;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
-
-/// A loopback URL nothing listens on: every delivery to it is refused.
-async fn nowhere() -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
-    format!("http://{addr}/wfm")
-}
 
 #[tokio::test]
 async fn ctrl_c_while_webhooks_are_awaited_ends_the_wait_and_keeps_them() {
@@ -22,7 +17,7 @@ async fn ctrl_c_while_webhooks_are_awaited_ends_the_wait_and_keeps_them() {
     let home = Home::new();
     let config = tenant_config(&tenant);
     let wfm = config.lines().find(|l| l.starts_with("wfm = ")).expect("a wfm target").to_string();
-    home.write_config(&config.replace(&wfm, &format!("wfm = \"{}\"", nowhere().await)));
+    home.write_config(&config.replace(&wfm, &format!("wfm = \"{}\"", nowhere("/wfm"))));
     let file = example("agent-status.csv");
     let mut child = home.spawn(&["apply", "--file", file.to_str().unwrap()], &secrets());
     let mut stderr = BufReader::new(child.stderr.take().expect("stderr")).lines();

@@ -10,14 +10,8 @@ use cxone_console::engine::metrics::Operation;
 use cxone_console::engine::{Change, Command, CommandId, Event};
 use cxone_console::sandbox::{FaultProfile, FaultRates, Resource, Sandbox, SandboxConfig};
 use engine_support::Rig;
+use engine_support::closed_port::nowhere;
 use engine_support::contacts::{CAMPAIGN, batch, batch_report, draft, pending_contacts};
-
-/// A loopback URL nothing listens on: no deliveries reach the sandbox's
-/// sink, so every request it counts is the batch's.
-async fn nowhere() -> url::Url {
-    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap();
-    format!("http://{closed}/crm").parse().unwrap()
-}
 
 /// A tenant with no limiter of its own whose answers take about
 /// `median_ms`, so requests sent together are seen together.
@@ -48,7 +42,7 @@ async fn batch_of(
     config.campaign_rate = rate;
     config.batch_concurrency = places;
     if !to_sink {
-        config.webhook_targets.insert("crm".into(), nowhere().await);
+        config.webhook_targets.insert("crm".into(), nowhere("/crm"));
     }
     let rig = Rig::with(sandbox, dir, config).await;
     let (ids, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "INTERESTED")).collect());
@@ -119,7 +113,8 @@ async fn the_campaigns_of_a_batch_sorted_by_campaign_take_turns() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = engine_support::engine_config(&sandbox, dir.path());
     config.batch_concurrency = 1;
-    config.webhook_targets.insert("crm".into(), nowhere().await);
+    // No deliveries reach the sandbox's sink, so every request it counts is the batch's.
+    config.webhook_targets.insert("crm".into(), nowhere("/crm"));
     let mut rig = Rig::with(sandbox, dir, config).await;
     let (_, change) = batch(drafts);
     let report = batch_report(rig.run(change).await);

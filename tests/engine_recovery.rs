@@ -232,10 +232,7 @@ async fn a_read_back_the_tenant_fails_for_a_while_is_tried_again() {
 async fn a_webhook_still_waiting_from_before_the_crash_is_not_queued_again() {
     let (sandbox, dir, mut config) = tenant().await;
     // The analytics receiver is down, so the message waits in the outbox.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
-    let down =
-        url::Url::parse(&format!("http://{}/hook", closed.local_addr().expect("an address"))).expect("a URL");
-    drop(closed);
+    let down = engine_support::closed_port::nowhere("/hook");
     config.webhook_targets.insert("disposition".into(), down);
     write_intents(&config.audit_path, vec![disposition_intent(DISPOSITION, PINNED_CLOSED_INTERACTION)]).await;
     apply_disposition(&engine_support::client(&sandbox)).await;

@@ -5,7 +5,8 @@
 mod outbox_support;
 
 use cxone_console::engine::outbox::{Deliverer, DeliveryConfig, Listing};
-use outbox_support::{Answer, config, disposition, eventually, key, nobody_listening, open, receiver, until};
+use outbox_support::closed_port::ClosedPort;
+use outbox_support::{Answer, config, disposition, eventually, key, open, receiver, until};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -98,8 +99,8 @@ async fn an_attempt_cut_short_by_the_stop_counts_as_tried() {
 async fn a_restart_during_an_outage_probes_with_the_oldest_message_alone() {
     let dir = tempfile::tempdir().unwrap();
     let key = key();
-    let addr = nobody_listening().await;
-    let url = url::Url::parse(&format!("http://{addr}/hook")).unwrap();
+    let port = ClosedPort::new();
+    let url = port.url("/hook");
     let outbox = open(&dir).await;
     for n in 0..5 {
         outbox.enqueue(disposition(n)).await.unwrap();
@@ -113,7 +114,7 @@ async fn a_restart_during_an_outage_probes_with_the_oldest_message_alone() {
 
     // The receiver is back, but holds every request: what the restart sends
     // at once is all it ever sees.
-    let (_, rx) = outbox_support::receiver_at(addr, Answer::Accept, &key, true).await;
+    let (_, rx) = outbox_support::receiver_on(port.listen(), Answer::Accept, &key, true);
     let outbox = open(&dir).await;
     let cancel = CancellationToken::new();
     let deliverer = Deliverer::spawn(outbox.clone(), config(url, &key), cancel.clone()).unwrap();

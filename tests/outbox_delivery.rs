@@ -5,9 +5,8 @@ mod outbox_support;
 
 use cxone_console::engine::outbox::{Backoff, Deliverer, DeliveryConfig, DeliveryError, Message};
 use cxone_console::signing::Verdict;
-use outbox_support::{
-    Answer, config, disposition, key, nobody_listening, open, receiver, receiver_at, until,
-};
+use outbox_support::closed_port::ClosedPort;
+use outbox_support::{Answer, config, disposition, key, open, receiver, receiver_on, until};
 use serde_json::json;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -116,7 +115,8 @@ async fn a_permanent_refusal_is_reported_once_and_not_retried() {
 async fn a_refused_connection_says_so_briefly() {
     let dir = tempfile::tempdir().unwrap();
     let key = key();
-    let url = Url::parse(&format!("http://{}/hook", nobody_listening().await)).unwrap();
+    let port = ClosedPort::new();
+    let url = port.url("/hook");
     let outbox = open(&dir).await;
     outbox.enqueue(disposition(1)).await.unwrap();
     let cancel = CancellationToken::new();
@@ -262,8 +262,8 @@ async fn a_resend_does_not_wait_out_the_hold_of_a_receiver_that_was_down() {
     let dir = tempfile::tempdir().unwrap();
     let key = key();
     // An address nothing listens on yet: every attempt is refused unanswered.
-    let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let url = Url::parse(&format!("http://{addr}/hook")).unwrap();
+    let port = ClosedPort::new();
+    let url = port.url("/hook");
     let outbox = open(&dir).await;
     let id = outbox.enqueue(disposition(1)).await.unwrap();
     // One attempt, then given up; a target that did not answer is held for ten minutes.
@@ -275,7 +275,7 @@ async fn a_resend_does_not_wait_out_the_hold_of_a_receiver_that_was_down() {
     until(&mut status, |s| s.failed == 1).await;
 
     // The receiver is mended, and the supervisor resends.
-    let (_, rx) = receiver_at(addr, Answer::Accept, &key, false).await;
+    let (_, rx) = receiver_on(port.listen(), Answer::Accept, &key, false);
     assert_eq!(outbox.retry_failed().await.unwrap(), 1);
     let delivered = tokio::time::timeout(Duration::from_secs(30), until(&mut status, |s| s.delivered == 1));
     let done = delivered.await.expect("sent again at once, not after the target's ten-minute hold");

@@ -4,11 +4,11 @@
 mod outbox_support;
 
 use cxone_console::engine::outbox::{Backoff, Deliverer, DeliveryConfig, Message, MessageId};
-use outbox_support::{Answer, config, disposition, eventually, key, open, receiver, receiver_at, until};
+use outbox_support::closed_port::ClosedPort;
+use outbox_support::{Answer, config, disposition, eventually, key, open, receiver, receiver_on, until};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
-use url::Url;
 
 #[tokio::test]
 async fn a_receiver_that_is_down_is_probed_by_one_message_not_hammered_by_all() {
@@ -71,8 +71,8 @@ async fn a_receiver_back_from_an_outage_first_hears_the_oldest_message() {
     let dir = tempfile::tempdir().unwrap();
     let key = key();
     // An address nothing listens on yet: every attempt is refused unanswered.
-    let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let url = Url::parse(&format!("http://{addr}/hook")).unwrap();
+    let port = ClosedPort::new();
+    let url = port.url("/hook");
     let outbox = open(&dir).await;
     let mut ids = Vec::new();
     for n in 1..=20 {
@@ -88,7 +88,7 @@ async fn a_receiver_back_from_an_outage_first_hears_the_oldest_message() {
     // Long enough for several holds and probes (each hold is at most 20 ms).
     tokio::time::sleep(Duration::from_millis(200)).await;
 
-    let (_, rx) = receiver_at(addr, Answer::Accept, &key, false).await;
+    let (_, rx) = receiver_on(port.listen(), Answer::Accept, &key, false);
     until(&mut status, |s| s.delivered == 20).await;
     let heard: Vec<String> = rx.deliveries().into_iter().map(|(id, ..)| id).collect();
     assert_eq!(heard.len(), 20, "each once: {heard:?}");

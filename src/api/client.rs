@@ -355,9 +355,10 @@ mod tests {
 
     #[tokio::test]
     async fn an_unreachable_tenant_is_a_network_error_after_bounded_retries() {
-        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        // Bound, never listening: refused, and no other test is given the port meanwhile.
+        let closed = tokio::net::TcpSocket::new_v4().unwrap();
+        closed.bind(([127, 0, 0, 1], 0).into()).unwrap();
         let base = Url::parse(&format!("http://{}", closed.local_addr().unwrap())).unwrap();
-        drop(closed);
         let retry = super::super::RetryPolicy {
             max_attempts: 3,
             base_delay: std::time::Duration::from_millis(1),

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // each test file uses its own subset
 
+#[path = "../closed_port/mod.rs"]
+pub mod closed_port;
 pub mod contacts;
 #[path = "../forward_support/mod.rs"]
 pub mod forward;

@@ -4,6 +4,9 @@
 
 #![allow(dead_code)] // each test file uses its own subset
 
+#[path = "../closed_port/mod.rs"]
+pub mod closed_port;
+
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -100,12 +103,12 @@ async fn elsewhere(State(rx): State<Arc<Receiver>>) -> StatusCode {
 
 /// A receiver on 127.0.0.1, served by the test's own runtime.
 pub async fn receiver(answer: Answer, key: &SigningKey, gated: bool) -> (Url, Arc<Receiver>) {
-    receiver_at("127.0.0.1:0".parse().unwrap(), answer, key, gated).await
+    receiver_on(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(), answer, key, gated)
 }
 
-/// A receiver listening at `addr`.
-pub async fn receiver_at(
-    addr: std::net::SocketAddr,
+/// A receiver answering on `listener`.
+pub fn receiver_on(
+    listener: tokio::net::TcpListener,
     answer: Answer,
     key: &SigningKey,
     gated: bool,
@@ -123,7 +126,6 @@ pub async fn receiver_at(
         .route("/hook", post(hook))
         .route("/elsewhere", post(elsewhere))
         .with_state(Arc::clone(&rx));
-    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
     (Url::parse(&format!("http://{addr}/hook")).unwrap(), rx)
@@ -156,12 +158,6 @@ pub async fn eventually(what: &str, done: impl Fn() -> bool) {
         assert!(tokio::time::Instant::now() < deadline, "{what} never happened");
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
-}
-
-/// A loopback address nothing listens on: connections to it are refused.
-pub async fn nobody_listening() -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    listener.local_addr().unwrap()
 }
 
 pub async fn until(
