@@ -1,8 +1,10 @@
 //! A panic leaves a usable terminal: the console's hook gives the terminal
 //! back first, then the hook that was there before prints the message, so
 //! the message lands on the normal screen instead of vanishing with the
-//! alternate one. Panic hooks are global, hence this file of its own. And
-//! the alternate screen is emptied before it is left.
+//! alternate one; a panic the console outlives (a change's task) leaves
+//! both the screen and the message alone. Panic hooks are global, hence
+//! this file of its own. And the alternate screen is emptied before it is
+//! left.
 
 use cxone_console::ui::terminal;
 use std::sync::Mutex;
@@ -16,12 +18,21 @@ fn note(what: &'static str) {
 #[test]
 fn a_panic_restores_the_terminal_before_the_message_is_printed() {
     std::panic::set_hook(Box::new(|_| note("message printed")));
-    terminal::chain_panic_hook(|| note("terminal restored"));
+    terminal::chain_panic_hook(|| note("terminal restored"), || false);
     let result = std::panic::catch_unwind(|| panic!("boom"));
     let _ = std::panic::take_hook();
     assert!(result.is_err());
     let order = ORDER.lock().unwrap_or_else(|e| e.into_inner()).clone();
     assert_eq!(order, ["terminal restored", "message printed"]);
+
+    // Outlived, the panic neither takes the screen down nor prints over it.
+    ORDER.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    std::panic::set_hook(Box::new(|_| note("message printed")));
+    terminal::chain_panic_hook(|| note("terminal restored"), || true);
+    let result = std::panic::catch_unwind(|| panic!("boom"));
+    let _ = std::panic::take_hook();
+    assert!(result.is_err());
+    assert!(ORDER.lock().unwrap_or_else(|e| e.into_inner()).is_empty());
     // Restoring a terminal the console never took is harmless.
     terminal::restore();
 }

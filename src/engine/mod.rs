@@ -13,6 +13,7 @@ mod connection;
 mod context;
 mod event;
 mod flows;
+mod in_flight;
 pub mod journal;
 pub mod metrics;
 pub mod outbox;

@@ -5,16 +5,15 @@ use super::command::{Command, CommandId};
 use super::context::Ctx;
 use super::event::{Event, Finished, Outcome, RuleBook};
 use super::flows;
+use super::in_flight::{Ended, InFlight};
 use super::metrics::spawn_publisher;
 use super::outbox::Deliverer;
 use super::refresh::Refresher;
 use super::webhooks;
 use crate::engine::outbox::OutboxStatus;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Semaphore, broadcast, mpsc};
-use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 /// Serves commands until `Shutdown` (or every sender is gone) and the
@@ -28,8 +27,7 @@ pub(crate) async fn serve(
     deliverer: Deliverer,
     cancel: CancellationToken,
 ) -> OutboxStatus {
-    let mut running: HashMap<CommandId, CancellationToken> = HashMap::new();
-    let mut flows: JoinSet<CommandId> = JoinSet::new();
+    let mut flows = InFlight::default();
     let turns = Arc::new(Semaphore::new(ctx.config.commands_at_once.max(1)));
     let (mut closing, mut heard_all) = (false, false);
     while !(closing && flows.is_empty()) {
@@ -42,10 +40,9 @@ pub(crate) async fn serve(
                 Some(Command::Submit { id, change }) => {
                     ctx.emit(Event::Accepted { id: id.clone(), total: change.len() }).await;
                     let stop = cancel.child_token();
-                    running.insert(id.clone(), stop.clone());
                     let ctx = Arc::clone(&ctx);
                     let turn = Arc::clone(&turns).acquire_owned();
-                    flows.spawn(async move {
+                    flows.spawn(id.clone(), stop.clone(), async move {
                         // The semaphore is fair, so waiting commands start about in the
                         // order they came. One cancelled while it waits goes without its
                         // turn: its flow sends nothing and only records that it did not start.
@@ -62,15 +59,10 @@ pub(crate) async fn serve(
                         } else {
                             flows::run(&ctx, &id, change, &stop).await
                         };
-                        ctx.emit(Event::Finished { id: id.clone(), result }).await;
-                        id
+                        ctx.emit(Event::Finished { id, result }).await;
                     });
                 }
-                Some(Command::Cancel { id }) => {
-                    if let Some(stop) = running.get(&id) {
-                        stop.cancel();
-                    }
-                }
+                Some(Command::Cancel { id }) => flows.cancel(&id),
                 Some(Command::Refresh) if !closing => refresher.now(),
                 Some(Command::Reload) if !closing => refresher.whole(),
                 Some(Command::LoadRules) if !closing => {
@@ -99,9 +91,10 @@ pub(crate) async fn serve(
                 Some(Command::Shutdown) => closing = true,
                 None => (closing, heard_all) = (true, true),
             },
-            Some(done) = flows.join_next() => {
-                if let Ok(id) = done {
-                    running.remove(&id);
+            Some(ended) = flows.next() => {
+                if let Ended::Panicked { id, message } = ended {
+                    tracing::error!(command = %id, "a change's task panicked: {message}");
+                    ctx.emit(answer(id, Outcome::failed(PANICKED))).await;
                 }
             }
         }
@@ -114,6 +107,13 @@ pub(crate) async fn serve(
     ctx.outbox.close().await;
     status.borrow().clone()
 }
+
+/// A change whose task panicked: an internal fault, not the tenant's. It
+/// may have been sent; an intent it recorded without an outcome is read
+/// back at the next start.
+const PANICKED: &str = "the console met an internal fault while making this change and stopped it (the log file \
+     says where); it may have reached the tenant: look at the target before sending it again (the next start \
+     reads back what the audit log shows was sent)";
 
 /// The end of a command that has one outcome and no target of its own.
 fn answer(id: CommandId, outcome: Outcome) -> Event {

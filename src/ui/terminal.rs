@@ -1,7 +1,8 @@
 //! The terminal's lifecycle: raw mode, the alternate screen and mouse
 //! capture on the way in, and all of it undone on every way out: a normal
 //! quit or an error (the guard's `Drop`), a panic (a hook that restores
-//! before the default hook prints, so the message lands on a sane screen),
+//! before the default hook prints, so the message lands on a sane screen;
+//! but not for a task's panic the runtime catches while the console runs on),
 //! a signal (the driver returns, the guard drops), and Ctrl-Z (restore,
 //! stop, and set it all up again on `fg`).
 
@@ -14,12 +15,16 @@ use crossterm::terminal::{
 };
 use crossterm::{execute, queue};
 use std::io::{self, Write};
-use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Once, OnceLock};
+use std::thread::{self, ThreadId};
 
 /// Whether the terminal is in the console's modes, so that restoring twice
 /// (guard and panic hook) writes nothing the second time.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// The thread that took the terminal, the one the screen is drawn from.
+static OWNER: OnceLock<ThreadId> = OnceLock::new();
 
 /// Holds the terminal in the console's modes; dropping it gives it back.
 pub struct TerminalGuard {
@@ -30,6 +35,7 @@ impl TerminalGuard {
     /// Enters raw mode, the alternate screen and mouse capture, after
     /// installing the panic hook that undoes them.
     pub fn enter() -> io::Result<Self> {
+        OWNER.get_or_init(|| thread::current().id());
         install_panic_hook();
         let guard = Self { _private: () };
         enter_modes()?;
@@ -92,19 +98,42 @@ pub fn write_restore(out: &mut impl Write) -> io::Result<()> {
 }
 
 /// Installs, once, a panic hook that restores the terminal and then runs
-/// the hook that was there before (which prints the message).
+/// the hook that was there before (which prints the message), unless the
+/// screen outlives the panic.
 pub fn install_panic_hook() {
     static ONCE: Once = Once::new();
-    ONCE.call_once(|| chain_panic_hook(restore));
+    ONCE.call_once(|| chain_panic_hook(restore, outlived_here));
 }
 
-/// Puts `first` in front of the current panic hook.
-pub fn chain_panic_hook(first: fn()) {
+/// Puts `give_back` in front of the current panic hook, for a panic the
+/// screen does not outlive; one it outlives (`outlived`) goes to the log
+/// alone, since printed it would land over the screen.
+pub fn chain_panic_hook(give_back: fn(), outlived: fn() -> bool) {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        first();
+        if outlived() {
+            tracing::error!("{info}");
+            return;
+        }
+        give_back();
         previous(info);
     }));
+}
+
+/// Whether the screen outlives a panic on the current thread.
+fn outlived_here() -> bool {
+    let drawn_from = ACTIVE.load(Ordering::SeqCst).then(|| OWNER.get().copied()).flatten();
+    screen_outlives(drawn_from, thread::current().id(), tokio::runtime::Handle::try_current().is_ok())
+}
+
+/// Whether a panic on `thread` leaves the console running with the screen
+/// that `drawn_from` (when it is up) draws: one on a runtime's thread
+/// (`in_runtime`) other than the screen's own ends only its task, which the
+/// runtime catches (a change's flow, which the engine then reports failed).
+/// The screen's thread, or one of the console's own (reading the terminal),
+/// takes the terminal down with it.
+fn screen_outlives(drawn_from: Option<ThreadId>, thread: ThreadId, in_runtime: bool) -> bool {
+    in_runtime && drawn_from.is_some_and(|owner| owner != thread)
 }
 
 /// Stops this process with SIGTSTP, as the shell's job control expects;
@@ -183,6 +212,16 @@ mod tests {
             assert!(enter.contains(on), "{on:?} missing from {enter:?}");
             assert!(leave.contains(off), "{off:?} missing from {leave:?}");
         }
+    }
+
+    #[test]
+    fn only_a_runtime_tasks_panic_leaves_the_screen_up() {
+        let screen = thread::current().id();
+        let worker = thread::spawn(|| thread::current().id()).join().unwrap();
+        assert!(screen_outlives(Some(screen), worker, true), "a flow's task: the console runs on");
+        assert!(!screen_outlives(Some(screen), screen, true), "the screen's own thread");
+        assert!(!screen_outlives(Some(screen), worker, false), "a thread of the console's own");
+        assert!(!screen_outlives(None, worker, true), "no screen up: the message is printed");
     }
 
     #[test]
