@@ -2,10 +2,12 @@
 //! failed, counted on across a restart, an attempt cut short by a stop
 //! included.
 
+#[path = "closed_port/mod.rs"]
+mod closed_port;
 mod outbox_support;
 
+use closed_port::ClosedPort;
 use cxone_console::engine::outbox::{Deliverer, DeliveryConfig, Listing};
-use outbox_support::closed_port::ClosedPort;
 use outbox_support::{Answer, config, disposition, eventually, key, open, receiver, until};
 use std::sync::atomic::Ordering;
 use std::time::Duration;

@@ -1,11 +1,13 @@
 //! The deliverer against real loopback receivers: signatures, retries with a
 //! stable webhook-id, redirects, permanent failures, concurrency, status.
 
+#[path = "closed_port/mod.rs"]
+mod closed_port;
 mod outbox_support;
 
+use closed_port::ClosedPort;
 use cxone_console::engine::outbox::{Backoff, Deliverer, DeliveryConfig, DeliveryError, Message};
 use cxone_console::signing::Verdict;
-use outbox_support::closed_port::ClosedPort;
 use outbox_support::{Answer, config, disposition, key, open, receiver, receiver_on, until};
 use serde_json::json;
 use std::sync::atomic::Ordering;

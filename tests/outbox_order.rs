@@ -1,10 +1,12 @@
 //! A receiver that fails is held and probed, not hammered, and messages to
 //! it go in queue order: the oldest probes, the rest follow oldest first.
 
+#[path = "closed_port/mod.rs"]
+mod closed_port;
 mod outbox_support;
 
+use closed_port::ClosedPort;
 use cxone_console::engine::outbox::{Backoff, Deliverer, DeliveryConfig, Message, MessageId};
-use outbox_support::closed_port::ClosedPort;
 use outbox_support::{Answer, config, disposition, eventually, key, open, receiver, receiver_on, until};
 use std::sync::atomic::Ordering;
 use std::time::Duration;

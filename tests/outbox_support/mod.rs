@@ -4,9 +4,6 @@
 
 #![allow(dead_code)] // each test file uses its own subset
 
-#[path = "../closed_port/mod.rs"]
-pub mod closed_port;
-
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
