@@ -1,13 +1,24 @@
 //! Making text from a server safe to show: no control characters that could
-//! drive a terminal, and short enough to fit a status line.
+//! drive a terminal, no marks that reorder what is shown around them, and
+//! short enough to fit a status line.
 
 /// Longest server message kept in an error.
 pub const MAX_MESSAGE_CHARS: usize = 500;
 /// Longest excerpt of an undecodable body kept in an error.
 pub const MAX_EXCERPT_CHARS: usize = 120;
 
-/// `text` with control characters replaced and cut to `max` characters
-/// (an ellipsis marks the cut).
+/// Whether `c` must not reach a terminal as it is: a control character (C0
+/// and C1 alike: ESC, BEL, CR, the one-byte CSI), or a bidirectional
+/// override, embedding, isolate or mark, with which a name can show its
+/// characters, and what follows it on the line, in an order other than
+/// the one they have (the "Trojan Source" marks).
+pub fn unsafe_to_show(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with the characters unsafe to show replaced by spaces, and cut to
+/// `max` characters (an ellipsis marks the cut).
 pub fn sanitize(text: &str, max: usize) -> String {
     let mut out = String::with_capacity(text.len().min(max * 4));
     for (i, c) in text.trim().chars().enumerate() {
@@ -15,7 +26,7 @@ pub fn sanitize(text: &str, max: usize) -> String {
             out.push('…');
             break;
         }
-        out.push(if c.is_control() { ' ' } else { c });
+        out.push(if unsafe_to_show(c) { ' ' } else { c });
     }
     out
 }
@@ -36,6 +47,13 @@ mod tests {
     #[test]
     fn control_characters_never_reach_the_terminal() {
         assert_eq!(sanitize("bad\u{1b}[31m\r\nthing", 50), "bad [31m  thing");
+        assert_eq!(sanitize("one-byte \u{9b}31m CSI", 50), "one-byte  31m CSI");
+    }
+
+    #[test]
+    fn bidirectional_overrides_never_reorder_what_is_shown() {
+        assert_eq!(sanitize("Eve\u{202E}gnp.exe\u{2066}x\u{2069}\u{200F}", 50), "Eve gnp.exe x  ");
+        assert!(!unsafe_to_show('\u{200D}'), "the joiner inside emoji sequences stays");
     }
 
     #[test]

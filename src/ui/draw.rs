@@ -3,7 +3,9 @@
 use super::app::App;
 use super::layout;
 use super::panes::{self, audit, detail, footer, gauges, header, overlays, progress};
+use crate::api::text::unsafe_to_show;
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 
 pub fn draw(app: &App, frame: &mut Frame) {
     let area = frame.area();
@@ -31,4 +33,35 @@ pub fn draw(app: &App, frame: &mut Frame) {
     }
     footer::draw(frame, screen.footer, app);
     overlays::draw(frame, area, (screen.header, screen.footer), app);
+    strip_unsafe(frame.buffer_mut());
+}
+
+/// Text from the tenant reaches the frame as it came, in whichever pane,
+/// title or window shows it; what must not reach the terminal leaves it
+/// here, once for all of them. Control characters never get this far (the
+/// buffer drops them); a bidirectional mark, being of no width, rides
+/// along with the character before it in that character's cell.
+fn strip_unsafe(buffer: &mut Buffer) {
+    for cell in &mut buffer.content {
+        if cell.symbol().chars().any(unsafe_to_show) {
+            let kept: String = cell.symbol().chars().filter(|&c| !unsafe_to_show(c)).collect();
+            cell.set_symbol(if kept.is_empty() { " " } else { &kept });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::layout::Rect;
+    use ratatui::style::Style;
+
+    #[test]
+    fn no_bidirectional_mark_reaches_the_terminal() {
+        let mut buffer = Buffer::empty(Rect::new(0, 0, 16, 1));
+        buffer.set_string(0, 0, "Eve\u{202E}gnp.exe\u{2066}\u{200F}!", Style::default());
+        strip_unsafe(&mut buffer);
+        let shown: String = buffer.content.iter().map(|cell| cell.symbol()).collect();
+        assert_eq!(shown.trim_end(), "Evegnp.exe!");
+    }
 }
