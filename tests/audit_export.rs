@@ -115,3 +115,33 @@ fn an_unknown_format_is_refused_naming_the_field() {
     assert_eq!(refused.field, "format");
     assert_eq!("CSV".parse::<ExportFormat>().unwrap(), ExportFormat::Csv);
 }
+
+/// The tenant names its agents, contacts and actions as it likes: a CSV
+/// printed to a terminal or opened in a spreadsheet runs none of it.
+#[tokio::test]
+async fn csv_cells_carry_no_terminal_sequence_and_no_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    let (log, _) = AuditLog::open(&path).await.unwrap();
+    let hostile = "=HYPERLINK(\"http://x\")Ev\u{1b}]52;c;cHduZWQ=\u{7}il\u{9b}2J\r\u{202e}RTL";
+    let target = Target::contact("camp-1", "contact-1").named(hostile);
+    let entry = AuditEntry::outcome("c1", "contact_disposition", target, Outcome::Failed)
+        .reason("-2 retries left\nthen\tstopped");
+    log.append(entry).await.unwrap();
+    log.close().await;
+    let mut out = Vec::new();
+    export(&path, &mut out, ExportFormat::Csv, None).unwrap();
+    let text = String::from_utf8(out.clone()).unwrap();
+    assert!(!text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t')), "{text:?}");
+    assert!(!text.contains('\u{202e}'), "{text:?}");
+    let mut reader = csv::Reader::from_reader(out.as_slice());
+    let row = reader.records().next().unwrap().unwrap();
+    let cell =
+        |column: &str| row.get(CSV_COLUMNS.iter().position(|c| *c == column).unwrap()).unwrap().to_owned();
+    assert_eq!(
+        cell("targetName"),
+        "'=HYPERLINK(\"http://x\")Ev\\u{1b}]52;c;cHduZWQ=\\u{7}il\\u{9b}2J\\u{d}\\u{202e}RTL"
+    );
+    assert_eq!(cell("reason"), "'-2 retries left\nthen\tstopped", "line feeds and tabs stay");
+    assert_eq!(cell("targetId"), "contact-1", "a plain cell is as written");
+}

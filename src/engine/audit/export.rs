@@ -4,7 +4,9 @@
 //!   its line in the log, so an exported record's hash can still be checked.
 //! * **CSV** has a header and the fixed columns of [`CSV_COLUMNS`]; `target`
 //!   and `request` are flattened into their own columns, `before` and `after`
-//!   are their canonical JSON text, absent fields are empty cells.
+//!   are their canonical JSON text, absent fields are empty cells. It is for
+//!   people and spreadsheets, so no cell carries what would drive a terminal
+//!   or run as a formula (see [`for_people`]).
 //!
 //! `since` keeps the records whose time is at or after it. An unfinished last
 //! line (a log being written, or a torn write not yet repaired) is not a
@@ -12,6 +14,7 @@
 
 use super::canonical;
 use super::record::AuditRecord;
+use crate::api::text::unsafe_to_show;
 use serde::Serialize;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
@@ -159,7 +162,7 @@ impl<W: Write> Sink<'_, W> {
                 out.write_all(line)?;
                 *first = false;
             }
-            Self::Csv(csv) => csv.write_record(csv_row(record))?,
+            Self::Csv(csv) => csv.write_record(csv_row(record).map(for_people))?,
         }
         Ok(())
     }
@@ -211,6 +214,33 @@ fn csv_row(r: &AuditRecord) -> [String; CSV_COLUMNS.len()] {
         r.hash.to_hex(),
         text(&e.skip),
     ]
+}
+
+/// A cell as a terminal and a spreadsheet can take it. The tenant names
+/// agents, contacts and data actions as it likes: a character that would
+/// drive the terminal printing the file or reorder its line (ESC, a carriage
+/// return, a bidirectional override) is written as its escape, `\u{1b}`
+/// (line feeds and tabs stay); and a cell a spreadsheet would read as a
+/// formula (one opening with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return) is opened with `'`, which spreadsheets show as text.
+fn for_people(cell: String) -> String {
+    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let drives = |c: char| unsafe_to_show(c) && !matches!(c, '\n' | '\t');
+    if !formula && !cell.chars().any(drives) {
+        return cell;
+    }
+    let mut safe = String::with_capacity(cell.len() + 8);
+    if formula {
+        safe.push('\'');
+    }
+    for c in cell.chars() {
+        if drives(c) {
+            safe.extend(c.escape_unicode());
+        } else {
+            safe.push(c);
+        }
+    }
+    safe
 }
 
 /// A unit enum's name as the log writes it.
