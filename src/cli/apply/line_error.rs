@@ -1,5 +1,6 @@
 //! A broken rule of a batch file's line, as stderr and the report say it.
 
+use crate::api::text::sanitize;
 use crate::domain::FieldError;
 use serde::Serialize;
 use std::fmt;
@@ -13,14 +14,16 @@ pub struct LineError {
 }
 
 impl LineError {
-    /// A rule quotes what the line gave, which may be megabytes: the error
-    /// keeps its start, for stderr and the report alike.
+    /// A rule quotes what the line gave, which may be megabytes, and what
+    /// the tenant holds (its pause reasons, say), which may carry terminal
+    /// sequences: the error keeps the start of it, safe to print, for
+    /// stderr and the report alike.
     pub(super) fn new(line: usize, error: FieldError) -> Self {
-        let cut = |text: String, max: usize| match text.chars().nth(max) {
-            Some(_) => crate::api::text::sanitize(&text, max),
-            None => text,
-        };
-        Self { line, field: cut(error.field, MAX_FIELD_CHARS), rule: cut(error.rule, MAX_RULE_CHARS) }
+        Self {
+            line,
+            field: sanitize(&error.field, MAX_FIELD_CHARS),
+            rule: sanitize(&error.rule, MAX_RULE_CHARS),
+        }
     }
 }
 
@@ -32,5 +35,23 @@ pub(super) const MAX_RULE_CHARS: usize = 500;
 impl fmt::Display for LineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "line {}: {}: {}", self.line, self.field, self.rule)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::text::unsafe_to_show;
+
+    #[test]
+    fn a_rule_quoting_the_tenant_is_safe_to_print() {
+        let rule =
+            "\"Lunch\" is not one of the tenant's pause reasons: IT Issue\u{1b}]52;c;cHduZWQ=\u{7}\u{202e}";
+        let error = LineError::new(2, FieldError::new("pauseReason", rule));
+        let said = error.to_string();
+        assert!(!said.chars().any(unsafe_to_show), "{said:?}");
+        assert!(said.starts_with(
+            "line 2: pauseReason: \"Lunch\" is not one of the tenant's pause reasons: IT Issue"
+        ));
     }
 }

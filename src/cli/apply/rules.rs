@@ -66,11 +66,7 @@ pub(crate) async fn check(
             },
         };
         if let Err(invalid) = verdict {
-            errors.extend(invalid.errors().iter().map(|e| LineError {
-                line: line.number,
-                field: e.field.clone(),
-                rule: e.rule.clone(),
-            }));
+            errors.extend(invalid.errors().iter().map(|e| LineError::new(line.number, e.clone())));
         }
     }
     Ok(errors)
