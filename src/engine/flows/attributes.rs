@@ -5,6 +5,7 @@
 //! about to be sent, and one POST applies every entry or none. The tenant
 //! announces applied changes itself, through the callbacks of [`callbacks`].
 
+mod accept;
 mod callbacks;
 mod listener;
 mod registration;

@@ -103,9 +103,7 @@ pub(super) async fn serve(
         .route(PATH, post(receive))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(receiver);
-    if let Err(e) = axum::serve(socket, app).with_graceful_shutdown(stop.cancelled_owned()).await {
-        tracing::error!("the attribute callback listener stopped: {e}");
-    }
+    super::accept::serve(socket, app, stop).await;
 }
 
 async fn receive(State(receiver): State<Arc<Receiver>>, headers: HeaderMap, body: Bytes) -> StatusCode {
@@ -120,7 +118,7 @@ async fn receive(State(receiver): State<Arc<Receiver>>, headers: HeaderMap, body
         // 002's handler does: refused, it would be sent again and again.
         let event_type = payload.get("eventType").and_then(Value::as_str);
         if event_type != Some(ATTRIBUTES_UPDATED) {
-            tracing::warn!(event_type, "an attribute callback of another event type was ignored");
+            tracing::warn!(?event_type, "an attribute callback of another event type was ignored");
             return StatusCode::OK;
         }
         if payload.get("interactionId").and_then(Value::as_str).is_none() {
@@ -146,7 +144,9 @@ async fn receive(State(receiver): State<Arc<Receiver>>, headers: HeaderMap, body
     // What document 002 logs of each: never the values, which may be a
     // customer's.
     tracing::info!(
-        interaction_id = %callback.interaction_id,
+        // Debug, so that what the peer sent is escaped, not replayed into a
+        // terminal reading the log.
+        interaction_id = ?callback.interaction_id,
         attribute_count = callback.count(),
         callback_latency_ms = callback.callback_latency_ms,
         verified,

@@ -1,0 +1,59 @@
+//! The attribute-callback listener against peers that are not the tenant:
+//! anything on this machine can connect to it, and none may hold it.
+
+mod engine_support;
+
+use cxone_console::engine::{Change, Outcome};
+use engine_support::Rig;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// Connections a stalling peer opens: far more than the listener serves at once.
+const STALLED: usize = 200;
+/// The most the listener serves at once.
+const SERVED: usize = 32;
+
+fn open_descriptors() -> usize {
+    std::fs::read_dir("/proc/self/fd").expect("this process's descriptors").count()
+}
+
+/// Registers the console's callback listener; returns its address.
+async fn listener(rig: &mut Rig) -> String {
+    let watch = rig.outcome(Change::WatchAttributes).await;
+    let Outcome::Applied { data: Some(data), .. } = &watch else {
+        panic!("expected a registration, got {watch}")
+    };
+    let uri = url::Url::parse(data["uri"].as_str().expect("the listener's address")).expect("a URL");
+    format!("{}:{}", uri.host_str().expect("a host"), uri.port().expect("a port"))
+}
+
+/// A peer that opens hundreds of connections, each with half a request,
+/// takes a bounded number of the console's descriptors (the rest wait in
+/// the system's queue, unaccepted), and those it does get are closed once
+/// their headers are overdue.
+#[tokio::test]
+async fn stalled_connections_neither_take_the_consoles_descriptors_nor_stay_open() {
+    let mut rig = Rig::quiet().await;
+    let addr = listener(&mut rig).await;
+    let before = open_descriptors();
+    let mut stalled = Vec::new();
+    for _ in 0..STALLED {
+        let mut stream = TcpStream::connect(&addr).await.expect("the system queues the connection");
+        stream
+            .write_all(b"POST /callbacks/attributes HTTP/1.1\r\nhost: x\r\n")
+            .await
+            .expect("half a request");
+        stalled.push(stream);
+    }
+    // Long enough for an unbounded listener to have taken every one.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let taken = open_descriptors().saturating_sub(before + STALLED);
+    assert!(taken <= SERVED + 8, "{taken} descriptors taken for {STALLED} stalled connections");
+
+    let mut first = stalled.swap_remove(0);
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(20), first.read_to_end(&mut rest)).await;
+    assert!(matches!(closed, Ok(Ok(_))), "a connection whose headers never came is closed: {closed:?}");
+    rig.stop().await;
+}
