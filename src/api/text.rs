@@ -31,6 +31,28 @@ pub fn sanitize(text: &str, max: usize) -> String {
     out
 }
 
+/// Serialized JSON with every character unsafe to show inside its strings
+/// written as a `\u` escape: the same JSON to a program, nothing to drive
+/// the terminal it is printed on. serde_json escapes C0 controls itself but
+/// writes C1 controls and bidirectional marks as they are; outside strings
+/// JSON has no such character, and a raw line feed is its own layout.
+pub fn json_safe_to_show(json: String) -> String {
+    let escaped = |c: char| unsafe_to_show(c) && c != '\n';
+    if !json.chars().any(escaped) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 32);
+    for c in json.chars() {
+        if escaped(c) {
+            // Every character of the rule is in the basic plane: one escape.
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The start of a body as readable text, whatever its bytes.
 pub fn excerpt(body: &[u8]) -> String {
     // Decoding a prefix keeps a huge body from being copied just to be cut.
@@ -54,6 +76,15 @@ mod tests {
     fn bidirectional_overrides_never_reorder_what_is_shown() {
         assert_eq!(sanitize("Eve\u{202E}gnp.exe\u{2066}x\u{2069}\u{200F}", 50), "Eve gnp.exe x  ");
         assert!(!unsafe_to_show('\u{200D}'), "the joiner inside emoji sequences stays");
+    }
+
+    #[test]
+    fn json_keeps_its_meaning_and_loses_what_drives_a_terminal() {
+        let value = serde_json::json!({ "name": "Eve\u{9b}2J\u{202e}x\u{1b}", "n": [1, 2] });
+        let json = json_safe_to_show(serde_json::to_string_pretty(&value).unwrap());
+        assert!(!json.chars().any(|c| unsafe_to_show(c) && c != '\n'), "{json}");
+        assert!(json.contains(r"Eve\u009b2J\u202ex\u001b"), "{json}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&json).unwrap(), value);
     }
 
     #[test]

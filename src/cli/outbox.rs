@@ -4,6 +4,7 @@
 use super::signal::StopSignal;
 use super::webhooks;
 use super::{NOT_THROUGH, OK, say};
+use crate::api::text::json_safe_to_show;
 use crate::config::{self, Environment};
 use crate::engine::outbox::{self, Listing, OutboxStatus, no_url};
 use crate::engine::{Command, CommandId, Event, Finished, Outcome};
@@ -68,7 +69,7 @@ fn list(json: bool, profile: Option<&str>) -> Result<ExitCode> {
         tell!("warning: {}: {}", path.display(), lost.pending_words());
     }
     if json {
-        say(serde_json::to_string(&listing).context("writing the listing")?)?;
+        say(json_safe_to_show(serde_json::to_string(&listing).context("writing the listing")?))?;
     } else if !exists {
         say(format_args!("{}: no outbox yet; no webhook was ever queued", path.display()))?;
     } else {

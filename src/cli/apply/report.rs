@@ -3,6 +3,7 @@
 
 use super::batch::{Batch, Format, LineError, Shape};
 use super::entry::Line;
+use crate::api::text::json_safe_to_show;
 use crate::cli::webhooks::Webhooks;
 use crate::cli::{NOT_THROUGH, REFUSED};
 use crate::engine::{BatchReport, Outcome};
@@ -223,8 +224,8 @@ impl Report {
     /// Prints the report on stdout.
     pub fn print(&self) -> anyhow::Result<()> {
         let mut out = std::io::stdout().lock();
-        serde_json::to_writer_pretty(&mut out, self)?;
-        writeln!(out)?;
+        // The tenant's names and words are in it, and stdout may be a terminal.
+        writeln!(out, "{}", json_safe_to_show(serde_json::to_string_pretty(self)?))?;
         out.flush()?;
         Ok(())
     }
