@@ -20,13 +20,21 @@ pub struct CallInfo {
     pub idempotency_key: Option<String>,
     /// The tenant answered from its idempotency store: the write had already
     /// been applied by an earlier attempt or call with the same key.
-    pub replayed: bool,
-    /// The replay answers a key this client had never sent: another run
-    /// made the write first, and this call changed nothing.
-    pub replayed_from_elsewhere: bool,
+    pub replay: Option<Replay>,
     /// Requests that went out and got no answer (cut off, or timed out):
     /// a write among them may have been applied, whatever came after.
     pub unanswered: u32,
+}
+
+/// Whose write a replayed answer is the answer to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replay {
+    /// One of this call's own attempts, whose answer was lost.
+    OwnAttempt,
+    /// A key this client had never sent: another run (of this audit log,
+    /// before a restart, or of another) made the write first, and this call
+    /// changed nothing.
+    KeyNotSentHere,
 }
 
 impl CallInfo {
@@ -39,8 +47,7 @@ impl CallInfo {
             latency: Duration::ZERO,
             etag_sent: None,
             idempotency_key: None,
-            replayed: false,
-            replayed_from_elsewhere: false,
+            replay: None,
             unanswered: 0,
         }
     }

@@ -3,7 +3,7 @@
 //! [`ApiError`].
 
 use super::attempts::{self, Attempt, Failure};
-use super::call::{CallInfo, Reply};
+use super::call::{CallInfo, Replay, Reply};
 use super::config::ClientConfig;
 use super::dialect::{Call, CallSpec, Dialect, DocumentsDialect, RawReply};
 use super::error::{ApiError, ApiErrorKind};
@@ -169,11 +169,17 @@ impl Client {
         info.latency = started.elapsed();
         match outcome {
             Ok(reply) => {
-                info.replayed =
-                    reply.header("idempotent-replayed").is_some_and(|v| v.eq_ignore_ascii_case("true"));
-                // Only a first request of a key new to this client: after
-                // that, the replay may answer one of its own attempts.
-                info.replayed_from_elsewhere = info.replayed && first_send && attempt.sent == 1;
+                // Only a first request of a key new to this client answers
+                // someone else's write: after that, the replay may answer
+                // one of its own attempts.
+                info.replay = reply
+                    .header("idempotent-replayed")
+                    .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+                    .then_some(if first_send && attempt.sent == 1 {
+                        Replay::KeyNotSentHere
+                    } else {
+                        Replay::OwnAttempt
+                    });
                 match call.decode(&reply) {
                     Ok(value) => Ok(Reply { value, call: info }),
                     Err(e) => {

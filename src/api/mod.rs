@@ -21,7 +21,7 @@ pub(crate) mod text;
 mod token;
 mod transport;
 
-pub use call::{CallInfo, Reply};
+pub use call::{CallInfo, Replay, Reply};
 pub use client::Client;
 pub use config::{ClientConfig, DEFAULT_TOKEN_PATH, RetryPolicy};
 pub use dialect::{Dialect, DocumentsDialect};

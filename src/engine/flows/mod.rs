@@ -27,7 +27,7 @@ use super::context::Ctx;
 use super::event::{Finished, Outcome, Write};
 use super::metrics::{ErrorClass, Operation};
 use super::outbox::{Message, MessageId};
-use crate::api::CallInfo;
+use crate::api::{CallInfo, Replay};
 use serde_json::Value;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -101,7 +101,7 @@ impl<'a> Settled<'a> {
     /// webhook (that run sent its own) goes with it.
     fn made_elsewhere(self) -> Self {
         match self.call {
-            Some(call) if call.replayed_from_elsewhere && self.outcome.is_applied() => {
+            Some(call) if call.replay == Some(Replay::KeyNotSentHere) && self.outcome.is_applied() => {
                 let reason = "already applied by an earlier run elsewhere: the tenant answered this change's \
                               key from its idempotency store and changed nothing now; reload to see what the \
                               target holds today";
@@ -118,7 +118,7 @@ impl<'a> Settled<'a> {
     /// memory is; the log can.)
     fn applied_earlier(mut self) -> Self {
         if let (Some(call), Outcome::Applied { summary, .. }) = (&self.call, &mut self.outcome)
-            && call.replayed
+            && call.replay.is_some()
         {
             summary.push_str(
                 " (applied when first sent, before the restart: the tenant answered from its idempotency \
