@@ -1,7 +1,7 @@
 //! Tenant users and their agent status.
 
 use crate::api::guards::ETag;
-use crate::domain::agent_status::{AgentStatus, AgentStatusChange, Shift};
+use crate::domain::agent_status::{AgentStatus, AgentStatusChange, Shift, held_reason};
 use crate::domain::{Timestamp, UserId};
 use std::fmt;
 use std::time::Duration;
@@ -77,6 +77,12 @@ impl User {
     /// The end of a wrap-up still running at `now`.
     pub fn wrap_up_at(&self, now: Timestamp) -> Option<Timestamp> {
         self.wrap_up_until.filter(|until| *until > now)
+    }
+
+    /// The pause reason the user holds: only a Break's, not one the tenant
+    /// left behind on another status.
+    pub fn held_reason(&self) -> Option<&str> {
+        held_reason(self.status.known(), self.pause_reason.as_deref())
     }
 
     /// Whether the user already holds, at `now`, everything `change` would send.

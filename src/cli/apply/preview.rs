@@ -210,7 +210,7 @@ async fn agent(
             return Ok(refusal(line, unfit.said_of(user.named())));
         }
         if user.holds(&change, now) {
-            return Ok(unchanged(line, already(user.named(), &user.status, user.pause_reason.as_deref())));
+            return Ok(unchanged(line, already(user.named(), &user.status, user.held_reason())));
         }
         let before = json!({"status": user.status.to_string(), "pauseReason": user.pause_reason});
         let after = json!({"status": change.status.as_str(), "pauseReason": change.kept_reason()});

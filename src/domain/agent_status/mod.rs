@@ -52,6 +52,18 @@ impl AgentStatus {
         self == Self::Break
     }
 
+    /// Whether this status goes with a pause reason `given` or not, or the
+    /// rule it breaks: a Break needs one, and no other status takes one
+    /// (the tenant keeps a reason only with a Break: one given with another
+    /// status would be dropped without a word).
+    pub fn takes_reason(self, given: bool) -> Result<(), &'static str> {
+        match (self.needs_pause_reason(), given) {
+            (true, false) => Err("a Break needs a pause reason"),
+            (false, true) => Err("only a Break takes a pause reason"),
+            _ => Ok(()),
+        }
+    }
+
     pub fn parse_as(field: &str, raw: &str) -> Result<Self, FieldError> {
         const ONE_OF: &str = "one of Available, Busy, Break, Training, Offline";
         raw.parse().map_err(|()| match raw.trim() {
@@ -177,17 +189,13 @@ impl AgentStatusChange {
                 format!("{r:?} is not one of the tenant's pause reasons: {}", known.join(", ")),
             );
         }
-        match (status, &pause_reason) {
-            (Some(s), None) if s.needs_pause_reason() => {
-                p.push("pauseReason", "a Break needs a pause reason")
+        if let Some(s) = status
+            && let Err(rule) = s.takes_reason(pause_reason.is_some())
+        {
+            match pause_reason {
+                Some(_) => p.push("pauseReason", format!("{rule}; leave it empty for {s}")),
+                None => p.push("pauseReason", rule),
             }
-            // The tenant keeps a reason only with a Break: one given with
-            // another status would be dropped without a word.
-            (Some(other), Some(_)) if !other.needs_pause_reason() => p.push(
-                "pauseReason",
-                format!("only a Break takes a pause reason; leave it empty for {}", other.as_str()),
-            ),
-            _ => {}
         }
         let wrap_up_code = match draft.wrap_up_code.trim() {
             "" => None,
@@ -208,22 +216,31 @@ impl AgentStatusChange {
     }
 }
 
+/// The pause reason an agent in `status` holds with `reason` as read or
+/// sent: only a Break holds one (document 003: a Break needs a pause
+/// reason). A reason a tenant leaves behind on an agent in any other status
+/// (or one it does not know), or an empty one, is not held.
+pub fn held_reason(status: Option<AgentStatus>, reason: Option<&str>) -> Option<&str> {
+    reason.filter(|r| status == Some(AgentStatus::Break) && !r.trim().is_empty())
+}
+
 impl AgentStatusChange {
     /// The pause reason the tenant keeps: only a Break has one.
     pub fn kept_reason(&self) -> Option<&str> {
-        (self.status == AgentStatus::Break).then_some(self.pause_reason.as_deref()).flatten()
+        held_reason(Some(self.status), self.pause_reason.as_deref())
     }
 
     /// Whether an agent now in `status` with `pause_reason` shows what a
-    /// read can show of the change: its status and reason, and no wrap-up
-    /// left for it to end. What a read-back confirms a write by.
+    /// read can show of the change: its status and the reason it holds
+    /// (`held_reason`), and no wrap-up left for it to end. What a read-back
+    /// confirms a write by.
     pub fn shown_by(
         &self,
         status: Option<AgentStatus>,
         pause_reason: Option<&str>,
         in_wrap_up: bool,
     ) -> bool {
-        status == Some(self.status) && pause_reason == self.kept_reason() && !in_wrap_up
+        status == Some(self.status) && held_reason(status, pause_reason) == self.kept_reason() && !in_wrap_up
     }
 
     /// Whether an agent now in `status` with `pause_reason` already holds
@@ -307,6 +324,18 @@ mod tests {
     }
 
     #[test]
+    fn only_a_break_holds_a_pause_reason() {
+        let on = |status| held_reason(Some(status), Some("Queue Full"));
+        assert_eq!(on(AgentStatus::Break), Some("Queue Full"));
+        for status in AgentStatus::ALL.into_iter().filter(|s| *s != AgentStatus::Break) {
+            assert_eq!(on(status), None, "left behind on {status}");
+        }
+        assert_eq!(held_reason(None, Some("Queue Full")), None, "a status this console does not know");
+        assert_eq!(held_reason(Some(AgentStatus::Break), Some(" ")), None, "an empty reason");
+        assert_eq!(held_reason(Some(AgentStatus::Break), None), None);
+    }
+
+    #[test]
     fn an_agent_holds_a_change_only_with_its_reason_and_no_wrap_up_to_end() {
         let reasons = PauseReasons::default();
         let pause = AgentStatusChange::validate(&draft("Break", "Queue Full"), &reasons).unwrap();
@@ -324,6 +353,9 @@ mod tests {
         let coded = AgentStatusChange::validate(&coded, &reasons).unwrap();
         assert!(!coded.held_by(Some(AgentStatus::Busy), None, false), "a wrap-up code a read cannot show");
         assert!(coded.shown_by(Some(AgentStatus::Busy), None, false));
+        // A reason a tenant left behind on a Busy agent is not theirs.
+        assert!(busy.held_by(Some(AgentStatus::Busy), Some("Queue Full"), false));
+        assert!(!pause.held_by(Some(AgentStatus::Busy), Some("Queue Full"), false));
         assert_eq!(
             already("Ana Ito (u-1)", "Break", Some("Queue Full")),
             "agent Ana Ito (u-1) is already Break (Queue Full)"

@@ -6,6 +6,7 @@
 
 use crate::api::dialect::CallSpec;
 use crate::api::{Client, ETag, IdempotencyKey};
+use crate::domain::agent_status::AgentStatus;
 use crate::domain::interaction_disposition::{Disposition, InteractionDisposition};
 use crate::engine::audit::{Method, RequestInfo, TargetKind};
 use serde::Deserialize;
@@ -114,7 +115,7 @@ pub(crate) enum Intended {
     Deprecated,
     OutcomeCode(String),
     Status {
-        status: String,
+        status: AgentStatus,
         pause_reason: Option<String>,
     },
     /// A webhook registration by its name and the address it calls.
@@ -166,10 +167,13 @@ impl Intended {
             (TargetKind::Contact, _) => {
                 text("outcomeCode").map(Self::OutcomeCode).ok_or_else(|| missing("outcomeCode"))
             }
-            (TargetKind::User, _) => Ok(Self::Status {
-                status: text("status").ok_or_else(|| missing("status"))?,
-                pause_reason: text("pauseReason"),
-            }),
+            (TargetKind::User, _) => {
+                let status = text("status").ok_or_else(|| missing("status"))?;
+                let status = status
+                    .parse()
+                    .map_err(|()| format!("the intended status {status:?} is not one this console sets"))?;
+                Ok(Self::Status { status, pause_reason: text("pauseReason") })
+            }
             (TargetKind::Webhook, action::REGISTER_CALLBACKS) => Ok(Self::Registered {
                 name: text("name").ok_or_else(|| missing("name"))?,
                 uri: text("uri").ok_or_else(|| missing("uri"))?,
@@ -237,8 +241,11 @@ mod tests {
         let user = json!({"status": "Break", "pauseReason": "Lunch"});
         assert_eq!(
             Intended::read(TargetKind::User, "anything", None, Some(&user)),
-            Ok(Intended::Status { status: "Break".into(), pause_reason: Some("Lunch".into()) })
+            Ok(Intended::Status { status: AgentStatus::Break, pause_reason: Some("Lunch".into()) })
         );
+        let other =
+            Intended::read(TargetKind::User, "x", None, Some(&json!({"status": "Lunch"}))).unwrap_err();
+        assert!(other.contains("\"Lunch\" is not one this console sets"), "{other}");
         let err = Intended::read(TargetKind::User, "x", None, Some(&json!({}))).unwrap_err();
         assert!(err.contains("no status"), "{err}");
         assert!(Intended::read(TargetKind::User, "x", None, None).is_err());

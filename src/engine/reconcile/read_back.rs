@@ -3,6 +3,7 @@
 use super::announcements;
 use super::intents::{Intended, attributes_state, dispositions_state, same_dispositions};
 use crate::api::{ApiError, ApiErrorKind, Client};
+use crate::domain::agent_status::{AgentStatusChange, DirectiveFlags, with_reason};
 use crate::domain::attributes::same_value;
 use crate::domain::{CampaignId, ContactId, DataActionId, FieldError, InteractionId, Timestamp, UserId};
 use crate::engine::audit::Target;
@@ -139,22 +140,31 @@ pub(super) async fn read(
         Intended::Status { status, pause_reason } => {
             let id = UserId::parse(&target.id)?;
             let user = again(|| api.user(&id)).await?.value;
-            let held_status = user.status.to_string();
-            let state = json!({ "status": held_status, "pauseReason": user.pause_reason });
-            let reason_held = pause_reason.is_none() || user.pause_reason == *pause_reason;
+            let state = json!({ "status": user.status.to_string(), "pauseReason": user.pause_reason });
+            let now = Timestamp::now();
             // A landed write ends a wrap-up (or is refused during one), so an
             // agent still in one shows the status from before it, as the
             // flow that sent it would have found it.
-            if let Some(until) = user.wrap_up_at(Timestamp::now()) {
+            if let Some(until) = user.wrap_up_at(now) {
                 let detail =
-                    format!("the agent is {held_status} but in wrap-up until {}", until.up_to_the_second());
+                    format!("the agent is {} but in wrap-up until {}", user.status, until.up_to_the_second());
                 return Ok(Found::NotApplied { state, detail });
             }
-            Ok(if held_status == *status && reason_held {
-                let webhook = announcements::agent_status(user.id.as_str(), status, None);
+            // What a read can show of the change, as the flow's own read-back
+            // compares it: the status, and the reason only a Break holds.
+            let change = AgentStatusChange {
+                user_id: id,
+                status: *status,
+                pause_reason: pause_reason.clone(),
+                wrap_up_code: None,
+                flags: DirectiveFlags::default(),
+            };
+            Ok(if user.shows(&change, now) {
+                let webhook = announcements::agent_status(user.id.as_str(), status.as_str(), None);
                 Found::Applied { state, webhook: Some(webhook), detail: format!("the agent is {status}") }
             } else {
-                Found::NotApplied { state, detail: format!("the agent is {held_status}") }
+                let held = with_reason(&user.status, user.held_reason());
+                Found::NotApplied { state, detail: format!("the agent is {held}") }
             })
         }
         Intended::Registered { name, uri } => {

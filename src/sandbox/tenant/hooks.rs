@@ -108,6 +108,15 @@ impl Tenant {
             .ok_or_else(|| not_found(USER, id))
     }
 
+    /// Leaves `reason` behind on an agent whatever their status, as a tenant
+    /// that keeps a Break's reason after the Break ends would; the status
+    /// and the tag stay as they are. Only a Break holds a reason (document
+    /// 003), so the agent still holds their status alone.
+    pub fn leave_pause_reason(&self, id: &str, reason: &str) -> Result<(), Failure> {
+        let mut data = self.lock();
+        data.users.edit(id, |u| u.pause_reason = Some(reason.to_string())).ok_or_else(|| not_found(USER, id))
+    }
+
     /// Changes an interaction as another supervisor would, so a tag read
     /// before is stale; returns the new tag.
     pub fn edit_interaction_elsewhere(&self, id: &str) -> Result<ETag, Failure> {

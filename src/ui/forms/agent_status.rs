@@ -8,8 +8,8 @@ use super::{
 use crate::api::model::User;
 use crate::domain::Timestamp;
 use crate::domain::agent_status::{
-    AgentStatus, AgentStatusChange, AgentStatusDraft, DirectiveFlags, PauseReasons, Shift, Unfit, role_fit,
-    shift_fit, with_reason,
+    AgentStatus, AgentStatusChange, AgentStatusDraft, DirectiveFlags, PauseReasons, Shift, Unfit,
+    held_reason, role_fit, shift_fit, with_reason,
 };
 use crate::ui::entity::Directory;
 use crate::ui::panes::format;
@@ -23,7 +23,7 @@ pub(super) fn open(users: Vec<User>, status: Option<&str>, reason: Option<&str>,
         _ => None,
     };
     let current = status.or(only.and_then(|u| u.status.known()).map(AgentStatus::as_str));
-    let reason = reason.or(only.and_then(|u| u.pause_reason.as_deref())).unwrap_or("");
+    let reason = reason.or(only.and_then(User::held_reason)).unwrap_or("");
     // Namesakes are told apart once the form is checked against the agents loaded.
     let title = title(&users, &Directory::default());
     let fields = vec![
@@ -90,7 +90,10 @@ fn reasons(rules: &Rules, kept: &str) -> Vec<Opt> {
 }
 
 pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> Check {
-    let on_break = fields.first().is_some_and(|f| f.value() == AgentStatus::Break.as_str());
+    let chosen: Option<AgentStatus> = fields.first().and_then(|f| f.value().parse().ok());
+    // Only a state that takes a reason sends one, and checks it against the
+    // tenant's list.
+    let on_break = chosen.is_some_and(AgentStatus::needs_pause_reason);
     if let Some(field) = fields.get_mut(1) {
         // Kept for a move back to Break, but neither shown in the plan nor
         // sent with another state: the review must say all that is sent.
@@ -105,11 +108,10 @@ pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> 
     let mut check = Check::default();
     // The tenant's list only matters to a state that takes a reason: while
     // it is being read, or could not be, any other state can still go.
-    let needs_reason = value(0).parse().is_ok_and(AgentStatus::needs_pause_reason);
     let none_read = PauseReasons::new(Vec::<String>::new());
     let reasons = match facts.rules.book() {
         Some(book) => &*book.pause_reasons,
-        None if !needs_reason => &none_read,
+        None if !on_break => &none_read,
         None => {
             check.note("", facts.rules.missing("pause reasons"));
             return check;
@@ -145,7 +147,8 @@ pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> 
     if users.is_empty() {
         check.note("", "no agent is selected");
     }
-    let after = after_text(&value(0), &value(1));
+    let reason = value(1);
+    let after = with_reason(value(0), held_reason(chosen, Some(&reason)));
     let title = match users {
         [one] if facts.directory.has_namesake(one.id.as_str(), &one.display_name()) => {
             format!("Change the state of {}?", agent_name(one, facts.directory))
@@ -170,8 +173,8 @@ pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> 
 }
 
 fn line(user: &User, change: &AgentStatusChange, facts: &Facts<'_>, names: &Names) -> PlanLine {
-    let before = after_text(&user.status.to_string(), user.pause_reason.as_deref().unwrap_or(""));
-    let after = after_text(change.status.as_str(), change.kept_reason().unwrap_or(""));
+    let before = with_reason(&user.status, user.held_reason());
+    let after = with_reason(change.status, change.kept_reason());
     // The line names the agent already; the id would only repeat it.
     let unfit = role_fit(user.role_names())
         .and_then(|()| shift_fit(user.shift, facts.now))
@@ -213,11 +216,4 @@ fn unfit_text(unfit: Unfit, now: Timestamp) -> String {
         format!("it ended at {} UTC, {} ago", at(end), apart(now - end))
     };
     format!("is outside their shift ({when}); changes are refused outside scheduled hours")
-}
-
-/// A state as the screen writes it: "Break (Queue Full)". Only a Break
-/// keeps its reason.
-fn after_text(status: &str, reason: &str) -> String {
-    let on_break = status == AgentStatus::Break.as_str();
-    with_reason(status, Some(reason).filter(|r| on_break && !r.is_empty()))
 }

@@ -14,7 +14,7 @@ use crate::api::model::User;
 use crate::api::{ApiError, CallInfo, IdempotencyKey, Reply};
 use crate::domain::Timestamp;
 use crate::domain::agent_status::{
-    AgentStatus, AgentStatusChange, AgentStatusDraft, PauseReasons, already, role_fit, shift_fit, with_reason,
+    AgentStatusChange, AgentStatusDraft, PauseReasons, already, role_fit, shift_fit, with_reason,
 };
 use crate::engine::audit::{Target, TargetKind};
 use crate::engine::command::{CommandId, Item};
@@ -304,7 +304,7 @@ fn refused(reason: impl std::fmt::Display) -> Ending {
 }
 
 fn unchanged(user: &User) -> Ending {
-    let reason = already(user.named(), &user.status, user.pause_reason.as_deref());
+    let reason = already(user.named(), &user.status, user.held_reason());
     Ending::new(Outcome::skipped(Outcome::UNCHANGED, reason))
 }
 
@@ -326,10 +326,7 @@ fn with_wrap_up(change: &AgentStatusChange, mut state: Value) -> Value {
 /// What `user` holds, its pause reason with it: a change from one reason
 /// to another under the same status still says what it replaced.
 fn holding(user: &User) -> String {
-    // A reason only goes with a break: one a tenant leaves behind on an
-    // Available agent is not what the agent holds.
-    let on_break = user.status.known() == Some(AgentStatus::Break);
-    with_reason(&user.status, user.pause_reason.as_deref().filter(|r| on_break && !r.is_empty()))
+    with_reason(&user.status, user.held_reason())
 }
 
 fn described(change: &AgentStatusChange) -> String {

@@ -50,11 +50,13 @@ pub(super) fn state(rest: &str, scope: &Scope<'_>) -> Result<PaletteCommand, Str
             format!("{status:?} is not a status; use Available, Busy, Break, Training or Offline")
         })?;
     let reason = reason.iter().map(|word| unquoted(word)).collect::<Vec<_>>().join(" ");
-    // As a file's line or the form would: a reason never goes with another state.
-    if !reason.is_empty() && status != AgentStatus::Break {
-        return Err(format!(
-            "only a Break takes a pause reason: write state {status} alone, or state Break {reason}"
-        ));
+    // The domain's rule, as a file's line or the form would meet it: a
+    // reason never goes with another state. A Break without one opens the
+    // form, where it is picked.
+    if !reason.is_empty()
+        && let Err(rule) = status.takes_reason(true)
+    {
+        return Err(format!("{rule}: write state {status} alone, or state Break {reason}"));
     }
     let reason = match reason.as_str() {
         "" => None,
