@@ -8,7 +8,7 @@ mod recovery_support;
 
 use axum::http::{Method, StatusCode};
 use cxone_console::domain::agent_status::{AgentStatus, AgentStatusDraft};
-use cxone_console::engine::audit::{Target, TargetKind};
+use cxone_console::engine::audit::{RecordKind, Target, TargetKind};
 use cxone_console::engine::{Change, CommandId, Item, Outcome};
 use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
 use engine_support::Rig;
@@ -62,6 +62,13 @@ async fn a_write_read_back_under_a_reason_left_behind_is_landed_for_the_flow_and
     let outcome = to(&mut rig, "Training").await;
     assert!(outcome.is_applied(), "{outcome:?}");
     assert!(outcome.text().contains("confirmed by reading it back"), "{outcome}");
+    // Recorded as held: the reason left behind is in neither state.
+    let records = rig.audit_records();
+    let sent = records.iter().find(|r| r.entry.kind == RecordKind::Intent).expect("an intent");
+    assert_eq!(sent.entry.before, Some(json!({"status": "Available", "pauseReason": null})));
+    let ended = records.iter().find(|r| r.entry.kind == RecordKind::Outcome).expect("an outcome");
+    let after = ended.entry.after.as_ref().expect("the state after");
+    assert_eq!((&after["status"], &after["pauseReason"]), (&json!("Training"), &json!(null)));
     let (sandbox, _) = rig.stop().await;
     let held = sandbox.state().tenant.user(AGENT).expect("the agent").value;
     assert_eq!((held.status, held.pause_reason.as_deref()), (AgentStatus::Training, Some(LEFT)));

@@ -35,6 +35,8 @@ pub use event::{
 pub(crate) use flows::again;
 /// Data actions by name, as batch files name them.
 pub(crate) use flows::{data_actions_by_name, one_action_named};
+/// An agent's status and reason as a status change records them.
+pub(crate) use reconcile::intents::agent_state;
 pub use row_key::{row_key, row_key_parts};
 
 use crate::api::Client;

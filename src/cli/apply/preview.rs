@@ -17,7 +17,7 @@ use crate::domain::contact_disposition::{ContactDispositionDraft, OutcomeCode, S
 use crate::domain::interaction_disposition::{Disposition, DispositionDraft, closed};
 use crate::domain::{CampaignId, ContactId, FieldError, Invalid, Timestamp};
 use crate::engine::Outcome;
-use crate::engine::again;
+use crate::engine::{again, agent_state};
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
 
@@ -212,8 +212,8 @@ async fn agent(
         if user.holds(&change, now) {
             return Ok(unchanged(line, already(user.named(), &user.status, user.held_reason())));
         }
-        let before = json!({"status": user.status.to_string(), "pauseReason": user.pause_reason});
-        let after = json!({"status": change.status.as_str(), "pauseReason": change.kept_reason()});
+        let before = agent_state(&user.status, user.pause_reason.as_deref());
+        let after = agent_state(&UserStatus::Known(change.status), change.pause_reason.as_deref());
         let report = match user.wrap_up_at(now).filter(|_| change.flags.respect_wrap_up) {
             Some(until) => LineReport::new(
                 line,

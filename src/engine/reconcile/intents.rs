@@ -5,8 +5,9 @@
 //! intended state that recovery would misread.
 
 use crate::api::dialect::CallSpec;
+use crate::api::model::UserStatus;
 use crate::api::{Client, ETag, IdempotencyKey};
-use crate::domain::agent_status::AgentStatus;
+use crate::domain::agent_status::{AgentStatus, held_reason};
 use crate::domain::interaction_disposition::{Disposition, InteractionDisposition};
 use crate::engine::audit::{Method, RequestInfo, TargetKind};
 use serde::Deserialize;
@@ -90,6 +91,14 @@ pub(crate) fn intended_dispositions(change: &InteractionDisposition) -> Value {
 /// `{"attributes": {key: value, …}}`: every attribute an interaction holds.
 pub(crate) fn attributes_state(attributes: &Map<String, Value>) -> Value {
     json!({ "attributes": attributes })
+}
+
+/// `{"status": …, "pauseReason": …}`: an agent's status and the pause
+/// reason they hold with it (only a Break's: see `held_reason`), as a status
+/// change's intent and outcome record it, before and after, and start-up
+/// reads the intended one back.
+pub(crate) fn agent_state(status: &UserStatus, pause_reason: Option<&str>) -> Value {
+    json!({ "status": status.to_string(), "pauseReason": held_reason(status.known(), pause_reason) })
 }
 
 /// What each recorded action intended, read back from an intent record.
@@ -251,6 +260,26 @@ mod tests {
         assert!(Intended::read(TargetKind::User, "x", None, None).is_err());
         let err = Intended::read(TargetKind::Interaction, "mystery", None, Some(&json!({}))).unwrap_err();
         assert!(err.contains("mystery"), "{err}");
+    }
+
+    /// The state a status change records is the one start-up reads back,
+    /// and a reason never goes with a status other than a Break.
+    #[test]
+    fn an_agents_state_round_trips_through_the_intended_state() {
+        let read = |status, reason| {
+            let state = agent_state(&UserStatus::Known(status), reason);
+            Intended::read(TargetKind::User, action::AGENT_STATUS, None, Some(&state))
+        };
+        assert_eq!(
+            read(AgentStatus::Break, Some("Lunch")),
+            Ok(Intended::Status { status: AgentStatus::Break, pause_reason: Some("Lunch".into()) })
+        );
+        assert_eq!(
+            read(AgentStatus::Busy, Some("Lunch")),
+            Ok(Intended::Status { status: AgentStatus::Busy, pause_reason: None })
+        );
+        let other = agent_state(&UserStatus::Other("Lunch".into()), Some("Lunch"));
+        assert_eq!(other, json!({"status": "Lunch", "pauseReason": null}));
     }
 
     /// A deploy's intent names the actions of its name held before it, or,

@@ -1,7 +1,7 @@
 //! Reading a change's target back and comparing it with what was intended.
 
 use super::announcements;
-use super::intents::{Intended, attributes_state, dispositions_state, same_dispositions};
+use super::intents::{Intended, agent_state, attributes_state, dispositions_state, same_dispositions};
 use crate::api::{ApiError, ApiErrorKind, Client};
 use crate::domain::agent_status::{AgentStatusChange, DirectiveFlags, with_reason};
 use crate::domain::attributes::same_value;
@@ -140,7 +140,7 @@ pub(super) async fn read(
         Intended::Status { status, pause_reason } => {
             let id = UserId::parse(&target.id)?;
             let user = again(|| api.user(&id)).await?.value;
-            let state = json!({ "status": user.status.to_string(), "pauseReason": user.pause_reason });
+            let state = agent_state(&user.status, user.pause_reason.as_deref());
             let now = Timestamp::now();
             // A landed write ends a wrap-up (or is refused during one), so an
             // agent still in one shows the status from before it, as the

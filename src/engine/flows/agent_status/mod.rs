@@ -10,7 +10,7 @@
 
 use super::Trail;
 use super::ending::{Ending, Tries, again, not_landed, pause, unsettled};
-use crate::api::model::User;
+use crate::api::model::{User, UserStatus};
 use crate::api::{ApiError, CallInfo, IdempotencyKey, Reply};
 use crate::domain::Timestamp;
 use crate::domain::agent_status::{
@@ -22,7 +22,7 @@ use crate::engine::context::Ctx;
 use crate::engine::event::{BatchReport, Event, Finished, Outcome, Write};
 use crate::engine::metrics::{ErrorClass, Operation};
 use crate::engine::reconcile::announcements;
-use crate::engine::reconcile::intents::{action, planned};
+use crate::engine::reconcile::intents::{action, agent_state, planned};
 use compliance::{Check, Compliance, ShiftCheck};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
@@ -141,7 +141,7 @@ impl Flow<'_> {
         };
         let spec = self.ctx.api.dialect().set_agent_status(&change).spec;
         let (request, body) = planned(&self.ctx.api, &spec, user.etag.as_ref(), Some(&key));
-        let before = json!({ "status": user.status.to_string(), "pauseReason": user.pause_reason });
+        let before = agent_state(&user.status, user.pause_reason.as_deref());
         if let Err(outcome) = trail.intent(request, &body, Some(before), Some(state(&change))).await {
             return self.noted(Ending::new(outcome));
         }
@@ -202,10 +202,7 @@ impl Flow<'_> {
             let error = match written {
                 Ok(reply) => {
                     self.compliance.accepted(change);
-                    let after = json!({
-                        "status": reply.value.status.to_string(),
-                        "pauseReason": reply.value.pause_reason,
-                    });
+                    let after = agent_state(&reply.value.status, reply.value.pause_reason.as_deref());
                     return self.applied(change, &user, after, reply.call, "");
                 }
                 Err(e) => e,
@@ -239,8 +236,7 @@ impl Flow<'_> {
         match self.read(change).await {
             // A wrap-up code the read cannot show is taken as sent with the rest.
             Ok(now) if now.value.shows(change, Timestamp::now()) => {
-                let after =
-                    json!({ "status": now.value.status.to_string(), "pauseReason": now.value.pause_reason });
+                let after = agent_state(&now.value.status, now.value.pause_reason.as_deref());
                 self.applied(change, before, after, (*error.call).clone(), " (confirmed by reading it back)")
             }
             Ok(_) => Ending::error(&not_landed(error)),
@@ -278,7 +274,7 @@ impl Flow<'_> {
             user.named(),
             described(change)
         );
-        let after = json!({ "status": user.status.to_string(), "pauseReason": user.pause_reason });
+        let after = agent_state(&user.status, user.pause_reason.as_deref());
         let webhook = announcements::agent_status(change.user_id.as_str(), change.status.as_str(), None);
         Ending {
             after: Some(with_wrap_up(change, after)),
@@ -310,7 +306,7 @@ fn unchanged(user: &User) -> Ending {
 
 /// The state the change leaves, as the intent records it for reconciliation.
 fn state(change: &AgentStatusChange) -> Value {
-    with_wrap_up(change, json!({ "status": change.status.as_str(), "pauseReason": change.kept_reason() }))
+    with_wrap_up(change, agent_state(&UserStatus::Known(change.status), change.pause_reason.as_deref()))
 }
 
 /// `state` with the wrap-up code the change sent, when it sent one: the
