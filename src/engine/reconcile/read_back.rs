@@ -1,9 +1,11 @@
 //! Reading a change's target back and comparing it with what was intended.
 
 use super::announcements;
-use super::intents::{Intended, agent_state, attributes_state, dispositions_state, same_dispositions};
+use super::intents::{
+    DispositionFacts, Intended, agent_state, attributes_state, dispositions_state, same_dispositions,
+};
 use crate::api::{ApiError, ApiErrorKind, Client};
-use crate::domain::agent_status::{AgentStatusChange, DirectiveFlags, with_reason};
+use crate::domain::agent_status::{AgentStatus, AgentStatusChange, DirectiveFlags, with_reason};
 use crate::domain::attributes::same_value;
 use crate::domain::{CampaignId, ContactId, DataActionId, FieldError, InteractionId, Timestamp, UserId};
 use crate::engine::audit::Target;
@@ -54,150 +56,182 @@ pub(super) async fn read(
     since: OffsetDateTime,
 ) -> Result<Found, Unreadable> {
     match intended {
-        Intended::Dispositions(wanted) => {
-            let id = InteractionId::parse(&target.id)?;
-            let held = again(|| api.interaction(&id)).await?.value.dispositions;
-            let state = dispositions_state(&held);
-            Ok(if same_dispositions(&held, wanted) {
-                let webhook = announcements::interaction_disposition(id.as_str(), &held, None);
-                Found::Applied { state, webhook: Some(webhook), detail: "the interaction holds them".into() }
-            } else {
-                Found::NotApplied { state, detail: "the interaction holds other dispositions".into() }
-            })
-        }
-        Intended::Attributes { before, after } => {
-            let id = InteractionId::parse(&target.id)?;
-            let snapshot = again(|| api.attributes(&id)).await?.value;
-            let held: Map<String, Value> =
-                snapshot.attributes.into_iter().map(|a| (a.key, a.value)).collect();
-            let state = attributes_state(&held);
-            Ok(match attribute_difference(before, after, &held) {
-                None => {
-                    Found::Applied { state, webhook: None, detail: "every attribute is as intended".into() }
-                }
-                Some(key) => Found::NotApplied { state, detail: format!("{key:?} is not as intended") },
-            })
-        }
+        Intended::Dispositions(wanted) => dispositions(api, target, wanted).await,
+        Intended::Attributes { before, after } => attributes(api, target, before, after).await,
         Intended::Deployed { name, version, handler_url, known_before } => {
-            let known_before = known_before.as_deref();
-            let found =
-                action_names::deployed_since(api, name, version, handler_url, since, known_before).await?;
-            Ok(match found.map(|action| action.id) {
-                Some(id) => Found::Applied {
-                    state: json!({ "id": id, "name": name, "version": version }),
-                    webhook: None,
-                    detail: format!("it was deployed as {id}"),
-                },
-                None => Found::NotApplied {
-                    state: json!({}),
-                    detail: format!("no action {name} {version} was created after the intent"),
-                },
-            })
+            deployed(api, (name, version, handler_url), since, known_before.as_deref()).await
         }
-        Intended::Version(version) => {
-            let id = DataActionId::parse(&target.id)?;
-            let action = again(|| api.data_action(&id)).await?.value;
-            let state =
-                json!({ "version": action.version.to_string(), "isDeprecated": action.is_deprecated });
-            let held = action.version.to_string() == *version
-                || action.versions.iter().any(|v| v.version == *version);
-            Ok(if held {
-                Found::Applied { state, webhook: None, detail: format!("version {version} is deployed") }
-            } else {
-                Found::NotApplied { state, detail: format!("the action is at version {}", action.version) }
-            })
-        }
-        Intended::Deprecated => {
-            let id = DataActionId::parse(&target.id)?;
-            let action = again(|| api.data_action(&id)).await?.value;
-            let state =
-                json!({ "version": action.version.to_string(), "isDeprecated": action.is_deprecated });
-            Ok(if action.is_deprecated {
-                Found::Applied { state, webhook: None, detail: "the action is deprecated".into() }
-            } else {
-                Found::NotApplied { state, detail: "the action is still live".into() }
-            })
-        }
-        Intended::OutcomeCode(code) => {
-            let campaign = CampaignId::parse(target.campaign.as_deref().unwrap_or_default())?;
-            let id = ContactId::parse(&target.id)?;
-            let contact = again(|| api.contact(&campaign, &id)).await?.value;
-            let state = json!({ "outcomeCode": contact.outcome_code, "agentId": contact.agent_id });
-            Ok(if contact.outcome_code.as_deref() == Some(code.as_str()) {
-                let webhook = announcements::contact_disposition(
-                    campaign.as_str(),
-                    contact.id.as_str(),
-                    code,
-                    contact.agent_id.as_deref(),
-                    None,
-                );
-                Found::Applied { state, webhook: Some(webhook), detail: format!("the contact holds {code}") }
-            } else {
-                let held = contact.outcome_code.as_deref().unwrap_or("no outcome");
-                Found::NotApplied { state, detail: format!("the contact holds {held}") }
-            })
-        }
+        Intended::Version(version) => data_action_version(api, target, version).await,
+        Intended::Deprecated => deprecated(api, target).await,
+        Intended::OutcomeCode(code) => outcome_code(api, target, code).await,
         Intended::Status { status, pause_reason } => {
-            let id = UserId::parse(&target.id)?;
-            let user = again(|| api.user(&id)).await?.value;
-            let state = agent_state(&user.status, user.pause_reason.as_deref());
-            let now = Timestamp::now();
-            // A landed write ends a wrap-up (or is refused during one), so an
-            // agent still in one shows the status from before it, as the
-            // flow that sent it would have found it.
-            if let Some(until) = user.wrap_up_at(now) {
-                let detail =
-                    format!("the agent is {} but in wrap-up until {}", user.status, until.up_to_the_second());
-                return Ok(Found::NotApplied { state, detail });
-            }
-            // What a read can show of the change, as the flow's own read-back
-            // compares it: the status, and the reason only a Break holds.
-            let change = AgentStatusChange {
-                user_id: id,
-                status: *status,
-                pause_reason: pause_reason.clone(),
-                wrap_up_code: None,
-                flags: DirectiveFlags::default(),
-            };
-            Ok(if user.shows(&change, now) {
-                let webhook = announcements::agent_status(user.id.as_str(), status.as_str(), None);
-                Found::Applied { state, webhook: Some(webhook), detail: format!("the agent is {status}") }
-            } else {
-                let held = with_reason(&user.status, user.held_reason());
-                Found::NotApplied { state, detail: format!("the agent is {held}") }
-            })
+            agent_status(api, target, *status, pause_reason.as_deref()).await
         }
-        Intended::Registered { name, uri } => {
-            let hooks = again(|| api.webhooks()).await?.value;
-            Ok(match hooks.iter().find(|h| h.name == *name && h.uri == *uri) {
-                // Its listener went with the crash; the next watch removes it.
-                Some(hook) => Found::Applied {
-                    state: json!({ "id": hook.id.as_str(), "name": name, "uri": uri }),
-                    webhook: None,
-                    detail: format!("the tenant holds it as {}, calling a listener that is gone", hook.id),
-                },
-                None => Found::NotApplied {
-                    state: json!({ "name": name, "uri": uri }),
-                    detail: "the tenant holds no such registration".into(),
-                },
-            })
-        }
-        Intended::Removed => {
-            let hooks = again(|| api.webhooks()).await?.value;
-            Ok(if hooks.iter().any(|h| h.id.as_str() == target.id) {
-                Found::NotApplied {
-                    state: json!({ "removed": false }),
-                    detail: "the tenant still holds it".into(),
-                }
-            } else {
-                Found::Applied {
-                    state: json!({ "removed": true }),
-                    webhook: None,
-                    detail: "the tenant holds it no more".into(),
-                }
-            })
-        }
+        Intended::Registered { name, uri } => registered(api, name, uri).await,
+        Intended::Removed => removed(api, target).await,
     }
+}
+
+async fn dispositions(
+    api: &Client,
+    target: &Target,
+    wanted: &[DispositionFacts],
+) -> Result<Found, Unreadable> {
+    let id = InteractionId::parse(&target.id)?;
+    let held = again(|| api.interaction(&id)).await?.value.dispositions;
+    let state = dispositions_state(&held);
+    Ok(if same_dispositions(&held, wanted) {
+        let webhook = announcements::interaction_disposition(id.as_str(), &held, None);
+        Found::Applied { state, webhook: Some(webhook), detail: "the interaction holds them".into() }
+    } else {
+        Found::NotApplied { state, detail: "the interaction holds other dispositions".into() }
+    })
+}
+
+async fn attributes(
+    api: &Client,
+    target: &Target,
+    before: &Map<String, Value>,
+    after: &Map<String, Value>,
+) -> Result<Found, Unreadable> {
+    let id = InteractionId::parse(&target.id)?;
+    let snapshot = again(|| api.attributes(&id)).await?.value;
+    let held: Map<String, Value> = snapshot.attributes.into_iter().map(|a| (a.key, a.value)).collect();
+    let state = attributes_state(&held);
+    Ok(match attribute_difference(before, after, &held) {
+        None => Found::Applied { state, webhook: None, detail: "every attribute is as intended".into() },
+        Some(key) => Found::NotApplied { state, detail: format!("{key:?} is not as intended") },
+    })
+}
+
+/// A deploy, by the action's `(name, version, handler_url)`: an action so
+/// named created after `since` and not among those `known_before` it.
+async fn deployed(
+    api: &Client,
+    (name, version, handler_url): (&str, &str, &str),
+    since: OffsetDateTime,
+    known_before: Option<&[String]>,
+) -> Result<Found, Unreadable> {
+    let found = action_names::deployed_since(api, name, version, handler_url, since, known_before).await?;
+    Ok(match found.map(|action| action.id) {
+        Some(id) => Found::Applied {
+            state: json!({ "id": id, "name": name, "version": version }),
+            webhook: None,
+            detail: format!("it was deployed as {id}"),
+        },
+        None => Found::NotApplied {
+            state: json!({}),
+            detail: format!("no action {name} {version} was created after the intent"),
+        },
+    })
+}
+
+async fn data_action_version(api: &Client, target: &Target, version: &str) -> Result<Found, Unreadable> {
+    let id = DataActionId::parse(&target.id)?;
+    let action = again(|| api.data_action(&id)).await?.value;
+    let state = json!({ "version": action.version.to_string(), "isDeprecated": action.is_deprecated });
+    let held = action.version.to_string() == version || action.versions.iter().any(|v| v.version == version);
+    Ok(if held {
+        Found::Applied { state, webhook: None, detail: format!("version {version} is deployed") }
+    } else {
+        Found::NotApplied { state, detail: format!("the action is at version {}", action.version) }
+    })
+}
+
+async fn deprecated(api: &Client, target: &Target) -> Result<Found, Unreadable> {
+    let id = DataActionId::parse(&target.id)?;
+    let action = again(|| api.data_action(&id)).await?.value;
+    let state = json!({ "version": action.version.to_string(), "isDeprecated": action.is_deprecated });
+    Ok(if action.is_deprecated {
+        Found::Applied { state, webhook: None, detail: "the action is deprecated".into() }
+    } else {
+        Found::NotApplied { state, detail: "the action is still live".into() }
+    })
+}
+
+async fn outcome_code(api: &Client, target: &Target, code: &str) -> Result<Found, Unreadable> {
+    let campaign = CampaignId::parse(target.campaign.as_deref().unwrap_or_default())?;
+    let id = ContactId::parse(&target.id)?;
+    let contact = again(|| api.contact(&campaign, &id)).await?.value;
+    let state = json!({ "outcomeCode": contact.outcome_code, "agentId": contact.agent_id });
+    Ok(if contact.outcome_code.as_deref() == Some(code) {
+        let webhook = announcements::contact_disposition(
+            campaign.as_str(),
+            contact.id.as_str(),
+            code,
+            contact.agent_id.as_deref(),
+            None,
+        );
+        Found::Applied { state, webhook: Some(webhook), detail: format!("the contact holds {code}") }
+    } else {
+        let held = contact.outcome_code.as_deref().unwrap_or("no outcome");
+        Found::NotApplied { state, detail: format!("the contact holds {held}") }
+    })
+}
+
+async fn agent_status(
+    api: &Client,
+    target: &Target,
+    status: AgentStatus,
+    pause_reason: Option<&str>,
+) -> Result<Found, Unreadable> {
+    let id = UserId::parse(&target.id)?;
+    let user = again(|| api.user(&id)).await?.value;
+    let state = agent_state(&user.status, user.pause_reason.as_deref());
+    let now = Timestamp::now();
+    // A landed write ends a wrap-up (or is refused during one), so an agent
+    // still in one shows the status from before it, as the flow that sent
+    // it would have found it.
+    if let Some(until) = user.wrap_up_at(now) {
+        let detail =
+            format!("the agent is {} but in wrap-up until {}", user.status, until.up_to_the_second());
+        return Ok(Found::NotApplied { state, detail });
+    }
+    // What a read can show of the change, as the flow's own read-back
+    // compares it: the status, and the reason only a Break holds.
+    let change = AgentStatusChange {
+        user_id: id,
+        status,
+        pause_reason: pause_reason.map(str::to_string),
+        wrap_up_code: None,
+        flags: DirectiveFlags::default(),
+    };
+    Ok(if user.shows(&change, now) {
+        let webhook = announcements::agent_status(user.id.as_str(), status.as_str(), None);
+        Found::Applied { state, webhook: Some(webhook), detail: format!("the agent is {status}") }
+    } else {
+        let held = with_reason(&user.status, user.held_reason());
+        Found::NotApplied { state, detail: format!("the agent is {held}") }
+    })
+}
+
+async fn registered(api: &Client, name: &str, uri: &str) -> Result<Found, Unreadable> {
+    let hooks = again(|| api.webhooks()).await?.value;
+    Ok(match hooks.iter().find(|h| h.name == name && h.uri == uri) {
+        // Its listener went with the crash; the next watch removes it.
+        Some(hook) => Found::Applied {
+            state: json!({ "id": hook.id.as_str(), "name": name, "uri": uri }),
+            webhook: None,
+            detail: format!("the tenant holds it as {}, calling a listener that is gone", hook.id),
+        },
+        None => Found::NotApplied {
+            state: json!({ "name": name, "uri": uri }),
+            detail: "the tenant holds no such registration".into(),
+        },
+    })
+}
+
+async fn removed(api: &Client, target: &Target) -> Result<Found, Unreadable> {
+    let hooks = again(|| api.webhooks()).await?.value;
+    Ok(if hooks.iter().any(|h| h.id.as_str() == target.id) {
+        Found::NotApplied { state: json!({ "removed": false }), detail: "the tenant still holds it".into() }
+    } else {
+        Found::Applied {
+            state: json!({ "removed": true }),
+            webhook: None,
+            detail: "the tenant holds it no more".into(),
+        }
+    })
 }
 
 /// The first changed key the interaction does not hold as intended, or
