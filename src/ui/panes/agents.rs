@@ -53,9 +53,10 @@ static COLUMNS: [Column<User>; 6] = [
         drop: 2,
         right: false,
         live: false,
-        text: |u, _| Cow::Borrowed(u.pause_reason.as_deref().unwrap_or("")),
+        // Only a Break's: a reason left behind on another state is not the agent's.
+        text: |u, _| Cow::Borrowed(u.held_reason().unwrap_or("")),
         role: |_, _| Role::Warn,
-        sort: |u, _| u.pause_reason.as_deref().map_or(SortKey::Missing, SortKey::text),
+        sort: |u, _| u.held_reason().map_or(SortKey::Missing, SortKey::text),
     },
     Column {
         title: Header::new("In state"),
@@ -109,7 +110,7 @@ impl Entity for User {
             Field::with_role("State", self.status.to_string(), status_role(&self.status)),
             Field::maybe("Since", since),
             Field::maybe("In state", time_in_state(self, lookup)),
-            Field::maybe("Pause reason", self.pause_reason.clone()),
+            Field::maybe("Pause reason", self.held_reason().map(str::to_string)),
             Field::maybe("Wrap-up ends", self.wrap_up_until.map(|t| format::moment(t, lookup.now))),
             Field::maybe("Shift (UTC)", self.shift.map(shift_detail)),
             Field::maybe("Updated", self.updated_at.map(|t| format::moment(t, lookup.now))),

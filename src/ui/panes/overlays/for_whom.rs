@@ -31,7 +31,7 @@ pub(super) fn targets(form: &Form, directory: &Directory) -> String {
         Kind::AgentStatus(users) => names(
             users,
             "agent",
-            |u| match &u.pause_reason {
+            |u| match u.held_reason() {
                 Some(r) => format!("{} ({} · {r})", agent_name(u, directory), u.status),
                 None => format!("{} ({})", agent_name(u, directory), u.status),
             },
