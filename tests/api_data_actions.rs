@@ -6,7 +6,7 @@ use api_support::{client, quiet, start};
 use cxone_console::api::model::{ListQuery, MetricsQuery};
 use cxone_console::api::{ApiErrorKind, IdempotencyKey};
 use cxone_console::domain::Timestamp;
-use cxone_console::domain::data_action::{DataActionDefinition, DataActionDraft};
+use cxone_console::domain::data_action::{DataActionDefinition, DataActionDraft, MetricsRange};
 use cxone_console::sandbox::{Resource, SandboxConfig};
 use semver::Version;
 use std::time::Duration;
@@ -66,7 +66,7 @@ async fn execution_metrics_count_the_runs_of_one_action() {
     let mut rows = Vec::new();
     for _ in 0..500 {
         let to = Timestamp::from_datetime(Timestamp::now().datetime() + time::Duration::days(1));
-        let query = MetricsQuery::daily(Some(action.id.clone()), from, to).unwrap();
+        let query = MetricsQuery::daily(Some(action.id.clone()), MetricsRange::new(from, to).unwrap());
         rows = c.data_action_metrics(&query).await.unwrap().value;
         if rows.iter().map(|r| r.count).sum::<u64>() > 0 {
             break;

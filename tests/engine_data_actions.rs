@@ -3,7 +3,8 @@
 
 mod engine_support;
 
-use cxone_console::domain::data_action::{DataActionDraft, sample_input};
+use cxone_console::domain::data_action::{DataActionDraft, MetricsRange, sample_input};
+use cxone_console::domain::{FieldError, Timestamp};
 use cxone_console::engine::audit::RecordKind;
 use cxone_console::engine::metrics::Operation;
 use cxone_console::engine::{ActionRef, Change, DataActionChange, Event, Outcome};
@@ -11,7 +12,6 @@ use cxone_console::sandbox::Resource;
 use cxone_console::sandbox::tenant::RunStatus;
 use engine_support::Rig;
 use serde_json::{Value, json};
-use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
 fn data_action(change: DataActionChange) -> Change {
@@ -41,8 +41,8 @@ fn deprecate(id: &str) -> Change {
     data_action(DataActionChange::Deprecate { action: ActionRef::Id(id.into()) })
 }
 
-fn rfc3339(at: OffsetDateTime) -> String {
-    at.format(&Rfc3339).expect("a time formats")
+fn range(from: OffsetDateTime, to: OffsetDateTime) -> Result<MetricsRange, FieldError> {
+    MetricsRange::new(Timestamp::from_datetime(from), Timestamp::from_datetime(to))
 }
 
 #[tokio::test]
@@ -198,8 +198,7 @@ async fn metrics_report_the_executions_of_a_seeded_action() {
     let query = || {
         data_action(DataActionChange::Metrics {
             action: ActionRef::Id(id.clone()),
-            from: rfc3339(now - Duration::days(1)),
-            to: rfc3339(now + Duration::days(1)),
+            range: range(now - Duration::days(1), now + Duration::days(1)).unwrap(),
         })
     };
     let counts = |outcome: &Outcome, status: &str| -> u64 {
@@ -224,19 +223,15 @@ async fn metrics_report_the_executions_of_a_seeded_action() {
     // A range with no runs says so, rather than a clean 0.0% error rate.
     let idle = data_action(DataActionChange::Metrics {
         action: ActionRef::Id(id.clone()),
-        from: rfc3339(now - Duration::days(400)),
-        to: rfc3339(now - Duration::days(399)),
+        range: range(now - Duration::days(400), now - Duration::days(399)).unwrap(),
     });
     let idle = rig.outcome(idle).await;
     assert!(idle.text().ends_with(": no executions") && !idle.text().contains('%'), "{idle}");
 
-    let backwards = data_action(DataActionChange::Metrics {
-        action: ActionRef::Id(id.clone()),
-        from: rfc3339(now),
-        to: rfc3339(now - Duration::days(1)),
-    });
-    let outcome = rig.outcome(backwards).await;
-    assert!(matches!(&outcome, Outcome::Rejected { reason } if reason.contains("dateTo")), "{outcome}");
+    // A backwards range is refused where it is read, naming its end: no
+    // change can carry one to the engine.
+    let backwards = range(now, now - Duration::days(1)).unwrap_err();
+    assert_eq!(backwards.field, "dateTo", "{backwards}");
     rig.stop().await;
 }
 
@@ -250,8 +245,7 @@ async fn metrics_of_an_action_the_tenant_does_not_have_are_refused() {
     let metrics = rig
         .outcome(data_action(DataActionChange::Metrics {
             action: ActionRef::Id(missing.into()),
-            from: rfc3339(now - Duration::days(1)),
-            to: rfc3339(now),
+            range: range(now - Duration::days(1), now).unwrap(),
         }))
         .await;
     let version = rig.outcome(new_version(missing, "9.0.0")).await;

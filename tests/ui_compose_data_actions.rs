@@ -88,8 +88,8 @@ fn metrics_sent(from: &str, to: Option<&str>) -> Result<(String, String), String
     }
     let sent = submitted(&press(&mut app, &["enter"]));
     match sent.as_slice() {
-        [(_, Change::DataAction(DataActionChange::Metrics { from, to, .. }))] => {
-            Ok((from.clone(), to.clone()))
+        [(_, Change::DataAction(DataActionChange::Metrics { range, .. }))] => {
+            Ok((range.from().to_string(), range.to().to_string()))
         }
         _ => Err(render(&app)),
     }

@@ -7,7 +7,7 @@
 use crate::domain::agent_status::AgentStatusDraft;
 use crate::domain::attributes::AttributeDraft;
 use crate::domain::contact_disposition::ContactDispositionDraft;
-use crate::domain::data_action::DataActionDraft;
+use crate::domain::data_action::{DataActionDraft, MetricsRange};
 use crate::domain::interaction_disposition::DispositionDraft;
 use crate::engine::metrics::Operation;
 use serde::{Deserialize, Serialize};
@@ -168,11 +168,10 @@ pub enum DataActionChange {
     Deprecate {
         action: ActionRef,
     },
-    /// Read execution metrics between two RFC 3339 times.
+    /// Read execution metrics over a range read where it was typed.
     Metrics {
         action: ActionRef,
-        from: String,
-        to: String,
+        range: MetricsRange,
     },
 }
 

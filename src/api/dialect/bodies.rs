@@ -124,7 +124,7 @@ mod tests {
     use crate::domain::agent_status::{AgentStatusDraft, PauseReasons};
     use crate::domain::attributes::AttributeDraft;
     use crate::domain::contact_disposition::{ContactDispositionDraft, OutcomeMatrix};
-    use crate::domain::data_action::DataActionDraft;
+    use crate::domain::data_action::{DataActionDraft, MetricsRange};
     use crate::domain::interaction_disposition::{DispositionDraft, DispositionMatrix, MatrixCode};
     use crate::domain::{DataActionId, Timestamp as Ts};
 
@@ -259,8 +259,10 @@ mod tests {
     #[test]
     fn metrics_query_is_document_004s_body() {
         let id = DataActionId::parse("da-1").unwrap();
-        let q =
-            MetricsQuery::daily(Some(id), at("2026-11-20T00:00:00Z"), at("2026-11-21T00:00:00Z")).unwrap();
+        let q = MetricsQuery::daily(
+            Some(id),
+            MetricsRange::new(at("2026-11-20T00:00:00Z"), at("2026-11-21T00:00:00Z")).unwrap(),
+        );
         assert_eq!(
             metrics_query(&q),
             json!({
@@ -270,7 +272,10 @@ mod tests {
                 "metrics": ["count", "avgLatencyMs", "errorRate"]
             })
         );
-        let all = MetricsQuery::daily(None, at("2026-11-20T00:00:00Z"), at("2026-11-21T00:00:00Z")).unwrap();
+        let all = MetricsQuery::daily(
+            None,
+            MetricsRange::new(at("2026-11-20T00:00:00Z"), at("2026-11-21T00:00:00Z")).unwrap(),
+        );
         assert_eq!(metrics_query(&all)["filters"], json!([]));
     }
 }

@@ -3,7 +3,7 @@
 use super::*;
 use crate::api::model::{Channel, UserStatus};
 use crate::domain::contact_disposition::DialerState;
-use crate::domain::data_action::HeldVersion;
+use crate::domain::data_action::{HeldVersion, MetricsRange};
 use crate::domain::interaction_disposition::InteractionStatus;
 use proptest::prelude::*;
 use reqwest::header::HeaderValue;
@@ -354,5 +354,8 @@ fn arb_json() -> impl Strategy<Value = Value> {
 /// requires.
 fn a_day() -> MetricsQuery {
     let at = |raw| crate::domain::Timestamp::parse_as("t", raw).unwrap();
-    MetricsQuery::daily(None, at("2026-11-20T00:00:00Z"), at("2026-11-21T00:00:00Z")).unwrap()
+    MetricsQuery::daily(
+        None,
+        MetricsRange::new(at("2026-11-20T00:00:00Z"), at("2026-11-21T00:00:00Z")).unwrap(),
+    )
 }

@@ -163,20 +163,20 @@ impl Batch {
 /// read as, and the document's rules on all the rest, so that one bad field
 /// does not hide another line's worth of problems.
 fn checked_entry(fields: Fields, base: &Path, now: Timestamp) -> Result<Entry, Invalid> {
-    let (entry, unread) = parse::read_entry(fields, base)?;
-    let broken = local::check(&entry, now).err();
+    let (draft, unread) = parse::read_entry(fields, base)?;
+    let checked = local::check(draft, now);
     let mut problems = Problems::new();
     for e in &unread {
         problems.push(e.field.clone(), e.rule.clone());
     }
     // A field that could not be read was checked with a neutral value: its
     // own problem already stands for it.
-    for e in broken.iter().flat_map(Invalid::errors) {
+    for e in checked.as_ref().err().into_iter().flat_map(Invalid::errors) {
         if !unread.iter().any(|u| u.field == e.field) {
             problems.push(e.field.clone(), e.rule.clone());
         }
     }
-    problems.finish(|| Some(local::fixed(entry, now)))
+    problems.finish(|| checked.ok())
 }
 
 /// The fields a line may list several entries under; without them, the

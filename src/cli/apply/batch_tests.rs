@@ -204,9 +204,9 @@ fn a_metrics_line_takes_a_date_as_the_console_does() {
     let text =
         r#"{"op":"data_action.metrics","name":"VipLookup","dateFrom":"2024-01-01","dateTo":"2024-01-01"}"#;
     let batch = parse("x.jsonl", text).unwrap();
-    let Entry::Metrics { date_from, date_to, .. } = &batch.lines[0].entry else { panic!("{batch:?}") };
+    let Entry::Metrics { range, .. } = &batch.lines[0].entry else { panic!("{batch:?}") };
     assert_eq!(
-        (date_from.as_str(), date_to.as_str()),
-        ("2024-01-01T00:00:00Z", "2024-01-01T23:59:59.999999Z")
+        (range.from().to_string(), range.to().to_string()),
+        ("2024-01-01T00:00:00Z".to_string(), "2024-01-01T23:59:59.999999Z".to_string())
     );
 }

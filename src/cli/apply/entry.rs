@@ -3,7 +3,7 @@
 use crate::domain::agent_status::AgentStatusDraft;
 use crate::domain::attributes::AttributeDraft;
 use crate::domain::contact_disposition::ContactDispositionDraft;
-use crate::domain::data_action::DataActionDraft;
+use crate::domain::data_action::{DataActionDraft, MetricsRange};
 use crate::domain::interaction_disposition::DispositionDraft;
 use crate::engine::{Change, DataActionChange};
 use serde_json::Value;
@@ -65,7 +65,10 @@ impl fmt::Display for Op {
 /// when the line runs, so the line finds what earlier lines deployed.
 pub use crate::engine::ActionRef;
 
-/// One line's change, as drafts the rules are applied to.
+/// One line's change, as drafts the tenant's rules are applied to. A
+/// metrics line's range is already moments: a date or an age in the file
+/// stands for the moment it named as the file was read, not whenever the
+/// line comes to run.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Entry {
     InteractionDisposition { interaction_id: String, dispositions: Vec<DispositionDraft> },
@@ -76,7 +79,7 @@ pub enum Entry {
     NewVersion { action: ActionRef, version: String },
     Deprecate { action: ActionRef },
     Simulate { input: Value },
-    Metrics { action: ActionRef, date_from: String, date_to: String },
+    Metrics { action: ActionRef, range: MetricsRange },
 }
 
 impl Entry {
@@ -146,11 +149,9 @@ impl Entry {
             Self::Simulate { input } => {
                 Change::DataAction(DataActionChange::Simulate { input: input.clone() })
             }
-            Self::Metrics { action, date_from, date_to } => Change::DataAction(DataActionChange::Metrics {
-                action: action.clone(),
-                from: date_from.trim().to_string(),
-                to: date_to.trim().to_string(),
-            }),
+            Self::Metrics { action, range } => {
+                Change::DataAction(DataActionChange::Metrics { action: action.clone(), range: *range })
+            }
             Self::ContactDisposition(_) | Self::AgentStatus(_) => return None,
         })
     }

@@ -4,19 +4,38 @@
 //! checked in [`super::rules`].
 
 use super::entry::{ActionRef, Entry};
-use crate::api::model::MetricsQuery;
+use super::parse::Draft;
 use crate::domain::agent_status::{AgentStatusChange, AgentStatusDraft, PauseReasons};
 use crate::domain::attributes::AttributeUpdate;
 use crate::domain::contact_disposition::{ContactDisposition, OutcomeMatrix};
-use crate::domain::data_action::{DataActionDefinition, input_schema, parse_version};
+use crate::domain::data_action::{DataActionDefinition, MetricsRange, input_schema, parse_version};
 use crate::domain::interaction_disposition::{
     DispositionDraft, DispositionMatrix, InteractionDisposition, MatrixCode,
 };
 use crate::domain::printable;
 use crate::domain::{DataActionId, FieldError, Invalid, Problems, Timestamp};
 
+/// The entry `draft` asks for, held to every rule at time `now`, which
+/// also fixes the moments a metrics line names by a date or an age: what is
+/// previewed, sent and reported is the moment, as the file was read, not
+/// whenever its line comes to run.
+pub(crate) fn check(draft: Draft, now: Timestamp) -> Result<Entry, Invalid> {
+    match draft {
+        Draft::Entry(entry) => check_entry(&entry, now).map(|()| entry),
+        Draft::Metrics { action, date_from, date_to } => {
+            let mut p = Problems::new();
+            p.take(action_ref(&action));
+            // Read as the console's From and To are: a date as `dateTo`
+            // runs through the end of that day.
+            let fields = [MetricsRange::FROM, MetricsRange::TO];
+            let range = p.take_all(MetricsRange::read(fields, &date_from, &date_to, now));
+            p.finish(|| Some(Entry::Metrics { action, range: range? }))
+        }
+    }
+}
+
 /// Checks `entry` at time `now`, reporting every broken rule.
-pub(crate) fn check(entry: &Entry, now: Timestamp) -> Result<(), Invalid> {
+fn check_entry(entry: &Entry, now: Timestamp) -> Result<(), Invalid> {
     match entry {
         Entry::InteractionDisposition { interaction_id, dispositions } => {
             interaction_disposition(interaction_id, dispositions, now).map(drop)
@@ -38,38 +57,8 @@ pub(crate) fn check(entry: &Entry, now: Timestamp) -> Result<(), Invalid> {
         }
         Entry::Deprecate { action } => action_ref(action).map_err(Invalid::from),
         Entry::Simulate { input } => input_schema().check("input", input),
-        Entry::Metrics { action, date_from, date_to } => {
-            let mut p = Problems::new();
-            p.take(action_ref(action));
-            p.take_all(metrics_range(date_from, date_to, now));
-            p.finish(|| Some(()))
-        }
-    }
-}
-
-/// A metrics line's range, read at `now` as the console's From and To are:
-/// each a moment, a date or an age, and a date as `dateTo` running through
-/// the end of that day, so that the same date in both is that day.
-fn metrics_range(date_from: &str, date_to: &str, now: Timestamp) -> Result<(Timestamp, Timestamp), Invalid> {
-    let mut p = Problems::new();
-    let from = p.take(Timestamp::parse_moment("dateFrom", date_from, now));
-    let to = p.take(Timestamp::parse_moment_through("dateTo", date_to, now));
-    if let (Some(from), Some(to)) = (from, to) {
-        p.take(MetricsQuery::daily(None, from, to));
-    }
-    p.finish(|| Some((from?, to?)))
-}
-
-/// `entry`, checked, with the moments it names by a date or an age fixed at
-/// `now`: what is previewed, sent and reported is the moment, as the file
-/// was read, not whenever its line comes to run.
-pub(crate) fn fixed(entry: Entry, now: Timestamp) -> Entry {
-    match entry {
-        Entry::Metrics { action, date_from, date_to } => match metrics_range(&date_from, &date_to, now) {
-            Ok((from, to)) => Entry::Metrics { action, date_from: from.to_string(), date_to: to.to_string() },
-            Err(_) => Entry::Metrics { action, date_from, date_to },
-        },
-        other => other,
+        // Its range was held to its rule as it was read.
+        Entry::Metrics { action, .. } => action_ref(action).map_err(Invalid::from),
     }
 }
 
@@ -118,21 +107,21 @@ mod tests {
             agent_id: "a-1".into(),
             ..ContactDispositionDraft::default()
         };
-        assert!(check(&Entry::ContactDisposition(draft.clone()), Timestamp::now()).is_ok());
+        assert!(check_entry(&Entry::ContactDisposition(draft.clone()), Timestamp::now()).is_ok());
         draft.outcome_code = "sold".into();
         draft.disposition_timestamp = "2024-05-15T14:32:10".into();
-        let err = check(&Entry::ContactDisposition(draft), Timestamp::now()).unwrap_err();
+        let err = check_entry(&Entry::ContactDisposition(draft), Timestamp::now()).unwrap_err();
         assert!(err.mentions("outcomeCode") && err.mentions("dispositionTimestamp"), "{err}");
     }
 
     #[test]
     fn metrics_ranges_run_forwards() {
-        let entry = Entry::Metrics {
+        let draft = Draft::Metrics {
             action: ActionRef::Name("VipLookup".into()),
             date_from: "2026-11-21T00:00:00Z".into(),
             date_to: "2026-11-20T00:00:00Z".into(),
         };
-        assert!(check(&entry, Timestamp::now()).unwrap_err().mentions("dateTo"));
+        assert!(check(draft, Timestamp::now()).unwrap_err().mentions("dateTo"));
     }
 
     /// As the console's From and To: a date, an age or a moment, a date as
@@ -140,26 +129,37 @@ mod tests {
     #[test]
     fn metrics_dates_are_read_as_the_consoles_are() {
         let now = Timestamp::parse_as("now", "2026-11-24T02:00:00Z").unwrap();
-        let line = |from: &str, to: &str| Entry::Metrics {
+        let line = |from: &str, to: &str| Draft::Metrics {
             action: ActionRef::Name("VipLookup".into()),
             date_from: from.into(),
             date_to: to.into(),
         };
-        let range = |entry: Entry| match fixed(entry, now) {
-            Entry::Metrics { date_from, date_to, .. } => (date_from, date_to),
+        let range = |draft: Draft| match check(draft, now) {
+            Ok(Entry::Metrics { range, .. }) => (range.from().to_string(), range.to().to_string()),
             other => panic!("{other:?}"),
         };
-        let day = line("2024-01-01", "2024-01-01");
-        assert_eq!(check(&day, now), Ok(()));
-        assert_eq!(range(day), ("2024-01-01T00:00:00Z".into(), "2024-01-01T23:59:59.999999Z".into()));
-        let ages = line("7d", "30m");
-        assert_eq!(check(&ages, now), Ok(()));
-        assert_eq!(range(ages), ("2026-11-17T02:00:00Z".into(), "2026-11-24T01:30:00Z".into()));
-        let moments = line("2026-11-20T00:00:00+01:00", "2026-11-21T00:00:00Z");
-        assert_eq!(range(moments), ("2026-11-20T00:00:00+01:00".into(), "2026-11-21T00:00:00Z".into()));
-        let err = check(&line("yesterday", "2024-01-01T00:00:00"), now).unwrap_err();
+        let day = range(line("2024-01-01", "2024-01-01"));
+        assert_eq!(day, ("2024-01-01T00:00:00Z".into(), "2024-01-01T23:59:59.999999Z".into()));
+        let ages = range(line("7d", "30m"));
+        assert_eq!(ages, ("2026-11-17T02:00:00Z".into(), "2026-11-24T01:30:00Z".into()));
+        let moments = range(line("2026-11-20T00:00:00+01:00", "2026-11-21T00:00:00Z"));
+        assert_eq!(moments, ("2026-11-20T00:00:00+01:00".into(), "2026-11-21T00:00:00Z".into()));
+        let err = check(line("yesterday", "2024-01-01T00:00:00"), now).unwrap_err();
         assert!(err.mentions("dateFrom") && err.mentions("dateTo"), "{err}");
         assert!(err.to_string().contains("it may also be a date"), "{err}");
+    }
+
+    /// A metrics line's action is held to its rules beside its range.
+    #[test]
+    fn a_metrics_lines_action_and_range_are_told_together() {
+        let draft = Draft::Metrics {
+            action: ActionRef::Name(" ".into()),
+            date_from: "2d".into(),
+            date_to: "3d".into(),
+        };
+        let err = check(draft, Timestamp::now()).unwrap_err();
+        let fields: Vec<&str> = err.errors().iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "dateTo"], "{err}");
     }
 
     /// As document 004 checks it: a schema without `$schema` is draft-07.
@@ -168,7 +168,7 @@ mod tests {
         let mut draft = DataActionDraft::documents_example("https://h.example.com/x");
         let pair = serde_json::json!({"type": "array", "items": [{"type": "string"}, {"type": "number"}]});
         draft.input_schema = serde_json::json!({"type": "object", "properties": {"pair": pair}});
-        assert_eq!(check(&Entry::Deploy(draft), Timestamp::now()), Ok(()));
+        assert_eq!(check_entry(&Entry::Deploy(draft), Timestamp::now()), Ok(()));
     }
 
     /// A line names an action as the tenant holds it, whatever rule a
@@ -176,10 +176,10 @@ mod tests {
     #[test]
     fn an_action_is_looked_up_by_any_printable_name() {
         let named = |name: &str| Entry::Deprecate { action: ActionRef::Name(name.into()) };
-        assert!(check(&named("Sentiment Routing (old)"), Timestamp::now()).is_ok());
-        let blank = check(&named("  "), Timestamp::now()).unwrap_err();
+        assert!(check_entry(&named("Sentiment Routing (old)"), Timestamp::now()).is_ok());
+        let blank = check_entry(&named("  "), Timestamp::now()).unwrap_err();
         assert!(blank.to_string().contains("name: is required"), "{blank}");
-        assert!(check(&named("bad\u{7}name"), Timestamp::now()).is_err());
+        assert!(check_entry(&named("bad\u{7}name"), Timestamp::now()).is_err());
     }
 
     #[test]
@@ -194,8 +194,8 @@ mod tests {
                 ..DispositionDraft::default()
             }],
         };
-        assert!(check(&with_source("crm-sync".into()), Timestamp::now()).is_ok());
-        let long = check(&with_source("s".repeat(101)), Timestamp::now()).unwrap_err();
+        assert!(check_entry(&with_source("crm-sync".into()), Timestamp::now()).is_ok());
+        let long = check_entry(&with_source("s".repeat(101)), Timestamp::now()).unwrap_err();
         assert!(long.to_string().contains("source: must be at most 100 characters (has 101)"), "{long}");
     }
 }

@@ -7,18 +7,31 @@ use super::fields::Fields;
 use crate::domain::agent_status::{AgentStatusDraft, DirectiveFlags};
 use crate::domain::attributes::AttributeDraft;
 use crate::domain::contact_disposition::ContactDispositionDraft;
-use crate::domain::data_action::DataActionDraft;
+use crate::domain::data_action::{DataActionDraft, MetricsRange};
 use crate::domain::interaction_disposition::DispositionDraft;
 use crate::domain::{FieldError, Invalid};
 use serde_json::Map;
 use std::collections::BTreeSet;
 use std::path::Path;
 
+/// A line's entry as its fields give it, before its rules are held to it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Draft {
+    Entry(Entry),
+    /// A metrics line's range as written: it becomes moments when checked,
+    /// read at the moment the file is, in [`super::local::check`].
+    Metrics {
+        action: ActionRef,
+        date_from: String,
+        date_to: String,
+    },
+}
+
 /// The entry `fields` describe (`base` is where document paths start),
 /// with a neutral value where a field could not be read, and the problems of those fields: so that the document's
 /// rules can still be held to the rest. Fails only when the line names no
 /// operation.
-pub(crate) fn read_entry(mut fields: Fields, base: &Path) -> Result<(Entry, Vec<FieldError>), Invalid> {
+pub(crate) fn read_entry(mut fields: Fields, base: &Path) -> Result<(Draft, Vec<FieldError>), Invalid> {
     let op_text = fields.text("op");
     let Some(op) = Op::parse(&op_text) else {
         let known: Vec<&str> = Op::ALL.iter().map(|op| op.name()).collect();
@@ -46,8 +59,8 @@ pub(crate) fn known_fields() -> BTreeSet<String> {
     known
 }
 
-fn read(op: Op, f: &mut Fields, base: &Path) -> Entry {
-    match op {
+fn read(op: Op, f: &mut Fields, base: &Path) -> Draft {
+    Draft::Entry(match op {
         Op::InteractionDisposition => {
             let interaction_id = f.text("interaction_id");
             let dispositions = match f.list("dispositions") {
@@ -104,9 +117,11 @@ fn read(op: Op, f: &mut Fields, base: &Path) -> Entry {
         Op::Deprecate => Entry::Deprecate { action: action(f) },
         Op::Simulate => Entry::Simulate { input: required_document(f, "input", base) },
         Op::Metrics => {
-            Entry::Metrics { action: action(f), date_from: f.text("dateFrom"), date_to: f.text("dateTo") }
+            let action = action(f);
+            let (date_from, date_to) = (f.text(MetricsRange::FROM), f.text(MetricsRange::TO));
+            return Draft::Metrics { action, date_from, date_to };
         }
-    }
+    })
 }
 
 /// A line that gives a list and also one entry's fields beside it: which
@@ -191,7 +206,7 @@ mod tests {
     use serde_json::{Value, json};
 
     /// The entry, or every problem of its fields.
-    fn parse(value: Value) -> Result<Entry, Invalid> {
+    fn parse(value: Value) -> Result<Draft, Invalid> {
         let Value::Object(object) = value else { unreachable!("tests pass objects") };
         let (entry, unread) = read_entry(Fields::from_json(object, ""), Path::new("."))?;
         let mut p = Problems::new();
@@ -281,7 +296,7 @@ mod tests {
 
     #[test]
     fn data_actions_are_named_by_id_or_name_and_documents_are_required() {
-        let Entry::Deprecate { action } =
+        let Draft::Entry(Entry::Deprecate { action }) =
             parse(json!({"op": "data_action.deprecate", "name": "VipLookup"})).unwrap()
         else {
             unreachable!("a deprecate line")

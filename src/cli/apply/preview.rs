@@ -70,9 +70,7 @@ pub(crate) async fn preview(
             }
             Entry::Deprecate { action } => data_action(&mut targets, line, action, None).await,
             Entry::Simulate { input } => Ok(simulation(line, input, now)),
-            Entry::Metrics { action, date_from, date_to } => {
-                metrics(&mut targets, line, action, date_from, date_to).await
-            }
+            Entry::Metrics { action, range } => metrics(&mut targets, line, action, *range).await,
         }?;
         progress.tick(report.outcome);
         reports.push(report);

@@ -8,6 +8,7 @@
 mod handler;
 mod handler_url;
 mod held_version;
+mod metrics_range;
 mod place;
 mod schema;
 mod version;
@@ -15,6 +16,7 @@ mod version;
 pub use handler::{Routing, SimulationError, simulate};
 pub use handler_url::{check_handler_url, is_loopback};
 pub use held_version::HeldVersion;
+pub use metrics_range::MetricsRange;
 pub use schema::{
     INPUT_SCHEMA_JSON, OUTPUT_SCHEMA_JSON, SAMPLE_INPUT_JSON, Schema, input_schema, output_schema,
     sample_input,

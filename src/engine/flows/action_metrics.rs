@@ -5,27 +5,15 @@
 use super::action_names::{self, Unresolved};
 use super::ending::again;
 use crate::api::model::{MetricsQuery, MetricsRow};
-use crate::domain::{DataActionId, Problems, Timestamp};
+use crate::domain::data_action::MetricsRange;
 use crate::engine::command::ActionRef;
 use crate::engine::context::{Ctx, settle};
 use crate::engine::event::Outcome;
 use serde_json::{Value, json};
 
-pub(super) async fn metrics(ctx: &Ctx, named: &ActionRef, from: &str, to: &str) -> Outcome {
-    let mut p = Problems::new();
-    if let ActionRef::Id(raw) = named {
-        p.take(DataActionId::parse_as("id", raw));
-    }
-    let from = p.take(Timestamp::parse_as("from", from));
-    let to = p.take(Timestamp::parse_as("to", to));
-    // The range is held to its rules before the tenant is asked anything.
-    let (from, to) = match p.finish(|| Some((from?, to?))) {
-        Ok(range) => match MetricsQuery::daily(None, range.0, range.1) {
-            Ok(_) => range,
-            Err(rule) => return Outcome::rejected(rule.to_string()),
-        },
-        Err(invalid) => return Outcome::rejected(invalid.to_string()),
-    };
+pub(super) async fn metrics(ctx: &Ctx, named: &ActionRef, range: MetricsRange) -> Outcome {
+    // The range was held to its rule where it was read; an id that is no
+    // id is refused by the lookup, before the tenant is asked anything.
     let action_id = match action_names::resolve(&ctx.api, named).await {
         Ok(action_id) => action_id,
         Err(Unresolved::Rule(rule)) => return Outcome::rejected(rule.to_string()),
@@ -39,10 +27,7 @@ pub(super) async fn metrics(ctx: &Ctx, named: &ActionRef, from: &str, to: &str) 
         Err(e) => return settle(&e).0,
     };
     let named = format!("{} ({action_id})", action.name);
-    let query = match MetricsQuery::daily(Some(action_id), from, to) {
-        Ok(query) => query,
-        Err(rule) => return Outcome::rejected(rule.to_string()),
-    };
+    let query = MetricsQuery::daily(Some(action_id), range);
     let rows = match again(|| ctx.api.data_action_metrics(&query)).await {
         Ok(reply) => reply.value,
         Err(e) => return settle(&e).0,

@@ -2,11 +2,11 @@
 //! give one a new version, deprecate one, read its execution metrics.
 
 use super::{Check, Field, Form, Kind, Outgoing, Plan, PlanLine};
-use crate::api::model::{DataAction, MetricsQuery};
+use crate::api::model::DataAction;
 use crate::domain::Timestamp;
 use crate::domain::data_action::{
-    DEFAULT_TIMEOUT_MS, DataActionDefinition, DataActionDraft, HeldVersion, check_new_version, input_schema,
-    output_schema, parse_timeout, sample_input,
+    DEFAULT_TIMEOUT_MS, DataActionDefinition, DataActionDraft, HeldVersion, MetricsRange, check_new_version,
+    input_schema, output_schema, parse_timeout, sample_input,
 };
 use crate::domain::strict_json;
 use crate::engine::{ActionRef, DataActionChange};
@@ -270,24 +270,17 @@ pub(super) fn open_metrics(action: DataAction, now: Timestamp) -> Form {
 pub(super) fn check_metrics(fields: &[Field], action: &DataAction, now: Timestamp) -> Check {
     let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
     let mut check = Check::default();
-    let from = Timestamp::parse_moment("from", &value(0), now).map_err(|e| check.note(e.field, e.rule)).ok();
-    let to =
-        Timestamp::parse_moment_through("to", &value(1), now).map_err(|e| check.note(e.field, e.rule)).ok();
-    if let (Some(from), Some(to)) = (from, to)
-        && let Err(e) = MetricsQuery::daily(Some(action.id.clone()), from, to)
-    {
-        // The query names the range's end as the wire does.
-        check.note(if e.field == "dateTo" { "to".into() } else { e.field }, e.rule);
+    match MetricsRange::read(["from", "to"], &value(0), &value(1), now) {
+        Ok(range) => check.finish(|| {
+            let change = DataActionChange::Metrics { action: ActionRef::Id(action.id.to_string()), range };
+            let label = format!("metrics of {}", action.name);
+            Plan::new("Read metrics?".into(), label, Vec::new(), Outgoing::DataAction(change))
+        }),
+        Err(invalid) => {
+            check.note_all(&invalid);
+            check
+        }
     }
-    check.finish(|| {
-        let change = DataActionChange::Metrics {
-            action: ActionRef::Id(action.id.to_string()),
-            from: from.map(|t| t.to_string()).unwrap_or_default(),
-            to: to.map(|t| t.to_string()).unwrap_or_default(),
-        };
-        let label = format!("metrics of {}", action.name);
-        Plan::new("Read metrics?".into(), label, Vec::new(), Outgoing::DataAction(change))
-    })
 }
 
 fn named(action: &DataAction) -> String {

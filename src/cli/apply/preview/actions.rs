@@ -10,8 +10,8 @@ use crate::cli::apply::entry::{ActionRef, Line};
 use crate::cli::apply::report::{LineReport, Verdict};
 use crate::cli::apply::targets::{ActionState, Targets};
 use crate::domain::data_action::{
-    ActionPatch, DEFAULT_TIMEOUT_MS, DataActionDraft, PatchFit, input_schema, output_schema, parse_version,
-    simulate,
+    ActionPatch, DEFAULT_TIMEOUT_MS, DataActionDraft, MetricsRange, PatchFit, input_schema, output_schema,
+    parse_version, simulate,
 };
 use crate::domain::{DataActionId, FieldError, Timestamp};
 use serde_json::{Value, json};
@@ -94,14 +94,13 @@ pub(super) async fn metrics(
     targets: &mut Targets<'_>,
     line: &Line,
     action: &ActionRef,
-    from: &str,
-    to: &str,
+    range: MetricsRange,
 ) -> Previewed {
     let read = async {
         if let Err(e) = found(targets, action).await? {
             return Ok(broken(line, e));
         }
-        let reason = format!("would read daily execution metrics from {} to {}", from.trim(), to.trim());
+        let reason = format!("would read daily execution metrics from {} to {}", range.from(), range.to());
         Ok(LineReport::new(line, Verdict::WouldApply, reason))
     };
     refused(line, read.await)

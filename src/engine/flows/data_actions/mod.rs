@@ -36,8 +36,8 @@ pub(crate) async fn run(ctx: &Ctx, id: &CommandId, change: DataActionChange) -> 
     let target = |action: &str| Some(Target::new(TargetKind::DataAction, target_id(action)));
     match change {
         DataActionChange::Simulate { input } => Finished::Single { target: None, outcome: simulate(&input) },
-        DataActionChange::Metrics { action, from, to } => {
-            let outcome = action_metrics::metrics(ctx, &action, &from, &to).await;
+        DataActionChange::Metrics { action, range } => {
+            let outcome = action_metrics::metrics(ctx, &action, range).await;
             Finished::Single { target: target(&shown(&action)), outcome }
         }
         DataActionChange::Deploy(draft) => {
