@@ -9,7 +9,7 @@ use cxone_console::api::model::User;
 use cxone_console::domain::UserId;
 use cxone_console::engine::audit::{Target, TargetKind};
 use cxone_console::engine::{
-    BatchReport, Change, Command, CommandId, Event, Finished, Outcome, Snapshot, Write,
+    BatchReport, Change, Command, CommandId, Event, Finished, Outcome, SkipKey, Snapshot, Write,
 };
 use cxone_console::ui::app::{App, Effect};
 use insta::assert_snapshot;
@@ -142,10 +142,11 @@ fn a_cancelled_batch_says_cancelled_once() {
     for _ in 0..10 {
         report.count(&Outcome::applied("ok"), Write::Sent { latency_ms: Some(12.0) });
     }
-    report.skipped.insert("cancelled".into(), 30);
+    report.skipped.insert(SkipKey::Unstarted, 30);
     report.total += 30;
     report.cancelled = true;
-    let unstarted = Outcome::skipped("cancelled", "the batch was cancelled before this agent was started");
+    let unstarted =
+        Outcome::skipped(SkipKey::Unstarted, "the batch was cancelled before this agent was started");
     let mut events = vec![Event::Accepted { id: id.clone(), total: 40 }];
     events.extend((10..40).map(|i| item_finished(id, i, unstarted.clone())));
     events.push(Event::Finished { id: id.clone(), result: Finished::Batch(report) });
@@ -201,7 +202,7 @@ fn a_batch_result_counts_every_refusal_beyond_those_it_keeps() {
 fn a_batch_result_names_the_refusal_not_the_skips_its_count_explains() {
     let (mut app, effects) = forty_confirmed();
     let [Effect::Engine(Command::Submit { id, .. })] = effects.as_slice() else { panic!("{effects:?}") };
-    let unchanged = Outcome::skipped("unchanged", "the agent is already in this state");
+    let unchanged = Outcome::skipped(SkipKey::Unchanged, "the agent is already in this state");
     let refused = Outcome::rejected("user Dara Ito 3 is outside their shift");
     let mut report = BatchReport::default();
     let mut events = vec![Event::Accepted { id: id.clone(), total: 3 }];
@@ -325,8 +326,10 @@ fn the_form_counts_as_already_so_only_the_agents_who_are() {
 fn a_skipped_change_names_its_target() {
     let (mut app, effects) = forty_confirmed();
     let [Effect::Engine(Command::Submit { id, .. })] = effects.as_slice() else { panic!("{effects:?}") };
-    let held =
-        Outcome::skipped("dialer_state", "the dialer holds it (CONNECTED); try again once the call ends");
+    let held = Outcome::skipped(
+        SkipKey::DialerState,
+        "the dialer holds it (CONNECTED); try again once the call ends",
+    );
     let mut report = BatchReport::default();
     for _ in 0..39 {
         report.count(&Outcome::applied("ok"), Write::Sent { latency_ms: Some(12.0) });

@@ -10,7 +10,7 @@ mod ui_support;
 
 use cxone_console::api::model::User;
 use cxone_console::engine::audit::{Target, TargetKind};
-use cxone_console::engine::{BatchReport, Change, Event, Finished, Outcome, Snapshot, Write};
+use cxone_console::engine::{BatchReport, Change, Event, Finished, Outcome, SkipKey, Snapshot, Write};
 use cxone_console::sandbox::Resource;
 use cxone_console::ui::Looks;
 use cxone_console::ui::app::App;
@@ -207,7 +207,7 @@ fn a_refused_contact_outcome_comes_back_by_the_keymaps_key() {
 fn only_a_change_to_one_target_that_was_not_applied_comes_back() {
     let mut app = ready(120, 40);
     let outcomes =
-        [Outcome::applied("Amara Okafor is now Busy"), Outcome::skipped("unchanged", "already so")];
+        [Outcome::applied("Amara Okafor is now Busy"), Outcome::skipped(SkipKey::Unchanged, "already so")];
     for outcome in outcomes {
         let effects = press(&mut app, &["c", "b", "enter", "y"]);
         let sent = submitted(&effects);

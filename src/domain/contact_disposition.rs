@@ -138,17 +138,6 @@ pub enum SkipReason {
     Unchanged,
 }
 
-impl SkipReason {
-    /// A short stable name, for reports grouped by reason.
-    pub fn key(&self) -> &'static str {
-        match self {
-            Self::Duplicate => "duplicate",
-            Self::DialerState { .. } => "dialer_state",
-            Self::Unchanged => "unchanged",
-        }
-    }
-}
-
 impl fmt::Display for SkipReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

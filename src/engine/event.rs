@@ -6,11 +6,14 @@ use super::command::CommandId;
 pub use super::connection::{Connection, Entities, Link, Stale};
 use super::metrics::MetricsSnapshot;
 use super::outbox::OutboxStatus;
+use super::skip::SkipKey;
 use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
 use crate::domain::agent_status::PauseReasons;
+use crate::domain::contact_disposition::SkipReason;
 use crate::domain::interaction_disposition::DispositionMatrix;
 use serde::Serialize;
 use serde_json::Value;
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -77,7 +80,7 @@ pub enum Outcome {
         data: Option<Value>,
     },
     /// Deliberately not sent; `key` groups reasons in batch reports.
-    Skipped { key: String, reason: String },
+    Skipped { key: SkipKey, reason: String },
     /// Refused by a rule, locally or by the tenant (400, 403, 404).
     Rejected { reason: String },
     /// Someone else changed the target, or it was locked (409, wrap-up).
@@ -87,29 +90,35 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The skip key of [`Outcome::unstarted`], as batch reports count it.
-    pub const UNSTARTED: &'static str = "cancelled";
-    /// The skip key of a change its target holds already.
-    pub const UNCHANGED: &'static str = "unchanged";
-    /// The skip key of a change an earlier run (of the same file) made.
-    pub const EARLIER_RUN: &'static str = "earlier_run";
+    /// [`SkipKey::Unstarted`] and [`SkipKey::Unchanged`] by their former
+    /// names here, still used so by the agent-status flow; a reference, so
+    /// that a report's counts can be looked up by it as well.
+    pub const UNSTARTED: &'static SkipKey = &SkipKey::Unstarted;
+    pub const UNCHANGED: &'static SkipKey = &SkipKey::Unchanged;
 
     pub fn applied(summary: impl Into<String>) -> Self {
         Self::Applied { summary: summary.into(), data: None }
     }
 
-    pub fn skipped(key: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self::Skipped { key: key.into(), reason: reason.into() }
+    /// A change not sent, for the reason `key` (a [`SkipKey`] or a
+    /// reference to one) names.
+    pub fn skipped(key: impl Borrow<SkipKey>, reason: impl Into<String>) -> Self {
+        Self::Skipped { key: *key.borrow(), reason: reason.into() }
+    }
+
+    /// A contact disposition not sent, for `reason`, in its words.
+    pub fn skipped_for(reason: &SkipReason) -> Self {
+        Self::skipped(SkipKey::from(reason), reason.to_string())
     }
 
     /// A batch's target left unstarted because the batch was cancelled;
     /// `what` names it ("contact", "agent").
     pub fn unstarted(what: &str) -> Self {
-        Self::skipped(Self::UNSTARTED, format!("the batch was cancelled before this {what} was started"))
+        Self::skipped(SkipKey::Unstarted, format!("the batch was cancelled before this {what} was started"))
     }
 
     pub fn is_unstarted(&self) -> bool {
-        matches!(self, Self::Skipped { key, .. } if key == Self::UNSTARTED)
+        matches!(self, Self::Skipped { key: SkipKey::Unstarted, .. })
     }
 
     pub fn rejected(reason: impl Into<String>) -> Self {
@@ -206,7 +215,7 @@ pub struct BatchReport {
     /// `processed`, as its check does.
     pub unwritten: usize,
     /// Skipped targets by reason key (`duplicate`, `dialer_state`, `unchanged`…).
-    pub skipped: BTreeMap<String, usize>,
+    pub skipped: BTreeMap<SkipKey, usize>,
     pub accuracy_rate_percent: f64,
     pub average_latency_ms: f64,
     /// Stopped by the supervisor before every target was tried.
@@ -230,7 +239,7 @@ impl BatchReport {
     pub fn count(&mut self, outcome: &Outcome, write: Write) {
         self.total += 1;
         match (outcome, write) {
-            (Outcome::Skipped { key, .. }, _) => *self.skipped.entry(key.clone()).or_default() += 1,
+            (Outcome::Skipped { key, .. }, _) => *self.skipped.entry(*key).or_default() += 1,
             (Outcome::Applied { .. }, write) => {
                 self.processed += 1;
                 self.successful += 1;
@@ -360,8 +369,8 @@ mod tests {
         r.count(&Outcome::applied("ok"), sent(10.0));
         r.count(&Outcome::applied("ok"), sent(30.1));
         r.count(&Outcome::failed("503"), Write::Sent { latency_ms: None });
-        r.count(&Outcome::skipped("dialer_state", "DIALING"), Write::NotSent);
-        r.count(&Outcome::skipped("duplicate", "again"), Write::NotSent);
+        r.count(&Outcome::skipped(SkipKey::DialerState, "DIALING"), Write::NotSent);
+        r.count(&Outcome::skipped(SkipKey::Duplicate, "again"), Write::NotSent);
         // Document 001's check drops a contact the tenant does not have
         // before anything counts it as processed.
         r.count(&Outcome::rejected("no contact c-9 in campaign k"), Write::NotSent);

@@ -23,6 +23,7 @@ mod refresh;
 mod row_key;
 mod rules;
 mod run;
+mod skip;
 mod webhooks;
 
 pub use command::{ActionRef, Change, Command, CommandId, DataActionChange, Item};
@@ -38,6 +39,7 @@ pub(crate) use flows::{data_actions_by_name, one_action_named};
 /// An agent's status and reason as a status change records them.
 pub(crate) use reconcile::intents::agent_state;
 pub use row_key::{row_key, row_key_parts};
+pub use skip::SkipKey;
 
 use crate::api::Client;
 use crate::engine::outbox::OutboxStatus;

@@ -4,6 +4,7 @@
 use super::context::Ctx;
 use super::event::Outcome;
 use super::outbox::{Listing, no_url};
+use crate::engine::SkipKey;
 use serde_json::json;
 use std::collections::BTreeSet;
 
@@ -20,7 +21,7 @@ pub(super) async fn resend(ctx: &Ctx) -> Outcome {
     let mut text = match ctx.outbox.retry_failed().await {
         Ok(0) => {
             return Outcome::skipped(
-                "nothing_failed",
+                SkipKey::NothingFailed,
                 "no webhook has been given up on; there is nothing to send again",
             );
         }

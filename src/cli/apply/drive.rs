@@ -197,6 +197,7 @@ impl Run<'_> {
 mod tests {
     use super::*;
     use crate::domain::Timestamp;
+    use crate::engine::SkipKey;
     use std::path::Path;
 
     /// Stopped before its contact batch started, a run still reports the
@@ -217,7 +218,7 @@ mod tests {
         }
         let report = run.contact_batch.expect("the contact batch is reported");
         assert_eq!((report.total, report.processed, report.cancelled), (2, 0, true));
-        assert_eq!(report.skipped.get(Outcome::UNSTARTED), Some(&2));
+        assert_eq!(report.skipped.get(&SkipKey::Unstarted), Some(&2));
     }
 
     /// A change start-up could not read back is told apart from one it

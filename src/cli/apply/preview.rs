@@ -16,7 +16,7 @@ use crate::domain::attributes::{AttributeDraft, AttributeMode, AttributeUpdate, 
 use crate::domain::contact_disposition::{ContactDispositionDraft, OutcomeCode, SkipReason, check_contact};
 use crate::domain::interaction_disposition::{Disposition, DispositionDraft, closed};
 use crate::domain::{CampaignId, ContactId, FieldError, Invalid, Timestamp};
-use crate::engine::Outcome;
+use crate::engine::SkipKey;
 use crate::engine::{again, agent_state};
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
@@ -107,7 +107,7 @@ fn changes(mut report: LineReport, before: Value, after: Value) -> LineReport {
 /// A line the run would leave alone, its target holding the change already.
 fn unchanged(line: &Line, why: String) -> LineReport {
     let mut report = LineReport::new(line, Verdict::WouldSkip, format!("{why}; nothing would be sent"));
-    report.key = Some(Outcome::UNCHANGED.to_string());
+    report.key = Some(SkipKey::Unchanged);
     report
 }
 
@@ -116,7 +116,7 @@ fn earlier_run(line: &Line) -> LineReport {
     let reason =
         "done by an earlier run (applied, or found already so; see the audit log); nothing would be sent";
     let mut report = LineReport::new(line, Verdict::WouldSkip, reason);
-    report.key = Some(Outcome::EARLIER_RUN.to_string());
+    report.key = Some(SkipKey::EarlierRun);
     report
 }
 
@@ -298,7 +298,7 @@ impl ContactCache {
         let key = contact_key(draft);
         if !self.take(draft) {
             let mut report = LineReport::new(line, Verdict::WouldSkip, SkipReason::Duplicate.to_string());
-            report.key = Some(SkipReason::Duplicate.key().to_string());
+            report.key = Some(SkipKey::Duplicate);
             return Ok(report);
         }
         let contact = if self.listed_campaigns.contains(&key.0) {
@@ -330,7 +330,7 @@ impl ContactCache {
             Ok(()) => LineReport::new(line, Verdict::WouldApply, "would set the contact's outcome"),
             Err(skip) => {
                 let mut report = LineReport::new(line, Verdict::WouldSkip, skip.to_string());
-                report.key = Some(skip.key().to_string());
+                report.key = Some(SkipKey::from(&skip));
                 report
             }
         };

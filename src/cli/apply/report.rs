@@ -6,7 +6,7 @@ use super::entry::Line;
 use crate::api::text::json_safe_to_show;
 use crate::cli::webhooks::Webhooks;
 use crate::cli::{NOT_THROUGH, REFUSED};
-use crate::engine::{BatchReport, Outcome};
+use crate::engine::{BatchReport, Outcome, SkipKey};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -80,7 +80,7 @@ pub struct LineReport {
     pub outcome: Verdict,
     /// Why a line was skipped, as a stable key (`duplicate`, `dialer_state`…).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<SkipKey>,
     pub reason: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub before: Option<Value>,
@@ -100,7 +100,7 @@ impl LineReport {
             outcome,
             // Every line a stop kept from being sent carries one key, as the
             // contact batch's report counts it (`skipped.cancelled`).
-            key: (outcome == Verdict::NotSent).then(|| Outcome::UNSTARTED.to_string()),
+            key: (outcome == Verdict::NotSent).then_some(SkipKey::Unstarted),
             reason: reason.into(),
             before: None,
             after: None,
@@ -112,7 +112,7 @@ impl LineReport {
     pub fn settled(line: &Line, outcome: &Outcome) -> Self {
         let mut report = Self::new(line, Verdict::of(outcome), outcome.text());
         match outcome {
-            Outcome::Skipped { key, .. } => report.key = Some(key.clone()),
+            Outcome::Skipped { key, .. } => report.key = Some(*key),
             Outcome::Applied { data, .. } => report.data.clone_from(data),
             _ => {}
         }
@@ -253,9 +253,9 @@ mod tests {
         let batch =
             Batch::parse(text.as_bytes(), Path::new("x.jsonl"), Timestamp::now()).expect("a valid file");
         let stopped = LineReport::new(&batch.lines[0], Verdict::NotSent, "not sent: the run was stopped");
-        assert_eq!(stopped.key.as_deref(), Some(Outcome::UNSTARTED));
+        assert_eq!(stopped.key, Some(SkipKey::Unstarted));
         let settled = LineReport::settled(&batch.lines[0], &Outcome::unstarted("agent"));
-        assert_eq!((settled.outcome, settled.key.as_deref()), (Verdict::NotSent, Some(Outcome::UNSTARTED)));
+        assert_eq!((settled.outcome, settled.key), (Verdict::NotSent, Some(SkipKey::Unstarted)));
         let failed = LineReport::new(&batch.lines[0], Verdict::Failed, "no outcome");
         assert_eq!(failed.key, None);
     }

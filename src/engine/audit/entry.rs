@@ -3,6 +3,7 @@
 use super::digest::PayloadHash;
 use super::record::{LatencyMs, Outcome, RecordKind, RequestInfo, Target};
 use crate::domain::FieldError;
+use crate::engine::SkipKey;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::time::Duration;
@@ -43,7 +44,9 @@ pub struct AuditEntry {
     pub reason: Option<String>,
     /// A skipped change's reason key (`unchanged`, `duplicate`…): what a
     /// re-run of the same file reads to tell a change already so, which is
-    /// done, from one never started, which is not.
+    /// done, from one never started, which is not. Text, as a log written
+    /// before may hold a key this build does not know; written from a
+    /// [`SkipKey`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -145,8 +148,8 @@ impl AuditEntry {
 
     /// The reason key of a skipped change.
     #[must_use]
-    pub fn skip(mut self, key: impl Into<String>) -> Self {
-        self.skip = Some(key.into());
+    pub fn skip(mut self, key: SkipKey) -> Self {
+        self.skip = Some(key.as_str().to_owned());
         self
     }
 

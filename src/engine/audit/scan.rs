@@ -16,6 +16,7 @@ use super::head::Head;
 use super::line;
 use super::record::{AuditRecord, Outcome, RecordKind};
 use super::sealer::ChainState;
+use crate::engine::SkipKey;
 use crate::engine::journal::{JournalError, JournalFile};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -23,9 +24,6 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
-
-/// The skip key of a change found already as asked.
-const UNCHANGED: &str = crate::engine::event::Outcome::UNCHANGED;
 
 /// What the log holds, as far as carrying on is concerned.
 #[derive(Debug)]
@@ -217,6 +215,7 @@ pub fn applied_commands(path: &Path) -> Result<HashSet<String>, AuditError> {
 /// land after the later lines for its target and undo them.
 fn says_done(skim: &Skim<'_>) -> bool {
     let settles = matches!(skim.kind, RecordKind::Outcome | RecordKind::Reconciled);
-    let already_so = skim.outcome == Some(Outcome::Skipped) && skim.skip.as_deref() == Some(UNCHANGED);
+    let already_so =
+        skim.outcome == Some(Outcome::Skipped) && skim.skip.as_deref() == Some(SkipKey::Unchanged.as_str());
     settles && (skim.outcome == Some(Outcome::Applied) || already_so)
 }

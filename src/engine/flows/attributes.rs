@@ -17,6 +17,7 @@ use crate::api::model::AttributeSnapshot;
 use crate::domain::attributes::{
     AttributeDraft, AttributeEntry, AttributeMode, AttributeUpdate, held_values, plan, same_value,
 };
+use crate::engine::SkipKey;
 use crate::engine::audit::Target;
 use crate::engine::command::CommandId;
 use crate::engine::context::{Ctx, settle};
@@ -107,7 +108,7 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
     if planned.as_ref().is_some_and(Vec::is_empty) {
         let held = format!("interaction {name} holds these attributes already; nothing was sent");
         let settled =
-            Settled::new(Outcome::skipped(Outcome::UNCHANGED, held)).after(attributes_state(&before));
+            Settled::new(Outcome::skipped(SkipKey::Unchanged, held)).after(attributes_state(&before));
         return trail.finish(settled, started.elapsed()).await;
     }
     let key = match IdempotencyKey::parse(trail.item().as_str()) {

@@ -15,6 +15,7 @@ use crate::api::model::Interaction;
 use crate::api::{ApiError, ETag, IdempotencyKey, Reply};
 use crate::domain::Timestamp;
 use crate::domain::interaction_disposition::{DispositionDraft, InteractionDisposition, closed};
+use crate::engine::SkipKey;
 use crate::engine::audit::{Target, TargetKind};
 use crate::engine::command::CommandId;
 use crate::engine::context::{Ctx, error_class, settle};
@@ -90,7 +91,7 @@ async fn apply(
             holds(&change, &current, started, how)
         } else {
             let reason = format!("{}; nothing was sent", change.already(current.value.named()));
-            Settled::new(Outcome::skipped(Outcome::UNCHANGED, reason))
+            Settled::new(Outcome::skipped(SkipKey::Unchanged, reason))
                 .call(&current.call)
                 .after(dispositions_state(&current.value.dispositions))
         };

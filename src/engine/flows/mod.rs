@@ -28,6 +28,7 @@ use super::event::{Finished, Outcome, Write};
 use super::metrics::{ErrorClass, Operation};
 use super::outbox::{Message, MessageId};
 use crate::api::{CallInfo, Replay};
+use crate::engine::SkipKey;
 use serde_json::Value;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -105,7 +106,7 @@ impl<'a> Settled<'a> {
                 let reason = "already applied by an earlier run elsewhere: the tenant answered this change's \
                               key from its idempotency store and changed nothing now; reload to see what the \
                               target holds today";
-                Self::new(Outcome::skipped(Outcome::EARLIER_RUN, reason)).call(call)
+                Self::new(Outcome::skipped(SkipKey::EarlierRun, reason)).call(call)
             }
             _ => self,
         }
@@ -233,7 +234,7 @@ impl<'a> Trail<'a> {
     pub fn settled_before(&self) -> Option<Outcome> {
         self.ctx.applied_before(self.item.as_str()).then(|| {
             Outcome::skipped(
-                Outcome::EARLIER_RUN,
+                SkipKey::EarlierRun,
                 "done by an earlier run (applied, or found already so); see the audit log",
             )
         })
@@ -326,7 +327,7 @@ impl<'a> Trail<'a> {
             .entry(AuditEntry::outcome(self.item.as_str(), self.action, self.target.clone(), outcome.kind()))
             .reason(outcome.text());
         if let Outcome::Skipped { key, .. } = &outcome {
-            entry = entry.skip(key.as_str());
+            entry = entry.skip(*key);
         }
         if let Some(call) = call {
             let request = request_info(call);

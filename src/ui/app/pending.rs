@@ -10,10 +10,6 @@ use std::collections::BTreeSet;
 /// Item outcomes kept for a batch's result; the audit log keeps them all.
 const KEPT: usize = 100;
 
-/// Skip reasons whose count says all there is ("skipped 2 already so").
-const SAID_BY_THE_COUNT: [&str; 4] =
-    [Outcome::UNCHANGED, "duplicate", Outcome::EARLIER_RUN, Outcome::UNSTARTED];
-
 /// Commands sent together from one confirmation, one per target (the
 /// engine takes interaction changes one at a time), that the console shows,
 /// reports and cancels as one batch: the group's own id stands for them in
@@ -79,7 +75,8 @@ impl Pending {
             Outcome::Rejected { .. } => self.refused += 1,
             Outcome::Conflict { .. } => self.conflicts += 1,
             Outcome::Failed { .. } => self.errors += 1,
-            Outcome::Skipped { key, .. } if SAID_BY_THE_COUNT.contains(&key.as_str()) => return,
+            // Its count says all there is ("skipped 2 already so").
+            Outcome::Skipped { key, .. } if key.said_by_the_count() => return,
             Outcome::Skipped { .. } => {}
             Outcome::Applied { .. } => return,
         }

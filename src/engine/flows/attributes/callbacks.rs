@@ -21,6 +21,7 @@ use super::again;
 use super::listener;
 use super::registration;
 use crate::api::model::{Webhook, WebhookRegistration};
+use crate::engine::SkipKey;
 use crate::engine::command::CommandId;
 use crate::engine::context::{AttributeWatch, Ctx};
 use crate::engine::event::Outcome;
@@ -50,7 +51,7 @@ pub(super) async fn watch(ctx: &Ctx, command: &CommandId) -> Outcome {
             "already watching attribute changes: the tenant calls back on {} (webhook {})",
             hook.uri, hook.id
         );
-        return Outcome::skipped(Outcome::UNCHANGED, already);
+        return Outcome::skipped(SkipKey::Unchanged, already);
     }
     let socket = match TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await {
         Ok(socket) => socket,

@@ -16,6 +16,7 @@ mod worker;
 pub(super) use super::ending::{Ending, Tries, again, not_landed, unsettled};
 
 use crate::domain::contact_disposition::{ContactDispositionDraft, MAX_BATCH};
+use crate::engine::SkipKey;
 use crate::engine::audit::Target;
 use crate::engine::command::{CommandId, Item};
 use crate::engine::context::Ctx;
@@ -86,7 +87,7 @@ pub(crate) async fn run(
             () = cancel.cancelled(), if ready.len() > 0 => {}
         }
     }
-    batch.report.cancelled = cancel.is_cancelled() && batch.report.skipped.contains_key(Outcome::UNSTARTED);
+    batch.report.cancelled = cancel.is_cancelled() && batch.report.skipped.contains_key(&SkipKey::Unstarted);
     Finished::Batch(batch.report)
 }
 

@@ -5,9 +5,10 @@
 use super::Done;
 use crate::api::ApiErrorKind;
 use crate::domain::contact_disposition::{
-    AGENT_FIELD, ContactDisposition, ContactDispositionDraft, OutcomeMatrix,
+    AGENT_FIELD, ContactDisposition, ContactDispositionDraft, OutcomeMatrix, SkipReason,
 };
 use crate::domain::{AgentId, CampaignId, ContactId, Invalid, Timestamp};
+use crate::engine::SkipKey;
 use crate::engine::audit::{Target, action};
 use crate::engine::command::{CommandId, Item};
 use crate::engine::context::{Ctx, error_class, settle};
@@ -112,14 +113,13 @@ impl<'a> Planner<'a> {
         };
         let claim = (disposition.campaign_id.to_string(), disposition.contact_id.to_string());
         if !self.in_batch.insert(claim.clone()) {
-            let skip = Outcome::skipped("duplicate", "duplicate: this contact appears earlier in this batch");
-            return finish(trail, Settled::new(skip), started).await;
+            return finish(trail, Settled::new(Outcome::skipped_for(&SkipReason::Duplicate)), started).await;
         }
         let first =
             self.ctx.processed_contacts.lock().unwrap_or_else(|p| p.into_inner()).insert(claim.clone());
         if !first {
             let skip = Outcome::skipped(
-                "duplicate",
+                SkipKey::Duplicate,
                 "duplicate: this contact was already processed in this session",
             );
             return finish(trail, Settled::new(skip), started).await;

@@ -7,6 +7,7 @@ use super::{Done, Ending, Tries, again, not_landed, unsettled};
 use crate::api::model::Contact;
 use crate::api::{ApiError, CallInfo, Client, IdempotencyKey, Reply};
 use crate::domain::contact_disposition::{ContactDisposition, SkipReason, check_contact};
+use crate::engine::SkipKey;
 use crate::engine::context::Ctx;
 use crate::engine::event::Outcome;
 use crate::engine::flows::Trail;
@@ -43,7 +44,7 @@ fn held_when_cancelled(tries: &Tries) -> Ending {
              before setting it again"
         )));
     }
-    Ending::new(Outcome::skipped(Outcome::UNSTARTED, format!("{HELD}; its outcome was not written")))
+    Ending::new(Outcome::skipped(SkipKey::Unstarted, format!("{HELD}; its outcome was not written")))
 }
 
 /// Reads and writes one planned contact, unless the batch was cancelled
@@ -328,5 +329,5 @@ impl Worker<'_> {
 }
 
 fn skipped(skip: SkipReason) -> Ending {
-    Ending::new(Outcome::skipped(skip.key(), skip.to_string()))
+    Ending::new(Outcome::skipped_for(&skip))
 }

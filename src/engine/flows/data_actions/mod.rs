@@ -23,6 +23,7 @@ use crate::api::model::DataAction;
 use crate::api::{ApiError, ETag, IdempotencyKey, Reply};
 use crate::domain::data_action::{self, ActionPatch, PatchFit, input_schema, output_schema, parse_version};
 use crate::domain::{DataActionId, FieldError, Problems, Timestamp};
+use crate::engine::SkipKey;
 use crate::engine::audit::{Target, TargetKind};
 use crate::engine::command::{ActionRef, CommandId, DataActionChange};
 use crate::engine::context::{Ctx, settle};
@@ -165,7 +166,7 @@ async fn patch(ctx: &Ctx, id: &CommandId, named: &ActionRef, version: Option<&st
     match change.fit(&current.value.version, current.value.is_deprecated) {
         PatchFit::Send => {}
         PatchFit::InPlace(why) => {
-            let outcome = Outcome::skipped(Outcome::UNCHANGED, format!("{why}; nothing was sent"));
+            let outcome = Outcome::skipped(SkipKey::Unchanged, format!("{why}; nothing was sent"));
             let settled = Settled::new(outcome).call(&current.call).after(action_state(&current.value));
             return trail.finish(settled, started.elapsed()).await;
         }

@@ -3,7 +3,9 @@
 
 use crate::domain::attribution::AGENT_ROLE;
 use crate::engine::audit::{Target, TargetKind};
-use crate::engine::{BatchReport, Command, CommandId, Event, Finished, Outcome, Recovery, Snapshot, Write};
+use crate::engine::{
+    BatchReport, Command, CommandId, Event, Finished, Outcome, Recovery, SkipKey, Snapshot, Write,
+};
 use crate::ui::app::{App, Effect, FlashKind, Level, Overlay, Pending, Progress};
 use crate::ui::entity::{Lookup, Person};
 use crate::ui::forms::Rules;
@@ -301,11 +303,11 @@ fn batch(report: &BatchReport, pending: &Pending) -> (String, Level) {
     }
     if report.skipped_total() > 0 {
         let reasons: Vec<String> =
-            report.skipped.iter().map(|(key, count)| format!("{} {}", n(*count), skip_words(key))).collect();
+            report.skipped.iter().map(|(key, count)| format!("{} {}", n(*count), key.words())).collect();
         text.push_str(&format!(", skipped {}", reasons.join(", ")));
     }
     // The skip reasons already say so when targets were left unstarted.
-    if report.cancelled && !report.skipped.contains_key(Outcome::UNSTARTED) {
+    if report.cancelled && !report.skipped.contains_key(&SkipKey::Unstarted) {
         text.push_str(" (cancelled)");
     }
     if let Some(first) = pending.first_blocked() {
@@ -316,18 +318,6 @@ fn batch(report: &BatchReport, pending: &Pending) -> (String, Level) {
     }
     let level = if not_through > 0 || pending.first_blocked().is_some() { Level::Warn } else { Level::Ok };
     (text, level)
-}
-
-/// A batch report's skip reason, in words.
-fn skip_words(key: &str) -> &str {
-    match key {
-        "dialer_state" => "held by the dialer",
-        "unchanged" => "already so",
-        "duplicate" => "duplicates",
-        Outcome::UNSTARTED => "not started (cancelled)",
-        "earlier_run" => "done by an earlier run",
-        other => other,
-    }
 }
 
 fn recovered(app: &mut App, recovery: Recovery) {
