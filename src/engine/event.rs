@@ -161,14 +161,7 @@ impl Outcome {
 
 impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let word = match self {
-            Self::Applied { .. } => "applied",
-            Self::Skipped { .. } => "skipped",
-            Self::Rejected { .. } => "rejected",
-            Self::Conflict { .. } => "conflict",
-            Self::Failed { .. } => "failed",
-        };
-        write!(f, "{word}: {}", self.text())
+        write!(f, "{}: {}", self.kind().as_str(), self.text())
     }
 }
 

@@ -43,6 +43,22 @@ pub enum Outcome {
     Failed,
 }
 
+impl Outcome {
+    pub const ALL: [Self; 5] = [Self::Applied, Self::Skipped, Self::Rejected, Self::Conflict, Self::Failed];
+
+    /// The outcome as the log writes it, and as the console and the
+    /// engine's messages say it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Applied => "applied",
+            Self::Skipped => "skipped",
+            Self::Rejected => "rejected",
+            Self::Conflict => "conflict",
+            Self::Failed => "failed",
+        }
+    }
+}
+
 /// The kind of entity a change touches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -245,6 +261,13 @@ mod tests {
         use TargetKind::*;
         for kind in [Interaction, Contact, User, DataAction, Webhook] {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str(), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn an_outcome_is_named_as_the_log_writes_it() {
+        for outcome in Outcome::ALL {
+            assert_eq!(serde_json::to_value(outcome).unwrap(), outcome.as_str(), "{outcome:?}");
         }
     }
 }

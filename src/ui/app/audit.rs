@@ -3,7 +3,7 @@
 //! newest record in view until the supervisor moves up to read.
 
 use super::filter::Filter;
-use crate::engine::audit::{AuditRecord, Outcome, RecordKind, action};
+use crate::engine::audit::{AuditRecord, RecordKind, action};
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -264,18 +264,8 @@ pub fn action_label(recorded: &str) -> &str {
 /// The record's kind, or its outcome when it has one.
 pub fn kind_word(record: &AuditRecord) -> &'static str {
     match (record.entry.kind, record.entry.outcome) {
-        (_, Some(outcome)) => outcome_word(outcome),
+        (_, Some(outcome)) => outcome.as_str(),
         (kind, None) => kind.name(),
-    }
-}
-
-pub fn outcome_word(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Applied => "applied",
-        Outcome::Skipped => "skipped",
-        Outcome::Rejected => "rejected",
-        Outcome::Conflict => "conflict",
-        Outcome::Failed => "failed",
     }
 }
 
