@@ -165,7 +165,7 @@ impl AuditEntry {
     /// Checks that the fields fit the kind, naming the first that does not.
     pub fn validate(&self) -> Result<(), FieldError> {
         let change = matches!(self.kind, RecordKind::Intent | RecordKind::Outcome | RecordKind::Reconciled);
-        let final_kind = matches!(self.kind, RecordKind::Outcome | RecordKind::Reconciled);
+        let final_kind = self.kind.settles();
         let kind = self.kind.name();
         let rule =
             |field: &str, rule: &str| Err(FieldError::new(field, format!("{rule} in a {kind} record")));

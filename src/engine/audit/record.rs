@@ -30,6 +30,12 @@ impl RecordKind {
             Self::Reconciled => "reconciled",
         }
     }
+
+    /// Whether a record of this kind settles a change (an outcome, or an
+    /// intent left by a crash read back), rather than announcing one.
+    pub fn settles(self) -> bool {
+        matches!(self, Self::Outcome | Self::Reconciled)
+    }
 }
 
 /// How a change ended.

@@ -214,8 +214,7 @@ pub fn applied_commands(path: &Path) -> Result<HashSet<String>, AuditError> {
 /// when a batch file runs again: sent now, a change found already so would
 /// land after the later lines for its target and undo them.
 fn says_done(skim: &Skim<'_>) -> bool {
-    let settles = matches!(skim.kind, RecordKind::Outcome | RecordKind::Reconciled);
     let already_so =
         skim.outcome == Some(Outcome::Skipped) && skim.skip.as_deref() == Some(SkipKey::Unchanged.as_str());
-    settles && (skim.outcome == Some(Outcome::Applied) || already_so)
+    skim.kind.settles() && (skim.outcome == Some(Outcome::Applied) || already_so)
 }

@@ -3,7 +3,7 @@
 //! newest record in view until the supervisor moves up to read.
 
 use super::filter::Filter;
-use crate::engine::audit::{AuditRecord, RecordKind, action};
+use crate::engine::audit::{AuditRecord, action};
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -271,5 +271,5 @@ pub fn kind_word(record: &AuditRecord) -> &'static str {
 
 /// Whether a record settles a change (rather than announcing one).
 pub fn is_final(record: &AuditRecord) -> bool {
-    matches!(record.entry.kind, RecordKind::Outcome | RecordKind::Reconciled)
+    record.entry.kind.settles()
 }
