@@ -1,8 +1,6 @@
 //! SHA-256 digests as the log writes them.
 
-use super::canonical;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::fmt;
 
@@ -30,13 +28,6 @@ impl Digest256 {
         let mut hasher = Sha256::new();
         parts.iter().for_each(|part| hasher.update(part));
         Self(hasher.finalize().into())
-    }
-
-    /// The digest of a JSON value's canonical form.
-    pub fn of_json(value: &Value) -> Self {
-        let mut bytes = Vec::new();
-        canonical::write(value, &mut bytes);
-        Self::of(&bytes)
     }
 
     pub fn to_hex(&self) -> String {

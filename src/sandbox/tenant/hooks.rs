@@ -171,14 +171,6 @@ impl Tenant {
     }
 
     /// The ids of every entity of one kind, in no particular order.
-    pub fn user_ids(&self) -> Vec<String> {
-        self.lock().users.iter().map(|u| u.id().to_string()).collect()
-    }
-
-    pub fn interaction_ids(&self) -> Vec<String> {
-        self.lock().interactions.iter().map(|i| i.id().to_string()).collect()
-    }
-
     pub fn campaign_ids(&self) -> Vec<String> {
         self.lock().campaigns.iter().map(|c| c.id().to_string()).collect()
     }

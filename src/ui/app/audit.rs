@@ -268,8 +268,3 @@ pub fn kind_word(record: &AuditRecord) -> &'static str {
         (kind, None) => kind.name(),
     }
 }
-
-/// Whether a record settles a change (rather than announcing one).
-pub fn is_final(record: &AuditRecord) -> bool {
-    record.entry.kind.settles()
-}

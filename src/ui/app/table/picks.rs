@@ -32,10 +32,6 @@ impl<T: Entity> TableView<T> {
         n
     }
 
-    pub fn is_picked(&self, row: &T) -> bool {
-        !self.picks.is_empty() && self.is_picked_key(&row.key())
-    }
-
     /// Whether the row `key` names ([`Entity::key`]) is marked.
     pub fn is_picked_key(&self, key: &str) -> bool {
         self.picks.contains(key)
