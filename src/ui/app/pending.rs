@@ -27,10 +27,10 @@ pub struct Pending {
     /// What the change is, for the progress gauge and the result
     /// ("Break (Queue Full) · 40 agents").
     pub label: String,
-    /// Writes to the tenant: the tables refresh when it ends.
+    /// Writes to the tenant: the tables refresh when it ends. One that
+    /// does not returns data to read (a simulation, metrics), shown in a
+    /// window.
     pub writes: bool,
-    /// Returns data to read (a simulation, metrics): shown in a window.
-    pub shows_result: bool,
     /// The first items refused, conflicted or failed, with why, in words.
     pub blocked: Vec<String>,
     /// The first items skipped for a reason the count does not tell (the
@@ -54,7 +54,6 @@ impl Pending {
         Self {
             label: label.into(),
             writes,
-            shows_result: !writes,
             blocked: Vec::new(),
             skips: Vec::new(),
             blocked_total: 0,

@@ -246,7 +246,7 @@ fn finished(app: &mut App, id: &CommandId, result: &Finished, effects: &mut Vec<
         effects.push(Effect::Engine(Command::Refresh));
     }
     if let (true, Finished::Single { outcome: Outcome::Applied { summary, data: Some(data) }, .. }) =
-        (pending.shows_result, result)
+        (!pending.writes, result)
     {
         let text = super::results::readable(data);
         let title = format!("{} · {summary}", pending.label);
