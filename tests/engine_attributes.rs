@@ -7,7 +7,7 @@ mod engine_support;
 use cxone_console::api::model::WebhookRegistration;
 use cxone_console::domain::attributes::AttributeDraft;
 use cxone_console::engine::audit::{self, AuditRecord, RecordKind, TargetKind};
-use cxone_console::engine::{AttributeCallback, Change, Event, Outcome};
+use cxone_console::engine::{AttributeCallback, Change, Event, Outcome, SkipKey};
 use cxone_console::sandbox::tenant::PINNED_ATTRIBUTES_INTERACTION;
 use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
 use cxone_console::signing::SigningKey;
@@ -134,7 +134,7 @@ async fn a_change_the_interaction_already_holds_is_skipped_and_nothing_is_sent()
         row("customer_segment", json!("smb"), "ADD"),
     ];
     let outcome = rig.outcome(change(rows)).await;
-    assert!(matches!(&outcome, Outcome::Skipped { key, .. } if key == Outcome::UNCHANGED), "{outcome}");
+    assert!(matches!(&outcome, Outcome::Skipped { key, .. } if *key == SkipKey::Unchanged), "{outcome}");
     assert!(outcome.text().contains("holds these attributes already"), "{outcome}");
     assert_eq!(held(&rig), before);
     assert_eq!(rig.sandbox.stats().writes_of(Resource::Attributes), 0, "nothing was sent");
@@ -160,7 +160,7 @@ async fn watching_turns_the_tenants_callback_into_a_verified_event_and_registers
     let again = rig.outcome(Change::WatchAttributes).await;
     assert!(again.text().starts_with("already watching"), "{again}");
     assert!(
-        matches!(&again, Outcome::Skipped { key, .. } if key == Outcome::UNCHANGED),
+        matches!(&again, Outcome::Skipped { key, .. } if *key == SkipKey::Unchanged),
         "not applied: {again:?}"
     );
     assert_eq!(rig.sandbox.state().tenant.counts().webhooks, registrations + 1);

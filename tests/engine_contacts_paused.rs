@@ -8,7 +8,7 @@
 mod engine_support;
 
 use cxone_console::engine::audit::RecordKind;
-use cxone_console::engine::{Command, Event, Outcome};
+use cxone_console::engine::{Command, Event, SkipKey};
 use cxone_console::sandbox::config::RateLimit;
 use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
 use engine_support::Rig;
@@ -92,7 +92,7 @@ async fn a_cancel_ends_a_write_waiting_out_a_429() {
     rig.send(Command::Cancel { id: id.clone() }).await;
 
     let report = batch_report(rig.finished(&id).await);
-    assert_eq!((report.successful, report.skipped.get(Outcome::UNSTARTED)), (0, Some(&1)), "{report:?}");
+    assert_eq!((report.successful, report.skipped.get(&SkipKey::Unstarted)), (0, Some(&1)), "{report:?}");
     assert!(report.cancelled, "{report:?}");
     assert_eq!(rig.sandbox.stats().writes_of(Resource::ContactDisposition), 0, "nothing was written");
     let reason = rig

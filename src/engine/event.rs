@@ -13,7 +13,6 @@ use crate::domain::contact_disposition::SkipReason;
 use crate::domain::interaction_disposition::DispositionMatrix;
 use serde::Serialize;
 use serde_json::Value;
-use std::borrow::Borrow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -90,20 +89,13 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// [`SkipKey::Unstarted`] and [`SkipKey::Unchanged`] by their former
-    /// names here, still used so by the agent-status flow; a reference, so
-    /// that a report's counts can be looked up by it as well.
-    pub const UNSTARTED: &'static SkipKey = &SkipKey::Unstarted;
-    pub const UNCHANGED: &'static SkipKey = &SkipKey::Unchanged;
-
     pub fn applied(summary: impl Into<String>) -> Self {
         Self::Applied { summary: summary.into(), data: None }
     }
 
-    /// A change not sent, for the reason `key` (a [`SkipKey`] or a
-    /// reference to one) names.
-    pub fn skipped(key: impl Borrow<SkipKey>, reason: impl Into<String>) -> Self {
-        Self::Skipped { key: *key.borrow(), reason: reason.into() }
+    /// A change not sent, for the reason `key` names.
+    pub fn skipped(key: SkipKey, reason: impl Into<String>) -> Self {
+        Self::Skipped { key, reason: reason.into() }
     }
 
     /// A contact disposition not sent, for `reason`, in its words.

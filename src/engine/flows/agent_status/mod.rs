@@ -16,6 +16,7 @@ use crate::domain::Timestamp;
 use crate::domain::agent_status::{
     AgentStatusChange, AgentStatusDraft, PauseReasons, already, role_fit, shift_fit, with_reason,
 };
+use crate::engine::SkipKey;
 use crate::engine::audit::{Target, TargetKind};
 use crate::engine::command::{CommandId, Item};
 use crate::engine::context::Ctx;
@@ -68,7 +69,7 @@ pub(crate) async fn run(
         ctx.emit(Event::ItemFinished { id: id.clone(), item, target, outcome }).await;
         ctx.emit(Event::Progress { id: id.clone(), done: report.total, total }).await;
     }
-    report.cancelled = report.skipped.contains_key(Outcome::UNSTARTED);
+    report.cancelled = report.skipped.contains_key(&SkipKey::Unstarted);
     Finished::Batch(report)
 }
 
@@ -301,7 +302,7 @@ fn refused(reason: impl std::fmt::Display) -> Ending {
 
 fn unchanged(user: &User) -> Ending {
     let reason = already(user.named(), &user.status, user.held_reason());
-    Ending::new(Outcome::skipped(Outcome::UNCHANGED, reason))
+    Ending::new(Outcome::skipped(SkipKey::Unchanged, reason))
 }
 
 /// The state the change leaves, as the intent records it for reconciliation.
