@@ -4,13 +4,14 @@
 //! holds); the engine validates it again against the tenant's current rules
 //! before anything is written, so a stale form cannot slip past a rule.
 
+use crate::api::IdempotencyKey;
 use crate::domain::agent_status::AgentStatusDraft;
 use crate::domain::attributes::AttributeDraft;
 use crate::domain::contact_disposition::ContactDispositionDraft;
 use crate::domain::data_action::{DataActionDraft, MetricsRange};
 use crate::domain::interaction_disposition::DispositionDraft;
 use crate::engine::metrics::Operation;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -18,7 +19,11 @@ use std::fmt;
 /// Names one change across events, audit records, idempotency keys and
 /// webhooks. Random for changes made on screen; derived from the input for
 /// batch files, so re-running a file after a crash finds what was done.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+///
+/// Made only here, by [`random`](Self::random) and
+/// [`derived`](Self::derived): always `cmd_` and hex digits, safe to send
+/// in a header, so every id serves as its write's idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct CommandId(String);
 
@@ -45,6 +50,13 @@ impl CommandId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The key a write of this change goes with: the id itself, so every
+    /// attempt of the change, in this run or a re-run of the same file,
+    /// carries the same key and the tenant applies it once.
+    pub fn idempotency_key(&self) -> IdempotencyKey {
+        IdempotencyKey::parse(&self.0).expect("a command id is cmd_ and hex digits, safe in a header")
+    }
 }
 
 impl fmt::Display for CommandId {
@@ -54,7 +66,7 @@ impl fmt::Display for CommandId {
 }
 
 /// One entry of a batch, with its own id.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Item<T> {
     pub id: CommandId,
     pub draft: T,

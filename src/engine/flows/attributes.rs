@@ -12,7 +12,6 @@ mod registration;
 
 use super::ending::{again, not_landed, unsettled};
 use super::{Settled, Trail};
-use crate::api::IdempotencyKey;
 use crate::api::model::AttributeSnapshot;
 use crate::domain::attributes::{
     AttributeDraft, AttributeEntry, AttributeMode, AttributeUpdate, held_values, plan, same_value,
@@ -111,13 +110,7 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
             Settled::new(Outcome::skipped(SkipKey::Unchanged, held)).after(attributes_state(&before));
         return trail.finish(settled, started.elapsed()).await;
     }
-    let key = match IdempotencyKey::parse(trail.item().as_str()) {
-        Ok(key) => key,
-        Err(e) => {
-            let settled = Settled::new(Outcome::failed(format!("nothing was sent: {e}")));
-            return trail.finish(settled.class(ErrorClass::Validation), started.elapsed()).await;
-        }
-    };
+    let key = trail.item().idempotency_key();
     let call = ctx.api.dialect().update_attributes(&update);
     let (request, body) = intents::planned(&ctx.api, &call.spec, None, Some(&key));
     let planned_state = attributes_state(&applied_to(&before, &update.entries));

@@ -100,13 +100,7 @@ async fn apply(
     let Some(etag) = current.value.etag.clone() else {
         return trail.finish(untagged(&current), started.elapsed()).await;
     };
-    let key = match IdempotencyKey::parse(trail.item().as_str()) {
-        Ok(key) => key,
-        Err(e) => {
-            let settled = Settled::new(Outcome::failed(format!("nothing was sent: {e}")));
-            return trail.finish(settled.class(ErrorClass::Validation), started.elapsed()).await;
-        }
-    };
+    let key = trail.item().idempotency_key();
     let call = ctx.api.dialect().set_dispositions(&change);
     let (request, body) = intents::planned(&ctx.api, &call.spec, Some(&etag), Some(&key));
     let before = dispositions_state(&current.value.dispositions);

@@ -95,7 +95,7 @@ async fn change(
     let ending = if cancel.is_cancelled() {
         Ending::new(Outcome::unstarted("agent"))
     } else {
-        let key = IdempotencyKey::parse(trail.item().as_str()).ok();
+        let key = trail.item().idempotency_key();
         Flow { ctx, compliance: Compliance::new(&item.draft), started }
             .run(&item.draft, &mut trail, key)
             .await
@@ -111,12 +111,7 @@ struct Flow<'a> {
 }
 
 impl Flow<'_> {
-    async fn run(
-        mut self,
-        draft: &AgentStatusDraft,
-        trail: &mut Trail<'_>,
-        key: Option<IdempotencyKey>,
-    ) -> Ending {
+    async fn run(mut self, draft: &AgentStatusDraft, trail: &mut Trail<'_>, key: IdempotencyKey) -> Ending {
         let change = match self.validate(draft).await {
             Ok(change) => change,
             Err(ending) => return self.noted(ending),
@@ -136,10 +131,6 @@ impl Flow<'_> {
             }
             return self.noted(unchanged(&user));
         }
-        let Some(key) = key else {
-            return self
-                .noted(Ending::new(Outcome::failed("the change's id cannot serve as an idempotency key")));
-        };
         let spec = self.ctx.api.dialect().set_agent_status(&change).spec;
         let (request, body) = planned(&self.ctx.api, &spec, user.etag.as_ref(), Some(&key));
         let before = agent_state(&user.status, user.pause_reason.as_deref());

@@ -5,8 +5,8 @@
 //! signing secret the tenant returns never reaches a record.
 
 use super::again;
+use crate::api::ApiErrorKind;
 use crate::api::model::{Webhook, WebhookRegistration};
-use crate::api::{ApiErrorKind, IdempotencyKey};
 use crate::engine::audit::{Target, TargetKind};
 use crate::engine::command::CommandId;
 use crate::engine::context::{Ctx, settle};
@@ -26,13 +26,7 @@ pub(super) async fn register(
     let started = Instant::now();
     let target = Target::new(TargetKind::Webhook, registration.name.as_str());
     let mut trail = Trail::upkeep(ctx, command, command.clone(), action::REGISTER_CALLBACKS, target);
-    let key = match IdempotencyKey::parse(command.as_str()) {
-        Ok(key) => key,
-        Err(e) => {
-            let refused = Settled::new(Outcome::failed(format!("nothing was sent: {e}")));
-            return Err(trail.finish(refused, started.elapsed()).await);
-        }
-    };
+    let key = command.idempotency_key();
     let spec = ctx.api.dialect().register_webhook(registration).spec;
     let (request, body) = planned(&ctx.api, &spec, None, Some(&key));
     let intended = json!({ "name": registration.name, "uri": registration.uri.as_str() });

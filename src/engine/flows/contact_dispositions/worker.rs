@@ -69,8 +69,8 @@ pub(super) async fn ask<'a>(
     let ending = if cancel.is_cancelled() {
         Ending::new(Outcome::unstarted("contact"))
     } else {
-        let key = IdempotencyKey::parse(trail.item().as_str());
-        worker.run(&mut trail, key.ok()).await
+        let key = trail.item().idempotency_key();
+        worker.run(&mut trail, key).await
     };
     let at_tenant = Duration::from_nanos(worker.at_tenant_ns.load(Ordering::Relaxed));
     Answered { trail, ending, at_tenant, claim }
@@ -101,7 +101,7 @@ struct Worker<'a> {
 }
 
 impl Worker<'_> {
-    async fn run(&self, trail: &mut Trail<'_>, key: Option<IdempotencyKey>) -> Ending {
+    async fn run(&self, trail: &mut Trail<'_>, key: IdempotencyKey) -> Ending {
         // A contact still reading has not started: nothing is decided or
         // written before its read, and a read left unanswered changes
         // nothing, so a cancel stops it at once rather than after its wait
@@ -129,11 +129,6 @@ impl Worker<'_> {
         if self.cancel.is_cancelled() {
             return Ending::new(Outcome::unstarted("contact"));
         }
-        // Derived from the entry, so every attempt of this change, in this
-        // run or a re-run of the same file, carries the same key.
-        let Some(key) = key else {
-            return Ending::new(Outcome::failed("the entry's id cannot serve as an idempotency key"));
-        };
         let spec = self.client.dialect().set_contact_disposition(self.d).spec;
         let (request, body) = planned(self.client, &spec, before.etag.as_ref(), Some(&key));
         let state = self.state_of(&before);

@@ -1,7 +1,7 @@
 //! Deploying a data action (document 004), and reading back one whose
 //! answer never came.
 
-use super::{action_state, failed, key_of, refuse};
+use super::{action_state, failed, refuse};
 use crate::api::ApiError;
 use crate::domain::data_action::{DataActionDefinition, DataActionDraft};
 use crate::engine::audit::{Target, TargetKind};
@@ -32,10 +32,7 @@ pub(super) async fn deploy(ctx: &Ctx, id: &CommandId, draft: &DataActionDraft) -
         Ok(definition) => definition,
         Err(invalid) => return refuse(trail, invalid.to_string(), started).await,
     };
-    let key = match key_of(&trail) {
-        Ok(key) => key,
-        Err(e) => return refuse(trail, format!("nothing was sent: {e}"), started).await,
-    };
+    let key = trail.item().idempotency_key();
     let call = ctx.api.dialect().deploy_data_action(&definition);
     let (request, body) = intents::planned(&ctx.api, &call.spec, None, Some(&key));
     let intended = json!({

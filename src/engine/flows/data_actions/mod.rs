@@ -22,7 +22,7 @@ use crate::api::dialect::CallSpec;
 use crate::api::model::DataAction;
 use crate::api::{ApiError, ETag, IdempotencyKey, Reply};
 use crate::domain::data_action::{self, ActionPatch, PatchFit, input_schema, output_schema, parse_version};
-use crate::domain::{DataActionId, FieldError, Problems, Timestamp};
+use crate::domain::{DataActionId, Problems, Timestamp};
 use crate::engine::SkipKey;
 use crate::engine::audit::{Target, TargetKind};
 use crate::engine::command::{ActionRef, CommandId, DataActionChange};
@@ -172,10 +172,7 @@ async fn patch(ctx: &Ctx, id: &CommandId, named: &ActionRef, version: Option<&st
         }
         PatchFit::Refused(rule) => return refuse(trail, rule.to_string(), started).await,
     }
-    let key = match key_of(&trail) {
-        Ok(key) => key,
-        Err(e) => return refuse(trail, format!("nothing was sent: {e}"), started).await,
-    };
+    let key = trail.item().idempotency_key();
     let mut etag = current.value.etag.clone();
     let (request, body) =
         intents::planned(&ctx.api, &change.spec(ctx, &action_id), etag.as_ref(), Some(&key));
@@ -268,10 +265,6 @@ fn action_state(action: &DataAction) -> Value {
         "timeoutMs": action.timeout_ms,
         "description": action.description,
     })
-}
-
-fn key_of(trail: &Trail<'_>) -> Result<IdempotencyKey, FieldError> {
-    IdempotencyKey::parse(trail.item().as_str())
 }
 
 async fn refuse(trail: Trail<'_>, reason: String, started: Instant) -> Outcome {
