@@ -75,15 +75,38 @@ pub(in crate::engine::flows) fn not_landed(error: &ApiError) -> ApiError {
     error
 }
 
-/// Waits before retrying after a conflict: longer each time, with jitter so
-/// two consoles racing for one entity do not collide again. Document 000
-/// sleeps 0.5 s times the attempt; the retry reads the entity afresh first,
-/// so a pause of tens of milliseconds is enough to part two racing writers
-/// and keeps a supervisor from waiting seconds. The agent-status and data
-/// action writes pause the same way.
-pub(in crate::engine::flows) fn pause(conflicts: u32) -> Duration {
-    let jitter: u64 = rand::random_range(0..50);
-    Duration::from_millis(50 * u64::from(conflicts) + jitter)
+/// A write's refusals as stale (409, 412) against the retries the engine
+/// allows it, counted the same way by every flow.
+pub(in crate::engine::flows) struct Conflicts {
+    refused: u32,
+    retries: u32,
+}
+
+impl Conflicts {
+    pub fn new(retries: u32) -> Self {
+        Self { refused: 0, retries }
+    }
+
+    /// Counts one refusal; `false` once it leaves no retry.
+    pub fn refused(&mut self) -> bool {
+        self.refused += 1;
+        self.refused <= self.retries
+    }
+
+    /// How many times the tenant refused the write.
+    pub fn times(&self) -> u32 {
+        self.refused
+    }
+
+    /// Waits before the retry: longer each time, with jitter so two consoles
+    /// racing for one entity do not collide again. Document 000 sleeps 0.5 s
+    /// times the attempt; the retry reads the entity afresh first, so a
+    /// pause of tens of milliseconds is enough to part two racing writers
+    /// and keeps a supervisor from waiting seconds.
+    pub async fn pause(&self) {
+        let jitter: u64 = rand::random_range(0..50);
+        tokio::time::sleep(Duration::from_millis(50 * u64::from(self.refused) + jitter)).await;
+    }
 }
 
 /// Extra tries of a call that ended unsettled. A write goes again with its
@@ -190,6 +213,15 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_write_is_sent_again_as_many_times_as_the_retries_allow() {
+        let mut conflicts = Conflicts::new(2);
+        assert!(conflicts.refused() && conflicts.refused(), "two retries");
+        assert!(!conflicts.refused(), "the third refusal ends it");
+        assert_eq!(conflicts.times(), 3);
+        assert!(!Conflicts::new(0).refused(), "no retry at all");
+    }
 
     fn timed_out(after: u64) -> ApiError {
         let kind = ApiErrorKind::Timeout { after: Duration::from_secs(after), writes: false };

@@ -9,7 +9,7 @@
 //! after a short jittered pause.
 
 use super::attribution;
-use super::ending::{Tries, again, not_landed, pause, unsettled};
+use super::ending::{Conflicts, Tries, again, not_landed, unsettled};
 use super::{Settled, Trail};
 use crate::api::model::Interaction;
 use crate::api::{ApiError, ETag, IdempotencyKey, Reply};
@@ -121,7 +121,7 @@ async fn write(
     key: &IdempotencyKey,
     started: Instant,
 ) -> Outcome {
-    let (mut conflicts, mut tries) = (0, Tries::default());
+    let (mut conflicts, mut tries) = (Conflicts::new(ctx.config.conflict_retries), Tries::default());
     loop {
         let error = match ctx.api.set_dispositions(change, &etag, Some(key.clone())).await {
             Ok(reply) => return trail.finish(holds(change, &reply, started, ""), started.elapsed()).await,
@@ -137,19 +137,19 @@ async fn write(
             }
             Err(e) => return failed(trail, &e, started).await,
         };
-        conflicts += 1;
-        if conflicts > ctx.config.conflict_retries {
+        if !conflicts.refused() {
             let outcome = Outcome::conflict(format!(
-                "interaction {} kept changing: the tenant refused the change {conflicts} times because someone \
-                 else had just changed it; reload it and decide again",
-                change.interaction_id
+                "interaction {} kept changing: the tenant refused the change {} times because someone else had \
+                 just changed it; reload it and decide again",
+                change.interaction_id,
+                conflicts.times()
             ));
             let settled = Settled::new(outcome).call(&error.call).class(ErrorClass::Conflict);
             return trail.finish(settled, started.elapsed()).await;
         }
         // From here on the outcome records a later call, not this one.
         trail.sent(&error.call);
-        tokio::time::sleep(pause(conflicts)).await;
+        conflicts.pause().await;
         let fresh = match read(ctx, change).await {
             Ok(fresh) => fresh,
             Err(settled) => return trail.finish(settled, started.elapsed()).await,

@@ -9,7 +9,7 @@ use crate::api::{ApiError, ApiErrorKind};
 use crate::domain::Timestamp;
 use crate::domain::agent_status::AgentStatusChange;
 use crate::engine::event::Outcome;
-use crate::engine::flows::ending::Ending;
+use crate::engine::flows::ending::{Conflicts, Ending};
 use crate::engine::metrics::ErrorClass;
 
 impl Flow<'_> {
@@ -24,7 +24,7 @@ impl Flow<'_> {
         change: &AgentStatusChange,
         (user, again): (&User, &User),
         error: &ApiError,
-        conflicts: u32,
+        conflicts: &mut Conflicts,
     ) -> Option<Ending> {
         if let Some(until) = again.wrap_up_at(Timestamp::now()).filter(|_| change.flags.respect_wrap_up) {
             self.compliance.wrap_up_verified = WrapUpCheck::Blocked;
@@ -52,12 +52,12 @@ impl Flow<'_> {
         if user.etag == again.etag {
             return Some(conflict(unexplained(again, error)));
         }
-        (conflicts == self.ctx.config.conflict_retries).then(|| {
+        (!conflicts.refused()).then(|| {
             conflict(format!(
                 "agent {}'s record kept changing while this change was sent (refused {} times as stale); it is \
                  {is}. Reload and decide again",
                 again.named(),
-                conflicts + 1,
+                conflicts.times(),
             ))
         })
     }

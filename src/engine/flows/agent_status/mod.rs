@@ -9,7 +9,7 @@
 //! an `ItemFinished` each.
 
 use super::Trail;
-use super::ending::{Ending, Tries, again, not_landed, pause, unsettled};
+use super::ending::{Conflicts, Ending, Tries, again, not_landed, unsettled};
 use crate::api::model::{User, UserStatus};
 use crate::api::{ApiError, CallInfo, IdempotencyKey, Reply};
 use crate::domain::Timestamp;
@@ -188,7 +188,7 @@ impl Flow<'_> {
     /// elsewhere (an agent who took a call) is not overwritten, and a
     /// refusal that was not about the tag is reported with the tenant's words.
     async fn write(&mut self, change: &AgentStatusChange, mut user: User, key: IdempotencyKey) -> Ending {
-        let (mut conflicts, mut tries) = (0, Tries::default());
+        let (mut conflicts, mut tries) = (Conflicts::new(self.ctx.config.conflict_retries), Tries::default());
         loop {
             let written = self.ctx.api.set_agent_status(change, user.etag.as_ref(), Some(key.clone())).await;
             let error = match written {
@@ -210,11 +210,10 @@ impl Flow<'_> {
                 Ok(again) => again.value,
                 Err(_) => return Ending::error(&error),
             };
-            if let Some(ending) = self.refusal(change, (&user, &again), &error, conflicts) {
+            if let Some(ending) = self.refusal(change, (&user, &again), &error, &mut conflicts) {
                 return ending.call(*error.call);
             }
-            conflicts += 1;
-            tokio::time::sleep(pause(conflicts)).await;
+            conflicts.pause().await;
             user = again;
         }
     }

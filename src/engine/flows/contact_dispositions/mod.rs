@@ -13,7 +13,7 @@ mod places;
 mod plan;
 mod worker;
 
-pub(super) use super::ending::{Ending, Tries, again, not_landed, unsettled};
+pub(super) use super::ending::{Conflicts, Ending, Tries, again, not_landed, unsettled};
 
 use crate::domain::contact_disposition::{ContactDispositionDraft, MAX_BATCH};
 use crate::engine::SkipKey;

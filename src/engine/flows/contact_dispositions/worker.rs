@@ -3,7 +3,7 @@
 use super::paced::paced;
 use super::places::Places;
 use super::plan::Ready;
-use super::{Done, Ending, Tries, again, not_landed, unsettled};
+use super::{Conflicts, Done, Ending, Tries, again, not_landed, unsettled};
 use crate::api::model::Contact;
 use crate::api::{ApiError, CallInfo, Client, IdempotencyKey, Reply};
 use crate::domain::contact_disposition::{ContactDisposition, SkipReason, check_contact};
@@ -142,7 +142,7 @@ impl Worker<'_> {
     /// decides anew, within the configured number of retries.
     async fn write(&self, trail: &mut Trail<'_>, before: &Contact, key: IdempotencyKey) -> Ending {
         let mut etag = before.etag.clone();
-        let (mut conflicts, mut tries) = (0, Tries::default());
+        let (mut conflicts, mut tries) = (Conflicts::new(self.ctx.config.conflict_retries), Tries::default());
         loop {
             let campaign = self.d.campaign_id.as_str();
             let written = paced(self.ctx, self.places, false, campaign, self.cancel.cancelled(), || {
@@ -169,17 +169,16 @@ impl Worker<'_> {
             if let Err(skip) = self.check(&again) {
                 return skipped(skip).call(*error.call);
             }
-            if conflicts == self.ctx.config.conflict_retries {
+            if !conflicts.refused() {
                 let refused = format!(
                     "contact {} kept changing while its outcome was being set (refused {} times as stale); \
                      reload it and decide again",
                     self.d.contact_id,
-                    conflicts + 1
+                    conflicts.times()
                 );
                 return Ending::new(Outcome::conflict(refused)).call(*error.call).class(ErrorClass::Conflict);
             }
             trail.sent(&error.call);
-            conflicts += 1;
             etag = again.etag;
         }
     }

@@ -15,7 +15,7 @@ mod deploy;
 
 use super::action_metrics;
 use super::action_names::{self, Unresolved};
-use super::ending::{Tries, again, not_landed, pause, unsettled};
+use super::ending::{Conflicts, Tries, again, not_landed, unsettled};
 use super::interaction_disposition::target_id;
 use super::{Settled, Trail};
 use crate::api::dialect::CallSpec;
@@ -180,7 +180,7 @@ async fn patch(ctx: &Ctx, id: &CommandId, named: &ActionRef, version: Option<&st
     if let Err(outcome) = trail.intent(request, &body, Some(before), Some(change.intended())).await {
         return outcome;
     }
-    let (mut conflicts, mut tries) = (0, Tries::default());
+    let (mut conflicts, mut tries) = (Conflicts::new(ctx.config.conflict_retries), Tries::default());
     loop {
         let error = match change.send(ctx, &action_id, etag.as_ref(), &key).await {
             Ok(reply) => {
@@ -195,16 +195,16 @@ async fn patch(ctx: &Ctx, id: &CommandId, named: &ActionRef, version: Option<&st
             Err(e) if tries.again(&e).await => continue,
             Err(e) => return read_back(ctx, trail, &action_id, &change, &tries.carry(e), started).await,
         };
-        conflicts += 1;
-        if conflicts > ctx.config.conflict_retries {
+        if !conflicts.refused() {
             let outcome = Outcome::conflict(format!(
-                "data action {action_id} kept changing: the tenant refused the change {conflicts} times; \
-                 reload it and decide again"
+                "data action {action_id} kept changing: the tenant refused the change {} times; reload it and \
+                 decide again",
+                conflicts.times()
             ));
             let settled = Settled::new(outcome).call(&error.call).class(ErrorClass::Conflict);
             return trail.finish(settled, started.elapsed()).await;
         }
-        tokio::time::sleep(pause(conflicts)).await;
+        conflicts.pause().await;
         let fresh = match again(|| ctx.api.data_action(&action_id)).await {
             Ok(fresh) => fresh,
             Err(e) => return failed(trail, &e, started).await,
