@@ -161,6 +161,9 @@ pub fn parse(input: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
     let input = input.trim();
     let (word, rest) = input.split_once(' ').map_or((input, ""), |(w, r)| (w, r.trim()));
     let word = word.to_lowercase();
+    if let Some(refused) = refusal(&word, scope) {
+        return Err(refused);
+    }
     let command = match word.as_str() {
         "" => return Err("type a command; Tab completes, Esc closes".into()),
         "agents" => PaletteCommand::Pane(PaneId::Agents, CampaignSide::Campaigns),
@@ -170,12 +173,6 @@ pub fn parse(input: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
         "data-actions" | "actions" => PaletteCommand::Pane(PaneId::DataActions, CampaignSide::Campaigns),
         "audit" => PaletteCommand::Pane(PaneId::Audit, CampaignSide::Campaigns),
         "agent" => return agent(scope.agents, rest),
-        "state" | "dispose" | "attr" | "deploy" | "watch" | "cancel" | "reopen" if scope.read_only => {
-            return Err(format!("{word} changes the tenant, and this console is read-only"));
-        }
-        "resend" if scope.read_only => {
-            return Err("resend sends webhooks out again, and this console is read-only".into());
-        }
         "state" => return state(rest, scope),
         "dispose" if rest.is_empty() => {
             return Err("dispose needs a code: dispose <code> (Tab lists them)".into());
@@ -188,11 +185,6 @@ pub fn parse(input: &str, scope: &Scope<'_>) -> Result<PaletteCommand, String> {
         "resend" => PaletteCommand::Resend,
         "outbox" => PaletteCommand::Outbox,
         "results" => PaletteCommand::Results,
-        "faults" if !scope.sandbox => {
-            return Err(
-                "faults can only be set on the embedded sandbox; this profile is a real tenant".into()
-            );
-        }
         "faults" => return rest.parse().map(PaletteCommand::Faults),
         "refresh" => PaletteCommand::Refresh,
         "freeze" => PaletteCommand::Freeze,
@@ -292,7 +284,7 @@ fn agents_named<'a>(agents: &'a Directory, needle: &str) -> Vec<(&'a str, &'a Pe
 pub fn usage(sandbox: bool, read_only: bool) -> Vec<(String, &'static str)> {
     SPECS
         .iter()
-        .filter(|s| (sandbox || !s.sandbox_only) && !(read_only && s.writes))
+        .filter(|s| s.offered(sandbox, read_only))
         .map(|s| (format!("{}{}", s.name, specs::usage(&s.args)), s.desc))
         .collect()
 }
@@ -301,13 +293,17 @@ pub fn usage(sandbox: bool, read_only: bool) -> Vec<(String, &'static str)> {
 /// (`cancel`, `state <status>`), when this console has one.
 pub fn command_for(verb: Verb, sandbox: bool, read_only: bool) -> Option<String> {
     let name = specs::for_verb(verb)?;
-    let spec =
-        SPECS.iter().find(|s| s.name == name && (sandbox || !s.sandbox_only) && !(read_only && s.writes))?;
+    let spec = SPECS.iter().find(|s| s.name == name && s.offered(sandbox, read_only))?;
     Some(format!("{name}{}", specs::needs(&spec.args)))
 }
 
+/// Why the line refuses the command `word` names in `scope`, when it does.
+fn refusal(word: &str, scope: &Scope<'_>) -> Option<String> {
+    SPECS.iter().find(|s| s.name == word)?.refused(scope.sandbox, scope.read_only)
+}
+
 fn specs<'s>(scope: &'s Scope<'_>) -> impl Iterator<Item = &'static Spec> + 's {
-    SPECS.iter().filter(|s| (scope.sandbox || !s.sandbox_only) && !(scope.read_only && s.writes))
+    SPECS.iter().filter(|s| s.offered(scope.sandbox, scope.read_only))
 }
 
 #[cfg(test)]

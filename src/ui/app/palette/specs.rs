@@ -22,17 +22,37 @@ pub(super) struct Spec {
     pub args: Args,
     pub desc: &'static str,
     pub sandbox_only: bool,
-    /// Changes the tenant, or what other systems hear of it: gone in
-    /// read-only mode.
-    pub writes: bool,
+    /// What it does to the tenant, or to what other systems hear of it
+    /// ("changes the tenant"): gone in read-only mode, which says so.
+    pub writes: Option<&'static str>,
+}
+
+impl Spec {
+    /// Whether the line offers it: a command of the sandbox only on the
+    /// sandbox, and one that writes not in read-only mode.
+    pub fn offered(&self, sandbox: bool, read_only: bool) -> bool {
+        (sandbox || !self.sandbox_only) && !(read_only && self.writes.is_some())
+    }
+
+    /// Why the line refuses it in `scope`, when it does.
+    pub fn refused(&self, sandbox: bool, read_only: bool) -> Option<String> {
+        match self.writes {
+            Some(does) if read_only => Some(format!("{} {does}, and this console is read-only", self.name)),
+            _ if self.sandbox_only && !sandbox => Some(format!(
+                "{} can only be set on the embedded sandbox; this profile is a real tenant",
+                self.name
+            )),
+            _ => None,
+        }
+    }
 }
 
 const fn spec(name: &'static str, args: Args, desc: &'static str) -> Spec {
-    Spec { name, args, desc, sandbox_only: false, writes: false }
+    Spec { name, args, desc, sandbox_only: false, writes: None }
 }
 
 const fn change(name: &'static str, args: Args, desc: &'static str) -> Spec {
-    Spec { name, args, desc, sandbox_only: false, writes: true }
+    Spec { name, args, desc, sandbox_only: false, writes: Some("changes the tenant") }
 }
 
 pub(super) const SPECS: &[Spec] = &[
@@ -59,13 +79,19 @@ pub(super) const SPECS: &[Spec] = &[
     ),
     spec("results", Args::None, "Show how each change of this session ended, newest first"),
     spec("outbox", Args::None, "List the webhooks waiting and those given up on"),
-    change("resend", Args::None, "Send again the webhooks given up on (to the CRM, WFM, analytics)"),
+    Spec {
+        name: "resend",
+        args: Args::None,
+        desc: "Send again the webhooks given up on (to the CRM, WFM, analytics)",
+        sandbox_only: false,
+        writes: Some("sends webhooks out again"),
+    },
     Spec {
         name: "faults",
         args: Args::Choice(&["none", "light", "storm"]),
         desc: "Set the sandbox's fault mix",
         sandbox_only: true,
-        writes: false,
+        writes: None,
     },
     spec("refresh", Args::None, "Refresh every table now"),
     spec("freeze", Args::None, "Freeze or thaw the tables"),
