@@ -213,7 +213,7 @@ async fn attributes_with_one_invalid_row_are_refused_before_anything_is_sent() {
     assert!(screen.contains("starts with the reserved prefix \"system:\""), "beside the field: {screen}");
     assert!(screen.contains("Not sent"), "{screen}");
     assert!(matches!(flow.app.overlays.last(), Some(Overlay::Form(_))), "no confirmation");
-    assert!(flow.app.pending.is_empty(), "nothing was sent to the engine");
+    assert!(flow.app.sent.is_empty(), "nothing was sent to the engine");
     // Nothing is in flight, and nothing reached the tenant or the log.
     flow.rig.send(Command::Refresh).await;
     flow.until("a refresh", |app| app.interactions.is_loaded()).await;
@@ -321,5 +321,5 @@ async fn watch_is_refused_in_read_only_mode() {
         "{}",
         flow.screen()
     );
-    assert!(flow.app.pending.is_empty(), "nothing was sent");
+    assert!(flow.app.sent.is_empty(), "nothing was sent");
 }

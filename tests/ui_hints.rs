@@ -31,7 +31,7 @@ fn flash(app: &App) -> String {
 /// A batch of `total` changes accepted by the engine, as this console sent it.
 fn batch_in_flight(app: &mut App, total: usize) -> CommandId {
     let id = CommandId::derived([&b"batch"[..]]);
-    app.pending.insert(id.clone(), cxone_console::ui::app::Pending::new("Break · 3 agents", true));
+    app.sent.sent(id.clone(), cxone_console::ui::app::Pending::new("Break · 3 agents", true));
     feed(app, [Event::Accepted { id: id.clone(), total }]);
     id
 }

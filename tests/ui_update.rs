@@ -65,7 +65,7 @@ fn quitting_asks_only_while_changes_are_in_flight() {
     let mut app = loaded(120, 40);
     let result = Finished::Single { target: None, outcome: Outcome::applied("Amara Okafor is now on Break") };
     feed(&mut app, [Event::Accepted { id: id.clone(), total: 1 }, Event::Finished { id, result }]);
-    assert!(app.in_flight.is_empty());
+    assert!(app.sent.is_empty());
     assert!(render(&app).contains("applied: Amara Okafor is now on Break"));
     assert_eq!(press(&mut app, &["q"]), [Effect::Quit]);
 }

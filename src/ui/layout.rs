@@ -51,7 +51,7 @@ pub struct Screen {
 pub fn screen(area: Rect, app: &App) -> Screen {
     let tier = Tier::of(area);
     let banner_lines = banner_lines(area, app);
-    let progress_lines = u16::from(app.in_flight.values().any(|p| p.total > 1) && area.height >= 10);
+    let progress_lines = u16::from(app.sent.in_flight().any(|(_, p)| p.total > 1) && area.height >= 10);
     let [header, banner, body, progress, footer] = Layout::vertical([
         Constraint::Length(area.height.min(1)),
         Constraint::Length(banner_lines),

@@ -84,7 +84,8 @@ pub async fn run(console: Console) -> Result<Ended, UiError> {
     for task in std::iter::once(engine).chain(stop_signals) {
         task.abort();
     }
-    let (unfinished, batches, cancelling) = (app.targets_left(), app.commands_to_cancel(), app.cancelling());
+    let (unfinished, batches, cancelling) =
+        (app.sent.targets_left(), app.sent.commands_to_cancel(), app.sent.cancelling());
     Ok(Ended { exit: exit.map_err(UiError::Draw), unfinished, batches, cancelling })
 }
 

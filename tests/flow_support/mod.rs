@@ -97,7 +97,7 @@ impl Flow {
 
     /// Waits for every change sent to finish.
     pub async fn settled(&mut self) {
-        self.until("the change to finish", |app| app.pending.is_empty() && app.in_flight.is_empty()).await;
+        self.until("the change to finish", |app| app.sent.is_empty()).await;
     }
 
     pub fn screen(&self) -> String {

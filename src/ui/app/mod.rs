@@ -17,6 +17,7 @@ pub mod palette;
 mod pane;
 mod pending;
 mod results;
+mod sent;
 mod session;
 pub mod table;
 mod update;
@@ -31,8 +32,9 @@ pub use lists::{ListId, ListNav, SortChange};
 pub use overlay::{Confirm, FilterPrompt, Overlay};
 pub use palette::{Palette, PaletteCommand};
 pub use pane::{CampaignSide, PaneId};
-pub use pending::{Group, Pending};
+pub use pending::Pending;
 pub use results::Results;
+pub use sent::{Progress, Sent, UNNAMED};
 pub use session::{Files, Session};
 pub use table::{Sort, TableView};
 pub use update::update;
@@ -47,15 +49,7 @@ use crate::engine::metrics::MetricsSnapshot;
 use crate::engine::outbox::OutboxStatus;
 use crate::engine::{Command, CommandId, Connection, Link, Recovery, Stale};
 use ratatui::layout::{Rect, Size};
-use std::collections::BTreeMap;
 use std::sync::Arc;
-
-/// A change the engine has taken on and not finished.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
-    pub done: usize,
-    pub total: usize,
-}
 
 pub struct App {
     pub session: Session,
@@ -83,11 +77,8 @@ pub struct App {
     /// `None` until the engine reports on its link.
     pub connection: Option<Connection>,
     pub engine_stopped: bool,
-    pub in_flight: BTreeMap<CommandId, Progress>,
     /// Changes this console sent, until they finish.
-    pub pending: BTreeMap<CommandId, Pending>,
-    /// Commands sent together and shown as one batch, by the group's id.
-    pub groups: BTreeMap<CommandId, Group>,
+    pub sent: Sent,
     /// The tenant's rule data, for forms.
     pub rules: Rules,
     pub recovery: Option<Recovery>,
@@ -135,9 +126,7 @@ impl App {
             outbox: None,
             connection: None,
             engine_stopped: false,
-            in_flight: BTreeMap::new(),
-            pending: BTreeMap::new(),
-            groups: BTreeMap::new(),
+            sent: Sent::default(),
             rules: Rules::default(),
             recovery: None,
             flash: None,
@@ -189,54 +178,11 @@ impl App {
         self.dirty = false;
     }
 
-    /// Targets of the changes in flight whose outcome has not come back.
-    pub fn targets_left(&self) -> usize {
-        self.in_flight.values().map(|p| p.total.saturating_sub(p.done)).sum()
-    }
-
-    /// Batches this console sent that may still have targets to start:
-    /// those a cancel would shorten.
-    pub fn unfinished_batches(&self) -> Vec<CommandId> {
-        self.in_flight
-            .iter()
-            .filter(|(_, p)| p.total > 1 && p.done < p.total)
-            .filter(|(id, _)| self.pending.get(*id).is_some_and(|p| !p.cancelled))
-            .map(|(id, _)| id.clone())
-            .collect()
-    }
-
     /// The cancel of batch `id` (targets not yet started are skipped),
     /// noted so that it is not offered again: of each waiting member, for a
     /// group.
     pub fn cancel(&mut self, id: &CommandId) -> Vec<Effect> {
-        let Some(pending) = self.pending.get_mut(id) else { return Vec::new() };
-        pending.cancelled = true;
-        self.commands_of(id).into_iter().map(|id| Effect::Engine(Command::Cancel { id })).collect()
-    }
-
-    /// The engine's commands that a cancel of the unfinished batches would
-    /// shorten: the batches, and the waiting members of groups.
-    pub fn commands_to_cancel(&self) -> Vec<CommandId> {
-        self.unfinished_batches().iter().flat_map(|id| self.commands_of(id)).collect()
-    }
-
-    /// The engine's commands behind `id`: a group's waiting members, else
-    /// the command itself.
-    fn commands_of(&self, id: &CommandId) -> Vec<CommandId> {
-        match self.groups.get(id) {
-            Some(group) => group.waiting.iter().cloned().collect(),
-            None => vec![id.clone()],
-        }
-    }
-
-    /// The group `member` was sent in, if any.
-    pub fn group_of(&self, member: &CommandId) -> Option<CommandId> {
-        self.groups.iter().find(|(_, g)| g.waiting.contains(member)).map(|(id, _)| id.clone())
-    }
-
-    /// Whether a batch still in flight was cancelled.
-    pub fn cancelling(&self) -> bool {
-        self.in_flight.keys().any(|id| self.pending.get(id).is_some_and(|p| p.cancelled))
+        self.sent.cancel(id).into_iter().map(|id| Effect::Engine(Command::Cancel { id })).collect()
     }
 
     pub fn touch(&mut self) {

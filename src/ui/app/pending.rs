@@ -1,26 +1,14 @@
-//! Changes this console sent and the engine has not finished: what they
-//! are called on screen, and what their items said along the way.
+//! A change this console sent and the engine has not finished: what it is
+//! called on screen, and what its items said along the way. [`super::Sent`]
+//! keeps one for each.
 
+use crate::engine::Outcome;
 use crate::engine::audit::Target;
-use crate::engine::{BatchReport, CommandId, Outcome};
 use crate::ui::forms::Form;
 use crate::ui::panes::format;
-use std::collections::BTreeSet;
 
 /// Item outcomes kept for a batch's result; the audit log keeps them all.
 const KEPT: usize = 100;
-
-/// Commands sent together from one confirmation, one per target (the
-/// engine takes interaction changes one at a time), that the console shows,
-/// reports and cancels as one batch: the group's own id stands for them in
-/// `in_flight` and `pending`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Group {
-    /// Members whose outcome has not come back.
-    pub waiting: BTreeSet<CommandId>,
-    /// The members' outcomes, counted as a batch's are.
-    pub report: BatchReport,
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pending {

@@ -157,7 +157,7 @@ fn hints(app: &App, room: usize) -> Line<'static> {
 /// rather than the keymap's keys underneath.
 fn question_keys(app: &App) -> Option<&'static [(&'static str, &'static str)]> {
     match app.overlays.last() {
-        Some(Overlay::ConfirmQuit) if !app.unfinished_batches().is_empty() => {
+        Some(Overlay::ConfirmQuit) if !app.sent.unfinished_batches().is_empty() => {
             Some(&[("y/Enter/Ctrl-c", "quit when done"), ("c", "skip the rest and quit"), ("n/Esc", "stay")])
         }
         Some(Overlay::ConfirmQuit) => Some(&[("y/Enter/Ctrl-c", "quit"), ("n/Esc", "stay")]),

@@ -34,10 +34,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let separator = || Span::styled(" │ ", style(Role::Border));
     spans.push(separator());
     spans.extend(link(app.connection.as_ref(), app.engine_stopped, app));
-    if !app.in_flight.is_empty() {
-        let (done, total) = app.in_flight.values().fold((0, 0), |(d, t), p| (d + p.done, t + p.total));
+    let in_flight = app.sent.in_flight().count();
+    if in_flight > 0 {
+        let (done, total) = app.sent.in_flight().fold((0, 0), |(d, t), (_, p)| (d + p.done, t + p.total));
         spans.push(separator());
-        let text = match app.in_flight.len() {
+        let text = match in_flight {
             1 => {
                 format!("1 change in flight ({}/{})", format::count(done as u64), format::count(total as u64))
             }

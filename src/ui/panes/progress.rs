@@ -16,9 +16,9 @@ const MOST_BAR: usize = 40;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
-    let batches: Vec<_> = app.in_flight.iter().filter(|(_, p)| p.total > 1).collect();
-    let Some((id, progress)) = batches.last() else { return };
-    let label = app.pending.get(*id).map_or("Batch", |p| p.label.as_str());
+    let batches: Vec<_> = app.sent.in_flight().filter(|(_, p)| p.total > 1).collect();
+    let Some(&(id, progress)) = batches.last() else { return };
+    let label = app.sent.label(id);
     let counts =
         format!(" {}/{} ", format::count(progress.done as u64), format::count(progress.total as u64));
     let more = match batches.len() {

@@ -82,7 +82,7 @@ pub(super) fn run(app: &mut App, command: PaletteCommand, effects: &mut Vec<Effe
 /// later each callback) arrives as a flash.
 fn watch(app: &mut App, effects: &mut Vec<Effect>) {
     let id = CommandId::random();
-    app.pending.insert(id.clone(), Pending::new("Attribute callbacks", true));
+    app.sent.sent(id.clone(), Pending::new("Attribute callbacks", true));
     effects.push(Effect::Engine(Command::Submit { id, change: Change::WatchAttributes }));
     app.flash("Registering for the tenant's attribute callbacks…", Level::Info);
 }
@@ -91,7 +91,7 @@ fn watch(app: &mut App, effects: &mut Vec<Effect>) {
 /// answer, how many, arrives as a flash.
 fn resend(app: &mut App, effects: &mut Vec<Effect>) {
     let id = CommandId::random();
-    app.pending.insert(id.clone(), Pending::new("Webhooks", false));
+    app.sent.sent(id.clone(), Pending::new("Webhooks", false));
     effects.push(Effect::Engine(Command::ResendWebhooks { id }));
     app.flash("Putting the webhooks given up on back in line…", Level::Info);
 }
@@ -100,7 +100,7 @@ fn resend(app: &mut App, effects: &mut Vec<Effect>) {
 /// answer opens in a window.
 fn list_webhooks(app: &mut App, effects: &mut Vec<Effect>) {
     let id = CommandId::random();
-    app.pending.insert(id.clone(), Pending::new("Webhooks", false));
+    app.sent.sent(id.clone(), Pending::new("Webhooks", false));
     effects.push(Effect::Engine(Command::ListWebhooks { id }));
 }
 

@@ -1,8 +1,8 @@
 //! Opening a form on its targets (the marked rows, else the selected one),
 //! turning a valid form into a confirmation, and sending what was confirmed.
 
-use crate::engine::{BatchReport, Command, CommandId};
-use crate::ui::app::{App, Confirm, Effect, Group, Level, ListId, Overlay, Pending, Progress};
+use crate::engine::{Command, CommandId};
+use crate::ui::app::{App, Confirm, Effect, Level, ListId, Overlay, Pending};
 use crate::ui::entity::Entity;
 use crate::ui::forms::{self, Form, Kind, Lag, Plan, count};
 use crate::ui::keymap::{Context, Verb};
@@ -262,9 +262,7 @@ fn send(app: &mut App, plan: Plan, noun: &str, mut form: Option<Box<Form>>, effe
         if writes {
             app.lagging.sent(group.clone(), targets);
         }
-        app.pending.insert(group.clone(), Pending::new(label.clone(), writes));
-        app.in_flight.insert(group.clone(), Progress { done: 0, total: commands.len() });
-        app.groups.insert(group, Group { waiting, report: BatchReport::default() });
+        app.sent.sent_together(group, waiting, Pending::new(label.clone(), writes));
     } else {
         let one_target = commands.len() == 1 && targets.len() <= 1;
         for (id, _) in &commands {
@@ -273,7 +271,7 @@ fn send(app: &mut App, plan: Plan, noun: &str, mut form: Option<Box<Form>>, effe
                 app.lagging.sent(id.clone(), targets.clone());
                 pending.form = form.take().filter(|_| one_target);
             }
-            app.pending.insert(id.clone(), pending);
+            app.sent.sent(id.clone(), pending);
         }
     }
     for (id, change) in commands {

@@ -3,10 +3,8 @@
 
 use crate::domain::attribution::AGENT_ROLE;
 use crate::engine::audit::{Target, TargetKind};
-use crate::engine::{
-    BatchReport, Command, CommandId, Event, Finished, Outcome, Recovery, SkipKey, Snapshot, Write,
-};
-use crate::ui::app::{App, Effect, FlashKind, Level, Overlay, Pending, Progress};
+use crate::engine::{BatchReport, Command, CommandId, Event, Finished, Outcome, Recovery, SkipKey, Snapshot};
+use crate::ui::app::{App, Effect, FlashKind, Level, Overlay, Pending, UNNAMED};
 use crate::ui::entity::{Lookup, Person};
 use crate::ui::forms::Rules;
 use crate::ui::panes::format;
@@ -14,13 +12,8 @@ use crate::ui::panes::format;
 pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
     match event {
         // A group's progress is its members' outcomes, counted as they end.
-        Event::Accepted { id, .. } | Event::Progress { id, .. } if app.group_of(&id).is_some() => {}
-        Event::Accepted { id, total } => {
-            app.in_flight.insert(id, Progress { done: 0, total });
-        }
-        Event::Progress { id, done, total } => {
-            app.in_flight.insert(id, Progress { done, total });
-        }
+        Event::Accepted { id, total } => app.sent.accepted(id, total),
+        Event::Progress { id, done, total } => app.sent.progressed(id, done, total),
         // Each item is in the audit log, which the audit pane shows; what
         // did not apply is kept for the batch's result when the result's
         // counts do not say it all.
@@ -33,20 +26,18 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
                 }
                 changed_while_frozen(app, &target, &outcome);
             }
-            if let Some(pending) = app.pending.get_mut(&id) {
-                pending.note_blocked(Some(&target), &outcome);
-            }
+            app.sent.item_finished(&id, Some(&target), &outcome);
             return;
         }
         Event::Finished { id, result } => {
             if let Finished::Single { target: Some(target), outcome: outcome @ Outcome::Applied { .. } } =
                 &result
-                && writes(app, &id)
+                && app.sent.writes(&id)
             {
                 app.lagging.applied(&target.row_key(), app.clock.mono);
                 changed_while_frozen(app, target, outcome);
             }
-            match app.group_of(&id) {
+            match app.sent.group_of(&id) {
                 Some(group) => member_finished(app, &group, &id, &result, effects),
                 None => finished(app, &id, &result, effects),
             }
@@ -135,12 +126,6 @@ pub(super) fn frozen_behind(app: &mut App) {
     }
 }
 
-/// Whether command `id` (or the group it belongs to) writes to the tenant.
-fn writes(app: &App, id: &CommandId) -> bool {
-    let pending = app.pending.get(id).or_else(|| app.group_of(id).and_then(|group| app.pending.get(&group)));
-    pending.is_some_and(|p| p.writes)
-}
-
 fn snapshot_arrived(app: &mut App, snapshot: Snapshot) {
     let (frozen, now) = (app.frozen, app.clock.mono);
     if !frozen {
@@ -217,8 +202,7 @@ fn names_changed(app: &mut App) {
 /// A change ended: say how, show what it returned, and refresh the rows it
 /// touched.
 fn finished(app: &mut App, id: &CommandId, result: &Finished, effects: &mut Vec<Effect>) {
-    app.in_flight.remove(id);
-    let mut pending = app.pending.remove(id);
+    let mut pending = app.sent.finished(id);
     let (text, level) = match (result, &pending) {
         // A simulation or a metrics query changes nothing: it is done, not applied.
         (Finished::Single { outcome: outcome @ Outcome::Applied { .. }, .. }, Some(p)) if !p.writes => {
@@ -230,8 +214,7 @@ fn finished(app: &mut App, id: &CommandId, result: &Finished, effects: &mut Vec<
             (format!("{}: {outcome}", p.label), level(outcome))
         }
         (Finished::Single { outcome, .. }, _) => (outcome.to_string(), level(outcome)),
-        (Finished::Batch(report), Some(pending)) => batch(report, pending),
-        (Finished::Batch(report), None) => batch(report, &Pending::new("Batch", true)),
+        (Finished::Batch(report), pending) => batch(report, pending.as_ref()),
     };
     app.results.keep(app.clock.wall, &text);
     // Only the message says how to reopen the form: once it is reopened,
@@ -264,21 +247,7 @@ fn member_finished(
     effects: &mut Vec<Effect>,
 ) {
     let Finished::Single { target, outcome } = result else { return };
-    let Some(members) = app.groups.get_mut(group) else { return };
-    members.waiting.remove(member);
-    // The console hears outcomes alone, and counts what did not go through
-    // as one: whether a write went out does not change its words.
-    members.report.count(outcome, Write::Sent { latency_ms: None });
-    let (done, ended) = (members.report.total, members.waiting.is_empty());
-    if let Some(progress) = app.in_flight.get_mut(group) {
-        progress.done = done;
-    }
-    if let Some(pending) = app.pending.get_mut(group) {
-        pending.note_blocked(target.as_ref(), outcome);
-    }
-    if ended && let Some(members) = app.groups.remove(group) {
-        let mut report = members.report;
-        report.cancelled = app.pending.get(group).is_some_and(|p| p.cancelled);
+    if let Some(report) = app.sent.member_finished(group, member, target.as_ref(), outcome) {
         finished(app, group, &Finished::Batch(report), effects);
     }
 }
@@ -292,13 +261,17 @@ pub(super) fn level(outcome: &Outcome) -> Level {
     }
 }
 
-fn batch(report: &BatchReport, pending: &Pending) -> (String, Level) {
+/// A batch's result in words. `pending` is `None` for a batch this console
+/// did not send: it is unnamed, and none of its items was kept.
+fn batch(report: &BatchReport, pending: Option<&Pending>) -> (String, Level) {
     let n = |n: usize| format::count(n as u64);
-    let mut text = format!("{}: {} of {} applied", pending.label, n(report.successful), n(report.total));
+    let label = pending.map_or(UNNAMED, |p| p.label.as_str());
+    let mut text = format!("{label}: {} of {} applied", n(report.successful), n(report.total));
     let not_through = report.failed + report.unwritten;
     if not_through > 0 {
-        let words =
-            pending.blocked_words(not_through).unwrap_or_else(|| format!("{} failed", n(not_through)));
+        let words = pending
+            .and_then(|p| p.blocked_words(not_through))
+            .unwrap_or_else(|| format!("{} failed", n(not_through)));
         text.push_str(&format!(", {words}"));
     }
     if report.skipped_total() > 0 {
@@ -310,13 +283,14 @@ fn batch(report: &BatchReport, pending: &Pending) -> (String, Level) {
     if report.cancelled && !report.skipped.contains_key(&SkipKey::Unstarted) {
         text.push_str(" (cancelled)");
     }
-    if let Some(first) = pending.first_blocked() {
+    let first = pending.and_then(|p| p.first_blocked().map(|first| (first, p.blocked_total)));
+    if let Some((first, blocked_total)) = first {
         text.push_str(&format!(". {first}"));
-        if pending.blocked_total > 1 {
-            text.push_str(&format!(" (and {} more in the audit log)", n(pending.blocked_total - 1)));
+        if blocked_total > 1 {
+            text.push_str(&format!(" (and {} more in the audit log)", n(blocked_total - 1)));
         }
     }
-    let level = if not_through > 0 || pending.first_blocked().is_some() { Level::Warn } else { Level::Ok };
+    let level = if not_through > 0 || first.is_some() { Level::Warn } else { Level::Ok };
     (text, level)
 }
 

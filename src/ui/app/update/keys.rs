@@ -92,8 +92,8 @@ fn text_input(app: &mut App, key: Key, effects: &mut Vec<Effect>) {
             KeyCode::Char('c') if ctrl_c => effects.push(Effect::Quit),
             // Skip what has not started: the engine heeds a cancel until its
             // last change has ended, and records every skipped target.
-            KeyCode::Char('c' | 'C') if !app.unfinished_batches().is_empty() => {
-                for id in app.unfinished_batches() {
+            KeyCode::Char('c' | 'C') if !app.sent.unfinished_batches().is_empty() => {
+                for id in app.sent.unfinished_batches() {
                     effects.extend(app.cancel(&id));
                 }
                 effects.push(Effect::Quit);

@@ -176,10 +176,9 @@ fn mark(app: &mut App, verb: Verb, list: ListId) {
 
 /// Stops the newest batch still running.
 pub(super) fn cancel_batch(app: &mut App, effects: &mut Vec<Effect>) {
-    let running = app.in_flight.iter().rev().find(|(id, p)| p.total > 1 && app.pending.contains_key(*id));
-    match running.map(|(id, _)| id.clone()) {
+    match app.sent.newest_batch() {
         Some(id) => {
-            let label = app.pending.get(&id).map(|p| p.label.clone()).unwrap_or_default();
+            let label = app.sent.label(&id).to_string();
             effects.extend(app.cancel(&id));
             app.flash(format!("Cancelling {label}: targets not yet started will be skipped."), Level::Warn);
         }
@@ -188,7 +187,7 @@ pub(super) fn cancel_batch(app: &mut App, effects: &mut Vec<Effect>) {
 }
 
 pub(super) fn quit(app: &mut App, effects: &mut Vec<Effect>) {
-    if app.in_flight.is_empty() || app.engine_stopped {
+    if app.sent.in_flight().next().is_none() || app.engine_stopped {
         effects.push(Effect::Quit);
     } else if !matches!(app.overlays.last(), Some(Overlay::ConfirmQuit)) {
         app.overlays.push(Overlay::ConfirmQuit);

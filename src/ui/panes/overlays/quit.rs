@@ -35,8 +35,8 @@ pub(super) fn draw(frame: &mut Frame, (area, bounds): (Rect, Rect), app: &App) {
 /// narrow screen every key must still say what it does.
 fn lines(app: &App, room: usize) -> Vec<Line<'static>> {
     let theme = &app.theme;
-    let n = app.in_flight.len();
-    let targets: usize = app.in_flight.values().map(|p| p.total).sum();
+    let n = app.sent.in_flight().count();
+    let targets: usize = app.sent.in_flight().map(|(_, p)| p.total).sum();
     let (changes, them) =
         if n == 1 { ("1 change is".to_string(), "it") } else { (format!("{n} changes are"), "them") };
     // The changes may come back while the question is open.
@@ -45,7 +45,7 @@ fn lines(app: &App, room: usize) -> Vec<Line<'static>> {
     } else if targets > n {
         format!(
             "{changes} still in flight ({} of {} targets left).",
-            format::count(app.targets_left() as u64),
+            format::count(app.sent.targets_left() as u64),
             format::count(targets as u64)
         )
     } else {
@@ -72,7 +72,7 @@ fn lines(app: &App, room: usize) -> Vec<Line<'static>> {
             .collect();
     lines.push(Line::default());
     lines.extend(key("y/Enter/Ctrl-c", &quit));
-    if !app.unfinished_batches().is_empty() {
+    if !app.sent.unfinished_batches().is_empty() {
         lines.extend(key("c", "skip the targets not started yet, then quit"));
     }
     lines.extend(key("n/Esc", "stay"));
