@@ -237,14 +237,14 @@ async fn through_engine(
         }
     };
     let elapsed = started.elapsed();
-    let cpu_per_op = cpu_per(cpu, cpu_time(), report.successful);
+    let cpu_per_op = cpu_per(cpu, cpu_time(), report.successful());
     let drain = tokio::spawn(async move { while events.recv().await.is_some() {} });
     engine.shutdown().await;
     drain.abort();
     Ok(Run {
         elapsed,
-        applied: report.successful,
-        other: report.total - report.successful,
+        applied: report.successful(),
+        other: report.total() - report.successful(),
         backlog,
         cpu_per_op,
     })

@@ -238,7 +238,7 @@ async fn a_team_ends_as_a_batch_with_an_outcome_per_agent() {
         Finished::Batch(report) => report,
         other => panic!("a team ends with a batch report: {other:?}"),
     };
-    assert_eq!((report.total, report.successful, report.failed), (4, 4, 0), "{report:?}");
+    assert_eq!((report.total(), report.successful(), report.failed()), (4, 4, 0), "{report:?}");
     let finished = rig.ended_items();
     assert!(ids.iter().all(|id| finished.contains(&id)) && finished.len() == 4, "{finished:?}");
     let deliveries = rig.sink_holds("wfm", 4).await;
@@ -270,8 +270,8 @@ async fn a_team_cancelled_before_it_starts_changes_nobody() {
         Finished::Batch(report) => report,
         other => panic!("a team ends with a batch report: {other:?}"),
     };
-    assert!(report.cancelled, "{report:?}");
-    assert_eq!((report.total, report.skipped.get("cancelled")), (3, Some(&3)), "{report:?}");
+    assert!(report.cancelled(), "{report:?}");
+    assert_eq!((report.total(), report.skipped().get("cancelled")), (3, Some(&3)), "{report:?}");
     assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 0);
     let records = rig.audit_records();
     assert_eq!(records.len(), 3, "one skipped outcome each, nothing sent");
@@ -292,7 +292,7 @@ async fn a_team_cancelled_under_way_ends_the_agents_waiting_at_once() {
         Finished::Batch(report) => report,
         other => panic!("a team ends with a batch report: {other:?}"),
     };
-    assert_eq!((report.successful, report.skipped.get("cancelled").copied()), (1, Some(5)), "{report:?}");
+    assert_eq!((report.successful(), report.skipped().get("cancelled").copied()), (1, Some(5)), "{report:?}");
     let applied = rig.applied_in_order();
     assert_eq!(applied.last(), Some(&true), "an agent not started ended after the change: {applied:?}");
     assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 1);

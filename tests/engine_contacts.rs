@@ -50,12 +50,12 @@ async fn the_documents_three_contacts_are_applied_once_each_and_reach_the_crm() 
     let (ids, change) = batch(drafts.clone());
     let report = batch_report(rig.run(change).await);
     assert_eq!(
-        (report.total, report.processed, report.successful, report.failed),
+        (report.total(), report.processed(), report.successful(), report.failed()),
         (3, 3, 3, 0),
         "{report:?}"
     );
-    assert_eq!(report.accuracy_rate_percent, 100.0);
-    assert!(!report.cancelled);
+    assert_eq!(report.accuracy_rate_percent(), 100.0);
+    assert!(!report.cancelled());
 
     let stats = rig.sandbox.stats();
     assert_eq!(stats.writes_of(Resource::ContactDisposition), 3);
@@ -152,11 +152,11 @@ async fn duplicates_busy_and_unchanged_contacts_are_skipped_and_bad_entries_refu
     let report = batch_report(rig.run(change).await);
     // Refused entries sent nothing: not processed, as document 001 counts.
     assert_eq!(
-        (report.total, report.processed, report.successful, report.failed, report.unwritten),
+        (report.total(), report.processed(), report.successful(), report.failed(), report.unwritten()),
         (7, 1, 1, 0, 3),
         "{report:?}"
     );
-    let skipped: Vec<(&str, usize)> = report.skipped.iter().map(|(k, n)| (k.as_str(), *n)).collect();
+    let skipped: Vec<(&str, usize)> = report.skipped().iter().map(|(k, n)| (k.as_str(), *n)).collect();
     assert_eq!(skipped, [("dialer_state", 1), ("duplicate", 1), ("unchanged", 1)]);
 
     let seen = outcomes(&rig);
@@ -188,7 +188,7 @@ async fn duplicates_busy_and_unchanged_contacts_are_skipped_and_bad_entries_refu
     // The same contact in a later batch of this session is not sent again.
     let (again, change) = batch(vec![draft(CAMPAIGN, &fresh[0], "CALLBACK_LATER")]);
     let report = batch_report(rig.run(change).await);
-    assert_eq!(report.skipped.get("duplicate"), Some(&1));
+    assert_eq!(report.skipped().get("duplicate"), Some(&1));
     assert!(outcomes(&rig)[&again[0]].text().contains("already processed in this session"));
     assert_eq!(rig.sandbox.stats().writes_of(Resource::ContactDisposition), 1);
     rig.stop().await;
@@ -217,7 +217,7 @@ async fn outcomes_for_an_unknown_agent_or_a_user_who_is_not_one_are_refused_unse
     let (ids, change) = batch((1..6).map(|i| with_agent(&fresh[i], "agent-nobody-knows")).collect());
     let report = batch_report(rig.run(change).await);
     assert_eq!(
-        (report.total, report.successful, report.processed, report.unwritten),
+        (report.total(), report.successful(), report.processed(), report.unwritten()),
         (5, 0, 0, 5),
         "{report:?}"
     );
@@ -236,7 +236,7 @@ async fn outcomes_for_an_unknown_agent_or_a_user_who_is_not_one_are_refused_unse
     let (ids, change) =
         batch(vec![with_agent(&fresh[6], manager.id.as_str()), draft(CAMPAIGN, &fresh[1], "INTERESTED")]);
     let report = batch_report(rig.run(change).await);
-    assert_eq!((report.successful, report.failed, report.unwritten), (1, 0, 1), "{report:?}");
+    assert_eq!((report.successful(), report.failed(), report.unwritten()), (1, 0, 1), "{report:?}");
     let seen = outcomes(&rig);
     let reason = seen[&ids[0]].text();
     assert!(reason.contains("agentId") && reason.contains("is not an agent"), "{reason}");
@@ -265,7 +265,7 @@ async fn the_campaign_rate_keeps_a_large_batch_under_the_tenants_limit() {
         let mut rig = Rig::with(sandbox, dir, config).await;
         let (_, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "NO_ANSWER")).collect());
         let report = batch_report(rig.run(change).await);
-        assert_eq!(report.successful, 30, "paced {paced}: {report:?}");
+        assert_eq!(report.successful(), 30, "paced {paced}: {report:?}");
         let stats = rig.sandbox.stats();
         assert_eq!(stats.writes_of(Resource::ContactDisposition), 30);
         assert_eq!(stats.total_repeated(), 0);
@@ -294,7 +294,7 @@ async fn a_429_holds_back_only_the_campaign_that_met_it() {
     drafts.extend(others.iter().map(|c| draft(&other_campaign, c, "BUSY")));
     let (ids, change) = batch(drafts);
     let report = batch_report(rig.run(change).await);
-    assert_eq!(report.successful, 5, "{report:?}");
+    assert_eq!(report.successful(), 5, "{report:?}");
     assert!(rig.sandbox.stats().rate_limited > refused_before, "the limited campaign met a 429");
 
     assert!(
@@ -320,7 +320,7 @@ async fn a_contact_changed_between_read_and_write_is_read_again() {
     tenant.set_contact_state(&a, &edited[0], DialerState::Pending).unwrap();
     tenant.set_contact_state(&b, &taken[0], DialerState::Dialing).unwrap();
     let report = batch_report(rig.finished(&id).await);
-    assert_eq!((report.successful, report.skipped.get("dialer_state")), (1, Some(&1)), "{report:?}");
+    assert_eq!((report.successful(), report.skipped().get("dialer_state")), (1, Some(&1)), "{report:?}");
 
     let records = rig.audit_records();
     let edited_records = records_of(&records, &ids[0]);
@@ -340,11 +340,11 @@ async fn cancelling_a_batch_stops_it_starting_contacts() {
     let id = batch_under_way(&mut rig).await;
     rig.send(Command::Cancel { id: id.clone() }).await;
     let report = batch_report(rig.finished(&id).await);
-    assert!(report.cancelled, "{report:?}");
-    let cancelled = report.skipped.get("cancelled").copied().unwrap_or(0);
-    assert!(cancelled > 0 && report.successful >= 3, "{report:?}");
-    assert_eq!(report.successful + cancelled, 40, "every contact either went through or was never started");
-    assert_eq!(rig.sandbox.stats().writes_of(Resource::ContactDisposition), report.successful as u64);
+    assert!(report.cancelled(), "{report:?}");
+    let cancelled = report.skipped().get("cancelled").copied().unwrap_or(0);
+    assert!(cancelled > 0 && report.successful() >= 3, "{report:?}");
+    assert_eq!(report.successful() + cancelled, 40, "every contact either went through or was never started");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::ContactDisposition), report.successful() as u64);
     let cancelled_records = rig
         .audit_records()
         .into_iter()
@@ -373,7 +373,7 @@ async fn the_same_entry_applied_from_two_data_directories_is_announced_under_two
                 entry,
             )]);
         let report = batch_report(rig.run(change).await);
-        assert_eq!(report.successful, 1, "{report:?}");
+        assert_eq!(report.successful(), 1, "{report:?}");
         let delivery = rig.sink_holds("crm", 1).await.remove(0);
         assert_eq!(delivery.webhook_id.as_deref(), Some(rig.webhook_id(id.as_str()).as_str()));
         announced.push(delivery.webhook_id.expect("a webhook-id"));

@@ -57,8 +57,8 @@ async fn agents_are_read_together_and_a_cancel_stops_the_checking() {
     rig.send(Command::Cancel { id: id.clone() }).await;
     let report = batch_report(rig.finished(&id).await);
 
-    assert!(report.cancelled, "{report:?}");
-    assert_eq!(report.skipped.get("cancelled").copied(), Some(ENTRIES), "{report:?}");
+    assert!(report.cancelled(), "{report:?}");
+    assert_eq!(report.skipped().get("cancelled").copied(), Some(ENTRIES), "{report:?}");
     let stats = rig.sandbox.stats();
     assert_eq!(stats.writes_of(Resource::ContactDisposition), 0);
     let read = stats.requests - before;

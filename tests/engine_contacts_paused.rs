@@ -62,7 +62,7 @@ async fn a_paused_campaign_leaves_the_batchs_places_to_the_others() {
     drafts.extend(others.iter().map(|c| draft(&other, c, "BUSY")));
     let (ids, change) = batch(drafts);
     let report = batch_report(rig.run(change).await);
-    assert_eq!(report.successful, 6, "{report:?}");
+    assert_eq!(report.successful(), 6, "{report:?}");
     assert!(rig.sandbox.stats().rate_limited > 0, "the limited campaign met a 429");
 
     assert!(
@@ -92,8 +92,8 @@ async fn a_cancel_ends_a_write_waiting_out_a_429() {
     rig.send(Command::Cancel { id: id.clone() }).await;
 
     let report = batch_report(rig.finished(&id).await);
-    assert_eq!((report.successful, report.skipped.get(&SkipKey::Unstarted)), (0, Some(&1)), "{report:?}");
-    assert!(report.cancelled, "{report:?}");
+    assert_eq!((report.successful(), report.skipped().get(&SkipKey::Unstarted)), (0, Some(&1)), "{report:?}");
+    assert!(report.cancelled(), "{report:?}");
     assert_eq!(rig.sandbox.stats().writes_of(Resource::ContactDisposition), 0, "nothing was written");
     let reason = rig
         .seen

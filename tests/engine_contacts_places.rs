@@ -55,7 +55,7 @@ async fn batch_of(
 async fn a_batch_of_120_never_has_more_than_50_requests_at_the_tenant() {
     let (mut rig, _, change) = batch_of(slow_sandbox(20.0, 40.0), 120, 64, None, true).await;
     let report = batch_report(rig.run(change).await);
-    assert_eq!(report.successful, 120, "{report:?}");
+    assert_eq!(report.successful(), 120, "{report:?}");
     assert_eq!(rig.sandbox.stats().writes_of(Resource::ContactDisposition), 120);
     // The 64 asked for are cut to 50.
     let stats = rig.sandbox.stats();
@@ -72,7 +72,7 @@ async fn a_batch_of_120_never_has_more_than_50_requests_at_the_tenant() {
 async fn a_contact_waiting_for_its_records_lets_the_next_one_ask() {
     let (mut rig, ids, change) = batch_of(slow_sandbox(20.0, 40.0), 6, 1, None, false).await;
     let report = batch_report(rig.run(change).await);
-    assert_eq!(report.successful, 6, "{report:?}");
+    assert_eq!(report.successful(), 6, "{report:?}");
     assert_eq!(rig.sandbox.stats().most_in_flight, 1, "one request at the tenant at a time");
 
     let ours: Vec<RecordKind> = rig
@@ -118,7 +118,7 @@ async fn the_campaigns_of_a_batch_sorted_by_campaign_take_turns() {
     let mut rig = Rig::with(sandbox, dir, config).await;
     let (_, change) = batch(drafts);
     let report = batch_report(rig.run(change).await);
-    assert_eq!(report.successful, 18, "{report:?}");
+    assert_eq!(report.successful(), 18, "{report:?}");
     let first: std::collections::HashSet<String> = rig
         .audit_records()
         .iter()
@@ -141,9 +141,9 @@ async fn a_cancel_stops_the_contacts_waiting_for_a_place() {
     rig.until(|e| matches!(e, Event::Audit(r) if r.entry.kind == RecordKind::Intent).then_some(())).await;
     rig.send(Command::Cancel { id: id.clone() }).await;
     let report = batch_report(rig.finished(&id).await);
-    assert!(report.cancelled, "{report:?}");
-    assert_eq!(report.successful, 1, "only the contact whose intent was recorded: {report:?}");
-    assert_eq!(report.skipped.get("cancelled").copied(), Some(7), "{report:?}");
+    assert!(report.cancelled(), "{report:?}");
+    assert_eq!(report.successful(), 1, "only the contact whose intent was recorded: {report:?}");
+    assert_eq!(report.skipped().get("cancelled").copied(), Some(7), "{report:?}");
     assert_eq!(rig.sandbox.stats().writes_of(Resource::ContactDisposition), 1);
     let intents = rig.audit_records().iter().filter(|r| r.entry.kind == RecordKind::Intent).count();
     assert_eq!(intents, 1, "no intent for a contact stopped");
@@ -165,7 +165,11 @@ async fn a_cancel_ends_the_waiting_contacts_before_the_write_in_flight() {
     rig.until(|e| matches!(e, Event::Audit(r) if r.entry.kind == RecordKind::Intent).then_some(())).await;
     rig.send(Command::Cancel { id: id.clone() }).await;
     let report = batch_report(rig.finished(&id).await);
-    assert_eq!((report.successful, report.skipped.get("cancelled").copied()), (1, Some(11)), "{report:?}");
+    assert_eq!(
+        (report.successful(), report.skipped().get("cancelled").copied()),
+        (1, Some(11)),
+        "{report:?}"
+    );
     let applied = rig.applied_in_order();
     assert_eq!(applied.last(), Some(&true), "a stopped contact ended after the write: {applied:?}");
     let stopped: Vec<Option<String>> = rig
@@ -196,7 +200,7 @@ async fn under_a_pace_a_contact_writes_before_more_are_read() {
     // Four places, and one read queued ahead of the writes: at most six
     // contacts can have read when the first write lands.
     assert!(writes <= 6, "{writes} contacts written after a cancel at the first: {report:?}");
-    assert_eq!(report.successful as u64, writes);
+    assert_eq!(report.successful() as u64, writes);
     rig.stop().await;
 }
 
@@ -210,7 +214,7 @@ async fn the_latency_gauges_measure_the_tenant_not_the_campaigns_pace() {
     let started = tokio::time::Instant::now();
     let report = batch_report(rig.run(change).await);
     let took = started.elapsed();
-    assert_eq!(report.successful, 16, "{report:?}");
+    assert_eq!(report.successful(), 16, "{report:?}");
     let latency = rig
         .until(|e| match e {
             Event::Metrics(m) if m.operation(Operation::ContactDisposition).run.completed == 16 => {
@@ -237,7 +241,7 @@ async fn the_gauges_count_the_tenants_5xx_that_retries_got_past() {
     let sandbox = SandboxConfig { campaign_rate: None, faults: flaky, ..SandboxConfig::quiet() };
     let (mut rig, _, change) = batch_of(sandbox, 12, 4, None, false).await;
     let report = batch_report(rig.run(change).await);
-    assert_eq!(report.successful, 12, "{report:?}");
+    assert_eq!(report.successful(), 12, "{report:?}");
     let faults = rig.sandbox.stats().faults;
     let sent: u64 = ["serverError", "serverErrorAfter"].iter().filter_map(|f| faults.get(*f)).sum();
     assert!(sent > 0, "the tenant answered some requests with a 5xx");

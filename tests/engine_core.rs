@@ -65,10 +65,10 @@ async fn a_batch_cancelled_while_the_engine_winds_down_skips_what_has_not_starte
     }
     stopping.await.expect("the engine stops cleanly");
     let report = report.expect("the batch finished before the engine stopped");
-    let cancelled = report.skipped.get("cancelled").copied().unwrap_or(0);
-    assert!(report.cancelled && cancelled > 0, "{report:?}");
-    assert_eq!(report.successful + cancelled, 40, "{report:?}");
-    assert_eq!(sandbox.stats().writes_of(Resource::ContactDisposition), report.successful as u64);
+    let cancelled = report.skipped().get("cancelled").copied().unwrap_or(0);
+    assert!(report.cancelled() && cancelled > 0, "{report:?}");
+    assert_eq!(report.successful() + cancelled, 40, "{report:?}");
+    assert_eq!(sandbox.stats().writes_of(Resource::ContactDisposition), report.successful() as u64);
     assert!(
         matches!(&refused, Some(Outcome::Rejected { reason }) if reason.contains("shutting down")),
         "{refused:?}"

@@ -57,7 +57,7 @@ async fn webhooks_given_up_on_go_out_again_when_resent() {
 
     let contacts = pending_contacts(&rig.sandbox, CAMPAIGN, 3).await;
     let (_, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "CALLBACK_LATER")).collect());
-    assert_eq!(batch_report(rig.run(change).await).successful, 3);
+    assert_eq!(batch_report(rig.run(change).await).successful(), 3);
     // A 400 is final: each webhook is given up on after one attempt.
     rig.seen_or_next(|e| matches!(e, Event::Outbox(s) if s.failed == 3).then_some(())).await;
     assert_eq!(crm.deliveries().len(), 3);

@@ -142,11 +142,12 @@ fn a_cancelled_batch_says_cancelled_once() {
     for _ in 0..10 {
         report.count(&Outcome::applied("ok"), Write::Sent { latency_ms: Some(12.0) });
     }
-    report.skipped.insert(SkipKey::Unstarted, 30);
-    report.total += 30;
-    report.cancelled = true;
     let unstarted =
         Outcome::skipped(SkipKey::Unstarted, "the batch was cancelled before this agent was started");
+    for _ in 0..30 {
+        report.count(&unstarted, Write::NotSent);
+    }
+    report.set_cancelled(true);
     let mut events = vec![Event::Accepted { id: id.clone(), total: 40 }];
     events.extend((10..40).map(|i| item_finished(id, i, unstarted.clone())));
     events.push(Event::Finished { id: id.clone(), result: Finished::Batch(report) });

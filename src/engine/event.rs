@@ -13,9 +13,11 @@ use crate::domain::contact_disposition::SkipReason;
 use crate::domain::interaction_disposition::DispositionMatrix;
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
+
+mod report;
+pub use report::{BatchReport, Write};
 
 #[derive(Debug, Clone)]
 pub enum Event {
@@ -177,80 +179,8 @@ impl Finished {
                     Outcome::Failed { .. } | Outcome::Rejected { .. } | Outcome::Conflict { .. }
                 )
             }
-            Self::Batch(report) => report.failed > 0 || report.unwritten > 0,
+            Self::Batch(report) => report.failed() > 0 || report.unwritten() > 0,
         }
-    }
-}
-
-/// A batch's report, with document 001's definitions: `processed` counts the
-/// targets a write was attempted for, `accuracy_rate_percent` is successful
-/// over processed, `average_latency_ms` averages the successful writes, both
-/// rounded to two places as the document rounds them.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BatchReport {
-    pub total: usize,
-    pub processed: usize,
-    pub successful: usize,
-    /// Processed but not successful: rejected, conflicting or failed.
-    pub failed: usize,
-    /// Not through, with no write sent: refused by the rules or by what
-    /// the tenant answered to a read (a contact it does not have), or
-    /// stopped before the write. The document leaves these out of
-    /// `processed`, as its check does.
-    pub unwritten: usize,
-    /// Skipped targets by reason key (`duplicate`, `dialer_state`, `unchanged`…).
-    pub skipped: BTreeMap<SkipKey, usize>,
-    pub accuracy_rate_percent: f64,
-    pub average_latency_ms: f64,
-    /// Stopped by the supervisor before every target was tried.
-    pub cancelled: bool,
-    /// The successful writes' latencies summed, and how many were timed.
-    #[serde(skip)]
-    timed: (f64, usize),
-}
-
-/// Whether a target's write went to the tenant, as a batch report counts it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Write {
-    /// None was sent: skipped, refused before it, or stopped.
-    NotSent,
-    /// Sent; with its latency once applied.
-    Sent { latency_ms: Option<f64> },
-}
-
-impl BatchReport {
-    /// Adds one target's outcome and what became of its write.
-    pub fn count(&mut self, outcome: &Outcome, write: Write) {
-        self.total += 1;
-        match (outcome, write) {
-            (Outcome::Skipped { key, .. }, _) => *self.skipped.entry(*key).or_default() += 1,
-            (Outcome::Applied { .. }, write) => {
-                self.processed += 1;
-                self.successful += 1;
-                if let Write::Sent { latency_ms: Some(ms) } = write {
-                    self.timed = (self.timed.0 + ms, self.timed.1 + 1);
-                }
-            }
-            (_, Write::NotSent) => self.unwritten += 1,
-            (_, Write::Sent { .. }) => {
-                self.processed += 1;
-                self.failed += 1;
-            }
-        }
-        let two_places = |x: f64| (x * 100.0).round() / 100.0;
-        self.accuracy_rate_percent = match self.processed {
-            0 => 0.0,
-            n => two_places(self.successful as f64 * 100.0 / n as f64),
-        };
-        self.average_latency_ms = match self.timed {
-            (_, 0) => 0.0,
-            (sum, n) => two_places(sum / n as f64),
-        };
-    }
-
-    pub fn skipped_total(&self) -> usize {
-        self.skipped.values().sum()
     }
 }
 
@@ -340,29 +270,5 @@ impl Recovery {
     /// found applied or not, rather than left pending.
     pub fn read_back(&self) -> usize {
         self.reconciled.len().saturating_sub(self.still_pending.len())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn batch_report_follows_the_documents_definitions() {
-        let mut r = BatchReport::default();
-        let sent = |ms| Write::Sent { latency_ms: Some(ms) };
-        r.count(&Outcome::applied("ok"), sent(10.0));
-        r.count(&Outcome::applied("ok"), sent(30.1));
-        r.count(&Outcome::failed("503"), Write::Sent { latency_ms: None });
-        r.count(&Outcome::skipped(SkipKey::DialerState, "DIALING"), Write::NotSent);
-        r.count(&Outcome::skipped(SkipKey::Duplicate, "again"), Write::NotSent);
-        // Document 001's check drops a contact the tenant does not have
-        // before anything counts it as processed.
-        r.count(&Outcome::rejected("no contact c-9 in campaign k"), Write::NotSent);
-        assert_eq!((r.total, r.processed, r.successful, r.failed, r.unwritten), (6, 3, 2, 1, 1));
-        assert_eq!(r.skipped_total(), 2);
-        assert_eq!(r.accuracy_rate_percent, 66.67, "rounded to two places");
-        assert_eq!(r.average_latency_ms, 20.05);
-        assert!(Finished::Batch(r).has_failures(), "a contact not found did not go through");
     }
 }

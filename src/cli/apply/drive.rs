@@ -153,7 +153,7 @@ impl Run<'_> {
         progress: &mut Progress,
     ) {
         let cancelled = match &result {
-            Finished::Batch(report) => report.cancelled,
+            Finished::Batch(report) => report.cancelled(),
             Finished::Single { .. } => false,
         };
         for (index, _) in items {
@@ -187,7 +187,7 @@ impl Run<'_> {
             for _ in &command.items {
                 report.count(&Outcome::unstarted("contact"), Write::NotSent);
             }
-            report.cancelled = true;
+            report.set_cancelled(true);
             self.contact_batch = Some(report);
         }
     }
@@ -217,8 +217,8 @@ mod tests {
             run.not_sent(command, &mut progress);
         }
         let report = run.contact_batch.expect("the contact batch is reported");
-        assert_eq!((report.total, report.processed, report.cancelled), (2, 0, true));
-        assert_eq!(report.skipped.get(&SkipKey::Unstarted), Some(&2));
+        assert_eq!((report.total(), report.processed(), report.cancelled()), (2, 0, true));
+        assert_eq!(report.skipped().get(&SkipKey::Unstarted), Some(&2));
     }
 
     /// A change start-up could not read back is told apart from one it

@@ -104,7 +104,7 @@ impl Sent {
         // as one: whether a write went out does not change its words.
         members.report.count(outcome, Write::Sent { latency_ms: None });
         if let Some(progress) = entry.progress.as_mut() {
-            progress.done = members.report.total;
+            progress.done = members.report.total();
         }
         if let Some(pending) = entry.pending.as_mut() {
             pending.note_blocked(target, outcome);
@@ -113,7 +113,7 @@ impl Sent {
             return None;
         }
         let mut report = members.report.clone();
-        report.cancelled = entry.pending.as_ref().is_some_and(|p| p.cancelled);
+        report.set_cancelled(entry.pending.as_ref().is_some_and(|p| p.cancelled));
         Some(report)
     }
 
@@ -260,7 +260,7 @@ mod tests {
         assert!(sent.cancelling() && sent.unfinished_batches().is_empty());
         let report = sent.member_finished(&id("g"), &id("m2"), None, &Outcome::unstarted("interaction"));
         let report = report.expect("the last member ends the group");
-        assert_eq!((report.total, report.successful, report.cancelled), (2, 1, true));
+        assert_eq!((report.total(), report.successful(), report.cancelled()), (2, 1, true));
         assert!(sent.finished(&id("g")).is_some() && sent.is_empty());
     }
 }

@@ -67,9 +67,9 @@ pub(crate) async fn run(
         let Some((item, (target, outcome, write))) = next else { break };
         report.count(&outcome, write);
         ctx.emit(Event::ItemFinished { id: id.clone(), item, target, outcome }).await;
-        ctx.emit(Event::Progress { id: id.clone(), done: report.total, total }).await;
+        ctx.emit(Event::Progress { id: id.clone(), done: report.total(), total }).await;
     }
-    report.cancelled = report.skipped.contains_key(&SkipKey::Unstarted);
+    report.set_cancelled(report.skipped().contains_key(&SkipKey::Unstarted));
     Finished::Batch(report)
 }
 

@@ -87,7 +87,8 @@ pub(crate) async fn run(
             () = cancel.cancelled(), if ready.len() > 0 => {}
         }
     }
-    batch.report.cancelled = cancel.is_cancelled() && batch.report.skipped.contains_key(&SkipKey::Unstarted);
+    let unstarted = batch.report.skipped().contains_key(&SkipKey::Unstarted);
+    batch.report.set_cancelled(cancel.is_cancelled() && unstarted);
     Finished::Batch(batch.report)
 }
 
@@ -145,6 +146,6 @@ impl Batch<'_> {
         self.report.count(&outcome, write);
         let id = self.id.clone();
         self.ctx.emit(Event::ItemFinished { id: id.clone(), item, target, outcome }).await;
-        self.ctx.emit(Event::Progress { id, done: self.report.total, total: self.total }).await;
+        self.ctx.emit(Event::Progress { id, done: self.report.total(), total: self.total }).await;
     }
 }

@@ -266,8 +266,8 @@ pub(super) fn level(outcome: &Outcome) -> Level {
 fn batch(report: &BatchReport, pending: Option<&Pending>) -> (String, Level) {
     let n = |n: usize| format::count(n as u64);
     let label = pending.map_or(UNNAMED, |p| p.label.as_str());
-    let mut text = format!("{label}: {} of {} applied", n(report.successful), n(report.total));
-    let not_through = report.failed + report.unwritten;
+    let mut text = format!("{label}: {} of {} applied", n(report.successful()), n(report.total()));
+    let not_through = report.failed() + report.unwritten();
     if not_through > 0 {
         let words = pending
             .and_then(|p| p.blocked_words(not_through))
@@ -276,11 +276,11 @@ fn batch(report: &BatchReport, pending: Option<&Pending>) -> (String, Level) {
     }
     if report.skipped_total() > 0 {
         let reasons: Vec<String> =
-            report.skipped.iter().map(|(key, count)| format!("{} {}", n(*count), key.words())).collect();
+            report.skipped().iter().map(|(key, count)| format!("{} {}", n(*count), key.words())).collect();
         text.push_str(&format!(", skipped {}", reasons.join(", ")));
     }
     // The skip reasons already say so when targets were left unstarted.
-    if report.cancelled && !report.skipped.contains_key(&SkipKey::Unstarted) {
+    if report.cancelled() && !report.skipped().contains_key(&SkipKey::Unstarted) {
         text.push_str(" (cancelled)");
     }
     let first = pending.and_then(|p| p.first_blocked().map(|first| (first, p.blocked_total)));

@@ -27,7 +27,7 @@ pub(super) fn returned(app: &mut App, pending: &mut Pending, result: &Finished) 
             format!("Sent, not applied ({}): {}", kind(outcome), outcome.text())
         }
         // A contact's outcome goes as a batch of one.
-        Finished::Batch(report) if report.failed + report.unwritten > 0 => {
+        Finished::Batch(report) if report.failed() + report.unwritten() > 0 => {
             let first = pending.first_blocked().unwrap_or("the audit log has the reason");
             format!("Sent, not applied: {first}")
         }
