@@ -68,10 +68,13 @@ impl Ending {
 
 /// `error`, once reading the target back found it without the change: the
 /// requests that went unanswered did not land after all, so the outcome
-/// does not say they may have.
+/// neither says they may have nor asks for the read-back it was.
 pub(in crate::engine::flows) fn not_landed(error: &ApiError) -> ApiError {
     let mut error = error.clone();
     error.call.unanswered = 0;
+    if let ApiErrorKind::Interrupted { writes, .. } | ApiErrorKind::Timeout { writes, .. } = &mut error.kind {
+        *writes = false;
+    }
     error
 }
 
