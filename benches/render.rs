@@ -56,7 +56,7 @@ fn main() {
 /// agents: each keystroke checks every agent's change again.
 fn form_keystroke(rows: usize) -> Duration {
     let mut app = console(rows);
-    update(&mut app, Action::Engine(Event::Rules(Ok(rules()))));
+    update(&mut app, Action::Engine(Event::Rules(rules())));
     update(&mut app, Action::Key(key(KeyCode::Char('*'))));
     update(&mut app, Action::Key(key(KeyCode::Char('c'))));
     for _ in 0..2 {
@@ -72,11 +72,11 @@ fn form_keystroke(rows: usize) -> Duration {
 
 fn rules() -> RuleBook {
     RuleBook {
-        pause_reasons: Arc::new(PauseReasons::new(["Lunch", "Queue Full"])),
-        dispositions: Arc::new(DispositionMatrix::new([MatrixCode {
+        pause_reasons: Ok(Arc::new(PauseReasons::new(["Lunch", "Queue Full"]))),
+        dispositions: Ok(Arc::new(DispositionMatrix::new([MatrixCode {
             code: "101".into(),
             description: "Issue Resolved".into(),
-        }])),
+        }]))),
     }
 }
 

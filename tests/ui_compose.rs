@@ -7,7 +7,7 @@ mod ui_support;
 
 use crossterm::event::KeyCode;
 use cxone_console::domain::agent_status::Shift;
-use cxone_console::engine::{Change, Event};
+use cxone_console::engine::{Change, Event, RuleBook};
 use cxone_console::ui::app::{Action, Overlay, update};
 use cxone_console::ui::forms::Kind;
 use ui_support::*;
@@ -114,11 +114,25 @@ fn a_refusal_shown_before_the_rules_arrive_is_brought_up_to_date() {
     assert!(press(&mut app, &["enter"]).is_empty(), "refused, nothing sent");
     let refused = form(&app).refused.clone().unwrap_or_default();
     assert_eq!(refused, "Not sent: reading the tenant's pause reasons…");
-    feed(&mut app, [Event::Rules(Ok(rule_book()))]);
+    feed(&mut app, [Event::Rules(rule_book())]);
     let refused = form(&app).refused.clone().unwrap_or_default();
     assert_eq!(refused, "Not sent: Pause reason: a Break needs a pause reason.");
     press(&mut app, &["tab", "q"]);
     assert_eq!(form(&app).refused, None, "gone once the form can be sent");
+}
+
+/// A disposition form needs only the disposition matrix: the tenant's pause
+/// reasons failing to load leaves it working, codes and all.
+#[test]
+fn unreadable_pause_reasons_leave_the_disposition_form_working() {
+    let mut app = loaded(120, 40);
+    let why = "the tenant's pause reasons could not be read: HTTP 503";
+    feed(&mut app, [Event::Rules(RuleBook { pause_reasons: Err(why.into()), ..rule_book() })]);
+    press(&mut app, &["2", ":"]);
+    type_text(&mut app, "dispose 201");
+    press(&mut app, &["enter"]);
+    let confirm = confirmation(&app);
+    assert_eq!(confirm.plan.lines[0].after, "201 Follow-up Required");
 }
 
 /// The tenant's pause reasons matter only to a Break: while they cannot be
@@ -127,7 +141,8 @@ fn a_refusal_shown_before_the_rules_arrive_is_brought_up_to_date() {
 fn unreadable_pause_reasons_hold_back_only_a_break() {
     let mut app = loaded(120, 40);
     let why = "the tenant's pause reasons could not be read: 429 Too Many Requests";
-    feed(&mut app, [Event::Rules(Err(why.into()))]);
+    let book = RuleBook { pause_reasons: Err(why.into()), ..rule_book() };
+    feed(&mut app, [Event::Rules(book)]);
     run_command(&mut app, "state Offline");
     let confirm = confirmation(&app);
     assert_eq!(

@@ -25,7 +25,7 @@ async fn an_agent_is_set_to_break_with_a_reason() {
     let mut flow = Flow::start(false).await;
     flow.command("agent Jordan Rivera").await;
     flow.press(&["c"]).await;
-    flow.until("the tenant's pause reasons", |app| app.rules.book().is_some()).await;
+    flow.until("the tenant's pause reasons", |app| app.rules.pause_reasons().is_ok()).await;
     while flow.form_value(0) != "Break" {
         flow.press(&["b"]).await;
     }
@@ -57,7 +57,7 @@ async fn a_closed_interaction_takes_a_disposition() {
     flow.press(&["2"]).await;
     flow.find(&PINNED_CLOSED_INTERACTION[..13]).await;
     flow.press(&["d"]).await;
-    flow.until("the disposition matrix", |app| app.rules.book().is_some()).await;
+    flow.until("the disposition matrix", |app| app.rules.dispositions().is_ok()).await;
     flow.press(&["1", "tab", "tab"]).await;
     flow.typed("Caller confirmed the fix").await;
     flow.press(&["enter"]).await;
@@ -271,10 +271,11 @@ async fn the_engine_answers_a_request_for_rules_with_the_tenants_lists() {
             Event::Rules(rules) => Some(rules.clone()),
             _ => None,
         })
-        .await
-        .expect("the rules are read");
-    assert!(rules.pause_reasons.contains("Queue Full") && rules.pause_reasons.contains("Lunch"));
-    assert_eq!(rules.dispositions.get("101").map(|c| c.description.as_str()), Some("Issue Resolved"));
+        .await;
+    let (reasons, matrix) =
+        (rules.pause_reasons.expect("the pause reasons"), rules.dispositions.expect("the matrix"));
+    assert!(reasons.contains("Queue Full") && reasons.contains("Lunch"));
+    assert_eq!(matrix.get("101").map(|c| c.description.as_str()), Some("Issue Resolved"));
     rig.stop().await;
 }
 

@@ -316,7 +316,7 @@ fn a_pause_reason_is_kept_in_the_form_until_the_tenants_list_says_whether_it_hol
     let mut app = loaded(120, 40);
     run_command(&mut app, "state Break Lunch");
     assert!(render(&app).contains("◂ Lunch ▸"), "{}", render(&app));
-    feed(&mut app, [Event::Rules(Ok(rule_book()))]);
+    feed(&mut app, [Event::Rules(rule_book())]);
     press(&mut app, &["enter"]);
     let Some(Overlay::Confirm(confirm)) = app.overlays.last() else { panic!("{}", render(&app)) };
     assert_eq!(confirm.plan.lines[0].after, "Break (Lunch)");
@@ -335,7 +335,7 @@ fn a_disposition_code_given_before_the_matrix_is_read_is_kept_until_it_is() {
     press(&mut app, &["2"]);
     run_command(&mut app, "dispose 201");
     assert!(render(&app).contains("◂ 201 ▸"), "{}", render(&app));
-    feed(&mut app, [Event::Rules(Ok(rule_book()))]);
+    feed(&mut app, [Event::Rules(rule_book())]);
     press(&mut app, &["enter"]);
     let Some(Overlay::Confirm(confirm)) = app.overlays.last() else { panic!("{}", render(&app)) };
     assert!(confirm.plan.lines[0].after.starts_with("201 Follow-up Required"), "{:?}", confirm.plan.lines[0]);
@@ -344,7 +344,7 @@ fn a_disposition_code_given_before_the_matrix_is_read_is_kept_until_it_is() {
     let mut app = loaded(120, 40);
     press(&mut app, &["2"]);
     run_command(&mut app, "dispose 999");
-    feed(&mut app, [Event::Rules(Ok(rule_book()))]);
+    feed(&mut app, [Event::Rules(rule_book())]);
     let screen = render(&app);
     assert!(screen.contains("◂ 999 ▸") && screen.contains('✕'), "{screen}");
     press(&mut app, &["enter"]);

@@ -19,7 +19,7 @@ fn keyed(keymap: &str) -> App {
     let looks = Looks { keymap, theme: Theme::defaults(Colors::On), problems };
     let mut app = app_with(sandbox_session(), looks, 120, 40);
     feed(&mut app, seeded_events());
-    feed(&mut app, [Event::Rules(Ok(rule_book()))]);
+    feed(&mut app, [Event::Rules(rule_book())]);
     app.flash = None;
     app
 }

@@ -36,7 +36,7 @@ async fn a_refused_state_change_gives_its_form_back_as_it_was_typed_with_the_rea
     flow.find(&clerk.display_name()).await;
     assert_eq!(flow.app.agents.selected_row().map(|u| &u.id), Some(&clerk.id));
     flow.press(&["c"]).await;
-    flow.until("the tenant's pause reasons", |app| app.rules.book().is_some()).await;
+    flow.until("the tenant's pause reasons", |app| app.rules.pause_reasons().is_ok()).await;
     while flow.form_value(0) != "Available" {
         flow.press(&["a"]).await;
     }
@@ -71,7 +71,7 @@ async fn a_refused_state_change_gives_its_form_back_as_it_was_typed_with_the_rea
 /// hold no agent role), and waits for its result.
 async fn refused_state_change(flow: &mut Flow) {
     flow.press(&["c"]).await;
-    flow.until("the tenant's pause reasons", |app| app.rules.book().is_some()).await;
+    flow.until("the tenant's pause reasons", |app| app.rules.pause_reasons().is_ok()).await;
     while flow.form_value(0) != "Available" {
         flow.press(&["a"]).await;
     }

@@ -57,16 +57,19 @@ pub enum Event {
     AttributesChanged(AttributeCallback),
     /// What start-up found and settled: log repairs, intents left by a crash.
     Recovered(Recovery),
-    /// The tenant's rule data, or why it could not be read (`LoadRules`).
-    Rules(Result<RuleBook, String>),
+    /// The tenant's rule data, each list or why it could not be read
+    /// (`LoadRules`).
+    Rules(RuleBook),
 }
 
-/// The rules the tenant publishes that forms check input against. Each
+/// The rules the tenant publishes that forms check input against, each
+/// read on its own, or why it could not be: a form needs only its own list,
+/// and one list failing must not keep the other's form from working. Each
 /// campaign's outcome matrix travels with the campaign snapshots.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleBook {
-    pub pause_reasons: Arc<PauseReasons>,
-    pub dispositions: Arc<DispositionMatrix>,
+    pub pause_reasons: Result<Arc<PauseReasons>, String>,
+    pub dispositions: Result<Arc<DispositionMatrix>, String>,
 }
 
 /// How one change ended, in words a supervisor can act on.

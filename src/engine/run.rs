@@ -120,19 +120,17 @@ fn answer(id: CommandId, outcome: Outcome) -> Event {
     Event::Finished { id, result: Finished::Single { target: None, outcome } }
 }
 
-/// The tenant's rules as cached (read when stale), in words when unreadable.
-async fn rule_book(ctx: &Ctx) -> Result<RuleBook, String> {
-    let pause_reasons = ctx
-        .rules
-        .pause_reasons(false)
-        .await
-        .map_err(|e| format!("the tenant's pause reasons could not be read: {e}"))?;
-    let dispositions = ctx
-        .rules
-        .disposition_matrix(false)
-        .await
-        .map_err(|e| format!("the tenant's disposition matrix could not be read: {e}"))?;
-    Ok(RuleBook { pause_reasons, dispositions })
+/// The tenant's rules as cached (read when stale), both lists asked at
+/// once and each in words when unreadable.
+async fn rule_book(ctx: &Ctx) -> RuleBook {
+    let (pause_reasons, dispositions) =
+        tokio::join!(ctx.rules.pause_reasons(false), ctx.rules.disposition_matrix(false));
+    RuleBook {
+        pause_reasons: pause_reasons
+            .map_err(|e| format!("the tenant's pause reasons could not be read: {e}")),
+        dispositions: dispositions
+            .map_err(|e| format!("the tenant's disposition matrix could not be read: {e}")),
+    }
 }
 
 /// Forwards metrics snapshots and audit records as events until `cancel` fires.

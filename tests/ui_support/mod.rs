@@ -116,11 +116,16 @@ pub fn rule_book() -> cxone_console::engine::RuleBook {
     use cxone_console::domain::interaction_disposition::{DispositionMatrix, MatrixCode};
     let codes = [("101", "Issue Resolved"), ("102", "Sale Completed"), ("201", "Follow-up Required")];
     cxone_console::engine::RuleBook {
-        pause_reasons: Arc::new(PauseReasons::new(["IT Issue", "Queue Full", "Lunch", "Coaching Session"])),
-        dispositions: Arc::new(DispositionMatrix::new(
+        pause_reasons: Ok(Arc::new(PauseReasons::new([
+            "IT Issue",
+            "Queue Full",
+            "Lunch",
+            "Coaching Session",
+        ]))),
+        dispositions: Ok(Arc::new(DispositionMatrix::new(
             codes
                 .map(|(code, description)| MatrixCode { code: code.into(), description: description.into() }),
-        )),
+        ))),
     }
 }
 
@@ -133,7 +138,7 @@ pub fn medium() -> App {
 /// A loaded console that has the tenant's rules.
 pub fn ready(width: u16, height: u16) -> App {
     let mut app = loaded(width, height);
-    feed(&mut app, [Event::Rules(Ok(rule_book()))]);
+    feed(&mut app, [Event::Rules(rule_book())]);
     app
 }
 

@@ -80,8 +80,8 @@ fn states(unchosen: bool) -> Vec<Opt> {
 /// rather than vanishing because the list came late or lacks it.
 fn reasons(rules: &Rules, kept: &str) -> Vec<Opt> {
     let mut options = vec![Opt::new("", "(none)")];
-    if let Some(book) = rules.book() {
-        options.extend(book.pause_reasons.iter().map(Opt::plain));
+    if let Ok(reasons) = rules.pause_reasons() {
+        options.extend(reasons.iter().map(Opt::plain));
     }
     if !options.iter().any(|o| o.value == kept) {
         options.push(Opt::plain(kept));
@@ -109,11 +109,11 @@ pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> 
     // The tenant's list only matters to a state that takes a reason: while
     // it is being read, or could not be, any other state can still go.
     let none_read = PauseReasons::new(Vec::<String>::new());
-    let reasons = match facts.rules.book() {
-        Some(book) => &*book.pause_reasons,
-        None if !on_break => &none_read,
-        None => {
-            check.note("", facts.rules.missing("pause reasons"));
+    let reasons = match facts.rules.pause_reasons() {
+        Ok(reasons) => reasons,
+        Err(_) if !on_break => &none_read,
+        Err(missing) => {
+            check.note("", missing);
             return check;
         }
     };

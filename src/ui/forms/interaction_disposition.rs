@@ -44,10 +44,8 @@ pub(super) fn open(rows: Vec<Interaction>, code: Option<&str>, rules: &Rules) ->
 /// 105` at start-up) stays until the rules say whether it holds.
 fn codes(rules: &Rules, kept: &str) -> Vec<Opt> {
     let mut options = vec![Opt::new("", "(choose a code)")];
-    if let Some(book) = rules.book() {
-        options.extend(
-            book.dispositions.codes().map(|c| Opt::new(&c.code, format!("{} {}", c.code, c.description))),
-        );
+    if let Ok(matrix) = rules.dispositions() {
+        options.extend(matrix.codes().map(|c| Opt::new(&c.code, format!("{} {}", c.code, c.description))));
     }
     if !options.iter().any(|o| o.value == kept) {
         options.push(Opt::plain(kept));
@@ -58,8 +56,8 @@ fn codes(rules: &Rules, kept: &str) -> Vec<Opt> {
 /// Fills the description from the code until the supervisor types in it;
 /// from then on it is theirs, whatever code they choose.
 fn describe(fields: &mut [Field], rules: &Rules, code: &str) {
-    let Some(book) = rules.book() else { return };
-    let described = book.dispositions.get(code).map(|c| c.description.as_str()).unwrap_or_default();
+    let Ok(matrix) = rules.dispositions() else { return };
+    let described = matrix.get(code).map(|c| c.description.as_str()).unwrap_or_default();
     let Some(field) = fields.get_mut(DESCRIPTION) else { return };
     if field.touched {
         // Typed in, cleared included: it no longer follows the code, and its
@@ -85,9 +83,12 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
     let code = fields.get(CODE).map(Field::value).unwrap_or_default();
     describe(fields, facts.rules, &code);
     let mut check = Check::default();
-    let Some(book) = facts.rules.book() else {
-        check.note("", facts.rules.missing("disposition matrix"));
-        return check;
+    let matrix = match facts.rules.dispositions() {
+        Ok(matrix) => matrix,
+        Err(missing) => {
+            check.note("", missing);
+            return check;
+        }
     };
     let value = |i: usize| fields.get(i).map(Field::value).unwrap_or_default();
     let typed_agent = value(AGENT);
@@ -110,7 +111,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
         match InteractionDisposition::validate(
             row.id.as_str(),
             std::slice::from_ref(&draft),
-            &book.dispositions,
+            matrix,
             facts.now,
         ) {
             Ok(valid) => {

@@ -25,34 +25,46 @@ pub use plan::{Named, Outgoing, Plan, PlanLine};
 
 use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
 use crate::domain::Timestamp;
+use crate::domain::agent_status::PauseReasons;
+use crate::domain::interaction_disposition::DispositionMatrix;
 use crate::engine::RuleBook;
 use crate::ui::entity::{Directory, Entity};
 use crate::ui::keymap::Verb;
 use crate::ui::panes::format;
+use std::sync::Arc;
 
-/// The tenant's rule data as the console has it.
+/// The tenant's rule data as the console has it: nothing yet, or each list
+/// as read, or why it could not be.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub enum Rules {
-    #[default]
-    Unread,
-    Read(RuleBook),
-    /// Why it could not be read.
-    Failed(String),
-}
+pub struct Rules(Option<RuleBook>);
 
 impl Rules {
-    pub fn book(&self) -> Option<&RuleBook> {
-        match self {
-            Self::Read(book) => Some(book),
-            _ => None,
-        }
+    pub fn read(book: RuleBook) -> Self {
+        Self(Some(book))
     }
 
-    /// Why the rules cannot be checked yet, in words.
-    pub fn missing(&self, what: &str) -> String {
-        match self {
-            Self::Failed(why) => format!("{why}; close the form and open it again to retry"),
-            _ => format!("reading the tenant's {what}…"),
+    /// The tenant's pause reasons, or why a form cannot check against them
+    /// yet, in words.
+    pub fn pause_reasons(&self) -> Result<&PauseReasons, String> {
+        Self::part(self.0.as_ref().map(|book| &book.pause_reasons), "pause reasons")
+    }
+
+    /// The tenant's disposition matrix, or why a form cannot check against
+    /// it yet, in words.
+    pub fn dispositions(&self) -> Result<&DispositionMatrix, String> {
+        Self::part(self.0.as_ref().map(|book| &book.dispositions), "disposition matrix")
+    }
+
+    /// Whether both lists are in: opening the command line asks again otherwise.
+    pub fn all_read(&self) -> bool {
+        self.0.as_ref().is_some_and(|book| book.pause_reasons.is_ok() && book.dispositions.is_ok())
+    }
+
+    fn part<'a, T>(part: Option<&'a Result<Arc<T>, String>>, what: &str) -> Result<&'a T, String> {
+        match part {
+            Some(Ok(list)) => Ok(list),
+            Some(Err(why)) => Err(format!("{why}; close the form and open it again to retry")),
+            None => Err(format!("reading the tenant's {what}…")),
         }
     }
 }

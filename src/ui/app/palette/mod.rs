@@ -81,15 +81,19 @@ pub fn scope(app: &App) -> Scope<'_> {
                 .collect()
         })
     } else {
-        app.rules.book().map_or_else(Vec::new, |book| {
-            book.dispositions.codes().map(|c| (c.code.clone(), c.description.clone())).collect()
-        })
+        app.rules.dispositions().map_or_else(
+            |_| Vec::new(),
+            |matrix| matrix.codes().map(|c| (c.code.clone(), c.description.clone())).collect(),
+        )
     };
     Scope {
         agents: &app.directory,
         sandbox: app.session.is_sandbox(),
         read_only: app.session.read_only,
-        pause_reasons: app.rules.book().map_or_else(Vec::new, |book| book.pause_reasons.iter().collect()),
+        pause_reasons: app
+            .rules
+            .pause_reasons()
+            .map_or_else(|_| Vec::new(), |reasons| reasons.iter().collect()),
         codes,
     }
 }

@@ -44,11 +44,8 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
             // Notes foretold from rows that lagged may stand now.
             super::form::recheck(app);
         }
-        Event::Rules(rules) => {
-            app.rules = match rules {
-                Ok(book) => Rules::Read(book),
-                Err(why) => Rules::Failed(why),
-            };
+        Event::Rules(book) => {
+            app.rules = Rules::read(book);
             super::form::recheck(app);
         }
         Event::Snapshot(snapshot) => {

@@ -72,7 +72,7 @@ fn pane(app: &mut App, verb: Verb, effects: &mut Vec<Effect>) {
         Verb::Help => toggle(app, Overlay::Help { scroll: 0 }),
         Verb::Palette => {
             // The line completes pause reasons and codes from the tenant's rules.
-            if app.rules.book().is_none() {
+            if !app.rules.all_read() {
                 effects.push(Effect::Engine(Command::LoadRules));
             }
             app.overlays.push(Overlay::Palette(Palette::default()));
