@@ -155,14 +155,14 @@ fn a_cancelled_batch_says_cancelled_once() {
     let screen = snap(&app);
     assert!(
         screen
-            .contains("Break (Queue Full) · 40 agents: 10 of 40 applied, skipped 30 not started (cancelled)"),
+            .contains("Break (Queue Full) · 40 agents: 10 of 40 applied, skipped 30 cancelled (not written)"),
         "{screen}"
     );
     assert!(!screen.contains("(cancelled) (cancelled)"), "{screen}");
     assert!(!screen.contains("before this agent was started"), "the count says it once: {screen}");
 
     // The line fades; :results shows it again, with when it was said.
-    let said = "Break (Queue Full) · 40 agents: 10 of 40 applied, skipped 30 not started (cancelled)";
+    let said = "Break (Queue Full) · 40 agents: 10 of 40 applied, skipped 30 cancelled (not written)";
     tick(&mut app, std::time::Duration::from_secs(30));
     assert!(!snap(&app).contains(said), "the result line has faded");
     press(&mut app, &[":"]);

@@ -79,7 +79,7 @@ fn cancelling_them_cancels_each_one_not_yet_ended() {
 
     feed(&mut app, sent[2..].iter().map(|(id, i)| ended(id, i, Outcome::unstarted("interaction"))));
     let text = flash(&app);
-    assert_eq!(text, "disposition 101 · 6 interactions: 2 of 6 applied, skipped 4 not started (cancelled)");
+    assert_eq!(text, "disposition 101 · 6 interactions: 2 of 6 applied, skipped 4 cancelled (not written)");
 }
 
 /// The customer each interaction's change is for, by interaction.

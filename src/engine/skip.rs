@@ -51,7 +51,9 @@ impl SkipKey {
     /// The console's words for a count of them ("skipped 2 already so").
     pub fn words(self) -> &'static str {
         match self {
-            Self::Unstarted => "not started (cancelled)",
+            // Not started, or stopped waiting out a pause a 429 asked for:
+            // nothing of either was written.
+            Self::Unstarted => "cancelled (not written)",
             Self::Unchanged => "already so",
             Self::EarlierRun => "done by an earlier run",
             Self::Duplicate => "duplicates",
