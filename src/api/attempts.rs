@@ -44,6 +44,10 @@ pub fn retry_after(reply: &RawReply) -> Option<Duration> {
 /// One exchange of a call, repeated by [`run`].
 pub trait Attempt {
     fn run(&mut self) -> impl Future<Output = Result<RawReply, Failure>> + Send;
+
+    /// Hears that attempt `attempt` goes after `wait`, `left` before the
+    /// call's deadline; nothing by default.
+    fn again(&self, _setback: Setback, _attempt: u32, _wait: Duration, _left: Duration) {}
 }
 
 /// Runs `attempt` until a 2xx reply, or returns the last failure.
@@ -71,6 +75,12 @@ pub async fn run(
         match policy.decide(setback, replay_safe, attempts, started.elapsed(), retry::jitter()) {
             Decision::RetryAfter(wait) => {
                 tracing::debug!(?setback, attempts, ?wait, "retrying");
+                attempt.again(
+                    setback,
+                    attempts + 1,
+                    wait,
+                    deadline.saturating_duration_since(Instant::now()),
+                );
                 sleep(wait).await;
             }
             Decision::GiveUp => return Err(failure),

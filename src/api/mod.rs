@@ -20,6 +20,7 @@ mod setbacks;
 pub(crate) mod text;
 mod token;
 mod transport;
+pub mod watch;
 
 pub use call::{CallInfo, Replay, Reply};
 pub use client::Client;
