@@ -15,9 +15,12 @@ use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 mod report;
+mod wait;
 pub use report::{BatchReport, Write};
+pub use wait::Wait;
 
 #[derive(Debug, Clone)]
 pub enum Event {
@@ -31,6 +34,13 @@ pub enum Event {
         id: CommandId,
         done: usize,
         total: usize,
+    },
+    /// A running command waits on `wait`, for at most `lasts` from now.
+    /// Told at most a few times a second per command.
+    Waiting {
+        id: CommandId,
+        wait: Wait,
+        lasts: Duration,
     },
     /// One target of a command has its final outcome (already durable in the
     /// audit log).

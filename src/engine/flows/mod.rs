@@ -27,20 +27,34 @@ use super::context::Ctx;
 use super::event::{Finished, Outcome, Write};
 use super::metrics::{ErrorClass, Operation};
 use super::outbox::{Message, MessageId};
+use super::waits::Waits;
+use crate::api::watch;
 use crate::api::{CallInfo, Replay};
 use crate::engine::SkipKey;
 use serde_json::Value;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
-/// Runs one command to its end.
+/// Runs one command to its end, the console told what it waits on.
 pub(crate) async fn run(ctx: &Ctx, id: &CommandId, change: Change, cancel: &CancellationToken) -> Finished {
+    let waits = Arc::new(Waits::new(id, &ctx.events));
+    watch::watched(waits.clone(), change_to_its_end(ctx, id, change, cancel, &waits)).await
+}
+
+async fn change_to_its_end(
+    ctx: &Ctx,
+    id: &CommandId,
+    change: Change,
+    cancel: &CancellationToken,
+    waits: &Waits,
+) -> Finished {
     match change {
         Change::InteractionDisposition { interaction_id, dispositions, name } => {
             let target = interaction_disposition::target(&interaction_id, name);
             interaction_disposition::run(ctx, id, target, &interaction_id, &dispositions, cancel).await
         }
-        Change::ContactDispositions(items) => contact_dispositions::run(ctx, id, items, cancel).await,
+        Change::ContactDispositions(items) => contact_dispositions::run(ctx, id, items, cancel, waits).await,
         Change::Attributes { interaction_id, rows, name } => {
             let target = interaction_disposition::target(&interaction_id, name);
             attributes::run(ctx, id, target, &interaction_id, &rows, cancel).await

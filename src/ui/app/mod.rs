@@ -34,7 +34,7 @@ pub use palette::{Palette, PaletteCommand};
 pub use pane::{CampaignSide, PaneId};
 pub use pending::Pending;
 pub use results::Results;
-pub use sent::{Progress, Sent, UNNAMED};
+pub use sent::{Progress, Sent, UNNAMED, Waiting};
 pub use session::{Files, Session};
 pub use table::{Sort, TableView};
 pub use update::update;

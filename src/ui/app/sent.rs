@@ -1,13 +1,14 @@
 //! What this console sent to the engine and has not seen finish, in one
 //! place: for each command, what it is called and what its items said
-//! ([`Pending`]), how far the engine got ([`Progress`]), and for commands
-//! sent together, the members still out. Kept as one entry per command, so
+//! ([`Pending`]), how far the engine got ([`Progress`]), what it waits on
+//! ([`Waiting`]), and for commands sent together, the members still out. Kept as one entry per command, so
 //! the three cannot disagree.
 
 use super::pending::Pending;
 use crate::engine::audit::Target;
-use crate::engine::{BatchReport, CommandId, Outcome, Write};
+use crate::engine::{BatchReport, CommandId, Outcome, Wait, Write};
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 /// What a change this console did not send is called on screen.
 pub const UNNAMED: &str = "Batch";
@@ -17,6 +18,14 @@ pub const UNNAMED: &str = "Batch";
 pub struct Progress {
     pub done: usize,
     pub total: usize,
+}
+
+/// What the engine said a change waits on, and when the wait is over on
+/// the console's clock ([`Clock::mono`](super::clock::Clock)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiting {
+    pub wait: Wait,
+    pub ends: Duration,
 }
 
 /// The changes sent and not finished, by command id (a group's own id for
@@ -40,6 +49,22 @@ struct Entry {
     /// changes one at a time), that the console shows, reports and cancels
     /// as this one batch.
     group: Option<Group>,
+    /// The latest wait the engine told of; see [`Sent::waiting_on`].
+    waiting: Option<Waiting>,
+}
+
+impl Entry {
+    fn new(pending: Option<Pending>, progress: Option<Progress>, group: Option<Group>) -> Self {
+        Self { pending, progress, group, waiting: None }
+    }
+}
+
+/// The change moved on: a call it was trying again has answered, and its
+/// wait is over.
+fn moved(waiting: &mut Option<Waiting>) {
+    if waiting.as_ref().is_some_and(|w| w.wait.ends_with_progress()) {
+        *waiting = None;
+    }
 }
 
 #[derive(Debug)]
@@ -53,7 +78,7 @@ struct Group {
 impl Sent {
     /// Command `id` went to the engine.
     pub fn sent(&mut self, id: CommandId, pending: Pending) {
-        self.entries.insert(id, Entry { pending: Some(pending), progress: None, group: None });
+        self.entries.insert(id, Entry::new(Some(pending), None, None));
     }
 
     /// Commands `members` went to the engine together, shown as one batch
@@ -61,8 +86,7 @@ impl Sent {
     pub fn sent_together(&mut self, group: CommandId, members: BTreeSet<CommandId>, pending: Pending) {
         let progress = Progress { done: 0, total: members.len() };
         let group_of = Group { waiting: members, report: BatchReport::default() };
-        self.entries
-            .insert(group, Entry { pending: Some(pending), progress: Some(progress), group: Some(group_of) });
+        self.entries.insert(group, Entry::new(Some(pending), Some(progress), Some(group_of)));
     }
 
     /// The engine took on `id`, of `total` targets.
@@ -76,8 +100,25 @@ impl Sent {
         if self.group_of(&id).is_some() {
             return;
         }
-        let entry = self.entries.entry(id).or_insert(Entry { pending: None, progress: None, group: None });
+        let entry = self.entries.entry(id).or_insert_with(|| Entry::new(None, None, None));
         entry.progress = Some(Progress { done, total });
+        moved(&mut entry.waiting);
+    }
+
+    /// The engine says `id` waits on `wait` until `ends`; a member of a
+    /// group makes its group wait.
+    pub fn waiting(&mut self, id: CommandId, wait: Wait, ends: Duration) {
+        let id = self.group_of(&id).unwrap_or(id);
+        if let Some(entry) = self.entries.get_mut(&id) {
+            entry.waiting = Some(Waiting { wait, ends });
+        }
+    }
+
+    /// What `id` waits on at `now`, on the console's clock: nothing once
+    /// the wait's time is over, or once the change moved on from a call
+    /// it was trying again.
+    pub fn waiting_on(&self, id: &CommandId, now: Duration) -> Option<&Waiting> {
+        self.entries.get(id)?.waiting.as_ref().filter(|w| w.ends > now)
     }
 
     /// An item of `id` ended: kept for the result when it did not apply.
@@ -106,6 +147,7 @@ impl Sent {
         if let Some(progress) = entry.progress.as_mut() {
             progress.done = members.report.total();
         }
+        moved(&mut entry.waiting);
         if let Some(pending) = entry.pending.as_mut() {
             pending.note_blocked(target, outcome);
         }
@@ -143,6 +185,12 @@ impl Sent {
     /// it got.
     pub fn in_flight(&self) -> impl DoubleEndedIterator<Item = (&CommandId, Progress)> {
         self.entries.iter().filter_map(|(id, entry)| entry.progress.map(|p| (id, p)))
+    }
+
+    /// The changes the progress line shows at `now`: the batches, and any
+    /// change waiting on something.
+    pub fn on_progress_line(&self, now: Duration) -> impl DoubleEndedIterator<Item = (&CommandId, Progress)> {
+        self.in_flight().filter(move |(id, p)| p.total > 1 || self.waiting_on(id, now).is_some())
     }
 
     /// What `id` is called on screen.

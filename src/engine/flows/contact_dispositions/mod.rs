@@ -21,6 +21,7 @@ use crate::engine::audit::Target;
 use crate::engine::command::{CommandId, Item};
 use crate::engine::context::Ctx;
 use crate::engine::event::{BatchReport, Event, Finished, Outcome, Write};
+use crate::engine::waits::Waits;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use places::Places;
@@ -39,6 +40,7 @@ pub(crate) async fn run(
     id: &CommandId,
     items: Vec<Item<ContactDispositionDraft>>,
     cancel: &CancellationToken,
+    waits: &Waits,
 ) -> Finished {
     let mut batch = Batch { ctx, id, total: items.len(), report: BatchReport::default() };
     let at_once = ctx.config.batch_concurrency.clamp(1, MAX_BATCH);
@@ -76,7 +78,7 @@ pub(crate) async fn run(
         while (asking.len() + settling.len() < under_way || cancel.is_cancelled())
             && let Some(contact) = ready.next()
         {
-            asking.push(worker::ask(ctx, &client, &places, contact, cancel));
+            asking.push(worker::ask(ctx, &client, &places, contact, (cancel, waits)));
         }
         if asking.is_empty() && settling.is_empty() {
             break;

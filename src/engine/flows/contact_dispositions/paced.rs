@@ -1,11 +1,13 @@
 //! Calls to a campaign's contacts, paced by the campaign's rate.
 //!
-//! A 429 pauses the whole campaign for the wait the tenant asked for, then
-//! the call goes again; other campaigns carry on meanwhile.
+//! A 429 pauses the whole campaign for the wait the tenant asked for (and
+//! the console is told so), then the call goes again; other campaigns carry
+//! on meanwhile.
 
 use super::places::Places;
 use crate::api::{ApiError, ApiErrorKind, Reply};
 use crate::engine::context::Ctx;
+use crate::engine::waits::Waits;
 use std::future::Future;
 use std::pin::pin;
 use std::time::Duration;
@@ -16,6 +18,14 @@ const MAX_PAUSES: u32 = 8;
 const DEFAULT_PAUSE: Duration = Duration::from_secs(1);
 /// The longest pause waited out; a tenant asking for more is reported.
 const LONGEST_PAUSE: Duration = Duration::from_secs(60);
+
+/// The campaign a call goes to, and who is told when the tenant pauses it.
+pub(super) struct Campaign<'a> {
+    pub id: &'a str,
+    /// Its name, when known (else empty).
+    pub name: &'a str,
+    pub waits: &'a Waits,
+}
 
 /// Runs `call` when `campaign`'s pace allows and one of the batch's
 /// `places` at the tenant is free (taken as a first read's, when `first_read`),
@@ -30,7 +40,7 @@ pub(super) async fn paced<T, F, Fut, S>(
     ctx: &Ctx,
     places: &Places,
     first_read: bool,
-    campaign: &str,
+    campaign: Campaign<'_>,
     stop: S,
     mut call: F,
 ) -> Result<Result<Reply<T>, ApiError>, S::Output>
@@ -39,6 +49,7 @@ where
     Fut: Future<Output = Result<Reply<T>, ApiError>>,
     S: Future,
 {
+    let Campaign { id: campaign, name, waits } = campaign;
     let mut stop = pin!(stop);
     let mut pauses = 0;
     loop {
@@ -73,5 +84,6 @@ where
         pauses += 1;
         tracing::debug!(campaign, ?wait, "the tenant limits this campaign; pausing it");
         ctx.campaign_pacing.pause(campaign, wait);
+        waits.campaign_paused(if name.is_empty() { campaign } else { name }, wait);
     }
 }

@@ -1,6 +1,6 @@
 //! One contact: read it, decide, record the intent, write it.
 
-use super::paced::paced;
+use super::paced::{Campaign, paced};
 use super::places::Places;
 use super::plan::Ready;
 use super::{Conflicts, Done, Ending, Tries, again, not_landed, unsettled};
@@ -14,6 +14,7 @@ use crate::engine::flows::Trail;
 use crate::engine::metrics::ErrorClass;
 use crate::engine::reconcile::announcements;
 use crate::engine::reconcile::intents::planned;
+use crate::engine::waits::Waits;
 use serde_json::{Value, json};
 use std::convert::Infallible;
 use std::future::{Future, pending};
@@ -54,7 +55,7 @@ pub(super) async fn ask<'a>(
     client: &Client,
     places: &Places,
     ready: Ready<'a>,
-    cancel: &CancellationToken,
+    (cancel, waits): (&CancellationToken, &Waits),
 ) -> Answered<'a> {
     let Ready { mut trail, disposition, claim, campaign } = ready;
     let worker = Worker {
@@ -62,6 +63,7 @@ pub(super) async fn ask<'a>(
         client,
         places,
         cancel,
+        waits,
         d: &disposition,
         campaign: &campaign,
         at_tenant_ns: AtomicU64::new(0),
@@ -92,6 +94,8 @@ struct Worker<'a> {
     client: &'a Client,
     places: &'a Places,
     cancel: &'a CancellationToken,
+    /// Told when the tenant pauses the contact's campaign.
+    waits: &'a Waits,
     d: &'a ContactDisposition,
     /// The campaign's name.
     campaign: &'a str,
@@ -144,11 +148,11 @@ impl Worker<'_> {
         let mut etag = before.etag.clone();
         let (mut conflicts, mut tries) = (Conflicts::new(self.ctx.config.conflict_retries), Tries::default());
         loop {
-            let campaign = self.d.campaign_id.as_str();
-            let written = paced(self.ctx, self.places, false, campaign, self.cancel.cancelled(), || {
-                self.timed(self.client.set_contact_disposition(self.d, etag.as_ref(), Some(key.clone())))
-            })
-            .await;
+            let written =
+                paced(self.ctx, self.places, false, self.campaign(), self.cancel.cancelled(), || {
+                    self.timed(self.client.set_contact_disposition(self.d, etag.as_ref(), Some(key.clone())))
+                })
+                .await;
             let Ok(written) = written else { return held_when_cancelled(&tries) };
             let error = match written {
                 Ok(reply) => return self.applied(before, reply.value.as_ref(), reply.call, ""),
@@ -205,13 +209,18 @@ impl Worker<'_> {
             // A read sees its campaign's pause out: the first is stopped by
             // the cancel around it, and a read again comes before a write.
             let Ok(read) =
-                paced(self.ctx, self.places, first, d.campaign_id.as_str(), pending::<Infallible>(), || {
+                paced(self.ctx, self.places, first, self.campaign(), pending::<Infallible>(), || {
                     self.timed(self.client.contact(&d.campaign_id, &d.contact_id))
                 })
                 .await;
             read
         })
         .await
+    }
+
+    /// The contact's campaign, as its calls are paced.
+    fn campaign(&self) -> Campaign<'_> {
+        Campaign { id: self.d.campaign_id.as_str(), name: self.campaign, waits: self.waits }
     }
 
     /// `call`, its latency counted in the contact's time at the tenant.

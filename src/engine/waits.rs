@@ -1,0 +1,86 @@
+//! Tells the console what one running command waits on: its calls tried
+//! again (heard from the client, see [`crate::api::watch`]) and its
+//! campaigns paused by the tenant.
+
+use super::command::CommandId;
+use super::event::{Event, Wait};
+use crate::api::watch::{Retrying, Watcher};
+use std::sync::Mutex;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+/// The least time between two waits of one kind told for one command: a
+/// batch meeting a storm meets many setbacks at once, and the console needs
+/// to hear only the latest.
+const AT_MOST_EVERY: Duration = Duration::from_millis(250);
+
+pub(crate) struct Waits {
+    id: CommandId,
+    events: mpsc::Sender<Event>,
+    /// When each kind of wait was last told.
+    told: Mutex<[Option<Instant>; 2]>,
+}
+
+impl Waits {
+    pub fn new(id: &CommandId, events: &mpsc::Sender<Event>) -> Self {
+        Self { id: id.clone(), events: events.clone(), told: Mutex::new([None; 2]) }
+    }
+
+    /// The tenant asked (429) that requests to `campaign` wait `lasts`.
+    pub fn campaign_paused(&self, campaign: &str, lasts: Duration) {
+        self.tell(Wait::CampaignPaused { campaign: campaign.to_string() }, lasts);
+    }
+
+    /// Sends the wait, unless one of its kind went a moment ago, or the
+    /// console is behind on its events: a wait is news, not a record, and
+    /// never holds the change back.
+    fn tell(&self, wait: Wait, lasts: Duration) {
+        let kind = match wait {
+            Wait::CampaignPaused { .. } => 0,
+            Wait::Retrying { .. } => 1,
+        };
+        {
+            let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
+            let now = Instant::now();
+            if told[kind].is_some_and(|at| now.duration_since(at) < AT_MOST_EVERY) {
+                return;
+            }
+            told[kind] = Some(now);
+        }
+        let _ = self.events.try_send(Event::Waiting { id: self.id.clone(), wait, lasts });
+    }
+}
+
+impl Watcher for Waits {
+    fn retrying(&self, retrying: &Retrying) {
+        let Retrying { setback, attempt, attempts, lasts } = *retrying;
+        self.tell(Wait::Retrying { setback, attempt, attempts }, lasts);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::retry::Setback;
+
+    #[tokio::test(start_paused = true)]
+    async fn each_kind_of_wait_is_told_at_most_every_quarter_second() {
+        let (events, mut heard) = mpsc::channel(16);
+        let waits = Waits::new(&CommandId::derived([b"c".as_slice()]), &events);
+        let retrying =
+            Retrying { setback: Setback::Interrupted, attempt: 2, attempts: 4, lasts: Duration::ZERO };
+        waits.retrying(&retrying);
+        waits.retrying(&retrying);
+        waits.campaign_paused("Spring Renewal", Duration::from_secs(20));
+        tokio::time::advance(AT_MOST_EVERY).await;
+        waits.retrying(&retrying);
+        drop((waits, events));
+        let mut told = Vec::new();
+        while let Some(Event::Waiting { wait, .. }) = heard.recv().await {
+            told.push(wait);
+        }
+        assert_eq!(told.len(), 3, "{told:?}");
+        assert!(matches!(told[1], Wait::CampaignPaused { .. }));
+    }
+}

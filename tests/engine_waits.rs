@@ -1,0 +1,108 @@
+//! A change that waits says what on: a campaign the tenant paused with a
+//! 429, and a write sent again after its answer never came.
+
+mod engine_support;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use cxone_console::api::retry::Setback;
+use cxone_console::engine::{Event, Finished, Outcome, Wait};
+use cxone_console::sandbox::config::RateLimit;
+use cxone_console::sandbox::tenant::PINNED_CLOSED_INTERACTION;
+use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
+use engine_support::contacts::{CAMPAIGN, batch, batch_report, draft, pending_contacts};
+use engine_support::forward as forward_support;
+use engine_support::{Rig, proxy};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use url::Url;
+
+/// A contact batch whose campaign the tenant holds back: the console hears
+/// that the campaign is paused, by name, and for how long the tenant asked.
+#[tokio::test]
+async fn a_campaign_paused_by_a_429_is_told_with_its_wait() {
+    let limit = RateLimit { per_second: 0.5, burst: 20 };
+    let sandbox = Sandbox::start(SandboxConfig { campaign_rate: Some(limit), ..SandboxConfig::quiet() })
+        .await
+        .expect("the sandbox binds 127.0.0.1:0");
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = engine_support::engine_config(&sandbox, dir.path());
+    config.campaign_rate = None;
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let contacts = pending_contacts(&rig.sandbox, CAMPAIGN, 2).await;
+    let name = rig.sandbox.state().tenant.campaign(CAMPAIGN).expect("the seeded campaign").value.name;
+    // Every request of the campaign's allowance spent, as another client would.
+    while rig.sandbox.state().tenant.contact(CAMPAIGN, &contacts[0]).is_ok() {}
+
+    let (_, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "BUSY")).collect());
+    let id = rig.submit(change).await;
+    let (wait, lasts) = rig
+        .until(|e| match e {
+            Event::Waiting { id: of, wait, lasts } if *of == id => Some((wait.clone(), *lasts)),
+            _ => None,
+        })
+        .await;
+    let Wait::CampaignPaused { campaign } = &wait else { panic!("not a pause: {wait:?}") };
+    assert_eq!(*campaign, name);
+    assert!(
+        lasts > Duration::ZERO && lasts <= Duration::from_secs(3),
+        "the tenant asked about 2 s: {lasts:?}"
+    );
+    let said = wait.describe(lasts);
+    assert!(said.contains(&format!("campaign {name} paused, the tenant asked (429)")), "{said}");
+    assert_eq!(batch_report(rig.finished(&id).await).successful(), 2, "the pause was waited out");
+    rig.stop().await;
+}
+
+/// Forwards to the sandbox; the first interaction write is applied and its
+/// answer cut off, as from a tenant that never answered it.
+struct Unanswered {
+    upstream: Url,
+    http: reqwest::Client,
+    cut: AtomicBool,
+}
+
+async fn forward(State(proxy): State<Arc<Unanswered>>, request: Request) -> Response {
+    let Some((parts, body)) = forward_support::read(request).await else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let Some(answer) = forward_support::ask(&proxy.http, &proxy.upstream, &parts, body).await else {
+        return StatusCode::BAD_GATEWAY.into_response();
+    };
+    let writes = parts.method == Method::PATCH && parts.uri.path().contains("/interactions/");
+    if !writes || proxy.cut.swap(true, Ordering::SeqCst) {
+        return answer.respond();
+    }
+    let cut: Result<axum::body::Bytes, std::io::Error> = Err(std::io::Error::other("connection lost"));
+    answer.respond_with(Body::from_stream(futures_util::stream::iter([cut])))
+}
+
+/// The client sends the write again after no answer came: the console hears
+/// so, with the attempt and how long the answer may take.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_sent_again_after_no_answer_is_told() {
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox binds 127.0.0.1:0");
+    let http = forward_support::http();
+    let unanswered = Arc::new(Unanswered { upstream: sandbox.base_url(), http, cut: AtomicBool::new(false) });
+    let url = forward_support::serve(axum::Router::new().fallback(forward).with_state(unanswered)).await;
+    let mut rig = proxy::rig_at(sandbox, url, |_| {}).await;
+    let id = rig.submit(engine_support::issue_resolved(PINNED_CLOSED_INTERACTION)).await;
+    let (wait, lasts) = rig
+        .until(|e| match e {
+            Event::Waiting { id: of, wait, lasts } if *of == id => Some((wait.clone(), *lasts)),
+            _ => None,
+        })
+        .await;
+    assert_eq!(wait, Wait::Retrying { setback: Setback::Interrupted, attempt: 2, attempts: 4 });
+    assert!(lasts >= Duration::from_secs(29) && lasts <= Duration::from_secs(36), "{lasts:?}");
+    assert!(
+        wait.describe(lasts).starts_with("no answer yet, trying again (attempt 2 of 4), waiting up to 3")
+    );
+    let outcome = rig.finished(&id).await;
+    assert!(matches!(&outcome, Finished::Single { outcome: Outcome::Applied { .. }, .. }), "{outcome:?}");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::InteractionDisposition), 1, "applied once");
+    rig.stop().await;
+}
