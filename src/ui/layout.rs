@@ -43,7 +43,8 @@ pub struct Screen {
     pub detail: Option<Rect>,
     pub gauges: Option<Rect>,
     pub audit: Option<Rect>,
-    /// The progress of batches in flight, above the footer.
+    /// The progress of batches in flight and what a change waits on, above
+    /// the footer.
     pub progress: Option<Rect>,
     pub footer: Rect,
 }
@@ -51,7 +52,8 @@ pub struct Screen {
 pub fn screen(area: Rect, app: &App) -> Screen {
     let tier = Tier::of(area);
     let banner_lines = banner_lines(area, app);
-    let progress_lines = u16::from(app.sent.in_flight().any(|(_, p)| p.total > 1) && area.height >= 10);
+    let shown = app.sent.on_progress_line(app.clock.mono).next().is_some();
+    let progress_lines = u16::from(shown && area.height >= 10);
     let [header, banner, body, progress, footer] = Layout::vertical([
         Constraint::Length(area.height.min(1)),
         Constraint::Length(banner_lines),

@@ -35,6 +35,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     spans.push(separator());
     spans.extend(link(app.connection.as_ref(), app.engine_stopped, app));
     let in_flight = app.sent.in_flight().count();
+    let mut waiting = None;
     if in_flight > 0 {
         let (done, total) = app.sent.in_flight().fold((0, 0), |(d, t), (_, p)| (d + p.done, t + p.total));
         spans.push(separator());
@@ -49,18 +50,34 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ),
         };
         spans.push(Span::styled(text, style(Role::Warn)));
+        waiting =
+            waits(app).map(|brief| (spans.len(), Span::styled(format!(" · {brief}"), style(Role::Warn))));
     }
     spans.push(separator());
     spans.push(Span::styled(app.session.operator.clone(), style(Role::Text)));
 
+    let room = usize::from(area.width);
+    // What a change waits on, after the changes in flight, when it fits.
+    if let Some((at, brief)) = waiting {
+        let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+        if used + width(&brief.content) <= room {
+            spans.insert(at, brief);
+        }
+    }
     let clock = format!("{} UTC ", format::hhmm(app.clock.wall));
     let used: usize = spans.iter().map(|s| width(&s.content)).sum();
-    let room = usize::from(area.width);
     if used + width(&clock) < room {
         spans.push(Span::raw(" ".repeat(room - used - width(&clock))));
         spans.push(Span::styled(clock, style(Role::Muted)));
     }
     frame.render_widget(Line::from(spans), area);
+}
+
+/// What the newest change waiting waits on, in a few words.
+fn waits(app: &App) -> Option<String> {
+    let now = app.clock.mono;
+    let mut waiting = app.sent.in_flight().rev().filter_map(|(id, _)| app.sent.waiting_on(id, now));
+    waiting.next().map(|w| w.wait.brief(w.ends.saturating_sub(now)))
 }
 
 fn link<'a>(connection: Option<&Connection>, engine_stopped: bool, app: &App) -> Vec<Span<'a>> {
