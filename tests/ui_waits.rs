@@ -58,6 +58,7 @@ fn a_single_write_sent_again_after_no_answer_shows_until_it_moves_on() {
     let said = "no answer yet, trying again (attempt 2 of 4), waiting up to 30 s";
     let line = line_with(&app, said).unwrap_or_else(|| panic!("not said: {}", render(&app)));
     println!("progress: {line}");
+    assert!(!line.contains("cancels"), "the batch key does not cancel a single change: {line}");
     let header = line_with(&app, "1 change in flight").expect("the header");
     println!("header: {header}");
     assert!(header.contains("1 change in flight (0/1) · trying again, waiting up to 30 s"), "{header}");

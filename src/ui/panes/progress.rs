@@ -36,7 +36,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         n => format!(" (+{} more)", n - 1),
     };
     // Only a key that cancels where the keys are now is named.
-    let tail = match app.live_way(Verb::CancelBatch) {
+    // A single change is not cancelled by that key: only batches are.
+    let tail = match app.live_way(Verb::CancelBatch).filter(|_| progress.total > 1) {
         Some(cancel) => format!(" {cancel} cancels{more}"),
         None => more,
     };
