@@ -57,3 +57,18 @@ async fn stalled_connections_neither_take_the_consoles_descriptors_nor_stay_open
     assert!(matches!(closed, Ok(Ok(_))), "a connection whose headers never came is closed: {closed:?}");
     rig.stop().await;
 }
+
+/// A peer that sends whole headers and then a body it never finishes holds
+/// its connection only for a while: the listener closes it.
+#[tokio::test]
+async fn a_body_that_never_ends_does_not_hold_its_connection() {
+    let mut rig = Rig::quiet().await;
+    let addr = listener(&mut rig).await;
+    let mut stream = TcpStream::connect(&addr).await.expect("a connection");
+    let head = "POST /callbacks/attributes HTTP/1.1\r\nhost: x\r\ncontent-length: 100000\r\n\r\n{\"a\":";
+    stream.write_all(head.as_bytes()).await.expect("the headers and a start of body");
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut rest)).await;
+    assert!(matches!(closed, Ok(Ok(_))), "a connection whose body never ends is closed: {closed:?}");
+    rig.stop().await;
+}

@@ -8,9 +8,9 @@ use std::borrow::Borrow;
 use std::cmp::Ordering;
 use std::fmt;
 
-/// A skipped change's reason. Ordered by its key, as the reports that
-/// count by it have always listed them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A skipped change's reason. Ordered and hashed by its key, as the reports
+/// that count by it have always listed them, and as [`Borrow<str>`] requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SkipKey {
     /// Left unstarted because its batch was cancelled.
     Unstarted,
@@ -95,6 +95,12 @@ impl Serialize for SkipKey {
 impl Ord for SkipKey {
     fn cmp(&self, other: &Self) -> Ordering {
         self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::hash::Hash for SkipKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
     }
 }
 

@@ -15,11 +15,17 @@ use tokio::time::Instant;
 /// to hear only the latest.
 const AT_MOST_EVERY: Duration = Duration::from_millis(250);
 
+#[derive(Clone, Copy)]
+struct Told {
+    at: Instant,
+    ends: Instant,
+}
+
 pub(crate) struct Waits {
     id: CommandId,
     events: mpsc::Sender<Event>,
-    /// When each kind of wait was last told.
-    told: Mutex<[Option<Instant>; 2]>,
+    /// When each kind of wait was last told, and when that wait ends.
+    told: Mutex<[Option<Told>; 2]>,
 }
 
 impl Waits {
@@ -32,23 +38,26 @@ impl Waits {
         self.tell(Wait::CampaignPaused { campaign: campaign.to_string() }, lasts);
     }
 
-    /// Sends the wait, unless one of its kind went a moment ago, or the
-    /// console is behind on its events: a wait is news, not a record, and
-    /// never holds the change back.
+    /// Sends the wait, unless one of its kind that ends no sooner went a
+    /// moment ago, or the console is behind on its events: a wait is news,
+    /// not a record, and never holds the change back. A longer wait (another
+    /// campaign paused for longer) is told at once.
     fn tell(&self, wait: Wait, lasts: Duration) {
         let kind = match wait {
             Wait::CampaignPaused { .. } => 0,
             Wait::Retrying { .. } => 1,
         };
-        {
-            let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
-            let now = Instant::now();
-            if told[kind].is_some_and(|at| now.duration_since(at) < AT_MOST_EVERY) {
-                return;
-            }
-            told[kind] = Some(now);
+        let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let ends = now + lasts;
+        if told[kind].is_some_and(|last| now.duration_since(last.at) < AT_MOST_EVERY && ends <= last.ends) {
+            return;
         }
-        let _ = self.events.try_send(Event::Waiting { id: self.id.clone(), wait, lasts });
+        // Noted only once sent: one the console had no room for does not
+        // keep the next from going.
+        if self.events.try_send(Event::Waiting { id: self.id.clone(), wait, lasts }).is_ok() {
+            told[kind] = Some(Told { at: now, ends });
+        }
     }
 }
 
@@ -65,7 +74,7 @@ mod tests {
     use crate::api::retry::Setback;
 
     #[tokio::test(start_paused = true)]
-    async fn each_kind_of_wait_is_told_at_most_every_quarter_second() {
+    async fn each_kind_of_wait_is_told_at_most_every_quarter_second_unless_it_ends_later() {
         let (events, mut heard) = mpsc::channel(16);
         let waits = Waits::new(&CommandId::derived([b"c".as_slice()]), &events);
         let retrying =
@@ -73,6 +82,9 @@ mod tests {
         waits.retrying(&retrying);
         waits.retrying(&retrying);
         waits.campaign_paused("Spring Renewal", Duration::from_secs(20));
+        // A shorter pause a moment later is not news; a longer one is.
+        waits.campaign_paused("Autumn Leads", Duration::from_secs(5));
+        waits.campaign_paused("Winter Win-back", Duration::from_secs(60));
         tokio::time::advance(AT_MOST_EVERY).await;
         waits.retrying(&retrying);
         drop((waits, events));
@@ -80,7 +92,14 @@ mod tests {
         while let Some(Event::Waiting { wait, .. }) = heard.recv().await {
             told.push(wait);
         }
-        assert_eq!(told.len(), 3, "{told:?}");
-        assert!(matches!(told[1], Wait::CampaignPaused { .. }));
+        let paused: Vec<&str> = told
+            .iter()
+            .filter_map(|w| match w {
+                Wait::CampaignPaused { campaign } => Some(campaign.as_str()),
+                Wait::Retrying { .. } => None,
+            })
+            .collect();
+        assert_eq!(paused, ["Spring Renewal", "Winter Win-back"]);
+        assert_eq!(told.len(), 4, "two retries a quarter second apart: {told:?}");
     }
 }

@@ -170,11 +170,12 @@ impl Tenant {
         Ok(())
     }
 
-    /// The ids of every entity of one kind, in no particular order.
+    /// The ids of every campaign, in no particular order.
     pub fn campaign_ids(&self) -> Vec<String> {
         self.lock().campaigns.iter().map(|c| c.id().to_string()).collect()
     }
 
+    /// The ids of every data action, in no particular order.
     pub fn data_action_ids(&self) -> Vec<String> {
         self.lock().actions.iter().map(|a| a.id().to_string()).collect()
     }

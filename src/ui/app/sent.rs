@@ -121,6 +121,12 @@ impl Sent {
         self.entries.get(id)?.waiting.as_ref().filter(|w| w.ends > now)
     }
 
+    /// Whether any change was shown waiting at `then`: its countdown moves
+    /// on, or its words go, each second.
+    pub fn any_waiting(&self, then: Duration) -> bool {
+        self.entries.values().any(|e| e.waiting.as_ref().is_some_and(|w| w.ends > then))
+    }
+
     /// An item of `id` ended: kept for the result when it did not apply.
     pub fn item_finished(&mut self, id: &CommandId, target: Option<&Target>, outcome: &Outcome) {
         if let Some(pending) = self.entries.get_mut(id).and_then(|e| e.pending.as_mut()) {

@@ -1,9 +1,10 @@
 //! The callback listener's connections, bounded. Anything on this machine can
 //! connect to it, so no peer may hold it: a request's headers must arrive
-//! within a few seconds (which also closes a connection left idle), and past
-//! a few dozen connections at once the rest wait in the system's queue,
-//! unaccepted, rather than take the file descriptors the audit log and the
-//! tenant's connections need.
+//! within a few seconds (which also closes a connection left idle), a whole
+//! connection lasts a few seconds more at most (a body trickled in byte by
+//! byte included), and past a few dozen connections at once the rest wait in
+//! the system's queue, unaccepted, rather than take the file descriptors the
+//! audit log and the tenant's connections need.
 
 use axum::Router;
 use hyper::body::Incoming;
@@ -22,6 +23,8 @@ use tower::ServiceExt;
 pub(super) const MOST_CONNECTIONS: usize = 32;
 /// Longest wait for a request's headers, an idle connection's included.
 pub(super) const HEADERS_WITHIN: Duration = Duration::from_secs(5);
+/// Longest a connection lasts: a callback is one small POST, answered at once.
+pub(super) const CONNECTION_WITHIN: Duration = Duration::from_secs(10);
 /// After a failed accept, a wait before the next.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
@@ -38,7 +41,9 @@ pub(super) async fn serve(listener: TcpListener, app: Router, stop: Cancellation
                 Ok((stream, place)) => {
                     let app = app.clone();
                     connections.spawn(async move {
-                        connection(stream, app).await;
+                        if tokio::time::timeout(CONNECTION_WITHIN, connection(stream, app)).await.is_err() {
+                            tracing::debug!("an attribute callback connection outlasted its time and was closed");
+                        }
                         drop(place);
                     });
                 }

@@ -70,6 +70,10 @@ fn tick(app: &mut App, clock: Clock) {
     }
     if clock.second_changed(&before) {
         form::clock_moved(app);
+        // A wait's countdown, and its words going once it is over.
+        if app.sent.any_waiting(before.mono) {
+            app.touch();
+        }
         // The gauges age the oldest webhook waiting to the second.
         if app.outbox.as_ref().is_some_and(|status| status.backlog > 0) {
             app.touch();
