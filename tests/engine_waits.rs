@@ -101,6 +101,16 @@ async fn a_write_sent_again_after_no_answer_is_told() {
     assert!(
         wait.describe(lasts).starts_with("no answer yet, trying again (attempt 2 of 4), waiting up to 3")
     );
+    // Once the write is answered, the wait is said to be over, before the
+    // change ends.
+    let over = rig
+        .until(|e| match e {
+            Event::Waiting { id: of, lasts, .. } if *of == id => Some(*lasts),
+            Event::Finished { id: of, .. } if *of == id => Some(Duration::MAX),
+            _ => None,
+        })
+        .await;
+    assert_eq!(over, Duration::ZERO, "the wait is over once the call ends");
     let outcome = rig.finished(&id).await;
     assert!(matches!(&outcome, Finished::Single { outcome: Outcome::Applied { .. }, .. }), "{outcome:?}");
     assert_eq!(rig.sandbox.stats().writes_of(Resource::InteractionDisposition), 1, "applied once");

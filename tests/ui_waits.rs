@@ -60,7 +60,10 @@ fn a_single_write_sent_again_after_no_answer_shows_until_it_moves_on() {
     feed(&mut app, [Event::Accepted { id: id.clone(), total: 1 }]);
     assert!(!render(&app).contains("0/1 "), "a single change has no progress line of its own");
     let retrying = Wait::Retrying { setback: Setback::Interrupted, attempt: 2, attempts: 4 };
-    feed(&mut app, [Event::Waiting { id: id.clone(), wait: retrying, lasts: Duration::from_secs(30) }]);
+    feed(
+        &mut app,
+        [Event::Waiting { id: id.clone(), wait: retrying.clone(), lasts: Duration::from_secs(30) }],
+    );
     let said = "no answer yet, trying again (attempt 2 of 4), waiting up to 30 s";
     let line = line_with(&app, said).unwrap_or_else(|| panic!("not said: {}", render(&app)));
     println!("progress: {line}");
@@ -71,7 +74,8 @@ fn a_single_write_sent_again_after_no_answer_shows_until_it_moves_on() {
 
     tick(&mut app, Duration::from_secs(12));
     assert!(line_with(&app, "waiting up to 18 s").is_some(), "{}", render(&app));
-    feed(&mut app, [Event::Progress { id: id.clone(), done: 1, total: 1 }]);
+    // The engine says the wait is over once the call tried again ends.
+    feed(&mut app, [Event::Waiting { id: id.clone(), wait: retrying, lasts: Duration::ZERO }]);
     let screen = render(&app);
     assert!(!screen.contains("trying again"), "the write answered: {screen}");
 }

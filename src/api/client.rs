@@ -164,6 +164,9 @@ impl Client {
             reauthenticated: false,
         };
         let outcome = attempts::run(&self.inner.config.retry, replay_safe, &mut attempt).await;
+        if attempt.sent > 1 {
+            watch::settled();
+        }
         info.attempts = attempt.sent;
         info.status = attempt.status;
         // A request the call's deadline cut off went out unanswered too.

@@ -24,6 +24,10 @@ pub struct Retrying {
 /// Told of the calls of a piece of work that go again.
 pub trait Watcher: Send + Sync {
     fn retrying(&self, retrying: &Retrying);
+
+    /// A call that went again has ended, answered or given up on: the wait
+    /// told of is over.
+    fn settled(&self) {}
 }
 
 tokio::task_local! {
@@ -39,6 +43,12 @@ pub async fn watched<F: Future>(watcher: Arc<dyn Watcher>, work: F) -> F::Output
 /// Tells the watcher of the work under way, if there is one.
 pub(super) fn tell(retrying: &Retrying) {
     let _ = WATCHER.try_with(|watcher| watcher.retrying(retrying));
+}
+
+/// Tells the watcher of the work under way that a call it heard go again
+/// has ended.
+pub(super) fn settled() {
+    let _ = WATCHER.try_with(|watcher| watcher.settled());
 }
 
 #[cfg(test)]

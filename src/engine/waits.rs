@@ -15,10 +15,10 @@ use tokio::time::Instant;
 /// to hear only the latest.
 const AT_MOST_EVERY: Duration = Duration::from_millis(250);
 
-#[derive(Clone, Copy)]
 struct Told {
     at: Instant,
     ends: Instant,
+    wait: Wait,
 }
 
 pub(crate) struct Waits {
@@ -30,7 +30,7 @@ pub(crate) struct Waits {
 
 impl Waits {
     pub fn new(id: &CommandId, events: &mpsc::Sender<Event>) -> Self {
-        Self { id: id.clone(), events: events.clone(), told: Mutex::new([None; 2]) }
+        Self { id: id.clone(), events: events.clone(), told: Mutex::new([None, None]) }
     }
 
     /// The tenant asked (429) that requests to `campaign` wait `lasts`.
@@ -50,13 +50,17 @@ impl Waits {
         let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
         let ends = now + lasts;
-        if told[kind].is_some_and(|last| now.duration_since(last.at) < AT_MOST_EVERY && ends <= last.ends) {
+        if told[kind]
+            .as_ref()
+            .is_some_and(|last| now.duration_since(last.at) < AT_MOST_EVERY && ends <= last.ends)
+        {
             return;
         }
         // Noted only once sent: one the console had no room for does not
         // keep the next from going.
-        if self.events.try_send(Event::Waiting { id: self.id.clone(), wait, lasts }).is_ok() {
-            told[kind] = Some(Told { at: now, ends });
+        let event = Event::Waiting { id: self.id.clone(), wait: wait.clone(), lasts };
+        if self.events.try_send(event).is_ok() {
+            told[kind] = Some(Told { at: now, ends, wait });
         }
     }
 }
@@ -65,6 +69,20 @@ impl Watcher for Waits {
     fn retrying(&self, retrying: &Retrying) {
         let Retrying { setback, attempt, attempts, lasts } = *retrying;
         self.tell(Wait::Retrying { setback, attempt, attempts }, lasts);
+    }
+
+    /// The call tried again has ended: the wait told is over, which a wait
+    /// of no length says, so the console stops showing it at once rather
+    /// than when its time would have run out.
+    fn settled(&self) {
+        let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(last) = told[1].take() {
+            let _ = self.events.try_send(Event::Waiting {
+                id: self.id.clone(),
+                wait: last.wait,
+                lasts: Duration::ZERO,
+            });
+        }
     }
 }
 
