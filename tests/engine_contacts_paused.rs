@@ -9,8 +9,7 @@ mod engine_support;
 
 use cxone_console::engine::audit::RecordKind;
 use cxone_console::engine::{Command, Event, SkipKey};
-use cxone_console::sandbox::config::RateLimit;
-use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
+use cxone_console::sandbox::Resource;
 use engine_support::Rig;
 use engine_support::contacts::{CAMPAIGN, batch, batch_report, draft, pending_contacts};
 use std::time::Duration;
@@ -21,15 +20,7 @@ const BURST: u32 = 20;
 /// An engine sending one request at a time, unpaced, to a tenant that
 /// allows each campaign a burst of [`BURST`] and then one request every 2 s.
 async fn slow_to_refill() -> Rig {
-    let limit = RateLimit { per_second: 0.5, burst: BURST };
-    let sandbox = Sandbox::start(SandboxConfig { campaign_rate: Some(limit), ..SandboxConfig::quiet() })
-        .await
-        .expect("the sandbox binds 127.0.0.1:0");
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = engine_support::engine_config(&sandbox, dir.path());
-    config.campaign_rate = None;
-    config.batch_concurrency = 1;
-    Rig::with(sandbox, dir, config).await
+    engine_support::contacts::slow_to_refill(BURST, |config| config.batch_concurrency = 1).await
 }
 
 /// Spends `n` of `campaign`'s allowance at the tenant, as another client

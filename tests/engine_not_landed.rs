@@ -8,12 +8,11 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use cxone_console::api::{Client, ClientConfig};
 use cxone_console::domain::agent_status::AgentStatusDraft;
-use cxone_console::engine::{Change, CommandId, Engine, Item, Outcome};
+use cxone_console::engine::{Change, CommandId, Item, Outcome};
 use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
 use engine_support::forward as forward_support;
-use engine_support::{Rig, engine_config};
+use engine_support::proxy;
 use std::sync::Arc;
 use url::Url;
 
@@ -47,12 +46,7 @@ async fn a_write_read_back_and_not_found_is_said_not_applied() {
     let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox binds 127.0.0.1:0");
     let proxy = Arc::new(Swallowing { upstream: sandbox.base_url(), http: forward_support::http() });
     let url = forward_support::serve(axum::Router::new().fallback(forward).with_state(proxy)).await;
-    let client = Client::new(ClientConfig::new(url, sandbox.client_id(), sandbox.client_secret().clone()))
-        .expect("a client");
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let config = engine_config(&sandbox, dir.path());
-    let (engine, events) = Engine::start(client, config).await.expect("the engine starts");
-    let mut rig = Rig { sandbox, engine, events, dir, seen: Vec::new() };
+    let mut rig = proxy::rig_at(sandbox, url, |_| {}).await;
 
     let draft = AgentStatusDraft { user_id: AGENT.into(), status: "Training".into(), ..Default::default() };
     let id = CommandId::random().item(0);

@@ -9,12 +9,11 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use cxone_console::api::retry::Setback;
 use cxone_console::engine::{Event, Finished, Outcome, Wait};
-use cxone_console::sandbox::config::RateLimit;
 use cxone_console::sandbox::tenant::PINNED_CLOSED_INTERACTION;
 use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
 use engine_support::contacts::{CAMPAIGN, batch, batch_report, draft, pending_contacts};
 use engine_support::forward as forward_support;
-use engine_support::{Rig, proxy};
+use engine_support::proxy;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -24,14 +23,7 @@ use url::Url;
 /// that the campaign is paused, by name, and for how long the tenant asked.
 #[tokio::test]
 async fn a_campaign_paused_by_a_429_is_told_with_its_wait() {
-    let limit = RateLimit { per_second: 0.5, burst: 20 };
-    let sandbox = Sandbox::start(SandboxConfig { campaign_rate: Some(limit), ..SandboxConfig::quiet() })
-        .await
-        .expect("the sandbox binds 127.0.0.1:0");
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = engine_support::engine_config(&sandbox, dir.path());
-    config.campaign_rate = None;
-    let mut rig = Rig::with(sandbox, dir, config).await;
+    let mut rig = engine_support::contacts::slow_to_refill(20, |_| {}).await;
     let contacts = pending_contacts(&rig.sandbox, CAMPAIGN, 2).await;
     let name = rig.sandbox.state().tenant.campaign(CAMPAIGN).expect("the seeded campaign").value.name;
     // Every request of the campaign's allowance spent, as another client would.

@@ -57,3 +57,23 @@ pub async fn batch_under_way(rig: &mut Rig) -> CommandId {
     rig.until(|e| matches!(e, Event::Progress { done: 3, .. }).then_some(())).await;
     id
 }
+
+/// An engine, unpaced (`adjust` may change the rest of its settings), on a
+/// tenant that allows each campaign a burst of `burst` requests and then one
+/// every 2 s: its 429s pause the campaign.
+pub async fn slow_to_refill(
+    burst: u32,
+    adjust: impl FnOnce(&mut cxone_console::engine::EngineConfig),
+) -> super::Rig {
+    use cxone_console::sandbox::config::RateLimit;
+    use cxone_console::sandbox::{Sandbox, SandboxConfig};
+    let limit = RateLimit { per_second: 0.5, burst };
+    let sandbox = Sandbox::start(SandboxConfig { campaign_rate: Some(limit), ..SandboxConfig::quiet() })
+        .await
+        .expect("the sandbox binds 127.0.0.1:0");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut config = super::engine_config(&sandbox, dir.path());
+    config.campaign_rate = None;
+    adjust(&mut config);
+    super::Rig::with(sandbox, dir, config).await
+}
