@@ -21,16 +21,31 @@ struct Told {
     wait: Wait,
 }
 
+/// The last wait told of each kind.
+#[derive(Default)]
+struct Last {
+    paused: Option<Told>,
+    retrying: Option<Told>,
+}
+
+impl Last {
+    fn of(&mut self, wait: &Wait) -> &mut Option<Told> {
+        match wait {
+            Wait::CampaignPaused { .. } => &mut self.paused,
+            Wait::Retrying { .. } => &mut self.retrying,
+        }
+    }
+}
+
 pub(crate) struct Waits {
     id: CommandId,
     events: mpsc::Sender<Event>,
-    /// When each kind of wait was last told, and when that wait ends.
-    told: Mutex<[Option<Told>; 2]>,
+    told: Mutex<Last>,
 }
 
 impl Waits {
     pub fn new(id: &CommandId, events: &mpsc::Sender<Event>) -> Self {
-        Self { id: id.clone(), events: events.clone(), told: Mutex::new([None, None]) }
+        Self { id: id.clone(), events: events.clone(), told: Mutex::default() }
     }
 
     /// The tenant asked (429) that requests to `campaign` wait `lasts`.
@@ -43,16 +58,11 @@ impl Waits {
     /// not a record, and never holds the change back. A longer wait (another
     /// campaign paused for longer) is told at once.
     fn tell(&self, wait: Wait, lasts: Duration) {
-        let kind = match wait {
-            Wait::CampaignPaused { .. } => 0,
-            Wait::Retrying { .. } => 1,
-        };
         let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
+        let last = told.of(&wait);
         let now = Instant::now();
         let ends = now + lasts;
-        if told[kind]
-            .as_ref()
-            .is_some_and(|last| now.duration_since(last.at) < AT_MOST_EVERY && ends <= last.ends)
+        if last.as_ref().is_some_and(|last| now.duration_since(last.at) < AT_MOST_EVERY && ends <= last.ends)
         {
             return;
         }
@@ -60,7 +70,7 @@ impl Waits {
         // keep the next from going.
         let event = Event::Waiting { id: self.id.clone(), wait: wait.clone(), lasts };
         if self.events.try_send(event).is_ok() {
-            told[kind] = Some(Told { at: now, ends, wait });
+            *last = Some(Told { at: now, ends, wait });
         }
     }
 }
@@ -76,7 +86,7 @@ impl Watcher for Waits {
     /// than when its time would have run out.
     fn settled(&self) {
         let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(last) = told[1].take() {
+        if let Some(last) = told.retrying.take() {
             let _ = self.events.try_send(Event::Waiting {
                 id: self.id.clone(),
                 wait: last.wait,

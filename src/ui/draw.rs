@@ -43,7 +43,9 @@ pub fn draw(app: &App, frame: &mut Frame) {
 /// along with the character before it in that character's cell.
 fn strip_unsafe(buffer: &mut Buffer) {
     for cell in &mut buffer.content {
-        if cell.symbol().chars().any(unsafe_to_show) {
+        // Printable ASCII holds nothing unsafe: most cells pass at a glance.
+        let printable = cell.symbol().bytes().all(|b| (0x20..0x7f).contains(&b));
+        if !printable && cell.symbol().chars().any(unsafe_to_show) {
             let kept: String = cell.symbol().chars().filter(|&c| !unsafe_to_show(c)).collect();
             cell.set_symbol(if kept.is_empty() { " " } else { &kept });
         }
