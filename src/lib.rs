@@ -6,6 +6,7 @@
 //! serves that same surface over real HTTP.
 
 pub mod api;
+mod bounded_accept;
 pub mod canonical_json;
 pub mod cli;
 pub mod config;

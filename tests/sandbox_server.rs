@@ -1,18 +1,32 @@
 //! The accept loop as a raw TCP client sees it: keep-alive, replies that
-//! never start, JSON for unknown endpoints, and a graceful shutdown.
+//! never start, JSON for unknown endpoints, a graceful shutdown, and peers
+//! that open connections and send nothing, or next to nothing.
 
 mod common;
 
 use axum::Router;
 use axum::routing::post;
-use common::{TestApi, authed, client, error_of, start_quiet};
-use cxone_console::sandbox::SandboxConfig;
+use common::{TestApi, authed, client, error_of, start, start_quiet};
+use cxone_console::sandbox::{ConnectionLimits, SandboxConfig};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
+use std::num::NonZeroUsize;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::{Barrier, Notify, Semaphore};
+
+/// Connections served at once by [`bounded`]'s sandbox.
+const MOST: usize = 16;
+/// How long [`bounded`]'s sandbox waits for a request's headers.
+const HEADERS_WITHIN: Duration = Duration::from_millis(500);
+/// Connections a peer leaves idle: three times as many as are served at once.
+const IDLE: usize = 3 * MOST;
+/// Requests the engine and the benchmarks have in flight at once, all on
+/// their own connections: 64 raw benchmark loops, or a batch's 50 and as
+/// many deliveries to the sink, and a margin.
+const ENGINE_AT_ONCE: usize = 200;
 
 /// Sends raw bytes and reads until the server closes the connection.
 async fn exchange(addr: std::net::SocketAddr, request: &str) -> std::io::Result<Vec<u8>> {
@@ -104,4 +118,116 @@ async fn shutdown_lets_a_request_in_flight_finish_then_stops_accepting() {
     let response = in_flight.await.unwrap().expect("the request in flight gets its reply");
     assert_eq!(response.status(), StatusCode::CREATED);
     stopping.await.unwrap();
+}
+
+/// A sandbox that serves few connections and waits briefly for headers.
+fn bounded() -> SandboxConfig {
+    let most = NonZeroUsize::new(MOST).expect("MOST is not zero");
+    SandboxConfig {
+        connections: ConnectionLimits { most, headers_within: HEADERS_WITHIN },
+        ..SandboxConfig::quiet()
+    }
+}
+
+fn open_descriptors() -> usize {
+    std::fs::read_dir("/proc/self/fd").expect("this process's descriptors").count()
+}
+
+/// Reads until the sandbox closes the connection, for `within` at most.
+async fn closed_within(stream: &mut TcpStream, within: Duration) -> bool {
+    let mut rest = Vec::new();
+    // A reset is a close too.
+    tokio::time::timeout(within, stream.read_to_end(&mut rest)).await.is_ok()
+}
+
+/// A peer that opens many connections and sends nothing, or half a request,
+/// takes only the sandbox's bound of descriptors (the rest wait unaccepted),
+/// its connections are closed once their headers are overdue, and a client
+/// that comes after them is served.
+#[tokio::test]
+async fn idle_connections_take_a_bounded_share_and_are_closed_while_a_client_is_served() {
+    let sandbox = start(bounded()).await;
+    let before = open_descriptors();
+    let mut idle = Vec::new();
+    for n in 0..IDLE {
+        let mut stream = TcpStream::connect(sandbox.addr()).await.expect("the system queues the connection");
+        if n % 2 == 1 {
+            stream
+                .write_all(b"GET /sandbox/stats HTTP/1.1\r\nHost: sandbox\r\n")
+                .await
+                .expect("half a request");
+        }
+        idle.push(stream);
+    }
+    // Long enough for an unbounded sandbox to take every one, short of the
+    // headers' time, so that none of those taken has been closed yet.
+    tokio::time::sleep(HEADERS_WITHIN / 2).await;
+    let taken = open_descriptors().saturating_sub(before + IDLE);
+    assert!(taken <= MOST + 4, "{taken} descriptors taken for {IDLE} idle connections");
+
+    // Queued behind the idle ones, it is served as their headers fall due.
+    let request = client().get(sandbox.base_url().join("/sandbox/stats").unwrap()).send();
+    let response = tokio::time::timeout(Duration::from_secs(10), request).await;
+    let response = response.expect("the client is served in time").expect("an answer");
+    assert_eq!(response.status(), StatusCode::OK);
+
+    for (n, stream) in idle.iter_mut().enumerate() {
+        assert!(closed_within(stream, Duration::from_secs(5)).await, "idle connection {n} is still open");
+    }
+    sandbox.shutdown().await;
+}
+
+/// Headers sent a line at a time, for ever, do not keep a connection open:
+/// the time for them runs from when the connection was ready for a request.
+#[tokio::test]
+async fn headers_trickled_in_do_not_keep_a_connection_open() {
+    let sandbox = start(bounded()).await;
+    let mut stream = TcpStream::connect(sandbox.addr()).await.expect("a connection");
+    stream.write_all(b"GET /sandbox/stats HTTP/1.1\r\nHost: sandbox\r\n").await.expect("a start of headers");
+    let mut lines = 0;
+    // Writing to a connection the sandbox closed fails, at the latest on the
+    // write after the one that met the close.
+    while stream.write_all(b"x-trickle: 1\r\n").await.is_ok() {
+        lines += 1;
+        assert!(lines < 50, "a connection sending a header line each 100 ms is still open after 5 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    sandbox.shutdown().await;
+}
+
+/// The bound leaves room for everything the engine and the benchmarks have
+/// in flight at once, each request on a connection of its own.
+#[tokio::test]
+async fn as_many_connections_as_the_engine_opens_are_served_at_once() {
+    let all_in = Arc::new(Barrier::new(ENGINE_AT_ONCE));
+    let api = {
+        let all_in = all_in.clone();
+        Router::new().route(
+            "/api/v2/data-actions",
+            post(move || {
+                let all_in = all_in.clone();
+                // Each answers only once all are being answered.
+                async move {
+                    all_in.wait().await;
+                    (axum::http::StatusCode::CREATED, "created")
+                }
+            }),
+        )
+    };
+    let api = TestApi::start(SandboxConfig::quiet(), api).await;
+    let token = api.token(None).await;
+    let requests: Vec<_> = (0..ENGINE_AT_ONCE)
+        .map(|_| {
+            tokio::spawn(authed(&api.client, Method::POST, api.url("/api/v2/data-actions"), &token).send())
+        })
+        .collect();
+    let answered = tokio::time::timeout(Duration::from_secs(10), async {
+        for request in requests {
+            let response = request.await.expect("the request's task").expect("an answer");
+            assert_eq!(response.status(), StatusCode::CREATED);
+        }
+    })
+    .await;
+    assert!(answered.is_ok(), "{ENGINE_AT_ONCE} requests at once were not all served together");
+    api.stop().await;
 }

@@ -4,6 +4,7 @@ use crate::signing::SigningKey;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -35,6 +36,9 @@ pub struct SandboxConfig {
     /// how long a run goes before it retires any: a file of changes made
     /// from a listing must not find its interactions gone.
     pub retention: Duration,
+    /// How many connections are served at once, and how long a request's
+    /// headers may take.
+    pub connections: ConnectionLimits,
 }
 
 impl Default for SandboxConfig {
@@ -52,6 +56,7 @@ impl Default for SandboxConfig {
             sink_secret: SigningKey::generate_secret(),
             campaign_rate: Some(RateLimit::default()),
             retention: Duration::from_secs(30 * 60),
+            connections: ConnectionLimits::default(),
         }
     }
 }
@@ -80,6 +85,36 @@ pub struct TenantSize {
 impl Default for TenantSize {
     fn default() -> Self {
         Self { agents: 200, interactions: 2_000, campaigns: 5, contacts_per_campaign: 1_000 }
+    }
+}
+
+/// What one peer can hold of the sandbox: it runs inside the console's
+/// process, whose file descriptors the audit log needs too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// Connections served at once; past these, further ones wait in the
+    /// system's queue until one ends.
+    pub most: NonZeroUsize,
+    /// Longest wait for a request's headers, timed from when the connection
+    /// is ready for one: a connection left idle between requests is closed
+    /// after this too, and headers trickled in do not stretch it.
+    pub headers_within: Duration,
+}
+
+impl Default for ConnectionLimits {
+    /// The engine holds up to 50 requests at once in a batch and as many
+    /// deliveries to the sink, the raw benchmark runs 64 request loops, and
+    /// clients keep their connections open between requests: 256 serves all
+    /// of them at once with room to spare, and is a quarter of the 1024
+    /// descriptors a process is commonly allowed. Ten seconds lets a batch's
+    /// connections wait between requests, and is well inside the console's
+    /// 30 s request timeout, so a request queued behind idle peers is still
+    /// answered.
+    fn default() -> Self {
+        Self {
+            most: NonZeroUsize::new(256).expect("256 is not zero"),
+            headers_within: Duration::from_secs(10),
+        }
     }
 }
 

@@ -20,7 +20,7 @@ mod sink;
 mod stats;
 pub mod tenant;
 
-pub use config::{FaultProfile, FaultRates, SandboxConfig, TenantSize};
+pub use config::{ConnectionLimits, FaultProfile, FaultRates, SandboxConfig, TenantSize};
 pub use sink::{Delivery, SinkLog};
 pub use stats::{Fault, Resource, Stats, StatsSnapshot};
 
@@ -72,7 +72,8 @@ impl Sandbox {
             config,
         };
         let router = server::app(state.clone());
-        let mut tasks = vec![tokio::spawn(server::serve(listener, router, shutdown.clone()))];
+        let mut tasks =
+            vec![tokio::spawn(server::serve(listener, router, state.config.connections, shutdown.clone()))];
         if state.config.simulate {
             tasks.push(tokio::spawn(simulation::run(state.clone(), shutdown.clone())));
         }

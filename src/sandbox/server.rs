@@ -67,7 +67,7 @@ impl SandboxState {
         api: Router<SandboxState>,
         shutdown: CancellationToken,
     ) -> JoinHandle<()> {
-        tokio::spawn(serve(listener, self.app_with(api), shutdown))
+        tokio::spawn(serve(listener, self.app_with(api), self.config.connections, shutdown))
     }
 
     fn counted_with_faults(&self, router: Router<SandboxState>) -> Router<SandboxState> {

@@ -4,7 +4,15 @@
 //! to close one connection without writing a byte of reply, which is what a
 //! client sees when a gateway dies mid-request. Each request carries a
 //! [`ConnectionHandle`] for that.
+//!
+//! Any process on this machine can connect, so connections are bounded (see
+//! [`ConnectionLimits`]): past the bound the rest wait unaccepted, and one
+//! whose request headers are overdue, an idle one's included, is closed.
+//! A connection as a whole is not timed: the console's own stay open for as
+//! long as it sends requests.
 
+use crate::bounded_accept::BoundedListener;
+use crate::sandbox::ConnectionLimits;
 use axum::Router;
 use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
@@ -20,8 +28,6 @@ use tower::ServiceExt;
 
 /// How long shutdown waits for requests in flight before cutting them off.
 const DRAIN_FOR: Duration = Duration::from_secs(5);
-/// After a failed accept (say, out of file descriptors), wait before the next.
-const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
 /// Closes the connection a request arrived on, without a reply.
 #[derive(Debug, Clone)]
@@ -41,23 +47,28 @@ impl ConnectionHandle {
     }
 }
 
-/// Serves `app` on `listener` until `shutdown`; then stops accepting, lets
-/// requests in flight finish (for a few seconds at most) and returns.
-pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationToken) {
+/// Serves `app` on `listener` within `limits` until `shutdown`; then stops
+/// accepting, lets requests in flight finish (for a few seconds at most) and
+/// returns.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: ConnectionLimits,
+    shutdown: CancellationToken,
+) {
+    let listener = BoundedListener::new(listener, limits.most, "sandbox");
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
             biased;
             () = shutdown.cancelled() => break,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, peer)) => {
-                    connections.spawn(connection(stream, peer, app.clone(), shutdown.clone()));
-                }
-                Err(error) => {
-                    tracing::warn!(%error, "accepting a connection failed");
-                    tokio::time::sleep(ACCEPT_BACKOFF).await;
-                }
-            },
+            (stream, peer, place) = listener.accept() => {
+                let (app, shutdown) = (app.clone(), shutdown.clone());
+                connections.spawn(async move {
+                    connection(stream, peer, app, limits.headers_within, shutdown).await;
+                    drop(place);
+                });
+            }
             // Reap finished connections so the set only holds live ones.
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
         }
@@ -71,7 +82,13 @@ pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationTok
     }
 }
 
-async fn connection(stream: TcpStream, peer: SocketAddr, app: Router, shutdown: CancellationToken) {
+async fn connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    app: Router,
+    headers_within: Duration,
+    shutdown: CancellationToken,
+) {
     if let Err(error) = stream.set_nodelay(true) {
         tracing::debug!(%error, "could not disable Nagle's algorithm");
     }
@@ -85,7 +102,7 @@ async fn connection(stream: TcpStream, peer: SocketAddr, app: Router, shutdown: 
     let mut builder = http1::Builder::new();
     // The timer drives hyper's header read timeout, which also closes idle
     // keep-alive connections.
-    builder.timer(TokioTimer::new()).keep_alive(true);
+    builder.timer(TokioTimer::new()).keep_alive(true).header_read_timeout(headers_within);
     let mut conn = pin!(builder.serve_connection(TokioIo::new(stream), service));
     tokio::select! {
         () = closed.cancelled() => return,
