@@ -224,8 +224,10 @@ impl Tenant {
         self.pause_reasons.iter().map(str::to_string).collect()
     }
 
-    /// `PUT /api/v2/users/{id}/status`. The same status and pause reason
-    /// again, with no wrap-up to end, changes nothing and counts as a repeat.
+    /// `PUT /api/v2/users/{id}/status`. The same status, pause reason and
+    /// `autoAvailable` again, with no wrap-up to end, changes nothing and
+    /// counts as a repeat; `autoAvailable` alone is a change, kept for the
+    /// agent's next wrap-up.
     pub fn change_status(
         &self,
         id: &str,
@@ -260,8 +262,10 @@ impl Tenant {
         let pause_reason =
             if change.status == AgentStatus::Break { change.pause_reason.clone() } else { None };
         let previous = user.status;
-        let unchanged =
-            user.status == change.status && user.pause_reason == pause_reason && user.wrap_up.is_none();
+        let unchanged = user.status == change.status
+            && user.pause_reason == pause_reason
+            && user.auto_available == change.flags.auto_available
+            && user.wrap_up.is_none();
         let reply = |status_at: Stamp| StatusChangeView {
             user_id: id.to_string(),
             status: change.status,

@@ -49,6 +49,26 @@ async fn document_003_reads_role_and_shift_then_goes_on_break_once() {
     assert!(pause_reasons.body["pauseReasons"].as_array().unwrap().contains(&json!("Queue Full")));
 }
 
+/// `autoAvailable` is kept for the agent's next wrap-up, so sending only
+/// another one is a change, and the wrap-up's end follows it.
+#[tokio::test]
+async fn auto_available_alone_is_a_change_the_next_wrap_up_follows() {
+    let h = Harness::new().await;
+    let mut body = payload("Break", Some("Queue Full"), true);
+    let r = h.send(Method::PUT, &status_path(USER), Some(&body), &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    body["directiveFlags"]["autoAvailable"] = json!(true);
+    let r = h.send(Method::PUT, &status_path(USER), Some(&body), &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(h.writes(Resource::AgentStatus), (2, 0), "the flag alone is applied, not a repeat");
+    h.send(Method::PUT, &status_path(USER), Some(&body), &[]).await;
+    assert_eq!(h.writes(Resource::AgentStatus), (2, 1), "the same flag again is a repeat");
+
+    h.tenant().start_wrap_up(USER, Duration::ZERO).unwrap();
+    let user = h.get(&format!("/api/v2/users/{USER}")).await;
+    assert_eq!(user.body["status"], "Available", "the wrap-up ended with the flag kept");
+}
+
 #[tokio::test]
 async fn wrap_up_blocks_unless_the_client_says_not_to_respect_it() {
     let h = Harness::new().await;
