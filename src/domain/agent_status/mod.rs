@@ -128,6 +128,16 @@ impl Default for DirectiveFlags {
     }
 }
 
+impl DirectiveFlags {
+    /// Whether the tenant keeps, of these flags, only what it keeps by
+    /// default. It keeps `autoAvailable`, for the agent's next wrap-up;
+    /// `respectWrapUp` only decides a change made during a wrap-up, and is
+    /// not kept.
+    pub fn keep_the_default(&self) -> bool {
+        self.auto_available == Self::default().auto_available
+    }
+}
+
 /// A status change as a user composed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgentStatusDraft {
@@ -233,7 +243,9 @@ impl AgentStatusChange {
     /// Whether an agent now in `status` with `pause_reason` shows what a
     /// read can show of the change: its status and the reason it holds
     /// (`held_reason`), and no wrap-up left for it to end. What a read-back
-    /// confirms a write by.
+    /// confirms a write by: the tenant applies a change whole, so its
+    /// wrap-up code and flags, which a read does not show, are taken as
+    /// landed with the rest.
     pub fn shown_by(
         &self,
         status: Option<AgentStatus>,
@@ -248,8 +260,17 @@ impl AgentStatusChange {
     /// A wrap-up still running is something the change would end, so an
     /// agent in one never holds it; nor does one the change gives a wrap-up
     /// code, which the tenant keeps but a user read does not show.
+    ///
+    /// Nor, for the same reason, does one the change asks to keep another
+    /// `autoAvailable` than the default: a user read (document 003's GET,
+    /// `docs/wire.md`) shows no flags, so that the tenant already keeps the
+    /// one asked for cannot be seen, and it is sent. A change with the
+    /// default is held on what the read shows, as the default is what a
+    /// tenant keeps for an agent no change asked otherwise for.
     pub fn held_by(&self, status: Option<AgentStatus>, pause_reason: Option<&str>, in_wrap_up: bool) -> bool {
-        self.shown_by(status, pause_reason, in_wrap_up) && self.wrap_up_code.is_none()
+        self.shown_by(status, pause_reason, in_wrap_up)
+            && self.wrap_up_code.is_none()
+            && self.flags.keep_the_default()
     }
 }
 
@@ -353,6 +374,15 @@ mod tests {
         let coded = AgentStatusChange::validate(&coded, &reasons).unwrap();
         assert!(!coded.held_by(Some(AgentStatus::Busy), None, false), "a wrap-up code a read cannot show");
         assert!(coded.shown_by(Some(AgentStatus::Busy), None, false));
+        // Flags are not shown by a read: one kept other than by default is
+        // never known to be held, one only for a wrap-up is not kept at all.
+        let auto = AgentStatusDraft { auto_available: true, ..draft("Busy", "") };
+        let auto = AgentStatusChange::validate(&auto, &reasons).unwrap();
+        assert!(!auto.held_by(Some(AgentStatus::Busy), None, false), "an autoAvailable a read cannot show");
+        assert!(auto.shown_by(Some(AgentStatus::Busy), None, false));
+        let unrespected = AgentStatusDraft { respect_wrap_up: false, ..draft("Busy", "") };
+        let unrespected = AgentStatusChange::validate(&unrespected, &reasons).unwrap();
+        assert!(unrespected.held_by(Some(AgentStatus::Busy), None, false), "respectWrapUp is not kept");
         // A reason a tenant left behind on a Busy agent is not theirs.
         assert!(busy.held_by(Some(AgentStatus::Busy), Some("Queue Full"), false));
         assert!(!pause.held_by(Some(AgentStatus::Busy), Some("Queue Full"), false));
