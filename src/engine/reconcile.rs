@@ -26,7 +26,7 @@
 //! | data action | `new_data_action_version` | `{"version"}` |
 //! | data action | `deprecate_data_action` | `{"isDeprecated": true}` |
 //! | contact (with its campaign) | any | `{"outcomeCode": …}` |
-//! | user | any | `{"status": …, "pauseReason": … or null}` |
+//! | user | any | `{"status": …, "pauseReason": … or null}`, and `wrapUpCode` and `autoAvailable` when the change set them; `before` the status and reason as read |
 //! | webhook (named by its name) | `register_attribute_callbacks` | `{"name", "uri"}` |
 //! | webhook (by its id) | `remove_attribute_callbacks` | `{"removed": true}` |
 //!

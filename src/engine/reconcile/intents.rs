@@ -126,6 +126,11 @@ pub(crate) enum Intended {
     Status {
         status: AgentStatus,
         pause_reason: Option<String>,
+        /// The agent showed that status and reason before the change was
+        /// sent, as `before` recorded them: it went for what a read does not
+        /// show (a wrap-up code, an `autoAvailable`, a wrap-up to end), so a
+        /// read cannot tell whether it landed.
+        shown_before: bool,
     },
     /// A webhook registration by its name and the address it calls.
     Registered {
@@ -178,10 +183,15 @@ impl Intended {
             }
             (TargetKind::User, _) => {
                 let status = text("status").ok_or_else(|| missing("status"))?;
-                let status = status
+                let status: AgentStatus = status
                     .parse()
                     .map_err(|()| format!("the intended status {status:?} is not one this console sets"))?;
-                Ok(Self::Status { status, pause_reason: text("pauseReason") })
+                let pause_reason = text("pauseReason");
+                let shown_before = before.is_some_and(|before| {
+                    let said = |field: &str| before.get(field).and_then(Value::as_str);
+                    said("status") == Some(status.as_str()) && said("pauseReason") == pause_reason.as_deref()
+                });
+                Ok(Self::Status { status, pause_reason, shown_before })
             }
             (TargetKind::Webhook, action::REGISTER_CALLBACKS) => Ok(Self::Registered {
                 name: text("name").ok_or_else(|| missing("name"))?,
@@ -250,8 +260,24 @@ mod tests {
         let user = json!({"status": "Break", "pauseReason": "Lunch"});
         assert_eq!(
             Intended::read(TargetKind::User, "anything", None, Some(&user)),
-            Ok(Intended::Status { status: AgentStatus::Break, pause_reason: Some("Lunch".into()) })
+            Ok(Intended::Status {
+                status: AgentStatus::Break,
+                pause_reason: Some("Lunch".into()),
+                shown_before: false
+            })
         );
+        for (before, shown) in [
+            (json!({"status": "Break", "pauseReason": "Lunch"}), true),
+            (json!({"status": "Break", "pauseReason": "IT Issue"}), false),
+            (json!({"status": "Available", "pauseReason": null}), false),
+        ] {
+            let Ok(Intended::Status { shown_before, .. }) =
+                Intended::read(TargetKind::User, "x", Some(&before), Some(&user))
+            else {
+                panic!("unreadable: {user}");
+            };
+            assert_eq!(shown_before, shown, "before {before}");
+        }
         let other =
             Intended::read(TargetKind::User, "x", None, Some(&json!({"status": "Lunch"}))).unwrap_err();
         assert!(other.contains("\"Lunch\" is not one this console sets"), "{other}");
@@ -272,11 +298,15 @@ mod tests {
         };
         assert_eq!(
             read(AgentStatus::Break, Some("Lunch")),
-            Ok(Intended::Status { status: AgentStatus::Break, pause_reason: Some("Lunch".into()) })
+            Ok(Intended::Status {
+                status: AgentStatus::Break,
+                pause_reason: Some("Lunch".into()),
+                shown_before: false
+            })
         );
         assert_eq!(
             read(AgentStatus::Busy, Some("Lunch")),
-            Ok(Intended::Status { status: AgentStatus::Busy, pause_reason: None })
+            Ok(Intended::Status { status: AgentStatus::Busy, pause_reason: None, shown_before: false })
         );
         let other = agent_state(&UserStatus::Other("Lunch".into()), Some("Lunch"));
         assert_eq!(other, json!({"status": "Lunch", "pauseReason": null}));

@@ -64,8 +64,8 @@ pub(super) async fn read(
         Intended::Version(version) => data_action_version(api, target, version).await,
         Intended::Deprecated => deprecated(api, target).await,
         Intended::OutcomeCode(code) => outcome_code(api, target, code).await,
-        Intended::Status { status, pause_reason } => {
-            agent_status(api, target, *status, pause_reason.as_deref()).await
+        Intended::Status { status, pause_reason, shown_before } => {
+            agent_status(api, target, *status, pause_reason.as_deref(), *shown_before).await
         }
         Intended::Registered { name, uri } => registered(api, name, uri).await,
         Intended::Removed => removed(api, target).await,
@@ -174,6 +174,7 @@ async fn agent_status(
     target: &Target,
     status: AgentStatus,
     pause_reason: Option<&str>,
+    shown_before: bool,
 ) -> Result<Found, Unreadable> {
     let id = UserId::parse(&target.id)?;
     let user = again(|| api.user(&id)).await?.value;
@@ -188,7 +189,8 @@ async fn agent_status(
         return Ok(Found::NotApplied { state, detail });
     }
     // What a read can show of the change, as the flow's own read-back
-    // compares it: the status, and the reason only a Break holds.
+    // compares it: the status, and the reason only a Break holds. Its
+    // wrap-up code and flags a read does not show, and take no part.
     let change = AgentStatusChange {
         user_id: id,
         status,
@@ -196,7 +198,16 @@ async fn agent_status(
         wrap_up_code: None,
         flags: DirectiveFlags::default(),
     };
-    Ok(if user.shows(&change, now) {
+    let shown = user.shows(&change, now);
+    if shown && shown_before {
+        let detail = format!(
+            "the agent is {}, as before it was sent; what else it set (a wrap-up code, autoAvailable, the \
+             end of a wrap-up) a read does not show, so whether it landed cannot be told",
+            with_reason(status, change.kept_reason())
+        );
+        return Ok(Found::NotApplied { state, detail });
+    }
+    Ok(if shown {
         let webhook = announcements::agent_status(user.id.as_str(), status.as_str(), None);
         Found::Applied { state, webhook: Some(webhook), detail: format!("the agent is {status}") }
     } else {

@@ -224,8 +224,15 @@ impl Flow<'_> {
         if !unsettled(error) {
             return Ending::error(error);
         }
+        // Sent to an agent who showed its status and reason already, for
+        // what a read does not show (a wrap-up code, an autoAvailable, a
+        // wrap-up to end), the change is shown whether it landed or not.
+        if change.shown_by(before.status.known(), before.pause_reason.as_deref(), false) {
+            return Ending::error(error);
+        }
         match self.read(change).await {
-            // A wrap-up code the read cannot show is taken as sent with the rest.
+            // What the read cannot show (a wrap-up code, the flags) is taken
+            // as landed with the rest, which was not so before.
             Ok(now) if now.value.shows(change, Timestamp::now()) => {
                 let after = agent_state(&now.value.status, now.value.pause_reason.as_deref());
                 self.applied(change, before, after, (*error.call).clone(), " (confirmed by reading it back)")
@@ -250,7 +257,7 @@ impl Flow<'_> {
         let webhook =
             announcements::agent_status(change.user_id.as_str(), change.status.as_str(), Some(latency_ms));
         Ending {
-            after: Some(with_wrap_up(change, after)),
+            after: Some(with_unseen(change, after)),
             webhook: Some(webhook),
             write_ms: Some(write_ms),
             ..Ending::new(Outcome::applied(summary)).call(call)
@@ -268,7 +275,7 @@ impl Flow<'_> {
         let after = agent_state(&user.status, user.pause_reason.as_deref());
         let webhook = announcements::agent_status(change.user_id.as_str(), change.status.as_str(), None);
         Ending {
-            after: Some(with_wrap_up(change, after)),
+            after: Some(with_unseen(change, after)),
             webhook: Some(webhook),
             ..Ending::new(Outcome::applied(summary)).call(call)
         }
@@ -297,15 +304,21 @@ fn unchanged(user: &User) -> Ending {
 
 /// The state the change leaves, as the intent records it for reconciliation.
 fn state(change: &AgentStatusChange) -> Value {
-    with_wrap_up(change, agent_state(&UserStatus::Known(change.status), change.pause_reason.as_deref()))
+    with_unseen(change, agent_state(&UserStatus::Known(change.status), change.pause_reason.as_deref()))
 }
 
-/// `state` with the wrap-up code the change sent, when it sent one: the
-/// tenant does not answer with it, and the record must show every value
-/// the change set.
-fn with_wrap_up(change: &AgentStatusChange, mut state: Value) -> Value {
-    if let (Some(code), Some(fields)) = (&change.wrap_up_code, state.as_object_mut()) {
-        fields.insert("wrapUpCode".into(), json!(code));
+/// `state` with what else the change set that the tenant keeps but neither
+/// answers with nor shows on a read: its wrap-up code, when it sent one, and
+/// an `autoAvailable` other than the default. The record must show every
+/// value the change set.
+fn with_unseen(change: &AgentStatusChange, mut state: Value) -> Value {
+    if let Some(fields) = state.as_object_mut() {
+        if let Some(code) = &change.wrap_up_code {
+            fields.insert("wrapUpCode".into(), json!(code));
+        }
+        if !change.flags.keep_the_default() {
+            fields.insert("autoAvailable".into(), json!(change.flags.auto_available));
+        }
     }
     state
 }
