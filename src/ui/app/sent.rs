@@ -33,10 +33,16 @@ pub struct Waiting {
 #[derive(Debug, Default)]
 pub struct Sent {
     entries: BTreeMap<CommandId, Entry>,
+    /// The [`Entry::order`] the next change noted gets.
+    next: u64,
 }
 
 #[derive(Debug)]
 struct Entry {
+    /// When the change was noted, counted in changes: command ids are
+    /// random, so their order says nothing of which is newer, and two
+    /// changes sent within a clock tick would tie on time.
+    order: u64,
     /// `None` for a change the engine reported that this console did not
     /// send. The engine's events are the console's alone and every change
     /// it sends is noted here first, so that is only so when something else
@@ -54,9 +60,15 @@ struct Entry {
 }
 
 impl Entry {
-    fn new(pending: Option<Pending>, progress: Option<Progress>, group: Option<Group>) -> Self {
-        Self { pending, progress, group, waiting: None }
+    fn new(order: u64, pending: Option<Pending>, progress: Option<Progress>, group: Option<Group>) -> Self {
+        Self { order, pending, progress, group, waiting: None }
     }
+}
+
+/// The next [`Entry::order`], counted on from `next`.
+fn bump(next: &mut u64) -> u64 {
+    *next += 1;
+    *next
 }
 
 /// The change moved on: a call it was trying again has answered, and its
@@ -78,7 +90,7 @@ struct Group {
 impl Sent {
     /// Command `id` went to the engine.
     pub fn sent(&mut self, id: CommandId, pending: Pending) {
-        self.entries.insert(id, Entry::new(Some(pending), None, None));
+        self.entries.insert(id, Entry::new(bump(&mut self.next), Some(pending), None, None));
     }
 
     /// Commands `members` went to the engine together, shown as one batch
@@ -86,7 +98,8 @@ impl Sent {
     pub fn sent_together(&mut self, group: CommandId, members: BTreeSet<CommandId>, pending: Pending) {
         let progress = Progress { done: 0, total: members.len() };
         let group_of = Group { waiting: members, report: BatchReport::default() };
-        self.entries.insert(group, Entry::new(Some(pending), Some(progress), Some(group_of)));
+        let entry = Entry::new(bump(&mut self.next), Some(pending), Some(progress), Some(group_of));
+        self.entries.insert(group, entry);
     }
 
     /// The engine took on `id`, of `total` targets.
@@ -100,7 +113,8 @@ impl Sent {
         if self.group_of(&id).is_some() {
             return;
         }
-        let entry = self.entries.entry(id).or_insert_with(|| Entry::new(None, None, None));
+        let Self { entries, next } = self;
+        let entry = entries.entry(id).or_insert_with(|| Entry::new(bump(next), None, None, None));
         entry.progress = Some(Progress { done, total });
         moved(&mut entry.waiting);
     }
@@ -188,9 +202,16 @@ impl Sent {
     }
 
     /// The changes the engine has taken on and not finished, with how far
-    /// it got.
+    /// it got, oldest first: in the order they were sent, or for a change
+    /// this console did not send, first heard of.
     pub fn in_flight(&self) -> impl DoubleEndedIterator<Item = (&CommandId, Progress)> {
-        self.entries.iter().filter_map(|(id, entry)| entry.progress.map(|p| (id, p)))
+        let mut taken: Vec<_> = self
+            .entries
+            .iter()
+            .filter_map(|(id, entry)| entry.progress.map(|p| (entry.order, id, p)))
+            .collect();
+        taken.sort_unstable_by_key(|&(order, _, _)| order);
+        taken.into_iter().map(|(_, id, p)| (id, p))
     }
 
     /// The changes the progress line shows at `now`: the batches, and any
@@ -210,7 +231,8 @@ impl Sent {
         pending.is_some_and(|p| p.writes)
     }
 
-    /// The newest batch in flight this console sent, for a cancel.
+    /// The newest batch in flight this console sent, for a cancel: the
+    /// last sent, as [`in_flight`](Self::in_flight) orders them.
     pub fn newest_batch(&self) -> Option<CommandId> {
         let mut batches = self.in_flight().rev().filter(|(id, p)| p.total > 1 && self.pending(id).is_some());
         batches.next().map(|(id, _)| id.clone())
@@ -316,5 +338,34 @@ mod tests {
         let report = report.expect("the last member ends the group");
         assert_eq!((report.total(), report.successful(), report.cancelled()), (2, 1, true));
         assert!(sent.finished(&id("g")).is_some() && sent.is_empty());
+    }
+
+    /// Two names whose ids sort the other way round from `[first, second]`.
+    fn ids_out_of_order() -> (CommandId, CommandId) {
+        let names = (0..).map(|n| id(&format!("batch {n}")));
+        let mut pairs = names.clone().zip(names.skip(1));
+        pairs.find(|(a, b)| a > b).expect("random ids disagree with some order")
+    }
+
+    #[test]
+    fn the_newest_batch_is_the_last_sent_whatever_the_ids_order() {
+        let (older, newer) = ids_out_of_order();
+        assert!(newer < older, "the ids sort the newer first");
+        let mut sent = Sent::default();
+        sent.sent(older.clone(), Pending::new("Break · 3 agents", true));
+        sent.sent(newer.clone(), Pending::new("Lunch · 4 agents", true));
+        sent.accepted(older.clone(), 3);
+        sent.accepted(newer.clone(), 4);
+        assert_eq!(sent.newest_batch(), Some(newer.clone()));
+        assert_eq!(sent.in_flight().map(|(id, _)| id.clone()).collect::<Vec<_>>(), [older.clone(), newer]);
+
+        // A batch taken on first is not the newer for it: sent order counts.
+        let mut sent = Sent::default();
+        let (older, newer) = ids_out_of_order();
+        sent.sent(older.clone(), Pending::new("Break · 3 agents", true));
+        sent.sent(newer.clone(), Pending::new("Lunch · 4 agents", true));
+        sent.accepted(newer.clone(), 4);
+        sent.accepted(older, 3);
+        assert_eq!(sent.newest_batch(), Some(newer));
     }
 }
