@@ -194,7 +194,48 @@ fn a_batch_result_counts_every_refusal_beyond_those_it_keeps() {
     feed(&mut app, events);
     let screen = snap(&app);
     assert!(screen.contains("0 of 150 applied, 150 refused."), "{screen}");
-    assert!(screen.contains("(and 149 more in the audit log)"), "{screen}");
+    assert!(screen.contains("(and 149 more; :results lists 100 of the 150)"), "{screen}");
+
+    // :results lists those kept under the result, and says how many were not.
+    let listed = app.results.text();
+    assert_eq!(listed.lines().filter(|l| l.trim_start().starts_with("· ")).count(), 100, "{listed}");
+    assert!(
+        listed.ends_with(
+            "\n          … and 50 more, not kept here; the audit log has each outcome it recorded"
+        )
+    );
+}
+
+/// The items a result's line has no room for are listed in `:results`,
+/// skips for a reason the count does not tell included, rather than left
+/// to the audit log, which holds only the outcomes it could record.
+#[test]
+fn a_batch_result_lists_its_other_items_in_results() {
+    let (mut app, effects) = forty_confirmed();
+    let [Effect::Engine(Command::Submit { id, .. })] = effects.as_slice() else { panic!("{effects:?}") };
+    let refused = Outcome::rejected("user Dara Ito 2 is outside their shift");
+    let held = Outcome::skipped(SkipKey::DialerState, "the dialer holds this contact");
+    let mut report = BatchReport::default();
+    let mut events = vec![Event::Accepted { id: id.clone(), total: 3 }];
+    for (i, outcome) in [held, refused, Outcome::applied("ok")].into_iter().enumerate() {
+        report.count(&outcome, Write::Sent { latency_ms: None });
+        events.push(item_finished(id, i, outcome));
+    }
+    events.push(Event::Finished { id: id.clone(), result: Finished::Batch(report) });
+    feed(&mut app, events);
+    let said = app.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
+    assert!(said.ends_with("is outside their shift (and 1 more, listed in :results)"), "{said}");
+    assert!(!said.contains("audit log"), "{said}");
+
+    run_command(&mut app, "results");
+    let screen = snap(&app);
+    let refusal = "· 7e570001-0000-4000-8000-000000000000: user Dara Ito 2 is outside their shift";
+    let skip = "· 7e570000-0000-4000-8000-000000000000: the dialer holds this contact";
+    let buffer = frame(&app);
+    let (refusal_at, skip_at) = (row_of(&buffer, refusal), row_of(&buffer, skip));
+    assert!(refusal_at.is_some() && skip_at.is_some(), "{screen}");
+    assert!(refusal_at < skip_at, "refusals first: {screen}");
+    assert!(!screen.contains("not kept here"), "all are kept: {screen}");
 }
 
 /// A skip the count explains is not repeated item by item, and a refusal
@@ -221,7 +262,7 @@ fn a_batch_result_names_the_refusal_not_the_skips_its_count_explains() {
         ),
         "{said}"
     );
-    assert!(!said.contains("already in this state") && !said.contains("more in the audit log"), "{said}");
+    assert!(!said.contains("already in this state") && !said.contains("(and "), "{said}");
 }
 
 /// Quitting offers to skip a batch's targets not started yet (the keys are

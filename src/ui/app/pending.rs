@@ -7,7 +7,8 @@ use crate::engine::audit::Target;
 use crate::ui::forms::Form;
 use crate::ui::panes::format;
 
-/// Item outcomes kept for a batch's result; the audit log keeps them all.
+/// Item outcomes of each kind (refused or failed, skipped) kept for a
+/// batch's result and its listing in `:results`.
 const KEPT: usize = 100;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -83,6 +84,50 @@ impl Pending {
     /// first skipped.
     pub fn first_blocked(&self) -> Option<&str> {
         self.blocked.first().or(self.skips.first()).map(String::as_str)
+    }
+
+    /// What the result line says of the items it does not name: where
+    /// they are listed, and how many of them are.
+    pub fn more_words(&self) -> Option<String> {
+        let more = self.blocked_total.checked_sub(1).filter(|&n| n > 0)?;
+        let more = format::count(more as u64);
+        Some(match self.unkept() {
+            0 => format!("(and {more} more, listed in :results)"),
+            _ => format!(
+                "(and {more} more; :results lists {} of the {})",
+                format::count(self.kept() as u64),
+                format::count(self.blocked_total as u64)
+            ),
+        })
+    }
+
+    /// The items `:results` lists under the result, a line each: refused
+    /// or failed first, then skipped, and how many were not kept; none
+    /// when the result line names the only one.
+    pub fn listing(&self) -> Vec<String> {
+        // One item is the one the result line names.
+        if self.blocked_total < 2 {
+            return Vec::new();
+        }
+        let mut lines: Vec<String> =
+            self.blocked.iter().chain(&self.skips).map(|item| format!("· {item}")).collect();
+        // The engine records each item's outcome in the audit log before it
+        // tells of it, unless the log could not, which the outcome says.
+        let unkept = self.unkept();
+        if unkept > 0 {
+            let n = format::count(unkept as u64);
+            lines.push(format!("… and {n} more, not kept here; the audit log has each outcome it recorded"));
+        }
+        lines
+    }
+
+    fn kept(&self) -> usize {
+        self.blocked.len() + self.skips.len()
+    }
+
+    /// How many of the items counted in `blocked_total` are not kept.
+    fn unkept(&self) -> usize {
+        self.blocked_total.saturating_sub(self.kept())
     }
 
     /// The items not applied, by how they ended: `2 refused, 1 failed`;

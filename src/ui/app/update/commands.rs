@@ -3,7 +3,7 @@
 use super::{compose, verbs};
 use crate::engine::{Change, Command, CommandId};
 use crate::sandbox::FaultProfile;
-use crate::ui::app::{App, Effect, Level, ListId, Overlay, PaletteCommand, PaneId, Pending};
+use crate::ui::app::{App, Effect, Level, ListId, Overlay, PaletteCommand, PaneId, Pending, Results};
 use crate::ui::entity::Lookup;
 use crate::ui::forms;
 use crate::ui::layout;
@@ -54,7 +54,7 @@ pub(super) fn run(app: &mut App, command: PaletteCommand, effects: &mut Vec<Effe
             );
             // Each result is "HH:MM:SS  what": its lines continue under the what.
             let text = app.results.text();
-            app.overlays.push(Overlay::Result { title, text, hang: 10, scroll: 0 });
+            app.overlays.push(Overlay::Result { title, text, hang: Results::HANG, scroll: 0 });
         }
         PaletteCommand::Faults(profile) => {
             effects.push(Effect::SetFaults(profile));

@@ -215,7 +215,13 @@ fn finished(app: &mut App, id: &CommandId, result: &Finished, effects: &mut Vec<
         (Finished::Single { outcome, .. }, _) => (outcome.to_string(), level(outcome)),
         (Finished::Batch(report), pending) => batch(report, pending.as_ref()),
     };
-    app.results.keep(app.clock.wall, &text);
+    // A batch's items that did not apply are listed under its result: its
+    // line has room to name one.
+    let listing = match (result, &pending) {
+        (Finished::Batch(_), Some(pending)) => pending.listing(),
+        _ => Vec::new(),
+    };
+    app.results.keep_with(app.clock.wall, &text, &listing);
     // Only the message says how to reopen the form: once it is reopened,
     // the result kept for `:results` would offer what is gone.
     match pending.as_mut().and_then(|p| super::reopen::returned(app, p, result)) {
@@ -282,11 +288,11 @@ fn batch(report: &BatchReport, pending: Option<&Pending>) -> (String, Level) {
     if report.cancelled() && !report.skipped().contains_key(&SkipKey::Unstarted) {
         text.push_str(" (cancelled)");
     }
-    let first = pending.and_then(|p| p.first_blocked().map(|first| (first, p.blocked_total)));
-    if let Some((first, blocked_total)) = first {
+    let first = pending.and_then(Pending::first_blocked);
+    if let Some(first) = first {
         text.push_str(&format!(". {first}"));
-        if blocked_total > 1 {
-            text.push_str(&format!(" (and {} more in the audit log)", n(blocked_total - 1)));
+        if let Some(more) = pending.and_then(Pending::more_words) {
+            text.push_str(&format!(" {more}"));
         }
     }
     let level = if not_through > 0 || first.is_some() { Level::Warn } else { Level::Ok };
