@@ -1,13 +1,15 @@
 //! Tables that stop refreshing while others go on, through a proxy that
 //! refuses some lists: a kind refused on its own (403) or failing (503) is
-//! reported stale with why, not the link down; a campaign gone since the
-//! campaigns were listed (404) costs the other campaigns' contacts nothing.
+//! reported stale with why, not the link down, and one whose read the
+//! tenant never answers as soon as it has been out as long; a campaign gone
+//! since the campaigns were listed (404) costs the other campaigns'
+//! contacts nothing.
 
 mod engine_support;
 
 use axum::http::{Method, StatusCode};
 use cxone_console::api::model::Contact;
-use cxone_console::engine::{Connection, Entities, Event, Link, Snapshot, Table};
+use cxone_console::engine::{Connection, Entities, Event, Link, STALE_AFTER, Snapshot, Table};
 use cxone_console::sandbox::{Sandbox, SandboxConfig, TenantSize};
 use engine_support::Rig;
 use engine_support::proxy::{Route, routed};
@@ -65,6 +67,36 @@ async fn a_kind_refused_or_failing_is_stale_while_the_others_refresh() {
     let table = rig.seen_or_next(contacts).await;
     assert!(!table.rows.is_empty(), "the other campaign's contacts are read");
     assert!(table.rows.iter().all(|c| c.campaign_id.as_str() != gone), "none of the gone campaign's");
+    rig.stop().await;
+}
+
+/// A tenant that takes the data actions' read and never answers: the table
+/// is stale once the read has been out [`STALE_AFTER`], since the read
+/// began, not once the request's 30 s run out, and the link stays up while
+/// the other kinds read. On the paused clock, so the wait costs nothing.
+#[tokio::test(start_paused = true)]
+async fn a_read_the_tenant_never_answers_is_stale_as_soon_as_a_failing_one() {
+    let size = TenantSize { agents: 5, interactions: 5, campaigns: 1, contacts_per_campaign: 5 };
+    let sandbox =
+        Sandbox::start(SandboxConfig { size, ..SandboxConfig::quiet() }).await.expect("the sandbox starts");
+    let route = |method: &Method, path: &str| match path {
+        "/api/v2/data-actions" if method == Method::GET => Route::Hang,
+        _ => Route::Pass,
+    };
+    // One round each, then nothing but the hung read and its timers.
+    let mut rig = routed(sandbox, route, |config| config.refresh_every = Duration::from_secs(120)).await;
+    let began = tokio::time::Instant::now();
+    let stale = |e: &Event| match e {
+        Event::Connection(c) => c.stale.get(&Entities::DataActions).map(|s| (c.clone(), s.clone())),
+        _ => None,
+    };
+    let (connection, stale) = rig.until(stale).await;
+    let waited = began.elapsed();
+    assert!(waited >= STALE_AFTER && waited < Duration::from_secs(30), "told after {waited:?}");
+    assert!(stale.reason.contains("has not answered"), "{stale:?}");
+    assert!(stale.last_read.is_none(), "never read: {stale:?}");
+    assert_eq!(connection.link, Link::Up, "the other kinds read: {connection:?}");
+    assert_eq!(connection.stale.len(), 1, "{connection:?}");
     rig.stop().await;
 }
 

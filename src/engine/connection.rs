@@ -3,7 +3,14 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::time::Duration;
 use time::OffsetDateTime;
+
+/// How long a kind's reads fail, or one read goes unanswered, before the
+/// console says its table has stopped refreshing: a round failing now and
+/// then (a tenant's passing fault, retried at the next) is not worth a
+/// warning.
+pub const STALE_AFTER: Duration = Duration::from_secs(15);
 
 /// How the engine's link to the tenant stands.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -57,10 +64,10 @@ impl fmt::Display for Entities {
 /// A table that stopped refreshing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stale {
-    /// Why its last read failed.
+    /// Why its last read failed, or that its read has gone unanswered.
     pub reason: String,
     /// When it was last read whole or in part; `None` when never.
     pub last_read: Option<OffsetDateTime>,
-    /// When its reads began to fail.
+    /// When its reads began to fail, or the read unanswered began.
     pub since: OffsetDateTime,
 }

@@ -3,7 +3,7 @@
 
 use super::audit::{self, AuditRecord, Target};
 use super::command::CommandId;
-pub use super::connection::{Connection, Entities, Link, Stale};
+pub use super::connection::{Connection, Entities, Link, STALE_AFTER, Stale};
 use super::metrics::MetricsSnapshot;
 use super::outbox::OutboxStatus;
 use super::skip::SkipKey;

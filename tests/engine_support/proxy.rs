@@ -73,6 +73,8 @@ pub enum Route {
     /// Sends it on, then answers `status` in place of the tenant's answer,
     /// as a gateway failing after the write landed.
     LandThen(StatusCode),
+    /// Takes it and never answers, as a tenant that hangs.
+    Hang,
 }
 
 type Router = Box<dyn Fn(&Method, &str) -> Route + Send + Sync>;
@@ -107,5 +109,6 @@ async fn route_one(State(proxy): State<Arc<Routed>>, request: Request) -> Respon
             let _ = forward::ask(&proxy.http, &proxy.upstream, &parts, body).await;
             status.into_response()
         }
+        Route::Hang => std::future::pending().await,
     }
 }

@@ -10,7 +10,7 @@
 //! period, see `schedule`).
 
 use crate::api::{ApiError, ApiErrorKind, Client};
-use crate::engine::event::{Connection, Entities, Event, Link, Stale};
+use crate::engine::event::{Connection, Entities, Event, Link, STALE_AFTER, Stale};
 use std::collections::BTreeMap;
 use std::sync::Weak;
 use time::OffsetDateTime;
@@ -50,6 +50,14 @@ struct Failure {
     since: OffsetDateTime,
 }
 
+/// How a round stands, as a kind reports it.
+enum Round<'a> {
+    Read,
+    Failed(&'a ApiError),
+    /// Still out, begun at this time.
+    Unanswered(OffsetDateTime),
+}
+
 impl LinkWatch {
     pub fn new(api: Client, events: mpsc::Sender<Event>, asks: Weak<watch::Sender<u64>>) -> Self {
         let told = Connection { token_refreshes: api.token_refreshes(), ..Connection::default() };
@@ -58,27 +66,47 @@ impl LinkWatch {
 
     /// A round of `kind` read the tenant.
     pub async fn up(&self, kind: Entities) {
-        self.report(kind, None).await;
+        self.report(kind, Round::Read).await;
     }
 
     /// A round of `kind` failed.
     pub async fn failed(&self, kind: Entities, error: &ApiError) {
-        self.report(kind, Some(error)).await;
+        self.report(kind, Round::Failed(error)).await;
     }
 
-    async fn report(&self, kind: Entities, error: Option<&ApiError>) {
+    /// A round of `kind`, begun at `began`, has had no answer for
+    /// [`STALE_AFTER`] and still waits: a tenant that takes the request and
+    /// never answers leaves the table as far behind as one that fails it,
+    /// and is told as promptly, not once the request's time runs out.
+    pub async fn unanswered(&self, kind: Entities, began: OffsetDateTime) {
+        self.report(kind, Round::Unanswered(began)).await;
+    }
+
+    async fn report(&self, kind: Entities, round: Round<'_>) {
         let mut state = self.state.lock().await;
         let last = state.kinds.entry(kind).or_default();
         let now = OffsetDateTime::now_utc();
-        last.failure = match error {
-            None => {
+        last.failure = match round {
+            Round::Read => {
                 last.read_at = Some(now);
                 None
             }
-            Some(e) => Some(Failure {
+            Round::Failed(e) => Some(Failure {
                 reason: e.to_string(),
                 cut_off: is_link_failure(&e.kind),
                 since: last.failure.as_ref().map_or(now, |f| f.since),
+            }),
+            // Rounds failing already say why, and whether the tenant can be
+            // reached at all: a slow one after them changes neither.
+            Round::Unanswered(_) if last.failure.is_some() => return,
+            // Not known to be cut off: only the one read is.
+            Round::Unanswered(began) => Some(Failure {
+                reason: format!(
+                    "the tenant has not answered its read for {} s; still waiting",
+                    STALE_AFTER.as_secs()
+                ),
+                cut_off: false,
+                since: began,
             }),
         };
         let now = Connection {
@@ -142,4 +170,60 @@ fn is_link_failure(kind: &ApiErrorKind) -> bool {
             | ApiErrorKind::TokenRefused { .. }
             | ApiErrorKind::Config { .. }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{CallInfo, ClientConfig};
+    use secrecy::SecretString;
+    use std::time::Duration;
+    use url::Url;
+
+    fn watch() -> (LinkWatch, mpsc::Receiver<Event>) {
+        let url = Url::parse("http://127.0.0.1:9").expect("a URL");
+        let api = Client::new(ClientConfig::new(url, "id", SecretString::from("s3cr3t"))).expect("a client");
+        let (events, told) = mpsc::channel(16);
+        (LinkWatch::new(api, events, Weak::new()), told)
+    }
+
+    fn stale(told: &mut mpsc::Receiver<Event>) -> BTreeMap<Entities, Stale> {
+        let mut last = None;
+        while let Ok(event) = told.try_recv() {
+            if let Event::Connection(connection) = event {
+                last = Some(connection.stale);
+            }
+        }
+        last.expect("the console was told")
+    }
+
+    fn timeout() -> ApiError {
+        let kind = ApiErrorKind::Timeout { after: Duration::from_secs(30), writes: false };
+        ApiError { kind, call: Box::new(CallInfo::new(reqwest::Method::GET, "/api/v2/data-actions".into())) }
+    }
+
+    /// Stale from the read's start, so the console, which waits
+    /// [`STALE_AFTER`] from there, says so at once; the read's end keeps
+    /// that start, and the link is not called down for one slow read.
+    #[tokio::test]
+    async fn an_unanswered_read_is_stale_from_its_start_until_a_read_answers() {
+        let (link, mut told) = watch();
+        link.up(Entities::Agents).await;
+        let began = OffsetDateTime::now_utc() - STALE_AFTER;
+        link.unanswered(Entities::DataActions, began).await;
+        let now = stale(&mut told);
+        assert_eq!(now[&Entities::DataActions].since, began);
+        assert!(now[&Entities::DataActions].reason.contains("has not answered"), "{now:?}");
+        assert_eq!(link.state.lock().await.link(), Link::Up);
+
+        link.failed(Entities::DataActions, &timeout()).await;
+        let now = stale(&mut told);
+        assert_eq!(now[&Entities::DataActions].since, began, "stale since the read began");
+        // A slow read after failed ones leaves their words and start.
+        link.unanswered(Entities::DataActions, OffsetDateTime::now_utc()).await;
+        assert_eq!(link.state.lock().await.stale()[&Entities::DataActions], now[&Entities::DataActions]);
+
+        link.up(Entities::DataActions).await;
+        assert!(stale(&mut told).is_empty());
+    }
 }

@@ -47,7 +47,7 @@ use super::theme::Theme;
 use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
 use crate::engine::metrics::MetricsSnapshot;
 use crate::engine::outbox::OutboxStatus;
-use crate::engine::{Command, CommandId, Connection, Link, Recovery, Stale};
+use crate::engine::{Command, CommandId, Connection, Link, Recovery, STALE_AFTER, Stale};
 use ratatui::layout::{Rect, Size};
 use std::sync::Arc;
 
@@ -281,10 +281,9 @@ impl App {
         self.connection.as_ref()?.stale.get(&list.entities()?).filter(|s| self.long_stale(s))
     }
 
-    /// A round failing now and then (a tenant's passing fault, retried at
-    /// the next) is not worth a warning; reads failing for this long are.
+    /// Reads failing, or one unanswered, for [`STALE_AFTER`]; the engine
+    /// tells of an unanswered read once it has been out that long.
     fn long_stale(&self, stale: &Stale) -> bool {
-        const STALE_AFTER: time::Duration = time::Duration::seconds(15);
         self.clock.wall - stale.since >= STALE_AFTER
     }
 
