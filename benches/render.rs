@@ -1,8 +1,9 @@
 //! What the console's screen costs: one frame of the agents pane with 100
 //! rows and with 100,000 (drawing only the visible rows, the two should
 //! cost about the same), one filter keystroke over 100,000 rows (text, and
-//! a regex matched cell by cell), and one keystroke in a state form for 100,000 marked agents (every one checked
-//! again with the domain's rules).
+//! a regex matched cell by cell), one keystroke in a state form for 100,000 marked agents (every one checked
+//! again with the domain's rules), and a frame and a filter keystroke with
+//! one agent's name a megabyte long, selected (its cell and its details).
 //!
 //! `cargo bench --bench render` prints the numbers; nothing here passes or fails.
 
@@ -50,7 +51,14 @@ fn main() {
     println!("regex filter keystroke, 100,000:  {:>8.1} µs", micros(regex_keystroke(100_000)));
     println!("sort by another column, 100,000:  {:>8.1} µs", micros(sort));
     println!("form keystroke, 100,000 marked:   {:>8.1} µs", micros(form_keystroke(100_000)));
+    let mut long = console_with(100, LONG_NAME_AT);
+    println!("frame, 100 rows, a 1 MB name:     {:>8.1} µs", micros(frame_of(&mut long)));
+    println!("filter keystroke, a 1 MB name:    {:>8.1} µs", micros(keystrokes(&mut long, "agent 00005")));
 }
+
+/// The agent whose name is a megabyte long: the row selected in the
+/// middle of 100.
+const LONG_NAME_AT: usize = 50;
 
 /// The mean time of one keystroke in a state form open on `rows` marked
 /// agents: each keystroke checks every agent's change again.
@@ -86,21 +94,40 @@ fn micros(d: Duration) -> f64 {
 
 /// The mean time to draw one frame, after a warm-up.
 fn frame_time(rows: usize) -> Duration {
-    let mut app = console(rows);
+    frame_of(&mut console(rows))
+}
+
+/// The mean time to draw one frame of `app` with a row in the middle
+/// selected, after a warm-up.
+fn frame_of(app: &mut App) -> Duration {
+    let rows = app.agents.rows().len();
     // Select a row in the middle, so the window is not simply the start.
     for _ in 0..(rows / 2).min(500) {
-        update(&mut app, Action::Key(key(KeyCode::Char('j'))));
+        update(app, Action::Key(key(KeyCode::Char('j'))));
     }
+    let app = &*app;
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("a test backend");
     let mut run = |n: u32| {
         let start = Instant::now();
         for _ in 0..n {
-            terminal.draw(|frame| draw(black_box(&app), frame)).expect("drawing to memory");
+            terminal.draw(|frame| draw(black_box(app), frame)).expect("drawing to memory");
         }
         start.elapsed() / n
     };
     run(50);
     run(500)
+}
+
+/// The mean time of one keystroke typing `typed` as a filter of `app`.
+fn keystrokes(app: &mut App, typed: &str) -> Duration {
+    update(app, Action::Key(key(KeyCode::Char('/'))));
+    let start = Instant::now();
+    for c in typed.chars() {
+        update(app, Action::Key(key(KeyCode::Char(c))));
+    }
+    let each = start.elapsed() / typed.len() as u32;
+    update(app, Action::Key(key(KeyCode::Esc)));
+    each
 }
 
 /// The mean time of one filter keystroke and one re-sort, over `rows`.
@@ -139,6 +166,11 @@ fn regex_keystroke(rows: usize) -> Duration {
 }
 
 fn console(rows: usize) -> App {
+    console_with(rows, usize::MAX)
+}
+
+/// A console of `rows` agents, agent `long` named with a megabyte.
+fn console_with(rows: usize, long: usize) -> App {
     let now = OffsetDateTime::now_utc();
     let session = Session {
         profile: "sandbox · seed 42".into(),
@@ -154,6 +186,9 @@ fn console(rows: usize) -> App {
         Clock::new(Duration::ZERO, now),
     );
     let mut users: Vec<User> = (0..rows).map(|n| user(n, now)).collect();
+    if let Some(user) = users.get_mut(long) {
+        user.last_name.push_str(&"x".repeat(1 << 20));
+    }
     users.sort_by(|a, b| a.id.cmp(&b.id));
     let table = Table { rows: users, generation: 1, as_of: None, changed: Vec::new() };
     update(&mut app, Action::Engine(Event::Snapshot(Snapshot::Agents(Arc::new(table)))));

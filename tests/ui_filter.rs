@@ -198,3 +198,47 @@ fn enter_with_no_row_shown_says_nothing_is_selected() {
     assert!(app.overlays.is_empty(), "no empty window: {:?}", app.overlays);
     assert!(render(&app).contains("No agent is selected."), "{}", render(&app));
 }
+
+/// A name the tenant sent a megabyte long: its cell, its details and the
+/// agents' names elsewhere keep its first characters and an ellipsis; the
+/// filter finds it by what is shown, not by what was cut, and it sorts by
+/// its start among the others.
+#[test]
+fn an_agent_named_with_a_megabyte_shows_filters_and_sorts_by_its_start() {
+    use cxone_console::ui::app::ListId;
+    use cxone_console::ui::capped::{CUT, LONGEST};
+    use cxone_console::ui::entity::Entity;
+
+    let mut app = loaded(120, 40);
+    let mut rows = agents();
+    let long = format!("Longfellow{}end", "x".repeat(1 << 20));
+    rows.push(user_named("u-long", "Dara", &long));
+    feed(&mut app, [agents_event(rows, &[])]);
+    let row = app.agents.rows().iter().find(|u| u.id.as_str() == "u-long").expect("loaded").clone();
+
+    let lookup = app.lookup();
+    let cell = User::columns()[0].cell(&row, &lookup);
+    assert_eq!(cell.chars().count(), LONGEST + 1, "cut to what a screen shows");
+    assert!(cell.starts_with("Dara Longfellowxxx") && cell.ends_with(CUT), "{}", &cell[..40]);
+    assert_eq!(app.directory.name("u-long").map(|n| n.chars().count()), Some(LONGEST + 1));
+
+    // Sorted by name, it stands among the D's, by its start.
+    let shown: Vec<String> = names(&app).iter().map(|n| n.chars().take(12).collect()).collect();
+    let mut by_name = shown.clone();
+    by_name.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(shown, by_name);
+
+    press(&mut app, &["/"]);
+    type_text(&mut app, "longfellow");
+    press(&mut app, &["enter"]);
+    assert_eq!(names(&app).len(), 1, "found by what is shown");
+    let (_, fields) = cxone_console::ui::panes::detail::fields(&app, ListId::Agents);
+    let fields = fields.expect("the agent is selected");
+    let name = fields.iter().find(|f| f.label == "Name").expect("a Name line");
+    assert!(name.value.chars().count() <= LONGEST + 1 && name.value.ends_with(CUT), "{}", &name.value[..40]);
+    assert!(render(&app).contains("Longfellowxxx"), "{}", render(&app));
+
+    press(&mut app, &["/", "ctrl-u"]);
+    type_text(&mut app, "xxxend");
+    assert!(names(&app).is_empty(), "what was cut is not searched");
+}

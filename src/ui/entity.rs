@@ -2,6 +2,7 @@
 //! Each entity pane implements [`Entity`]; the generic table view does the
 //! rest (selection, sorting, filtering, change marks).
 
+use super::capped::{capped, capped_cow, capped_owned};
 use super::theme::Role;
 use crate::engine::row_key;
 use crate::ui::widgets::fit::width;
@@ -73,7 +74,12 @@ impl Directory {
 
     /// Replaces the agents, keeping the campaigns.
     pub fn set_agents(&mut self, people: impl IntoIterator<Item = (String, Person)>) {
-        self.agents = people.into_iter().collect();
+        let shown = |mut person: Person| {
+            person.name = capped_owned(person.name);
+            person.team = person.team.map(capped_owned);
+            person
+        };
+        self.agents = people.into_iter().map(|(id, person)| (id, shown(person))).collect();
         self.agents_named = NameCount::of(self.agents.values().map(|person| &person.name));
     }
 
@@ -88,6 +94,7 @@ impl Directory {
         self.contacts.clear();
         self.contact_campaigns.clear();
         for (id, name, campaign) in contacts {
+            let name = capped_owned(name);
             self.contacts.insert(row_key(Some(campaign), id), name.clone());
             let campaigns = self.contact_campaigns.entry(name).or_default();
             if !campaigns.iter().any(|c| c == campaign) {
@@ -113,7 +120,7 @@ impl Directory {
     /// tenant's list keeps the name it had: contacts and forms read before it
     /// went still say which campaign they were in, not an id.
     pub fn set_campaigns(&mut self, campaigns: impl IntoIterator<Item = (String, String)>) {
-        self.campaigns.extend(campaigns);
+        self.campaigns.extend(campaigns.into_iter().map(|(id, name)| (id, capped_owned(name))));
     }
 
     /// The campaign's name, or the id when it was never loaded.
@@ -160,8 +167,9 @@ pub enum SortKey {
 }
 
 impl SortKey {
+    /// Text sorts as it is shown: by its first characters, any case.
     pub fn text(s: &str) -> Self {
-        Self::Text(s.to_lowercase())
+        Self::Text(capped(s).to_lowercase())
     }
 }
 
@@ -211,6 +219,14 @@ pub struct Column<T: 'static> {
     pub sort: fn(&T, &Lookup<'_>) -> SortKey,
 }
 
+impl<T> Column<T> {
+    /// The cell's text for `row`, as the table shows, searches and marks
+    /// it: cut when the tenant sent more than a screen shows.
+    pub fn cell<'a>(&self, row: &'a T, lookup: &'a Lookup<'a>) -> Cow<'a, str> {
+        capped_cow((self.text)(row, lookup))
+    }
+}
+
 /// One line of the detail pane.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
@@ -221,11 +237,13 @@ pub struct Field {
 
 impl Field {
     pub fn new(label: &'static str, value: impl Into<String>) -> Self {
-        Self { label, value: value.into(), role: Role::Text }
+        Self::with_role(label, value, Role::Text)
     }
 
+    /// A line whose value is cut when the tenant sent more than the pane
+    /// shows (an attribute's value a megabyte long).
     pub fn with_role(label: &'static str, value: impl Into<String>, role: Role) -> Self {
-        Self { label, value: value.into(), role }
+        Self { label, value: capped_owned(value.into()), role }
     }
 
     /// A value that may be absent, shown as a muted dash.

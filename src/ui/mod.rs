@@ -7,6 +7,7 @@
 //! changed, at a capped frame rate. [`draw`] is a function of the state.
 
 pub mod app;
+pub mod capped;
 pub mod draw;
 pub mod driver;
 pub mod entity;

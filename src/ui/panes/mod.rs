@@ -43,7 +43,12 @@ pub fn draw_main(frame: &mut Frame, screen: &Screen, app: &App) {
         PaneId::Campaigns | PaneId::Audit => {
             let (top, bottom) = layout::campaigns_split(area, app);
             entity_table(frame, top, app, &app.campaigns, ListId::Campaigns, Title::Tabs);
-            let campaign = app.campaigns.selected_row().map_or("no campaign selected", |c| c.name.as_str());
+            // Its name as the directory keeps it: cut when the tenant sent
+            // more than a title shows.
+            let campaign = app
+                .campaigns
+                .selected_row()
+                .map_or("no campaign selected", |c| app.directory.campaign_or_id(c.id.as_str()));
             let title = Title::Of("Contacts", campaign);
             entity_table(frame, bottom, app, &app.contacts, ListId::Contacts, title);
         }

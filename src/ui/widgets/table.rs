@@ -68,7 +68,7 @@ pub fn draw<T: Entity>(
     let rows: Vec<(usize, &T)> = view.window(body_height).collect();
     // Each cell's text once: it decides the widths and is then drawn.
     let texts: Vec<Vec<Cow<'_, str>>> =
-        rows.iter().map(|(_, row)| all.iter().map(|column| (column.text)(row, lookup)).collect()).collect();
+        rows.iter().map(|(_, row)| all.iter().map(|column| column.cell(row, lookup)).collect()).collect();
     let columns = layout_columns(all, inner.width, &wanted(all, &texts));
     frame.render_widget(header(all, &columns, view, theme), Rect { height: 1, ..inner });
 

@@ -36,7 +36,7 @@ impl Marks {
                 Some(before) => columns
                     .iter()
                     .enumerate()
-                    .filter(|(_, c)| !c.live && (c.text)(row, lookup) != (c.text)(before, lookup))
+                    .filter(|(_, c)| !c.live && c.cell(row, lookup) != c.cell(before, lookup))
                     .fold(0u64, |bits, (i, _)| bits | 1u64.checked_shl(i as u32).unwrap_or(0)),
                 None => u64::MAX,
             };

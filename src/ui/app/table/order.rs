@@ -41,7 +41,7 @@ pub(super) fn haystack<T: Entity>(rows: &[T], lookup: &Lookup<'_>) -> Vec<String
                     text.push('\n');
                 }
                 // A cell's own line breaks would split it in two.
-                text.push_str(&(column.text)(row, lookup).to_lowercase().replace('\n', " "));
+                text.push_str(&column.cell(row, lookup).to_lowercase().replace('\n', " "));
             }
             text
         })

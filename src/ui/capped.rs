@@ -1,0 +1,69 @@
+//! What the console keeps, for display, of one text the tenant sent: its
+//! first [`LONGEST`] characters. A name or an attribute value a megabyte
+//! long would otherwise be measured, drawn and searched whole at every
+//! frame and keystroke, for a cell a few dozen columns wide. The engine
+//! and the audit log keep the whole value; only what the screen shows,
+//! sorts and filters by is cut.
+
+use std::borrow::Cow;
+
+/// The most characters of one text the console shows.
+pub const LONGEST: usize = 500;
+
+/// What ends a text that was cut.
+pub const CUT: char = '…';
+
+/// `text`, or its first [`LONGEST`] characters and [`CUT`] when it is
+/// longer, cut at a character's boundary.
+pub fn capped(text: &str) -> Cow<'_, str> {
+    match cut_at(text) {
+        Some(at) => Cow::Owned(format!("{}{CUT}", &text[..at])),
+        None => Cow::Borrowed(text),
+    }
+}
+
+/// As [`capped`], for a text already owned: cut in place.
+pub fn capped_owned(mut text: String) -> String {
+    if let Some(at) = cut_at(&text) {
+        text.truncate(at);
+        text.push(CUT);
+    }
+    text
+}
+
+/// As [`capped`], for a text that may be borrowed or owned.
+pub fn capped_cow(text: Cow<'_, str>) -> Cow<'_, str> {
+    match text {
+        Cow::Borrowed(text) => capped(text),
+        Cow::Owned(text) => Cow::Owned(capped_owned(text)),
+    }
+}
+
+/// Where `text` is cut, when it is too long: found by looking at its
+/// first [`LONGEST`] characters alone, whatever its length.
+fn cut_at(text: &str) -> Option<usize> {
+    // No more bytes than characters allowed: short, without a look.
+    if text.len() <= LONGEST {
+        return None;
+    }
+    text.char_indices().nth(LONGEST).map(|(at, _)| at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_text_is_cut_at_a_character_and_a_short_one_kept_whole() {
+        assert!(matches!(capped("Ana Silva"), Cow::Borrowed("Ana Silva")));
+        let exact = "é".repeat(LONGEST);
+        assert!(matches!(capped(&exact), Cow::Borrowed(_)), "as long as allowed, in more bytes");
+        let long = format!("{}{}", "é".repeat(LONGEST), "x".repeat(1 << 20));
+        let cut = capped(&long).into_owned();
+        assert_eq!(cut.chars().count(), LONGEST + 1);
+        assert!(cut.starts_with(&exact) && cut.ends_with(CUT), "{cut}");
+        assert_eq!(capped_owned(long.clone()), cut);
+        assert_eq!(capped_cow(Cow::Owned(long)), cut);
+        assert_eq!(capped_cow(Cow::Borrowed("short")), "short");
+    }
+}
