@@ -43,7 +43,8 @@ pub enum Event {
         lasts: Duration,
     },
     /// One target of a command has its final outcome (already durable in the
-    /// audit log).
+    /// audit log, unless its batch's task panicked before reporting it: it
+    /// then ends failed with no outcome recorded, as a crash leaves it).
     ItemFinished {
         id: CommandId,
         item: CommandId,

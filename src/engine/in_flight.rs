@@ -1,27 +1,30 @@
-//! The commands whose flows are running: each one's cancel token, and which
-//! command a finished task was, even when it ended in a panic.
+//! The commands whose flows are running: each one's cancel token and
+//! tally, and which command a finished task was, even when it ended in a
+//! panic.
 
 use super::command::CommandId;
+use super::tally::Tally;
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::Arc;
 use tokio::task::{self, JoinSet};
 use tokio_util::sync::CancellationToken;
 
 /// How a flow's task ended, when the engine must say something of it.
-#[derive(Debug, PartialEq)]
 pub(crate) enum Ended {
     /// The flow ran to its end and reported its own outcome.
     Done,
-    /// The flow's task panicked: it reported nothing, so the engine must,
-    /// or the command would wait for its outcome for ever.
-    Panicked { id: CommandId, message: String },
+    /// The flow's task panicked: it reported no end, so the engine must, or
+    /// the command would wait for its outcome for ever; `tally` holds what
+    /// a batch reported before.
+    Panicked { id: CommandId, message: String, tally: Arc<Tally> },
 }
 
 #[derive(Default)]
 pub(crate) struct InFlight {
     tasks: JoinSet<()>,
     commands: HashMap<task::Id, CommandId>,
-    stops: HashMap<CommandId, CancellationToken>,
+    stops: HashMap<CommandId, (CancellationToken, Arc<Tally>)>,
 }
 
 impl InFlight {
@@ -29,20 +32,21 @@ impl InFlight {
         self.tasks.is_empty()
     }
 
-    /// Runs `flow` for `id`, which `cancel(id)` stops through `stop`.
+    /// Runs `flow` for `id`, which `cancel(id)` stops through `stop`, and
+    /// which counts its targets' outcomes in `tally`.
     pub fn spawn(
         &mut self,
         id: CommandId,
-        stop: CancellationToken,
+        (stop, tally): (CancellationToken, Arc<Tally>),
         flow: impl Future<Output = ()> + Send + 'static,
     ) {
         let task = self.tasks.spawn(flow).id();
         self.commands.insert(task, id.clone());
-        self.stops.insert(id, stop);
+        self.stops.insert(id, (stop, tally));
     }
 
     pub fn cancel(&self, id: &CommandId) {
-        if let Some(stop) = self.stops.get(id) {
+        if let Some((stop, _)) = self.stops.get(id) {
             stop.cancel();
         }
     }
@@ -54,10 +58,10 @@ impl InFlight {
             Err(e) => (e.id(), Some(panic_message(e))),
         };
         let id = self.commands.remove(&task)?;
-        self.stops.remove(&id);
+        let (_, tally) = self.stops.remove(&id)?;
         Some(match panic {
             None => Ended::Done,
-            Some(message) => Ended::Panicked { id, message },
+            Some(message) => Ended::Panicked { id, message, tally },
         })
     }
 }
@@ -79,21 +83,32 @@ fn panic_message(error: task::JoinError) -> String {
 mod tests {
     use super::*;
 
+    use crate::engine::command::Change;
+
     fn id(n: u8) -> CommandId {
         CommandId::derived([&[n][..]])
+    }
+
+    fn tally() -> Arc<Tally> {
+        Arc::new(Tally::of(&Change::WatchAttributes))
+    }
+
+    /// What ended, as (the command that panicked, what it said).
+    fn told(ended: Option<Ended>) -> Option<(CommandId, String)> {
+        match ended? {
+            Ended::Done => None,
+            Ended::Panicked { id, message, .. } => Some((id, message)),
+        }
     }
 
     #[tokio::test]
     async fn a_panicking_flow_is_told_by_its_command() {
         let mut flights = InFlight::default();
-        flights.spawn(id(1), CancellationToken::new(), async {});
-        flights.spawn(id(2), CancellationToken::new(), async { panic!("index 3 out of range") });
-        let mut ended = vec![flights.next().await, flights.next().await];
-        ended.sort_by_key(|e| matches!(e, Some(Ended::Panicked { .. })));
-        assert_eq!(
-            ended,
-            [Some(Ended::Done), Some(Ended::Panicked { id: id(2), message: "index 3 out of range".into() })]
-        );
+        flights.spawn(id(1), (CancellationToken::new(), tally()), async {});
+        flights.spawn(id(2), (CancellationToken::new(), tally()), async { panic!("index 3 out of range") });
+        let mut ended = vec![told(flights.next().await), told(flights.next().await)];
+        ended.sort();
+        assert_eq!(ended, [None, Some((id(2), "index 3 out of range".into()))]);
         assert!(flights.is_empty() && flights.next().await.is_none());
     }
 
@@ -102,9 +117,9 @@ mod tests {
         let mut flights = InFlight::default();
         let stop = CancellationToken::new();
         let seen = stop.clone();
-        flights.spawn(id(7), stop, async move { seen.cancelled().await });
+        flights.spawn(id(7), (stop, tally()), async move { seen.cancelled().await });
         flights.cancel(&id(7));
-        assert_eq!(flights.next().await, Some(Ended::Done));
+        assert!(matches!(flights.next().await, Some(Ended::Done)));
         assert!(flights.stops.is_empty(), "the ended command's token is let go");
     }
 }

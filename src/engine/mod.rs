@@ -24,6 +24,7 @@ mod row_key;
 mod rules;
 mod run;
 mod skip;
+mod tally;
 mod waits;
 mod webhooks;
 

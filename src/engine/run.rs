@@ -9,6 +9,7 @@ use super::in_flight::{Ended, InFlight};
 use super::metrics::spawn_publisher;
 use super::outbox::Deliverer;
 use super::refresh::Refresher;
+use super::tally::Tally;
 use super::webhooks;
 use crate::engine::outbox::OutboxStatus;
 use std::sync::Arc;
@@ -40,9 +41,10 @@ pub(crate) async fn serve(
                 Some(Command::Submit { id, change }) => {
                     ctx.emit(Event::Accepted { id: id.clone(), total: change.len() }).await;
                     let stop = cancel.child_token();
+                    let tally = Arc::new(Tally::of(&change));
                     let ctx = Arc::clone(&ctx);
                     let turn = Arc::clone(&turns).acquire_owned();
-                    flows.spawn(id.clone(), stop.clone(), async move {
+                    flows.spawn(id.clone(), (stop.clone(), Arc::clone(&tally)), async move {
                         // The semaphore is fair, so waiting commands start about in the
                         // order they came. One cancelled while it waits goes without its
                         // turn: its flow sends nothing and only records that it did not start.
@@ -57,7 +59,7 @@ pub(crate) async fn serve(
                                 outcome: Outcome::rejected("the console is read-only; no change was sent"),
                             }
                         } else {
-                            flows::run(&ctx, &id, change, &stop).await
+                            flows::run(&ctx, &id, change, (&stop, &tally)).await
                         };
                         ctx.emit(Event::Finished { id, result }).await;
                     });
@@ -92,9 +94,11 @@ pub(crate) async fn serve(
                 None => (closing, heard_all) = (true, true),
             },
             Some(ended) = flows.next() => {
-                if let Ended::Panicked { id, message } = ended {
+                if let Ended::Panicked { id, message, tally } = ended {
                     tracing::error!(command = %id, "a change's task panicked: {message}");
-                    ctx.emit(answer(id, Outcome::failed(PANICKED))).await;
+                    for event in panicked(id, &tally) {
+                        ctx.emit(event).await;
+                    }
                 }
             }
         }
@@ -114,6 +118,23 @@ pub(crate) async fn serve(
 const PANICKED: &str = "the console met an internal fault while making this change and stopped it (the log file \
      says where); it may have reached the tenant: look at the target before sending it again (the next start \
      reads back what the audit log shows was sent)";
+
+/// What the engine tells of a command whose task panicked: a batch's
+/// targets it had not reported, each failed, then its report counting them
+/// with the rest; any other change's one outcome.
+fn panicked(id: CommandId, tally: &Tally) -> Vec<Event> {
+    let outcome = Outcome::failed(PANICKED);
+    let Some(cut) = tally.cut(&outcome) else {
+        return vec![answer(id, outcome)];
+    };
+    let mut events: Vec<Event> = cut
+        .unreported
+        .into_iter()
+        .map(|(item, target)| Event::ItemFinished { id: id.clone(), item, target, outcome: outcome.clone() })
+        .collect();
+    events.push(Event::Finished { id, result: cut.result });
+    events
+}
 
 /// The end of a command that has one outcome and no target of its own.
 fn answer(id: CommandId, outcome: Outcome) -> Event {
@@ -186,4 +207,63 @@ pub(crate) fn forward_outbox_status(ctx: &Arc<Ctx>, deliverer: &Deliverer) {
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::contact_disposition::ContactDispositionDraft;
+    use crate::engine::command::{Change, Item};
+    use crate::engine::event::Write;
+
+    /// A contact batch whose task panics after one contact: the two it had
+    /// not reported end failed, in the words a panicked change ends with,
+    /// and its report counts all three.
+    #[tokio::test]
+    async fn a_batch_whose_task_panicked_reports_every_target() {
+        let base = CommandId::derived([b"batch".as_slice()]);
+        let draft = |i: usize| ContactDispositionDraft {
+            contact_id: format!("c-{i}"),
+            campaign_id: "k".into(),
+            ..Default::default()
+        };
+        let items: Vec<_> = (0..3).map(|i| Item::new(base.item(i), draft(i))).collect();
+        let first = items[0].id.clone();
+        let tally = Arc::new(Tally::of(&Change::ContactDispositions(items)));
+        let mut flows = InFlight::default();
+        let counting = Arc::clone(&tally);
+        flows.spawn(base.clone(), (CancellationToken::new(), Arc::clone(&tally)), async move {
+            counting.count(&first, &Outcome::applied("ok"), Write::Sent { latency_ms: Some(5.0) });
+            panic!("index 3 out of range");
+        });
+        let Some(Ended::Panicked { id, tally, .. }) = flows.next().await else { panic!("the task panicked") };
+        let events = panicked(id, &tally);
+        let items: Vec<(&CommandId, &Outcome)> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::ItemFinished { item, outcome, .. } => Some((item, outcome)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            items,
+            [(&base.item(1), &Outcome::failed(PANICKED)), (&base.item(2), &Outcome::failed(PANICKED))]
+        );
+        let Some(Event::Finished { id, result: Finished::Batch(report) }) = events.last() else {
+            panic!("the batch ends with its report: {events:?}")
+        };
+        assert_eq!(*id, base);
+        assert_eq!((report.total(), report.successful(), report.failed()), (3, 1, 2));
+        assert!(Finished::Batch(report.clone()).has_failures());
+    }
+
+    #[test]
+    fn a_single_change_whose_task_panicked_ends_failed() {
+        let id = CommandId::derived([b"one".as_slice()]);
+        let events = panicked(id.clone(), &Tally::of(&Change::WatchAttributes));
+        let [Event::Finished { id: of, result: Finished::Single { outcome, .. } }] = events.as_slice() else {
+            panic!("one outcome: {events:?}")
+        };
+        assert_eq!((of, outcome), (&id, &Outcome::failed(PANICKED)));
+    }
 }

@@ -44,9 +44,8 @@ pub(crate) async fn drive(
             run.not_sent(&command, progress);
             continue;
         }
-        let lines: HashMap<CommandId, usize> = command.items.iter().map(|(i, id)| (id.clone(), *i)).collect();
+        let sent = Sent::of(&command);
         let id = command.id.clone();
-        let contacts = matches!(command.change, Change::ContactDispositions(_));
         if !runtime.engine().send(Command::Submit { id: id.clone(), change: command.change }).await {
             anyhow::bail!("the engine stopped before every line was sent");
         }
@@ -67,23 +66,8 @@ pub(crate) async fn drive(
             let Some(event) = event else {
                 anyhow::bail!("the engine stopped before every line was settled")
             };
-            match event {
-                Event::ItemFinished { id: of, item, outcome, .. } if of == id => {
-                    if let Some(&index) = lines.get(&item) {
-                        run.settle(index, LineReport::settled(&batch.lines[index], &outcome), progress);
-                    }
-                }
-                Event::Finished { id: of, result } if of == id => {
-                    run.finish(&command.items, result, contacts, progress);
-                    break;
-                }
-                Event::Outbox(status) => run.outbox = Some(status),
-                Event::Recovered(recovery) => {
-                    for line in after_the_last_run(&recovery) {
-                        tell!("{line}");
-                    }
-                }
-                _ => {}
+            if run.hear(&sent, event, progress) {
+                break;
             }
         }
     }
@@ -128,6 +112,26 @@ fn after_the_last_run(recovery: &Recovery) -> Vec<String> {
     said
 }
 
+/// The command in flight: the lines it carries, by the ids their outcomes
+/// come under.
+struct Sent {
+    id: CommandId,
+    lines: HashMap<CommandId, usize>,
+    items: Vec<(usize, CommandId)>,
+    contacts: bool,
+}
+
+impl Sent {
+    fn of(command: &Planned) -> Self {
+        Self {
+            id: command.id.clone(),
+            lines: command.items.iter().map(|(i, id)| (id.clone(), *i)).collect(),
+            items: command.items.clone(),
+            contacts: matches!(command.change, Change::ContactDispositions(_)),
+        }
+    }
+}
+
 struct Run<'a> {
     batch: &'a Batch,
     reports: Vec<Option<LineReport>>,
@@ -136,6 +140,31 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// Takes in an event of the engine while `sent` is in flight; `true`
+    /// once it has finished.
+    fn hear(&mut self, sent: &Sent, event: Event, progress: &mut Progress) -> bool {
+        match event {
+            Event::ItemFinished { id, item, outcome, .. } if id == sent.id => {
+                if let Some(&index) = sent.lines.get(&item) {
+                    let report = LineReport::settled(&self.batch.lines[index], &outcome);
+                    self.settle(index, report, progress);
+                }
+            }
+            Event::Finished { id, result } if id == sent.id => {
+                self.finish(&sent.items, result, sent.contacts, progress);
+                return true;
+            }
+            Event::Outbox(status) => self.outbox = Some(status),
+            Event::Recovered(recovery) => {
+                for line in after_the_last_run(&recovery) {
+                    tell!("{line}");
+                }
+            }
+            _ => {}
+        }
+        false
+    }
+
     fn settle(&mut self, index: usize, report: LineReport, progress: &mut Progress) {
         if self.reports[index].is_none() {
             progress.tick(report.outcome);
@@ -219,6 +248,42 @@ mod tests {
         let report = run.contact_batch.expect("the contact batch is reported");
         assert_eq!((report.total(), report.processed(), report.cancelled()), (2, 0, true));
         assert_eq!(report.skipped().get(&SkipKey::Unstarted), Some(&2));
+    }
+
+    /// A contact batch whose task panicked: the engine ends each contact it
+    /// had not reported as failed, then sends the batch's report; the run's
+    /// report accounts for every line and the run does not go through.
+    #[test]
+    fn a_contact_batch_cut_short_by_a_fault_is_reported_whole() {
+        let text = "op,contactId,campaignId,outcomeCode,agentId\n\
+                    contact_disposition,c-1,camp-1,SALE,agent-1\n\
+                    contact_disposition,c-2,camp-1,SALE,agent-1\n\
+                    contact_disposition,c-3,camp-1,SALE,agent-1\n";
+        let batch =
+            Batch::parse(text.as_bytes(), Path::new("x.csv"), Timestamp::now()).expect("a valid file");
+        let plan = super::super::plan::plan(&batch, "tenant");
+        let sent = Sent::of(&plan[0]);
+        let mut run =
+            Run { batch: &batch, reports: vec![None; batch.lines.len()], outbox: None, contact_batch: None };
+        let mut progress = Progress::new("applying", batch.lines.len());
+        let fault = Outcome::failed("an internal fault: look at the target before sending it again");
+        let mut report = BatchReport::default();
+        for (n, (_, item)) in sent.items.iter().enumerate() {
+            let outcome = if n == 0 { Outcome::applied("ok") } else { fault.clone() };
+            report.count(&outcome, Write::Sent { latency_ms: None });
+            let target = crate::engine::audit::Target::contact("camp-1", format!("c-{n}"));
+            let event = Event::ItemFinished { id: sent.id.clone(), item: item.clone(), target, outcome };
+            assert!(!run.hear(&sent, event, &mut progress));
+        }
+        let finished = Event::Finished { id: sent.id.clone(), result: Finished::Batch(report) };
+        assert!(run.hear(&sent, finished, &mut progress), "the batch is over");
+        let contact_batch = run.contact_batch.expect("the contact batch is reported");
+        assert_eq!((contact_batch.total(), contact_batch.failed()), (3, 2));
+        let lines = run.reports.into_iter().flatten().collect::<Vec<_>>();
+        assert_eq!(lines.iter().filter(|l| l.reason == fault.text()).count(), 2, "{lines:?}");
+        let report = super::super::report::Report::of(&batch, "lab", false, lines);
+        assert_eq!((report.totals["lines"], report.totals["applied"], report.totals["failed"]), (3, 1, 2));
+        assert_eq!(report.exit_code(), std::process::ExitCode::from(crate::cli::NOT_THROUGH));
     }
 
     /// A change start-up could not read back is told apart from one it

@@ -19,6 +19,8 @@ mod interaction_disposition;
 
 pub(crate) use action_names::by_name as data_actions_by_name;
 pub(crate) use action_names::one_named as one_action_named;
+pub(crate) use agent_status::target as agent_target;
+pub(crate) use contact_dispositions::target as contact_target;
 pub(crate) use ending::again;
 
 use super::audit::{AuditEntry, ChainHash, RequestInfo, Target};
@@ -27,6 +29,7 @@ use super::context::Ctx;
 use super::event::{Finished, Outcome, Write};
 use super::metrics::{ErrorClass, Operation};
 use super::outbox::{Message, MessageId};
+use super::tally::Tally;
 use super::waits::Waits;
 use crate::api::watch;
 use crate::api::{CallInfo, Replay};
@@ -36,17 +39,23 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
-/// Runs one command to its end, the console told what it waits on.
-pub(crate) async fn run(ctx: &Ctx, id: &CommandId, change: Change, cancel: &CancellationToken) -> Finished {
+/// Runs one command to its end, the console told what it waits on; a
+/// batch counts its targets' outcomes in `tally`.
+pub(crate) async fn run(
+    ctx: &Ctx,
+    id: &CommandId,
+    change: Change,
+    (cancel, tally): (&CancellationToken, &Tally),
+) -> Finished {
     let waits = Arc::new(Waits::new(id, &ctx.events));
-    watch::watched(waits.clone(), change_to_its_end(ctx, id, change, cancel, &waits)).await
+    watch::watched(waits.clone(), change_to_its_end(ctx, id, change, (cancel, tally), &waits)).await
 }
 
 async fn change_to_its_end(
     ctx: &Ctx,
     id: &CommandId,
     change: Change,
-    cancel: &CancellationToken,
+    (cancel, tally): (&CancellationToken, &Tally),
     waits: &Waits,
 ) -> Finished {
     match change {
@@ -54,13 +63,15 @@ async fn change_to_its_end(
             let target = interaction_disposition::target(&interaction_id, name);
             interaction_disposition::run(ctx, id, target, &interaction_id, &dispositions, cancel).await
         }
-        Change::ContactDispositions(items) => contact_dispositions::run(ctx, id, items, cancel, waits).await,
+        Change::ContactDispositions(items) => {
+            contact_dispositions::run(ctx, id, items, (cancel, tally), waits).await
+        }
         Change::Attributes { interaction_id, rows, name } => {
             let target = interaction_disposition::target(&interaction_id, name);
             attributes::run(ctx, id, target, &interaction_id, &rows, cancel).await
         }
         Change::WatchAttributes => attributes::watch(ctx, id).await,
-        Change::AgentStatus(items) => agent_status::run(ctx, id, items, cancel).await,
+        Change::AgentStatus(items) => agent_status::run(ctx, id, items, (cancel, tally)).await,
         Change::DataAction(change) => data_actions::run(ctx, id, change).await,
     }
 }

@@ -20,10 +20,11 @@ use crate::engine::SkipKey;
 use crate::engine::audit::{Target, TargetKind};
 use crate::engine::command::{CommandId, Item};
 use crate::engine::context::Ctx;
-use crate::engine::event::{BatchReport, Event, Finished, Outcome, Write};
+use crate::engine::event::{Event, Finished, Outcome, Write};
 use crate::engine::metrics::{ErrorClass, Operation};
 use crate::engine::reconcile::announcements;
 use crate::engine::reconcile::intents::{action, agent_state, planned};
+use crate::engine::tally::Tally;
 use compliance::{Check, Compliance, ShiftCheck};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
@@ -38,9 +39,10 @@ pub(crate) async fn run(
     ctx: &Ctx,
     id: &CommandId,
     items: Vec<Item<AgentStatusDraft>>,
-    cancel: &CancellationToken,
+    (cancel, tally): (&CancellationToken, &Tally),
 ) -> Finished {
     let mut items = items;
+    // As `Tally::of` reads it: one agent ends as a single outcome.
     if items.len() == 1
         && let Some(item) = items.pop()
     {
@@ -48,7 +50,6 @@ pub(crate) async fn run(
         return Finished::Single { target: Some(target), outcome };
     }
     let total = items.len();
-    let mut report = BatchReport::default();
     let mut waiting = items.into_iter();
     let mut running = FuturesUnordered::new();
     loop {
@@ -65,10 +66,11 @@ pub(crate) async fn run(
             () = cancel.cancelled(), if waiting.len() > 0 => continue,
         };
         let Some((item, (target, outcome, write))) = next else { break };
-        report.count(&outcome, write);
+        let done = tally.count(&item, &outcome, write);
         ctx.emit(Event::ItemFinished { id: id.clone(), item, target, outcome }).await;
-        ctx.emit(Event::Progress { id: id.clone(), done: report.total(), total }).await;
+        ctx.emit(Event::Progress { id: id.clone(), done, total }).await;
     }
+    let mut report = tally.report();
     report.set_cancelled(report.skipped().contains_key(&SkipKey::Unstarted));
     Finished::Batch(report)
 }
@@ -82,11 +84,7 @@ async fn change(
     cancel: &CancellationToken,
 ) -> (Target, Outcome, Write) {
     let started = Instant::now();
-    let user = match item.draft.user_id.trim() {
-        "" => "(none)",
-        user => user,
-    };
-    let target = Target::new(TargetKind::User, user).named(item.name.as_deref().unwrap_or_default());
+    let target = target(&item);
     let mut trail =
         Trail::new(ctx, id, item.id, Operation::AgentStatus, action::AGENT_STATUS, target.clone());
     if let Some(outcome) = trail.settled_before() {
@@ -102,6 +100,16 @@ async fn change(
     };
     let write = trail.write(ending.write_ms);
     (target, ending.finish(trail, started.elapsed()).await, write)
+}
+
+/// Whom an agent's change is for, named as the sender knew them: what its
+/// records say until the agent is read.
+pub(crate) fn target(item: &Item<AgentStatusDraft>) -> Target {
+    let user = match item.draft.user_id.trim() {
+        "" => "(none)",
+        user => user,
+    };
+    Target::new(TargetKind::User, user).named(item.name.as_deref().unwrap_or_default())
 }
 
 struct Flow<'a> {

@@ -14,13 +14,15 @@ mod plan;
 mod worker;
 
 pub(super) use super::ending::{Conflicts, Ending, Tries, again, not_landed, unsettled};
+pub(crate) use plan::target;
 
 use crate::domain::contact_disposition::{ContactDispositionDraft, MAX_BATCH};
 use crate::engine::SkipKey;
 use crate::engine::audit::Target;
 use crate::engine::command::{CommandId, Item};
 use crate::engine::context::Ctx;
-use crate::engine::event::{BatchReport, Event, Finished, Outcome, Write};
+use crate::engine::event::{Event, Finished, Outcome, Write};
+use crate::engine::tally::Tally;
 use crate::engine::waits::Waits;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
@@ -39,10 +41,10 @@ pub(crate) async fn run(
     ctx: &Ctx,
     id: &CommandId,
     items: Vec<Item<ContactDispositionDraft>>,
-    cancel: &CancellationToken,
+    (cancel, tally): (&CancellationToken, &Tally),
     waits: &Waits,
 ) -> Finished {
-    let mut batch = Batch { ctx, id, total: items.len(), report: BatchReport::default() };
+    let mut batch = Batch { ctx, id, total: items.len(), tally };
     let at_once = ctx.config.batch_concurrency.clamp(1, MAX_BATCH);
     plan::warm(ctx, &items, at_once, cancel).await;
     let mut planner = Planner::new(ctx, id);
@@ -89,9 +91,10 @@ pub(crate) async fn run(
             () = cancel.cancelled(), if ready.len() > 0 => {}
         }
     }
-    let unstarted = batch.report.skipped().contains_key(&SkipKey::Unstarted);
-    batch.report.set_cancelled(cancel.is_cancelled() && unstarted);
-    Finished::Batch(batch.report)
+    let mut report = tally.report();
+    let unstarted = report.skipped().contains_key(&SkipKey::Unstarted);
+    report.set_cancelled(cancel.is_cancelled() && unstarted);
+    Finished::Batch(report)
 }
 
 /// The contacts ready, each campaign's in their order, the campaigns taking
@@ -134,7 +137,9 @@ struct Batch<'a> {
     ctx: &'a Ctx,
     id: &'a CommandId,
     total: usize,
-    report: BatchReport,
+    /// Where the outcomes are counted, for the engine to read should the
+    /// batch's task panic.
+    tally: &'a Tally,
 }
 
 impl Batch<'_> {
@@ -145,9 +150,9 @@ impl Batch<'_> {
             // Not done after all: a later batch this session may try it again.
             self.ctx.processed_contacts.lock().unwrap_or_else(|p| p.into_inner()).remove(&claim);
         }
-        self.report.count(&outcome, write);
+        let done = self.tally.count(&item, &outcome, write);
         let id = self.id.clone();
         self.ctx.emit(Event::ItemFinished { id: id.clone(), item, target, outcome }).await;
-        self.ctx.emit(Event::Progress { id, done: self.report.total(), total: self.total }).await;
+        self.ctx.emit(Event::Progress { id, done, total: self.total }).await;
     }
 }

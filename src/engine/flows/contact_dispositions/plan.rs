@@ -61,15 +61,13 @@ impl<'a> Planner<'a> {
 
     /// The audit trail of one entry, its target named as the sender knew it.
     fn trail(&self, item_id: CommandId, draft: &ContactDispositionDraft, name: Option<&str>) -> Trail<'a> {
-        let target = Target::contact(shown(&draft.campaign_id), shown(&draft.contact_id))
-            .named(name.unwrap_or_default());
         Trail::new(
             self.ctx,
             self.id,
             item_id,
             Operation::ContactDisposition,
             action::CONTACT_DISPOSITION,
-            target,
+            target(draft, name),
         )
     }
 
@@ -214,6 +212,12 @@ async fn finish(trail: Trail<'_>, settled: Settled<'_>, started: Instant) -> Pla
     let (item, target) = (trail.item().clone(), trail.target().clone());
     let outcome = trail.finish(settled, started.elapsed()).await;
     Plan::Done(Done { item, target, outcome, write: Write::NotSent, claim: None })
+}
+
+/// Whom an entry is for, named as the sender knew it: what its records
+/// say until its contact is read.
+pub(crate) fn target(draft: &ContactDispositionDraft, name: Option<&str>) -> Target {
+    Target::contact(shown(&draft.campaign_id), shown(&draft.contact_id)).named(name.unwrap_or_default())
 }
 
 /// An id as the audit trail names the target, even when it was left empty.
