@@ -140,13 +140,18 @@ pub fn examples() -> Vec<PathBuf> {
 /// A still sandbox that accepts [`CLIENT_SECRET`] and verifies webhooks
 /// signed with [`WEBHOOK_SECRET`].
 pub async fn test_tenant() -> Sandbox {
-    Sandbox::start(SandboxConfig {
+    test_tenant_with(|_| {}).await
+}
+
+/// [`test_tenant`], the rest of its settings as `adjust` leaves them.
+pub async fn test_tenant_with(adjust: impl FnOnce(&mut SandboxConfig)) -> Sandbox {
+    let mut config = SandboxConfig {
         client_secret: SecretString::from(CLIENT_SECRET),
         sink_secret: SecretString::from(WEBHOOK_SECRET),
         ..SandboxConfig::quiet()
-    })
-    .await
-    .expect("the sandbox starts on a free loopback port")
+    };
+    adjust(&mut config);
+    Sandbox::start(config).await.expect("the sandbox starts on a free loopback port")
 }
 
 /// A test tenant, and a home whose active profile is that tenant.

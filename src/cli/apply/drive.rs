@@ -50,8 +50,13 @@ pub(crate) async fn drive(
             anyhow::bail!("the engine stopped before every line was sent");
         }
         loop {
+            let redraw = progress.next_redraw();
             let event = tokio::select! {
                 event = runtime.events().recv() => event,
+                () = sleep_until(redraw), if redraw.is_some() => {
+                    progress.redraw(std::time::Instant::now());
+                    continue;
+                }
                 signal = stop.wait() => {
                     signal?;
                     if stopped {
@@ -132,6 +137,14 @@ impl Sent {
     }
 }
 
+/// Sleeps until `at`; for ever when nothing is due.
+async fn sleep_until(at: Option<std::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at.into()).await,
+        None => std::future::pending().await,
+    }
+}
+
 struct Run<'a> {
     batch: &'a Batch,
     reports: Vec<Option<LineReport>>,
@@ -154,6 +167,7 @@ impl Run<'_> {
                 self.finish(&sent.items, result, sent.contacts, progress);
                 return true;
             }
+            Event::Waiting { id, wait, lasts } if id == sent.id => progress.waiting(wait, lasts),
             Event::Outbox(status) => self.outbox = Some(status),
             Event::Recovered(recovery) => {
                 for line in after_the_last_run(&recovery) {

@@ -3,8 +3,15 @@
 //! of lines at once) and at least one every ten seconds (a paced batch may
 //! take minutes to cover a tenth), so that a log file neither fills with
 //! redraws nor goes quiet.
+//!
+//! What the batch waits on (a campaign the tenant paused, a call tried
+//! again) is told in the console's words: on a terminal in place of the
+//! counts, its countdown redrawn each second until it is over; otherwise
+//! as one line when the wait starts.
 
 use super::report::Verdict;
+use crate::api::text::sanitize;
+use crate::engine::Wait;
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
@@ -15,6 +22,16 @@ const REDRAW: Duration = Duration::from_millis(100);
 const LINE_AT_MOST: Duration = Duration::from_secs(1);
 /// ...and at least this often while lines keep ending.
 const LINE_AT_LEAST: Duration = Duration::from_secs(10);
+/// A wait's countdown is redrawn this often on a terminal.
+const COUNTDOWN: Duration = Duration::from_secs(1);
+/// The longest a wait's words run (a campaign's name is the tenant's).
+const MOST_WAIT_CHARS: usize = 200;
+
+/// A wait the engine told of, over at `ends`.
+struct Shown {
+    wait: Wait,
+    ends: Instant,
+}
 
 pub(crate) struct Progress {
     label: &'static str,
@@ -27,6 +44,10 @@ pub(crate) struct Progress {
     /// The last tenth reported when not on a terminal.
     tenths: usize,
     drawn_at: Option<Instant>,
+    /// The wait last told, until it is over.
+    waiting: Option<Shown>,
+    /// stderr, or where a test keeps what it would say.
+    out: Box<dyn Write + Send>,
 }
 
 impl Progress {
@@ -41,6 +62,8 @@ impl Progress {
             terminal: std::io::stderr().is_terminal(),
             tenths: 0,
             drawn_at: None,
+            waiting: None,
+            out: Box::new(std::io::stderr()),
         }
     }
 
@@ -51,13 +74,67 @@ impl Progress {
             v if v.is_trouble() => self.trouble += 1,
             _ => self.through += 1,
         }
+        // A line that ended answers the call being tried again: its wait is
+        // over, as the console's progress line says.
+        if self.waiting.as_ref().is_some_and(|w| w.wait.ends_with_progress()) {
+            self.waiting = None;
+        }
         let tenths = (self.done * 10).checked_div(self.total).unwrap_or(10);
         let now = Instant::now();
         if self.due(tenths, now) {
             self.tenths = tenths;
             self.drawn_at = Some(now);
-            self.draw();
+            self.draw(now);
         }
+    }
+
+    /// The engine says the batch waits on `wait` for at most `lasts`; a
+    /// wait of no length says a call tried again has ended.
+    pub fn waiting(&mut self, wait: Wait, lasts: Duration) {
+        let now = Instant::now();
+        let same = self.waiting.as_ref().is_some_and(|w| w.wait == wait && w.ends > now);
+        if lasts.is_zero() {
+            if same {
+                self.waiting = None;
+                self.redraw(now);
+            }
+            return;
+        }
+        self.waiting = Some(Shown { wait, ends: now + lasts });
+        if self.terminal {
+            self.redraw(now);
+        } else if !same {
+            // Off a terminal, the wait's start only: the same wait told
+            // again (a batch meets one pause many times) adds nothing.
+            let text = format!("{} {}/{}: {}\n", self.label, self.done, self.total, self.wait_words(now));
+            self.put(&text);
+        }
+    }
+
+    /// When the terminal's line should be drawn again for a wait's
+    /// countdown, or for its words to go; `None` when nothing waits.
+    pub fn next_redraw(&self) -> Option<Instant> {
+        let shown = self.waiting.as_ref().filter(|_| self.terminal)?;
+        let next = self.drawn_at.map_or(shown.ends, |at| at + COUNTDOWN);
+        Some(next.min(shown.ends))
+    }
+
+    /// Draws the terminal's line again: a wait's countdown moves on, and
+    /// its words go once it is over.
+    pub fn redraw(&mut self, now: Instant) {
+        if self.waiting.as_ref().is_some_and(|w| w.ends <= now) {
+            self.waiting = None;
+        }
+        if self.terminal {
+            self.drawn_at = Some(now);
+            self.draw(now);
+        }
+    }
+
+    /// The wait in the console's words, safe to print.
+    fn wait_words(&self, now: Instant) -> String {
+        let Some(shown) = &self.waiting else { return String::new() };
+        sanitize(&shown.wait.describe(shown.ends.saturating_duration_since(now)), MOST_WAIT_CHARS)
     }
 
     /// Whether a line (or a redraw) is due at `now`, `tenths` of the way.
@@ -73,29 +150,122 @@ impl Progress {
     }
 
     /// Ends the bar's line on a terminal.
-    pub fn finish(&self) {
-        if self.terminal && self.done > 0 {
-            tell!();
+    pub fn finish(&mut self) {
+        if self.terminal && self.drawn_at.is_some() {
+            self.put("\n");
         }
     }
 
-    fn draw(&self) {
+    /// Writes `text` at once. Progress is a courtesy: a closed stderr must
+    /// not stop the run.
+    fn put(&mut self, text: &str) {
+        let _ = self.out.write_all(text.as_bytes());
+        let _ = self.out.flush();
+    }
+
+    fn draw(&mut self, now: Instant) {
         let filled = (self.done * WIDTH).checked_div(self.total).unwrap_or(WIDTH).min(WIDTH);
         let bar = format!("{}{}", "#".repeat(filled), "-".repeat(WIDTH - filled));
-        let text = format!(
-            "{} [{bar}] {}/{}  ok {} · skipped {} · not through {}",
-            self.label, self.done, self.total, self.through, self.skipped, self.trouble
-        );
-        let mut err = std::io::stderr().lock();
-        // Progress is a courtesy: a closed stderr must not stop the run.
-        let _ = if self.terminal { write!(err, "\r{text}\x1b[K") } else { writeln!(err, "{text}") };
-        let _ = err.flush();
+        let counts = match self.waiting.as_ref().filter(|w| self.terminal && w.ends > now) {
+            Some(_) => self.wait_words(now),
+            None => format!("ok {} · skipped {} · not through {}", self.through, self.skipped, self.trouble),
+        };
+        let text = format!("{} [{bar}] {}/{}  {counts}", self.label, self.done, self.total);
+        let text = if self.terminal { format!("\r{text}\x1b[K") } else { format!("{text}\n") };
+        self.put(&text);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::retry::Setback;
+    use std::sync::{Arc, Mutex};
+
+    /// What progress would have written to stderr.
+    #[derive(Clone, Default)]
+    struct Kept(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Kept {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Kept {
+        /// What was written since the last look.
+        fn taken(&self) -> String {
+            String::from_utf8(std::mem::take(&mut *self.0.lock().unwrap())).unwrap()
+        }
+    }
+
+    fn kept(terminal: bool) -> (Progress, Kept) {
+        let kept = Kept::default();
+        (Progress { terminal, out: Box::new(kept.clone()), ..Progress::new("applying", 10) }, kept)
+    }
+
+    fn paused(campaign: &str) -> Wait {
+        Wait::CampaignPaused { campaign: campaign.into() }
+    }
+
+    #[test]
+    fn off_a_terminal_each_wait_is_one_line_as_it_starts() {
+        let (mut p, kept) = kept(false);
+        p.waiting(paused("Spring Renewal"), Duration::from_secs(20));
+        // The same pause told again as the batch meets it: nothing new.
+        p.waiting(paused("Spring Renewal"), Duration::from_secs(20));
+        p.waiting(paused("Autumn\x1b[2J Leads"), Duration::from_secs(5));
+        assert_eq!(
+            kept.taken(),
+            "applying 0/10: waiting 20 s: campaign Spring Renewal paused, the tenant asked (429)\n\
+             applying 0/10: waiting 5 s: campaign Autumn [2J Leads paused, the tenant asked (429)\n",
+            "in the console's words, nothing in them to drive a terminal"
+        );
+        assert_eq!(p.next_redraw(), None, "no countdown off a terminal");
+    }
+
+    #[test]
+    fn on_a_terminal_a_wait_counts_down_in_place_of_the_counts_until_it_is_over() {
+        let (mut p, kept) = kept(true);
+        let start = Instant::now();
+        p.waiting(paused("Spring Renewal"), Duration::from_secs(3));
+        let said = kept.taken();
+        assert!(
+            said.starts_with("\rapplying [") && said.contains("0/10  waiting 3 s: campaign Spring"),
+            "{said:?}"
+        );
+        let next = p.next_redraw().expect("a countdown");
+        assert!(next <= Instant::now() + COUNTDOWN, "within a second");
+        p.redraw(start + Duration::from_millis(1_500));
+        assert!(kept.taken().contains("0/10  waiting 2 s: campaign Spring Renewal paused"));
+        p.redraw(start + Duration::from_secs(4));
+        let said = kept.taken();
+        assert!(said.ends_with("0/10  ok 0 · skipped 0 · not through 0\x1b[K"), "over: {said:?}");
+        assert_eq!(p.next_redraw(), None);
+        p.finish();
+        assert_eq!(kept.taken(), "\n", "the line is ended");
+    }
+
+    #[test]
+    fn a_call_tried_again_is_over_once_it_ends_or_a_line_does() {
+        let (mut p, _kept) = kept(true);
+        let retrying = Wait::Retrying { setback: Setback::Interrupted, attempt: 2, attempts: 4 };
+        p.waiting(retrying.clone(), Duration::from_secs(30));
+        assert!(p.next_redraw().is_some());
+        p.waiting(retrying.clone(), Duration::ZERO);
+        assert_eq!(p.next_redraw(), None, "the call has ended");
+        p.waiting(retrying, Duration::from_secs(30));
+        p.tick(Verdict::Applied);
+        assert_eq!(p.next_redraw(), None, "a line ended: the call answered");
+        p.waiting(paused("Spring Renewal"), Duration::from_secs(30));
+        p.tick(Verdict::Applied);
+        assert!(p.next_redraw().is_some(), "a campaign's pause outlasts a line");
+    }
 
     fn off_terminal(total: usize) -> Progress {
         Progress { terminal: false, ..Progress::new("applying", total) }
