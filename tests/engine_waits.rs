@@ -1,5 +1,6 @@
 //! A change that waits says what on: a campaign the tenant paused with a
-//! 429, and a write sent again after its answer never came.
+//! 429, and a write sent again after its answer never came, by the client
+//! or by the engine once the client gave up.
 
 mod engine_support;
 
@@ -7,6 +8,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
+use cxone_console::api::RetryPolicy;
 use cxone_console::api::retry::Setback;
 use cxone_console::engine::{Event, Finished, Outcome, Wait};
 use cxone_console::sandbox::tenant::PINNED_CLOSED_INTERACTION;
@@ -15,7 +17,7 @@ use engine_support::contacts::{CAMPAIGN, batch, batch_report, draft, pending_con
 use engine_support::forward as forward_support;
 use engine_support::proxy;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use url::Url;
 
@@ -49,12 +51,13 @@ async fn a_campaign_paused_by_a_429_is_told_with_its_wait() {
     rig.stop().await;
 }
 
-/// Forwards to the sandbox; the first interaction write is applied and its
-/// answer cut off, as from a tenant that never answered it.
+/// Forwards to the sandbox; the first interaction writes are applied and
+/// their answers cut off, as from a tenant that never answered them.
 struct Unanswered {
     upstream: Url,
     http: reqwest::Client,
-    cut: AtomicBool,
+    /// How many writes' answers are still to be cut off.
+    cuts: AtomicUsize,
 }
 
 async fn forward(State(proxy): State<Arc<Unanswered>>, request: Request) -> Response {
@@ -65,22 +68,29 @@ async fn forward(State(proxy): State<Arc<Unanswered>>, request: Request) -> Resp
         return StatusCode::BAD_GATEWAY.into_response();
     };
     let writes = parts.method == Method::PATCH && parts.uri.path().contains("/interactions/");
-    if !writes || proxy.cut.swap(true, Ordering::SeqCst) {
+    if !writes || proxy.cuts.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_err() {
         return answer.respond();
     }
     let cut: Result<axum::body::Bytes, std::io::Error> = Err(std::io::Error::other("connection lost"));
     answer.respond_with(Body::from_stream(futures_util::stream::iter([cut])))
 }
 
+/// An engine whose first `cuts` interaction writes land on the sandbox
+/// unanswered.
+async fn unanswered(cuts: usize) -> engine_support::Rig {
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox binds 127.0.0.1:0");
+    let http = forward_support::http();
+    let unanswered =
+        Arc::new(Unanswered { upstream: sandbox.base_url(), http, cuts: AtomicUsize::new(cuts) });
+    let url = forward_support::serve(axum::Router::new().fallback(forward).with_state(unanswered)).await;
+    proxy::rig_at(sandbox, url, |_| {}).await
+}
+
 /// The client sends the write again after no answer came: the console hears
 /// so, with the attempt and how long the answer may take.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_write_sent_again_after_no_answer_is_told() {
-    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox binds 127.0.0.1:0");
-    let http = forward_support::http();
-    let unanswered = Arc::new(Unanswered { upstream: sandbox.base_url(), http, cut: AtomicBool::new(false) });
-    let url = forward_support::serve(axum::Router::new().fallback(forward).with_state(unanswered)).await;
-    let mut rig = proxy::rig_at(sandbox, url, |_| {}).await;
+    let mut rig = unanswered(1).await;
     let id = rig.submit(engine_support::issue_resolved(PINNED_CLOSED_INTERACTION)).await;
     let (wait, lasts) = rig
         .until(|e| match e {
@@ -103,6 +113,42 @@ async fn a_write_sent_again_after_no_answer_is_told() {
         })
         .await;
     assert_eq!(over, Duration::ZERO, "the wait is over once the call ends");
+    let outcome = rig.finished(&id).await;
+    assert!(matches!(&outcome, Finished::Single { outcome: Outcome::Applied { .. }, .. }), "{outcome:?}");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::InteractionDisposition), 1, "applied once");
+    rig.stop().await;
+}
+
+/// The client gives up on a write none of whose answers came, and the
+/// engine sends it again itself: the console hears of that try as it hears
+/// of the client's, and that its wait is over once the write is answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_the_engine_sends_again_after_no_answer_is_told() {
+    let client_attempts = RetryPolicy::default().max_attempts;
+    let mut rig = unanswered(client_attempts as usize).await;
+    let id = rig.submit(engine_support::issue_resolved(PINNED_CLOSED_INTERACTION)).await;
+    let (wait, lasts) = rig
+        .until(|e| match e {
+            Event::Waiting { id: of, wait: wait @ Wait::Retrying { attempts, .. }, lasts }
+                if *of == id && *attempts != client_attempts =>
+            {
+                Some((wait.clone(), *lasts))
+            }
+            _ => None,
+        })
+        .await;
+    assert_eq!(wait, Wait::Retrying { setback: Setback::Interrupted, attempt: 2, attempts: 3 });
+    assert!(lasts > RetryPolicy::default().deadline, "the pause, then the whole call: {lasts:?}");
+    let said = wait.describe(lasts);
+    assert!(said.starts_with("no answer yet, trying again (attempt 2 of 3), waiting up to"), "{said}");
+    let over = rig
+        .until(|e| match e {
+            Event::Waiting { id: of, lasts, .. } if *of == id => Some(*lasts),
+            Event::Finished { id: of, .. } if *of == id => Some(Duration::MAX),
+            _ => None,
+        })
+        .await;
+    assert_eq!(over, Duration::ZERO, "the wait is over once the write is answered");
     let outcome = rig.finished(&id).await;
     assert!(matches!(&outcome, Finished::Single { outcome: Outcome::Applied { .. }, .. }), "{outcome:?}");
     assert_eq!(rig.sandbox.stats().writes_of(Resource::InteractionDisposition), 1, "applied once");

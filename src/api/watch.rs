@@ -41,13 +41,13 @@ pub async fn watched<F: Future>(watcher: Arc<dyn Watcher>, work: F) -> F::Output
 }
 
 /// Tells the watcher of the work under way, if there is one.
-pub(super) fn tell(retrying: &Retrying) {
+pub(crate) fn tell(retrying: &Retrying) {
     let _ = WATCHER.try_with(|watcher| watcher.retrying(retrying));
 }
 
 /// Tells the watcher of the work under way that a call it heard go again
 /// has ended.
-pub(super) fn settled() {
+pub(crate) fn settled() {
     let _ = WATCHER.try_with(|watcher| watcher.settled());
 }
 

@@ -1,6 +1,8 @@
 //! The remote part of a change, as the flows settle it: how it ended, and
 //! whether a failed call is worth another try.
 
+use crate::api::retry::Setback;
+use crate::api::watch::{self, Retrying};
 use crate::api::{ApiError, ApiErrorKind, CallInfo, RetryPolicy};
 use crate::engine::context::settle;
 pub(in crate::engine::flows) use crate::engine::context::unsettled;
@@ -117,19 +119,6 @@ impl Conflicts {
 /// applies it now; a read simply goes again.
 const TRIES_AGAIN: u32 = 2;
 
-/// Whether to try again a call that failed with `error` after `tried`
-/// extra tries, having waited a moment first. `false` once it is no use:
-/// the tenant refused the call itself, or the tries are spent.
-pub(in crate::engine::flows) async fn try_again(error: &ApiError, tried: u32) -> bool {
-    match pause_before_trying_again(error, tried) {
-        Some(wait) => {
-            tokio::time::sleep(wait).await;
-            true
-        }
-        None => false,
-    }
-}
-
 /// How long to wait before trying `error`'s call again, or `None` when it
 /// is not tried again. A wait the tenant asked for is never cut short, and
 /// one longer than the client waits out ends the change: its outcome names
@@ -151,6 +140,21 @@ fn pause_before_trying_again(error: &ApiError, tried: u32) -> Option<Duration> {
     Some(jittered.max(asked.unwrap_or_default()))
 }
 
+/// The setback a call that failed with `error` met, in the words the
+/// console tells a call tried again with.
+fn setback(error: &ApiError) -> Setback {
+    match &error.kind {
+        ApiErrorKind::Network { .. } => Setback::ConnectFailed,
+        ApiErrorKind::RateLimited { retry_after, .. } => {
+            Setback::Status { status: 429, retry_after: *retry_after }
+        }
+        ApiErrorKind::Server { status, .. } => Setback::Status { status: *status, retry_after: None },
+        ApiErrorKind::Unauthorized { .. } => Setback::Status { status: 401, retry_after: None },
+        // An answer that could not be read is no answer to act on.
+        _ => Setback::Interrupted,
+    }
+}
+
 /// The extra tries of one call: how many were made, and how many of its
 /// requests went unanswered over all of them, which the last error's own
 /// call does not know of.
@@ -164,14 +168,22 @@ pub(in crate::engine::flows) struct Tries {
 }
 
 impl Tries {
-    /// [`try_again`], counted.
+    /// Whether to try again a call that failed with `error`, having waited
+    /// a moment first, which the change's watcher is told of as the
+    /// client's own retries are. `false` once it is no use: the tenant
+    /// refused the call itself, or the tries are spent.
     pub async fn again(&mut self, error: &ApiError) -> bool {
-        if !try_again(error, self.tried).await {
+        let Some(pause) = pause_before_trying_again(error, self.tried) else {
             return false;
-        }
+        };
         self.tried += 1;
         self.unanswered = self.unanswered.saturating_add(error.call.unanswered);
         self.first_failed.get_or_insert_with(Instant::now);
+        // The wait before the call, then as long as the call itself may take.
+        let lasts = pause.saturating_add(RetryPolicy::default().deadline);
+        let attempts = TRIES_AGAIN + 1;
+        watch::tell(&Retrying { setback: setback(error), attempt: self.tried + 1, attempts, lasts });
+        tokio::time::sleep(pause).await;
         true
     }
 
@@ -194,8 +206,18 @@ impl Tries {
     }
 }
 
+impl Drop for Tries {
+    /// The call is over once its tries are let go, answered or given up on:
+    /// a wait told for it is then over too, and the console stops showing it.
+    fn drop(&mut self) {
+        if self.tried > 0 {
+            watch::settled();
+        }
+    }
+}
+
 /// Runs `call` until it answers or fails in a way another try cannot mend
-/// (see [`try_again`]). For reads, which change nothing, and for writes sent
+/// (see [`Tries::again`]). For reads, which change nothing, and for writes sent
 /// with one idempotency key, which the tenant answers for the attempt that
 /// landed unanswered or applies now.
 pub(crate) async fn again<T, F, Fut>(mut call: F) -> Result<T, ApiError>
@@ -246,6 +268,41 @@ mod tests {
             unreachable!()
         };
         assert_eq!(after, Duration::from_secs(8), "with no extra try, the call's own wait");
+    }
+
+    /// What a watcher heard: each call tried again, and each one over.
+    #[derive(Default)]
+    struct Heard(std::sync::Mutex<Vec<Option<Retrying>>>);
+
+    impl watch::Watcher for Heard {
+        fn retrying(&self, retrying: &Retrying) {
+            self.0.lock().unwrap().push(Some(*retrying));
+        }
+
+        fn settled(&self) {
+            self.0.lock().unwrap().push(None);
+        }
+    }
+
+    /// The engine's own extra tries are told as the client's retries are,
+    /// and are over once the call is.
+    #[tokio::test(start_paused = true)]
+    async fn an_extra_try_is_told_to_the_watcher_and_ends_with_the_call() {
+        let heard = std::sync::Arc::new(Heard::default());
+        watch::watched(heard.clone(), async {
+            let mut tries = Tries::default();
+            assert!(tries.again(&timed_out(8)).await);
+        })
+        .await;
+        let heard = heard.0.lock().unwrap();
+        let [Some(retrying), None] = heard.as_slice() else { panic!("told, then over: {heard:?}") };
+        let (setback, attempt, attempts) = (retrying.setback, retrying.attempt, retrying.attempts);
+        assert_eq!((setback, attempt, attempts), (Setback::Interrupted, 2, TRIES_AGAIN + 1));
+        assert!(
+            retrying.lasts > RetryPolicy::default().deadline,
+            "the pause and the call: {:?}",
+            retrying.lasts
+        );
     }
 
     fn limited(retry_after: Option<u64>) -> ApiError {
