@@ -4,7 +4,7 @@
 
 use super::attempts::{self, Attempt, Failure};
 use super::call::{CallInfo, Replay, Reply};
-use super::config::ClientConfig;
+use super::config::{ClientConfig, RetryPolicy};
 use super::dialect::{Call, CallSpec, Dialect, DocumentsDialect, RawReply};
 use super::error::{ApiError, ApiErrorKind};
 use super::guards::{ETag, IdempotencyKey};
@@ -100,6 +100,12 @@ impl Client {
     /// should hold back that campaign's requests, not the one that met it.
     pub fn surfacing_rate_limits(&self) -> Self {
         Self { inner: Arc::clone(&self.inner), rate_limits: RateLimits::Surface }
+    }
+
+    /// How patient the client is with its calls: the engine's own extra
+    /// tries of a call hold to it as well.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.config.retry
     }
 
     pub fn base_url(&self) -> &Url {

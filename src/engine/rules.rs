@@ -135,7 +135,7 @@ impl TenantRules {
             Arc::clone(map.entry(agent.clone()).or_default())
         };
         slot.younger_than(age.min(RULES_TTL), || async {
-            match again(|| self.api.agent_roles(agent)).await {
+            match again(self.api.retry_policy(), || self.api.agent_roles(agent)).await {
                 Ok(Some(roles)) => Ok(AgentRoles::Held(roles)),
                 Ok(None) => Ok(AgentRoles::Unknown),
                 Err(e) if matches!(e.kind, ApiErrorKind::Forbidden { .. }) => {

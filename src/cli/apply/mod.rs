@@ -153,7 +153,7 @@ async fn tenant_rules(client: &Client, batch: &mut Batch, now: Timestamp) -> Res
 async fn signed_in(config: &Config) -> Result<Tenant> {
     let tenant = Tenant::connect(config).await?;
     // A token endpoint in passing trouble is given the tries a read gets.
-    if let Err(e) = crate::engine::again(|| tenant.client().sign_in()).await {
+    if let Err(e) = crate::engine::again(tenant.client().retry_policy(), || tenant.client().sign_in()).await {
         tenant.shutdown().await;
         return Err(anyhow::Error::new(e).context("signing in to the tenant"));
     }

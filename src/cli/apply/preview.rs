@@ -274,7 +274,7 @@ impl ContactCache {
             let Ok(id) = CampaignId::parse(campaign) else { continue };
             let mut query = ListQuery::<ContactFilter>::new().top(MAX_TOP);
             for _ in 0..MAX_PAGES {
-                let page = again(|| client.contacts(&id, &query)).await?.value;
+                let page = again(client.retry_policy(), || client.contacts(&id, &query)).await?.value;
                 let next = page.next_query(&query);
                 for contact in page.items {
                     cache.listed.insert((campaign.to_string(), contact.id.as_str().to_string()), contact);
@@ -315,7 +315,7 @@ impl ContactCache {
                 Ok(ids) => ids,
                 Err(e) => return Ok(broken(line, e)),
             };
-            match again(|| client.contact(&campaign, &id)).await {
+            match again(client.retry_policy(), || client.contact(&campaign, &id)).await {
                 Ok(reply) => reply.value,
                 Err(e) => return refused(line, Err(e)),
             }

@@ -103,14 +103,15 @@ impl<'a> TenantData<'a> {
 
     async fn matrix(&mut self) -> Result<&DispositionMatrix, ApiError> {
         if self.matrix.is_none() {
-            self.matrix = Some(again(|| self.client.dispositions()).await?.value);
+            self.matrix = Some(again(self.client.retry_policy(), || self.client.dispositions()).await?.value);
         }
         Ok(self.matrix.get_or_insert_with(DispositionMatrix::default))
     }
 
     async fn pause_reasons(&mut self) -> Result<&PauseReasons, ApiError> {
         if self.reasons.is_none() {
-            self.reasons = Some(again(|| self.client.pause_reasons()).await?.value);
+            self.reasons =
+                Some(again(self.client.retry_policy(), || self.client.pause_reasons()).await?.value);
         }
         Ok(self.reasons.get_or_insert_with(PauseReasons::default))
     }
@@ -120,7 +121,7 @@ impl<'a> TenantData<'a> {
         if !self.outcomes.contains_key(campaign) {
             // The id passed the local rules, so it parses.
             let matrix = match CampaignId::parse(campaign) {
-                Ok(id) => match again(|| self.client.campaign(&id)).await {
+                Ok(id) => match again(self.client.retry_policy(), || self.client.campaign(&id)).await {
                     Ok(reply) => Some(reply.value.outcome_matrix()),
                     Err(ApiError { kind: ApiErrorKind::NotFound { .. }, .. }) => None,
                     Err(e) => return Err(e),
@@ -155,7 +156,7 @@ impl<'a> TenantData<'a> {
             return Ok(None);
         }
         if !self.agents.contains_key(agent) {
-            match again(|| self.client.agent_roles(agent)).await {
+            match again(self.client.retry_policy(), || self.client.agent_roles(agent)).await {
                 Ok(roles) => _ = self.agents.insert(agent.clone(), roles),
                 Err(ApiError { kind: ApiErrorKind::Forbidden { .. }, .. }) => {
                     tracing::warn!("agent ids are not checked before writing: the client may not read users");

@@ -54,18 +54,22 @@ impl<'a> Targets<'a> {
 
     pub async fn user(&mut self, id: &UserId) -> Result<&mut User, ApiError> {
         let client = self.client;
-        held(&mut self.users, id, async { Ok(again(|| client.user(id)).await?.value) }).await
+        held(&mut self.users, id, async { Ok(again(client.retry_policy(), || client.user(id)).await?.value) })
+            .await
     }
 
     pub async fn interaction(&mut self, id: &InteractionId) -> Result<&mut Interaction, ApiError> {
         let client = self.client;
-        held(&mut self.interactions, id, async { Ok(again(|| client.interaction(id)).await?.value) }).await
+        held(&mut self.interactions, id, async {
+            Ok(again(client.retry_policy(), || client.interaction(id)).await?.value)
+        })
+        .await
     }
 
     pub async fn attributes(&mut self, id: &InteractionId) -> Result<&mut Map<String, Value>, ApiError> {
         let client = self.client;
         let read = async {
-            let snapshot = again(|| client.attributes(id)).await?.value;
+            let snapshot = again(client.retry_policy(), || client.attributes(id)).await?.value;
             Ok(snapshot.attributes.into_iter().map(|a| (a.key, a.value)).collect())
         };
         held(&mut self.attributes, id, read).await
@@ -74,7 +78,7 @@ impl<'a> Targets<'a> {
     pub async fn action(&mut self, id: &DataActionId) -> Result<&mut ActionState, ApiError> {
         let client = self.client;
         let read = async {
-            let action = again(|| client.data_action(id)).await?.value;
+            let action = again(client.retry_policy(), || client.data_action(id)).await?.value;
             Ok(ActionState { version: action.version, is_deprecated: action.is_deprecated })
         };
         held(&mut self.actions, id, read).await

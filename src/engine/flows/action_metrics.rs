@@ -22,13 +22,13 @@ pub(super) async fn metrics(ctx: &Ctx, named: &ActionRef, range: MetricsRange) -
     // The analytics query answers an unknown id with no rows, which would
     // read as an action that never ran: the action is read first, so one the
     // tenant does not have is refused as a new version or deprecation is.
-    let action = match again(|| ctx.api.data_action(&action_id)).await {
+    let action = match again(ctx.api.retry_policy(), || ctx.api.data_action(&action_id)).await {
         Ok(reply) => reply.value,
         Err(e) => return settle(&e).0,
     };
     let named = format!("{} ({action_id})", action.name);
     let query = MetricsQuery::daily(Some(action_id), range);
-    let rows = match again(|| ctx.api.data_action_metrics(&query)).await {
+    let rows = match again(ctx.api.retry_policy(), || ctx.api.data_action_metrics(&query)).await {
         Ok(reply) => reply.value,
         Err(e) => return settle(&e).0,
     };

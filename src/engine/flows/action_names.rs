@@ -56,7 +56,7 @@ pub(crate) async fn by_name(api: &Client) -> Result<BTreeMap<String, Vec<String>
     let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut query = ListQuery::<NoFilter>::new().top(MAX_TOP);
     for _ in 0..MAX_PAGES {
-        let page = again(|| api.data_actions(&query)).await?.value;
+        let page = again(api.retry_policy(), || api.data_actions(&query)).await?.value;
         let next = page.next_query(&query);
         for action in page.items {
             by_name.entry(action.name).or_default().push(action.id.as_str().to_string());
@@ -93,7 +93,7 @@ pub(crate) async fn deployed_since(
     let known_before = known_before.unwrap_or_default();
     let mut query = ListQuery::<NoFilter>::new().top(MAX_TOP);
     for _ in 0..MAX_PAGES {
-        let page = again(|| api.data_actions(&query)).await?.value;
+        let page = again(api.retry_policy(), || api.data_actions(&query)).await?.value;
         let next = page.next_query(&query);
         let found = page.items.into_iter().find(|a| {
             a.name == name

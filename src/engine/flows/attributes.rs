@@ -83,7 +83,7 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
     // The interaction is read beside its attributes only to name it in the
     // outcome; without it the id stands alone.
     let (read, interaction) = tokio::join!(
-        again(|| ctx.api.attributes(&update.interaction_id)),
+        again(ctx.api.retry_policy(), || ctx.api.attributes(&update.interaction_id)),
         ctx.api.interaction(&update.interaction_id)
     );
     let name = match interaction {
@@ -120,17 +120,20 @@ async fn apply(ctx: &Ctx, mut trail: Trail<'_>, interaction_id: &str, rows: &[At
         return outcome;
     }
     let intended = applied_to(&before, &update.entries);
-    let error = match again(|| ctx.api.update_attributes(&update, Some(key.clone()))).await {
-        Ok(reply) => {
-            let summary = applied_summary(&update, planned.as_deref(), &name, "");
-            let settled = Settled::new(Outcome::applied(summary))
-                .call(&reply.call)
-                .after(attributes_state(&held(&reply.value)));
-            return trail.finish(settled, started.elapsed()).await;
-        }
-        Err(e) => e,
-    };
-    let error = match unsettled(&error).then(|| again(|| ctx.api.attributes(&update.interaction_id))) {
+    let error =
+        match again(ctx.api.retry_policy(), || ctx.api.update_attributes(&update, Some(key.clone()))).await {
+            Ok(reply) => {
+                let summary = applied_summary(&update, planned.as_deref(), &name, "");
+                let settled = Settled::new(Outcome::applied(summary))
+                    .call(&reply.call)
+                    .after(attributes_state(&held(&reply.value)));
+                return trail.finish(settled, started.elapsed()).await;
+            }
+            Err(e) => e,
+        };
+    let error = match unsettled(&error)
+        .then(|| again(ctx.api.retry_policy(), || ctx.api.attributes(&update.interaction_id)))
+    {
         Some(read) => match read.await {
             Ok(now) if touched_as_intended(&held(&now.value), &intended, &update.entries) => {
                 let how = " (confirmed by reading it back)";

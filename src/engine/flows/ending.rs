@@ -121,9 +121,10 @@ const TRIES_AGAIN: u32 = 2;
 
 /// How long to wait before trying `error`'s call again, or `None` when it
 /// is not tried again. A wait the tenant asked for is never cut short, and
-/// one longer than the client waits out ends the change: its outcome names
-/// the wait, rather than the change going again before it is over.
-fn pause_before_trying_again(error: &ApiError, tried: u32) -> Option<Duration> {
+/// one longer than the client waits out (by its `policy`) ends the change:
+/// its outcome names the wait, rather than the change going again before
+/// it is over.
+fn pause_before_trying_again(error: &ApiError, tried: u32, policy: &RetryPolicy) -> Option<Duration> {
     if !unsettled(error) || tried >= TRIES_AGAIN {
         return None;
     }
@@ -131,7 +132,7 @@ fn pause_before_trying_again(error: &ApiError, tried: u32) -> Option<Duration> {
         ApiErrorKind::RateLimited { retry_after, .. } => *retry_after,
         _ => None,
     };
-    if asked.is_some_and(|wait| wait > RetryPolicy::default().max_retry_after) {
+    if asked.is_some_and(|wait| wait > policy.max_retry_after) {
         return None;
     }
     // Jittered, so the many calls one fault cut short (every call in flight
@@ -158,8 +159,10 @@ fn setback(error: &ApiError) -> Setback {
 /// The extra tries of one call: how many were made, and how many of its
 /// requests went unanswered over all of them, which the last error's own
 /// call does not know of.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(in crate::engine::flows) struct Tries {
+    /// The client's patience, which its extra tries keep to as well.
+    policy: RetryPolicy,
     tried: u32,
     unanswered: u32,
     /// When the first call failed: a timeout at the end then names the
@@ -168,19 +171,24 @@ pub(in crate::engine::flows) struct Tries {
 }
 
 impl Tries {
+    /// The extra tries of a call of a client with `policy`.
+    pub fn new(policy: &RetryPolicy) -> Self {
+        Self { policy: policy.clone(), tried: 0, unanswered: 0, first_failed: None }
+    }
+
     /// Whether to try again a call that failed with `error`, having waited
     /// a moment first, which the change's watcher is told of as the
     /// client's own retries are. `false` once it is no use: the tenant
     /// refused the call itself, or the tries are spent.
     pub async fn again(&mut self, error: &ApiError) -> bool {
-        let Some(pause) = pause_before_trying_again(error, self.tried) else {
+        let Some(pause) = pause_before_trying_again(error, self.tried, &self.policy) else {
             return false;
         };
         self.tried += 1;
         self.unanswered = self.unanswered.saturating_add(error.call.unanswered);
         self.first_failed.get_or_insert_with(Instant::now);
         // The wait before the call, then as long as the call itself may take.
-        let lasts = pause.saturating_add(RetryPolicy::default().deadline);
+        let lasts = pause.saturating_add(self.policy.deadline);
         let attempts = TRIES_AGAIN + 1;
         watch::tell(&Retrying { setback: setback(error), attempt: self.tried + 1, attempts, lasts });
         tokio::time::sleep(pause).await;
@@ -219,13 +227,13 @@ impl Drop for Tries {
 /// Runs `call` until it answers or fails in a way another try cannot mend
 /// (see [`Tries::again`]). For reads, which change nothing, and for writes sent
 /// with one idempotency key, which the tenant answers for the attempt that
-/// landed unanswered or applies now.
-pub(crate) async fn again<T, F, Fut>(mut call: F) -> Result<T, ApiError>
+/// landed unanswered or applies now. `policy` is the calling client's.
+pub(crate) async fn again<T, F, Fut>(policy: &RetryPolicy, mut call: F) -> Result<T, ApiError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, ApiError>>,
 {
-    let mut tries = Tries::default();
+    let mut tries = Tries::new(policy);
     loop {
         match call().await {
             Err(e) if tries.again(&e).await => {}
@@ -257,14 +265,16 @@ mod tests {
     /// how long the tenant was waited for in all, not the last call's 8 s.
     #[tokio::test(start_paused = true)]
     async fn a_timeout_after_extra_tries_names_the_whole_wait() {
-        let mut tries = Tries::default();
+        let mut tries = Tries::new(&RetryPolicy::default());
         while tries.again(&timed_out(8)).await {
             tokio::time::advance(Duration::from_secs(8)).await;
         }
         let ApiErrorKind::Timeout { after, .. } = tries.carry(timed_out(8)).kind else { unreachable!() };
         assert!(after >= Duration::from_secs(8 * 3), "{after:?}");
         assert_eq!(after.subsec_nanos(), 0, "whole seconds, as the sentence says them");
-        let ApiErrorKind::Timeout { after, .. } = Tries::default().carry(timed_out(8)).kind else {
+        let ApiErrorKind::Timeout { after, .. } =
+            Tries::new(&RetryPolicy::default()).carry(timed_out(8)).kind
+        else {
             unreachable!()
         };
         assert_eq!(after, Duration::from_secs(8), "with no extra try, the call's own wait");
@@ -290,7 +300,7 @@ mod tests {
     async fn an_extra_try_is_told_to_the_watcher_and_ends_with_the_call() {
         let heard = std::sync::Arc::new(Heard::default());
         watch::watched(heard.clone(), async {
-            let mut tries = Tries::default();
+            let mut tries = Tries::new(&RetryPolicy::default());
             assert!(tries.again(&timed_out(8)).await);
         })
         .await;
@@ -318,13 +328,28 @@ mod tests {
 
     #[test]
     fn a_wait_the_tenant_asked_for_is_waited_out_or_ends_the_change() {
+        let policy = RetryPolicy::default();
         for _ in 0..50 {
-            let wait = pause_before_trying_again(&limited(Some(20)), 0).expect("20 s is waited out");
+            let wait = pause_before_trying_again(&limited(Some(20)), 0, &policy).expect("20 s is waited out");
             assert!(wait >= Duration::from_secs(20), "tried again after {wait:?}, before the 20 s asked");
-            let bare = pause_before_trying_again(&limited(None), 0).expect("a bare 429 is tried again");
+            let bare =
+                pause_before_trying_again(&limited(None), 0, &policy).expect("a bare 429 is tried again");
             assert!(bare < Duration::from_secs(2), "{bare:?}");
         }
-        assert_eq!(pause_before_trying_again(&limited(Some(45)), 0), None, "longer than the client waits");
-        assert_eq!(pause_before_trying_again(&limited(Some(1)), TRIES_AGAIN), None, "the tries are spent");
+        let longer = pause_before_trying_again(&limited(Some(45)), 0, &policy);
+        assert_eq!(longer, None, "longer than the client waits");
+        let spent = pause_before_trying_again(&limited(Some(1)), TRIES_AGAIN, &policy);
+        assert_eq!(spent, None, "the tries are spent");
+    }
+
+    /// The longest wait the client is configured to wait out is the one the
+    /// engine's extra tries keep to, longer or shorter than the default.
+    #[test]
+    fn the_clients_configured_patience_is_the_engines() {
+        let patient = RetryPolicy { max_retry_after: Duration::from_secs(60), ..RetryPolicy::default() };
+        let wait = pause_before_trying_again(&limited(Some(45)), 0, &patient).expect("45 s is within 60 s");
+        assert!(wait >= Duration::from_secs(45), "{wait:?}");
+        let hasty = RetryPolicy { max_retry_after: Duration::from_secs(10), ..RetryPolicy::default() };
+        assert_eq!(pause_before_trying_again(&limited(Some(20)), 0, &hasty), None, "20 s is past 10 s");
     }
 }

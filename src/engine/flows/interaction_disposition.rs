@@ -121,7 +121,8 @@ async fn write(
     key: &IdempotencyKey,
     started: Instant,
 ) -> Outcome {
-    let (mut conflicts, mut tries) = (Conflicts::new(ctx.config.conflict_retries), Tries::default());
+    let (mut conflicts, mut tries) =
+        (Conflicts::new(ctx.config.conflict_retries), Tries::new(ctx.api.retry_policy()));
     loop {
         let error = match ctx.api.set_dispositions(change, &etag, Some(key.clone())).await {
             Ok(reply) => return trail.finish(holds(change, &reply, started, ""), started.elapsed()).await,
@@ -241,7 +242,7 @@ fn refused(reason: impl std::fmt::Display) -> Settled<'static> {
 /// Reads the interaction, which must be closed; a read that went unsettled
 /// (a revoked token, a 5xx, no answer) is tried again.
 async fn read<'c>(ctx: &Ctx, change: &InteractionDisposition) -> Result<Reply<Interaction>, Settled<'c>> {
-    let reply = again(|| ctx.api.interaction(&change.interaction_id)).await;
+    let reply = again(ctx.api.retry_policy(), || ctx.api.interaction(&change.interaction_id)).await;
     let reply = reply.map_err(|e| {
         let (outcome, class) = settle(&e);
         Settled::new(outcome).class(class)

@@ -78,7 +78,7 @@ async fn dispositions(
     wanted: &[DispositionFacts],
 ) -> Result<Found, Unreadable> {
     let id = InteractionId::parse(&target.id)?;
-    let held = again(|| api.interaction(&id)).await?.value.dispositions;
+    let held = again(api.retry_policy(), || api.interaction(&id)).await?.value.dispositions;
     let state = dispositions_state(&held);
     Ok(if same_dispositions(&held, wanted) {
         let webhook = announcements::interaction_disposition(id.as_str(), &held, None);
@@ -95,7 +95,7 @@ async fn attributes(
     after: &Map<String, Value>,
 ) -> Result<Found, Unreadable> {
     let id = InteractionId::parse(&target.id)?;
-    let snapshot = again(|| api.attributes(&id)).await?.value;
+    let snapshot = again(api.retry_policy(), || api.attributes(&id)).await?.value;
     let held: Map<String, Value> = snapshot.attributes.into_iter().map(|a| (a.key, a.value)).collect();
     let state = attributes_state(&held);
     Ok(match attribute_difference(before, after, &held) {
@@ -128,7 +128,7 @@ async fn deployed(
 
 async fn data_action_version(api: &Client, target: &Target, version: &str) -> Result<Found, Unreadable> {
     let id = DataActionId::parse(&target.id)?;
-    let action = again(|| api.data_action(&id)).await?.value;
+    let action = again(api.retry_policy(), || api.data_action(&id)).await?.value;
     let state = json!({ "version": action.version.to_string(), "isDeprecated": action.is_deprecated });
     let held = action.version.to_string() == version || action.versions.iter().any(|v| v.version == version);
     Ok(if held {
@@ -140,7 +140,7 @@ async fn data_action_version(api: &Client, target: &Target, version: &str) -> Re
 
 async fn deprecated(api: &Client, target: &Target) -> Result<Found, Unreadable> {
     let id = DataActionId::parse(&target.id)?;
-    let action = again(|| api.data_action(&id)).await?.value;
+    let action = again(api.retry_policy(), || api.data_action(&id)).await?.value;
     let state = json!({ "version": action.version.to_string(), "isDeprecated": action.is_deprecated });
     Ok(if action.is_deprecated {
         Found::Applied { state, webhook: None, detail: "the action is deprecated".into() }
@@ -152,7 +152,7 @@ async fn deprecated(api: &Client, target: &Target) -> Result<Found, Unreadable> 
 async fn outcome_code(api: &Client, target: &Target, code: &str) -> Result<Found, Unreadable> {
     let campaign = CampaignId::parse(target.campaign.as_deref().unwrap_or_default())?;
     let id = ContactId::parse(&target.id)?;
-    let contact = again(|| api.contact(&campaign, &id)).await?.value;
+    let contact = again(api.retry_policy(), || api.contact(&campaign, &id)).await?.value;
     let state = json!({ "outcomeCode": contact.outcome_code, "agentId": contact.agent_id });
     Ok(if contact.outcome_code.as_deref() == Some(code) {
         let webhook = announcements::contact_disposition(
@@ -177,7 +177,7 @@ async fn agent_status(
     shown_before: bool,
 ) -> Result<Found, Unreadable> {
     let id = UserId::parse(&target.id)?;
-    let user = again(|| api.user(&id)).await?.value;
+    let user = again(api.retry_policy(), || api.user(&id)).await?.value;
     let state = agent_state(&user.status, user.pause_reason.as_deref());
     let now = Timestamp::now();
     // A landed write ends a wrap-up (or is refused during one), so an agent
@@ -217,7 +217,7 @@ async fn agent_status(
 }
 
 async fn registered(api: &Client, name: &str, uri: &str) -> Result<Found, Unreadable> {
-    let hooks = again(|| api.webhooks()).await?.value;
+    let hooks = again(api.retry_policy(), || api.webhooks()).await?.value;
     Ok(match hooks.iter().find(|h| h.name == name && h.uri == uri) {
         // Its listener went with the crash; the next watch removes it.
         Some(hook) => Found::Applied {
@@ -233,7 +233,7 @@ async fn registered(api: &Client, name: &str, uri: &str) -> Result<Found, Unread
 }
 
 async fn removed(api: &Client, target: &Target) -> Result<Found, Unreadable> {
-    let hooks = again(|| api.webhooks()).await?.value;
+    let hooks = again(api.retry_policy(), || api.webhooks()).await?.value;
     Ok(if hooks.iter().any(|h| h.id.as_str() == target.id) {
         Found::NotApplied { state: json!({ "removed": false }), detail: "the tenant still holds it".into() }
     } else {

@@ -150,7 +150,7 @@ impl Flow<'_> {
     }
 
     async fn read(&self, change: &AgentStatusChange) -> Result<Reply<User>, ApiError> {
-        again(|| self.ctx.api.user(&change.user_id)).await
+        again(self.ctx.api.retry_policy(), || self.ctx.api.user(&change.user_id)).await
     }
 
     /// The payload against the tenant's pause reasons, read again once when
@@ -196,7 +196,8 @@ impl Flow<'_> {
     /// elsewhere (an agent who took a call) is not overwritten, and a
     /// refusal that was not about the tag is reported with the tenant's words.
     async fn write(&mut self, change: &AgentStatusChange, mut user: User, key: IdempotencyKey) -> Ending {
-        let (mut conflicts, mut tries) = (Conflicts::new(self.ctx.config.conflict_retries), Tries::default());
+        let (mut conflicts, mut tries) =
+            (Conflicts::new(self.ctx.config.conflict_retries), Tries::new(self.ctx.api.retry_policy()));
         loop {
             let written = self.ctx.api.set_agent_status(change, user.etag.as_ref(), Some(key.clone())).await;
             let error = match written {

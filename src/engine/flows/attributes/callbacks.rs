@@ -138,7 +138,7 @@ pub(super) async fn tidy(ctx: &Ctx) {
 /// Removes registrations an earlier run of this console left behind; true
 /// when none is left.
 async fn remove_leftovers(ctx: &Ctx, command: &CommandId, instance: &str) -> bool {
-    let hooks = match again(|| ctx.api.webhooks()).await {
+    let hooks = match again(ctx.api.retry_policy(), || ctx.api.webhooks()).await {
         Ok(reply) => reply.value,
         Err(e) => {
             tracing::warn!("could not list webhook registrations to remove leftovers: {e}");

@@ -32,7 +32,7 @@ pub(super) async fn register(
     let intended = json!({ "name": registration.name, "uri": registration.uri.as_str() });
     trail.intent(request, &body, None, Some(intended)).await?;
     // One key for every try, so a retried registration is made once.
-    match again(|| ctx.api.register_webhook(registration, Some(key.clone()))).await {
+    match again(ctx.api.retry_policy(), || ctx.api.register_webhook(registration, Some(key.clone()))).await {
         Ok(reply) => {
             let hook = reply.value;
             let summary = format!("registered webhook {} for attribute callbacks to {}", hook.id, hook.uri);

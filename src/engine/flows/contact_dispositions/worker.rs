@@ -146,7 +146,8 @@ impl Worker<'_> {
     /// decides anew, within the configured number of retries.
     async fn write(&self, trail: &mut Trail<'_>, before: &Contact, key: IdempotencyKey) -> Ending {
         let mut etag = before.etag.clone();
-        let (mut conflicts, mut tries) = (Conflicts::new(self.ctx.config.conflict_retries), Tries::default());
+        let (mut conflicts, mut tries) =
+            (Conflicts::new(self.ctx.config.conflict_retries), Tries::new(self.client.retry_policy()));
         loop {
             let written =
                 paced(self.ctx, self.places, false, self.campaign(), self.cancel.cancelled(), || {
@@ -205,7 +206,7 @@ impl Worker<'_> {
     /// queues behind the batch's writes; see `places`), or again.
     async fn read(&self, first: bool) -> Result<Reply<Contact>, ApiError> {
         let d = self.d;
-        again(|| async move {
+        again(self.client.retry_policy(), || async move {
             // A read sees its campaign's pause out: the first is stopped by
             // the cancel around it, and a read again comes before a write.
             let Ok(read) =

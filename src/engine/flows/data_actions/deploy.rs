@@ -60,7 +60,9 @@ pub(super) async fn deploy(ctx: &Ctx, id: &CommandId, draft: &DataActionDraft) -
     }
     // One key for every try, so a retried deploy still creates one action.
     let (deployed, call, how) =
-        match again(|| ctx.api.deploy_data_action(&definition, Some(key.clone()))).await {
+        match again(ctx.api.retry_policy(), || ctx.api.deploy_data_action(&definition, Some(key.clone())))
+            .await
+        {
             Ok(reply) => (reply.value, reply.call, ""),
             Err(e) if unsettled(&e) => {
                 let found = action_names::deployed_since(

@@ -158,7 +158,7 @@ async fn patch(ctx: &Ctx, id: &CommandId, named: &ActionRef, version: Option<&st
         Err(Unresolved::Api(e)) => return failed(trail, &e, started).await,
     };
     trail.retarget(Target::new(TargetKind::DataAction, action_id.as_str()));
-    let current = match again(|| ctx.api.data_action(&action_id)).await {
+    let current = match again(ctx.api.retry_policy(), || ctx.api.data_action(&action_id)).await {
         Ok(current) => current,
         Err(e) => return failed(trail, &e, started).await,
     };
@@ -180,7 +180,8 @@ async fn patch(ctx: &Ctx, id: &CommandId, named: &ActionRef, version: Option<&st
     if let Err(outcome) = trail.intent(request, &body, Some(before), Some(change.intended())).await {
         return outcome;
     }
-    let (mut conflicts, mut tries) = (Conflicts::new(ctx.config.conflict_retries), Tries::default());
+    let (mut conflicts, mut tries) =
+        (Conflicts::new(ctx.config.conflict_retries), Tries::new(ctx.api.retry_policy()));
     loop {
         let error = match change.send(ctx, &action_id, etag.as_ref(), &key).await {
             Ok(reply) => {
@@ -205,7 +206,7 @@ async fn patch(ctx: &Ctx, id: &CommandId, named: &ActionRef, version: Option<&st
             return trail.finish(settled, started.elapsed()).await;
         }
         conflicts.pause().await;
-        let fresh = match again(|| ctx.api.data_action(&action_id)).await {
+        let fresh = match again(ctx.api.retry_policy(), || ctx.api.data_action(&action_id)).await {
             Ok(fresh) => fresh,
             Err(e) => return failed(trail, &e, started).await,
         };
@@ -240,7 +241,7 @@ async fn read_back(
     if !unsettled(error) {
         return failed(trail, error, started).await;
     }
-    match again(|| ctx.api.data_action(action_id)).await {
+    match again(ctx.api.retry_policy(), || ctx.api.data_action(action_id)).await {
         Ok(now)
             if matches!(change.fit(&now.value.version, now.value.is_deprecated), PatchFit::InPlace(_)) =>
         {
