@@ -2,19 +2,19 @@
 
 use super::Outcome;
 use crate::engine::skip::SkipKey;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// A batch's report, with document 001's definitions: `processed` counts the
 /// targets a write was attempted for, `accuracy_rate_percent` is successful
 /// over processed, `average_latency_ms` averages the successful writes, both
 /// rounded to two places as the document rounds them. Only [`count`]
-/// changes the counts, so they always agree with each other; the fields
-/// are read through the methods of their names.
+/// changes the counts, so they always agree with each other, and the rates
+/// are worked out from them when read, so they cannot disagree with them;
+/// the fields are read through the methods of their names.
 ///
 /// [`count`]: BatchReport::count
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BatchReport {
     total: usize,
     processed: usize,
@@ -28,13 +28,48 @@ pub struct BatchReport {
     unwritten: usize,
     /// Skipped targets by reason key (`duplicate`, `dialer_state`, `unchanged`…).
     skipped: BTreeMap<SkipKey, usize>,
-    accuracy_rate_percent: f64,
-    average_latency_ms: f64,
     /// Stopped by the supervisor before every target was tried.
     cancelled: bool,
     /// The successful writes' latencies summed, and how many were timed.
-    #[serde(skip)]
     timed: (f64, usize),
+}
+
+/// The report as the JSON reports show it: the counts, then the rates
+/// worked out from them.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Shown<'a> {
+    total: usize,
+    processed: usize,
+    successful: usize,
+    failed: usize,
+    unwritten: usize,
+    skipped: &'a BTreeMap<SkipKey, usize>,
+    accuracy_rate_percent: f64,
+    average_latency_ms: f64,
+    cancelled: bool,
+}
+
+impl Serialize for BatchReport {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Shown {
+            total: self.total,
+            processed: self.processed,
+            successful: self.successful,
+            failed: self.failed,
+            unwritten: self.unwritten,
+            skipped: &self.skipped,
+            accuracy_rate_percent: self.accuracy_rate_percent(),
+            average_latency_ms: self.average_latency_ms(),
+            cancelled: self.cancelled,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// `x` rounded to two places, as document 001 rounds its rates.
+fn two_places(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
 }
 
 /// Whether a target's write went to the tenant, as a batch report counts it.
@@ -65,15 +100,6 @@ impl BatchReport {
                 self.failed += 1;
             }
         }
-        let two_places = |x: f64| (x * 100.0).round() / 100.0;
-        self.accuracy_rate_percent = match self.processed {
-            0 => 0.0,
-            n => two_places(self.successful as f64 * 100.0 / n as f64),
-        };
-        self.average_latency_ms = match self.timed {
-            (_, 0) => 0.0,
-            (sum, n) => two_places(sum / n as f64),
-        };
     }
 
     /// Says whether the supervisor stopped the batch before every target
@@ -119,13 +145,19 @@ impl BatchReport {
     /// Successful over processed, in percent, to two places; 0 when none
     /// was processed.
     pub fn accuracy_rate_percent(&self) -> f64 {
-        self.accuracy_rate_percent
+        match self.processed {
+            0 => 0.0,
+            n => two_places(self.successful as f64 * 100.0 / n as f64),
+        }
     }
 
     /// The successful writes' average latency, to two places; 0 when none
     /// was timed.
     pub fn average_latency_ms(&self) -> f64 {
-        self.average_latency_ms
+        match self.timed {
+            (_, 0) => 0.0,
+            (sum, n) => two_places(sum / n as f64),
+        }
     }
 
     /// Stopped by the supervisor before every target was tried.
@@ -155,6 +187,13 @@ mod tests {
         assert_eq!(r.skipped_total(), 2);
         assert_eq!(r.accuracy_rate_percent(), 66.67, "rounded to two places");
         assert_eq!(r.average_latency_ms(), 20.05);
-        assert!(Finished::Batch(r).has_failures(), "a contact not found did not go through");
+        assert!(Finished::Batch(r.clone()).has_failures(), "a contact not found did not go through");
+        // The JSON reports show the counts, then the rates worked out from them.
+        let shown = serde_json::to_string(&r).expect("a report serializes");
+        let written = r#"{"total":6,"processed":3,"successful":2,"failed":1,"unwritten":1,"skipped":{"#;
+        assert!(shown.starts_with(written), "{shown}");
+        assert!(
+            shown.ends_with(r#"},"accuracyRatePercent":66.67,"averageLatencyMs":20.05,"cancelled":false}"#)
+        );
     }
 }
