@@ -354,24 +354,3 @@ async fn a_wrap_up_code_for_an_agent_already_in_the_status_is_sent() {
     assert!(unchanged.text().contains("is already Available"), "{unchanged}");
     rig.stop().await;
 }
-
-/// The tenant keeps `autoAvailable` for the agent's next wrap-up, and a user
-/// read does not show it: a change asking for it, to an agent already in
-/// the status, is sent, and the tenant keeps it.
-#[tokio::test]
-async fn an_auto_available_for_an_agent_already_in_the_status_is_sent_and_kept() {
-    let mut rig = Rig::quiet().await;
-    let (_, paused) = outcome(&mut rig, draft(AGENT, "Break", "Queue Full")).await;
-    assert!(paused.is_applied(), "{paused:?}");
-    let auto = AgentStatusDraft { auto_available: true, ..draft(AGENT, "Break", "Queue Full") };
-    let (id, sent) = outcome(&mut rig, auto).await;
-    assert!(sent.is_applied(), "not skipped as already Break (Queue Full): {sent:?}");
-    assert_eq!(kinds(&rig.audit_records(), &id), [RecordKind::Intent, RecordKind::Outcome]);
-    assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 2, "both changed the tenant");
-
-    let tenant = &rig.sandbox.state().tenant;
-    tenant.start_wrap_up(AGENT, Duration::ZERO).expect("the agent");
-    let after = tenant.user(AGENT).expect("the agent").value;
-    assert_eq!(after.status, AgentStatus::Available, "the wrap-up ended as the flag kept asks");
-    rig.stop().await;
-}

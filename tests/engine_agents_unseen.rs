@@ -29,7 +29,8 @@ fn paused(sandbox: &Sandbox) {
 /// Every PUT of the agent's status is answered with a gateway's error and
 /// never reaches the tenant. The agent was on that Break already, so the
 /// read after it shows the Break whether the write landed or not: the flow
-/// does not take it as landed. Its intent records the flag it asked for.
+/// does not take it as landed. Its intent records the code and the flag it
+/// asked for.
 #[tokio::test]
 async fn a_write_to_an_agent_already_so_is_not_confirmed_by_reading_it_back() {
     let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox binds 127.0.0.1:0");
@@ -43,6 +44,7 @@ async fn a_write_to_an_agent_already_so_is_not_confirmed_by_reading_it_back() {
         user_id: AGENT.into(),
         status: "Break".into(),
         pause_reason: REASON.into(),
+        wrap_up_code: "FOLLOW_UP".into(),
         auto_available: true,
         ..Default::default()
     };
@@ -56,7 +58,9 @@ async fn a_write_to_an_agent_already_so_is_not_confirmed_by_reading_it_back() {
     assert_eq!(sent.entry.before, Some(json!({"status": "Break", "pauseReason": REASON})));
     assert_eq!(
         sent.entry.after,
-        Some(json!({"status": "Break", "pauseReason": REASON, "autoAvailable": true}))
+        Some(
+            json!({"status": "Break", "pauseReason": REASON, "wrapUpCode": "FOLLOW_UP", "autoAvailable": true})
+        )
     );
     rig.stop().await;
 }

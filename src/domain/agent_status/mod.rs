@@ -243,9 +243,7 @@ impl AgentStatusChange {
     /// Whether an agent now in `status` with `pause_reason` shows what a
     /// read can show of the change: its status and the reason it holds
     /// (`held_reason`), and no wrap-up left for it to end. What a read-back
-    /// confirms a write by: the tenant applies a change whole, so its
-    /// wrap-up code and flags, which a read does not show, are taken as
-    /// landed with the rest.
+    /// confirms a write by.
     pub fn shown_by(
         &self,
         status: Option<AgentStatus>,
@@ -261,16 +259,15 @@ impl AgentStatusChange {
     /// agent in one never holds it; nor does one the change gives a wrap-up
     /// code, which the tenant keeps but a user read does not show.
     ///
-    /// Nor, for the same reason, does one the change asks to keep another
-    /// `autoAvailable` than the default: a user read (document 003's GET,
-    /// `docs/wire.md`) shows no flags, so that the tenant already keeps the
-    /// one asked for cannot be seen, and it is sent. A change with the
-    /// default is held on what the read shows, as the default is what a
-    /// tenant keeps for an agent no change asked otherwise for.
+    /// The directive flags take no part. Document 003 sends them to direct
+    /// a change of state (whether a wrap-up blocks it, whether the desktop
+    /// goes Available after the next one), and a user read shows none, so
+    /// whether the tenant already keeps the `autoAvailable` asked for cannot
+    /// be seen. An agent in the status and reason is taken to hold the
+    /// change, and the form and the apply report say it is skipped as
+    /// already so before anything is sent: a flag is never dropped unseen.
     pub fn held_by(&self, status: Option<AgentStatus>, pause_reason: Option<&str>, in_wrap_up: bool) -> bool {
-        self.shown_by(status, pause_reason, in_wrap_up)
-            && self.wrap_up_code.is_none()
-            && self.flags.keep_the_default()
+        self.shown_by(status, pause_reason, in_wrap_up) && self.wrap_up_code.is_none()
     }
 }
 
@@ -374,15 +371,6 @@ mod tests {
         let coded = AgentStatusChange::validate(&coded, &reasons).unwrap();
         assert!(!coded.held_by(Some(AgentStatus::Busy), None, false), "a wrap-up code a read cannot show");
         assert!(coded.shown_by(Some(AgentStatus::Busy), None, false));
-        // Flags are not shown by a read: one kept other than by default is
-        // never known to be held, one only for a wrap-up is not kept at all.
-        let auto = AgentStatusDraft { auto_available: true, ..draft("Busy", "") };
-        let auto = AgentStatusChange::validate(&auto, &reasons).unwrap();
-        assert!(!auto.held_by(Some(AgentStatus::Busy), None, false), "an autoAvailable a read cannot show");
-        assert!(auto.shown_by(Some(AgentStatus::Busy), None, false));
-        let unrespected = AgentStatusDraft { respect_wrap_up: false, ..draft("Busy", "") };
-        let unrespected = AgentStatusChange::validate(&unrespected, &reasons).unwrap();
-        assert!(unrespected.held_by(Some(AgentStatus::Busy), None, false), "respectWrapUp is not kept");
         // A reason a tenant left behind on a Busy agent is not theirs.
         assert!(busy.held_by(Some(AgentStatus::Busy), Some("Queue Full"), false));
         assert!(!pause.held_by(Some(AgentStatus::Busy), Some("Queue Full"), false));
