@@ -17,7 +17,7 @@ pub(crate) enum Ended {
     /// The flow's task panicked: it reported no end, so the engine must, or
     /// the command would wait for its outcome for ever; `tally` holds what
     /// a batch reported before.
-    Panicked { id: CommandId, message: String, tally: Arc<Tally> },
+    Panicked { id: CommandId, message: String, tally: Arc<Tally>, cancelled: bool },
 }
 
 #[derive(Default)]
@@ -58,10 +58,10 @@ impl InFlight {
             Err(e) => (e.id(), Some(panic_message(e))),
         };
         let id = self.commands.remove(&task)?;
-        let (_, tally) = self.stops.remove(&id)?;
+        let (stop, tally) = self.stops.remove(&id)?;
         Some(match panic {
             None => Ended::Done,
-            Some(message) => Ended::Panicked { id, message, tally },
+            Some(message) => Ended::Panicked { id, message, tally, cancelled: stop.is_cancelled() },
         })
     }
 }

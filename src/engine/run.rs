@@ -9,7 +9,7 @@ use super::in_flight::{Ended, InFlight};
 use super::metrics::spawn_publisher;
 use super::outbox::Deliverer;
 use super::refresh::Refresher;
-use super::tally::Tally;
+use super::tally::{Claim, CutShort, Tally};
 use super::webhooks;
 use crate::engine::outbox::OutboxStatus;
 use std::sync::Arc;
@@ -94,9 +94,11 @@ pub(crate) async fn serve(
                 None => (closing, heard_all) = (true, true),
             },
             Some(ended) = flows.next() => {
-                if let Ended::Panicked { id, message, tally } = ended {
+                if let Ended::Panicked { id, message, tally, cancelled } = ended {
                     tracing::error!(command = %id, "a change's task panicked: {message}");
-                    for event in panicked(id, &tally) {
+                    let (events, claims) = panicked(id, &tally, cancelled);
+                    release(&ctx, &claims);
+                    for event in events {
                         ctx.emit(event).await;
                     }
                 }
@@ -119,21 +121,35 @@ const PANICKED: &str = "the console met an internal fault while making this chan
      says where); it may have reached the tenant: look at the target before sending it again (the next start \
      reads back what the audit log shows was sent)";
 
+/// A target of a batch whose task panicked before starting it.
+const PANICKED_UNSTARTED: &str = "the console met an internal fault while making this batch and stopped it \
+     before this target was started (the log file says where); nothing of it was sent: send it again";
+
 /// What the engine tells of a command whose task panicked: a batch's
 /// targets it had not reported, each failed, then its report counting them
-/// with the rest; any other change's one outcome.
-fn panicked(id: CommandId, tally: &Tally) -> Vec<Event> {
-    let outcome = Outcome::failed(PANICKED);
-    let Some(cut) = tally.cut(&outcome) else {
-        return vec![answer(id, outcome)];
+/// with the rest; any other change's one outcome. With them, the contacts
+/// the batch held in the session's set and did not finish.
+fn panicked(id: CommandId, tally: &Tally, cancelled: bool) -> (Vec<Event>, Vec<Claim>) {
+    let (started, unstarted) = (Outcome::failed(PANICKED), Outcome::failed(PANICKED_UNSTARTED));
+    let Some(cut) = tally.cut(&CutShort { started: &started, unstarted: &unstarted, cancelled }) else {
+        return (vec![answer(id, started)], Vec::new());
     };
     let mut events: Vec<Event> = cut
         .unreported
         .into_iter()
-        .map(|(item, target)| Event::ItemFinished { id: id.clone(), item, target, outcome: outcome.clone() })
+        .map(|(item, target, outcome)| Event::ItemFinished { id: id.clone(), item, target, outcome })
         .collect();
     events.push(Event::Finished { id, result: cut.result });
-    events
+    (events, cut.claims)
+}
+
+/// Lets go of contacts a batch held in the session's set of those processed
+/// and did not finish, so that a later batch this session may send them.
+fn release(ctx: &Ctx, claims: &[Claim]) {
+    let mut processed = ctx.processed_contacts.lock().unwrap_or_else(|p| p.into_inner());
+    for claim in claims {
+        processed.remove(claim);
+    }
 }
 
 /// The end of a command that has one outcome and no target of its own.
@@ -232,12 +248,19 @@ mod tests {
         let tally = Arc::new(Tally::of(&Change::ContactDispositions(items)));
         let mut flows = InFlight::default();
         let counting = Arc::clone(&tally);
+        let second = base.item(1);
         flows.spawn(base.clone(), (CancellationToken::new(), Arc::clone(&tally)), async move {
+            for item in [&first, &second] {
+                counting.started(item, Some(("k".into(), item.to_string())));
+            }
             counting.count(&first, &Outcome::applied("ok"), Write::Sent { latency_ms: Some(5.0) });
             panic!("index 3 out of range");
         });
-        let Some(Ended::Panicked { id, tally, .. }) = flows.next().await else { panic!("the task panicked") };
-        let events = panicked(id, &tally);
+        let Some(Ended::Panicked { id, tally, cancelled, .. }) = flows.next().await else {
+            panic!("the task panicked")
+        };
+        let (events, claims) = panicked(id, &tally, cancelled);
+        assert_eq!(claims, [("k".to_string(), base.item(1).to_string())], "the one started is let go");
         let items: Vec<(&CommandId, &Outcome)> = events
             .iter()
             .filter_map(|e| match e {
@@ -247,20 +270,24 @@ mod tests {
             .collect();
         assert_eq!(
             items,
-            [(&base.item(1), &Outcome::failed(PANICKED)), (&base.item(2), &Outcome::failed(PANICKED))]
+            [
+                (&base.item(1), &Outcome::failed(PANICKED)),
+                (&base.item(2), &Outcome::failed(PANICKED_UNSTARTED))
+            ]
         );
         let Some(Event::Finished { id, result: Finished::Batch(report) }) = events.last() else {
             panic!("the batch ends with its report: {events:?}")
         };
         assert_eq!(*id, base);
-        assert_eq!((report.total(), report.successful(), report.failed()), (3, 1, 2));
+        assert_eq!((report.total(), report.successful(), report.failed(), report.unwritten()), (3, 1, 1, 1));
         assert!(Finished::Batch(report.clone()).has_failures());
     }
 
     #[test]
     fn a_single_change_whose_task_panicked_ends_failed() {
         let id = CommandId::derived([b"one".as_slice()]);
-        let events = panicked(id.clone(), &Tally::of(&Change::WatchAttributes));
+        let (events, claims) = panicked(id.clone(), &Tally::of(&Change::WatchAttributes), false);
+        assert!(claims.is_empty());
         let [Event::Finished { id: of, result: Finished::Single { outcome, .. } }] = events.as_slice() else {
             panic!("one outcome: {events:?}")
         };

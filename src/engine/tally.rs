@@ -1,13 +1,18 @@
 //! What a batch has reported so far, kept where the engine's task can read
 //! it: a batch whose own task panics is ended from it, each target it had
 //! not reported counted as failed, so its report still covers every target.
+//! A target it had started may have been sent; one it had not, was not.
 
 use super::audit::Target;
 use super::command::{Change, CommandId};
 use super::event::{BatchReport, Finished, Outcome, Write};
 use super::flows;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
+
+/// A contact as the session's set of those processed holds it: (campaign,
+/// contact).
+pub(crate) type Claim = (String, String);
 
 /// A command's targets and the outcomes it has counted of them.
 pub(crate) struct Tally {
@@ -21,14 +26,28 @@ pub(crate) struct Tally {
 struct Counted {
     report: BatchReport,
     reported: HashSet<CommandId>,
+    /// Targets started and not reported yet, each contact's with the place
+    /// it took in the session's set.
+    started: HashMap<CommandId, Option<Claim>>,
 }
 
-/// How a batch whose task panicked ends: the targets it had not reported,
-/// and the report that counts them with the rest.
+/// How a batch whose task panicked ends: each target it had not reported,
+/// with its outcome; the contacts among them to let go from the session's
+/// set, since none is done; and the report that counts them with the rest.
 #[derive(Debug)]
 pub(crate) struct Cut {
-    pub unreported: Vec<(CommandId, Target)>,
+    pub unreported: Vec<(CommandId, Target, Outcome)>,
+    pub claims: Vec<Claim>,
     pub result: Finished,
+}
+
+/// The outcomes of a cut batch's targets: those it had started, which may
+/// have been sent, and those it had not.
+pub(crate) struct CutShort<'a> {
+    pub started: &'a Outcome,
+    pub unstarted: &'a Outcome,
+    /// The supervisor had cancelled the batch before it stopped.
+    pub cancelled: bool,
 }
 
 impl Tally {
@@ -50,11 +69,19 @@ impl Tally {
         Self { members, counted: Mutex::default() }
     }
 
-    /// Counts one target's outcome; returns how many are counted now.
+    /// The batch has started `item`, which may be sent from now on; a
+    /// contact with the place it took in the session's set.
+    pub fn started(&self, item: &CommandId, claim: Option<Claim>) {
+        self.counted.lock().unwrap_or_else(|p| p.into_inner()).started.insert(item.clone(), claim);
+    }
+
+    /// Counts one target's outcome; returns how many are counted now. The
+    /// flow has dealt with its place in the session's set.
     pub fn count(&self, item: &CommandId, outcome: &Outcome, write: Write) -> usize {
         let mut counted = self.counted.lock().unwrap_or_else(|p| p.into_inner());
         counted.report.count(outcome, write);
         counted.reported.insert(item.clone());
+        counted.started.remove(item);
         counted.report.total()
     }
 
@@ -63,21 +90,33 @@ impl Tally {
         self.counted.lock().unwrap_or_else(|p| p.into_inner()).report.clone()
     }
 
-    /// Ends a batch after its task panicked: each target not reported
-    /// ends with `outcome`, counted as a failed write, since the task may
-    /// have sent it before it stopped. `None` for a change that ends with
-    /// one outcome.
-    pub fn cut(&self, outcome: &Outcome) -> Option<Cut> {
+    /// Ends a batch after its task panicked: each target not reported ends
+    /// with `ends.started`, counted as a failed write when the batch had
+    /// started it (it may have been sent), or with `ends.unstarted`, counted
+    /// as failed and not sent. `None` for a change that ends with one
+    /// outcome.
+    pub fn cut(&self, ends: &CutShort<'_>) -> Option<Cut> {
         let members = self.members.as_ref()?;
         let mut counted = self.counted.lock().unwrap_or_else(|p| p.into_inner());
-        let Counted { report, reported } = &mut *counted;
-        let unreported: Vec<(CommandId, Target)> =
-            members.iter().filter(|(item, _)| !reported.contains(item)).cloned().collect();
-        for (item, _) in &unreported {
-            report.count(outcome, Write::Sent { latency_ms: None });
+        let Counted { report, reported, started } = &mut *counted;
+        let (mut unreported, mut claims) = (Vec::new(), Vec::new());
+        for (item, target) in members {
+            if reported.contains(item) {
+                continue;
+            }
+            let (outcome, write) = match started.remove(item) {
+                Some(claim) => {
+                    claims.extend(claim);
+                    (ends.started, Write::Sent { latency_ms: None })
+                }
+                None => (ends.unstarted, Write::NotSent),
+            };
+            report.count(outcome, write);
             reported.insert(item.clone());
+            unreported.push((item.clone(), target.clone(), outcome.clone()));
         }
-        Some(Cut { unreported, result: Finished::Batch(report.clone()) })
+        report.set_cancelled(ends.cancelled);
+        Some(Cut { unreported, claims, result: Finished::Batch(report.clone()) })
     }
 }
 
@@ -98,19 +137,44 @@ mod tests {
         Change::ContactDispositions((0..n).map(|i| Item::new(base.item(i), draft(i))).collect())
     }
 
+    fn ends(cancelled: bool) -> (Outcome, Outcome, bool) {
+        (Outcome::failed("stopped"), Outcome::failed("never started"), cancelled)
+    }
+
+    fn cut(tally: &Tally, (started, unstarted, cancelled): &(Outcome, Outcome, bool)) -> Option<Cut> {
+        tally.cut(&CutShort { started, unstarted, cancelled: *cancelled })
+    }
+
     #[test]
     fn a_cut_batch_counts_every_target_it_had_not_reported_as_failed() {
-        let change = contacts(3);
+        let change = contacts(4);
         let Change::ContactDispositions(items) = &change else { unreachable!() };
         let tally = Tally::of(&change);
+        let claim = |i: usize| ("k".to_string(), format!("c-{i}"));
+        for (i, item) in items.iter().enumerate().take(3) {
+            tally.started(&item.id, Some(claim(i)));
+        }
         tally.count(&items[1].id, &Outcome::applied("ok"), Write::Sent { latency_ms: Some(12.0) });
-        let Cut { unreported, result, .. } = tally.cut(&Outcome::failed("stopped")).expect("a batch is cut");
-        let left: Vec<&CommandId> = unreported.iter().map(|(item, _)| item).collect();
-        assert_eq!(left, [&items[0].id, &items[2].id], "in the order sent");
+        let outcomes = ends(false);
+        let Cut { unreported, claims, result } = cut(&tally, &outcomes).expect("a batch is cut");
+        let left: Vec<(&CommandId, &Outcome)> = unreported.iter().map(|(item, _, o)| (item, o)).collect();
+        assert_eq!(
+            left,
+            [(&items[0].id, &outcomes.0), (&items[2].id, &outcomes.0), (&items[3].id, &outcomes.1)],
+            "in the order sent, those started apart from the one never started"
+        );
         assert_eq!(unreported[0].1, Target::contact("k", "c-0"));
+        assert_eq!(claims, [claim(0), claim(2)], "the contacts started and not done are let go");
         let Finished::Batch(report) = result else { panic!("a batch ends with its report") };
-        assert_eq!((report.total(), report.successful(), report.failed()), (3, 1, 2));
+        assert_eq!((report.total(), report.successful(), report.failed()), (4, 1, 2));
+        assert_eq!(report.processed(), 3, "the one never started was not a write attempted");
+        assert_eq!(report.unwritten(), 1, "and is not through all the same");
         assert!(!report.cancelled());
+        let Some(Cut { result: Finished::Batch(report), .. }) = cut(&Tally::of(&contacts(2)), &ends(true))
+        else {
+            panic!("a batch is cut")
+        };
+        assert!(report.cancelled(), "a cancel the supervisor made is kept");
     }
 
     #[test]
@@ -120,7 +184,7 @@ mod tests {
             let draft = AgentStatusDraft { user_id: "u".into(), ..Default::default() };
             Change::AgentStatus((0..n).map(|i| Item::new(base.item(i), draft.clone())).collect())
         };
-        let cut = |change: &Change| Tally::of(change).cut(&Outcome::failed("stopped")).is_some();
+        let cut = |change: &Change| cut(&Tally::of(change), &ends(false)).is_some();
         assert!(!cut(&agents(1)), "one agent ends with one outcome");
         assert!(cut(&agents(2)));
         assert!(cut(&contacts(1)), "a contact batch of one still reports as a batch");

@@ -59,6 +59,7 @@ pub(crate) async fn run(
             && let Some(item) = waiting.next()
         {
             let item_id = item.id.clone();
+            tally.started(&item_id, None);
             running.push(async move { (item_id, change(ctx, id, item, cancel).await) });
         }
         let next = tokio::select! {

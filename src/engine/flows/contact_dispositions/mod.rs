@@ -47,7 +47,7 @@ pub(crate) async fn run(
     let mut batch = Batch { ctx, id, total: items.len(), tally };
     let at_once = ctx.config.batch_concurrency.clamp(1, MAX_BATCH);
     plan::warm(ctx, &items, at_once, cancel).await;
-    let mut planner = Planner::new(ctx, id);
+    let mut planner = Planner::new(ctx, id, tally);
     let mut ready = Vec::new();
     for item in items {
         // Cancelled while the entries were checked: the rest never start.

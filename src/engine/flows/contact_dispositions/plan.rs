@@ -17,6 +17,7 @@ use crate::engine::flows::attribution::{self, Refusal};
 use crate::engine::flows::{Settled, Trail};
 use crate::engine::metrics::{ErrorClass, Operation};
 use crate::engine::rules::{CampaignRules, RULES_TTL};
+use crate::engine::tally::Tally;
 use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
 use futures_util::stream::FuturesUnordered;
@@ -48,6 +49,8 @@ pub(super) enum Plan<'a> {
 pub(super) struct Planner<'a> {
     ctx: &'a Ctx,
     id: &'a CommandId,
+    /// Told of each contact ready, which may be sent from then on.
+    tally: &'a Tally,
     in_batch: HashSet<(String, String)>,
     /// Campaigns whose matrix was read again during this batch: a code
     /// missing from the cached matrix may just have been added.
@@ -55,8 +58,8 @@ pub(super) struct Planner<'a> {
 }
 
 impl<'a> Planner<'a> {
-    pub fn new(ctx: &'a Ctx, id: &'a CommandId) -> Self {
-        Self { ctx, id, in_batch: HashSet::new(), reread: HashSet::new() }
+    pub fn new(ctx: &'a Ctx, id: &'a CommandId, tally: &'a Tally) -> Self {
+        Self { ctx, id, tally, in_batch: HashSet::new(), reread: HashSet::new() }
     }
 
     /// The audit trail of one entry, its target named as the sender knew it.
@@ -122,6 +125,7 @@ impl<'a> Planner<'a> {
             );
             return finish(trail, Settled::new(skip), started).await;
         }
+        self.tally.started(trail.item(), Some(claim.clone()));
         Plan::Ready(Ready { trail, disposition, claim, campaign })
     }
 
