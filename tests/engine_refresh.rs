@@ -4,7 +4,7 @@
 mod engine_support;
 
 use cxone_console::api::model::{Interaction, User};
-use cxone_console::engine::{Command, Event, Link, Outcome, Snapshot, Table};
+use cxone_console::engine::{Command, Event, Link, Outcome, RowKey, Snapshot, Table};
 use cxone_console::sandbox::{Sandbox, SandboxConfig, TenantSize};
 use engine_support::Rig;
 use std::collections::HashMap;
@@ -71,9 +71,13 @@ async fn every_kind_is_published_whole_then_with_the_ids_that_changed() {
         assert_eq!(after.generation, before.generation + 1, "only changes make a new table");
         assert!(sorted_by_id(&after.rows, |u| u.id.as_str()), "rows stay in id order");
         let old: HashMap<&str, &User> = before.rows.iter().map(|u| (u.id.as_str(), u)).collect();
-        let differ: Vec<&str> =
-            after.rows.iter().filter(|u| old.get(u.id.as_str()) != Some(u)).map(|u| u.id.as_str()).collect();
-        let mut changed: Vec<&str> = after.changed.iter().map(String::as_str).collect();
+        let differ: Vec<RowKey> = after
+            .rows
+            .iter()
+            .filter(|u| old.get(u.id.as_str()) != Some(u))
+            .map(|u| RowKey::new(None, u.id.as_str()))
+            .collect();
+        let mut changed = after.changed.clone();
         changed.sort_unstable();
         assert!(!changed.is_empty(), "a table with nothing changed is never sent");
         assert_eq!(changed, differ, "changed lists exactly the rows that differ");
@@ -155,7 +159,7 @@ async fn a_round_over_a_hundred_thousand_agents_costs_what_changed() {
         changed_requests * 10 < whole_requests,
         "{changed_requests} requests for one change against {whole_requests} for the whole read"
     );
-    assert_eq!(next.changed, std::slice::from_ref(&target), "one agent changed, one is marked");
+    assert_eq!(next.changed, [RowKey::new(None, &target)], "one agent changed, one is marked");
     assert_eq!(next.generation, whole.generation + 1);
     assert_eq!(next.rows.len(), users);
     let row = next.rows.iter().find(|u| u.id.as_str() == target).expect("still listed");
@@ -259,7 +263,7 @@ async fn an_incremental_refresh_sees_new_executions() {
         .until(|e| actions(e).filter(|t| t.rows.iter().any(|r| r.id.as_str() == id && runs(r) == before + 3)))
         .await;
     // The next whole read is ten minutes away, past the wait: this one read only what changed.
-    assert_eq!(later.changed, std::slice::from_ref(&id), "only the action that ran changed");
+    assert_eq!(later.changed, [RowKey::new(None, &id)], "only the action that ran changed");
     let after = rig.sandbox.state().tenant.data_action(&id).expect("the action exists").etag;
     assert_eq!(tag, after, "runs are not a new version of the action: its tag holds");
     rig.stop().await;

@@ -227,7 +227,7 @@ fn a_long_paste_into_a_one_line_field_is_kept_whole_and_drawn() {
 fn actions_changed(app: &mut App, change: impl Fn(&mut DataAction)) {
     let mut actions = data_actions();
     actions.iter_mut().for_each(change);
-    feed(app, [Event::Snapshot(Snapshot::DataActions(table(actions, 2, &["da-0002"])))]);
+    feed(app, [Event::Snapshot(Snapshot::DataActions(table(actions, 2, &keys(&["da-0002"]))))]);
 }
 
 /// A console showing VipLookup's form opened with `key` (`v`, `x`).

@@ -195,9 +195,10 @@ fn a_change_to_a_contact_is_not_warned_of_for_another_campaigns_of_its_id() {
     assert_eq!(app.lagging.of(&own_key), Some(Lag::Unread));
     let warning = twins_review(&mut app);
     assert!(!warning.contains("came back"), "another contact's change: {warning}");
-    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows.clone(), 3, &[twin_key.as_str()])))]);
+    let read = |rows, generation, key| Event::Snapshot(Snapshot::Contacts(table(rows, generation, key)));
+    feed(&mut app, [read(rows.clone(), 3, std::slice::from_ref(&twin_key))]);
     assert_eq!(app.lagging.of(&own_key), Some(Lag::Unread), "the twin read, not the contact changed");
-    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows, 4, &[own_key.as_str()])))]);
+    feed(&mut app, [read(rows, 4, std::slice::from_ref(&own_key))]);
     assert_eq!(app.lagging.of(&own_key), None);
 }
 

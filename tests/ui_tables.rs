@@ -8,7 +8,7 @@ mod ui_support;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use cxone_console::api::model::{Contact, User, UserStatus};
 use cxone_console::domain::agent_status::AgentStatus;
-use cxone_console::engine::{Event, Snapshot};
+use cxone_console::engine::{Event, RowKey, Snapshot};
 use cxone_console::ui::app::{Action, App, ListId, PaneId, update};
 use cxone_console::ui::layout;
 use ratatui::style::{Color, Modifier};
@@ -64,10 +64,12 @@ fn changed_cells_are_marked_for_a_few_seconds() {
     rows[0].status = UserStatus::Known(AgentStatus::Break);
     rows[0].pause_reason = Some("Lunch".into());
     rows[5].status_since = Some(at(1)); // only the clock column moved: no mark
-    feed(&mut app, [agents_event(rows, &["12345-abcde-67890", "6f2c8dae-4a5b-4ebf-9b9c-8d7e6f5a4b3c"])]);
+    let ids = ["12345-abcde-67890", "6f2c8dae-4a5b-4ebf-9b9c-8d7e6f5a4b3c"];
+    feed(&mut app, [agents_event(rows, &ids)]);
+    let [amara_key, clock_moved] = ids.map(|id| RowKey::new(None, id));
     let state_and_reason = (1 << 2) | (1 << 3);
-    assert_eq!(app.agents.marked("12345-abcde-67890"), state_and_reason);
-    assert_eq!(app.agents.marked("6f2c8dae-4a5b-4ebf-9b9c-8d7e6f5a4b3c"), 0);
+    assert_eq!(app.agents.marked(&amara_key), state_and_reason);
+    assert_eq!(app.agents.marked(&clock_moved), 0);
 
     let buffer = frame(&app);
     let y = row_of(&buffer, "Amara Okafor").unwrap();
@@ -77,9 +79,9 @@ fn changed_cells_are_marked_for_a_few_seconds() {
 
     app.mark_drawn();
     tick(&mut app, Duration::from_secs(1));
-    assert_ne!(app.agents.marked("12345-abcde-67890"), 0);
+    assert_ne!(app.agents.marked(&amara_key), 0);
     tick(&mut app, Duration::from_secs(3));
-    assert_eq!(app.agents.marked("12345-abcde-67890"), 0);
+    assert_eq!(app.agents.marked(&amara_key), 0);
     assert!(app.is_dirty(), "a fading mark redraws");
 }
 
@@ -93,7 +95,7 @@ fn a_changed_contact_marks_its_own_cells_not_another_campaigns_of_its_id() {
     let changed = rows.iter_mut().find(|c| **c == own).expect("the contact");
     changed.outcome_code = Some("CALLBACK".into());
     let (own_key, twin_key) = (contact_key(&own), contact_key(&twin));
-    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows, 3, &[own_key.as_str()])))]);
+    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows, 3, std::slice::from_ref(&own_key))))]);
     assert_ne!(app.contacts.marked(&own_key), 0, "{}", render(&app));
     assert_eq!(app.contacts.marked(&twin_key), 0, "another campaign's contact of the same id");
     press(&mut app, &["j"]);
@@ -123,7 +125,7 @@ fn the_selected_contact_is_kept_apart_from_another_campaigns_of_its_id() {
     let later = shown.iter().rev().find(|c| c.id == own.id).expect("both are shown").clone();
     assert!(app.contacts.select_key(&key(&later)), "{}", render(&app));
     assert_eq!(app.contacts.selected_row().map(|c| &c.campaign_id), Some(&later.campaign_id));
-    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows, 3, &[key(&own).as_str()])))]);
+    feed(&mut app, [Event::Snapshot(Snapshot::Contacts(table(rows, 3, &[key(&own)])))]);
     assert_eq!(app.contacts.selected_row().map(|c| &c.campaign_id), Some(&later.campaign_id), "kept");
 }
 

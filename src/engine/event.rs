@@ -6,6 +6,7 @@ use super::command::CommandId;
 pub use super::connection::{Connection, Entities, Link, STALE_AFTER, Stale};
 use super::metrics::MetricsSnapshot;
 use super::outbox::OutboxStatus;
+use super::row_key::RowKey;
 use super::skip::SkipKey;
 use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
 use crate::domain::agent_status::PauseReasons;
@@ -206,11 +207,11 @@ pub struct Table<T> {
     pub generation: u64,
     /// The tenant's clock when read (`asOf`).
     pub as_of: Option<String>,
-    /// The [`row_key`](super::row_key)s of the rows that differ from the previous snapshot
+    /// The [`RowKey`]s of the rows that differ from the previous snapshot
     /// (removed ones included), so the console can mark them briefly and
     /// knows which rows it has read again: a contact's with its campaign,
     /// as its id alone would name every campaign's contact of that id.
-    pub changed: Vec<String>,
+    pub changed: Vec<RowKey>,
 }
 
 #[derive(Debug, Clone)]
@@ -224,9 +225,9 @@ pub enum Snapshot {
 }
 
 impl Snapshot {
-    /// The [`row_key`](super::row_key)s of the rows that changed since the table's last
+    /// The [`RowKey`]s of the rows that changed since the table's last
     /// generation.
-    pub fn changed(&self) -> &[String] {
+    pub fn changed(&self) -> &[RowKey] {
         match self {
             Self::Agents(t) => &t.changed,
             Self::Interactions(t) => &t.changed,

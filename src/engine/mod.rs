@@ -40,7 +40,7 @@ pub(crate) use flows::again;
 pub(crate) use flows::{data_actions_by_name, one_action_named};
 /// An agent's status and reason as a status change records them.
 pub(crate) use reconcile::intents::agent_state;
-pub use row_key::{row_key, row_key_parts};
+pub use row_key::RowKey;
 pub use skip::SkipKey;
 
 use crate::api::Client;

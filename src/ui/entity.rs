@@ -4,7 +4,7 @@
 
 use super::capped::{capped, capped_cow, capped_owned};
 use super::theme::Role;
-use crate::engine::row_key;
+use crate::engine::RowKey;
 use crate::ui::widgets::fit::width;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -29,7 +29,7 @@ pub struct Directory {
     /// Contacts' names by row key (campaign and id), across campaigns: a
     /// namesake in another campaign is as easy to mistake once the form is
     /// away from its list, and may have the same id.
-    contacts: HashMap<String, String>,
+    contacts: HashMap<RowKey, String>,
     contacts_named: NameCount,
     /// The campaigns each contact name is found in: a namesake's campaign
     /// tells it apart only when it is another one.
@@ -95,7 +95,7 @@ impl Directory {
         self.contact_campaigns.clear();
         for (id, name, campaign) in contacts {
             let name = capped_owned(name);
-            self.contacts.insert(row_key(Some(campaign), id), name.clone());
+            self.contacts.insert(RowKey::new(Some(campaign), id), name.clone());
             let campaigns = self.contact_campaigns.entry(name).or_default();
             if !campaigns.iter().any(|c| c == campaign) {
                 campaigns.push(campaign.to_string());
@@ -112,7 +112,7 @@ impl Directory {
 
     /// Whether a contact other than the one `key` ([`Entity::key`]) names
     /// goes by `name`.
-    pub fn has_contact_namesake(&self, key: &str, name: &str) -> bool {
+    pub fn has_contact_namesake(&self, key: &RowKey, name: &str) -> bool {
         self.contacts_named.shared(name, self.contacts.get(key).map(String::as_str))
     }
 
@@ -274,26 +274,23 @@ pub trait Entity: Send + Sync + Sized + 'static {
         None
     }
 
-    /// The key the console knows the row by ([`row_key`]): its id, with
-    /// its group when it has one.
-    fn key(&self) -> Cow<'_, str> {
-        match self.group() {
-            Some(group) => Cow::Owned(row_key(Some(group), self.id())),
-            None => Cow::Borrowed(self.id()),
-        }
+    /// The key the console knows the row by: its id, with its group when
+    /// it has one.
+    fn key(&self) -> RowKey {
+        RowKey::new(self.group(), self.id())
     }
 
-    /// Whether this is the row at `place`, a key split by [`row_key_parts`](crate::engine::row_key_parts)
-    /// (once, by a caller testing many rows), compared without making a key.
-    fn is(&self, (group, id): (Option<&str>, &str)) -> bool {
-        self.id() == id && self.group() == group
+    /// Whether this is the row `key` names, compared without making a key
+    /// (for a caller testing many rows).
+    fn is(&self, key: &RowKey) -> bool {
+        self.id() == key.id() && self.group() == key.group()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::{Directory, Header, Person};
-    use crate::engine::row_key;
+    use crate::engine::RowKey;
 
     #[test]
     fn a_namesake_is_another_agent_with_the_same_name() {
@@ -330,7 +327,7 @@ mod tests {
             ("e", "Ana Silva", "k1"),
         ];
         directory.set_contacts(contacts.map(|(id, name, k)| (id, name.to_string(), k)));
-        let k1 = |id| row_key(Some("k1"), id);
+        let k1 = |id| RowKey::new(Some("k1"), id);
         assert!(directory.has_contact_namesake(&k1("a"), "Wei Patel"));
         assert!(directory.has_contact_namesake(&k1("c"), "Kai Lee"));
         assert!(!directory.has_contact_namesake(&k1("e"), "Ana Silva"), "not its own namesake");
@@ -353,9 +350,9 @@ mod tests {
         let mut directory = Directory::default();
         let contacts = [("x", "Kai Lee", "k2"), ("x", "Wei Patel", "k1"), ("y", "Kai Lee", "k1")];
         directory.set_contacts(contacts.map(|(id, name, k)| (id, name.to_string(), k)));
-        assert!(directory.has_contact_namesake(&row_key(Some("k1"), "y"), "Kai Lee"), "x of k2");
-        assert!(directory.has_contact_namesake(&row_key(Some("k2"), "x"), "Kai Lee"), "y of k1");
-        assert!(!directory.has_contact_namesake(&row_key(Some("k1"), "x"), "Wei Patel"));
+        assert!(directory.has_contact_namesake(&RowKey::new(Some("k1"), "y"), "Kai Lee"), "x of k2");
+        assert!(directory.has_contact_namesake(&RowKey::new(Some("k2"), "x"), "Kai Lee"), "y of k1");
+        assert!(!directory.has_contact_namesake(&RowKey::new(Some("k1"), "x"), "Wei Patel"));
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub use people::{agents, interactions};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
 use cxone_console::api::model::User;
 use cxone_console::domain::Timestamp;
-use cxone_console::engine::{Event, Snapshot, Table};
+use cxone_console::engine::{Event, RowKey, Snapshot, Table};
 use cxone_console::ui::app::{Action, App, Clock, Effect, Files, Session, update};
 use cxone_console::ui::keymap::Key;
 use cxone_console::ui::theme::Colors;
@@ -150,14 +150,14 @@ pub fn feed(app: &mut App, events: impl IntoIterator<Item = Event>) -> Vec<Effec
 pub fn table<T: cxone_console::ui::entity::Entity>(
     mut rows: Vec<T>,
     generation: u64,
-    changed: &[&str],
+    changed: &[RowKey],
 ) -> Arc<Table<T>> {
     rows.sort_by(|a, b| a.id().cmp(b.id()));
     Arc::new(Table {
         rows,
         generation,
         as_of: Some("2026-11-21T14:02:10Z".into()),
-        changed: changed.iter().map(|s| (*s).to_string()).collect(),
+        changed: changed.to_vec(),
     })
 }
 
@@ -241,9 +241,15 @@ pub fn selected_name(app: &App) -> Option<String> {
     app.agents.selected_row().map(User::display_name)
 }
 
-/// A refresh of the agents table, with the rows whose cells changed.
+/// A refresh of the agents table, with the ids of the rows whose cells
+/// changed.
 pub fn agents_event(rows: Vec<User>, changed: &[&str]) -> Event {
-    Event::Snapshot(Snapshot::Agents(table(rows, 2, changed)))
+    Event::Snapshot(Snapshot::Agents(table(rows, 2, &keys(changed))))
+}
+
+/// The row keys of rows with no group (agents, interactions, data actions).
+pub fn keys(ids: &[&str]) -> Vec<RowKey> {
+    ids.iter().map(|id| RowKey::new(None, id)).collect()
 }
 
 /// Lets `after` pass on the app's clock.

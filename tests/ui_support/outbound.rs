@@ -8,8 +8,8 @@ use cxone_console::domain::{CampaignId, ContactId, DataActionId};
 use serde_json::json;
 
 /// A contact's row key: its campaign and id.
-pub fn contact_key(contact: &Contact) -> String {
-    cxone_console::engine::row_key(Some(contact.campaign_id.as_str()), contact.id.as_str())
+pub fn contact_key(contact: &Contact) -> cxone_console::engine::RowKey {
+    cxone_console::engine::RowKey::new(Some(contact.campaign_id.as_str()), contact.id.as_str())
 }
 
 /// The contact selected on the first campaign's pane (Payment Reminder),

@@ -120,10 +120,10 @@ impl Target {
         Self { kind: TargetKind::Contact, id: id.into(), campaign: Some(campaign.into()), name: None }
     }
 
-    /// The key the console knows the target's row by
-    /// ([`crate::engine::row_key`]): a contact's holds its campaign.
-    pub fn row_key(&self) -> String {
-        crate::engine::row_key(self.campaign.as_deref(), &self.id)
+    /// The key the console knows the target's row by: a contact's holds
+    /// its campaign.
+    pub fn row_key(&self) -> crate::engine::RowKey {
+        crate::engine::RowKey::new(self.campaign.as_deref(), &self.id)
     }
 
     /// The target, called `name`; see [`Target::rename`].

@@ -6,8 +6,8 @@
 
 use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
 use crate::domain::Timestamp;
+use crate::engine::RowKey;
 use crate::engine::event::Table;
-use crate::engine::row_key;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -27,9 +27,9 @@ pub(crate) trait Row: Clone + PartialEq + Send + Sync + 'static {
         None
     }
 
-    /// The key the console knows the row by ([`row_key`]).
-    fn row_key(&self) -> String {
-        row_key(self.group(), self.id())
+    /// The key the console knows the row by.
+    fn row_key(&self) -> RowKey {
+        RowKey::new(self.group(), self.id())
     }
 
     /// When the tenant last changed it, when it says: lists are ordered by
@@ -95,7 +95,7 @@ impl<R: Row> Mirror<R> {
 
     /// Adds or replaces the rows read; returns the row keys of those that
     /// differ.
-    fn upsert(&mut self, rows: Vec<R>) -> Vec<String> {
+    fn upsert(&mut self, rows: Vec<R>) -> Vec<RowKey> {
         let mut changed = Vec::new();
         for row in rows {
             let key = row.key();
@@ -110,7 +110,7 @@ impl<R: Row> Mirror<R> {
 
     /// Holds exactly the rows read; returns the row keys of those that
     /// differ, removed rows included.
-    fn replace(&mut self, rows: Vec<R>) -> Vec<String> {
+    fn replace(&mut self, rows: Vec<R>) -> Vec<RowKey> {
         let mut fresh = BTreeMap::new();
         let mut changed = Vec::new();
         for row in rows {
@@ -255,6 +255,11 @@ mod tests {
         Fetched { rows, as_of: Some("t".into()), complete }
     }
 
+    /// The keys of rows with no group.
+    fn keys(ids: &[&str]) -> Vec<RowKey> {
+        ids.iter().map(|id| RowKey::new(None, id)).collect()
+    }
+
     #[test]
     fn the_first_table_is_published_sorted_and_marks_nothing() {
         let mut m = Mirror::default();
@@ -272,7 +277,7 @@ mod tests {
         m.merge(read(vec![item("a", 1), item("b", 1)], true));
         assert!(m.merge(read(vec![item("a", 1)], false)).is_none(), "an unchanged row is no news");
         let t = m.merge(read(vec![item("a", 1), item("b", 2), item("c", 1)], false)).unwrap();
-        assert_eq!(t.changed, ["b", "c"]);
+        assert_eq!(t.changed, keys(&["b", "c"]));
         assert_eq!((t.generation, t.rows.len()), (2, 3));
         assert_eq!(t.rows[1], item("b", 2));
     }
@@ -282,7 +287,7 @@ mod tests {
         let mut m = Mirror::default();
         m.merge(read(vec![item("a", 1), item("b", 1), item("c", 1)], true));
         let t = m.merge(read(vec![item("a", 1), item("c", 5)], true)).unwrap();
-        assert_eq!(t.changed, ["c", "b"]);
+        assert_eq!(t.changed, keys(&["c", "b"]));
         assert_eq!(t.rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["a", "c"]);
         assert_eq!(m.len(), 2);
         assert!(m.merge(read(vec![item("a", 1), item("c", 5)], true)).is_none());
@@ -296,13 +301,12 @@ mod tests {
     /// names that one, not another campaign's contact of the same id.
     #[test]
     fn a_contact_that_changed_is_named_with_its_campaign() {
-        use crate::engine::row_key;
         let mut m = Mirror::default();
         let both = |spring| vec![contact("spring", "c-1", spring), contact("winter", "c-1", 1)];
         m.merge(Fetched { rows: both(1), as_of: None, complete: true });
         let t = m.merge(Fetched { rows: both(2), as_of: None, complete: true }).unwrap();
-        assert_eq!(t.changed, [row_key(Some("spring"), "c-1")]);
+        assert_eq!(t.changed, [RowKey::new(Some("spring"), "c-1")]);
         let t = m.merge(Fetched { rows: vec![contact("spring", "c-1", 2)], as_of: None, complete: true });
-        assert_eq!(t.unwrap().changed, [row_key(Some("winter"), "c-1")], "the one removed");
+        assert_eq!(t.unwrap().changed, [RowKey::new(Some("winter"), "c-1")], "the one removed");
     }
 }

@@ -88,7 +88,7 @@ pub struct App {
     /// Contacts given an outcome this session, by row key (campaign and
     /// id): the engine sends each once a session (document 001), so
     /// another outcome for one is skipped.
-    pub contacts_done: std::collections::HashSet<String>,
+    pub contacts_done: std::collections::HashSet<crate::engine::RowKey>,
     /// Targets whose rows may not show this session's latest change to them.
     pub lagging: Lagging,
     /// Windows over the panes, the topmost last; it takes the keys.

@@ -11,7 +11,7 @@ use crate::domain::agent_status::{
     AgentStatus, AgentStatusChange, AgentStatusDraft, DirectiveFlags, PauseReasons, Shift, Unfit,
     held_reason, role_fit, shift_fit, with_reason,
 };
-use crate::ui::entity::Directory;
+use crate::ui::entity::{Directory, Entity};
 use crate::ui::panes::format;
 
 pub(super) fn open(users: Vec<User>, status: Option<&str>, reason: Option<&str>, rules: &Rules) -> Form {
@@ -182,7 +182,7 @@ fn line(user: &User, change: &AgentStatusChange, facts: &Facts<'_>, names: &Name
         .map(|unfit| format!("will be refused: {} {}", user.display_name(), unfit_text(unfit, facts.now)));
     // A row that may not show this session's latest change to the agent
     // foretells nothing from its state: the engine reads it when it goes.
-    let lagging = facts.lagging.of(user.id.as_str()).is_some();
+    let lagging = facts.lagging.of(&user.key()).is_some();
     let note = unfit.or_else(|| if lagging { None } else { state_note(user, change, facts.now) });
     PlanLine { entity: names.of(user.display_name(), &user.user_name), before, after, note }
 }

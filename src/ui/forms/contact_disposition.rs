@@ -218,7 +218,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
         match ContactDisposition::validate(&draft, &matrix, facts.now) {
             Ok(valid) => {
                 let mut line = line(row, &valid, (&names, in_one.is_some()), facts);
-                if facts.contacts_done.contains(row.key().as_ref()) {
+                if facts.contacts_done.contains(&row.key()) {
                     line.note = Some(
                         "given an outcome earlier this session: will be skipped as a duplicate (each contact \
                          is sent once a session)"

@@ -8,6 +8,7 @@ use super::{
 };
 use crate::api::model::Interaction;
 use crate::domain::interaction_disposition::{DispositionDraft, InteractionDisposition, ensure_closed};
+use crate::ui::entity::Entity;
 use crate::ui::panes::format::short_id;
 
 const CODE: usize = 0;
@@ -121,7 +122,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
                 all_refused &= refused.is_some();
                 // A row that may not show this session's latest change
                 // foretells nothing from what it holds.
-                let lagging = facts.lagging.of(row.id.as_str()).is_some();
+                let lagging = facts.lagging.of(&row.key()).is_some();
                 let note = refused.or_else(|| {
                     (!lagging && valid.held_by(&row.dispositions))
                         .then(|| "already so; will be skipped".into())

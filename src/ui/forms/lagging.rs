@@ -5,10 +5,10 @@
 //! goes, and decides then.
 //!
 //! Targets are named by the key the console knows their rows by
-//! ([`crate::engine::row_key`]): a contact's holds its campaign, so a
-//! change to one never makes another campaign's contact of the same id lag.
+//! ([`RowKey`]): a contact's holds its campaign, so a change to one never
+//! makes another campaign's contact of the same id lag.
 
-use crate::engine::CommandId;
+use crate::engine::{CommandId, RowKey};
 use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
@@ -22,10 +22,10 @@ pub const CAUGHT_UP_WITHIN: Duration = Duration::from_secs(10);
 pub struct Lagging {
     /// The targets' row keys of each change on its way, by the id the
     /// change ends under.
-    on_the_way: HashMap<CommandId, BTreeSet<String>>,
+    on_the_way: HashMap<CommandId, BTreeSet<RowKey>>,
     /// The row keys of targets whose change came back, with when (the
     /// console's clock).
-    came_back: HashMap<String, Duration>,
+    came_back: HashMap<RowKey, Duration>,
 }
 
 /// Why a target's row may not show its latest change.
@@ -39,7 +39,7 @@ pub enum Lag {
 
 impl Lagging {
     /// The change `id` went to `targets`.
-    pub fn sent(&mut self, id: CommandId, targets: BTreeSet<String>) {
+    pub fn sent(&mut self, id: CommandId, targets: BTreeSet<RowKey>) {
         self.on_the_way.insert(id, targets);
     }
 
@@ -50,17 +50,17 @@ impl Lagging {
 
     /// A change to `target` was applied, as heard at `now`: its row is
     /// behind until read.
-    pub fn applied(&mut self, target: &str, now: Duration) {
-        self.came_back.insert(target.to_string(), now);
+    pub fn applied(&mut self, target: &RowKey, now: Duration) {
+        self.came_back.insert(target.clone(), now);
     }
 
     /// A table read these rows (by row key) and found them changed.
-    pub fn read<'a>(&mut self, keys: impl IntoIterator<Item = &'a String>) {
+    pub fn read<'a>(&mut self, keys: impl IntoIterator<Item = &'a RowKey>) {
         if self.came_back.is_empty() {
             return;
         }
         for key in keys {
-            self.came_back.remove(key.as_str());
+            self.came_back.remove(key);
         }
     }
 
@@ -73,11 +73,11 @@ impl Lagging {
 
     /// The targets whose change came back and whose rows have not been
     /// read since.
-    pub fn unread(&self) -> impl Iterator<Item = &str> {
-        self.came_back.keys().map(String::as_str)
+    pub fn unread(&self) -> impl Iterator<Item = &RowKey> {
+        self.came_back.keys()
     }
 
-    pub fn of(&self, target: &str) -> Option<Lag> {
+    pub fn of(&self, target: &RowKey) -> Option<Lag> {
         if self.on_the_way.values().any(|targets| targets.contains(target)) {
             Some(Lag::OnTheWay)
         } else if self.came_back.contains_key(target) {
@@ -92,46 +92,50 @@ impl Lagging {
 mod tests {
     use super::*;
 
-    fn ids(ids: &[&str]) -> BTreeSet<String> {
-        ids.iter().map(|s| s.to_string()).collect()
+    fn keys(ids: &[&str]) -> BTreeSet<RowKey> {
+        ids.iter().map(|id| key(id)).collect()
+    }
+
+    fn key(id: &str) -> RowKey {
+        RowKey::new(None, id)
     }
 
     #[test]
     fn a_target_lags_from_sending_until_its_row_is_read() {
         let mut lagging = Lagging::default();
         let change = CommandId::random();
-        lagging.sent(change.clone(), ids(&["a", "b"]));
-        assert_eq!(lagging.of("a"), Some(Lag::OnTheWay));
-        lagging.applied("a", Duration::from_secs(1));
+        lagging.sent(change.clone(), keys(&["a", "b"]));
+        assert_eq!(lagging.of(&key("a")), Some(Lag::OnTheWay));
+        lagging.applied(&key("a"), Duration::from_secs(1));
         lagging.ended(&change);
-        assert_eq!(lagging.of("a"), Some(Lag::Unread));
-        assert_eq!(lagging.of("b"), None, "not applied: its row is as it was");
-        lagging.read(&["a".to_string()]);
-        assert_eq!(lagging.of("a"), None);
+        assert_eq!(lagging.of(&key("a")), Some(Lag::Unread));
+        assert_eq!(lagging.of(&key("b")), None, "not applied: its row is as it was");
+        lagging.read(&[key("a")]);
+        assert_eq!(lagging.of(&key("a")), None);
     }
 
     #[test]
     fn two_changes_to_one_target_keep_it_on_the_way_until_both_are_back() {
         let mut lagging = Lagging::default();
         let (first, second) = (CommandId::random(), CommandId::random());
-        lagging.sent(first.clone(), ids(&["a"]));
-        lagging.sent(second.clone(), ids(&["a"]));
+        lagging.sent(first.clone(), keys(&["a"]));
+        lagging.sent(second.clone(), keys(&["a"]));
         lagging.ended(&first);
-        assert_eq!(lagging.of("a"), Some(Lag::OnTheWay));
+        assert_eq!(lagging.of(&key("a")), Some(Lag::OnTheWay));
         lagging.ended(&second);
-        assert_eq!(lagging.of("a"), None);
+        assert_eq!(lagging.of(&key("a")), None);
     }
 
     #[test]
     fn a_row_never_listed_again_stops_lagging_after_a_while() {
         let mut lagging = Lagging::default();
         let change = CommandId::random();
-        lagging.sent(change.clone(), ids(&["a"]));
-        lagging.applied("a", Duration::from_secs(5));
+        lagging.sent(change.clone(), keys(&["a"]));
+        lagging.applied(&key("a"), Duration::from_secs(5));
         lagging.ended(&change);
         assert!(!lagging.expire(Duration::from_secs(14)));
-        assert_eq!(lagging.of("a"), Some(Lag::Unread));
+        assert_eq!(lagging.of(&key("a")), Some(Lag::Unread));
         assert!(lagging.expire(Duration::from_secs(15)));
-        assert_eq!(lagging.of("a"), None);
+        assert_eq!(lagging.of(&key("a")), None);
     }
 }

@@ -78,7 +78,7 @@ pub struct Facts<'a> {
     pub directory: &'a Directory,
     /// Contacts (by row key: campaign and id) given an outcome this
     /// session, which the engine skips as duplicates.
-    pub contacts_done: &'a std::collections::HashSet<String>,
+    pub contacts_done: &'a std::collections::HashSet<crate::engine::RowKey>,
     /// Targets whose rows may not show this session's latest change.
     pub lagging: &'a Lagging,
     pub now: Timestamp,

@@ -6,7 +6,7 @@ use crate::domain::agent_status::AgentStatusDraft;
 use crate::domain::attributes::AttributeDraft;
 use crate::domain::contact_disposition::ContactDispositionDraft;
 use crate::domain::interaction_disposition::DispositionDraft;
-use crate::engine::{Change, CommandId, DataActionChange, Item, row_key};
+use crate::engine::{Change, CommandId, DataActionChange, Item, RowKey};
 use crate::ui::panes::format;
 use std::collections::HashMap;
 
@@ -84,21 +84,21 @@ impl Outgoing {
         }
     }
 
-    /// The row keys ([`row_key`]) of the entities it changes, a contact's
-    /// with its campaign (none for a data action's deploy, which makes a
-    /// new one).
-    pub fn targets(&self) -> std::collections::BTreeSet<String> {
+    /// The row keys of the entities it changes, a contact's with its
+    /// campaign (none for a data action's deploy, which makes a new one).
+    pub fn targets(&self) -> std::collections::BTreeSet<RowKey> {
+        let of = |id: &str| RowKey::new(None, id);
         match self {
-            Self::Agents(drafts) => drafts.iter().map(|d| d.draft.user_id.trim().to_string()).collect(),
+            Self::Agents(drafts) => drafts.iter().map(|d| of(d.draft.user_id.trim())).collect(),
             Self::Contacts(drafts) => drafts
                 .iter()
-                .map(|d| row_key(Some(d.draft.campaign_id.trim()), d.draft.contact_id.trim()))
+                .map(|d| RowKey::new(Some(d.draft.campaign_id.trim()), d.draft.contact_id.trim()))
                 .collect(),
-            Self::Dispositions(each) => each.iter().map(|d| d.draft.0.clone()).collect(),
-            Self::Attributes(each) => each.iter().map(|d| d.draft.0.clone()).collect(),
+            Self::Dispositions(each) => each.iter().map(|d| of(&d.draft.0)).collect(),
+            Self::Attributes(each) => each.iter().map(|d| of(&d.draft.0)).collect(),
             Self::DataAction(
                 DataActionChange::NewVersion { action, .. } | DataActionChange::Deprecate { action },
-            ) => action.id().map(str::to_string).into_iter().collect(),
+            ) => action.id().map(of).into_iter().collect(),
             Self::DataAction(_) => std::collections::BTreeSet::new(),
         }
     }

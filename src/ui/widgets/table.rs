@@ -88,8 +88,8 @@ pub fn draw<T: Entity>(
     for (line, (&(position, row), texts)) in rows.iter().zip(&texts).enumerate() {
         let rect = Rect { y: body.y + line as u16, height: 1, ..body };
         let key = (changes || picks || stale).then(|| row.key());
-        let key = key.as_deref().unwrap_or_default();
-        let marked = if changes { view.marked(key) } else { 0 };
+        let key = key.as_ref();
+        let marked = key.filter(|_| changes).map_or(0, |key| view.marked(key));
         let spans = columns.iter().flat_map(|&(i, w)| {
             let column = &all[i];
             let mut style = theme.style((column.role)(row, lookup));
@@ -99,11 +99,11 @@ pub fn draw<T: Entity>(
             [Span::styled(cell(&texts[i], w, column.right), style), Span::raw(" ")]
         });
         frame.render_widget(Line::from_iter(spans), rect);
-        if gutter > 0 && picks && view.is_picked_key(key) {
+        if gutter > 0 && picks && key.is_some_and(|key| view.is_picked_key(key)) {
             let at = Rect { x: marks_at.x, width: gutter, ..rect };
             frame.render_widget(Span::styled(MARK, theme.style(Role::Accent)), at);
         }
-        if gutter > 2 && stale && view.out_of_date(key).is_some() {
+        if gutter > 2 && stale && key.and_then(|key| view.out_of_date(key)).is_some() {
             let at = Rect { x: marks_at.x + 1, width: 1, ..rect };
             frame.render_widget(Span::styled(STALE, theme.style(Role::Warn)), at);
         }

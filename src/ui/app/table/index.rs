@@ -1,6 +1,6 @@
 //! A snapshot's rows found by id and group, as a row key names them.
 
-use crate::engine::row_key_parts;
+use crate::engine::RowKey;
 use crate::ui::entity::Entity;
 use std::collections::HashMap;
 
@@ -27,9 +27,8 @@ impl<'a, T: Entity> Index<'a, T> {
     }
 
     /// The row `key` names ([`Entity::key`]).
-    pub fn get(&self, key: &str) -> Option<&'a T> {
-        let (group, id) = row_key_parts(key);
-        self.find(group, id)
+    pub fn get(&self, key: &RowKey) -> Option<&'a T> {
+        self.find(key.group(), key.id())
     }
 
     /// The row of `id` in `group`.

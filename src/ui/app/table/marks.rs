@@ -2,7 +2,7 @@
 //! supervisor sees what moved without comparing by eye.
 
 use super::index::Index;
-use crate::engine::Table;
+use crate::engine::{RowKey, Table};
 use crate::ui::entity::{Entity, Lookup};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -18,7 +18,7 @@ const MOST_MARKED: usize = 2000;
 pub(super) struct Marks {
     /// Per row key ([`Entity::key`]): when the mark fades, and which
     /// columns (bit per column).
-    cells: HashMap<String, (Duration, u64)>,
+    cells: HashMap<RowKey, (Duration, u64)>,
 }
 
 impl Marks {
@@ -55,7 +55,7 @@ impl Marks {
     }
 
     /// The marked columns of the row `key` names.
-    pub fn cells(&self, key: &str) -> u64 {
+    pub fn cells(&self, key: &RowKey) -> u64 {
         self.cells.get(key).map_or(0, |(_, bits)| *bits)
     }
 
@@ -68,10 +68,9 @@ impl Marks {
 mod tests {
     use super::*;
     use crate::api::model::Contact;
-    use crate::engine::row_key;
     use crate::ui::entity::Directory;
 
-    fn table(rows: Vec<Contact>, changed: &[String]) -> Table<Contact> {
+    fn table(rows: Vec<Contact>, changed: &[RowKey]) -> Table<Contact> {
         Table { rows, generation: 1, as_of: None, changed: changed.to_vec() }
     }
 
@@ -82,7 +81,7 @@ mod tests {
     fn a_changed_contact_marks_its_cells_not_another_campaigns_of_its_id() {
         let names = Directory::default();
         let lookup = Lookup { now: time::OffsetDateTime::UNIX_EPOCH, names: &names };
-        let (spring, winter) = (row_key(Some("spring"), "c-1"), row_key(Some("winter"), "c-1"));
+        let (spring, winter) = (RowKey::new(Some("spring"), "c-1"), RowKey::new(Some("winter"), "c-1"));
         for order in [["spring", "winter"], ["winter", "spring"]] {
             let rows = |sold: bool| {
                 let outcome = |k: &str| (sold && k == "spring").then(|| "SALE".to_string());

@@ -15,7 +15,7 @@ mod stale;
 pub use marks::MARK_FOR;
 
 use super::filter::Filter;
-use crate::engine::Table;
+use crate::engine::{RowKey, Table};
 use crate::ui::entity::{Entity, Lookup};
 use index::Index;
 use marks::Marks;
@@ -62,10 +62,10 @@ pub struct TableView<T: Entity> {
     marks: Marks,
     /// The keys ([`Entity::key`]) of the rows marked for a batch change:
     /// marking one contact never marks another campaign's of the same id.
-    picks: HashSet<String>,
+    picks: HashSet<RowKey>,
     /// Rows a change of this session reached that the frozen table does
     /// not show, by key ([`Entity::key`]), with what the change did.
-    stale: HashMap<String, String>,
+    stale: HashMap<RowKey, String>,
 }
 
 impl<T: Entity> Default for TableView<T> {
@@ -166,7 +166,7 @@ impl<T: Entity> TableView<T> {
         }
         self.cursor = self.cursor.min(self.shown.len().saturating_sub(1));
         if let Some(row) = self.selected_row() {
-            let key = row.key().into_owned();
+            let key = row.key();
             self.selection.stand_on(key);
         }
     }
@@ -178,16 +178,16 @@ impl<T: Entity> TableView<T> {
 
     /// Where the row `key` names ([`Entity::key`]) is in `shown`: a
     /// contact's with its campaign, as all campaigns' contacts may be shown.
-    fn position(&self, key: Option<&str>) -> Option<usize> {
-        let place = crate::engine::row_key_parts(key?);
+    fn position(&self, key: Option<&RowKey>) -> Option<usize> {
+        let key = key?;
         let rows = self.rows();
-        self.shown.iter().position(|&i| rows[i as usize].is(place))
+        self.shown.iter().position(|&i| rows[i as usize].is(key))
     }
 
     /// The row under the cursor becomes the chosen one.
     fn choose(&mut self) {
         if let Some(row) = self.selected_row() {
-            self.selection = Selection::Chosen(row.key().into_owned());
+            self.selection = Selection::Chosen(row.key());
         }
     }
 
@@ -246,9 +246,9 @@ impl<T: Entity> TableView<T> {
         self.choose();
     }
 
-    /// Selects the entity `key` names (an agent's, its id); false when the
-    /// filter or group hides it.
-    pub fn select_key(&mut self, key: &str) -> bool {
+    /// Selects the entity `key` names; false when the filter or group
+    /// hides it.
+    pub fn select_key(&mut self, key: &RowKey) -> bool {
         match self.position(Some(key)) {
             Some(pos) => {
                 self.select_position(pos);
@@ -302,7 +302,7 @@ impl<T: Entity> TableView<T> {
 
     /// The columns that changed lately of the row `key` ([`Entity::key`])
     /// names, as bits.
-    pub fn marked(&self, key: &str) -> u64 {
+    pub fn marked(&self, key: &RowKey) -> u64 {
         self.marks.cells(key)
     }
 

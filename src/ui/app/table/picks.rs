@@ -2,14 +2,14 @@
 //! the position, and survive refreshes while the entity is still there.
 
 use super::TableView;
-use crate::engine::row_key_parts;
+use crate::engine::RowKey;
 use crate::ui::entity::Entity;
 use std::collections::HashSet;
 
 impl<T: Entity> TableView<T> {
     /// Marks the selected row, or unmarks it; true when it is now marked.
     pub fn toggle_pick(&mut self) -> Option<bool> {
-        let key = self.selected_row()?.key().into_owned();
+        let key = self.selected_row()?.key();
         if self.picks.remove(&key) {
             Some(false)
         } else {
@@ -21,7 +21,7 @@ impl<T: Entity> TableView<T> {
     /// Marks every row the group and the filter show; returns how many.
     pub fn pick_shown(&mut self) -> usize {
         let rows = self.table.as_deref().map_or(&[][..], |t| &t.rows[..]);
-        self.picks.extend(self.shown.iter().map(|&i| rows[i as usize].key().into_owned()));
+        self.picks.extend(self.shown.iter().map(|&i| rows[i as usize].key()));
         self.shown.len()
     }
 
@@ -33,7 +33,7 @@ impl<T: Entity> TableView<T> {
     }
 
     /// Whether the row `key` names ([`Entity::key`]) is marked.
-    pub fn is_picked_key(&self, key: &str) -> bool {
+    pub fn is_picked_key(&self, key: &RowKey) -> bool {
         self.picks.contains(key)
     }
 
@@ -47,8 +47,8 @@ impl<T: Entity> TableView<T> {
             return Vec::new();
         }
         let rows = self.rows();
-        // The marks split once, rather than a key made for every row.
-        let picked: HashSet<(Option<&str>, &str)> = self.picks.iter().map(|m| row_key_parts(m)).collect();
+        // The marks' parts, rather than a key made for every row.
+        let picked: HashSet<(Option<&str>, &str)> = self.picks.iter().map(RowKey::parts).collect();
         self.sorted
             .iter()
             .map(|&i| &rows[i as usize])
@@ -64,6 +64,6 @@ impl<T: Entity> TableView<T> {
         let rows = self.table.as_deref().map_or(&[][..], |t| &t.rows[..]);
         // Borrowed, not a mark made for each of what may be 100,000 rows.
         let present: HashSet<(Option<&str>, &str)> = rows.iter().map(|r| (r.group(), r.id())).collect();
-        self.picks.retain(|mark| present.contains(&row_key_parts(mark)));
+        self.picks.retain(|mark| present.contains(&mark.parts()));
     }
 }

@@ -4,27 +4,29 @@
 //! chosen entity for a moment, and the selection must go back to it when
 //! it shows again rather than stay on whatever row took its place.
 
+use crate::engine::RowKey;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) enum Selection {
     /// Nothing chosen yet (an empty table, a new group).
     #[default]
     None,
-    /// On the entity chosen, by id.
-    Chosen(String),
+    /// On the entity chosen, by key.
+    Chosen(RowKey),
     /// The chosen entity is hidden; the cursor stands on `stand_in` (kept
     /// on its entity through refreshes) until it shows again.
-    Hidden { chosen: String, stand_in: String },
+    Hidden { chosen: RowKey, stand_in: RowKey },
 }
 
 impl Selection {
-    pub(super) fn chosen(&self) -> Option<&str> {
+    pub(super) fn chosen(&self) -> Option<&RowKey> {
         match self {
             Self::None => None,
-            Self::Chosen(id) | Self::Hidden { chosen: id, .. } => Some(id),
+            Self::Chosen(key) | Self::Hidden { chosen: key, .. } => Some(key),
         }
     }
 
-    pub(super) fn stand_in(&self) -> Option<&str> {
+    pub(super) fn stand_in(&self) -> Option<&RowKey> {
         match self {
             Self::Hidden { stand_in, .. } => Some(stand_in),
             _ => None,
@@ -33,14 +35,15 @@ impl Selection {
 
     /// The chosen entity shows again.
     pub(super) fn found(&mut self) {
-        if let Self::Hidden { chosen, .. } = self {
-            *self = Self::Chosen(std::mem::take(chosen));
-        }
+        *self = match std::mem::take(self) {
+            Self::Hidden { chosen, .. } => Self::Chosen(chosen),
+            other => other,
+        };
     }
 
     /// The cursor stands on `row` because neither the chosen entity nor
     /// the row standing in for it shows; with nothing chosen, `row` is.
-    pub(super) fn stand_on(&mut self, row: String) {
+    pub(super) fn stand_on(&mut self, row: RowKey) {
         *self = match std::mem::take(self) {
             Self::None => Self::Chosen(row),
             Self::Chosen(chosen) | Self::Hidden { chosen, .. } => Self::Hidden { chosen, stand_in: row },
@@ -49,8 +52,9 @@ impl Selection {
 
     /// The supervisor settles on the row standing in: it is the chosen one.
     pub(super) fn settle(&mut self) {
-        if let Self::Hidden { stand_in, .. } = self {
-            *self = Self::Chosen(std::mem::take(stand_in));
-        }
+        *self = match std::mem::take(self) {
+            Self::Hidden { stand_in, .. } => Self::Chosen(stand_in),
+            other => other,
+        };
     }
 }

@@ -1,7 +1,7 @@
 //! What the `:` command line's commands do.
 
 use super::{compose, verbs};
-use crate::engine::{Change, Command, CommandId};
+use crate::engine::{Change, Command, CommandId, RowKey};
 use crate::sandbox::FaultProfile;
 use crate::ui::app::{App, Effect, Level, ListId, Overlay, PaletteCommand, PaneId, Pending, Results};
 use crate::ui::entity::Lookup;
@@ -135,10 +135,11 @@ fn dispose(app: &mut App, code: &str, effects: &mut Vec<Effect>) {
 /// would hide them.
 fn jump_to_agent(app: &mut App, id: &str) {
     verbs::focus(app, PaneId::Agents);
-    if !app.agents.select_key(id) {
+    let key = RowKey::new(None, id);
+    if !app.agents.select_key(&key) {
         let lookup = Lookup { now: app.clock.wall, names: &app.directory };
         app.agents.set_filter("", &lookup);
-        if !app.agents.select_key(id) {
+        if !app.agents.select_key(&key) {
             app.flash("That agent is no longer in the table.", Level::Warn);
             return;
         }

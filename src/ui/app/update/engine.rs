@@ -3,7 +3,9 @@
 
 use crate::domain::attribution::AGENT_ROLE;
 use crate::engine::audit::{Target, TargetKind};
-use crate::engine::{BatchReport, Command, CommandId, Event, Finished, Outcome, Recovery, SkipKey, Snapshot};
+use crate::engine::{
+    BatchReport, Command, CommandId, Event, Finished, Outcome, Recovery, RowKey, SkipKey, Snapshot,
+};
 use crate::ui::app::{App, Effect, FlashKind, Level, Overlay, Pending, UNNAMED};
 use crate::ui::entity::{Lookup, Person};
 use crate::ui::forms::Rules;
@@ -115,7 +117,7 @@ fn changed_while_frozen(app: &mut App, target: &Target, outcome: &Outcome) {
 /// read since: frozen, they would go on showing the entity as it was. The
 /// target's kind is not kept, so each table marks the row key if it has it.
 pub(super) fn frozen_behind(app: &mut App) {
-    let keys: Vec<String> = app.lagging.unread().map(str::to_string).collect();
+    let keys: Vec<RowKey> = app.lagging.unread().cloned().collect();
     let note = "changed just before the freeze, by a change of this session the table had not read yet";
     for key in &keys {
         app.agents.mark_out_of_date(key, note);
