@@ -354,3 +354,23 @@ async fn a_wrap_up_code_for_an_agent_already_in_the_status_is_sent() {
     assert!(unchanged.text().contains("is already Available"), "{unchanged}");
     rig.stop().await;
 }
+
+/// An `autoAvailable` asked for an agent already in the status is not sent
+/// (a read cannot show the agent's), and the skip says so rather than
+/// dropping the flag unseen.
+#[tokio::test]
+async fn an_auto_available_for_an_agent_already_in_the_status_is_skipped_and_said() {
+    let mut rig = Rig::quiet().await;
+    let auto = AgentStatusDraft { auto_available: true, ..draft(AGENT, "Available", "") };
+    let (_, skipped) = outcome(&mut rig, auto).await;
+    assert!(matches!(&skipped, Outcome::Skipped { key, .. } if key == "unchanged"), "{skipped:?}");
+    assert!(
+        skipped.text().ends_with(
+            "is already Available; autoAvailable is not sent either (a read cannot show the agent's)"
+        ),
+        "{skipped}"
+    );
+    let stats = rig.sandbox.stats();
+    assert_eq!(stats.writes_of(Resource::AgentStatus) + stats.repeated_of(Resource::AgentStatus), 0);
+    rig.stop().await;
+}

@@ -11,7 +11,7 @@ use super::report::{LineReport, Verdict};
 use super::targets::Targets;
 use crate::api::model::{Contact, ContactFilter, ListQuery, MAX_TOP, UserStatus};
 use crate::api::{ApiError, ApiErrorKind, Client};
-use crate::domain::agent_status::{AgentStatusDraft, already, role_fit, shift_fit};
+use crate::domain::agent_status::{AgentStatusDraft, role_fit, shift_fit};
 use crate::domain::attributes::{AttributeDraft, AttributeMode, AttributeUpdate, Refusal, held_values, plan};
 use crate::domain::contact_disposition::{ContactDispositionDraft, OutcomeCode, SkipReason, check_contact};
 use crate::domain::interaction_disposition::{Disposition, DispositionDraft, closed};
@@ -208,7 +208,7 @@ async fn agent(
             return Ok(refusal(line, unfit.said_of(user.named())));
         }
         if user.holds(&change, now) {
-            return Ok(unchanged(line, already(user.named(), &user.status, user.held_reason())));
+            return Ok(unchanged(line, change.held_words(user.named(), &user.status, user.held_reason())));
         }
         let before = agent_state(&user.status, user.pause_reason.as_deref());
         let after = agent_state(&UserStatus::Known(change.status), change.pause_reason.as_deref());

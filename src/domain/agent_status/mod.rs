@@ -269,6 +269,28 @@ impl AgentStatusChange {
     pub fn held_by(&self, status: Option<AgentStatus>, pause_reason: Option<&str>, in_wrap_up: bool) -> bool {
         self.shown_by(status, pause_reason, in_wrap_up) && self.wrap_up_code.is_none()
     }
+
+    /// What a skip of this change leaves unsent that was asked for: an
+    /// `autoAvailable` other than the default (see [`Self::held_by`]), said
+    /// beside the skip so that no flag is dropped unseen.
+    pub fn unsent_by_a_skip(&self) -> Option<&'static str> {
+        (!self.flags.keep_the_default())
+            .then_some("autoAvailable is not sent either (a read cannot show the agent's)")
+    }
+
+    /// Why the change is skipped for `user`, who holds it already.
+    pub fn held_words(
+        &self,
+        user: impl fmt::Display,
+        status: impl fmt::Display,
+        pause_reason: Option<&str>,
+    ) -> String {
+        let said = already(user, status, pause_reason);
+        match self.unsent_by_a_skip() {
+            Some(unsent) => format!("{said}; {unsent}"),
+            None => said,
+        }
+    }
 }
 
 /// Why a change is not sent to an agent who already holds it: "agent Ana

@@ -36,7 +36,7 @@ impl Flow<'_> {
             )));
         }
         if again.holds(change, Timestamp::now()) {
-            return Some(unchanged(again));
+            return Some(unchanged(again, change));
         }
         let (was, is) = (holding(user), holding(again));
         if was != is {

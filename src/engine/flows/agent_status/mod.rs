@@ -14,7 +14,7 @@ use crate::api::model::{User, UserStatus};
 use crate::api::{ApiError, CallInfo, IdempotencyKey, Reply};
 use crate::domain::Timestamp;
 use crate::domain::agent_status::{
-    AgentStatusChange, AgentStatusDraft, PauseReasons, already, role_fit, shift_fit, with_reason,
+    AgentStatusChange, AgentStatusDraft, PauseReasons, role_fit, shift_fit, with_reason,
 };
 use crate::engine::SkipKey;
 use crate::engine::audit::{Target, TargetKind};
@@ -138,7 +138,7 @@ impl Flow<'_> {
             if trail.sent_before_restart() {
                 return self.noted(self.found_in_place(&change, &user, read_call));
             }
-            return self.noted(unchanged(&user));
+            return self.noted(unchanged(&user, &change));
         }
         let spec = self.ctx.api.dialect().set_agent_status(&change).spec;
         let (request, body) = planned(&self.ctx.api, &spec, user.etag.as_ref(), Some(&key));
@@ -307,8 +307,8 @@ fn refused(reason: impl std::fmt::Display) -> Ending {
     Ending::new(Outcome::rejected(reason.to_string())).class(ErrorClass::Validation)
 }
 
-fn unchanged(user: &User) -> Ending {
-    let reason = already(user.named(), &user.status, user.held_reason());
+fn unchanged(user: &User, change: &AgentStatusChange) -> Ending {
+    let reason = change.held_words(user.named(), &user.status, user.held_reason());
     Ending::new(Outcome::skipped(SkipKey::Unchanged, reason))
 }
 
