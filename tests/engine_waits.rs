@@ -1,6 +1,7 @@
 //! A change that waits says what on: a campaign the tenant paused with a
-//! 429, and a write sent again after its answer never came, by the client
-//! or by the engine once the client gave up.
+//! 429, a write whose answer is slow to come, and a write sent again after
+//! its answer never came, by the client or by the engine once the client
+//! gave up.
 
 mod engine_support;
 
@@ -8,14 +9,15 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use cxone_console::api::RetryPolicy;
 use cxone_console::api::retry::Setback;
+use cxone_console::api::watch::UNANSWERED_AFTER;
+use cxone_console::api::{ClientConfig, RetryPolicy};
 use cxone_console::engine::{Event, Finished, Outcome, Wait};
 use cxone_console::sandbox::tenant::PINNED_CLOSED_INTERACTION;
 use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
 use engine_support::contacts::{CAMPAIGN, batch, batch_report, draft, pending_contacts};
 use engine_support::forward as forward_support;
-use engine_support::proxy;
+use engine_support::proxy::{self, Route};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -152,5 +154,49 @@ async fn a_write_the_engine_sends_again_after_no_answer_is_told() {
     let outcome = rig.finished(&id).await;
     assert!(matches!(&outcome, Finished::Single { outcome: Outcome::Applied { .. }, .. }), "{outcome:?}");
     assert_eq!(rig.sandbox.stats().writes_of(Resource::InteractionDisposition), 1, "applied once");
+    rig.stop().await;
+}
+
+/// The tenant holds a write's answer back for 8 s: once the write has been
+/// out a few seconds, the console hears that the client waits for the
+/// answer and for how long it may, and that the wait is over once the
+/// answer comes. On the paused clock, so the seconds cost nothing.
+#[tokio::test(start_paused = true)]
+async fn a_write_the_tenant_is_slow_to_answer_is_told_until_its_answer_comes() {
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox binds 127.0.0.1:0");
+    let late = Duration::from_secs(8);
+    let route = move |method: &Method, path: &str| {
+        if *method == Method::PATCH && path.starts_with("/api/v1/interactions/") {
+            Route::Late(late)
+        } else {
+            Route::Pass
+        }
+    };
+    let mut rig = proxy::routed(sandbox, route, |_| {}).await;
+    let began = tokio::time::Instant::now();
+    let id = rig.submit(engine_support::issue_resolved(PINNED_CLOSED_INTERACTION)).await;
+    let (wait, lasts) = rig
+        .until(|e| match e {
+            Event::Waiting { id: of, wait, lasts } if *of == id => Some((wait.clone(), *lasts)),
+            _ => None,
+        })
+        .await;
+    let told_after = began.elapsed();
+    assert_eq!(wait, Wait::Unanswered);
+    assert!(told_after >= UNANSWERED_AFTER && told_after < late, "told after {told_after:?}");
+    let timeout = ClientConfig::new(rig.sandbox.base_url(), "id", "s".to_string().into()).request_timeout;
+    assert_eq!(lasts, timeout - UNANSWERED_AFTER, "the rest of the request's time");
+    assert_eq!(wait.describe(lasts), "waiting for the tenant's answer, up to 25 s");
+    let over = rig
+        .until(|e| match e {
+            Event::Waiting { id: of, lasts, .. } if *of == id => Some(*lasts),
+            Event::Finished { id: of, .. } if *of == id => Some(Duration::MAX),
+            _ => None,
+        })
+        .await;
+    assert_eq!(over, Duration::ZERO, "the wait is over once the answer comes");
+    assert!(began.elapsed() >= late);
+    let outcome = rig.finished(&id).await;
+    assert!(matches!(&outcome, Finished::Single { outcome: Outcome::Applied { .. }, .. }), "{outcome:?}");
     rig.stop().await;
 }

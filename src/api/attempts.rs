@@ -47,7 +47,7 @@ pub trait Attempt {
 
     /// Hears that attempt `attempt` goes after `wait`, `left` before the
     /// call's deadline; nothing by default.
-    fn again(&self, _setback: Setback, _attempt: u32, _wait: Duration, _left: Duration) {}
+    fn again(&mut self, _setback: Setback, _attempt: u32, _wait: Duration, _left: Duration) {}
 }
 
 /// Runs `attempt` until a 2xx reply, or returns the last failure.

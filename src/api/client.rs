@@ -168,6 +168,7 @@ impl Client {
             unanswered: 0,
             awaiting: false,
             reauthenticated: false,
+            retried: false,
         };
         let outcome = attempts::run(&self.inner.config.retry, replay_safe, &mut attempt).await;
         if attempt.sent > 1 {
@@ -259,6 +260,8 @@ struct ApiRequest<'a> {
     unanswered: u32,
     awaiting: bool,
     reauthenticated: bool,
+    /// The call has been told to go again after a setback.
+    retried: bool,
 }
 
 impl ApiRequest<'_> {
@@ -286,7 +289,13 @@ impl ApiRequest<'_> {
         }
         self.sent += 1;
         self.awaiting = true;
-        let sent = transport.send(request).await;
+        // A request sent again is already told of, with the time its answer
+        // may take (see `again`): only the ones before that are watched.
+        let sent = if self.retried {
+            transport.send(request).await
+        } else {
+            watch::answer_to(self.inner.config.request_timeout, transport.send(request)).await
+        };
         self.awaiting = false;
         let reply = sent.map_err(|e| {
             if matches!(e, SendError::Interrupted(_) | SendError::Timeout) {
@@ -335,7 +344,8 @@ impl Attempt for ApiRequest<'_> {
         Ok(reply)
     }
 
-    fn again(&self, setback: retry::Setback, attempt: u32, wait: Duration, left: Duration) {
+    fn again(&mut self, setback: retry::Setback, attempt: u32, wait: Duration, left: Duration) {
+        self.retried = true;
         let lasts = (wait + self.inner.config.request_timeout).min(left);
         let attempts = self.inner.config.retry.max_attempts;
         watch::tell(&watch::Retrying { setback, attempt, attempts, lasts });

@@ -1,13 +1,22 @@
 //! Who hears, while a call runs, that it is about to go again after a
-//! setback: the engine tells the console what a change waits on. A watcher
-//! is set around a whole piece of work ([`watched`]) rather than passed with
-//! each call, and is asked only when a call goes again, so calls that meet
-//! no setback cost nothing more.
+//! setback, or that its answer is slow to come: the engine tells the
+//! console what a change waits on. A watcher is set around a whole piece of
+//! work ([`watched`]) rather than passed with each call, and is asked only
+//! when a call goes again or its answer is late, so calls that meet no
+//! setback cost nothing more.
 
 use super::retry::Setback;
 use std::future::Future;
+use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// How long a request of watched work goes unanswered before the watcher
+/// hears of it. The tenant answers in well under a second when well, so a
+/// few seconds of silence is worth telling, while a request merely slower
+/// than usual (a long page, a busy moment) is not: a wait told and over a
+/// moment later only flickers on the progress line.
+pub const UNANSWERED_AFTER: Duration = Duration::from_secs(5);
 
 /// A call about to go again after a setback.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +37,13 @@ pub trait Watcher: Send + Sync {
     /// A call that went again has ended, answered or given up on: the wait
     /// told of is over.
     fn settled(&self) {}
+
+    /// A request has gone [`UNANSWERED_AFTER`] without an answer, which may
+    /// take `lasts` more. Each is followed by [`Watcher::answered`].
+    fn unanswered(&self, _lasts: Duration) {}
+
+    /// A request told of as unanswered has ended, answered or not.
+    fn answered(&self) {}
 }
 
 tokio::task_local! {
@@ -49,6 +65,38 @@ pub(crate) fn tell(retrying: &Retrying) {
 /// has ended.
 pub(crate) fn settled() {
     let _ = WATCHER.try_with(|watcher| watcher.settled());
+}
+
+/// Awaits `answer`, the answer to a request that may take `lasts` (its
+/// timeout), telling the watcher of the work under way, if there is one,
+/// once it has waited [`UNANSWERED_AFTER`], and again when the answer comes.
+/// Outside watched work it only awaits; inside, an answer within the time
+/// costs a timer, on the stack, and no event.
+pub(crate) async fn answer_to<F: Future>(lasts: Duration, answer: F) -> F::Output {
+    if WATCHER.try_with(|_| ()).is_err() {
+        return answer.await;
+    }
+    let mut answer = pin!(answer);
+    tokio::select! {
+        biased;
+        answered = &mut answer => return answered,
+        () = tokio::time::sleep(UNANSWERED_AFTER) => {}
+    }
+    let _ = WATCHER.try_with(|watcher| watcher.unanswered(lasts.saturating_sub(UNANSWERED_AFTER)));
+    // Told as over even when the request is given up on midway (its call
+    // cut off by the deadline): a watcher counts the requests out.
+    let _over = Answered;
+    answer.await
+}
+
+/// Tells the watcher, when dropped, that a request told of as unanswered
+/// has ended.
+struct Answered;
+
+impl Drop for Answered {
+    fn drop(&mut self) {
+        let _ = WATCHER.try_with(|watcher| watcher.answered());
+    }
 }
 
 #[cfg(test)]
@@ -78,5 +126,38 @@ mod tests {
         watched(heard.clone(), async { tell(&retrying) }).await;
         tell(&retrying);
         assert_eq!(*heard.0.lock().unwrap(), [retrying]);
+    }
+
+    #[derive(Default)]
+    struct Late(Mutex<Vec<Option<Duration>>>);
+
+    impl Watcher for Late {
+        fn retrying(&self, _: &Retrying) {}
+
+        fn unanswered(&self, lasts: Duration) {
+            self.0.lock().unwrap().push(Some(lasts));
+        }
+
+        fn answered(&self) {
+            self.0.lock().unwrap().push(None);
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn only_an_answer_slower_than_the_threshold_is_told_and_then_its_end() {
+        let late = Arc::new(Late::default());
+        let timeout = Duration::from_secs(30);
+        let answer = |after| async move {
+            tokio::time::sleep(after).await;
+            7
+        };
+        let fast = watched(late.clone(), answer_to(timeout, answer(UNANSWERED_AFTER / 2))).await;
+        assert_eq!(fast, 7);
+        assert!(late.0.lock().unwrap().is_empty(), "an answer in time is not told");
+        let slow = watched(late.clone(), answer_to(timeout, answer(Duration::from_secs(8)))).await;
+        assert_eq!(slow, 7);
+        assert_eq!(*late.0.lock().unwrap(), [Some(timeout - UNANSWERED_AFTER), None]);
+        answer_to(timeout, answer(Duration::from_secs(8))).await;
+        assert_eq!(late.0.lock().unwrap().len(), 2, "work not watched is not told");
     }
 }

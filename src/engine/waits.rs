@@ -1,6 +1,6 @@
 //! Tells the console what one running command waits on: its calls tried
-//! again (heard from the client, see [`crate::api::watch`]) and its
-//! campaigns paused by the tenant.
+//! again and its requests slow to be answered (heard from the client, see
+//! [`crate::api::watch`]), and its campaigns paused by the tenant.
 
 use super::command::CommandId;
 use super::event::{Event, Wait};
@@ -26,6 +26,10 @@ struct Told {
 struct Last {
     paused: Option<Told>,
     retrying: Option<Told>,
+    unanswered: Option<Told>,
+    /// Requests told of as unanswered that have not ended: a batch has
+    /// several out at once, and its wait is over once the last is answered.
+    unanswered_out: usize,
 }
 
 impl Last {
@@ -33,6 +37,7 @@ impl Last {
         match wait {
             Wait::CampaignPaused { .. } => &mut self.paused,
             Wait::Retrying { .. } => &mut self.retrying,
+            Wait::Unanswered => &mut self.unanswered,
         }
     }
 }
@@ -59,6 +64,10 @@ impl Waits {
     /// campaign paused for longer) is told at once.
     fn tell(&self, wait: Wait, lasts: Duration) {
         let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
+        self.tell_in(&mut told, wait, lasts);
+    }
+
+    fn tell_in(&self, told: &mut Last, wait: Wait, lasts: Duration) {
         let last = told.of(&wait);
         let now = Instant::now();
         let ends = now + lasts;
@@ -81,12 +90,39 @@ impl Watcher for Waits {
         self.tell(Wait::Retrying { setback, attempt, attempts }, lasts);
     }
 
-    /// The call tried again has ended: the wait told is over, which a wait
-    /// of no length says, so the console stops showing it at once rather
-    /// than when its time would have run out.
+    /// The call tried again has ended: the wait told is over.
     fn settled(&self) {
         let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(last) = told.retrying.take() {
+        self.over(told.retrying.take());
+    }
+
+    /// Not told while a call tried again is: that wait already says how
+    /// long its answer may take (the engine's own extra tries of a call go
+    /// through the client as new calls).
+    fn unanswered(&self, lasts: Duration) {
+        let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
+        told.unanswered_out += 1;
+        if told.retrying.as_ref().is_some_and(|r| r.ends > Instant::now()) {
+            return;
+        }
+        self.tell_in(&mut told, Wait::Unanswered, lasts);
+    }
+
+    fn answered(&self) {
+        let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
+        told.unanswered_out = told.unanswered_out.saturating_sub(1);
+        if told.unanswered_out == 0 {
+            self.over(told.unanswered.take());
+        }
+    }
+}
+
+impl Waits {
+    /// Says `last`, the wait told of, is over: a wait of no length, so the
+    /// console stops showing it at once rather than when its time would
+    /// have run out.
+    fn over(&self, last: Option<Told>) {
+        if let Some(last) = last {
             let _ = self.events.try_send(Event::Waiting {
                 id: self.id.clone(),
                 wait: last.wait,
@@ -124,10 +160,44 @@ mod tests {
             .iter()
             .filter_map(|w| match w {
                 Wait::CampaignPaused { campaign } => Some(campaign.as_str()),
-                Wait::Retrying { .. } => None,
+                Wait::Retrying { .. } | Wait::Unanswered => None,
             })
             .collect();
         assert_eq!(paused, ["Spring Renewal", "Winter Win-back"]);
         assert_eq!(told.len(), 4, "two retries a quarter second apart: {told:?}");
+    }
+
+    fn drained(heard: &mut mpsc::Receiver<Event>) -> Vec<(Wait, Duration)> {
+        let mut told = Vec::new();
+        while let Ok(Event::Waiting { wait, lasts, .. }) = heard.try_recv() {
+            told.push((wait, lasts));
+        }
+        told
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn requests_slow_to_be_answered_are_over_once_the_last_is() {
+        let (events, mut heard) = mpsc::channel(16);
+        let waits = Waits::new(&CommandId::derived([b"c".as_slice()]), &events);
+        let lasts = Duration::from_secs(25);
+        waits.unanswered(lasts);
+        waits.unanswered(lasts);
+        waits.answered();
+        assert_eq!(drained(&mut heard), [(Wait::Unanswered, lasts)], "one still out");
+        waits.answered();
+        assert_eq!(drained(&mut heard), [(Wait::Unanswered, Duration::ZERO)]);
+
+        // A call tried again already says how long its answer may take.
+        let retrying = Retrying {
+            setback: Setback::Interrupted,
+            attempt: 2,
+            attempts: 3,
+            lasts: Duration::from_secs(90),
+        };
+        waits.retrying(&retrying);
+        waits.unanswered(lasts);
+        waits.answered();
+        let told = drained(&mut heard);
+        assert!(told.iter().all(|(wait, _)| *wait != Wait::Unanswered), "{told:?}");
     }
 }

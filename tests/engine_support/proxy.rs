@@ -2,7 +2,7 @@
 //! what happens on the tenant just before each interaction disposition
 //! write arrives (a concurrent edit, another supervisor's write), and one
 //! that answers some requests itself, as a failing gateway or a tenant
-//! refusing them would.
+//! refusing them would, or holds them back, as a slow tenant would.
 
 use super::{Rig, engine_config, forward};
 use axum::extract::{Request, State};
@@ -15,6 +15,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 use url::Url;
 
 /// Runs before the proxy forwards PATCH number `n` (from 0) of an interaction.
@@ -75,6 +76,9 @@ pub enum Route {
     LandThen(StatusCode),
     /// Takes it and never answers, as a tenant that hangs.
     Hang,
+    /// Sends it on after the time given, then the tenant's answer back, as
+    /// a tenant slow to answer.
+    Late(Duration),
 }
 
 type Router = Box<dyn Fn(&Method, &str) -> Route + Send + Sync>;
@@ -110,5 +114,9 @@ async fn route_one(State(proxy): State<Arc<Routed>>, request: Request) -> Respon
             status.into_response()
         }
         Route::Hang => std::future::pending().await,
+        Route::Late(after) => {
+            tokio::time::sleep(after).await;
+            forward::pass(&proxy.http, &proxy.upstream, &parts, body).await
+        }
     }
 }

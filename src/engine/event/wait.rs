@@ -14,6 +14,9 @@ pub enum Wait {
     /// A call met `setback` and goes again, as attempt `attempt` of at
     /// most `attempts`.
     Retrying { setback: Setback, attempt: u32, attempts: u32 },
+    /// A request has gone unanswered for a few seconds, and the client
+    /// waits for its answer until its request timeout.
+    Unanswered,
 }
 
 impl Wait {
@@ -39,6 +42,7 @@ impl Wait {
                     }
                 }
             }
+            Self::Unanswered => format!("waiting for the tenant's answer, up to {left}"),
         }
     }
 
@@ -48,14 +52,16 @@ impl Wait {
         match self {
             Self::CampaignPaused { .. } => format!("waiting {left}, the tenant asked (429)"),
             Self::Retrying { .. } => format!("trying again, waiting up to {left}"),
+            Self::Unanswered => format!("no answer yet, waiting up to {left}"),
         }
     }
 
-    /// Whether a change moving on ends the wait: a call tried again is one
-    /// of the change's, and its answer is what moved it; a campaign's pause
-    /// holds its other requests until its time is over.
+    /// Whether a change moving on ends the wait: a call tried again, or
+    /// one slow to be answered, is one of the change's, and its answer is
+    /// what moved it; a campaign's pause holds its other requests until its
+    /// time is over.
     pub fn ends_with_progress(&self) -> bool {
-        matches!(self, Self::Retrying { .. })
+        matches!(self, Self::Retrying { .. } | Self::Unanswered)
     }
 }
 
@@ -94,5 +100,10 @@ mod tests {
         assert!(paused.describe(Duration::ZERO).starts_with("waiting 1 s"));
         assert_eq!(paused.brief(Duration::from_secs(7)), "waiting 7 s, the tenant asked (429)");
         assert!(unanswered.ends_with_progress() && !paused.ends_with_progress());
+        assert_eq!(
+            Wait::Unanswered.describe(Duration::from_secs(25)),
+            "waiting for the tenant's answer, up to 25 s"
+        );
+        assert_eq!(Wait::Unanswered.brief(Duration::from_secs(25)), "no answer yet, waiting up to 25 s");
     }
 }
