@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use cxone_console::api::retry::Setback;
 use cxone_console::api::watch::UNANSWERED_AFTER;
 use cxone_console::api::{ClientConfig, RetryPolicy};
-use cxone_console::engine::{Event, Finished, Outcome, Wait};
+use cxone_console::engine::{CommandId, Event, Finished, Outcome, Wait};
 use cxone_console::sandbox::tenant::PINNED_CLOSED_INTERACTION;
 use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
 use engine_support::contacts::{CAMPAIGN, batch, batch_report, draft, pending_contacts};
@@ -50,6 +50,37 @@ async fn a_campaign_paused_by_a_429_is_told_with_its_wait() {
     let said = wait.describe(lasts);
     assert!(said.contains(&format!("campaign {name} paused, the tenant asked (429)")), "{said}");
     assert_eq!(batch_report(rig.finished(&id).await).successful(), 2, "the pause was waited out");
+    rig.stop().await;
+}
+
+/// A batch whose campaign another batch's 429 paused waits the pause out
+/// too, and says so itself, before any request of its own met the 429.
+#[tokio::test]
+async fn a_campaign_paused_by_another_batchs_429_is_told_by_each_batch_waiting_on_it() {
+    let mut rig = engine_support::contacts::slow_to_refill(20, |_| {}).await;
+    let contacts = pending_contacts(&rig.sandbox, CAMPAIGN, 2).await;
+    let name = rig.sandbox.state().tenant.campaign(CAMPAIGN).expect("the seeded campaign").value.name;
+    while rig.sandbox.state().tenant.contact(CAMPAIGN, &contacts[0]).is_ok() {}
+    let paused = |of: CommandId| {
+        move |e: &Event| match e {
+            Event::Waiting { id, wait: Wait::CampaignPaused { campaign }, lasts } if *id == of => {
+                Some((campaign.clone(), *lasts))
+            }
+            _ => None,
+        }
+    };
+
+    let first = rig.submit(batch(vec![draft(CAMPAIGN, &contacts[0], "BUSY")]).1).await;
+    rig.until(paused(first.clone())).await;
+    let limited = rig.sandbox.stats().rate_limited;
+    let second = rig.submit(batch(vec![draft(CAMPAIGN, &contacts[1], "BUSY")]).1).await;
+    let (campaign, lasts) = rig.until(paused(second.clone())).await;
+    assert_eq!(campaign, name);
+    assert!(lasts > Duration::ZERO && lasts <= Duration::from_secs(3), "what is left of it: {lasts:?}");
+    assert_eq!(rig.sandbox.stats().rate_limited, limited, "told of the first batch's pause, not its own");
+    for id in [first, second] {
+        assert_eq!(batch_report(rig.finished(&id).await).successful(), 1, "the pause was waited out");
+    }
     rig.stop().await;
 }
 

@@ -80,6 +80,14 @@ impl CampaignPacing {
         }
     }
 
+    /// How much is left of a pause the tenant asked of `campaign`, if one
+    /// holds: whichever command's request met the 429, every request to the
+    /// campaign waits it out.
+    pub fn paused_for(&self, campaign: &str) -> Option<Duration> {
+        let left = self.with(campaign, |pace| pace.paused_until).saturating_duration_since(Instant::now());
+        (!left.is_zero()).then_some(left)
+    }
+
     /// Holds back every request to `campaign` for `wait` (a 429's Retry-After).
     pub fn pause(&self, campaign: &str, wait: Duration) {
         let until = Instant::now() + wait;
@@ -108,12 +116,16 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_paused_campaign_gets_no_slot_until_its_pause_is_over() {
         let pacing = CampaignPacing::new(None);
+        assert_eq!(pacing.paused_for("a"), None);
         pacing.pause("a", Duration::from_secs(2));
+        assert_eq!(pacing.paused_for("a"), Some(Duration::from_secs(2)));
+        assert_eq!(pacing.paused_for("b"), None);
         assert!(!pacing.admit_unless_paused("a").await, "refused at once while paused");
         assert!(pacing.admit_unless_paused("b").await, "another campaign goes");
         let start = Instant::now();
         pacing.unpaused("a").await;
         assert_eq!(start.elapsed(), Duration::from_secs(2));
+        assert_eq!(pacing.paused_for("a"), None);
         assert!(pacing.admit_unless_paused("a").await);
     }
 

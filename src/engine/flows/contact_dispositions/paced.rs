@@ -1,8 +1,9 @@
 //! Calls to a campaign's contacts, paced by the campaign's rate.
 //!
-//! A 429 pauses the whole campaign for the wait the tenant asked for (and
-//! the console is told so), then the call goes again; other campaigns carry
-//! on meanwhile.
+//! A 429 pauses the whole campaign for the wait the tenant asked for, then
+//! the call goes again; other campaigns carry on meanwhile. Every command
+//! whose call waits out a pause tells the console so, whichever command's
+//! call met the 429.
 
 use super::places::Places;
 use crate::api::{ApiError, ApiErrorKind, Reply};
@@ -50,9 +51,15 @@ where
     S: Future,
 {
     let Campaign { id: campaign, name, waits } = campaign;
+    let shown = if name.is_empty() { campaign } else { name };
     let mut stop = pin!(stop);
     let mut pauses = 0;
     loop {
+        // Told here rather than where the 429 came: the pause may be one
+        // another command's call met, and this one waits on it all the same.
+        if let Some(left) = ctx.campaign_pacing.paused_for(campaign) {
+            waits.campaign_paused(shown, left);
+        }
         // A pause is waited out before a place is taken: the places are the
         // whole batch's, and the other campaigns' contacts use them meanwhile.
         // Only a pause can be stopped: a call not held back goes.
@@ -84,6 +91,5 @@ where
         pauses += 1;
         tracing::debug!(campaign, ?wait, "the tenant limits this campaign; pausing it");
         ctx.campaign_pacing.pause(campaign, wait);
-        waits.campaign_paused(if name.is_empty() { campaign } else { name }, wait);
     }
 }
