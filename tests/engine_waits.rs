@@ -231,3 +231,44 @@ async fn a_write_the_tenant_is_slow_to_answer_is_told_until_its_answer_comes() {
     assert!(matches!(&outcome, Finished::Single { outcome: Outcome::Applied { .. }, .. }), "{outcome:?}");
     rig.stop().await;
 }
+
+/// The tenant's token endpoint fails (503) the first token request a
+/// change makes: the console hears that the request goes again, as a call's
+/// would, and that the wait is over once the token came.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_request_sent_again_after_a_5xx_is_told() {
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox binds 127.0.0.1:0");
+    let refusals = Arc::new(AtomicUsize::new(0));
+    let route = {
+        let refusals = Arc::clone(&refusals);
+        move |method: &Method, path: &str| {
+            let token = *method == Method::POST && path == cxone_console::api::DEFAULT_TOKEN_PATH;
+            if token
+                && refusals.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok()
+            {
+                Route::Refuse(StatusCode::SERVICE_UNAVAILABLE)
+            } else {
+                Route::Pass
+            }
+        }
+    };
+    let mut rig = proxy::routed(sandbox, route, |_| {}).await;
+    refusals.store(1, Ordering::SeqCst);
+    let id = rig.submit(engine_support::issue_resolved(PINNED_CLOSED_INTERACTION)).await;
+    let told = |e: &Event| match e {
+        Event::Waiting { id: of, wait, lasts } if *of == id => Some(Some((wait.clone(), *lasts))),
+        Event::Finished { id: of, .. } if *of == id => Some(None),
+        _ => None,
+    };
+    let (wait, lasts) = rig.until(told).await.expect("the token request's retry is told");
+    assert_eq!(refusals.load(Ordering::SeqCst), 0, "the token request was refused");
+    let setback = Setback::Status { status: 503, retry_after: None };
+    assert_eq!(wait, Wait::Retrying { setback, attempt: 2, attempts: RetryPolicy::default().max_attempts });
+    assert!(lasts > Duration::ZERO && lasts <= RetryPolicy::default().deadline, "{lasts:?}");
+    assert!(wait.describe(lasts).starts_with("the tenant failed (503), trying again (attempt 2 of 4)"));
+    let (_, over) = rig.until(told).await.expect("the wait is over before the change ends");
+    assert_eq!(over, Duration::ZERO, "the wait is over once the token came");
+    let outcome = rig.finished(&id).await;
+    assert!(matches!(&outcome, Finished::Single { outcome: Outcome::Applied { .. }, .. }), "{outcome:?}");
+    rig.stop().await;
+}

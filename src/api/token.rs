@@ -5,13 +5,16 @@
 //! joins the refresh in flight or starts one; the refresh runs as its own
 //! task, so a caller that gives up does not stall the others, and its result,
 //! success or failure, goes to every waiter. A failure is not cached: the
-//! next caller starts a new refresh.
+//! next caller starts a new refresh. Each caller's watcher, when it has one,
+//! hears of the refresh's requests that go again, as of its own calls'.
 
 use super::attempts::{self, Attempt, Failure};
 use super::config::{ClientConfig, RetryPolicy};
 use super::dialect::{Dialect, RawReply};
 use super::error::ApiErrorKind;
+use super::retry::Setback;
 use super::transport::{SendError, Transport};
+use super::watch::{self, Joined};
 use futures_util::FutureExt;
 use futures_util::future::{BoxFuture, Shared};
 use secrecy::{ExposeSecret, SecretString};
@@ -63,8 +66,8 @@ struct Slot {
     token: Option<Arc<AccessToken>>,
     /// The latest tokens issued, the current one included, newest last.
     issued: VecDeque<Arc<AccessToken>>,
-    /// The refresh in flight, with its number.
-    flight: Option<(u64, Flight)>,
+    /// The refresh in flight, with its number and its callers' watchers.
+    flight: Option<(u64, Flight, Arc<Joined>)>,
     flights: u64,
 }
 
@@ -98,16 +101,17 @@ impl TokenCache {
         if let Some(token) = self.slot.read().unwrap_or_else(PoisonError::into_inner).fresh(now) {
             return Ok(token);
         }
-        let flight = {
+        let (flight, watchers) = {
             let mut slot = self.slot.write().unwrap_or_else(PoisonError::into_inner);
             if let Some(token) = slot.fresh(now) {
                 return Ok(token);
             }
             match &slot.flight {
-                Some((_, flight)) => flight.clone(),
+                Some((_, flight, watchers)) => (flight.clone(), watchers.clone()),
                 None => self.start_refresh(&mut slot),
             }
         };
+        watchers.join();
         flight.await
     }
 
@@ -126,16 +130,18 @@ impl TokenCache {
         }
     }
 
-    fn start_refresh(&self, slot: &mut Slot) -> Flight {
+    fn start_refresh(&self, slot: &mut Slot) -> (Flight, Arc<Joined>) {
         slot.flights += 1;
         let number = slot.flights;
         let source = self.source.clone();
         let shared_slot = self.slot.clone();
         let issued = Arc::clone(&self.refreshes);
+        let watchers = Arc::new(Joined::default());
+        let watchers_of_task: Arc<dyn watch::Watcher> = watchers.clone();
         let task = tokio::spawn(async move {
-            let result = source.fetch().await.map(Arc::new);
+            let result = watch::watched(watchers_of_task, source.fetch()).await.map(Arc::new);
             let mut slot = shared_slot.write().unwrap_or_else(PoisonError::into_inner);
-            if slot.flight.as_ref().is_some_and(|(n, _)| *n == number) {
+            if slot.flight.as_ref().is_some_and(|(n, ..)| *n == number) {
                 slot.flight = None;
             }
             if let Ok(token) = &result {
@@ -155,8 +161,8 @@ impl TokenCache {
         }
         .boxed()
         .shared();
-        slot.flight = Some((number, flight.clone()));
-        flight
+        slot.flight = Some((number, flight.clone(), watchers.clone()));
+        (flight, watchers)
     }
 }
 
@@ -168,6 +174,7 @@ pub struct TokenSource {
     client_secret: SecretString,
     scope: Option<String>,
     policy: RetryPolicy,
+    request_timeout: Duration,
     dialect: Arc<dyn Dialect>,
 }
 
@@ -181,13 +188,19 @@ impl TokenSource {
             client_secret: config.client_secret.clone(),
             scope: (!config.scopes.is_empty()).then(|| config.scopes.join(" ")),
             policy: config.retry.clone(),
+            request_timeout: config.request_timeout,
             dialect,
         }
     }
 
     async fn fetch(&self) -> Result<AccessToken, ApiErrorKind> {
         // Issuing a token changes nothing on the tenant, so it is always safe to repeat.
-        match attempts::run(&self.policy, true, &mut TokenRequest(self)).await {
+        let mut request = TokenRequest { source: self, retried: false };
+        let outcome = attempts::run(&self.policy, true, &mut request).await;
+        if request.retried {
+            watch::settled();
+        }
+        match outcome {
             Ok(reply) => decode(&reply, Instant::now()),
             Err(failure) => Err(self.refused(failure)),
         }
@@ -236,11 +249,15 @@ impl TokenSource {
     }
 }
 
-struct TokenRequest<'a>(&'a TokenSource);
+struct TokenRequest<'a> {
+    source: &'a TokenSource,
+    /// A request went again after a setback, and the watchers were told.
+    retried: bool,
+}
 
 impl Attempt for TokenRequest<'_> {
     async fn run(&mut self) -> Result<RawReply, Failure> {
-        let s = self.0;
+        let s = self.source;
         let mut form = vec![
             ("grant_type", "client_credentials"),
             ("client_id", s.client_id.as_str()),
@@ -251,6 +268,13 @@ impl Attempt for TokenRequest<'_> {
         }
         let request = s.transport.request(reqwest::Method::POST, s.url.clone()).form(&form);
         s.transport.send(request).await.map_err(Failure::Send)
+    }
+
+    fn again(&mut self, setback: Setback, attempt: u32, wait: Duration, left: Duration) {
+        self.retried = true;
+        let lasts = (wait + self.source.request_timeout).min(left);
+        let attempts = self.source.policy.max_attempts;
+        watch::tell(&watch::Retrying { setback, attempt, attempts, lasts });
     }
 }
 

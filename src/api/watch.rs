@@ -8,8 +8,9 @@
 use super::retry::Setback;
 use std::future::Future;
 use std::pin::pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
+use tokio::time::Instant;
 
 /// How long a request of watched work goes unanswered before the watcher
 /// hears of it. The tenant answers in well under a second when well, so a
@@ -99,10 +100,56 @@ impl Drop for Answered {
     }
 }
 
+/// The watchers of work that pieces of watched work wait on together (the
+/// one token request every call needing a token joins): each piece that
+/// joins is told what that work meets, from a call going again at the
+/// moment it joins.
+#[derive(Default)]
+pub(crate) struct Joined(Mutex<Joiners>);
+
+#[derive(Default)]
+struct Joiners {
+    watchers: Vec<Arc<dyn Watcher>>,
+    /// The call going again now, and when it was told.
+    retrying: Option<(Retrying, Instant)>,
+}
+
+impl Joined {
+    /// Adds the watcher of the work under way, if there is one and it has
+    /// not joined yet.
+    pub fn join(&self) {
+        let Ok(watcher) = WATCHER.try_with(Arc::clone) else { return };
+        let mut joined = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if joined.watchers.iter().any(|w| Arc::ptr_eq(w, &watcher)) {
+            return;
+        }
+        if let Some((retrying, at)) = joined.retrying {
+            watcher.retrying(&Retrying { lasts: retrying.lasts.saturating_sub(at.elapsed()), ..retrying });
+        }
+        joined.watchers.push(watcher);
+    }
+
+    fn each(&self, tell: impl Fn(&dyn Watcher)) {
+        let joined = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        joined.watchers.iter().for_each(|w| tell(w.as_ref()));
+    }
+}
+
+impl Watcher for Joined {
+    fn retrying(&self, retrying: &Retrying) {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).retrying = Some((*retrying, Instant::now()));
+        self.each(|w| w.retrying(retrying));
+    }
+
+    fn settled(&self) {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).retrying = None;
+        self.each(|w| w.settled());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Mutex;
 
     #[derive(Default)]
     struct Heard(Mutex<Vec<Retrying>>);
@@ -159,5 +206,26 @@ mod tests {
         assert_eq!(*late.0.lock().unwrap(), [Some(timeout - UNANSWERED_AFTER), None]);
         answer_to(timeout, answer(Duration::from_secs(8))).await;
         assert_eq!(late.0.lock().unwrap().len(), 2, "work not watched is not told");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn work_waited_on_together_is_told_to_each_that_joins_from_when_it_joins() {
+        let joined = Arc::new(Joined::default());
+        let (first, second) = (Arc::new(Heard::default()), Arc::new(Heard::default()));
+        let retrying = Retrying {
+            setback: Setback::Status { status: 503, retry_after: None },
+            attempt: 2,
+            attempts: 4,
+            lasts: Duration::from_secs(30),
+        };
+        watched(first.clone(), async { (joined.join(), joined.join()) }).await;
+        watched(joined.clone(), async { tell(&retrying) }).await;
+        tokio::time::advance(Duration::from_secs(10)).await;
+        watched(second.clone(), async { joined.join() }).await;
+        assert_eq!(*first.0.lock().unwrap(), [retrying], "joined twice, told once");
+        let late = Retrying { lasts: Duration::from_secs(20), ..retrying };
+        assert_eq!(*second.0.lock().unwrap(), [late], "what is left of the wait under way");
+        joined.join();
+        assert_eq!(joined.0.lock().unwrap().watchers.len(), 2, "work not watched does not join");
     }
 }
