@@ -137,6 +137,14 @@ async fn settle(ctx: &Ctx, intent: &AuditRecord, unreachable: &mut Option<String
             );
             (Outcome::failed(text), state)
         }
+        Found::Undecided { state, detail } => {
+            let text = format!(
+                "whether {what} was applied before the restart cannot be told ({detail}); start-up sends \
+                 nothing again: look at the target, and submit it again, or run its file again, if it is still \
+                 wanted"
+            );
+            (Outcome::failed(text), state)
+        }
     };
     match record(ctx, intent, item, action, target, &outcome, state).await {
         Some(pending) => pending,

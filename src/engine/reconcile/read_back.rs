@@ -25,6 +25,12 @@ pub(super) enum Found {
         state: Value,
         detail: String,
     },
+    /// It holds what a read shows of the intended state, as it did before
+    /// the change was sent: whether the change landed cannot be told.
+    Undecided {
+        state: Value,
+        detail: String,
+    },
 }
 
 /// Why the target could not be read.
@@ -202,10 +208,10 @@ async fn agent_status(
     if shown && shown_before {
         let detail = format!(
             "the agent is {}, as before it was sent; what else it set (a wrap-up code, autoAvailable, the \
-             end of a wrap-up) a read does not show, so whether it landed cannot be told",
+             end of a wrap-up) a read does not show",
             with_reason(status, change.kept_reason())
         );
-        return Ok(Found::NotApplied { state, detail });
+        return Ok(Found::Undecided { state, detail });
     }
     Ok(if shown {
         let webhook = announcements::agent_status(user.id.as_str(), status.as_str(), None);
