@@ -242,3 +242,33 @@ fn an_agent_named_with_a_megabyte_shows_filters_and_sorts_by_its_start() {
     type_text(&mut app, "xxxend");
     assert!(names(&app).is_empty(), "what was cut is not searched");
 }
+
+/// Two agents whose names differ only past what the screen shows look
+/// alike, so a form tells them apart by user name, and its title is cut
+/// as their cells are.
+#[test]
+fn agents_alike_in_what_is_shown_are_told_apart_and_their_form_title_is_cut() {
+    use cxone_console::ui::capped::{LONGEST, LONGEST_LINE};
+
+    let mut app = loaded(120, 40);
+    let mut rows = agents();
+    let stem = "y".repeat(1 << 20);
+    let mut first = user_named("u-one", "Zed", &format!("{stem}one"));
+    first.user_name = "zed.one".into();
+    let mut second = user_named("u-two", "Zed", &format!("{stem}two"));
+    second.user_name = "zed.two".into();
+    rows.extend([first, second]);
+    feed(&mut app, [agents_event(rows, &[])]);
+    press(&mut app, &["G", "c"]);
+    let form = form(&app);
+    assert!(form.title.chars().count() <= LONGEST_LINE + 1, "cut");
+    assert!(
+        form.title.contains(&format!("{}… (zed.", "y".repeat(LONGEST - 4))),
+        "the name is cut as in its cell"
+    );
+    assert!(render(&app).contains("Change state · Zed yyy"), "{}", render(&app));
+    assert!(
+        form.title.ends_with(" (zed.two)") || form.title.ends_with(" (zed.one)"),
+        "told apart by user name"
+    );
+}

@@ -10,13 +10,18 @@ use std::borrow::Cow;
 /// The most characters of one text the console shows.
 pub const LONGEST: usize = 500;
 
+/// The most characters of a line the console writes around such texts (a
+/// detail line, a form's title): room for a cut name and the words that say
+/// what is done to it, which must not be lost with what was cut.
+pub const LONGEST_LINE: usize = 4 * LONGEST;
+
 /// What ends a text that was cut.
 pub const CUT: char = '…';
 
 /// `text`, or its first [`LONGEST`] characters and [`CUT`] when it is
 /// longer, cut at a character's boundary.
 pub fn capped(text: &str) -> Cow<'_, str> {
-    match cut_at(text) {
+    match cut_at(text, LONGEST) {
         Some(at) => Cow::Owned(format!("{}{CUT}", &text[..at])),
         None => Cow::Borrowed(text),
     }
@@ -24,7 +29,16 @@ pub fn capped(text: &str) -> Cow<'_, str> {
 
 /// As [`capped`], for a text already owned: cut in place.
 pub fn capped_owned(mut text: String) -> String {
-    if let Some(at) = cut_at(&text) {
+    if let Some(at) = cut_at(&text, LONGEST) {
+        text.truncate(at);
+        text.push(CUT);
+    }
+    text
+}
+
+/// A line of the console's own, cut at [`LONGEST_LINE`] characters.
+pub fn capped_line(mut text: String) -> String {
+    if let Some(at) = cut_at(&text, LONGEST_LINE) {
         text.truncate(at);
         text.push(CUT);
     }
@@ -41,12 +55,12 @@ pub fn capped_cow(text: Cow<'_, str>) -> Cow<'_, str> {
 
 /// Where `text` is cut, when it is too long: found by looking at its
 /// first [`LONGEST`] characters alone, whatever its length.
-fn cut_at(text: &str) -> Option<usize> {
+fn cut_at(text: &str, longest: usize) -> Option<usize> {
     // No more bytes than characters allowed: short, without a look.
-    if text.len() <= LONGEST {
+    if text.len() <= longest {
         return None;
     }
-    text.char_indices().nth(LONGEST).map(|(at, _)| at)
+    text.char_indices().nth(longest).map(|(at, _)| at)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! Each entity pane implements [`Entity`]; the generic table view does the
 //! rest (selection, sorting, filtering, change marks).
 
-use super::capped::{capped, capped_cow, capped_owned};
+use super::capped::{capped, capped_cow, capped_line, capped_owned};
 use super::theme::Role;
 use crate::engine::RowKey;
 use crate::ui::widgets::fit::width;
@@ -84,9 +84,10 @@ impl Directory {
     }
 
     /// Whether an agent other than `id` goes by `name`, so that the name
-    /// alone does not say which of them is meant.
+    /// alone does not say which of them is meant. Names are told apart as
+    /// the screen shows them, cut.
     pub fn has_namesake(&self, id: &str, name: &str) -> bool {
-        self.agents_named.shared(name, self.name(id))
+        self.agents_named.shared(&capped(name), self.name(id))
     }
 
     /// Replaces the contacts' names (id, name, campaign id), keeping the rest.
@@ -107,13 +108,15 @@ impl Directory {
     /// Whether a contact named `name` is loaded in a campaign other than
     /// `campaign`, so that the campaign is what tells them apart.
     pub fn has_contact_namesake_outside(&self, name: &str, campaign: &str) -> bool {
-        self.contact_campaigns.get(name).is_some_and(|found| found.iter().any(|c| c != campaign))
+        self.contact_campaigns
+            .get(capped(name).as_ref())
+            .is_some_and(|found| found.iter().any(|c| c != campaign))
     }
 
     /// Whether a contact other than the one `key` ([`Entity::key`]) names
     /// goes by `name`.
     pub fn has_contact_namesake(&self, key: &RowKey, name: &str) -> bool {
-        self.contacts_named.shared(name, self.contacts.get(key).map(String::as_str))
+        self.contacts_named.shared(&capped(name), self.contacts.get(key).map(String::as_str))
     }
 
     /// Renews the campaigns' names (id, name). A campaign gone from the
@@ -244,6 +247,16 @@ impl Field {
     /// shows (an attribute's value a megabyte long).
     pub fn with_role(label: &'static str, value: impl Into<String>, role: Role) -> Self {
         Self { label, value: capped_owned(value.into()), role }
+    }
+
+    /// A line of the console's own words, which may quote what the tenant
+    /// sent (an audit record's reason): allowed more than a value, so that
+    /// what it says is not lost with what was cut; absent, a muted dash.
+    pub fn sentence(label: &'static str, value: Option<String>) -> Self {
+        match value {
+            Some(v) => Self { label, value: capped_line(v), role: Role::Text },
+            None => Self::with_role(label, "—", Role::Muted),
+        }
     }
 
     /// A value that may be absent, shown as a muted dash.

@@ -11,6 +11,7 @@ use crate::domain::agent_status::{
     AgentStatus, AgentStatusChange, AgentStatusDraft, DirectiveFlags, PauseReasons, Shift, Unfit,
     held_reason, role_fit, shift_fit, with_reason,
 };
+use crate::ui::capped::{capped, capped_owned};
 use crate::ui::entity::{Directory, Entity};
 use crate::ui::panes::format;
 
@@ -63,8 +64,12 @@ pub(super) fn title(users: &[User], agents: &Directory) -> String {
 /// An agent's name, with their user name when another agent loaded goes by
 /// the same name: the confirmation tells its lines apart the same way.
 pub fn agent_name(user: &User, agents: &Directory) -> String {
-    let name = user.display_name();
-    if agents.has_namesake(user.id.as_str(), &name) { format!("{name} ({})", user.user_name) } else { name }
+    let name = capped_owned(user.display_name());
+    if agents.has_namesake(user.id.as_str(), &name) {
+        format!("{name} ({})", capped(&user.user_name))
+    } else {
+        name
+    }
 }
 
 /// The five states, after "(choose a state)" when none is chosen yet: that
@@ -153,7 +158,7 @@ pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> 
         [one] if facts.directory.has_namesake(one.id.as_str(), &one.display_name()) => {
             format!("Change the state of {}?", agent_name(one, facts.directory))
         }
-        [one] => format!("Change {}'s state?", one.display_name()),
+        [one] => format!("Change {}'s state?", capped(&one.display_name())),
         many => format!("Change the state of {}?", count(many.len(), "agent")),
     };
     let wrap_up_code = value(2);

@@ -11,6 +11,7 @@ use crate::domain::contact_disposition::{
     ContactDisposition, ContactDispositionDraft, OPT_OUT, OutcomeMatrix, check_contact,
 };
 use crate::domain::numbers::first_inexact;
+use crate::ui::capped::{capped, capped_owned};
 use crate::ui::entity::{Directory, Entity};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
@@ -47,7 +48,7 @@ pub(super) fn title(rows: &[Contact], names: &Directory) -> String {
 /// A contact's name, with what tells it apart when another contact loaded
 /// goes by the same name: the confirmation tells its lines apart the same way.
 pub fn contact_name(contact: &Contact, names: &Directory) -> String {
-    let name = contact.display_name();
+    let name = capped_owned(contact.display_name());
     if names.has_contact_namesake(&contact.key(), &name) {
         format!("{name} ({})", aside(contact, names))
     } else {
@@ -247,7 +248,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
         [one] if facts.directory.has_contact_namesake(&one.key(), &one.display_name()) => {
             format!("Set the outcome of {} to {code}?", contact_name(one, facts.directory))
         }
-        [one] => format!("Set {}'s outcome to {code}?", one.display_name()),
+        [one] => format!("Set {}'s outcome to {code}?", capped(&one.display_name())),
         many => {
             let campaign =
                 in_one.map(|id| format!(" in {}", facts.directory.campaign_or_id(id))).unwrap_or_default();

@@ -28,6 +28,7 @@ use crate::domain::Timestamp;
 use crate::domain::agent_status::PauseReasons;
 use crate::domain::interaction_disposition::DispositionMatrix;
 use crate::engine::RuleBook;
+use crate::ui::capped::capped_line;
 use crate::ui::entity::{Directory, Entity};
 use crate::ui::keymap::Verb;
 use crate::ui::panes::format;
@@ -158,7 +159,8 @@ impl Form {
     pub fn new(kind: Kind, title: impl Into<String>, fields: Vec<Field>) -> Self {
         Self {
             kind,
-            title: title.into(),
+            // A title names its targets, whose names the tenant sent.
+            title: capped_line(title.into()),
             fields,
             focus: 0,
             check: Check::default(),
@@ -185,12 +187,15 @@ impl Form {
             Kind::Metrics(action) => data_action::check_metrics(&self.fields, action, facts.now),
         };
         // A namesake may have loaded since the form opened.
-        match &self.kind {
-            Kind::AgentStatus(users) => self.title = agent_status::title(users, facts.directory),
-            Kind::ContactDisposition(rows) => self.title = contact_disposition::title(rows, facts.directory),
+        let title = match &self.kind {
+            Kind::AgentStatus(users) => Some(agent_status::title(users, facts.directory)),
+            Kind::ContactDisposition(rows) => Some(contact_disposition::title(rows, facts.directory)),
             // The title says the version the new one must pass.
-            Kind::NewVersion(action) => self.title = data_action::version_title(action),
-            _ => {}
+            Kind::NewVersion(action) => Some(data_action::version_title(action)),
+            _ => None,
+        };
+        if let Some(title) = title {
+            self.title = capped_line(title);
         }
         // A refusal on screen follows the form: gone once it can be sent,
         // else naming what is wrong now (the rules may have arrived since).

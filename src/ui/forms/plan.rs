@@ -7,6 +7,7 @@ use crate::domain::attributes::AttributeDraft;
 use crate::domain::contact_disposition::ContactDispositionDraft;
 use crate::domain::interaction_disposition::DispositionDraft;
 use crate::engine::{Change, CommandId, DataActionChange, Item, RowKey};
+use crate::ui::capped::{capped, capped_owned};
 use crate::ui::panes::format;
 use std::collections::HashMap;
 
@@ -49,7 +50,10 @@ impl Names {
     }
 
     pub fn of(&self, name: String, aside: &str) -> String {
-        if self.shared.contains_key(&name) { format!("{name} ({aside})") } else { name }
+        let shared = self.shared.contains_key(&name);
+        // Told apart by the whole name, shown by its start.
+        let name = capped_owned(name);
+        if shared { format!("{name} ({})", capped(aside)) } else { name }
     }
 }
 
