@@ -1,28 +1,26 @@
 //! The accept loop as a raw TCP client sees it: keep-alive, replies that
-//! never start, JSON for unknown endpoints, a graceful shutdown, and peers
-//! that open connections and send nothing, or next to nothing.
+//! never start, JSON for unknown endpoints, a graceful shutdown, and a peer
+//! that trickles its headers. Idle peers are in `sandbox_idle_connections.rs`,
+//! alone in their process, since they count its descriptors.
 
 mod common;
 
 use axum::Router;
 use axum::routing::post;
 use common::{TestApi, authed, client, error_of, start, start_quiet};
-use cxone_console::sandbox::{ConnectionLimits, SandboxConfig};
+use cxone_console::sandbox::SandboxConfig;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::{Barrier, Notify, Semaphore};
 
-/// Connections served at once by [`bounded`]'s sandbox.
+/// Connections served at once by the bounded sandbox.
 const MOST: usize = 16;
-/// How long [`bounded`]'s sandbox waits for a request's headers.
+/// How long the bounded sandbox waits for a request's headers.
 const HEADERS_WITHIN: Duration = Duration::from_millis(500);
-/// Connections a peer leaves idle: three times as many as are served at once.
-const IDLE: usize = 3 * MOST;
 /// Requests the engine and the benchmarks have in flight at once, all on
 /// their own connections: 64 raw benchmark loops, or a batch's 50 and as
 /// many deliveries to the sink, and a margin.
@@ -120,68 +118,11 @@ async fn shutdown_lets_a_request_in_flight_finish_then_stops_accepting() {
     stopping.await.unwrap();
 }
 
-/// A sandbox that serves few connections and waits briefly for headers.
-fn bounded() -> SandboxConfig {
-    let most = NonZeroUsize::new(MOST).expect("MOST is not zero");
-    SandboxConfig {
-        connections: ConnectionLimits { most, headers_within: HEADERS_WITHIN },
-        ..SandboxConfig::quiet()
-    }
-}
-
-fn open_descriptors() -> usize {
-    std::fs::read_dir("/proc/self/fd").expect("this process's descriptors").count()
-}
-
-/// Reads until the sandbox closes the connection, for `within` at most.
-async fn closed_within(stream: &mut TcpStream, within: Duration) -> bool {
-    let mut rest = Vec::new();
-    // A reset is a close too.
-    tokio::time::timeout(within, stream.read_to_end(&mut rest)).await.is_ok()
-}
-
-/// A peer that opens many connections and sends nothing, or half a request,
-/// takes only the sandbox's bound of descriptors (the rest wait unaccepted),
-/// its connections are closed once their headers are overdue, and a client
-/// that comes after them is served.
-#[tokio::test]
-async fn idle_connections_take_a_bounded_share_and_are_closed_while_a_client_is_served() {
-    let sandbox = start(bounded()).await;
-    let before = open_descriptors();
-    let mut idle = Vec::new();
-    for n in 0..IDLE {
-        let mut stream = TcpStream::connect(sandbox.addr()).await.expect("the system queues the connection");
-        if n % 2 == 1 {
-            stream
-                .write_all(b"GET /sandbox/stats HTTP/1.1\r\nHost: sandbox\r\n")
-                .await
-                .expect("half a request");
-        }
-        idle.push(stream);
-    }
-    // Long enough for an unbounded sandbox to take every one, short of the
-    // headers' time, so that none of those taken has been closed yet.
-    tokio::time::sleep(HEADERS_WITHIN / 2).await;
-    let taken = open_descriptors().saturating_sub(before + IDLE);
-    assert!(taken <= MOST + 4, "{taken} descriptors taken for {IDLE} idle connections");
-
-    // Queued behind the idle ones, it is served as their headers fall due.
-    let request = client().get(sandbox.base_url().join("/sandbox/stats").unwrap()).send();
-    let response = tokio::time::timeout(Duration::from_secs(10), request).await;
-    let response = response.expect("the client is served in time").expect("an answer");
-    assert_eq!(response.status(), StatusCode::OK);
-
-    for (n, stream) in idle.iter_mut().enumerate() {
-        assert!(closed_within(stream, Duration::from_secs(5)).await, "idle connection {n} is still open");
-    }
-    sandbox.shutdown().await;
-}
-
 /// Headers sent a line at a time, for ever, do not keep a connection open:
 /// the time for them runs from when the connection was ready for a request.
 #[tokio::test]
 async fn headers_trickled_in_do_not_keep_a_connection_open() {
-    let sandbox = start(bounded()).await;
+    let sandbox = start(common::bounded(MOST, HEADERS_WITHIN)).await;
     let mut stream = TcpStream::connect(sandbox.addr()).await.expect("a connection");
     stream.write_all(b"GET /sandbox/stats HTTP/1.1\r\nHost: sandbox\r\n").await.expect("a start of headers");
     let mut lines = 0;

@@ -145,3 +145,13 @@ impl TestApi {
         self.stop.clone()
     }
 }
+
+/// A still sandbox that serves `most` connections at once and waits
+/// `headers_within` for a request's headers.
+pub fn bounded(most: usize, headers_within: std::time::Duration) -> SandboxConfig {
+    let most = std::num::NonZeroUsize::new(most).expect("a bound above zero");
+    SandboxConfig {
+        connections: cxone_console::sandbox::ConnectionLimits { most, headers_within },
+        ..SandboxConfig::quiet()
+    }
+}
