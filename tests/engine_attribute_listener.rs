@@ -14,6 +14,10 @@ const STALLED: usize = 200;
 /// The most the listener serves at once.
 const SERVED: usize = 32;
 
+/// Held by each test for its whole run: one counts the descriptors of the
+/// process, which another running beside it would open too.
+static ALONE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn open_descriptors() -> usize {
     std::fs::read_dir("/proc/self/fd").expect("this process's descriptors").count()
 }
@@ -34,6 +38,7 @@ async fn listener(rig: &mut Rig) -> String {
 /// their headers are overdue.
 #[tokio::test]
 async fn stalled_connections_neither_take_the_consoles_descriptors_nor_stay_open() {
+    let _alone = ALONE.lock().await;
     let mut rig = Rig::quiet().await;
     let addr = listener(&mut rig).await;
     let before = open_descriptors();
@@ -62,6 +67,7 @@ async fn stalled_connections_neither_take_the_consoles_descriptors_nor_stay_open
 /// its connection only for a while: the listener closes it.
 #[tokio::test]
 async fn a_body_that_never_ends_does_not_hold_its_connection() {
+    let _alone = ALONE.lock().await;
     let mut rig = Rig::quiet().await;
     let addr = listener(&mut rig).await;
     let mut stream = TcpStream::connect(&addr).await.expect("a connection");
