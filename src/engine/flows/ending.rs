@@ -168,12 +168,14 @@ pub(in crate::engine::flows) struct Tries {
     /// When the first call failed: a timeout at the end then names the
     /// whole wait, not only the last call's.
     first_failed: Option<Instant>,
+    /// Whether a wait told for a try is still on the console's screen.
+    told: bool,
 }
 
 impl Tries {
     /// The extra tries of a call of a client with `policy`.
     pub fn new(policy: &RetryPolicy) -> Self {
-        Self { policy: policy.clone(), tried: 0, unanswered: 0, first_failed: None }
+        Self { policy: policy.clone(), tried: 0, unanswered: 0, first_failed: None, told: false }
     }
 
     /// Whether to try again a call that failed with `error`, having waited
@@ -191,8 +193,18 @@ impl Tries {
         let lasts = pause.saturating_add(self.policy.deadline);
         let attempts = TRIES_AGAIN + 1;
         watch::tell(&Retrying { setback: setback(error), attempt: self.tried + 1, attempts, lasts });
+        self.told = true;
         tokio::time::sleep(pause).await;
         true
+    }
+
+    /// The call tried again has ended, answered or not: the wait told for
+    /// it is over, before whatever the answer leads to (an audit record, a
+    /// read back, a webhook), which the console must not show as a wait.
+    pub fn answered(&mut self) {
+        if std::mem::take(&mut self.told) {
+            watch::settled();
+        }
     }
 
     /// Whether a request of the call went unanswered, so may have landed.
@@ -215,12 +227,10 @@ impl Tries {
 }
 
 impl Drop for Tries {
-    /// The call is over once its tries are let go, answered or given up on:
-    /// a wait told for it is then over too, and the console stops showing it.
+    /// A wait told for a call whose tries are let go mid-way (the change
+    /// cancelled while it waited) is over too.
     fn drop(&mut self) {
-        if self.tried > 0 {
-            watch::settled();
-        }
+        self.answered();
     }
 }
 
@@ -235,7 +245,9 @@ where
 {
     let mut tries = Tries::new(policy);
     loop {
-        match call().await {
+        let answer = call().await;
+        tries.answered();
+        match answer {
             Err(e) if tries.again(&e).await => {}
             Err(e) => return Err(tries.carry(e)),
             done => return done,
@@ -313,6 +325,28 @@ mod tests {
             "the pause and the call: {:?}",
             retrying.lasts
         );
+    }
+
+    /// The wait is over as soon as the call tried again answers, while what
+    /// the answer leads to still runs, and is not said to be over twice.
+    #[tokio::test(start_paused = true)]
+    async fn an_extra_try_is_over_once_its_call_answers() {
+        let heard = std::sync::Arc::new(Heard::default());
+        let told = |heard: &Heard| heard.0.lock().unwrap().len();
+        watch::watched(heard.clone(), async {
+            let mut tries = Tries::new(&RetryPolicy::default());
+            assert!(tries.again(&timed_out(8)).await);
+            assert_eq!(told(&heard), 1, "told, and not over while the call is out");
+            tries.answered();
+            assert_eq!(told(&heard), 2, "over once the call answers, the tries still held");
+            tries.answered();
+            drop(tries);
+            assert_eq!(told(&heard), 2, "over once only");
+        })
+        .await;
+        let unbothered = std::sync::Arc::new(Heard::default());
+        watch::watched(unbothered.clone(), async { Tries::new(&RetryPolicy::default()).answered() }).await;
+        assert_eq!(told(&unbothered), 0, "a call answered at once was never a wait");
     }
 
     fn limited(retry_after: Option<u64>) -> ApiError {

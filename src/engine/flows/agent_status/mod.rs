@@ -201,6 +201,7 @@ impl Flow<'_> {
             (Conflicts::new(self.ctx.config.conflict_retries), Tries::new(self.ctx.api.retry_policy()));
         loop {
             let written = self.ctx.api.set_agent_status(change, user.etag.as_ref(), Some(key.clone())).await;
+            tries.answered();
             let error = match written {
                 Ok(reply) => {
                     self.compliance.accepted(change);

@@ -155,6 +155,7 @@ impl Worker<'_> {
                 })
                 .await;
             let Ok(written) = written else { return held_when_cancelled(&tries) };
+            tries.answered();
             let error = match written {
                 Ok(reply) => return self.applied(before, reply.value.as_ref(), reply.call, ""),
                 Err(e) => e,
