@@ -30,4 +30,4 @@ pub use error::{ApiError, ApiErrorKind};
 pub use guards::{ETag, IdempotencyKey};
 pub use setbacks::SetbackCounts;
 pub use token::REFRESH_MARGIN;
-pub use transport::USER_AGENT;
+pub use transport::{KEPT_IDLE, USER_AGENT};

@@ -13,6 +13,14 @@ use url::Url;
 /// The User-Agent of every request.
 pub const USER_AGENT: &str = concat!("cxone-console/", env!("CARGO_PKG_VERSION"));
 
+/// How long a connection is kept for reuse once idle. A server closes its
+/// idle connections on a schedule of its own (the sandbox after 10 s, common
+/// servers after 15 to 75 s); a request sent on one just as it closes meets
+/// the close instead of an answer, and a write then cannot tell whether it
+/// landed. Letting go first avoids that race, and 8 s still keeps a
+/// connection from one 5 s refresh to the next.
+pub const KEPT_IDLE: std::time::Duration = std::time::Duration::from_secs(8);
+
 /// Largest reply body read; a page of 1,000 data actions with their schemas
 /// stays far below it, and a broken server cannot exhaust memory.
 const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
@@ -47,6 +55,7 @@ impl Transport {
             .default_headers(headers)
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
+            .pool_idle_timeout(KEPT_IDLE)
             // The API never redirects; following one would resend writes and
             // bearer tokens to wherever a reply points.
             .redirect(reqwest::redirect::Policy::none());

@@ -63,6 +63,9 @@ async fn deliver_all(
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(ATTEMPT_TIMEOUT)
+        // Let go of an idle connection before the console's listener, which
+        // closes one after 5 s, so no callback is sent on a closing one.
+        .pool_idle_timeout(Duration::from_secs(4))
         .build()
     {
         Ok(c) => Some(c),

@@ -64,7 +64,9 @@ impl Deliverer {
         let client = reqwest::Client::builder()
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("cxone-console/", env!("CARGO_PKG_VERSION")))
+            .user_agent(crate::api::USER_AGENT)
+            // Receivers close idle connections too; see the constant.
+            .pool_idle_timeout(crate::api::KEPT_IDLE)
             .build()
             .map_err(|e| DeliveryError::Client(e.to_string()))?;
         let (status, watch) = watch::channel(OutboxStatus { running: true, ..OutboxStatus::default() });
