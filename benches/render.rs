@@ -3,7 +3,8 @@
 //! cost about the same), one filter keystroke over 100,000 rows (text, and
 //! a regex matched cell by cell), one keystroke in a state form for 100,000 marked agents (every one checked
 //! again with the domain's rules), and a frame and a filter keystroke with
-//! one agent's name a megabyte long, selected (its cell and its details).
+//! one agent's name a megabyte long, selected (its cell and its details),
+//! and a frame with the audit pane full of records naming such a target.
 //!
 //! `cargo bench --bench render` prints the numbers; nothing here passes or fails.
 
@@ -54,6 +55,32 @@ fn main() {
     let mut long = console_with(100, LONG_NAME_AT);
     println!("frame, 100 rows, a 1 MB name:     {:>8.1} µs", micros(frame_of(&mut long)));
     println!("filter keystroke, a 1 MB name:    {:>8.1} µs", micros(keystrokes(&mut long, "agent 00005")));
+    let mut audited = console(100);
+    audit_long_names(&mut audited, 60);
+    println!("frame, audit of 1 MB names:       {:>8.1} µs", micros(frame_of(&mut audited)));
+}
+
+/// `records` outcome records in the audit pane, each for an agent named with
+/// a megabyte, its reason quoting the name as the flows word it.
+fn audit_long_names(app: &mut App, records: u64) {
+    use cxone_console::engine::audit::{AuditEntry, AuditRecord, Digest256, Outcome, Target, TargetKind};
+    let long = format!("Agent {}", "x".repeat(1 << 20));
+    for seq in 0..records {
+        let id = format!("user-{seq:07}");
+        let mut target = Target::new(TargetKind::User, id.clone());
+        target.name = Some(long.clone());
+        let entry = AuditEntry::outcome(&format!("cmd_{seq}"), "agent_status", target, Outcome::Applied)
+            .by("bench", "console-client", "cmd")
+            .reason(format!("agent {long} ({id}) is now Break (Lunch); was Available"));
+        let record = AuditRecord {
+            seq,
+            time: OffsetDateTime::now_utc(),
+            entry,
+            prev_hash: Digest256::of(&seq.to_be_bytes()),
+            hash: Digest256::of(&(seq + 1).to_be_bytes()),
+        };
+        update(app, Action::Engine(Event::Audit(Arc::new(record))));
+    }
 }
 
 /// The agent whose name is a megabyte long: the row selected in the

@@ -190,3 +190,30 @@ fn the_record_read_is_selected_again_when_the_filter_shows_it() {
     assert_eq!(app.audit.shown_len(), 2, "{}", render(&app));
     assert_eq!(outcome(&app), Some(Outcome::Skipped), "{}", render(&app));
 }
+
+/// A record for a target whose name the tenant sent a megabyte long, its
+/// reason quoting it: the line shows the start of each, cut, with the
+/// operator still in its place, and the filter finds the record by the
+/// name's start, as a table finds a row.
+#[test]
+fn a_record_naming_a_megabyte_long_target_shows_and_is_found_by_its_start() {
+    let long = format!("Zora {}", "y".repeat(1 << 20));
+    let mut app = loaded(150, 36);
+    let named = audit_trail().into_iter().take(2).map(|mut record| {
+        if let Some(target) = record.entry.target.as_mut() {
+            target.name = Some(long.clone());
+        }
+        record.entry.reason = record.entry.reason.take().map(|_| format!("agent {long} is now Break"));
+        cxone_console::engine::Event::Audit(std::sync::Arc::new(record))
+    });
+    feed(&mut app, named);
+    let screen = render(&app);
+    let lines: Vec<&str> = screen.lines().filter(|l| l.contains("Zora y")).collect();
+    assert_eq!(lines.len(), 2, "both records, each on one line:\n{screen}");
+    for line in lines {
+        assert!(line.contains("Zora yyyyyyyyyyyyy…") && line.contains("by jdoe"), "{line}");
+    }
+    press(&mut app, &["5", "/"]);
+    type_text(&mut app, "zora yyy");
+    assert_eq!(app.audit.shown_len(), 2, "{}", render(&app));
+}

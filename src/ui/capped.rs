@@ -45,6 +45,15 @@ pub fn capped_line(mut text: String) -> String {
     text
 }
 
+/// As [`capped_line`], for a borrowed line: a record's reason, which may
+/// quote whatever the tenant sent.
+pub fn capped_line_of(text: &str) -> Cow<'_, str> {
+    match cut_at(text, LONGEST_LINE) {
+        Some(at) => Cow::Owned(format!("{}{CUT}", &text[..at])),
+        None => Cow::Borrowed(text),
+    }
+}
+
 /// As [`capped`], for a text that may be borrowed or owned.
 pub fn capped_cow(text: Cow<'_, str>) -> Cow<'_, str> {
     match text {
@@ -53,8 +62,8 @@ pub fn capped_cow(text: Cow<'_, str>) -> Cow<'_, str> {
     }
 }
 
-/// Where `text` is cut, when it is too long: found by looking at its
-/// first [`LONGEST`] characters alone, whatever its length.
+/// Where `text` is cut, when it is longer than `longest` characters:
+/// found by looking at that many alone, whatever its length.
 fn cut_at(text: &str, longest: usize) -> Option<usize> {
     // No more bytes than characters allowed: short, without a look.
     if text.len() <= longest {

@@ -4,6 +4,7 @@
 
 use super::filter::Filter;
 use crate::engine::audit::{AuditRecord, action};
+use crate::ui::capped::{capped, capped_line_of};
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -233,13 +234,15 @@ fn parts(record: &AuditRecord) -> (Vec<String>, Option<&str>) {
         parts.push(action_label(action).to_string());
         parts.push(action.clone());
     }
+    // Searched by what the pane can show of them, as the tables are: kept
+    // for every record the pane holds, and lowered at each.
     if let Some(target) = &entry.target {
         // Both, so a filter finds the record by either.
-        parts.extend(target.name.clone());
-        parts.push(target.id.clone());
+        parts.extend(target.name.as_deref().map(|name| capped(name).into_owned()));
+        parts.push(capped(&target.id).into_owned());
     }
     if let Some(reason) = &entry.reason {
-        parts.push(reason.clone());
+        parts.push(capped_line_of(reason).into_owned());
     }
     (parts, entry.operator.as_deref())
 }

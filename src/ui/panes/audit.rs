@@ -5,6 +5,7 @@ use super::format;
 use crate::engine::audit::{AuditEntry, AuditRecord, Outcome, RecordKind};
 use crate::ui::app::audit::{action_label, kind_word};
 use crate::ui::app::{App, ListId};
+use crate::ui::capped::{capped, capped_line_of};
 use crate::ui::layout;
 use crate::ui::theme::Role;
 use crate::ui::widgets::fit::{fit, pad, width};
@@ -111,6 +112,7 @@ fn line(record: &AuditRecord, (room, by): (usize, usize), stamp: Stamp, app: &Ap
     // Whom the change was for, by the name people know them by when the
     // record has it; the id is in the record's details.
     let target = entry.target.as_ref().map(|t| t.name.as_deref().unwrap_or(&t.id)).unwrap_or("");
+    let target = capped(target);
     // An earlier run's record shows its day, so it is not read as today's.
     let time = match stamp {
         Stamp::Clock => format::hhmmss(record.time),
@@ -131,9 +133,9 @@ fn line(record: &AuditRecord, (room, by): (usize, usize), stamp: Stamp, app: &Ap
     // target opens the words rather than leaving the line.
     let fits = |columns: usize| used + columns + WORDS_AT_LEAST + by <= room;
     let columns = if fits(ACTION + TARGET) {
-        vec![(action, ACTION), (target, TARGET)]
+        vec![(action, ACTION), (target.as_ref(), TARGET)]
     } else if fits(TARGET) {
-        vec![(target, TARGET)]
+        vec![(target.as_ref(), TARGET)]
     } else {
         Vec::new()
     };
@@ -146,7 +148,7 @@ fn line(record: &AuditRecord, (room, by): (usize, usize), stamp: Stamp, app: &Ap
     let rest = said(entry, true);
     // By name only: an id would take the little room there is and say
     // less than the reason.
-    let name = entry.target.as_ref().and_then(|t| t.name.as_deref()).filter(|_| !target_shown);
+    let name = entry.target.as_ref().and_then(|t| t.name.as_deref()).filter(|_| !target_shown).map(capped);
     let rest = match name {
         Some(name) if rest.is_empty() => name.to_string(),
         Some(name) => format!("{name}: {rest}"),
@@ -169,10 +171,16 @@ fn line(record: &AuditRecord, (room, by): (usize, usize), stamp: Stamp, app: &Ap
 /// need it open with whom it was for, and what changed then fits.
 fn said(entry: &AuditEntry, target_shown: bool) -> String {
     let Some(reason) = &entry.reason else { return intended(entry) };
-    let Some(target) = entry.target.as_ref().filter(|t| !t.id.is_empty()) else { return reason.clone() };
+    // A reason may quote a name or value the tenant sent, of any length:
+    // its start is all a line shows, and all that is worked on each frame.
+    let reason = capped_line_of(reason);
+    let Some(target) = entry.target.as_ref().filter(|t| !t.id.is_empty()) else { return reason.into_owned() };
     let reason = reason.replace(&format!(" ({})", target.id), "");
     match target.name.as_deref().filter(|_| target_shown) {
-        Some(name) => after_target(&reason, name).to_string(),
+        // Looked for as shown: a name cut for the screen is not found in the
+        // reason, which is then said whole, and a name of megabytes is
+        // never the pattern searched for at each frame.
+        Some(name) => after_target(&reason, &capped(name)).to_string(),
         None => reason,
     }
 }
@@ -252,7 +260,7 @@ fn changes(
 fn brief(value: &Value) -> Option<String> {
     match value {
         Value::Null => Some("none".into()),
-        Value::String(text) => Some(text.clone()),
+        Value::String(text) => Some(capped(text).into_owned()),
         Value::Array(items) if items.is_empty() => Some("none".into()),
         Value::Array(items) => items.iter().map(label).collect::<Option<Vec<_>>>().map(|l| l.join(" ")),
         Value::Object(_) => None,

@@ -14,6 +14,23 @@ pub fn fit(text: &str, max: usize) -> Cow<'_, str> {
     shorten(text, max, true)
 }
 
+/// Whether `text` takes at most `max` columns, found by measuring no more
+/// of it than could: a text of megabytes is fitted into a cell at each
+/// frame, and measuring it whole would cost that at each.
+fn fits(text: &str, max: usize) -> bool {
+    // No character takes more columns than it has bytes.
+    if text.len() <= max {
+        return true;
+    }
+    // Past this many characters, only characters that take no column at all
+    // could keep it within `max`: a text like that is cut as any other.
+    let most = max.saturating_mul(4).saturating_add(16);
+    match text.char_indices().nth(most) {
+        Some(_) => false,
+        None => width(text) <= max,
+    }
+}
+
 /// `text` in at most `max` columns, cut at the last column that leaves room
 /// for the ellipsis rather than at a word: for names and commands that
 /// differ near their end, every column tells.
@@ -22,7 +39,7 @@ pub fn clip(text: &str, max: usize) -> Cow<'_, str> {
 }
 
 fn shorten(text: &str, max: usize, at_word: bool) -> Cow<'_, str> {
-    if width(text) <= max {
+    if fits(text, max) {
         return Cow::Borrowed(text);
     }
     if max == 0 {
@@ -169,6 +186,17 @@ mod tests {
         assert_eq!(fit("Supercalifragilistic", 8), "Superca…");
         assert_eq!(fit("anything", 1), "…");
         assert_eq!(fit("anything", 0), "");
+    }
+
+    /// A text far longer than its room is fitted by looking at its start,
+    /// as a short one is, and says it was cut.
+    #[test]
+    fn a_text_of_a_megabyte_is_fitted_by_its_start() {
+        let long = "Ana ".repeat(250_000);
+        assert_eq!(fit(&long, 12), "Ana Ana Ana…");
+        assert_eq!(clip(&long, 12), "Ana Ana Ana…");
+        assert_eq!(pad(&long, 5), "Ana… ");
+        assert_eq!(fit(&"李".repeat(300_000), 5), "李李…");
     }
 
     #[test]
