@@ -35,12 +35,7 @@ async fn a_campaign_paused_by_a_429_is_told_with_its_wait() {
 
     let (_, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "BUSY")).collect());
     let id = rig.submit(change).await;
-    let (wait, lasts) = rig
-        .until(|e| match e {
-            Event::Waiting { id: of, wait, lasts } if *of == id => Some((wait.clone(), *lasts)),
-            _ => None,
-        })
-        .await;
+    let (wait, lasts) = first_wait(&mut rig, &id).await;
     let Wait::CampaignPaused { campaign } = &wait else { panic!("not a pause: {wait:?}") };
     assert_eq!(*campaign, name);
     assert!(
@@ -81,6 +76,34 @@ async fn a_campaign_paused_by_another_batchs_429_is_told_by_each_batch_waiting_o
     for id in [first, second] {
         assert_eq!(batch_report(rig.finished(&id).await).successful(), 1, "the pause was waited out");
     }
+    rig.stop().await;
+}
+
+/// The first wait told for command `id`, and how long it may last.
+async fn first_wait(rig: &mut engine_support::Rig, id: &CommandId) -> (Wait, Duration) {
+    rig.until(|e| match e {
+        Event::Waiting { id: of, wait, lasts } if of == id => Some((wait.clone(), *lasts)),
+        _ => None,
+    })
+    .await
+}
+
+/// How long the next wait told for command `id` lasts (zero: the wait is
+/// over), or `Duration::MAX` when the command finished first.
+async fn wait_over_or_finished(rig: &mut engine_support::Rig, id: &CommandId) -> Duration {
+    rig.until(|e| match e {
+        Event::Waiting { id: of, lasts, .. } if of == id => Some(*lasts),
+        Event::Finished { id: of, .. } if of == id => Some(Duration::MAX),
+        _ => None,
+    })
+    .await
+}
+
+/// Command `id`, an interaction's disposition, ends applied, written once.
+async fn applied_once(mut rig: engine_support::Rig, id: &CommandId) {
+    let outcome = rig.finished(id).await;
+    assert!(matches!(&outcome, Finished::Single { outcome: Outcome::Applied { .. }, .. }), "{outcome:?}");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::InteractionDisposition), 1, "applied once");
     rig.stop().await;
 }
 
@@ -125,12 +148,7 @@ async fn unanswered(cuts: usize) -> engine_support::Rig {
 async fn a_write_sent_again_after_no_answer_is_told() {
     let mut rig = unanswered(1).await;
     let id = rig.submit(engine_support::issue_resolved(PINNED_CLOSED_INTERACTION)).await;
-    let (wait, lasts) = rig
-        .until(|e| match e {
-            Event::Waiting { id: of, wait, lasts } if *of == id => Some((wait.clone(), *lasts)),
-            _ => None,
-        })
-        .await;
+    let (wait, lasts) = first_wait(&mut rig, &id).await;
     assert_eq!(wait, Wait::Retrying { setback: Setback::Interrupted, attempt: 2, attempts: 4 });
     assert!(lasts >= Duration::from_secs(29) && lasts <= Duration::from_secs(36), "{lasts:?}");
     assert!(
@@ -138,18 +156,9 @@ async fn a_write_sent_again_after_no_answer_is_told() {
     );
     // Once the write is answered, the wait is said to be over, before the
     // change ends.
-    let over = rig
-        .until(|e| match e {
-            Event::Waiting { id: of, lasts, .. } if *of == id => Some(*lasts),
-            Event::Finished { id: of, .. } if *of == id => Some(Duration::MAX),
-            _ => None,
-        })
-        .await;
+    let over = wait_over_or_finished(&mut rig, &id).await;
     assert_eq!(over, Duration::ZERO, "the wait is over once the call ends");
-    let outcome = rig.finished(&id).await;
-    assert!(matches!(&outcome, Finished::Single { outcome: Outcome::Applied { .. }, .. }), "{outcome:?}");
-    assert_eq!(rig.sandbox.stats().writes_of(Resource::InteractionDisposition), 1, "applied once");
-    rig.stop().await;
+    applied_once(rig, &id).await;
 }
 
 /// The client gives up on a write none of whose answers came, and the
@@ -174,18 +183,9 @@ async fn a_write_the_engine_sends_again_after_no_answer_is_told() {
     assert!(lasts > RetryPolicy::default().deadline, "the pause, then the whole call: {lasts:?}");
     let said = wait.describe(lasts);
     assert!(said.starts_with("no answer yet, trying again (attempt 2 of 3), waiting up to"), "{said}");
-    let over = rig
-        .until(|e| match e {
-            Event::Waiting { id: of, lasts, .. } if *of == id => Some(*lasts),
-            Event::Finished { id: of, .. } if *of == id => Some(Duration::MAX),
-            _ => None,
-        })
-        .await;
+    let over = wait_over_or_finished(&mut rig, &id).await;
     assert_eq!(over, Duration::ZERO, "the wait is over once the write is answered");
-    let outcome = rig.finished(&id).await;
-    assert!(matches!(&outcome, Finished::Single { outcome: Outcome::Applied { .. }, .. }), "{outcome:?}");
-    assert_eq!(rig.sandbox.stats().writes_of(Resource::InteractionDisposition), 1, "applied once");
-    rig.stop().await;
+    applied_once(rig, &id).await;
 }
 
 /// The tenant holds a write's answer back for 8 s: once the write has been
@@ -206,25 +206,14 @@ async fn a_write_the_tenant_is_slow_to_answer_is_told_until_its_answer_comes() {
     let mut rig = proxy::routed(sandbox, route, |_| {}).await;
     let began = tokio::time::Instant::now();
     let id = rig.submit(engine_support::issue_resolved(PINNED_CLOSED_INTERACTION)).await;
-    let (wait, lasts) = rig
-        .until(|e| match e {
-            Event::Waiting { id: of, wait, lasts } if *of == id => Some((wait.clone(), *lasts)),
-            _ => None,
-        })
-        .await;
+    let (wait, lasts) = first_wait(&mut rig, &id).await;
     let told_after = began.elapsed();
     assert_eq!(wait, Wait::Unanswered);
     assert!(told_after >= UNANSWERED_AFTER && told_after < late, "told after {told_after:?}");
     let timeout = ClientConfig::new(rig.sandbox.base_url(), "id", "s".to_string().into()).request_timeout;
     assert_eq!(lasts, timeout - UNANSWERED_AFTER, "the rest of the request's time");
     assert_eq!(wait.describe(lasts), "waiting for the tenant's answer, up to 25 s");
-    let over = rig
-        .until(|e| match e {
-            Event::Waiting { id: of, lasts, .. } if *of == id => Some(*lasts),
-            Event::Finished { id: of, .. } if *of == id => Some(Duration::MAX),
-            _ => None,
-        })
-        .await;
+    let over = wait_over_or_finished(&mut rig, &id).await;
     assert_eq!(over, Duration::ZERO, "the wait is over once the answer comes");
     assert!(began.elapsed() >= late);
     let outcome = rig.finished(&id).await;
