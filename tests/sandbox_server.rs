@@ -136,6 +136,30 @@ async fn headers_trickled_in_do_not_keep_a_connection_open() {
     sandbox.shutdown().await;
 }
 
+/// A body trickled in, a byte at a time, does not keep a connection open:
+/// once it is overdue, the request fails and the connection closes.
+#[tokio::test]
+async fn a_body_trickled_in_does_not_keep_a_connection_open() {
+    let sandbox = start(common::bounded(MOST, HEADERS_WITHIN)).await;
+    let mut stream = TcpStream::connect(sandbox.addr()).await.expect("a connection");
+    let head = "POST /oauth/token HTTP/1.1\r\nHost: sandbox\r\n\
+                Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\ngrant_type=";
+    stream.write_all(head.as_bytes()).await.expect("the headers and a start of body");
+    let mut sent = 0;
+    while stream.write_all(b"x").await.is_ok() {
+        sent += 1;
+        assert!(sent < 50, "a connection sending a byte of body each 100 ms is still open after 5 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut reply = Vec::new();
+    // What the sandbox wrote before it closed, if the close did not lose it.
+    let _ = tokio::time::timeout(Duration::from_secs(1), stream.read_to_end(&mut reply)).await;
+    let reply = String::from_utf8_lossy(&reply);
+    assert!(reply.is_empty() || reply.starts_with("HTTP/1.1 4"), "{reply}");
+    assert_eq!(sandbox.stats().tokens_issued, 0, "no token for a body that never came");
+    sandbox.shutdown().await;
+}
+
 /// The bound leaves room for everything the engine and the benchmarks have
 /// in flight at once, each request on a connection of its own.
 #[tokio::test]

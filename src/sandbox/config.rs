@@ -99,6 +99,10 @@ pub struct ConnectionLimits {
     /// is ready for one: a connection left idle between requests is closed
     /// after this too, and headers trickled in do not stretch it.
     pub headers_within: Duration,
+    /// Longest wait for a request's body, timed from its headers: a body
+    /// trickled in, or never finished, fails its request and closes its
+    /// connection then.
+    pub body_within: Duration,
 }
 
 impl Default for ConnectionLimits {
@@ -109,11 +113,13 @@ impl Default for ConnectionLimits {
     /// descriptors a process is commonly allowed. Ten seconds lets a batch's
     /// connections wait between requests, and is well inside the console's
     /// 30 s request timeout, so a request queued behind idle peers is still
-    /// answered.
+    /// answered. A body gets the console's 30 s as well: a client sending
+    /// more slowly has given up on its request by then.
     fn default() -> Self {
         Self {
             most: NonZeroUsize::new(256).expect("256 is not zero"),
             headers_within: Duration::from_secs(10),
+            body_within: Duration::from_secs(30),
         }
     }
 }

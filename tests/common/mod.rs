@@ -147,11 +147,15 @@ impl TestApi {
 }
 
 /// A still sandbox that serves `most` connections at once and waits
-/// `headers_within` for a request's headers.
-pub fn bounded(most: usize, headers_within: std::time::Duration) -> SandboxConfig {
+/// `within` for a request's headers, and as long for its body.
+pub fn bounded(most: usize, within: std::time::Duration) -> SandboxConfig {
     let most = std::num::NonZeroUsize::new(most).expect("a bound above zero");
     SandboxConfig {
-        connections: cxone_console::sandbox::ConnectionLimits { most, headers_within },
+        connections: cxone_console::sandbox::ConnectionLimits {
+            most,
+            headers_within: within,
+            body_within: within,
+        },
         ..SandboxConfig::quiet()
     }
 }

@@ -7,15 +7,17 @@
 //!
 //! Any process on this machine can connect, so connections are bounded (see
 //! [`ConnectionLimits`]): past the bound the rest wait unaccepted, and one
-//! whose request headers are overdue, an idle one's included, is closed.
-//! A connection as a whole is not timed: the console's own stay open for as
-//! long as it sends requests.
+//! whose request headers are overdue, an idle one's included, is closed,
+//! as is one whose request body is. A connection as a whole is not timed:
+//! the console's own stay open for as long as they send requests.
 
 use crate::bounded_accept::BoundedListener;
 use crate::sandbox::ConnectionLimits;
 use axum::Router;
+use axum::body::Body;
 use axum::extract::ConnectInfo;
-use hyper::body::Incoming;
+use futures_util::StreamExt;
+use hyper::body::{Body as _, Incoming};
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::net::SocketAddr;
@@ -65,7 +67,7 @@ pub async fn serve(
             (stream, peer, place) = listener.accept() => {
                 let (app, shutdown) = (app.clone(), shutdown.clone());
                 connections.spawn(async move {
-                    connection(stream, peer, app, limits.headers_within, shutdown).await;
+                    connection(stream, peer, app, limits, shutdown).await;
                     drop(place);
                 });
             }
@@ -86,7 +88,7 @@ async fn connection(
     stream: TcpStream,
     peer: SocketAddr,
     app: Router,
-    headers_within: Duration,
+    limits: ConnectionLimits,
     shutdown: CancellationToken,
 ) {
     if let Err(error) = stream.set_nodelay(true) {
@@ -94,7 +96,8 @@ async fn connection(
     }
     let handle = ConnectionHandle::new();
     let closed = handle.close.clone();
-    let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+    let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+        let mut request = request.map(|body| overdue_after(body, limits.body_within));
         request.extensions_mut().insert(handle.clone());
         request.extensions_mut().insert(ConnectInfo(peer));
         app.clone().oneshot(request)
@@ -102,7 +105,7 @@ async fn connection(
     let mut builder = http1::Builder::new();
     // The timer drives hyper's header read timeout, which also closes idle
     // keep-alive connections.
-    builder.timer(TokioTimer::new()).keep_alive(true).header_read_timeout(headers_within);
+    builder.timer(TokioTimer::new()).keep_alive(true).header_read_timeout(limits.headers_within);
     let mut conn = pin!(builder.serve_connection(TokioIo::new(stream), service));
     tokio::select! {
         () = closed.cancelled() => return,
@@ -113,6 +116,31 @@ async fn connection(
         () = closed.cancelled() => {}
         result = conn => log_end(result),
     }
+}
+
+/// `body`, failing once it has not all come within `within`: the handler
+/// reading it then answers 400 and the connection closes, rather than a
+/// peer that trickles a body, or never ends one, holding one of the
+/// sandbox's places for ever.
+fn overdue_after(body: Incoming, within: Duration) -> Body {
+    if body.is_end_stream() {
+        return Body::new(body);
+    }
+    let deadline = tokio::time::Instant::now() + within;
+    let chunks = Body::new(body).into_data_stream();
+    let timed = futures_util::stream::unfold(Some(chunks), move |chunks| async move {
+        let mut chunks = chunks?;
+        match tokio::time::timeout_at(deadline, chunks.next()).await {
+            Ok(Some(chunk)) => Some((chunk, Some(chunks))),
+            Ok(None) => None,
+            Err(_) => {
+                let overdue =
+                    format!("the request's body did not all come within {} s", within.as_secs_f64());
+                Some((Err(axum::Error::new(overdue)), None))
+            }
+        }
+    });
+    Body::from_stream(timed)
 }
 
 fn log_end(result: Result<(), hyper::Error>) {
