@@ -7,6 +7,7 @@ use super::dialect::RawReply;
 use super::error::ApiErrorKind;
 use super::retry::{self, Decision, Setback};
 use super::transport::SendError;
+use super::watch;
 use std::future::Future;
 use std::time::{Duration, SystemTime};
 use tokio::time::{Instant, sleep, timeout_at};
@@ -45,18 +46,38 @@ pub fn retry_after(reply: &RawReply) -> Option<Duration> {
 pub trait Attempt {
     fn run(&mut self) -> impl Future<Output = Result<RawReply, Failure>> + Send;
 
-    /// Hears that attempt `attempt` goes after `wait`, `left` before the
-    /// call's deadline; nothing by default.
-    fn again(&mut self, _setback: Setback, _attempt: u32, _wait: Duration, _left: Duration) {}
+    /// Hears that the exchange goes again; nothing by default.
+    fn again(&mut self) {}
 }
 
 /// Runs `attempt` until a 2xx reply, or returns the last failure.
 /// `replay_safe` says whether the request may be sent again after it may
 /// have reached the tenant.
+///
+/// Each attempt that goes again is told to the watcher of the work under
+/// way (see [`watch`]), with how long its answer may take at most (the wait,
+/// then `request_timeout`, within the deadline), and the wait is said to be
+/// over once the call ends.
 pub async fn run(
     policy: &RetryPolicy,
     replay_safe: bool,
+    request_timeout: Duration,
     attempt: &mut impl Attempt,
+) -> Result<RawReply, Failure> {
+    let mut told = false;
+    let outcome = tries(policy, replay_safe, request_timeout, attempt, &mut told).await;
+    if told {
+        watch::settled();
+    }
+    outcome
+}
+
+async fn tries(
+    policy: &RetryPolicy,
+    replay_safe: bool,
+    request_timeout: Duration,
+    attempt: &mut impl Attempt,
+    told: &mut bool,
 ) -> Result<RawReply, Failure> {
     let started = Instant::now();
     let deadline = started + policy.deadline;
@@ -75,12 +96,16 @@ pub async fn run(
         match policy.decide(setback, replay_safe, attempts, started.elapsed(), retry::jitter()) {
             Decision::RetryAfter(wait) => {
                 tracing::debug!(?setback, attempts, ?wait, "retrying");
-                attempt.again(
+                let lasts = (wait + request_timeout).min(deadline.saturating_duration_since(Instant::now()));
+                let next = attempts + 1;
+                watch::tell(&watch::Retrying {
                     setback,
-                    attempts + 1,
-                    wait,
-                    deadline.saturating_duration_since(Instant::now()),
-                );
+                    attempt: next,
+                    attempts: policy.max_attempts,
+                    lasts,
+                });
+                *told = true;
+                attempt.again();
                 sleep(wait).await;
             }
             Decision::GiveUp => return Err(failure),

@@ -19,7 +19,6 @@ use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use secrecy::ExposeSecret;
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::time::Instant;
 use url::Url;
 
@@ -170,10 +169,8 @@ impl Client {
             reauthenticated: false,
             retried: false,
         };
-        let outcome = attempts::run(&self.inner.config.retry, replay_safe, &mut attempt).await;
-        if attempt.sent > 1 {
-            watch::settled();
-        }
+        let config = &self.inner.config;
+        let outcome = attempts::run(&config.retry, replay_safe, config.request_timeout, &mut attempt).await;
         info.attempts = attempt.sent;
         info.status = attempt.status;
         // A request the call's deadline cut off went out unanswered too.
@@ -344,11 +341,8 @@ impl Attempt for ApiRequest<'_> {
         Ok(reply)
     }
 
-    fn again(&mut self, setback: retry::Setback, attempt: u32, wait: Duration, left: Duration) {
+    fn again(&mut self) {
         self.retried = true;
-        let lasts = (wait + self.inner.config.request_timeout).min(left);
-        let attempts = self.inner.config.retry.max_attempts;
-        watch::tell(&watch::Retrying { setback, attempt, attempts, lasts });
     }
 }
 

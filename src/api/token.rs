@@ -12,7 +12,6 @@ use super::attempts::{self, Attempt, Failure};
 use super::config::{ClientConfig, RetryPolicy};
 use super::dialect::{Dialect, RawReply};
 use super::error::ApiErrorKind;
-use super::retry::Setback;
 use super::transport::{SendError, Transport};
 use super::watch::{self, Joined};
 use futures_util::FutureExt;
@@ -195,11 +194,8 @@ impl TokenSource {
 
     async fn fetch(&self) -> Result<AccessToken, ApiErrorKind> {
         // Issuing a token changes nothing on the tenant, so it is always safe to repeat.
-        let mut request = TokenRequest { source: self, retried: false };
-        let outcome = attempts::run(&self.policy, true, &mut request).await;
-        if request.retried {
-            watch::settled();
-        }
+        let mut request = TokenRequest { source: self };
+        let outcome = attempts::run(&self.policy, true, self.request_timeout, &mut request).await;
         match outcome {
             Ok(reply) => decode(&reply, Instant::now()),
             Err(failure) => Err(self.refused(failure)),
@@ -251,8 +247,6 @@ impl TokenSource {
 
 struct TokenRequest<'a> {
     source: &'a TokenSource,
-    /// A request went again after a setback, and the watchers were told.
-    retried: bool,
 }
 
 impl Attempt for TokenRequest<'_> {
@@ -268,13 +262,6 @@ impl Attempt for TokenRequest<'_> {
         }
         let request = s.transport.request(reqwest::Method::POST, s.url.clone()).form(&form);
         s.transport.send(request).await.map_err(Failure::Send)
-    }
-
-    fn again(&mut self, setback: Setback, attempt: u32, wait: Duration, left: Duration) {
-        self.retried = true;
-        let lasts = (wait + self.source.request_timeout).min(left);
-        let attempts = self.source.policy.max_attempts;
-        watch::tell(&watch::Retrying { setback, attempt, attempts, lasts });
     }
 }
 
