@@ -198,6 +198,14 @@ impl Tries {
         true
     }
 
+    /// Awaits `call`, a try of the call, and says its wait is over (see
+    /// [`Self::answered`]) as soon as it ends.
+    pub async fn answer<F: Future>(&mut self, call: F) -> F::Output {
+        let answer = call.await;
+        self.answered();
+        answer
+    }
+
     /// The call tried again has ended, answered or not: the wait told for
     /// it is over, before whatever the answer leads to (an audit record, a
     /// read back, a webhook), which the console must not show as a wait.
@@ -245,9 +253,7 @@ where
 {
     let mut tries = Tries::new(policy);
     loop {
-        let answer = call().await;
-        tries.answered();
-        match answer {
+        match tries.answer(call()).await {
             Err(e) if tries.again(&e).await => {}
             Err(e) => return Err(tries.carry(e)),
             done => return done,

@@ -124,9 +124,7 @@ async fn write(
     let (mut conflicts, mut tries) =
         (Conflicts::new(ctx.config.conflict_retries), Tries::new(ctx.api.retry_policy()));
     loop {
-        let sent = ctx.api.set_dispositions(change, &etag, Some(key.clone())).await;
-        tries.answered();
-        let error = match sent {
+        let error = match tries.answer(ctx.api.set_dispositions(change, &etag, Some(key.clone()))).await {
             Ok(reply) => return trail.finish(holds(change, &reply, started, ""), started.elapsed()).await,
             Err(e) if e.kind.is_conflict() => e,
             // Sent again with the same key: the tenant answers for the

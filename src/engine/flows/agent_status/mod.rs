@@ -200,8 +200,9 @@ impl Flow<'_> {
         let (mut conflicts, mut tries) =
             (Conflicts::new(self.ctx.config.conflict_retries), Tries::new(self.ctx.api.retry_policy()));
         loop {
-            let written = self.ctx.api.set_agent_status(change, user.etag.as_ref(), Some(key.clone())).await;
-            tries.answered();
+            let written = tries
+                .answer(self.ctx.api.set_agent_status(change, user.etag.as_ref(), Some(key.clone())))
+                .await;
             let error = match written {
                 Ok(reply) => {
                     self.compliance.accepted(change);

@@ -149,13 +149,12 @@ impl Worker<'_> {
         let (mut conflicts, mut tries) =
             (Conflicts::new(self.ctx.config.conflict_retries), Tries::new(self.client.retry_policy()));
         loop {
-            let written =
-                paced(self.ctx, self.places, false, self.campaign(), self.cancel.cancelled(), || {
+            let written = tries
+                .answer(paced(self.ctx, self.places, false, self.campaign(), self.cancel.cancelled(), || {
                     self.timed(self.client.set_contact_disposition(self.d, etag.as_ref(), Some(key.clone())))
-                })
+                }))
                 .await;
             let Ok(written) = written else { return held_when_cancelled(&tries) };
-            tries.answered();
             let error = match written {
                 Ok(reply) => return self.applied(before, reply.value.as_ref(), reply.call, ""),
                 Err(e) => e,

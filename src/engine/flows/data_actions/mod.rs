@@ -183,9 +183,7 @@ async fn patch(ctx: &Ctx, id: &CommandId, named: &ActionRef, version: Option<&st
     let (mut conflicts, mut tries) =
         (Conflicts::new(ctx.config.conflict_retries), Tries::new(ctx.api.retry_policy()));
     loop {
-        let sent = change.send(ctx, &action_id, etag.as_ref(), &key).await;
-        tries.answered();
-        let error = match sent {
+        let error = match tries.answer(change.send(ctx, &action_id, etag.as_ref(), &key)).await {
             Ok(reply) => {
                 let settled = Settled::new(Outcome::applied(change.done(&reply.value)))
                     .call(&reply.call)
