@@ -205,7 +205,7 @@ impl Searched {
             .chain(operator)
             .map(|cell| cell.to_lowercase().replace('\n', " "))
             .collect();
-        Self { text: summary(record).to_lowercase(), cells: cells.join("\n") }
+        Self { text: joined(parts, operator).to_lowercase(), cells: cells.join("\n") }
     }
 
     fn passes(&self, filter: &Filter) -> bool {
@@ -215,7 +215,12 @@ impl Searched {
 
 /// What a record says, in the order the pane shows it.
 pub fn summary(record: &AuditRecord) -> String {
-    let (mut parts, operator) = parts(record);
+    let (parts, operator) = parts(record);
+    joined(parts, operator)
+}
+
+/// A record's parts and operator as one line.
+fn joined(mut parts: Vec<String>, operator: Option<&str>) -> String {
     // Labelled as the pane shows it, so the name is not read as the
     // reason's last word (and `/by jdoe` finds what jdoe did).
     if let Some(operator) = operator {

@@ -4,6 +4,7 @@
 
 use crate::engine::Outcome;
 use crate::engine::audit::Target;
+use crate::ui::capped::{capped, capped_line_of};
 use crate::ui::forms::Form;
 use crate::ui::panes::format;
 
@@ -73,9 +74,10 @@ impl Pending {
             if matches!(outcome, Outcome::Skipped { .. }) { &mut self.skips } else { &mut self.blocked };
         if kept.len() < KEPT {
             let text = outcome.text();
+            let text = capped_line_of(text);
             kept.push(match target {
                 Some(target) if !text.contains(target.id.as_str()) => format!("{}: {text}", named(target)),
-                _ => text.to_string(),
+                _ => text.into_owned(),
             });
         }
     }
@@ -154,7 +156,7 @@ impl Pending {
 /// with the id that tells namesakes apart, or the id alone.
 fn named(target: &Target) -> String {
     match target.name.as_deref().filter(|name| !name.is_empty()) {
-        Some(name) => format!("{name} ({})", target.id),
+        Some(name) => format!("{} ({})", capped(name), target.id),
         None => target.id.clone(),
     }
 }

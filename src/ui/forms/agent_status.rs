@@ -181,10 +181,10 @@ fn line(user: &User, change: &AgentStatusChange, facts: &Facts<'_>, names: &Name
     let before = with_reason(&user.status, user.held_reason());
     let after = with_reason(change.status, change.kept_reason());
     // The line names the agent already; the id would only repeat it.
-    let unfit = role_fit(user.role_names())
-        .and_then(|()| shift_fit(user.shift, facts.now))
-        .err()
-        .map(|unfit| format!("will be refused: {} {}", user.display_name(), unfit_text(unfit, facts.now)));
+    let unfit =
+        role_fit(user.role_names()).and_then(|()| shift_fit(user.shift, facts.now)).err().map(|unfit| {
+            format!("will be refused: {} {}", capped(&user.display_name()), unfit_text(unfit, facts.now))
+        });
     // A row that may not show this session's latest change to the agent
     // foretells nothing from its state: the engine reads it when it goes.
     let lagging = facts.lagging.of(&user.key()).is_some();

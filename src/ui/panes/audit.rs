@@ -112,7 +112,6 @@ fn line(record: &AuditRecord, (room, by): (usize, usize), stamp: Stamp, app: &Ap
     // Whom the change was for, by the name people know them by when the
     // record has it; the id is in the record's details.
     let target = entry.target.as_ref().map(|t| t.name.as_deref().unwrap_or(&t.id)).unwrap_or("");
-    let target = capped(target);
     // An earlier run's record shows its day, so it is not read as today's.
     let time = match stamp {
         Stamp::Clock => format::hhmmss(record.time),
@@ -133,9 +132,9 @@ fn line(record: &AuditRecord, (room, by): (usize, usize), stamp: Stamp, app: &Ap
     // target opens the words rather than leaving the line.
     let fits = |columns: usize| used + columns + WORDS_AT_LEAST + by <= room;
     let columns = if fits(ACTION + TARGET) {
-        vec![(action, ACTION), (target.as_ref(), TARGET)]
+        vec![(action, ACTION), (target, TARGET)]
     } else if fits(TARGET) {
-        vec![(target.as_ref(), TARGET)]
+        vec![(target, TARGET)]
     } else {
         Vec::new()
     };

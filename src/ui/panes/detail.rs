@@ -4,6 +4,7 @@ use super::format;
 use crate::engine::audit::AuditRecord;
 use crate::ui::app::audit::kind_word;
 use crate::ui::app::{App, ListId, TableView, unbound};
+use crate::ui::capped::capped;
 use crate::ui::entity::{Entity, Field};
 use crate::ui::keymap::{Context, Verb};
 use crate::ui::theme::{Role, Theme};
@@ -100,7 +101,8 @@ pub fn record_fields(record: &AuditRecord) -> Vec<Field> {
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
         let named = match &t.name {
-            Some(name) => format!("{kind} {name} ({})", t.id),
+            // Cut first, so the id and campaign after it are kept.
+            Some(name) => format!("{kind} {} ({})", capped(name), t.id),
             None => format!("{kind} {}", t.id),
         };
         match &t.campaign {
