@@ -1,7 +1,8 @@
 //! Tables that stop refreshing while others go on, through a proxy that
 //! refuses some lists: a kind refused on its own (403) or failing (503) is
 //! reported stale with why, not the link down, and one whose read the
-//! tenant never answers as soon as it has been out as long; a campaign gone
+//! tenant never answers as soon as it has been out as long (a long round
+//! answered throughout is not); a campaign gone
 //! since the campaigns were listed (404) costs the other campaigns'
 //! contacts nothing.
 
@@ -97,6 +98,34 @@ async fn a_read_the_tenant_never_answers_is_stale_as_soon_as_a_failing_one() {
     assert!(stale.last_read.is_none(), "never read: {stale:?}");
     assert_eq!(connection.link, Link::Up, "the other kinds read: {connection:?}");
     assert_eq!(connection.stale.len(), 1, "{connection:?}");
+    rig.stop().await;
+}
+
+/// A round of many requests, each answered in time, is not unanswered
+/// however long it takes in all: three campaigns' contacts, each page six
+/// seconds late, make a contacts round of over [`STALE_AFTER`] that the
+/// tenant answered throughout. On the paused clock.
+#[tokio::test(start_paused = true)]
+async fn a_long_round_of_pages_each_answered_in_time_is_not_stale() {
+    let size = TenantSize { agents: 5, interactions: 5, campaigns: 3, contacts_per_campaign: 5 };
+    let sandbox =
+        Sandbox::start(SandboxConfig { size, ..SandboxConfig::quiet() }).await.expect("the sandbox starts");
+    let late = STALE_AFTER / 3 + Duration::from_secs(1);
+    let route = move |method: &Method, path: &str| match path {
+        _ if method == Method::GET && path.ends_with("/contacts") => Route::Late(late),
+        _ => Route::Pass,
+    };
+    let mut rig = routed(sandbox, route, |config| config.refresh_every = Duration::from_secs(120)).await;
+    let began = tokio::time::Instant::now();
+    let table = rig.seen_or_next(contacts).await;
+    let took = began.elapsed();
+    assert!(took > STALE_AFTER, "the round took {took:?}");
+    assert_eq!(table.rows.len(), 15, "every campaign's contacts");
+    let told_stale = rig
+        .seen
+        .iter()
+        .any(|e| matches!(e, Event::Connection(c) if c.stale.contains_key(&Entities::Contacts)));
+    assert!(!told_stale, "a round answered throughout is not called stale: {:?}", rig.seen);
     rig.stop().await;
 }
 

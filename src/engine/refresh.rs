@@ -15,7 +15,7 @@ mod schedule;
 mod sources;
 
 use super::context::Ctx;
-use super::event::{Event, STALE_AFTER};
+use super::event::Event;
 use link::LinkWatch;
 use mirror::Mirror;
 use schedule::Round;
@@ -23,7 +23,6 @@ use sources::Source;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
-use time::OffsetDateTime;
 use tokio::sync::watch;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -127,21 +126,11 @@ impl<S: Source> Kind<S> {
 
 impl<S: Source> Round for Kind<S> {
     async fn run(&mut self) -> bool {
-        let (started, began) = (Instant::now(), OffsetDateTime::now_utc());
+        let started = Instant::now();
         let asked = self.wholes.asked();
         let whole = asked != self.wholes_met
             || self.whole_at.is_none_or(|at| started.duration_since(at) >= RESYNC_EVERY);
-        // A read the tenant takes and never answers ends only once its
-        // request's time (and any retry's) runs out, long after a failing
-        // read's table is called stale: it is told stale while it waits.
-        let mut fetch = std::pin::pin!(self.source.fetch(&self.ctx, whole));
-        let fetched = tokio::select! {
-            fetched = &mut fetch => fetched,
-            () = tokio::time::sleep(STALE_AFTER) => {
-                self.link.unanswered(S::KIND, began).await;
-                fetch.await
-            }
-        };
+        let fetched = self.source.fetch(&self.ctx, whole, self.link.timing(S::KIND)).await;
         // Tokens are obtained behind the client's calls; each round reads the count.
         self.ctx.metrics.set_token_refreshes(self.ctx.api.token_refreshes());
         self.ctx.metrics.set_setbacks(self.ctx.api.setbacks());

@@ -12,6 +12,8 @@
 use crate::api::{ApiError, ApiErrorKind, Client};
 use crate::engine::event::{Connection, Entities, Event, Link, STALE_AFTER, Stale};
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::pin;
 use std::sync::Weak;
 use time::OffsetDateTime;
 use tokio::sync::{Mutex, mpsc, watch};
@@ -82,6 +84,11 @@ impl LinkWatch {
         self.report(kind, Round::Unanswered(began)).await;
     }
 
+    /// Times the requests of one kind's rounds, each on its own.
+    pub fn timing(&self, kind: Entities) -> Timed<'_> {
+        Timed { link: self, kind }
+    }
+
     async fn report(&self, kind: Entities, round: Round<'_>) {
         let mut state = self.state.lock().await;
         let last = state.kinds.entry(kind).or_default();
@@ -131,6 +138,33 @@ impl LinkWatch {
         state.told = now.clone();
         // A console that has gone away is not this task's concern.
         let _ = self.events.send(Event::Connection(now)).await;
+    }
+}
+
+/// Times each request of a kind's round from when it is sent: a round of
+/// many pages, or one held by a campaign's pause before a page goes, is not
+/// unanswered while every request of it is answered in time.
+#[derive(Clone, Copy)]
+pub(crate) struct Timed<'a> {
+    link: &'a LinkWatch,
+    kind: Entities,
+}
+
+impl Timed<'_> {
+    /// Awaits `request`, telling the link once it has been out
+    /// [`STALE_AFTER`]: a request the tenant takes and never answers ends
+    /// only once its time (and any retry's) runs out, long after a failing
+    /// read's table is called stale, so it is told stale while it waits.
+    pub async fn answer<T>(self, request: impl Future<Output = T>) -> T {
+        let began = OffsetDateTime::now_utc();
+        let mut request = pin!(request);
+        tokio::select! {
+            answered = &mut request => answered,
+            () = tokio::time::sleep(STALE_AFTER) => {
+                self.link.unanswered(self.kind, began).await;
+                request.await
+            }
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Where each kind is read from: its list endpoint, a full paged read the
 //! first time and then only what changed since the tenant's last `asOf`.
 
+use super::link::Timed;
 use super::mirror::{Fetched, Row};
 use super::paging::{Read, read_pages};
 use crate::api::model::{
@@ -21,11 +22,13 @@ pub(crate) trait Source: Send + 'static {
     const KIND: Entities;
 
     /// Reads every entity when `full`, else what changed since the last
-    /// successful read. Nothing is remembered from a read that fails.
+    /// successful read, each request timed by `timed`. Nothing is
+    /// remembered from a read that fails.
     fn fetch(
         &mut self,
         ctx: &Ctx,
         full: bool,
+        timed: Timed<'_>,
     ) -> impl Future<Output = Result<Fetched<Self::Row>, ApiError>> + Send;
 
     fn snapshot(table: Arc<Table<Self::Row>>) -> Snapshot;
@@ -73,10 +76,10 @@ impl Source for Agents {
     type Row = User;
     const KIND: Entities = Entities::Agents;
 
-    async fn fetch(&mut self, ctx: &Ctx, full: bool) -> Result<Fetched<User>, ApiError> {
+    async fn fetch(&mut self, ctx: &Ctx, full: bool, timed: Timed<'_>) -> Result<Fetched<User>, ApiError> {
         let api = &ctx.api;
         let read = read_pages(self.0.since(full).as_deref(), UserFilter::default(), |q| async move {
-            api.users(&q).await.map(|r| r.value)
+            timed.answer(api.users(&q)).await.map(|r| r.value)
         })
         .await?;
         Ok(self.0.advance(read, full))
@@ -94,10 +97,15 @@ impl Source for Interactions {
     type Row = Interaction;
     const KIND: Entities = Entities::Interactions;
 
-    async fn fetch(&mut self, ctx: &Ctx, full: bool) -> Result<Fetched<Interaction>, ApiError> {
+    async fn fetch(
+        &mut self,
+        ctx: &Ctx,
+        full: bool,
+        timed: Timed<'_>,
+    ) -> Result<Fetched<Interaction>, ApiError> {
         let api = &ctx.api;
         let read = read_pages(self.0.since(full).as_deref(), InteractionFilter::default(), |q| async move {
-            api.interactions(&q).await.map(|r| r.value)
+            timed.answer(api.interactions(&q)).await.map(|r| r.value)
         })
         .await?;
         Ok(self.0.advance(read, full))
@@ -115,10 +123,15 @@ impl Source for Campaigns {
     type Row = Campaign;
     const KIND: Entities = Entities::Campaigns;
 
-    async fn fetch(&mut self, ctx: &Ctx, full: bool) -> Result<Fetched<Campaign>, ApiError> {
+    async fn fetch(
+        &mut self,
+        ctx: &Ctx,
+        full: bool,
+        timed: Timed<'_>,
+    ) -> Result<Fetched<Campaign>, ApiError> {
         let api = &ctx.api;
         let read = read_pages(self.0.since(full).as_deref(), NoFilter, |q| async move {
-            api.campaigns(&q).await.map(|r| r.value)
+            timed.answer(api.campaigns(&q)).await.map(|r| r.value)
         })
         .await?;
         Ok(self.0.advance(read, full))
@@ -136,10 +149,15 @@ impl Source for DataActions {
     type Row = DataAction;
     const KIND: Entities = Entities::DataActions;
 
-    async fn fetch(&mut self, ctx: &Ctx, full: bool) -> Result<Fetched<DataAction>, ApiError> {
+    async fn fetch(
+        &mut self,
+        ctx: &Ctx,
+        full: bool,
+        timed: Timed<'_>,
+    ) -> Result<Fetched<DataAction>, ApiError> {
         let api = &ctx.api;
         let read = read_pages(self.0.since(full).as_deref(), NoFilter, |q| async move {
-            api.data_actions(&q).await.map(|r| r.value)
+            timed.answer(api.data_actions(&q)).await.map(|r| r.value)
         })
         .await?;
         Ok(self.0.advance(read, full))
@@ -165,13 +183,13 @@ impl Source for Contacts {
     type Row = Contact;
     const KIND: Entities = Entities::Contacts;
 
-    async fn fetch(&mut self, ctx: &Ctx, full: bool) -> Result<Fetched<Contact>, ApiError> {
+    async fn fetch(&mut self, ctx: &Ctx, full: bool, timed: Timed<'_>) -> Result<Fetched<Contact>, ApiError> {
         let api = &ctx.api;
         let complete = full || self.whole_next || self.campaigns.0.is_none();
         // A whole read lists every campaign, as it reads every contact: the
         // table it makes holds those campaigns' contacts alone.
         let campaigns = read_pages(self.campaigns.since(complete).as_deref(), NoFilter, |q| async move {
-            api.campaigns(&q).await.map(|r| r.value)
+            timed.answer(api.campaigns(&q)).await.map(|r| r.value)
         })
         .await?;
         let mut ids: BTreeSet<CampaignId> = campaigns.rows.iter().map(|c| c.id.clone()).collect();
@@ -191,7 +209,7 @@ impl Source for Contacts {
                 let id = &id;
                 async move {
                     ctx.campaign_pacing.admit(id.as_str()).await;
-                    api.contacts(id, &q).await.map(|r| r.value)
+                    timed.answer(api.contacts(id, &q)).await.map(|r| r.value)
                 }
             })
             .await;
@@ -203,7 +221,7 @@ impl Source for Contacts {
                 // failing every round and the others' contacts with it. A
                 // campaign still there whose contacts cannot be read fails
                 // the round, and the table is said to be stale.
-                Err(e) if matches!(e.kind, ApiErrorKind::NotFound { .. }) && gone(api, &id).await => {
+                Err(e) if matches!(e.kind, ApiErrorKind::NotFound { .. }) && gone(api, &id, timed).await => {
                     tracing::info!(campaign = %id, "a campaign is gone; its contacts leave the table");
                     self.cursors.remove(&id);
                     self.whole_next |= !complete;
@@ -231,6 +249,6 @@ impl Source for Contacts {
 
 /// Whether the tenant says it has no campaign `id` (a read that fails
 /// otherwise says nothing of the sort).
-async fn gone(api: &crate::api::Client, id: &CampaignId) -> bool {
-    matches!(api.campaign(id).await, Err(e) if matches!(e.kind, ApiErrorKind::NotFound { .. }))
+async fn gone(api: &crate::api::Client, id: &CampaignId, timed: Timed<'_>) -> bool {
+    matches!(timed.answer(api.campaign(id)).await, Err(e) if matches!(e.kind, ApiErrorKind::NotFound { .. }))
 }

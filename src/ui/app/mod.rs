@@ -282,7 +282,7 @@ impl App {
     }
 
     /// Reads failing, or one unanswered, for [`STALE_AFTER`]; the engine
-    /// tells of an unanswered read once it has been out that long.
+    /// tells of an unanswered read once one request of it has been out that long.
     fn long_stale(&self, stale: &Stale) -> bool {
         self.clock.wall - stale.since >= STALE_AFTER
     }
