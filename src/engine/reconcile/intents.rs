@@ -101,6 +101,14 @@ pub(crate) fn agent_state(status: &UserStatus, pause_reason: Option<&str>) -> Va
     json!({ "status": status.to_string(), "pauseReason": held_reason(status.known(), pause_reason) })
 }
 
+/// An agent's status (when one this console sets) and pause reason, as a
+/// status change's intent recorded them before it was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Held {
+    pub status: Option<AgentStatus>,
+    pub pause_reason: Option<String>,
+}
+
 /// What each recorded action intended, read back from an intent record.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Intended {
@@ -126,11 +134,11 @@ pub(crate) enum Intended {
     Status {
         status: AgentStatus,
         pause_reason: Option<String>,
-        /// The agent showed that status and reason before the change was
-        /// sent, as `before` recorded them: it went for what a read does not
-        /// show (a wrap-up code, an `autoAvailable`, a wrap-up to end), so a
-        /// read cannot tell whether it landed.
-        shown_before: bool,
+        /// The agent's status and reason before the change was sent, when
+        /// recorded: an agent that showed the change already went for what a
+        /// read does not show (a wrap-up code, an `autoAvailable`, a wrap-up
+        /// to end), so a read cannot tell whether it landed.
+        before: Option<Held>,
     },
     /// A webhook registration by its name and the address it calls.
     Registered {
@@ -187,11 +195,14 @@ impl Intended {
                     .parse()
                     .map_err(|()| format!("the intended status {status:?} is not one this console sets"))?;
                 let pause_reason = text("pauseReason");
-                let shown_before = before.is_some_and(|before| {
+                let before = before.map(|before| {
                     let said = |field: &str| before.get(field).and_then(Value::as_str);
-                    said("status") == Some(status.as_str()) && said("pauseReason") == pause_reason.as_deref()
+                    Held {
+                        status: said("status").and_then(|s| s.parse().ok()),
+                        pause_reason: said("pauseReason").map(str::to_string),
+                    }
                 });
-                Ok(Self::Status { status, pause_reason, shown_before })
+                Ok(Self::Status { status, pause_reason, before })
             }
             (TargetKind::Webhook, action::REGISTER_CALLBACKS) => Ok(Self::Registered {
                 name: text("name").ok_or_else(|| missing("name"))?,
@@ -263,20 +274,22 @@ mod tests {
             Ok(Intended::Status {
                 status: AgentStatus::Break,
                 pause_reason: Some("Lunch".into()),
-                shown_before: false
+                before: None
             })
         );
-        for (before, shown) in [
-            (json!({"status": "Break", "pauseReason": "Lunch"}), true),
-            (json!({"status": "Break", "pauseReason": "IT Issue"}), false),
-            (json!({"status": "Available", "pauseReason": null}), false),
+        // What the agent held before, as the flow recorded it; a status this
+        // console does not set is none of its own.
+        for (before, status, reason) in [
+            (json!({"status": "Break", "pauseReason": "Lunch"}), Some(AgentStatus::Break), Some("Lunch")),
+            (json!({"status": "Available", "pauseReason": null}), Some(AgentStatus::Available), None),
+            (json!({"status": "Lunch", "pauseReason": null}), None, None),
         ] {
-            let Ok(Intended::Status { shown_before, .. }) =
+            let Ok(Intended::Status { before: Some(held), .. }) =
                 Intended::read(TargetKind::User, "x", Some(&before), Some(&user))
             else {
                 panic!("unreadable: {user}");
             };
-            assert_eq!(shown_before, shown, "before {before}");
+            assert_eq!(held, Held { status, pause_reason: reason.map(str::to_string) }, "before {before}");
         }
         let other =
             Intended::read(TargetKind::User, "x", None, Some(&json!({"status": "Lunch"}))).unwrap_err();
@@ -301,12 +314,12 @@ mod tests {
             Ok(Intended::Status {
                 status: AgentStatus::Break,
                 pause_reason: Some("Lunch".into()),
-                shown_before: false
+                before: None
             })
         );
         assert_eq!(
             read(AgentStatus::Busy, Some("Lunch")),
-            Ok(Intended::Status { status: AgentStatus::Busy, pause_reason: None, shown_before: false })
+            Ok(Intended::Status { status: AgentStatus::Busy, pause_reason: None, before: None })
         );
         let other = agent_state(&UserStatus::Other("Lunch".into()), Some("Lunch"));
         assert_eq!(other, json!({"status": "Lunch", "pauseReason": null}));

@@ -2,7 +2,7 @@
 
 use super::announcements;
 use super::intents::{
-    DispositionFacts, Intended, agent_state, attributes_state, dispositions_state, same_dispositions,
+    DispositionFacts, Held, Intended, agent_state, attributes_state, dispositions_state, same_dispositions,
 };
 use crate::api::{ApiError, ApiErrorKind, Client};
 use crate::domain::agent_status::{AgentStatus, AgentStatusChange, DirectiveFlags, with_reason};
@@ -70,8 +70,8 @@ pub(super) async fn read(
         Intended::Version(version) => data_action_version(api, target, version).await,
         Intended::Deprecated => deprecated(api, target).await,
         Intended::OutcomeCode(code) => outcome_code(api, target, code).await,
-        Intended::Status { status, pause_reason, shown_before } => {
-            agent_status(api, target, *status, pause_reason.as_deref(), *shown_before).await
+        Intended::Status { status, pause_reason, before } => {
+            agent_status(api, target, *status, pause_reason.as_deref(), before.as_ref()).await
         }
         Intended::Registered { name, uri } => registered(api, name, uri).await,
         Intended::Removed => removed(api, target).await,
@@ -180,7 +180,7 @@ async fn agent_status(
     target: &Target,
     status: AgentStatus,
     pause_reason: Option<&str>,
-    shown_before: bool,
+    before: Option<&Held>,
 ) -> Result<Found, Unreadable> {
     let id = UserId::parse(&target.id)?;
     let user = again(api.retry_policy(), || api.user(&id)).await?.value;
@@ -205,6 +205,9 @@ async fn agent_status(
         flags: DirectiveFlags::default(),
     };
     let shown = user.shows(&change, now);
+    // The record of before says nothing of a wrap-up: one the write was to
+    // end leaves the read unable to tell, and so undecided.
+    let shown_before = before.is_some_and(|b| change.shown_by(b.status, b.pause_reason.as_deref(), false));
     if shown && shown_before {
         let detail = format!(
             "the agent is {}, as before it was sent; what else it set (a wrap-up code, autoAvailable, the \
