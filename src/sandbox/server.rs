@@ -9,6 +9,7 @@
 //! get faults too; `/sandbox/*` gets neither faults nor auth.
 
 mod accept;
+mod overdue;
 
 pub use accept::{ConnectionHandle, serve};
 

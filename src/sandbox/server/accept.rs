@@ -11,13 +11,12 @@
 //! as is one whose request body is. A connection as a whole is not timed:
 //! the console's own stay open for as long as they send requests.
 
+use super::overdue::overdue_after;
 use crate::bounded_accept::BoundedListener;
 use crate::sandbox::ConnectionLimits;
 use axum::Router;
-use axum::body::Body;
 use axum::extract::ConnectInfo;
-use futures_util::StreamExt;
-use hyper::body::{Body as _, Incoming};
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::net::SocketAddr;
@@ -116,31 +115,6 @@ async fn connection(
         () = closed.cancelled() => {}
         result = conn => log_end(result),
     }
-}
-
-/// `body`, failing once it has not all come within `within`: the handler
-/// reading it then answers 400 and the connection closes, rather than a
-/// peer that trickles a body, or never ends one, holding one of the
-/// sandbox's places for ever.
-fn overdue_after(body: Incoming, within: Duration) -> Body {
-    if body.is_end_stream() {
-        return Body::new(body);
-    }
-    let deadline = tokio::time::Instant::now() + within;
-    let chunks = Body::new(body).into_data_stream();
-    let timed = futures_util::stream::unfold(Some(chunks), move |chunks| async move {
-        let mut chunks = chunks?;
-        match tokio::time::timeout_at(deadline, chunks.next()).await {
-            Ok(Some(chunk)) => Some((chunk, Some(chunks))),
-            Ok(None) => None,
-            Err(_) => {
-                let overdue =
-                    format!("the request's body did not all come within {} s", within.as_secs_f64());
-                Some((Err(axum::Error::new(overdue)), None))
-            }
-        }
-    });
-    Body::from_stream(timed)
 }
 
 fn log_end(result: Result<(), hyper::Error>) {
