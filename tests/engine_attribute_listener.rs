@@ -14,8 +14,8 @@ const STALLED: usize = 200;
 /// The most the listener serves at once.
 const SERVED: usize = 32;
 
-/// Held by each test for its whole run: one counts the descriptors of the
-/// process, which another running beside it would open too.
+/// Held by each test for its whole run: the first counts the descriptors of
+/// the process, which another running beside it would open too.
 static ALONE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn open_descriptors() -> usize {
@@ -76,5 +76,27 @@ async fn a_body_that_never_ends_does_not_hold_its_connection() {
     let mut rest = Vec::new();
     let closed = tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut rest)).await;
     assert!(matches!(closed, Ok(Ok(_))), "a connection whose body never ends is closed: {closed:?}");
+    rig.stop().await;
+}
+
+/// A connection past its time serves the request under way before it
+/// closes: a tenant keeping one alive is not cut off mid-callback. On the
+/// paused clock, so its twelve seconds cost nothing.
+#[tokio::test(start_paused = true)]
+async fn a_request_under_way_when_its_connection_is_due_is_answered_before_it_closes() {
+    let _alone = ALONE.lock().await;
+    let mut rig = Rig::quiet().await;
+    let addr = listener(&mut rig).await;
+    let mut stream = TcpStream::connect(&addr).await.expect("a connection");
+    let head = "POST /callbacks/attributes HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\n\r\n{";
+    stream.write_all(head.as_bytes()).await.expect("the headers and half the body");
+    // Past the connection's ten seconds, within its grace.
+    tokio::time::sleep(Duration::from_secs(12)).await;
+    stream.write_all(b"}").await.expect("the rest of the body");
+    let mut answer = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut answer)).await;
+    assert!(matches!(closed, Ok(Ok(_))), "closed once answered: {closed:?}");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 "), "answered, not cut off: {answer:?}");
     rig.stop().await;
 }

@@ -23,7 +23,8 @@ use tower::ServiceExt;
 pub(super) const MOST_CONNECTIONS: NonZeroUsize = NonZeroUsize::new(32).expect("32 is not zero");
 /// Longest wait for a request's headers, an idle connection's included.
 pub(super) const HEADERS_WITHIN: Duration = Duration::from_secs(5);
-/// Longest a connection lasts: a callback is one small POST, answered at once.
+/// Longest a connection serves new requests: a callback is one small POST,
+/// answered at once. One under way then has [`HEADERS_WITHIN`] more.
 pub(super) const CONNECTION_WITHIN: Duration = Duration::from_secs(10);
 
 /// Serves `app` on `listener` until `stop`, then cuts the connections off:
@@ -38,9 +39,7 @@ pub(super) async fn serve(listener: TcpListener, app: Router, stop: Cancellation
             (stream, _, place) = listener.accept() => {
                 let app = app.clone();
                 connections.spawn(async move {
-                    if tokio::time::timeout(CONNECTION_WITHIN, connection(stream, app)).await.is_err() {
-                        tracing::debug!("an attribute callback connection outlasted its time and was closed");
-                    }
+                    connection(stream, app).await;
                     drop(place);
                 });
             }
@@ -54,8 +53,24 @@ async fn connection(stream: TcpStream, app: Router) {
         hyper::service::service_fn(move |request: hyper::Request<Incoming>| app.clone().oneshot(request));
     let mut builder = http1::Builder::new();
     builder.timer(TokioTimer::new()).header_read_timeout(HEADERS_WITHIN);
-    let conn = pin!(builder.serve_connection(TokioIo::new(stream), service));
-    if let Err(error) = conn.await {
+    let mut conn = pin!(builder.serve_connection(TokioIo::new(stream), service));
+    let ended = tokio::select! {
+        ended = conn.as_mut() => ended,
+        // Past its time, a connection serves the request under way, if
+        // any, and closes: a tenant keeping one alive is not cut off
+        // mid-callback. One that does not finish it in time is cut.
+        () = tokio::time::sleep(CONNECTION_WITHIN) => {
+            conn.as_mut().graceful_shutdown();
+            match tokio::time::timeout(HEADERS_WITHIN, conn).await {
+                Ok(ended) => ended,
+                Err(_) => {
+                    tracing::debug!("an attribute callback connection outlasted its time and was closed");
+                    return;
+                }
+            }
+        }
+    };
+    if let Err(error) = ended {
         tracing::debug!(%error, "an attribute callback connection ended with an error");
     }
 }
