@@ -45,15 +45,14 @@ pub(crate) async fn drive(
             continue;
         }
         let sent = Sent::of(&command);
-        let id = command.id.clone();
-        if !runtime.engine().send(Command::Submit { id: id.clone(), change: command.change }).await {
+        if !runtime.engine().send(Command::Submit { id: command.id, change: command.change }).await {
             anyhow::bail!("the engine stopped before every line was sent");
         }
         loop {
             let redraw = progress.next_redraw();
             let event = tokio::select! {
                 event = runtime.events().recv() => event,
-                () = sleep_until(redraw), if redraw.is_some() => {
+                () = sleep_until(redraw) => {
                     progress.redraw(std::time::Instant::now());
                     continue;
                 }
@@ -64,7 +63,7 @@ pub(crate) async fn drive(
                     }
                     stopped = true;
                     tell!("\nstopping: lines not yet started are not sent");
-                    let _ = runtime.engine().send(Command::Cancel { id: id.clone() }).await;
+                    let _ = runtime.engine().send(Command::Cancel { id: sent.id.clone() }).await;
                     continue;
                 }
             };
@@ -122,7 +121,6 @@ fn after_the_last_run(recovery: &Recovery) -> Vec<String> {
 struct Sent {
     id: CommandId,
     lines: HashMap<CommandId, usize>,
-    items: Vec<(usize, CommandId)>,
     contacts: bool,
 }
 
@@ -131,7 +129,6 @@ impl Sent {
         Self {
             id: command.id.clone(),
             lines: command.items.iter().map(|(i, id)| (id.clone(), *i)).collect(),
-            items: command.items.clone(),
             contacts: matches!(command.change, Change::ContactDispositions(_)),
         }
     }
@@ -164,7 +161,7 @@ impl Run<'_> {
                 }
             }
             Event::Finished { id, result } if id == sent.id => {
-                self.finish(&sent.items, result, sent.contacts, progress);
+                self.finish(sent.lines.values().copied(), result, sent.contacts, progress);
                 return true;
             }
             Event::Waiting { id, wait, lasts } if id == sent.id => progress.waiting(wait, lasts),
@@ -190,7 +187,7 @@ impl Run<'_> {
     /// a line the engine said nothing about did not go through.
     fn finish(
         &mut self,
-        items: &[(usize, CommandId)],
+        lines: impl Iterator<Item = usize>,
         result: Finished,
         contacts: bool,
         progress: &mut Progress,
@@ -199,8 +196,8 @@ impl Run<'_> {
             Finished::Batch(report) => report.cancelled(),
             Finished::Single { .. } => false,
         };
-        for (index, _) in items {
-            let line = &self.batch.lines[*index];
+        for index in lines {
+            let line = &self.batch.lines[index];
             let report = match &result {
                 Finished::Single { outcome, .. } => LineReport::settled(line, outcome),
                 Finished::Batch(_) if cancelled => {
@@ -210,7 +207,7 @@ impl Run<'_> {
                     LineReport::new(line, Verdict::Failed, "the engine reported no outcome for this line")
                 }
             };
-            self.settle(*index, report, progress);
+            self.settle(index, report, progress);
         }
         if let (Finished::Batch(report), true) = (result, contacts) {
             self.contact_batch = Some(report);
@@ -282,7 +279,7 @@ mod tests {
         let mut progress = Progress::new("applying", batch.lines.len());
         let fault = Outcome::failed("an internal fault: look at the target before sending it again");
         let mut report = BatchReport::default();
-        for (n, (_, item)) in sent.items.iter().enumerate() {
+        for (n, (_, item)) in plan[0].items.iter().enumerate() {
             let outcome = if n == 0 { Outcome::applied("ok") } else { fault.clone() };
             report.count(&outcome, Write::Sent { latency_ms: None });
             let target = crate::engine::audit::Target::contact("camp-1", format!("c-{n}"));
