@@ -17,6 +17,7 @@ mod data_actions;
 mod ending;
 mod interaction_disposition;
 mod trail;
+mod tries;
 
 pub(crate) use action_names::by_name as data_actions_by_name;
 pub(crate) use action_names::one_named as one_action_named;
