@@ -261,3 +261,48 @@ async fn a_token_request_sent_again_after_a_5xx_is_told() {
     assert!(matches!(&outcome, Finished::Single { outcome: Outcome::Applied { .. }, .. }), "{outcome:?}");
     rig.stop().await;
 }
+
+/// Whether the wait told for command `id` was said to be over before the
+/// command finished, counting the events seen already.
+async fn over_before_finished(rig: &mut engine_support::Rig, id: &CommandId) -> bool {
+    rig.seen_or_next(|e| match e {
+        Event::Waiting { id: of, lasts, .. } if of == id && lasts.is_zero() => Some(true),
+        Event::Finished { id: of, .. } if of == id => Some(false),
+        _ => None,
+    })
+    .await
+}
+
+/// Both writes of a batch of two contacts meet a 503 and go again, one
+/// answered 2 s later and the other 8 s later: the wait stands until the
+/// later one is answered, rather than being said over when the first is.
+/// On the paused clock, so the seconds cost nothing.
+#[tokio::test(start_paused = true)]
+async fn the_calls_of_a_batch_tried_again_are_over_once_the_last_is_answered() {
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox binds 127.0.0.1:0");
+    let contacts = pending_contacts(&sandbox, CAMPAIGN, 2).await;
+    let answered_after = [Duration::from_secs(2), Duration::from_secs(8)];
+    let writes: Arc<[AtomicUsize; 2]> = Arc::default();
+    let route = {
+        let (contacts, writes) = (contacts.clone(), Arc::clone(&writes));
+        move |method: &Method, path: &str| {
+            let written = |c: &String| *method == Method::PATCH && path.ends_with(&format!("/contacts/{c}"));
+            let Some(contact) = contacts.iter().position(written) else { return Route::Pass };
+            match writes[contact].fetch_add(1, Ordering::SeqCst) {
+                0 => Route::Refuse(StatusCode::SERVICE_UNAVAILABLE),
+                _ => Route::Late(answered_after[contact]),
+            }
+        }
+    };
+    let mut rig = proxy::routed(sandbox, route, |_| {}).await;
+    let began = tokio::time::Instant::now();
+    let id = rig.submit(batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "BUSY")).collect()).1).await;
+    let (wait, _) = first_wait(&mut rig, &id).await;
+    assert!(matches!(wait, Wait::Retrying { .. }), "{wait:?}");
+    assert!(over_before_finished(&mut rig, &id).await, "the wait is over before the batch ends");
+    let over_after = began.elapsed();
+    assert!(over_after >= answered_after[1], "over after {over_after:?}, while a write still went again");
+    assert_eq!(batch_report(rig.finished(&id).await).successful(), 2);
+    assert!(writes.iter().all(|w| w.load(Ordering::SeqCst) == 2), "each write went twice");
+    rig.stop().await;
+}

@@ -57,19 +57,28 @@ pub trait Attempt {
 /// Each attempt that goes again is told to the watcher of the work under
 /// way (see [`watch`]), with how long its answer may take at most (the wait,
 /// then `request_timeout`, within the deadline), and the wait is said to be
-/// over once the call ends.
+/// over once the call ends, or is given up on midway.
 pub async fn run(
     policy: &RetryPolicy,
     replay_safe: bool,
     request_timeout: Duration,
     attempt: &mut impl Attempt,
 ) -> Result<RawReply, Failure> {
-    let mut told = false;
-    let outcome = tries(policy, replay_safe, request_timeout, attempt, &mut told).await;
-    if told {
-        watch::settled();
+    let mut told = Told(None);
+    tries(policy, replay_safe, request_timeout, attempt, &mut told).await
+}
+
+/// The call, once told of as going again; says its wait is over when
+/// dropped, so a call cut off midway (its change cancelled) does not leave
+/// the watcher waiting on it.
+struct Told(Option<watch::CallId>);
+
+impl Drop for Told {
+    fn drop(&mut self) {
+        if let Some(call) = self.0 {
+            watch::settled(call);
+        }
     }
-    outcome
 }
 
 async fn tries(
@@ -77,7 +86,7 @@ async fn tries(
     replay_safe: bool,
     request_timeout: Duration,
     attempt: &mut impl Attempt,
-    told: &mut bool,
+    told: &mut Told,
 ) -> Result<RawReply, Failure> {
     let started = Instant::now();
     let deadline = started + policy.deadline;
@@ -99,16 +108,85 @@ async fn tries(
                 let lasts = (wait + request_timeout).min(deadline.saturating_duration_since(Instant::now()));
                 let next = attempts + 1;
                 watch::tell(&watch::Retrying {
+                    call: *told.0.get_or_insert_with(watch::CallId::next),
                     setback,
                     attempt: next,
                     attempts: policy.max_attempts,
                     lasts,
                 });
-                *told = true;
                 attempt.again();
                 sleep(wait).await;
             }
             Decision::GiveUp => return Err(failure),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::watch::{CallId, Retrying, Watcher};
+    use reqwest::StatusCode;
+    use reqwest::header::HeaderMap;
+    use std::sync::{Arc, Mutex};
+
+    /// Answered 503 every time, as by a tenant that is down.
+    struct Failing;
+
+    impl Attempt for Failing {
+        async fn run(&mut self) -> Result<RawReply, Failure> {
+            let reply = RawReply {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                headers: HeaderMap::new(),
+                body: Default::default(),
+            };
+            Err(Failure::Status(reply))
+        }
+    }
+
+    /// The calls told of as going again, and those told of as over.
+    #[derive(Default)]
+    struct Heard(Mutex<(Vec<CallId>, Vec<CallId>)>);
+
+    impl Watcher for Heard {
+        fn retrying(&self, retrying: &Retrying) {
+            self.0.lock().unwrap().0.push(retrying.call);
+        }
+
+        fn settled(&self, call: CallId) {
+            self.0.lock().unwrap().1.push(call);
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_call_going_again_is_told_as_one_call_over_once_it_ends() {
+        let policy = RetryPolicy::default();
+        let heard = Arc::new(Heard::default());
+        let mut failing = Failing;
+        let ended =
+            watch::watched(heard.clone(), run(&policy, true, Duration::from_secs(30), &mut failing)).await;
+        assert!(matches!(ended, Err(Failure::Status(_))), "it gave up");
+        let (told, over) = heard.0.lock().unwrap().clone();
+        assert_eq!(told.len(), policy.max_attempts as usize - 1, "each attempt after the first");
+        assert!(told.iter().all(|call| *call == told[0]), "one call: {told:?}");
+        assert_eq!(over, [told[0]], "over once");
+    }
+
+    /// A call dropped while it waits to go again (its change cancelled) is
+    /// over too, or its wait would stand while the change's other calls end.
+    #[tokio::test(start_paused = true)]
+    async fn a_call_given_up_on_midway_is_over() {
+        let policy = RetryPolicy::default();
+        let heard = Arc::new(Heard::default());
+        watch::watched(heard.clone(), async {
+            let mut failing = Failing;
+            tokio::select! {
+                _ = run(&policy, true, Duration::from_secs(30), &mut failing) => {}
+                () = sleep(Duration::from_millis(1)) => {}
+            }
+        })
+        .await;
+        let (told, over) = heard.0.lock().unwrap().clone();
+        assert_eq!(over, told[..1], "told, then over: {told:?} {over:?}");
     }
 }

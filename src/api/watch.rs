@@ -8,7 +8,8 @@
 use super::retry::Setback;
 use std::future::Future;
 use std::pin::pin;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -19,9 +20,25 @@ use tokio::time::Instant;
 /// moment later only flickers on the progress line.
 pub const UNANSWERED_AFTER: Duration = Duration::from_secs(5);
 
+/// Which call goes again, and later ends: the calls of one piece of work
+/// (a batch's, all meeting one outage) go again at once, and the wait is
+/// over only once the last of them has ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CallId(u64);
+
+impl CallId {
+    /// An id no other call has. A call takes one only when it first goes
+    /// again, so one that meets no setback costs nothing more.
+    pub fn next() -> Self {
+        static TAKEN: AtomicU64 = AtomicU64::new(0);
+        Self(TAKEN.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
 /// A call about to go again after a setback.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Retrying {
+    pub call: CallId,
     pub setback: Setback,
     /// The attempt about to go (the first is 1), and the most the call makes.
     pub attempt: u32,
@@ -35,9 +52,9 @@ pub struct Retrying {
 pub trait Watcher: Send + Sync {
     fn retrying(&self, retrying: &Retrying);
 
-    /// A call that went again has ended, answered or given up on: the wait
-    /// told of is over.
-    fn settled(&self) {}
+    /// `call`, told of as going again, has ended, answered or given up on:
+    /// its wait is over, while other calls told of may still wait.
+    fn settled(&self, _call: CallId) {}
 
     /// A request has gone [`UNANSWERED_AFTER`] without an answer, which may
     /// take `lasts` more. Each is followed by [`Watcher::answered`].
@@ -62,10 +79,10 @@ pub(crate) fn tell(retrying: &Retrying) {
     let _ = WATCHER.try_with(|watcher| watcher.retrying(retrying));
 }
 
-/// Tells the watcher of the work under way that a call it heard go again
-/// has ended.
-pub(crate) fn settled() {
-    let _ = WATCHER.try_with(|watcher| watcher.settled());
+/// Tells the watcher of the work under way that `call`, which it heard go
+/// again, has ended.
+pub(crate) fn settled(call: CallId) {
+    let _ = WATCHER.try_with(|watcher| watcher.settled(call));
 }
 
 /// Awaits `answer`, the answer to a request that may take `lasts` (its
@@ -102,7 +119,7 @@ impl Drop for Answered {
 
 /// The watchers of work that pieces of watched work wait on together (the
 /// one token request every call needing a token joins): each piece that
-/// joins is told what that work meets, from a call going again at the
+/// joins is told what that work meets, from the waits under way at the
 /// moment it joins.
 #[derive(Default)]
 pub(crate) struct Joined(Mutex<Joiners>);
@@ -110,8 +127,8 @@ pub(crate) struct Joined(Mutex<Joiners>);
 #[derive(Default)]
 struct Joiners {
     watchers: Vec<Arc<dyn Watcher>>,
-    /// The call going again now, and when it was told.
-    retrying: Option<(Retrying, Instant)>,
+    /// The calls going again now, each as last told, and when.
+    retrying: Vec<(Retrying, Instant)>,
 }
 
 impl Joined {
@@ -119,31 +136,40 @@ impl Joined {
     /// not joined yet.
     pub fn join(&self) {
         let Ok(watcher) = WATCHER.try_with(Arc::clone) else { return };
-        let mut joined = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut joined = self.lock();
         if joined.watchers.iter().any(|w| Arc::ptr_eq(w, &watcher)) {
             return;
         }
-        if let Some((retrying, at)) = joined.retrying {
-            watcher.retrying(&Retrying { lasts: retrying.lasts.saturating_sub(at.elapsed()), ..retrying });
+        let now = Instant::now();
+        for (retrying, at) in &joined.retrying {
+            watcher.retrying(&Retrying { lasts: retrying.lasts.saturating_sub(now - *at), ..*retrying });
         }
         joined.watchers.push(watcher);
     }
 
-    fn each(&self, tell: impl Fn(&dyn Watcher)) {
-        let joined = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        joined.watchers.iter().for_each(|w| tell(w.as_ref()));
+    /// The joiners, held while a wait is told to them: a piece joining
+    /// meanwhile hears that wait once, on joining or as it is told, and
+    /// never hears of its end without it.
+    fn lock(&self) -> MutexGuard<'_, Joiners> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
 impl Watcher for Joined {
     fn retrying(&self, retrying: &Retrying) {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).retrying = Some((*retrying, Instant::now()));
-        self.each(|w| w.retrying(retrying));
+        let mut joined = self.lock();
+        let told = (*retrying, Instant::now());
+        match joined.retrying.iter_mut().find(|(r, _)| r.call == retrying.call) {
+            Some(last) => *last = told,
+            None => joined.retrying.push(told),
+        }
+        joined.watchers.iter().for_each(|w| w.retrying(retrying));
     }
 
-    fn settled(&self) {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).retrying = None;
-        self.each(|w| w.settled());
+    fn settled(&self, call: CallId) {
+        let mut joined = self.lock();
+        joined.retrying.retain(|(r, _)| r.call != call);
+        joined.watchers.iter().for_each(|w| w.settled(call));
     }
 }
 
@@ -151,48 +177,70 @@ impl Watcher for Joined {
 mod tests {
     use super::*;
 
+    /// What a watcher heard, in order.
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Told {
+        Retrying(Retrying),
+        Settled(CallId),
+        Unanswered(Duration),
+        Answered,
+    }
+
     #[derive(Default)]
-    struct Heard(Mutex<Vec<Retrying>>);
+    struct Heard(Mutex<Vec<Told>>);
+
+    impl Heard {
+        fn told(&self) -> Vec<Told> {
+            self.0.lock().unwrap().clone()
+        }
+    }
 
     impl Watcher for Heard {
         fn retrying(&self, retrying: &Retrying) {
-            self.0.lock().unwrap().push(*retrying);
+            self.0.lock().unwrap().push(Told::Retrying(*retrying));
+        }
+
+        fn settled(&self, call: CallId) {
+            self.0.lock().unwrap().push(Told::Settled(call));
+        }
+
+        fn unanswered(&self, lasts: Duration) {
+            self.0.lock().unwrap().push(Told::Unanswered(lasts));
+        }
+
+        fn answered(&self) {
+            self.0.lock().unwrap().push(Told::Answered);
+        }
+    }
+
+    fn retrying(lasts: u64) -> Retrying {
+        Retrying {
+            call: CallId::next(),
+            setback: Setback::Status { status: 503, retry_after: None },
+            attempt: 2,
+            attempts: 4,
+            lasts: Duration::from_secs(lasts),
         }
     }
 
     #[tokio::test]
     async fn only_the_work_watched_is_heard() {
-        let retrying = Retrying {
-            setback: Setback::Interrupted,
-            attempt: 2,
-            attempts: 4,
-            lasts: Duration::from_secs(30),
-        };
+        let retrying = retrying(30);
         tell(&retrying);
         let heard = Arc::new(Heard::default());
         watched(heard.clone(), async { tell(&retrying) }).await;
         tell(&retrying);
-        assert_eq!(*heard.0.lock().unwrap(), [retrying]);
+        assert_eq!(heard.told(), [Told::Retrying(retrying)]);
     }
 
-    #[derive(Default)]
-    struct Late(Mutex<Vec<Option<Duration>>>);
-
-    impl Watcher for Late {
-        fn retrying(&self, _: &Retrying) {}
-
-        fn unanswered(&self, lasts: Duration) {
-            self.0.lock().unwrap().push(Some(lasts));
-        }
-
-        fn answered(&self) {
-            self.0.lock().unwrap().push(None);
-        }
+    #[test]
+    fn no_two_calls_are_one() {
+        assert_ne!(CallId::next(), CallId::next());
     }
 
     #[tokio::test(start_paused = true)]
     async fn only_an_answer_slower_than_the_threshold_is_told_and_then_its_end() {
-        let late = Arc::new(Late::default());
+        let late = Arc::new(Heard::default());
         let timeout = Duration::from_secs(30);
         let answer = |after| async move {
             tokio::time::sleep(after).await;
@@ -200,32 +248,44 @@ mod tests {
         };
         let fast = watched(late.clone(), answer_to(timeout, answer(UNANSWERED_AFTER / 2))).await;
         assert_eq!(fast, 7);
-        assert!(late.0.lock().unwrap().is_empty(), "an answer in time is not told");
+        assert!(late.told().is_empty(), "an answer in time is not told");
         let slow = watched(late.clone(), answer_to(timeout, answer(Duration::from_secs(8)))).await;
         assert_eq!(slow, 7);
-        assert_eq!(*late.0.lock().unwrap(), [Some(timeout - UNANSWERED_AFTER), None]);
+        assert_eq!(late.told(), [Told::Unanswered(timeout - UNANSWERED_AFTER), Told::Answered]);
         answer_to(timeout, answer(Duration::from_secs(8))).await;
-        assert_eq!(late.0.lock().unwrap().len(), 2, "work not watched is not told");
+        assert_eq!(late.told().len(), 2, "work not watched is not told");
     }
 
     #[tokio::test(start_paused = true)]
     async fn work_waited_on_together_is_told_to_each_that_joins_from_when_it_joins() {
         let joined = Arc::new(Joined::default());
         let (first, second) = (Arc::new(Heard::default()), Arc::new(Heard::default()));
-        let retrying = Retrying {
-            setback: Setback::Status { status: 503, retry_after: None },
-            attempt: 2,
-            attempts: 4,
-            lasts: Duration::from_secs(30),
-        };
+        let retrying = retrying(30);
         watched(first.clone(), async { (joined.join(), joined.join()) }).await;
         watched(joined.clone(), async { tell(&retrying) }).await;
         tokio::time::advance(Duration::from_secs(10)).await;
         watched(second.clone(), async { joined.join() }).await;
-        assert_eq!(*first.0.lock().unwrap(), [retrying], "joined twice, told once");
+        assert_eq!(first.told(), [Told::Retrying(retrying)], "joined twice, told once");
         let late = Retrying { lasts: Duration::from_secs(20), ..retrying };
-        assert_eq!(*second.0.lock().unwrap(), [late], "what is left of the wait under way");
+        assert_eq!(second.told(), [Told::Retrying(late)], "what is left of the wait under way");
         joined.join();
-        assert_eq!(joined.0.lock().unwrap().watchers.len(), 2, "work not watched does not join");
+        assert_eq!(joined.lock().watchers.len(), 2, "work not watched does not join");
+    }
+
+    /// Each call of the work waited on that goes again is told to a piece
+    /// joining while it waits, and its end to every piece told of it.
+    #[tokio::test(start_paused = true)]
+    async fn each_call_of_work_waited_on_together_ends_on_its_own() {
+        let joined = Arc::new(Joined::default());
+        let (first, second) = (Arc::new(Heard::default()), Arc::new(Heard::default()));
+        let (one, other) = (retrying(30), retrying(40));
+        watched(first.clone(), async { joined.join() }).await;
+        watched(joined.clone(), async { (tell(&one), tell(&other), settled(one.call)) }).await;
+        watched(second.clone(), async { joined.join() }).await;
+        watched(joined.clone(), async { settled(other.call) }).await;
+        let told = [one, other].map(Told::Retrying);
+        let ended = [Told::Settled(one.call), Told::Settled(other.call)];
+        assert_eq!(first.told(), [told[0], told[1], ended[0], ended[1]]);
+        assert_eq!(second.told(), [told[1], ended[1]], "only the call still waiting when it joined");
     }
 }

@@ -4,7 +4,8 @@
 
 use super::command::CommandId;
 use super::event::{Event, Wait};
-use crate::api::watch::{Retrying, Watcher};
+use crate::api::watch::{CallId, Retrying, Watcher};
+use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -27,6 +28,10 @@ struct Last {
     paused: Option<Told>,
     retrying: Option<Told>,
     unanswered: Option<Told>,
+    /// Calls told of as going again that have not ended: a batch has
+    /// several going again at once, and the latest told stands until the
+    /// last of them ends.
+    retrying_calls: HashSet<CallId>,
     /// Requests told of as unanswered that have not ended: a batch has
     /// several out at once, and its wait is over once the last is answered.
     unanswered_out: usize,
@@ -86,14 +91,18 @@ impl Waits {
 
 impl Watcher for Waits {
     fn retrying(&self, retrying: &Retrying) {
-        let Retrying { setback, attempt, attempts, lasts } = *retrying;
-        self.tell(Wait::Retrying { setback, attempt, attempts }, lasts);
+        let Retrying { call, setback, attempt, attempts, lasts } = *retrying;
+        let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
+        told.retrying_calls.insert(call);
+        self.tell_in(&mut told, Wait::Retrying { setback, attempt, attempts }, lasts);
     }
 
-    /// The call tried again has ended: the wait told is over.
-    fn settled(&self) {
+    /// Once the last call tried again has ended, the wait told is over.
+    fn settled(&self, call: CallId) {
         let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
-        self.over(told.retrying.take());
+        if told.retrying_calls.remove(&call) && told.retrying_calls.is_empty() {
+            self.over(told.retrying.take());
+        }
     }
 
     /// Not told while a call tried again is: that wait already says how
@@ -141,8 +150,13 @@ mod tests {
     async fn each_kind_of_wait_is_told_at_most_every_quarter_second_unless_it_ends_later() {
         let (events, mut heard) = mpsc::channel(16);
         let waits = Waits::new(&CommandId::derived([b"c".as_slice()]), &events);
-        let retrying =
-            Retrying { setback: Setback::Interrupted, attempt: 2, attempts: 4, lasts: Duration::ZERO };
+        let retrying = Retrying {
+            call: CallId::next(),
+            setback: Setback::Interrupted,
+            attempt: 2,
+            attempts: 4,
+            lasts: Duration::ZERO,
+        };
         waits.retrying(&retrying);
         waits.retrying(&retrying);
         waits.campaign_paused("Spring Renewal", Duration::from_secs(20));
@@ -189,6 +203,7 @@ mod tests {
 
         // A call tried again already says how long its answer may take.
         let retrying = Retrying {
+            call: CallId::next(),
             setback: Setback::Interrupted,
             attempt: 2,
             attempts: 3,
@@ -199,5 +214,31 @@ mod tests {
         waits.answered();
         let told = drained(&mut heard);
         assert!(told.iter().all(|(wait, _)| *wait != Wait::Unanswered), "{told:?}");
+    }
+
+    /// A batch meeting an outage has many calls going again at once: the
+    /// one that ends first does not end the wait of the others.
+    #[tokio::test(start_paused = true)]
+    async fn calls_tried_again_are_over_once_the_last_has_ended() {
+        let (events, mut heard) = mpsc::channel(16);
+        let waits = Waits::new(&CommandId::derived([b"c".as_slice()]), &events);
+        let retrying = |attempt| Retrying {
+            call: CallId::next(),
+            setback: Setback::Status { status: 503, retry_after: None },
+            attempt,
+            attempts: 4,
+            lasts: Duration::from_secs(30),
+        };
+        let (first, second) = (retrying(2), retrying(3));
+        waits.retrying(&first);
+        tokio::time::advance(AT_MOST_EVERY).await;
+        waits.retrying(&second);
+        let latest = Wait::Retrying { setback: second.setback, attempt: 3, attempts: 4 };
+        assert_eq!(drained(&mut heard).last(), Some(&(latest.clone(), second.lasts)));
+        waits.settled(first.call);
+        waits.settled(CallId::next());
+        assert_eq!(drained(&mut heard), [], "one still goes again; a call never told ends nothing");
+        waits.settled(second.call);
+        assert_eq!(drained(&mut heard), [(latest, Duration::ZERO)], "the latest told is over");
     }
 }

@@ -3,7 +3,7 @@
 //! own retries.
 
 use crate::api::retry::Setback;
-use crate::api::watch::{self, Retrying};
+use crate::api::watch::{self, CallId, Retrying};
 use crate::api::{ApiError, ApiErrorKind, RetryPolicy};
 use crate::engine::context::unsettled;
 use std::future::Future;
@@ -64,14 +64,15 @@ pub(in crate::engine::flows) struct Tries {
     /// When the first call failed: a timeout at the end then names the
     /// whole wait, not only the last call's.
     first_failed: Option<Instant>,
-    /// Whether a wait told for a try is still on the console's screen.
-    told: bool,
+    /// The call, while a wait told for a try of it is still on the
+    /// console's screen: other calls of the change may go again meanwhile.
+    told: Option<CallId>,
 }
 
 impl Tries {
     /// The extra tries of a call of a client with `policy`.
     pub fn new(policy: &RetryPolicy) -> Self {
-        Self { policy: policy.clone(), tried: 0, unanswered: 0, first_failed: None, told: false }
+        Self { policy: policy.clone(), tried: 0, unanswered: 0, first_failed: None, told: None }
     }
 
     /// Whether to try again a call that failed with `error`, having waited
@@ -88,8 +89,8 @@ impl Tries {
         // The wait before the call, then as long as the call itself may take.
         let lasts = pause.saturating_add(self.policy.deadline);
         let attempts = TRIES_AGAIN + 1;
-        watch::tell(&Retrying { setback: setback(error), attempt: self.tried + 1, attempts, lasts });
-        self.told = true;
+        let call = *self.told.get_or_insert_with(CallId::next);
+        watch::tell(&Retrying { call, setback: setback(error), attempt: self.tried + 1, attempts, lasts });
         tokio::time::sleep(pause).await;
         true
     }
@@ -106,8 +107,8 @@ impl Tries {
     /// it is over, before whatever the answer leads to (an audit record, a
     /// read back, a webhook), which the console must not show as a wait.
     pub fn answered(&mut self) {
-        if std::mem::take(&mut self.told) {
-            watch::settled();
+        if let Some(call) = self.told.take() {
+            watch::settled(call);
         }
     }
 
@@ -186,17 +187,23 @@ mod tests {
         assert_eq!(after, Duration::from_secs(8), "with no extra try, the call's own wait");
     }
 
+    #[derive(Debug)]
+    enum Told {
+        Retrying(Retrying),
+        Over(CallId),
+    }
+
     /// What a watcher heard: each call tried again, and each one over.
     #[derive(Default)]
-    struct Heard(std::sync::Mutex<Vec<Option<Retrying>>>);
+    struct Heard(std::sync::Mutex<Vec<Told>>);
 
     impl watch::Watcher for Heard {
         fn retrying(&self, retrying: &Retrying) {
-            self.0.lock().unwrap().push(Some(*retrying));
+            self.0.lock().unwrap().push(Told::Retrying(*retrying));
         }
 
-        fn settled(&self) {
-            self.0.lock().unwrap().push(None);
+        fn settled(&self, call: CallId) {
+            self.0.lock().unwrap().push(Told::Over(call));
         }
     }
 
@@ -211,7 +218,10 @@ mod tests {
         })
         .await;
         let heard = heard.0.lock().unwrap();
-        let [Some(retrying), None] = heard.as_slice() else { panic!("told, then over: {heard:?}") };
+        let [Told::Retrying(retrying), Told::Over(over)] = heard.as_slice() else {
+            panic!("told, then over: {heard:?}")
+        };
+        assert_eq!(retrying.call, *over, "the call told of is the one over");
         let (setback, attempt, attempts) = (retrying.setback, retrying.attempt, retrying.attempts);
         assert_eq!((setback, attempt, attempts), (Setback::Interrupted, 2, TRIES_AGAIN + 1));
         assert!(
@@ -241,6 +251,24 @@ mod tests {
         let unbothered = std::sync::Arc::new(Heard::default());
         watch::watched(unbothered.clone(), async { Tries::new(&RetryPolicy::default()).answered() }).await;
         assert_eq!(told(&unbothered), 0, "a call answered at once was never a wait");
+    }
+
+    /// Two calls of one change tried again at once are told as two, so the
+    /// end of one does not end the other's wait.
+    #[tokio::test(start_paused = true)]
+    async fn the_extra_tries_of_two_calls_are_told_as_two_calls() {
+        let heard = std::sync::Arc::new(Heard::default());
+        watch::watched(heard.clone(), async {
+            let policy = RetryPolicy::default();
+            let (mut one, mut other) = (Tries::new(&policy), Tries::new(&policy));
+            assert!(one.again(&timed_out(8)).await && other.again(&timed_out(8)).await);
+        })
+        .await;
+        let heard = heard.0.lock().unwrap();
+        let [Told::Retrying(one), Told::Retrying(other), ..] = heard.as_slice() else {
+            panic!("both told: {heard:?}")
+        };
+        assert_ne!(one.call, other.call);
     }
 
     fn limited(retry_after: Option<u64>) -> ApiError {
