@@ -1,7 +1,7 @@
 //! A change that waits says what on: a campaign the tenant paused with a
-//! 429, a write whose answer is slow to come, and a write sent again after
-//! its answer never came, by the client or by the engine once the client
-//! gave up.
+//! 429, a write or a token request whose answer is slow to come, and a
+//! write sent again after its answer never came, by the client or by the
+//! engine once the client gave up, until the last call sent again ends.
 
 mod engine_support;
 
@@ -19,7 +19,7 @@ use engine_support::contacts::{CAMPAIGN, batch, batch_report, draft, pending_con
 use engine_support::forward as forward_support;
 use engine_support::proxy::{self, Route};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 use url::Url;
 
@@ -304,5 +304,47 @@ async fn the_calls_of_a_batch_tried_again_are_over_once_the_last_is_answered() {
     assert!(over_after >= answered_after[1], "over after {over_after:?}, while a write still went again");
     assert_eq!(batch_report(rig.finished(&id).await).successful(), 2);
     assert!(writes.iter().all(|w| w.load(Ordering::SeqCst) == 2), "each write went twice");
+    rig.stop().await;
+}
+
+/// The tenant holds the answer to a token request back for 8 s: the change
+/// that asked for the token hears that the client waits for the tenant's
+/// answer, a change joining that request later hears so too, with what is
+/// left of its time, and each hears the wait over once the token came.
+#[tokio::test(start_paused = true)]
+async fn a_token_request_the_tenant_is_slow_to_answer_is_told_to_each_change_waiting_on_it() {
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox binds 127.0.0.1:0");
+    let contacts = pending_contacts(&sandbox, CAMPAIGN, 1).await;
+    let late = Duration::from_secs(8);
+    let slow = Arc::new(AtomicBool::new(false));
+    let route = {
+        let slow = Arc::clone(&slow);
+        move |method: &Method, path: &str| {
+            let token = *method == Method::POST && path == cxone_console::api::DEFAULT_TOKEN_PATH;
+            if token && slow.load(Ordering::SeqCst) { Route::Late(late) } else { Route::Pass }
+        }
+    };
+    let mut rig = proxy::routed(sandbox, route, |_| {}).await;
+    slow.store(true, Ordering::SeqCst);
+    let began = tokio::time::Instant::now();
+    let first = rig.submit(engine_support::issue_resolved(PINNED_CLOSED_INTERACTION)).await;
+    let (wait, lasts) = first_wait(&mut rig, &first).await;
+    let told_after = began.elapsed();
+    assert_eq!(wait, Wait::Unanswered);
+    assert!(told_after >= UNANSWERED_AFTER && told_after < late, "told after {told_after:?}");
+    let timeout = ClientConfig::new(rig.sandbox.base_url(), "id", "s".to_string().into()).request_timeout;
+    assert_eq!(lasts, timeout - UNANSWERED_AFTER, "the rest of the request's time");
+
+    let second = rig.submit(batch(vec![draft(CAMPAIGN, &contacts[0], "BUSY")]).1).await;
+    let (wait, left) = first_wait(&mut rig, &second).await;
+    assert_eq!(wait, Wait::Unanswered, "the batch waits on the same token request");
+    assert!(left <= lasts && left + late > lasts, "what is left of its time: {left:?}");
+    for id in [&first, &second] {
+        assert!(over_before_finished(&mut rig, id).await, "the wait is over once the token came");
+    }
+    assert!(began.elapsed() >= late);
+    let outcome = rig.finished(&first).await;
+    assert!(matches!(&outcome, Finished::Single { outcome: Outcome::Applied { .. }, .. }), "{outcome:?}");
+    assert_eq!(batch_report(rig.finished(&second).await).successful(), 1);
     rig.stop().await;
 }

@@ -6,7 +6,8 @@
 //! task, so a caller that gives up does not stall the others, and its result,
 //! success or failure, goes to every waiter. A failure is not cached: the
 //! next caller starts a new refresh. Each caller's watcher, when it has one,
-//! hears of the refresh's requests that go again, as of its own calls'.
+//! hears of the refresh's requests that go again or are slow to be
+//! answered, as of its own calls'.
 
 use super::attempts::{self, Attempt, Failure};
 use super::config::{ClientConfig, RetryPolicy};
@@ -194,7 +195,7 @@ impl TokenSource {
 
     async fn fetch(&self) -> Result<AccessToken, ApiErrorKind> {
         // Issuing a token changes nothing on the tenant, so it is always safe to repeat.
-        let mut request = TokenRequest { source: self };
+        let mut request = TokenRequest { source: self, retried: false };
         let outcome = attempts::run(&self.policy, true, self.request_timeout, &mut request).await;
         match outcome {
             Ok(reply) => decode(&reply, Instant::now()),
@@ -247,6 +248,8 @@ impl TokenSource {
 
 struct TokenRequest<'a> {
     source: &'a TokenSource,
+    /// The request has been told to go again after a setback.
+    retried: bool,
 }
 
 impl Attempt for TokenRequest<'_> {
@@ -261,7 +264,19 @@ impl Attempt for TokenRequest<'_> {
             form.push(("scope", scope.as_str()));
         }
         let request = s.transport.request(reqwest::Method::POST, s.url.clone()).form(&form);
-        s.transport.send(request).await.map_err(Failure::Send)
+        // As an API call's: a request sent again is already told of, with
+        // the time its answer may take; one slow the first time is told to
+        // every call waiting on the token.
+        let sent = if self.retried {
+            s.transport.send(request).await
+        } else {
+            watch::answer_to(s.request_timeout, s.transport.send(request)).await
+        };
+        sent.map_err(Failure::Send)
+    }
+
+    fn again(&mut self) {
+        self.retried = true;
     }
 }
 

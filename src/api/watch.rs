@@ -129,6 +129,10 @@ struct Joiners {
     watchers: Vec<Arc<dyn Watcher>>,
     /// The calls going again now, each as last told, and when.
     retrying: Vec<(Retrying, Instant)>,
+    /// Requests told of as unanswered that have not ended, and when the
+    /// latest told may be answered at the latest.
+    unanswered: usize,
+    unanswered_until: Option<Instant>,
 }
 
 impl Joined {
@@ -143,6 +147,11 @@ impl Joined {
         let now = Instant::now();
         for (retrying, at) in &joined.retrying {
             watcher.retrying(&Retrying { lasts: retrying.lasts.saturating_sub(now - *at), ..*retrying });
+        }
+        if let Some(until) = joined.unanswered_until {
+            // Each told, so each of the answers still to come is heard.
+            let lasts = until.saturating_duration_since(now);
+            (0..joined.unanswered).for_each(|_| watcher.unanswered(lasts));
         }
         joined.watchers.push(watcher);
     }
@@ -170,6 +179,22 @@ impl Watcher for Joined {
         let mut joined = self.lock();
         joined.retrying.retain(|(r, _)| r.call != call);
         joined.watchers.iter().for_each(|w| w.settled(call));
+    }
+
+    fn unanswered(&self, lasts: Duration) {
+        let mut joined = self.lock();
+        joined.unanswered += 1;
+        joined.unanswered_until = Some(Instant::now() + lasts);
+        joined.watchers.iter().for_each(|w| w.unanswered(lasts));
+    }
+
+    fn answered(&self) {
+        let mut joined = self.lock();
+        joined.unanswered = joined.unanswered.saturating_sub(1);
+        if joined.unanswered == 0 {
+            joined.unanswered_until = None;
+        }
+        joined.watchers.iter().for_each(|w| w.answered());
     }
 }
 
@@ -287,5 +312,27 @@ mod tests {
         let ended = [Told::Settled(one.call), Told::Settled(other.call)];
         assert_eq!(first.told(), [told[0], told[1], ended[0], ended[1]]);
         assert_eq!(second.told(), [told[1], ended[1]], "only the call still waiting when it joined");
+    }
+
+    /// A request of the work waited on that is slow to be answered is told
+    /// to each piece that joined it, one joining late with what is left of
+    /// the request's time, and its answer to each.
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_answer_to_work_waited_on_together_is_told_to_each_that_joins() {
+        let joined = Arc::new(Joined::default());
+        let (first, second) = (Arc::new(Heard::default()), Arc::new(Heard::default()));
+        let timeout = Duration::from_secs(30);
+        watched(first.clone(), async { joined.join() }).await;
+        let slow = tokio::spawn(watched(
+            joined.clone(),
+            answer_to(timeout, tokio::time::sleep(Duration::from_secs(8))),
+        ));
+        tokio::time::sleep(Duration::from_secs(6)).await;
+        watched(second.clone(), async { joined.join() }).await;
+        slow.await.unwrap();
+        let lasts = timeout - UNANSWERED_AFTER;
+        assert_eq!(first.told(), [Told::Unanswered(lasts), Told::Answered]);
+        let left = lasts - (Duration::from_secs(6) - UNANSWERED_AFTER);
+        assert_eq!(second.told(), [Told::Unanswered(left), Told::Answered], "what is left of its time");
     }
 }
