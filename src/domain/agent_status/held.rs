@@ -73,7 +73,11 @@ impl AgentStatusChange {
 
 /// Why a change is not sent to an agent who already holds it: "agent Ana
 /// Ito (…) is already Break (IT Issue)".
-pub fn already(user: impl fmt::Display, status: impl fmt::Display, pause_reason: Option<&str>) -> String {
+pub(super) fn already(
+    user: impl fmt::Display,
+    status: impl fmt::Display,
+    pause_reason: Option<&str>,
+) -> String {
     format!("agent {user} is already {}", with_reason(status, pause_reason))
 }
 

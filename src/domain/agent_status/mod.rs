@@ -11,7 +11,7 @@ mod fitness;
 mod held;
 
 pub use fitness::{Shift, Unfit, check_role, check_shift, role_fit, shift_fit};
-pub use held::{already, held_reason, with_reason};
+pub use held::{held_reason, with_reason};
 
 use super::UserId;
 use super::errors::{FieldError, Invalid, Problems, label};
@@ -318,7 +318,7 @@ mod tests {
         assert!(busy.held_by(Some(AgentStatus::Busy), Some("Queue Full"), false));
         assert!(!pause.held_by(Some(AgentStatus::Busy), Some("Queue Full"), false));
         assert_eq!(
-            already("Ana Ito (u-1)", "Break", Some("Queue Full")),
+            held::already("Ana Ito (u-1)", "Break", Some("Queue Full")),
             "agent Ana Ito (u-1) is already Break (Queue Full)"
         );
     }
