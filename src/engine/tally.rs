@@ -7,6 +7,7 @@ use super::audit::Target;
 use super::command::{Change, CommandId};
 use super::event::{BatchReport, Finished, Outcome, Write};
 use super::flows;
+use crate::domain::agent_status;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
@@ -60,8 +61,8 @@ impl Tally {
                     .map(|i| (i.id.clone(), flows::contact_target(&i.draft, i.name.as_deref())))
                     .collect(),
             ),
-            // One agent ends as a single outcome (see `agent_status::run`).
-            Change::AgentStatus(items) if items.len() > 1 => {
+            // As `agent_status::run` ends it: one agent as a single outcome.
+            Change::AgentStatus(items) if !agent_status::ends_as_one(items.len()) => {
                 Some(items.iter().map(|i| (i.id.clone(), flows::agent_target(i))).collect())
             }
             _ => None,
@@ -187,6 +188,7 @@ mod tests {
         let cut = |change: &Change| cut(&Tally::of(change), &ends(false)).is_some();
         assert!(!cut(&agents(1)), "one agent ends with one outcome");
         assert!(cut(&agents(2)));
+        assert!(cut(&agents(0)), "a team of none is a batch too, as the flow ends it");
         assert!(cut(&contacts(1)), "a contact batch of one still reports as a batch");
         assert!(!cut(&Change::WatchAttributes));
     }

@@ -228,6 +228,14 @@ impl AgentStatusChange {
     }
 }
 
+/// Whether a status change to `agents` agents ends as one outcome rather
+/// than as a batch report with an outcome for each: only a change to one
+/// agent does. A team's is a batch, and so is a list of none, whose report
+/// counts nothing: there is no agent for a single outcome to be about.
+pub fn ends_as_one(agents: usize) -> bool {
+    agents == 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,6 +290,13 @@ mod tests {
         let long = AgentStatusDraft { wrap_up_code: "W".repeat(101), ..draft("Busy", "") };
         let err = AgentStatusChange::validate(&long, &reasons).unwrap_err();
         assert!(err.to_string().contains("wrapUpCode: must be at most 100 characters"), "{err}");
+    }
+
+    #[test]
+    fn only_a_change_to_one_agent_ends_as_one_outcome() {
+        assert!(ends_as_one(1));
+        assert!(!ends_as_one(2), "a team reports as a batch");
+        assert!(!ends_as_one(0), "so does a list of none");
     }
 
     #[test]

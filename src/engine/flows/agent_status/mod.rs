@@ -14,7 +14,7 @@ use crate::api::model::{User, UserStatus};
 use crate::api::{ApiError, CallInfo, IdempotencyKey, Reply};
 use crate::domain::Timestamp;
 use crate::domain::agent_status::{
-    AgentStatusChange, AgentStatusDraft, PauseReasons, role_fit, shift_fit, with_reason,
+    AgentStatusChange, AgentStatusDraft, PauseReasons, ends_as_one, role_fit, shift_fit, with_reason,
 };
 use crate::engine::SkipKey;
 use crate::engine::audit::{Target, TargetKind};
@@ -42,8 +42,9 @@ pub(crate) async fn run(
     (cancel, tally): (&CancellationToken, &Tally),
 ) -> Finished {
     let mut items = items;
-    // As `Tally::of` reads it: one agent ends as a single outcome.
-    if items.len() == 1
+    // One agent ends as a single outcome; `Tally::of` asks the same, so a
+    // change whose task panics ends in the shape this one would have.
+    if ends_as_one(items.len())
         && let Some(item) = items.pop()
     {
         let (target, outcome, _) = change(ctx, id, item, cancel).await;
