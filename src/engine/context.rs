@@ -73,6 +73,10 @@ impl EngineConfig {
     }
 }
 
+/// A contact as the session's set of those processed holds it: (campaign,
+/// contact).
+pub(crate) type Claim = (String, String);
+
 /// Shared by every running flow.
 pub(crate) struct Ctx {
     pub api: Client,
@@ -90,7 +94,7 @@ pub(crate) struct Ctx {
     /// (see [`OpenReport::unconfirmed`](super::audit::OpenReport)).
     pub sent_before: HashSet<String>,
     /// Contacts given a disposition during this run, as (campaign, contact).
-    pub processed_contacts: Mutex<HashSet<(String, String)>>,
+    pub processed_contacts: Mutex<HashSet<Claim>>,
     /// Cancelled when the engine stops, so tasks a flow starts (the
     /// attribute-callback listener) stop with it.
     pub stop: CancellationToken,
@@ -129,6 +133,12 @@ impl Ctx {
     /// Marks `item` as applied before this run (reconciled at start-up).
     pub fn applied_earlier(&self, item: &str) {
         self.finished_before.lock().unwrap_or_else(|p| p.into_inner()).insert(item.to_string());
+    }
+
+    /// Lets go of a contact a batch took in the session's set and did not
+    /// finish, so that a later batch this session may send it.
+    pub fn release_claim(&self, claim: &Claim) {
+        self.processed_contacts.lock().unwrap_or_else(|p| p.into_inner()).remove(claim);
     }
 
     /// Whether webhooks for `target` (`crm`, `wfm`, `disposition`) have a

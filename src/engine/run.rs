@@ -2,14 +2,14 @@
 //! forwards metrics, audit records and outbox status as events.
 
 use super::command::{Command, CommandId};
-use super::context::Ctx;
+use super::context::{Claim, Ctx};
 use super::event::{Event, Finished, Outcome, RuleBook};
 use super::flows;
 use super::in_flight::{Ended, InFlight};
 use super::metrics::spawn_publisher;
 use super::outbox::Deliverer;
 use super::refresh::Refresher;
-use super::tally::{Claim, CutShort, Tally};
+use super::tally::{CutShort, Tally};
 use super::webhooks;
 use crate::engine::outbox::OutboxStatus;
 use std::sync::Arc;
@@ -97,7 +97,9 @@ pub(crate) async fn serve(
                 if let Ended::Panicked { id, message, tally, cancelled } = ended {
                     tracing::error!(command = %id, "a change's task panicked: {message}");
                     let (events, claims) = panicked(id, &tally, cancelled);
-                    release(&ctx, &claims);
+                    for claim in &claims {
+                        ctx.release_claim(claim);
+                    }
                     for event in events {
                         ctx.emit(event).await;
                     }
@@ -141,15 +143,6 @@ fn panicked(id: CommandId, tally: &Tally, cancelled: bool) -> (Vec<Event>, Vec<C
         .collect();
     events.push(Event::Finished { id, result: cut.result });
     (events, cut.claims)
-}
-
-/// Lets go of contacts a batch held in the session's set of those processed
-/// and did not finish, so that a later batch this session may send them.
-fn release(ctx: &Ctx, claims: &[Claim]) {
-    let mut processed = ctx.processed_contacts.lock().unwrap_or_else(|p| p.into_inner());
-    for claim in claims {
-        processed.remove(claim);
-    }
 }
 
 /// The end of a command that has one outcome and no target of its own.
@@ -253,7 +246,8 @@ mod tests {
             for item in [&first, &second] {
                 counting.started(item, Some(("k".into(), item.to_string())));
             }
-            counting.count(&first, &Outcome::applied("ok"), Write::Sent { latency_ms: Some(5.0) });
+            // Applied, it hands back no place to let go of.
+            let _ = counting.count(&first, &Outcome::applied("ok"), Write::Sent { latency_ms: Some(5.0) });
             panic!("index 3 out of range");
         });
         let Some(Ended::Panicked { id, tally, cancelled, .. }) = flows.next().await else {

@@ -5,15 +5,12 @@
 
 use super::audit::Target;
 use super::command::{Change, CommandId};
+use super::context::Claim;
 use super::event::{BatchReport, Finished, Outcome, Write};
 use super::flows;
 use crate::domain::agent_status;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
-
-/// A contact as the session's set of those processed holds it: (campaign,
-/// contact).
-pub(crate) type Claim = (String, String);
 
 /// A command's targets and the outcomes it has counted of them.
 pub(crate) struct Tally {
@@ -30,6 +27,16 @@ struct Counted {
     /// Targets started and not reported yet, each contact's with the place
     /// it took in the session's set.
     started: HashMap<CommandId, Option<Claim>>,
+}
+
+/// One target's outcome, counted.
+#[must_use = "a contact not done is to be let go of"]
+pub(crate) struct Count {
+    /// How many targets are counted now.
+    pub done: usize,
+    /// The contact the target held in the session's set, when its outcome
+    /// was not applied: not done after all, it is to be let go of.
+    pub release: Option<Claim>,
 }
 
 /// How a batch whose task panicked ends: each target it had not reported,
@@ -76,14 +83,15 @@ impl Tally {
         self.counted.lock().unwrap_or_else(|p| p.into_inner()).started.insert(item.clone(), claim);
     }
 
-    /// Counts one target's outcome; returns how many are counted now. The
-    /// flow has dealt with its place in the session's set.
-    pub fn count(&self, item: &CommandId, outcome: &Outcome, write: Write) -> usize {
+    /// Counts one target's outcome, handing back the place it took in the
+    /// session's set unless its outcome was applied: the tally is the one
+    /// holder of that place from the target's start to its end.
+    pub fn count(&self, item: &CommandId, outcome: &Outcome, write: Write) -> Count {
         let mut counted = self.counted.lock().unwrap_or_else(|p| p.into_inner());
         counted.report.count(outcome, write);
         counted.reported.insert(item.clone());
-        counted.started.remove(item);
-        counted.report.total()
+        let held = counted.started.remove(item).flatten();
+        Count { done: counted.report.total(), release: held.filter(|_| !outcome.is_applied()) }
     }
 
     /// The report of what was counted.
@@ -125,7 +133,7 @@ impl Tally {
 mod tests {
     use super::*;
     use crate::domain::agent_status::AgentStatusDraft;
-    use crate::domain::contact_disposition::ContactDispositionDraft;
+    use crate::domain::contact_disposition::{ContactDispositionDraft, SkipReason};
     use crate::engine::command::Item;
 
     fn contacts(n: usize) -> Change {
@@ -155,7 +163,9 @@ mod tests {
         for (i, item) in items.iter().enumerate().take(3) {
             tally.started(&item.id, Some(claim(i)));
         }
-        tally.count(&items[1].id, &Outcome::applied("ok"), Write::Sent { latency_ms: Some(12.0) });
+        let applied =
+            tally.count(&items[1].id, &Outcome::applied("ok"), Write::Sent { latency_ms: Some(12.0) });
+        assert_eq!((applied.done, applied.release), (1, None), "a contact done keeps its place");
         let outcomes = ends(false);
         let Cut { unreported, claims, result } = cut(&tally, &outcomes).expect("a batch is cut");
         let left: Vec<(&CommandId, &Outcome)> = unreported.iter().map(|(item, _, o)| (item, o)).collect();
@@ -176,6 +186,26 @@ mod tests {
             panic!("a batch is cut")
         };
         assert!(report.cancelled(), "a cancel the supervisor made is kept");
+    }
+
+    #[test]
+    fn a_target_counted_hands_back_its_contact_unless_it_was_applied() {
+        let change = contacts(3);
+        let Change::ContactDispositions(items) = &change else { unreachable!() };
+        let tally = Tally::of(&change);
+        let claim = |i: usize| ("k".to_string(), format!("c-{i}"));
+        for (i, item) in items.iter().enumerate().take(2) {
+            tally.started(&item.id, Some(claim(i)));
+        }
+        let Count { done, release } =
+            tally.count(&items[0].id, &Outcome::failed("503"), Write::Sent { latency_ms: None });
+        assert_eq!((done, release), (1, Some(claim(0))), "not done after all: let go");
+        let Count { release, .. } =
+            tally.count(&items[1].id, &Outcome::skipped_for(&SkipReason::Unchanged), Write::NotSent);
+        assert_eq!(release, Some(claim(1)), "a skip is not done either");
+        let Count { done, release } =
+            tally.count(&items[2].id, &Outcome::unstarted("contact"), Write::NotSent);
+        assert_eq!((done, release), (3, None), "one never started took no place");
     }
 
     #[test]

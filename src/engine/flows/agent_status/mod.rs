@@ -68,7 +68,8 @@ pub(crate) async fn run(
             () = cancel.cancelled(), if waiting.len() > 0 => continue,
         };
         let Some((item, (target, outcome, write))) = next else { break };
-        let done = tally.count(&item, &outcome, write);
+        // An agent takes no place in the session's set: nothing to let go of.
+        let done = tally.count(&item, &outcome, write).done;
         ctx.emit(Event::ItemFinished { id: id.clone(), item, target, outcome }).await;
         ctx.emit(Event::Progress { id: id.clone(), done, total }).await;
     }

@@ -22,7 +22,7 @@ use crate::engine::audit::Target;
 use crate::engine::command::{CommandId, Item};
 use crate::engine::context::Ctx;
 use crate::engine::event::{Event, Finished, Outcome, Write};
-use crate::engine::tally::Tally;
+use crate::engine::tally::{Count, Tally};
 use crate::engine::waits::Waits;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
@@ -128,8 +128,6 @@ pub(super) struct Done {
     pub outcome: Outcome,
     /// Whether its write was sent, with its latency once applied.
     pub write: Write,
-    /// The (campaign, contact) this entry held in the session's set.
-    pub claim: Option<(String, String)>,
 }
 
 /// The running report of one command.
@@ -145,12 +143,11 @@ struct Batch<'a> {
 impl Batch<'_> {
     /// Counts an entry's outcome (already durable) and tells the console.
     async fn record(&mut self, done: Done) {
-        let Done { item, target, outcome, write, claim } = done;
-        if let Some(claim) = claim.filter(|_| !outcome.is_applied()) {
-            // Not done after all: a later batch this session may try it again.
-            self.ctx.processed_contacts.lock().unwrap_or_else(|p| p.into_inner()).remove(&claim);
+        let Done { item, target, outcome, write } = done;
+        let Count { done, release } = self.tally.count(&item, &outcome, write);
+        if let Some(claim) = release {
+            self.ctx.release_claim(&claim);
         }
-        let done = self.tally.count(&item, &outcome, write);
         let id = self.id.clone();
         self.ctx.emit(Event::ItemFinished { id: id.clone(), item, target, outcome }).await;
         self.ctx.emit(Event::Progress { id, done, total: self.total }).await;

@@ -11,7 +11,7 @@ use crate::domain::{AgentId, CampaignId, ContactId, Invalid, Timestamp};
 use crate::engine::SkipKey;
 use crate::engine::audit::{Target, action};
 use crate::engine::command::{CommandId, Item};
-use crate::engine::context::{Ctx, error_class, settle};
+use crate::engine::context::{Claim, Ctx, error_class, settle};
 use crate::engine::event::{Outcome, Write};
 use crate::engine::flows::attribution::{self, Refusal};
 use crate::engine::flows::{Settled, Trail};
@@ -30,7 +30,6 @@ use tokio_util::sync::CancellationToken;
 pub(super) struct Ready<'a> {
     pub trail: Trail<'a>,
     pub disposition: ContactDisposition,
-    pub claim: (String, String),
     /// The campaign's name, for the outcome's words.
     pub campaign: String,
 }
@@ -51,7 +50,7 @@ pub(super) struct Planner<'a> {
     id: &'a CommandId,
     /// Told of each contact ready, which may be sent from then on.
     tally: &'a Tally,
-    in_batch: HashSet<(String, String)>,
+    in_batch: HashSet<Claim>,
     /// Campaigns whose matrix was read again during this batch: a code
     /// missing from the cached matrix may just have been added.
     reread: HashSet<CampaignId>,
@@ -78,7 +77,7 @@ impl<'a> Planner<'a> {
     pub async fn unstarted(&self, item: Item<ContactDispositionDraft>) -> Done {
         let trail = self.trail(item.id, &item.draft, item.name.as_deref());
         let (item, target) = (trail.item().clone(), trail.target().clone());
-        Done { item, target, outcome: trail.unstarted("contact").await, write: Write::NotSent, claim: None }
+        Done { item, target, outcome: trail.unstarted("contact").await, write: Write::NotSent }
     }
 
     pub async fn plan(&mut self, item: Item<ContactDispositionDraft>) -> Plan<'a> {
@@ -99,7 +98,6 @@ impl<'a> Planner<'a> {
                 target: trail.target().clone(),
                 outcome,
                 write: Write::NotSent,
-                claim: None,
             });
         }
         let checked = match self.validate(&draft).await {
@@ -125,8 +123,9 @@ impl<'a> Planner<'a> {
             );
             return finish(trail, Settled::new(skip), started).await;
         }
-        self.tally.started(trail.item(), Some(claim.clone()));
-        Plan::Ready(Ready { trail, disposition, claim, campaign })
+        // From here the tally holds the claim, until the contact's end.
+        self.tally.started(trail.item(), Some(claim));
+        Plan::Ready(Ready { trail, disposition, campaign })
     }
 
     /// The draft checked against its campaign's outcome matrix, and the
@@ -215,7 +214,7 @@ pub(super) async fn warm(
 async fn finish(trail: Trail<'_>, settled: Settled<'_>, started: Instant) -> Plan<'static> {
     let (item, target) = (trail.item().clone(), trail.target().clone());
     let outcome = trail.finish(settled, started.elapsed()).await;
-    Plan::Done(Done { item, target, outcome, write: Write::NotSent, claim: None })
+    Plan::Done(Done { item, target, outcome, write: Write::NotSent })
 }
 
 /// Whom an entry is for, named as the sender knew it: what its records
@@ -234,7 +233,7 @@ fn shown(raw: &str) -> String {
 
 /// The (campaign, contact) an entry takes, as its checked disposition
 /// names them; `None` when either id does not read.
-fn claim_of(draft: &ContactDispositionDraft) -> Option<(String, String)> {
+fn claim_of(draft: &ContactDispositionDraft) -> Option<Claim> {
     let campaign = CampaignId::parse_as("campaignId", &draft.campaign_id).ok()?;
     let contact = ContactId::parse_as("contactId", &draft.contact_id).ok()?;
     Some((campaign.to_string(), contact.to_string()))

@@ -31,7 +31,6 @@ pub(super) struct Answered<'a> {
     /// what its latency gauges show, rather than the time it queued for a
     /// place or behind its campaign's pace (minutes, in a long batch).
     at_tenant: Duration,
-    claim: (String, String),
 }
 
 /// A contact whose batch was cancelled while the tenant held its campaign
@@ -57,7 +56,7 @@ pub(super) async fn ask<'a>(
     ready: Ready<'a>,
     (cancel, waits): (&CancellationToken, &Waits),
 ) -> Answered<'a> {
-    let Ready { mut trail, disposition, claim, campaign } = ready;
+    let Ready { mut trail, disposition, campaign } = ready;
     let worker = Worker {
         ctx,
         client,
@@ -75,17 +74,17 @@ pub(super) async fn ask<'a>(
         worker.run(&mut trail, key).await
     };
     let at_tenant = Duration::from_nanos(worker.at_tenant_ns.load(Ordering::Relaxed));
-    Answered { trail, ending, at_tenant, claim }
+    Answered { trail, ending, at_tenant }
 }
 
 impl Answered<'_> {
     /// Queues the webhook of an applied change and records the outcome.
     pub async fn settle(self) -> Done {
-        let Self { trail, ending, at_tenant, claim } = self;
+        let Self { trail, ending, at_tenant } = self;
         let (item, target) = (trail.item().clone(), trail.target().clone());
         let write = trail.write(ending.write_ms);
         let outcome = ending.finish(trail, at_tenant).await;
-        Done { item, target, outcome, write, claim: Some(claim) }
+        Done { item, target, outcome, write }
     }
 }
 
