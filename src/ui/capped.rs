@@ -21,44 +21,43 @@ pub const CUT: char = '…';
 /// `text`, or its first [`LONGEST`] characters and [`CUT`] when it is
 /// longer, cut at a character's boundary.
 pub fn capped(text: &str) -> Cow<'_, str> {
-    match cut_at(text, LONGEST) {
-        Some(at) => Cow::Owned(format!("{}{CUT}", &text[..at])),
-        None => Cow::Borrowed(text),
-    }
+    cap(Cow::Borrowed(text), LONGEST)
 }
 
 /// As [`capped`], for a text already owned: cut in place.
-pub fn capped_owned(mut text: String) -> String {
-    if let Some(at) = cut_at(&text, LONGEST) {
-        text.truncate(at);
-        text.push(CUT);
-    }
-    text
+pub fn capped_owned(text: String) -> String {
+    cap(Cow::Owned(text), LONGEST).into_owned()
+}
+
+/// As [`capped`], for a text that may be borrowed or owned.
+pub fn capped_cow(text: Cow<'_, str>) -> Cow<'_, str> {
+    cap(text, LONGEST)
 }
 
 /// A line of the console's own, cut at [`LONGEST_LINE`] characters.
-pub fn capped_line(mut text: String) -> String {
-    if let Some(at) = cut_at(&text, LONGEST_LINE) {
-        text.truncate(at);
-        text.push(CUT);
-    }
-    text
+pub fn capped_line(text: String) -> String {
+    cap(Cow::Owned(text), LONGEST_LINE).into_owned()
 }
 
 /// As [`capped_line`], for a borrowed line: a record's reason, which may
 /// quote whatever the tenant sent.
 pub fn capped_line_of(text: &str) -> Cow<'_, str> {
-    match cut_at(text, LONGEST_LINE) {
-        Some(at) => Cow::Owned(format!("{}{CUT}", &text[..at])),
-        None => Cow::Borrowed(text),
-    }
+    cap(Cow::Borrowed(text), LONGEST_LINE)
 }
 
-/// As [`capped`], for a text that may be borrowed or owned.
-pub fn capped_cow(text: Cow<'_, str>) -> Cow<'_, str> {
+/// `text` cut after `longest` characters: a borrowed text is copied only
+/// as far as it is kept, an owned one cut in place.
+fn cap(text: Cow<'_, str>, longest: usize) -> Cow<'_, str> {
+    let Some(at) = cut_at(&text, longest) else {
+        return text;
+    };
     match text {
-        Cow::Borrowed(text) => capped(text),
-        Cow::Owned(text) => Cow::Owned(capped_owned(text)),
+        Cow::Borrowed(text) => Cow::Owned(format!("{}{CUT}", &text[..at])),
+        Cow::Owned(mut text) => {
+            text.truncate(at);
+            text.push(CUT);
+            Cow::Owned(text)
+        }
     }
 }
 
@@ -88,5 +87,17 @@ mod tests {
         assert_eq!(capped_owned(long.clone()), cut);
         assert_eq!(capped_cow(Cow::Owned(long)), cut);
         assert_eq!(capped_cow(Cow::Borrowed("short")), "short");
+    }
+
+    #[test]
+    fn a_line_is_allowed_more_than_a_text_and_cut_alike_borrowed_or_owned() {
+        let long = "é".repeat(LONGEST_LINE + 1);
+        let cut = capped_line_of(&long).into_owned();
+        assert_eq!(cut.chars().count(), LONGEST_LINE + 1);
+        assert!(cut.ends_with(CUT) && cut.starts_with(&"é".repeat(LONGEST_LINE)), "{cut}");
+        assert_eq!(capped_line(long.clone()), cut);
+        let line = "é".repeat(LONGEST_LINE);
+        assert!(matches!(capped_line_of(&line), Cow::Borrowed(_)));
+        assert_eq!(capped_line(line.clone()), line);
     }
 }
