@@ -34,6 +34,40 @@ pub fn capped_cow(text: Cow<'_, str>) -> Cow<'_, str> {
     cap(text, LONGEST)
 }
 
+/// `parts` joined, as [`capped`] would cut the whole, built no further
+/// than it is kept: an attribute's key and value a megabyte long are not
+/// copied whole to show a line of them.
+pub fn capped_joined(parts: &[&str]) -> String {
+    let mut joined = String::new();
+    let mut left = LONGEST;
+    for part in parts {
+        if let Some(at) = cut_at(part, left) {
+            joined.push_str(&part[..at]);
+            joined.push(CUT);
+            break;
+        }
+        joined.push_str(part);
+        // Not cut: no more characters than were left, counted cheaply.
+        left -= part.chars().count();
+    }
+    joined
+}
+
+/// The name a user or contact goes by (`display_name`: first and last
+/// names, a space between, trimmed), cut, from its parts: read at every
+/// frame for a name cell, where the whole name would be copied only to be
+/// cut. Borrowed when one part is blank and the other short.
+pub fn capped_name<'a>(first: &'a str, last: &'a str) -> Cow<'a, str> {
+    let (first, last) = (first.trim_start(), last.trim_end());
+    if first.is_empty() {
+        return capped(last.trim_start());
+    }
+    if last.is_empty() {
+        return capped(first.trim_end());
+    }
+    Cow::Owned(capped_joined(&[first, " ", last]))
+}
+
 /// A line of the console's own, cut at [`LONGEST_LINE`] characters.
 pub fn capped_line(text: String) -> String {
     cap(Cow::Owned(text), LONGEST_LINE).into_owned()
@@ -43,6 +77,11 @@ pub fn capped_line(text: String) -> String {
 /// quote whatever the tenant sent.
 pub fn capped_line_of(text: &str) -> Cow<'_, str> {
     cap(Cow::Borrowed(text), LONGEST_LINE)
+}
+
+/// As [`capped_line`], for a line that may be borrowed or owned.
+pub fn capped_line_cow(text: Cow<'_, str>) -> Cow<'_, str> {
+    cap(text, LONGEST_LINE)
 }
 
 /// `text` cut after `longest` characters: a borrowed text is copied only
@@ -99,5 +138,39 @@ mod tests {
         let line = "é".repeat(LONGEST_LINE);
         assert!(matches!(capped_line_of(&line), Cow::Borrowed(_)));
         assert_eq!(capped_line(line.clone()), line);
+        assert_eq!(capped_line_cow(Cow::Owned(long)), cut);
+    }
+
+    #[test]
+    fn parts_joined_are_cut_as_the_whole_would_be() {
+        let long = "ß".repeat(LONGEST + 3);
+        let near = "x".repeat(LONGEST - 2);
+        let cases: [&[&str]; 7] = [
+            &[],
+            &["key", " = ", "value"],
+            &[&long, " = ", "value"],
+            &["key", " = ", &long],
+            &[&near, " = ", "v"],
+            &[&near, " =", ""],
+            &[&near, "", " =", "", "v"],
+        ];
+        for parts in cases {
+            assert_eq!(capped_joined(parts), capped(&parts.concat()), "{parts:?}");
+        }
+    }
+
+    #[test]
+    fn a_name_from_its_parts_is_the_whole_name_cut() {
+        let long = format!(" {}", "é".repeat(LONGEST));
+        let names = ["", " ", "  Ana ", "Silva", "\tKai\n", &long, "Lee Wu"];
+        let mut contact = crate::api::model::Contact::sample("k1", "c1");
+        for first in names {
+            for last in names {
+                (contact.first_name, contact.last_name) = (first.into(), last.into());
+                let whole = contact.display_name();
+                assert_eq!(capped_name(first, last), capped(&whole), "{first:?} {last:?}");
+            }
+        }
+        assert!(matches!(capped_name(" ", "Silva "), Cow::Borrowed("Silva")), "a blank part: no copy");
     }
 }

@@ -2,7 +2,7 @@
 //! Each entity pane implements [`Entity`]; the generic table view does the
 //! rest (selection, sorting, filtering, change marks).
 
-use super::capped::{capped, capped_cow, capped_line, capped_owned};
+use super::capped::{capped, capped_cow, capped_line_cow, capped_owned};
 use super::theme::Role;
 use crate::engine::RowKey;
 use crate::ui::widgets::fit::width;
@@ -239,28 +239,29 @@ pub struct Field {
 }
 
 impl Field {
-    pub fn new(label: &'static str, value: impl Into<String>) -> Self {
+    pub fn new<'a>(label: &'static str, value: impl Into<Cow<'a, str>>) -> Self {
         Self::with_role(label, value, Role::Text)
     }
 
     /// A line whose value is cut when the tenant sent more than the pane
-    /// shows (an attribute's value a megabyte long).
-    pub fn with_role(label: &'static str, value: impl Into<String>, role: Role) -> Self {
-        Self { label, value: capped_owned(value.into()), role }
+    /// shows (an attribute's value a megabyte long): a borrowed value is
+    /// copied only as far as it is shown.
+    pub fn with_role<'a>(label: &'static str, value: impl Into<Cow<'a, str>>, role: Role) -> Self {
+        Self { label, value: capped_cow(value.into()).into_owned(), role }
     }
 
     /// A line of the console's own words, which may quote what the tenant
     /// sent (an audit record's reason): allowed more than a value, so that
     /// what it says is not lost with what was cut; absent, a muted dash.
-    pub fn sentence(label: &'static str, value: Option<String>) -> Self {
+    pub fn sentence<'a>(label: &'static str, value: Option<impl Into<Cow<'a, str>>>) -> Self {
         match value {
-            Some(v) => Self { label, value: capped_line(v), role: Role::Text },
+            Some(v) => Self { label, value: capped_line_cow(v.into()).into_owned(), role: Role::Text },
             None => Self::with_role(label, "—", Role::Muted),
         }
     }
 
     /// A value that may be absent, shown as a muted dash.
-    pub fn maybe(label: &'static str, value: Option<impl Into<String>>) -> Self {
+    pub fn maybe<'a>(label: &'static str, value: Option<impl Into<Cow<'a, str>>>) -> Self {
         match value {
             Some(v) => Self::new(label, v),
             None => Self::with_role(label, "—", Role::Muted),

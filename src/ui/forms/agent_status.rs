@@ -11,7 +11,7 @@ use crate::domain::agent_status::{
     AgentStatus, AgentStatusChange, AgentStatusDraft, DirectiveFlags, PauseReasons, Shift, Unfit,
     held_reason, role_fit, shift_fit, with_reason,
 };
-use crate::ui::capped::{capped, capped_owned};
+use crate::ui::capped::{capped, capped_name, capped_owned};
 use crate::ui::entity::{Directory, Entity};
 use crate::ui::panes::format;
 
@@ -158,7 +158,7 @@ pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> 
         [one] if facts.directory.has_namesake(one.id.as_str(), &one.display_name()) => {
             format!("Change the state of {}?", agent_name(one, facts.directory))
         }
-        [one] => format!("Change {}'s state?", capped(&one.display_name())),
+        [one] => format!("Change {}'s state?", capped_name(&one.first_name, &one.last_name)),
         many => format!("Change the state of {}?", count(many.len(), "agent")),
     };
     let wrap_up_code = value(2);
@@ -183,7 +183,11 @@ fn line(user: &User, change: &AgentStatusChange, facts: &Facts<'_>, names: &Name
     // The line names the agent already; the id would only repeat it.
     let unfit =
         role_fit(user.role_names()).and_then(|()| shift_fit(user.shift, facts.now)).err().map(|unfit| {
-            format!("will be refused: {} {}", capped(&user.display_name()), unfit_text(unfit, facts.now))
+            format!(
+                "will be refused: {} {}",
+                capped_name(&user.first_name, &user.last_name),
+                unfit_text(unfit, facts.now)
+            )
         });
     // A row that may not show this session's latest change to the agent
     // foretells nothing from its state: the engine reads it when it goes.

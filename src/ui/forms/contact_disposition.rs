@@ -11,7 +11,7 @@ use crate::domain::contact_disposition::{
     ContactDisposition, ContactDispositionDraft, OPT_OUT, OutcomeMatrix, check_contact,
 };
 use crate::domain::numbers::first_inexact;
-use crate::ui::capped::{capped, capped_owned};
+use crate::ui::capped::{capped_name, capped_owned};
 use crate::ui::entity::{Directory, Entity};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
@@ -194,7 +194,9 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
     let mut unknown = target_agents::Unknown::default();
     let mut drafts = Vec::new();
     let mut lines = Vec::new();
-    let namesakes = rows.iter().filter(|c| facts.directory.has_contact_namesake(&c.key(), &c.display_name()));
+    let namesakes = rows.iter().filter(|c| {
+        facts.directory.has_contact_namesake(&c.key(), &capped_name(&c.first_name, &c.last_name))
+    });
     let names = Names::new(rows.iter().map(Contact::display_name))
         .shared_beyond(namesakes.map(Contact::display_name));
     // One contact's title names it in full, campaign and all.
@@ -245,10 +247,14 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
         check.note("", "no contact is selected");
     }
     let title = match rows {
-        [one] if facts.directory.has_contact_namesake(&one.key(), &one.display_name()) => {
+        [one]
+            if facts
+                .directory
+                .has_contact_namesake(&one.key(), &capped_name(&one.first_name, &one.last_name)) =>
+        {
             format!("Set the outcome of {} to {code}?", contact_name(one, facts.directory))
         }
-        [one] => format!("Set {}'s outcome to {code}?", capped(&one.display_name())),
+        [one] => format!("Set {}'s outcome to {code}?", capped_name(&one.first_name, &one.last_name)),
         many => {
             let campaign =
                 in_one.map(|id| format!(" in {}", facts.directory.campaign_or_id(id))).unwrap_or_default();

@@ -4,6 +4,7 @@ use super::format;
 use crate::api::model::{User, UserStatus};
 use crate::domain::Timestamp;
 use crate::domain::agent_status::{AgentStatus, Shift};
+use crate::ui::capped::capped_name;
 use crate::ui::entity::{Column, Entity, Field, Header, Lookup, SortKey};
 use crate::ui::theme::Role;
 use std::borrow::Cow;
@@ -17,9 +18,9 @@ static COLUMNS: [Column<User>; 6] = [
         drop: 0,
         right: false,
         live: false,
-        text: |u, _| Cow::Owned(u.display_name()),
+        text: |u, _| capped_name(&u.first_name, &u.last_name),
         role: |_, _| Role::Text,
-        sort: |u, _| SortKey::text(&u.display_name()),
+        sort: |u, _| SortKey::text(&capped_name(&u.first_name, &u.last_name)),
     },
     Column {
         title: Header::new("Team"),
@@ -102,15 +103,15 @@ impl Entity for User {
     fn detail(&self, lookup: &Lookup<'_>) -> Vec<Field> {
         let since = self.status_since.map(|t| format::moment(t, lookup.now));
         vec![
-            Field::new("Name", self.display_name()),
-            Field::new("User name", self.user_name.clone()),
+            Field::new("Name", capped_name(&self.first_name, &self.last_name)),
+            Field::new("User name", &self.user_name),
             Field::new("Id", self.id.to_string()),
-            Field::maybe("Team", self.team_name.clone()),
+            Field::maybe("Team", self.team_name.as_deref()),
             Field::new("Roles", self.roles.join(", ")),
             Field::with_role("State", self.status.to_string(), status_role(&self.status)),
             Field::maybe("Since", since),
             Field::maybe("In state", time_in_state(self, lookup)),
-            Field::maybe("Pause reason", self.held_reason().map(str::to_string)),
+            Field::maybe("Pause reason", self.held_reason()),
             Field::maybe("Wrap-up ends", self.wrap_up_until.map(|t| format::moment(t, lookup.now))),
             Field::maybe("Shift (UTC)", self.shift.map(shift_detail)),
             Field::maybe("Updated", self.updated_at.map(|t| format::moment(t, lookup.now))),

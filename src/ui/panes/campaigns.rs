@@ -4,6 +4,7 @@
 use super::format;
 use crate::api::model::{Campaign, Contact};
 use crate::domain::contact_disposition::DialerState;
+use crate::ui::capped::{capped_joined, capped_name};
 use crate::ui::entity::{Column, Entity, Field, Header, Lookup, SortKey};
 use crate::ui::theme::Role;
 use serde_json::Value;
@@ -81,9 +82,9 @@ static CONTACT_COLUMNS: [Column<Contact>; 6] = [
         drop: 0,
         right: false,
         live: false,
-        text: |c, _| Cow::Owned(c.display_name()),
+        text: |c, _| capped_name(&c.first_name, &c.last_name),
         role: |_, _| Role::Text,
-        sort: |c, _| SortKey::text(&c.display_name()),
+        sort: |c, _| SortKey::text(&capped_name(&c.first_name, &c.last_name)),
     },
     Column {
         title: Header::new("Phone"),
@@ -164,10 +165,10 @@ impl Entity for Campaign {
         let matrix = self.outcome_matrix();
         let codes: Vec<&str> = matrix.codes().collect();
         vec![
-            Field::new("Name", self.name.clone()),
+            Field::new("Name", &self.name),
             Field::new("Id", self.id.to_string()),
-            Field::with_role("Status", self.status.clone(), campaign_role(&self.status)),
-            Field::new("Dialing mode", self.dialing_mode.clone()),
+            Field::with_role("Status", &self.status, campaign_role(&self.status)),
+            Field::new("Dialing mode", &self.dialing_mode),
             Field::new("Contacts", format::count(self.contact_count)),
             Field::new("Outcome codes", codes.join(", ")),
             Field::maybe("Updated", self.updated_at.map(|t| format::moment(t, lookup.now))),
@@ -193,24 +194,24 @@ impl Entity for Contact {
     fn detail(&self, lookup: &Lookup<'_>) -> Vec<Field> {
         let agent = self.agent_id.as_deref().map(|id| lookup.names.name_or_id(id).to_string());
         let mut fields = vec![
-            Field::new("Name", self.display_name()),
+            Field::new("Name", capped_name(&self.first_name, &self.last_name)),
             Field::new("Id", self.id.to_string()),
-            Field::new("Campaign", lookup.names.campaign_or_id(self.campaign_id.as_str()).to_string()),
-            Field::new("Phone", self.phone.clone()),
+            Field::new("Campaign", lookup.names.campaign_or_id(self.campaign_id.as_str())),
+            Field::new("Phone", &self.phone),
             Field::with_role("Dialer", self.state.as_str(), dialer_role(&self.state)),
-            Field::maybe("Outcome", self.outcome_code.clone()),
+            Field::maybe("Outcome", self.outcome_code.as_deref()),
             Field::maybe("Disposed at", self.disposition_timestamp.map(|t| format::moment(t, lookup.now))),
             Field::new("Attempts", self.attempts.to_string()),
             Field::maybe("Agent", agent),
-            Field::maybe("Notes", self.notes.clone()),
+            Field::maybe("Notes", self.notes.as_deref()),
         ];
         for (n, (key, value)) in self.custom_fields.iter().enumerate() {
             let label = if n == 0 { "Custom fields" } else { "" };
             let shown = match value {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
+                Value::String(s) => Cow::Borrowed(s.as_str()),
+                other => Cow::Owned(other.to_string()),
             };
-            fields.push(Field::new(label, format!("{key} = {shown}")));
+            fields.push(Field::new(label, capped_joined(&[key, " = ", &shown])));
         }
         fields.push(Field::maybe("Updated", self.updated_at.map(|t| format::moment(t, lookup.now))));
         fields

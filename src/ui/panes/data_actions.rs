@@ -120,7 +120,7 @@ impl Entity for DataAction {
         });
         let runs_role = ran(self).map_or(Role::Muted, |e| error_role(e.error_rate));
         vec![
-            Field::new("Name", self.name.clone()),
+            Field::new("Name", &self.name),
             Field::new("Id", self.id.to_string()),
             Field::new("Version", self.version.to_string()),
             Field::new("Versions", versions.join(", ")),
@@ -129,8 +129,8 @@ impl Entity for DataAction {
                 if self.is_deprecated { "deprecated" } else { "live" },
                 if self.is_deprecated { Role::Warn } else { Role::Ok },
             ),
-            Field::maybe("Description", (!self.description.is_empty()).then(|| self.description.clone())),
-            Field::new("Handler", self.handler_url.clone()),
+            Field::maybe("Description", (!self.description.is_empty()).then_some(&self.description)),
+            Field::new("Handler", &self.handler_url),
             Field::new("Timeout", format!("{} ms", self.timeout_ms)),
             match runs {
                 Some(text) => Field::with_role("Recently", text, runs_role),

@@ -119,12 +119,12 @@ pub fn record_fields(record: &AuditRecord) -> Vec<Field> {
         Field::new("Seq", record.seq.to_string()),
         Field::new("Time", format::datetime(record.time)),
         Field::with_role("Kind", kind_word(record), super::audit::record_role(record)),
-        Field::maybe("Action", entry.action.clone()),
+        Field::maybe("Action", entry.action.as_deref()),
         Field::sentence("Target", target),
-        Field::sentence("Reason", entry.reason.clone()),
+        Field::sentence("Reason", entry.reason.as_deref()),
         Field::maybe("HTTP", http),
-        Field::maybe("Operator", entry.operator.clone()),
-        Field::maybe("Command", entry.command_id.clone()),
+        Field::maybe("Operator", entry.operator.as_deref()),
+        Field::maybe("Command", entry.command_id.as_deref()),
     ]
 }
 

@@ -4,6 +4,7 @@
 use super::format;
 use crate::api::model::Interaction;
 use crate::domain::interaction_disposition::InteractionStatus;
+use crate::ui::capped::capped_joined;
 use crate::ui::entity::{Column, Entity, Field, Header, Lookup, SortKey};
 use crate::ui::theme::Role;
 use serde_json::Value;
@@ -139,24 +140,24 @@ impl Entity for Interaction {
             Field::with_role("Status", self.status.to_string(), status_role(self)),
             Field::new("Channel", self.channel.to_string()),
             Field::maybe("Agent", agent),
-            Field::maybe("Queue", self.queue.clone()),
-            Field::maybe("Customer", self.customer_name.clone()),
+            Field::maybe("Queue", self.queue.as_deref()),
+            Field::maybe("Customer", self.customer_name.as_deref()),
             Field::maybe("Started", self.started_at.map(|t| format::moment(t, lookup.now))),
             Field::maybe("Closed", self.closed_at.map(|t| format::moment(t, lookup.now))),
             Field::with_role("Disposition", codes(self), disposition_role(self)),
         ];
         for d in &self.dispositions {
-            let notes = d.notes.as_deref().map(|n| format!(" — {n}")).unwrap_or_default();
+            let (dash, notes) = d.notes.as_deref().map_or(("", ""), |n| (" — ", n));
             let by = lookup.names.name_or_id(d.agent_id.as_str());
-            fields
-                .push(Field::new("", format!("{} {} by {by} ({}){notes}", d.code, d.description, d.source)));
+            let line = [&d.code, " ", &d.description, " by ", by, " (", &d.source, ")", dash, notes];
+            fields.push(Field::new("", capped_joined(&line)));
         }
         if self.attributes.is_empty() {
             fields.push(Field::maybe("Attributes", None::<String>));
         }
         for (n, a) in self.attributes.iter().enumerate() {
             let label = if n == 0 { "Attributes" } else { "" };
-            fields.push(Field::new(label, format!("{} = {}", a.key, scalar(&a.value))));
+            fields.push(Field::new(label, capped_joined(&[&a.key, " = ", &scalar(&a.value)])));
         }
         fields.push(Field::maybe("Updated", self.updated_at.map(|t| format::moment(t, lookup.now))));
         fields
@@ -197,9 +198,9 @@ fn disposition_role(i: &Interaction) -> Role {
 }
 
 /// A JSON scalar as a person would write it: strings without quotes.
-fn scalar(value: &Value) -> String {
+fn scalar(value: &Value) -> Cow<'_, str> {
     match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => Cow::Borrowed(s),
+        other => Cow::Owned(other.to_string()),
     }
 }
