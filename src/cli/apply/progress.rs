@@ -74,11 +74,6 @@ impl Progress {
             v if v.is_trouble() => self.trouble += 1,
             _ => self.through += 1,
         }
-        // A line that ended answers the call being tried again: its wait is
-        // over, as the console's progress line says.
-        if self.waiting.as_ref().is_some_and(|w| w.wait.ends_with_progress()) {
-            self.waiting = None;
-        }
         let tenths = (self.done * 10).checked_div(self.total).unwrap_or(10);
         let now = Instant::now();
         if self.due(tenths, now) {
@@ -252,16 +247,18 @@ mod tests {
     }
 
     #[test]
-    fn a_call_tried_again_is_over_once_it_ends_or_a_line_does() {
+    fn a_call_tried_again_is_over_once_the_engine_says_so_not_when_a_line_ends() {
         let (mut p, _kept) = kept(true);
         let retrying = Wait::Retrying { setback: Setback::Interrupted, attempt: 2, attempts: 4 };
         p.waiting(retrying.clone(), Duration::from_secs(30));
         assert!(p.next_redraw().is_some());
         p.waiting(retrying.clone(), Duration::ZERO);
         assert_eq!(p.next_redraw(), None, "the call has ended");
-        p.waiting(retrying, Duration::from_secs(30));
+        p.waiting(retrying.clone(), Duration::from_secs(30));
         p.tick(Verdict::Applied);
-        assert_eq!(p.next_redraw(), None, "a line ended: the call answered");
+        assert!(p.next_redraw().is_some(), "a line ended while another call of the batch still goes again");
+        p.waiting(retrying, Duration::ZERO);
+        assert_eq!(p.next_redraw(), None, "the last call tried again has ended");
         p.waiting(paused("Spring Renewal"), Duration::from_secs(30));
         p.tick(Verdict::Applied);
         assert!(p.next_redraw().is_some(), "a campaign's pause outlasts a line");

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 /// What holds a change back for a while. Told with how long it may last
 /// ([`Event::Waiting`](super::Event::Waiting)); over once that time has
-/// passed, or, for a call tried again, once the change moves on.
+/// passed, or once the engine tells it again with no time left (the last
+/// call tried again, or awaited, has ended).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Wait {
     /// The tenant answered a request to an outbound campaign with 429:
@@ -55,14 +56,6 @@ impl Wait {
             Self::Unanswered => format!("no answer yet, waiting up to {left}"),
         }
     }
-
-    /// Whether a change moving on ends the wait: a call tried again, or
-    /// one slow to be answered, is one of the change's, and its answer is
-    /// what moved it; a campaign's pause holds its other requests until its
-    /// time is over.
-    pub fn ends_with_progress(&self) -> bool {
-        matches!(self, Self::Retrying { .. } | Self::Unanswered)
-    }
 }
 
 /// `left` in whole seconds, rounded up, or minutes past 90 seconds.
@@ -99,7 +92,6 @@ mod tests {
         assert!(failed.describe(Duration::from_secs(150)).ends_with("up to 3 min"));
         assert!(paused.describe(Duration::ZERO).starts_with("waiting 1 s"));
         assert_eq!(paused.brief(Duration::from_secs(7)), "waiting 7 s, the tenant asked (429)");
-        assert!(unanswered.ends_with_progress() && !paused.ends_with_progress());
         assert_eq!(
             Wait::Unanswered.describe(Duration::from_secs(25)),
             "waiting for the tenant's answer, up to 25 s"

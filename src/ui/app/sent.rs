@@ -26,6 +26,8 @@ pub struct Progress {
 pub struct Waiting {
     pub wait: Wait,
     pub ends: Duration,
+    /// The command that told it: a group's member, or the change itself.
+    by: CommandId,
 }
 
 /// The changes sent and not finished, by command id (a group's own id for
@@ -71,14 +73,6 @@ fn bump(next: &mut u64) -> u64 {
     *next
 }
 
-/// The change moved on: a call it was trying again has answered, and its
-/// wait is over.
-fn moved(waiting: &mut Option<Waiting>) {
-    if waiting.as_ref().is_some_and(|w| w.wait.ends_with_progress()) {
-        *waiting = None;
-    }
-}
-
 #[derive(Debug)]
 struct Group {
     /// Members whose outcome has not come back.
@@ -116,15 +110,22 @@ impl Sent {
         let Self { entries, next } = self;
         let entry = entries.entry(id).or_insert_with(|| Entry::new(bump(next), None, None, None));
         entry.progress = Some(Progress { done, total });
-        moved(&mut entry.waiting);
     }
 
-    /// The engine says `id` waits on `wait` until `ends`; a member of a
-    /// group makes its group wait.
-    pub fn waiting(&mut self, id: CommandId, wait: Wait, ends: Duration) {
-        let id = self.group_of(&id).unwrap_or(id);
-        if let Some(entry) = self.entries.get_mut(&id) {
-            entry.waiting = Some(Waiting { wait, ends });
+    /// The engine says `id` waits on `wait` for `lasts` from `now`; a
+    /// member of a group makes its group wait. A wait of no length is the
+    /// engine saying the wait it told is over: the one shown goes only when
+    /// it is that wait of that command, since another member of the group,
+    /// or another kind of wait, may still hold the change. Nothing else
+    /// ends a wait before its time: the engine knows when the last of a
+    /// change's calls tried again has ended, and a line's progress does not.
+    pub fn waiting(&mut self, id: CommandId, wait: Wait, lasts: Duration, now: Duration) {
+        let shown = self.group_of(&id).unwrap_or_else(|| id.clone());
+        let Some(entry) = self.entries.get_mut(&shown) else { return };
+        if !lasts.is_zero() {
+            entry.waiting = Some(Waiting { wait, ends: now + lasts, by: id });
+        } else if entry.waiting.as_ref().is_some_and(|w| w.by == id && w.wait == wait) {
+            entry.waiting = None;
         }
     }
 
@@ -167,7 +168,6 @@ impl Sent {
         if let Some(progress) = entry.progress.as_mut() {
             progress.done = members.report.total();
         }
-        moved(&mut entry.waiting);
         if let Some(pending) = entry.pending.as_mut() {
             pending.note_blocked(target, outcome);
         }
@@ -338,6 +338,37 @@ mod tests {
         let report = report.expect("the last member ends the group");
         assert_eq!((report.total(), report.successful(), report.cancelled()), (2, 1, true));
         assert!(sent.finished(&id("g")).is_some() && sent.is_empty());
+    }
+
+    /// A wait stands until the engine says it is over, not when a target
+    /// ends; in a group, a member saying its own wait is over leaves the
+    /// wait another member told since.
+    #[test]
+    fn a_wait_ends_when_its_teller_says_so() {
+        use crate::api::retry::Setback;
+        let mut sent = Sent::default();
+        let members: BTreeSet<CommandId> = [id("m1"), id("m2")].into();
+        sent.sent_together(id("g"), members, Pending::new("Break · 2 agents", true));
+        let (now, lasts) = (Duration::from_secs(100), Duration::from_secs(30));
+        let retrying = |attempt| Wait::Retrying { setback: Setback::Interrupted, attempt, attempts: 4 };
+        let shown = |sent: &Sent| sent.waiting_on(&id("g"), now).map(|w| w.wait.clone());
+
+        sent.waiting(id("m1"), retrying(2), lasts, now);
+        sent.waiting(id("m2"), retrying(3), lasts, now);
+        sent.waiting(id("m1"), retrying(2), Duration::ZERO, now);
+        assert_eq!(shown(&sent), Some(retrying(3)), "the other member still goes again");
+        assert!(sent.member_finished(&id("g"), &id("m1"), None, &Outcome::applied("ok")).is_none());
+        assert_eq!(shown(&sent), Some(retrying(3)), "a member ending is no word on the other's wait");
+        sent.waiting(id("m2"), retrying(2), Duration::ZERO, now);
+        assert_eq!(shown(&sent), Some(retrying(3)), "not the wait shown");
+        sent.waiting(id("m2"), retrying(3), Duration::ZERO, now);
+        assert_eq!(shown(&sent), None, "over, as its teller said");
+
+        sent.accepted(id("one"), 5);
+        sent.waiting(id("one"), retrying(2), lasts, now);
+        sent.progressed(id("one"), 1, 5);
+        assert!(sent.waiting_on(&id("one"), now).is_some(), "a target ending leaves the batch's wait");
+        assert!(sent.waiting_on(&id("one"), now + lasts).is_none(), "over once its time has passed");
     }
 
     /// Two names whose ids sort the other way round from `[first, second]`.

@@ -16,8 +16,9 @@ pub(super) fn on_event(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
         // A group's progress is its members' outcomes, counted as they end.
         Event::Accepted { id, total } => app.sent.accepted(id, total),
         Event::Progress { id, done, total } => app.sent.progressed(id, done, total),
-        // Over on the console's clock once its time has passed.
-        Event::Waiting { id, wait, lasts } => app.sent.waiting(id, wait, app.clock.mono + lasts),
+        // Over on the console's clock once its time has passed, or when
+        // the engine says so.
+        Event::Waiting { id, wait, lasts } => app.sent.waiting(id, wait, lasts, app.clock.mono),
         // Each item is in the audit log, which the audit pane shows; what
         // did not apply is kept for the batch's result when the result's
         // counts do not say it all.
