@@ -80,7 +80,7 @@ impl LinkWatch {
     /// [`STALE_AFTER`] and still waits: a tenant that takes the request and
     /// never answers leaves the table as far behind as one that fails it,
     /// and is told as promptly, not once the request's time runs out.
-    pub async fn unanswered(&self, kind: Entities, began: OffsetDateTime) {
+    async fn unanswered(&self, kind: Entities, began: OffsetDateTime) {
         self.report(kind, Round::Unanswered(began)).await;
     }
 
