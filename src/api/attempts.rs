@@ -42,12 +42,11 @@ pub fn retry_after(reply: &RawReply) -> Option<Duration> {
     reply.header("retry-after").and_then(|v| retry::parse_retry_after(v, SystemTime::now()))
 }
 
-/// One exchange of a call, repeated by [`run`].
+/// One exchange of a call, repeated by [`run`]; `retried` once it goes
+/// again after a setback, which the watcher of the work under way has been
+/// told of (see [`watch::attempt_answered`]).
 pub trait Attempt {
-    fn run(&mut self) -> impl Future<Output = Result<RawReply, Failure>> + Send;
-
-    /// Hears that the exchange goes again; nothing by default.
-    fn again(&mut self) {}
+    fn run(&mut self, retried: bool) -> impl Future<Output = Result<RawReply, Failure>> + Send;
 }
 
 /// Runs `attempt` until a 2xx reply, or returns the last failure.
@@ -64,36 +63,13 @@ pub async fn run(
     request_timeout: Duration,
     attempt: &mut impl Attempt,
 ) -> Result<RawReply, Failure> {
-    let mut told = Told(None);
-    tries(policy, replay_safe, request_timeout, attempt, &mut told).await
-}
-
-/// The call, once told of as going again; says its wait is over when
-/// dropped, so a call cut off midway (its change cancelled) does not leave
-/// the watcher waiting on it.
-struct Told(Option<watch::CallId>);
-
-impl Drop for Told {
-    fn drop(&mut self) {
-        if let Some(call) = self.0 {
-            watch::settled(call);
-        }
-    }
-}
-
-async fn tries(
-    policy: &RetryPolicy,
-    replay_safe: bool,
-    request_timeout: Duration,
-    attempt: &mut impl Attempt,
-    told: &mut Told,
-) -> Result<RawReply, Failure> {
+    let mut going_again = watch::GoingAgain::default();
     let started = Instant::now();
     let deadline = started + policy.deadline;
     let mut attempts = 0;
     loop {
         attempts += 1;
-        let failure = match timeout_at(deadline, attempt.run()).await {
+        let failure = match timeout_at(deadline, attempt.run(attempts > 1)).await {
             Ok(Ok(reply)) if reply.status.is_success() => return Ok(reply),
             Ok(Ok(reply)) => Failure::Status(reply),
             Ok(Err(failure)) => failure,
@@ -106,15 +82,7 @@ async fn tries(
             Decision::RetryAfter(wait) => {
                 tracing::debug!(?setback, attempts, ?wait, "retrying");
                 let lasts = (wait + request_timeout).min(deadline.saturating_duration_since(Instant::now()));
-                let next = attempts + 1;
-                watch::tell(&watch::Retrying {
-                    call: *told.0.get_or_insert_with(watch::CallId::next),
-                    setback,
-                    attempt: next,
-                    attempts: policy.max_attempts,
-                    lasts,
-                });
-                attempt.again();
+                going_again.tell(setback, attempts + 1, policy.max_attempts, lasts);
                 sleep(wait).await;
             }
             Decision::GiveUp => return Err(failure),
@@ -125,36 +93,22 @@ async fn tries(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::watch::{CallId, Retrying, Watcher};
+    use crate::api::watch::heard::Heard;
     use reqwest::StatusCode;
     use reqwest::header::HeaderMap;
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
 
     /// Answered 503 every time, as by a tenant that is down.
     struct Failing;
 
     impl Attempt for Failing {
-        async fn run(&mut self) -> Result<RawReply, Failure> {
+        async fn run(&mut self, _retried: bool) -> Result<RawReply, Failure> {
             let reply = RawReply {
                 status: StatusCode::SERVICE_UNAVAILABLE,
                 headers: HeaderMap::new(),
                 body: Default::default(),
             };
             Err(Failure::Status(reply))
-        }
-    }
-
-    /// The calls told of as going again, and those told of as over.
-    #[derive(Default)]
-    struct Heard(Mutex<(Vec<CallId>, Vec<CallId>)>);
-
-    impl Watcher for Heard {
-        fn retrying(&self, retrying: &Retrying) {
-            self.0.lock().unwrap().0.push(retrying.call);
-        }
-
-        fn settled(&self, call: CallId) {
-            self.0.lock().unwrap().1.push(call);
         }
     }
 
@@ -166,7 +120,7 @@ mod tests {
         let ended =
             watch::watched(heard.clone(), run(&policy, true, Duration::from_secs(30), &mut failing)).await;
         assert!(matches!(ended, Err(Failure::Status(_))), "it gave up");
-        let (told, over) = heard.0.lock().unwrap().clone();
+        let (told, over) = heard.calls();
         assert_eq!(told.len(), policy.max_attempts as usize - 1, "each attempt after the first");
         assert!(told.iter().all(|call| *call == told[0]), "one call: {told:?}");
         assert_eq!(over, [told[0]], "over once");
@@ -186,7 +140,7 @@ mod tests {
             }
         })
         .await;
-        let (told, over) = heard.0.lock().unwrap().clone();
+        let (told, over) = heard.calls();
         assert_eq!(over, told[..1], "told, then over: {told:?} {over:?}");
     }
 }

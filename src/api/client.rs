@@ -167,7 +167,6 @@ impl Client {
             unanswered: 0,
             awaiting: false,
             reauthenticated: false,
-            retried: false,
         };
         let config = &self.inner.config;
         let outcome = attempts::run(&config.retry, replay_safe, config.request_timeout, &mut attempt).await;
@@ -257,12 +256,10 @@ struct ApiRequest<'a> {
     unanswered: u32,
     awaiting: bool,
     reauthenticated: bool,
-    /// The call has been told to go again after a setback.
-    retried: bool,
 }
 
 impl ApiRequest<'_> {
-    async fn send(&mut self, token: &AccessToken) -> Result<RawReply, Failure> {
+    async fn send(&mut self, token: &AccessToken, retried: bool) -> Result<RawReply, Failure> {
         let transport = &self.inner.transport;
         let mut request = transport
             .request(self.spec.method.clone(), self.url.clone())
@@ -286,13 +283,8 @@ impl ApiRequest<'_> {
         }
         self.sent += 1;
         self.awaiting = true;
-        // A request sent again is already told of, with the time its answer
-        // may take (see `again`): only the ones before that are watched.
-        let sent = if self.retried {
-            transport.send(request).await
-        } else {
-            watch::answer_to(self.inner.config.request_timeout, transport.send(request)).await
-        };
+        let timeout = self.inner.config.request_timeout;
+        let sent = watch::attempt_answered(retried, timeout, transport.send(request)).await;
         self.awaiting = false;
         let reply = sent.map_err(|e| {
             if matches!(e, SendError::Interrupted(_) | SendError::Timeout) {
@@ -307,10 +299,10 @@ impl ApiRequest<'_> {
 
 impl ApiRequest<'_> {
     /// One exchange, with one more on a fresh token after a 401.
-    async fn exchange(&mut self) -> Result<RawReply, Failure> {
+    async fn exchange(&mut self, retried: bool) -> Result<RawReply, Failure> {
         let tokens = &self.inner.tokens;
         let token = tokens.token().await.map_err(Failure::Fatal)?;
-        let reply = self.send(&token).await?;
+        let reply = self.send(&token, retried).await?;
         if reply.status != StatusCode::UNAUTHORIZED || self.reauthenticated {
             return Ok(reply);
         }
@@ -319,7 +311,7 @@ impl ApiRequest<'_> {
         self.reauthenticated = true;
         tokens.invalidate(&token);
         let fresh = tokens.token().await.map_err(Failure::Fatal)?;
-        self.send(&fresh).await
+        self.send(&fresh, retried).await
     }
 
     /// A 429 as a failure that no retry at this level handles.
@@ -333,16 +325,12 @@ impl ApiRequest<'_> {
 }
 
 impl Attempt for ApiRequest<'_> {
-    async fn run(&mut self) -> Result<RawReply, Failure> {
-        let reply = self.exchange().await?;
+    async fn run(&mut self, retried: bool) -> Result<RawReply, Failure> {
+        let reply = self.exchange(retried).await?;
         if reply.status == StatusCode::TOO_MANY_REQUESTS && self.rate_limits == RateLimits::Surface {
             return Err(self.rate_limited(&reply));
         }
         Ok(reply)
-    }
-
-    fn again(&mut self) {
-        self.retried = true;
     }
 }
 

@@ -195,7 +195,7 @@ impl TokenSource {
 
     async fn fetch(&self) -> Result<AccessToken, ApiErrorKind> {
         // Issuing a token changes nothing on the tenant, so it is always safe to repeat.
-        let mut request = TokenRequest { source: self, retried: false };
+        let mut request = TokenRequest { source: self };
         let outcome = attempts::run(&self.policy, true, self.request_timeout, &mut request).await;
         match outcome {
             Ok(reply) => decode(&reply, Instant::now()),
@@ -248,12 +248,10 @@ impl TokenSource {
 
 struct TokenRequest<'a> {
     source: &'a TokenSource,
-    /// The request has been told to go again after a setback.
-    retried: bool,
 }
 
 impl Attempt for TokenRequest<'_> {
-    async fn run(&mut self) -> Result<RawReply, Failure> {
+    async fn run(&mut self, retried: bool) -> Result<RawReply, Failure> {
         let s = self.source;
         let mut form = vec![
             ("grant_type", "client_credentials"),
@@ -264,19 +262,10 @@ impl Attempt for TokenRequest<'_> {
             form.push(("scope", scope.as_str()));
         }
         let request = s.transport.request(reqwest::Method::POST, s.url.clone()).form(&form);
-        // As an API call's: a request sent again is already told of, with
-        // the time its answer may take; one slow the first time is told to
-        // every call waiting on the token.
-        let sent = if self.retried {
-            s.transport.send(request).await
-        } else {
-            watch::answer_to(s.request_timeout, s.transport.send(request)).await
-        };
+        // As an API call's; one slow the first time is told to every call
+        // waiting on the token.
+        let sent = watch::attempt_answered(retried, s.request_timeout, s.transport.send(request)).await;
         sent.map_err(Failure::Send)
-    }
-
-    fn again(&mut self) {
-        self.retried = true;
     }
 }
 

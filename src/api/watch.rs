@@ -29,7 +29,7 @@ pub struct CallId(u64);
 impl CallId {
     /// An id no other call has. A call takes one only when it first goes
     /// again, so one that meets no setback costs nothing more.
-    pub fn next() -> Self {
+    pub(crate) fn next() -> Self {
         static TAKEN: AtomicU64 = AtomicU64::new(0);
         Self(TAKEN.fetch_add(1, Ordering::Relaxed))
     }
@@ -75,14 +75,44 @@ pub async fn watched<F: Future>(watcher: Arc<dyn Watcher>, work: F) -> F::Output
 }
 
 /// Tells the watcher of the work under way, if there is one.
-pub(crate) fn tell(retrying: &Retrying) {
+fn tell(retrying: &Retrying) {
     let _ = WATCHER.try_with(|watcher| watcher.retrying(retrying));
 }
 
 /// Tells the watcher of the work under way that `call`, which it heard go
 /// again, has ended.
-pub(crate) fn settled(call: CallId) {
+fn settled(call: CallId) {
     let _ = WATCHER.try_with(|watcher| watcher.settled(call));
+}
+
+/// One call of the work under way, as it goes again after setbacks: told
+/// to the watcher under one [`CallId`] each time, and over once it ends or
+/// is dropped, so a call cut off midway (its change cancelled) does not
+/// leave the watcher waiting on it.
+#[derive(Debug, Default)]
+pub(crate) struct GoingAgain(Option<CallId>);
+
+impl GoingAgain {
+    /// The call goes again after `setback`, as attempt `attempt` of
+    /// `attempts`, its answer due within `lasts`.
+    pub fn tell(&mut self, setback: Setback, attempt: u32, attempts: u32, lasts: Duration) {
+        let call = *self.0.get_or_insert_with(CallId::next);
+        tell(&Retrying { call, setback, attempt, attempts, lasts });
+    }
+
+    /// The call has ended, answered or not: its wait is over. Nothing when
+    /// it never went again, or was said over already.
+    pub fn ended(&mut self) {
+        if let Some(call) = self.0.take() {
+            settled(call);
+        }
+    }
+}
+
+impl Drop for GoingAgain {
+    fn drop(&mut self) {
+        self.ended();
+    }
 }
 
 /// Awaits `answer`, the answer to a request that may take `lasts` (its
@@ -107,6 +137,13 @@ pub(crate) async fn answer_to<F: Future>(lasts: Duration, answer: F) -> F::Outpu
     answer.await
 }
 
+/// An attempt's answer: a first attempt's awaited as [`answer_to`] awaits
+/// it; one sent again is told of already, as its call going again, with
+/// the time its answer may take.
+pub(crate) async fn attempt_answered<F: Future>(retried: bool, lasts: Duration, answer: F) -> F::Output {
+    if retried { answer.await } else { answer_to(lasts, answer).await }
+}
+
 /// Tells the watcher, when dropped, that a request told of as unanswered
 /// has ended.
 struct Answered;
@@ -129,10 +166,9 @@ struct Joiners {
     watchers: Vec<Arc<dyn Watcher>>,
     /// The calls going again now, each as last told, and when.
     retrying: Vec<(Retrying, Instant)>,
-    /// Requests told of as unanswered that have not ended, and when the
-    /// latest told may be answered at the latest.
-    unanswered: usize,
-    unanswered_until: Option<Instant>,
+    /// How many requests told of as unanswered have not ended, and when
+    /// the latest told may be answered at the latest; none while none is out.
+    unanswered: Option<(usize, Instant)>,
 }
 
 impl Joined {
@@ -148,10 +184,10 @@ impl Joined {
         for (retrying, at) in &joined.retrying {
             watcher.retrying(&Retrying { lasts: retrying.lasts.saturating_sub(now - *at), ..*retrying });
         }
-        if let Some(until) = joined.unanswered_until {
+        if let Some((out, until)) = joined.unanswered {
             // Each told, so each of the answers still to come is heard.
             let lasts = until.saturating_duration_since(now);
-            (0..joined.unanswered).for_each(|_| watcher.unanswered(lasts));
+            (0..out).for_each(|_| watcher.unanswered(lasts));
         }
         joined.watchers.push(watcher);
     }
@@ -183,28 +219,31 @@ impl Watcher for Joined {
 
     fn unanswered(&self, lasts: Duration) {
         let mut joined = self.lock();
-        joined.unanswered += 1;
-        joined.unanswered_until = Some(Instant::now() + lasts);
+        let out = joined.unanswered.map_or(0, |(out, _)| out);
+        joined.unanswered = Some((out + 1, Instant::now() + lasts));
         joined.watchers.iter().for_each(|w| w.unanswered(lasts));
     }
 
     fn answered(&self) {
         let mut joined = self.lock();
-        joined.unanswered = joined.unanswered.saturating_sub(1);
-        if joined.unanswered == 0 {
-            joined.unanswered_until = None;
-        }
+        joined.unanswered = match joined.unanswered {
+            Some((out, until)) if out > 1 => Some((out - 1, until)),
+            _ => None,
+        };
         joined.watchers.iter().for_each(|w| w.answered());
     }
 }
 
+/// A watcher that keeps what it hears, for the tests of the work watched.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod heard {
+    use super::{CallId, Retrying, Watcher};
+    use std::sync::Mutex;
+    use std::time::Duration;
 
     /// What a watcher heard, in order.
     #[derive(Debug, Clone, Copy, PartialEq)]
-    enum Told {
+    pub enum Told {
         Retrying(Retrying),
         Settled(CallId),
         Unanswered(Duration),
@@ -212,11 +251,22 @@ mod tests {
     }
 
     #[derive(Default)]
-    struct Heard(Mutex<Vec<Told>>);
+    pub struct Heard(Mutex<Vec<Told>>);
 
     impl Heard {
-        fn told(&self) -> Vec<Told> {
+        pub fn told(&self) -> Vec<Told> {
             self.0.lock().unwrap().clone()
+        }
+
+        /// The call of each time one was told of as going again, and of
+        /// each told of as over.
+        pub fn calls(&self) -> (Vec<CallId>, Vec<CallId>) {
+            let told = self.told();
+            let going =
+                told.iter().filter_map(|t| if let Told::Retrying(r) = t { Some(r.call) } else { None });
+            let over =
+                told.iter().filter_map(|t| if let Told::Settled(call) = t { Some(*call) } else { None });
+            (going.collect(), over.collect())
         }
     }
 
@@ -237,6 +287,12 @@ mod tests {
             self.0.lock().unwrap().push(Told::Answered);
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::heard::{Heard, Told};
+    use super::*;
 
     fn retrying(lasts: u64) -> Retrying {
         Retrying {

@@ -3,7 +3,7 @@
 //! own retries.
 
 use crate::api::retry::Setback;
-use crate::api::watch::{self, CallId, Retrying};
+use crate::api::watch::GoingAgain;
 use crate::api::{ApiError, ApiErrorKind, RetryPolicy};
 use crate::engine::context::unsettled;
 use std::future::Future;
@@ -64,15 +64,21 @@ pub(in crate::engine::flows) struct Tries {
     /// When the first call failed: a timeout at the end then names the
     /// whole wait, not only the last call's.
     first_failed: Option<Instant>,
-    /// The call, while a wait told for a try of it is still on the
-    /// console's screen: other calls of the change may go again meanwhile.
-    told: Option<CallId>,
+    /// The call, told of as going again until a try of it answers (or the
+    /// tries are let go mid-way, the change cancelled while it waited).
+    going_again: GoingAgain,
 }
 
 impl Tries {
     /// The extra tries of a call of a client with `policy`.
     pub fn new(policy: &RetryPolicy) -> Self {
-        Self { policy: policy.clone(), tried: 0, unanswered: 0, first_failed: None, told: None }
+        Self {
+            policy: policy.clone(),
+            tried: 0,
+            unanswered: 0,
+            first_failed: None,
+            going_again: GoingAgain::default(),
+        }
     }
 
     /// Whether to try again a call that failed with `error`, having waited
@@ -88,9 +94,7 @@ impl Tries {
         self.first_failed.get_or_insert_with(Instant::now);
         // The wait before the call, then as long as the call itself may take.
         let lasts = pause.saturating_add(self.policy.deadline);
-        let attempts = TRIES_AGAIN + 1;
-        let call = *self.told.get_or_insert_with(CallId::next);
-        watch::tell(&Retrying { call, setback: setback(error), attempt: self.tried + 1, attempts, lasts });
+        self.going_again.tell(setback(error), self.tried + 1, TRIES_AGAIN + 1, lasts);
         tokio::time::sleep(pause).await;
         true
     }
@@ -107,9 +111,7 @@ impl Tries {
     /// it is over, before whatever the answer leads to (an audit record, a
     /// read back, a webhook), which the console must not show as a wait.
     pub fn answered(&mut self) {
-        if let Some(call) = self.told.take() {
-            watch::settled(call);
-        }
+        self.going_again.ended();
     }
 
     /// Whether a request of the call went unanswered, so may have landed.
@@ -128,14 +130,6 @@ impl Tries {
             *after = Duration::from_secs((*after + first.elapsed()).as_secs_f64().round() as u64);
         }
         error
-    }
-}
-
-impl Drop for Tries {
-    /// A wait told for a call whose tries are let go mid-way (the change
-    /// cancelled while it waited) is over too.
-    fn drop(&mut self) {
-        self.answered();
     }
 }
 
@@ -162,6 +156,8 @@ where
 mod tests {
     use super::*;
     use crate::api::CallInfo;
+    use crate::api::watch::heard::{Heard, Told};
+    use crate::api::watch::watched;
 
     fn timed_out(after: u64) -> ApiError {
         let kind = ApiErrorKind::Timeout { after: Duration::from_secs(after), writes: false };
@@ -187,38 +183,18 @@ mod tests {
         assert_eq!(after, Duration::from_secs(8), "with no extra try, the call's own wait");
     }
 
-    #[derive(Debug)]
-    enum Told {
-        Retrying(Retrying),
-        Over(CallId),
-    }
-
-    /// What a watcher heard: each call tried again, and each one over.
-    #[derive(Default)]
-    struct Heard(std::sync::Mutex<Vec<Told>>);
-
-    impl watch::Watcher for Heard {
-        fn retrying(&self, retrying: &Retrying) {
-            self.0.lock().unwrap().push(Told::Retrying(*retrying));
-        }
-
-        fn settled(&self, call: CallId) {
-            self.0.lock().unwrap().push(Told::Over(call));
-        }
-    }
-
     /// The engine's own extra tries are told as the client's retries are,
     /// and are over once the call is.
     #[tokio::test(start_paused = true)]
     async fn an_extra_try_is_told_to_the_watcher_and_ends_with_the_call() {
         let heard = std::sync::Arc::new(Heard::default());
-        watch::watched(heard.clone(), async {
+        watched(heard.clone(), async {
             let mut tries = Tries::new(&RetryPolicy::default());
             assert!(tries.again(&timed_out(8)).await);
         })
         .await;
-        let heard = heard.0.lock().unwrap();
-        let [Told::Retrying(retrying), Told::Over(over)] = heard.as_slice() else {
+        let heard = heard.told();
+        let [Told::Retrying(retrying), Told::Settled(over)] = heard.as_slice() else {
             panic!("told, then over: {heard:?}")
         };
         assert_eq!(retrying.call, *over, "the call told of is the one over");
@@ -236,8 +212,8 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn an_extra_try_is_over_once_its_call_answers() {
         let heard = std::sync::Arc::new(Heard::default());
-        let told = |heard: &Heard| heard.0.lock().unwrap().len();
-        watch::watched(heard.clone(), async {
+        let told = |heard: &Heard| heard.told().len();
+        watched(heard.clone(), async {
             let mut tries = Tries::new(&RetryPolicy::default());
             assert!(tries.again(&timed_out(8)).await);
             assert_eq!(told(&heard), 1, "told, and not over while the call is out");
@@ -249,7 +225,7 @@ mod tests {
         })
         .await;
         let unbothered = std::sync::Arc::new(Heard::default());
-        watch::watched(unbothered.clone(), async { Tries::new(&RetryPolicy::default()).answered() }).await;
+        watched(unbothered.clone(), async { Tries::new(&RetryPolicy::default()).answered() }).await;
         assert_eq!(told(&unbothered), 0, "a call answered at once was never a wait");
     }
 
@@ -258,13 +234,13 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn the_extra_tries_of_two_calls_are_told_as_two_calls() {
         let heard = std::sync::Arc::new(Heard::default());
-        watch::watched(heard.clone(), async {
+        watched(heard.clone(), async {
             let policy = RetryPolicy::default();
             let (mut one, mut other) = (Tries::new(&policy), Tries::new(&policy));
             assert!(one.again(&timed_out(8)).await && other.again(&timed_out(8)).await);
         })
         .await;
-        let heard = heard.0.lock().unwrap();
+        let heard = heard.told();
         let [Told::Retrying(one), Told::Retrying(other), ..] = heard.as_slice() else {
             panic!("both told: {heard:?}")
         };
