@@ -161,6 +161,7 @@ impl Run<'_> {
                 }
             }
             Event::Finished { id, result } if id == sent.id => {
+                progress.command_ended();
                 self.finish(sent.lines.values().copied(), result, sent.contacts, progress);
                 return true;
             }

@@ -106,6 +106,14 @@ impl Progress {
         }
     }
 
+    /// The command in flight has ended: whatever it waited on is over for
+    /// it, and the next command tells its own waits.
+    pub fn command_ended(&mut self) {
+        if self.waiting.take().is_some() {
+            self.redraw(Instant::now());
+        }
+    }
+
     /// When the terminal's line should be drawn again for a wait's
     /// countdown, or for its words to go; `None` when nothing waits.
     pub fn next_redraw(&self) -> Option<Instant> {
@@ -262,6 +270,8 @@ mod tests {
         p.waiting(paused("Spring Renewal"), Duration::from_secs(30));
         p.tick(Verdict::Applied);
         assert!(p.next_redraw().is_some(), "a campaign's pause outlasts a line");
+        p.command_ended();
+        assert_eq!(p.next_redraw(), None, "but not its command");
     }
 
     fn off_terminal(total: usize) -> Progress {

@@ -162,6 +162,11 @@ impl Sent {
         let entry = self.entries.get_mut(group)?;
         let members = entry.group.as_mut()?;
         members.waiting.remove(member);
+        // Whatever the member waited on is over for it; the others tell
+        // their own waits.
+        if entry.waiting.as_ref().is_some_and(|w| w.by == *member) {
+            entry.waiting = None;
+        }
         // The console hears outcomes alone, and counts what did not go through
         // as one: whether a write went out does not change its words.
         members.report.count(outcome, Write::Sent { latency_ms: None });
@@ -342,7 +347,7 @@ mod tests {
 
     /// A wait stands until the engine says it is over, not when a target
     /// ends; in a group, a member saying its own wait is over leaves the
-    /// wait another member told since.
+    /// wait another member told since, and a member's wait ends with it.
     #[test]
     fn a_wait_ends_when_its_teller_says_so() {
         use crate::api::retry::Setback;
@@ -363,6 +368,10 @@ mod tests {
         assert_eq!(shown(&sent), Some(retrying(3)), "not the wait shown");
         sent.waiting(id("m2"), retrying(3), Duration::ZERO, now);
         assert_eq!(shown(&sent), None, "over, as its teller said");
+        // Told again, and its word that the wait is over never comes.
+        sent.waiting(id("m2"), retrying(2), lasts, now);
+        assert!(sent.member_finished(&id("g"), &id("m2"), None, &Outcome::applied("ok")).is_some());
+        assert_eq!(shown(&sent), None, "a member's own wait ends with it");
 
         sent.accepted(id("one"), 5);
         sent.waiting(id("one"), retrying(2), lasts, now);
