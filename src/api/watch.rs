@@ -120,7 +120,7 @@ impl Drop for GoingAgain {
 /// once it has waited [`UNANSWERED_AFTER`], and again when the answer comes.
 /// Outside watched work it only awaits; inside, an answer within the time
 /// costs a timer, on the stack, and no event.
-pub(crate) async fn answer_to<F: Future>(lasts: Duration, answer: F) -> F::Output {
+async fn answer_to<F: Future>(lasts: Duration, answer: F) -> F::Output {
     if WATCHER.try_with(|_| ()).is_err() {
         return answer.await;
     }

@@ -19,19 +19,10 @@ pub const LONGEST_LINE: usize = 4 * LONGEST;
 pub const CUT: char = '…';
 
 /// `text`, or its first [`LONGEST`] characters and [`CUT`] when it is
-/// longer, cut at a character's boundary.
-pub fn capped(text: &str) -> Cow<'_, str> {
-    cap(Cow::Borrowed(text), LONGEST)
-}
-
-/// As [`capped`], for a text already owned: cut in place.
-pub fn capped_owned(text: String) -> String {
-    cap(Cow::Owned(text), LONGEST).into_owned()
-}
-
-/// As [`capped`], for a text that may be borrowed or owned.
-pub fn capped_cow(text: Cow<'_, str>) -> Cow<'_, str> {
-    cap(text, LONGEST)
+/// longer, cut at a character's boundary: a borrowed text is copied only
+/// as far as it is kept, an owned one cut in place.
+pub fn capped<'a>(text: impl Into<Cow<'a, str>>) -> Cow<'a, str> {
+    cap(text.into(), LONGEST)
 }
 
 /// `parts` joined, as [`capped`] would cut the whole, built no further
@@ -68,20 +59,11 @@ pub fn capped_name<'a>(first: &'a str, last: &'a str) -> Cow<'a, str> {
     Cow::Owned(capped_joined(&[first, " ", last]))
 }
 
-/// A line of the console's own, cut at [`LONGEST_LINE`] characters.
-pub fn capped_line(text: String) -> String {
-    cap(Cow::Owned(text), LONGEST_LINE).into_owned()
-}
-
-/// As [`capped_line`], for a borrowed line: a record's reason, which may
-/// quote whatever the tenant sent.
-pub fn capped_line_of(text: &str) -> Cow<'_, str> {
-    cap(Cow::Borrowed(text), LONGEST_LINE)
-}
-
-/// As [`capped_line`], for a line that may be borrowed or owned.
-pub fn capped_line_cow(text: Cow<'_, str>) -> Cow<'_, str> {
-    cap(text, LONGEST_LINE)
+/// A line of the console's own, cut at [`LONGEST_LINE`] characters, as
+/// [`capped`] cuts: a detail line, or a record's reason, which may quote
+/// whatever the tenant sent.
+pub fn capped_line<'a>(text: impl Into<Cow<'a, str>>) -> Cow<'a, str> {
+    cap(text.into(), LONGEST_LINE)
 }
 
 /// `text` cut after `longest` characters: a borrowed text is copied only
@@ -123,22 +105,21 @@ mod tests {
         let cut = capped(&long).into_owned();
         assert_eq!(cut.chars().count(), LONGEST + 1);
         assert!(cut.starts_with(&exact) && cut.ends_with(CUT), "{cut}");
-        assert_eq!(capped_owned(long.clone()), cut);
-        assert_eq!(capped_cow(Cow::Owned(long)), cut);
-        assert_eq!(capped_cow(Cow::Borrowed("short")), "short");
+        assert_eq!(capped(long.clone()), cut);
+        assert_eq!(capped(Cow::Owned(long)), cut);
+        assert!(matches!(capped("short"), Cow::Borrowed("short")));
     }
 
     #[test]
     fn a_line_is_allowed_more_than_a_text_and_cut_alike_borrowed_or_owned() {
         let long = "é".repeat(LONGEST_LINE + 1);
-        let cut = capped_line_of(&long).into_owned();
+        let cut = capped_line(&long).into_owned();
         assert_eq!(cut.chars().count(), LONGEST_LINE + 1);
         assert!(cut.ends_with(CUT) && cut.starts_with(&"é".repeat(LONGEST_LINE)), "{cut}");
         assert_eq!(capped_line(long.clone()), cut);
         let line = "é".repeat(LONGEST_LINE);
-        assert!(matches!(capped_line_of(&line), Cow::Borrowed(_)));
+        assert!(matches!(capped_line(&line), Cow::Borrowed(_)));
         assert_eq!(capped_line(line.clone()), line);
-        assert_eq!(capped_line_cow(Cow::Owned(long)), cut);
     }
 
     #[test]
@@ -155,7 +136,7 @@ mod tests {
             &[&near, "", " =", "", "v"],
         ];
         for parts in cases {
-            assert_eq!(capped_joined(parts), capped(&parts.concat()), "{parts:?}");
+            assert_eq!(capped_joined(parts), capped(parts.concat()), "{parts:?}");
         }
     }
 

@@ -2,7 +2,7 @@
 //! Each entity pane implements [`Entity`]; the generic table view does the
 //! rest (selection, sorting, filtering, change marks).
 
-use super::capped::{capped, capped_cow, capped_line_cow, capped_owned};
+use super::capped::{capped, capped_line};
 use super::theme::Role;
 use crate::engine::RowKey;
 use crate::ui::widgets::fit::width;
@@ -75,8 +75,8 @@ impl Directory {
     /// Replaces the agents, keeping the campaigns.
     pub fn set_agents(&mut self, people: impl IntoIterator<Item = (String, Person)>) {
         let shown = |mut person: Person| {
-            person.name = capped_owned(person.name);
-            person.team = person.team.map(capped_owned);
+            person.name = capped(person.name).into_owned();
+            person.team = person.team.map(|team| capped(team).into_owned());
             person
         };
         self.agents = people.into_iter().map(|(id, person)| (id, shown(person))).collect();
@@ -95,7 +95,7 @@ impl Directory {
         self.contacts.clear();
         self.contact_campaigns.clear();
         for (id, name, campaign) in contacts {
-            let name = capped_owned(name);
+            let name = capped(name).into_owned();
             self.contacts.insert(RowKey::new(Some(campaign), id), name.clone());
             let campaigns = self.contact_campaigns.entry(name).or_default();
             if !campaigns.iter().any(|c| c == campaign) {
@@ -123,7 +123,7 @@ impl Directory {
     /// tenant's list keeps the name it had: contacts and forms read before it
     /// went still say which campaign they were in, not an id.
     pub fn set_campaigns(&mut self, campaigns: impl IntoIterator<Item = (String, String)>) {
-        self.campaigns.extend(campaigns.into_iter().map(|(id, name)| (id, capped_owned(name))));
+        self.campaigns.extend(campaigns.into_iter().map(|(id, name)| (id, capped(name).into_owned())));
     }
 
     /// The campaign's name, or the id when it was never loaded.
@@ -226,7 +226,7 @@ impl<T> Column<T> {
     /// The cell's text for `row`, as the table shows, searches and marks
     /// it: cut when the tenant sent more than a screen shows.
     pub fn cell<'a>(&self, row: &'a T, lookup: &'a Lookup<'a>) -> Cow<'a, str> {
-        capped_cow((self.text)(row, lookup))
+        capped((self.text)(row, lookup))
     }
 }
 
@@ -247,7 +247,7 @@ impl Field {
     /// shows (an attribute's value a megabyte long): a borrowed value is
     /// copied only as far as it is shown.
     pub fn with_role<'a>(label: &'static str, value: impl Into<Cow<'a, str>>, role: Role) -> Self {
-        Self { label, value: capped_cow(value.into()).into_owned(), role }
+        Self { label, value: capped(value).into_owned(), role }
     }
 
     /// A line of the console's own words, which may quote what the tenant
@@ -255,7 +255,7 @@ impl Field {
     /// what it says is not lost with what was cut; absent, a muted dash.
     pub fn sentence<'a>(label: &'static str, value: Option<impl Into<Cow<'a, str>>>) -> Self {
         match value {
-            Some(v) => Self { label, value: capped_line_cow(v.into()).into_owned(), role: Role::Text },
+            Some(v) => Self { label, value: capped_line(v).into_owned(), role: Role::Text },
             None => Self::with_role(label, "—", Role::Muted),
         }
     }

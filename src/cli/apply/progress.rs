@@ -84,7 +84,8 @@ impl Progress {
     }
 
     /// The engine says the batch waits on `wait` for at most `lasts`; a
-    /// wait of no length says a call tried again has ended.
+    /// wait of no length says the wait told is over (the last call tried
+    /// again, or awaited, has ended).
     pub fn waiting(&mut self, wait: Wait, lasts: Duration) {
         let now = Instant::now();
         let same = self.waiting.as_ref().is_some_and(|w| w.wait == wait && w.ends > now);

@@ -4,7 +4,7 @@
 
 use super::filter::Filter;
 use crate::engine::audit::{AuditRecord, action};
-use crate::ui::capped::{capped, capped_line_of};
+use crate::ui::capped::{capped, capped_line};
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -247,7 +247,7 @@ fn parts(record: &AuditRecord) -> (Vec<String>, Option<&str>) {
         parts.push(capped(&target.id).into_owned());
     }
     if let Some(reason) = &entry.reason {
-        parts.push(capped_line_of(reason).into_owned());
+        parts.push(capped_line(reason).into_owned());
     }
     (parts, entry.operator.as_deref())
 }

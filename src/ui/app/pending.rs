@@ -4,7 +4,7 @@
 
 use crate::engine::Outcome;
 use crate::engine::audit::Target;
-use crate::ui::capped::{capped, capped_line_of};
+use crate::ui::capped::{capped, capped_line};
 use crate::ui::forms::Form;
 use crate::ui::panes::format;
 
@@ -74,7 +74,7 @@ impl Pending {
             if matches!(outcome, Outcome::Skipped { .. }) { &mut self.skips } else { &mut self.blocked };
         if kept.len() < KEPT {
             let text = outcome.text();
-            let text = capped_line_of(text);
+            let text = capped_line(text);
             kept.push(match target {
                 Some(target) if !text.contains(target.id.as_str()) => format!("{}: {text}", named(target)),
                 _ => text.into_owned(),

@@ -130,7 +130,7 @@ impl Sent {
     }
 
     /// What `id` waits on at `now`, on the console's clock: nothing once
-    /// the wait's time is over, or once the change moved on from a call
+    /// the wait's time is over, or once the engine said it was over
     /// it was trying again.
     pub fn waiting_on(&self, id: &CommandId, now: Duration) -> Option<&Waiting> {
         self.entries.get(id)?.waiting.as_ref().filter(|w| w.ends > now)

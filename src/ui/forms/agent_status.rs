@@ -11,7 +11,7 @@ use crate::domain::agent_status::{
     AgentStatus, AgentStatusChange, AgentStatusDraft, DirectiveFlags, PauseReasons, Shift, Unfit,
     held_reason, role_fit, shift_fit, with_reason,
 };
-use crate::ui::capped::{capped, capped_name, capped_owned};
+use crate::ui::capped::{capped, capped_name};
 use crate::ui::entity::{Directory, Entity};
 use crate::ui::panes::format;
 
@@ -64,7 +64,7 @@ pub(super) fn title(users: &[User], agents: &Directory) -> String {
 /// An agent's name, with their user name when another agent loaded goes by
 /// the same name: the confirmation tells its lines apart the same way.
 pub fn agent_name(user: &User, agents: &Directory) -> String {
-    let name = capped_owned(user.display_name());
+    let name = capped_name(&user.first_name, &user.last_name).into_owned();
     if agents.has_namesake(user.id.as_str(), &name) {
         format!("{name} ({})", capped(&user.user_name))
     } else {
@@ -134,7 +134,9 @@ pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> 
         })
         .collect();
     let mut lines = Vec::new();
-    let namesakes = users.iter().filter(|u| facts.directory.has_namesake(u.id.as_str(), &u.display_name()));
+    let namesakes = users
+        .iter()
+        .filter(|u| facts.directory.has_namesake(u.id.as_str(), &capped_name(&u.first_name, &u.last_name)));
     let names =
         Names::new(users.iter().map(User::display_name)).shared_beyond(namesakes.map(User::display_name));
     for (user, draft) in users.iter().zip(&drafts) {
@@ -155,7 +157,11 @@ pub(super) fn check(fields: &mut [Field], users: &[User], facts: &Facts<'_>) -> 
     let reason = value(1);
     let after = with_reason(value(0), held_reason(chosen, Some(&reason)));
     let title = match users {
-        [one] if facts.directory.has_namesake(one.id.as_str(), &one.display_name()) => {
+        [one]
+            if facts
+                .directory
+                .has_namesake(one.id.as_str(), &capped_name(&one.first_name, &one.last_name)) =>
+        {
             format!("Change the state of {}?", agent_name(one, facts.directory))
         }
         [one] => format!("Change {}'s state?", capped_name(&one.first_name, &one.last_name)),

@@ -11,7 +11,7 @@ use crate::domain::contact_disposition::{
     ContactDisposition, ContactDispositionDraft, OPT_OUT, OutcomeMatrix, check_contact,
 };
 use crate::domain::numbers::first_inexact;
-use crate::ui::capped::{capped_name, capped_owned};
+use crate::ui::capped::capped_name;
 use crate::ui::entity::{Directory, Entity};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
@@ -48,7 +48,7 @@ pub(super) fn title(rows: &[Contact], names: &Directory) -> String {
 /// A contact's name, with what tells it apart when another contact loaded
 /// goes by the same name: the confirmation tells its lines apart the same way.
 pub fn contact_name(contact: &Contact, names: &Directory) -> String {
-    let name = capped_owned(contact.display_name());
+    let name = capped_name(&contact.first_name, &contact.last_name).into_owned();
     if names.has_contact_namesake(&contact.key(), &name) {
         format!("{name} ({})", aside(contact, names))
     } else {
@@ -62,7 +62,7 @@ pub fn contact_name(contact: &Contact, names: &Directory) -> String {
 /// called in two campaigns.
 fn aside(contact: &Contact, names: &Directory) -> String {
     let campaign = contact.campaign_id.as_str();
-    if names.has_contact_namesake_outside(&contact.display_name(), campaign) {
+    if names.has_contact_namesake_outside(&capped_name(&contact.first_name, &contact.last_name), campaign) {
         format!("{}, {}", reached(contact), names.campaign_or_id(campaign))
     } else {
         reached(contact).to_string()

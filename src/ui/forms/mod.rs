@@ -160,7 +160,7 @@ impl Form {
         Self {
             kind,
             // A title names its targets, whose names the tenant sent.
-            title: capped_line(title.into()),
+            title: capped_line(title.into()).into_owned(),
             fields,
             focus: 0,
             check: Check::default(),
@@ -195,7 +195,7 @@ impl Form {
             _ => None,
         };
         if let Some(title) = title {
-            self.title = capped_line(title);
+            self.title = capped_line(title).into_owned();
         }
         // A refusal on screen follows the form: gone once it can be sent,
         // else naming what is wrong now (the rules may have arrived since).

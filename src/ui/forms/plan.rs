@@ -7,7 +7,7 @@ use crate::domain::attributes::AttributeDraft;
 use crate::domain::contact_disposition::ContactDispositionDraft;
 use crate::domain::interaction_disposition::DispositionDraft;
 use crate::engine::{Change, CommandId, DataActionChange, Item, RowKey};
-use crate::ui::capped::{capped, capped_owned};
+use crate::ui::capped::capped;
 use crate::ui::panes::format;
 use std::collections::HashMap;
 
@@ -52,7 +52,7 @@ impl Names {
     pub fn of(&self, name: String, aside: &str) -> String {
         let shared = self.shared.contains_key(&name);
         // Told apart by the whole name, shown by its start.
-        let name = capped_owned(name);
+        let name = capped(name).into_owned();
         if shared { format!("{name} ({})", capped(aside)) } else { name }
     }
 }

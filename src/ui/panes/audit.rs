@@ -5,7 +5,7 @@ use super::format;
 use crate::engine::audit::{AuditEntry, AuditRecord, Outcome, RecordKind};
 use crate::ui::app::audit::{action_label, kind_word};
 use crate::ui::app::{App, ListId};
-use crate::ui::capped::{capped, capped_line_of};
+use crate::ui::capped::{capped, capped_line};
 use crate::ui::layout;
 use crate::ui::theme::Role;
 use crate::ui::widgets::fit::{fit, pad, width};
@@ -172,7 +172,7 @@ fn said(entry: &AuditEntry, target_shown: bool) -> String {
     let Some(reason) = &entry.reason else { return intended(entry) };
     // A reason may quote a name or value the tenant sent, of any length:
     // its start is all a line shows, and all that is worked on each frame.
-    let reason = capped_line_of(reason);
+    let reason = capped_line(reason);
     let Some(target) = entry.target.as_ref().filter(|t| !t.id.is_empty()) else { return reason.into_owned() };
     let reason = reason.replace(&format!(" ({})", target.id), "");
     match target.name.as_deref().filter(|_| target_shown) {
