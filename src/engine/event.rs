@@ -19,8 +19,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod report;
+mod standing;
 mod wait;
 pub use report::{BatchReport, Write};
+pub use standing::{Standing, Told};
 pub use wait::Wait;
 
 #[derive(Debug, Clone)]

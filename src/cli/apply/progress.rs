@@ -11,7 +11,7 @@
 
 use super::report::Verdict;
 use crate::api::text::sanitize;
-use crate::engine::Wait;
+use crate::engine::{Standing, Wait};
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
@@ -27,12 +27,6 @@ const COUNTDOWN: Duration = Duration::from_secs(1);
 /// The longest a wait's words run (a campaign's name is the tenant's).
 const MOST_WAIT_CHARS: usize = 200;
 
-/// A wait the engine told of, over at `ends`.
-struct Shown {
-    wait: Wait,
-    ends: Instant,
-}
-
 pub(crate) struct Progress {
     label: &'static str,
     total: usize,
@@ -44,8 +38,9 @@ pub(crate) struct Progress {
     /// The last tenth reported when not on a terminal.
     tenths: usize,
     drawn_at: Option<Instant>,
-    /// The wait last told, until it is over.
-    waiting: Option<Shown>,
+    /// The waits told of the command in flight that still stand; the
+    /// newest is shown.
+    waiting: Standing<(), Instant>,
     /// stderr, or where a test keeps what it would say.
     out: Box<dyn Write + Send>,
 }
@@ -62,7 +57,7 @@ impl Progress {
             terminal: std::io::stderr().is_terminal(),
             tenths: 0,
             drawn_at: None,
-            waiting: None,
+            waiting: Standing::default(),
             out: Box::new(std::io::stderr()),
         }
     }
@@ -85,18 +80,18 @@ impl Progress {
 
     /// The engine says the batch waits on `wait` for at most `lasts`; a
     /// wait of no length says the wait told is over (the last call tried
-    /// again, or awaited, has ended).
+    /// again, or awaited, has ended), and one it stood in front of shows
+    /// again.
     pub fn waiting(&mut self, wait: Wait, lasts: Duration) {
         let now = Instant::now();
-        let same = self.waiting.as_ref().is_some_and(|w| w.wait == wait && w.ends > now);
         if lasts.is_zero() {
-            if same {
-                self.waiting = None;
+            if self.waiting.over(&(), &wait) {
                 self.redraw(now);
             }
             return;
         }
-        self.waiting = Some(Shown { wait, ends: now + lasts });
+        let same = self.waiting.shown(now).is_some_and(|w| w.wait == wait);
+        self.waiting.told((), wait, now + lasts, now);
         if self.terminal {
             self.redraw(now);
         } else if !same {
@@ -110,7 +105,7 @@ impl Progress {
     /// The command in flight has ended: whatever it waited on is over for
     /// it, and the next command tells its own waits.
     pub fn command_ended(&mut self) {
-        if self.waiting.take().is_some() {
+        if self.waiting.ended(&()) {
             self.redraw(Instant::now());
         }
     }
@@ -118,17 +113,15 @@ impl Progress {
     /// When the terminal's line should be drawn again for a wait's
     /// countdown, or for its words to go; `None` when nothing waits.
     pub fn next_redraw(&self) -> Option<Instant> {
-        let shown = self.waiting.as_ref().filter(|_| self.terminal)?;
-        let next = self.drawn_at.map_or(shown.ends, |at| at + COUNTDOWN);
-        Some(next.min(shown.ends))
+        let ends = self.waiting.soonest_end().filter(|_| self.terminal)?;
+        let next = self.drawn_at.map_or(ends, |at| at + COUNTDOWN);
+        Some(next.min(ends))
     }
 
     /// Draws the terminal's line again: a wait's countdown moves on, and
     /// its words go once it is over.
     pub fn redraw(&mut self, now: Instant) {
-        if self.waiting.as_ref().is_some_and(|w| w.ends <= now) {
-            self.waiting = None;
-        }
+        self.waiting.pass(now);
         if self.terminal {
             self.drawn_at = Some(now);
             self.draw(now);
@@ -137,7 +130,7 @@ impl Progress {
 
     /// The wait in the console's words, safe to print.
     fn wait_words(&self, now: Instant) -> String {
-        let Some(shown) = &self.waiting else { return String::new() };
+        let Some(shown) = self.waiting.shown(now) else { return String::new() };
         sanitize(&shown.wait.describe(shown.ends.saturating_duration_since(now)), MOST_WAIT_CHARS)
     }
 
@@ -170,7 +163,7 @@ impl Progress {
     fn draw(&mut self, now: Instant) {
         let filled = (self.done * WIDTH).checked_div(self.total).unwrap_or(WIDTH).min(WIDTH);
         let bar = format!("{}{}", "#".repeat(filled), "-".repeat(WIDTH - filled));
-        let counts = match self.waiting.as_ref().filter(|w| self.terminal && w.ends > now) {
+        let counts = match self.waiting.shown(now).filter(|_| self.terminal) {
             Some(_) => self.wait_words(now),
             None => format!("ok {} · skipped {} · not through {}", self.through, self.skipped, self.trouble),
         };
@@ -273,6 +266,22 @@ mod tests {
         assert!(p.next_redraw().is_some(), "a campaign's pause outlasts a line");
         p.command_ended();
         assert_eq!(p.next_redraw(), None, "but not its command");
+    }
+
+    #[test]
+    fn a_pause_behind_a_call_tried_again_shows_again_once_the_call_has_ended() {
+        let (mut p, kept) = kept(true);
+        let retrying = Wait::Retrying { setback: Setback::Interrupted, attempt: 2, attempts: 4 };
+        p.waiting(paused("Spring Renewal"), Duration::from_secs(30));
+        p.waiting(retrying.clone(), Duration::from_secs(5));
+        assert!(
+            kept.taken()
+                .ends_with("0/10  no answer yet, trying again (attempt 2 of 4), waiting up to 5 s\x1b[K")
+        );
+        p.waiting(retrying, Duration::ZERO);
+        let said = kept.taken();
+        assert!(said.contains("0/10  waiting 30 s: campaign Spring Renewal paused"), "{said:?}");
+        assert!(p.next_redraw().is_some(), "its countdown goes on");
     }
 
     fn off_terminal(total: usize) -> Progress {

@@ -6,7 +6,7 @@
 
 use super::pending::Pending;
 use crate::engine::audit::Target;
-use crate::engine::{BatchReport, CommandId, Outcome, Wait, Write};
+use crate::engine::{BatchReport, CommandId, Outcome, Standing, Told, Wait, Write};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
@@ -20,15 +20,10 @@ pub struct Progress {
     pub total: usize,
 }
 
-/// What the engine said a change waits on, and when the wait is over on
-/// the console's clock ([`Clock::mono`](super::clock::Clock)).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Waiting {
-    pub wait: Wait,
-    pub ends: Duration,
-    /// The command that told it: a group's member, or the change itself.
-    by: CommandId,
-}
+/// What the engine said a change waits on, the command that told it (a
+/// group's member, or the change itself), and when the wait is over on the
+/// console's clock ([`Clock::mono`](super::clock::Clock)).
+pub type Waiting = Told<CommandId, Duration>;
 
 /// The changes sent and not finished, by command id (a group's own id for
 /// commands sent together).
@@ -57,13 +52,13 @@ struct Entry {
     /// changes one at a time), that the console shows, reports and cancels
     /// as this one batch.
     group: Option<Group>,
-    /// The latest wait the engine told of; see [`Sent::waiting_on`].
-    waiting: Option<Waiting>,
+    /// The waits the engine told of that still stand; see [`Sent::waiting_on`].
+    waiting: Standing<CommandId, Duration>,
 }
 
 impl Entry {
     fn new(order: u64, pending: Option<Pending>, progress: Option<Progress>, group: Option<Group>) -> Self {
-        Self { order, pending, progress, group, waiting: None }
+        Self { order, pending, progress, group, waiting: Standing::default() }
     }
 }
 
@@ -114,32 +109,32 @@ impl Sent {
 
     /// The engine says `id` waits on `wait` for `lasts` from `now`; a
     /// member of a group makes its group wait. A wait of no length is the
-    /// engine saying the wait it told is over: the one shown goes only when
-    /// it is that wait of that command, since another member of the group,
-    /// or another kind of wait, may still hold the change. Nothing else
+    /// engine saying the wait it told is over: only that wait of that
+    /// command goes, since another member of the group, or another kind of
+    /// wait, may still hold the change, and is shown again. Nothing else
     /// ends a wait before its time: the engine knows when the last of a
     /// change's calls tried again has ended, and a line's progress does not.
     pub fn waiting(&mut self, id: CommandId, wait: Wait, lasts: Duration, now: Duration) {
         let shown = self.group_of(&id).unwrap_or_else(|| id.clone());
         let Some(entry) = self.entries.get_mut(&shown) else { return };
-        if !lasts.is_zero() {
-            entry.waiting = Some(Waiting { wait, ends: now + lasts, by: id });
-        } else if entry.waiting.as_ref().is_some_and(|w| w.by == id && w.wait == wait) {
-            entry.waiting = None;
+        if lasts.is_zero() {
+            entry.waiting.over(&id, &wait);
+        } else {
+            entry.waiting.told(id, wait, now + lasts, now);
         }
     }
 
-    /// What `id` waits on at `now`, on the console's clock: nothing once
-    /// the wait's time is over, or once the engine said it was over
-    /// it was trying again.
+    /// What `id` waits on at `now`, on the console's clock: the newest
+    /// wait told whose time is not over and that the engine did not say
+    /// was over.
     pub fn waiting_on(&self, id: &CommandId, now: Duration) -> Option<&Waiting> {
-        self.entries.get(id)?.waiting.as_ref().filter(|w| w.ends > now)
+        self.entries.get(id)?.waiting.shown(now)
     }
 
     /// Whether any change was shown waiting at `then`: its countdown moves
     /// on, or its words go, each second.
     pub fn any_waiting(&self, then: Duration) -> bool {
-        self.entries.values().any(|e| e.waiting.as_ref().is_some_and(|w| w.ends > then))
+        self.entries.values().any(|e| e.waiting.shown(then).is_some())
     }
 
     /// An item of `id` ended: kept for the result when it did not apply.
@@ -164,9 +159,7 @@ impl Sent {
         members.waiting.remove(member);
         // Whatever the member waited on is over for it; the others tell
         // their own waits.
-        if entry.waiting.as_ref().is_some_and(|w| w.by == *member) {
-            entry.waiting = None;
-        }
+        entry.waiting.ended(member);
         // The console hears outcomes alone, and counts what did not go through
         // as one: whether a write went out does not change its words.
         members.report.count(outcome, Write::Sent { latency_ms: None });
@@ -378,6 +371,22 @@ mod tests {
         sent.progressed(id("one"), 1, 5);
         assert!(sent.waiting_on(&id("one"), now).is_some(), "a target ending leaves the batch's wait");
         assert!(sent.waiting_on(&id("one"), now + lasts).is_none(), "over once its time has passed");
+
+        // A pause stands behind a call tried again, and shows once it is over.
+        let paused = Wait::CampaignPaused { campaign: "Spring Renewal".into() };
+        let later = now + lasts;
+        sent.waiting(id("one"), paused.clone(), lasts, later);
+        sent.waiting(id("one"), retrying(2), Duration::from_secs(5), later);
+        let shown_at = |sent: &Sent, at| sent.waiting_on(&id("one"), at).map(|w| w.wait.clone());
+        assert_eq!(shown_at(&sent, later), Some(retrying(2)));
+        sent.waiting(id("one"), retrying(2), Duration::ZERO, later);
+        assert_eq!(shown_at(&sent, later), Some(paused.clone()), "the pause is shown again");
+        sent.waiting(id("one"), retrying(3), Duration::from_secs(5), later);
+        assert_eq!(
+            shown_at(&sent, later + Duration::from_secs(5)),
+            Some(paused),
+            "and once the retry's time is up"
+        );
     }
 
     /// Two names whose ids sort the other way round from `[first, second]`.
