@@ -6,7 +6,8 @@ use super::command::CommandId;
 use super::event::{Event, Wait};
 use crate::api::watch::{CallId, Retrying, Watcher};
 use std::collections::HashSet;
-use std::sync::Mutex;
+use std::mem::discriminant;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -35,6 +36,12 @@ struct Last {
     /// Requests told of as unanswered that have not ended: a batch has
     /// several out at once, and its wait is over once the last is answered.
     unanswered_out: usize,
+    /// Waits told over that the console had no room to hear of, oldest
+    /// first: a word that a wait is over is owed, since the console would
+    /// otherwise show the wait until its time ran out.
+    owed: Vec<Wait>,
+    /// Whether a task is sending what is owed as the console makes room.
+    paying: bool,
 }
 
 impl Last {
@@ -50,12 +57,18 @@ impl Last {
 pub(crate) struct Waits {
     id: CommandId,
     events: mpsc::Sender<Event>,
-    told: Mutex<Last>,
+    /// Shared with the task paying what is owed, which lets go once the
+    /// command has ended: its waits end with it on the console.
+    told: Arc<Mutex<Last>>,
+}
+
+fn lock(told: &Mutex<Last>) -> MutexGuard<'_, Last> {
+    told.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Waits {
     pub fn new(id: &CommandId, events: &mpsc::Sender<Event>) -> Self {
-        Self { id: id.clone(), events: events.clone(), told: Mutex::default() }
+        Self { id: id.clone(), events: events.clone(), told: Arc::default() }
     }
 
     /// The tenant asked (429) that requests to `campaign` wait `lasts`.
@@ -68,8 +81,7 @@ impl Waits {
     /// not a record, and never holds the change back. A longer wait (another
     /// campaign paused for longer) is told at once.
     fn tell(&self, wait: Wait, lasts: Duration) {
-        let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
-        self.tell_in(&mut told, wait, lasts);
+        self.tell_in(&mut lock(&self.told), wait, lasts);
     }
 
     fn tell_in(&self, told: &mut Last, wait: Wait, lasts: Duration) {
@@ -84,6 +96,11 @@ impl Waits {
         // keep the next from going.
         let event = Event::Waiting { id: self.id.clone(), wait: wait.clone(), lasts };
         if self.events.try_send(event).is_ok() {
+            // Heard before any word owed that a wait of its kind is over,
+            // it stands for that wait on the console, and the word would
+            // now end this one instead.
+            told.owed.retain(|owed| discriminant(owed) != discriminant(&wait));
+            let last = told.of(&wait);
             *last = Some(Told { at: now, ends, wait });
         }
     }
@@ -92,16 +109,17 @@ impl Waits {
 impl Watcher for Waits {
     fn retrying(&self, retrying: &Retrying) {
         let Retrying { call, setback, attempt, attempts, lasts } = *retrying;
-        let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
+        let mut told = lock(&self.told);
         told.retrying_calls.insert(call);
         self.tell_in(&mut told, Wait::Retrying { setback, attempt, attempts }, lasts);
     }
 
     /// Once the last call tried again has ended, the wait told is over.
     fn settled(&self, call: CallId) {
-        let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
+        let mut told = lock(&self.told);
         if told.retrying_calls.remove(&call) && told.retrying_calls.is_empty() {
-            self.over(told.retrying.take());
+            let last = told.retrying.take();
+            self.over(&mut told, last);
         }
     }
 
@@ -109,7 +127,7 @@ impl Watcher for Waits {
     /// long its answer may take (the engine's own extra tries of a call go
     /// through the client as new calls).
     fn unanswered(&self, lasts: Duration) {
-        let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
+        let mut told = lock(&self.told);
         told.unanswered_out += 1;
         if told.retrying.as_ref().is_some_and(|r| r.ends > Instant::now()) {
             return;
@@ -118,10 +136,11 @@ impl Watcher for Waits {
     }
 
     fn answered(&self) {
-        let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
+        let mut told = lock(&self.told);
         told.unanswered_out = told.unanswered_out.saturating_sub(1);
         if told.unanswered_out == 0 {
-            self.over(told.unanswered.take());
+            let last = told.unanswered.take();
+            self.over(&mut told, last);
         }
     }
 }
@@ -129,16 +148,55 @@ impl Watcher for Waits {
 impl Waits {
     /// Says `last`, the wait told of, is over: a wait of no length, so the
     /// console stops showing it at once rather than when its time would
-    /// have run out.
-    fn over(&self, last: Option<Told>) {
-        if let Some(last) = last {
-            let _ = self.events.try_send(Event::Waiting {
-                id: self.id.clone(),
-                wait: last.wait,
-                lasts: Duration::ZERO,
-            });
+    /// have run out. When the console is behind, the word is owed and sent
+    /// as it makes room, unless a wait of that kind is told first.
+    fn over(&self, told: &mut Last, last: Option<Told>) {
+        let Some(Told { wait, .. }) = last else { return };
+        if !told.owed.is_empty() {
+            // Behind what is owed already, so the console hears in order.
+            told.owed.push(wait);
+            return;
+        }
+        let Err(mpsc::error::TrySendError::Full(_)) = self.events.try_send(over(&self.id, wait.clone()))
+        else {
+            return;
+        };
+        told.owed.push(wait);
+        if !told.paying {
+            // A watcher is told from the client's calls, inside the runtime.
+            let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+            told.paying = true;
+            runtime.spawn(pay(self.id.clone(), self.events.clone(), Arc::downgrade(&self.told)));
         }
     }
+}
+
+fn over(id: &CommandId, wait: Wait) -> Event {
+    Event::Waiting { id: id.clone(), wait, lasts: Duration::ZERO }
+}
+
+/// Sends the words owed of `id`'s waits as the console makes room, until
+/// none is owed or the command has ended.
+async fn pay(id: CommandId, events: mpsc::Sender<Event>, told: Weak<Mutex<Last>>) {
+    // Room is asked for only while something is owed: a task waiting for
+    // room is handed the next there is, ahead of the waits told meanwhile.
+    while owing(&told) {
+        let Ok(room) = events.reserve().await else { return };
+        let Some(told) = told.upgrade() else { return };
+        let mut told = lock(&told);
+        if !told.owed.is_empty() {
+            room.send(over(&id, told.owed.remove(0)));
+        }
+    }
+}
+
+/// Whether a word is still owed of a command still running; when not, the
+/// task paying stops, and the next word owed starts another.
+fn owing(told: &Weak<Mutex<Last>>) -> bool {
+    let Some(told) = told.upgrade() else { return false };
+    let mut told = lock(&told);
+    told.paying = !told.owed.is_empty();
+    told.paying
 }
 
 #[cfg(test)]
@@ -240,5 +298,51 @@ mod tests {
         assert_eq!(drained(&mut heard), [], "one still goes again; a call never told ends nothing");
         waits.settled(second.call);
         assert_eq!(drained(&mut heard), [(latest, Duration::ZERO)], "the latest told is over");
+    }
+
+    /// The console behind on its events: the word that a wait is over is
+    /// sent once it makes room, in order, and not once a wait of its kind
+    /// has been told since (the console shows that one instead).
+    #[tokio::test(start_paused = true)]
+    async fn a_wait_over_the_console_had_no_room_for_is_told_once_it_makes_room() {
+        let (events, mut heard) = mpsc::channel(1);
+        let waits = Waits::new(&CommandId::derived([b"c".as_slice()]), &events);
+        let lasts = Duration::from_secs(25);
+        waits.unanswered(lasts);
+        waits.answered();
+        tokio::task::yield_now().await;
+        assert_eq!(drained(&mut heard), [(Wait::Unanswered, lasts)], "no room for the word");
+        tokio::task::yield_now().await;
+        assert_eq!(drained(&mut heard), [(Wait::Unanswered, Duration::ZERO)], "owed, and sent");
+
+        // Owed again, but told again as soon as the console made room.
+        waits.unanswered(lasts);
+        waits.answered();
+        assert!(heard.try_recv().is_ok());
+        waits.unanswered(lasts);
+        for _ in 0..3 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(drained(&mut heard), [(Wait::Unanswered, lasts)], "the old word would end the new wait");
+        waits.answered();
+        assert_eq!(drained(&mut heard), [(Wait::Unanswered, Duration::ZERO)], "nothing in the way");
+        tokio::task::yield_now().await;
+        assert_eq!(drained(&mut heard), [], "nothing more owed");
+    }
+
+    /// Once the command has ended, its waits end with it on the console:
+    /// nothing owed is sent.
+    #[tokio::test(start_paused = true)]
+    async fn nothing_is_owed_of_a_command_that_has_ended() {
+        let (events, mut heard) = mpsc::channel(1);
+        let waits = Waits::new(&CommandId::derived([b"c".as_slice()]), &events);
+        waits.unanswered(Duration::from_secs(25));
+        waits.answered();
+        drop(waits);
+        assert!(heard.try_recv().is_ok());
+        for _ in 0..3 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(drained(&mut heard), []);
     }
 }
