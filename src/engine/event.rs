@@ -22,7 +22,7 @@ mod report;
 mod standing;
 mod wait;
 pub use report::{BatchReport, Write};
-pub use standing::{Standing, Told};
+pub use standing::{Standing, WaitTold};
 pub use wait::Wait;
 
 #[derive(Debug, Clone)]
@@ -39,7 +39,7 @@ pub enum Event {
         total: usize,
     },
     /// A running command waits on `wait`, for at most `lasts` from now.
-    /// Told at most a few times a second per command.
+    /// WaitTold at most a few times a second per command.
     Waiting {
         id: CommandId,
         wait: Wait,

@@ -32,7 +32,7 @@ pub use command::{ActionRef, Change, Command, CommandId, DataActionChange, Item}
 pub use context::EngineConfig;
 pub use event::{
     AttributeCallback, BatchReport, Connection, Entities, Event, Finished, Link, Outcome, Recovery, RuleBook,
-    STALE_AFTER, Snapshot, Stale, Standing, Table, Told, Wait, Write,
+    STALE_AFTER, Snapshot, Stale, Standing, Table, Wait, WaitTold, Write,
 };
 /// A read tried again over the tenant's passing trouble, as the flows read.
 pub(crate) use flows::again;

@@ -152,14 +152,14 @@ impl Waits {
     /// as it makes room, unless a wait of that kind is told first.
     fn over(&self, told: &mut Last, last: Option<Told>) {
         let Some(Told { wait, .. }) = last else { return };
-        if !told.owed.is_empty() {
-            // Behind what is owed already, so the console hears in order.
-            told.owed.push(wait);
-            return;
-        }
-        let Err(mpsc::error::TrySendError::Full(_)) = self.events.try_send(over(&self.id, wait.clone()))
-        else {
-            return;
+        // Behind what is owed already, so that the console hears in order.
+        let wait = if told.owed.is_empty() {
+            match self.events.try_send(over(&self.id, wait)) {
+                Err(mpsc::error::TrySendError::Full(Event::Waiting { wait, .. })) => wait,
+                _ => return,
+            }
+        } else {
+            wait
         };
         told.owed.push(wait);
         if !told.paying {

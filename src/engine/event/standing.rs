@@ -8,7 +8,7 @@ use std::mem::discriminant;
 
 /// A wait told by `by`, in effect until `ends` on the reader's clock.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Told<By, At> {
+pub struct WaitTold<By, At> {
     pub wait: Wait,
     pub ends: At,
     /// Who told it: for the console, a group's member or the change itself.
@@ -20,7 +20,7 @@ pub struct Told<By, At> {
 /// holds at most three here.
 #[derive(Debug, Clone)]
 pub struct Standing<By, At> {
-    told: Vec<Told<By, At>>,
+    told: Vec<WaitTold<By, At>>,
 }
 
 impl<By, At> Default for Standing<By, At> {
@@ -34,7 +34,7 @@ impl<By: PartialEq, At: Ord + Copy> Standing<By, At> {
     /// its kind `by` told before, and any wait over by `now` is let go.
     pub fn told(&mut self, by: By, wait: Wait, ends: At, now: At) {
         self.told.retain(|t| t.ends > now && !(t.by == by && discriminant(&t.wait) == discriminant(&wait)));
-        self.told.push(Told { wait, ends, by });
+        self.told.push(WaitTold { wait, ends, by });
     }
 
     /// `by` says `wait` is over; whether it was standing. A wait of its
@@ -53,7 +53,7 @@ impl<By: PartialEq, At: Ord + Copy> Standing<By, At> {
     }
 
     /// The newest wait still in effect at `now`.
-    pub fn shown(&self, now: At) -> Option<&Told<By, At>> {
+    pub fn shown(&self, now: At) -> Option<&WaitTold<By, At>> {
         self.told.iter().rev().find(|t| t.ends > now)
     }
 

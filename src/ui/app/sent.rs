@@ -6,7 +6,7 @@
 
 use super::pending::Pending;
 use crate::engine::audit::Target;
-use crate::engine::{BatchReport, CommandId, Outcome, Standing, Told, Wait, Write};
+use crate::engine::{BatchReport, CommandId, Outcome, Standing, Wait, WaitTold, Write};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
@@ -23,7 +23,7 @@ pub struct Progress {
 /// What the engine said a change waits on, the command that told it (a
 /// group's member, or the change itself), and when the wait is over on the
 /// console's clock ([`Clock::mono`](super::clock::Clock)).
-pub type Waiting = Told<CommandId, Duration>;
+pub type Waiting = WaitTold<CommandId, Duration>;
 
 /// The changes sent and not finished, by command id (a group's own id for
 /// commands sent together).
@@ -361,7 +361,7 @@ mod tests {
         assert_eq!(shown(&sent), Some(retrying(3)), "not the wait shown");
         sent.waiting(id("m2"), retrying(3), Duration::ZERO, now);
         assert_eq!(shown(&sent), None, "over, as its teller said");
-        // Told again, and its word that the wait is over never comes.
+        // WaitTold again, and its word that the wait is over never comes.
         sent.waiting(id("m2"), retrying(2), lasts, now);
         assert!(sent.member_finished(&id("g"), &id("m2"), None, &Outcome::applied("ok")).is_some());
         assert_eq!(shown(&sent), None, "a member's own wait ends with it");
