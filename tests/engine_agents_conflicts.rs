@@ -7,10 +7,12 @@ mod engine_support;
 
 use axum::http::{Method, StatusCode};
 use cxone_console::domain::agent_status::{AgentStatus, AgentStatusDraft};
+use cxone_console::engine::audit::RecordKind;
 use cxone_console::engine::{Change, CommandId, Item, Outcome};
 use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
 use engine_support::Rig;
 use engine_support::proxy::{Route, routed};
+use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -27,6 +29,8 @@ enum OnPut {
     ProfileEdited,
     /// Every PUT is answered 409 by the proxy, the tenant unchanged.
     Refused,
+    /// Every PUT lands, and the tenant's answer says the agent is Available.
+    AnsweredAvailable,
 }
 
 /// An engine behind a proxy doing `on_put`, going again after at most
@@ -43,6 +47,7 @@ async fn rig(on_put: OnPut, retries: u32) -> (Rig, Arc<AtomicUsize>) {
         let first = seen.fetch_add(1, Ordering::SeqCst) == 0;
         match on_put {
             OnPut::Refused => Route::Refuse(StatusCode::CONFLICT),
+            OnPut::AnsweredAvailable => Route::Rewrite(|answer| answer["status"] = "Available".into()),
             OnPut::TakesACall if first => {
                 tenant.edit_user_elsewhere(AGENT, Some((AgentStatus::Busy, None))).expect("the agent");
                 Route::Pass
@@ -58,10 +63,15 @@ async fn rig(on_put: OnPut, retries: u32) -> (Rig, Arc<AtomicUsize>) {
 }
 
 async fn to_break(rig: &mut Rig) -> Outcome {
+    to_break_respecting(rig, true).await
+}
+
+async fn to_break_respecting(rig: &mut Rig, respect_wrap_up: bool) -> Outcome {
     let draft = AgentStatusDraft {
         user_id: AGENT.into(),
         status: "Break".into(),
         pause_reason: "Queue Full".into(),
+        respect_wrap_up,
         ..Default::default()
     };
     let id = CommandId::random().item(0);
@@ -111,8 +121,42 @@ async fn a_refusal_with_the_agent_unchanged_is_reported_as_the_tenants_not_retri
         assert!(matches!(outcome, Outcome::Conflict { .. }), "{outcome:?}");
         let text = outcome.text();
         assert!(text.contains("refused the change (409") && text.contains("had not changed"), "{text}");
+        assert!(text.contains("concurrent status changes or a wrap-up blocked it"), "{text}");
         assert!(!text.contains("stale"), "{text}");
         assert_eq!(puts.load(Ordering::SeqCst), 1, "sent once");
         rig.stop().await;
     }
+}
+
+/// A change that did not ask to respect wrap-up cannot have been blocked by
+/// one: the refusal names only the limit on concurrent changes.
+#[tokio::test]
+async fn a_refusal_of_a_change_not_respecting_wrap_up_does_not_blame_a_wrap_up() {
+    let (mut rig, _) = rig(OnPut::Refused, 3).await;
+    let outcome = to_break_respecting(&mut rig, false).await;
+    assert!(matches!(outcome, Outcome::Conflict { .. }), "{outcome:?}");
+    let text = outcome.text();
+    assert!(text.contains("a limit on concurrent status changes blocked it"), "{text}");
+    assert!(!text.contains("wrap-up"), "{text}");
+    rig.stop().await;
+}
+
+/// The tenant took the write but answers with another status: the outcome,
+/// its record and the WFM webhook say what the tenant answered (document
+/// 003's `result.get("status", …)`), and the outcome names what was asked.
+#[tokio::test]
+async fn the_status_the_tenant_answers_is_the_one_recorded_and_announced() {
+    let (mut rig, _) = rig(OnPut::AnsweredAvailable, 3).await;
+    let outcome = to_break(&mut rig).await;
+    assert!(outcome.is_applied(), "{outcome:?}");
+    let text = outcome.text();
+    assert!(text.contains("is now Available (the change asked for Break (Queue Full))"), "{text}");
+    let records = rig.audit_records();
+    let ended = records.iter().rfind(|r| r.entry.kind == RecordKind::Outcome).expect("an outcome");
+    let after = ended.entry.after.as_ref().expect("the state after");
+    assert_eq!((&after["status"], &after["pauseReason"]), (&json!("Available"), &json!(null)), "{after}");
+    assert_eq!(after["compliance"]["wrapUpVerified"], "passed", "{after}");
+    let delivery = rig.sink_holds("wfm", 1).await.remove(0);
+    assert_eq!(delivery.body["status"], "Available", "{}", delivery.body);
+    rig.stop().await;
 }

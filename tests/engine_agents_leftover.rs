@@ -69,6 +69,8 @@ async fn a_write_read_back_under_a_reason_left_behind_is_landed_for_the_flow_and
     let ended = records.iter().find(|r| r.entry.kind == RecordKind::Outcome).expect("an outcome");
     let after = ended.entry.after.as_ref().expect("the state after");
     assert_eq!((&after["status"], &after["pauseReason"]), (&json!("Training"), &json!(null)));
+    // The tenant took the write asked to respect wrap-up: no wrap-up stopped it.
+    assert_eq!(after["compliance"]["wrapUpVerified"], "passed", "{after}");
     let (sandbox, _) = rig.stop().await;
     let held = sandbox.state().tenant.user(AGENT).expect("the agent").value;
     assert_eq!((held.status, held.pause_reason.as_deref()), (AgentStatus::Training, Some(LEFT)));

@@ -79,6 +79,10 @@ pub enum Route {
     /// Sends it on after the time given, then the tenant's answer back, as
     /// a tenant slow to answer.
     Late(Duration),
+    /// Sends it on, then answers the tenant's status and headers with its
+    /// JSON body changed by the function, as a tenant that answers a write
+    /// with a state other than the one asked for.
+    Rewrite(fn(&mut serde_json::Value)),
 }
 
 type Router = Box<dyn Fn(&Method, &str) -> Route + Send + Sync>;
@@ -118,5 +122,14 @@ async fn route_one(State(proxy): State<Arc<Routed>>, request: Request) -> Respon
             tokio::time::sleep(after).await;
             forward::pass(&proxy.http, &proxy.upstream, &parts, body).await
         }
+        Route::Rewrite(change) => match forward::ask(&proxy.http, &proxy.upstream, &parts, body).await {
+            Some(answer) => {
+                let mut json: serde_json::Value =
+                    serde_json::from_slice(&answer.body).expect("a JSON answer");
+                change(&mut json);
+                answer.respond_with(axum::body::Body::from(json.to_string()))
+            }
+            None => StatusCode::BAD_GATEWAY.into_response(),
+        },
     }
 }

@@ -254,8 +254,8 @@ impl Tenant {
             && change.flags.respect_wrap_up
         {
             return Err(Failure::conflict(format!(
-                "user {id} is in wrap-up until {}; the change waits until then (respectWrapUp is true; \
-                 send false to end the wrap-up now)",
+                "user {id} is in wrap-up until {}; the change is refused until then (respectWrapUp is \
+                 true; send false to end the wrap-up now)",
                 w.until
             )));
         }

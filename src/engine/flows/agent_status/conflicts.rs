@@ -50,7 +50,7 @@ impl Flow<'_> {
             return Some(refusal);
         }
         if user.etag == again.etag {
-            return Some(conflict(unexplained(again, error)));
+            return Some(conflict(unexplained(again, error, change.flags.respect_wrap_up)));
         }
         (!conflicts.refused()).then(|| {
             conflict(format!(
@@ -69,17 +69,23 @@ fn conflict(reason: String) -> Ending {
 
 /// A 409 on a tag that had not moved, the agent's status as it was: the
 /// tenant's reason, in its words (document 003: a limit on concurrent status
-/// changes, or a wrap-up).
-fn unexplained(user: &User, error: &ApiError) -> String {
+/// changes, or a wrap-up; only a change that asked to respect wrap-up can be
+/// blocked by one).
+fn unexplained(user: &User, error: &ApiError, respects_wrap_up: bool) -> String {
     let said = match &error.kind {
         ApiErrorKind::Conflict { message, .. } if !message.trim().is_empty() => {
             format!(": {}", message.trim())
         }
         _ => String::new(),
     };
+    let blocked_by = if respects_wrap_up {
+        "a limit on concurrent status changes or a wrap-up"
+    } else {
+        "a limit on concurrent status changes"
+    };
     format!(
-        "the tenant refused the change (409{said}) though agent {} had not changed and is still {}: a limit on \
-         concurrent status changes or a wrap-up blocked it. Try again shortly",
+        "the tenant refused the change (409{said}) though agent {} had not changed and is still {}: {blocked_by} \
+         blocked it. Try again shortly",
         user.named(),
         holding(user)
     )

@@ -14,7 +14,8 @@ use crate::api::model::{User, UserStatus};
 use crate::api::{ApiError, CallInfo, IdempotencyKey, Reply};
 use crate::domain::Timestamp;
 use crate::domain::agent_status::{
-    AgentStatusChange, AgentStatusDraft, PauseReasons, ends_as_one, role_fit, shift_fit, with_reason,
+    AgentStatusChange, AgentStatusDraft, PauseReasons, ends_as_one, held_reason, role_fit, shift_fit,
+    with_reason,
 };
 use crate::engine::SkipKey;
 use crate::engine::audit::{Target, TargetKind};
@@ -207,9 +208,8 @@ impl Flow<'_> {
                 .await;
             let error = match written {
                 Ok(reply) => {
-                    self.compliance.accepted(change);
-                    let after = agent_state(&reply.value.status, reply.value.pause_reason.as_deref());
-                    return self.applied(change, &user, after, reply.call, "");
+                    let now = (&reply.value.status, reply.value.pause_reason.as_deref());
+                    return self.applied(change, &user, now, reply.call, "");
                 }
                 Err(e) => e,
             };
@@ -234,7 +234,7 @@ impl Flow<'_> {
 
     /// A write still unsettled after its extra tries is read back: the agent
     /// holding the status settles it as applied.
-    async fn read_back(&self, change: &AgentStatusChange, before: &User, error: &ApiError) -> Ending {
+    async fn read_back(&mut self, change: &AgentStatusChange, before: &User, error: &ApiError) -> Ending {
         if !unsettled(error) {
             return Ending::error(error);
         }
@@ -247,31 +247,38 @@ impl Flow<'_> {
         match self.read(change).await {
             // What the read cannot show (a wrap-up code, the flags) is taken
             // as landed with the rest, which was not so before.
-            Ok(now) if now.value.shows(change, Timestamp::now()) => {
-                let after = agent_state(&now.value.status, now.value.pause_reason.as_deref());
-                self.applied(change, before, after, (*error.call).clone(), " (confirmed by reading it back)")
+            Ok(read) if read.value.shows(change, Timestamp::now()) => {
+                let now = (&read.value.status, read.value.pause_reason.as_deref());
+                self.applied(change, before, now, (*error.call).clone(), " (confirmed by reading it back)")
             }
             Ok(_) => Ending::error(&not_landed(error)),
             Err(_) => Ending::error(error),
         }
     }
 
+    /// The tenant took `change` (its answer, or a read since, shows `now`):
+    /// a wrap-up it was asked to respect did not stop it. What the record,
+    /// the summary and the WFM webhook say the agent is comes from the
+    /// tenant, as document 003's `result.get("status", …)` has it; a status
+    /// other than the one asked for is said beside it.
     fn applied(
-        &self,
+        &mut self,
         change: &AgentStatusChange,
         before: &User,
-        after: Value,
+        (status, reason): (&UserStatus, Option<&str>),
         call: CallInfo,
         how: &str,
     ) -> Ending {
+        self.compliance.accepted(change);
         let latency_ms = self.started.elapsed().as_secs_f64() * 1000.0;
         let write_ms = call.latency.as_secs_f64() * 1000.0;
-        let summary =
-            format!("agent {} is now {}{how}; was {}", before.named(), described(change), holding(before));
+        let (is, asked) = (with_reason(status, held_reason(status.known(), reason)), described(change));
+        let asked = if is == asked { String::new() } else { format!(" (the change asked for {asked})") };
+        let summary = format!("agent {} is now {is}{asked}{how}; was {}", before.named(), holding(before));
         let webhook =
-            announcements::agent_status(change.user_id.as_str(), change.status.as_str(), Some(latency_ms));
+            announcements::agent_status(change.user_id.as_str(), &status.to_string(), Some(latency_ms));
         Ending {
-            after: Some(with_unseen(change, after)),
+            after: Some(with_unseen(change, agent_state(status, reason))),
             webhook: Some(webhook),
             write_ms: Some(write_ms),
             ..Ending::new(Outcome::applied(summary)).call(call)
