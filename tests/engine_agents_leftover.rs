@@ -1,7 +1,8 @@
-//! A pause reason the tenant leaves behind on an agent who is no longer on
-//! a Break (document 003: only a Break takes a reason). The agent does not
-//! hold it: a change to the status they are in is already held, and a
-//! write read back under one is taken as landed, as start-up reads it.
+//! Pause reasons as a tenant may keep them. One left behind on an agent
+//! who is no longer on a Break (document 003: only a Break takes a reason)
+//! is not the agent's: a change to the status they are in is already held,
+//! and a write read back under one is taken as landed, as start-up reads
+//! it. A tenant that publishes no list has the document's five.
 
 mod engine_support;
 mod recovery_support;
@@ -26,6 +27,37 @@ async fn to(rig: &mut Rig, status: &str) -> Outcome {
     let draft = AgentStatusDraft { user_id: AGENT.into(), status: status.into(), ..Default::default() };
     let id = CommandId::random().item(0);
     rig.outcome(Change::AgentStatus(vec![Item::new(id, draft)])).await
+}
+
+/// A tenant with only document 003's endpoints answers 404 for the list of
+/// pause reasons: a Break for one of the document's is sent and lands, and
+/// a reason outside them is refused, naming them, before anything is sent.
+#[tokio::test]
+async fn a_tenant_that_publishes_no_pause_reasons_has_the_documents_five() {
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox binds 127.0.0.1:0");
+    let route = |method: &Method, path: &str| match (method, path) {
+        (&Method::GET, "/api/v2/pause-reasons") => Route::Refuse(StatusCode::NOT_FOUND),
+        _ => Route::Pass,
+    };
+    let mut rig = routed(sandbox, route, |_| {}).await;
+    let on_break = |reason: &str| AgentStatusDraft {
+        user_id: AGENT.into(),
+        status: "Break".into(),
+        pause_reason: reason.into(),
+        ..Default::default()
+    };
+    let outcome = rig
+        .outcome(Change::AgentStatus(vec![Item::new(CommandId::random().item(0), on_break("Coffee"))]))
+        .await;
+    assert!(matches!(&outcome, Outcome::Rejected { .. }), "{outcome:?}");
+    assert!(outcome.text().contains("Coffee") && outcome.text().contains("Queue Full"), "{outcome}");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 0, "nothing was sent");
+    let outcome = rig
+        .outcome(Change::AgentStatus(vec![Item::new(CommandId::random().item(0), on_break("Queue Full"))]))
+        .await;
+    assert!(outcome.is_applied(), "{outcome:?}");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 1);
+    rig.stop().await;
 }
 
 /// An Available agent with a reason left behind already holds Available:
