@@ -78,7 +78,7 @@ fn show_gives_the_effective_settings_as_toml() {
     assert_eq!(table["operator"].as_str(), Some("jdoe"));
     assert_eq!(table["profile"].as_str(), Some("sandbox"));
     assert_eq!(table["engine"]["batch_concurrency"].as_integer(), Some(16));
-    assert_eq!(table["engine"]["conflict_retries"].as_integer(), Some(3), "defaults are filled in");
+    assert_eq!(table["engine"]["conflict_retries"].as_integer(), Some(2), "defaults are filled in");
     assert_eq!(table["profiles"]["sandbox"]["kind"].as_str(), Some("sandbox"));
     assert_eq!(table["profiles"]["sandbox"]["faults"].as_str(), Some("none"));
     assert!(table["webhooks"].get("crm").is_none(), "an unset target stays unset: {shown}");

@@ -38,8 +38,9 @@ impl Default for EngineSettings {
             // Document 001 recommends at most 10 requests a second per campaign.
             campaign_rate: 10.0,
             batch_concurrency: 8,
-            // Document 000 refetches the tag and retries a 409 three times.
-            conflict_retries: 3,
+            // Document 000 writes at most three times (`max_retries = 3`
+            // attempts): the first, and two after refetching on a 409.
+            conflict_retries: 2,
             refresh: Duration::from_secs(5),
             retry: RetrySettings::default(),
         }

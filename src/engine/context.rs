@@ -61,7 +61,7 @@ impl EngineConfig {
             campaign_rate: Some(10.0),
             batch_concurrency: 8,
             commands_at_once: 16,
-            conflict_retries: 3,
+            conflict_retries: 2,
             refresh_every: Duration::from_secs(5),
             audit_path: data_dir.join("audit.jsonl"),
             outbox_path: data_dir.join("outbox.jsonl"),
