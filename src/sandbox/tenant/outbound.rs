@@ -97,6 +97,16 @@ impl Record for Contact {
 }
 
 impl Contact {
+    /// Whether `change`, its outcome already held, sets anything else.
+    fn would_change(&self, change: &ContactDisposition) -> bool {
+        let notes = change.notes.as_deref().unwrap_or_default();
+        let fields = change.custom_fields.iter().flatten();
+        self.agent_id.as_deref() != Some(change.agent_id.as_str())
+            || self.notes != notes
+            || fields.into_iter().any(|(key, value)| self.custom_fields.get(key) != Some(value))
+            || self.disposition_timestamp.as_ref() != Some(&change.disposition_timestamp)
+    }
+
     pub fn etag(&self) -> ETag {
         ETag::of(CONTACT, &format!("{}/{}", self.campaign_id, self.id), self.meta.version)
     }
@@ -225,8 +235,10 @@ impl Tenant {
     }
 
     /// `PATCH /api/v1/outbound/campaigns/{cid}/contacts/{id}`: sets the
-    /// outcome of a contact the dialer does not hold. The same outcome again
-    /// changes nothing and is counted as a repeat.
+    /// outcome of a contact the dialer does not hold. A body that would leave
+    /// the contact as it is (the same request again) changes nothing and is
+    /// counted as a repeat; the same outcome with other notes, fields, agent
+    /// or time stores those, so a 200 always means the body is held.
     pub fn set_contact_outcome(
         &self,
         cid: &str,
@@ -255,11 +267,11 @@ impl Tenant {
                         "contact {id} is {state}: the dialer holds it; set its outcome when the call has ended"
                     )));
                 }
-                Err(SkipReason::Unchanged | SkipReason::Duplicate) => {
+                Err(SkipReason::Unchanged | SkipReason::Duplicate) if !current.would_change(&change) => {
                     self.stats.write_repeated(Resource::ContactDisposition);
                     return Ok(current.tagged());
                 }
-                Ok(()) => {}
+                Err(SkipReason::Unchanged | SkipReason::Duplicate) | Ok(()) => {}
             }
             let updated = c.contacts.edit(id, |k| {
                 k.state = DialerState::Completed;

@@ -40,6 +40,20 @@ async fn document_001_batch_sets_each_outcome_once() {
     let again = h.send(Method::PATCH, &contact_path(id), Some(&patch_body("INTERESTED")), &[]).await;
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(h.writes(Resource::ContactDisposition), (3, 1));
+
+    // The same outcome with other notes and fields: a 200 holds them.
+    let mut more = patch_body("INTERESTED");
+    more["notes"] = json!("customer asked for Spanish");
+    more["customFields"] = json!({ "lang": "es" });
+    let r = h.send(Method::PATCH, &contact_path(id), Some(&more), &[]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let held = h.get(&contact_path(id)).await.body;
+    assert_eq!(
+        (&held["notes"], &held["customFields"]["lang"]),
+        (&json!("customer asked for Spanish"), &json!("es"))
+    );
+    assert_eq!(held["customFields"]["lead_score"], 85, "fields not sent are kept");
+    assert_eq!(h.writes(Resource::ContactDisposition), (4, 1), "a write, not a repeat");
 }
 
 #[tokio::test]
