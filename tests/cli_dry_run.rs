@@ -8,6 +8,7 @@ use cli_support::{
     Home, desk_less, example, examples, outcomes, secrets, tenant_config, test_tenant, write, writes,
 };
 use cxone_console::domain::contact_disposition::DialerState;
+use serde_json::json;
 use std::time::Duration;
 
 const CAMPAIGN: &str = "a1b2c3d4-e5f6-7890-g1h2-i3j4k5l6m7n8";
@@ -42,6 +43,10 @@ async fn a_dry_run_holds_each_line_to_its_target_and_writes_nothing() {
         "{\"op\":\"interaction_disposition\",\"interaction_id\":\"a1b2c3d4-e5f6-7890-abcd-ef1234567890\",\"code\":\"101\",\"description\":\"Issue Resolved\",\"agent_id\":\"agent_xyz_123\"}".into(),
         "{\"op\":\"attributes\",\"interaction_id\":\"8f7a9b2c-1d3e-4f5a-9c8b-7e6d5f4a3b2c\",\"key\":\"customer_segment\",\"value\":\"enterprise\"}".into(),
         "{\"op\":\"data_action.new_version\",\"name\":\"VipLookup\",\"version\":\"2.0.0\"}".into(),
+        // As the run has it (document 001), a line skipped leaves its contact
+        // to the next line for it, which is checked on its own.
+        contact("333333333333", "CALLBACK_LATER"),
+        contact("222222222222", "BUSY"),
     ];
     let file = write(&home, "changes.jsonl", &lines.join("\n"));
     let before = tenant.stats().requests;
@@ -63,6 +68,8 @@ async fn a_dry_run_holds_each_line_to_its_target_and_writes_nothing() {
             "would_apply",
             "would_apply",
             "would_reject", // not a newer version
+            "would_apply",  // the line before for it was skipped
+            "would_skip",   // the dialer still holds it
         ]
     );
     let line = |n: usize| &report["lines"][n];
@@ -89,7 +96,11 @@ async fn a_dry_run_holds_each_line_to_its_target_and_writes_nothing() {
         "{}",
         line(10)
     );
-    assert_eq!(report["totals"]["would_apply"], 4);
+    assert_eq!(
+        (&line(11)["after"]["outcomeCode"], &line(12)["key"]),
+        (&json!("CALLBACK_LATER"), &json!("dialer_state"))
+    );
+    assert_eq!(report["totals"]["would_apply"], 5);
 
     assert!(tenant.stats().requests > before, "targets were read");
     assert_eq!(writes(&tenant), 0, "and nothing was written");

@@ -9,6 +9,7 @@ use cxone_console::domain::contact_disposition::{ContactDispositionDraft, Dialer
 use cxone_console::domain::{CampaignId, ContactId};
 use cxone_console::engine::audit::{AuditRecord, RecordKind};
 use cxone_console::engine::{Command, CommandId, Event, Outcome};
+use cxone_console::sandbox::tenant::ContactDispositionBody;
 use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
 use cxone_console::signing::Verdict;
 use engine_support::Rig;
@@ -131,6 +132,64 @@ async fn the_documents_three_contacts_are_applied_once_each_and_reach_the_crm() 
     assert!(said.starts_with(&named) && said.contains("(was NO_ANSWER)"), "{said}");
     let campaign = rig.sandbox.state().tenant.campaign(CAMPAIGN).expect("the pinned campaign").value.name;
     assert!(said.ends_with(&format!("in campaign {campaign} ({CAMPAIGN})")), "named, with its id: {said}");
+    rig.stop().await;
+}
+
+/// Document 001 adds a contact to its processed set only once it passed its
+/// checks: an entry skipped for its dialer state or an outcome the contact
+/// has leaves the contact to the next entry for it, which is checked on its
+/// own, while one whose write went makes the next a duplicate. Each entry
+/// waits for the one before it, so two for a contact never race.
+#[tokio::test]
+async fn a_later_entry_for_a_contact_is_a_duplicate_only_of_one_that_was_sent() {
+    let mut rig = Rig::quiet().await;
+    let fresh = pending_contacts(&rig.sandbox, CAMPAIGN, 3).await;
+    let tenant = std::sync::Arc::clone(&rig.sandbox.state().tenant);
+    tenant.set_contact_state(CAMPAIGN, &fresh[1], DialerState::Dialing).unwrap();
+    let (ids, change) = batch(vec![
+        // Has no outcome yet: BUSY is applied, then INTERESTED is its duplicate.
+        draft(CAMPAIGN, &fresh[0], "BUSY"),
+        // The dialer holds it: each entry is skipped for that, on its own.
+        draft(CAMPAIGN, &fresh[1], "BUSY"),
+        draft(CAMPAIGN, &fresh[0], "INTERESTED"),
+        draft(CAMPAIGN, &fresh[1], "INTERESTED"),
+        // Set to BUSY below: the first is unchanged, the second is sent.
+        draft(CAMPAIGN, &fresh[2], "BUSY"),
+        draft(CAMPAIGN, &fresh[2], "INTERESTED"),
+        draft(CAMPAIGN, &fresh[2], "CALLBACK_LATER"),
+    ]);
+    // Set elsewhere (this session would not send a contact it applied to).
+    let busy = ContactDispositionBody {
+        outcome_code: "BUSY".into(),
+        agent_id: AGENT.into(),
+        disposition_timestamp: "2026-11-21T10:00:00Z".into(),
+        ..Default::default()
+    };
+    tenant.set_contact_outcome(CAMPAIGN, &fresh[2], None, &busy).expect("set elsewhere");
+
+    let report = batch_report(rig.run(change).await);
+    let seen = outcomes(&rig);
+    let kind = |i: usize| match &seen[&ids[i]] {
+        Outcome::Skipped { key, .. } => key.as_str().to_string(),
+        other => other.kind().as_str().to_string(),
+    };
+    let kinds: Vec<String> = (0..ids.len()).map(kind).collect();
+    assert_eq!(
+        kinds,
+        ["applied", "dialer_state", "duplicate", "dialer_state", "unchanged", "applied", "duplicate"],
+        "{seen:?}"
+    );
+    assert!(
+        seen[&ids[2]].text().contains("earlier in this batch") && seen[&ids[2]].text().contains("applied")
+    );
+    assert_eq!((report.total(), report.successful()), (7, 2), "{report:?}");
+    let held = |id: &str| {
+        let contact = tenant.contact(CAMPAIGN, id).expect("the contact").value;
+        contact.outcome_code
+    };
+    assert_eq!(held(&fresh[0]).as_deref(), Some("BUSY"), "the first entry's, not overwritten");
+    assert_eq!(held(&fresh[2]).as_deref(), Some("INTERESTED"), "the entry after the unchanged one");
+    assert_eq!(rig.sandbox.stats().total_repeated(), 0);
     rig.stop().await;
 }
 

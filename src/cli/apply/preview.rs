@@ -43,19 +43,12 @@ pub(crate) async fn preview(
     now: Timestamp,
     progress: &mut Progress,
 ) -> Result<Vec<LineReport>, ApiError> {
-    let mut contacts = ContactCache::read(client, batch).await?;
+    let mut contacts = ContactCache::read(client, batch, done_before).await?;
     let mut targets = Targets::new(client);
     let mut reports = Vec::with_capacity(batch.lines.len());
     for (index, line) in batch.lines.iter().enumerate() {
         let report = match &line.entry {
-            _ if done_before.contains(&index) => {
-                if let Entry::ContactDisposition(draft) = &line.entry {
-                    // As the run does: a later line for its contact is the
-                    // duplicate it was when this one was applied.
-                    contacts.take(draft);
-                }
-                Ok(earlier_run(line))
-            }
+            _ if done_before.contains(&index) => Ok(earlier_run(line)),
             Entry::InteractionDisposition { interaction_id, dispositions } => {
                 interaction(&mut targets, line, interaction_id, dispositions, now).await
             }
@@ -256,20 +249,28 @@ fn contact_after(wanted: &OutcomeCode, draft: &ContactDispositionDraft) -> Value
 struct ContactCache {
     listed: HashMap<(String, String), Contact>,
     listed_campaigns: HashSet<String>,
-    /// Contacts an earlier line of the file already dispositions.
-    seen: HashSet<(String, String)>,
+    /// Contacts a line of the file takes: an earlier line would write its
+    /// outcome, or an earlier run applied one of the file's lines to it.
+    /// As the run has it, a line skipped (the dialer holds the contact, it
+    /// has the outcome already) or refused at its read leaves the contact to
+    /// the next line for it, and a re-run sends no other line for a contact
+    /// that run applied a line to.
+    taken: HashSet<(String, String)>,
 }
 
 impl ContactCache {
-    async fn read(client: &Client, batch: &Batch) -> Result<Self, ApiError> {
+    async fn read(client: &Client, batch: &Batch, done_before: &HashSet<usize>) -> Result<Self, ApiError> {
         let mut per_campaign: HashMap<&str, usize> = HashMap::new();
-        for line in &batch.lines {
+        let mut taken = HashSet::new();
+        for (index, line) in batch.lines.iter().enumerate() {
             if let Entry::ContactDisposition(d) = &line.entry {
                 *per_campaign.entry(d.campaign_id.trim()).or_default() += 1;
+                if done_before.contains(&index) {
+                    taken.insert(contact_key(d));
+                }
             }
         }
-        let mut cache =
-            Self { listed: HashMap::new(), listed_campaigns: HashSet::new(), seen: HashSet::new() };
+        let mut cache = Self { listed: HashMap::new(), listed_campaigns: HashSet::new(), taken };
         for (campaign, _) in per_campaign.into_iter().filter(|(_, lines)| *lines >= LIST_FROM) {
             let Ok(id) = CampaignId::parse(campaign) else { continue };
             let mut query = ListQuery::<ContactFilter>::new().top(MAX_TOP);
@@ -289,14 +290,9 @@ impl ContactCache {
         Ok(cache)
     }
 
-    /// Whether `draft`'s contact was free: no earlier line takes it.
-    fn take(&mut self, draft: &ContactDispositionDraft) -> bool {
-        self.seen.insert(contact_key(draft))
-    }
-
     async fn preview(&mut self, client: &Client, line: &Line, draft: &ContactDispositionDraft) -> Previewed {
         let key = contact_key(draft);
-        if !self.take(draft) {
+        if self.taken.contains(&key) {
             let mut report = LineReport::new(line, Verdict::WouldSkip, SkipReason::Duplicate.to_string());
             report.key = Some(SkipKey::Duplicate);
             return Ok(report);
@@ -327,7 +323,10 @@ impl ContactCache {
         let before = json!({"state": contact.state.as_str(), "outcomeCode": contact.outcome_code});
         let after = contact_after(&wanted, draft);
         let report = match check_contact(&contact.state, contact.outcome_code.as_deref(), &wanted) {
-            Ok(()) => LineReport::new(line, Verdict::WouldApply, "would set the contact's outcome"),
+            Ok(()) => {
+                self.taken.insert(key);
+                LineReport::new(line, Verdict::WouldApply, "would set the contact's outcome")
+            }
             Err(skip) => {
                 let mut report = LineReport::new(line, Verdict::WouldSkip, skip.to_string());
                 report.key = Some(SkipKey::from(&skip));

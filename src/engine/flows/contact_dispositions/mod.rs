@@ -8,6 +8,7 @@
 //! request paced by its campaign's rate; each contact is read first, so one
 //! the dialer holds or that already has the outcome is left alone.
 
+mod behind;
 mod paced;
 mod places;
 mod plan;
@@ -24,6 +25,7 @@ use crate::engine::context::Ctx;
 use crate::engine::event::{Event, Finished, Outcome, Write};
 use crate::engine::tally::{Count, Tally};
 use crate::engine::waits::Waits;
+use behind::{After, Behind};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use places::Places;
@@ -47,8 +49,9 @@ pub(crate) async fn run(
     let mut batch = Batch { ctx, id, total: items.len(), tally };
     let at_once = ctx.config.batch_concurrency.clamp(1, MAX_BATCH);
     plan::warm(ctx, &items, at_once, cancel).await;
-    let mut planner = Planner::new(ctx, id, tally);
+    let mut planner = Planner::new(ctx, id, tally, &items);
     let mut ready = Vec::new();
+    let mut behind = Behind::default();
     for item in items {
         // Cancelled while the entries were checked: the rest never start.
         let planned = if cancel.is_cancelled() {
@@ -57,7 +60,11 @@ pub(crate) async fn run(
             planner.plan(item).await
         };
         match planned {
-            Plan::Ready(contact) => ready.push(contact),
+            Plan::Ready(contact) => {
+                behind.hold(contact.trail.item().clone(), contact.claim());
+                ready.push(contact);
+            }
+            Plan::Behind(contact) => behind.queue(contact),
             Plan::Done(done) => batch.record(done).await,
         }
     }
@@ -71,14 +78,14 @@ pub(crate) async fn run(
     // they ended included.
     let places = Places::new(at_once);
     let under_way = at_once * CONTACTS_PER_PLACE;
-    let mut ready = in_turns(ready).into_iter();
+    let mut ready = VecDeque::from(in_turns(ready));
     let mut asking = FuturesUnordered::new();
     let mut settling = FuturesUnordered::new();
     loop {
         // Once cancelled, the contacts not under way end at once, each with
         // its record that it was not started, rather than as places free.
         while (asking.len() + settling.len() < under_way || cancel.is_cancelled())
-            && let Some(contact) = ready.next()
+            && let Some(contact) = ready.pop_front()
         {
             asking.push(worker::ask(ctx, &client, &places, contact, (cancel, waits)));
         }
@@ -87,8 +94,14 @@ pub(crate) async fn run(
         }
         tokio::select! {
             Some(answered) = asking.next(), if !asking.is_empty() => settling.push(answered.settle()),
-            Some(done) = settling.next(), if !settling.is_empty() => batch.record(done).await,
-            () = cancel.cancelled(), if ready.len() > 0 => {}
+            Some(done) = settling.next(), if !settling.is_empty() => {
+                let after = behind.ended(&done);
+                batch.record(done).await;
+                if let Some(next) = batch.after(after, &planner, &mut behind).await {
+                    ready.push_back(next);
+                }
+            }
+            () = cancel.cancelled(), if !ready.is_empty() => {}
         }
     }
     let mut report = tally.report();
@@ -141,6 +154,44 @@ struct Batch<'a> {
 }
 
 impl Batch<'_> {
+    /// Settles what waited behind an entry that ended (see `behind`): the
+    /// next entry for its contact, once it takes the contact, to be sent;
+    /// or each entry waiting, as a duplicate of the one that ended.
+    async fn after<'a>(
+        &mut self,
+        mut after: After<'a>,
+        planner: &Planner<'a>,
+        behind: &mut Behind<'a>,
+    ) -> Option<Ready<'a>> {
+        loop {
+            match after {
+                After::Nothing => return None,
+                After::Next(contact) => {
+                    let claim = contact.claim();
+                    match planner.take(contact, tokio::time::Instant::now()).await {
+                        Ok(contact) => {
+                            behind.hold(contact.trail.item().clone(), claim);
+                            return Some(contact);
+                        }
+                        // Another change of the session took the contact:
+                        // this one is skipped, which leaves it to the next.
+                        Err(done) => {
+                            after = behind.after(&claim, &done);
+                            self.record(done).await;
+                        }
+                    }
+                }
+                After::Duplicates(contacts, outcome) => {
+                    for contact in contacts {
+                        let done = planner.duplicate(contact, &outcome).await;
+                        self.record(done).await;
+                    }
+                    return None;
+                }
+            }
+        }
+    }
+
     /// Counts an entry's outcome (already durable) and tells the console.
     async fn record(&mut self, done: Done) {
         let Done { item, target, outcome, write } = done;

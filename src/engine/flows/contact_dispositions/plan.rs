@@ -21,7 +21,7 @@ use crate::engine::tally::Tally;
 use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
 use futures_util::stream::FuturesUnordered;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -34,14 +34,30 @@ pub(super) struct Ready<'a> {
     pub campaign: String,
 }
 
-// Each plan is moved once, from the planner into the list of contacts
-// ready or straight into the report; boxing the larger would cost an
-// allocation per contact and save nothing that lives.
-#[expect(clippy::large_enum_variant, reason = "short-lived, moved once")]
+impl Ready<'_> {
+    /// The contact it takes.
+    pub fn claim(&self) -> Claim {
+        (self.disposition.campaign_id.to_string(), self.disposition.contact_id.to_string())
+    }
+}
+
 pub(super) enum Plan<'a> {
     Ready(Ready<'a>),
+    /// Ready, but for a contact an earlier entry of the batch holds: it
+    /// waits for that one to end (see `behind`).
+    Behind(Ready<'a>),
     /// Settled without a request: skipped or refused.
     Done(Done),
+}
+
+/// How an entry of the batch holds its contact, for the entries after it.
+#[derive(Clone, Copy)]
+enum Held {
+    /// Under way: the entries after it wait for its end.
+    UnderWay,
+    /// An entry for it was applied by an earlier run of the batch: the
+    /// others are duplicates.
+    Before,
 }
 
 /// Plans a batch's entries in order, remembering what came before.
@@ -50,15 +66,30 @@ pub(super) struct Planner<'a> {
     id: &'a CommandId,
     /// Told of each contact ready, which may be sent from then on.
     tally: &'a Tally,
-    in_batch: HashSet<Claim>,
+    in_batch: HashMap<Claim, Held>,
     /// Campaigns whose matrix was read again during this batch: a code
     /// missing from the cached matrix may just have been added.
     reread: HashSet<CampaignId>,
 }
 
 impl<'a> Planner<'a> {
-    pub fn new(ctx: &'a Ctx, id: &'a CommandId, tally: &'a Tally) -> Self {
-        Self { ctx, id, tally, in_batch: HashSet::new(), reread: HashSet::new() }
+    /// The planner of `items`. A contact that an earlier run of the batch
+    /// applied an entry to is taken from the start: every other entry for
+    /// it is a duplicate, before or after that one, so a re-run never sends
+    /// an entry that run left for a later one it applied.
+    pub fn new(
+        ctx: &'a Ctx,
+        id: &'a CommandId,
+        tally: &'a Tally,
+        items: &[Item<ContactDispositionDraft>],
+    ) -> Self {
+        let in_batch = items
+            .iter()
+            .filter(|item| ctx.applied_before(item.id.as_str()))
+            .filter_map(|item| claim_of(&item.draft))
+            .map(|claim| (claim, Held::Before))
+            .collect();
+        Self { ctx, id, tally, in_batch, reread: HashSet::new() }
     }
 
     /// The audit trail of one entry, its target named as the sender knew it.
@@ -86,11 +117,10 @@ impl<'a> Planner<'a> {
         let trail = self.trail(item_id, &draft, name.as_deref());
         if let Some(outcome) = trail.settled_before() {
             // The audit log holds this entry's outcome already: nothing to
-            // add. Its contact is taken all the same, so a later entry for
-            // it is the duplicate it was when this one was applied, and
-            // not applied over it now.
+            // add. Its contact is taken all the same (in the batch from the
+            // start), so another entry for it is the duplicate it was when
+            // this one was applied, and not applied over it now.
             if let Some(claim) = claim_of(&draft) {
-                self.in_batch.insert(claim.clone());
                 self.ctx.processed_contacts.lock().unwrap_or_else(|p| p.into_inner()).insert(claim);
             }
             return Plan::Done(Done {
@@ -110,10 +140,29 @@ impl<'a> Planner<'a> {
             Ok(valid) => valid,
             Err((outcome, class)) => return finish(trail, Settled::new(outcome).class(class), started).await,
         };
-        let claim = (disposition.campaign_id.to_string(), disposition.contact_id.to_string());
-        if !self.in_batch.insert(claim.clone()) {
-            return finish(trail, Settled::new(Outcome::skipped_for(&SkipReason::Duplicate)), started).await;
+        let contact = Ready { trail, disposition, campaign };
+        let claim = contact.claim();
+        match self.in_batch.get(&claim) {
+            Some(Held::UnderWay) => return Plan::Behind(contact),
+            Some(Held::Before) => {
+                let skip = Outcome::skipped_for(&SkipReason::Duplicate);
+                return finish(contact.trail, Settled::new(skip), started).await;
+            }
+            None => {}
         }
+        match self.take(contact, started).await {
+            Ok(contact) => {
+                self.in_batch.insert(claim, Held::UnderWay);
+                Plan::Ready(contact)
+            }
+            Err(done) => Plan::Done(done),
+        }
+    }
+
+    /// `contact` takes its contact for this session, unless another change
+    /// of the session has it: then it is skipped as a duplicate.
+    pub async fn take(&self, contact: Ready<'a>, started: Instant) -> Result<Ready<'a>, Done> {
+        let claim = contact.claim();
         let first =
             self.ctx.processed_contacts.lock().unwrap_or_else(|p| p.into_inner()).insert(claim.clone());
         if !first {
@@ -121,11 +170,24 @@ impl<'a> Planner<'a> {
                 SkipKey::Duplicate,
                 "duplicate: this contact was already processed in this session",
             );
-            return finish(trail, Settled::new(skip), started).await;
+            return Err(ended(contact.trail, Settled::new(skip), started).await);
         }
         // From here the tally holds the claim, until the contact's end.
-        self.tally.started(trail.item(), Some(claim));
-        Plan::Ready(Ready { trail, disposition, campaign })
+        self.tally.started(contact.trail.item(), Some(claim));
+        Ok(contact)
+    }
+
+    /// `contact`, behind an entry for its contact that ended with `outcome`
+    /// and did not leave the contact to it (see `behind`).
+    pub async fn duplicate(&self, contact: Ready<'a>, outcome: &Outcome) -> Done {
+        let skip = Outcome::skipped(
+            SkipKey::Duplicate,
+            format!(
+                "duplicate: this contact appears earlier in this batch, where its outcome was sent ({})",
+                outcome.kind().as_str()
+            ),
+        );
+        ended(contact.trail, Settled::new(skip), Instant::now()).await
     }
 
     /// The draft checked against its campaign's outcome matrix, and the
@@ -212,9 +274,13 @@ pub(super) async fn warm(
 }
 
 async fn finish(trail: Trail<'_>, settled: Settled<'_>, started: Instant) -> Plan<'static> {
+    Plan::Done(ended(trail, settled, started).await)
+}
+
+async fn ended(trail: Trail<'_>, settled: Settled<'_>, started: Instant) -> Done {
     let (item, target) = (trail.item().clone(), trail.target().clone());
     let outcome = trail.finish(settled, started.elapsed()).await;
-    Plan::Done(Done { item, target, outcome, write: Write::NotSent })
+    Done { item, target, outcome, write: Write::NotSent }
 }
 
 /// Whom an entry is for, named as the sender knew it: what its records

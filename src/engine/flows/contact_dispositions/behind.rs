@@ -1,0 +1,81 @@
+//! Entries for a contact that an earlier entry of the same batch holds.
+//!
+//! Document 001 adds a contact to its processed set once it passes its
+//! checks, so a later entry for it is a duplicate only when the one before
+//! got past them. An entry that sent no write and was not found applied
+//! (the dialer held the contact, it had the outcome already, it was not
+//! found, the batch was cancelled first) leaves the contact to the next;
+//! one whose write was sent, whatever came of it, makes every later entry
+//! for the contact a duplicate. Each waits for the one before it to end,
+//! so two entries for a contact never race.
+
+use super::Done;
+use super::plan::Ready;
+use crate::engine::command::CommandId;
+use crate::engine::context::Claim;
+use crate::engine::event::{Outcome, Write};
+use std::collections::{HashMap, VecDeque};
+
+#[derive(Default)]
+pub(super) struct Behind<'a> {
+    /// The contact each entry under way holds, by the entry's id.
+    holders: HashMap<CommandId, Claim>,
+    /// The entries waiting for each contact, in the batch's order.
+    waiting: HashMap<Claim, VecDeque<Ready<'a>>>,
+}
+
+/// What comes of the entries behind one that ended. Moved once, from
+/// `Behind` to the batch; boxing the contact would cost an allocation and
+/// save nothing that lives.
+#[expect(clippy::large_enum_variant, reason = "short-lived, moved once")]
+pub(super) enum After<'a> {
+    /// None was waiting.
+    Nothing,
+    /// The contact was left: the next entry for it takes it.
+    Next(Ready<'a>),
+    /// The contact was sent an outcome: each entry waiting is a duplicate
+    /// of the one that ended, which ended as the outcome says.
+    Duplicates(Vec<Ready<'a>>, Outcome),
+}
+
+impl<'a> Behind<'a> {
+    /// `item` holds `claim` from now until it ends.
+    pub fn hold(&mut self, item: CommandId, claim: Claim) {
+        self.holders.insert(item, claim);
+    }
+
+    /// `contact` waits for the entries before it for its contact.
+    pub fn queue(&mut self, contact: Ready<'a>) {
+        self.waiting.entry(contact.claim()).or_default().push_back(contact);
+    }
+
+    /// The entries behind `done`'s.
+    pub fn ended(&mut self, done: &Done) -> After<'a> {
+        match self.holders.remove(&done.item) {
+            Some(claim) => self.after(&claim, done),
+            None => After::Nothing,
+        }
+    }
+
+    /// The entries behind one for `claim` that ended as `done`.
+    pub fn after(&mut self, claim: &Claim, done: &Done) -> After<'a> {
+        let Some(queue) = self.waiting.get_mut(claim) else {
+            return After::Nothing;
+        };
+        let after = if leaves_the_contact(done) {
+            queue.pop_front().map_or(After::Nothing, After::Next)
+        } else {
+            After::Duplicates(queue.drain(..).collect(), done.outcome.clone())
+        };
+        if queue.is_empty() {
+            self.waiting.remove(claim);
+        }
+        after
+    }
+}
+
+/// Whether an entry that ended as `done` leaves its contact to the next
+/// entry for it: it sent no write, and did not find the contact holding it.
+pub(super) fn leaves_the_contact(done: &Done) -> bool {
+    matches!(done.write, Write::NotSent) && !done.outcome.is_applied()
+}
