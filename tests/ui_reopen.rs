@@ -59,7 +59,7 @@ async fn a_refused_state_change_gives_its_form_back_as_it_was_typed_with_the_rea
     assert_eq!(values(&flow.app), typed, "{}", flow.screen());
     let screen = flow.screen();
     assert!(screen.contains(&format!("Change state · {}", clerk.display_name())), "{screen}");
-    assert!(screen.contains("Sent, not applied (refused): user"), "the reason, in the form: {screen}");
+    assert!(screen.contains("Not applied (refused): user"), "the reason, in the form: {screen}");
     assert!(screen.contains("Agent nor the Supervisor role"), "{screen}");
     assert!(!flash(&flow.app).contains("reopen"), "the offer is answered: {}", flash(&flow.app));
     // It goes to its review as it went the first time.
@@ -195,7 +195,7 @@ fn a_refused_contact_outcome_comes_back_by_the_keymaps_key() {
     assert_eq!(values(&app), typed);
     let screen = render(&app);
     assert!(
-        screen.contains("Sent, not applied: contact-uuid-aaaaaaaaaaaa: the tenant refused the outcome"),
+        screen.contains("Not applied: contact-uuid-aaaaaaaaaaaa: the tenant refused the outcome"),
         "{screen}"
     );
     assert!(screen.contains("do-not-call list"), "{screen}");

@@ -21,20 +21,17 @@ const KEPT_FORMS: usize = 20;
 /// refused, conflicted or failed; what the result's message adds about
 /// reopening it. A change that applied, or was skipped, needs no retyping.
 pub(super) fn returned(app: &mut App, pending: &mut Pending, result: &Finished) -> Option<String> {
-    let why = match result {
+    let (kind, why) = match result {
         Finished::Single { outcome: Outcome::Applied { .. } | Outcome::Skipped { .. }, .. } => return None,
-        Finished::Single { outcome, .. } => {
-            format!("Sent, not applied ({}): {}", kind(outcome), outcome.text())
-        }
+        Finished::Single { outcome, .. } => (Some(kind(outcome)), outcome.text().to_owned()),
         // A contact's outcome goes as a batch of one.
         Finished::Batch(report) if report.failed() + report.unwritten() > 0 => {
-            let first = pending.first_blocked().unwrap_or("the audit log has the reason");
-            format!("Sent, not applied: {first}")
+            (None, pending.first_blocked().unwrap_or("the audit log has the reason").to_owned())
         }
         Finished::Batch(_) => return None,
     };
     let mut form = pending.form.take()?;
-    form.not_applied = Some(NotApplied { why, at: app.clock.wall });
+    form.not_applied = Some(NotApplied { kind, why, at: app.clock.wall });
     let let_go = keep(app, *form);
     Some(offer(app, let_go))
 }

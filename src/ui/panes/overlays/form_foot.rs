@@ -20,7 +20,7 @@ pub(super) fn pinned(form: &Form, room: usize, theme: &Theme) -> Vec<Line<'stati
     let (error, warn) = (theme.style(Role::Error), theme.style(Role::Warn));
     let general = form.general_problems().into_iter().map(|problem| (format!("✕ {problem}"), error));
     let foreseen = form.check.plan.as_ref().and_then(Plan::foreseen).map(|text| (text, warn));
-    let not_applied = form.not_applied.as_ref().map(|n| (n.why.clone(), warn));
+    let not_applied = form.not_applied.as_ref().map(|n| (n.line(), warn));
     let refused = form.refused.clone().map(|text| (text, warn));
     let said: Vec<(String, Style)> =
         refused.into_iter().chain(not_applied).chain(general).chain(foreseen).collect();

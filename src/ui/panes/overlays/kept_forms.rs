@@ -2,7 +2,7 @@
 //! title, which names its target, and why, cut to the window's width.
 
 use crate::ui::app::App;
-use crate::ui::forms::Form;
+use crate::ui::forms::{Form, NotApplied};
 use crate::ui::keymap::{Context, Verb};
 use crate::ui::panes::format;
 use crate::ui::theme::Role;
@@ -76,14 +76,10 @@ fn window(app: &App, between: Rect) -> Rect {
 
 /// Why a form came back, on one line: the list has a row for each. The
 /// title beside it names the target, so the ids the reason adds after its
-/// names are left out, and so is the "Sent, not applied" every row would
-/// start with: what went wrong then fits in the row.
+/// names are left out, and so is the "Not applied" every row would start
+/// with: what went wrong then fits in the row.
 fn reason(form: &Form) -> String {
-    let why = form.not_applied.as_ref().map_or("", |n| n.why.as_str());
-    let mut why = match why.strip_prefix("Sent, not applied (").and_then(|rest| rest.split_once("): ")) {
-        Some((kind, said)) => format!("{kind}: {said}"),
-        None => why.strip_prefix("Sent, not applied: ").unwrap_or(why).to_owned(),
-    };
+    let mut why = form.not_applied.as_ref().map(NotApplied::short).unwrap_or_default();
     for id in form.kind.target_ids() {
         why = why.replace(&format!(" ({id})"), "");
     }
