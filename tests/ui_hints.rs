@@ -217,6 +217,23 @@ fn wrong_pane_messages_name_the_keys_of_the_keymap_in_effect() {
     );
 }
 
+/// `:state` and `:attr` act on the pane their keys act on, as `:dispose`
+/// does: typed on another pane they say where they act, and change nothing
+/// there (the newest interaction of a table that changes every second).
+#[test]
+fn change_commands_typed_on_another_pane_say_where_they_act() {
+    let mut app = ready(120, 40);
+    run_line(&mut app, "attr note=hi");
+    assert!(app.overlays.is_empty(), "{}", render(&app));
+    assert_eq!(flash(&app), "attr changes the attributes of Interactions (press 2); this is Agents.");
+    press(&mut app, &["2"]);
+    run_line(&mut app, "state Available");
+    assert!(app.overlays.is_empty(), "{}", render(&app));
+    assert_eq!(flash(&app), "state sets the state of Agents (press 1); this is Interactions.");
+    run_line(&mut app, "attr note=hi");
+    assert!(render(&app).contains("Change the attributes of the interaction"), "on its own pane it acts");
+}
+
 #[test]
 fn a_key_another_pane_uses_keeps_its_general_meaning_where_it_has_one() {
     let mut app = keyed("[global]\nfreeze = \"t\"");

@@ -17,20 +17,18 @@ pub(super) fn run(app: &mut App, command: PaletteCommand, effects: &mut Vec<Effe
             }
         }
         PaletteCommand::Agent(id) => jump_to_agent(app, &id),
-        PaletteCommand::State { status, reason } => {
-            verbs::focus(app, PaneId::Agents);
-            match compose::targets(app, ListId::Agents) {
-                Ok(t) => {
-                    let form = forms::agent_status(t.agents, Some(&status), reason.as_deref(), &app.rules);
-                    compose::show_and_review(app, form, effects);
-                }
-                Err(why) => app.flash(why, Level::Warn),
+        PaletteCommand::State { .. } if !on(app, "state sets the state of", ListId::Agents) => {}
+        PaletteCommand::State { status, reason } => match compose::targets(app, ListId::Agents) {
+            Ok(t) => {
+                let form = forms::agent_status(t.agents, Some(&status), reason.as_deref(), &app.rules);
+                compose::show_and_review(app, form, effects);
             }
-        }
+            Err(why) => app.flash(why, Level::Warn),
+        },
         PaletteCommand::Dispose(code) => dispose(app, &code, effects),
+        PaletteCommand::Attr(_) if !on(app, "attr changes the attributes of", ListId::Interactions) => {}
         PaletteCommand::Attr(pairs) => match compose::targets(app, ListId::Interactions) {
             Ok(t) => {
-                verbs::focus(app, PaneId::Interactions);
                 let form = forms::attributes(t.interactions, &pairs);
                 if pairs.is_empty() {
                     compose::show(app, form, effects);
@@ -106,6 +104,20 @@ fn list_webhooks(app: &mut App, effects: &mut Vec<Effect>) {
 
 /// A disposition where the keys are: on contacts when the campaigns pane
 /// has them, else on interactions.
+/// Whether the focused pane is `list`; if not, says that the command acts
+/// on `list` and how to get there, as a change key does there: acting from
+/// another pane would change rows the supervisor is not looking at (the
+/// newest interaction, say, in a table that changes every second).
+fn on(app: &mut App, does: &str, list: ListId) -> bool {
+    if app.focused_list() == list {
+        return true;
+    }
+    let text =
+        format!("{does} {}; this is {}.", app.lists_and_ways(&[list], false), app.focused_list().title());
+    app.flash(text, Level::Info);
+    false
+}
+
 fn dispose(app: &mut App, code: &str, effects: &mut Vec<Effect>) {
     let list = match app.focused_list() {
         ListId::Contacts | ListId::Campaigns => ListId::Contacts,
