@@ -40,7 +40,9 @@ pub(super) async fn patch(
 ) -> Result<Response> {
     let mut f = Fields::of(&body, "request body")?;
     let drafts = f.each("dispositions", true, |e| DispositionDraft {
-        code: e.text("code"),
+        // Matched against the matrix as sent (document 000's `code: str`),
+        // as an outcome code or a status is.
+        code: e.exact("code"),
         description: e.text("description"),
         agent_id: e.text("agent_id"),
         // Required on the wire, as document 000 sends it; the console's

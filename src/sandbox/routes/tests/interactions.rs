@@ -96,6 +96,9 @@ async fn a_patch_needs_if_match_a_closed_interaction_and_a_valid_matrix() {
     assert!(mixed.message().contains("primary (1xx) and secondary (2xx)"), "{}", mixed.message());
     let unknown = h.send(Method::PATCH, &path, Some(&body(&["999"])), &[("If-Match", &tag)]).await;
     assert_eq!(unknown.body["details"][0]["field"], "code");
+    let spaced = h.send(Method::PATCH, &path, Some(&body(&[" 101 "])), &[("If-Match", &tag)]).await;
+    assert_eq!(spaced.status, StatusCode::BAD_REQUEST);
+    assert!(spaced.message().contains("must not begin or end with whitespace"), "{}", spaced.message());
     let empty = h.send(Method::PATCH, &path, Some(&json!({"dispositions": []})), &[("If-Match", &tag)]).await;
     assert_eq!(empty.status, StatusCode::BAD_REQUEST);
     let mut naive = body(&["101"]);
