@@ -6,11 +6,12 @@
 //! supervisor quits, then lets changes in flight finish before exiting.
 
 use super::block_on;
+use super::finishing::Finishing;
 use super::signal::StopSignal;
 use crate::config::{Config, Environment};
-use crate::engine::{Command, CommandId};
+use crate::engine::{Command, CommandId, Event};
 use crate::runtime::{Options, Runtime, log_to_file};
-use crate::ui::{self, Exit, Files, Looks, Pace, Session, Stop};
+use crate::ui::{self, Exit, Files, Looks, Pace, Session, Stop, Unread};
 use anyhow::{Context, Result};
 use clap::Args;
 use std::io::IsTerminal;
@@ -77,11 +78,12 @@ async fn console(
         commands: runtime.engine().commands(),
         events: runtime.take_events(),
     };
-    let ended = ui::run(console).await;
+    let mut ended = ui::run(console).await;
     // The screen is gone by now, so Ctrl-C is a signal again: heard from
     // here on, then say why the prompt is not back yet.
     let stop = StopSignal::listen_with_hangup()?;
     let (unfinished, batches) = ended.as_ref().map_or((0, Vec::new()), |e| (e.unfinished, e.batches.clone()));
+    let unread = ended.as_mut().ok().and_then(|e| e.unread.take());
     // Stopped by a signal (the terminal closed, or the system asked), or with
     // a screen that can no longer be drawn (the terminal closed, its SIGHUP
     // not heard yet), nobody is left to watch the rest of a batch go out: it
@@ -108,9 +110,13 @@ async fn console(
             paths.audit_log().display()
         );
     }
-    wind_down(runtime, batches, signalled, stop).await?;
-    if unfinished > 0 {
-        tell!("Done.");
+    let mut finishing = (unfinished > 0).then(|| Finishing::new(unfinished));
+    wind_down(runtime, batches, signalled, stop, unread, finishing.as_mut()).await?;
+    if let Some(finishing) = finishing {
+        match finishing.tally() {
+            Some(tally) => tell!("Done: {tally}."),
+            None => tell!("Done."),
+        }
     }
     Ok(ended?.exit?)
 }
@@ -120,11 +126,14 @@ async fn console(
 /// targets the batches have not started, a second stops at once, as a crash
 /// would; the next start reconciles what was in flight from the audit log.
 /// `skip_now` skips them from the start, as after a signal.
+/// What the changes report as they finish goes to `finishing`.
 async fn wind_down(
     runtime: Runtime,
     batches: Vec<CommandId>,
     skip_now: bool,
     mut stop: StopSignal,
+    mut unread: Option<Unread>,
+    mut finishing: Option<&mut Finishing>,
 ) -> Result<()> {
     let commands = runtime.engine().commands();
     if skip_now {
@@ -136,8 +145,16 @@ async fn wind_down(
     loop {
         tokio::select! {
             _ = &mut shutdown => return Ok(()),
+            event = next(&mut unread), if unread.is_some() => match (event, finishing.as_deref_mut()) {
+                (Some(event), Some(finishing)) => finishing.heard(&event),
+                (Some(_), None) => {}
+                (None, _) => unread = None,
+            },
             signal = stop.wait() => {
                 signal?;
+                if let Some(finishing) = finishing.as_deref_mut() {
+                    finishing.break_line();
+                }
                 if skipping {
                     anyhow::bail!(
                         "stopped before the changes in flight had finished; the next start reconciles them \
@@ -149,6 +166,13 @@ async fn wind_down(
                 tell!("Skipping the targets not started yet; Ctrl-C again stops at once.");
             }
         }
+    }
+}
+
+async fn next(unread: &mut Option<Unread>) -> Option<Event> {
+    match unread {
+        Some(unread) => unread.recv().await,
+        None => None,
     }
 }
 

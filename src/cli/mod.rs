@@ -24,6 +24,7 @@ pub mod apply;
 pub mod audit;
 pub mod config;
 pub mod console;
+mod finishing;
 pub mod outbox;
 pub mod sandbox;
 mod signal;

@@ -65,6 +65,27 @@ pub struct Ended {
     pub batches: Vec<CommandId>,
     /// A batch among them was cancelled: its targets not started are skipped.
     pub cancelling: bool,
+    /// The engine's events from the screen's end on, for whoever watches
+    /// those changes finish; `None` once the engine had stopped.
+    pub unread: Option<Unread>,
+}
+
+/// The engine's events the screen did not take: the one being handed to it
+/// as it closed, and those to come.
+#[derive(Debug)]
+pub struct Unread {
+    pub next: Option<Event>,
+    pub rest: mpsc::Receiver<Event>,
+}
+
+impl Unread {
+    /// The next event; `None` once the engine has stopped.
+    pub async fn recv(&mut self) -> Option<Event> {
+        match self.next.take() {
+            Some(event) => Some(event),
+            None => self.rest.recv().await,
+        }
+    }
 }
 
 /// Runs the console in this terminal until the supervisor quits or a
@@ -82,26 +103,39 @@ pub async fn run(console: Console) -> Result<Ended, UiError> {
     let engine = forward_engine(events, inbox_tx.clone());
     input::forward_terminal(inbox_tx).map_err(UiError::Terminal)?;
     let (exit, app) = Driver::new(app, screen, inbox, outlets, pace).run().await;
-    for task in std::iter::once(engine).chain(stop_signals) {
+    for task in stop_signals {
         task.abort();
     }
+    // The driver has let go of the inbox: the forwarder hands the events back.
+    let unread = engine.await.ok().flatten();
     let (unfinished, batches, cancelling) =
         (app.sent.targets_left(), app.sent.commands_to_cancel(), app.sent.cancelling());
-    Ok(Ended { exit: exit.map_err(UiError::Draw), unfinished, batches, cancelling })
+    Ok(Ended { exit: exit.map_err(UiError::Draw), unfinished, batches, cancelling, unread })
 }
 
-/// Engine events into the inbox; its end is news too.
+/// Engine events into the inbox; its end is news too. Once the inbox is
+/// closed (the screen has ended), the events not taken are handed back.
 pub fn forward_engine(
     mut events: mpsc::Receiver<Event>,
     inbox: mpsc::Sender<Input>,
-) -> tokio::task::JoinHandle<()> {
+) -> tokio::task::JoinHandle<Option<Unread>> {
     tokio::spawn(async move {
-        while let Some(event) = events.recv().await {
-            if inbox.send(Input::Engine(event)).await.is_err() {
-                return;
+        loop {
+            let event = tokio::select! {
+                () = inbox.closed() => return Some(Unread { next: None, rest: events }),
+                event = events.recv() => event,
+            };
+            let Some(event) = event else { break };
+            if let Err(mpsc::error::SendError(input)) = inbox.send(Input::Engine(event)).await {
+                let next = match input {
+                    Input::Engine(event) => Some(event),
+                    _ => None,
+                };
+                return Some(Unread { next, rest: events });
             }
         }
         let _ = inbox.send(Input::EngineStopped).await;
+        None
     })
 }
 

@@ -33,6 +33,7 @@ pub use crate::cli::webhooks::Webhooks;
 pub use batch::{Batch, BatchError, Format, LineError, Shape};
 pub use entry::{ActionRef, Entry, Line, Op};
 pub use plan::{Planned, line_id, plan};
+pub(crate) use progress::Progress;
 pub use report::{LineReport, Report, Unchecked, Verdict};
 
 use crate::api::Client;
@@ -42,7 +43,6 @@ use crate::engine::audit::applied_commands;
 use crate::runtime::{Options, Runtime, Tenant, log_to_file};
 use anyhow::{Context, Result};
 use clap::Args;
-use progress::Progress;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -62,6 +62,12 @@ impl Progress {
         }
     }
 
+    /// One that says nothing, for tests of what drives it.
+    #[cfg(test)]
+    pub fn quiet(label: &'static str, total: usize) -> Self {
+        Self { terminal: false, out: Box::new(std::io::sink()), ..Self::new(label, total) }
+    }
+
     pub fn tick(&mut self, verdict: Verdict) {
         self.done += 1;
         match verdict {
@@ -146,9 +152,9 @@ impl Progress {
         }
     }
 
-    /// Ends the bar's line on a terminal.
+    /// Ends the bar's line on a terminal; the next draw starts a new one.
     pub fn finish(&mut self) {
-        if self.terminal && self.drawn_at.is_some() {
+        if self.terminal && self.drawn_at.take().is_some() {
             self.put("\n");
         }
     }

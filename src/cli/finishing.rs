@@ -1,0 +1,115 @@
+//! After the console's screen has closed with changes under way: how they
+//! finish, on stderr. The progress line `apply` draws, as each target ends,
+//! and once the engine has stopped, a line that counts how they ended, so a
+//! supervisor who quit during a batch sees what became of it without
+//! opening the audit log.
+
+use super::apply::{Progress, Verdict};
+use crate::engine::{Event, Finished, Outcome, SkipKey};
+use crate::ui::panes::format;
+use std::collections::BTreeMap;
+
+pub(crate) struct Finishing {
+    progress: Progress,
+    applied: usize,
+    skipped: BTreeMap<SkipKey, usize>,
+    refused: usize,
+    conflicts: usize,
+    failed: usize,
+}
+
+impl Finishing {
+    /// For the `targets` whose outcome the screen had not heard.
+    pub fn new(targets: usize) -> Self {
+        Self::with(Progress::new("finishing", targets))
+    }
+
+    fn with(progress: Progress) -> Self {
+        let skipped = BTreeMap::new();
+        Self { progress, applied: 0, skipped, refused: 0, conflicts: 0, failed: 0 }
+    }
+
+    /// Counts a target that ended. A batch's end adds nothing: each of its
+    /// targets was heard of on its own. (What a change waits on is left to
+    /// the audit log here: the line `apply` draws keeps one command's.)
+    pub fn heard(&mut self, event: &Event) {
+        match event {
+            Event::ItemFinished { outcome, .. }
+            | Event::Finished { result: Finished::Single { outcome, .. }, .. } => {
+                self.ended(outcome);
+            }
+            _ => {}
+        }
+    }
+
+    /// Ends the progress line, so that a line said now stands on its own.
+    pub fn break_line(&mut self) {
+        self.progress.finish();
+    }
+
+    fn ended(&mut self, outcome: &Outcome) {
+        match outcome {
+            Outcome::Applied { .. } => self.applied += 1,
+            Outcome::Skipped { key, .. } => *self.skipped.entry(*key).or_default() += 1,
+            Outcome::Rejected { .. } => self.refused += 1,
+            Outcome::Conflict { .. } => self.conflicts += 1,
+            Outcome::Failed { .. } => self.failed += 1,
+        }
+        self.progress.tick(Verdict::of(outcome));
+    }
+
+    /// Ends the progress line; how the targets heard of ended, in words,
+    /// or `None` when none was.
+    pub fn tally(mut self) -> Option<String> {
+        self.progress.finish();
+        let n = |count: usize| format::count(count as u64);
+        let mut parts = Vec::new();
+        if self.applied > 0 {
+            parts.push(format!("{} applied", n(self.applied)));
+        }
+        for (count, words) in
+            [(self.refused, "refused"), (self.conflicts, "in conflict"), (self.failed, "failed")]
+        {
+            if count > 0 {
+                parts.push(format!("{} {words}", n(count)));
+            }
+        }
+        if !self.skipped.is_empty() {
+            let reasons: Vec<String> =
+                self.skipped.iter().map(|(key, count)| format!("{} {}", n(*count), key.words())).collect();
+            parts.push(format!("skipped {}", reasons.join(", ")));
+        }
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::CommandId;
+    use crate::engine::audit::{Target, TargetKind};
+
+    fn item(outcome: Outcome) -> Event {
+        let id = CommandId::random();
+        let target = Target::new(TargetKind::Contact, "c-1");
+        Event::ItemFinished { id: id.clone(), item: id.item(0), target, outcome }
+    }
+
+    #[test]
+    fn each_target_is_counted_once_by_how_it_ended() {
+        let mut finishing = Finishing::with(Progress::quiet("finishing", 5));
+        finishing.heard(&item(Outcome::applied("now has outcome BUSY")));
+        finishing.heard(&item(Outcome::applied("now has outcome BUSY")));
+        finishing.heard(&item(Outcome::skipped(SkipKey::Duplicate, "duplicate")));
+        finishing.heard(&item(Outcome::unstarted("contact")));
+        let single = Finished::Single { target: None, outcome: Outcome::failed("503") };
+        finishing.heard(&Event::Finished { id: CommandId::random(), result: single });
+        let report = crate::engine::BatchReport::default();
+        finishing.heard(&Event::Finished { id: CommandId::random(), result: Finished::Batch(report) });
+        assert_eq!(
+            finishing.tally().as_deref(),
+            Some("2 applied, 1 failed, skipped 1 cancelled (not written), 1 duplicates")
+        );
+        assert_eq!(Finishing::with(Progress::quiet("finishing", 1)).tally(), None, "none heard of");
+    }
+}
