@@ -136,6 +136,12 @@ fn the_progress_line_names_the_cancel_key_only_where_it_cancels() {
     press(&mut app, &["?"]);
     assert!(progress_line(&app).contains("Ctrl-x cancels"));
     assert_eq!(press(&mut app, &["ctrl-x"]), [Effect::Engine(Command::Cancel { id })]);
+    // Cancelled, it no longer offers what it has done.
+    let line = progress_line(&app);
+    assert!(
+        line.contains("cancelled: the targets not started are skipped") && !line.contains("cancels"),
+        "{line}"
+    );
 }
 
 #[test]

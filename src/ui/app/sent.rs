@@ -257,6 +257,11 @@ impl Sent {
         self.unfinished_batches().iter().flat_map(|id| self.commands_of(id)).collect()
     }
 
+    /// Whether the supervisor cancelled `id`.
+    pub fn cancelled(&self, id: &CommandId) -> bool {
+        self.pending(id).is_some_and(|p| p.cancelled)
+    }
+
     /// Whether a batch still in flight was cancelled.
     pub fn cancelling(&self) -> bool {
         self.in_flight().any(|(id, _)| self.pending(id).is_some_and(|p| p.cancelled))

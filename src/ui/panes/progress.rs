@@ -35,9 +35,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         1 => String::new(),
         n => format!(" (+{} more)", n - 1),
     };
-    // Only a key that cancels where the keys are now is named.
-    // A single change is not cancelled by that key: only batches are.
+    // Only a key that cancels where the keys are now is named, and only
+    // while it would: a batch cancelled already says so instead, as its
+    // count leaps over the targets it skips. A single change is not
+    // cancelled by that key: only batches are.
     let tail = match app.live_way(Verb::CancelBatch).filter(|_| progress.total > 1) {
+        _ if app.sent.cancelled(id) => format!(" cancelled: the targets not started are skipped{more}"),
         Some(cancel) => format!(" {cancel} cancels{more}"),
         None => more,
     };
