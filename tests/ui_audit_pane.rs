@@ -172,6 +172,40 @@ fn the_target_keeps_its_name_on_the_line_where_its_column_does_not_fit() {
     }
 }
 
+/// Two agents who share a name: the target's column ends each line with
+/// the end of its id, so the two lines are told apart; an agent whose name
+/// nobody else has is named alone.
+#[test]
+fn namesakes_are_told_apart_by_the_end_of_their_ids() {
+    use cxone_console::engine::audit::{Target, TargetKind};
+    use cxone_console::ui::entity::Person;
+    let mut app = loaded(150, 36);
+    let person = |name: &str| Person { name: name.into(), team: None, agent: true };
+    app.directory.set_agents([
+        ("u-1111-aaaaaa".to_string(), person("Amara Okafor")),
+        ("u-2222-bbbbbb".to_string(), person("Amara Okafor")),
+        ("u-3333-cccccc".to_string(), person("Ines Janssen")),
+    ]);
+    let applied = audit_trail().remove(1);
+    let records = [
+        ("u-1111-aaaaaa", "Amara Okafor"),
+        ("u-2222-bbbbbb", "Amara Okafor"),
+        ("u-3333-cccccc", "Ines Janssen"),
+    ]
+    .map(|(id, name)| {
+        let mut record = applied.clone();
+        record.entry.target = Some(Target::new(TargetKind::User, id).named(name));
+        record.entry.reason = Some(format!("agent {name} ({id}) is now Break (Lunch); was Available"));
+        cxone_console::engine::Event::Audit(std::sync::Arc::new(record))
+    });
+    feed(&mut app, records);
+    let screen = render(&app);
+    let line = |needle: &str| screen.lines().find(|l| l.contains(needle)).map(str::to_owned);
+    assert!(line("Amara Okafor …aaaa ").is_some() && line("Amara Okafor …bbbb ").is_some(), "{screen}");
+    let alone = line("Ines Janssen").unwrap_or_else(|| panic!("{screen}"));
+    assert!(!alone.contains("…cccc"), "no namesake, no id: {alone}");
+}
+
 /// As in the tables: a letter on the way to a filter (`re`, before `re:`
 /// makes it a pattern) that hides the record read leaves it chosen, and the
 /// selection goes back to it once the filter shows it again.

@@ -2,7 +2,8 @@
 //! the bottom, coloured by how it ended.
 
 use super::format;
-use crate::engine::audit::{AuditEntry, AuditRecord, Outcome, RecordKind};
+use crate::engine::RowKey;
+use crate::engine::audit::{AuditEntry, AuditRecord, Outcome, RecordKind, Target, TargetKind};
 use crate::ui::app::audit::{action_label, kind_word};
 use crate::ui::app::{App, ListId};
 use crate::ui::capped::{capped, capped_line};
@@ -14,6 +15,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
@@ -111,7 +113,7 @@ fn line(record: &AuditRecord, (room, by): (usize, usize), stamp: Stamp, app: &Ap
     let action = entry.action.as_deref().map_or("", action_label);
     // Whom the change was for, by the name people know them by when the
     // record has it; the id is in the record's details.
-    let target = entry.target.as_ref().map(|t| t.name.as_deref().unwrap_or(&t.id)).unwrap_or("");
+    let target = entry.target.as_ref().map_or(Cow::Borrowed(""), |t| target_words(t, app));
     // An earlier run's record shows its day, so it is not read as today's.
     let time = match stamp {
         Stamp::Clock => format::hhmmss(record.time),
@@ -132,9 +134,9 @@ fn line(record: &AuditRecord, (room, by): (usize, usize), stamp: Stamp, app: &Ap
     // target opens the words rather than leaving the line.
     let fits = |columns: usize| used + columns + WORDS_AT_LEAST + by <= room;
     let columns = if fits(ACTION + TARGET) {
-        vec![(action, ACTION), (target, TARGET)]
+        vec![(action, ACTION), (target.as_ref(), TARGET)]
     } else if fits(TARGET) {
-        vec![(target, TARGET)]
+        vec![(target.as_ref(), TARGET)]
     } else {
         Vec::new()
     };
@@ -162,6 +164,31 @@ fn line(record: &AuditRecord, (room, by): (usize, usize), stamp: Stamp, app: &Ap
         _ => spans.push(Span::raw(fit(&rest, words).into_owned())),
     }
     Line::from(spans)
+}
+
+/// The target's column: its name, and where another loaded agent or contact
+/// goes by the same name, the end of its id, so that two namesakes' lines
+/// are told apart (the whole id is in the record's details).
+fn target_words<'a>(target: &'a Target, app: &App) -> Cow<'a, str> {
+    // Four hex digits tell a handful of namesakes apart, and leave a name
+    // of 13 characters whole in the column.
+    const TAIL: usize = 4;
+    let Some(name) = target.name.as_deref() else { return Cow::Borrowed(&target.id) };
+    let directory = &app.directory;
+    let shared = match target.kind {
+        TargetKind::Contact => {
+            let key = RowKey::new(target.campaign.as_deref(), &target.id);
+            directory.has_contact_namesake(&key, name)
+        }
+        TargetKind::User => directory.has_namesake(&target.id, name),
+        _ => false,
+    };
+    if !shared {
+        return Cow::Borrowed(name);
+    }
+    let tail: String = target.id.chars().rev().take(TAIL).collect::<Vec<_>>().into_iter().rev().collect();
+    // The column, less the space after it, " …" and the tail.
+    Cow::Owned(format!("{} …{tail}", fit(name, TARGET - 1 - 2 - TAIL)))
 }
 
 /// What the record says beside its columns: its reason, or for an intent
