@@ -286,6 +286,8 @@ fn changes(
 fn brief(value: &Value) -> Option<String> {
     match value {
         Value::Null => Some("none".into()),
+        // Quoted, as an empty text would otherwise read as nothing at all.
+        Value::String(text) if text.is_empty() => Some("\"\"".into()),
         Value::String(text) => Some(capped(text).into_owned()),
         Value::Array(items) if items.is_empty() => Some("none".into()),
         Value::Array(items) => items.iter().map(label).collect::<Option<Vec<_>>>().map(|l| l.join(" ")),
@@ -365,6 +367,9 @@ mod tests {
         // A deploy has nothing before it.
         let deploy = intent(Method::Post, None, json!({ "name": "Routing", "isDeprecated": false }));
         assert_eq!(deploy, "POST isDeprecated → false, name → Routing");
+        // An empty text reads as one, not as nothing.
+        let undescribed = intent(Method::Post, None, json!({ "description": "", "name": "Routing" }));
+        assert_eq!(undescribed, r#"POST description → "", name → Routing"#);
     }
 
     #[test]
