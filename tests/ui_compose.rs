@@ -43,7 +43,7 @@ fn esc_closes_an_untouched_form_and_asks_when_something_was_typed() {
     assert_eq!(form(&app).fields[2].value(), "ACW-12", "kept");
     // Enter takes the safe answer, and says so: it keeps editing.
     press(&mut app, &["esc"]);
-    assert!(render(&app).contains("n/Enter keeps editing"), "{}", render(&app));
+    assert!(render(&app).contains("n/Enter/Esc keep editing"), "{}", render(&app));
     press(&mut app, &["enter"]);
     assert!(!form(&app).discarding, "Enter left the question open");
     type_text(&mut app, "3");

@@ -29,7 +29,7 @@ fn a_simulation_runs_without_confirmation_and_opens_its_result() {
     let Some(Overlay::Result { text, .. }) = app.overlays.last() else { panic!("a result window") };
     assert!(text.contains("vip-dedicated-queue"));
     let kept = app.results.text();
-    assert!(kept.contains("  done: the handler routes"), "nothing was applied: {kept}");
+    assert!(kept.contains("  Simulation: the handler routes"), "named, not said applied: {kept}");
 }
 
 /// Asks for the third data action's metrics: the console, and the command sent.

@@ -161,7 +161,7 @@ fn resend_puts_the_webhooks_given_up_on_back_in_line_and_says_how_many() {
     assert!(render(&app).contains("Putting the webhooks given up on back in line"));
     let outcome = Outcome::applied("2 webhooks given up on are back in line");
     feed(&mut app, [Event::Finished { id: id.clone(), result: Finished::Single { target: None, outcome } }]);
-    assert!(render(&app).contains("done: 2 webhooks given up on are back in line"), "{}", render(&app));
+    assert!(render(&app).contains("Webhooks: 2 webhooks given up on are back in line"), "{}", render(&app));
     assert!(run_command(&mut app, "resend now").is_empty(), "resend takes nothing after it");
     press(&mut app, &["esc"]);
 

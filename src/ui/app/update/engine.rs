@@ -206,9 +206,10 @@ fn names_changed(app: &mut App) {
 fn finished(app: &mut App, id: &CommandId, result: &Finished, effects: &mut Vec<Effect>) {
     let mut pending = app.sent.finished(id);
     let (text, level) = match (result, &pending) {
-        // A simulation or a metrics query changes nothing: it is done, not applied.
+        // A simulation, a metrics query or a look at the outbox changes
+        // nothing: it is named, not said to be applied.
         (Finished::Single { outcome: outcome @ Outcome::Applied { .. }, .. }, Some(p)) if !p.writes => {
-            (format!("done: {}", outcome.text()), level(outcome))
+            (format!("{}: {}", p.label, outcome.text()), level(outcome))
         }
         // What did not apply names the change it was: its words may not
         // ("could not reach the tenant").

@@ -86,9 +86,11 @@ pub(super) fn keys(app: &App, form: &Form, room: usize) -> Line<'static> {
 /// short would leave the supervisor guessing which key does what.
 fn discard_question(theme: &Theme, room: usize) -> Line<'static> {
     // (question, yes key, after it, no key, after it). Enter keeps editing,
-    // the safe choice, and says so while there is room.
-    const WORDINGS: [(&str, &str, &str, &str, &str); 4] = [
-        (" Discard what you typed? ", "y", " discards · ", "n/Enter", " keeps editing "),
+    // the safe choice, and says so while there is room; so does Esc, as the
+    // bottom line says.
+    const WORDINGS: [(&str, &str, &str, &str, &str); 5] = [
+        (" Discard what you typed? ", "y", " discards · ", "n/Enter/Esc", " keep editing "),
+        (" Discard? ", "y", " discards · ", "n/Enter/Esc", " keep editing "),
         (" Discard? ", "y", " discards · ", "n/Enter", " keeps editing "),
         (" Discard? ", "y", " yes · ", "n/Enter", " no "),
         (" Discard? ", "y", "/", "n", " "),
