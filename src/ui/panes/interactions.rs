@@ -104,7 +104,8 @@ static COLUMNS: [Column<Interaction>; 8] = [
     Column {
         title: Header::new("Started"),
         letter: 'T',
-        width: 7,
+        // The title and the sort's arrow: the pane opens sorted by it.
+        width: 8,
         min: 7,
         drop: 2,
         right: true,
