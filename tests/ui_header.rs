@@ -129,3 +129,24 @@ fn a_stopped_engine_says_so() {
     update(&mut app, Action::EngineStopped);
     assert_snapshot!(top(&app, 2));
 }
+
+/// On a narrow screen the profile's words give way before how the link
+/// stands and what is in flight: the badge already says where the console
+/// points.
+#[test]
+fn a_narrow_header_cuts_the_profile_before_the_link() {
+    const EMBEDDED: &str = "sandbox · embedded at 127.0.0.1:38211";
+    let header = |width| {
+        let mut app = loaded(width, 12);
+        app.session.profile = EMBEDDED.into();
+        feed(&mut app, [Event::Connection(Connection { link: Link::Up, ..Connection::default() })]);
+        top(&app, 1)
+    };
+    for width in [40, 52, 60, 70] {
+        let header = header(width);
+        assert!(header.contains("SANDBOX") && header.contains("● link up"), "at {width}: {header}");
+    }
+    assert!(header(52).contains("sandbox"), "cut, not left out, while some of it says something");
+    let wide = header(160);
+    assert!(wide.contains(&format!("{EMBEDDED} │ ● link up")), "whole where it fits: {wide}");
+}

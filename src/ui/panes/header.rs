@@ -6,7 +6,7 @@ use super::format;
 use crate::engine::{Connection, Link};
 use crate::ui::app::App;
 use crate::ui::theme::Role;
-use crate::ui::widgets::fit::width;
+use crate::ui::widgets::fit::{fit, width};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -30,6 +30,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         spans.push(Span::styled(" FROZEN ", style(Role::BadgeFrozen)));
         spans.push(Span::raw(" "));
     }
+    let profile_at = spans.len();
     spans.push(Span::styled(app.session.profile.clone(), style(Role::Title)));
     let separator = || Span::styled(" │ ", style(Role::Border));
     spans.push(separator());
@@ -57,6 +58,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     spans.push(Span::styled(app.session.operator.clone(), style(Role::Text)));
 
     let room = usize::from(area.width);
+    give_way(&mut spans, profile_at, room);
     // What a change waits on, after the changes in flight, when it fits.
     if let Some((at, brief)) = waiting {
         let used: usize = spans.iter().map(|s| width(&s.content)).sum();
@@ -71,6 +73,26 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         spans.push(Span::styled(clock, style(Role::Muted)));
     }
     frame.render_widget(Line::from(spans), area);
+}
+
+/// Where the line is too long, the profile's words (`sandbox · embedded at
+/// 127.0.0.1:…`) are cut first, and left out with their separator when
+/// little of them would show: the badges before them say where the console
+/// points, and how the link stands and what is in flight after them matter
+/// more on a narrow screen than the address.
+fn give_way(spans: &mut Vec<Span<'_>>, profile_at: usize, room: usize) {
+    /// Fewer columns of the profile than this say nothing worth the room.
+    const LEAST: usize = 8;
+    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+    let Some(over) = used.checked_sub(room).filter(|over| *over > 0) else { return };
+    let profile = width(&spans[profile_at].content);
+    let left = profile.saturating_sub(over);
+    if left >= LEAST {
+        let cut = fit(&spans[profile_at].content, left).into_owned();
+        spans[profile_at].content = cut.into();
+    } else {
+        spans.drain(profile_at..profile_at + 2);
+    }
 }
 
 /// What the newest change waiting waits on, in a few words.
