@@ -6,7 +6,7 @@ mod audit_support;
 
 use audit_support::{intent, lines, log_path, outcome};
 use cxone_console::engine::audit::{
-    AuditError, AuditLog, VerifyReport, applied_commands, head, head::Head, verify,
+    AuditError, AuditLog, VerifyReport, earlier_runs, head, head::Head, verify,
 };
 use std::path::PathBuf;
 use std::time::Duration;
@@ -36,14 +36,14 @@ async fn an_edited_record_is_refused_on_open_whatever_its_length() {
         let refused = AuditLog::open(&path).await.err().expect("an edited log is refused");
         assert!(matches!(refused, AuditError::Damaged { line: 2, .. }), "{what}: {refused}");
         assert!(refused.to_string().contains("not the hash of its content"), "{what}: {refused}");
-        let read = applied_commands(&path).expect_err("nor read for what it applied");
+        let read = earlier_runs(&path).expect_err("nor read for what it applied");
         assert!(matches!(read, AuditError::Damaged { line: 2, .. }), "{what}: {read}");
     }
     // A record taken out shortens the log, and breaks the chain where it was.
     std::fs::write(&path, [all[0].clone(), all[2].clone()].join("\n") + "\n").unwrap();
     let refused = AuditLog::open(&path).await.err().expect("a log missing a record is refused");
     assert!(matches!(refused, AuditError::Damaged { line: 2, .. }), "{refused}");
-    let read = applied_commands(&path).expect_err("nor read for what it applied");
+    let read = earlier_runs(&path).expect_err("nor read for what it applied");
     assert!(matches!(read, AuditError::Damaged { line: 2, .. }), "{read}");
 
     // And one sealed whole in another log, in its place: its own hash holds,

@@ -151,6 +151,39 @@ async fn intents_without_outcome_are_reported_for_reconciliation() {
     let mut finished: Vec<_> = report.finished.into_iter().collect();
     finished.sort();
     assert_eq!(finished, ["done"], "only applied commands count as done; the skipped one is tried again");
+    assert!(report.already_so.is_empty());
+}
+
+/// A change found already so is done, as an applied one is, but wrote
+/// nothing: opening and `earlier_runs` (what a dry run reads) both say so,
+/// and `earlier_runs` names the changes sent without an outcome saying done.
+#[tokio::test]
+async fn changes_found_already_so_are_done_without_a_write() {
+    use cxone_console::engine::SkipKey;
+    let dir = tempfile::tempdir().unwrap();
+    let (log, _) = AuditLog::open(log_path(&dir)).await.unwrap();
+    log.append(intent("wrote")).await.unwrap();
+    log.append(outcome("wrote")).await.unwrap();
+    let held = AuditEntry::outcome("held", "contact_disposition", contact(), Outcome::Skipped)
+        .skip(SkipKey::Unchanged);
+    log.append(held).await.unwrap();
+    log.append(intent("lost")).await.unwrap();
+    log.close().await;
+
+    let (_log, report) = AuditLog::open(log_path(&dir)).await.unwrap();
+    let sorted = |set: &std::collections::HashSet<String>| {
+        let mut all: Vec<String> = set.iter().cloned().collect();
+        all.sort();
+        all
+    };
+    assert_eq!(sorted(&report.finished), ["held", "wrote"]);
+    assert_eq!(sorted(&report.already_so), ["held"]);
+    let runs = cxone_console::engine::audit::earlier_runs(&log_path(&dir)).unwrap();
+    assert_eq!(
+        (sorted(&runs.done), sorted(&runs.already_so)),
+        (vec!["held".to_string(), "wrote".into()], vec!["held".to_string()])
+    );
+    assert_eq!(sorted(&runs.sent), ["lost"]);
 }
 
 #[tokio::test]

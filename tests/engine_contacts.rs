@@ -4,6 +4,7 @@
 //! is in `engine_contacts_places.rs`).
 
 mod engine_support;
+mod recovery_support;
 
 use cxone_console::domain::contact_disposition::{ContactDispositionDraft, DialerState};
 use cxone_console::domain::{CampaignId, ContactId};
@@ -190,6 +191,71 @@ async fn a_later_entry_for_a_contact_is_a_duplicate_only_of_one_that_was_sent() 
     assert_eq!(held(&fresh[0]).as_deref(), Some("BUSY"), "the first entry's, not overwritten");
     assert_eq!(held(&fresh[2]).as_deref(), Some("INTERESTED"), "the entry after the unchanged one");
     assert_eq!(rig.sandbox.stats().total_repeated(), 0);
+    rig.stop().await;
+}
+
+/// A re-run of a batch after an earlier run: an entry that run found
+/// already so wrote nothing, and leaves its contact to the entry after it,
+/// which is sent now; a contact that run wrote an entry to is taken from
+/// the start, so an entry for it before that one is not sent over it.
+#[tokio::test]
+async fn a_rerun_takes_the_contacts_the_earlier_run_wrote_to_and_only_those() {
+    use cxone_console::engine::SkipKey;
+    use cxone_console::engine::audit::{Outcome as Ended, Target};
+    let (sandbox, dir, config) = recovery_support::tenant().await;
+    let fresh = pending_contacts(&sandbox, CAMPAIGN, 2).await;
+    let tenant = std::sync::Arc::clone(&sandbox.state().tenant);
+    let set = |contact: &str, code: &str| {
+        let body = ContactDispositionBody {
+            outcome_code: code.into(),
+            agent_id: AGENT.into(),
+            disposition_timestamp: "2026-11-21T10:00:00Z".into(),
+            ..Default::default()
+        };
+        tenant.set_contact_outcome(CAMPAIGN, contact, None, &body).expect("set");
+    };
+    // The earlier run: the first entry found its contact already BUSY; the
+    // second failed (it is sent again now); the last wrote INTERESTED.
+    set(&fresh[0], "BUSY");
+    set(&fresh[1], "INTERESTED");
+    let (ids, change) = batch(vec![
+        draft(CAMPAIGN, &fresh[0], "BUSY"),
+        draft(CAMPAIGN, &fresh[0], "INTERESTED"),
+        draft(CAMPAIGN, &fresh[1], "CALLBACK_LATER"),
+        draft(CAMPAIGN, &fresh[1], "INTERESTED"),
+    ]);
+    let target = |contact: &str| Target::contact(CAMPAIGN, contact);
+    let ended = |i: usize, contact: &str, how: Ended| {
+        cxone_console::engine::audit::AuditEntry::outcome(
+            ids[i].as_str(),
+            "contact_disposition",
+            target(contact),
+            how,
+        )
+        .by("earlier", "console", ids[i].as_str())
+    };
+    recovery_support::write_intents(
+        &config.audit_path,
+        vec![
+            ended(0, &fresh[0], Ended::Skipped).skip(SkipKey::Unchanged),
+            ended(1, &fresh[0], Ended::Failed),
+            ended(3, &fresh[1], Ended::Applied),
+        ],
+    )
+    .await;
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let report = batch_report(rig.run(change).await);
+    let seen = outcomes(&rig);
+    let kind = |i: usize| match &seen[&ids[i]] {
+        Outcome::Skipped { key, .. } => key.as_str().to_string(),
+        other => other.kind().as_str().to_string(),
+    };
+    let kinds: Vec<String> = (0..ids.len()).map(kind).collect();
+    assert_eq!(kinds, ["earlier_run", "applied", "duplicate", "earlier_run"], "{seen:?}");
+    assert_eq!(report.successful(), 1, "{report:?}");
+    let held = |id: &str| tenant.contact(CAMPAIGN, id).expect("the contact").value.outcome_code;
+    assert_eq!(held(&fresh[0]).as_deref(), Some("INTERESTED"), "the entry after the one found already so");
+    assert_eq!(held(&fresh[1]).as_deref(), Some("INTERESTED"), "not undone by the entry before it");
     rig.stop().await;
 }
 

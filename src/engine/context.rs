@@ -90,6 +90,8 @@ pub(crate) struct Ctx {
     /// found applied by start-up reconciliation. A re-run batch file skips
     /// them rather than sending them again.
     pub finished_before: Mutex<HashSet<String>>,
+    /// Those of them the log found already so: they wrote nothing.
+    pub already_so_before: HashSet<String>,
     /// Changes an earlier run sent without learning that they were applied
     /// (see [`OpenReport::unconfirmed`](super::audit::OpenReport)).
     pub sent_before: HashSet<String>,
@@ -122,6 +124,12 @@ impl Ctx {
     /// Whether an earlier run applied the change `item`.
     pub fn applied_before(&self, item: &str) -> bool {
         self.finished_before.lock().unwrap_or_else(|p| p.into_inner()).contains(item)
+    }
+
+    /// Whether an earlier run applied `item` by writing it: its target took
+    /// the change then, which one found already so did not.
+    pub fn wrote_before(&self, item: &str) -> bool {
+        self.applied_before(item) && !self.already_so_before.contains(item)
     }
 
     /// Whether an earlier run of this audit log sent the change `item`

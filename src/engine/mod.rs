@@ -126,6 +126,7 @@ impl Engine {
             campaign_pacing: pacing::CampaignPacing::new(config.campaign_rate),
             config,
             finished_before: Mutex::new(report.finished.clone()),
+            already_so_before: report.already_so.clone(),
             sent_before: report.unconfirmed.clone(),
             processed_contacts: Mutex::new(HashSet::new()),
             stop: cancel.child_token(),

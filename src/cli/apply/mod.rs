@@ -39,11 +39,11 @@ pub use report::{LineReport, Report, Unchecked, Verdict};
 use crate::api::Client;
 use crate::config::{Config, Environment};
 use crate::domain::Timestamp;
-use crate::engine::audit::applied_commands;
+use crate::engine::audit::earlier_runs;
 use crate::runtime::{Options, Runtime, Tenant, log_to_file};
 use anyhow::{Context, Result};
 use clap::Args;
-use std::collections::HashSet;
+use preview::EarlierLines;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -166,9 +166,9 @@ async fn dry_run(config: &Config, mut batch: Batch, now: Timestamp) -> Result<Ex
         if let Some(errors) = tenant_rules(tenant.client(), &mut batch, now).await? {
             return Ok(Err(errors));
         }
-        let done_before = done_before(config, &batch, &tenant.profile().identity())?;
+        let earlier = earlier_lines(config, &batch, &tenant.profile().identity())?;
         let mut progress = Progress::new("checking", batch.lines.len());
-        let lines = preview::preview(tenant.client(), &batch, &done_before, now, &mut progress).await;
+        let lines = preview::preview(tenant.client(), &batch, &earlier, now, &mut progress).await;
         progress.finish();
         Ok::<_, anyhow::Error>(Ok(lines.context("reading the targets")?))
     }
@@ -187,14 +187,24 @@ async fn dry_run(config: &Config, mut batch: Batch, now: Timestamp) -> Result<Ex
     }
 }
 
-/// The lines (by index) an earlier run of this file against this tenant
-/// applied, by the audit log: the run skips them without a request.
-fn done_before(config: &Config, batch: &Batch, tenant: &str) -> Result<HashSet<usize>> {
+/// What earlier runs of this file against this tenant did with its lines
+/// (by index), by the audit log.
+fn earlier_lines(config: &Config, batch: &Batch, tenant: &str) -> Result<EarlierLines> {
     let log = config.paths().audit_log();
-    let applied =
-        applied_commands(&log).with_context(|| format!("reading the audit log {}", log.display()))?;
-    let items = plan(batch, tenant).into_iter().flat_map(|planned| planned.items);
-    Ok(items.filter(|(_, id)| applied.contains(id.as_str())).map(|(index, _)| index).collect())
+    let runs = earlier_runs(&log).with_context(|| format!("reading the audit log {}", log.display()))?;
+    let mut lines = EarlierLines::default();
+    for (index, id) in plan(batch, tenant).into_iter().flat_map(|planned| planned.items) {
+        let id = id.as_str();
+        if runs.done.contains(id) {
+            lines.done.insert(index);
+            if !runs.already_so.contains(id) {
+                lines.wrote.insert(index);
+            }
+        } else if runs.sent.contains(id) {
+            lines.sent.insert(index);
+        }
+    }
+    Ok(lines)
 }
 
 async fn apply(config: &Config, mut batch: Batch, now: Timestamp) -> Result<ExitCode> {

@@ -33,17 +33,28 @@ use actions::{data_action, deploy, metrics, simulation};
 
 type Previewed = Result<LineReport, ApiError>;
 
+/// What earlier runs of the same file did with its lines, by index.
+#[derive(Debug, Default)]
+pub(crate) struct EarlierLines {
+    /// Applied, or found already so: the run skips them without a request.
+    pub done: HashSet<usize>,
+    /// Those of `done` that wrote their change.
+    pub wrote: HashSet<usize>,
+    /// Sent with no outcome saying done (a crash, say): start-up reads their
+    /// targets back to settle them.
+    pub sent: HashSet<usize>,
+}
+
 /// What every line would do. Fails only when the tenant cannot be read.
-/// `done_before`: the lines (by index) an earlier run of the same file
-/// applied, which the run would skip without a request.
 pub(crate) async fn preview(
     client: &Client,
     batch: &Batch,
-    done_before: &HashSet<usize>,
+    earlier: &EarlierLines,
     now: Timestamp,
     progress: &mut Progress,
 ) -> Result<Vec<LineReport>, ApiError> {
-    let mut contacts = ContactCache::read(client, batch, done_before).await?;
+    let done_before = &earlier.done;
+    let mut contacts = ContactCache::read(client, batch, earlier).await?;
     let mut targets = Targets::new(client);
     let mut reports = Vec::with_capacity(batch.lines.len());
     for (index, line) in batch.lines.iter().enumerate() {
@@ -52,7 +63,7 @@ pub(crate) async fn preview(
             Entry::InteractionDisposition { interaction_id, dispositions } => {
                 interaction(&mut targets, line, interaction_id, dispositions, now).await
             }
-            Entry::ContactDisposition(draft) => contacts.preview(client, line, draft).await,
+            Entry::ContactDisposition(draft) => contacts.preview(client, index, line, draft).await,
             Entry::Attributes { interaction_id, rows } => {
                 attributes(&mut targets, line, interaction_id, rows).await
             }
@@ -249,28 +260,25 @@ fn contact_after(wanted: &OutcomeCode, draft: &ContactDispositionDraft) -> Value
 struct ContactCache {
     listed: HashMap<(String, String), Contact>,
     listed_campaigns: HashSet<String>,
-    /// Contacts a line of the file takes: an earlier line would write its
-    /// outcome, or an earlier run applied one of the file's lines to it.
-    /// As the run has it, a line skipped (the dialer holds the contact, it
-    /// has the outcome already) or refused at its read leaves the contact to
-    /// the next line for it, and a re-run sends no other line for a contact
-    /// that run applied a line to.
-    taken: HashSet<(String, String)>,
+    /// Contacts a line of the file takes, with the line (by index): an
+    /// earlier line would write its outcome, or an earlier run wrote one of
+    /// the file's lines to it. As the run has it, a line skipped (the dialer
+    /// holds the contact, it has the outcome already) or refused at its read
+    /// leaves the contact to the next line for it, and a re-run sends no
+    /// other line for a contact that run wrote a line to.
+    taken: HashMap<(String, String), usize>,
 }
 
 impl ContactCache {
-    async fn read(client: &Client, batch: &Batch, done_before: &HashSet<usize>) -> Result<Self, ApiError> {
+    async fn read(client: &Client, batch: &Batch, earlier: &EarlierLines) -> Result<Self, ApiError> {
         let mut per_campaign: HashMap<&str, usize> = HashMap::new();
-        let mut taken = HashSet::new();
-        for (index, line) in batch.lines.iter().enumerate() {
+        for line in &batch.lines {
             if let Entry::ContactDisposition(d) = &line.entry {
                 *per_campaign.entry(d.campaign_id.trim()).or_default() += 1;
-                if done_before.contains(&index) {
-                    taken.insert(contact_key(d));
-                }
             }
         }
-        let mut cache = Self { listed: HashMap::new(), listed_campaigns: HashSet::new(), taken };
+        let mut cache =
+            Self { listed: HashMap::new(), listed_campaigns: HashSet::new(), taken: HashMap::new() };
         for (campaign, _) in per_campaign.into_iter().filter(|(_, lines)| *lines >= LIST_FROM) {
             let Ok(id) = CampaignId::parse(campaign) else { continue };
             let mut query = ListQuery::<ContactFilter>::new().top(MAX_TOP);
@@ -287,12 +295,64 @@ impl ContactCache {
             }
             cache.listed_campaigns.insert(campaign.to_string());
         }
+        cache.take_earlier(client, batch, earlier).await?;
         Ok(cache)
     }
 
-    async fn preview(&mut self, client: &Client, line: &Line, draft: &ContactDispositionDraft) -> Previewed {
+    /// The contacts earlier runs took, as start-up finds them: those a line
+    /// wrote to, and those a line sent without learning how it ended whose
+    /// contact now holds its outcome (start-up reads it back and settles it
+    /// as applied). A sent line whose outcome is not there is sent again in
+    /// its turn, and takes nothing before then.
+    async fn take_earlier(
+        &mut self,
+        client: &Client,
+        batch: &Batch,
+        earlier: &EarlierLines,
+    ) -> Result<(), ApiError> {
+        for (index, line) in batch.lines.iter().enumerate() {
+            let Entry::ContactDisposition(draft) = &line.entry else { continue };
+            let took = if earlier.wrote.contains(&index) {
+                true
+            } else if earlier.sent.contains(&index) {
+                let held = self.contact(client, &contact_key(draft)).await?;
+                held.is_some_and(|c| c.outcome_code.as_deref() == Some(draft.outcome_code.trim()))
+            } else {
+                false
+            };
+            if took {
+                self.taken.entry(contact_key(draft)).or_insert(index);
+            }
+        }
+        Ok(())
+    }
+
+    /// The contact `key` names as the tenant holds it; `None` when there is
+    /// no such contact or its ids do not read.
+    async fn contact(&self, client: &Client, key: &(String, String)) -> Result<Option<Contact>, ApiError> {
+        if self.listed_campaigns.contains(&key.0) {
+            return Ok(self.listed.get(key).cloned());
+        }
+        let Ok((campaign, id)) = CampaignId::parse(&key.0).and_then(|c| Ok((c, ContactId::parse(&key.1)?)))
+        else {
+            return Ok(None);
+        };
+        match again(client.retry_policy(), || client.contact(&campaign, &id)).await {
+            Ok(reply) => Ok(Some(reply.value)),
+            Err(ApiError { kind: ApiErrorKind::NotFound { .. }, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn preview(
+        &mut self,
+        client: &Client,
+        index: usize,
+        line: &Line,
+        draft: &ContactDispositionDraft,
+    ) -> Previewed {
         let key = contact_key(draft);
-        if self.taken.contains(&key) {
+        if self.taken.get(&key).is_some_and(|&by| by != index) {
             let mut report = LineReport::new(line, Verdict::WouldSkip, SkipReason::Duplicate.to_string());
             report.key = Some(SkipKey::Duplicate);
             return Ok(report);
@@ -324,7 +384,7 @@ impl ContactCache {
         let after = contact_after(&wanted, draft);
         let report = match check_contact(&contact.state, contact.outcome_code.as_deref(), &wanted) {
             Ok(()) => {
-                self.taken.insert(key);
+                self.taken.insert(key, index);
                 LineReport::new(line, Verdict::WouldApply, "would set the contact's outcome")
             }
             Err(skip) => {

@@ -80,6 +80,8 @@ pub struct OpenReport {
     /// Commands recorded as applied, so a re-run batch skips them and
     /// tries everything else again.
     pub finished: HashSet<String>,
+    /// Those of them found already so: they wrote nothing.
+    pub already_so: HashSet<String>,
     /// Commands whose intent is recorded but no outcome saying applied
     /// (failed, refused, or left pending by a crash): writes this log's
     /// runs sent, which the tenant may have taken all the same.
@@ -145,6 +147,7 @@ impl AuditLog {
             torn,
             pending: found.pending,
             finished: found.finished,
+            already_so: found.already_so,
             unconfirmed: found.unconfirmed,
             recent,
         };

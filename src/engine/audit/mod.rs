@@ -43,5 +43,5 @@ pub use export::{CSV_COLUMNS, ExportError, ExportFormat, Exported, export};
 pub use log::{AuditError, AuditLog, OpenReport, TornRecord};
 pub use record::{AuditRecord, LatencyMs, Method, Outcome, RecordKind, RequestInfo, Target, TargetKind};
 pub use redact::REDACTED;
-pub use scan::applied_commands;
+pub use scan::{EarlierRuns, earlier_runs};
 pub use verify::{Finding, Problem, VerifyError, VerifyReport, verify};

@@ -36,6 +36,9 @@ pub(super) struct Scan {
     /// (failed, refused, never sent) stay out, so re-running a batch file
     /// tries them again.
     pub finished: HashSet<String>,
+    /// Those of them whose target held the change already: they wrote
+    /// nothing, and took nothing from the entries after them.
+    pub already_so: HashSet<String>,
     /// Commands with an intent but no outcome saying applied: their writes
     /// may have reached the tenant all the same. (A later refusal does not
     /// settle that an earlier run's write did not land: it may answer a
@@ -100,6 +103,7 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
     // Where each open intent's line is: read again at the end, as few remain.
     let mut open_intents: HashMap<String, (u64, u64, usize)> = HashMap::new();
     let mut finished = HashSet::new();
+    let mut already_so = HashSet::new();
     let mut unconfirmed = HashSet::new();
     let mut last_lines: VecDeque<(u64, u64, usize)> = VecDeque::with_capacity(RECENT);
     let mut head_found = false;
@@ -114,6 +118,7 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
         }
         links.follow(&line.bytes, &skim).map_err(|detail| damaged(line.number, detail))?;
         let done = says_done(&skim);
+        let found_so = found_already_so(&skim);
         match (skim.kind, skim.command_id) {
             (RecordKind::Intent, Some(id)) => {
                 unconfirmed.insert(id.to_string());
@@ -123,6 +128,11 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
                 open_intents.remove(id.as_ref());
                 if done {
                     unconfirmed.remove(id.as_ref());
+                    if found_so {
+                        already_so.insert(id.to_string());
+                    } else {
+                        already_so.remove(id.as_ref());
+                    }
                     finished.insert(id.into_owned());
                 }
             }
@@ -173,37 +183,57 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
     };
     let pending = read_back(&places, "intent")?;
     let recent = read_back(last_lines.make_contiguous(), "record")?;
-    Ok(Scan { records, chain, pending, finished, unconfirmed, recent })
+    Ok(Scan { records, chain, pending, finished, already_so, unconfirmed, recent })
 }
 
-/// The commands the log at `path` says were applied: what a re-run of the
-/// same batch file skips as done by an earlier run. Read without opening the
-/// log for appending (a console may be writing it); a log that does not
-/// exist holds none, and an unfinished last line is left out. A line whose
-/// hash or link does not hold is an error, as on opening. Blocking.
-pub fn applied_commands(path: &Path) -> Result<HashSet<String>, AuditError> {
+/// What the runs before this one did with each command, as a dry run of a
+/// batch file needs it to say what a run would do now.
+#[derive(Debug, Default)]
+pub struct EarlierRuns {
+    /// Applied, or found already so: a re-run skips them as done.
+    pub done: HashSet<String>,
+    /// Those of `done` found already so: they wrote nothing.
+    pub already_so: HashSet<String>,
+    /// Sent (an intent is recorded) with no outcome saying done: the write
+    /// may have reached the tenant all the same.
+    pub sent: HashSet<String>,
+}
+
+/// What the log at `path` says of each command (see [`EarlierRuns`]). Read
+/// without opening the log for appending (a console may be writing it); a
+/// log that does not exist holds none, and an unfinished last line is left
+/// out. A line whose hash or link does not hold is an error, as on opening.
+/// Blocking.
+pub fn earlier_runs(path: &Path) -> Result<EarlierRuns, AuditError> {
     let io_error = |source| JournalError::Io { action: "read", path: path.to_path_buf(), source };
     let file = match File::open(path) {
         Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashSet::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(EarlierRuns::default()),
         Err(e) => return Err(io_error(e).into()),
     };
     let mut reader = BufReader::with_capacity(256 * 1024, file);
-    let (mut applied, mut line, mut number) = (HashSet::new(), Vec::new(), 0);
+    let (mut runs, mut line, mut number) = (EarlierRuns::default(), Vec::new(), 0);
     let mut links = Links::START;
     loop {
         line.clear();
         if reader.read_until(b'\n', &mut line).map_err(io_error)? == 0 || line.pop() != Some(b'\n') {
-            return Ok(applied);
+            return Ok(runs);
         }
         number += 1;
         let damaged = |detail| AuditError::Damaged { path: path.to_path_buf(), line: number, detail };
         let skim: Skim = serde_json::from_slice(&line).map_err(|e| damaged(format!("unreadable: {e}")))?;
         links.follow(&line, &skim).map_err(damaged)?;
-        if says_done(&skim)
-            && let Some(id) = skim.command_id
-        {
-            applied.insert(id.into_owned());
+        let Some(id) = skim.command_id.as_deref() else { continue };
+        if skim.kind == RecordKind::Intent {
+            runs.sent.insert(id.to_owned());
+        } else if says_done(&skim) {
+            runs.sent.remove(id);
+            if found_already_so(&skim) {
+                runs.already_so.insert(id.to_owned());
+            } else {
+                runs.already_so.remove(id);
+            }
+            runs.done.insert(id.to_owned());
         }
     }
 }
@@ -214,7 +244,10 @@ pub fn applied_commands(path: &Path) -> Result<HashSet<String>, AuditError> {
 /// when a batch file runs again: sent now, a change found already so would
 /// land after the later lines for its target and undo them.
 fn says_done(skim: &Skim<'_>) -> bool {
-    let already_so =
-        skim.outcome == Some(Outcome::Skipped) && skim.skip.as_deref() == Some(SkipKey::Unchanged.as_str());
-    skim.kind.settles() && (skim.outcome == Some(Outcome::Applied) || already_so)
+    skim.kind.settles() && (skim.outcome == Some(Outcome::Applied) || found_already_so(skim))
+}
+
+/// Whether the record settles its change as held by its target already.
+fn found_already_so(skim: &Skim<'_>) -> bool {
+    skim.outcome == Some(Outcome::Skipped) && skim.skip.as_deref() == Some(SkipKey::Unchanged.as_str())
 }

@@ -74,9 +74,10 @@ pub(super) struct Planner<'a> {
 
 impl<'a> Planner<'a> {
     /// The planner of `items`. A contact that an earlier run of the batch
-    /// applied an entry to is taken from the start: every other entry for
-    /// it is a duplicate, before or after that one, so a re-run never sends
-    /// an entry that run left for a later one it applied.
+    /// wrote an entry's outcome to is taken from the start: every other
+    /// entry for it is a duplicate, before or after that one, so a re-run
+    /// never sends an entry that run left for a later one it applied. One
+    /// found already so took nothing, as in the run that found it.
     pub fn new(
         ctx: &'a Ctx,
         id: &'a CommandId,
@@ -85,7 +86,7 @@ impl<'a> Planner<'a> {
     ) -> Self {
         let in_batch = items
             .iter()
-            .filter(|item| ctx.applied_before(item.id.as_str()))
+            .filter(|item| ctx.wrote_before(item.id.as_str()))
             .filter_map(|item| claim_of(&item.draft))
             .map(|claim| (claim, Held::Before))
             .collect();
@@ -117,10 +118,10 @@ impl<'a> Planner<'a> {
         let trail = self.trail(item_id, &draft, name.as_deref());
         if let Some(outcome) = trail.settled_before() {
             // The audit log holds this entry's outcome already: nothing to
-            // add. Its contact is taken all the same (in the batch from the
-            // start), so another entry for it is the duplicate it was when
-            // this one was applied, and not applied over it now.
-            if let Some(claim) = claim_of(&draft) {
+            // add. A contact it wrote to is taken all the same (in the batch
+            // from the start), so another entry for it is the duplicate it
+            // was when this one was applied, and not applied over it now.
+            if let Some(claim) = claim_of(&draft).filter(|_| self.ctx.wrote_before(trail.item().as_str())) {
                 self.ctx.processed_contacts.lock().unwrap_or_else(|p| p.into_inner()).insert(claim);
             }
             return Plan::Done(Done {
