@@ -84,6 +84,7 @@ async fn console(
     let stop = StopSignal::listen_with_hangup()?;
     let (unfinished, batches) = ended.as_ref().map_or((0, Vec::new()), |e| (e.unfinished, e.batches.clone()));
     let unread = ended.as_mut().ok().and_then(|e| e.unread.take());
+    let writing = ended.as_mut().map(|e| std::mem::take(&mut e.writing)).unwrap_or_default();
     // Stopped by a signal (the terminal closed, or the system asked), or with
     // a screen that can no longer be drawn (the terminal closed, its SIGHUP
     // not heard yet), nobody is left to watch the rest of a batch go out: it
@@ -110,7 +111,7 @@ async fn console(
             paths.audit_log().display()
         );
     }
-    let mut finishing = (unfinished > 0).then(|| Finishing::new(unfinished));
+    let mut finishing = (unfinished > 0).then(|| Finishing::new(writing, unfinished));
     wind_down(runtime, batches, signalled, stop, unread, finishing.as_mut()).await?;
     if let Some(finishing) = finishing {
         match finishing.tally() {
@@ -144,7 +145,15 @@ async fn wind_down(
     let mut skipping = skip_now || batches.is_empty();
     loop {
         tokio::select! {
-            _ = &mut shutdown => return Ok(()),
+            _ = &mut shutdown => {
+                // The engine has stopped: what it said last is all there.
+                if let (Some(unread), Some(finishing)) = (unread.as_mut(), finishing.as_deref_mut()) {
+                    while let Some(event) = unread.try_recv() {
+                        finishing.heard(&event);
+                    }
+                }
+                return Ok(());
+            }
             event = next(&mut unread), if unread.is_some() => match (event, finishing.as_deref_mut()) {
                 (Some(event), Some(finishing)) => finishing.heard(&event),
                 (Some(_), None) => {}

@@ -5,11 +5,14 @@
 //! opening the audit log.
 
 use super::apply::{Progress, Verdict};
-use crate::engine::{Event, Finished, Outcome, SkipKey};
+use crate::engine::{CommandId, Event, Finished, Outcome, SkipKey};
 use crate::ui::panes::format;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 pub(crate) struct Finishing {
+    /// The engine's commands whose targets are counted: the writes the
+    /// screen had in flight, not a look at the outbox answered meanwhile.
+    watched: HashSet<CommandId>,
     progress: Progress,
     applied: usize,
     skipped: BTreeMap<SkipKey, usize>,
@@ -19,14 +22,15 @@ pub(crate) struct Finishing {
 }
 
 impl Finishing {
-    /// For the `targets` whose outcome the screen had not heard.
-    pub fn new(targets: usize) -> Self {
-        Self::with(Progress::new("finishing", targets))
+    /// For the `targets` of the commands `watched` whose outcome the screen
+    /// had not heard.
+    pub fn new(watched: HashSet<CommandId>, targets: usize) -> Self {
+        Self::with(watched, Progress::new("finishing", targets))
     }
 
-    fn with(progress: Progress) -> Self {
+    fn with(watched: HashSet<CommandId>, progress: Progress) -> Self {
         let skipped = BTreeMap::new();
-        Self { progress, applied: 0, skipped, refused: 0, conflicts: 0, failed: 0 }
+        Self { watched, progress, applied: 0, skipped, refused: 0, conflicts: 0, failed: 0 }
     }
 
     /// Counts a target that ended. A batch's end adds nothing: each of its
@@ -34,8 +38,10 @@ impl Finishing {
     /// the audit log here: the line `apply` draws keeps one command's.)
     pub fn heard(&mut self, event: &Event) {
         match event {
-            Event::ItemFinished { outcome, .. }
-            | Event::Finished { result: Finished::Single { outcome, .. }, .. } => {
+            Event::ItemFinished { id, outcome, .. }
+            | Event::Finished { id, result: Finished::Single { outcome, .. } }
+                if self.watched.contains(id) =>
+            {
                 self.ended(outcome);
             }
             _ => {}
@@ -86,30 +92,34 @@ impl Finishing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::CommandId;
     use crate::engine::audit::{Target, TargetKind};
 
-    fn item(outcome: Outcome) -> Event {
-        let id = CommandId::random();
+    fn item(batch: &CommandId, outcome: Outcome) -> Event {
         let target = Target::new(TargetKind::Contact, "c-1");
-        Event::ItemFinished { id: id.clone(), item: id.item(0), target, outcome }
+        Event::ItemFinished { id: batch.clone(), item: batch.item(0), target, outcome }
     }
 
     #[test]
-    fn each_target_is_counted_once_by_how_it_ended() {
-        let mut finishing = Finishing::with(Progress::quiet("finishing", 5));
-        finishing.heard(&item(Outcome::applied("now has outcome BUSY")));
-        finishing.heard(&item(Outcome::applied("now has outcome BUSY")));
-        finishing.heard(&item(Outcome::skipped(SkipKey::Duplicate, "duplicate")));
-        finishing.heard(&item(Outcome::unstarted("contact")));
-        let single = Finished::Single { target: None, outcome: Outcome::failed("503") };
-        finishing.heard(&Event::Finished { id: CommandId::random(), result: single });
+    fn each_target_of_a_write_in_flight_is_counted_once_by_how_it_ended() {
+        let (batch, single, look) = (CommandId::random(), CommandId::random(), CommandId::random());
+        let watched = HashSet::from([batch.clone(), single.clone()]);
+        let mut finishing = Finishing::with(watched, Progress::quiet("finishing", 5));
+        finishing.heard(&item(&batch, Outcome::applied("now has outcome BUSY")));
+        finishing.heard(&item(&batch, Outcome::applied("now has outcome BUSY")));
+        finishing.heard(&item(&batch, Outcome::skipped(SkipKey::Duplicate, "duplicate")));
+        finishing.heard(&item(&batch, Outcome::unstarted("contact")));
+        let failed = Finished::Single { target: None, outcome: Outcome::failed("503") };
+        finishing.heard(&Event::Finished { id: single, result: failed });
         let report = crate::engine::BatchReport::default();
-        finishing.heard(&Event::Finished { id: CommandId::random(), result: Finished::Batch(report) });
+        finishing.heard(&Event::Finished { id: batch, result: Finished::Batch(report) });
+        // A look at the outbox answered meanwhile is no target.
+        let answered = Finished::Single { target: None, outcome: Outcome::applied("0 waiting") };
+        finishing.heard(&Event::Finished { id: look, result: answered });
         assert_eq!(
             finishing.tally().as_deref(),
             Some("2 applied, 1 failed, skipped 1 cancelled (not written), 1 duplicates")
         );
-        assert_eq!(Finishing::with(Progress::quiet("finishing", 1)).tally(), None, "none heard of");
+        let none = Finishing::with(HashSet::new(), Progress::quiet("finishing", 1));
+        assert_eq!(none.tally(), None, "none heard of");
     }
 }

@@ -129,6 +129,7 @@ impl<S: Screen> Driver<S> {
                 }
             }
             if let Some(exit) = self.exit {
+                self.take_engine_news();
                 return (Ok(exit), self.app);
             }
             let now = Instant::now();
@@ -144,6 +145,21 @@ impl<S: Screen> Driver<S> {
 
     fn clock(&self) -> Clock {
         Clock::new(self.start.elapsed(), (self.wall)())
+    }
+
+    /// What the engine said before the screen ended, still in the inbox:
+    /// taken in, so that the changes left under way are those it has not
+    /// reported. Keys and the rest are left: nobody is watching. An inbox's
+    /// worth at most, as the engine may go on saying more meanwhile: what
+    /// comes after goes to whoever watches the rest (see [`super::Unread`]).
+    fn take_engine_news(&mut self) {
+        for _ in 0..INBOX {
+            match self.inbox.try_recv() {
+                Ok(Input::Engine(event)) => self.act(Action::Engine(event)),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
     }
 
     fn accept(&mut self, input: Input) {

@@ -68,6 +68,8 @@ pub struct Ended {
     /// The engine's events from the screen's end on, for whoever watches
     /// those changes finish; `None` once the engine had stopped.
     pub unread: Option<Unread>,
+    /// The engine's commands of the changes in flight that write.
+    pub writing: std::collections::HashSet<CommandId>,
 }
 
 /// The engine's events the screen did not take: the one being handed to it
@@ -85,6 +87,11 @@ impl Unread {
             Some(event) => Some(event),
             None => self.rest.recv().await,
         }
+    }
+
+    /// The next event already sent, without waiting for one.
+    pub fn try_recv(&mut self) -> Option<Event> {
+        self.next.take().or_else(|| self.rest.try_recv().ok())
     }
 }
 
@@ -110,7 +117,8 @@ pub async fn run(console: Console) -> Result<Ended, UiError> {
     let unread = engine.await.ok().flatten();
     let (unfinished, batches, cancelling) =
         (app.sent.targets_left(), app.sent.commands_to_cancel(), app.sent.cancelling());
-    Ok(Ended { exit: exit.map_err(UiError::Draw), unfinished, batches, cancelling, unread })
+    let writing = app.sent.writes_in_flight();
+    Ok(Ended { exit: exit.map_err(UiError::Draw), unfinished, batches, cancelling, unread, writing })
 }
 
 /// Engine events into the inbox; its end is news too. Once the inbox is

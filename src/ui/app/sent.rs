@@ -257,6 +257,14 @@ impl Sent {
         self.unfinished_batches().iter().flat_map(|id| self.commands_of(id)).collect()
     }
 
+    /// The engine's commands of the changes in flight that write: those
+    /// whose ends count as the targets left finish.
+    pub fn writes_in_flight(&self) -> std::collections::HashSet<CommandId> {
+        let writing: Vec<CommandId> =
+            self.in_flight().filter(|(id, _)| self.writes(id)).map(|(id, _)| id.clone()).collect();
+        writing.iter().flat_map(|id| self.commands_of(id)).collect()
+    }
+
     /// Whether the supervisor cancelled `id`.
     pub fn cancelled(&self, id: &CommandId) -> bool {
         self.pending(id).is_some_and(|p| p.cancelled)
