@@ -97,14 +97,16 @@ impl Record for Contact {
 }
 
 impl Contact {
-    /// Whether `change`, its outcome already held, sets anything else.
-    fn would_change(&self, change: &ContactDisposition) -> bool {
+    /// Whether `change`, its outcome already held, sets anything else. A
+    /// time the body left out (filled with now) is not a change: the same
+    /// body sent again would otherwise never be a repeat.
+    fn would_change(&self, change: &ContactDisposition, timestamp_given: bool) -> bool {
         let notes = change.notes.as_deref().unwrap_or_default();
         let fields = change.custom_fields.iter().flatten();
         self.agent_id.as_deref() != Some(change.agent_id.as_str())
             || self.notes != notes
             || fields.into_iter().any(|(key, value)| self.custom_fields.get(key) != Some(value))
-            || self.disposition_timestamp.as_ref() != Some(&change.disposition_timestamp)
+            || (timestamp_given && self.disposition_timestamp.as_ref() != Some(&change.disposition_timestamp))
     }
 
     pub fn etag(&self) -> ETag {
@@ -267,7 +269,9 @@ impl Tenant {
                         "contact {id} is {state}: the dialer holds it; set its outcome when the call has ended"
                     )));
                 }
-                Err(SkipReason::Unchanged | SkipReason::Duplicate) if !current.would_change(&change) => {
+                Err(SkipReason::Unchanged | SkipReason::Duplicate)
+                    if !current.would_change(&change, !body.disposition_timestamp.trim().is_empty()) =>
+                {
                     self.stats.write_repeated(Resource::ContactDisposition);
                     return Ok(current.tagged());
                 }

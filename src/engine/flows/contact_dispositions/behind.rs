@@ -75,7 +75,10 @@ impl<'a> Behind<'a> {
 }
 
 /// Whether an entry that ended as `done` leaves its contact to the next
-/// entry for it: it sent no write, and did not find the contact holding it.
+/// entry for it: it sent no write, and did not find the contact holding it;
+/// or its batch was cancelled while the tenant refused its write (429), so
+/// that none of it was written.
 pub(super) fn leaves_the_contact(done: &Done) -> bool {
-    matches!(done.write, Write::NotSent) && !done.outcome.is_applied()
+    let unsent = matches!(done.write, Write::NotSent) && !done.outcome.is_applied();
+    unsent || done.outcome.is_unstarted()
 }

@@ -54,6 +54,13 @@ async fn document_001_batch_sets_each_outcome_once() {
     );
     assert_eq!(held["customFields"]["lead_score"], 85, "fields not sent are kept");
     assert_eq!(h.writes(Resource::ContactDisposition), (4, 1), "a write, not a repeat");
+
+    // A body without its time, sent again: the time filled in is no change.
+    let mut untimed = more.clone();
+    untimed.as_object_mut().map(|b| b.remove("dispositionTimestamp"));
+    h.send(Method::PATCH, &contact_path(id), Some(&untimed), &[]).await;
+    h.send(Method::PATCH, &contact_path(id), Some(&untimed), &[]).await;
+    assert_eq!(h.writes(Resource::ContactDisposition), (4, 3), "both repeats");
 }
 
 #[tokio::test]

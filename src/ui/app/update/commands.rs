@@ -102,8 +102,6 @@ fn list_webhooks(app: &mut App, effects: &mut Vec<Effect>) {
     effects.push(Effect::Engine(Command::ListWebhooks { id }));
 }
 
-/// A disposition where the keys are: on contacts when the campaigns pane
-/// has them, else on interactions.
 /// Whether the focused pane is `list`; if not, says that the command acts
 /// on `list` and how to get there, as a change key does there: acting from
 /// another pane would change rows the supervisor is not looking at (the
@@ -118,6 +116,8 @@ fn on(app: &mut App, does: &str, list: ListId) -> bool {
     false
 }
 
+/// A disposition where the keys are: on contacts when the campaigns pane
+/// has them, else on interactions.
 fn dispose(app: &mut App, code: &str, effects: &mut Vec<Effect>) {
     let list = match app.focused_list() {
         ListId::Contacts | ListId::Campaigns => ListId::Contacts,
