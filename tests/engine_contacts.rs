@@ -39,6 +39,27 @@ fn records_of<'a>(records: &'a [AuditRecord], item: &CommandId) -> Vec<&'a Audit
     records.iter().filter(|r| r.entry.command_id.as_deref() == Some(item.as_str())).collect()
 }
 
+/// How each of `ids` ended: its skip's key, or the outcome's kind.
+fn endings(rig: &Rig, ids: &[CommandId]) -> Vec<String> {
+    let seen = outcomes(rig);
+    let ending = |id: &CommandId| match &seen[id] {
+        Outcome::Skipped { key, .. } => key.as_str().to_string(),
+        other => other.kind().as_str().to_string(),
+    };
+    ids.iter().map(ending).collect()
+}
+
+/// Sets a contact's outcome on the tenant, as another console would.
+fn set_elsewhere(tenant: &cxone_console::sandbox::tenant::Tenant, contact: &str, code: &str) {
+    let body = ContactDispositionBody {
+        outcome_code: code.into(),
+        agent_id: AGENT.into(),
+        disposition_timestamp: "2026-11-21T10:00:00Z".into(),
+        ..Default::default()
+    };
+    tenant.set_contact_outcome(CAMPAIGN, contact, None, &body).expect("the outcome is set");
+}
+
 #[tokio::test]
 async fn the_documents_three_contacts_are_applied_once_each_and_reach_the_crm() {
     let mut rig = Rig::quiet().await;
@@ -160,23 +181,12 @@ async fn a_later_entry_for_a_contact_is_a_duplicate_only_of_one_that_was_sent() 
         draft(CAMPAIGN, &fresh[2], "CALLBACK_LATER"),
     ]);
     // Set elsewhere (this session would not send a contact it applied to).
-    let busy = ContactDispositionBody {
-        outcome_code: "BUSY".into(),
-        agent_id: AGENT.into(),
-        disposition_timestamp: "2026-11-21T10:00:00Z".into(),
-        ..Default::default()
-    };
-    tenant.set_contact_outcome(CAMPAIGN, &fresh[2], None, &busy).expect("set elsewhere");
+    set_elsewhere(&tenant, &fresh[2], "BUSY");
 
     let report = batch_report(rig.run(change).await);
     let seen = outcomes(&rig);
-    let kind = |i: usize| match &seen[&ids[i]] {
-        Outcome::Skipped { key, .. } => key.as_str().to_string(),
-        other => other.kind().as_str().to_string(),
-    };
-    let kinds: Vec<String> = (0..ids.len()).map(kind).collect();
     assert_eq!(
-        kinds,
+        endings(&rig, &ids),
         ["applied", "dialer_state", "duplicate", "dialer_state", "unchanged", "applied", "duplicate"],
         "{seen:?}"
     );
@@ -205,19 +215,10 @@ async fn a_rerun_takes_the_contacts_the_earlier_run_wrote_to_and_only_those() {
     let (sandbox, dir, config) = recovery_support::tenant().await;
     let fresh = pending_contacts(&sandbox, CAMPAIGN, 2).await;
     let tenant = std::sync::Arc::clone(&sandbox.state().tenant);
-    let set = |contact: &str, code: &str| {
-        let body = ContactDispositionBody {
-            outcome_code: code.into(),
-            agent_id: AGENT.into(),
-            disposition_timestamp: "2026-11-21T10:00:00Z".into(),
-            ..Default::default()
-        };
-        tenant.set_contact_outcome(CAMPAIGN, contact, None, &body).expect("set");
-    };
     // The earlier run: the first entry found its contact already BUSY; the
     // second failed (it is sent again now); the last wrote INTERESTED.
-    set(&fresh[0], "BUSY");
-    set(&fresh[1], "INTERESTED");
+    set_elsewhere(&tenant, &fresh[0], "BUSY");
+    set_elsewhere(&tenant, &fresh[1], "INTERESTED");
     let (ids, change) = batch(vec![
         draft(CAMPAIGN, &fresh[0], "BUSY"),
         draft(CAMPAIGN, &fresh[0], "INTERESTED"),
@@ -245,13 +246,7 @@ async fn a_rerun_takes_the_contacts_the_earlier_run_wrote_to_and_only_those() {
     .await;
     let mut rig = Rig::with(sandbox, dir, config).await;
     let report = batch_report(rig.run(change).await);
-    let seen = outcomes(&rig);
-    let kind = |i: usize| match &seen[&ids[i]] {
-        Outcome::Skipped { key, .. } => key.as_str().to_string(),
-        other => other.kind().as_str().to_string(),
-    };
-    let kinds: Vec<String> = (0..ids.len()).map(kind).collect();
-    assert_eq!(kinds, ["earlier_run", "applied", "duplicate", "earlier_run"], "{seen:?}");
+    assert_eq!(endings(&rig, &ids), ["earlier_run", "applied", "duplicate", "earlier_run"]);
     assert_eq!(report.successful(), 1, "{report:?}");
     let held = |id: &str| tenant.contact(CAMPAIGN, id).expect("the contact").value.outcome_code;
     assert_eq!(held(&fresh[0]).as_deref(), Some("INTERESTED"), "the entry after the one found already so");
