@@ -82,3 +82,36 @@ pub(super) fn leaves_the_contact(done: &Done) -> bool {
     let unsent = matches!(done.write, Write::NotSent) && !done.outcome.is_applied();
     unsent || done.outcome.is_unstarted()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::SkipKey;
+    use crate::engine::audit::Target;
+
+    fn done(outcome: Outcome, write: Write) -> Done {
+        let item = CommandId::random().item(0);
+        Done { item, target: Target::contact("k", "c-1"), outcome, write }
+    }
+
+    #[test]
+    fn only_an_entry_that_wrote_nothing_leaves_its_contact() {
+        let sent = Write::Sent { latency_ms: None };
+        let skipped = |key| Outcome::skipped(key, "why");
+        for (ended, leaves) in [
+            (done(skipped(SkipKey::DialerState), Write::NotSent), true),
+            (done(skipped(SkipKey::Unchanged), Write::NotSent), true),
+            (done(Outcome::rejected("no such contact"), Write::NotSent), true),
+            (done(Outcome::unstarted("contact"), Write::NotSent), true),
+            // Cancelled while the tenant refused every attempt (429).
+            (done(Outcome::unstarted("contact"), sent), true),
+            (done(Outcome::applied("now has outcome BUSY"), sent), false),
+            // Found holding it after a restart: written then.
+            (done(Outcome::applied("found in place"), Write::NotSent), false),
+            (done(Outcome::failed("503"), sent), false),
+            (done(skipped(SkipKey::EarlierRun), sent), false),
+        ] {
+            assert_eq!(leaves_the_contact(&ended), leaves, "{:?} {:?}", ended.outcome, ended.write);
+        }
+    }
+}
