@@ -18,7 +18,9 @@ use std::collections::{HashMap, VecDeque};
 
 #[derive(Default)]
 pub(super) struct Behind<'a> {
-    /// The contact each entry under way holds, by the entry's id.
+    /// The contact each entry under way that others wait for holds, by the
+    /// entry's id: only those, so that a batch without a contact twice
+    /// keeps nothing here.
     holders: HashMap<CommandId, Claim>,
     /// The entries waiting for each contact, in the batch's order.
     waiting: HashMap<Claim, VecDeque<Ready<'a>>>,
@@ -44,9 +46,12 @@ impl<'a> Behind<'a> {
         self.holders.insert(item, claim);
     }
 
-    /// `contact` waits for the entries before it for its contact.
-    pub fn queue(&mut self, contact: Ready<'a>) {
-        self.waiting.entry(contact.claim()).or_default().push_back(contact);
+    /// `contact` waits for `holder`, and the entries before it, for its
+    /// contact.
+    pub fn queue(&mut self, holder: CommandId, contact: Ready<'a>) {
+        let claim = contact.claim();
+        self.holders.insert(holder, claim.clone());
+        self.waiting.entry(claim).or_default().push_back(contact);
     }
 
     /// The entries behind `done`'s.

@@ -60,11 +60,8 @@ pub(crate) async fn run(
             planner.plan(item).await
         };
         match planned {
-            Plan::Ready(contact) => {
-                behind.hold(contact.trail.item().clone(), contact.claim());
-                ready.push(contact);
-            }
-            Plan::Behind(contact) => behind.queue(contact),
+            Plan::Ready(contact) => ready.push(contact),
+            Plan::Behind { contact, holder } => behind.queue(holder, contact),
             Plan::Done(done) => batch.record(done).await,
         }
     }

@@ -43,18 +43,17 @@ impl Ready<'_> {
 
 pub(super) enum Plan<'a> {
     Ready(Ready<'a>),
-    /// Ready, but for a contact an earlier entry of the batch holds: it
-    /// waits for that one to end (see `behind`).
-    Behind(Ready<'a>),
+    /// Ready, but for a contact an earlier entry of the batch, `holder`,
+    /// holds: it waits for that one to end (see `behind`).
+    Behind { contact: Ready<'a>, holder: CommandId },
     /// Settled without a request: skipped or refused.
     Done(Done),
 }
 
 /// How an entry of the batch holds its contact, for the entries after it.
-#[derive(Clone, Copy)]
 enum Held {
-    /// Under way: the entries after it wait for its end.
-    UnderWay,
+    /// Under way, as the entry named: the entries after it wait for its end.
+    UnderWay(CommandId),
     /// An entry for it was applied by an earlier run of the batch: the
     /// others are duplicates.
     Before,
@@ -144,7 +143,7 @@ impl<'a> Planner<'a> {
         let contact = Ready { trail, disposition, campaign };
         let claim = contact.claim();
         match self.in_batch.get(&claim) {
-            Some(Held::UnderWay) => return Plan::Behind(contact),
+            Some(Held::UnderWay(holder)) => return Plan::Behind { contact, holder: holder.clone() },
             Some(Held::Before) => {
                 let skip = Outcome::skipped_for(&SkipReason::Duplicate);
                 return finish(contact.trail, Settled::new(skip), started).await;
@@ -153,7 +152,7 @@ impl<'a> Planner<'a> {
         }
         match self.take(contact, started).await {
             Ok(contact) => {
-                self.in_batch.insert(claim, Held::UnderWay);
+                self.in_batch.insert(claim, Held::UnderWay(contact.trail.item().clone()));
                 Plan::Ready(contact)
             }
             Err(done) => Plan::Done(done),
