@@ -146,9 +146,9 @@ impl AuditLog {
             repairs,
             torn,
             pending: found.pending,
-            finished: found.finished,
-            already_so: found.already_so,
-            unconfirmed: found.unconfirmed,
+            finished: found.earlier.done,
+            already_so: found.earlier.already_so,
+            unconfirmed: found.earlier.sent,
             recent,
         };
         Ok((log, report))

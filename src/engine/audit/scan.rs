@@ -32,18 +32,8 @@ pub(super) struct Scan {
     pub chain: ChainState,
     /// Intents without outcome, oldest first.
     pub pending: Vec<AuditRecord>,
-    /// Commands an outcome or reconciled record says were applied. Others
-    /// (failed, refused, never sent) stay out, so re-running a batch file
-    /// tries them again.
-    pub finished: HashSet<String>,
-    /// Those of them whose target held the change already: they wrote
-    /// nothing, and took nothing from the entries after them.
-    pub already_so: HashSet<String>,
-    /// Commands with an intent but no outcome saying applied: their writes
-    /// may have reached the tenant all the same. (A later refusal does not
-    /// settle that an earlier run's write did not land: it may answer a
-    /// re-run that sent nothing, or a key the tenant already holds.)
-    pub unconfirmed: HashSet<String>,
+    /// What the runs before did with each command.
+    pub earlier: EarlierRuns,
     /// The last [`RECENT`] records, oldest first.
     pub recent: Vec<AuditRecord>,
 }
@@ -102,9 +92,7 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
     let mut last_seq: Option<u64> = None;
     // Where each open intent's line is: read again at the end, as few remain.
     let mut open_intents: HashMap<String, (u64, u64, usize)> = HashMap::new();
-    let mut finished = HashSet::new();
-    let mut already_so = HashSet::new();
-    let mut unconfirmed = HashSet::new();
+    let mut earlier = EarlierRuns::default();
     let mut last_lines: VecDeque<(u64, u64, usize)> = VecDeque::with_capacity(RECENT);
     let mut head_found = false;
     let mut links = Links::START;
@@ -117,24 +105,13 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
             return Err(damaged(line.number, format!("seq {} where {expected} was expected", skim.seq)));
         }
         links.follow(&line.bytes, &skim).map_err(|detail| damaged(line.number, detail))?;
-        let done = says_done(&skim);
-        let found_so = found_already_so(&skim);
+        earlier.see(&skim);
         match (skim.kind, skim.command_id) {
             (RecordKind::Intent, Some(id)) => {
-                unconfirmed.insert(id.to_string());
                 open_intents.insert(id.into_owned(), (skim.seq, line.offset, line.bytes.len()));
             }
             (RecordKind::Outcome | RecordKind::Reconciled, Some(id)) => {
                 open_intents.remove(id.as_ref());
-                if done {
-                    unconfirmed.remove(id.as_ref());
-                    if found_so {
-                        already_so.insert(id.to_string());
-                    } else {
-                        already_so.remove(id.as_ref());
-                    }
-                    finished.insert(id.into_owned());
-                }
             }
             (RecordKind::Repair, _) => {}
             (kind, None) => {
@@ -183,20 +160,43 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
     };
     let pending = read_back(&places, "intent")?;
     let recent = read_back(last_lines.make_contiguous(), "record")?;
-    Ok(Scan { records, chain, pending, finished, already_so, unconfirmed, recent })
+    Ok(Scan { records, chain, pending, earlier, recent })
 }
 
-/// What the runs before this one did with each command, as a dry run of a
-/// batch file needs it to say what a run would do now.
+/// What the runs before this one did with each command: what opening the
+/// log carries on from, and what a dry run of a batch file needs to say
+/// what a run would do now.
 #[derive(Debug, Default)]
 pub struct EarlierRuns {
-    /// Applied, or found already so: a re-run skips them as done.
+    /// Applied, or found already so: a re-run skips them as done. Others
+    /// (failed, refused, never sent) stay out, so it tries them again.
     pub done: HashSet<String>,
-    /// Those of `done` found already so: they wrote nothing.
+    /// Those of `done` whose target held the change already: they wrote
+    /// nothing, and took nothing from the entries after them.
     pub already_so: HashSet<String>,
     /// Sent (an intent is recorded) with no outcome saying done: the write
-    /// may have reached the tenant all the same.
+    /// may have reached the tenant all the same. (A later refusal does not
+    /// settle that an earlier run's write did not land: it may answer a
+    /// re-run that sent nothing, or a key the tenant already holds.)
     pub sent: HashSet<String>,
+}
+
+impl EarlierRuns {
+    /// Takes in what one record says of its command.
+    fn see(&mut self, skim: &Skim<'_>) {
+        let Some(id) = skim.command_id.as_deref() else { return };
+        if skim.kind == RecordKind::Intent {
+            self.sent.insert(id.to_owned());
+        } else if says_done(skim) {
+            self.sent.remove(id);
+            if found_already_so(skim) {
+                self.already_so.insert(id.to_owned());
+            } else {
+                self.already_so.remove(id);
+            }
+            self.done.insert(id.to_owned());
+        }
+    }
 }
 
 /// What the log at `path` says of each command (see [`EarlierRuns`]). Read
@@ -223,18 +223,7 @@ pub fn earlier_runs(path: &Path) -> Result<EarlierRuns, AuditError> {
         let damaged = |detail| AuditError::Damaged { path: path.to_path_buf(), line: number, detail };
         let skim: Skim = serde_json::from_slice(&line).map_err(|e| damaged(format!("unreadable: {e}")))?;
         links.follow(&line, &skim).map_err(damaged)?;
-        let Some(id) = skim.command_id.as_deref() else { continue };
-        if skim.kind == RecordKind::Intent {
-            runs.sent.insert(id.to_owned());
-        } else if says_done(&skim) {
-            runs.sent.remove(id);
-            if found_already_so(&skim) {
-                runs.already_so.insert(id.to_owned());
-            } else {
-                runs.already_so.remove(id);
-            }
-            runs.done.insert(id.to_owned());
-        }
+        runs.see(&skim);
     }
 }
 
