@@ -45,7 +45,10 @@ pub(super) enum Plan<'a> {
     Ready(Ready<'a>),
     /// Ready, but for a contact an earlier entry of the batch, `holder`,
     /// holds: it waits for that one to end (see `behind`).
-    Behind { contact: Ready<'a>, holder: CommandId },
+    Behind {
+        contact: Ready<'a>,
+        holder: CommandId,
+    },
     /// Settled without a request: skipped or refused.
     Done(Done),
 }
