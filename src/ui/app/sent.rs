@@ -272,7 +272,7 @@ impl Sent {
 
     /// Whether a batch still in flight was cancelled.
     pub fn cancelling(&self) -> bool {
-        self.in_flight().any(|(id, _)| self.pending(id).is_some_and(|p| p.cancelled))
+        self.in_flight().any(|(id, _)| self.cancelled(id))
     }
 
     /// The group `member` was sent in, if any.

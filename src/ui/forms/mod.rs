@@ -12,6 +12,7 @@ pub mod field;
 pub mod input;
 mod interaction_disposition;
 mod lagging;
+mod not_applied;
 pub mod plan;
 mod target_agents;
 
@@ -21,6 +22,7 @@ pub use contact_disposition::contact_name;
 pub use field::{Choice, Field, Input, Opt};
 pub use input::TextInput;
 pub use lagging::{Lag, Lagging};
+pub use not_applied::NotApplied;
 pub use plan::{Named, Outgoing, Plan, PlanLine};
 
 use crate::api::model::{Campaign, Contact, DataAction, Interaction, User};
@@ -145,36 +147,6 @@ pub struct Form {
     /// Why the change this form last sent was not applied. Unlike
     /// `refused`, no check of the fields clears it: it is about what was sent.
     pub not_applied: Option<NotApplied>,
-}
-
-/// Why a form's change was not applied, and when the console heard it: the
-/// list of kept forms says when each came back. Nothing says it was sent:
-/// the engine may have refused it before any request.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotApplied {
-    /// How it ended ("refused", "conflict", "failed"), when one change did.
-    pub kind: Option<&'static str>,
-    pub why: String,
-    pub at: time::OffsetDateTime,
-}
-
-impl NotApplied {
-    /// The line at the form's foot.
-    pub fn line(&self) -> String {
-        match self.kind {
-            Some(kind) => format!("Not applied ({kind}): {}", self.why),
-            None => format!("Not applied: {}", self.why),
-        }
-    }
-
-    /// The reason in a row of the list of kept forms, every row of which
-    /// would start with "Not applied".
-    pub fn short(&self) -> String {
-        match self.kind {
-            Some(kind) => format!("{kind}: {}", self.why),
-            None => self.why.clone(),
-        }
-    }
 }
 
 impl Form {
