@@ -394,3 +394,19 @@ fn the_breakdown_fits_80_columns_and_keeps_p99_run_p99_and_rate() {
     let all = "done  errors      p50      p95      p99      max   run p99   run max    rate";
     assert!(screen.contains(all), "{screen}");
 }
+
+#[test]
+fn the_started_column_shows_its_title_and_sort_arrow_whole_at_every_width() {
+    // The pane opens sorted by Started, newest first: the column is 8 wide
+    // so the arrow does not cut its title to "Starte▼".
+    for (width, height) in [(160, 45), (120, 40), (80, 24)] {
+        let mut app = app(width, height);
+        feed(&mut app, seeded_events());
+        press(&mut app, &["2"]);
+        let buffer = frame(&app);
+        assert!(row_of(&buffer, "Started▼").is_some(), "at {width}×{height}:\n{}", render(&app));
+        press(&mut app, &["T"]);
+        let buffer = frame(&app);
+        assert!(row_of(&buffer, "Started▲").is_some(), "at {width}×{height}, reversed:\n{}", render(&app));
+    }
+}
