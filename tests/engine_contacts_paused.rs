@@ -1,6 +1,7 @@
 //! A campaign the tenant holds back with a 429: its pause keeps none of the
 //! batch's places from the other campaigns, and a cancel ends a write that
-//! waits it out, with nothing written.
+//! waits it out, with nothing written, and so the entries behind it for its
+//! contact too.
 //!
 //! The tenant here refills a campaign's allowance slowly (one request every
 //! 2 s), so a pause lasts long enough in real time to be seen waiting.
@@ -105,5 +106,39 @@ async fn a_cancel_ends_a_write_waiting_out_a_429() {
         .map(|r| r.entry.kind)
         .collect();
     assert_eq!(kinds, [RecordKind::Intent, RecordKind::Outcome], "the intent is closed");
+    rig.stop().await;
+}
+
+/// Two entries for one contact, the first cancelled while it waits out a
+/// 429: it wrote nothing, so the second is not its duplicate. Both end as
+/// the cancel left them, and nothing is written.
+#[tokio::test]
+async fn an_entry_behind_a_write_cancelled_in_its_pause_is_cancelled_too_not_a_duplicate() {
+    let mut rig = slow_to_refill().await;
+    let contact = pending_contacts(&rig.sandbox, CAMPAIGN, 1).await.remove(0);
+    spend(&rig, CAMPAIGN, &contact, Some(BURST - 2));
+    let (ids, change) =
+        batch(vec![draft(CAMPAIGN, &contact, "BUSY"), draft(CAMPAIGN, &contact, "INTERESTED")]);
+    let id = rig.submit(change).await;
+    let patience = tokio::time::Instant::now() + Duration::from_secs(3);
+    while rig.sandbox.stats().rate_limited == 0 {
+        assert!(tokio::time::Instant::now() < patience, "the write met no 429");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    rig.send(Command::Cancel { id: id.clone() }).await;
+
+    let report = batch_report(rig.finished(&id).await);
+    assert!(report.cancelled(), "{report:?}");
+    assert_eq!(report.successful(), 0, "{report:?}");
+    assert_eq!(report.skipped().get(&SkipKey::Unstarted), Some(&2), "{report:?}");
+    assert_eq!(report.skipped().get(&SkipKey::Duplicate), None, "{report:?}");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::ContactDisposition), 0, "nothing was written");
+    let second =
+        rig.audit_records().into_iter().filter(|r| r.entry.command_id.as_deref() == Some(ids[1].as_str()));
+    assert!(
+        second.clone().all(|r| r.entry.kind != RecordKind::Intent),
+        "the entry behind never began its write: {:?}",
+        second.map(|r| r.entry.kind).collect::<Vec<_>>()
+    );
     rig.stop().await;
 }
