@@ -79,6 +79,11 @@ impl Problems {
         self.errors.push(FieldError::new(field, rule));
     }
 
+    /// Whether a problem is recorded for `field` (exact name).
+    pub fn mentions(&self, field: &str) -> bool {
+        self.errors.iter().any(|e| e.field == field)
+    }
+
     /// Keeps the value of a successful check, records the problem of a failed one.
     pub fn take<T>(&mut self, checked: Result<T, FieldError>) -> Option<T> {
         match checked {

@@ -1,7 +1,7 @@
 //! Extractors whose every refusal is a JSON [`Failure`] naming the problem,
 //! never one of axum's plain-text rejections.
 
-use crate::domain::Problems;
+use crate::domain::{Invalid, Problems};
 use crate::sandbox::reply::Failure;
 use crate::sandbox::tenant::{IfMatch, Stamp, Window};
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
@@ -234,6 +234,16 @@ impl<'a> Fields<'a> {
         for key in self.map.keys().filter(|k| !known.contains(&k.as_str())) {
             self.problems
                 .push(self.name(key), format!("is not a field of this request; use {}", known.join(", ")));
+        }
+    }
+
+    /// Adds what a domain check of the request found, but for the fields
+    /// already refused here: a missing field is not also called empty.
+    pub fn also(&mut self, invalid: &Invalid) {
+        for e in invalid.errors() {
+            if !self.problems.mentions(&e.field) {
+                self.problems.push(e.field.clone(), e.rule.clone());
+            }
         }
     }
 

@@ -39,17 +39,22 @@ pub(super) async fn patch(
     JsonBody(body): JsonBody,
 ) -> Result<Response> {
     let mut f = Fields::of(&body, "request body")?;
-    let drafts = f.each("dispositions", true, |e| DispositionDraft {
-        // Matched against the matrix as sent (document 000's `code: str`),
-        // as an outcome code or a status is.
-        code: e.exact("code"),
-        description: e.text("description"),
-        agent_id: e.text("agent_id"),
-        // Required on the wire, as document 000 sends it; the console's
-        // rules fill an empty one with now before it gets here.
-        timestamp: e.required::<String>("timestamp").unwrap_or_default(),
-        source: e.text("source"),
-        notes: e.text("notes"),
+    f.deny_unknown(&["dispositions"]);
+    let drafts = f.each("dispositions", true, |e| {
+        // A misspelt field is refused by name rather than left empty.
+        e.deny_unknown(&["code", "description", "agent_id", "timestamp", "source", "notes"]);
+        DispositionDraft {
+            // Matched against the matrix as sent (document 000's `code:
+            // str`), as an outcome code or a status is.
+            code: e.exact("code"),
+            description: e.text("description"),
+            agent_id: e.text("agent_id"),
+            // Required on the wire, as document 000 sends it; the console's
+            // rules fill an empty one with now before it gets here.
+            timestamp: e.required::<String>("timestamp").unwrap_or_default(),
+            source: e.text("source"),
+            notes: e.text("notes"),
+        }
     })?;
     f.finish()?;
     s.tenant.set_dispositions(&id, if_match.as_ref(), &drafts).map(tagged)

@@ -55,6 +55,7 @@ pub(super) async fn patch_contact(
     JsonBody(body): JsonBody,
 ) -> Result<Response> {
     let mut f = Fields::of(&body, "request body")?;
+    f.deny_unknown(&["outcomeCode", "agentId", "notes", "customFields", "dispositionTimestamp"]);
     let body = ContactDispositionBody {
         outcome_code: f.exact("outcomeCode"),
         agent_id: f.text("agentId"),

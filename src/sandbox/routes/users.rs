@@ -34,11 +34,13 @@ pub(super) async fn put_status(
     JsonBody(body): JsonBody,
 ) -> Result<Response> {
     let mut f = Fields::of(&body, "request body")?;
+    f.deny_unknown(&["status", "pauseReason", "wrapUpCode", "directiveFlags"]);
     let defaults = DirectiveFlags::default();
     let mut flags = defaults;
     let raw_flags = f.value("directiveFlags");
     if !raw_flags.is_null() {
         let mut d = Fields::of(&raw_flags, "directiveFlags")?;
+        d.deny_unknown(&["autoAvailable", "respectWrapUp"]);
         flags.auto_available = d.optional("autoAvailable").unwrap_or(defaults.auto_available);
         flags.respect_wrap_up = d.optional("respectWrapUp").unwrap_or(defaults.respect_wrap_up);
         f.absorb(d);

@@ -18,6 +18,7 @@ pub(super) async fn list(State(s): State<SandboxState>, RawQuery(q): RawQuery) -
 
 pub(super) async fn create(State(s): State<SandboxState>, JsonBody(body): JsonBody) -> Result<Response> {
     let mut f = Fields::of(&body, "request body")?;
+    f.deny_unknown(&["name", "uri", "events", "enabled", "headers"]);
     let draft = WebhookDraft {
         name: f.text("name"),
         uri: f.text("uri"),

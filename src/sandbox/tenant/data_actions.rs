@@ -11,7 +11,7 @@ use super::etag::{self, ETag, IfMatch};
 use super::executions::{RecentExecutions, RunStatus};
 use super::store::{Meta, Page, Record, Window};
 use super::{Data, Failure, Tagged, Tenant, not_found, page_of};
-use crate::domain::data_action::{DataActionDefinition, DataActionDraft, Schema, check_new_version};
+use crate::domain::data_action::{DataActionDefinition, Schema, check_new_version};
 use crate::domain::{FieldError, Invalid};
 use crate::sandbox::Resource;
 use semver::Version;
@@ -171,10 +171,9 @@ impl Tenant {
     /// `POST /api/v2/data-actions`: every POST deploys a new action.
     pub fn create_data_action(
         &self,
-        draft: &DataActionDraft,
+        def: DataActionDefinition,
         deprecated: bool,
     ) -> Result<Tagged<DataActionView>, Failure> {
-        let def = DataActionDefinition::validate(draft).map_err(|e| Failure::invalid(&e))?;
         let mut data = self.lock();
         let now = data.clock.now();
         let id = uuid::Uuid::new_v4().to_string();
