@@ -2,7 +2,7 @@
 //! `key=value` lines for scripts.
 
 use super::signal::StopSignal;
-use crate::sandbox::config::{MAX_ENTITIES, RateLimit};
+use crate::sandbox::config::{MAX_ENTITIES, MAX_LATENCY_MS, RateLimit};
 use crate::sandbox::{FaultProfile, FaultRates, Sandbox, SandboxConfig, TenantSize};
 use anyhow::{Context, Result, anyhow};
 use clap::Args;
@@ -101,8 +101,8 @@ fn parse_count(text: &str) -> Result<usize, String> {
 
 fn parse_millis(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(ms) if ms.is_finite() && ms >= 0.0 => Ok(ms),
-        _ => Err(format!("{text:?} is not a number of milliseconds (0 or more)")),
+        Ok(ms) if (0.0..=MAX_LATENCY_MS).contains(&ms) => Ok(ms),
+        _ => Err(format!("{text:?} is not a number of milliseconds from 0 to {MAX_LATENCY_MS}")),
     }
 }
 
@@ -233,6 +233,10 @@ mod tests {
         let rates = fault_rates(FaultProfile::None, Some(50.0), None).unwrap();
         assert_eq!(rates.latency_p99_ms, 50.0, "the tail is never shorter than the median");
         assert!(fault_rates(FaultProfile::None, Some(50.0), Some(10.0)).is_err());
+        assert_eq!(parse_millis("60000"), Ok(60_000.0));
+        for huge in ["60000.5", "1e300", "inf", "NaN", "-1"] {
+            assert!(parse_millis(huge).unwrap_err().contains("0 to 60000"), "{huge}");
+        }
         assert_eq!(
             fault_rates(FaultProfile::Light, None, None).unwrap(),
             FaultRates::from(FaultProfile::Light)

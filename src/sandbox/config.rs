@@ -12,6 +12,9 @@ use std::time::Duration;
 pub const DEMO_CLIENT_ID: &str = "cxone-console-sandbox";
 /// The largest tenant the flags accept, per entity kind.
 pub const MAX_ENTITIES: usize = 100_000;
+/// The longest added latency, median or tail, in milliseconds: a minute,
+/// past every timeout a client of the sandbox keeps.
+pub const MAX_LATENCY_MS: f64 = 60_000.0;
 
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
@@ -204,8 +207,8 @@ impl From<FaultProfile> for FaultRates {
 }
 
 impl FaultRates {
-    /// Refuses rates outside [0, 1] and latencies that are negative or whose
-    /// tail is shorter than the median.
+    /// Refuses rates outside [0, 1] and latencies that are negative, longer
+    /// than [`MAX_LATENCY_MS`], or whose tail is shorter than the median.
     pub fn check(&self) -> Result<(), String> {
         for (name, r) in [
             ("rate429", self.rate429),
@@ -217,8 +220,11 @@ impl FaultRates {
                 return Err(format!("{name}: {r} must be between 0 and 1"));
             }
         }
-        if !(self.latency_median_ms >= 0.0 && self.latency_p99_ms >= 0.0) {
-            return Err("latencyMedianMs and latencyP99Ms must be zero or more".into());
+        for (name, ms) in [("latencyMedianMs", self.latency_median_ms), ("latencyP99Ms", self.latency_p99_ms)]
+        {
+            if !(0.0..=MAX_LATENCY_MS).contains(&ms) {
+                return Err(format!("{name}: {ms} must be between 0 and {MAX_LATENCY_MS} milliseconds"));
+            }
         }
         if self.latency_p99_ms < self.latency_median_ms {
             return Err("latencyP99Ms must be at least latencyMedianMs".into());

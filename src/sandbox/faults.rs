@@ -10,6 +10,7 @@
 //! already made the change. A client that retries only what it knows failed
 //! meets both.
 
+use super::config::MAX_LATENCY_MS;
 use super::reply::Failure;
 use super::server::ConnectionHandle;
 use super::{Fault, FaultRates, SandboxState, auth};
@@ -129,7 +130,10 @@ fn latency(rates: &FaultRates, rng: &mut impl Rng) -> Duration {
     let p99 = rates.latency_p99_ms.max(median);
     let sigma = (p99 / median).ln() / Z_P99;
     let ms = median * (sigma * standard_normal(rng)).exp();
-    Duration::from_secs_f64(ms.min(p99 * TAIL_CAP_OVER_P99) / 1000.0)
+    // Rates built in code skip `FaultRates::check`: a latency too long for
+    // a Duration waits the longest one allowed instead of panicking.
+    let capped = ms.min(p99 * TAIL_CAP_OVER_P99).min(MAX_LATENCY_MS * TAIL_CAP_OVER_P99);
+    Duration::try_from_secs_f64(capped / 1000.0).unwrap_or(Duration::ZERO)
 }
 
 /// Box–Muller: one standard normal sample from two uniform ones.
@@ -345,6 +349,25 @@ mod tests {
         let error = faults.set(rates(1.5, 0.0, 0.0, 0.0)).unwrap_err();
         assert!(error.contains("rate429"), "{error}");
         assert_eq!(faults.rates().rate429, 1.0, "a refused change leaves the rates alone");
+    }
+
+    #[test]
+    fn latencies_past_a_minute_are_refused_and_a_huge_one_built_in_code_waits_capped() {
+        let faults = Faults::new(FaultRates::from(FaultProfile::None), 1);
+        let slow = |median, p99| FaultRates {
+            latency_median_ms: median,
+            latency_p99_ms: p99,
+            ..FaultRates::from(FaultProfile::None)
+        };
+        assert!(faults.set(slow(MAX_LATENCY_MS, MAX_LATENCY_MS)).is_ok());
+        for (median, p99) in [(1.0, 1e300), (1e20, 1e20), (f64::NAN, 1.0), (1.0, f64::INFINITY)] {
+            let error = faults.set(slow(median, p99)).unwrap_err();
+            assert!(error.contains("latency") && error.contains("60000"), "{error}");
+        }
+        let unchecked = Faults::new(slow(1.0, 1e300), 5);
+        for _ in 0..1000 {
+            assert!(unchecked.decide().latency <= Duration::from_secs(180), "capped at three minutes");
+        }
     }
 
     #[test]
