@@ -114,6 +114,10 @@ fn profile_mistakes_are_named() {
     refused(&format!("profile = \"prod\"\n{plain}"), "profiles.prod", "base_url", 4, "use https");
     let bad_path = format!("profile = \"prod\"\n{TENANT}token_path = \"oauth/token\"\n");
     refused(&bad_path, "profiles.prod", "token_path", 7, "starting with /");
+    for query in ["/oauth/token?x=1", "/oauth/token#frag"] {
+        let bad_path = format!("profile = \"prod\"\n{TENANT}token_path = \"{query}\"\n");
+        refused(&bad_path, "profiles.prod", "token_path", 7, "a query (?) or a fragment (#)");
+    }
     let bad_scope =
         format!("profile = \"prod\"\n{TENANT}scopes = [\"interactions:write dispositions:read\"]\n");
     refused(&bad_scope, "profiles.prod", "scopes", 7, "one scope per string");

@@ -173,11 +173,14 @@ impl TenantProfile {
         let token_path = match &file.token_path {
             Some(path) => {
                 let text = table.text("token_path", path)?;
-                if !text.starts_with('/') || text.contains(char::is_whitespace) {
+                // A query or fragment would be folded into the path, escaped.
+                if !text.starts_with('/')
+                    || text.contains(|c: char| c.is_whitespace() || c == '?' || c == '#')
+                {
                     return Err(table.error(
                         "token_path",
                         Some(path.span()),
-                        "must be a path starting with /",
+                        "must be a path starting with /, without spaces, a query (?) or a fragment (#)",
                     ));
                 }
                 text
