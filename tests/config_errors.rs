@@ -164,3 +164,20 @@ fn a_good_tenant_profile_loads() {
     let plain_local = TENANT.replace("https://api.example.com", "http://127.0.0.1:8080");
     assert!(load(&format!("profile = \"prod\"\n{plain_local}")).is_ok(), "http to this machine is allowed");
 }
+
+/// A profile's sub-table written first (to size the sandbox, say) makes the
+/// profile's table without its `kind`: the error names the profile's table,
+/// not the sub-table, where adding `kind` would be refused again.
+#[test]
+fn a_profile_without_its_kind_is_named_even_when_only_a_sub_table_makes_it() {
+    for text in [
+        "[profiles.sandbox.size]\nagents = 50\n",
+        "[profiles.sandbox]\n[profiles.sandbox.size]\nagents = 50\n",
+    ] {
+        let error = load(text).expect_err("a profile without its kind");
+        let shown = error.to_string();
+        assert_eq!(error.key(), Some(&KeyPath::table("profiles.sandbox")), "{shown}");
+        assert!(shown.contains("kind = \"sandbox\" or kind = \"tenant\""), "{shown}");
+        assert!(shown.contains("under its own [profiles.sandbox] line"), "{shown}");
+    }
+}

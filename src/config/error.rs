@@ -171,7 +171,19 @@ impl Source<'_> {
     pub fn toml_error(&self, error: &toml::de::Error) -> ConfigError {
         let span = error.span();
         let mut message = plain_words(error.message().trim());
-        let key = span.clone().and_then(|span| self.key_at(span.start));
+        let mut key = span.clone().and_then(|span| self.key_at(span.start));
+        // `toml` points a profile without its `kind` at the first line that
+        // makes the profile's table, which may be a sub-table of it
+        // ([profiles.sandbox.size]); name the profile, and what it lacks.
+        if message == "missing key `kind`"
+            && let Some(profile) = key.as_ref().and_then(|k| profile_of(&k.table))
+        {
+            message = format!(
+                "missing key `kind`: a profile says what it is, kind = \"sandbox\" or kind = \"tenant\", \
+                 under its own [{profile}] line"
+            );
+            key = Some(KeyPath::table(profile));
+        }
         // TOML reads an unquoted word as a boolean gone wrong; say what it was.
         if message.starts_with("invalid boolean") || message.starts_with("invalid string") {
             let secret = key.as_ref().is_some_and(|k| k.to_string().ends_with("secret"));
@@ -217,6 +229,15 @@ fn plain_words(message: &str) -> String {
     ]
     .into_iter()
     .fold(message.to_string(), |message, (serde, plain)| message.replace(serde, plain))
+}
+
+/// The profile table (`profiles.sandbox`) that `table` is or lies in.
+fn profile_of(table: &str) -> Option<String> {
+    let mut parts = table.split('.');
+    match (parts.next(), parts.next()) {
+        (Some("profiles"), Some(name)) => Some(format!("profiles.{name}")),
+        _ => None,
+    }
 }
 
 /// The name of a `[table]` or `[[array]]` header line.
