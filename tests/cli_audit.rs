@@ -225,3 +225,24 @@ async fn an_export_checks_the_log_first() {
     let records: Value = serde_json::from_str(&ran.stdout).expect("a whole JSON document");
     assert_eq!(records.as_array().map(Vec::len), Some(4));
 }
+
+/// A home whose path runs through a file cannot be looked at: `audit
+/// verify` and `outbox` say so and exit 2, rather than calling the log
+/// broken or the outbox never made.
+#[tokio::test]
+async fn a_home_that_is_a_file_is_an_error_not_a_broken_log_or_an_empty_outbox() {
+    let home = Home::new();
+    let file = home.path().join("not-a-directory");
+    std::fs::write(&file, "a file").unwrap();
+    let env = [("CXONE_CONSOLE_HOME", file.to_str().unwrap())];
+    for args in [&["audit", "verify"][..], &["outbox"], &["outbox", "--json"]] {
+        let ran = home.run(args, &env).await;
+        assert_eq!(ran.code, Some(2), "{args:?}: {}{}", ran.stdout, ran.stderr);
+        assert!(ran.stderr.contains("Not a directory"), "{args:?}: {}", ran.stderr);
+        assert!(
+            !ran.stdout.contains("BROKEN") && !ran.stdout.contains("no outbox yet"),
+            "{args:?}: {}",
+            ran.stdout
+        );
+    }
+}

@@ -48,7 +48,12 @@ fn list(json: bool, profile: Option<&str>) -> Result<ExitCode> {
     let path = paths.outbox_dir().join("outbox.jsonl");
     // An outbox gone while its head file is there is read as empty, so its
     // loss is said.
-    let exists = path.exists() || path.with_extension("head").exists();
+    // A path that cannot be looked at (it runs through a file, say) is an
+    // error, not an outbox never made.
+    let found = |path: &std::path::Path| {
+        path.try_exists().with_context(|| format!("cannot look for {}", path.display()))
+    };
+    let exists = found(&path)? || found(&path.with_extension("head"))?;
     let mut listing = if exists {
         // Read without the lock, so it works while a console owns the outbox.
         let peek = outbox::peek(&path).context("reading the outbox")?;

@@ -118,6 +118,13 @@ pub enum VerifyError {
 /// Verifies the log at `path` against its chain and its head file. Blocking.
 pub fn verify(path: &Path) -> Result<VerifyReport, VerifyError> {
     let io_error = |source| VerifyError::Io { path: path.to_path_buf(), source };
+    // A log that cannot be reached (its path runs through a file, say) was
+    // not checked: that says nothing of its records.
+    if let Err(e) = std::fs::metadata(path)
+        && e.kind() != io::ErrorKind::NotFound
+    {
+        return Err(io_error(e));
+    }
     let head = match head::read(&head::path_for(path)) {
         Ok(head) => head,
         Err(e) => return Ok(broken(Problem::Unreadable, None, None, e.to_string())),
