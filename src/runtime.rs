@@ -8,7 +8,7 @@
 
 mod log;
 
-pub use log::{LOG_FILE, LogFile, log_to_file};
+pub use log::{LOG_FILE, LogFile, filter_from, log_to_file};
 
 use crate::api::{ApiError, Client, ClientConfig, RetryPolicy};
 use crate::config::{Config, Destination, Profile, WebhookSecret, WebhookTarget};

@@ -35,7 +35,6 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use std::future::Future;
 use std::process::ExitCode;
-use tracing_subscriber::EnvFilter;
 
 pub const OK: u8 = 0;
 pub const NOT_THROUGH: u8 = 1;
@@ -191,9 +190,13 @@ pub(crate) fn block_on<T>(work: impl Future<Output = Result<T>>) -> Result<T> {
 /// Logs to stderr, for commands whose stdout carries machine-readable lines:
 /// at `warn` unless `RUST_LOG` says otherwise.
 pub(crate) fn log_to_stderr() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let rust_log = std::env::var("RUST_LOG").ok();
+    let (filter, refused) = crate::runtime::filter_from(rust_log.as_deref(), "warn");
     // Only fails when a logger is already set, which then keeps logging.
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    if let Some(refused) = refused {
+        tracing::warn!("{refused}");
+    }
 }
 
 /// The process's directories, honouring `CXONE_CONSOLE_HOME`.

@@ -41,17 +41,35 @@ pub fn log_to_file(paths: &Paths, env: &Environment) -> Result<LogFile, RuntimeE
         .build(&dir)
         .map_err(|e| RuntimeError::Logging(format!("{}: {e}", dir.display())))?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
-    let filter = env
-        .var("RUST_LOG")
-        .and_then(|directives| EnvFilter::try_new(directives).ok())
-        .unwrap_or_else(|| EnvFilter::new(DEFAULT_FILTER));
+    let (filter, refused) = filter_from(env.var("RUST_LOG").as_deref(), DEFAULT_FILTER);
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer)
         .with_ansi(false)
         .try_init()
         .map_err(|e| RuntimeError::Logging(e.to_string()))?;
+    if let Some(refused) = refused {
+        tracing::warn!("{refused}");
+    }
     Ok(LogFile { path: dir.join(LOG_FILE), _writer: guard })
+}
+
+/// The filter `rust_log` (the `RUST_LOG` variable) asks for, else
+/// `default`; and, when `rust_log` does not read as one, why, for the
+/// caller to write once logging is set up: a mistyped filter is said, not
+/// dropped in silence.
+pub fn filter_from(rust_log: Option<&str>, default: &str) -> (EnvFilter, Option<String>) {
+    match rust_log.filter(|directives| !directives.trim().is_empty()).map(EnvFilter::try_new) {
+        Some(Ok(filter)) => (filter, None),
+        Some(Err(e)) => (
+            EnvFilter::new(default),
+            Some(format!(
+                "RUST_LOG {:?} is not a filter ({e}); logging with {default:?} instead",
+                rust_log.unwrap_or_default()
+            )),
+        ),
+        None => (EnvFilter::new(default), None),
+    }
 }
 
 /// Makes the file at `path` (created if missing) readable by its owner
@@ -72,4 +90,21 @@ fn private_file(path: &Path) -> Result<(), RuntimeError> {
     #[cfg(not(unix))]
     options.open(path).map_err(failed)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rust_log_that_is_not_a_filter_is_named_and_the_default_used() {
+        let (filter, refused) = filter_from(Some("[[[=zz"), DEFAULT_FILTER);
+        let refused = refused.expect("the mistake is said");
+        assert!(refused.contains("\"[[[=zz\"") && refused.contains(DEFAULT_FILTER), "{refused}");
+        assert_eq!(filter.to_string(), EnvFilter::new(DEFAULT_FILTER).to_string());
+        for fine in [Some("debug,hyper=warn"), Some("  "), None] {
+            assert!(filter_from(fine, DEFAULT_FILTER).1.is_none(), "{fine:?}");
+        }
+        assert_eq!(filter_from(Some("debug"), DEFAULT_FILTER).0.to_string(), "debug");
+    }
 }
