@@ -362,3 +362,20 @@ fn closing_the_terminal_during_a_batch_skips_the_targets_not_started_and_exits()
     assert!(matches!(status.exit_code(), 129 | 2), "exit status {status:?}");
     assert_rest_skipped(home.path());
 }
+
+/// Typing that arrives faster than a key at a time (a paste the terminal
+/// sends as keys, not bracketed) is read whole: the console reads what the
+/// terminal holds, not 1 KB of it until the next key.
+#[test]
+fn a_burst_of_typing_larger_than_a_read_is_taken_whole() {
+    let home = tempfile::tempdir().expect("a temporary directory");
+    let (mut term, mut child) = start(home.path());
+    term.wait_for("the agents table", |s| s.contains("Name▲") && !s.contains("Waiting"));
+    // 4,000 bytes in one write, ending in a mark the filter's prompt shows.
+    term.send(&format!("/{}ZQ", "é".repeat(2_000)));
+    term.wait_for("the last characters typed", |s| s.contains("éZQ"));
+    term.step("\x1b", "the filter dropped", |s| !s.contains("éZQ"));
+    term.send("q");
+    let status = exit_status(&mut term, &mut child, "on q");
+    assert!(status.success(), "exit status {status:?}");
+}

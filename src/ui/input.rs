@@ -10,6 +10,11 @@
 //! the changes in flight end; the look before every read makes that moment
 //! short. Resizes come by a signal crossterm keeps to itself, so the wait
 //! is cut into ticks to ask it for one.
+//!
+//! crossterm reads through poll(2) here (its `use-dev-tty` reader): its
+//! default reader waits on epoll, which tells of new input once, and reads
+//! 1 KB of it, so the rest of a burst (a paste sent as keys) stayed unread
+//! until the next key.
 
 use super::driver::Input;
 use std::io;
@@ -19,6 +24,9 @@ use tokio::sync::mpsc;
 /// How long the thread waits on the terminal before asking crossterm for a
 /// resize, which comes by a signal rather than on the terminal.
 const RESIZE_TICK: Duration = Duration::from_millis(50);
+/// How long crossterm is given to read what the terminal holds. Its poll(2)
+/// reader does not read at all when given no time.
+const LOOK: Duration = Duration::from_millis(1);
 
 /// Starts the thread that forwards the terminal's events into `inbox`. It
 /// ends at the terminal's hangup, at a read that fails, or at the first
@@ -43,7 +51,7 @@ fn forward(watch: &Watch, inbox: &mpsc::Sender<Input>) -> io::Result<()> {
         // One event at a time, each after a look at the terminal, so a
         // hangup while events are drained is seen before crossterm reads.
         tick = Duration::ZERO;
-        if crossterm::event::poll(Duration::ZERO)? {
+        if crossterm::event::poll(LOOK)? {
             if inbox.blocking_send(Input::Terminal(crossterm::event::read()?)).is_err() {
                 return Ok(());
             }
