@@ -167,6 +167,8 @@ async fn changes_found_already_so_are_done_without_a_write() {
     let held = AuditEntry::outcome("held", "contact_disposition", contact(), Outcome::Skipped)
         .skip(SkipKey::Unchanged);
     log.append(held).await.unwrap();
+    let lost = log.append(intent("lost")).await.unwrap();
+    // Sent again after a restart: the first intent still names its webhook.
     log.append(intent("lost")).await.unwrap();
     log.close().await;
 
@@ -183,7 +185,11 @@ async fn changes_found_already_so_are_done_without_a_write() {
         (sorted(&runs.done), sorted(&runs.already_so)),
         (vec!["held".to_string(), "wrote".into()], vec!["held".to_string()])
     );
-    assert_eq!(sorted(&runs.sent), ["lost"]);
+    let first_intents = |sent: &std::collections::HashMap<String, ChainHash>| {
+        sent.iter().map(|(id, hash)| (id.clone(), *hash)).collect::<Vec<_>>()
+    };
+    assert_eq!(first_intents(&runs.sent), [("lost".to_string(), lost.hash)]);
+    assert_eq!(first_intents(&report.unconfirmed), [("lost".to_string(), lost.hash)]);
 }
 
 #[tokio::test]

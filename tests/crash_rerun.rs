@@ -13,6 +13,7 @@ use cxone_console::domain::attributes::{AttributeDraft, AttributeUpdate};
 use cxone_console::engine::audit::{
     self, AuditEntry, AuditLog, Method, RecordKind, RequestInfo, Target, TargetKind,
 };
+use cxone_console::engine::outbox::MessageId;
 use cxone_console::engine::{Change, Command, CommandId, Event, Finished, Outcome, Recovery};
 use cxone_console::sandbox::tenant::PINNED_CLOSED_INTERACTION;
 use cxone_console::sandbox::{Resource, Sandbox};
@@ -205,7 +206,7 @@ async fn a_change_this_log_sent_and_found_in_place_is_applied_and_announced() {
         .by("crashed-operator", "console", item.as_str())
         .request(request, b"{}")
         .after(json!({"status": "Training", "pauseReason": null}));
-    log.append(intent).await.expect("the intent is recorded");
+    let first = log.append(intent).await.expect("the intent is recorded");
     let change =
         cxone_console::domain::agent_status::AgentStatusChange::validate(&draft, &Default::default())
             .expect("a valid change");
@@ -225,6 +226,14 @@ async fn a_change_this_log_sent_and_found_in_place_is_applied_and_announced() {
     assert!(outcome.is_applied() && outcome.text().contains("found in place"), "{outcome}");
     let announced = rig.sink_holds("wfm", 1).await.remove(0);
     assert_eq!(announced.body["status"], "Training", "{}", announced.body);
+    // Under the id the first run's webhook had, had it queued one before
+    // the crash: a receiver that has it drops this one.
+    let first_id = MessageId::announcing(item.as_str(), Some(&first.hash));
+    assert_eq!(
+        announced.webhook_id.as_deref(),
+        Some(first_id.as_str()),
+        "announced as the first intent's write"
+    );
     assert_eq!(rig.sandbox.stats().writes_of(Resource::AgentStatus), 1, "nothing was sent again");
     rig.stop().await;
 }

@@ -1,7 +1,7 @@
 //! What every flow shares: the client, the durable logs, the metrics, the
 //! event channel, the settings and the tenant's cached rules.
 
-use super::audit::AuditLog;
+use super::audit::{AuditLog, ChainHash};
 use super::event::{Event, Outcome};
 use super::metrics::{self, ErrorClass, Metrics, Operation};
 use super::outbox::Outbox;
@@ -92,9 +92,10 @@ pub(crate) struct Ctx {
     pub finished_before: Mutex<HashSet<String>>,
     /// Those of them the log found already so: they wrote nothing.
     pub already_so_before: HashSet<String>,
-    /// Changes an earlier run sent without learning that they were applied
+    /// Changes an earlier run sent without learning that they were applied,
+    /// with their first intent's hash
     /// (see [`OpenReport::unconfirmed`](super::audit::OpenReport)).
-    pub sent_before: HashSet<String>,
+    pub sent_before: HashMap<String, ChainHash>,
     /// Contacts given a disposition during this run, as (campaign, contact).
     pub processed_contacts: Mutex<HashSet<Claim>>,
     /// Cancelled when the engine stops, so tasks a flow starts (the
@@ -135,7 +136,14 @@ impl Ctx {
     /// Whether an earlier run of this audit log sent the change `item`
     /// without its outcome saying applied.
     pub fn sent_before(&self, item: &str) -> bool {
-        self.sent_before.contains(item)
+        self.sent_before.contains_key(item)
+    }
+
+    /// The hash of the first intent an earlier run of this log recorded
+    /// for `item`, when none of its outcomes says applied: it names the
+    /// webhook of a write that may have landed.
+    pub fn first_intent_before(&self, item: &str) -> Option<&ChainHash> {
+        self.sent_before.get(item)
     }
 
     /// Marks `item` as applied before this run (reconciled at start-up).

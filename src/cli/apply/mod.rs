@@ -200,7 +200,7 @@ fn earlier_lines(config: &Config, batch: &Batch, tenant: &str) -> Result<Earlier
             if !runs.already_so.contains(id) {
                 lines.wrote.insert(index);
             }
-        } else if runs.sent.contains(id) {
+        } else if runs.sent.contains_key(id) {
             lines.sent.insert(index);
         }
     }

@@ -1,12 +1,13 @@
 //! The open audit log: appending, following, repairing on open.
 
+use super::digest::ChainHash;
 use super::entry::AuditEntry;
 use super::head::{self, Head, HeadError, Keeper};
 use super::record::AuditRecord;
 use super::scan::{Scan, scan};
 use super::sealer::AuditSealer;
 use crate::engine::journal::{Journal, JournalError, JournalFile, JournalStats, TornTail};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::broadcast;
@@ -84,8 +85,9 @@ pub struct OpenReport {
     pub already_so: HashSet<String>,
     /// Commands whose intent is recorded but no outcome saying applied
     /// (failed, refused, or left pending by a crash): writes this log's
-    /// runs sent, which the tenant may have taken all the same.
-    pub unconfirmed: HashSet<String>,
+    /// runs sent, which the tenant may have taken all the same; each with
+    /// its first intent's hash (see [`EarlierRuns::sent`]).
+    pub unconfirmed: HashMap<String, ChainHash>,
     /// The last records before this run, the repairs of opening included,
     /// oldest first: what the console shows of earlier runs.
     pub recent: Vec<AuditRecord>,

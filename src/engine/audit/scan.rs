@@ -105,7 +105,7 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
             return Err(damaged(line.number, format!("seq {} where {expected} was expected", skim.seq)));
         }
         links.follow(&line.bytes, &skim).map_err(|detail| damaged(line.number, detail))?;
-        earlier.see(&skim);
+        earlier.see(&skim, links.last);
         match (skim.kind, skim.command_id) {
             (RecordKind::Intent, Some(id)) => {
                 open_intents.insert(id.into_owned(), (skim.seq, line.offset, line.bytes.len()));
@@ -177,16 +177,19 @@ pub struct EarlierRuns {
     /// Sent (an intent is recorded) with no outcome saying done: the write
     /// may have reached the tenant all the same. (A later refusal does not
     /// settle that an earlier run's write did not land: it may answer a
-    /// re-run that sent nothing, or a key the tenant already holds.)
-    pub sent: HashSet<String>,
+    /// re-run that sent nothing, or a key the tenant already holds.) Each
+    /// with the hash of its first intent, which named the webhook of the
+    /// write that may have landed: a re-run the tenant answers as that
+    /// write announces it under the same id.
+    pub sent: HashMap<String, ChainHash>,
 }
 
 impl EarlierRuns {
-    /// Takes in what one record says of its command.
-    fn see(&mut self, skim: &Skim<'_>) {
+    /// Takes in what one record, sealed as `hash`, says of its command.
+    fn see(&mut self, skim: &Skim<'_>, hash: ChainHash) {
         let Some(id) = skim.command_id.as_deref() else { return };
         if skim.kind == RecordKind::Intent {
-            self.sent.insert(id.to_owned());
+            self.sent.entry(id.to_owned()).or_insert(hash);
         } else if says_done(skim) {
             self.sent.remove(id);
             if found_already_so(skim) {
@@ -223,7 +226,7 @@ pub fn earlier_runs(path: &Path) -> Result<EarlierRuns, AuditError> {
         let damaged = |detail| AuditError::Damaged { path: path.to_path_buf(), line: number, detail };
         let skim: Skim = serde_json::from_slice(&line).map_err(|e| damaged(format!("unreadable: {e}")))?;
         links.follow(&line, &skim).map_err(damaged)?;
-        runs.see(&skim);
+        runs.see(&skim, links.last);
     }
 }
 

@@ -253,9 +253,11 @@ impl<'a> Trail<'a> {
     /// whole change's.
     pub async fn finish(self, settled: Settled<'_>, latency: Duration) -> Outcome {
         // A replay of this log's own earlier write is applied and announced
-        // (receivers drop a `webhook-id` they already have).
+        // under the id that write's webhook had (its first intent's), which
+        // a receiver that has it already drops.
         let settled =
             if self.sent_before_restart() { settled.applied_earlier() } else { settled.made_elsewhere() };
+        let announced_as = self.ctx.first_intent_before(self.item.as_str()).or(self.intent.as_ref());
         let Settled { mut outcome, call, after, mut class, webhook } = settled;
         if class == Some(ErrorClass::NotFound) {
             // The tenant no longer has something the change named: the
@@ -275,7 +277,7 @@ impl<'a> Trail<'a> {
             if let Err(e) = self
                 .ctx
                 .outbox
-                .enqueue_as(MessageId::announcing(self.item.as_str(), self.intent.as_ref()), message)
+                .enqueue_as(MessageId::announcing(self.item.as_str(), announced_as), message)
                 .await
             {
                 tracing::error!(item = %self.item, "could not queue a webhook: {e}");

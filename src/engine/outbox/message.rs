@@ -62,10 +62,11 @@ impl MessageId {
     }
 
     /// The id of the webhook announcing `change`, whose intent the audit
-    /// log sealed as `intent`: a crash and start-up's read-back queue it
-    /// under the same id, while the same change made again from another
-    /// data directory, or from this one after its intent was settled
-    /// otherwise, is another event to its receiver, not a repeat it drops.
+    /// log sealed as `intent` (the first intent of this log's runs that
+    /// sent it): a crash and start-up's read-back, or a re-run the tenant
+    /// answers as that write, queue it under the same id, while the same
+    /// change made again from another data directory is another event to
+    /// its receiver, not a repeat it drops.
     pub fn announcing(change: &str, intent: Option<&ChainHash>) -> Self {
         match intent {
             Some(intent) => Self::derived(&format!("{change}@{intent}")),
