@@ -119,8 +119,10 @@ async fn settle(ctx: &Ctx, intent: &AuditRecord, unreachable: &mut Option<String
                     body: hook.body,
                     subject: Some(&subject),
                 };
-                if let Err(e) =
-                    ctx.outbox.enqueue_as(MessageId::announcing(item, Some(&intent.hash)), message).await
+                // Named as the run that sent it named it: by the change's
+                // first intent not settled since.
+                let first = ctx.first_intent_before(item).unwrap_or(&intent.hash);
+                if let Err(e) = ctx.outbox.enqueue_as(MessageId::announcing(item, Some(first)), message).await
                 {
                     return unknown(
                         &what,

@@ -254,7 +254,7 @@ impl Rig {
         audit_records(&self.dir.path().join("audit.jsonl"))
     }
 
-    /// The `webhook-id` of the change `item`: named by its last intent in
+    /// The `webhook-id` of the change `item`: named by its first intent in
     /// the audit log (see `MessageId::announcing`).
     pub fn webhook_id(&self, item: &str) -> MessageId {
         webhook_id(&self.dir.path().join("audit.jsonl"), item)
@@ -288,8 +288,8 @@ impl Rig {
     }
 }
 
-/// The `webhook-id` of the change `item`, named by its last intent in the
-/// audit log at `path`.
+/// The `webhook-id` of the change `item`, named by its first intent in the
+/// audit log at `path` (these tests apply a change once).
 pub fn webhook_id(path: &std::path::Path, item: &str) -> MessageId {
     webhook_ids(path).remove(item).unwrap_or_else(|| panic!("{item} has an intent in the audit log"))
 }
@@ -297,13 +297,13 @@ pub fn webhook_id(path: &std::path::Path, item: &str) -> MessageId {
 /// The `webhook-id` of every change with an intent in the audit log at
 /// `path`, by item.
 pub fn webhook_ids(path: &std::path::Path) -> std::collections::HashMap<String, MessageId> {
-    let mut last = std::collections::HashMap::new();
+    let mut first = std::collections::HashMap::new();
     for record in audit_records(path) {
         if let (RecordKind::Intent, Some(item)) = (record.entry.kind, record.entry.command_id) {
-            last.insert(item, record.hash);
+            first.entry(item).or_insert(record.hash);
         }
     }
-    last.into_iter().map(|(item, hash)| (item.clone(), MessageId::announcing(&item, Some(&hash)))).collect()
+    first.into_iter().map(|(item, hash)| (item.clone(), MessageId::announcing(&item, Some(&hash)))).collect()
 }
 
 /// Every record of the audit log at `path`.

@@ -102,8 +102,9 @@ pub(crate) struct Trail<'a> {
     action: &'static str,
     target: Target,
     before: Option<Value>,
-    /// The hash of the intent the audit log sealed, which names the change's
-    /// webhook (see [`MessageId::announcing`]).
+    /// The hash of the first intent the audit log sealed for this change in
+    /// this run (a conflict sends it again, under another), which names its
+    /// webhook unless an earlier run's did (see [`MessageId::announcing`]).
     intent: Option<ChainHash>,
     /// Requests of earlier write calls that did not settle the change (a
     /// stale tag, an error tried again), added to the attempts of the call
@@ -232,7 +233,7 @@ impl<'a> Trail<'a> {
             self.intent_refused = true;
             Outcome::failed(format!("nothing was sent: the audit log could not record the change ({e})"))
         })?;
-        self.intent = Some(sealed.hash);
+        self.intent.get_or_insert(sealed.hash);
         Ok(())
     }
 
