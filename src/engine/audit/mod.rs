@@ -42,6 +42,6 @@ pub use entry::AuditEntry;
 pub use export::{CSV_COLUMNS, ExportError, ExportFormat, Exported, export};
 pub use log::{AuditError, AuditLog, OpenReport, TornRecord};
 pub use record::{AuditRecord, LatencyMs, Method, Outcome, RecordKind, RequestInfo, Target, TargetKind};
-pub use redact::REDACTED;
+pub use redact::{REDACTED, holds_redaction};
 pub use scan::{EarlierRuns, earlier_runs};
 pub use verify::{Finding, Problem, VerifyError, VerifyReport, verify};

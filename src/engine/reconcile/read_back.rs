@@ -8,10 +8,15 @@ use crate::api::{ApiError, ApiErrorKind, Client};
 use crate::domain::agent_status::{AgentStatus, AgentStatusChange, DirectiveFlags, with_reason};
 use crate::domain::attributes::same_value;
 use crate::domain::{CampaignId, ContactId, DataActionId, FieldError, InteractionId, Timestamp, UserId};
-use crate::engine::audit::Target;
+use crate::engine::audit::{Target, holds_redaction};
 use crate::engine::flows::{Webhook, action_names, again};
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
+
+/// Why a change whose intent holds a redacted value cannot be told
+/// applied: the log does not keep what it set.
+const KEPT_REDACTED: &str =
+    "its intent keeps a value redacted, as it looked like a credential, so it cannot be compared";
 
 /// What the target showed.
 pub(super) enum Found {
@@ -86,6 +91,9 @@ async fn dispositions(
     let id = InteractionId::parse(&target.id)?;
     let held = again(api.retry_policy(), || api.interaction(&id)).await?.value.dispositions;
     let state = dispositions_state(&held);
+    if wanted.iter().any(DispositionFacts::holds_redaction) {
+        return Ok(Found::Undecided { state, detail: KEPT_REDACTED.into() });
+    }
     Ok(if same_dispositions(&held, wanted) {
         let webhook = announcements::interaction_disposition(id.as_str(), &held, None);
         Found::Applied { state, webhook: Some(webhook), detail: "the interaction holds them".into() }
@@ -104,6 +112,9 @@ async fn attributes(
     let snapshot = again(api.retry_policy(), || api.attributes(&id)).await?.value;
     let held: Map<String, Value> = snapshot.attributes.into_iter().map(|a| (a.key, a.value)).collect();
     let state = attributes_state(&held);
+    if before.values().chain(after.values()).any(holds_redaction) {
+        return Ok(Found::Undecided { state, detail: KEPT_REDACTED.into() });
+    }
     Ok(match attribute_difference(before, after, &held) {
         None => Found::Applied { state, webhook: None, detail: "every attribute is as intended".into() },
         Some(key) => Found::NotApplied { state, detail: format!("{key:?} is not as intended") },
