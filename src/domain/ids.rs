@@ -3,7 +3,8 @@
 //! Tenants use UUIDs, numbers and free-form ids (`agent_xyz_123`,
 //! `a1b2c3d4-e5f6-7890-g1h2-i3j4k5l6m7n8`), so ids are opaque strings. They
 //! are restricted to a safe alphabet because they end up inside URL paths:
-//! an id holding `/` or `?` would silently address a different resource.
+//! an id holding `/` or `?` would silently address a different resource,
+//! and so would `.` or `..`, which a URL reads as its own path segments.
 
 use super::errors::FieldError;
 use serde::{Deserialize, Serialize};
@@ -28,6 +29,12 @@ pub(crate) fn check_id(field: &str, raw: &str) -> Result<String, FieldError> {
         return Err(FieldError::new(
             field,
             format!("must hold only letters, digits and - _ . : @ (found {bad:?})"),
+        ));
+    }
+    if id == "." || id == ".." {
+        return Err(FieldError::new(
+            field,
+            format!("{id:?} is not an id: a URL reads it as a step in its path"),
         ));
     }
     Ok(id.to_string())
@@ -134,6 +141,11 @@ mod tests {
         assert_eq!(err.field, "contactId");
         assert!(err.rule.contains("'/'"), "{}", err.rule);
         assert_eq!(UserId::parse("  ").unwrap_err().rule, "is required");
+        for dots in [".", "..", " .. "] {
+            let err = InteractionId::parse(dots).unwrap_err();
+            assert!(err.rule.contains("is not an id"), "{dots:?}: {}", err.rule);
+        }
+        assert!(InteractionId::parse("...").is_ok() && InteractionId::parse("v1.2").is_ok());
         assert!(UserId::parse(&"x".repeat(129)).is_err());
     }
 }
