@@ -72,6 +72,10 @@ async fn a_log_shorter_than_its_head_is_refused_on_open() {
     let refused = AuditLog::open(&path).await.err().expect("a truncated log is refused");
     assert!(matches!(refused, AuditError::Truncated { head_seq: 3, .. }), "{refused}");
     assert!(refused.to_string().contains("audit verify"), "{refused}");
+    // A dry run reads it no more than a run would: what was cut may have
+    // been a change's outcome.
+    let read = earlier_runs(&path).expect_err("nor read for what it applied");
+    assert!(matches!(read, AuditError::Truncated { head_seq: 3, .. }), "{read}");
 
     // Longer, but no record ends where the head says the log does.
     let whole = all.join("\n") + "\n";
@@ -81,13 +85,25 @@ async fn a_log_shorter_than_its_head_is_refused_on_open() {
     head::write(&head_path, &Head { len: held.len - 5, ..held }).unwrap();
     let refused = AuditLog::open(&path).await.err().expect("a log that does not end at its head is refused");
     assert!(matches!(refused, AuditError::Diverged { head_seq: 3, .. }), "{refused}");
+    let read = earlier_runs(&path).expect_err("nor read for what it applied");
+    assert!(matches!(read, AuditError::Diverged { head_seq: 3, .. }), "{read}");
     head::write(&head_path, &held).unwrap();
+    // A record past the head, as while a console writes and its head is
+    // yet to follow: read.
+    let (log, _) = AuditLog::open(&path).await.unwrap();
+    log.append(intent("c4")).await.unwrap();
+    log.close().await;
+    head::write(&head_path, &held).unwrap();
+    assert_eq!(earlier_runs(&path).expect("a log ahead of its head is read").sent.len(), 4);
+    std::fs::write(&path, &whole).unwrap();
 
     // Gone, with its head still beside it: refused, and not replaced by an empty log.
     std::fs::remove_file(&path).unwrap();
     let refused = AuditLog::open(&path).await.err().expect("a deleted log is refused");
     assert!(matches!(refused, AuditError::Missing { head_seq: 3, .. }), "{refused}");
     assert!(refused.to_string().contains("is gone"), "{refused}");
+    let read = earlier_runs(&path).expect_err("nor read as a log that never was");
+    assert!(matches!(read, AuditError::Missing { head_seq: 3, .. }), "{read}");
     assert!(!path.exists(), "opening did not create an empty log in its place");
 }
 

@@ -12,7 +12,7 @@
 
 use super::AuditError;
 use super::digest::ChainHash;
-use super::head::Head;
+use super::head::{self, Head};
 use super::line;
 use super::record::{AuditRecord, Outcome, RecordKind};
 use super::sealer::ChainState;
@@ -205,28 +205,55 @@ impl EarlierRuns {
 /// What the log at `path` says of each command (see [`EarlierRuns`]). Read
 /// without opening the log for appending (a console may be writing it); a
 /// log that does not exist holds none, and an unfinished last line is left
-/// out. A line whose hash or link does not hold is an error, as on opening.
-/// Blocking.
+/// out. A line whose hash or link does not hold is an error, as on opening,
+/// and so is a log its head file says was longer, or other: a dry run must
+/// not take a change whose outcome was cut off for one never made. Blocking.
 pub fn earlier_runs(path: &Path) -> Result<EarlierRuns, AuditError> {
     let io_error = |source| JournalError::Io { action: "read", path: path.to_path_buf(), source };
+    // Read before the log: the head is written after the records it
+    // covers, so a log still being written is never shorter than it.
+    let head = head::read(&head::path_for(path))?;
     let file = match File::open(path) {
         Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(EarlierRuns::default()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return match head.filter(|h| h.len > 0) {
+                Some(h) => Err(AuditError::Missing { path: path.to_path_buf(), head_seq: h.seq }),
+                None => Ok(EarlierRuns::default()),
+            };
+        }
         Err(e) => return Err(io_error(e).into()),
     };
     let mut reader = BufReader::with_capacity(256 * 1024, file);
     let (mut runs, mut line, mut number) = (EarlierRuns::default(), Vec::new(), 0);
-    let mut links = Links::START;
+    let (mut links, mut read, mut head_found) = (Links::START, 0u64, head.is_none_or(|h| h.len == 0));
     loop {
         line.clear();
-        if reader.read_until(b'\n', &mut line).map_err(io_error)? == 0 || line.pop() != Some(b'\n') {
-            return Ok(runs);
+        let took = reader.read_until(b'\n', &mut line).map_err(io_error)?;
+        if took == 0 || line.pop() != Some(b'\n') {
+            break;
         }
+        read += took as u64;
         number += 1;
         let damaged = |detail| AuditError::Damaged { path: path.to_path_buf(), line: number, detail };
         let skim: Skim = serde_json::from_slice(&line).map_err(|e| damaged(format!("unreadable: {e}")))?;
         links.follow(&line, &skim).map_err(damaged)?;
         runs.see(&skim, links.last);
+        if let Some(head) = head.filter(|h| h.len == read) {
+            if head.seq != skim.seq || head.hash != links.last {
+                return Err(damaged("the record does not match the head file".to_owned()));
+            }
+            head_found = true;
+        }
+    }
+    match head.filter(|_| !head_found) {
+        None => Ok(runs),
+        Some(h) if read < h.len => Err(AuditError::Truncated {
+            path: path.to_path_buf(),
+            len: read,
+            head_len: h.len,
+            head_seq: h.seq,
+        }),
+        Some(h) => Err(AuditError::Diverged { path: path.to_path_buf(), head_len: h.len, head_seq: h.seq }),
     }
 }
 
