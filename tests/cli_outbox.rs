@@ -228,3 +228,36 @@ async fn webhooks_whose_target_lost_its_url_say_so_when_resent_and_listed() {
     assert!(!again.stdout.contains("were sent"), "{}", again.stdout);
     assert!(again.stdout.contains(said), "{}", again.stdout);
 }
+
+/// `outbox resend` starts an engine, which settles what a crash left in the
+/// audit log: it says so on stderr, as `apply` does, rather than leaving
+/// the `reconciled` records unmentioned.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resend_after_a_crash_says_what_start_up_read_back() {
+    use cxone_console::engine::audit::{AuditEntry, AuditLog, Target, TargetKind};
+    use cxone_console::sandbox::tenant::PINNED_USER;
+    let (tenant, home) = cli_support::tenant_home().await;
+    std::fs::create_dir_all(home.audit_log().parent().unwrap()).unwrap();
+    let (log, _) = AuditLog::open(home.audit_log()).await.unwrap();
+    // A status change whose write never left: the agent is not in Training.
+    let intent =
+        AuditEntry::intent("crashed-1", "set_agent_status", Target::new(TargetKind::User, PINNED_USER))
+            .by("jdoe", "console", "crashed-1")
+            .after(serde_json::json!({ "status": "Training", "pauseReason": null }));
+    log.append(intent).await.unwrap();
+    log.close().await;
+
+    let ran = home.run(&["outbox", "resend"], &secrets()).await;
+    assert_eq!(ran.code, Some(0), "{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stderr.contains(
+            "start-up: 1 change(s) the last run left unfinished were read back: 0 found applied, 1 not;"
+        ),
+        "{}",
+        ran.stderr
+    );
+    assert!(!ran.stderr.contains("lines of this file"), "no file is run here: {}", ran.stderr);
+    let reconciled = home.audit_records().into_iter().filter(|r| r["kind"] == "reconciled").count();
+    assert_eq!(reconciled, 1);
+    tenant.shutdown().await;
+}

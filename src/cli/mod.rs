@@ -28,6 +28,7 @@ mod finishing;
 pub mod outbox;
 pub mod sandbox;
 mod signal;
+mod start_up;
 mod webhooks;
 
 use crate::config::{Config, Environment, Loaded, Paths};

@@ -2,6 +2,7 @@
 //! up on; sending the latter again once their receiver is mended.
 
 use super::signal::StopSignal;
+use super::start_up;
 use super::webhooks;
 use super::{NOT_THROUGH, OK, say};
 use crate::api::text::json_safe_to_show;
@@ -172,6 +173,13 @@ async fn requeue(runtime: &mut Runtime) -> Result<(Outcome, Option<OutboxStatus>
                 return Ok((outcome, latest));
             }
             Some(Event::Outbox(status)) => latest = Some(status),
+            // What start-up did is said here as by `apply`: a resend
+            // starts the engine too, and may be the first since a crash.
+            Some(Event::Recovered(recovery)) => {
+                for line in start_up::lines(&recovery, start_up::Then::Nothing) {
+                    tell!("{line}");
+                }
+            }
             Some(_) => {}
             None => anyhow::bail!("the engine stopped before it answered"),
         }

@@ -7,9 +7,10 @@ use super::plan::Planned;
 use super::progress::Progress;
 use super::report::{LineReport, Verdict};
 use crate::cli::signal::StopSignal;
+use crate::cli::start_up;
 use crate::cli::webhooks;
 use crate::engine::outbox::OutboxStatus;
-use crate::engine::{BatchReport, Change, Command, CommandId, Event, Finished, Outcome, Recovery, Write};
+use crate::engine::{BatchReport, Change, Command, CommandId, Event, Finished, Outcome, Write};
 use crate::runtime::Runtime;
 use std::collections::HashMap;
 
@@ -82,40 +83,6 @@ pub(crate) async fn drive(
     Ok(Driven { lines, contact_batch: run.contact_batch, outbox })
 }
 
-/// What start-up found after the last run, for stderr: the audit log's
-/// and the outbox's own repairs, and the changes a stop left unfinished, as read back.
-fn after_the_last_run(recovery: &Recovery) -> Vec<String> {
-    let mut said: Vec<String> = recovery
-        .repairs
-        .iter()
-        .map(|repair| format!("start-up: the audit log repaired itself: {repair}"))
-        .chain(
-            recovery
-                .outbox_repairs
-                .iter()
-                .map(|repair| format!("start-up: the webhook outbox repaired itself: {repair}")),
-        )
-        .collect();
-    let applied = recovery.reconciled.iter().filter(|(_, outcome)| outcome.is_applied()).count();
-    let pending = recovery.still_pending.len();
-    let read_back = recovery.read_back();
-    if read_back > 0 {
-        said.push(format!(
-            "start-up: {read_back} change(s) the last run left unfinished were read back: {applied} found applied, {} \
-             not (lines of this file among them are sent again now); see `reconciled` in the audit log",
-            read_back - applied
-        ));
-    }
-    if pending > 0 {
-        said.push(format!(
-            "start-up: {pending} change(s) the last run left unfinished could not be read back and stay pending \
-             until a start can (lines of this file among them are sent again now, under the key each was first \
-             sent with, so the tenant applies each once)"
-        ));
-    }
-    said
-}
-
 /// The command in flight: the lines it carries, by the ids their outcomes
 /// come under.
 struct Sent {
@@ -168,7 +135,7 @@ impl Run<'_> {
             Event::Waiting { id, wait, lasts } if id == sent.id => progress.waiting(wait, lasts),
             Event::Outbox(status) => self.outbox = Some(status),
             Event::Recovered(recovery) => {
-                for line in after_the_last_run(&recovery) {
+                for line in start_up::lines(&recovery, start_up::Then::FileSentAgain) {
                     tell!("{line}");
                 }
             }
@@ -296,27 +263,5 @@ mod tests {
         let report = super::super::report::Report::of(&batch, "lab", false, lines);
         assert_eq!((report.totals["lines"], report.totals["applied"], report.totals["failed"]), (3, 1, 2));
         assert_eq!(report.exit_code(), std::process::ExitCode::from(crate::cli::NOT_THROUGH));
-    }
-
-    /// A change start-up could not read back is told apart from one it
-    /// found not applied.
-    #[test]
-    fn start_up_tells_changes_read_back_from_those_still_pending() {
-        let recovery = Recovery {
-            reconciled: vec![
-                ("a".into(), Outcome::applied("was applied")),
-                ("b".into(), Outcome::failed("was not applied")),
-                ("c".into(), Outcome::failed("unknown whether")),
-            ],
-            still_pending: vec!["c".into()],
-            ..Recovery::default()
-        };
-        let said = after_the_last_run(&recovery);
-        assert_eq!(said.len(), 2, "{said:?}");
-        assert!(
-            said[0]
-                .contains("2 change(s) the last run left unfinished were read back: 1 found applied, 1 not")
-        );
-        assert!(said[1].contains("1 change(s) the last run left unfinished could not be read back"));
     }
 }
