@@ -49,6 +49,14 @@ async fn every_example_applies_and_running_it_again_repeats_nothing() {
         let preview = home.run(&["apply", "--dry-run", "--file", &name], &[]).await;
         assert_eq!(preview.code, Some(0), "{name}: {}", preview.stderr);
         assert!(skipped_as_earlier(&preview.report(), "would_skip"), "{name}: {:#}", preview.report());
+        // A simulation's data reads alike, dry or run: its output and latency.
+        let data_keys = |report: &Value| -> Vec<Vec<String>> {
+            let lines = report["lines"].as_array().unwrap().iter();
+            let simulations = lines.filter(|l| l["op"] == "data_action.simulate");
+            simulations.map(|l| l["data"].as_object().unwrap().keys().cloned().collect()).collect()
+        };
+        assert_eq!(data_keys(&preview.report()), data_keys(&report), "{name}");
+        assert!(data_keys(&report).iter().all(|keys| keys == &["latencyMs", "output"]), "{name}: {report:#}");
         let again = home.run(&["apply", "--file", &name], &[]).await;
         assert_eq!(again.code, Some(0), "{name}: {}", again.stderr);
         assert!(skipped_as_earlier(&again.report(), "skipped"), "{name}: {:#}", again.report());

@@ -28,6 +28,20 @@ pub struct Routing {
     pub output: Value,
 }
 
+impl Routing {
+    /// What a simulation reports beside its words, run for real or dry:
+    /// the handler's output and how long it ran, in milliseconds rounded to
+    /// 2 places as document 004 reports it (`round(elapsed * 1000, 2)`).
+    pub fn report(&self, ran_for: std::time::Duration) -> Value {
+        json!({ "output": self.output, "latencyMs": latency_ms(ran_for) })
+    }
+}
+
+/// `ran_for` in milliseconds, rounded to 2 places.
+pub fn latency_ms(ran_for: std::time::Duration) -> f64 {
+    (ran_for.as_secs_f64() * 100_000.0).round() / 100.0
+}
+
 /// Runs the handler on `input` at time `now`.
 pub fn simulate(
     input: &Value,

@@ -13,7 +13,7 @@ mod place;
 mod schema;
 mod version;
 
-pub use handler::{Routing, SimulationError, simulate};
+pub use handler::{Routing, SimulationError, latency_ms, simulate};
 pub use handler_url::{check_handler_url, is_loopback};
 pub use held_version::HeldVersion;
 pub use metrics_range::MetricsRange;

@@ -107,6 +107,7 @@ pub(super) async fn metrics(
 }
 
 pub(super) fn simulation(line: &Line, input: &Value, now: Timestamp) -> LineReport {
+    let started = std::time::Instant::now();
     match simulate(input, input_schema(), output_schema(), now) {
         Ok(routing) => {
             let mut report = LineReport::new(
@@ -117,7 +118,8 @@ pub(super) fn simulation(line: &Line, input: &Value, now: Timestamp) -> LineRepo
                     routing.routing_recommendation, routing.confidence_score
                 ),
             );
-            report.data = Some(routing.output);
+            // As the run reports it: a script reads both alike.
+            report.data = Some(routing.report(started.elapsed()));
             report
         }
         Err(e) => LineReport::new(line, Verdict::WouldReject, e.to_string()),

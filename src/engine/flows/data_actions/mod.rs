@@ -67,15 +67,16 @@ fn shown(action: &ActionRef) -> String {
 fn simulate(input: &Value) -> Outcome {
     let started = Instant::now();
     let result = data_action::simulate(input, input_schema(), output_schema(), Timestamp::now());
-    // Rounded to 2 places, as document 004 reports it (`round(elapsed * 1000, 2)`).
-    let latency_ms = (started.elapsed().as_secs_f64() * 100_000.0).round() / 100.0;
+    let ran_for = started.elapsed();
     match result {
         Ok(routing) => Outcome::Applied {
             summary: format!(
-                "the handler routes to {} with confidence {:.2} (ran in {latency_ms:.2} ms); nothing was sent",
-                routing.routing_recommendation, routing.confidence_score
+                "the handler routes to {} with confidence {:.2} (ran in {:.2} ms); nothing was sent",
+                routing.routing_recommendation,
+                routing.confidence_score,
+                data_action::latency_ms(ran_for)
             ),
-            data: Some(json!({ "output": routing.output, "latencyMs": latency_ms })),
+            data: Some(routing.report(ran_for)),
         },
         Err(e) => Outcome::rejected(e.to_string()),
     }
