@@ -69,6 +69,24 @@ pub enum BatchError {
     },
 }
 
+/// The most of a batch file read: some ten times a file of 100,000 lines.
+const MOST_FILE: u64 = 256 << 20;
+/// The most of a document a line names (a payload, a schema).
+pub(super) const MOST_DOCUMENT: u64 = 16 << 20;
+
+/// The file at `path`, refused once it passes `most` bytes, so a file that
+/// never ends (`/dev/zero`) is an error, not a console out of memory.
+pub(super) fn read_at_most(path: &Path, most: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(most + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > most {
+        let why = format!("it is larger than {} MiB, the most read", most >> 20);
+        return Err(std::io::Error::new(std::io::ErrorKind::FileTooLarge, why));
+    }
+    Ok(bytes)
+}
+
 /// A file's format and how many changes it lists, good lines and bad.
 #[derive(Debug, Clone, Copy)]
 pub struct Shape {
@@ -83,7 +101,7 @@ impl Batch {
     }
 
     pub fn read(path: &Path, now: Timestamp) -> Result<Self, BatchError> {
-        let bytes = std::fs::read(path)
+        let bytes = read_at_most(path, MOST_FILE)
             .map_err(|source| BatchError::Unreadable { path: path.to_path_buf(), source })?;
         Self::parse(&bytes, path, now)
     }

@@ -3,6 +3,7 @@
 //! line's problems are all told at once; a field nobody read is one of
 //! them: a typo must not silently drop part of a change.
 
+use super::batch::{MOST_DOCUMENT, read_at_most};
 use crate::domain::FieldError;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -138,8 +139,12 @@ impl Fields {
             Cell::Json(Value::String(path)) | Cell::Text(path) => path,
             Cell::Json(document) => return Some(document),
         };
-        let file = base.join(&path);
-        match std::fs::read_to_string(&file) {
+        // Trimmed as a CSV cell is: the spaces around a path are not its.
+        let file = base.join(path.trim());
+        let read = read_at_most(&file, MOST_DOCUMENT).and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        });
+        match read {
             Ok(text) => self.parsed(field, &text, &format!("{} is not JSON", file.display())),
             Err(e) => {
                 self.refuse(field, format!("{} cannot be read: {e}", file.display()));
@@ -364,6 +369,26 @@ mod tests {
             "{}",
             problems[0].rule
         );
+    }
+
+    /// A path with spaces around it is read as a CSV cell's is; a file
+    /// that never ends is refused, by field, once past the most read.
+    #[test]
+    fn a_document_path_is_trimmed_and_an_endless_one_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("input.json"), "{\"score\": 1}").unwrap();
+        let mut f = json_fields(json!({"a": "  input.json ", "b": "/dev/zero"}));
+        assert_eq!(f.document("a", dir.path()), Some(json!({"score": 1})));
+        if Path::new("/dev/zero").exists() {
+            assert_eq!(f.document("b", dir.path()), None);
+            let problems = f.finish("x");
+            assert_eq!(problems[0].field, "b");
+            assert!(problems[0].rule.contains("larger than 16 MiB"), "{}", problems[0].rule);
+        }
+        let big = dir.path().join("big.json");
+        std::fs::write(&big, vec![b' '; 2_000]).unwrap();
+        assert!(read_at_most(&big, 2_000).is_ok());
+        assert_eq!(read_at_most(&big, 1_999).unwrap_err().kind(), std::io::ErrorKind::FileTooLarge);
     }
 
     #[test]
