@@ -41,7 +41,7 @@ impl Schema {
             )
         })?;
         let kind = document.get("type");
-        if kind.and_then(Value::as_str) != Some("object") {
+        if !describes_objects_only(kind) {
             let found = match kind {
                 Some(kind) => format!("its top-level \"type\" is {kind}"),
                 None => "it has no top-level \"type\"".to_string(),
@@ -100,14 +100,39 @@ impl PartialEq for Schema {
     }
 }
 
+/// Whether a top-level `type` allows objects and nothing else: `"object"`,
+/// or a list of it (`["object"]`), which draft-07 reads alike.
+fn describes_objects_only(kind: Option<&Value>) -> bool {
+    match kind {
+        Some(Value::String(kind)) => kind == "object",
+        Some(Value::Array(kinds)) => !kinds.is_empty() && kinds.iter().all(|k| k == "object"),
+        _ => false,
+    }
+}
+
+/// The drafts a `$schema` may name to be read as that draft.
+const KNOWN_DRAFTS: [&str; 5] = [
+    "json-schema.org/draft-04/schema",
+    "json-schema.org/draft-06/schema",
+    "json-schema.org/draft-07/schema",
+    "json-schema.org/draft/2019-09/schema",
+    "json-schema.org/draft/2020-12/schema",
+];
+
 /// Document 004 checks schemas as draft-07 (`Draft7Validator.check_schema`),
-/// and its pydantic models write no `$schema`: a schema without one is read
-/// and applied as draft-07, where `"items": [...]` is a tuple rather than a
-/// fault. One that names its draft keeps it.
+/// whatever their `$schema` says, and its pydantic models write none: such a
+/// schema is read and applied as draft-07, where `"items": [...]` is a tuple
+/// rather than a fault. One that names a draft this console knows keeps it;
+/// one naming a meta-schema of its own is read as draft-07, as there.
 fn draft_of(document: &Value) -> jsonschema::ValidationOptions<'static> {
-    match document.get("$schema") {
-        Some(_) => jsonschema::options(),
-        None => jsonschema::draft7::options(),
+    let named = document.get("$schema").and_then(Value::as_str).map(|uri| {
+        let uri = uri.trim_end_matches('#');
+        let uri = uri.strip_prefix("https://").or_else(|| uri.strip_prefix("http://")).unwrap_or(uri);
+        KNOWN_DRAFTS.contains(&uri)
+    });
+    match named {
+        Some(true) => jsonschema::options(),
+        _ => jsonschema::draft7::options(),
     }
 }
 
@@ -285,6 +310,10 @@ mod tests {
             typo.rule.starts_with("is not a valid JSON Schema") && typo.rule.contains("objekt"),
             "{typo}"
         );
+        assert!(
+            Schema::compile("inputSchema", &json!({"type": ["object"]})).is_ok(),
+            "objects only, as a list"
+        );
         let nullable = Schema::compile("inputSchema", &json!({"type": ["object", "null"]})).unwrap_err();
         assert!(nullable.rule.ends_with(r#"its top-level "type" is ["object","null"]"#), "{nullable}");
         let untyped = Schema::compile("inputSchema", &json!({"properties": {}})).unwrap_err();
@@ -318,6 +347,14 @@ mod tests {
         named["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
         let e = Schema::compile("inputSchema", &named).unwrap_err();
         assert_eq!(e.field, "inputSchema.properties.pair.items", "{e}");
+        // One naming a meta-schema of its own is read as draft-07, as
+        // document 004's check reads every schema.
+        let mut own = doc.clone();
+        own["$schema"] = json!("https://example.com/my-meta");
+        let schema = Schema::compile("inputSchema", &own).expect("read as draft-07");
+        assert!(schema.check("input", &json!({"pair": ["a", 1]})).is_ok());
+        named["$schema"] = json!("http://json-schema.org/draft-07/schema#");
+        assert!(Schema::compile("inputSchema", &named).is_ok(), "draft-07 named as itself");
     }
 
     #[test]
