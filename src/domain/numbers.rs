@@ -8,6 +8,17 @@
 
 use std::fmt::Write;
 
+/// How a value a change sets keeps a number that a 64-bit float cannot: as
+/// text, which the rules that find such a number advise.
+pub const AS_TEXT: &str = "write it in quotes to send it as text";
+
+/// `rule` without the advice to quote the number, for a number inside a
+/// document (a schema, a handler's payload): quoted, it would no longer be
+/// a number, and the document would say something else.
+pub fn in_a_document(rule: &str) -> String {
+    rule.strip_suffix(&format!("; {AS_TEXT}")).unwrap_or(rule).to_string()
+}
+
 /// The first number in `text` that cannot be kept as written: the path of
 /// its member (`value`, `attributes[1].value`; empty for a bare number)
 /// and the rule it breaks. Stops quietly where the text is not JSON: the
@@ -121,22 +132,17 @@ fn inexact(token: &str) -> Option<String> {
     }
     let written = decimal(token);
     if value == 0.0 {
-        return (!written.0.is_empty()).then(|| {
-            "is a number too small to keep (it would be stored as 0); write it in quotes to send it as text".into()
-        });
+        return (!written.0.is_empty())
+            .then(|| format!("is a number too small to keep (it would be stored as 0); {AS_TEXT}"));
     }
     // `{:e}` spells the float with the fewest digits that read back as it.
     if written == decimal(&format!("{value:e}")) {
         return None;
     }
     Some(if whole {
-        format!(
-            "is a number too large to keep exactly (it would be stored as {value:e}); write it in quotes to send it as text"
-        )
+        format!("is a number too large to keep exactly (it would be stored as {value:e}); {AS_TEXT}")
     } else {
-        format!(
-            "has more digits than a number keeps (it would be stored as {value}); write it in quotes to send it as text"
-        )
+        format!("has more digits than a number keeps (it would be stored as {value}); {AS_TEXT}")
     })
 }
 

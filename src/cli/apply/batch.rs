@@ -222,9 +222,21 @@ fn json_rows(text: &str) -> Vec<Row> {
         .map(|(number, line)| match strict_json::parse(line) {
             Ok(Value::Object(object)) => Ok((number, Fields::from_json(object, ""))),
             Ok(_) => Err(LineError::new(number, FieldError::new("line", "must be a JSON object"))),
-            Err(problem) => Err(LineError::new(number, problem)),
+            Err(problem) => Err(LineError::new(number, in_its_place(problem))),
         })
         .collect()
+}
+
+/// The members of a line that hold a whole document: a number in them stays
+/// a number, so the advice to quote one does not fit.
+const DOCUMENTS: [&str; 3] = ["inputSchema", "outputSchema", "input"];
+
+fn in_its_place(mut problem: FieldError) -> FieldError {
+    let member = problem.field.split(['.', '[']).next().unwrap_or_default();
+    if DOCUMENTS.contains(&member) {
+        problem.rule = crate::domain::numbers::in_a_document(&problem.rule);
+    }
+    problem
 }
 
 #[cfg(test)]

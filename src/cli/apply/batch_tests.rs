@@ -210,3 +210,17 @@ fn a_metrics_line_takes_a_date_as_the_console_does() {
         ("2024-01-01T00:00:00Z".to_string(), "2024-01-01T23:59:59.999999Z".to_string())
     );
 }
+
+/// A JSON line's number a 64-bit float cannot keep: a value a change sets
+/// is told it may go as text; one inside a schema or a payload is not, as
+/// quoting it would change what the document says.
+#[test]
+fn only_a_value_is_told_to_quote_a_number_it_cannot_keep() {
+    let said = |line: &str| errors(parse("x.jsonl", line)).remove(0).to_string();
+    let value = said(r#"{"op":"attributes","value":0.30000000000000000001}"#);
+    assert!(value.contains("value") && value.contains("in quotes"), "{value}");
+    let schema = said(r#"{"op":"data_action.deploy","inputSchema":{"maximum":18446744073709551616}}"#);
+    assert!(schema.contains("inputSchema.maximum") && !schema.contains("in quotes"), "{schema}");
+    let payload = said(r#"{"op":"data_action.simulate","input":{"sentiment_score":0.30000000000000000001}}"#);
+    assert!(payload.contains("input.sentiment_score") && !payload.contains("in quotes"), "{payload}");
+}

@@ -4,7 +4,7 @@
 //! them: a typo must not silently drop part of a change.
 
 use super::batch::{MOST_DOCUMENT, read_at_most};
-use crate::domain::FieldError;
+use crate::domain::{FieldError, numbers};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -112,7 +112,7 @@ impl Fields {
     pub fn json(&mut self, field: &str) -> Option<Value> {
         match self.take(field)? {
             Cell::Json(value) => Some(value),
-            Cell::Text(text) => self.parsed(field, &text, "must be JSON"),
+            Cell::Text(text) => self.parsed(field, &text, "must be JSON", false),
         }
     }
 
@@ -134,7 +134,7 @@ impl Fields {
             Cell::Text(text) | Cell::Json(Value::String(text))
                 if text.trim_start().starts_with(['{', '[']) =>
             {
-                return self.parsed(field, &text, "must be JSON");
+                return self.parsed(field, &text, "must be JSON", true);
             }
             Cell::Json(Value::String(path)) | Cell::Text(path) => path,
             Cell::Json(document) => return Some(document),
@@ -145,7 +145,7 @@ impl Fields {
             String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
         });
         match read {
-            Ok(text) => self.parsed(field, &text, &format!("{} is not JSON", file.display())),
+            Ok(text) => self.parsed(field, &text, &format!("{} is not JSON", file.display()), true),
             Err(e) => {
                 self.refuse(field, format!("{} cannot be read: {e}", file.display()));
                 None
@@ -154,12 +154,14 @@ impl Fields {
     }
 
     /// JSON given as text: a key named twice is refused, as on a JSON line.
-    fn parsed(&mut self, field: &str, text: &str, rule: &str) -> Option<Value> {
-        if let Some((path, inexact)) = crate::domain::numbers::first_inexact(text) {
+    /// A `document` (a schema, a payload) is not told to quote a number.
+    fn parsed(&mut self, field: &str, text: &str, rule: &str, document: bool) -> Option<Value> {
+        if let Some((path, inexact)) = numbers::first_inexact(text) {
             let what = match path.as_str() {
                 "" => "the document".to_string(),
                 path => format!("the number at {path}"),
             };
+            let inexact = if document { numbers::in_a_document(&inexact) } else { inexact };
             self.refuse(field, format!("{what} {inexact}"));
             return None;
         }
@@ -368,6 +370,13 @@ mod tests {
             problems[0].rule.starts_with("the number at maximum has more digits"),
             "{}",
             problems[0].rule
+        );
+        assert!(!problems[0].rule.contains("in quotes"), "a schema's number stays one: {}", problems[0].rule);
+        let mut f = Fields::from_csv([("customFields", "{\"score\": 0.30000000000000000001}")]);
+        assert_eq!(f.json("customFields"), None);
+        assert!(
+            f.finish("x")[0].rule.ends_with("write it in quotes to send it as text"),
+            "a value may be text"
         );
     }
 

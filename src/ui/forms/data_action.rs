@@ -59,8 +59,10 @@ pub(super) fn check_simulate(fields: &[Field]) -> Check {
             })
         }
         Err(e) => {
-            // A fault of one member names it within the document.
-            let rule = if e.field == "line" { e.rule } else { format!("{}: {}", e.field, e.rule) };
+            // A fault of one member names it within the document; a number
+            // in it stays a number, so quoting it is no advice.
+            let said = crate::domain::numbers::in_a_document(&e.rule);
+            let rule = if e.field == "line" { said } else { format!("{}: {said}", e.field) };
             check.note("input", rule);
             check
         }
