@@ -32,11 +32,19 @@ impl Timestamp {
         if raw.is_empty() {
             return Err(FieldError::new(field, "is required"));
         }
-        OffsetDateTime::parse(raw, &Rfc3339).map(Self).map_err(|_| {
-            let rule = if looks_naive(raw) {
-                "must carry an explicit UTC offset (Z or ±hh:mm); a naive timestamp is ambiguous"
-            } else {
-                "must be an RFC 3339 timestamp with an explicit offset, e.g. 2024-05-15T14:32:10Z"
+        OffsetDateTime::parse(raw, &Rfc3339).map(Self).map_err(|e| {
+            use time::error::{Parse, TryFromParsed};
+            let rule = match e {
+                // Well formed, but no such moment: 2024-02-30, 25:00.
+                Parse::TryFromParsed(TryFromParsed::ComponentRange(range)) => {
+                    format!("names a moment that does not exist: its {} is out of range", range.name())
+                }
+                _ if looks_naive(raw) => {
+                    "must carry an explicit UTC offset (Z or ±hh:mm); a naive timestamp is ambiguous".into()
+                }
+                _ => {
+                    "must be an RFC 3339 timestamp with an explicit offset, e.g. 2024-05-15T14:32:10Z".into()
+                }
             };
             FieldError::new(field, rule)
         })
@@ -221,6 +229,22 @@ mod tests {
         for raw in ["2024-05-15T14:32:10Z", "2024-05-15T14:32:10.123456Z", "2024-05-15T16:32:10+02:00"] {
             assert_eq!(Timestamp::parse_as("timestamp", raw).unwrap().to_string(), raw);
         }
+    }
+
+    #[test]
+    fn a_moment_that_does_not_exist_is_named_so_not_as_a_missing_offset() {
+        let rule = |raw| Timestamp::parse_as("timestamp", raw).unwrap_err().rule;
+        assert_eq!(
+            rule("2024-02-30T14:32:10Z"),
+            "names a moment that does not exist: its day is out of range"
+        );
+        assert!(
+            rule("2024-05-15T25:00:00Z").contains("its hour is out of range"),
+            "{}",
+            rule("2024-05-15T25:00:00Z")
+        );
+        assert!(rule("2024-05-15T14:32:10").contains("naive"));
+        assert!(rule("yesterday").contains("RFC 3339"));
     }
 
     #[test]
