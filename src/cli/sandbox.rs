@@ -124,6 +124,10 @@ fn parse_secret(text: &str) -> Result<SecretString, String> {
     if text.trim().is_empty() {
         return Err("the client secret must not be empty".to_string());
     }
+    // It is printed as one `key=value` line for scripts, and sent in a form.
+    if text.chars().any(char::is_control) {
+        return Err("the client secret must not hold a line break or another control character".to_string());
+    }
     Ok(SecretString::from(text.to_string()))
 }
 
@@ -224,6 +228,10 @@ mod tests {
         assert_eq!((rate.per_second, rate.burst), (2.5, 5));
         assert!(parse_campaign_rate("0").is_err());
         assert!(parse_count(&(MAX_ENTITIES + 1).to_string()).is_err());
+        assert!(parse_secret("hunter2").is_ok());
+        for bad in ["", "  ", "hunter2\nx", "tab\there"] {
+            assert!(parse_secret(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]
