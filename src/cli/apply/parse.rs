@@ -163,7 +163,12 @@ fn attribute(f: &mut Fields) -> AttributeDraft {
     // JSON null says so.
     let deleting = draft.mode.trim().eq_ignore_ascii_case("DELETE");
     if !given && !deleting {
-        f.refuse("value", "is required unless the mode is DELETE (in JSON lines, null sets an empty value)");
+        // A CSV cell left empty is read as forgotten, not as empty text.
+        f.refuse(
+            "value",
+            "is required unless the mode is DELETE (an empty text is set from a JSON line, \"value\": \"\", \
+             and null from \"value\": null)",
+        );
     }
     // A DELETE removes the key whatever it holds: a value beside it reads as
     // a condition the tenant never checks.
