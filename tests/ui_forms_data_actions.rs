@@ -173,3 +173,21 @@ fn a_simulation_says_it_is_not_the_selected_action() {
     assert_eq!(form(&app).title, title);
     assert!(snap(&app).contains(&title), "{}", snap(&app));
 }
+
+/// The form opens on the payload simulated last, not the sample again, so
+/// trying a payload once more needs no pasting.
+#[test]
+fn a_simulation_opens_on_the_payload_simulated_last() {
+    let mut app = ready(140, 40);
+    press(&mut app, &["4", "t"]);
+    let sample = form(&app).fields[0].value().to_string();
+    press(&mut app, &["ctrl-u"]);
+    let mine = r#"{"interaction_id":"i-9","channel_type":"voice","sentiment_score":-0.4}"#;
+    type_text(&mut app, mine);
+    let sent = submitted(&press(&mut app, &["enter"]));
+    assert_eq!(sent.len(), 1, "the simulation ran");
+    press(&mut app, &["esc"]);
+    press(&mut app, &["t"]);
+    assert_eq!(form(&app).fields[0].value(), mine);
+    assert_ne!(mine, sample);
+}

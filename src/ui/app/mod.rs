@@ -99,6 +99,9 @@ pub struct App {
     pub returned: Vec<super::forms::Form>,
     /// Snapshots are held, not applied, while frozen.
     pub frozen: bool,
+    /// The payload last simulated, which the simulation form opens on next,
+    /// so trying a payload again does not mean pasting it again.
+    pub last_simulated: Option<String>,
     dirty: bool,
 }
 
@@ -136,6 +139,7 @@ impl App {
             overlays: Vec::new(),
             returned: Vec::new(),
             frozen: false,
+            last_simulated: None,
             dirty: true,
         };
         app.look_at(app.main);

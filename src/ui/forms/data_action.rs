@@ -20,10 +20,15 @@ const FIRST_VERSION: &str = "1.0.0";
 /// The simulation runs the routing handler the console ships (the
 /// documents'), whichever action is selected: the title says so, naming
 /// the selected one it is not.
-pub(super) fn open_simulate(selected: Option<&str>) -> Form {
-    let sample = serde_json::to_string(&sample_input()).unwrap_or_default();
-    let fields =
-        vec![Field::text("input", "Input (JSON)", &sample, "the documents' sample; edit it").wrapping()];
+pub(super) fn open_simulate(selected: Option<&str>, last: Option<&str>) -> Form {
+    let field = match last {
+        Some(last) => Field::text("input", "Input (JSON)", last, "the payload simulated last; edit it"),
+        None => {
+            let sample = serde_json::to_string(&sample_input()).unwrap_or_default();
+            Field::text("input", "Input (JSON)", &sample, "the documents' sample; edit it")
+        }
+    };
+    let fields = vec![field.wrapping()];
     let title = match selected {
         Some(name) => format!("Simulate · the shipped routing handler, locally — not {name}"),
         None => "Simulate · the shipped routing handler, locally".to_string(),

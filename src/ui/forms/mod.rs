@@ -364,9 +364,11 @@ pub fn attributes(rows: Vec<Interaction>, typed: &[(String, String)]) -> Form {
     attributes::open(rows, typed)
 }
 
-/// `selected`: the data action selected where the keys are, if any.
-pub fn simulate(selected: Option<&str>) -> Form {
-    data_action::open_simulate(selected)
+/// `selected`: the data action selected where the keys are, if any;
+/// `last`: the payload simulated last, which it opens on instead of the
+/// documents' sample.
+pub fn simulate(selected: Option<&str>, last: Option<&str>) -> Form {
+    data_action::open_simulate(selected, last)
 }
 
 pub fn deploy(deployed: Vec<DataAction>) -> Form {

@@ -71,7 +71,8 @@ pub(super) fn targets(app: &App, list: ListId) -> Result<Targets, String> {
 /// on them: it is not the one simulated.
 pub(super) fn simulate(app: &App) -> forms::Form {
     let on_actions = app.focused_list() == ListId::DataActions;
-    forms::simulate(app.data_actions.selected_row().filter(|_| on_actions).map(|a| a.name.as_str()))
+    let selected = app.data_actions.selected_row().filter(|_| on_actions).map(|a| a.name.as_str());
+    forms::simulate(selected, app.last_simulated.as_deref())
 }
 
 /// A deprecated action takes no new version and is not deprecated twice,
@@ -164,6 +165,9 @@ pub(super) fn review(app: &mut App, effects: &mut Vec<Effect>) {
         let plan = still_in_flight(app, plan, noun);
         app.overlays.push(Overlay::Confirm(Box::new(Confirm { plan, scroll: 0 })));
     } else {
+        if form.kind == Kind::Simulate {
+            app.last_simulated = form.fields.first().map(|f| f.value().to_string());
+        }
         app.overlays.pop();
         send(app, plan, noun, None, effects);
     }
