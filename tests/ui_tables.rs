@@ -145,7 +145,7 @@ fn sorting_by_key_cycles_reverses_and_follows_shift_letters() {
     press(&mut app, &["I"]);
     assert_eq!(names(&app)[0], "Ines Fernandes", "▲ sorts by the time shown: shortest in state first");
     let screen = render(&app);
-    assert!(screen.contains("In sta…▲"), "{screen}");
+    assert!(screen.contains("In state▲"), "the sorted column says its title whole: {screen}");
     press(&mut app, &["I"]);
     assert_eq!(names(&app)[0], "Freya Hansen", "▼ puts the longest in state first");
     press(&mut app, &["s"]);
@@ -238,5 +238,5 @@ fn interactions_open_newest_first() {
     assert!(started.windows(2).all(|w| w[0] >= w[1]), "newest first: {started:?}");
     let newest = interactions().into_iter().max_by_key(|i| i.started_at.map(|t| t.datetime())).unwrap();
     assert_eq!(app.interactions.selected_row().map(|i| i.id.as_str()), Some(newest.id.as_str()));
-    assert!(render(&app).contains("Start…▼"), "the column says it: {}", render(&app));
+    assert!(render(&app).contains("Started▼"), "the column says it whole: {}", render(&app));
 }

@@ -410,3 +410,17 @@ fn the_started_column_shows_its_title_and_sort_arrow_whole_at_every_width() {
         assert!(row_of(&buffer, "Started▲").is_some(), "at {width}×{height}, reversed:\n{}", render(&app));
     }
 }
+
+/// Whichever column a table is sorted by stays, with room for its whole
+/// title and arrow, taken from the columns beside it (Shift, dropped first
+/// at 80 columns, stays while the table is ordered by it).
+#[test]
+fn the_sorted_column_says_its_title_whole_even_when_room_is_short() {
+    let mut app = loaded(80, 24);
+    press(&mut app, &["1"]);
+    for (letter, title) in [("S", "State"), ("I", "In state"), ("H", "Shift")] {
+        press(&mut app, &[letter]);
+        let screen = render(&app);
+        assert!(screen.contains(&format!("{title}▲")), "sorted by {title}:\n{screen}");
+    }
+}

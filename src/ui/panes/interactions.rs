@@ -106,7 +106,7 @@ static COLUMNS: [Column<Interaction>; 8] = [
         letter: 'T',
         // The title and the sort's arrow: the pane opens sorted by it.
         width: 8,
-        min: 8,
+        min: 7,
         drop: 2,
         right: true,
         live: false,

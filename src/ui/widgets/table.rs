@@ -69,7 +69,7 @@ pub fn draw<T: Entity>(
     // Each cell's text once: it decides the widths and is then drawn.
     let texts: Vec<Vec<Cow<'_, str>>> =
         rows.iter().map(|(_, row)| all.iter().map(|column| column.cell(row, lookup)).collect()).collect();
-    let columns = layout_columns(all, inner.width, &wanted(all, &texts));
+    let columns = layout_columns(all, inner.width, &wanted(all, &texts), Some(view.sort().column));
     frame.render_widget(header(all, &columns, view, theme), Rect { height: 1, ..inner });
 
     let body = Rect { y: inner.y + 1, height: inner.height - 1, ..inner };
@@ -189,21 +189,35 @@ fn wanted<T>(all: &[Column<T>], texts: &[Vec<Cow<'_, str>>]) -> Vec<u16> {
 /// columns whose text on screen (`wanted`, by column) is still cut, first
 /// columns first, so that a wide pane shows text whole rather than blank
 /// space beside cut text. What is left after that widens the first column
-/// by at most half again, and the rest stays blank.
-pub fn layout_columns<T>(columns: &[Column<T>], room: u16, wanted: &[u16]) -> Vec<(usize, u16)> {
-    let mut kept: Vec<usize> = (0..columns.len()).collect();
-    let need = |kept: &[usize]| -> u32 {
-        kept.iter().map(|&i| u32::from(columns[i].min) + u32::from(GAP)).sum::<u32>()
+/// by at most half again, and the rest stays blank. The `sorted` column is
+/// never dropped, and its minimum is its whole title and arrow, so the
+/// column the table is ordered by is there and says so in full (`Started▼`,
+/// not `Start…▼`).
+pub fn layout_columns<T>(
+    columns: &[Column<T>],
+    room: u16,
+    wanted: &[u16],
+    sorted: Option<usize>,
+) -> Vec<(usize, u16)> {
+    let min = |i: usize| match sorted == Some(i) {
+        true => columns[i].min.max(u16::try_from(width(columns[i].title.name) + 1).unwrap_or(u16::MAX)),
+        false => columns[i].min,
     };
+    let mut kept: Vec<usize> = (0..columns.len()).collect();
+    let need =
+        |kept: &[usize]| -> u32 { kept.iter().map(|&i| u32::from(min(i)) + u32::from(GAP)).sum::<u32>() };
     while need(&kept) > u32::from(room) && kept.len() > 1 {
-        let Some(worst) =
-            kept.iter().copied().filter(|&i| columns[i].drop > 0).max_by_key(|&i| (columns[i].drop, i))
+        let Some(worst) = kept
+            .iter()
+            .copied()
+            .filter(|&i| columns[i].drop > 0 && sorted != Some(i))
+            .max_by_key(|&i| (columns[i].drop, i))
         else {
             break;
         };
         kept.retain(|&i| i != worst);
     }
-    let mut widths: Vec<(usize, u16)> = kept.iter().map(|&i| (i, columns[i].min)).collect();
+    let mut widths: Vec<(usize, u16)> = kept.iter().map(|&i| (i, min(i))).collect();
     let mut spare = u32::from(room).saturating_sub(need(&kept));
     for (i, w) in &mut widths {
         let more = u32::from(columns[*i].width.saturating_sub(*w)).min(spare);
