@@ -265,6 +265,9 @@ fn changes(
         if from == Some(to) {
             continue;
         }
+        // Below the top, the members are the tenant's data (attributes):
+        // their values read as typed, text told apart from numbers.
+        let brief = |value: &Value| if top { brief(value) } else { typed_brief(value) };
         match (to, brief(to)) {
             (Value::Object(inner), _) if top => changes(from.and_then(Value::as_object), inner, false, out),
             (_, Some(to)) => match from.and_then(brief) {
@@ -276,8 +279,17 @@ fn changes(
     }
     if !top {
         for (key, from) in before.into_iter().flatten().filter(|(key, _)| !after.contains_key(*key)) {
-            out.push(format!("{key} {} → removed", brief(from).unwrap_or_default()));
+            out.push(format!("{key} {} → removed", typed_brief(from).unwrap_or_default()));
         }
+    }
+}
+
+/// A value of the tenant's data in a few words: a scalar as one would type
+/// it (see [`format::typed`]), else as [`brief`] has it.
+fn typed_brief(value: &Value) -> Option<String> {
+    match value {
+        Value::Array(_) | Value::Object(_) => brief(value),
+        scalar => Some(capped(format::typed(scalar)).into_owned()),
     }
 }
 
@@ -364,6 +376,14 @@ mod tests {
             json!({ "attributes": { "tier": "gold", "segment": "smb", "kept": 1 } }),
         );
         assert_eq!(attributes, "POST segment → smb, tier silver → gold, vip true → removed");
+        // Their values read as typed: text that looks like a number or null
+        // is quoted, and null is null, not "none".
+        let typed = intent(
+            Method::Post,
+            Some(json!({ "attributes": { "score": 9, "code": "7" } })),
+            json!({ "attributes": { "score": "9", "code": "7", "note": null } }),
+        );
+        assert_eq!(typed, "POST note → null, score 9 → \"9\"");
         // A deploy has nothing before it.
         let deploy = intent(Method::Post, None, json!({ "name": "Routing", "isDeprecated": false }));
         assert_eq!(deploy, "POST isDeprecated → false, name → Routing");

@@ -74,6 +74,23 @@ pub fn day_and_time(t: OffsetDateTime) -> String {
     format!("{} {} {}", month(t), t.day(), hhmm(t))
 }
 
+/// A scalar of the tenant's (an attribute's value) as one would type it to
+/// set it: text bare, unless it would read as a number, `true`, `false` or
+/// `null`, which is quoted (`"9"`), so that text and number are told apart.
+pub fn typed(value: &serde_json::Value) -> std::borrow::Cow<'_, str> {
+    use serde_json::Value;
+    match value {
+        Value::String(text) if text.is_empty() => "\"\"".into(),
+        Value::String(text) => match serde_json::from_str::<Value>(text) {
+            Ok(Value::Number(_) | Value::Bool(_) | Value::Null) => {
+                Value::String(text.clone()).to_string().into()
+            }
+            _ => text.as_str().into(),
+        },
+        other => other.to_string().into(),
+    }
+}
+
 /// The first block of an id (`2f60a134`), enough to tell interactions
 /// apart on screen; a short id whole.
 pub fn short_id(id: &str) -> &str {
@@ -129,6 +146,21 @@ pub fn count(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_reads_as_it_is_typed_text_apart_from_numbers() {
+        use serde_json::json;
+        let shown = |v: serde_json::Value| typed(&v).into_owned();
+        assert_eq!(shown(json!(9)), "9");
+        assert_eq!(shown(json!("9")), "\"9\"");
+        assert_eq!(shown(json!("007")), "007", "no number reads so");
+        assert_eq!(shown(json!("true")), "\"true\"");
+        assert_eq!(shown(json!("TRUE")), "TRUE");
+        assert_eq!(shown(json!(null)), "null");
+        assert_eq!(shown(json!("null")), "\"null\"");
+        assert_eq!(shown(json!("")), "\"\"");
+        assert_eq!(shown(json!("gold")), "gold");
+    }
 
     #[test]
     fn ages_read_at_a_glance() {

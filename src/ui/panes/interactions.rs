@@ -7,7 +7,6 @@ use crate::domain::interaction_disposition::InteractionStatus;
 use crate::ui::capped::capped_joined;
 use crate::ui::entity::{Column, Entity, Field, Header, Lookup, SortKey};
 use crate::ui::theme::Role;
-use serde_json::Value;
 use std::borrow::Cow;
 
 /// The Started column: the pane opens on the newest interactions, those a
@@ -158,7 +157,7 @@ impl Entity for Interaction {
         }
         for (n, a) in self.attributes.iter().enumerate() {
             let label = if n == 0 { "Attributes" } else { "" };
-            fields.push(Field::new(label, capped_joined(&[&a.key, " = ", &scalar(&a.value)])));
+            fields.push(Field::new(label, capped_joined(&[&a.key, " = ", &format::typed(&a.value)])));
         }
         fields.push(Field::maybe("Updated", self.updated_at.map(|t| format::moment(t, lookup.now))));
         fields
@@ -195,13 +194,5 @@ fn disposition_role(i: &Interaction) -> Role {
         (InteractionStatus::Closed, true) => Role::Warn,
         (_, true) => Role::Muted,
         (_, false) => Role::Text,
-    }
-}
-
-/// A JSON scalar as a person would write it: strings without quotes.
-fn scalar(value: &Value) -> Cow<'_, str> {
-    match value {
-        Value::String(s) => Cow::Borrowed(s),
-        other => Cow::Owned(other.to_string()),
     }
 }
