@@ -6,6 +6,7 @@ use crate::api::model::{DataAction, RecentExecutions};
 use crate::domain::data_action::HeldVersion;
 use crate::ui::entity::{Column, Entity, Field, Header, Lookup, SortKey};
 use crate::ui::theme::Role;
+use serde_json::Value;
 use std::borrow::Cow;
 
 /// Error rates from here on are worth a look, and from here on a problem.
@@ -137,7 +138,46 @@ impl Entity for DataAction {
                 None => Field::maybe("Recently", None::<String>),
             },
             Field::maybe("Updated", self.updated_at.map(|t| format::moment(t, lookup.now))),
+            // Last: the side pane shows them where there is room; Enter
+            // shows the action whole.
+            Field::maybe("Input", outline(&self.input_schema)),
+            Field::maybe("Output", outline(&self.output_schema)),
         ]
+    }
+}
+
+/// A schema in a line: its top-level members with their types, a required
+/// one marked `*` (`interaction_id: string*, tags: array`); `None` when the
+/// tenant sent no schema.
+fn outline(schema: &Value) -> Option<String> {
+    let members = schema.get("properties").and_then(Value::as_object);
+    let Some(members) = members.filter(|m| !m.is_empty()) else {
+        return schema.get("type").map(kinds);
+    };
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let outlined: Vec<String> = members
+        .iter()
+        .map(|(name, member)| {
+            let kind = member.get("type").map_or_else(|| "any".to_string(), kinds);
+            let star = if required.contains(&name.as_str()) { "*" } else { "" };
+            format!("{name}: {kind}{star}")
+        })
+        .collect();
+    Some(outlined.join(", "))
+}
+
+/// A schema's `type`: one, or several joined by `|`.
+fn kinds(kind: &Value) -> String {
+    match kind {
+        Value::String(kind) => kind.clone(),
+        Value::Array(kinds) => kinds.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("|"),
+        other => other.to_string(),
     }
 }
 
@@ -159,4 +199,30 @@ fn ran(a: &DataAction) -> Option<RecentExecutions> {
 
 fn latency(e: RecentExecutions) -> String {
     format::micros((e.avg_latency_ms * 1000.0).max(0.0) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_schema_reads_as_its_members_their_types_and_which_are_required() {
+        let schema = json!({
+            "type": "object",
+            "required": ["interaction_id", "sentiment_score"],
+            "properties": {
+                "interaction_id": { "type": "string" },
+                "sentiment_score": { "type": ["number", "null"] },
+                "tags": { "type": "array" },
+                "extra": {}
+            }
+        });
+        assert_eq!(
+            outline(&schema).as_deref(),
+            Some("extra: any, interaction_id: string*, sentiment_score: number|null*, tags: array")
+        );
+        assert_eq!(outline(&json!({ "type": "object" })).as_deref(), Some("object"));
+        assert_eq!(outline(&Value::Null), None);
+    }
 }
