@@ -191,3 +191,20 @@ fn a_simulation_opens_on_the_payload_simulated_last() {
     assert_eq!(form(&app).fields[0].value(), mine);
     assert_ne!(mine, sample);
 }
+
+/// The version the action has already is said as `apply` says it for such
+/// a line, nothing to send, not as a version too low; a lower one is.
+#[test]
+fn a_new_version_equal_to_the_current_one_is_nothing_to_send() {
+    let mut app = ready(140, 40);
+    press(&mut app, &["4", "v"]);
+    let current = app.data_actions.selected_row().map(|a| a.version.to_string()).unwrap_or_default();
+    press(&mut app, &["ctrl-u"]);
+    type_text(&mut app, &current);
+    let screen = snap(&app);
+    let said = format!("the action is already at version {current}; there is nothing to send");
+    assert!(screen.contains(&said), "{screen}");
+    press(&mut app, &["ctrl-u"]);
+    type_text(&mut app, "0.0.1");
+    assert!(snap(&app).contains("must be greater than the current version"), "{}", snap(&app));
+}

@@ -5,8 +5,8 @@ use super::{Check, Field, Form, Kind, Outgoing, Plan, PlanLine};
 use crate::api::model::DataAction;
 use crate::domain::Timestamp;
 use crate::domain::data_action::{
-    DEFAULT_TIMEOUT_MS, DataActionDefinition, DataActionDraft, HeldVersion, MetricsRange, check_new_version,
-    input_schema, output_schema, parse_timeout, sample_input,
+    ActionPatch, DEFAULT_TIMEOUT_MS, DataActionDefinition, DataActionDraft, HeldVersion, MetricsRange,
+    PatchFit, check_new_version, input_schema, output_schema, parse_timeout, parse_version, sample_input,
 };
 use crate::domain::strict_json;
 use crate::engine::{ActionRef, DataActionChange};
@@ -188,10 +188,22 @@ pub(super) fn version_title(action: &DataAction) -> String {
 pub(super) fn check_version(fields: &[Field], action: &DataAction) -> Check {
     let raw = fields.first().map(Field::value).unwrap_or_default();
     let mut check = Check::default();
-    let next = match check_new_version(&action.version, action.is_deprecated, &raw) {
-        Ok(next) => Some(next),
+    // The version the action has already: nothing to send, in the words a
+    // change file's line gets for it (`apply` skips such a line).
+    let in_place = parse_version("version", &raw).ok().and_then(|v| {
+        match ActionPatch::Version(v).fit(&action.version, action.is_deprecated) {
+            PatchFit::InPlace(why) if !action.is_deprecated => Some(why),
+            _ => None,
+        }
+    });
+    let next = match (check_new_version(&action.version, action.is_deprecated, &raw), in_place) {
+        (Ok(next), _) => Some(next),
+        (Err(_), Some(why)) => {
+            check.note("version", format!("{why}; there is nothing to send"));
+            None
+        }
         // Said at once, over the form: no version typed mends it.
-        Err(_) if action.is_deprecated => {
+        (Err(_), None) if action.is_deprecated => {
             let rule = format!(
                 "{} is deprecated; deploy a new action instead of versioning this one",
                 named(action)
@@ -199,7 +211,7 @@ pub(super) fn check_version(fields: &[Field], action: &DataAction) -> Check {
             check.note("", rule);
             None
         }
-        Err(e) => {
+        (Err(e), None) => {
             check.note(e.field, e.rule);
             None
         }
