@@ -66,3 +66,28 @@ async fn agents_are_read_together_and_a_cancel_stops_the_checking() {
     assert!(stats.most_in_flight > 1, "the agents were read together, not one after the other: {stats:?}");
     rig.stop().await;
 }
+
+/// A tenant that cannot say whether the agent named is one (its users
+/// answer 503 past every retry) fails the entry as the tenant's fault: the
+/// reason does not sit under the agent's field, as a bad id's would.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_the_tenant_cannot_be_asked_about_is_its_failure_not_the_fields() {
+    let mut rig = Rig::start(SandboxConfig::quiet()).await;
+    let contact = pending_contacts(&rig.sandbox, CAMPAIGN, 1).await.remove(0);
+    rig.sandbox.state().faults.fail_next("/api/v2/users", 50);
+    let (ids, change) = batch(vec![draft(CAMPAIGN, &contact, "INTERESTED")]);
+    let report = batch_report(rig.run(change).await);
+    assert_eq!(report.successful(), 0, "{report:?}");
+    let reason = rig
+        .seen
+        .iter()
+        .find_map(|e| match e {
+            Event::ItemFinished { item, outcome, .. } if *item == ids[0] => Some(outcome.text().to_string()),
+            _ => None,
+        })
+        .expect("the entry's end");
+    assert!(reason.starts_with("the tenant could not be asked whether"), "{reason}");
+    assert!(reason.contains("(agentId)") && reason.contains("nothing was sent"), "{reason}");
+    assert_eq!(rig.sandbox.stats().writes_of(Resource::ContactDisposition), 0);
+    rig.stop().await;
+}

@@ -25,7 +25,11 @@ pub(super) async fn check(ctx: &Ctx, field: &str, agent: &AgentId) -> Result<(),
         let roles = match ctx.rules.agent(agent, age).await {
             Ok(roles) => roles,
             Err(e) => {
-                let text = format!("{field}: agent {agent} could not be checked, so nothing was sent ({e})");
+                // Said as the tenant's failure it is, not under the field:
+                // nothing is known to be wrong with the agent named.
+                let text = format!(
+                    "the tenant could not be asked whether {agent} ({field}) is an agent, so nothing was sent ({e})"
+                );
                 return Err((Outcome::failed(text), error_class(&e)));
             }
         };
