@@ -60,13 +60,6 @@ pub(crate) struct DispositionFacts {
     timestamp_given: bool,
 }
 
-impl DispositionFacts {
-    /// Whether the log kept a part of it redacted (see `audit::redact`).
-    pub(crate) fn holds_redaction(&self) -> bool {
-        crate::engine::audit::holds_redaction(&json!(self.disposition))
-    }
-}
-
 /// Whether `held` is the list `wanted` asks for.
 pub(crate) fn same_dispositions(held: &[Disposition], wanted: &[DispositionFacts]) -> bool {
     held.len() == wanted.len()

@@ -8,15 +8,10 @@ use crate::api::{ApiError, ApiErrorKind, Client};
 use crate::domain::agent_status::{AgentStatus, AgentStatusChange, DirectiveFlags, with_reason};
 use crate::domain::attributes::same_value;
 use crate::domain::{CampaignId, ContactId, DataActionId, FieldError, InteractionId, Timestamp, UserId};
-use crate::engine::audit::{Target, holds_redaction};
+use crate::engine::audit::Target;
 use crate::engine::flows::{Webhook, action_names, again};
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
-
-/// Why a change whose intent holds a redacted value cannot be told
-/// applied: the log does not keep what it set.
-const KEPT_REDACTED: &str =
-    "its intent keeps a value redacted, as it looked like a credential, so it cannot be compared";
 
 /// What the target showed.
 pub(super) enum Found {
@@ -58,6 +53,25 @@ impl From<FieldError> for Unreadable {
     }
 }
 
+/// Why a change whose intent holds a redacted value is not told unapplied
+/// when its target differs: the log does not keep what it set, so the
+/// difference may be only the redaction.
+const KEPT_REDACTED: &str =
+    "its intent keeps a value redacted, as it looked like a credential, so the difference may be that alone";
+
+impl Found {
+    /// What `self` says of an intent that holds a redaction: a target that
+    /// differs from it cannot be told unapplied.
+    pub(super) fn despite_redaction(self) -> Self {
+        match self {
+            Found::NotApplied { state, detail } => {
+                Found::Undecided { state, detail: format!("{detail}; {KEPT_REDACTED}") }
+            }
+            other => other,
+        }
+    }
+}
+
 /// Reads `target` and compares it with `intended`; `since` is when the
 /// intent was recorded.
 pub(super) async fn read(
@@ -91,9 +105,6 @@ async fn dispositions(
     let id = InteractionId::parse(&target.id)?;
     let held = again(api.retry_policy(), || api.interaction(&id)).await?.value.dispositions;
     let state = dispositions_state(&held);
-    if wanted.iter().any(DispositionFacts::holds_redaction) {
-        return Ok(Found::Undecided { state, detail: KEPT_REDACTED.into() });
-    }
     Ok(if same_dispositions(&held, wanted) {
         let webhook = announcements::interaction_disposition(id.as_str(), &held, None);
         Found::Applied { state, webhook: Some(webhook), detail: "the interaction holds them".into() }
@@ -112,9 +123,6 @@ async fn attributes(
     let snapshot = again(api.retry_policy(), || api.attributes(&id)).await?.value;
     let held: Map<String, Value> = snapshot.attributes.into_iter().map(|a| (a.key, a.value)).collect();
     let state = attributes_state(&held);
-    if before.values().chain(after.values()).any(holds_redaction) {
-        return Ok(Found::Undecided { state, detail: KEPT_REDACTED.into() });
-    }
     Ok(match attribute_difference(before, after, &held) {
         None => Found::Applied { state, webhook: None, detail: "every attribute is as intended".into() },
         Some(key) => Found::NotApplied { state, detail: format!("{key:?} is not as intended") },
