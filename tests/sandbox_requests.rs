@@ -150,6 +150,12 @@ async fn every_write_names_a_misspelt_field_and_writes_nothing() {
         ),
         (
             Method::POST,
+            format!("/api/v2/interactions/{PINNED_CLOSED_INTERACTION}/attributes"),
+            json!({ "attributes": [{ "key": "typo", "vlaue": "1", "mode": "ADD" }] }),
+            "attributes[0].vlaue",
+        ),
+        (
+            Method::POST,
             "/api/v2/webhooks".to_string(),
             json!({ "name": "typo", "url": "http://127.0.0.1:9/hook", "events": ["interaction.attributes.updated"] }),
             "url",

@@ -24,6 +24,9 @@ pub(super) async fn post(
 ) -> Result<Response> {
     let mut f = Fields::of(&body, "request body")?;
     let rows = f.each("attributes", true, |e| {
+        // A misspelt field (`vlaue`, `mdoe`) is refused by name, as in every
+        // write the sandbox takes, rather than read as a null or an UPDATE.
+        e.deny_unknown(&["key", "value", "mode"]);
         let mode = e.text("mode");
         // Document 002's `Literal`: absent is UPDATE, present is exact. The
         // console's own rules read `add` kindly, and send `ADD`.
@@ -32,8 +35,7 @@ pub(super) async fn post(
         }
         AttributeDraft { key: e.text("key"), value: e.value("value"), mode }
     })?;
-    // Document 002's payload forbids extra fields (`extra="forbid"`); its
-    // entries, being plain models, ignore theirs.
+    // Document 002's payload forbids extra fields (`extra="forbid"`).
     f.deny_unknown(&["attributes"]);
     f.finish()?;
     let changed = s.tenant.change_attributes(&id, if_match.as_ref(), &rows)?;
