@@ -75,18 +75,22 @@ pub fn day_and_time(t: OffsetDateTime) -> String {
 }
 
 /// A scalar of the tenant's (an attribute's value) as one would type it to
-/// set it: text bare, unless it would read as a number, `true`, `false` or
-/// `null`, which is quoted (`"9"`), so that text and number are told apart.
+/// set it: text bare, unless typing it bare would set something else (a
+/// number, `true`, `false`, `null`, or the text inside quotes it starts
+/// with), when it is quoted as JSON (`"9"`), so that text and number are
+/// told apart.
 pub fn typed(value: &serde_json::Value) -> std::borrow::Cow<'_, str> {
     use serde_json::Value;
     match value {
-        Value::String(text) if text.is_empty() => "\"\"".into(),
-        Value::String(text) => match serde_json::from_str::<Value>(text) {
-            Ok(Value::Number(_) | Value::Bool(_) | Value::Null) => {
-                Value::String(text.clone()).to_string().into()
-            }
-            _ => text.as_str().into(),
-        },
+        Value::String(text) => {
+            let reads_otherwise = text.is_empty()
+                || text.starts_with('"')
+                || matches!(
+                    serde_json::from_str::<Value>(text),
+                    Ok(Value::Number(_) | Value::Bool(_) | Value::Null)
+                );
+            if reads_otherwise { value.to_string().into() } else { text.as_str().into() }
+        }
         other => other.to_string().into(),
     }
 }
@@ -160,6 +164,10 @@ mod tests {
         assert_eq!(shown(json!("null")), "\"null\"");
         assert_eq!(shown(json!("")), "\"\"");
         assert_eq!(shown(json!("gold")), "gold");
+        // Text in quotes of its own: typed bare, it would set the text
+        // inside them.
+        assert_eq!(shown(json!(r#""9""#)), r#""\"9\"""#);
+        assert_ne!(shown(json!(r#""9""#)), shown(json!("9")));
     }
 
     #[test]
