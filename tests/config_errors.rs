@@ -180,4 +180,9 @@ fn a_profile_without_its_kind_is_named_even_when_only_a_sub_table_makes_it() {
         assert!(shown.contains("kind = \"sandbox\" or kind = \"tenant\""), "{shown}");
         assert!(shown.contains("under its own [profiles.sandbox] line"), "{shown}");
     }
+    // A quoted name holding a dot is one profile, named as config.toml writes it.
+    let error =
+        load("profile = \"my.prod\"\n[profiles.\"my.prod\".size]\nagents = 5\n").expect_err("no kind");
+    assert_eq!(error.key(), Some(&KeyPath::table("profiles.\"my.prod\"")), "{error}");
+    assert!(error.to_string().contains("under its own [profiles.\"my.prod\"] line"), "{error}");
 }

@@ -231,13 +231,15 @@ fn plain_words(message: &str) -> String {
     .fold(message.to_string(), |message, (serde, plain)| message.replace(serde, plain))
 }
 
-/// The profile table (`profiles.sandbox`) that `table` is or lies in.
+/// The profile table (`profiles.sandbox`, `profiles."my.prod"`) that
+/// `table` is or lies in.
 fn profile_of(table: &str) -> Option<String> {
-    let mut parts = table.split('.');
-    match (parts.next(), parts.next()) {
-        (Some("profiles"), Some(name)) => Some(format!("profiles.{name}")),
-        _ => None,
-    }
+    let rest = table.strip_prefix("profiles.")?;
+    let name = match rest.strip_prefix('"') {
+        Some(quoted) => &rest[..quoted.find('"')? + 2],
+        None => rest.split('.').next()?,
+    };
+    Some(format!("profiles.{name}"))
 }
 
 /// The name of a `[table]` or `[[array]]` header line.
@@ -245,7 +247,28 @@ fn header(line: &str) -> Option<String> {
     let line = line.split('#').next().unwrap_or_default().trim();
     let inner = line.strip_prefix('[')?.strip_suffix(']')?;
     let inner = inner.strip_prefix('[').and_then(|i| i.strip_suffix(']')).unwrap_or(inner);
-    Some(inner.split('.').map(|part| unquote(part.trim())).collect::<Vec<_>>().join("."))
+    Some(key_parts(inner).into_iter().map(|part| quoted_if_needed(&part)).collect::<Vec<_>>().join("."))
+}
+
+/// The keys of a dotted path, a quoted one (`"my.prod"`) kept whole.
+fn key_parts(path: &str) -> Vec<String> {
+    let (mut parts, mut part, mut quote) = (Vec::new(), String::new(), None);
+    for c in path.chars() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '.') => parts.push(std::mem::take(&mut part).trim().to_string()),
+            (_, c) => part.push(c),
+        }
+    }
+    parts.push(part.trim().to_string());
+    parts
+}
+
+/// A key as config.toml must write it: bare when it can be, else quoted.
+fn quoted_if_needed(key: &str) -> String {
+    let bare = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare { key.to_string() } else { format!("{key:?}") }
 }
 
 fn unquote(key: &str) -> String {
