@@ -424,3 +424,22 @@ fn the_sorted_column_says_its_title_whole_even_when_room_is_short() {
         assert!(screen.contains(&format!("{title}▲")), "sorted by {title}:\n{screen}");
     }
 }
+
+/// On a screen too narrow for the sorted column beside the columns that
+/// always stay, it goes rather than squeezing them all into stubs.
+#[test]
+fn a_sorted_column_with_no_room_beside_the_others_gives_way() {
+    let mut app = loaded(34, 12);
+    press(&mut app, &["2"]);
+    for (letter, title) in [("U", "Customer"), ("T", "Started"), ("Q", "Queue")] {
+        press(&mut app, &[letter]);
+        let buffer = frame(&app);
+        let header = row(&buffer, 2);
+        let cut = &title[..5];
+        assert!(
+            header.contains(&format!("{title}▲")) || !header.contains(cut),
+            "sorted by {title}, the header neither says it whole nor leaves it out: {header}"
+        );
+        assert!(header.contains("Id") && header.contains("Status"), "{header}");
+    }
+}

@@ -190,9 +190,9 @@ fn wanted<T>(all: &[Column<T>], texts: &[Vec<Cow<'_, str>>]) -> Vec<u16> {
 /// columns first, so that a wide pane shows text whole rather than blank
 /// space beside cut text. What is left after that widens the first column
 /// by at most half again, and the rest stays blank. The `sorted` column is
-/// never dropped, and its minimum is its whole title and arrow, so the
-/// column the table is ordered by is there and says so in full (`Started▼`,
-/// not `Start…▼`).
+/// dropped only when nothing else can be, and its minimum is its whole
+/// title and arrow, so the column the table is ordered by is there and says
+/// so in full (`Started▼`, not `Start…▼`).
 pub fn layout_columns<T>(
     columns: &[Column<T>],
     room: u16,
@@ -207,11 +207,18 @@ pub fn layout_columns<T>(
     let need =
         |kept: &[usize]| -> u32 { kept.iter().map(|&i| u32::from(min(i)) + u32::from(GAP)).sum::<u32>() };
     while need(&kept) > u32::from(room) && kept.len() > 1 {
-        let Some(worst) = kept
+        // The sorted column goes last, when nothing else can: a screen too
+        // narrow for it beside the columns that always stay drops it rather
+        // than cutting them all.
+        let droppable = |i: &usize| columns[*i].drop > 0;
+        let worst = kept
             .iter()
             .copied()
-            .filter(|&i| columns[i].drop > 0 && sorted != Some(i))
-            .max_by_key(|&i| (columns[i].drop, i))
+            .filter(droppable)
+            .filter(|&i| sorted != Some(i))
+            .max_by_key(|&i| (columns[i].drop, i));
+        let Some(worst) =
+            worst.or_else(|| kept.iter().copied().find(|&i| sorted == Some(i) && columns[i].drop > 0))
         else {
             break;
         };
