@@ -136,6 +136,8 @@ impl Fields {
             {
                 return self.parsed(field, &text, "must be JSON", true);
             }
+            // Spaces alone are no path: as an empty cell, the field is missing.
+            Cell::Json(Value::String(path)) | Cell::Text(path) if path.trim().is_empty() => return None,
             Cell::Json(Value::String(path)) | Cell::Text(path) => path,
             Cell::Json(document) => return Some(document),
         };
