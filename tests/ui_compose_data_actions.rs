@@ -251,7 +251,7 @@ fn routing_v2_deploy_form() -> App {
 
 /// A new version is checked against the action as the table now holds it,
 /// not as it was when the form opened: moved to 2.0.2 meanwhile, the 2.0.2
-/// proposed then is refused, and the form says where the action is now.
+/// proposed then is nothing to send, and the form says where the action is now.
 #[test]
 fn a_new_version_follows_the_action_moved_while_its_form_is_open() {
     let mut app = vip_lookup_form("v");
@@ -265,7 +265,7 @@ fn a_new_version_follows_the_action_moved_while_its_form_is_open() {
     let screen = render(&app);
     assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))), "no confirmation: {screen}");
     assert!(screen.contains("VipLookup (now 2.0.2)"), "{screen}");
-    assert!(screen.contains("2.0.2 must be greater than the current version 2.0.2"), "{screen}");
+    assert!(screen.contains("already at version 2.0.2; there is nothing to send"), "{screen}");
     press(&mut app, &["ctrl-u"]);
     type_text(&mut app, "2.0.3");
     press(&mut app, &["enter"]);
