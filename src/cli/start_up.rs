@@ -38,10 +38,15 @@ pub(crate) fn lines(recovery: &Recovery, then: Then) -> Vec<String> {
         Then::Nothing => ("", ""),
     };
     if read_back > 0 {
+        let undecided = recovery.undecided.len();
+        let not = read_back.saturating_sub(applied + undecided);
+        let told = match undecided {
+            0 => format!("{applied} found applied, {not} not"),
+            _ => format!("{applied} found applied, {not} not, {undecided} that cannot be told"),
+        };
         said.push(format!(
-            "start-up: {read_back} change(s) the last run left unfinished were read back: {applied} found applied, {} \
-             not{again}; see `reconciled` in the audit log",
-            read_back - applied
+            "start-up: {read_back} change(s) the last run left unfinished were read back: {told}{again}; see \
+             `reconciled` in the audit log"
         ));
     }
     if pending > 0 {
@@ -79,6 +84,9 @@ mod tests {
             "2 change(s) the last run left unfinished were read back: 1 found applied, 1 not (lines"
         ));
         assert!(said[2].contains("1 change(s) the last run left unfinished could not be read back"));
+        let undecided = Recovery { undecided: vec!["b".into()], ..recovery.clone() };
+        let told = lines(&undecided, Then::Nothing);
+        assert!(told[1].contains("1 found applied, 0 not, 1 that cannot be told;"), "{told:?}");
         let said = lines(&recovery, Then::Nothing);
         assert!(said[1].ends_with("1 found applied, 1 not; see `reconciled` in the audit log"), "{said:?}");
         assert!(said[2].ends_with("until a start can"), "{said:?}");

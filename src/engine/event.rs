@@ -278,6 +278,9 @@ pub struct Recovery {
     /// Those of them whose target could not be read back (or whose finding
     /// could not be recorded): still pending, checked again at the next start.
     pub still_pending: Vec<String>,
+    /// Those read back whose target could not tell whether they were
+    /// applied (recorded as failed, saying so).
+    pub undecided: Vec<String>,
     /// Webhooks waiting from an earlier run.
     pub webhooks_waiting: usize,
 }

@@ -50,11 +50,15 @@ use serde_json::Value;
 pub(crate) async fn recover(ctx: &Ctx, report: &OpenReport) -> Recovery {
     let mut unreachable = None;
     let mut reconciled = Vec::with_capacity(report.pending.len());
-    let mut still_pending = Vec::new();
+    let (mut still_pending, mut undecided) = (Vec::new(), Vec::new());
     for intent in &report.pending {
         let item = intent.entry.command_id.clone().unwrap_or_default();
         let outcome = match settle(ctx, intent, &mut unreachable).await {
             Verdict::Settled(outcome) => outcome,
+            Verdict::Undecided(outcome) => {
+                undecided.push(item.clone());
+                outcome
+            }
             Verdict::Pending(outcome) => {
                 still_pending.push(item.clone());
                 outcome
@@ -73,6 +77,7 @@ pub(crate) async fn recover(ctx: &Ctx, report: &OpenReport) -> Recovery {
         outbox_repairs: ctx.outbox.repairs(),
         reconciled,
         still_pending,
+        undecided,
         webhooks_waiting: ctx.outbox.pending().len(),
     }
 }
@@ -81,6 +86,8 @@ pub(crate) async fn recover(ctx: &Ctx, report: &OpenReport) -> Recovery {
 enum Verdict {
     /// Found applied or not, and recorded so.
     Settled(Outcome),
+    /// Read back, but whether it was applied cannot be told; recorded so.
+    Undecided(Outcome),
     /// Not known: nothing recorded, the intent is checked again next start.
     Pending(Outcome),
 }
@@ -111,6 +118,7 @@ async fn settle(ctx: &Ctx, intent: &AuditRecord, unreachable: &mut Option<String
             return unknown(&what, &reason);
         }
     };
+    let undecided = matches!(found, Found::Undecided { .. });
     let (outcome, state) = match found {
         Found::Applied { state, webhook, detail } => {
             if let Some(hook) = webhook.filter(|hook| ctx.announces(hook.target)) {
@@ -152,6 +160,7 @@ async fn settle(ctx: &Ctx, intent: &AuditRecord, unreachable: &mut Option<String
     };
     match record(ctx, intent, item, action, target, &outcome, state).await {
         Some(pending) => pending,
+        None if undecided => Verdict::Undecided(outcome),
         None => Verdict::Settled(outcome),
     }
 }

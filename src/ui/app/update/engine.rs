@@ -316,6 +316,10 @@ fn recovered(app: &mut App, recovery: Recovery) {
     if settled > 0 {
         parts.push(format!("{settled} unfinished change(s) settled"));
     }
+    if !recovery.undecided.is_empty() {
+        let undecided = recovery.undecided.len();
+        parts.push(format!("{undecided} of them not known applied or not: look at their targets"));
+    }
     if pending > 0 {
         parts.push(format!("{pending} unfinished change(s) still unknown, checked again at the next start"));
     }
