@@ -9,7 +9,7 @@
 mod engine_support;
 
 use cxone_console::engine::audit::RecordKind;
-use cxone_console::engine::{Command, Event, SkipKey};
+use cxone_console::engine::{BatchReport, Command, CommandId, Event, SkipKey};
 use cxone_console::sandbox::Resource;
 use engine_support::Rig;
 use engine_support::contacts::{CAMPAIGN, batch, batch_report, draft, pending_contacts};
@@ -65,16 +65,14 @@ async fn a_paused_campaign_leaves_the_batchs_places_to_the_others() {
     rig.stop().await;
 }
 
-/// A contact read, its intent recorded, and its write refused with a 429:
-/// cancelled during the pause, it ends there, its outcome not written.
-#[tokio::test]
-async fn a_cancel_ends_a_write_waiting_out_a_429() {
-    let mut rig = slow_to_refill().await;
+/// A batch of one contact's entries with `codes`, cancelled once the first
+/// entry's write is refused with a 429: one request is left to its campaign
+/// (the list of contacts took one), which the read takes. Its items' ids,
+/// and its report.
+async fn cancelled_in_its_pause(rig: &mut Rig, codes: &[&str]) -> (Vec<CommandId>, BatchReport) {
     let contact = pending_contacts(&rig.sandbox, CAMPAIGN, 1).await.remove(0);
-    // One request left (the list of contacts took one): the read takes it,
-    // and the write is refused.
-    spend(&rig, CAMPAIGN, &contact, Some(BURST - 2));
-    let (ids, change) = batch(vec![draft(CAMPAIGN, &contact, "BUSY")]);
+    spend(rig, CAMPAIGN, &contact, Some(BURST - 2));
+    let (ids, change) = batch(codes.iter().map(|code| draft(CAMPAIGN, &contact, code)).collect());
     let id = rig.submit(change).await;
     let patience = tokio::time::Instant::now() + Duration::from_secs(3);
     while rig.sandbox.stats().rate_limited == 0 {
@@ -82,8 +80,15 @@ async fn a_cancel_ends_a_write_waiting_out_a_429() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     rig.send(Command::Cancel { id: id.clone() }).await;
+    (ids, batch_report(rig.finished(&id).await))
+}
 
-    let report = batch_report(rig.finished(&id).await);
+/// A contact read, its intent recorded, and its write refused with a 429:
+/// cancelled during the pause, it ends there, its outcome not written.
+#[tokio::test]
+async fn a_cancel_ends_a_write_waiting_out_a_429() {
+    let mut rig = slow_to_refill().await;
+    let (ids, report) = cancelled_in_its_pause(&mut rig, &["BUSY"]).await;
     assert_eq!((report.successful(), report.skipped().get(&SkipKey::Unstarted)), (0, Some(&1)), "{report:?}");
     assert!(report.cancelled(), "{report:?}");
     assert_eq!(rig.sandbox.stats().writes_of(Resource::ContactDisposition), 0, "nothing was written");
@@ -115,19 +120,7 @@ async fn a_cancel_ends_a_write_waiting_out_a_429() {
 #[tokio::test]
 async fn an_entry_behind_a_write_cancelled_in_its_pause_is_cancelled_too_not_a_duplicate() {
     let mut rig = slow_to_refill().await;
-    let contact = pending_contacts(&rig.sandbox, CAMPAIGN, 1).await.remove(0);
-    spend(&rig, CAMPAIGN, &contact, Some(BURST - 2));
-    let (ids, change) =
-        batch(vec![draft(CAMPAIGN, &contact, "BUSY"), draft(CAMPAIGN, &contact, "INTERESTED")]);
-    let id = rig.submit(change).await;
-    let patience = tokio::time::Instant::now() + Duration::from_secs(3);
-    while rig.sandbox.stats().rate_limited == 0 {
-        assert!(tokio::time::Instant::now() < patience, "the write met no 429");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    rig.send(Command::Cancel { id: id.clone() }).await;
-
-    let report = batch_report(rig.finished(&id).await);
+    let (ids, report) = cancelled_in_its_pause(&mut rig, &["BUSY", "INTERESTED"]).await;
     assert!(report.cancelled(), "{report:?}");
     assert_eq!(report.successful(), 0, "{report:?}");
     assert_eq!(report.skipped().get(&SkipKey::Unstarted), Some(&2), "{report:?}");
