@@ -10,6 +10,7 @@ pub mod footer;
 pub mod format;
 pub mod gauges;
 pub mod header;
+mod intent_words;
 pub mod interactions;
 pub mod overlays;
 pub mod progress;
