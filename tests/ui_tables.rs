@@ -240,3 +240,52 @@ fn interactions_open_newest_first() {
     assert_eq!(app.interactions.selected_row().map(|i| i.id.as_str()), Some(newest.id.as_str()));
     assert!(render(&app).contains("Started▼"), "the column says it whole: {}", render(&app));
 }
+
+#[test]
+fn the_started_column_shows_its_title_and_sort_arrow_whole_at_every_width() {
+    // The pane opens sorted by Started, newest first: the column is 8 wide
+    // so the arrow does not cut its title to "Starte▼".
+    for (width, height) in [(160, 45), (120, 40), (80, 24)] {
+        let mut app = app(width, height);
+        feed(&mut app, seeded_events());
+        press(&mut app, &["2"]);
+        let buffer = frame(&app);
+        assert!(row_of(&buffer, "Started▼").is_some(), "at {width}×{height}:\n{}", render(&app));
+        press(&mut app, &["T"]);
+        let buffer = frame(&app);
+        assert!(row_of(&buffer, "Started▲").is_some(), "at {width}×{height}, reversed:\n{}", render(&app));
+    }
+}
+
+/// Whichever column a table is sorted by stays, with room for its whole
+/// title and arrow, taken from the columns beside it (Shift, dropped first
+/// at 80 columns, stays while the table is ordered by it).
+#[test]
+fn the_sorted_column_says_its_title_whole_even_when_room_is_short() {
+    let mut app = loaded(80, 24);
+    press(&mut app, &["1"]);
+    for (letter, title) in [("S", "State"), ("I", "In state"), ("H", "Shift")] {
+        press(&mut app, &[letter]);
+        let screen = render(&app);
+        assert!(screen.contains(&format!("{title}▲")), "sorted by {title}:\n{screen}");
+    }
+}
+
+/// On a screen too narrow for the sorted column beside the columns that
+/// always stay, it goes rather than squeezing them all into stubs.
+#[test]
+fn a_sorted_column_with_no_room_beside_the_others_gives_way() {
+    let mut app = loaded(34, 12);
+    press(&mut app, &["2"]);
+    for (letter, title) in [("U", "Customer"), ("T", "Started"), ("Q", "Queue")] {
+        press(&mut app, &[letter]);
+        let screen = render(&app);
+        let header = screen.lines().nth(2).unwrap_or_default();
+        let cut = &title[..5];
+        assert!(
+            header.contains(&format!("{title}▲")) || !header.contains(cut),
+            "sorted by {title}, the header neither says it whole nor leaves it out: {header}"
+        );
+        assert!(header.contains("Id") && header.contains("Status"), "{header}");
+    }
+}
