@@ -1,7 +1,7 @@
 //! Outbound contact dispositions (document 001) through the engine, against
-//! the sandbox: what is applied, what is skipped and why, the campaign's
-//! pace and what a 429 holds back (how a batch's requests share the tenant
-//! is in `engine_contacts_places.rs`).
+//! the sandbox: what is applied and what is skipped and why (the campaign's
+//! pace and what a 429 holds back are in `engine_contacts_paused.rs`, how a
+//! batch's requests share the tenant in `engine_contacts_places.rs`).
 
 mod engine_support;
 mod recovery_support;
@@ -11,7 +11,7 @@ use cxone_console::domain::{CampaignId, ContactId};
 use cxone_console::engine::audit::{AuditRecord, RecordKind};
 use cxone_console::engine::{Command, CommandId, Event, Outcome};
 use cxone_console::sandbox::tenant::ContactDispositionBody;
-use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
+use cxone_console::sandbox::Resource;
 use cxone_console::signing::Verdict;
 use engine_support::Rig;
 use engine_support::contacts::{
@@ -19,10 +19,6 @@ use engine_support::contacts::{
 };
 use serde_json::json;
 use std::collections::HashMap;
-
-async fn sandbox(config: SandboxConfig) -> Sandbox {
-    Sandbox::start(config).await.expect("the sandbox binds 127.0.0.1:0")
-}
 
 /// Each item's final ItemFinished outcome, from the events seen.
 fn outcomes(rig: &Rig) -> HashMap<CommandId, Outcome> {
@@ -375,59 +371,6 @@ async fn outcomes_for_an_unknown_agent_or_a_user_who_is_not_one_are_refused_unse
     let records = rig.audit_records();
     let kinds: Vec<RecordKind> = records_of(&records, &ids[0]).iter().map(|r| r.entry.kind).collect();
     assert_eq!(kinds, [RecordKind::Outcome], "nothing was sent, so no intent");
-    rig.stop().await;
-}
-
-/// With pacing off, a batch this size trips the tenant's limit (and still
-/// lands, every 429 waited out); paced at the campaign's rate it never does.
-#[tokio::test(start_paused = true)]
-async fn the_campaign_rate_keeps_a_large_batch_under_the_tenants_limit() {
-    for paced in [false, true] {
-        let sandbox = sandbox(SandboxConfig::quiet()).await;
-        let contacts = pending_contacts(&sandbox, CAMPAIGN, 30).await;
-        let dir = tempfile::tempdir().unwrap();
-        let mut config = engine_support::engine_config(&sandbox, dir.path());
-        config.campaign_rate = paced.then_some(10.0);
-        let mut rig = Rig::with(sandbox, dir, config).await;
-        let (_, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "NO_ANSWER")).collect());
-        let report = batch_report(rig.run(change).await);
-        assert_eq!(report.successful(), 30, "paced {paced}: {report:?}");
-        let stats = rig.sandbox.stats();
-        assert_eq!(stats.writes_of(Resource::ContactDisposition), 30);
-        assert_eq!(stats.total_repeated(), 0);
-        if paced {
-            assert_eq!(stats.rate_limited, 0, "the tenant never had to refuse a request");
-        } else {
-            assert!(stats.rate_limited > 0, "60 requests at once exceed a burst of 20");
-        }
-        rig.stop().await;
-    }
-}
-
-#[tokio::test(start_paused = true)]
-async fn a_429_holds_back_only_the_campaign_that_met_it() {
-    let mut rig = Rig::quiet().await;
-    let limited = pending_contacts(&rig.sandbox, CAMPAIGN, 2).await;
-    let other_campaign =
-        rig.sandbox.state().tenant.campaign_ids().into_iter().find(|c| c != CAMPAIGN).unwrap();
-    let others = pending_contacts(&rig.sandbox, &other_campaign, 3).await;
-    // Spend the campaign's allowance on the tenant, as another client would.
-    let tenant = &rig.sandbox.state().tenant;
-    while tenant.contact(CAMPAIGN, &limited[0]).is_ok() {}
-    let refused_before = rig.sandbox.stats().rate_limited;
-
-    let mut drafts: Vec<_> = limited.iter().map(|c| draft(CAMPAIGN, c, "BUSY")).collect();
-    drafts.extend(others.iter().map(|c| draft(&other_campaign, c, "BUSY")));
-    let (ids, change) = batch(drafts);
-    let report = batch_report(rig.run(change).await);
-    assert_eq!(report.successful(), 5, "{report:?}");
-    assert!(rig.sandbox.stats().rate_limited > refused_before, "the limited campaign met a 429");
-
-    assert!(
-        rig.all_ended_before(&ids[2..], &ids[..2]),
-        "the other campaign finished while the limited one waited: {:?}",
-        rig.ended_items()
-    );
     rig.stop().await;
 }
 

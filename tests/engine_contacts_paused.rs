@@ -1,16 +1,18 @@
-//! A campaign the tenant holds back with a 429: its pause keeps none of the
-//! batch's places from the other campaigns, and a cancel ends a write that
+//! A campaign's pace, and a campaign the tenant holds back with a 429: paced,
+//! a large batch never meets one; met, its pause keeps none of the batch's
+//! places from the other campaigns, and a cancel ends a write that
 //! waits it out, with nothing written, and so the entries behind it for its
 //! contact too.
 //!
-//! The tenant here refills a campaign's allowance slowly (one request every
-//! 2 s), so a pause lasts long enough in real time to be seen waiting.
+//! The pauses seen waiting in real time come from a tenant that refills a
+//! campaign's allowance slowly (one request every 2 s); the pace and the
+//! holding back measured whole run the default tenant on paused time.
 
 mod engine_support;
 
 use cxone_console::engine::audit::RecordKind;
 use cxone_console::engine::{BatchReport, Command, CommandId, Event, SkipKey};
-use cxone_console::sandbox::Resource;
+use cxone_console::sandbox::{Resource, Sandbox, SandboxConfig};
 use engine_support::Rig;
 use engine_support::contacts::{CAMPAIGN, batch, batch_report, draft, pending_contacts};
 use std::time::Duration;
@@ -132,6 +134,56 @@ async fn an_entry_behind_a_write_cancelled_in_its_pause_is_cancelled_too_not_a_d
         second.clone().all(|r| r.entry.kind != RecordKind::Intent),
         "the entry behind never began its write: {:?}",
         second.map(|r| r.entry.kind).collect::<Vec<_>>()
+    );
+    rig.stop().await;
+}
+
+/// With pacing off, a batch this size trips the tenant's limit (and still
+/// lands, every 429 waited out); paced at the campaign's rate it never does.
+#[tokio::test(start_paused = true)]
+async fn the_campaign_rate_keeps_a_large_batch_under_the_tenants_limit() {
+    for paced in [false, true] {
+        let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox starts");
+        let contacts = pending_contacts(&sandbox, CAMPAIGN, 30).await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = engine_support::engine_config(&sandbox, dir.path());
+        config.campaign_rate = paced.then_some(10.0);
+        let mut rig = Rig::with(sandbox, dir, config).await;
+        let (_, change) = batch(contacts.iter().map(|c| draft(CAMPAIGN, c, "NO_ANSWER")).collect());
+        let report = batch_report(rig.run(change).await);
+        assert_eq!(report.successful(), 30, "paced {paced}: {report:?}");
+        let stats = rig.sandbox.stats();
+        assert_eq!(stats.writes_of(Resource::ContactDisposition), 30);
+        assert_eq!(stats.total_repeated(), 0);
+        if paced {
+            assert_eq!(stats.rate_limited, 0, "the tenant never had to refuse a request");
+        } else {
+            assert!(stats.rate_limited > 0, "60 requests at once exceed a burst of 20");
+        }
+        rig.stop().await;
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_holds_back_only_the_campaign_that_met_it() {
+    let mut rig = Rig::quiet().await;
+    let limited = pending_contacts(&rig.sandbox, CAMPAIGN, 2).await;
+    let other_campaign = other_campaign(&rig);
+    let others = pending_contacts(&rig.sandbox, &other_campaign, 3).await;
+    spend(&rig, CAMPAIGN, &limited[0], None);
+    let refused_before = rig.sandbox.stats().rate_limited;
+
+    let mut drafts: Vec<_> = limited.iter().map(|c| draft(CAMPAIGN, c, "BUSY")).collect();
+    drafts.extend(others.iter().map(|c| draft(&other_campaign, c, "BUSY")));
+    let (ids, change) = batch(drafts);
+    let report = batch_report(rig.run(change).await);
+    assert_eq!(report.successful(), 5, "{report:?}");
+    assert!(rig.sandbox.stats().rate_limited > refused_before, "the limited campaign met a 429");
+
+    assert!(
+        rig.all_ended_before(&ids[2..], &ids[..2]),
+        "the other campaign finished while the limited one waited: {:?}",
+        rig.ended_items()
     );
     rig.stop().await;
 }
