@@ -10,8 +10,8 @@ use cxone_console::domain::contact_disposition::{ContactDispositionDraft, Dialer
 use cxone_console::domain::{CampaignId, ContactId};
 use cxone_console::engine::audit::{AuditRecord, RecordKind};
 use cxone_console::engine::{Command, CommandId, Event, Outcome};
-use cxone_console::sandbox::tenant::ContactDispositionBody;
 use cxone_console::sandbox::Resource;
+use cxone_console::sandbox::tenant::ContactDispositionBody;
 use cxone_console::signing::Verdict;
 use engine_support::Rig;
 use engine_support::contacts::{

@@ -84,6 +84,44 @@ impl Links {
     }
 }
 
+/// Holds a log, read line by line, to its head file: the record ending
+/// where the head says the log does must be the head's record, and one
+/// must end there.
+struct HeadCheck {
+    head: Option<Head>,
+    found: bool,
+}
+
+impl HeadCheck {
+    fn new(head: Option<Head>) -> Self {
+        Self { head, found: head.is_none_or(|h| h.len == 0) }
+    }
+
+    /// Takes in the record `seq`, sealed as `hash`, whose line ends at byte `end`.
+    fn see(&mut self, end: u64, seq: u64, hash: ChainHash) -> Result<(), String> {
+        if let Some(head) = self.head.filter(|h| h.len == end) {
+            if head.seq != seq || head.hash != hash {
+                return Err("the record does not match the head file".to_owned());
+            }
+            self.found = true;
+        }
+        Ok(())
+    }
+
+    /// After the log's whole lines, `read` bytes of them: cut short, or
+    /// with no record ending where the head says, it is refused.
+    fn finish(self, path: &Path, read: u64) -> Result<(), AuditError> {
+        let path = path.to_path_buf();
+        match self.head.filter(|_| !self.found) {
+            None => Ok(()),
+            Some(h) if read < h.len => {
+                Err(AuditError::Truncated { path, len: read, head_len: h.len, head_seq: h.seq })
+            }
+            Some(h) => Err(AuditError::Diverged { path, head_len: h.len, head_seq: h.seq }),
+        }
+    }
+}
+
 pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, AuditError> {
     let damaged =
         |line: u64, detail: String| AuditError::Damaged { path: file.path().to_path_buf(), line, detail };
@@ -94,7 +132,7 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
     let mut open_intents: HashMap<String, (u64, u64, usize)> = HashMap::new();
     let mut earlier = EarlierRuns::default();
     let mut last_lines: VecDeque<(u64, u64, usize)> = VecDeque::with_capacity(RECENT);
-    let mut head_found = false;
+    let mut held_to = HeadCheck::new(head.copied());
     let mut links = Links::START;
     for line in file.lines()? {
         let line = line?;
@@ -118,12 +156,7 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
                 return Err(damaged(line.number, format!("a {} record without commandId", kind.name())));
             }
         }
-        if let Some(head) = head.filter(|h| h.len == line.end()) {
-            if head.seq != skim.seq || head.hash != links.last {
-                return Err(damaged(line.number, "the record does not match the head file".to_owned()));
-            }
-            head_found = true;
-        }
+        held_to.see(line.end(), skim.seq, links.last).map_err(|detail| damaged(line.number, detail))?;
         if last_lines.len() == RECENT {
             last_lines.pop_front();
         }
@@ -131,13 +164,8 @@ pub(super) fn scan(file: &JournalFile, head: Option<&Head>) -> Result<Scan, Audi
         records += 1;
         last_seq = Some(skim.seq);
     }
-    if let Some(head) = head.filter(|_| !head_found) {
-        return Err(AuditError::Diverged {
-            path: file.path().to_path_buf(),
-            head_len: head.len,
-            head_seq: head.seq,
-        });
-    }
+    // Opening refused a log shorter than its head before reading it.
+    held_to.finish(file.path(), file.len())?;
     // Each line's hash was checked as it was followed.
     let chain = last_seq.map_or(ChainState::START, |seq| ChainState::after(seq, links.last));
     let mut places: Vec<_> = open_intents.into_values().collect();
@@ -225,7 +253,7 @@ pub fn earlier_runs(path: &Path) -> Result<EarlierRuns, AuditError> {
     };
     let mut reader = BufReader::with_capacity(256 * 1024, file);
     let (mut runs, mut line, mut number) = (EarlierRuns::default(), Vec::new(), 0);
-    let (mut links, mut read, mut head_found) = (Links::START, 0u64, head.is_none_or(|h| h.len == 0));
+    let (mut links, mut read, mut held_to) = (Links::START, 0u64, HeadCheck::new(head));
     loop {
         line.clear();
         let took = reader.read_until(b'\n', &mut line).map_err(io_error)?;
@@ -238,23 +266,10 @@ pub fn earlier_runs(path: &Path) -> Result<EarlierRuns, AuditError> {
         let skim: Skim = serde_json::from_slice(&line).map_err(|e| damaged(format!("unreadable: {e}")))?;
         links.follow(&line, &skim).map_err(damaged)?;
         runs.see(&skim, links.last);
-        if let Some(head) = head.filter(|h| h.len == read) {
-            if head.seq != skim.seq || head.hash != links.last {
-                return Err(damaged("the record does not match the head file".to_owned()));
-            }
-            head_found = true;
-        }
+        held_to.see(read, skim.seq, links.last).map_err(damaged)?;
     }
-    match head.filter(|_| !head_found) {
-        None => Ok(runs),
-        Some(h) if read < h.len => Err(AuditError::Truncated {
-            path: path.to_path_buf(),
-            len: read,
-            head_len: h.len,
-            head_seq: h.seq,
-        }),
-        Some(h) => Err(AuditError::Diverged { path: path.to_path_buf(), head_len: h.len, head_seq: h.seq }),
-    }
+    held_to.finish(path, read)?;
+    Ok(runs)
 }
 
 /// Whether a record settles its command as done: an outcome or a
