@@ -12,18 +12,57 @@ use std::fmt::Write;
 /// text, which the rules that find such a number advise.
 pub const AS_TEXT: &str = "write it in quotes to send it as text";
 
-/// `rule` without the advice to quote the number, for a number inside a
-/// document (a schema, a handler's payload): quoted, it would no longer be
-/// a number, and the document would say something else.
-pub fn in_a_document(rule: &str) -> String {
-    rule.strip_suffix(&format!("; {AS_TEXT}")).unwrap_or(rule).to_string()
+/// A number that cannot be kept as written: where it stands (`value`,
+/// `attributes[1].value`; empty for a bare number) and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inexact {
+    pub path: String,
+    fault: Fault,
 }
 
-/// The first number in `text` that cannot be kept as written: the path of
-/// its member (`value`, `attributes[1].value`; empty for a bare number)
-/// and the rule it breaks. Stops quietly where the text is not JSON: the
-/// parser says what is wrong with it.
-pub fn first_inexact(text: &str) -> Option<(String, String)> {
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Fault {
+    OutOfRange,
+    BelowSmallest,
+    /// A whole number past 64 bits, and the float it would become.
+    TooLarge(f64),
+    /// A decimal with more digits than a float keeps, and the float it would become.
+    TooManyDigits(f64),
+}
+
+impl Inexact {
+    /// The rule the number breaks, without advice: what a number inside a
+    /// document (a schema, a handler's payload) is told, since quoted it
+    /// would no longer be a number and the document would say something else.
+    pub fn rule(&self) -> String {
+        match self.fault {
+            Fault::OutOfRange => {
+                "is a number out of range (a number here is at most about 1.8e308 either way)".into()
+            }
+            Fault::BelowSmallest => "is a number too small to keep (it would be stored as 0)".into(),
+            Fault::TooLarge(value) => {
+                format!("is a number too large to keep exactly (it would be stored as {value:e})")
+            }
+            Fault::TooManyDigits(value) => {
+                format!("has more digits than a number keeps (it would be stored as {value})")
+            }
+        }
+    }
+
+    /// The rule with how to keep the value as written, for a value a change
+    /// sets: as text. A number out of range is more likely a slip than a
+    /// value to keep, so it is not advised so.
+    pub fn advised(&self) -> String {
+        match self.fault {
+            Fault::OutOfRange => self.rule(),
+            _ => format!("{}; {AS_TEXT}", self.rule()),
+        }
+    }
+}
+
+/// The first number in `text` that cannot be kept as written. Stops quietly
+/// where the text is not JSON: the parser says what is wrong with it.
+pub fn first_inexact(text: &str) -> Option<Inexact> {
     let bytes = text.as_bytes();
     let mut frames: Vec<Frame> = Vec::new();
     let mut at = 0;
@@ -62,8 +101,8 @@ pub fn first_inexact(text: &str) -> Option<(String, String)> {
             }
             b'-' | b'0'..=b'9' => {
                 let end = number_end(bytes, at);
-                if let Some(rule) = inexact(&text[at..end]) {
-                    return Some((path(&frames), rule));
+                if let Some(fault) = inexact(&text[at..end]) {
+                    return Some(Inexact { path: path(&frames), fault });
                 }
                 at = end;
             }
@@ -119,7 +158,7 @@ fn number_end(bytes: &[u8], start: usize) -> usize {
 }
 
 /// Why `token` cannot be kept as written, if it cannot.
-fn inexact(token: &str) -> Option<String> {
+fn inexact(token: &str) -> Option<Fault> {
     let whole = !token.contains(['.', 'e', 'E']);
     // Whole numbers within 64 bits are kept exactly.
     if whole && (token.parse::<i64>().is_ok() || token.parse::<u64>().is_ok()) {
@@ -128,22 +167,17 @@ fn inexact(token: &str) -> Option<String> {
     // Not a number JSON allows: the parser names it.
     let value: f64 = token.parse().ok()?;
     if value.is_infinite() {
-        return Some("is a number out of range (a number here is at most about 1.8e308 either way)".into());
+        return Some(Fault::OutOfRange);
     }
     let written = decimal(token);
     if value == 0.0 {
-        return (!written.0.is_empty())
-            .then(|| format!("is a number too small to keep (it would be stored as 0); {AS_TEXT}"));
+        return (!written.0.is_empty()).then_some(Fault::BelowSmallest);
     }
     // `{:e}` spells the float with the fewest digits that read back as it.
     if written == decimal(&format!("{value:e}")) {
         return None;
     }
-    Some(if whole {
-        format!("is a number too large to keep exactly (it would be stored as {value:e}); {AS_TEXT}")
-    } else {
-        format!("has more digits than a number keeps (it would be stored as {value}); {AS_TEXT}")
-    })
+    Some(if whole { Fault::TooLarge(value) } else { Fault::TooManyDigits(value) })
 }
 
 /// A decimal's significant digits and the power of ten of the first of
@@ -194,8 +228,9 @@ mod tests {
             ("1e999", "", "out of range"),
         ];
         for (text, field, rule) in cases {
-            let (named, said) = first_inexact(text).unwrap_or_else(|| panic!("{text} passed"));
-            assert_eq!(named, field, "{text}");
+            let found = first_inexact(text).unwrap_or_else(|| panic!("{text} passed"));
+            let said = found.advised();
+            assert_eq!(found.path, field, "{text}");
             assert!(said.contains(rule), "{text}: {said}");
         }
     }

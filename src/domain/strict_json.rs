@@ -14,8 +14,22 @@ use std::fmt;
 /// The JSON, or the member and rule it breaks, in words (the member is
 /// `line` when the fault is the text's as a whole).
 pub fn parse(text: &str) -> Result<Value, FieldError> {
-    if let Some((path, rule)) = first_inexact(text) {
-        return Err(FieldError::new(if path.is_empty() { "line".into() } else { path }, rule));
+    parse_with(text, |_| true)
+}
+
+/// [`parse`] for a text whose numbers are a document's (a schema, a
+/// payload): a number that cannot be kept is not told to be quoted.
+pub fn parse_document(text: &str) -> Result<Value, FieldError> {
+    parse_with(text, |_| false)
+}
+
+/// [`parse`], where `advise` says, for the path of a number that cannot be
+/// kept, whether quoting it is the way to keep it.
+pub fn parse_with(text: &str, advise: impl Fn(&str) -> bool) -> Result<Value, FieldError> {
+    if let Some(inexact) = first_inexact(text) {
+        let rule = if advise(&inexact.path) { inexact.advised() } else { inexact.rule() };
+        let path = if inexact.path.is_empty() { "line".into() } else { inexact.path };
+        return Err(FieldError::new(path, rule));
     }
     let parsed = serde_json::from_str::<Strict>(text).map(|strict| strict.0).map_err(|e| {
         // serde_json counts lines within the text: a change file's line is
@@ -134,5 +148,17 @@ mod tests {
         assert!(document.ends_with("(line 3, column 1)"), "a document of lines names its line: {document}");
         let far = parse(r#"{"op": "attributes", "value": 1e400}"#).unwrap_err();
         assert_eq!(far.field, "value", "a number no float holds is named by its field, not the line's");
+    }
+
+    #[test]
+    fn only_a_value_a_change_sets_is_told_to_quote_its_number() {
+        let text = r#"{"score": 0.1000000000000000000001}"#;
+        let value = parse(text).unwrap_err();
+        let document = parse_document(text).unwrap_err();
+        assert_eq!((value.field.as_str(), document.field.as_str()), ("score", "score"));
+        assert!(value.rule.ends_with("; write it in quotes to send it as text"), "{}", value.rule);
+        assert_eq!(document.rule, "has more digits than a number keeps (it would be stored as 0.1)");
+        let by_path = parse_with(r#"{"a": 1e-400, "b": 1}"#, |path| path != "a").unwrap_err();
+        assert_eq!(by_path.rule, "is a number too small to keep (it would be stored as 0)");
     }
 }

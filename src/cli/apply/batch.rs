@@ -219,10 +219,10 @@ type Row = Result<(usize, Fields), LineError>;
 
 fn json_rows(text: &str) -> Vec<Row> {
     content_lines(text)
-        .map(|(number, line)| match strict_json::parse(line) {
+        .map(|(number, line)| match strict_json::parse_with(line, |path| !in_a_document(path)) {
             Ok(Value::Object(object)) => Ok((number, Fields::from_json(object, ""))),
             Ok(_) => Err(LineError::new(number, FieldError::new("line", "must be a JSON object"))),
-            Err(problem) => Err(LineError::new(number, in_its_place(problem))),
+            Err(problem) => Err(LineError::new(number, problem)),
         })
         .collect()
 }
@@ -231,12 +231,9 @@ fn json_rows(text: &str) -> Vec<Row> {
 /// a number, so the advice to quote one does not fit.
 const DOCUMENTS: [&str; 3] = ["inputSchema", "outputSchema", "input"];
 
-fn in_its_place(mut problem: FieldError) -> FieldError {
-    let member = problem.field.split(['.', '[']).next().unwrap_or_default();
-    if DOCUMENTS.contains(&member) {
-        problem.rule = crate::domain::numbers::in_a_document(&problem.rule);
-    }
-    problem
+fn in_a_document(path: &str) -> bool {
+    let member = path.split(['.', '[']).next().unwrap_or_default();
+    DOCUMENTS.contains(&member)
 }
 
 #[cfg(test)]

@@ -158,13 +158,13 @@ impl Fields {
     /// JSON given as text: a key named twice is refused, as on a JSON line.
     /// A `document` (a schema, a payload) is not told to quote a number.
     fn parsed(&mut self, field: &str, text: &str, rule: &str, document: bool) -> Option<Value> {
-        if let Some((path, inexact)) = numbers::first_inexact(text) {
-            let what = match path.as_str() {
+        if let Some(inexact) = numbers::first_inexact(text) {
+            let what = match inexact.path.as_str() {
                 "" => "the document".to_string(),
                 path => format!("the number at {path}"),
             };
-            let inexact = if document { numbers::in_a_document(&inexact) } else { inexact };
-            self.refuse(field, format!("{what} {inexact}"));
+            let rule = if document { inexact.rule() } else { inexact.advised() };
+            self.refuse(field, format!("{what} {rule}"));
             return None;
         }
         crate::domain::strict_json::parse(text)

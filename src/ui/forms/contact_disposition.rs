@@ -10,7 +10,7 @@ use crate::api::model::{Campaign, Contact};
 use crate::domain::contact_disposition::{
     ContactDisposition, ContactDispositionDraft, OPT_OUT, OutcomeMatrix, check_contact,
 };
-use crate::domain::numbers::first_inexact;
+use crate::domain::numbers::{AS_TEXT, first_inexact};
 use crate::ui::capped::capped_name;
 use crate::ui::entity::{Directory, Entity};
 use serde_json::{Map, Value};
@@ -171,13 +171,9 @@ fn custom_fields(fields: &[Field], check: &mut Check) -> Option<Value> {
 fn unkept_number(value: &str) -> Option<String> {
     let reads_as_number = value.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
         && value.parse::<f64>().is_ok();
-    let (_, rule) = first_inexact(value).filter(|_| reads_as_number)?;
-    // Every rule but the range's says how to send the text instead.
-    Some(if rule.contains("in quotes") {
-        rule
-    } else {
-        format!("{rule}; write it in quotes to send it as text")
-    })
+    let inexact = first_inexact(value).filter(|_| reads_as_number)?;
+    // Even a number out of range may be an account number meant as text.
+    Some(format!("{}; {AS_TEXT}", inexact.rule()))
 }
 
 pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -> Check {

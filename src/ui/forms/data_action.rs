@@ -46,7 +46,7 @@ pub(super) fn check_simulate(fields: &[Field]) -> Check {
     }
     // As strict as a change file: a key named twice or a number that would
     // be read as another is refused, not resolved silently.
-    match strict_json::parse(&text) {
+    match strict_json::parse_document(&text) {
         Ok(input) => {
             if let Err(invalid) = input_schema().check("input", &input) {
                 // One field holds the whole document: each problem names
@@ -64,10 +64,8 @@ pub(super) fn check_simulate(fields: &[Field]) -> Check {
             })
         }
         Err(e) => {
-            // A fault of one member names it within the document; a number
-            // in it stays a number, so quoting it is no advice.
-            let said = crate::domain::numbers::in_a_document(&e.rule);
-            let rule = if e.field == "line" { said } else { format!("{}: {said}", e.field) };
+            // A fault of one member names it within the document.
+            let rule = if e.field == "line" { e.rule } else { format!("{}: {}", e.field, e.rule) };
             check.note("input", rule);
             check
         }
