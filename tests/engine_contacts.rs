@@ -9,51 +9,18 @@ mod recovery_support;
 use cxone_console::domain::contact_disposition::{ContactDispositionDraft, DialerState};
 use cxone_console::domain::{CampaignId, ContactId};
 use cxone_console::engine::audit::{AuditRecord, RecordKind};
-use cxone_console::engine::{Command, CommandId, Event, Outcome};
+use cxone_console::engine::{Command, CommandId, Outcome};
 use cxone_console::sandbox::Resource;
-use cxone_console::sandbox::tenant::ContactDispositionBody;
 use cxone_console::signing::Verdict;
 use engine_support::Rig;
 use engine_support::contacts::{
-    AGENT, CAMPAIGN, batch, batch_report, batch_under_way, draft, pending_contacts,
+    AGENT, CAMPAIGN, batch, batch_report, batch_under_way, draft, endings, outcomes, pending_contacts,
+    set_elsewhere,
 };
 use serde_json::json;
-use std::collections::HashMap;
-
-/// Each item's final ItemFinished outcome, from the events seen.
-fn outcomes(rig: &Rig) -> HashMap<CommandId, Outcome> {
-    rig.seen
-        .iter()
-        .filter_map(|e| match e {
-            Event::ItemFinished { item, outcome, .. } => Some((item.clone(), outcome.clone())),
-            _ => None,
-        })
-        .collect()
-}
 
 fn records_of<'a>(records: &'a [AuditRecord], item: &CommandId) -> Vec<&'a AuditRecord> {
     records.iter().filter(|r| r.entry.command_id.as_deref() == Some(item.as_str())).collect()
-}
-
-/// How each of `ids` ended: its skip's key, or the outcome's kind.
-fn endings(rig: &Rig, ids: &[CommandId]) -> Vec<String> {
-    let seen = outcomes(rig);
-    let ending = |id: &CommandId| match &seen[id] {
-        Outcome::Skipped { key, .. } => key.as_str().to_string(),
-        other => other.kind().as_str().to_string(),
-    };
-    ids.iter().map(ending).collect()
-}
-
-/// Sets a contact's outcome on the tenant, as another console would.
-fn set_elsewhere(tenant: &cxone_console::sandbox::tenant::Tenant, contact: &str, code: &str) {
-    let body = ContactDispositionBody {
-        outcome_code: code.into(),
-        agent_id: AGENT.into(),
-        disposition_timestamp: "2026-11-21T10:00:00Z".into(),
-        ..Default::default()
-    };
-    tenant.set_contact_outcome(CAMPAIGN, contact, None, &body).expect("the outcome is set");
 }
 
 #[tokio::test]
@@ -197,56 +164,6 @@ async fn a_later_entry_for_a_contact_is_a_duplicate_only_of_one_that_was_sent() 
     assert_eq!(held(&fresh[0]).as_deref(), Some("BUSY"), "the first entry's, not overwritten");
     assert_eq!(held(&fresh[2]).as_deref(), Some("INTERESTED"), "the entry after the unchanged one");
     assert_eq!(rig.sandbox.stats().total_repeated(), 0);
-    rig.stop().await;
-}
-
-/// A re-run of a batch after an earlier run: an entry that run found
-/// already so wrote nothing, and leaves its contact to the entry after it,
-/// which is sent now; a contact that run wrote an entry to is taken from
-/// the start, so an entry for it before that one is not sent over it.
-#[tokio::test]
-async fn a_rerun_takes_the_contacts_the_earlier_run_wrote_to_and_only_those() {
-    use cxone_console::engine::SkipKey;
-    use cxone_console::engine::audit::{Outcome as Ended, Target};
-    let (sandbox, dir, config) = recovery_support::tenant().await;
-    let fresh = pending_contacts(&sandbox, CAMPAIGN, 2).await;
-    let tenant = std::sync::Arc::clone(&sandbox.state().tenant);
-    // The earlier run: the first entry found its contact already BUSY; the
-    // second failed (it is sent again now); the last wrote INTERESTED.
-    set_elsewhere(&tenant, &fresh[0], "BUSY");
-    set_elsewhere(&tenant, &fresh[1], "INTERESTED");
-    let (ids, change) = batch(vec![
-        draft(CAMPAIGN, &fresh[0], "BUSY"),
-        draft(CAMPAIGN, &fresh[0], "INTERESTED"),
-        draft(CAMPAIGN, &fresh[1], "CALLBACK_LATER"),
-        draft(CAMPAIGN, &fresh[1], "INTERESTED"),
-    ]);
-    let target = |contact: &str| Target::contact(CAMPAIGN, contact);
-    let ended = |i: usize, contact: &str, how: Ended| {
-        cxone_console::engine::audit::AuditEntry::outcome(
-            ids[i].as_str(),
-            "contact_disposition",
-            target(contact),
-            how,
-        )
-        .by("earlier", "console", ids[i].as_str())
-    };
-    recovery_support::write_intents(
-        &config.audit_path,
-        vec![
-            ended(0, &fresh[0], Ended::Skipped).skip(SkipKey::Unchanged),
-            ended(1, &fresh[0], Ended::Failed),
-            ended(3, &fresh[1], Ended::Applied),
-        ],
-    )
-    .await;
-    let mut rig = Rig::with(sandbox, dir, config).await;
-    let report = batch_report(rig.run(change).await);
-    assert_eq!(endings(&rig, &ids), ["earlier_run", "applied", "duplicate", "earlier_run"]);
-    assert_eq!(report.successful(), 1, "{report:?}");
-    let held = |id: &str| tenant.contact(CAMPAIGN, id).expect("the contact").value.outcome_code;
-    assert_eq!(held(&fresh[0]).as_deref(), Some("INTERESTED"), "the entry after the one found already so");
-    assert_eq!(held(&fresh[1]).as_deref(), Some("INTERESTED"), "not undone by the entry before it");
     rig.stop().await;
 }
 
@@ -422,31 +339,4 @@ async fn cancelling_a_batch_stops_it_starting_contacts() {
         .collect::<Vec<_>>();
     assert_eq!(cancelled_records, vec![RecordKind::Outcome; cancelled], "recorded, never sent");
     rig.stop().await;
-}
-
-/// The same entry of a file run from two data directories (the file run on
-/// two machines, each against a tenant that makes the change anew) is two
-/// events to the CRM, each under its own `webhook-id`: a receiver that drops
-/// repeats keeps both. Within one data directory a change keeps its id
-/// across a crash (`crash_restart.rs`).
-#[tokio::test]
-async fn the_same_entry_applied_from_two_data_directories_is_announced_under_two_ids() {
-    let id = CommandId::derived([&b"changes.jsonl"[..], &b"line 2"[..]]).item(0);
-    let mut announced = Vec::new();
-    for _ in 0..2 {
-        let mut rig = Rig::quiet().await;
-        let entry = draft(CAMPAIGN, "contact-uuid-111111111111", "INTERESTED");
-        let change =
-            cxone_console::engine::Change::ContactDispositions(vec![cxone_console::engine::Item::new(
-                id.clone(),
-                entry,
-            )]);
-        let report = batch_report(rig.run(change).await);
-        assert_eq!(report.successful(), 1, "{report:?}");
-        let delivery = rig.sink_holds("crm", 1).await.remove(0);
-        assert_eq!(delivery.webhook_id.as_deref(), Some(rig.webhook_id(id.as_str()).as_str()));
-        announced.push(delivery.webhook_id.expect("a webhook-id"));
-        rig.stop().await;
-    }
-    assert_ne!(announced[0], announced[1], "{announced:?}");
 }

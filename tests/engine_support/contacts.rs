@@ -5,8 +5,10 @@ use super::Rig;
 use cxone_console::api::model::{ContactFilter, ListQuery};
 use cxone_console::domain::CampaignId;
 use cxone_console::domain::contact_disposition::{ContactDispositionDraft, DialerState};
-use cxone_console::engine::{BatchReport, Change, CommandId, Event, Finished, Item};
+use cxone_console::engine::{BatchReport, Change, CommandId, Event, Finished, Item, Outcome};
 use cxone_console::sandbox::Sandbox;
+use cxone_console::sandbox::tenant::{ContactDispositionBody, Tenant};
+use std::collections::HashMap;
 
 /// Document 001's campaign, which the sandbox always seeds.
 pub const CAMPAIGN: &str = "a1b2c3d4-e5f6-7890-g1h2-i3j4k5l6m7n8";
@@ -76,4 +78,36 @@ pub async fn slow_to_refill(
     config.campaign_rate = None;
     adjust(&mut config);
     super::Rig::with(sandbox, dir, config).await
+}
+
+/// Each item's final ItemFinished outcome, from the events seen.
+pub fn outcomes(rig: &Rig) -> HashMap<CommandId, Outcome> {
+    rig.seen
+        .iter()
+        .filter_map(|e| match e {
+            Event::ItemFinished { item, outcome, .. } => Some((item.clone(), outcome.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// How each of `ids` ended: its skip's key, or the outcome's kind.
+pub fn endings(rig: &Rig, ids: &[CommandId]) -> Vec<String> {
+    let seen = outcomes(rig);
+    let ending = |id: &CommandId| match &seen[id] {
+        Outcome::Skipped { key, .. } => key.as_str().to_string(),
+        other => other.kind().as_str().to_string(),
+    };
+    ids.iter().map(ending).collect()
+}
+
+/// Sets a contact's outcome on the tenant, as another console would.
+pub fn set_elsewhere(tenant: &Tenant, contact: &str, code: &str) {
+    let body = ContactDispositionBody {
+        outcome_code: code.into(),
+        agent_id: AGENT.into(),
+        disposition_timestamp: "2026-11-21T10:00:00Z".into(),
+        ..Default::default()
+    };
+    tenant.set_contact_outcome(CAMPAIGN, contact, None, &body).expect("the outcome is set");
 }
