@@ -245,7 +245,10 @@ impl Dialect for DocumentsDialect {
     fn set_agent_status(&self, change: &AgentStatusChange) -> Call<StatusChanged> {
         let segments = path(USERS, &[change.user_id.as_str(), "status"]);
         let s = spec(Method::PUT, Intent::Write, segments).with_body(bodies::agent_status(change));
-        Call::new(s, |reply| Ok(json::<WireStatusChanged>(reply, "the status change")?.into_model()))
+        let asked = change.clone();
+        Call::new(s, move |reply| {
+            Ok(json::<WireStatusChanged>(reply, "the status change")?.into_model(&asked))
+        })
     }
 
     fn data_actions(&self, q: &ListQuery<NoFilter>) -> Call<Page<DataAction>> {

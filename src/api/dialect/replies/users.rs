@@ -2,7 +2,7 @@
 
 use crate::api::guards::ETag;
 use crate::api::model::{StatusChanged, User, UserStatus};
-use crate::domain::agent_status::Shift;
+use crate::domain::agent_status::{AgentStatusChange, Shift};
 use crate::domain::{Timestamp, UserId};
 use serde::Deserialize;
 
@@ -66,11 +66,14 @@ impl WireUser {
     }
 }
 
+/// The reply to a status change. Only its timestamp is promised: a tenant
+/// that leaves out whose status or which one is taken to mean the one asked
+/// for, since a success that cannot be read would send the change again.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WireStatusChanged {
-    user_id: UserId,
-    status: String,
+    user_id: Option<UserId>,
+    status: Option<String>,
     pause_reason: Option<String>,
     wrap_up_code: Option<String>,
     previous_status: Option<String>,
@@ -78,14 +81,45 @@ pub struct WireStatusChanged {
 }
 
 impl WireStatusChanged {
-    pub fn into_model(self) -> StatusChanged {
+    pub fn into_model(self, asked: &AgentStatusChange) -> StatusChanged {
         StatusChanged {
-            user_id: self.user_id,
-            status: UserStatus::from_wire(&self.status),
+            user_id: self.user_id.unwrap_or_else(|| asked.user_id.clone()),
+            status: self.status.map_or(UserStatus::Known(asked.status), |s| UserStatus::from_wire(&s)),
             pause_reason: self.pause_reason,
             wrap_up_code: self.wrap_up_code,
             previous_status: self.previous_status.as_deref().map(UserStatus::from_wire),
             timestamp: self.timestamp,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::agent_status::{AgentStatus, DirectiveFlags};
+
+    /// A tenant that answers a status change with its timestamp alone has
+    /// still made it: the reply is read as the change asked, not refused
+    /// (which would send the change again).
+    #[test]
+    fn a_status_reply_without_whose_or_which_status_is_the_one_asked() {
+        let asked = AgentStatusChange {
+            user_id: UserId::parse("u-1").expect("an id"),
+            status: AgentStatus::Break,
+            pause_reason: Some("Lunch".into()),
+            wrap_up_code: None,
+            flags: DirectiveFlags::default(),
+        };
+        let bare: WireStatusChanged =
+            serde_json::from_str(r#"{"timestamp": "2026-11-25T10:00:00Z"}"#).expect("a reply");
+        let read = bare.into_model(&asked);
+        assert_eq!((read.user_id.as_str(), &read.status), ("u-1", &UserStatus::Known(AgentStatus::Break)));
+        let said: WireStatusChanged =
+            serde_json::from_str(r#"{"userId": "u-1", "status": "Busy"}"#).expect("a reply");
+        assert_eq!(
+            said.into_model(&asked).status,
+            UserStatus::Known(AgentStatus::Busy),
+            "the tenant's word wins"
+        );
     }
 }
