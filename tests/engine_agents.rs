@@ -107,7 +107,11 @@ async fn the_documents_break_for_queue_full_is_applied_once_and_reaches_the_wfm(
     assert_eq!(kinds(&records, &id), [RecordKind::Intent, RecordKind::Outcome]);
     let intent = &records[0].entry;
     assert_eq!(intent.before, Some(json!({"status": "Available", "pauseReason": null})));
-    assert_eq!(intent.after, Some(json!({"status": "Break", "pauseReason": "Queue Full"})));
+    let checked_before_sending = json!({"roleChecked": "passed", "shiftValidated": "passed", "respectWrapUp": true, "wrapUpVerified": "not checked"});
+    assert_eq!(
+        intent.after,
+        Some(json!({"status": "Break", "pauseReason": "Queue Full", "compliance": checked_before_sending}))
+    );
     assert_eq!(
         compliance(&records, &id),
         json!({"roleChecked": "passed", "shiftValidated": "passed", "respectWrapUp": true, "wrapUpVerified": "passed"})

@@ -130,7 +130,8 @@ async fn intents_left_by_a_crash_are_settled_by_reading_their_targets_back() {
                 STATUS,
                 "set_agent_status",
                 Target::new(TargetKind::User, PINNED_USER),
-                json!({"status": "Training", "pauseReason": null}),
+                json!({"status": "Training", "pauseReason": null, "compliance": {"roleChecked": "passed",
+                    "shiftValidated": "passed", "respectWrapUp": true, "wrapUpVerified": "not checked"}}),
             ),
             disposition_intent(VANISHED, "no-such-interaction"),
         ],
@@ -172,6 +173,17 @@ async fn intents_left_by_a_crash_are_settled_by_reading_their_targets_back() {
     .map(|(item, outcome)| (item.to_string(), outcome))
     .collect();
     assert_eq!(records, expected, "one reconciled record each, none for the unreadable target");
+    let status = rig
+        .audit_records()
+        .into_iter()
+        .find(|r| r.entry.kind == RecordKind::Reconciled && r.entry.command_id.as_deref() == Some(STATUS));
+    let compliance = status.and_then(|r| r.entry.after).map(|after| after["compliance"].clone());
+    assert_eq!(
+        compliance,
+        Some(json!({"roleChecked": "passed", "shiftValidated": "passed", "respectWrapUp": true,
+            "wrapUpVerified": "not checked"})),
+        "the checks its intent recorded, the wrap-up's left unchecked as it was not found applied"
+    );
 
     let announced = rig.sink_holds("disposition", 1).await.remove(0);
     assert_eq!(announced.verdict, Verdict::Valid);

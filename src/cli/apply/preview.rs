@@ -16,7 +16,7 @@ use crate::domain::attributes::{AttributeDraft, AttributeMode, AttributeUpdate, 
 use crate::domain::interaction_disposition::{Disposition, DispositionDraft, closed};
 use crate::domain::{FieldError, Invalid, Timestamp};
 use crate::engine::SkipKey;
-use crate::engine::agent_state;
+use crate::engine::{agent_state, state_after};
 use serde_json::{Map, Value, json};
 use std::collections::HashSet;
 
@@ -210,7 +210,7 @@ async fn agent(
             return Ok(unchanged(line, change.held_words(user.named(), &user.status, user.held_reason())));
         }
         let before = agent_state(&user.status, user.pause_reason.as_deref());
-        let after = agent_state(&UserStatus::Known(change.status), change.pause_reason.as_deref());
+        let after = state_after(&change);
         let report = match user.wrap_up_at(now).filter(|_| change.flags.respect_wrap_up) {
             Some(until) => LineReport::new(
                 line,

@@ -7,7 +7,7 @@
 use crate::api::dialect::CallSpec;
 use crate::api::model::UserStatus;
 use crate::api::{Client, ETag, IdempotencyKey};
-use crate::domain::agent_status::{AgentStatus, held_reason};
+use crate::domain::agent_status::{AgentStatus, AgentStatusChange, held_reason};
 use crate::domain::interaction_disposition::{Disposition, InteractionDisposition};
 use crate::engine::audit::{Method, RequestInfo, TargetKind};
 use serde::Deserialize;
@@ -101,6 +101,28 @@ pub(crate) fn agent_state(status: &UserStatus, pause_reason: Option<&str>) -> Va
     json!({ "status": status.to_string(), "pauseReason": held_reason(status.known(), pause_reason) })
 }
 
+/// The state a status change leaves, as its intent records it for
+/// reconciliation and a dry run shows it.
+pub(crate) fn state_after(change: &AgentStatusChange) -> Value {
+    with_unseen(change, agent_state(&UserStatus::Known(change.status), change.pause_reason.as_deref()))
+}
+
+/// `state` with what else the change set that the tenant keeps but neither
+/// answers with nor shows on a read: its wrap-up code, when it sent one, and
+/// an `autoAvailable` other than the default. The record must show every
+/// value the change set.
+pub(crate) fn with_unseen(change: &AgentStatusChange, mut state: Value) -> Value {
+    if let Some(fields) = state.as_object_mut() {
+        if let Some(code) = &change.wrap_up_code {
+            fields.insert("wrapUpCode".into(), json!(code));
+        }
+        if !change.flags.keep_the_default() {
+            fields.insert("autoAvailable".into(), json!(change.flags.auto_available));
+        }
+    }
+    state
+}
+
 /// An agent's status (when one this console sets) and pause reason, as a
 /// status change's intent recorded them before it was sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,6 +161,9 @@ pub(crate) enum Intended {
         /// read does not show (a wrap-up code, an `autoAvailable`, a wrap-up
         /// to end), so a read cannot tell whether it landed.
         before: Option<Held>,
+        /// The compliance flags as the intent recorded them: the checks that
+        /// ran and passed before the change was sent.
+        compliance: Option<Value>,
     },
     /// A webhook registration by its name and the address it calls.
     Registered {
@@ -202,7 +227,8 @@ impl Intended {
                         pause_reason: said("pauseReason").map(str::to_string),
                     }
                 });
-                Ok(Self::Status { status, pause_reason, before })
+                let compliance = after.get("compliance").cloned();
+                Ok(Self::Status { status, pause_reason, before, compliance })
             }
             (TargetKind::Webhook, action::REGISTER_CALLBACKS) => Ok(Self::Registered {
                 name: text("name").ok_or_else(|| missing("name"))?,
@@ -274,7 +300,8 @@ mod tests {
             Ok(Intended::Status {
                 status: AgentStatus::Break,
                 pause_reason: Some("Lunch".into()),
-                before: None
+                before: None,
+                compliance: None
             })
         );
         // What the agent held before, as the flow recorded it; a status this
@@ -314,12 +341,18 @@ mod tests {
             Ok(Intended::Status {
                 status: AgentStatus::Break,
                 pause_reason: Some("Lunch".into()),
-                before: None
+                before: None,
+                compliance: None
             })
         );
         assert_eq!(
             read(AgentStatus::Busy, Some("Lunch")),
-            Ok(Intended::Status { status: AgentStatus::Busy, pause_reason: None, before: None })
+            Ok(Intended::Status {
+                status: AgentStatus::Busy,
+                pause_reason: None,
+                before: None,
+                compliance: None
+            })
         );
         let other = agent_state(&UserStatus::Other("Lunch".into()), Some("Lunch"));
         assert_eq!(other, json!({"status": "Lunch", "pauseReason": null}));

@@ -70,6 +70,24 @@ impl Found {
             other => other,
         }
     }
+
+    /// A status change's state with the compliance flags its intent
+    /// recorded (the role and shift checks it passed before it was sent).
+    /// A change found applied was accepted by the tenant, so a wrap-up it
+    /// asked to respect was not running; otherwise that stays unchecked.
+    fn with_compliance(mut self, recorded: Option<&Value>) -> Self {
+        let Some(mut compliance) = recorded.cloned() else { return self };
+        let applied = matches!(self, Found::Applied { .. });
+        if applied && compliance.get("respectWrapUp") == Some(&Value::Bool(true)) {
+            compliance["wrapUpVerified"] = json!("passed");
+        }
+        let (Found::Applied { state, .. } | Found::NotApplied { state, .. } | Found::Undecided { state, .. }) =
+            &mut self;
+        if let Some(fields) = state.as_object_mut() {
+            fields.insert("compliance".into(), compliance);
+        }
+        self
+    }
 }
 
 /// Reads `target` and compares it with `intended`; `since` is when the
@@ -89,8 +107,9 @@ pub(super) async fn read(
         Intended::Version(version) => data_action_version(api, target, version).await,
         Intended::Deprecated => deprecated(api, target).await,
         Intended::OutcomeCode(code) => outcome_code(api, target, code).await,
-        Intended::Status { status, pause_reason, before } => {
-            agent_status(api, target, *status, pause_reason.as_deref(), before.as_ref()).await
+        Intended::Status { status, pause_reason, before, compliance } => {
+            let found = agent_status(api, target, *status, pause_reason.as_deref(), before.as_ref()).await?;
+            Ok(found.with_compliance(compliance.as_ref()))
         }
         Intended::Registered { name, uri } => registered(api, name, uri).await,
         Intended::Removed => removed(api, target).await,
@@ -317,5 +336,30 @@ mod tests {
         assert_eq!(attribute_difference(&before, &after, &applied), None);
         let other = map(json!({"n": 2, "segment": "enterprise"}));
         assert_eq!(attribute_difference(&before, &map(json!({"n": 1.5})), &other), Some("n"));
+    }
+
+    /// A reconciled status change carries the checks its intent recorded;
+    /// one found applied was accepted, so a wrap-up it respected was not
+    /// running.
+    #[test]
+    fn a_status_change_found_keeps_the_compliance_its_intent_recorded() {
+        let recorded = json!({"roleChecked": "passed", "shiftValidated": "no shift set",
+            "respectWrapUp": true, "wrapUpVerified": "not checked"});
+        let state = json!({"status": "Break", "pauseReason": "Lunch"});
+        let applied = Found::Applied { state: state.clone(), webhook: None, detail: String::new() };
+        let Found::Applied { state: found, .. } = applied.with_compliance(Some(&recorded)) else {
+            unreachable!("still applied")
+        };
+        assert_eq!(found["compliance"]["roleChecked"], "passed");
+        assert_eq!(found["compliance"]["shiftValidated"], "no shift set");
+        assert_eq!(found["compliance"]["wrapUpVerified"], "passed");
+        let missed = Found::NotApplied { state: state.clone(), detail: String::new() };
+        let Found::NotApplied { state: found, .. } = missed.with_compliance(Some(&recorded)) else {
+            unreachable!("still not applied")
+        };
+        assert_eq!(found["compliance"]["wrapUpVerified"], "not checked");
+        let older = Found::Applied { state: state.clone(), webhook: None, detail: String::new() };
+        let Found::Applied { state: found, .. } = older.with_compliance(None) else { unreachable!() };
+        assert_eq!(found, state, "an intent from before the flags were recorded adds none");
     }
 }

@@ -24,12 +24,12 @@ use crate::engine::context::Ctx;
 use crate::engine::event::{Event, Finished, Outcome, Write};
 use crate::engine::metrics::{ErrorClass, Operation};
 use crate::engine::reconcile::announcements;
-use crate::engine::reconcile::intents::{action, agent_state, planned};
+use crate::engine::reconcile::intents::{action, agent_state, planned, state_after, with_unseen};
 use crate::engine::tally::Tally;
 use compliance::{Check, Compliance, ShiftCheck};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -146,7 +146,8 @@ impl Flow<'_> {
         let spec = self.ctx.api.dialect().set_agent_status(&change).spec;
         let (request, body) = planned(&self.ctx.api, &spec, user.etag.as_ref(), Some(&key));
         let before = agent_state(&user.status, user.pause_reason.as_deref());
-        if let Err(outcome) = trail.intent(request, &body, Some(before), Some(state(&change))).await {
+        let after = self.with_compliance(state_after(&change));
+        if let Err(outcome) = trail.intent(request, &body, Some(before), Some(after)).await {
             return self.noted(Ending::new(outcome));
         }
         let ending = self.write(&change, user, key).await;
@@ -304,13 +305,20 @@ impl Flow<'_> {
 
     /// Adds the compliance flags to what the outcome record says after.
     fn noted(&self, mut ending: Ending) -> Ending {
-        let mut after = match ending.after.take() {
-            Some(Value::Object(state)) => state,
+        ending.after = Some(self.with_compliance(ending.after.take().unwrap_or(Value::Null)));
+        ending
+    }
+
+    /// `state` with the compliance flags as they stand: an intent's say
+    /// which checks passed before the change was sent, which start-up
+    /// carries into the record of what it finds.
+    fn with_compliance(&self, state: Value) -> Value {
+        let mut fields = match state {
+            Value::Object(fields) => fields,
             _ => serde_json::Map::new(),
         };
-        after.insert("compliance".into(), self.compliance.json());
-        ending.after = Some(Value::Object(after));
-        ending
+        fields.insert("compliance".into(), self.compliance.json());
+        Value::Object(fields)
     }
 }
 
@@ -321,27 +329,6 @@ fn refused(reason: impl std::fmt::Display) -> Ending {
 fn unchanged(user: &User, change: &AgentStatusChange) -> Ending {
     let reason = change.held_words(user.named(), &user.status, user.held_reason());
     Ending::new(Outcome::skipped(SkipKey::Unchanged, reason))
-}
-
-/// The state the change leaves, as the intent records it for reconciliation.
-fn state(change: &AgentStatusChange) -> Value {
-    with_unseen(change, agent_state(&UserStatus::Known(change.status), change.pause_reason.as_deref()))
-}
-
-/// `state` with what else the change set that the tenant keeps but neither
-/// answers with nor shows on a read: its wrap-up code, when it sent one, and
-/// an `autoAvailable` other than the default. The record must show every
-/// value the change set.
-fn with_unseen(change: &AgentStatusChange, mut state: Value) -> Value {
-    if let Some(fields) = state.as_object_mut() {
-        if let Some(code) = &change.wrap_up_code {
-            fields.insert("wrapUpCode".into(), json!(code));
-        }
-        if !change.flags.keep_the_default() {
-            fields.insert("autoAvailable".into(), json!(change.flags.auto_available));
-        }
-    }
-    state
 }
 
 /// What `user` holds, its pause reason with it: a change from one reason
