@@ -187,3 +187,32 @@ async fn a_429_holds_back_only_the_campaign_that_met_it() {
     );
     rig.stop().await;
 }
+
+/// A paused campaign's contacts do not take up the contacts under way: with
+/// room for four (one place at the tenant), the limited campaign's four
+/// would fill it while they waited out its pause, and the other campaign's
+/// would wait with them. Every one of the other campaign's ends first.
+#[tokio::test(start_paused = true)]
+async fn a_paused_campaigns_contacts_leave_the_room_under_way_to_the_others() {
+    let sandbox = Sandbox::start(SandboxConfig::quiet()).await.expect("the sandbox binds 127.0.0.1:0");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut config = engine_support::engine_config(&sandbox, dir.path());
+    config.batch_concurrency = 1;
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let limited = pending_contacts(&rig.sandbox, CAMPAIGN, 4).await;
+    let other = other_campaign(&rig);
+    let others = pending_contacts(&rig.sandbox, &other, 6).await;
+    spend(&rig, CAMPAIGN, &limited[0], None);
+
+    let mut drafts: Vec<_> = limited.iter().map(|c| draft(CAMPAIGN, c, "BUSY")).collect();
+    drafts.extend(others.iter().map(|c| draft(&other, c, "BUSY")));
+    let (ids, change) = batch(drafts);
+    let report = batch_report(rig.run(change).await);
+    assert_eq!(report.successful(), 10, "{report:?}");
+    assert!(
+        rig.all_ended_before(&ids[4..], &ids[..4]),
+        "the other campaign ended while the limited one waited: {:?}",
+        rig.ended_items()
+    );
+    rig.stop().await;
+}

@@ -12,6 +12,7 @@ mod behind;
 mod paced;
 mod places;
 mod plan;
+mod turns;
 mod worker;
 
 pub(super) use super::ending::{Conflicts, Ending, Tries, again, not_landed, unsettled};
@@ -30,8 +31,8 @@ use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use places::Places;
 use plan::{Plan, Planner, Ready};
-use std::collections::{HashMap, VecDeque};
 use tokio_util::sync::CancellationToken;
+use turns::Turns;
 
 /// Contacts under way for each request allowed at the tenant. A contact
 /// spends part of its time on no request (waiting for its intent or outcome
@@ -50,7 +51,7 @@ pub(crate) async fn run(
     let at_once = ctx.config.batch_concurrency.clamp(1, MAX_BATCH);
     plan::warm(ctx, &items, at_once, cancel).await;
     let mut planner = Planner::new(ctx, id, tally, &items);
-    let mut ready = Vec::new();
+    let mut ready = Turns::default();
     let mut behind = Behind::default();
     for item in items {
         // Cancelled while the entries were checked: the rest never start.
@@ -75,15 +76,21 @@ pub(crate) async fn run(
     // they ended included.
     let places = Places::new(at_once);
     let under_way = at_once * CONTACTS_PER_PLACE;
-    let mut ready = VecDeque::from(in_turns(ready));
     let mut asking = FuturesUnordered::new();
     let mut settling = FuturesUnordered::new();
     loop {
         // Once cancelled, the contacts not under way end at once, each with
         // its record that it was not started, rather than as places free.
-        while (asking.len() + settling.len() < under_way || cancel.is_cancelled())
-            && let Some(contact) = ready.pop_front()
-        {
+        while asking.len() + settling.len() < under_way || cancel.is_cancelled() {
+            // A paused campaign's contacts wait for another campaign's to
+            // start first; with nothing under way, one starts to wait out
+            // the pause, or the batch would end with them unstarted.
+            let idle = asking.is_empty() && settling.is_empty();
+            let unpaused = |campaign: &str| ctx.campaign_pacing.paused_for(campaign).is_none();
+            let Some(contact) = ready.next(|campaign| idle || cancel.is_cancelled() || unpaused(campaign))
+            else {
+                break;
+            };
             asking.push(worker::ask(ctx, &client, &places, contact, (cancel, waits)));
         }
         if asking.is_empty() && settling.is_empty() {
@@ -95,7 +102,7 @@ pub(crate) async fn run(
                 let after = behind.ended(&done);
                 batch.record(done).await;
                 if let Some(next) = batch.after(after, &planner, &mut behind).await {
-                    ready.push_back(next);
+                    ready.push(next);
                 }
             }
             () = cancel.cancelled(), if !ready.is_empty() => {}
@@ -105,30 +112,6 @@ pub(crate) async fn run(
     let unstarted = report.skipped().contains_key(&SkipKey::Unstarted);
     report.set_cancelled(cancel.is_cancelled() && unstarted);
     Finished::Batch(report)
-}
-
-/// The contacts ready, each campaign's in their order, the campaigns taking
-/// turns. Each campaign's requests are paced apart (see `paced`): taken in
-/// file order, a file sorted by campaign (as exports are) would hold every
-/// place under way on one campaign's pace while the others' sat idle.
-fn in_turns(ready: Vec<Ready<'_>>) -> Vec<Ready<'_>> {
-    let total = ready.len();
-    let mut turn_of: HashMap<String, usize> = HashMap::new();
-    let mut queues: Vec<VecDeque<Ready<'_>>> = Vec::new();
-    for contact in ready {
-        let next = queues.len();
-        let turn = *turn_of.entry(contact.disposition.campaign_id.to_string()).or_insert(next);
-        if turn == next {
-            queues.push(VecDeque::new());
-        }
-        queues[turn].push_back(contact);
-    }
-    let mut turns = Vec::with_capacity(total);
-    while !queues.is_empty() {
-        turns.extend(queues.iter_mut().filter_map(VecDeque::pop_front));
-        queues.retain(|queue| !queue.is_empty());
-    }
-    turns
 }
 
 /// One contact's end, as the batch reports it.
