@@ -103,7 +103,12 @@ async fn the_documents_three_contacts_are_applied_once_each_and_reach_the_crm() 
     let outcome = records_of(&records, &ids[0])[1].entry.after.clone().expect("the contact as answered");
     assert_eq!(outcome["customFields"], custom, "{outcome}");
     let plain = records_of(&records, &ids[1])[0];
-    assert_eq!(plain.entry.after, Some(json!({"outcomeCode": "CALLBACK_LATER"})), "nothing else was sent");
+    assert_eq!(
+        plain.entry.after,
+        Some(json!({"outcomeCode": "CALLBACK_LATER", "notes": ""})),
+        "empty notes, as sent, and no custom fields"
+    );
+    assert!(plain.entry.before.as_ref().is_some_and(|b| b.get("notes").is_some()), "the notes it overwrites");
     let request = intent.entry.request.as_ref().unwrap();
     assert!(request.etag.is_some() && request.idempotency_key.as_deref() == Some(ids[0].as_str()));
     // Both records name the contact as it was read, for people reading the log.

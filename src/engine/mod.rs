@@ -39,7 +39,7 @@ pub(crate) use flows::again;
 /// Data actions by name, as batch files name them.
 pub(crate) use flows::{data_actions_by_name, one_action_named};
 /// An agent's status and reason as a status change records them.
-pub(crate) use reconcile::intents::{agent_state, state_after};
+pub(crate) use reconcile::intents::{agent_state, contact_intended, contact_state, state_after};
 pub use row_key::RowKey;
 pub use skip::SkipKey;
 

@@ -5,7 +5,7 @@
 //! intended state that recovery would misread.
 
 use crate::api::dialect::CallSpec;
-use crate::api::model::UserStatus;
+use crate::api::model::{Contact, UserStatus};
 use crate::api::{Client, ETag, IdempotencyKey};
 use crate::domain::agent_status::{AgentStatus, AgentStatusChange, held_reason};
 use crate::domain::interaction_disposition::{Disposition, InteractionDisposition};
@@ -121,6 +121,41 @@ pub(crate) fn with_unseen(change: &AgentStatusChange, mut state: Value) -> Value
         }
     }
     state
+}
+
+/// A contact as a change to it records it, before and after: its outcome
+/// and dialer state, its notes (a change sends notes whether or not it gives
+/// any, so every change overwrites them), and those of its custom fields
+/// `sent` names.
+pub(crate) fn contact_state(contact: &Contact, sent: Option<&Map<String, Value>>) -> Value {
+    let mut state = json!({
+        "outcomeCode": contact.outcome_code,
+        "state": contact.state.as_str(),
+        "notes": contact.notes.as_deref().unwrap_or_default(),
+    });
+    if let Some(sent) = sent {
+        let held: Map<String, Value> = sent
+            .keys()
+            .map(|k| (k.clone(), contact.custom_fields.get(k).cloned().unwrap_or(Value::Null)))
+            .collect();
+        state["customFields"] = Value::Object(held);
+    }
+    state
+}
+
+/// What a contact change should leave, as its intent records it: the
+/// outcome, the notes it sends (empty when it gives none) and the custom
+/// fields it sets.
+pub(crate) fn contact_intended(
+    outcome: &str,
+    notes: Option<&str>,
+    custom: Option<&Map<String, Value>>,
+) -> Value {
+    let mut intended = json!({ "outcomeCode": outcome, "notes": notes.unwrap_or_default() });
+    if let Some(custom) = custom {
+        intended["customFields"] = Value::Object(custom.clone());
+    }
+    intended
 }
 
 /// An agent's status (when one this console sets) and pause reason, as a

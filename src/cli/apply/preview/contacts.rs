@@ -10,8 +10,8 @@ use crate::cli::apply::entry::{Entry, Line};
 use crate::cli::apply::report::{LineReport, Verdict};
 use crate::domain::contact_disposition::{ContactDispositionDraft, OutcomeCode, SkipReason, check_contact};
 use crate::domain::{CampaignId, ContactId, FieldError};
-use crate::engine::{SkipKey, again};
-use serde_json::{Value, json};
+use crate::engine::{SkipKey, again, contact_intended, contact_state};
+use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
 /// A campaign with at least this many lines is read as a list (a thousand
@@ -37,17 +37,16 @@ fn contact_key(draft: &ContactDispositionDraft) -> (String, String) {
 }
 
 /// Every field the line would set, as its intent records them: the
-/// outcome, and the notes and custom fields when it gives them.
+/// outcome, the notes (empty when it gives none, as they are sent) and the
+/// custom fields when it gives them.
 fn contact_after(wanted: &OutcomeCode, draft: &ContactDispositionDraft) -> Value {
-    let mut after = json!({ "outcomeCode": wanted.as_str() });
-    let notes = draft.notes.trim();
-    if !notes.is_empty() {
-        after["notes"] = json!(notes);
-    }
-    if let Some(fields @ Value::Object(_)) = &draft.custom_fields {
-        after["customFields"] = fields.clone();
-    }
-    after
+    let notes = Some(draft.notes.trim()).filter(|n| !n.is_empty());
+    contact_intended(wanted.as_str(), notes, sent_fields(draft))
+}
+
+/// The custom fields a line sets, when it gives them.
+fn sent_fields(draft: &ContactDispositionDraft) -> Option<&serde_json::Map<String, Value>> {
+    draft.custom_fields.as_ref().and_then(Value::as_object)
 }
 
 /// Contacts as the tenant holds them: campaigns with many lines read whole.
@@ -175,7 +174,7 @@ impl ContactCache {
             Ok(code) => code,
             Err(e) => return Ok(broken(line, e)),
         };
-        let before = json!({"state": contact.state.as_str(), "outcomeCode": contact.outcome_code});
+        let before = contact_state(&contact, sent_fields(draft));
         let after = contact_after(&wanted, draft);
         let report = match check_contact(&contact.state, contact.outcome_code.as_deref(), &wanted) {
             Ok(()) => {
@@ -195,6 +194,7 @@ impl ContactCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn a_contact_line_shows_every_field_it_sets() {
@@ -210,6 +210,6 @@ mod tests {
             json!({"outcomeCode": "INTERESTED", "notes": "call back, Tuesday", "customFields": {"a": "x,y"}})
         );
         (draft.notes, draft.custom_fields) = (" ".into(), None);
-        assert_eq!(contact_after(&code, &draft), json!({"outcomeCode": "INTERESTED"}));
+        assert_eq!(contact_after(&code, &draft), json!({"outcomeCode": "INTERESTED", "notes": ""}));
     }
 }

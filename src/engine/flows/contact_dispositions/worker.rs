@@ -13,9 +13,9 @@ use crate::engine::event::Outcome;
 use crate::engine::flows::Trail;
 use crate::engine::metrics::ErrorClass;
 use crate::engine::reconcile::announcements;
-use crate::engine::reconcile::intents::planned;
+use crate::engine::reconcile::intents::{contact_intended, contact_state, planned};
 use crate::engine::waits::Waits;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::convert::Infallible;
 use std::future::{Future, pending};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -238,36 +238,16 @@ impl Worker<'_> {
         answer
     }
 
-    /// What the audit records of `contact`: its outcome and dialer state,
-    /// and the notes and custom fields this change sends, so that the
-    /// record shows every value the change overwrote.
+    /// What the audit records of `contact`: every value the change overwrites.
     fn state_of(&self, contact: &Contact) -> Value {
-        let mut state = json!({ "outcomeCode": contact.outcome_code, "state": contact.state.as_str() });
-        if self.d.notes.is_some() {
-            state["notes"] = json!(contact.notes);
-        }
-        if let Some(sent) = &self.d.custom_fields {
-            let held: serde_json::Map<String, Value> = sent
-                .keys()
-                .map(|k| (k.clone(), contact.custom_fields.get(k).cloned().unwrap_or(Value::Null)))
-                .collect();
-            state["customFields"] = Value::Object(held);
-        }
-        state
+        contact_state(contact, self.d.custom_fields.as_ref())
     }
 
     /// The state this change should leave: what start-up compares with a
     /// read-back after a crash (by its outcome), and the record's after
     /// when the tenant answers without the contact.
     fn intended(&self) -> Value {
-        let mut intended = json!({ "outcomeCode": self.d.outcome_code.as_str() });
-        if let Some(notes) = &self.d.notes {
-            intended["notes"] = json!(notes);
-        }
-        if let Some(sent) = &self.d.custom_fields {
-            intended["customFields"] = Value::Object(sent.clone());
-        }
-        intended
+        contact_intended(self.d.outcome_code.as_str(), self.d.notes.as_deref(), self.d.custom_fields.as_ref())
     }
 
     fn check(&self, contact: &Contact) -> Result<(), SkipReason> {
