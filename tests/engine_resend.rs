@@ -5,6 +5,7 @@
 mod engine_support;
 mod outbox_support;
 
+use cxone_console::domain::Timestamp;
 use cxone_console::engine::outbox::{Listing, RowState};
 use cxone_console::engine::{Command, CommandId, Event, Finished, Outcome};
 use cxone_console::sandbox::{Sandbox, SandboxConfig};
@@ -15,8 +16,13 @@ use outbox_support::{Answer, receiver};
 use std::collections::HashMap;
 
 async fn resend(rig: &mut Rig) -> Outcome {
+    resend_given_up_by(rig, Timestamp::now()).await
+}
+
+/// A resend of those given up on by `given_up_by`.
+async fn resend_given_up_by(rig: &mut Rig, given_up_by: Timestamp) -> Outcome {
     let id = CommandId::random();
-    rig.send(Command::ResendWebhooks { id: id.clone() }).await;
+    rig.send(Command::ResendWebhooks { id: id.clone(), given_up_by }).await;
     single(rig, &id).await
 }
 
@@ -50,6 +56,7 @@ async fn webhooks_given_up_on_go_out_again_when_resent() {
     let mut rig = Rig::with(sandbox, dir, config).await;
 
     let nothing = resend(&mut rig).await;
+    let before_any = Timestamp::now();
     assert!(
         matches!(&nothing, Outcome::Skipped { key, .. } if key == "nothing_failed"),
         "nothing was given up on yet: {nothing:?}"
@@ -70,6 +77,12 @@ async fn webhooks_given_up_on_go_out_again_when_resent() {
             && r.reason.as_deref().is_some_and(|why| why.contains("400"))),
         "{before:?}"
     );
+
+    // Those given up on after the time a resend names are not its own (the
+    // resend's engine gave up on them as it started): they stay given up on.
+    let too_early = resend_given_up_by(&mut rig, before_any).await;
+    assert!(matches!(&too_early, Outcome::Skipped { key, .. } if key == "nothing_failed"), "{too_early:?}");
+    assert_eq!(listing(&mut rig).await.given_up, 3);
 
     let resent = resend(&mut rig).await;
     assert!(

@@ -155,7 +155,7 @@ fn resend_puts_the_webhooks_given_up_on_back_in_line_and_says_how_many() {
     assert!(render(&app).contains("webhook 2 gave up · :resend"), "{}", render(&app));
     assert!(!render(&app).contains("without a URL"), "nothing to count is not counted");
     let effects = run_command(&mut app, "resend");
-    let [Effect::Engine(Command::ResendWebhooks { id })] = effects.as_slice() else {
+    let [Effect::Engine(Command::ResendWebhooks { id, .. })] = effects.as_slice() else {
         panic!("resend asks the engine: {effects:?}")
     };
     assert!(render(&app).contains("Putting the webhooks given up on back in line"));

@@ -5,6 +5,7 @@
 //! before anything is written, so a stale form cannot slip past a rule.
 
 use crate::api::IdempotencyKey;
+use crate::domain::Timestamp;
 use crate::domain::agent_status::AgentStatusDraft;
 use crate::domain::attributes::AttributeDraft;
 use crate::domain::contact_disposition::ContactDispositionDraft;
@@ -102,9 +103,11 @@ pub enum Command {
     /// Read the tenant's rule data (pause reasons, disposition matrix) for
     /// forms that check input as it is typed; answered by `Event::Rules`.
     LoadRules,
-    /// Put the webhooks given up on back in line; answered by one
-    /// `Event::Finished` that says how many.
-    ResendWebhooks { id: CommandId },
+    /// Put the webhooks given up on by `given_up_by` back in line; answered
+    /// by one `Event::Finished` that says how many. One given up on after
+    /// it (as the resend's own engine sends what waits) is not the one the
+    /// supervisor saw and asked for, and is not sent twice over.
+    ResendWebhooks { id: CommandId, given_up_by: Timestamp },
     /// List the webhooks waiting and those given up on; answered by one
     /// `Event::Finished` whose outcome carries them as data.
     ListWebhooks { id: CommandId },

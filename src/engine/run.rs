@@ -74,14 +74,14 @@ pub(crate) async fn serve(
                         ctx.emit(Event::Rules(rules)).await;
                     });
                 }
-                Some(Command::ResendWebhooks { id }) if !closing => {
+                Some(Command::ResendWebhooks { id, given_up_by }) if !closing => {
                     let ctx = Arc::clone(&ctx);
                     tokio::spawn(async move {
-                        let outcome = webhooks::resend(&ctx).await;
+                        let outcome = webhooks::resend(&ctx, given_up_by).await;
                         ctx.emit(answer(id, outcome)).await;
                     });
                 }
-                Some(Command::ResendWebhooks { id }) => {
+                Some(Command::ResendWebhooks { id, .. }) => {
                     let outcome = Outcome::rejected("the console is shutting down; no webhook was put back in line");
                     ctx.emit(answer(id, outcome)).await;
                 }

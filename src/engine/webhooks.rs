@@ -4,6 +4,7 @@
 use super::context::Ctx;
 use super::event::Outcome;
 use super::outbox::{Listing, no_url};
+use crate::domain::Timestamp;
 use crate::engine::SkipKey;
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -11,14 +12,21 @@ use std::collections::BTreeSet;
 /// Rows listed of each kind; the counts still say how many there are.
 const LISTED: usize = 200;
 
-/// Puts the webhooks given up on back in line; the deliverer sends them
-/// as their receivers' backoff allows.
-pub(super) async fn resend(ctx: &Ctx) -> Outcome {
+/// Puts the webhooks given up on by `given_up_by` back in line; the
+/// deliverer sends them as their receivers' backoff allows.
+pub(super) async fn resend(ctx: &Ctx, given_up_by: Timestamp) -> Outcome {
+    let by = given_up_by.datetime();
     // Those whose target has no URL go back in line too (they are sent once
     // it has one), but the answer must not read as if they were on their way.
-    let unrouted: BTreeSet<String> =
-        ctx.outbox.failed().into_iter().map(|f| f.envelope.target).filter(|t| !routed(ctx, t)).collect();
-    let mut text = match ctx.outbox.retry_failed().await {
+    let unrouted: BTreeSet<String> = ctx
+        .outbox
+        .failed()
+        .into_iter()
+        .filter(|f| f.failed_at <= by)
+        .map(|f| f.envelope.target)
+        .filter(|t| !routed(ctx, t))
+        .collect();
+    let mut text = match ctx.outbox.retry_failed(by).await {
         Ok(0) => {
             return Outcome::skipped(
                 SkipKey::NothingFailed,
