@@ -2,7 +2,8 @@
 //! right problem and seq.
 
 use cxone_console::engine::audit::{
-    AuditEntry, AuditLog, Finding, Outcome, Problem, Target, TargetKind, VerifyReport, verify,
+    AuditEntry, AuditLog, ChainHash, Finding, Outcome, Problem, Target, TargetKind, VerifyReport, canonical,
+    verify,
 };
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -32,6 +33,18 @@ fn rewrite_lines(path: &Path, change: impl FnOnce(&mut Vec<String>)) {
     change(&mut lines);
     let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
     std::fs::write(path, text).unwrap();
+}
+
+/// `line` with `change` made to its record and its own hash sealed anew,
+/// as one who knows how records are sealed would forge it.
+fn resealed(line: &str, change: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>)) -> String {
+    let mut value: serde_json::Value = serde_json::from_str(line).unwrap();
+    let members = value.as_object_mut().unwrap();
+    members.remove("hash");
+    change(members);
+    let hash = ChainHash::of(&canonical::to_vec(&value)).to_hex();
+    value.as_object_mut().unwrap().insert("hash".into(), json!(hash));
+    String::from_utf8(canonical::to_vec(&value)).unwrap()
 }
 
 fn finding(path: &Path) -> Finding {
@@ -78,6 +91,32 @@ async fn a_deleted_line_is_caught_as_a_deletion() {
     });
     let f = finding(&path);
     assert_eq!((f.problem, f.line, f.seq), (Problem::Deleted, Some(3), Some(3)), "{f}");
+}
+
+/// A record rewritten and sealed anew keeps its seq in order: what breaks
+/// is the next record's link to it, and the rewritten one is named.
+#[tokio::test]
+async fn a_record_sealed_anew_is_an_edit_of_it_not_a_deletion() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = six_records(&dir).await;
+    rewrite_lines(&path, |lines| lines[2] = resealed(&lines[2], |m| m["operator"] = json!("mallory")));
+    let f = finding(&path);
+    assert_eq!((f.problem, f.line, f.seq), (Problem::Edited, Some(3), Some(3)), "{f}");
+    assert!(f.detail.contains("seq 3 or seq 4 was rewritten and sealed anew"), "{f}");
+}
+
+/// The last record sealed anew, shorter: the log still reaches the head's
+/// seq, so nothing was cut; a record was rewritten.
+#[tokio::test]
+async fn the_last_record_sealed_anew_shorter_is_an_edit_not_a_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = six_records(&dir).await;
+    rewrite_lines(&path, |lines| lines[5] = resealed(&lines[5], |m| m["operator"] = json!("m")));
+    let f = finding(&path);
+    assert_eq!((f.problem, f.seq), (Problem::Edited, Some(6)), "{f}");
+    assert!(f.detail.contains("was rewritten"), "{f}");
+    let opened = AuditLog::open(&path).await.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(opened.contains("no record ending at byte"), "not told cut short: {opened}");
 }
 
 #[tokio::test]

@@ -192,11 +192,11 @@ fn prepare(path: &Path) -> Result<(JournalFile, Scan, bool), AuditError> {
     }
     let file = JournalFile::open(path, head.map_or(0, |h| h.len))?;
     if let Some(h) = head.filter(|h| h.len > file.len()) {
-        // Shorter than its head says may be an edit rather than a cut: a
-        // record that no longer holds its own hash says which, as verify does.
-        if let Err(edited @ AuditError::Damaged { .. }) = scan(&file, None) {
-            return Err(edited);
-        }
+        // Shorter than its head says may be an edit rather than a cut, as
+        // verify tells them apart: a record that no longer holds its own
+        // hash, or a log that still reaches the head's seq (a record
+        // rewritten shorter), is refused by the scan as such.
+        scan(&file, head.as_ref())?;
         return Err(AuditError::Truncated {
             path: path.to_path_buf(),
             len: file.len(),

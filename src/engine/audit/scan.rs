@@ -90,15 +90,18 @@ impl Links {
 struct HeadCheck {
     head: Option<Head>,
     found: bool,
+    /// The last record's seq seen.
+    last: u64,
 }
 
 impl HeadCheck {
     fn new(head: Option<Head>) -> Self {
-        Self { head, found: head.is_none_or(|h| h.len == 0) }
+        Self { head, found: head.is_none_or(|h| h.len == 0), last: 0 }
     }
 
     /// Takes in the record `seq`, sealed as `hash`, whose line ends at byte `end`.
     fn see(&mut self, end: u64, seq: u64, hash: ChainHash) -> Result<(), String> {
+        self.last = seq;
         if let Some(head) = self.head.filter(|h| h.len == end) {
             if head.seq != seq || head.hash != hash {
                 return Err("the record does not match the head file".to_owned());
@@ -109,12 +112,13 @@ impl HeadCheck {
     }
 
     /// After the log's whole lines, `read` bytes of them: cut short, or
-    /// with no record ending where the head says, it is refused.
+    /// with no record ending where the head says (one rewritten to another
+    /// length, even if the log is shorter for it), it is refused.
     fn finish(self, path: &Path, read: u64) -> Result<(), AuditError> {
         let path = path.to_path_buf();
         match self.head.filter(|_| !self.found) {
             None => Ok(()),
-            Some(h) if read < h.len => {
+            Some(h) if read < h.len && self.last < h.seq => {
                 Err(AuditError::Truncated { path, len: read, head_len: h.len, head_seq: h.seq })
             }
             Some(h) => Err(AuditError::Diverged { path, head_len: h.len, head_seq: h.seq }),

@@ -184,6 +184,20 @@ pub fn verify(path: &Path) -> Result<VerifyReport, VerifyError> {
                     format!("this line holds seq {found} a second time, where seq {expected} belongs");
                 return Ok(broken(Problem::Duplicated, Some(number), Some(expected), detail));
             }
+            // Both records are whole and in order, and one of them was sealed
+            // anew: the earlier is the first that may be bad.
+            Err(Fault::Unchained) if expected > 1 => {
+                let (before, this) = (expected - 1, expected);
+                let detail = format!(
+                    "seq {before} or seq {this} was rewritten and sealed anew: seq {this} (line {number}) \
+                     does not name seq {before}'s hash as its prevHash"
+                );
+                return Ok(broken(Problem::Edited, Some(number - 1), Some(before), detail));
+            }
+            Err(Fault::Unchained) => {
+                let detail = "the first record's prevHash is not all zeros".to_string();
+                return Ok(broken(Problem::Edited, Some(number), Some(expected), detail));
+            }
             Err(Fault::Other(problem, detail)) => {
                 return Ok(broken(problem, Some(number), Some(expected), detail));
             }
@@ -272,7 +286,11 @@ impl Walk {
 }
 
 enum Fault {
-    Gap { found: u64 },
+    Gap {
+        found: u64,
+    },
+    /// The seq follows, but the prevHash is not the last record's hash.
+    Unchained,
     Other(Problem, String),
 }
 
@@ -303,7 +321,7 @@ fn check(line: &[u8], last: Option<(u64, ChainHash)>) -> Result<AuditRecord, Fau
     }
     let prev = last.map_or(ChainHash::ZERO, |(_, hash)| hash);
     if record.prev_hash != prev {
-        return Err(Fault::Other(Problem::Deleted, "its prevHash is not the previous record's hash".into()));
+        return Err(Fault::Unchained);
     }
     Ok(record)
 }
@@ -326,8 +344,20 @@ fn appears_later(reader: &mut impl BufRead, seq: u64) -> io::Result<bool> {
     }
 }
 
+/// A log shorter than its head file says: records cut from its end, or,
+/// when it still reaches the head's seq, a record before there rewritten
+/// shorter.
 fn truncated(walk: &Walk, head: &Head, len: u64) -> VerifyReport {
-    let seq = walk.last.map_or(1, |(seq, _)| seq + 1);
+    let last = walk.last.map_or(0, |(seq, _)| seq);
+    if last >= head.seq {
+        let detail = format!(
+            "the log reaches seq {} as its head file says, but is {len} bytes where the head file says {}: \
+             a record up to there was rewritten",
+            head.seq, head.len
+        );
+        return broken(Problem::Edited, None, Some(head.seq), detail);
+    }
+    let seq = last + 1;
     let detail = format!(
         "the log is {len} bytes and ends at seq {}, but its head file says {} bytes and seq {}",
         walk.last.map_or(0, |(s, _)| s),
