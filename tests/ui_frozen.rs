@@ -1,6 +1,7 @@
 //! Frozen tables and this session's own changes: a row a change reached
 //! that the frozen table does not show is marked out of date, and says what
-//! the change did, until the thaw shows the entity as it is.
+//! the change did, until the thaw shows the entity as it is; and a form
+//! foretells nothing from such a row however long the freeze lasts.
 
 mod ui_support;
 
@@ -182,4 +183,37 @@ fn a_change_to_a_contact_marks_it_not_another_campaigns_of_its_id() {
         let screen = render(&app);
         assert!(matches!(row(&screen).as_slice(), [twin] if !twin.contains('≠')), "{while_frozen}: {screen}");
     }
+}
+
+/// A row the freeze keeps from being read again stays behind however long
+/// the freeze lasts: setting Amara back to the Available her frozen row
+/// shows is not foretold "already so", minutes on, and after the thaw the
+/// row has the usual time to be read again.
+#[test]
+fn a_frozen_row_behind_its_change_foretells_nothing_however_long_the_freeze() {
+    use cxone_console::ui::app::Overlay;
+    use std::time::Duration;
+    let mut app = ready(120, 40);
+    press(&mut app, &["f"]);
+    let id = break_for_amara(&mut app);
+    feed(&mut app, [ended(&id, Outcome::applied(DID))]);
+    tick(&mut app, Duration::from_secs(300));
+    let review = |app: &mut App| {
+        press(app, &["c", "a", "enter"]);
+        let Some(Overlay::Confirm(review)) = app.overlays.last() else { panic!("{}", render(app)) };
+        let said = (review.plan.warning.clone().unwrap_or_default(), review.plan.lines[0].note.clone());
+        press(app, &["n", "esc", "y"]);
+        assert!(app.overlays.is_empty(), "{:?}", app.overlays);
+        said
+    };
+    let (warning, note) = review(&mut app);
+    assert!(warning.contains("came back a moment ago and the table has not read it since"), "{warning}");
+    assert_eq!(note, None, "nothing foretold from the frozen row");
+
+    press(&mut app, &["f"]);
+    let (warning, note) = review(&mut app);
+    assert!(warning.contains("came back a moment ago"), "the thaw's tables may predate it: {warning}");
+    assert_eq!(note, None);
+    tick(&mut app, Duration::from_secs(11));
+    assert!(!review(&mut app).0.contains("came back a moment ago"), "then trusted again");
 }

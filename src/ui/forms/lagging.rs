@@ -64,6 +64,13 @@ impl Lagging {
         }
     }
 
+    /// The changes that came back and whose rows were not read (the tables
+    /// were frozen) count as coming back at `now`, so that they are given
+    /// the time any change is to be read.
+    pub fn held_until(&mut self, now: Duration) {
+        self.came_back.values_mut().for_each(|at| *at = now);
+    }
+
     /// Forgets the changes that came back long enough ago; true when any was.
     pub fn expire(&mut self, now: Duration) -> bool {
         let before = self.came_back.len();

@@ -59,7 +59,9 @@ fn tick(app: &mut App, clock: Clock) {
     if faded.contains(&true) {
         app.touch();
     }
-    if app.lagging.expire(clock.mono) {
+    // Frozen, the tables read nothing: a row changed by this session stays
+    // behind however long the freeze lasts, and nothing is foretold from it.
+    if !app.frozen && app.lagging.expire(clock.mono) {
         form::recheck(app);
     }
     // Agents show their time in state to the second; the header's clock

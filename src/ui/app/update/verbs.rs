@@ -215,6 +215,9 @@ pub(super) fn freeze(app: &mut App) {
         return;
     }
     let now = app.clock.mono;
+    // The rows still behind get the time a change gets to be read again,
+    // from now: the tables they were held in may have been read before it.
+    app.lagging.held_until(now);
     let mut thawed = super::engine::thaw_agents(app);
     let lookup = Lookup { now: app.clock.wall, names: &app.directory };
     thawed |= app.interactions.thaw(&lookup, now);
