@@ -171,8 +171,12 @@ fn at_most(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
 /// Rejects control characters, which no tenant field accepts and which would
 /// corrupt logs and terminals.
 pub(crate) fn printable(field: &str, value: &str) -> Result<(), FieldError> {
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(FieldError::new(field, "must not contain control characters"));
+    if let Some(c) = value.chars().find(|c| c.is_control() && *c != '\n' && *c != '\t') {
+        let rule = format!(
+            "must not contain control characters other than line breaks (\\n) and tabs (found U+{:04X})",
+            u32::from(c)
+        );
+        return Err(FieldError::new(field, rule));
     }
     Ok(())
 }

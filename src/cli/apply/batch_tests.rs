@@ -110,6 +110,17 @@ fn csv_rows_keep_their_line_with_windows_line_ends() {
     assert_eq!(good.lines[0].number, 2);
 }
 
+/// A note typed on two lines in a spreadsheet saved with Windows line ends
+/// holds a CR LF inside its quoted cell: it is the note's line break.
+#[test]
+fn a_quoted_cell_spanning_windows_lines_keeps_its_line_break() {
+    let text = "op,campaignId,contactId,outcomeCode,agentId,notes\r\n\
+                contact_disposition,c-1,k-1,INTERESTED,a-1,\"call back\r\nTuesday\"\r\n";
+    let batch = parse("x.csv", text).unwrap();
+    let Entry::ContactDisposition(draft) = &batch.lines[0].entry else { panic!("{:?}", batch.lines[0]) };
+    assert_eq!(draft.notes, "call back\nTuesday");
+}
+
 /// The CSV reader ends a row at a lone carriage return: each such row
 /// is a line of its own, or two changes would share a line and an id.
 #[test]

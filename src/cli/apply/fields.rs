@@ -34,7 +34,7 @@ impl Fields {
         let cells = row
             .into_iter()
             .filter(|(_, text)| !text.trim().is_empty())
-            .map(|(column, text)| (column.trim().to_string(), Cell::Text(text.trim().to_string())))
+            .map(|(column, text)| (column.trim().to_string(), Cell::Text(cell_text(text))))
             .collect();
         Self { cells, prefix: String::new(), asked: Vec::new(), problems: Vec::new() }
     }
@@ -257,6 +257,14 @@ fn whole(float: Option<f64>, exact: Option<u64>) -> Result<u64, &'static str> {
         (None, Some(f)) if f.fract() == 0.0 && f <= crate::domain::EXACT_WHOLE_UP_TO => Ok(f as u64),
         _ => Err("must be a whole number"),
     }
+}
+
+/// A CSV cell's text, trimmed. A quoted cell spanning lines of a file saved
+/// with Windows line ends holds them as `\r\n`: each is the line break the
+/// cell was typed with, and is kept as one (`\n`), as a JSON line's text is.
+fn cell_text(text: &str) -> String {
+    let text = text.trim();
+    if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_string() }
 }
 
 #[cfg(test)]
