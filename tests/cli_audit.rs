@@ -246,3 +246,48 @@ async fn a_home_that_is_a_file_is_an_error_not_a_broken_log_or_an_empty_outbox()
         );
     }
 }
+
+/// What cannot be read is not tampering: a head file with a directory in
+/// its place is an error (exit 2), not a broken log; a log with a directory
+/// in its place is refused before any CSV header is written; a log gone
+/// while its head remains is said once, as verify finds it; and an age for
+/// `--since` may be written with a minus, read as the flag's value.
+#[tokio::test]
+async fn what_cannot_be_read_is_said_once_and_not_called_broken() {
+    let home = Home::new();
+    six_records(&home).await;
+    let log = home.audit_log();
+    let head = log.with_extension("head");
+    let saved = std::fs::read(&head).unwrap();
+    std::fs::remove_file(&head).unwrap();
+    std::fs::create_dir(&head).unwrap();
+    let ran = home.run(&["audit", "verify"], &[]).await;
+    assert_eq!(ran.code, Some(2), "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stderr.contains("cannot read the audit log's head file") && !ran.stdout.contains("BROKEN"));
+    std::fs::remove_dir(&head).unwrap();
+    std::fs::write(&head, saved).unwrap();
+
+    let aside = log.with_extension("aside");
+    std::fs::rename(&log, &aside).unwrap();
+    let ran = home.run(&["audit", "export", "--format", "csv"], &[]).await;
+    assert_eq!((ran.code, ran.stdout.as_str()), (Some(2), ""), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("nothing to export") && ran.stderr.contains("the log is gone"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(ran.stderr.lines().count(), 1, "said once: {}", ran.stderr);
+    std::fs::create_dir(&log).unwrap();
+    let ran = home.run(&["audit", "export", "--format", "csv"], &[]).await;
+    assert_eq!((ran.code, ran.stdout.as_str()), (Some(2), ""), "no header before the error: {}", ran.stderr);
+    std::fs::remove_dir(&log).unwrap();
+    std::fs::rename(&aside, &log).unwrap();
+
+    let ran = home.run(&["audit", "export", "--format", "json", "--since", "-5m"], &[]).await;
+    assert_eq!(ran.code, Some(2));
+    assert!(
+        ran.stderr.contains("for '--since <WHEN>'") && ran.stderr.contains("an age (30s"),
+        "{}",
+        ran.stderr
+    );
+}

@@ -30,7 +30,8 @@ enum AuditAction {
         format: ExportFormat,
         /// Only records at or after this time: RFC 3339 (2026-11-21T14:00:00Z),
         /// a date (2026-11-21, from midnight UTC), or an age before now (30s, 45m, 24h, 7d, 2w).
-        #[arg(long, value_name = "WHEN", value_parser = parse_since)]
+        // An age may be written `-5m`: it is the flag's value, not a flag.
+        #[arg(long, value_name = "WHEN", value_parser = parse_since, allow_hyphen_values = true)]
         since: Option<Timestamp>,
     },
 }
@@ -82,6 +83,20 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
         },
         AuditAction::Export { format, since } => {
             let since = since.map(|s| s.datetime());
+            // Nothing to export: said once, as verify would say it (a log
+            // gone while its head remains is a finding, not an empty log).
+            if std::fs::metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+                match verify(&path) {
+                    Ok(VerifyReport::Broken(finding)) => {
+                        tell!("cxone-console: nothing to export: {} — {finding}", path.display());
+                    }
+                    _ => tell!(
+                        "cxone-console: there is no audit log at {}; nothing has been recorded with this home yet",
+                        path.display()
+                    ),
+                }
+                return Ok(ExitCode::from(REFUSED));
+            }
             // A log whose chain is broken is still exported, as an auditor
             // may want to see what it holds, but not without a word, and not
             // with the exit of an intact one: a script must notice. A line

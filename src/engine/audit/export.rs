@@ -116,6 +116,9 @@ pub fn export(
 ) -> Result<Exported, ExportError> {
     let read_error = |source| ExportError::Read { path: path.to_path_buf(), source };
     let mut reader = BufReader::new(File::open(path).map_err(read_error)?);
+    // A log that cannot be read (a directory opens, but does not read) says
+    // so before the CSV header is written, not after.
+    reader.fill_buf().map_err(read_error)?;
     let mut sink = match format {
         ExportFormat::Json => Sink::Json { out, first: true },
         ExportFormat::Csv => {

@@ -26,7 +26,7 @@
 
 use super::canonical;
 use super::digest::ChainHash;
-use super::head::{self, Head};
+use super::head::{self, Head, HeadError};
 use super::record::{AuditRecord, RecordKind};
 use crate::domain::Timestamp;
 use serde::Deserialize;
@@ -113,6 +113,14 @@ pub enum VerifyError {
         #[source]
         source: io::Error,
     },
+    /// The head file is there but cannot be read (its permissions, or a
+    /// directory in its place): that says nothing of the records.
+    #[error("cannot read the audit log's head file {}: {source}", path.display())]
+    HeadIo {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
 }
 
 /// Verifies the log at `path` against its chain and its head file. Blocking.
@@ -127,6 +135,7 @@ pub fn verify(path: &Path) -> Result<VerifyReport, VerifyError> {
     }
     let head = match head::read(&head::path_for(path)) {
         Ok(head) => head,
+        Err(HeadError::Io { path, source }) => return Err(VerifyError::HeadIo { path, source }),
         Err(e) => return Ok(broken(Problem::Unreadable, None, None, e.to_string())),
     };
     let file = match File::open(path) {
