@@ -61,7 +61,11 @@ impl Finishing {
             Outcome::Conflict { .. } => self.conflicts += 1,
             Outcome::Failed { .. } => self.failed += 1,
         }
-        self.progress.tick(Verdict::of(outcome));
+        // A target the quit left unstarted was skipped at the supervisor's
+        // word, as the count that follows says: not a change that failed to
+        // go through, which is what `apply` (whose file asked for it) calls it.
+        let verdict = if outcome.is_unstarted() { Verdict::Skipped } else { Verdict::of(outcome) };
+        self.progress.tick(verdict);
     }
 
     /// Ends the progress line; how the targets heard of ended, in words,
@@ -115,6 +119,9 @@ mod tests {
         // A look at the outbox answered meanwhile is no target.
         let answered = Finished::Single { target: None, outcome: Outcome::applied("0 waiting") };
         finishing.heard(&Event::Finished { id: look, result: answered });
+        // The line drawn as they end counts the target the quit left
+        // unstarted as skipped, as the tally does, not as not through.
+        assert_eq!(finishing.progress.counts(), (2, 2, 1));
         assert_eq!(
             finishing.tally().as_deref(),
             Some("2 applied, 1 failed, skipped 1 cancelled (not written), 1 duplicates")

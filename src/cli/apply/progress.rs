@@ -68,6 +68,12 @@ impl Progress {
         Self { terminal: false, out: Box::new(std::io::sink()), ..Self::new(label, total) }
     }
 
+    /// How many went through, were skipped, and did not go through.
+    #[cfg(test)]
+    pub fn counts(&self) -> (usize, usize, usize) {
+        (self.through, self.skipped, self.trouble)
+    }
+
     pub fn tick(&mut self, verdict: Verdict) {
         self.done += 1;
         match verdict {
