@@ -138,7 +138,7 @@ fn the_agent_for_contacts_without_one_is_checked_as_it_is_typed() {
         "the field and the rule, once for all of them: {screen}"
     );
     let refusal =
-        "Not sent: agentId: is required for Andre Chandra, Anika Fischer and 2 more, who have no agent.";
+        "Not sent: Agent id: is required for Andre Chandra, Anika Fischer and 2 more, who have no agent.";
     assert!(screen.contains(refusal), "{screen}");
     press(&mut app, &["tab", "tab"]);
     malformed_agent_id_then_mended(&mut app, "agentId");
@@ -201,8 +201,8 @@ fn the_agent_for_interactions_without_one_is_checked_as_it_is_typed() {
     let mut app = every_interaction_disposed();
     press(&mut app, &["enter"]);
     let screen = render(&app);
-    let refusal = "Not sent: agent_id: is required for interaction with Hana Bakker, which has no agent.";
-    assert!(screen.contains(refusal), "the field and the rule, once: {screen}");
+    let refusal = "Not sent: Agent id: is required for interaction with Hana Bakker, which has no agent.";
+    assert!(screen.contains(refusal), "the field's label and the rule, once: {screen}");
     assert_eq!(
         form(&app).check.problems,
         [(
@@ -352,4 +352,33 @@ fn an_outcome_given_to_a_contact_is_not_counted_for_another_campaigns_of_its_id(
     press(&mut app, &["d"]);
     let told = format!("Outcome · {} ({}, Spring Renewal)", twin.display_name(), twin.phone);
     assert_eq!(form(&app).title, told);
+}
+
+/// An open interaction with no agent: the form says at once that the
+/// interaction refuses a disposition, beside the agent it lacks, and the
+/// footer names the field by its label, not as the wire spells it.
+#[test]
+fn an_open_interaction_without_an_agent_is_refused_before_the_agent_is_typed() {
+    use cxone_console::domain::interaction_disposition::InteractionStatus;
+    let mut app = ready(120, 40);
+    press(&mut app, &["2"]);
+    let open = app
+        .interactions
+        .window(usize::MAX)
+        .position(|(_, i)| i.status != InteractionStatus::Closed && i.agent_id.is_none());
+    for _ in 0..open.expect("an open interaction without an agent") {
+        press(&mut app, &["j"]);
+    }
+    run_command(&mut app, "dispose 101");
+    let said = form(&app).general_problems().join(" ");
+    assert!(said.contains("nothing here can take it") && said.contains("is open"), "{said}");
+    let problems = &form(&app).check.problems;
+    assert!(
+        problems.iter().any(|(name, _)| name == "agent_id"),
+        "the agent is still asked for: {problems:?}"
+    );
+    press(&mut app, &["enter"]);
+    let screen = render(&app);
+    assert!(screen.contains("Not sent: 2 problems"), "{screen}");
+    assert!(screen.contains("(first: Agent id: is required") && !screen.contains("agent_id:"), "{screen}");
 }

@@ -99,7 +99,16 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
     let mut each = Vec::new();
     let mut lines = Vec::new();
     let mut all_refused = true;
+    let mut first_refusal = None;
     for row in rows {
+        // Told whatever else the form lacks: an open interaction refuses
+        // the change however the fields are filled in.
+        let refused =
+            ensure_closed(&row.id, &row.status).err().map(|e| format!("will be refused: {}", e.rule));
+        all_refused &= refused.is_some();
+        if first_refusal.is_none() {
+            first_refusal.clone_from(&refused);
+        }
         let (agent_id, source) = target_agents::resolve(row, &typed_agent, rule);
         unknown.note(agent_id, source, facts.directory);
         let draft = DispositionDraft {
@@ -116,10 +125,6 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
             facts.now,
         ) {
             Ok(valid) => {
-                let refused = ensure_closed(&valid.interaction_id, &row.status)
-                    .err()
-                    .map(|e| format!("will be refused: {}", e.rule));
-                all_refused &= refused.is_some();
                 // A row that may not show this session's latest change
                 // foretells nothing from what it holds.
                 let lagging = facts.lagging.of(&row.key()).is_some();
@@ -153,8 +158,7 @@ pub(super) fn check(fields: &mut [Field], rows: &[Interaction], facts: &Facts<'_
     }
     // Rows that hold the change already are warned of on the confirmation;
     // only rows that all refuse it leave nothing to confirm.
-    if !lines.is_empty() && all_refused && check.problems.is_empty() {
-        let why = lines[0].note.clone().unwrap_or_default();
+    if let Some(why) = first_refusal.filter(|_| all_refused) {
         // The form holds the rows as they were; the keys of the panes (refresh
         // among them) do nothing while it is open.
         check.note(

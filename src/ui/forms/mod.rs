@@ -293,10 +293,10 @@ impl Form {
 
     /// A problem with the field it is about: the field's label when one
     /// owns it, so a summary away from the field still says where to look.
+    /// A rule that names its field as the wire does (`agent_id: …`) is
+    /// named by the label instead.
     fn named(&self, name: &str, rule: &str) -> String {
-        if rule.strip_prefix(name).is_some_and(|rest| rest.starts_with(':')) {
-            return rule.to_string();
-        }
+        let rule = rule.strip_prefix(name).and_then(|rest| rest.strip_prefix(": ")).unwrap_or(rule);
         match self.fields.iter().find(|f| f.owns(name)) {
             Some(Field { row: Some(n), label, .. }) => {
                 format!("Row {} {}: {rule}", n + 1, label.to_lowercase())
