@@ -75,3 +75,26 @@ fn marking_a_contact_does_not_mark_another_campaigns_contact_of_the_same_id() {
     press(&mut app, &["d"]);
     assert!(render(&app).contains(&format!("Outcome · {}", chosen.display_name())), "{}", render(&app));
 }
+
+/// Contacts of two campaigns, marked together with no campaign chosen: the
+/// form offers both campaigns' outcomes, and one that a campaign lacks is
+/// refused naming that campaign.
+#[test]
+fn an_outcome_one_of_the_campaigns_lacks_names_that_campaign() {
+    let mut app = loaded(120, 40);
+    let (own, _twin, _) = contact_and_twin(&mut app);
+    press(&mut app, &["h", "/"]);
+    type_text(&mut app, "zzzz");
+    press(&mut app, &["enter", "l", "/"]);
+    type_text(&mut app, &own.display_name());
+    press(&mut app, &["enter", "*", "d"]);
+    let screen = render(&app);
+    assert!(screen.contains("Outcome · 2 contacts"), "{screen}");
+    type_text(&mut app, "PROMISE_TO_PAY");
+    press(&mut app, &["enter"]);
+    let screen = render(&app);
+    assert!(
+        screen.contains("PROMISE_TO_PAY is not in the outcome matrix of campaign Spring Renewal"),
+        "{screen}"
+    );
+}

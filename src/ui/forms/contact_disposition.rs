@@ -107,6 +107,12 @@ fn custom_row(n: usize) -> Field {
     .in_row(n)
 }
 
+/// Whether `code`, chosen, is one `matrix` lacks.
+fn misses(matrix: &OutcomeMatrix, code: &str) -> bool {
+    let code = code.trim();
+    !code.is_empty() && !matrix.contains(code)
+}
+
 /// "(choose an outcome)", then every outcome the targets' campaigns accept.
 fn outcomes(rows: &[Contact], campaigns: &[Campaign]) -> Vec<Opt> {
     let wanted: BTreeSet<&str> = rows.iter().map(|c| c.campaign_id.as_str()).collect();
@@ -231,6 +237,17 @@ pub(super) fn check(fields: &mut [Field], rows: &[Contact], facts: &Facts<'_>) -
                     match e.field.as_str() {
                         Contact::FIELD => agent_problems.note(&mut check, row, agent_id, source, &e.rule),
                         "contactId" | "campaignId" => check.note("", e.rule.clone()),
+                        // Contacts of several campaigns are offered every
+                        // campaign's outcomes: one missing from a matrix
+                        // names the campaign it is missing from.
+                        "outcomeCode" if in_one.is_none() && rows.len() > 1 && misses(&matrix, &code) => {
+                            let campaign = facts.directory.campaign_or_id(row.campaign_id.as_str());
+                            let rule = format!(
+                                "{} is not in the outcome matrix of campaign {campaign}",
+                                code.trim()
+                            );
+                            check.note(e.field.clone(), rule);
+                        }
                         _ => check.note(e.field.clone(), e.rule.clone()),
                     }
                 }
