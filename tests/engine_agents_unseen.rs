@@ -56,10 +56,13 @@ async fn a_write_to_an_agent_already_so_is_not_confirmed_by_reading_it_back() {
     let records = rig.audit_records();
     let sent = records.iter().find(|r| r.entry.kind == RecordKind::Intent).expect("an intent");
     assert_eq!(sent.entry.before, Some(json!({"status": "Break", "pauseReason": REASON})));
+    let checked = json!({"roleChecked": "passed", "shiftValidated": "passed", "respectWrapUp": true,
+        "wrapUpVerified": "not checked"});
     assert_eq!(
         sent.entry.after,
         Some(
-            json!({"status": "Break", "pauseReason": REASON, "wrapUpCode": "FOLLOW_UP", "autoAvailable": true})
+            json!({"status": "Break", "pauseReason": REASON, "wrapUpCode": "FOLLOW_UP", "autoAvailable": true,
+            "compliance": checked})
         )
     );
     rig.stop().await;
