@@ -359,26 +359,22 @@ async fn a_wrap_up_code_for_an_agent_already_in_the_status_is_sent() {
     rig.stop().await;
 }
 
-/// An `autoAvailable` asked for an agent already in the status is sent: the
-/// tenant keeps it for the agent's next wrap-up and a read cannot show it,
-/// so skipping the change as already so would drop the flag. The intent
-/// records it; the same change without the flag is skipped.
+/// An `autoAvailable` asked for an agent already in the status is not sent
+/// (a read cannot show the agent's), and the skip says so rather than
+/// dropping the flag unseen.
 #[tokio::test]
-async fn an_auto_available_for_an_agent_already_in_the_status_is_sent() {
+async fn an_auto_available_for_an_agent_already_in_the_status_is_skipped_and_said() {
     let mut rig = Rig::quiet().await;
     let auto = AgentStatusDraft { auto_available: true, ..draft(AGENT, "Available", "") };
-    let (id, sent) = outcome(&mut rig, auto).await;
-    assert!(sent.is_applied(), "not skipped as already Available: {sent:?}");
-    let records = rig.audit_records();
-    let intent =
-        records.iter().find(|r| r.entry.command_id.as_deref() == Some(id.as_str())).expect("its intent");
-    assert_eq!(
-        intent.entry.after.as_ref().and_then(|a| a.get("autoAvailable")),
-        Some(&serde_json::json!(true))
+    let (_, skipped) = outcome(&mut rig, auto).await;
+    assert!(matches!(&skipped, Outcome::Skipped { key, .. } if key == "unchanged"), "{skipped:?}");
+    assert!(
+        skipped.text().ends_with(
+            "is already Available; autoAvailable is not sent either (a read cannot show the agent's)"
+        ),
+        "{skipped}"
     );
     let stats = rig.sandbox.stats();
-    assert_eq!(stats.writes_of(Resource::AgentStatus) + stats.repeated_of(Resource::AgentStatus), 1);
-    let (_, plain) = outcome(&mut rig, draft(AGENT, "Available", "")).await;
-    assert!(matches!(&plain, Outcome::Skipped { key, .. } if key == "unchanged"), "{plain:?}");
+    assert_eq!(stats.writes_of(Resource::AgentStatus) + stats.repeated_of(Resource::AgentStatus), 0);
     rig.stop().await;
 }

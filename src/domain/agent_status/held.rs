@@ -34,16 +34,26 @@ impl AgentStatusChange {
     /// Whether an agent now in `status` with `pause_reason` already holds
     /// everything the change would send, so that sending it is pointless.
     /// A wrap-up still running is something the change would end, so an
-    /// agent in one never holds it. Nor does one the change sets what the
-    /// tenant keeps but a user read does not show: a wrap-up code, or an
-    /// `autoAvailable` asked for (the tenant keeps it for the agent's next
-    /// wrap-up, and skipping it would leave no way to ask for it at all).
-    /// A change that leaves the flags at their defaults is held by an agent
-    /// in its status and reason.
+    /// agent in one never holds it; nor does one the change gives a wrap-up
+    /// code, which the tenant keeps but a user read does not show.
+    ///
+    /// The directive flags take no part. Document 003 sends them to direct
+    /// a change of state (whether a wrap-up blocks it, whether the desktop
+    /// goes Available after the next one), and a user read shows none, so
+    /// whether the tenant already keeps the `autoAvailable` asked for cannot
+    /// be seen. An agent in the status and reason is taken to hold the
+    /// change, and the form and the apply report say it is skipped as
+    /// already so before anything is sent: a flag is never dropped unseen.
     pub fn held_by(&self, status: Option<AgentStatus>, pause_reason: Option<&str>, in_wrap_up: bool) -> bool {
-        self.shown_by(status, pause_reason, in_wrap_up)
-            && self.wrap_up_code.is_none()
-            && self.flags.keep_the_default()
+        self.shown_by(status, pause_reason, in_wrap_up) && self.wrap_up_code.is_none()
+    }
+
+    /// What a skip of this change leaves unsent that was asked for: an
+    /// `autoAvailable` other than the default (see [`Self::held_by`]), said
+    /// beside the skip so that no flag is dropped unseen.
+    pub fn unsent_by_a_skip(&self) -> Option<&'static str> {
+        (!self.flags.keep_the_default())
+            .then_some("autoAvailable is not sent either (a read cannot show the agent's)")
     }
 
     /// Why the change is skipped for `user`, who holds it already.
@@ -53,7 +63,11 @@ impl AgentStatusChange {
         status: impl fmt::Display,
         pause_reason: Option<&str>,
     ) -> String {
-        already(user, status, pause_reason)
+        let said = already(user, status, pause_reason);
+        match self.unsent_by_a_skip() {
+            Some(unsent) => format!("{said}; {unsent}"),
+            None => said,
+        }
     }
 }
 

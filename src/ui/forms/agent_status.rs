@@ -209,7 +209,12 @@ fn state_note(user: &User, change: &AgentStatusChange, now: Timestamp) -> Option
         format!("in wrap-up until {}; refused while wrap-up is respected", format::hhmmss(until.datetime()))
     });
     // The engine's rule: a wrap-up still running is something the change ends.
-    wrap_up.or_else(|| user.holds(change, now).then(|| "already so; will be skipped".to_string()))
+    wrap_up.or_else(|| {
+        user.holds(change, now).then(|| match change.unsent_by_a_skip() {
+            Some(unsent) => format!("already so; will be skipped: {unsent}"),
+            None => "already so; will be skipped".to_string(),
+        })
+    })
 }
 
 /// Why the tenant will refuse the agent, worded for the screen: a shift as
