@@ -243,3 +243,30 @@ async fn every_example_parses_and_dry_runs_against_the_default_profile() {
         assert!(!home.audit_log().exists(), "a dry run starts no engine");
     }
 }
+
+/// A client allowed interactions and not users: the agent's line would be
+/// refused, as the run would find it, and the dry run goes on to the
+/// interaction's rather than stopping at the first target it may not read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_target_the_client_may_not_read_is_its_lines_refusal_not_the_runs() {
+    let tenant = test_tenant().await;
+    let home = Home::new();
+    let config = tenant_config(&tenant).replace(
+        "client_secret_env",
+        "scopes = [\"interactions:read\", \"interactions:write\"]\nclient_secret_env",
+    );
+    home.write_config(&config);
+    let lines = [
+        format!("{{\"op\":\"agent_status\",\"userId\":\"{PINNED_USER}\",\"status\":\"Training\"}}"),
+        "{\"op\":\"interaction_disposition\",\"interaction_id\":\"8f7a9b2c-1d3e-4f5a-9c8b-7e6d5f4a3b2c\",\"code\":\"101\",\"description\":\"Issue Resolved\",\"agent_id\":\"agent_xyz_123\"}".into(),
+    ];
+    let file = write(&home, "changes.jsonl", &lines.join("\n"));
+    let ran = home.run(&["apply", "--dry-run", "--file", file.to_str().unwrap()], &secrets()).await;
+    assert_eq!(ran.code, Some(1), "{}", ran.stderr);
+    let report = ran.report();
+    assert_eq!(outcomes(&report)[0], "would_reject", "{report}");
+    let reason = |n: usize| report["lines"][n]["reason"].as_str().unwrap_or_default().to_string();
+    assert!(reason(0).contains("not allowed") && reason(0).contains("user:read"), "{}", reason(0));
+    assert!(reason(1).contains("interaction with Jamal Larsen"), "the interaction was read: {}", reason(1));
+    tenant.shutdown().await;
+}

@@ -40,7 +40,9 @@ pub(crate) struct EarlierLines {
     pub sent: HashSet<usize>,
 }
 
-/// What every line would do. Fails only when the tenant cannot be read.
+/// What every line would do. Fails only when the tenant cannot be read (no
+/// answer, a token refused, a 5xx past the retries): a refusal of one
+/// target's read is that line's.
 pub(crate) async fn preview(
     client: &Client,
     batch: &Batch,
@@ -77,13 +79,19 @@ pub(crate) async fn preview(
     Ok(reports)
 }
 
-/// A target the tenant does not have is a refusal of the line; any other
-/// failure to read stops the dry run.
+/// A target the tenant does not have, will not show this client (403) or
+/// refuses to read as asked (400) is a refusal of the line, as the run would
+/// meet it; any other failure to read stops the dry run, which could read
+/// nothing more.
 fn refused(line: &Line, result: Result<LineReport, ApiError>) -> Previewed {
     match result {
-        Err(ApiError { kind: kind @ ApiErrorKind::NotFound { .. }, .. }) => {
-            Ok(LineReport::new(line, Verdict::WouldReject, kind.to_string()))
-        }
+        Err(ApiError {
+            kind:
+                kind @ (ApiErrorKind::NotFound { .. }
+                | ApiErrorKind::Forbidden { .. }
+                | ApiErrorKind::BadRequest { .. }),
+            ..
+        }) => Ok(LineReport::new(line, Verdict::WouldReject, kind.to_string())),
         other => other,
     }
 }
