@@ -7,12 +7,12 @@ use super::webhooks;
 use super::{NOT_THROUGH, OK, say};
 use crate::api::text::json_safe_to_show;
 use crate::config::{self, Environment};
-use crate::domain::Timestamp;
-use crate::engine::outbox::{self, Listing, OutboxStatus, no_url};
+use crate::engine::outbox::{self, Listing, MessageId, OutboxStatus, no_url};
 use crate::engine::{Command, CommandId, Event, Finished, Outcome};
 use crate::runtime::{Options, Runtime, RuntimeError, log_to_file};
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
+use std::collections::BTreeSet;
 use std::process::ExitCode;
 
 #[derive(Args)]
@@ -102,9 +102,15 @@ fn resend(profile: Option<&str>) -> Result<ExitCode> {
     let env = Environment::process();
     let config = super::load(&env, profile)?;
     let _log = log_to_file(config.paths(), &env)?;
-    // What was given up on before this command's engine started sending:
-    // one it gives up on itself is not sent twice over.
-    let given_up_by = Timestamp::now();
+    // What was given up on before this command's engine starts sending:
+    // one it gives up on itself is not sent twice over. An outbox that
+    // cannot be read now is left to the engine's opening to say so.
+    let path = config.paths().outbox_dir().join("outbox.jsonl");
+    let given_up = path
+        .exists()
+        .then(|| outbox::peek(&path).ok())
+        .flatten()
+        .map(|peek| peek.failed.into_iter().map(|f| f.envelope.id).collect());
     super::block_on(async {
         let mut runtime = match Runtime::start_with(&config, Options::headless()).await {
             Ok(runtime) => runtime,
@@ -114,7 +120,7 @@ fn resend(profile: Option<&str>) -> Result<ExitCode> {
             Err(e) => return Err(e.into()),
         };
         let mut stop = StopSignal::listen()?;
-        let settled = match requeue(&mut runtime, given_up_by).await {
+        let settled = match requeue(&mut runtime, given_up).await {
             Ok((outcome, latest)) => {
                 Ok((outcome, webhooks::settle(&mut runtime, latest, Some(&mut stop)).await))
             }
@@ -165,9 +171,12 @@ fn in_words(outcome: &Outcome, webhooks: &webhooks::Webhooks, through: bool) -> 
 }
 
 /// Asks the engine to requeue; its answer, and the outbox's latest status.
-async fn requeue(runtime: &mut Runtime, given_up_by: Timestamp) -> Result<(Outcome, Option<OutboxStatus>)> {
+async fn requeue(
+    runtime: &mut Runtime,
+    only: Option<BTreeSet<MessageId>>,
+) -> Result<(Outcome, Option<OutboxStatus>)> {
     let id = CommandId::random();
-    if !runtime.engine().send(Command::ResendWebhooks { id: id.clone(), given_up_by }).await {
+    if !runtime.engine().send(Command::ResendWebhooks { id: id.clone(), only }).await {
         anyhow::bail!("the engine stopped before it took the request");
     }
     let mut latest = None;

@@ -5,16 +5,17 @@
 //! before anything is written, so a stale form cannot slip past a rule.
 
 use crate::api::IdempotencyKey;
-use crate::domain::Timestamp;
 use crate::domain::agent_status::AgentStatusDraft;
 use crate::domain::attributes::AttributeDraft;
 use crate::domain::contact_disposition::ContactDispositionDraft;
 use crate::domain::data_action::{DataActionDraft, MetricsRange};
 use crate::domain::interaction_disposition::DispositionDraft;
 use crate::engine::metrics::Operation;
+use crate::engine::outbox::MessageId;
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// Names one change across events, audit records, idempotency keys and
@@ -103,11 +104,11 @@ pub enum Command {
     /// Read the tenant's rule data (pause reasons, disposition matrix) for
     /// forms that check input as it is typed; answered by `Event::Rules`.
     LoadRules,
-    /// Put the webhooks given up on by `given_up_by` back in line; answered
-    /// by one `Event::Finished` that says how many. One given up on after
-    /// it (as the resend's own engine sends what waits) is not the one the
-    /// supervisor saw and asked for, and is not sent twice over.
-    ResendWebhooks { id: CommandId, given_up_by: Timestamp },
+    /// Put the webhooks given up on back in line (of `only`, when given:
+    /// those the supervisor saw listed); answered by one `Event::Finished`
+    /// that says how many. One given up on since (as a resend's own engine
+    /// sends what waits) is not the one asked for, and is not sent twice over.
+    ResendWebhooks { id: CommandId, only: Option<BTreeSet<MessageId>> },
     /// List the webhooks waiting and those given up on; answered by one
     /// `Event::Finished` whose outcome carries them as data.
     ListWebhooks { id: CommandId },

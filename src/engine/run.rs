@@ -74,10 +74,10 @@ pub(crate) async fn serve(
                         ctx.emit(Event::Rules(rules)).await;
                     });
                 }
-                Some(Command::ResendWebhooks { id, given_up_by }) if !closing => {
+                Some(Command::ResendWebhooks { id, only }) if !closing => {
                     let ctx = Arc::clone(&ctx);
                     tokio::spawn(async move {
-                        let outcome = webhooks::resend(&ctx, given_up_by).await;
+                        let outcome = webhooks::resend(&ctx, only.as_ref()).await;
                         ctx.emit(answer(id, outcome)).await;
                     });
                 }

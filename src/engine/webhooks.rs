@@ -3,8 +3,7 @@
 
 use super::context::Ctx;
 use super::event::Outcome;
-use super::outbox::{Listing, no_url};
-use crate::domain::Timestamp;
+use super::outbox::{Listing, MessageId, no_url};
 use crate::engine::SkipKey;
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -12,21 +11,21 @@ use std::collections::BTreeSet;
 /// Rows listed of each kind; the counts still say how many there are.
 const LISTED: usize = 200;
 
-/// Puts the webhooks given up on by `given_up_by` back in line; the
+/// Puts the webhooks given up on (of `only`, when given) back in line; the
 /// deliverer sends them as their receivers' backoff allows.
-pub(super) async fn resend(ctx: &Ctx, given_up_by: Timestamp) -> Outcome {
-    let by = given_up_by.datetime();
+pub(super) async fn resend(ctx: &Ctx, only: Option<&BTreeSet<MessageId>>) -> Outcome {
+    let asked = |id: &MessageId| only.is_none_or(|ids| ids.contains(id));
     // Those whose target has no URL go back in line too (they are sent once
     // it has one), but the answer must not read as if they were on their way.
     let unrouted: BTreeSet<String> = ctx
         .outbox
         .failed()
         .into_iter()
-        .filter(|f| f.failed_at <= by)
+        .filter(|f| asked(&f.envelope.id))
         .map(|f| f.envelope.target)
         .filter(|t| !routed(ctx, t))
         .collect();
-    let mut text = match ctx.outbox.retry_failed(by).await {
+    let mut text = match ctx.outbox.retry_failed(asked).await {
         Ok(0) => {
             return Outcome::skipped(
                 SkipKey::NothingFailed,

@@ -159,15 +159,11 @@ impl Outbox {
         Ok(())
     }
 
-    /// Puts every message given up on by `given_up_by` back in line, at
+    /// Puts every message given up on that `asked` names back in line, at
     /// once (one sync covers them all); says how many.
-    pub async fn retry_failed(&self, given_up_by: OffsetDateTime) -> Result<usize, OutboxError> {
-        let failed: Vec<MessageId> = self
-            .ledger()
-            .failed()
-            .filter(|f| f.failed_at <= given_up_by)
-            .map(|f| f.envelope.id.clone())
-            .collect();
+    pub async fn retry_failed(&self, asked: impl Fn(&MessageId) -> bool) -> Result<usize, OutboxError> {
+        let failed: Vec<MessageId> =
+            self.ledger().failed().map(|f| &f.envelope.id).filter(|id| asked(id)).cloned().collect();
         let at = OffsetDateTime::now_utc();
         let requeued = failed.iter().map(|id| self.journal.append(Op::Requeued { id: id.clone(), at }));
         futures_util::future::try_join_all(requeued).await?;

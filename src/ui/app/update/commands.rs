@@ -90,8 +90,7 @@ fn watch(app: &mut App, effects: &mut Vec<Effect>) {
 fn resend(app: &mut App, effects: &mut Vec<Effect>) {
     let id = CommandId::random();
     app.sent.sent(id.clone(), Pending::new("Webhooks", false));
-    let given_up_by = crate::domain::Timestamp::now();
-    effects.push(Effect::Engine(Command::ResendWebhooks { id, given_up_by }));
+    effects.push(Effect::Engine(Command::ResendWebhooks { id, only: None }));
     app.flash("Putting the webhooks given up on back in line…", Level::Info);
 }
 
