@@ -24,6 +24,10 @@ pub(super) fn intended(entry: &AuditEntry) -> String {
     }
 }
 
+/// Members of a state that record how the change was checked, not a field
+/// it sends (an agent status intent's compliance flags).
+const NOT_SENT: [&str; 1] = ["compliance"];
+
 /// `key from → to` for each field of `after` that differs from `before`.
 /// At the top, an object is looked into once (an interaction's attributes),
 /// and a key it loses is said to be removed; a field of the top that the
@@ -36,7 +40,7 @@ fn changes(
 ) {
     for (key, to) in after {
         let from = before.and_then(|b| b.get(key));
-        if from == Some(to) {
+        if from == Some(to) || (top && NOT_SENT.contains(&key.as_str())) {
             continue;
         }
         // Below the top, the members are the tenant's data (attributes):
@@ -151,6 +155,15 @@ mod tests {
         // An empty text reads as one, not as nothing.
         let undescribed = intent(Method::Post, None, json!({ "description": "", "name": "Routing" }));
         assert_eq!(undescribed, r#"POST description → "", name → Routing"#);
+        // A status change's compliance flags say how it was checked, not
+        // what it sends.
+        let status = intent(
+            Method::Put,
+            Some(json!({ "status": "Available", "pauseReason": null })),
+            json!({ "status": "Break", "pauseReason": "Lunch",
+                "compliance": { "roleChecked": "passed", "wrapUpVerified": "not checked" } }),
+        );
+        assert_eq!(status, "PUT pauseReason none → Lunch, status Available → Break");
     }
 
     #[test]
