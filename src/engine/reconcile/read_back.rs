@@ -72,15 +72,12 @@ impl Found {
     }
 
     /// A status change's state with the compliance flags its intent
-    /// recorded (the role and shift checks it passed before it was sent).
-    /// A change found applied was accepted by the tenant, so a wrap-up it
-    /// asked to respect was not running; otherwise that stays unchecked.
+    /// recorded (the role and shift checks it passed before it was sent),
+    /// as they were: the tenant's answer on a wrap-up was never heard, and a
+    /// read showing the status cannot say the wrap-up check passed (the
+    /// wrap-up may have ended by itself), so it stays unchecked.
     fn with_compliance(mut self, recorded: Option<&Value>) -> Self {
-        let Some(mut compliance) = recorded.cloned() else { return self };
-        let applied = matches!(self, Found::Applied { .. });
-        if applied && compliance.get("respectWrapUp") == Some(&Value::Bool(true)) {
-            compliance["wrapUpVerified"] = json!("passed");
-        }
+        let Some(compliance) = recorded.cloned() else { return self };
         let (Found::Applied { state, .. } | Found::NotApplied { state, .. } | Found::Undecided { state, .. }) =
             &mut self;
         if let Some(fields) = state.as_object_mut() {
@@ -338,9 +335,8 @@ mod tests {
         assert_eq!(attribute_difference(&before, &map(json!({"n": 1.5})), &other), Some("n"));
     }
 
-    /// A reconciled status change carries the checks its intent recorded;
-    /// one found applied was accepted, so a wrap-up it respected was not
-    /// running.
+    /// A reconciled status change carries the checks its intent recorded,
+    /// found applied or not: the wrap-up's stays unchecked.
     #[test]
     fn a_status_change_found_keeps_the_compliance_its_intent_recorded() {
         let recorded = json!({"roleChecked": "passed", "shiftValidated": "no shift set",
@@ -352,7 +348,7 @@ mod tests {
         };
         assert_eq!(found["compliance"]["roleChecked"], "passed");
         assert_eq!(found["compliance"]["shiftValidated"], "no shift set");
-        assert_eq!(found["compliance"]["wrapUpVerified"], "passed");
+        assert_eq!(found["compliance"]["wrapUpVerified"], "not checked", "no answer was heard");
         let missed = Found::NotApplied { state: state.clone(), detail: String::new() };
         let Found::NotApplied { state: found, .. } = missed.with_compliance(Some(&recorded)) else {
             unreachable!("still not applied")
