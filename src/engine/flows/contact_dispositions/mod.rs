@@ -96,6 +96,11 @@ pub(crate) async fn run(
         if asking.is_empty() && settling.is_empty() {
             break;
         }
+        // Room left with contacts ready means their campaigns are all paused:
+        // the first pause to end starts one, not the next contact to settle.
+        let room = asking.len() + settling.len() < under_way;
+        let unpaused_in =
+            ready.campaigns().filter(|_| room).filter_map(|c| ctx.campaign_pacing.paused_for(c)).min();
         tokio::select! {
             Some(answered) = asking.next(), if !asking.is_empty() => settling.push(answered.settle()),
             Some(done) = settling.next(), if !settling.is_empty() => {
@@ -106,6 +111,7 @@ pub(crate) async fn run(
                 }
             }
             () = cancel.cancelled(), if !ready.is_empty() => {}
+            () = tokio::time::sleep(unpaused_in.unwrap_or_default()), if unpaused_in.is_some() => {}
         }
     }
     let mut report = tally.report();

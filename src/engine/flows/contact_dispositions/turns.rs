@@ -33,6 +33,11 @@ impl<'a> Turns<'a> {
         self.order.is_empty()
     }
 
+    /// The campaigns with contacts waiting, in turn.
+    pub fn campaigns(&self) -> impl Iterator<Item = &str> {
+        self.order.iter().map(String::as_str)
+    }
+
     /// The next contact in turn of a campaign `may_start` lets start, if
     /// any; the campaigns passed over keep their turn.
     pub fn next(&mut self, may_start: impl Fn(&str) -> bool) -> Option<Ready<'a>> {
