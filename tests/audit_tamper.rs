@@ -188,3 +188,23 @@ async fn a_head_pointing_elsewhere_is_caught() {
     let f = finding(&path);
     assert_eq!(f.problem, Problem::Edited, "{f}");
 }
+
+/// A head file whose length alone was raised: the log is whole to the
+/// head's seq with the hash it names, so it was the head file that changed,
+/// not a record and not the log's end.
+#[tokio::test]
+async fn a_head_file_longer_than_a_whole_log_is_said_to_be_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = six_records(&dir).await;
+    let head_path = dir.path().join("audit.head");
+    let head: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&head_path).unwrap()).unwrap();
+    let len = head["len"].as_u64().expect("the head's length");
+    let longer = std::fs::read_to_string(&head_path)
+        .unwrap()
+        .replace(&format!("\"len\":{len}"), &format!("\"len\":{}", len + 10));
+    std::fs::write(&head_path, longer).unwrap();
+    let f = finding(&path);
+    assert_eq!((f.problem, f.seq), (Problem::Edited, None), "{f}");
+    assert!(f.detail.contains("the head file was changed"), "{f}");
+}

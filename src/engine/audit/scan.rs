@@ -76,7 +76,7 @@ impl Links {
         }
         if skim.prev_hash != self.last {
             return Err("its prevHash is not the previous record's hash (a record was removed, \
-                        moved or replaced)"
+                        moved, replaced or sealed anew)"
                 .to_owned());
         }
         self.last = carried;

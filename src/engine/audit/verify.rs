@@ -5,12 +5,14 @@
 //! * **unreadable** — not JSON, not an audit record, or an unfinished last
 //!   line (a torn write that opening the log would repair);
 //! * **edited** — the line is not in canonical form, or its `hash` is not the
-//!   hash of its content (this covers a changed `seq`, `prevHash` or `hash`);
+//!   hash of its content (this covers a changed `seq`, `prevHash` or `hash`),
+//!   or a record sealed anew: its seq follows, but the next record's
+//!   `prevHash` is not its hash; or the log, whole to the head file's seq,
+//!   is shorter than the head says (a record rewritten, or the head file);
 //! * **reordered** — a seq lower than one already seen, or a gap whose missing
 //!   seq appears later in the file;
 //! * **duplicated** — a seq already seen, again (a line copied in);
-//! * **deleted** — a gap whose missing seq never appears, or a `prevHash` that
-//!   is not the previous record's hash;
+//! * **deleted** — a gap whose missing seq never appears;
 //! * **truncated** — the log ends before the head file's record, or the head
 //!   file is missing while the log holds records. The head is written only
 //!   after the records it names are synced, and opening rebuilds a missing
@@ -250,6 +252,8 @@ struct Walk {
     repairs: Vec<u64>,
     offset: u64,
     head_matched: bool,
+    /// The hash of the record at the head file's seq, once met.
+    at_head_seq: Option<ChainHash>,
     /// The latest time seen so far, and its seq.
     latest: Option<(OffsetDateTime, u64)>,
     odd_times: Vec<String>,
@@ -261,6 +265,9 @@ impl Walk {
     fn accept(&mut self, record: AuditRecord, head: Option<&Head>) {
         if let Some(h) = head.filter(|h| h.len == self.offset) {
             self.head_matched = h.seq == record.seq && h.hash == record.hash;
+        }
+        if head.is_some_and(|h| h.seq == record.seq) {
+            self.at_head_seq = Some(record.hash);
         }
         if record.entry.kind == RecordKind::Repair {
             self.repairs.push(record.seq);
@@ -358,6 +365,14 @@ fn appears_later(reader: &mut impl BufRead, seq: u64) -> io::Result<bool> {
 /// shorter.
 fn truncated(walk: &Walk, head: &Head, len: u64) -> VerifyReport {
     let last = walk.last.map_or(0, |(seq, _)| seq);
+    if walk.at_head_seq == Some(head.hash) {
+        let detail = format!(
+            "the log is whole to seq {} with the hash its head file names, but is {len} bytes where the head \
+             file says {}: the head file was changed",
+            head.seq, head.len
+        );
+        return broken(Problem::Edited, None, None, detail);
+    }
     if last >= head.seq {
         let detail = format!(
             "the log reaches seq {} as its head file says, but is {len} bytes where the head file says {}: \
