@@ -82,10 +82,18 @@ pub struct WireStatusChanged {
 
 impl WireStatusChanged {
     pub fn into_model(self, asked: &AgentStatusChange) -> StatusChanged {
+        // A reply silent on the status is silent on its reason too.
+        let (status, pause_reason) = match self.status {
+            Some(status) => (UserStatus::from_wire(&status), self.pause_reason),
+            None => (
+                UserStatus::Known(asked.status),
+                self.pause_reason.or_else(|| asked.kept_reason().map(str::to_string)),
+            ),
+        };
         StatusChanged {
             user_id: self.user_id.unwrap_or_else(|| asked.user_id.clone()),
-            status: self.status.map_or(UserStatus::Known(asked.status), |s| UserStatus::from_wire(&s)),
-            pause_reason: self.pause_reason,
+            status,
+            pause_reason,
             wrap_up_code: self.wrap_up_code,
             previous_status: self.previous_status.as_deref().map(UserStatus::from_wire),
             timestamp: self.timestamp,
@@ -114,6 +122,7 @@ mod tests {
             serde_json::from_str(r#"{"timestamp": "2026-11-25T10:00:00Z"}"#).expect("a reply");
         let read = bare.into_model(&asked);
         assert_eq!((read.user_id.as_str(), &read.status), ("u-1", &UserStatus::Known(AgentStatus::Break)));
+        assert_eq!(read.pause_reason.as_deref(), Some("Lunch"), "the reason asked with it");
         let said: WireStatusChanged =
             serde_json::from_str(r#"{"userId": "u-1", "status": "Busy"}"#).expect("a reply");
         assert_eq!(
