@@ -42,28 +42,37 @@ fn other_campaign(rig: &Rig) -> String {
     rig.sandbox.state().tenant.campaign_ids().into_iter().find(|c| c != CAMPAIGN).unwrap()
 }
 
+/// Runs a batch of `limited` pending contacts of [`CAMPAIGN`], whose
+/// allowance at the tenant is spent first, then `others` of another
+/// campaign, all to BUSY; asserts every one applied, the limited campaign
+/// met a 429, and the other campaign's contacts all ended before any of the
+/// limited one's.
+async fn the_others_end_first(rig: &mut Rig, limited: u32, others: u32) {
+    let held_back = pending_contacts(&rig.sandbox, CAMPAIGN, limited).await;
+    let other = other_campaign(rig);
+    let going = pending_contacts(&rig.sandbox, &other, others).await;
+    spend(rig, CAMPAIGN, &held_back[0], None);
+    let refused_before = rig.sandbox.stats().rate_limited;
+
+    let mut drafts: Vec<_> = held_back.iter().map(|c| draft(CAMPAIGN, c, "BUSY")).collect();
+    drafts.extend(going.iter().map(|c| draft(&other, c, "BUSY")));
+    let (ids, change) = batch(drafts);
+    let report = batch_report(rig.run(change).await);
+    assert_eq!(report.successful(), (limited + others) as usize, "{report:?}");
+    assert!(rig.sandbox.stats().rate_limited > refused_before, "the limited campaign met a 429");
+    assert!(
+        rig.all_ended_before(&ids[held_back.len()..], &ids[..held_back.len()]),
+        "the other campaign ended while the limited one waited: {:?}",
+        rig.ended_items()
+    );
+}
+
 /// With a single place at the tenant, the limited campaign's contacts wait
 /// out their pause without it: the other campaign's contacts all end first.
 #[tokio::test]
 async fn a_paused_campaign_leaves_the_batchs_places_to_the_others() {
     let mut rig = slow_to_refill().await;
-    let limited = pending_contacts(&rig.sandbox, CAMPAIGN, 2).await;
-    let other = other_campaign(&rig);
-    let others = pending_contacts(&rig.sandbox, &other, 4).await;
-    spend(&rig, CAMPAIGN, &limited[0], None);
-
-    let mut drafts: Vec<_> = limited.iter().map(|c| draft(CAMPAIGN, c, "BUSY")).collect();
-    drafts.extend(others.iter().map(|c| draft(&other, c, "BUSY")));
-    let (ids, change) = batch(drafts);
-    let report = batch_report(rig.run(change).await);
-    assert_eq!(report.successful(), 6, "{report:?}");
-    assert!(rig.sandbox.stats().rate_limited > 0, "the limited campaign met a 429");
-
-    assert!(
-        rig.all_ended_before(&ids[2..], &ids[..2]),
-        "the other campaign ended while the limited one waited: {:?}",
-        rig.ended_items()
-    );
+    the_others_end_first(&mut rig, 2, 4).await;
     rig.stop().await;
 }
 
@@ -167,24 +176,7 @@ async fn the_campaign_rate_keeps_a_large_batch_under_the_tenants_limit() {
 #[tokio::test(start_paused = true)]
 async fn a_429_holds_back_only_the_campaign_that_met_it() {
     let mut rig = Rig::quiet().await;
-    let limited = pending_contacts(&rig.sandbox, CAMPAIGN, 2).await;
-    let other_campaign = other_campaign(&rig);
-    let others = pending_contacts(&rig.sandbox, &other_campaign, 3).await;
-    spend(&rig, CAMPAIGN, &limited[0], None);
-    let refused_before = rig.sandbox.stats().rate_limited;
-
-    let mut drafts: Vec<_> = limited.iter().map(|c| draft(CAMPAIGN, c, "BUSY")).collect();
-    drafts.extend(others.iter().map(|c| draft(&other_campaign, c, "BUSY")));
-    let (ids, change) = batch(drafts);
-    let report = batch_report(rig.run(change).await);
-    assert_eq!(report.successful(), 5, "{report:?}");
-    assert!(rig.sandbox.stats().rate_limited > refused_before, "the limited campaign met a 429");
-
-    assert!(
-        rig.all_ended_before(&ids[2..], &ids[..2]),
-        "the other campaign finished while the limited one waited: {:?}",
-        rig.ended_items()
-    );
+    the_others_end_first(&mut rig, 2, 3).await;
     rig.stop().await;
 }
 
@@ -199,20 +191,6 @@ async fn a_paused_campaigns_contacts_leave_the_room_under_way_to_the_others() {
     let mut config = engine_support::engine_config(&sandbox, dir.path());
     config.batch_concurrency = 1;
     let mut rig = Rig::with(sandbox, dir, config).await;
-    let limited = pending_contacts(&rig.sandbox, CAMPAIGN, 4).await;
-    let other = other_campaign(&rig);
-    let others = pending_contacts(&rig.sandbox, &other, 6).await;
-    spend(&rig, CAMPAIGN, &limited[0], None);
-
-    let mut drafts: Vec<_> = limited.iter().map(|c| draft(CAMPAIGN, c, "BUSY")).collect();
-    drafts.extend(others.iter().map(|c| draft(&other, c, "BUSY")));
-    let (ids, change) = batch(drafts);
-    let report = batch_report(rig.run(change).await);
-    assert_eq!(report.successful(), 10, "{report:?}");
-    assert!(
-        rig.all_ended_before(&ids[4..], &ids[..4]),
-        "the other campaign ended while the limited one waited: {:?}",
-        rig.ended_items()
-    );
+    the_others_end_first(&mut rig, 4, 6).await;
     rig.stop().await;
 }
