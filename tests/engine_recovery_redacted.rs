@@ -3,6 +3,8 @@
 //! log keeps the tenant's own names as they are (an attribute called
 //! `promo_token` is found applied), and what it had to redact it cannot
 //! compare, so it says it cannot tell rather than that nothing was applied.
+//! A redaction in what the read-back does not compare (a contact's notes,
+//! where only its outcome is compared) leaves the verdict as it is.
 
 mod engine_support;
 mod recovery_support;
@@ -12,7 +14,7 @@ use cxone_console::domain::InteractionId;
 use cxone_console::domain::attributes::{AttributeDraft, AttributeUpdate};
 use cxone_console::engine::CommandId;
 use cxone_console::engine::audit::{Target, TargetKind};
-use cxone_console::sandbox::tenant::PINNED_CLOSED_INTERACTION;
+use cxone_console::sandbox::tenant::{PINNED_CAMPAIGN, PINNED_CLOSED_INTERACTION, PINNED_CONTACTS};
 use engine_support::Rig;
 use serde_json::{Map, Value, json};
 
@@ -76,5 +78,27 @@ async fn a_value_kept_redacted_is_not_called_unapplied_but_undecided() {
     assert!(!text.contains("was not applied"), "{outcome}");
     let log = std::fs::read_to_string(rig.dir.path().join("audit.jsonl")).expect("the audit log");
     assert!(!log.contains(JWT), "the token never reaches the log");
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn a_redaction_in_what_is_not_compared_leaves_a_change_unapplied() {
+    let (sandbox, dir, config) = recovery_support::tenant().await;
+    let item = CommandId::derived([&b"a contact whose notes held a token, never sent"[..]]);
+    let (contact, held) = PINNED_CONTACTS[0];
+    let target = Target::contact(PINNED_CAMPAIGN, contact);
+    let intent = recovery_support::intent(
+        item.as_str(),
+        "set_contact_disposition",
+        target,
+        json!({ "outcomeCode": "INTERESTED", "notes": "" }),
+    )
+    .before(json!({ "outcomeCode": held, "state": "COMPLETED", "notes": format!("Bearer {JWT}") }));
+    recovery_support::write_intents(&config.audit_path, vec![intent]).await;
+
+    let mut rig = Rig::with(sandbox, dir, config).await;
+    let (reconciled, _) = recovery_support::recovered(&mut rig).await;
+    let outcome = &reconciled[item.as_str()];
+    assert!(outcome.text().contains("was not applied"), "the outcome is compared, not the notes: {outcome}");
     rig.stop().await;
 }

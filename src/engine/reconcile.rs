@@ -37,7 +37,7 @@ pub(crate) mod announcements;
 pub(crate) mod intents;
 mod read_back;
 
-use super::audit::{AuditEntry, AuditRecord, OpenReport, Target, TargetKind, holds_redaction};
+use super::audit::{AuditEntry, AuditRecord, OpenReport, Target, TargetKind};
 use super::context::Ctx;
 use super::event::{Outcome, Recovery};
 use super::outbox::{Message, MessageId};
@@ -107,7 +107,7 @@ async fn settle(ctx: &Ctx, intent: &AuditRecord, unreachable: &mut Option<String
         Ok(intended) => intended,
         Err(why) => return unknown(&what, &why),
     };
-    let redacted = entry.before.iter().chain(&entry.after).any(holds_redaction);
+    let redacted = intended.holds_redaction();
     let found = match read_back::read(&ctx.api, target, &intended, intent.time).await {
         Ok(found) if redacted => found.despite_redaction(),
         Ok(found) => found,

@@ -9,7 +9,7 @@ use crate::api::model::{Contact, UserStatus};
 use crate::api::{Client, ETag, IdempotencyKey};
 use crate::domain::agent_status::{AgentStatus, AgentStatusChange, held_reason};
 use crate::domain::interaction_disposition::{Disposition, InteractionDisposition};
-use crate::engine::audit::{Method, RequestInfo, TargetKind};
+use crate::engine::audit::{Method, REDACTED, RequestInfo, TargetKind, holds_redaction};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -210,6 +210,30 @@ pub(crate) enum Intended {
 }
 
 impl Intended {
+    /// Whether what start-up compares the target with holds a value the
+    /// sealer redacted, so that a target differing from it may differ by the
+    /// redaction alone. What the read-back does not compare (a contact's
+    /// notes, say) does not count.
+    pub fn holds_redaction(&self) -> bool {
+        let text = |s: &str| s.contains(REDACTED);
+        match self {
+            Self::Dispositions(list) => {
+                list.iter().any(|d| serde_json::to_value(&d.disposition).is_ok_and(|v| holds_redaction(&v)))
+            }
+            Self::Attributes { before, after } => before.values().chain(after.values()).any(holds_redaction),
+            Self::Deployed { name, version, handler_url, .. } => {
+                [name, version, handler_url].into_iter().any(|s| text(s))
+            }
+            Self::Version(value) | Self::OutcomeCode(value) => text(value),
+            Self::Status { pause_reason, before, .. } => {
+                let before = before.as_ref().and_then(|b| b.pause_reason.as_deref());
+                pause_reason.as_deref().is_some_and(text) || before.is_some_and(text)
+            }
+            Self::Registered { name, uri } => text(name) || text(uri),
+            Self::Deprecated | Self::Removed => false,
+        }
+    }
+
     /// Reads the intended state of an intent, or says why it cannot.
     pub fn read(
         kind: TargetKind,
