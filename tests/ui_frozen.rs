@@ -207,7 +207,7 @@ fn a_frozen_row_behind_its_change_foretells_nothing_however_long_the_freeze() {
         said
     };
     let (warning, note) = review(&mut app);
-    assert!(warning.contains("came back a moment ago and the table has not read it since"), "{warning}");
+    assert!(warning.contains("came back and the frozen table has not read it since"), "{warning}");
     assert_eq!(note, None, "nothing foretold from the frozen row");
 
     press(&mut app, &["f"]);

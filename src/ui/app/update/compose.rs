@@ -215,6 +215,16 @@ fn still_in_flight(app: &App, plan: Plan, noun: &str) -> Plan {
     };
     match (unread, targets.len()) {
         (0, _) => plan,
+        // Frozen, the tables read nothing however long ago it came back.
+        (1, 1) if app.frozen => plan.warn(format!(
+            "A change to this {noun} came back and the frozen table has not read it since: the state shown is \
+             from before it."
+        )),
+        (n, _) if app.frozen => plan.warn(format!(
+            "{} here were changed and the frozen table has not read them since: their states shown are from \
+             before that.",
+            count(n, noun)
+        )),
         (1, 1) => plan.warn(format!(
             "A change to this {noun} came back a moment ago and the table has not read it since: the state shown \
              may be from before it."
