@@ -382,3 +382,26 @@ fn an_open_interaction_without_an_agent_is_refused_before_the_agent_is_typed() {
     assert!(screen.contains("Not sent: 2 problems"), "{screen}");
     assert!(screen.contains("(first: Agent id: is required") && !screen.contains("agent_id:"), "{screen}");
 }
+
+/// An open interaction with its own agent: the one problem is of no field,
+/// and once Enter is refused it is said once, as the refusal, not again
+/// below it.
+#[test]
+fn a_refusal_that_is_the_one_problem_of_no_field_is_said_once() {
+    use cxone_console::domain::interaction_disposition::InteractionStatus;
+    let mut app = ready(120, 40);
+    press(&mut app, &["2"]);
+    let open = app
+        .interactions
+        .window(usize::MAX)
+        .position(|(_, i)| i.status != InteractionStatus::Closed && i.agent_id.is_some());
+    for _ in 0..open.expect("an open interaction with an agent") {
+        press(&mut app, &["j"]);
+    }
+    run_command(&mut app, "dispose 101");
+    assert!(render(&app).contains("✕ as of the last refresh, nothing here can take it"), "{}", render(&app));
+    press(&mut app, &["enter"]);
+    let screen = render(&app);
+    assert!(screen.contains("Not sent: as of the last refresh"), "{screen}");
+    assert_eq!(screen.matches("as of the last refresh").count(), 1, "{screen}");
+}

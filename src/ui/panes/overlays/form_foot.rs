@@ -18,7 +18,16 @@ use ratatui::text::{Line, Span};
 /// of the targets.
 pub(super) fn pinned(form: &Form, room: usize, theme: &Theme) -> Vec<Line<'static>> {
     let (error, warn) = (theme.style(Role::Error), theme.style(Role::Warn));
-    let general = form.general_problems().into_iter().map(|problem| (format!("✕ {problem}"), error));
+    // A refusal that is one problem of no field says it whole already.
+    let said_whole = |problem: &String| {
+        form.check.problems.len() == 1
+            && form.refused.as_deref().is_some_and(|r| r.contains(problem.as_str()))
+    };
+    let general = form
+        .general_problems()
+        .into_iter()
+        .filter(|problem| !said_whole(problem))
+        .map(|problem| (format!("✕ {problem}"), error));
     let foreseen = form.check.plan.as_ref().and_then(Plan::foreseen).map(|text| (text, warn));
     let not_applied = form.not_applied.as_ref().map(|n| (n.line(), warn));
     let refused = form.refused.clone().map(|text| (text, warn));
