@@ -21,12 +21,15 @@ pub(super) struct Turns<'a> {
 impl<'a> Turns<'a> {
     /// Queues `contact` behind the others of its campaign.
     pub fn push(&mut self, contact: Ready<'a>) {
+        // Looked up before a key is made: a campaign's name is copied once,
+        // not once a contact.
+        if let Some(queue) = self.waiting.get_mut(contact.disposition.campaign_id.as_str()) {
+            queue.push_back(contact);
+            return;
+        }
         let campaign = contact.disposition.campaign_id.to_string();
-        let queue = self.waiting.entry(campaign).or_insert_with_key(|campaign| {
-            self.order.push_back(campaign.clone());
-            VecDeque::new()
-        });
-        queue.push_back(contact);
+        self.order.push_back(campaign.clone());
+        self.waiting.insert(campaign, VecDeque::from([contact]));
     }
 
     pub fn is_empty(&self) -> bool {
