@@ -83,12 +83,18 @@ pub fn typed(value: &serde_json::Value) -> std::borrow::Cow<'_, str> {
     use serde_json::Value;
     match value {
         Value::String(text) => {
+            // Parsed only when it could be a number, true, false or null:
+            // this runs each frame, and a long document need not be read.
+            let scalar_like = text
+                .trim_start()
+                .starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 't', 'f', 'n']);
             let reads_otherwise = text.is_empty()
                 || text.starts_with('"')
-                || matches!(
-                    serde_json::from_str::<Value>(text),
-                    Ok(Value::Number(_) | Value::Bool(_) | Value::Null)
-                );
+                || scalar_like
+                    && matches!(
+                        serde_json::from_str::<Value>(text),
+                        Ok(Value::Number(_) | Value::Bool(_) | Value::Null)
+                    );
             if reads_otherwise { value.to_string().into() } else { text.as_str().into() }
         }
         other => other.to_string().into(),
