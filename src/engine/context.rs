@@ -4,7 +4,7 @@
 use super::audit::{AuditLog, ChainHash};
 use super::event::{Event, Outcome};
 use super::metrics::{self, ErrorClass, Metrics, Operation};
-use super::outbox::Outbox;
+use super::outbox::{MessageId, Outbox};
 use super::pacing::CampaignPacing;
 use super::refresh::WholeReads;
 use super::rules::TenantRules;
@@ -144,6 +144,13 @@ impl Ctx {
     /// webhook of a write that may have landed.
     pub fn first_intent_before(&self, item: &str) -> Option<&ChainHash> {
         self.sent_before.get(item)
+    }
+
+    /// The id of the webhook announcing `item`, whose own intent (this run's)
+    /// is `own`: named by its first intent not settled since, so a run,
+    /// start-up and a re-run all announce one change under one id.
+    pub fn announcing(&self, item: &str, own: Option<&ChainHash>) -> MessageId {
+        MessageId::announcing(item, self.first_intent_before(item).or(own))
     }
 
     /// Marks `item` as applied before this run (reconciled at start-up).

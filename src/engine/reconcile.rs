@@ -40,7 +40,7 @@ mod read_back;
 use super::audit::{AuditEntry, AuditRecord, OpenReport, Target, TargetKind};
 use super::context::Ctx;
 use super::event::{Outcome, Recovery};
-use super::outbox::{Message, MessageId};
+use super::outbox::Message;
 use intents::Intended;
 use read_back::{Found, Unreadable};
 use serde_json::Value;
@@ -131,8 +131,7 @@ async fn settle(ctx: &Ctx, intent: &AuditRecord, unreachable: &mut Option<String
                 };
                 // Named as the run that sent it named it: by the change's
                 // first intent not settled since.
-                let first = ctx.first_intent_before(item).unwrap_or(&intent.hash);
-                if let Err(e) = ctx.outbox.enqueue_as(MessageId::announcing(item, Some(first)), message).await
+                if let Err(e) = ctx.outbox.enqueue_as(ctx.announcing(item, Some(&intent.hash)), message).await
                 {
                     return unknown(
                         &what,

@@ -9,7 +9,7 @@ use crate::engine::command::CommandId;
 use crate::engine::context::Ctx;
 use crate::engine::event::{Outcome, Write};
 use crate::engine::metrics::{ErrorClass, Operation};
-use crate::engine::outbox::{Message, MessageId};
+use crate::engine::outbox::Message;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -258,7 +258,6 @@ impl<'a> Trail<'a> {
         // a receiver that has it already drops.
         let settled =
             if self.sent_before_restart() { settled.applied_earlier() } else { settled.made_elsewhere() };
-        let announced_as = self.ctx.first_intent_before(self.item.as_str()).or(self.intent.as_ref());
         let Settled { mut outcome, call, after, mut class, webhook } = settled;
         if class == Some(ErrorClass::NotFound) {
             // The tenant no longer has something the change named: the
@@ -278,7 +277,7 @@ impl<'a> Trail<'a> {
             if let Err(e) = self
                 .ctx
                 .outbox
-                .enqueue_as(MessageId::announcing(self.item.as_str(), announced_as), message)
+                .enqueue_as(self.ctx.announcing(self.item.as_str(), self.intent.as_ref()), message)
                 .await
             {
                 tracing::error!(item = %self.item, "could not queue a webhook: {e}");
