@@ -177,10 +177,14 @@ fn wanted<T>(all: &[Column<T>], texts: &[Vec<Cow<'_, str>>]) -> Vec<u16> {
         .enumerate()
         .map(|(i, column)| {
             let widest = texts.iter().map(|cells| width(&cells[i])).max().unwrap_or(0);
-            // The title's room includes its sort arrow.
-            u16::try_from(widest.max(width(column.title.name) + 1)).unwrap_or(u16::MAX)
+            u16::try_from(widest).unwrap_or(u16::MAX).max(titled(column))
         })
         .collect()
+}
+
+/// A column's title with room for its sort arrow.
+fn titled<T>(column: &Column<T>) -> u16 {
+    u16::try_from(width(column.title.name) + 1).unwrap_or(u16::MAX)
 }
 
 /// Which columns to show and how wide, in `room` columns: drop the least
@@ -200,7 +204,7 @@ pub fn layout_columns<T>(
     sorted: Option<usize>,
 ) -> Vec<(usize, u16)> {
     let min = |i: usize| match sorted == Some(i) {
-        true => columns[i].min.max(u16::try_from(width(columns[i].title.name) + 1).unwrap_or(u16::MAX)),
+        true => columns[i].min.max(titled(&columns[i])),
         false => columns[i].min,
     };
     let mut kept: Vec<usize> = (0..columns.len()).collect();
@@ -210,16 +214,12 @@ pub fn layout_columns<T>(
         // The sorted column goes last, when nothing else can: a screen too
         // narrow for it beside the columns that always stay drops it rather
         // than cutting them all.
-        let droppable = |i: &usize| columns[*i].drop > 0;
         let worst = kept
             .iter()
             .copied()
-            .filter(droppable)
-            .filter(|&i| sorted != Some(i))
-            .max_by_key(|&i| (columns[i].drop, i));
-        let Some(worst) =
-            worst.or_else(|| kept.iter().copied().find(|&i| sorted == Some(i) && columns[i].drop > 0))
-        else {
+            .filter(|&i| columns[i].drop > 0)
+            .max_by_key(|&i| (sorted != Some(i), columns[i].drop, i));
+        let Some(worst) = worst else {
             break;
         };
         kept.retain(|&i| i != worst);
